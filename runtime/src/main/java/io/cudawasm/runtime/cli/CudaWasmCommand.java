@@ -1,0 +1,27 @@
+package io.cudawasm.runtime.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root {@code cuda-wasm} command; each verb is a subcommand in its own class. */
+@Command(
+        name = "cuda-wasm",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class CudaWasmCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Runs the command line and returns the process exit code. */
+    public static int execute(String... args) {
+        return new CommandLine(new CudaWasmCommand()).execute(args);
+    }
+}
