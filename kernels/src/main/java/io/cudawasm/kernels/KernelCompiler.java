@@ -1,0 +1,41 @@
+package io.cudawasm.kernels;
+
+import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.source.SourceFile;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.wasm.WasmEmitter;
+import io.cudawasm.kernels.wasm.WasmModule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The compiler's entry point: CUDA C source to kernel IR and WebAssembly. Pure and thread-safe. */
+public final class KernelCompiler {
+    /** Part of every cache key: bump when generated code changes. */
+    public static final String VERSION = "cuda-wasm-kernels/0.1.0";
+
+    private KernelCompiler() {}
+
+    /** Compiles; throws {@link CompileException} with precise diagnostics on bad input. */
+    public static CompileResult compile(CompileRequest request) {
+        List<Diagnostic> warnings = new ArrayList<>();
+        SourceFile file = new SourceFile(request.fileName(), request.source());
+        try {
+            KModule kir = Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
+            WasmModule wasm = WasmEmitter.compile(kir);
+            return new CompileResult(kir, wasm, List.copyOf(warnings));
+        } catch (CompileException e) {
+            List<Diagnostic> all = new ArrayList<>(e.diagnostics());
+            for (Diagnostic w : warnings) {
+                if (!all.contains(w)) {
+                    all.add(w);
+                }
+            }
+            throw new CompileException(all);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a compiler bug must still come back as a diagnostic, never as a crash
+            throw CompileException.at(new SourcePos(file, 1, 1), "internal compiler error: " + e);
+        }
+    }
+}

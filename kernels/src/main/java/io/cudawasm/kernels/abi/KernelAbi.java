@@ -1,0 +1,82 @@
+package io.cudawasm.kernels.abi;
+
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The contract between compiled kernels and the runtime on the CPU path: where the launch block
+ * lives, what the module imports and exports, what trap codes mean.
+ */
+public final class KernelAbi {
+    private KernelAbi() {}
+
+    public static final String MEMORY_MODULE = "env";
+    public static final String MEMORY_NAME = "memory";
+    /** Declared maximum of the imported memory; the runtime's memory must not exceed it. */
+    public static final int MAX_MEMORY_PAGES = 65536;
+
+    /** Launch block: gridDim (3 x u32), blockDim (3 x u32), dynamic shared bytes, then parameters. */
+    public static final int LAUNCH_GRID = 0;
+    public static final int LAUNCH_BLOCK = 12;
+    public static final int LAUNCH_DYNAMIC_SHARED = 24;
+    public static final int LAUNCH_PARAMS = 32;
+
+    /** Static data ({@code __constant__}/{@code __device__} variables) starts here; below is never used. */
+    public static final int STATIC_DATA_BASE = 64;
+
+    /** Exported: {@code (stackTop, stackLimit, sharedBase) -> ()}, called once per instance. */
+    public static final String INIT_EXPORT = "__cw_init";
+    /** Imported: {@code (code, line) -> ()}, throws in the host with a reason. */
+    public static final String TRAP_MODULE = "env";
+    public static final String TRAP_NAME = "__cw_trap";
+    public static final String MATH_MODULE = "math";
+
+    public static final int TRAP_USER = 1;
+    public static final int TRAP_STACK_OVERFLOW = 2;
+    public static final int TRAP_MISSING_RETURN = 3;
+    public static final int TRAP_SHARED_OVERFLOW = 4;
+
+    /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
+    public static String runnerExport(String kernelName) {
+        return kernelName;
+    }
+
+    public static String trapMessage(int code) {
+        return switch (code) {
+            case TRAP_USER -> "kernel called __trap() (or an assert failed)";
+            case TRAP_STACK_OVERFLOW -> "stack overflow (deep recursion or large local arrays)";
+            case TRAP_MISSING_RETURN -> "reached the end of a non-void device function without a return";
+            case TRAP_SHARED_OVERFLOW -> "dynamic shared memory overflow";
+            default -> "trap " + code;
+        };
+    }
+
+    /** The parameter block of a kernel, laid out like CUDA's. */
+    public static KernelSignature signature(KFunction kernel) {
+        List<ParamInfo> params = new ArrayList<>();
+        int offset = 0;
+        int align = 1;
+        for (KLocal p : kernel.params()) {
+            CType t = p.type();
+            int a = t.align();
+            offset = StructType.alignUp(offset, a);
+            align = Math.max(align, a);
+            if (t instanceof PointerType pt) {
+                params.add(new ParamInfo(p.name(), t.display(), ParamKind.POINTER,
+                        pt.pointee() instanceof ScalarType s ? s.kind() : null, offset, 8, 8, pt.constPointee()));
+            } else if (t instanceof ScalarType s) {
+                params.add(new ParamInfo(p.name(), t.display(), ParamKind.SCALAR, s.kind(), offset, t.size(), a, false));
+            } else {
+                params.add(new ParamInfo(p.name(), t.display(), ParamKind.STRUCT, null, offset, t.size(), a, false));
+            }
+            offset += t.size();
+        }
+        return new KernelSignature(kernel.name(), kernel.sourceName(), params, StructType.alignUp(offset, align));
+    }
+}

@@ -1,0 +1,39 @@
+package io.cudawasm.kernels.ast;
+
+import io.cudawasm.kernels.source.SourcePos;
+import java.util.List;
+
+/** Statements as written. */
+public sealed interface Stmt {
+    SourcePos pos();
+
+    record Block(SourcePos pos, List<Stmt> statements) implements Stmt {}
+
+    /** Local declarations (several declarators share one statement). */
+    record Declaration(SourcePos pos, List<Decl> declarations) implements Stmt {}
+
+    record ExprStmt(SourcePos pos, Expr expr) implements Stmt {}
+
+    record If(SourcePos pos, Expr condition, Stmt then, Stmt otherwise) implements Stmt {}
+
+    record While(SourcePos pos, Expr condition, Stmt body) implements Stmt {}
+
+    record DoWhile(SourcePos pos, Stmt body, Expr condition) implements Stmt {}
+
+    /** {@code for (init; condition; step) body}; any part may be null. */
+    record For(SourcePos pos, Stmt init, Expr condition, Expr step, Stmt body) implements Stmt {}
+
+    record Switch(SourcePos pos, Expr selector, Stmt body) implements Stmt {}
+
+    record Case(SourcePos pos, Expr value) implements Stmt {}
+
+    record Default(SourcePos pos) implements Stmt {}
+
+    record Break(SourcePos pos) implements Stmt {}
+
+    record Continue(SourcePos pos) implements Stmt {}
+
+    record Return(SourcePos pos, Expr value) implements Stmt {}
+
+    record Empty(SourcePos pos) implements Stmt {}
+}

@@ -1,0 +1,61 @@
+package io.cudawasm.kernels.ast;
+
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.ScalarKind;
+import java.util.List;
+
+/** A type as written; the checker resolves it (template parameters only at instantiation). */
+public sealed interface TypeSyntax {
+    SourcePos pos();
+
+    /** An arithmetic type or void (kind null). */
+    record Builtin(SourcePos pos, ScalarKind kind) implements TypeSyntax {}
+
+    /** A typedef, template parameter or struct name used as a type, optionally with template arguments. */
+    record Named(SourcePos pos, String name, List<TemplateArg> args) implements TypeSyntax {}
+
+    /** {@code struct Tag}, possibly with its definition. */
+    record StructRef(SourcePos pos, String tag, boolean union, StructDef definition) implements TypeSyntax {}
+
+    /** {@code enum Tag}; enums are int-sized. */
+    record EnumRef(SourcePos pos, String tag, EnumDef definition) implements TypeSyntax {}
+
+    record Pointer(SourcePos pos, TypeSyntax pointee, boolean isConst, boolean isVolatile, boolean restrict)
+            implements TypeSyntax {}
+
+    /** A C++ reference parameter or variable. */
+    record Reference(SourcePos pos, TypeSyntax referent) implements TypeSyntax {}
+
+    /** {@code T[length]}; length null for {@code T[]}. */
+    record Array(SourcePos pos, TypeSyntax element, Expr length) implements TypeSyntax {}
+
+    record Qualified(SourcePos pos, TypeSyntax base, boolean isConst, boolean isVolatile) implements TypeSyntax {}
+
+    /** A struct body: members in order. */
+    record StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members) {}
+
+    record Member(SourcePos pos, String name, TypeSyntax type) {}
+
+    record EnumDef(SourcePos pos, String tag, List<Enumerator> enumerators) {}
+
+    record Enumerator(SourcePos pos, String name, Expr value) {}
+
+    /** A template argument: a type or a constant expression. */
+    sealed interface TemplateArg permits TypeArg, ValueArg {}
+
+    record TypeArg(TypeSyntax type) implements TemplateArg {}
+
+    record ValueArg(Expr value) implements TemplateArg {}
+
+    /** Strips qualifiers. */
+    static TypeSyntax unqualified(TypeSyntax t) {
+        while (t instanceof Qualified q) {
+            t = q.base();
+        }
+        return t;
+    }
+
+    static boolean isConst(TypeSyntax t) {
+        return t instanceof Qualified q && (q.isConst() || isConst(q.base()));
+    }
+}

@@ -1,0 +1,1295 @@
+package io.cudawasm.kernels.check;
+
+import io.cudawasm.kernels.ast.Decl;
+import io.cudawasm.kernels.ast.Expr;
+import io.cudawasm.kernels.ast.Initializer;
+import io.cudawasm.kernels.ast.TypeSyntax;
+import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KExpr.UnaryOp;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.lex.Literals;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.Field;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarKind;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import io.cudawasm.kernels.types.TypeRules;
+import io.cudawasm.kernels.types.VoidType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers expressions to pure KIR expressions, emitting their side effects (assignments, calls,
+ * increments) as statements in evaluation order, and applies C's conversions explicitly.
+ */
+final class ExpressionLowering {
+    private final FunctionContext ctx;
+
+    ExpressionLowering(FunctionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The result of lowering an expression: a place, a value, or nothing (a void call). */
+    sealed interface Operand permits Place, Value, NoValue {
+        CType type();
+    }
+
+    record Place(LValue lvalue) implements Operand {
+        @Override
+        public CType type() {
+            return lvalue.type();
+        }
+    }
+
+    record Value(KExpr value) implements Operand {
+        @Override
+        public CType type() {
+            return value.type();
+        }
+    }
+
+    record NoValue() implements Operand {
+        @Override
+        public CType type() {
+            return VoidType.VOID;
+        }
+    }
+
+    private static final NoValue NO_VALUE = new NoValue();
+
+    static CompileException error(SourcePos pos, String message) {
+        return CompileException.at(pos, message);
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    KExpr rvalue(Expr e) {
+        return toRValue(operand(e), e.pos());
+    }
+
+    LValue lvalue(Expr e) {
+        Operand o = operand(e);
+        if (o instanceof Place p) {
+            return p.lvalue();
+        }
+        throw error(e.pos(), "expression is not assignable");
+    }
+
+    /** Evaluates for side effects only. */
+    void discard(Expr e) {
+        if (e instanceof Expr.Assign a) {
+            assign(a, false);
+            return;
+        }
+        if (e instanceof Expr.Unary u && (u.op() == Expr.UnaryOp.POST_INC || u.op() == Expr.UnaryOp.POST_DEC)) {
+            increment(u, true, false);
+            return;
+        }
+        if (e instanceof Expr.Binary b && b.op() == Expr.BinaryOp.COMMA) {
+            discard(b.left());
+            discard(b.right());
+            return;
+        }
+        if (e instanceof Expr.Cast c && c.type() instanceof TypeSyntax.Builtin bt && bt.kind() == null) {
+            discard(c.operand());
+            return;
+        }
+        if (e instanceof Expr.Conditional c) {
+            KExpr cond = condition(c.condition());
+            KBlock a = ctx.out.capture(() -> discard(c.ifTrue()));
+            KBlock b = ctx.out.capture(() -> discard(c.ifFalse()));
+            ctx.emit(new KStmt.If(cond, a, b));
+            return;
+        }
+        Operand o = operand(e);
+        if (o instanceof Place p && p.lvalue() instanceof LValue.OfMemory m) {
+            // a volatile read still happens; other loads are dropped
+            if (m.address().type() instanceof PointerType pt && pt.volatilePointee() && m.type().isScalar()) {
+                KLocal t = ctx.temp(m.type(), e.pos());
+                ctx.emit(new KStmt.Assign(t, new KExpr.Load(m.address())));
+            }
+        }
+    }
+
+    /** A scalar or pointer used as a truth value, as a bool. */
+    KExpr condition(Expr e) {
+        KExpr v = rvalue(e);
+        return truth(v, e.pos());
+    }
+
+    KExpr truth(KExpr v, SourcePos pos) {
+        CType t = v.type();
+        if (t instanceof ScalarType s) {
+            if (s.kind() == ScalarKind.BOOL) {
+                return v;
+            }
+            return fold(new KExpr.Binary(BinaryOp.NE, v, zero(s), ScalarType.BOOL));
+        }
+        if (t instanceof PointerType p) {
+            return new KExpr.Binary(BinaryOp.NE, v, new KExpr.NullPtr(p), ScalarType.BOOL);
+        }
+        throw error(pos, "value of type '" + t.display() + "' is not contextually convertible to 'bool'");
+    }
+
+    static KExpr zero(ScalarType s) {
+        return s.kind().isFloating() ? new KExpr.FloatConst(s, 0.0) : new KExpr.IntConst(s, 0);
+    }
+
+    long constantInteger(Expr e, String what) {
+        BlockBuilder.Captured<KExpr> c = ctx.out.capture(() -> rvalue(e));
+        KExpr v = c.value();
+        if (!c.statements().isEmpty() || !(v instanceof KExpr.IntConst ic)) {
+            throw error(e.pos(), what + " is not an integer constant expression");
+        }
+        return ic.value();
+    }
+
+    /** The type of an expression without evaluating it (for sizeof and auto). */
+    CType typeOf(Expr e) {
+        return ctx.out.capture(() -> operand(e)).value().type();
+    }
+
+    // ------------------------------------------------------------------ operands
+
+    Operand operand(Expr e) {
+        if (e instanceof Expr.IntLit lit) {
+            return new Value(intLiteral(lit));
+        } else if (e instanceof Expr.FloatLit lit) {
+            return new Value(new KExpr.FloatConst(lit.value().isFloat() ? ScalarType.FLOAT
+                    : ScalarType.DOUBLE, lit.value().value()));
+        } else if (e instanceof Expr.CharLit c) {
+            return new Value(new KExpr.IntConst(ScalarType.CHAR, c.value()));
+        } else if (e instanceof Expr.BoolLit b) {
+            return new Value(new KExpr.IntConst(ScalarType.BOOL, b.value() ? 1 : 0));
+        } else if (e instanceof Expr.NullPtr n) {
+            return new Value(new KExpr.NullPtr(new PointerType(VoidType.VOID)));
+        } else if (e instanceof Expr.StringLit s) {
+            throw error(s.pos(),
+                    "string literals are not supported in device code (device printf is not supported)");
+        } else if (e instanceof Expr.Ident id) {
+            return identifier(id);
+        } else if (e instanceof Expr.Unary u) {
+            return unary(u);
+        } else if (e instanceof Expr.Binary b) {
+            return binary(b);
+        } else if (e instanceof Expr.Assign a) {
+            return assign(a, true);
+        } else if (e instanceof Expr.Conditional c) {
+            return conditional(c);
+        } else if (e instanceof Expr.Call c) {
+            return call(c);
+        } else if (e instanceof Expr.Index i) {
+            return index(i);
+        } else if (e instanceof Expr.Member m) {
+            return member(m);
+        } else if (e instanceof Expr.Cast c) {
+            return cast(c);
+        } else if (e instanceof Expr.Construct c) {
+            return construct(ctx.checker.types.resolve(c.type(), ctx), c.args(), c.pos());
+        } else if (e instanceof Expr.SizeofType s) {
+            return new Value(sizeOf(ctx.checker.types.resolve(s.type(), ctx), s.pos()));
+        } else if (e instanceof Expr.SizeofExpr s) {
+            return new Value(sizeOf(typeOf(s.operand()), s.pos()));
+        } else if (e instanceof Expr.AlignofType a) {
+            return new Value(new KExpr.IntConst(ScalarType.ULONG,
+                    ctx.checker.types.resolve(a.type(), ctx).align()));
+        } else if (e instanceof Expr.InitList l) {
+            throw error(l.pos(), "a braced list is not allowed here");
+        }
+        throw new IllegalStateException("unhandled: " + e);
+    }
+
+    private KExpr sizeOf(CType t, SourcePos pos) {
+        if (t instanceof VoidType) {
+            throw error(pos, "invalid application of 'sizeof' to type 'void'");
+        }
+        if (t instanceof ArrayType a && a.isIncomplete() || t instanceof StructType s && !s.isComplete()) {
+            throw error(pos, "invalid application of 'sizeof' to incomplete type '" + t.display() + "'");
+        }
+        return new KExpr.IntConst(ScalarType.ULONG, t.size());
+    }
+
+    KExpr toRValue(Operand o, SourcePos pos) {
+        if (o instanceof Value v) {
+            return v.value();
+        } else if (o instanceof NoValue n) {
+            throw error(pos, "void value not ignored as it ought to be");
+        } else if (o instanceof Place p) {
+            return load(p.lvalue());
+        }
+        throw new IllegalStateException("unhandled: " + o);
+    }
+
+    /** Reads an lvalue; arrays decay to a pointer to their first element. */
+    KExpr load(LValue lv) {
+        CType t = lv.type();
+        if (t instanceof ArrayType a) {
+            KExpr addr = address(lv);
+            PointerType at = (PointerType) addr.type();
+            return new KExpr.Convert(new PointerType(a.element(), at.space(), at.constPointee() || lv.isConst(),
+                    at.volatilePointee()), addr);
+        }
+        if (lv instanceof LValue.OfLocal l) {
+            return new KExpr.LocalGet(l.local());
+        } else if (lv instanceof LValue.OfMemory m) {
+            return new KExpr.Load(m.address());
+        }
+        throw new IllegalStateException("unhandled: " + lv);
+    }
+
+    void store(LValue lv, KExpr value) {
+        if (lv instanceof LValue.OfLocal l) {
+            ctx.emit(new KStmt.Assign(l.local(), value));
+        } else if (lv instanceof LValue.OfMemory m) {
+            ctx.emit(new KStmt.Store(m.address(), value));
+        }
+    }
+
+    /** The address of an lvalue, as a pointer to its type. */
+    KExpr address(LValue lv) {
+        if (lv instanceof LValue.OfLocal l) {
+                l.local().markAddressTaken();
+                return new KExpr.LocalAddr(l.local(), new PointerType(l.local().type(), AddressSpace.LOCAL,
+                        l.isConst(), false));
+        } else if (lv instanceof LValue.OfMemory m) {
+            return m.address();
+        }
+        throw new IllegalStateException("unhandled: " + lv);
+    }
+
+    private static final Map<String, SpecialReg[]> BUILTIN_VECTORS = Map.of(
+            "threadIdx", new SpecialReg[] {SpecialReg.TID_X, SpecialReg.TID_Y, SpecialReg.TID_Z},
+            "blockIdx", new SpecialReg[] {SpecialReg.CTAID_X, SpecialReg.CTAID_Y, SpecialReg.CTAID_Z},
+            "blockDim", new SpecialReg[] {SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z},
+            "gridDim", new SpecialReg[] {SpecialReg.NCTAID_X, SpecialReg.NCTAID_Y, SpecialReg.NCTAID_Z});
+
+    String resolveNamespace(String name) {
+        if (!name.contains("::")) {
+            return name;
+        }
+        return Checker.simpleName(name);
+    }
+
+    private Operand identifier(Expr.Ident id) {
+        String name = resolveNamespace(id.name());
+        SpecialReg[] regs = BUILTIN_VECTORS.get(name);
+        if (regs != null) {
+            requireFunction(id.pos(), name);
+            StructType t = name.equals("blockDim") || name.equals("gridDim") ? BuiltinTypes.dim3()
+                    : BuiltinTypes.uint3();
+            KLocal tmp = ctx.temp(t, id.pos());
+            for (int i = 0; i < 3; i++) {
+                Field f = t.fields().get(i);
+                ctx.emit(new KStmt.Store(fieldAddr(localAddress(tmp), f), new KExpr.Special(regs[i])));
+            }
+            return new Place(new LValue.OfLocal(tmp, true));
+        }
+        if (name.equals("warpSize")) {
+            return new Value(new KExpr.IntConst(ScalarType.INT, 32));
+        }
+        KExpr bound = ctx.env.values().get(name);
+        if (bound != null) {
+            return new Value(bound);
+        }
+        Symbol s = ctx.scope.lookup(name);
+        if (s == null) {
+            s = ctx.checker.fileSymbols.get(name);
+        }
+        if (s != null) {
+            return symbol(s, id);
+        }
+        if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
+            throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
+        }
+        if (ctx.checker.hostVariables.contains(name)) {
+            throw error(id.pos(), "reference to host variable '" + name + "' in device code: declare it "
+                    + "__device__ or __constant__");
+        }
+        throw error(id.pos(), "use of undeclared identifier '" + id.name() + "'");
+    }
+
+    private void requireFunction(SourcePos pos, String what) {
+        if (!ctx.inFunction()) {
+            throw error(pos, "'" + what + "' is not a constant expression");
+        }
+    }
+
+    private Operand symbol(Symbol s, Expr.Ident id) {
+        if (s instanceof Symbol.Constant c) {
+            return new Value(c.value());
+        } else if (s instanceof Symbol.Local l) {
+                if (l.reference()) {
+                    CType referent = ((PointerType) l.local().type()).pointee();
+                    return new Place(new LValue.OfMemory(new KExpr.LocalGet(l.local()), referent, l.isConst()));
+                }
+                return new Place(new LValue.OfLocal(l.local(), l.isConst()));
+        } else if (s instanceof Symbol.Global g) {
+                requireFunction(id.pos(), id.name());
+                KGlobal global = g.global();
+                PointerType pt = new PointerType(global.type(), global.space(), g.isConst()
+                        || global.space() == AddressSpace.CONSTANT, false);
+                return new Place(new LValue.OfMemory(new KExpr.GlobalAddr(global, pt), global.type(),
+                        g.isConst() || global.space() == AddressSpace.CONSTANT));
+        }
+        throw new IllegalStateException("unhandled: " + s);
+    }
+
+    KExpr localAddress(KLocal l) {
+        return new KExpr.LocalAddr(l, new PointerType(l.type(), AddressSpace.LOCAL, false, false));
+    }
+
+    KExpr fieldAddr(KExpr structPointer, Field f) {
+        PointerType sp = (PointerType) structPointer.type();
+        return new KExpr.FieldAddr(structPointer, f, new PointerType(f.type(), sp.space(), sp.constPointee(),
+                sp.volatilePointee()));
+    }
+
+    // ------------------------------------------------------------------ literals
+
+    private KExpr intLiteral(Expr.IntLit lit) {
+        Literals.IntLiteral v = lit.value();
+        ScalarType t;
+        if (v.unsignedSuffix()) {
+            t = v.longs() == 0 && v.fitsUInt() ? ScalarType.UINT : v.longs() == 2 ? ScalarType.ULONGLONG : ScalarType.ULONG;
+        } else if (v.longs() == 2) {
+            t = v.fitsLong() ? ScalarType.LONGLONG : ScalarType.ULONGLONG;
+        } else if (v.longs() == 1) {
+            t = v.fitsLong() ? ScalarType.LONG : ScalarType.ULONG;
+        } else if (v.fitsInt()) {
+            t = ScalarType.INT;
+        } else if (!v.decimal() && v.fitsUInt()) {
+            t = ScalarType.UINT;
+        } else if (v.fitsLong()) {
+            t = ScalarType.LONG;
+        } else {
+            if (v.decimal()) {
+                ctx.checker.warnings.add(Diagnostic.warning(lit.pos(),
+                        "integer literal '" + lit.text() + "' is too large for a signed type; treated as unsigned"));
+            }
+            t = ScalarType.ULONG;
+        }
+        return ConstantFolder.intConst(t, v.value());
+    }
+
+    // ------------------------------------------------------------------ unary
+
+    private Operand unary(Expr.Unary u) {
+        switch (u.op()) {
+            case PLUS, NEG, BIT_NOT -> {
+                KExpr v = rvalue(u.operand());
+                if (!(v.type() instanceof ScalarType s)) {
+                    throw error(u.pos(), "invalid argument type '" + v.type().display() + "' to unary expression");
+                }
+                if (u.op() == Expr.UnaryOp.BIT_NOT && !s.kind().isInteger()) {
+                    throw error(u.pos(), "invalid argument type '" + s.display() + "' to unary '~' (needs an integer)");
+                }
+                ScalarType p = TypeRules.promote(s);
+                KExpr pv = convert(v, p, u.pos(), false);
+                if (u.op() == Expr.UnaryOp.PLUS) {
+                    return new Value(pv);
+                }
+                UnaryOp op = u.op() == Expr.UnaryOp.NEG ? UnaryOp.NEG : UnaryOp.BIT_NOT;
+                return new Value(ConstantFolder.unary(new KExpr.Unary(op, pv, p)));
+            }
+            case NOT -> {
+                KExpr c = condition(u.operand());
+                return new Value(ConstantFolder.unary(new KExpr.Unary(UnaryOp.NOT, c, ScalarType.BOOL)));
+            }
+            case DEREF -> {
+                KExpr p = rvalue(u.operand());
+                if (!(p.type() instanceof PointerType pt)) {
+                    throw error(u.pos(), "indirection requires pointer operand ('" + p.type().display() + "' invalid)");
+                }
+                if (pt.pointee() instanceof VoidType) {
+                    throw error(u.pos(), "indirection of a 'void*' pointer");
+                }
+                return new Place(new LValue.OfMemory(p, pt.pointee(), pt.constPointee()));
+            }
+            case ADDR -> {
+                Operand o = operand(u.operand());
+                if (!(o instanceof Place p)) {
+                    throw error(u.pos(), "cannot take the address of an rvalue" + (u.operand() instanceof Expr.Ident id
+                            ? " (is '" + id.name() + "' a compile-time constant?)" : ""));
+                }
+                return new Value(address(p.lvalue()));
+            }
+            case PRE_INC, PRE_DEC -> {
+                return new Value(increment(u, false, true));
+            }
+            case POST_INC, POST_DEC -> {
+                return new Value(increment(u, true, true));
+            }
+            default -> throw new IllegalStateException(u.op().name());
+        }
+    }
+
+    /** ++ and --: returns the new value (prefix) or the old one (postfix). */
+    private KExpr increment(Expr.Unary u, boolean postfix, boolean needResult) {
+        boolean inc = u.op() == Expr.UnaryOp.PRE_INC || u.op() == Expr.UnaryOp.POST_INC;
+        LValue lv = stabilize(lvalue(u.operand()));
+        checkAssignable(lv, u.operand(), u.pos());
+        CType t = lv.type();
+        KExpr old = load(lv);
+        KLocal saved = null;
+        if (postfix && needResult) {
+            saved = ctx.temp(t, u.pos());
+            ctx.emit(new KStmt.Assign(saved, old));
+            old = new KExpr.LocalGet(saved);
+        }
+        KExpr updated;
+        if (t instanceof PointerType) {
+            updated = new KExpr.PtrAdd(old, new KExpr.IntConst(ScalarType.LONG, inc ? 1 : -1));
+        } else if (t instanceof ScalarType s) {
+            if (s.kind() == ScalarKind.BOOL) {
+                throw error(u.pos(), "incrementing or decrementing a bool is not allowed in C++17");
+            }
+            ScalarType p = TypeRules.promote(s);
+            KExpr one = p.kind().isFloating() ? new KExpr.FloatConst(p, 1.0) : new KExpr.IntConst(p, 1);
+            updated = convert(new KExpr.Binary(inc ? BinaryOp.ADD : BinaryOp.SUB, convert(old, p, u.pos(), false),
+                    one, p), s, u.pos(), false);
+        } else {
+            throw error(u.pos(), "cannot increment value of type '" + t.display() + "'");
+        }
+        if (postfix || !needResult || lv instanceof LValue.OfLocal) {
+            store(lv, updated);
+            if (!needResult) {
+                return null;
+            }
+            return postfix ? old : load(lv);
+        }
+        KLocal t2 = ctx.temp(t, u.pos());
+        ctx.emit(new KStmt.Assign(t2, updated));
+        store(lv, new KExpr.LocalGet(t2));
+        return new KExpr.LocalGet(t2);
+    }
+
+    /** Copies a complex address into a temporary so it is computed once. */
+    LValue stabilize(LValue lv) {
+        if (lv instanceof LValue.OfMemory m && !isCheap(m.address())) {
+            KLocal t = ctx.temp(m.address().type(), null);
+            ctx.emit(new KStmt.Assign(t, m.address()));
+            return new LValue.OfMemory(new KExpr.LocalGet(t), m.type(), m.isConst());
+        }
+        return lv;
+    }
+
+    private static boolean isCheap(KExpr e) {
+        if (e instanceof KExpr.LocalGet l) {
+            return true;
+        } else if (e instanceof KExpr.LocalAddr l) {
+            return true;
+        } else if (e instanceof KExpr.GlobalAddr g) {
+            return true;
+        } else if (e instanceof KExpr.IntConst c) {
+            return true;
+        } else if (e instanceof KExpr.NullPtr n) {
+            return true;
+        } else if (e instanceof KExpr.FieldAddr f) {
+            return isCheap(f.structPointer());
+        } else if (e instanceof KExpr.PtrAdd p) {
+            return isCheap(p.pointer()) && (p.index() instanceof KExpr.IntConst
+                    || p.index() instanceof KExpr.LocalGet);
+        } else {
+            return false;
+        }
+    }
+
+    private void checkAssignable(LValue lv, Expr target, SourcePos pos) {
+        if (lv.isConst()) {
+            String what = target instanceof Expr.Ident id ? "variable '" + id.name() + "'" : "an expression";
+            throw error(pos, "cannot assign to " + what + " with const-qualified type '" + lv.type().display() + "'");
+        }
+        if (lv.type() instanceof ArrayType a) {
+            throw error(pos, "array type '" + a.display() + "' is not assignable");
+        }
+    }
+
+    // ------------------------------------------------------------------ binary
+
+    private Operand binary(Expr.Binary b) {
+        switch (b.op()) {
+            case COMMA -> {
+                discard(b.left());
+                return operand(b.right());
+            }
+            case AND, OR -> {
+                return new Value(logical(b));
+            }
+            default -> {
+                KExpr l = rvalue(b.left());
+                KExpr r = rvalue(b.right());
+                return new Value(arithmetic(b.op(), l, r, b.pos()));
+            }
+        }
+    }
+
+    private KExpr logical(Expr.Binary b) {
+        boolean and = b.op() == Expr.BinaryOp.AND;
+        KExpr l = condition(b.left());
+        BlockBuilder.Captured<KExpr> right = ctx.out.capture(() -> condition(b.right()));
+        if (right.statements().isEmpty()) {
+            return ConstantFolder.binary(new KExpr.Binary(and ? BinaryOp.LAND : BinaryOp.LOR, l, right.value(),
+                    ScalarType.BOOL));
+        }
+        KLocal t = ctx.temp(ScalarType.BOOL, b.pos());
+        ctx.emit(new KStmt.Assign(t, l));
+        List<KStmt> evalRight = new ArrayList<>(right.statements().statements());
+        evalRight.add(new KStmt.Assign(t, right.value()));
+        KExpr test = and ? new KExpr.LocalGet(t) : new KExpr.Unary(UnaryOp.NOT, new KExpr.LocalGet(t), ScalarType.BOOL);
+        ctx.emit(new KStmt.If(test, new KBlock(evalRight), KBlock.EMPTY));
+        return new KExpr.LocalGet(t);
+    }
+
+    private static BinaryOp kirOp(Expr.BinaryOp op) {
+        return switch (op) {
+            case MUL -> BinaryOp.MUL;
+            case DIV -> BinaryOp.DIV;
+            case REM -> BinaryOp.REM;
+            case ADD -> BinaryOp.ADD;
+            case SUB -> BinaryOp.SUB;
+            case SHL -> BinaryOp.SHL;
+            case SHR -> BinaryOp.SHR;
+            case LT -> BinaryOp.LT;
+            case GT -> BinaryOp.GT;
+            case LE -> BinaryOp.LE;
+            case GE -> BinaryOp.GE;
+            case EQ -> BinaryOp.EQ;
+            case NE -> BinaryOp.NE;
+            case BIT_AND -> BinaryOp.AND;
+            case BIT_XOR -> BinaryOp.XOR;
+            case BIT_OR -> BinaryOp.OR;
+            default -> throw new IllegalStateException(op.name());
+        };
+    }
+
+    private static boolean isNullConstant(KExpr e) {
+        return e instanceof KExpr.NullPtr || e instanceof KExpr.IntConst c && c.value() == 0
+                && c.type().kind().isInteger();
+    }
+
+    /** A binary arithmetic, bitwise, shift or comparison operation with C's conversions. */
+    KExpr arithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
+        CType lt = l.type();
+        CType rt = r.type();
+        if (lt instanceof PointerType || rt instanceof PointerType) {
+            return pointerArithmetic(op, l, r, pos);
+        }
+        if (!(lt instanceof ScalarType ls) || !(rt instanceof ScalarType rs)) {
+            throw error(pos, "invalid operands to binary expression ('" + lt.display() + "' and '" + rt.display() + "')");
+        }
+        BinaryOp kop = kirOp(op);
+        boolean intOnly = op == Expr.BinaryOp.REM || op == Expr.BinaryOp.SHL || op == Expr.BinaryOp.SHR
+                || op == Expr.BinaryOp.BIT_AND || op == Expr.BinaryOp.BIT_OR || op == Expr.BinaryOp.BIT_XOR;
+        if (intOnly && (!ls.kind().isInteger() || !rs.kind().isInteger())) {
+            throw error(pos, "invalid operands to binary expression ('" + lt.display() + "' and '" + rt.display()
+                    + "'): '" + op.symbol() + "' needs integers" + (op == Expr.BinaryOp.REM ? " (use fmodf for floats)" : ""));
+        }
+        if (op == Expr.BinaryOp.SHL || op == Expr.BinaryOp.SHR) {
+            ScalarType p = TypeRules.promote(ls);
+            KExpr count = convert(convert(r, TypeRules.promote(rs), pos, false), p, pos, false);
+            if (count instanceof KExpr.IntConst c && (c.value() < 0 || c.value() >= p.kind().bits())) {
+                ctx.checker.warnings.add(Diagnostic.warning(pos, "shift count " + c.value()
+                        + " is negative or not less than the width of type '" + p.display() + "'"));
+            }
+            return fold(new KExpr.Binary(kop, convert(l, p, pos, false), count, p));
+        }
+        ScalarType common = TypeRules.usualArithmetic(ls, rs);
+        KExpr a = convert(l, common, pos, false);
+        KExpr b = convert(r, common, pos, false);
+        if ((kop == BinaryOp.DIV || kop == BinaryOp.REM) && common.kind().isInteger()
+                && b instanceof KExpr.IntConst c && c.value() == 0) {
+            ctx.checker.warnings.add(Diagnostic.warning(pos, "division by zero is undefined"));
+        }
+        CType result = kop.isComparison() ? ScalarType.BOOL : common;
+        return fold(new KExpr.Binary(kop, a, b, result));
+    }
+
+    private KExpr pointerArithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
+        CType lt = l.type();
+        CType rt = r.type();
+        switch (op) {
+            case ADD -> {
+                if (lt instanceof PointerType && rt.isInteger()) {
+                    return ptrAdd(l, r, pos);
+                }
+                if (rt instanceof PointerType && lt.isInteger()) {
+                    return ptrAdd(r, l, pos);
+                }
+            }
+            case SUB -> {
+                if (lt instanceof PointerType && rt.isInteger()) {
+                    KExpr idx = convert(r, ScalarType.LONG, pos, false);
+                    return ptrAdd(l, fold(new KExpr.Unary(UnaryOp.NEG, idx, ScalarType.LONG)), pos);
+                }
+                if (lt instanceof PointerType a && rt instanceof PointerType b) {
+                    if (!a.samePointee(b)) {
+                        throw error(pos, "subtracting pointers to different types ('" + a.display() + "' and '"
+                                + b.display() + "')");
+                    }
+                    if (a.pointee() instanceof VoidType) {
+                        throw error(pos, "arithmetic on a pointer to void");
+                    }
+                    return new KExpr.PtrDiff(l, r, ScalarType.LONG);
+                }
+            }
+            case EQ, NE, LT, GT, LE, GE -> {
+                KExpr a = l;
+                KExpr b = r;
+                if (lt instanceof PointerType p && !(rt instanceof PointerType)) {
+                    if (!isNullConstant(r)) {
+                        throw error(pos, "comparison between pointer and integer ('" + lt.display() + "' and '"
+                                + rt.display() + "')");
+                    }
+                    b = new KExpr.NullPtr(p);
+                } else if (rt instanceof PointerType p && !(lt instanceof PointerType)) {
+                    if (!isNullConstant(l)) {
+                        throw error(pos, "comparison between pointer and integer ('" + lt.display() + "' and '"
+                                + rt.display() + "')");
+                    }
+                    a = new KExpr.NullPtr(p);
+                }
+                return new KExpr.Binary(kirOp(op), a, b, ScalarType.BOOL);
+            }
+            default -> { }
+        }
+        throw error(pos, "invalid operands to binary expression ('" + lt.display() + "' and '" + rt.display() + "')");
+    }
+
+    KExpr ptrAdd(KExpr pointer, KExpr index, SourcePos pos) {
+        PointerType pt = (PointerType) pointer.type();
+        if (pt.pointee() instanceof VoidType) {
+            throw error(pos, "arithmetic on a pointer to void");
+        }
+        if (pt.pointee() instanceof StructType s && !s.isComplete()) {
+            throw error(pos, "arithmetic on a pointer to incomplete type '" + s.display() + "'");
+        }
+        if (!index.type().isInteger()) {
+            throw error(pos, "pointer offset must be an integer, not '" + index.type().display() + "'");
+        }
+        KExpr idx = TypeRules.promote((ScalarType) index.type()) != index.type()
+                ? convert(index, TypeRules.promote((ScalarType) index.type()), pos, false) : index;
+        if (idx instanceof KExpr.IntConst c && c.value() == 0) {
+            return pointer;
+        }
+        return new KExpr.PtrAdd(pointer, idx);
+    }
+
+    static KExpr fold(KExpr e) {
+        if (e instanceof KExpr.Binary b) {
+            return ConstantFolder.binary(b);
+        }
+        if (e instanceof KExpr.Unary u) {
+            return ConstantFolder.unary(u);
+        }
+        return e;
+    }
+
+    // ------------------------------------------------------------------ assignment
+
+    private Operand assign(Expr.Assign a, boolean needResult) {
+        LValue lv = lvalue(a.target());
+        checkAssignable(lv, a.target(), a.pos());
+        KExpr value;
+        if (a.op() == null) {
+            if (a.value() instanceof Expr.InitList list) {
+                if (!(lv.type() instanceof StructType)) {
+                    throw error(a.pos(), "a braced list can only be assigned to a struct");
+                }
+                LValue target = stabilize(lv);
+                initializeAggregate(target, new Initializer.Braced(list.pos(), list.elements()));
+                return needResult ? new Place(target) : NO_VALUE;
+            }
+            value = convert(rvalue(a.value()), lv.type(), a.pos(), false);
+            lv = stabilize(lv);
+        } else {
+            lv = stabilize(lv);
+            KExpr rhs = rvalue(a.value());
+            KExpr current = load(lv);
+            KExpr result = arithmetic(a.op(), current, rhs, a.pos());
+            value = convert(result, lv.type(), a.pos(), false);
+        }
+        if (!needResult) {
+            store(lv, value);
+            return NO_VALUE;
+        }
+        if (lv instanceof LValue.OfLocal) {
+            store(lv, value);
+            return new Place(lv);
+        }
+        if (lv.type() instanceof StructType) {
+            store(lv, value);
+            return new Place(lv);
+        }
+        KLocal t = ctx.temp(lv.type(), a.pos());
+        ctx.emit(new KStmt.Assign(t, value));
+        store(lv, new KExpr.LocalGet(t));
+        return new Value(new KExpr.LocalGet(t));
+    }
+
+    // ------------------------------------------------------------------ conditional
+
+    private Operand conditional(Expr.Conditional c) {
+        KExpr cond = condition(c.condition());
+        BlockBuilder.Captured<Operand> a = ctx.out.capture(() -> operand(c.ifTrue()));
+        BlockBuilder.Captured<Operand> b = ctx.out.capture(() -> operand(c.ifFalse()));
+        CType at = a.value().type();
+        CType bt = b.value().type();
+        if (at instanceof VoidType || bt instanceof VoidType) {
+            if (!(at instanceof VoidType && bt instanceof VoidType)) {
+                throw error(c.pos(), "incompatible operand types ('" + at.display() + "' and '" + bt.display() + "')");
+            }
+            ctx.emit(new KStmt.If(cond, a.statements(), b.statements()));
+            return NO_VALUE;
+        }
+        // the operands become values inside their own branch (loads may trap: evaluate only one)
+        BlockBuilder.Captured<KExpr> av = ctx.out.capture(() -> toRValueIn(a, c.ifTrue().pos()));
+        BlockBuilder.Captured<KExpr> bv = ctx.out.capture(() -> toRValueIn(b, c.ifFalse().pos()));
+        CType type = conditionalType(av.value(), bv.value(), c.pos());
+        KExpr x = convert(av.value(), type, c.ifTrue().pos(), false);
+        KExpr y = convert(bv.value(), type, c.ifFalse().pos(), false);
+        if (av.statements().isEmpty() && bv.statements().isEmpty() && !(type instanceof StructType)) {
+            if (cond instanceof KExpr.IntConst k) {
+                return new Value(k.value() != 0 ? x : y);
+            }
+            return new Value(new KExpr.Select(cond, x, y, type));
+        }
+        KLocal t = ctx.temp(type, c.pos());
+        List<KStmt> thenStmts = new ArrayList<>(av.statements().statements());
+        thenStmts.add(new KStmt.Assign(t, x));
+        List<KStmt> elseStmts = new ArrayList<>(bv.statements().statements());
+        elseStmts.add(new KStmt.Assign(t, y));
+        ctx.emit(new KStmt.If(cond, new KBlock(thenStmts), new KBlock(elseStmts)));
+        return type instanceof StructType ? new Place(new LValue.OfLocal(t, false)) : new Value(new KExpr.LocalGet(t));
+    }
+
+    /** Re-emits a captured operand's statements and yields its value. */
+    private KExpr toRValueIn(BlockBuilder.Captured<Operand> c, SourcePos pos) {
+        for (KStmt s : c.statements().statements()) {
+            ctx.emit(s);
+        }
+        return toRValue(c.value(), pos);
+    }
+
+    private CType conditionalType(KExpr a, KExpr b, SourcePos pos) {
+        CType at = a.type();
+        CType bt = b.type();
+        if (at instanceof ScalarType x && bt instanceof ScalarType y) {
+            if (x.kind() == ScalarKind.BOOL && y.kind() == ScalarKind.BOOL) {
+                return ScalarType.BOOL;
+            }
+            return TypeRules.usualArithmetic(x, y);
+        }
+        if (at instanceof PointerType p && (bt instanceof PointerType || isNullConstant(b))) {
+            if (bt instanceof PointerType q && !p.samePointee(q) && !(q.pointee() instanceof VoidType)
+                    && !(b instanceof KExpr.NullPtr)) {
+                if (p.pointee() instanceof VoidType) {
+                    return p;
+                }
+                throw error(pos, "incompatible pointer types in conditional ('" + p.display() + "' and '"
+                        + q.display() + "')");
+            }
+            return a instanceof KExpr.NullPtr && bt instanceof PointerType q ? q : p;
+        }
+        if (bt instanceof PointerType q && isNullConstant(a)) {
+            return q;
+        }
+        if (at instanceof StructType s && at == bt) {
+            return s;
+        }
+        throw error(pos, "incompatible operand types ('" + at.display() + "' and '" + bt.display() + "')");
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    private Operand call(Expr.Call c) {
+        if (c.callee() instanceof Expr.Member m) {
+            return ctx.builtins.memberCall(m, c.args(), c.pos());
+        }
+        if (!(c.callee() instanceof Expr.Ident id)) {
+            throw error(c.pos(), "called object is not a function");
+        }
+        requireFunction(c.pos(), id.name());
+        String name = resolveNamespace(id.name());
+        if (ctx.scope.lookup(name) != null) {
+            throw error(c.pos(), "called object '" + name + "' is not a function");
+        }
+        List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
+        if (overloads == null) {
+            if (BuiltinCalls.isBuiltin(name)) {
+                return ctx.builtins.call(name, id, c.args(), c.pos());
+            }
+            if (ctx.checker.hostFunctions.contains(name)) {
+                throw error(c.pos(), "calling a __host__ function '" + name + "' from a "
+                        + (ctx.fn.isKernel() ? "__global__" : "__device__") + " function is not allowed");
+            }
+            throw error(id.pos(), "use of undeclared identifier '" + name + "'");
+        }
+        List<Operand> args = new ArrayList<>();
+        for (Expr a : c.args()) {
+            args.add(a instanceof Expr.InitList l ? braceTemp(l) : operand(a));
+        }
+        Resolution r = resolve(name, overloads, id.templateArgs(), args, c.pos());
+        KFunction fn = ctx.checker.instance(r.entry(), r.env(), c.pos());
+        if (fn.isKernel()) {
+            throw error(c.pos(), "a __global__ function cannot be called from device code (dynamic parallelism "
+                    + "is not supported)");
+        }
+        Checker.Signature sig = ctx.checker.signatures.get(fn);
+        List<KExpr> values = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            CType pt = sig.paramTypes().get(i);
+            Operand a = args.get(i);
+            SourcePos apos = c.args().get(i).pos();
+            if (sig.byReference().get(i)) {
+                values.add(referenceArgument(a, pt, r.entry().decl.params().get(i), apos));
+            } else {
+                KExpr v = convert(toRValue(a, apos), pt, apos, false);
+                if (pt instanceof StructType) {
+                    // by value: the callee gets its own copy
+                    KLocal copy = ctx.temp(pt, apos);
+                    ctx.emit(new KStmt.Assign(copy, v));
+                    v = new KExpr.LocalGet(copy);
+                }
+                values.add(v);
+            }
+        }
+        KExpr call = new KExpr.Call(fn, values, fn.returnType());
+        return materialize(call, c.pos());
+    }
+
+    /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
+    Operand materialize(KExpr call, SourcePos pos) {
+        CType ret = call.type();
+        if (ret instanceof VoidType) {
+            ctx.emit(new KStmt.Eval(call));
+            return NO_VALUE;
+        }
+        KLocal t = ctx.temp(ret, pos);
+        ctx.emit(new KStmt.Assign(t, call));
+        if (ret instanceof StructType) {
+            return new Place(new LValue.OfLocal(t, false));
+        }
+        return new Value(new KExpr.LocalGet(t));
+    }
+
+    private Operand braceTemp(Expr.InitList l) {
+        throw error(l.pos(), "braced lists as function arguments are not supported");
+    }
+
+    private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
+        boolean constRef = isConstReference(param.type());
+        if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
+            if (p.lvalue().isConst() && !constRef) {
+                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+            }
+            return convert(address(p.lvalue()), new PointerType(referent), pos, true);
+        }
+        if (!constRef) {
+            throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
+                    + referent.display() + "'");
+        }
+        KLocal tmp = ctx.temp(referent, pos);
+        ctx.emit(new KStmt.Assign(tmp, convert(toRValue(a, pos), referent, pos, false)));
+        return address(new LValue.OfLocal(tmp, false));
+    }
+
+    private static boolean isConstReference(TypeSyntax t) {
+        TypeSyntax u = TypeSyntax.unqualified(t);
+        return u instanceof TypeSyntax.Reference r && TypeSyntax.isConst(r.referent());
+    }
+
+    record Resolution(Checker.FunctionEntry entry, TemplateEnv env) {}
+
+    private Resolution resolve(String name, List<Checker.FunctionEntry> overloads,
+            List<TypeSyntax.TemplateArg> explicit, List<Operand> args, SourcePos pos) {
+        Resolution best = null;
+        int bestCost = Integer.MAX_VALUE;
+        boolean ambiguous = false;
+        String lastReason = null;
+        for (Checker.FunctionEntry e : overloads) {
+            Decl.Function d = e.decl;
+            if (d.params().size() != args.size()) {
+                lastReason = "candidate expects " + d.params().size() + " argument" + (d.params().size() == 1 ? "" : "s")
+                        + ", " + args.size() + " provided";
+                continue;
+            }
+            TemplateEnv env;
+            try {
+                env = e.isTemplate() ? TemplateDeduction.deduce(ctx, e.decl, explicit, args, pos) : TemplateEnv.EMPTY;
+            } catch (CompileException ex) {
+                lastReason = ex.first().message();
+                continue;
+            }
+            if (!e.isTemplate() && !explicit.isEmpty()) {
+                continue;
+            }
+            int cost = 0;
+            boolean viable = true;
+            for (int i = 0; i < args.size() && viable; i++) {
+                CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(), env);
+                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
+                        instanceof TypeSyntax.Reference);
+                if (c < 0) {
+                    viable = false;
+                    lastReason = "no known conversion from '" + args.get(i).type().display() + "' to '"
+                            + pt.display() + "' for argument " + (i + 1);
+                }
+                cost += c;
+            }
+            if (!viable) {
+                continue;
+            }
+            if (cost < bestCost) {
+                best = new Resolution(e, env);
+                bestCost = cost;
+                ambiguous = false;
+            } else if (cost == bestCost) {
+                ambiguous = true;
+            }
+        }
+        if (best == null) {
+            throw error(pos, "no matching function for call to '" + name + "'" + (lastReason == null ? "" : ": " + lastReason));
+        }
+        if (ambiguous) {
+            throw error(pos, "call to '" + name + "' is ambiguous");
+        }
+        return best;
+    }
+
+    /** -1 when not convertible; 0 exact; higher for worse conversions. */
+    private static int conversionCost(Operand a, CType to, boolean reference) {
+        CType from = a.type();
+        if (from instanceof ArrayType arr && !reference) {
+            from = new PointerType(arr.element());
+        }
+        if (TypeRules.sameType(from, to)) {
+            return 0;
+        }
+        if (reference) {
+            return -1;
+        }
+        if (from instanceof ScalarType f && to instanceof ScalarType t) {
+            if (TypeRules.promote(f) == t || f.kind() == ScalarKind.FLOAT && t.kind() == ScalarKind.DOUBLE) {
+                return 1;
+            }
+            return 2;
+        }
+        if (from instanceof PointerType f && to instanceof PointerType t) {
+            if (t.pointee() instanceof VoidType) {
+                return 2;
+            }
+            return f.samePointee(t) ? 0 : -1;
+        }
+        if (to instanceof PointerType && a instanceof Value v && isNullConstant(v.value())) {
+            return 2;
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ subscripts and members
+
+    private Operand index(Expr.Index i) {
+        KExpr base = rvalue(i.base());
+        KExpr idx = rvalue(i.index());
+        if (!(base.type() instanceof PointerType) && idx.type() instanceof PointerType) {
+            KExpr t = base;
+            base = idx;
+            idx = t;
+        }
+        if (!(base.type() instanceof PointerType pt)) {
+            throw error(i.pos(), "subscripted value is not an array or pointer (it is '" + base.type().display() + "')");
+        }
+        if (!idx.type().isInteger()) {
+            throw error(i.pos(), "array subscript is not an integer (it is '" + idx.type().display() + "')");
+        }
+        KExpr addr = ptrAdd(base, idx, i.pos());
+        return new Place(new LValue.OfMemory(addr, pt.pointee(), pt.constPointee()));
+    }
+
+    private Operand member(Expr.Member m) {
+        if (!m.arrow() && m.base() instanceof Expr.Ident id) {
+            SpecialReg[] regs = BUILTIN_VECTORS.get(resolveNamespace(id.name()));
+            if (regs != null && ctx.scope.lookup(id.name()) == null) {
+                requireFunction(m.pos(), id.name());
+                int k = switch (m.name()) {
+                    case "x" -> 0;
+                    case "y" -> 1;
+                    case "z" -> 2;
+                    default -> throw error(m.pos(), "no member named '" + m.name() + "' in '" + id.name() + "'");
+                };
+                return new Value(new KExpr.Special(regs[k]));
+            }
+        }
+        KExpr structPtr;
+        StructType st;
+        boolean isConst;
+        if (m.arrow()) {
+            KExpr p = rvalue(m.base());
+            if (!(p.type() instanceof PointerType pt) || !(pt.pointee() instanceof StructType s)) {
+                throw error(m.pos(), "member reference type '" + p.type().display() + "' is not a pointer to a struct");
+            }
+            structPtr = p;
+            st = s;
+            isConst = pt.constPointee();
+        } else {
+            Operand o = operand(m.base());
+            if (!(o.type() instanceof StructType s)) {
+                throw error(m.pos(), "member reference base type '" + o.type().display() + "' is not a struct");
+            }
+            st = s;
+            if (o instanceof Place p) {
+                structPtr = address(p.lvalue());
+                isConst = p.lvalue().isConst();
+            } else {
+                KLocal t = ctx.temp(s, m.pos());
+                ctx.emit(new KStmt.Assign(t, toRValue(o, m.pos())));
+                structPtr = localAddress(t);
+                isConst = false;
+            }
+        }
+        if (!st.isComplete()) {
+            throw error(m.pos(), "member access into incomplete type '" + st.display() + "'");
+        }
+        Field f = st.field(m.name()).orElseThrow(() -> error(m.pos(), "no member named '" + m.name() + "' in '"
+                + st.display() + "'"));
+        return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
+    }
+
+    // ------------------------------------------------------------------ casts and construction
+
+    private Operand cast(Expr.Cast c) {
+        CType to = ctx.checker.types.resolve(c.type(), ctx);
+        if (to instanceof VoidType) {
+            discard(c.operand());
+            return NO_VALUE;
+        }
+        if (to instanceof StructType s) {
+            Operand o = operand(c.operand());
+            if (o.type() == s) {
+                return o;
+            }
+            if (c.kind() == Expr.CastKind.FUNCTIONAL) {
+                return construct(s, List.of(c.operand()), c.pos());
+            }
+            throw error(c.pos(), "no conversion from '" + o.type().display() + "' to '" + s.display() + "'");
+        }
+        KExpr v = rvalue(c.operand());
+        if (c.kind() == Expr.CastKind.STATIC && v.type() instanceof PointerType && to instanceof ScalarType) {
+            throw error(c.pos(), "static_cast from '" + v.type().display() + "' to '" + to.display()
+                    + "' is not allowed (use reinterpret_cast)");
+        }
+        return new Value(convert(v, to, c.pos(), true));
+    }
+
+    /** {@code dim3(x, y)}, {@code make_float4(...)}, {@code float2{a, b}}: a struct temporary. */
+    Operand construct(CType type, List<Expr> args, SourcePos pos) {
+        if (type instanceof ScalarType s) {
+            if (args.isEmpty()) {
+                return new Value(zero(s));
+            }
+            if (args.size() == 1) {
+                return new Value(convert(rvalue(args.get(0)), s, pos, true));
+            }
+            throw error(pos, "too many arguments to construct '" + s.display() + "'");
+        }
+        if (!(type instanceof StructType st) || !st.isComplete()) {
+            throw error(pos, "cannot construct a value of type '" + type.display() + "'");
+        }
+        if (args.size() > st.fields().size()) {
+            throw error(pos, "too many initializers for '" + st.display() + "'");
+        }
+        List<KExpr> values = new ArrayList<>();
+        for (Expr a : args) {
+            values.add(rvalue(a));
+        }
+        if (values.size() == 1 && values.get(0).type() == st) {
+            KLocal t = ctx.temp(st, pos);
+            ctx.emit(new KStmt.Assign(t, values.get(0)));
+            return new Place(new LValue.OfLocal(t, false));
+        }
+        KLocal t = ctx.temp(st, pos);
+        boolean dim3 = st == BuiltinTypes.dim3();
+        for (int i = 0; i < st.fields().size(); i++) {
+            Field f = st.fields().get(i);
+            KExpr v;
+            if (i < values.size()) {
+                v = convert(values.get(i), f.type(), args.get(i).pos(), false);
+            } else if (f.type() instanceof ScalarType s) {
+                v = dim3 ? new KExpr.IntConst(s, 1) : zero(s);
+            } else {
+                throw error(pos, "missing initializer for member '" + f.name() + "' of '" + st.display() + "'");
+            }
+            ctx.emit(new KStmt.Store(fieldAddr(localAddress(t), f), v));
+        }
+        return new Place(new LValue.OfLocal(t, false));
+    }
+
+    // ------------------------------------------------------------------ initialization
+
+    /** Stores a braced initializer into an aggregate lvalue; missing elements become zero. */
+    void initializeAggregate(LValue target, Initializer init) {
+        KExpr base = address(target);
+        initializeAt(base, target.type(), init);
+    }
+
+    private void initializeAt(KExpr address, CType type, Initializer init) {
+        if (type instanceof ArrayType a) {
+            CType elem = a.element();
+            PointerType ep = new PointerType(elem, ((PointerType) address.type()).space(), false, false);
+            KExpr first = new KExpr.Convert(ep, address);
+            List<Initializer> items = init instanceof Initializer.Braced b ? b.elements() : List.of(init);
+            if (items.size() > a.length()) {
+                throw error(init.pos(), "excess elements in array initializer");
+            }
+            if (a.length() > 65536) {
+                throw error(init.pos(), "initializer for an array of " + a.length() + " elements is too large");
+            }
+            for (int i = 0; i < a.length(); i++) {
+                KExpr at = i == 0 ? first : new KExpr.PtrAdd(first, new KExpr.IntConst(ScalarType.LONG, i));
+                if (i < items.size()) {
+                    initializeAt(at, elem, items.get(i));
+                } else {
+                    zeroAt(at, elem);
+                }
+            }
+            return;
+        }
+        if (type instanceof StructType s) {
+            if (init instanceof Initializer.Single single) {
+                KExpr v = convert(rvalue(single.value()), s, single.pos(), false);
+                ctx.emit(new KStmt.Store(address, v));
+                return;
+            }
+            List<Initializer> items = ((Initializer.Braced) init).elements();
+            int count = s.isUnion() ? Math.min(1, s.fields().size()) : s.fields().size();
+            if (items.size() > count) {
+                throw error(init.pos(), "excess elements in struct initializer");
+            }
+            for (int i = 0; i < s.fields().size(); i++) {
+                Field f = s.fields().get(i);
+                KExpr fa = fieldAddr(address, f);
+                if (i < items.size()) {
+                    initializeAt(fa, f.type(), items.get(i));
+                } else if (!s.isUnion()) {
+                    zeroAt(fa, f.type());
+                }
+            }
+            return;
+        }
+        Initializer item = init;
+        if (init instanceof Initializer.Braced b) {
+            if (b.elements().size() != 1) {
+                throw error(init.pos(), b.elements().isEmpty() ? "scalar initializer cannot be empty"
+                        : "excess elements in scalar initializer");
+            }
+            item = b.elements().get(0);
+        }
+        if (!(item instanceof Initializer.Single single)) {
+            throw error(init.pos(), "too many braces around scalar initializer");
+        }
+        ctx.emit(new KStmt.Store(address, convert(rvalue(single.value()), type, single.pos(), false)));
+    }
+
+    private void zeroAt(KExpr address, CType type) {
+        if (type instanceof ScalarType s) {
+            ctx.emit(new KStmt.Store(address, zero(s)));
+        } else if (type instanceof PointerType p) {
+            ctx.emit(new KStmt.Store(address, new KExpr.NullPtr(p)));
+        } else if (type instanceof ArrayType a) {
+            KExpr first = new KExpr.Convert(new PointerType(a.element(), ((PointerType) address.type()).space(),
+                    false, false), address);
+            for (int i = 0; i < a.length(); i++) {
+                zeroAt(i == 0 ? first : new KExpr.PtrAdd(first, new KExpr.IntConst(ScalarType.LONG, i)), a.element());
+            }
+        } else if (type instanceof StructType s) {
+            for (Field f : s.fields()) {
+                zeroAt(fieldAddr(address, f), f.type());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ conversions
+
+    /**
+     * Converts a value as C++ does for initialization, assignment, arguments and returns
+     * ({@code explicit == false}) or for a cast.
+     */
+    KExpr convert(KExpr v, CType to, SourcePos pos, boolean explicit) {
+        CType from = v.type();
+        if (to instanceof VoidType) {
+            return v;
+        }
+        if (from instanceof VoidType) {
+            throw error(pos, "cannot convert 'void' to '" + to.display() + "'");
+        }
+        if (to instanceof ScalarType ts) {
+            if (from instanceof ScalarType) {
+                return ConstantFolder.convert(ts, v);
+            }
+            if (from instanceof PointerType) {
+                if (ts.kind() == ScalarKind.BOOL) {
+                    return truth(v, pos);
+                }
+                if (!explicit) {
+                    throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display()
+                            + "' without a cast");
+                }
+                if (ts.kind().isFloating()) {
+                    throw error(pos, "cannot cast a pointer to '" + to.display() + "'");
+                }
+                return new KExpr.Convert(ts, v);
+            }
+            throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'");
+        }
+        if (to instanceof PointerType tp) {
+            if (v instanceof KExpr.NullPtr || (!explicit && isNullConstant(v) && v.type().isInteger())) {
+                return new KExpr.NullPtr(tp);
+            }
+            if (from instanceof PointerType fp) {
+                if (explicit) {
+                    return fp.samePointee(tp) && fp.constPointee() == tp.constPointee() ? v : new KExpr.Convert(tp, v);
+                }
+                if (fp.constPointee() && !tp.constPointee()) {
+                    throw error(pos, "cannot convert '" + fp.display() + "' to '" + tp.display()
+                            + "': conversion discards the const qualifier");
+                }
+                if (fp.samePointee(tp)) {
+                    return fp.constPointee() == tp.constPointee() && fp.volatilePointee() == tp.volatilePointee()
+                            ? v : new KExpr.Convert(tp, v);
+                }
+                if (tp.pointee() instanceof VoidType) {
+                    return new KExpr.Convert(tp, v);
+                }
+                throw error(pos, "cannot convert '" + fp.display() + "' to '" + tp.display() + "'"
+                        + (fp.pointee() instanceof VoidType ? " without a cast" : ""));
+            }
+            if (from.isInteger()) {
+                if (!explicit) {
+                    throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "' without a cast");
+                }
+                return new KExpr.Convert(tp, v);
+            }
+            throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'");
+        }
+        if (to instanceof StructType) {
+            if (from == to) {
+                return v;
+            }
+            throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
+        }
+        throw error(pos, "cannot convert to array type '" + to.display() + "'");
+    }
+}

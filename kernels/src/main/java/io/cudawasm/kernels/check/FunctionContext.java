@@ -1,0 +1,54 @@
+package io.cudawasm.kernels.check;
+
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.CType;
+
+/**
+ * The state of lowering one function body (or, with {@code fn == null}, a constant expression
+ * at file scope): scopes, the statement builder and the counters for new locals.
+ */
+final class FunctionContext {
+    final Checker checker;
+    final KFunction fn;
+    final TemplateEnv env;
+    final Scope scope = new Scope();
+    final BlockBuilder out = new BlockBuilder();
+    final ExpressionLowering exprs;
+    final BuiltinCalls builtins;
+    int loopDepth;
+    int breakableDepth;
+    private int nextLocalId;
+
+    FunctionContext(Checker checker, KFunction fn, TemplateEnv env) {
+        this.checker = checker;
+        this.fn = fn;
+        this.env = env;
+        this.nextLocalId = fn == null ? 0 : fn.params().size();
+        this.exprs = new ExpressionLowering(this);
+        this.builtins = new BuiltinCalls(this);
+    }
+
+    boolean inFunction() {
+        return fn != null;
+    }
+
+    KLocal newLocal(String name, CType type, SourcePos pos) {
+        KLocal l = new KLocal(nextLocalId++, name, type, false, pos);
+        if (fn != null) {
+            fn.addLocal(l);
+        }
+        return l;
+    }
+
+    /** A compiler temporary. */
+    KLocal temp(CType type, SourcePos pos) {
+        return newLocal("t", type, pos);
+    }
+
+    void emit(KStmt s) {
+        out.emit(s);
+    }
+}

@@ -1,0 +1,84 @@
+package io.cudawasm.kernels.check;
+
+import io.cudawasm.kernels.ast.Decl;
+import io.cudawasm.kernels.ast.TypeSyntax;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.TypeRules;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Deduces a function template's arguments from a call (the cases kernels use: T, T*, const T&). */
+final class TemplateDeduction {
+    private TemplateDeduction() {}
+
+    static TemplateEnv deduce(FunctionContext ctx, Decl.Function decl, List<TypeSyntax.TemplateArg> explicit,
+            List<ExpressionLowering.Operand> args, SourcePos pos) {
+        Map<String, CType> types = new LinkedHashMap<>();
+        Map<String, KExpr> values = new LinkedHashMap<>();
+        List<Decl.TemplateParam> params = decl.templateParams();
+        if (explicit.size() > params.size()) {
+            throw CompileException.at(pos, "too many template arguments");
+        }
+        for (int i = 0; i < explicit.size(); i++) {
+            ctx.checker.bindOne(params.get(i), explicit.get(i), types, values, pos, ctx);
+        }
+        for (int i = 0; i < args.size(); i++) {
+            CType argType = args.get(i).type();
+            TypeSyntax p = TypeSyntax.unqualified(decl.params().get(i).type());
+            boolean ref = p instanceof TypeSyntax.Reference;
+            if (ref) {
+                p = TypeSyntax.unqualified(((TypeSyntax.Reference) p).referent());
+            } else if (argType instanceof ArrayType a) {
+                argType = new PointerType(a.element());
+            }
+            match(p, argType, params, types, pos);
+        }
+        for (Decl.TemplateParam tp : params) {
+            if (tp.isType() && !types.containsKey(tp.name())) {
+                if (tp.defaultArg() != null) {
+                    ctx.checker.bindOne(tp, tp.defaultArg(), types, values, pos, ctx);
+                } else {
+                    throw CompileException.at(pos, "couldn't infer template argument '" + tp.name() + "'");
+                }
+            } else if (!tp.isType() && !values.containsKey(tp.name())) {
+                if (tp.defaultArg() != null) {
+                    ctx.checker.bindOne(tp, tp.defaultArg(), types, values, pos, ctx);
+                } else {
+                    throw CompileException.at(pos, "couldn't infer template argument '" + tp.name()
+                            + "': give it explicitly");
+                }
+            }
+        }
+        return new TemplateEnv(types, values);
+    }
+
+    private static void match(TypeSyntax p, CType arg, List<Decl.TemplateParam> params, Map<String, CType> types,
+            SourcePos pos) {
+        p = TypeSyntax.unqualified(p);
+        if (p instanceof TypeSyntax.Named n) {
+            for (Decl.TemplateParam tp : params) {
+                if (tp.isType() && tp.name().equals(n.name())) {
+                    CType prev = types.get(tp.name());
+                    if (prev != null && !TypeRules.sameType(prev, arg)) {
+                        throw CompileException.at(pos, "deduced conflicting types for parameter '" + tp.name()
+                                + "' ('" + prev.display() + "' vs. '" + arg.display() + "')");
+                    }
+                    types.put(tp.name(), arg instanceof PointerType pt
+                            ? new PointerType(pt.pointee(), io.cudawasm.kernels.types.AddressSpace.GENERIC,
+                                    pt.constPointee(), pt.volatilePointee()) : arg);
+                    return;
+                }
+            }
+            return;
+        }
+        if (p instanceof TypeSyntax.Pointer ptr && arg instanceof PointerType ap) {
+            match(ptr.pointee(), ap.pointee(), params, types, pos);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.cudawasm.kernels.check;
+
+import io.cudawasm.kernels.ast.Decl;
+import io.cudawasm.kernels.ast.TypeSyntax;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.Field;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import io.cudawasm.kernels.types.VoidType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Resolves written types to C types: typedefs, structs, enums, arrays, template parameters. */
+final class TypeResolver {
+    private static final long MAX_ARRAY_BYTES = 1L << 30;
+
+    private final Checker checker;
+    private final Map<String, StructType> structsByTag = new HashMap<>();
+    private final Map<String, CType> typedefs = new HashMap<>();
+    private final Map<String, Decl.StructTemplate> structTemplates = new HashMap<>();
+    private final Map<String, StructType> templateInstances = new HashMap<>();
+    private final List<StructType> all = new ArrayList<>();
+
+    TypeResolver(Checker checker) {
+        this.checker = checker;
+    }
+
+    List<StructType> structs() {
+        return List.copyOf(all);
+    }
+
+    void defineTypedef(String name, CType type) {
+        typedefs.put(Checker.simpleName(name), type);
+    }
+
+    void defineStructTemplate(Decl.StructTemplate t) {
+        structTemplates.put(t.name(), t);
+    }
+
+    CType resolve(TypeSyntax t, TemplateEnv env) {
+        return resolve(t, new FunctionContext(checker, null, env));
+    }
+
+    /** A parameter's type: references become their referent, arrays decay to pointers. */
+    CType resolveParam(TypeSyntax t, TemplateEnv env) {
+        TypeSyntax u = TypeSyntax.unqualified(t);
+        if (u instanceof TypeSyntax.Reference r) {
+            return resolve(r.referent(), env);
+        }
+        CType c = resolve(t, env);
+        if (c instanceof ArrayType a) {
+            return new PointerType(a.element());
+        }
+        return c;
+    }
+
+    CType resolve(TypeSyntax t, FunctionContext ctx) {
+        if (t instanceof TypeSyntax.Builtin b) {
+            return b.kind() == null ? VoidType.VOID : ScalarType.of(b.kind());
+        } else if (t instanceof TypeSyntax.Qualified q) {
+            return resolve(q.base(), ctx);
+        } else if (t instanceof TypeSyntax.Pointer p) {
+                CType pointee = resolve(p.pointee(), ctx);
+                TypeSyntax pq = p.pointee();
+                boolean c = false;
+                boolean v = false;
+                while (pq instanceof TypeSyntax.Qualified q) {
+                    c |= q.isConst();
+                    v |= q.isVolatile();
+                    pq = q.base();
+                }
+                if (pq instanceof TypeSyntax.Reference) {
+                    throw CompileException.at(p.pos(), "pointers to references are not allowed");
+                }
+                return new PointerType(pointee, io.cudawasm.kernels.types.AddressSpace.GENERIC, c, v);
+        } else if (t instanceof TypeSyntax.Reference r) {
+            return new PointerType(resolve(r.referent(), ctx));
+        } else if (t instanceof TypeSyntax.Array a) {
+                CType element = resolve(a.element(), ctx);
+                if (element instanceof VoidType) {
+                    throw CompileException.at(a.pos(), "array of void");
+                }
+                if (element instanceof ArrayType ea && ea.isIncomplete()) {
+                    throw CompileException.at(a.pos(), "array has incomplete element type");
+                }
+                if (a.length() == null) {
+                    return new ArrayType(element, -1);
+                }
+                long n = ctx.exprs.constantInteger(a.length(), "array size");
+                if (n <= 0) {
+                    throw CompileException.at(a.length().pos(), "array size must be positive, is " + n);
+                }
+                if (n * Math.max(1, element.size()) > MAX_ARRAY_BYTES) {
+                    throw CompileException.at(a.length().pos(), "array is too large (" + n + " elements)");
+                }
+                return new ArrayType(element, n);
+        } else if (t instanceof TypeSyntax.StructRef s) {
+            return structRef(s, ctx);
+        } else if (t instanceof TypeSyntax.EnumRef e) {
+                if (e.definition() != null) {
+                    defineEnum(e.definition(), ctx);
+                }
+                return ScalarType.INT;
+        } else if (t instanceof TypeSyntax.Named n) {
+            return named(n, ctx);
+        }
+        throw new IllegalStateException("unhandled: " + t);
+    }
+
+    private CType named(TypeSyntax.Named n, FunctionContext ctx) {
+        String name = Checker.simpleName(n.name());
+        if (name.equals("auto")) {
+            throw CompileException.at(n.pos(), "'auto' is only allowed in a declaration with an initializer");
+        }
+        CType bound = ctx.env.types().get(name);
+        if (bound != null) {
+            return bound;
+        }
+        if (structTemplates.containsKey(name)) {
+            return instantiateStruct(structTemplates.get(name), n, ctx);
+        }
+        CType t = typedefs.get(name);
+        if (t != null) {
+            return t;
+        }
+        StructType s = structsByTag.get(name);
+        if (s != null) {
+            return s;
+        }
+        t = BuiltinTypes.lookup(name);
+        if (t != null) {
+            return t;
+        }
+        if (BuiltinTypes.isHalf(name)) {
+            throw CompileException.at(n.pos(), "half-precision type '" + name + "' is not supported yet");
+        }
+        CType group = CooperativeGroups.type(name, n, ctx);
+        if (group != null) {
+            return group;
+        }
+        throw CompileException.at(n.pos(), "unknown type name '" + n.name() + "'");
+    }
+
+    private CType instantiateStruct(Decl.StructTemplate template, TypeSyntax.Named use, FunctionContext ctx) {
+        Map<String, CType> tys = new LinkedHashMap<>();
+        Map<String, KExpr> vals = new LinkedHashMap<>();
+        List<Decl.TemplateParam> params = template.templateParams();
+        if (use.args().size() > params.size()) {
+            throw CompileException.at(use.pos(), "too many template arguments for '" + template.name() + "'");
+        }
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            Decl.TemplateParam tp = params.get(i);
+            TypeSyntax.TemplateArg a = i < use.args().size() ? use.args().get(i) : tp.defaultArg();
+            if (a == null) {
+                throw CompileException.at(use.pos(), "missing template argument for '" + tp.name() + "' of '"
+                        + template.name() + "'");
+            }
+            checker.bindOne(tp, a, tys, vals, use.pos(), ctx);
+            ordered.put(tp.name(), tp.isType() ? tys.get(tp.name()) : vals.get(tp.name()));
+        }
+        String key = template.name() + TemplateEnv.describe(ordered);
+        StructType existing = templateInstances.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        StructType s = new StructType(key, template.definition().union(), template.definition().explicitAlign());
+        templateInstances.put(key, s);
+        all.add(s);
+        TemplateEnv env = new TemplateEnv(tys, vals);
+        s.define(members(template.definition(), new FunctionContext(checker, null, env)));
+        return s;
+    }
+
+    private CType structRef(TypeSyntax.StructRef s, FunctionContext ctx) {
+        StructType existing = structsByTag.get(s.tag());
+        if (s.definition() == null) {
+            if (existing != null) {
+                return existing;
+            }
+            StructType fresh = new StructType(s.tag(), s.union(), 0);
+            structsByTag.put(s.tag(), fresh);
+            all.add(fresh);
+            return fresh;
+        }
+        if (existing != null && existing.isComplete()) {
+            throw CompileException.at(s.pos(), "redefinition of '" + s.tag() + "'");
+        }
+        StructType type = existing != null ? existing
+                : new StructType(s.tag(), s.union(), s.definition().explicitAlign());
+        if (existing == null) {
+            structsByTag.put(s.tag(), type);
+            all.add(type);
+        }
+        type.define(members(s.definition(), ctx));
+        return type;
+    }
+
+    private List<Field> members(TypeSyntax.StructDef def, FunctionContext ctx) {
+        List<Field> fields = new ArrayList<>();
+        for (TypeSyntax.Member m : def.members()) {
+            if (TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference) {
+                throw CompileException.at(m.pos(), "reference members are not supported");
+            }
+            CType t = resolve(m.type(), ctx);
+            if (t instanceof VoidType || t instanceof StructType st && !st.isComplete()) {
+                throw CompileException.at(m.pos(), "member '" + m.name() + "' has incomplete type '" + t.display() + "'");
+            }
+            if (t instanceof ArrayType at && at.isIncomplete()) {
+                throw CompileException.at(m.pos(), "flexible array members are not supported");
+            }
+            fields.add(new Field(m.name(), t, 0));
+        }
+        return fields;
+    }
+
+    private void defineEnum(TypeSyntax.EnumDef def, FunctionContext ctx) {
+        long next = 0;
+        for (TypeSyntax.Enumerator e : def.enumerators()) {
+            if (e.value() != null) {
+                next = ctx.exprs.constantInteger(e.value(), "enumerator value");
+            }
+            Symbol sym = new Symbol.Constant(new KExpr.IntConst(ScalarType.INT, (int) next));
+            if (ctx.fn != null) {
+                if (!ctx.scope.declare(e.name(), sym)) {
+                    throw CompileException.at(e.pos(), "redefinition of '" + e.name() + "'");
+                }
+            } else if (checker.fileSymbols.putIfAbsent(e.name(), sym) != null) {
+                throw CompileException.at(e.pos(), "redefinition of '" + e.name() + "'");
+            }
+            next++;
+        }
+    }
+}

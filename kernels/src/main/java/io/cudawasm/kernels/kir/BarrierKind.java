@@ -1,0 +1,7 @@
+package io.cudawasm.kernels.kir;
+
+/** Rendezvous points: all threads of a block, or of a warp. */
+public enum BarrierKind {
+    BLOCK,
+    WARP
+}

@@ -1,0 +1,31 @@
+package io.cudawasm.kernels.kir;
+
+/** Integer and bit-level CUDA intrinsics and reinterpretations (pure functions of their operands). */
+public enum Intrinsic {
+    /** __popc(unsigned) / __popcll(unsigned long long): population count, int result. */
+    POPC, POPCLL,
+    /** __clz / __clzll: leading zeros, 32 (64) for zero. */
+    CLZ, CLZLL,
+    /** __ffs / __ffsll: 1-based position of the least significant set bit, 0 for zero. */
+    FFS, FFSLL,
+    /** __brev / __brevll: bit reversal. */
+    BREV, BREVLL,
+    /** __mul24 / __umul24: product of the low 24 bits (sign-extended for the signed form). */
+    MUL24, UMUL24,
+    /** __mulhi / __umulhi / __mul64hi / __umul64hi: high half of the full product. */
+    MULHI, UMULHI, MUL64HI, UMUL64HI,
+    /** __sad / __usad: |a - b| + c. */
+    SAD, USAD,
+    /** abs for int / long long (wraps for the minimum value, as on the GPU). */
+    IABS, LLABS,
+    /** min/max on integers, signedness from the operand type. */
+    IMIN, IMAX,
+    /** Bit reinterpretations. */
+    INT_AS_FLOAT, FLOAT_AS_INT, LONGLONG_AS_DOUBLE, DOUBLE_AS_LONGLONG,
+    /** __double2hiint / __double2loint / __hiloint2double. */
+    DOUBLE_HI, DOUBLE_LO, HILO_TO_DOUBLE,
+    /** float/double to integer with round-to-nearest-even (the _rn conversions); saturating. */
+    F2I_RN, F2U_RN, F2LL_RN, F2ULL_RN,
+    /** isnan / isinf / isfinite / signbit as int. */
+    ISNAN, ISINF, ISFINITE, SIGNBIT
+}

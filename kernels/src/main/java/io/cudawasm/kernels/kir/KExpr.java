@@ -1,0 +1,107 @@
+package io.cudawasm.kernels.kir;
+
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.Field;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
+import java.util.List;
+
+/**
+ * Kernel IR expressions: typed and free of side effects, except {@link Call} and {@link Atomic},
+ * which the checker only places directly in an {@code Assign} or {@code Eval}. Operands of a binary
+ * operation already have the same type (C's conversions are explicit {@link Convert}s).
+ */
+public sealed interface KExpr {
+    CType type();
+
+    record IntConst(ScalarType type, long value) implements KExpr {}
+
+    record FloatConst(ScalarType type, double value) implements KExpr {}
+
+    /** A null pointer (or an integer constant cast to a pointer). */
+    record NullPtr(PointerType type) implements KExpr {}
+
+    record LocalGet(KLocal local) implements KExpr {
+        @Override
+        public CType type() {
+            return local.type();
+        }
+    }
+
+    /** The address of a memory-resident local; type is a pointer to the local's type. */
+    record LocalAddr(KLocal local, PointerType type) implements KExpr {}
+
+    /** The address of a {@code __constant__}, {@code __device__} or {@code __shared__} variable. */
+    record GlobalAddr(KGlobal global, PointerType type) implements KExpr {}
+
+    record Special(SpecialReg reg) implements KExpr {
+        @Override
+        public CType type() {
+            return ScalarType.UINT;
+        }
+    }
+
+    /** A memory read of the pointee (scalar, or a struct when copied whole). */
+    record Load(KExpr address) implements KExpr {
+        @Override
+        public CType type() {
+            return ((PointerType) address.type()).pointee();
+        }
+    }
+
+    /** {@code pointer + index}, scaled by the pointee size as in C. */
+    record PtrAdd(KExpr pointer, KExpr index) implements KExpr {
+        @Override
+        public CType type() {
+            return pointer.type();
+        }
+    }
+
+    /** The address of a member of the struct the pointer points to. */
+    record FieldAddr(KExpr structPointer, Field field, PointerType type) implements KExpr {}
+
+    /** {@code a - b} of two pointers, in elements (type long). */
+    record PtrDiff(KExpr left, KExpr right, ScalarType type) implements KExpr {}
+
+    enum UnaryOp { NEG, BIT_NOT, NOT }
+
+    /** NOT is logical negation of a bool (bool result). */
+    record Unary(UnaryOp op, KExpr operand, CType type) implements KExpr {}
+
+    enum BinaryOp {
+        ADD, SUB, MUL, DIV, REM, SHL, SHR, AND, OR, XOR, EQ, NE, LT, LE, GT, GE,
+        /** Short-circuit logical operators on bool operands; bool result. */
+        LAND, LOR;
+
+        public boolean isComparison() {
+            return this == EQ || this == NE || this == LT || this == LE || this == GT || this == GE;
+        }
+
+        public boolean isLogical() {
+            return this == LAND || this == LOR;
+        }
+    }
+
+    /**
+     * A binary operation; for comparisons and logical operators the result is bool and the operand
+     * type (which decides signedness) is {@code left.type()}.
+     */
+    record Binary(BinaryOp op, KExpr left, KExpr right, CType type) implements KExpr {}
+
+    /** A conversion to {@code type}: arithmetic, pointer-to-pointer, pointer-to-integer and back. */
+    record Convert(CType type, KExpr operand) implements KExpr {}
+
+    /** {@code c ? a : b}; only the chosen operand is evaluated (it may trap). */
+    record Select(KExpr condition, KExpr ifTrue, KExpr ifFalse, CType type) implements KExpr {}
+
+    /** A call of a device function. */
+    record Call(KFunction callee, List<KExpr> args, CType type) implements KExpr {}
+
+    /** A CUDA math function in float or double precision ({@code type}). */
+    record Math(MathFn fn, List<KExpr> args, ScalarType type) implements KExpr {}
+
+    record IntrinsicCall(Intrinsic op, List<KExpr> args, CType type) implements KExpr {}
+
+    /** An atomic read-modify-write on global or shared memory; the result is the old value. */
+    record Atomic(AtomicOp op, KExpr address, KExpr value, KExpr compare, CType type) implements KExpr {}
+}

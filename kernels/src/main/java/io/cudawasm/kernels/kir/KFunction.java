@@ -1,0 +1,85 @@
+package io.cudawasm.kernels.kir;
+
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.CType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A kernel or device function. Created with its signature so calls can refer to it before its
+ * body is lowered (recursion, prototypes); {@link #setBody} completes it.
+ */
+public final class KFunction {
+    private final String name;
+    private final String sourceName;
+    private final boolean kernel;
+    private final CType returnType;
+    private final List<KLocal> params;
+    private final List<KLocal> locals = new ArrayList<>();
+    private final SourcePos pos;
+    private KBlock body;
+
+    /**
+     * @param name the symbol emitted (unique in the module; template instances are mangled)
+     * @param sourceName how users name it ({@code reduce<float, 256>})
+     */
+    public KFunction(String name, String sourceName, boolean kernel, CType returnType, List<KLocal> params,
+            SourcePos pos) {
+        this.name = name;
+        this.sourceName = sourceName;
+        this.kernel = kernel;
+        this.returnType = returnType;
+        this.params = List.copyOf(params);
+        this.pos = pos;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String sourceName() {
+        return sourceName;
+    }
+
+    public boolean isKernel() {
+        return kernel;
+    }
+
+    public CType returnType() {
+        return returnType;
+    }
+
+    public List<KLocal> params() {
+        return params;
+    }
+
+    /** Locals other than parameters, in declaration order. */
+    public List<KLocal> locals() {
+        return locals;
+    }
+
+    public void addLocal(KLocal local) {
+        locals.add(local);
+    }
+
+    public SourcePos pos() {
+        return pos;
+    }
+
+    public KBlock body() {
+        return body;
+    }
+
+    public boolean hasBody() {
+        return body != null;
+    }
+
+    public void setBody(KBlock body) {
+        this.body = body;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,71 @@
+package io.cudawasm.kernels.kir;
+
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.StructType;
+
+/**
+ * A local variable or parameter of a function. Ids are unique within the function, so emitters
+ * may name it {@code name_id} without worrying about C's block scoping.
+ */
+public final class KLocal {
+    private final int id;
+    private final String name;
+    private final CType type;
+    private final boolean param;
+    private final SourcePos pos;
+    private boolean addressTaken;
+
+    public KLocal(int id, String name, CType type, boolean param, SourcePos pos) {
+        this.id = id;
+        this.name = name;
+        this.type = type;
+        this.param = param;
+        this.pos = pos;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CType type() {
+        return type;
+    }
+
+    public boolean isParam() {
+        return param;
+    }
+
+    public SourcePos pos() {
+        return pos;
+    }
+
+    /** True once {@code &x} was taken: such a local lives in memory on the CPU path. */
+    public boolean addressTaken() {
+        return addressTaken;
+    }
+
+    public void markAddressTaken() {
+        addressTaken = true;
+    }
+
+    /** Arrays, structs and address-taken scalars need memory; other scalars live in registers. */
+    public boolean needsMemory() {
+        return addressTaken || type instanceof ArrayType || type instanceof StructType;
+    }
+
+    /** A C identifier unique in the function. */
+    public String uniqueName() {
+        return (name.isEmpty() ? "v" : name) + "_" + id;
+    }
+
+    @Override
+    public String toString() {
+        return uniqueName();
+    }
+}

@@ -1,0 +1,47 @@
+package io.cudawasm.kernels.kir;
+
+import io.cudawasm.kernels.source.SourcePos;
+import java.util.List;
+
+/** Kernel IR statements: structured control flow only. */
+public sealed interface KStmt {
+
+    /** Assign a scalar (or copy a struct/array value) into a local. */
+    record Assign(KLocal target, KExpr value) implements KStmt {}
+
+    /** Write {@code value} to memory at {@code address}. */
+    record Store(KExpr address, KExpr value) implements KStmt {}
+
+    /** Evaluate an expression for its effect (a call or an atomic). */
+    record Eval(KExpr expr) implements KStmt {}
+
+    record If(KExpr condition, KBlock then, KBlock otherwise) implements KStmt {}
+
+    /**
+     * A loop. As {@code while}: {@code while (cond) { body; step }}; as do-while:
+     * {@code do { body } while (cond)} with an empty step. {@code continue} runs the step next.
+     */
+    record Loop(boolean doWhile, KExpr condition, KBlock body, KBlock step) implements KStmt {}
+
+    /** C switch with fall-through between cases; {@code break} leaves it. */
+    record Switch(KExpr selector, List<Case> cases) implements KStmt {}
+
+    record Case(List<Long> values, boolean isDefault, KBlock body) {}
+
+    record Break() implements KStmt {}
+
+    record Continue() implements KStmt {}
+
+    record Return(KExpr value) implements KStmt {}
+
+    record Nested(KBlock block) implements KStmt {}
+
+    /** A block-wide barrier ({@code __syncthreads}) at a source position for diagnostics. */
+    record Barrier(BarrierKind kind, SourcePos pos) implements KStmt {}
+
+    /** A memory fence; ordering only, no rendezvous. */
+    record Fence(FenceScope scope) implements KStmt {}
+
+    /** Abort the kernel ({@code __trap}, a failed {@code assert}). */
+    record Trap(String reason, SourcePos pos) implements KStmt {}
+}

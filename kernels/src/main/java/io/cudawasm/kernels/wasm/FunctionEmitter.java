@@ -1,0 +1,1173 @@
+package io.cudawasm.kernels.wasm;
+
+import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.kir.AtomicOp;
+import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.MathFn;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarKind;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import io.cudawasm.kernels.types.VoidType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Emits one KIR function as WebAssembly: a device function, or a kernel's runner, which loops
+ * over the blocks it is given and, inside each block, over the block's threads.
+ *
+ * <p>Code shape chosen for Chicory's compiler (Wasm to JVM bytecode): values live in Wasm locals
+ * (JVM locals), addresses fold constant offsets into the load/store immediate, and the thread loop
+ * is inside Wasm, so a whole block runs per call from Java.
+ */
+final class FunctionEmitter {
+    private final WasmEmitter module;
+    private final KFunction fn;
+    private final CodeWriter w = new CodeWriter();
+    private final List<ValType> paramTypes = new ArrayList<>();
+    private final List<String> paramNames = new ArrayList<>();
+    private final List<ValType> localTypes = new ArrayList<>();
+    private final List<String> localNames = new ArrayList<>();
+    private final Map<KLocal, Integer> registers = new HashMap<>();
+    private final Map<KLocal, Integer> frameSlots = new HashMap<>();
+    /** Struct parameters of device functions: the Wasm param holds their address. */
+    private final Map<KLocal, Integer> addressParams = new HashMap<>();
+    private final Map<SpecialReg, Integer> specials = new EnumMap<>(SpecialReg.class);
+    private final Map<ValType, Deque<Integer>> freeScratch = new EnumMap<>(ValType.class);
+    private final Deque<String> breakTargets = new ArrayDeque<>();
+    private final Deque<String> continueTargets = new ArrayDeque<>();
+    private int frameSize;
+    private int fpLocal = -1;
+    private int sretParam = -1;
+    private int retLocal = -1;
+    private int labelCounter;
+    private String returnTarget;
+
+    FunctionEmitter(WasmEmitter module, KFunction fn) {
+        this.module = module;
+        this.fn = fn;
+    }
+
+    int frameSize() {
+        return frameSize;
+    }
+
+    static ValType valType(CType t) {
+        if (t instanceof ScalarType s) {
+            return switch (s.kind()) {
+                case FLOAT -> ValType.F32;
+                case DOUBLE -> ValType.F64;
+                case LONG, ULONG, LONGLONG, ULONGLONG -> ValType.I64;
+                default -> ValType.I32;
+            };
+        }
+        return ValType.I32;
+    }
+
+    /** Wasm signature of a device function: [sret] params [specials...]. */
+    static FuncType deviceSignature(KFunction f, List<SpecialReg> hidden) {
+        List<ValType> params = new ArrayList<>();
+        if (f.returnType() instanceof StructType) {
+            params.add(ValType.I32);
+        }
+        for (KLocal p : f.params()) {
+            params.add(valType(p.type()));
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            params.add(ValType.I32);
+        }
+        List<ValType> results = f.returnType() instanceof VoidType || f.returnType() instanceof StructType
+                ? List.of() : List.of(valType(f.returnType()));
+        return new FuncType(params, results);
+    }
+
+    static FuncType runnerSignature() {
+        return new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32), List.of());
+    }
+
+    private int addLocal(ValType t, String name) {
+        localTypes.add(t);
+        localNames.add(name);
+        return paramTypes.size() + localTypes.size() - 1;
+    }
+
+    private String localName(int index) {
+        return index < paramNames.size() ? paramNames.get(index) : localNames.get(index - paramNames.size());
+    }
+
+    private void get(int index) {
+        w.localGet(index, localName(index));
+    }
+
+    private void set(int index) {
+        w.localSet(index, localName(index));
+    }
+
+    private void tee(int index) {
+        w.localTee(index, localName(index));
+    }
+
+    private int scratch(ValType t) {
+        Deque<Integer> free = freeScratch.computeIfAbsent(t, k -> new ArrayDeque<>());
+        return free.isEmpty() ? addLocal(t, "s" + localTypes.size()) : free.pop();
+    }
+
+    private void release(ValType t, int index) {
+        freeScratch.get(t).push(index);
+    }
+
+    private String label(String base) {
+        return base + (labelCounter++);
+    }
+
+    /** Assigns frame slots to memory-resident locals; returns the aligned frame size. */
+    private void layoutFrame() {
+        int offset = 0;
+        for (KLocal l : allLocals()) {
+            if (!l.needsMemory() || addressParams.containsKey(l)) {
+                continue;
+            }
+            int a = Math.max(1, l.type().align());
+            offset = StructType.alignUp(offset, a);
+            frameSlots.put(l, offset);
+            offset += Math.max(1, l.type().size());
+        }
+        frameSize = StructType.alignUp(offset, 16);
+    }
+
+    private List<KLocal> allLocals() {
+        List<KLocal> all = new ArrayList<>(fn.params());
+        all.addAll(fn.locals());
+        return all;
+    }
+
+    private void declareRegisters() {
+        for (KLocal l : allLocals()) {
+            if (!l.needsMemory() && !registers.containsKey(l)) {
+                registers.put(l, addLocal(valType(l.type()), l.uniqueName()));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ device functions
+
+    void emitDevice(int functionIndex, List<SpecialReg> hidden) {
+        if (fn.returnType() instanceof StructType) {
+            sretParam = paramTypes.size();
+            paramTypes.add(ValType.I32);
+            paramNames.add("sret");
+        }
+        for (KLocal p : fn.params()) {
+            int idx = paramTypes.size();
+            paramTypes.add(valType(p.type()));
+            paramNames.add(p.uniqueName());
+            if (p.type() instanceof StructType) {
+                addressParams.put(p, idx);
+            } else if (!p.needsMemory()) {
+                registers.put(p, idx);
+            } else {
+                addressParams.remove(p);
+            }
+        }
+        for (SpecialReg r : hidden) {
+            specials.put(r, paramTypes.size());
+            paramTypes.add(ValType.I32);
+            paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        layoutFrame();
+        declareRegisters();
+        boolean hasResult = !(fn.returnType() instanceof VoidType) && !(fn.returnType() instanceof StructType);
+        if (frameSize > 0) {
+            fpLocal = addLocal(ValType.I32, "fp");
+            w.globalGet(WasmEmitter.G_SP, "sp");
+            w.i32Const(frameSize);
+            w.op(0x6B, "i32.sub");
+            tee(fpLocal);
+            w.globalGet(WasmEmitter.G_STACK_LIMIT, "stack_limit");
+            w.op(0x49, "i32.lt_u");
+            w.ifThen(label("ovf"), null);
+            trap(KernelAbi.TRAP_STACK_OVERFLOW, fn.pos());
+            w.end();
+            get(fpLocal);
+            w.globalSet(WasmEmitter.G_SP, "sp");
+            copyAddressTakenParams();
+            if (hasResult) {
+                retLocal = addLocal(valType(fn.returnType()), "ret");
+            }
+            returnTarget = label("exit");
+            w.block(returnTarget, null);
+            block(fn.body());
+            if (hasResult) {
+                trap(KernelAbi.TRAP_MISSING_RETURN, fn.pos());
+            }
+            w.end();
+            get(fpLocal);
+            w.i32Const(frameSize);
+            w.op(0x6A, "i32.add");
+            w.globalSet(WasmEmitter.G_SP, "sp");
+            if (hasResult) {
+                get(retLocal);
+            }
+        } else {
+            block(fn.body());
+            if (hasResult) {
+                trap(KernelAbi.TRAP_MISSING_RETURN, fn.pos());
+            }
+        }
+        module.writer().define(functionIndex, localTypes, localNames, w);
+    }
+
+    private void copyAddressTakenParams() {
+        for (KLocal p : fn.params()) {
+            if (p.needsMemory() && !(p.type() instanceof StructType) && frameSlots.containsKey(p)) {
+                int idx = fn.params().indexOf(p) + (sretParam >= 0 ? 1 : 0);
+                get(fpLocal);
+                w.localGet(idx, paramNames.get(idx));
+                storeScalar(p.type(), frameSlots.get(p));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ kernel runner
+
+    void emitRunner(int functionIndex) {
+        paramTypes.addAll(List.of(ValType.I32, ValType.I32, ValType.I32));
+        paramNames.addAll(List.of("launch", "first_block", "block_count"));
+        int launch = 0;
+        int firstBlock = 1;
+        int blockCount = 2;
+        layoutFrame();
+        declareRegisters();
+        int gdx = addLocal(ValType.I32, "grid_x");
+        int gdy = addLocal(ValType.I32, "grid_y");
+        int gdz = addLocal(ValType.I32, "grid_z");
+        int bdx = addLocal(ValType.I32, "block_x");
+        int bdy = addLocal(ValType.I32, "block_y");
+        int bdz = addLocal(ValType.I32, "block_z");
+        int bid = addLocal(ValType.I32, "block");
+        int end = addLocal(ValType.I32, "block_end");
+        int bx = addLocal(ValType.I32, "bx");
+        int by = addLocal(ValType.I32, "by");
+        int bz = addLocal(ValType.I32, "bz");
+        int tx = addLocal(ValType.I32, "tx");
+        int ty = addLocal(ValType.I32, "ty");
+        int tz = addLocal(ValType.I32, "tz");
+        specials.put(SpecialReg.NCTAID_X, gdx);
+        specials.put(SpecialReg.NCTAID_Y, gdy);
+        specials.put(SpecialReg.NCTAID_Z, gdz);
+        specials.put(SpecialReg.NTID_X, bdx);
+        specials.put(SpecialReg.NTID_Y, bdy);
+        specials.put(SpecialReg.NTID_Z, bdz);
+        specials.put(SpecialReg.CTAID_X, bx);
+        specials.put(SpecialReg.CTAID_Y, by);
+        specials.put(SpecialReg.CTAID_Z, bz);
+        specials.put(SpecialReg.TID_X, tx);
+        specials.put(SpecialReg.TID_Y, ty);
+        specials.put(SpecialReg.TID_Z, tz);
+        int[] dims = {gdx, gdy, gdz, bdx, bdy, bdz};
+        for (int i = 0; i < 6; i++) {
+            w.localGet(launch, "launch");
+            w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_GRID + 4L * i);
+            set(dims[i]);
+        }
+        // parameters live in registers for the whole call
+        var sig = KernelAbi.signature(fn);
+        for (int i = 0; i < fn.params().size(); i++) {
+            KLocal p = fn.params().get(i);
+            Integer reg = registers.get(p);
+            if (reg != null) {
+                w.localGet(launch, "launch");
+                loadScalar(p.type(), KernelAbi.LAUNCH_PARAMS + (long) sig.params().get(i).offset());
+                set(reg);
+            }
+        }
+        if (frameSize > 0) {
+            fpLocal = addLocal(ValType.I32, "fp");
+            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            w.i32Const(frameSize);
+            w.op(0x6B, "i32.sub");
+            tee(fpLocal);
+            w.globalGet(WasmEmitter.G_STACK_LIMIT, "stack_limit");
+            w.op(0x49, "i32.lt_u");
+            w.ifThen(label("ovf"), null);
+            trap(KernelAbi.TRAP_STACK_OVERFLOW, fn.pos());
+            w.end();
+            get(fpLocal);
+            w.globalSet(WasmEmitter.G_SP, "sp");
+        } else {
+            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            w.globalSet(WasmEmitter.G_SP, "sp");
+        }
+        w.localGet(firstBlock, "first_block");
+        tee(bid);
+        w.localGet(blockCount, "block_count");
+        w.op(0x6A, "i32.add");
+        set(end);
+        String blocksDone = label("blocks_done");
+        w.block(blocksDone, null);
+        get(bid);
+        get(end);
+        w.op(0x4F, "i32.ge_u");
+        w.brIf(blocksDone);
+        String blockLoop = label("block_loop");
+        w.loop(blockLoop);
+        // block coordinates from the linear block index
+        get(bid);
+        get(gdx);
+        w.op(0x70, "i32.rem_u");
+        set(bx);
+        get(bid);
+        get(gdx);
+        w.op(0x6E, "i32.div_u");
+        tee(by);
+        get(gdy);
+        w.op(0x6E, "i32.div_u");
+        set(bz);
+        get(by);
+        get(gdy);
+        w.op(0x70, "i32.rem_u");
+        set(by);
+        threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> threadLoops(tx, bdx, this::threadBody)));
+        get(bid);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        tee(bid);
+        get(end);
+        w.op(0x49, "i32.lt_u");
+        w.brIf(blockLoop);
+        w.end();
+        w.end();
+        module.writer().define(functionIndex, localTypes, localNames, w);
+    }
+
+    private void threadLoops(int counter, int limit, Runnable body) {
+        w.i32Const(0);
+        set(counter);
+        String loop = label("t");
+        w.loop(loop);
+        body.run();
+        get(counter);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        tee(counter);
+        get(limit);
+        w.op(0x49, "i32.lt_u");
+        w.brIf(loop);
+        w.end();
+    }
+
+    private void threadBody() {
+        String next = label("thread_end");
+        returnTarget = next;
+        w.block(next, null);
+        copyKernelMemoryParams();
+        block(fn.body());
+        w.end();
+    }
+
+    /**
+     * Each thread starts with the launch's parameter values: parameters the body assigns are
+     * reloaded, and struct or address-taken ones get a fresh copy in the thread's frame.
+     */
+    private void copyKernelMemoryParams() {
+        var sig = KernelAbi.signature(fn);
+        java.util.Set<KLocal> assigned = new java.util.HashSet<>();
+        io.cudawasm.kernels.kir.KirWalk.statements(fn.body(), s -> {
+            if (s instanceof KStmt.Assign a && a.target().isParam()) {
+                assigned.add(a.target());
+            }
+        });
+        for (int i = 0; i < fn.params().size(); i++) {
+            KLocal p = fn.params().get(i);
+            Integer reg = registers.get(p);
+            if (reg != null && assigned.contains(p)) {
+                w.localGet(0, "launch");
+                loadScalar(p.type(), KernelAbi.LAUNCH_PARAMS + (long) sig.params().get(i).offset());
+                set(reg);
+                continue;
+            }
+            Integer slot = frameSlots.get(p);
+            if (slot == null) {
+                continue;
+            }
+            long from = KernelAbi.LAUNCH_PARAMS + (long) sig.params().get(i).offset();
+            if (p.type() instanceof StructType s) {
+                copyBytes(() -> {
+                    get(fpLocal);
+                }, slot, () -> w.localGet(0, "launch"), from, s.size());
+            } else {
+                get(fpLocal);
+                w.localGet(0, "launch");
+                loadScalar(p.type(), from);
+                storeScalar(p.type(), slot);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    private void block(KBlock b) {
+        for (KStmt s : b.statements()) {
+            statement(s);
+        }
+    }
+
+    private void statement(KStmt s) {
+        if (s instanceof KStmt.Assign a) {
+            assign(a.target(), a.value());
+        } else if (s instanceof KStmt.Store st) {
+            store(st.address(), st.value());
+        } else if (s instanceof KStmt.Eval e) {
+            ValType t = expr(e.expr());
+            if (t != null) {
+                w.drop();
+            }
+        } else if (s instanceof KStmt.If i) {
+            expr(i.condition());
+            w.ifThen(label("if"), null);
+            block(i.then());
+            if (!i.otherwise().isEmpty()) {
+                w.elseBranch();
+                block(i.otherwise());
+            }
+            w.end();
+        } else if (s instanceof KStmt.Loop l) {
+            loop(l);
+        } else if (s instanceof KStmt.Switch sw) {
+            switchStatement(sw);
+        } else if (s instanceof KStmt.Break) {
+            w.br(breakTargets.peek());
+        } else if (s instanceof KStmt.Continue) {
+            w.br(continueTargets.peek());
+        } else if (s instanceof KStmt.Return r) {
+            returnStatement(r);
+        } else if (s instanceof KStmt.Nested n) {
+            block(n.block());
+        } else if (s instanceof KStmt.Fence) {
+            w.atomicFence();
+        } else if (s instanceof KStmt.Trap t) {
+            trap(KernelAbi.TRAP_USER, t.pos());
+        } else if (s instanceof KStmt.Barrier b) {
+            throw CompileException.at(b.pos(), "internal: barrier reached the Wasm emitter without region fission");
+        } else {
+            throw new IllegalStateException("unhandled statement " + s);
+        }
+    }
+
+    private void trap(int code, SourcePos pos) {
+        w.i32Const(code);
+        w.i32Const(pos == null ? 0 : pos.line());
+        w.call(module.trapFunction(), "env.__cw_trap");
+        w.unreachable();
+    }
+
+    private void returnStatement(KStmt.Return r) {
+        if (fn.isKernel()) {
+            w.br(returnTarget);
+            return;
+        }
+        if (r.value() != null) {
+            if (fn.returnType() instanceof StructType st) {
+                copyStruct(() -> w.localGet(sretParam, "sret"), 0, r.value(), st.size());
+            } else {
+                expr(r.value());
+                if (retLocal >= 0) {
+                    set(retLocal);
+                }
+            }
+        }
+        if (returnTarget != null) {
+            w.br(returnTarget);
+        } else {
+            w.ret();
+        }
+    }
+
+    private boolean containsContinue(KBlock b) {
+        for (KStmt s : b.statements()) {
+            if (s instanceof KStmt.Continue) {
+                return true;
+            }
+            if (s instanceof KStmt.If i && (containsContinue(i.then()) || containsContinue(i.otherwise()))) {
+                return true;
+            }
+            if (s instanceof KStmt.Nested n && containsContinue(n.block())) {
+                return true;
+            }
+            if (s instanceof KStmt.Switch sw) {
+                for (KStmt.Case c : sw.cases()) {
+                    if (containsContinue(c.body())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private void loop(KStmt.Loop l) {
+        String brk = label("brk");
+        String top = label("loop");
+        String cont = label("cont");
+        boolean alwaysTrue = l.condition() instanceof KExpr.IntConst c && c.value() != 0;
+        w.block(brk, null);
+        w.loop(top);
+        if (!l.doWhile() && !alwaysTrue) {
+            condition(l.condition());
+            w.op(0x45, "i32.eqz");
+            w.brIf(brk);
+        }
+        breakTargets.push(brk);
+        continueTargets.push(cont);
+        boolean needCont = containsContinue(l.body());
+        if (needCont) {
+            w.block(cont, null);
+        }
+        block(l.body());
+        if (needCont) {
+            w.end();
+        }
+        breakTargets.pop();
+        continueTargets.pop();
+        block(l.step());
+        if (l.doWhile()) {
+            if (alwaysTrue) {
+                w.br(top);
+            } else {
+                condition(l.condition());
+                w.brIf(top);
+            }
+        } else {
+            w.br(top);
+        }
+        w.end();
+        w.end();
+    }
+
+    private void condition(KExpr c) {
+        ValType t = expr(c);
+        if (t != ValType.I32) {
+            throw new IllegalStateException("condition of type " + t);
+        }
+    }
+
+    private void switchStatement(KStmt.Switch sw) {
+        String exit = label("sw_end");
+        List<KStmt.Case> cases = sw.cases();
+        int n = cases.size();
+        String[] caseLabels = new String[n];
+        for (int i = 0; i < n; i++) {
+            caseLabels[i] = label("case");
+        }
+        ValType st = valType(sw.selector().type());
+        int sel = scratch(st);
+        w.block(exit, null);
+        for (int i = n - 1; i >= 0; i--) {
+            w.block(caseLabels[i], null);
+        }
+        expr(sw.selector());
+        set(sel);
+        String defaultTarget = exit;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (cases.get(i).isDefault()) {
+                defaultTarget = caseLabels[i];
+            }
+            for (long v : cases.get(i).values()) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                count++;
+            }
+        }
+        boolean table = st == ValType.I32 && count > 3 && max - min < 1024 && max - min <= 4L * count + 8;
+        if (table) {
+            List<String> targets = new ArrayList<>();
+            for (long v = min; v <= max; v++) {
+                String t = defaultTarget;
+                for (int i = 0; i < n; i++) {
+                    if (cases.get(i).values().contains(v)) {
+                        t = caseLabels[i];
+                    }
+                }
+                targets.add(t);
+            }
+            get(sel);
+            if (min != 0) {
+                w.i32Const((int) min);
+                w.op(0x6B, "i32.sub");
+            }
+            w.brTable(targets, defaultTarget);
+        } else {
+            for (int i = 0; i < n; i++) {
+                for (long v : cases.get(i).values()) {
+                    get(sel);
+                    if (st == ValType.I32) {
+                        w.i32Const((int) v);
+                        w.op(0x46, "i32.eq");
+                    } else {
+                        w.i64Const(v);
+                        w.op(0x51, "i64.eq");
+                    }
+                    w.brIf(caseLabels[i]);
+                }
+            }
+            w.br(defaultTarget);
+        }
+        release(st, sel);
+        breakTargets.push(exit);
+        for (int i = 0; i < n; i++) {
+            w.end();
+            block(cases.get(i).body());
+        }
+        breakTargets.pop();
+        w.end();
+    }
+
+    // ------------------------------------------------------------------ assignment and stores
+
+    private void assign(KLocal target, KExpr value) {
+        Integer reg = registers.get(target);
+        if (reg != null) {
+            expr(value);
+            set(reg);
+            return;
+        }
+        CType t = target.type();
+        if (t instanceof StructType || t instanceof ArrayType) {
+            if (value instanceof KExpr.Call call) {
+                emitCall(call, () -> localAddress(target));
+                return;
+            }
+            copyStruct(() -> localAddress(target), 0, value, t.size());
+            return;
+        }
+        localAddress(target);
+        expr(value);
+        storeScalar(t, 0);
+    }
+
+    private void localAddress(KLocal l) {
+        Integer ap = addressParams.get(l);
+        if (ap != null) {
+            get(ap);
+            return;
+        }
+        Integer slot = frameSlots.get(l);
+        if (slot == null) {
+            throw new IllegalStateException("local " + l + " has no memory slot");
+        }
+        get(fpLocal);
+        if (slot != 0) {
+            w.i32Const(slot);
+            w.op(0x6A, "i32.add");
+        }
+    }
+
+    private void store(KExpr address, KExpr value) {
+        CType t = ((PointerType) address.type()).pointee();
+        if (t instanceof StructType || t instanceof ArrayType) {
+            Folded f = fold(address);
+            copyStruct(() -> emitBase(f), f.offset, value, t.size());
+            return;
+        }
+        Folded f = fold(address);
+        emitBase(f);
+        expr(value);
+        storeScalar(t, f.offset);
+    }
+
+    /** Copies {@code size} bytes from the struct value's address to {@code dst + dstOffset}. */
+    private void copyStruct(Runnable dst, long dstOffset, KExpr value, int size) {
+        Folded src = structSource(value);
+        copyBytes(dst, dstOffset, () -> emitBase(src), src.offset, size);
+    }
+
+    private Folded structSource(KExpr value) {
+        if (value instanceof KExpr.Load l) {
+            return fold(l.address());
+        }
+        if (value instanceof KExpr.LocalGet lg) {
+            return fold(new KExpr.LocalAddr(lg.local(), new PointerType(lg.local().type())));
+        }
+        throw new IllegalStateException("unexpected struct value " + value);
+    }
+
+    private void copyBytes(Runnable dst, long dstOffset, Runnable src, long srcOffset, int size) {
+        int d = scratch(ValType.I32);
+        int s = scratch(ValType.I32);
+        dst.run();
+        set(d);
+        src.run();
+        set(s);
+        int done = 0;
+        while (done < size) {
+            int chunk = size - done >= 8 ? 8 : size - done >= 4 ? 4 : size - done >= 2 ? 2 : 1;
+            get(d);
+            get(s);
+            switch (chunk) {
+                case 8 -> {
+                    w.memory(0x29, "i64.load", 0, srcOffset + done);
+                    w.memory(0x37, "i64.store", 0, dstOffset + done);
+                }
+                case 4 -> {
+                    w.memory(0x28, "i32.load", 0, srcOffset + done);
+                    w.memory(0x36, "i32.store", 0, dstOffset + done);
+                }
+                case 2 -> {
+                    w.memory(0x2F, "i32.load16_u", 0, srcOffset + done);
+                    w.memory(0x3B, "i32.store16", 0, dstOffset + done);
+                }
+                default -> {
+                    w.memory(0x2D, "i32.load8_u", 0, srcOffset + done);
+                    w.memory(0x3A, "i32.store8", 0, dstOffset + done);
+                }
+            }
+            done += chunk;
+        }
+        release(ValType.I32, s);
+        release(ValType.I32, d);
+    }
+
+    private static int alignLog2(int size) {
+        return Integer.numberOfTrailingZeros(Math.max(1, size));
+    }
+
+    void loadScalar(CType t, long offset) {
+        if (t instanceof PointerType) {
+            w.memory(0x28, "i32.load", 2, offset);
+            return;
+        }
+        ScalarKind k = ((ScalarType) t).kind();
+        switch (k) {
+            case BOOL, UCHAR -> w.memory(0x2D, "i32.load8_u", 0, offset);
+            case CHAR, SCHAR -> w.memory(0x2C, "i32.load8_s", 0, offset);
+            case SHORT -> w.memory(0x2E, "i32.load16_s", 1, offset);
+            case USHORT -> w.memory(0x2F, "i32.load16_u", 1, offset);
+            case INT, UINT -> w.memory(0x28, "i32.load", 2, offset);
+            case LONG, ULONG, LONGLONG, ULONGLONG -> w.memory(0x29, "i64.load", 3, offset);
+            case FLOAT -> w.memory(0x2A, "f32.load", 2, offset);
+            case DOUBLE -> w.memory(0x2B, "f64.load", 3, offset);
+            default -> throw new IllegalStateException(k.name());
+        }
+    }
+
+    private void storeScalar(CType t, long offset) {
+        if (t instanceof PointerType) {
+            // pointers occupy 8 bytes in memory, as on the GPU
+            w.op(0xAD, "i64.extend_i32_u");
+            w.memory(0x37, "i64.store", 3, offset);
+            return;
+        }
+        ScalarKind k = ((ScalarType) t).kind();
+        switch (k) {
+            case BOOL, UCHAR, CHAR, SCHAR -> w.memory(0x3A, "i32.store8", 0, offset);
+            case SHORT, USHORT -> w.memory(0x3B, "i32.store16", 1, offset);
+            case INT, UINT -> w.memory(0x36, "i32.store", 2, offset);
+            case LONG, ULONG, LONGLONG, ULONGLONG -> w.memory(0x37, "i64.store", 3, offset);
+            case FLOAT -> w.memory(0x38, "f32.store", 2, offset);
+            case DOUBLE -> w.memory(0x39, "f64.store", 3, offset);
+            default -> throw new IllegalStateException(k.name());
+        }
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /** An address split into a dynamic base and a constant offset for the memarg immediate. */
+    private record Folded(KExpr base, Base kind, long offset) {}
+
+    private enum Base { EXPR, ZERO, FRAME, SHARED, ADDRESS_PARAM }
+
+    private Folded fold(KExpr address) {
+        if (address instanceof KExpr.FieldAddr f) {
+            Folded inner = fold(f.structPointer());
+            return withOffset(inner, f.field().offset(), address);
+        }
+        if (address instanceof KExpr.PtrAdd p && p.index() instanceof KExpr.IntConst c) {
+            long delta = c.value() * ((PointerType) p.type()).stride();
+            return withOffset(fold(p.pointer()), delta, address);
+        }
+        if (address instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
+            return fold(c.operand());
+        }
+        if (address instanceof KExpr.LocalAddr l) {
+            if (addressParams.containsKey(l.local())) {
+                return new Folded(address, Base.ADDRESS_PARAM, 0);
+            }
+            return new Folded(null, Base.FRAME, frameSlots.get(l.local()));
+        }
+        if (address instanceof KExpr.GlobalAddr g) {
+            KGlobal global = g.global();
+            if (global.space() == AddressSpace.SHARED) {
+                return new Folded(null, Base.SHARED, module.sharedOffset(global));
+            }
+            return new Folded(null, Base.ZERO, module.staticOffset(global));
+        }
+        return new Folded(address, Base.EXPR, 0);
+    }
+
+    private Folded withOffset(Folded inner, long delta, KExpr whole) {
+        long off = inner.offset + delta;
+        if (off < 0 || off > 0xFFFF_FFFFL) {
+            return new Folded(whole, Base.EXPR, 0);
+        }
+        return new Folded(inner.base, inner.kind, off);
+    }
+
+    private void emitBase(Folded f) {
+        switch (f.kind) {
+            case ZERO -> w.i32Const(0);
+            case FRAME -> get(fpLocal);
+            case SHARED -> w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            case ADDRESS_PARAM -> localAddress(((KExpr.LocalAddr) f.base).local());
+            case EXPR -> expr(f.base);
+        }
+    }
+
+    private void emitAddress(KExpr address) {
+        Folded f = fold(address);
+        emitBase(f);
+        if (f.offset != 0) {
+            w.i32Const((int) f.offset);
+            w.op(0x6A, "i32.add");
+        }
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    /** Emits an expression; returns the Wasm type it leaves on the stack (null for none). */
+    private ValType expr(KExpr e) {
+        if (e instanceof KExpr.IntConst c) {
+            if (valType(c.type()) == ValType.I64) {
+                w.i64Const(c.value());
+                return ValType.I64;
+            }
+            w.i32Const((int) c.value());
+            return ValType.I32;
+        }
+        if (e instanceof KExpr.FloatConst f) {
+            if (f.type().kind() == ScalarKind.FLOAT) {
+                w.f32Const((float) f.value());
+                return ValType.F32;
+            }
+            w.f64Const(f.value());
+            return ValType.F64;
+        }
+        if (e instanceof KExpr.NullPtr) {
+            w.i32Const(0);
+            return ValType.I32;
+        }
+        if (e instanceof KExpr.LocalGet l) {
+            Integer reg = registers.get(l.local());
+            if (reg != null) {
+                get(reg);
+                return valType(l.type());
+            }
+            if (l.type() instanceof StructType || l.type() instanceof ArrayType) {
+                localAddress(l.local());
+                return ValType.I32;
+            }
+            Folded f = fold(new KExpr.LocalAddr(l.local(), new PointerType(l.type())));
+            emitBase(f);
+            loadScalar(l.type(), f.offset);
+            return valType(l.type());
+        }
+        if (e instanceof KExpr.LocalAddr || e instanceof KExpr.GlobalAddr || e instanceof KExpr.FieldAddr) {
+            emitAddress(e);
+            return ValType.I32;
+        }
+        if (e instanceof KExpr.Special s) {
+            return special(s.reg());
+        }
+        if (e instanceof KExpr.Load l) {
+            CType t = l.type();
+            if (t instanceof StructType || t instanceof ArrayType) {
+                emitAddress(l.address());
+                return ValType.I32;
+            }
+            Folded f = fold(l.address());
+            emitBase(f);
+            loadScalar(t, f.offset);
+            return valType(t);
+        }
+        if (e instanceof KExpr.PtrAdd p) {
+            Folded f = fold(p);
+            if (f.kind != Base.EXPR || f.base != p) {
+                emitAddress(p);
+                return ValType.I32;
+            }
+            expr(p.pointer());
+            index(p.index(), ((PointerType) p.type()).stride());
+            w.op(0x6A, "i32.add");
+            return ValType.I32;
+        }
+        if (e instanceof KExpr.PtrDiff d) {
+            expr(d.left());
+            expr(d.right());
+            w.op(0x6B, "i32.sub");
+            int stride = ((PointerType) d.left().type()).stride();
+            if (stride != 1) {
+                w.i32Const(stride);
+                w.op(0x6D, "i32.div_s");
+            }
+            w.op(0xAC, "i64.extend_i32_s");
+            return ValType.I64;
+        }
+        if (e instanceof KExpr.Unary u) {
+            return unary(u);
+        }
+        if (e instanceof KExpr.Binary b) {
+            return binary(b);
+        }
+        if (e instanceof KExpr.Convert c) {
+            return convert(c);
+        }
+        if (e instanceof KExpr.Select s) {
+            return select(s);
+        }
+        if (e instanceof KExpr.Call c) {
+            return emitCall(c, null);
+        }
+        if (e instanceof KExpr.Math m) {
+            return new MathEmitter(this, w, module).math(m);
+        }
+        if (e instanceof KExpr.IntrinsicCall i) {
+            return new MathEmitter(this, w, module).intrinsic(i);
+        }
+        if (e instanceof KExpr.Atomic a) {
+            return new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+        }
+        throw new IllegalStateException("unhandled expression " + e);
+    }
+
+    ValType emit(KExpr e) {
+        return expr(e);
+    }
+
+    int scratchLocal(ValType t) {
+        return scratch(t);
+    }
+
+    void releaseLocal(ValType t, int index) {
+        release(t, index);
+    }
+
+    void getLocal(int index) {
+        get(index);
+    }
+
+    void setLocal(int index) {
+        set(index);
+    }
+
+    void teeLocal(int index) {
+        tee(index);
+    }
+
+    String newLabel(String base) {
+        return label(base);
+    }
+
+    /** Index scaled by the element size, as i32 (addresses are 32-bit on this path). */
+    private void index(KExpr idx, int stride) {
+        if (idx instanceof KExpr.IntConst c) {
+            w.i32Const((int) (c.value() * stride));
+            return;
+        }
+        ValType t = expr(idx);
+        if (t == ValType.I64) {
+            w.op(0xA7, "i32.wrap_i64");
+        }
+        if (stride != 1) {
+            if (Integer.bitCount(stride) == 1) {
+                w.i32Const(Integer.numberOfTrailingZeros(stride));
+                w.op(0x74, "i32.shl");
+            } else {
+                w.i32Const(stride);
+                w.op(0x6C, "i32.mul");
+            }
+        }
+    }
+
+    private ValType special(SpecialReg r) {
+        Integer idx = specials.get(r);
+        if (idx != null) {
+            get(idx);
+            return ValType.I32;
+        }
+        if (r == SpecialReg.LANE_ID || r == SpecialReg.WARP_ID) {
+            linearThreadId();
+            if (r == SpecialReg.LANE_ID) {
+                w.i32Const(31);
+                w.op(0x71, "i32.and");
+            } else {
+                w.i32Const(5);
+                w.op(0x76, "i32.shr_u");
+            }
+            return ValType.I32;
+        }
+        throw new IllegalStateException("special register " + r + " not available in " + fn.name());
+    }
+
+    /** threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z) */
+    private void linearThreadId() {
+        special(SpecialReg.TID_X);
+        special(SpecialReg.NTID_X);
+        special(SpecialReg.TID_Y);
+        special(SpecialReg.NTID_Y);
+        special(SpecialReg.TID_Z);
+        w.op(0x6C, "i32.mul");
+        w.op(0x6A, "i32.add");
+        w.op(0x6C, "i32.mul");
+        w.op(0x6A, "i32.add");
+    }
+
+    private ValType emitCall(KExpr.Call c, Runnable sretAddress) {
+        KFunction callee = c.callee();
+        if (callee.returnType() instanceof StructType) {
+            if (sretAddress == null) {
+                throw new IllegalStateException("struct call without a destination");
+            }
+            sretAddress.run();
+        }
+        for (KExpr a : c.args()) {
+            expr(a);
+        }
+        for (SpecialReg r : module.hiddenSpecials(callee)) {
+            special(r);
+        }
+        w.call(module.functionIndex(callee), callee.name());
+        if (callee.returnType() instanceof VoidType || callee.returnType() instanceof StructType) {
+            return null;
+        }
+        return valType(callee.returnType());
+    }
+
+    private ValType unary(KExpr.Unary u) {
+        ValType t = valType(u.type());
+        switch (u.op()) {
+            case NEG -> {
+                if (t == ValType.F32) {
+                    expr(u.operand());
+                    w.op(0x8C, "f32.neg");
+                } else if (t == ValType.F64) {
+                    expr(u.operand());
+                    w.op(0x9A, "f64.neg");
+                } else if (t == ValType.I64) {
+                    w.i64Const(0);
+                    expr(u.operand());
+                    w.op(0x7D, "i64.sub");
+                } else {
+                    w.i32Const(0);
+                    expr(u.operand());
+                    w.op(0x6B, "i32.sub");
+                }
+            }
+            case BIT_NOT -> {
+                expr(u.operand());
+                if (t == ValType.I64) {
+                    w.i64Const(-1);
+                    w.op(0x85, "i64.xor");
+                } else {
+                    w.i32Const(-1);
+                    w.op(0x73, "i32.xor");
+                }
+            }
+            case NOT -> {
+                expr(u.operand());
+                w.op(0x45, "i32.eqz");
+            }
+        }
+        return t;
+    }
+
+    private ValType binary(KExpr.Binary b) {
+        KExpr.BinaryOp op = b.op();
+        if (op == KExpr.BinaryOp.LAND || op == KExpr.BinaryOp.LOR) {
+            expr(b.left());
+            w.ifThen(label(op == KExpr.BinaryOp.LAND ? "and" : "or"), ValType.I32);
+            if (op == KExpr.BinaryOp.LAND) {
+                expr(b.right());
+                w.elseBranch();
+                w.i32Const(0);
+            } else {
+                w.i32Const(1);
+                w.elseBranch();
+                expr(b.right());
+            }
+            w.end();
+            return ValType.I32;
+        }
+        CType operandType = b.left().type();
+        boolean pointer = operandType instanceof PointerType;
+        ValType t = valType(operandType);
+        boolean unsigned = pointer || operandType instanceof ScalarType s && (s.kind().isUnsigned()
+                || s.kind() == ScalarKind.BOOL);
+        expr(b.left());
+        expr(b.right());
+        BinaryOps.emit(w, op, t, unsigned);
+        return op.isComparison() ? ValType.I32 : t;
+    }
+
+    private ValType select(KExpr.Select s) {
+        ValType t = valType(s.type());
+        if (isSafe(s.ifTrue()) && isSafe(s.ifFalse())) {
+            expr(s.ifTrue());
+            expr(s.ifFalse());
+            expr(s.condition());
+            w.select();
+            return t;
+        }
+        expr(s.condition());
+        w.ifThen(label("sel"), t);
+        expr(s.ifTrue());
+        w.elseBranch();
+        expr(s.ifFalse());
+        w.end();
+        return t;
+    }
+
+    /** Cheap and cannot trap: may be evaluated even when not selected. */
+    private static boolean isSafe(KExpr e) {
+        if (e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst || e instanceof KExpr.LocalGet
+                || e instanceof KExpr.Special || e instanceof KExpr.NullPtr || e instanceof KExpr.LocalAddr
+                || e instanceof KExpr.GlobalAddr) {
+            return !(e instanceof KExpr.LocalGet l && l.local().needsMemory());
+        }
+        if (e instanceof KExpr.Convert c) {
+            return isSafe(c.operand());
+        }
+        if (e instanceof KExpr.Unary u) {
+            return isSafe(u.operand());
+        }
+        if (e instanceof KExpr.Binary b) {
+            boolean intDiv = (b.op() == KExpr.BinaryOp.DIV || b.op() == KExpr.BinaryOp.REM) && b.type().isInteger();
+            return !intDiv && isSafe(b.left()) && isSafe(b.right());
+        }
+        return false;
+    }
+
+    private ValType convert(KExpr.Convert c) {
+        CType to = c.type();
+        CType from = c.operand().type();
+        ValType ft = expr(c.operand());
+        return Conversions.emit(w, from, to, ft);
+    }
+}

@@ -1,0 +1,22 @@
+package io.cudawasm.kernels.wasm;
+
+import io.cudawasm.kernels.abi.KernelSignature;
+
+/**
+ * A kernel in a compiled Wasm module.
+ *
+ * @param export the runner export: {@code (launchPtr, firstBlock, blockCount) -> ()}
+ * @param frameBytes bytes of memory-resident locals per thread
+ * @param perThreadFrames true when every thread of a block needs its own frame at the same time
+ *     (barrier kernels run thread loops region by region), false when one frame is reused
+ * @param callStackBytes worst-case stack of device-function calls (a fixed budget under recursion)
+ * @param barriers true when the kernel synchronizes (its blocks run region by region)
+ */
+public record WasmKernel(KernelSignature signature, String export, int frameBytes, boolean perThreadFrames,
+        int callStackBytes, boolean barriers) {
+
+    /** Stack bytes one worker needs for a block of {@code threads} threads. */
+    public long stackBytes(int threads) {
+        return (perThreadFrames ? (long) frameBytes * threads : frameBytes) + callStackBytes + 64;
+    }
+}

@@ -1,0 +1,37 @@
+package io.cudawasm.kernels.wasm;
+
+import io.cudawasm.kernels.abi.SymbolInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A kernel source compiled for the CPU path: a validated WebAssembly module and what the runtime
+ * needs to lay out memory and launch its kernels.
+ *
+ * @param staticDataEnd first free byte after the {@code __constant__}/{@code __device__} variables
+ * @param staticSharedBytes per-block static {@code __shared__} bytes (dynamic shared memory follows, 16-aligned)
+ * @param mathImports host functions the module imports from module "math"
+ */
+public record WasmModule(byte[] binary, String text, List<WasmKernel> kernels, List<SymbolInfo> symbols,
+        int staticDataEnd, int staticSharedBytes, List<String> mathImports) {
+
+    public WasmModule {
+        kernels = List.copyOf(kernels);
+        symbols = List.copyOf(symbols);
+        mathImports = List.copyOf(mathImports);
+    }
+
+    /** Offset of dynamic ({@code extern __shared__}) memory within a block's shared memory. */
+    public int dynamicSharedOffset() {
+        return (staticSharedBytes + 15) & ~15;
+    }
+
+    public Optional<WasmKernel> kernel(String name) {
+        return kernels.stream().filter(k -> k.signature().name().equals(name)
+                || k.signature().sourceName().equals(name)).findFirst();
+    }
+
+    public Optional<SymbolInfo> symbol(String name) {
+        return symbols.stream().filter(s -> s.name().equals(name) || s.emittedName().equals(name)).findFirst();
+    }
+}
