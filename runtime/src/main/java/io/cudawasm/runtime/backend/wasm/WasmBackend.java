@@ -1,0 +1,116 @@
+package io.cudawasm.runtime.backend.wasm;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.wasm.Parser;
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.runtime.backend.DeviceSession;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The CPU back end: kernels run as WebAssembly inside Chicory, compiled to JVM bytecode. Memory
+ * safe by construction (a kernel sees only its session's linear memory), so it is also the
+ * sandbox for untrusted code. Blocks of a grid are spread over a pool of worker threads, each
+ * with its own instance over the session's one shared memory.
+ */
+public final class WasmBackend implements Backend, AutoCloseable {
+    private static final int MODULE_CACHE_SIZE = 64;
+
+    private final int workers;
+    private final boolean interpreter;
+    private final ExecutorService pool;
+    private final Map<String, CompiledWasm> modules = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompiledWasm> eldest) {
+            return size() > MODULE_CACHE_SIZE;
+        }
+    };
+
+    /** A back end using every core with Chicory's compiler. */
+    public WasmBackend() {
+        this(Runtime.getRuntime().availableProcessors(), false);
+    }
+
+    /**
+     * @param workers worker threads (blocks run in parallel on them)
+     * @param interpreter run on Chicory's interpreter instead of compiling to bytecode (slow; for diagnosis)
+     */
+    public WasmBackend(int workers, boolean interpreter) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1");
+        }
+        this.workers = workers;
+        this.interpreter = interpreter;
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "cuda-wasm-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.pool = Executors.newFixedThreadPool(workers, tf);
+    }
+
+    @Override
+    public String name() {
+        return "wasm";
+    }
+
+    @Override
+    public String device() {
+        return "CPU (" + workers + " worker threads, WebAssembly sandbox via Chicory"
+                + (interpreter ? " interpreter" : " compiler") + ")";
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    ExecutorService pool() {
+        return pool;
+    }
+
+    @Override
+    public DeviceSession open(CompileResult compiled) {
+        return new WasmSession(this, compiled, load(compiled.wasm().binary()));
+    }
+
+    /** Parses and compiles a module once; later sessions reuse the generated classes. */
+    CompiledWasm load(byte[] binary) {
+        String key = sha256(binary);
+        synchronized (modules) {
+            CompiledWasm c = modules.get(key);
+            if (c != null) {
+                return c;
+            }
+        }
+        var module = Parser.parse(binary);
+        CompiledWasm c = new CompiledWasm(module, interpreter ? null : MachineFactoryCompiler.compile(module));
+        synchronized (modules) {
+            modules.put(key, c);
+        }
+        return c;
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
