@@ -3,6 +3,7 @@ package io.cudawasm.runtime.cache;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,15 +28,25 @@ final class RootLock {
     }
 
     static <T> T withLock(CacheLayout layout, Action<T> action) throws IOException {
-        ReentrantLock threads = IN_PROCESS.computeIfAbsent(layout.root(), root -> new ReentrantLock());
+        // Keyed by the real path: one directory reached through two paths is still one lock.
+        ReentrantLock threads = IN_PROCESS.computeIfAbsent(layout.root().toRealPath(), root -> new ReentrantLock());
         if (threads.isHeldByCurrentThread()) {
             return action.run();
         }
         threads.lock();
         try (FileChannel channel = FileChannel.open(
-                        layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock processes = channel.lock()) {
-            return action.run();
+                layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock processes;
+            try {
+                processes = channel.lock();
+            } catch (OverlappingFileLockException e) {
+                throw new IOException("lock file " + layout.lockFile() + " is already locked in this JVM", e);
+            }
+            try {
+                return action.run();
+            } finally {
+                processes.release();
+            }
         } finally {
             threads.unlock();
         }

@@ -45,8 +45,11 @@ final class StagingDirs {
     static final String LOCK_SUFFIX = ".lock";
     private static final int CLAIM_ATTEMPTS = 5;
 
-    /** Staging dirs owned by writers in this JVM, by absolute path. */
-    private static final Set<Path> LIVE_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+    /**
+     * Names of staging dirs owned by writers in this JVM. Names carry a random part, so the name
+     * alone identifies a dir even if the root is reached through different paths (symlinks).
+     */
+    private static final Set<String> LIVE_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private StagingDirs() {}
 
@@ -78,7 +81,7 @@ final class StagingDirs {
                     lock.release();
                     channel.close();
                 } finally {
-                    LIVE_IN_THIS_JVM.remove(dir);
+                    LIVE_IN_THIS_JVM.remove(dir.getFileName().toString());
                 }
             }
         }
@@ -92,7 +95,7 @@ final class StagingDirs {
             String name = WRITER_PREFIX + id + '-' + pid + '-' + UUID.randomUUID().toString().substring(0, 8);
             Path dir = layout.tmp().resolve(name);
             Path lockFile = layout.tmp().resolve(name + LOCK_SUFFIX);
-            LIVE_IN_THIS_JVM.add(dir);
+            LIVE_IN_THIS_JVM.add(name);
             FileChannel channel = null;
             boolean claimed = false;
             try {
@@ -114,7 +117,7 @@ final class StagingDirs {
                     if (channel != null) {
                         channel.close();
                     }
-                    LIVE_IN_THIS_JVM.remove(dir);
+                    LIVE_IN_THIS_JVM.remove(name);
                 }
             }
         }
@@ -139,13 +142,13 @@ final class StagingDirs {
             try {
                 if (name.startsWith(WRITER_PREFIX) && name.endsWith(LOCK_SUFFIX)) {
                     Path dir = item.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length()));
-                    if (!LIVE_IN_THIS_JVM.contains(dir) && isOlderThan(item, cutoff) && removeIfWriterGone(dir, item)) {
+                    if (!LIVE_IN_THIS_JVM.contains(dir.getFileName().toString()) && isOlderThan(item, cutoff) && removeIfWriterGone(dir, item)) {
                         removed++;
                     }
                 } else if (name.startsWith(WRITER_PREFIX)) {
                     // A staging dir without its lock file: the writer finished or died mid-cleanup.
                     Path lockFile = item.resolveSibling(name + LOCK_SUFFIX);
-                    if (!LIVE_IN_THIS_JVM.contains(item) && !Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)
+                    if (!LIVE_IN_THIS_JVM.contains(name) && !Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)
                             && isOlderThan(item, cutoff) && Files.exists(item, LinkOption.NOFOLLOW_LINKS)) {
                         FileOps.deleteRecursively(item);
                         removed++;
