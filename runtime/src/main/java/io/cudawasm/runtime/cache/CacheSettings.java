@@ -88,7 +88,8 @@ public record CacheSettings(Path directory, long maxBytes, Duration tempMaxAge) 
             directory = KUBERNETES_DIRECTORY;
         } else {
             String home = nonBlank(env.get("HOME"));
-            directory = Path.of(home != null ? home : System.getProperty("user.home"), ".cache", "cuda-wasm", "kernels");
+            String base = home != null ? home : System.getProperty("user.home");
+            directory = Path.of(base, ".cache", "cuda-wasm", "kernels");
         }
         String max = nonBlank(env.get(ENV_MAX_BYTES));
         long maxBytes;

@@ -72,7 +72,8 @@ final class EntryReader {
                         : ABSENT;
             }
             if (bytes.length != artifact.size()) {
-                return new Corrupt(artifact.name() + " has " + bytes.length + " bytes, manifest says " + artifact.size(), fileKey);
+                return new Corrupt(
+                        artifact.name() + " has " + bytes.length + " bytes, manifest says " + artifact.size(), fileKey);
             }
             if (!Hashing.sha256Hex(bytes).equals(artifact.sha256())) {
                 return new Corrupt(artifact.name() + " does not match its SHA-256", fileKey);

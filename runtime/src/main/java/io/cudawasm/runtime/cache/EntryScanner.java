@@ -40,9 +40,11 @@ final class EntryScanner {
                         continue;
                     }
                     try {
-                        BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        BasicFileAttributes a =
+                                Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                         if (a.isDirectory()) {
-                            found.add(new ScannedEntry(name, a.lastModifiedTime().toInstant(), FileOps.regularFileBytes(dir)));
+                            Instant lastAccess = a.lastModifiedTime().toInstant();
+                            found.add(new ScannedEntry(name, lastAccess, FileOps.regularFileBytes(dir)));
                         }
                     } catch (NoSuchFileException removedMeanwhile) {
                         // Evicted or discarded by someone else while we listed.

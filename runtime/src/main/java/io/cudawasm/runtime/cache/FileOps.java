@@ -61,7 +61,8 @@ final class FileOps {
 
     /** Reads a regular file of at most {@code maxBytes}; longer files are rejected unread. */
     static byte[] readBounded(Path file, long maxBytes) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attributes =
+                Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isRegularFile()) {
             throw new IOException(file.getFileName() + " is not a regular file");
         }
@@ -77,7 +78,8 @@ final class FileOps {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 try {
-                    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    BasicFileAttributes a =
+                            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                     if (a.isRegularFile()) {
                         total += a.size();
                     }

@@ -265,7 +265,8 @@ public final class KernelCache {
         try {
             layout.createDirectories();
             Path probe = StagingDirs.probePath(layout);
-            try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 channel.write(ByteBuffer.wrap(new byte[] {'o', 'k', '\n'}));
                 channel.force(true);
             } finally {
@@ -399,7 +400,8 @@ public final class KernelCache {
         }
         String invalid = invalidArtifacts(compiled.artifacts(), compiled.metadata());
         if (invalid != null) {
-            throw new ArtifactCompileException(id, "compiler returned unusable artifacts for " + id + ": " + invalid, null);
+            throw new ArtifactCompileException(
+                    id, "compiler returned unusable artifacts for " + id + ": " + invalid, null);
         }
         Prepared prepared = prepare(key, compiled.artifacts(), compiled.metadata());
         try {
@@ -496,7 +498,8 @@ public final class KernelCache {
     private static void requireParts(CacheKey key) {
         Objects.requireNonNull(key, "key");
         if (!key.hasParts()) {
-            throw new IllegalArgumentException("key " + key.id() + " has no parts (made by ofHash); cannot store under it");
+            throw new IllegalArgumentException(
+                    "key " + key.id() + " has no parts (made by ofHash); cannot store under it");
         }
     }
 

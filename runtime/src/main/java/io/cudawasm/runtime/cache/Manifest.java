@@ -50,7 +50,8 @@ record Manifest(
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    static Manifest describe(CacheKey key, Instant created, Map<String, byte[]> artifacts, Map<String, String> metadata) {
+    static Manifest describe(
+            CacheKey key, Instant created, Map<String, byte[]> artifacts, Map<String, String> metadata) {
         KeyParts parts = key.parts();
         List<Artifact> described = new ArrayList<>();
         long total = 0;

@@ -142,7 +142,8 @@ final class StagingDirs {
             try {
                 if (name.startsWith(WRITER_PREFIX) && name.endsWith(LOCK_SUFFIX)) {
                     Path dir = item.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length()));
-                    if (!LIVE_IN_THIS_JVM.contains(dir.getFileName().toString()) && isOlderThan(item, cutoff) && removeIfWriterGone(dir, item)) {
+                    boolean ours = LIVE_IN_THIS_JVM.contains(dir.getFileName().toString());
+                    if (!ours && isOlderThan(item, cutoff) && removeIfWriterGone(dir, item)) {
                         removed++;
                     }
                 } else if (name.startsWith(WRITER_PREFIX)) {
