@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class MultiProcessCacheTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final int ROUNDS = 24;
+    private static final int ROUNDS = 12;
     private static final Pattern RESULT = Pattern.compile(
             "RESULT (\\w+) puts=(\\d+) putFailures=(\\d+) reads=(\\d+) invalid=(\\d+) corrupt=(\\d+) evictions=(\\d+)");
 

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class SlowWriterChild {
     static final String SMALL = "survivor";
     static final String LARGE = "interrupted";
-    static final int LARGE_BYTES = 4 * 1024 * 1024;
+    static final int LARGE_BYTES = 1024 * 1024;
 
     private SlowWriterChild() {}
 
