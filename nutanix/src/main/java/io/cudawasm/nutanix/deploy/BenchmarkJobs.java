@@ -52,7 +52,7 @@ final class BenchmarkJobs {
         mounts.addAll(PodTemplates.scratchMounts());
         List<Toleration> tolerations = b.vendor()
                 .map(v -> List.of(GpuScheduling.defaultToleration(v, b.intelResource())))
-                .orElse(null);
+                .orElse(List.of());
         var env = new ArrayList<>(PodTemplates.downwardApiEnv());
         env.add(PodTemplates.literal(WorkerEnvironment.JAVA_TOOL_OPTIONS, WorkerEnvironment.JVM_OPTIONS));
 

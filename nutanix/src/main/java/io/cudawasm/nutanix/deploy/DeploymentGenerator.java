@@ -223,7 +223,7 @@ public final class DeploymentGenerator {
         Optional<String> sharedClaim = decision.kind() == WorkloadKind.STATEFUL_SET
                 ? Optional.empty() : Optional.of(cacheClaimName());
         PodTemplateSpec template = PodTemplates.worker(config, commonLabels(), selectorLabels(),
-                podAnnotations.isEmpty() ? null : podAnnotations, serviceAccountName(), configMapName(), sharedClaim);
+                podAnnotations, serviceAccountName(), configMapName(), sharedClaim);
         // With an HPA the replica count is left out: re-applying must not reset the HPA's scale.
         Integer replicas = config.hpa().isPresent() ? null : config.replicas();
 
