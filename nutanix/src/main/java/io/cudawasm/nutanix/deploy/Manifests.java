@@ -1,7 +1,6 @@
 package io.cudawasm.nutanix.deploy;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.YamlDumpSettingsBuilder;
@@ -47,7 +46,7 @@ public final class Manifests {
         } else if (parsed instanceof HasMetadata object) {
             out.add(object);
         } else if (parsed != null) {
-            throw new IllegalArgumentException("not a Kubernetes object: " + ((KubernetesResource) parsed).getClass().getName());
+            throw new IllegalArgumentException("not a Kubernetes object: " + parsed.getClass().getName());
         }
     }
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** Configurations and lookups shared by the tests. */
 final class Configs {
@@ -55,9 +54,5 @@ final class Configs {
 
     static PodSpec podSpec(DeploymentConfig config) {
         return template(new DeploymentGenerator(config).workload()).getSpec();
-    }
-
-    static Stream<String> allStrings(Object o) {
-        return Stream.of(Manifests.serialization().asJson(o));
     }
 }
