@@ -1,0 +1,403 @@
+package io.cudawasm.nutanix.deploy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a {@link DeploymentConfig} into the Kubernetes objects of a worker fleet, built with
+ * Fabric8's model builders, and into multi-document YAML.
+ *
+ * <p>Objects come in apply order: Namespace, ServiceAccount, RBAC, ConfigMap, the shared cache
+ * claim (Deployments only), Services, the workload (StatefulSet or Deployment, see
+ * {@link WorkloadDecision}), HorizontalPodAutoscaler, PodDisruptionBudget. The Prism credentials
+ * Secret is only referenced, never generated: credentials do not belong in manifests.
+ */
+public final class DeploymentGenerator {
+    /** Label values shared by every generated object. */
+    public static final String APP_NAME = "cuda-wasm";
+    public static final String MANAGED_BY = "cuda-wasm-generator";
+    static final String NFD_API_GROUP = "nfd.k8s-sigs.io";
+
+    private final DeploymentConfig config;
+    private final WorkloadDecision decision;
+
+    public DeploymentGenerator(DeploymentConfig config) {
+        this.config = config;
+        this.decision = WorkloadDecision.decide(config);
+    }
+
+    public DeploymentConfig config() {
+        return config;
+    }
+
+    /** StatefulSet or Deployment, and why. */
+    public WorkloadDecision workloadDecision() {
+        return decision;
+    }
+
+    /** Every object, in apply order. */
+    public List<HasMetadata> generate() {
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.add(namespace());
+        objects.add(serviceAccount());
+        objects.addAll(rbac());
+        objects.add(configMap());
+        cacheClaim().ifPresent(objects::add);
+        headlessService().ifPresent(objects::add);
+        objects.add(service());
+        objects.add(workload());
+        horizontalPodAutoscaler().ifPresent(objects::add);
+        objects.add(podDisruptionBudget());
+        return objects;
+    }
+
+    /** All objects as multi-document YAML, ready for {@code kubectl apply -f -}. */
+    public String generateAll() {
+        return Manifests.toYaml(generate());
+    }
+
+    public Namespace namespace() {
+        return new NamespaceBuilder()
+                .withNewMetadata().withName(config.namespace()).withLabels(commonLabels()).endMetadata()
+                .build();
+    }
+
+    public ServiceAccount serviceAccount() {
+        return new ServiceAccountBuilder()
+                .withMetadata(meta(serviceAccountName()))
+                .withAutomountServiceAccountToken(true)
+                .build();
+    }
+
+    /**
+     * Self-registration's permissions. Labels mode: a ClusterRole with exactly {@code get} and
+     * {@code patch} on nodes. NodeFeature mode: {@code get} on nodes (to find its host through the
+     * node's systemUUID) and, in the worker's namespace only, create/get/update/patch on NFD's
+     * NodeFeature objects.
+     */
+    public List<HasMetadata> rbac() {
+        List<HasMetadata> objects = new ArrayList<>();
+        boolean labels = config.worker().registerMode() == RegisterMode.LABELS;
+        PolicyRule nodes = new PolicyRuleBuilder()
+                .withApiGroups("")
+                .withResources("nodes")
+                .withVerbs(labels ? List.of("get", "patch") : List.of("get"))
+                .build();
+        String clusterRoleName = config.namespace() + "-" + config.name() + "-nodes";
+        objects.add(new ClusterRoleBuilder()
+                .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
+                .withRules(nodes)
+                .build());
+        objects.add(new ClusterRoleBindingBuilder()
+                .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+                .withName(clusterRoleName).endRoleRef()
+                .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
+                .withNamespace(config.namespace()).endSubject()
+                .build());
+        if (!labels) {
+            String roleName = config.name() + "-nodefeatures";
+            objects.add(new RoleBuilder()
+                    .withMetadata(meta(roleName))
+                    .addNewRule()
+                    .withApiGroups(NFD_API_GROUP)
+                    .withResources("nodefeatures")
+                    .withVerbs("create", "get", "update", "patch")
+                    .endRule()
+                    .build());
+            objects.add(new RoleBindingBuilder()
+                    .withMetadata(meta(roleName))
+                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                    .withName(roleName).endRoleRef()
+                    .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
+                    .withNamespace(config.namespace()).endSubject()
+                    .build());
+        }
+        return objects;
+    }
+
+    /** The worker's {@code CUDA_WASM_*} settings, loaded into the container with {@code envFrom}. */
+    public ConfigMap configMap() {
+        WorkerSettings w = config.worker();
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(WorkerEnvironment.PORT, Integer.toString(WorkerEnvironment.HTTP_PORT));
+        data.put(WorkerEnvironment.KERNEL_CACHE_DIR, WorkerEnvironment.KERNEL_CACHE_PATH);
+        data.put(WorkerEnvironment.CACHE_MAX_BYTES, Long.toString(config.cacheMaxBytes()));
+        data.put(WorkerEnvironment.MAX_CONCURRENT_KERNELS, Integer.toString(w.maxConcurrentKernels()));
+        data.put(WorkerEnvironment.BACKEND, w.backend());
+        data.put(WorkerEnvironment.LOG_LEVEL, w.logLevel());
+        data.put(WorkerEnvironment.SELF_REGISTER, Boolean.toString(w.selfRegister()));
+        data.put(WorkerEnvironment.REGISTER_INTERVAL_SECONDS, Integer.toString(w.registerIntervalSeconds()));
+        data.put(WorkerEnvironment.REGISTER_MODE, w.registerMode().configValue());
+        config.prismUrl().ifPresent(url -> data.put(WorkerEnvironment.PRISM_URL, url));
+        return new ConfigMapBuilder().withMetadata(meta(configMapName())).withData(data).build();
+    }
+
+    /** The one kernel-cache claim of a Deployment; empty for a StatefulSet (one claim per replica). */
+    public Optional<PersistentVolumeClaim> cacheClaim() {
+        if (decision.kind() == WorkloadKind.STATEFUL_SET) {
+            return Optional.empty();
+        }
+        return Optional.of(cacheClaimTemplate(meta(cacheClaimName())));
+    }
+
+    /** ClusterIP Service in front of the workers, port {@code http}. */
+    public Service service() {
+        return new ServiceBuilder()
+                .withMetadata(meta(config.name()))
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(selectorLabels())
+                .addNewPort()
+                .withName(WorkerEnvironment.PORT_NAME)
+                .withPort(config.servicePort())
+                .withTargetPort(new IntOrString(WorkerEnvironment.PORT_NAME))
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build();
+    }
+
+    /** The headless Service a StatefulSet needs as its {@code serviceName} (stable pod DNS names). */
+    public Optional<Service> headlessService() {
+        if (decision.kind() != WorkloadKind.STATEFUL_SET) {
+            return Optional.empty();
+        }
+        return Optional.of(new ServiceBuilder()
+                .withMetadata(meta(headlessServiceName()))
+                .withNewSpec()
+                .withClusterIP("None")
+                .withSelector(selectorLabels())
+                .addNewPort()
+                .withName(WorkerEnvironment.PORT_NAME)
+                .withPort(WorkerEnvironment.HTTP_PORT)
+                .withTargetPort(new IntOrString(WorkerEnvironment.PORT_NAME))
+                .withProtocol("TCP")
+                .endPort()
+                .endSpec()
+                .build());
+    }
+
+    /** The StatefulSet or Deployment that runs the worker pods. */
+    public HasMetadata workload() {
+        Map<String, String> annotations = new LinkedHashMap<>(config.nkeAnnotations());
+        annotations.putAll(config.extraAnnotations());
+        annotations.put(WorkloadDecision.REASON_ANNOTATION, decision.reason());
+        ObjectMeta metadata = new ObjectMetaBuilder(meta(config.name())).withAnnotations(annotations).build();
+        Map<String, String> podAnnotations = new LinkedHashMap<>(config.nkeAnnotations());
+        podAnnotations.putAll(config.extraAnnotations());
+        Optional<String> sharedClaim = decision.kind() == WorkloadKind.STATEFUL_SET
+                ? Optional.empty() : Optional.of(cacheClaimName());
+        PodTemplateSpec template = PodTemplates.worker(config, commonLabels(), selectorLabels(),
+                podAnnotations, serviceAccountName(), configMapName(), sharedClaim);
+        // With an HPA the replica count is left out: re-applying must not reset the HPA's scale.
+        Integer replicas = config.hpa().isPresent() ? null : config.replicas();
+
+        return switch (decision.kind()) {
+            case STATEFUL_SET -> new StatefulSetBuilder()
+                    .withMetadata(metadata)
+                    .withNewSpec()
+                    .withServiceName(headlessServiceName())
+                    .withReplicas(replicas)
+                    .withPodManagementPolicy("Parallel")
+                    .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                    .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+                    // A cache is disposable: drop a replica's claim when the HPA scales it away,
+                    // keep claims if someone deletes the StatefulSet by mistake.
+                    .withNewPersistentVolumeClaimRetentionPolicy()
+                    .withWhenScaled("Delete")
+                    .withWhenDeleted("Retain")
+                    .endPersistentVolumeClaimRetentionPolicy()
+                    .withTemplate(template)
+                    .withVolumeClaimTemplates(cacheClaimTemplate(
+                            new ObjectMetaBuilder().withName(PodTemplates.CACHE_VOLUME).withLabels(commonLabels()).build()))
+                    .endSpec()
+                    .build();
+            case DEPLOYMENT_SHARED_CLAIM -> new DeploymentBuilder()
+                    .withMetadata(metadata)
+                    .withNewSpec()
+                    .withReplicas(replicas)
+                    .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                    .withNewStrategy()
+                    .withType("RollingUpdate")
+                    .withNewRollingUpdate()
+                    .withMaxSurge(new IntOrString(1))
+                    .withMaxUnavailable(new IntOrString(0))
+                    .endRollingUpdate()
+                    .endStrategy()
+                    .withTemplate(template)
+                    .endSpec()
+                    .build();
+            case DEPLOYMENT_RECREATE -> new DeploymentBuilder()
+                    .withMetadata(metadata)
+                    .withNewSpec()
+                    .withReplicas(replicas)
+                    .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                    .withNewStrategy().withType("Recreate").endStrategy()
+                    .withTemplate(template)
+                    .endSpec()
+                    .build();
+        };
+    }
+
+    /**
+     * autoscaling/v2 HPA on the workload: CPU utilization and any custom Pods metrics. Scale-up adds
+     * at most 2 pods or doubles per minute, whichever is more; scale-down waits for the stabilization
+     * window and then removes one pod per minute, because GPU pods are slow to come back.
+     */
+    public Optional<HorizontalPodAutoscaler> horizontalPodAutoscaler() {
+        return config.hpa().map(h -> {
+            List<MetricSpec> metrics = new ArrayList<>();
+            h.cpuTargetPercent().ifPresent(cpu -> metrics.add(new MetricSpecBuilder()
+                    .withType("Resource")
+                    .withNewResource().withName("cpu")
+                    .withNewTarget().withType("Utilization").withAverageUtilization(cpu).endTarget()
+                    .endResource()
+                    .build()));
+            for (PodsMetricTarget m : h.podsMetrics()) {
+                metrics.add(new MetricSpecBuilder()
+                        .withType("Pods")
+                        .withNewPods()
+                        .withNewMetric().withName(m.name()).endMetric()
+                        .withNewTarget().withType("AverageValue").withAverageValue(new Quantity(m.averageValue())).endTarget()
+                        .endPods()
+                        .build());
+            }
+            return new HorizontalPodAutoscalerBuilder()
+                    .withMetadata(meta(config.name()))
+                    .withNewSpec()
+                    .withNewScaleTargetRef()
+                    .withApiVersion("apps/v1")
+                    .withKind(decision.kind().kubernetesKind())
+                    .withName(config.name())
+                    .endScaleTargetRef()
+                    .withMinReplicas(h.minReplicas())
+                    .withMaxReplicas(h.maxReplicas())
+                    .withMetrics(metrics)
+                    .withNewBehavior()
+                    .withNewScaleUp()
+                    .withStabilizationWindowSeconds(0)
+                    .withSelectPolicy("Max")
+                    .addNewPolicy().withType("Pods").withValue(2).withPeriodSeconds(60).endPolicy()
+                    .addNewPolicy().withType("Percent").withValue(100).withPeriodSeconds(60).endPolicy()
+                    .endScaleUp()
+                    .withNewScaleDown()
+                    .withStabilizationWindowSeconds(h.scaleDownStabilizationSeconds())
+                    .withSelectPolicy("Min")
+                    .addNewPolicy().withType("Pods").withValue(1).withPeriodSeconds(60).endPolicy()
+                    .endScaleDown()
+                    .endBehavior()
+                    .endSpec()
+                    .build();
+        });
+    }
+
+    /** At most one worker down at a time for voluntary disruptions (node drains), even with one replica. */
+    public PodDisruptionBudget podDisruptionBudget() {
+        return new PodDisruptionBudgetBuilder()
+                .withMetadata(meta(config.name()))
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
+                .endSpec()
+                .build();
+    }
+
+    /** A Job that runs the JMH suite on one node type; see {@link BenchmarkJobs}. */
+    public static Job benchmarkJob(BenchmarkJobConfig benchmark) {
+        return BenchmarkJobs.job(benchmark);
+    }
+
+    /** Namespace, results claim (when the configuration asks for one) and the benchmark Job. */
+    public static List<HasMetadata> benchmarkObjects(BenchmarkJobConfig benchmark) {
+        return BenchmarkJobs.objects(benchmark);
+    }
+
+    public String serviceAccountName() {
+        return config.name();
+    }
+
+    public String configMapName() {
+        return config.name() + "-config";
+    }
+
+    public String cacheClaimName() {
+        return config.name() + "-cache";
+    }
+
+    public String headlessServiceName() {
+        return config.name() + "-headless";
+    }
+
+    /** The labels the workload's selector, Service, PDB and anti-affinity match on. */
+    public Map<String, String> selectorLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", APP_NAME);
+        labels.put("app.kubernetes.io/instance", config.name());
+        return labels;
+    }
+
+    /** Selector labels plus the recommended descriptive ones and the user's extra labels. */
+    public Map<String, String> commonLabels() {
+        Map<String, String> labels = selectorLabels();
+        labels.put("app.kubernetes.io/component", "worker");
+        labels.put("app.kubernetes.io/part-of", APP_NAME);
+        labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
+        config.extraLabels().forEach(labels::putIfAbsent);
+        return labels;
+    }
+
+    private ObjectMeta meta(String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(config.namespace())
+                .withLabels(commonLabels())
+                .build();
+    }
+
+    private PersistentVolumeClaim cacheClaimTemplate(ObjectMeta metadata) {
+        return new PersistentVolumeClaimBuilder()
+                .withMetadata(metadata)
+                .withNewSpec()
+                .withAccessModes(config.cacheAccessMode().kubernetesName())
+                .withStorageClassName(config.storageClass())
+                .withVolumeMode("Filesystem")
+                .withNewResources().addToRequests("storage", new Quantity(config.cacheSize())).endResources()
+                .endSpec()
+                .build();
+    }
+}

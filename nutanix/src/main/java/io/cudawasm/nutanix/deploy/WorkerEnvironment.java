@@ -1,0 +1,52 @@
+package io.cudawasm.nutanix.deploy;
+
+/**
+ * Names of the environment variables the worker reads, the Prism Secret's keys and the paths inside
+ * the image. The generator writes them; the worker and the Dockerfiles use the same values.
+ */
+public final class WorkerEnvironment {
+    public static final String PORT = "CUDA_WASM_PORT";
+    public static final String KERNEL_CACHE_DIR = "CUDA_WASM_KERNEL_CACHE_DIR";
+    public static final String CACHE_MAX_BYTES = "CUDA_WASM_CACHE_MAX_BYTES";
+    public static final String MAX_CONCURRENT_KERNELS = "CUDA_WASM_MAX_CONCURRENT_KERNELS";
+    public static final String BACKEND = "CUDA_WASM_BACKEND";
+    public static final String LOG_LEVEL = "CUDA_WASM_LOG_LEVEL";
+    public static final String SELF_REGISTER = "CUDA_WASM_SELF_REGISTER";
+    public static final String REGISTER_INTERVAL_SECONDS = "CUDA_WASM_REGISTER_INTERVAL_SECONDS";
+    public static final String REGISTER_MODE = "CUDA_WASM_REGISTER_MODE";
+
+    /** Keys of the Prism credentials Secret; each becomes the variable of the same name. */
+    public static final String PRISM_URL = "NUTANIX_PRISM_URL";
+    public static final String PRISM_API_KEY = "NUTANIX_API_KEY";
+    public static final String PRISM_USERNAME = "NUTANIX_USERNAME";
+    public static final String PRISM_PASSWORD = "NUTANIX_PASSWORD";
+    /** Path of the PEM bundle that verifies Prism Central's certificate. */
+    public static final String PRISM_CA_BUNDLE = "NUTANIX_CA_BUNDLE";
+    /** Secret key holding that PEM bundle. */
+    public static final String PRISM_CA_SECRET_KEY = "ca.pem";
+
+    /** Downward API: the pod's identity and the node it runs on (self-registration reads that Node). */
+    public static final String POD_NAME = "POD_NAME";
+    public static final String POD_NAMESPACE = "POD_NAMESPACE";
+    public static final String NODE_NAME = "NODE_NAME";
+
+    public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+    /** Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process. */
+    public static final String JVM_OPTIONS =
+            "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp";
+
+    public static final int HTTP_PORT = 8080;
+    public static final String PORT_NAME = "http";
+    public static final String KERNEL_CACHE_PATH = "/cache/kernels";
+    public static final String PRISM_CA_DIR = "/etc/cuda-wasm/prism";
+    public static final String APP_DIR = "/opt/cuda-wasm";
+    public static final String WORKER_JAR = APP_DIR + "/cuda-wasm.jar";
+    public static final String BENCHMARKS_JAR = APP_DIR + "/benchmarks.jar";
+    public static final String RESULTS_PATH = "/results";
+    public static final String HEALTH_PATH = "/healthz";
+    public static final String READY_PATH = "/readyz";
+    /** Numeric non-root user and group of the images (PSS restricted needs a number to verify non-root). */
+    public static final long USER_ID = 10001L;
+
+    private WorkerEnvironment() {}
+}
