@@ -69,11 +69,12 @@ public final class KernelAbi {
             align = Math.max(align, a);
             if (t instanceof PointerType pt) {
                 params.add(new ParamInfo(p.name(), t.display(), ParamKind.POINTER,
-                        pt.pointee() instanceof ScalarType s ? s.kind() : null, offset, 8, 8, pt.constPointee()));
+                        pt.pointee() instanceof ScalarType s ? s.kind() : null, offset, 8, 8, pt.constPointee(),
+                        pt.pointee() instanceof io.cudawasm.kernels.types.VoidType ? 0 : pt.pointee().size()));
             } else if (t instanceof ScalarType s) {
-                params.add(new ParamInfo(p.name(), t.display(), ParamKind.SCALAR, s.kind(), offset, t.size(), a, false));
+                params.add(new ParamInfo(p.name(), t.display(), ParamKind.SCALAR, s.kind(), offset, t.size(), a, false, 0));
             } else {
-                params.add(new ParamInfo(p.name(), t.display(), ParamKind.STRUCT, null, offset, t.size(), a, false));
+                params.add(new ParamInfo(p.name(), t.display(), ParamKind.STRUCT, null, offset, t.size(), a, false, 0));
             }
             offset += t.size();
         }

@@ -8,6 +8,7 @@ import io.cudawasm.kernels.types.ScalarKind;
  *
  * @param type the C type as written, e.g. {@code const float*}
  * @param scalar the arithmetic kind for SCALAR parameters, the pointee kind for pointers to numbers, else null
+ * @param elementSize for pointers, the size of the pointee (0 for void*)
  */
 public record ParamInfo(String name, String type, ParamKind kind, ScalarKind scalar, int offset, int size, int align,
-        boolean pointeeConst) {}
+        boolean pointeeConst, int elementSize) {}

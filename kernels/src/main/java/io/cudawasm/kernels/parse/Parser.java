@@ -480,8 +480,18 @@ public final class Parser {
         Token t = next();
         Specifiers spec = new Specifiers();
         TypeSyntax base = declSpecifiers(spec).type;
+        boolean first = true;
         do {
             Declarator d = declarator(base, false);
+            if (first && TypeSyntax.unqualified(base) instanceof TypeSyntax.StructRef sr && sr.definition() != null
+                    && sr.tag().startsWith("__anon") && d.type == base) {
+                // typedef struct { ... } Name; the struct takes the typedef's name
+                TypeSyntax.StructDef def = sr.definition();
+                base = new TypeSyntax.StructRef(sr.pos(), d.name, sr.union(),
+                        new TypeSyntax.StructDef(def.pos(), d.name, def.union(), def.explicitAlign(), def.members()));
+                d.type = base;
+            }
+            first = false;
             if (d.params != null) {
                 throw error(t, "function typedefs are not supported");
             }

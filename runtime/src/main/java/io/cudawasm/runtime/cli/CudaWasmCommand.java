@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CompileCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,6 +22,20 @@ public final class CudaWasmCommand implements Runnable {
 
     /** Runs the command line and returns the process exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new CudaWasmCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line; errors in user input print one line, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CudaWasmCommand());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                cmd.getErr().flush();
+                return 2;
+            }
+            throw e;
+        });
+        return cl;
     }
 }
