@@ -68,7 +68,24 @@ final class PrismTls {
         }
     }
 
-    private static List<X509Certificate> jdkTrustAnchors() throws GeneralSecurityException {
+    /** The JDK's trust anchors, read once: they do not change while the JVM runs. */
+    private static final class JdkAnchors {
+        static final List<X509Certificate> ALL;
+
+        static {
+            try {
+                ALL = List.copyOf(readJdkTrustAnchors());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read the JDK trust store", e);
+            }
+        }
+    }
+
+    private static List<X509Certificate> jdkTrustAnchors() {
+        return JdkAnchors.ALL;
+    }
+
+    private static List<X509Certificate> readJdkTrustAnchors() throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init((KeyStore) null);
         List<X509Certificate> anchors = new ArrayList<>();
