@@ -104,7 +104,7 @@ public final class DeployGpuWorkload {
             out.printf("   Has NVIDIA: %s, has AMD: %s, has Intel: %s%n", caps.hasNvidia(), caps.hasAmd(),
                     caps.hasIntel());
             for (HostGpu g : caps.gpus()) {
-                out.printf("   %s %s - mode: %s, assigned: %s%n", g.vendor(), g.displayName(), g.mode(),
+                out.printf("   %s (%s) - mode: %s, assigned: %s%n", g.displayName(), g.vendor(), g.mode(),
                         !g.isAvailable());
             }
 

@@ -126,7 +126,7 @@ final class PrismTransport {
                 // Prism's session layer sometimes rejects a valid login under load; sending once more is cheap.
                 credentialsResent = true;
                 attempt--;
-                LOG.warn("{} answered 401; sending the credentials once more", operation);
+                LOG.info("{} answered 401; sending the credentials once more", operation);
                 continue;
             }
             if (RETRYABLE.contains(status) && attempt < policy.maxAttempts()) {
