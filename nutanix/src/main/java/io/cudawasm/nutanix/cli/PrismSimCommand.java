@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -166,7 +167,7 @@ public final class PrismSimCommand implements Callable<Integer> {
     }
 
     private String[] withBindAddress(InetAddress bindAddress) {
-        String[] names = java.util.Arrays.copyOf(extraNames, extraNames.length + 1);
+        String[] names = Arrays.copyOf(extraNames, extraNames.length + 1);
         names[extraNames.length] = bindAddress.isAnyLocalAddress() ? localHostName() : bindAddress.getHostAddress();
         return names;
     }

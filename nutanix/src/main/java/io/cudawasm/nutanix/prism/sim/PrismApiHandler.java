@@ -61,26 +61,31 @@ final class PrismApiHandler implements HttpHandler {
         SimulatorAccess.Caller caller = access.authenticate(
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-ntnx-api-key")),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")));
-        int status = 0;
-        try {
+        try (exchange) {
             pause(faults.latency());
             Optional<Fault> fault = faults.next(path);
             if (fault.isPresent() && fault.get() instanceof Fault.DropConnection) {
+                // Closing the exchange before any response header is sent drops the connection.
                 LOG.debug("dropping the connection of {} {}", method, path);
+                record(method, path, body, caller, 0);
                 return;
             }
-            Answer answer = fault.map(this::faultAnswer).orElseGet(() -> answer(method, path, body, caller));
-            status = answer.status();
+            Answer answer;
+            try {
+                answer = fault.map(this::faultAnswer).orElseGet(() -> answer(method, path, body, caller));
+            } catch (RuntimeException e) {
+                LOG.warn("simulator failed on {} {}", method, path, e);
+                answer = Answer.json(500, PrismJsonShapes.error(500, "", "INTERNAL_ERROR",
+                        "Simulator error: " + e.getClass().getSimpleName(), null));
+            }
+            // Recorded before answering, so a caller that has its answer always finds its request logged.
+            record(method, path, body, caller, answer.status());
             send(exchange, answer);
-        } catch (RuntimeException e) {
-            LOG.warn("simulator failed on {} {}", method, path, e);
-            status = 500;
-            send(exchange, Answer.json(500, PrismJsonShapes.error(500, "", "INTERNAL_ERROR",
-                    "Simulator error: " + e.getClass().getSimpleName(), null)));
-        } finally {
-            log.add(new RecordedRequest(Instant.now(), method, path, caller.scheme(), caller.principal(), body, status));
-            exchange.close();
         }
+    }
+
+    private void record(String method, String path, String body, SimulatorAccess.Caller caller, int status) {
+        log.add(new RecordedRequest(Instant.now(), method, path, caller.scheme(), caller.principal(), body, status));
     }
 
     private Answer answer(String method, String path, String body, SimulatorAccess.Caller caller) {
