@@ -1,8 +1,9 @@
-package io.cudawasm.nutanix.cli;
+package io.cudawasm.nutanix.prism.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.nutanix.cli.PrismSimCommand;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;

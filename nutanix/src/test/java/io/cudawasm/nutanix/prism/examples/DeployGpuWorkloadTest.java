@@ -1,9 +1,10 @@
-package io.cudawasm.nutanix.examples;
+package io.cudawasm.nutanix.prism.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.nutanix.GpuVendor;
+import io.cudawasm.nutanix.examples.DeployGpuWorkload;
 import io.cudawasm.nutanix.prism.TestPrism;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;
 import io.cudawasm.nutanix.prism.sim.SimulatedEstate;

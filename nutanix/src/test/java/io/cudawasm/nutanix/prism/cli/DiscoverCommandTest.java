@@ -1,4 +1,4 @@
-package io.cudawasm.nutanix.cli;
+package io.cudawasm.nutanix.prism.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cudawasm.nutanix.cli.DiscoverCommand;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.RecordingSleeper;
 import io.cudawasm.nutanix.prism.TestPrism;
