@@ -1,0 +1,66 @@
+package io.cudawasm.bench;
+
+import io.cudawasm.nutanix.prism.NutanixClient;
+import io.cudawasm.nutanix.prism.NutanixConfig;
+import io.cudawasm.nutanix.prism.model.GpuNode;
+import io.cudawasm.nutanix.prism.sim.PrismSimulator;
+import io.cudawasm.nutanix.prism.sim.SelfSignedCertificate;
+import io.cudawasm.nutanix.prism.sim.SimulatedEstate;
+import io.cudawasm.nutanix.prism.sim.SyntheticEstate;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * GPU discovery of a large estate: {@code discoverGpuNodes()} against the Prism Central simulator serving
+ * 1,000 hosts with 4,000 GPUs over HTTPS on loopback. One call is one {@code hosts/list} request (about
+ * 1.8 MB of JSON) plus parsing; the target is under 2 s.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class PrismDiscoveryBench {
+    private static final int HOSTS = 1_000;
+    private static final int GPUS_PER_HOST = 4;
+
+    private PrismSimulator simulator;
+    private NutanixClient client;
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        SimulatedEstate estate = SyntheticEstate.builder().hosts(HOSTS).gpusPerHost(GPUS_PER_HOST).vms(1_234).build();
+        SelfSignedCertificate certificate = SelfSignedCertificate.forLocalhost();
+        String apiKey = "bench-api-key";
+        simulator = PrismSimulator.builder(estate).https(certificate.serverContext()).apiKey(apiKey).start();
+        client = NutanixClient.create(NutanixConfig.builder()
+                .baseUrl(simulator.baseUrl())
+                .apiKey(apiKey)
+                .caBundlePem(certificate.certificatePem())
+                .build());
+        List<GpuNode> nodes = client.discoverGpuNodes();
+        int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
+        if (nodes.size() != HOSTS || gpus != HOSTS * GPUS_PER_HOST) {
+            throw new IllegalStateException("expected " + HOSTS + " hosts and " + HOSTS * GPUS_PER_HOST
+                    + " GPUs, discovered " + nodes.size() + " and " + gpus);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        simulator.close();
+    }
+
+    @Benchmark
+    public List<GpuNode> discoverGpuNodes() {
+        return client.discoverGpuNodes();
+    }
+}

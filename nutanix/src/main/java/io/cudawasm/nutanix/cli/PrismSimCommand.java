@@ -1,0 +1,188 @@
+package io.cudawasm.nutanix.cli;
+
+import io.cudawasm.nutanix.prism.NutanixConfig;
+import io.cudawasm.nutanix.prism.sim.PrismSimulator;
+import io.cudawasm.nutanix.prism.sim.SelfSignedCertificate;
+import io.cudawasm.nutanix.prism.sim.SimulatedEstate;
+import io.cudawasm.nutanix.prism.sim.SyntheticEstate;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prism-sim}: runs the Prism Central simulator until the process is stopped. It makes its own
+ * self-signed certificate and fresh credentials each run and prints them with the URL.
+ */
+@Command(
+        name = "prism-sim",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs a Prism Central v3 simulator (hosts, clusters, VMs with GPUs) until stopped.",
+            "It serves the bundled estate, a fixture file, or a generated large estate, over HTTPS with a fresh",
+            "self-signed certificate (or plain HTTP), and prints the URL, the CA bundle path and credentials."
+        })
+public final class PrismSimCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "9440", description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+    String bind;
+
+    @Option(names = "--fixture", paramLabel = "FILE", description = "estate JSON ({\"clusters\",\"hosts\",\"vms\"})")
+    Path fixture;
+
+    @Option(names = "--synthetic-hosts", paramLabel = "N",
+            description = "serve a generated estate of N hosts with 4 GPUs each instead of a fixture")
+    Integer syntheticHosts;
+
+    @Option(names = "--synthetic-vms", paramLabel = "N", defaultValue = "600",
+            description = "VMs in the generated estate (default: ${DEFAULT-VALUE})")
+    int syntheticVms;
+
+    @Option(names = "--http", description = "serve plain HTTP instead of HTTPS")
+    boolean plainHttp;
+
+    @Option(names = "--hostname", paramLabel = "NAME", split = ",",
+            description = "extra names for the certificate, e.g. a host name clients use")
+    String[] extraNames = new String[0];
+
+    @Option(names = "--cert-dir", paramLabel = "DIR",
+            description = "where to write ca.pem (default: a new temporary directory)")
+    Path certDir;
+
+    @Option(names = "--username", defaultValue = "admin", description = "Basic-auth user (default: ${DEFAULT-VALUE})")
+    String username;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private Consumer<PrismSimulator> onStarted = sim -> {};
+
+    /** Called with the running simulator once it listens; lets an embedding program or test use it. */
+    public PrismSimCommand onStarted(Consumer<PrismSimulator> listener) {
+        this.onStarted = listener;
+        return this;
+    }
+
+    /** Makes {@link #call()} stop the simulator and return. */
+    public void stop() {
+        stop.countDown();
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (fixture != null && syntheticHosts != null) {
+            err.println("prism-sim: choose either --fixture or --synthetic-hosts");
+            return 2;
+        }
+        SimulatedEstate estate;
+        InetAddress bindAddress;
+        try {
+            estate = syntheticHosts != null
+                    ? SyntheticEstate.builder().hosts(syntheticHosts).vms(syntheticVms).build()
+                    : fixture != null ? SimulatedEstate.fromFile(fixture) : SimulatedEstate.bundled();
+            bindAddress = InetAddress.getByName(bind);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("prism-sim: " + e.getMessage());
+            return 2;
+        }
+        String password = randomSecret(12);
+        String apiKey = randomSecret(24);
+        PrismSimulator.Builder builder = PrismSimulator.builder(estate)
+                .bindAddress(bindAddress).port(port).user(username, password).apiKey(apiKey, "cuda-wasm-sa");
+        Path caPem = null;
+        try {
+            if (plainHttp) {
+                builder.plainHttp();
+            } else {
+                SelfSignedCertificate cert = SelfSignedCertificate.forLocalhost(withBindAddress(bindAddress));
+                Path dir = certDir != null ? Files.createDirectories(certDir) : Files.createTempDirectory("prism-sim-");
+                caPem = cert.writeCertificatePem(dir.resolve("ca.pem"));
+                builder.https(cert.serverContext());
+            }
+        } catch (IOException e) {
+            err.println("prism-sim: cannot write the CA bundle: " + e.getMessage());
+            return 2;
+        }
+        try (PrismSimulator sim = builder.start()) {
+            printBanner(out, sim, caPem, password, apiKey);
+            Thread hook = new Thread(this::stop, "prism-sim-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            onStarted.accept(sim);
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting through the hook; nothing to undo.
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("prism-sim: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private void printBanner(PrintWriter out, PrismSimulator sim, Path caPem, String password, String apiKey) {
+        var estate = sim.estate();
+        out.printf("Prism Central simulator listening on %s%n", sim.baseUrl());
+        out.printf("  estate:     %d clusters (incl. Prism Central), %d hosts, %d GPU entries, %d VMs%n",
+                estate.clusterCount(), estate.hostCount(), estate.gpuCount(), estate.vmCount());
+        if (caPem != null) {
+            out.printf("  CA bundle:  %s%n", caPem);
+        }
+        out.printf("  user:       %s%n  password:   %s%n  API key:    %s%n", username, password, apiKey);
+        out.printf("  faults:     GET/POST/DELETE %s/sim/faults%n", sim.baseUrl());
+        out.println();
+        out.println("Use it with:");
+        out.printf("  export %s=%s%n", NutanixConfig.ENV_URL, sim.baseUrl());
+        if (caPem != null) {
+            out.printf("  export %s=%s%n", NutanixConfig.ENV_CA_BUNDLE, caPem);
+        }
+        out.printf("  export %s=%s%n", NutanixConfig.ENV_API_KEY, apiKey);
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+    }
+
+    private String[] withBindAddress(InetAddress bindAddress) {
+        String[] names = Arrays.copyOf(extraNames, extraNames.length + 1);
+        names[extraNames.length] = bindAddress.isAnyLocalAddress() ? localHostName() : bindAddress.getHostAddress();
+        return names;
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String randomSecret(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,408 @@
+package io.cudawasm.nutanix.prism.sim;
+
+import static io.cudawasm.nutanix.prism.sim.PrismJsonShapes.MAPPER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+import java.util.function.Predicate;
+
+/**
+ * The clusters, hosts and VMs a {@link PrismSimulator} serves, kept as Prism-shaped JSON so that what
+ * goes out is exactly what was loaded. Thread-safe: requests read under a shared lock, mutations take
+ * an exclusive one.
+ *
+ * <p>The fixture format is {@code {"clusters":[…],"hosts":[…],"vms":[…]}} with v3 entities as elements.
+ */
+public final class SimulatedEstate {
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, ObjectNode> clusters = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> hosts = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> vms = new LinkedHashMap<>();
+    /** hosts/list never changes between mutations and is the largest answer, so it is encoded once. */
+    private volatile byte[] hostsListBody;
+
+    private SimulatedEstate() {}
+
+    public static SimulatedEstate empty() {
+        return new SimulatedEstate();
+    }
+
+    /** The realistic estate bundled as {@code /prism/fixture.json}. */
+    public static SimulatedEstate bundled() {
+        try (InputStream in = SimulatedEstate.class.getResourceAsStream("/prism/fixture.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled fixture /prism/fixture.json is missing");
+            }
+            return fromJson(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static SimulatedEstate fromFile(Path fixture) throws IOException {
+        try (InputStream in = Files.newInputStream(fixture)) {
+            return fromJson(in);
+        }
+    }
+
+    public static SimulatedEstate fromJson(InputStream fixture) throws IOException {
+        JsonNode root = MAPPER.readTree(fixture);
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("a fixture must be a JSON object with clusters, hosts and vms");
+        }
+        SimulatedEstate estate = new SimulatedEstate();
+        root.path("clusters").forEach(c -> estate.addCluster((ObjectNode) c));
+        root.path("hosts").forEach(h -> estate.addHost((ObjectNode) h));
+        root.path("vms").forEach(v -> estate.addVm((ObjectNode) v));
+        return estate;
+    }
+
+    /** The estate in fixture format, e.g. to save a synthetic one. */
+    public String toJson() {
+        return read(() -> {
+            ObjectNode root = MAPPER.createObjectNode();
+            root.putArray("clusters").addAll(clusters.values());
+            root.putArray("hosts").addAll(hosts.values());
+            root.putArray("vms").addAll(vms.values());
+            try {
+                return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    // ---- Building ------------------------------------------------------------------------------------
+
+    public void addCluster(ObjectNode cluster) {
+        update(() -> clusters.put(key(uuidOf(cluster)), cluster.deepCopy()));
+    }
+
+    public void addHost(ObjectNode host) {
+        update(() -> hosts.put(key(uuidOf(host)), host.deepCopy()));
+    }
+
+    public void addVm(ObjectNode vm) {
+        update(() -> vms.put(key(uuidOf(vm)), vm.deepCopy()));
+    }
+
+    // ---- Reading -------------------------------------------------------------------------------------
+
+    /** Clusters including Prism Central's own pseudo-cluster. */
+    public int clusterCount() {
+        return read(clusters::size);
+    }
+
+    public int hostCount() {
+        return read(hosts::size);
+    }
+
+    public int vmCount() {
+        return read(vms::size);
+    }
+
+    /** GPU entries (physical and vGPU) over all hosts. */
+    public int gpuCount() {
+        return read(() -> hosts.values().stream().mapToInt(h -> gpuList(h).size()).sum());
+    }
+
+    public List<String> hostUuids() {
+        return read(() -> hosts.values().stream().map(SimulatedEstate::uuidOf).toList());
+    }
+
+    public List<String> vmUuids() {
+        return read(() -> vms.values().stream().map(SimulatedEstate::uuidOf).toList());
+    }
+
+    public List<String> clusterUuids() {
+        return read(() -> clusters.values().stream().map(SimulatedEstate::uuidOf).toList());
+    }
+
+    /** The uuids of a host's GPU entries, in {@code gpu_list} order. */
+    public List<String> gpuUuids(String hostUuid) {
+        return read(() -> {
+            List<String> ids = new ArrayList<>();
+            gpuList(find(hosts, "host", hostUuid)).forEach(g -> ids.add(g.path("uuid").asText()));
+            return ids;
+        });
+    }
+
+    /** A copy of one entity as served ({@code kind} is {@code cluster}, {@code host} or {@code vm}). */
+    public Optional<ObjectNode> entity(String kind, String uuid) {
+        return read(() -> Optional.ofNullable(table(kind).get(key(uuid))).map(ObjectNode::deepCopy));
+    }
+
+    // ---- Mutations (the Java API later tests use) ----------------------------------------------------
+
+    /** Moves a VM to another host (live migration or HA restart): new host and cluster, powered on. */
+    public void moveVm(String vmUuid, String hostUuid) {
+        update(() -> {
+            ObjectNode vm = find(vms, "vm", vmUuid);
+            ObjectNode host = find(hosts, "host", hostUuid);
+            ObjectNode res = (ObjectNode) vm.path("status").path("resources");
+            res.set("host_reference", PrismJsonShapes.reference("host", uuidOf(host), nameOf(host)));
+            res.put("power_state", "ON");
+            ((ObjectNode) vm.path("spec").path("resources")).put("power_state", "ON");
+            JsonNode clusterRef = host.path("status").path("cluster_reference");
+            if (clusterRef.isObject()) {
+                ((ObjectNode) vm.path("status")).set("cluster_reference", clusterRef.deepCopy());
+                ((ObjectNode) vm.path("spec")).set("cluster_reference", clusterRef.deepCopy());
+            }
+        });
+    }
+
+    /** Powers a VM off; Prism then omits its {@code host_reference}. */
+    public void powerOffVm(String vmUuid) {
+        update(() -> {
+            ObjectNode vm = find(vms, "vm", vmUuid);
+            ObjectNode res = (ObjectNode) vm.path("status").path("resources");
+            res.remove("host_reference");
+            res.put("power_state", "OFF");
+            ((ObjectNode) vm.path("spec").path("resources")).put("power_state", "OFF");
+        });
+    }
+
+    /** Adds a free GPU entry to a host and returns its new uuid. */
+    public String addGpu(String hostUuid, SimulatedGpu gpu) {
+        return updateAndGet(() -> {
+            ArrayNode list = gpuList(find(hosts, "host", hostUuid));
+            String uuid = UUID.randomUUID().toString();
+            list.add(PrismJsonShapes.gpu(uuid, gpu, list.size()));
+            return uuid;
+        });
+    }
+
+    /** Removes a GPU entry from a host (card pulled or failed), detaching it from its VM if assigned. */
+    public void removeGpu(String hostUuid, String gpuUuid) {
+        update(() -> {
+            ArrayNode list = gpuList(find(hosts, "host", hostUuid));
+            for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
+                JsonNode g = it.next();
+                if (g.path("uuid").asText().equalsIgnoreCase(gpuUuid)) {
+                    detachFromVm(g);
+                    it.remove();
+                    return;
+                }
+            }
+            throw new NoSuchElementException("host " + hostUuid + " has no GPU " + gpuUuid);
+        });
+    }
+
+    /** Marks a GPU as used by a VM: status, {@code assignable:false}, {@code consumer_reference}, VM gpu_list. */
+    public void assignGpu(String hostUuid, String gpuUuid, String vmUuid) {
+        update(() -> {
+            ObjectNode gpu = findGpu(hostUuid, gpuUuid);
+            ObjectNode vm = find(vms, "vm", vmUuid);
+            detachFromVm(gpu);
+            boolean virtual = "VIRTUAL".equals(gpu.path("mode").asText());
+            gpu.put("status", virtual ? "USED_FOR_VIRTUAL" : "USED_FOR_PASSTHROUGH").put("assignable", false);
+            if (virtual) {
+                gpu.put("num_vgpus_allocated", 1);
+            }
+            gpu.set("consumer_reference", PrismJsonShapes.reference("vm", uuidOf(vm), nameOf(vm)));
+            ObjectNode attached = MAPPER.createObjectNode().put("uuid", gpu.path("uuid").asText())
+                    .put("name", gpu.path("name").asText()).put("vendor", gpu.path("vendor").asText())
+                    .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt())
+                    .put("frame_buffer_size_mib", gpu.path("frame_buffer_size_mib").asLong());
+            if (gpu.hasNonNull("pci_address")) {
+                attached.put("pci_address", gpu.path("pci_address").asText());
+            }
+            vmGpuList(vm, "status").add(attached);
+            vmGpuList(vm, "spec").add(MAPPER.createObjectNode().put("vendor", gpu.path("vendor").asText())
+                    .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt()));
+        });
+    }
+
+    /** Makes a GPU free again: {@code UNUSED}, assignable, no consumer. */
+    public void freeGpu(String hostUuid, String gpuUuid) {
+        update(() -> {
+            ObjectNode gpu = findGpu(hostUuid, gpuUuid);
+            detachFromVm(gpu);
+            gpu.put("status", "UNUSED").put("assignable", true);
+            if (gpu.has("num_vgpus_allocated")) {
+                gpu.put("num_vgpus_allocated", 0);
+            }
+        });
+    }
+
+    // ---- Serving (for the simulator's handlers) ------------------------------------------------------
+
+    byte[] hostsListBody() {
+        byte[] cached = hostsListBody;
+        if (cached != null) {
+            return cached;
+        }
+        // Filled while holding the read lock, so a mutation (which clears it) cannot slip in between.
+        return read(() -> {
+            byte[] body = encode(listResponse("host", new ArrayList<>(hosts.values()), hosts.size(), 0));
+            hostsListBody = body;
+            return body;
+        });
+    }
+
+    /** One page of clusters or VMs, with {@code total_matches} counted after the filter. */
+    byte[] pageBody(String kind, int offset, int length, Predicate<JsonNode> filter) {
+        return read(() -> {
+            List<ObjectNode> matching = table(kind).values().stream().filter(filter::test).toList();
+            int from = Math.min(offset, matching.size());
+            int to = Math.min(matching.size(), from + length);
+            return encode(listResponse(kind, matching.subList(from, to), matching.size(), offset));
+        });
+    }
+
+    Optional<byte[]> entityBody(String kind, String uuid) {
+        return read(() -> Optional.ofNullable(table(kind).get(key(uuid))).map(e -> {
+            ObjectNode response = MAPPER.createObjectNode().put("api_version", PrismJsonShapes.API_VERSION);
+            response.setAll(e);
+            return encode(response);
+        }));
+    }
+
+    // ---- Internals -----------------------------------------------------------------------------------
+
+    private static ObjectNode listResponse(String kind, List<ObjectNode> entities, int total, int offset) {
+        ObjectNode response = MAPPER.createObjectNode().put("api_version", PrismJsonShapes.API_VERSION);
+        response.putObject("metadata").put("kind", kind).put("total_matches", total)
+                .put("length", entities.size()).put("offset", offset);
+        response.putArray("entities").addAll(entities);
+        return response;
+    }
+
+    private static byte[] encode(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, ObjectNode> table(String kind) {
+        return switch (kind) {
+            case "cluster" -> clusters;
+            case "host" -> hosts;
+            case "vm" -> vms;
+            default -> throw new IllegalArgumentException("unknown kind " + kind);
+        };
+    }
+
+    private ObjectNode findGpu(String hostUuid, String gpuUuid) {
+        for (JsonNode g : gpuList(find(hosts, "host", hostUuid))) {
+            if (g.path("uuid").asText().equalsIgnoreCase(gpuUuid)) {
+                return (ObjectNode) g;
+            }
+        }
+        throw new NoSuchElementException("host " + hostUuid + " has no GPU " + gpuUuid);
+    }
+
+    /** Removes a GPU's consumer and the matching entry from that VM's gpu_list. */
+    private void detachFromVm(JsonNode gpu) {
+        JsonNode consumer = gpu.path("consumer_reference");
+        if (!consumer.isObject()) {
+            return;
+        }
+        ObjectNode vm = vms.get(key(consumer.path("uuid").asText()));
+        if (vm != null) {
+            String gpuUuid = gpu.path("uuid").asText();
+            ArrayNode statusList = vmGpuList(vm, "status");
+            for (int i = 0; i < statusList.size(); i++) {
+                if (statusList.get(i).path("uuid").asText().equalsIgnoreCase(gpuUuid)) {
+                    statusList.remove(i);
+                    ArrayNode specList = vmGpuList(vm, "spec");
+                    if (i < specList.size()) {
+                        specList.remove(i);
+                    }
+                    break;
+                }
+            }
+        }
+        ((ObjectNode) gpu).remove("consumer_reference");
+    }
+
+    private static ArrayNode gpuList(ObjectNode host) {
+        JsonNode res = host.path("status").path("resources");
+        if (!res.isObject()) {
+            throw new IllegalStateException("host " + uuidOf(host) + " has no status.resources");
+        }
+        JsonNode list = res.path("gpu_list");
+        return list.isArray() ? (ArrayNode) list : ((ObjectNode) res).putArray("gpu_list");
+    }
+
+    private static ArrayNode vmGpuList(ObjectNode vm, String section) {
+        JsonNode s = vm.path(section);
+        ObjectNode sectionNode = s.isObject() ? (ObjectNode) s : vm.putObject(section);
+        JsonNode r = sectionNode.path("resources");
+        ObjectNode res = r.isObject() ? (ObjectNode) r : sectionNode.putObject("resources");
+        JsonNode list = res.path("gpu_list");
+        return list.isArray() ? (ArrayNode) list : res.putArray("gpu_list");
+    }
+
+    private static ObjectNode find(Map<String, ObjectNode> table, String kind, String uuid) {
+        ObjectNode e = table.get(key(uuid));
+        if (e == null) {
+            throw new NoSuchElementException("no " + kind + " with uuid " + uuid);
+        }
+        return e;
+    }
+
+    static String uuidOf(JsonNode entity) {
+        String uuid = entity.path("metadata").path("uuid").asText("");
+        if (uuid.isEmpty()) {
+            throw new IllegalArgumentException("an entity has no metadata.uuid");
+        }
+        return uuid;
+    }
+
+    static String nameOf(JsonNode entity) {
+        String name = entity.path("status").path("name").asText("");
+        return name.isEmpty() ? entity.path("spec").path("name").asText("") : name;
+    }
+
+    private static String key(String uuid) {
+        return uuid.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private <T> T read(Supplier<T> body) {
+        lock.readLock().lock();
+        try {
+            return body.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void update(Runnable body) {
+        updateAndGet(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private <T> T updateAndGet(Supplier<T> body) {
+        lock.writeLock().lock();
+        try {
+            return body.get();
+        } finally {
+            hostsListBody = null;
+            lock.writeLock().unlock();
+        }
+    }
+
+}

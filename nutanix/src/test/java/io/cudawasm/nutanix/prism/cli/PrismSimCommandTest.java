@@ -1,0 +1,101 @@
+package io.cudawasm.nutanix.prism.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.nutanix.cli.PrismSimCommand;
+import io.cudawasm.nutanix.prism.NutanixClient;
+import io.cudawasm.nutanix.prism.NutanixConfig;
+import io.cudawasm.nutanix.prism.sim.PrismSimulator;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code prism-sim} started on a free port in the background, used, and stopped. */
+class PrismSimCommandTest {
+    private final ExecutorService background = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void shutdown() {
+        background.shutdownNow();
+    }
+
+    private static String printed(String output, String label) {
+        Matcher m = Pattern.compile("(?m)^  " + Pattern.quote(label) + ":\\s+(\\S+)$").matcher(output);
+        assertTrue(m.find(), label + " not printed in:\n" + output);
+        return m.group(1);
+    }
+
+    @Test
+    void servesHttpsWithItsOwnCertificateAndPrintsHowToConnect(@TempDir Path certDir) throws Exception {
+        PrismSimCommand command = new PrismSimCommand();
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        StringWriter out = new StringWriter();
+        Future<Integer> exit = background.submit(() -> new CommandLine(command).setOut(new PrintWriter(out))
+                .execute("--port", "0", "--cert-dir", certDir.toString()));
+        PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+
+        String banner = out.toString();
+        assertTrue(banner.startsWith("Prism Central simulator listening on https://127.0.0.1:" + sim.port()), banner);
+        Path ca = Path.of(printed(banner, "CA bundle"));
+        assertEquals(certDir.resolve("ca.pem"), ca);
+        assertTrue(Files.readString(ca).startsWith("-----BEGIN CERTIFICATE-----"));
+
+        Map<String, String> env = new HashMap<>();
+        env.put("NUTANIX_PRISM_URL", sim.baseUrl().toString());
+        env.put("NUTANIX_CA_BUNDLE", ca.toString());
+        env.put("NUTANIX_API_KEY", printed(banner, "API key"));
+        assertEquals(12, NutanixClient.create(NutanixConfig.fromEnvironment(env)).discoverGpuNodes().size());
+
+        env.remove("NUTANIX_API_KEY");
+        env.put("NUTANIX_USERNAME", printed(banner, "user"));
+        env.put("NUTANIX_PASSWORD", printed(banner, "password"));
+        assertEquals(3, NutanixClient.create(NutanixConfig.fromEnvironment(env)).listClusters().size());
+
+        command.stop();
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void servesASyntheticEstateOverPlainHttp() throws Exception {
+        PrismSimCommand command = new PrismSimCommand();
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        StringWriter out = new StringWriter();
+        Future<Integer> exit = background.submit(() -> new CommandLine(command).setOut(new PrintWriter(out))
+                .execute("--port", "0", "--http", "--synthetic-hosts", "40", "--synthetic-vms", "30"));
+        PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+        assertTrue(sim.baseUrl().toString().startsWith("http://"), sim.baseUrl().toString());
+        String banner = out.toString();
+        assertTrue(banner.contains("40 hosts, 160 GPU entries, 30 VMs"), banner);
+        NutanixConfig config = NutanixConfig.withBasicAuth(sim.baseUrl().toString(), "admin", printed(banner, "password"));
+        assertEquals(30, NutanixClient.create(config).listVms().size());
+        command.stop();
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void reportsABadFixtureInOneLine(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new PrismSimCommand()).setErr(new PrintWriter(err))
+                .execute("--port", "0", "--fixture", dir.resolve("none.json").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("prism-sim: "), err.toString());
+        assertEquals(1, err.toString().strip().lines().count());
+    }
+}
