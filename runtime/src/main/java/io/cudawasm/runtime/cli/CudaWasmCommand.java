@@ -1,5 +1,9 @@
 package io.cudawasm.runtime.cli;
 
+import io.cudawasm.nutanix.cli.DeployCommand;
+import io.cudawasm.nutanix.cli.DiscoverCommand;
+import io.cudawasm.nutanix.cli.GenerateCommand;
+import io.cudawasm.nutanix.cli.PrismSimCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
-        subcommands = {CompileCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CompileCommand.class, RunCommand.class, DiscoverCommand.class, PrismSimCommand.class,
+            GenerateCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 
     @CommandLine.Spec
