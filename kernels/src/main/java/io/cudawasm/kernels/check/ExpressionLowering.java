@@ -824,7 +824,7 @@ final class ExpressionLowering {
         requireFunction(c.pos(), id.name());
         String name = resolveNamespace(id.name());
         if (ctx.scope.lookup(name) != null) {
-            throw error(c.pos(), "called object '" + name + "' is not a function");
+            throw error(id.pos(), "called object '" + name + "' is not a function");
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
         if (overloads == null) {

@@ -154,7 +154,8 @@ final class AtomicEmitter {
                 w.op(0x6A, "i32.add");
                 f.getLocal(old);
                 f.getLocal(value);
-                w.op(0x4F, "i32.ge_u");
+                w.op(0x49, "i32.lt_u");
+                w.op(0x45, "i32.eqz");
                 w.select();
             }
             case DEC -> {

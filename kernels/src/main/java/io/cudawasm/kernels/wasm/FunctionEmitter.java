@@ -52,6 +52,8 @@ final class FunctionEmitter {
     private final Map<ValType, Deque<Integer>> freeScratch = new EnumMap<>(ValType.class);
     private final Deque<String> breakTargets = new ArrayDeque<>();
     private final Deque<String> continueTargets = new ArrayDeque<>();
+    /** Threads per iteration of an unrolled thread loop (blockDim.x must be a multiple). */
+    private static final int UNROLL = Integer.getInteger("cudawasm.unroll", 4);
     private int frameSize;
     private int fpLocal = -1;
     private int sretParam = -1;
@@ -323,7 +325,7 @@ final class FunctionEmitter {
         w.block(blocksDone, null);
         get(bid);
         get(end);
-        w.op(0x4F, "i32.ge_u");
+        w.op(0x4E, "i32.ge_s");
         w.brIf(blocksDone);
         String blockLoop = label("block_loop");
         w.loop(blockLoop);
@@ -343,13 +345,19 @@ final class FunctionEmitter {
         get(gdy);
         w.op(0x70, "i32.rem_u");
         set(by);
-        threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> threadLoops(tx, bdx, this::threadBody)));
+        threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
+            if (unrollThreadLoop()) {
+                unrolledThreadLoop(tx, bdx);
+            } else {
+                threadLoops(tx, bdx, this::threadBody);
+            }
+        }));
         get(bid);
         w.i32Const(1);
         w.op(0x6A, "i32.add");
         tee(bid);
         get(end);
-        w.op(0x49, "i32.lt_u");
+        w.op(0x48, "i32.lt_s");
         w.brIf(blockLoop);
         w.end();
         w.end();
@@ -367,8 +375,59 @@ final class FunctionEmitter {
         w.op(0x6A, "i32.add");
         tee(counter);
         get(limit);
-        w.op(0x49, "i32.lt_u");
+        w.op(0x48, "i32.lt_s");
         w.brIf(loop);
+        w.end();
+    }
+
+    /**
+     * Small straight-line kernels run four threads per loop iteration when blockDim.x allows:
+     * Chicory's JIT-compiled code gains most from unrolled loops (the loop overhead and the
+     * per-access checks then overlap), as long as the body stays small enough to inline.
+     */
+    private boolean unrollThreadLoop() {
+        int[] memoryOps = {0};
+        boolean[] loops = {false};
+        io.cudawasm.kernels.kir.KirWalk.statements(fn.body(), s -> {
+            if (s instanceof KStmt.Loop || s instanceof KStmt.Switch) {
+                loops[0] = true;
+            }
+            if (s instanceof KStmt.Store) {
+                memoryOps[0]++;
+            }
+        });
+        io.cudawasm.kernels.kir.KirWalk.expressions(fn.body(), e -> {
+            if (e instanceof KExpr.Load || e instanceof KExpr.Atomic || e instanceof KExpr.Call) {
+                memoryOps[0]++;
+            }
+        });
+        return !loops[0] && memoryOps[0] * UNROLL <= 32;
+    }
+
+    private void unrolledThreadLoop(int tx, int bdx) {
+        w.i32Const(0);
+        set(tx);
+        get(bdx);
+        w.i32Const(UNROLL - 1);
+        w.op(0x71, "i32.and");
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("unrolled"), null);
+        String loop = label("tu");
+        w.loop(loop);
+        for (int k = 0; k < UNROLL; k++) {
+            threadBody();
+            get(tx);
+            w.i32Const(1);
+            w.op(0x6A, "i32.add");
+            set(tx);
+        }
+        get(tx);
+        get(bdx);
+        w.op(0x48, "i32.lt_s");
+        w.brIf(loop);
+        w.end();
+        w.elseBranch();
+        threadLoops(tx, bdx, this::threadBody);
         w.end();
     }
 

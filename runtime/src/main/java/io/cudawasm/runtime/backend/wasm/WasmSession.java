@@ -1,6 +1,5 @@
 package io.cudawasm.runtime.backend.wasm;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -10,7 +9,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelAbi;
@@ -50,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class WasmSession implements DeviceSession {
     private static final int PAGE = 65536;
-    /** Chicory's ByteArrayMemory is one Java array: at most 2 GiB - 64 KiB. */
+    /** The memory is one Java array: at most 2 GiB - 64 KiB. */
     private static final int MAX_PAGES = 32767;
     private static final int BUFFER_ALIGN = 256;
     private static final int LAUNCH_BLOCK_BYTES = KernelAbi.LAUNCH_PARAMS + 32 * 1024;
@@ -74,8 +72,7 @@ final class WasmSession implements DeviceSession {
         this.module = result.wasm();
         this.compiled = compiled;
         this.fileName = result.kir().sourceName();
-        this.memory = new ByteArrayMemory(new MemoryLimits(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES),
-                MAX_PAGES, true));
+        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES);
         for (SymbolInfo s : module.symbols()) {
             if (s.init() != null) {
                 memory.write(s.offset(), s.init(), 0, s.init().length);

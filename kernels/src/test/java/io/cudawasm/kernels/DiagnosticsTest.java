@@ -1,0 +1,129 @@
+package io.cudawasm.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.Diagnostic;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Malformed and unsupported sources: each must fail with one precise diagnostic at the right
+ * file:line:column, quoting the source line — never a crash, never a silent miscompile.
+ */
+class DiagnosticsTest {
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+            // syntax
+            Arguments.of("missing semicolon", "__global__ void k(int* a) {\n  a[0] = 1\n}\n", 3, 1, "expected ';'"),
+            Arguments.of("unbalanced brace", "__global__ void k(int* a) {\n  if (a) { a[0] = 1;\n}\n", 1, 27, "expected '}'"),
+            Arguments.of("stray character", "__global__ void k(int* a) { a[0] = 1 @ 2; }", 1, 38, "expected ';'"),
+            Arguments.of("bad token", "__global__ void k(int* a) { a[0] = `1; }", 1, 36, "stray character"),
+            Arguments.of("unterminated comment", "__global__ void k() { /* never ends\n}", 1, 23, "unterminated /* comment"),
+            Arguments.of("unterminated char", "__global__ void k(char* c) { c[0] = 'a; }", 1, 37, "missing terminating '"),
+            Arguments.of("bad literal", "__global__ void k(int* a) { a[0] = 0x; }", 1, 36, "invalid integer literal"),
+            Arguments.of("huge literal", "__global__ void k(long* a) { a[0] = 123456789012345678901234567890; }", 1, 37,
+                    "too large"),
+            Arguments.of("expression expected", "__global__ void k(int* a) { a[0] = ; }", 1, 36, "expected expression"),
+            // preprocessor
+            Arguments.of("#error", "#if 1\n#error kernel needs N\n#endif\n", 2, 1, "#error kernel needs N"),
+            Arguments.of("unterminated #if", "#ifdef X\n__global__ void k() {}\n", 1, 2, "unterminated conditional"),
+            Arguments.of("#else without #if", "#else\n", 1, 2, "#else without #if"),
+            Arguments.of("unknown directive", "#frobnicate\n", 1, 2, "invalid preprocessing directive #frobnicate"),
+            Arguments.of("missing include", "#include \"mine.h\"\n", 1, 10, "cannot open include file 'mine.h'"),
+            Arguments.of("macro arity", "#define F(a, b) a + b\n__global__ void k(int* p) { p[0] = F(1); }", 2, 36,
+                    "requires 2 arguments, but 1 given"),
+            Arguments.of("bad paste", "#define P(a, b) a ## b\n__global__ void k(int* p) { p[0] = P(+, /); }", 2, 36,
+                    "does not give a valid preprocessing token"),
+            Arguments.of("#if division by zero", "#if 1 / 0\n#endif\n", 1, 7, "division by zero"),
+            // names and types
+            Arguments.of("undeclared identifier", "__global__ void k(float* a) {\n  a[0] = b;\n}\n", 2, 10,
+                    "use of undeclared identifier 'b'"),
+            Arguments.of("unknown type", "__global__ void k(float* a) {\n  vec3 v;\n}\n", 2, 3, "unknown type name 'vec3'"),
+            Arguments.of("redefinition", "__global__ void k(float* a) { int x = 1; int x = 2; a[0] = x; }", 1, 46,
+                    "redefinition of 'x'"),
+            Arguments.of("pointer from int", "__global__ void k(float* a) { float* p = 5; a[0] = *p; }", 1, 42,
+                    "cannot convert 'int' to 'float*' without a cast"),
+            Arguments.of("incompatible pointers", "__global__ void k(float* a, int* b) { a = b; }", 1, 41,
+                    "cannot convert 'int*' to 'float*'"),
+            Arguments.of("const violation", "__global__ void k(const float* a) { a[0] = 1.0f; }", 1, 42,
+                    "const-qualified"),
+            Arguments.of("discarding const", "__global__ void k(const float* a, float* b) { float* p = a; b[0] = p[0]; }",
+                    1, 58, "discards the const qualifier"),
+            Arguments.of("float modulo", "__global__ void k(float* a) { a[0] = a[1] % 2.0f; }", 1, 43,
+                    "use fmodf for floats"),
+            Arguments.of("struct member", "struct P { float x; };\n__global__ void k(P* p) { p->q = 1; }", 2, 30,
+                    "no member named 'q' in 'struct P'"),
+            Arguments.of("not a function", "__global__ void k(int* a) { int f = 1; a[0] = f(2); }", 1, 47,
+                    "called object 'f' is not a function"),
+            Arguments.of("wrong arg count", "__device__ int sq(int x) { return x * x; }\n"
+                    + "__global__ void k(int* a) { a[0] = sq(1, 2); }", 2, 38, "no matching function for call to 'sq'"),
+            Arguments.of("void value", "__device__ void f() {}\n__global__ void k(int* a) { a[0] = f(); }", 2, 37,
+                    "void value not ignored"),
+            Arguments.of("kernel returns value", "__global__ int k(int* a) { return 1; }", 1, 16,
+                    "must have a void return type"),
+            Arguments.of("missing return value", "__device__ int f(int x) { return; }\n__global__ void k(int* a) { a[0] = f(1); }",
+                    1, 27, "should return a value"),
+            Arguments.of("break outside loop", "__global__ void k(int* a) { break; }", 1, 29, "'break' statement not in loop"),
+            Arguments.of("continue outside loop", "__global__ void k(int* a) { continue; }", 1, 29,
+                    "'continue' statement not in loop"),
+            Arguments.of("duplicate case", "__global__ void k(int* a) { switch (a[0]) { case 1: break; case 1: break; } }",
+                    1, 60, "duplicate case value"),
+            Arguments.of("non-constant array size", "__global__ void k(int n) { float buf[n]; buf[0] = 0; }", 1, 38,
+                    "array size is not an integer constant expression"),
+            Arguments.of("host function from device", "int host_only(int x) { return x; }\n"
+                    + "__global__ void k(int* a) { a[0] = host_only(1); }", 2, 45, "calling a __host__ function 'host_only'"),
+            Arguments.of("host variable", "int table[4];\n__global__ void k(int* a) { a[0] = table[1]; }", 2, 36,
+                    "reference to host variable 'table'"),
+            Arguments.of("shared initializer", "__global__ void k(int* a) { __shared__ int s = 0; a[0] = s; }", 1, 44,
+                    "initializer not allowed for __shared__ variable"),
+            Arguments.of("assign to threadIdx", "__global__ void k(int* a) { threadIdx.x = 0; }", 1, 39,
+                    "expression is not assignable"),
+            // unsupported CUDA and C++ features, named as such
+            Arguments.of("printf", "__global__ void k() { printf(\"hi\"); }", 1, 29, "device printf is not supported"),
+            Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29, "'goto' is not supported"),
+            Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
+            Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
+            Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
+            Arguments.of("class", "class Foo { int x; };", 1, 1, "C++ classes with member functions are not supported"),
+            Arguments.of("lambda", "__global__ void k(int* a) { auto f = [](int x) { return x; }; }", 1, 38,
+                    "lambdas are not supported"),
+            Arguments.of("new", "__global__ void k(int* a) { int* p = new int; }", 1, 38, "'new' (dynamic allocation)"),
+            Arguments.of("dynamic parallelism", "__global__ void child(int* a) {}\n"
+                    + "__global__ void k(int* a) { child(a); }", 2, 34, "dynamic parallelism"),
+            Arguments.of("removed warp op", "__global__ void k(int* a) { a[0] = __shfl(a[0], 0); }", 1, 42,
+                    "was removed in CUDA 9"),
+            Arguments.of("long double", "__global__ void k(long double* a) { }", 1, 24, "'long double' is not supported"),
+            Arguments.of("variadic", "__device__ int f(int a, ...) { return a; }", 1, 25, "variadic functions"),
+            Arguments.of("labels", "__global__ void k(int* a) { again: a[0]++; }", 1, 29, "labels and 'goto' are not supported")
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void diagnosticIsPrecise(String name, String source, int line, int column, String message) {
+        CompileException e = assertThrows(CompileException.class,
+                () -> KernelCompiler.compile(CompileRequest.of("bad.cu", source)));
+        Diagnostic d = e.first();
+        assertTrue(d.message().contains(message), () -> "message of '" + name + "' was: " + d.format());
+        assertEquals("bad.cu", d.file(), "file");
+        assertEquals(line, d.line(), () -> "line of '" + name + "': " + d.format());
+        assertEquals(column, d.column(), () -> "column of '" + name + "': " + d.format());
+        String quoted = source.split("\n", -1)[line - 1];
+        assertEquals(quoted, d.sourceLine(), "the diagnostic quotes the offending line");
+        assertTrue(d.format().startsWith("bad.cu:" + line + ":" + column + ": error: "), d.format());
+    }
+
+    @org.junit.jupiter.api.Test
+    void commandLineDefineWithInvalidNameIsRejected() {
+        CompileException e = assertThrows(CompileException.class,
+                () -> KernelCompiler.compile(CompileRequest.of("a.cu", "").withDefines(Map.of("1X", "2"))));
+        assertTrue(e.first().message().contains("invalid macro name"), e.first().message());
+    }
+}
