@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -280,16 +279,20 @@ final class WasmSession implements DeviceSession {
         AtomicLong next = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(workerCount);
-        List<Future<?>> futures = new ArrayList<>();
+        RunningWorkers running = new RunningWorkers();
         for (int w = 0; w < workerCount; w++) {
             final int worker = w;
-            futures.add(backend.pool().submit(() -> {
+            backend.pool().execute(() -> {
+                if (!running.enter()) {
+                    done.countDown();
+                    return;
+                }
                 try {
                     Instance inst = instance(worker);
                     long base = regionBase + regionStride * worker;
                     inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
                     ExportFunction run = inst.export(kernel.export());
-                    while (failure.get() == null) {
+                    while (failure.get() == null && !running.stopped()) {
                         long first = next.getAndAdd(chunk);
                         if (first >= blocks) {
                             break;
@@ -300,32 +303,30 @@ final class WasmSession implements DeviceSession {
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
+                    running.leave();
                     done.countDown();
                 }
-            }));
+            });
         }
         AtomicReference<LaunchFailure> stopReason = new AtomicReference<>();
-        Runnable stopAll = () -> futures.forEach(f -> f.cancel(true));
         Runnable unregister = options.cancellation() == null ? () -> { }
                 : options.cancellation().onCancel(() -> {
                     stopReason.compareAndSet(null, LaunchFailure.CANCELLED);
-                    stopAll.run();
+                    running.stop();
                 });
         try {
-            boolean finished;
             if (options.timeLimit() != null) {
-                finished = done.await(options.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
-                if (!finished) {
+                if (!done.await(options.timeLimit().toNanos(), TimeUnit.NANOSECONDS)) {
                     stopReason.compareAndSet(null, LaunchFailure.TIMEOUT);
-                    stopAll.run();
-                    done.await();
+                    running.stop();
+                    awaitQuietly(done);
                 }
             } else {
                 done.await();
             }
         } catch (InterruptedException e) {
             stopReason.compareAndSet(null, LaunchFailure.CANCELLED);
-            stopAll.run();
+            running.stop();
             awaitQuietly(done);
             Thread.currentThread().interrupt();
         } finally {
