@@ -24,7 +24,7 @@ public final class KernelCompiler {
         try {
             KModule kir = Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             WasmModule wasm = WasmEmitter.compile(kir);
-            return new CompileResult(kir, wasm, List.copyOf(warnings));
+            return new CompileResult(request.fileName(), kir, wasm, warnings);
         } catch (CompileException e) {
             List<Diagnostic> all = new ArrayList<>(e.diagnostics());
             for (Diagnostic w : warnings) {

@@ -181,7 +181,7 @@ final class BuiltinCalls {
             }
             return exprs().construct(t, args, pos);
         }
-        return other(name, args, pos);
+        return other(name, id.templateArgs(), args, pos);
     }
 
     private Operand math(MathFn fn, ScalarType precision, List<KExpr> vs, SourcePos pos) {
@@ -366,7 +366,8 @@ final class BuiltinCalls {
         return exprs().materialize(new KExpr.Atomic(op, addr, value, compare, t), pos);
     }
 
-    private Operand other(String name, List<Expr> args, SourcePos pos) {
+    private Operand other(String name, List<io.cudawasm.kernels.ast.TypeSyntax.TemplateArg> templateArgs, List<Expr> args,
+            SourcePos pos) {
         switch (name) {
             case "abs", "labs", "llabs" -> {
                 arity(name, args, 1, pos);
@@ -535,7 +536,15 @@ final class BuiltinCalls {
             case "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor", "__ballot", "__any", "__all" ->
                     throw error(pos, "'" + name + "' was removed in CUDA 9 and is not supported: use '" + name
                             + "_sync'");
-            default -> throw WarpOps.unsupported(name, pos);
+            default -> {
+                if (WarpOps.handles(name)) {
+                    return new WarpOps(ctx).call(name, args, pos);
+                }
+                if (CooperativeGroupCalls.handles(name)) {
+                    return new CooperativeGroupCalls(ctx).call(name, templateArgs, args, pos);
+                }
+                throw WarpOps.unsupported(name, pos);
+            }
         }
     }
 
@@ -554,6 +563,6 @@ final class BuiltinCalls {
     }
 
     Operand memberCall(Expr.Member m, List<Expr> args, SourcePos pos) {
-        throw WarpOps.unsupportedMember(m, pos);
+        return new CooperativeGroupCalls(ctx).memberCall(m, args, pos);
     }
 }

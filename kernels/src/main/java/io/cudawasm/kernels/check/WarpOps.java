@@ -1,19 +1,125 @@
 package io.cudawasm.kernels.check;
 
 import io.cudawasm.kernels.ast.Expr;
+import io.cudawasm.kernels.check.ExpressionLowering.Operand;
+import io.cudawasm.kernels.check.ExpressionLowering.Value;
+import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.BlockReduceMode;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.ShuffleMode;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.kir.VoteMode;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.TypeRules;
+import java.util.List;
 
-/** Warp-level operations and cooperative-groups member functions. */
+/** Warp-level primitives (shuffles, votes) and the barrier reductions, CUDA 9+ {@code _sync} forms. */
 final class WarpOps {
-    private WarpOps() {}
+    private final FunctionContext ctx;
+
+    WarpOps(FunctionContext ctx) {
+        this.ctx = ctx;
+    }
 
     static CompileException unsupported(String name, SourcePos pos) {
         return CompileException.at(pos, "unsupported CUDA feature: '" + name + "'");
     }
 
-    static CompileException unsupportedMember(Expr.Member m, SourcePos pos) {
-        return CompileException.at(pos, "member function call '" + m.name()
-                + "()' is not supported: C++ member functions are not supported in device code");
+    static final KExpr FULL_MASK = new KExpr.IntConst(ScalarType.UINT, 0xFFFF_FFFFL);
+
+    private ExpressionLowering exprs() {
+        return ctx.exprs;
+    }
+
+    static boolean handles(String name) {
+        return switch (name) {
+            case "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
+                    "__any_sync", "__all_sync", "__activemask", "__syncthreads_count", "__syncthreads_and",
+                    "__syncthreads_or", "__lanemask_lt" -> true;
+            default -> false;
+        };
+    }
+
+    Operand call(String name, List<Expr> args, SourcePos pos) {
+        switch (name) {
+            case "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync" -> {
+                if (args.size() < 3 || args.size() > 4) {
+                    throw CompileException.at(pos, "'" + name + "' takes 3 or 4 arguments, " + args.size() + " given");
+                }
+                ShuffleMode mode = switch (name) {
+                    case "__shfl_up_sync" -> ShuffleMode.UP;
+                    case "__shfl_down_sync" -> ShuffleMode.DOWN;
+                    case "__shfl_xor_sync" -> ShuffleMode.XOR;
+                    default -> ShuffleMode.IDX;
+                };
+                KExpr mask = exprs().convert(exprs().rvalue(args.get(0)), ScalarType.UINT, pos, false);
+                KExpr value = exprs().rvalue(args.get(1));
+                KExpr lane = exprs().convert(exprs().rvalue(args.get(2)), ScalarType.INT, pos, false);
+                KExpr width = args.size() == 4 ? exprs().convert(exprs().rvalue(args.get(3)), ScalarType.INT, pos, false)
+                        : new KExpr.IntConst(ScalarType.INT, 32);
+                return shuffle(mode, mask, value, lane, width, name, pos);
+            }
+            case "__ballot_sync", "__any_sync", "__all_sync" -> {
+                arity(name, args, 2, pos);
+                KExpr mask = exprs().convert(exprs().rvalue(args.get(0)), ScalarType.UINT, pos, false);
+                KExpr pred = exprs().condition(args.get(1));
+                VoteMode mode = name.equals("__ballot_sync") ? VoteMode.BALLOT : name.equals("__any_sync") ? VoteMode.ANY
+                        : VoteMode.ALL;
+                return vote(mode, mask, pred, pos);
+            }
+            case "__activemask" -> {
+                arity(name, args, 0, pos);
+                return vote(VoteMode.ACTIVEMASK, FULL_MASK, null, pos);
+            }
+            case "__lanemask_lt" -> {
+                arity(name, args, 0, pos);
+                KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
+                KExpr bit = new KExpr.Binary(KExpr.BinaryOp.SHL, new KExpr.IntConst(ScalarType.UINT, 1), lane,
+                        ScalarType.UINT);
+                return new Value(new KExpr.Binary(KExpr.BinaryOp.SUB, bit, new KExpr.IntConst(ScalarType.UINT, 1),
+                        ScalarType.UINT));
+            }
+            default -> {
+                arity(name, args, 1, pos);
+                KExpr pred = exprs().condition(args.get(0));
+                BlockReduceMode mode = name.endsWith("count") ? BlockReduceMode.COUNT
+                        : name.endsWith("and") ? BlockReduceMode.AND : BlockReduceMode.OR;
+                return exprs().materialize(new KExpr.BlockReduce(mode, pred, ScalarType.INT), pos);
+            }
+        }
+    }
+
+    private static void arity(String name, List<Expr> args, int n, SourcePos pos) {
+        if (args.size() != n) {
+            throw CompileException.at(pos, "'" + name + "' takes " + n + " argument" + (n == 1 ? "" : "s") + ", "
+                    + args.size() + " given");
+        }
+    }
+
+    /** A shuffle of an int, unsigned, long long, float or double value (narrower integers promote). */
+    Operand shuffle(ShuffleMode mode, KExpr mask, KExpr value, KExpr lane, KExpr width, String name, SourcePos pos) {
+        CType t = value.type();
+        if (!(t instanceof ScalarType s)) {
+            throw CompileException.at(pos, "'" + name + "' shuffles numbers, not '" + t.display() + "'");
+        }
+        ScalarType st = TypeRules.promote(s);
+        KExpr v = exprs().convert(value, st, pos, false);
+        if (width instanceof KExpr.IntConst w && (w.value() < 1 || w.value() > 32 || Long.bitCount(w.value()) != 1)) {
+            throw CompileException.at(pos, "shuffle width must be a power of two from 1 to 32, is " + w.value());
+        }
+        return exprs().materialize(new KExpr.WarpShuffle(mode, mask, v, lane, width, st), pos);
+    }
+
+    Operand vote(VoteMode mode, KExpr mask, KExpr predicate, SourcePos pos) {
+        CType result = mode == VoteMode.BALLOT || mode == VoteMode.ACTIVEMASK ? ScalarType.UINT : ScalarType.INT;
+        return exprs().materialize(new KExpr.WarpVote(mode, mask, predicate, result), pos);
+    }
+
+    void syncWarp(SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(BarrierKind.WARP, pos));
     }
 }

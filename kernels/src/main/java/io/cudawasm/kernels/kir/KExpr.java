@@ -104,4 +104,30 @@ public sealed interface KExpr {
 
     /** An atomic read-modify-write on global or shared memory; the result is the old value. */
     record Atomic(AtomicOp op, KExpr address, KExpr value, KExpr compare, CType type) implements KExpr {}
+
+    /**
+     * A warp shuffle: reads {@code value} from another lane of the warp (CUDA's __shfl*_sync).
+     * {@code lane} is the source lane (IDX), the delta (UP/DOWN) or the lane mask (XOR);
+     * {@code width} (a power of two up to 32) splits the warp into independent segments.
+     * A collective: every thread of the warp must reach it; lowered like a barrier on the CPU path.
+     */
+    record WarpShuffle(ShuffleMode mode, KExpr mask, KExpr value, KExpr lane, KExpr width, CType type)
+            implements KExpr {}
+
+    /** A warp vote over the lanes in {@code mask}; BALLOT and ACTIVEMASK give a lane bit mask. */
+    record WarpVote(VoteMode mode, KExpr mask, KExpr predicate, CType type) implements KExpr {}
+
+    /** A block barrier that also reduces a predicate over the block's threads (int result). */
+    record BlockReduce(BlockReduceMode mode, KExpr predicate, CType type) implements KExpr {}
+
+    /**
+     * The value of a local of another thread of the same block (CPU path only, made by region
+     * fission to implement collectives): {@code thread} is the linear thread index.
+     */
+    record ThreadSlot(KLocal local, KExpr thread) implements KExpr {
+        @Override
+        public CType type() {
+            return local.type();
+        }
+    }
 }

@@ -44,4 +44,13 @@ public sealed interface KStmt {
 
     /** Abort the kernel ({@code __trap}, a failed {@code assert}). */
     record Trap(String reason, SourcePos pos) implements KStmt {}
+
+    /**
+     * Runs {@code body} once for every thread of the block, in order (CPU path only, made by
+     * region fission). Code outside thread loops in such a kernel runs once per block.
+     */
+    record ThreadLoop(KBlock body) implements KStmt {}
+
+    /** Ends the current thread's pass through the enclosing {@link ThreadLoop} body. */
+    record ExitThread() implements KStmt {}
 }

@@ -107,6 +107,13 @@ public final class KirPrinter {
             sb.append("fence.").append(f.scope().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
         } else if (s instanceof KStmt.Trap t) {
             sb.append("trap \"").append(t.reason()).append("\"\n");
+        } else if (s instanceof KStmt.ThreadLoop t) {
+            sb.append("for each thread {\n");
+            block(t.body(), d + 1);
+            indent(d);
+            sb.append("}\n");
+        } else if (s instanceof KStmt.ExitThread) {
+            sb.append("exit thread\n");
         } else {
             sb.append(s).append('\n');
         }
@@ -160,6 +167,16 @@ public final class KirPrinter {
         } else if (e instanceof KExpr.IntrinsicCall i) {
             return i.op().name().toLowerCase(java.util.Locale.ROOT) + "(" + i.args().stream().map(KirPrinter::expr)
                     .collect(Collectors.joining(", ")) + ")";
+        } else if (e instanceof KExpr.WarpShuffle w) {
+            return "shfl." + w.mode().name().toLowerCase(java.util.Locale.ROOT) + "<" + type(w.type()) + ">(" + expr(w.mask())
+                    + ", " + expr(w.value()) + ", " + expr(w.lane()) + ", " + expr(w.width()) + ")";
+        } else if (e instanceof KExpr.WarpVote v) {
+            return "vote." + v.mode().name().toLowerCase(java.util.Locale.ROOT) + "(" + expr(v.mask())
+                    + (v.predicate() == null ? "" : ", " + expr(v.predicate())) + ")";
+        } else if (e instanceof KExpr.BlockReduce r) {
+            return "barrier.reduce." + r.mode().name().toLowerCase(java.util.Locale.ROOT) + "(" + expr(r.predicate()) + ")";
+        } else if (e instanceof KExpr.ThreadSlot t) {
+            return t.local().uniqueName() + "@thread[" + expr(t.thread()) + "]";
         } else if (e instanceof KExpr.Atomic a) {
             return "atomic." + a.op().name().toLowerCase(java.util.Locale.ROOT) + "<" + type(a.type()) + ">("
                     + expr(a.address()) + ", " + expr(a.value()) + (a.compare() == null ? "" : ", " + expr(a.compare()))

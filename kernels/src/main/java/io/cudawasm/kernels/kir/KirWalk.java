@@ -21,6 +21,8 @@ public final class KirWalk {
                 }
             } else if (s instanceof KStmt.Nested n) {
                 statements(n.block(), visit);
+            } else if (s instanceof KStmt.ThreadLoop t) {
+                statements(t.body(), visit);
             }
         }
     }
@@ -82,6 +84,20 @@ public final class KirWalk {
             if (a.compare() != null) {
                 expression(a.compare(), visit);
             }
+        } else if (e instanceof KExpr.WarpShuffle w) {
+            expression(w.mask(), visit);
+            expression(w.value(), visit);
+            expression(w.lane(), visit);
+            expression(w.width(), visit);
+        } else if (e instanceof KExpr.WarpVote v) {
+            expression(v.mask(), visit);
+            if (v.predicate() != null) {
+                expression(v.predicate(), visit);
+            }
+        } else if (e instanceof KExpr.BlockReduce r) {
+            expression(r.predicate(), visit);
+        } else if (e instanceof KExpr.ThreadSlot t) {
+            expression(t.thread(), visit);
         }
     }
 }

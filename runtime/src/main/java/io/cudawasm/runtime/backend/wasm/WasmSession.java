@@ -70,7 +70,7 @@ final class WasmSession implements DeviceSession {
         this.backend = backend;
         this.module = result.wasm();
         this.compiled = compiled;
-        this.fileName = result.kir().sourceName();
+        this.fileName = result.sourceName();
         this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES);
         for (SymbolInfo s : module.symbols()) {
             if (s.init() != null) {

@@ -1,0 +1,213 @@
+package io.cudawasm.kernels.check;
+
+import io.cudawasm.kernels.ast.Expr;
+import io.cudawasm.kernels.ast.TypeSyntax;
+import io.cudawasm.kernels.check.ExpressionLowering.NoValue;
+import io.cudawasm.kernels.check.ExpressionLowering.Operand;
+import io.cudawasm.kernels.check.ExpressionLowering.Value;
+import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.ShuffleMode;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import java.util.List;
+
+/**
+ * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
+ * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()} and the tile
+ * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}). Groups carry no run-time
+ * data: each call is lowered from the group's kind and tile size.
+ */
+final class CooperativeGroupCalls {
+    private final FunctionContext ctx;
+
+    CooperativeGroupCalls(FunctionContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static boolean handles(String name) {
+        return switch (name) {
+            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads" -> true;
+            default -> false;
+        };
+    }
+
+    private ExpressionLowering exprs() {
+        return ctx.exprs;
+    }
+
+    private Operand group(String kind, int tile, SourcePos pos) {
+        StructType t = CooperativeGroups.groupType(kind, tile);
+        KLocal l = ctx.temp(t, pos);
+        return new ExpressionLowering.Place(new LValue.OfLocal(l, true));
+    }
+
+    private CooperativeGroups.GroupKind kindOf(Expr e) {
+        CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(exprs().typeOf(e));
+        if (k == null) {
+            throw CompileException.at(e.pos(), "expected a cooperative group, found '" + exprs().typeOf(e).display() + "'");
+        }
+        return k;
+    }
+
+    Operand call(String name, List<TypeSyntax.TemplateArg> templateArgs, List<Expr> args, SourcePos pos) {
+        switch (name) {
+            case "this_thread_block" -> {
+                expect(name, args, 0, pos);
+                return group("thread_block", 0, pos);
+            }
+            case "tiled_partition" -> {
+                long size;
+                if (templateArgs.size() == 1 && templateArgs.get(0) instanceof TypeSyntax.ValueArg v) {
+                    expect(name, args, 1, pos);
+                    size = exprs().constantInteger(v.value(), "tile size");
+                } else if (args.size() == 2) {
+                    size = exprs().constantInteger(args.get(1), "tile size");
+                } else {
+                    throw CompileException.at(pos, "tiled_partition needs a tile size: tiled_partition<32>(block)");
+                }
+                if (size < 1 || size > 32 || Long.bitCount(size) != 1) {
+                    throw CompileException.at(pos, "tile size must be a power of two up to 32 (got " + size
+                            + "); larger tiles are not supported");
+                }
+                kindOf(args.get(0));
+                return group("thread_block_tile", (int) size, pos);
+            }
+            case "sync" -> {
+                expect(name, args, 1, pos);
+                sync(kindOf(args.get(0)), pos);
+                return new NoValue();
+            }
+            case "this_grid" -> throw CompileException.at(pos,
+                    "grid-wide synchronization (this_grid) needs a cooperative launch and is not supported");
+            default -> throw CompileException.at(pos, "'" + name + "' (coalesced groups) is not supported");
+        }
+    }
+
+    private static void expect(String name, List<Expr> args, int n, SourcePos pos) {
+        if (args.size() != n) {
+            throw CompileException.at(pos, "'" + name + "' takes " + n + " argument" + (n == 1 ? "" : "s") + ", "
+                    + args.size() + " given");
+        }
+    }
+
+    private void sync(CooperativeGroups.GroupKind k, SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(k.tileSize() > 0 ? BarrierKind.WARP : BarrierKind.BLOCK, pos));
+    }
+
+    private static KExpr uint(long v) {
+        return new KExpr.IntConst(ScalarType.UINT, v);
+    }
+
+    private static KExpr bin(BinaryOp op, KExpr a, KExpr b) {
+        return new KExpr.Binary(op, a, b, ScalarType.UINT);
+    }
+
+    /** threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z) */
+    static KExpr linearThreadId() {
+        KExpr yz = bin(BinaryOp.ADD, new KExpr.Special(SpecialReg.TID_Y),
+                bin(BinaryOp.MUL, new KExpr.Special(SpecialReg.NTID_Y), new KExpr.Special(SpecialReg.TID_Z)));
+        return bin(BinaryOp.ADD, new KExpr.Special(SpecialReg.TID_X), bin(BinaryOp.MUL,
+                new KExpr.Special(SpecialReg.NTID_X), yz));
+    }
+
+    private static KExpr blockSize() {
+        return bin(BinaryOp.MUL, new KExpr.Special(SpecialReg.NTID_X), bin(BinaryOp.MUL,
+                new KExpr.Special(SpecialReg.NTID_Y), new KExpr.Special(SpecialReg.NTID_Z)));
+    }
+
+    Operand memberCall(Expr.Member m, List<Expr> args, SourcePos pos) {
+        CooperativeGroups.GroupKind k = kindOf(m.base());
+        exprs().discard(m.base());
+        int tile = k.tileSize();
+        boolean block = tile == 0;
+        String name = m.name();
+        switch (name) {
+            case "sync" -> {
+                expect(name, args, 0, pos);
+                sync(k, pos);
+                return new NoValue();
+            }
+            case "thread_rank" -> {
+                expect(name, args, 0, pos);
+                KExpr rank = block ? linearThreadId() : bin(BinaryOp.AND, linearThreadId(), uint(tile - 1));
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, rank));
+            }
+            case "size", "num_threads" -> {
+                expect(name, args, 0, pos);
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, block ? blockSize() : uint(tile)));
+            }
+            case "meta_group_rank" -> {
+                requireTile(k, name, pos);
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, bin(BinaryOp.DIV, linearThreadId(), uint(tile))));
+            }
+            case "meta_group_size" -> {
+                requireTile(k, name, pos);
+                KExpr n = bin(BinaryOp.DIV, bin(BinaryOp.ADD, blockSize(), uint(tile - 1)), uint(tile));
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, n));
+            }
+            case "group_index", "thread_index", "group_dim", "dim_threads" -> {
+                if (!block) {
+                    throw CompileException.at(pos, "'" + name + "' is a member of thread_block, not of a tile");
+                }
+                String builtin = switch (name) {
+                    case "group_index" -> "blockIdx";
+                    case "thread_index" -> "threadIdx";
+                    default -> "blockDim";
+                };
+                return exprs().operand(new Expr.Ident(pos, builtin, List.of()));
+            }
+            case "shfl", "shfl_up", "shfl_down", "shfl_xor" -> {
+                requireTile(k, name, pos);
+                expect(name, args, 2, pos);
+                ShuffleMode mode = switch (name) {
+                    case "shfl_up" -> ShuffleMode.UP;
+                    case "shfl_down" -> ShuffleMode.DOWN;
+                    case "shfl_xor" -> ShuffleMode.XOR;
+                    default -> ShuffleMode.IDX;
+                };
+                KExpr value = exprs().rvalue(args.get(0));
+                KExpr lane = exprs().convert(exprs().rvalue(args.get(1)), ScalarType.INT, pos, false);
+                return new WarpOps(ctx).shuffle(mode, WarpOps.FULL_MASK, value, lane,
+                        new KExpr.IntConst(ScalarType.INT, tile), name, pos);
+            }
+            case "any", "all", "ballot" -> {
+                requireTile(k, name, pos);
+                expect(name, args, 1, pos);
+                KExpr pred = exprs().condition(args.get(0));
+                VoteMode mode = name.equals("any") ? VoteMode.ANY : name.equals("all") ? VoteMode.ALL : VoteMode.BALLOT;
+                KExpr mask = tile == 32 ? WarpOps.FULL_MASK : segmentMask(tile);
+                Operand v = new WarpOps(ctx).vote(mode, mask, pred, pos);
+                if (mode != VoteMode.BALLOT || tile == 32) {
+                    return v;
+                }
+                // a tile's ballot numbers its own threads from bit 0
+                KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
+                KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
+                KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), base);
+                return new Value(bin(BinaryOp.AND, shifted, uint((1L << tile) - 1)));
+            }
+            default -> throw CompileException.at(pos, "cooperative group member '" + name + "()' is not supported");
+        }
+    }
+
+    /** The lanes of the calling thread's tile, as a warp mask. */
+    private static KExpr segmentMask(int tile) {
+        KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
+        KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
+        return bin(BinaryOp.SHL, uint((1L << tile) - 1), base);
+    }
+
+    private static void requireTile(CooperativeGroups.GroupKind k, String name, SourcePos pos) {
+        if (k.tileSize() == 0) {
+            throw CompileException.at(pos, "'" + name + "' needs a thread_block_tile (use tiled_partition<32>(block))");
+        }
+    }
+}
