@@ -62,6 +62,20 @@ public final class KFunction {
         locals.add(local);
     }
 
+    /** A new local with an id unused in this function (for compiler passes). */
+    public KLocal newLocal(String localName, CType type, SourcePos at) {
+        int id = 0;
+        for (KLocal l : params) {
+            id = Math.max(id, l.id() + 1);
+        }
+        for (KLocal l : locals) {
+            id = Math.max(id, l.id() + 1);
+        }
+        KLocal l = new KLocal(id, localName, type, false, at);
+        locals.add(l);
+        return l;
+    }
+
     public SourcePos pos() {
         return pos;
     }

@@ -16,6 +16,8 @@ public final class KLocal {
     private final boolean param;
     private final SourcePos pos;
     private boolean addressTaken;
+    private boolean uniform;
+    private boolean threadContext;
 
     public KLocal(int id, String name, CType type, boolean param, SourcePos pos) {
         this.id = id;
@@ -52,6 +54,30 @@ public final class KLocal {
 
     public void markAddressTaken() {
         addressTaken = true;
+    }
+
+    /**
+     * One value per block rather than per thread: a local made by region fission that lives
+     * outside the thread loops (counters, reductions, "any thread active" flags).
+     */
+    public boolean isUniform() {
+        return uniform;
+    }
+
+    public void markUniform() {
+        uniform = true;
+    }
+
+    /**
+     * A per-thread value that must survive from one thread loop to another (region fission):
+     * it gets a slot in each thread's frame and is reloaded at the start of each thread loop.
+     */
+    public boolean isThreadContext() {
+        return threadContext;
+    }
+
+    public void markThreadContext() {
+        threadContext = true;
     }
 
     /** Arrays, structs and address-taken scalars need memory; other scalars live in registers. */

@@ -9,7 +9,9 @@ public enum SpecialReg {
     /** The lane of the thread in its warp (threadIdx linearized % 32). */
     LANE_ID("laneid"),
     /** The warp of the thread in its block (threadIdx linearized / 32). */
-    WARP_ID("warpid");
+    WARP_ID("warpid"),
+    /** threadIdx linearized: x + blockDim.x * (y + blockDim.y * z). */
+    LINEAR_TID("threadIdx.linear");
 
     private final String cudaName;
 
@@ -24,7 +26,7 @@ public enum SpecialReg {
     /** Same for every thread of a block. */
     public boolean isBlockUniform() {
         return switch (this) {
-            case TID_X, TID_Y, TID_Z, LANE_ID, WARP_ID -> false;
+            case TID_X, TID_Y, TID_Z, LANE_ID, WARP_ID, LINEAR_TID -> false;
             default -> true;
         };
     }

@@ -60,6 +60,12 @@ final class FunctionEmitter {
     private int retLocal = -1;
     private int labelCounter;
     private String returnTarget;
+    /** Region fission: the body has thread loops; code outside them runs once per block. */
+    private boolean fission;
+    private int linearLocal = -1;
+    private final Deque<String> threadEnds = new ArrayDeque<>();
+    private int[] threadCounters;
+    private int[] blockDims;
 
     FunctionEmitter(WasmEmitter module, KFunction fn) {
         this.module = module;
@@ -142,7 +148,7 @@ final class FunctionEmitter {
     private void layoutFrame() {
         int offset = 0;
         for (KLocal l : allLocals()) {
-            if (!l.needsMemory() || addressParams.containsKey(l)) {
+            if ((!l.needsMemory() && !l.isThreadContext()) || addressParams.containsKey(l)) {
                 continue;
             }
             int a = Math.max(1, l.type().align());
@@ -162,6 +168,7 @@ final class FunctionEmitter {
     private void declareRegisters() {
         for (KLocal l : allLocals()) {
             if (!l.needsMemory() && !registers.containsKey(l)) {
+                // thread-context locals get a register too: loaded and stored around each thread loop
                 registers.put(l, addLocal(valType(l.type()), l.uniqueName()));
             }
         }
@@ -299,7 +306,32 @@ final class FunctionEmitter {
                 set(reg);
             }
         }
-        if (frameSize > 0) {
+        fission = containsThreadLoop(fn.body());
+        threadCounters = new int[] {tx, ty, tz};
+        blockDims = new int[] {bdx, bdy, bdz};
+        if (fission) {
+            // every thread of a block has its frame at once: stack_top - (linear + 1) * frameSize;
+            // device calls use the stack below all of them
+            fpLocal = addLocal(ValType.I32, "fp");
+            linearLocal = addLocal(ValType.I32, "linear");
+            specials.put(SpecialReg.LINEAR_TID, linearLocal);
+            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            get(bdx);
+            get(bdy);
+            w.op(0x6C, "i32.mul");
+            get(bdz);
+            w.op(0x6C, "i32.mul");
+            w.i32Const(frameSize);
+            w.op(0x6C, "i32.mul");
+            w.op(0x6B, "i32.sub");
+            w.globalSet(WasmEmitter.G_SP, "sp");
+            w.globalGet(WasmEmitter.G_SP, "sp");
+            w.globalGet(WasmEmitter.G_STACK_LIMIT, "stack_limit");
+            w.op(0x49, "i32.lt_u");
+            w.ifThen(label("ovf"), null);
+            trap(KernelAbi.TRAP_STACK_OVERFLOW, fn.pos());
+            w.end();
+        } else if (frameSize > 0) {
             fpLocal = addLocal(ValType.I32, "fp");
             w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
             w.i32Const(frameSize);
@@ -345,13 +377,20 @@ final class FunctionEmitter {
         get(gdy);
         w.op(0x70, "i32.rem_u");
         set(by);
-        threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
-            if (unrollThreadLoop()) {
-                unrolledThreadLoop(tx, bdx);
-            } else {
-                threadLoops(tx, bdx, this::threadBody);
+        if (fission) {
+            if (fn.params().stream().anyMatch(frameSlots::containsKey)) {
+                forEachThread(this::copyKernelMemoryParams);
             }
-        }));
+            block(fn.body());
+        } else {
+            threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
+                if (unrollThreadLoop()) {
+                    unrolledThreadLoop(tx, bdx);
+                } else {
+                    threadLoops(tx, bdx, this::threadBody);
+                }
+            }));
+        }
         get(bid);
         w.i32Const(1);
         w.op(0x6A, "i32.add");
@@ -479,6 +518,77 @@ final class FunctionEmitter {
         }
     }
 
+    private static boolean containsThreadLoop(KBlock b) {
+        boolean[] found = {false};
+        io.cudawasm.kernels.kir.KirWalk.statements(b, s -> {
+            if (s instanceof KStmt.ThreadLoop) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * One region of a fissioned kernel: the body runs for every thread of the block in turn,
+     * with the thread's frame; its context locals are loaded first and stored after.
+     */
+    private void threadLoop(KBlock body) {
+        java.util.Set<KLocal> read = new java.util.LinkedHashSet<>();
+        java.util.Set<KLocal> written = new java.util.LinkedHashSet<>();
+        io.cudawasm.kernels.kir.KirWalk.statements(body, st -> {
+            if (st instanceof KStmt.Assign a && a.target().isThreadContext()) {
+                written.add(a.target());
+            }
+        });
+        io.cudawasm.kernels.kir.KirWalk.expressions(body, e -> {
+            if (e instanceof KExpr.LocalGet g && g.local().isThreadContext()) {
+                read.add(g.local());
+            }
+        });
+        java.util.Set<KLocal> load = new java.util.LinkedHashSet<>(read);
+        load.addAll(written);
+        forEachThread(() -> {
+            String end = label("thread_end");
+            threadEnds.push(end);
+            w.block(end, null);
+            for (KLocal l : load) {
+                get(fpLocal);
+                loadScalar(l.type(), frameSlots.get(l));
+                set(registers.get(l));
+            }
+            block(body);
+            w.end();
+            threadEnds.pop();
+            for (KLocal l : written) {
+                get(fpLocal);
+                get(registers.get(l));
+                storeScalar(l.type(), frameSlots.get(l));
+            }
+        });
+    }
+
+    /** Runs code for each thread of the block with {@code linear}, the thread indices and {@code fp} set. */
+    private void forEachThread(Runnable perThread) {
+        w.i32Const(0);
+        set(linearLocal);
+        w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+        w.i32Const(frameSize);
+        w.op(0x6B, "i32.sub");
+        set(fpLocal);
+        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1],
+                () -> threadLoops(threadCounters[0], blockDims[0], () -> {
+                    perThread.run();
+                    get(linearLocal);
+                    w.i32Const(1);
+                    w.op(0x6A, "i32.add");
+                    set(linearLocal);
+                    get(fpLocal);
+                    w.i32Const(frameSize);
+                    w.op(0x6B, "i32.sub");
+                    set(fpLocal);
+                })));
+    }
+
     // ------------------------------------------------------------------ statements
 
     private void block(KBlock b) {
@@ -522,6 +632,10 @@ final class FunctionEmitter {
             w.atomicFence();
         } else if (s instanceof KStmt.Trap t) {
             trap(KernelAbi.TRAP_USER, t.pos());
+        } else if (s instanceof KStmt.ThreadLoop t) {
+            threadLoop(t.body());
+        } else if (s instanceof KStmt.ExitThread) {
+            w.br(threadEnds.peek());
         } else if (s instanceof KStmt.Barrier b) {
             throw CompileException.at(b.pos(), "internal: barrier reached the Wasm emitter without region fission");
         } else {
@@ -1013,6 +1127,18 @@ final class FunctionEmitter {
         if (e instanceof KExpr.Atomic a) {
             return new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
         }
+        if (e instanceof KExpr.ThreadSlot t) {
+            // another thread's frame: stack_top - (thread + 1) * frameSize
+            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            expr(t.thread());
+            w.i32Const(1);
+            w.op(0x6A, "i32.add");
+            w.i32Const(frameSize);
+            w.op(0x6C, "i32.mul");
+            w.op(0x6B, "i32.sub");
+            loadScalar(t.type(), frameSlots.get(t.local()));
+            return valType(t.type());
+        }
         throw new IllegalStateException("unhandled expression " + e);
     }
 
@@ -1069,6 +1195,10 @@ final class FunctionEmitter {
         Integer idx = specials.get(r);
         if (idx != null) {
             get(idx);
+            return ValType.I32;
+        }
+        if (r == SpecialReg.LINEAR_TID) {
+            linearThreadId();
             return ValType.I32;
         }
         if (r == SpecialReg.LANE_ID || r == SpecialReg.WARP_ID) {

@@ -11,6 +11,9 @@ import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.passes.Collectives;
+import io.cudawasm.kernels.passes.Inliner;
+import io.cudawasm.kernels.passes.RegionFission;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -99,9 +102,6 @@ public final class WasmEmitter {
     }
 
     private WasmModule run() {
-        for (KFunction f : kir.functions()) {
-            checkBarriers(f);
-        }
         layoutGlobals();
         computeHiddenSpecials();
         declareImports();
@@ -109,8 +109,13 @@ public final class WasmEmitter {
         writer.addGlobal("stack_top", ValType.I32, 0);
         writer.addGlobal("stack_limit", ValType.I32, 0);
         writer.addGlobal("shared_base", ValType.I32, 0);
-        List<KFunction> devices = kir.functions().stream().filter(f -> !f.isKernel()).toList();
-        List<KFunction> kernels = kir.kernels();
+        Map<KFunction, Boolean> collective = Collectives.functions(kir.functions());
+        // collective device functions are inlined into their kernels; they need no code of their own
+        List<KFunction> devices = kir.functions().stream().filter(f -> !f.isKernel() && !collective.get(f)).toList();
+        List<KFunction> kernels = new ArrayList<>();
+        for (KFunction k : kir.kernels()) {
+            kernels.add(collective.get(k) ? fissioned(k, collective) : k);
+        }
         for (KFunction d : devices) {
             List<String> names = new ArrayList<>();
             if (d.returnType() instanceof StructType) {
@@ -140,8 +145,9 @@ public final class WasmEmitter {
         for (KFunction k : kernels) {
             FunctionEmitter fe = new FunctionEmitter(this, k);
             fe.emitRunner(functionIndex(k));
-            infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), false,
-                    callStack(k, new LinkedHashSet<>()), false));
+            boolean fission = fissionedKernels.contains(k);
+            infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
+                    callStack(k, new LinkedHashSet<>()), fission));
         }
         emitInit(init);
         byte[] binary = writer.binary();
@@ -150,13 +156,21 @@ public final class WasmEmitter {
                 List.copyOf(mathImports.keySet()));
     }
 
-    private void checkBarriers(KFunction f) {
-        KirWalk.statements(f.body(), s -> {
-            if (s instanceof KStmt.Barrier b) {
-                throw CompileException.at(b.pos(), "unsupported CUDA feature on the CPU path: "
-                        + (b.kind() == io.cudawasm.kernels.kir.BarrierKind.BLOCK ? "__syncthreads()" : "__syncwarp()"));
-            }
-        });
+    private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();
+
+    /**
+     * A copy of a kernel with its collective-containing calls inlined and its body cut into
+     * thread loops (the original KIR is left untouched for the other back ends).
+     */
+    private KFunction fissioned(KFunction k, Map<KFunction, Boolean> collective) {
+        KFunction copy = new KFunction(k.name(), k.sourceName(), true, k.returnType(), k.params(), k.pos());
+        for (io.cudawasm.kernels.kir.KLocal l : k.locals()) {
+            copy.addLocal(l);
+        }
+        copy.setBody(k.body());
+        copy.setBody(RegionFission.apply(copy, Inliner.inlineCollectiveCalls(copy, collective)));
+        fissionedKernels.add(copy);
+        return copy;
     }
 
     private void emitInit(int index) {

@@ -26,9 +26,11 @@ public record WasmModule(byte[] binary, String text, List<WasmKernel> kernels, L
         return (staticSharedBytes + 15) & ~15;
     }
 
+    /** A kernel by its symbol or source name; template arguments may be spaced freely ({@code k<float,4>}). */
     public Optional<WasmKernel> kernel(String name) {
+        String wanted = name.replace(" ", "");
         return kernels.stream().filter(k -> k.signature().name().equals(name)
-                || k.signature().sourceName().equals(name)).findFirst();
+                || k.signature().sourceName().replace(" ", "").equals(wanted)).findFirst();
     }
 
     public Optional<SymbolInfo> symbol(String name) {
