@@ -213,12 +213,17 @@ public final class RegionFission {
         if (kind == BarrierKind.WARP || f.mask() == f.stack().get(0)) {
             return List.of();
         }
-        KLocal divergent = uniform("divergent", ScalarType.BOOL);
+        // divergent: some thread waits here while another live thread does not (if nobody
+        // arrives, e.g. after every thread broke out of the loop, the barrier is simply skipped)
+        KLocal missing = uniform("missing", ScalarType.BOOL);
+        KLocal arrived = uniform("arrived", ScalarType.BOOL);
         KLocal alive = f.stack().get(0);
-        return List.of(set(divergent, bool(false)),
-                threadLoop(List.of(new KStmt.If(and(get(alive), not(get(f.mask()))),
-                        new KBlock(List.of(set(divergent, bool(true)))), KBlock.EMPTY))),
-                new KStmt.If(get(divergent), new KBlock(List.of(new KStmt.Trap(DIVERGENT_BARRIER, at))), KBlock.EMPTY));
+        return List.of(set(missing, bool(false)), set(arrived, bool(false)),
+                threadLoop(List.of(
+                        set(missing, or(get(missing), and(get(alive), not(get(f.mask()))))),
+                        set(arrived, or(get(arrived), get(f.mask()))))),
+                new KStmt.If(and(get(missing), get(arrived)),
+                        new KBlock(List.of(new KStmt.Trap(DIVERGENT_BARRIER, at))), KBlock.EMPTY));
     }
 
     // ------------------------------------------------------------------ if
