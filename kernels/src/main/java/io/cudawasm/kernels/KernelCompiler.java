@@ -1,6 +1,7 @@
 package io.cudawasm.kernels;
 
 import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.passes.UniformityAnalysis;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
@@ -23,6 +24,7 @@ public final class KernelCompiler {
         SourceFile file = new SourceFile(request.fileName(), request.source());
         try {
             KModule kir = Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
+            warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = WasmEmitter.compile(kir);
             return new CompileResult(request.fileName(), kir, wasm, warnings);
         } catch (CompileException e) {
