@@ -45,6 +45,9 @@ public final class RegionFission {
     private final KFunction kernel;
     private final SourcePos pos;
     private int counter;
+    private UniformityAnalysis uniformity;
+    /** Locals with one value per block, assigned only at block level (kept in registers, never per thread). */
+    private final java.util.Set<KLocal> blockValues = new java.util.HashSet<>();
 
     private RegionFission(KFunction kernel) {
         this.kernel = kernel;
@@ -122,23 +125,137 @@ public final class RegionFission {
         return new KStmt.ThreadLoop(new KBlock(body));
     }
 
+    /** A thread loop over the threads active in {@code mask} (null: every thread). */
     private static KStmt guarded(KLocal mask, List<KStmt> body) {
+        if (mask == null) {
+            return threadLoop(body);
+        }
         return threadLoop(List.of(new KStmt.If(get(mask), new KBlock(body), KBlock.EMPTY)));
+    }
+
+    /** The mask as a condition (true when there is none). */
+    private static KExpr active(KLocal mask) {
+        return mask == null ? bool(true) : get(mask);
     }
 
     // ------------------------------------------------------------------ driver
 
     private KBlock run(KBlock body) {
-        KLocal m0 = perThread("alive", ScalarType.BOOL);
         List<KStmt> init = new ArrayList<>();
-        init.add(set(m0, bool(true)));
         KBlock renamedBody = copyAssignedParams(body, init);
+        uniformity = UniformityAnalysis.of(renamedBody);
+        findBlockValues(renamedBody);
+        // threads only drop out of a block early through return: without one, no "alive" mask is needed
+        KLocal m0 = null;
+        if (containsReturn(renamedBody)) {
+            m0 = perThread("alive", ScalarType.BOOL);
+            init.add(0, set(m0, bool(true)));
+        }
         List<KStmt> out = new ArrayList<>();
-        out.add(threadLoop(init));
-        out.addAll(lower(renamedBody.statements(), new Frame(m0, List.of(m0), null)));
+        if (!init.isEmpty()) {
+            out.add(threadLoop(init));
+        }
+        Frame root = m0 == null ? new Frame(null, List.of(), null) : new Frame(m0, List.of(m0), null);
+        out.addAll(lower(renamedBody.statements(), root));
         KBlock result = new KBlock(out);
         ThreadContextAnalysis.mark(result);
         return result;
+    }
+
+    private static boolean containsReturn(KBlock b) {
+        boolean[] found = {false};
+        io.cudawasm.kernels.kir.KirWalk.statements(b, s -> {
+            if (s instanceof KStmt.Return) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /**
+     * Block values: uniform locals whose every assignment is a statement of its own at block level
+     * (not nested inside per-thread control flow). Those assignments run once per block, and
+     * conditions over block values (loop counters like {@code s >>= 1}) are evaluated once per
+     * block instead of per thread with masks.
+     */
+    private void findBlockValues(KBlock body) {
+        java.util.Set<KLocal> candidates = new java.util.HashSet<>();
+        java.util.Set<KLocal> disqualified = new java.util.HashSet<>();
+        scanAssignments(body.statements(), candidates, disqualified);
+        for (KLocal l : candidates) {
+            if (!disqualified.contains(l) && uniformity.isUniform(l) && !l.isParam()) {
+                blockValues.add(l);
+                l.markUniform();
+            }
+        }
+    }
+
+    private void scanAssignments(List<KStmt> stmts, java.util.Set<KLocal> top, java.util.Set<KLocal> nested) {
+        for (KStmt s : stmts) {
+            if (s instanceof KStmt.Assign a) {
+                top.add(a.target());
+            } else if (Collectives.contains(s, Map.of()) && (s instanceof KStmt.If || s instanceof KStmt.Loop
+                    || s instanceof KStmt.Nested)) {
+                if (s instanceof KStmt.If i) {
+                    scanAssignments(i.then().statements(), top, nested);
+                    scanAssignments(i.otherwise().statements(), top, nested);
+                } else if (s instanceof KStmt.Loop l) {
+                    scanAssignments(l.body().statements(), top, nested);
+                    scanAssignments(l.step().statements(), top, nested);
+                } else {
+                    scanAssignments(((KStmt.Nested) s).block().statements(), top, nested);
+                }
+            } else {
+                io.cudawasm.kernels.kir.KirWalk.statements(new KBlock(List.of(s)), inner -> {
+                    if (inner instanceof KStmt.Assign a) {
+                        nested.add(a.target());
+                    }
+                });
+            }
+        }
+    }
+
+    /** Uniform over the block and computable at block level: only block values, parameters, constants. */
+    private boolean isBlockUniform(KExpr e) {
+        if (uniformity.isVarying(e)) {
+            return false;
+        }
+        boolean[] ok = {true};
+        io.cudawasm.kernels.kir.KirWalk.expression(e, x -> {
+            if (x instanceof KExpr.LocalGet g && !g.local().isParam() && !blockValues.contains(g.local())) {
+                ok[0] = false;
+            }
+        });
+        return ok[0];
+    }
+
+    /** Whether a collective loop's body can leave an iteration early (break, continue, return). */
+    private static boolean jumpsOut(List<KStmt> stmts, boolean inLoop, boolean inSwitch) {
+        for (KStmt s : stmts) {
+            if (s instanceof KStmt.Return || s instanceof KStmt.Break && !inLoop && !inSwitch
+                    || s instanceof KStmt.Continue && !inLoop) {
+                return true;
+            }
+            if (s instanceof KStmt.If i && (jumpsOut(i.then().statements(), inLoop, inSwitch)
+                    || jumpsOut(i.otherwise().statements(), inLoop, inSwitch))) {
+                return true;
+            }
+            if (s instanceof KStmt.Loop l && (jumpsOut(l.body().statements(), true, false)
+                    || jumpsOut(l.step().statements(), true, false))) {
+                return true;
+            }
+            if (s instanceof KStmt.Switch sw) {
+                for (KStmt.Case c : sw.cases()) {
+                    if (jumpsOut(c.body().statements(), inLoop, true)) {
+                        return true;
+                    }
+                }
+            }
+            if (s instanceof KStmt.Nested n && jumpsOut(n.block().statements(), inLoop, inSwitch)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Parameters the kernel assigns become per-thread copies (one register holds the launch value). */
@@ -168,6 +285,11 @@ public final class RegionFission {
         List<KStmt> out = new ArrayList<>();
         List<KStmt> region = new ArrayList<>();
         for (KStmt s : stmts) {
+            if (s instanceof KStmt.Assign a && blockValues.contains(a.target())) {
+                flush(out, region, f);
+                out.add(s);
+                continue;
+            }
             if (!Collectives.contains(s, Map.of())) {
                 region.add(s);
                 continue;
@@ -210,17 +332,17 @@ public final class RegionFission {
      * thread must be active here, or the launch stops (CUDA requires all threads to reach it).
      */
     private List<KStmt> barrier(BarrierKind kind, SourcePos at, Frame f) {
-        if (kind == BarrierKind.WARP || f.mask() == f.stack().get(0)) {
+        KLocal root = f.stack().isEmpty() ? null : f.stack().get(0);
+        if (kind == BarrierKind.WARP || f.mask() == root) {
             return List.of();
         }
         // divergent: some thread waits here while another live thread does not (if nobody
         // arrives, e.g. after every thread broke out of the loop, the barrier is simply skipped)
         KLocal missing = uniform("missing", ScalarType.BOOL);
         KLocal arrived = uniform("arrived", ScalarType.BOOL);
-        KLocal alive = f.stack().get(0);
         return List.of(set(missing, bool(false)), set(arrived, bool(false)),
                 threadLoop(List.of(
-                        set(missing, or(get(missing), and(get(alive), not(get(f.mask()))))),
+                        set(missing, or(get(missing), and(active(root), not(get(f.mask()))))),
                         set(arrived, or(get(arrived), get(f.mask()))))),
                 new KStmt.If(and(get(missing), get(arrived)),
                         new KBlock(List.of(new KStmt.Trap(DIVERGENT_BARRIER, at))), KBlock.EMPTY));
@@ -229,6 +351,11 @@ public final class RegionFission {
     // ------------------------------------------------------------------ if
 
     private List<KStmt> lowerIf(KStmt.If i, Frame f) {
+        if (isBlockUniform(i.condition())) {
+            // every thread takes the same branch: decide once per block, no masks
+            return List.of(new KStmt.If(i.condition(), new KBlock(lower(i.then().statements(), f)),
+                    new KBlock(lower(i.otherwise().statements(), f))));
+        }
         KLocal c = perThread("cond", ScalarType.BOOL);
         KLocal thenMask = perThread("then", ScalarType.BOOL);
         KLocal elseMask = perThread("else", ScalarType.BOOL);
@@ -238,10 +365,10 @@ public final class RegionFission {
         out.add(set(anyThen, bool(false)));
         out.add(set(anyElse, bool(false)));
         out.add(threadLoop(List.of(
-                new KStmt.If(get(f.mask()), new KBlock(List.of(set(c, i.condition()))),
+                new KStmt.If(active(f.mask()), new KBlock(List.of(set(c, i.condition()))),
                         new KBlock(List.of(set(c, bool(false))))),
-                set(thenMask, and(get(f.mask()), get(c))),
-                set(elseMask, and(get(f.mask()), not(get(c)))),
+                set(thenMask, and(active(f.mask()), get(c))),
+                set(elseMask, and(active(f.mask()), not(get(c)))),
                 set(anyThen, or(get(anyThen), get(thenMask))),
                 set(anyElse, or(get(anyElse), get(elseMask))))));
         out.add(new KStmt.If(get(anyThen), new KBlock(lower(i.then().statements(), f.push(thenMask))), KBlock.EMPTY));
@@ -255,13 +382,18 @@ public final class RegionFission {
     // ------------------------------------------------------------------ loops
 
     private List<KStmt> lowerLoop(KStmt.Loop l, Frame f) {
+        if (isBlockUniform(l.condition()) && !jumpsOut(l.body().statements(), false, false)) {
+            // every thread runs the same iterations: a block-level loop, no masks
+            return List.of(new KStmt.Loop(l.doWhile(), l.condition(), new KBlock(lower(l.body().statements(), f)),
+                    new KBlock(lower(l.step().statements(), f))));
+        }
         KLocal inLoop = perThread("in_loop", ScalarType.BOOL);
         KLocal iteration = perThread("iteration", ScalarType.BOOL);
         KLocal c = perThread("loop_cond", ScalarType.BOOL);
         KLocal anyActive = uniform("any_iterating", ScalarType.BOOL);
         KLocal first = uniform("first_iteration", ScalarType.BOOL);
         List<KStmt> out = new ArrayList<>();
-        out.add(threadLoop(List.of(set(inLoop, get(f.mask())))));
+        out.add(threadLoop(List.of(set(inLoop, active(f.mask())))));
         out.add(set(first, bool(true)));
         List<KStmt> iter = new ArrayList<>();
         iter.add(set(anyActive, bool(false)));

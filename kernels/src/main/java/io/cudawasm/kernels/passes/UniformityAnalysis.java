@@ -29,6 +29,17 @@ public final class UniformityAnalysis {
 
     private UniformityAnalysis() {}
 
+    /** The analysis of one (inlined) kernel body: {@link #isVarying} answers for its expressions. */
+    static UniformityAnalysis of(KBlock body) {
+        UniformityAnalysis a = new UniformityAnalysis();
+        a.propagate(body);
+        return a;
+    }
+
+    boolean isUniform(KLocal l) {
+        return !varying.contains(l) && !l.needsMemory();
+    }
+
     /** Warnings for barriers in possibly divergent control flow, for every kernel of the module. */
     public static List<Diagnostic> check(KModule module) {
         Map<KFunction, Boolean> collective = Collectives.functions(module.functions());
@@ -104,7 +115,7 @@ public final class UniformityAnalysis {
         return found[0];
     }
 
-    private boolean isVarying(KExpr e) {
+    boolean isVarying(KExpr e) {
         boolean[] v = {false};
         KirWalk.expression(e, x -> {
             if (x instanceof KExpr.Special sp && !sp.reg().isBlockUniform()) {
