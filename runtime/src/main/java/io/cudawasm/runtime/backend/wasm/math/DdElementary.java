@@ -1,9 +1,10 @@
 package io.cudawasm.runtime.backend.wasm.math;
 
 /**
- * Elementary functions in double-double arithmetic (relative error around 2^-100), used where a double
- * result must survive cancellation or error amplification: erf/erfc, the gamma functions, log2, exp2/exp10,
- * sinpi/cospi and the inverse hyperbolic functions.
+ * Elementary functions in double-double arithmetic, used where a double result must survive cancellation or error
+ * amplification: erf/erfc, the gamma functions, log2/log10, exp2/exp10, sinpi/cospi and the inverse hyperbolic
+ * functions. Relative errors: log and sin/cos below 2^-100; exp below 2^-96 (the 2^-107 error of ln 2 in
+ * double-double, times k for e^(k ln 2 + r)).
  *
  * <p>Methods: exp by reduction modulo ln 2, a further division by 2^8, a Taylor series and eight squarings;
  * log by reduction to [sqrt(1/2), sqrt(2)] and the series 2 atanh(s) with s = f / (2 + f); sin and cos of

@@ -10,12 +10,13 @@ import java.util.Optional;
  * poles) and each within the maximum ulp error that the CUDA C++ Programming Guide (Mathematical Functions appendix,
  * CUDA 12) documents for it.
  *
- * <p>Implementation pattern: single-precision functions compute in double (StrictMath, i.e. fdlibm, below 1 double
- * ulp) and round once to float, which lands within half a float ulp plus about 2^-29; the exact ones (fmaf, fmodf,
- * remainderf, fdimf, ldexpf, scalbnf, logbf) are exact by construction. Double-precision functions use StrictMath
- * where Java has them (below 1 ulp) and our own double-double code elsewhere (erf, erfc, lgamma, tgamma, asinh,
- * acosh, atanh, sinpi, cospi, exp2, exp10, log2, log10, rsqrt, rcbrt). CUDA's fast intrinsics ({@code __expf}, ...) return
- * the accurate result, which always satisfies their looser bounds.
+ * <p>Implementation pattern: single-precision functions compute in double (StrictMath, i.e. fdlibm, within about 1
+ * double ulp, or our own double code) and round once to float, which lands within half a float ulp plus about
+ * 2^-29; the exact ones (fmaf, fmodf, remainderf, fdimf, ldexpf, scalbnf, logbf) are exact by construction.
+ * Double-precision functions use StrictMath where fdlibm is within 1 ulp (exp, expm1, log, log1p, pow, cbrt, hypot,
+ * the circular functions and their inverses) and our own double-double code elsewhere (erf, erfc, lgamma, tgamma,
+ * sinh, cosh, tanh, asinh, acosh, atanh, sinpi, cospi, exp2, exp10, log2, log10, rsqrt, rcbrt). CUDA's fast
+ * intrinsics ({@code __expf}, ...) return the accurate result, which always satisfies their looser bounds.
  *
  * <p>Each method's javadoc states CUDA's bound; {@link #lookup}/{@link #all} give the same as data, and
  * {@code runtime/README-math.md} lists the errors measured by the tests.
@@ -331,7 +332,7 @@ public final class DeviceMath {
 
     /** Hyperbolic sine. CUDA: 2 ulp. */
     public static double sinh(double x) {
-        return StrictMath.sinh(x);
+        return Hyperbolic.sinh(x);
     }
 
     /** Hyperbolic cosine. CUDA: 2 ulp. */
@@ -341,7 +342,7 @@ public final class DeviceMath {
 
     /** Hyperbolic cosine. CUDA: 1 ulp. */
     public static double cosh(double x) {
-        return StrictMath.cosh(x);
+        return Hyperbolic.cosh(x);
     }
 
     /** Hyperbolic tangent. CUDA: 2 ulp. */
@@ -351,7 +352,7 @@ public final class DeviceMath {
 
     /** Hyperbolic tangent. CUDA: 1 ulp. */
     public static double tanh(double x) {
-        return StrictMath.tanh(x);
+        return Hyperbolic.tanh(x);
     }
 
     /** Inverse hyperbolic sine. CUDA: 3 ulp. */

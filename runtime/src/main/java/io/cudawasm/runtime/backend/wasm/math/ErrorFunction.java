@@ -17,8 +17,8 @@ package io.cudawasm.runtime.backend.wasm.math;
  */
 final class ErrorFunction {
 
-    private static final DoubleDouble TWO_OVER_SQRT_PI = new DoubleDouble(0x1.20dd750429b6dp+0, 0x1.1ae3a914fed80p-56);
-    private static final DoubleDouble ONE_OVER_SQRT_PI = new DoubleDouble(0x1.20dd750429b6dp-1, 0x1.1ae3a914fed80p-57);
+    static final DoubleDouble TWO_OVER_SQRT_PI = new DoubleDouble(0x1.20dd750429b6dp+0, 0x1.1ae3a914fed80p-56);
+    static final DoubleDouble ONE_OVER_SQRT_PI = new DoubleDouble(0x1.20dd750429b6dp-1, 0x1.1ae3a914fed80p-57);
 
     private static final double SMALL_LIMIT = 0.5;
     private static final double CF_LIMIT = 2.5;

@@ -20,13 +20,13 @@ import static io.cudawasm.runtime.backend.wasm.math.DdElementary.log1p;
  */
 final class GammaFunction {
 
-    private static final DoubleDouble ONE_MINUS_EULER = new DoubleDouble(0x1.b0ee6072093cep-2, 0x1.6cb90701fbfabp-58);
-    private static final DoubleDouble ZETA2_MINUS_ONE_HALF = new DoubleDouble(0x1.4a34cc4a60fa6p-2, 0x1.1873d8912200cp-56);
-    private static final DoubleDouble LOG_PI = new DoubleDouble(0x1.250d048e7a1bdp+0, 0x1.7abf2ad8d5088p-57);
-    private static final DoubleDouble HALF_LOG_2PI = new DoubleDouble(0x1.d67f1c864beb5p-1, -0x1.65b5a1b7ff5dfp-55);
+    static final DoubleDouble ONE_MINUS_EULER = new DoubleDouble(0x1.b0ee6072093cep-2, 0x1.6cb90701fbfabp-58);
+    static final DoubleDouble ZETA2_MINUS_ONE_HALF = new DoubleDouble(0x1.4a34cc4a60fa6p-2, 0x1.1873d8912200cp-56);
+    static final DoubleDouble LOG_PI = new DoubleDouble(0x1.250d048e7a1bdp+0, 0x1.7abf2ad8d5088p-57);
+    static final DoubleDouble HALF_LOG_2PI = new DoubleDouble(0x1.d67f1c864beb5p-1, -0x1.65b5a1b7ff5dfp-55);
 
     /** (-1)^k (zeta(k) - 1) / k for k = 3..36, the coefficients of e^k in lgamma(2 + e). */
-    private static final double[] LGAMMA2_COEF = {
+    static final double[] LGAMMA2_COEF = {
         -0x1.13e001a557607p-4, 0x1.51322ac7d8483p-6, -0x1.e404fc218f5f2p-8, 0x1.7add6eadb6c30p-9,
         -0x1.38ac5c2bf8e08p-10, 0x1.0b36af86396e9p-11, -0x1.d3fd4c76d2fc8p-13, 0x1.a127b0f17d65ap-14,
         -0x1.78de5bd7c81efp-15, 0x1.580dcee66eb02p-16, -0x1.3cbc963ce2243p-17, 0x1.2597a39f34aacp-18,
@@ -39,7 +39,7 @@ final class GammaFunction {
     };
 
     /** B_2k / (2k (2k-1)) for k = 1..10, Stirling's series in powers of 1/x. */
-    private static final double[] STIRLING_COEF = {
+    static final double[] STIRLING_COEF = {
         1.0 / 12.0, -1.0 / 360.0, 1.0 / 1260.0, -1.0 / 1680.0, 1.0 / 1188.0,
         -691.0 / 360360.0, 1.0 / 156.0, -3617.0 / 122400.0, 43867.0 / 244188.0, -174611.0 / 125400.0,
     };

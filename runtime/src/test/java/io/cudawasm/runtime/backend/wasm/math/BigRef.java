@@ -124,8 +124,8 @@ final class BigRef {
         return sum;
     }
 
-    /** B_2k / (2k (2k-1)) for k = 1..count, from exact Bernoulli numbers. */
-    private static BigDecimal[] stirlingCoefficients(int count, MathContext mc) {
+    /** Bernoulli numbers B_2, B_4, ..., B_2count (exact rationals, rounded to 130 digits). */
+    static BigDecimal[] bernoulliEven(int count) {
         int m = 2 * count;
         BigInteger[] num = new BigInteger[m + 1];
         BigInteger[] den = new BigInteger[m + 1];
@@ -135,12 +135,10 @@ final class BigRef {
             // B_n = -1/(n+1) sum_{k<n} C(n+1, k) B_k
             BigInteger sn = BigInteger.ZERO;
             BigInteger sd = BigInteger.ONE;
-            BigInteger binom = BigInteger.ONE; // C(n+1, 0)
+            BigInteger binom = BigInteger.ONE; // C(n+1, k), starting at k = 0
             for (int k = 0; k < n; k++) {
-                BigInteger tn = binom.multiply(num[k]);
-                BigInteger td = den[k];
-                sn = sn.multiply(td).add(tn.multiply(sd));
-                sd = sd.multiply(td);
+                sn = sn.multiply(den[k]).add(binom.multiply(num[k]).multiply(sd));
+                sd = sd.multiply(den[k]);
                 BigInteger g = sn.gcd(sd);
                 if (g.signum() != 0) {
                     sn = sn.divide(g);
@@ -151,15 +149,24 @@ final class BigRef {
             num[n] = sn.negate();
             den[n] = sd.multiply(BigInteger.valueOf(n + 1));
             BigInteger g = num[n].gcd(den[n]);
-            if (g.signum() != 0 && !g.equals(BigInteger.ZERO)) {
+            if (g.signum() != 0) {
                 num[n] = num[n].divide(g);
                 den[n] = den[n].divide(g);
             }
         }
         BigDecimal[] out = new BigDecimal[count];
         for (int k = 1; k <= count; k++) {
-            BigInteger d = den[2 * k].multiply(BigInteger.valueOf(2L * k * (2L * k - 1)));
-            out[k - 1] = new BigDecimal(num[2 * k]).divide(new BigDecimal(d), mc);
+            out[k - 1] = new BigDecimal(num[2 * k]).divide(new BigDecimal(den[2 * k]), WIDE);
+        }
+        return out;
+    }
+
+    /** B_2k / (2k (2k-1)) for k = 1..count: the coefficients of Stirling's series. */
+    private static BigDecimal[] stirlingCoefficients(int count, MathContext mc) {
+        BigDecimal[] b = bernoulliEven(count);
+        BigDecimal[] out = new BigDecimal[count];
+        for (int k = 1; k <= count; k++) {
+            out[k - 1] = b[k - 1].divide(BigDecimal.valueOf(2L * k * (2L * k - 1)), mc);
         }
         return out;
     }
