@@ -188,10 +188,10 @@ final class FunctionTable {
         f2("hypotf", DeviceMath::hypotf, 3, "CUDA: 3 ulp (full range). Host: sqrt of the exact double squares.");
         d2("hypot", DeviceMath::hypot, 2, "CUDA: 2 ulp (full range)." + STRICT);
         f1("lgammaf", DeviceMath::lgammaf, 6, "CUDA: 6 ulp outside the interval -10.001 ... -2.264, larger inside."
-                + " Host: double lgamma (double-double), rounded to float.");
+                + " Host: double lgamma (double-double), rounded to float; within 1 ulp inside the interval too.");
         d1("lgamma", DeviceMath::lgamma, 4, "CUDA: 4 ulp outside the interval -23.0001 ... -2.2637, larger inside."
-                + " Host: double-double series/Stirling/reflection; near the zeros of lgamma inside that interval"
-                + " the absolute error is about 2^-56, so the ulp error there grows as the result approaches 0.");
+                + " Host: double-double series/Stirling/reflection, correctly rounded except in rare hard cases;"
+                + " inside the interval, next to the zeros of lgamma, within 4 ulp or 2^-96 absolute.");
         f1("tgammaf", DeviceMath::tgammaf, 5, "CUDA: 5 ulp (full range)."
                 + " Host: double tgamma (double-double), rounded to float.");
         d1("tgamma", DeviceMath::tgamma, 10, "CUDA: 10 ulp (full range)."

@@ -8,8 +8,8 @@ import static io.cudawasm.runtime.backend.wasm.math.DdElementary.log1p;
  *
  * <ul>
  *   <li>Near the zeros x = 1 and x = 2 the Taylor series of lgamma(2 + e) in e (coefficients
- *       (-1)^k (zeta(k) - 1) / k, |e| &lt;= 1/2) keeps full relative accuracy; arguments in (0, 2.5] are moved there with
- *       lgamma(x) = lgamma(x + 1) - log(x) (all shifts are exact subtractions).</li>
+ *       (-1)^k (zeta(k) - 1) / k, |e| &lt;= 1/2, summed in double-double) keeps full relative accuracy; arguments in
+ *       (0, 2.5] are moved there with lgamma(x) = lgamma(x + 1) - log(x) (all shifts are exact subtractions).</li>
  *   <li>(2.5, 13): the recurrence Gamma(x) = (x-1)(x-2)...(x-n) Gamma(x-n) down to (1.5, 2.5], product in
  *       double-double.</li>
  *   <li>[13, inf): Stirling's series with ten Bernoulli terms (truncation below 2^-70).</li>
@@ -25,7 +25,10 @@ final class GammaFunction {
     static final DoubleDouble LOG_PI = new DoubleDouble(0x1.250d048e7a1bdp+0, 0x1.7abf2ad8d5088p-57);
     static final DoubleDouble HALF_LOG_2PI = new DoubleDouble(0x1.d67f1c864beb5p-1, -0x1.65b5a1b7ff5dfp-55);
 
-    /** (-1)^k (zeta(k) - 1) / k for k = 3..36, the coefficients of e^k in lgamma(2 + e). */
+    /**
+     * (-1)^k (zeta(k) - 1) / k for k = 3..52, the coefficients of e^k in lgamma(2 + e); the terms shrink like
+     * 4^-k / k for |e| &lt;= 1/2, below 2^-105 at k = 52.
+     */
     static final double[] LGAMMA2_COEF = {
         -0x1.13e001a557607p-4, 0x1.51322ac7d8483p-6, -0x1.e404fc218f5f2p-8, 0x1.7add6eadb6c30p-9,
         -0x1.38ac5c2bf8e08p-10, 0x1.0b36af86396e9p-11, -0x1.d3fd4c76d2fc8p-13, 0x1.a127b0f17d65ap-14,
@@ -35,7 +38,20 @@ final class GammaFunction {
         -0x1.6434a8447aeadp-28, 0x1.555a877ffd2c3p-29, -0x1.47b1679258d0ep-30, 0x1.3b15d2b2fc10cp-31,
         -0x1.2f69a9fabe3e0p-32, 0x1.24932a337434cp-33, -0x1.1a7c26ec2523cp-34, 0x1.11116e693ed98p-35,
         -0x1.08424cbc543d8p-36, 0x1.000026e3f644fp-37, -0x1.f07c514fc9f0ap-39, 0x1.e1e2026aafcd8p-40,
-        -0x1.d41d56e5ee2e2p-41, 0x1.c71c7f6f10e37p-42,
+        -0x1.d41d56e5ee2e2p-41, 0x1.c71c7f6f10e37p-42, -0x1.bacf9a27bc89bp-43, 0x1.af28718a10d6ep-44,
+        -0x1.a41a45603e5b6p-45, 0x1.99999c0716ee9p-46, -0x1.8f9c1a8df9d78p-47, 0x1.8618628d28905p-48,
+        -0x1.7d05f4c31c560p-49, 0x1.745d17b56ba4ap-50, -0x1.6c16c1b4d6456p-51, 0x1.642c85c023d9dp-52,
+        -0x1.5c9882d825e9dp-53, 0x1.555555698a866p-54, -0x1.4e5e0a8022bc9p-55, 0x1.47ae14838081fp-56,
+        -0x1.41414146e3e31p-57, 0x1.3b13b13ec2f3ap-58,
+    };
+
+    /** Low parts completing LGAMMA2_COEF[k - 3] to double-double for k = 3..20 (terms that matter at 2^-100). */
+    static final double[] LGAMMA2_COEF_LO = {
+        0x1.fb68be2f8821fp-58, 0x1.afc89088cb729p-60, 0x1.e4a627cf1eb34p-62, -0x1.5b7828c7fd7f4p-64,
+        0x1.8a4c1cfd9cec8p-65, -0x1.0698d6c892967p-65, 0x1.c7c55cfccbb83p-68, 0x1.9d309aa700268p-69,
+        0x1.a20541cde47a6p-72, 0x1.260574b258f72p-71, 0x1.ea56e6c7d5329p-71, -0x1.bf911462a7d81p-72,
+        -0x1.c76b0e65ac63ap-75, 0x1.d0156affdbc11p-75, 0x1.130ac39e5c106p-76, 0x1.d9a2b77769b52p-77,
+        -0x1.95f227e96d83ep-78, 0x1.0327164736428p-79,
     };
 
     /** B_2k / (2k (2k-1)) for k = 1..10, Stirling's series in powers of 1/x. */
@@ -131,15 +147,23 @@ final class GammaFunction {
         return LOG_PI.sub(log(s.mul(ax))).sub(lgammaPositive(ax));
     }
 
-    /** lgamma(2 + e) for |e| &lt;= 1/2. */
+    /**
+     * lgamma(2 + e) for |e| &lt;= 1/2: Horner in double-double for the terms e^1..e^20 (double-double coefficients),
+     * the rest (below 2^-46 relative) in double.
+     */
     private static DoubleDouble lgamma2(double e) {
+        int ddTerms = LGAMMA2_COEF_LO.length; // k = 3 .. 2 + ddTerms
         double t = 0.0;
-        for (int i = LGAMMA2_COEF.length - 1; i >= 0; i--) {
+        for (int i = LGAMMA2_COEF.length - 1; i >= ddTerms; i--) {
             t = t * e + LGAMMA2_COEF[i];
         }
-        double tail = t * e * e * e;
-        DoubleDouble e2 = DoubleDouble.twoProd(e, e);
-        return ONE_MINUS_EULER.mul(e).add(ZETA2_MINUS_ONE_HALF.mul(e2)).add(tail);
+        DoubleDouble q = DoubleDouble.of(t);
+        for (int i = ddTerms - 1; i >= 0; i--) {
+            q = q.mul(e).add(new DoubleDouble(LGAMMA2_COEF[i], LGAMMA2_COEF_LO[i]));
+        }
+        q = q.mul(e).add(ZETA2_MINUS_ONE_HALF);
+        q = q.mul(e).add(ONE_MINUS_EULER);
+        return q.mul(e);
     }
 
     /** Stirling's series for x &gt;= 13. */
@@ -150,11 +174,12 @@ final class GammaFunction {
         double t = 1.0 / x;
         double t2 = t * t;
         double series = 0.0;
-        for (int i = STIRLING_COEF.length - 1; i >= 0; i--) {
+        for (int i = STIRLING_COEF.length - 1; i >= 1; i--) {
             series = series * t2 + STIRLING_COEF[i];
         }
-        series *= t;
+        series *= t * t2;
+        DoubleDouble first = DoubleDouble.ONE.div(x).div(12.0); // 1/(12x), the only term above 2^-60
         DoubleDouble main = DoubleDouble.twoSum(x, -0.5).mul(log(x)).sub(DoubleDouble.of(x));
-        return main.add(HALF_LOG_2PI).add(series);
+        return main.add(HALF_LOG_2PI).add(first).add(series);
     }
 }

@@ -175,6 +175,10 @@ class DoubleDoubleTest {
                 c = c.negate();
             }
             assertEquals(c.doubleValue(), GammaFunction.LGAMMA2_COEF[k - 3], "k = " + k);
+            if (k - 3 < GammaFunction.LGAMMA2_COEF_LO.length) {
+                DoubleDouble dd = new DoubleDouble(GammaFunction.LGAMMA2_COEF[k - 3], GammaFunction.LGAMMA2_COEF_LO[k - 3]);
+                assertTrue(log2RelErr(big(dd), c) < -104, "double-double coefficient k = " + k);
+            }
         }
     }
 
