@@ -21,7 +21,7 @@ final class DdElementary {
     private static final double SQRT2 = 0x1.6a09e667f3bcdp0;
 
     /** Taylor coefficients 1/n! for exp, n = 0..EXP_TERMS. */
-    private static final int EXP_TERMS = 11;
+    private static final int EXP_TERMS = 10;
     private static final DoubleDouble[] INV_FACTORIAL = new DoubleDouble[30];
     /** 1/(2k+1) for the atanh series of log. */
     private static final int LOG_TERMS = 22;

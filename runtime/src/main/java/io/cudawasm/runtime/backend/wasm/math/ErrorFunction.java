@@ -28,7 +28,13 @@ final class ErrorFunction {
     /** (-1)^n / (n! (2n+1)) for n = 1..13: Maclaurin coefficients of erf(x) sqrt(pi) / (2x) - 1 in powers of x^2. */
     private static final double[] SMALL_COEF = new double[13];
 
+    /** 1/(2n+1) in double-double for the positive series (multiplying is cheaper than dividing). */
+    private static final DoubleDouble[] INV_ODD = new DoubleDouble[160];
+
     static {
+        for (int n = 0; n < INV_ODD.length; n++) {
+            INV_ODD[n] = DoubleDouble.ONE.div(2 * n + 1);
+        }
         double factorial = 1.0;
         for (int n = 1; n <= SMALL_COEF.length; n++) {
             factorial *= n; // exact up to 13!
@@ -94,8 +100,8 @@ final class ErrorFunction {
         DoubleDouble y = x2.scalb(1);
         DoubleDouble term = DoubleDouble.ONE;
         DoubleDouble sum = DoubleDouble.ONE;
-        for (int n = 1; n < 200; n++) {
-            term = term.mul(y).div(2 * n + 1);
+        for (int n = 1; n < INV_ODD.length; n++) {
+            term = term.mul(y).mul(INV_ODD[n]);
             sum = sum.add(term);
             if (term.hi() < sum.hi() * 0x1p-110) {
                 break;

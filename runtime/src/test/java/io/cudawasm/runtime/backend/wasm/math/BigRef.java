@@ -548,12 +548,18 @@ final class BigRef {
         return (x.signum() < 0 && odd) ? v.negate() : v;
     }
 
-    BigDecimal exp2(BigDecimal x) {
-        return exp(x.multiply(LN2));
+    private static boolean isSmallInteger(BigDecimal x) {
+        return x.stripTrailingZeros().scale() <= 0 && x.abs().compareTo(BigDecimal.valueOf(2000)) <= 0;
     }
 
+    /** 2^x; exact at integers (rounding ties such as 2^-150 in float must be seen as ties). */
+    BigDecimal exp2(BigDecimal x) {
+        return isSmallInteger(x) ? pow2(x.intValueExact()) : exp(x.multiply(LN2));
+    }
+
+    /** 10^x; exact at integers. */
     BigDecimal exp10(BigDecimal x) {
-        return exp(x.multiply(LN10));
+        return isSmallInteger(x) ? BigDecimal.ONE.scaleByPowerOfTen(x.intValueExact()) : exp(x.multiply(LN10));
     }
 
     BigDecimal log2(BigDecimal x) {
