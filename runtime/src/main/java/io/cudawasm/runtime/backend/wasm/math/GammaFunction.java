@@ -168,8 +168,12 @@ final class GammaFunction {
 
     /** Stirling's series for x &gt;= 13. */
     private static DoubleDouble stirling(double x) {
-        if (x >= 0x1p1014) {
-            return DoubleDouble.of(Double.POSITIVE_INFINITY); // x (log x - 1) > DBL_MAX
+        if (x > 0x1p1000) {
+            // (x - 1/2) log x - x, formed at 2^-20 scale so that the double-double products cannot overflow; the
+            // remaining terms are below 2^-990 relative. Scaling back overflows exactly when the result does.
+            double y = x * 0x1p-20;
+            DoubleDouble scaled = DoubleDouble.twoSum(y, -0x1p-21).mul(log(x)).sub(DoubleDouble.of(y));
+            return DoubleDouble.of(scaled.value() * 0x1p20);
         }
         double t = 1.0 / x;
         double t2 = t * t;

@@ -325,7 +325,7 @@ final class AccuracySpecs {
         DoublePredicate lgammaDouble = x -> (x > 0.0 || notInteger(x)) && !insideLgammaGap(x, false)
                 && x > -1e15;
         s.add(spec("lgamma", BigRef::lgamma, unary(false, lgammaDouble, dExpPos(-1074, 1023), dUni(-60, 60),
-                dUni(0.5, 3), nearHalfIntegers(40, false)), INF, 2));
+                dUni(0.5, 3), nearHalfIntegers(40, false), dUni(0x1.4p1014, 0x1.8p1014)), INF, 2));
         DoublePredicate tgammaDomain = x -> (x > 0.0 || notInteger(x)) && x > -190;
         s.add(spec("tgammaf", BigRef::tgamma, unary(true, tgammaDomain, fUni(-45, 36), fExp(-149, 5),
                 nearHalfIntegers(40, true)), INF, 4).withFast1(DeviceMath::tgamma));

@@ -218,7 +218,8 @@ class SpecialValuesTest {
         c.both("lgamma", 0.0, 1.0).both("lgamma", 0.0, 2.0).both("lgamma", INF, 0.0).both("lgamma", INF, -0.0)
                 .both("lgamma", INF, -1.0).both("lgamma", INF, -2.0).both("lgamma", INF, -100.0)
                 .both("lgamma", INF, INF).both("lgamma", INF, -INF).both("lgamma", NAN, NAN)
-                .d("lgamma", INF, 0x1p1014).d("lgamma", INF, Double.MAX_VALUE).d("lgamma", INF, -0x1p60)
+                .d("lgamma", INF, 0x1.8p1014).d("lgamma", INF, Double.MAX_VALUE).d("lgamma", INF, -0x1p60)
+                .d("lgamma", 0x1.d3b2343c6a0a6p1023, 0x1.550b6bb2ea9b6p1014)
                 .f("lgammaf", FINF, 1e38).d("lgamma", 0.5 * Math.log(Math.PI), 0.5);
         c.both("tgamma", INF, 0.0).both("tgamma", -INF, -0.0).both("tgamma", NAN, -1.0).both("tgamma", NAN, -2.0)
                 .both("tgamma", NAN, -INF).both("tgamma", INF, INF).both("tgamma", NAN, NAN).both("tgamma", 1.0, 1.0)
