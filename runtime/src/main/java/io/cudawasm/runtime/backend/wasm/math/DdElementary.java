@@ -66,7 +66,7 @@ final class DdElementary {
         }
     }
 
-    /** e^a; requires a finite. Results beyond the double range come out as infinity or zero through {@link Scaled#value}. */
+    /** e^a for finite a; results beyond the double range become infinity or zero in {@link Scaled#value}. */
     static Scaled exp(DoubleDouble a) {
         if (a.hi() > 1100.0) {
             return new Scaled(DoubleDouble.ONE, 2000);

@@ -24,9 +24,11 @@ final class FunctionTable {
     private static final double NO_ULP_BOUND = Double.POSITIVE_INFINITY;
     private static final String F32_VIA_DOUBLE = " Host: computed in double (StrictMath), rounded once to float.";
     private static final String STRICT = " Host: StrictMath (fdlibm, < 1 ulp).";
-    private static final String DD = " Host: own double-double evaluation, correctly rounded except in rare hard cases.";
+    private static final String DD =
+            " Host: own double-double evaluation, correctly rounded except in rare hard cases.";
     private static final String EXACT = " Host: exact.";
-    private static final String ACCURATE_INTRINSIC = " Host: returns the accurate function (<= 1 ulp), which meets this.";
+    private static final String ACCURATE_INTRINSIC =
+            " Host: returns the accurate function (<= 1 ulp), which meets this.";
 
     @FunctionalInterface
     interface FloatUnary {
@@ -96,11 +98,14 @@ final class FunctionTable {
         f2("fdimf", DeviceMath::fdimf, 0, "CUDA: 0 ulp (full range)." + EXACT);
         d2("fdim", DeviceMath::fdim, 0, "CUDA: 0 ulp (full range)." + EXACT);
         f3("fmaf", DeviceMath::fmaf, 0, "CUDA: 0 ulp (IEEE-754 round-to-nearest-even)."
-                + " Host: exact double product, sum rounded to odd in double, then rounded to float (one correct rounding).");
-        d3("fma", DeviceMath::fma, 0, "CUDA: 0 ulp (IEEE-754 round-to-nearest-even). Host: Math.fma (correctly rounded).");
+                + " Host: exact double product, sum rounded to odd in double, then rounded to float"
+                + " (one correct rounding).");
+        d3("fma", DeviceMath::fma, 0, "CUDA: 0 ulp (IEEE-754 round-to-nearest-even)."
+                + " Host: Math.fma (correctly rounded).");
         f2("fmodf", DeviceMath::fmodf, 0, "CUDA: 0 ulp (full range). Host: Java % (exact truncated remainder).");
         d2("fmod", DeviceMath::fmod, 0, "CUDA: 0 ulp (full range). Host: Java % (exact truncated remainder).");
-        f2("remainderf", DeviceMath::remainderf, 0, "CUDA: 0 ulp (full range). Host: StrictMath.IEEEremainder (exact).");
+        f2("remainderf", DeviceMath::remainderf, 0,
+                "CUDA: 0 ulp (full range). Host: StrictMath.IEEEremainder (exact).");
         d2("remainder", DeviceMath::remainder, 0, "CUDA: 0 ulp (full range). Host: StrictMath.IEEEremainder (exact).");
         fi("ldexpf", DeviceMath::ldexpf, 0, "CUDA: 0 ulp (full range). Host: Math.scalb (one rounding).");
         di("ldexp", DeviceMath::ldexp, 0, "CUDA: 0 ulp (full range). Host: Math.scalb (one rounding).");

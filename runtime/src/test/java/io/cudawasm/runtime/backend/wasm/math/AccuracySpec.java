@@ -3,6 +3,7 @@ package io.cudawasm.runtime.backend.wasm.math;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * One accuracy check: the function's name in {@link DeviceMath}, references, and an input generator.
@@ -41,7 +42,7 @@ record AccuracySpec(String name, Reference reference, Generator inputs, double c
         return new AccuracySpec(name, reference, inputs, claimed, weight, f);
     }
 
-    AccuracySpec withFast1(java.util.function.DoubleUnaryOperator f) {
+    AccuracySpec withFast1(DoubleUnaryOperator f) {
         return withFast(a -> f.applyAsDouble(a[0]));
     }
 

@@ -1,11 +1,11 @@
 package io.cudawasm.runtime.backend.wasm.math;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.DoublePredicate;
 import java.util.function.ToDoubleFunction;
 
@@ -85,7 +85,7 @@ final class AccuracySpecs {
     /** Pairs (x, y) drawn from the two samplers, plus the cross product of a few edge values. */
     private static AccuracySpec.Generator binary(boolean isFloat, ToDoubleFunction<SplittableRandom> xs,
                                                  ToDoubleFunction<SplittableRandom> ys,
-                                                 java.util.function.BiPredicate<Double, Double> domain) {
+                                                 BiPredicate<Double, Double> domain) {
         return (rnd, samples) -> {
             List<double[]> out = new ArrayList<>();
             List<Double> edges = isFloat ? Inputs.floatEdges() : Inputs.doubleEdges();
@@ -193,9 +193,11 @@ final class AccuracySpecs {
 
         // roots
         s.add(spec("rsqrt", (r, x) -> recip(r.sqrt(x)), unary(false, positive, dExpPos(-1074, 1023), dUni(0, 4))));
-        s.add(spec("cbrtf", BigRef::cbrt, unary(true, any, fExp(-149, 127), fUni(-10, 10))).withFast1(StrictMath::cbrt));
+        s.add(spec("cbrtf", BigRef::cbrt, unary(true, any, fExp(-149, 127), fUni(-10, 10)))
+                .withFast1(StrictMath::cbrt));
         s.add(spec("cbrt", BigRef::cbrt, unary(false, any, dExp(-1074, 1023), dUni(-10, 10))));
-        s.add(spec("rcbrtf", (r, x) -> recip(r.cbrt(x)), unary(true, nonzero, fExp(-149, 127), fUni(-10, 10))).withFast1(x -> 1.0 / StrictMath.cbrt(x)));
+        s.add(spec("rcbrtf", (r, x) -> recip(r.cbrt(x)), unary(true, nonzero, fExp(-149, 127), fUni(-10, 10)))
+                .withFast1(x -> 1.0 / StrictMath.cbrt(x)));
         s.add(spec("rcbrt", (r, x) -> recip(r.cbrt(x)), unary(false, nonzero, dExp(-1074, 1023), dUni(-10, 10))));
 
         // exact operations
@@ -221,16 +223,20 @@ final class AccuracySpecs {
 
         // exponentials
         for (String n : new String[] {"expf", "__expf"}) {
-            s.add(spec(n, BigRef::exp, unary(true, any, fUni(-104, 89), fUni(-2, 2), fExp(-149, 7)), 1, 1).withFast1(StrictMath::exp));
+            s.add(spec(n, BigRef::exp, unary(true, any, fUni(-104, 89), fUni(-2, 2), fExp(-149, 7)), 1, 1)
+                    .withFast1(StrictMath::exp));
         }
         s.add(spec("exp", BigRef::exp, unary(false, any, dUni(-746, 710), dUni(-2, 2), dExp(-1074, 10))));
-        s.add(spec("exp2f", BigRef::exp2, unary(true, any, fUni(-151, 129), fUni(-2, 2), fExp(-149, 8))).withFast1(DeviceMath::exp2));
+        s.add(spec("exp2f", BigRef::exp2, unary(true, any, fUni(-151, 129), fUni(-2, 2), fExp(-149, 8)))
+                .withFast1(DeviceMath::exp2));
         s.add(spec("exp2", BigRef::exp2, unary(false, any, dUni(-1076, 1025), dUni(-2, 2), dExp(-1074, 11))));
         for (String n : new String[] {"exp10f", "__exp10f"}) {
-            s.add(spec(n, BigRef::exp10, unary(true, any, fUni(-46, 39), fUni(-2, 2), fExp(-149, 6)), 1, 1).withFast1(DeviceMath::exp10));
+            s.add(spec(n, BigRef::exp10, unary(true, any, fUni(-46, 39), fUni(-2, 2), fExp(-149, 6)), 1, 1)
+                    .withFast1(DeviceMath::exp10));
         }
         s.add(spec("exp10", BigRef::exp10, unary(false, any, dUni(-324, 309), dUni(-2, 2), dExp(-1074, 9))));
-        s.add(spec("expm1f", BigRef::expm1, unary(true, any, fUni(-20, 89), fUni(-1, 1), fExp(-149, 7))).withFast1(StrictMath::expm1));
+        s.add(spec("expm1f", BigRef::expm1, unary(true, any, fUni(-20, 89), fUni(-1, 1), fExp(-149, 7)))
+                .withFast1(StrictMath::expm1));
         s.add(spec("expm1", BigRef::expm1, unary(false, any, dUni(-40, 710), dUni(-1, 1), dExp(-1074, 10))));
 
         // logarithms
@@ -250,7 +256,8 @@ final class AccuracySpecs {
                     .withFast1(DeviceMath::log10));
         }
         s.add(spec("log10", BigRef::log10, unary(false, positive, dExpPos(-1074, 1023), dUni(0.5, 2))));
-        s.add(spec("log1pf", BigRef::log1p, unary(true, aboveMinusOne, fExp(-149, 127), fUni(-1, 1))).withFast1(StrictMath::log1p));
+        s.add(spec("log1pf", BigRef::log1p, unary(true, aboveMinusOne, fExp(-149, 127), fUni(-1, 1)))
+                .withFast1(StrictMath::log1p));
         s.add(spec("log1p", BigRef::log1p, unary(false, aboveMinusOne, dExp(-1074, 1023), dUni(-1, 1))));
         for (String n : new String[] {"powf", "__powf"}) {
             s.add(new AccuracySpec(n, (r, a) -> r.pow(a[0], a[1]), powInputs(true), 1, 2)
@@ -298,15 +305,19 @@ final class AccuracySpecs {
         s.add(spec("sinh", BigRef::sinh, unary(false, any, dUni(-711, 711), dExp(-1074, 10))));
         s.add(spec("coshf", BigRef::cosh, unary(true, any, fUni(-90, 90), fExp(-149, 7))).withFast1(StrictMath::cosh));
         s.add(spec("cosh", BigRef::cosh, unary(false, any, dUni(-711, 711), dExp(-1074, 10))));
-        s.add(spec("tanhf", BigRef::tanh, unary(true, any, fUni(-10, 10), fExp(-149, 127))).withFast1(StrictMath::tanh));
+        s.add(spec("tanhf", BigRef::tanh, unary(true, any, fUni(-10, 10), fExp(-149, 127)))
+                .withFast1(StrictMath::tanh));
         s.add(spec("tanh", BigRef::tanh, unary(false, any, dUni(-20, 20), dExp(-1074, 1023))));
-        s.add(spec("asinhf", BigRef::asinh, unary(true, any, fExp(-149, 127), fUni(-4, 4))).withFast1(DeviceMath::asinh));
+        s.add(spec("asinhf", BigRef::asinh, unary(true, any, fExp(-149, 127), fUni(-4, 4)))
+                .withFast1(DeviceMath::asinh));
         s.add(spec("asinh", BigRef::asinh, unary(false, any, dExp(-1074, 1023), dUni(-4, 4))));
         DoublePredicate atLeastOne = x -> x >= 1.0;
-        s.add(spec("acoshf", BigRef::acosh, unary(true, atLeastOne, fExpPos(0, 127), fUni(1, 3))).withFast1(DeviceMath::acosh));
+        s.add(spec("acoshf", BigRef::acosh, unary(true, atLeastOne, fExpPos(0, 127), fUni(1, 3)))
+                .withFast1(DeviceMath::acosh));
         s.add(spec("acosh", BigRef::acosh, unary(false, atLeastOne, dExpPos(0, 1023), dUni(1, 3),
                 r -> 1.0 + Inputs.randomDouble(r, -52, -1, true))));
-        s.add(spec("atanhf", BigRef::atanh, unary(true, openUnit, fExp(-149, -1), fUni(-1, 1))).withFast1(DeviceMath::atanh));
+        s.add(spec("atanhf", BigRef::atanh, unary(true, openUnit, fExp(-149, -1), fUni(-1, 1)))
+                .withFast1(DeviceMath::atanh));
         s.add(spec("atanh", BigRef::atanh, unary(false, openUnit, dExp(-1074, -1), dUni(-1, 1),
                 r -> 1.0 - Inputs.randomDouble(r, -53, -2, true))));
 
@@ -418,9 +429,5 @@ final class AccuracySpecs {
             }
             return out;
         };
-    }
-
-    static BigDecimal roundHalfEvenToInteger(BigDecimal v) {
-        return v.setScale(0, RoundingMode.HALF_EVEN);
     }
 }

@@ -3,6 +3,7 @@ package io.cudawasm.runtime.backend.wasm.math;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ final class SpecialCases {
         boolean ok = Float.isNaN(expected) ? Float.isNaN(actual)
                 : Float.floatToRawIntBits(expected) == Float.floatToRawIntBits(actual);
         if (!ok) {
-            failures.add(name + java.util.Arrays.toString(args) + ": expected " + Float.toHexString(expected)
+            failures.add(name + Arrays.toString(args) + ": expected " + Float.toHexString(expected)
                     + " got " + Float.toHexString(actual));
         }
         return this;
@@ -53,7 +54,7 @@ final class SpecialCases {
         boolean ok = Double.isNaN(expected) ? Double.isNaN(actual)
                 : Double.doubleToRawLongBits(expected) == Double.doubleToRawLongBits(actual);
         if (!ok) {
-            failures.add(name + java.util.Arrays.toString(args) + ": expected " + Double.toHexString(expected)
+            failures.add(name + Arrays.toString(args) + ": expected " + Double.toHexString(expected)
                     + " got " + Double.toHexString(actual));
         }
         return this;
