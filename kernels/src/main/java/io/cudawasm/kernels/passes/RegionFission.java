@@ -48,6 +48,8 @@ public final class RegionFission {
     private UniformityAnalysis uniformity;
     /** Locals with one value per block, assigned only at block level (kept in registers, never per thread). */
     private final java.util.Set<KLocal> blockValues = new java.util.HashSet<>();
+    /** The "alive" mask (cleared by return), or null when the kernel never returns early. */
+    private KLocal rootMask;
 
     private RegionFission(KFunction kernel) {
         this.kernel = kernel;
@@ -155,6 +157,7 @@ public final class RegionFission {
         if (!init.isEmpty()) {
             out.add(threadLoop(init));
         }
+        rootMask = m0;
         Frame root = m0 == null ? new Frame(null, List.of(), null) : new Frame(m0, List.of(m0), null);
         out.addAll(lower(renamedBody.statements(), root));
         KBlock result = new KBlock(out);
@@ -287,7 +290,7 @@ public final class RegionFission {
         for (KStmt s : stmts) {
             if (s instanceof KStmt.Assign a && blockValues.contains(a.target())) {
                 flush(out, region, f);
-                out.add(s);
+                out.add(blockLevel(s, f));
                 continue;
             }
             if (!Collectives.contains(s, Map.of())) {
@@ -316,6 +319,20 @@ public final class RegionFission {
         return out;
     }
 
+    /**
+     * A block-value assignment runs once per block. Inside masked control flow it runs only if
+     * some thread is still active there (after every thread broke out, it must not happen).
+     */
+    private KStmt blockLevel(KStmt s, Frame f) {
+        if (f.mask() == null) {
+            return s;
+        }
+        KLocal any = uniform("any_active", ScalarType.BOOL);
+        return new KStmt.Nested(new KBlock(List.of(set(any, bool(false)),
+                threadLoop(List.of(set(any, or(get(any), get(f.mask()))))),
+                new KStmt.If(get(any), new KBlock(List.of(s)), KBlock.EMPTY))));
+    }
+
     private void flush(List<KStmt> out, List<KStmt> region, Frame f) {
         if (region.isEmpty()) {
             return;
@@ -332,7 +349,7 @@ public final class RegionFission {
      * thread must be active here, or the launch stops (CUDA requires all threads to reach it).
      */
     private List<KStmt> barrier(BarrierKind kind, SourcePos at, Frame f) {
-        KLocal root = f.stack().isEmpty() ? null : f.stack().get(0);
+        KLocal root = rootMask;
         if (kind == BarrierKind.WARP || f.mask() == root) {
             return List.of();
         }
@@ -415,7 +432,9 @@ public final class RegionFission {
         Frame inner = f.pushLoop(inLoop, iteration);
         iter.addAll(lower(l.body().statements(), inner));
         if (!l.step().isEmpty()) {
-            iter.add(guarded(inLoop, new JumpRewriter(inner).statements(l.step().statements(), false, false)));
+            // the step runs for every thread still in the loop (continue included); block values once
+            Frame stepFrame = new Frame(inLoop, inner.stack().subList(0, inner.loop().inLoop() + 1), inner.loop());
+            iter.addAll(lower(l.step().statements(), stepFrame));
         }
         out.add(new KStmt.Loop(false, bool(true), new KBlock(iter), KBlock.EMPTY));
         return out;
@@ -520,9 +539,10 @@ public final class RegionFission {
         KLocal voters = perThread("voters", ScalarType.UINT);
         KExpr warpStart = ubin(BinaryOp.SUB, linear(), ubin(BinaryOp.AND, linear(), uint(31)));
         KExpr bit = ubin(BinaryOp.SHL, uint(1), get(j));
-        KExpr participates = and(and(ucmp(BinaryOp.LT, get(other), blockThreads()),
-                ucmp(BinaryOp.NE, ubin(BinaryOp.AND, get(mask), bit), uint(0))),
-                new KExpr.ThreadSlot(f.mask(), get(other)));
+        KExpr inBlockAndMask = and(ucmp(BinaryOp.LT, get(other), blockThreads()),
+                ucmp(BinaryOp.NE, ubin(BinaryOp.AND, get(mask), bit), uint(0)));
+        KExpr participates = f.mask() == null ? inBlockAndMask
+                : and(inBlockAndMask, new KExpr.ThreadSlot(f.mask(), get(other)));
         List<KStmt> laneBody = List.of(
                 set(other, ubin(BinaryOp.ADD, warpStart, get(j))),
                 new KStmt.If(participates, new KBlock(List.of(
