@@ -160,7 +160,7 @@ public final class RegionFission {
         rootMask = m0;
         Frame root = m0 == null ? new Frame(null, List.of(), null) : new Frame(m0, List.of(m0), null);
         out.addAll(lower(renamedBody.statements(), root));
-        KBlock result = new KBlock(out);
+        KBlock result = Rematerialization.apply(new KBlock(out), Rematerialization.find(renamedBody, blockValues));
         ThreadContextAnalysis.mark(result);
         return result;
     }

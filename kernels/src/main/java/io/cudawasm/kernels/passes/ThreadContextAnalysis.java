@@ -5,20 +5,16 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Decides which locals of a fissioned kernel must be kept per thread between thread loops
- * ("context"): those used in more than one thread loop, read from other threads
- * ({@link KExpr.ThreadSlot}), or read before being written in a thread loop that repeats inside
- * a block-level loop (their value comes from the previous iteration). Everything else stays a
- * register that each thread simply recomputes.
+ * ("context"): those read before being written in some thread loop (their value comes from an
+ * earlier loop, or an earlier iteration of a block-level loop) and those read from other threads
+ * ({@link KExpr.ThreadSlot}). Everything else stays a register.
  */
 final class ThreadContextAnalysis {
-    private final Map<KLocal, Integer> loopsUsing = new HashMap<>();
     private final Set<KLocal> context = new HashSet<>();
 
     private ThreadContextAnalysis() {}
@@ -26,11 +22,6 @@ final class ThreadContextAnalysis {
     static void mark(KBlock body) {
         ThreadContextAnalysis a = new ThreadContextAnalysis();
         a.control(body, 0);
-        for (Map.Entry<KLocal, Integer> e : a.loopsUsing.entrySet()) {
-            if (e.getValue() > 1) {
-                a.context.add(e.getKey());
-            }
-        }
         for (KLocal l : a.context) {
             if (!l.isUniform() && !l.needsMemory()) {
                 l.markThreadContext();
@@ -69,12 +60,8 @@ final class ThreadContextAnalysis {
                 context.add(t.local());
             }
         });
-        for (KLocal l : used) {
-            loopsUsing.merge(l, 1, Integer::sum);
-        }
-        if (loopDepth > 0) {
-            context.addAll(upwardExposed(body, new HashSet<>()));
-        }
+        // a value read before this loop writes it comes from an earlier loop (or iteration)
+        context.addAll(upwardExposed(body, new HashSet<>()));
     }
 
     /** Locals read on some path before any write in this block; {@code defined} is updated. */

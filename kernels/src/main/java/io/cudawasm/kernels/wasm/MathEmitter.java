@@ -65,6 +65,14 @@ final class MathEmitter {
         ValType t = single ? ValType.F32 : ValType.F64;
         String p = single ? "f32" : "f64";
         List<KExpr> a = m.args();
+        HostImport host = hostImport(m);
+        if (host != null) {
+            for (KExpr arg : a) {
+                f.emit(arg);
+            }
+            w.call(module.mathImport(host.name()), "math." + host.name());
+            return t;
+        }
         switch (m.fn()) {
             case SQRT -> unaryOp(a, single ? 0x91 : 0x9F, p + ".sqrt");
             case FABS -> unaryOp(a, single ? 0x8B : 0x99, p + ".abs");
@@ -91,13 +99,7 @@ final class MathEmitter {
             case FMIN, FMAX -> minMax(a, single, m.fn() == MathFn.FMIN);
             case ROUND -> round(a.get(0), single);
             case SATURATE -> saturate(a.get(0), single);
-            default -> {
-                for (KExpr arg : a) {
-                    f.emit(arg);
-                }
-                HostImport h = hostImport(m);
-                w.call(module.mathImport(h.name()), "math." + h.name());
-            }
+            default -> throw new IllegalStateException("no inline form of " + m.fn());
         }
         return t;
     }
@@ -163,6 +165,9 @@ final class MathEmitter {
         w.op(single ? 0x60 : 0x66, p + ".ge");
         w.select();
         w.op(single ? 0x92 : 0xA0, p + ".add");
+        // round(-0.3) is -0.0: the sign of the argument survives a zero result
+        f.getLocal(x);
+        w.op(single ? 0x98 : 0xA6, p + ".copysign");
         f.releaseLocal(t, tr);
         f.releaseLocal(t, x);
     }

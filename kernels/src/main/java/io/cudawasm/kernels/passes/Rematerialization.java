@@ -1,0 +1,114 @@
+package io.cudawasm.kernels.passes;
+
+import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirWalk;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Recomputes instead of storing: a local assigned once, unconditionally, from thread indices,
+ * parameters and constants ({@code int i = blockIdx.x * blockDim.x + threadIdx.x}) is redefined
+ * at the start of every thread loop that reads it, so it never needs a per-thread slot. Cheaper
+ * than a store and a load per thread and region (Polygeist's trade-off, in its simplest form).
+ */
+final class Rematerialization {
+    private Rematerialization() {}
+
+    /** The rematerializable locals of a (pre-fission) kernel body with their defining expressions, in order. */
+    static Map<KLocal, KExpr> find(KBlock body, Set<KLocal> blockValues) {
+        Map<KLocal, Integer> assignments = new HashMap<>();
+        KirWalk.statements(body, s -> {
+            if (s instanceof KStmt.Assign a) {
+                assignments.merge(a.target(), 1, Integer::sum);
+            }
+        });
+        Map<KLocal, KExpr> remat = new LinkedHashMap<>();
+        for (KStmt s : body.statements()) {
+            if (s instanceof KStmt.Assign a && assignments.get(a.target()) == 1 && !a.target().needsMemory()
+                    && !blockValues.contains(a.target()) && !a.target().isParam() && pure(a.value(), remat)) {
+                remat.put(a.target(), a.value());
+            }
+        }
+        return remat;
+    }
+
+    private static boolean pure(KExpr e, Map<KLocal, KExpr> known) {
+        boolean[] ok = {true};
+        KirWalk.expression(e, x -> {
+            boolean allowed = x instanceof KExpr.IntConst || x instanceof KExpr.FloatConst || x instanceof KExpr.Special
+                    || x instanceof KExpr.Unary || x instanceof KExpr.Binary || x instanceof KExpr.Convert
+                    || x instanceof KExpr.Select
+                    || x instanceof KExpr.LocalGet g && (g.local().isParam() || known.containsKey(g.local()));
+            if (!allowed) {
+                ok[0] = false;
+            }
+        });
+        return ok[0];
+    }
+
+    /** Prepends the definitions each thread loop needs. */
+    static KBlock apply(KBlock body, Map<KLocal, KExpr> remat) {
+        if (remat.isEmpty()) {
+            return body;
+        }
+        List<KStmt> out = new ArrayList<>();
+        for (KStmt s : body.statements()) {
+            out.add(rewrite(s, remat));
+        }
+        return new KBlock(out);
+    }
+
+    private static KStmt rewrite(KStmt s, Map<KLocal, KExpr> remat) {
+        if (s instanceof KStmt.ThreadLoop t) {
+            Set<KLocal> needed = new LinkedHashSet<>();
+            KirWalk.expressions(t.body(), e -> {
+                if (e instanceof KExpr.LocalGet g && remat.containsKey(g.local())) {
+                    needed.add(g.local());
+                }
+            });
+            if (needed.isEmpty()) {
+                return s;
+            }
+            // definitions may read earlier rematerialized locals: close over them, keep source order
+            boolean grew = true;
+            while (grew) {
+                grew = false;
+                for (KLocal l : new ArrayList<>(needed)) {
+                    Set<KLocal> deps = new LinkedHashSet<>();
+                    KirWalk.expression(remat.get(l), e -> {
+                        if (e instanceof KExpr.LocalGet g && remat.containsKey(g.local())) {
+                            deps.add(g.local());
+                        }
+                    });
+                    grew |= needed.addAll(deps);
+                }
+            }
+            List<KStmt> body = new ArrayList<>();
+            for (Map.Entry<KLocal, KExpr> e : remat.entrySet()) {
+                if (needed.contains(e.getKey())) {
+                    body.add(new KStmt.Assign(e.getKey(), e.getValue()));
+                }
+            }
+            body.addAll(t.body().statements());
+            return new KStmt.ThreadLoop(new KBlock(body));
+        }
+        if (s instanceof KStmt.If i) {
+            return new KStmt.If(i.condition(), apply(i.then(), remat), apply(i.otherwise(), remat));
+        }
+        if (s instanceof KStmt.Loop l) {
+            return new KStmt.Loop(l.doWhile(), l.condition(), apply(l.body(), remat), apply(l.step(), remat));
+        }
+        if (s instanceof KStmt.Nested n) {
+            return new KStmt.Nested(apply(n.block(), remat));
+        }
+        return s;
+    }
+}
