@@ -2,6 +2,7 @@ package io.cudawasm.kernels;
 
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.passes.UniformityAnalysis;
+import io.cudawasm.kernels.ptx.PtxFrontend;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
@@ -11,7 +12,10 @@ import io.cudawasm.kernels.wasm.WasmModule;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The compiler's entry point: CUDA C source to kernel IR and WebAssembly. Pure and thread-safe. */
+/**
+ * The compiler's entry point: CUDA C source, or NVIDIA PTX (recognized by a {@code .ptx} file name
+ * or a leading {@code .version} directive), to kernel IR and WebAssembly. Pure and thread-safe.
+ */
 public final class KernelCompiler {
     /** Part of every cache key: bump when generated code changes. */
     public static final String VERSION = "cuda-wasm-kernels/0.1.0";
@@ -23,7 +27,9 @@ public final class KernelCompiler {
         List<Diagnostic> warnings = new ArrayList<>();
         SourceFile file = new SourceFile(request.fileName(), request.source());
         try {
-            KModule kir = Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
+            KModule kir = PtxFrontend.isPtx(request.fileName(), request.source())
+                    ? PtxFrontend.toKir(file, warnings)
+                    : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = WasmEmitter.compile(kir);
             return new CompileResult(request.fileName(), kir, wasm, warnings);

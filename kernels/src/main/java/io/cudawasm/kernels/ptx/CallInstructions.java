@@ -1,0 +1,111 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.types.ScalarType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code call} of a {@code .func} defined in the module: arguments and the result travel through
+ * the {@code .param} variables of the call sequence, which are locals here. CUDA's assertion
+ * handler {@code __assertfail} becomes a trap.
+ */
+final class CallInstructions {
+    private final FunctionLowering f;
+
+    CallInstructions(FunctionLowering f) {
+        this.f = f;
+    }
+
+    void call(Instruction ins) {
+        List<PtxOperand> ops = ins.operands();
+        int i = 0;
+        List<PtxOperand> results = List.of();
+        if (i < ops.size() && ops.get(i) instanceof PtxOperand.Parenthesized p) {
+            results = p.elements();
+            i++;
+        }
+        if (i >= ops.size() || !(ops.get(i) instanceof PtxOperand.Symbol callee)) {
+            throw f.unsupported(ins, "indirect calls (through a register)");
+        }
+        i++;
+        List<PtxOperand> args = List.of();
+        if (i < ops.size() && ops.get(i) instanceof PtxOperand.Parenthesized p) {
+            args = p.elements();
+            i++;
+        }
+        if (i < ops.size()) {
+            throw f.unsupported(ins, "calls with a prototype (indirect calls)");
+        }
+        Binding b = f.scopes().lookup(callee.name());
+        if (!(b instanceof Binding.Function fb)) {
+            throw CompileException.at(callee.pos(), "call of undeclared function '" + callee.name() + "'");
+        }
+        if (fb.function() == null) {
+            external(ins, callee.name());
+            return;
+        }
+        KFunction target = fb.function();
+        PtxFunction decl = fb.decl();
+        if (args.size() != decl.params().size() || results.size() != decl.returns().size()) {
+            throw CompileException.at(ins.pos(), "call of '" + callee.name() + "' with " + args.size() + " arguments and "
+                    + results.size() + " results; it takes " + decl.params().size() + " and returns "
+                    + decl.returns().size());
+        }
+        List<KExpr> values = new ArrayList<>();
+        for (int a = 0; a < args.size(); a++) {
+            values.add(argument(args.get(a), target.params().get(a)));
+        }
+        KExpr call = new KExpr.Call(target, values, target.returnType());
+        if (results.isEmpty()) {
+            f.emit(new KStmt.Eval(call));
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p) {
+            KLocal dst = p.local();
+            if (dst.type().equals(target.returnType()) || !(dst.type() instanceof ScalarType)) {
+                f.emit(new KStmt.Assign(dst, call));
+            } else {
+                KLocal tmp = f.fn().newLocal("t", target.returnType(), ins.pos());
+                f.emit(new KStmt.Assign(tmp, call));
+                f.emit(new KStmt.Assign(dst, Exprs.as(new KExpr.LocalGet(tmp), (ScalarType) dst.type())));
+            }
+            return;
+        }
+        f.write(r, call);
+    }
+
+    private KExpr argument(PtxOperand arg, KLocal param) {
+        if (arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p) {
+            KExpr v = new KExpr.LocalGet(p.local());
+            if (param.type() instanceof ScalarType st && p.local().type() instanceof ScalarType) {
+                return Exprs.as(v, st);
+            }
+            if (!p.local().type().equals(param.type())) {
+                throw CompileException.at(arg.pos(), "argument '" + s.name() + "' does not match the parameter of "
+                        + param.type().display());
+            }
+            return v;
+        }
+        if (param.type() instanceof ScalarType st) {
+            return f.read(arg, st);
+        }
+        throw CompileException.at(arg.pos(), "expected a .param variable as the argument");
+    }
+
+    private void external(Instruction ins, String name) {
+        switch (name) {
+            case "__assertfail" -> f.emit(new KStmt.Trap("assertion failed", ins.pos()));
+            case "vprintf" -> throw f.unsupported(ins, "device printf (vprintf)");
+            case "malloc", "free" -> throw f.unsupported(ins, "device heap (" + name + ")");
+            default -> throw CompileException.at(ins.pos(), "call of external function '" + name
+                    + "' whose body is not in this PTX (link it in first)");
+        }
+    }
+}

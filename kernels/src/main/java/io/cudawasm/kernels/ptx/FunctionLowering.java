@@ -1,0 +1,476 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarKind;
+import io.cudawasm.kernels.types.ScalarType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers one PTX function body: declarations bind names, instructions become kernel IR in basic
+ * blocks, and the blocks are structured into KIR's if/loop form. Also the shared toolbox of the
+ * instruction families: reading operands as a type, writing results, forming addresses.
+ */
+final class FunctionLowering {
+    private final ModuleLowering module;
+    private final PtxFunction decl;
+    private final KFunction fn;
+    private final Scopes scopes;
+    private final List<BasicBlock> blocks = new ArrayList<>();
+    private final Map<String, BasicBlock> labels = new LinkedHashMap<>();
+    private final Map<String, SourcePos> labelUses = new HashMap<>();
+    private BasicBlock current;
+    private List<KStmt> out;
+    private KLocal returnValue;
+
+    private final IntegerInstructions integers = new IntegerInstructions(this);
+    private final FloatInstructions floats = new FloatInstructions(this);
+    private final ComparisonInstructions comparisons = new ComparisonInstructions(this);
+    private final ConversionInstructions conversions = new ConversionInstructions(this);
+    private final MemoryInstructions memory = new MemoryInstructions(this);
+    private final ParallelInstructions parallel = new ParallelInstructions(this);
+    private final CallInstructions calls = new CallInstructions(this);
+
+    FunctionLowering(ModuleLowering module, PtxFunction decl, KFunction fn) {
+        this.module = module;
+        this.decl = decl;
+        this.fn = fn;
+        this.scopes = new Scopes(fn, module.names());
+    }
+
+    KFunction fn() {
+        return fn;
+    }
+
+    ModuleLowering module() {
+        return module;
+    }
+
+    Scopes scopes() {
+        return scopes;
+    }
+
+    void lower() {
+        List<PtxVariable> params = decl.params();
+        for (int i = 0; i < params.size(); i++) {
+            scopes.bind(params.get(i).name(), new Binding.Param(fn.params().get(i), params.get(i)));
+        }
+        if (!decl.returns().isEmpty()) {
+            PtxVariable r = decl.returns().get(0);
+            returnValue = fn.newLocal("retval", fn.returnType(), r.pos());
+            scopes.bind(r.name(), new Binding.Param(returnValue, r));
+        }
+        scopes.push();
+        current = newBlock(null, decl.pos());
+        out = current.statements();
+        for (PtxStatement s : decl.body()) {
+            statement(s);
+        }
+        if (!current.isTerminated()) {
+            current.terminate(new Terminator.Exit());
+        }
+        for (Map.Entry<String, SourcePos> use : labelUses.entrySet()) {
+            if (labels.get(use.getKey()).pos() == null) {
+                throw CompileException.at(use.getValue(), "undefined label '" + use.getKey() + "'");
+            }
+        }
+        threadEmptyBlocks();
+        ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
+        List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
+        fn.setBody(StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos()));
+    }
+
+    /**
+     * Branches to a block that does nothing but jump on go straight to its target, and branches to
+     * a bare {@code ret} become returns where they are: {@code @p bra RET} is {@code if (p) return},
+     * as the source had it, rather than an if around the rest of the kernel.
+     */
+    private void threadEmptyBlocks() {
+        for (BasicBlock b : blocks) {
+            Terminator t = b.terminator();
+            if (t instanceof Terminator.Jump j) {
+                b.retarget(new Terminator.Jump(resolve(j.target())));
+            } else if (t instanceof Terminator.Branch br) {
+                b.retarget(new Terminator.Branch(br.condition(), resolve(br.ifTrue()), resolve(br.ifFalse())));
+            }
+        }
+    }
+
+    private int resolve(int target) {
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        int t = target;
+        while (t != Terminator.RETURN && blocks.get(t).statements().isEmpty() && seen.add(t)) {
+            Terminator next = blocks.get(t).terminator();
+            if (next instanceof Terminator.Exit) {
+                return Terminator.RETURN;
+            }
+            if (!(next instanceof Terminator.Jump j)) {
+                break;
+            }
+            t = j.target();
+        }
+        return t;
+    }
+
+    private KStmt returnStatement() {
+        return new KStmt.Return(returnValue == null ? null : new KExpr.LocalGet(returnValue));
+    }
+
+    // ------------------------------------------------------------------ blocks
+
+    private BasicBlock newBlock(String label, SourcePos pos) {
+        BasicBlock b = new BasicBlock(blocks.size(), label, pos);
+        blocks.add(b);
+        return b;
+    }
+
+    private BasicBlock labelBlock(String name, SourcePos usePos) {
+        BasicBlock b = labels.get(name);
+        if (b == null) {
+            b = newBlock(name, null);
+            labels.put(name, b);
+        }
+        if (usePos != null) {
+            labelUses.putIfAbsent(name, usePos);
+        }
+        return b;
+    }
+
+    private void startBlock(BasicBlock b) {
+        if (!current.isTerminated()) {
+            current.terminate(new Terminator.Jump(b.id()));
+        }
+        current = b;
+        out = b.statements();
+    }
+
+    private void statement(PtxStatement s) {
+        if (s instanceof PtxStatement.Label l) {
+            BasicBlock b = labelBlock(l.name(), null);
+            if (b.pos() != null) {
+                throw CompileException.at(l.pos(), "label '" + l.name() + "' is defined twice");
+            }
+            b.definedAt(l.pos());
+            startBlock(b);
+        } else if (s instanceof PtxStatement.ScopeStart) {
+            scopes.push();
+        } else if (s instanceof PtxStatement.ScopeEnd) {
+            scopes.pop();
+        } else if (s instanceof PtxStatement.Declaration d) {
+            declare(d.variable());
+        } else if (s instanceof Instruction ins) {
+            instruction(ins);
+        }
+    }
+
+    private void declare(PtxVariable v) {
+        switch (v.space()) {
+            case REG -> scopes.declareRegisters(v);
+            case PARAM -> {
+                CType t = module.storage().paramType(v);
+                scopes.bind(v.name(), new Binding.Param(fn.newLocal(Scopes.clean(v.name()), t, v.pos()), v));
+            }
+            case LOCAL -> {
+                CType t = module.storage().variableType(v);
+                KLocal l = fn.newLocal(Scopes.clean(v.name()), t, v.pos());
+                l.markAddressTaken();
+                if (!v.init().isEmpty()) {
+                    throw CompileException.at(v.pos(), "unsupported PTX feature: initialized .local variables");
+                }
+                scopes.bind(v.name(), new Binding.Local(l));
+            }
+            case SHARED -> {
+                KGlobal g = module.addGlobal(v, decl.name());
+                scopes.bind(v.name(), new Binding.Global(g));
+            }
+            default -> throw CompileException.at(v.pos(), "a " + v.space().name().toLowerCase(java.util.Locale.ROOT)
+                    + " variable cannot be declared inside a function");
+        }
+    }
+
+    private void instruction(Instruction ins) {
+        String op = ins.opcode();
+        if (op.equals("bra") || op.equals("ret") || op.equals("exit")) {
+            controlTransfer(ins);
+            return;
+        }
+        if (ins.guard() == null) {
+            dispatch(ins);
+            return;
+        }
+        List<KStmt> saved = out;
+        List<KStmt> guarded = new ArrayList<>();
+        out = guarded;
+        dispatch(ins);
+        out = saved;
+        if (!guarded.isEmpty()) {
+            out.add(new KStmt.If(guard(ins.guard()), new KBlock(guarded), KBlock.EMPTY));
+        }
+    }
+
+    private KExpr guard(PtxStatement.Guard g) {
+        Binding.Register r = scopes.register(g.register(), g.pos());
+        if (r.type() != PtxType.PRED) {
+            throw CompileException.at(g.pos(), "guard '" + g.register() + "' is not a predicate register");
+        }
+        KExpr p = new KExpr.LocalGet(r.local());
+        return g.negated() ? Exprs.not(p) : p;
+    }
+
+    private void controlTransfer(Instruction ins) {
+        Terminator t;
+        int after = -1;
+        if (ins.opcode().equals("bra")) {
+            if (ins.operands().size() != 1 || !(ins.operand(0) instanceof PtxOperand.Symbol target)) {
+                throw unsupported(ins, "indirect or malformed branch (bra takes one label)");
+            }
+            int to = labelBlock(target.name(), target.pos()).id();
+            if (ins.guard() == null) {
+                t = new Terminator.Jump(to);
+            } else {
+                after = newBlock(null, ins.pos()).id();
+                t = new Terminator.Branch(guard(ins.guard()), to, after);
+            }
+        } else {
+            if (ins.opcode().equals("exit") && !fn.isKernel()) {
+                throw unsupported(ins, "'exit' in a device function");
+            }
+            if (ins.guard() == null) {
+                t = new Terminator.Exit();
+            } else {
+                after = newBlock(null, ins.pos()).id();
+                t = new Terminator.Branch(guard(ins.guard()), Terminator.RETURN, after);
+            }
+        }
+        current.terminate(t);
+        current = after >= 0 ? blocks.get(after) : newBlock(null, ins.pos());
+        out = current.statements();
+    }
+
+    private void dispatch(Instruction ins) {
+        String op = ins.opcode();
+        switch (op) {
+            case "call" -> calls.call(ins);
+            case "mov" -> conversions.mov(ins);
+            case "cvt" -> conversions.cvt(ins);
+            case "cvta" -> conversions.cvta(ins);
+            case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
+            case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
+            case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask" -> parallel.lower(ins);
+            case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
+            case "nanosleep", "pmevent", "brkpt" -> { }
+            case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {
+                PtxType t = type(ins);
+                if (t.isFloat()) {
+                    floats.lower(ins, t);
+                } else if (t.isInteger()) {
+                    integers.lower(ins, t);
+                } else {
+                    throw unsupported(ins, "arithmetic on " + t.spelling() + " values");
+                }
+            }
+            case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "bfe", "bfi", "prmt", "shf", "shl", "shr",
+                    "and", "or", "xor", "not", "cnot", "lop3", "addc", "subc" -> integers.lower(ins, type(ins));
+            case "rcp", "sqrt", "rsqrt", "sin", "cos", "ex2", "lg2", "tanh", "copysign", "testp" ->
+                    floats.lower(ins, type(ins));
+            default -> throw unsupported(ins, null);
+        }
+    }
+
+    // ------------------------------------------------------------------ toolbox for instruction families
+
+    void emit(KStmt s) {
+        out.add(s);
+    }
+
+    PtxType type(Instruction ins) {
+        return ins.type().orElseThrow(() -> CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' needs a type"));
+    }
+
+    CompileException unsupported(Instruction ins, String detail) {
+        return CompileException.at(ins.pos(), "unsupported PTX instruction '" + ins.mnemonic() + "'"
+                + (detail == null ? "" : ": " + detail));
+    }
+
+    void arity(Instruction ins, int n) {
+        if (ins.operands().size() != n) {
+            throw CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' takes " + n + " operands, "
+                    + ins.operands().size() + " given");
+        }
+    }
+
+    /** A fresh local holding {@code e} (for values used more than once); simple values stay as they are. */
+    KExpr temp(KExpr e) {
+        if (e instanceof KExpr.LocalGet || e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst
+                || e instanceof KExpr.Special) {
+            return e;
+        }
+        KLocal t = fn.newLocal("t", e.type(), decl.pos());
+        out.add(new KStmt.Assign(t, e));
+        return new KExpr.LocalGet(t);
+    }
+
+    static boolean isCollective(KExpr e) {
+        return e instanceof KExpr.Atomic || e instanceof KExpr.WarpShuffle || e instanceof KExpr.WarpVote
+                || e instanceof KExpr.BlockReduce || e instanceof KExpr.Call;
+    }
+
+    /** An operand's value as PTX type {@code t}. */
+    KExpr read(PtxOperand op, PtxType t) {
+        return read(op, t.kir());
+    }
+
+    KExpr read(PtxOperand op, ScalarType t) {
+        if (op instanceof PtxOperand.Register r) {
+            if (SpecialRegisters.isSpecial(r.name())) {
+                KExpr v = SpecialRegisters.value(r.name());
+                if (v == null) {
+                    throw CompileException.at(r.pos(), "unsupported PTX special register '" + r.name() + "'");
+                }
+                return Exprs.as(v, t);
+            }
+            return Exprs.as(new KExpr.LocalGet(scopes.register(r.name(), r.pos()).local()), t);
+        }
+        if (op instanceof PtxOperand.IntImmediate i) {
+            if (t.kind().isFloating()) {
+                return new KExpr.FloatConst(t, i.value());
+            }
+            return Exprs.convert(new KExpr.IntConst(ScalarType.LONGLONG, i.value()), t);
+        }
+        if (op instanceof PtxOperand.FloatImmediate f) {
+            if (t.kind() == ScalarKind.FLOAT) {
+                return new KExpr.FloatConst(t, f.single() ? f.value() : (float) f.value());
+            }
+            if (t.kind() == ScalarKind.DOUBLE) {
+                return new KExpr.FloatConst(t, f.value());
+            }
+            if (t.kind().isInteger() && t.kind() != ScalarKind.BOOL) {
+                long bits = f.single() && t.size() == 8 ? Double.doubleToRawLongBits(f.value()) : f.bits();
+                if (!f.single() && t.size() == 4) {
+                    bits = Float.floatToRawIntBits((float) f.value()) & 0xFFFF_FFFFL;
+                }
+                return Exprs.convert(new KExpr.IntConst(ScalarType.LONGLONG, bits), t);
+            }
+            throw CompileException.at(f.pos(), "a floating-point constant cannot be used as a predicate");
+        }
+        if (op instanceof PtxOperand.Negated n) {
+            if (t.kind() != ScalarKind.BOOL) {
+                throw CompileException.at(n.pos(), "'!' applies to predicates only");
+            }
+            return Exprs.not(read(n.operand(), t));
+        }
+        if (op instanceof PtxOperand.Symbol s) {
+            if (s.name().equals("WARP_SZ")) {
+                return Exprs.constant(t, 32);
+            }
+            return Exprs.as(symbolAddress(s.name(), s.pos(), StateSpace.GENERIC), t);
+        }
+        throw CompileException.at(op.pos(), "expected a register or constant operand");
+    }
+
+    /** The predicate value of an operand ({@code %p} or {@code !%p}). */
+    KExpr predicate(PtxOperand op) {
+        return read(op, ScalarType.BOOL);
+    }
+
+    /** Assigns {@code value} to a destination register (converted to its type) or drops it at a sink. */
+    void write(PtxOperand dst, KExpr value) {
+        if (dst instanceof PtxOperand.Sink) {
+            if (isCollective(value)) {
+                out.add(new KStmt.Eval(value));
+            }
+            return;
+        }
+        if (!(dst instanceof PtxOperand.Register r)) {
+            throw CompileException.at(dst.pos(), "expected a destination register");
+        }
+        if (SpecialRegisters.isSpecial(r.name())) {
+            throw CompileException.at(r.pos(), "special register '" + r.name() + "' is read-only");
+        }
+        KLocal l = scopes.register(r.name(), r.pos()).local();
+        if (isCollective(value) && !value.type().equals(l.type())) {
+            KLocal t = fn.newLocal("t", value.type(), r.pos());
+            out.add(new KStmt.Assign(t, value));
+            value = new KExpr.LocalGet(t);
+        }
+        out.add(new KStmt.Assign(l, Exprs.as(value, (ScalarType) l.type())));
+    }
+
+    /** The address of a named variable as a byte pointer. */
+    KExpr symbolAddress(String name, SourcePos pos, StateSpace space) {
+        Binding b = scopes.lookup(name);
+        PointerType bytes = new PointerType(ScalarType.UCHAR, space.addressSpace(), false, false);
+        if (b instanceof Binding.Global g) {
+            KGlobal global = g.global();
+            AddressSpace as = global.space();
+            return Exprs.convert(new KExpr.GlobalAddr(global, new PointerType(global.type(), as, false, false)), bytes);
+        }
+        if (b instanceof Binding.Local l) {
+            return Exprs.convert(new KExpr.LocalAddr(l.local(), new PointerType(l.local().type())), bytes);
+        }
+        if (b instanceof Binding.Param p) {
+            p.local().markAddressTaken();
+            return Exprs.convert(new KExpr.LocalAddr(p.local(), new PointerType(p.local().type())), bytes);
+        }
+        if (b instanceof Binding.Function) {
+            throw CompileException.at(pos, "unsupported PTX feature: the address of function '" + name + "'");
+        }
+        if (b instanceof Binding.Register) {
+            throw CompileException.at(pos, "'" + name + "' is a register, not a variable");
+        }
+        throw CompileException.at(pos, "undeclared name '" + name + "'");
+    }
+
+    /**
+     * A typed pointer for {@code [base+offset]} (plus {@code extra} bytes) in a state space. PTX
+     * addresses are byte addresses in registers; all spaces share the one linear memory here.
+     */
+    KExpr pointer(PtxOperand op, StateSpace space, ScalarType element, long extra) {
+        if (!(op instanceof PtxOperand.Address a)) {
+            throw CompileException.at(op.pos(), "expected an address '[...]'");
+        }
+        PointerType bytes = new PointerType(ScalarType.UCHAR, space.addressSpace(), false, false);
+        KExpr base;
+        if (a.base() == null) {
+            base = Exprs.convert(new KExpr.IntConst(ScalarType.ULONGLONG, 0), bytes);
+        } else if (a.base() instanceof PtxOperand.Register r) {
+            Binding.Register reg = scopes.register(r.name(), r.pos());
+            ScalarType rt = (ScalarType) reg.local().type();
+            if (!rt.kind().isInteger() || rt.size() < 4) {
+                throw CompileException.at(r.pos(), "address register '" + r.name() + "' must be a 32- or 64-bit integer");
+            }
+            base = Exprs.convert(new KExpr.LocalGet(reg.local()), bytes);
+        } else {
+            PtxOperand.Symbol s = (PtxOperand.Symbol) a.base();
+            base = Exprs.convert(symbolAddress(s.name(), s.pos(), space), bytes);
+        }
+        long offset = a.offset() + extra;
+        if (offset != 0) {
+            base = new KExpr.PtrAdd(base, new KExpr.IntConst(ScalarType.LONGLONG, offset));
+        }
+        return new KExpr.Convert(new PointerType(element, space.addressSpace(), false, false), base);
+    }
+
+    /** The binding of {@code [name]} or {@code [name+off]} when it names a .param, else null. */
+    Binding.Param paramOf(PtxOperand op) {
+        if (op instanceof PtxOperand.Address a && a.base() instanceof PtxOperand.Symbol s
+                && scopes.lookup(s.name()) instanceof Binding.Param p) {
+            return p;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,190 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarKind;
+import io.cudawasm.kernels.types.ScalarType;
+import io.cudawasm.kernels.types.StructType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The C types of a kernel's parameters, which the launch API needs (a buffer for a pointer, a
+ * number for a scalar). PTX only says {@code .u64}; the mangled kernel name says
+ * {@code const float*}. For unmangled ({@code extern "C"}) kernels a 64-bit parameter is taken to
+ * be a pointer when the kernel converts it with {@code cvta} or uses it as an address (or never
+ * reads it), and its element type is the one it is accessed as.
+ */
+final class KernelParameters {
+    private KernelParameters() {}
+
+    static List<CType> types(PtxFunction k, Optional<ItaniumDemangler.Signature> signature, StorageTypes storage) {
+        List<PtxVariable> params = k.params();
+        List<ItaniumDemangler.Type> demangled = signature.map(ItaniumDemangler.Signature::params).orElse(List.of());
+        boolean useNames = demangled.size() == params.size();
+        Map<String, Use> uses = null;
+        List<CType> out = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            PtxVariable p = params.get(i);
+            ItaniumDemangler.Type d = useNames ? demangled.get(i) : null;
+            if (p.isArray() || p.vector() > 0) {
+                out.add(storage.paramType(p));
+                continue;
+            }
+            CType fromName = d == null ? null : fromDemangled(d, p.type());
+            if (fromName != null) {
+                out.add(fromName);
+                continue;
+            }
+            if (p.type().bits() == 64 && p.type().isInteger()) {
+                if (uses == null) {
+                    uses = uses(k);
+                }
+                Use u = uses.get(p.name());
+                if (u == null || u.pointer) {
+                    ScalarType elem = u == null || u.elements.size() != 1 ? ScalarType.UCHAR : u.elements.iterator().next();
+                    out.add(new PointerType(elem, AddressSpace.GLOBAL, false, false));
+                    continue;
+                }
+            }
+            out.add(p.type().kir());
+        }
+        return out;
+    }
+
+    /** The demangled type when it agrees with the PTX parameter's size; null otherwise. */
+    private static CType fromDemangled(ItaniumDemangler.Type d, PtxType ptx) {
+        if (d instanceof ItaniumDemangler.Qualified q) {
+            return fromDemangled(q.type(), ptx);
+        }
+        if (d instanceof ItaniumDemangler.Pointer p) {
+            if (ptx.bits() != 64) {
+                return null;
+            }
+            return new PointerType(pointee(p.pointee()), AddressSpace.GLOBAL, p.constPointee(), false);
+        }
+        if (d instanceof ItaniumDemangler.Builtin b) {
+            ScalarType t = builtin(b.code());
+            return t != null && t.size() == ptx.bytes() && t.kind().isFloating() == ptx.isFloat() ? t : null;
+        }
+        return null;
+    }
+
+    private static CType pointee(ItaniumDemangler.Type d) {
+        if (d instanceof ItaniumDemangler.Qualified q) {
+            return pointee(q.type());
+        }
+        if (d instanceof ItaniumDemangler.Builtin b) {
+            ScalarType t = builtin(b.code());
+            return t != null ? t : new io.cudawasm.kernels.types.VoidType();
+        }
+        if (d instanceof ItaniumDemangler.Pointer p) {
+            return new PointerType(pointee(p.pointee()), AddressSpace.GLOBAL, p.constPointee(), false);
+        }
+        // a class: its layout is not in the PTX; an incomplete struct of that name
+        return new StructType(((ItaniumDemangler.Named) d).name().replace("::", "_"), false, 0);
+    }
+
+    private static ScalarType builtin(char code) {
+        return switch (code) {
+            case 'b' -> ScalarType.BOOL;
+            case 'c' -> ScalarType.CHAR;
+            case 'a' -> ScalarType.SCHAR;
+            case 'h' -> ScalarType.UCHAR;
+            case 's' -> ScalarType.SHORT;
+            case 't' -> ScalarType.USHORT;
+            case 'i' -> ScalarType.INT;
+            case 'j' -> ScalarType.UINT;
+            case 'l' -> ScalarType.LONG;
+            case 'm' -> ScalarType.ULONG;
+            case 'x' -> ScalarType.LONGLONG;
+            case 'y' -> ScalarType.ULONGLONG;
+            case 'f' -> ScalarType.FLOAT;
+            case 'd' -> ScalarType.DOUBLE;
+            default -> null;
+        };
+    }
+
+    /** How a 64-bit parameter's value is used. */
+    private static final class Use {
+        boolean pointer;
+        final Set<ScalarType> elements = new HashSet<>();
+    }
+
+    /**
+     * Follows each parameter's value through {@code ld.param}, {@code mov}, {@code cvta} and
+     * {@code add}/{@code sub} to the addresses it forms; flow-insensitive, which is enough here.
+     */
+    private static Map<String, Use> uses(PtxFunction k) {
+        Map<String, Use> byParam = new HashMap<>();
+        Map<String, String> regParam = new HashMap<>();
+        Map<String, Boolean> direct = new HashMap<>();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (PtxStatement s : k.body()) {
+                if (!(s instanceof Instruction ins) || ins.operands().isEmpty()) {
+                    continue;
+                }
+                String op = ins.opcode();
+                PtxOperand dst = ins.operand(0);
+                if (op.equals("ld") && ins.has("param") && ins.operands().size() == 2
+                        && ins.operand(1) instanceof PtxOperand.Address a && a.base() instanceof PtxOperand.Symbol sym
+                        && dst instanceof PtxOperand.Register r) {
+                    byParam.computeIfAbsent(sym.name(), n -> new Use());
+                    changed |= regParam.put(r.name(), sym.name()) == null;
+                    direct.put(r.name(), true);
+                } else if ((op.equals("mov") || op.equals("cvta") || op.equals("add") || op.equals("sub"))
+                        && dst instanceof PtxOperand.Register r && !regParam.containsKey(r.name())) {
+                    for (int i = 1; i < ins.operands().size(); i++) {
+                        if (ins.operand(i) instanceof PtxOperand.Register src && regParam.containsKey(src.name())) {
+                            String param = regParam.get(src.name());
+                            regParam.put(r.name(), param);
+                            // cvta of the parameter's own value (not of a sum) marks it as a pointer
+                            if (op.equals("cvta") && direct.getOrDefault(src.name(), false)) {
+                                byParam.get(param).pointer = true;
+                            }
+                            direct.put(r.name(), op.equals("mov") && direct.getOrDefault(src.name(), false));
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        for (PtxStatement s : k.body()) {
+            if (!(s instanceof Instruction ins)) {
+                continue;
+            }
+            String op = ins.opcode();
+            boolean access = op.equals("ld") || op.equals("st") || op.equals("atom") || op.equals("red")
+                    || op.equals("ldu");
+            if (!access || ins.has("param")) {
+                continue;
+            }
+            for (PtxOperand o : ins.operands()) {
+                if (o instanceof PtxOperand.Address a && a.base() instanceof PtxOperand.Register r
+                        && regParam.containsKey(r.name())) {
+                    Use u = byParam.get(regParam.get(r.name()));
+                    if (direct.getOrDefault(r.name(), false)) {
+                        u.pointer = true;
+                    }
+                    ins.type().ifPresent(t -> u.elements.add(elementOf(t)));
+                }
+            }
+        }
+        return byParam;
+    }
+
+    private static ScalarType elementOf(PtxType t) {
+        ScalarType s = t.kir();
+        return s.kind() == ScalarKind.BOOL ? ScalarType.UCHAR : s;
+    }
+}

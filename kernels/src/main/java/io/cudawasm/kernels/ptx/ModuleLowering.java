@@ -1,0 +1,140 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.VoidType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A PTX module to a kernel IR module: variables become globals (a {@code .const} keeps its name,
+ * so the host fills it by that name), every function gets its signature first (calls may precede
+ * definitions), then each body is lowered.
+ */
+final class ModuleLowering {
+    private final PtxModule ptx;
+    private final List<Diagnostic> warnings;
+    private final StorageTypes storage = new StorageTypes();
+    private final Map<String, Binding> names = new LinkedHashMap<>();
+    private final List<KGlobal> globals = new ArrayList<>();
+    private final Set<String> globalNames = new HashSet<>();
+
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings) {
+        this.ptx = ptx;
+        this.warnings = warnings;
+    }
+
+    Map<String, Binding> names() {
+        return names;
+    }
+
+    StorageTypes storage() {
+        return storage;
+    }
+
+    List<Diagnostic> warnings() {
+        return warnings;
+    }
+
+    KModule lower() {
+        for (PtxVariable v : ptx.variables()) {
+            if (v.space() == StateSpace.LOCAL) {
+                throw CompileException.at(v.pos(), "unsupported PTX feature: module-scope .local variables");
+            }
+            names.put(v.name(), new Binding.Global(addGlobal(v, null)));
+        }
+        Map<String, PtxFunction> defined = new LinkedHashMap<>();
+        for (PtxFunction f : ptx.functions()) {
+            PtxFunction previous = defined.get(f.name());
+            if (previous != null && previous.hasBody() && f.hasBody()) {
+                throw CompileException.at(f.pos(), "function '" + f.name() + "' is defined twice");
+            }
+            if (previous == null || f.hasBody()) {
+                defined.put(f.name(), f);
+            }
+        }
+        List<KFunction> functions = new ArrayList<>();
+        Map<KFunction, PtxFunction> bodies = new LinkedHashMap<>();
+        for (PtxFunction f : defined.values()) {
+            KFunction k = f.hasBody() ? signature(f) : null;
+            names.put(f.name(), new Binding.Function(k, f));
+            if (k != null) {
+                functions.add(k);
+                bodies.put(k, f);
+            }
+        }
+        for (Map.Entry<KFunction, PtxFunction> e : bodies.entrySet()) {
+            new FunctionLowering(this, e.getValue(), e.getKey()).lower();
+        }
+        return new KModule(ptx.file().name(), functions, globals, storage.structs());
+    }
+
+    /** A global for a variable; {@code owner} is the function of a function-scope .shared variable. */
+    KGlobal addGlobal(PtxVariable v, String owner) {
+        AddressSpace space = switch (v.space()) {
+            case GLOBAL -> AddressSpace.GLOBAL;
+            case CONST -> AddressSpace.CONSTANT;
+            case SHARED -> AddressSpace.SHARED;
+            default -> throw CompileException.at(v.pos(), "unsupported PTX feature: ."
+                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " variables");
+        };
+        CType t = storage.variableType(v);
+        boolean externShared = space == AddressSpace.SHARED && t instanceof ArrayType a && a.isIncomplete();
+        if (!externShared && t.size() == 0) {
+            throw CompileException.at(v.pos(), "variable '" + v.name() + "' has no size");
+        }
+        if (space == AddressSpace.SHARED && !v.init().isEmpty()) {
+            throw CompileException.at(v.pos(), ".shared variables cannot be initialized");
+        }
+        String name = v.name();
+        if (!globalNames.add(name)) {
+            name = owner + "_" + name;
+            globalNames.add(name);
+        }
+        KGlobal g = new KGlobal(name, t, space, StorageTypes.initialBytes(v), externShared, v.pos());
+        globals.add(g);
+        return g;
+    }
+
+    private KFunction signature(PtxFunction f) {
+        Optional<ItaniumDemangler.Signature> demangled = ItaniumDemangler.demangle(f.name());
+        List<CType> types;
+        if (f.entry()) {
+            types = KernelParameters.types(f, demangled, storage);
+        } else {
+            types = new ArrayList<>();
+            for (PtxVariable p : f.params()) {
+                types.add(storage.paramType(p));
+            }
+        }
+        List<KLocal> params = new ArrayList<>();
+        for (int i = 0; i < f.params().size(); i++) {
+            PtxVariable p = f.params().get(i);
+            params.add(new KLocal(i, paramName(f.name(), p.name()), types.get(i), true, p.pos()));
+        }
+        if (f.returns().size() > 1) {
+            throw CompileException.at(f.pos(), "unsupported PTX feature: a function with more than one return value");
+        }
+        CType ret = f.returns().isEmpty() ? new VoidType() : storage.paramType(f.returns().get(0));
+        String sourceName = f.entry() ? demangled.map(ItaniumDemangler.Signature::name).orElse(f.name()) : f.name();
+        return new KFunction(f.name(), sourceName, f.entry(), ret, params, f.pos());
+    }
+
+    /** {@code _Z3fooPfi_param_1} is {@code param_1}: nvcc's parameter names repeat the function's. */
+    private static String paramName(String function, String param) {
+        String n = param.startsWith(function + "_") ? param.substring(function.length() + 1) : param;
+        return Scopes.clean(n);
+    }
+}

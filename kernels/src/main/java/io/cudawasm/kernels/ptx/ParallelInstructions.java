@@ -1,0 +1,156 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.BlockReduceMode;
+import io.cudawasm.kernels.kir.FenceScope;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.ShuffleMode;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+
+/** Barriers, fences, warp shuffles and votes, and the barrier reductions. */
+final class ParallelInstructions {
+    private static final KExpr FULL_MASK = Exprs.u32(0xFFFF_FFFFL);
+
+    private final FunctionLowering f;
+
+    ParallelInstructions(FunctionLowering f) {
+        this.f = f;
+    }
+
+    void lower(Instruction ins) {
+        switch (ins.opcode()) {
+            case "bar", "barrier" -> barrier(ins);
+            case "membar" -> f.emit(new KStmt.Fence(ins.has("cta") ? FenceScope.BLOCK
+                    : ins.has("sys") ? FenceScope.SYSTEM : FenceScope.DEVICE));
+            case "fence" -> {
+                if (!ins.has("proxy")) {
+                    f.emit(new KStmt.Fence(ins.has("cta") ? FenceScope.BLOCK
+                            : ins.has("sys") ? FenceScope.SYSTEM : FenceScope.DEVICE));
+                }
+            }
+            case "shfl" -> shuffle(ins);
+            case "vote" -> vote(ins);
+            case "activemask" -> {
+                f.arity(ins, 1);
+                f.write(ins.operand(0), new KExpr.WarpVote(VoteMode.ACTIVEMASK, FULL_MASK, null, Exprs.UINT));
+            }
+            default -> throw f.unsupported(ins, null);
+        }
+    }
+
+    private void barrier(Instruction ins) {
+        if (ins.has("warp")) {
+            f.emit(new KStmt.Barrier(BarrierKind.WARP, ins.pos()));
+            return;
+        }
+        if (ins.has("arrive") || ins.has("cta") && !ins.has("sync") && !ins.has("red")) {
+            throw f.unsupported(ins, "only full-block barriers (bar.sync, barrier.sync, bar.red) are supported");
+        }
+        if (ins.has("red")) {
+            reduction(ins);
+            return;
+        }
+        if (!ins.has("sync") && !ins.opcode().equals("bar")) {
+            throw f.unsupported(ins, null);
+        }
+        if (ins.operands().size() == 2) {
+            throw f.unsupported(ins, "a barrier for a subset of the block's threads");
+        }
+        f.arity(ins, 1);
+        f.emit(new KStmt.Barrier(BarrierKind.BLOCK, ins.pos()));
+    }
+
+    /** {@code bar.red.popc.u32 d, 0, p} and {@code bar.red.and/or.pred d, 0, p}. */
+    private void reduction(Instruction ins) {
+        if (ins.operands().size() != 3) {
+            throw f.unsupported(ins, "a barrier for a subset of the block's threads");
+        }
+        BlockReduceMode mode = ins.has("popc") ? BlockReduceMode.COUNT : ins.has("and") ? BlockReduceMode.AND
+                : ins.has("or") ? BlockReduceMode.OR : null;
+        if (mode == null) {
+            throw f.unsupported(ins, null);
+        }
+        f.write(ins.operand(0), new KExpr.BlockReduce(mode, f.predicate(ins.operand(2)), Exprs.INT));
+    }
+
+    /**
+     * {@code shfl.sync.mode.b32 d[|p], a, b, c, mask}: {@code c} packs the segment mask (from the
+     * width) in bits 8..12 and the clamp lane in bits 0..4, as CUDA's __shfl*_sync pass them.
+     */
+    private void shuffle(Instruction ins) {
+        ShuffleMode mode = ins.has("up") ? ShuffleMode.UP : ins.has("down") ? ShuffleMode.DOWN
+                : ins.has("bfly") ? ShuffleMode.XOR : ins.has("idx") ? ShuffleMode.IDX : null;
+        if (mode == null) {
+            throw f.unsupported(ins, null);
+        }
+        boolean sync = ins.has("sync");
+        f.arity(ins, sync ? 5 : 4);
+        KExpr mask = sync ? f.read(ins.operand(4), Exprs.UINT) : FULL_MASK;
+        KExpr value = f.read(ins.operand(1), Exprs.UINT);
+        KExpr lane = f.temp(f.read(ins.operand(2), Exprs.INT));
+        KExpr width;
+        PtxOperand c = ins.operand(3);
+        if (c instanceof PtxOperand.IntImmediate imm) {
+            long w = 32 - ((imm.value() >> 8) & 31);
+            long clamp = imm.value() & 31;
+            if (clamp != (mode == ShuffleMode.UP ? 0 : w - 1) || Long.bitCount(w) != 1) {
+                throw f.unsupported(ins, "a segment/clamp operand that no __shfl*_sync width produces (0x"
+                        + Long.toHexString(imm.value()) + ")");
+            }
+            width = Exprs.i32(w);
+        } else {
+            width = f.temp(Exprs.sub(Exprs.i32(32), Exprs.and(Exprs.shr(f.read(c, Exprs.INT), Exprs.i32(8)),
+                    Exprs.i32(31))));
+        }
+        PtxOperand dst = ins.operand(0);
+        KExpr shuffle = new KExpr.WarpShuffle(mode, mask, value, lane, width, Exprs.UINT);
+        if (dst instanceof PtxOperand.Pair pair) {
+            f.write(pair.first(), shuffle);
+            if (!(pair.second() instanceof PtxOperand.Sink)) {
+                f.write(pair.second(), inRange(mode, lane, width));
+            }
+        } else {
+            f.write(dst, shuffle);
+        }
+    }
+
+    /** Whether the source lane of a shuffle is inside the thread's segment (the predicate result). */
+    private KExpr inRange(ShuffleMode mode, KExpr lane, KExpr width) {
+        KExpr self = Exprs.convert(new KExpr.Special(SpecialReg.LANE_ID), Exprs.INT);
+        KExpr start = f.temp(Exprs.and(self, Exprs.bitNot(Exprs.sub(width, Exprs.i32(1)))));
+        KExpr end = Exprs.add(start, Exprs.sub(width, Exprs.i32(1)));
+        return switch (mode) {
+            case UP -> Exprs.compare(BinaryOp.GE, Exprs.sub(self, lane), start);
+            case DOWN -> Exprs.compare(BinaryOp.LE, Exprs.add(self, lane), end);
+            case XOR -> Exprs.compare(BinaryOp.LE, Exprs.xor(self, lane), end);
+            case IDX -> Exprs.bool(true);
+        };
+    }
+
+    /** {@code vote.sync.{all,any,uni}.pred} and {@code vote.sync.ballot.b32}. */
+    private void vote(Instruction ins) {
+        boolean sync = ins.has("sync");
+        f.arity(ins, sync ? 3 : 2);
+        KExpr mask = sync ? f.read(ins.operand(2), Exprs.UINT) : FULL_MASK;
+        KExpr p = f.predicate(ins.operand(1));
+        PtxOperand dst = ins.operand(0);
+        if (ins.has("ballot")) {
+            f.write(dst, new KExpr.WarpVote(VoteMode.BALLOT, mask, p, Exprs.UINT));
+        } else if (ins.has("all") || ins.has("any")) {
+            f.write(dst, new KExpr.WarpVote(ins.has("all") ? VoteMode.ALL : VoteMode.ANY, mask, p, Exprs.INT));
+        } else if (ins.has("uni")) {
+            KExpr pred = f.temp(p);
+            KExpr all = f.temp(new KExpr.WarpVote(VoteMode.ALL, mask, pred, Exprs.INT));
+            KExpr any = f.temp(new KExpr.WarpVote(VoteMode.ANY, mask, pred, Exprs.INT));
+            KExpr r = Exprs.binary(BinaryOp.OR, Exprs.compare(BinaryOp.NE, all, Exprs.i32(0)),
+                    Exprs.compare(BinaryOp.EQ, any, Exprs.i32(0)));
+            f.write(dst, r);
+        } else {
+            throw f.unsupported(ins, null);
+        }
+    }
+}
