@@ -313,13 +313,18 @@ final class FunctionLowering {
         }
     }
 
+    /** A new local of the function (for values the lowering computes in several steps). */
+    KLocal local(String name, CType type) {
+        return fn.newLocal(name, type, decl.pos());
+    }
+
     /** A fresh local holding {@code e} (for values used more than once); simple values stay as they are. */
     KExpr temp(KExpr e) {
         if (e instanceof KExpr.LocalGet || e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst
                 || e instanceof KExpr.Special) {
             return e;
         }
-        KLocal t = fn.newLocal("t", e.type(), decl.pos());
+        KLocal t = local("t", e.type());
         out.add(new KStmt.Assign(t, e));
         return new KExpr.LocalGet(t);
     }

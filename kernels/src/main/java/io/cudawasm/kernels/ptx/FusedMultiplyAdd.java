@@ -1,42 +1,62 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.MathFn;
+import io.cudawasm.kernels.types.ScalarKind;
 import io.cudawasm.kernels.types.ScalarType;
+import java.util.List;
 
 /**
- * {@code fma.rn.f32} without a call to the host: the product of two floats is exact in double
- * precision, the sum is rounded to odd (rounded to nearest, then its last bit forced to 1 when the
- * exact error, from TwoSum, is not zero), and the final rounding to float is then correct, because
- * double has more than two bits beyond float's precision (Boldo and Melquiond, 2008). nvcc contracts
- * {@code a * b + c} into this instruction everywhere, so it must be cheap on the CPU path.
+ * {@code fma.rn.f32} without a call to the host, because nvcc contracts {@code a * b + c} into
+ * it everywhere. The product of two floats is exact in double precision; the sum {@code s}
+ * rounded to double and then to float is the correctly rounded result unless {@code s} landed
+ * exactly on a midpoint between two floats (then the first rounding may decide the second). Only
+ * in that rare case (and for results in float's subnormal range) the sum is rounded to odd
+ * instead, with TwoSum's exact error, which makes the final rounding correct (Boldo and
+ * Melquiond, "Emulation of FMA and correctly rounded sums", 2008). Double fma stays a math call.
  */
 final class FusedMultiplyAdd {
+    private static final long MIDPOINT_MASK = (1L << 29) - 1;
+    private static final long MIDPOINT = 1L << 28;
+    /** Below this magnitude the float result may be subnormal, with midpoints at other bits. */
+    private static final double SMALLEST_NORMAL_FLOAT = 0x1.0p-126;
+
     private FusedMultiplyAdd() {}
 
     static KExpr of(FunctionLowering f, KExpr a, KExpr b, KExpr c) {
         ScalarType t = Exprs.scalar(a);
-        if (t.kind() != io.cudawasm.kernels.types.ScalarKind.FLOAT) {
+        if (t.kind() != ScalarKind.FLOAT) {
             return Exprs.math(MathFn.FMA, a, b, c);
         }
         ScalarType d = ScalarType.DOUBLE;
         KExpr p = f.temp(Exprs.mul(Exprs.convert(a, d), Exprs.convert(b, d)));
         KExpr cd = f.temp(Exprs.convert(c, d));
-        KExpr s = f.temp(Exprs.add(p, cd));
-        KExpr bb = f.temp(Exprs.sub(s, p));
-        KExpr err = f.temp(Exprs.add(Exprs.sub(p, Exprs.sub(s, bb)), Exprs.sub(cd, bb)));
-        KExpr bits = f.temp(Exprs.bits(s));
-        KExpr inexact = Exprs.compare(BinaryOp.NE, err, new KExpr.FloatConst(d, 0));
-        KExpr even = Exprs.compare(BinaryOp.EQ, Exprs.and(bits, Exprs.constant(Exprs.LONG, 1)),
-                Exprs.constant(Exprs.LONG, 0));
-        KExpr finite = Exprs.compare(BinaryOp.LT, Exprs.math(MathFn.FABS, s),
-                new KExpr.FloatConst(d, Double.POSITIVE_INFINITY));
-        KExpr adjust = Exprs.binary(BinaryOp.AND, Exprs.binary(BinaryOp.AND, inexact, even), finite);
-        KExpr up = Exprs.compare(BinaryOp.EQ, Exprs.compare(BinaryOp.GT, err, new KExpr.FloatConst(d, 0)),
-                Exprs.compare(BinaryOp.GT, s, new KExpr.FloatConst(d, 0)));
+        KLocal s = f.local("fma", d);
+        KExpr sum = new KExpr.LocalGet(s);
+        f.emit(new KStmt.Assign(s, Exprs.add(p, cd)));
+        KExpr bits = f.temp(Exprs.bits(sum));
+        KExpr midpoint = Exprs.compare(BinaryOp.EQ, Exprs.and(bits, Exprs.constant(Exprs.LONG, MIDPOINT_MASK)),
+                Exprs.constant(Exprs.LONG, MIDPOINT));
+        KExpr tiny = Exprs.compare(BinaryOp.LT, Exprs.math(MathFn.FABS, sum), new KExpr.FloatConst(d, SMALLEST_NORMAL_FLOAT));
+        KExpr bb = Exprs.sub(sum, p);
+        KExpr err = Exprs.add(Exprs.sub(p, Exprs.sub(sum, bb)), Exprs.sub(cd, bb));
+        KLocal e = f.local("fma_err", d);
+        KExpr error = new KExpr.LocalGet(e);
+        KExpr inexact = Exprs.compare(BinaryOp.NE, error, new KExpr.FloatConst(d, 0));
+        KExpr even = Exprs.compare(BinaryOp.EQ, Exprs.and(bits, Exprs.constant(Exprs.LONG, 1)), Exprs.constant(Exprs.LONG, 0));
+        KExpr finite = Exprs.compare(BinaryOp.LT, Exprs.math(MathFn.FABS, sum), new KExpr.FloatConst(d, Double.POSITIVE_INFINITY));
+        KExpr up = Exprs.compare(BinaryOp.EQ, Exprs.compare(BinaryOp.GT, error, new KExpr.FloatConst(d, 0)),
+                Exprs.compare(BinaryOp.GT, sum, new KExpr.FloatConst(d, 0)));
         KExpr step = Exprs.select(up, Exprs.constant(Exprs.LONG, 1), Exprs.constant(Exprs.LONG, -1));
-        KExpr odd = Exprs.select(adjust, Exprs.add(bits, step), bits);
-        return Exprs.convert(Exprs.as(odd, d), t);
+        KExpr adjust = Exprs.binary(BinaryOp.AND, Exprs.binary(BinaryOp.AND, inexact, even), finite);
+        KStmt roundToOdd = new KStmt.If(adjust, new KBlock(List.of(
+                new KStmt.Assign(s, Exprs.as(Exprs.add(bits, step), d)))), KBlock.EMPTY);
+        f.emit(new KStmt.If(Exprs.binary(BinaryOp.OR, midpoint, tiny),
+                new KBlock(List.of(new KStmt.Assign(e, err), roundToOdd)), KBlock.EMPTY));
+        return Exprs.convert(sum, t);
     }
 }

@@ -46,11 +46,31 @@ final class StructuredLowering {
 
     static KBlock lower(KFunction fn, List<StructuredNode> code, SourcePos pos) {
         StructuredLowering l = new StructuredLowering(fn, pos);
-        List<KStmt> body = l.list(code);
+        List<KStmt> body = withoutTailReturns(l.list(code));
         if (l.jump != null) {
             body.add(0, new KStmt.Assign(l.jump, new KExpr.IntConst(ScalarType.INT, 0)));
         }
         return new KBlock(body);
+    }
+
+    /**
+     * A {@code return} without a value where the body ends anyway is dropped: the region fission
+     * pass keeps per-thread "alive" masks only for kernels that can return early.
+     */
+    private static List<KStmt> withoutTailReturns(List<KStmt> code) {
+        List<KStmt> out = new ArrayList<>(code);
+        if (out.isEmpty()) {
+            return out;
+        }
+        KStmt last = out.get(out.size() - 1);
+        if (last instanceof KStmt.Return r && r.value() == null) {
+            out.remove(out.size() - 1);
+        } else if (last instanceof KStmt.If i) {
+            out.set(out.size() - 1, new KStmt.If(i.condition(),
+                    new KBlock(withoutTailReturns(i.then().statements())),
+                    new KBlock(withoutTailReturns(i.otherwise().statements()))));
+        }
+        return out;
     }
 
     private List<KStmt> list(List<StructuredNode> code) {
@@ -111,6 +131,19 @@ final class StructuredLowering {
      * when nothing else continues the loop; otherwise the loop stays a {@code while (true)}.
      */
     private static KStmt loopStatement(List<KStmt> body) {
+        int n = body.size();
+        if (n >= 2 && body.get(n - 1) instanceof KStmt.Break && body.get(n - 2) instanceof KStmt.If last
+                && last.otherwise().isEmpty() && isOnly(last.then(), KStmt.Continue.class)
+                && continues(body.subList(0, n - 2)) == 0) {
+            // while (true) { body; if (c) continue; break; } is do { body } while (c)
+            return new KStmt.Loop(true, last.condition(), new KBlock(body.subList(0, n - 2)), KBlock.EMPTY);
+        }
+        if (n >= 2 && body.get(n - 1) instanceof KStmt.Continue && body.get(n - 2) instanceof KStmt.If last
+                && last.otherwise().isEmpty() && isOnly(last.then(), KStmt.Break.class)
+                && continues(body.subList(0, n - 2)) == 0) {
+            return new KStmt.Loop(true, StructuredSimplifier.negate(last.condition()),
+                    new KBlock(body.subList(0, n - 2)), KBlock.EMPTY);
+        }
         if (!body.isEmpty() && body.get(body.size() - 1) instanceof KStmt.If last
                 && continues(body.subList(0, body.size() - 1)) == 0) {
             KExpr c = null;
