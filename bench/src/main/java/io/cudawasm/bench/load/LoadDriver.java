@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Drives a worker with N concurrent clients for a bounded time and reports throughput and
@@ -36,6 +38,11 @@ import picocli.CommandLine.Option;
 @Command(name = "load-driver", mixinStandardHelpOptions = true,
         description = "Load test a cuda-wasm worker (an embedded one unless --url is given).")
 public final class LoadDriver implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter err;
+
     @Option(names = "--url", description = "Worker to drive; default: start one in this JVM on a temporary cache.")
     URI url;
 
@@ -73,7 +80,8 @@ public final class LoadDriver implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
         WorkerService embedded = null;
         Path cacheDir = null;
         URI target = url;
@@ -105,6 +113,7 @@ public final class LoadDriver implements Callable<Integer> {
                     rows.add(report.row());
                     out.println(LoadReport.header().lines().findFirst().orElseThrow());
                     out.println(report.row());
+                    out.flush();
                     clean &= report.failed() == 0 && report.lost() == 0;
                 }
             }
@@ -117,6 +126,7 @@ public final class LoadDriver implements Callable<Integer> {
         out.println(LoadReport.header());
         rows.forEach(out::println);
         out.println(clean ? "no failed or lost jobs" : "FAILED OR LOST JOBS");
+        out.flush();
         return clean ? 0 : 1;
     }
 
@@ -151,7 +161,7 @@ public final class LoadDriver implements Callable<Integer> {
                         }
                         if (!result.path("status").asText().equals("succeeded") || !scenario.check(result)) {
                             failed.incrementAndGet();
-                            System.err.println("failed job: " + result);
+                            report("failed job: " + result);
                             continue;
                         }
                         lat[k] = t1 - t0;
@@ -161,7 +171,7 @@ public final class LoadDriver implements Callable<Integer> {
                     counts[me] = k;
                 } catch (IOException e) {
                     failed.incrementAndGet();
-                    System.err.println("request failed: " + e);
+                    report("request failed: " + e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
@@ -185,6 +195,13 @@ public final class LoadDriver implements Callable<Integer> {
         }
         return new LoadReport(scenario.label(), n, elapsed, total, failed.get(), lost.get(), rejected.get(), allLat,
                 allRun);
+    }
+
+    private void report(String problem) {
+        synchronized (err) {
+            err.println(problem);
+            err.flush();
+        }
     }
 
     private static byte[] json(Map<String, Object> body) {
@@ -236,7 +253,7 @@ public final class LoadDriver implements Callable<Integer> {
                 client.delete(location);
                 return r.body();
             }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         lost.incrementAndGet();
         return null;

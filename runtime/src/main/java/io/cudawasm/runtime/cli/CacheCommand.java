@@ -78,7 +78,8 @@ public final class CacheCommand implements Runnable {
                 int failed = 0;
                 for (Prewarmer.Outcome o : outcomes) {
                     String status = o.status() == Prewarmer.Status.DISK ? "cached" : o.status().name().toLowerCase(Locale.ROOT);
-                    out.printf("%-9s %s  %s%s%n", status, o.id(), o.ref(), o.message() == null ? "" : "\n    " + o.message());
+                    out.printf("%-9s %s  %s%s%n", status, o.id() == null ? "-".repeat(64) : o.id(), o.ref(),
+                            o.message() == null ? "" : "\n    " + o.message());
                     failed += o.status() == Prewarmer.Status.FAILED ? 1 : 0;
                 }
                 out.printf("%d kernels in %s (%d failed)%n", outcomes.size(), cache.directory(), failed);

@@ -79,7 +79,17 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         WorkerConfig config = configure(System.getenv());
         LogLevels.apply(config.logLevel());
-        WorkerService worker = WorkerService.start(config);
+        WorkerService worker;
+        try {
+            worker = WorkerService.start(config);
+        } catch (RuntimeException e) {
+            // e.g. the port is taken: one line for the operator, not a stack trace
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: cannot start the worker on " + config.bindAddress() + ":" + config.port() + ": "
+                    + e.getMessage());
+            err.flush();
+            return 1;
+        }
         Thread hook = new Thread(() -> worker.shutdown(config.shutdownGrace()), "cuda-wasm-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out.println("cuda-wasm worker listening on " + worker.url() + " (cache " + config.cache().directory()

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.runtime.service.TestWorker.Reply;
+import io.cudawasm.runtime.service.jobs.Job;
+import io.cudawasm.runtime.service.jobs.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,5 +119,18 @@ class AsyncJobTest {
         awaitStatus(running, "cancelled");
         Reply next = worker.post("/v1/jobs", scaleJob());
         assertEquals(200, next.status(), "slots are free again: " + next);
+    }
+
+    @Test
+    void aSynchronousJobCancelledWhileItsCallerWaitsAnswers409() throws Exception {
+        CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> worker.post("/v1/jobs", spinJob()));
+        Job running = Await.until(WAIT, "the synchronous job to run", () -> worker.service.jobs().unfinished(),
+                list -> list.size() == 1 && list.get(0).status() == JobStatus.RUNNING).get(0);
+        assertEquals(202, worker.delete("/v1/jobs/" + running.id()).status());
+        Reply answer = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(409, answer.status(), answer.toString());
+        assertEquals("cancelled", answer.json().get("error").asText());
+        assertEquals("cancelled", answer.json().get("details").get("job").get("status").asText());
+        assertEquals(404, worker.get("/v1/jobs/" + running.id()).status(), "synchronous jobs are not kept");
     }
 }

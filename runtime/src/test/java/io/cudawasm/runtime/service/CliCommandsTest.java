@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.runtime.cli.CacheCommand;
@@ -152,5 +153,15 @@ class CliCommandsTest {
         assertEquals(2500, config.jobTimeLimit().toMillis());
         assertTrue(config.sandboxOnly());
         assertTrue(config.authEnabled());
+    }
+
+    @Test
+    void serveReportsATakenPortInOneLine() {
+        Run r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run(new ServeCommand(),
+                "--bind", "127.0.0.1", "--port", Integer.toString(worker.base.getPort()),
+                "--cache-dir", dir.resolve("serve-cache").toString()));
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: cannot start the worker on 127.0.0.1:"), r.err());
+        assertEquals(1, r.err().lines().count(), "no stack trace: " + r.err());
     }
 }

@@ -199,6 +199,17 @@ public final class JobManager implements AutoCloseable {
         return s.error() != null && s.error().code().equals(JobError.TIME_LIMIT) ? "time_limit" : "failed";
     }
 
+    /** Jobs accepted and not yet finished (queued or running), synchronous ones included. */
+    public List<Job> unfinished() {
+        List<Job> list = new ArrayList<>();
+        for (Job job : jobs.values()) {
+            if (!job.status().isFinal()) {
+                list.add(job);
+            }
+        }
+        return list;
+    }
+
     public Optional<Job> find(String id) {
         return Optional.ofNullable(jobs.get(id));
     }
@@ -273,12 +284,7 @@ public final class JobManager implements AutoCloseable {
         }
         boolean drained = awaitIdle(grace);
         if (!drained) {
-            List<Job> unfinished = new ArrayList<>();
-            for (Job job : jobs.values()) {
-                if (!job.status().isFinal()) {
-                    unfinished.add(job);
-                }
-            }
+            List<Job> unfinished = unfinished();
             log.warn("shutdown grace of {} s is over; failing {} unfinished jobs", grace.toSeconds(), unfinished.size());
             for (Job job : unfinished) {
                 cancel(job, JobError.SHUTTING_DOWN);
