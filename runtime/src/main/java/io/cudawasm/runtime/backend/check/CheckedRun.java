@@ -32,6 +32,9 @@ public final class CheckedRun {
 
         /** The bytes of a struct passed by value. */
         record Struct(byte[] bytes) implements Arg {}
+
+        /** A null pointer. */
+        record Null() implements Arg {}
     }
 
     /**
@@ -106,6 +109,8 @@ public final class CheckedRun {
                     args.add(KernelArg.of(sc.value()));
                 } else if (a instanceof Arg.Struct st) {
                     args.add(new KernelArg.Bytes(st.bytes()));
+                } else if (a instanceof Arg.Null) {
+                    args.add(KernelArg.of(0));
                 }
             }
             for (Map.Entry<String, byte[]> e : launch.symbols().entrySet()) {

@@ -46,9 +46,11 @@ import org.jocl.cl_queue_properties;
  * needs (constant and device-variable buffers, local scratch, status word, grid slice).
  *
  * <p>Time limits and cancellation: OpenCL cannot stop a running kernel. A launch with either is
- * run in slices of blocks, checked between slices; a slice that outlives the limit is abandoned,
- * the launch fails with TIMEOUT (or CANCELLED), and the session refuses work until that slice has
- * finished on the device.
+ * run in slices of blocks, checked between slices; when the limit passes (or the launch is
+ * cancelled) no further slice starts and the launch fails with TIMEOUT (or CANCELLED) at once.
+ * The slice already on the device runs to its end, and the session's in-order queue makes later
+ * operations wait for it; a kernel that never ends therefore blocks its session, which should
+ * then be closed (PoCL keeps running it on a CPU thread; the Wasm sandbox can interrupt kernels).
  */
 final class OpenClSession implements DeviceSession {
     private static final AtomicLong SESSIONS = new AtomicLong();
@@ -72,7 +74,6 @@ final class OpenClSession implements DeviceSession {
     private cl_mem tornadoConstantRegion;
     private cl_mem tornadoAtomics;
     private int nextId = 1;
-    private cl_event abandoned;
     private boolean closed;
 
     OpenClSession(OpenClBackend backend, CompileResult compiled, BuiltProgram built) {
@@ -130,16 +131,6 @@ final class OpenClSession implements DeviceSession {
     private void checkUsable() {
         if (closed) {
             throw new IllegalStateException("session is closed");
-        }
-        if (abandoned != null) {
-            int[] st = new int[1];
-            CL.clGetEventInfo(abandoned, CL.CL_EVENT_COMMAND_EXECUTION_STATUS, Sizeof.cl_int, Pointer.to(st), null);
-            if (st[0] > CL.CL_COMPLETE) {
-                throw new LaunchException(LaunchFailure.DEVICE_ERROR, null, "this OpenCL session is busy: a kernel "
-                        + "that exceeded its time limit is still running on " + device.name().strip());
-            }
-            CL.clReleaseEvent(abandoned);
-            abandoned = null;
         }
     }
 
@@ -378,6 +369,13 @@ final class OpenClSession implements DeviceSession {
     /** Enqueues one slice and waits for it, within the deadline and unless cancelled. */
     private void runSlice(cl_kernel k, GridSlices.Slice s, LaunchConfig config, LaunchOptions options, long deadline,
             String name) {
+        if (options.cancellation() != null && options.cancellation().isCancelled()) {
+            throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was cancelled");
+        }
+        if (System.nanoTime() > deadline) {
+            throw new LaunchException(LaunchFailure.TIMEOUT, name, "kernel '" + name + "' exceeded its time limit of "
+                    + options.timeLimit().toMillis() + " ms; no further blocks were started");
+        }
         long[] local = {config.block().x(), config.block().y(), config.block().z()};
         long[] global = {(long) s.extent()[0] * local[0], (long) s.extent()[1] * local[1],
             (long) s.extent()[2] * local[2]};
@@ -404,7 +402,7 @@ final class OpenClSession implements DeviceSession {
                 }
                 return;
             }
-            abandoned = ev;
+            CL.clReleaseEvent(ev); // the slice still runs; later commands of the in-order queue wait for it
             if (options.cancellation() != null && options.cancellation().isCancelled()) {
                 throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was cancelled "
                         + "(blocks already running on the device finish first)");
@@ -413,7 +411,7 @@ final class OpenClSession implements DeviceSession {
                     + options.timeLimit().toMillis() + " ms; no further blocks were started (OpenCL cannot stop "
                     + "blocks already running)");
         } catch (InterruptedException e) {
-            abandoned = ev;
+            CL.clReleaseEvent(ev);
             Thread.currentThread().interrupt();
             throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was interrupted");
         } finally {
