@@ -303,6 +303,7 @@ final class OpenClDialect implements Dialect {
         extensions.add("cl_khr_subgroup_shuffle");
         extensions.add("cl_khr_subgroup_shuffle_relative");
         extensions.add("cl_khr_subgroup_ballot");
+        extensions.add("cl_intel_required_subgroup_size");
     }
 
     @Override

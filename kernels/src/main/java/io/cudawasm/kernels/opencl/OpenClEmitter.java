@@ -441,7 +441,9 @@ public final class OpenClEmitter {
             prologue.add(sharedDeclaration(g) + " = &" + mem + ";");
         }
         out.at(f.pos());
-        out.line("__kernel void " + inst.emittedName() + "(" + String.join(", ", params) + ") {");
+        // sub-groups stand in for warps only when they are exactly 32 work-items wide
+        String attribute = options.subgroups() ? "__attribute__((intel_reqd_sub_group_size(32))) " : "";
+        out.line("__kernel " + attribute + "void " + inst.emittedName() + "(" + String.join(", ", params) + ") {");
         out.indent();
         for (String p : prologue) {
             out.line(p);
