@@ -48,7 +48,7 @@ public final class BundledKernelCases {
                 .scalar(n).build();
     }
 
-    static KernelCase saxpy() {
+    public static KernelCase saxpy() {
         int n = 100_000;
         float[] x = randomFloats(n, 3);
         float[] y = randomFloats(n, 4);
