@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
+import io.cudawasm.runtime.backend.cuda.PtxCompiler;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,15 @@ public final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the probes as JSON.")
     boolean json;
 
+    /** How CUDA C++ becomes PTX on this host (for the cuda back ends). */
+    private static String ptxCompiler() {
+        if (PtxCompiler.nvrtcAvailable()) {
+            return PtxCompiler.nvrtcReason();
+        }
+        return PtxCompiler.nvcc().map(p -> "nvcc (" + p + ")").orElse("none: prepared PTX only (NVRTC: "
+                + PtxCompiler.nvrtcReason() + ")");
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -46,6 +56,7 @@ public final class DevicesCommand implements Callable<Integer> {
                 }
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("probes", probes);
+                doc.put("ptxCompiler", ptxCompiler());
                 doc.put("auto", auto.backend().name());
                 doc.put("autoReason", auto.reason());
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
@@ -53,6 +64,7 @@ public final class DevicesCommand implements Callable<Integer> {
                 for (BackendProbe p : backends.probes()) {
                     out.printf("%-12s %s%n", p.name(), p.available() ? p.device() : "unavailable: " + p.reason());
                 }
+                out.printf("%-12s %s%n", "ptx", ptxCompiler());
                 out.println("auto -> " + auto.backend().name() + ": " + auto.reason());
             }
         }
