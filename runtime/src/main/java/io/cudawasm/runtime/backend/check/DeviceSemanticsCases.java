@@ -20,7 +20,7 @@ public final class DeviceSemanticsCases {
 
     public static List<KernelCase> all() {
         return List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
-                syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
+                warpReduceOfPartials(), syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
                 bitReverseAndWideMultiply(), conversionsAndShifts(), exactMath(), transcendentalMath(), vectorTypes(),
                 controlFlow(), symbols(), templateKernel());
     }
@@ -269,6 +269,44 @@ public final class DeviceSemanticsCases {
         }
         return CaseBuilder.of("warp_shuffles_and_votes", "warp_ops.cu", src).kernel("warp_ops").cpuPath(false)
                 .launch(Dim3.of(2), Dim3.of(64)).in("in", in).out("out", new int[threads * 8], expected).build();
+    }
+
+    /**
+     * The classic block reduction: every warp reduces with shuffles, warp 0 reduces the partial sums.
+     * The second reduction runs in warp 0 only; OpenCL's local-memory warp emulation uses
+     * work-group barriers there, which PoCL handles (see README-gpu.md on warp operations).
+     */
+    static KernelCase warpReduceOfPartials() {
+        String src = """
+                __device__ int warp_sum(int v)
+                {
+                    for (int o = 16; o > 0; o /= 2) v += __shfl_down_sync(0xffffffff, v, o);
+                    return v;
+                }
+
+                __global__ void block_reduce(const int* in, int* out)
+                {
+                    __shared__ int part[32];
+                    int v = in[blockIdx.x * blockDim.x + threadIdx.x];
+                    int lane = threadIdx.x & 31;
+                    int w = threadIdx.x >> 5;
+                    v = warp_sum(v);
+                    if (lane == 0) part[w] = v;
+                    __syncthreads();
+                    v = threadIdx.x < blockDim.x / 32 ? part[lane] : 0;
+                    if (w == 0) v = warp_sum(v);
+                    if (threadIdx.x == 0) out[blockIdx.x] = v;
+                }
+                """;
+        int blocks = 3;
+        int block = 256;
+        int[] in = randomInts(blocks * block, 41, 1000);
+        int[] expected = new int[blocks];
+        for (int i = 0; i < in.length; i++) {
+            expected[i / block] += in[i];
+        }
+        return CaseBuilder.of("warp_reduce_of_partials", "block_reduce.cu", src).kernel("block_reduce").cpuPath(false)
+                .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[blocks], expected).build();
     }
 
     static KernelCase syncthreadsReductions() {

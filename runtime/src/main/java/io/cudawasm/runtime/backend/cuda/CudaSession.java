@@ -27,6 +27,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
@@ -188,6 +189,11 @@ final class CudaSession implements DeviceSession {
             device(JCudaDriver.cuModuleGetFunction(fn, module, n), "cuModuleGetFunction(" + n + ")", name);
             return fn;
         });
+        if (config.sharedBytes() > 48 * 1024) {
+            // beyond 48 KiB of dynamic shared memory a kernel must opt in (sm_70 and later)
+            device(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    config.sharedBytes()), "cuFuncSetAttribute", name);
+        }
         Pointer[] values = new Pointer[args.size()];
         for (int i = 0; i < args.size(); i++) {
             values[i] = argument(sig.params().get(i), args.get(i), name);
