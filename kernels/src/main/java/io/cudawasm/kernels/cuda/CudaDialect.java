@@ -77,6 +77,7 @@ final class CudaDialect implements Dialect {
         return switch (reg) {
             case LANE_ID -> "(" + helper("cw_thread_rank") + "() & 31u)";
             case WARP_ID -> "(" + helper("cw_thread_rank") + "() >> 5)";
+            case LINEAR_TID -> "(" + helper("cw_thread_rank") + "())";
             default -> reg.cudaName();
         };
     }

@@ -120,6 +120,7 @@ final class OpenClDialect implements Dialect {
                     : "((uint)get_num_groups(" + dim + "))";
             case LANE_ID -> "(" + helpers.use("cw_thread_rank") + "() & 31u)";
             case WARP_ID -> "(" + helpers.use("cw_thread_rank") + "() >> 5)";
+            case LINEAR_TID -> "(" + helpers.use("cw_thread_rank") + "())";
         };
     }
 
