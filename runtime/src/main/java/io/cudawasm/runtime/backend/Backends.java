@@ -136,7 +136,7 @@ public final class Backends implements AutoCloseable {
         }
         if (r.equals("auto")) {
             List<String> missing = new ArrayList<>();
-            for (String preferred : List.of("cuda", "opencl-gpu", "opencl-cpu")) {
+            for (String preferred : List.of("cuda", "opencl-gpu")) {
                 for (Backend b : backends.values()) {
                     if (kind(b).equals(preferred)) {
                         return new BackendChoice(b, "auto: " + b.name() + " (" + label(preferred) + ") is the best device "
@@ -145,8 +145,13 @@ public final class Backends implements AutoCloseable {
                 }
                 missing.add("no " + label(preferred) + unavailableReason(preferred));
             }
-            return new BackendChoice(wasm, "auto: no GPU or OpenCL device (" + String.join(", ", missing)
-                    + "); running on the CPU (WebAssembly)");
+            // An OpenCL CPU device (PoCL) runs kernels inside this process with no memory protection: one
+            // out-of-bounds store and the JVM dies. On a CPU the sandboxed WebAssembly path is the default;
+            // the OpenCL CPU device is used only when asked for by name.
+            String cpuOpenCl = backends.values().stream().filter(b -> kind(b).equals("opencl-cpu")).map(Backend::name)
+                    .findFirst().map(n -> "; " + n + " (OpenCL CPU, not isolated) on request").orElse("");
+            return new BackendChoice(wasm, "auto: no GPU (" + String.join(", ", missing)
+                    + "); running on the CPU in the WebAssembly sandbox" + cpuOpenCl);
         }
         Backend exact = backends.get(r);
         if (exact != null) {

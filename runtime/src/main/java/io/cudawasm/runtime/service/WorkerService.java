@@ -6,6 +6,7 @@ import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
+import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
 import io.cudawasm.runtime.service.config.WorkerConfig;
@@ -57,6 +58,7 @@ public final class WorkerService implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile String bindAddress;
+    private volatile SelfRegistration registration;
 
     private WorkerService(WorkerConfig config) {
         this.config = config;
@@ -90,6 +92,9 @@ public final class WorkerService implements AutoCloseable {
         w.bindAddress = config.bindAddress();
         log.info("cuda-wasm worker listening on {} ({})", w.url(), config);
         w.startPrewarm();
+        if (config.registration().enabled()) {
+            w.attach(SelfRegistration.forWorker(config.registration(), w.backends, w.metrics.registry()).start());
+        }
         return w;
     }
 
@@ -148,6 +153,25 @@ public final class WorkerService implements AutoCloseable {
     /** Completes when start-up pre-warming ended (at once when there is no list). */
     public CompletableFuture<List<Prewarmer.Outcome>> prewarmed() {
         return prewarm;
+    }
+
+    /**
+     * Runs self-registration with this worker: its document appears under {@code extensions.node} of
+     * {@code /v1/capabilities}, and it stops when the worker does.
+     */
+    public void attach(SelfRegistration registration) {
+        this.registration = registration;
+        addCapabilities(registration);
+    }
+
+    /** Self-registration, when enabled (or attached). */
+    public java.util.Optional<SelfRegistration> registration() {
+        return java.util.Optional.ofNullable(registration);
+    }
+
+    /** The worker's metrics (Prometheus registry behind {@code /metrics}). */
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** Adds a section to {@code /v1/capabilities} (self-registration's Nutanix data). */
@@ -247,6 +271,9 @@ public final class WorkerService implements AutoCloseable {
     }
 
     private void releaseResources() {
+        if (registration != null) {
+            registration.close();
+        }
         jobs.close();
         backends.close();
         metrics.close();

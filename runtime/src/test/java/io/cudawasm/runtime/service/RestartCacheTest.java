@@ -35,6 +35,14 @@ class RestartCacheTest {
             assertEquals(200, job.status(), job.toString());
             assertEquals(6.0, job.json().get("outputs").get("x").get("data").get(3).asDouble());
 
+            // the GPU back ends need the kernel IR, rebuilt from the stored request: OpenCL (PoCL) runs it too
+            Reply onOpenCl = second.post("/v1/jobs", Map.of("kernel", Map.of("id", id), "backend", "opencl",
+                    "launches", List.of(Map.of("kernel", "scale", "grid", 1, "block", 4,
+                            "args", List.of("const:4:2", 3, 4))), "outputs", Map.of("x", "array")));
+            assertEquals(200, onOpenCl.status(), onOpenCl.toString());
+            assertEquals("opencl:0", onOpenCl.json().get("backend").asText());
+            assertEquals(6.0, onOpenCl.json().get("outputs").get("x").get("data").get(3).asDouble());
+
             String metrics = second.get("/metrics").text();
             assertFalse(metrics.contains("cudawasm_compile_duration_seconds_count"), "nothing was compiled:\n"
                     + metrics.lines().filter(l -> l.startsWith("cudawasm_compile")).toList());

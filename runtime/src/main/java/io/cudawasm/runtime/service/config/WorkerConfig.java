@@ -147,8 +147,8 @@ public record WorkerConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ENV_REGISTER_MODE + ": " + e.getMessage(), e);
         }
-        b.registration = new RegistrationSettings(v.bool(ENV_SELF_REGISTER, false),
-                v.seconds(ENV_REGISTER_INTERVAL, Duration.ofSeconds(60), false), mode);
+        b.registration = RegistrationSettings.fromEnvironment(v.bool(ENV_SELF_REGISTER, false),
+                v.seconds(ENV_REGISTER_INTERVAL, Duration.ofSeconds(60), false), mode, env);
         return b;
     }
 

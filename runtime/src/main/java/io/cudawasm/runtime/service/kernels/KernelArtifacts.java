@@ -3,7 +3,9 @@ package io.cudawasm.runtime.service.kernels;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.kir.KirPrinter;
 import io.cudawasm.kernels.source.Diagnostic;
@@ -19,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Turns a {@link CompileResult} into named cache artifacts and back. A back end needs the source
- * name and the Wasm module; the kernel IR is kept only as text for people ({@code kernel.kir}), so
- * a result rebuilt from the cache has {@code kir == null}.
+ * name and the Wasm module; the GPU back ends need the kernel IR, which is not serialized but rebuilt
+ * from the stored compile request ({@link #REQUEST}); {@code kernel.kir} is its text, for people.
  *
  * <p>To store another output (OpenCL C, PTX), add it in {@link #encode} under its own file name
  * (for example {@link #OPENCL_C}) and read it back in {@link #decode}; the artifact endpoint then
@@ -35,6 +37,8 @@ public final class KernelArtifacts {
     public static final String COMPILE_INFO = "compile-info.json";
     public static final String OPENCL_C = "kernel.cl";
     public static final String PTX = "kernel.ptx";
+    /** The compile request (source, defines, headers, instantiations): the GPU back ends' kernel IR is rebuilt from it. */
+    public static final String REQUEST = "request.json";
 
     /** Short names accepted in URLs: {@code /artifacts/wasm} is {@code module.wasm}. */
     private static final Map<String, String> ALIASES = Map.of(
@@ -53,8 +57,13 @@ public final class KernelArtifacts {
 
     private KernelArtifacts() {}
 
-    public static Map<String, byte[]> encode(CompileResult result) {
+    public static Map<String, byte[]> encode(CompileResult result, CompileRequest request) {
         Map<String, byte[]> artifacts = new LinkedHashMap<>();
+        try {
+            artifacts.put(REQUEST, JSON.writeValueAsBytes(request));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode compile request: " + e.getMessage(), e);
+        }
         WasmModule wasm = result.wasm();
         artifacts.put(WASM, wasm.binary());
         if (wasm.text() != null) {
@@ -94,11 +103,23 @@ public final class KernelArtifacts {
             WasmModule module = new WasmModule(binary, wat == null ? null : new String(wat, StandardCharsets.UTF_8),
                     layout.kernels(), layout.symbols(), layout.staticDataEnd(), layout.staticSharedBytes(),
                     layout.mathImports());
-            return new CompileResult(info.sourceName(), null, module,
+            return new CompileResult(info.sourceName(), rebuildKir(artifacts.get(REQUEST)), module,
                     info.warnings() == null ? List.of() : info.warnings());
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("stored kernel artifacts cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The kernel IR of a stored kernel, rebuilt by the compiler's front end from the stored request (a few
+     * milliseconds, once per worker process per kernel): the OpenCL and CUDA back ends generate their code
+     * from it. Null for entries written without a request.
+     */
+    private static KModule rebuildKir(byte[] request) throws IOException {
+        if (request == null) {
+            return null;
+        }
+        return KernelCompiler.compileForDevices(JSON.readValue(request, CompileRequest.class)).kir();
     }
 
     private static byte[] require(Map<String, byte[]> artifacts, String name) {

@@ -26,7 +26,7 @@ public record KernelSpec(String fileName, String source, Map<String, String> def
      * (module.wasm, module.wat, kernel.kir, ... and later kernel.cl, kernel.ptx). The suffix is the
      * entry format; bump it when {@link KernelArtifacts} changes what it stores.
      */
-    public static final String CACHE_TARGET = "kernel-bundle/v1";
+    public static final String CACHE_TARGET = "kernel-bundle/v2";
 
     public KernelSpec {
         Objects.requireNonNull(fileName, "fileName");

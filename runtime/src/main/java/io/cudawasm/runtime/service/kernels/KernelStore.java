@@ -110,7 +110,7 @@ public final class KernelStore {
             throw e;
         }
         metrics.compiled(true, System.nanoTime() - start);
-        return new LoadedKernel(id, result, KernelArtifacts.encode(result));
+        return new LoadedKernel(id, result, KernelArtifacts.encode(result, spec.compileRequest()));
     }
 
     private void store(CacheKey key, LoadedKernel kernel) {
