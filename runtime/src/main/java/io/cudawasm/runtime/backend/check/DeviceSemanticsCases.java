@@ -18,10 +18,12 @@ public final class DeviceSemanticsCases {
     private DeviceSemanticsCases() {}
 
     public static List<KernelCase> all() {
-        return List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
+        List<KernelCase> all = new java.util.ArrayList<>(List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
                 warpReduceOfPartials(), syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
                 bitReverseAndWideMultiply(), conversionsAndShifts(), exactMath(), transcendentalMath(), vectorTypes(),
-                controlFlow(), symbols(), templateKernel());
+                controlFlow(), symbols(), templateKernel()));
+        all.addAll(BlockAlgorithmCases.all());
+        return List.copyOf(all);
     }
 
     private static int[] randomInts(int n, long seed, int bound) {
