@@ -1,7 +1,13 @@
 package io.cudawasm.kernels;
 
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.KernelSignature;
+import io.cudawasm.kernels.cuda.CudaEmitter;
+import io.cudawasm.kernels.cuda.CudaProgram;
 import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.opencl.OpenClEmitter;
+import io.cudawasm.kernels.opencl.OpenClOptions;
+import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.wasm.WasmModule;
 import java.util.List;
@@ -11,7 +17,8 @@ import java.util.List;
  *
  * @param sourceName the file name the kernels came from (for messages)
  * @param kir the kernel IR; null when the result was restored from the kernel cache
- * @param wasm the CPU module with its kernel signatures and memory layout
+ * @param wasm the CPU module with its kernel signatures and memory layout; null when only the
+ *     GPU back ends were targeted ({@link KernelCompiler#compileForDevices})
  */
 public record CompileResult(String sourceName, KModule kir, WasmModule wasm, List<Diagnostic> warnings) {
 
@@ -20,6 +27,26 @@ public record CompileResult(String sourceName, KModule kir, WasmModule wasm, Lis
     }
 
     public List<KernelSignature> kernels() {
+        if (wasm == null) {
+            return kir.kernels().stream().map(KernelAbi::signature).toList();
+        }
         return wasm.kernels().stream().map(k -> k.signature()).toList();
+    }
+
+    /** The kernels as OpenCL C for a device with these capabilities (needs the kernel IR). */
+    public OpenClProgram opencl(OpenClOptions options) {
+        return OpenClEmitter.emit(requireKir(), options);
+    }
+
+    /** The kernels as CUDA C++ for NVRTC or nvcc (needs the kernel IR). */
+    public CudaProgram cuda() {
+        return CudaEmitter.emit(requireKir());
+    }
+
+    private KModule requireKir() {
+        if (kir == null) {
+            throw new IllegalStateException(sourceName + " was restored without its kernel IR; compile it again");
+        }
+        return kir;
     }
 }

@@ -24,6 +24,18 @@ public final class KernelCompiler {
 
     /** Compiles; throws {@link CompileException} with precise diagnostics on bad input. */
     public static CompileResult compile(CompileRequest request) {
+        return compile(request, true);
+    }
+
+    /**
+     * Compiles to kernel IR only, for the GPU back ends (OpenCL, CUDA): no WebAssembly module is
+     * built, so kernels the CPU path cannot run yet still reach them.
+     */
+    public static CompileResult compileForDevices(CompileRequest request) {
+        return compile(request, false);
+    }
+
+    private static CompileResult compile(CompileRequest request, boolean wasmToo) {
         List<Diagnostic> warnings = new ArrayList<>();
         SourceFile file = new SourceFile(request.fileName(), request.source());
         try {
@@ -31,7 +43,7 @@ public final class KernelCompiler {
                     ? PtxFrontend.toKir(file, warnings)
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             warnings.addAll(UniformityAnalysis.check(kir));
-            WasmModule wasm = WasmEmitter.compile(kir);
+            WasmModule wasm = wasmToo ? WasmEmitter.compile(kir) : null;
             return new CompileResult(request.fileName(), kir, wasm, warnings);
         } catch (CompileException e) {
             List<Diagnostic> all = new ArrayList<>(e.diagnostics());

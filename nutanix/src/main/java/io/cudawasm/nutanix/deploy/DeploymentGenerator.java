@@ -106,7 +106,7 @@ public final class DeploymentGenerator {
     /**
      * Self-registration's permissions. Labels mode: a ClusterRole with exactly {@code get} and
      * {@code patch} on nodes. NodeFeature mode: {@code get} on nodes (to find its host through the
-     * node's systemUUID) and, in the worker's namespace only, create/get/update/patch on NFD's
+     * node's systemUUID) and, in the worker's namespace only, create/get/update on NFD's
      * NodeFeature objects.
      */
     public List<HasMetadata> rbac() {
@@ -136,7 +136,7 @@ public final class DeploymentGenerator {
                     .addNewRule()
                     .withApiGroups(NFD_API_GROUP)
                     .withResources("nodefeatures")
-                    .withVerbs("create", "get", "update", "patch")
+                    .withVerbs("create", "get", "update")
                     .endRule()
                     .build());
             objects.add(new RoleBindingBuilder()

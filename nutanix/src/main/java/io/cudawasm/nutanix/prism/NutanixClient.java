@@ -208,21 +208,30 @@ public final class NutanixClient {
 
     /**
      * The host a VM runs on, given the VM uuid or the guest's system UUID (any case). Empty while the VM is
-     * powered off. When no VM has that uuid, falls back to the VM whose {@code bios_uuid} matches (they
-     * differ after some restores) before giving up.
+     * powered off.
      *
      * @throws PrismNotFoundException when neither a VM uuid nor a BIOS uuid matches
      */
     public Optional<EntityReference> findHostOfVm(String vmUuid) {
-        String uuid = vmUuid.trim().toLowerCase(Locale.ROOT);
+        return findVm(vmUuid).runningOn();
+    }
+
+    /**
+     * The VM a guest runs in, given its VM uuid or its system (BIOS) UUID in any case: a Kubernetes node's
+     * {@code systemUUID}. When no VM has that uuid, falls back to the VM whose {@code bios_uuid} matches
+     * (they differ after some restores) before giving up.
+     *
+     * @throws PrismNotFoundException when neither a VM uuid nor a BIOS uuid matches
+     */
+    public PrismVm findVm(String uuidOrBiosUuid) {
+        String uuid = uuidOrBiosUuid.trim().toLowerCase(Locale.ROOT);
         try {
-            return getVm(uuid).runningOn();
+            return getVm(uuid);
         } catch (PrismNotFoundException notAVmUuid) {
             return listVms().stream()
                     .filter(vm -> vm.biosUuid().map(uuid::equalsIgnoreCase).orElse(false))
                     .findFirst()
-                    .orElseThrow(() -> notAVmUuid)
-                    .runningOn();
+                    .orElseThrow(() -> notAVmUuid);
         }
     }
 

@@ -47,7 +47,7 @@ class RbacTest {
         PolicyRule rule = role.getRules().get(0);
         assertEquals(List.of("nfd.k8s-sigs.io"), rule.getApiGroups());
         assertEquals(List.of("nodefeatures"), rule.getResources());
-        assertEquals(List.of("create", "get", "update", "patch"), rule.getVerbs());
+        assertEquals(List.of("create", "get", "update"), rule.getVerbs());
         RoleBinding binding = Configs.only(objects, RoleBinding.class);
         assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
         assertEquals("Role", binding.getRoleRef().getKind());

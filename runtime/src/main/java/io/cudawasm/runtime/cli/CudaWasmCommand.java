@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
-        subcommands = {CompileCommand.class, RunCommand.class, DiscoverCommand.class, PrismSimCommand.class,
+        subcommands = {ServeCommand.class, SubmitCommand.class, CompileCommand.class, RunCommand.class,
+            CacheCommand.class, DevicesCommand.class, DiscoverCommand.class, PrismSimCommand.class,
             GenerateCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 

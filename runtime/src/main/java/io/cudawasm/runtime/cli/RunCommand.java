@@ -9,7 +9,11 @@ import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
-import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.BackendChoice;
+import io.cudawasm.runtime.backend.Backends;
+import io.cudawasm.runtime.backend.check.BufferComparison;
+import io.cudawasm.runtime.backend.check.CheckedRun;
+import io.cudawasm.runtime.backend.check.Tolerance;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
 import io.cudawasm.runtime.data.BufferSpec;
 import io.cudawasm.runtime.data.BufferSpecs;
@@ -17,12 +21,9 @@ import io.cudawasm.runtime.data.BufferSummary;
 import io.cudawasm.runtime.data.ElementType;
 import io.cudawasm.runtime.data.StructPacker;
 import io.cudawasm.runtime.launch.Dim3;
-import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
-import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
-import io.cudawasm.runtime.memory.DeviceBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,17 +44,20 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cuda-wasm run kernel.cu --kernel NAME --grid X[,Y,Z] --block X[,Y,Z] --arg ...}: compiles,
- * fills input buffers, launches once and summarizes (or saves) the output buffers.
+ * fills input buffers, launches once on the chosen back end and summarizes (or saves) the output
+ * buffers; with {@code --check-against} it replays the launch on a second back end and compares.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compile a kernel and launch it once on the CPU (WebAssembly) back end.",
+        description = "Compile a kernel and launch it once on the best device (or the one named with --backend).",
         footer = {"", "Arguments are given in parameter order (or as NAME=VALUE):",
             "  numbers for scalar parameters: 1024, 2.5, 0x10",
             "  buffers for pointer parameters: zeros:N  iota:N[:START[:STEP]]  const:N:V  random:N[:SEED[:MIN:MAX]]",
             "  file:PATH (raw little-endian); counts accept K/M/G suffixes (16M)",
             "  struct:TYPE=V,TYPE=V,... for structs passed by value, e.g. struct:f32=9.81,i32=3",
+            "", "Back ends: auto picks a CUDA GPU, else an OpenCL GPU, else an OpenCL CPU, else WebAssembly;",
+            "--sandbox forces the WebAssembly path (memory-safe: for untrusted kernels).",
             "", "Example: cuda-wasm run lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
-            "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1"})
+            "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --check-against wasm"})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -89,13 +94,28 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--first", defaultValue = "8", description = "How many leading elements to print (default 8).")
     int first;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Worker threads (default: all cores).")
+    @Option(names = {"-b", "--backend"}, defaultValue = "auto", paramLabel = "NAME",
+            description = "auto, wasm, opencl[:N], cuda[:N] or tornadovm (default: auto).")
+    String backend;
+
+    @Option(names = "--sandbox", description = "Run on the WebAssembly sandbox only (for untrusted kernels).")
+    boolean sandbox;
+
+    @Option(names = "--check-against", paramLabel = "BACKEND",
+            description = "Also run on this back end with the same inputs and compare the outputs.")
+    String checkAgainst;
+
+    @Option(names = "--ulp", defaultValue = "4", paramLabel = "N",
+            description = "Float tolerance of --check-against in units in the last place (default 4; integers exact).")
+    int ulps;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Worker threads of the Wasm path (default: all cores).")
     int threads;
 
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop the kernel after this many seconds.")
     Double timeLimit;
 
-    @Option(names = "--interpreter", description = "Run on Chicory's interpreter instead of compiling (slow).")
+    @Option(names = "--interpreter", description = "Run the Wasm path on Chicory's interpreter (slow).")
     boolean interpreter;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -106,50 +126,112 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         KernelSource src = KernelSource.load(source);
-        CompileResult compiled;
-        try {
-            compiled = KernelCompiler.compile(compile.request(src));
-        } catch (CompileException e) {
-            err.println(e.formatted());
-            err.flush();
-            return 1;
-        }
-        for (Diagnostic w : compiled.warnings()) {
-            err.println(w.format());
-        }
-        KernelSignature sig = compiled.kernels().stream()
-                .filter(k -> k.sourceName().equals(kernel) || k.name().equals(kernel)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no kernel '" + kernel + "' in " + src.fileName()
-                        + "; it has " + compiled.kernels().stream().map(KernelSignature::sourceName).toList()));
-        Map<String, String> named = assignArguments(sig);
-        LaunchConfig config = new LaunchConfig(Dim3.parse(grid), Dim3.parse(block), sharedBytes);
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        try (WasmBackend backend = new WasmBackend(workers, interpreter); DeviceSession session = backend.open(compiled)) {
-            List<KernelArg> launchArgs = new ArrayList<>();
-            Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
-            for (ParamInfo p : sig.params()) {
-                launchArgs.add(argument(p, named.get(p.name()), session, buffers));
-            }
-            for (String c : constants) {
-                fillSymbol(session, c);
-            }
-            LaunchOptions options = LaunchOptions.DEFAULT.withThreads(workers);
-            if (timeLimit != null) {
-                options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
-            }
-            LaunchStats stats;
+        try (Backends backends = Backends.detect(workers, interpreter)) {
+            BackendChoice choice = backends.select(backend, sandbox);
+            BackendChoice check = checkAgainst == null ? null : backends.select(checkAgainst, sandbox);
+            boolean wasmNeeded = choice.backend() instanceof WasmBackend
+                    || check != null && check.backend() instanceof WasmBackend;
+            CompileResult compiled;
             try {
-                stats = session.launch(sig.sourceName(), config, launchArgs, options);
-            } catch (LaunchException e) {
-                err.println("error: " + e.getMessage());
+                compiled = wasmNeeded ? KernelCompiler.compile(compile.request(src))
+                        : KernelCompiler.compileForDevices(compile.request(src));
+            } catch (CompileException e) {
+                err.println(e.formatted());
+                err.flush();
+                return 1;
+            }
+            for (Diagnostic w : compiled.warnings()) {
+                err.println(w.format());
+            }
+            KernelSignature sig = compiled.kernels().stream()
+                    .filter(k -> k.sourceName().equals(kernel) || k.name().equals(kernel)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no kernel '" + kernel + "' in " + src.fileName()
+                            + "; it has " + compiled.kernels().stream().map(KernelSignature::sourceName).toList()));
+            CheckedRun.Launch launch = launch(sig, compiled);
+            CheckedRun.BackendRun run;
+            try {
+                run = CheckedRun.run(choice.backend(), compiled, launch);
+            } catch (CompileException e) {
+                err.println(e.formatted());
+                err.flush();
+                return 1;
+            }
+            if (run.failure() != null) {
+                err.println("error: " + run.failure().getMessage() + " (on " + choice.backend().name() + ")");
                 err.flush();
                 return 3;
             }
-            report(sig, session, buffers, stats, out);
+            CheckedRun.Result checked = null;
+            if (check != null) {
+                CheckedRun.BackendRun second = CheckedRun.run(check.backend(), compiled, launch);
+                Tolerance tolerance = Tolerance.ulps(ulps);
+                checked = new CheckedRun.Result(run, second, CheckedRun.compare(run, second, launch, tolerance),
+                        tolerance);
+            }
+            report(sig, run, choice, checked, out);
+            out.flush();
+            err.flush();
+            return checked == null || checked.passed() ? 0 : 4;
         }
-        out.flush();
-        err.flush();
-        return 0;
+    }
+
+    /** The launch as host data, replayable on any back end. */
+    private CheckedRun.Launch launch(KernelSignature sig, CompileResult compiled) {
+        Map<String, String> named = assignArguments(sig);
+        Set<String> wanted = wantedOutputs(sig).keySet();
+        List<CheckedRun.Arg> launchArgs = new ArrayList<>();
+        for (ParamInfo p : sig.params()) {
+            launchArgs.add(argument(p, named.get(p.name()), wanted.contains(p.name())));
+        }
+        for (String w : wanted) {
+            ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
+            if (p.kind() != ParamKind.POINTER || named.get(w).equals("null") || named.get(w).equals("0")) {
+                throw new IllegalArgumentException("--out " + w + ": no buffer was passed for that parameter");
+            }
+        }
+        Map<String, byte[]> symbols = new LinkedHashMap<>();
+        for (String c : constants) {
+            int eq = c.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("--constant needs SYMBOL=SPEC, got '" + c + "'");
+            }
+            symbols.put(c.substring(0, eq), symbolBytes(c.substring(eq + 1), symbolSize(compiled, c.substring(0, eq))));
+        }
+        LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads);
+        if (timeLimit != null) {
+            options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
+        }
+        LaunchConfig config = new LaunchConfig(Dim3.parse(grid), Dim3.parse(block), sharedBytes);
+        return new CheckedRun.Launch(sig.sourceName(), config, launchArgs, symbols, options);
+    }
+
+    /** The size of a __constant__/__device__ variable, for struct: specs. */
+    private static int symbolSize(CompileResult compiled, String name) {
+        return compiled.kir().globals().stream()
+                .filter(g -> g.name().equals(name) || g.name().replaceAll("_\\d+$", "").equals(name))
+                .mapToInt(g -> g.size()).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ variable named '" + name
+                        + "'"));
+    }
+
+    /** Output buffers by parameter name, each with the file to save it to (or null). */
+    private Map<String, String> wantedOutputs(KernelSignature sig) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        if (outputs.isEmpty()) {
+            for (ParamInfo p : sig.params()) {
+                if (p.kind() == ParamKind.POINTER && !p.pointeeConst()) {
+                    wanted.put(p.name(), null);
+                }
+            }
+        } else {
+            for (String o : outputs) {
+                int eq = o.indexOf('=');
+                wanted.put(eq < 0 ? o : o.substring(0, eq), eq < 0 ? null : o.substring(eq + 1));
+            }
+        }
+        return wanted;
     }
 
     /** Matches --arg values to parameters: NAME=VALUE by name, the others in order. */
@@ -186,30 +268,26 @@ final class RunCommand implements Callable<Integer> {
         return p.scalar() != null ? ElementType.of(p.scalar()) : ElementType.U8;
     }
 
-    private KernelArg argument(ParamInfo p, String value, DeviceSession session, Map<String, DeviceBuffer> buffers) {
+    private CheckedRun.Arg argument(ParamInfo p, String value, boolean output) {
         if (p.kind() == ParamKind.POINTER) {
             if (value.equals("null") || value.equals("0")) {
-                return KernelArg.of(0);
+                return new CheckedRun.Arg.Null();
             }
             ElementType type = elementType(p);
             BufferSpec bs = BufferSpecs.parse(value);
             if (p.scalar() == null && p.elementSize() > 1 && !(bs instanceof BufferSpec.Data)) {
                 bs = scaleForStruct(bs, p.elementSize());
             }
-            byte[] data = bs.generate(type);
-            DeviceBuffer b = session.allocate(data.length);
-            session.write(b, 0, data);
-            buffers.put(p.name(), b);
-            return KernelArg.of(b);
+            return new CheckedRun.Arg.Buffer(p.name(), bs.generate(type), type, output);
         }
         if (p.kind() == ParamKind.STRUCT) {
             if (!value.startsWith("struct:")) {
                 throw new IllegalArgumentException("parameter '" + p.name() + "' is a struct (" + p.type()
                         + "): pass struct:TYPE=V,...");
             }
-            return new KernelArg.Bytes(StructPacker.pack(StructPacker.parse(value.substring(7)), p.size()));
+            return new CheckedRun.Arg.Struct(StructPacker.pack(StructPacker.parse(value.substring(7)), p.size()));
         }
-        return KernelArg.of(parseNumber(value, p));
+        return new CheckedRun.Arg.Scalar(parseNumber(value, p));
     }
 
     /** For pointers to structs, counts are in structs: random:N gives N * sizeof bytes. */
@@ -238,63 +316,55 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void fillSymbol(DeviceSession session, String spec) {
-        int eq = spec.indexOf('=');
-        if (eq < 0) {
-            throw new IllegalArgumentException("--constant needs SYMBOL=SPEC, got '" + spec + "'");
-        }
-        String name = spec.substring(0, eq);
-        String value = spec.substring(eq + 1);
+    private static byte[] symbolBytes(String value, int size) {
         String type = value.contains("@") ? value.substring(value.indexOf('@') + 1) : "f32";
         String body = value.contains("@") ? value.substring(0, value.indexOf('@')) : value;
-        byte[] data = body.startsWith("struct:") ? StructPacker.pack(StructPacker.parse(body.substring(7)),
-                session.readSymbol(name).length) : BufferSpecs.parse(body).generate(ElementType.parse(type));
-        session.writeSymbol(name, 0, data);
+        return body.startsWith("struct:") ? StructPacker.pack(StructPacker.parse(body.substring(7)), size)
+                : BufferSpecs.parse(body).generate(ElementType.parse(type));
     }
 
-    private void report(KernelSignature sig, DeviceSession session, Map<String, DeviceBuffer> buffers, LaunchStats stats,
+    private void report(KernelSignature sig, CheckedRun.BackendRun run, BackendChoice choice, CheckedRun.Result checked,
             PrintWriter out) throws IOException {
-        Map<String, String> wanted = new LinkedHashMap<>();
-        if (outputs.isEmpty()) {
-            for (ParamInfo p : sig.params()) {
-                if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && buffers.containsKey(p.name())) {
-                    wanted.put(p.name(), null);
-                }
-            }
-        } else {
-            for (String o : outputs) {
-                int eq = o.indexOf('=');
-                wanted.put(eq < 0 ? o : o.substring(0, eq), eq < 0 ? null : o.substring(eq + 1));
-            }
-        }
         Map<String, BufferSummary> summaries = new LinkedHashMap<>();
-        for (Map.Entry<String, String> w : wanted.entrySet()) {
-            DeviceBuffer b = buffers.get(w.getKey());
-            if (b == null) {
-                throw new IllegalArgumentException("--out " + w.getKey() + ": no buffer was passed for that parameter");
-            }
+        for (Map.Entry<String, String> w : wantedOutputs(sig).entrySet()) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w.getKey())).findFirst().orElseThrow();
-            byte[] data = session.read(b, 0, (int) b.size());
+            byte[] data = run.outputs().get(w.getKey());
             if (w.getValue() != null) {
                 Files.write(Path.of(w.getValue()), data);
             }
             summaries.put(w.getKey(), BufferSummary.of(data, elementType(p), first));
         }
+        LaunchStats stats = run.stats();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("kernel", stats.kernel());
             doc.put("backend", stats.backend());
             doc.put("device", stats.device());
+            doc.put("reason", choice.reason());
             doc.put("elapsedMillis", stats.elapsed().toNanos() / 1e6);
             doc.put("workers", stats.workers());
             doc.put("outputs", summaries);
+            if (checked != null) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("against", checked.second().backend());
+                c.put("tolerance", checked.tolerance().toString());
+                c.put("passed", checked.passed());
+                c.put("failure", checked.second().failure() == null ? null : checked.second().failure().getMessage());
+                c.put("buffers", checked.comparisons().stream().map(BufferComparison::format).toList());
+                doc.put("check", c);
+            }
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             return;
         }
         out.printf("%s on %s: %.3f ms (%d workers)%n", stats.kernel(), stats.backend(),
                 stats.elapsed().toNanos() / 1e6, stats.workers());
+        out.println("  device: " + stats.device());
+        out.println("  chosen: " + choice.reason());
         for (Map.Entry<String, BufferSummary> s : summaries.entrySet()) {
             out.println("  " + s.getKey() + ": " + s.getValue().format());
+        }
+        if (checked != null) {
+            out.print(checked.format());
         }
     }
 }

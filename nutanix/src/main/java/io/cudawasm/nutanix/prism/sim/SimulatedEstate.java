@@ -152,11 +152,26 @@ public final class SimulatedEstate {
 
     // ---- Mutations (the Java API later tests use) ----------------------------------------------------
 
-    /** Moves a VM to another host (live migration or HA restart): new host and cluster, powered on. */
+    /**
+     * Moves a VM to another host (HA restart or migration): new host and cluster, powered on. Its GPUs follow
+     * as AHV handles them: each one on the old host is released, and a free GPU of the same mode and device
+     * id on the new host takes its place; when the new host has none, the VM runs without it.
+     */
     public void moveVm(String vmUuid, String hostUuid) {
         update(() -> {
             ObjectNode vm = find(vms, "vm", vmUuid);
             ObjectNode host = find(hosts, "host", hostUuid);
+            List<ObjectNode> released = new ArrayList<>();
+            for (ObjectNode h : hosts.values()) {
+                for (JsonNode g : gpuList(h)) {
+                    if (g.path("consumer_reference").path("uuid").asText().equalsIgnoreCase(uuidOf(vm))) {
+                        released.add((ObjectNode) g);
+                    }
+                }
+            }
+            for (ObjectNode g : released) {
+                release(g);
+            }
             ObjectNode res = (ObjectNode) vm.path("status").path("resources");
             res.set("host_reference", PrismJsonShapes.reference("host", uuidOf(host), nameOf(host)));
             res.put("power_state", "ON");
@@ -165,6 +180,15 @@ public final class SimulatedEstate {
             if (clusterRef.isObject()) {
                 ((ObjectNode) vm.path("status")).set("cluster_reference", clusterRef.deepCopy());
                 ((ObjectNode) vm.path("spec")).set("cluster_reference", clusterRef.deepCopy());
+            }
+            for (ObjectNode old : released) {
+                for (JsonNode g : gpuList(host)) {
+                    if (isFree(g) && g.path("mode").asText().equals(old.path("mode").asText())
+                            && g.path("device_id").asInt() == old.path("device_id").asInt()) {
+                        attach((ObjectNode) g, vm);
+                        break;
+                    }
+                }
             }
         });
     }
@@ -208,39 +232,12 @@ public final class SimulatedEstate {
 
     /** Marks a GPU as used by a VM: status, {@code assignable:false}, {@code consumer_reference}, VM gpu_list. */
     public void assignGpu(String hostUuid, String gpuUuid, String vmUuid) {
-        update(() -> {
-            ObjectNode gpu = findGpu(hostUuid, gpuUuid);
-            ObjectNode vm = find(vms, "vm", vmUuid);
-            detachFromVm(gpu);
-            boolean virtual = "VIRTUAL".equals(gpu.path("mode").asText());
-            gpu.put("status", virtual ? "USED_FOR_VIRTUAL" : "USED_FOR_PASSTHROUGH").put("assignable", false);
-            if (virtual) {
-                gpu.put("num_vgpus_allocated", 1);
-            }
-            gpu.set("consumer_reference", PrismJsonShapes.reference("vm", uuidOf(vm), nameOf(vm)));
-            ObjectNode attached = MAPPER.createObjectNode().put("uuid", gpu.path("uuid").asText())
-                    .put("name", gpu.path("name").asText()).put("vendor", gpu.path("vendor").asText())
-                    .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt())
-                    .put("frame_buffer_size_mib", gpu.path("frame_buffer_size_mib").asLong());
-            if (gpu.hasNonNull("pci_address")) {
-                attached.put("pci_address", gpu.path("pci_address").asText());
-            }
-            vmGpuList(vm, "status").add(attached);
-            vmGpuList(vm, "spec").add(MAPPER.createObjectNode().put("vendor", gpu.path("vendor").asText())
-                    .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt()));
-        });
+        update(() -> attach(findGpu(hostUuid, gpuUuid), find(vms, "vm", vmUuid)));
     }
 
     /** Makes a GPU free again: {@code UNUSED}, assignable, no consumer. */
     public void freeGpu(String hostUuid, String gpuUuid) {
-        update(() -> {
-            ObjectNode gpu = findGpu(hostUuid, gpuUuid);
-            detachFromVm(gpu);
-            gpu.put("status", "UNUSED").put("assignable", true);
-            if (gpu.has("num_vgpus_allocated")) {
-                gpu.put("num_vgpus_allocated", 0);
-            }
-        });
+        update(() -> release(findGpu(hostUuid, gpuUuid)));
     }
 
     // ---- Serving (for the simulator's handlers) ------------------------------------------------------
@@ -301,6 +298,39 @@ public final class SimulatedEstate {
             case "vm" -> vms;
             default -> throw new IllegalArgumentException("unknown kind " + kind);
         };
+    }
+
+    private void attach(ObjectNode gpu, ObjectNode vm) {
+        detachFromVm(gpu);
+        boolean virtual = "VIRTUAL".equals(gpu.path("mode").asText());
+        gpu.put("status", virtual ? "USED_FOR_VIRTUAL" : "USED_FOR_PASSTHROUGH").put("assignable", false);
+        if (virtual) {
+            gpu.put("num_vgpus_allocated", 1);
+        }
+        gpu.set("consumer_reference", PrismJsonShapes.reference("vm", uuidOf(vm), nameOf(vm)));
+        ObjectNode attached = MAPPER.createObjectNode().put("uuid", gpu.path("uuid").asText())
+                .put("name", gpu.path("name").asText()).put("vendor", gpu.path("vendor").asText())
+                .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt())
+                .put("frame_buffer_size_mib", gpu.path("frame_buffer_size_mib").asLong());
+        if (gpu.hasNonNull("pci_address")) {
+            attached.put("pci_address", gpu.path("pci_address").asText());
+        }
+        vmGpuList(vm, "status").add(attached);
+        vmGpuList(vm, "spec").add(MAPPER.createObjectNode().put("vendor", gpu.path("vendor").asText())
+                .put("mode", gpu.path("mode").asText()).put("device_id", gpu.path("device_id").asInt()));
+    }
+
+    private void release(ObjectNode gpu) {
+        detachFromVm(gpu);
+        gpu.put("status", "UNUSED").put("assignable", true);
+        if (gpu.has("num_vgpus_allocated")) {
+            gpu.put("num_vgpus_allocated", 0);
+        }
+    }
+
+    private static boolean isFree(JsonNode gpu) {
+        return "UNUSED".equals(gpu.path("status").asText()) && gpu.path("assignable").asBoolean(false)
+                && !gpu.path("consumer_reference").isObject();
     }
 
     private ObjectNode findGpu(String hostUuid, String gpuUuid) {

@@ -1,0 +1,146 @@
+package io.cudawasm.bench;
+
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.opencl.OpenClBackend;
+import io.cudawasm.runtime.backend.opencl.OpenClProbe;
+import io.cudawasm.runtime.backend.wasm.WasmBackend;
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A 512x512 matrix multiply with 16x16 {@code __shared__} tiles and {@code __syncthreads}, in ns
+ * per output element, on the first OpenCL device and on the Wasm path, against a plain Java loop.
+ * The Wasm path needs region fission (issue 3) for barrier kernels: until then its setup fails with
+ * the compiler's diagnostic and JMH reports that combination as an error.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class OpenClMatmulBench {
+    static final int N = 512;
+
+    /** The kernel of the benchmark: tiles of 16x16 in shared memory, as in CUDA's samples. */
+    static final String TILED = """
+            #define TILE 16
+            __global__ void matmul_tiled(const float* A, const float* B, float* C, int M, int N, int K)
+            {
+                __shared__ float As[TILE][TILE];
+                __shared__ float Bs[TILE][TILE];
+                int tx = threadIdx.x;
+                int ty = threadIdx.y;
+                int row = blockIdx.y * TILE + ty;
+                int col = blockIdx.x * TILE + tx;
+                float sum = 0.0f;
+                for (int t = 0; t < (K + TILE - 1) / TILE; t++) {
+                    int ak = t * TILE + tx;
+                    int bk = t * TILE + ty;
+                    As[ty][tx] = row < M && ak < K ? A[row * K + ak] : 0.0f;
+                    Bs[ty][tx] = bk < K && col < N ? B[bk * N + col] : 0.0f;
+                    __syncthreads();
+                    for (int k = 0; k < TILE; k++) {
+                        sum += As[ty][k] * Bs[k][tx];
+                    }
+                    __syncthreads();
+                }
+                if (row < M && col < N) {
+                    C[row * N + col] = sum;
+                }
+            }
+            """;
+
+    @Param({"opencl", "wasm"})
+    String backendName;
+
+    float[] a;
+    float[] b;
+    float[] c;
+    Backend backend;
+    DeviceSession session;
+    List<KernelArg> args;
+    LaunchConfig config;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        SplittableRandom r = new SplittableRandom(1);
+        a = new float[N * N];
+        b = new float[N * N];
+        c = new float[N * N];
+        for (int i = 0; i < N * N; i++) {
+            a[i] = (float) r.nextDouble();
+            b[i] = (float) r.nextDouble();
+        }
+        CompileRequest request = CompileRequest.of("matmul_tiled.cu", TILED);
+        boolean opencl = backendName.equals("opencl");
+        CompileResult compiled = opencl ? KernelCompiler.compileForDevices(request) : KernelCompiler.compile(request);
+        backend = opencl ? new OpenClBackend(OpenClProbe.devices().devices().get(0))
+                : new WasmBackend(Runtime.getRuntime().availableProcessors(), false);
+        session = backend.open(compiled);
+        DeviceBuffer da = session.allocate(4L * N * N);
+        DeviceBuffer db = session.allocate(4L * N * N);
+        DeviceBuffer dc = session.allocate(4L * N * N);
+        session.write(da, 0, WasmSaxpyBench.floats(a));
+        session.write(db, 0, WasmSaxpyBench.floats(b));
+        args = List.of(KernelArg.of(da), KernelArg.of(db), KernelArg.of(dc), KernelArg.of(N), KernelArg.of(N),
+                KernelArg.of(N));
+        config = LaunchConfig.of(new Dim3(N / 16, N / 16, 1), new Dim3(16, 16, 1));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        if (backend instanceof AutoCloseable ac) {
+            ac.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N * N)
+    public void tiled() {
+        session.launch("matmul_tiled", config, args, LaunchOptions.DEFAULT);
+    }
+
+    /** The plain-Java baseline: the textbook triple loop (independent of the back end parameter). */
+    @Benchmark
+    @OperationsPerInvocation(N * N)
+    public float javaLoop() {
+        for (int row = 0; row < N; row++) {
+            for (int col = 0; col < N; col++) {
+                float sum = 0.0f;
+                for (int k = 0; k < N; k++) {
+                    sum += a[row * N + k] * b[k * N + col];
+                }
+                c[row * N + col] = sum;
+            }
+        }
+        return c[N];
+    }
+}

@@ -1,0 +1,76 @@
+package io.cudawasm.kernels.cgen;
+
+import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.FenceScope;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.MathFn;
+import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.ScalarKind;
+import io.cudawasm.kernels.types.StructType;
+import java.util.List;
+
+/**
+ * What differs between the C dialects {@link FunctionWriter} prints: type spellings, built-in
+ * variables, math, atomics and collectives. Arguments arrive already printed.
+ */
+public interface Dialect {
+
+    /** For messages: {@code OpenCL C}, {@code CUDA C++}. */
+    String name();
+
+    String scalar(ScalarKind kind);
+
+    String struct(StructType type);
+
+    /** The qualifier (with a trailing space) of an object or pointer target in {@code space}; "" for none. */
+    String qualifier(AddressSpace space);
+
+    /** Where pointers that are stored in memory (struct members, arrays of pointers) point. */
+    AddressSpace pointerInMemorySpace();
+
+    /** Suffix of a 64-bit integer literal of this kind ({@code L}, {@code LL}). */
+    String literalSuffix(ScalarKind kind);
+
+    /** A float (single) or double with these bits: infinities and NaNs. */
+    String floatBits(boolean single, long bits);
+
+    /** The unsigned 64-bit integer type pointers convert through. */
+    default String pointerSizedInteger() {
+        return scalar(ScalarKind.ULONGLONG);
+    }
+
+    String special(SpecialReg reg);
+
+    /** The count of a shift by a non-constant amount; the Wasm path takes it modulo the width. */
+    String shiftCount(String count, int bits);
+
+    /** A saturating, truncating float-to-integer conversion (NaN gives 0), as cvt.rzi and trunc_sat do. */
+    String floatToInteger(ScalarKind to, ScalarKind from, String operand);
+
+    /** {@code a / b} or {@code a % b} of integers; may guard against division by zero. */
+    String integerDivision(KExpr.BinaryOp op, ScalarKind kind, String a, String b, boolean divisorSafe);
+
+    String math(MathFn fn, boolean single, List<String> args);
+
+    String intrinsic(KExpr.IntrinsicCall call, List<String> printed);
+
+    String atomic(KExpr.Atomic atomic, AddressSpace space, String address, String value, String compare);
+
+    String shuffle(KExpr.WarpShuffle shuffle, String mask, String value, String lane, String width);
+
+    String vote(KExpr.WarpVote vote, String mask, String predicate);
+
+    String blockReduce(KExpr.BlockReduce reduce, String predicate);
+
+    String barrier(BarrierKind kind);
+
+    String fence(FenceScope scope);
+
+    /** A statement (without semicolon) that records a trap with its code and CUDA line. */
+    String trap(int code, int line);
+
+    /** The address of a {@code __shared__}, {@code __constant__} or {@code __device__} variable, as {@code pointerType}. */
+    String globalAddress(KGlobal global, String pointerType);
+}

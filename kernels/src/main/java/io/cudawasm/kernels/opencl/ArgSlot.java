@@ -1,0 +1,38 @@
+package io.cudawasm.kernels.opencl;
+
+/** One argument of an emitted OpenCL kernel, in order: what the host passes there. */
+public sealed interface ArgSlot {
+
+    /** The CUDA parameter with this index (a buffer, a number or struct bytes). */
+    record Param(int index) implements ArgSlot {}
+
+    /** The buffer holding the {@code __constant__} variables. */
+    record Constants() implements ArgSlot {}
+
+    /** The buffer holding the {@code __device__} variables. */
+    record DeviceVariables() implements ArgSlot {}
+
+    /** A {@code __local} allocation of the launch's dynamic shared-memory bytes. */
+    record DynamicShared() implements ArgSlot {}
+
+    /** A {@code __local} allocation of {@code 8 * threads per block} bytes for emulated warp operations. */
+    record WarpScratch() implements ArgSlot {}
+
+    /** Two ints the kernel sets on a trap or fault: code and CUDA line; zero before the launch. */
+    record Status() implements ArgSlot {}
+
+    /** A {@code uint8}: block offset x, y, z and grid size x, y, z of the whole launch, then two zeros. */
+    record Grid() implements ArgSlot {}
+
+    /** TornadoVM ABI: {@code __global long* _kernel_context}. */
+    record TornadoKernelContext() implements ArgSlot {}
+
+    /** TornadoVM ABI: {@code __constant uchar* _constant_region}. */
+    record TornadoConstantRegion() implements ArgSlot {}
+
+    /** TornadoVM ABI: {@code __local uchar* _local_region}. */
+    record TornadoLocalRegion() implements ArgSlot {}
+
+    /** TornadoVM ABI: {@code __global int* _atomics}. */
+    record TornadoAtomics() implements ArgSlot {}
+}

@@ -1,0 +1,157 @@
+package io.cudawasm.runtime.backend.check;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.data.ElementType;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checked mode: one launch run on two back ends, each in its own session with the same inputs,
+ * and the outputs compared within a stated tolerance (integers exactly, floats within N ulp).
+ * For validating a new kernel on a new device, or a new host.
+ */
+public final class CheckedRun {
+    private CheckedRun() {}
+
+    /** An argument given on the host, so it can be replayed on any back end. */
+    public sealed interface Arg {
+        /** A buffer with its initial bytes; {@code compare} marks it as an output to compare. */
+        record Buffer(String name, byte[] data, ElementType type, boolean compare) implements Arg {}
+
+        record Scalar(Number value) implements Arg {}
+
+        /** The bytes of a struct passed by value. */
+        record Struct(byte[] bytes) implements Arg {}
+
+        /** A null pointer. */
+        record Null() implements Arg {}
+    }
+
+    /**
+     * A launch to replay.
+     *
+     * @param symbols {@code __constant__}/{@code __device__} variables to fill first, by name
+     */
+    public record Launch(String kernel, LaunchConfig config, List<Arg> args, Map<String, byte[]> symbols,
+            LaunchOptions options) {
+        public Launch {
+            args = List.copyOf(args);
+            symbols = Map.copyOf(symbols);
+        }
+
+        public Launch(String kernel, LaunchConfig config, List<Arg> args) {
+            this(kernel, config, args, Map.of(), LaunchOptions.DEFAULT);
+        }
+    }
+
+    /**
+     * One back end's run: its outputs by buffer name (the compared ones), or the failure.
+     *
+     * @param failure the launch's failure, null when it completed
+     */
+    public record BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
+            LaunchException failure) {
+        public BackendRun {
+            outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        }
+    }
+
+    /** The verdict of a checked launch. */
+    public record Result(BackendRun first, BackendRun second, List<BufferComparison> comparisons, Tolerance tolerance) {
+        public Result {
+            comparisons = List.copyOf(comparisons);
+        }
+
+        public boolean passed() {
+            return first.failure() == null && second.failure() == null
+                    && comparisons.stream().allMatch(BufferComparison::passed);
+        }
+
+        public String format() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("checked ").append(first.backend()).append(" against ").append(second.backend()).append(" (")
+                    .append(tolerance).append("): ").append(passed() ? "PASSED" : "FAILED").append('\n');
+            for (BackendRun r : List.of(first, second)) {
+                if (r.failure() != null) {
+                    sb.append("  ").append(r.backend()).append(" failed: ").append(r.failure().getMessage()).append('\n');
+                }
+            }
+            for (BufferComparison c : comparisons) {
+                sb.append("  ").append(c.format()).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** Runs the launch on one back end in a fresh session. */
+    public static BackendRun run(Backend backend, CompileResult compiled, Launch launch) {
+        Map<String, byte[]> outputs = new LinkedHashMap<>();
+        try (DeviceSession s = backend.open(compiled)) {
+            List<KernelArg> args = new ArrayList<>();
+            Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
+            for (Arg a : launch.args()) {
+                if (a instanceof Arg.Buffer b) {
+                    DeviceBuffer d = s.allocate(b.data().length);
+                    s.write(d, 0, b.data());
+                    buffers.put(b.name(), d);
+                    args.add(KernelArg.of(d));
+                } else if (a instanceof Arg.Scalar sc) {
+                    args.add(KernelArg.of(sc.value()));
+                } else if (a instanceof Arg.Struct st) {
+                    args.add(new KernelArg.Bytes(st.bytes()));
+                } else if (a instanceof Arg.Null) {
+                    args.add(KernelArg.of(0));
+                }
+            }
+            for (Map.Entry<String, byte[]> e : launch.symbols().entrySet()) {
+                s.writeSymbol(e.getKey(), 0, e.getValue());
+            }
+            LaunchStats stats;
+            try {
+                stats = s.launch(launch.kernel(), launch.config(), args, launch.options());
+            } catch (LaunchException e) {
+                return new BackendRun(backend.name(), backend.device(), null, Map.of(), e);
+            }
+            for (Arg a : launch.args()) {
+                if (a instanceof Arg.Buffer b && b.compare()) {
+                    DeviceBuffer d = buffers.get(b.name());
+                    outputs.put(b.name(), s.read(d, 0, (int) d.size()));
+                }
+            }
+            return new BackendRun(backend.name(), backend.device(), stats, outputs, null);
+        }
+    }
+
+    /** Runs on both back ends and compares every output buffer. */
+    public static Result check(Backend first, Backend second, CompileResult compiled, Launch launch,
+            Tolerance tolerance) {
+        BackendRun a = run(first, compiled, launch);
+        BackendRun b = run(second, compiled, launch);
+        return new Result(a, b, compare(a, b, launch, tolerance), tolerance);
+    }
+
+    /** Compares the outputs of two runs of the same launch. */
+    public static List<BufferComparison> compare(BackendRun a, BackendRun b, Launch launch, Tolerance tolerance) {
+        List<BufferComparison> out = new ArrayList<>();
+        if (a.failure() != null || b.failure() != null) {
+            return out;
+        }
+        for (Arg arg : launch.args()) {
+            if (arg instanceof Arg.Buffer buf && buf.compare()) {
+                out.add(BufferComparison.of(buf.name(), buf.type(), a.outputs().get(buf.name()),
+                        b.outputs().get(buf.name()), tolerance, a.backend(), b.backend()));
+            }
+        }
+        return out;
+    }
+}

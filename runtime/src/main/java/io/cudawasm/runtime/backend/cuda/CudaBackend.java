@@ -1,0 +1,78 @@
+package io.cudawasm.runtime.backend.cuda;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.runtime.backend.DeviceSession;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUresult;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * Runs kernels on one NVIDIA GPU through the JCuda driver API: KIR printed as CUDA C++, compiled
+ * to PTX ({@link PtxCompiler}), loaded as a module per session and launched with CUDA's own grid,
+ * block and dynamic shared memory.
+ */
+public final class CudaBackend implements Backend, AutoCloseable {
+    private final CudaDevice device;
+    private final PtxCompiler compiler;
+    private final CUdevice handle = new CUdevice();
+    private final CUcontext context = new CUcontext();
+
+    public CudaBackend(CudaDevice device) {
+        this(device, PtxCompiler.fromSystemProperties());
+    }
+
+    public CudaBackend(CudaDevice device, PtxCompiler compiler) {
+        this.device = device;
+        this.compiler = compiler;
+        check(JCudaDriver.cuDeviceGet(handle, device.index()), "cuDeviceGet");
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(context, handle), "cuDevicePrimaryCtxRetain");
+    }
+
+    static void check(int rc, String what) {
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new IllegalStateException(what + " failed: " + CUresult.stringFor(rc));
+        }
+    }
+
+    @Override
+    public String name() {
+        return "cuda:" + device.index();
+    }
+
+    @Override
+    public String device() {
+        return device.describe();
+    }
+
+    public CudaDevice cudaDevice() {
+        return device;
+    }
+
+    CUcontext context() {
+        return context;
+    }
+
+    /** The architecture PTX is generated for ({@code -Dcudawasm.cuda.arch} overrides the device's). */
+    String arch() {
+        return System.getProperty("cudawasm.cuda.arch", device.computeArch());
+    }
+
+    @Override
+    public DeviceSession open(CompileResult compiled) {
+        if (compiled.kir() == null) {
+            throw new IllegalArgumentException(compiled.sourceName() + " was restored without its kernel IR; "
+                    + "compile it again to run it on CUDA");
+        }
+        CudaProgram program = compiled.cuda();
+        String ptx = compiler.compile(program, arch());
+        return new CudaSession(this, compiled, program, ptx);
+    }
+
+    @Override
+    public void close() {
+        JCudaDriver.cuDevicePrimaryCtxRelease(handle);
+    }
+}

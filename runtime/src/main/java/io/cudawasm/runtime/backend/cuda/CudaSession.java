@@ -1,0 +1,289 @@
+package io.cudawasm.runtime.backend.cuda;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.abi.KernelSignature;
+import io.cudawasm.kernels.abi.ParamInfo;
+import io.cudawasm.kernels.abi.ParamKind;
+import io.cudawasm.kernels.cuda.CudaEmitter;
+import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.gpu.ScalarBytes;
+import io.cudawasm.runtime.backend.gpu.StatusWord;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchFailure;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * A PTX module loaded on one GPU with its allocations and a stream. Launches go through
+ * {@code cuLaunchKernel}; the module's {@code cw_status} word is cleared before and read after each
+ * launch. A launch that exceeds its time limit (or is cancelled) is reported at once, but CUDA
+ * cannot stop a running kernel: later operations of the session wait for it (stream order).
+ */
+final class CudaSession implements DeviceSession {
+    private static final AtomicLong SESSIONS = new AtomicLong();
+
+    private final CudaBackend backend;
+    private final CompileResult compiled;
+    private final CudaProgram program;
+    private final CUmodule module = new CUmodule();
+    private final CUstream stream = new CUstream();
+    private final Map<Integer, CUdeviceptr> buffers = new HashMap<>();
+    private final Map<String, CUfunction> functions = new HashMap<>();
+    private final long tag = SESSIONS.incrementAndGet() << 32;
+    private int nextId = 1;
+    private boolean closed;
+
+    CudaSession(CudaBackend backend, CompileResult compiled, CudaProgram program, String ptx) {
+        this.backend = backend;
+        this.compiled = compiled;
+        this.program = program;
+        current();
+        int rc = JCudaDriver.cuModuleLoadData(module, ptx);
+        if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
+            // the driver is older than the compiler: the kernels use no newer PTX features
+            rc = JCudaDriver.cuModuleLoadData(module, PtxVersion.lowered(ptx,
+                    PtxVersion.supportedBy(backend.cudaDevice().driverVersion())));
+        }
+        CudaBackend.check(rc, "cuModuleLoadData");
+        CudaBackend.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+    }
+
+    private void current() {
+        CudaBackend.check(JCudaDriver.cuCtxSetCurrent(backend.context()), "cuCtxSetCurrent");
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+        current();
+    }
+
+    private static void device(int rc, String what, String kernel) {
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new LaunchException(rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY ? LaunchFailure.OUT_OF_MEMORY
+                    : LaunchFailure.DEVICE_ERROR, kernel, what + " failed: " + CUresult.stringFor(rc));
+        }
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes) {
+        checkUsable();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative allocation");
+        }
+        CUdeviceptr p = new CUdeviceptr();
+        device(JCudaDriver.cuMemAlloc(p, Math.max(1, bytes)), "cuMemAlloc(" + bytes + ")", null);
+        device(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8", null);
+        int id = nextId++;
+        buffers.put(id, p);
+        return new DeviceBuffer(id, tag | id, bytes);
+    }
+
+    private CUdeviceptr ptr(DeviceBuffer b) {
+        CUdeviceptr p = buffers.get(b.id());
+        if (p == null || b.address() != (tag | b.id())) {
+            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
+        }
+        return p;
+    }
+
+    private static void checkRange(DeviceBuffer b, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > b.size()) {
+            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
+                    + b.id() + " of " + b.size() + " bytes");
+        }
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
+        checkUsable();
+        checkRange(buffer, offset, data.length);
+        if (data.length > 0) {
+            device(JCudaDriver.cuMemcpyHtoD(ptr(buffer).withByteOffset(offset), Pointer.to(data), data.length),
+                    "cuMemcpyHtoD", null);
+        }
+    }
+
+    @Override
+    public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
+        checkUsable();
+        checkRange(buffer, offset, length);
+        byte[] out = new byte[length];
+        if (length > 0) {
+            device(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), ptr(buffer).withByteOffset(offset), length),
+                    "cuMemcpyDtoH", null);
+        }
+        return out;
+    }
+
+    private CUdeviceptr global(String name, long[] size) {
+        CUdeviceptr p = new CUdeviceptr();
+        device(JCudaDriver.cuModuleGetGlobal(p, size, module, name), "cuModuleGetGlobal(" + name + ")", null);
+        return p;
+    }
+
+    private CudaProgram.Symbol symbol(String name) {
+        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
+                + "variable named '" + name + "'"));
+    }
+
+    @Override
+    public synchronized void writeSymbol(String name, long offset, byte[] data) {
+        checkUsable();
+        CudaProgram.Symbol s = symbol(name);
+        if (offset < 0 || offset + data.length > s.size()) {
+            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
+                    + "' (" + s.size() + " bytes)");
+        }
+        CUdeviceptr p = global(s.name(), new long[1]);
+        device(JCudaDriver.cuMemcpyHtoD(p.withByteOffset(offset), Pointer.to(data), data.length), "cuMemcpyHtoD", null);
+    }
+
+    @Override
+    public synchronized byte[] readSymbol(String name) {
+        checkUsable();
+        CudaProgram.Symbol s = symbol(name);
+        byte[] out = new byte[s.size()];
+        CUdeviceptr p = global(s.name(), new long[1]);
+        device(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), p, out.length), "cuMemcpyDtoH", null);
+        return out;
+    }
+
+    @Override
+    public synchronized LaunchStats launch(String kernelName, LaunchConfig config, List<KernelArg> args,
+            LaunchOptions options) {
+        checkUsable();
+        CudaProgram.Kernel k = program.kernel(kernelName).orElseThrow(() -> new LaunchException(
+                LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the module has: "
+                + program.kernels().stream().map(CudaProgram.Kernel::sourceName).toList()));
+        String name = k.sourceName();
+        KernelSignature sig = compiled.kernels().stream().filter(s -> s.name().equals(k.name())).findFirst()
+                .orElseThrow();
+        if (args.size() != sig.params().size()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' takes "
+                    + sig.params().size() + " arguments, " + args.size() + " given");
+        }
+        CUfunction f = functions.computeIfAbsent(k.name(), n -> {
+            CUfunction fn = new CUfunction();
+            device(JCudaDriver.cuModuleGetFunction(fn, module, n), "cuModuleGetFunction(" + n + ")", name);
+            return fn;
+        });
+        if (config.sharedBytes() > 48 * 1024) {
+            // beyond 48 KiB of dynamic shared memory a kernel must opt in (sm_70 and later)
+            device(JCudaDriver.cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    config.sharedBytes()), "cuFuncSetAttribute", name);
+        }
+        Pointer[] values = new Pointer[args.size()];
+        for (int i = 0; i < args.size(); i++) {
+            values[i] = argument(sig.params().get(i), args.get(i), name);
+        }
+        long[] statusSize = new long[1];
+        CUdeviceptr status = global(CudaEmitter.STATUS_SYMBOL, statusSize);
+        device(JCudaDriver.cuMemsetD8(status, (byte) 0, StatusWord.BYTES), "cuMemsetD8", name);
+        long started = System.nanoTime();
+        int rc = JCudaDriver.cuLaunchKernel(f, config.grid().x(), config.grid().y(), config.grid().z(),
+                config.block().x(), config.block().y(), config.block().z(), config.sharedBytes(), stream,
+                Pointer.to(values), null);
+        if (rc != CUresult.CUDA_SUCCESS) {
+            throw new LaunchException(rc == CUresult.CUDA_ERROR_INVALID_VALUE || rc
+                    == CUresult.CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES ? LaunchFailure.INVALID_LAUNCH
+                    : LaunchFailure.DEVICE_ERROR, name, "cuLaunchKernel(" + name + ") failed: " + CUresult.stringFor(rc));
+        }
+        await(name, options, started);
+        byte[] st = new byte[StatusWord.BYTES];
+        device(JCudaDriver.cuMemcpyDtoH(Pointer.to(st), status, st.length), "cuMemcpyDtoH", name);
+        StatusWord.check(st, name, compiled.sourceName());
+        return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
+                backend.cudaDevice().multiprocessors());
+    }
+
+    private Pointer argument(ParamInfo p, KernelArg arg, String name) {
+        if (p.kind() != ParamKind.POINTER) {
+            return Pointer.to(ScalarBytes.of(p, arg, name));
+        }
+        if (arg instanceof KernelArg.Scalar s && s.value().longValue() == 0 && s.value().doubleValue() == 0.0) {
+            return Pointer.to(new long[] {0L});
+        }
+        if (!(arg instanceof KernelArg.Buffer b)) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
+                    + name + "' is a pointer (" + p.type() + "): pass a buffer");
+        }
+        if (b.offset() < 0 || b.offset() > b.buffer().size()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "': offset "
+                    + b.offset() + " is outside the buffer");
+        }
+        try {
+            return Pointer.to(ptr(b.buffer()).withByteOffset(b.offset()));
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
+                    + name + "' " + e.getMessage());
+        }
+    }
+
+    /** Waits for the stream, polling so a time limit or cancellation is noticed. */
+    private void await(String name, LaunchOptions options, long started) {
+        CUevent done = new CUevent();
+        device(JCudaDriver.cuEventCreate(done, CUevent_flags.CU_EVENT_DISABLE_TIMING), "cuEventCreate", name);
+        device(JCudaDriver.cuEventRecord(done, stream), "cuEventRecord", name);
+        long deadline = options.timeLimit() == null ? Long.MAX_VALUE : started + options.timeLimit().toNanos();
+        long pause = 1_000;
+        while (true) {
+            int rc = JCudaDriver.cuEventQuery(done);
+            if (rc == CUresult.CUDA_SUCCESS) {
+                JCudaDriver.cuEventDestroy(done);
+                return;
+            }
+            if (rc != CUresult.CUDA_ERROR_NOT_READY) {
+                JCudaDriver.cuEventDestroy(done);
+                throw new LaunchException(rc == CUresult.CUDA_ERROR_ILLEGAL_ADDRESS ? LaunchFailure.OUT_OF_BOUNDS
+                        : LaunchFailure.DEVICE_ERROR, name, "kernel '" + name + "' failed on the GPU: "
+                        + CUresult.stringFor(rc));
+            }
+            boolean cancelled = options.cancellation() != null && options.cancellation().isCancelled();
+            if (cancelled || System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                JCudaDriver.cuEventDestroy(done);
+                throw new LaunchException(cancelled || Thread.currentThread().isInterrupted() ? LaunchFailure.CANCELLED
+                        : LaunchFailure.TIMEOUT, name, "kernel '" + name + "' " + (cancelled ? "was cancelled"
+                        : "exceeded its time limit of " + options.timeLimit().toMillis() + " ms")
+                        + "; CUDA cannot stop it: later operations of this session wait for it");
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 1_000_000);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        current();
+        for (CUdeviceptr p : buffers.values()) {
+            JCudaDriver.cuMemFree(p);
+        }
+        JCudaDriver.cuStreamDestroy(stream);
+        JCudaDriver.cuModuleUnload(module);
+    }
+}

@@ -1,0 +1,447 @@
+package io.cudawasm.runtime.backend.opencl;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.abi.KernelSignature;
+import io.cudawasm.kernels.abi.ParamInfo;
+import io.cudawasm.kernels.abi.ParamKind;
+import io.cudawasm.kernels.opencl.ArgSlot;
+import io.cudawasm.kernels.opencl.OpenClKernel;
+import io.cudawasm.kernels.opencl.OpenClOptions;
+import io.cudawasm.kernels.opencl.OpenClProgram;
+import io.cudawasm.kernels.opencl.SymbolSlot;
+import io.cudawasm.kernels.opencl.TornadoAbi;
+import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.gpu.ScalarBytes;
+import io.cudawasm.runtime.backend.gpu.StatusWord;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchFailure;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_queue_properties;
+
+/**
+ * A loaded program on one OpenCL device with its buffers and an in-order queue. A launch maps
+ * CUDA's grid and block to global and local work sizes and sets the hidden arguments the program
+ * needs (constant and device-variable buffers, local scratch, status word, grid slice).
+ *
+ * <p>Time limits and cancellation: OpenCL cannot stop a running kernel. A launch with either is
+ * run in slices of blocks, checked between slices; when the limit passes (or the launch is
+ * cancelled) no further slice starts and the launch fails with TIMEOUT (or CANCELLED) at once.
+ * The slice already on the device runs to its end, and the session's in-order queue makes later
+ * operations wait for it; a kernel that never ends therefore blocks its session, which should
+ * then be closed (PoCL keeps running it on a CPU thread; the Wasm sandbox can interrupt kernels).
+ */
+final class OpenClSession implements DeviceSession {
+    private static final AtomicLong SESSIONS = new AtomicLong();
+    private static final int MAX_SLICES = 16;
+
+    private final OpenClBackend backend;
+    private final CompileResult compiled;
+    private final OpenClProgram program;
+    private final BuiltProgram built;
+    private final OpenClDevice device;
+    private final boolean tornado;
+    private final int header;
+    private final cl_command_queue queue;
+    private final long tag = SESSIONS.incrementAndGet() << 32;
+    private final Map<Integer, cl_mem> buffers = new HashMap<>();
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private final cl_mem constants;
+    private final cl_mem deviceVariables;
+    private final cl_mem status;
+    private cl_mem tornadoContext;
+    private cl_mem tornadoConstantRegion;
+    private cl_mem tornadoAtomics;
+    private int nextId = 1;
+    private boolean closed;
+
+    OpenClSession(OpenClBackend backend, CompileResult compiled, BuiltProgram built) {
+        this.backend = backend;
+        this.compiled = compiled;
+        this.built = built;
+        this.program = built.program();
+        this.device = backend.openClDevice();
+        this.tornado = program.options().abi() == OpenClOptions.Abi.TORNADOVM;
+        this.header = tornado ? TornadoAbi.ARRAY_HEADER_BYTES : 0;
+        this.queue = device.platformAtLeast20()
+                ? CL.clCreateCommandQueueWithProperties(backend.context(), device.id(), new cl_queue_properties(), null)
+                : createLegacyQueue();
+        this.constants = program.constantBytes() > 0 ? symbolBuffer(true, program.constantBytes()) : null;
+        this.deviceVariables = program.deviceBytes() > 0 ? symbolBuffer(false, program.deviceBytes()) : null;
+        this.status = create(header + StatusWord.BYTES);
+        if (tornado) {
+            tornadoContext = create(16 * Sizeof.cl_long);
+            tornadoConstantRegion = create(16);
+            tornadoAtomics = create(16 * Sizeof.cl_int);
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private cl_command_queue createLegacyQueue() {
+        return CL.clCreateCommandQueue(backend.context(), device.id(), 0, null);
+    }
+
+    /** Where the program came from (source build, binary cache, memory) and how long that took. */
+    BuiltProgram built() {
+        return built;
+    }
+
+    private cl_mem create(long bytes) {
+        cl_mem m = CL.clCreateBuffer(backend.context(), CL.CL_MEM_READ_WRITE, Math.max(1, bytes), null, null);
+        byte[] zeros = new byte[(int) Math.min(bytes, 1 << 20)];
+        for (long at = 0; at < bytes; at += zeros.length) {
+            int n = (int) Math.min(zeros.length, bytes - at);
+            CL.clEnqueueWriteBuffer(queue, m, CL.CL_TRUE, at, n, Pointer.to(zeros), 0, null, null);
+        }
+        return m;
+    }
+
+    private cl_mem symbolBuffer(boolean constant, int bytes) {
+        cl_mem m = create(header + bytes);
+        for (SymbolSlot s : program.symbols()) {
+            if (s.constant() == constant && s.init() != null) {
+                CL.clEnqueueWriteBuffer(queue, m, CL.CL_TRUE, header + s.offset(), s.init().length, Pointer.to(s.init()),
+                        0, null, null);
+            }
+        }
+        return m;
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new IllegalStateException("session is closed");
+        }
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes) {
+        checkUsable();
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative allocation");
+        }
+        int id = nextId++;
+        try {
+            buffers.put(id, create(header + bytes));
+        } catch (CLException e) {
+            throw new LaunchException(LaunchFailure.OUT_OF_MEMORY, null, "cannot allocate " + bytes + " bytes on "
+                    + device.name().strip() + ": " + e.getMessage());
+        }
+        return new DeviceBuffer(id, tag | id, bytes);
+    }
+
+    private cl_mem memOf(DeviceBuffer b) {
+        cl_mem m = buffers.get(b.id());
+        if (m == null || b.address() != (tag | b.id())) {
+            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
+        }
+        return m;
+    }
+
+    private static void checkRange(DeviceBuffer b, long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > b.size()) {
+            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
+                    + b.id() + " of " + b.size() + " bytes");
+        }
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
+        checkUsable();
+        checkRange(buffer, offset, data.length);
+        if (data.length > 0) {
+            CL.clEnqueueWriteBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, data.length, Pointer.to(data), 0,
+                    null, null);
+        }
+    }
+
+    @Override
+    public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
+        checkUsable();
+        checkRange(buffer, offset, length);
+        byte[] out = new byte[length];
+        if (length > 0) {
+            CL.clEnqueueReadBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, length, Pointer.to(out), 0, null,
+                    null);
+        }
+        return out;
+    }
+
+    private SymbolSlot symbol(String name) {
+        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
+                + "variable named '" + name + "'"));
+    }
+
+    @Override
+    public synchronized void writeSymbol(String name, long offset, byte[] data) {
+        checkUsable();
+        SymbolSlot s = symbol(name);
+        if (offset < 0 || offset + data.length > s.size()) {
+            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
+                    + "' (" + s.size() + " bytes)");
+        }
+        CL.clEnqueueWriteBuffer(queue, s.constant() ? constants : deviceVariables, CL.CL_TRUE,
+                header + s.offset() + offset, data.length, Pointer.to(data), 0, null, null);
+    }
+
+    @Override
+    public synchronized byte[] readSymbol(String name) {
+        checkUsable();
+        SymbolSlot s = symbol(name);
+        byte[] out = new byte[s.size()];
+        CL.clEnqueueReadBuffer(queue, s.constant() ? constants : deviceVariables, CL.CL_TRUE, header + s.offset(),
+                out.length, Pointer.to(out), 0, null, null);
+        return out;
+    }
+
+    // ------------------------------------------------------------------ launching
+
+    private cl_kernel kernel(OpenClKernel k) {
+        return kernels.computeIfAbsent(k.name(), n -> CL.clCreateKernel(built.handle(), n, null));
+    }
+
+    @Override
+    public synchronized LaunchStats launch(String kernelName, LaunchConfig config, List<KernelArg> args,
+            LaunchOptions options) {
+        checkUsable();
+        OpenClKernel info = program.kernel(kernelName).orElseThrow(() -> new LaunchException(
+                LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the program has: "
+                + program.kernels().stream().map(OpenClKernel::sourceName).toList()));
+        String name = info.sourceName();
+        KernelSignature sig = compiled.kernels().stream().filter(s -> s.name().equals(info.name())).findFirst()
+                .orElseThrow();
+        if (args.size() != sig.params().size()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' takes "
+                    + sig.params().size() + " arguments, " + args.size() + " given");
+        }
+        if (config.threadsPerBlock() > device.maxWorkGroupSize()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a block of " + config.threadsPerBlock()
+                    + " threads exceeds the work-group limit of " + device.name().strip() + " ("
+                    + device.maxWorkGroupSize() + ")");
+        }
+        if (config.sharedBytes() > device.localMemoryBytes()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, config.sharedBytes()
+                    + " bytes of dynamic shared memory exceed the device's " + device.localMemoryBytes());
+        }
+        cl_kernel k = kernel(info);
+        List<cl_mem> temporaries = new ArrayList<>();
+        try {
+            setArguments(k, info, sig, args, config, temporaries, name);
+            if (info.takes(ArgSlot.Status.class)) {
+                write(status, new byte[header + StatusWord.BYTES]);
+            }
+            long started = System.nanoTime();
+            boolean limited = options.timeLimit() != null || options.cancellation() != null;
+            GridSlices slices = limited && program.options().slicedGrid() ? GridSlices.of(config.grid(), MAX_SLICES)
+                    : GridSlices.whole(config.grid());
+            int gridSlot = slotIndex(info, ArgSlot.Grid.class);
+            long deadline = options.timeLimit() == null ? Long.MAX_VALUE : started + options.timeLimit().toNanos();
+            for (GridSlices.Slice s : slices.slices()) {
+                if (gridSlot >= 0) {
+                    int[] g = {s.origin()[0], s.origin()[1], s.origin()[2], config.grid().x(), config.grid().y(),
+                        config.grid().z(), 0, 0};
+                    CL.clSetKernelArg(k, gridSlot, 8L * Sizeof.cl_uint, Pointer.to(g));
+                }
+                runSlice(k, s, config, options, deadline, name);
+            }
+            if (info.takes(ArgSlot.Status.class)) {
+                byte[] st = new byte[StatusWord.BYTES];
+                CL.clEnqueueReadBuffer(queue, status, CL.CL_TRUE, header, st.length, Pointer.to(st), 0, null, null);
+                StatusWord.check(st, name, compiled.sourceName());
+            }
+            return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
+                    device.computeUnits());
+        } catch (CLException e) {
+            throw new LaunchException(LaunchFailure.DEVICE_ERROR, name, "OpenCL launch of '" + name + "' failed: "
+                    + e.getMessage(), e);
+        } finally {
+            for (cl_mem m : temporaries) {
+                CL.clReleaseMemObject(m);
+            }
+        }
+    }
+
+    private void write(cl_mem m, byte[] data) {
+        CL.clEnqueueWriteBuffer(queue, m, CL.CL_TRUE, 0, data.length, Pointer.to(data), 0, null, null);
+    }
+
+    private static int slotIndex(OpenClKernel info, Class<? extends ArgSlot> kind) {
+        for (int i = 0; i < info.args().size(); i++) {
+            if (kind.isInstance(info.args().get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void setArguments(cl_kernel k, OpenClKernel info, KernelSignature sig, List<KernelArg> args,
+            LaunchConfig config, List<cl_mem> temporaries, String name) {
+        for (int i = 0; i < info.args().size(); i++) {
+            ArgSlot slot = info.args().get(i);
+            if (slot instanceof ArgSlot.Param p) {
+                setParam(k, i, sig.params().get(p.index()), args.get(p.index()), temporaries, name);
+            } else if (slot instanceof ArgSlot.Constants) {
+                setMem(k, i, constants);
+            } else if (slot instanceof ArgSlot.DeviceVariables) {
+                setMem(k, i, deviceVariables);
+            } else if (slot instanceof ArgSlot.DynamicShared) {
+                CL.clSetKernelArg(k, i, Math.max(16, config.sharedBytes()), null);
+            } else if (slot instanceof ArgSlot.WarpScratch) {
+                CL.clSetKernelArg(k, i, 8L * config.threadsPerBlock(), null);
+            } else if (slot instanceof ArgSlot.Status) {
+                setMem(k, i, status);
+            } else if (slot instanceof ArgSlot.Grid) {
+                CL.clSetKernelArg(k, i, 8L * Sizeof.cl_uint, Pointer.to(new int[8]));
+            } else if (slot instanceof ArgSlot.TornadoKernelContext) {
+                setMem(k, i, tornadoContext);
+            } else if (slot instanceof ArgSlot.TornadoConstantRegion) {
+                setMem(k, i, tornadoConstantRegion);
+            } else if (slot instanceof ArgSlot.TornadoLocalRegion) {
+                CL.clSetKernelArg(k, i, 16, null);
+            } else if (slot instanceof ArgSlot.TornadoAtomics) {
+                setMem(k, i, tornadoAtomics);
+            }
+        }
+    }
+
+    private static void setMem(cl_kernel k, int index, cl_mem m) {
+        CL.clSetKernelArg(k, index, Sizeof.cl_mem, Pointer.to(m));
+    }
+
+    private void setParam(cl_kernel k, int index, ParamInfo p, KernelArg arg, List<cl_mem> temporaries, String name) {
+        if (p.kind() != ParamKind.POINTER) {
+            byte[] bytes = ScalarBytes.of(p, arg, name);
+            CL.clSetKernelArg(k, index, bytes.length, Pointer.to(bytes));
+            return;
+        }
+        if (arg instanceof KernelArg.Scalar s && s.value().longValue() == 0 && s.value().doubleValue() == 0.0) {
+            CL.clSetKernelArg(k, index, Sizeof.cl_mem, null);
+            return;
+        }
+        if (!(arg instanceof KernelArg.Buffer b)) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
+                    + name + "' is a pointer (" + p.type() + "): pass a buffer");
+        }
+        cl_mem m;
+        try {
+            m = memOf(b.buffer());
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
+                    + name + "' " + e.getMessage());
+        }
+        if (b.offset() < 0 || b.offset() > b.buffer().size()) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
+                    + name + "': offset " + b.offset() + " is outside the buffer");
+        }
+        if (b.offset() != 0) {
+            if (tornado || b.offset() % device.baseAddressAlignBytes() != 0) {
+                throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name()
+                        + "': OpenCL passes buffers at offsets that are multiples of " + device.baseAddressAlignBytes()
+                        + " bytes only, not " + b.offset());
+            }
+            cl_buffer_region region = new cl_buffer_region(b.offset(), Math.max(1, b.buffer().size() - b.offset()));
+            m = CL.clCreateSubBuffer(m, CL.CL_MEM_READ_WRITE, CL.CL_BUFFER_CREATE_TYPE_REGION, region, null);
+            temporaries.add(m);
+        }
+        setMem(k, index, m);
+    }
+
+    /** Enqueues one slice and waits for it, within the deadline and unless cancelled. */
+    private void runSlice(cl_kernel k, GridSlices.Slice s, LaunchConfig config, LaunchOptions options, long deadline,
+            String name) {
+        if (options.cancellation() != null && options.cancellation().isCancelled()) {
+            throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was cancelled");
+        }
+        if (System.nanoTime() > deadline) {
+            throw new LaunchException(LaunchFailure.TIMEOUT, name, "kernel '" + name + "' exceeded its time limit of "
+                    + options.timeLimit().toMillis() + " ms; no further blocks were started");
+        }
+        long[] local = {config.block().x(), config.block().y(), config.block().z()};
+        long[] global = {(long) s.extent()[0] * local[0], (long) s.extent()[1] * local[1],
+            (long) s.extent()[2] * local[2]};
+        cl_event ev = new cl_event();
+        CL.clEnqueueNDRangeKernel(queue, k, 3, null, global, local, 0, null, ev);
+        CL.clFlush(queue);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger result = new AtomicInteger(1);
+        CL.clSetEventCallback(ev, CL.CL_COMPLETE, (event, st, data) -> {
+            result.set(st);
+            done.countDown();
+        }, null);
+        Runnable unregister = options.cancellation() == null ? () -> { }
+                : options.cancellation().onCancel(done::countDown);
+        try {
+            long remaining = deadline - System.nanoTime();
+            boolean finished = deadline == Long.MAX_VALUE ? awaitUninterrupted(done)
+                    : remaining > 0 && done.await(remaining, TimeUnit.NANOSECONDS);
+            if (finished && result.get() <= CL.CL_COMPLETE) {
+                CL.clReleaseEvent(ev);
+                if (result.get() < 0) {
+                    throw new LaunchException(LaunchFailure.DEVICE_ERROR, name, "kernel '" + name
+                            + "' failed on the device (OpenCL status " + result.get() + ")");
+                }
+                return;
+            }
+            CL.clReleaseEvent(ev); // the slice still runs; later commands of the in-order queue wait for it
+            if (options.cancellation() != null && options.cancellation().isCancelled()) {
+                throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was cancelled "
+                        + "(blocks already running on the device finish first)");
+            }
+            throw new LaunchException(LaunchFailure.TIMEOUT, name, "kernel '" + name + "' exceeded its time limit of "
+                    + options.timeLimit().toMillis() + " ms; no further blocks were started (OpenCL cannot stop "
+                    + "blocks already running)");
+        } catch (InterruptedException e) {
+            CL.clReleaseEvent(ev);
+            Thread.currentThread().interrupt();
+            throw new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was interrupted");
+        } finally {
+            unregister.run();
+        }
+    }
+
+    private static boolean awaitUninterrupted(CountDownLatch latch) throws InterruptedException {
+        latch.await();
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (cl_kernel k : kernels.values()) {
+            CL.clReleaseKernel(k);
+        }
+        for (cl_mem m : buffers.values()) {
+            CL.clReleaseMemObject(m);
+        }
+        for (cl_mem m : new cl_mem[] {constants, deviceVariables, status, tornadoContext, tornadoConstantRegion,
+            tornadoAtomics}) {
+            if (m != null) {
+                CL.clReleaseMemObject(m);
+            }
+        }
+        CL.clReleaseCommandQueue(queue);
+    }
+}

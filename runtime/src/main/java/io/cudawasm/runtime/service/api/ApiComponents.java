@@ -1,0 +1,20 @@
+package io.cudawasm.runtime.service.api;
+
+import io.cudawasm.runtime.backend.Backends;
+import io.cudawasm.runtime.service.config.WorkerConfig;
+import io.cudawasm.runtime.service.jobs.JobManager;
+import io.cudawasm.runtime.service.kernels.KernelStore;
+import io.cudawasm.runtime.service.metrics.WorkerMetrics;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What the HTTP layer serves from.
+ *
+ * @param readiness named checks for {@code /readyz}
+ * @param capabilities the document of {@code /v1/capabilities}
+ * @param beforeScrape refreshes gauges that need a scan (cache size) before {@code /metrics} answers
+ */
+public record ApiComponents(WorkerConfig config, KernelStore kernels, JobManager jobs, Backends backends,
+        WorkerMetrics metrics, Supplier<Map<String, Boolean>> readiness, Supplier<Map<String, Object>> capabilities,
+        Runnable beforeScrape) {}

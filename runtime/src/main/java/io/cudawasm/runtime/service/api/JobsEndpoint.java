@@ -1,0 +1,134 @@
+package io.cudawasm.runtime.service.api;
+
+import io.cudawasm.runtime.backend.BackendChoice;
+import io.cudawasm.runtime.backend.Backends;
+import io.cudawasm.runtime.service.config.WorkerConfig;
+import io.cudawasm.runtime.service.jobs.Job;
+import io.cudawasm.runtime.service.jobs.JobError;
+import io.cudawasm.runtime.service.jobs.JobManager;
+import io.cudawasm.runtime.service.jobs.JobPlan;
+import io.cudawasm.runtime.service.jobs.JobRejectedException;
+import io.cudawasm.runtime.service.jobs.JobSnapshot;
+import io.cudawasm.runtime.service.jobs.JobStatus;
+import io.cudawasm.runtime.service.kernels.KernelLookup;
+import io.cudawasm.runtime.service.kernels.KernelStore;
+import io.cudawasm.runtime.service.metrics.WorkerMetrics;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/jobs} (synchronous, or {@code ?async=true} for 202 and a job URL),
+ * {@code GET /v1/jobs/{id}} and {@code DELETE /v1/jobs/{id}}.
+ */
+final class JobsEndpoint {
+    private final WorkerConfig config;
+    private final Backends backends;
+    private final JobManager jobs;
+    private final WorkerMetrics metrics;
+    private final KernelResolver resolver;
+    private final JobPlanner planner;
+    private final RequestBodies bodies;
+
+    JobsEndpoint(WorkerConfig config, Backends backends, KernelStore store, JobManager jobs, WorkerMetrics metrics,
+            RequestBodies bodies) {
+        this.config = config;
+        this.backends = backends;
+        this.jobs = jobs;
+        this.metrics = metrics;
+        this.resolver = new KernelResolver(store);
+        this.planner = new JobPlanner(config);
+        this.bodies = bodies;
+    }
+
+    void submit(Context ctx) {
+        boolean async = isTrue(ctx.queryParam("async"));
+        Job job;
+        try {
+            JobRequest request = bodies.parse(ctx, JobRequest.class);
+            BackendChoice backend = backend(request.backend());
+            KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
+            JobPlan plan = planner.plan(request, kernel, backend);
+            job = jobs.submit(plan, async);
+        } catch (ApiException e) {
+            metrics.jobRejected(e.status() == 413 ? "too_large" : e.status() == 404 ? "not_found" : "invalid");
+            throw e;
+        } catch (JobRejectedException e) {
+            metrics.jobRejected(e.reason());
+            int status = e.reason().equals(JobRejectedException.BUSY) ? 429 : 503;
+            throw new ApiException(status, e.reason().equals(JobRejectedException.BUSY) ? "too_many_jobs"
+                    : "shutting_down", e.getMessage(), Map.of("running", jobs.running(), "queued", jobs.queued(),
+                    "maxConcurrent", jobs.maxConcurrent(), "maxQueued", jobs.maxQueued()),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        }
+        if (async) {
+            ctx.status(202).header("Location", Views.jobHref(job.id())).json(Views.job(job.snapshot()));
+            return;
+        }
+        if (job.completion().isDone()) {
+            respondFinished(ctx, job.snapshot());
+            return;
+        }
+        ctx.future(() -> job.completion().thenAccept(done -> respondFinished(ctx, done.snapshot())));
+    }
+
+    private BackendChoice backend(String requested) {
+        String name = requested == null || requested.isBlank() ? config.defaultBackend() : requested;
+        try {
+            return backends.select(name, config.sandboxOnly());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("backend_unavailable", e.getMessage(), Map.of("field", "backend"));
+        }
+    }
+
+    /** A synchronous job's answer: the job on success, else its error with the job in the details. */
+    private static void respondFinished(Context ctx, JobSnapshot s) {
+        JobView view = Views.job(s);
+        if (s.status() == JobStatus.SUCCEEDED) {
+            ctx.status(200).json(view);
+            return;
+        }
+        JobError error = s.error();
+        Map<String, Object> details = new LinkedHashMap<>(error.details());
+        details.put("job", view);
+        ctx.status(statusOf(error.code())).json(new ErrorBody(error.code(), error.message(), details));
+    }
+
+    static int statusOf(String code) {
+        return switch (code) {
+            case JobError.KERNEL_FAULT, JobError.TIME_LIMIT -> 422;
+            case JobError.CANCELLED -> 409;
+            case JobError.SHUTTING_DOWN -> 503;
+            case JobError.INVALID_LAUNCH, JobError.INVALID_JOB -> 400;
+            case JobError.MEMORY -> 413;
+            case JobError.DEVICE -> 502;
+            default -> 500;
+        };
+    }
+
+    void get(Context ctx) {
+        ctx.json(Views.job(find(ctx.pathParam("id")).snapshot()));
+    }
+
+    /** Cancels an unfinished job (202); for a finished one, forgets it and returns its last state (200). */
+    void cancel(Context ctx) {
+        Job job = find(ctx.pathParam("id"));
+        if (job.status().isFinal()) {
+            jobs.forget(job);
+            ctx.status(200).json(Views.job(job.snapshot()));
+            return;
+        }
+        jobs.cancel(job.id());
+        ctx.status(202).json(Views.job(job.snapshot()));
+    }
+
+    private Job find(String id) {
+        return jobs.find(id).orElseThrow(() -> ApiException.notFound("job_not_found",
+                "no job with this id (finished asynchronous jobs are kept for "
+                        + config.jobRetention().toSeconds() + " s)"));
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes"));
+    }
+}

@@ -1,0 +1,115 @@
+package io.cudawasm.runtime.service.api;
+
+import io.cudawasm.kernels.library.KernelLibrary;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.runtime.service.kernels.KernelLookup;
+import io.cudawasm.runtime.service.kernels.KernelSources;
+import io.cudawasm.runtime.service.kernels.KernelSpec;
+import io.cudawasm.runtime.service.kernels.KernelStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Turns a {@link KernelRequest} into a compiled kernel, or into the API error that explains why not. */
+final class KernelResolver {
+    static final String DEFAULT_FILE_NAME = "kernel.cu";
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern MACRO = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final int MAX_DEFINES = 256;
+
+    private final KernelStore store;
+
+    KernelResolver(KernelStore store) {
+        this.store = store;
+    }
+
+    /**
+     * @param field where the request sits in the body, for messages ({@code kernel} in jobs)
+     * @param allowId whether a reference by id is accepted (jobs: yes; compiling: no)
+     */
+    KernelLookup resolve(KernelRequest r, String field, boolean allowId) {
+        if (r == null) {
+            throw ApiException.badRequest("invalid_request", field + ": required: {id}, {library} or {source}",
+                    Map.of("field", field));
+        }
+        int given = (r.id() != null ? 1 : 0) + (r.library() != null ? 1 : 0) + (r.source() != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiException.badRequest("invalid_request", field + ": give exactly one of "
+                    + (allowId ? "id, " : "") + "library or source", Map.of("field", field));
+        }
+        if (r.id() != null) {
+            if (!allowId) {
+                throw ApiException.badRequest("invalid_request", field + ".id: compile a source or a library kernel "
+                        + "here; GET /v1/kernels/{id} reads a compiled one", Map.of("field", field + ".id"));
+            }
+            if (r.fileName() != null || r.defines() != null || r.headers() != null || r.instantiate() != null) {
+                throw ApiException.badRequest("invalid_request", field + ": a kernel given by id takes no compile "
+                        + "options (fileName, defines, headers, instantiate)", Map.of("field", field));
+            }
+            return store.byId(r.id()).orElseThrow(() -> ApiException.notFound("kernel_not_found",
+                    "no compiled kernel with id " + abbreviate(r.id()) + "; compile it with POST /v1/kernels or "
+                            + "send its source"));
+        }
+        KernelSpec base;
+        if (r.library() != null) {
+            base = KernelSources.library(r.library()).orElseThrow(() -> new ApiException(404,
+                    "library_kernel_not_found", "no bundled kernel named '" + r.library() + "'",
+                    Map.of("available", KernelLibrary.names()), null));
+            if (r.fileName() != null) {
+                throw ApiException.badRequest("invalid_request", field + ".fileName: library kernels keep their "
+                        + "own file name", Map.of("field", field + ".fileName"));
+            }
+        } else {
+            String name = r.fileName() == null ? DEFAULT_FILE_NAME : r.fileName();
+            if (!FILE_NAME.matcher(name).matches()) {
+                throw ApiException.badRequest("invalid_request", field + ".fileName: a plain file name such as "
+                        + "saxpy.cu (letters, digits, . _ -)", Map.of("field", field + ".fileName"));
+            }
+            base = KernelSpec.of(name, r.source());
+        }
+        Map<String, String> defines = r.defines() == null ? Map.of() : r.defines();
+        if (defines.size() > MAX_DEFINES) {
+            throw ApiException.badRequest("invalid_request", field + ".defines: at most " + MAX_DEFINES + " macros");
+        }
+        for (Map.Entry<String, String> d : defines.entrySet()) {
+            if (!MACRO.matcher(d.getKey()).matches() || d.getValue() == null) {
+                throw ApiException.badRequest("invalid_request", field + ".defines: '" + d.getKey()
+                        + "' needs an identifier as name and a string as value", Map.of("field", field + ".defines"));
+            }
+        }
+        Map<String, String> headers = r.headers() == null ? Map.of() : r.headers();
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            if (h.getValue() == null) {
+                throw ApiException.badRequest("invalid_request", field + ".headers." + h.getKey() + ": needs the "
+                        + "header's text", Map.of("field", field + ".headers"));
+            }
+        }
+        List<String> instantiate = r.instantiate() == null ? List.of() : r.instantiate();
+        if (instantiate.stream().anyMatch(java.util.Objects::isNull)) {
+            throw ApiException.badRequest("invalid_request", field + ".instantiate: entries must be strings");
+        }
+        KernelSpec spec = new KernelSpec(base.fileName(), base.source(), defines, headers, instantiate);
+        try {
+            return store.resolve(spec);
+        } catch (CompileException e) {
+            throw compileError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted", "the worker stopped while compiling this kernel");
+        }
+    }
+
+    /** 400 with every diagnostic: file (as the request named it), line, column and the source line. */
+    static ApiException compileError(CompileException e) {
+        Diagnostic first = e.first();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("diagnostics", e.diagnostics().stream().map(DiagnosticView::of).toList());
+        return ApiException.badRequest("compile_error", first.toString(), details);
+    }
+
+    private static String abbreviate(String id) {
+        return id.length() <= 80 ? id : id.substring(0, 80) + "...";
+    }
+}

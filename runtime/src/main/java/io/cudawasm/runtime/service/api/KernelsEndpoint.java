@@ -1,0 +1,52 @@
+package io.cudawasm.runtime.service.api;
+
+import io.cudawasm.runtime.service.kernels.KernelArtifacts;
+import io.cudawasm.runtime.service.kernels.KernelLookup;
+import io.cudawasm.runtime.service.kernels.KernelSourceKind;
+import io.cudawasm.runtime.service.kernels.KernelStore;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** {@code POST /v1/kernels}, {@code GET /v1/kernels/{id}} and {@code GET /v1/kernels/{id}/artifacts/{name}}. */
+final class KernelsEndpoint {
+    private final KernelStore store;
+    private final KernelResolver resolver;
+    private final RequestBodies bodies;
+
+    KernelsEndpoint(KernelStore store, RequestBodies bodies) {
+        this.store = store;
+        this.resolver = new KernelResolver(store);
+        this.bodies = bodies;
+    }
+
+    /** Compiles (or finds) a kernel: 201 when compiled by this request, 200 when it was cached. */
+    void compile(Context ctx) {
+        KernelRequest request = bodies.parse(ctx, KernelRequest.class);
+        KernelLookup lookup = resolver.resolve(request, "body", false);
+        KernelView view = Views.kernel(lookup);
+        ctx.header("Location", view.href());
+        ctx.status(lookup.source() == KernelSourceKind.COMPILED ? 201 : 200).json(view);
+    }
+
+    void get(Context ctx) {
+        ctx.json(Views.kernel(find(ctx.pathParam("id"))));
+    }
+
+    void artifact(Context ctx) {
+        KernelLookup lookup = find(ctx.pathParam("id"));
+        String name = KernelArtifacts.resolveName(ctx.pathParam("name"));
+        byte[] bytes = lookup.kernel().artifacts().get(name);
+        if (bytes == null) {
+            throw new ApiException(404, "artifact_not_found", "kernel " + lookup.kernel().id() + " has no artifact '"
+                    + ctx.pathParam("name") + "'", Map.of("available", new TreeSet<>(lookup.kernel().artifacts().keySet())),
+                    null);
+        }
+        ctx.contentType(KernelArtifacts.contentType(name).orElse("application/octet-stream")).result(bytes);
+    }
+
+    private KernelLookup find(String id) {
+        return store.byId(id).orElseThrow(() -> ApiException.notFound("kernel_not_found",
+                "no compiled kernel with this id; compile it with POST /v1/kernels"));
+    }
+}

@@ -1,0 +1,16 @@
+package io.cudawasm.runtime.service.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * One launch of a job, as sent.
+ *
+ * @param kernel kernel name; may be left out when the module has one kernel
+ * @param grid blocks: {@code 4096}, {@code [64, 64]} or {@code "64,64"}
+ * @param block threads per block, same forms
+ * @param args by position (array) or by parameter name (object); see the API reference
+ * @param symbols {@code __constant__}/{@code __device__} variables to fill before this launch
+ */
+public record LaunchRequest(String kernel, JsonNode grid, JsonNode block, Integer sharedBytes, JsonNode args,
+        Map<String, JsonNode> symbols) {}

@@ -1,0 +1,102 @@
+package io.cudawasm.runtime.service.api;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.abi.KernelSignature;
+import io.cudawasm.kernels.abi.ParamInfo;
+import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.runtime.data.ElementType;
+import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.service.jobs.JobResult;
+import io.cudawasm.runtime.service.jobs.JobSnapshot;
+import io.cudawasm.runtime.service.jobs.OutputData;
+import io.cudawasm.runtime.service.kernels.KernelArtifacts;
+import io.cudawasm.runtime.service.kernels.KernelLookup;
+import io.cudawasm.runtime.service.kernels.LoadedKernel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds the API's response documents from the worker's objects. */
+final class Views {
+    private Views() {}
+
+    static String kernelHref(String id) {
+        return "/v1/kernels/" + id;
+    }
+
+    static String jobHref(String id) {
+        return "/v1/jobs/" + id;
+    }
+
+    static KernelView kernel(KernelLookup lookup) {
+        LoadedKernel k = lookup.kernel();
+        CompileResult r = k.result();
+        List<KernelView.Kernel> kernels = new ArrayList<>();
+        for (KernelSignature sig : r.kernels()) {
+            List<KernelView.Param> params = new ArrayList<>();
+            for (ParamInfo p : sig.params()) {
+                params.add(new KernelView.Param(p.name(), p.type(), p.kind().name().toLowerCase(Locale.ROOT),
+                        p.scalar() == null ? null : ElementType.of(p.scalar()).name().toLowerCase(Locale.ROOT),
+                        p.kind() == io.cudawasm.kernels.abi.ParamKind.POINTER ? p.pointeeConst() : null, p.size()));
+            }
+            kernels.add(new KernelView.Kernel(sig.sourceName(), sig.name(), params));
+        }
+        List<KernelView.Symbol> symbols = new ArrayList<>();
+        for (SymbolInfo s : r.wasm().symbols()) {
+            symbols.add(new KernelView.Symbol(s.name(), s.space().name().toLowerCase(Locale.ROOT), s.type(), s.size()));
+        }
+        List<KernelView.Artifact> artifacts = new ArrayList<>();
+        k.artifacts().forEach((name, bytes) -> artifacts.add(new KernelView.Artifact(name, bytes.length,
+                KernelArtifacts.contentType(name).orElse("application/octet-stream"),
+                kernelHref(k.id()) + "/artifacts/" + name)));
+        artifacts.sort((a, b) -> a.name().compareTo(b.name()));
+        return new KernelView(k.id(), kernelHref(k.id()), r.sourceName(), KernelCompiler.VERSION,
+                lookup.source().label(), kernels, symbols, r.warnings().stream().map(DiagnosticView::of).toList(),
+                artifacts);
+    }
+
+    static JobView job(JobSnapshot s) {
+        List<JobView.Launch> launches = null;
+        Map<String, JobView.Output> outputs = null;
+        JobResult result = s.result();
+        if (result != null) {
+            launches = new ArrayList<>();
+            for (LaunchStats l : result.launches()) {
+                launches.add(new JobView.Launch(l.kernel(), l.elapsed().toNanos() / 1e6, l.workers()));
+            }
+            outputs = new LinkedHashMap<>();
+            for (Map.Entry<String, OutputData> e : result.outputs().entrySet()) {
+                outputs.put(e.getKey(), output(e.getValue()));
+            }
+        }
+        return new JobView(s.id(), s.status().label(), jobHref(s.id()), s.kernelId(), s.kernelSource(), s.backend(),
+                s.backendReason(), s.device(), s.timeLimit().toNanos() / 1e9, iso(s.created()), iso(s.started()),
+                iso(s.finished()), millis(s.created(), s.started()), millis(s.started(), s.finished()), launches,
+                outputs, s.error() == null ? null : new ErrorBody(s.error().code(), s.error().message(),
+                        s.error().details()));
+    }
+
+    private static JobView.Output output(OutputData o) {
+        String type = o.type().name().toLowerCase(Locale.ROOT);
+        return switch (o.format()) {
+            case ARRAY -> new JobView.Output(type, o.count(), "array", new NumericArray(o.type(), o.bytes()), null, null);
+            case BASE64 -> new JobView.Output(type, o.count(), "base64", null,
+                    Base64.getEncoder().encodeToString(o.bytes()), null);
+            case SUMMARY -> new JobView.Output(type, o.count(), "summary", null, null, o.summary());
+        };
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static Double millis(Instant from, Instant to) {
+        return from == null || to == null ? null : Duration.between(from, to).toNanos() / 1e6;
+    }
+}

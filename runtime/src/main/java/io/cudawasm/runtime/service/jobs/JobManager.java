@@ -1,0 +1,324 @@
+package io.cudawasm.runtime.service.jobs;
+
+import io.cudawasm.runtime.service.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts, queues, runs and keeps jobs.
+ *
+ * <ul>
+ *   <li><b>Admission.</b> At most {@code maxConcurrent} jobs run and {@code maxQueued} wait; one
+ *       more is refused ({@link JobRejectedException#BUSY}) before anything of it starts.
+ *   <li><b>No job is lost.</b> An accepted job always reaches a final state: it succeeds, fails,
+ *       is cancelled, or is failed explicitly by {@link #shutdown}. Asynchronous jobs stay readable
+ *       for the retention period after they end; synchronous ones are dropped once answered.
+ * </ul>
+ */
+public final class JobManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobManager.class);
+    /** How long shutdown waits for cancelled jobs to stop after the grace period. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final int maxConcurrent;
+    private final int maxQueued;
+    private final Duration retention;
+    private final JobRunner runner = new JobRunner();
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final ThreadPoolExecutor executor;
+    private final ScheduledExecutorService sweeper;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    /** Running slots, shared by executor threads and synchronous jobs run on their caller's thread. */
+    private final Semaphore slots;
+    /** Accepted and not yet finished (running + queued); guarded by {@code this}. */
+    private int admitted;
+    private boolean accepting = true;
+    /** Moving average of job run times, for Retry-After. */
+    private volatile double averageRunSeconds = 0.05;
+
+    public JobManager(int maxConcurrent, int maxQueued, Duration retention, WorkerMetrics metrics, Clock clock) {
+        this.maxConcurrent = maxConcurrent;
+        this.maxQueued = maxQueued;
+        this.retention = retention;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.slots = new Semaphore(maxConcurrent);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> daemon(r, "cuda-wasm-job-" + n.incrementAndGet()));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "cuda-wasm-job-retention"));
+        long sweepMillis = Math.max(100, Math.min(30_000, retention.toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        metrics.gauge("cudawasm.jobs.queued", "Accepted jobs waiting for a free slot (queue depth)", this::queued);
+        metrics.gauge("cudawasm.jobs.running", "Jobs running now (in flight)", running::get);
+        metrics.gauge("cudawasm.jobs.retained", "Jobs readable through GET /v1/jobs/{id}", jobs::size);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * Accepts a job and starts it as soon as a slot is free.
+     *
+     * @throws JobRejectedException when every slot and queue place is taken, or during shutdown
+     */
+    public Job submit(JobPlan plan, boolean async) throws JobRejectedException {
+        synchronized (this) {
+            if (!accepting) {
+                throw new JobRejectedException(JobRejectedException.SHUTTING_DOWN,
+                        "the worker is shutting down and accepts no new jobs", 5);
+            }
+            if (admitted >= maxConcurrent + maxQueued) {
+                throw new JobRejectedException(JobRejectedException.BUSY, "the worker is busy: " + maxConcurrent
+                        + " jobs running and " + maxQueued + " queued; retry later", retryAfterSeconds());
+            }
+            admitted++;
+        }
+        Job job = new Job(UUID.randomUUID().toString(), plan, async, clock.instant());
+        jobs.put(job.id(), job);
+        if (!async && executor.getQueue().isEmpty() && slots.tryAcquire()) {
+            // A free slot and nobody waiting: run on the caller's thread and skip two thread hand-offs.
+            try {
+                execute(job);
+            } finally {
+                slots.release();
+            }
+            return job;
+        }
+        Runnable task = () -> runWhenSlotFree(job);
+        job.task(task);
+        try {
+            executor.execute(task);
+        } catch (RuntimeException e) {
+            job.finishCancelled(clock.instant());
+            release(job);
+            throw new JobRejectedException(JobRejectedException.SHUTTING_DOWN, "the worker is shutting down", 5);
+        }
+        return job;
+    }
+
+    /** Waits for a running slot (a cancel ends the wait), then runs the job. */
+    private void runWhenSlotFree(Job job) {
+        Thread me = Thread.currentThread();
+        Runnable unregister = job.cancellation().onCancel(me::interrupt);
+        boolean acquired = false;
+        try {
+            slots.acquire();
+            acquired = true;
+        } catch (InterruptedException e) {
+            // cancelled while waiting (execute() then finishes it as cancelled), or the pool is stopping
+            if (!job.cancelRequested()) {
+                job.requestCancel(JobError.SHUTTING_DOWN);
+            }
+        } finally {
+            unregister.run();
+            Thread.interrupted();
+        }
+        try {
+            execute(job);
+        } finally {
+            if (acquired) {
+                slots.release();
+            }
+        }
+    }
+
+    private long retryAfterSeconds() {
+        double waves = (double) (admitted + 1) / maxConcurrent;
+        return Math.max(1, (long) Math.ceil(waves * averageRunSeconds));
+    }
+
+    private void execute(Job job) {
+        Instant start = clock.instant();
+        if (!job.start(start)) {
+            release(job);
+            return;
+        }
+        running.incrementAndGet();
+        metrics.jobQueued(Duration.between(job.created(), start));
+        long t0 = System.nanoTime();
+        try {
+            job.succeed(runner.run(job.plan(), job.cancellation()), clock.instant());
+        } catch (JobFailedException e) {
+            job.fail(e.error(), clock.instant());
+        } catch (RuntimeException | Error e) {
+            log.error("job {} failed unexpectedly", job.id(), e);
+            job.fail(new JobError(JobError.INTERNAL, "the worker failed while running this job", Map.of()),
+                    clock.instant());
+        } finally {
+            long nanos = System.nanoTime() - t0;
+            averageRunSeconds = 0.9 * averageRunSeconds + 0.1 * (nanos / 1e9);
+            running.decrementAndGet();
+            release(job);
+        }
+    }
+
+    /** Frees the job's slot and records how it ended. */
+    private void release(Job job) {
+        JobSnapshot s = job.snapshot();
+        Instant from = s.started() != null ? s.started() : s.created();
+        Instant to = s.finished() != null ? s.finished() : clock.instant();
+        metrics.jobFinished(s.backend(), outcome(s), Duration.between(from, to));
+        if (!job.async()) {
+            jobs.remove(job.id());
+        }
+        synchronized (this) {
+            admitted--;
+            notifyAll();
+        }
+    }
+
+    private static String outcome(JobSnapshot s) {
+        if (s.status() == JobStatus.SUCCEEDED) {
+            return "succeeded";
+        }
+        if (s.status() == JobStatus.CANCELLED) {
+            return "cancelled";
+        }
+        return s.error() != null && s.error().code().equals(JobError.TIME_LIMIT) ? "time_limit" : "failed";
+    }
+
+    /** Jobs accepted and not yet finished (queued or running), synchronous ones included. */
+    public List<Job> unfinished() {
+        List<Job> list = new ArrayList<>();
+        for (Job job : jobs.values()) {
+            if (!job.status().isFinal()) {
+                list.add(job);
+            }
+        }
+        return list;
+    }
+
+    public Optional<Job> find(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /**
+     * Cancels a queued or running job (a queued one ends at once, a running kernel is stopped).
+     *
+     * @return the job, or empty when there is no such job
+     */
+    public Optional<Job> cancel(String id) {
+        Job job = jobs.get(id);
+        if (job == null) {
+            return Optional.empty();
+        }
+        cancel(job, JobError.CANCELLED);
+        return Optional.of(job);
+    }
+
+    private void cancel(Job job, String code) {
+        job.requestCancel(code);
+        Runnable task = job.task();
+        if (task != null && executor.remove(task)) {
+            job.finishCancelled(clock.instant());
+            release(job);
+        }
+    }
+
+    /** Drops a finished job now (DELETE of a finished job frees its results before retention ends). */
+    public boolean forget(Job job) {
+        return job.status().isFinal() && jobs.remove(job.id(), job);
+    }
+
+    public synchronized int queued() {
+        return admitted - running.get();
+    }
+
+    public int running() {
+        return running.get();
+    }
+
+    public synchronized boolean accepting() {
+        return accepting;
+    }
+
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    public int maxQueued() {
+        return maxQueued;
+    }
+
+    private void sweep() {
+        Instant cutoff = clock.instant().minus(retention);
+        for (Job job : jobs.values()) {
+            Instant finished = job.finished();
+            if (finished != null && !finished.isAfter(cutoff)) {
+                jobs.remove(job.id(), job);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting, lets accepted jobs finish within {@code grace}, then fails the rest
+     * explicitly ({@code shutting_down}) and waits briefly for their kernels to stop.
+     *
+     * @return true when every accepted job finished on its own
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            accepting = false;
+        }
+        boolean drained = awaitIdle(grace);
+        if (!drained) {
+            List<Job> unfinished = unfinished();
+            log.warn("shutdown grace of {} s is over; failing {} unfinished jobs", grace.toSeconds(), unfinished.size());
+            for (Job job : unfinished) {
+                cancel(job, JobError.SHUTTING_DOWN);
+            }
+            if (!awaitIdle(STOP_WAIT)) {
+                log.error("{} jobs did not stop after cancellation", queued() + running());
+            }
+        }
+        executor.shutdown();
+        sweeper.shutdownNow();
+        return drained;
+    }
+
+    private synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admitted > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Immediate stop for tests and errors at start-up: cancels everything without a grace period. */
+    @Override
+    public void close() {
+        try {
+            shutdown(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+}

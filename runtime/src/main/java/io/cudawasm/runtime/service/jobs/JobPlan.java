@@ -1,0 +1,30 @@
+package io.cudawasm.runtime.service.jobs;
+
+import io.cudawasm.runtime.backend.BackendChoice;
+import io.cudawasm.runtime.service.kernels.KernelLookup;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated job: every name resolved, every size known and within limits. Running it can still
+ * fail (a kernel fault, the time limit, a cancel), but not because of a malformed request.
+ *
+ * @param timeLimit budget for all launches of the job together
+ */
+public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeLimit, List<BufferPlan> buffers,
+        List<LaunchPlan> launches, List<OutputPlan> outputs) {
+
+    public JobPlan {
+        buffers = List.copyOf(buffers);
+        launches = List.copyOf(launches);
+        outputs = List.copyOf(outputs);
+    }
+
+    public String kernelId() {
+        return kernel.kernel().id();
+    }
+
+    public long memoryBytes() {
+        return buffers.stream().mapToLong(BufferPlan::bytes).sum();
+    }
+}

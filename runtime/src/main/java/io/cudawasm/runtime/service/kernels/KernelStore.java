@@ -1,0 +1,161 @@
+package io.cudawasm.runtime.service.kernels;
+
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.runtime.cache.ArtifactCompileException;
+import io.cudawasm.runtime.cache.CacheEntry;
+import io.cudawasm.runtime.cache.CacheKey;
+import io.cudawasm.runtime.cache.CacheWriteException;
+import io.cudawasm.runtime.cache.CompiledArtifacts;
+import io.cudawasm.runtime.cache.KernelCache;
+import io.cudawasm.runtime.service.metrics.WorkerMetrics;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds compiled kernels: in memory first (the per-job fast path), then in the persistent
+ * {@link KernelCache}, and only then by compiling. A kernel compiled here is stored in both.
+ * Within one process each source compiles at most once at a time (the cache's single flight).
+ */
+public final class KernelStore {
+    private static final Logger log = LoggerFactory.getLogger(KernelStore.class);
+
+    private final KernelCache cache;
+    private final WorkerMetrics metrics;
+    private final Map<String, LoadedKernel> memory;
+
+    public KernelStore(KernelCache cache, WorkerMetrics metrics, int memoryEntries) {
+        this.cache = cache;
+        this.metrics = metrics;
+        this.memory = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, LoadedKernel> eldest) {
+                return size() > memoryEntries;
+            }
+        };
+    }
+
+    public KernelCache cache() {
+        return cache;
+    }
+
+    /**
+     * The kernel compiled from {@code spec}.
+     *
+     * @throws CompileException with the diagnostics when the source does not compile
+     * @throws InterruptedException when interrupted while waiting for another caller's compile
+     */
+    public KernelLookup resolve(KernelSpec spec) throws InterruptedException {
+        CacheKey key = spec.key();
+        LoadedKernel inMemory = fromMemory(key.id());
+        if (inMemory != null) {
+            return found(inMemory, KernelSourceKind.MEMORY);
+        }
+        AtomicReference<LoadedKernel> compiledHere = new AtomicReference<>();
+        CacheEntry entry;
+        try {
+            entry = cache.getOrCompute(key, k -> {
+                LoadedKernel fresh = compile(k.id(), spec);
+                compiledHere.set(fresh);
+                return new CompiledArtifacts(fresh.artifacts(), KernelArtifacts.metadata(fresh.result()));
+            });
+        } catch (ArtifactCompileException e) {
+            throw unwrap(e);
+        }
+        LoadedKernel kernel = compiledHere.get();
+        if (kernel != null) {
+            remember(kernel);
+            return found(kernel, KernelSourceKind.COMPILED);
+        }
+        Optional<LoadedKernel> decoded = decode(entry);
+        if (decoded.isPresent()) {
+            remember(decoded.get());
+            return found(decoded.get(), KernelSourceKind.DISK);
+        }
+        // An entry this worker cannot read (written by another build): replace it.
+        kernel = compile(key.id(), spec);
+        store(key, kernel);
+        remember(kernel);
+        return found(kernel, KernelSourceKind.COMPILED);
+    }
+
+    /** A kernel by id, from memory or the cache; empty when neither has it (ids are not compiled). */
+    public Optional<KernelLookup> byId(String id) {
+        if (!CacheKey.isValidId(id)) {
+            return Optional.empty();
+        }
+        LoadedKernel inMemory = fromMemory(id);
+        if (inMemory != null) {
+            return Optional.of(found(inMemory, KernelSourceKind.MEMORY));
+        }
+        Optional<LoadedKernel> decoded = cache.get(id).flatMap(this::decode);
+        decoded.ifPresent(this::remember);
+        return decoded.map(k -> found(k, KernelSourceKind.DISK));
+    }
+
+    private LoadedKernel compile(String id, KernelSpec spec) {
+        long start = System.nanoTime();
+        CompileResult result;
+        try {
+            result = KernelCompiler.compile(spec.compileRequest());
+        } catch (CompileException e) {
+            metrics.compiled(false, System.nanoTime() - start);
+            throw e;
+        }
+        metrics.compiled(true, System.nanoTime() - start);
+        return new LoadedKernel(id, result, KernelArtifacts.encode(result, spec.compileRequest()));
+    }
+
+    private void store(CacheKey key, LoadedKernel kernel) {
+        try {
+            cache.remove(key.id());
+            cache.put(key, kernel.artifacts(), KernelArtifacts.metadata(kernel.result()));
+        } catch (CacheWriteException e) {
+            log.warn("could not replace unreadable cache entry {}: {}", key.id(), e.getMessage());
+        }
+    }
+
+    private Optional<LoadedKernel> decode(CacheEntry entry) {
+        try {
+            return Optional.of(new LoadedKernel(entry.id(), KernelArtifacts.decode(entry.artifacts()),
+                    entry.artifacts()));
+        } catch (IllegalArgumentException e) {
+            log.warn("kernel cache entry {} is not a worker kernel bundle: {}", entry.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private LoadedKernel fromMemory(String id) {
+        synchronized (memory) {
+            return memory.get(id);
+        }
+    }
+
+    private void remember(LoadedKernel kernel) {
+        synchronized (memory) {
+            memory.put(kernel.id(), kernel);
+        }
+    }
+
+    private KernelLookup found(LoadedKernel kernel, KernelSourceKind source) {
+        metrics.kernelResolved(source.label());
+        return new KernelLookup(kernel, source);
+    }
+
+    /** The compiler's diagnostics, whether this caller compiled or waited for another caller's compile. */
+    private static RuntimeException unwrap(ArtifactCompileException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CompileException compile) {
+                return compile;
+            }
+        }
+        return new IllegalStateException("kernel compile failed: " + e.getMessage(), e);
+    }
+}
