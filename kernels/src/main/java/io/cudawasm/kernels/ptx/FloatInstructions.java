@@ -10,13 +10,15 @@ import io.cudawasm.kernels.types.ScalarType;
 import java.util.Set;
 
 /**
- * Floating-point arithmetic in single and double precision, rounded to nearest even. The
+ * Floating-point arithmetic in single and double precision, rounded to nearest even (directed
+ * roundings for single-precision add, sub, mul and fma: {@link DirectedRounding}). The
  * approximate instructions ({@code sqrt.approx}, {@code rcp.approx}, {@code ex2.approx},
  * {@code sin.approx}, ...) are computed with the accurate functions, which are well inside the
  * error bounds PTX documents for them; {@code .ftz} is accepted and subnormals are kept.
  */
 final class FloatInstructions {
     private static final Set<String> DIRECTED = Set.of("rz", "rm", "rp");
+    private static final Set<String> DIRECTED_OPS = Set.of("add", "sub", "mul", "fma", "mad");
 
     private final FunctionLowering f;
 
@@ -28,13 +30,18 @@ final class FloatInstructions {
         if (!t.isFloat()) {
             throw f.unsupported(ins, t.kind() == PtxType.Kind.HALF ? "half precision" : "type " + t.spelling());
         }
-        for (String m : ins.modifiers()) {
-            if (DIRECTED.contains(m)) {
-                throw f.unsupported(ins, "directed rounding (." + m + "); only round-to-nearest is supported");
-            }
-        }
         ScalarType k = t.kir();
         String op = ins.opcode();
+        for (String m : ins.modifiers()) {
+            if (DIRECTED.contains(m)) {
+                if (k.kind() == ScalarKind.FLOAT && DIRECTED_OPS.contains(op)) {
+                    directed(ins, op, m, k);
+                    return;
+                }
+                throw f.unsupported(ins, "directed rounding (." + m + ") here; only round-to-nearest is supported"
+                        + " except for add, sub, mul and fma on .f32");
+            }
+        }
         KExpr r;
         switch (op) {
             case "add", "sub", "mul" -> {
@@ -87,6 +94,17 @@ final class FloatInstructions {
             }
             default -> throw f.unsupported(ins, "on floating-point values");
         }
+        if (ins.has("sat")) {
+            r = Exprs.math(MathFn.SATURATE, r);
+        }
+        f.write(ins.operand(0), r);
+    }
+
+    private void directed(Instruction ins, String op, String mode, ScalarType k) {
+        boolean fused = op.equals("fma") || op.equals("mad");
+        f.arity(ins, fused ? 4 : 3);
+        KExpr r = DirectedRounding.of(f, op, mode, f.read(ins.operand(1), k), f.read(ins.operand(2), k),
+                fused ? f.read(ins.operand(3), k) : null);
         if (ins.has("sat")) {
             r = Exprs.math(MathFn.SATURATE, r);
         }
