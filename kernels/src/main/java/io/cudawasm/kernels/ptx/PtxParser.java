@@ -419,6 +419,9 @@ public final class PtxParser {
         }
     }
 
+    private static final java.util.Set<String> TEXTURE_AND_SURFACE = java.util.Set.of("tex", "tld4", "txq", "suld",
+            "sust", "sured", "suq", "istypep");
+
     private PtxStatement.Instruction instruction() {
         PtxStatement.Guard guard = null;
         PtxToken start = peek();
@@ -434,6 +437,10 @@ public final class PtxParser {
         next();
         List<String> parts = new ArrayList<>(Arrays.asList(op.text().split("\\.")));
         String opcode = parts.remove(0);
+        if (TEXTURE_AND_SURFACE.contains(opcode)) {
+            // named before their operands, whose '[tex, {x, y}]' form the parser does not model
+            throw error(op, "unsupported PTX instruction '" + op.text() + "': texture and surface instructions");
+        }
         List<PtxOperand> operands = new ArrayList<>();
         if (!peek().is(";")) {
             do {
