@@ -141,6 +141,12 @@ final class KernelParameters {
                     byParam.computeIfAbsent(sym.name(), n -> new Use());
                     changed |= regParam.put(r.name(), sym.name()) == null;
                     direct.put(r.name(), true);
+                } else if (op.equals("cvta") && ins.operands().size() == 2
+                        && ins.operand(1) instanceof PtxOperand.Register src && direct.getOrDefault(src.name(), false)
+                        && !byParam.get(regParam.get(src.name())).pointer) {
+                    // also when converted in place (cvta.to.global.u64 %rd1, %rd1), as hand-written PTX does
+                    byParam.get(regParam.get(src.name())).pointer = true;
+                    changed = true;
                 } else if ((op.equals("mov") || op.equals("cvta") || op.equals("add") || op.equals("sub"))
                         && dst instanceof PtxOperand.Register r && !regParam.containsKey(r.name())) {
                     for (int i = 1; i < ins.operands().size(); i++) {
