@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * taken from the PATH, else from {@code /usr/local/cuda/bin}; without it the tests fail (the
  * build machine and CI have it).
  */
-final class Nvcc {
+public final class Nvcc {
     private static final Path CACHE = Path.of("target", "ptx-cache");
     private static String version;
 
     private Nvcc() {}
 
     /** One nvcc configuration: a virtual architecture and whether a*b+c may be contracted to fma. */
-    record Config(String arch, boolean fmad) {
+    public record Config(String arch, boolean fmad) {
         List<String> flags() {
             List<String> f = new ArrayList<>(List.of("-ptx", "-arch=" + arch));
             if (!fmad) {
@@ -50,7 +50,7 @@ final class Nvcc {
     }
 
     /** PTX for {@code source} compiled with {@code config} and extra flags such as {@code -DN=64}. */
-    static String ptx(String source, Config config, List<String> extra) {
+    public static String ptx(String source, Config config, List<String> extra) {
         List<String> flags = new ArrayList<>(config.flags());
         flags.addAll(extra);
         String key = hash(version() + "\n" + String.join(" ", flags) + "\n" + source);

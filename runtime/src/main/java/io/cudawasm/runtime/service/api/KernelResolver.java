@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.service.api;
 
 import io.cudawasm.kernels.library.KernelLibrary;
+import io.cudawasm.kernels.ptx.PtxFrontend;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.runtime.service.kernels.KernelLookup;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 /** Turns a {@link KernelRequest} into a compiled kernel, or into the API error that explains why not. */
 final class KernelResolver {
     static final String DEFAULT_FILE_NAME = "kernel.cu";
+    static final String DEFAULT_PTX_FILE_NAME = "kernel.ptx";
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern MACRO = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_DEFINES = 256;
@@ -44,7 +46,7 @@ final class KernelResolver {
                 throw ApiException.badRequest("invalid_request", field + ".id: compile a source or a library kernel "
                         + "here; GET /v1/kernels/{id} reads a compiled one", Map.of("field", field + ".id"));
             }
-            if (r.fileName() != null || r.defines() != null || r.headers() != null || r.instantiate() != null) {
+            if (r.fileName() != null || r.language() != null || r.defines() != null || r.headers() != null || r.instantiate() != null) {
                 throw ApiException.badRequest("invalid_request", field + ": a kernel given by id takes no compile "
                         + "options (fileName, defines, headers, instantiate)", Map.of("field", field));
             }
@@ -62,7 +64,7 @@ final class KernelResolver {
                         + "own file name", Map.of("field", field + ".fileName"));
             }
         } else {
-            String name = r.fileName() == null ? DEFAULT_FILE_NAME : r.fileName();
+            String name = fileName(r, field);
             if (!FILE_NAME.matcher(name).matches()) {
                 throw ApiException.badRequest("invalid_request", field + ".fileName: a plain file name such as "
                         + "saxpy.cu (letters, digits, . _ -)", Map.of("field", field + ".fileName"));
@@ -111,5 +113,31 @@ final class KernelResolver {
 
     private static String abbreviate(String id) {
         return id.length() <= 80 ? id : id.substring(0, 80) + "...";
+    }
+
+    /**
+     * The file name the source is compiled under, which also selects the front end ({@code .ptx}:
+     * PTX). An explicit {@code language} must agree with an explicit file name; without either, a
+     * source that starts like PTX ({@code .version}) is named {@code kernel.ptx}.
+     */
+    private static String fileName(KernelRequest r, String field) {
+        String language = r.language() == null ? null : r.language().toLowerCase(java.util.Locale.ROOT);
+        if (language != null && !language.equals("cuda") && !language.equals("ptx")) {
+            throw ApiException.badRequest("invalid_request", field + ".language: 'cuda' or 'ptx', not '" + r.language()
+                    + "'", Map.of("field", field + ".language"));
+        }
+        if (r.fileName() != null) {
+            boolean ptxName = r.fileName().toLowerCase(java.util.Locale.ROOT).endsWith(".ptx");
+            if (language != null && ptxName != language.equals("ptx")) {
+                throw ApiException.badRequest("invalid_request", field + ".fileName: '" + r.fileName()
+                        + "' does not match language '" + language + "' (PTX files end in .ptx)",
+                        Map.of("field", field + ".fileName"));
+            }
+            return r.fileName();
+        }
+        if (language != null) {
+            return language.equals("ptx") ? DEFAULT_PTX_FILE_NAME : DEFAULT_FILE_NAME;
+        }
+        return PtxFrontend.isPtx(null, r.source()) ? DEFAULT_PTX_FILE_NAME : DEFAULT_FILE_NAME;
     }
 }
