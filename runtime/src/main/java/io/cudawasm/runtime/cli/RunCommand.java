@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cuda-wasm run kernel.cu --kernel NAME --grid X[,Y,Z] --block X[,Y,Z] --arg ...}: compiles,
+ * {@code cuda-wasm run kernel.cu|kernel.ptx --kernel NAME --grid X[,Y,Z] --block X[,Y,Z] --arg ...}: compiles,
  * fills input buffers, launches once on the chosen back end and summarizes (or saves) the output
  * buffers; with {@code --check-against} it replays the launch on a second back end and compares.
  */
@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "A .cu file, or lib:NAME for a bundled kernel.")
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "A .cu file, a .ptx file (or any file starting with .version), or lib:NAME for a bundled kernel.")
     String source;
 
     @Mixin
