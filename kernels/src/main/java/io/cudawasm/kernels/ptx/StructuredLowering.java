@@ -5,6 +5,8 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirWalk;
+import io.cudawasm.kernels.passes.Collectives;
 import io.cudawasm.kernels.ptx.StructuredNode.Label;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.ScalarType;
@@ -54,23 +56,59 @@ final class StructuredLowering {
     }
 
     /**
-     * A {@code return} without a value where the body ends anyway is dropped: the region fission
-     * pass keeps per-thread "alive" masks only for kernels that can return early.
+     * Returns without a value in tail position are removed: one where the body ends anyway is
+     * dropped, and {@code if (c) return; rest} becomes {@code if (!c) { rest }} when the rest has
+     * no collective (nvcc ends most kernels with {@code @p bra $L_exit}). The region fission pass
+     * keeps a per-thread "alive" mask, and runs every later region under it, only for kernels that
+     * can still return early; a reduction whose last line is {@code if (tid == 0) out[..] = s[0]}
+     * otherwise pays for that mask in every barrier region.
      */
     private static List<KStmt> withoutTailReturns(List<KStmt> code) {
-        List<KStmt> out = new ArrayList<>(code);
-        if (out.isEmpty()) {
-            return out;
-        }
-        KStmt last = out.get(out.size() - 1);
-        if (last instanceof KStmt.Return r && r.value() == null) {
-            out.remove(out.size() - 1);
-        } else if (last instanceof KStmt.If i) {
-            out.set(out.size() - 1, new KStmt.If(i.condition(),
-                    new KBlock(withoutTailReturns(i.then().statements())),
-                    new KBlock(withoutTailReturns(i.otherwise().statements()))));
+        List<KStmt> out = new ArrayList<>();
+        for (int i = 0; i < code.size(); i++) {
+            KStmt s = code.get(i);
+            if (s instanceof KStmt.Return r && r.value() == null) {
+                return out; // what follows cannot be reached
+            }
+            if (s instanceof KStmt.If f) {
+                List<KStmt> rest = code.subList(i + 1, code.size());
+                if (isBareReturn(f.then()) && !collectiveOrCall(rest)) {
+                    List<KStmt> kept = new ArrayList<>(f.otherwise().statements());
+                    kept.addAll(rest);
+                    List<KStmt> body = withoutTailReturns(kept);
+                    if (!body.isEmpty()) {
+                        out.add(new KStmt.If(StructuredSimplifier.negate(f.condition()), new KBlock(body), KBlock.EMPTY));
+                    }
+                    return out;
+                }
+                if (rest.isEmpty()) {
+                    out.add(new KStmt.If(f.condition(), new KBlock(withoutTailReturns(f.then().statements())),
+                            new KBlock(withoutTailReturns(f.otherwise().statements()))));
+                    return out;
+                }
+            }
+            out.add(s);
         }
         return out;
+    }
+
+    private static boolean isBareReturn(KBlock b) {
+        return b.statements().size() == 1 && b.statements().get(0) instanceof KStmt.Return r && r.value() == null;
+    }
+
+    /** Barriers and warp collectives, and (conservatively) calls, which may contain them. */
+    private static boolean collectiveOrCall(List<KStmt> code) {
+        KBlock b = new KBlock(code);
+        if (Collectives.contains(b, Map.of())) {
+            return true;
+        }
+        boolean[] call = {false};
+        KirWalk.expressions(b, e -> {
+            if (e instanceof KExpr.Call) {
+                call[0] = true;
+            }
+        });
+        return call[0];
     }
 
     private List<KStmt> list(List<StructuredNode> code) {
