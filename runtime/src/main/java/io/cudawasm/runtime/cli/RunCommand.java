@@ -62,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "A .cu file, a .ptx file (or any file starting with .version), or lib:NAME for a bundled kernel.")
+    @Parameters(index = "0", paramLabel = "SOURCE",
+            description = "A .cu file, a .ptx file (or any file starting with .version), or lib:NAME for a bundled kernel.")
     String source;
 
     @Mixin
