@@ -18,9 +18,6 @@ import io.cudawasm.runtime.testing.KernelHarness;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,20 +83,12 @@ class PtxDeviceCasesTest {
 
     @BeforeAll
     static void generatePtx() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<String>> jobs = new ArrayList<>();
-            for (Arguments a : cases().toList()) {
-                KernelCase c = (KernelCase) a.get()[0];
-                Nvcc.Config config = (Nvcc.Config) a.get()[1];
-                jobs.add(pool.submit(() -> Nvcc.ptx(nvccSource(c.request()), config, nvccDefines(c.request()))));
-            }
-            for (Future<String> f : jobs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
+        List<Nvcc.Job> jobs = new ArrayList<>();
+        for (Arguments a : cases().toList()) {
+            KernelCase c = (KernelCase) a.get()[0];
+            jobs.add(new Nvcc.Job(nvccSource(c.request()), (Nvcc.Config) a.get()[1], nvccDefines(c.request())));
         }
+        Nvcc.prefetch(jobs);
     }
 
     @ParameterizedTest(name = "{0} via {1}")

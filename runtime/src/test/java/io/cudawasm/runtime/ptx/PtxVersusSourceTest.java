@@ -13,9 +13,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,22 +52,15 @@ class PtxVersusSourceTest {
     }
 
     /** nvcc takes about half a second per file: generate everything up front, two at a time. */
+    /** nvcc takes about half a second per run: generate everything up front, in few runs. */
     @BeforeAll
     static void generatePtx() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<String>> jobs = new ArrayList<>();
-            for (Arguments a : cases().toList()) {
-                Scenario s = (Scenario) a.get()[0];
-                Nvcc.Config c = (Nvcc.Config) a.get()[1];
-                jobs.add(pool.submit(() -> Nvcc.ptx(s.nvccSource(), c, s.nvccDefines())));
-            }
-            for (Future<String> f : jobs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
+        List<Nvcc.Job> jobs = new ArrayList<>();
+        for (Arguments a : cases().toList()) {
+            Scenario s = (Scenario) a.get()[0];
+            jobs.add(new Nvcc.Job(s.nvccSource(), (Nvcc.Config) a.get()[1], s.nvccDefines()));
         }
+        Nvcc.prefetch(jobs);
     }
 
     @ParameterizedTest(name = "{0} via {1}")
