@@ -91,7 +91,7 @@ final class FunctionLowering {
         threadEmptyBlocks();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
-        fn.setBody(StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos()));
+        fn.setBody(UniformCopies.apply(StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos())));
     }
 
     /**
