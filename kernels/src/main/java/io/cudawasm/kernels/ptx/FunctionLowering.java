@@ -91,7 +91,8 @@ final class FunctionLowering {
         threadEmptyBlocks();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
-        fn.setBody(UniformCopies.apply(StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos())));
+        KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
+        fn.setBody(PredicateInlining.apply(UniformCopies.apply(structured)));
     }
 
     /**
