@@ -52,7 +52,14 @@ final class DirectedRounding {
         }
         KLocal r = f.local("rounded", t);
         KExpr rv = new KExpr.LocalGet(r);
-        f.emit(new KStmt.Assign(r, Exprs.convert(s, t)));
+        KExpr nearest = Exprs.convert(s, t);
+        if (mode.equals("rm") && q != null) {
+            // an exact zero sum is -0 toward minus infinity unless both terms are +0 (IEEE 754 6.3):
+            // -((-p) + (-q)) rounded to nearest is exactly that
+            KExpr zeroSum = Exprs.convert(Exprs.neg(Exprs.add(Exprs.neg(p), Exprs.neg(q))), t);
+            nearest = Exprs.select(Exprs.compare(BinaryOp.EQ, s, new KExpr.FloatConst(d, 0)), zeroSum, nearest);
+        }
+        f.emit(new KStmt.Assign(r, nearest));
         KExpr rd = f.temp(Exprs.convert(rv, d));
         KExpr zero = new KExpr.FloatConst(d, 0);
         KExpr above = Exprs.binary(BinaryOp.OR, Exprs.compare(BinaryOp.GT, rd, s),

@@ -7,6 +7,8 @@ import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.memory.DeviceBuffer;
 import io.cudawasm.runtime.testing.KernelHarness;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +89,129 @@ class PtxFloatsTest {
                 }
             }
         }
+    }
+
+    /**
+     * fma.rn.f32 (computed in double with a fix-up for double rounding) and the directed roundings
+     * against exact references over 60,000 triples: random magnitudes, results in the subnormal
+     * range, products whose sum with c lands exactly on a midpoint between floats or near one,
+     * cancellation, and infinities/NaN. Bit-exact.
+     */
+    @Test
+    void fusedMultiplyAddAndDirectedRoundingsAreExact() {
+        int n = 60_000;
+        float[] in = new float[n * 3];
+        SplittableRandom r = new SplittableRandom(42);
+        for (int i = 0; i < n; i++) {
+            float a;
+            float b;
+            float c;
+            switch (i % 6) {
+                case 0 -> { // anything
+                    a = Float.intBitsToFloat(r.nextInt());
+                    b = Float.intBitsToFloat(r.nextInt());
+                    c = Float.intBitsToFloat(r.nextInt());
+                }
+                case 1 -> { // ordinary magnitudes
+                    a = (float) (r.nextDouble() * 4 - 2);
+                    b = (float) (r.nextDouble() * 4 - 2);
+                    c = (float) (r.nextDouble() * 4 - 2);
+                }
+                case 2 -> { // results around the subnormal range
+                    a = (float) ((r.nextDouble() - 0.5) * 0x1p-60);
+                    b = (float) ((r.nextDouble() - 0.5) * 0x1p-62);
+                    c = (float) ((r.nextDouble() - 0.5) * 0x1p-124);
+                }
+                case 3 -> { // a*b is c's half ulp plus or minus a little: midpoints after the sum
+                    c = 1 + r.nextInt(1 << 23) * 0x1p-23f;
+                    a = 0x1p-24f * (1 + r.nextInt(4) * 0x1p-23f);
+                    b = r.nextBoolean() ? 1 : -1 + r.nextInt(3) * 0x1p-23f;
+                }
+                case 4 -> { // cancellation: c close to -a*b
+                    a = (float) (r.nextDouble() * 2 + 1);
+                    b = (float) (r.nextDouble() * 2 + 1);
+                    c = -a * b;
+                    c = Float.intBitsToFloat(Float.floatToRawIntBits(c) + r.nextInt(-2, 3));
+                }
+                default -> { // exact products, integers, infinities, NaN
+                    float[] special = {0, -0f, 1, -1, 3, 0.5f, Float.MAX_VALUE, Float.MIN_VALUE, Float.MIN_NORMAL,
+                        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 16777216f, 16777217f};
+                    a = special[r.nextInt(special.length)];
+                    b = special[r.nextInt(special.length)];
+                    c = special[r.nextInt(special.length)];
+                }
+            }
+            in[3 * i] = a;
+            in[3 * i + 1] = b;
+            in[3 * i + 2] = c;
+        }
+        float[] out;
+        String ptx = PtxIntegerAndBitsTest.resource("fma.ptx");
+        try (KernelHarness h = KernelHarness.of(CompileRequest.of("fma.ptx", ptx), 2)) {
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer output = h.buffer(new float[n * 6]);
+            h.launch("fma", Dim3.of((n + 255) / 256), Dim3.of(256), input, output, n);
+            out = h.floats(output);
+        }
+        String[] names = {"fma.rn", "fma.rz", "fma.rm", "fma.rp", "add.rz", "mul.rp"};
+        for (int i = 0; i < n; i++) {
+            float a = in[3 * i];
+            float b = in[3 * i + 1];
+            float c = in[3 * i + 2];
+            BigDecimal exactFma = exact(a, b, c);
+            BigDecimal exactAdd = exact(a, 1, c);
+            BigDecimal exactMul = exact(a, b, 0);
+            double ab = (double) a * b;
+            float fma = Math.fma(a, b, c);
+            float[] want = {fma, round(fma, exactFma, RoundingMode.DOWN, ab, c),
+                round(fma, exactFma, RoundingMode.FLOOR, ab, c), round(fma, exactFma, RoundingMode.CEILING, ab, c),
+                round(a + c, exactAdd, RoundingMode.DOWN, a, c), round(a * b, exactMul, RoundingMode.CEILING, ab, 0)};
+            for (int k = 0; k < 6; k++) {
+                float got = out[6 * i + k];
+                if (Float.isNaN(want[k])) {
+                    assertTrue(Float.isNaN(got), names[k] + "(" + a + ", " + b + ", " + c + ") = " + got + ", not NaN");
+                } else {
+                    assertEquals(Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got),
+                            names[k] + "(" + a + ", " + b + ", " + c + "): " + want[k] + " vs " + got);
+                }
+            }
+        }
+    }
+
+    /** a*b+c exactly, or null when an operand is not finite. */
+    private static BigDecimal exact(float a, float b, float c) {
+        if (!Float.isFinite(a) || !Float.isFinite(b) || !Float.isFinite(c)) {
+            return null;
+        }
+        return new BigDecimal(a).multiply(new BigDecimal(b)).add(new BigDecimal(c));
+    }
+
+    /**
+     * The float next to the exact value {@code p + q} in the given direction, from the correctly
+     * rounded one ({@code nearest}): equal when exact, else one step toward the direction if
+     * nearest went the other way (overflow included: toward zero stops at the largest float). An
+     * exact zero sum is -0 when rounding toward minus infinity unless both terms are +0 (IEEE 754
+     * 6.3), and otherwise has nearest's sign.
+     */
+    private static float round(float nearest, BigDecimal exact, RoundingMode mode, double p, double q) {
+        if (exact == null || Float.isNaN(nearest)) {
+            return nearest;
+        }
+        if (exact.signum() == 0) {
+            boolean bothPositiveZero = Double.doubleToRawLongBits(p) == 0 && Double.doubleToRawLongBits(q) == 0;
+            return mode == RoundingMode.FLOOR && !bothPositiveZero ? -0f : nearest;
+        }
+        int cmp = Float.isInfinite(nearest) ? (nearest > 0 ? 1 : -1) : new BigDecimal(nearest).compareTo(exact);
+        boolean positive = exact.signum() > 0;
+        boolean down = mode == RoundingMode.FLOOR || mode == RoundingMode.DOWN && positive;
+        boolean up = mode == RoundingMode.CEILING || mode == RoundingMode.DOWN && !positive;
+        if (down && cmp > 0) {
+            return Math.nextDown(nearest);
+        }
+        if (up && cmp < 0) {
+            return Math.nextUp(nearest);
+        }
+        return nearest;
     }
 
     /** PTX min/max: a NaN operand yields the other. */
