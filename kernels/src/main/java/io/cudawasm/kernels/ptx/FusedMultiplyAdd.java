@@ -14,16 +14,18 @@ import java.util.List;
  * {@code fma.rn.f32} without a call to the host, because nvcc contracts {@code a * b + c} into
  * it everywhere. The product of two floats is exact in double precision; the sum {@code s}
  * rounded to double and then to float is the correctly rounded result unless {@code s} landed
- * exactly on a midpoint between two floats (then the first rounding may decide the second). Only
- * in that rare case (and for results in float's subnormal range) the sum is rounded to odd
- * instead, with TwoSum's exact error, which makes the final rounding correct (Boldo and
- * Melquiond, "Emulation of FMA and correctly rounded sums", 2008). Double fma stays a math call.
+ * exactly on a midpoint between two floats (then the first rounding may decide the second: no
+ * midpoint can lie strictly between the exact sum and its nearest double). Only when {@code s}
+ * may be a midpoint (its low 28 bits are zero) the sum is rounded to odd instead, with TwoSum's
+ * exact error, which makes the final rounding correct (Boldo and Melquiond, "Emulation of FMA and
+ * correctly rounded sums", 2008). Double fma stays a math call.
  */
 final class FusedMultiplyAdd {
-    private static final long MIDPOINT_MASK = (1L << 29) - 1;
-    private static final long MIDPOINT = 1L << 28;
-    /** Below this magnitude the float result may be subnormal, with midpoints at other bits. */
-    private static final double SMALLEST_NORMAL_FLOAT = 0x1.0p-126;
+    /**
+     * A float midpoint (normal: low 29 bits 0x10000000; subnormal range: an odd multiple of 2^-150,
+     * at least 29 trailing zero bits) has its low 28 bits zero: one test for the rare slow path.
+     */
+    private static final long LOW_28_BITS = (1L << 28) - 1;
 
     private FusedMultiplyAdd() {}
 
@@ -39,9 +41,8 @@ final class FusedMultiplyAdd {
         KExpr sum = new KExpr.LocalGet(s);
         f.emit(new KStmt.Assign(s, Exprs.add(p, cd)));
         KExpr bits = f.temp(Exprs.bits(sum));
-        KExpr midpoint = Exprs.compare(BinaryOp.EQ, Exprs.and(bits, Exprs.constant(Exprs.LONG, MIDPOINT_MASK)),
-                Exprs.constant(Exprs.LONG, MIDPOINT));
-        KExpr tiny = Exprs.compare(BinaryOp.LT, Exprs.math(MathFn.FABS, sum), new KExpr.FloatConst(d, SMALLEST_NORMAL_FLOAT));
+        KExpr maybeMidpoint = Exprs.compare(BinaryOp.EQ, Exprs.and(bits, Exprs.constant(Exprs.LONG, LOW_28_BITS)),
+                Exprs.constant(Exprs.LONG, 0));
         KExpr bb = Exprs.sub(sum, p);
         KExpr err = Exprs.add(Exprs.sub(p, Exprs.sub(sum, bb)), Exprs.sub(cd, bb));
         KLocal e = f.local("fma_err", d);
@@ -55,7 +56,7 @@ final class FusedMultiplyAdd {
         KExpr adjust = Exprs.binary(BinaryOp.AND, Exprs.binary(BinaryOp.AND, inexact, even), finite);
         KStmt roundToOdd = new KStmt.If(adjust, new KBlock(List.of(
                 new KStmt.Assign(s, Exprs.as(Exprs.add(bits, step), d)))), KBlock.EMPTY);
-        f.emit(new KStmt.If(Exprs.binary(BinaryOp.OR, midpoint, tiny),
+        f.emit(new KStmt.If(maybeMidpoint,
                 new KBlock(List.of(new KStmt.Assign(e, err), roundToOdd)), KBlock.EMPTY));
         return Exprs.convert(sum, t);
     }
