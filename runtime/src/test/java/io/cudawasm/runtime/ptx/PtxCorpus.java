@@ -103,6 +103,11 @@ final class PtxCorpus {
                         .buffer("in", HostArrays.bytes(ints(256 * 40, 5, 1 << 20)), Word.INT32)
                         .buffer("out", new byte[40 * 4], Word.INT32)
                         .launch("reduceSum", linear(40, 256, 256 * 4), "in", "out").build(),
+                Scenario.of("row reduce", block("ROW_REDUCE"))
+                        .buffer("in", HostArrays.bytes(ints(128, 13, 1000)), Word.INT32)
+                        .buffer("sums", new byte[4 * 4], Word.INT32)
+                        .buffer("out", new byte[128 * 4], Word.INT32)
+                        .launch("rowReduce", grid(1, 1, 32, 4), "in", "sums", "out").build(),
                 Scenario.of("warp shuffles", block("WARP"))
                         .buffer("in", HostArrays.bytes(ints(32 * 24, 6, 100)), Word.INT32)
                         .buffer("sums", new byte[24 * 4], Word.INT32)

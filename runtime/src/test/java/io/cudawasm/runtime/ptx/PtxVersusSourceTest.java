@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -88,6 +89,24 @@ class PtxVersusSourceTest {
                             !config.fmad());
                 }
             }
+        }
+    }
+
+    /** A kernel added to the block-semantics tests without a scenario here would silently miss the PTX path. */
+    @Test
+    void everyBlockKernelAndBundledKernelIsInTheCorpus() throws Exception {
+        java.util.Set<String> corpus = new java.util.HashSet<>();
+        PtxCorpus.blockKernels().forEach(sc -> corpus.add(sc.source()));
+        PtxCorpus.libraryKernels().forEach(sc -> corpus.add(sc.source()));
+        for (java.lang.reflect.Field f : Class.forName("io.cudawasm.runtime.blocks.BlockKernels").getDeclaredFields()) {
+            if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                f.setAccessible(true);
+                assertTrue(corpus.contains((String) f.get(null)), "BlockKernels." + f.getName() + " has no PTX scenario");
+            }
+        }
+        for (String name : io.cudawasm.kernels.library.KernelLibrary.names()) {
+            assertTrue(corpus.contains(io.cudawasm.kernels.library.KernelLibrary.source(name).orElseThrow()),
+                    "bundled kernel " + name + " has no PTX scenario");
         }
     }
 
