@@ -64,7 +64,7 @@ public record BenchResultFile(String format, String label, Suite suite, String s
     /** A benchmark (with its parameters) that ran and produced no result. */
     public record Failure(String benchmark, Map<String, String> params, String reason) {
         public Failure {
-            params = params == null ? Map.of() : Map.copyOf(params);
+            params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         }
     }
 

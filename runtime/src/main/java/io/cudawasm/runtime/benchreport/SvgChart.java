@@ -73,7 +73,8 @@ public final class SvgChart {
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#dddddd\"/>%n",
                     px, top - 4, px, top + plotHeight));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%sx</text>%n", px,
-                    top + plotHeight + 14, xml(Numbers.sig(tick))));
+                    top + plotHeight + 14, xml(java.math.BigDecimal.valueOf(tick).round(new java.math.MathContext(3))
+                            .stripTrailingZeros().toPlainString())));
         }
         double one = x.at(0);
         svg.append(String.format(Locale.ROOT,
