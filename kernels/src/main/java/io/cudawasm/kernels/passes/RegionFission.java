@@ -145,6 +145,7 @@ public final class RegionFission {
     private KBlock run(KBlock body) {
         List<KStmt> init = new ArrayList<>();
         KBlock renamedBody = copyAssignedParams(body, init);
+        markUnassignedParamsUniform(renamedBody);
         uniformity = UniformityAnalysis.of(renamedBody);
         findBlockValues(renamedBody);
         // threads only drop out of a block early through return: without one, no "alive" mask is needed
@@ -163,6 +164,25 @@ public final class RegionFission {
         KBlock result = Rematerialization.apply(new KBlock(out), Rematerialization.find(renamedBody, blockValues));
         ThreadContextAnalysis.mark(result);
         return result;
+    }
+
+    /**
+     * Parameters the body never assigns (assigned ones were replaced by per-thread copies) hold the
+     * same value in every thread: they stay registers, never per-thread context saved between thread
+     * loops. One whose address is taken may be written through a pointer, so it stays per thread.
+     */
+    private void markUnassignedParamsUniform(KBlock body) {
+        java.util.Set<KLocal> assigned = new java.util.HashSet<>();
+        io.cudawasm.kernels.kir.KirWalk.statements(body, s -> {
+            if (s instanceof KStmt.Assign a) {
+                assigned.add(a.target());
+            }
+        });
+        for (KLocal p : kernel.params()) {
+            if (!assigned.contains(p) && !p.needsMemory()) {
+                p.markUniform();
+            }
+        }
     }
 
     private static boolean containsReturn(KBlock b) {

@@ -379,7 +379,7 @@ final class FunctionEmitter {
         set(by);
         if (fission) {
             if (fn.params().stream().anyMatch(frameSlots::containsKey)) {
-                forEachThread(this::copyKernelMemoryParams);
+                forEachThread(blockDims[0], this::copyKernelMemoryParams);
             }
             block(fn.body());
         } else {
@@ -547,7 +547,13 @@ final class FunctionEmitter {
         });
         java.util.Set<KLocal> load = new java.util.LinkedHashSet<>(read);
         load.addAll(written);
-        forEachThread(() -> {
+        int xLimit = blockDims[0];
+        java.util.Optional<ThreadRange> range = ThreadRange.of(body);
+        if (range.isPresent()) {
+            xLimit = addLocal(ValType.I32, "x_limit");
+            emitXLimit(range.get(), xLimit);
+        }
+        forEachThread(xLimit, () -> {
             String end = label("thread_end");
             threadEnds.push(end);
             w.block(end, null);
@@ -567,26 +573,80 @@ final class FunctionEmitter {
         });
     }
 
-    /** Runs code for each thread of the block with {@code linear}, the thread indices and {@code fp} set. */
-    private void forEachThread(Runnable perThread) {
+    /**
+     * Runs code for each thread of the block with {@code linear}, the thread indices and {@code fp} set;
+     * threadIdx.x runs up to the local {@code xLimit} ({@code blockDim.x} unless narrowed, see
+     * {@link ThreadRange}), and the threads it skips still advance {@code linear} and {@code fp}.
+     */
+    private void forEachThread(int xLimit, Runnable perThread) {
         w.i32Const(0);
         set(linearLocal);
         w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
         set(fpLocal);
-        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1],
-                () -> threadLoops(threadCounters[0], blockDims[0], () -> {
-                    perThread.run();
-                    get(linearLocal);
-                    w.i32Const(1);
-                    w.op(0x6A, "i32.add");
-                    set(linearLocal);
+        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1], () -> {
+            threadLoops(threadCounters[0], xLimit, () -> {
+                perThread.run();
+                get(linearLocal);
+                w.i32Const(1);
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
+                if (frameSize > 0) {
                     get(fpLocal);
                     w.i32Const(frameSize);
                     w.op(0x6B, "i32.sub");
                     set(fpLocal);
-                })));
+                }
+            });
+            if (xLimit != blockDims[0]) {
+                // skipped threads: linear += blockDim.x - xLimit, fp -= (blockDim.x - xLimit) * frameSize
+                get(linearLocal);
+                get(blockDims[0]);
+                get(xLimit);
+                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
+                if (frameSize > 0) {
+                    get(fpLocal);
+                    get(blockDims[0]);
+                    get(xLimit);
+                    w.op(0x6B, "i32.sub");
+                    w.i32Const(frameSize);
+                    w.op(0x6C, "i32.mul");
+                    w.op(0x6B, "i32.sub");
+                    set(fpLocal);
+                }
+            }
+        }));
+    }
+
+    /**
+     * {@code xLimit = max(1, min(bound, blockDim.x))} where bound is U for {@code threadIdx.x < U} and
+     * U + 1 for {@code threadIdx.x == U}, compared unsigned: no thread at or beyond it can pass the guard.
+     * At least one iteration, because thread loops test at the bottom; the guard stays in the body.
+     */
+    private void emitXLimit(ThreadRange range, int xLimit) {
+        expr(range.bound());
+        if (range.inclusive()) {
+            w.i32Const(1);
+            w.op(0x6A, "i32.add");
+        }
+        set(xLimit);
+        get(xLimit);
+        get(blockDims[0]);
+        get(xLimit);
+        get(blockDims[0]);
+        w.op(0x49, "i32.lt_u");
+        w.select();
+        set(xLimit);
+        w.i32Const(1);
+        get(xLimit);
+        get(xLimit);
+        w.i32Const(1);
+        w.op(0x48, "i32.lt_s");
+        w.select();
+        set(xLimit);
     }
 
     // ------------------------------------------------------------------ statements

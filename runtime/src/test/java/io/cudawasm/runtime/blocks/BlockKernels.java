@@ -74,6 +74,25 @@ final class BlockKernels {
             }
             """;
 
+    /** Guarded tree steps in a 2D block with a value carried across the barriers (per-thread context). */
+    static final String ROW_REDUCE = """
+            __global__ void rowReduce(const int* in, int* sums, int* out) {
+                __shared__ int s[4][33];
+                int x = threadIdx.x, y = threadIdx.y;
+                int mine = in[y * 32 + x] * 3 + y;
+                s[y][x] = in[y * 32 + x];
+                __syncthreads();
+                for (int st = 16; st > 0; st >>= 1) {
+                    if (threadIdx.x < st) s[y][x] += s[y][x + st];
+                    __syncthreads();
+                }
+                if (threadIdx.x == 0) sums[y] = s[y][0];
+                if (threadIdx.x == 40) sums[y] = -1;
+                __syncthreads();
+                out[y * 32 + x] = mine + s[y][0];
+            }
+            """;
+
     static final String WARP = """
             __global__ void warpReduce(const int* in, int* sums) {
                 int g = blockIdx.x * blockDim.x + threadIdx.x;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchFailure;
@@ -139,6 +140,39 @@ class BlockSemanticsTest {
                 }
             }
             assertArrayEquals(expected, h.ints(dout));
+        }
+    }
+
+    @ParameterizedTest(name = "workers={0}")
+    @ValueSource(ints = {1, 2})
+    void guardedStepsInA2dBlockKeepEveryThreadsCarriedValues(int workers) {
+        int[] in = randomInts(128 * 3, 12, 1000);
+        try (KernelHarness h = harness(BlockKernels.ROW_REDUCE, workers)) {
+            DeviceBuffer din = h.buffer(in);
+            DeviceBuffer sums = h.buffer(new int[12]);
+            DeviceBuffer out = h.buffer(new int[128 * 3]);
+            for (int b = 0; b < 3; b++) {
+                // the same kernel on three slices, each a 32x4 block
+                h.launch("rowReduce", new LaunchConfig(Dim3.of(1), new Dim3(32, 4, 1), 0), LaunchOptions.DEFAULT,
+                        new KernelArg.Buffer(din, 4L * 128 * b), new KernelArg.Buffer(sums, 4L * 4 * b),
+                        new KernelArg.Buffer(out, 4L * 128 * b));
+            }
+            int[] expectedSums = new int[12];
+            int[] expectedOut = new int[128 * 3];
+            for (int b = 0; b < 3; b++) {
+                for (int y = 0; y < 4; y++) {
+                    int sum = 0;
+                    for (int x = 0; x < 32; x++) {
+                        sum += in[b * 128 + y * 32 + x];
+                    }
+                    expectedSums[b * 4 + y] = sum;
+                    for (int x = 0; x < 32; x++) {
+                        expectedOut[b * 128 + y * 32 + x] = in[b * 128 + y * 32 + x] * 3 + y + sum;
+                    }
+                }
+            }
+            assertArrayEquals(expectedSums, h.ints(sums));
+            assertArrayEquals(expectedOut, h.ints(out));
         }
     }
 

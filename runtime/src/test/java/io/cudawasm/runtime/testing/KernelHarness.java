@@ -97,7 +97,9 @@ public final class KernelHarness implements AutoCloseable {
     public void launch(String kernel, LaunchConfig config, LaunchOptions options, Object... args) {
         List<KernelArg> list = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof DeviceBuffer b) {
+            if (a instanceof KernelArg k) {
+                list.add(k);
+            } else if (a instanceof DeviceBuffer b) {
                 list.add(KernelArg.of(b));
             } else if (a instanceof Number n) {
                 list.add(KernelArg.of(n));

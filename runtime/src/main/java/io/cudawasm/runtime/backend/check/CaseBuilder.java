@@ -32,7 +32,6 @@ public final class CaseBuilder {
     private final Map<String, byte[]> expected = new LinkedHashMap<>();
     private final Map<String, byte[]> symbols = new LinkedHashMap<>();
     private Tolerance tolerance = Tolerance.exact();
-    private boolean cpuPath = true;
 
     private CaseBuilder(String name, CompileRequest request) {
         this.name = name;
@@ -70,12 +69,6 @@ public final class CaseBuilder {
 
     public CaseBuilder tolerance(Tolerance t) {
         this.tolerance = t;
-        return this;
-    }
-
-    /** Whether the WebAssembly path runs this kernel yet (block-level collectives need issue 3). */
-    public CaseBuilder cpuPath(boolean runs) {
-        this.cpuPath = runs;
         return this;
     }
 
@@ -124,7 +117,7 @@ public final class CaseBuilder {
         }
         LaunchConfig config = new LaunchConfig(grid, block, sharedBytes);
         return new KernelCase(name, request, new CheckedRun.Launch(kernel, config, args, symbols, LaunchOptions.DEFAULT),
-                expected, tolerance, cpuPath);
+                expected, tolerance);
     }
 
     // ------------------------------------------------------------------ arrays as little-endian bytes

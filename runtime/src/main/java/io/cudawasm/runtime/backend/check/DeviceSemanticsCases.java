@@ -12,17 +12,18 @@ import java.util.SplittableRandom;
  * memory and barriers, dynamic shared memory, device functions called with pointers into
  * different memories, atomics, warp shuffles and votes, barrier reductions, cooperative groups,
  * integer intrinsics, conversions, math, vector types, control flow, symbols and templates. Each
- * has a Java reference; {@code cpuPath(false)} marks the ones the WebAssembly path cannot run yet
- * (block collectives arrive with region fission), which are then checked against the reference only.
+ * has a Java reference, and every back end (the WebAssembly path included) must match it.
  */
 public final class DeviceSemanticsCases {
     private DeviceSemanticsCases() {}
 
     public static List<KernelCase> all() {
-        return List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
+        List<KernelCase> all = new java.util.ArrayList<>(List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
                 warpReduceOfPartials(), syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
                 bitReverseAndWideMultiply(), conversionsAndShifts(), exactMath(), transcendentalMath(), vectorTypes(),
-                controlFlow(), symbols(), templateKernel());
+                controlFlow(), symbols(), templateKernel()));
+        all.addAll(BlockAlgorithmCases.all());
+        return List.copyOf(all);
     }
 
     private static int[] randomInts(int n, long seed, int bound) {
@@ -73,7 +74,7 @@ public final class DeviceSemanticsCases {
         for (int i = 0; i < n; i++) {
             expected[i / 128] += in[i];
         }
-        return CaseBuilder.of("block_sum", "block_sum.cu", src).kernel("block_sum").cpuPath(false)
+        return CaseBuilder.of("block_sum", "block_sum.cu", src).kernel("block_sum")
                 .launch(Dim3.of(blocks), Dim3.of(128)).in("in", in).out("out", new int[blocks], expected).scalar(n).build();
     }
 
@@ -102,7 +103,7 @@ public final class DeviceSemanticsCases {
             expected[2 * i] = g[i] + g[i + 1];
             expected[2 * i + 1] = g[i] + g[i + 1];
         }
-        return CaseBuilder.of("pointers_into_shared_and_global", "pair_sums.cu", src).kernel("pair_sums").cpuPath(false)
+        return CaseBuilder.of("pointers_into_shared_and_global", "pair_sums.cu", src).kernel("pair_sums")
                 .launch(Dim3.of(3), Dim3.of(128)).in("g", g).out("out", new float[2 * n], expected).scalar(n).build();
     }
 
@@ -127,7 +128,7 @@ public final class DeviceSemanticsCases {
                 expected[b * block + t] = data[b * block + block - 1 - t];
             }
         }
-        return CaseBuilder.of("dynamic_shared", "reverse.cu", src).kernel("reverse_block").cpuPath(false)
+        return CaseBuilder.of("dynamic_shared", "reverse.cu", src).kernel("reverse_block")
                 .launch(Dim3.of(blocks), Dim3.of(block)).sharedBytes(block * 4).out("data", data, expected).build();
     }
 
@@ -187,7 +188,7 @@ public final class DeviceSemanticsCases {
         int k = 36;
         float[] a = randomFloats(m * k, 24, -1, 1);
         float[] b = randomFloats(k * n, 25, -1, 1);
-        return CaseBuilder.of("tiled_matmul", "matmul_tiled.cu", TILED_MATMUL).kernel("matmul_tiled").cpuPath(false)
+        return CaseBuilder.of("tiled_matmul", "matmul_tiled.cu", TILED_MATMUL).kernel("matmul_tiled")
                 .launch(new Dim3((n + 15) / 16, (m + 15) / 16, 1), new Dim3(16, 16, 1)).in("A", a).in("B", b)
                 .out("C", new float[m * n], tiledMatmulReference(a, b, m, n, k)).scalar(m).scalar(n).scalar(k).build();
     }
@@ -267,7 +268,7 @@ public final class DeviceSemanticsCases {
                 System.arraycopy(row, 0, expected, at, 8);
             }
         }
-        return CaseBuilder.of("warp_shuffles_and_votes", "warp_ops.cu", src).kernel("warp_ops").cpuPath(false)
+        return CaseBuilder.of("warp_shuffles_and_votes", "warp_ops.cu", src).kernel("warp_ops")
                 .launch(Dim3.of(2), Dim3.of(64)).in("in", in).out("out", new int[threads * 8], expected).build();
     }
 
@@ -305,7 +306,7 @@ public final class DeviceSemanticsCases {
         for (int i = 0; i < in.length; i++) {
             expected[i / block] += in[i];
         }
-        return CaseBuilder.of("warp_reduce_of_partials", "block_reduce.cu", src).kernel("block_reduce").cpuPath(false)
+        return CaseBuilder.of("warp_reduce_of_partials", "block_reduce.cu", src).kernel("block_reduce")
                 .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[blocks], expected).build();
     }
 
@@ -344,7 +345,7 @@ public final class DeviceSemanticsCases {
             expected[b * 3 + 2] = or ? 1 : 0;
         }
         return CaseBuilder.of("syncthreads_count_and_or", "sync_reductions.cu", src).kernel("sync_reductions")
-                .cpuPath(false).launch(Dim3.of(blocks), Dim3.of(block)).in("in", in)
+                .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in)
                 .out("out", new int[blocks * 3], expected).build();
     }
 
@@ -416,7 +417,7 @@ public final class DeviceSemanticsCases {
         for (int v : in) {
             hist[v & 15]++;
         }
-        return CaseBuilder.of("shared_atomics", "shared_histogram.cu", src).kernel("shared_histogram").cpuPath(false)
+        return CaseBuilder.of("shared_atomics", "shared_histogram.cu", src).kernel("shared_histogram")
                 .launch(Dim3.of((n + 255) / 256), Dim3.of(256)).in("in", in).out("hist", new int[16], hist).scalar(n)
                 .build();
     }
@@ -468,7 +469,7 @@ public final class DeviceSemanticsCases {
             }
             expected[b] = t;
         }
-        return CaseBuilder.of("cooperative_groups", "cg_reduce.cu", src).kernel("cg_reduce").cpuPath(false)
+        return CaseBuilder.of("cooperative_groups", "cg_reduce.cu", src).kernel("cg_reduce")
                 .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new float[blocks], expected).build();
     }
 
@@ -554,7 +555,7 @@ public final class DeviceSemanticsCases {
             BigInteger ub = new BigInteger(Long.toUnsignedString(b[i]));
             expected[i * 4 + 3] = ua.multiply(ub).shiftRight(64).mod(mod).longValue();
         }
-        return CaseBuilder.of("bit_reverse_and_wide_multiply", "wide_bits.cu", src).kernel("wide_bits").cpuPath(false)
+        return CaseBuilder.of("bit_reverse_and_wide_multiply", "wide_bits.cu", src).kernel("wide_bits")
                 .launch(Dim3.of(1), Dim3.of(128)).in("a", a).in("b", b).out("out", new long[n * 4], expected).scalar(n)
                 .build();
     }

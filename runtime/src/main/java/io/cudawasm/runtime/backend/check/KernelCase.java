@@ -14,18 +14,16 @@ import java.util.Map;
  *
  * @param expected reference outputs computed in Java, by buffer name (may be empty)
  * @param tolerance how closely back ends (and the reference) must agree
- * @param cpuPath whether the WebAssembly path runs this kernel (when false, it is compiled for the
- *     GPU back ends only and checked against the reference)
  */
 public record KernelCase(String name, CompileRequest request, CheckedRun.Launch launch, Map<String, byte[]> expected,
-        Tolerance tolerance, boolean cpuPath) {
+        Tolerance tolerance) {
 
     public KernelCase {
         expected = Map.copyOf(expected);
     }
 
     public CompileResult compile() {
-        return cpuPath ? KernelCompiler.compile(request) : KernelCompiler.compileForDevices(request);
+        return KernelCompiler.compile(request);
     }
 
     /** This run's outputs against the Java reference. */

@@ -154,7 +154,7 @@ public final class GpuCheck {
         }
         int m = 1024;
         KernelCase tiled = io.cudawasm.runtime.backend.check.CaseBuilder.of("tiled", "matmul_tiled.cu",
-                DeviceSemanticsCases.TILED_MATMUL).kernel("matmul_tiled").cpuPath(false).build();
+                DeviceSemanticsCases.TILED_MATMUL).kernel("matmul_tiled").build();
         try (DeviceSession s = b.open(tiled.compile())) {
             DeviceBuffer a = s.allocate(4L * m * m);
             DeviceBuffer bb = s.allocate(4L * m * m);
