@@ -153,6 +153,7 @@ public final class BenchmarkSuite {
                     .warmupTime(TimeValue.milliseconds(settings.effectiveIterationMillis()))
                     .measurementIterations(settings.effectiveMeasurements())
                     .measurementTime(TimeValue.milliseconds(settings.effectiveIterationMillis()))
+                    .jvmArgsPrepend("-D" + SuiteMain.LOG_LEVEL + "=" + System.getProperty(SuiteMain.LOG_LEVEL, "warn"))
                     .shouldFailOnError(false)
                     .resultFormat(ResultFormatType.JSON)
                     .result(json.toString());

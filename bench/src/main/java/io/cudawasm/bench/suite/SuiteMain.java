@@ -75,7 +75,13 @@ public final class SuiteMain implements Callable<Integer> {
         this.commandLine = List.copyOf(commandLine);
     }
 
+    /** The worker's INFO lines (a worker started per HTTP benchmark) would bury the progress lines. */
+    static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     public static void main(String[] args) {
+        if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
         System.exit(execute(args));
     }
 
