@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the benchmark suite (benchmarks.jar) in a child JVM; arguments after -- go to the suite, "
-                + "for example: cuda-wasm bench run -- --suite quick --result-dir results",
+                + "for example: cuda-wasm bench run -- --preset quick --result-dir results (--help lists the suite's options)",
             "The suite writes a result file tagged with this host's capabilities; compare files with 'bench report'."})
 public final class BenchRunCommand implements Callable<Integer> {
     /** Environment variable naming benchmarks.jar when it is not in one of the usual places. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.runtime.cli.BenchCommand;
+import io.cudawasm.runtime.cli.CudaWasmCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -80,6 +81,25 @@ class BenchCommandTest {
         assertEquals(2, html.split("<svg ", -1).length - 1, "both charts inline");
         assertFalse(html.contains("<script"), "self-contained and static");
         assertFalse(html.contains("src=\"http") || html.contains("href=\"http"), "nothing fetched");
+    }
+
+    /** As {@code bin/cuda-wasm bench report A.json B.json} runs it: through the root command. */
+    @Test
+    void rootCommandHasBenchWithReportAndRun(@TempDir Path dir) throws Exception {
+        CommandLine root = CudaWasmCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        root.setOut(new PrintWriter(out));
+        root.setErr(new PrintWriter(err));
+        assertTrue(root.getSubcommands().get("bench").getSubcommands().keySet().containsAll(List.of("report", "run")));
+        int code = root.execute("bench", "report", res("passthrough.json"), res("vgpu.json"), "-o", dir.toString(),
+                "--quiet");
+        assertEquals(0, code, err.toString());
+        assertTrue(Files.readString(dir.resolve("report.md")).contains("| vgpu vs passthrough"), "the table was written");
+        assertTrue(Files.isRegularFile(dir.resolve("report.html")));
+        assertEquals(2, root.execute("bench", "report", dir.resolve("missing.json").toString(), res("vgpu.json"),
+                "-o", dir.toString()));
+        assertTrue(err.toString().contains("error: ") && err.toString().contains("missing.json: no such file"), err.toString());
     }
 
     @Test
