@@ -12,8 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar benchmarks.jar}: the suite behind one command. JMH's own command line stays
- * available as {@code java -cp benchmarks.jar org.openjdk.jmh.Main} for single benchmarks.
+ * {@code java -jar benchmarks.jar}: the suite behind one command. A command line that starts with
+ * anything but a {@code --} option (a benchmark regex, JMH's {@code -f1}, {@code -l}) goes to JMH's own
+ * main unchanged, so single benchmarks run as with any JMH jar.
  */
 @Command(name = "benchmarks.jar", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the cuda-wasm benchmark suite on this host: every bundled kernel x back end x size "
@@ -78,11 +79,24 @@ public final class SuiteMain implements Callable<Integer> {
     /** The worker's INFO lines (a worker started per HTTP benchmark) would bury the progress lines. */
     static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (isJmhCommandLine(args)) {
+            org.openjdk.jmh.Main.main(args);
+            return;
+        }
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
         System.exit(execute(args));
+    }
+
+    /** The suite's options are all long ones (besides -q, -h, -V); JMH's are single-dash or a regex. */
+    static boolean isJmhCommandLine(String[] args) {
+        if (args.length == 0) {
+            return false;
+        }
+        String first = args[0];
+        return !first.startsWith("--") && !List.of("-q", "-h", "-V").contains(first);
     }
 
     /** Runs the command line and returns the exit code (0: result file written). */

@@ -18,7 +18,7 @@ public record SuitePreset(String name, int forks, int warmupIterations, int meas
 
     public static final SuitePreset SMOKE = new SuitePreset("smoke", 0, 0, 1, 100,
             List.of("saxpy", "matmul_naive"), List.of("S"), List.of("saxpy"), List.of("tiny"));
-    public static final SuitePreset QUICK = new SuitePreset("quick", 1, 2, 3, 1000,
+    public static final SuitePreset QUICK = new SuitePreset("quick", 1, 2, 5, 1000,
             List.of("vector_add", "saxpy", "elementwise_2d", "matmul_naive", "double_poly"), List.of("S", "M"),
             List.of("saxpy", "matmul_naive", "gemm_polybench", "particles"), List.of("tiny", "saxpy"));
     public static final SuitePreset FULL = new SuitePreset("full", 2, 3, 5, 2000,

@@ -123,6 +123,15 @@ class SuitePlanTest {
     }
 
     @Test
+    void jmhCommandLinesStillReachJmh() {
+        assertTrue(SuiteMain.isJmhCommandLine(new String[] {"WasmSaxpyBench|WasmMatmulBench", "-f1"}));
+        assertTrue(SuiteMain.isJmhCommandLine(new String[] {"-l"}));
+        assertFalse(SuiteMain.isJmhCommandLine(new String[] {}));
+        assertFalse(SuiteMain.isJmhCommandLine(new String[] {"--preset", "smoke"}));
+        assertFalse(SuiteMain.isJmhCommandLine(new String[] {"-q"}));
+    }
+
+    @Test
     void commandLineErrorsAreOneLineWithExitCode2() {
         assertEquals(2, SuiteMain.execute("--preset", "forever", "--result", "/nonexistent/x.json"));
         assertFalse(SuiteKernel.workloads().isEmpty());
