@@ -142,7 +142,7 @@ public final class BenchmarkSuite {
     }
 
     /** One class through JMH; its JSON entries as JMH wrote them. */
-    private List<JsonNode> runClass(ClassPlan plan, ProgressOutput out) {
+    List<JsonNode> runClass(ClassPlan plan, ProgressOutput out) {
         Path json = null;
         try {
             json = Files.createTempFile("cuda-wasm-jmh", ".json");
@@ -183,7 +183,7 @@ public final class BenchmarkSuite {
     }
 
     /** Combinations the run should have produced and did not, with the reason JMH printed. */
-    private static List<Failure> missing(ClassPlan plan, List<JsonNode> got, Map<Map<String, String>, String> reasons) {
+    static List<Failure> missing(ClassPlan plan, List<JsonNode> got, Map<Map<String, String>, String> reasons) {
         List<Failure> failures = new ArrayList<>();
         for (Map<String, String> combination : plan.combinations()) {
             String method = combination.get("@method");

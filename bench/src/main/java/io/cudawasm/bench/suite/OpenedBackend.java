@@ -35,7 +35,8 @@ public record OpenedBackend(Backend backend, AutoCloseable owner) implements Aut
             int index = Integer.parseInt(name.substring("opencl:".length()));
             OpenClDevice device = OpenClProbe.devices().devices().stream().filter(d -> d.index() == index).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no OpenCL device " + index + " on this host ("
-                            + OpenClProbe.devices().reason() + ")"));
+                            + (OpenClProbe.devices().available() ? "devices: " + OpenClProbe.devices().devices().stream()
+                                    .map(d -> "opencl:" + d.index()).toList() : OpenClProbe.devices().reason()) + ")"));
             OpenClBackend backend = new OpenClBackend(device, OpenClOptions.Abi.STANDARD, openClCache);
             return new OpenedBackend(backend, backend);
         }

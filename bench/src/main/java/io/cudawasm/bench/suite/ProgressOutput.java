@@ -27,6 +27,7 @@ final class ProgressOutput implements OutputFormat {
     private Map<String, String> current = Map.of();
     private String currentName = "";
     private boolean inFailure;
+    private boolean open;
     private String failureReason;
     private final Map<Map<String, String>, String> failures = new LinkedHashMap<>();
 
@@ -50,6 +51,10 @@ final class ProgressOutput implements OutputFormat {
 
     @Override
     public void startBenchmark(BenchmarkParams params) {
+        if (open) {
+            finish(null);
+        }
+        open = true;
         Map<String, String> p = new LinkedHashMap<>();
         String label = params.getBenchmark();
         p.put("@method", label.substring(label.lastIndexOf('.') + 1));
@@ -72,6 +77,15 @@ final class ProgressOutput implements OutputFormat {
 
     @Override
     public void endBenchmark(BenchmarkResult result) {
+        if (open) {
+            finish(result);
+        }
+        jmh.endBenchmark(result);
+    }
+
+    /** JMH does not end a benchmark whose set-up or iteration threw: the next start or the end of the run does. */
+    private void finish(BenchmarkResult result) {
+        open = false;
         done++;
         if (result == null || failureReason != null) {
             String reason = failureReason != null ? failureReason : "no result (see the suite's output)";
@@ -79,7 +93,6 @@ final class ProgressOutput implements OutputFormat {
             progress.println("  failed: " + currentName + ": " + reason);
             progress.flush();
         }
-        jmh.endBenchmark(result);
     }
 
     @Override
@@ -100,15 +113,23 @@ final class ProgressOutput implements OutputFormat {
         jmh.verbosePrintln(s);
     }
 
-    /** After JMH's "<failure>" marker, the first non-blank line is the exception and its message. */
+    /**
+     * After JMH's "<failure>" marker (at the end of an "Iteration 1:" line, or alone), the first non-blank
+     * line is the exception and its message.
+     */
     private void watch(String s) {
         if (s == null) {
             return;
         }
         for (String line : s.split("\n")) {
             String t = line.strip();
-            if (t.startsWith("<failure>")) {
+            int marker = t.indexOf("<failure>");
+            if (marker >= 0) {
                 inFailure = true;
+                String rest = t.substring(marker + "<failure>".length()).strip();
+                if (failureReason == null && !rest.isEmpty()) {
+                    failureReason = rest;
+                }
             } else if (inFailure && failureReason == null && !t.isEmpty()) {
                 failureReason = t.length() > 300 ? t.substring(0, 300) + "..." : t;
             }
@@ -144,6 +165,9 @@ final class ProgressOutput implements OutputFormat {
 
     @Override
     public void endRun(Collection<RunResult> results) {
+        if (open) {
+            finish(null);
+        }
         jmh.endRun(results);
     }
 
