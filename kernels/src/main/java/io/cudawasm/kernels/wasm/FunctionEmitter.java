@@ -63,6 +63,8 @@ final class FunctionEmitter {
     /** Region fission: the body has thread loops; code outside them runs once per block. */
     private boolean fission;
     private int linearLocal = -1;
+    /** The shared-memory base, read once from its global: Chicory's global reads cost far more than locals. */
+    private int sharedBaseLocal = -1;
     private final Deque<String> threadEnds = new ArrayDeque<>();
     private int[] threadCounters;
     private int[] blockDims;
@@ -201,6 +203,7 @@ final class FunctionEmitter {
         }
         layoutFrame();
         declareRegisters();
+        cacheSharedBase();
         boolean hasResult = !(fn.returnType() instanceof VoidType) && !(fn.returnType() instanceof StructType);
         if (frameSize > 0) {
             fpLocal = addLocal(ValType.I32, "fp");
@@ -263,6 +266,7 @@ final class FunctionEmitter {
         int blockCount = 2;
         layoutFrame();
         declareRegisters();
+        cacheSharedBase();
         int gdx = addLocal(ValType.I32, "grid_x");
         int gdy = addLocal(ValType.I32, "grid_y");
         int gdz = addLocal(ValType.I32, "grid_z");
@@ -1064,11 +1068,26 @@ final class FunctionEmitter {
         return new Folded(inner.base, inner.kind, off);
     }
 
+    /** Copies the shared-memory base into a local when the function touches shared memory. */
+    private void cacheSharedBase() {
+        boolean[] shared = {false};
+        io.cudawasm.kernels.kir.KirWalk.expressions(fn.body(), e -> {
+            if (e instanceof KExpr.GlobalAddr g && g.global().space() == AddressSpace.SHARED) {
+                shared[0] = true;
+            }
+        });
+        if (shared[0]) {
+            sharedBaseLocal = addLocal(ValType.I32, "shared_base");
+            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            set(sharedBaseLocal);
+        }
+    }
+
     private void emitBase(Folded f) {
         switch (f.kind) {
             case ZERO -> w.i32Const(0);
             case FRAME -> get(fpLocal);
-            case SHARED -> w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            case SHARED -> get(sharedBaseLocal);
             case ADDRESS_PARAM -> localAddress(((KExpr.LocalAddr) f.base).local());
             case EXPR -> expr(f.base);
         }
