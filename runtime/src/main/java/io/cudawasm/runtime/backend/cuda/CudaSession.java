@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.backend.cuda;
 
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -40,17 +40,13 @@ import jcuda.driver.JCudaDriver;
  * cannot stop a running kernel: later operations of the session wait for it (stream order).
  */
 final class CudaSession implements DeviceSession {
-    private static final AtomicLong SESSIONS = new AtomicLong();
-
     private final CudaBackend backend;
     private final CompileResult compiled;
     private final CudaProgram program;
     private final CUmodule module = new CUmodule();
     private final CUstream stream = new CUstream();
-    private final Map<Integer, CUdeviceptr> buffers = new HashMap<>();
+    private final BufferTable<CUdeviceptr> buffers = new BufferTable<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
-    private final long tag = SESSIONS.incrementAndGet() << 32;
-    private int nextId = 1;
     private boolean closed;
 
     CudaSession(CudaBackend backend, CompileResult compiled, CudaProgram program, String ptx) {
@@ -95,30 +91,17 @@ final class CudaSession implements DeviceSession {
         CUdeviceptr p = new CUdeviceptr();
         device(JCudaDriver.cuMemAlloc(p, Math.max(1, bytes)), "cuMemAlloc(" + bytes + ")", null);
         device(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8", null);
-        int id = nextId++;
-        buffers.put(id, p);
-        return new DeviceBuffer(id, tag | id, bytes);
+        return buffers.add(p, bytes);
     }
 
     private CUdeviceptr ptr(DeviceBuffer b) {
-        CUdeviceptr p = buffers.get(b.id());
-        if (p == null || b.address() != (tag | b.id())) {
-            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
-        }
-        return p;
-    }
-
-    private static void checkRange(DeviceBuffer b, long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > b.size()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
-                    + b.id() + " of " + b.size() + " bytes");
-        }
+        return buffers.handle(b);
     }
 
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
         checkUsable();
-        checkRange(buffer, offset, data.length);
+        BufferTable.checkRange(buffer, offset, data.length);
         if (data.length > 0) {
             device(JCudaDriver.cuMemcpyHtoD(ptr(buffer).withByteOffset(offset), Pointer.to(data), data.length),
                     "cuMemcpyHtoD", null);
@@ -128,7 +111,7 @@ final class CudaSession implements DeviceSession {
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
         checkUsable();
-        checkRange(buffer, offset, length);
+        BufferTable.checkRange(buffer, offset, length);
         byte[] out = new byte[length];
         if (length > 0) {
             device(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), ptr(buffer).withByteOffset(offset), length),
@@ -280,7 +263,7 @@ final class CudaSession implements DeviceSession {
         }
         closed = true;
         current();
-        for (CUdeviceptr p : buffers.values()) {
+        for (CUdeviceptr p : buffers.handles()) {
             JCudaDriver.cuMemFree(p);
         }
         JCudaDriver.cuStreamDestroy(stream);

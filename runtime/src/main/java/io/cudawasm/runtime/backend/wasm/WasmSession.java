@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.backend.wasm;
 
+import io.cudawasm.runtime.backend.BufferTable;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -124,24 +125,17 @@ final class WasmSession implements DeviceSession {
         return new DeviceBuffer(nextBufferId++, address, bytes);
     }
 
-    private static void checkRange(DeviceBuffer b, long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > b.size()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
-                    + b.id() + " of " + b.size() + " bytes");
-        }
-    }
-
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
         checkOpen();
-        checkRange(buffer, offset, data.length);
+        BufferTable.checkRange(buffer, offset, data.length);
         memory.write((int) (buffer.address() + offset), data, 0, data.length);
     }
 
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
         checkOpen();
-        checkRange(buffer, offset, length);
+        BufferTable.checkRange(buffer, offset, length);
         return memory.readBytes((int) (buffer.address() + offset), length);
     }
 
