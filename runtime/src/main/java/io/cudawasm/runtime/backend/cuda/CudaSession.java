@@ -1,13 +1,14 @@
 package io.cudawasm.runtime.backend.cuda;
 
-import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.cuda.CudaEmitter;
 import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -127,18 +128,14 @@ final class CudaSession implements DeviceSession {
     }
 
     private CudaProgram.Symbol symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkUsable();
         CudaProgram.Symbol s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         CUdeviceptr p = global(s.name(), new long[1]);
         device(JCudaDriver.cuMemcpyHtoD(p.withByteOffset(offset), Pointer.to(data), data.length), "cuMemcpyHtoD", null);
     }

@@ -1,6 +1,5 @@
 package io.cudawasm.runtime.backend.opencl;
 
-import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
@@ -11,7 +10,9 @@ import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.opencl.SymbolSlot;
 import io.cudawasm.kernels.opencl.TornadoAbi;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -172,18 +173,14 @@ final class OpenClSession implements DeviceSession {
     }
 
     private SymbolSlot symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkUsable();
         SymbolSlot s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         CL.clEnqueueWriteBuffer(queue, s.constant() ? constants : deviceVariables, CL.CL_TRUE,
                 header + s.offset() + offset, data.length, Pointer.to(data), 0, null, null);
     }

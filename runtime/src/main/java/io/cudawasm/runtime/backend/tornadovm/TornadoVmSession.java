@@ -1,6 +1,5 @@
 package io.cudawasm.runtime.backend.tornadovm;
 
-import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
@@ -9,7 +8,9 @@ import io.cudawasm.kernels.opencl.ArgSlot;
 import io.cudawasm.kernels.opencl.OpenClKernel;
 import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.opencl.SymbolSlot;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -119,16 +120,13 @@ final class TornadoVmSession implements DeviceSession {
     }
 
     private SymbolSlot symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         SymbolSlot s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes do not fit in '" + name + "'");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         put(s.constant() ? constants : deviceVariables, s.offset() + offset, data);
     }
 

@@ -1,6 +1,5 @@
 package io.cudawasm.runtime.backend.wasm;
 
-import io.cudawasm.runtime.backend.BufferTable;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -17,7 +16,9 @@ import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.kernels.wasm.WasmModule;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
@@ -140,18 +141,14 @@ final class WasmSession implements DeviceSession {
     }
 
     private SymbolInfo symbol(String name) {
-        return module.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(module.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkOpen();
         SymbolInfo s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         memory.write((int) (s.offset() + offset), data, 0, data.length);
     }
 
