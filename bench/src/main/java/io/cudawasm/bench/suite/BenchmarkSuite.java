@@ -43,6 +43,8 @@ public final class BenchmarkSuite {
     private final SuiteSettings settings;
     private final PrintStream progress;
     private final Map<String, String> env;
+    /** Why the last class did not run at all (JMH's lock held by another run, a bad option); null when it ran. */
+    private String classError;
 
     public BenchmarkSuite(SuiteSettings settings, PrintStream progress, Map<String, String> env) {
         this.settings = settings;
@@ -98,7 +100,7 @@ public final class BenchmarkSuite {
             List<JsonNode> got = runClass(plan, out);
             done += plan.combinations().size();
             entries.addAll(got);
-            failed.addAll(missing(plan, got, out.failures()));
+            failed.addAll(missing(plan, got, out.failures(), classError));
             write(target, label, started, false, inventory, host, absent, failed, entries);
         }
         write(target, label, started, true, inventory, host, absent, failed, entries);
@@ -143,6 +145,7 @@ public final class BenchmarkSuite {
 
     /** One class through JMH; its JSON entries as JMH wrote them. */
     List<JsonNode> runClass(ClassPlan plan, ProgressOutput out) {
+        classError = null;
         Path json = null;
         try {
             json = Files.createTempFile("cuda-wasm-jmh", ".json");
@@ -168,6 +171,7 @@ public final class BenchmarkSuite {
             }
             return entries;
         } catch (RunnerException | IOException | RuntimeException e) {
+            classError = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
             progress.println(plan.simpleName() + " did not run: " + e);
             progress.flush();
             return List.of();
@@ -183,7 +187,8 @@ public final class BenchmarkSuite {
     }
 
     /** Combinations the run should have produced and did not, with the reason JMH printed. */
-    static List<Failure> missing(ClassPlan plan, List<JsonNode> got, Map<Map<String, String>, String> reasons) {
+    static List<Failure> missing(ClassPlan plan, List<JsonNode> got, Map<Map<String, String>, String> reasons,
+            String classError) {
         List<Failure> failures = new ArrayList<>();
         for (Map<String, String> combination : plan.combinations()) {
             String method = combination.get("@method");
@@ -194,7 +199,8 @@ public final class BenchmarkSuite {
                     && params.entrySet().stream().allMatch(p -> e.path("params").path(p.getKey()).asText().equals(p.getValue())));
             if (!present) {
                 failures.add(new Failure(plan.simpleName() + "." + method, params,
-                        reasons.getOrDefault(combination, "no result (see the suite's output)")));
+                        reasons.getOrDefault(combination, classError != null ? classError
+                                : "no result (see the suite's output)")));
             }
         }
         return failures;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing; the test is that every benchmark runs and the file is well-formed, tagged and reportable.
  */
 class BenchmarkSuiteSmokeTest {
+
+    /** JMH refuses to start while another JMH run holds /tmp/jmh.lock; a smoke run's numbers do not matter. */
+    @BeforeAll
+    static void ignoreOtherJmhRuns() {
+        System.setProperty("jmh.ignoreLock", "true");
+    }
 
     @Test
     void smokeRunWritesATaggedResultFileTheReportReads(@TempDir Path dir) {

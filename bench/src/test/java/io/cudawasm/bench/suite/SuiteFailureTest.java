@@ -13,12 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /** A benchmark that throws is recorded as failed with the exception's first line; the others still run. */
 class SuiteFailureTest {
+
+    /** JMH refuses to start while another JMH run holds /tmp/jmh.lock; a smoke run's numbers do not matter. */
+    @BeforeAll
+    static void ignoreOtherJmhRuns() {
+        System.setProperty("jmh.ignoreLock", "true");
+    }
 
     @Test
     void aFailingCombinationIsRecordedWithItsReason() {
@@ -41,13 +48,16 @@ class SuiteFailureTest {
         assertEquals(1, results.size(), "the java combination still ran");
         assertEquals("java", results.get(0).path("params").path("backend").asText());
 
-        List<Failure> failed = BenchmarkSuite.missing(plan, results, out.failures());
+        List<Failure> failed = BenchmarkSuite.missing(plan, results, out.failures(), null);
         assertEquals(1, failed.size(), failed.toString());
         Failure f = failed.get(0);
         assertEquals("KernelThroughputBench.launch", f.benchmark());
         assertEquals(Map.of("backend", "opencl:97", "kernel", "saxpy", "size", "S"), f.params());
         assertTrue(f.reason().contains("IllegalArgumentException") && f.reason().contains("no OpenCL device 97"),
                 f.reason());
+        List<Failure> notRun = BenchmarkSuite.missing(plan, List.of(), Map.of(), "Another JMH instance might be running");
+        assertEquals(2, notRun.size());
+        assertTrue(notRun.stream().allMatch(n -> n.reason().equals("Another JMH instance might be running")));
         String lines = progressBytes.toString(StandardCharsets.UTF_8);
         assertTrue(lines.contains("[2/2, ") && lines.contains("failed: KernelThroughputBench.launch"), lines);
     }
