@@ -53,6 +53,10 @@ public final class BenchReport {
         Map<String, String> fileByGroup = new LinkedHashMap<>();
         Map<String, String> charts = new LinkedHashMap<>();
         for (Map.Entry<String, List<ComparisonRow>> group : c.groups().entrySet()) {
+            boolean anySpeedUp = group.getValue().stream().anyMatch(r -> r.cells().stream().anyMatch(x -> x.speedUp() != null));
+            if (!anySpeedUp) {
+                continue; // scores only (the baseline lacks this benchmark): a chart of speed-ups would be empty
+            }
             String svg = SvgChart.render(c, group.getKey(), group.getValue());
             String file = CHARTS + "/" + fileName(group.getKey()) + ".svg";
             svgByGroup.put(group.getKey(), svg);

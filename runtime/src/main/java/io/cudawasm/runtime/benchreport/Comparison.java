@@ -136,7 +136,9 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
                     missing[c]++;
                 }
             }
-            if (!row.containsKey(base) || row.size() < 2) {
+            // By back end, a benchmark the baseline back end lacks (compile time has no plain-Java column) is
+            // still shown side by side, with scores and no speed-ups; by file such a row has nothing to say.
+            if (row.size() < 2 || (!row.containsKey(base) && by == ComparisonAxis.FILE)) {
                 continue;
             }
             rows.add(row(e.getKey(), row, columns, base, confidence));
@@ -156,6 +158,9 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
     private static ComparisonRow row(RowKey key, Map<Integer, Measurement> row, List<ComparisonColumn> columns, int base,
             double confidence) {
         Measurement baseline = row.get(base);
+        // the unit of the row: the baseline's, else the first column's that has the benchmark
+        int unitColumn = baseline != null ? base : row.keySet().stream().min(Integer::compare).orElseThrow();
+        Measurement reference = row.get(unitColumn);
         List<ComparisonCell> cells = new ArrayList<>();
         String rateUnit = "";
         for (int c = 0; c < columns.size(); c++) {
@@ -164,13 +169,13 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
                 cells.add(ComparisonCell.MISSING);
                 continue;
             }
-            if (!m.unit().compatible(baseline.unit())) {
+            if (!m.unit().compatible(reference.unit())) {
                 throw new ReportInputException(key.benchmark() + " " + key.params().values() + ": "
-                        + columns.get(base).name() + " measures " + baseline.unit().text() + " but " + columns.get(c).name()
-                        + " measures " + m.unit().text());
+                        + columns.get(unitColumn).name() + " measures " + reference.unit().text() + " but "
+                        + columns.get(c).name() + " measures " + m.unit().text());
             }
-            Measurement converted = m.in(baseline.unit());
-            Estimate speedUp = c == base ? null : SpeedUp.of(baseline, converted, confidence);
+            Measurement converted = m.in(reference.unit());
+            Estimate speedUp = c == base || baseline == null ? null : SpeedUp.of(baseline, converted, confidence);
             double rate = Double.NaN;
             var workload = columns.get(c).source().workload(key.params().getOrDefault("kernel", ""),
                     key.params().getOrDefault("size", ""));
@@ -185,7 +190,7 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
             }
             cells.add(new ComparisonCell(converted, speedUp, rate));
         }
-        return new ComparisonRow(key.benchmark(), key.mode(), key.params(), baseline.unit(), rateUnit, cells);
+        return new ComparisonRow(key.benchmark(), key.mode(), key.params(), reference.unit(), rateUnit, cells);
     }
 
     private static int baselineIndex(List<ComparisonColumn> columns, ComparisonAxis by, String baseline) {

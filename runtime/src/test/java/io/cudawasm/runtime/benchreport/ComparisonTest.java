@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The comparison of the synthetic passthrough and vGPU files. Expected intervals were computed apart from
@@ -118,11 +122,39 @@ class ComparisonTest {
         assertEquals(ComparisonAxis.BACKEND, c.axis());
         assertEquals(List.of("java", "wasm", "opencl:0"), c.columns().stream().map(ComparisonColumn::name).toList());
         assertEquals("java", c.baselineColumn().name());
-        assertEquals(1, c.rows().size(), "CompileTimeBench ran on wasm only: nothing to compare it with");
+        assertEquals(1, c.rows().size(), "CompileTimeBench ran on wasm only: nothing to show it beside");
         ComparisonRow saxpy = c.rows().get(0);
         assertEquals(Map.of("kernel", "saxpy", "size", "M"), saxpy.params());
         assertEquals(0.5, saxpy.cells().get(1).speedUp().value(), 1e-12, "java 0.5 ms, wasm 1000 us");
         assertEquals(0.625, saxpy.cells().get(2).speedUp().value(), 1e-12, "java 0.5 ms, opencl 0.8 ms");
+    }
+
+    /** Compile time has no plain-Java column: by back end its row stays, with scores and no speed-ups. */
+    @Test
+    void aBenchmarkTheBaselineLacksIsShownWithScoresOnly(@TempDir Path dir) throws Exception {
+        ObjectNode tree = (ObjectNode) ResultFiles.json().readTree(Resources.file("cpu-backends.json").toFile());
+        ArrayNode entries = (ArrayNode) tree.get("benchmarks");
+        ObjectNode openCl = entries.get(3).deepCopy();
+        ((ObjectNode) openCl.get("params")).put("backend", "opencl:0");
+        ((ObjectNode) openCl.get("primaryMetric")).put("score", 0.4).put("scoreUnit", "s/op");
+        entries.add(openCl);
+        Path file = dir.resolve("cpu-compile.json");
+        ResultFiles.json().writeValue(file.toFile(), tree);
+
+        Comparison c = Comparison.of(List.of(LoadedResult.read(file)), null, null, 0.999);
+        assertEquals("java", c.baselineColumn().name());
+        ComparisonRow compile = c.rows().stream().filter(r -> r.benchmark().startsWith("CompileTimeBench")).findFirst()
+                .orElseThrow();
+        assertFalse(compile.cells().get(0).present(), "no java compile");
+        assertEquals(30.0, compile.cells().get(1).measurement().score(), 1e-12);
+        assertEquals(400.0, compile.cells().get(2).measurement().score(), 1e-9, "in the first present column's unit");
+        assertTrue(compile.cells().stream().allMatch(x -> x.speedUp() == null));
+
+        BenchReport.Output out = BenchReport.build(List.of(file), new BenchReport.Options(null, null, 0.999, null));
+        assertTrue(out.markdown().contains("## CompileTimeBench.uncached (avgt)"), out.markdown());
+        assertEquals(1, out.charts().size(), "no chart for a table without speed-ups: " + out.charts().keySet());
+        // by file, a row missing from the baseline file still has nothing to say
+        assertEquals(3, passthroughVsVgpu(0.999).rows().size());
     }
 
     @Test
