@@ -72,6 +72,8 @@ public record BackendInventory(List<String> measured, List<BackendStatus> status
 
     /** Back ends looked for and not measured: they appear in the result file's {@code absent} list. */
     public List<BackendStatus> unavailable() {
-        return statuses.stream().filter(s -> !measured.contains(s.name())).toList();
+        return statuses.stream().filter(s -> !measured.contains(s.name()))
+                .map(s -> s.available() ? new BackendStatus(s.name(), true, s.device(), "left out by --backends") : s)
+                .toList();
     }
 }

@@ -70,7 +70,10 @@ class SuitePlanTest {
     void openClGpuIsMeasuredByDefaultAndBackendsCanBeNarrowed() {
         try (Backends b = host(true)) {
             assertEquals(List.of("java", "wasm", "opencl:0"), BackendInventory.of(b, false, null).measured());
-            assertEquals(List.of("java", "opencl:0"), BackendInventory.of(b, false, List.of("java", "opencl:0")).measured());
+            BackendInventory narrowed = BackendInventory.of(b, false, List.of("java", "opencl:0"));
+            assertEquals(List.of("java", "opencl:0"), narrowed.measured());
+            assertTrue(narrowed.unavailable().stream().anyMatch(s -> s.name().equals("wasm")
+                    && s.reason().equals("left out by --backends")), narrowed.unavailable().toString());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> BackendInventory.of(b, false, List.of("cuda:0")));
             assertTrue(e.getMessage().contains("'cuda:0' is not available"), e.getMessage());
