@@ -8,7 +8,7 @@ import java.net.URI;
 import java.util.Locale;
 
 /** How one load client talks to the worker: {@code java.net.http} or a raw keep-alive socket. */
-interface Transport extends AutoCloseable {
+public interface Transport extends AutoCloseable {
     ObjectMapper JSON = new ObjectMapper();
 
     /** A response as the driver needs it; {@code body} is null when there was none. */

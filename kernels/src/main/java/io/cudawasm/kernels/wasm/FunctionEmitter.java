@@ -8,6 +8,7 @@ import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.MathFn;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.source.CompileException;
@@ -63,6 +64,10 @@ final class FunctionEmitter {
     /** Region fission: the body has thread loops; code outside them runs once per block. */
     private boolean fission;
     private int linearLocal = -1;
+    /** Whether the body reads the linear thread id: if not, thread loops do not maintain it. */
+    private boolean tracksLinear;
+    /** The shared-memory base, read once from its global: Chicory's global reads cost far more than locals. */
+    private int sharedBaseLocal = -1;
     private final Deque<String> threadEnds = new ArrayDeque<>();
     private int[] threadCounters;
     private int[] blockDims;
@@ -201,6 +206,7 @@ final class FunctionEmitter {
         }
         layoutFrame();
         declareRegisters();
+        cacheSharedBase();
         boolean hasResult = !(fn.returnType() instanceof VoidType) && !(fn.returnType() instanceof StructType);
         if (frameSize > 0) {
             fpLocal = addLocal(ValType.I32, "fp");
@@ -263,6 +269,7 @@ final class FunctionEmitter {
         int blockCount = 2;
         layoutFrame();
         declareRegisters();
+        cacheSharedBase();
         int gdx = addLocal(ValType.I32, "grid_x");
         int gdy = addLocal(ValType.I32, "grid_y");
         int gdz = addLocal(ValType.I32, "grid_z");
@@ -315,6 +322,7 @@ final class FunctionEmitter {
             fpLocal = addLocal(ValType.I32, "fp");
             linearLocal = addLocal(ValType.I32, "linear");
             specials.put(SpecialReg.LINEAR_TID, linearLocal);
+            tracksLinear = readsSpecial(fn.body(), SpecialReg.LINEAR_TID);
             w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
             get(bdx);
             get(bdy);
@@ -435,7 +443,7 @@ final class FunctionEmitter {
                 memoryOps[0]++;
             }
         });
-        io.cudawasm.kernels.kir.KirWalk.expressions(fn.body(), e -> {
+        KirWalk.expressions(fn.body(), e -> {
             if (e instanceof KExpr.Load || e instanceof KExpr.Atomic || e instanceof KExpr.Call) {
                 memoryOps[0]++;
             }
@@ -540,7 +548,7 @@ final class FunctionEmitter {
                 written.add(a.target());
             }
         });
-        io.cudawasm.kernels.kir.KirWalk.expressions(body, e -> {
+        KirWalk.expressions(body, e -> {
             if (e instanceof KExpr.LocalGet g && g.local().isThreadContext()) {
                 read.add(g.local());
             }
@@ -579,8 +587,10 @@ final class FunctionEmitter {
      * {@link ThreadRange}), and the threads it skips still advance {@code linear} and {@code fp}.
      */
     private void forEachThread(int xLimit, Runnable perThread) {
-        w.i32Const(0);
-        set(linearLocal);
+        if (tracksLinear) {
+            w.i32Const(0);
+            set(linearLocal);
+        }
         w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
@@ -588,10 +598,12 @@ final class FunctionEmitter {
         threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1], () -> {
             threadLoops(threadCounters[0], xLimit, () -> {
                 perThread.run();
-                get(linearLocal);
-                w.i32Const(1);
-                w.op(0x6A, "i32.add");
-                set(linearLocal);
+                if (tracksLinear) {
+                    get(linearLocal);
+                    w.i32Const(1);
+                    w.op(0x6A, "i32.add");
+                    set(linearLocal);
+                }
                 if (frameSize > 0) {
                     get(fpLocal);
                     w.i32Const(frameSize);
@@ -601,12 +613,14 @@ final class FunctionEmitter {
             });
             if (xLimit != blockDims[0]) {
                 // skipped threads: linear += blockDim.x - xLimit, fp -= (blockDim.x - xLimit) * frameSize
-                get(linearLocal);
-                get(blockDims[0]);
-                get(xLimit);
-                w.op(0x6B, "i32.sub");
-                w.op(0x6A, "i32.add");
-                set(linearLocal);
+                if (tracksLinear) {
+                    get(linearLocal);
+                    get(blockDims[0]);
+                    get(xLimit);
+                    w.op(0x6B, "i32.sub");
+                    w.op(0x6A, "i32.add");
+                    set(linearLocal);
+                }
                 if (frameSize > 0) {
                     get(fpLocal);
                     get(blockDims[0]);
@@ -1064,11 +1078,36 @@ final class FunctionEmitter {
         return new Folded(inner.base, inner.kind, off);
     }
 
+    private static boolean readsSpecial(KBlock body, SpecialReg reg) {
+        boolean[] found = {false};
+        KirWalk.expressions(body, e -> {
+            if (e instanceof KExpr.Special s && s.reg() == reg) {
+                found[0] = true;
+            }
+        });
+        return found[0];
+    }
+
+    /** Copies the shared-memory base into a local when the function touches shared memory. */
+    private void cacheSharedBase() {
+        boolean[] shared = {false};
+        KirWalk.expressions(fn.body(), e -> {
+            if (e instanceof KExpr.GlobalAddr g && g.global().space() == AddressSpace.SHARED) {
+                shared[0] = true;
+            }
+        });
+        if (shared[0]) {
+            sharedBaseLocal = addLocal(ValType.I32, "shared_base");
+            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            set(sharedBaseLocal);
+        }
+    }
+
     private void emitBase(Folded f) {
         switch (f.kind) {
             case ZERO -> w.i32Const(0);
             case FRAME -> get(fpLocal);
-            case SHARED -> w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            case SHARED -> get(sharedBaseLocal);
             case ADDRESS_PARAM -> localAddress(((KExpr.LocalAddr) f.base).local());
             case EXPR -> expr(f.base);
         }

@@ -6,12 +6,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A one-off run of the JMH suite ({@code java -jar /opt/cuda-wasm/benchmarks.jar ARGS}) on one node
- * type, chosen by vendor and GPU mode with the worker's own affinity rules; results go to a claim
- * mounted at {@code /results}.
+ * A one-off run of the benchmark suite ({@code java -jar /opt/cuda-wasm/benchmarks.jar ARGS}) on one node
+ * type, chosen by vendor and GPU mode with the worker's own affinity rules; the result file (tagged with
+ * the node's capabilities) goes to a claim mounted at {@code /results}: a claim of its own, or a folder
+ * on the worker fleet's shared kernel-cache volume.
  *
  * @param gpuModeRequired by default the mode is required: a benchmark should measure the node type it names
- * @param args JMH arguments; the default writes JSON results to {@code /results/jmh-result.json}
+ * @param args suite arguments; the default runs the full preset and writes its result file to {@code /results}
+ * @param resultsSubPath the folder of the claim that is mounted at {@code /results}; empty: its root
  * @param createResultsClaim whether {@link DeploymentGenerator#benchmarkObjects} also emits the claim
  * @param activeDeadlineSeconds the Job fails after this long
  */
@@ -31,9 +33,12 @@ public record BenchmarkJobConfig(
         String resultsSize,
         boolean createResultsClaim,
         long activeDeadlineSeconds,
-        Optional<String> runtimeClassName) {
+        Optional<String> runtimeClassName,
+        Optional<String> resultsSubPath) {
 
-    public static final List<String> DEFAULT_ARGS = List.of("-rf", "json", "-rff", WorkerEnvironment.RESULTS_PATH + "/jmh-result.json");
+    public static final List<String> DEFAULT_ARGS = List.of("--preset", "full", "--result-dir", WorkerEnvironment.RESULTS_PATH);
+    /** Where results land on the worker's kernel-cache volume (next to {@code kernels/}). */
+    public static final String CACHE_RESULTS_FOLDER = "bench-results";
 
     public BenchmarkJobConfig {
         args = List.copyOf(args);
@@ -42,6 +47,11 @@ public record BenchmarkJobConfig(
         Objects.requireNonNull(intelResource, "intelResource");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(runtimeClassName, "runtimeClassName");
+        Objects.requireNonNull(resultsSubPath, "resultsSubPath");
+        if (resultsSubPath.isPresent() && (resultsSubPath.get().isBlank() || resultsSubPath.get().startsWith("/")
+                || List.of(resultsSubPath.get().split("/")).contains(".."))) {
+            throw new IllegalArgumentException("results sub-path '" + resultsSubPath.get() + "' must be a relative folder");
+        }
         if (!KubernetesNames.isDns1123Label(name) || name.length() > DeploymentConfig.MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("benchmark name '" + name + "' must be a DNS-1123 label of at most "
                     + DeploymentConfig.MAX_NAME_LENGTH + " characters");
@@ -114,6 +124,7 @@ public record BenchmarkJobConfig(
         private boolean createResultsClaim = true;
         private long activeDeadlineSeconds = 4 * 3600;
         private Optional<String> runtimeClassName = Optional.empty();
+        private Optional<String> resultsSubPath = Optional.empty();
 
         private Builder(String name, String image) {
             this.name = name;
@@ -135,13 +146,32 @@ public record BenchmarkJobConfig(
         public Builder createResultsClaim(boolean create) { this.createResultsClaim = create; return this; }
         public Builder activeDeadlineSeconds(long seconds) { this.activeDeadlineSeconds = seconds; return this; }
         public Builder runtimeClassName(String runtimeClass) { this.runtimeClassName = Optional.of(runtimeClass); return this; }
+        public Builder resultsSubPath(String folder) { this.resultsSubPath = Optional.of(folder); return this; }
+
+        /**
+         * Keeps the results on the fleet's kernel-cache claim, in {@value #CACHE_RESULTS_FOLDER}/, instead of a
+         * claim of their own. Only a claim that mounts on many nodes (ReadWriteMany, Nutanix Files) can be shared:
+         * the Job runs on the node type it measures, which need not be where a worker holds the claim.
+         *
+         * @throws IllegalArgumentException when the fleet's cache claims attach to one node
+         */
+        public Builder resultsOnCacheOf(DeploymentConfig worker) {
+            DeploymentGenerator fleet = new DeploymentGenerator(worker);
+            if (!worker.cacheAccessMode().sharedAcrossNodes() || fleet.cacheClaim().isEmpty()) {
+                throw new IllegalArgumentException("the kernel cache of '" + worker.name() + "' (storage class "
+                        + worker.storageClass() + ", " + worker.cacheAccessMode().shortName() + ") attaches to one node, so a "
+                        + "benchmark Job cannot share it; use a ReadWriteMany class such as "
+                        + NutanixStorageClasses.DYNAMIC_FILE + ", or a results claim of its own");
+            }
+            return resultsClaimName(fleet.cacheClaimName()).createResultsClaim(false).resultsSubPath(CACHE_RESULTS_FOLDER);
+        }
 
         public BenchmarkJobConfig build() {
             int g = gpus != null ? gpus : vendor.isPresent() ? 1 : 0;
             GpuModePreference mode = vendor.isEmpty() ? GpuModePreference.ANY : gpuMode;
             return new BenchmarkJobConfig(name, namespace, image, vendor, g, mode, gpuModeRequired && vendor.isPresent(),
                     intelResource, resources, args, resultsClaimName != null ? resultsClaimName : name + "-results",
-                    resultsStorageClass, resultsSize, createResultsClaim, activeDeadlineSeconds, runtimeClassName);
+                    resultsStorageClass, resultsSize, createResultsClaim, activeDeadlineSeconds, runtimeClassName, resultsSubPath);
         }
     }
 }

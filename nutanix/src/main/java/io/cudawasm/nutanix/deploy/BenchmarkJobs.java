@@ -48,7 +48,9 @@ final class BenchmarkJobs {
                 .build());
         volumes.addAll(PodTemplates.scratchVolumes());
         List<VolumeMount> mounts = new ArrayList<>();
-        mounts.add(PodTemplates.mount(RESULTS_VOLUME, WorkerEnvironment.RESULTS_PATH, false));
+        VolumeMount results = PodTemplates.mount(RESULTS_VOLUME, WorkerEnvironment.RESULTS_PATH, false);
+        b.resultsSubPath().ifPresent(results::setSubPath);
+        mounts.add(results);
         mounts.addAll(PodTemplates.scratchMounts());
         List<Toleration> tolerations = b.vendor()
                 .map(v -> List.of(GpuScheduling.defaultToleration(v, b.intelResource())))

@@ -6,11 +6,13 @@ import picocli.CommandLine.Option;
 
 /** Command-line options of the benchmark Job; vendor, GPUs, mode, image and namespace come from {@link DeploymentOptions}. */
 public final class BenchmarkOptions {
-    @Option(names = "--benchmark-job", description = "Emit a benchmark Job (and its results claim) instead of the worker fleet.")
+    @Option(names = {"--benchmark-job", "--bench-job"},
+            description = "Emit a Job that runs the benchmark suite on the node type chosen by --vendor and --gpu-mode "
+                    + "(and its results claim) instead of the worker fleet.")
     boolean enabled;
 
     @Option(names = "--benchmark-arg", paramLabel = "ARG", description = "Argument for benchmarks.jar (repeatable; default: "
-            + "-rf json -rff /results/jmh-result.json).")
+            + "--preset full --result-dir /results).")
     List<String> args = new ArrayList<>();
 
     @Option(names = "--results-claim", description = "Claim for /results (default: <name>-benchmark-results).")
@@ -21,6 +23,10 @@ public final class BenchmarkOptions {
 
     @Option(names = "--no-results-claim", description = "Use an existing results claim instead of creating one.")
     boolean noResultsClaim;
+
+    @Option(names = "--results-on-cache", description = "Keep the results on the worker fleet's shared kernel-cache claim, "
+            + "in " + BenchmarkJobConfig.CACHE_RESULTS_FOLDER + "/ (fleets with one shared claim only).")
+    boolean resultsOnCache;
 
     public boolean enabled() {
         return enabled;
@@ -34,6 +40,13 @@ public final class BenchmarkOptions {
                 .createResultsClaim(!noResultsClaim);
         if (!args.isEmpty()) {
             b.args(args);
+        }
+        if (resultsOnCache) {
+            if (resultsClaim != null || noResultsClaim) {
+                throw new IllegalArgumentException("--results-on-cache uses the fleet's cache claim; "
+                        + "leave out --results-claim and --no-results-claim");
+            }
+            b.resultsOnCacheOf(worker);
         }
         if (resultsClaim != null) {
             b.resultsClaimName(resultsClaim);

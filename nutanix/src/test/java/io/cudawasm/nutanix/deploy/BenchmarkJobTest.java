@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 class BenchmarkJobTest {
 
     @Test
-    void runsTheJmhJarWithResultsOnAClaim() {
+    void runsTheSuiteWithResultsOnAClaim() {
         Job job = DeploymentGenerator.benchmarkJob(BenchmarkJobConfig.builder("bench", "cuda-wasm:test").build());
         var pod = job.getSpec().getTemplate().getSpec();
         var c = pod.getContainers().get(0);
         assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
-        assertEquals(List.of("-rf", "json", "-rff", "/results/jmh-result.json"), c.getArgs());
+        assertEquals(List.of("--preset", "full", "--result-dir", "/results"), c.getArgs(),
+                "the suite's full run, its tagged result file on the claim");
         assertEquals("Never", pod.getRestartPolicy());
         assertEquals(0, job.getSpec().getBackoffLimit(), "a failed benchmark is not retried on another node");
         var results = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/results")).findFirst().orElseThrow();
@@ -82,6 +83,29 @@ class BenchmarkJobTest {
         assertTrue(Configs.all(existing, PersistentVolumeClaim.class).isEmpty());
         assertEquals("shared", Configs.only(existing, Job.class).getSpec().getTemplate().getSpec().getVolumes().get(0)
                 .getPersistentVolumeClaim().getClaimName());
+    }
+
+    @Test
+    void resultsCanStayOnTheFleetsSharedCacheClaim() {
+        DeploymentConfig rwx = Configs.nvidia().gpuMode(GpuModePreference.PASSTHROUGH)
+                .storageClass(NutanixStorageClasses.DYNAMIC_FILE).replicas(3).build();
+        BenchmarkJobConfig b = BenchmarkJobConfig.from(rwx).resultsOnCacheOf(rwx).build();
+        List<HasMetadata> objects = DeploymentGenerator.benchmarkObjects(b);
+        assertTrue(Configs.all(objects, PersistentVolumeClaim.class).isEmpty(), "the cache claim belongs to the fleet");
+        var pod = Configs.only(objects, Job.class).getSpec().getTemplate().getSpec();
+        var mount = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/results")).findFirst().orElseThrow();
+        assertEquals("bench-results", mount.getSubPath(), "next to kernels/ on the cache volume");
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertEquals(new DeploymentGenerator(rwx).cacheClaimName(), volume.getPersistentVolumeClaim().getClaimName());
+        assertEquals(Boolean.FALSE, Boolean.TRUE.equals(mount.getReadOnly()), "the suite writes its result file there");
+
+        DeploymentConfig rwo = Configs.nvidia().build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkJobConfig.from(rwo).resultsOnCacheOf(rwo));
+        assertTrue(e.getMessage().contains("attaches to one node"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> BenchmarkJobConfig.builder("b", "img").resultsSubPath("../escape").build());
     }
 
     @Test

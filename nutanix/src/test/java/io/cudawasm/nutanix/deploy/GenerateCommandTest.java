@@ -135,12 +135,38 @@ class GenerateCommandTest {
         assertTrue(Configs.all(objects, StatefulSet.class).isEmpty());
     }
 
+    /** The suite on vGPU nodes, results on the fleet's shared cache: YAML parsed back by Fabric8. */
+    @Test
+    void benchJobOnAVgpuNodeWithResultsOnTheCacheVolume() {
+        CommandRun run = CommandRun.of(new GenerateCommand(), "--bench-job", "--vendor", "nvidia", "--gpu-mode", "vgpu",
+                "--storage-class", "nutanix-dynamicfile", "--results-on-cache");
+        assertEquals(0, run.exitCode(), run.err());
+        List<HasMetadata> objects = Manifests.parse(run.out());
+        assertEquals(List.of("Namespace", "Job"), objects.stream().map(HasMetadata::getKind).toList());
+        var pod = Configs.only(objects, Job.class).getSpec().getTemplate().getSpec();
+        var c = pod.getContainers().get(0);
+        assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar", "--preset", "full", "--result-dir", "/results"),
+                java.util.stream.Stream.concat(c.getCommand().stream(), c.getArgs().stream()).toList());
+        var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertTrue(terms.stream().allMatch(t -> t.getMatchExpressions().stream()
+                .anyMatch(e -> e.getKey().equals("cuda-wasm.io/gpu-mode") && e.getValues().equals(List.of("vgpu")))),
+                "only vGPU nodes: " + terms);
+        var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/results")).findFirst().orElseThrow();
+        assertEquals("bench-results", mount.getSubPath());
+        assertEquals("cuda-wasm-worker-cache", pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+                .findFirst().orElseThrow().getPersistentVolumeClaim().getClaimName());
+
+        CommandRun rwo = CommandRun.of(new GenerateCommand(), "--bench-job", "--results-on-cache");
+        assertEquals(2, rwo.exitCode(), rwo.out());
+        assertTrue(rwo.err().contains("attaches to one node"), rwo.err());
+    }
+
     @Test
     void helpListsTheOptions() {
         CommandRun run = CommandRun.of(new GenerateCommand(), "--help");
         assertEquals(0, run.exitCode());
         for (String option : List.of("--vendor", "--gpus", "--gpu-mode", "--hpa", "--storage-class", "--cache-size",
-                "--nke-annotation", "--benchmark-job", "--output")) {
+                "--nke-annotation", "--benchmark-job", "--bench-job", "--results-on-cache", "--output")) {
             assertTrue(run.out().contains(option), option);
         }
     }

@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * The back ends of this process, probed once at start-up, and the rule that picks one for a
  * launch: an explicit name ({@code wasm}, {@code opencl:N}, {@code cuda:N}, {@code tornadovm}) or
- * {@code auto} (CUDA GPU, then OpenCL GPU, then OpenCL CPU, then Wasm). The Wasm back end is
- * always present; it is also the sandbox for untrusted code.
+ * {@code auto} (CUDA GPU, then OpenCL GPU, then Wasm; an OpenCL CPU device only by name, because it
+ * runs kernels in this process unprotected). The Wasm back end is always present; it is also the
+ * sandbox for untrusted code.
  */
 public final class Backends implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
         subcommands = {ServeCommand.class, SubmitCommand.class, CompileCommand.class, RunCommand.class,
-            CacheCommand.class, DevicesCommand.class, DiscoverCommand.class, PrismSimCommand.class,
+            CacheCommand.class, DevicesCommand.class, BenchCommand.class, DiscoverCommand.class, PrismSimCommand.class,
             GenerateCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 

@@ -6,7 +6,9 @@ import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.cuda.CudaEmitter;
 import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -20,7 +22,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -40,17 +41,13 @@ import jcuda.driver.JCudaDriver;
  * cannot stop a running kernel: later operations of the session wait for it (stream order).
  */
 final class CudaSession implements DeviceSession {
-    private static final AtomicLong SESSIONS = new AtomicLong();
-
     private final CudaBackend backend;
     private final CompileResult compiled;
     private final CudaProgram program;
     private final CUmodule module = new CUmodule();
     private final CUstream stream = new CUstream();
-    private final Map<Integer, CUdeviceptr> buffers = new HashMap<>();
+    private final BufferTable<CUdeviceptr> buffers = new BufferTable<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
-    private final long tag = SESSIONS.incrementAndGet() << 32;
-    private int nextId = 1;
     private boolean closed;
 
     CudaSession(CudaBackend backend, CompileResult compiled, CudaProgram program, String ptx) {
@@ -95,30 +92,17 @@ final class CudaSession implements DeviceSession {
         CUdeviceptr p = new CUdeviceptr();
         device(JCudaDriver.cuMemAlloc(p, Math.max(1, bytes)), "cuMemAlloc(" + bytes + ")", null);
         device(JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(1, bytes)), "cuMemsetD8", null);
-        int id = nextId++;
-        buffers.put(id, p);
-        return new DeviceBuffer(id, tag | id, bytes);
+        return buffers.add(p, bytes);
     }
 
     private CUdeviceptr ptr(DeviceBuffer b) {
-        CUdeviceptr p = buffers.get(b.id());
-        if (p == null || b.address() != (tag | b.id())) {
-            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
-        }
-        return p;
-    }
-
-    private static void checkRange(DeviceBuffer b, long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > b.size()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
-                    + b.id() + " of " + b.size() + " bytes");
-        }
+        return buffers.handle(b);
     }
 
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
         checkUsable();
-        checkRange(buffer, offset, data.length);
+        BufferTable.checkRange(buffer, offset, data.length);
         if (data.length > 0) {
             device(JCudaDriver.cuMemcpyHtoD(ptr(buffer).withByteOffset(offset), Pointer.to(data), data.length),
                     "cuMemcpyHtoD", null);
@@ -128,7 +112,7 @@ final class CudaSession implements DeviceSession {
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
         checkUsable();
-        checkRange(buffer, offset, length);
+        BufferTable.checkRange(buffer, offset, length);
         byte[] out = new byte[length];
         if (length > 0) {
             device(JCudaDriver.cuMemcpyDtoH(Pointer.to(out), ptr(buffer).withByteOffset(offset), length),
@@ -144,18 +128,14 @@ final class CudaSession implements DeviceSession {
     }
 
     private CudaProgram.Symbol symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkUsable();
         CudaProgram.Symbol s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         CUdeviceptr p = global(s.name(), new long[1]);
         device(JCudaDriver.cuMemcpyHtoD(p.withByteOffset(offset), Pointer.to(data), data.length), "cuMemcpyHtoD", null);
     }
@@ -280,7 +260,7 @@ final class CudaSession implements DeviceSession {
         }
         closed = true;
         current();
-        for (CUdeviceptr p : buffers.values()) {
+        for (CUdeviceptr p : buffers.handles()) {
             JCudaDriver.cuMemFree(p);
         }
         JCudaDriver.cuStreamDestroy(stream);

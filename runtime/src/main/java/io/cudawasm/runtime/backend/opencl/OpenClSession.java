@@ -10,7 +10,9 @@ import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.opencl.SymbolSlot;
 import io.cudawasm.kernels.opencl.TornadoAbi;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -28,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -53,7 +54,6 @@ import org.jocl.cl_queue_properties;
  * then be closed (PoCL keeps running it on a CPU thread; the Wasm sandbox can interrupt kernels).
  */
 final class OpenClSession implements DeviceSession {
-    private static final AtomicLong SESSIONS = new AtomicLong();
     private static final int MAX_SLICES = 16;
 
     private final OpenClBackend backend;
@@ -64,8 +64,7 @@ final class OpenClSession implements DeviceSession {
     private final boolean tornado;
     private final int header;
     private final cl_command_queue queue;
-    private final long tag = SESSIONS.incrementAndGet() << 32;
-    private final Map<Integer, cl_mem> buffers = new HashMap<>();
+    private final BufferTable<cl_mem> buffers = new BufferTable<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final cl_mem constants;
     private final cl_mem deviceVariables;
@@ -73,7 +72,6 @@ final class OpenClSession implements DeviceSession {
     private cl_mem tornadoContext;
     private cl_mem tornadoConstantRegion;
     private cl_mem tornadoAtomics;
-    private int nextId = 1;
     private boolean closed;
 
     OpenClSession(OpenClBackend backend, CompileResult compiled, BuiltProgram built) {
@@ -140,35 +138,22 @@ final class OpenClSession implements DeviceSession {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative allocation");
         }
-        int id = nextId++;
         try {
-            buffers.put(id, create(header + bytes));
+            return buffers.add(create(header + bytes), bytes);
         } catch (CLException e) {
             throw new LaunchException(LaunchFailure.OUT_OF_MEMORY, null, "cannot allocate " + bytes + " bytes on "
                     + device.name().strip() + ": " + e.getMessage());
         }
-        return new DeviceBuffer(id, tag | id, bytes);
     }
 
     private cl_mem memOf(DeviceBuffer b) {
-        cl_mem m = buffers.get(b.id());
-        if (m == null || b.address() != (tag | b.id())) {
-            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
-        }
-        return m;
-    }
-
-    private static void checkRange(DeviceBuffer b, long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > b.size()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
-                    + b.id() + " of " + b.size() + " bytes");
-        }
+        return buffers.handle(b);
     }
 
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
         checkUsable();
-        checkRange(buffer, offset, data.length);
+        BufferTable.checkRange(buffer, offset, data.length);
         if (data.length > 0) {
             CL.clEnqueueWriteBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, data.length, Pointer.to(data), 0,
                     null, null);
@@ -178,7 +163,7 @@ final class OpenClSession implements DeviceSession {
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
         checkUsable();
-        checkRange(buffer, offset, length);
+        BufferTable.checkRange(buffer, offset, length);
         byte[] out = new byte[length];
         if (length > 0) {
             CL.clEnqueueReadBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, length, Pointer.to(out), 0, null,
@@ -188,18 +173,14 @@ final class OpenClSession implements DeviceSession {
     }
 
     private SymbolSlot symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkUsable();
         SymbolSlot s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         CL.clEnqueueWriteBuffer(queue, s.constant() ? constants : deviceVariables, CL.CL_TRUE,
                 header + s.offset() + offset, data.length, Pointer.to(data), 0, null, null);
     }
@@ -433,7 +414,7 @@ final class OpenClSession implements DeviceSession {
         for (cl_kernel k : kernels.values()) {
             CL.clReleaseKernel(k);
         }
-        for (cl_mem m : buffers.values()) {
+        for (cl_mem m : buffers.handles()) {
             CL.clReleaseMemObject(m);
         }
         for (cl_mem m : new cl_mem[] {constants, deviceVariables, status, tornadoContext, tornadoConstantRegion,

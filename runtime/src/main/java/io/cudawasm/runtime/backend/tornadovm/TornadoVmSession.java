@@ -8,7 +8,9 @@ import io.cudawasm.kernels.opencl.ArgSlot;
 import io.cudawasm.kernels.opencl.OpenClKernel;
 import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.opencl.SymbolSlot;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -45,12 +47,10 @@ final class TornadoVmSession implements DeviceSession {
     private final CompileResult compiled;
     private final OpenClProgram program;
     private final Path kernelFile;
-    private final long tag = GRAPHS.incrementAndGet() << 32;
-    private final Map<Integer, Object> arrays = new HashMap<>();
+    private final BufferTable<Object> arrays = new BufferTable<>();
     private final Object constants;
     private final Object deviceVariables;
     private final Object status;
-    private int nextId = 1;
 
     TornadoVmSession(TornadoVmBackend backend, CompileResult compiled, OpenClProgram program) {
         this.backend = backend;
@@ -100,46 +100,33 @@ final class TornadoVmSession implements DeviceSession {
         if (bytes < 0 || bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("allocation of " + bytes + " bytes");
         }
-        int id = nextId++;
-        arrays.put(id, newArray(bytes));
-        return new DeviceBuffer(id, tag | id, bytes);
+        return arrays.add(newArray(bytes), bytes);
     }
 
     private Object array(DeviceBuffer b) {
-        Object a = arrays.get(b.id());
-        if (a == null || b.address() != (tag | b.id())) {
-            throw new IllegalArgumentException("buffer " + b.id() + " does not belong to this session");
-        }
-        return a;
+        return arrays.handle(b);
     }
 
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
-        if (offset < 0 || offset + data.length > buffer.size()) {
-            throw new IllegalArgumentException("write outside buffer " + buffer.id());
-        }
+        BufferTable.checkRange(buffer, offset, data.length);
         put(array(buffer), offset, data);
     }
 
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
-        if (offset < 0 || offset + length > buffer.size()) {
-            throw new IllegalArgumentException("read outside buffer " + buffer.id());
-        }
+        BufferTable.checkRange(buffer, offset, length);
         return get(array(buffer), offset, length);
     }
 
     private SymbolSlot symbol(String name) {
-        return program.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(program.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         SymbolSlot s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes do not fit in '" + name + "'");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         put(s.constant() ? constants : deviceVariables, s.offset() + offset, data);
     }
 

@@ -16,7 +16,9 @@ import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.kernels.wasm.WasmModule;
+import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
@@ -124,40 +126,29 @@ final class WasmSession implements DeviceSession {
         return new DeviceBuffer(nextBufferId++, address, bytes);
     }
 
-    private static void checkRange(DeviceBuffer b, long offset, long length) {
-        if (offset < 0 || length < 0 || offset + length > b.size()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + (offset + length) + ") is outside buffer "
-                    + b.id() + " of " + b.size() + " bytes");
-        }
-    }
-
     @Override
     public synchronized void write(DeviceBuffer buffer, long offset, byte[] data) {
         checkOpen();
-        checkRange(buffer, offset, data.length);
+        BufferTable.checkRange(buffer, offset, data.length);
         memory.write((int) (buffer.address() + offset), data, 0, data.length);
     }
 
     @Override
     public synchronized byte[] read(DeviceBuffer buffer, long offset, int length) {
         checkOpen();
-        checkRange(buffer, offset, length);
+        BufferTable.checkRange(buffer, offset, length);
         return memory.readBytes((int) (buffer.address() + offset), length);
     }
 
     private SymbolInfo symbol(String name) {
-        return module.symbol(name).orElseThrow(() -> new IllegalArgumentException("no __constant__ or __device__ "
-                + "variable named '" + name + "'"));
+        return SymbolChecks.require(module.symbol(name), name);
     }
 
     @Override
     public synchronized void writeSymbol(String name, long offset, byte[] data) {
         checkOpen();
         SymbolInfo s = symbol(name);
-        if (offset < 0 || offset + data.length > s.size()) {
-            throw new IllegalArgumentException(data.length + " bytes at offset " + offset + " do not fit in '" + name
-                    + "' (" + s.size() + " bytes)");
-        }
+        SymbolChecks.checkFits(name, s.size(), offset, data.length);
         memory.write((int) (s.offset() + offset), data, 0, data.length);
     }
 
