@@ -20,7 +20,10 @@ import java.util.Set;
  * number for a scalar). PTX only says {@code .u64}; the mangled kernel name says
  * {@code const float*}. For unmangled ({@code extern "C"}) kernels a 64-bit parameter is taken to
  * be a pointer when the kernel converts it with {@code cvta} or uses it as an address (or never
- * reads it), and its element type is the one it is accessed as.
+ * reads it), and its element type is the one it is accessed as. Such a pointer is {@code const}
+ * (an input, not an output of the launch) only when every global store, atomic and reduction of the
+ * kernel can be traced to some other parameter and the pointer never escapes into a call or memory;
+ * anything less certain leaves it writable.
  */
 final class KernelParameters {
     private KernelParameters() {}
@@ -29,7 +32,7 @@ final class KernelParameters {
         List<PtxVariable> params = k.params();
         List<ItaniumDemangler.Type> demangled = signature.map(ItaniumDemangler.Signature::params).orElse(List.of());
         boolean useNames = demangled.size() == params.size();
-        Map<String, Use> uses = null;
+        Uses uses = null;
         List<CType> out = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             PtxVariable p = params.get(i);
@@ -47,10 +50,11 @@ final class KernelParameters {
                 if (uses == null) {
                     uses = uses(k);
                 }
-                Use u = uses.get(p.name());
+                Use u = uses.byParam().get(p.name());
                 if (u == null || u.pointer) {
                     ScalarType elem = u == null || u.elements.size() != 1 ? ScalarType.UCHAR : u.elements.iterator().next();
-                    out.add(new PointerType(elem, AddressSpace.GLOBAL, false, false));
+                    boolean readOnly = u != null && !u.written && !uses.unattributedWrites();
+                    out.add(new PointerType(elem, AddressSpace.GLOBAL, readOnly, false));
                     continue;
                 }
             }
@@ -115,17 +119,31 @@ final class KernelParameters {
     /** How a 64-bit parameter's value is used. */
     private static final class Use {
         boolean pointer;
+        /** Stored, atomically updated or reduced through, or escaped (passed to a call, stored as a value). */
+        boolean written;
         final Set<ScalarType> elements = new HashSet<>();
+    }
+
+    /**
+     * Every parameter's use, and whether some global write goes through an address that could not be
+     * traced to a parameter (then no pointer can be proven read-only).
+     */
+    private record Uses(Map<String, Use> byParam, boolean unattributedWrites) {}
+
+    /** State spaces whose writes cannot reach a kernel's pointer parameters. */
+    private static boolean privateSpace(Instruction ins) {
+        return ins.has("param") || ins.has("shared") || ins.has("local") || ins.has("const");
     }
 
     /**
      * Follows each parameter's value through {@code ld.param}, {@code mov}, {@code cvta} and
      * {@code add}/{@code sub} to the addresses it forms; flow-insensitive, which is enough here.
      */
-    private static Map<String, Use> uses(PtxFunction k) {
+    private static Uses uses(PtxFunction k) {
         Map<String, Use> byParam = new HashMap<>();
         Map<String, String> regParam = new HashMap<>();
         Map<String, Boolean> direct = new HashMap<>();
+        boolean unattributed = false;
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -170,23 +188,37 @@ final class KernelParameters {
                 continue;
             }
             String op = ins.opcode();
-            boolean access = op.equals("ld") || op.equals("st") || op.equals("atom") || op.equals("red")
-                    || op.equals("ldu");
+            boolean write = op.equals("st") || op.equals("atom") || op.equals("red");
+            boolean access = write || op.equals("ld") || op.equals("ldu");
+            if (op.equals("call") || write) {
+                // a parameter's value stored as data (st.param included: that is how a call gets its
+                // arguments) or handed to a function may be written through later
+                for (PtxOperand o : ins.operands()) {
+                    if (o instanceof PtxOperand.Register r && regParam.containsKey(r.name())) {
+                        byParam.get(regParam.get(r.name())).written = true;
+                    }
+                }
+            }
             if (!access || ins.has("param")) {
                 continue;
             }
             for (PtxOperand o : ins.operands()) {
-                if (o instanceof PtxOperand.Address a && a.base() instanceof PtxOperand.Register r
-                        && regParam.containsKey(r.name())) {
+                if (!(o instanceof PtxOperand.Address a)) {
+                    continue;
+                }
+                if (a.base() instanceof PtxOperand.Register r && regParam.containsKey(r.name())) {
                     Use u = byParam.get(regParam.get(r.name()));
                     if (direct.getOrDefault(r.name(), false)) {
                         u.pointer = true;
                     }
+                    u.written |= write;
                     ins.type().ifPresent(t -> u.elements.add(elementOf(t)));
+                } else if (write && !privateSpace(ins)) {
+                    unattributed = true;
                 }
             }
         }
-        return byParam;
+        return new Uses(byParam, unattributed);
     }
 
     private static ScalarType elementOf(PtxType t) {
