@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.runtime.cli.BenchCommand;
 import io.cudawasm.runtime.cli.CudaWasmCommand;
+import io.cudawasm.runtime.testing.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -23,16 +24,8 @@ import picocli.CommandLine;
 /** {@code cuda-wasm bench report} and {@code bench run} as a user runs them. */
 class BenchCommandTest {
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result bench(String... args) {
-        CommandLine cl = new CommandLine(new BenchCommand());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun bench(String... args) {
+        return CliRun.of(new CommandLine(new BenchCommand()), args);
     }
 
     private static String res(String name) {
@@ -41,7 +34,7 @@ class BenchCommandTest {
 
     @Test
     void reportWritesTableChartsAndPage(@TempDir Path dir) throws Exception {
-        Result r = bench("report", res("passthrough.json"), res("vgpu.json"), "-o", dir.toString());
+        CliRun r = bench("report", res("passthrough.json"), res("vgpu.json"), "-o", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning: vgpu lacks 1 of the 4 benchmarks"), r.err());
         // the printed table is the Markdown one: values, ratio and interval per row
@@ -104,7 +97,7 @@ class BenchCommandTest {
 
     @Test
     void oneFileIsComparedAcrossBackEnds(@TempDir Path dir) throws Exception {
-        Result r = bench("report", res("cpu-backends.json"), "-o", dir.toString(), "--quiet");
+        CliRun r = bench("report", res("cpu-backends.json"), "-o", dir.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
         assertFalse(r.out().contains("| kernel"), "--quiet prints no table");
         String md = Files.readString(dir.resolve("report.md"));
@@ -132,7 +125,7 @@ class BenchCommandTest {
                 "--by: expected 'file' or 'backend', got 'host'");
     }
 
-    private static void assertError(Result r, String expected) {
+    private static void assertError(CliRun r, String expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), "exactly one line: " + r.err());
@@ -146,7 +139,7 @@ class BenchCommandTest {
         Path fakeJava = dir.resolve("java");
         Files.writeString(fakeJava, "#!/bin/sh\necho \"child args: $*\"\necho \"benchmark 1/2, ETA 00:00:01\"\nexit 3\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Result r = bench("run", "--jar", jar.toString(), "--java", fakeJava.toString(), "--", "--suite", "quick");
+        CliRun r = bench("run", "--jar", jar.toString(), "--java", fakeJava.toString(), "--", "--suite", "quick");
         assertEquals(3, r.code(), "the suite's exit code: " + r.err());
         assertTrue(r.out().contains("child args: -jar " + jar + " --suite quick"), r.out());
         assertTrue(r.out().contains("benchmark 1/2, ETA 00:00:01"), r.out());

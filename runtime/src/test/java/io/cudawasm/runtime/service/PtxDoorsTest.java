@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.kernels.library.KernelLibrary;
-import io.cudawasm.runtime.cli.CudaWasmCommand;
 import io.cudawasm.runtime.ptx.Nvcc;
 import io.cudawasm.runtime.service.TestWorker.Reply;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.cudawasm.runtime.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * PTX through every door: the {@code run} command (by extension and by content), {@code POST
@@ -38,19 +35,11 @@ class PtxDoorsTest {
         return Nvcc.ptx(KernelLibrary.source("saxpy").orElseThrow(), new Nvcc.Config("compute_75", false), List.of());
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result cli(String... args) {
-        CommandLine cl = CudaWasmCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.cudaWasm(args);
     }
 
-    private Result runSaxpy(String source, String output, String outParam) {
+    private CliRun runSaxpy(String source, String output, String outParam) {
         return cli("run", source, "--kernel", "saxpy", "--grid", "4", "--block", "256", "--arg", String.valueOf(N),
                 "--arg", "2.5", "--arg", "random:1000:7", "--arg", "const:1000:1", "--backend", "wasm", "--threads", "2",
                 "--out", outParam + "=" + dir.resolve(output));
@@ -60,11 +49,11 @@ class PtxDoorsTest {
     void runCommandTakesPtxByExtensionAndByContent() throws Exception {
         Path ptx = Files.writeString(dir.resolve("saxpy.ptx"), saxpyPtx());
         Path unnamed = Files.writeString(dir.resolve("saxpy.txt"), saxpyPtx());
-        Result fromSource = runSaxpy("lib:saxpy", "source.bin", "y");
+        CliRun fromSource = runSaxpy("lib:saxpy", "source.bin", "y");
         assertEquals(0, fromSource.code(), fromSource.err());
-        Result byExtension = runSaxpy(ptx.toString(), "ptx.bin", "param_3");
+        CliRun byExtension = runSaxpy(ptx.toString(), "ptx.bin", "param_3");
         assertEquals(0, byExtension.code(), byExtension.err() + byExtension.out());
-        Result byContent = runSaxpy(unnamed.toString(), "content.bin", "param_3");
+        CliRun byContent = runSaxpy(unnamed.toString(), "content.bin", "param_3");
         assertEquals(0, byContent.code(), byContent.err() + byContent.out());
         byte[] expected = Files.readAllBytes(dir.resolve("source.bin"));
         assertEquals(N * 4, expected.length);
@@ -73,7 +62,7 @@ class PtxDoorsTest {
 
         Path bad = Files.writeString(dir.resolve("bad.ptx"), ".version 8.0\n.target sm_75\n.address_size 64\n"
                 + ".visible .entry k()\n{\n\ttex.2d.v4.f32.s32 {%r1, %r2, %r3, %r4}, [t, {%r1, %r2}];\n\tret;\n}\n");
-        Result unsupported = cli("run", bad.toString(), "--kernel", "k", "--grid", "1", "--block", "1", "--backend", "wasm");
+        CliRun unsupported = cli("run", bad.toString(), "--kernel", "k", "--grid", "1", "--block", "1", "--backend", "wasm");
         assertEquals(1, unsupported.code(), unsupported.out());
         assertTrue(unsupported.err().contains("bad.ptx:6:2: error: unsupported PTX instruction 'tex.2d.v4.f32.s32'"),
                 unsupported.err());

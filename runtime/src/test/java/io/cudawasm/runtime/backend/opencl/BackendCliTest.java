@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cudawasm.runtime.cli.CudaWasmCommand;
 import io.cudawasm.runtime.cli.DevicesCommand;
-import java.io.PrintWriter;
+import io.cudawasm.runtime.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -19,19 +17,8 @@ import picocli.CommandLine;
 /** {@code cuda-wasm run --backend/--sandbox/--check-against} and {@code cuda-wasm devices}. */
 class BackendCliTest {
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result cuda(String... args) {
-        return run(CudaWasmCommand.commandLine(), args);
+    private static CliRun cuda(String... args) {
+        return CliRun.cudaWasm(args);
     }
 
     private static final String[] SAXPY = {"run", "lib:saxpy", "--kernel", "saxpy", "--grid", "4", "--block", "256",
@@ -47,7 +34,7 @@ class BackendCliTest {
     @Test
     void runOnOpenClCheckedAgainstWasm() {
         OpenClTestDevice.device();
-        Result r = cuda(with("--backend", "opencl", "--check-against", "wasm", "--ulp", "0"));
+        CliRun r = cuda(with("--backend", "opencl", "--check-against", "wasm", "--ulp", "0"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("saxpy on opencl:0"), r.out());
         assertTrue(r.out().contains("chosen: requested opencl: using opencl:0"), r.out());
@@ -56,16 +43,16 @@ class BackendCliTest {
 
     @Test
     void autoReportsItsChoiceAndTheSandboxForcesWasm() throws Exception {
-        Result auto = cuda(with("--json"));
+        CliRun auto = cuda(with("--json"));
         assertEquals(0, auto.code(), auto.err());
         JsonNode doc = new ObjectMapper().readTree(auto.out());
         assertTrue(doc.get("reason").asText().startsWith("auto: "), auto.out());
-        Result sandbox = cuda(with("--sandbox", "--json"));
+        CliRun sandbox = cuda(with("--sandbox", "--json"));
         JsonNode s = new ObjectMapper().readTree(sandbox.out());
         assertEquals("wasm", s.get("backend").asText());
         assertEquals(doc.get("outputs").get("y").get("fnv1a64").asText(), s.get("outputs").get("y").get("fnv1a64")
                 .asText(), "the same bits on both back ends");
-        Result refused = cuda(with("--sandbox", "--backend", "opencl"));
+        CliRun refused = cuda(with("--sandbox", "--backend", "opencl"));
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("sandbox"), refused.err());
     }
@@ -85,7 +72,7 @@ class BackendCliTest {
                     }
                 }
                 """);
-        Result r = cuda("run", src.toString(), "--kernel", "block_sum", "--grid", "2", "--block", "64", "--arg",
+        CliRun r = cuda("run", src.toString(), "--kernel", "block_sum", "--grid", "2", "--block", "64", "--arg",
                 "iota:128", "--arg", "zeros:2", "--backend", "opencl:0", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode out = new ObjectMapper().readTree(r.out()).get("outputs").get("out");
@@ -94,7 +81,7 @@ class BackendCliTest {
 
     @Test
     void devicesListsEveryProbeAndTheAutoChoice() {
-        Result r = run(new CommandLine(new DevicesCommand()));
+        CliRun r = CliRun.of(new CommandLine(new DevicesCommand()));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("opencl:0"), r.out());
         assertTrue(r.out().contains("cuda"), r.out());
