@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.runtime.cli.BenchCommand;
 import io.cudawasm.runtime.cli.CudaWasmCommand;
 import io.cudawasm.runtime.testing.CliRun;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,20 +77,17 @@ class BenchCommandTest {
     /** As {@code bin/cuda-wasm bench report A.json B.json} runs it: through the root command. */
     @Test
     void rootCommandHasBenchWithReportAndRun(@TempDir Path dir) throws Exception {
-        CommandLine root = CudaWasmCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        root.setOut(new PrintWriter(out));
-        root.setErr(new PrintWriter(err));
-        assertTrue(root.getSubcommands().get("bench").getSubcommands().keySet().containsAll(List.of("report", "run")));
-        int code = root.execute("bench", "report", res("passthrough.json"), res("vgpu.json"), "-o", dir.toString(),
+        assertTrue(CudaWasmCommand.commandLine().getSubcommands().get("bench").getSubcommands().keySet()
+                .containsAll(List.of("report", "run")));
+        CliRun ok = CliRun.cudaWasm("bench", "report", res("passthrough.json"), res("vgpu.json"), "-o", dir.toString(),
                 "--quiet");
-        assertEquals(0, code, err.toString());
+        assertEquals(0, ok.code(), ok.err());
         assertTrue(Files.readString(dir.resolve("report.md")).contains("| vgpu vs passthrough"), "the table was written");
         assertTrue(Files.isRegularFile(dir.resolve("report.html")));
-        assertEquals(2, root.execute("bench", "report", dir.resolve("missing.json").toString(), res("vgpu.json"),
-                "-o", dir.toString()));
-        assertTrue(err.toString().contains("error: ") && err.toString().contains("missing.json: no such file"), err.toString());
+        CliRun missing = CliRun.cudaWasm("bench", "report", dir.resolve("missing.json").toString(), res("vgpu.json"),
+                "-o", dir.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("error: ") && missing.err().contains("missing.json: no such file"), missing.err());
     }
 
     @Test

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.runtime.cli.CacheCommand;
 import io.cudawasm.runtime.cli.ServeCommand;
 import io.cudawasm.runtime.cli.SubmitCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.cudawasm.runtime.testing.CliRun;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ class CliCommandsTest {
     static TestWorker worker;
 
     /** Exit code, stdout and stderr of one command. */
-    record Run(int exit, String out, String err) {}
 
     @BeforeAll
     static void start() {
@@ -38,21 +36,15 @@ class CliCommandsTest {
         worker.close();
     }
 
-    private static Run run(Object command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(Object command, String... args) {
+        return CliRun.of(new CommandLine(command), args);
     }
 
     @Test
     void submitRunsALibraryKernelOnTheWorker() {
-        Run r = run(new SubmitCommand(), "--url", worker.base.toString(), "lib:saxpy", "--kernel", "saxpy",
+        CliRun r = run(new SubmitCommand(), "--url", worker.base.toString(), "lib:saxpy", "--kernel", "saxpy",
                 "--grid", "4", "--block", "256", "--arg", "1K", "--arg", "2.0", "--arg", "iota:1K", "--arg", "const:1K:1");
-        assertEquals(0, r.exit(), r.toString());
+        assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().startsWith("saxpy on wasm: "), r.out());
         // y = 2 * i + 1 for i < 1024: sum = 1024 * 1023 + 1024
         assertTrue(r.out().contains("y: float[1024] fnv1a64="), r.out());
@@ -67,10 +59,10 @@ class CliCommandsTest {
                 .putFloat(4);
         Path in = Files.write(dir.resolve("in.bin"), input.array());
         Path saved = dir.resolve("out.bin");
-        Run r = run(new SubmitCommand(), "--url", worker.base.toString(), source.toString(), "-k", "scale",
+        CliRun r = run(new SubmitCommand(), "--url", worker.base.toString(), source.toString(), "-k", "scale",
                 "--grid", "1", "--block", "32", "--arg", "x=file:" + in, "--arg", "a=10", "--arg", "n=4",
                 "--out", "x=array", "--save", "x=" + saved, "--json");
-        assertEquals(0, r.exit(), r.toString());
+        assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("\"status\" : \"succeeded\""), r.out());
         ByteBuffer out = ByteBuffer.wrap(Files.readAllBytes(saved)).order(ByteOrder.LITTLE_ENDIAN);
         assertEquals(40f, out.getFloat(12));
@@ -79,27 +71,27 @@ class CliCommandsTest {
     @Test
     void submitReportsCompileErrorsAndFailedJobs() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.cu"), "__global__ void k(int *x) {\n  x[0] = y;\n}\n");
-        Run compile = run(new SubmitCommand(), "--url", worker.base.toString(), bad.toString(),
+        CliRun compile = run(new SubmitCommand(), "--url", worker.base.toString(), bad.toString(),
                 "--grid", "1", "--block", "1", "--arg", "zeros:1");
-        assertEquals(1, compile.exit(), compile.toString());
+        assertEquals(1, compile.code(), compile.toString());
         assertTrue(compile.err().startsWith("bad.cu:2:10: error:"), compile.err());
 
         Path spin = Files.writeString(dir.resolve("spin.cu"), TestKernels.SOURCE);
-        Run timeout = run(new SubmitCommand(), "--url", worker.base.toString(), spin.toString(), "-k", "spin",
+        CliRun timeout = run(new SubmitCommand(), "--url", worker.base.toString(), spin.toString(), "-k", "spin",
                 "--grid", "1", "--block", "1", "--arg", "zeros:1", "--time-limit", "0.2");
-        assertEquals(3, timeout.exit(), timeout.toString());
+        assertEquals(3, timeout.code(), timeout.toString());
         assertTrue(timeout.err().contains("time_limit_exceeded"), timeout.err());
 
-        Run unreachable = run(new SubmitCommand(), "--url", "http://127.0.0.1:1", "lib:saxpy",
+        CliRun unreachable = run(new SubmitCommand(), "--url", "http://127.0.0.1:1", "lib:saxpy",
                 "--grid", "1", "--block", "1");
-        assertEquals(4, unreachable.exit(), unreachable.toString());
+        assertEquals(4, unreachable.code(), unreachable.toString());
     }
 
     @Test
     void submitAsyncPrintsTheJobUrl() {
-        Run r = run(new SubmitCommand(), "--url", worker.base.toString(), "lib:vector_add", "--grid", "1",
+        CliRun r = run(new SubmitCommand(), "--url", worker.base.toString(), "lib:vector_add", "--grid", "1",
                 "--block", "64", "--arg", "iota:64", "--arg", "iota:64", "--arg", "zeros:64", "--arg", "64", "--async");
-        assertEquals(0, r.exit(), r.toString());
+        assertEquals(0, r.code(), r.toString());
         String[] parts = r.out().trim().split(" ");
         assertTrue(parts[1].endsWith("/v1/jobs/" + parts[0]), r.out());
     }
@@ -114,14 +106,14 @@ class CliCommandsTest {
                 lib:vector_add -DUNUSED=1
                 tests.cu
                 """);
-        Run warm = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), list.toString());
-        assertEquals(0, warm.exit(), warm.toString());
+        CliRun warm = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), list.toString());
+        assertEquals(0, warm.code(), warm.toString());
         assertEquals(3, warm.out().lines().filter(l -> l.startsWith("compiled ")).count(), warm.out());
-        Run again = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), list.toString());
+        CliRun again = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), list.toString());
         assertEquals(3, again.out().lines().filter(l -> l.startsWith("cached ")).count(), again.out());
 
-        Run ls = run(new CacheCommand(), "ls", "--cache-dir", cache.toString());
-        assertEquals(0, ls.exit(), ls.toString());
+        CliRun ls = run(new CacheCommand(), "ls", "--cache-dir", cache.toString());
+        assertEquals(0, ls.code(), ls.toString());
         assertTrue(ls.out().contains("3 entries"), ls.out());
         assertTrue(ls.out().contains("module.wasm"), ls.out());
 
@@ -130,13 +122,13 @@ class CliCommandsTest {
             assertEquals("disk", r.json().get("cache").asText(), "the worker finds what the CLI warmed");
         }
 
-        Run prune = run(new CacheCommand(), "prune", "--cache-dir", cache.toString(), "--max-bytes", "1");
-        assertEquals(0, prune.exit(), prune.toString());
+        CliRun prune = run(new CacheCommand(), "prune", "--cache-dir", cache.toString(), "--max-bytes", "1");
+        assertEquals(0, prune.code(), prune.toString());
         assertTrue(prune.out().startsWith("removed 3 entries"), prune.out());
 
         Path broken = Files.writeString(dir.resolve("broken.txt"), "lib:saxpy\nlib:no_such_kernel\n");
-        Run failing = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), broken.toString());
-        assertTrue(failing.exit() != 0, failing.toString());
+        CliRun failing = run(new CacheCommand(), "warm", "--cache-dir", cache.toString(), broken.toString());
+        assertTrue(failing.code() != 0, failing.toString());
     }
 
     @Test
@@ -157,10 +149,10 @@ class CliCommandsTest {
 
     @Test
     void serveReportsATakenPortInOneLine() {
-        Run r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run(new ServeCommand(),
+        CliRun r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> run(new ServeCommand(),
                 "--bind", "127.0.0.1", "--port", Integer.toString(worker.base.getPort()),
                 "--cache-dir", dir.resolve("serve-cache").toString()));
-        assertEquals(1, r.exit(), r.toString());
+        assertEquals(1, r.code(), r.toString());
         assertTrue(r.err().startsWith("error: cannot start the worker on 127.0.0.1:"), r.err());
         assertEquals(1, r.err().lines().count(), "no stack trace: " + r.err());
     }
