@@ -75,6 +75,32 @@ class KernelApiTest {
         assertTrue(kir.text().contains("kernel"), kir.text());
     }
 
+    /** OpenCL C, CUDA C and PTX are made from the kernel IR on request (nvcc is on this machine's PATH). */
+    @Test
+    void openClCudaAndPtxArtifactsAreMadeOnRequest() {
+        String id = worker.post("/v1/kernels", Map.of("library", "saxpy")).json().get("id").asText();
+        Reply cl = worker.get("/v1/kernels/" + id + "/artifacts/cl");
+        assertEquals(200, cl.status(), cl.toString());
+        assertTrue(cl.header("Content-Type").startsWith("text/plain"), cl.header("Content-Type"));
+        assertTrue(cl.text().contains("__kernel void saxpy("), cl.text());
+        Reply cu = worker.get("/v1/kernels/" + id + "/artifacts/kernel.cu");
+        assertEquals(200, cu.status(), cu.toString());
+        assertTrue(cu.text().contains("__global__") && cu.text().contains("saxpy"), cu.text());
+        Reply ptx = worker.get("/v1/kernels/" + id + "/artifacts/ptx?arch=compute_80");
+        assertEquals(200, ptx.status(), ptx.toString());
+        assertTrue(ptx.text().contains(".target sm_80") && ptx.text().contains(".entry"), ptx.text());
+        Reply badArch = worker.get("/v1/kernels/" + id + "/artifacts/ptx?arch=80;rm");
+        assertEquals(400, badArch.status(), badArch.toString());
+        assertEquals("arch", badArch.json().get("details").get("field").asText());
+
+        // a kernel submitted as PTX gives back its own text
+        String source = ptx.text();
+        Reply fromPtx = worker.post("/v1/kernels", Map.of("source", source, "fileName", "saxpy.ptx"));
+        assertTrue(fromPtx.status() == 201 || fromPtx.status() == 200, fromPtx.toString());
+        Reply same = worker.get("/v1/kernels/" + fromPtx.json().get("id").asText() + "/artifacts/ptx");
+        assertEquals(source, same.text());
+    }
+
     @Test
     void libraryKernelsCompileByName() {
         Reply r = worker.post("/v1/kernels", Map.of("library", "saxpy"));
@@ -115,9 +141,11 @@ class KernelApiTest {
 
         String id = worker.post("/v1/kernels", Map.of("source", TestKernels.TINY, "fileName", "tiny.cu")).json()
                 .get("id").asText();
-        Reply noArtifact = worker.get("/v1/kernels/" + id + "/artifacts/kernel.ptx");
+        Reply noArtifact = worker.get("/v1/kernels/" + id + "/artifacts/kernel.spv");
         assertEquals(404, noArtifact.status());
         assertEquals("artifact_not_found", noArtifact.json().get("error").asText());
+        assertTrue(noArtifact.json().get("details").get("available").toString().contains("kernel.cl"),
+                noArtifact.toString());
 
         Reply noRoute = worker.get("/v1/nothing-here");
         assertEquals(404, noRoute.status(), noRoute.toString());

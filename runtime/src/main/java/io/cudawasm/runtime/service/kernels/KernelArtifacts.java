@@ -37,13 +37,14 @@ public final class KernelArtifacts {
     public static final String COMPILE_INFO = "compile-info.json";
     public static final String OPENCL_C = "kernel.cl";
     public static final String PTX = "kernel.ptx";
+    public static final String CUDA_C = "kernel.cu";
     /** The compile request (source, defines, headers, instantiations): the GPU back ends' kernel IR is rebuilt from it. */
     public static final String REQUEST = "request.json";
 
     /** Short names accepted in URLs: {@code /artifacts/wasm} is {@code module.wasm}. */
     private static final Map<String, String> ALIASES = Map.of(
             "wasm", WASM, "wat", WAT, "kir", KIR, "cl", OPENCL_C, "opencl", OPENCL_C, "ptx", PTX,
-            "layout", LAYOUT, "info", COMPILE_INFO);
+            "cu", CUDA_C, "cuda", CUDA_C, "layout", LAYOUT, "info", COMPILE_INFO);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -120,6 +121,15 @@ public final class KernelArtifacts {
             return null;
         }
         return KernelCompiler.compileForDevices(JSON.readValue(request, CompileRequest.class)).kir();
+    }
+
+    /** The compile request stored under {@link #REQUEST}. */
+    public static CompileRequest request(byte[] json) {
+        try {
+            return JSON.readValue(json, CompileRequest.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("stored compile request cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static byte[] require(Map<String, byte[]> artifacts, String name) {
