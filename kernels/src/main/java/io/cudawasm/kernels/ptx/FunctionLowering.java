@@ -92,7 +92,7 @@ final class FunctionLowering {
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
-        fn.setBody(PredicateInlining.apply(UniformCopies.apply(structured)));
+        fn.setBody(SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured))));
     }
 
     /**

@@ -171,8 +171,25 @@ final class FunctionEmitter {
     }
 
     private void declareRegisters() {
+        // locals the body no longer mentions (folded away by the front end) get no Wasm local: every
+        // local costs the JVM's compilers, and C1 gives up on functions with too many
+        java.util.Set<KLocal> mentioned = new java.util.HashSet<>();
+        KirWalk.statements(fn.body(), st -> {
+            if (st instanceof KStmt.Assign a) {
+                mentioned.add(a.target());
+            }
+        });
+        KirWalk.expressions(fn.body(), e -> {
+            if (e instanceof KExpr.LocalGet g) {
+                mentioned.add(g.local());
+            } else if (e instanceof KExpr.LocalAddr a) {
+                mentioned.add(a.local());
+            } else if (e instanceof KExpr.ThreadSlot t) {
+                mentioned.add(t.local());
+            }
+        });
         for (KLocal l : allLocals()) {
-            if (!l.needsMemory() && !registers.containsKey(l)) {
+            if (!l.needsMemory() && !registers.containsKey(l) && mentioned.contains(l)) {
                 // thread-context locals get a register too: loaded and stored around each thread loop
                 registers.put(l, addLocal(valType(l.type()), l.uniqueName()));
             }

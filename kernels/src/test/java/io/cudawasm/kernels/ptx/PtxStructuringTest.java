@@ -66,4 +66,45 @@ class PtxStructuringTest {
         String kir = kir("k.ptx", ptx);
         assertTrue(kir.contains("return"), "threads that left must not wait at the barrier:\n" + kir);
     }
+
+    private static String straightLine(String body) {
+        return kir("k.ptx", """
+                .version 8.0
+                .target sm_75
+                .address_size 64
+                .visible .entry k(.param .u64 k_param_0, .param .u64 k_param_1)
+                {
+                	.reg .f32 %f<8>;
+                	.reg .b64 %rd<8>;
+                	ld.param.u64 %rd1, [k_param_0];
+                	ld.param.u64 %rd2, [k_param_1];
+                	cvta.to.global.u64 %rd6, %rd1;
+                	cvta.to.global.u64 %rd7, %rd2;
+                """ + body + """
+                	ret;
+                }
+                """);
+    }
+
+    @Test
+    void valuesReadOnceFoldIntoTheirUseButLoadsDoNotMovePastStores() {
+        String folded = straightLine("""
+                	ld.global.f32 %f1, [%rd6];
+                	ld.global.f32 %f2, [%rd6+4];
+                	mul.f32 %f3, %f1, %f2;
+                	st.global.f32 [%rd7], %f3;
+                """);
+        assertFalse(Pattern.compile("(?m)^\\s+f[123]_\\d+ = ").matcher(folded).find(),
+                "nvcc's one-use registers become one expression:\n" + folded);
+        assertTrue(folded.contains("mul load<float>"), folded);
+
+        String kept = straightLine("""
+                	ld.global.f32 %f1, [%rd6];
+                	mov.f32 %f2, 0f00000000;
+                	st.global.f32 [%rd6], %f2;
+                	st.global.f32 [%rd7], %f1;
+                """);
+        assertTrue(Pattern.compile("(?m)^\\s+f1_\\d+ = load<float>").matcher(kept).find(),
+                "the load stays before the store that overwrites its address:\n" + kept);
+    }
 }
