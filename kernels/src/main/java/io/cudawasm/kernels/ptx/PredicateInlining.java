@@ -11,9 +11,7 @@ import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.types.ScalarKind;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Puts a predicate back into the {@code if} that tests it: {@code setp.ge.s32 %p, %r, %s; @%p bra}
@@ -27,20 +25,7 @@ final class PredicateInlining {
     private PredicateInlining() {}
 
     static KBlock apply(KBlock body) {
-        Map<KLocal, Integer> assignments = new HashMap<>();
-        Map<KLocal, Integer> reads = new HashMap<>();
-        KirWalk.statements(body, s -> {
-            if (s instanceof KStmt.Assign a) {
-                assignments.merge(a.target(), 1, Integer::sum);
-            }
-        });
-        KirWalk.expressions(body, e -> {
-            if (e instanceof KExpr.LocalGet g) {
-                reads.merge(g.local(), 1, Integer::sum);
-            } else if (e instanceof KExpr.LocalAddr l) {
-                reads.merge(l.local(), 2, Integer::sum);
-            }
-        });
+        LocalUses uses = LocalUses.of(body);
         KirRewriter rewriter = new KirRewriter() {
             @Override
             public KBlock block(KBlock b) {
@@ -49,7 +34,7 @@ final class PredicateInlining {
                 for (int i = 0; i < in.size(); i++) {
                     KStmt s = in.get(i);
                     if (i + 1 < in.size() && s instanceof KStmt.Assign a && in.get(i + 1) instanceof KStmt.If f
-                            && inlinable(a, f, assignments, reads)) {
+                            && inlinable(a, f, uses)) {
                         KExpr condition = simplified(substitute(f.condition(), a.target(), a.value()));
                         out.addAll(stmt(new KStmt.If(condition, f.then(), f.otherwise())));
                         i++;
@@ -63,11 +48,9 @@ final class PredicateInlining {
         return rewriter.block(body);
     }
 
-    private static boolean inlinable(KStmt.Assign a, KStmt.If f, Map<KLocal, Integer> assignments,
-            Map<KLocal, Integer> reads) {
+    private static boolean inlinable(KStmt.Assign a, KStmt.If f, LocalUses uses) {
         KLocal p = a.target();
-        if (!(p.type() instanceof ScalarType t) || t.kind() != ScalarKind.BOOL || p.needsMemory() || p.isParam()
-                || assignments.getOrDefault(p, 0) != 1 || reads.getOrDefault(p, 0) != 1) {
+        if (!(p.type() instanceof ScalarType t) || t.kind() != ScalarKind.BOOL || !uses.singleUse(p)) {
             return false;
         }
         int[] inCondition = {0};

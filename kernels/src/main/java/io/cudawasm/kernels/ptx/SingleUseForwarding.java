@@ -7,10 +7,8 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirRewriter;
 import io.cudawasm.kernels.kir.KirWalk;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,20 +24,7 @@ final class SingleUseForwarding {
     private SingleUseForwarding() {}
 
     static KBlock apply(KBlock body) {
-        Map<KLocal, Integer> assignments = new HashMap<>();
-        Map<KLocal, Integer> reads = new HashMap<>();
-        KirWalk.statements(body, s -> {
-            if (s instanceof KStmt.Assign a) {
-                assignments.merge(a.target(), 1, Integer::sum);
-            }
-        });
-        KirWalk.expressions(body, e -> {
-            if (e instanceof KExpr.LocalGet g) {
-                reads.merge(g.local(), 1, Integer::sum);
-            } else if (e instanceof KExpr.LocalAddr l) {
-                reads.merge(l.local(), 2, Integer::sum);
-            }
-        });
+        LocalUses uses = LocalUses.of(body);
         return new KirRewriter() {
             @Override
             public KBlock block(KBlock b) {
@@ -47,16 +32,16 @@ final class SingleUseForwarding {
                 for (KStmt s : b.statements()) {
                     out.addAll(stmt(s));
                 }
-                forward(out, assignments, reads);
+                forward(out, uses);
                 return new KBlock(out);
             }
         }.block(body);
     }
 
     /** Forwards candidates within one block's statement list, in place. */
-    private static void forward(List<KStmt> list, Map<KLocal, Integer> assignments, Map<KLocal, Integer> reads) {
+    private static void forward(List<KStmt> list, LocalUses uses) {
         for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof KStmt.Assign a) || !candidate(a, assignments, reads)) {
+            if (!(list.get(i) instanceof KStmt.Assign a) || !candidate(a, uses)) {
                 continue;
             }
             Set<KLocal> inputs = localsRead(a.value());
@@ -82,10 +67,8 @@ final class SingleUseForwarding {
         }
     }
 
-    private static boolean candidate(KStmt.Assign a, Map<KLocal, Integer> assignments, Map<KLocal, Integer> reads) {
-        KLocal t = a.target();
-        return !t.needsMemory() && !t.isParam() && assignments.getOrDefault(t, 0) == 1
-                && reads.getOrDefault(t, 0) == 1 && effectFree(a.value());
+    private static boolean candidate(KStmt.Assign a, LocalUses uses) {
+        return uses.singleUse(a.target()) && effectFree(a.value());
     }
 
     /** Statements a value may move over or into: no nested blocks, barriers or returns. */
