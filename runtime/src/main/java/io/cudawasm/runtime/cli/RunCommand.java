@@ -72,17 +72,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-k", "--kernel"}, required = true, description = "The kernel to launch.")
     String kernel;
 
-    @Option(names = "--grid", required = true, paramLabel = "X[,Y,Z]", description = "Grid size in blocks.")
-    String grid;
-
-    @Option(names = "--block", required = true, paramLabel = "X[,Y,Z]", description = "Block size in threads.")
-    String block;
-
-    @Option(names = "--shared", paramLabel = "BYTES", defaultValue = "0", description = "Dynamic shared memory bytes.")
-    int sharedBytes;
-
-    @Option(names = {"-a", "--arg"}, paramLabel = "VALUE", description = "A kernel argument (see below).")
-    List<String> args = new ArrayList<>();
+    @Mixin
+    LaunchShapeMixin shape = new LaunchShapeMixin();
 
     @Option(names = "--constant", paramLabel = "SYMBOL=SPEC",
             description = "Fill a __constant__/__device__ variable before the launch (like cudaMemcpyToSymbol).")
@@ -204,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
         if (timeLimit != null) {
             options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
         }
-        LaunchConfig config = new LaunchConfig(Dim3.parse(grid), Dim3.parse(block), sharedBytes);
+        LaunchConfig config = new LaunchConfig(Dim3.parse(shape.grid), Dim3.parse(shape.block), shape.sharedBytes);
         return new CheckedRun.Launch(sig.sourceName(), config, launchArgs, symbols, options);
     }
 
@@ -239,7 +230,7 @@ final class RunCommand implements Callable<Integer> {
     private Map<String, String> assignArguments(KernelSignature sig) {
         Map<String, String> named = new LinkedHashMap<>();
         List<String> positional = new ArrayList<>();
-        for (String a : args) {
+        for (String a : shape.args) {
             int eq = a.indexOf('=');
             String key = eq > 0 ? a.substring(0, eq) : null;
             if (key != null && sig.params().stream().anyMatch(p -> p.name().equals(key))) {

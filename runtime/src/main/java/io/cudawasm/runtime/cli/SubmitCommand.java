@@ -68,17 +68,8 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-k", "--kernel"}, description = "The kernel to launch (optional when the source has one).")
     String kernel;
 
-    @Option(names = "--grid", required = true, paramLabel = "X[,Y,Z]", description = "Grid size in blocks.")
-    String grid;
-
-    @Option(names = "--block", required = true, paramLabel = "X[,Y,Z]", description = "Block size in threads.")
-    String block;
-
-    @Option(names = "--shared", paramLabel = "BYTES", defaultValue = "0", description = "Dynamic shared memory bytes.")
-    int sharedBytes;
-
-    @Option(names = {"-a", "--arg"}, paramLabel = "VALUE", description = "A kernel argument, as for run.")
-    List<String> args = new ArrayList<>();
+    @Mixin
+    LaunchShapeMixin shape = new LaunchShapeMixin();
 
     @Option(names = "--constant", paramLabel = "SYMBOL=SPEC[@TYPE]",
             description = "Fill a __constant__/__device__ variable before the launch.")
@@ -158,9 +149,9 @@ public final class SubmitCommand implements Callable<Integer> {
         if (kernel != null) {
             launch.put("kernel", kernel);
         }
-        launch.put("grid", grid);
-        launch.put("block", block);
-        launch.put("sharedBytes", sharedBytes);
+        launch.put("grid", shape.grid);
+        launch.put("block", shape.block);
+        launch.put("sharedBytes", shape.sharedBytes);
         launch.put("args", arguments());
         if (!constants.isEmpty()) {
             launch.put("symbols", symbols());
@@ -217,7 +208,7 @@ public final class SubmitCommand implements Callable<Integer> {
     private Object arguments() throws IOException {
         Map<String, Object> named = new LinkedHashMap<>();
         List<Object> positional = new ArrayList<>();
-        for (String a : args) {
+        for (String a : shape.args) {
             int eq = a.indexOf('=');
             if (eq > 0 && IDENTIFIER.matcher(a.substring(0, eq)).matches()) {
                 named.put(a.substring(0, eq), value(a.substring(eq + 1)));

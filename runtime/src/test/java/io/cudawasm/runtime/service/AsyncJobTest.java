@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.runtime.service.TestWorker.Reply;
 import io.cudawasm.runtime.service.jobs.Job;
 import io.cudawasm.runtime.service.jobs.JobStatus;
+import io.cudawasm.runtime.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

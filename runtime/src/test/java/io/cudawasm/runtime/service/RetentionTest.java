@@ -3,6 +3,7 @@ package io.cudawasm.runtime.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cudawasm.runtime.service.TestWorker.Reply;
+import io.cudawasm.runtime.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

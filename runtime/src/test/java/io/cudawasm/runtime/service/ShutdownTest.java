@@ -7,6 +7,7 @@ import io.cudawasm.runtime.service.TestWorker.Reply;
 import io.cudawasm.runtime.service.jobs.Job;
 import io.cudawasm.runtime.service.jobs.JobSnapshot;
 import io.cudawasm.runtime.service.jobs.JobStatus;
+import io.cudawasm.runtime.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.runtime.service.client.WorkerClient;
+import io.cudawasm.runtime.testing.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

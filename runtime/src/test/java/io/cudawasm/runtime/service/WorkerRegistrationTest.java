@@ -9,6 +9,7 @@ import io.cudawasm.runtime.registration.RegistrationFixture;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.TestWorker.Reply;
 import io.cudawasm.runtime.service.config.RegistrationSettings;
+import io.cudawasm.runtime.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,15 +68,8 @@ class WorkerRegistrationTest {
     void enabledWithoutPrismOrKubernetesTheWorkerPublishesItsLocalView() throws InterruptedException {
         try (TestWorker worker = TestWorker.start(cache, b -> b.registration(
                 new RegistrationSettings(true, Duration.ofSeconds(60), "labels")))) {
-            JsonNode node = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                node = worker.get("/v1/capabilities").json().at("/extensions/node");
-                if (node.hasNonNull("generatedAt")) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            JsonNode node = Await.until(Duration.ofSeconds(30), "the first capabilities document",
+                    () -> worker.get("/v1/capabilities").json().at("/extensions/node"), n -> n.hasNonNull("generatedAt"));
             assertTrue(node.hasNonNull("generatedAt"), String.valueOf(node));
             assertEquals("unconfigured", node.at("/sources/prism/state").asText());
             assertEquals("unconfigured", node.at("/sources/kubernetes/state").asText());
