@@ -5,6 +5,7 @@ import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import io.cudawasm.runtime.backend.opencl.OpenClBackend;
 import io.cudawasm.runtime.backend.opencl.OpenClProbe;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
@@ -46,35 +47,6 @@ import org.openjdk.jmh.annotations.Warmup;
 public class OpenClMatmulBench {
     static final int N = 512;
 
-    /** The kernel of the benchmark: tiles of 16x16 in shared memory, as in CUDA's samples. */
-    static final String TILED = """
-            #define TILE 16
-            __global__ void matmul_tiled(const float* A, const float* B, float* C, int M, int N, int K)
-            {
-                __shared__ float As[TILE][TILE];
-                __shared__ float Bs[TILE][TILE];
-                int tx = threadIdx.x;
-                int ty = threadIdx.y;
-                int row = blockIdx.y * TILE + ty;
-                int col = blockIdx.x * TILE + tx;
-                float sum = 0.0f;
-                for (int t = 0; t < (K + TILE - 1) / TILE; t++) {
-                    int ak = t * TILE + tx;
-                    int bk = t * TILE + ty;
-                    As[ty][tx] = row < M && ak < K ? A[row * K + ak] : 0.0f;
-                    Bs[ty][tx] = bk < K && col < N ? B[bk * N + col] : 0.0f;
-                    __syncthreads();
-                    for (int k = 0; k < TILE; k++) {
-                        sum += As[ty][k] * Bs[k][tx];
-                    }
-                    __syncthreads();
-                }
-                if (row < M && col < N) {
-                    C[row * N + col] = sum;
-                }
-            }
-            """;
-
     @Param({"opencl", "wasm"})
     String backendName;
 
@@ -96,7 +68,7 @@ public class OpenClMatmulBench {
             a[i] = (float) r.nextDouble();
             b[i] = (float) r.nextDouble();
         }
-        CompileRequest request = CompileRequest.of("matmul_tiled.cu", TILED);
+        CompileRequest request = CompileRequest.of("matmul_tiled.cu", DeviceSemanticsCases.TILED_MATMUL);
         boolean opencl = backendName.equals("opencl");
         CompileResult compiled = opencl ? KernelCompiler.compileForDevices(request) : KernelCompiler.compile(request);
         backend = opencl ? new OpenClBackend(OpenClProbe.devices().devices().get(0))
