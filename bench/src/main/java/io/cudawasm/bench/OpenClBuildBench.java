@@ -5,6 +5,7 @@ import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.opencl.OpenClProgram;
+import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import io.cudawasm.runtime.backend.opencl.BuiltProgram;
 import io.cudawasm.runtime.backend.opencl.OpenClBackend;
 import io.cudawasm.runtime.backend.opencl.OpenClDevice;
@@ -54,7 +55,7 @@ public class OpenClBuildBench {
         dir = Files.createTempDirectory("cuda-wasm-bench-opencl");
         noDiskCache = new OpenClBackend(device, OpenClOptions.Abi.STANDARD, null);
         withDiskCache = new OpenClBackend(device, OpenClOptions.Abi.STANDARD, dir);
-        compiled = KernelCompiler.compileForDevices(CompileRequest.of("matmul_tiled.cu", OpenClMatmulBench.TILED));
+        compiled = KernelCompiler.compileForDevices(CompileRequest.of("matmul_tiled.cu", DeviceSemanticsCases.TILED_MATMUL));
         program = compiled.opencl(noDiskCache.options());
         withDiskCache.program(compiled, withDiskCache.options());
         noDiskCache.build(program);
