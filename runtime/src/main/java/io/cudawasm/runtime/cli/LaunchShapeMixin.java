@@ -16,6 +16,6 @@ final class LaunchShapeMixin {
     int sharedBytes;
 
     @Option(names = {"-a", "--arg"}, paramLabel = "VALUE",
-            description = "A kernel argument, in parameter order or as NAME=VALUE (see below).")
+            description = "A kernel argument, in parameter order or as NAME=VALUE (forms: cuda-wasm run --help).")
     List<String> args = new ArrayList<>();
 }
