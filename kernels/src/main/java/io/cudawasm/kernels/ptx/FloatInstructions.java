@@ -51,7 +51,8 @@ final class FloatInstructions {
             }
             case "fma", "mad" -> {
                 f.arity(ins, 4);
-                r = FusedMultiplyAdd.of(f, f.read(ins.operand(1), k), f.read(ins.operand(2), k), f.read(ins.operand(3), k));
+                // correctly rounded on every back end: Wasm's own fmaf, OpenCL's fma, CUDA's fmaf
+                r = Exprs.math(MathFn.FMA, f.read(ins.operand(1), k), f.read(ins.operand(2), k), f.read(ins.operand(3), k));
             }
             case "div" -> {
                 f.arity(ins, 3);

@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +72,26 @@ final class FunctionEmitter {
     private final Deque<String> threadEnds = new ArrayDeque<>();
     private int[] threadCounters;
     private int[] blockDims;
+    /** The runner of a fissioned kernel emits each region as a function of its own (see {@link #callRegion}). */
+    private boolean outlineRegions;
+    private int regionCount;
+    /** Locals the runner mentions outside thread loops: a region must hand back those it assigns. */
+    private java.util.Set<KLocal> blockLevelLocals = java.util.Set.of();
+    /** Locals whose value flows between regions or to block-level code: regions take and return them. */
+    private final java.util.Set<KLocal> flowing = new java.util.HashSet<>();
 
     FunctionEmitter(WasmEmitter module, KFunction fn) {
         this.module = module;
         this.fn = fn;
+    }
+
+    /** The emitter of one region function of a fissioned kernel: same frame layout as the runner. */
+    private FunctionEmitter(FunctionEmitter runner) {
+        this(runner.module, runner.fn);
+        frameSlots.putAll(runner.frameSlots);
+        frameSize = runner.frameSize;
+        tracksLinear = runner.tracksLinear;
+        fission = true;
     }
 
     int frameSize() {
@@ -170,16 +187,15 @@ final class FunctionEmitter {
         return all;
     }
 
-    private void declareRegisters() {
-        // locals the body no longer mentions (folded away by the front end) get no Wasm local: every
-        // local costs the JVM's compilers, and C1 gives up on functions with too many
-        java.util.Set<KLocal> mentioned = new java.util.HashSet<>();
-        KirWalk.statements(fn.body(), st -> {
+    /** The locals a block assigns or reads, in first-mention order. */
+    private static java.util.Set<KLocal> mentioned(KBlock scope) {
+        java.util.Set<KLocal> mentioned = new java.util.LinkedHashSet<>();
+        KirWalk.statements(scope, st -> {
             if (st instanceof KStmt.Assign a) {
                 mentioned.add(a.target());
             }
         });
-        KirWalk.expressions(fn.body(), e -> {
+        KirWalk.expressions(scope, e -> {
             if (e instanceof KExpr.LocalGet g) {
                 mentioned.add(g.local());
             } else if (e instanceof KExpr.LocalAddr a) {
@@ -188,6 +204,23 @@ final class FunctionEmitter {
                 mentioned.add(t.local());
             }
         });
+        return mentioned;
+    }
+
+    private static java.util.Set<KLocal> assigned(KBlock scope) {
+        java.util.Set<KLocal> assigned = new java.util.LinkedHashSet<>();
+        KirWalk.statements(scope, st -> {
+            if (st instanceof KStmt.Assign a) {
+                assigned.add(a.target());
+            }
+        });
+        return assigned;
+    }
+
+    private void declareRegisters(KBlock scope) {
+        // locals the code no longer mentions (folded away by the front end) get no Wasm local: every
+        // local costs the JVM's compilers, and C1 gives up on functions with too many
+        java.util.Set<KLocal> mentioned = mentioned(scope);
         for (KLocal l : allLocals()) {
             if (!l.needsMemory() && !registers.containsKey(l) && mentioned.contains(l)) {
                 // thread-context locals get a register too: loaded and stored around each thread loop
@@ -222,8 +255,8 @@ final class FunctionEmitter {
             paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
         }
         layoutFrame();
-        declareRegisters();
-        cacheSharedBase();
+        declareRegisters(fn.body());
+        cacheSharedBase(fn.body());
         boolean hasResult = !(fn.returnType() instanceof VoidType) && !(fn.returnType() instanceof StructType);
         if (frameSize > 0) {
             fpLocal = addLocal(ValType.I32, "fp");
@@ -285,8 +318,8 @@ final class FunctionEmitter {
         int firstBlock = 1;
         int blockCount = 2;
         layoutFrame();
-        declareRegisters();
-        cacheSharedBase();
+        declareRegisters(fn.body());
+        cacheSharedBase(fn.body());
         int gdx = addLocal(ValType.I32, "grid_x");
         int gdy = addLocal(ValType.I32, "grid_y");
         int gdz = addLocal(ValType.I32, "grid_z");
@@ -331,6 +364,16 @@ final class FunctionEmitter {
             }
         }
         fission = containsThreadLoop(fn.body());
+        outlineRegions = fission;
+        if (fission) {
+            blockLevelLocals = blockLevelLocals(fn.body());
+            flowing.addAll(blockLevelLocals);
+            KirWalk.statements(fn.body(), st -> {
+                if (st instanceof KStmt.ThreadLoop t) {
+                    flowing.addAll(exposure(t.body(), l -> !l.isThreadContext()).readFirst());
+                }
+            });
+        }
         threadCounters = new int[] {tx, ty, tz};
         blockDims = new int[] {bdx, bdy, bdz};
         if (fission) {
@@ -558,20 +601,11 @@ final class FunctionEmitter {
      * with the thread's frame; its context locals are loaded first and stored after.
      */
     private void threadLoop(KBlock body) {
-        java.util.Set<KLocal> read = new java.util.LinkedHashSet<>();
-        java.util.Set<KLocal> written = new java.util.LinkedHashSet<>();
-        io.cudawasm.kernels.kir.KirWalk.statements(body, st -> {
-            if (st instanceof KStmt.Assign a && a.target().isThreadContext()) {
-                written.add(a.target());
-            }
-        });
-        KirWalk.expressions(body, e -> {
-            if (e instanceof KExpr.LocalGet g && g.local().isThreadContext()) {
-                read.add(g.local());
-            }
-        });
-        java.util.Set<KLocal> load = new java.util.LinkedHashSet<>(read);
-        load.addAll(written);
+        if (outlineRegions && callRegion(body)) {
+            return;
+        }
+        List<KLocal> written = assigned(body).stream().filter(KLocal::isThreadContext).toList();
+        java.util.Set<KLocal> load = exposure(body, KLocal::isThreadContext).both();
         int xLimit = blockDims[0];
         java.util.Optional<ThreadRange> range = ThreadRange.of(body);
         if (range.isPresent()) {
@@ -596,6 +630,182 @@ final class FunctionEmitter {
                 storeScalar(l.type(), frameSlots.get(l));
             }
         });
+    }
+
+    /**
+     * A region of a fissioned kernel as a function of its own, called once per block: the JVM
+     * compiles each region separately, with the whole inlining budget for its own memory accesses
+     * (in one large runner method, HotSpot stops inlining them part way, and the late regions, the
+     * hot ones, run with a call per access). Block-level values the region reads come in as
+     * parameters with the block coordinates and sizes; one it assigns goes back as the result. A
+     * region that assigns several stays inline (false), which spares the JVM multi-value returns.
+     */
+    private boolean callRegion(KBlock body) {
+        java.util.function.Predicate<KLocal> blockRegister = l -> registers.containsKey(l) && !l.isThreadContext();
+        Exposure entry = exposure(body, blockRegister);
+        List<KLocal> inputs = entry.both().stream().filter(l -> entry.readFirst().contains(l) || flowing.contains(l))
+                .toList();
+        List<KLocal> outputs = assigned(body).stream().filter(l -> registers.containsKey(l) && flowing.contains(l))
+                .toList();
+        if (outputs.size() > 1) {
+            return false;
+        }
+        List<SpecialReg> blockSpecials = regionSpecials(body);
+        String name = fn.name() + "$region" + regionCount++;
+        int index = new FunctionEmitter(this).emitRegion(name, body, inputs, outputs, blockSpecials);
+        for (KLocal l : inputs) {
+            get(registers.get(l));
+        }
+        for (SpecialReg r : blockSpecials) {
+            get(specials.get(r));
+        }
+        w.call(index, name);
+        outputs.forEach(l -> set(registers.get(l)));
+        return true;
+    }
+
+    /** Block coordinates and sizes a region needs: the sizes always (its thread loops), the rest when read. */
+    private List<SpecialReg> regionSpecials(KBlock body) {
+        java.util.Set<SpecialReg> read = EnumSet.of(SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z);
+        KirWalk.expressions(body, e -> {
+            if (e instanceof KExpr.Special sp) {
+                read.add(sp.reg());
+            } else if (e instanceof KExpr.Call c) {
+                read.addAll(module.hiddenSpecials(c.callee()));
+            }
+        });
+        return BLOCK_SPECIALS.stream().filter(read::contains).toList();
+    }
+
+    /** What a region function may be given besides the block's values: the block coordinates and sizes. */
+    private static final List<SpecialReg> BLOCK_SPECIALS = List.of(SpecialReg.NCTAID_X, SpecialReg.NCTAID_Y,
+            SpecialReg.NCTAID_Z, SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z, SpecialReg.CTAID_X,
+            SpecialReg.CTAID_Y, SpecialReg.CTAID_Z);
+
+    private int emitRegion(String name, KBlock body, List<KLocal> inputs, List<KLocal> outputs,
+            List<SpecialReg> blockSpecials) {
+        for (KLocal l : inputs) {
+            registers.put(l, paramTypes.size());
+            paramTypes.add(valType(l.type()));
+            paramNames.add(l.uniqueName());
+        }
+        for (SpecialReg r : blockSpecials) {
+            specials.put(r, paramTypes.size());
+            paramTypes.add(ValType.I32);
+            paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<ValType> results = outputs.stream().map(l -> valType(l.type())).toList();
+        int index = module.writer().declareFunction(name, new FuncType(List.copyOf(paramTypes), results),
+                List.copyOf(paramNames));
+        declareRegisters(body);
+        cacheSharedBase(body);
+        int tx = addLocal(ValType.I32, "tx");
+        int ty = addLocal(ValType.I32, "ty");
+        int tz = addLocal(ValType.I32, "tz");
+        specials.put(SpecialReg.TID_X, tx);
+        specials.put(SpecialReg.TID_Y, ty);
+        specials.put(SpecialReg.TID_Z, tz);
+        threadCounters = new int[] {tx, ty, tz};
+        blockDims = new int[] {specials.get(SpecialReg.NTID_X), specials.get(SpecialReg.NTID_Y),
+                specials.get(SpecialReg.NTID_Z)};
+        fpLocal = addLocal(ValType.I32, "fp");
+        linearLocal = addLocal(ValType.I32, "linear");
+        specials.put(SpecialReg.LINEAR_TID, linearLocal);
+        threadLoop(body);
+        for (KLocal l : outputs) {
+            get(registers.get(l));
+        }
+        module.writer().define(index, localTypes, localNames, w);
+        return index;
+    }
+
+    /** Locals the kernel body mentions outside its thread loops. */
+    private static java.util.Set<KLocal> blockLevelLocals(KBlock body) {
+        java.util.Set<KLocal> out = new java.util.HashSet<>();
+        for (KStmt st : body.statements()) {
+            if (st instanceof KStmt.ThreadLoop) {
+                continue;
+            }
+            KBlock one = new KBlock(List.of(st));
+            if (containsThreadLoop(one)) {
+                // control flow around thread loops: its own conditions and block-level statements
+                out.addAll(mentionedOutsideThreadLoops(st));
+            } else {
+                out.addAll(mentioned(one));
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Set<KLocal> mentionedOutsideThreadLoops(KStmt st) {
+        java.util.Set<KLocal> out = new java.util.HashSet<>();
+        if (st instanceof KStmt.If i) {
+            out.addAll(mentioned(new KBlock(List.of(new KStmt.Eval(i.condition())))));
+            out.addAll(blockLevelLocals(i.then()));
+            out.addAll(blockLevelLocals(i.otherwise()));
+        } else if (st instanceof KStmt.Loop l) {
+            out.addAll(mentioned(new KBlock(List.of(new KStmt.Eval(l.condition())))));
+            out.addAll(blockLevelLocals(l.body()));
+            out.addAll(blockLevelLocals(l.step()));
+        } else if (st instanceof KStmt.Nested n) {
+            out.addAll(blockLevelLocals(n.block()));
+        } else if (st instanceof KStmt.Switch sw) {
+            out.addAll(mentioned(new KBlock(List.of(new KStmt.Eval(sw.selector())))));
+            sw.cases().forEach(c -> out.addAll(blockLevelLocals(c.body())));
+        } else {
+            out.addAll(mentioned(new KBlock(List.of(st))));
+        }
+        return out;
+    }
+
+    /**
+     * How a region uses locals on entry: those it may read before assigning them, and those it
+     * assigns only on some paths (after the region they keep their old value on the others).
+     * A top-level assignment before any early thread exit is certain to run.
+     */
+    private record Exposure(java.util.Set<KLocal> readFirst, java.util.Set<KLocal> maybeAssigned) {
+        java.util.Set<KLocal> both() {
+            java.util.Set<KLocal> all = new java.util.LinkedHashSet<>(readFirst);
+            all.addAll(maybeAssigned);
+            return all;
+        }
+    }
+
+    private static Exposure exposure(KBlock body, java.util.function.Predicate<KLocal> which) {
+        java.util.Set<KLocal> readFirst = new java.util.LinkedHashSet<>();
+        java.util.Set<KLocal> maybeAssigned = new java.util.LinkedHashSet<>();
+        java.util.Set<KLocal> defined = new java.util.HashSet<>();
+        boolean certain = true;
+        for (KStmt st : body.statements()) {
+            KBlock one = new KBlock(List.of(st));
+            KirWalk.expressions(one, e -> {
+                if (e instanceof KExpr.LocalGet g && which.test(g.local()) && !defined.contains(g.local())) {
+                    readFirst.add(g.local());
+                }
+            });
+            boolean exits = containsExit(one);
+            if (st instanceof KStmt.Assign a && certain && !exits) {
+                defined.add(a.target());
+            } else {
+                for (KLocal l : assigned(one)) {
+                    if (which.test(l) && !defined.contains(l)) {
+                        maybeAssigned.add(l);
+                    }
+                }
+            }
+            certain &= !exits;
+        }
+        return new Exposure(readFirst, maybeAssigned);
+    }
+
+    private static boolean containsExit(KBlock b) {
+        boolean[] found = {false};
+        KirWalk.statements(b, s -> {
+            if (s instanceof KStmt.ExitThread || s instanceof KStmt.Return) {
+                found[0] = true;
+            }
+        });
+        return found[0];
     }
 
     /**
@@ -1106,9 +1316,9 @@ final class FunctionEmitter {
     }
 
     /** Copies the shared-memory base into a local when the function touches shared memory. */
-    private void cacheSharedBase() {
+    private void cacheSharedBase(KBlock scope) {
         boolean[] shared = {false};
-        KirWalk.expressions(fn.body(), e -> {
+        KirWalk.expressions(scope, e -> {
             if (e instanceof KExpr.GlobalAddr g && g.global().space() == AddressSpace.SHARED) {
                 shared[0] = true;
             }
