@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.kir;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Visits every statement and expression of a block, depth first, for analyses and passes. */
@@ -51,53 +52,46 @@ public final class KirWalk {
 
     public static void expression(KExpr e, Consumer<KExpr> visit) {
         visit.accept(e);
-        if (e instanceof KExpr.Load l) {
-            expression(l.address(), visit);
-        } else if (e instanceof KExpr.PtrAdd p) {
-            expression(p.pointer(), visit);
-            expression(p.index(), visit);
-        } else if (e instanceof KExpr.FieldAddr f) {
-            expression(f.structPointer(), visit);
-        } else if (e instanceof KExpr.PtrDiff d) {
-            expression(d.left(), visit);
-            expression(d.right(), visit);
-        } else if (e instanceof KExpr.Unary u) {
-            expression(u.operand(), visit);
-        } else if (e instanceof KExpr.Binary b) {
-            expression(b.left(), visit);
-            expression(b.right(), visit);
-        } else if (e instanceof KExpr.Convert c) {
-            expression(c.operand(), visit);
-        } else if (e instanceof KExpr.Select s) {
-            expression(s.condition(), visit);
-            expression(s.ifTrue(), visit);
-            expression(s.ifFalse(), visit);
-        } else if (e instanceof KExpr.Call c) {
-            c.args().forEach(a -> expression(a, visit));
-        } else if (e instanceof KExpr.Math m) {
-            m.args().forEach(a -> expression(a, visit));
-        } else if (e instanceof KExpr.IntrinsicCall i) {
-            i.args().forEach(a -> expression(a, visit));
-        } else if (e instanceof KExpr.Atomic a) {
-            expression(a.address(), visit);
-            expression(a.value(), visit);
-            if (a.compare() != null) {
-                expression(a.compare(), visit);
-            }
-        } else if (e instanceof KExpr.WarpShuffle w) {
-            expression(w.mask(), visit);
-            expression(w.value(), visit);
-            expression(w.lane(), visit);
-            expression(w.width(), visit);
-        } else if (e instanceof KExpr.WarpVote v) {
-            expression(v.mask(), visit);
-            if (v.predicate() != null) {
-                expression(v.predicate(), visit);
-            }
-        } else if (e instanceof KExpr.BlockReduce r) {
-            expression(r.predicate(), visit);
-        } else if (e instanceof KExpr.ThreadSlot t) {
-            expression(t.thread(), visit);
+        for (KExpr child : children(e)) {
+            expression(child, visit);
         }
+    }
+
+    /** The direct operands of an expression, in evaluation order. */
+    public static List<KExpr> children(KExpr e) {
+        if (e instanceof KExpr.Load l) {
+            return List.of(l.address());
+        } else if (e instanceof KExpr.PtrAdd p) {
+            return List.of(p.pointer(), p.index());
+        } else if (e instanceof KExpr.FieldAddr f) {
+            return List.of(f.structPointer());
+        } else if (e instanceof KExpr.PtrDiff d) {
+            return List.of(d.left(), d.right());
+        } else if (e instanceof KExpr.Unary u) {
+            return List.of(u.operand());
+        } else if (e instanceof KExpr.Binary b) {
+            return List.of(b.left(), b.right());
+        } else if (e instanceof KExpr.Convert c) {
+            return List.of(c.operand());
+        } else if (e instanceof KExpr.Select s) {
+            return List.of(s.condition(), s.ifTrue(), s.ifFalse());
+        } else if (e instanceof KExpr.Call c) {
+            return c.args();
+        } else if (e instanceof KExpr.Math m) {
+            return m.args();
+        } else if (e instanceof KExpr.IntrinsicCall i) {
+            return i.args();
+        } else if (e instanceof KExpr.Atomic a) {
+            return a.compare() != null ? List.of(a.address(), a.value(), a.compare()) : List.of(a.address(), a.value());
+        } else if (e instanceof KExpr.WarpShuffle w) {
+            return List.of(w.mask(), w.value(), w.lane(), w.width());
+        } else if (e instanceof KExpr.WarpVote v) {
+            return v.predicate() != null ? List.of(v.mask(), v.predicate()) : List.of(v.mask());
+        } else if (e instanceof KExpr.BlockReduce r) {
+            return List.of(r.predicate());
+        } else if (e instanceof KExpr.ThreadSlot t) {
+            return List.of(t.thread());
+        }
+        return List.of();
     }
 }

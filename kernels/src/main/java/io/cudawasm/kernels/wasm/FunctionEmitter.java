@@ -77,6 +77,8 @@ final class FunctionEmitter {
     private int regionCount;
     /** Locals the runner mentions outside thread loops: a region must hand back those it assigns. */
     private java.util.Set<KLocal> blockLevelLocals = java.util.Set.of();
+    /** 64-bit integer locals kept in an i32: only their low half is ever used ({@link Low32Locals}). */
+    private java.util.Set<KLocal> low32 = java.util.Set.of();
     /** Locals whose value flows between regions or to block-level code: regions take and return them. */
     private final java.util.Set<KLocal> flowing = new java.util.HashSet<>();
 
@@ -91,6 +93,7 @@ final class FunctionEmitter {
         frameSlots.putAll(runner.frameSlots);
         frameSize = runner.frameSize;
         tracksLinear = runner.tracksLinear;
+        low32 = runner.low32;
         fission = true;
     }
 
@@ -217,6 +220,15 @@ final class FunctionEmitter {
         return assigned;
     }
 
+    private void findLow32Locals() {
+        low32 = Low32Locals.of(fn.body(), l -> !l.needsMemory() && !l.isThreadContext() && !l.isParam());
+    }
+
+    /** The Wasm type of a local's register. */
+    private ValType registerType(KLocal l) {
+        return low32.contains(l) ? ValType.I32 : valType(l.type());
+    }
+
     private void declareRegisters(KBlock scope) {
         // locals the code no longer mentions (folded away by the front end) get no Wasm local: every
         // local costs the JVM's compilers, and C1 gives up on functions with too many
@@ -224,7 +236,7 @@ final class FunctionEmitter {
         for (KLocal l : allLocals()) {
             if (!l.needsMemory() && !registers.containsKey(l) && mentioned.contains(l)) {
                 // thread-context locals get a register too: loaded and stored around each thread loop
-                registers.put(l, addLocal(valType(l.type()), l.uniqueName()));
+                registers.put(l, addLocal(registerType(l), l.uniqueName()));
             }
         }
     }
@@ -255,6 +267,7 @@ final class FunctionEmitter {
             paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
         }
         layoutFrame();
+        findLow32Locals();
         declareRegisters(fn.body());
         cacheSharedBase(fn.body());
         boolean hasResult = !(fn.returnType() instanceof VoidType) && !(fn.returnType() instanceof StructType);
@@ -318,6 +331,7 @@ final class FunctionEmitter {
         int firstBlock = 1;
         int blockCount = 2;
         layoutFrame();
+        findLow32Locals();
         declareRegisters(fn.body());
         cacheSharedBase(fn.body());
         int gdx = addLocal(ValType.I32, "grid_x");
@@ -686,7 +700,7 @@ final class FunctionEmitter {
             List<SpecialReg> blockSpecials) {
         for (KLocal l : inputs) {
             registers.put(l, paramTypes.size());
-            paramTypes.add(valType(l.type()));
+            paramTypes.add(registerType(l));
             paramNames.add(l.uniqueName());
         }
         for (SpecialReg r : blockSpecials) {
@@ -694,7 +708,7 @@ final class FunctionEmitter {
             paramTypes.add(ValType.I32);
             paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
         }
-        List<ValType> results = outputs.stream().map(l -> valType(l.type())).toList();
+        List<ValType> results = outputs.stream().map(this::registerType).toList();
         int index = module.writer().declareFunction(name, new FuncType(List.copyOf(paramTypes), results),
                 List.copyOf(paramNames));
         declareRegisters(body);
@@ -1120,7 +1134,11 @@ final class FunctionEmitter {
     private void assign(KLocal target, KExpr value) {
         Integer reg = registers.get(target);
         if (reg != null) {
-            expr(value);
+            if (low32.contains(target)) {
+                lowHalf(value);
+            } else {
+                expr(value);
+            }
             set(reg);
             return;
         }
@@ -1374,6 +1392,9 @@ final class FunctionEmitter {
             return ValType.I32;
         }
         if (e instanceof KExpr.LocalGet l) {
+            if (low32.contains(l.local())) {
+                throw new IllegalStateException("internal: " + l.local() + " is kept in 32 bits but read in full");
+            }
             Integer reg = registers.get(l.local());
             if (reg != null) {
                 get(reg);
@@ -1502,10 +1523,7 @@ final class FunctionEmitter {
             w.i32Const((int) (c.value() * stride));
             return;
         }
-        ValType t = expr(idx);
-        if (t == ValType.I64) {
-            w.op(0xA7, "i32.wrap_i64");
-        }
+        lowHalf(idx);
         if (stride != 1) {
             if (Integer.bitCount(stride) == 1) {
                 w.i32Const(Integer.numberOfTrailingZeros(stride));
@@ -1682,7 +1700,60 @@ final class FunctionEmitter {
     private ValType convert(KExpr.Convert c) {
         CType to = c.type();
         CType from = c.operand().type();
+        if (Low32Locals.operandLow(c, false)) {
+            // a 64-bit integer made a pointer or a 32-bit integer: only its low half counts
+            lowHalf(c.operand());
+            return Conversions.emit(w, ScalarType.UINT, to, ValType.I32);
+        }
         ValType ft = expr(c.operand());
         return Conversions.emit(w, from, to, ft);
+    }
+
+    /**
+     * An integer expression modulo 2^32, as an i32: 64-bit chains of the operations that keep the
+     * low half ({@link Low32Locals}) are computed in 32 bits, anything else in full and wrapped.
+     */
+    private void lowHalf(KExpr e) {
+        if (!Low32Locals.isWide(e.type())) {
+            if (expr(e) == ValType.I64) {
+                w.op(0xA7, "i32.wrap_i64");
+            }
+            return;
+        }
+        if (e instanceof KExpr.IntConst c) {
+            w.i32Const((int) c.value());
+        } else if (e instanceof KExpr.LocalGet g && low32.contains(g.local())) {
+            get(registers.get(g.local()));
+        } else if (e instanceof KExpr.Convert c && Low32Locals.operandLow(c, true)) {
+            lowHalf(c.operand());
+        } else if (e instanceof KExpr.Convert c && valType(c.operand().type()) == ValType.I32) {
+            expr(c.operand()); // sign or zero extension: the low half is the value itself
+        } else if (e instanceof KExpr.Binary b && Low32Locals.keepsLowBits(b.op())) {
+            lowHalf(b.left());
+            lowHalf(b.right());
+            switch (b.op()) {
+                case ADD -> w.op(0x6A, "i32.add");
+                case SUB -> w.op(0x6B, "i32.sub");
+                case MUL -> w.op(0x6C, "i32.mul");
+                case AND -> w.op(0x71, "i32.and");
+                case OR -> w.op(0x72, "i32.or");
+                default -> w.op(0x73, "i32.xor");
+            }
+        } else if (e instanceof KExpr.Binary b && Low32Locals.isSmallShift(b)) {
+            lowHalf(b.left());
+            w.i32Const((int) ((KExpr.IntConst) b.right()).value());
+            w.op(0x74, "i32.shl");
+        } else if (e instanceof KExpr.Unary u && u.op() == KExpr.UnaryOp.NEG) {
+            w.i32Const(0);
+            lowHalf(u.operand());
+            w.op(0x6B, "i32.sub");
+        } else if (e instanceof KExpr.Unary u && u.op() == KExpr.UnaryOp.BIT_NOT) {
+            lowHalf(u.operand());
+            w.i32Const(-1);
+            w.op(0x73, "i32.xor");
+        } else {
+            expr(e);
+            w.op(0xA7, "i32.wrap_i64");
+        }
     }
 }
