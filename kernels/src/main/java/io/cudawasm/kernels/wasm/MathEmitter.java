@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Math functions and integer intrinsics. Operations WebAssembly has exactly (sqrt, abs, floor,
  * ceil, trunc, nearest, copysign) are emitted inline, as are those composed of them exactly
- * (fmin/fmax with C's NaN rules, round, saturate); single-precision fma calls the module's own
- * {@link FusedMultiplyAddHelper}. Transcendental functions call host imports
+ * (fmin/fmax with C's NaN rules, round, saturate); single-precision fma is inline too
+ * ({@link FusedMultiplyAdd}). Transcendental functions call host imports
  * from module "math", whose implementations and error bounds live with the runtime.
  */
 final class MathEmitter {
@@ -47,11 +47,6 @@ final class MathEmitter {
             case UMUL64HI -> new HostImport("__umul64hi", new FuncType(List.of(ValType.I64, ValType.I64), List.of(ValType.I64)));
             default -> null;
         };
-    }
-
-    /** Single-precision fma calls the module's own function ({@link FusedMultiplyAddHelper}). */
-    static boolean usesFmafHelper(KExpr.Math m) {
-        return m.fn() == MathFn.FMA && m.type().kind() == ScalarKind.FLOAT;
     }
 
     /** A function imported from the host's "math" module. */
@@ -103,8 +98,8 @@ final class MathEmitter {
                 w.op(0x95, "f32.div");
             }
             case FMIN, FMAX -> minMax(a, single, m.fn() == MathFn.FMIN);
-            case FMA -> FusedMultiplyAddHelper.emitInline(f, w, module.fmafHelper(), () -> f.emit(a.get(0)),
-                    () -> f.emit(a.get(1)), () -> f.emit(a.get(2)));
+            case FMA -> FusedMultiplyAdd.emit(f, w, () -> f.emit(a.get(0)), () -> f.emit(a.get(1)),
+                    () -> f.emit(a.get(2)));
             case ROUND -> round(a.get(0), single);
             case SATURATE -> saturate(a.get(0), single);
             default -> throw new IllegalStateException("no inline form of " + m.fn());

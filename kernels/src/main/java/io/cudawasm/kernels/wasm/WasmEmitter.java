@@ -49,7 +49,6 @@ public final class WasmEmitter {
     private final Map<KGlobal, Integer> sharedOffsets = new HashMap<>();
     private final Map<KFunction, Integer> frameSizes = new HashMap<>();
     private int trapIndex;
-    private int fmafHelper = -1;
     private int staticEnd;
     private int staticShared;
 
@@ -87,14 +86,6 @@ public final class WasmEmitter {
 
     int trapFunction() {
         return trapIndex;
-    }
-
-    /** The module's own single-precision fused multiply-add (declared when some kernel needs it). */
-    int fmafHelper() {
-        if (fmafHelper < 0) {
-            throw new IllegalStateException(FusedMultiplyAddHelper.NAME + " not declared");
-        }
-        return fmafHelper;
     }
 
     int staticOffset(KGlobal g) {
@@ -140,11 +131,6 @@ public final class WasmEmitter {
                     List.of("launch", "first_block", "block_count"));
             functionIndices.put(k, idx);
             writer.export(KernelAbi.runnerExport(k.name()), idx);
-        }
-        if (usesFloatFma()) {
-            fmafHelper = writer.declareFunction(FusedMultiplyAddHelper.NAME, FusedMultiplyAddHelper.TYPE,
-                    List.of("p", "cd", "s"));
-            FusedMultiplyAddHelper.define(writer, fmafHelper);
         }
         int init = writer.declareFunction(KernelAbi.INIT_EXPORT,
                 new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
@@ -313,18 +299,6 @@ public final class WasmEmitter {
         for (Map.Entry<String, FuncType> e : needed.entrySet()) {
             mathImports.put(e.getKey(), writer.addImport(KernelAbi.MATH_MODULE, e.getKey(), e.getValue()));
         }
-    }
-
-    private boolean usesFloatFma() {
-        boolean[] found = {false};
-        for (KFunction f : kir.functions()) {
-            KirWalk.expressions(f.body(), e -> {
-                if (e instanceof KExpr.Math m && MathEmitter.usesFmafHelper(m)) {
-                    found[0] = true;
-                }
-            });
-        }
-        return found[0];
     }
 
     private void validate(byte[] binary) {
