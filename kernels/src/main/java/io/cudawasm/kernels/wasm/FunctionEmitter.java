@@ -190,14 +190,9 @@ final class FunctionEmitter {
         return all;
     }
 
-    /** The locals a block assigns or reads, in first-mention order. */
+    /** The locals a block assigns or reads: those assigned first, then those read. */
     private static java.util.Set<KLocal> mentioned(KBlock scope) {
-        java.util.Set<KLocal> mentioned = new java.util.LinkedHashSet<>();
-        KirWalk.statements(scope, st -> {
-            if (st instanceof KStmt.Assign a) {
-                mentioned.add(a.target());
-            }
-        });
+        java.util.Set<KLocal> mentioned = assigned(scope);
         KirWalk.expressions(scope, e -> {
             if (e instanceof KExpr.LocalGet g) {
                 mentioned.add(g.local());
@@ -210,6 +205,7 @@ final class FunctionEmitter {
         return mentioned;
     }
 
+    /** The locals a block assigns, in order. */
     private static java.util.Set<KLocal> assigned(KBlock scope) {
         java.util.Set<KLocal> assigned = new java.util.LinkedHashSet<>();
         KirWalk.statements(scope, st -> {
@@ -787,16 +783,12 @@ final class FunctionEmitter {
 
     private static Exposure exposure(KBlock body, java.util.function.Predicate<KLocal> which) {
         java.util.Set<KLocal> readFirst = new java.util.LinkedHashSet<>();
+        readsBeforeAssignment(body, new java.util.HashSet<>(), which, readFirst);
         java.util.Set<KLocal> maybeAssigned = new java.util.LinkedHashSet<>();
         java.util.Set<KLocal> defined = new java.util.HashSet<>();
         boolean certain = true;
         for (KStmt st : body.statements()) {
             KBlock one = new KBlock(List.of(st));
-            KirWalk.expressions(one, e -> {
-                if (e instanceof KExpr.LocalGet g && which.test(g.local()) && !defined.contains(g.local())) {
-                    readFirst.add(g.local());
-                }
-            });
             boolean exits = containsExit(one);
             if (st instanceof KStmt.Assign a && certain && !exits) {
                 defined.add(a.target());
@@ -810,6 +802,48 @@ final class FunctionEmitter {
             certain &= !exits;
         }
         return new Exposure(readFirst, maybeAssigned);
+    }
+
+    /**
+     * Adds to {@code out} the locals read where no assignment certainly came first: a block's
+     * statements in order, nested blocks seeing what was assigned before them (their own
+     * assignments count after them for plain nested blocks, which always run, and for both branches
+     * of an {@code if}); returns the locals certainly assigned by the end of the block.
+     */
+    private static java.util.Set<KLocal> readsBeforeAssignment(KBlock block, java.util.Set<KLocal> defined,
+            java.util.function.Predicate<KLocal> which, java.util.Set<KLocal> out) {
+        for (KStmt st : block.statements()) {
+            if (st instanceof KStmt.If i) {
+                KirWalk.expression(i.condition(), e -> reads(e, defined, which, out));
+                java.util.Set<KLocal> both = readsBeforeAssignment(i.then(), new java.util.HashSet<>(defined), which, out);
+                both.retainAll(readsBeforeAssignment(i.otherwise(), new java.util.HashSet<>(defined), which, out));
+                defined.addAll(both); // assigned on both branches
+            } else if (st instanceof KStmt.Loop l) {
+                KirWalk.expression(l.condition(), e -> reads(e, defined, which, out));
+                readsBeforeAssignment(l.body(), new java.util.HashSet<>(defined), which, out);
+                // a continue may skip the body's assignments on the way to the step
+                readsBeforeAssignment(l.step(), new java.util.HashSet<>(defined), which, out);
+            } else if (st instanceof KStmt.Switch sw) {
+                KirWalk.expression(sw.selector(), e -> reads(e, defined, which, out));
+                sw.cases().forEach(c -> readsBeforeAssignment(c.body(), new java.util.HashSet<>(defined), which, out));
+            } else if (st instanceof KStmt.Nested n) {
+                readsBeforeAssignment(n.block(), defined, which, out); // adds to defined: it always runs
+            } else {
+                KirWalk.expressions(new KBlock(List.of(st)), e -> reads(e, defined, which, out));
+                if (st instanceof KStmt.Assign a) {
+                    defined.add(a.target());
+                }
+            }
+        }
+        return defined;
+    }
+
+    /** Adds the locals {@code e} reads that are not yet defined (expressions only, not their operands). */
+    private static void reads(KExpr e, java.util.Set<KLocal> defined, java.util.function.Predicate<KLocal> which,
+            java.util.Set<KLocal> out) {
+        if (e instanceof KExpr.LocalGet g && which.test(g.local()) && !defined.contains(g.local())) {
+            out.add(g.local());
+        }
     }
 
     private static boolean containsExit(KBlock b) {

@@ -63,9 +63,7 @@ final class FusedMultiplyAdd {
         w.op(0xA0, "f64.add");
         f.setLocal(err);
         // round to odd: an inexact, finite s with an even last bit steps one ulp toward the exact sum
-        f.getLocal(err);
-        w.f64Const(0);
-        w.op(0x62, "f64.ne");
+        againstZero(f, w, err, 0x62, "f64.ne");
         f.getLocal(bits);
         w.i64Const(1);
         w.op(0x83, "i64.and");
@@ -80,12 +78,8 @@ final class FusedMultiplyAdd {
         f.getLocal(bits);
         w.i64Const(1);
         w.i64Const(-1);
-        f.getLocal(err);
-        w.f64Const(0);
-        w.op(0x64, "f64.gt");
-        f.getLocal(s);
-        w.f64Const(0);
-        w.op(0x64, "f64.gt");
+        againstZero(f, w, err, 0x64, "f64.gt");
+        againstZero(f, w, s, 0x64, "f64.gt");
         w.op(0x46, "i32.eq");
         w.select();
         w.op(0x7C, "i64.add");
@@ -100,5 +94,12 @@ final class FusedMultiplyAdd {
         f.releaseLocal(ValType.F64, s);
         f.releaseLocal(ValType.F64, cd);
         f.releaseLocal(ValType.F64, p);
+    }
+
+    /** {@code local <op> 0.0} for an f64 local. */
+    private static void againstZero(FunctionEmitter f, CodeWriter w, int local, int opcode, String mnemonic) {
+        f.getLocal(local);
+        w.f64Const(0);
+        w.op(opcode, mnemonic);
     }
 }

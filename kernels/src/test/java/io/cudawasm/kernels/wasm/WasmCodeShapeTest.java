@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +17,19 @@ import org.junit.jupiter.api.Test;
  * take only the block values they use, and fmaf is computed inline, not by a host call.
  */
 class WasmCodeShapeTest {
-    private static final String TILED = """
-            #define TILE 16
-            __global__ void tiled(const float* A, const float* B, float* C, int n) {
-                __shared__ float As[TILE][TILE];
-                __shared__ float Bs[TILE][TILE];
-                int row = blockIdx.y * TILE + threadIdx.y;
-                int col = blockIdx.x * TILE + threadIdx.x;
-                float sum = 0.0f;
-                for (int t = 0; t < n / TILE; ++t) {
-                    As[threadIdx.y][threadIdx.x] = A[row * n + t * TILE + threadIdx.x];
-                    Bs[threadIdx.y][threadIdx.x] = B[(t * TILE + threadIdx.y) * n + col];
-                    __syncthreads();
-                    for (int k = 0; k < TILE; ++k)
-                        sum = fmaf(As[threadIdx.y][k], Bs[k][threadIdx.x], sum);
-                    __syncthreads();
+    /** A three-point stencil over a shared tile: one barrier, so two regions; fmaf on both sides. */
+    private static final String STENCIL = """
+            __global__ void stencil(const float* in, float* out, float w) {
+                __shared__ float tile[258];
+                int i = blockIdx.x * blockDim.x + threadIdx.x;
+                tile[threadIdx.x + 1] = in[i];
+                if (threadIdx.x == 0) {
+                    tile[0] = i > 0 ? in[i - 1] : 0.0f;
+                    tile[blockDim.x + 1] = in[i + blockDim.x];
                 }
-                C[row * n + col] = sum;
+                __syncthreads();
+                float acc = fmaf(w, tile[threadIdx.x], tile[threadIdx.x + 1]);
+                out[i] = fmaf(w, tile[threadIdx.x + 2], acc);
             }
             """;
 
@@ -49,38 +46,39 @@ class WasmCodeShapeTest {
 
     @Test
     void eachRegionOfAFissionedKernelIsAFunctionCalledOncePerBlock() {
-        WasmModule m = KernelCompiler.compile(CompileRequest.of("t.cu", TILED)).wasm();
-        Map<String, String> fns = functions(m.text());
-        String runner = fns.get("tiled");
-        long regions = fns.keySet().stream().filter(n -> n.startsWith("tiled$region")).count();
-        // before the loop (row, col, sum), the two tile loads, the inner product, the store of C
-        assertEquals(4, regions, fns.keySet().toString());
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("s.cu", STENCIL)).wasm().text());
+        String runner = fns.get("stencil");
+        List<String> regions = fns.keySet().stream().filter(n -> n.startsWith("stencil$region")).toList();
+        assertEquals(2, regions.size(), fns.keySet().toString());
         assertFalse(runner.contains("loop $t"), "the runner loops over blocks only:\n" + runner);
-        assertEquals(regions, runner.lines().filter(l -> l.contains("call $tiled$region")).count());
-        for (Map.Entry<String, String> f : fns.entrySet()) {
-            if (f.getKey().startsWith("tiled$region")) {
-                assertTrue(f.getValue().contains("loop $t"), f.getKey() + " runs the block's threads");
-            }
+        assertEquals(2, runner.lines().filter(l -> l.contains("call $stencil$region")).count());
+        for (String region : regions) {
+            assertTrue(fns.get(region).contains("loop $t"), region + " runs the block's threads");
         }
     }
 
     @Test
-    void aRegionTakesTheBlockValuesItReadsAndComputesItsOwnTemporaries() {
-        WasmModule m = KernelCompiler.compile(CompileRequest.of("t.cu", TILED)).wasm();
-        String header = functions(m.text()).values().stream().filter(f -> f.contains("f64.promote_f32") && f.contains("loop $t"))
-                .findFirst().orElseThrow().lines().findFirst().orElseThrow();
-        // the inner product reads the tiles and the per-thread sum: no kernel parameter, no block index
-        assertFalse(header.contains("$A_") || header.contains("$n_") || header.contains("$ctaid"), header);
-        assertTrue(header.contains("$ntid_x") && header.contains("$ntid_y"), header);
+    void aRegionTakesTheBlockValuesItReads() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("s.cu", STENCIL)).wasm().text());
+        String before = header(fns.get("stencil$region0"));
+        String after = header(fns.get("stencil$region1"));
+        // in is read before the barrier only; out and w after it only; every region gets the block size
+        assertTrue(before.contains("$in_") && !before.contains("$out_") && !before.contains("$w_"), before);
+        assertTrue(after.contains("$out_") && after.contains("$w_") && !after.contains("$in_"), after);
+        assertTrue(before.contains("$ntid_x") && after.contains("$ntid_x"), before + after);
     }
 
     @Test
     void singlePrecisionFmaIsInlineWithoutCalls() {
-        WasmModule m = KernelCompiler.compile(CompileRequest.of("t.cu", TILED)).wasm();
+        WasmModule m = KernelCompiler.compile(CompileRequest.of("s.cu", STENCIL)).wasm();
         assertTrue(m.mathImports().isEmpty(), m.mathImports().toString());
-        String innerProduct = functions(m.text()).values().stream().filter(f -> f.contains("f64.promote_f32"))
-                .findFirst().orElseThrow();
-        assertFalse(innerProduct.contains("call "), innerProduct);
+        String after = functions(m.text()).get("stencil$region1");
+        assertTrue(after.contains("f64.promote_f32"), after);
+        assertFalse(after.contains("call "), after);
+    }
+
+    private static String header(String function) {
+        return function.lines().findFirst().orElseThrow();
     }
 
     @Test
