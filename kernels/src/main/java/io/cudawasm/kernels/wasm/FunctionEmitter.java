@@ -341,9 +341,10 @@ final class FunctionEmitter {
         int bx = addLocal(ValType.I32, "bx");
         int by = addLocal(ValType.I32, "by");
         int bz = addLocal(ValType.I32, "bz");
-        int tx = addLocal(ValType.I32, "tx");
-        int ty = addLocal(ValType.I32, "ty");
-        int tz = addLocal(ValType.I32, "tz");
+        int[] counters = declareThreadCounters();
+        int tx = counters[0];
+        int ty = counters[1];
+        int tz = counters[2];
         specials.put(SpecialReg.NCTAID_X, gdx);
         specials.put(SpecialReg.NCTAID_Y, gdy);
         specials.put(SpecialReg.NCTAID_Z, gdz);
@@ -353,9 +354,6 @@ final class FunctionEmitter {
         specials.put(SpecialReg.CTAID_X, bx);
         specials.put(SpecialReg.CTAID_Y, by);
         specials.put(SpecialReg.CTAID_Z, bz);
-        specials.put(SpecialReg.TID_X, tx);
-        specials.put(SpecialReg.TID_Y, ty);
-        specials.put(SpecialReg.TID_Z, tz);
         int[] dims = {gdx, gdy, gdz, bdx, bdy, bdz};
         for (int i = 0; i < 6; i++) {
             w.localGet(launch, "launch");
@@ -384,7 +382,6 @@ final class FunctionEmitter {
                 }
             });
         }
-        threadCounters = new int[] {tx, ty, tz};
         blockDims = new int[] {bdx, bdy, bdz};
         if (fission) {
             // every thread of a block has its frame at once: stack_top - (linear + 1) * frameSize;
@@ -674,6 +671,16 @@ final class FunctionEmitter {
         return true;
     }
 
+    /** The locals of threadIdx.x, .y and .z, which the thread loops count. */
+    private int[] declareThreadCounters() {
+        threadCounters = new int[] {addLocal(ValType.I32, "tx"), addLocal(ValType.I32, "ty"),
+            addLocal(ValType.I32, "tz")};
+        specials.put(SpecialReg.TID_X, threadCounters[0]);
+        specials.put(SpecialReg.TID_Y, threadCounters[1]);
+        specials.put(SpecialReg.TID_Z, threadCounters[2]);
+        return threadCounters;
+    }
+
     /** Block coordinates and sizes a region needs: the sizes always (its thread loops), the rest when read. */
     private List<SpecialReg> regionSpecials(KBlock body) {
         java.util.Set<SpecialReg> read = EnumSet.of(SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z);
@@ -709,13 +716,7 @@ final class FunctionEmitter {
                 List.copyOf(paramNames));
         declareRegisters(body);
         cacheSharedBase(body);
-        int tx = addLocal(ValType.I32, "tx");
-        int ty = addLocal(ValType.I32, "ty");
-        int tz = addLocal(ValType.I32, "tz");
-        specials.put(SpecialReg.TID_X, tx);
-        specials.put(SpecialReg.TID_Y, ty);
-        specials.put(SpecialReg.TID_Z, tz);
-        threadCounters = new int[] {tx, ty, tz};
+        declareThreadCounters();
         blockDims = new int[] {specials.get(SpecialReg.NTID_X), specials.get(SpecialReg.NTID_Y),
                 specials.get(SpecialReg.NTID_Z)};
         fpLocal = addLocal(ValType.I32, "fp");
