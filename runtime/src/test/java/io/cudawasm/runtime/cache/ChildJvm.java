@@ -2,9 +2,8 @@ package io.cudawasm.runtime.cache;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
+import io.cudawasm.runtime.testing.ChildOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,21 +18,16 @@ import java.util.concurrent.TimeUnit;
  * by line on a daemon thread; the test waits for lines with deadlines, never by sleeping.
  */
 final class ChildJvm implements AutoCloseable {
-    private static final String END_OF_OUTPUT = "\u0000end of output";
-
     private final String name;
     private final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> transcript = new ArrayList<>();
+    private final ChildOutput output;
     private final Writer stdin;
 
     private ChildJvm(String name, Process process) {
         this.name = name;
         this.process = process;
+        this.output = new ChildOutput(name, process);
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::pump, "child-" + name + "-output");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     static ChildJvm start(String name, Class<?> mainClass, String... args) throws IOException {
@@ -49,38 +41,9 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(name, process);
     }
 
-    private void pump() {
-        try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                synchronized (transcript) {
-                    transcript.add(line);
-                }
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("(output read failed: " + e + ")");
-        } finally {
-            lines.add(END_OF_OUTPUT);
-        }
-    }
-
     /** Waits for the next line starting with {@code prefix}; fails with the transcript otherwise. */
     String awaitLine(String prefix, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                fail(name + ": no line starting with \"" + prefix + "\" within " + timeout + "; output:\n" + transcript());
-            }
-            if (line.equals(END_OF_OUTPUT)) {
-                lines.add(END_OF_OUTPUT);
-                fail(name + " ended before printing \"" + prefix + "\"; output:\n" + transcript());
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
+        return output.awaitLine(line -> line.startsWith(prefix), "starting with \"" + prefix + "\"", timeout);
     }
 
     void send(String line) throws IOException {
@@ -89,10 +52,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail(name + " did not exit within " + timeout + "; output:\n" + transcript());
-        }
-        return process.exitValue();
+        return output.awaitExit(timeout);
     }
 
     boolean isAlive() {
@@ -108,9 +68,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     String transcript() {
-        synchronized (transcript) {
-            return String.join("\n", transcript);
-        }
+        return output.transcript();
     }
 
     @Override

@@ -1,33 +1,21 @@
 package io.cudawasm.runtime.service;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.io.BufferedReader;
+import io.cudawasm.runtime.testing.ChildOutput;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /** A child JVM running a test main class; its output is collected line by line and awaited with deadlines. */
 final class ChildProcess implements AutoCloseable {
-    private static final String END = "\u0000end";
-
     private final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> transcript = new ArrayList<>();
+    private final ChildOutput output;
 
-    private ChildProcess(Process process) {
+    private ChildProcess(String name, Process process) {
         this.process = process;
-        Thread reader = new Thread(this::pump, "child-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.output = new ChildOutput(name, process);
     }
 
     static ChildProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
@@ -38,36 +26,12 @@ final class ChildProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("CUDA_WASM_"));
         pb.environment().putAll(env);
-        return new ChildProcess(pb.start());
-    }
-
-    private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                synchronized (transcript) {
-                    transcript.add(line);
-                }
-                lines.add(line);
-            }
-        } catch (IOException e) {
-            lines.add("(reading failed: " + e + ")");
-        } finally {
-            lines.add(END);
-        }
+        return new ChildProcess(main.getSimpleName(), pb.start());
     }
 
     /** The next line containing {@code text}. */
     String awaitLine(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (line == null || line.equals(END)) {
-                fail("no line with \"" + text + "\" within " + timeout + "; output:\n" + transcript());
-            }
-            if (line.contains(text)) {
-                return line;
-            }
-        }
+        return output.awaitLine(line -> line.contains(text), "with \"" + text + "\"", timeout);
     }
 
     /**
@@ -79,16 +43,11 @@ final class ChildProcess implements AutoCloseable {
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            fail("the child did not exit within " + timeout + "; output:\n" + transcript());
-        }
-        return process.exitValue();
+        return output.awaitExit(timeout);
     }
 
     String transcript() {
-        synchronized (transcript) {
-            return String.join("\n", transcript);
-        }
+        return output.transcript();
     }
 
     @Override
