@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
@@ -74,11 +75,9 @@ public class OpenClMatmulBench {
         backend = opencl ? new OpenClBackend(OpenClProbe.devices().devices().get(0))
                 : new WasmBackend(Runtime.getRuntime().availableProcessors(), false);
         session = backend.open(compiled);
-        DeviceBuffer da = session.allocate(4L * N * N);
-        DeviceBuffer db = session.allocate(4L * N * N);
+        DeviceBuffer da = HostData.upload(session, a);
+        DeviceBuffer db = HostData.upload(session, b);
         DeviceBuffer dc = session.allocate(4L * N * N);
-        session.write(da, 0, WasmSaxpyBench.floats(a));
-        session.write(db, 0, WasmSaxpyBench.floats(b));
         args = List.of(KernelArg.of(da), KernelArg.of(db), KernelArg.of(dc), KernelArg.of(N), KernelArg.of(N),
                 KernelArg.of(N));
         config = LaunchConfig.of(new Dim3(N / 16, N / 16, 1), new Dim3(16, 16, 1));
@@ -104,15 +103,6 @@ public class OpenClMatmulBench {
     @Benchmark
     @OperationsPerInvocation(N * N)
     public float javaLoop() {
-        for (int row = 0; row < N; row++) {
-            for (int col = 0; col < N; col++) {
-                float sum = 0.0f;
-                for (int k = 0; k < N; k++) {
-                    sum += a[row * N + k] * b[k * N + col];
-                }
-                c[row * N + col] = sum;
-            }
-        }
-        return c[N];
+        return JavaBaselines.matmul(a, b, c, N);
     }
 }

@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
@@ -68,10 +69,8 @@ public class OpenClSaxpyBench {
         backend = backendName.equals("opencl") ? new OpenClBackend(OpenClProbe.devices().devices().get(0))
                 : new WasmBackend(Runtime.getRuntime().availableProcessors(), false);
         session = backend.open(compiled);
-        DeviceBuffer dx = session.allocate(4L * N);
-        DeviceBuffer dy = session.allocate(4L * N);
-        session.write(dx, 0, WasmSaxpyBench.floats(x));
-        session.write(dy, 0, WasmSaxpyBench.floats(y));
+        DeviceBuffer dx = HostData.upload(session, x);
+        DeviceBuffer dy = HostData.upload(session, y);
         args = List.of(KernelArg.of(N), KernelArg.of(2.0f), KernelArg.of(dx), KernelArg.of(dy));
         config = LaunchConfig.of(Dim3.of(N / 256), Dim3.of(256));
     }
@@ -92,12 +91,6 @@ public class OpenClSaxpyBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public float javaLoop() {
-        float a = 2.0f;
-        float[] xs = x;
-        float[] ys = y;
-        for (int i = 0; i < xs.length; i++) {
-            ys[i] = a * xs[i] + ys[i];
-        }
-        return ys[N / 2];
+        return JavaBaselines.saxpy(2.0f, x, y);
     }
 }

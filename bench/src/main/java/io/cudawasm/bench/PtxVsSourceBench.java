@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
@@ -121,10 +122,8 @@ public class PtxVsSourceBench {
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextDouble();
         }
-        DeviceBuffer da = session.allocate(4L * count);
-        DeviceBuffer db = session.allocate(4L * count);
-        session.write(da, 0, WasmSaxpyBench.floats(a));
-        session.write(db, 0, WasmSaxpyBench.floats(a));
+        DeviceBuffer da = HostData.upload(session, a);
+        DeviceBuffer db = HostData.upload(session, a);
         switch (kernel) {
             case "saxpy" -> {
                 name = "saxpy";

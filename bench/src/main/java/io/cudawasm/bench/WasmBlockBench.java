@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.runtime.backend.DeviceSession;
@@ -107,14 +108,11 @@ public class WasmBlockBench {
         partial = new float[REDUCE_N / BLOCK];
         backend = new WasmBackend(threads, false);
         session = backend.open(KernelCompiler.compile(CompileRequest.of("block.cu", SOURCE)));
-        da = session.allocate(4L * N * N);
-        db = session.allocate(4L * N * N);
+        da = HostData.upload(session, a);
+        db = HostData.upload(session, b);
         dc = session.allocate(4L * N * N);
-        session.write(da, 0, WasmSaxpyBench.floats(a));
-        session.write(db, 0, WasmSaxpyBench.floats(b));
-        din = session.allocate(4L * REDUCE_N);
+        din = HostData.upload(session, values);
         dout = session.allocate(4L * REDUCE_N / BLOCK);
-        session.write(din, 0, WasmSaxpyBench.floats(values));
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.library.KernelLibrary;
@@ -64,11 +65,9 @@ public class WasmMatmulBench {
                 KernelLibrary.source("matmul_naive").orElseThrow()));
         backend = new WasmBackend(threads, false);
         session = backend.open(compiled);
-        da = session.allocate(4L * N * N);
-        db = session.allocate(4L * N * N);
+        da = HostData.upload(session, a);
+        db = HostData.upload(session, b);
         dc = session.allocate(4L * N * N);
-        session.write(da, 0, WasmSaxpyBench.floats(a));
-        session.write(db, 0, WasmSaxpyBench.floats(b));
     }
 
     @TearDown(Level.Trial)
@@ -88,15 +87,6 @@ public class WasmMatmulBench {
     @Benchmark
     @OperationsPerInvocation(N * N)
     public float javaLoop() {
-        for (int row = 0; row < N; row++) {
-            for (int col = 0; col < N; col++) {
-                float sum = 0.0f;
-                for (int k = 0; k < N; k++) {
-                    sum += a[row * N + k] * b[k * N + col];
-                }
-                c[row * N + col] = sum;
-            }
-        }
-        return c[N];
+        return JavaBaselines.matmul(a, b, c, N);
     }
 }

@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.bench.suite.HostData;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.library.KernelLibrary;
@@ -10,8 +11,6 @@ import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.memory.DeviceBuffer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -64,17 +63,9 @@ public class WasmSaxpyBench {
         var compiled = KernelCompiler.compile(CompileRequest.of("saxpy.cu", KernelLibrary.source("saxpy").orElseThrow()));
         backend = new WasmBackend(threads, false);
         session = backend.open(compiled);
-        dx = session.allocate(4L * N);
-        dy = session.allocate(4L * N);
-        session.write(dx, 0, floats(x));
-        session.write(dy, 0, floats(y));
+        dx = HostData.upload(session, x);
+        dy = HostData.upload(session, y);
         config = LaunchConfig.of(Dim3.of(N / 256), Dim3.of(256));
-    }
-
-    static byte[] floats(float[] a) {
-        ByteBuffer b = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(a);
-        return b.array();
     }
 
     @TearDown(Level.Trial)
@@ -93,12 +84,6 @@ public class WasmSaxpyBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public float javaLoop() {
-        float a = 2.0f;
-        float[] xs = x;
-        float[] ys = y;
-        for (int i = 0; i < xs.length; i++) {
-            ys[i] = a * xs[i] + ys[i];
-        }
-        return ys[N / 2];
+        return JavaBaselines.saxpy(2.0f, x, y);
     }
 }
