@@ -1,7 +1,7 @@
 package io.cudawasm.runtime.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +69,8 @@ class AsyncJobTest {
         JsonNode done = awaitStatus(href, "succeeded", "failed", "cancelled");
         assertEquals("succeeded", done.get("status").asText(), done.toString());
         assertEquals(14.0, done.get("outputs").get("x").get("data").get(7).asDouble());
-        assertNotNull(done.get("finishedAt"));
+        java.time.Instant finished = java.time.Instant.parse(done.get("finishedAt").asText());
+        assertFalse(finished.isBefore(java.time.Instant.parse(done.get("createdAt").asText())), done.toString());
 
         Reply again = worker.get(href);
         assertEquals(200, again.status(), "kept until the retention period ends");

@@ -1,8 +1,8 @@
 package io.cudawasm.runtime.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Assumptions;
@@ -24,7 +24,9 @@ class CudaProbeTest {
     @Test
     void nvrtcAbsenceIsReportedToo() {
         boolean available = PtxCompiler.nvrtcAvailable();
-        assertNotNull(PtxCompiler.nvrtcReason());
+        String reason = PtxCompiler.nvrtcReason();
+        // either the version it found, or why not (this build machine has nvcc but no libnvrtc)
+        assertTrue(available ? reason.startsWith("NVRTC ") : !reason.isBlank() && !reason.startsWith("NVRTC "), reason);
         assertEquals(available, PtxCompiler.nvrtcAvailable());
     }
 
