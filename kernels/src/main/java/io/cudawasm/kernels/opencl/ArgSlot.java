@@ -30,8 +30,11 @@ public sealed interface ArgSlot {
     /** TornadoVM ABI: {@code __constant uchar* _constant_region}. */
     record TornadoConstantRegion() implements ArgSlot {}
 
-    /** TornadoVM ABI: {@code __local uchar* _local_region}. */
-    record TornadoLocalRegion() implements ArgSlot {}
+    /**
+     * TornadoVM ABI: {@code __local uchar* _local_region}; with {@code warpScratch} it holds the
+     * warp-operation scratch, 8 bytes per thread of the block.
+     */
+    record TornadoLocalRegion(boolean warpScratch) implements ArgSlot {}
 
     /** TornadoVM ABI: {@code __global int* _atomics}. */
     record TornadoAtomics() implements ArgSlot {}

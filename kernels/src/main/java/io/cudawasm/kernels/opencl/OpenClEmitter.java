@@ -388,7 +388,7 @@ public final class OpenClEmitter {
             params.add("__global int* _atomics");
             slots.add(new ArgSlot.TornadoKernelContext());
             slots.add(new ArgSlot.TornadoConstantRegion());
-            slots.add(new ArgSlot.TornadoLocalRegion());
+            slots.add(new ArgSlot.TornadoLocalRegion(inst.hidden.contains(HiddenParam.WARP_SCRATCH)));
             slots.add(new ArgSlot.TornadoAtomics());
         }
         for (int i = 0; i < f.params().size(); i++) {
@@ -412,8 +412,9 @@ public final class OpenClEmitter {
                 case DYNAMIC_SHARED -> slots.add(new ArgSlot.DynamicShared());
                 case WARP_SCRATCH -> {
                     if (tornado) {
-                        prologue.add("__local ulong cw_warp_mem[1024];");
-                        prologue.add("__local ulong* " + h.cName() + " = cw_warp_mem;");
+                        // the ABI's one __local argument: a kernel-scope __local array here made PoCL's
+                        // emulated shuffles read stale lanes now and then under load
+                        prologue.add("__local ulong* " + h.cName() + " = (__local ulong*)_local_region;");
                         continue;
                     }
                     slots.add(new ArgSlot.WarpScratch());

@@ -287,7 +287,8 @@ final class OpenClSession implements DeviceSession {
                 setMem(k, i, deviceVariables);
             } else if (slot instanceof ArgSlot.DynamicShared) {
                 CL.clSetKernelArg(k, i, Math.max(16, config.sharedBytes()), null);
-            } else if (slot instanceof ArgSlot.WarpScratch) {
+            } else if (slot instanceof ArgSlot.WarpScratch
+                    || slot instanceof ArgSlot.TornadoLocalRegion region && region.warpScratch()) {
                 CL.clSetKernelArg(k, i, 8L * config.threadsPerBlock(), null);
             } else if (slot instanceof ArgSlot.Status) {
                 setMem(k, i, status);
