@@ -3,7 +3,10 @@ package io.cudawasm.kernels;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.passes.UniformityAnalysis;
 import io.cudawasm.kernels.ptx.PtxFrontend;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimit;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
@@ -22,38 +25,62 @@ public final class KernelCompiler {
 
     private KernelCompiler() {}
 
-    /** Compiles; throws {@link CompileException} with precise diagnostics on bad input. */
+    /** Compiles with {@link CompileLimits#defaults()}; throws {@link CompileException} with precise diagnostics. */
     public static CompileResult compile(CompileRequest request) {
-        return compile(request, true);
+        return compile(request, CompileLimits.defaults());
+    }
+
+    /**
+     * Compiles within {@code limits}; throws {@link CompileException} with precise diagnostics on bad
+     * input, and {@link CompileLimitException} when a limit is reached (also when the calling thread
+     * is interrupted: the compile then stops within milliseconds, leaving the interrupt flag set).
+     */
+    public static CompileResult compile(CompileRequest request, CompileLimits limits) {
+        return compile(request, limits, true);
     }
 
     /**
      * Compiles to kernel IR only, for the GPU back ends (OpenCL, CUDA): no WebAssembly module is
-     * built, so kernels the CPU path cannot run yet still reach them.
+     * built, so kernels the CPU path cannot run yet still reach them. Uses {@link CompileLimits#defaults()}.
      */
     public static CompileResult compileForDevices(CompileRequest request) {
-        return compile(request, false);
+        return compileForDevices(request, CompileLimits.defaults());
     }
 
-    private static CompileResult compile(CompileRequest request, boolean wasmToo) {
+    /** {@link #compileForDevices(CompileRequest)} within {@code limits}. */
+    public static CompileResult compileForDevices(CompileRequest request, CompileLimits limits) {
+        return compile(request, limits, false);
+    }
+
+    private static CompileResult compile(CompileRequest request, CompileLimits limits, boolean wasmToo) {
         List<Diagnostic> warnings = new ArrayList<>();
         SourceFile file = new SourceFile(request.fileName(), request.source());
-        try {
+        CompileBudget budget = limits.budgetFor(request, file);
+        try (CompileBudget.Scope scope = budget.install()) {
+            budget.checkClock(null);
             KModule kir = PtxFrontend.isPtx(request.fileName(), request.source())
                     ? PtxFrontend.toKir(file, warnings)
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = wasmToo ? WasmEmitter.compile(kir) : null;
+            budget.checkClock(null);
             return new CompileResult(request.fileName(), kir, wasm, warnings);
         } catch (CompileException e) {
-            List<Diagnostic> all = new ArrayList<>(e.diagnostics());
+            // a limit hit that some step turned into another error is still the reason the compile stopped
+            CompileException cause = budget.tripped() != null ? budget.tripped() : e;
+            List<Diagnostic> all = new ArrayList<>(cause.diagnostics());
             for (Diagnostic w : warnings) {
                 if (!all.contains(w)) {
                     all.add(w);
                 }
             }
-            throw new CompileException(all);
-        } catch (RuntimeException | StackOverflowError e) {
+            throw cause instanceof CompileLimitException limit ? limit.withDiagnostics(all) : new CompileException(all);
+        } catch (StackOverflowError e) {
+            // the nesting limits keep recursion well inside a 1 MiB stack; a smaller stack still gets a diagnostic
+            throw new CompileLimitException(CompileLimit.NESTING_DEPTH, limits.nestingDepth(),
+                    Diagnostic.error(new SourcePos(file, 1, 1), "program is nested too deeply for the compiler's stack"
+                            + " (nesting-depth)"));
+        } catch (RuntimeException e) {
             // a compiler bug must still come back as a diagnostic, never as a crash
             throw CompileException.at(new SourcePos(file, 1, 1), "internal compiler error: " + e);
         }

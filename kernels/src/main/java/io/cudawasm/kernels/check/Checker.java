@@ -11,7 +11,9 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.lex.Lexer;
 import io.cudawasm.kernels.lex.Token;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
@@ -37,6 +39,9 @@ import java.util.Set;
  * templates and lowers every device function and kernel to kernel IR.
  */
 public final class Checker {
+    /** Errors after which checking stops, like gcc's -fmax-errors: later ones are mostly consequences. */
+    private static final int MAX_ERRORS = 100;
+
     /** A device function or function template (possibly overloaded by name). */
     static final class FunctionEntry {
         Decl.Function decl;
@@ -69,6 +74,12 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
+    final CompileBudget budget = CompileBudget.current();
+    /**
+     * The template instantiation depth of the body being lowered: 0 for functions that are not
+     * templates, one more than its instantiator's for a template instance.
+     */
+    int loweringDepth;
 
     private Checker(TranslationUnit unit, CheckOptions options, List<Diagnostic> warnings) {
         this.unit = unit;
@@ -111,14 +122,17 @@ public final class Checker {
     private void guard(Runnable step) {
         try {
             step.run();
+        } catch (CompileLimitException e) {
+            throw e; // a limit ends the compile; the errors found so far would only hide it
         } catch (CompileException e) {
             for (Diagnostic d : e.diagnostics()) {
                 if (!errors.contains(d)) {
                     errors.add(d);
                 }
             }
-        } catch (StackOverflowError e) {
-            errors.add(Diagnostic.error(new SourcePos(unit.file(), 1, 1), "program is nested too deeply to compile"));
+            if (errors.size() >= MAX_ERRORS) {
+                throw new CompileException(errors);
+            }
         }
     }
 
@@ -228,6 +242,7 @@ public final class Checker {
             if (type instanceof ArrayType a && a.isIncomplete() && !externShared) {
                 throw CompileException.at(v.pos(), "__shared__ array '" + name + "' needs a size (or 'extern')");
             }
+            budget.countSharedMemory(type.size(), v.pos(), name);
             KGlobal g = new KGlobal(uniqueName(name), type, space, null, externShared, v.pos());
             globals.add(g);
             fileSymbols.put(name, new Symbol.Global(g, false));
@@ -243,6 +258,7 @@ public final class Checker {
         if (type instanceof StructType s && !s.isComplete()) {
             throw CompileException.at(v.pos(), "variable '" + name + "' has incomplete type '" + s.display() + "'");
         }
+        budget.countStaticData(type.size(), v.pos(), name); // before the initializer's bytes exist
         byte[] init = v.init() == null ? null
                 : new InitializerEncoder(this, name).encode(v.init(), type);
         KGlobal g = new KGlobal(uniqueName(name), type, space, init, false, v.pos());
@@ -269,6 +285,7 @@ public final class Checker {
 
     /** Registers a shared variable declared inside a function body. */
     KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos) {
+        budget.countSharedMemory(type.size(), pos, name);
         KGlobal g = new KGlobal(uniqueName(name), type, AddressSpace.SHARED, null, externShared, pos);
         globals.add(g);
         return g;
@@ -295,6 +312,10 @@ public final class Checker {
             return existing;
         }
         String sourceName = simpleName(decl.name()) + (decl.templateParams().isEmpty() ? "" : key);
+        int depth = decl.templateParams().isEmpty() ? 0 : loweringDepth + 1;
+        if (depth > 0) {
+            budget.countInstantiation(depth, usePos, sourceName);
+        }
         CType ret = types.resolve(decl.returnType(), env);
         if (decl.isKernel() && !(ret instanceof VoidType)) {
             throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
@@ -335,6 +356,7 @@ public final class Checker {
             throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
         }
         pendingBodies.add(() -> {
+            loweringDepth = depth;
             lowered.add(fn);
             FunctionContext ctx = new FunctionContext(this, fn, env);
             new StatementLowering(ctx).lowerBody(decl, params);

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.lex;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourceFile;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ public final class Lexer {
 
     private final SourceFile file;
     private final String s;
+    private final CompileBudget budget = CompileBudget.current();
     private int i;
 
     private Lexer(SourceFile file) {
@@ -109,6 +111,7 @@ public final class Lexer {
                 i += p.length();
                 kind = TokenKind.PUNCT;
             }
+            budget.countLexedToken(file, start);
             out.add(new Token(kind, s.substring(start, i), file.pos(start), startOfLine, space, null));
             startOfLine = false;
             space = false;

@@ -1,0 +1,202 @@
+package io.cudawasm.kernels;
+
+import io.cudawasm.kernels.source.CompileBudget;
+import io.cudawasm.kernels.source.CompileLimit;
+import io.cudawasm.kernels.source.SourceFile;
+import io.cudawasm.kernels.source.SourcePos;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The limits of one compile. A compile that reaches one stops with a
+ * {@link io.cudawasm.kernels.source.CompileLimitException} naming the limit's {@link CompileLimit#key() key}
+ * and value at the place it was hit. The defaults compile every bundled and test kernel (and
+ * realistic CUDA samples) with a wide margin; kernels/README.md ("Limits") says what each protects.
+ *
+ * <p>Two limits grow with the request because a tiny source can ask for a huge expansion:
+ * {@code macroExpansionTokens} and {@code irNodes} apply as
+ * {@code min(limit, max(expansionFloor, expansionPerInputChar × input characters))}, the input
+ * being the source, its headers, defines and instantiations. With the defaults a 1 KiB request
+ * may expand to 16,384 tokens and IR nodes (a few MB of heap), a 1 MiB one to the full limits.
+ *
+ * @param timeLimit wall-clock time of the compile; the compiler also stops when its thread is interrupted
+ * @param templateDepth nesting of template instantiations ({@code f<N>} instantiating {@code f<N+1>}),
+ *     like nvcc's {@code -ftemplate-depth}
+ * @param templateInstantiations function and struct template instances
+ * @param macroExpansionTokens tokens produced by macro expansion (scaled, see above)
+ * @param sourceTokens tokens lexed from the source and headers, and tokens after preprocessing
+ * @param astNodes syntax tree nodes
+ * @param irNodes kernel IR nodes, statements and expressions (scaled, see above); the Wasm, OpenCL C
+ *     and CUDA C emitted are linear in it
+ * @param nestingDepth nesting of blocks, statements, expressions, declarators, initializers, PTX control flow
+ * @param includeDepth nesting of {@code #include}
+ * @param staticDataBytes bytes of {@code __device__} and {@code __constant__} variables
+ * @param sharedMemoryBytes bytes of statically sized {@code __shared__} variables of the module
+ * @param expansionFloor what the scaled limits allow any request
+ * @param expansionPerInputChar what the scaled limits allow per character of input
+ */
+public record CompileLimits(Duration timeLimit, int templateDepth, int templateInstantiations,
+        long macroExpansionTokens, long sourceTokens, long astNodes, long irNodes, int nestingDepth, int includeDepth,
+        long staticDataBytes, long sharedMemoryBytes, long expansionFloor, int expansionPerInputChar) {
+
+    private static final CompileLimits DEFAULTS = new CompileLimits(Duration.ofSeconds(5), 1024, 4096,
+            1_000_000, 1_000_000, 1_000_000, 2_000_000, 256, 64, 64L << 20, 1L << 20, 16_384, 16);
+
+    public CompileLimits {
+        Objects.requireNonNull(timeLimit, "timeLimit");
+        if (timeLimit.isNegative() || timeLimit.isZero()) {
+            throw new IllegalArgumentException("timeLimit must be positive: " + timeLimit);
+        }
+        positive("templateDepth", templateDepth);
+        positive("templateInstantiations", templateInstantiations);
+        positive("macroExpansionTokens", macroExpansionTokens);
+        positive("sourceTokens", sourceTokens);
+        positive("astNodes", astNodes);
+        positive("irNodes", irNodes);
+        positive("nestingDepth", nestingDepth);
+        positive("includeDepth", includeDepth);
+        positive("staticDataBytes", staticDataBytes);
+        positive("sharedMemoryBytes", sharedMemoryBytes);
+        positive("expansionFloor", expansionFloor);
+        positive("expansionPerInputChar", expansionPerInputChar);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    /**
+     * The defaults: 5 s, template depth 1024 and 4096 instantiations, 1,000,000 macro-expansion
+     * tokens, source tokens and syntax nodes, 2,000,000 IR nodes, nesting 256, {@code #include}
+     * depth 64, 64 MiB of static data, 1 MiB of static shared memory, scaled limits from 16,384
+     * plus 16 per input character.
+     */
+    public static CompileLimits defaults() {
+        return DEFAULTS;
+    }
+
+    public CompileLimits withTimeLimit(Duration v) {
+        return new CompileLimits(v, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens, astNodes,
+                irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withTemplateDepth(int v) {
+        return new CompileLimits(timeLimit, v, templateInstantiations, macroExpansionTokens, sourceTokens, astNodes,
+                irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withTemplateInstantiations(int v) {
+        return new CompileLimits(timeLimit, templateDepth, v, macroExpansionTokens, sourceTokens, astNodes, irNodes,
+                nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor, expansionPerInputChar);
+    }
+
+    public CompileLimits withMacroExpansionTokens(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, v, sourceTokens, astNodes, irNodes,
+                nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor, expansionPerInputChar);
+    }
+
+    public CompileLimits withSourceTokens(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, v, astNodes,
+                irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withAstNodes(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens, v,
+                irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withIrNodes(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, v, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withNestingDepth(int v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, v, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withIncludeDepth(int v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, nestingDepth, v, staticDataBytes, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withStaticDataBytes(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, nestingDepth, includeDepth, v, sharedMemoryBytes, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withSharedMemoryBytes(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, nestingDepth, includeDepth, staticDataBytes, v, expansionFloor,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withExpansionFloor(long v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, v,
+                expansionPerInputChar);
+    }
+
+    public CompileLimits withExpansionPerInputChar(int v) {
+        return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
+                astNodes, irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor, v);
+    }
+
+    /** Characters of input a request brings: its source, headers, defines and instantiations. */
+    public static long inputChars(CompileRequest request) {
+        long n = request.source().length();
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            n += h.getKey().length() + (h.getValue() == null ? 0 : h.getValue().length());
+        }
+        for (Map.Entry<String, String> d : request.defines().entrySet()) {
+            n += d.getKey().length() + (d.getValue() == null ? 0 : d.getValue().length());
+        }
+        for (String i : request.instantiations()) {
+            n += i.length();
+        }
+        return n;
+    }
+
+    /** A scaled limit's value for a request of {@code inputChars} characters. */
+    public long scaled(long limit, long inputChars) {
+        long proportional = inputChars > Long.MAX_VALUE / expansionPerInputChar ? Long.MAX_VALUE
+                : inputChars * expansionPerInputChar;
+        return Math.min(limit, Math.max(expansionFloor, proportional));
+    }
+
+    /** The effective value of every limit for one request (time in milliseconds). */
+    public Map<CompileLimit, Long> effective(CompileRequest request) {
+        long input = inputChars(request);
+        Map<CompileLimit, Long> v = new EnumMap<>(CompileLimit.class);
+        v.put(CompileLimit.TIME, Math.max(1, timeLimit.toMillis()));
+        v.put(CompileLimit.TEMPLATE_DEPTH, (long) templateDepth);
+        v.put(CompileLimit.TEMPLATE_INSTANTIATIONS, (long) templateInstantiations);
+        v.put(CompileLimit.MACRO_EXPANSION_TOKENS, scaled(macroExpansionTokens, input));
+        v.put(CompileLimit.SOURCE_TOKENS, sourceTokens);
+        v.put(CompileLimit.AST_NODES, astNodes);
+        v.put(CompileLimit.IR_NODES, scaled(irNodes, input));
+        v.put(CompileLimit.NESTING_DEPTH, (long) nestingDepth);
+        v.put(CompileLimit.INCLUDE_DEPTH, (long) includeDepth);
+        v.put(CompileLimit.STATIC_DATA_BYTES, staticDataBytes);
+        v.put(CompileLimit.SHARED_MEMORY_BYTES, sharedMemoryBytes);
+        return v;
+    }
+
+    /** A fresh budget for compiling {@code request}; its deadline counts from now. */
+    CompileBudget budgetFor(CompileRequest request, SourceFile main) {
+        Map<CompileLimit, Long> v = effective(request);
+        return new CompileBudget(v, v.get(CompileLimit.TIME), new SourcePos(main, 1, 1));
+    }
+}
