@@ -15,19 +15,22 @@ import java.util.Objects;
  * and value at the place it was hit. The defaults compile every bundled and test kernel (and
  * realistic CUDA samples) with a wide margin; kernels/README.md ("Limits") says what each protects.
  *
- * <p>Two limits grow with the request because a tiny source can ask for a huge expansion:
- * {@code macroExpansionTokens} and {@code irNodes} apply as
+ * <p>The size limits grow with the request, because a tiny source can ask for a huge expansion
+ * (a macro chain, a template recursion, an array initializer, an {@code #include} bomb):
+ * {@code macroExpansionTokens}, {@code sourceTokens}, {@code astNodes} and {@code irNodes} apply as
  * {@code min(limit, max(expansionFloor, expansionPerInputChar × input characters))}, the input
- * being the source, its headers, defines and instantiations. With the defaults a 1 KiB request
- * may expand to 16,384 tokens and IR nodes (a few MB of heap), a 1 MiB one to the full limits.
+ * being the source, its headers, defines and instantiations. With the defaults a request may use
+ * 8,192 of each, or 16 per input character where that is more: a 1 KiB request 16,384 (a few MB of
+ * heap); from about 32 KiB (64 KiB for IR nodes) a request has the full limits.
  *
  * @param timeLimit wall-clock time of the compile; the compiler also stops when its thread is interrupted
  * @param templateDepth nesting of template instantiations ({@code f<N>} instantiating {@code f<N+1>}),
  *     like nvcc's {@code -ftemplate-depth}
  * @param templateInstantiations function and struct template instances
- * @param macroExpansionTokens tokens produced by macro expansion (scaled, see above)
- * @param sourceTokens tokens lexed from the source and headers, and tokens after preprocessing
- * @param astNodes syntax tree nodes
+ * @param macroExpansionTokens tokens produced (and argument tokens rescanned) by macro expansion (scaled)
+ * @param sourceTokens tokens lexed from the source and headers (each inclusion again), and tokens after
+ *     preprocessing (scaled)
+ * @param astNodes syntax tree nodes (scaled)
  * @param irNodes kernel IR nodes, statements and expressions (scaled, see above); the Wasm, OpenCL C
  *     and CUDA C emitted are linear in it
  * @param nestingDepth nesting of blocks, statements, expressions, declarators, initializers, PTX control flow
@@ -42,7 +45,7 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
         long staticDataBytes, long sharedMemoryBytes, long expansionFloor, int expansionPerInputChar) {
 
     private static final CompileLimits DEFAULTS = new CompileLimits(Duration.ofSeconds(5), 1024, 4096,
-            1_000_000, 1_000_000, 1_000_000, 2_000_000, 256, 64, 64L << 20, 1L << 20, 16_384, 16);
+            500_000, 500_000, 500_000, 1_000_000, 256, 64, 64L << 20, 1L << 20, 8192, 16);
 
     public CompileLimits {
         Objects.requireNonNull(timeLimit, "timeLimit");
@@ -70,10 +73,10 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
     }
 
     /**
-     * The defaults: 5 s, template depth 1024 and 4096 instantiations, 1,000,000 macro-expansion
-     * tokens, source tokens and syntax nodes, 2,000,000 IR nodes, nesting 256, {@code #include}
-     * depth 64, 64 MiB of static data, 1 MiB of static shared memory, scaled limits from 16,384
-     * plus 16 per input character.
+     * The defaults: 5 s, template depth 1024 and 4096 instantiations, 500,000 macro-expansion
+     * tokens, source tokens and syntax nodes, 1,000,000 IR nodes, nesting 256, {@code #include}
+     * depth 64, 64 MiB of static data, 1 MiB of static shared memory; the size limits scaled from
+     * 8,192, or 16 per input character.
      */
     public static CompileLimits defaults() {
         return DEFAULTS;
@@ -184,8 +187,8 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
         v.put(CompileLimit.TEMPLATE_DEPTH, (long) templateDepth);
         v.put(CompileLimit.TEMPLATE_INSTANTIATIONS, (long) templateInstantiations);
         v.put(CompileLimit.MACRO_EXPANSION_TOKENS, scaled(macroExpansionTokens, input));
-        v.put(CompileLimit.SOURCE_TOKENS, sourceTokens);
-        v.put(CompileLimit.AST_NODES, astNodes);
+        v.put(CompileLimit.SOURCE_TOKENS, scaled(sourceTokens, input));
+        v.put(CompileLimit.AST_NODES, scaled(astNodes, input));
         v.put(CompileLimit.IR_NODES, scaled(irNodes, input));
         v.put(CompileLimit.NESTING_DEPTH, (long) nestingDepth);
         v.put(CompileLimit.INCLUDE_DEPTH, (long) includeDepth);

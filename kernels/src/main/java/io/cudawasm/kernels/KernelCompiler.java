@@ -1,6 +1,8 @@
 package io.cudawasm.kernels;
 
+import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.passes.UniformityAnalysis;
 import io.cudawasm.kernels.ptx.PtxFrontend;
 import io.cudawasm.kernels.source.CompileBudget;
@@ -52,15 +54,36 @@ public final class KernelCompiler {
         return compile(request, limits, false);
     }
 
+    /**
+     * Every later step (passes, emitters, printers) walks the IR recursively. The front ends keep it
+     * shallow (C sources through the parser's nesting limit; PTX by structuring); this check makes
+     * sure of it for any input, allowing the few IR levels one source level lowers to.
+     */
+    private static void requireShallowIr(KModule kir, CompileLimits limits) {
+        int max = IR_LEVELS_PER_SOURCE_LEVEL * limits.nestingDepth();
+        KFunction deep = KirSize.deeperThan(kir, max);
+        if (deep != null) {
+            throw new CompileLimitException(CompileLimit.NESTING_DEPTH, limits.nestingDepth(), Diagnostic.error(deep.pos(),
+                    "kernel IR of '" + deep.sourceName() + "' nests more than " + max + " levels ("
+                            + IR_LEVELS_PER_SOURCE_LEVEL + " per level of the nesting-depth limit of "
+                            + limits.nestingDepth() + ") (nesting-depth)"));
+        }
+    }
+
+    /** IR levels allowed per source nesting level: a subscript is a load of a pointer sum of a conversion. */
+    private static final int IR_LEVELS_PER_SOURCE_LEVEL = 4;
+
     private static CompileResult compile(CompileRequest request, CompileLimits limits, boolean wasmToo) {
         List<Diagnostic> warnings = new ArrayList<>();
         SourceFile file = new SourceFile(request.fileName(), request.source());
         CompileBudget budget = limits.budgetFor(request, file);
-        try (CompileBudget.Scope scope = budget.install()) {
+        CompileBudget.Scope installed = budget.install();
+        try {
             budget.checkClock(null);
             KModule kir = PtxFrontend.isPtx(request.fileName(), request.source())
                     ? PtxFrontend.toKir(file, warnings)
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
+            requireShallowIr(kir, limits);
             warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = wasmToo ? WasmEmitter.compile(kir) : null;
             budget.checkClock(null);
@@ -83,6 +106,8 @@ public final class KernelCompiler {
         } catch (RuntimeException e) {
             // a compiler bug must still come back as a diagnostic, never as a crash
             throw CompileException.at(new SourcePos(file, 1, 1), "internal compiler error: " + e);
+        } finally {
+            installed.close();
         }
     }
 }

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The semantic checker: resolves names and types, applies C's conversions, instantiates
@@ -41,6 +42,9 @@ import java.util.Set;
 public final class Checker {
     /** Errors after which checking stops, like gcc's -fmax-errors: later ones are mostly consequences. */
     private static final int MAX_ERRORS = 100;
+    private static final Pattern NON_ALPHANUMERIC_RUNS = Pattern.compile("[^A-Za-z0-9]+");
+    private static final Pattern TRAILING_UNDERSCORES = Pattern.compile("_+$");
+    private static final Pattern NON_IDENTIFIER = Pattern.compile("[^A-Za-z0-9_]");
 
     /** A device function or function template (possibly overloaded by name). */
     static final class FunctionEntry {
@@ -292,7 +296,7 @@ public final class Checker {
     }
 
     String uniqueName(String base) {
-        String clean = base.replaceAll("[^A-Za-z0-9_]", "_");
+        String clean = NON_IDENTIFIER.matcher(base).replaceAll("_");
         String n = clean;
         int i = 1;
         while (!usedNames.add(n)) {
@@ -348,7 +352,7 @@ public final class Checker {
             byRef.add(ref);
         }
         String emitted = uniqueName(simpleName(decl.name()) + (decl.templateParams().isEmpty() ? ""
-                : "_" + key.replaceAll("[^A-Za-z0-9]+", "_")).replaceAll("_+$", ""));
+                : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
         entry.instances.put(key, fn);
         signatures.put(fn, new Signature(paramTypes, byRef));

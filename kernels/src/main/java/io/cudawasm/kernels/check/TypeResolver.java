@@ -174,6 +174,8 @@ final class TypeResolver {
             return existing;
         }
         checker.budget.countInstantiation(checker.loweringDepth + structDepth + 1, use.pos(), key);
+        // a member instantiating the next struct template recurses in Java: nesting-depth bounds it too
+        checker.budget.checkNesting(structDepth + 1, use.pos());
         StructType s = new StructType(key, template.definition().union(), template.definition().explicitAlign());
         templateInstances.put(key, s);
         all.add(s);

@@ -101,6 +101,74 @@ public final class KirSize {
         return n;
     }
 
+    /**
+     * Whether any function body of the module nests deeper than {@code max} (statements inside
+     * statements, then expressions): returns the first function that does, or null. The walk itself
+     * stops descending at {@code max}, so it is safe on any input.
+     */
+    public static KFunction deeperThan(KModule module, int max) {
+        for (KFunction f : module.functions()) {
+            if (f.hasBody() && blockDepth(f.body(), 1, max) > max) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static int blockDepth(KBlock b, int depth, int max) {
+        int deepest = depth;
+        for (KStmt s : b.statements()) {
+            deepest = Math.max(deepest, statementDepth(s, depth, max));
+            if (deepest > max) {
+                return deepest;
+            }
+        }
+        return deepest;
+    }
+
+    private static int statementDepth(KStmt s, int depth, int max) {
+        if (depth > max) {
+            return depth;
+        }
+        int d = depth;
+        for (KExpr e : statementExpressions(s)) {
+            d = Math.max(d, depth + depth(e, max - depth + 2));
+        }
+        if (s instanceof KStmt.If i) {
+            d = Math.max(d, Math.max(blockDepth(i.then(), depth + 1, max), blockDepth(i.otherwise(), depth + 1, max)));
+        } else if (s instanceof KStmt.Loop l) {
+            d = Math.max(d, Math.max(blockDepth(l.body(), depth + 1, max), blockDepth(l.step(), depth + 1, max)));
+        } else if (s instanceof KStmt.Switch sw) {
+            for (KStmt.Case c : sw.cases()) {
+                d = Math.max(d, blockDepth(c.body(), depth + 1, max));
+            }
+        } else if (s instanceof KStmt.Nested n) {
+            d = Math.max(d, blockDepth(n.block(), depth + 1, max));
+        } else if (s instanceof KStmt.ThreadLoop t) {
+            d = Math.max(d, blockDepth(t.body(), depth + 1, max));
+        }
+        return d;
+    }
+
+    private static List<KExpr> statementExpressions(KStmt s) {
+        if (s instanceof KStmt.Assign a) {
+            return List.of(a.value());
+        } else if (s instanceof KStmt.Store st) {
+            return List.of(st.address(), st.value());
+        } else if (s instanceof KStmt.Eval e) {
+            return List.of(e.expr());
+        } else if (s instanceof KStmt.If i) {
+            return List.of(i.condition());
+        } else if (s instanceof KStmt.Loop l) {
+            return List.of(l.condition());
+        } else if (s instanceof KStmt.Switch sw) {
+            return List.of(sw.selector());
+        } else if (s instanceof KStmt.Return r && r.value() != null) {
+            return List.of(r.value());
+        }
+        return List.of();
+    }
+
     /** An expression's depth (a leaf is 1), counted no further than {@code cap}. */
     public static int depth(KExpr e, int cap) {
         if (cap <= 1) {

@@ -354,7 +354,7 @@ public final class Preprocessor {
     private void include(Token directive) {
         List<Token> line = restOfLine();
         if (!line.isEmpty() && line.get(0).isIdent()) {
-            line = expandList(line);
+            line = expandList(line, "#include");
         }
         if (line.isEmpty()) {
             throw CompileException.at(directive.pos(), "#include expects \"FILENAME\" or <FILENAME>");
@@ -430,7 +430,7 @@ public final class Preprocessor {
                 resolved.add(t);
             }
         }
-        List<Token> expanded = expandList(resolved);
+        List<Token> expanded = expandList(resolved, "#" + directive.text());
         List<Token> ints = new ArrayList<>();
         for (Token t : expanded) {
             if (t.isIdent()) {
@@ -448,12 +448,19 @@ public final class Preprocessor {
 
     // ---------------------------------------------------------------- macro expansion
 
-    /** Fully expands a token list in isolation (used for macro arguments and directive operands). */
-    private List<Token> expandList(List<Token> tokens) {
+    /**
+     * Fully expands a token list in isolation (used for macro arguments and directive operands);
+     * {@code context} names the macro or directive for messages.
+     */
+    private List<Token> expandList(List<Token> tokens, String context) {
         Deque<Token> saved = input;
+        SourcePos at = tokens.isEmpty() ? null : tokens.get(0).pos();
+        // M(M(M(...))) expands each argument inside the one around it: Java recursion as deep as the
+        // nesting, and every level rescans (copies) what is inside it
+        budget.checkNesting(argumentDepth + 1, at);
+        budget.countMacroTokens(tokens.size(), at, context);
+        argumentDepth++;
         input = new ArrayDeque<>(tokens);
-        // M(M(M(...))) expands each argument inside the one around it: Java recursion as deep as the nesting
-        budget.checkNesting(++argumentDepth, tokens.isEmpty() ? null : tokens.get(0).pos());
         try {
             return expandStream(false);
         } finally {
@@ -560,11 +567,17 @@ public final class Preprocessor {
 
     private void pushExpansion(List<Token> body, Set<String> hideSet, Token site) {
         // tokens of one argument share a hide set: one union for all of them, not a new set per token
-        Map<Set<String>, Set<String>> unions = new IdentityHashMap<>();
+        Map<Set<String>, Set<String>> unions = null;
         for (int i = body.size() - 1; i >= 0; i--) {
             Token b = body.get(i);
             boolean space = i == 0 ? site.spaceBefore() : b.spaceBefore();
-            Set<String> hs = b.hideSet().isEmpty() ? hideSet : unions.computeIfAbsent(b.hideSet(), h -> union(h, hideSet));
+            Set<String> hs = hideSet;
+            if (!b.hideSet().isEmpty()) {
+                if (unions == null) {
+                    unions = new IdentityHashMap<>();
+                }
+                hs = unions.computeIfAbsent(b.hideSet(), h -> union(h, hideSet));
+            }
             input.push(new Token(b.kind(), b.text(), site.pos(), i == 0 && site.startOfLine(), space, hs));
         }
     }
@@ -626,7 +639,7 @@ public final class Preprocessor {
                 boolean beforePaste = i + 1 < body.size() && body.get(i + 1).is("##");
                 List<Token> arg = args.get(pi);
                 List<Token> replacement = beforePaste ? arg
-                        : expandedArgs.computeIfAbsent(pi, k -> expandList(arg));
+                        : expandedArgs.computeIfAbsent(pi, k -> expandList(arg, m.name()));
                 budget.countMacroTokens(replacement.size(), site.pos(), m.name());
                 boolean first = true;
                 for (Token r : replacement) {

@@ -271,11 +271,11 @@ public final class PtxParser {
                 PtxToken sizeTok = peek();
                 long n = expectInteger("an array size");
                 expect("]", "after the array size");
-                count = count == 0 ? n : count * n;
-                if (n < 0 || n > MAX_ELEMENTS || count > MAX_ELEMENTS || count < 0) {
+                if (n < 0 || n > MAX_ELEMENTS || (count > 0 && n > 0 && count > MAX_ELEMENTS / n)) {
                     // the byte size is checked against static-data-bytes; this keeps the product from overflowing
                     throw error(sizeTok, "array '" + nameTok.text() + "' is too large");
                 }
+                count = count == 0 ? n : count * n;
             }
             List<PtxLiteral> init = List.of();
             if (accept("=")) {
