@@ -263,6 +263,9 @@ public final class Checker {
             throw CompileException.at(v.pos(), "variable '" + name + "' has incomplete type '" + s.display() + "'");
         }
         budget.countStaticData(type.size(), v.pos(), name); // before the initializer's bytes exist
+        if (v.init() != null) {
+            budget.countInitialData(type.size(), v.pos(), name);
+        }
         byte[] init = v.init() == null ? null
                 : new InitializerEncoder(this, name).encode(v.init(), type);
         KGlobal g = new KGlobal(uniqueName(name), type, space, init, false, v.pos());

@@ -108,6 +108,9 @@ final class ModuleLowering {
             budget.countSharedMemory(externShared ? 0 : v.size(), v.pos(), v.name());
         } else {
             budget.countStaticData(v.size(), v.pos(), v.name());
+            if (!v.init().isEmpty()) {
+                budget.countInitialData(v.size(), v.pos(), v.name());
+            }
         }
         String name = v.name();
         if (!globalNames.add(name)) {

@@ -180,19 +180,15 @@ public final class CompileBudget {
 
     /** Kernel IR nodes built; {@code function} names what is being lowered, for the message. */
     public void countIrNodes(long n, SourcePos at, String function) {
-        irNodes += n;
-        if (irNodes > max[CompileLimit.IR_NODES.ordinal()]) {
-            throw exceeded(CompileLimit.IR_NODES, at, function == null ? "" : " while lowering '" + function + "'");
-        }
-        checkpoint(at);
+        addIrNodes(n, at, function == null ? "" : " while lowering '" + function + "'");
     }
 
-    /**
-     * A kernel IR that a pass rebuilds as a whole: {@code size} replaces what was counted for it
-     * before ({@code previousSize}), so passes that copy the IR are measured by what they keep.
-     */
-    public void replaceIrNodes(long previousSize, long size, SourcePos at, String function) {
-        countIrNodes(size - previousSize, at, function);
+    private void addIrNodes(long n, SourcePos at, String context) {
+        irNodes += n;
+        if (irNodes > max[CompileLimit.IR_NODES.ordinal()]) {
+            throw exceeded(CompileLimit.IR_NODES, at, context);
+        }
+        checkpoint(at);
     }
 
     /** Nodes of kernel IR counted so far. */
@@ -232,6 +228,19 @@ public final class CompileBudget {
             throw exceeded(CompileLimit.STATIC_DATA_BYTES, at, " with variable '" + variable + "'");
         }
     }
+
+    /**
+     * Initial bytes of a variable, which the module carries as a data segment: emitted output like
+     * code, so they count as IR nodes, one per {@value #INITIAL_BYTES_PER_IR_NODE} bytes (a 1 KiB
+     * source cannot make the compiler build a 60 MiB data segment from {@code = {1}}).
+     */
+    public void countInitialData(long bytes, SourcePos at, String variable) {
+        addIrNodes((Math.max(0, bytes) + INITIAL_BYTES_PER_IR_NODE - 1) / INITIAL_BYTES_PER_IR_NODE, at,
+                " with the initial data of '" + variable + "' (" + INITIAL_BYTES_PER_IR_NODE + " bytes count as a node)");
+    }
+
+    /** Bytes of initialized static data that count as one IR node. */
+    public static final int INITIAL_BYTES_PER_IR_NODE = 16;
 
     /** A statically sized {@code __shared__} variable of {@code bytes}. */
     public void countSharedMemory(long bytes, SourcePos at, String variable) {
