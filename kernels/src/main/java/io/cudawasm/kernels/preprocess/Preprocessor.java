@@ -67,7 +67,7 @@ public final class Preprocessor {
     public static List<Token> run(SourceFile main, Map<String, String> defines, Map<String, String> headers,
             List<Diagnostic> warnings) {
         Preprocessor pp = new Preprocessor(headers, warnings);
-        pp.defineFromText(new SourceFile("<built-in>", BuiltinHeaders.PRELUDE));
+        pp.defineFromText(new SourceFile(Lexer.BUILTIN_FILE, BuiltinHeaders.PRELUDE));
         StringBuilder cmd = new StringBuilder();
         for (Map.Entry<String, String> d : new LinkedHashMap<>(defines).entrySet()) {
             if (!d.getKey().matches("[A-Za-z_][A-Za-z0-9_]*(\\([A-Za-z0-9_, .]*\\))?")) {
