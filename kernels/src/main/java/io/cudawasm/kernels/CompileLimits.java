@@ -21,7 +21,7 @@ import java.util.Objects;
  * {@code min(limit, max(expansionFloor, expansionPerInputChar × input characters))}, the input
  * being the source, its headers, defines and instantiations. With the defaults a request may use
  * 8,192 of each, or 8 per input character where that is more: a request up to 1 KiB 8,192 (a few MB
- * of heap); from about 64 KiB (128 KiB for IR nodes) a request has the full limits. Real kernels
+ * of heap); from about 64 KiB a request has the full limits. Real kernels
  * use about 0.1 IR node per character; all of this project's kernels compile with 2,048 and 2.
  *
  * @param timeLimit wall-clock time of the compile; the compiler also stops when its thread is interrupted
@@ -46,7 +46,7 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
         long staticDataBytes, long sharedMemoryBytes, long expansionFloor, int expansionPerInputChar) {
 
     private static final CompileLimits DEFAULTS = new CompileLimits(Duration.ofSeconds(5), 1024, 4096,
-            500_000, 500_000, 500_000, 1_000_000, 256, 64, 64L << 20, 1L << 20, 8192, 8);
+            500_000, 500_000, 500_000, 500_000, 256, 64, 64L << 20, 1L << 20, 8192, 8);
 
     public CompileLimits {
         Objects.requireNonNull(timeLimit, "timeLimit");
@@ -75,7 +75,7 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
 
     /**
      * The defaults: 5 s, template depth 1024 and 4096 instantiations, 500,000 macro-expansion
-     * tokens, source tokens and syntax nodes, 1,000,000 IR nodes, nesting 256, {@code #include}
+     * tokens, source tokens, syntax nodes and IR nodes, nesting 256, {@code #include}
      * depth 64, 64 MiB of static data, 1 MiB of static shared memory; the size limits scaled from
      * 8,192, or 8 per input character.
      */

@@ -75,7 +75,7 @@ public final class KernelCompiler {
      * need 103 MB, the formula says 156 MB; a macro-heavy source (200,055 tokens expanding to
      * 2,540,014, and 1.3 million IR nodes) 289 MB, the formula 870 MB; 3,000 device functions
      * (114,029 tokens, 54,013 IR nodes) 23 MB, the formula 39 MB. With the default limits a
-     * request of up to 1 KiB is bounded by about 7.7 MB, and none by more than about 300 MB plus 6
+     * request of up to 1 KiB is bounded by about 7.7 MB, and none by more than about 215 MB plus 6
      * bytes per input character.
      */
     public static long estimatedHeapBytes(CompileRequest request, CompileLimits limits) {
