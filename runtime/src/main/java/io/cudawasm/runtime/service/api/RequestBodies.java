@@ -3,6 +3,8 @@ package io.cudawasm.runtime.service.api;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -21,9 +23,19 @@ import java.util.Map;
 final class RequestBodies {
     private final ObjectMapper mapper;
     private final long maxBytes;
+    private final long minBytesPerSecond;
 
-    RequestBodies(ObjectMapper mapper, long maxBytes) {
-        this.mapper = mapper;
+    /** Deepest JSON nesting accepted; job documents need fewer than ten levels. */
+    static final int MAX_NESTING = 64;
+
+    RequestBodies(ObjectMapper mapper, long maxBytes, long minBytesPerSecond) {
+        this.minBytesPerSecond = minBytesPerSecond;
+        // A string may be as long as the whole body (base64 buffers up to the request limit);
+        // Jackson's own default (20 M characters) would refuse those with a misleading message.
+        this.mapper = mapper.copy().registerModule(WellFormedText.module());
+        this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE - 16, maxBytes)).maxNestingDepth(MAX_NESTING)
+                .build());
         this.maxBytes = maxBytes;
     }
 
@@ -38,6 +50,11 @@ final class RequestBodies {
                 throw ApiException.badRequest("malformed_json", "the request body must be a JSON object, not null");
             }
             return value;
+        } catch (WellFormedText.NotUnicode e) {
+            throw invalid(e.getOriginalMessage(), e);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("malformed_json", "the request body exceeds a JSON limit: "
+                    + firstLine(e.getOriginalMessage()), Map.of("maxNesting", MAX_NESTING, "maxStringLength", maxBytes));
         } catch (UnrecognizedPropertyException e) {
             throw invalid("unknown field '" + e.getPropertyName() + "'", e);
         } catch (InvalidFormatException e) {
@@ -45,6 +62,11 @@ final class RequestBodies {
         } catch (MismatchedInputException e) {
             throw invalid("wrong type of value for this field", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamConstraintsException limit) {
+                throw ApiException.badRequest("malformed_json", "the request body exceeds a JSON limit: "
+                        + firstLine(limit.getOriginalMessage()), Map.of("maxNesting", MAX_NESTING, "maxStringLength",
+                        maxBytes));
+            }
             throw invalid("the value cannot be used here", e);
         } catch (JsonProcessingException e) {
             throw malformed(e);
@@ -68,8 +90,22 @@ final class RequestBodies {
             }
             return bytes;
         } catch (IOException e) {
+            if (isTimeout(e)) {
+                throw new ApiException(408, "request_timeout", "the request body arrived too slowly (the worker "
+                        + "needs at least " + minBytesPerSecond + " bytes per second and no pause longer than the idle "
+                        + "timeout); send it at full speed", Map.of("minBytesPerSecond", minBytesPerSecond), null);
+            }
             throw ApiException.badRequest("malformed_json", "the request body could not be read");
         }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ApiException tooLarge(long declared) {
