@@ -55,7 +55,7 @@ public final class HttpApi {
         HealthEndpoint health = new HealthEndpoint(c.readiness());
         OpenApiEndpoint openApi = new OpenApiEndpoint();
         HttpLimits limits = c.config().http();
-        this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests());
+        this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests(), limits.maxApiRequestsPerClient());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.service.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -45,7 +46,7 @@ final class RequestBodies {
             throw ApiException.badRequest("malformed_json", "the request body is empty; send a JSON object");
         }
         try {
-            T value = mapper.readValue(body, type);
+            T value = readSyntaxFirst(body, type);
             if (value == null) {
                 throw ApiException.badRequest("malformed_json", "the request body must be a JSON object, not null");
             }
@@ -72,6 +73,26 @@ final class RequestBodies {
             throw malformed(e);
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "the request body could not be read");
+        }
+    }
+
+    /**
+     * Parses, reporting broken JSON (truncated, trailing data, control characters) as malformed
+     * even when the parser met it while filling a field, which Jackson reports as a mapping error.
+     */
+    private <T> T readSyntaxFirst(byte[] body, Class<T> type) throws IOException {
+        try {
+            return mapper.readValue(body, type);
+        } catch (JsonMappingException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof JsonParseException syntax) {
+                    throw syntax;
+                }
+            }
+            if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+                throw new JsonParseException(null, "trailing data after the JSON object", e.getLocation());
+            }
+            throw e;
         }
     }
 

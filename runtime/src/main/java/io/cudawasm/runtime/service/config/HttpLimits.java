@@ -10,29 +10,32 @@ import java.time.Duration;
  * @param maxConnections open TCP connections on the API port; more wait in the kernel's backlog
  * @param threads HTTP server threads (above {@code maxApiRequests}, so probes keep a share)
  * @param maxApiRequests {@code /v1} requests handled at once; one more is answered 503 at once
+ * @param maxApiRequestsPerClient of those, from one client address (so one client cannot take them all)
  * @param idleTimeout a connection silent this long is closed (also bounds a stalled body)
  * @param minRequestBytesPerSecond slowest accepted request body; slower ones end with 408
  * @param probePort a second port serving only the probes and metrics, outside the connection
  *     cap (0: none)
  */
-public record HttpLimits(int maxConnections, int threads, int maxApiRequests, Duration idleTimeout,
-        long minRequestBytesPerSecond, int probePort) {
+public record HttpLimits(int maxConnections, int threads, int maxApiRequests, int maxApiRequestsPerClient,
+        Duration idleTimeout, long minRequestBytesPerSecond, int probePort) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final int DEFAULT_THREADS = 200;
     public static final int DEFAULT_MAX_API_REQUESTS = 128;
+    public static final int DEFAULT_MAX_API_REQUESTS_PER_CLIENT = 32;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 4096;
     /** Threads kept free of {@code /v1} work for probes, metrics and Jetty's own tasks. */
     public static final int RESERVED_THREADS = 16;
 
     public static final HttpLimits DEFAULTS = new HttpLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_THREADS,
-            DEFAULT_MAX_API_REQUESTS, DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, 0);
+            DEFAULT_MAX_API_REQUESTS, DEFAULT_MAX_API_REQUESTS_PER_CLIENT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, 0);
 
     public HttpLimits {
-        if (maxConnections < 1 || maxApiRequests < 1) {
+        if (maxConnections < 1 || maxApiRequests < 1 || maxApiRequestsPerClient < 1) {
             throw new IllegalArgumentException("connection and request limits must be at least 1");
         }
+        maxApiRequestsPerClient = Math.min(maxApiRequestsPerClient, maxApiRequests);
         if (threads < maxApiRequests + RESERVED_THREADS) {
             throw new IllegalArgumentException("HTTP threads (" + threads + ") must exceed the concurrent API requests ("
                     + maxApiRequests + ") by at least " + RESERVED_THREADS + ", so probes always find a thread");
@@ -48,24 +51,28 @@ public record HttpLimits(int maxConnections, int threads, int maxApiRequests, Du
         }
     }
 
-    public HttpLimits withMaxApiRequests(int n) {
-        return new HttpLimits(maxConnections, Math.max(threads, n + RESERVED_THREADS), n, idleTimeout,
+    public HttpLimits withMaxApiRequests(int n, int perClient) {
+        return new HttpLimits(maxConnections, Math.max(threads, n + RESERVED_THREADS), n, perClient, idleTimeout,
                 minRequestBytesPerSecond, probePort);
     }
 
     public HttpLimits withIdleTimeout(Duration d) {
-        return new HttpLimits(maxConnections, threads, maxApiRequests, d, minRequestBytesPerSecond, probePort);
+        return new HttpLimits(maxConnections, threads, maxApiRequests, maxApiRequestsPerClient, d,
+                minRequestBytesPerSecond, probePort);
     }
 
     public HttpLimits withMinRequestBytesPerSecond(long rate) {
-        return new HttpLimits(maxConnections, threads, maxApiRequests, idleTimeout, rate, probePort);
+        return new HttpLimits(maxConnections, threads, maxApiRequests, maxApiRequestsPerClient, idleTimeout, rate,
+                probePort);
     }
 
     public HttpLimits withMaxConnections(int n) {
-        return new HttpLimits(n, threads, maxApiRequests, idleTimeout, minRequestBytesPerSecond, probePort);
+        return new HttpLimits(n, threads, maxApiRequests, maxApiRequestsPerClient, idleTimeout,
+                minRequestBytesPerSecond, probePort);
     }
 
     public HttpLimits withProbePort(int port) {
-        return new HttpLimits(maxConnections, threads, maxApiRequests, idleTimeout, minRequestBytesPerSecond, port);
+        return new HttpLimits(maxConnections, threads, maxApiRequests, maxApiRequestsPerClient, idleTimeout,
+                minRequestBytesPerSecond, port);
     }
 }

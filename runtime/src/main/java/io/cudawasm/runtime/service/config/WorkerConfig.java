@@ -82,6 +82,7 @@ public record WorkerConfig(
     public static final String ENV_MAX_CONNECTIONS = "CUDA_WASM_MAX_CONNECTIONS";
     public static final String ENV_HTTP_THREADS = "CUDA_WASM_HTTP_THREADS";
     public static final String ENV_MAX_API_REQUESTS = "CUDA_WASM_MAX_API_REQUESTS";
+    public static final String ENV_MAX_API_REQUESTS_PER_CLIENT = "CUDA_WASM_MAX_API_REQUESTS_PER_CLIENT";
     public static final String ENV_HTTP_IDLE_TIMEOUT = "CUDA_WASM_HTTP_IDLE_TIMEOUT_SECONDS";
     public static final String ENV_MIN_REQUEST_RATE = "CUDA_WASM_MIN_REQUEST_BYTES_PER_SECOND";
     public static final String ENV_PROBE_PORT = "CUDA_WASM_PROBE_PORT";
@@ -192,7 +193,8 @@ public record WorkerConfig(
                 : v.integer(ENV_MIN_REQUEST_RATE, 0, 0);
         try {
             return new HttpLimits(v.integer(ENV_MAX_CONNECTIONS, HttpLimits.DEFAULT_MAX_CONNECTIONS, 1), threads,
-                    apiRequests, v.seconds(ENV_HTTP_IDLE_TIMEOUT, HttpLimits.DEFAULT_IDLE_TIMEOUT, false), rate,
+                    apiRequests, v.integer(ENV_MAX_API_REQUESTS_PER_CLIENT,
+                            HttpLimits.DEFAULT_MAX_API_REQUESTS_PER_CLIENT, 1), v.seconds(ENV_HTTP_IDLE_TIMEOUT, HttpLimits.DEFAULT_IDLE_TIMEOUT, false), rate,
                     v.integer(ENV_PROBE_PORT, 0, 0));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ENV_HTTP_THREADS + "/" + ENV_MAX_API_REQUESTS + ": " + e.getMessage(), e);
