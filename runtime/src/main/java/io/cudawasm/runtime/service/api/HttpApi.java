@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.cudawasm.runtime.service.admission.ByteBudget;
 import io.cudawasm.runtime.service.config.HttpLimits;
 import io.cudawasm.runtime.service.kernels.CompileRejectedException;
 import io.cudawasm.runtime.service.kernels.CompileTimeoutException;
@@ -46,8 +47,9 @@ public final class HttpApi {
 
     public HttpApi(ApiComponents c) {
         ObjectMapper mapper = Json.mapper();
+        ByteBudget bodyHeap = new ByteBudget("request bodies", c.config().http().bodyHeapBytes());
         RequestBodies bodies = new RequestBodies(mapper, c.config().maxRequestBytes(),
-                c.config().http().minRequestBytesPerSecond());
+                c.config().http().minRequestBytesPerSecond(), bodyHeap);
         KernelsEndpoint kernels = new KernelsEndpoint(c.kernels(), bodies);
         this.answers = new StreamedJson(mapper, c.config().http().maxApiRequests());
         JobsEndpoint jobs = new JobsEndpoint(c.config(), c.backends(), c.kernels(), c.jobs(), c.metrics(), bodies,
@@ -56,6 +58,10 @@ public final class HttpApi {
         OpenApiEndpoint openApi = new OpenApiEndpoint();
         HttpLimits limits = c.config().http();
         this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests(), limits.maxApiRequestsPerClient());
+        c.metrics().gauge("cudawasm.http.api.requests", "API requests in progress (CUDA_WASM_MAX_API_REQUESTS)",
+                apiLimiter::inUse);
+        c.metrics().gauge("cudawasm.http.body.bytes", "Heap reserved by request bodies being read and parsed",
+                bodyHeap::used);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -52,6 +52,8 @@ final class JobsEndpoint {
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
             JobPlan plan = planner.plan(request, kernel, backend);
             job = jobs.submit(plan, async);
+            // the job's own reservation covers its data from here on
+            BodyReservation.release(ctx);
         } catch (ApiException e) {
             metrics.jobRejected(e.status() == 413 ? "too_large" : e.status() == 404 ? "not_found"
                     : e.status() == 429 ? "busy" : "invalid");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.cudawasm.runtime.service.admission.ByteBudget;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,12 +26,16 @@ final class RequestBodies {
     private final ObjectMapper mapper;
     private final long maxBytes;
     private final long minBytesPerSecond;
+    private final ByteBudget bodyHeap;
+    /** Bodies without a Content-Length are read and reserved in chunks of this size. */
+    private static final int CHUNK = 1 << 20;
 
     /** Deepest JSON nesting accepted; job documents need fewer than ten levels. */
     static final int MAX_NESTING = 64;
 
-    RequestBodies(ObjectMapper mapper, long maxBytes, long minBytesPerSecond) {
+    RequestBodies(ObjectMapper mapper, long maxBytes, long minBytesPerSecond, ByteBudget bodyHeap) {
         this.minBytesPerSecond = minBytesPerSecond;
+        this.bodyHeap = bodyHeap;
         // A string may be as long as the whole body (base64 buffers up to the request limit);
         // Jackson's own default (20 M characters) would refuse those with a misleading message.
         this.mapper = mapper.copy().registerModule(WellFormedText.module());
@@ -101,15 +106,27 @@ final class RequestBodies {
         if (declared > maxBytes) {
             throw tooLarge(declared);
         }
-        // With a Content-Length, read exactly that much: waiting for end-of-stream costs a round of
-        // I/O wake-ups per request. Without one (chunked), read up to one byte past the limit.
-        int cap = declared >= 0 ? (int) declared : (int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8);
+        BodyReservation heap = BodyReservation.of(ctx, bodyHeap);
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes(cap);
-            if (bytes.length > maxBytes) {
-                throw tooLarge(-1);
+            if (declared >= 0) {
+                // With a Content-Length, read exactly that much: waiting for end-of-stream costs a
+                // round of I/O wake-ups per request.
+                heap.grow(declared);
+                return in.readNBytes((int) declared);
             }
-            return bytes;
+            // Chunked: reserve and read a chunk at a time, up to one byte past the limit.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            while (true) {
+                heap.grow(CHUNK);
+                byte[] chunk = in.readNBytes(CHUNK);
+                bytes.write(chunk);
+                if (bytes.size() > maxBytes) {
+                    throw tooLarge(-1);
+                }
+                if (chunk.length < CHUNK) {
+                    return bytes.toByteArray();
+                }
+            }
         } catch (IOException e) {
             if (isTimeout(e)) {
                 throw new ApiException(408, "request_timeout", "the request body arrived too slowly (the worker "

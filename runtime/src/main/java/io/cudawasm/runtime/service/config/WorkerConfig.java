@@ -86,6 +86,7 @@ public record WorkerConfig(
     public static final String ENV_HTTP_IDLE_TIMEOUT = "CUDA_WASM_HTTP_IDLE_TIMEOUT_SECONDS";
     public static final String ENV_MIN_REQUEST_RATE = "CUDA_WASM_MIN_REQUEST_BYTES_PER_SECOND";
     public static final String ENV_PROBE_PORT = "CUDA_WASM_PROBE_PORT";
+    public static final String ENV_REQUEST_HEAP_BYTES = "CUDA_WASM_REQUEST_HEAP_BYTES";
     public static final String ENV_COMPILE_THREADS = "CUDA_WASM_COMPILE_THREADS";
     public static final String ENV_MAX_QUEUED_COMPILES = "CUDA_WASM_MAX_QUEUED_COMPILES";
     public static final String ENV_COMPILE_TIME_LIMIT = "CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS";
@@ -195,7 +196,7 @@ public record WorkerConfig(
             return new HttpLimits(v.integer(ENV_MAX_CONNECTIONS, HttpLimits.DEFAULT_MAX_CONNECTIONS, 1), threads,
                     apiRequests, v.integer(ENV_MAX_API_REQUESTS_PER_CLIENT,
                             HttpLimits.DEFAULT_MAX_API_REQUESTS_PER_CLIENT, 1), v.seconds(ENV_HTTP_IDLE_TIMEOUT, HttpLimits.DEFAULT_IDLE_TIMEOUT, false), rate,
-                    v.integer(ENV_PROBE_PORT, 0, 0));
+                    v.integer(ENV_PROBE_PORT, 0, 0), v.bytes(ENV_REQUEST_HEAP_BYTES, HttpLimits.defaultBodyHeapBytes()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ENV_HTTP_THREADS + "/" + ENV_MAX_API_REQUESTS + ": " + e.getMessage(), e);
         }
