@@ -83,11 +83,14 @@ final class RawHttp implements AutoCloseable {
         return new Answer(Integer.parseInt(all.substring(9, 12)), all.substring(0, end), all.substring(end + 4));
     }
 
-    /** A whole answer with a Content-Length has arrived. */
+    /** A whole answer has arrived (by its Content-Length, or the last chunk of a chunked body). */
     private static boolean complete(String text) {
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             return false;
+        }
+        if (text.substring(0, end).toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+            return text.endsWith("\r\n0\r\n\r\n");
         }
         for (String line : text.substring(0, end).split("\r\n")) {
             if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
