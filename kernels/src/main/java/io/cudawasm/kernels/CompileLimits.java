@@ -6,6 +6,7 @@ import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -156,6 +157,94 @@ public record CompileLimits(Duration timeLimit, int templateDepth, int templateI
     public CompileLimits withExpansionPerInputChar(int v) {
         return new CompileLimits(timeLimit, templateDepth, templateInstantiations, macroExpansionTokens, sourceTokens,
                 astNodes, irNodes, nestingDepth, includeDepth, staticDataBytes, sharedMemoryBytes, expansionFloor, v);
+    }
+
+    /** The keys {@link #withOverrides} takes: every limit's key and the two scaling parameters. */
+    public static final List<String> OVERRIDE_KEYS = List.of("time", "template-depth", "template-instantiations",
+            "macro-expansion-tokens", "source-tokens", "ast-nodes", "ir-nodes", "nesting-depth", "include-depth",
+            "static-data-bytes", "shared-memory-bytes", "expansion-floor", "expansion-per-input-char");
+
+    /**
+     * These limits with {@code key=value} overrides, comma-separated, as a configuration gives them:
+     * {@code template-depth=512,ir-nodes=2000000,time=10s}. Keys are the limits' {@link CompileLimit#key()
+     * keys} and {@code expansion-floor}, {@code expansion-per-input-char}; {@code time} takes
+     * {@code 10s}, {@code 500ms} or seconds; sizes may end in {@code Ki}, {@code Mi}, {@code Gi}
+     * (or k, M, G). Blank: these limits unchanged.
+     *
+     * @throws IllegalArgumentException naming the key or value that is wrong
+     */
+    public CompileLimits withOverrides(String spec) {
+        CompileLimits l = this;
+        if (spec == null || spec.isBlank()) {
+            return l;
+        }
+        for (String pair : spec.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("expected key=value in the compile limits, found '" + pair.strip() + "'");
+            }
+            l = l.with(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return l;
+    }
+
+    /** These limits with one of them set by key, see {@link #withOverrides}. */
+    public CompileLimits with(String key, String value) {
+        try {
+            return switch (key) {
+                case "time" -> withTimeLimit(duration(value));
+                case "template-depth" -> withTemplateDepth(Math.toIntExact(number(value)));
+                case "template-instantiations" -> withTemplateInstantiations(Math.toIntExact(number(value)));
+                case "macro-expansion-tokens" -> withMacroExpansionTokens(number(value));
+                case "source-tokens" -> withSourceTokens(number(value));
+                case "ast-nodes" -> withAstNodes(number(value));
+                case "ir-nodes" -> withIrNodes(number(value));
+                case "nesting-depth" -> withNestingDepth(Math.toIntExact(number(value)));
+                case "include-depth" -> withIncludeDepth(Math.toIntExact(number(value)));
+                case "static-data-bytes" -> withStaticDataBytes(number(value));
+                case "shared-memory-bytes" -> withSharedMemoryBytes(number(value));
+                case "expansion-floor" -> withExpansionFloor(number(value));
+                case "expansion-per-input-char" -> withExpansionPerInputChar(Math.toIntExact(number(value)));
+                default -> throw new IllegalArgumentException("unknown compile limit '" + key + "'; the limits are "
+                        + String.join(", ", OVERRIDE_KEYS));
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("compile limit " + key + ": '" + value + "' is not a valid value", e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("unknown compile limit")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("compile limit " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long number(String v) {
+        String s = v.strip();
+        long unit = 1;
+        String[][] suffixes = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"k", "1000"}, {"M", "1000000"},
+            {"G", "1000000000"}};
+        for (String[] suffix : suffixes) {
+            if (s.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                s = s.substring(0, s.length() - suffix[0].length()).strip();
+                break;
+            }
+        }
+        return Math.multiplyExact(Long.parseLong(s.replace("_", "")), unit);
+    }
+
+    private static Duration duration(String v) {
+        String s = v.strip();
+        if (s.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).strip()));
+        }
+        if (s.endsWith("s")) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
+        return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
     }
 
     /** Characters of input a request brings: its source, headers, defines and instantiations. */

@@ -67,6 +67,32 @@ class CompileLimitsTest {
     }
 
     @Test
+    void overridesFromConfiguration() {
+        CompileLimits d = CompileLimits.defaults();
+        assertEquals(d, d.withOverrides(" "));
+        assertEquals(d.withTemplateDepth(512).withIrNodes(2_000_000).withTimeLimit(Duration.ofSeconds(10))
+                .withStaticDataBytes(16L << 20).withExpansionPerInputChar(4),
+                d.withOverrides("template-depth=512, ir-nodes=2000000,time=10s,static-data-bytes=16Mi,"
+                        + "expansion-per-input-char=4"));
+        assertEquals(Duration.ofMillis(500), d.withOverrides("time=500ms").timeLimit());
+        assertEquals(Duration.ofMillis(2500), d.withOverrides("time=2.5").timeLimit());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> d.withOverrides("template-dept=5"));
+        assertTrue(unknown.getMessage().startsWith("unknown compile limit 'template-dept'; the limits are time, "
+                + "template-depth,"), unknown.getMessage());
+        assertEquals("compile limit ir-nodes: 'lots' is not a valid value",
+                assertThrows(IllegalArgumentException.class, () -> d.withOverrides("ir-nodes=lots")).getMessage());
+        assertEquals("compile limit nesting-depth: nestingDepth must be positive: 0",
+                assertThrows(IllegalArgumentException.class, () -> d.withOverrides("nesting-depth=0")).getMessage());
+        assertEquals("expected key=value in the compile limits, found 'ast-nodes'",
+                assertThrows(IllegalArgumentException.class, () -> d.withOverrides("ast-nodes")).getMessage());
+        // every key a limit diagnostic names can be overridden
+        for (CompileLimit l : CompileLimit.values()) {
+            assertTrue(CompileLimits.OVERRIDE_KEYS.contains(l.key()), l.key());
+        }
+    }
+
+    @Test
     void sizeLimitsScaleWithTheInput() {
         CompileLimits d = CompileLimits.defaults();
         Map<CompileLimit, Long> tiny = d.effective(CompileRequest.of("a.cu", "x".repeat(100)));
