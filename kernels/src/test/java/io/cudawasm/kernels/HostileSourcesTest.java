@@ -66,7 +66,7 @@ class HostileSourcesTest {
         assertTrue(e.first().message().endsWith("while instantiating 'f<16>'"), e.first().message());
     }
 
-    /** The 1.1 KB chain: each macro is ten of the one before, L11 is 10^11 tokens. */
+    /** The chain (600 bytes here): each macro is ten of the one before, L11 is 10^11 tokens. */
     static String macroChain() {
         StringBuilder sb = new StringBuilder("// ten to the eleventh tokens from a kilobyte\n#define L0 x\n");
         for (int i = 1; i <= 11; i++) {
