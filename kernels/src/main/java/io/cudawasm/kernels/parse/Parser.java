@@ -768,6 +768,7 @@ public final class Parser {
         Token open = expect("{", "to open the struct body");
         enter(open);
         List<TypeSyntax.Member> members = new ArrayList<>();
+        Set<String> memberNames = new HashSet<>(); // a set, not a scan: a struct may have 100,000 members
         while (!accept("}")) {
             if (peek().isEof()) {
                 throw error(open, "expected '}' at end of struct '" + name + "'");
@@ -783,6 +784,7 @@ public final class Parser {
                 // an anonymous nested struct/union: its members join the outer struct
                 for (TypeSyntax.Member m : sr.definition().members()) {
                     members.add(m);
+                    memberNames.add(m.name());
                 }
                 next();
                 continue;
@@ -795,10 +797,8 @@ public final class Parser {
                 if (at(":")) {
                     throw error(peek(), "bit-fields are not supported");
                 }
-                for (TypeSyntax.Member m : members) {
-                    if (m.name().equals(d.name)) {
-                        throw error(d.nameTok, "duplicate member '" + d.name + "'");
-                    }
+                if (!memberNames.add(d.name)) {
+                    throw error(d.nameTok, "duplicate member '" + d.name + "'");
                 }
                 members.add(new TypeSyntax.Member(d.pos, d.name, d.type));
             } while (accept(","));

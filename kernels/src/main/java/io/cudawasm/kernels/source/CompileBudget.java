@@ -125,20 +125,7 @@ public final class CompileBudget {
         }
     }
 
-    /** Milliseconds since the budget was created. */
-    public long elapsedMillis() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
     // ------------------------------------------------------------------ sizes
-
-    /** Tokens read from a user file (main source or header) by the lexer. */
-    public void countLexedTokens(long n, SourcePos at) {
-        lexedTokens += n;
-        if (lexedTokens > max[CompileLimit.SOURCE_TOKENS.ordinal()]) {
-            throw exceeded(CompileLimit.SOURCE_TOKENS, at, " in the source and its headers");
-        }
-    }
 
     /**
      * One token lexed at {@code offset} of {@code file}; its position is only computed when the
@@ -189,11 +176,6 @@ public final class CompileBudget {
             throw exceeded(CompileLimit.IR_NODES, at, context);
         }
         checkpoint(at);
-    }
-
-    /** Nodes of kernel IR counted so far. */
-    public long irNodes() {
-        return irNodes;
     }
 
     /** A nesting level reached (parser, PTX structuring, IR). */
