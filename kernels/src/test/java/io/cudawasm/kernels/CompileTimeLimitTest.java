@@ -19,8 +19,13 @@ import org.junit.jupiter.api.Test;
  * the compiling one (what the worker's compile pool does on its own timeout), within 100 ms.
  */
 class CompileTimeLimitTest {
-    /** How late a stop may come: checkpoints read the clock every 256 small steps, well under a millisecond. */
+    /**
+     * How late a stop after an interrupt may come: checkpoints read the clock and the flag every 256
+     * small steps, well under a millisecond apart; the rest is scheduling on a loaded machine.
+     */
     private static final long REACTION_MS = 100;
+    /** The same for the deadline, which the compile thread may notice a time slice late on a loaded machine. */
+    private static final long DEADLINE_SLACK_MS = 250;
 
     /**
      * A legal kernel that takes seconds to compile within the default limits: 40,000 statements
@@ -66,7 +71,7 @@ class CompileTimeLimitTest {
         assertEquals(limit, e.limitValue());
         assertEquals("compile time limit of 300 ms exceeded (time)", e.first().message());
         assertEquals("slow.cu", e.first().file(), "the diagnostic is where the compiler was");
-        assertTrue(ms >= limit && ms < limit + REACTION_MS, "stopped after " + ms + " ms");
+        assertTrue(ms >= limit && ms < limit + DEADLINE_SLACK_MS, "stopped after " + ms + " ms");
     }
 
     @Test
