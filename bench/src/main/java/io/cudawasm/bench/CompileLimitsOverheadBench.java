@@ -57,7 +57,7 @@ public class CompileLimitsOverheadBench {
     private Compile compile;
 
     @Setup
-    public void setUp() throws ReflectiveOperationException, java.io.IOException {
+    public void setUp() throws Exception {
         String fileName = kernel + ".cu";
         String source = kernel.equals("statements2000") ? statements(2000) : KernelLibrary.source(kernel).orElseThrow();
         if (compiler.equals("current")) {
@@ -92,5 +92,55 @@ public class CompileLimitsOverheadBench {
     @Benchmark
     public Object compile() throws Throwable {
         return compile.run();
+    }
+
+    /**
+     * The same comparison on a loaded machine: both compilers in one JVM, alternating in rounds,
+     * each compile timed by its thread's CPU time (which waiting for a core does not inflate).
+     * Prints, per kernel, the median of the per-round ratios current / baseline.
+     * Usage: {@code java -cp benchmarks.jar io.cudawasm.bench.CompileLimitsOverheadBench BASELINE_JAR [ROUNDS]}.
+     */
+    public static void main(String[] args) throws Throwable {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        for (String k : new String[] {"saxpy", "particles", "statements2000"}) {
+            CompileLimitsOverheadBench current = arm("current", k, args[0]);
+            CompileLimitsOverheadBench baseline = arm("baseline", k, args[0]);
+            int perRound = k.equals("statements2000") ? 5 : 200;
+            double[] ratios = new double[rounds];
+            long currentNanos = 0;
+            long baselineNanos = 0;
+            for (int r = -5; r < rounds; r++) { // five rounds of warm-up
+                long c = cpuTime(threads, current, perRound);
+                long b = cpuTime(threads, baseline, perRound);
+                if (r >= 0) {
+                    ratios[r] = (double) c / b;
+                    currentNanos += c;
+                    baselineNanos += b;
+                }
+            }
+            java.util.Arrays.sort(ratios);
+            System.out.printf("%-15s current %8.1f us  baseline %8.1f us  ratio median %.3f (quartiles %.3f-%.3f)%n", k,
+                    currentNanos / 1e3 / rounds / perRound, baselineNanos / 1e3 / rounds / perRound, ratios[rounds / 2],
+                    ratios[rounds / 4], ratios[3 * rounds / 4]);
+        }
+    }
+
+    private static CompileLimitsOverheadBench arm(String compiler, String kernel, String baselineJar) throws Exception {
+        CompileLimitsOverheadBench b = new CompileLimitsOverheadBench();
+        b.compiler = compiler;
+        b.kernel = kernel;
+        b.baselineJar = baselineJar;
+        b.setUp();
+        return b;
+    }
+
+    private static long cpuTime(java.lang.management.ThreadMXBean threads, CompileLimitsOverheadBench b, int times)
+            throws Throwable {
+        long start = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < times; i++) {
+            b.compile();
+        }
+        return threads.getCurrentThreadCpuTime() - start;
     }
 }
