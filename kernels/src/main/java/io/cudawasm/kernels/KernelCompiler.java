@@ -1,5 +1,6 @@
 package io.cudawasm.kernels;
 
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.kir.KirSize;
@@ -111,6 +112,17 @@ public final class KernelCompiler {
         }
     }
 
+    /** CUDA's rule for a kernel's parameters, for C and PTX kernels alike. */
+    private static void requireParameterSpace(KModule kir) {
+        for (KFunction k : kir.kernels()) {
+            int bytes = KernelAbi.signature(k).paramBytes();
+            if (bytes > KernelAbi.MAX_PARAMETER_BYTES) {
+                throw CompileException.at(k.pos(), "kernel '" + k.sourceName() + "' takes " + bytes
+                        + " bytes of parameters, more than the " + KernelAbi.MAX_PARAMETER_BYTES + " CUDA allows");
+            }
+        }
+    }
+
     /** IR levels allowed per source nesting level: a subscript is a load of a pointer sum of a conversion. */
     private static final int IR_LEVELS_PER_SOURCE_LEVEL = 4;
 
@@ -125,6 +137,7 @@ public final class KernelCompiler {
                     ? PtxFrontend.toKir(file, warnings)
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             requireShallowIr(kir, limits);
+            requireParameterSpace(kir);
             warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = wasmToo ? WasmEmitter.compile(kir) : null;
             budget.checkClock(null);

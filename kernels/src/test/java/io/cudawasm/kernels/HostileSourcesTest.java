@@ -245,6 +245,14 @@ class HostileSourcesTest {
     }
 
     @Test
+    void tenThousandKernelParametersOverflowCudasParameterSpace() {
+        String src = "__global__ void k(" + IntStream.range(0, 10_000).mapToObj(i -> "int p" + i)
+                .collect(Collectors.joining(", ")) + ") {}";
+        LimitProbe.compile("a.cu", src).tookBelow(QUICK_MS)
+                .failedWith("a.cu", 1, 17, "kernel 'k' takes 40000 bytes of parameters, more than the 32764 CUDA allows");
+    }
+
+    @Test
     void enormousLiteralsAreRejectedInLinearTime() {
         String digits = "9".repeat(1_000_000);
         LimitProbe.compile("a.cu", "__global__ void k(long* p) { p[0] = " + digits + "; }").tookBelow(QUICK_MS)
