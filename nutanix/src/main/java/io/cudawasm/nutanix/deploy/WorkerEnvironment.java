@@ -14,6 +14,12 @@ public final class WorkerEnvironment {
     public static final String SELF_REGISTER = "CUDA_WASM_SELF_REGISTER";
     public static final String REGISTER_INTERVAL_SECONDS = "CUDA_WASM_REGISTER_INTERVAL_SECONDS";
     public static final String REGISTER_MODE = "CUDA_WASM_REGISTER_MODE";
+    /** Fleet: how replicas find each other ({@code off}, {@code static}, {@code dns}, {@code endpointslices}). */
+    public static final String PEER_DISCOVERY = "CUDA_WASM_PEER_DISCOVERY";
+    /** Fleet: the headless Service that names the replicas. */
+    public static final String PEER_SERVICE = "CUDA_WASM_PEER_SERVICE";
+    /** Fleet: how long a stopping replica keeps answering for finished jobs nobody has read yet. */
+    public static final String DRAIN_LINGER_SECONDS = "CUDA_WASM_DRAIN_LINGER_SECONDS";
 
     /** Keys of the Prism credentials Secret; each becomes the variable of the same name. */
     public static final String PRISM_URL = "NUTANIX_PRISM_URL";
@@ -29,6 +35,8 @@ public final class WorkerEnvironment {
     public static final String POD_NAME = "POD_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String NODE_NAME = "NODE_NAME";
+    /** Downward API: the pod's IP, so DNS peer discovery can leave the pod itself out. */
+    public static final String POD_IP = "POD_IP";
 
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     /** Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process. */

@@ -6,6 +6,7 @@ import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
+import io.cudawasm.runtime.fleet.FleetRouter;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
@@ -51,6 +52,7 @@ public final class WorkerService implements AutoCloseable {
     private final Backends backends;
     private final KernelStore kernels;
     private final JobManager jobs;
+    private final FleetRouter fleet;
     private final HttpApi api;
     private final Instant startedAt = Instant.now();
     private final List<CapabilityContributor> contributors = new CopyOnWriteArrayList<>();
@@ -67,8 +69,10 @@ public final class WorkerService implements AutoCloseable {
         this.cache = KernelCache.open(config.cache(), cacheMetrics);
         this.backends = Backends.detect(config.workers());
         this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS);
+        this.fleet = new FleetRouter(config.fleet(), config.authToken(), metrics);
+        kernels.remoteSource(fleet.kernelSource());
         this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(), metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), fleet.identity()::newJobId);
         for (BackendProbe p : backends.probes()) {
             metrics.gauge("cudawasm.backend.info", "Back ends probed at start-up (1 = usable)",
                     Tags.of("backend", p.name(), "device", p.device() == null ? "" : p.device()),
@@ -77,7 +81,7 @@ public final class WorkerService implements AutoCloseable {
         metrics.gauge("cudawasm.worker.info", "Worker build and compiler version",
                 Tags.of("version", version(), "compiler", KernelCompiler.VERSION), () -> 1);
         this.api = new HttpApi(new ApiComponents(config, kernels, jobs, backends, metrics, this::readiness,
-                this::capabilities, () -> cacheMetrics.updateSize(cache.stats())));
+                this::capabilities, () -> cacheMetrics.updateSize(cache.stats()), fleet));
     }
 
     /** Starts the worker on the configured address and port (0: a free port). */
@@ -90,6 +94,7 @@ public final class WorkerService implements AutoCloseable {
             throw e;
         }
         w.bindAddress = config.bindAddress();
+        w.fleet.bind(w.port());
         log.info("cuda-wasm worker listening on {} ({})", w.url(), config);
         w.startPrewarm();
         if (config.registration().enabled()) {
@@ -144,6 +149,11 @@ public final class WorkerService implements AutoCloseable {
 
     public JobManager jobs() {
         return jobs;
+    }
+
+    /** This replica's part in a fleet: its identity, its peers, forwarding. */
+    public FleetRouter fleet() {
+        return fleet;
     }
 
     public List<HttpApi.Route> routes() {
@@ -253,6 +263,7 @@ public final class WorkerService implements AutoCloseable {
                 grace.toSeconds());
         try {
             boolean drained = jobs.shutdown(grace);
+            fleet.awaitResultsCollected(jobs, grace);
             long deadline = System.nanoTime() + RESPONSE_DRAIN.toNanos();
             while (api.inFlight() > 0 && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(5);
@@ -275,6 +286,7 @@ public final class WorkerService implements AutoCloseable {
             registration.close();
         }
         jobs.close();
+        fleet.close();
         backends.close();
         metrics.close();
     }

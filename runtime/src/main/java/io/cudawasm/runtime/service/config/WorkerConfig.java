@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param jobRetention how long finished asynchronous jobs stay readable
  * @param shutdownGrace how long shutdown waits for accepted jobs before failing them
  * @param prewarmFile list of kernels compiled into the cache at start-up (null: none)
+ * @param fleet how this worker finds the other replicas of its fleet (off: a single worker)
  */
 public record WorkerConfig(
         String bindAddress,
@@ -51,7 +52,8 @@ public record WorkerConfig(
         Duration jobRetention,
         Duration shutdownGrace,
         Path prewarmFile,
-        RegistrationSettings registration) {
+        RegistrationSettings registration,
+        FleetSettings fleet) {
 
     public static final String ENV_PORT = WorkerEnvironment.PORT;
     public static final String ENV_BIND = "CUDA_WASM_BIND";
@@ -94,6 +96,7 @@ public record WorkerConfig(
         Objects.requireNonNull(jobRetention, "jobRetention");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(fleet, "fleet");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -149,6 +152,7 @@ public record WorkerConfig(
         }
         b.registration = RegistrationSettings.fromEnvironment(v.bool(ENV_SELF_REGISTER, false),
                 v.seconds(ENV_REGISTER_INTERVAL, Duration.ofSeconds(60), false), mode, env);
+        b.fleet = FleetSettings.fromEnvironment(v, env, b.registration.namespace());
         return b;
     }
 
@@ -203,6 +207,7 @@ public record WorkerConfig(
         b.shutdownGrace = shutdownGrace;
         b.prewarmFile = prewarmFile;
         b.registration = registration;
+        b.fleet = fleet;
         return b;
     }
 
@@ -215,7 +220,7 @@ public record WorkerConfig(
                 + (authEnabled() ? "on" : "off") + ", maxRequestBytes=" + maxRequestBytes + ", maxBufferBytes="
                 + maxBufferBytes + ", maxJobMemoryBytes=" + maxJobMemoryBytes + ", jobTimeLimit=" + jobTimeLimit
                 + ", jobRetention=" + jobRetention + ", shutdownGrace=" + shutdownGrace + ", prewarmFile="
-                + prewarmFile + ", registration=" + registration + "]";
+                + prewarmFile + ", registration=" + registration + ", fleet=" + fleet + "]";
     }
 
     /** Mutable form used while flags and tests adjust single values. */
@@ -238,6 +243,7 @@ public record WorkerConfig(
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Path prewarmFile;
         private RegistrationSettings registration = RegistrationSettings.DISABLED;
+        private FleetSettings fleet = FleetSettings.OFF;
 
         private Builder(CacheSettings cache) {
             this.cache = cache;
@@ -263,11 +269,12 @@ public record WorkerConfig(
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder prewarmFile(Path v) { prewarmFile = v; return this; }
         public Builder registration(RegistrationSettings v) { registration = v; return this; }
+        public Builder fleet(FleetSettings v) { fleet = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, cache, maxConcurrentJobs, maxQueuedJobs, defaultBackend,
                     sandboxOnly, workers, logLevel, authToken, maxRequestBytes, maxBufferBytes, maxJobMemoryBytes,
-                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration);
+                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, fleet);
         }
     }
 }
