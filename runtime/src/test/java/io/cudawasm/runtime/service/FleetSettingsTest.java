@@ -62,6 +62,16 @@ class FleetSettingsTest {
     }
 
     @Test
+    void theGaugesTheGeneratorOffersForHpaMetricsAreExported(@TempDir Path cache) {
+        try (TestWorker w = TestWorker.start(cache)) {
+            String metrics = w.get("/metrics").text();
+            for (String gauge : io.cudawasm.nutanix.deploy.WorkerEnvironment.PER_POD_GAUGES) {
+                assertTrue(metrics.contains("# TYPE " + gauge + " gauge"), gauge + " in\n" + metrics);
+            }
+        }
+    }
+
+    @Test
     void badValuesNameTheVariable() {
         assertMessage("CUDA_WASM_PEER_DISCOVERY", Map.of("CUDA_WASM_PEER_DISCOVERY", "gossip"));
         assertMessage("CUDA_WASM_PEER_SERVICE", Map.of("CUDA_WASM_PEER_DISCOVERY", "endpointslices"));

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.config;
 
+import io.cudawasm.nutanix.deploy.WorkerEnvironment;
 import java.util.Locale;
 
 /** How a replica finds the other replicas of its fleet. */
@@ -9,9 +10,9 @@ public enum PeerDiscoveryMode {
     /** A fixed list of {@code host:port} addresses ({@code CUDA_WASM_PEERS}): tests and hosts outside Kubernetes. */
     STATIC("static"),
     /** The headless Service's DNS: {@code <pod>.<service>.<namespace>.svc.<domain>}; StatefulSets only. */
-    DNS("dns"),
+    DNS(WorkerEnvironment.PEER_DISCOVERY_DNS),
     /** The headless Service's EndpointSlices, read through the Kubernetes API (any workload kind). */
-    ENDPOINT_SLICES("endpointslices");
+    ENDPOINT_SLICES(WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES);
 
     private final String configValue;
 
