@@ -67,6 +67,8 @@ public final class FleetRouter implements AutoCloseable {
     /** Finished jobs whose final state some client has read (for the linger at scale-down). */
     private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private volatile PeerDiscovery discovery = new NoPeers();
+    /** False until {@link #bind}: discovery is not running yet, so no owner can be told gone. */
+    private volatile boolean bound;
 
     /**
      * @param apiToken the worker's API token, used between replicas when no peer token is set
@@ -103,6 +105,7 @@ public final class FleetRouter implements AutoCloseable {
             case ENDPOINT_SLICES -> new EndpointSlicePeers(settings.kubernetes().open(Optional.empty()),
                     settings.peerService(), settings.namespace(), peerPort, identity.name());
         };
+        bound = true;
         log.info("replica {} (boot {}), peer discovery {}", identity.name(), identity.bootId(), discovery.mode());
     }
 
@@ -144,6 +147,10 @@ public final class FleetRouter implements AutoCloseable {
             if (!enabled()) {
                 local.handle(ctx);
                 return;
+            }
+            if (!bound) {
+                throw new ApiException(503, "not_ready", "this replica is starting and does not know its peers yet",
+                        Map.of(), Map.of("Retry-After", "1"));
             }
             if (isPeerRequest(ctx)) {
                 throw gone(job, "wrong_replica", "replica " + job.owner() + " is no longer at the address the fleet "

@@ -56,6 +56,16 @@ final class JobListing {
             }
         }
 
+        /** A peer's item that can be placed in the order (an id and a creation time). */
+        static boolean valid(JsonNode item) {
+            try {
+                Instant.parse(item.path("createdAt").asText());
+                return item.path("id").isTextual();
+            } catch (DateTimeParseException e) {
+                return false;
+            }
+        }
+
         static Key of(JsonNode item) {
             return new Key(Instant.parse(item.path("createdAt").asText()), item.path("id").asText());
         }
@@ -105,7 +115,11 @@ final class JobListing {
             for (PeerReply r : fleet.askPeers("GET", query.toString())) {
                 replicas.put(r.peer().label(), r.state());
                 if (r.status() == 200 && r.body() != null && r.body().path("items").isArray()) {
-                    r.body().get("items").forEach(items::add);
+                    for (JsonNode item : r.body().get("items")) {
+                        if (Key.valid(item)) {
+                            items.add(item);
+                        }
+                    }
                     more |= r.body().hasNonNull("nextCursor");
                 }
             }

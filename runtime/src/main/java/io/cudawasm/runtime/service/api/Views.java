@@ -92,9 +92,8 @@ final class Views {
 
     /** A job in a listing: its state without launches and outputs (read those by id). */
     static JobView jobSummary(JobSnapshot s) {
-        JobView full = job(new JobSnapshot(s.id(), s.status(), s.async(), s.kernelId(), s.kernelSource(), s.backend(),
+        return job(new JobSnapshot(s.id(), s.status(), s.async(), s.kernelId(), s.kernelSource(), s.backend(),
                 s.backendReason(), s.device(), s.timeLimit(), s.created(), s.started(), s.finished(), null, s.error()));
-        return full;
     }
 
     private static JobView.Output output(OutputData o) {
