@@ -134,8 +134,25 @@ public final class LoadDriver implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
-    /** {@code --replicas} workers in this JVM, each on its own temporary cache; a fleet with static peers when several. */
+    /**
+     * {@code --replicas} workers in this JVM, each on its own temporary cache; a fleet with static
+     * peers when several. Their ports are chosen before any starts (each needs the others'); if one
+     * was taken meanwhile, all start again on new ports.
+     */
     private List<WorkerService> startEmbedded() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startEmbeddedOnce();
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                err.println("could not start the embedded workers (" + e.getMessage() + "); new ports");
+            }
+        }
+    }
+
+    private List<WorkerService> startEmbeddedOnce() throws IOException {
         List<Integer> ports = new ArrayList<>();
         List<java.net.ServerSocket> held = new ArrayList<>();
         for (int i = 0; i < replicas; i++) {
@@ -158,7 +175,12 @@ public final class LoadDriver implements Callable<Integer> {
             if (replicas > 1) {
                 b.fleet(FleetSettings.staticPeers("load-" + i, peers));
             }
-            started.add(WorkerService.start(b.build()));
+            try {
+                started.add(WorkerService.start(b.build()));
+            } catch (RuntimeException e) {
+                started.forEach(w -> w.shutdown(Duration.ZERO));
+                throw e;
+            }
         }
         return started;
     }

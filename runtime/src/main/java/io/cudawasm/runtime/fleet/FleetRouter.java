@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.runtime.service.api.ApiException;
 import io.cudawasm.runtime.service.config.FleetSettings;
 import io.cudawasm.runtime.service.jobs.JobManager;
-import io.cudawasm.runtime.service.jobs.JobSnapshot;
 import io.cudawasm.runtime.service.kernels.RemoteKernelSource;
 import io.cudawasm.runtime.service.metrics.WorkerMetrics;
 import io.javalin.http.Context;
@@ -25,9 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,8 +61,6 @@ public final class FleetRouter implements AutoCloseable {
     private final ReplicaIdentity identity;
     private final PeerClient client;
     private final FleetMetrics metrics;
-    /** Finished jobs whose final state some client has read (for the linger at scale-down). */
-    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
     private volatile PeerDiscovery discovery = new NoPeers();
     /** False until {@link #bind}: discovery is not running yet, so no owner can be told gone. */
     private volatile boolean bound;
@@ -127,7 +122,7 @@ public final class FleetRouter implements AutoCloseable {
      * Wraps the local handler of {@code GET}/{@code DELETE /v1/jobs/{id}}: this replica's jobs go to
      * {@code local}, other replicas' jobs are forwarded to their owner or answered 410.
      */
-    public Handler jobRoute(Handler local, JobManager jobs) {
+    public Handler jobRoute(Handler local) {
         return ctx -> {
             String raw = ctx.pathParam("id");
             Optional<JobId> parsed = JobId.parse(raw);
@@ -141,7 +136,7 @@ public final class FleetRouter implements AutoCloseable {
                     throw gone(job, "restarted", "replica " + job.owner() + " restarted after it accepted this job; "
                             + "jobs live in the memory of the replica that accepted them and end with its process");
                 }
-                handleLocally(ctx, local, jobs, raw);
+                local.handle(ctx);
                 return;
             }
             if (!enabled()) {
@@ -160,18 +155,6 @@ public final class FleetRouter implements AutoCloseable {
                     + job.owner() + " is no longer part of the fleet (scaled down or removed); its jobs went with it"));
             forward(ctx, job, owner);
         };
-    }
-
-    private void handleLocally(Context ctx, Handler local, JobManager jobs, String id) throws Exception {
-        boolean finishedBefore = "GET".equals(ctx.method().name())
-                && jobs.find(id).map(j -> j.status().isFinal()).orElse(false);
-        local.handle(ctx);
-        if (finishedBefore && ctx.statusCode() == 200) {
-            delivered.add(id);
-            if (delivered.size() > 4096) {
-                delivered.removeIf(d -> jobs.find(d).isEmpty());
-            }
-        }
     }
 
     private void forward(Context ctx, JobId job, URI owner) throws InterruptedException {
@@ -308,10 +291,12 @@ public final class FleetRouter implements AutoCloseable {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    private long unread(JobManager jobs) {
+    /** Finished asynchronous jobs no client has read since they finished. */
+    private static long unread(JobManager jobs) {
         return jobs.snapshots().stream()
-                .filter(s -> s.async() && s.status().isFinal() && !delivered.contains(s.id()))
-                .map(JobSnapshot::id).count();
+                .filter(s -> s.async() && s.status().isFinal())
+                .filter(s -> jobs.find(s.id()).map(j -> !j.fetched()).orElse(false))
+                .count();
     }
 
     @Override

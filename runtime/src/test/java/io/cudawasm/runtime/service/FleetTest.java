@@ -390,18 +390,25 @@ class FleetTest {
         }
     }
 
-    /** Ports that were free a moment ago (all held open together so they differ). */
+    /**
+     * Distinct loopback ports that were free a moment ago, chosen below the ephemeral range (32768
+     * and up on Linux): the outgoing connections of other processes on a busy machine take their
+     * ports from that range, and could take one before a replica (a child JVM needs seconds) binds it.
+     */
     static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+        java.util.Random random = new java.util.Random();
+        java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+        for (int tries = 0; chosen.size() < n; tries++) {
+            if (tries > 1000) {
+                throw new IOException("no free loopback port between 20000 and 32000");
             }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
+            int port = 20000 + random.nextInt(12000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                chosen.add(s.getLocalPort());
+            } catch (IOException taken) {
+                // in use: try another
             }
         }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 }
