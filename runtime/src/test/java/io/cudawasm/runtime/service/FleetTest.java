@@ -130,7 +130,8 @@ class FleetTest {
                 }
             }
             assertTrue(all.stream().filter(t -> t.afterKillStarted).anyMatch(t -> !t.owner.equals("w2")
-                    && "succeeded".equals(t.last.path("status").asText())), "new work continued after the kill");
+                    && t.last != null && "succeeded".equals(t.last.path("status").asText())),
+                    "new work continued after the kill");
             assertTrue(all.stream().anyMatch(t -> t.owner.equals("w1") && t.last != null
                     && "peer".equals(t.last.path("kernelCache").asText())), "w1 ran w0's kernel by id from its peer");
 
