@@ -64,7 +64,9 @@ final class PrismV4Api implements PrismApi {
         List<JsonNode> found = list(path, filter);
         String op = "GET " + path + "?$filter=" + filter;
         if (found.isEmpty()) {
-            throw new PrismNotFoundException(op, 0, List.of(), "no host has extId " + hostUuid.trim());
+            // an empty filtered list is v4's "no such host"; reported like v3's 404 for the same question
+            throw new PrismNotFoundException(op, 0, List.of(new PrismMessage(
+                    "host : " + hostUuid.trim() + " does not exist.", "ENTITY_NOT_FOUND", "")), "not found");
         }
         JsonNode host = found.get(0);
         Optional<String> cluster = PrismV4Entities.clusterUuidOf(host);
