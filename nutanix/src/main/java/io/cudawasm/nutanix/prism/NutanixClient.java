@@ -221,7 +221,9 @@ public final class NutanixClient {
      * @throws PrismNotFoundException when neither a VM uuid nor a BIOS uuid matches
      */
     public Optional<EntityReference> findHostOfVm(String vmUuid) {
-        return findVm(vmUuid).runningOn();
+        // v4 references carry only the extId: the name is asked for separately (one filtered call)
+        return findVm(vmUuid).runningOn().map(ref -> ref.name().isEmpty()
+                ? new EntityReference("host", ref.uuid(), api().hostName(ref.uuid())) : ref);
     }
 
     /**

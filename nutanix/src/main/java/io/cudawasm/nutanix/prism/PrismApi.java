@@ -36,6 +36,9 @@ sealed interface PrismApi permits PrismV3Api, PrismV4Api {
 
     PrismVm getVm(String vmUuid);
 
+    /** A host's name alone, without its GPUs: what a v4 reference (an {@code extId} only) does not carry. */
+    String hostName(String hostUuid);
+
     /** The VM whose BIOS (system) uuid is this one, compared without regard to case. */
     Optional<PrismVm> findVmByBiosUuid(String biosUuid);
 }

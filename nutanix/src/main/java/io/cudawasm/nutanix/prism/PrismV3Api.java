@@ -81,6 +81,11 @@ final class PrismV3Api implements PrismApi {
         return PrismEntities.vm("GET " + path, transport.get(path));
     }
 
+    @Override
+    public String hostName(String hostUuid) {
+        return getHost(hostUuid).name();
+    }
+
     /** v3's FIQL filter cannot name {@code bios_uuid}, so every VM is read and matched here. */
     @Override
     public Optional<PrismVm> findVmByBiosUuid(String biosUuid) {

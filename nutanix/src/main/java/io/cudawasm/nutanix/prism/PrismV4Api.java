@@ -59,16 +59,8 @@ final class PrismV4Api implements PrismApi {
     /** {@code hosts?$filter=extId eq '…'}: one call, where {@code clusters/{c}/hosts/{h}} needs the cluster first. */
     @Override
     public PrismHost getHost(String hostUuid) {
-        String path = CLUSTERMGMT + "hosts";
-        String filter = "extId eq " + PrismPaths.odataString(hostUuid.trim());
-        List<JsonNode> found = list(path, filter);
-        String op = "GET " + path + "?$filter=" + filter;
-        if (found.isEmpty()) {
-            // an empty filtered list is v4's "no such host"; reported like v3's 404 for the same question
-            throw new PrismNotFoundException(op, 0, List.of(new PrismMessage(
-                    "host : " + hostUuid.trim() + " does not exist.", "ENTITY_NOT_FOUND", "")), "not found");
-        }
-        JsonNode host = found.get(0);
+        String op = "GET " + CLUSTERMGMT + "hosts?$filter=extId eq '" + hostUuid.trim() + "'";
+        JsonNode host = hostJson(hostUuid);
         Optional<String> cluster = PrismV4Entities.clusterUuidOf(host);
         if (!PrismV4Entities.hasGpus(host) || cluster.isEmpty()) {
             return PrismV4Entities.host(op, host, List.of());
@@ -77,6 +69,23 @@ final class PrismV4Api implements PrismApi {
         List<JsonNode> clusterHosts = list(CLUSTERMGMT + "clusters/" + PrismPaths.segment(cluster.get()) + "/hosts",
                 null);
         return withGpus(op, List.of(host), clusterHosts, cluster).get(0);
+    }
+
+    @Override
+    public String hostName(String hostUuid) {
+        return hostJson(hostUuid).path("hostName").asText("");
+    }
+
+    private JsonNode hostJson(String hostUuid) {
+        String path = CLUSTERMGMT + "hosts";
+        String filter = "extId eq " + PrismPaths.odataString(hostUuid.trim());
+        List<JsonNode> found = list(path, filter);
+        if (found.isEmpty()) {
+            // an empty filtered list is v4's "no such host"; reported like v3's 404 for the same question
+            throw new PrismNotFoundException("GET " + path + "?$filter=" + filter, 0, List.of(new PrismMessage(
+                    "host : " + hostUuid.trim() + " does not exist.", "ENTITY_NOT_FOUND", "")), "not found");
+        }
+        return found.get(0);
     }
 
     @Override
@@ -135,6 +144,16 @@ final class PrismV4Api implements PrismApi {
                     : clusters.size() == 1 ? Optional.of(clusters.iterator().next()) : Optional.empty();
             vms(scope.map(c -> "cluster/extId eq " + PrismPaths.odataString(c)).orElse(null))
                     .forEach(vm -> vms.put(V4GpuAttribution.key(vm.uuid()), vm));
+            // a VM Prism files under another cluster than the GPU it holds is asked for by itself
+            devices.values().stream().flatMap(List::stream).flatMap(d -> d.allocatedVmExtIds().stream())
+                    .map(V4GpuAttribution::key).distinct().filter(id -> !vms.containsKey(id)).toList()
+                    .forEach(id -> {
+                        try {
+                            vms.put(id, getVm(id));
+                        } catch (PrismNotFoundException gone) {
+                            // deleted since the profiles were read: the GPU keeps the bare uuid as its consumer
+                        }
+                    });
         }
         Map<String, List<HostGpu>> gpus = new HashMap<>();
         for (String c : clusters) {
