@@ -6,6 +6,7 @@ import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
+import io.cudawasm.runtime.fleet.FleetRouter;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
@@ -53,6 +54,7 @@ public final class WorkerService implements AutoCloseable {
     private final CompilePool compiles;
     private final KernelStore kernels;
     private final JobManager jobs;
+    private final FleetRouter fleet;
     private final HttpApi api;
     private final Instant startedAt = Instant.now();
     private final List<CapabilityContributor> contributors = new CopyOnWriteArrayList<>();
@@ -73,9 +75,11 @@ public final class WorkerService implements AutoCloseable {
         metrics.gauge("cudawasm.compiles.queued", "Compiles waiting for a compile thread", compiles::queued);
         metrics.gauge("cudawasm.compiles.running", "Compiles running now", compiles::active);
         metrics.gauge("cudawasm.compiles.heap.bytes", "Heap reserved by running compiles", compiles.heap()::used);
+        this.fleet = new FleetRouter(config.fleet(), config.authToken(), metrics);
+        kernels.remoteSource(fleet.kernelSource());
         this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(),
                 config.jobMemory(), metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), fleet.identity()::newJobId);
         for (BackendProbe p : backends.probes()) {
             metrics.gauge("cudawasm.backend.info", "Back ends probed at start-up (1 = usable)",
                     Tags.of("backend", p.name(), "device", p.device() == null ? "" : p.device()),
@@ -84,7 +88,7 @@ public final class WorkerService implements AutoCloseable {
         metrics.gauge("cudawasm.worker.info", "Worker build and compiler version",
                 Tags.of("version", version(), "compiler", KernelCompiler.VERSION), () -> 1);
         this.api = new HttpApi(new ApiComponents(config, kernels, jobs, backends, metrics, this::readiness,
-                this::capabilities, () -> cacheMetrics.updateSize(cache.stats())));
+                this::capabilities, () -> cacheMetrics.updateSize(cache.stats()), fleet));
     }
 
     /** Starts the worker on the configured address and port (0: a free port). */
@@ -97,6 +101,7 @@ public final class WorkerService implements AutoCloseable {
             throw e;
         }
         w.bindAddress = config.bindAddress();
+        w.fleet.bind(w.port());
         log.info("cuda-wasm worker listening on {} ({})", w.url(), config);
         w.startPrewarm();
         if (config.registration().enabled()) {
@@ -151,6 +156,11 @@ public final class WorkerService implements AutoCloseable {
 
     public JobManager jobs() {
         return jobs;
+    }
+
+    /** This replica's part in a fleet: its identity, its peers, forwarding. */
+    public FleetRouter fleet() {
+        return fleet;
     }
 
     public List<HttpApi.Route> routes() {
@@ -271,6 +281,7 @@ public final class WorkerService implements AutoCloseable {
                 grace.toSeconds());
         try {
             boolean drained = jobs.shutdown(grace);
+            fleet.awaitResultsCollected(jobs, grace);
             long deadline = System.nanoTime() + RESPONSE_DRAIN.toNanos();
             while (api.inFlight() > 0 && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(5);
@@ -293,6 +304,7 @@ public final class WorkerService implements AutoCloseable {
             registration.close();
         }
         jobs.close();
+        fleet.close();
         compiles.close();
         backends.close();
         metrics.close();

@@ -123,7 +123,9 @@ final class JobsEndpoint {
     void get(Context ctx) {
         Job job = find(ctx.pathParam("id"));
         JobSnapshot s = job.snapshot();
-        job.markFetched();
+        if (s.status().isFinal()) {
+            job.markFetched();  // only once the answer shows the final state (it may finish meanwhile)
+        }
         answers.respond(ctx, 200, Views.job(s), Views.bulkBytes(s));
     }
 

@@ -35,6 +35,7 @@ import java.util.Objects;
  * @param http connections, threads and timeouts of the HTTP server
  * @param compile the compile pool, its time limit, heap budget and the compiler's limits
  * @param jobMemory heap for accepted jobs' buffers and for kept outputs
+ * @param fleet how this worker finds the other replicas of its fleet (off: a single worker)
  */
 public record WorkerConfig(
         String bindAddress,
@@ -57,7 +58,8 @@ public record WorkerConfig(
         RegistrationSettings registration,
         HttpLimits http,
         CompileSettings compile,
-        JobMemoryLimits jobMemory) {
+        JobMemoryLimits jobMemory,
+        FleetSettings fleet) {
 
     public static final String ENV_PORT = WorkerEnvironment.PORT;
     public static final String ENV_BIND = "CUDA_WASM_BIND";
@@ -119,6 +121,7 @@ public record WorkerConfig(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(compile, "compile");
         Objects.requireNonNull(jobMemory, "jobMemory");
+        Objects.requireNonNull(fleet, "fleet");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -183,6 +186,7 @@ public record WorkerConfig(
         b.jobMemory = new JobMemoryLimits(v.bytes(ENV_JOB_HEAP_BYTES, memory.activeBytes()),
                 v.bytes(ENV_MAX_RETAINED_OUTPUT_BYTES, memory.retainedOutputBytes()),
                 v.integer(ENV_MAX_RETAINED_JOBS, memory.retainedJobs(), 1));
+        b.fleet = FleetSettings.fromEnvironment(v, env, b.registration.namespace());
         return b;
     }
 
@@ -269,6 +273,7 @@ public record WorkerConfig(
         b.http = http;
         b.compile = compile;
         b.jobMemory = jobMemory;
+        b.fleet = fleet;
         return b;
     }
 
@@ -282,7 +287,8 @@ public record WorkerConfig(
                 + maxBufferBytes + ", maxJobMemoryBytes=" + maxJobMemoryBytes + ", jobTimeLimit=" + jobTimeLimit
                 + ", jobRetention=" + jobRetention + ", shutdownGrace=" + shutdownGrace + ", prewarmFile="
                 + prewarmFile + ", registration=" + registration + ", http=" + http + ", compile=" + compile
-                + ", jobMemory=" + jobMemory + "]";
+                + ", jobMemory=" + jobMemory + ", fleet=" + fleet
+                + "]";
     }
 
     /** Mutable form used while flags and tests adjust single values. */
@@ -309,6 +315,7 @@ public record WorkerConfig(
         private CompileSettings compile = CompileSettings.defaults(Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory());
         private JobMemoryLimits jobMemory = JobMemoryLimits.fromHeap(Runtime.getRuntime().maxMemory());
+        private FleetSettings fleet = FleetSettings.OFF;
 
         private Builder(CacheSettings cache) {
             this.cache = cache;
@@ -340,11 +347,13 @@ public record WorkerConfig(
         public HttpLimits http() { return http; }
         public CompileSettings compile() { return compile; }
         public JobMemoryLimits jobMemory() { return jobMemory; }
+        public Builder fleet(FleetSettings v) { fleet = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, cache, maxConcurrentJobs, maxQueuedJobs, defaultBackend,
                     sandboxOnly, workers, logLevel, authToken, maxRequestBytes, maxBufferBytes, maxJobMemoryBytes,
-                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, http, compile, jobMemory);
+                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, http, compile, jobMemory,
+                    fleet);
         }
     }
 }
