@@ -1744,6 +1744,9 @@ final class FunctionEmitter {
             return Conversions.emit(w, ScalarType.UINT, to, ValType.I32);
         }
         ValType ft = expr(c.operand());
+        if (Conversions.isUnsignedLongToFloating(from, to)) {
+            return Conversions.unsignedLongToFloating(this, w, to);
+        }
         return Conversions.emit(w, from, to, ft);
     }
 
