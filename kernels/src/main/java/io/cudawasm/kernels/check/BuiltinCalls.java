@@ -78,7 +78,9 @@ final class BuiltinCalls {
             "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
             "__any_sync", "__all_sync", "__activemask", "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor",
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
-            "this_grid", "coalesced_threads", "__lanemask_lt");
+            "this_grid", "coalesced_threads", "__lanemask_lt", "__byte_perm", "__funnelshift_l", "__funnelshift_lc",
+            "__funnelshift_r", "__funnelshift_rc", "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync",
+            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync");
 
     private final FunctionContext ctx;
 
@@ -537,6 +539,9 @@ final class BuiltinCalls {
                     throw error(pos, "'" + name + "' was removed in CUDA 9 and is not supported: use '" + name
                             + "_sync'");
             default -> {
+                if (BytePermutes.handles(name)) {
+                    return new BytePermutes(ctx).call(name, args, pos);
+                }
                 if (WarpOps.handles(name)) {
                     return new WarpOps(ctx).call(name, args, pos);
                 }

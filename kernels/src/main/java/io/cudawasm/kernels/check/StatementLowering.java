@@ -141,7 +141,6 @@ final class StatementLowering {
             ctx.loopDepth--;
             ctx.breakableDepth--;
         }
-        requireSimple(s, step == null ? pos : step.pos(), "loop increment");
         if (!doWhile) {
             if (c.statements().isEmpty()) {
                 ctx.emit(new KStmt.Loop(false, c.value(), b, s));
@@ -154,17 +153,7 @@ final class StatementLowering {
             ctx.emit(new KStmt.Loop(false, new KExpr.IntConst(ScalarType.BOOL, 1), new KBlock(stmts), s));
             return;
         }
-        requireSimple(c.statements(), cond.pos(), "do-while condition");
         ctx.emit(new KStmt.Loop(true, c.value(), b, c.statements()));
-    }
-
-    /** Loop steps must be plain statements, so the C emitters can print them as expressions. */
-    private static void requireSimple(KBlock b, SourcePos pos, String where) {
-        for (KStmt s : b.statements()) {
-            if (!(s instanceof KStmt.Assign || s instanceof KStmt.Store || s instanceof KStmt.Eval)) {
-                throw error(pos, "side effects inside '&&', '||' or '?:' in a " + where + " are not supported");
-            }
-        }
     }
 
     // ------------------------------------------------------------------ switch

@@ -1025,12 +1025,12 @@ public final class Parser {
                     pushScope();
                     Stmt.Block body = block();
                     popScope();
-                    out.add(new Decl.Function(d.pos, d.name, spec, s.type, d.params, body, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, template));
                     return;
                 }
                 // a prototype
                 if (device) {
-                    out.add(new Decl.Function(d.pos, d.name, spec, s.type, d.params, null, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, template));
                 }
             } else {
                 if (!s.functionSpecifiers.isEmpty() && s.functionSpecifiers.stream()

@@ -30,6 +30,8 @@ final class AllPaths {
     enum Path { WASM, OPENCL, PTX }
 
     static final Nvcc.Config PTX_CONFIG = new Nvcc.Config("compute_75", false);
+    /** For the sm_80 intrinsics ({@code __reduce_*_sync}), which nvcc compiles only for compute_80 and later. */
+    static final Nvcc.Config SM80 = new Nvcc.Config("compute_80", false);
 
     private AllPaths() {}
 
@@ -43,6 +45,10 @@ final class AllPaths {
      * instantiations of template kernels the source path instantiates by request).
      */
     static void check(KernelCase c, Set<Path> paths, String nvccSuffix) {
+        check(c, paths, nvccSuffix, PTX_CONFIG);
+    }
+
+    static void check(KernelCase c, Set<Path> paths, String nvccSuffix, Nvcc.Config nvcc) {
         List<String> problems = new ArrayList<>();
         CompileResult compiled = compile(c.request());
         if (paths.contains(Path.WASM)) {
@@ -56,7 +62,7 @@ final class AllPaths {
             for (Map.Entry<String, String> d : c.request().defines().entrySet()) {
                 defines.add("-D" + d.getKey() + "=" + d.getValue());
             }
-            String ptx = Nvcc.ptx(c.request().source() + nvccSuffix, PTX_CONFIG, defines);
+            String ptx = Nvcc.ptx(c.request().source() + nvccSuffix, nvcc, defines);
             CompileResult viaPtx = compile(CompileRequest.of(c.name() + ".ptx", ptx));
             run("ptx", KernelHarness.backend(2), viaPtx, c, problems);
         }

@@ -75,7 +75,7 @@ class GccDifferentialTest {
         List<String> bodies = new ArrayList<>();
         List<Inputs> inputs = new ArrayList<>();
         for (int i = first; i < first + n; i++) {
-            bodies.add(RandomCProgram.body(SEED * 1_000_003L + i, false));
+            bodies.add(RandomCProgram.body(SEED * 1_000_003L + i, true));
             inputs.add(inputs(new SplittableRandom(SEED * 7919L + i)));
         }
         long[][] expected = gcc(bodies, inputs);
