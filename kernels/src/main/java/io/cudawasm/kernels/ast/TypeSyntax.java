@@ -34,7 +34,12 @@ public sealed interface TypeSyntax {
     /** A struct body: members in order. */
     record StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members) {}
 
-    record Member(SourcePos pos, String name, TypeSyntax type) {}
+    /** A data member; {@code bitWidth} is its width when it is a bit-field (null otherwise; name "" when unnamed). */
+    record Member(SourcePos pos, String name, TypeSyntax type, Expr bitWidth) {
+        public Member(SourcePos pos, String name, TypeSyntax type) {
+            this(pos, name, type, null);
+        }
+    }
 
     record EnumDef(SourcePos pos, String tag, List<Enumerator> enumerators) {}
 

@@ -50,6 +50,8 @@ public final class Checker {
     static final class FunctionEntry {
         Decl.Function decl;
         final Map<String, KFunction> instances = new LinkedHashMap<>();
+        /** Explicit specializations of a template, by their arguments ({@code <int>}). */
+        final Map<String, Decl.Function> specializations = new HashMap<>();
 
         FunctionEntry(Decl.Function decl) {
             this.decl = decl;
@@ -78,6 +80,7 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
+    private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
     final CompileBudget budget = CompileBudget.current();
     /**
      * The template instantiation depth of the body being lowered: 0 for functions that are not
@@ -110,6 +113,9 @@ public final class Checker {
         }
         for (String request : options.instantiations()) {
             guard(() -> instantiateRequest(request));
+        }
+        for (Decl.ExplicitInstantiation i : pendingInstantiations) {
+            guard(() -> instantiateExplicitly(i));
         }
         while (!pendingBodies.isEmpty()) {
             guard(pendingBodies.poll());
@@ -157,11 +163,53 @@ public final class Checker {
             namespaceAliases.put(a.alias(), a.target());
         } else if (d instanceof Decl.HostFunction h) {
             hostFunctions.add(h.name());
+        } else if (d instanceof Decl.HostVariable h) {
+            hostVariables.add(h.name());
         } else if (d instanceof Decl.Variable v) {
             declareGlobal(v);
+        } else if (d instanceof Decl.Function f && f.isSpecialization()) {
+            declareSpecialization(f);
         } else if (d instanceof Decl.Function f) {
             declareFunction(f);
+        } else if (d instanceof Decl.ExplicitInstantiation i) {
+            pendingInstantiations.add(i);
         }
+    }
+
+    /** The function template an explicit specialization or instantiation names, with its arguments bound. */
+    private record TemplateUse(FunctionEntry entry, TemplateEnv env) {}
+
+    private TemplateUse templateFor(String written, List<TypeSyntax.TemplateArg> args, List<Decl.Param> params,
+            SourcePos pos) {
+        String name = simpleName(written);
+        List<FunctionEntry> overloads = functions.getOrDefault(name, List.of());
+        String reason = "no function template named '" + name + "'";
+        for (FunctionEntry e : overloads) {
+            if (!e.isTemplate() || e.decl.params().size() != params.size()) {
+                continue;
+            }
+            try {
+                FunctionContext ctx = constantContext();
+                TemplateEnv env = TemplateDeduction.deduceFromTypes(ctx, e.decl, args, params, pos);
+                return new TemplateUse(e, env);
+            } catch (CompileException ex) {
+                reason = ex.first().message();
+            }
+        }
+        throw CompileException.at(pos, "'" + name + "' does not match a function template: " + reason);
+    }
+
+    private void declareSpecialization(Decl.Function f) {
+        TemplateUse use = templateFor(f.name(), f.specializationArgs(), f.params(), f.pos());
+        String key = describeEnv(use.entry().decl, use.env());
+        if (use.entry().specializations.put(key, f) != null) {
+            throw CompileException.at(f.pos(), "redefinition of '" + simpleName(f.name()) + key + "'");
+        }
+    }
+
+    private void instantiateExplicitly(Decl.ExplicitInstantiation i) {
+        TemplateUse use = templateFor(i.name(), i.args(), i.params(), i.pos());
+        instance(use.entry(), use.env(), i.pos());
     }
 
     private void declareFunction(Decl.Function f) {
@@ -179,12 +227,31 @@ public final class Checker {
                     throw CompileException.at(f.pos(), "redefinition of '" + name + "'");
                 }
                 if (f.body() != null) {
-                    e.decl = f;
+                    e.decl = withDefaultsOf(e.decl, f);
+                } else {
+                    e.decl = withDefaultsOf(f, e.decl);
                 }
                 return;
             }
         }
         overloads.add(new FunctionEntry(f));
+    }
+
+    /** {@code f} with the default arguments {@code other} (another declaration of it) gives and it does not. */
+    private static Decl.Function withDefaultsOf(Decl.Function other, Decl.Function f) {
+        List<Decl.Param> params = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < f.params().size(); i++) {
+            Decl.Param p = f.params().get(i);
+            Decl.Param o = other.params().get(i);
+            if (p.defaultValue() == null && o.defaultValue() != null) {
+                p = new Decl.Param(p.pos(), p.name(), p.type(), o.defaultValue());
+                changed = true;
+            }
+            params.add(p);
+        }
+        return changed ? new Decl.Function(f.pos(), f.name(), f.specifiers(), f.returnType(), params, f.body(),
+                f.templateParams(), f.specializationArgs()) : f;
     }
 
     private boolean sameParameterSyntax(Decl.Function a, Decl.Function b) {
@@ -312,14 +379,16 @@ public final class Checker {
 
     /** The lowered function for an entry and template bindings, creating and queueing it if new. */
     KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos) {
-        Decl.Function decl = entry.decl;
-        String key = describeEnv(decl, env);
+        String key = describeEnv(entry.decl, env);
         KFunction existing = entry.instances.get(key);
         if (existing != null) {
             return existing;
         }
-        String sourceName = simpleName(decl.name()) + (decl.templateParams().isEmpty() ? "" : key);
-        int depth = decl.templateParams().isEmpty() ? 0 : loweringDepth + 1;
+        Decl.Function specialization = entry.specializations.get(key);
+        Decl.Function decl = specialization != null ? specialization : entry.decl;
+        boolean templated = entry.isTemplate();
+        String sourceName = simpleName(decl.name()) + (templated ? key : "");
+        int depth = templated ? loweringDepth + 1 : 0;
         if (depth > 0) {
             budget.countInstantiation(depth, usePos, sourceName);
         }
@@ -354,7 +423,7 @@ public final class Checker {
             paramTypes.add(t);
             byRef.add(ref);
         }
-        String emitted = uniqueName(simpleName(decl.name()) + (decl.templateParams().isEmpty() ? ""
+        String emitted = uniqueName(simpleName(decl.name()) + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
         entry.instances.put(key, fn);
@@ -377,7 +446,8 @@ public final class Checker {
         }
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (Decl.TemplateParam tp : decl.templateParams()) {
-            ordered.put(tp.name(), tp.isType() ? env.types().get(tp.name()) : env.values().get(tp.name()));
+            Object v = tp.isType() ? env.types().get(tp.name()) : env.values().get(tp.name());
+            ordered.put(tp.name(), env.constTypes().contains(tp.name()) ? "const " + ((CType) v).display() : v);
         }
         return TemplateEnv.describe(ordered);
     }

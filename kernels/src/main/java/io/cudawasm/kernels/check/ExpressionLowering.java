@@ -19,6 +19,8 @@ import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.BitField;
+import io.cudawasm.kernels.types.StructMember;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.Field;
 import io.cudawasm.kernels.types.PointerType;
@@ -246,6 +248,8 @@ final class ExpressionLowering {
             return new KExpr.LocalGet(l.local());
         } else if (lv instanceof LValue.OfMemory m) {
             return new KExpr.Load(m.address());
+        } else if (lv instanceof LValue.OfBitField b) {
+            return BitFields.read(b);
         }
         throw new IllegalStateException("unhandled: " + lv);
     }
@@ -255,6 +259,8 @@ final class ExpressionLowering {
             ctx.emit(new KStmt.Assign(l.local(), value));
         } else if (lv instanceof LValue.OfMemory m) {
             ctx.emit(new KStmt.Store(m.address(), value));
+        } else if (lv instanceof LValue.OfBitField b) {
+            ctx.emit(new KStmt.Store(b.unitAddress(), BitFields.write(b, value)));
         }
     }
 
@@ -266,6 +272,8 @@ final class ExpressionLowering {
                         l.isConst(), false));
         } else if (lv instanceof LValue.OfMemory m) {
             return m.address();
+        } else if (lv instanceof LValue.OfBitField b) {
+            throw error(b.pos(), "cannot take the address of bit-field '" + b.field().name() + "'");
         }
         throw new IllegalStateException("unhandled: " + lv);
     }
@@ -463,7 +471,7 @@ final class ExpressionLowering {
         } else {
             throw error(u.pos(), "cannot increment value of type '" + t.display() + "'");
         }
-        if (postfix || !needResult || lv instanceof LValue.OfLocal) {
+        if (postfix || !needResult || lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, updated);
             if (!needResult) {
                 return null;
@@ -482,6 +490,11 @@ final class ExpressionLowering {
             KLocal t = ctx.temp(m.address().type(), null);
             ctx.emit(new KStmt.Assign(t, m.address()));
             return new LValue.OfMemory(new KExpr.LocalGet(t), m.type(), m.isConst());
+        }
+        if (lv instanceof LValue.OfBitField b && !isCheap(b.unitAddress())) {
+            KLocal t = ctx.temp(b.unitAddress().type(), null);
+            ctx.emit(new KStmt.Assign(t, b.unitAddress()));
+            return new LValue.OfBitField(new KExpr.LocalGet(t), b.field(), b.isConst(), b.pos());
         }
         return lv;
     }
@@ -725,7 +738,7 @@ final class ExpressionLowering {
             store(lv, value);
             return NO_VALUE;
         }
-        if (lv instanceof LValue.OfLocal) {
+        if (lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, value);
             return new Place(lv);
         }
@@ -849,10 +862,15 @@ final class ExpressionLowering {
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         List<KExpr> values = new ArrayList<>();
+        List<Decl.Param> declared = r.entry().decl.params();
+        for (int i = args.size(); i < declared.size(); i++) {
+            // a default argument is evaluated at the call, in the caller
+            args.add(operand(declared.get(i).defaultValue()));
+        }
         for (int i = 0; i < args.size(); i++) {
             CType pt = sig.paramTypes().get(i);
             Operand a = args.get(i);
-            SourcePos apos = c.args().get(i).pos();
+            SourcePos apos = i < c.args().size() ? c.args().get(i).pos() : declared.get(i).defaultValue().pos();
             if (sig.byReference().get(i)) {
                 values.add(referenceArgument(a, pt, r.entry().decl.params().get(i), apos));
             } else {
@@ -921,7 +939,7 @@ final class ExpressionLowering {
         String lastReason = null;
         for (Checker.FunctionEntry e : overloads) {
             Decl.Function d = e.decl;
-            if (d.params().size() != args.size()) {
+            if (d.params().size() < args.size() || args.size() < requiredArguments(d)) {
                 lastReason = "candidate expects " + d.params().size() + " argument" + (d.params().size() == 1 ? "" : "s")
                         + ", " + args.size() + " provided";
                 continue;
@@ -967,6 +985,15 @@ final class ExpressionLowering {
             throw error(pos, "call to '" + name + "' is ambiguous");
         }
         return best;
+    }
+
+    /** Parameters before the first with a default argument. */
+    static int requiredArguments(Decl.Function d) {
+        int n = 0;
+        while (n < d.params().size() && d.params().get(n).defaultValue() == null) {
+            n++;
+        }
+        return n;
     }
 
     /** -1 when not convertible; 0 exact; higher for worse conversions. */
@@ -1063,8 +1090,12 @@ final class ExpressionLowering {
         if (!st.isComplete()) {
             throw error(m.pos(), "member access into incomplete type '" + st.display() + "'");
         }
-        Field f = st.field(m.name()).orElseThrow(() -> error(m.pos(), "no member named '" + m.name() + "' in '"
-                + st.display() + "'"));
+        java.util.Optional<BitField> bits = st.bitField(m.name());
+        if (bits.isPresent()) {
+            return new Place(new LValue.OfBitField(fieldAddr(structPtr, bits.get().unit()), bits.get(), isConst, m.pos()));
+        }
+        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElseThrow(() -> error(m.pos(),
+                "no member named '" + m.name() + "' in '" + st.display() + "'"));
         return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
     }
 
@@ -1110,6 +1141,16 @@ final class ExpressionLowering {
         }
         if (args.size() > st.fields().size()) {
             throw error(pos, "too many initializers for '" + st.display() + "'");
+        }
+        if (!st.declaredMembers().equals(st.fields())) {
+            // bit-fields: initialize member by member as a braced list would
+            KLocal t = ctx.temp(st, pos);
+            List<Initializer> items = new ArrayList<>();
+            for (Expr a : args) {
+                items.add(new Initializer.Single(a));
+            }
+            initializeAggregate(new LValue.OfLocal(t, false), new Initializer.Braced(pos, items));
+            return new Place(new LValue.OfLocal(t, false));
         }
         List<KExpr> values = new ArrayList<>();
         for (Expr a : args) {
@@ -1174,16 +1215,34 @@ final class ExpressionLowering {
                 return;
             }
             List<Initializer> items = ((Initializer.Braced) init).elements();
-            int count = s.isUnion() ? Math.min(1, s.fields().size()) : s.fields().size();
+            List<StructMember> members = s.declaredMembers();
+            int count = s.isUnion() ? Math.min(1, members.size()) : members.size();
             if (items.size() > count) {
                 throw error(init.pos(), "excess elements in struct initializer");
             }
-            for (int i = 0; i < s.fields().size(); i++) {
-                Field f = s.fields().get(i);
+            if (!members.equals(s.fields())) {
+                zeroAt(address, s); // storage units and padding start at zero
+            }
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i) instanceof BitField b) {
+                    if (i < items.size()) {
+                        Initializer item = items.get(i);
+                        while (item instanceof Initializer.Braced br && br.elements().size() == 1) {
+                            item = br.elements().get(0);
+                        }
+                        if (!(item instanceof Initializer.Single single)) {
+                            throw error(item.pos(), "invalid initializer for bit-field '" + b.name() + "'");
+                        }
+                        store(new LValue.OfBitField(fieldAddr(address, b.unit()), b, false, single.pos()),
+                                convert(rvalue(single.value()), b.declared(), single.pos(), false));
+                    }
+                    continue;
+                }
+                Field f = (Field) members.get(i);
                 KExpr fa = fieldAddr(address, f);
                 if (i < items.size()) {
                     initializeAt(fa, f.type(), items.get(i));
-                } else if (!s.isUnion()) {
+                } else if (!s.isUnion() && members.equals(s.fields())) {
                     zeroAt(fa, f.type());
                 }
             }

@@ -20,7 +20,10 @@ import io.cudawasm.kernels.types.StructType;
 import io.cudawasm.kernels.types.TypeRules;
 import io.cudawasm.kernels.types.VoidType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +31,27 @@ import java.util.Set;
 final class StatementLowering {
     private final FunctionContext ctx;
     private final ExpressionLowering exprs;
+    /**
+     * Labels of the blocks being lowered, by name. A forward {@code goto} sets the label's flag and
+     * breaks out of the loops and switches between it and the label's block; the statements it
+     * skips in each block are guarded by the flag, which the label clears.
+     */
+    private final Map<String, GotoLabel> labels = new HashMap<>();
+    /** Labels a goto has jumped toward that have not been reached yet. */
+    private final Set<GotoLabel> pending = new LinkedHashSet<>();
+
+    private static final class GotoLabel {
+        final String name;
+        final KLocal flag;
+        final int breakableDepth;
+        boolean reached;
+
+        GotoLabel(String name, KLocal flag, int breakableDepth) {
+            this.name = name;
+            this.flag = flag;
+            this.breakableDepth = breakableDepth;
+        }
+    }
 
     StatementLowering(FunctionContext ctx) {
         this.ctx = ctx;
@@ -53,9 +77,7 @@ final class StatementLowering {
             }
         }
         ctx.scope.push();
-        for (Stmt s : decl.body().statements()) {
-            statement(s);
-        }
+        statements(decl.body().statements());
         ctx.scope.pop();
         ctx.fn.setBody(ctx.out.finish());
     }
@@ -65,9 +87,7 @@ final class StatementLowering {
         ctx.budget.checkpoint(s.pos());
         if (s instanceof Stmt.Block b) {
                 ctx.scope.push();
-                for (Stmt inner : b.statements()) {
-                    statement(inner);
-                }
+                statements(b.statements());
                 ctx.scope.pop();
         } else if (s instanceof Stmt.Declaration d) {
                 for (Decl decl : d.declarations()) {
@@ -86,8 +106,10 @@ final class StatementLowering {
                 }
         } else if (s instanceof Stmt.While w) {
             loop(false, w.condition(), w.body(), null, w.pos());
+            leaveForGotos();
         } else if (s instanceof Stmt.DoWhile d) {
             loop(true, d.condition(), d.body(), null, d.pos());
+            leaveForGotos();
         } else if (s instanceof Stmt.For f) {
                 ctx.scope.push();
                 if (f.init() != null) {
@@ -95,8 +117,14 @@ final class StatementLowering {
                 }
                 loop(false, f.condition(), f.body(), f.step(), f.pos());
                 ctx.scope.pop();
+                leaveForGotos();
         } else if (s instanceof Stmt.Switch sw) {
             switchStatement(sw);
+            leaveForGotos();
+        } else if (s instanceof Stmt.Goto g) {
+            gotoStatement(g);
+        } else if (s instanceof Stmt.Labeled l) {
+            statement(l.statement()); // a label no goto of this block structure can reach
         } else if (s instanceof Stmt.Case c) {
             throw error(c.pos(), "'case' label not directly inside a switch body"
                     + " (case labels in nested blocks are not supported)");
@@ -116,6 +144,98 @@ final class StatementLowering {
             returnStatement(r);
         } else if (s instanceof Stmt.Empty e) {
         }
+    }
+
+    // ------------------------------------------------------------------ blocks and goto
+
+    /** The statements of a block, with its labels registered for forward gotos. */
+    private void statements(List<Stmt> list) {
+        List<GotoLabel> mine = new ArrayList<>();
+        for (Stmt st : list) {
+            if (st instanceof Stmt.Labeled l) {
+                if (labels.containsKey(l.label())) {
+                    throw error(l.pos(), "redefinition of label '" + l.label() + "'");
+                }
+                GotoLabel g = new GotoLabel(l.label(), ctx.newLocal("goto_" + l.label(), ScalarType.BOOL, l.pos()),
+                        ctx.breakableDepth);
+                ctx.emit(new KStmt.Assign(g.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+                labels.put(l.label(), g);
+                mine.add(g);
+            }
+        }
+        try {
+            statementsFrom(list, mine);
+        } finally {
+            for (GotoLabel g : mine) {
+                labels.remove(g.name);
+            }
+        }
+    }
+
+    private void statementsFrom(List<Stmt> list, List<GotoLabel> mine) {
+        for (int i = 0; i < list.size(); i++) {
+            Stmt st = list.get(i);
+            if (st instanceof Stmt.Labeled l && mine.contains(labels.get(l.label()))) {
+                GotoLabel g = labels.get(l.label());
+                g.reached = true;
+                pending.remove(g);
+                ctx.emit(new KStmt.Assign(g.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+                st = l.statement();
+            }
+            statement(st);
+            if (!pending.isEmpty() && i + 1 < list.size()) {
+                // the rest of this block, up to a label a pending goto targets, runs only if no goto was taken
+                Set<GotoLabel> taken = new LinkedHashSet<>(pending);
+                int end = i + 1;
+                while (end < list.size() && !(list.get(end) instanceof Stmt.Labeled l
+                        && taken.contains(labels.get(l.label())) && mine.contains(labels.get(l.label())))) {
+                    end++;
+                }
+                List<Stmt> skipped = list.subList(i + 1, end);
+                KBlock rest = ctx.out.capture(() -> statementsFrom(skipped, mine));
+                ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, anyFlag(taken), ScalarType.BOOL), rest,
+                        KBlock.EMPTY));
+                i = end - 1;
+            }
+        }
+    }
+
+    private void gotoStatement(Stmt.Goto g) {
+        GotoLabel target = labels.get(g.label());
+        if (target == null) {
+            throw error(g.pos(), "'goto " + g.label() + "': only a forward jump to a label of this block or an "
+                    + "enclosing one is supported");
+        }
+        if (target.reached) {
+            throw error(g.pos(), "'goto " + g.label() + "' jumps backward, which is not supported: use a loop");
+        }
+        ctx.emit(new KStmt.Assign(target.flag, new KExpr.IntConst(ScalarType.BOOL, 1)));
+        pending.add(target);
+        if (ctx.breakableDepth > target.breakableDepth) {
+            ctx.emit(new KStmt.Break());
+        }
+    }
+
+    /** After a loop or switch: leave the enclosing one too when a goto inside it targets a label further out. */
+    private void leaveForGotos() {
+        List<GotoLabel> out = new ArrayList<>();
+        for (GotoLabel g : pending) {
+            if (g.breakableDepth < ctx.breakableDepth) {
+                out.add(g);
+            }
+        }
+        if (!out.isEmpty()) {
+            ctx.emit(new KStmt.If(anyFlag(out), new KBlock(List.of(new KStmt.Break())), KBlock.EMPTY));
+        }
+    }
+
+    private static KExpr anyFlag(java.util.Collection<GotoLabel> gs) {
+        KExpr any = null;
+        for (GotoLabel g : gs) {
+            KExpr f = new KExpr.LocalGet(g.flag);
+            any = any == null ? f : new KExpr.Binary(KExpr.BinaryOp.LOR, any, f, ScalarType.BOOL);
+        }
+        return any;
     }
 
     private void scoped(Stmt s) {

@@ -81,6 +81,9 @@ final class TypeResolver {
                 if (pq instanceof TypeSyntax.Reference) {
                     throw CompileException.at(p.pos(), "pointers to references are not allowed");
                 }
+                if (pq instanceof TypeSyntax.Named n && ctx.env.constTypes().contains(n.name())) {
+                    c = true;
+                }
                 return new PointerType(pointee, io.cudawasm.kernels.types.AddressSpace.GENERIC, c, v);
         } else if (t instanceof TypeSyntax.Reference r) {
             return new PointerType(resolve(r.referent(), ctx));
@@ -182,7 +185,7 @@ final class TypeResolver {
         TemplateEnv env = new TemplateEnv(tys, vals);
         structDepth++;
         try {
-            s.define(members(template.definition(), new FunctionContext(checker, null, env)));
+            defineMembers(s, template.definition(), new FunctionContext(checker, null, env));
         } finally {
             structDepth--;
         }
@@ -209,8 +212,36 @@ final class TypeResolver {
             structsByTag.put(s.tag(), type);
             all.add(type);
         }
-        type.define(members(s.definition(), ctx));
+        defineMembers(type, s.definition(), ctx);
         return type;
+    }
+
+    private void defineMembers(StructType s, TypeSyntax.StructDef def, FunctionContext ctx) {
+        List<Field> fields = members(def, ctx);
+        if (def.members().stream().noneMatch(m -> m.bitWidth() != null)) {
+            s.define(fields);
+            return;
+        }
+        List<BitFieldLayout.Member> laid = new ArrayList<>();
+        int i = 0;
+        for (TypeSyntax.Member m : def.members()) {
+            CType t = fields.get(i++).type();
+            int width = -1;
+            if (m.bitWidth() != null) {
+                if (!(t instanceof ScalarType st) || !st.kind().isInteger()) {
+                    throw CompileException.at(m.pos(), "bit-field '" + m.name() + "' has non-integral type '"
+                            + t.display() + "'");
+                }
+                long w = ctx.exprs.constantInteger(m.bitWidth(), "bit-field width");
+                if (w < 0 || w > 8L * t.size() || w == 0 && !m.name().isEmpty()) {
+                    throw CompileException.at(m.bitWidth().pos(), "width of bit-field '" + m.name() + "' (" + w
+                            + " bits) " + (w == 0 ? "is zero" : "is negative or exceeds its type"));
+                }
+                width = (int) w;
+            }
+            laid.add(new BitFieldLayout.Member(m.pos(), m.name(), t, width));
+        }
+        BitFieldLayout.define(s, laid);
     }
 
     private List<Field> members(TypeSyntax.StructDef def, FunctionContext ctx) {

@@ -415,6 +415,10 @@ public final class Parser {
 
     private void templateDeclaration(List<Decl> out, Set<FunctionSpecifier> inherited) {
         Token t = next();
+        if (!at("<")) {
+            explicitInstantiation(t, out);
+            return;
+        }
         expect("<", "after 'template'");
         pushScope();
         List<Decl.TemplateParam> params = new ArrayList<>();
@@ -447,8 +451,30 @@ public final class Parser {
             if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)) {
                 throw error(t, "only function and struct templates are supported");
             }
+            if (params.isEmpty() && d instanceof Decl.Function f && !f.isSpecialization()) {
+                // template <> with the arguments deduced from the parameter types
+                d = f.asSpecialization(List.of());
+            }
             out.add(d);
         }
+    }
+
+    /** {@code template void launch<int>(int*);} and {@code template struct S<int>;}. */
+    private void explicitInstantiation(Token t, List<Decl> out) {
+        if (at("struct") || at("class") || at("union")) {
+            while (!at(";") && !peek().isEof()) {
+                next();
+            }
+            expect(";", "after explicit instantiation");
+            return;
+        }
+        Specifiers s = declSpecifiers(new Specifiers());
+        Declarator d = declarator(s.type, false, true);
+        if (d.params == null) {
+            throw error(d.nameTok, "expected a function in the explicit instantiation of '" + d.name + "'");
+        }
+        expect(";", "after explicit instantiation");
+        out.add(new Decl.ExplicitInstantiation(t.pos(), d.name, d.templateArgs, d.params));
     }
 
     private Decl.TemplateParam templateParam() {
@@ -790,17 +816,21 @@ public final class Parser {
                 continue;
             }
             do {
+                if (at(":")) {
+                    // an unnamed bit-field: padding, or ':0' to start a new storage unit
+                    Token colon = next();
+                    members.add(new TypeSyntax.Member(colon.pos(), "", s.type, conditional()));
+                    continue;
+                }
                 Declarator d = declarator(s.type, false);
                 if (d.params != null) {
                     throw error(d.nameTok, "member functions are not supported in device code");
                 }
-                if (at(":")) {
-                    throw error(peek(), "bit-fields are not supported");
-                }
+                Expr width = accept(":") ? conditional() : null;
                 if (!memberNames.add(d.name)) {
                     throw error(d.nameTok, "duplicate member '" + d.name + "'");
                 }
-                members.add(new TypeSyntax.Member(d.pos, d.name, d.type));
+                members.add(new TypeSyntax.Member(d.pos, d.name, d.type, width));
             } while (accept(","));
             expect(";", "after struct member");
         }
@@ -843,6 +873,8 @@ public final class Parser {
     /** A declarator's result: the declared name and type, and parameters when it declares a function. */
     private static final class Declarator {
         String name;
+        /** Explicit template arguments after the name ({@code twice<int>} in a specialization). */
+        List<TypeSyntax.TemplateArg> templateArgs = List.of();
         Token nameTok;
         SourcePos pos;
         TypeSyntax type;
@@ -923,6 +955,9 @@ public final class Parser {
         } else {
             d.nameTok = nameTok;
         }
+        if (at("<") && d.name != null && allowFunction && templateFunctions.contains(simpleName(d.name))) {
+            d.templateArgs = templateArgs();
+        }
         if (at("(") && d.name != null && allowFunction) {
             d.params = parameterList();
             d.type = type;
@@ -967,10 +1002,8 @@ public final class Parser {
             if (d.params != null) {
                 throw error(d.nameTok, "function parameters are not supported");
             }
-            if (at("=")) {
-                throw error(peek(), "default arguments are not supported in device code");
-            }
-            params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type));
+            Expr defaultValue = accept("=") ? assignment() : null;
+            params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type, defaultValue));
         } while (accept(","));
         if (!at(")")) {
             throw error(peek(), "expected ',' or ')' in parameter list, found " + peek().describe());
@@ -986,6 +1019,9 @@ public final class Parser {
      */
     private void declaration(List<Decl> out, Set<FunctionSpecifier> inherited, List<Decl.TemplateParam> template,
             boolean fileScope) {
+        if (fileScope && skipHostDeclaration(out)) {
+            return;
+        }
         Specifiers s = declSpecifiers(new Specifiers());
         s.functionSpecifiers.addAll(inherited);
         if (at(";")) {
@@ -1025,12 +1061,14 @@ public final class Parser {
                     pushScope();
                     Stmt.Block body = block();
                     popScope();
-                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, template,
+                            d.templateArgs.isEmpty() ? null : d.templateArgs));
                     return;
                 }
                 // a prototype
                 if (device) {
-                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, template,
+                            d.templateArgs.isEmpty() ? null : d.templateArgs));
                 }
             } else {
                 if (!s.functionSpecifiers.isEmpty() && s.functionSpecifiers.stream()
@@ -1059,6 +1097,104 @@ public final class Parser {
             first = false;
         } while (accept(","));
         expect(";", "after declaration");
+    }
+
+    private static final Set<String> DEVICE_WORDS = Set.of("__device__", "__global__", "__constant__", "__shared__",
+            "__managed__");
+    private static final Set<String> NOT_A_NAME = Set.of("__attribute__", "alignas", "__align__", "__declspec",
+            "decltype", "__launch_bounds__", "sizeof", "operator");
+
+    /**
+     * Host code at file scope is skipped without parsing its types, as nvcc's device pass ignores
+     * it: a function definition or prototype without {@code __device__}/{@code __global__} (its
+     * signature may name host-only types such as a helper header's {@code StopWatchInterface}), and
+     * a variable whose type is a name the compiler does not know. Returns whether it skipped one.
+     */
+    private boolean skipHostDeclaration(List<Decl> out) {
+        int i = p;
+        int angle = 0;
+        String lastName = null;
+        Token start = peek();
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            budget.checkpoint(t.pos());
+            if (t.isEof()) {
+                return false;
+            }
+            if (t.isIdent() && DEVICE_WORDS.contains(t.text())) {
+                return false;
+            }
+            boolean afterOperator = i > p && tokens.get(i - 1).is("operator");
+            if (afterOperator) {
+                i++; // operator<, operator>>, operator(): the symbol is part of the name
+                if (t.is("(") && tokens.get(Math.min(i, tokens.size() - 1)).is(")")) {
+                    i++;
+                }
+                continue;
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is("(") || t.is("=") || t.is(";") || t.is("{") || t.is("[") || t.is(","))) {
+                break;
+            }
+            if (t.isIdent() && !isKeyword(t.text())) {
+                lastName = t.text();
+            }
+            i++;
+        }
+        Token stop = tokens.get(i);
+        Token before = i > p ? tokens.get(i - 1) : null;
+        boolean isOperator = false;
+        for (int k = p; k < i; k++) {
+            isOperator |= tokens.get(k).is("operator");
+        }
+        if (stop.is("(") && before != null && (isOperator || before.isIdent() && !NOT_A_NAME.contains(before.text())
+                && !isTypeName(before.text()) && !TYPE_KEYWORDS.contains(before.text()))) {
+            // a host function: skip its parameters, then its body or the ';' of a prototype
+            p = i + 1;
+            skipBalanced(stop, ")");
+            while (!at("{") && !at(";")) {
+                if (peek().isEof()) {
+                    throw error(start, "expected a function body or ';' after the declaration of '" + before.text() + "'");
+                }
+                Token t = next();
+                if (t.is("(") || t.is("[")) {
+                    skipBalanced(t, t.is("(") ? ")" : "]");
+                }
+            }
+            if (next().is("{")) {
+                skipBalanced(tokens.get(p - 1), "}");
+            }
+            out.add(new Decl.HostFunction(before.pos(), isOperator ? "operator" : before.text()));
+            return true;
+        }
+        // a variable of a type nobody declared: host data (skipped like the host code that uses it)
+        int q = p;
+        while (q < i && tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        if (len > 0 && !isKeyword(tokens.get(q).text()) && !isTypeName(qualifiedNameAt(q, len)) && lastName != null
+                && !lastName.equals(qualifiedNameAt(q, len))) {
+            String typeName = qualifiedNameAt(q, len);
+            while (!at(";")) {
+                Token t = next();
+                if (t.isEof()) {
+                    throw error(start, "expected ';' after the declaration of '" + lastName + "'");
+                }
+                if (t.is("(") || t.is("[") || t.is("{")) {
+                    skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+                }
+            }
+            next();
+            out.add(new Decl.HostVariable(start.pos(), lastName, typeName));
+            return true;
+        }
+        return false;
     }
 
     private Initializer initializer() {
@@ -1231,7 +1367,12 @@ public final class Parser {
                     expect(";", "after return statement");
                     return new Stmt.Return(t.pos(), v);
                 }
-                case "goto" -> throw error(t, "'goto' is not supported: use structured control flow");
+                case "goto" -> {
+                    next();
+                    String label = expectIdent("after 'goto'");
+                    expect(";", "after goto statement");
+                    return new Stmt.Goto(t.pos(), label);
+                }
                 case "asm", "__asm__", "__asm" -> throw error(t, "inline PTX assembly (asm) is not supported");
                 case "try", "throw" -> throw error(t, "exceptions are not supported in device code");
                 case "typedef" -> {
@@ -1256,7 +1397,10 @@ public final class Parser {
                 default -> { }
             }
             if (peek(1).is(":") && !peek(1).is("::") && !isKeyword(t.text()) && !isTypeName(t.text())) {
-                throw error(t, "labels and 'goto' are not supported: use structured control flow");
+                next();
+                next();
+                Stmt labeled = at("}") ? new Stmt.Empty(peek().pos()) : statement();
+                return new Stmt.Labeled(t.pos(), t.text(), labeled);
             }
         }
         if (startsDeclaration()) {
