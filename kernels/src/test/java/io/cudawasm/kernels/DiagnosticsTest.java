@@ -92,9 +92,9 @@ class DiagnosticsTest {
             Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
             Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
-            Arguments.of("class", "class Foo { int x; };", 1, 1, "C++ classes with member functions are not supported"),
-            Arguments.of("lambda", "__global__ void k(int* a) { auto f = [](int x) { return x; }; }", 1, 38,
-                    "lambdas are not supported"),
+            Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
+            Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",
+                    1, 39, "capturing 'this' in a lambda is not supported"),
             Arguments.of("new", "__global__ void k(int* a) { int* p = new int; }", 1, 38, "'new' (dynamic allocation)"),
             Arguments.of("dynamic parallelism", "__global__ void child(int* a) {}\n"
                     + "__global__ void k(int* a) { child(a); }", 2, 34, "dynamic parallelism"),

@@ -80,6 +80,10 @@ public sealed interface Decl {
     record StructTemplate(SourcePos pos, String name, List<TemplateParam> templateParams,
             TypeSyntax.StructDef definition) implements Decl {}
 
+    /** {@code template <> struct SharedMemory<double> {...};}: the struct for one argument list of a struct template. */
+    record StructSpecialization(SourcePos pos, String name, List<TypeSyntax.TemplateArg> args,
+            TypeSyntax.StructDef definition) implements Decl {}
+
     /** {@code namespace cg = cooperative_groups;} */
     record NamespaceAlias(SourcePos pos, String alias, String target) implements Decl {}
 }

@@ -567,7 +567,8 @@ final class BuiltinCalls {
         return new Value(new KExpr.IntrinsicCall(in, List.of(as(exprs().rvalue(args.get(0)), from, pos)), to));
     }
 
-    Operand memberCall(Expr.Member m, List<Expr> args, SourcePos pos) {
-        return new CooperativeGroupCalls(ctx).memberCall(m, args, pos);
+    /** A member function of a cooperative group ({@code tile.shfl_down(v, 1)}); its object is already lowered. */
+    Operand memberCall(CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
+        return new CooperativeGroupCalls(ctx).memberCall(baseType, m, args, pos);
     }
 }

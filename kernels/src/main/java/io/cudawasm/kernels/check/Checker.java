@@ -53,17 +53,97 @@ public final class Checker {
         /** Explicit specializations of a template, by their arguments ({@code <int>}). */
         final Map<String, Decl.Function> specializations = new HashMap<>();
 
+        /** The class of a member function (null for a free function), and how it was declared there. */
+        final StructInfo owner;
+        final TypeSyntax.Method method;
+
         FunctionEntry(Decl.Function decl) {
+            this(decl, null, null);
+        }
+
+        FunctionEntry(Decl.Function decl, StructInfo owner, TypeSyntax.Method method) {
             this.decl = decl;
+            this.owner = owner;
+            this.method = method;
         }
 
         boolean isTemplate() {
             return !decl.templateParams().isEmpty();
         }
+
+        /** A non-static member function: it takes the object's address first. */
+        boolean hasThis() {
+            return owner != null && !decl.specifiers().contains(Decl.FunctionSpecifier.STATIC);
+        }
+
+        boolean isConstMethod() {
+            return method != null && method.isConst();
+        }
     }
 
-    /** How each parameter of a lowered function is passed. */
-    record Signature(List<CType> paramTypes, List<Boolean> byReference) {}
+    /**
+     * How each parameter of a lowered function is passed (not counting the object of a member
+     * function, passed first); {@code returnsReference}: the function returns an address that the
+     * caller sees as an lvalue.
+     */
+    record Signature(List<CType> paramTypes, List<Boolean> byReference, boolean returnsReference) {}
+
+    /** Member functions, constructors and the rest of a class, by its struct type. */
+    final Map<StructType, StructInfo> classes = new java.util.IdentityHashMap<>();
+
+    /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
+                && def.members().stream().noneMatch(m -> m.init() != null);
+        if (plain) {
+            return;
+        }
+        StructInfo info = new StructInfo(type, env);
+        classes.put(type, info);
+        for (TypeSyntax.Member m : def.members()) {
+            if (m.init() != null) {
+                info.defaultInits.put(m.name(), m.init());
+            }
+        }
+        for (TypeSyntax.StaticMember sm : def.statics()) {
+            info.statics.put(sm.name(), sm);
+        }
+        for (Decl d : def.nested()) {
+            if (d instanceof Decl.Typedef t) {
+                info.typedefs.put(t.name(), t.type());
+            } else if (d instanceof Decl.TypeDefinition t) {
+                types.resolve(t.type(), env);
+            } else if (d instanceof Decl.Function f) {
+                declareFunction(f); // a friend function defined in the class
+            }
+        }
+        for (TypeSyntax.Method m : def.methods()) {
+            Decl.Function f = m.function();
+            boolean device = f.isDeviceCode();
+            FunctionEntry entry = new FunctionEntry(f, info, m);
+            switch (m.kind()) {
+                case CONSTRUCTOR -> {
+                    if (device) {
+                        info.constructors.add(entry);
+                    } else {
+                        info.hostConstructor = true;
+                    }
+                }
+                case CONVERSION -> info.conversions.add(entry);
+                default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
+            }
+        }
+    }
+
+    private int lambdas;
+
+    int nextLambda() {
+        return lambdas++;
+    }
+
+    StructInfo classOf(CType t) {
+        return t instanceof StructType s ? classes.get(s) : null;
+    }
 
     private final TranslationUnit unit;
     private final CheckOptions options;
@@ -159,6 +239,8 @@ public final class Checker {
             types.resolve(t.type(), TemplateEnv.EMPTY);
         } else if (d instanceof Decl.StructTemplate t) {
             types.defineStructTemplate(t);
+        } else if (d instanceof Decl.StructSpecialization sp) {
+            types.defineStructSpecialization(sp);
         } else if (d instanceof Decl.NamespaceAlias a) {
             namespaceAliases.put(a.alias(), a.target());
         } else if (d instanceof Decl.HostFunction h) {
@@ -387,25 +469,42 @@ public final class Checker {
         Decl.Function specialization = entry.specializations.get(key);
         Decl.Function decl = specialization != null ? specialization : entry.decl;
         boolean templated = entry.isTemplate();
-        String sourceName = simpleName(decl.name()) + (templated ? key : "");
+        TemplateEnv bindings = entry.owner != null ? merge(entry.owner.env, env) : env;
+        String owner = entry.owner != null ? entry.owner.type.name() + "::" : "";
+        String sourceName = owner + memberDisplay(entry, decl) + (templated ? key : "");
         int depth = templated ? loweringDepth + 1 : 0;
         if (depth > 0) {
             budget.countInstantiation(depth, usePos, sourceName);
         }
-        CType ret = types.resolve(decl.returnType(), env);
-        if (decl.isKernel() && !(ret instanceof VoidType)) {
-            throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
+        if (decl.body() == null) {
+            if (entry.owner != null && !decl.isDeviceCode()) {
+                throw CompileException.at(usePos, "calling __host__ member function '" + sourceName + "' from device"
+                        + " code is not allowed (declare it __device__ or __host__ __device__)");
+            }
+            throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
         }
-        if (ret instanceof ArrayType) {
-            throw CompileException.at(decl.pos(), "function '" + sourceName + "' cannot return an array");
+        TypeSyntax retSyntax = TypeSyntax.unqualified(decl.returnType());
+        boolean returnsReference = retSyntax instanceof TypeSyntax.Reference;
+        CType ret;
+        if (retSyntax instanceof TypeSyntax.Reference r) {
+            CType referent = types.resolve(r.referent(), bindings);
+            ret = new PointerType(referent, AddressSpace.GENERIC, TypeSyntax.isConst(r.referent()), false);
+        } else if (retSyntax instanceof TypeSyntax.Named n && n.name().equals("auto")) {
+            ret = null; // deduced from the body once the parameters are known
+        } else {
+            ret = types.resolve(decl.returnType(), bindings);
         }
         List<KLocal> params = new ArrayList<>();
         List<CType> paramTypes = new ArrayList<>();
         List<Boolean> byRef = new ArrayList<>();
         int id = 0;
+        if (entry.hasThis()) {
+            params.add(new KLocal(id++, "this", new PointerType(entry.owner.type, AddressSpace.GENERIC,
+                    entry.isConstMethod(), false), true, decl.pos()));
+        }
         for (Decl.Param p : decl.params()) {
             boolean ref = TypeSyntax.unqualified(p.type()) instanceof TypeSyntax.Reference;
-            CType t = types.resolveParam(p.type(), env);
+            CType t = types.resolveParam(p.type(), bindings);
             if (t instanceof VoidType) {
                 throw CompileException.at(p.pos(), "parameter '" + p.name() + "' has type void");
             }
@@ -423,21 +522,66 @@ public final class Checker {
             paramTypes.add(t);
             byRef.add(ref);
         }
-        String emitted = uniqueName(simpleName(decl.name()) + (!templated ? ""
+        if (ret == null) {
+            ret = StatementLowering.deduceReturnType(this, entry, decl, bindings, params);
+        }
+        if (decl.isKernel() && !(ret instanceof VoidType)) {
+            throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
+        }
+        if (ret instanceof ArrayType) {
+            throw CompileException.at(decl.pos(), "function '" + sourceName + "' cannot return an array");
+        }
+        String base = entry.owner != null ? entry.owner.type.name() + "_" + memberDisplay(entry, decl) : simpleName(decl.name());
+        String emitted = uniqueName(base + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
         entry.instances.put(key, fn);
-        signatures.put(fn, new Signature(paramTypes, byRef));
-        if (decl.body() == null) {
-            throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
-        }
+        signatures.put(fn, new Signature(paramTypes, byRef, returnsReference));
+        List<KLocal> declared = entry.hasThis() ? params.subList(1, params.size()) : params;
         pendingBodies.add(() -> {
             loweringDepth = depth;
             lowered.add(fn);
-            FunctionContext ctx = new FunctionContext(this, fn, env);
-            new StatementLowering(ctx).lowerBody(decl, params);
+            FunctionContext ctx = new FunctionContext(this, fn, bindings);
+            if (entry.owner != null) {
+                ctx.enterClass(entry, entry.hasThis() ? params.get(0) : null);
+            }
+            new StatementLowering(ctx).lowerBody(decl, declared);
         });
         return fn;
+    }
+
+    /** How a member function is named in messages and symbols: "operator+", "operator float*", "Vec" for a constructor. */
+    private static String memberDisplay(FunctionEntry entry, Decl.Function decl) {
+        String name = simpleName(decl.name());
+        if (entry.method != null && entry.method.kind() == TypeSyntax.MethodKind.CONVERSION) {
+            return "operator_cast";
+        }
+        return name;
+    }
+
+    /** The bindings of a class template instance with those of a member's own (a generic lambda's). */
+    static TemplateEnv merge(TemplateEnv outer, TemplateEnv inner) {
+        if (inner.isEmpty()) {
+            return outer;
+        }
+        Map<String, CType> tys = new LinkedHashMap<>(outer.types());
+        tys.putAll(inner.types());
+        Map<String, KExpr> vals = new LinkedHashMap<>(outer.values());
+        vals.putAll(inner.values());
+        Set<String> consts = new HashSet<>(outer.constTypes());
+        consts.addAll(inner.constTypes());
+        return new TemplateEnv(tys, vals, consts);
+    }
+
+    /** The signature of an entry's instance (for a scratch function deducing a return type). */
+    Signature signatureOf(FunctionEntry entry, TemplateEnv bindings) {
+        List<CType> paramTypes = new ArrayList<>();
+        List<Boolean> byRef = new ArrayList<>();
+        for (Decl.Param p : entry.decl.params()) {
+            paramTypes.add(types.resolveParam(p.type(), bindings));
+            byRef.add(TypeSyntax.unqualified(p.type()) instanceof TypeSyntax.Reference);
+        }
+        return new Signature(paramTypes, byRef, false);
     }
 
     private static String describeEnv(Decl.Function decl, TemplateEnv env) {

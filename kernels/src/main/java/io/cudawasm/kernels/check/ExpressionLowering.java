@@ -83,11 +83,42 @@ final class ExpressionLowering {
     }
 
     LValue lvalue(Expr e) {
-        Operand o = operand(e);
+        Operand o = e instanceof Expr.Conditional ? lvalueOperand(e) : operand(e);
         if (o instanceof Place p) {
             return p.lvalue();
         }
         throw error(e.pos(), "expression is not assignable");
+    }
+
+    /**
+     * An expression where an lvalue is wanted (a reference returned or bound, an assignment's
+     * target): a conditional of two lvalues of one type is the lvalue it selects.
+     */
+    Operand lvalueOperand(Expr e) {
+        if (!(e instanceof Expr.Conditional c)) {
+            return operand(e);
+        }
+        KExpr cond = condition(c.condition());
+        BlockBuilder.Captured<Operand> a = ctx.out.capture(() -> lvalueOperand(c.ifTrue()));
+        BlockBuilder.Captured<Operand> b = ctx.out.capture(() -> lvalueOperand(c.ifFalse()));
+        if (!(a.value() instanceof Place pa) || !(b.value() instanceof Place pb)
+                || !TypeRules.sameType(pa.type(), pb.type()) || pa.lvalue() instanceof LValue.OfBitField
+                || pb.lvalue() instanceof LValue.OfBitField) {
+            return operand(e);
+        }
+        PointerType pt = new PointerType(pa.type(), AddressSpace.GENERIC, pa.lvalue().isConst() || pb.lvalue().isConst(),
+                false);
+        KLocal t = ctx.temp(pt, c.pos());
+        List<KStmt> thenStmts = new ArrayList<>(a.statements().statements());
+        List<KStmt> elseStmts = new ArrayList<>(b.statements().statements());
+        BlockBuilder.Captured<KExpr> at = ctx.out.capture(() -> convert(address(pa.lvalue()), pt, c.pos(), true));
+        BlockBuilder.Captured<KExpr> bt = ctx.out.capture(() -> convert(address(pb.lvalue()), pt, c.pos(), true));
+        thenStmts.addAll(at.statements().statements());
+        thenStmts.add(new KStmt.Assign(t, at.value()));
+        elseStmts.addAll(bt.statements().statements());
+        elseStmts.add(new KStmt.Assign(t, bt.value()));
+        ctx.emit(new KStmt.If(cond, new KBlock(thenStmts), new KBlock(elseStmts)));
+        return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), pa.type(), pt.constPointee()));
     }
 
     /** Evaluates for side effects only. */
@@ -142,6 +173,12 @@ final class ExpressionLowering {
         }
         if (t instanceof PointerType p) {
             return new KExpr.Binary(BinaryOp.NE, v, new KExpr.NullPtr(p), ScalarType.BOOL);
+        }
+        if (t instanceof StructType) {
+            KExpr b = ctx.objects.convertByOperator(v, ScalarType.BOOL, true, pos);
+            if (b != null) {
+                return b;
+            }
         }
         throw error(pos, "value of type '" + t.display() + "' is not contextually convertible to 'bool'");
     }
@@ -210,6 +247,16 @@ final class ExpressionLowering {
                     ctx.checker.types.resolve(a.type(), ctx).align()));
         } else if (e instanceof Expr.InitList l) {
             throw error(l.pos(), "a braced list is not allowed here");
+        } else if (e instanceof Expr.This t) {
+            if (ctx.thisLocal == null) {
+                throw error(t.pos(), "'this' outside a non-static member function");
+            }
+            return new Value(new KExpr.LocalGet(ctx.thisLocal));
+        } else if (e instanceof Expr.Lambda l) {
+            requireFunction(l.pos(), "a lambda");
+            return ctx.objects.lambda(l);
+        } else if (e instanceof Expr.TypeMember tm) {
+            return ctx.objects.staticMember(ctx.objects.classNamed(tm.owner()), tm.name(), tm.pos());
         }
         throw new IllegalStateException("unhandled: " + e);
     }
@@ -313,6 +360,18 @@ final class ExpressionLowering {
             return new Value(bound);
         }
         Symbol s = ctx.scope.lookup(name);
+        if (s == null && ctx.owner != null && !id.name().contains("::")) {
+            Operand member = ctx.objects.member(new Expr.Ident(id.pos(), name, id.templateArgs()));
+            if (member != null) {
+                return member;
+            }
+        }
+        if (s == null && id.name().contains("::")) {
+            StructInfo owner = ctx.objects.qualifyingClass(id.name());
+            if (owner != null) {
+                return ctx.objects.staticMember(owner, name, id.pos());
+            }
+        }
         if (s == null) {
             s = ctx.checker.fileSymbols.get(name);
         }
@@ -335,7 +394,7 @@ final class ExpressionLowering {
         }
     }
 
-    private Operand symbol(Symbol s, Expr.Ident id) {
+    Operand symbol(Symbol s, Expr.Ident id) {
         if (s instanceof Symbol.Constant c) {
             return new Value(c.value());
         } else if (s instanceof Symbol.Local l) {
@@ -395,9 +454,23 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ unary
 
     private Operand unary(Expr.Unary u) {
+        Operand lowered = null;
+        if (u.op() == Expr.UnaryOp.PLUS || u.op() == Expr.UnaryOp.NEG || u.op() == Expr.UnaryOp.BIT_NOT
+                || u.op() == Expr.UnaryOp.NOT || u.op() == Expr.UnaryOp.PRE_INC || u.op() == Expr.UnaryOp.PRE_DEC) {
+            lowered = operand(u.operand());
+            if (lowered.type() instanceof StructType t) {
+                Operand overloaded = ctx.objects.operator(unarySymbol(u.op()), List.of(lowered),
+                        List.of(u.operand().pos()), u.pos());
+                if (overloaded != null) {
+                    return overloaded;
+                }
+                throw error(u.pos(), "no '" + unarySymbol(u.op()) + "' for '" + t.display() + "'");
+            }
+        }
+        Operand o = lowered;
         switch (u.op()) {
             case PLUS, NEG, BIT_NOT -> {
-                KExpr v = rvalue(u.operand());
+                KExpr v = toRValue(o, u.operand().pos());
                 if (!(v.type() instanceof ScalarType s)) {
                     throw error(u.pos(), "invalid argument type '" + v.type().display() + "' to unary expression");
                 }
@@ -413,7 +486,7 @@ final class ExpressionLowering {
                 return new Value(ConstantFolder.unary(new KExpr.Unary(op, pv, p)));
             }
             case NOT -> {
-                KExpr c = condition(u.operand());
+                KExpr c = truth(toRValue(o, u.operand().pos()), u.operand().pos());
                 return new Value(ConstantFolder.unary(new KExpr.Unary(UnaryOp.NOT, c, ScalarType.BOOL)));
             }
             case DEREF -> {
@@ -427,15 +500,18 @@ final class ExpressionLowering {
                 return new Place(new LValue.OfMemory(p, pt.pointee(), pt.constPointee()));
             }
             case ADDR -> {
-                Operand o = operand(u.operand());
-                if (!(o instanceof Place p)) {
+                Operand target = operand(u.operand());
+                if (!(target instanceof Place p)) {
                     throw error(u.pos(), "cannot take the address of an rvalue" + (u.operand() instanceof Expr.Ident id
                             ? " (is '" + id.name() + "' a compile-time constant?)" : ""));
                 }
                 return new Value(address(p.lvalue()));
             }
             case PRE_INC, PRE_DEC -> {
-                return new Value(increment(u, false, true));
+                if (!(o instanceof Place p)) {
+                    throw error(u.operand().pos(), "expression is not assignable");
+                }
+                return new Value(increment(u, p.lvalue(), false, true));
             }
             case POST_INC, POST_DEC -> {
                 return new Value(increment(u, true, true));
@@ -444,10 +520,27 @@ final class ExpressionLowering {
         }
     }
 
+    private static String unarySymbol(Expr.UnaryOp op) {
+        return "operator" + switch (op) {
+            case NEG -> "-";
+            case PLUS -> "+";
+            case NOT -> "!";
+            case BIT_NOT -> "~";
+            case DEREF -> "*";
+            case PRE_INC -> "++";
+            case PRE_DEC -> "--";
+            default -> "?";
+        };
+    }
+
     /** ++ and --: returns the new value (prefix) or the old one (postfix). */
     private KExpr increment(Expr.Unary u, boolean postfix, boolean needResult) {
+        return increment(u, lvalue(u.operand()), postfix, needResult);
+    }
+
+    private KExpr increment(Expr.Unary u, LValue target, boolean postfix, boolean needResult) {
         boolean inc = u.op() == Expr.UnaryOp.PRE_INC || u.op() == Expr.UnaryOp.POST_INC;
-        LValue lv = stabilize(lvalue(u.operand()));
+        LValue lv = stabilize(target);
         checkAssignable(lv, u.operand(), u.pos());
         CType t = lv.type();
         KExpr old = load(lv);
@@ -542,8 +635,17 @@ final class ExpressionLowering {
                 return new Value(logical(b));
             }
             default -> {
-                KExpr l = rvalue(b.left());
-                KExpr r = rvalue(b.right());
+                Operand lo = operand(b.left());
+                Operand ro = operand(b.right());
+                if (lo.type() instanceof StructType || ro.type() instanceof StructType) {
+                    Operand overloaded = ctx.objects.operator("operator" + b.op().symbol(), List.of(lo, ro),
+                            List.of(b.left().pos(), b.right().pos()), b.pos());
+                    if (overloaded != null) {
+                        return overloaded;
+                    }
+                }
+                KExpr l = toRValue(lo, b.left().pos());
+                KExpr r = toRValue(ro, b.right().pos());
                 return new Value(arithmetic(b.op(), l, r, b.pos()));
             }
         }
@@ -727,6 +829,15 @@ final class ExpressionLowering {
             }
             value = convert(rvalue(a.value()), lv.type(), a.pos(), false);
             lv = stabilize(lv);
+        } else if (lv.type() instanceof StructType) {
+            LValue target = stabilize(lv);
+            Operand rhs = operand(a.value());
+            Operand overloaded = ctx.objects.operator("operator" + a.op().symbol() + "=", List.of(new Place(target), rhs),
+                    List.of(a.target().pos(), a.value().pos()), a.pos());
+            if (overloaded == null) {
+                throw error(a.pos(), "no 'operator" + a.op().symbol() + "=' for '" + lv.type().display() + "'");
+            }
+            return needResult ? overloaded : NO_VALUE;
         } else {
             lv = stabilize(lv);
             KExpr rhs = rvalue(a.value());
@@ -828,16 +939,45 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ calls
 
     private Operand call(Expr.Call c) {
+        requireFunction(c.pos(), "a call");
         if (c.callee() instanceof Expr.Member m) {
-            return ctx.builtins.memberCall(m, c.args(), c.pos());
+            Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
+            Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
+            return method != null ? method : ctx.builtins.memberCall(base.type(), m, c.args(), c.pos());
+        }
+        if (c.callee() instanceof Expr.TypeMember tm) {
+            StructInfo info = ctx.objects.classNamed(tm.owner());
+            return ctx.objects.staticCall(info, tm.name(), c.args(), c.pos());
         }
         if (!(c.callee() instanceof Expr.Ident id)) {
-            throw error(c.pos(), "called object is not a function");
+            // an expression of class type called: its operator()
+            return ctx.objects.callOperator(operand(c.callee()), c.args(), c.pos());
         }
-        requireFunction(c.pos(), id.name());
+        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)
+                && CooperativeGroupCalls.handles(Checker.simpleName(id.name()))) {
+            return ctx.builtins.call(Checker.simpleName(id.name()), id, c.args(), c.pos());
+        }
         String name = resolveNamespace(id.name());
-        if (ctx.scope.lookup(name) != null) {
-            throw error(id.pos(), "called object '" + name + "' is not a function");
+        if (id.name().contains("::")) {
+            StructInfo owner = ctx.objects.qualifyingClass(id.name());
+            if (owner != null) {
+                return ctx.objects.staticCall(owner, name, c.args(), c.pos());
+            }
+        }
+        Symbol local = ctx.scope.lookup(name);
+        if (local != null) {
+            // a functor or lambda object called
+            Operand object = operand(id);
+            if (ctx.checker.classOf(object.type()) == null) {
+                throw error(id.pos(), "called object '" + name + "' is not a function");
+            }
+            return ctx.objects.callOperator(object, c.args(), c.pos());
+        }
+        if (ctx.owner != null && !id.name().contains("::")) {
+            Operand member = ctx.objects.ownMethodCall(name, c.args(), c.pos());
+            if (member != null) {
+                return member;
+            }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
         if (overloads == null) {
@@ -848,20 +988,52 @@ final class ExpressionLowering {
                 throw error(c.pos(), "calling a __host__ function '" + name + "' from a "
                         + (ctx.fn.isKernel() ? "__global__" : "__device__") + " function is not allowed");
             }
+            if (ctx.checker.fileSymbols.containsKey(name) || ctx.owner != null && ctx.objects.isMemberName(name)) {
+                return ctx.objects.callOperator(operand(id), c.args(), c.pos());
+            }
             throw error(id.pos(), "use of undeclared identifier '" + name + "'");
         }
+        List<Operand> args = arguments(c.args());
+        Resolution r = resolve(name, overloads, id.templateArgs(), args, c.pos());
+        return invoke(r, args, positions(c.args()), null, c.pos());
+    }
+
+    /** The operands of a call's arguments, in order. */
+    List<Operand> arguments(List<Expr> exprs) {
         List<Operand> args = new ArrayList<>();
-        for (Expr a : c.args()) {
+        for (Expr a : exprs) {
             args.add(a instanceof Expr.InitList l ? braceTemp(l) : operand(a));
         }
-        Resolution r = resolve(name, overloads, id.templateArgs(), args, c.pos());
-        KFunction fn = ctx.checker.instance(r.entry(), r.env(), c.pos());
+        return args;
+    }
+
+    static List<SourcePos> positions(List<Expr> exprs) {
+        List<SourcePos> out = new ArrayList<>();
+        for (Expr e : exprs) {
+            out.add(e.pos());
+        }
+        return out;
+    }
+
+    /**
+     * Calls a resolved function (a member function when {@code self} is the object's address),
+     * passing default arguments for those not given, references as addresses and structs as copies.
+     */
+    Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
+        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(c.pos(), "a __global__ function cannot be called from device code (dynamic parallelism "
+            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
                     + "is not supported)");
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
+        List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
+        if (r.entry().hasThis()) {
+            if (self == null) {
+                throw error(pos, "calling non-static member function '" + fn.sourceName() + "' without an object");
+            }
+            values.add(convert(self, fn.params().get(0).type(), pos, true));
+        }
         List<Decl.Param> declared = r.entry().decl.params();
         for (int i = args.size(); i < declared.size(); i++) {
             // a default argument is evaluated at the call, in the caller
@@ -870,9 +1042,9 @@ final class ExpressionLowering {
         for (int i = 0; i < args.size(); i++) {
             CType pt = sig.paramTypes().get(i);
             Operand a = args.get(i);
-            SourcePos apos = i < c.args().size() ? c.args().get(i).pos() : declared.get(i).defaultValue().pos();
+            SourcePos apos = i < positions.size() ? positions.get(i) : declared.get(i).defaultValue().pos();
             if (sig.byReference().get(i)) {
-                values.add(referenceArgument(a, pt, r.entry().decl.params().get(i), apos));
+                values.add(referenceArgument(a, pt, declared.get(i), apos));
             } else {
                 KExpr v = convert(toRValue(a, apos), pt, apos, false);
                 if (pt instanceof StructType) {
@@ -885,7 +1057,13 @@ final class ExpressionLowering {
             }
         }
         KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        return materialize(call, c.pos());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -931,7 +1109,7 @@ final class ExpressionLowering {
 
     record Resolution(Checker.FunctionEntry entry, TemplateEnv env) {}
 
-    private Resolution resolve(String name, List<Checker.FunctionEntry> overloads,
+    Resolution resolve(String name, List<Checker.FunctionEntry> overloads,
             List<TypeSyntax.TemplateArg> explicit, List<Operand> args, SourcePos pos) {
         Resolution best = null;
         int bestCost = Integer.MAX_VALUE;
@@ -957,7 +1135,8 @@ final class ExpressionLowering {
             int cost = 0;
             boolean viable = true;
             for (int i = 0; i < args.size() && viable; i++) {
-                CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(), env);
+                CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
+                        e.owner != null ? Checker.merge(e.owner.env, env) : env);
                 int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
                         instanceof TypeSyntax.Reference);
                 if (c < 0) {
@@ -1029,7 +1208,16 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ subscripts and members
 
     private Operand index(Expr.Index i) {
-        KExpr base = rvalue(i.base());
+        Operand object = operand(i.base());
+        if (object.type() instanceof StructType) {
+            Operand overloaded = ctx.objects.operator("operator[]", List.of(object, operand(i.index())),
+                    List.of(i.base().pos(), i.index().pos()), i.pos());
+            if (overloaded == null) {
+                throw error(i.pos(), "no 'operator[]' for '" + object.type().display() + "'");
+            }
+            return overloaded;
+        }
+        KExpr base = toRValue(object, i.base().pos());
         KExpr idx = rvalue(i.index());
         if (!(base.type() instanceof PointerType) && idx.type() instanceof PointerType) {
             KExpr t = base;
@@ -1127,6 +1315,10 @@ final class ExpressionLowering {
 
     /** {@code dim3(x, y)}, {@code make_float4(...)}, {@code float2{a, b}}: a struct temporary. */
     Operand construct(CType type, List<Expr> args, SourcePos pos) {
+        StructInfo info = ctx.checker.classOf(type);
+        if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+            return ctx.objects.construct(info, args, pos);
+        }
         if (type instanceof ScalarType s) {
             if (args.isEmpty()) {
                 return new Value(zero(s));
@@ -1215,6 +1407,19 @@ final class ExpressionLowering {
                 return;
             }
             List<Initializer> items = ((Initializer.Braced) init).elements();
+            StructInfo info = ctx.checker.classOf(s);
+            if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+                List<Expr> args = new ArrayList<>();
+                for (Initializer item : items) {
+                    if (!(item instanceof Initializer.Single single)) {
+                        throw error(item.pos(), "nested braces in the initializer of a class are not supported");
+                    }
+                    args.add(single.value());
+                }
+                ctx.objects.constructInto(new LValue.OfMemory(address, s, false), info, arguments(args), positions(args),
+                        true, init.pos());
+                return;
+            }
             List<StructMember> members = s.declaredMembers();
             int count = s.isUnion() ? Math.min(1, members.size()) : members.size();
             if (items.size() > count) {
@@ -1262,7 +1467,18 @@ final class ExpressionLowering {
         ctx.emit(new KStmt.Store(address, convert(rvalue(single.value()), type, single.pos(), false)));
     }
 
-    private void zeroAt(KExpr address, CType type) {
+    /** Stores zero into every scalar of an lvalue. */
+    void zeroInto(LValue lv) {
+        CType t = lv.type();
+        if (lv instanceof LValue.OfBitField || lv instanceof LValue.OfLocal && !(t instanceof ArrayType)
+                && !(t instanceof StructType)) {
+            store(lv, t instanceof PointerType p ? new KExpr.NullPtr(p) : zero((ScalarType) t));
+            return;
+        }
+        zeroAt(address(lv), t);
+    }
+
+    void zeroAt(KExpr address, CType type) {
         if (type instanceof ScalarType s) {
             ctx.emit(new KStmt.Store(address, zero(s)));
         } else if (type instanceof PointerType p) {
@@ -1293,6 +1509,18 @@ final class ExpressionLowering {
         }
         if (from instanceof VoidType) {
             throw error(pos, "cannot convert 'void' to '" + to.display() + "'");
+        }
+        if (from instanceof StructType && from != to) {
+            KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);
+            if (converted != null) {
+                return converted;
+            }
+        }
+        if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
+            KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);
+            if (constructed != null) {
+                return constructed;
+            }
         }
         if (to instanceof ScalarType ts) {
             if (from instanceof ScalarType) {

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.Initializer;
 import io.cudawasm.kernels.ast.Stmt;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
@@ -77,9 +78,50 @@ final class StatementLowering {
             }
         }
         ctx.scope.push();
+        if (ctx.method != null && ctx.method.method != null
+                && ctx.method.method.kind() == TypeSyntax.MethodKind.CONSTRUCTOR) {
+            ctx.objects.initializeMembers(ctx.method.method, decl.pos());
+        }
         statements(decl.body().statements());
         ctx.scope.pop();
+        if (ctx.deducing) {
+            throw new DeducedReturn(VoidType.VOID); // no return statement: void
+        }
         ctx.fn.setBody(ctx.out.finish());
+    }
+
+    /** Ends lowering a body whose return type is being deduced, at its first return statement. */
+    private static final class DeducedReturn extends RuntimeException {
+        final CType type;
+
+        DeducedReturn(CType type) {
+            super(null, null, false, false);
+            this.type = type;
+        }
+    }
+
+    /**
+     * The return type of a function declared {@code auto} (a lambda without {@code -> T}): the
+     * type of its first return statement's value, found by lowering the body up to it in a scratch
+     * function, after array-to-pointer decay as C++ deduces.
+     */
+    static CType deduceReturnType(Checker checker, Checker.FunctionEntry entry, Decl.Function decl,
+            TemplateEnv bindings, List<KLocal> params) {
+        KFunction scratch = new KFunction("deduce", decl.name(), false, VoidType.VOID, params, decl.pos());
+        FunctionContext ctx = new FunctionContext(checker, scratch, bindings);
+        ctx.deducing = true;
+        checker.signatures.put(scratch, checker.signatureOf(entry, bindings));
+        if (entry.owner != null) {
+            ctx.enterClass(entry, entry.hasThis() ? params.get(0) : null);
+        }
+        try {
+            new StatementLowering(ctx).lowerBody(decl, entry.hasThis() ? params.subList(1, params.size()) : params);
+        } catch (DeducedReturn r) {
+            return r.type;
+        } finally {
+            checker.signatures.remove(scratch);
+        }
+        return VoidType.VOID;
     }
 
     void statement(Stmt s) {
@@ -343,6 +385,24 @@ final class StatementLowering {
     // ------------------------------------------------------------------ return
 
     private void returnStatement(Stmt.Return r) {
+        if (ctx.deducing) {
+            CType t = r.value() == null ? VoidType.VOID : exprs.typeOf(r.value());
+            throw new DeducedReturn(t instanceof ArrayType a ? new PointerType(a.element()) : t);
+        }
+        Checker.Signature sig = ctx.checker.signatures.get(ctx.fn);
+        if (sig != null && sig.returnsReference()) {
+            if (r.value() == null) {
+                throw error(r.pos(), "function '" + ctx.fn.sourceName() + "' returns a reference and needs a value");
+            }
+            PointerType rt = (PointerType) ctx.fn.returnType();
+            ExpressionLowering.Operand o = exprs.lvalueOperand(r.value());
+            if (!(o instanceof ExpressionLowering.Place p) || !TypeRules.sameType(p.type(), rt.pointee())) {
+                throw error(r.pos(), "a reference to '" + rt.pointee().display() + "' must be returned from an lvalue "
+                        + "of that type");
+            }
+            ctx.emit(new KStmt.Return(exprs.convert(exprs.address(p.lvalue()), rt, r.pos(), true)));
+            return;
+        }
         CType ret = ctx.fn.returnType();
         if (ret instanceof VoidType) {
             if (r.value() != null) {
@@ -419,13 +479,19 @@ final class StatementLowering {
                 throw error(v.pos(), "declaration of variable '" + name + "' with deduced type 'auto' requires an "
                         + "initializer");
             }
-            type = exprs.typeOf(single.value());
+            // lowered once: a lambda's closure type is new each time its expression is lowered
+            ExpressionLowering.Operand o = exprs.operand(single.value());
+            type = o.type();
             if (type instanceof ArrayType a) {
                 type = new PointerType(a.element());
             }
             if (type instanceof VoidType) {
                 throw error(v.pos(), "variable '" + name + "' has type 'void'");
             }
+            KLocal local = ctx.newLocal(name, type, v.pos());
+            ctx.emit(new KStmt.Assign(local, exprs.convert(exprs.toRValue(o, v.pos()), type, v.pos(), false)));
+            declare(v, new Symbol.Local(local, false, isConst));
+            return;
         } else {
             type = ctx.checker.types.resolve(syntax, ctx);
         }
@@ -458,6 +524,8 @@ final class StatementLowering {
         KLocal local = ctx.newLocal(name, type, v.pos());
         if (v.init() != null) {
             initialize(local, type, v.init());
+        } else {
+            ctx.objects.defaultConstruct(new LValue.OfLocal(local, false), v.pos());
         }
         declare(v, new Symbol.Local(local, false, isConst));
     }

@@ -55,7 +55,8 @@ public final class Parser {
             "__global__", "__device__", "__host__", "__shared__", "__constant__", "__managed__", "static",
             "extern", "inline", "__inline__", "__forceinline__", "__noinline__", "register", "constexpr",
             "const", "volatile", "__restrict__", "__restrict", "restrict", "__launch_bounds__", "__align__",
-            "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local");
+            "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local", "virtual",
+            "explicit");
 
     private final SourceFile file;
     private final List<Token> tokens;
@@ -217,8 +218,21 @@ public final class Parser {
             sb.append(tokens.get(i).text());
         }
         String s = sb.toString();
-        return s.startsWith("::") ? s.substring(2) : s;
+        s = s.startsWith("::") ? s.substring(2) : s;
+        int at = s.lastIndexOf("::");
+        if (at > 0 && COOPERATIVE_GROUPS_FUNCTORS.contains(s.substring(at + 2))) {
+            String ns = s.substring(0, at);
+            if (namespaceAliases.getOrDefault(ns, ns).equals("cooperative_groups")) {
+                // cg::plus<int> and friends: the built-in header defines them under reserved names
+                return "__cg_" + s.substring(at + 2);
+            }
+        }
+        return s;
     }
+
+    private static final Set<String> COOPERATIVE_GROUPS_FUNCTORS = Set.of("plus", "less", "greater", "bit_and", "bit_or",
+            "bit_xor");
+    private final Map<String, String> namespaceAliases = new java.util.HashMap<>();
 
     /** Whether the tokens at the cursor begin a declaration (rather than an expression). */
     private boolean startsDeclaration() {
@@ -291,6 +305,7 @@ public final class Parser {
                 String target = qualifiedNameAt(p, len);
                 p += len;
                 expect(";", "after namespace alias");
+                namespaceAliases.put(name, target);
                 out.add(new Decl.NamespaceAlias(t.pos(), name, target));
                 return;
             }
@@ -322,10 +337,6 @@ public final class Parser {
             typedef(out);
             return;
         }
-        if (t.is("class") || ((t.is("struct") || t.is("union")) && peek(1).isIdent() && peek(2).is("{")
-                && structHasMemberFunctions())) {
-            throw error(t, "C++ classes with member functions are not supported in device code");
-        }
         declaration(out, inherited, List.of(), true);
     }
 
@@ -334,29 +345,6 @@ public final class Parser {
         r.addAll(s);
         r.add(FunctionSpecifier.EXTERN_C);
         return r;
-    }
-
-    /** Looks ahead in a struct body for a member function (a '(' before the closing brace at depth 1). */
-    private boolean structHasMemberFunctions() {
-        int depth = 0;
-        for (int i = p; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            budget.checkpoint(t.pos());
-            if (t.is("{")) {
-                depth++;
-            } else if (t.is("}")) {
-                depth--;
-                if (depth == 0) {
-                    return false;
-                }
-            } else if (t.is("(") && depth == 1) {
-                Token prev = tokens.get(i - 1);
-                return prev.isIdent() && !prev.is("__align__") && !prev.is("__attribute__") && !prev.is("alignas");
-            } else if (t.isEof()) {
-                return false;
-            }
-        }
-        return false;
     }
 
     private void usingDeclaration(List<Decl> out) {
@@ -431,12 +419,32 @@ public final class Parser {
         if (at("struct") || at("class") || at("union")) {
             Token kw = next();
             String name = expectIdent("after '" + kw.text() + "'");
+            if (params.isEmpty() || at("<")) {
+                // template <> struct S<double> {...}: an explicit (or, with parameters, partial) specialization
+                if (!templateStructs.contains(name)) {
+                    throw error(kw, "'" + name + "' is not a struct template");
+                }
+                if (!params.isEmpty()) {
+                    throw error(kw, "partial specializations of struct templates are not supported");
+                }
+                List<TypeSyntax.TemplateArg> args = templateArgs();
+                TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
+                expect(";", "after struct specialization");
+                popScope();
+                out.add(new Decl.StructSpecialization(t.pos(), name, args, def));
+                return;
+            }
             templateStructs.add(name);
+            if (at(";")) {
+                next(); // a declaration of the template only
+                popScope();
+                return;
+            }
+            if (at(":")) {
+                throw error(peek(), "inheritance is not supported in device code");
+            }
             if (!at("{")) {
                 throw error(peek(), "expected '{' in the definition of struct template '" + name + "'");
-            }
-            if (structHasMemberFunctions()) {
-                throw error(kw, "struct templates with member functions are not supported in device code");
             }
             TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
             expect(";", "after struct template definition");
@@ -584,7 +592,7 @@ public final class Parser {
                 case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
                 case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
                 case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
-                case "register", "mutable", "__device_builtin__", "typename", "thread_local" -> { }
+                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "virtual", "explicit" -> { }
                 case "constexpr", "const" -> s.isConst = true;
                 case "volatile" -> s.isVolatile = true;
                 case "__restrict__", "__restrict", "restrict" -> { }
@@ -772,10 +780,10 @@ public final class Parser {
             }
         }
         String tag = peek().isIdent() && !isKeyword(peek().text()) ? next().text() : null;
+        if (tag != null && at(":") && !peek(1).is(":")) {
+            throw error(peek(), "inheritance is not supported in device code ('" + tag + "')");
+        }
         if (at("{")) {
-            if (structHasMemberFunctions()) {
-                throw error(kw, "C++ structs with member functions are not supported in device code");
-            }
             String name = tag != null ? tag : "__anon" + kw.pos().line() + "_" + kw.pos().column();
             if (tag != null) {
                 declareType(tag);
@@ -790,23 +798,61 @@ public final class Parser {
         return new TypeSyntax.StructRef(kw.pos(), tag, union, null);
     }
 
+    private static final Set<String> MEMBER_SPECIFIERS = Set.of("__device__", "__host__", "__forceinline__",
+            "__inline__", "inline", "static", "virtual", "explicit", "constexpr", "__noinline__", "friend");
+
+    /**
+     * A struct or class body: data members (bit-fields and default member initializers among them),
+     * member functions defined in the class (constructors, operators and conversion operators among
+     * them; those without {@code __device__} are host code and skipped), static constants, nested
+     * types, access specifiers.
+     */
     private TypeSyntax.StructDef structBody(SourcePos pos, String name, boolean union, int align) {
         Token open = expect("{", "to open the struct body");
         enter(open);
         List<TypeSyntax.Member> members = new ArrayList<>();
+        List<TypeSyntax.Method> methods = new ArrayList<>();
+        List<TypeSyntax.StaticMember> statics = new ArrayList<>();
+        List<Decl> nested = new ArrayList<>();
         Set<String> memberNames = new HashSet<>(); // a set, not a scan: a struct may have 100,000 members
+        pushScope();
         while (!accept("}")) {
             if (peek().isEof()) {
                 throw error(open, "expected '}' at end of struct '" + name + "'");
             }
+            budget.checkpoint(peek().pos());
             if (accept(";")) {
                 continue;
             }
+            if ((at("public") || at("private") || at("protected")) && peek(1).is(":")) {
+                next();
+                next();
+                continue;
+            }
+            if (at("template")) {
+                throw error(peek(), "member templates are not supported in device code");
+            }
+            if (at("typedef")) {
+                typedef(nested);
+                continue;
+            }
+            if (at("using")) {
+                usingDeclaration(nested);
+                continue;
+            }
+            if (at("static_assert")) {
+                skipStaticAssert();
+                continue;
+            }
+            if (memberFunction(name, methods, nested)) {
+                continue;
+            }
             Specifiers s = declSpecifiers(new Specifiers());
-            if (s.space != MemorySpace.AUTO && s.space != MemorySpace.DEVICE || s.isStatic) {
+            if (s.space != MemorySpace.AUTO && s.space != MemorySpace.DEVICE) {
                 throw error(s.first, "storage specifiers are not allowed on struct members");
             }
-            if (at(";") && s.type instanceof TypeSyntax.StructRef sr && sr.definition() != null) {
+            if (at(";") && s.type instanceof TypeSyntax.StructRef sr && sr.definition() != null
+                    && sr.tag().startsWith("__anon")) {
                 // an anonymous nested struct/union: its members join the outer struct
                 for (TypeSyntax.Member m : sr.definition().members()) {
                     members.add(m);
@@ -815,6 +861,16 @@ public final class Parser {
                 next();
                 continue;
             }
+            if (at(";")) {
+                next();
+                nested.add(new Decl.TypeDefinition(s.first.pos(), s.type)); // a nested struct or enum
+                continue;
+            }
+            if (s.isStatic) {
+                staticMember(s, statics, methods, nested);
+                continue;
+            }
+            boolean wasMethod = false;
             do {
                 if (at(":")) {
                     // an unnamed bit-field: padding, or ':0' to start a new storage unit
@@ -824,18 +880,228 @@ public final class Parser {
                 }
                 Declarator d = declarator(s.type, false);
                 if (d.params != null) {
-                    throw error(d.nameTok, "member functions are not supported in device code");
+                    methods.add(method(d, s, TypeSyntax.MethodKind.METHOD, nested));
+                    wasMethod = true;
+                    break;
                 }
                 Expr width = accept(":") ? conditional() : null;
+                Initializer init = null;
+                if (accept("=")) {
+                    init = initializer();
+                } else if (at("{")) {
+                    init = initializer();
+                }
                 if (!memberNames.add(d.name)) {
                     throw error(d.nameTok, "duplicate member '" + d.name + "'");
                 }
-                members.add(new TypeSyntax.Member(d.pos, d.name, d.type, width));
+                members.add(new TypeSyntax.Member(d.pos, d.name, d.type, width, init));
             } while (accept(","));
-            expect(";", "after struct member");
+            if (!wasMethod) {
+                expect(";", "after struct member");
+            }
         }
+        popScope();
         leave();
-        return new TypeSyntax.StructDef(pos, name, union, align, members);
+        return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested);
+    }
+
+    /** {@code static const int N = 4;}: a constant of the class. */
+    private void staticMember(Specifiers s, List<TypeSyntax.StaticMember> statics, List<TypeSyntax.Method> methods,
+            List<Decl> nested) {
+        do {
+            Declarator d = declarator(s.type, false, true);
+            if (d.params != null) {
+                methods.add(method(d, s, TypeSyntax.MethodKind.METHOD, nested)); // a static member function
+                return;
+            }
+            if (!accept("=")) {
+                throw error(d.nameTok, "static data members are not supported in device code, except constants "
+                        + "initialized in the class ('" + d.name + "')");
+            }
+            statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, assignment()));
+        } while (accept(","));
+        expect(";", "after static member");
+    }
+
+    /**
+     * A constructor, destructor or conversion operator (member functions without a return type):
+     * parses it and returns true, or returns false leaving the cursor where it was.
+     */
+    private boolean memberFunction(String className, List<TypeSyntax.Method> methods, List<Decl> nested) {
+        int start = p;
+        Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
+        boolean isStatic = false;
+        while (peek().isIdent() && MEMBER_SPECIFIERS.contains(peek().text())
+                || at("__launch_bounds__") || at("__attribute__")) {
+            Token t = next();
+            switch (t.text()) {
+                case "__device__" -> spec.add(FunctionSpecifier.DEVICE);
+                case "__host__" -> spec.add(FunctionSpecifier.HOST);
+                case "__forceinline__" -> spec.add(FunctionSpecifier.FORCEINLINE);
+                case "static" -> isStatic = true;
+                case "friend" -> {
+                    // a friend function defined here is a free function; a friend declaration says nothing
+                    p = start;
+                    next();
+                    friend(nested);
+                    return true;
+                }
+                case "__attribute__", "__launch_bounds__" -> skipBalanced(expect("(", "after " + t.text()), ")");
+                default -> { }
+            }
+        }
+        Token t = peek();
+        boolean constructor = t.is(className) && peek(1).is("(");
+        boolean destructor = t.is("~");
+        boolean conversion = t.is("operator");
+        if (!constructor && !destructor && !conversion) {
+            p = start;
+            return false;
+        }
+        if (destructor) {
+            next();
+            expectIdent("after '~'");
+            Token lp = expect("(", "after the destructor's name");
+            skipBalanced(lp, ")");
+            skipFunctionRest(t);
+            return true;
+        }
+        Declarator d = new Declarator();
+        d.pos = t.pos();
+        d.nameTok = t;
+        TypeSyntax.MethodKind kind;
+        if (constructor) {
+            next();
+            d.name = className;
+            d.type = new TypeSyntax.Builtin(t.pos(), null);
+            kind = TypeSyntax.MethodKind.CONSTRUCTOR;
+        } else {
+            next();
+            d.name = "operator cast";
+            Specifiers target = declSpecifiers(new Specifiers());
+            d.type = declarator(target.type, true, false).type;
+            kind = TypeSyntax.MethodKind.CONVERSION;
+        }
+        d.params = parameterList();
+        Specifiers s = new Specifiers();
+        s.functionSpecifiers.addAll(spec);
+        s.isStatic = isStatic;
+        s.type = d.type;
+        s.first = t;
+        methods.add(method(d, s, kind, nested));
+        return true;
+    }
+
+    /** {@code friend ...}: a function defined in the class is a free function; other friends say nothing. */
+    private void friend(List<Decl> nested) {
+        int start = p;
+        int depth = 0;
+        while (!peek().isEof()) {
+            Token t = peek();
+            if (depth == 0 && (t.is(";") || t.is("{"))) {
+                break;
+            }
+            if (t.is("(")) {
+                depth++;
+            } else if (t.is(")")) {
+                depth--;
+            }
+            next();
+        }
+        if (accept(";")) {
+            return;
+        }
+        p = start;
+        declaration(nested, EnumSet.noneOf(FunctionSpecifier.class), List.of(), true);
+    }
+
+    /** What follows a member function's parameters: qualifiers, then a body, {@code = default}, or {@code ;}. */
+    private void skipFunctionRest(Token at) {
+        while (!at("{") && !at(";")) {
+            if (peek().isEof()) {
+                throw error(at, "expected a function body or ';'");
+            }
+            Token t = next();
+            if (t.is("(") || t.is("[")) {
+                skipBalanced(t, t.is("(") ? ")" : "]");
+            }
+        }
+        if (next().is("{")) {
+            skipBalanced(tokens.get(p - 1), "}");
+        }
+    }
+
+    /** The rest of a member function after its parameters: qualifiers, member initializers, body. */
+    private TypeSyntax.Method method(Declarator d, Specifiers s, TypeSyntax.MethodKind kind, List<Decl> nested) {
+        boolean isConst = false;
+        while (true) {
+            if (accept("const")) {
+                isConst = true;
+            } else if (accept("volatile") || accept("override") || accept("final") || accept("&")) {
+                // nothing to do
+            } else if (at("noexcept") || at("throw")) {
+                next();
+                if (at("(")) {
+                    skipBalanced(next(), ")");
+                }
+            } else if (at("__attribute__")) {
+                next();
+                skipBalanced(expect("(", "after __attribute__"), ")");
+            } else if (at("->")) {
+                throw error(peek(), "trailing return types are not supported on member functions");
+            } else {
+                break;
+            }
+        }
+        Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
+        spec.addAll(s.functionSpecifiers);
+        if (s.isStatic) {
+            spec.add(FunctionSpecifier.STATIC);
+        }
+        boolean device = spec.contains(FunctionSpecifier.DEVICE) || spec.contains(FunctionSpecifier.GLOBAL);
+        List<TypeSyntax.MemberInit> inits = new ArrayList<>();
+        Stmt.Block body = null;
+        if (accept("=")) {
+            Token what = next(); // default, delete or 0 (pure virtual)
+            expect(";", "after '= " + what.text() + "'");
+            if (what.is("default") && kind == TypeSyntax.MethodKind.CONSTRUCTOR) {
+                body = new Stmt.Block(what.pos(), List.of());
+            }
+        } else if (accept(";")) {
+            // declared here, defined outside the class
+        } else if (!device) {
+            // host code: skipped like a host function
+            skipFunctionRest(d.nameTok);
+        } else {
+            if (accept(":")) {
+                do {
+                    Token n = peek();
+                    String member = expectIdent("in the member initializer list");
+                    List<Expr> args = new ArrayList<>();
+                    boolean braced = at("{");
+                    Token lp = braced ? next() : expect("(", "after '" + member + "' in the member initializer list");
+                    String close = braced ? "}" : ")";
+                    if (!at(close)) {
+                        do {
+                            args.add(assignment());
+                        } while (accept(","));
+                    }
+                    expect(close, "to close the initializer of '" + member + "'");
+                    inits.add(new TypeSyntax.MemberInit(n.pos(), member, args, braced));
+                    assert lp != null;
+                } while (accept(","));
+            }
+            pushScope();
+            body = block();
+            popScope();
+        }
+        if (!device) {
+            // a host member function: kept without a body, so a call from device code names it
+            return new TypeSyntax.Method(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, List.of()),
+                    kind, isConst, List.of());
+        }
+        return new TypeSyntax.Method(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, List.of()), kind,
+                isConst, inits);
     }
 
     private TypeSyntax enumSpecifier() {
@@ -943,7 +1209,19 @@ public final class Parser {
             throw error(nameTok, "function pointers are not supported in device code");
         }
         if (nameTok.is("operator")) {
-            throw error(nameTok, "operator overloading is not supported in device code");
+            next();
+            d.nameTok = nameTok;
+            d.name = operatorName(nameTok);
+            if (d.name.equals("operator cast")) {
+                Specifiers target = declSpecifiers(new Specifiers());
+                type = declarator(target.type, true, false).type;
+            }
+            if (!at("(")) {
+                throw error(peek(), "expected '(' after '" + d.name + "'");
+            }
+            d.params = parameterList();
+            d.type = type;
+            return d;
         }
         if (nameTok.isIdent() && !isKeyword(nameTok.text())) {
             int len = qualifiedNameLength(p);
@@ -980,6 +1258,30 @@ public final class Parser {
         }
         d.type = type;
         return d;
+    }
+
+    /** The name of an overloaded operator after 'operator': "operator+", "operator()", ..., or "operator cast". */
+    private String operatorName(Token at) {
+        if (accept("(")) {
+            expect(")", "in 'operator()'");
+            return "operator()";
+        }
+        if (accept("[")) {
+            expect("]", "in 'operator[]'");
+            return "operator[]";
+        }
+        Token t = peek();
+        if (t.kind() == TokenKind.PUNCT) {
+            next();
+            return "operator" + t.text();
+        }
+        if (t.is("new") || t.is("delete")) {
+            throw error(t, "'operator " + t.text() + "' is not supported in device code");
+        }
+        if (!t.isIdent()) {
+            throw error(at, "expected an operator after 'operator', found " + t.describe());
+        }
+        return "operator cast";
     }
 
     private List<Decl.Param> parameterList() {
@@ -1742,13 +2044,14 @@ public final class Parser {
             return new Expr.Cast(t.pos(), type, e, kind);
         }
         if (t.is("this")) {
-            throw error(t, "'this' is not supported: member functions are not supported in device code");
+            next();
+            return new Expr.This(t.pos());
         }
         if (t.is("new") || t.is("delete")) {
             throw error(t, "'" + t.text() + "' (dynamic allocation) is not supported in device code");
         }
         if (t.is("[")) {
-            throw error(t, "lambdas are not supported in device code");
+            return lambda();
         }
         if (t.is("asm") || t.is("__asm__")) {
             throw error(t, "inline PTX assembly (asm) is not supported");
@@ -1773,6 +2076,13 @@ public final class Parser {
                 if (at("<")) {
                     args = templateArgs();
                 }
+                if (at("::")) {
+                    // S<T>::member: a static member of a struct template instance
+                    next();
+                    Token member = peek();
+                    String m = expectIdent("after '::'");
+                    return new Expr.TypeMember(member.pos(), new TypeSyntax.Named(t.pos(), name, args), m);
+                }
                 return functionalCast(t, new TypeSyntax.Named(t.pos(), name, args));
             }
             p += len;
@@ -1783,6 +2093,67 @@ public final class Parser {
             return new Expr.Ident(t.pos(), name, targs);
         }
         throw error(t, "expected expression, found " + t.describe());
+    }
+
+    /** {@code [captures](params) mutable -> ret { body }}. */
+    private Expr lambda() {
+        Token open = expect("[", "to open a lambda");
+        enter(open);
+        Expr.CaptureDefault def = Expr.CaptureDefault.NONE;
+        List<Expr.Capture> captures = new ArrayList<>();
+        if (!at("]")) {
+            do {
+                Token c = peek();
+                if (at("=") && (peek(1).is(",") || peek(1).is("]"))) {
+                    next();
+                    def = Expr.CaptureDefault.COPY;
+                } else if (at("&") && (peek(1).is(",") || peek(1).is("]"))) {
+                    next();
+                    def = Expr.CaptureDefault.REFERENCE;
+                } else if (accept("this")) {
+                    captures.add(new Expr.Capture(c.pos(), "this", false, null));
+                } else if (at("*") && peek(1).is("this")) {
+                    throw error(c, "capturing '*this' by copy is not supported");
+                } else {
+                    boolean ref = accept("&");
+                    String name = expectIdent("in the lambda capture list");
+                    Expr init = null;
+                    if (accept("=")) {
+                        init = assignment();
+                    } else if (at("{") || at("(")) {
+                        Token lp = next();
+                        init = assignment();
+                        expect(lp.is("{") ? "}" : ")", "to close the capture's initializer");
+                    }
+                    captures.add(new Expr.Capture(c.pos(), name, ref, init));
+                }
+            } while (accept(","));
+        }
+        expect("]", "to close the lambda capture list");
+        List<Decl.Param> params = at("(") ? parameterList() : List.of();
+        boolean mutable = false;
+        TypeSyntax returnType = null;
+        while (true) {
+            if (accept("mutable")) {
+                mutable = true;
+            } else if (accept("__device__") || accept("__host__") || accept("constexpr")) {
+                // extended lambdas: the execution space is the enclosing function's here
+            } else if (at("noexcept")) {
+                next();
+                if (at("(")) {
+                    skipBalanced(next(), ")");
+                }
+            } else if (accept("->")) {
+                returnType = typeName();
+            } else {
+                break;
+            }
+        }
+        pushScope();
+        Stmt.Block body = block();
+        popScope();
+        leave();
+        return new Expr.Lambda(open.pos(), def, captures, params, returnType, mutable, body);
     }
 
     private static boolean isBuiltinTemplate(String name) {

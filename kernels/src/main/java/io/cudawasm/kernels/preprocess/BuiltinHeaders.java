@@ -16,11 +16,11 @@ final class BuiltinHeaders {
             "device_functions.h", "device_atomic_functions.h", "sm_20_atomic_functions.h",
             "sm_32_atomic_functions.h", "sm_60_atomic_functions.h", "sm_30_intrinsics.h",
             "sm_32_intrinsics.h", "cuda_device_runtime_api.h", "vector_types.h", "vector_functions.h",
-            "math_functions.h", "crt/math_functions.h", "cooperative_groups.h", "builtin_types.h",
+            "math_functions.h", "crt/math_functions.h", "builtin_types.h",
             "driver_types.h", "host_defines.h", "helper_cuda.h", "helper_functions.h", "helper_math.h",
             "stdio.h", "cstdio", "stdlib.h", "cstdlib", "math.h", "cmath", "string.h", "cstring",
             "stddef.h", "cstddef", "stdbool.h", "iostream", "vector", "algorithm", "chrono", "ctime",
-            "time.h", "cassert", "assert.h", "cooperative_groups/reduce.h", "type_traits", "utility");
+            "time.h", "cassert", "assert.h", "type_traits", "utility");
 
     private static final String STDINT = """
             #define INT8_MIN (-128)
@@ -119,6 +119,22 @@ final class BuiltinHeaders {
             #define CUDART_LNT 2.3025850929940459e+0
             """;
 
+    /**
+     * The functors of cooperative_groups/reduce.h ({@code cg::plus<T>} and friends, which the parser
+     * maps to these reserved names); everything else of cooperative groups is built in.
+     */
+    private static final String COOPERATIVE_GROUPS = """
+            #ifndef __CW_COOPERATIVE_GROUPS_FUNCTORS
+            #define __CW_COOPERATIVE_GROUPS_FUNCTORS
+            template <typename T> struct __cg_plus { __device__ T operator()(T a, T b) const { return a + b; } };
+            template <typename T> struct __cg_less { __device__ T operator()(T a, T b) const { return b < a ? b : a; } };
+            template <typename T> struct __cg_greater { __device__ T operator()(T a, T b) const { return a < b ? b : a; } };
+            template <typename T> struct __cg_bit_and { __device__ T operator()(T a, T b) const { return a & b; } };
+            template <typename T> struct __cg_bit_or { __device__ T operator()(T a, T b) const { return a | b; } };
+            template <typename T> struct __cg_bit_xor { __device__ T operator()(T a, T b) const { return a ^ b; } };
+            #endif
+            """;
+
     private static final String ASSERT = """
             #define assert(e) do { if (!(e)) __trap(); } while (0)
             """;
@@ -128,7 +144,8 @@ final class BuiltinHeaders {
             Map.entry("limits.h", LIMITS), Map.entry("climits", LIMITS),
             Map.entry("float.h", FLOAT), Map.entry("cfloat", FLOAT),
             Map.entry("math_constants.h", MATH_CONSTANTS),
-            Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT));
+            Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT),
+            Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS));
 
     /**
      * Macros every translation unit sees, as nvcc provides them for device code: the compiler

@@ -77,4 +77,87 @@ class WarpReductionsTest {
                 .in("in", in).out("out", new int[4 * warps], out).out("uout", new int[5 * warps], uout).build(),
                 java.util.EnumSet.allOf(AllPaths.Path.class), "", AllPaths.SM80);
     }
+
+    @Test
+    void cooperativeGroupsReduce() {
+        String src = """
+                #include <cooperative_groups.h>
+                #include <cooperative_groups/reduce.h>
+                namespace cg = cooperative_groups;
+                __global__ void cgReduce(const int *in, int *out, float *fout)
+                {
+                    cg::thread_block block = cg::this_thread_block();
+                    cg::thread_block_tile<32> warp = cg::tiled_partition<32>(block);
+                    cg::thread_block_tile<8> tile8 = cg::tiled_partition<8>(block);
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    int v = in[i];
+                    int sum = cg::reduce(warp, v, cg::plus<int>());
+                    int lo = cg::reduce(warp, v, cg::less<int>());
+                    int hi = cg::reduce(warp, v, cg::greater<int>());
+                    int bits = cg::reduce(tile8, v, cg::bit_or<int>());
+                    int ands = cg::reduce(tile8, v | 0x100, cg::bit_and<int>());
+                    int xors = cg::reduce(tile8, v, cg::bit_xor<int>());
+                    float f = cg::reduce(warp, (float)v * 0.5f, [](float a, float b) { return a + b; });
+                    if (warp.thread_rank() == 0) {
+                        int w = i / 32;
+                        out[3 * w] = sum; out[3 * w + 1] = lo; out[3 * w + 2] = hi; fout[w] = f;
+                    }
+                    if (tile8.thread_rank() == 0) {
+                        int t = i / 8;
+                        out[24 + 3 * t] = bits; out[24 + 3 * t + 1] = ands; out[24 + 3 * t + 2] = xors;
+                    }
+                }
+                """;
+        int n = 128;
+        SplittableRandom r = new SplittableRandom(11);
+        int[] in = new int[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = r.nextInt(-500, 500);
+        }
+        int[] out = new int[24 + 3 * (n / 8)];
+        float[] fout = new float[n / 32];
+        for (int w = 0; w < n / 32; w++) {
+            int sum = 0;
+            int lo = Integer.MAX_VALUE;
+            int hi = Integer.MIN_VALUE;
+            for (int l = 0; l < 32; l++) {
+                int v = in[32 * w + l];
+                sum += v;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            out[3 * w] = sum;
+            out[3 * w + 1] = lo;
+            out[3 * w + 2] = hi;
+            // the butterfly's order of additions (offsets 16, 8, 4, 2, 1) as lane 0 sees it
+            float[] lanes = new float[32];
+            for (int l = 0; l < 32; l++) {
+                lanes[l] = in[32 * w + l] * 0.5f;
+            }
+            for (int off = 16; off > 0; off /= 2) {
+                float[] next = new float[32];
+                for (int l = 0; l < 32; l++) {
+                    next[l] = lanes[l] + lanes[l ^ off];
+                }
+                lanes = next;
+            }
+            fout[w] = lanes[0];
+        }
+        for (int t = 0; t < n / 8; t++) {
+            int bits = 0;
+            int ands = -1;
+            int xors = 0;
+            for (int l = 0; l < 8; l++) {
+                int v = in[8 * t + l];
+                bits |= v;
+                ands &= v | 0x100;
+                xors ^= v;
+            }
+            out[24 + 3 * t] = bits;
+            out[24 + 3 * t + 1] = ands;
+            out[24 + 3 * t + 2] = xors;
+        }
+        AllPaths.check(CaseBuilder.of("cg_reduce", "cgreduce.cu", src).kernel("cgReduce").launch(Dim3.of(2), Dim3.of(64))
+                .in("in", in).out("out", new int[out.length], out).out("fout", new float[fout.length], fout).build());
+    }
 }
