@@ -81,10 +81,17 @@ final class FunctionEmitter {
     private java.util.Set<KLocal> low32 = java.util.Set.of();
     /** Locals whose value flows between regions or to block-level code: regions take and return them. */
     private final java.util.Set<KLocal> flowing = new java.util.HashSet<>();
+    /** Pointer arithmetic in 64 bits with a trap instead of a wrap ({@link WasmOptions#addressChecks}). */
+    private final boolean checks;
+    /** The source position of the access being emitted: an address check inside it reports it. */
+    private SourcePos sitePos;
+    /** Constant offsets up to this go into a load's or store's offset immediate (see {@link #withOffset}). */
+    private static final long MAX_FOLDED_OFFSET = 1L << 30;
 
     FunctionEmitter(WasmEmitter module, KFunction fn) {
         this.module = module;
         this.fn = fn;
+        this.checks = module.options().addressChecks();
     }
 
     /** The emitter of one region function of a fissioned kernel: same frame layout as the runner. */
@@ -217,7 +224,7 @@ final class FunctionEmitter {
     }
 
     private void findLow32Locals() {
-        low32 = Low32Locals.of(fn.body(), l -> !l.needsMemory() && !l.isThreadContext() && !l.isParam());
+        low32 = Low32Locals.of(fn.body(), l -> !l.needsMemory() && !l.isThreadContext() && !l.isParam(), !checks);
     }
 
     /** The Wasm type of a local's register. */
@@ -951,7 +958,7 @@ final class FunctionEmitter {
         if (s instanceof KStmt.Assign a) {
             assign(a.target(), a.value());
         } else if (s instanceof KStmt.Store st) {
-            store(st.address(), st.value());
+            store(st.address(), st.value(), st.pos());
         } else if (s instanceof KStmt.Eval e) {
             ValType t = expr(e.expr());
             if (t != null) {
@@ -1208,6 +1215,15 @@ final class FunctionEmitter {
         }
     }
 
+    private void store(KExpr address, KExpr value, SourcePos pos) {
+        SourcePos outer = enterSite(pos);
+        try {
+            store(address, value);
+        } finally {
+            sitePos = outer;
+        }
+    }
+
     private void store(KExpr address, KExpr value) {
         CType t = ((PointerType) address.type()).pointee();
         if (t instanceof StructType || t instanceof ArrayType) {
@@ -1279,6 +1295,13 @@ final class FunctionEmitter {
 
     void loadScalar(CType t, long offset) {
         if (t instanceof PointerType) {
+            if (checks) {
+                // all 8 bytes: a pointer whose high half is set (written as an integer, or passed in a
+                // struct argument) must not be taken for the address in its low half
+                w.memory(0x29, "i64.load", 3, offset);
+                checkedAddress(sitePos);
+                return;
+            }
             w.memory(0x28, "i32.load", 2, offset);
             return;
         }
@@ -1350,9 +1373,15 @@ final class FunctionEmitter {
         return new Folded(address, Base.EXPR, 0);
     }
 
+    /**
+     * Folds a constant into the offset immediate while it stays at most {@link #MAX_FOLDED_OFFSET}:
+     * Chicory adds the immediate to the base as a Java int, so an immediate of 2^31 or more would
+     * wrap onto a lower address instead of trapping. A base below 2^31 plus an immediate below 2^30
+     * either is the true address or is negative as an int, which the memory rejects.
+     */
     private Folded withOffset(Folded inner, long delta, KExpr whole) {
         long off = inner.offset + delta;
-        if (off < 0 || off > 0xFFFF_FFFFL) {
+        if (off < 0 || off > MAX_FOLDED_OFFSET) {
             return new Folded(whole, Base.EXPR, 0);
         }
         return new Folded(inner.base, inner.kind, off);
@@ -1399,7 +1428,88 @@ final class FunctionEmitter {
         if (f.offset != 0) {
             w.i32Const((int) f.offset);
             w.op(0x6A, "i32.add");
+            if (checks && f.kind == Base.EXPR) {
+                // a pointer below 2^31 plus at most 2^30 is exact in 32 bits; it must stay below 2^31
+                int sum = scratch(ValType.I32);
+                tee(sum);
+                w.i32Const(0);
+                w.op(0x48, "i32.lt_s");
+                w.ifThen(label("wild"), null);
+                addressFault(null, sitePos);
+                w.end();
+                get(sum);
+                release(ValType.I32, sum);
+            }
         }
+    }
+
+    /** Makes {@code pos} (or, when null, the enclosing one) the current site; returns the previous. */
+    private SourcePos enterSite(SourcePos pos) {
+        SourcePos outer = sitePos;
+        if (pos != null) {
+            sitePos = pos;
+        }
+        return outer;
+    }
+
+    private ValType load(KExpr.Load l) {
+        CType t = l.type();
+        if (t instanceof StructType || t instanceof ArrayType) {
+            emitAddress(l.address());
+            return ValType.I32;
+        }
+        Folded f = fold(l.address());
+        emitBase(f);
+        loadScalar(t, f.offset);
+        return valType(t);
+    }
+
+    /**
+     * {@code index * stride} as an i64, the index extended by its own signedness: the byte offset
+     * CUDA's 64-bit pointer arithmetic adds (a 64-bit index wraps at 2^64, as it does on the GPU).
+     */
+    private void byteOffset64(KExpr idx, int stride) {
+        if (idx instanceof KExpr.IntConst c) {
+            w.i64Const(c.value() * stride);
+            return;
+        }
+        if (expr(idx) == ValType.I32) {
+            boolean signed = idx.type() instanceof ScalarType s && s.kind().isSigned();
+            w.op(signed ? 0xAC : 0xAD, signed ? "i64.extend_i32_s" : "i64.extend_i32_u");
+        }
+        if (stride == 1) {
+            return;
+        }
+        if (Integer.bitCount(stride) == 1) {
+            w.i64Const(Integer.numberOfTrailingZeros(stride));
+            w.op(0x86, "i64.shl");
+        } else {
+            w.i64Const(stride);
+            w.op(0x7E, "i64.mul");
+        }
+    }
+
+    /**
+     * Turns the i64 address on the stack into an i32 pointer, trapping when it is not below
+     * {@link KernelAbi#ADDRESS_LIMIT}: every pointer value then is its true address, so an access
+     * through it either reaches that address or traps, and never another buffer.
+     */
+    private void checkedAddress(SourcePos pos) {
+        int a = scratch(ValType.I64);
+        tee(a);
+        w.i64Const(KernelAbi.ADDRESS_LIMIT - 1);
+        w.op(0x56, "i64.gt_u");
+        w.ifThen(label("wild"), null);
+        addressFault(a, pos);
+        w.end();
+        get(a);
+        w.op(0xA7, "i32.wrap_i64");
+        release(ValType.I64, a);
+    }
+
+    /** The cold path of a failed address check: the address (an i64 local, or null) does not fit. */
+    private void addressFault(Integer address64, SourcePos pos) {
+        trap(KernelAbi.TRAP_ADDRESS, pos);
     }
 
     // ------------------------------------------------------------------ expressions
@@ -1452,20 +1562,25 @@ final class FunctionEmitter {
             return special(s.reg());
         }
         if (e instanceof KExpr.Load l) {
-            CType t = l.type();
-            if (t instanceof StructType || t instanceof ArrayType) {
-                emitAddress(l.address());
-                return ValType.I32;
+            SourcePos outer = enterSite(l.pos());
+            try {
+                return load(l);
+            } finally {
+                sitePos = outer;
             }
-            Folded f = fold(l.address());
-            emitBase(f);
-            loadScalar(t, f.offset);
-            return valType(t);
         }
         if (e instanceof KExpr.PtrAdd p) {
             Folded f = fold(p);
             if (f.kind != Base.EXPR || f.base != p) {
                 emitAddress(p);
+                return ValType.I32;
+            }
+            if (checks) {
+                expr(p.pointer());
+                w.op(0xAD, "i64.extend_i32_u");
+                byteOffset64(p.index(), ((PointerType) p.type()).stride());
+                w.op(0x7C, "i64.add");
+                checkedAddress(p.pos() != null ? p.pos() : sitePos);
                 return ValType.I32;
             }
             expr(p.pointer());
@@ -1507,7 +1622,12 @@ final class FunctionEmitter {
             return new MathEmitter(this, w, module).intrinsic(i);
         }
         if (e instanceof KExpr.Atomic a) {
-            return new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+            SourcePos outer = enterSite(a.pos());
+            try {
+                return new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+            } finally {
+                sitePos = outer;
+            }
         }
         if (e instanceof KExpr.ThreadSlot t) {
             // another thread's frame: stack_top - (thread + 1) * frameSize
@@ -1735,13 +1855,33 @@ final class FunctionEmitter {
     private ValType convert(KExpr.Convert c) {
         CType to = c.type();
         CType from = c.operand().type();
-        if (Low32Locals.operandLow(c, false)) {
+        if (checks && to instanceof PointerType && !(from instanceof PointerType)) {
+            return integerToPointer(c.operand());
+        }
+        if (Low32Locals.operandLow(c, false, !checks)) {
             // a 64-bit integer made a pointer or a 32-bit integer: only its low half counts
             lowHalf(c.operand());
             return Conversions.emit(w, ScalarType.UINT, to, ValType.I32);
         }
         ValType ft = expr(c.operand());
         return Conversions.emit(w, from, to, ft);
+    }
+
+    /**
+     * An integer made a pointer: as C extends it to 64 bits (a negative int is a huge address), it
+     * must be below {@link KernelAbi#ADDRESS_LIMIT}.
+     */
+    private ValType integerToPointer(KExpr value) {
+        if (value instanceof KExpr.IntConst k && k.value() >= 0 && k.value() < KernelAbi.ADDRESS_LIMIT) {
+            w.i32Const((int) k.value());
+            return ValType.I32;
+        }
+        if (expr(value) == ValType.I32) {
+            boolean signed = value.type() instanceof ScalarType s && s.kind().isSigned();
+            w.op(signed ? 0xAC : 0xAD, signed ? "i64.extend_i32_s" : "i64.extend_i32_u");
+        }
+        checkedAddress(sitePos);
+        return ValType.I32;
     }
 
     /**
@@ -1759,7 +1899,7 @@ final class FunctionEmitter {
             w.i32Const((int) c.value());
         } else if (e instanceof KExpr.LocalGet g && low32.contains(g.local())) {
             get(registers.get(g.local()));
-        } else if (e instanceof KExpr.Convert c && Low32Locals.operandLow(c, true)) {
+        } else if (e instanceof KExpr.Convert c && Low32Locals.operandLow(c, true, !checks)) {
             lowHalf(c.operand());
         } else if (e instanceof KExpr.Convert c && valType(c.operand().type()) == ValType.I32) {
             expr(c.operand()); // sign or zero extension: the low half is the value itself

@@ -41,6 +41,7 @@ public final class WasmEmitter {
     static final int RECURSION_STACK_BYTES = 64 * 1024;
 
     private final KModule kir;
+    private final WasmOptions options;
     private final ModuleWriter writer = new ModuleWriter();
     private final Map<KFunction, Integer> functionIndices = new HashMap<>();
     private final Map<KFunction, List<SpecialReg>> hidden = new HashMap<>();
@@ -49,15 +50,26 @@ public final class WasmEmitter {
     private final Map<KGlobal, Integer> sharedOffsets = new HashMap<>();
     private final Map<KFunction, Integer> frameSizes = new HashMap<>();
     private int trapIndex;
+    /** The accesses of a memcheck module, numbered as its violation reports name them. */
+    private final List<io.cudawasm.kernels.abi.AccessSite> sites = new ArrayList<>();
     private int staticEnd;
     private int staticShared;
 
-    private WasmEmitter(KModule kir) {
+    private WasmEmitter(KModule kir, WasmOptions options) {
         this.kir = kir;
+        this.options = options;
     }
 
     public static WasmModule compile(KModule kir) {
-        return new WasmEmitter(kir).run();
+        return compile(kir, WasmOptions.DEFAULT);
+    }
+
+    public static WasmModule compile(KModule kir, WasmOptions options) {
+        return new WasmEmitter(kir, options).run();
+    }
+
+    WasmOptions options() {
+        return options;
     }
 
     ModuleWriter writer() {
@@ -153,7 +165,7 @@ public final class WasmEmitter {
         byte[] binary = writer.binary();
         validate(binary);
         return new WasmModule(binary, writer.text(), infos, symbols(), staticEnd, staticShared,
-                List.copyOf(mathImports.keySet()));
+                List.copyOf(mathImports.keySet()), options, sites);
     }
 
     private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();

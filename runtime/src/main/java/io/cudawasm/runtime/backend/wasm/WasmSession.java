@@ -22,6 +22,7 @@ import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
+import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
@@ -73,7 +74,8 @@ final class WasmSession implements DeviceSession {
         this.module = result.wasm();
         this.compiled = compiled;
         this.fileName = result.sourceName();
-        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES);
+        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES,
+                module.options().addressChecks() ? KernelAbi.GUARD_BYTES : 0);
         for (SymbolInfo s : module.symbols()) {
             if (s.init() != null) {
                 memory.write(s.offset(), s.init(), 0, s.init().length);
@@ -356,10 +358,12 @@ final class WasmSession implements DeviceSession {
         if (t instanceof KernelTrap trap) {
             LaunchFailure f = switch (trap.code()) {
                 case KernelAbi.TRAP_STACK_OVERFLOW -> LaunchFailure.STACK_OVERFLOW;
+                case KernelAbi.TRAP_ADDRESS -> LaunchFailure.OUT_OF_BOUNDS;
                 default -> LaunchFailure.TRAP;
             };
+            FaultLocation at = new FaultLocation(name, fileName, trap.line() > 0 ? trap.line() : null, null, null, null);
             return new LaunchException(f, name, "kernel '" + name + "' stopped: " + KernelAbi.trapMessage(trap.code())
-                    + (trap.line() > 0 ? " (" + fileName + ":" + trap.line() + ")" : ""), t);
+                    + (trap.line() > 0 ? " (" + fileName + ":" + trap.line() + ")" : ""), t, at, List.of());
         }
         if (t instanceof ChicoryInterruptedException) {
             return new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was interrupted", t);
@@ -373,7 +377,7 @@ final class WasmSession implements DeviceSession {
             String lower = msg.toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("out of bounds memory access")) {
                 return new LaunchException(LaunchFailure.OUT_OF_BOUNDS, name, "kernel '" + name
-                        + "' accessed memory out of bounds: " + msg, t);
+                        + "' accessed memory out of bounds: " + msg, t, FaultLocation.kernelOnly(name), List.of());
             }
             if (lower.contains("divide by zero") || lower.contains("integer overflow")) {
                 return new LaunchException(LaunchFailure.DIVIDE_BY_ZERO, name, "kernel '" + name
