@@ -92,6 +92,16 @@ final class ExpressionLowering {
 
     /** Evaluates for side effects only. */
     void discard(Expr e) {
+        SourcePos outer = at;
+        at = e.pos();
+        try {
+            discardValue(e);
+        } finally {
+            at = outer;
+        }
+    }
+
+    private void discardValue(Expr e) {
         if (e instanceof Expr.Assign a) {
             assign(a, false);
             return;
