@@ -973,10 +973,43 @@ final class FunctionEmitter {
 
     // ------------------------------------------------------------------ statements
 
+    /**
+     * Emits a block's statements, each with a source position for the address checks in it: its own
+     * first load, store or pointer addition with one, else that of a statement after it (the front end
+     * puts temporaries, such as a cast pointer, right before the statement that uses them).
+     */
     private void block(KBlock b) {
-        for (KStmt s : b.statements()) {
-            statement(s);
+        List<KStmt> statements = b.statements();
+        if (!checks) {
+            statements.forEach(this::statement);
+            return;
         }
+        SourcePos[] positions = new SourcePos[statements.size() + 1];
+        positions[statements.size()] = sitePos;
+        for (int i = statements.size() - 1; i >= 0; i--) {
+            SourcePos own = firstPosition(statements.get(i));
+            positions[i] = own != null ? own : positions[i + 1];
+        }
+        SourcePos outer = sitePos;
+        for (int i = 0; i < statements.size(); i++) {
+            sitePos = positions[i];
+            statement(statements.get(i));
+        }
+        sitePos = outer;
+    }
+
+    private static SourcePos firstPosition(KStmt s) {
+        if (s instanceof KStmt.Store st && st.pos() != null) {
+            return st.pos();
+        }
+        SourcePos[] found = {null};
+        KirWalk.expressions(new KBlock(List.of(s)), e -> {
+            if (found[0] == null) {
+                found[0] = e instanceof KExpr.Load l ? l.pos() : e instanceof KExpr.PtrAdd p ? p.pos()
+                        : e instanceof KExpr.Atomic a ? a.pos() : null;
+            }
+        });
+        return found[0];
     }
 
     private void statement(KStmt s) {
@@ -1027,7 +1060,10 @@ final class FunctionEmitter {
 
     private void trap(int code, SourcePos pos) {
         w.i32Const(code);
-        w.i32Const(pos == null ? 0 : pos.line());
+        // the host reports the line against the module's file: a line of another file (a header, the
+        // CUDA source of PTX line information) would name the wrong place
+        boolean ownFile = pos != null && fn.pos() != null && pos.fileName().equals(fn.pos().fileName());
+        w.i32Const(ownFile ? pos.line() : 0);
         w.call(module.trapFunction(), "env.__cw_trap");
         w.unreachable();
     }
