@@ -191,7 +191,7 @@ final class RunCommand implements Callable<Integer> {
     /** The launch as host data, replayable on any back end. */
     private CheckedRun.Launch launch(KernelSignature sig, CompileResult compiled) {
         Map<String, String> named = assignArguments(sig);
-        Set<String> wanted = wantedOutputs(sig).keySet();
+        Set<String> wanted = wantedOutputs(sig, named).keySet();
         List<CheckedRun.Arg> launchArgs = new ArrayList<>();
         for (ParamInfo p : sig.params()) {
             launchArgs.add(argument(p, named.get(p.name()), wanted.contains(p.name())));
@@ -199,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
         for (String w : wanted) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
-            if (p.kind() != ParamKind.POINTER || named.get(w).equals("null") || named.get(w).equals("0")) {
+            if (p.kind() != ParamKind.POINTER || isNull(named.get(w))) {
                 throw new IllegalArgumentException("--out " + w + ": no buffer was passed for that parameter");
             }
         }
@@ -250,11 +250,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Output buffers by parameter name, each with the file to save it to (or null). */
-    private Map<String, String> wantedOutputs(KernelSignature sig) {
+    private Map<String, String> wantedOutputs(KernelSignature sig, Map<String, String> named) {
         Map<String, String> wanted = new LinkedHashMap<>();
         if (outputs.isEmpty()) {
             for (ParamInfo p : sig.params()) {
-                if (p.kind() == ParamKind.POINTER && !p.pointeeConst()) {
+                if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))) {
                     wanted.put(p.name(), null);
                 }
             }
@@ -301,9 +301,14 @@ final class RunCommand implements Callable<Integer> {
         return p.scalar() != null ? ElementType.of(p.scalar()) : ElementType.U8;
     }
 
+    /** {@code --arg null} (or 0) for a pointer: a null pointer, no buffer. */
+    private static boolean isNull(String value) {
+        return value.equals("null") || value.equals("0");
+    }
+
     private CheckedRun.Arg argument(ParamInfo p, String value, boolean output) {
         if (p.kind() == ParamKind.POINTER) {
-            if (value.equals("null") || value.equals("0")) {
+            if (isNull(value)) {
                 return new CheckedRun.Arg.Null();
             }
             ElementType type = elementType(p);
@@ -359,7 +364,7 @@ final class RunCommand implements Callable<Integer> {
     private void report(KernelSignature sig, CheckedRun.BackendRun run, BackendChoice choice, CheckedRun.Result checked,
             PrintWriter out) throws IOException {
         Map<String, BufferSummary> summaries = new LinkedHashMap<>();
-        for (Map.Entry<String, String> w : wantedOutputs(sig).entrySet()) {
+        for (Map.Entry<String, String> w : wantedOutputs(sig, assignArguments(sig)).entrySet()) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w.getKey())).findFirst().orElseThrow();
             byte[] data = run.outputs().get(w.getKey());
             if (w.getValue() != null) {
