@@ -1297,11 +1297,11 @@ final class FunctionEmitter {
         }
         if (t instanceof StructType || t instanceof ArrayType) {
             Folded f = fold(address);
-            copyStruct(() -> emitBase(f), f.offset, value, t.size());
+            copyStruct(() -> emitAccessBase(f), f.offset, value, t.size());
             return;
         }
         Folded f = fold(address);
-        emitBase(f);
+        emitAccessBase(f);
         expr(value);
         storeScalar(t, f.offset);
     }
@@ -1309,7 +1309,7 @@ final class FunctionEmitter {
     /** Copies {@code size} bytes from the struct value's address to {@code dst + dstOffset}. */
     private void copyStruct(Runnable dst, long dstOffset, KExpr value, int size) {
         Folded src = structSource(value);
-        copyBytes(dst, dstOffset, () -> emitBase(src), src.offset, size);
+        copyBytes(dst, dstOffset, () -> emitAccessBase(src), src.offset, size);
     }
 
     private Folded structSource(KExpr value) {
@@ -1531,9 +1531,56 @@ final class FunctionEmitter {
             return checkedLoad(l, t);
         }
         Folded f = fold(l.address());
-        emitBase(f);
+        emitAccessBase(f);
         loadScalar(t, f.offset);
         return valType(t);
+    }
+
+    /**
+     * The base address of a load, store or struct copy (its offset immediate follows). A chain of
+     * pointer additions that only feeds the access is computed as its base pointer plus one 32-bit
+     * byte offset: the offset's sum is formed in 64 bits and must lie in [-2^31, 2^31), and then the
+     * 32-bit address is either the true one or at least 2^31, where the memory rejects it. Checking
+     * the offset alone, not the address, lets the JIT share the check between accesses with the same
+     * index into different buffers ({@code y[i] = a * x[i] + y[i]} checks {@code i} once).
+     */
+    private void emitAccessBase(Folded f) {
+        if (f.kind == Base.EXPR && checks && !memcheck && f.base instanceof KExpr.PtrAdd top) {
+            List<KExpr.PtrAdd> chain = new ArrayList<>();
+            KExpr root = top;
+            while (true) {
+                if (root instanceof KExpr.PtrAdd p) {
+                    chain.add(p);
+                    root = p.pointer();
+                } else if (root instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
+                    root = c.operand();
+                } else {
+                    break;
+                }
+            }
+            emitAddress(root);
+            for (int i = 0; i < chain.size(); i++) {
+                byteOffset64(chain.get(i).index(), ((PointerType) chain.get(i).type()).stride());
+                if (i > 0) {
+                    w.op(0x7C, "i64.add");
+                }
+            }
+            int offset = scratch(ValType.I64);
+            tee(offset);
+            w.i64Const(1L << 31);
+            w.op(0x7C, "i64.add");
+            w.i64Const(0xFFFF_FFFFL);
+            w.op(0x56, "i64.gt_u");
+            w.ifThen(label("wild"), null);
+            addressFault(offset, ValType.I64, top.pos() != null ? top.pos() : sitePos);
+            w.end();
+            get(offset);
+            w.op(0xA7, "i32.wrap_i64");
+            w.op(0x6A, "i32.add");
+            release(ValType.I64, offset);
+            return;
+        }
+        emitBase(f);
     }
 
     /**

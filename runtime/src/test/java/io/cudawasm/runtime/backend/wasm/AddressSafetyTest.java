@@ -59,6 +59,9 @@ class AddressSafetyTest {
             __global__ void pointerFromInteger(int* x, int* mark, unsigned long long a) {
                 ONLY(*(int*)a = 7)
             }
+            __global__ void intIndex(int* x, int* mark, int i) {
+                ONLY(x[i] = x[i + 1] + 7)
+            }
             """;
     /** The line of the faulting statement in each kernel. */
     private static final int WRAP_WRITE = 4;
@@ -69,6 +72,7 @@ class AddressSafetyTest {
     private static final int NULL_READ = 19;
     private static final int GUARD_WRITE = 22;
     private static final int FROM_INTEGER = 25;
+    private static final int INT_INDEX = 28;
 
     /** A kernel, its extra arguments after (x, mark), whether x is null, and the faulting line. */
     record Case(String kernel, List<Object> extra, boolean nullX, int line) {
@@ -90,7 +94,13 @@ class AddressSafetyTest {
                 new Case("nullRead", List.of(), true, NULL_READ),
                 new Case("guardWrite", List.of(), false, GUARD_WRITE),
                 new Case("pointerFromInteger", List.of(1L << 32), false, FROM_INTEGER),
-                new Case("pointerFromInteger", List.of(8L), false, FROM_INTEGER));
+                new Case("pointerFromInteger", List.of(8L), false, FROM_INTEGER),
+                // byte offsets just inside [-2^31, 2^31): the 32-bit address is then past 2^31 or negative
+                new Case("intIndex", List.of((1 << 29) - 2), false, INT_INDEX),
+                new Case("intIndex", List.of(-(1 << 29)), false, INT_INDEX),
+                // and just outside: the offset check itself
+                new Case("intIndex", List.of(1 << 29), false, INT_INDEX),
+                new Case("intIndex", List.of(Integer.MAX_VALUE), false, INT_INDEX));
     }
 
     @ParameterizedTest(name = "{0} from CUDA source")
