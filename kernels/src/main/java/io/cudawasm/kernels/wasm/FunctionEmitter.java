@@ -1,8 +1,6 @@
 package io.cudawasm.kernels.wasm;
 
-import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
-import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -87,10 +85,8 @@ final class FunctionEmitter {
     private final boolean checks;
     /** Every access checked against its origin's bounds ({@link WasmOptions#memcheck}). */
     private final boolean memcheck;
-    /** memcheck: where the function's pointers came from. */
-    private Provenance provenance;
-    /** memcheck: the site of the access being emitted, which an address fault inside it reports; -1 outside one. */
-    private int siteId = -1;
+    /** memcheck: the checks around each access (null without memcheck). */
+    private MemcheckEmitter checker;
     /** memcheck: whether the code being emitted runs as one thread (not block-level code of a kernel with barriers). */
     private boolean threadKnown = true;
     /** The source position of the access being emitted: an address check inside it reports it. */
@@ -103,7 +99,7 @@ final class FunctionEmitter {
         this.fn = fn;
         this.checks = module.options().addressChecks();
         this.memcheck = module.options().memcheck();
-        this.provenance = memcheck ? Provenance.of(fn) : null;
+        this.checker = memcheck ? new MemcheckEmitter(this, w, module, fn, Provenance.of(fn)) : null;
     }
 
     /** The emitter of one region function of a fissioned kernel: same frame layout as the runner. */
@@ -114,7 +110,7 @@ final class FunctionEmitter {
         tracksLinear = runner.tracksLinear;
         low32 = runner.low32;
         fission = true;
-        provenance = runner.provenance;
+        checker = memcheck ? new MemcheckEmitter(this, w, module, fn, runner.checker.provenance()) : null;
     }
 
     int frameSize() {
@@ -384,6 +380,7 @@ final class FunctionEmitter {
             w.localGet(launch, "launch");
             w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_MEMCHECK_TABLE);
             w.globalSet(WasmEmitter.G_MEMCHECK_TABLE, "memcheck_table");
+            checker.cacheParameterBounds(fn.body());
         }
         // parameters live in registers for the whole call
         var sig = KernelAbi.signature(fn);
@@ -526,6 +523,9 @@ final class FunctionEmitter {
      * per-access checks then overlap), as long as the body stays small enough to inline.
      */
     private boolean unrollThreadLoop() {
+        if (memcheck) {
+            return false; // four copies of a checked body make a method too large for the JIT
+        }
         int[] memoryOps = {0};
         boolean[] loops = {false};
         io.cudawasm.kernels.kir.KirWalk.statements(fn.body(), s -> {
@@ -748,6 +748,9 @@ final class FunctionEmitter {
                 List.copyOf(paramNames));
         declareRegisters(body);
         cacheSharedBase(body);
+        if (memcheck) {
+            checker.cacheParameterBounds(body);
+        }
         declareThreadCounters();
         blockDims = new int[] {specials.get(SpecialReg.NTID_X), specials.get(SpecialReg.NTID_Y),
                 specials.get(SpecialReg.NTID_Z)};
@@ -1252,7 +1255,7 @@ final class FunctionEmitter {
                 return;
             }
             if (memcheck && value instanceof KExpr.Load l) {
-                checkedCopy(() -> localAddress(target), l, t.size());
+                checker.checkedCopy(() -> localAddress(target), l, t.size());
                 return;
             }
             copyStruct(() -> localAddress(target), 0, value, t.size());
@@ -1292,7 +1295,7 @@ final class FunctionEmitter {
     private void store(KExpr address, KExpr value) {
         CType t = ((PointerType) address.type()).pointee();
         if (memcheck) {
-            checkedStore(address, value, t);
+            checker.checkedStore(address, value, t);
             return;
         }
         if (t instanceof StructType || t instanceof ArrayType) {
@@ -1528,7 +1531,7 @@ final class FunctionEmitter {
             return ValType.I32;
         }
         if (memcheck) {
-            return checkedLoad(l, t);
+            return checker.checkedLoad(l, t);
         }
         Folded f = fold(l.address());
         emitAccessBase(f);
@@ -1633,243 +1636,9 @@ final class FunctionEmitter {
      */
     private void addressFault(int address, ValType type, SourcePos pos) {
         if (memcheck) {
-            int id = siteId >= 0 ? siteId : site(AccessSite.Access.POINTER, 0, pos, Provenance.Origin.UNKNOWN);
-            w.i32Const(id);
-            get(address);
-            if (type == ValType.I32) {
-                w.op(0xAD, "i64.extend_i32_u");
-            }
-            w.i32Const(0);
-            w.i32Const(0);
-            threadAndBlock();
-            w.call(module.violationFunction(), "env." + MemcheckAbi.VIOLATION_NAME);
+            checker.reportAddressFault(address, type, pos);
         }
         trap(KernelAbi.TRAP_ADDRESS, pos);
-    }
-
-    // ------------------------------------------------------------------ memcheck
-
-    /** Registers an access site of a memcheck module; returns its index. */
-    private int site(AccessSite.Access access, int bytes, SourcePos pos, Provenance.Origin origin) {
-        return module.addSite(new AccessSite(fn.sourceName(), access, bytes, pos == null ? null : pos.fileName(),
-                pos == null ? 0 : pos.line(), pos == null ? 0 : pos.column(), origin.region(),
-                origin.global() != null ? module.variableName(origin.global()) : origin.name(),
-                origin.kind() == Provenance.Kind.PARAM ? origin.parameter() : -1));
-    }
-
-    /** The bounds a memcheck access is checked against: locals holding start and end, or null (any allocation). */
-    private record Bounds(int start, int end) {}
-
-    /** Emits the bounds of an origin into two new scratch locals; null for an unknown origin. */
-    private Bounds bounds(Provenance.Origin o) {
-        if (o.kind() == Provenance.Kind.UNKNOWN || o.kind() == Provenance.Kind.NONE) {
-            return null;
-        }
-        Bounds b = new Bounds(scratch(ValType.I32), scratch(ValType.I32));
-        switch (o.kind()) {
-            case PARAM -> {
-                w.globalGet(WasmEmitter.G_MEMCHECK_TABLE, "memcheck_table");
-                w.memory(0x28, "i32.load", 2, MemcheckAbi.TABLE_PARAMS + 8L * o.parameter());
-                set(b.start());
-                w.globalGet(WasmEmitter.G_MEMCHECK_TABLE, "memcheck_table");
-                w.memory(0x28, "i32.load", 2, MemcheckAbi.TABLE_PARAMS + 8L * o.parameter() + 4);
-                set(b.end());
-            }
-            case SHARED, DYNAMIC_SHARED -> {
-                if (sharedBaseLocal >= 0) {
-                    get(sharedBaseLocal);
-                } else {
-                    w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
-                }
-                w.i32Const(module.sharedOffset(o.global()));
-                w.op(0x6A, "i32.add");
-                tee(b.start());
-                if (o.kind() == Provenance.Kind.SHARED) {
-                    w.i32Const(o.global().size());
-                } else {
-                    w.globalGet(WasmEmitter.G_MEMCHECK_TABLE, "memcheck_table");
-                    w.memory(0x28, "i32.load", 2, MemcheckAbi.TABLE_DYNAMIC_SHARED);
-                }
-                w.op(0x6A, "i32.add");
-                set(b.end());
-            }
-            case STATIC -> {
-                w.i32Const(module.staticOffset(o.global()));
-                set(b.start());
-                w.i32Const(module.staticOffset(o.global()) + Math.max(1, o.global().size()));
-                set(b.end());
-            }
-            case LOCAL -> {
-                localAddress(o.local());
-                tee(b.start());
-                w.i32Const(o.local().type().size());
-                w.op(0x6A, "i32.add");
-                set(b.end());
-            }
-            default -> throw new IllegalStateException(o.kind().name());
-        }
-        return b;
-    }
-
-    private void release(Bounds b) {
-        if (b != null) {
-            release(ValType.I32, b.end());
-            release(ValType.I32, b.start());
-        }
-    }
-
-    /** Pushes 1 when {@code bytes} bytes at the address in local {@code a} lie within the bounds, else 0. */
-    private void inBounds(int a, int bytes, Bounds b) {
-        if (b == null) {
-            get(a);
-            w.i32Const(bytes);
-            w.call(module.insideFunction(), WasmEmitter.INSIDE_NAME);
-            return;
-        }
-        get(a);
-        get(b.start());
-        w.op(0x4F, "i32.ge_u");
-        get(a);
-        w.op(0xAD, "i64.extend_i32_u");
-        w.i64Const(bytes);
-        w.op(0x7C, "i64.add");
-        get(b.end());
-        w.op(0xAD, "i64.extend_i32_u");
-        w.op(0x58, "i64.le_u");
-        w.op(0x71, "i32.and");
-    }
-
-    /** Calls the host's violation report for the access at the address in local {@code a}. */
-    private void reportViolation(int id, int a, Bounds b) {
-        w.i32Const(id);
-        get(a);
-        w.op(0xAD, "i64.extend_i32_u");
-        if (b == null) {
-            w.i32Const(0);
-            w.i32Const(0);
-        } else {
-            get(b.start());
-            get(b.end());
-        }
-        threadAndBlock();
-        w.call(module.violationFunction(), "env." + MemcheckAbi.VIOLATION_NAME);
-    }
-
-    /** threadIdx and blockIdx for a violation report; -1 where unknown. */
-    private void threadAndBlock() {
-        SpecialReg[] regs = {SpecialReg.TID_X, SpecialReg.TID_Y, SpecialReg.TID_Z, SpecialReg.CTAID_X,
-            SpecialReg.CTAID_Y, SpecialReg.CTAID_Z};
-        for (int i = 0; i < regs.length; i++) {
-            Integer idx = specials.get(regs[i]);
-            if (idx == null || i < 3 && !threadKnown) {
-                w.i32Const(-1);
-            } else {
-                get(idx);
-            }
-        }
-    }
-
-    /**
-     * The address of a checked access, computed whole into a new scratch local with the access's site
-     * current, so an address fault inside it is reported against the access.
-     */
-    private int checkedAddressOf(KExpr address, int id) {
-        int outer = siteId;
-        siteId = id;
-        int a = scratch(ValType.I32);
-        emitAddress(address);
-        set(a);
-        siteId = outer;
-        return a;
-    }
-
-    private static void zero(CodeWriter w, ValType t) {
-        switch (t) {
-            case I32 -> w.i32Const(0);
-            case I64 -> w.i64Const(0);
-            case F32 -> w.f32Const(0);
-            case F64 -> w.f64Const(0);
-        }
-    }
-
-    private ValType checkedLoad(KExpr.Load l, CType t) {
-        ValType vt = valType(t);
-        int bytes = t instanceof PointerType ? 8 : t.size();
-        Provenance.Origin o = provenance.origin(l.address()).atAccess();
-        int id = site(AccessSite.Access.READ, bytes, sitePos, o);
-        int a = checkedAddressOf(l.address(), id);
-        Bounds b = bounds(o);
-        inBounds(a, bytes, b);
-        w.ifThen(label("mc"), vt);
-        get(a);
-        loadScalar(t, 0);
-        w.elseBranch();
-        reportViolation(id, a, b);
-        zero(w, vt);
-        w.end();
-        release(b);
-        release(ValType.I32, a);
-        return vt;
-    }
-
-    private void checkedStore(KExpr address, KExpr value, CType t) {
-        boolean whole = t instanceof StructType || t instanceof ArrayType;
-        int bytes = t instanceof PointerType ? 8 : t.size();
-        Provenance.Origin o = provenance.origin(address).atAccess();
-        int id = site(AccessSite.Access.WRITE, bytes, sitePos, o);
-        int a = checkedAddressOf(address, id);
-        Bounds b = bounds(o);
-        inBounds(a, bytes, b);
-        w.ifThen(label("mc"), null);
-        if (!whole) {
-            get(a);
-            expr(value);
-            storeScalar(t, 0);
-        } else if (value instanceof KExpr.Load l) {
-            checkedCopy(() -> get(a), l, bytes);
-        } else {
-            copyStruct(() -> get(a), 0, value, bytes);
-        }
-        w.elseBranch();
-        reportViolation(id, a, b);
-        w.end();
-        release(b);
-        release(ValType.I32, a);
-    }
-
-    /** Copies a struct read from memory (a checked read of {@code bytes}) to {@code dst}. */
-    private void checkedCopy(Runnable dst, KExpr.Load source, int bytes) {
-        Provenance.Origin o = provenance.origin(source.address()).atAccess();
-        int id = site(AccessSite.Access.READ, bytes, source.pos() != null ? source.pos() : sitePos, o);
-        int s = checkedAddressOf(source.address(), id);
-        Bounds b = bounds(o);
-        inBounds(s, bytes, b);
-        w.ifThen(label("mc"), null);
-        copyBytes(dst, 0, () -> get(s), 0, bytes);
-        w.elseBranch();
-        reportViolation(id, s, b);
-        w.end();
-        release(b);
-        release(ValType.I32, s);
-    }
-
-    private ValType checkedAtomic(KExpr.Atomic at) {
-        ValType vt = valType(at.type());
-        int bytes = at.type().size();
-        Provenance.Origin o = provenance.origin(at.address()).atAccess();
-        int id = site(AccessSite.Access.ATOMIC, bytes, sitePos, o);
-        int a = checkedAddressOf(at.address(), id);
-        Bounds b = bounds(o);
-        inBounds(a, bytes, b);
-        w.ifThen(label("mc"), vt);
-        new AtomicEmitter(this, w).atomic(at, () -> get(a));
-        w.elseBranch();
-        reportViolation(id, a, b);
-        zero(w, vt);
-        w.end();
-        release(b);
-        release(ValType.I32, a);
-        return vt;
     }
 
     // ------------------------------------------------------------------ expressions
@@ -1984,7 +1753,7 @@ final class FunctionEmitter {
         if (e instanceof KExpr.Atomic a) {
             SourcePos outer = enterSite(a.pos());
             try {
-                return memcheck ? checkedAtomic(a) : new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+                return memcheck ? checker.checkedAtomic(a) : new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
             } finally {
                 sitePos = outer;
             }
@@ -2006,6 +1775,55 @@ final class FunctionEmitter {
 
     ValType emit(KExpr e) {
         return expr(e);
+    }
+
+    // ------------------------------------------------------------------ for MemcheckEmitter
+
+    int newLocal(ValType t, String name) {
+        return addLocal(t, name);
+    }
+
+    void emitAddressOf(KExpr address) {
+        emitAddress(address);
+    }
+
+    void localAddressOf(KLocal l) {
+        localAddress(l);
+    }
+
+    /** Pushes the block's shared-memory base. */
+    void sharedBase() {
+        if (sharedBaseLocal >= 0) {
+            get(sharedBaseLocal);
+        } else {
+            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+        }
+    }
+
+    void storeScalarAt(CType t, long offset) {
+        storeScalar(t, offset);
+    }
+
+    void copyBytesTo(Runnable dst, Runnable src, int size) {
+        copyBytes(dst, 0, src, 0, size);
+    }
+
+    void copyStructTo(Runnable dst, KExpr value, int size) {
+        copyStruct(dst, 0, value, size);
+    }
+
+    SourcePos sitePos() {
+        return sitePos;
+    }
+
+    /** The local holding a special register here, or null. */
+    Integer specialLocal(SpecialReg r) {
+        return specials.get(r);
+    }
+
+    /** Whether the code being emitted runs as one thread (not block-level code of a kernel with barriers). */
+    boolean threadKnown() {
+        return threadKnown;
     }
 
     int scratchLocal(ValType t) {
