@@ -11,6 +11,7 @@ import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
 import io.cudawasm.runtime.service.config.WorkerConfig;
 import io.cudawasm.runtime.service.jobs.JobManager;
+import io.cudawasm.runtime.service.kernels.CompilePool;
 import io.cudawasm.runtime.service.kernels.KernelStore;
 import io.cudawasm.runtime.service.kernels.PrewarmList;
 import io.cudawasm.runtime.service.kernels.Prewarmer;
@@ -49,6 +50,7 @@ public final class WorkerService implements AutoCloseable {
     private final CacheMetrics cacheMetrics;
     private final KernelCache cache;
     private final Backends backends;
+    private final CompilePool compiles;
     private final KernelStore kernels;
     private final JobManager jobs;
     private final HttpApi api;
@@ -66,8 +68,13 @@ public final class WorkerService implements AutoCloseable {
         this.cacheMetrics = new CacheMetrics(metrics);
         this.cache = KernelCache.open(config.cache(), cacheMetrics);
         this.backends = Backends.detect(config.workers());
-        this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS);
-        this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(), metrics,
+        this.compiles = new CompilePool(config.compile());
+        this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS, compiles);
+        metrics.gauge("cudawasm.compiles.queued", "Compiles waiting for a compile thread", compiles::queued);
+        metrics.gauge("cudawasm.compiles.running", "Compiles running now", compiles::active);
+        metrics.gauge("cudawasm.compiles.heap.bytes", "Heap reserved by running compiles", compiles.heap()::used);
+        this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(),
+                config.jobMemory(), metrics,
                 Clock.systemUTC());
         for (BackendProbe p : backends.probes()) {
             metrics.gauge("cudawasm.backend.info", "Back ends probed at start-up (1 = usable)",
@@ -84,7 +91,7 @@ public final class WorkerService implements AutoCloseable {
     public static WorkerService start(WorkerConfig config) {
         WorkerService w = new WorkerService(config);
         try {
-            w.api.app().start(config.bindAddress(), config.port());
+            w.api.app().start();
         } catch (RuntimeException e) {
             w.releaseResources();
             throw e;
@@ -216,6 +223,17 @@ public final class WorkerService implements AutoCloseable {
         limits.put("maxJobMemoryBytes", config.maxJobMemoryBytes());
         limits.put("jobTimeLimitSeconds", config.jobTimeLimit().toMillis() / 1000.0);
         limits.put("jobRetentionSeconds", config.jobRetention().toSeconds());
+        limits.put("jobHeapBytes", config.jobMemory().activeBytes());
+        limits.put("maxRetainedJobs", config.jobMemory().retainedJobs());
+        limits.put("maxRetainedOutputBytes", config.jobMemory().retainedOutputBytes());
+        limits.put("compileThreads", config.compile().threads());
+        limits.put("maxQueuedCompiles", config.compile().maxQueued());
+        limits.put("compileTimeLimitSeconds", config.compile().timeLimit().toMillis() / 1000.0);
+        limits.put("compileHeapBytes", config.compile().heapBytes());
+        limits.put("maxConnections", config.http().maxConnections());
+        limits.put("maxApiRequests", config.http().maxApiRequests());
+        limits.put("httpIdleTimeoutSeconds", config.http().idleTimeout().toMillis() / 1000.0);
+        limits.put("minRequestBytesPerSecond", config.http().minRequestBytesPerSecond());
         doc.put("limits", limits);
         doc.put("jobs", ordered("running", jobs.running(), "queued", jobs.queued()));
         var stats = cache.stats();
@@ -262,7 +280,7 @@ public final class WorkerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             try {
-                api.app().stop();
+                api.stop();
             } finally {
                 releaseResources();
                 stopped.countDown();
@@ -275,6 +293,7 @@ public final class WorkerService implements AutoCloseable {
             registration.close();
         }
         jobs.close();
+        compiles.close();
         backends.close();
         metrics.close();
     }

@@ -8,6 +8,10 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.cudawasm.runtime.service.admission.ByteBudget;
+import io.cudawasm.runtime.service.config.HttpLimits;
+import io.cudawasm.runtime.service.kernels.CompileRejectedException;
+import io.cudawasm.runtime.service.kernels.CompileTimeoutException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+    private static final List<String> PROBE_PATHS = List.of("/healthz", "/readyz", "/metrics");
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final byte[] INTERNAL_ERROR_BODY = ("{\"error\":\"internal_error\",\"message\":\"the worker failed "
             + "to handle this request\",\"details\":{}}").getBytes(StandardCharsets.UTF_8);
@@ -36,26 +41,44 @@ public final class HttpApi {
 
     private final List<Route> routes = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final ApiRequestLimiter apiLimiter;
+    private final StreamedJson answers;
     private final Javalin app;
 
     public HttpApi(ApiComponents c) {
         ObjectMapper mapper = Json.mapper();
-        RequestBodies bodies = new RequestBodies(mapper, c.config().maxRequestBytes());
+        ByteBudget bodyHeap = new ByteBudget("request bodies", c.config().http().bodyHeapBytes());
+        RequestBodies bodies = new RequestBodies(mapper, c.config().maxRequestBytes(),
+                c.config().http().minRequestBytesPerSecond(), bodyHeap);
         KernelsEndpoint kernels = new KernelsEndpoint(c.kernels(), bodies);
-        JobsEndpoint jobs = new JobsEndpoint(c.config(), c.backends(), c.kernels(), c.jobs(), c.metrics(), bodies);
+        this.answers = new StreamedJson(mapper, c.config().http().maxApiRequests());
+        JobsEndpoint jobs = new JobsEndpoint(c.config(), c.backends(), c.kernels(), c.jobs(), c.metrics(), bodies,
+                answers);
         HealthEndpoint health = new HealthEndpoint(c.readiness());
         OpenApiEndpoint openApi = new OpenApiEndpoint();
+        HttpLimits limits = c.config().http();
+        this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests(), limits.maxApiRequestsPerClient());
+        c.metrics().gauge("cudawasm.http.api.requests", "API requests in progress (CUDA_WASM_MAX_API_REQUESTS)",
+                apiLimiter::inUse);
+        c.metrics().gauge("cudawasm.http.body.bytes", "Heap reserved by request bodies being read and parsed",
+                bodyHeap::used);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
             config.http.maxRequestSize = c.config().maxRequestBytes();
             config.http.asyncTimeout = 0L;
+            config.http.prefer405over404 = true;
+            JettySetup.apply(config, c.config().bindAddress(), c.config().port(), limits);
             config.routes.before(this::track);
+            if (limits.probePort() != 0) {
+                config.routes.before(ctx -> probesOnly(ctx, limits.probePort()));
+            }
             if (c.config().authEnabled()) {
                 BearerAuth auth = new BearerAuth(c.config().authToken());
                 config.routes.before("/v1/*", auth);
             }
+            config.routes.before("/v1/*", apiLimiter::acquire);
             route(config, HandlerType.GET, "/healthz", health::live);
             route(config, HandlerType.GET, "/readyz", health::ready);
             route(config, HandlerType.GET, "/metrics", ctx -> {
@@ -72,6 +95,10 @@ public final class HttpApi {
             route(config, HandlerType.DELETE, "/v1/jobs/{id}", jobs::cancel);
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+            config.routes.exception(CompileRejectedException.class,
+                    (e, ctx) -> respond(ctx, KernelResolver.compileRejected(e)));
+            config.routes.exception(CompileTimeoutException.class,
+                    (e, ctx) -> respond(ctx, KernelResolver.compileTimeout(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("unhandled error in {} {}", ctx.method(), ctx.path(), e);
                 respond(ctx, new ApiException(500, "internal_error", "the worker failed to handle this request"));
@@ -103,6 +130,13 @@ public final class HttpApi {
         Request.addCompletionListener(request, failure -> inFlight.decrementAndGet());
     }
 
+    /** The probe port serves the probes and metrics only. */
+    private static void probesOnly(Context ctx, int probePort) {
+        if (JettySetup.localPort(ctx) == probePort && !PROBE_PATHS.contains(ctx.path())) {
+            throw ApiException.notFound("not_found", "the probe port serves only " + String.join(", ", PROBE_PATHS));
+        }
+    }
+
     private void route(JavalinConfig config, HandlerType method, String path, Handler handler) {
         config.routes.addHttpHandler(method, path, handler);
         routes.add(new Route(method.name(), path));
@@ -127,6 +161,11 @@ public final class HttpApi {
     /** Javalin's own errors (no route, wrong method, body too large) in the API's format. */
     private static ApiException fromJavalin(HttpResponseException e) {
         int status = e.getStatus();
+        if (status == 405) {
+            String allowed = e.getDetails().getOrDefault("availableMethods", "");
+            return new ApiException(405, "method_not_allowed", "this path accepts " + allowed,
+                    Map.of("allowed", List.of(allowed.split(",\\s*"))), Map.of("Allow", allowed));
+        }
         String code = switch (status) {
             case 404 -> "not_found";
             case 405 -> "method_not_allowed";
@@ -142,6 +181,15 @@ public final class HttpApi {
         return app;
     }
 
+    /** Stops HTTP and the threads that stream large answers. */
+    public void stop() {
+        try {
+            app.stop();
+        } finally {
+            answers.close();
+        }
+    }
+
     public List<Route> routes() {
         return List.copyOf(routes);
     }
@@ -149,5 +197,10 @@ public final class HttpApi {
     /** Requests being handled or answered now (including synchronous jobs waiting for their result). */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** {@code /v1} requests holding a permit of {@code CUDA_WASM_MAX_API_REQUESTS} now. */
+    public int apiRequestsInUse() {
+        return apiLimiter.inUse();
     }
 }

@@ -51,7 +51,8 @@ final class KernelsEndpoint {
                         + "'", Map.of("field", "arch"), null);
             }
             try {
-                bytes = DerivedArtifacts.make(lookup.kernel(), name, arch).orElse(null);
+                bytes = store.compileWork(lookup.kernel(),
+                        () -> DerivedArtifacts.make(lookup.kernel(), name, arch).orElse(null));
             } catch (DerivedArtifacts.Unavailable e) {
                 throw new ApiException(404, "artifact_not_found", "kernel " + lookup.kernel().id() + " has no artifact '"
                         + ctx.pathParam("name") + "' here: " + e.getMessage(), Map.of("available", available(lookup)),

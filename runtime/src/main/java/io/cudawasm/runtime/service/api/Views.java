@@ -16,7 +16,6 @@ import io.cudawasm.runtime.service.kernels.LoadedKernel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +60,26 @@ final class Views {
                 artifacts);
     }
 
+    /** A finished job's state without its outputs (the answer to a DELETE, which frees them). */
+    static JobView jobWithoutOutputs(JobSnapshot s) {
+        JobView v = job(s);
+        return new JobView(v.id(), v.status(), v.href(), v.kernelId(), v.kernelCache(), v.backend(), v.backendReason(),
+                v.device(), v.timeLimitSeconds(), v.createdAt(), v.startedAt(), v.finishedAt(), v.queueMillis(),
+                v.runMillis(), v.launches(), null, v.error());
+    }
+
+    /** Bytes of the job's array and base64 outputs: what makes its document large. */
+    static long bulkBytes(JobSnapshot s) {
+        if (s.result() == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (OutputData o : s.result().outputs().values()) {
+            sum += o.bytes() == null ? 0 : o.bytes().length;
+        }
+        return sum;
+    }
+
     static JobView job(JobSnapshot s) {
         List<JobView.Launch> launches = null;
         Map<String, JobView.Output> outputs = null;
@@ -86,8 +105,7 @@ final class Views {
         String type = o.type().name().toLowerCase(Locale.ROOT);
         return switch (o.format()) {
             case ARRAY -> new JobView.Output(type, o.count(), "array", new NumericArray(o.type(), o.bytes()), null, null);
-            case BASE64 -> new JobView.Output(type, o.count(), "base64", null,
-                    Base64.getEncoder().encodeToString(o.bytes()), null);
+            case BASE64 -> new JobView.Output(type, o.count(), "base64", null, new Base64Bytes(o.bytes()), null);
             case SUMMARY -> new JobView.Output(type, o.count(), "summary", null, null, o.summary());
         };
     }

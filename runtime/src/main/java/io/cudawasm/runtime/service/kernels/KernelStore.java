@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.kernels;
 
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.source.CompileException;
@@ -28,10 +29,17 @@ public final class KernelStore {
     private final KernelCache cache;
     private final WorkerMetrics metrics;
     private final Map<String, LoadedKernel> memory;
+    /** Where compiles run (null: on the caller's thread, for the command line and benchmarks). */
+    private final CompilePool pool;
 
     public KernelStore(KernelCache cache, WorkerMetrics metrics, int memoryEntries) {
+        this(cache, metrics, memoryEntries, null);
+    }
+
+    public KernelStore(KernelCache cache, WorkerMetrics metrics, int memoryEntries, CompilePool pool) {
         this.cache = cache;
         this.metrics = metrics;
+        this.pool = pool;
         this.memory = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -103,9 +111,10 @@ public final class KernelStore {
     private LoadedKernel compile(String id, KernelSpec spec) {
         long start = System.nanoTime();
         CompileResult result;
+        CompileRequest request = spec.compileRequest();
         try {
-            result = KernelCompiler.compile(spec.compileRequest());
-        } catch (CompileException e) {
+            result = onPool(CompileBudget.heapBytes(request), () -> KernelCompiler.compile(request));
+        } catch (RuntimeException e) {
             metrics.compiled(false, System.nanoTime() - start);
             throw e;
         }
@@ -122,10 +131,39 @@ public final class KernelStore {
         }
     }
 
+    /**
+     * Runs compiler work on the pool when there is one. Interruption while waiting for the pool
+     * becomes the time-limit error: the caller's request is over either way.
+     */
+    private <T> T onPool(long heapBytes, java.util.concurrent.Callable<T> work) {
+        if (pool == null) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return pool.run(heapBytes, work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompileTimeoutException(pool.settings().timeLimit());
+        }
+    }
+
+    /** Runs compiler work on a loaded kernel (making derived artifacts, say) under the pool's limits. */
+    public <T> T compileWork(LoadedKernel kernel, java.util.concurrent.Callable<T> work) {
+        return onPool(CompileBudget.heapBytes(kernel.artifacts()), work);
+    }
+
     private Optional<LoadedKernel> decode(CacheEntry entry) {
         try {
-            return Optional.of(new LoadedKernel(entry.id(), KernelArtifacts.decode(entry.artifacts()),
-                    entry.artifacts()));
+            // decoding rebuilds the kernel IR from the stored request: compiler work, on the pool
+            CompileResult result = onPool(CompileBudget.heapBytes(entry.artifacts()),
+                    () -> KernelArtifacts.decode(entry.artifacts()));
+            return Optional.of(new LoadedKernel(entry.id(), result, entry.artifacts()));
         } catch (IllegalArgumentException e) {
             log.warn("kernel cache entry {} is not a worker kernel bundle: {}", entry.id(), e.getMessage());
             return Optional.empty();
@@ -152,8 +190,9 @@ public final class KernelStore {
     /** The compiler's diagnostics, whether this caller compiled or waited for another caller's compile. */
     private static RuntimeException unwrap(ArtifactCompileException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CompileException compile) {
-                return compile;
+            if (t instanceof CompileException || t instanceof CompileRejectedException
+                    || t instanceof CompileTimeoutException) {
+                return (RuntimeException) t;
             }
         }
         return new IllegalStateException("kernel compile failed: " + e.getMessage(), e);
