@@ -1504,8 +1504,8 @@ final class FunctionEmitter {
                 // a pointer below 2^31 plus at most 2^30 is exact in 32 bits; it must stay below 2^31
                 int sum = scratch(ValType.I32);
                 tee(sum);
-                w.i32Const(0);
-                w.op(0x48, "i32.lt_s");
+                w.i32Const(31);
+                w.op(0x76, "i32.shr_u"); // the sign bit
                 w.ifThen(label("wild"), null);
                 addressFault(sum, ValType.I32, sitePos);
                 w.end();
@@ -1569,11 +1569,14 @@ final class FunctionEmitter {
                 }
             }
             int offset = scratch(ValType.I64);
+            // (offset + 2^31) >>> 32 is 0 exactly when the offset lies in [-2^31, 2^31); no comparison,
+            // which Chicory makes a method call
             tee(offset);
             w.i64Const(1L << 31);
             w.op(0x7C, "i64.add");
-            w.i64Const(0xFFFF_FFFFL);
-            w.op(0x56, "i64.gt_u");
+            w.i64Const(32);
+            w.op(0x88, "i64.shr_u");
+            w.op(0xA7, "i32.wrap_i64");
             w.ifThen(label("wild"), null);
             addressFault(offset, ValType.I64, top.pos() != null ? top.pos() : sitePos);
             w.end();
@@ -1596,8 +1599,7 @@ final class FunctionEmitter {
             return;
         }
         if (expr(idx) == ValType.I32) {
-            boolean signed = idx.type() instanceof ScalarType s && s.kind().isSigned();
-            w.op(signed ? 0xAC : 0xAD, signed ? "i64.extend_i32_s" : "i64.extend_i32_u");
+            extend(idx.type());
         }
         if (stride == 1) {
             return;
@@ -1618,9 +1620,17 @@ final class FunctionEmitter {
      */
     private void checkedAddress(SourcePos pos) {
         int a = scratch(ValType.I64);
+        // (a >>> 31) | (a >>> 32), cut to 32 bits, is 0 exactly when a lies in [0, 2^31): shifts and
+        // ors are single JVM instructions in Chicory's code, where a comparison is a method call
         tee(a);
-        w.i64Const(KernelAbi.ADDRESS_LIMIT - 1);
-        w.op(0x56, "i64.gt_u");
+        w.i64Const(31);
+        w.op(0x88, "i64.shr_u");
+        w.op(0xA7, "i32.wrap_i64");
+        get(a);
+        w.i64Const(32);
+        w.op(0x88, "i64.shr_u");
+        w.op(0xA7, "i32.wrap_i64");
+        w.op(0x72, "i32.or");
         w.ifThen(label("wild"), null);
         addressFault(a, ValType.I64, pos);
         w.end();
@@ -1706,7 +1716,7 @@ final class FunctionEmitter {
             }
             if (checks) {
                 expr(p.pointer());
-                w.op(0xAD, "i64.extend_i32_u");
+                w.op(0xAC, "i64.extend_i32_s"); // a pointer is below 2^31: the same as unsigned, and no call in Chicory
                 byteOffset64(p.index(), ((PointerType) p.type()).stride());
                 w.op(0x7C, "i64.add");
                 checkedAddress(p.pos() != null ? p.pos() : sitePos);
@@ -2055,11 +2065,22 @@ final class FunctionEmitter {
             return ValType.I32;
         }
         if (expr(value) == ValType.I32) {
-            boolean signed = value.type() instanceof ScalarType s && s.kind().isSigned();
-            w.op(signed ? 0xAC : 0xAD, signed ? "i64.extend_i32_s" : "i64.extend_i32_u");
+            extend(value.type());
         }
         checkedAddress(sitePos);
         return ValType.I32;
+    }
+
+    /**
+     * Extends the i32 on the stack to i64 by the signedness of {@code t}; unsigned as sign extension
+     * and a mask, which Chicory compiles to JVM instructions (its {@code i64.extend_i32_u} is a call).
+     */
+    private void extend(CType t) {
+        w.op(0xAC, "i64.extend_i32_s");
+        if (!(t instanceof ScalarType s && s.kind().isSigned())) {
+            w.i64Const(0xFFFF_FFFFL);
+            w.op(0x83, "i64.and");
+        }
     }
 
     /**

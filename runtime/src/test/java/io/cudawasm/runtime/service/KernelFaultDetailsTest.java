@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.runtime.service.TestWorker.Reply;
+import io.cudawasm.runtime.testing.CliRun;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Out-of-bounds accesses over HTTP: a wrapped address or a null pointer is a 422 kernel_fault whose
  * {@code details.location} names the kernel, line, block and thread; with {@code "memcheck": true}
  * an off-by-one write that stays inside the job's memory is found too, listed in
- * {@code details.violations}. The worker keeps running jobs after each.
+ * {@code details.violations} ({@code cuda-wasm submit --memcheck} sends the option). The worker keeps
+ * running jobs after each.
  */
 class KernelFaultDetailsTest {
     private static final String SOURCE = """
@@ -121,6 +123,15 @@ class KernelFaultDetailsTest {
         Reply r = worker.post("/v1/jobs", body);
         assertEquals(400, r.status(), r.toString());
         assertEquals("memcheck", r.json().get("details").get("field").asText(), r.toString());
+    }
+
+    @Test
+    void submitSendsTheMemcheckOption() throws Exception {
+        Path source = java.nio.file.Files.writeString(cacheDir.resolve("faults.cu"), SOURCE);
+        CliRun r = CliRun.cudaWasm("submit", "--url", worker.base.toString(), source.toString(), "-k", "fill",
+                "--grid", "2", "--block", "32", "--arg", "zeros:32", "--arg", "32", "--memcheck");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("memcheck found 1 invalid access in kernel 'fill'"), r.err());
     }
 
     private static void assertOneJobStillRuns() {
