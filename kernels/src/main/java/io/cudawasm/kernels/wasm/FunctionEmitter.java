@@ -86,7 +86,9 @@ final class FunctionEmitter {
     /** Every access checked against its origin's bounds ({@link WasmOptions#memcheck}). */
     private final boolean memcheck;
     /** memcheck: the checks around each access (null without memcheck). */
-    private MemcheckEmitter checker;
+    private final MemcheckEmitter checker;
+    /** Ranges of index expressions: offsets that provably fit need no check (null without checks). */
+    private final IndexRanges ranges;
     /** memcheck: whether the code being emitted runs as one thread (not block-level code of a kernel with barriers). */
     private boolean threadKnown = true;
     /** The source position of the access being emitted: an address check inside it reports it. */
@@ -95,22 +97,27 @@ final class FunctionEmitter {
     private static final long MAX_FOLDED_OFFSET = 1L << 30;
 
     FunctionEmitter(WasmEmitter module, KFunction fn) {
+        this(module, fn, module.options().addressChecks() ? IndexRanges.of(fn) : null,
+                module.options().memcheck() ? Provenance.of(fn) : null);
+    }
+
+    private FunctionEmitter(WasmEmitter module, KFunction fn, IndexRanges ranges, Provenance provenance) {
         this.module = module;
         this.fn = fn;
         this.checks = module.options().addressChecks();
         this.memcheck = module.options().memcheck();
-        this.checker = memcheck ? new MemcheckEmitter(this, w, module, fn, Provenance.of(fn)) : null;
+        this.checker = memcheck ? new MemcheckEmitter(this, w, module, fn, provenance) : null;
+        this.ranges = ranges;
     }
 
     /** The emitter of one region function of a fissioned kernel: same frame layout as the runner. */
     private FunctionEmitter(FunctionEmitter runner) {
-        this(runner.module, runner.fn);
+        this(runner.module, runner.fn, runner.ranges, runner.memcheck ? runner.checker.provenance() : null);
         frameSlots.putAll(runner.frameSlots);
         frameSize = runner.frameSize;
         tracksLinear = runner.tracksLinear;
         low32 = runner.low32;
         fission = true;
-        checker = memcheck ? new MemcheckEmitter(this, w, module, fn, runner.checker.provenance()) : null;
     }
 
     int frameSize() {
@@ -996,9 +1003,75 @@ final class FunctionEmitter {
         SourcePos outer = sitePos;
         for (int i = 0; i < statements.size(); i++) {
             sitePos = positions[i];
+            if (i + 1 < statements.size() && forwardable(statements.get(i), statements.get(i + 1))) {
+                // t = p + i; store t <- v: the address goes to the store itself, where its check is cheaper
+                KStmt.Assign temp = (KStmt.Assign) statements.get(i);
+                sitePos = positions[i + 1];
+                statement(forward(temp, statements.get(i + 1)));
+                i++;
+                continue;
+            }
             statement(statements.get(i));
         }
         sitePos = outer;
+    }
+
+    /**
+     * Whether {@code t = p + i} can be substituted into the store that follows it: the front end keeps
+     * the address of an assignment's target in such a temporary, and as a pointer value it would need
+     * a check of the whole address, while as a store's address only its offset is checked, once for
+     * all accesses with the same index. The temporary must be a plain register read nowhere else, and
+     * the address free of loads and calls (it is computed at each use).
+     */
+    private boolean forwardable(KStmt first, KStmt next) {
+        if (!checks || memcheck || !(first instanceof KStmt.Assign a) || !(a.value() instanceof KExpr.PtrAdd)
+                || !(next instanceof KStmt.Store store) || !registers.containsKey(a.target())
+                || a.target().isThreadContext() || a.target().isParam() || flowing.contains(a.target())
+                || low32.contains(a.target())) {
+            return false;
+        }
+        boolean[] pure = {true};
+        KirWalk.expression(a.value(), e -> {
+            if (e instanceof KExpr.Load || e instanceof KExpr.Call || e instanceof KExpr.Atomic
+                    || e instanceof KExpr.LocalGet g && g.local() == a.target()) {
+                pure[0] = false;
+            }
+        });
+        int[] inNext = {0};
+        KirWalk.expressions(new KBlock(List.of(store)), e -> {
+            if (e instanceof KExpr.LocalGet g && g.local() == a.target()) {
+                inNext[0]++;
+            }
+        });
+        return pure[0] && inNext[0] > 0 && inNext[0] == reads().getOrDefault(a.target(), 0);
+    }
+
+    private KStmt forward(KStmt.Assign temp, KStmt next) {
+        return new io.cudawasm.kernels.kir.KirRewriter() {
+            @Override
+            public KExpr expr(KExpr e) {
+                return e instanceof KExpr.LocalGet g && g.local() == temp.target() ? temp.value() : super.expr(e);
+            }
+        }.stmt(next).get(0);
+    }
+
+    private Map<KLocal, Integer> readCounts;
+
+    /** How often each local is read in the function (computed on first use). */
+    private Map<KLocal, Integer> reads() {
+        if (readCounts == null) {
+            readCounts = new HashMap<>();
+            KirWalk.expressions(fn.body(), e -> {
+                if (e instanceof KExpr.LocalGet g) {
+                    readCounts.merge(g.local(), 1, Integer::sum);
+                } else if (e instanceof KExpr.ThreadSlot t) {
+                    readCounts.merge(t.local(), 1, Integer::sum);
+                } else if (e instanceof KExpr.LocalAddr l) {
+                    readCounts.merge(l.local(), 1, Integer::sum);
+                }
+            });
+        }
+        return readCounts;
     }
 
     private static SourcePos firstPosition(KStmt s) {
@@ -1549,21 +1622,15 @@ final class FunctionEmitter {
      */
     private void emitAccessBase(Folded f) {
         if (f.kind == Base.EXPR && checks && !memcheck && f.base instanceof KExpr.PtrAdd top) {
-            List<KExpr.PtrAdd> chain = new ArrayList<>();
-            KExpr root = top;
-            while (true) {
-                if (root instanceof KExpr.PtrAdd p) {
-                    chain.add(p);
-                    root = p.pointer();
-                } else if (root instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
-                    root = c.operand();
-                } else {
-                    break;
-                }
+            Chain chain = Chain.of(top);
+            emitAddress(chain.root());
+            IndexRanges.Range known = offsetRange(chain);
+            if (known != null && known.within(Integer.MIN_VALUE, Integer.MAX_VALUE)) {
+                addOffsets32(chain); // the offset provably fits: no check
+                return;
             }
-            emitAddress(root);
-            for (int i = 0; i < chain.size(); i++) {
-                byteOffset64(chain.get(i).index(), ((PointerType) chain.get(i).type()).stride());
+            for (int i = 0; i < chain.adds().size(); i++) {
+                byteOffset64(chain.adds().get(i).index(), ((PointerType) chain.adds().get(i).type()).stride());
                 if (i > 0) {
                     w.op(0x7C, "i64.add");
                 }
@@ -1587,6 +1654,48 @@ final class FunctionEmitter {
             return;
         }
         emitBase(f);
+    }
+
+    /** A chain of pointer additions (through pointer-to-pointer conversions) down to the pointer it starts from. */
+    private record Chain(KExpr root, List<KExpr.PtrAdd> adds) {
+        static Chain of(KExpr.PtrAdd top) {
+            List<KExpr.PtrAdd> adds = new ArrayList<>();
+            KExpr root = top;
+            while (true) {
+                if (root instanceof KExpr.PtrAdd p) {
+                    adds.add(p);
+                    root = p.pointer();
+                } else if (root instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
+                    root = c.operand();
+                } else {
+                    return new Chain(root, adds);
+                }
+            }
+        }
+    }
+
+    /** The range of a chain's byte offset, from its indices' ranges; null when one is unknown. */
+    private IndexRanges.Range offsetRange(Chain chain) {
+        long lo = 0;
+        long hi = 0;
+        for (KExpr.PtrAdd p : chain.adds()) {
+            IndexRanges.Range r = ranges.of(p.index());
+            long stride = ((PointerType) p.type()).stride();
+            if (r == null || !r.within(-(1L << 40), 1L << 40) || stride > 1 << 20) {
+                return null;
+            }
+            lo += r.lo() * stride;
+            hi += r.hi() * stride;
+        }
+        return new IndexRanges.Range(lo, hi);
+    }
+
+    /** Adds a chain's byte offsets in 32 bits to the pointer on the stack (exact when their sum fits an int). */
+    private void addOffsets32(Chain chain) {
+        for (KExpr.PtrAdd p : chain.adds()) {
+            index(p.index(), ((PointerType) p.type()).stride());
+            w.op(0x6A, "i32.add");
+        }
     }
 
     /**
@@ -1715,6 +1824,17 @@ final class FunctionEmitter {
                 return ValType.I32;
             }
             if (checks) {
+                Chain chain = Chain.of(p);
+                IndexRanges.Range known = offsetRange(chain);
+                if (known != null && known.within(-KernelAbi.GUARD_BYTES, KernelAbi.GUARD_BYTES - 1)
+                        && (chain.root() instanceof KExpr.GlobalAddr || chain.root() instanceof KExpr.LocalAddr
+                        && !addressParams.containsKey(((KExpr.LocalAddr) chain.root()).local()))) {
+                    // a variable, shared array or frame slot lies in [64 KiB, 2^31 - 64 KiB): less than 64 KiB
+                    // from it is still below 2^31 and never wraps
+                    emitAddress(chain.root());
+                    addOffsets32(chain);
+                    return ValType.I32;
+                }
                 expr(p.pointer());
                 w.op(0xAC, "i64.extend_i32_s"); // a pointer is below 2^31: the same as unsigned, and no call in Chicory
                 byteOffset64(p.index(), ((PointerType) p.type()).stride());

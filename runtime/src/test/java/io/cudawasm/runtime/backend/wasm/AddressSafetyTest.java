@@ -62,6 +62,15 @@ class AddressSafetyTest {
             __global__ void intIndex(int* x, int* mark, int i) {
                 ONLY(x[i] = x[i + 1] + 7)
             }
+            __global__ void threadScaled(int* x, int* mark) {
+                ONLY(x[threadIdx.x * 214748365u] = 7)
+            }
+            __global__ void loopScaled(int* x, int* mark) {
+                for (int k = 0; k < 8; k++) {
+                    if (blockIdx.x == 2 && threadIdx.x == 5 && k == 7) x[k * 153391690] = 7;
+                }
+                mark[blockIdx.x * blockDim.x + threadIdx.x] = 1;
+            }
             """;
     /** The line of the faulting statement in each kernel. */
     private static final int WRAP_WRITE = 4;
@@ -73,6 +82,8 @@ class AddressSafetyTest {
     private static final int GUARD_WRITE = 22;
     private static final int FROM_INTEGER = 25;
     private static final int INT_INDEX = 28;
+    private static final int THREAD_SCALED = 31;
+    private static final int LOOP_SCALED = 35;
 
     /** A kernel, its extra arguments after (x, mark), whether x is null, and the faulting line. */
     record Case(String kernel, List<Object> extra, boolean nullX, int line) {
@@ -100,7 +111,11 @@ class AddressSafetyTest {
                 new Case("intIndex", List.of(-(1 << 29)), false, INT_INDEX),
                 // and just outside: the offset check itself
                 new Case("intIndex", List.of(1 << 29), false, INT_INDEX),
-                new Case("intIndex", List.of(Integer.MAX_VALUE), false, INT_INDEX));
+                new Case("intIndex", List.of(Integer.MAX_VALUE), false, INT_INDEX),
+                // indices computed from threadIdx and a loop counter: their known ranges are too wide to
+                // leave the check out, and the byte offset (2^32 + 4, 2^32 + 24) would wrap to x[1], x[6]
+                new Case("threadScaled", List.of(), false, THREAD_SCALED),
+                new Case("loopScaled", List.of(), false, LOOP_SCALED));
     }
 
     @ParameterizedTest(name = "{0} from CUDA source")
