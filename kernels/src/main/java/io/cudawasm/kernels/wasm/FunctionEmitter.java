@@ -1089,6 +1089,12 @@ final class FunctionEmitter {
     }
 
     private void statement(KStmt s) {
+        forgetOffsets();
+        emitStatement(s);
+        forgetOffsets();
+    }
+
+    private void emitStatement(KStmt s) {
         if (s instanceof KStmt.Assign a) {
             assign(a.target(), a.value());
         } else if (s instanceof KStmt.Store st) {
@@ -1629,6 +1635,14 @@ final class FunctionEmitter {
                 addOffsets32(chain); // the offset provably fits: no check
                 return;
             }
+            List<OffsetKey> key = chain.adds().stream()
+                    .map(p -> new OffsetKey(p.index(), ((PointerType) p.type()).stride())).toList();
+            Integer checked = offsets.get(key);
+            if (checked != null) {
+                get(checked); // checked already by an access before this one in the statement
+                w.op(0x6A, "i32.add");
+                return;
+            }
             for (int i = 0; i < chain.adds().size(); i++) {
                 byteOffset64(chain.adds().get(i).index(), ((PointerType) chain.adds().get(i).type()).stride());
                 if (i > 0) {
@@ -1649,11 +1663,46 @@ final class FunctionEmitter {
             w.end();
             get(offset);
             w.op(0xA7, "i32.wrap_i64");
+            int kept = scratch(ValType.I32);
+            tee(kept);
+            offsets.put(key, kept);
             w.op(0x6A, "i32.add");
             release(ValType.I64, offset);
             return;
         }
         emitBase(f);
+    }
+
+    /** The indices and strides of an access's pointer additions: accesses with equal keys have equal offsets. */
+    private record OffsetKey(KExpr index, int stride) {}
+
+    /**
+     * Checked offsets of the statement being emitted, in locals, for the accesses after them with the
+     * same indices ({@code y[i] = a * x[i] + y[i]} checks {@code i * 4} once). Within one statement no
+     * local changes, so an index has one value; offsets found in code that may not run (a branch of a
+     * conditional, the right side of {@code &&}) are not kept for what follows.
+     */
+    private Map<List<OffsetKey>, Integer> offsets = new HashMap<>();
+
+    private void forgetOffsets() {
+        offsets.values().forEach(l -> release(ValType.I32, l));
+        offsets = new HashMap<>();
+    }
+
+    /** Enters code that may not run: it may use the offsets known so far, but what it adds is dropped after. */
+    private Map<List<OffsetKey>, Integer> conditional() {
+        Map<List<OffsetKey>, Integer> outer = offsets;
+        offsets = new HashMap<>(outer);
+        return outer;
+    }
+
+    private void leaveConditional(Map<List<OffsetKey>, Integer> outer) {
+        offsets.forEach((k, l) -> {
+            if (!outer.containsKey(k)) {
+                release(ValType.I32, l);
+            }
+        });
+        offsets = outer;
     }
 
     /** A chain of pointer additions (through pointer-to-pointer conversions) down to the pointer it starts from. */
@@ -2099,6 +2148,7 @@ final class FunctionEmitter {
         if (op == KExpr.BinaryOp.LAND || op == KExpr.BinaryOp.LOR) {
             expr(b.left());
             w.ifThen(label(op == KExpr.BinaryOp.LAND ? "and" : "or"), ValType.I32);
+            Map<List<OffsetKey>, Integer> outer = conditional();
             if (op == KExpr.BinaryOp.LAND) {
                 expr(b.right());
                 w.elseBranch();
@@ -2109,6 +2159,7 @@ final class FunctionEmitter {
                 expr(b.right());
             }
             w.end();
+            leaveConditional(outer);
             return ValType.I32;
         }
         CType operandType = b.left().type();
@@ -2133,9 +2184,13 @@ final class FunctionEmitter {
         }
         expr(s.condition());
         w.ifThen(label("sel"), t);
+        Map<List<OffsetKey>, Integer> outer = conditional();
         expr(s.ifTrue());
+        leaveConditional(outer);
         w.elseBranch();
+        conditional();
         expr(s.ifFalse());
+        leaveConditional(outer);
         w.end();
         return t;
     }

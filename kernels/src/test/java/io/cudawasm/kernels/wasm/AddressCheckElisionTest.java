@@ -9,9 +9,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Address checks are left out only where the index ranges prove the byte offset fits: a tiled
  * matmul's and a tree reduction's shared-memory accesses (threadIdx, a counted loop, a halving
- * stride) have none, their global accesses (indices from blockIdx and parameters) keep theirs.
+ * stride) have none, their global accesses (indices from blockIdx and parameters) keep theirs. Within
+ * a statement, accesses with the same index share one check, unless the first may not run.
  */
-class IndexRangesTest {
+class AddressCheckElisionTest {
     private static long checks(String wat) {
         return wat.lines().filter(l -> l.contains("if $wild")).count();
     }
@@ -74,5 +75,30 @@ class IndexRangesTest {
                 """)).wasm().text();
         // the pointer parameter as it is loaded, and s[i] with i < n; not x[threadIdx.x] or s[threadIdx.x]
         assertEquals(2, checks(wat), wat);
+    }
+
+    @Test
+    void accessesWithTheSameIndexShareOneCheck() {
+        String wat = KernelCompiler.compile(CompileRequest.of("s.cu", """
+                __global__ void saxpy(int n, float a, const float* x, float* y) {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    if (i < n) y[i] = a * x[i] + y[i];
+                }
+                """)).wasm().text();
+        // x and y as they are loaded, and i * 4 once (the unrolled thread loop has four copies, the
+        // loop for other block sizes one)
+        assertEquals(2 + 5, checks(wat), wat);
+    }
+
+    @Test
+    void anIndexFirstCheckedInABranchIsCheckedAgainAfterIt() {
+        String wat = KernelCompiler.compile(CompileRequest.of("b.cu", """
+                __global__ void k(const int* x, int* y, int i, int c) {
+                    y[0] = (c > 0 && x[i] > 0) ? x[i] : 0;
+                }
+                """)).wasm().text();
+        // x and y as loaded; x[i] in the right side of && (which may not run), again in the branch
+        // of ?: (it may not run either), so each of them checks, in each of the body's five copies
+        assertEquals(2 + 2 * 5, checks(wat), wat);
     }
 }
