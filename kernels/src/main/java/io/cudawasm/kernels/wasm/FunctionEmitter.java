@@ -1725,12 +1725,14 @@ final class FunctionEmitter {
     private record OffsetKey(KExpr index, int stride) {}
 
     /**
-     * Checked offsets of the statement being emitted, in locals, for the accesses after them with the
-     * same indices ({@code y[i] = a * x[i] + y[i]} checks {@code i * 4} once). Within one statement no
-     * local changes, so an index has one value; offsets found in code that may not run (a branch of a
-     * conditional, the right side of {@code &&}) are not kept for what follows.
+     * Checked offsets (keyed by their indices and strides) and checked pointers made from integers
+     * (keyed by the integer expression) of the statement being emitted, in locals, for the accesses
+     * after them ({@code y[i] = a * x[i] + y[i]} checks {@code i * 4} once; PTX's
+     * {@code st [%rd7]} after {@code ld [%rd7]} checks {@code %rd7} once). Within one statement no
+     * local changes, so an expression has one value; what is found in code that may not run (a branch
+     * of a conditional, the right side of {@code &&}) is not kept for what follows.
      */
-    private Map<List<OffsetKey>, Integer> offsets = new HashMap<>();
+    private Map<Object, Integer> offsets = new HashMap<>();
 
     private void forgetOffsets() {
         offsets.values().forEach(l -> release(ValType.I32, l));
@@ -1738,13 +1740,13 @@ final class FunctionEmitter {
     }
 
     /** Enters code that may not run: it may use the offsets known so far, but what it adds is dropped after. */
-    private Map<List<OffsetKey>, Integer> conditional() {
-        Map<List<OffsetKey>, Integer> outer = offsets;
+    private Map<Object, Integer> conditional() {
+        Map<Object, Integer> outer = offsets;
         offsets = new HashMap<>(outer);
         return outer;
     }
 
-    private void leaveConditional(Map<List<OffsetKey>, Integer> outer) {
+    private void leaveConditional(Map<Object, Integer> outer) {
         offsets.forEach((k, l) -> {
             if (!outer.containsKey(k)) {
                 release(ValType.I32, l);
@@ -2196,7 +2198,7 @@ final class FunctionEmitter {
         if (op == KExpr.BinaryOp.LAND || op == KExpr.BinaryOp.LOR) {
             expr(b.left());
             w.ifThen(label(op == KExpr.BinaryOp.LAND ? "and" : "or"), ValType.I32);
-            Map<List<OffsetKey>, Integer> outer = conditional();
+            Map<Object, Integer> outer = conditional();
             if (op == KExpr.BinaryOp.LAND) {
                 expr(b.right());
                 w.elseBranch();
@@ -2232,7 +2234,7 @@ final class FunctionEmitter {
         }
         expr(s.condition());
         w.ifThen(label("sel"), t);
-        Map<List<OffsetKey>, Integer> outer = conditional();
+        Map<Object, Integer> outer = conditional();
         expr(s.ifTrue());
         leaveConditional(outer);
         w.elseBranch();
@@ -2287,10 +2289,20 @@ final class FunctionEmitter {
             w.i32Const((int) k.value());
             return ValType.I32;
         }
+        Integer known = offsets.get(value);
+        if (known != null) {
+            get(known);
+            return ValType.I32;
+        }
         if (expr(value) == ValType.I32) {
             extend(value.type());
         }
         checkedAddress(sitePos);
+        if (!memcheck) {
+            int kept = scratch(ValType.I32);
+            tee(kept);
+            offsets.put(value, kept);
+        }
         return ValType.I32;
     }
 
