@@ -58,7 +58,7 @@ public final class WasmEmitter {
     private int violationIndex = -1;
     private int insideIndex = -1;
     /** The accesses of a memcheck module, numbered as its violation reports name them. */
-    private final List<io.cudawasm.kernels.abi.AccessSite> sites = new ArrayList<>();
+    private final List<AccessSite> sites = new ArrayList<>();
     private int staticEnd;
     private int staticShared;
 
