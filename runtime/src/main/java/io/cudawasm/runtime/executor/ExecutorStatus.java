@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param pid the running executor's process id, null when none runs
  * @param runs executors started so far (the first and every restart)
  * @param deaths executor ends other than stops: crashes, kills, hangs, resets after faulting launches
+ * @param activity the request it is working on ("launch of kernel 'k'"), null when idle
  * @param lastExit how the last one ended ("died with SIGSEGV in ...", "reset after kernel 'k' failed: ...")
  */
 public record ExecutorStatus(String backend, String state, Long pid, int runs, long restarts, long deaths,
-        String lastExit, Instant lastExitAt, Instant unavailableUntil, String unavailableReason) {}
+        String activity, String lastExit, Instant lastExitAt, Instant unavailableUntil, String unavailableReason) {}

@@ -61,6 +61,8 @@ public final class ExecutorSupervisor implements AutoCloseable {
     private String lastExit;
     private Instant lastExitAt;
     private boolean closed;
+    /** The request in flight ("launch of kernel 'k'"), null when the executor is idle. */
+    private volatile String activity;
 
     ExecutorSupervisor(String device, ExecutorSettings settings, SharedMemory shared) {
         this.device = device;
@@ -332,6 +334,7 @@ public final class ExecutorSupervisor implements AutoCloseable {
             throw gone(e.cause(), what, kernel);
         }
         Runnable unregister = cancellation == null ? () -> { } : cancellation.onCancel(() -> p.cancel(call));
+        activity = kernel == null ? what : "launch of kernel '" + kernel + "'";
         try {
             Reply reply = p.await(call, timeoutNanos);
             if (reply instanceof Reply.Failed f && f.restart()) {
@@ -357,6 +360,7 @@ public final class ExecutorSupervisor implements AutoCloseable {
             throw new LaunchException(LaunchFailure.DEVICE_LOST, null, device + "'s executor did not answer " + what
                     + " within " + seconds + " s; it was killed and is being restarted");
         } finally {
+            activity = null;
             unregister.run();
         }
     }
@@ -413,6 +417,11 @@ public final class ExecutorSupervisor implements AutoCloseable {
         return current != null && current.isAlive() ? current.pid() : -1;
     }
 
+    /** What the executor is doing for a job right now ("launch of kernel 'k'"), null when idle. */
+    public String activity() {
+        return activity;
+    }
+
     /** Whether jobs can run on this device now (not in a crash loop's cooldown, not shut down). */
     public synchronized boolean available() {
         return !closed && System.nanoTime() >= unavailableUntil;
@@ -425,7 +434,8 @@ public final class ExecutorSupervisor implements AutoCloseable {
                 : current != null && current.isAlive() ? "running" : runs == 0 ? "not started" : "restarting";
         Instant until = now < unavailableUntil ? Instant.now().plusNanos(unavailableUntil - now) : null;
         return new ExecutorStatus(device, state, current != null && current.isAlive() ? current.pid() : null, runs,
-                restarts, deathsTotal, lastExit, lastExitAt, until, now < unavailableUntil ? unavailableReason : null);
+                restarts, deathsTotal, activity, lastExit, lastExitAt, until,
+                now < unavailableUntil ? unavailableReason : null);
     }
 
     @Override

@@ -30,7 +30,7 @@ record ExitCause(int exitCode, String signal, String frame, String planned) {
                 signal = m.group(1);
             }
             if (tail.get(i).startsWith("# Problematic frame:") && i + 1 < tail.size()) {
-                frame = tail.get(i + 1).replaceFirst("^#\\s*", "").strip();
+                frame = tail.get(i + 1).replaceFirst("^#\\s*", "").strip().replaceAll("\\s+", " ");
             }
         }
         if (signal == null && exitCode > 128) {

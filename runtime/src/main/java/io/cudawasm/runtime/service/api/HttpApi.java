@@ -43,7 +43,7 @@ public final class HttpApi {
         RequestBodies bodies = new RequestBodies(mapper, c.config().maxRequestBytes());
         KernelsEndpoint kernels = new KernelsEndpoint(c.kernels(), bodies);
         JobsEndpoint jobs = new JobsEndpoint(c.config(), c.backends(), c.kernels(), c.jobs(), c.metrics(), bodies);
-        HealthEndpoint health = new HealthEndpoint(c.readiness());
+        HealthEndpoint health = new HealthEndpoint(c.readiness(), c.readinessDetail());
         OpenApiEndpoint openApi = new OpenApiEndpoint();
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;

@@ -3,6 +3,7 @@ package io.cudawasm.runtime.service.config;
 import io.cudawasm.nutanix.deploy.RegisterMode;
 import io.cudawasm.nutanix.deploy.WorkerEnvironment;
 import io.cudawasm.runtime.cache.CacheSettings;
+import io.cudawasm.runtime.executor.ExecutorSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import java.util.Objects;
  * @param jobRetention how long finished asynchronous jobs stay readable
  * @param shutdownGrace how long shutdown waits for accepted jobs before failing them
  * @param prewarmFile list of kernels compiled into the cache at start-up (null: none)
+ * @param executors how native back ends run (executor processes by default) and what {@code auto} picks
  */
 public record WorkerConfig(
         String bindAddress,
@@ -51,7 +53,8 @@ public record WorkerConfig(
         Duration jobRetention,
         Duration shutdownGrace,
         Path prewarmFile,
-        RegistrationSettings registration) {
+        RegistrationSettings registration,
+        ExecutorSettings executors) {
 
     public static final String ENV_PORT = WorkerEnvironment.PORT;
     public static final String ENV_BIND = "CUDA_WASM_BIND";
@@ -94,6 +97,7 @@ public record WorkerConfig(
         Objects.requireNonNull(jobRetention, "jobRetention");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(executors, "executors");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -149,6 +153,7 @@ public record WorkerConfig(
         }
         b.registration = RegistrationSettings.fromEnvironment(v.bool(ENV_SELF_REGISTER, false),
                 v.seconds(ENV_REGISTER_INTERVAL, Duration.ofSeconds(60), false), mode, env);
+        b.executors = ExecutorSettings.fromEnvironment(env);
         return b;
     }
 
@@ -203,6 +208,7 @@ public record WorkerConfig(
         b.shutdownGrace = shutdownGrace;
         b.prewarmFile = prewarmFile;
         b.registration = registration;
+        b.executors = executors;
         return b;
     }
 
@@ -215,7 +221,8 @@ public record WorkerConfig(
                 + (authEnabled() ? "on" : "off") + ", maxRequestBytes=" + maxRequestBytes + ", maxBufferBytes="
                 + maxBufferBytes + ", maxJobMemoryBytes=" + maxJobMemoryBytes + ", jobTimeLimit=" + jobTimeLimit
                 + ", jobRetention=" + jobRetention + ", shutdownGrace=" + shutdownGrace + ", prewarmFile="
-                + prewarmFile + ", registration=" + registration + "]";
+                + prewarmFile + ", registration=" + registration + ", executors=" + (executors.isolated() ? "process"
+                : "in-process") + ", autoCpuBackend=" + executors.autoCpuBackend() + "]";
     }
 
     /** Mutable form used while flags and tests adjust single values. */
@@ -238,6 +245,7 @@ public record WorkerConfig(
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Path prewarmFile;
         private RegistrationSettings registration = RegistrationSettings.DISABLED;
+        private ExecutorSettings executors = ExecutorSettings.defaults();
 
         private Builder(CacheSettings cache) {
             this.cache = cache;
@@ -263,11 +271,12 @@ public record WorkerConfig(
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder prewarmFile(Path v) { prewarmFile = v; return this; }
         public Builder registration(RegistrationSettings v) { registration = v; return this; }
+        public Builder executors(ExecutorSettings v) { executors = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, cache, maxConcurrentJobs, maxQueuedJobs, defaultBackend,
                     sandboxOnly, workers, logLevel, authToken, maxRequestBytes, maxBufferBytes, maxJobMemoryBytes,
-                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration);
+                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, executors);
         }
     }
 }
