@@ -2,6 +2,7 @@ package io.cudawasm.runtime.executor;
 
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.DeviceSession;
@@ -148,11 +149,14 @@ final class ExecutorServer {
 
     static Backend openBackend(String device) {
         if (device.startsWith("opencl:")) {
-            int index = Integer.parseInt(device.substring("opencl:".length()));
+            // opencl:N, or opencl:N/tornadovm-abi: TornadoVM's kernel ABI on a plain OpenCL device (tests)
+            boolean tornadoAbi = device.endsWith("/tornadovm-abi");
+            int index = Integer.parseInt(device.substring("opencl:".length(), tornadoAbi ? device.indexOf('/')
+                    : device.length()));
             OpenClProbe.Result r = OpenClProbe.devices();
             for (OpenClDevice d : r.devices()) {
                 if (d.index() == index) {
-                    return new OpenClBackend(d);
+                    return tornadoAbi ? new OpenClBackend(d, OpenClOptions.Abi.TORNADOVM, null) : new OpenClBackend(d);
                 }
             }
             throw new IllegalStateException("no OpenCL device " + index + " (" + r.reason() + ")");

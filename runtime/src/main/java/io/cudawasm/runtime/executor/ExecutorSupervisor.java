@@ -124,8 +124,8 @@ public final class ExecutorSupervisor implements AutoCloseable {
         synchronized (this) {
             run = ++runs;
         }
-        Path folder = base.resolve("cw-exec-" + ProcessHandle.current().pid() + "-" + device.replace(":", "") + "-"
-                + run);
+        Path folder = base.resolve("cw-exec-" + ProcessHandle.current().pid() + "-"
+                + device.replaceAll("[^A-Za-z0-9]", "") + "-" + run);
         try {
             ExecutorProcess p = ExecutorProcess.start(device, run, folder, settings, this::onDeath);
             synchronized (this) {

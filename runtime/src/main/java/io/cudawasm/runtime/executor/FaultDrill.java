@@ -26,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * -9 of the executor in mid-launch. On a GPU the wild accesses are CUDA's illegal address, a
  * sticky error that leaves the context unusable, so the executor must be replaced; on PoCL they
  * crash the executor outright. {@code scripts/gpu-check.sh} runs it on every NVIDIA GPU;
- * {@code FaultDrillTest} runs it on PoCL.
+ * {@code FaultDrillTest} runs it on PoCL. It ends five executors on purpose: give the back end a
+ * crash-loop limit above that.
  */
 public final class FaultDrill {
     /** What a wild access may fail as: a crash of the executor (PoCL) or CUDA's illegal address. */

@@ -10,6 +10,7 @@ import java.time.Duration;
  */
 public final class ExecutorTestDevice {
     private static ExecutorBackend shared;
+    private static ExecutorBackend tornado;
 
     private ExecutorTestDevice() {}
 
@@ -22,6 +23,16 @@ public final class ExecutorTestDevice {
     public static ExecutorBackend opencl(ExecutorSettings settings) {
         var d = OpenClTestDevice.device();
         return new ExecutorBackend("opencl:" + d.index(), d.describe(), settings, new ExecutorBackend.Shared());
+    }
+
+    /** {@code opencl:0} in TornadoVM's kernel ABI, in an executor process (as the {@code tornadovm} back end runs). */
+    public static synchronized ExecutorBackend tornadoAbi() {
+        if (tornado == null) {
+            var d = OpenClTestDevice.device();
+            tornado = new ExecutorBackend("opencl:" + d.index() + "/tornadovm-abi", d.describe(), settings(),
+                    new ExecutorBackend.Shared());
+        }
+        return tornado;
     }
 
     /** The shared {@code opencl:0} executor back end; stopped when the test JVM exits. */

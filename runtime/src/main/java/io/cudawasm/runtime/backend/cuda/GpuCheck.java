@@ -82,7 +82,9 @@ public final class GpuCheck {
         OUT.println("  OpenCL: " + (opencl.available() ? opencl.devices().stream().map(OpenClDevice::describe).toList()
                 : "unavailable: " + opencl.reason()));
         List<Backend> backends = new ArrayList<>();
-        ExecutorSettings settings = ExecutorSettings.defaults();
+        // the drill kills executors on purpose: no crash-loop cooldown in the middle of it
+        ExecutorSettings settings = ExecutorSettings.fromEnvironment(System.getenv()).withIsolated(true)
+                .withCrashLoop(100, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1));
         ExecutorBackend.Shared shared = new ExecutorBackend.Shared();
         for (CudaDevice d : cuda.devices()) {
             backends.add(inProcess ? new CudaBackend(d) : new ExecutorBackend("cuda:" + d.index(), d.describe(),
