@@ -148,13 +148,16 @@ final class ExecutorProcess {
     }
 
     private void connect(ServerSocketChannel server, long deadline) throws IOException {
-        CompletableFuture<SocketChannel> accepted = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
+        Thread acceptor = new Thread(() -> {
             try {
-                return server.accept();
+                accepted.complete(server.accept());
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                accepted.completeExceptionally(e); // closed when the start gave up
             }
-        });
+        }, "executor-accept-" + device);
+        acceptor.setDaemon(true);
+        acceptor.start();
         process.onExit().thenRun(() -> accepted.completeExceptionally(new IOException("exited before connecting")));
         try {
             channel = accepted.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -32,9 +32,13 @@ sealed interface Request {
 
     record ReadSymbol(long session, String symbol) implements Request {}
 
-    /** A launch; {@code timeLimitNanos} is negative when there is none. */
+    /**
+     * A launch; {@code timeLimitNanos} is negative when there is none. {@code cancellable}: the
+     * worker may send {@link Cancel} for it (OpenCL then runs the grid in slices it can stop
+     * between, as it does for a time limit).
+     */
     record Launch(long session, String kernel, int[] grid, int[] block, int sharedBytes, List<Arg> args,
-            long timeLimitNanos) implements Request {}
+            long timeLimitNanos, boolean cancellable) implements Request {}
 
     record Close(long session) implements Request {}
 

@@ -159,6 +159,7 @@ final class Wire {
                     arg(o, a);
                 }
                 o.writeLong(l.timeLimitNanos());
+                o.writeBoolean(l.cancellable());
             } else if (r instanceof Request.Close c) {
                 head(o, 9, id);
                 o.writeLong(c.session());
@@ -200,7 +201,7 @@ final class Wire {
                 for (int i = 0; i < n; i++) {
                     args.add(arg(in));
                 }
-                yield new Request.Launch(session, kernel, grid, block, shared, args, in.readLong());
+                yield new Request.Launch(session, kernel, grid, block, shared, args, in.readLong(), in.readBoolean());
             }
             case 9 -> new Request.Close(in.readLong());
             case 10 -> new Request.Cancel(in.readLong());
