@@ -6,6 +6,7 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -33,6 +34,7 @@ public final class FunctionWriter {
     public static final String NONE_VALUE = "cw_none";
 
     private final KFunction fn;
+    private final CompileBudget budget = CompileBudget.current();
     private final Dialect d;
     private final CallScope scope;
     private final UnaryOperator<String> fieldNames;
@@ -143,6 +145,7 @@ public final class FunctionWriter {
 
     private void block(KBlock b, CodeBuffer out) {
         for (KStmt s : b.statements()) {
+            budget.checkpoint(fn.pos());
             statement(s, out);
         }
     }

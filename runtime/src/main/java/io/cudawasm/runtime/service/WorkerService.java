@@ -7,11 +7,13 @@ import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
 import io.cudawasm.runtime.executor.ExecutorStatus;
+import io.cudawasm.runtime.fleet.FleetRouter;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
 import io.cudawasm.runtime.service.config.WorkerConfig;
 import io.cudawasm.runtime.service.jobs.JobManager;
+import io.cudawasm.runtime.service.kernels.CompilePool;
 import io.cudawasm.runtime.service.kernels.KernelStore;
 import io.cudawasm.runtime.service.kernels.PrewarmList;
 import io.cudawasm.runtime.service.kernels.Prewarmer;
@@ -50,8 +52,10 @@ public final class WorkerService implements AutoCloseable {
     private final CacheMetrics cacheMetrics;
     private final KernelCache cache;
     private final Backends backends;
+    private final CompilePool compiles;
     private final KernelStore kernels;
     private final JobManager jobs;
+    private final FleetRouter fleet;
     private final HttpApi api;
     private final Instant startedAt = Instant.now();
     private final List<CapabilityContributor> contributors = new CopyOnWriteArrayList<>();
@@ -68,9 +72,16 @@ public final class WorkerService implements AutoCloseable {
         this.cache = KernelCache.open(config.cache(), cacheMetrics);
         // native back ends (OpenCL, CUDA, TornadoVM) run in executor processes unless configured otherwise
         this.backends = Backends.detect(config.workers(), false, config.executors());
-        this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS);
-        this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(), metrics,
-                Clock.systemUTC());
+        this.compiles = new CompilePool(config.compile());
+        this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS, compiles);
+        metrics.gauge("cudawasm.compiles.queued", "Compiles waiting for a compile thread", compiles::queued);
+        metrics.gauge("cudawasm.compiles.running", "Compiles running now", compiles::active);
+        metrics.gauge("cudawasm.compiles.heap.bytes", "Heap reserved by running compiles", compiles.heap()::used);
+        this.fleet = new FleetRouter(config.fleet(), config.authToken(), metrics);
+        kernels.remoteSource(fleet.kernelSource());
+        this.jobs = new JobManager(config.maxConcurrentJobs(), config.maxQueuedJobs(), config.jobRetention(),
+                config.jobMemory(), metrics,
+                Clock.systemUTC(), fleet.identity()::newJobId);
         for (BackendProbe p : backends.probes()) {
             metrics.gauge("cudawasm.backend.info", "Back ends probed at start-up (1 = usable)",
                     Tags.of("backend", p.name(), "device", p.device() == null ? "" : p.device()),
@@ -88,19 +99,20 @@ public final class WorkerService implements AutoCloseable {
         metrics.gauge("cudawasm.worker.info", "Worker build and compiler version",
                 Tags.of("version", version(), "compiler", KernelCompiler.VERSION), () -> 1);
         this.api = new HttpApi(new ApiComponents(config, kernels, jobs, backends, metrics, this::readiness,
-                this::readinessDetail, this::capabilities, () -> cacheMetrics.updateSize(cache.stats())));
+                this::readinessDetail, this::capabilities, () -> cacheMetrics.updateSize(cache.stats()), fleet));
     }
 
     /** Starts the worker on the configured address and port (0: a free port). */
     public static WorkerService start(WorkerConfig config) {
         WorkerService w = new WorkerService(config);
         try {
-            w.api.app().start(config.bindAddress(), config.port());
+            w.api.app().start();
         } catch (RuntimeException e) {
             w.releaseResources();
             throw e;
         }
         w.bindAddress = config.bindAddress();
+        w.fleet.bind(w.port());
         log.info("cuda-wasm worker listening on {} ({})", w.url(), config);
         w.startPrewarm();
         if (config.registration().enabled()) {
@@ -160,6 +172,11 @@ public final class WorkerService implements AutoCloseable {
     /** The back ends this worker probed (and the executors of its native devices). */
     public Backends backends() {
         return backends;
+    }
+
+    /** This replica's part in a fleet: its identity, its peers, forwarding. */
+    public FleetRouter fleet() {
+        return fleet;
     }
 
     public List<HttpApi.Route> routes() {
@@ -274,6 +291,17 @@ public final class WorkerService implements AutoCloseable {
         limits.put("maxJobMemoryBytes", config.maxJobMemoryBytes());
         limits.put("jobTimeLimitSeconds", config.jobTimeLimit().toMillis() / 1000.0);
         limits.put("jobRetentionSeconds", config.jobRetention().toSeconds());
+        limits.put("jobHeapBytes", config.jobMemory().activeBytes());
+        limits.put("maxRetainedJobs", config.jobMemory().retainedJobs());
+        limits.put("maxRetainedOutputBytes", config.jobMemory().retainedOutputBytes());
+        limits.put("compileThreads", config.compile().threads());
+        limits.put("maxQueuedCompiles", config.compile().maxQueued());
+        limits.put("compileTimeLimitSeconds", config.compile().timeLimit().toMillis() / 1000.0);
+        limits.put("compileHeapBytes", config.compile().heapBytes());
+        limits.put("maxConnections", config.http().maxConnections());
+        limits.put("maxApiRequests", config.http().maxApiRequests());
+        limits.put("httpIdleTimeoutSeconds", config.http().idleTimeout().toMillis() / 1000.0);
+        limits.put("minRequestBytesPerSecond", config.http().minRequestBytesPerSecond());
         doc.put("limits", limits);
         doc.put("jobs", ordered("running", jobs.running(), "queued", jobs.queued()));
         var stats = cache.stats();
@@ -311,6 +339,7 @@ public final class WorkerService implements AutoCloseable {
                 grace.toSeconds());
         try {
             boolean drained = jobs.shutdown(grace);
+            fleet.awaitResultsCollected(jobs, grace);
             long deadline = System.nanoTime() + RESPONSE_DRAIN.toNanos();
             while (api.inFlight() > 0 && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(5);
@@ -320,7 +349,7 @@ public final class WorkerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             try {
-                api.app().stop();
+                api.stop();
             } finally {
                 releaseResources();
                 stopped.countDown();
@@ -333,6 +362,8 @@ public final class WorkerService implements AutoCloseable {
             registration.close();
         }
         jobs.close();
+        fleet.close();
+        compiles.close();
         backends.close();
         metrics.close();
     }

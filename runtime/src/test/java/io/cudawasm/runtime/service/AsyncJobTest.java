@@ -123,6 +123,29 @@ class AsyncJobTest {
         assertEquals(200, next.status(), "slots are free again: " + next);
     }
 
+    /**
+     * Retry-After grows with the work ahead: with one job running for at least 2 s and one queued,
+     * the next caller is asked to wait at least (queued + running + itself) x 2 s / 1 slot = 6 s,
+     * not the 1 s a stale average of short jobs would give.
+     */
+    @Test
+    void retryAfterIsEstimatedFromTheWorkQueuedAhead() {
+        worker.post("/v1/jobs", scaleJob()); // a short job first: the average run time is small
+        String running = worker.post("/v1/jobs?async=true", spinJob()).header("Location");
+        awaitStatus(running, "running");
+        long runningSince = System.nanoTime();
+        String queued = worker.post("/v1/jobs?async=true", spinJob()).header("Location");
+        Await.until(WAIT, "the spinning job to have run 2 s", () -> System.nanoTime() - runningSince > 2_000_000_000L);
+        Reply refused = worker.post("/v1/jobs?async=true", scaleJob());
+        assertEquals(429, refused.status(), refused.toString());
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 6 && retryAfter <= 3600, "Retry-After " + retryAfter);
+        worker.delete(queued);
+        worker.delete(running);
+        awaitStatus(running, "cancelled");
+        awaitStatus(queued, "cancelled");
+    }
+
     @Test
     void aSynchronousJobCancelledWhileItsCallerWaitsAnswers409() throws Exception {
         CompletableFuture<Reply> waiting = CompletableFuture.supplyAsync(() -> worker.post("/v1/jobs", spinJob()));

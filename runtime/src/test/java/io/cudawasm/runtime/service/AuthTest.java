@@ -45,6 +45,31 @@ class AuthTest {
         }
     }
 
+    /** Jetty's debug output prints raw headers; no worker log level may show a token, right or wrong. */
+    @Test
+    void debugLoggingNeverShowsTokens() throws Exception {
+        String secret = "s3cret-Zq81-token";
+        String wrong = "wr0ng-Kx42-token";
+        try (ChildProcess child = ChildProcess.start(ServeMain.class, Map.of("CUDA_WASM_KERNEL_CACHE_DIR",
+                dir.resolve("cache").toString(), "CUDA_WASM_AUTH_TOKEN", secret),
+                "--port", "0", "--bind", "127.0.0.1", "--log-level", "debug")) {
+            String line = child.awaitLine("cuda-wasm worker listening on ", java.time.Duration.ofSeconds(60));
+            java.net.URI url = java.net.URI.create(line.replaceAll(".*listening on (\\S+).*", "$1"));
+            for (String token : List.of(secret, wrong)) {
+                var client = new io.cudawasm.runtime.service.client.WorkerClient(url, token,
+                        java.time.Duration.ofSeconds(30));
+                int status = client.get("/v1/capabilities").status();
+                assertEquals(token.equals(secret) ? 200 : 401, status);
+                client.post("/v1/jobs", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of()));
+            }
+            child.terminate();
+            child.awaitExit(java.time.Duration.ofSeconds(60));
+            String log = child.transcript();
+            assertTrue(log.contains("DEBUG"), "the worker logged at debug level");
+            assertTrue(!log.contains(secret) && !log.contains(wrong), "a token appears in the log:\n" + log);
+        }
+    }
+
     @Test
     void withoutATokenTheApiIsOpen() {
         try (TestWorker w = TestWorker.start(dir.resolve("cache"))) {

@@ -19,9 +19,16 @@ final class ChildProcess implements AutoCloseable {
     }
 
     static ChildProcess start(Class<?> main, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                main.getName()));
+        return start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), main, env, args);
+    }
+
+    /** With the child's own JVM options (heap size, GC), as a pod's image would set them. */
+    static ChildProcess start(List<String> jvmOptions, Class<?> main, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("CUDA_WASM_"));
@@ -40,6 +47,15 @@ final class ChildProcess implements AutoCloseable {
      */
     void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** SIGKILL: no shutdown hook, no drain; what a crashed or OOM-killed pod looks like to its peers. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {

@@ -10,6 +10,7 @@ import io.cudawasm.runtime.service.config.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,12 @@ class WorkerConfigTest {
         assertEquals("direct-t0ken", both.authToken(), "the variable wins over the file");
         assertFalse(both.toString().contains("t0ken"), both.toString());
         assertTrue(both.toString().contains("auth=on"));
+        for (String variable : List.of("CUDA_WASM_AUTH_TOKEN", "CUDA_WASM_AUTH_TOKEN_FILE")) {
+            IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                    () -> WorkerConfig.fromEnvironment(Map.of(variable, "  \t ")).build(),
+                    "a blank token must not silently turn authentication off");
+            assertTrue(blank.getMessage().startsWith(variable), blank.getMessage());
+        }
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThrows(IllegalArgumentException.class,
                 () -> WorkerConfig.fromEnvironment(Map.of("CUDA_WASM_AUTH_TOKEN_FILE", empty.toString())).build());

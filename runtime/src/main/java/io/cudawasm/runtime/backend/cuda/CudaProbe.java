@@ -69,8 +69,10 @@ public final class CudaProbe {
                     : new Result(out, "available");
         } catch (LinkageError e) {
             String m = String.valueOf(e.getMessage());
-            String why = m.contains("libcuda") ? "libcuda.so.1 cannot be loaded" : firstLine(m);
-            return new Result(List.of(), "no CUDA driver: " + why + " (" + e.getClass().getSimpleName() + ")");
+            // user-facing text: what is missing, never the Java error's class name
+            String why = m.contains("libcuda") ? "libcuda.so.1 is not installed" : "the CUDA driver library cannot be loaded";
+            LOG.debug("CUDA driver not loadable: {}", e.toString());
+            return new Result(List.of(), "no CUDA driver: " + why);
         }
     }
 

@@ -86,8 +86,9 @@ public final class OpenClProbe {
             return new Result(List.of(), e.getStatus() == CL.CL_PLATFORM_NOT_FOUND_KHR
                     ? "no OpenCL platform is installed (CL_PLATFORM_NOT_FOUND_KHR)" : "OpenCL error: " + e.getMessage());
         } catch (LinkageError e) {
-            return new Result(List.of(), "no OpenCL library (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                    + ")");
+            LOG.debug("OpenCL library not loadable: {}", e.toString());
+            return new Result(List.of(), "no OpenCL library: libOpenCL.so.1 (an ICD loader such as ocl-icd) is not "
+                    + "installed");
         }
     }
 

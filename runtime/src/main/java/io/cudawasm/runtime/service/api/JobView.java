@@ -21,6 +21,6 @@ public record JobView(String id, String status, String href, String kernelId, St
 
     /** One returned buffer; exactly one of data, base64 and summary is set, as the format says. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Output(String type, long count, String format, NumericArray data, String base64,
+    public record Output(String type, long count, String format, NumericArray data, Base64Bytes base64,
             BufferSummary summary) {}
 }

@@ -29,9 +29,11 @@ final class JobsEndpoint {
     private final KernelResolver resolver;
     private final JobPlanner planner;
     private final RequestBodies bodies;
+    private final StreamedJson answers;
 
     JobsEndpoint(WorkerConfig config, Backends backends, KernelStore store, JobManager jobs, WorkerMetrics metrics,
-            RequestBodies bodies) {
+            RequestBodies bodies, StreamedJson answers) {
+        this.answers = answers;
         this.config = config;
         this.backends = backends;
         this.jobs = jobs;
@@ -50,16 +52,15 @@ final class JobsEndpoint {
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
             JobPlan plan = planner.plan(request, kernel, backend);
             job = jobs.submit(plan, async);
+            // the job's own reservation covers its data from here on
+            BodyReservation.release(ctx);
         } catch (ApiException e) {
-            metrics.jobRejected(e.status() == 413 ? "too_large" : e.status() == 404 ? "not_found" : "invalid");
+            metrics.jobRejected(e.status() == 413 ? "too_large" : e.status() == 404 ? "not_found"
+                    : e.status() == 429 ? "busy" : "invalid");
             throw e;
         } catch (JobRejectedException e) {
             metrics.jobRejected(e.reason());
-            int status = e.reason().equals(JobRejectedException.BUSY) ? 429 : 503;
-            throw new ApiException(status, e.reason().equals(JobRejectedException.BUSY) ? "too_many_jobs"
-                    : "shutting_down", e.getMessage(), Map.of("running", jobs.running(), "queued", jobs.queued(),
-                    "maxConcurrent", jobs.maxConcurrent(), "maxQueued", jobs.maxQueued()),
-                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            throw rejected(e);
         }
         if (async) {
             ctx.status(202).header("Location", Views.jobHref(job.id())).json(Views.job(job.snapshot()));
@@ -72,6 +73,19 @@ final class JobsEndpoint {
         ctx.future(() -> job.completion().thenAccept(done -> respondFinished(ctx, done.snapshot())));
     }
 
+    private ApiException rejected(JobRejectedException e) {
+        return switch (e.reason()) {
+            case JobRejectedException.TOO_LARGE -> new ApiException(413, "job_memory_exceeded", e.getMessage(),
+                    e.details(), null);
+            case JobRejectedException.SHUTTING_DOWN -> new ApiException(503, "shutting_down", e.getMessage(), Map.of(),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            default -> new ApiException(429, e.reason().equals(JobRejectedException.RETENTION_FULL) ? "retention_full"
+                    : "too_many_jobs", e.getMessage(), Map.of("running", jobs.running(), "queued", jobs.queued(),
+                    "maxConcurrent", jobs.maxConcurrent(), "maxQueued", jobs.maxQueued()),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        };
+    }
+
     private BackendChoice backend(String requested) {
         String name = requested == null || requested.isBlank() ? config.defaultBackend() : requested;
         try {
@@ -82,10 +96,10 @@ final class JobsEndpoint {
     }
 
     /** A synchronous job's answer: the job on success, else its error with the job in the details. */
-    private static void respondFinished(Context ctx, JobSnapshot s) {
+    private void respondFinished(Context ctx, JobSnapshot s) {
         JobView view = Views.job(s);
         if (s.status() == JobStatus.SUCCEEDED) {
-            ctx.status(200).json(view);
+            answers.respond(ctx, 200, view, Views.bulkBytes(s));
             return;
         }
         JobError error = s.error();
@@ -111,7 +125,12 @@ final class JobsEndpoint {
     }
 
     void get(Context ctx) {
-        ctx.json(Views.job(find(ctx.pathParam("id")).snapshot()));
+        Job job = find(ctx.pathParam("id"));
+        JobSnapshot s = job.snapshot();
+        if (s.status().isFinal()) {
+            job.markFetched();  // only once the answer shows the final state (it may finish meanwhile)
+        }
+        answers.respond(ctx, 200, Views.job(s), Views.bulkBytes(s));
     }
 
     /** Cancels an unfinished job (202); for a finished one, forgets it and returns its last state (200). */
@@ -119,7 +138,8 @@ final class JobsEndpoint {
         Job job = find(ctx.pathParam("id"));
         if (job.status().isFinal()) {
             jobs.forget(job);
-            ctx.status(200).json(Views.job(job.snapshot()));
+            // the state without the outputs: a DELETE frees them and must not render them once more
+            ctx.status(200).json(Views.jobWithoutOutputs(job.snapshot()));
             return;
         }
         jobs.cancel(job.id());
@@ -127,8 +147,10 @@ final class JobsEndpoint {
     }
 
     private Job find(String id) {
-        return jobs.find(id).orElseThrow(() -> ApiException.notFound("job_not_found",
-                "no job with this id (finished asynchronous jobs are kept for "
+        return jobs.find(id).orElseThrow(() -> jobs.wasEvicted(id)
+                ? new ApiException(410, "job_evicted", "this job's results were read and then dropped to make room "
+                        + "for newer jobs (CUDA_WASM_MAX_RETAINED_JOBS, CUDA_WASM_MAX_RETAINED_OUTPUT_BYTES)")
+                : ApiException.notFound("job_not_found", "no job with this id (finished asynchronous jobs are kept for "
                         + config.jobRetention().toSeconds() + " s)"));
     }
 

@@ -7,6 +7,8 @@ import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.runtime.service.kernels.KernelLookup;
 import io.cudawasm.runtime.service.kernels.KernelSources;
 import io.cudawasm.runtime.service.kernels.KernelSpec;
+import io.cudawasm.runtime.service.kernels.CompileRejectedException;
+import io.cudawasm.runtime.service.kernels.CompileTimeoutException;
 import io.cudawasm.runtime.service.kernels.KernelStore;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,10 +99,29 @@ final class KernelResolver {
             return store.resolve(spec);
         } catch (CompileException e) {
             throw compileError(e);
+        } catch (CompileRejectedException e) {
+            throw compileRejected(e);
+        } catch (CompileTimeoutException e) {
+            throw compileTimeout(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "interrupted", "the worker stopped while compiling this kernel");
         }
+    }
+
+    /** 429 when the compile pool is full (with Retry-After), 413 when the source could never fit. */
+    static ApiException compileRejected(CompileRejectedException e) {
+        if (e.reason().equals(CompileRejectedException.TOO_LARGE)) {
+            return new ApiException(413, "compile_too_large", e.getMessage(), e.details(), null);
+        }
+        return new ApiException(429, "too_many_compiles", e.getMessage(), e.details(),
+                Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+    }
+
+    /** 422: the source is valid so far but takes longer to compile than the worker allows. */
+    static ApiException compileTimeout(CompileTimeoutException e) {
+        return new ApiException(422, "compile_limit_exceeded", e.getMessage(), Map.of("limit", "time",
+                "limitValue", e.limit().toMillis() / 1000.0, "variable", "CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS"), null);
     }
 
     /** 400 with every diagnostic: file (as the request named it), line, column and the source line. */

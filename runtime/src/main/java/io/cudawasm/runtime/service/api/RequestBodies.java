@@ -1,12 +1,16 @@
 package io.cudawasm.runtime.service.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.cudawasm.runtime.service.admission.ByteBudget;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +25,23 @@ import java.util.Map;
 final class RequestBodies {
     private final ObjectMapper mapper;
     private final long maxBytes;
+    private final long minBytesPerSecond;
+    private final ByteBudget bodyHeap;
+    /** Bodies without a Content-Length are read and reserved in chunks of this size. */
+    private static final int CHUNK = 1 << 20;
 
-    RequestBodies(ObjectMapper mapper, long maxBytes) {
-        this.mapper = mapper;
+    /** Deepest JSON nesting accepted; job documents need fewer than ten levels. */
+    static final int MAX_NESTING = 64;
+
+    RequestBodies(ObjectMapper mapper, long maxBytes, long minBytesPerSecond, ByteBudget bodyHeap) {
+        this.minBytesPerSecond = minBytesPerSecond;
+        this.bodyHeap = bodyHeap;
+        // A string may be as long as the whole body (base64 buffers up to the request limit);
+        // Jackson's own default (20 M characters) would refuse those with a misleading message.
+        this.mapper = mapper.copy().registerModule(WellFormedText.module());
+        this.mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE - 16, maxBytes)).maxNestingDepth(MAX_NESTING)
+                .build());
         this.maxBytes = maxBytes;
     }
 
@@ -33,11 +51,16 @@ final class RequestBodies {
             throw ApiException.badRequest("malformed_json", "the request body is empty; send a JSON object");
         }
         try {
-            T value = mapper.readValue(body, type);
+            T value = readSyntaxFirst(body, type);
             if (value == null) {
                 throw ApiException.badRequest("malformed_json", "the request body must be a JSON object, not null");
             }
             return value;
+        } catch (WellFormedText.NotUnicode e) {
+            throw invalid(e.getOriginalMessage(), e);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("malformed_json", "the request body exceeds a JSON limit: "
+                    + firstLine(e.getOriginalMessage()), Map.of("maxNesting", MAX_NESTING, "maxStringLength", maxBytes));
         } catch (UnrecognizedPropertyException e) {
             throw invalid("unknown field '" + e.getPropertyName() + "'", e);
         } catch (InvalidFormatException e) {
@@ -45,6 +68,11 @@ final class RequestBodies {
         } catch (MismatchedInputException e) {
             throw invalid("wrong type of value for this field", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamConstraintsException limit) {
+                throw ApiException.badRequest("malformed_json", "the request body exceeds a JSON limit: "
+                        + firstLine(limit.getOriginalMessage()), Map.of("maxNesting", MAX_NESTING, "maxStringLength",
+                        maxBytes));
+            }
             throw invalid("the value cannot be used here", e);
         } catch (JsonProcessingException e) {
             throw malformed(e);
@@ -53,23 +81,69 @@ final class RequestBodies {
         }
     }
 
+    /**
+     * Parses, reporting broken JSON (truncated, trailing data, control characters) as malformed
+     * even when the parser met it while filling a field, which Jackson reports as a mapping error.
+     */
+    private <T> T readSyntaxFirst(byte[] body, Class<T> type) throws IOException {
+        try {
+            return mapper.readValue(body, type);
+        } catch (JsonMappingException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof JsonParseException syntax) {
+                    throw syntax;
+                }
+            }
+            if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+                throw new JsonParseException(null, "trailing data after the JSON object", e.getLocation());
+            }
+            throw e;
+        }
+    }
+
     private byte[] read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) {
             throw tooLarge(declared);
         }
-        // With a Content-Length, read exactly that much: waiting for end-of-stream costs a round of
-        // I/O wake-ups per request. Without one (chunked), read up to one byte past the limit.
-        int cap = declared >= 0 ? (int) declared : (int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8);
+        BodyReservation heap = BodyReservation.of(ctx, bodyHeap);
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes(cap);
-            if (bytes.length > maxBytes) {
-                throw tooLarge(-1);
+            if (declared >= 0) {
+                // With a Content-Length, read exactly that much: waiting for end-of-stream costs a
+                // round of I/O wake-ups per request.
+                heap.grow(declared);
+                return in.readNBytes((int) declared);
             }
-            return bytes;
+            // Chunked: reserve and read a chunk at a time, up to one byte past the limit.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            while (true) {
+                heap.grow(CHUNK);
+                byte[] chunk = in.readNBytes(CHUNK);
+                bytes.write(chunk);
+                if (bytes.size() > maxBytes) {
+                    throw tooLarge(-1);
+                }
+                if (chunk.length < CHUNK) {
+                    return bytes.toByteArray();
+                }
+            }
         } catch (IOException e) {
+            if (isTimeout(e)) {
+                throw new ApiException(408, "request_timeout", "the request body arrived too slowly (the worker "
+                        + "needs at least " + minBytesPerSecond + " bytes per second and no pause longer than the idle "
+                        + "timeout); send it at full speed", Map.of("minBytesPerSecond", minBytesPerSecond), null);
+            }
             throw ApiException.badRequest("malformed_json", "the request body could not be read");
         }
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ApiException tooLarge(long declared) {

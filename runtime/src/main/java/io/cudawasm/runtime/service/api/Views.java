@@ -16,7 +16,6 @@ import io.cudawasm.runtime.service.kernels.LoadedKernel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +60,26 @@ final class Views {
                 artifacts);
     }
 
+    /** A finished job's state without its outputs (the answer to a DELETE, which frees them). */
+    static JobView jobWithoutOutputs(JobSnapshot s) {
+        JobView v = job(s);
+        return new JobView(v.id(), v.status(), v.href(), v.kernelId(), v.kernelCache(), v.backend(), v.backendReason(),
+                v.device(), v.timeLimitSeconds(), v.createdAt(), v.startedAt(), v.finishedAt(), v.queueMillis(),
+                v.runMillis(), v.launches(), null, v.error());
+    }
+
+    /** Bytes of the job's array and base64 outputs: what makes its document large. */
+    static long bulkBytes(JobSnapshot s) {
+        if (s.result() == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (OutputData o : s.result().outputs().values()) {
+            sum += o.bytes() == null ? 0 : o.bytes().length;
+        }
+        return sum;
+    }
+
     static JobView job(JobSnapshot s) {
         List<JobView.Launch> launches = null;
         Map<String, JobView.Output> outputs = null;
@@ -75,19 +94,32 @@ final class Views {
                 outputs.put(e.getKey(), output(e.getValue()));
             }
         }
-        return new JobView(s.id(), s.status().label(), jobHref(s.id()), s.kernelId(), s.kernelSource(), s.backend(),
+        return new JobView(s.id(), s.status().label(), readableHref(s), s.kernelId(), s.kernelSource(), s.backend(),
                 s.backendReason(), s.device(), s.timeLimit().toNanos() / 1e9, iso(s.created()), iso(s.started()),
                 iso(s.finished()), millis(s.created(), s.started()), millis(s.started(), s.finished()), launches,
                 outputs, s.error() == null ? null : new ErrorBody(s.error().code(), s.error().message(),
                         s.error().details()));
     }
 
+    /**
+     * A job's URL while it can be read there: asynchronous jobs until their retention ends,
+     * synchronous ones only while they run (once answered they are not kept, so no href).
+     */
+    private static String readableHref(JobSnapshot s) {
+        return s.async() || !s.status().isFinal() ? jobHref(s.id()) : null;
+    }
+
+    /** A job in a listing: its state without launches and outputs (read those by id). */
+    static JobView jobSummary(JobSnapshot s) {
+        return job(new JobSnapshot(s.id(), s.status(), s.async(), s.kernelId(), s.kernelSource(), s.backend(),
+                s.backendReason(), s.device(), s.timeLimit(), s.created(), s.started(), s.finished(), null, s.error()));
+    }
+
     private static JobView.Output output(OutputData o) {
         String type = o.type().name().toLowerCase(Locale.ROOT);
         return switch (o.format()) {
             case ARRAY -> new JobView.Output(type, o.count(), "array", new NumericArray(o.type(), o.bytes()), null, null);
-            case BASE64 -> new JobView.Output(type, o.count(), "base64", null,
-                    Base64.getEncoder().encodeToString(o.bytes()), null);
+            case BASE64 -> new JobView.Output(type, o.count(), "base64", null, new Base64Bytes(o.bytes()), null);
             case SUMMARY -> new JobView.Output(type, o.count(), "summary", null, null, o.summary());
         };
     }

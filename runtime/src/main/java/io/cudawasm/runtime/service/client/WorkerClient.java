@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.service.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +17,12 @@ import java.util.Objects;
  */
 public final class WorkerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // a job's base64 or array outputs may be far longer than Jackson's default string limit
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE - 16).build());
+    }
 
     /** A response: its status, its JSON body (null if it had none) and its Retry-After, if any. */
     public record Response(int status, JsonNode body, String location, Long retryAfterSeconds) {

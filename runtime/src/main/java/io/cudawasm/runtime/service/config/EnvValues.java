@@ -25,6 +25,12 @@ final class EnvValues {
         return v == null || v.isBlank() ? null : v.trim();
     }
 
+    /** Set to an empty or whitespace-only value (often a template or Secret that expanded to nothing). */
+    boolean isSetButBlank(String name) {
+        String v = env.get(name);
+        return v != null && v.isBlank();
+    }
+
     String text(String name, String fallback) {
         String v = text(name);
         return v == null ? fallback : v;

@@ -33,6 +33,10 @@ import java.util.Objects;
  * @param jobRetention how long finished asynchronous jobs stay readable
  * @param shutdownGrace how long shutdown waits for accepted jobs before failing them
  * @param prewarmFile list of kernels compiled into the cache at start-up (null: none)
+ * @param http connections, threads and timeouts of the HTTP server
+ * @param compile the compile pool, its time limit, heap budget and the compiler's limits
+ * @param jobMemory heap for accepted jobs' buffers and for kept outputs
+ * @param fleet how this worker finds the other replicas of its fleet (off: a single worker)
  * @param executors how native back ends run (executor processes by default) and what {@code auto} picks
  */
 public record WorkerConfig(
@@ -54,6 +58,10 @@ public record WorkerConfig(
         Duration shutdownGrace,
         Path prewarmFile,
         RegistrationSettings registration,
+        HttpLimits http,
+        CompileSettings compile,
+        JobMemoryLimits jobMemory,
+        FleetSettings fleet,
         ExecutorSettings executors) {
 
     public static final String ENV_PORT = WorkerEnvironment.PORT;
@@ -76,6 +84,22 @@ public record WorkerConfig(
     public static final String ENV_SELF_REGISTER = WorkerEnvironment.SELF_REGISTER;
     public static final String ENV_REGISTER_INTERVAL = WorkerEnvironment.REGISTER_INTERVAL_SECONDS;
     public static final String ENV_REGISTER_MODE = WorkerEnvironment.REGISTER_MODE;
+    public static final String ENV_MAX_CONNECTIONS = "CUDA_WASM_MAX_CONNECTIONS";
+    public static final String ENV_HTTP_THREADS = "CUDA_WASM_HTTP_THREADS";
+    public static final String ENV_MAX_API_REQUESTS = "CUDA_WASM_MAX_API_REQUESTS";
+    public static final String ENV_MAX_API_REQUESTS_PER_CLIENT = "CUDA_WASM_MAX_API_REQUESTS_PER_CLIENT";
+    public static final String ENV_HTTP_IDLE_TIMEOUT = "CUDA_WASM_HTTP_IDLE_TIMEOUT_SECONDS";
+    public static final String ENV_MIN_REQUEST_RATE = "CUDA_WASM_MIN_REQUEST_BYTES_PER_SECOND";
+    public static final String ENV_PROBE_PORT = "CUDA_WASM_PROBE_PORT";
+    public static final String ENV_REQUEST_HEAP_BYTES = "CUDA_WASM_REQUEST_HEAP_BYTES";
+    public static final String ENV_COMPILE_THREADS = "CUDA_WASM_COMPILE_THREADS";
+    public static final String ENV_MAX_QUEUED_COMPILES = "CUDA_WASM_MAX_QUEUED_COMPILES";
+    public static final String ENV_COMPILE_TIME_LIMIT = "CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS";
+    public static final String ENV_COMPILE_HEAP_BYTES = "CUDA_WASM_COMPILE_HEAP_BYTES";
+    public static final String ENV_COMPILE_LIMITS = "CUDA_WASM_COMPILE_LIMITS";
+    public static final String ENV_JOB_HEAP_BYTES = "CUDA_WASM_JOB_HEAP_BYTES";
+    public static final String ENV_MAX_RETAINED_OUTPUT_BYTES = "CUDA_WASM_MAX_RETAINED_OUTPUT_BYTES";
+    public static final String ENV_MAX_RETAINED_JOBS = "CUDA_WASM_MAX_RETAINED_JOBS";
 
     public static final int DEFAULT_PORT = WorkerEnvironment.HTTP_PORT;
     public static final String DEFAULT_BIND = "0.0.0.0";
@@ -97,6 +121,10 @@ public record WorkerConfig(
         Objects.requireNonNull(jobRetention, "jobRetention");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(compile, "compile");
+        Objects.requireNonNull(jobMemory, "jobMemory");
+        Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(executors, "executors");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -114,7 +142,10 @@ public record WorkerConfig(
             throw new IllegalArgumentException("the job time limit must be positive");
         }
         if (authToken != null && authToken.isBlank()) {
-            authToken = null;
+            throw new IllegalArgumentException("the bearer token is blank; unset it to run without authentication");
+        }
+        if (http.probePort() != 0 && http.probePort() == port) {
+            throw new IllegalArgumentException("the probe port must differ from the API port " + port);
         }
     }
 
@@ -153,12 +184,48 @@ public record WorkerConfig(
         }
         b.registration = RegistrationSettings.fromEnvironment(v.bool(ENV_SELF_REGISTER, false),
                 v.seconds(ENV_REGISTER_INTERVAL, Duration.ofSeconds(60), false), mode, env);
+        b.http = httpLimits(v);
+        b.compile = compileSettings(v, cores);
+        JobMemoryLimits memory = JobMemoryLimits.fromHeap(Runtime.getRuntime().maxMemory());
+        b.jobMemory = new JobMemoryLimits(v.bytes(ENV_JOB_HEAP_BYTES, memory.activeBytes()),
+                v.bytes(ENV_MAX_RETAINED_OUTPUT_BYTES, memory.retainedOutputBytes()),
+                v.integer(ENV_MAX_RETAINED_JOBS, memory.retainedJobs(), 1));
+        b.fleet = FleetSettings.fromEnvironment(v, env, b.registration.namespace());
         b.executors = ExecutorSettings.fromEnvironment(env);
         return b;
     }
 
+    private static HttpLimits httpLimits(EnvValues v) {
+        int apiRequests = v.integer(ENV_MAX_API_REQUESTS, HttpLimits.DEFAULT_MAX_API_REQUESTS, 1);
+        int threads = v.integer(ENV_HTTP_THREADS, Math.max(HttpLimits.DEFAULT_THREADS,
+                apiRequests + HttpLimits.RESERVED_THREADS), 1);
+        long rate = v.text(ENV_MIN_REQUEST_RATE) == null ? HttpLimits.DEFAULT_MIN_REQUEST_BYTES_PER_SECOND
+                : v.integer(ENV_MIN_REQUEST_RATE, 0, 0);
+        try {
+            return new HttpLimits(v.integer(ENV_MAX_CONNECTIONS, HttpLimits.DEFAULT_MAX_CONNECTIONS, 1), threads,
+                    apiRequests, v.integer(ENV_MAX_API_REQUESTS_PER_CLIENT,
+                            HttpLimits.DEFAULT_MAX_API_REQUESTS_PER_CLIENT, 1), v.seconds(ENV_HTTP_IDLE_TIMEOUT, HttpLimits.DEFAULT_IDLE_TIMEOUT, false), rate,
+                    v.integer(ENV_PROBE_PORT, 0, 0), v.bytes(ENV_REQUEST_HEAP_BYTES, HttpLimits.defaultBodyHeapBytes()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_HTTP_THREADS + "/" + ENV_MAX_API_REQUESTS + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static CompileSettings compileSettings(EnvValues v, int cores) {
+        CompileSettings d = CompileSettings.defaults(cores, Runtime.getRuntime().maxMemory());
+        return new CompileSettings(v.integer(ENV_COMPILE_THREADS, d.threads(), 1),
+                v.integer(ENV_MAX_QUEUED_COMPILES, d.maxQueued(), 0),
+                v.seconds(ENV_COMPILE_TIME_LIMIT, d.timeLimit(), false), v.bytes(ENV_COMPILE_HEAP_BYTES, d.heapBytes()),
+                v.text(ENV_COMPILE_LIMITS, ""));
+    }
+
     /** The token from {@value #ENV_AUTH_TOKEN}, else from the file named by {@value #ENV_AUTH_TOKEN_FILE}. */
     private static String readToken(EnvValues v) {
+        if (v.isSetButBlank(ENV_AUTH_TOKEN) || v.isSetButBlank(ENV_AUTH_TOKEN_FILE)) {
+            // a token that expanded to nothing (an empty Secret) must not silently turn auth off
+            throw new IllegalArgumentException((v.isSetButBlank(ENV_AUTH_TOKEN) ? ENV_AUTH_TOKEN : ENV_AUTH_TOKEN_FILE)
+                    + " is set but blank; give a token, or unset it to run without authentication");
+        }
         String token = v.text(ENV_AUTH_TOKEN);
         if (token != null) {
             return token;
@@ -208,6 +275,10 @@ public record WorkerConfig(
         b.shutdownGrace = shutdownGrace;
         b.prewarmFile = prewarmFile;
         b.registration = registration;
+        b.http = http;
+        b.compile = compile;
+        b.jobMemory = jobMemory;
+        b.fleet = fleet;
         b.executors = executors;
         return b;
     }
@@ -221,7 +292,8 @@ public record WorkerConfig(
                 + (authEnabled() ? "on" : "off") + ", maxRequestBytes=" + maxRequestBytes + ", maxBufferBytes="
                 + maxBufferBytes + ", maxJobMemoryBytes=" + maxJobMemoryBytes + ", jobTimeLimit=" + jobTimeLimit
                 + ", jobRetention=" + jobRetention + ", shutdownGrace=" + shutdownGrace + ", prewarmFile="
-                + prewarmFile + ", registration=" + registration + ", executors=" + (executors.isolated() ? "process"
+                + prewarmFile + ", registration=" + registration + ", http=" + http + ", compile=" + compile
+                + ", jobMemory=" + jobMemory + ", fleet=" + fleet + ", executors=" + (executors.isolated() ? "process"
                 : "in-process") + ", autoCpuBackend=" + executors.autoCpuBackend() + "]";
     }
 
@@ -245,6 +317,11 @@ public record WorkerConfig(
         private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
         private Path prewarmFile;
         private RegistrationSettings registration = RegistrationSettings.DISABLED;
+        private HttpLimits http = HttpLimits.DEFAULTS;
+        private CompileSettings compile = CompileSettings.defaults(Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory());
+        private JobMemoryLimits jobMemory = JobMemoryLimits.fromHeap(Runtime.getRuntime().maxMemory());
+        private FleetSettings fleet = FleetSettings.OFF;
         private ExecutorSettings executors = ExecutorSettings.defaults();
 
         private Builder(CacheSettings cache) {
@@ -271,12 +348,20 @@ public record WorkerConfig(
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder prewarmFile(Path v) { prewarmFile = v; return this; }
         public Builder registration(RegistrationSettings v) { registration = v; return this; }
+        public Builder http(HttpLimits v) { http = v; return this; }
+        public Builder compile(CompileSettings v) { compile = v; return this; }
+        public Builder jobMemory(JobMemoryLimits v) { jobMemory = v; return this; }
+        public HttpLimits http() { return http; }
+        public CompileSettings compile() { return compile; }
+        public JobMemoryLimits jobMemory() { return jobMemory; }
+        public Builder fleet(FleetSettings v) { fleet = v; return this; }
         public Builder executors(ExecutorSettings v) { executors = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, cache, maxConcurrentJobs, maxQueuedJobs, defaultBackend,
                     sandboxOnly, workers, logLevel, authToken, maxRequestBytes, maxBufferBytes, maxJobMemoryBytes,
-                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, executors);
+                    jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, http, compile, jobMemory,
+                    fleet, executors);
         }
     }
 }

@@ -11,8 +11,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Job {
     private final String id;
-    private final JobPlan plan;
     private final boolean async;
+    private final long activeBytes;
+    private final long keptBytes;
+    /** The plan; its inputs are dropped once the job is over ({@link #releaseInputs}). */
+    private volatile JobPlan plan;
+    /** Whether a client has read the finished job (it may then be dropped early to make room). */
+    private volatile boolean fetched;
     private final Instant created;
     private final Cancellation cancellation = new Cancellation();
     private final CompletableFuture<Job> completion = new CompletableFuture<>();
@@ -26,11 +31,40 @@ public final class Job {
     private String cancelCode;
     private Runnable task;
 
-    Job(String id, JobPlan plan, boolean async, Instant created) {
+    Job(String id, JobPlan plan, boolean async, Instant created, long activeBytes, long keptBytes) {
         this.id = id;
         this.plan = plan;
         this.async = async;
         this.created = created;
+        this.activeBytes = activeBytes;
+        this.keptBytes = keptBytes;
+    }
+
+    /** Heap reserved while the job is accepted and unfinished. */
+    long activeBytes() {
+        return activeBytes;
+    }
+
+    /** Output bytes reserved for as long as an asynchronous job is kept. */
+    long keptBytes() {
+        return keptBytes;
+    }
+
+    /** Drops the input data of the plan; called once the job is over. */
+    void releaseInputs() {
+        plan = plan.withoutInputs();
+    }
+
+    /** Marks a finished job as read by a client. */
+    public void markFetched() {
+        if (status().isFinal()) {
+            fetched = true;
+        }
+    }
+
+    /** Whether a client has read the job since it finished. */
+    public boolean fetched() {
+        return fetched;
     }
 
     public String id() {

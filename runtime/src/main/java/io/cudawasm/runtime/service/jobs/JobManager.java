@@ -1,5 +1,7 @@
 package io.cudawasm.runtime.service.jobs;
 
+import io.cudawasm.runtime.service.admission.ByteBudget;
+import io.cudawasm.runtime.service.config.JobMemoryLimits;
 import io.cudawasm.runtime.service.metrics.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -17,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +39,38 @@ public final class JobManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobManager.class);
     /** How long shutdown waits for cancelled jobs to stop after the grace period. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+    private static final int EVICTED_IDS_KEPT = 10_000;
+    /** What a summary output holds on the heap, at most (4096 first elements as text and the sums). */
+    static final long SUMMARY_BYTES = 64 * 1024;
+    /** Retry-After never asks for more than this. */
+    private static final long MAX_RETRY_AFTER_SECONDS = 3600;
 
     private final int maxConcurrent;
     private final int maxQueued;
     private final Duration retention;
+    private final JobMemoryLimits memory;
+    /** Heap of accepted, unfinished jobs: their buffers and outputs. */
+    private final ByteBudget active;
+    /** Outputs of asynchronous jobs, reserved at acceptance and kept until the job is dropped. */
+    private final ByteBudget retained;
+    /** Asynchronous jobs in {@link #jobs}; guarded by {@code this}. */
+    private int asyncJobs;
+    /** Ids of jobs dropped to make room, so a late poll hears why (bounded, oldest forgotten first). */
+    private final Map<String, Instant> evicted = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > EVICTED_IDS_KEPT;
+        }
+    };
+    /** Running jobs, for the Retry-After estimate. */
+    private final Set<Job> runningJobs = ConcurrentHashMap.newKeySet();
     private final JobRunner runner = new JobRunner();
     private final WorkerMetrics metrics;
     private final Clock clock;
+    /** New job ids; in a fleet they name this replica (see io.cudawasm.runtime.fleet.JobId). */
+    private final Supplier<String> ids;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -54,10 +83,21 @@ public final class JobManager implements AutoCloseable {
     /** Moving average of job run times, for Retry-After. */
     private volatile double averageRunSeconds = 0.05;
 
-    public JobManager(int maxConcurrent, int maxQueued, Duration retention, WorkerMetrics metrics, Clock clock) {
+    public JobManager(int maxConcurrent, int maxQueued, Duration retention, JobMemoryLimits memory,
+            WorkerMetrics metrics, Clock clock) {
+        this(maxConcurrent, maxQueued, retention, memory, metrics, clock, () -> UUID.randomUUID().toString());
+    }
+
+    /** @param ids makes the id of each accepted job (unique; URL-safe) */
+    public JobManager(int maxConcurrent, int maxQueued, Duration retention, JobMemoryLimits memory,
+            WorkerMetrics metrics, Clock clock, Supplier<String> ids) {
+        this.ids = ids;
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
         this.retention = retention;
+        this.memory = memory;
+        this.active = new ByteBudget("active job memory", memory.activeBytes());
+        this.retained = new ByteBudget("retained job outputs", memory.retainedOutputBytes());
         this.metrics = metrics;
         this.clock = clock;
         this.slots = new Semaphore(maxConcurrent);
@@ -70,6 +110,8 @@ public final class JobManager implements AutoCloseable {
         metrics.gauge("cudawasm.jobs.queued", "Accepted jobs waiting for a free slot (queue depth)", this::queued);
         metrics.gauge("cudawasm.jobs.running", "Jobs running now (in flight)", running::get);
         metrics.gauge("cudawasm.jobs.retained", "Jobs readable through GET /v1/jobs/{id}", jobs::size);
+        metrics.gauge("cudawasm.jobs.active.bytes", "Heap reserved by accepted, unfinished jobs", active::used);
+        metrics.gauge("cudawasm.jobs.retained.bytes", "Output bytes reserved for asynchronous jobs", retained::used);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -84,6 +126,20 @@ public final class JobManager implements AutoCloseable {
      * @throws JobRejectedException when every slot and queue place is taken, or during shutdown
      */
     public Job submit(JobPlan plan, boolean async) throws JobRejectedException {
+        long activeBytes = activeBytes(plan);
+        long keptBytes = async ? outputBytes(plan) : 0;
+        if (!active.fits(activeBytes)) {
+            throw JobRejectedException.tooLarge("the job needs about " + activeBytes + " bytes of heap while it runs "
+                    + "(buffers and outputs); this worker allows " + active.capacity()
+                    + " for all running jobs together (CUDA_WASM_JOB_HEAP_BYTES)", activeBytes, active.capacity(),
+                    "CUDA_WASM_JOB_HEAP_BYTES");
+        }
+        if (!retained.fits(keptBytes)) {
+            throw JobRejectedException.tooLarge("the job's outputs (" + keptBytes + " bytes) exceed what the worker "
+                    + "keeps for asynchronous jobs (" + retained.capacity() + ", CUDA_WASM_MAX_RETAINED_OUTPUT_BYTES): "
+                    + "run it synchronously or ask for summaries", keptBytes, retained.capacity(),
+                    "CUDA_WASM_MAX_RETAINED_OUTPUT_BYTES");
+        }
         synchronized (this) {
             if (!accepting) {
                 throw new JobRejectedException(JobRejectedException.SHUTTING_DOWN,
@@ -93,9 +149,27 @@ public final class JobManager implements AutoCloseable {
                 throw new JobRejectedException(JobRejectedException.BUSY, "the worker is busy: " + maxConcurrent
                         + " jobs running and " + maxQueued + " queued; retry later", retryAfterSeconds());
             }
+            if (async && !makeRoomForAsync(keptBytes)) {
+                throw new JobRejectedException(JobRejectedException.RETENTION_FULL, "the worker keeps " + asyncJobs
+                        + " asynchronous jobs and " + retained.used() + " output bytes, its limits ("
+                        + memory.retainedJobs() + " jobs, CUDA_WASM_MAX_RETAINED_JOBS; " + retained.capacity()
+                        + " bytes, CUDA_WASM_MAX_RETAINED_OUTPUT_BYTES): fetch or DELETE finished jobs, or retry "
+                        + "when they expire", secondsUntilOldestExpires());
+            }
+            if (!active.tryReserve(activeBytes)) {
+                if (async) {
+                    retained.release(keptBytes);
+                }
+                throw new JobRejectedException(JobRejectedException.BUSY, "the worker's memory for running jobs is "
+                        + "taken (" + active.used() + " of " + active.capacity() + " bytes, CUDA_WASM_JOB_HEAP_BYTES); "
+                        + "retry later", retryAfterSeconds());
+            }
+            if (async) {
+                asyncJobs++;
+            }
             admitted++;
         }
-        Job job = new Job(UUID.randomUUID().toString(), plan, async, clock.instant());
+        Job job = new Job(ids.get(), plan, async, clock.instant(), activeBytes, keptBytes);
         jobs.put(job.id(), job);
         if (!async && executor.getQueue().isEmpty() && slots.tryAcquire()) {
             // A free slot and nobody waiting: run on the caller's thread and skip two thread hand-offs.
@@ -144,9 +218,97 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Seconds until a slot is likely free for one more job: the work queued ahead of it spread over
+     * the slots. A job's duration is the recent average, but at least as long as the longest
+     * running job has already run (the average lags when jobs suddenly get longer).
+     */
     private long retryAfterSeconds() {
+        Instant now = clock.instant();
+        double perJob = averageRunSeconds;
+        for (Job job : runningJobs) {
+            Instant started = job.started();
+            if (started != null) {
+                perJob = Math.max(perJob, Duration.between(started, now).toNanos() / 1e9);
+            }
+        }
         double waves = (double) (admitted + 1) / maxConcurrent;
-        return Math.max(1, (long) Math.ceil(waves * averageRunSeconds));
+        return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, (long) Math.ceil(waves * perJob)));
+    }
+
+    /** Buffers on the device plus the outputs read back. */
+    static long activeBytes(JobPlan plan) {
+        return plan.memoryBytes() + outputBytes(plan);
+    }
+
+    /** What the job's outputs hold on the heap once read back. */
+    static long outputBytes(JobPlan plan) {
+        long sum = 0;
+        for (OutputPlan o : plan.outputs()) {
+            sum += o.format() == OutputFormat.SUMMARY ? SUMMARY_BYTES : plan.bufferBytes(o.buffer());
+        }
+        return sum;
+    }
+
+    /**
+     * Reserves room for one more asynchronous job, dropping finished jobs whose results were
+     * already read (oldest first) when the limits are reached. Jobs nobody has read yet are never
+     * dropped before their retention ends: the caller is refused instead.
+     */
+    private boolean makeRoomForAsync(long keptBytes) {
+        while (asyncJobs >= memory.retainedJobs() || !retained.tryReserve(keptBytes)) {
+            Job victim = oldestFetchedFinished();
+            if (victim == null) {
+                return false;
+            }
+            if (jobs.remove(victim.id(), victim)) {
+                dropped(victim);
+                evicted.put(victim.id(), clock.instant());
+            }
+        }
+        return true;
+    }
+
+    private Job oldestFetchedFinished() {
+        Job oldest = null;
+        for (Job job : jobs.values()) {
+            Instant finished = job.finished();
+            if (job.async() && finished != null && job.fetched()
+                    && (oldest == null || finished.isBefore(oldest.finished()))) {
+                oldest = job;
+            }
+        }
+        return oldest;
+    }
+
+    private long secondsUntilOldestExpires() {
+        Instant oldest = null;
+        for (Job job : jobs.values()) {
+            Instant finished = job.finished();
+            if (job.async() && finished != null && (oldest == null || finished.isBefore(oldest))) {
+                oldest = finished;
+            }
+        }
+        if (oldest == null) {
+            return retryAfterSeconds();
+        }
+        long left = Duration.between(clock.instant(), oldest.plus(retention)).toSeconds() + 1;
+        return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, left));
+    }
+
+    /** An async job left {@link #jobs}: its kept outputs are freed. */
+    private void dropped(Job job) {
+        synchronized (this) {
+            asyncJobs--;
+        }
+        retained.release(job.keptBytes());
+    }
+
+    /** Whether the id named a job that was dropped early to make room for others. */
+    public boolean wasEvicted(String id) {
+        synchronized (this) {
+            return evicted.containsKey(id);
+        }
     }
 
     private void execute(Job job) {
@@ -156,6 +318,7 @@ public final class JobManager implements AutoCloseable {
             return;
         }
         running.incrementAndGet();
+        runningJobs.add(job);
         metrics.jobQueued(Duration.between(job.created(), start));
         long t0 = System.nanoTime();
         try {
@@ -169,6 +332,7 @@ public final class JobManager implements AutoCloseable {
         } finally {
             long nanos = System.nanoTime() - t0;
             averageRunSeconds = 0.9 * averageRunSeconds + 0.1 * (nanos / 1e9);
+            runningJobs.remove(job);
             running.decrementAndGet();
             release(job);
         }
@@ -180,6 +344,8 @@ public final class JobManager implements AutoCloseable {
         Instant from = s.started() != null ? s.started() : s.created();
         Instant to = s.finished() != null ? s.finished() : clock.instant();
         metrics.jobFinished(s.backend(), outcome(s), Duration.between(from, to));
+        job.releaseInputs();
+        active.release(job.activeBytes());
         if (!job.async()) {
             jobs.remove(job.id());
         }
@@ -206,6 +372,15 @@ public final class JobManager implements AutoCloseable {
             if (!job.status().isFinal()) {
                 list.add(job);
             }
+        }
+        return list;
+    }
+
+    /** Every job readable by id now (queued, running, and finished ones still retained), in no order. */
+    public List<JobSnapshot> snapshots() {
+        List<JobSnapshot> list = new ArrayList<>(jobs.size());
+        for (Job job : jobs.values()) {
+            list.add(job.snapshot());
         }
         return list;
     }
@@ -239,7 +414,13 @@ public final class JobManager implements AutoCloseable {
 
     /** Drops a finished job now (DELETE of a finished job frees its results before retention ends). */
     public boolean forget(Job job) {
-        return job.status().isFinal() && jobs.remove(job.id(), job);
+        if (job.status().isFinal() && jobs.remove(job.id(), job)) {
+            if (job.async()) {
+                dropped(job);
+            }
+            return true;
+        }
+        return false;
     }
 
     public synchronized int queued() {
@@ -266,8 +447,8 @@ public final class JobManager implements AutoCloseable {
         Instant cutoff = clock.instant().minus(retention);
         for (Job job : jobs.values()) {
             Instant finished = job.finished();
-            if (finished != null && !finished.isAfter(cutoff)) {
-                jobs.remove(job.id(), job);
+            if (finished != null && !finished.isAfter(cutoff) && jobs.remove(job.id(), job) && job.async()) {
+                dropped(job);
             }
         }
     }

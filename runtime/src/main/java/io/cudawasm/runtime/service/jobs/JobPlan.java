@@ -27,4 +27,18 @@ public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeL
     public long memoryBytes() {
         return buffers.stream().mapToLong(BufferPlan::bytes).sum();
     }
+
+    /** The size of the named buffer (0 when there is none). */
+    public long bufferBytes(String name) {
+        return buffers.stream().filter(b -> b.name().equals(name)).mapToLong(BufferPlan::bytes).sum();
+    }
+
+    /**
+     * The same plan without the input data, for a finished job that is kept for its outputs: a
+     * decoded 64 MiB input must not stay on the heap for the retention period.
+     */
+    public JobPlan withoutInputs() {
+        return new JobPlan(kernel, backend, timeLimit, buffers.stream()
+                .map(b -> new BufferPlan(b.name(), b.type(), b.bytes(), null)).toList(), List.of(), outputs);
+    }
 }
