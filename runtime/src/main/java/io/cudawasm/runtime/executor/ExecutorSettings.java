@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param autoCpuBackend {@code wasm} (default) or {@code opencl}: what {@code auto} picks without a GPU
  * @param maxHeap the executor JVM's {@code -Xmx} (buffers live outside the heap)
  * @param jvmOptions further options for the executor JVM
- * @param directory where executors keep their socket and shared buffers (null: /dev/shm, else the temp folder)
+ * @param directory where executors keep their socket and shared buffers (null: /dev/shm when it holds 1 GiB,
+ *     else the temp folder)
  * @param crashLimit executor deaths (crashes, hangs, resets after a fault) within {@code crashWindow}
  *     that make the device unavailable for {@code cooldown}
  * @param startTimeout how long an executor may take to start and open its device
@@ -115,13 +116,25 @@ public record ExecutorSettings(boolean isolated, String autoCpuBackend, String m
         }
     }
 
-    /** The folder executors live under: the configured one, else /dev/shm (tmpfs) when writable, else the temp folder. */
+    /**
+     * The folder executors live under: the configured one, else /dev/shm (tmpfs) when it is writable
+     * and holds at least 1 GiB, else the temp folder. A container's /dev/shm is 64 MiB unless the pod
+     * mounts a larger one, too small for the buffers of one big job; files in the temp folder are
+     * mapped through the page cache just the same (they are unlinked at once, so rarely written back).
+     */
     public Path baseDirectory() {
         if (directory != null) {
             return directory;
         }
         Path shm = Path.of("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getTotalSpace() >= 1L << 30) {
+                return shm;
+            }
+        } catch (java.io.IOException e) {
+            // not usable: the temp folder
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     public ExecutorSettings withIsolated(boolean v) {

@@ -381,11 +381,13 @@ public final class ExecutorSupervisor implements AutoCloseable {
     }
 
     private LaunchException sessionLost(ExecutorProcess bound, String kernel) {
-        ExitCause cause = bound.awaitExit();
-        retire(bound);
+        String how = "was replaced";
+        if (!bound.isAlive()) {
+            retire(bound);
+            how = bound.awaitExit().describe();
+        }
         return new LaunchException(LaunchFailure.DEVICE_LOST, kernel, "this job's session on " + device + " was lost: "
-                + "its executor " + cause.describe() + " (another job's launch, or an outside kill)",
-                new SessionLostException(device));
+                + "its executor " + how + " (another job's launch, or an outside kill)", new SessionLostException(device));
     }
 
     // ------------------------------------------------------------------ test hooks and status
