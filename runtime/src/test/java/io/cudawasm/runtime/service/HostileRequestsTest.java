@@ -91,8 +91,8 @@ class HostileRequestsTest {
     void workerStillServes() throws Exception {
         assertTrue(worker.alive(), () -> "the worker died:\n" + tail(worker.transcript()));
         long t0 = System.nanoTime();
-        Reply health = get("/healthz");
-        assertEquals(200, health.status(), health.toString());
+        RawHttp.Answer health = probe();
+        assertEquals(200, health.status(), health.body());
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "the liveness probe took too long");
         Reply job = post("/v1/jobs", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
                 "grid", 4, "block", 256, "args", Map.of("n", 1000, "a", 2.0, "x", "iota:1000", "y", "const:1000:1")))));
@@ -167,9 +167,16 @@ class HostileRequestsTest {
                         "[\"zeros:1\"]", null), 422, "kernel_fault"),
                 Arguments.of("recursion without end", job("__device__ int f(int n) { return f(n + 1) + 1; }\n"
                         + "__global__ void k(int *x) { x[0] = f(x[0]); }", "[\"zeros:1\"]", null), 422, "kernel_fault"),
-                Arguments.of("huge grid", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
-                        "grid", List.of(2147483647, 65535, 65535), "block", 1024,
-                        "args", List.of(1, 2.0, "zeros:1", "zeros:1")))), 400, "invalid_launch"),
+                Arguments.of("grid past CUDA's limits", Map.of("kernel", Map.of("library", "saxpy"), "launches",
+                        List.of(Map.of("grid", List.of(2147483647, 65536, 1), "block", 1024,
+                                "args", List.of(1, 2.0, "zeros:1", "zeros:1")))), 400, "invalid_job"),
+                Arguments.of("block past CUDA's limits", Map.of("kernel", Map.of("library", "saxpy"), "launches",
+                        List.of(Map.of("grid", 1, "block", 2048, "args", List.of(1, 2.0, "zeros:1", "zeros:1")))),
+                        400, "invalid_job"),
+                Arguments.of("the largest grid CUDA allows", Map.of("kernel", Map.of("source",
+                        "__global__ void k() { }"), "timeLimitSeconds", 1, "launches", List.of(Map.of(
+                        "grid", List.of(2147483647, 65535, 65535), "block", 1024, "args", List.of()))), 422,
+                        "time_limit_exceeded"),
                 Arguments.of("huge buffer", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
                         "grid", 1, "block", 1, "args", List.of(1, 2.0, "zeros:3G", "zeros:1")))), 413,
                         "buffer_too_large"),
@@ -185,7 +192,8 @@ class HostileRequestsTest {
                         + "__global__ void k(){}"), 400, "compile_error"),
                 Arguments.of("system include of a host path", Map.of("source", "#include </etc/passwd>\n"
                         + "__global__ void k(){}"), 400, "compile_error"),
-                Arguments.of("deeply nested expression", Map.of("source", deepParens), 400, "compile_error"),
+                Arguments.of("deeply nested expression", Map.of("source", deepParens), 422,
+                        "compile_limit_exceeded"),
                 Arguments.of("10,000 parameters", Map.of("source", tenThousandParams), 400, "compile_error"));
     }
 
@@ -290,23 +298,26 @@ class HostileRequestsTest {
             for (int i = 0; i < 6; i++) {
                 String unique = "// " + i + "\n" + source;
                 replies.add(pool.submit(() -> post("/v1/kernels", Map.of("source", unique))));
-                replies.add(pool.submit(() -> post("/v1/jobs", Map.of("kernel", Map.of("source",
-                        "__global__ void k(unsigned char *b) { b[0] = 1; }"),
-                        "buffers", Map.of("b", Map.of("type", "u8", "base64", input)),
-                        "launches", List.of(Map.of("grid", 1, "block", 1, "args", List.of("b")))))));
+                replies.add(pool.submit(() -> post("/v1/jobs", largeInputJob(input))));
             }
-            int ran = 0;
             for (Future<Reply> f : replies) {
                 Reply r = f.get();
                 assertTrue(r.status() == 200 || r.status() == 413 || r.status() == 503 || r.status() == 422
                         || r.status() == 429, r.toString());
                 assertNotNull(r.json(), r.toString());
-                ran += r.status() == 200 ? 1 : 0;
             }
-            assertTrue(ran >= 1, "at least one large job ran");
+            // refused ones were refused for the moment only: the same job alone runs
+            Reply alone = post("/v1/jobs", largeInputJob(input));
+            assertEquals(200, alone.status(), alone.toString());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static Map<String, Object> largeInputJob(String base64) {
+        return Map.of("kernel", Map.of("source", "__global__ void k(unsigned char *b) { b[0] = 1; }"),
+                "buffers", Map.of("b", Map.of("type", "u8", "base64", base64)),
+                "launches", List.of(Map.of("grid", 1, "block", 1, "args", List.of("b"))));
     }
 
     // ---- HTTP-level abuse -------------------------------------------------------------------
@@ -365,10 +376,11 @@ class HostileRequestsTest {
             }
             long until = System.nanoTime() + 5_000_000_000L;
             int probes = 0;
+            long slowest = 0;
             while (System.nanoTime() < until) {
                 long t0 = System.nanoTime();
-                assertEquals(200, get("/healthz").status());
-                assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "a probe took over a second");
+                assertEquals(200, probe().status());
+                slowest = Math.max(slowest, System.nanoTime() - t0);
                 probes++;
                 for (RawHttp c : slow) {
                     if (probes % 20 == 0) {
@@ -376,6 +388,8 @@ class HostileRequestsTest {
                     }
                 }
             }
+            // a kubelet's default probe timeout is one second
+            assertTrue(slowest < 1_000_000_000L, "the slowest probe took " + slowest / 1_000_000 + " ms");
             // another client's job still runs while the slow client holds its share
             workerStillServes();
             int answered408 = 0;
@@ -482,6 +496,11 @@ class HostileRequestsTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** {@code GET /healthz} on a new connection, as the kubelet sends its probes. */
+    private RawHttp.Answer probe() throws IOException {
+        return RawHttp.exchange(base, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
 
     private static void assertNoJavaNames(Reply r) {
         assertFalse(r.text().matches("(?s).*\\b(java|javax|jakarta|org\\.eclipse|io\\.javalin|com\\.fasterxml)\\.[a-z].*"),

@@ -213,10 +213,15 @@ public record WorkerConfig(
 
     private static CompileSettings compileSettings(EnvValues v, int cores) {
         CompileSettings d = CompileSettings.defaults(cores, Runtime.getRuntime().maxMemory());
-        return new CompileSettings(v.integer(ENV_COMPILE_THREADS, d.threads(), 1),
-                v.integer(ENV_MAX_QUEUED_COMPILES, d.maxQueued(), 0),
-                v.seconds(ENV_COMPILE_TIME_LIMIT, d.timeLimit(), false), v.bytes(ENV_COMPILE_HEAP_BYTES, d.heapBytes()),
-                v.text(ENV_COMPILE_LIMITS, ""));
+        int threads = v.integer(ENV_COMPILE_THREADS, d.threads(), 1);
+        int queued = v.integer(ENV_MAX_QUEUED_COMPILES, d.maxQueued(), 0);
+        Duration time = v.seconds(ENV_COMPILE_TIME_LIMIT, d.timeLimit(), false);
+        long heap = v.bytes(ENV_COMPILE_HEAP_BYTES, d.heapBytes());
+        try {
+            return new CompileSettings(threads, queued, time, heap, v.text(ENV_COMPILE_LIMITS, ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_COMPILE_LIMITS + ": " + e.getMessage(), e);
+        }
     }
 
     /** The token from {@value #ENV_AUTH_TOKEN}, else from the file named by {@value #ENV_AUTH_TOKEN_FILE}. */
