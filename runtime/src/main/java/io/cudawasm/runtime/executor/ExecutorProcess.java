@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.executor;
 
+import io.cudawasm.kernels.CompileLimits;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,7 +96,7 @@ final class ExecutorProcess {
             ExecutorProcess p = new ExecutorProcess(device, incarnation, folder, process, onDeath);
             ChildProcesses.register(process);
             try {
-                p.connect(server, deadline);
+                p.connect(server, deadline, settings);
                 Files.deleteIfExists(socket); // connected: the name is no longer needed
                 return p;
             } catch (IOException | RuntimeException e) {
@@ -147,7 +148,17 @@ final class ExecutorProcess {
         return cmd;
     }
 
-    private void connect(ServerSocketChannel server, long deadline) throws IOException {
+    /**
+     * The worker's compile limits with more time: the kernel already compiled in the worker within
+     * its limit, and an executor busy with a launch must not fail it for being slower.
+     */
+    static CompileLimits executorLimits(CompileLimits worker) {
+        java.time.Duration t = worker.timeLimit().multipliedBy(4);
+        return worker.withTimeLimit(t.compareTo(java.time.Duration.ofSeconds(30)) < 0 ? java.time.Duration.ofSeconds(30)
+                : t);
+    }
+
+    private void connect(ServerSocketChannel server, long deadline, ExecutorSettings settings) throws IOException {
         CompletableFuture<SocketChannel> accepted = new CompletableFuture<>();
         Thread acceptor = new Thread(() -> {
             try {
@@ -175,7 +186,7 @@ final class ExecutorProcess {
         reader.setDaemon(true);
         reader.start();
         try {
-            Call hello = send(new Request.Hello(Wire.VERSION, device));
+            Call hello = send(new Request.Hello(Wire.VERSION, device, executorLimits(settings.compileLimits())));
             Reply r = await(hello, Math.max(1, deadline - System.nanoTime()));
             if (r instanceof Reply.Ready ok) {
                 ready = ok;

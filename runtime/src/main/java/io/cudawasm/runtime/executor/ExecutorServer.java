@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.executor;
 
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.opencl.OpenClOptions;
@@ -68,6 +69,7 @@ final class ExecutorServer {
         }
     };
     private Backend backend;
+    private CompileLimits limits = CompileLimits.defaults();
     private volatile long runningRequest = -1;
     private volatile Cancellation runningCancellation;
     /** A cancel that arrived before its launch started running. */
@@ -95,6 +97,7 @@ final class ExecutorServer {
                     false));
             return;
         }
+        limits = h.limits();
         try {
             backend = openBackend(h.device());
         } catch (RuntimeException | LinkageError e) {
@@ -239,7 +242,7 @@ final class ExecutorServer {
                 return failed(Reply.Failed.Kind.UNKNOWN_KERNEL, null, null, "kernel " + o.kernelKey()
                         + " is not loaded here", false);
             }
-            compiled = KernelCompiler.compileForDevices(o.request());
+            compiled = KernelCompiler.compileForDevices(o.request(), limits);
             kernels.put(o.kernelKey(), compiled);
         }
         sessions.put(o.session(), new Session(backend.open(compiled), new HashMap<>(), new HashMap<>()));

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.executor;
 
+import io.cudawasm.kernels.CompileLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,10 +28,12 @@ import java.util.Objects;
  * @param requestTimeout how long any request but a launch may take before the executor counts as hung
  * @param hangGrace how long past a launch's time limit the executor may stay silent before it is killed
  * @param testHooks accept {@link Request.ArmCrash}: tests only, never set from the environment
+ * @param compileLimits the limits the worker compiles with; executors compile the same kernels again
+ *     (from the compile request) under them, with more time
  */
 public record ExecutorSettings(boolean isolated, String autoCpuBackend, String maxHeap, List<String> jvmOptions,
         Path directory, int crashLimit, Duration crashWindow, Duration cooldown, Duration startTimeout,
-        Duration requestTimeout, Duration hangGrace, boolean testHooks) {
+        Duration requestTimeout, Duration hangGrace, boolean testHooks, CompileLimits compileLimits) {
 
     public static final String ENV_EXECUTOR = "CUDA_WASM_EXECUTOR";
     public static final String ENV_AUTO_CPU_BACKEND = "CUDA_WASM_AUTO_CPU_BACKEND";
@@ -44,6 +47,7 @@ public record ExecutorSettings(boolean isolated, String autoCpuBackend, String m
     public ExecutorSettings {
         Objects.requireNonNull(autoCpuBackend, "autoCpuBackend");
         Objects.requireNonNull(maxHeap, "maxHeap");
+        Objects.requireNonNull(compileLimits, "compileLimits");
         jvmOptions = List.copyOf(jvmOptions);
         if (!autoCpuBackend.equals("wasm") && !autoCpuBackend.equals("opencl")) {
             throw new IllegalArgumentException(ENV_AUTO_CPU_BACKEND + " must be wasm or opencl, got '" + autoCpuBackend
@@ -66,7 +70,8 @@ public record ExecutorSettings(boolean isolated, String autoCpuBackend, String m
     /** Executors with the defaults: 512 MiB heap, 5 deaths in 60 s make a device unavailable for 30 s. */
     public static ExecutorSettings defaults() {
         return new ExecutorSettings(true, "wasm", "512m", List.of(), null, 5, Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300), Duration.ofSeconds(5), false);
+                Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300), Duration.ofSeconds(5), false,
+                CompileLimits.defaults());
     }
 
     /** Native back ends inside this JVM: what the command line's one-shot {@code run} and the in-process benchmarks use. */
@@ -90,7 +95,7 @@ public record ExecutorSettings(boolean isolated, String autoCpuBackend, String m
                 text(env, ENV_HEAP, d.maxHeap()), javaOpts.isEmpty() ? List.of() : Arrays.asList(javaOpts.split("\\s+")),
                 dir == null ? null : Path.of(dir), integer(env, ENV_CRASH_LIMIT, d.crashLimit()),
                 seconds(env, ENV_CRASH_WINDOW, d.crashWindow()), seconds(env, ENV_COOLDOWN, d.cooldown()),
-                d.startTimeout(), d.requestTimeout(), d.hangGrace(), false);
+                d.startTimeout(), d.requestTimeout(), d.hangGrace(), false, d.compileLimits());
     }
 
     private static String text(Map<String, String> env, String name, String fallback) {
@@ -139,37 +144,43 @@ public record ExecutorSettings(boolean isolated, String autoCpuBackend, String m
 
     public ExecutorSettings withIsolated(boolean v) {
         return new ExecutorSettings(v, v ? autoCpuBackend : "wasm", maxHeap, jvmOptions, directory, crashLimit,
-                crashWindow, cooldown, startTimeout, requestTimeout, hangGrace, testHooks);
+                crashWindow, cooldown, startTimeout, requestTimeout, hangGrace, testHooks, compileLimits);
     }
 
     public ExecutorSettings withAutoCpuBackend(String v) {
         return new ExecutorSettings(isolated, v, maxHeap, jvmOptions, directory, crashLimit, crashWindow, cooldown,
-                startTimeout, requestTimeout, hangGrace, testHooks);
+                startTimeout, requestTimeout, hangGrace, testHooks, compileLimits);
     }
 
     public ExecutorSettings withCrashLoop(int limit, Duration window, Duration cool) {
         return new ExecutorSettings(isolated, autoCpuBackend, maxHeap, jvmOptions, directory, limit, window, cool,
-                startTimeout, requestTimeout, hangGrace, testHooks);
+                startTimeout, requestTimeout, hangGrace, testHooks, compileLimits);
     }
 
     public ExecutorSettings withHangGrace(Duration v) {
         return new ExecutorSettings(isolated, autoCpuBackend, maxHeap, jvmOptions, directory, crashLimit, crashWindow,
-                cooldown, startTimeout, requestTimeout, v, testHooks);
+                cooldown, startTimeout, requestTimeout, v, testHooks, compileLimits);
     }
 
     public ExecutorSettings withDirectory(Path v) {
         return new ExecutorSettings(isolated, autoCpuBackend, maxHeap, jvmOptions, v, crashLimit, crashWindow, cooldown,
-                startTimeout, requestTimeout, hangGrace, testHooks);
+                startTimeout, requestTimeout, hangGrace, testHooks, compileLimits);
     }
 
     public ExecutorSettings withMaxHeap(String v) {
         return new ExecutorSettings(isolated, autoCpuBackend, v, jvmOptions, directory, crashLimit, crashWindow,
-                cooldown, startTimeout, requestTimeout, hangGrace, testHooks);
+                cooldown, startTimeout, requestTimeout, hangGrace, testHooks, compileLimits);
+    }
+
+    /** The worker's compile limits, for the executors' own compiles of its kernels. */
+    public ExecutorSettings withCompileLimits(CompileLimits v) {
+        return new ExecutorSettings(isolated, autoCpuBackend, maxHeap, jvmOptions, directory, crashLimit, crashWindow,
+                cooldown, startTimeout, requestTimeout, hangGrace, testHooks, v);
     }
 
     /** Lets tests crash an executor on purpose ({@link Request.ArmCrash}); nothing a request can reach. */
     public ExecutorSettings withTestHooks(boolean v) {
         return new ExecutorSettings(isolated, autoCpuBackend, maxHeap, jvmOptions, directory, crashLimit, crashWindow,
-                cooldown, startTimeout, requestTimeout, hangGrace, v);
+                cooldown, startTimeout, requestTimeout, hangGrace, v, compileLimits);
     }
 }

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.executor;
 
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
 import java.util.List;
 
@@ -10,8 +11,11 @@ import java.util.List;
  */
 sealed interface Request {
 
-    /** The first message: the protocol version the worker speaks and the device to open. */
-    record Hello(int version, String device) implements Request {}
+    /**
+     * The first message: the protocol version the worker speaks, the device to open, and the limits
+     * kernels are compiled under (the worker's, with the executor's extra time already added).
+     */
+    record Hello(int version, String device, CompileLimits limits) implements Request {}
 
     /**
      * A session on a compiled kernel. {@code request} is null when the executor should already

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.executor;
 
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.Severity;
@@ -107,6 +108,7 @@ final class Wire {
                 head(o, 1, id);
                 o.writeInt(h.version());
                 string(o, h.device());
+                limits(o, h.limits());
             } else if (r instanceof Request.Open op) {
                 head(o, 2, id);
                 o.writeLong(op.session());
@@ -183,7 +185,7 @@ final class Wire {
         int tag = in.readUnsignedByte();
         long id = in.readLong();
         Request r = switch (tag) {
-            case 1 -> new Request.Hello(in.readInt(), string(in));
+            case 1 -> new Request.Hello(in.readInt(), string(in), limits(in));
             case 2 -> new Request.Open(in.readLong(), string(in), in.readBoolean() ? compileRequest(in) : null);
             case 3 -> new Request.Allocate(in.readLong(), in.readInt(), in.readLong(), string(in));
             case 4 -> new Request.Write(in.readLong(), in.readInt(), in.readLong(), in.readLong());
@@ -378,6 +380,28 @@ final class Wire {
             instantiations.add(string(in));
         }
         return new CompileRequest(fileName, source, defines, headers, instantiations);
+    }
+
+    private static void limits(DataOutputStream o, CompileLimits l) throws IOException {
+        o.writeLong(l.timeLimit().toNanos());
+        o.writeInt(l.templateDepth());
+        o.writeInt(l.templateInstantiations());
+        o.writeLong(l.macroExpansionTokens());
+        o.writeLong(l.sourceTokens());
+        o.writeLong(l.astNodes());
+        o.writeLong(l.irNodes());
+        o.writeInt(l.nestingDepth());
+        o.writeInt(l.includeDepth());
+        o.writeLong(l.staticDataBytes());
+        o.writeLong(l.sharedMemoryBytes());
+        o.writeLong(l.expansionFloor());
+        o.writeInt(l.expansionPerInputChar());
+    }
+
+    private static CompileLimits limits(DataInputStream in) throws IOException {
+        return new CompileLimits(java.time.Duration.ofNanos(in.readLong()), in.readInt(), in.readInt(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readLong(),
+                in.readLong(), in.readInt());
     }
 
     /** Numbers keep their class: the argument encoder treats an integral Double differently from a Long. */

@@ -71,7 +71,8 @@ public final class WorkerService implements AutoCloseable {
         this.cacheMetrics = new CacheMetrics(metrics);
         this.cache = KernelCache.open(config.cache(), cacheMetrics);
         // native back ends (OpenCL, CUDA, TornadoVM) run in executor processes unless configured otherwise
-        this.backends = Backends.detect(config.workers(), false, config.executors());
+        this.backends = Backends.detect(config.workers(), false,
+                config.executors().withCompileLimits(config.compile().limits()));
         this.compiles = new CompilePool(config.compile());
         this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS, compiles);
         metrics.gauge("cudawasm.compiles.queued", "Compiles waiting for a compile thread", compiles::queued);

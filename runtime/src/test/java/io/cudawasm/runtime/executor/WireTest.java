@@ -75,6 +75,16 @@ class WireTest {
     }
 
     @Test
+    void theHandshakeCarriesTheCompileLimits() throws IOException {
+        io.cudawasm.kernels.CompileLimits limits = io.cudawasm.kernels.CompileLimits.defaults()
+                .withOverrides("template-depth=77,ir-nodes=123456");
+        Request.Hello h = assertInstanceOf(Request.Hello.class, roundTrip(new Request.Hello(Wire.VERSION, "cuda:1",
+                ExecutorProcess.executorLimits(limits))).message());
+        assertEquals("cuda:1", h.device());
+        assertEquals(limits.withTimeLimit(java.time.Duration.ofSeconds(30)), h.limits(), "30 s at least for the executor");
+    }
+
+    @Test
     void failuresCarryDiagnosticsAndTheRestartFlag() throws IOException {
         Diagnostic d = new Diagnostic(Severity.ERROR, "undeclared 'y'", "k.cu", 3, 7, "  y = 1;");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
