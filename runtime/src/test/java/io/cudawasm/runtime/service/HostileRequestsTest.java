@@ -68,7 +68,6 @@ class HostileRequestsTest {
         env.put("CUDA_WASM_KERNEL_CACHE_DIR", cache.toString());
         env.put("CUDA_WASM_JOB_TIME_LIMIT_SECONDS", "5");
         env.put("CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS", "3");
-        env.put("CUDA_WASM_HTTP_IDLE_TIMEOUT_SECONDS", "4");
         env.put("CUDA_WASM_MAX_API_REQUESTS", Integer.toString(MAX_API_REQUESTS));
         env.put("CUDA_WASM_MAX_API_REQUESTS_PER_CLIENT", Integer.toString(PER_CLIENT));
         env.put("CUDA_WASM_MAX_QUEUED_JOBS", "8");
@@ -538,8 +537,18 @@ class HostileRequestsTest {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> r = http.send(request.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest built = request.timeout(Duration.ofSeconds(120)).build();
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException reused) {
+                // A pooled keep-alive connection the worker closed meanwhile; a GET is safe to repeat
+                // (the worker-alive check after each case catches a real crash).
+                if (!built.method().equals("GET")) {
+                    throw reused;
+                }
+                r = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            }
             String text = new String(r.body(), StandardCharsets.UTF_8);
             JsonNode json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                     ? JSON.readTree(r.body()) : null;
