@@ -1,5 +1,6 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.nutanix.prism.ApiVersionChoice;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
 import io.cudawasm.nutanix.prism.model.GpuNode;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,8 +24,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * GPU discovery of a large estate: {@code discoverGpuNodes()} against the Prism Central simulator serving
- * 1,000 hosts with 4,000 GPUs over HTTPS on loopback. One call is one {@code hosts/list} request (about
- * 1.8 MB of JSON) plus parsing; the target is under 2 s.
+ * 1,000 hosts with 4,000 GPUs (half of them, at most one per VM, given to 1,234 VMs) over HTTPS on loopback,
+ * over each API ({@code api}). v3 is one {@code hosts/list} request (about 1.8 MB of JSON). v4 is 67 OData
+ * pages of at most 100 entries: 10 of hosts, per cluster 10 of physical GPU profiles and 1 of vGPU profiles,
+ * and 13 of VMs (to place the GPUs in use), then the GPU attribution. The target is under 2 s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class PrismDiscoveryBench {
     private static final int HOSTS = 1_000;
     private static final int GPUS_PER_HOST = 4;
+
+    @Param({"v3", "v4"})
+    public String api;
 
     private PrismSimulator simulator;
     private NutanixClient client;
@@ -45,12 +52,16 @@ public class PrismDiscoveryBench {
                 .baseUrl(simulator.baseUrl())
                 .apiKey(apiKey)
                 .caBundlePem(certificate.certificatePem())
+                .apiVersion(ApiVersionChoice.parse(api))
                 .build());
         List<GpuNode> nodes = client.discoverGpuNodes();
         int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
         if (nodes.size() != HOSTS || gpus != HOSTS * GPUS_PER_HOST) {
             throw new IllegalStateException("expected " + HOSTS + " hosts and " + HOSTS * GPUS_PER_HOST
                     + " GPUs, discovered " + nodes.size() + " and " + gpus);
+        }
+        if (!client.apiVersion().label().equals(api)) {
+            throw new IllegalStateException("asked for " + api + ", the client speaks " + client.apiVersion().label());
         }
     }
 

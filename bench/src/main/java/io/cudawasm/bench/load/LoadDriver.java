@@ -3,6 +3,7 @@ package io.cudawasm.bench.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.runtime.service.WorkerService;
 import io.cudawasm.runtime.service.client.WorkerClient;
+import io.cudawasm.runtime.service.config.FleetSettings;
 import io.cudawasm.runtime.service.config.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,9 +31,14 @@ import picocli.CommandLine.Spec;
  * jobs (accepted but never answered or never finished). 429 answers are retried after their
  * Retry-After and counted apart: the job was refused, not lost.
  *
+ * <p>Several replicas ({@code --url a,b,c}, or {@code --replicas 3} embedded ones forming a fleet
+ * with static peers): each request goes to the next replica in turn, as through a Service without
+ * session affinity, so most polls of an asynchronous job are forwarded to the job's owner.
+ *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.cudawasm.bench.load.LoadDriver --scenario tiny,saxpy --clients 1,8
  * java -cp bench/target/benchmarks.jar io.cudawasm.bench.load.LoadDriver --url http://worker:8080 --async
+ * java -cp bench/target/benchmarks.jar io.cudawasm.bench.load.LoadDriver --replicas 3 --async --scenario tiny
  * </pre>
  */
 @Command(name = "load-driver", mixinStandardHelpOptions = true,
@@ -43,8 +49,13 @@ public final class LoadDriver implements Callable<Integer> {
 
     private PrintWriter err;
 
-    @Option(names = "--url", description = "Worker to drive; default: start one in this JVM on a temporary cache.")
-    URI url;
+    @Option(names = "--url", split = ",", description = "Worker(s) to drive, comma-separated (requests rotate over them); "
+            + "default: start --replicas workers in this JVM on temporary caches.")
+    List<URI> urls;
+
+    @Option(names = "--replicas", defaultValue = "1", description = "Embedded workers (default 1); more than one form a fleet "
+            + "with static peers.")
+    int replicas;
 
     @Option(names = "--token-file", description = "Bearer token file, when the worker requires one.")
     Path tokenFile;
@@ -82,23 +93,16 @@ public final class LoadDriver implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
-        WorkerService embedded = null;
-        Path cacheDir = null;
-        URI target = url;
-        if (target == null) {
-            cacheDir = Files.createTempDirectory("cuda-wasm-load");
-            WorkerConfig.Builder b = WorkerConfig.fromEnvironment(Map.of()).cacheDirectory(cacheDir)
-                    .bindAddress("127.0.0.1").port(0).workers(workers);
-            if (maxConcurrent > 0) {
-                b.maxConcurrentJobs(maxConcurrent);
-            }
-            embedded = WorkerService.start(b.build());
-            target = embedded.url();
+        List<WorkerService> embedded = new ArrayList<>();
+        List<URI> targets = urls;
+        if (targets == null || targets.isEmpty()) {
+            embedded = startEmbedded();
+            targets = embedded.stream().map(WorkerService::url).toList();
         }
         String token = tokenFile == null ? null : WorkerConfig.readTokenFile(tokenFile, "--token-file");
-        WorkerClient client = new WorkerClient(target, token, Duration.ofMinutes(2));
-        URI base = target;
-        out.println("worker " + target + (embedded != null ? " (embedded)" : "") + ", " + (async ? "async" : "sync")
+        WorkerClient client = new WorkerClient(targets.get(0), token, Duration.ofMinutes(2));
+        List<URI> bases = targets;
+        out.println("workers " + targets + (embedded.isEmpty() ? "" : " (embedded)") + ", " + (async ? "async" : "sync")
                 + " jobs, " + clientKind + " HTTP client, " + duration + " s per run after " + warmup + " s warm-up, "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         boolean clean = true;
@@ -108,8 +112,8 @@ public final class LoadDriver implements Callable<Integer> {
                 Scenario scenario = Scenario.parse(name);
                 String kernelId = scenario.prepare(client);
                 for (int n : clients) {
-                    run(base, token, scenario, kernelId, n, warmup);
-                    LoadReport report = run(base, token, scenario, kernelId, n, duration);
+                    run(bases, token, scenario, kernelId, n, warmup);
+                    LoadReport report = run(bases, token, scenario, kernelId, n, duration);
                     rows.add(report.row());
                     out.println(LoadReport.header().lines().findFirst().orElseThrow());
                     out.println(report.row());
@@ -118,8 +122,8 @@ public final class LoadDriver implements Callable<Integer> {
                 }
             }
         } finally {
-            if (embedded != null) {
-                embedded.shutdown(Duration.ofSeconds(10));
+            for (WorkerService w : embedded) {
+                w.shutdown(Duration.ofSeconds(10));
             }
         }
         out.println();
@@ -130,8 +134,59 @@ public final class LoadDriver implements Callable<Integer> {
         return clean ? 0 : 1;
     }
 
+    /**
+     * {@code --replicas} workers in this JVM, each on its own temporary cache; a fleet with static
+     * peers when several. Their ports are chosen before any starts (each needs the others'); if one
+     * was taken meanwhile, all start again on new ports.
+     */
+    private List<WorkerService> startEmbedded() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startEmbeddedOnce();
+            } catch (RuntimeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                err.println("could not start the embedded workers (" + e.getMessage() + "); new ports");
+            }
+        }
+    }
+
+    private List<WorkerService> startEmbeddedOnce() throws IOException {
+        List<Integer> ports = new ArrayList<>();
+        List<java.net.ServerSocket> held = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            held.add(s);
+            ports.add(s.getLocalPort());
+        }
+        for (java.net.ServerSocket s : held) {
+            s.close();
+        }
+        List<String> peers = ports.stream().map(p -> "127.0.0.1:" + p).toList();
+        List<WorkerService> started = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            WorkerConfig.Builder b = WorkerConfig.fromEnvironment(Map.of())
+                    .cacheDirectory(Files.createTempDirectory("cuda-wasm-load"))
+                    .bindAddress("127.0.0.1").port(replicas == 1 ? 0 : ports.get(i)).workers(workers);
+            if (maxConcurrent > 0) {
+                b.maxConcurrentJobs(maxConcurrent);
+            }
+            if (replicas > 1) {
+                b.fleet(FleetSettings.staticPeers("load-" + i, peers));
+            }
+            try {
+                started.add(WorkerService.start(b.build()));
+            } catch (RuntimeException e) {
+                started.forEach(w -> w.shutdown(Duration.ZERO));
+                throw e;
+            }
+        }
+        return started;
+    }
+
     /** N clients submitting back to back for {@code seconds}; each waits for its answer before the next job. */
-    private LoadReport run(URI base, String token, Scenario scenario, String kernelId, int n, double seconds)
+    private LoadReport run(List<URI> bases, String token, Scenario scenario, String kernelId, int n, double seconds)
             throws InterruptedException {
         byte[] job = json(scenario.job(kernelId));
         long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -150,7 +205,7 @@ public final class LoadDriver implements Callable<Integer> {
             runs.add(run);
             int me = c;
             Thread t = new Thread(() -> {
-                try (Transport client = Transport.create(clientKind, base, token)) {
+                try (Transport client = Transport.roundRobin(clientKind, bases, token)) {
                     int k = 0;
                     while (System.nanoTime() < end && k < lat.length) {
                         long t0 = System.nanoTime();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.runtime.service.client.WorkerClient;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** How one load client talks to the worker: {@code java.net.http} or a raw keep-alive socket. */
@@ -30,6 +32,51 @@ public interface Transport extends AutoCloseable {
             case "raw" -> new Raw(new RawHttpClient(base, token));
             default -> throw new IllegalArgumentException("--client: jdk or raw, got " + kind);
         };
+    }
+
+    /**
+     * One client of several replicas: each request goes to the next one in turn, as through a
+     * Kubernetes Service without session affinity (a job is usually polled through a replica that
+     * does not own it and forwards the request).
+     */
+    static Transport roundRobin(String kind, List<URI> bases, String token) {
+        if (bases.size() == 1) {
+            return create(kind, bases.get(0), token);
+        }
+        List<Transport> all = new ArrayList<>();
+        for (URI base : bases) {
+            all.add(create(kind, base, token));
+        }
+        return new RoundRobin(List.copyOf(all), new int[1]);
+    }
+
+    /** Rotates over one transport per replica; used by one load client thread only. */
+    record RoundRobin(List<Transport> all, int[] next) implements Transport {
+        private Transport pick() {
+            Transport t = all.get(next[0]);
+            next[0] = (next[0] + 1) % all.size();
+            return t;
+        }
+
+        @Override
+        public Reply post(String path, Object body) throws IOException, InterruptedException {
+            return pick().post(path, body);
+        }
+
+        @Override
+        public Reply get(String path) throws IOException, InterruptedException {
+            return pick().get(path);
+        }
+
+        @Override
+        public Reply delete(String path) throws IOException, InterruptedException {
+            return pick().delete(path);
+        }
+
+        @Override
+        public void close() {
+            all.forEach(Transport::close);
+        }
     }
 
     /** java.net.http, through the worker's own client class. */

@@ -11,6 +11,7 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.MathFn;
 import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -41,6 +42,7 @@ import java.util.Map;
 final class FunctionEmitter {
     private final WasmEmitter module;
     private final KFunction fn;
+    private final CompileBudget budget = CompileBudget.current();
     private final CodeWriter w = new CodeWriter();
     private final List<ValType> paramTypes = new ArrayList<>();
     private final List<String> paramNames = new ArrayList<>();
@@ -991,7 +993,10 @@ final class FunctionEmitter {
     private void block(KBlock b) {
         List<KStmt> statements = b.statements();
         if (!checks) {
-            statements.forEach(this::statement);
+            for (KStmt s : statements) {
+                budget.checkpoint(fn.pos());
+                statement(s);
+            }
             return;
         }
         SourcePos[] positions = new SourcePos[statements.size() + 1];
@@ -1002,6 +1007,7 @@ final class FunctionEmitter {
         }
         SourcePos outer = sitePos;
         for (int i = 0; i < statements.size(); i++) {
+            budget.checkpoint(fn.pos());
             sitePos = positions[i];
             if (i + 1 < statements.size() && forwardable(statements.get(i), statements.get(i + 1))) {
                 // t = p + i; store t <- v: the address goes to the store itself, where its check is cheaper

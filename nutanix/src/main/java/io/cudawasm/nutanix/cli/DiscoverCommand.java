@@ -2,7 +2,9 @@ package io.cudawasm.nutanix.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cudawasm.nutanix.GpuVendor;
+import io.cudawasm.nutanix.prism.ApiVersionChoice;
 import io.cudawasm.nutanix.prism.GpuAccess;
 import io.cudawasm.nutanix.prism.NodeCandidate;
 import io.cudawasm.nutanix.prism.NodeSelection;
@@ -47,7 +49,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Lists the GPU hosts Prism Central knows, a GPU summary, the best nodes for a workload, or one host.",
-            "Connection settings fall back to NUTANIX_PRISM_URL, NUTANIX_CA_BUNDLE and NUTANIX_INSECURE;",
+            "Connection settings fall back to NUTANIX_PRISM_URL, NUTANIX_CA_BUNDLE, NUTANIX_INSECURE and",
+            "NUTANIX_API_VERSION; the output says which Prism Central API (v3 or v4) answered;",
             "credentials are read from NUTANIX_API_KEY, or NUTANIX_USERNAME and NUTANIX_PASSWORD."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -75,6 +78,11 @@ public final class DiscoverCommand implements Callable<Integer> {
         @Option(names = "--insecure", description = "do not verify the TLS certificate (default: $NUTANIX_INSECURE)")
         boolean insecure;
 
+        @Option(names = "--api-version", paramLabel = "auto|v3|v4",
+                description = "Prism Central API; auto uses v4 when Prism Central offers it "
+                        + "(default: $NUTANIX_API_VERSION, else auto)")
+        String apiVersion;
+
         /** The configuration: environment first, then these options on top. */
         public NutanixConfig toConfig(Map<String, String> environment) {
             NutanixConfig.Builder b = NutanixConfig.builderFromEnvironment(environment);
@@ -86,6 +94,9 @@ public final class DiscoverCommand implements Callable<Integer> {
             }
             if (insecure) {
                 b.caBundlePem(null).insecure(true);
+            }
+            if (apiVersion != null) {
+                b.apiVersion(ApiVersionChoice.parse(apiVersion));
             }
             return b.build();
         }
@@ -182,16 +193,20 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         try {
             NutanixClient client = clientFactory.apply(config);
+            int code;
             if (summary) {
-                return printSummary(out, client.getClusterGpuSummary(Optional.ofNullable(clusterUuid)));
+                code = printSummary(out, client, client.getClusterGpuSummary(Optional.ofNullable(clusterUuid)));
+            } else if (best != null) {
+                code = printBest(out, err, client);
+            } else if (hostUuid != null) {
+                code = printHost(out, client, client.getHostCapabilities(hostUuid));
+            } else {
+                code = printNodes(out, client, client.discoverGpuNodes());
             }
-            if (best != null) {
-                return printBest(out, err, client);
+            if (!json) {
+                out.println("Prism Central API " + client.apiSelection().describe());
             }
-            if (hostUuid != null) {
-                return printHost(out, client.getHostCapabilities(hostUuid));
-            }
-            return printNodes(out, client.discoverGpuNodes());
+            return code;
         } catch (PrismException e) {
             err.println("discover: " + e.getMessage());
             return PRISM_ERROR;
@@ -204,9 +219,11 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
     }
 
-    private int printNodes(PrintWriter out, List<GpuNode> nodes) {
+    private int printNodes(PrintWriter out, NutanixClient client, List<GpuNode> nodes) {
         if (json) {
-            return printJson(out, InventoryJson.nodes(nodes));
+            ObjectNode o = envelope(client);
+            o.set("nodes", InventoryJson.nodes(nodes));
+            return printJson(out, o);
         }
         TextTable table = TextTable.withHeaders("HOST", "CLUSTER", "ARCH", "GPUS", "FREE", "VGPU FREE", "MODELS")
                 .rightAlign(3, 4, 5);
@@ -232,9 +249,9 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int printSummary(PrintWriter out, ClusterGpuSummary s) {
+    private int printSummary(PrintWriter out, NutanixClient client, ClusterGpuSummary s) {
         if (json) {
-            return printJson(out, InventoryJson.summary(s));
+            return printJson(out, envelope(client).setAll(InventoryJson.summary(s)));
         }
         out.println("GPU summary, " + s.clusterUuid().map(c -> "cluster " + c).orElse("all clusters"));
         TextTable facts = TextTable.withoutHeaders(2)
@@ -266,7 +283,9 @@ public final class DiscoverCommand implements Callable<Integer> {
                 Optional.ofNullable(clusterUuid));
         List<NodeCandidate> candidates = client.findBestNodes(best.vendor(), best.count(), selection);
         if (json) {
-            printJson(out, InventoryJson.candidates(candidates));
+            ObjectNode o = envelope(client);
+            o.set("candidates", InventoryJson.candidates(candidates));
+            printJson(out, o);
             return candidates.isEmpty() ? NO_MATCH : 0;
         }
         if (candidates.isEmpty()) {
@@ -286,9 +305,9 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int printHost(PrintWriter out, HostCapabilities caps) {
+    private int printHost(PrintWriter out, NutanixClient client, HostCapabilities caps) {
         if (json) {
-            return printJson(out, InventoryJson.capabilities(caps));
+            return printJson(out, envelope(client).setAll(InventoryJson.capabilities(caps)));
         }
         PrismHost h = caps.host();
         TextTable facts = TextTable.withoutHeaders(2)
@@ -347,6 +366,11 @@ public final class DiscoverCommand implements Callable<Integer> {
         s.clusterUuid().ifPresent(c -> sb.append(" in cluster ").append(c));
         sb.append(s.access() == GpuAccess.PASSTHROUGH_ONLY ? " (passthrough only; try --allow-vgpu)" : "");
         return sb.toString();
+    }
+
+    /** Every JSON answer is an object that starts with the API that produced it. */
+    private static ObjectNode envelope(NutanixClient client) {
+        return InventoryJson.mapper().createObjectNode().put("prism_api_version", client.apiVersion().label());
     }
 
     private int printJson(PrintWriter out, JsonNode node) {

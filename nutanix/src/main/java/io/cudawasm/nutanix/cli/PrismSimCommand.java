@@ -3,6 +3,7 @@ package io.cudawasm.nutanix.cli;
 import io.cudawasm.nutanix.prism.NutanixConfig;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;
 import io.cudawasm.nutanix.prism.sim.SelfSignedCertificate;
+import io.cudawasm.nutanix.prism.sim.ServedApis;
 import io.cudawasm.nutanix.prism.sim.SimulatedEstate;
 import io.cudawasm.nutanix.prism.sim.SyntheticEstate;
 import java.io.IOException;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Runs a Prism Central v3 simulator (hosts, clusters, VMs with GPUs) until stopped.",
+            "Runs a Prism Central simulator (v3 and v4 APIs over one estate of hosts, clusters, VMs with GPUs)",
+            "until stopped.",
             "It serves the bundled estate, a fixture file, or a generated large estate, over HTTPS with a fresh",
             "self-signed certificate (or plain HTTP), and prints the URL, the CA bundle path and credentials."
         })
@@ -57,6 +59,10 @@ public final class PrismSimCommand implements Callable<Integer> {
     @Option(names = "--synthetic-vms", paramLabel = "N", defaultValue = "600",
             description = "VMs in the generated estate (default: ${DEFAULT-VALUE})")
     int syntheticVms;
+
+    @Option(names = "--api", paramLabel = "both|v3|v4", defaultValue = "both",
+            description = "which Prism Central APIs to serve; the other answers 404 (default: ${DEFAULT-VALUE})")
+    String api;
 
     @Option(names = "--http", description = "serve plain HTTP instead of HTTPS")
     boolean plainHttp;
@@ -96,7 +102,9 @@ public final class PrismSimCommand implements Callable<Integer> {
         }
         SimulatedEstate estate;
         InetAddress bindAddress;
+        ServedApis apis;
         try {
+            apis = ServedApis.parse(api);
             estate = syntheticHosts != null
                     ? SyntheticEstate.builder().hosts(syntheticHosts).vms(syntheticVms).build()
                     : fixture != null ? SimulatedEstate.fromFile(fixture) : SimulatedEstate.bundled();
@@ -108,7 +116,7 @@ public final class PrismSimCommand implements Callable<Integer> {
         String password = randomSecret(12);
         String apiKey = randomSecret(24);
         PrismSimulator.Builder builder = PrismSimulator.builder(estate)
-                .bindAddress(bindAddress).port(port).user(username, password).apiKey(apiKey, "cuda-wasm-sa");
+                .bindAddress(bindAddress).port(port).apis(apis).user(username, password).apiKey(apiKey, "cuda-wasm-sa");
         Path caPem = null;
         try {
             if (plainHttp) {
@@ -150,6 +158,11 @@ public final class PrismSimCommand implements Callable<Integer> {
         out.printf("Prism Central simulator listening on %s%n", sim.baseUrl());
         out.printf("  estate:     %d clusters (incl. Prism Central), %d hosts, %d GPU entries, %d VMs%n",
                 estate.clusterCount(), estate.hostCount(), estate.gpuCount(), estate.vmCount());
+        out.printf("  APIs:       %s%n", switch (sim.apis()) {
+            case BOTH -> "v3 (/api/nutanix/v3) and v4 (/api/clustermgmt/v4.0, /api/vmm/v4.0)";
+            case V3_ONLY -> "v3 only (/api/nutanix/v3); v4 paths answer 404";
+            case V4_ONLY -> "v4 only (/api/clustermgmt/v4.0, /api/vmm/v4.0); v3 paths answer 404";
+        });
         if (caPem != null) {
             out.printf("  CA bundle:  %s%n", caPem);
         }

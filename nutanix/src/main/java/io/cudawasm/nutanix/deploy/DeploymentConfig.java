@@ -27,6 +27,10 @@ import java.util.Set;
  * @param prismSecretName Secret with the Prism Central credentials, referenced optionally; empty: no Prism access
  * @param prismUrl Prism Central URL to put in the ConfigMap; empty: taken from the Secret's {@code NUTANIX_PRISM_URL}
  * @param tolerations tolerations that replace the vendor's default toleration; empty: the vendor's
+ * @param networkPolicy for a fleet (more than one pod): a NetworkPolicy that lets the pods receive
+ *     traffic on the API port only, from each other and from API clients
+ * @param apiClientNamespaces namespace labels of the API's clients in that NetworkPolicy; empty: every namespace
+ * @param podMonitor a Prometheus Operator PodMonitor that scrapes every replica's {@code /metrics}
  */
 public record DeploymentConfig(
         String name,
@@ -54,7 +58,10 @@ public record DeploymentConfig(
         Map<String, String> nodeSelector,
         Optional<List<TolerationSpec>> tolerations,
         Optional<String> runtimeClassName,
-        WorkerSettings worker) {
+        WorkerSettings worker,
+        boolean networkPolicy,
+        Map<String, String> apiClientNamespaces,
+        boolean podMonitor) {
 
     public static final String DEFAULT_NAME = "cuda-wasm-worker";
     public static final String DEFAULT_NAMESPACE = "cuda-wasm";
@@ -82,6 +89,7 @@ public record DeploymentConfig(
         extraAnnotations = frozen(extraAnnotations);
         extraEnv = frozen(extraEnv);
         nodeSelector = frozen(nodeSelector);
+        apiClientNamespaces = frozen(apiClientNamespaces);
         tolerations = tolerations.map(List::copyOf);
 
         if (!KubernetesNames.isDns1123Label(name) || name.length() > MAX_NAME_LENGTH) {
@@ -122,6 +130,7 @@ public record DeploymentConfig(
         requireMap("label", extraLabels, true);
         requireMap("annotation", extraAnnotations, false);
         requireMap("node selector", nodeSelector, true);
+        requireMap("API client namespace label", apiClientNamespaces, true);
         for (String env : extraEnv.keySet()) {
             if (!KubernetesNames.isEnvVarName(env)) {
                 throw new IllegalArgumentException("environment variable name '" + env + "' is not valid");
@@ -165,6 +174,11 @@ public record DeploymentConfig(
 
     public boolean cpuOnly() {
         return vendor.isEmpty();
+    }
+
+    /** More than one pod can run: the replicas form a fleet that forwards requests among its pods. */
+    public boolean fleet() {
+        return maxReplicas() > 1;
     }
 
     /** The most pods that can exist at once: the HPA maximum, or the fixed replica count. */
@@ -244,6 +258,9 @@ public record DeploymentConfig(
         private boolean selfRegister = WorkerSettings.DEFAULT.selfRegister();
         private int registerIntervalSeconds = WorkerSettings.DEFAULT.registerIntervalSeconds();
         private RegisterMode registerMode = WorkerSettings.DEFAULT.registerMode();
+        private boolean networkPolicy = true;
+        private final Map<String, String> apiClientNamespaces = new LinkedHashMap<>();
+        private boolean podMonitor;
 
         private Builder(String name, String image) {
             this.name = name;
@@ -282,6 +299,9 @@ public record DeploymentConfig(
             selfRegister = c.worker.selfRegister();
             registerIntervalSeconds = c.worker.registerIntervalSeconds();
             registerMode = c.worker.registerMode();
+            networkPolicy = c.networkPolicy;
+            apiClientNamespaces.putAll(c.apiClientNamespaces);
+            podMonitor = c.podMonitor;
         }
 
         public Builder name(String name) { this.name = name; return this; }
@@ -358,6 +378,15 @@ public record DeploymentConfig(
         public Builder registerIntervalSeconds(int seconds) { this.registerIntervalSeconds = seconds; return this; }
         public Builder registerMode(RegisterMode mode) { this.registerMode = mode; return this; }
 
+        /** Whether a fleet gets its NetworkPolicy (default: yes). */
+        public Builder networkPolicy(boolean enabled) { this.networkPolicy = enabled; return this; }
+
+        /** Narrows the API's clients in the NetworkPolicy to namespaces with this label (repeatable: all must match). */
+        public Builder apiClientNamespace(String labelKey, String labelValue) { apiClientNamespaces.put(labelKey, labelValue); return this; }
+
+        /** Adds a Prometheus Operator PodMonitor for the workers' {@code /metrics}. */
+        public Builder podMonitor(boolean enabled) { this.podMonitor = enabled; return this; }
+
         /** Validates and returns the configuration. */
         public DeploymentConfig build() {
             int gpus = gpusPerPod != null ? gpusPerPod : vendor.isPresent() ? 1 : 0;
@@ -370,7 +399,8 @@ public record DeploymentConfig(
             return new DeploymentConfig(name, namespace, image, imagePullPolicy, vendor, gpus, mode, gpuModeRequired,
                     intelResource, resources, replicas, hpa, nkeAnnotations, extraLabels, extraAnnotations, extraEnv,
                     storageClass, access, cacheSize, servicePort, prismSecretName, prismUrl, nodeSelector,
-                    Optional.ofNullable(tolerations), runtimeClassName, worker);
+                    Optional.ofNullable(tolerations), runtimeClassName, worker, networkPolicy, apiClientNamespaces,
+                    podMonitor);
         }
     }
 }

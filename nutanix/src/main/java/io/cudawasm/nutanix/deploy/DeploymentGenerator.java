@@ -2,6 +2,8 @@ package io.cudawasm.nutanix.deploy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -23,6 +25,12 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -43,14 +51,25 @@ import java.util.Optional;
  *
  * <p>Objects come in apply order: Namespace, ServiceAccount, RBAC, ConfigMap, the shared cache
  * claim (Deployments only), Services, the workload (StatefulSet or Deployment, see
- * {@link WorkloadDecision}), HorizontalPodAutoscaler, PodDisruptionBudget. The Prism credentials
- * Secret is only referenced, never generated: credentials do not belong in manifests.
+ * {@link WorkloadDecision}), HorizontalPodAutoscaler, PodDisruptionBudget, and for a fleet (more than
+ * one pod) its NetworkPolicy, then the optional PodMonitor. The Prism credentials Secret is only
+ * referenced, never generated: credentials do not belong in manifests.
+ *
+ * <p>A fleet's replicas answer for each other (the worker's {@code io.cudawasm.runtime.fleet}): the
+ * headless Service names them, with not-ready addresses published so a draining pod stays reachable
+ * for its jobs; a StatefulSet's pods find each other through its DNS, a Deployment's through its
+ * EndpointSlices (with a Role to read them).
  */
 public final class DeploymentGenerator {
     /** Label values shared by every generated object. */
     public static final String APP_NAME = "cuda-wasm";
     public static final String MANAGED_BY = "cuda-wasm-generator";
     static final String NFD_API_GROUP = "nfd.k8s-sigs.io";
+    /**
+     * How long a stopping replica keeps answering for finished jobs nobody has read: with the worker's
+     * 30 s shutdown grace it stays under the pods' 60 s terminationGracePeriodSeconds.
+     */
+    static final int DRAIN_LINGER_SECONDS = 15;
 
     private final DeploymentConfig config;
     private final WorkloadDecision decision;
@@ -82,6 +101,8 @@ public final class DeploymentGenerator {
         objects.add(workload());
         horizontalPodAutoscaler().ifPresent(objects::add);
         objects.add(podDisruptionBudget());
+        networkPolicy().ifPresent(objects::add);
+        podMonitor().ifPresent(objects::add);
         return objects;
     }
 
@@ -129,6 +150,24 @@ public final class DeploymentGenerator {
                 .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
                 .withNamespace(config.namespace()).endSubject()
                 .build());
+        if (peerDiscovery().filter(WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES::equals).isPresent()) {
+            String roleName = config.name() + "-peers";
+            objects.add(new RoleBuilder()
+                    .withMetadata(meta(roleName))
+                    .addNewRule()
+                    .withApiGroups("discovery.k8s.io")
+                    .withResources("endpointslices")
+                    .withVerbs("get", "list")
+                    .endRule()
+                    .build());
+            objects.add(new RoleBindingBuilder()
+                    .withMetadata(meta(roleName))
+                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                    .withName(roleName).endRoleRef()
+                    .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
+                    .withNamespace(config.namespace()).endSubject()
+                    .build());
+        }
         if (!labels) {
             String roleName = config.name() + "-nodefeatures";
             objects.add(new RoleBuilder()
@@ -164,6 +203,11 @@ public final class DeploymentGenerator {
         data.put(WorkerEnvironment.REGISTER_INTERVAL_SECONDS, Integer.toString(w.registerIntervalSeconds()));
         data.put(WorkerEnvironment.REGISTER_MODE, w.registerMode().configValue());
         config.prismUrl().ifPresent(url -> data.put(WorkerEnvironment.PRISM_URL, url));
+        peerDiscovery().ifPresent(mode -> {
+            data.put(WorkerEnvironment.PEER_DISCOVERY, mode);
+            data.put(WorkerEnvironment.PEER_SERVICE, headlessServiceName());
+            data.put(WorkerEnvironment.DRAIN_LINGER_SECONDS, Integer.toString(DRAIN_LINGER_SECONDS));
+        });
         return new ConfigMapBuilder().withMetadata(meta(configMapName())).withData(data).build();
     }
 
@@ -192,15 +236,20 @@ public final class DeploymentGenerator {
                 .build();
     }
 
-    /** The headless Service a StatefulSet needs as its {@code serviceName} (stable pod DNS names). */
+    /**
+     * The headless Service a StatefulSet needs as its {@code serviceName} (stable pod DNS names) and
+     * through which a fleet's replicas find each other. It publishes not-ready addresses: a draining
+     * pod leaves the ClusterIP Service (no new jobs) but stays reachable for the jobs it holds.
+     */
     public Optional<Service> headlessService() {
-        if (decision.kind() != WorkloadKind.STATEFUL_SET) {
+        if (decision.kind() != WorkloadKind.STATEFUL_SET && !config.fleet()) {
             return Optional.empty();
         }
         return Optional.of(new ServiceBuilder()
                 .withMetadata(meta(headlessServiceName()))
                 .withNewSpec()
                 .withClusterIP("None")
+                .withPublishNotReadyAddresses(true)
                 .withSelector(selectorLabels())
                 .addNewPort()
                 .withName(WorkerEnvironment.PORT_NAME)
@@ -223,7 +272,7 @@ public final class DeploymentGenerator {
         Optional<String> sharedClaim = decision.kind() == WorkloadKind.STATEFUL_SET
                 ? Optional.empty() : Optional.of(cacheClaimName());
         PodTemplateSpec template = PodTemplates.worker(config, commonLabels(), selectorLabels(),
-                podAnnotations, serviceAccountName(), configMapName(), sharedClaim);
+                podAnnotations, serviceAccountName(), configMapName(), sharedClaim, peerDiscovery());
         // With an HPA the replica count is left out: re-applying must not reset the HPA's scale.
         Integer replicas = config.hpa().isPresent() ? null : config.replicas();
 
@@ -335,6 +384,69 @@ public final class DeploymentGenerator {
                 .withNewSelector().withMatchLabels(selectorLabels()).endSelector()
                 .endSpec()
                 .build();
+    }
+
+    /**
+     * A fleet's NetworkPolicy: worker pods accept traffic on the API port only, from each other
+     * (forwarded job requests, kernel fetches) and from the API's clients (every namespace, or those
+     * labelled as {@code apiClientNamespaces} says). Kubelet probes are not affected.
+     */
+    public Optional<NetworkPolicy> networkPolicy() {
+        if (!config.fleet() || !config.networkPolicy()) {
+            return Optional.empty();
+        }
+        NetworkPolicyPort api = new NetworkPolicyPortBuilder().withProtocol("TCP")
+                .withPort(new IntOrString(WorkerEnvironment.PORT_NAME)).build();
+        NetworkPolicyPeer peers = new NetworkPolicyPeerBuilder()
+                .withNewPodSelector().withMatchLabels(selectorLabels()).endPodSelector().build();
+        NetworkPolicyPeer clients = new NetworkPolicyPeerBuilder()
+                .withNewNamespaceSelector().withMatchLabels(new LinkedHashMap<>(config.apiClientNamespaces()))
+                .endNamespaceSelector().build();
+        return Optional.of(new NetworkPolicyBuilder()
+                .withMetadata(meta(config.name()))
+                .withNewSpec()
+                .withNewPodSelector().withMatchLabels(selectorLabels()).endPodSelector()
+                .withPolicyTypes("Ingress")
+                .addNewIngress().withFrom(peers).withPorts(api).endIngress()
+                .addNewIngress().withFrom(clients).withPorts(api).endIngress()
+                .endSpec()
+                .build());
+    }
+
+    /**
+     * A Prometheus Operator PodMonitor ({@code monitoring.coreos.com/v1}) that scrapes every
+     * replica's {@code /metrics} on the API port, when asked for. A generic object: the operator's
+     * types are not part of Kubernetes.
+     */
+    public Optional<GenericKubernetesResource> podMonitor() {
+        if (!config.podMonitor()) {
+            return Optional.empty();
+        }
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        endpoint.put("port", WorkerEnvironment.PORT_NAME);
+        endpoint.put("path", WorkerEnvironment.METRICS_PATH);
+        endpoint.put("interval", "30s");
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("selector", Map.of("matchLabels", selectorLabels()));
+        spec.put("podMetricsEndpoints", List.of(endpoint));
+        return Optional.of(new GenericKubernetesResourceBuilder()
+                .withApiVersion("monitoring.coreos.com/v1")
+                .withKind("PodMonitor")
+                .withMetadata(meta(config.name()))
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build());
+    }
+
+    /**
+     * How the replicas find each other: the StatefulSet's pod DNS names, or a Deployment's
+     * EndpointSlices; empty when at most one pod runs.
+     */
+    public Optional<String> peerDiscovery() {
+        if (!config.fleet()) {
+            return Optional.empty();
+        }
+        return Optional.of(decision.kind() == WorkloadKind.STATEFUL_SET ? WorkerEnvironment.PEER_DISCOVERY_DNS
+                : WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES);
     }
 
     /** A Job that runs the JMH suite on one node type; see {@link BenchmarkJobs}. */

@@ -56,7 +56,7 @@ public final class DeploymentOptions {
     @Option(names = "--hpa", paramLabel = "MIN:MAX[:CPU%]", description = "Autoscale, e.g. 1:8:70.")
     String hpa;
 
-    @Option(names = "--hpa-pods-metric", paramLabel = "NAME=AVERAGE", description = "Custom per-pod HPA metric, e.g. cudawasm_jobs_pending=5 (repeatable).")
+    @Option(names = "--hpa-pods-metric", paramLabel = "NAME=AVERAGE", description = "Custom per-pod HPA metric through a metrics adapter, e.g. cudawasm_jobs_queued=5 (repeatable).")
     List<String> hpaPodsMetrics = new ArrayList<>();
 
     @Option(names = "--scale-down-stabilization", paramLabel = "SECONDS", description = "HPA scale-down window (default: ${DEFAULT-VALUE}).")
@@ -122,6 +122,15 @@ public final class DeploymentOptions {
     @Option(names = "--register-mode", description = "labels (patch the Node) or nodefeature (NFD NodeFeature objects) (default: ${DEFAULT-VALUE}).")
     String registerMode = WorkerSettings.DEFAULT.registerMode().configValue();
 
+    @Option(names = "--no-network-policy", description = "Do not generate the fleet's NetworkPolicy (API port only, from peers and clients).")
+    boolean noNetworkPolicy;
+
+    @Option(names = "--api-client-namespace", paramLabel = "LABEL=VALUE", description = "Only namespaces with this label may call the API (NetworkPolicy; repeatable; default: every namespace).")
+    Map<String, String> apiClientNamespaces = new LinkedHashMap<>();
+
+    @Option(names = "--pod-monitor", description = "Add a Prometheus Operator PodMonitor (monitoring.coreos.com/v1) for /metrics.")
+    boolean podMonitor;
+
     /** Builds and validates the configuration; throws {@link IllegalArgumentException} on a bad value. */
     public DeploymentConfig toConfig() {
         DeploymentConfig.Builder b = DeploymentConfig.builder(name, image != null ? image : defaultImage())
@@ -141,7 +150,10 @@ public final class DeploymentOptions {
                 .logLevel(logLevel)
                 .selfRegister(!noSelfRegister)
                 .registerIntervalSeconds(registerInterval)
-                .registerMode(RegisterMode.parse(registerMode));
+                .registerMode(RegisterMode.parse(registerMode))
+                .networkPolicy(!noNetworkPolicy)
+                .podMonitor(podMonitor);
+        apiClientNamespaces.forEach(b::apiClientNamespace);
         if (gpus != null) {
             b.gpus(gpus);
         }

@@ -54,7 +54,8 @@ final class PodTemplates {
             WorkerEnvironment.REGISTER_MODE, WorkerEnvironment.PRISM_URL, WorkerEnvironment.PRISM_API_KEY,
             WorkerEnvironment.PRISM_USERNAME, WorkerEnvironment.PRISM_PASSWORD, WorkerEnvironment.PRISM_CA_BUNDLE,
             WorkerEnvironment.POD_NAME, WorkerEnvironment.POD_NAMESPACE, WorkerEnvironment.NODE_NAME,
-            WorkerEnvironment.JAVA_TOOL_OPTIONS);
+            WorkerEnvironment.JAVA_TOOL_OPTIONS, WorkerEnvironment.POD_IP, WorkerEnvironment.PEER_DISCOVERY,
+            WorkerEnvironment.PEER_SERVICE, WorkerEnvironment.DRAIN_LINGER_SECONDS);
 
     private PodTemplates() {}
 
@@ -63,10 +64,12 @@ final class PodTemplates {
      *
      * @param cacheClaimName the shared claim to mount, or empty when a StatefulSet's
      *     volumeClaimTemplate named {@value #CACHE_VOLUME} supplies the volume
+     * @param peerDiscovery how the fleet's replicas find each other ({@code dns}, {@code endpointslices}),
+     *     or empty for a single pod
      */
     static PodTemplateSpec worker(DeploymentConfig c, Map<String, String> labels, Map<String, String> selector,
             Map<String, String> annotations, String serviceAccount, String configMapName,
-            Optional<String> cacheClaimName) {
+            Optional<String> cacheClaimName, Optional<String> peerDiscovery) {
         List<Volume> volumes = new ArrayList<>();
         cacheClaimName.ifPresent(claim -> volumes.add(new VolumeBuilder()
                 .withName(CACHE_VOLUME)
@@ -101,7 +104,7 @@ final class PodTemplates {
                 .withProtocol("TCP")
                 .endPort()
                 .addNewEnvFrom().withNewConfigMapRef().withName(configMapName).endConfigMapRef().endEnvFrom()
-                .withEnv(workerEnv(c))
+                .withEnv(workerEnv(c, peerDiscovery))
                 .withResources(resources(c.resources(), c.gpuResourceName(), c.gpusPerPod()))
                 .withVolumeMounts(mounts)
                 .withStartupProbe(httpProbe(WorkerEnvironment.HEALTH_PATH, 5, 60))
@@ -224,9 +227,15 @@ final class PodTemplates {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 
-    private static List<EnvVar> workerEnv(DeploymentConfig c) {
+    private static List<EnvVar> workerEnv(DeploymentConfig c, Optional<String> peerDiscovery) {
         List<EnvVar> env = new ArrayList<>(downwardApiEnv());
-        env.add(literal(WorkerEnvironment.JAVA_TOOL_OPTIONS, WorkerEnvironment.JVM_OPTIONS));
+        boolean dns = peerDiscovery.filter(WorkerEnvironment.PEER_DISCOVERY_DNS::equals).isPresent();
+        if (dns) {
+            // DNS discovery leaves the pod itself out of the Service's addresses by its IP.
+            env.add(fieldRef(WorkerEnvironment.POD_IP, "status.podIP"));
+        }
+        env.add(literal(WorkerEnvironment.JAVA_TOOL_OPTIONS, dns
+                ? WorkerEnvironment.JVM_OPTIONS + " " + WorkerEnvironment.DNS_CACHE_OPTIONS : WorkerEnvironment.JVM_OPTIONS));
         c.prismSecretName().ifPresent(secret -> {
             if (c.prismUrl().isEmpty()) {
                 env.add(secretKey(WorkerEnvironment.PRISM_URL, secret));

@@ -14,6 +14,16 @@ public final class WorkerEnvironment {
     public static final String SELF_REGISTER = "CUDA_WASM_SELF_REGISTER";
     public static final String REGISTER_INTERVAL_SECONDS = "CUDA_WASM_REGISTER_INTERVAL_SECONDS";
     public static final String REGISTER_MODE = "CUDA_WASM_REGISTER_MODE";
+    /** Fleet: how replicas find each other ({@code off}, {@code static}, {@code dns}, {@code endpointslices}). */
+    public static final String PEER_DISCOVERY = "CUDA_WASM_PEER_DISCOVERY";
+    /** Peer discovery through the headless Service's DNS names (StatefulSet pods). */
+    public static final String PEER_DISCOVERY_DNS = "dns";
+    /** Peer discovery through the headless Service's EndpointSlices (any pods; needs RBAC). */
+    public static final String PEER_DISCOVERY_ENDPOINT_SLICES = "endpointslices";
+    /** Fleet: the headless Service that names the replicas. */
+    public static final String PEER_SERVICE = "CUDA_WASM_PEER_SERVICE";
+    /** Fleet: how long a stopping replica keeps answering for finished jobs nobody has read yet. */
+    public static final String DRAIN_LINGER_SECONDS = "CUDA_WASM_DRAIN_LINGER_SECONDS";
 
     /** Keys of the Prism credentials Secret; each becomes the variable of the same name. */
     public static final String PRISM_URL = "NUTANIX_PRISM_URL";
@@ -29,11 +39,25 @@ public final class WorkerEnvironment {
     public static final String POD_NAME = "POD_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
     public static final String NODE_NAME = "NODE_NAME";
+    /** Downward API: the pod's IP, so DNS peer discovery can leave the pod itself out. */
+    public static final String POD_IP = "POD_IP";
+
+    /**
+     * The worker's gauges that make sense per pod for an HPA {@code Pods} metric (through a metrics
+     * adapter): queue depth first. The runtime's tests check that the worker exports each of them.
+     */
+    public static final java.util.List<String> PER_POD_GAUGES = java.util.List.of(
+            "cudawasm_jobs_queued", "cudawasm_jobs_running", "cudawasm_jobs_retained", "cudawasm_fleet_peers");
 
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     /** Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process. */
     public static final String JVM_OPTIONS =
             "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp";
+    /**
+     * Added for DNS peer discovery: the JVM keeps DNS answers 30 s by default, long enough to send a
+     * restarted pod's traffic to its old address; 5 s (and 1 s for "no such name") keeps the fleet current.
+     */
+    public static final String DNS_CACHE_OPTIONS = "-Dsun.net.inetaddr.ttl=5 -Dsun.net.inetaddr.negative.ttl=1";
 
     public static final int HTTP_PORT = 8080;
     public static final String PORT_NAME = "http";
@@ -45,6 +69,7 @@ public final class WorkerEnvironment {
     public static final String RESULTS_PATH = "/results";
     public static final String HEALTH_PATH = "/healthz";
     public static final String READY_PATH = "/readyz";
+    public static final String METRICS_PATH = "/metrics";
     /** Numeric non-root user and group of the images (PSS restricted needs a number to verify non-root). */
     public static final long USER_ID = 10001L;
 

@@ -1,8 +1,6 @@
 package io.cudawasm.nutanix.prism;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cudawasm.nutanix.GpuVendor;
 import io.cudawasm.nutanix.prism.model.ClusterGpuSummary;
 import io.cudawasm.nutanix.prism.model.CpuArchitecture;
@@ -14,8 +12,6 @@ import io.cudawasm.nutanix.prism.model.PrismCluster;
 import io.cudawasm.nutanix.prism.model.PrismHost;
 import io.cudawasm.nutanix.prism.model.PrismVm;
 import io.cudawasm.nutanix.prism.model.VirtualGpu;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,23 +26,31 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A synchronous, thread-safe client for the Prism Central v3 API, focused on GPU inventory.
+ * A synchronous, thread-safe client for Prism Central's GPU inventory, over the v3 or the v4 API.
  *
- * <p>Calls: {@code POST hosts/list} (one request: Prism does not page hosts), {@code GET hosts/{uuid}},
- * {@code POST clusters/list} and {@code POST vms/list} (paged, 500 per page, until {@code total_matches}),
- * {@code GET clusters/{uuid}} and {@code GET vms/{uuid}}. Failures are {@link PrismException}s; transient
- * ones are retried as {@link RetryPolicy} describes.
+ * <p>{@link NutanixConfig#apiVersion()} picks the API: {@code v3} ({@link PrismV3Api}), {@code v4}
+ * ({@link PrismV4Api}), or {@code auto}, which on first use sends one cheap v4 request and uses v4 unless
+ * Prism Central answers 404 there, then v3. Every method below gives the same answers over both; only the
+ * requests differ. Failures are {@link PrismException}s; transient ones are retried as {@link RetryPolicy}
+ * describes.
  */
 public final class NutanixClient {
-    /** Prism caps {@code length} at 500; asking for more is silently cut to 500. */
-    public static final int PAGE_SIZE = 500;
+    private static final Logger LOG = LoggerFactory.getLogger(NutanixClient.class);
+    /** v3 caps {@code length} at 500; asking for more is silently cut to 500. */
+    public static final int PAGE_SIZE = PrismV3Api.PAGE_SIZE;
+    /** v4 caps {@code $limit} at 100. */
+    public static final int V4_PAGE_LIMIT = PrismV4Api.PAGE_LIMIT;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final NutanixConfig config;
     private final PrismTransport transport;
+    private final Object apiLock = new Object();
+    private volatile PrismApi api;
 
     private NutanixClient(NutanixConfig config, Sleeper sleeper, Clock clock, DoubleSupplier jitter) {
         this.config = config;
@@ -64,6 +68,20 @@ public final class NutanixClient {
 
     public NutanixConfig config() {
         return config;
+    }
+
+    /**
+     * The API this client speaks, with how it was chosen. With {@code auto} the first call (this one or any
+     * other) asks Prism Central; the answer is kept for the client's life. A failed probe (Prism unreachable,
+     * credentials refused) is thrown and asked again next time.
+     */
+    public ApiSelection apiSelection() {
+        return new ApiSelection(api().version(), config.apiVersion());
+    }
+
+    /** Shorthand for {@code apiSelection().version()}. */
+    public PrismApiVersion apiVersion() {
+        return api().version();
     }
 
     // ---- GPU inventory -------------------------------------------------------------------------------
@@ -89,17 +107,18 @@ public final class NutanixClient {
      * @throws PrismNotFoundException when the cluster has no hosts and is not a Prism Element cluster
      */
     public ClusterGpuSummary getClusterGpuSummary(Optional<String> clusterUuid) {
-        List<PrismHost> hosts = listHosts();
         if (clusterUuid.isEmpty()) {
-            return ClusterGpuSummary.of(clusterUuid, hosts);
+            return ClusterGpuSummary.of(clusterUuid, listHosts());
         }
-        String wanted = clusterUuid.get();
-        List<PrismHost> inCluster = hosts.stream()
-                .filter(h -> h.clusterUuid().map(wanted::equalsIgnoreCase).orElse(false))
-                .toList();
+        String wanted = clusterUuid.get().trim();
+        List<PrismHost> inCluster;
+        try {
+            inCluster = api().listHostsOfCluster(wanted);
+        } catch (PrismNotFoundException unknown) {
+            throw noSuchCluster(wanted, unknown);
+        }
         if (inCluster.isEmpty() && listClusters().stream().noneMatch(c -> c.uuid().equalsIgnoreCase(wanted))) {
-            throw new PrismNotFoundException("POST /api/nutanix/v3/clusters/list", 0, List.of(),
-                    "no Prism Element cluster has uuid " + wanted);
+            throw noSuchCluster(wanted, null);
         }
         return ClusterGpuSummary.of(clusterUuid, inCluster);
     }
@@ -168,42 +187,31 @@ public final class NutanixClient {
 
     // ---- Hosts, clusters, VMs ------------------------------------------------------------------------
 
-    /** All hosts, in one {@code hosts/list} call ({@code {"kind":"host"}}; Prism ignores paging here). */
+    /** All hosts with their GPU entries (v3: one {@code hosts/list}; v4: hosts, GPU profiles, VMs). */
     public List<PrismHost> listHosts() {
-        String op = "POST /api/nutanix/v3/hosts/list";
-        ObjectNode body = MAPPER.createObjectNode().put("kind", "host");
-        JsonNode response = transport.post("hosts/list", body);
-        return entitiesOf(op, response).stream().map(e -> PrismEntities.host(op, e)).toList();
+        return api().listHosts();
     }
 
     public PrismHost getHost(String hostUuid) {
-        String path = "hosts/" + segment(hostUuid);
-        return PrismEntities.host("GET /api/nutanix/v3/" + path, transport.get(path));
+        return api().getHost(hostUuid);
     }
 
-    /** Prism Element clusters, paged; Prism Central's own entry (no {@code AOS} service) is left out. */
+    /** Prism Element clusters; Prism Central's own entry (no {@code AOS} service or function) is left out. */
     public List<PrismCluster> listClusters() {
-        String op = "POST /api/nutanix/v3/clusters/list";
-        return listAll("clusters/list", "cluster").stream()
-                .map(e -> PrismEntities.cluster(op, e))
-                .filter(PrismCluster::isPrismElement)
-                .toList();
+        return api().listClusters().stream().filter(PrismCluster::isPrismElement).toList();
     }
 
     public PrismCluster getCluster(String clusterUuid) {
-        String path = "clusters/" + segment(clusterUuid);
-        return PrismEntities.cluster("GET /api/nutanix/v3/" + path, transport.get(path));
+        return api().getCluster(clusterUuid);
     }
 
-    /** All VMs, paged 500 at a time. */
+    /** All VMs, paged (v3: 500 at a time; v4: 100). */
     public List<PrismVm> listVms() {
-        String op = "POST /api/nutanix/v3/vms/list";
-        return listAll("vms/list", "vm").stream().map(e -> PrismEntities.vm(op, e)).toList();
+        return api().listVms();
     }
 
     public PrismVm getVm(String vmUuid) {
-        String path = "vms/" + segment(vmUuid);
-        return PrismEntities.vm("GET /api/nutanix/v3/" + path, transport.get(path));
+        return api().getVm(vmUuid);
     }
 
     /**
@@ -213,13 +221,15 @@ public final class NutanixClient {
      * @throws PrismNotFoundException when neither a VM uuid nor a BIOS uuid matches
      */
     public Optional<EntityReference> findHostOfVm(String vmUuid) {
-        return findVm(vmUuid).runningOn();
+        // v4 references carry only the extId: the name is asked for separately (one filtered call)
+        return findVm(vmUuid).runningOn().map(ref -> ref.name().isEmpty()
+                ? new EntityReference("host", ref.uuid(), api().hostName(ref.uuid())) : ref);
     }
 
     /**
      * The VM a guest runs in, given its VM uuid or its system (BIOS) UUID in any case: a Kubernetes node's
-     * {@code systemUUID}. When no VM has that uuid, falls back to the VM whose {@code bios_uuid} matches
-     * (they differ after some restores) before giving up.
+     * {@code systemUUID}. When no VM has that uuid, falls back to the VM whose BIOS uuid matches (they differ
+     * after some restores) before giving up: v3 reads every VM for that, v4 filters on {@code biosUuid}.
      *
      * @throws PrismNotFoundException when neither a VM uuid nor a BIOS uuid matches
      */
@@ -228,44 +238,57 @@ public final class NutanixClient {
         try {
             return getVm(uuid);
         } catch (PrismNotFoundException notAVmUuid) {
-            return listVms().stream()
-                    .filter(vm -> vm.biosUuid().map(uuid::equalsIgnoreCase).orElse(false))
-                    .findFirst()
-                    .orElseThrow(() -> notAVmUuid);
+            return api().findVmByBiosUuid(uuid).orElseThrow(() -> notAVmUuid);
         }
     }
 
     // ---- Internals -----------------------------------------------------------------------------------
 
-    private List<JsonNode> listAll(String path, String kind) {
-        String op = "POST /api/nutanix/v3/" + path;
-        List<JsonNode> all = new ArrayList<>();
-        int offset = 0;
-        while (true) {
-            ObjectNode body = MAPPER.createObjectNode().put("kind", kind).put("length", PAGE_SIZE).put("offset", offset);
-            JsonNode response = transport.post(path, body);
-            List<JsonNode> page = entitiesOf(op, response);
-            all.addAll(page);
-            offset += page.size();
-            JsonNode total = response.path("metadata").path("total_matches");
-            boolean more = total.isNumber() ? offset < total.asLong() : page.size() >= PAGE_SIZE;
-            if (page.isEmpty() || !more) {
-                return all;
+    private PrismApi api() {
+        PrismApi chosen = api;
+        if (chosen != null) {
+            return chosen;
+        }
+        synchronized (apiLock) {
+            if (api == null) {
+                api = choose();
             }
+            return api;
         }
     }
 
-    private static List<JsonNode> entitiesOf(String operation, JsonNode response) {
-        JsonNode entities = response.path("entities");
-        if (entities.isMissingNode() || entities.isNull()) {
-            return List.of();
+    private PrismApi choose() {
+        PrismApiVersion version = config.apiVersion().fixed().orElseGet(this::probe);
+        PrismApi chosen = version == PrismApiVersion.V4 ? new PrismV4Api(transport) : new PrismV3Api(transport, MAPPER);
+        LOG.info("Prism Central {}: using API {}", config.baseUrl(), new ApiSelection(version, config.apiVersion())
+                .describe());
+        return chosen;
+    }
+
+    /** v4 unless Prism Central has no v4 path (404; 501 from a gateway that knows the path but not the API). */
+    private PrismApiVersion probe() {
+        try {
+            transport.get(PrismV4Api.PROBE_PATH);
+            return PrismApiVersion.V4;
+        } catch (PrismNotFoundException e) {
+            LOG.info("Prism Central {} does not offer the v4 API ({}); falling back to v3", config.baseUrl(),
+                    e.getMessage());
+            return PrismApiVersion.V3;
+        } catch (PrismServerException e) {
+            if (e.httpStatus() == 501) {
+                LOG.info("Prism Central {} does not implement the v4 API; falling back to v3", config.baseUrl());
+                return PrismApiVersion.V3;
+            }
+            throw e;
         }
-        if (!entities.isArray()) {
-            throw new PrismMalformedResponseException(operation, 200, List.of(), "'entities' is not an array");
-        }
-        List<JsonNode> list = new ArrayList<>(entities.size());
-        entities.forEach(list::add);
-        return list;
+    }
+
+    private PrismNotFoundException noSuchCluster(String uuid, PrismNotFoundException cause) {
+        String clustersCall = api().version() == PrismApiVersion.V4 ? "GET " + PrismV4Api.CLUSTERMGMT + "clusters"
+                : "POST " + PrismV3Api.ROOT + "clusters/list";
+        return new PrismNotFoundException(cause == null ? clustersCall : cause.operation(),
+                cause == null ? 0 : cause.httpStatus(), cause == null ? List.of() : cause.messages(),
+                "no Prism Element cluster has uuid " + uuid);
     }
 
     /** Resolves architecture per host, fetching clusters at most once and only when some host needs it. */
@@ -281,14 +304,6 @@ public final class NutanixClient {
         }
         return h -> CpuArchitecture.detect(h.cpuModel(),
                 h.clusterUuid().map(u -> clusterArch.get(u.toLowerCase(Locale.ROOT))));
-    }
-
-    private static String segment(String uuid) {
-        Objects.requireNonNull(uuid, "uuid");
-        if (uuid.isBlank()) {
-            throw new IllegalArgumentException("the uuid is empty");
-        }
-        return URLEncoder.encode(uuid.trim(), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Options that matter only to tests and embedders: how to wait, what time it is, where jitter comes from. */

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param retryPolicy    what to do on transient failures
  * @param caBundlePem    extra trusted CA certificates in PEM form
  * @param insecure       trust any certificate and any host name
+ * @param apiVersion     which Prism Central API to speak ({@code auto} asks Prism Central on first use)
  */
 public record NutanixConfig(
         URI baseUrl,
@@ -34,7 +35,8 @@ public record NutanixConfig(
         Duration readTimeout,
         RetryPolicy retryPolicy,
         Optional<String> caBundlePem,
-        boolean insecure) {
+        boolean insecure,
+        ApiVersionChoice apiVersion) {
 
     public static final String ENV_URL = "NUTANIX_PRISM_URL";
     public static final String ENV_API_KEY = "NUTANIX_API_KEY";
@@ -42,6 +44,7 @@ public record NutanixConfig(
     public static final String ENV_PASSWORD = "NUTANIX_PASSWORD";
     public static final String ENV_CA_BUNDLE = "NUTANIX_CA_BUNDLE";
     public static final String ENV_INSECURE = "NUTANIX_INSECURE";
+    public static final String ENV_API_VERSION = "NUTANIX_API_VERSION";
 
     public static final int DEFAULT_PORT = 9440;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -58,6 +61,7 @@ public record NutanixConfig(
             throw new IllegalArgumentException("choose either a CA bundle or insecure mode, not both");
         }
         caBundlePem.ifPresent(PrismTls::parseCertificates);
+        Objects.requireNonNull(apiVersion, "apiVersion");
     }
 
     /** API-key authentication with default timeouts, retries and TLS verification. */
@@ -82,7 +86,8 @@ public record NutanixConfig(
     /**
      * A builder filled from {@code NUTANIX_PRISM_URL}, {@code NUTANIX_API_KEY} (preferred) or
      * {@code NUTANIX_USERNAME} + {@code NUTANIX_PASSWORD}, {@code NUTANIX_CA_BUNDLE} (path of a PEM file) and
-     * {@code NUTANIX_INSECURE} ({@code true}/{@code 1}/{@code yes}); callers may override values before
+     * {@code NUTANIX_INSECURE} ({@code true}/{@code 1}/{@code yes}) and {@code NUTANIX_API_VERSION}
+     * ({@code auto}, {@code v3} or {@code v4}; default {@code auto}); callers may override values before
      * {@link Builder#build()}. Blank variables count as unset.
      */
     public static Builder builderFromEnvironment(Map<String, String> environment) {
@@ -98,10 +103,11 @@ public record NutanixConfig(
         }
         value(environment, ENV_CA_BUNDLE).ifPresent(p -> b.caBundle(Path.of(p)));
         value(environment, ENV_INSECURE).ifPresent(v -> b.insecure(parseFlag(ENV_INSECURE, v)));
+        value(environment, ENV_API_VERSION).ifPresent(v -> b.apiVersion(parseApiVersion(v)));
         return b;
     }
 
-    /** The v3 API root, {@code <baseUrl>/api/nutanix/v3/}. */
+    /** The v3 API root, {@code <baseUrl>/api/nutanix/v3/}; v4 paths are given per namespace by the client. */
     public URI apiRoot() {
         return baseUrl.resolve("/api/nutanix/v3/");
     }
@@ -117,7 +123,7 @@ public record NutanixConfig(
                 + ", retryPolicy=" + retryPolicy
                 + ", caBundle=" + caBundlePem.map(p -> PrismTls.parseCertificates(p).size() + " certificate(s)")
                         .orElse("none")
-                + ", insecure=" + insecure + "]";
+                + ", insecure=" + insecure + ", apiVersion=" + apiVersion.label() + "]";
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {
@@ -131,6 +137,14 @@ public record NutanixConfig(
             case "0", "false", "no", "off", "" -> false;
             default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
         };
+    }
+
+    private static ApiVersionChoice parseApiVersion(String value) {
+        try {
+            return ApiVersionChoice.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_API_VERSION + " must be auto, v3 or v4, was '" + value + "'", e);
+        }
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -190,6 +204,7 @@ public record NutanixConfig(
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private String caBundlePem;
         private boolean insecure;
+        private ApiVersionChoice apiVersion = ApiVersionChoice.AUTO;
 
         private Builder() {}
 
@@ -251,6 +266,12 @@ public record NutanixConfig(
             return this;
         }
 
+        /** {@code AUTO} (the default) prefers v4 when Prism Central offers it; {@code V3}/{@code V4} fix the API. */
+        public Builder apiVersion(ApiVersionChoice apiVersion) {
+            this.apiVersion = apiVersion;
+            return this;
+        }
+
         public NutanixConfig build() {
             if (baseUrl == null || baseUrl.isBlank()) {
                 throw new IllegalArgumentException("no Prism Central URL: set " + ENV_URL + " or pass one");
@@ -260,7 +281,7 @@ public record NutanixConfig(
                         + ENV_USERNAME + " and " + ENV_PASSWORD);
             }
             return new NutanixConfig(normaliseBaseUrl(baseUrl), credentials, connectTimeout, readTimeout,
-                    retryPolicy, Optional.ofNullable(caBundlePem), insecure);
+                    retryPolicy, Optional.ofNullable(caBundlePem), insecure, apiVersion);
         }
     }
 }

@@ -29,12 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one v3 request with authentication, retries and error mapping. Thread-safe: it holds only
- * immutable configuration and the thread-safe {@link HttpClient}.
+ * Sends one Prism Central request (v3 or v4) with authentication, retries and error mapping. Thread-safe:
+ * it holds only immutable configuration and the thread-safe {@link HttpClient}.
+ *
+ * <p>Paths are absolute API paths such as {@code /api/nutanix/v3/hosts/list} or
+ * {@code /api/clustermgmt/v4.0/config/hosts?$page=0&$limit=100} (query already encoded). Both error
+ * envelopes are read: v3's {@code message_list} and v4's {@code data.error[]}.
  */
 final class PrismTransport {
     private static final Logger LOG = LoggerFactory.getLogger(PrismTransport.class);
-    private static final String API_PATH = "/api/nutanix/v3/";
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 502, 503, 504);
     private static final int MAX_TEXT_IN_MESSAGE = 200;
 
@@ -72,22 +75,22 @@ final class PrismTransport {
         }
     }
 
-    /** {@code GET /api/nutanix/v3/<path>}. */
-    JsonNode get(String path) {
-        return send("GET", path, null);
+    /** {@code GET <apiPath>}, e.g. {@code /api/nutanix/v3/hosts/<uuid>}. */
+    JsonNode get(String apiPath) {
+        return send("GET", apiPath, null);
     }
 
-    /** {@code POST /api/nutanix/v3/<path>} with a JSON body. */
-    JsonNode post(String path, JsonNode body) {
+    /** {@code POST <apiPath>} with a JSON body. */
+    JsonNode post(String apiPath, JsonNode body) {
         try {
-            return send("POST", path, mapper.writeValueAsBytes(body));
+            return send("POST", apiPath, mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode a request body", e);
         }
     }
 
     private JsonNode send(String method, String path, byte[] body) {
-        String operation = method + " " + API_PATH + path;
+        String operation = method + " " + path;
         HttpRequest request = buildRequest(method, path, body);
         RetryPolicy policy = config.retryPolicy();
         boolean credentialsResent = false;
@@ -144,7 +147,7 @@ final class PrismTransport {
     }
 
     private HttpRequest buildRequest(String method, String path, byte[] body) {
-        URI uri = config.baseUrl().resolve(API_PATH + path);
+        URI uri = URI.create(config.baseUrl() + path);
         HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
                 .timeout(config.readTimeout())
                 .header("Accept", "application/json")
@@ -206,7 +209,10 @@ final class PrismTransport {
         };
     }
 
-    /** Reads Prism's {@code message_list}; tolerant of a missing list, string details and non-JSON bodies. */
+    /**
+     * Reads v3's {@code message_list} or v4's {@code data.error[]} ({@code AppMessage}s, or a schema
+     * validation error); tolerant of missing lists, string details and non-JSON bodies.
+     */
     private List<PrismMessage> messagesOf(byte[] body) {
         JsonNode root;
         try {
@@ -223,6 +229,26 @@ final class PrismTransport {
             String detailText = details.isMissingNode() || details.isNull() ? ""
                     : details.isTextual() ? details.asText() : details.toString();
             messages.add(new PrismMessage(m.path("message").asText(""), m.path("reason").asText(""), detailText));
+        }
+        JsonNode v4 = root.path("data").path("error");
+        if (v4.isArray()) {
+            // AppMessage: errorGroup (e.g. VM_NOT_FOUND) is the reason; the code (VMM-30100) goes to details
+            for (JsonNode m : v4) {
+                String reason = m.path("errorGroup").asText("");
+                String code = m.path("code").asText("");
+                messages.add(new PrismMessage(m.path("message").asText(""), reason.isEmpty() ? code : reason,
+                        reason.isEmpty() ? "" : code));
+            }
+        } else if (v4.isObject()) {
+            // SchemaValidationError: {statusCode, error, validationErrorMessages[{message, attributePath}]}
+            StringBuilder details = new StringBuilder();
+            for (JsonNode m : v4.path("validationErrorMessages")) {
+                details.append(details.length() == 0 ? "" : "; ").append(m.path("attributePath").asText(""))
+                        .append(m.path("attributePath").asText("").isEmpty() ? "" : ": ")
+                        .append(m.path("message").asText(""));
+            }
+            messages.add(new PrismMessage(v4.path("error").asText("invalid request"), "SCHEMA_VALIDATION",
+                    details.toString()));
         }
         return messages;
     }

@@ -20,7 +20,7 @@ final class Configs {
     /** One configuration per vendor plus CPU-only, each also with NodeFeature mode and RWX, so every branch is exercised. */
     static Map<String, DeploymentConfig> variety() {
         return Map.of(
-                "nvidia-hpa", nvidia().hpa(1, 8, 70).hpaPodsMetric("cudawasm_jobs_pending", "5").build(),
+                "nvidia-hpa", nvidia().hpa(1, 8, 70).hpaPodsMetric("cudawasm_jobs_queued", "5").build(),
                 "nvidia-vgpu-required", nvidia().gpus(2).gpuMode(GpuModePreference.VGPU).requireGpuMode(true)
                         .runtimeClassName("nvidia").nkeAnnotation("nke.nutanix.com/priority", "high").build(),
                 "amd-single", nvidia().gpuVendor(GpuVendor.AMD).replicas(1).build(),

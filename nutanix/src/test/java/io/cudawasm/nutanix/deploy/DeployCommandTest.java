@@ -51,21 +51,21 @@ class DeployCommandTest {
         CommandRun apply = CommandRun.of(command(), concat(options, "--no-wait"));
         assertEquals(0, apply.exitCode(), apply.err());
         assertTrue(apply.out().contains("created statefulset/cuda-wasm-worker"), apply.out());
-        assertTrue(apply.out().contains("10 created"), apply.out());
+        assertTrue(apply.out().contains("11 created"), apply.out());
         assertTrue(apply.out().contains("workload: StatefulSet"), apply.out());
         assertNotNull(live("deploy-a"));
         String version = live("deploy-a").getMetadata().getResourceVersion();
 
         CommandRun again = CommandRun.of(command(), concat(options, "--no-wait"));
         assertEquals(0, again.exitCode(), again.err());
-        assertTrue(again.out().contains("10 unchanged"), again.out());
+        assertTrue(again.out().contains("11 unchanged"), again.out());
         assertTrue(!again.out().contains("created") && !again.out().contains("updated"), again.out());
         assertEquals(version, live("deploy-a").getMetadata().getResourceVersion());
         assertEquals(1, client.apps().statefulSets().inNamespace("deploy-a").list().getItems().size());
 
         CommandRun dryChange = CommandRun.of(command(), concat(options, "--image", "cuda-wasm:next", "--dry-run"));
         assertTrue(dryChange.out().contains("would update statefulset/cuda-wasm-worker"), dryChange.out());
-        assertTrue(dryChange.out().contains("9 unchanged, 1 would update"), dryChange.out());
+        assertTrue(dryChange.out().contains("10 unchanged, 1 would update"), dryChange.out());
     }
 
     @Test

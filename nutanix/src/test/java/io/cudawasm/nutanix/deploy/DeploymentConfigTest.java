@@ -174,7 +174,7 @@ class DeploymentConfigTest {
 
     @Test
     void podsMetricNeedsAnHpa() {
-        rejects("needs an HPA", () -> Configs.nvidia().hpaPodsMetric("cudawasm_jobs_pending", "5"));
+        rejects("needs an HPA", () -> Configs.nvidia().hpaPodsMetric("cudawasm_jobs_queued", "5"));
     }
 
     @Test
@@ -197,10 +197,10 @@ class DeploymentConfigTest {
         assertEquals(Optional.of("NoSchedule"), t.effect());
         assertEquals(Optional.of("gpu"), TolerationSpec.parse("dedicated=gpu").value());
         rejects("effect must be", () -> TolerationSpec.parse("x:Sometimes"));
-        PodsMetricTarget m = PodsMetricTarget.parse("cudawasm_jobs_pending=5");
-        assertEquals("cudawasm_jobs_pending", m.name());
+        PodsMetricTarget m = PodsMetricTarget.parse("cudawasm_jobs_queued=5");
+        assertEquals("cudawasm_jobs_queued", m.name());
         assertEquals("5", m.averageValue());
-        rejects("NAME=AVERAGE_VALUE", () -> PodsMetricTarget.parse("cudawasm_jobs_pending"));
+        rejects("NAME=AVERAGE_VALUE", () -> PodsMetricTarget.parse("cudawasm_jobs_queued"));
         assertEquals(CacheAccessMode.READ_WRITE_MANY, CacheAccessMode.parse("rwx"));
         assertEquals(CacheAccessMode.READ_WRITE_ONCE, CacheAccessMode.parse("ReadWriteOnce"));
         assertEquals(GpuModePreference.VGPU, GpuModePreference.parse("vGPU"));

@@ -35,13 +35,14 @@ class GenerateCommandTest {
                 "--name", "inference", "--namespace", "gpu", "--image", "registry.local/cw:1", "--image-pull-policy", "Always",
                 "--vendor", "nvidia", "--gpus", "2", "--gpu-mode", "vgpu", "--require-gpu-mode",
                 "--cpu-request", "2", "--cpu-limit", "8", "--memory-request", "4Gi", "--memory-limit", "16Gi",
-                "--hpa", "2:6:60", "--hpa-pods-metric", "cudawasm_jobs_pending=5", "--scale-down-stabilization", "600",
+                "--hpa", "2:6:60", "--hpa-pods-metric", "cudawasm_jobs_queued=5", "--scale-down-stabilization", "600",
                 "--nke-annotation", "nke.nutanix.com/priority=high", "--label", "team=ml", "--annotation", "example.com/o=x",
                 "--env", "HTTPS_PROXY=http://proxy:3128", "--storage-class", "nutanix-dynamicfile", "--cache-size", "50Gi",
                 "--service-port", "80", "--prism-secret", "pc-creds", "--prism-url", "https://pc.example.com:9440",
                 "--node-selector", "zone=a", "--toleration", "dedicated=gpu:NoSchedule", "--runtime-class", "nvidia",
                 "--max-concurrent-kernels", "16", "--backend", "cuda", "--log-level", "debug",
-                "--register-interval", "30", "--register-mode", "nodefeature");
+                "--register-interval", "30", "--register-mode", "nodefeature",
+                "--api-client-namespace", "team=ml", "--pod-monitor");
         assertEquals(0, run.exitCode(), run.err());
         List<HasMetadata> objects = Manifests.parse(run.out());
         Deployment d = Configs.only(objects, Deployment.class);
@@ -67,7 +68,7 @@ class GenerateCommandTest {
         assertEquals(2, hpa.getSpec().getMinReplicas());
         assertEquals(6, hpa.getSpec().getMaxReplicas());
         assertEquals(600, hpa.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds());
-        assertEquals("cudawasm_jobs_pending", hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName());
+        assertEquals("cudawasm_jobs_queued", hpa.getSpec().getMetrics().get(1).getPods().getMetric().getName());
         assertEquals("5", hpa.getSpec().getMetrics().get(1).getPods().getTarget().getAverageValue().toString());
         PersistentVolumeClaim claim = Configs.only(objects, PersistentVolumeClaim.class);
         assertEquals("50Gi", claim.getSpec().getResources().getRequests().get("storage").toString());
@@ -78,8 +79,18 @@ class GenerateCommandTest {
         assertEquals("debug", cm.getData().get("CUDA_WASM_LOG_LEVEL"));
         assertEquals("30", cm.getData().get("CUDA_WASM_REGISTER_INTERVAL_SECONDS"));
         assertEquals("https://pc.example.com:9440", cm.getData().get("NUTANIX_PRISM_URL"));
-        assertEquals(1, Configs.all(objects, Role.class).size());
-        assertEquals(80, Configs.all(objects, io.fabric8.kubernetes.api.model.Service.class).get(0).getSpec().getPorts().get(0).getPort());
+        assertEquals(List.of("inference-peers", "inference-nodefeatures"),
+                Configs.all(objects, Role.class).stream().map(r -> r.getMetadata().getName()).toList(),
+                "a Deployment fleet reads EndpointSlices; NodeFeature mode writes NodeFeatures");
+        assertEquals("endpointslices", cm.getData().get("CUDA_WASM_PEER_DISCOVERY"));
+        var policy = Configs.only(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+        assertEquals(java.util.Map.of("team", "ml"), policy.getSpec().getIngress().get(1).getFrom().get(0)
+                .getNamespaceSelector().getMatchLabels());
+        assertEquals("PodMonitor", Configs.only(objects, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)
+                .getKind());
+        assertEquals(80, Configs.all(objects, io.fabric8.kubernetes.api.model.Service.class).stream()
+                .filter(svc -> svc.getMetadata().getName().equals("inference")).findFirst().orElseThrow()
+                .getSpec().getPorts().get(0).getPort(), "the ClusterIP Service; the headless one keeps the pod port");
     }
 
     @Test

@@ -17,7 +17,7 @@ class HpaAndRolloutTest {
     @Test
     void hpaScalesOnCpuAndCustomPodsMetricsWithBehaviour() {
         HorizontalPodAutoscaler hpa = new DeploymentGenerator(Configs.nvidia().hpa(2, 6, 65)
-                .hpaPodsMetric("cudawasm_jobs_pending", "5").build()).horizontalPodAutoscaler().orElseThrow();
+                .hpaPodsMetric("cudawasm_jobs_queued", "5").build()).horizontalPodAutoscaler().orElseThrow();
         var spec = hpa.getSpec();
         assertEquals(2, spec.getMinReplicas());
         assertEquals(6, spec.getMaxReplicas());
@@ -37,7 +37,7 @@ class HpaAndRolloutTest {
 
     @Test
     void hpaCanScaleOnCustomMetricsAlone() {
-        HpaConfig h = new HpaConfig(1, 4, OptionalInt.empty(), List.of(new PodsMetricTarget("cudawasm_jobs_pending", "3")), 120);
+        HpaConfig h = new HpaConfig(1, 4, OptionalInt.empty(), List.of(new PodsMetricTarget("cudawasm_jobs_queued", "3")), 120);
         var spec = new DeploymentGenerator(Configs.nvidia().hpa(h).build()).horizontalPodAutoscaler().orElseThrow().getSpec();
         assertEquals(1, spec.getMetrics().size());
         assertEquals("Pods", spec.getMetrics().get(0).getType());

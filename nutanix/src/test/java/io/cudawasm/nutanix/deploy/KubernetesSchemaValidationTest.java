@@ -51,7 +51,8 @@ class KubernetesSchemaValidationTest {
         for (String kind : List.of("v1 Namespace", "v1 ServiceAccount", "v1 ConfigMap", "v1 Service", "v1 PersistentVolumeClaim",
                 "apps/v1 Deployment", "apps/v1 StatefulSet", "autoscaling/v2 HorizontalPodAutoscaler", "policy/v1 PodDisruptionBudget",
                 "rbac.authorization.k8s.io/v1 ClusterRole", "rbac.authorization.k8s.io/v1 ClusterRoleBinding",
-                "rbac.authorization.k8s.io/v1 Role", "rbac.authorization.k8s.io/v1 RoleBinding", "batch/v1 Job")) {
+                "rbac.authorization.k8s.io/v1 Role", "rbac.authorization.k8s.io/v1 RoleBinding", "batch/v1 Job",
+                "networking.k8s.io/v1 NetworkPolicy")) {
             assertTrue(SCHEMA.kinds().contains(kind), kind);
         }
     }

@@ -44,7 +44,8 @@ class MockApiServerTest {
                 + client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems().size()
                 + client.policy().v1().podDisruptionBudget().inNamespace(namespace).list().getItems().size()
                 + client.rbac().roles().inNamespace(namespace).list().getItems().size()
-                + client.rbac().roleBindings().inNamespace(namespace).list().getItems().size();
+                + client.rbac().roleBindings().inNamespace(namespace).list().getItems().size()
+                + client.network().v1().networkPolicies().inNamespace(namespace).list().getItems().size();
     }
 
     @ParameterizedTest

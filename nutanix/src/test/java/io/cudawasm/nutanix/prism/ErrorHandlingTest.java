@@ -12,12 +12,37 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Each HTTP failure becomes its own exception type, carrying Prism's message_list and the status. */
+/**
+ * Each HTTP failure becomes its own exception type, carrying Prism's messages (v3 {@code message_list} or v4
+ * {@code data.error[]}) and the status; the same over both APIs.
+ */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class ErrorHandlingTest {
     private static PrismSimulator sim;
+
+    @Parameter
+    PrismApiVersion version;
+
     private RecordingSleeper sleeper;
     private NutanixClient client;
+
+    private boolean v4() {
+        return version == PrismApiVersion.V4;
+    }
+
+    /** Requests for the first call of {@code listHosts()} / {@code listClusters()}: the ones a fault hits. */
+    private long hostListRequests() {
+        return v4() ? sim.requestCount("GET", "config/hosts") : sim.requestCount("POST", "hosts/list");
+    }
+
+    private long clusterListRequests() {
+        return v4() ? sim.requestCount("GET", "config/clusters") : sim.requestCount("POST", "clusters/list");
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -34,27 +59,28 @@ class ErrorHandlingTest {
         sim.faults().clear();
         sim.clearRequests();
         sleeper = new RecordingSleeper();
-        client = TestPrism.client(sim, sleeper);
+        client = TestPrism.client(TestPrism.config(sim, version).build(), sleeper);
     }
 
     @Test
     void wrongApiKeyIsSentTwiceThenAuthenticationError() {
-        NutanixClient wrong = TestPrism.client(TestPrism.config(sim).apiKey("not-the-key").build(), sleeper);
+        NutanixClient wrong = TestPrism.client(TestPrism.config(sim, version).apiKey("not-the-key").build(), sleeper);
         PrismAuthenticationException e = assertThrows(PrismAuthenticationException.class, wrong::listHosts);
         assertEquals(401, e.httpStatus());
         assertEquals("AUTHENTICATION_REQUIRED", e.reason());
         assertEquals("Authentication required.", e.messages().get(0).message());
-        assertTrue(e.messages().get(0).details().contains("Intent Gateway Login Required"), "string details kept");
-        assertEquals(2, sim.requestCount("POST", "hosts/list"), "one retry after 401");
+        assertEquals(v4() ? "CLU-40101" : "Basic realm=\"Intent Gateway Login Required\"", e.messages().get(0).details(),
+                "v3's string details, v4's error code");
+        assertEquals(2, hostListRequests(), "one retry after 401");
         assertTrue(sleeper.delays().isEmpty(), "the credentials are re-sent at once");
     }
 
     @Test
     void wrongPasswordIsAnAuthenticationErrorToo() {
         NutanixClient wrong = TestPrism.client(
-                TestPrism.config(sim).basicAuth(TestPrism.USER, "wrong-password").build(), sleeper);
+                TestPrism.config(sim, version).basicAuth(TestPrism.USER, "wrong-password").build(), sleeper);
         assertThrows(PrismAuthenticationException.class, wrong::listClusters);
-        assertEquals(2, sim.requestCount("POST", "clusters/list"));
+        assertEquals(2, clusterListRequests());
         assertTrue(sim.requests().stream().allMatch(r -> r.authScheme().equals("basic") && r.status() == 401));
     }
 
@@ -62,13 +88,13 @@ class ErrorHandlingTest {
     void aSingleSpurious401IsAbsorbed() {
         sim.faults().inject(new Fault.ErrorResponse(401, "text/plain", "Unauthorized"), 1);
         assertEquals(13, client.listHosts().size());
-        assertEquals(2, sim.requestCount("POST", "hosts/list"));
+        assertEquals(2, hostListRequests());
     }
 
     @Test
     void forbiddenUserGetsPermissionError() {
         NutanixClient viewer = TestPrism.client(
-                TestPrism.config(sim).basicAuth(TestPrism.VIEWER, TestPrism.VIEWER_PASSWORD).build(), sleeper);
+                TestPrism.config(sim, version).basicAuth(TestPrism.VIEWER, TestPrism.VIEWER_PASSWORD).build(), sleeper);
         PrismPermissionException e = assertThrows(PrismPermissionException.class, viewer::discoverGpuNodes);
         assertEquals(403, e.httpStatus());
         assertEquals("ACCESS_DENIED", e.reason());
@@ -81,11 +107,20 @@ class ErrorHandlingTest {
         String uuid = "dc3b4a5e-0000-4000-8000-000000000001";
         PrismNotFoundException e = assertThrows(PrismNotFoundException.class, () -> client.getVm(uuid));
         assertEquals(404, e.httpStatus());
-        assertEquals("ENTITY_NOT_FOUND", e.reason());
-        assertEquals("vm : " + uuid + " does not exist.", e.messages().get(0).message());
-        assertEquals("GET /api/nutanix/v3/vms/" + uuid, e.operation());
+        if (v4()) {
+            // v4's AppMessage: errorGroup is the reason, the code goes to details
+            assertEquals("VM_NOT_FOUND", e.reason());
+            assertEquals("VM with extId " + uuid + " does not exist.", e.messages().get(0).message());
+            assertEquals("VMM-40401", e.messages().get(0).details());
+            assertEquals("GET /api/vmm/v4.0/ahv/config/vms/" + uuid, e.operation());
+        } else {
+            assertEquals("ENTITY_NOT_FOUND", e.reason());
+            assertEquals("vm : " + uuid + " does not exist.", e.messages().get(0).message());
+            assertEquals("GET /api/nutanix/v3/vms/" + uuid, e.operation());
+        }
         assertEquals(1, sim.requests().size());
-        assertThrows(PrismNotFoundException.class, () -> client.getHost(uuid));
+        PrismNotFoundException host = assertThrows(PrismNotFoundException.class, () -> client.getHost(uuid));
+        assertEquals("ENTITY_NOT_FOUND", host.reason());
     }
 
     @Test
@@ -93,7 +128,19 @@ class ErrorHandlingTest {
         PrismInvalidRequestException e = assertThrows(PrismInvalidRequestException.class,
                 () -> client.getVm("not-a-uuid"));
         assertEquals(400, e.httpStatus());
-        assertEquals("INVALID_UUID", e.reason());
+        assertEquals(v4() ? "INVALID_ARGUMENT" : "INVALID_UUID", e.reason());
+    }
+
+    @Test
+    void v4SchemaValidationErrorIsAnInvalidRequestWithItsMessages() {
+        String body = "{\"data\":{\"error\":{\"statusCode\":400,\"error\":\"Bad Request\",\"path\":\"/api/vmm\","
+                + "\"validationErrorMessages\":[{\"message\":\"must be a UUID\",\"attributePath\":\"extId\"}]},"
+                + "\"$objectType\":\"vmm.v4.error.ErrorResponse\"}}";
+        sim.faults().inject(new Fault.ErrorResponse(400, "application/json", body), 1);
+        PrismInvalidRequestException e = assertThrows(PrismInvalidRequestException.class, client::listHosts);
+        assertEquals("SCHEMA_VALIDATION", e.reason());
+        assertEquals("Bad Request", e.messages().get(0).message());
+        assertEquals("extId: must be a UUID", e.messages().get(0).details());
     }
 
     @Test
@@ -119,7 +166,7 @@ class ErrorHandlingTest {
         String text = e.messages().get(0).message();
         assertTrue(text.contains("Internal Server Error"), text);
         assertTrue(!text.contains("<") && !text.contains(">"), "tags are stripped: " + text);
-        assertEquals(1, sim.requestCount("POST", "hosts/list"), "500 is not retried");
+        assertEquals(1, hostListRequests(), "500 is not retried");
     }
 
     @Test
@@ -135,7 +182,7 @@ class ErrorHandlingTest {
         PrismMalformedResponseException e = assertThrows(PrismMalformedResponseException.class, client::listHosts);
         assertEquals(200, e.httpStatus());
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
-        assertEquals(1, sim.requestCount("POST", "hosts/list"));
+        assertEquals(1, hostListRequests());
     }
 
     @Test

@@ -31,8 +31,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every client call against the simulator serving the bundled estate, over HTTPS. */
+/**
+ * Every client call against the simulator serving the bundled estate, over HTTPS, once over v3 and once over
+ * v4: the answers are asserted the same way; only the requests behind them differ.
+ */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class NutanixClientTest {
     static final String EAST = "0005f2a1-9c2e-7b11-0000-000000000101";
     static final String WEST = "0005f2a1-9c2e-7b11-0000-000000000102";
@@ -41,12 +49,15 @@ class NutanixClientTest {
     static final String RESTORED_BIOS_UUID = "6a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
     private static PrismSimulator sim;
-    private static NutanixClient client;
+
+    @Parameter
+    PrismApiVersion version;
+
+    private NutanixClient client;
 
     @BeforeAll
     static void start() throws Exception {
         sim = TestPrism.start(SimulatedEstate.bundled());
-        client = TestPrism.client(sim, new RecordingSleeper());
     }
 
     @AfterAll
@@ -56,22 +67,41 @@ class NutanixClientTest {
 
     @BeforeEach
     void forgetRequests() {
+        client = TestPrism.client(TestPrism.config(sim, version).build(), new RecordingSleeper());
         sim.clearRequests();
     }
 
-    private static PrismHost host(String name) {
+    private boolean v4() {
+        return version == PrismApiVersion.V4;
+    }
+
+    private PrismHost host(String name) {
         return client.listHosts().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static PrismVm vm(String name) {
+    private PrismVm vm(String name) {
         return client.listVms().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
-    void listHostsMakesOneCallWithKindOnly() {
+    void listHostsAsksWhatEachApiNeeds() {
         List<PrismHost> hosts = client.listHosts();
         assertEquals(13, hosts.size());
         List<RecordedRequest> requests = sim.requests();
+        if (v4()) {
+            // hosts, then each GPU cluster's physical and vGPU profiles, then the VMs holding GPUs
+            assertEquals(List.of("/api/clustermgmt/v4.0/config/hosts",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/physical-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/virtual-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + WEST + "/physical-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + WEST + "/virtual-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EDGE + "/physical-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EDGE + "/virtual-gpu-profiles",
+                    "/api/vmm/v4.0/ahv/config/vms"), requests.stream().map(RecordedRequest::path).toList());
+            assertTrue(requests.stream().allMatch(r -> r.method().equals("GET")
+                    && r.query().startsWith("$page=0&$limit=100")), "one page each, 100 at most");
+            return;
+        }
         assertEquals(1, requests.size());
         assertEquals("/api/nutanix/v3/hosts/list", requests.get(0).path());
         assertEquals("{\"kind\":\"host\"}", requests.get(0).body());
@@ -135,8 +165,13 @@ class NutanixClientTest {
         GpuNode edge02 = nodes.get(1);
         assertEquals(CpuArchitecture.AARCH64, edge01.architecture(), "from cpu_model Ampere Altra");
         assertEquals(CpuArchitecture.AARCH64, edge02.architecture(), "no cpu_model: from the cluster's cluster_arch");
-        assertEquals(1, sim.requestCount("POST", "hosts/list"));
-        assertEquals(1, sim.requestCount("POST", "clusters/list"), "clusters read once, for the host without cpu_model");
+        if (v4()) {
+            assertEquals(1, sim.requestCount("GET", "config/hosts"));
+            assertEquals(1, sim.requestCount("GET", "config/clusters"), "clusters read once, for the host without cpuModel");
+        } else {
+            assertEquals(1, sim.requestCount("POST", "hosts/list"));
+            assertEquals(1, sim.requestCount("POST", "clusters/list"), "clusters read once, for the host without cpu_model");
+        }
         GpuNode h100 = nodes.stream().filter(n -> n.hostName().equals("ahv-west-h100-01")).findFirst().orElseThrow();
         assertEquals(8, h100.physicalGpus().size());
         assertEquals(3, h100.availableGpus().size());
@@ -234,6 +269,16 @@ class NutanixClientTest {
         assertFalse(caps.hasAmd());
         assertFalse(caps.hasIntel());
         assertEquals(2, caps.availableGpus().size());
+        if (v4()) {
+            // the host by $filter, its cluster's hosts and GPU profiles, that cluster's VMs; not the cluster itself
+            assertEquals(List.of("/api/clustermgmt/v4.0/config/hosts", "/api/clustermgmt/v4.0/config/clusters/" + EAST
+                    + "/hosts", "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/physical-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/virtual-gpu-profiles",
+                    "/api/vmm/v4.0/ahv/config/vms"), sim.requests().stream().map(RecordedRequest::path).toList());
+            assertEquals(Optional.of("extId eq '" + uuid + "'"), sim.requests().get(0).queryParameter("$filter"));
+            assertEquals(Optional.of("cluster/extId eq '" + EAST + "'"), sim.requests().get(4).queryParameter("$filter"));
+            return;
+        }
         assertEquals(1, sim.requestCount("GET", "/hosts/" + uuid));
         assertEquals(0, sim.requests().stream().filter(r -> r.path().contains("/clusters/")).count());
     }
@@ -261,7 +306,12 @@ class NutanixClientTest {
         assertEquals("6.10", edge.aosVersion());
         assertEquals(List.of("AHV"), edge.hypervisorTypes());
         RecordedRequest request = sim.requests().get(0);
-        assertEquals("{\"kind\":\"cluster\",\"length\":500,\"offset\":0}", request.body());
+        if (v4()) {
+            assertEquals("/api/clustermgmt/v4.0/config/clusters", request.path());
+            assertEquals("$page=0&$limit=100", request.query());
+        } else {
+            assertEquals("{\"kind\":\"cluster\",\"length\":500,\"offset\":0}", request.body());
+        }
         assertEquals(EDGE, client.getCluster(EDGE).uuid());
     }
 
@@ -271,7 +321,9 @@ class NutanixClientTest {
         assertEquals(25, vms.size());
         PrismVm worker = vm("nke-prod-gpu-worker-0");
         assertEquals(PowerState.ON, worker.powerState());
-        assertEquals("ahv-east-gpu01", worker.host().orElseThrow().name());
+        assertEquals(host("ahv-east-gpu01").uuid(), worker.host().orElseThrow().uuid());
+        // v4 references carry only the extId
+        assertEquals(v4() ? "" : "ahv-east-gpu01", worker.host().orElseThrow().name());
         assertEquals(1, worker.gpus().size());
         assertEquals(Optional.of(GpuMode.PASSTHROUGH_COMPUTE), worker.gpus().get(0).mode());
         assertEquals(worker, client.getVm(worker.uuid()));
@@ -298,20 +350,27 @@ class NutanixClientTest {
     void findHostOfVmFallsBackToBiosUuid() {
         PrismVm restored = vm("nke-prod-worker-restored-0");
         assertFalse(restored.uuid().equals(RESTORED_BIOS_UUID));
+        sim.clearRequests();
         assertEquals("ahv-east-cpu01", client.findHostOfVm(RESTORED_BIOS_UUID).orElseThrow().name());
+        if (v4()) {
+            assertEquals(Optional.of("biosUuid eq '" + RESTORED_BIOS_UUID + "'"),
+                    sim.requests().get(1).queryParameter("$filter"), "v4 filters where v3 reads every VM");
+        }
         assertThrows(PrismNotFoundException.class, () -> client.findHostOfVm("00000000-1111-4222-8333-444444444444"));
     }
 
     @Test
     void apiKeyAndBasicAuthAreSentAsPrismExpects() {
         client.listHosts();
-        NutanixClient basic = TestPrism.client(TestPrism.config(sim).basicAuth(TestPrism.USER, TestPrism.PASSWORD)
-                .build(), new RecordingSleeper());
+        int byKey = sim.requests().size();
+        NutanixClient basic = TestPrism.client(TestPrism.config(sim, version)
+                .basicAuth(TestPrism.USER, TestPrism.PASSWORD).build(), new RecordingSleeper());
         basic.listHosts();
         List<RecordedRequest> requests = sim.requests();
-        assertEquals("api-key", requests.get(0).authScheme());
-        assertEquals("basic", requests.get(1).authScheme());
-        assertEquals(TestPrism.USER, requests.get(1).principal());
+        assertTrue(requests.subList(0, byKey).stream().allMatch(r -> r.authScheme().equals("api-key")));
+        assertTrue(requests.subList(byKey, requests.size()).stream()
+                .allMatch(r -> r.authScheme().equals("basic") && r.principal().equals(TestPrism.USER)));
+        assertEquals(2 * byKey, requests.size());
     }
 
     @Test

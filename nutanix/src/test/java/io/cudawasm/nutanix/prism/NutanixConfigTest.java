@@ -32,6 +32,23 @@ class NutanixConfigTest {
         assertEquals(RetryPolicy.DEFAULT, c.retryPolicy());
         assertEquals(Duration.ofSeconds(30), c.readTimeout());
         assertEquals(URI.create("https://pc.example.com:9440/api/nutanix/v3/"), c.apiRoot());
+        assertEquals(ApiVersionChoice.AUTO, c.apiVersion(), "auto unless NUTANIX_API_VERSION says otherwise");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto,AUTO", "v3,V3", "V4,V4", "' v4 ',V4", "3,V3", "'',AUTO"})
+    void apiVersionFromTheEnvironment(String value, ApiVersionChoice expected) {
+        NutanixConfig c = NutanixConfig.fromEnvironment(Map.of("NUTANIX_PRISM_URL", "pc.example.com",
+                "NUTANIX_API_KEY", "k", "NUTANIX_API_VERSION", value));
+        assertEquals(expected, c.apiVersion());
+        assertTrue(c.toString().contains("apiVersion=" + expected.label()), c.toString());
+    }
+
+    @Test
+    void anUnknownApiVersionIsAConfigurationError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NutanixConfig.fromEnvironment(
+                Map.of("NUTANIX_PRISM_URL", "pc.example.com", "NUTANIX_API_KEY", "k", "NUTANIX_API_VERSION", "v4.1")));
+        assertEquals("NUTANIX_API_VERSION must be auto, v3 or v4, was 'v4.1'", e.getMessage());
     }
 
     @Test

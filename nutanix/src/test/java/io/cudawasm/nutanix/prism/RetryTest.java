@@ -17,16 +17,36 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Retries against injected faults. A recording sleeper stands in for waiting, so each test asserts the
- * delays the client asked for without spending them.
+ * Retries against injected faults, over v3 and over v4 (one retry policy for both). A recording sleeper stands
+ * in for waiting, so each test asserts the delays the client asked for without spending them.
  */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class RetryTest {
     private static PrismSimulator sim;
+
+    @Parameter
+    PrismApiVersion version;
+
     private RecordingSleeper sleeper;
+
+    /** Requests for the first call of {@code listHosts()}: the one the faults below hit. */
+    private long hostListRequests() {
+        return version == PrismApiVersion.V4 ? sim.requestCount("GET", "config/hosts")
+                : sim.requestCount("POST", "hosts/list");
+    }
+
+    private long clusterListRequests() {
+        return version == PrismApiVersion.V4 ? sim.requestCount("GET", "config/clusters")
+                : sim.requestCount("POST", "clusters/list");
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,7 +67,7 @@ class RetryTest {
 
     /** Jitter pinned to 1.0, so every delay is the full exponential ceiling. */
     private NutanixClient clientWithFullJitter(RetryPolicy policy) {
-        return NutanixClient.builder(TestPrism.config(sim).retryPolicy(policy).build())
+        return NutanixClient.builder(TestPrism.config(sim, version).retryPolicy(policy).build())
                 .sleeper(sleeper).jitter(() -> 1.0).build();
     }
 
@@ -59,7 +79,7 @@ class RetryTest {
     void burstOf503IsRetriedWithExponentialBackoff() {
         sim.faults().failNext(3, 503);
         assertEquals(13, clientWithFullJitter(TestPrism.FAST_RETRIES).listHosts().size());
-        assertEquals(4, sim.requestCount("POST", "hosts/list"));
+        assertEquals(4, hostListRequests());
         assertEquals(millis(10, 20, 40), sleeper.delays());
     }
 
@@ -67,7 +87,7 @@ class RetryTest {
     void jitterKeepsEachDelayBetweenHalfAndAllOfTheCeiling() {
         RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(25));
         sim.faults().failNext(4, 503);
-        NutanixClient client = NutanixClient.builder(TestPrism.config(sim).retryPolicy(policy).build())
+        NutanixClient client = NutanixClient.builder(TestPrism.config(sim, version).retryPolicy(policy).build())
                 .sleeper(sleeper).build();
         assertEquals(13, client.listHosts().size());
         List<Duration> delays = sleeper.delays();
@@ -85,7 +105,7 @@ class RetryTest {
     void otherTransientStatusesAreRetried(int status) {
         sim.faults().failNext(1, status);
         assertEquals(3, clientWithFullJitter(TestPrism.FAST_RETRIES).listClusters().size());
-        assertEquals(2, sim.requestCount("POST", "clusters/list"));
+        assertEquals(2, clusterListRequests());
         assertEquals(millis(10), sleeper.delays());
     }
 
@@ -97,7 +117,7 @@ class RetryTest {
         assertEquals(503, e.httpStatus());
         assertEquals("SERVICE_UNAVAILABLE", e.reason());
         assertTrue(e.getMessage().contains("after 5 attempts"), e.getMessage());
-        assertEquals(5, sim.requestCount("POST", "hosts/list"));
+        assertEquals(5, hostListRequests());
         assertEquals(millis(10, 20, 40, 80), sleeper.delays(), "the last delay is capped at maxDelay");
     }
 
@@ -121,7 +141,7 @@ class RetryTest {
         Instant now = Instant.parse("2025-03-01T12:00:00Z");
         String in3s = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(3).atOffset(ZoneOffset.UTC));
         sim.faults().rateLimitNext(1, in3s);
-        NutanixClient client = NutanixClient.builder(TestPrism.config(sim)
+        NutanixClient client = NutanixClient.builder(TestPrism.config(sim, version)
                         .retryPolicy(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofSeconds(30))).build())
                 .sleeper(sleeper).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
         assertEquals(13, client.listHosts().size());
@@ -150,18 +170,21 @@ class RetryTest {
     void droppedConnectionIsRetried() {
         sim.faults().dropNext(1);
         assertEquals(13, clientWithFullJitter(TestPrism.FAST_RETRIES).listHosts().size());
-        assertEquals(2, sim.requestCount("POST", "hosts/list"));
+        assertEquals(2, hostListRequests());
         assertEquals(0, sim.requests().get(0).status(), "the first request got no answer");
-        assertEquals(millis(10), sleeper.delays());
+        // the JDK's HttpClient itself resends an idempotent GET (v4) once, at once, when the connection closes
+        // before an answer, as it does for a stale pooled connection; v3's POST is left to the retry policy
+        assertEquals(version == PrismApiVersion.V4 ? List.of() : millis(10), sleeper.delays());
     }
 
     @Test
     void connectionsDroppedEveryTimeEndUnreachable() {
-        sim.faults().dropNext(5);
+        int sends = version == PrismApiVersion.V4 ? 10 : 5; // five attempts; each GET sent twice by the JDK
+        sim.faults().dropNext(sends);
         PrismUnreachableException e = assertThrows(PrismUnreachableException.class,
                 () -> clientWithFullJitter(TestPrism.FAST_RETRIES).listHosts());
         assertEquals(0, e.httpStatus());
-        assertEquals(5, sim.requestCount("POST", "hosts/list"));
+        assertEquals(sends, hostListRequests());
         assertEquals(4, sleeper.delays().size());
     }
 
@@ -171,7 +194,7 @@ class RetryTest {
         try (PrismSimulator gone = TestPrism.start(SimulatedEstate.empty())) {
             closed = gone.baseUrl();
         }
-        NutanixConfig config = TestPrism.config(sim).baseUrl(closed).build();
+        NutanixConfig config = TestPrism.config(sim, version).baseUrl(closed).build();
         PrismUnreachableException e = assertThrows(PrismUnreachableException.class,
                 () -> NutanixClient.builder(config).sleeper(sleeper).build().listHosts());
         assertTrue(e.getMessage().contains("cannot reach " + closed), e.getMessage());
@@ -183,7 +206,7 @@ class RetryTest {
         // A simulator of its own: its handler threads are still asleep when the test ends, and closing it stops them.
         try (PrismSimulator slow = TestPrism.start(SimulatedEstate.bundled())) {
             slow.faults().latency(Duration.ofMillis(400));
-            NutanixConfig config = TestPrism.config(slow).readTimeout(Duration.ofMillis(100))
+            NutanixConfig config = TestPrism.config(slow, version).readTimeout(Duration.ofMillis(100))
                     .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1))).build();
             PrismUnreachableException e = assertThrows(PrismUnreachableException.class,
                     () -> TestPrism.client(config, sleeper).listHosts());
@@ -197,7 +220,7 @@ class RetryTest {
     void clientErrorsAndPlain500AreNeverRetried(int status) {
         sim.faults().failNext(1, status);
         assertThrows(PrismException.class, () -> clientWithFullJitter(TestPrism.FAST_RETRIES).listHosts());
-        assertEquals(1, sim.requestCount("POST", "hosts/list"));
+        assertEquals(1, hostListRequests());
         assertTrue(sleeper.delays().isEmpty());
     }
 

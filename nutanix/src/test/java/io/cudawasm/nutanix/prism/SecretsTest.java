@@ -14,12 +14,20 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Passwords and API keys never show up in toString, exception messages or log output. */
+/** Passwords and API keys never show up in toString, exception messages or log output, over v3 or v4. */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class SecretsTest {
     private static final String BASIC_TOKEN = Base64.getEncoder()
             .encodeToString((TestPrism.USER + ":" + TestPrism.PASSWORD).getBytes(StandardCharsets.UTF_8));
     private static PrismSimulator sim;
+
+    @Parameter
+    PrismApiVersion version;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,8 +47,8 @@ class SecretsTest {
 
     @Test
     void toStringHidesSecrets() {
-        NutanixConfig apiKey = TestPrism.config(sim).build();
-        NutanixConfig basic = TestPrism.config(sim).basicAuth(TestPrism.USER, TestPrism.PASSWORD).build();
+        NutanixConfig apiKey = TestPrism.config(sim, version).build();
+        NutanixConfig basic = TestPrism.config(sim, version).basicAuth(TestPrism.USER, TestPrism.PASSWORD).build();
         assertNoSecret(apiKey.toString());
         assertNoSecret(basic.toString());
         assertNoSecret(apiKey.credentials().toString());
@@ -58,17 +66,17 @@ class SecretsTest {
         try {
             sim.faults().clear().failNext(2, 503);
             NutanixClient basic = TestPrism.client(
-                    TestPrism.config(sim).basicAuth(TestPrism.USER, TestPrism.PASSWORD).build(), new RecordingSleeper());
+                    TestPrism.config(sim, version).basicAuth(TestPrism.USER, TestPrism.PASSWORD).build(), new RecordingSleeper());
             basic.listHosts();
 
             NutanixClient wrongKey = TestPrism.client(
-                    TestPrism.config(sim).apiKey("wrong-SECRET-key").build(), new RecordingSleeper());
+                    TestPrism.config(sim, version).apiKey("wrong-SECRET-key").build(), new RecordingSleeper());
             PrismAuthenticationException auth = assertThrows(PrismAuthenticationException.class, wrongKey::listHosts);
             assertNoSecret(auth.getMessage());
             assertNoSecret(String.valueOf(auth.messages()));
 
             NutanixClient wrongPassword = TestPrism.client(
-                    TestPrism.config(sim).basicAuth(TestPrism.USER, "wrong-SECRET-key").build(), new RecordingSleeper());
+                    TestPrism.config(sim, version).basicAuth(TestPrism.USER, "wrong-SECRET-key").build(), new RecordingSleeper());
             assertNoSecret(assertThrows(PrismAuthenticationException.class, wrongPassword::listVms).getMessage());
         } finally {
             System.setErr(original);

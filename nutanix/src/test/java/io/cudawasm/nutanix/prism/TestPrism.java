@@ -34,10 +34,16 @@ public final class TestPrism {
                 .start();
     }
 
-    /** API key, the test CA as bundle, fast retries. */
+    /** API key, the test CA as bundle, fast retries, the v3 API. */
     public static NutanixConfig.Builder config(PrismSimulator sim) {
+        return config(sim, PrismApiVersion.V3);
+    }
+
+    /** API key, the test CA as bundle, fast retries, this API. */
+    public static NutanixConfig.Builder config(PrismSimulator sim, PrismApiVersion version) {
         return NutanixConfig.builder()
                 .baseUrl(sim.baseUrl())
+                .apiVersion(version == PrismApiVersion.V3 ? ApiVersionChoice.V3 : ApiVersionChoice.V4)
                 .apiKey(API_KEY)
                 .caBundlePem(PKI.caPem())
                 .retryPolicy(FAST_RETRIES)

@@ -15,11 +15,22 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real HTTPS on loopback: the CA bundle is honoured, a foreign CA is refused, insecure mode is explicit. */
+/**
+ * Real HTTPS on loopback, over v3 and v4 (one TLS set-up for both): the CA bundle is honoured, a foreign CA is
+ * refused, insecure mode is explicit.
+ */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class TlsTest {
     private static PrismSimulator sim;
+
+    @Parameter
+    PrismApiVersion version;
 
     @BeforeAll
     static void start() throws Exception {
@@ -33,7 +44,7 @@ class TlsTest {
 
     @Test
     void trustsTheServerWhenGivenItsCaBundle() {
-        NutanixClient client = TestPrism.client(sim, new RecordingSleeper());
+        NutanixClient client = TestPrism.client(TestPrism.config(sim, version).build(), new RecordingSleeper());
         assertEquals(3, client.listClusters().size());
     }
 
@@ -43,21 +54,24 @@ class TlsTest {
         NutanixConfig config = NutanixConfig.fromEnvironment(Map.of(
                 "NUTANIX_PRISM_URL", sim.baseUrl().toString(),
                 "NUTANIX_API_KEY", TestPrism.API_KEY,
-                "NUTANIX_CA_BUNDLE", pem.toString()));
-        assertEquals(13, NutanixClient.create(config).listHosts().size());
+                "NUTANIX_CA_BUNDLE", pem.toString(),
+                "NUTANIX_API_VERSION", version.label()));
+        NutanixClient client = NutanixClient.create(config);
+        assertEquals(13, client.listHosts().size());
+        assertEquals(version, client.apiVersion());
     }
 
     @Test
     void refusesAServerSignedByAnotherCa() {
         TestCertificates.Pki other = TestCertificates.create("some other CA", List.of("localhost", "127.0.0.1"));
-        NutanixConfig config = TestPrism.config(sim).caBundlePem(other.caPem()).build();
+        NutanixConfig config = TestPrism.config(sim, version).caBundlePem(other.caPem()).build();
         RecordingSleeper sleeper = new RecordingSleeper();
-        long before = sim.requestCount("POST", "hosts/list");
+        long before = sim.requests().size();
         PrismTlsException e = assertThrows(PrismTlsException.class, () -> TestPrism.client(config, sleeper).listHosts());
         assertEquals(0, e.httpStatus());
         assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
         assertTrue(sleeper.delays().isEmpty(), "certificate failures are not retried");
-        assertEquals(before, sim.requestCount("POST", "hosts/list"), "no request reached the server");
+        assertEquals(before, sim.requests().size(), "no request reached the server");
     }
 
     @Test
@@ -72,10 +86,10 @@ class TlsTest {
         TestCertificates.Pki wrongName = TestCertificates.create("name CA", List.of("prism.example.com"));
         try (PrismSimulator other = PrismSimulator.builder(SimulatedEstate.bundled())
                 .https(wrongName.serverContext()).apiKey(TestPrism.API_KEY).start()) {
-            NutanixConfig verified = TestPrism.config(other).caBundlePem(wrongName.caPem()).build();
+            NutanixConfig verified = TestPrism.config(other, version).caBundlePem(wrongName.caPem()).build();
             assertThrows(PrismTlsException.class, () -> TestPrism.client(verified, new RecordingSleeper()).listHosts());
 
-            NutanixConfig insecure = TestPrism.config(other).caBundlePem(null).insecure(true).build();
+            NutanixConfig insecure = TestPrism.config(other, version).caBundlePem(null).insecure(true).build();
             assertEquals(13, TestPrism.client(insecure, new RecordingSleeper()).listHosts().size(),
                     "insecure mode skips both the chain and the host-name check");
         }
@@ -83,7 +97,7 @@ class TlsTest {
 
     @Test
     void insecureSwitchAcceptsAnyCertificate() {
-        NutanixConfig config = TestPrism.config(sim).caBundlePem(null).insecure(true).build();
+        NutanixConfig config = TestPrism.config(sim, version).caBundlePem(null).insecure(true).build();
         assertTrue(config.insecure());
         assertEquals(13, TestPrism.client(config, new RecordingSleeper()).listHosts().size());
     }

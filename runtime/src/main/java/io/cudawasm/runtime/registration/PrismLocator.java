@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Finds this worker's VM and host in Prism Central: {@code vms/{systemUUID}} (or the VM whose BIOS uuid
- * matches) gives the host it runs on now, {@code hosts/{uuid}} gives the GPUs. The VM is asked first
+ * matches) gives the host it runs on now, {@code hosts/{uuid}} gives the GPUs (the v3 or v4 calls, whichever
+ * API the client uses; the placement names it). The VM is asked first
  * because it is current after an HA restart or a migration; the cloud controller's host label is the
  * fallback for a node whose VM Prism does not know by that uuid.
  */
@@ -46,16 +47,21 @@ public final class PrismLocator {
                 throw e;
             }
             PrismHost host = prism.getHost(ccmHostUuid.get());
-            return placement(null, host, List.of(), systemUuid, "ccm-label");
+            return placement(null, host, List.of(), systemUuid, "ccm-label", apiVersion());
         }
         EntityReference hostRef = vm.runningOn().orElseThrow(() -> new IllegalStateException(
                 "Prism reports VM " + vm.name() + " (" + vm.uuid() + ") as not running on any host"));
         PrismHost host = prism.getHost(hostRef.uuid());
-        return placement(vm, host, vm.gpus(), vm.uuid(), "vm");
+        return placement(vm, host, vm.gpus(), vm.uuid(), "vm", apiVersion());
+    }
+
+    /** Known once the client has made its first call, which {@link #locate} has done by now. */
+    private String apiVersion() {
+        return prism.apiVersion().label();
     }
 
     private static PrismPlacement placement(PrismVm vm, PrismHost host, List<VmGpu> vmGpus, String vmUuid,
-            String via) {
+            String via, String apiVersion) {
         List<AssignedGpu> assigned = new ArrayList<>();
         int free = 0;
         int mine = 0;
@@ -80,16 +86,17 @@ public final class PrismLocator {
             }
             mine = assigned.size();
         }
-        return placement(vm, host, assigned, via, new PrismPlacement.HostGpus(host.gpus().size(), free, mine, others));
+        return placement(vm, host, assigned, via, new PrismPlacement.HostGpus(host.gpus().size(), free, mine, others),
+                apiVersion);
     }
 
     private static PrismPlacement placement(PrismVm vm, PrismHost host, List<AssignedGpu> gpus, String via,
-            PrismPlacement.HostGpus hostGpus) {
+            PrismPlacement.HostGpus hostGpus, String apiVersion) {
         PrismPlacement.Entity cluster = host.cluster().map(c -> new PrismPlacement.Entity(c.uuid(), c.name()))
                 .orElse(null);
         return new PrismPlacement(vm == null ? null : new PrismPlacement.Entity(vm.uuid(), vm.name()),
                 new PrismPlacement.Entity(host.uuid(), host.name()), cluster, via, host.cpuModel(),
-                host.gpuDriverVersion(), gpus, hostGpus);
+                host.gpuDriverVersion(), gpus, hostGpus, apiVersion);
     }
 
     private static AssignedGpu fromHost(HostGpu g) {

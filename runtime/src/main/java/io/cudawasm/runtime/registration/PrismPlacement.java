@@ -11,13 +11,15 @@ import java.util.Objects;
  *                      controller's {@code nutanix.com/prism-host-uuid}, used when Prism has no VM for the
  *                      node's system UUID)
  * @param gpuDriverVersion the host's NVIDIA driver (vGPU manager) version, "" when Prism reports none
+ * @param apiVersion    the Prism Central API that answered: {@code v3} or {@code v4}
  */
 public record PrismPlacement(Entity vm, Entity host, Entity cluster, String resolvedVia, String cpuModel,
-        String gpuDriverVersion, List<AssignedGpu> gpus, HostGpus hostGpus) {
+        String gpuDriverVersion, List<AssignedGpu> gpus, HostGpus hostGpus, String apiVersion) {
 
     public PrismPlacement {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(resolvedVia, "resolvedVia");
+        Objects.requireNonNull(apiVersion, "apiVersion");
         cpuModel = cpuModel == null ? "" : cpuModel;
         gpuDriverVersion = gpuDriverVersion == null ? "" : gpuDriverVersion;
         gpus = List.copyOf(gpus);

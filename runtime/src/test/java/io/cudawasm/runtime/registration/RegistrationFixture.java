@@ -3,6 +3,7 @@ package io.cudawasm.runtime.registration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.nutanix.NodeLabels;
+import io.cudawasm.nutanix.prism.ApiVersionChoice;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
 import io.cudawasm.nutanix.prism.RetryPolicy;
@@ -21,7 +22,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-/** A Prism simulator over HTTPS on the bundled estate, and helpers for nodes in a mock API server. */
+/**
+ * A Prism simulator over HTTPS on the bundled estate (serving v3 and v4), a client of the chosen API, and
+ * helpers for nodes in a mock API server.
+ */
 public final class RegistrationFixture implements AutoCloseable {
     static final String API_KEY = "reg-test-key";
     static final SelfSignedCertificate CERT = SelfSignedCertificate.forLocalhost();
@@ -29,8 +33,15 @@ public final class RegistrationFixture implements AutoCloseable {
 
     public final PrismSimulator sim;
     public final NutanixClient prism;
+    private final ApiVersionChoice apiVersion;
 
+    /** A client left to choose ({@code auto}), as a worker without {@code NUTANIX_API_VERSION} is. */
     public RegistrationFixture() {
+        this(ApiVersionChoice.AUTO);
+    }
+
+    public RegistrationFixture(ApiVersionChoice apiVersion) {
+        this.apiVersion = apiVersion;
         try {
             sim = PrismSimulator.builder(SimulatedEstate.bundled()).https(CERT.serverContext()).apiKey(API_KEY).start();
         } catch (IOException e) {
@@ -43,7 +54,7 @@ public final class RegistrationFixture implements AutoCloseable {
     public NutanixConfig config() {
         return NutanixConfig.builder().baseUrl(sim.baseUrl()).apiKey(API_KEY).caBundlePem(CERT.certificatePem())
                 .retryPolicy(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(2)))
-                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(5)).apiVersion(apiVersion).build();
     }
 
     public PrismVm vm(String name) {

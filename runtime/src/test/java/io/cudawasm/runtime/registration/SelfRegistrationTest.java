@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cudawasm.nutanix.NodeLabels;
+import io.cudawasm.nutanix.prism.ApiVersionChoice;
+import io.cudawasm.nutanix.prism.PrismApiVersion;
 import io.cudawasm.nutanix.prism.model.GpuCatalog;
 import io.cudawasm.nutanix.prism.sim.SimulatedGpu;
 import io.cudawasm.runtime.service.config.RegistrationSettings;
@@ -28,12 +30,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Self-registration against the Prism simulator (real HTTPS) and Fabric8's mock API server in CRUD
  * mode: the right labels on the right node, and nothing else touched, through moves, outages and
- * removed GPUs.
+ * removed GPUs. Every test runs with the Prism client on v3 and on v4, with the same expectations.
  */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 @EnableKubernetesMockClient(crud = true, https = false)
 class SelfRegistrationTest {
     static KubernetesClient client;
@@ -44,6 +51,9 @@ class SelfRegistrationTest {
     private static final Map<String, String> OTHER_LABELS = Map.of(NodeLabels.GPU_VENDOR, "nvidia",
             NodeLabels.GPU_MODEL, "hand-set", "team", "ml");
 
+    @Parameter
+    PrismApiVersion version;
+
     private RegistrationFixture fx;
     private SimpleMeterRegistry metrics;
     private final List<SelfRegistration> started = new ArrayList<>();
@@ -51,7 +61,7 @@ class SelfRegistrationTest {
     @BeforeEach
     void setUp() throws InterruptedException {
         client.nodes().delete();
-        fx = new RegistrationFixture();
+        fx = new RegistrationFixture(version == PrismApiVersion.V3 ? ApiVersionChoice.V3 : ApiVersionChoice.V4);
         metrics = new SimpleMeterRegistry();
         fx.createNode(client, NODE, "nke-prod-gpu-worker-0", Map.of("kubernetes.io/hostname", NODE));
         fx.createNode(client, OTHER, "nke-prod-gpu-worker-1", OTHER_LABELS);
@@ -121,6 +131,8 @@ class SelfRegistrationTest {
         assertEquals("pe-gpu-east", published.at("/nutanix/cluster/name").asText());
         assertEquals("nke-prod-gpu-worker-0", published.at("/nutanix/vm/name").asText());
         assertEquals("vm", published.at("/nutanix/resolvedVia").asText());
+        assertEquals(version.label(), published.at("/nutanix/apiVersion").asText(), "which Prism API answered");
+        assertEquals(version.label(), doc.nutanix().apiVersion());
         assertEquals("550.90.07", published.at("/nutanix/gpuDriverVersion").asText());
         // the host's four L40S: this VM's, worker-1's, two free
         assertEquals(4, published.at("/nutanix/hostGpus/total").asInt());

@@ -49,6 +49,11 @@ final class ChildProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** SIGKILL: no shutdown hook, no drain; what a crashed or OOM-killed pod looks like to its peers. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

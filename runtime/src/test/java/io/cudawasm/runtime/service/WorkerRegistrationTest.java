@@ -39,6 +39,7 @@ class WorkerRegistrationTest {
             JsonNode node = worker.get("/v1/capabilities").json().at("/extensions/node");
             assertEquals("ahv-west-h100-01", node.at("/nutanix/host/name").asText());
             assertEquals("nke-train-gpu-worker-3", node.at("/nutanix/vm/name").asText());
+            assertEquals("v4", node.at("/nutanix/apiVersion").asText(), "auto found v4 on the simulator");
             assertEquals("NVIDIA-H100-80GB-HBM3", node.at("/labels/cuda-wasm.io~1gpu-model").asText());
             assertEquals("passthrough", node.at("/gpus/mode").asText());
             assertEquals("ok", node.at("/sources/prism/state").asText());

@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>{"latency_ms":200,"inject":[{"type":"error","status":503,"times":3,"path":"vms/list"},
  *  {"type":"html_error","status":500},{"type":"rate_limit","retry_after":"2"},{"type":"malformed"},
  *  {"type":"drop"}]}</pre>
- * Same credentials as the v3 API.
+ * Same credentials as the API; faults apply to v3 and v4 requests alike ({@code path} matches either).
  */
 final class FaultAdminHandler implements HttpHandler {
     static final String PATH = "/sim/faults";
@@ -78,8 +78,7 @@ final class FaultAdminHandler implements HttpHandler {
             String path = f.path("path").asText("");
             int status = f.path("status").asInt(503);
             switch (f.path("type").asText("")) {
-                case "error" -> faults.inject(new Fault.ErrorResponse(status, "application/json",
-                        PrismJsonShapes.error(status, "", "INTERNAL_ERROR", "Injected failure", null).toString()),
+                case "error" -> faults.inject(new Fault.PrismError(status, "INTERNAL_ERROR", "Injected failure"),
                         times, path);
                 case "html_error" -> faults.inject(new Fault.ErrorResponse(status, "text/html",
                         "<html><body><h1>Internal Server Error</h1></body></html>"), times, path);

@@ -9,10 +9,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Misbehaviour to apply to the next v3 requests, changeable while the simulator runs. Thread-safe.
+ * Misbehaviour to apply to the next API requests (v3 and v4 alike), changeable while the simulator runs.
+ * Thread-safe.
  *
- * <p>One-shot faults wait in a queue; each request to {@code /api/nutanix/v3} whose path contains the
- * fault's path filter takes the first waiting fault. Latency applies to every v3 request until changed.
+ * <p>One-shot faults wait in a queue; each API request whose path (without the query) contains the fault's
+ * path filter takes the first waiting fault. Latency applies to every API request until changed.
  */
 public final class FaultInjector {
     private final Deque<Pending> queue = new ArrayDeque<>();
@@ -20,7 +21,7 @@ public final class FaultInjector {
 
     private record Pending(Fault fault, String pathContains) {}
 
-    /** Delays every v3 answer by this much (zero to stop). */
+    /** Delays every API answer by this much (zero to stop). */
     public FaultInjector latency(Duration latency) {
         this.latency = Objects.requireNonNull(latency, "latency");
         return this;
@@ -30,7 +31,7 @@ public final class FaultInjector {
         return latency;
     }
 
-    /** Queues a fault for the next {@code times} requests of any v3 path. */
+    /** Queues a fault for the next {@code times} requests of any API path. */
     public FaultInjector inject(Fault fault, int times) {
         return inject(fault, times, "");
     }
@@ -45,13 +46,23 @@ public final class FaultInjector {
         return this;
     }
 
-    /** The next {@code times} requests fail with {@code status} and a Prism-shaped error body. */
+    /** The next {@code times} requests fail with {@code status} and a Prism error body of the API asked. */
     public FaultInjector failNext(int times, int status) {
-        String reason = status == 503 ? "SERVICE_UNAVAILABLE" : status == 504 ? "GATEWAY_TIMEOUT" : "INTERNAL_ERROR";
-        String body = PrismJsonShapes.error(status, "", reason,
-                "Simulated failure " + status + " " + reason.toLowerCase(Locale.ROOT).replace('_', ' '), null)
-                .toString();
-        return inject(new Fault.ErrorResponse(status, "application/json", body), times);
+        return failNext(times, status, "");
+    }
+
+    /** As {@link #failNext(int, int)}, for requests whose path contains {@code pathContains}. */
+    public FaultInjector failNext(int times, int status, String pathContains) {
+        String reason = switch (status) {
+            case 503 -> "SERVICE_UNAVAILABLE";
+            case 504 -> "GATEWAY_TIMEOUT";
+            case 408 -> "REQUEST_TIMEOUT";
+            case 502 -> "BAD_GATEWAY";
+            default -> "INTERNAL_ERROR";
+        };
+        return inject(new Fault.PrismError(status, reason,
+                "Simulated failure " + status + " " + reason.toLowerCase(Locale.ROOT).replace('_', ' ')), times,
+                pathContains);
     }
 
     /** The next {@code times} requests fail with {@code status} and an HTML page, as a proxy would answer. */
@@ -64,6 +75,11 @@ public final class FaultInjector {
     /** The next {@code times} requests get 429 with this {@code Retry-After} (seconds or HTTP date; null: none). */
     public FaultInjector rateLimitNext(int times, String retryAfter) {
         return inject(new Fault.RateLimited(retryAfter), times);
+    }
+
+    /** As {@link #rateLimitNext(int, String)}, for requests whose path contains {@code pathContains}. */
+    public FaultInjector rateLimitNext(int times, String retryAfter, String pathContains) {
+        return inject(new Fault.RateLimited(retryAfter), times, pathContains);
     }
 
     public FaultInjector malformedNext(int times) {

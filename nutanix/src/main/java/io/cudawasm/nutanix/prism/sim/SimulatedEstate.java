@@ -29,15 +29,23 @@ import java.util.function.Predicate;
  * goes out is exactly what was loaded. Thread-safe: requests read under a shared lock, mutations take
  * an exclusive one.
  *
- * <p>The fixture format is {@code {"clusters":[…],"hosts":[…],"vms":[…]}} with v3 entities as elements.
+ * <p>The fixture format is {@code {"clusters":[…],"hosts":[…],"vms":[…]}} with v3 entities as elements, plus
+ * an optional {@code "v4"} object of fields only v4 reports, merged into the v4 rendering of an entity:
+ * {@code {"hosts":{"<uuid>":{"numberOfCpuThreads":96}},"gpus":{"<gpu uuid>":{"guestDriverVersion":"…"}},
+ * "clusters":{…},"vms":{…}}} (for GPUs, into {@code physicalGpuConfig}/{@code virtualGpuConfig}). Both APIs
+ * serve this one estate: v4 entities are rendered from the v3 ones ({@link PrismV4Shapes}).
  */
 public final class SimulatedEstate {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, ObjectNode> clusters = new LinkedHashMap<>();
     private final Map<String, ObjectNode> hosts = new LinkedHashMap<>();
     private final Map<String, ObjectNode> vms = new LinkedHashMap<>();
+    /** Fields only v4 reports, by v4 section ("hosts", "clusters", "vms", "gpus") and lower-case uuid. */
+    private final Map<String, Map<String, ObjectNode>> v4Extras = new LinkedHashMap<>();
     /** hosts/list never changes between mutations and is the largest answer, so it is encoded once. */
     private volatile byte[] hostsListBody;
+    /** The v4 rendering, likewise kept until the next mutation. */
+    private volatile V4View v4View;
 
     private SimulatedEstate() {}
 
@@ -72,6 +80,8 @@ public final class SimulatedEstate {
         root.path("clusters").forEach(c -> estate.addCluster((ObjectNode) c));
         root.path("hosts").forEach(h -> estate.addHost((ObjectNode) h));
         root.path("vms").forEach(v -> estate.addVm((ObjectNode) v));
+        root.path("v4").fields().forEachRemaining(section -> section.getValue().fields().forEachRemaining(
+                e -> estate.addV4Fields(section.getKey(), e.getKey(), (ObjectNode) e.getValue())));
         return estate;
     }
 
@@ -82,6 +92,13 @@ public final class SimulatedEstate {
             root.putArray("clusters").addAll(clusters.values());
             root.putArray("hosts").addAll(hosts.values());
             root.putArray("vms").addAll(vms.values());
+            if (!v4Extras.isEmpty()) {
+                ObjectNode v4 = root.putObject("v4");
+                v4Extras.forEach((section, byId) -> {
+                    ObjectNode s = v4.putObject(section);
+                    byId.forEach(s::set);
+                });
+            }
             try {
                 return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root);
             } catch (IOException e) {
@@ -102,6 +119,22 @@ public final class SimulatedEstate {
 
     public void addVm(ObjectNode vm) {
         update(() -> vms.put(key(uuidOf(vm)), vm.deepCopy()));
+    }
+
+    /**
+     * Fields only the v4 API reports for one entity, merged into its v4 rendering.
+     *
+     * @param section {@code hosts}, {@code clusters}, {@code vms} or {@code gpus}
+     */
+    public void addV4Fields(String section, String uuid, ObjectNode fields) {
+        if (!List.of("hosts", "clusters", "vms", "gpus").contains(section)) {
+            throw new IllegalArgumentException("v4 fields go in hosts, clusters, vms or gpus, not " + section);
+        }
+        update(() -> v4Extras.computeIfAbsent(section, k -> new LinkedHashMap<>())
+                .merge(key(uuid), fields.deepCopy(), (a, b) -> {
+                    a.setAll(b);
+                    return a;
+                }));
     }
 
     // ---- Reading -------------------------------------------------------------------------------------
@@ -273,6 +306,64 @@ public final class SimulatedEstate {
         }));
     }
 
+    /** The estate as v4 entities, rendered once per mutation. */
+    V4View v4() {
+        V4View cached = v4View;
+        if (cached != null) {
+            return cached;
+        }
+        return read(() -> {
+            V4View view = renderV4();
+            v4View = view;
+            return view;
+        });
+    }
+
+    private V4View renderV4() {
+        Map<String, Integer> hostsPerCluster = new LinkedHashMap<>();
+        List<ObjectNode> hostList = new ArrayList<>();
+        Map<String, List<ObjectNode>> physical = new LinkedHashMap<>();
+        Map<String, List<ObjectNode>> virtual = new LinkedHashMap<>();
+        for (ObjectNode h : hosts.values()) {
+            hostList.add(withExtras("hosts", uuidOf(h), PrismV4Shapes.host(h)));
+            String cluster = key(h.path("status").path("cluster_reference").path("uuid").asText(""));
+            hostsPerCluster.merge(cluster, 1, Integer::sum);
+            for (JsonNode g : gpuList(h)) {
+                ObjectNode profile = PrismV4Shapes.gpuProfile(g);
+                boolean isVirtual = profile.has("virtualGpuConfig");
+                ObjectNode config = (ObjectNode) profile.path(isVirtual ? "virtualGpuConfig" : "physicalGpuConfig");
+                Optional.ofNullable(v4Extras.getOrDefault("gpus", Map.of()).get(key(g.path("uuid").asText(""))))
+                        .ifPresent(config::setAll);
+                (isVirtual ? virtual : physical).computeIfAbsent(cluster, k -> new ArrayList<>()).add(profile);
+            }
+        }
+        List<ObjectNode> clusterList = new ArrayList<>();
+        Map<String, ObjectNode> clusterById = new LinkedHashMap<>();
+        for (ObjectNode c : clusters.values()) {
+            ObjectNode v4 = withExtras("clusters", uuidOf(c),
+                    PrismV4Shapes.cluster(c, hostsPerCluster.getOrDefault(key(uuidOf(c)), 0)));
+            clusterList.add(v4);
+            clusterById.put(key(uuidOf(c)), v4);
+        }
+        List<ObjectNode> vmList = new ArrayList<>();
+        Map<String, ObjectNode> vmById = new LinkedHashMap<>();
+        for (ObjectNode v : vms.values()) {
+            ObjectNode v4 = withExtras("vms", uuidOf(v), PrismV4Shapes.vm(v));
+            vmList.add(v4);
+            vmById.put(key(uuidOf(v)), v4);
+        }
+        return new V4View(List.copyOf(hostList), List.copyOf(clusterList), List.copyOf(vmList), physical, virtual,
+                clusterById, vmById);
+    }
+
+    private ObjectNode withExtras(String section, String uuid, ObjectNode v4) {
+        ObjectNode extra = v4Extras.getOrDefault(section, Map.of()).get(key(uuid));
+        if (extra != null) {
+            v4.setAll(extra.deepCopy());
+        }
+        return v4;
+    }
+
     // ---- Internals -----------------------------------------------------------------------------------
 
     private static ObjectNode listResponse(String kind, List<ObjectNode> entities, int total, int offset) {
@@ -405,7 +496,7 @@ public final class SimulatedEstate {
         return name.isEmpty() ? entity.path("spec").path("name").asText("") : name;
     }
 
-    private static String key(String uuid) {
+    static String key(String uuid) {
         return uuid.trim().toLowerCase(Locale.ROOT);
     }
 
@@ -431,6 +522,7 @@ public final class SimulatedEstate {
             return body.get();
         } finally {
             hostsListBody = null;
+            v4View = null;
             lock.writeLock().unlock();
         }
     }

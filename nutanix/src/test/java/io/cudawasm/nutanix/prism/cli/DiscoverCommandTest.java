@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.nutanix.cli.DiscoverCommand;
 import io.cudawasm.nutanix.prism.NutanixClient;
+import io.cudawasm.nutanix.prism.PrismApiVersion;
 import io.cudawasm.nutanix.prism.RecordingSleeper;
 import io.cudawasm.nutanix.prism.TestPrism;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;
@@ -23,12 +24,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
-/** {@code discover} run as picocli would run it, against the simulator over HTTPS. */
+/**
+ * {@code discover} run as picocli would run it, against the simulator over HTTPS, with
+ * {@code NUTANIX_API_VERSION} set to v3 and to v4: the same output either way, down to the last line, which
+ * names the API.
+ */
+@ParameterizedClass
+@EnumSource(PrismApiVersion.class)
 class DiscoverCommandTest {
     private static PrismSimulator sim;
     private static Path caBundle;
+
+    @Parameter
+    PrismApiVersion version;
 
     @TempDir
     static Path dir;
@@ -51,11 +64,16 @@ class DiscoverCommandTest {
         }
     }
 
-    private static Map<String, String> env() {
+    private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("NUTANIX_PRISM_URL", sim.baseUrl().toString());
         env.put("NUTANIX_API_KEY", TestPrism.API_KEY);
+        env.put("NUTANIX_API_VERSION", version.label());
         return env;
+    }
+
+    private String apiLine() {
+        return "Prism Central API " + version.label() + " (configured)";
     }
 
     private static Run run(Map<String, String> env, String... args) {
@@ -67,7 +85,7 @@ class DiscoverCommandTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private static Run runWithBundle(String... args) {
+    private Run runWithBundle(String... args) {
         String[] all = new String[args.length + 2];
         all[0] = "--ca-bundle";
         all[1] = caBundle.toString();
@@ -97,6 +115,8 @@ class DiscoverCommandTest {
         assertTrue(r.out().contains("4x NVIDIA L40S"), r.out());
         assertTrue(r.out().contains("2x NVIDIA A40, 6x NVIDIA A40-12C, 2x NVIDIA A40-4Q"), r.out());
         assertEquals("12 GPU host(s), 32 GPU(s) (17 free), 10 vGPU instance(s) (5 free)", lines.get(13));
+        assertEquals(apiLine(), lines.get(14));
+        assertEquals(15, lines.size());
         assertEquals("", r.err());
     }
 
@@ -109,6 +129,7 @@ class DiscoverCommandTest {
         assertTrue(r.out().contains("vGPU instances  10 total, 5 free"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("NVIDIA\\s+23\\s+10")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches("NVIDIA A40-12C\\s+6\\s+3")), r.out());
+        assertEquals(apiLine(), r.lines().get(r.lines().size() - 1));
     }
 
     @Test
@@ -119,13 +140,14 @@ class DiscoverCommandTest {
         assertTrue(lines.get(0).startsWith("RANK"), lines.get(0));
         assertTrue(lines.get(1).matches("\\s*1\\s+ahv-west-h100-01\\s+pe-gpu-west\\s+x86_64\\s+3\\s+240 GiB\\s+passthrough\\s+3x NVIDIA H100 80GB HBM3"),
                 lines.get(1));
-        assertEquals(4, lines.size());
-        assertAligned(lines, "HOST");
+        assertEquals(5, lines.size());
+        assertEquals(apiLine(), lines.get(4));
+        assertAligned(lines.subList(0, 4), "HOST");
 
         Run vgpu = runWithBundle("--best", "NVIDIA:3", "--allow-vgpu");
         assertTrue(vgpu.out().contains("vgpu"), vgpu.out());
         Run arm = runWithBundle("--best", "nvidia:1", "--arm");
-        assertEquals(3, arm.lines().size(), arm.out());
+        assertEquals(4, arm.lines().size(), arm.out());
     }
 
     @Test
@@ -146,7 +168,7 @@ class DiscoverCommandTest {
 
     @Test
     void describesOneHost() {
-        String uuid = TestPrism.client(sim, new RecordingSleeper()).listHosts().stream()
+        String uuid = TestPrism.client(TestPrism.config(sim, version).build(), new RecordingSleeper()).listHosts().stream()
                 .filter(h -> h.name().equals("ahv-arm-edge02")).findFirst().orElseThrow().uuid();
         Run r = runWithBundle("--host", uuid);
         assertEquals(0, r.exitCode(), r.err());
@@ -159,17 +181,21 @@ class DiscoverCommandTest {
     @Test
     void printsJson() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode nodes = json.readTree(runWithBundle("--json").out());
+        JsonNode all = json.readTree(runWithBundle("--json").out());
+        assertEquals(version.label(), all.path("prism_api_version").asText());
+        JsonNode nodes = all.path("nodes");
         assertEquals(12, nodes.size());
         assertEquals("ahv-arm-edge01", nodes.get(0).path("host_name").asText());
         assertEquals("aarch64", nodes.get(0).path("cpu_arch").asText());
         JsonNode summary = json.readTree(runWithBundle("--summary", "--json").out());
+        assertEquals(version.label(), summary.path("prism_api_version").asText());
         assertEquals(32, summary.path("total_gpu_count").asInt());
         assertEquals(17, summary.path("available_gpu_count").asInt());
         assertEquals(23, summary.path("by_vendor").path("NVIDIA").path("total").asInt());
         JsonNode best = json.readTree(runWithBundle("--best", "amd:2", "--json").out());
-        assertEquals("ahv-west-amd01", best.get(0).path("host_name").asText());
-        assertEquals(1, best.get(0).path("rank").asInt());
+        assertEquals(version.label(), best.path("prism_api_version").asText());
+        assertEquals("ahv-west-amd01", best.path("candidates").get(0).path("host_name").asText());
+        assertEquals(1, best.path("candidates").get(0).path("rank").asInt());
     }
 
     @Test
@@ -199,6 +225,10 @@ class DiscoverCommandTest {
         assertOneLineError(run(Map.of()), 2, "no Prism Central URL: set NUTANIX_PRISM_URL");
         assertOneLineError(run(Map.of("NUTANIX_PRISM_URL", sim.baseUrl().toString())), 2, "NUTANIX_API_KEY");
         assertOneLineError(run(env(), "--ca-bundle", dir.resolve("missing.pem").toString()), 2, "missing.pem");
+        assertOneLineError(run(env(), "--api-version", "v5"), 2, "must be auto, v3 or v4, was 'v5'");
+        Map<String, String> badEnv = env();
+        badEnv.put("NUTANIX_API_VERSION", "v2");
+        assertOneLineError(run(badEnv), 2, "NUTANIX_API_VERSION must be auto, v3 or v4, was 'v2'");
     }
 
     @Test
@@ -219,7 +249,8 @@ class DiscoverCommandTest {
     void helpListsTheOptions() {
         Run r = run(Map.of(), "--help");
         assertEquals(0, r.exitCode());
-        for (String option : List.of("--summary", "--best", "--host", "--json", "--prism-url", "--insecure", "--ca-bundle")) {
+        for (String option : List.of("--summary", "--best", "--host", "--json", "--prism-url", "--insecure", "--ca-bundle",
+                "--api-version")) {
             assertTrue(r.out().contains(option), option + " missing from help");
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.nutanix.cli.PrismSimCommand;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
+import io.cudawasm.nutanix.prism.PrismApiVersion;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,7 +61,10 @@ class PrismSimCommandTest {
         env.put("NUTANIX_PRISM_URL", sim.baseUrl().toString());
         env.put("NUTANIX_CA_BUNDLE", ca.toString());
         env.put("NUTANIX_API_KEY", printed(banner, "API key"));
-        assertEquals(12, NutanixClient.create(NutanixConfig.fromEnvironment(env)).discoverGpuNodes().size());
+        NutanixClient auto = NutanixClient.create(NutanixConfig.fromEnvironment(env));
+        assertEquals(12, auto.discoverGpuNodes().size());
+        assertEquals(PrismApiVersion.V4, auto.apiVersion(), "both APIs served by default");
+        assertTrue(banner.contains("  APIs:       v3 (/api/nutanix/v3) and v4"), banner);
 
         env.remove("NUTANIX_API_KEY");
         env.put("NUTANIX_USERNAME", printed(banner, "user"));
@@ -78,15 +82,26 @@ class PrismSimCommandTest {
         command.onStarted(started::complete);
         StringWriter out = new StringWriter();
         Future<Integer> exit = background.submit(() -> new CommandLine(command).setOut(new PrintWriter(out))
-                .execute("--port", "0", "--http", "--synthetic-hosts", "40", "--synthetic-vms", "30"));
+                .execute("--port", "0", "--http", "--synthetic-hosts", "40", "--synthetic-vms", "30", "--api", "v3"));
         PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
         assertTrue(sim.baseUrl().toString().startsWith("http://"), sim.baseUrl().toString());
         String banner = out.toString();
         assertTrue(banner.contains("40 hosts, 160 GPU entries, 30 VMs"), banner);
+        assertTrue(banner.contains("v3 only (/api/nutanix/v3); v4 paths answer 404"), banner);
         NutanixConfig config = NutanixConfig.withBasicAuth(sim.baseUrl().toString(), "admin", printed(banner, "password"));
-        assertEquals(30, NutanixClient.create(config).listVms().size());
+        NutanixClient auto = NutanixClient.create(config);
+        assertEquals(30, auto.listVms().size());
+        assertEquals(PrismApiVersion.V3, auto.apiVersion(), "auto falls back on a v3-only simulator");
         command.stop();
         assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void rejectsAnUnknownApiInOneLine() {
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new PrismSimCommand()).setErr(new PrintWriter(err)).execute("--port", "0", "--api", "v5");
+        assertEquals(2, code);
+        assertEquals("prism-sim: serve both, v3 or v4, not 'v5'", err.toString().strip());
     }
 
     @Test

@@ -8,13 +8,18 @@ import java.util.Map;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on the API. The comparison takes the same time
- * for every wrong token of a given length, so response times do not leak the token.
+ * for every wrong token of a given length, so response times do not leak the token. In a fleet
+ * with its own peer token ({@code CUDA_WASM_PEER_TOKEN}) that token is accepted too: replicas
+ * present it on the calls they make for themselves.
  */
 final class BearerAuth implements Handler {
     private final byte[] token;
+    private final byte[] peerToken;
 
-    BearerAuth(String token) {
+    /** @param peerToken a second accepted token, or null */
+    BearerAuth(String token, String peerToken) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.peerToken = peerToken == null ? null : peerToken.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -24,7 +29,9 @@ final class BearerAuth implements Handler {
             throw unauthorized("this worker requires a bearer token: send 'Authorization: Bearer <token>'");
         }
         byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
+        boolean valid = MessageDigest.isEqual(given, token);
+        valid |= peerToken != null && MessageDigest.isEqual(given, peerToken);
+        if (!valid) {
             throw unauthorized("the bearer token is not valid");
         }
     }

@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.service.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cudawasm.runtime.fleet.FleetRouter;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -54,7 +55,9 @@ public final class HttpApi {
         this.answers = new StreamedJson(mapper, c.config().http().maxApiRequests());
         JobsEndpoint jobs = new JobsEndpoint(c.config(), c.backends(), c.kernels(), c.jobs(), c.metrics(), bodies,
                 answers);
-        HealthEndpoint health = new HealthEndpoint(c.readiness());
+        JobListing jobList = new JobListing(c.jobs(), c.fleet(), mapper);
+        KernelCatalog catalog = new KernelCatalog(c.kernels(), c.fleet());
+        HealthEndpoint health = new HealthEndpoint(c.readiness(), c.readinessDetail());
         OpenApiEndpoint openApi = new OpenApiEndpoint();
         HttpLimits limits = c.config().http();
         this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests(), limits.maxApiRequestsPerClient());
@@ -75,7 +78,7 @@ public final class HttpApi {
                 config.routes.before(ctx -> probesOnly(ctx, limits.probePort()));
             }
             if (c.config().authEnabled()) {
-                BearerAuth auth = new BearerAuth(c.config().authToken());
+                BearerAuth auth = new BearerAuth(c.config().authToken(), c.fleet().peerToken());
                 config.routes.before("/v1/*", auth);
             }
             config.routes.before("/v1/*", apiLimiter::acquire);
@@ -88,13 +91,20 @@ public final class HttpApi {
             route(config, HandlerType.GET, "/openapi.json", openApi::serve);
             route(config, HandlerType.GET, "/v1/capabilities", ctx -> ctx.json(c.capabilities().get()));
             route(config, HandlerType.POST, "/v1/kernels", kernels::compile);
+            route(config, HandlerType.GET, "/v1/kernels", catalog::list);
             route(config, HandlerType.GET, "/v1/kernels/{id}", kernels::get);
+            route(config, HandlerType.DELETE, "/v1/kernels/{id}", catalog::delete);
             route(config, HandlerType.GET, "/v1/kernels/{id}/artifacts/{name}", kernels::artifact);
             route(config, HandlerType.POST, "/v1/jobs", jobs::submit);
-            route(config, HandlerType.GET, "/v1/jobs/{id}", jobs::get);
-            route(config, HandlerType.DELETE, "/v1/jobs/{id}", jobs::cancel);
+            route(config, HandlerType.GET, "/v1/jobs", jobList::list);
+            // Another replica's job is forwarded to it (io.cudawasm.runtime.fleet.FleetRouter).
+            route(config, HandlerType.GET, "/v1/jobs/{id}", c.fleet().jobRoute(jobs::get));
+            route(config, HandlerType.DELETE, "/v1/jobs/{id}", c.fleet().jobRoute(jobs::cancel));
+            route(config, HandlerType.GET, FleetRouter.FLEET_PATH, c.fleet()::describe);
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+            config.routes.exception(io.cudawasm.kernels.source.CompileException.class,
+                    (e, ctx) -> respond(ctx, KernelResolver.compileError(e)));
             config.routes.exception(CompileRejectedException.class,
                     (e, ctx) -> respond(ctx, KernelResolver.compileRejected(e)));
             config.routes.exception(CompileTimeoutException.class,

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.api;
 
+import io.cudawasm.runtime.fleet.FleetRouter;
 import io.cudawasm.runtime.service.kernels.DerivedArtifacts;
 import io.cudawasm.runtime.service.kernels.KernelArtifacts;
 import io.cudawasm.runtime.service.kernels.KernelLookup;
@@ -33,7 +34,7 @@ final class KernelsEndpoint {
     }
 
     void get(Context ctx) {
-        ctx.json(Views.kernel(find(ctx.pathParam("id"))));
+        ctx.json(Views.kernel(find(ctx)));
     }
 
     /**
@@ -41,7 +42,7 @@ final class KernelsEndpoint {
      * CUDA C, PTX; {@code ?arch=compute_90} picks the PTX architecture).
      */
     void artifact(Context ctx) {
-        KernelLookup lookup = find(ctx.pathParam("id"));
+        KernelLookup lookup = find(ctx);
         String name = KernelArtifacts.resolveName(ctx.pathParam("name"));
         byte[] bytes = lookup.kernel().artifacts().get(name);
         if (bytes == null) {
@@ -72,8 +73,10 @@ final class KernelsEndpoint {
         return names;
     }
 
-    private KernelLookup find(String id) {
-        return store.byId(id).orElseThrow(() -> ApiException.notFound("kernel_not_found",
+    /** A peer's request is answered from this replica alone (no lookups on further peers: one hop at most). */
+    private KernelLookup find(Context ctx) {
+        String id = ctx.pathParam("id");
+        return (FleetRouter.isPeerRequest(ctx) ? store.byIdLocal(id) : store.byId(id)).orElseThrow(() -> ApiException.notFound("kernel_not_found",
                 "no compiled kernel with this id; compile it with POST /v1/kernels"));
     }
 }

@@ -94,11 +94,25 @@ final class Views {
                 outputs.put(e.getKey(), output(e.getValue()));
             }
         }
-        return new JobView(s.id(), s.status().label(), jobHref(s.id()), s.kernelId(), s.kernelSource(), s.backend(),
+        return new JobView(s.id(), s.status().label(), readableHref(s), s.kernelId(), s.kernelSource(), s.backend(),
                 s.backendReason(), s.device(), s.timeLimit().toNanos() / 1e9, iso(s.created()), iso(s.started()),
                 iso(s.finished()), millis(s.created(), s.started()), millis(s.started(), s.finished()), launches,
                 outputs, s.error() == null ? null : new ErrorBody(s.error().code(), s.error().message(),
                         s.error().details()));
+    }
+
+    /**
+     * A job's URL while it can be read there: asynchronous jobs until their retention ends,
+     * synchronous ones only while they run (once answered they are not kept, so no href).
+     */
+    private static String readableHref(JobSnapshot s) {
+        return s.async() || !s.status().isFinal() ? jobHref(s.id()) : null;
+    }
+
+    /** A job in a listing: its state without launches and outputs (read those by id). */
+    static JobView jobSummary(JobSnapshot s) {
+        return job(new JobSnapshot(s.id(), s.status(), s.async(), s.kernelId(), s.kernelSource(), s.backend(),
+                s.backendReason(), s.device(), s.timeLimit(), s.created(), s.started(), s.finished(), null, s.error()));
     }
 
     private static JobView.Output output(OutputData o) {

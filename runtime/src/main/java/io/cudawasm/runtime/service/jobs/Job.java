@@ -62,7 +62,8 @@ public final class Job {
         }
     }
 
-    boolean fetched() {
+    /** Whether a client has read the job since it finished. */
+    public boolean fetched() {
         return fetched;
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,8 @@ public final class JobManager implements AutoCloseable {
     private final JobRunner runner = new JobRunner();
     private final WorkerMetrics metrics;
     private final Clock clock;
+    /** New job ids; in a fleet they name this replica (see io.cudawasm.runtime.fleet.JobId). */
+    private final Supplier<String> ids;
     private final ThreadPoolExecutor executor;
     private final ScheduledExecutorService sweeper;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -82,6 +85,13 @@ public final class JobManager implements AutoCloseable {
 
     public JobManager(int maxConcurrent, int maxQueued, Duration retention, JobMemoryLimits memory,
             WorkerMetrics metrics, Clock clock) {
+        this(maxConcurrent, maxQueued, retention, memory, metrics, clock, () -> UUID.randomUUID().toString());
+    }
+
+    /** @param ids makes the id of each accepted job (unique; URL-safe) */
+    public JobManager(int maxConcurrent, int maxQueued, Duration retention, JobMemoryLimits memory,
+            WorkerMetrics metrics, Clock clock, Supplier<String> ids) {
+        this.ids = ids;
         this.maxConcurrent = maxConcurrent;
         this.maxQueued = maxQueued;
         this.retention = retention;
@@ -159,7 +169,7 @@ public final class JobManager implements AutoCloseable {
             }
             admitted++;
         }
-        Job job = new Job(UUID.randomUUID().toString(), plan, async, clock.instant(), activeBytes, keptBytes);
+        Job job = new Job(ids.get(), plan, async, clock.instant(), activeBytes, keptBytes);
         jobs.put(job.id(), job);
         if (!async && executor.getQueue().isEmpty() && slots.tryAcquire()) {
             // A free slot and nobody waiting: run on the caller's thread and skip two thread hand-offs.
@@ -362,6 +372,15 @@ public final class JobManager implements AutoCloseable {
             if (!job.status().isFinal()) {
                 list.add(job);
             }
+        }
+        return list;
+    }
+
+    /** Every job readable by id now (queued, running, and finished ones still retained), in no order. */
+    public List<JobSnapshot> snapshots() {
+        List<JobSnapshot> list = new ArrayList<>(jobs.size());
+        for (Job job : jobs.values()) {
+            list.add(job.snapshot());
         }
         return list;
     }

@@ -9,7 +9,9 @@ public enum KernelSourceKind {
     /** Read (and verified) from the kernel cache directory: no compile. */
     DISK,
     /** Compiled by this request. */
-    COMPILED;
+    COMPILED,
+    /** Not known here: its compile request came from another replica of the fleet (id verified), compiled here. */
+    PEER;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,19 +1,26 @@
 package io.cudawasm.runtime.service.kernels;
 
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.cache.ArtifactCompileException;
 import io.cudawasm.runtime.cache.CacheEntry;
+import io.cudawasm.runtime.cache.CacheEntrySummary;
 import io.cudawasm.runtime.cache.CacheKey;
 import io.cudawasm.runtime.cache.CacheWriteException;
 import io.cudawasm.runtime.cache.CompiledArtifacts;
 import io.cudawasm.runtime.cache.KernelCache;
 import io.cudawasm.runtime.service.metrics.WorkerMetrics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +38,10 @@ public final class KernelStore {
     private final Map<String, LoadedKernel> memory;
     /** Where compiles run (null: on the caller's thread, for the command line and benchmarks). */
     private final CompilePool pool;
+    /** The compiler's limits: the pool's settings, else the compiler's defaults. */
+    private final CompileLimits limits;
+    /** Where ids missing here are looked for: the fleet's peers, or nowhere. */
+    private volatile RemoteKernelSource remote = RemoteKernelSource.NONE;
 
     public KernelStore(KernelCache cache, WorkerMetrics metrics, int memoryEntries) {
         this(cache, metrics, memoryEntries, null);
@@ -40,6 +51,7 @@ public final class KernelStore {
         this.cache = cache;
         this.metrics = metrics;
         this.pool = pool;
+        this.limits = pool == null ? CompileLimits.defaults() : pool.settings().limits();
         this.memory = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -52,6 +64,11 @@ public final class KernelStore {
 
     public KernelCache cache() {
         return cache;
+    }
+
+    /** Sets where kernel ids missing here are looked up ({@link #byId}); the fleet's peers. */
+    public void remoteSource(RemoteKernelSource source) {
+        this.remote = source;
     }
 
     /**
@@ -94,8 +111,33 @@ public final class KernelStore {
         return found(kernel, KernelSourceKind.COMPILED);
     }
 
-    /** A kernel by id, from memory or the cache; empty when neither has it (ids are not compiled). */
+    /**
+     * A kernel by id, from memory or the cache, else from the remote source (the fleet's peers): its
+     * compile request is verified against the id and compiled here. Empty when nobody has it.
+     */
     public Optional<KernelLookup> byId(String id) {
+        Optional<KernelLookup> local = byIdLocal(id);
+        if (local.isPresent() || !CacheKey.isValidId(id)) {
+            return local;
+        }
+        try {
+            Optional<KernelSpec> spec = remote.find(id);
+            if (spec.isEmpty() || !spec.get().key().id().equals(id)) {
+                return Optional.empty();
+            }
+            KernelLookup compiled = resolve(spec.get());
+            return Optional.of(new KernelLookup(compiled.kernel(), KernelSourceKind.PEER));
+        } catch (CompileException e) {
+            log.warn("kernel {} from a peer does not compile here: {}", id, e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** A kernel by id from this replica's memory or cache only (what peers ask for; ids are not compiled). */
+    public Optional<KernelLookup> byIdLocal(String id) {
         if (!CacheKey.isValidId(id)) {
             return Optional.empty();
         }
@@ -108,12 +150,63 @@ public final class KernelStore {
         return decoded.map(k -> found(k, KernelSourceKind.DISK));
     }
 
+    /**
+     * Unloads a kernel from memory and evicts it from the cache folder.
+     *
+     * @throws CacheWriteException when the cache entry exists but cannot be removed
+     */
+    public KernelRemoval remove(String id) throws CacheWriteException {
+        if (!CacheKey.isValidId(id)) {
+            return new KernelRemoval(false, false);
+        }
+        boolean unloaded;
+        synchronized (memory) {
+            unloaded = memory.remove(id) != null;
+        }
+        return new KernelRemoval(unloaded, cache.remove(id));
+    }
+
+    /**
+     * The kernels this replica has, cached or only loaded, ordered by id. Entries of the cache that
+     * are not worker kernels (other targets) are left out.
+     */
+    public List<StoredKernel> list() {
+        List<StoredKernel> all = new ArrayList<>();
+        Set<String> loaded;
+        Map<String, LoadedKernel> inMemory;
+        synchronized (memory) {
+            inMemory = new LinkedHashMap<>(memory);
+        }
+        loaded = new HashSet<>(inMemory.keySet());
+        Set<String> cached = new HashSet<>();
+        try {
+            for (CacheEntrySummary e : cache.list()) {
+                if (KernelSpec.CACHE_TARGET.equals(e.target())) {
+                    cached.add(e.id());
+                    all.add(new StoredKernel(e.id(), e.diskBytes(), loaded.contains(e.id()), true, e.created(),
+                            e.lastAccess()));
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list the kernel cache: {}", e.toString());
+        }
+        inMemory.forEach((id, k) -> {
+            if (!cached.contains(id)) {
+                long bytes = k.artifacts().values().stream().mapToLong(b -> b.length).sum();
+                all.add(new StoredKernel(id, bytes, true, false, null, null));
+            }
+        });
+        all.sort((a, b) -> a.id().compareTo(b.id()));
+        return all;
+    }
+
     private LoadedKernel compile(String id, KernelSpec spec) {
         long start = System.nanoTime();
         CompileResult result;
         CompileRequest request = spec.compileRequest();
         try {
-            result = onPool(CompileBudget.heapBytes(request), () -> KernelCompiler.compile(request));
+            result = onPool(KernelCompiler.estimatedHeapBytes(request, limits),
+                    () -> KernelCompiler.compile(request, limits));
         } catch (RuntimeException e) {
             metrics.compiled(false, System.nanoTime() - start);
             throw e;
@@ -155,14 +248,14 @@ public final class KernelStore {
 
     /** Runs compiler work on a loaded kernel (making derived artifacts, say) under the pool's limits. */
     public <T> T compileWork(LoadedKernel kernel, java.util.concurrent.Callable<T> work) {
-        return onPool(CompileBudget.heapBytes(kernel.artifacts()), work);
+        return onPool(KernelArtifacts.estimatedHeapBytes(kernel.artifacts(), limits), work);
     }
 
     private Optional<LoadedKernel> decode(CacheEntry entry) {
         try {
             // decoding rebuilds the kernel IR from the stored request: compiler work, on the pool
-            CompileResult result = onPool(CompileBudget.heapBytes(entry.artifacts()),
-                    () -> KernelArtifacts.decode(entry.artifacts()));
+            CompileResult result = onPool(KernelArtifacts.estimatedHeapBytes(entry.artifacts(), limits),
+                    () -> KernelArtifacts.decode(entry.artifacts(), limits));
             return Optional.of(new LoadedKernel(entry.id(), result, entry.artifacts()));
         } catch (IllegalArgumentException e) {
             log.warn("kernel cache entry {} is not a worker kernel bundle: {}", entry.id(), e.getMessage());

@@ -69,7 +69,7 @@ public final class Prewarmer {
             Status status = switch (lookup.source()) {
                 case MEMORY -> Status.MEMORY;
                 case DISK -> Status.DISK;
-                case COMPILED -> Status.COMPILED;
+                case COMPILED, PEER -> Status.COMPILED;
             };
             return new Outcome(item.line(), item.ref(), id, status, null);
         } catch (CompileException e) {
