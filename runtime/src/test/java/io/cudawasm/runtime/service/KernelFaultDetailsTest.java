@@ -108,7 +108,10 @@ class KernelFaultDetailsTest {
         assertEquals(1, v.get("location").get("blockIdx").get("x").asInt());
         assertEquals(0, v.get("location").get("threadIdx").get("x").asInt());
         assertTrue(v.get("address").asText().startsWith("0x"), v.toString());
-        assertTrue(v.get("message").asText().contains("after the end of parameter 'x'"), v.toString());
+        assertTrue(v.get("message").asText().startsWith("Invalid write of 4 bytes at faults.cu:6:22 in block (1,0,0), "
+                + "thread (0,0,0): address 0x"), v.toString());
+        assertTrue(v.get("message").asText().endsWith(" is 0 bytes after the end of parameter 'x' (128 bytes), offset 128"),
+                v.toString());
         assertEquals(v.get("location"), r.json().get("details").get("location"));
         Reply clean = job("fill", 1, List.of("zeros:32", 31), true);
         assertEquals(200, clean.status(), "a correct launch passes memcheck: " + clean);
