@@ -2,6 +2,7 @@ package io.cudawasm.kernels.check;
 
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.BitField;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.ScalarKind;
@@ -15,9 +16,9 @@ final class BitFields {
      * The value of a bit-field, as C++ promotes it: an int when int holds every value of the field
      * (so {@code unsigned a : 3} gives a signed int), else the declared type.
      */
-    static KExpr read(LValue.OfBitField b) {
+    static KExpr read(LValue.OfBitField b, SourcePos pos) {
         BitField f = b.field();
-        KExpr wide = new KExpr.Convert(ScalarType.ULONGLONG, new KExpr.Load(b.unitAddress()));
+        KExpr wide = new KExpr.Convert(ScalarType.ULONGLONG, new KExpr.Load(b.unitAddress(), pos));
         KExpr value;
         if (f.declared().kind().isSigned()) {
             KExpr up = bin(BinaryOp.SHL, wide, ull(64 - f.bitOffset() - f.width()), ScalarType.ULONGLONG);
@@ -36,11 +37,11 @@ final class BitFields {
     }
 
     /** The new storage unit after writing {@code value} (already of the declared type) to the field. */
-    static KExpr write(LValue.OfBitField b, KExpr value) {
+    static KExpr write(LValue.OfBitField b, KExpr value, SourcePos pos) {
         BitField f = b.field();
         ScalarType unit = (ScalarType) f.unit().type();
         long m = mask(f);
-        KExpr old = new KExpr.Convert(ScalarType.ULONGLONG, new KExpr.Load(b.unitAddress()));
+        KExpr old = new KExpr.Convert(ScalarType.ULONGLONG, new KExpr.Load(b.unitAddress(), pos));
         KExpr kept = bin(BinaryOp.AND, old, ull(~(m << f.bitOffset())), ScalarType.ULONGLONG);
         KExpr bits = bin(BinaryOp.SHL, bin(BinaryOp.AND, new KExpr.Convert(ScalarType.ULONGLONG, value), ull(m),
                 ScalarType.ULONGLONG), ull(f.bitOffset()), ScalarType.ULONGLONG);
