@@ -490,6 +490,12 @@ final class ExpressionLowering {
                 if (overloaded != null) {
                     return overloaded;
                 }
+                if (VectorMath.isVector(t) && u.op() == Expr.UnaryOp.NEG) {
+                    return new VectorMath(ctx).negate(lowered, u.pos());
+                }
+                if (VectorMath.isVector(t) && u.op() == Expr.UnaryOp.PLUS) {
+                    return lowered;
+                }
                 throw error(u.pos(), "no '" + unarySymbol(u.op()) + "' for '" + t.display() + "'");
             }
         }
@@ -668,6 +674,10 @@ final class ExpressionLowering {
                             List.of(b.left().pos(), b.right().pos()), b.pos());
                     if (overloaded != null) {
                         return overloaded;
+                    }
+                    Operand vector = new VectorMath(ctx).binary(b.op(), lo, ro, b.pos());
+                    if (vector != null) {
+                        return vector;
                     }
                 }
                 KExpr l = toRValue(lo, b.left().pos());
@@ -861,7 +871,12 @@ final class ExpressionLowering {
             Operand overloaded = ctx.objects.operator("operator" + a.op().symbol() + "=", List.of(new Place(target), rhs),
                     List.of(a.target().pos(), a.value().pos()), a.pos());
             if (overloaded == null) {
-                throw error(a.pos(), "no 'operator" + a.op().symbol() + "=' for '" + lv.type().display() + "'");
+                Operand vector = new VectorMath(ctx).binary(a.op(), new Place(target), rhs, a.pos());
+                if (vector == null) {
+                    throw error(a.pos(), "no 'operator" + a.op().symbol() + "=' for '" + lv.type().display() + "'");
+                }
+                store(target, toRValue(vector, a.pos()));
+                return needResult ? new Place(target) : NO_VALUE;
             }
             return needResult ? overloaded : NO_VALUE;
         } else {

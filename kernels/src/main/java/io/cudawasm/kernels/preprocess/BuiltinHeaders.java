@@ -20,7 +20,32 @@ final class BuiltinHeaders {
             "driver_types.h", "host_defines.h", "helper_cuda.h", "helper_functions.h", "helper_math.h",
             "stdio.h", "cstdio", "stdlib.h", "cstdlib", "math.h", "cmath", "string.h", "cstring",
             "stddef.h", "cstddef", "stdbool.h", "iostream", "vector", "algorithm", "chrono", "ctime",
-            "time.h", "cassert", "assert.h", "type_traits", "utility");
+            "time.h", "cassert", "assert.h", "type_traits", "utility",
+            // the CUDA samples' helpers: host code, except helper_math.h's vector functions, which are built in
+            "helper_image.h", "helper_string.h", "helper_timer.h", "helper_cuda_drvapi.h", "cuda_profiler_api.h",
+            "cuda_profiler.h", "cuda_occupancy.h", "cuda_fp16.h", "cuda_bf16.h", "sm_61_intrinsics.h",
+            "sm_35_intrinsics.h", "texture_fetch_functions.h", "surface_functions.h", "cstdint.h", "memory", "string",
+            "sstream", "fstream", "iomanip", "map", "cfloat.h", "numeric", "functional", "array", "cuda/std/cstdint");
+
+    /** Libraries that cannot run here, refused where they are included. */
+    static String refusal(String name) {
+        if (name.startsWith("cub/") || name.equals("cub.cuh") || name.startsWith("thrust/")
+                || name.startsWith("cuda/std/") && !name.equals("cuda/std/cstdint")) {
+            return "'" + name + "': CUB/Thrust (and libcu++) are not supported: they are C++ template libraries this"
+                    + " compiler does not carry; write the kernel with plain CUDA C++";
+        }
+        if (name.startsWith("curand")) {
+            return "'" + name + "': cuRAND is not supported";
+        }
+        if (name.startsWith("cublas") || name.startsWith("cufft") || name.startsWith("cusparse")
+                || name.startsWith("cudnn") || name.startsWith("nccl")) {
+            return "'" + name + "': CUDA libraries (cuBLAS, cuFFT, cuSPARSE, cuDNN, NCCL) are not supported";
+        }
+        if (name.startsWith("mma.h") || name.startsWith("cuda/pipeline") || name.startsWith("cuda/barrier")) {
+            return "'" + name + "': tensor cores (WMMA) and asynchronous barriers are not supported";
+        }
+        return null;
+    }
 
     private static final String STDINT = """
             #define INT8_MIN (-128)

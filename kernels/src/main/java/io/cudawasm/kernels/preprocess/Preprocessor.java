@@ -382,6 +382,10 @@ public final class Preprocessor {
         } else {
             throw CompileException.at(first.pos(), "#include expects \"FILENAME\" or <FILENAME>");
         }
+        String refused = BuiltinHeaders.refusal(fileName);
+        if (refused != null && !headers.containsKey(fileName)) {
+            throw CompileException.at(first.pos(), refused);
+        }
         Optional<String> text = Optional.ofNullable(angled ? null : headers.get(fileName));
         if (text.isEmpty()) {
             text = BuiltinHeaders.lookup(fileName);
