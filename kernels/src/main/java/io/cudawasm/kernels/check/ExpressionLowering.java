@@ -1035,8 +1035,46 @@ final class ExpressionLowering {
             throw error(id.pos(), "use of undeclared identifier '" + name + "'");
         }
         List<Operand> args = arguments(c.args());
-        Resolution r = resolve(name, overloads, id.templateArgs(), args, c.pos());
+        Resolution r;
+        try {
+            r = resolve(name, overloads, id.templateArgs(), args, c.pos());
+        } catch (CompileException e) {
+            if (!BuiltinCalls.isBuiltin(name) || e instanceof io.cudawasm.kernels.source.CompileLimitException) {
+                throw e;
+            }
+            // a header's overloads of a built-in (helper_math.h's fminf(float2, float2)): the built-in serves the rest
+            return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
+        }
         return invoke(r, args, positions(c.args()), null, c.pos());
+    }
+
+    /**
+     * Arguments already lowered, as expressions a built-in can lower again without repeating their
+     * side effects: each names a compiler temporary (or, for an lvalue, a reference to it).
+     */
+    private List<Expr> rebound(List<Operand> args, List<Expr> written) {
+        List<Expr> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            Operand a = args.get(i);
+            SourcePos pos = written.get(i).pos();
+            String name = "cw_arg_" + i + "_" + pos.line() + "_" + pos.column();
+            Symbol s;
+            if (a instanceof Place p && !(p.lvalue() instanceof LValue.OfBitField)) {
+                KExpr addr = address(p.lvalue());
+                KLocal t = ctx.temp(addr.type(), pos);
+                ctx.emit(new KStmt.Assign(t, addr));
+                s = new Symbol.Local(t, true, p.lvalue().isConst());
+            } else {
+                KExpr v = toRValue(a, pos);
+                KLocal t = ctx.temp(v.type(), pos);
+                ctx.emit(new KStmt.Assign(t, v));
+                s = new Symbol.Local(t, false, false);
+            }
+            ctx.scope.declare(name, s);
+            out.add(new Expr.Ident(pos, name, List.of()));
+        }
+        // declared in the current block: the names are unique and used only by this call
+        return out;
     }
 
     /** The operands of a call's arguments, in order. */

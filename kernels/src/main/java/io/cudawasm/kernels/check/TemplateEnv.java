@@ -35,6 +35,8 @@ record TemplateEnv(Map<String, CType> types, Map<String, KExpr> values, java.uti
                 sb.append(", ");
             }
             sb.append(v instanceof CType t ? t.display()
+                    : v instanceof KExpr.IntConst c && c.type().kind() == io.cudawasm.kernels.types.ScalarKind.BOOL
+                            ? (c.value() != 0 ? "true" : "false")
                     : v instanceof KExpr.IntConst c ? Long.toString(c.value()) : String.valueOf(v));
         }
         return sb.append('>').toString();

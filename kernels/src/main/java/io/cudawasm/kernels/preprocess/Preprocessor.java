@@ -64,6 +64,11 @@ public final class Preprocessor {
      * @param headers user headers that {@code #include "name"} may name
      * @param warnings receives warnings ({@code #warning}, macro redefinitions)
      */
+    /** Whether {@code #include <name>} or {@code "name"} is served without a file (CUDA's headers, the samples' helpers). */
+    public static boolean isBuiltinHeader(String name) {
+        return BuiltinHeaders.lookup(name).isPresent() || BuiltinHeaders.refusal(name) != null;
+    }
+
     public static List<Token> run(SourceFile main, Map<String, String> defines, Map<String, String> headers,
             List<Diagnostic> warnings) {
         Preprocessor pp = new Preprocessor(headers, warnings);
