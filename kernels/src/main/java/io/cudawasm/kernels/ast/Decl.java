@@ -57,7 +57,8 @@ public sealed interface Decl {
 
     /**
      * An explicit instantiation ({@code template void launch<int>(int*);}): the template named, its
-     * arguments as written (empty when deduced from the parameter types).
+     * arguments as written (empty when deduced from the parameter types). {@code params} is null for
+     * a template kernel launched from host code, instantiated when its arguments are constants.
      */
     record ExplicitInstantiation(SourcePos pos, String name, List<TypeSyntax.TemplateArg> args, List<Param> params)
             implements Decl {}

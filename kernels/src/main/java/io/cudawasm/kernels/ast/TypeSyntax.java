@@ -33,17 +33,18 @@ public sealed interface TypeSyntax {
 
     /**
      * A struct body: data members in order, member functions (constructors and operators among
-     * them), static constant members, and types and typedefs declared inside.
+     * them), static constant members, and types and typedefs declared inside. {@code hostOnly} says
+     * why the struct is host code (a member of a type only host headers declare), or is null.
      */
     record StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members,
-            List<Method> methods, List<StaticMember> statics, List<Decl> nested) {
+            List<Method> methods, List<StaticMember> statics, List<Decl> nested, String hostOnly) {
 
         public StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members) {
-            this(pos, tag, union, explicitAlign, members, List.of(), List.of(), List.of());
+            this(pos, tag, union, explicitAlign, members, List.of(), List.of(), List.of(), null);
         }
 
         public StructDef withTag(String newTag) {
-            return new StructDef(pos, newTag, union, explicitAlign, members, methods, statics, nested);
+            return new StructDef(pos, newTag, union, explicitAlign, members, methods, statics, nested, hostOnly);
         }
 
         public boolean hasMethods() {

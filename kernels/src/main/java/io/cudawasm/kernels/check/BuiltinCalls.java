@@ -95,7 +95,8 @@ final class BuiltinCalls {
     static boolean isBuiltin(String name) {
         return MATH.containsKey(name) || MATH.containsKey(stripF(name)) || FAST.containsKey(name)
                 || INTEGER.containsKey(name) || ATOMICS.containsKey(atomicBase(name)) || OTHERS.contains(name)
-                || name.startsWith("make_") || isConversion(name) || isRounded(name) || VectorMath.handles(name);
+                || name.startsWith("make_") || isConversion(name) || isRounded(name) || VectorMath.handles(name)
+                || io.cudawasm.kernels.parse.Parser.isTextureFetch(name);
     }
 
     private static String stripF(String name) {
@@ -138,6 +139,10 @@ final class BuiltinCalls {
     }
 
     Operand call(String name, Expr.Ident id, List<Expr> args, SourcePos pos) {
+        if (io.cudawasm.kernels.parse.Parser.isTextureFetch(name)) {
+            throw error(pos, "texture and surface accesses ('" + name + "') are not supported: the CPU and OpenCL paths "
+                    + "have no texture units; pass the data as a pointer and index it");
+        }
         // math library
         MathFn fast = FAST.get(name);
         if (fast != null) {

@@ -34,6 +34,10 @@ final class BuiltinTypes {
         TYPES.put("uchar", ScalarType.UCHAR);
         TYPES.put("ulong", ScalarType.ULONG);
         TYPES.put("cudaError_t", ScalarType.INT);
+        // texture and surface objects are 64-bit handles: kernels taking them compile, fetches are refused
+        TYPES.put("cudaTextureObject_t", ScalarType.ULONGLONG);
+        TYPES.put("cudaSurfaceObject_t", ScalarType.ULONGLONG);
+        TYPES.put("clock_t", ScalarType.LONG);
         vectors("char", ScalarKind.SCHAR, 1, 2, 1, 4);
         vectors("uchar", ScalarKind.UCHAR, 1, 2, 1, 4);
         vectors("short", ScalarKind.SHORT, 2, 4, 2, 8);

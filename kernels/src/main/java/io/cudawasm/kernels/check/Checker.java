@@ -234,7 +234,16 @@ public final class Checker {
 
     private void declare(Decl d) {
         if (d instanceof Decl.Typedef t) {
-            types.defineTypedef(t.name(), types.resolve(t.type(), TemplateEnv.EMPTY));
+            CType target;
+            try {
+                target = types.resolve(t.type(), TemplateEnv.EMPTY);
+            } catch (CompileException e) {
+                if (e.first().message().contains("is host code")) {
+                    return; // a typedef of host code: only host code uses it
+                }
+                throw e;
+            }
+            types.defineTypedef(t.name(), target);
         } else if (d instanceof Decl.TypeDefinition t) {
             types.resolve(t.type(), TemplateEnv.EMPTY);
         } else if (d instanceof Decl.StructTemplate t) {
@@ -290,8 +299,34 @@ public final class Checker {
     }
 
     private void instantiateExplicitly(Decl.ExplicitInstantiation i) {
+        if (i.params() == null) {
+            launchedFromHost(i);
+            return;
+        }
         TemplateUse use = templateFor(i.name(), i.args(), i.params(), i.pos());
         instance(use.entry(), use.env(), i.pos());
+    }
+
+    /** A template kernel launched from host code: instantiated when the arguments written there are constants. */
+    private void launchedFromHost(Decl.ExplicitInstantiation i) {
+        List<FunctionEntry> overloads = functions.getOrDefault(simpleName(i.name()), List.of());
+        for (FunctionEntry e : overloads) {
+            if (!e.isTemplate() || !e.decl.isKernel() || e.decl.templateParams().size() < i.args().size()) {
+                continue;
+            }
+            TemplateEnv env;
+            try {
+                env = bindExplicit(e.decl, i.args(), i.pos(), constantContext());
+            } catch (CompileLimitException limit) {
+                throw limit;
+            } catch (CompileException notConstant) {
+                continue; // k<T><<<...>>> in a host template: the instantiation requests name those
+            }
+            if (env.types().size() + env.values().size() == e.decl.templateParams().size()) {
+                instance(e, env, i.pos());
+                return;
+            }
+        }
     }
 
     private void declareFunction(Decl.Function f) {

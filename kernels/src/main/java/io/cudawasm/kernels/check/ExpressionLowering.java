@@ -314,8 +314,9 @@ final class ExpressionLowering {
         if (t instanceof ArrayType a) {
             KExpr addr = address(lv);
             PointerType at = (PointerType) addr.type();
-            return new KExpr.Convert(new PointerType(a.element(), at.space(), at.constPointee() || lv.isConst(),
-                    at.volatilePointee()), addr);
+            // memory says its constness in its address's type (__constant__ memory is not const there)
+            boolean isConst = at.constPointee() || lv instanceof LValue.OfLocal && lv.isConst();
+            return new KExpr.Convert(new PointerType(a.element(), at.space(), isConst, at.volatilePointee()), addr);
         }
         if (lv instanceof LValue.OfLocal l) {
             return new KExpr.LocalGet(l.local());
@@ -432,8 +433,8 @@ final class ExpressionLowering {
         } else if (s instanceof Symbol.Global g) {
                 requireFunction(id.pos(), id.name());
                 KGlobal global = g.global();
-                PointerType pt = new PointerType(global.type(), global.space(), g.isConst()
-                        || global.space() == AddressSpace.CONSTANT, false);
+                // __constant__ memory is read-only, but not const in C++'s types: &c_Table[i] is an 'unsigned*'
+                PointerType pt = new PointerType(global.type(), global.space(), g.isConst(), false);
                 return new Place(new LValue.OfMemory(new KExpr.GlobalAddr(global, pt), global.type(),
                         g.isConst() || global.space() == AddressSpace.CONSTANT));
         }

@@ -168,11 +168,11 @@ final class TypeResolver {
         }
         CType t = typedefs.get(name);
         if (t != null) {
-            return t;
+            return deviceUsable(t, n.pos());
         }
         StructType s = structsByTag.get(name);
         if (s != null) {
-            return s;
+            return deviceUsable(s, n.pos());
         }
         t = BuiltinTypes.lookup(name);
         if (t != null) {
@@ -250,11 +250,22 @@ final class TypeResolver {
         return s;
     }
 
+    /** Structs whose definitions are host code, with the reason. */
+    private final Map<StructType, String> hostOnly = new java.util.IdentityHashMap<>();
+
+    private CType deviceUsable(CType t, io.cudawasm.kernels.source.SourcePos pos) {
+        String why = t instanceof StructType s ? hostOnly.get(s) : null;
+        if (why != null) {
+            throw CompileException.at(pos, "'" + t.display() + "' is host code and cannot be used in device code: " + why);
+        }
+        return t;
+    }
+
     private CType structRef(TypeSyntax.StructRef s, FunctionContext ctx) {
         StructType existing = structsByTag.get(s.tag());
         if (s.definition() == null) {
             if (existing != null) {
-                return existing;
+                return deviceUsable(existing, s.pos());
             }
             StructType fresh = new StructType(s.tag(), s.union(), 0);
             structsByTag.put(s.tag(), fresh);
@@ -263,6 +274,13 @@ final class TypeResolver {
         }
         if (existing != null && existing.isComplete()) {
             throw CompileException.at(s.pos(), "redefinition of '" + s.tag() + "'");
+        }
+        if (s.definition().hostOnly() != null) {
+            // host code: kept incomplete, and named as host code where device code uses it
+            StructType host = existing != null ? existing : new StructType(s.tag(), s.union(), 0);
+            structsByTag.putIfAbsent(s.tag(), host);
+            hostOnly.put(host, s.definition().hostOnly());
+            return host;
         }
         StructType type = existing != null ? existing
                 : new StructType(s.tag(), s.union(), s.definition().explicitAlign());

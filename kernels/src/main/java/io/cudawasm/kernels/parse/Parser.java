@@ -45,7 +45,7 @@ public final class Parser {
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
             "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
-            "cudaTextureObject_t", "cudaSurfaceObject_t");
+            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(
             "void", "bool", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
@@ -456,7 +456,8 @@ public final class Parser {
         declaration(inner, inherited, params, true);
         popScope();
         for (Decl d : inner) {
-            if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)) {
+            if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)
+                    && !(d instanceof Decl.ExplicitInstantiation)) {
                 throw error(t, "only function and struct templates are supported");
             }
             if (params.isEmpty() && d instanceof Decl.Function f && !f.isSpecialization()) {
@@ -464,6 +465,37 @@ public final class Parser {
                 d = f.asSpecialization(List.of());
             }
             out.add(d);
+        }
+    }
+
+    /**
+     * Launches of template kernels in host code ({@code reduce<256, true><<<grid, block>>>(...)}), which
+     * instantiate them as nvcc does: recorded as instantiations without parameter types (made when
+     * their arguments are constants; a launch inside a host template, {@code k<T><<<...>>>}, is not).
+     */
+    private void collectLaunches(int from, int to, List<Decl> out) {
+        int saved = p;
+        boolean savedGreater = pendingGreater;
+        try {
+            for (int i = from; i + 3 < to; i++) {
+                Token t = tokens.get(i);
+                if (!t.isIdent() || !templateFunctions.contains(t.text()) || !tokens.get(i + 1).is("<")) {
+                    continue;
+                }
+                p = i + 1;
+                pendingGreater = false;
+                try {
+                    List<TypeSyntax.TemplateArg> args = templateArgs();
+                    if (!pendingGreater && at("<<") && peek(1).is("<")) {
+                        out.add(new Decl.ExplicitInstantiation(t.pos(), t.text(), args, null));
+                    }
+                } catch (CompileException e) {
+                    // not a launch this parser reads: nvcc's host pass is not ours to repeat
+                }
+            }
+        } finally {
+            p = saved;
+            pendingGreater = savedGreater;
         }
     }
 
@@ -533,7 +565,7 @@ public final class Parser {
                 // typedef struct { ... } Name; the struct takes the typedef's name
                 TypeSyntax.StructDef def = sr.definition();
                 base = new TypeSyntax.StructRef(sr.pos(), d.name, sr.union(),
-                        new TypeSyntax.StructDef(def.pos(), d.name, def.union(), def.explicitAlign(), def.members()));
+                        def.withTag(d.name));
                 d.type = base;
             }
             first = false;
@@ -815,6 +847,7 @@ public final class Parser {
         List<TypeSyntax.StaticMember> statics = new ArrayList<>();
         List<Decl> nested = new ArrayList<>();
         Set<String> memberNames = new HashSet<>(); // a set, not a scan: a struct may have 100,000 members
+        String hostOnly = null;
         pushScope();
         while (!accept("}")) {
             if (peek().isEof()) {
@@ -845,6 +878,13 @@ public final class Parser {
                 continue;
             }
             if (memberFunction(name, methods, nested)) {
+                continue;
+            }
+            String unknown = unknownMemberType();
+            if (unknown != null) {
+                // a member of a type only host headers declare: the struct is host code
+                hostOnly = hostOnly != null ? hostOnly : "its member type '" + unknown + "' is declared only for the host";
+                skipMember();
                 continue;
             }
             Specifiers s = declSpecifiers(new Specifiers());
@@ -902,7 +942,40 @@ public final class Parser {
         }
         popScope();
         leave();
-        return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested);
+        return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
+    }
+
+    /** The name of an unknown type a data member starts with ({@code cudaStream_t stream;}), else null. */
+    private String unknownMemberType() {
+        int q = p;
+        while (tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        if (len == 0 || isKeyword(tokens.get(q).text()) || TYPE_KEYWORDS.contains(tokens.get(q).text())) {
+            return null;
+        }
+        String n = qualifiedNameAt(q, len);
+        Token after = tokens.get(Math.min(q + len, tokens.size() - 1));
+        boolean declares = after.isIdent() || after.is("*") || after.is("&") || after.is("<");
+        return declares && !isTypeName(n) && !n.equals(tokens.get(q).text() + "(") ? n : null;
+    }
+
+    /** Skips one member declaration up to its ';' (or a body's '}'). */
+    private void skipMember() {
+        while (!at(";") && !at("}")) {
+            Token t = next();
+            if (t.isEof()) {
+                return;
+            }
+            if (t.is("(") || t.is("[") || t.is("{")) {
+                skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+                if (t.is("{")) {
+                    return; // a function body
+                }
+            }
+        }
+        accept(";");
     }
 
     /** {@code static const int N = 4;}: a constant of the class. */
@@ -1336,10 +1409,12 @@ public final class Parser {
         }
         boolean first = true;
         do {
-            Declarator d = declarator(s.type, false, fileScope);
+            Declarator d = declarator(s.type, false, fileScope || s.isExtern);
             if (d.params != null) {
                 if (!fileScope) {
-                    throw error(d.nameTok, "function declarations inside functions are not supported");
+                    // a block-scope prototype ('extern __device__ void error(void);' in the samples' SharedMemory)
+                    expect(";", "after a function declaration");
+                    return;
                 }
                 Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
                 spec.addAll(s.functionSpecifiers);
@@ -1356,7 +1431,9 @@ public final class Parser {
                     }
                     if (!device) {
                         Token open = next();
+                        int body = p;
                         skipBalanced(open, "}");
+                        collectLaunches(body, p, out);
                         out.add(new Decl.HostFunction(d.pos, d.name));
                         return;
                     }
@@ -1469,7 +1546,9 @@ public final class Parser {
                 }
             }
             if (next().is("{")) {
+                int body = p;
                 skipBalanced(tokens.get(p - 1), "}");
+                collectLaunches(body, p, out);
             }
             out.add(new Decl.HostFunction(before.pos(), isOperator ? "operator" : before.text()));
             return true;
@@ -1935,6 +2014,18 @@ public final class Parser {
         int save = p;
         p++;
         boolean r = startsTypeName();
+        if (r && !TYPE_KEYWORDS.contains(peek().text()) && !peek().is("const") && !peek().is("volatile")) {
+            // (uint(x) << 8): a functional cast inside parentheses, not a C cast to 'uint'
+            int len = qualifiedNameLength(p);
+            r = !peek(len).is("(") && !peek(len).is("{");
+        } else if (r && peek().isIdent() && TYPE_KEYWORDS.contains(peek().text())) {
+            // (int(b) << 16), (unsigned char(x)): a builtin type then '(' is a functional cast too
+            int q = p;
+            while (q < tokens.size() && tokens.get(q).isIdent() && TYPE_KEYWORDS.contains(tokens.get(q).text())) {
+                q++;
+            }
+            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(");
+        }
         p = save;
         return r;
     }
@@ -2019,6 +2110,9 @@ public final class Parser {
             Expr e = expression();
             expect(")", "to close the parenthesized expression");
             return e;
+        }
+        if (at("{")) {
+            return braced(); // return {a, b}; f({1, 2}): a braced list the context gives a type
         }
         if (t.is("true") || t.is("false")) {
             next();
@@ -2157,7 +2251,14 @@ public final class Parser {
     }
 
     private static boolean isBuiltinTemplate(String name) {
-        return name.equals("tiled_partition") || name.equals("min") || name.equals("max");
+        return name.equals("tiled_partition") || name.equals("min") || name.equals("max") || isTextureFetch(name);
+    }
+
+    /** Texture and surface functions, template functions in CUDA ({@code tex2D<float>(tex, x, y)}). */
+    public static boolean isTextureFetch(String name) {
+        return name.startsWith("tex1D") || name.startsWith("tex2D") || name.startsWith("tex3D")
+                || name.startsWith("texCubemap") || name.startsWith("surf1D") || name.startsWith("surf2D")
+                || name.startsWith("surf3D") || name.equals("tex1Dfetch");
     }
 
     private Expr functionalCast(Token t, TypeSyntax type) {

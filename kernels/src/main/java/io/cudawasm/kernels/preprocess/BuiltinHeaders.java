@@ -183,6 +183,7 @@ final class BuiltinHeaders {
             #define __CUDACC_VER_MAJOR__ 12
             #define __CUDACC_VER_MINOR__ 6
             #define CUDA_VERSION 12060
+            #define CUDART_VERSION 12060
             #define __CUDA_WASM__ 1
             #define __cplusplus 201703L
             #define NULL 0

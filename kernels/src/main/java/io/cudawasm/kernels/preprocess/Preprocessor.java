@@ -398,6 +398,12 @@ public final class Preprocessor {
         if (text.isEmpty() && angled) {
             text = Optional.ofNullable(headers.get(fileName));
         }
+        if (text.isEmpty() && angled) {
+            // a system header (<sys/stat.h>, <GL/gl.h>, <omp.h>): host code's; device code cannot use it here
+            warnings.add(Diagnostic.warning(first.pos(), "system header <" + fileName + "> is not available: skipped "
+                    + "(device code cannot use what it declares; supply it with the headers if it must)"));
+            return;
+        }
         if (text.isEmpty()) {
             throw CompileException.at(first.pos(), "cannot open include file '" + fileName
                     + "': supply it with the compile request's headers (CUDA's own headers are built in)");
