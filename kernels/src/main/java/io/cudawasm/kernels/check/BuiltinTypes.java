@@ -11,7 +11,7 @@ import java.util.Map;
  * The types CUDA's headers define: libc typedefs and the vector types with the alignments of
  * vector_types.h (float4 is 16-byte aligned, float3 only 4).
  */
-final class BuiltinTypes {
+public final class BuiltinTypes {
     private BuiltinTypes() {}
 
     private static final Map<String, CType> TYPES = new HashMap<>();
@@ -62,6 +62,11 @@ final class BuiltinTypes {
 
     static CType lookup(String name) {
         return TYPES.get(name);
+    }
+
+    /** CUDA's vector type of this name (float4, uint2, ...) with its layout, or null. */
+    public static StructType vectorType(String name) {
+        return TYPES.get(name) instanceof StructType s && s.isVector() ? s : null;
     }
 
     /** uint3, the type of threadIdx and blockIdx: the same layout as dim3. */

@@ -303,6 +303,9 @@ public final class Checker {
             launchedFromHost(i);
             return;
         }
+        if (!functions.containsKey(simpleName(i.name())) && hostFunctions.contains(simpleName(i.name()))) {
+            return; // an explicit instantiation of a host template ('template void reduce<int>(...);')
+        }
         TemplateUse use = templateFor(i.name(), i.args(), i.params(), i.pos());
         instance(use.entry(), use.env(), i.pos());
     }

@@ -43,7 +43,7 @@ public final class Parser {
             "long1", "long2", "long3", "long4", "ulong1", "ulong2", "ulong3", "ulong4",
             "longlong1", "longlong2", "longlong3", "longlong4", "ulonglong1", "ulonglong2", "ulonglong3",
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
-            "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group",
+            "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
             "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t");
 
@@ -714,7 +714,8 @@ public final class Parser {
                     }
                     p += len;
                     List<TypeSyntax.TemplateArg> args = List.of();
-                    if (at("<") && (templateStructs.contains(simpleName(name)) || simpleName(name).equals("thread_block_tile"))) {
+                    if (at("<") && (templateStructs.contains(simpleName(name)) || simpleName(name).equals("thread_block_tile")
+                            || simpleName(name).equals("block_tile_memory"))) {
                         args = templateArgs();
                     }
                     s.type = new TypeSyntax.Named(t.pos(), name, args);
@@ -1395,6 +1396,9 @@ public final class Parser {
     private void declaration(List<Decl> out, Set<FunctionSpecifier> inherited, List<Decl.TemplateParam> template,
             boolean fileScope) {
         if (fileScope && skipHostDeclaration(out)) {
+            if (!template.isEmpty() && !out.isEmpty() && out.get(out.size() - 1) instanceof Decl.HostFunction h) {
+                templateFunctions.add(h.name()); // so 'template void reduce<int>(...)' parses
+            }
             return;
         }
         Specifiers s = declSpecifiers(new Specifiers());

@@ -36,7 +36,7 @@ class CommandLineTest {
     void headersNextToTheSourceAndInIncludeFolders(@TempDir Path dir) throws Exception {
         Path src = Files.createDirectories(dir.resolve("sample"));
         Path common = Files.createDirectories(dir.resolve("common/inc"));
-        Files.writeString(src.resolve("local.h"), "#include <shared_defs.h>\n#define SCALE (FACTOR * 2)\n");
+        Files.writeString(src.resolve("local.h"), "#include \"shared_defs.h\"\n#define SCALE (FACTOR * 2)\n");
         Files.writeString(common.resolve("shared_defs.h"), "#define FACTOR 3\n");
         Path cu = src.resolve("k.cu");
         Files.writeString(cu, """
