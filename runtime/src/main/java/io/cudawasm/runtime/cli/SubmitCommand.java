@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         description = "Send a kernel launch to a worker (POST /v1/jobs) and print the result.",
         footer = {"", "Arguments follow the run command: numbers for scalars, zeros:N iota:N[:START[:STEP]]",
             "const:N:V random:N[:SEED[:MIN:MAX]] file:PATH for pointers, struct:TYPE=V,... for structs;",
+            "headers the source includes are read from its folder and the -I folders and sent with it;",
             "by position or as NAME=VALUE.",
             "", "Example: cuda-wasm submit --url http://worker:8080 lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
             "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --out y"})
@@ -201,6 +202,11 @@ public final class SubmitCommand implements Callable<Integer> {
             KernelSource src = KernelSource.load(source);
             ref.put("source", src.text());
             ref.put("fileName", src.fileName());
+            // the headers it includes, found next to it and in the -I folders, travel with it
+            Map<String, String> headers = IncludeFiles.load(src, compile.includeDirs).headers();
+            if (!headers.isEmpty()) {
+                ref.put("headers", headers);
+            }
         }
         if (!compile.defines.isEmpty()) {
             ref.put("defines", compile.defineMap());

@@ -27,22 +27,26 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp RUNTIME_TEST_CLASSPATH io.cudawasm.runtime.samples.PublicSamplesRun /path/to/cuda-samples [paths]
  * </pre>
- * where paths is a comma-separated subset of {@code wasm,opencl,ptx} (default: all). Prints one
+ * where paths is a comma-separated subset of {@code wasm,opencl,ptx,worker} (default: all; {@code worker}
+ * starts a worker on a loopback port and sends each launch with {@code cuda-wasm submit}). Prints one
  * line per sample and path and a pass count per path (the table in kernels/README.md).
  */
 public final class PublicSamplesRun {
-    enum Route { WASM, OPENCL, PTX }
+    enum Route { WASM, OPENCL, PTX, WORKER }
 
     private final Path root;
     private final Path work;
     private final Route route;
     private final Map<Path, Path> ptxCache;
+    /** The worker the WORKER route submits to (a real one, on a loopback port). */
+    private final java.net.URI worker;
 
-    private PublicSamplesRun(Path root, Path work, Route route, Map<Path, Path> ptxCache) {
+    private PublicSamplesRun(Path root, Path work, Route route, Map<Path, Path> ptxCache, java.net.URI worker) {
         this.root = root;
         this.work = work;
         this.route = route;
         this.ptxCache = ptxCache;
+        this.worker = worker;
     }
 
     /** A failed check, with what differed. */
@@ -66,6 +70,9 @@ public final class PublicSamplesRun {
     Map<String, byte[]> run(String path, String kernel, String grid, String block, int shared, List<String> args,
             List<String> outputs, String... extra) throws Mismatch, IOException {
         Path src = source(path);
+        if (route == Route.WORKER) {
+            return submit(src, kernel, grid, block, shared, args, outputs, extra);
+        }
         List<String> cmd = new ArrayList<>(List.of("run"));
         if (route == Route.PTX) {
             cmd.add(ptx(src).toString());
@@ -95,6 +102,34 @@ public final class PublicSamplesRun {
         CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err(), 3));
+        }
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> f : files.entrySet()) {
+            out.put(f.getKey(), Files.readAllBytes(f.getValue()));
+            Files.deleteIfExists(f.getValue());
+        }
+        return out;
+    }
+
+    /** {@code cuda-wasm submit} to the worker: the same launch as a job, its headers sent with the source. */
+    private Map<String, byte[]> submit(Path src, String kernel, String grid, String block, int shared, List<String> args,
+            List<String> outputs, String... extra) throws Mismatch, IOException {
+        List<String> cmd = new ArrayList<>(List.of("submit", "--url", worker.toString(), src.toString(), "-I",
+                common().toString(), "--kernel", kernel, "--grid", grid, "--block", block, "--shared",
+                Integer.toString(shared), "--backend", "wasm", "--time-limit", "120"));
+        for (String a : args) {
+            cmd.addAll(List.of("--arg", a));
+        }
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String o : outputs) {
+            Path f = work.resolve("worker-" + o + "-" + System.nanoTime() + ".bin");
+            files.put(o, f);
+            cmd.addAll(List.of("--out", o, "--save", o + "=" + f));
+        }
+        cmd.addAll(Arrays.asList(extra));
+        CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
+        if (r.code() != 0) {
+            throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
         }
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
@@ -236,10 +271,16 @@ public final class PublicSamplesRun {
         Path work = Files.createTempDirectory("cuda-wasm-samples");
         Map<Path, Path> ptx = new LinkedHashMap<>();
         Map<Route, int[]> score = new LinkedHashMap<>();
+        io.cudawasm.runtime.service.WorkerService service = routes.contains(Route.WORKER)
+                ? io.cudawasm.runtime.service.WorkerService.start(io.cudawasm.runtime.service.config.WorkerConfig
+                        .fromEnvironment(Map.of()).cache(io.cudawasm.runtime.cache.CacheSettings.of(work.resolve("cache")))
+                        .bindAddress("127.0.0.1").port(0).workers(2).build())
+                : null;
+        java.net.URI url = service == null ? null : service.url();
         for (SampleCatalog.Sample s : SampleCatalog.all()) {
             StringBuilder line = new StringBuilder(String.format("%-60s", s.path() + " " + s.name()));
             for (Route r : routes) {
-                PublicSamplesRun run = new PublicSamplesRun(root, work, r, ptx);
+                PublicSamplesRun run = new PublicSamplesRun(root, work, r, ptx, url);
                 int[] sc = score.computeIfAbsent(r, k -> new int[2]);
                 sc[1]++;
                 long started = System.nanoTime();
@@ -258,6 +299,9 @@ public final class PublicSamplesRun {
         for (Map.Entry<Route, int[]> e : score.entrySet()) {
             System.out.println(e.getKey().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getValue()[0] + "/"
                     + e.getValue()[1] + " passed");
+        }
+        if (service != null) {
+            service.close();
         }
     }
 
