@@ -56,7 +56,7 @@ public final class Parser {
             "extern", "inline", "__inline__", "__forceinline__", "__noinline__", "register", "constexpr",
             "const", "volatile", "__restrict__", "__restrict", "restrict", "__launch_bounds__", "__align__",
             "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local", "virtual",
-            "explicit");
+            "explicit", "__grid_constant__");
 
     private final SourceFile file;
     private final List<Token> tokens;
@@ -589,6 +589,7 @@ public final class Parser {
         boolean isExtern;
         boolean isConst;
         boolean isVolatile;
+        boolean isVirtual;
         int align;
         Token first;
     }
@@ -624,7 +625,9 @@ public final class Parser {
                 case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
                 case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
                 case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
-                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "virtual", "explicit" -> { }
+                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "explicit",
+                        "__grid_constant__" -> { }
+                case "virtual" -> s.isVirtual = true;
                 case "constexpr", "const" -> s.isConst = true;
                 case "volatile" -> s.isVolatile = true;
                 case "__restrict__", "__restrict", "restrict" -> { }
@@ -1133,6 +1136,9 @@ public final class Parser {
             spec.add(FunctionSpecifier.STATIC);
         }
         boolean device = spec.contains(FunctionSpecifier.DEVICE) || spec.contains(FunctionSpecifier.GLOBAL);
+        if (device && s.isVirtual) {
+            throw error(d.nameTok, "virtual functions are not supported in device code ('" + d.name + "')");
+        }
         List<TypeSyntax.MemberInit> inits = new ArrayList<>();
         Stmt.Block body = null;
         if (accept("=")) {
@@ -1922,6 +1928,9 @@ public final class Parser {
             }
             if (match == null || (inTemplateArgs && (match.equals(">") || match.equals(">>")))) {
                 return left;
+            }
+            if (match.equals("<<") && peek(1).is("<")) {
+                throw error(t, "launching a kernel from device code (dynamic parallelism) is not supported");
             }
             next();
             enter(t);

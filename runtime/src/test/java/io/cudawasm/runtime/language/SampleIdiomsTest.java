@@ -133,6 +133,14 @@ class SampleIdiomsTest {
                 template <int N> __global__ void k(int *a) { __shared__ cg::block_tile_memory<N> scratch; a[0] = 1; }
                 template __global__ void k<64>(int *a);
                 """, "cg::block_tile_memory (tiles larger than 32 threads) is not supported");
+        AllPaths.refuses("""
+                struct Shape { virtual __device__ float area() const { return 0; } };
+                __global__ void k(float *a) { }
+                """, "virtual functions are not supported in device code ('area')");
+        AllPaths.refuses("""
+                __global__ void child(int *a) { a[0] = 1; }
+                __global__ void parent(int *a) { child<<<1, 1>>>(a); }
+                """, "launching a kernel from device code (dynamic parallelism) is not supported");
         // the same host struct is fine while only host code uses it
         CompileResult ok = AllPaths.compile(new CompileRequest("host.cu", """
                 struct Timer { cudaEvent_t start; float ms; };
