@@ -140,8 +140,8 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "UUID", description = "print one host's capabilities and GPUs")
     String hostUuid;
 
-    @Option(names = "--cluster", paramLabel = "UUID", description = "limit --summary and --best to one cluster")
-    String clusterUuid;
+    @Option(names = "--cluster", paramLabel = "UUID|NAME", description = "limit --summary and --best to one cluster, by uuid or name")
+    String cluster;
 
     @Option(names = "--arm", description = "with --best: only ARM (aarch64) hosts")
     boolean requireArm;
@@ -194,10 +194,11 @@ public final class DiscoverCommand implements Callable<Integer> {
         try {
             NutanixClient client = clientFactory.apply(config);
             int code;
+            Optional<String> clusterUuid = Optional.ofNullable(cluster).map(c -> client.findCluster(c).uuid());
             if (summary) {
-                code = printSummary(out, client, client.getClusterGpuSummary(Optional.ofNullable(clusterUuid)));
+                code = printSummary(out, client, client.getClusterGpuSummary(clusterUuid));
             } else if (best != null) {
-                code = printBest(out, err, client);
+                code = printBest(out, err, client, clusterUuid);
             } else if (hostUuid != null) {
                 code = printHost(out, client, client.getHostCapabilities(hostUuid));
             } else {
@@ -277,10 +278,9 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int printBest(PrintWriter out, PrintWriter err, NutanixClient client) {
+    private int printBest(PrintWriter out, PrintWriter err, NutanixClient client, Optional<String> clusterUuid) {
         NodeSelection selection = new NodeSelection(requireArm,
-                allowVgpu ? GpuAccess.VGPU_ALLOWED : GpuAccess.PASSTHROUGH_ONLY, minGpuMemoryMib,
-                Optional.ofNullable(clusterUuid));
+                allowVgpu ? GpuAccess.VGPU_ALLOWED : GpuAccess.PASSTHROUGH_ONLY, minGpuMemoryMib, clusterUuid);
         List<NodeCandidate> candidates = client.findBestNodes(best.vendor(), best.count(), selection);
         if (json) {
             ObjectNode o = envelope(client);
