@@ -23,6 +23,7 @@ import io.cudawasm.nutanix.prism.report.InventoryJson;
 import io.cudawasm.nutanix.prism.report.TextTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,8 @@ import picocli.CommandLine.Spec;
             "Lists the GPU hosts Prism Central knows, a GPU summary, the best nodes for a workload, or one host.",
             "Connection settings fall back to NUTANIX_PRISM_URL, NUTANIX_CA_BUNDLE, NUTANIX_INSECURE and",
             "NUTANIX_API_VERSION; the output says which Prism Central API (v3 or v4) answered;",
-            "credentials are read from NUTANIX_API_KEY, or NUTANIX_USERNAME and NUTANIX_PASSWORD."
+            "credentials are read from NUTANIX_API_KEY, or NUTANIX_USERNAME and NUTANIX_PASSWORD (or the files of",
+            "NUTANIX_CREDENTIALS_DIR). Without any of these it uses a running 'cuda-wasm prism-sim' (its env file)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -64,6 +66,8 @@ public final class DiscoverCommand implements Callable<Integer> {
     static final int PRISM_ERROR = 1;
     static final int CONFIG_ERROR = 2;
     static final int NO_MATCH = 3;
+    /** How long to wait for a simulator that was started a moment ago (first use builds the jar first). */
+    static final java.time.Duration SIMULATOR_PATIENCE = java.time.Duration.ofSeconds(90);
 
     /** Where Prism Central is and how to trust it; reusable by other commands as a picocli mixin. */
     public static final class ConnectionOptions {
@@ -186,9 +190,10 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         NutanixConfig config;
         try {
-            config = connection.toConfig(environment);
+            config = connection.toConfig(withLocalSimulator(err));
         } catch (IllegalArgumentException e) {
-            err.println("discover: " + e.getMessage());
+            err.println("discover: " + e.getMessage() + (e.getMessage().startsWith("no Prism Central URL")
+                    ? "; or start 'cuda-wasm prism-sim', which discover then finds by itself" : ""));
             return CONFIG_ERROR;
         }
         try {
@@ -218,6 +223,33 @@ public final class DiscoverCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The environment, with the local simulator's settings ({@code prism-sim}'s env file) when no
+     * Prism Central is configured: its URL, CA bundle and API key replace any half-set credentials.
+     */
+    private Map<String, String> withLocalSimulator(PrintWriter err) {
+        if (connection.prismUrl != null || NutanixConfig.configuredIn(environment)) {
+            return environment;
+        }
+        Optional<LocalPrismSimulator.Found> local = LocalPrismSimulator.defaultEnvFile(environment)
+                .flatMap(file -> LocalPrismSimulator.find(file, SIMULATOR_PATIENCE, pid -> {
+                    err.println("discover: waiting for the Prism Central simulator (pid " + pid + ") to start");
+                    err.flush();
+                }));
+        if (local.isEmpty()) {
+            return environment;
+        }
+        err.println("discover: no NUTANIX_PRISM_URL; using the local Prism Central simulator at " + local.get().url()
+                + " (settings in " + local.get().file() + ")");
+        Map<String, String> merged = new HashMap<>(environment);
+        LocalPrismSimulator.VARIABLES.forEach(merged::remove);
+        merged.remove(NutanixConfig.ENV_USERNAME);
+        merged.remove(NutanixConfig.ENV_PASSWORD);
+        merged.remove(NutanixConfig.ENV_CREDENTIALS_DIR);
+        merged.putAll(local.get().variables());
+        return merged;
     }
 
     private int printNodes(PrintWriter out, NutanixClient client, List<GpuNode> nodes) {
