@@ -2,6 +2,7 @@ package io.cudawasm.runtime.cli;
 
 import io.cudawasm.nutanix.cli.DeployCommand;
 import io.cudawasm.nutanix.cli.DiscoverCommand;
+import io.cudawasm.nutanix.cli.ExampleCommand;
 import io.cudawasm.nutanix.cli.GenerateCommand;
 import io.cudawasm.nutanix.cli.PrismSimCommand;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
         subcommands = {ServeCommand.class, SubmitCommand.class, CompileCommand.class, RunCommand.class,
             CacheCommand.class, DevicesCommand.class, BenchCommand.class, DiscoverCommand.class, PrismSimCommand.class,
-            GenerateCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
+            GenerateCommand.class, DeployCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 
     @CommandLine.Spec
