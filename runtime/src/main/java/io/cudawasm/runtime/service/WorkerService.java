@@ -7,6 +7,7 @@ import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
 import io.cudawasm.runtime.fleet.FleetRouter;
+import io.cudawasm.runtime.registration.LocalView;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
@@ -17,6 +18,7 @@ import io.cudawasm.runtime.service.kernels.KernelStore;
 import io.cudawasm.runtime.service.kernels.PrewarmList;
 import io.cudawasm.runtime.service.kernels.Prewarmer;
 import io.cudawasm.runtime.service.metrics.CacheMetrics;
+import io.cudawasm.runtime.service.metrics.DeviceMetrics;
 import io.cudawasm.runtime.service.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.Tags;
 import java.net.URI;
@@ -85,6 +87,7 @@ public final class WorkerService implements AutoCloseable {
                     Tags.of("backend", p.name(), "device", p.device() == null ? "" : p.device()),
                     () -> p.available() ? 1 : 0);
         }
+        DeviceMetrics.register(metrics, LocalView.probe(backends));
         metrics.gauge("cudawasm.worker.info", "Worker build and compiler version",
                 Tags.of("version", version(), "compiler", KernelCompiler.VERSION), () -> 1);
         this.api = new HttpApi(new ApiComponents(config, kernels, jobs, backends, metrics, this::readiness,
