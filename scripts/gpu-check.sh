@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # The GPU check: launches every bundled kernel and every device-semantics kernel through JCuda on
-# each NVIDIA GPU of this host (and through OpenCL on each OpenCL GPU), checks the outputs against
-# the Java references, prints one line per case and a summary, then times saxpy (16M floats) and a
-# tiled 1024x1024 matmul. Exit 0: all passed; 1: some failed; 2: no NVIDIA GPU here.
+# each NVIDIA GPU of this host (and through OpenCL on each OpenCL GPU), in executor processes as the
+# worker runs them, checks the outputs against the Java references, prints one line per case and a
+# summary, times saxpy (16M floats) and a tiled 1024x1024 matmul, then runs the fault drill on each
+# device: out-of-bounds write and read and a null write (CUDA's illegal address: a sticky error, so
+# the executor must be replaced), an endless loop past a 1 s limit, a trap, and kill -9 of the
+# executor in mid-launch; after each, a job must come out right ("fault ... PASS" lines).
+# Exit 0: all passed; 1: some failed; 2: no NVIDIA GPU here.
 #
 #   scripts/gpu-check.sh            check (builds runtime/target/cuda-wasm.jar first if it is missing)
+#   scripts/gpu-check.sh --in-process   the cases in this JVM instead of executors (no fault drill)
 #   scripts/gpu-check.sh --prepare  on a machine with nvcc: compile the PTX of every case into
 #                                   target/gpu-check/ptx (compute_75/80/90), for GPU hosts that have
 #                                   neither nvcc nor libnvrtc.so.12
 #
 # Needs a JDK 17+ (and Maven only when the jar must be built). PTX comes from NVRTC (libnvrtc.so.12),
-# else nvcc, else target/gpu-check/ptx. Runs in well under 10 minutes (about a minute of it nvcc).
+# else nvcc, else target/gpu-check/ptx. Runs in well under 10 minutes (about a minute of it nvcc; the
+# drill restarts each executor five times, a few seconds each). Executors use /dev/shm (or
+# CUDA_WASM_EXECUTOR_DIR) for their sockets; the check's 16M-float saxpy needs 128 MiB of it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

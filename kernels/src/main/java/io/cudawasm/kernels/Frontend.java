@@ -7,10 +7,8 @@ import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.parse.Parser;
 import io.cudawasm.kernels.preprocess.Preprocessor;
-import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
-import io.cudawasm.kernels.source.SourcePos;
 import java.util.List;
 import java.util.Map;
 
@@ -20,12 +18,8 @@ public final class Frontend {
 
     public static KModule toKir(SourceFile file, Map<String, String> defines, Map<String, String> headers,
             List<String> instantiations, List<Diagnostic> warnings) {
-        try {
-            List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
-            TranslationUnit unit = Parser.parse(file, tokens);
-            return Checker.check(unit, new CheckOptions(instantiations), warnings);
-        } catch (StackOverflowError e) {
-            throw CompileException.at(new SourcePos(file, 1, 1), "program is nested too deeply to compile");
-        }
+        List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
+        TranslationUnit unit = Parser.parse(file, tokens);
+        return Checker.check(unit, new CheckOptions(instantiations), warnings);
     }
 }

@@ -57,6 +57,12 @@ public final class KernelAbi {
         };
     }
 
+    /**
+     * The most parameter bytes a kernel may take: CUDA's limit since 12.1 on Volta and later (nvcc:
+     * "Formal parameter space overflowed"); the launch copies them for every kernel call.
+     */
+    public static final int MAX_PARAMETER_BYTES = 32_764;
+
     /** The parameter block of a kernel, laid out like CUDA's. */
     public static KernelSignature signature(KFunction kernel) {
         List<ParamInfo> params = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -33,6 +34,7 @@ public final class FunctionWriter {
     public static final String NONE_VALUE = "cw_none";
 
     private final KFunction fn;
+    private final CompileBudget budget = CompileBudget.current();
     private final Dialect d;
     private final CallScope scope;
     private final UnaryOperator<String> fieldNames;
@@ -40,6 +42,7 @@ public final class FunctionWriter {
     private int labels;
     private String injectAfter;
     private String injectCode;
+    private boolean predicated;
 
     /** How a loop was printed decides how its {@code continue}s are. */
     private record LoopFrame(String continueLabel) {}
@@ -52,6 +55,20 @@ public final class FunctionWriter {
         this.d = dialect;
         this.scope = scope;
         this.fieldNames = fieldNames;
+    }
+
+    /**
+     * Prints a kernel rewritten by {@link io.cudawasm.kernels.passes.UniformCollectives}: a trap
+     * records its fault and does not return (the masks end the thread's work, so that it still
+     * reaches the collectives the other threads wait in), and scalar locals are {@code volatile}
+     * and start at 0. PoCL 3.1 treats a value that every incoming edge computes from uniform data
+     * as uniform across the work-group and keeps one copy of it across barriers, ignoring that
+     * it was assigned under a mask ({@code if (active) j = j + 1} inside a barrier loop): the
+     * work-group then shared one {@code j}, loops ended early and reductions came out wrong.
+     * Values in memory are opaque to that analysis.
+     */
+    public void predicatedKernel() {
+        this.predicated = true;
     }
 
     /** Test hook: prints {@code code} after the first assignment to the local named {@code localName}. */
@@ -77,7 +94,11 @@ public final class FunctionWriter {
     public void declareLocals(CodeBuffer out) {
         for (KLocal l : fn.locals()) {
             out.at(l.pos());
-            out.line(declaration(l) + ";");
+            if (predicated && l.type() instanceof ScalarType) {
+                out.line("volatile " + declaration(l) + " = 0;");
+            } else {
+                out.line(declaration(l) + (predicated && l.type() instanceof PointerType ? " = 0" : "") + ";");
+            }
         }
         if (needsNoneValue()) {
             String zero = fn.returnType() instanceof StructType ? " = {0}" : "";
@@ -124,6 +145,7 @@ public final class FunctionWriter {
 
     private void block(KBlock b, CodeBuffer out) {
         for (KStmt s : b.statements()) {
+            budget.checkpoint(fn.pos());
             statement(s, out);
         }
     }
@@ -204,7 +226,9 @@ public final class FunctionWriter {
             out.line("{");
             out.indent();
             out.line(d.trap(KernelAbi.TRAP_USER, t.pos() == null ? 0 : t.pos().line()) + ";");
-            out.line(fn.isKernel() || fn.returnType() instanceof VoidType ? "return;" : "return " + noneValue() + ";");
+            if (!predicated) {
+                out.line(fn.isKernel() || fn.returnType() instanceof VoidType ? "return;" : "return " + noneValue() + ";");
+            }
             out.outdent();
             out.line("}");
         } else {

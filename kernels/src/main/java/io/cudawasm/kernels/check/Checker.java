@@ -11,7 +11,9 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.lex.Lexer;
 import io.cudawasm.kernels.lex.Token;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
@@ -31,12 +33,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The semantic checker: resolves names and types, applies C's conversions, instantiates
  * templates and lowers every device function and kernel to kernel IR.
  */
 public final class Checker {
+    /** Errors after which checking stops, like gcc's -fmax-errors: later ones are mostly consequences. */
+    private static final int MAX_ERRORS = 100;
+    private static final Pattern NON_ALPHANUMERIC_RUNS = Pattern.compile("[^A-Za-z0-9]+");
+    private static final Pattern TRAILING_UNDERSCORES = Pattern.compile("_+$");
+    private static final Pattern NON_IDENTIFIER = Pattern.compile("[^A-Za-z0-9_]");
+
     /** A device function or function template (possibly overloaded by name). */
     static final class FunctionEntry {
         Decl.Function decl;
@@ -69,6 +78,12 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
+    final CompileBudget budget = CompileBudget.current();
+    /**
+     * The template instantiation depth of the body being lowered: 0 for functions that are not
+     * templates, one more than its instantiator's for a template instance.
+     */
+    int loweringDepth;
 
     private Checker(TranslationUnit unit, CheckOptions options, List<Diagnostic> warnings) {
         this.unit = unit;
@@ -111,14 +126,17 @@ public final class Checker {
     private void guard(Runnable step) {
         try {
             step.run();
+        } catch (CompileLimitException e) {
+            throw e; // a limit ends the compile; the errors found so far would only hide it
         } catch (CompileException e) {
             for (Diagnostic d : e.diagnostics()) {
                 if (!errors.contains(d)) {
                     errors.add(d);
                 }
             }
-        } catch (StackOverflowError e) {
-            errors.add(Diagnostic.error(new SourcePos(unit.file(), 1, 1), "program is nested too deeply to compile"));
+            if (errors.size() >= MAX_ERRORS) {
+                throw new CompileException(errors);
+            }
         }
     }
 
@@ -228,6 +246,7 @@ public final class Checker {
             if (type instanceof ArrayType a && a.isIncomplete() && !externShared) {
                 throw CompileException.at(v.pos(), "__shared__ array '" + name + "' needs a size (or 'extern')");
             }
+            budget.countSharedMemory(type.size(), v.pos(), name);
             KGlobal g = new KGlobal(uniqueName(name), type, space, null, externShared, v.pos());
             globals.add(g);
             fileSymbols.put(name, new Symbol.Global(g, false));
@@ -242,6 +261,10 @@ public final class Checker {
         }
         if (type instanceof StructType s && !s.isComplete()) {
             throw CompileException.at(v.pos(), "variable '" + name + "' has incomplete type '" + s.display() + "'");
+        }
+        budget.countStaticData(type.size(), v.pos(), name); // before the initializer's bytes exist
+        if (v.init() != null) {
+            budget.countInitialData(type.size(), v.pos(), name);
         }
         byte[] init = v.init() == null ? null
                 : new InitializerEncoder(this, name).encode(v.init(), type);
@@ -269,13 +292,14 @@ public final class Checker {
 
     /** Registers a shared variable declared inside a function body. */
     KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos) {
+        budget.countSharedMemory(type.size(), pos, name);
         KGlobal g = new KGlobal(uniqueName(name), type, AddressSpace.SHARED, null, externShared, pos);
         globals.add(g);
         return g;
     }
 
     String uniqueName(String base) {
-        String clean = base.replaceAll("[^A-Za-z0-9_]", "_");
+        String clean = NON_IDENTIFIER.matcher(base).replaceAll("_");
         String n = clean;
         int i = 1;
         while (!usedNames.add(n)) {
@@ -295,6 +319,10 @@ public final class Checker {
             return existing;
         }
         String sourceName = simpleName(decl.name()) + (decl.templateParams().isEmpty() ? "" : key);
+        int depth = decl.templateParams().isEmpty() ? 0 : loweringDepth + 1;
+        if (depth > 0) {
+            budget.countInstantiation(depth, usePos, sourceName);
+        }
         CType ret = types.resolve(decl.returnType(), env);
         if (decl.isKernel() && !(ret instanceof VoidType)) {
             throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
@@ -327,7 +355,7 @@ public final class Checker {
             byRef.add(ref);
         }
         String emitted = uniqueName(simpleName(decl.name()) + (decl.templateParams().isEmpty() ? ""
-                : "_" + key.replaceAll("[^A-Za-z0-9]+", "_")).replaceAll("_+$", ""));
+                : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
         entry.instances.put(key, fn);
         signatures.put(fn, new Signature(paramTypes, byRef));
@@ -335,6 +363,7 @@ public final class Checker {
             throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
         }
         pendingBodies.add(() -> {
+            loweringDepth = depth;
             lowered.add(fn);
             FunctionContext ctx = new FunctionContext(this, fn, env);
             new StatementLowering(ctx).lowerBody(decl, params);

@@ -3,6 +3,8 @@ package io.cudawasm.kernels.check;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirSize;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
 
@@ -17,7 +19,10 @@ final class FunctionContext {
     final Scope scope = new Scope();
     final BlockBuilder out = new BlockBuilder();
     final ExpressionLowering exprs;
+    final CompileBudget budget;
     final BuiltinCalls builtins;
+    /** The statement being lowered, where a limit hit while lowering it is reported. */
+    SourcePos at;
     int loopDepth;
     int breakableDepth;
     private int nextLocalId;
@@ -27,6 +32,7 @@ final class FunctionContext {
         this.fn = fn;
         this.env = env;
         this.nextLocalId = fn == null ? 0 : fn.params().size();
+        this.budget = checker.budget;
         this.exprs = new ExpressionLowering(this);
         this.builtins = new BuiltinCalls(this);
     }
@@ -49,6 +55,8 @@ final class FunctionContext {
     }
 
     void emit(KStmt s) {
+        budget.countIrNodes(KirSize.shallow(s), at != null ? at : fn != null ? fn.pos() : null,
+                fn != null ? fn.sourceName() : null);
         out.emit(s);
     }
 }

@@ -61,6 +61,8 @@ final class StatementLowering {
     }
 
     void statement(Stmt s) {
+        ctx.at = s.pos();
+        ctx.budget.checkpoint(s.pos());
         if (s instanceof Stmt.Block b) {
                 ctx.scope.push();
                 for (Stmt inner : b.statements()) {

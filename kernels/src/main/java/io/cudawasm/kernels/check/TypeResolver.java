@@ -27,6 +27,8 @@ final class TypeResolver {
     private final Map<String, Decl.StructTemplate> structTemplates = new HashMap<>();
     private final Map<String, StructType> templateInstances = new HashMap<>();
     private final List<StructType> all = new ArrayList<>();
+    /** Struct template instantiations in progress: a member of one may instantiate the next. */
+    private int structDepth;
 
     TypeResolver(Checker checker) {
         this.checker = checker;
@@ -171,11 +173,19 @@ final class TypeResolver {
         if (existing != null) {
             return existing;
         }
+        checker.budget.countInstantiation(checker.loweringDepth + structDepth + 1, use.pos(), key);
+        // a member instantiating the next struct template recurses in Java: nesting-depth bounds it too
+        checker.budget.checkNesting(structDepth + 1, use.pos());
         StructType s = new StructType(key, template.definition().union(), template.definition().explicitAlign());
         templateInstances.put(key, s);
         all.add(s);
         TemplateEnv env = new TemplateEnv(tys, vals);
-        s.define(members(template.definition(), new FunctionContext(checker, null, env)));
+        structDepth++;
+        try {
+            s.define(members(template.definition(), new FunctionContext(checker, null, env)));
+        } finally {
+            structDepth--;
+        }
         return s;
     }
 
@@ -205,6 +215,7 @@ final class TypeResolver {
 
     private List<Field> members(TypeSyntax.StructDef def, FunctionContext ctx) {
         List<Field> fields = new ArrayList<>();
+        long bytes = 0;
         for (TypeSyntax.Member m : def.members()) {
             if (TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference) {
                 throw CompileException.at(m.pos(), "reference members are not supported");
@@ -217,6 +228,12 @@ final class TypeResolver {
                 throw CompileException.at(m.pos(), "flexible array members are not supported");
             }
             fields.add(new Field(m.name(), t, 0));
+            bytes += t.size() + t.align();
+            if (bytes > MAX_ARRAY_BYTES) {
+                // sizes are ints; a struct of structs could otherwise double past 2 GiB in 31 steps
+                throw CompileException.at(m.pos(), "struct '" + def.tag() + "' is too large (more than "
+                        + MAX_ARRAY_BYTES + " bytes)");
+            }
         }
         return fields;
     }

@@ -18,6 +18,8 @@ public final class KFunction {
     private final List<KLocal> locals = new ArrayList<>();
     private final SourcePos pos;
     private KBlock body;
+    /** One more than the highest id of a parameter or local (kept, not searched: PTX makes a local per register). */
+    private int nextId;
 
     /**
      * @param name the symbol emitted (unique in the module; template instances are mangled)
@@ -31,6 +33,9 @@ public final class KFunction {
         this.returnType = returnType;
         this.params = List.copyOf(params);
         this.pos = pos;
+        for (KLocal p : this.params) {
+            nextId = Math.max(nextId, p.id() + 1);
+        }
     }
 
     public String name() {
@@ -60,19 +65,13 @@ public final class KFunction {
 
     public void addLocal(KLocal local) {
         locals.add(local);
+        nextId = Math.max(nextId, local.id() + 1);
     }
 
     /** A new local with an id unused in this function (for compiler passes). */
     public KLocal newLocal(String localName, CType type, SourcePos at) {
-        int id = 0;
-        for (KLocal l : params) {
-            id = Math.max(id, l.id() + 1);
-        }
-        for (KLocal l : locals) {
-            id = Math.max(id, l.id() + 1);
-        }
-        KLocal l = new KLocal(id, localName, type, false, at);
-        locals.add(l);
+        KLocal l = new KLocal(nextId, localName, type, false, at);
+        addLocal(l);
         return l;
     }
 

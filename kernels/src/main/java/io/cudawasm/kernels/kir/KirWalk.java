@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.kir;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -8,7 +9,9 @@ public final class KirWalk {
     private KirWalk() {}
 
     public static void statements(KBlock b, Consumer<KStmt> visit) {
+        CompileBudget budget = CompileBudget.current(); // analyses walk whole kernels: stoppable too
         for (KStmt s : b.statements()) {
+            budget.checkpoint(null);
             visit.accept(s);
             if (s instanceof KStmt.If i) {
                 statements(i.then(), visit);

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.lex;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourceFile;
 import java.util.ArrayList;
@@ -16,12 +17,19 @@ public final class Lexer {
 
     private final SourceFile file;
     private final String s;
+    private final CompileBudget budget = CompileBudget.current();
+    /** CUDA's built-in prelude is the compiler's own text, not the request's: its tokens are not counted. */
+    private final boolean counted;
     private int i;
 
     private Lexer(SourceFile file) {
         this.file = file;
         this.s = file.text();
+        this.counted = !file.name().equals(BUILTIN_FILE);
     }
+
+    /** The name of the compiler's own prelude. */
+    public static final String BUILTIN_FILE = "<built-in>";
 
     public static List<Token> tokenize(SourceFile file) {
         return new Lexer(file).run();
@@ -108,6 +116,9 @@ public final class Lexer {
                 }
                 i += p.length();
                 kind = TokenKind.PUNCT;
+            }
+            if (counted) {
+                budget.countLexedToken(file, start);
             }
             out.add(new Token(kind, s.substring(start, i), file.pos(start), startOfLine, space, null));
             startOfLine = false;

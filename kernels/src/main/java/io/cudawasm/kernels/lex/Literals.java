@@ -58,9 +58,17 @@ public final class Literals {
         if (digits.isEmpty()) {
             throw CompileException.at(pos, "invalid integer literal '" + text + "'");
         }
+        int firstSignificant = 0;
+        while (firstSignificant < digits.length() - 1 && digits.charAt(firstSignificant) == '0') {
+            firstSignificant++;
+        }
+        if (digits.length() - firstSignificant > 64) {
+            // 64 binary digits is the most any integer type holds; BigInteger's parse is quadratic in the length
+            throw CompileException.at(pos, "integer literal '" + abbreviated(text) + "' is too large for any integer type");
+        }
         BigInteger v;
         try {
-            v = new BigInteger(digits, radix);
+            v = new BigInteger(digits.substring(firstSignificant), radix);
         } catch (NumberFormatException e) {
             throw CompileException.at(pos, "invalid integer literal '" + text + "'");
         }
@@ -71,6 +79,11 @@ public final class Literals {
         boolean fitsUInt = v.bitLength() <= 32;
         boolean fitsLong = v.bitLength() <= 63;
         return new IntLiteral(v.longValue(), unsigned, longs, radix == 10, fitsInt, fitsUInt, fitsLong);
+    }
+
+    /** A literal as a message quotes it: long ones shortened. */
+    private static String abbreviated(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 20) + "..." + text.substring(text.length() - 10);
     }
 
     public static FloatLiteral parseFloating(String text, SourcePos pos) {

@@ -15,6 +15,8 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.passes.Collectives;
+import io.cudawasm.kernels.passes.UniformCollectives;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -50,6 +52,8 @@ public final class OpenClEmitter {
     private final Map<KGlobal, Integer> offsets = new HashMap<>();
     private final List<SymbolSlot> symbols = new ArrayList<>();
     private final Map<StructType, String> structNames = new LinkedHashMap<>();
+    /** Kernels {@link UniformCollectives} rewrote: their traps must not return. */
+    private final Set<KFunction> rewritten = new HashSet<>();
     private int constantBytes;
     private int deviceBytes;
     private AddressSpaceInference inference;
@@ -76,8 +80,14 @@ public final class OpenClEmitter {
         layoutSymbols();
         inference = new AddressSpaceInference(this::globalSpace);
         List<FunctionInstance> kernels = new ArrayList<>();
+        Map<KFunction, Boolean> collective = Collectives.functions(module.functions());
         for (KFunction k : module.kernels()) {
-            kernels.add(inference.kernel(k));
+            // warp operations and barriers in divergent code move to points every work-item reaches
+            KFunction printed = UniformCollectives.apply(k, collective).orElse(k);
+            if (printed != k) {
+                rewritten.add(printed);
+            }
+            kernels.add(inference.kernel(printed));
         }
         List<FunctionInstance> all = inference.instances();
         for (FunctionInstance inst : all) {
@@ -340,6 +350,9 @@ public final class OpenClEmitter {
         FunctionWriter w = new FunctionWriter(inst.function(), dialect, scope(inst), Identifiers::openClSafe);
         if (options.injectAfter() != null) {
             w.injectAfter(options.injectAfter(), options.injectCode());
+        }
+        if (rewritten.contains(inst.function())) {
+            w.predicatedKernel();
         }
         return w;
     }

@@ -13,6 +13,7 @@ import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.lex.Literals;
 import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.lex.TokenKind;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
@@ -32,8 +33,6 @@ import java.util.Set;
  * Host functions are recognised by their missing {@code __device__}/{@code __global__} and skipped.
  */
 public final class Parser {
-    private static final int MAX_NESTING = 256;
-
     /** Names that are types in every translation unit (typedefs CUDA and libc provide). */
     public static final Set<String> BUILTIN_TYPE_NAMES = Set.of(
             "size_t", "ptrdiff_t", "int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t",
@@ -60,7 +59,13 @@ public final class Parser {
 
     private final SourceFile file;
     private final List<Token> tokens;
+    private final CompileBudget budget = CompileBudget.current();
     private int p;
+    /**
+     * How deep the tree being built is: one level per recursive production and per link of a
+     * left-associative chain ({@code a + b + c}, {@code a[i][j]}, {@code f()()}), which later phases
+     * walk recursively. Bounded by the {@code nesting-depth} limit.
+     */
     private int nesting;
     private final Deque<Set<String>> typeScopes = new ArrayDeque<>();
     private final Set<String> templateFunctions = new HashSet<>();
@@ -152,10 +157,10 @@ public final class Parser {
         };
     }
 
+    /** One level deeper, and one more syntax tree node. */
     private void enter(Token at) {
-        if (++nesting > MAX_NESTING) {
-            throw error(at, "nesting too deep (more than " + MAX_NESTING + " levels)");
-        }
+        budget.checkNesting(++nesting, at.pos());
+        budget.countAstNode(at.pos());
     }
 
     private void leave() {
@@ -260,6 +265,7 @@ public final class Parser {
                 throw error(lang, "unknown language linkage " + lang.text());
             }
             Set<FunctionSpecifier> spec = EnumSet.copyOf(withExternC(inherited));
+            enter(t);
             if (accept("{")) {
                 while (!at("}")) {
                     if (peek().isEof()) {
@@ -271,6 +277,7 @@ public final class Parser {
             } else {
                 externalDeclaration(out, spec);
             }
+            leave();
             return;
         }
         if (t.is("namespace")) {
@@ -288,12 +295,14 @@ public final class Parser {
                 return;
             }
             expect("{", "to open namespace " + name);
+            enter(t);
             while (!at("}")) {
                 if (peek().isEof()) {
                     throw error(t, "expected '}' to close namespace " + name);
                 }
                 externalDeclaration(out, inherited);
             }
+            leave();
             next();
             return;
         }
@@ -332,6 +341,7 @@ public final class Parser {
         int depth = 0;
         for (int i = p; i < tokens.size(); i++) {
             Token t = tokens.get(i);
+            budget.checkpoint(t.pos());
             if (t.is("{")) {
                 depth++;
             } else if (t.is("}")) {
@@ -385,6 +395,7 @@ public final class Parser {
         int depth = 1;
         while (true) {
             Token t = next();
+            budget.checkpoint(t.pos());
             if (t.isEof()) {
                 throw error(opener, "unbalanced '" + opener.text() + "': expected '" + closer + "'");
             }
@@ -757,6 +768,7 @@ public final class Parser {
         Token open = expect("{", "to open the struct body");
         enter(open);
         List<TypeSyntax.Member> members = new ArrayList<>();
+        Set<String> memberNames = new HashSet<>(); // a set, not a scan: a struct may have 100,000 members
         while (!accept("}")) {
             if (peek().isEof()) {
                 throw error(open, "expected '}' at end of struct '" + name + "'");
@@ -772,6 +784,7 @@ public final class Parser {
                 // an anonymous nested struct/union: its members join the outer struct
                 for (TypeSyntax.Member m : sr.definition().members()) {
                     members.add(m);
+                    memberNames.add(m.name());
                 }
                 next();
                 continue;
@@ -784,10 +797,8 @@ public final class Parser {
                 if (at(":")) {
                     throw error(peek(), "bit-fields are not supported");
                 }
-                for (TypeSyntax.Member m : members) {
-                    if (m.name().equals(d.name)) {
-                        throw error(d.nameTok, "duplicate member '" + d.name + "'");
-                    }
+                if (!memberNames.add(d.name)) {
+                    throw error(d.nameTok, "duplicate member '" + d.name + "'");
                 }
                 members.add(new TypeSyntax.Member(d.pos, d.name, d.type));
             } while (accept(","));
@@ -843,9 +854,22 @@ public final class Parser {
     }
 
     private Declarator declarator(TypeSyntax base, boolean abstractAllowed, boolean allowFunction) {
+        int saved = nesting;
+        try {
+            return declaratorChain(base, abstractAllowed, allowFunction);
+        } finally {
+            nesting = saved;
+        }
+    }
+
+    /** A declarator; each pointer, reference and array dimension nests the type once more. */
+    private Declarator declaratorChain(TypeSyntax base, boolean abstractAllowed, boolean allowFunction) {
         TypeSyntax type = base;
         while (true) {
             Token t = peek();
+            if (at("*") || at("&")) {
+                enter(t); // each pointer or reference wraps the type once more
+            }
             if (accept("*")) {
                 boolean c = false;
                 boolean v = false;
@@ -908,6 +932,7 @@ public final class Parser {
         List<Token> dimToks = new ArrayList<>();
         while (at("[")) {
             Token open = next();
+            enter(open);
             dimToks.add(open);
             dims.add(at("]") ? null : assignment());
             expect("]", "to close the array dimension");
@@ -1263,11 +1288,17 @@ public final class Parser {
 
     private Expr expression() {
         Expr e = assignment();
-        while (at(",")) {
-            Token op = next();
-            e = new Expr.Binary(op.pos(), BinaryOp.COMMA, e, assignment());
+        int saved = nesting;
+        try {
+            while (at(",")) {
+                Token op = next();
+                enter(op);
+                e = new Expr.Binary(op.pos(), BinaryOp.COMMA, e, assignment());
+            }
+            return e;
+        } finally {
+            nesting = saved;
         }
-        return e;
     }
 
     private static final Map<String, BinaryOp> COMPOUND = Map.ofEntries(
@@ -1338,6 +1369,17 @@ public final class Parser {
             return unary();
         }
         Expr left = binary(level + 1, inTemplateArgs);
+        int saved = nesting;
+        try {
+            return binaryChain(level, inTemplateArgs, left);
+        } finally {
+            nesting = saved;
+        }
+    }
+
+    /** The rest of a left-associative chain: every operator nests the tree built so far once more. */
+    private Expr binaryChain(int level, boolean inTemplateArgs, Expr first) {
+        Expr left = first;
         while (true) {
             Token t = peek();
             if (t.kind() != TokenKind.PUNCT || pendingGreater) {
@@ -1353,6 +1395,7 @@ public final class Parser {
                 return left;
             }
             next();
+            enter(t);
             Expr right = binary(level + 1, inTemplateArgs);
             left = new Expr.Binary(t.pos(), binaryOp(match), left, right);
         }
@@ -1450,9 +1493,23 @@ public final class Parser {
         return r;
     }
 
-    private Expr postfix(Expr e) {
+    private Expr postfix(Expr first) {
+        int saved = nesting;
+        try {
+            return postfixChain(first);
+        } finally {
+            nesting = saved;
+        }
+    }
+
+    /** Subscripts, calls, members and increments after a primary: each nests the tree once more. */
+    private Expr postfixChain(Expr first) {
+        Expr e = first;
         while (true) {
             Token t = peek();
+            if (at("[") || at("(") || at(".") || at("->") || at("++") || at("--")) {
+                enter(t);
+            }
             if (accept("[")) {
                 Expr index = expression();
                 expect("]", "to close the subscript");

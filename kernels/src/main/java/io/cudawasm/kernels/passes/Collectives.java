@@ -5,6 +5,7 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
+import io.cudawasm.kernels.source.CompileBudget;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -64,6 +65,7 @@ public final class Collectives {
         while (changed) {
             changed = false;
             for (KFunction f : all) {
+                CompileBudget.current().checkpoint(f.pos());
                 if (!result.get(f) && contains(f.body(), result)) {
                     result.put(f, true);
                     changed = true;

@@ -6,6 +6,8 @@ import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirRewriter;
+import io.cudawasm.kernels.kir.KirSize;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ public final class Inliner {
 
     private final Map<KFunction, Boolean> collective;
     private final KFunction into;
+    private final CompileBudget budget = CompileBudget.current();
 
     private Inliner(Map<KFunction, Boolean> collective, KFunction into) {
         this.collective = collective;
@@ -38,6 +41,7 @@ public final class Inliner {
     private KBlock inline(KBlock b, int depth) {
         List<KStmt> out = new ArrayList<>();
         for (KStmt s : b.statements()) {
+            budget.checkpoint(into.pos());
             out.addAll(statement(s, depth));
         }
         return new KBlock(out);
@@ -95,6 +99,9 @@ public final class Inliner {
         KLocal flag = into.newLocal(callee.name() + "_returned", ScalarType.BOOL, callee.pos());
         KLocal result = target;
         ReturnRewriter rw = new ReturnRewriter(renamed, result, flag);
+        // every inlined copy is new IR: a function calling one twice that calls one twice... grows exponentially
+        budget.countIrNodes(KirSize.of(callee.body()) + 2L * callee.params().size() + 4, callee.pos(),
+                into.sourceName());
         KBlock body = rw.block(callee.body());
         out.add(new KStmt.Assign(flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
         // do { body } while (false): a return leaves it with break

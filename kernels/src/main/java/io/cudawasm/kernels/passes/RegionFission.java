@@ -9,10 +9,12 @@ import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirRewriter;
+import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.ScalarType;
@@ -44,6 +46,7 @@ public final class RegionFission {
 
     private final KFunction kernel;
     private final SourcePos pos;
+    private final CompileBudget budget = CompileBudget.current();
     private int counter;
     private UniformityAnalysis uniformity;
     /** Locals with one value per block, assigned only at block level (kept in registers, never per thread). */
@@ -161,7 +164,10 @@ public final class RegionFission {
         rootMask = m0;
         Frame root = m0 == null ? new Frame(null, List.of(), null) : new Frame(m0, List.of(m0), null);
         out.addAll(lower(renamedBody.statements(), root));
-        KBlock result = Rematerialization.apply(new KBlock(out), Rematerialization.find(renamedBody, blockValues));
+        KBlock fissioned = new KBlock(out);
+        // masks and thread loops add IR in proportion to the body; counted before the thread-loop definitions
+        budget.countIrNodes(Math.max(0, KirSize.of(fissioned) - KirSize.of(body)), pos, kernel.sourceName());
+        KBlock result = Rematerialization.apply(fissioned, Rematerialization.find(renamedBody, blockValues));
         ThreadContextAnalysis.mark(result);
         return result;
     }
@@ -305,6 +311,7 @@ public final class RegionFission {
     }
 
     private List<KStmt> lower(List<KStmt> stmts, Frame f) {
+        budget.checkpoint(pos);
         List<KStmt> out = new ArrayList<>();
         List<KStmt> region = new ArrayList<>();
         for (KStmt s : stmts) {

@@ -4,7 +4,9 @@ import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.kir.KirWalk;
+import io.cudawasm.kernels.source.CompileBudget;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -80,6 +82,7 @@ final class Rematerialization {
             // definitions may read earlier rematerialized locals: close over them, keep source order
             boolean grew = true;
             while (grew) {
+                CompileBudget.current().checkpoint(null);
                 grew = false;
                 for (KLocal l : new ArrayList<>(needed)) {
                     Set<KLocal> deps = new LinkedHashSet<>();
@@ -91,6 +94,13 @@ final class Rematerialization {
                     grew |= needed.addAll(deps);
                 }
             }
+            // the definitions are repeated in every thread loop: counted before they are built
+            CompileBudget budget = CompileBudget.current();
+            long added = 0;
+            for (KLocal l : needed) {
+                added += 1 + KirSize.of(remat.get(l));
+            }
+            budget.countIrNodes(added, null, null);
             List<KStmt> body = new ArrayList<>();
             for (Map.Entry<KLocal, KExpr> e : remat.entrySet()) {
                 if (needed.contains(e.getKey())) {

@@ -8,6 +8,7 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourcePos;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Set;
 public final class UniformityAnalysis {
     private final Set<KLocal> varying = new HashSet<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
+    private final CompileBudget budget = CompileBudget.current();
 
     private UniformityAnalysis() {}
 
@@ -71,6 +73,7 @@ public final class UniformityAnalysis {
 
     private void assignments(KBlock b, boolean divergent) {
         for (KStmt s : b.statements()) {
+            budget.checkpoint(null);
             if (s instanceof KStmt.Assign a) {
                 if (divergent || isVarying(a.value())) {
                     varying.add(a.target());

@@ -3,6 +3,7 @@ package io.cudawasm.kernels.preprocess;
 import io.cudawasm.kernels.lex.Literals;
 import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.lex.TokenKind;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import java.util.List;
 
@@ -13,11 +14,14 @@ final class ConditionEvaluator {
 
     private final List<Token> tokens;
     private final Token directive;
+    private final CompileBudget budget;
     private int pos;
+    private int depth;
 
-    ConditionEvaluator(List<Token> tokens, Token directive) {
+    ConditionEvaluator(List<Token> tokens, Token directive, CompileBudget budget) {
         this.tokens = tokens;
         this.directive = directive;
+        this.budget = budget;
     }
 
     long evaluate() {
@@ -46,6 +50,16 @@ final class ConditionEvaluator {
     }
 
     private Value conditional() {
+        Token t = peek();
+        budget.checkNesting(++depth, t == null ? directive.pos() : t.pos());
+        try {
+            return conditionalInner();
+        } finally {
+            depth--;
+        }
+    }
+
+    private Value conditionalInner() {
         Value c = binary(0);
         if (accept("?")) {
             Value a = conditional();
@@ -125,6 +139,15 @@ final class ConditionEvaluator {
 
     private Value unary() {
         Token t = peek();
+        budget.checkNesting(++depth, t == null ? directive.pos() : t.pos());
+        try {
+            return unaryInner(t);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Value unaryInner(Token t) {
         if (t == null) {
             throw error(tokens.isEmpty() ? null : tokens.get(tokens.size() - 1), "expected value in preprocessor expression");
         }

@@ -4,6 +4,7 @@ import io.cudawasm.kernels.lex.Lexer;
 import io.cudawasm.kernels.lex.Literals;
 import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.lex.TokenKind;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +26,19 @@ import java.util.Set;
  * with hide sets (Prosser's algorithm), so recursive macros terminate exactly as in C.
  */
 public final class Preprocessor {
-    private static final int MAX_INCLUDE_DEPTH = 64;
-    private static final int MAX_OUTPUT_TOKENS = 4_000_000;
-
     private final Map<String, Macro> macros = new HashMap<>();
     private final Map<String, String> headers;
     private final List<Diagnostic> warnings;
     private final Set<String> onceFiles = new HashSet<>();
     private final Deque<Conditional> conditionals = new ArrayDeque<>();
+    private final CompileBudget budget = CompileBudget.current();
     private Deque<Token> input = new ArrayDeque<>();
     private int includeDepth;
     private int counter;
+    /** Nesting of macro-argument expansions (each one recurses into {@link #expandStream}). */
+    private int argumentDepth;
+    /** Whether the stream being expanded is the translation unit's (its tokens are the parser's input). */
+    private boolean countOutput;
 
     /** An open {@code #if} group: whether some branch was taken and whether {@code #else} was seen. */
     private static final class Conditional {
@@ -63,7 +67,7 @@ public final class Preprocessor {
     public static List<Token> run(SourceFile main, Map<String, String> defines, Map<String, String> headers,
             List<Diagnostic> warnings) {
         Preprocessor pp = new Preprocessor(headers, warnings);
-        pp.defineFromText(new SourceFile("<built-in>", BuiltinHeaders.PRELUDE));
+        pp.defineFromText(new SourceFile(Lexer.BUILTIN_FILE, BuiltinHeaders.PRELUDE));
         StringBuilder cmd = new StringBuilder();
         for (Map.Entry<String, String> d : new LinkedHashMap<>(defines).entrySet()) {
             if (!d.getKey().matches("[A-Za-z_][A-Za-z0-9_]*(\\([A-Za-z0-9_, .]*\\))?")) {
@@ -86,6 +90,7 @@ public final class Preprocessor {
 
     private List<Token> process(SourceFile main) {
         input = new ArrayDeque<>(Lexer.tokenize(main));
+        countOutput = true;
         List<Token> out = expandStream(true);
         if (!conditionals.isEmpty()) {
             throw CompileException.at(conditionals.peek().directive.pos(), "unterminated conditional directive");
@@ -98,8 +103,10 @@ public final class Preprocessor {
     /** Expands the current input until it is exhausted (EOF tokens end included files). */
     private List<Token> expandStream(boolean directives) {
         List<Token> out = new ArrayList<>();
+        boolean counted = countOutput && directives;
         while (!input.isEmpty()) {
             Token t = input.poll();
+            budget.checkpoint(t.pos());
             if (t.isEof()) {
                 if (includeDepth > 0 && t.text().equals("<end-of-include>")) {
                     includeDepth--;
@@ -115,8 +122,8 @@ public final class Preprocessor {
                 continue;
             }
             out.add(t);
-            if (out.size() > MAX_OUTPUT_TOKENS) {
-                throw CompileException.at(t.pos(), "macro expansion produced too many tokens");
+            if (counted) {
+                budget.countOutputToken(t.pos());
             }
         }
         return out;
@@ -241,6 +248,7 @@ public final class Preprocessor {
                 throw CompileException.at(conditionals.peek().directive.pos(), "unterminated conditional directive");
             }
             input.poll();
+            budget.checkpoint(t.pos());
             if (t.is("#") && t.startOfLine() && !input.isEmpty() && !input.peek().startOfLine()) {
                 Token d = input.peek();
                 switch (d.text()) {
@@ -346,7 +354,7 @@ public final class Preprocessor {
     private void include(Token directive) {
         List<Token> line = restOfLine();
         if (!line.isEmpty() && line.get(0).isIdent()) {
-            line = expandList(line);
+            line = expandList(line, "#include");
         }
         if (line.isEmpty()) {
             throw CompileException.at(directive.pos(), "#include expects \"FILENAME\" or <FILENAME>");
@@ -388,9 +396,7 @@ public final class Preprocessor {
         if (onceFiles.contains(fileName) || text.get().isEmpty()) {
             return;
         }
-        if (includeDepth >= MAX_INCLUDE_DEPTH) {
-            throw CompileException.at(first.pos(), "#include nested too deeply");
-        }
+        budget.checkIncludeDepth(includeDepth + 1, first.pos(), fileName);
         includeDepth++;
         List<Token> tokens = Lexer.tokenize(new SourceFile(fileName, text.get()));
         Token eof = tokens.get(tokens.size() - 1);
@@ -424,7 +430,7 @@ public final class Preprocessor {
                 resolved.add(t);
             }
         }
-        List<Token> expanded = expandList(resolved);
+        List<Token> expanded = expandList(resolved, "#" + directive.text());
         List<Token> ints = new ArrayList<>();
         for (Token t : expanded) {
             if (t.isIdent()) {
@@ -433,7 +439,7 @@ public final class Preprocessor {
                 ints.add(t);
             }
         }
-        return new ConditionEvaluator(ints, directive).evaluate() != 0;
+        return new ConditionEvaluator(ints, directive, budget).evaluate() != 0;
     }
 
     private static Token number(String text, Token at) {
@@ -442,13 +448,23 @@ public final class Preprocessor {
 
     // ---------------------------------------------------------------- macro expansion
 
-    /** Fully expands a token list in isolation (used for macro arguments and directive operands). */
-    private List<Token> expandList(List<Token> tokens) {
+    /**
+     * Fully expands a token list in isolation (used for macro arguments and directive operands);
+     * {@code context} names the macro or directive for messages.
+     */
+    private List<Token> expandList(List<Token> tokens, String context) {
         Deque<Token> saved = input;
+        SourcePos at = tokens.isEmpty() ? null : tokens.get(0).pos();
+        // M(M(M(...))) expands each argument inside the one around it: Java recursion as deep as the
+        // nesting, and every level rescans (copies) what is inside it
+        budget.checkNesting(argumentDepth + 1, at);
+        budget.countMacroTokens(tokens.size(), at, context);
+        argumentDepth++;
         input = new ArrayDeque<>(tokens);
         try {
             return expandStream(false);
         } finally {
+            argumentDepth--;
             input = saved;
         }
     }
@@ -457,6 +473,10 @@ public final class Preprocessor {
     private boolean expandMacro(Token t) {
         if (!t.isIdent() || t.hideSet().contains(t.text())) {
             return false;
+        }
+        switch (t.text()) {
+            case "__LINE__", "__FILE__", "__COUNTER__" -> budget.countMacroTokens(1, t.pos(), t.text());
+            default -> { }
         }
         switch (t.text()) {
             case "__LINE__" -> {
@@ -546,11 +566,19 @@ public final class Preprocessor {
     }
 
     private void pushExpansion(List<Token> body, Set<String> hideSet, Token site) {
+        // tokens of one argument share a hide set: one union for all of them, not a new set per token
+        Map<Set<String>, Set<String>> unions = null;
         for (int i = body.size() - 1; i >= 0; i--) {
             Token b = body.get(i);
             boolean space = i == 0 ? site.spaceBefore() : b.spaceBefore();
-            input.push(new Token(b.kind(), b.text(), site.pos(), i == 0 && site.startOfLine(), space,
-                    union(b.hideSet(), hideSet)));
+            Set<String> hs = hideSet;
+            if (!b.hideSet().isEmpty()) {
+                if (unions == null) {
+                    unions = new IdentityHashMap<>();
+                }
+                hs = unions.computeIfAbsent(b.hideSet(), h -> union(h, hideSet));
+            }
+            input.push(new Token(b.kind(), b.text(), site.pos(), i == 0 && site.startOfLine(), space, hs));
         }
     }
 
@@ -566,6 +594,8 @@ public final class Preprocessor {
 
     private List<Token> substitute(Macro m, List<List<Token>> args, Token site) {
         List<Token> body = m.body();
+        // counted as the expansion is built, so a body that repeats a long argument cannot outgrow the limit first
+        budget.countMacroTokens(body.size(), site.pos(), m.name());
         List<Token> out = new ArrayList<>();
         Map<Integer, List<Token>> expandedArgs = new HashMap<>();
         for (int i = 0; i < body.size(); i++) {
@@ -585,6 +615,7 @@ public final class Preprocessor {
                 i++;
                 int pi = paramIndex(m, rhs);
                 List<Token> right = pi >= 0 ? args.get(pi) : List.of(rhs);
+                budget.countMacroTokens(right.size(), site.pos(), m.name());
                 // GNU: ', ## __VA_ARGS__' drops the comma when the variadic part is empty
                 if (pi == m.params().size() && m.variadic() && right.isEmpty()
                         && !out.isEmpty() && out.get(out.size() - 1).is(",")) {
@@ -608,7 +639,8 @@ public final class Preprocessor {
                 boolean beforePaste = i + 1 < body.size() && body.get(i + 1).is("##");
                 List<Token> arg = args.get(pi);
                 List<Token> replacement = beforePaste ? arg
-                        : expandedArgs.computeIfAbsent(pi, k -> expandList(arg));
+                        : expandedArgs.computeIfAbsent(pi, k -> expandList(arg, m.name()));
+                budget.countMacroTokens(replacement.size(), site.pos(), m.name());
                 boolean first = true;
                 for (Token r : replacement) {
                     out.add(first ? r.withSpaceBefore(t.spaceBefore()) : r);

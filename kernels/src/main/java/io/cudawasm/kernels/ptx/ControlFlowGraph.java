@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.List;
  */
 final class ControlFlowGraph {
     private final List<BasicBlock> blocks;
+    private final CompileBudget budget = CompileBudget.current();
     private final int entry;
     private final List<List<Integer>> succs = new ArrayList<>();
     private final List<List<Integer>> preds = new ArrayList<>();
@@ -169,6 +171,7 @@ final class ControlFlowGraph {
         while (changed) {
             changed = false;
             for (int b : order) {
+                budget.checkpoint(blocks.get(b).pos());
                 if (b == entry) {
                     continue;
                 }
@@ -217,11 +220,14 @@ final class ControlFlowGraph {
                         headers.add(s);
                     }
                     collectLoop(s, b);
+                    // a body is a bit set over the blocks: nested loops cost blocks/64 words each
+                    budget.countIrNodes(loopBody[s].length() / 64 + 1, blocks.get(s).pos(), null);
                 }
             }
         }
         // innermost loop: the smallest body that contains the block
         for (int b : order) {
+            budget.checkpoint(blocks.get(b).pos());
             int best = -1;
             for (int h : headers) {
                 if (loopBody[h].get(b) && (best == -1 || loopBody[h].cardinality() < loopBody[best].cardinality())) {
@@ -231,6 +237,7 @@ final class ControlFlowGraph {
             innermostLoop[b] = best;
         }
         for (int h : headers) {
+            budget.checkpoint(blocks.get(h).pos());
             int best = -1;
             for (int o : headers) {
                 if (o != h && loopBody[o].get(h)
@@ -252,6 +259,7 @@ final class ControlFlowGraph {
         }
         while (!work.isEmpty()) {
             int b = work.remove(work.size() - 1);
+            budget.checkpoint(null);
             for (int p : preds.get(b)) {
                 if (!body.get(p)) {
                     body.set(p);

@@ -7,6 +7,7 @@ import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -28,6 +29,7 @@ import java.util.Map;
 final class FunctionLowering {
     private final ModuleLowering module;
     private final PtxFunction decl;
+    private final CompileBudget budget = CompileBudget.current();
     private final KFunction fn;
     private final Scopes scopes;
     private final List<BasicBlock> blocks = new ArrayList<>();
@@ -78,6 +80,7 @@ final class FunctionLowering {
         current = newBlock(null, decl.pos());
         out = current.statements();
         for (PtxStatement s : decl.body()) {
+            budget.checkpoint(s.pos());
             statement(s);
         }
         if (!current.isTerminated()) {
@@ -115,6 +118,7 @@ final class FunctionLowering {
         java.util.Set<Integer> seen = new java.util.HashSet<>();
         int t = target;
         while (t != Terminator.RETURN && blocks.get(t).statements().isEmpty() && seen.add(t)) {
+            budget.checkpoint(decl.pos());
             Terminator next = blocks.get(t).terminator();
             if (next instanceof Terminator.Exit) {
                 return Terminator.RETURN;

@@ -4,6 +4,8 @@ import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.kir.KirSize;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -27,6 +29,7 @@ final class ModuleLowering {
     private final PtxModule ptx;
     private final List<Diagnostic> warnings;
     private final StorageTypes storage = new StorageTypes();
+    private final CompileBudget budget = CompileBudget.current();
     private final Map<String, Binding> names = new LinkedHashMap<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> globalNames = new HashSet<>();
@@ -77,6 +80,8 @@ final class ModuleLowering {
         }
         for (Map.Entry<KFunction, PtxFunction> e : bodies.entrySet()) {
             new FunctionLowering(this, e.getValue(), e.getKey()).lower();
+            KFunction k = e.getKey();
+            budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
@@ -97,6 +102,15 @@ final class ModuleLowering {
         }
         if (space == AddressSpace.SHARED && !v.init().isEmpty()) {
             throw CompileException.at(v.pos(), ".shared variables cannot be initialized");
+        }
+        // counted before the initializer's bytes are allocated
+        if (space == AddressSpace.SHARED) {
+            budget.countSharedMemory(externShared ? 0 : v.size(), v.pos(), v.name());
+        } else {
+            budget.countStaticData(v.size(), v.pos(), v.name());
+            if (!v.init().isEmpty()) {
+                budget.countInitialData(v.size(), v.pos(), v.name());
+            }
         }
         String name = v.name();
         if (!globalNames.add(name)) {

@@ -1,10 +1,8 @@
 package io.cudawasm.kernels.ptx;
 
 import io.cudawasm.kernels.kir.KModule;
-import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
-import io.cudawasm.kernels.source.SourcePos;
 import java.util.List;
 
 /** NVIDIA PTX to kernel IR: parse, then lower each function and structure its branches. */
@@ -12,12 +10,8 @@ public final class PtxFrontend {
     private PtxFrontend() {}
 
     public static KModule toKir(SourceFile file, List<Diagnostic> warnings) {
-        try {
-            PtxModule module = PtxParser.parse(file);
-            return new ModuleLowering(module, warnings).lower();
-        } catch (StackOverflowError e) {
-            throw CompileException.at(new SourcePos(file, 1, 1), "PTX control flow is nested too deeply to compile");
-        }
+        PtxModule module = PtxParser.parse(file);
+        return new ModuleLowering(module, warnings).lower();
     }
 
     /**

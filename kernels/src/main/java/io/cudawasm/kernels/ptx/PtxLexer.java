@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourceFile;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ final class PtxLexer {
     private final String s;
     private int i;
     private final List<PtxToken> out = new ArrayList<>();
+    private final CompileBudget budget = CompileBudget.current();
 
     private PtxLexer(SourceFile file) {
         this.file = file;
@@ -147,6 +149,7 @@ final class PtxLexer {
     }
 
     private void add(PtxToken.Kind kind, int start) {
+        budget.countLexedToken(file, start);
         out.add(new PtxToken(kind, s.substring(start, i), start, file.lineOf(start)));
     }
 

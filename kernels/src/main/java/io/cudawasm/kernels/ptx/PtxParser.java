@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
@@ -19,7 +20,11 @@ public final class PtxParser {
 
     private final SourceFile file;
     private final List<PtxToken> tokens;
+    private static final long MAX_ELEMENTS = 1L << 40;
+    private final CompileBudget budget = CompileBudget.current();
     private int p;
+    /** Nesting of operands and initializers, which are parsed recursively. */
+    private int nesting;
 
     private PtxParser(SourceFile file) {
         this.file = file;
@@ -263,8 +268,13 @@ public final class PtxParser {
                     count = -1;
                     continue;
                 }
+                PtxToken sizeTok = peek();
                 long n = expectInteger("an array size");
                 expect("]", "after the array size");
+                if (n < 0 || n > MAX_ELEMENTS || (count > 0 && n > 0 && count > MAX_ELEMENTS / n)) {
+                    // the byte size is checked against static-data-bytes; this keeps the product from overflowing
+                    throw error(sizeTok, "array '" + nameTok.text() + "' is too large");
+                }
                 count = count == 0 ? n : count * n;
             }
             List<PtxLiteral> init = List.of();
@@ -292,6 +302,16 @@ public final class PtxParser {
     }
 
     private void initializer(List<PtxLiteral> out) {
+        budget.checkNesting(++nesting, pos(peek()));
+        try {
+            initializerInner(out);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private void initializerInner(List<PtxLiteral> out) {
+        budget.countAstNode(pos(peek()));
         if (accept("{")) {
             if (!peek().is("}")) {
                 do {
@@ -383,9 +403,11 @@ public final class PtxParser {
             if (t.kind() == PtxToken.Kind.END) {
                 throw error(t, "missing '}' at the end of the function body");
             }
+            budget.countAstNode(pos(t));
             if (t.is("{")) {
                 next();
                 depth++;
+                budget.checkNesting(depth, pos(t));
                 out.add(new PtxStatement.ScopeStart(pos(t)));
             } else if (t.is("}")) {
                 next();
@@ -457,8 +479,18 @@ public final class PtxParser {
     // ------------------------------------------------------------------ operands
 
     private PtxOperand operand() {
+        budget.checkNesting(++nesting, pos(peek()));
+        try {
+            return operandInner();
+        } finally {
+            nesting--;
+        }
+    }
+
+    private PtxOperand operandInner() {
         PtxToken t = peek();
         SourcePos at = pos(t);
+        budget.countAstNode(at);
         if (accept("[")) {
             return address(at);
         }

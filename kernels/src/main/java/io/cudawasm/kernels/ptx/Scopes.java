@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Names visible in a function body, innermost scope first ({@code { }} inside a body opens a
@@ -17,6 +18,7 @@ import java.util.Map;
  * ({@code %r<100>}) get a local on first use only.
  */
 final class Scopes {
+    private static final Pattern NOT_IDENTIFIER = Pattern.compile("[^A-Za-z0-9_]");
     private final KFunction fn;
     private final Deque<Scope> scopes = new ArrayDeque<>();
 
@@ -64,7 +66,7 @@ final class Scopes {
     }
 
     static String clean(String name) {
-        String n = name.replaceAll("[^A-Za-z0-9_]", "");
+        String n = NOT_IDENTIFIER.matcher(name).replaceAll("");
         return n.isEmpty() ? "r" : n;
     }
 
@@ -79,7 +81,8 @@ final class Scopes {
                 String prefix = range.name();
                 if (name.length() > prefix.length() && name.startsWith(prefix)) {
                     String digits = name.substring(prefix.length());
-                    if (digits.chars().allMatch(Character::isDigit) && (digits.length() == 1 || digits.charAt(0) != '0')) {
+                    if (digits.length() <= 18 && digits.chars().allMatch(Character::isDigit)
+                            && (digits.length() == 1 || digits.charAt(0) != '0')) {
                         long index = Long.parseLong(digits);
                         if (index < range.registerRange()) {
                             Binding made = new Binding.Register(fn.newLocal(clean(name), range.type().kir(), range.pos()),

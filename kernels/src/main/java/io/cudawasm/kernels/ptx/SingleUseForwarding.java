@@ -5,7 +5,9 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirRewriter;
+import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.kir.KirWalk;
+import io.cudawasm.kernels.source.CompileBudget;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,13 +42,16 @@ final class SingleUseForwarding {
 
     /** Forwards candidates within one block's statement list, in place. */
     private static void forward(List<KStmt> list, LocalUses uses) {
+        CompileBudget budget = CompileBudget.current();
         for (int i = 0; i < list.size(); i++) {
+            budget.checkpoint(null);
             if (!(list.get(i) instanceof KStmt.Assign a) || !candidate(a, uses)) {
                 continue;
             }
             Set<KLocal> inputs = localsRead(a.value());
             boolean loads = readsMemory(a.value());
             for (int j = i + 1; j < list.size(); j++) {
+                budget.checkpoint(null);
                 KStmt next = list.get(j);
                 if (!straight(next)) {
                     break;
@@ -68,8 +73,14 @@ final class SingleUseForwarding {
     }
 
     private static boolean candidate(KStmt.Assign a, LocalUses uses) {
-        return uses.singleUse(a.target()) && effectFree(a.value());
+        return uses.singleUse(a.target()) && effectFree(a.value()) && KirSize.depth(a.value(), MAX_DEPTH) < MAX_DEPTH;
     }
+
+    /**
+     * Values no deeper than this move: a chain of a million dependent instructions would otherwise
+     * become one expression a million levels deep, which every later pass walks recursively.
+     */
+    static final int MAX_DEPTH = 32;
 
     /** Statements a value may move over or into: no nested blocks, barriers or returns. */
     private static boolean straight(KStmt s) {

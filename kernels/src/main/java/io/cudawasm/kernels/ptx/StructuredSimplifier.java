@@ -3,6 +3,7 @@ package io.cudawasm.kernels.ptx;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.UnaryOp;
 import io.cudawasm.kernels.ptx.StructuredNode.Label;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,7 +192,9 @@ final class StructuredSimplifier {
 
     static int count(List<StructuredNode> code, Label label) {
         int n = 0;
+        CompileBudget budget = CompileBudget.current();
         for (StructuredNode s : code) {
+            budget.checkpoint(null);
             if (s instanceof StructuredNode.Br br) {
                 n += br.label() == label ? 1 : 0;
             } else if (s instanceof StructuredNode.If i) {

@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.ptx;
 
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.ptx.StructuredNode.Label;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +26,9 @@ final class Structurer {
     private final Map<Integer, Label> loopLabels = new HashMap<>();
     private final Map<Integer, List<Integer>> placed = new HashMap<>();
     private final boolean[] labelled;
+    private final CompileBudget budget = CompileBudget.current();
     private int nextLabel;
+    private int depth;
 
     private Structurer(ControlFlowGraph cfg, Supplier<KStmt> returnStatement) {
         this.cfg = cfg;
@@ -71,30 +74,63 @@ final class Structurer {
 
     /** The code of block {@code x} and of everything placed under it. */
     private List<StructuredNode> tree(int x) {
-        List<Integer> children = placed.getOrDefault(x, List.of());
-        if (!cfg.isLoopHeader(x)) {
-            return nest(x, children);
+        // one Java frame per level of real nesting (an if inside an if, a block inside a block): the
+        // last child of each block continues the same list, so a long chain of merges does not recurse
+        budget.checkNesting(++depth, cfg.block(x).pos());
+        try {
+            List<StructuredNode> out = new ArrayList<>();
+            treeInto(x, out);
+            return out;
+        } finally {
+            depth--;
         }
-        List<Integer> inside = new ArrayList<>();
-        List<Integer> outside = new ArrayList<>();
-        for (int c : children) {
-            (cfg.inLoop(x, c) ? inside : outside).add(c);
+    }
+
+    /** Appends the code of block {@code x} and of everything placed under it to {@code out}. */
+    private void treeInto(int first, List<StructuredNode> out) {
+        int x = first;
+        while (true) {
+            budget.checkpoint(cfg.block(x).pos());
+            List<Integer> children = placed.getOrDefault(x, List.of());
+            List<StructuredNode> code;
+            List<Integer> following;
+            if (cfg.isLoopHeader(x)) {
+                List<Integer> inside = new ArrayList<>();
+                following = new ArrayList<>();
+                for (int c : children) {
+                    (cfg.inLoop(x, c) ? inside : following).add(c);
+                }
+                code = new ArrayList<>();
+                code.add(new StructuredNode.Loop(loopLabel(x), nest(x, inside), List.of()));
+            } else {
+                code = straightLine(x);
+                following = children;
+            }
+            if (following.isEmpty()) {
+                out.addAll(code);
+                return;
+            }
+            // each child wraps what came before in a block it follows (lowest order innermost)
+            for (int i = 0; i < following.size() - 1; i++) {
+                int c = following.get(i);
+                budget.checkNesting(depth + i + 1, cfg.block(c).pos());
+                List<StructuredNode> wrapped = new ArrayList<>();
+                wrapped.add(new StructuredNode.Block(blockLabel(c), code));
+                wrapped.addAll(tree(c));
+                code = wrapped;
+            }
+            int last = following.get(following.size() - 1);
+            out.add(new StructuredNode.Block(blockLabel(last), code));
+            x = last;
         }
-        List<StructuredNode> code = new ArrayList<>();
-        code.add(new StructuredNode.Loop(loopLabel(x), nest(x, inside), List.of()));
-        for (int o : outside) {
-            List<StructuredNode> wrapped = new ArrayList<>();
-            wrapped.add(new StructuredNode.Block(blockLabel(o), code));
-            wrapped.addAll(tree(o));
-            code = wrapped;
-        }
-        return code;
     }
 
     /** Block {@code x}'s own code inside blocks for its labelled children (lowest order innermost). */
     private List<StructuredNode> nest(int x, List<Integer> children) {
         List<StructuredNode> code = straightLine(x);
+        int wraps = 0;
         for (int c : children) {
+            budget.checkNesting(depth + ++wraps, cfg.block(c).pos());
             List<StructuredNode> wrapped = new ArrayList<>();
             wrapped.add(new StructuredNode.Block(blockLabel(c), code));
             wrapped.addAll(tree(c));

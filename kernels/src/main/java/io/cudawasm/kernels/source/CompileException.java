@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Thrown when a source cannot be compiled; carries every diagnostic collected so far. */
-public final class CompileException extends RuntimeException {
+public sealed class CompileException extends RuntimeException permits CompileLimitException {
     private static final long serialVersionUID = 1L;
     private final transient List<Diagnostic> diagnostics;
 

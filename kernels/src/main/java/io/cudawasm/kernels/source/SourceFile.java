@@ -50,6 +50,31 @@ public final class SourceFile {
         return text.substring(start, Math.max(start, end));
     }
 
+    /** The length of a 1-based line without its terminator; 0 when out of range. */
+    public int lineLength(int line) {
+        if (line < 1 || line > lineStarts.length) {
+            return 0;
+        }
+        int start = lineStarts[line - 1];
+        int end = line < lineStarts.length ? lineStarts[line] - 1 : text.length();
+        if (end > start && text.charAt(end - 1) == '\r') {
+            end--;
+        }
+        return Math.max(0, end - start);
+    }
+
+    /** Characters {@code from} (inclusive) to {@code to} (exclusive) of a 1-based line, 0-based. */
+    public String lineSlice(int line, int from, int to) {
+        if (line < 1 || line > lineStarts.length) {
+            return "";
+        }
+        int start = lineStarts[line - 1];
+        int length = lineLength(line);
+        int a = Math.max(0, Math.min(from, length));
+        int b = Math.max(a, Math.min(to, length));
+        return text.substring(start + a, start + b);
+    }
+
     /** The 1-based line of a character offset. */
     public int lineOf(int offset) {
         int i = Arrays.binarySearch(lineStarts, offset);

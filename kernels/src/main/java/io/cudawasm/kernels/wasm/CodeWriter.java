@@ -1,7 +1,11 @@
 package io.cudawasm.kernels.wasm;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one function body as WebAssembly binary and, in step, as text (the WAT humans read).
@@ -11,6 +15,7 @@ final class CodeWriter {
     private final ByteWriter code = new ByteWriter();
     private final StringBuilder text = new StringBuilder();
     private final List<String> labels = new ArrayList<>();
+    private final Map<String, Deque<Integer>> labelPositions = new HashMap<>();
     private int depth = 2;
 
     byte[] bytes() {
@@ -21,8 +26,11 @@ final class CodeWriter {
         return text.toString();
     }
 
+    /** Deeper blocks are not indented further: a switch of n cases nests n blocks, and the text must stay linear. */
+    private static final int MAX_INDENT = 40;
+
     private void line(String s) {
-        text.append("  ".repeat(depth)).append(s).append('\n');
+        text.append("  ".repeat(Math.min(depth, MAX_INDENT))).append(s).append('\n');
     }
 
     void op(int opcode, String mnemonic) {
@@ -144,14 +152,14 @@ final class CodeWriter {
         code.u8(0x02);
         blockType(result);
         line("block $" + label + resultText(result));
-        labels.add(label);
+        open(label);
         depth++;
     }
 
     void loop(String label) {
         code.u8(0x03).u8(0x40);
         line("loop $" + label);
-        labels.add(label);
+        open(label);
         depth++;
     }
 
@@ -159,7 +167,7 @@ final class CodeWriter {
         code.u8(0x04);
         blockType(result);
         line("if $" + label + resultText(result));
-        labels.add(label);
+        open(label);
         depth++;
     }
 
@@ -173,17 +181,27 @@ final class CodeWriter {
     void end() {
         code.u8(0x0B);
         depth--;
-        labels.remove(labels.size() - 1);
+        String closed = labels.remove(labels.size() - 1);
+        Deque<Integer> at = labelPositions.get(closed);
+        at.pop();
+        if (at.isEmpty()) {
+            labelPositions.remove(closed);
+        }
         line("end");
     }
 
+    private void open(String label) {
+        labelPositions.computeIfAbsent(label, k -> new ArrayDeque<>()).push(labels.size());
+        labels.add(label);
+    }
+
+    /** Branch depth of the innermost enclosing construct with this label; a map, not a scan (a switch nests a block per case). */
     private int depthOf(String label) {
-        for (int i = labels.size() - 1; i >= 0; i--) {
-            if (labels.get(i).equals(label)) {
-                return labels.size() - 1 - i;
-            }
+        Deque<Integer> at = labelPositions.get(label);
+        if (at == null) {
+            throw new IllegalStateException("no enclosing label " + label);
         }
-        throw new IllegalStateException("no enclosing label " + label);
+        return labels.size() - 1 - at.peek();
     }
 
     void br(String label) {

@@ -11,6 +11,7 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.MathFn;
 import io.cudawasm.kernels.kir.SpecialReg;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -41,6 +42,7 @@ import java.util.Map;
 final class FunctionEmitter {
     private final WasmEmitter module;
     private final KFunction fn;
+    private final CompileBudget budget = CompileBudget.current();
     private final CodeWriter w = new CodeWriter();
     private final List<ValType> paramTypes = new ArrayList<>();
     private final List<String> paramNames = new ArrayList<>();
@@ -943,6 +945,7 @@ final class FunctionEmitter {
 
     private void block(KBlock b) {
         for (KStmt s : b.statements()) {
+            budget.checkpoint(fn.pos());
             statement(s);
         }
     }

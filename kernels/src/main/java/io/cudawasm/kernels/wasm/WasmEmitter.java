@@ -14,6 +14,7 @@ import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.passes.Collectives;
 import io.cudawasm.kernels.passes.Inliner;
 import io.cudawasm.kernels.passes.RegionFission;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -41,6 +42,7 @@ public final class WasmEmitter {
     static final int RECURSION_STACK_BYTES = 64 * 1024;
 
     private final KModule kir;
+    private final CompileBudget budget = CompileBudget.current();
     private final ModuleWriter writer = new ModuleWriter();
     private final Map<KFunction, Integer> functionIndices = new HashMap<>();
     private final Map<KFunction, List<SpecialReg>> hidden = new HashMap<>();
@@ -169,6 +171,7 @@ public final class WasmEmitter {
         }
         copy.setBody(k.body());
         copy.setBody(RegionFission.apply(copy, Inliner.inlineCollectiveCalls(copy, collective)));
+        budget.checkpoint(k.pos());
         fissionedKernels.add(copy);
         return copy;
     }
@@ -188,25 +191,47 @@ public final class WasmEmitter {
 
     /** Worst-case device-call stack of a function (a fixed budget when recursion is possible). */
     private int callStack(KFunction f, Set<KFunction> path) {
+        Integer known = callStacks.get(f);
+        if (known != null) {
+            return known;
+        }
         if (!path.add(f)) {
+            recursionSeen = true;
             return RECURSION_STACK_BYTES;
         }
+        // one Java frame per function of the call chain
+        budget.checkNesting(path.size(), f.pos());
+        budget.checkpoint(f.pos());
+        boolean recursionBefore = recursionSeen;
+        recursionSeen = false;
         int deepest = 0;
         for (KFunction callee : callees(f)) {
             deepest = Math.max(deepest, callStack(callee, path) + frameSizes.getOrDefault(callee, 0));
         }
         path.remove(f);
-        return Math.min(Math.max(deepest, 0), Integer.MAX_VALUE / 4);
+        int result = Math.min(Math.max(deepest, 0), Integer.MAX_VALUE / 4);
+        if (!recursionSeen) {
+            // no cycle below f: its depth does not depend on the path, so a diamond of calls is walked once
+            callStacks.put(f, result);
+        }
+        recursionSeen |= recursionBefore;
+        return result;
     }
 
-    private static Set<KFunction> callees(KFunction f) {
-        Set<KFunction> out = new LinkedHashSet<>();
-        KirWalk.expressions(f.body(), e -> {
-            if (e instanceof KExpr.Call c) {
-                out.add(c.callee());
-            }
+    private final Map<KFunction, Integer> callStacks = new HashMap<>();
+    private final Map<KFunction, Set<KFunction>> calleeSets = new HashMap<>();
+    private boolean recursionSeen;
+
+    private Set<KFunction> callees(KFunction f) {
+        return calleeSets.computeIfAbsent(f, k -> {
+            Set<KFunction> out = new LinkedHashSet<>();
+            KirWalk.expressions(k.body(), e -> {
+                if (e instanceof KExpr.Call c) {
+                    out.add(c.callee());
+                }
+            });
+            return out;
         });
-        return out;
     }
 
     private void layoutGlobals() {

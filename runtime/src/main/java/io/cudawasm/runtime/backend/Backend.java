@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.backend;
 
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 
 /** A way to run compiled kernels on a device: the Wasm sandbox, OpenCL, CUDA. */
@@ -13,4 +14,13 @@ public interface Backend {
 
     /** Loads a compiled source and opens a session for launches on it. */
     DeviceSession open(CompileResult compiled);
+
+    /**
+     * Opens a session on a kernel whose compile request the caller also has. A back end in an
+     * executor process compiles the kernel there from the request (the compiled result cannot
+     * cross processes); the others use {@code compiled} and ignore the request.
+     */
+    default DeviceSession open(CompileResult compiled, CompileRequest request) {
+        return open(compiled);
+    }
 }

@@ -9,6 +9,9 @@ import io.cudawasm.runtime.backend.opencl.OpenClProbe;
 import io.cudawasm.runtime.backend.tornadovm.TornadoVmBackend;
 import io.cudawasm.runtime.backend.tornadovm.TornadoVmProbe;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
+import io.cudawasm.runtime.executor.ExecutorBackend;
+import io.cudawasm.runtime.executor.ExecutorSettings;
+import io.cudawasm.runtime.executor.ExecutorStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,17 +21,21 @@ import java.util.Map;
 /**
  * The back ends of this process, probed once at start-up, and the rule that picks one for a
  * launch: an explicit name ({@code wasm}, {@code opencl:N}, {@code cuda:N}, {@code tornadovm}) or
- * {@code auto} (CUDA GPU, then OpenCL GPU, then Wasm; an OpenCL CPU device only by name, because it
- * runs kernels in this process unprotected). The Wasm back end is always present; it is also the
- * sandbox for untrusted code.
+ * {@code auto} (CUDA GPU, then OpenCL GPU, then Wasm; an OpenCL CPU device only by name, or by
+ * {@code auto} when the operator allows it and it runs in an executor process). Native back ends
+ * run in executor processes ({@link ExecutorBackend}) or, outside the worker, in this JVM. The Wasm
+ * back end is always present; it is also the sandbox for untrusted code.
  */
 public final class Backends implements AutoCloseable {
     private final Map<String, Backend> backends = new LinkedHashMap<>();
     private final List<BackendProbe> probes = new ArrayList<>();
     private final WasmBackend wasm;
+    private final ExecutorSettings executors;
+    private final ExecutorBackend.Shared shared = new ExecutorBackend.Shared();
 
-    private Backends(WasmBackend wasm) {
+    private Backends(WasmBackend wasm, ExecutorSettings executors) {
         this.wasm = wasm;
+        this.executors = executors;
     }
 
     /** Probes the devices of this host; {@code workers} sizes the CPU back end (0: all cores). */
@@ -45,9 +52,19 @@ public final class Backends implements AutoCloseable {
      * @param interpreter run the Wasm path on Chicory's interpreter (for diagnosis)
      */
     public static Backends detect(int workers, boolean interpreter) {
+        return detect(workers, interpreter, ExecutorSettings.inProcess());
+    }
+
+    /**
+     * Probes the devices of this host and wraps each native one (OpenCL, CUDA, TornadoVM) as
+     * {@code executors} say: in an executor process per device (the worker's way: a kernel fault
+     * kills that process, not this one) or in this JVM. The probes themselves (device lists, no
+     * user code) run here either way.
+     */
+    public static Backends detect(int workers, boolean interpreter, ExecutorSettings executors) {
         int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
         WasmBackend wasm = new WasmBackend(n, interpreter);
-        Backends b = new Backends(wasm);
+        Backends b = new Backends(wasm, executors);
         if (!"none".equals(System.getProperty("cudawasm.devices"))) {
             b.probeCuda();
             b.probeOpenCl();
@@ -64,6 +81,11 @@ public final class Backends implements AutoCloseable {
             return;
         }
         for (CudaDevice d : r.devices()) {
+            if (executors.isolated()) {
+                // the GPU context is created inside the executor, never in this process
+                addIsolated("cuda:" + d.index(), d.describe());
+                continue;
+            }
             try {
                 CudaBackend backend = new CudaBackend(d);
                 add(backend, BackendProbe.available(backend.name(), backend.device()));
@@ -80,6 +102,10 @@ public final class Backends implements AutoCloseable {
             return;
         }
         for (OpenClDevice d : r.devices()) {
+            if (executors.isolated()) {
+                addIsolated("opencl:" + d.index(), d.describe());
+                continue;
+            }
             try {
                 OpenClBackend backend = new OpenClBackend(d);
                 add(backend, BackendProbe.available(backend.name(), backend.device()));
@@ -91,12 +117,52 @@ public final class Backends implements AutoCloseable {
 
     private void probeTornadoVm() {
         TornadoVmProbe.Result r = TornadoVmProbe.probe();
-        if (r.available()) {
+        if (r.available() && executors.isolated()) {
+            addIsolated("tornadovm", r.device());
+        } else if (r.available()) {
             TornadoVmBackend backend = new TornadoVmBackend(r.device());
             add(backend, BackendProbe.available(backend.name(), backend.device()));
         } else {
             addUnavailable(BackendProbe.unavailable("tornadovm", r.reason()));
         }
+    }
+
+    private void addIsolated(String name, String device) {
+        ExecutorBackend backend = new ExecutorBackend(name, device, executors, shared);
+        add(backend, BackendProbe.available(name, device));
+    }
+
+    /** The executors of the native back ends (empty when they run in this process). */
+    public List<ExecutorStatus> executors() {
+        return backends.values().stream().filter(ExecutorBackend.class::isInstance)
+                .map(b -> ((ExecutorBackend) b).supervisor().status()).toList();
+    }
+
+    /** How native back ends are run and what {@code auto} may pick. */
+    public ExecutorSettings executorSettings() {
+        return executors;
+    }
+
+    /** Starts every executor now (in the background), so the first job on a device finds it running. */
+    public void startExecutors() {
+        for (Backend b : backends.values()) {
+            if (b instanceof ExecutorBackend e) {
+                Thread t = new Thread(() -> {
+                    try {
+                        e.supervisor().start();
+                    } catch (RuntimeException ex) {
+                        // reported by the supervisor and by the first job
+                    }
+                }, "executor-start-" + e.name());
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+    }
+
+    /** False while a native device's executor is in a crash loop's cooldown. */
+    private static boolean usable(Backend b) {
+        return !(b instanceof ExecutorBackend e) || e.supervisor().available();
     }
 
     /** Registers a back end (in order of preference for {@code auto}). */
@@ -138,19 +204,30 @@ public final class Backends implements AutoCloseable {
         if (r.equals("auto")) {
             List<String> missing = new ArrayList<>();
             for (String preferred : List.of("cuda", "opencl-gpu")) {
+                List<String> resting = new ArrayList<>();
                 for (Backend b : backends.values()) {
-                    if (kind(b).equals(preferred)) {
+                    if (kind(b).equals(preferred) && usable(b)) {
                         return new BackendChoice(b, "auto: " + b.name() + " (" + label(preferred) + ") is the best device "
                                 + "here" + (missing.isEmpty() ? "" : "; " + String.join(", ", missing)));
                     }
+                    if (kind(b).equals(preferred)) {
+                        resting.add(b.name());
+                    }
                 }
-                missing.add("no " + label(preferred) + unavailableReason(preferred));
+                missing.add(resting.isEmpty() ? "no " + label(preferred) + unavailableReason(preferred)
+                        : String.join(", ", resting) + " unavailable (executor crash loop)");
             }
-            // An OpenCL CPU device (PoCL) runs kernels inside this process with no memory protection: one
-            // out-of-bounds store and the JVM dies. On a CPU the sandboxed WebAssembly path is the default;
-            // the OpenCL CPU device is used only when asked for by name.
-            String cpuOpenCl = backends.values().stream().filter(b -> kind(b).equals("opencl-cpu")).map(Backend::name)
-                    .findFirst().map(n -> "; " + n + " (OpenCL CPU, not isolated) on request").orElse("");
+            // An OpenCL CPU device (PoCL) runs native code with no memory protection. On a CPU the
+            // sandboxed WebAssembly path is the default; the operator may let auto pick PoCL (faster on
+            // compute-heavy kernels) for trusted tenants, and only in an executor process.
+            Backend cpu = backends.values().stream().filter(b -> kind(b).equals("opencl-cpu")).findFirst().orElse(null);
+            if (cpu != null && executors.isolated() && executors.autoCpuBackend().equals("opencl") && usable(cpu)) {
+                return new BackendChoice(cpu, "auto: no GPU (" + String.join(", ", missing) + "); " + cpu.name()
+                        + " (OpenCL CPU, in an executor process) by operator policy "
+                        + ExecutorSettings.ENV_AUTO_CPU_BACKEND + "=opencl");
+            }
+            String cpuOpenCl = cpu == null ? "" : "; " + cpu.name() + " (OpenCL CPU, "
+                    + (cpu instanceof ExecutorBackend ? "in an executor process" : "not isolated") + ") on request";
             return new BackendChoice(wasm, "auto: no GPU (" + String.join(", ", missing)
                     + "); running on the CPU in the WebAssembly sandbox" + cpuOpenCl);
         }

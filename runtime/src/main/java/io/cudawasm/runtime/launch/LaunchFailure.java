@@ -13,5 +13,9 @@ public enum LaunchFailure {
     INVALID_LAUNCH,
     OUT_OF_MEMORY,
     /** An error the device or driver reported. */
-    DEVICE_ERROR
+    DEVICE_ERROR,
+    /** The kernel crashed the executor process it ran in (a wild memory access, a driver fault). */
+    CRASH,
+    /** The executor process went away (killed, restarted for another job's fault, shut down, in a crash loop). */
+    DEVICE_LOST
 }

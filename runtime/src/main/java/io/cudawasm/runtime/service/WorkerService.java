@@ -6,6 +6,7 @@ import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.BackendProbe;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
+import io.cudawasm.runtime.executor.ExecutorStatus;
 import io.cudawasm.runtime.fleet.FleetRouter;
 import io.cudawasm.runtime.registration.LocalView;
 import io.cudawasm.runtime.registration.SelfRegistration;
@@ -71,7 +72,9 @@ public final class WorkerService implements AutoCloseable {
         this.metrics = new WorkerMetrics();
         this.cacheMetrics = new CacheMetrics(metrics);
         this.cache = KernelCache.open(config.cache(), cacheMetrics);
-        this.backends = Backends.detect(config.workers());
+        // native back ends (OpenCL, CUDA, TornadoVM) run in executor processes unless configured otherwise
+        this.backends = Backends.detect(config.workers(), false,
+                config.executors().withCompileLimits(config.compile().limits()));
         this.compiles = new CompilePool(config.compile());
         this.kernels = new KernelStore(cache, metrics, MEMORY_KERNELS, compiles);
         metrics.gauge("cudawasm.compiles.queued", "Compiles waiting for a compile thread", compiles::queued);
@@ -88,10 +91,19 @@ public final class WorkerService implements AutoCloseable {
                     () -> p.available() ? 1 : 0);
         }
         DeviceMetrics.register(metrics, LocalView.probe(backends));
+        for (ExecutorStatus e : backends.executors()) {
+            String name = e.backend();
+            metrics.gauge("cudawasm.executor.available", "Native device usable (0 while its executor is in a crash "
+                    + "loop's cooldown)", Tags.of("backend", name), () -> "unavailable".equals(status(name).state()) ? 0 : 1);
+            metrics.gauge("cudawasm.executor.deaths", "Executor processes that crashed, hung, were killed or were "
+                    + "reset after a faulting launch", Tags.of("backend", name), () -> status(name).deaths());
+            metrics.gauge("cudawasm.executor.restarts", "Executor processes started after the first",
+                    Tags.of("backend", name), () -> status(name).restarts());
+        }
         metrics.gauge("cudawasm.worker.info", "Worker build and compiler version",
                 Tags.of("version", version(), "compiler", KernelCompiler.VERSION), () -> 1);
         this.api = new HttpApi(new ApiComponents(config, kernels, jobs, backends, metrics, this::readiness,
-                this::capabilities, () -> cacheMetrics.updateSize(cache.stats()), fleet));
+                this::readinessDetail, this::capabilities, () -> cacheMetrics.updateSize(cache.stats()), fleet));
     }
 
     /** Starts the worker on the configured address and port (0: a free port). */
@@ -161,6 +173,11 @@ public final class WorkerService implements AutoCloseable {
         return jobs;
     }
 
+    /** The back ends this worker probed (and the executors of its native devices). */
+    public Backends backends() {
+        return backends;
+    }
+
     /** This replica's part in a fleet: its identity, its peers, forwarding. */
     public FleetRouter fleet() {
         return fleet;
@@ -208,6 +225,45 @@ public final class WorkerService implements AutoCloseable {
         return checks;
     }
 
+    private ExecutorStatus status(String backend) {
+        return backends.executors().stream().filter(e -> e.backend().equals(backend)).findFirst().orElseThrow();
+    }
+
+    /**
+     * What {@code /readyz} adds to its checks: every native device's executor state. A device in a
+     * crash loop does not make the worker unready (it still serves the other back ends, and a
+     * tenant with faulting kernels must not be able to take replicas out of the Service); jobs
+     * naming it get 503 with Retry-After until its cooldown ends.
+     */
+    Map<String, Object> readinessDetail() {
+        Map<String, Object> devices = new LinkedHashMap<>();
+        for (ExecutorStatus e : backends.executors()) {
+            devices.put(e.backend(), e.unavailableUntil() == null ? e.state() : e.state() + " until "
+                    + e.unavailableUntil() + ": " + e.unavailableReason());
+        }
+        return devices.isEmpty() ? Map.of() : Map.of("devices", devices);
+    }
+
+    /** The executors section of {@code /v1/capabilities}. */
+    private List<Map<String, Object>> executors() {
+        return backends.executors().stream().map(e -> {
+            Map<String, Object> m = ordered("backend", e.backend(), "state", e.state(), "pid", e.pid(), "runs", e.runs(),
+                    "restarts", e.restarts(), "deaths", e.deaths());
+            if (e.activity() != null) {
+                m.put("activity", e.activity());
+            }
+            if (e.lastExit() != null) {
+                m.put("lastExit", e.lastExit());
+                m.put("lastExitAt", e.lastExitAt().toString());
+            }
+            if (e.unavailableUntil() != null) {
+                m.put("unavailableUntil", e.unavailableUntil().toString());
+                m.put("unavailableReason", e.unavailableReason());
+            }
+            return m;
+        }).toList();
+    }
+
     Map<String, Object> capabilities() {
         Map<String, Object> doc = new LinkedHashMap<>();
         Map<String, Object> worker = new LinkedHashMap<>();
@@ -221,6 +277,9 @@ public final class WorkerService implements AutoCloseable {
         doc.put("backends", backends.probes());
         doc.put("defaultBackend", config.defaultBackend());
         doc.put("sandboxOnly", config.sandboxOnly());
+        doc.put("nativeBackends", ordered("isolation", config.executors().isolated() ? "executor process per device"
+                : "in the worker process (unprotected)", "autoCpuBackend", config.executors().autoCpuBackend()));
+        doc.put("executors", executors());
         try {
             BackendChoice auto = backends.select(config.defaultBackend(), config.sandboxOnly());
             doc.put("selectedBackend", ordered("name", auto.backend().name(), "device", auto.backend().device(),

@@ -68,7 +68,6 @@ class HostileRequestsTest {
         env.put("CUDA_WASM_KERNEL_CACHE_DIR", cache.toString());
         env.put("CUDA_WASM_JOB_TIME_LIMIT_SECONDS", "5");
         env.put("CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS", "3");
-        env.put("CUDA_WASM_HTTP_IDLE_TIMEOUT_SECONDS", "4");
         env.put("CUDA_WASM_MAX_API_REQUESTS", Integer.toString(MAX_API_REQUESTS));
         env.put("CUDA_WASM_MAX_API_REQUESTS_PER_CLIENT", Integer.toString(PER_CLIENT));
         env.put("CUDA_WASM_MAX_QUEUED_JOBS", "8");
@@ -91,8 +90,8 @@ class HostileRequestsTest {
     void workerStillServes() throws Exception {
         assertTrue(worker.alive(), () -> "the worker died:\n" + tail(worker.transcript()));
         long t0 = System.nanoTime();
-        Reply health = get("/healthz");
-        assertEquals(200, health.status(), health.toString());
+        RawHttp.Answer health = probe();
+        assertEquals(200, health.status(), health.body());
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "the liveness probe took too long");
         Reply job = post("/v1/jobs", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
                 "grid", 4, "block", 256, "args", Map.of("n", 1000, "a", 2.0, "x", "iota:1000", "y", "const:1000:1")))));
@@ -167,9 +166,16 @@ class HostileRequestsTest {
                         "[\"zeros:1\"]", null), 422, "kernel_fault"),
                 Arguments.of("recursion without end", job("__device__ int f(int n) { return f(n + 1) + 1; }\n"
                         + "__global__ void k(int *x) { x[0] = f(x[0]); }", "[\"zeros:1\"]", null), 422, "kernel_fault"),
-                Arguments.of("huge grid", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
-                        "grid", List.of(2147483647, 65535, 65535), "block", 1024,
-                        "args", List.of(1, 2.0, "zeros:1", "zeros:1")))), 400, "invalid_launch"),
+                Arguments.of("grid past CUDA's limits", Map.of("kernel", Map.of("library", "saxpy"), "launches",
+                        List.of(Map.of("grid", List.of(2147483647, 65536, 1), "block", 1024,
+                                "args", List.of(1, 2.0, "zeros:1", "zeros:1")))), 400, "invalid_job"),
+                Arguments.of("block past CUDA's limits", Map.of("kernel", Map.of("library", "saxpy"), "launches",
+                        List.of(Map.of("grid", 1, "block", 2048, "args", List.of(1, 2.0, "zeros:1", "zeros:1")))),
+                        400, "invalid_job"),
+                Arguments.of("the largest grid CUDA allows", Map.of("kernel", Map.of("source",
+                        "__global__ void k() { }"), "timeLimitSeconds", 1, "launches", List.of(Map.of(
+                        "grid", List.of(2147483647, 65535, 65535), "block", 1024, "args", List.of()))), 422,
+                        "time_limit_exceeded"),
                 Arguments.of("huge buffer", Map.of("kernel", Map.of("library", "saxpy"), "launches", List.of(Map.of(
                         "grid", 1, "block", 1, "args", List.of(1, 2.0, "zeros:3G", "zeros:1")))), 413,
                         "buffer_too_large"),
@@ -185,7 +191,8 @@ class HostileRequestsTest {
                         + "__global__ void k(){}"), 400, "compile_error"),
                 Arguments.of("system include of a host path", Map.of("source", "#include </etc/passwd>\n"
                         + "__global__ void k(){}"), 400, "compile_error"),
-                Arguments.of("deeply nested expression", Map.of("source", deepParens), 400, "compile_error"),
+                Arguments.of("deeply nested expression", Map.of("source", deepParens), 422,
+                        "compile_limit_exceeded"),
                 Arguments.of("10,000 parameters", Map.of("source", tenThousandParams), 400, "compile_error"));
     }
 
@@ -290,23 +297,26 @@ class HostileRequestsTest {
             for (int i = 0; i < 6; i++) {
                 String unique = "// " + i + "\n" + source;
                 replies.add(pool.submit(() -> post("/v1/kernels", Map.of("source", unique))));
-                replies.add(pool.submit(() -> post("/v1/jobs", Map.of("kernel", Map.of("source",
-                        "__global__ void k(unsigned char *b) { b[0] = 1; }"),
-                        "buffers", Map.of("b", Map.of("type", "u8", "base64", input)),
-                        "launches", List.of(Map.of("grid", 1, "block", 1, "args", List.of("b")))))));
+                replies.add(pool.submit(() -> post("/v1/jobs", largeInputJob(input))));
             }
-            int ran = 0;
             for (Future<Reply> f : replies) {
                 Reply r = f.get();
                 assertTrue(r.status() == 200 || r.status() == 413 || r.status() == 503 || r.status() == 422
                         || r.status() == 429, r.toString());
                 assertNotNull(r.json(), r.toString());
-                ran += r.status() == 200 ? 1 : 0;
             }
-            assertTrue(ran >= 1, "at least one large job ran");
+            // refused ones were refused for the moment only: the same job alone runs
+            Reply alone = post("/v1/jobs", largeInputJob(input));
+            assertEquals(200, alone.status(), alone.toString());
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static Map<String, Object> largeInputJob(String base64) {
+        return Map.of("kernel", Map.of("source", "__global__ void k(unsigned char *b) { b[0] = 1; }"),
+                "buffers", Map.of("b", Map.of("type", "u8", "base64", base64)),
+                "launches", List.of(Map.of("grid", 1, "block", 1, "args", List.of("b"))));
     }
 
     // ---- HTTP-level abuse -------------------------------------------------------------------
@@ -365,10 +375,11 @@ class HostileRequestsTest {
             }
             long until = System.nanoTime() + 5_000_000_000L;
             int probes = 0;
+            long slowest = 0;
             while (System.nanoTime() < until) {
                 long t0 = System.nanoTime();
-                assertEquals(200, get("/healthz").status());
-                assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "a probe took over a second");
+                assertEquals(200, probe().status());
+                slowest = Math.max(slowest, System.nanoTime() - t0);
                 probes++;
                 for (RawHttp c : slow) {
                     if (probes % 20 == 0) {
@@ -376,6 +387,8 @@ class HostileRequestsTest {
                     }
                 }
             }
+            // a kubelet's default probe timeout is one second
+            assertTrue(slowest < 1_000_000_000L, "the slowest probe took " + slowest / 1_000_000 + " ms");
             // another client's job still runs while the slow client holds its share
             workerStillServes();
             int answered408 = 0;
@@ -483,6 +496,11 @@ class HostileRequestsTest {
 
     // ---- helpers ----------------------------------------------------------------------------
 
+    /** {@code GET /healthz} on a new connection, as the kubelet sends its probes. */
+    private RawHttp.Answer probe() throws IOException {
+        return RawHttp.exchange(base, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+
     private static void assertNoJavaNames(Reply r) {
         assertFalse(r.text().matches("(?s).*\\b(java|javax|jakarta|org\\.eclipse|io\\.javalin|com\\.fasterxml)\\.[a-z].*"),
                 "Java names leak into the answer: " + r);
@@ -519,8 +537,18 @@ class HostileRequestsTest {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> r = http.send(request.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest built = request.timeout(Duration.ofSeconds(120)).build();
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException reused) {
+                // A pooled keep-alive connection the worker closed meanwhile; a GET is safe to repeat
+                // (the worker-alive check after each case catches a real crash).
+                if (!built.method().equals("GET")) {
+                    throw reused;
+                }
+                r = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            }
             String text = new String(r.body(), StandardCharsets.UTF_8);
             JsonNode json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                     ? JSON.readTree(r.body()) : null;

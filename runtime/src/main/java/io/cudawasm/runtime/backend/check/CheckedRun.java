@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.backend.check;
 
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.DeviceSession;
@@ -95,8 +96,16 @@ public final class CheckedRun {
 
     /** Runs the launch on one back end in a fresh session. */
     public static BackendRun run(Backend backend, CompileResult compiled, Launch launch) {
+        return run(backend, compiled, null, launch);
+    }
+
+    /**
+     * Runs the launch on one back end in a fresh session, opened with the compile request when there
+     * is one (a back end in an executor process compiles from it).
+     */
+    public static BackendRun run(Backend backend, CompileResult compiled, CompileRequest request, Launch launch) {
         Map<String, byte[]> outputs = new LinkedHashMap<>();
-        try (DeviceSession s = backend.open(compiled)) {
+        try (DeviceSession s = request == null ? backend.open(compiled) : backend.open(compiled, request)) {
             List<KernelArg> args = new ArrayList<>();
             Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
             for (Arg a : launch.args()) {

@@ -19,7 +19,7 @@ public final class DeviceSemanticsCases {
 
     public static List<KernelCase> all() {
         List<KernelCase> all = new java.util.ArrayList<>(List.of(blockSum(), pointersIntoSharedAndGlobal(), dynamicShared(), tiledMatmul(), warpShufflesAndVotes(),
-                warpReduceOfPartials(), syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
+                warpReduceOfPartials(), warpOpsInDivergentCode(), ballotReductionInDivergentCode(), syncthreadsReductions(), globalAtomics(), sharedAtomics(), cooperativeGroups(), integerIntrinsics(),
                 bitReverseAndWideMultiply(), conversionsAndShifts(), exactMath(), transcendentalMath(), vectorTypes(),
                 controlFlow(), symbols(), templateKernel()));
         all.addAll(BlockAlgorithmCases.all());
@@ -308,6 +308,128 @@ public final class DeviceSemanticsCases {
         }
         return CaseBuilder.of("warp_reduce_of_partials", "block_reduce.cu", src).kernel("block_reduce")
                 .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[blocks], expected).build();
+    }
+
+    /**
+     * Warp operations inside divergent branches, as CUDA allows them: shuffles and votes among the
+     * lanes of one branch, __activemask in a loop whose trip count differs per lane, and a shuffle
+     * after some lanes returned. On OpenCL the emulation's barriers must still be reached by every
+     * work-item (a barrier in a branch crashed PoCL); only lanes CUDA defines are compared.
+     */
+    static KernelCase warpOpsInDivergentCode() {
+        String src = """
+                __global__ void divergent_warps(const int* in, int* out)
+                {
+                    int t = blockIdx.x * blockDim.x + threadIdx.x;
+                    int lane = threadIdx.x & 31;
+                    int v = in[t];
+                    int x = -1, y = -1, any = -1, all = -1, active = -1;
+                    if (lane < 16) x = __shfl_down_sync(0x0000ffffu, v, 8, 16);
+                    if (lane & 1) y = __shfl_xor_sync(0xaaaaaaaau, v, 2);
+                    unsigned big = __ballot_sync(0xffffffffu, v > 50);
+                    if (v > 50) {
+                        any = __any_sync(big, v > 90);
+                        all = __all_sync(big, v > 60);
+                        active = (int)__activemask();
+                    }
+                    int count = 0;
+                    for (int k = 0; k < (lane & 3); k++) count += __popc(__activemask());
+                    out[t * 7 + 0] = x;
+                    out[t * 7 + 1] = y;
+                    out[t * 7 + 2] = any;
+                    out[t * 7 + 3] = all;
+                    out[t * 7 + 4] = active;
+                    out[t * 7 + 5] = count;
+                    if (lane >= 28) return;
+                    out[t * 7 + 6] = __shfl_xor_sync(0x0fffffffu, v, 1);
+                }
+                """;
+        int blocks = 2;
+        int block = 96;
+        int n = blocks * block;
+        int[] in = randomInts(n, 52, 100);
+        int[] expected = new int[n * 7];
+        for (int t = 0; t < n; t++) {
+            int lane = t & 31;
+            int warp = t - lane;
+            int[] row = new int[7];
+            row[0] = lane < 16 ? in[warp + WarpModel.source(lane, 2, 8, 16)] : -1;
+            row[1] = (lane & 1) != 0 ? in[warp + (lane ^ 2)] : -1;
+            row[2] = row[3] = row[4] = -1;
+            if (in[t] > 50) {
+                int m = 0;
+                boolean any = false;
+                boolean all = true;
+                for (int l = 0; l < 32; l++) {
+                    int u = in[warp + l];
+                    if (u > 50) {
+                        m |= 1 << l;
+                        any |= u > 90;
+                        all &= u > 60;
+                    }
+                }
+                row[2] = any ? 1 : 0;
+                row[3] = all ? 1 : 0;
+                row[4] = m;
+            }
+            for (int k = 0; k < (lane & 3); k++) {
+                row[5] += 8 * (3 - k); // lanes with (lane & 3) > k are still looping
+            }
+            row[6] = lane < 28 ? in[warp + (lane ^ 1)] : 0;
+            System.arraycopy(row, 0, expected, t * 7, 7);
+        }
+        return CaseBuilder.of("warp_ops_in_divergent_code", "divergent_warps.cu", src).kernel("divergent_warps")
+                .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[n * 7], expected).build();
+    }
+
+    /**
+     * A warp reduction built from ballots (bit by bit, {@code __popc(__ballot_sync(...))}) run
+     * inside divergent code: per warp over lanes 0..15 only, then over the partial sums in warp 0
+     * only. On OpenCL it gave 64 of 64 wrong block sums while the emulated ballot's barriers sat
+     * in the branch.
+     */
+    static KernelCase ballotReductionInDivergentCode() {
+        String src = """
+                __device__ int ballot_sum(unsigned lanes, int v)
+                {
+                    int total = 0;
+                    for (int b = 0; b < 16; b++) total += __popc(__ballot_sync(lanes, (v >> b) & 1)) << b;
+                    return total;
+                }
+
+                __global__ void ballot_reduce(const int* in, int* halves, int* sums)
+                {
+                    __shared__ int part[4];
+                    int lane = threadIdx.x & 31;
+                    int w = threadIdx.x >> 5;
+                    int v = in[blockIdx.x * blockDim.x + threadIdx.x];
+                    int half = 0;
+                    if (lane < 16) half = ballot_sum(0x0000ffffu, v);
+                    if (lane == 0) part[w] = half;
+                    __syncthreads();
+                    if (threadIdx.x < 32) {
+                        int s = ballot_sum(0xffffffffu, lane < 4 ? part[lane] : 0);
+                        if (threadIdx.x == 0) sums[blockIdx.x] = s;
+                    }
+                    if (lane == 0) halves[blockIdx.x * 4 + w] = half;
+                }
+                """;
+        int blocks = 64;
+        int block = 128;
+        int[] in = randomInts(blocks * block, 64, 100);
+        int[] halves = new int[blocks * 4];
+        int[] sums = new int[blocks];
+        for (int b = 0; b < blocks; b++) {
+            for (int w = 0; w < 4; w++) {
+                for (int l = 0; l < 16; l++) {
+                    halves[b * 4 + w] += in[b * block + w * 32 + l];
+                }
+                sums[b] += halves[b * 4 + w];
+            }
+        }
+        return CaseBuilder.of("ballot_reduction_in_divergent_code", "ballot_reduce.cu", src).kernel("ballot_reduce")
+                .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("halves", new int[blocks * 4], halves)
+                .out("sums", new int[blocks], sums).build();
     }
 
     static KernelCase syncthreadsReductions() {

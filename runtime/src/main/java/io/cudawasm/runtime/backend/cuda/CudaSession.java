@@ -8,6 +8,7 @@ import io.cudawasm.kernels.cuda.CudaEmitter;
 import io.cudawasm.kernels.cuda.CudaProgram;
 import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.HostTransfers;
 import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
@@ -18,6 +19,7 @@ import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +42,7 @@ import jcuda.driver.JCudaDriver;
  * launch. A launch that exceeds its time limit (or is cancelled) is reported at once, but CUDA
  * cannot stop a running kernel: later operations of the session wait for it (stream order).
  */
-final class CudaSession implements DeviceSession {
+final class CudaSession implements DeviceSession, HostTransfers {
     private final CudaBackend backend;
     private final CompileResult compiled;
     private final CudaProgram program;
@@ -119,6 +121,28 @@ final class CudaSession implements DeviceSession {
                     "cuMemcpyDtoH", null);
         }
         return out;
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer buffer, long offset, ByteBuffer source) {
+        checkUsable();
+        int n = source.remaining();
+        BufferTable.checkRange(buffer, offset, n);
+        if (n > 0) {
+            device(JCudaDriver.cuMemcpyHtoD(ptr(buffer).withByteOffset(offset), Pointer.to(source.slice()), n),
+                    "cuMemcpyHtoD", null);
+        }
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer buffer, long offset, ByteBuffer target) {
+        checkUsable();
+        int n = target.remaining();
+        BufferTable.checkRange(buffer, offset, n);
+        if (n > 0) {
+            device(JCudaDriver.cuMemcpyDtoH(Pointer.to(target.slice()), ptr(buffer).withByteOffset(offset), n),
+                    "cuMemcpyDtoH", null);
+        }
     }
 
     private CUdeviceptr global(String name, long[] size) {

@@ -12,6 +12,9 @@ import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.backend.opencl.OpenClBackend;
 import io.cudawasm.runtime.backend.opencl.OpenClDevice;
 import io.cudawasm.runtime.backend.opencl.OpenClProbe;
+import io.cudawasm.runtime.executor.ExecutorBackend;
+import io.cudawasm.runtime.executor.ExecutorSettings;
+import io.cudawasm.runtime.executor.FaultDrill;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
@@ -28,8 +31,11 @@ import java.util.Locale;
  * The GPU check ({@code scripts/gpu-check.sh}): every bundled kernel and every device-semantics
  * kernel launched through JCuda on each NVIDIA GPU (and through OpenCL on each OpenCL GPU), the
  * outputs checked against the Java references, a line per case and a summary; then saxpy on 16M
- * floats and a tiled 1024x1024 matmul timed. {@code --prepare DIR} instead compiles the PTX of
- * every case with nvcc into DIR, for GPU hosts without nvcc or NVRTC.
+ * floats and a tiled 1024x1024 matmul timed, then the {@link FaultDrill} (faulting kernels, each
+ * failing its own job while the next job on the GPU comes out right). Back ends run in executor
+ * processes as the worker runs them ({@code --in-process}: in this JVM, without the drill).
+ * {@code --prepare DIR} instead compiles the PTX of every case with nvcc into DIR, for GPU hosts
+ * without nvcc or NVRTC.
  */
 public final class GpuCheck {
     private static final PrintStream OUT = System.out;
@@ -42,7 +48,7 @@ public final class GpuCheck {
                     : List.of("compute_75", "compute_80", "compute_90"));
             return;
         }
-        System.exit(check());
+        System.exit(check(Arrays.asList(args).contains("--in-process")));
     }
 
     private static List<KernelCase> cases() {
@@ -63,8 +69,9 @@ public final class GpuCheck {
         OUT.println("PTX in " + dir.toAbsolutePath());
     }
 
-    private static int check() {
-        OUT.println("cuda-wasm GPU check");
+    private static int check(boolean inProcess) {
+        OUT.println("cuda-wasm GPU check (" + (inProcess ? "back ends in this process" : "back ends in executor "
+                + "processes, as the worker runs them") + ")");
         CudaProbe.Result cuda = CudaProbe.devices();
         OUT.println("  CUDA:   " + (cuda.available() ? cuda.devices().stream().map(CudaDevice::describe).toList()
                 : "unavailable: " + cuda.reason()));
@@ -75,12 +82,18 @@ public final class GpuCheck {
         OUT.println("  OpenCL: " + (opencl.available() ? opencl.devices().stream().map(OpenClDevice::describe).toList()
                 : "unavailable: " + opencl.reason()));
         List<Backend> backends = new ArrayList<>();
+        // the drill kills executors on purpose: no crash-loop cooldown in the middle of it
+        ExecutorSettings settings = ExecutorSettings.fromEnvironment(System.getenv()).withIsolated(true)
+                .withCrashLoop(100, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1));
+        ExecutorBackend.Shared shared = new ExecutorBackend.Shared();
         for (CudaDevice d : cuda.devices()) {
-            backends.add(new CudaBackend(d));
+            backends.add(inProcess ? new CudaBackend(d) : new ExecutorBackend("cuda:" + d.index(), d.describe(),
+                    settings, shared));
         }
         for (OpenClDevice d : opencl.devices()) {
             if (d.isGpu()) {
-                backends.add(new OpenClBackend(d));
+                backends.add(inProcess ? new OpenClBackend(d) : new ExecutorBackend("opencl:" + d.index(),
+                        d.describe(), settings, shared));
             }
         }
         if (cuda.devices().isEmpty()) {
@@ -105,7 +118,7 @@ public final class GpuCheck {
                 String detail;
                 String ms = "-";
                 try {
-                    CheckedRun.BackendRun run = CheckedRun.run(b, compiled, c.launch());
+                    CheckedRun.BackendRun run = CheckedRun.run(b, compiled, c.request(), c.launch());
                     if (run.failure() != null) {
                         result = "FAIL";
                         detail = run.failure().getMessage();
@@ -137,6 +150,27 @@ public final class GpuCheck {
                 OUT.println("timing on " + b.name() + " failed: " + e);
             }
         }
+        // faulting kernels: each fails its own job, the executor is replaced where it must be, the next job is right
+        for (Backend b : backends) {
+            if (b instanceof ExecutorBackend e) {
+                OUT.println("fault drill on " + b.name() + ":");
+                for (FaultDrill.Outcome o : new FaultDrill(e).run()) {
+                    OUT.println(o.format());
+                    if (!o.passed()) {
+                        failed++;
+                    }
+                }
+            }
+        }
+        for (Backend b : backends) {
+            if (b instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // exiting
+                }
+            }
+        }
         return failed == 0 ? 0 : 1;
     }
 
@@ -144,7 +178,7 @@ public final class GpuCheck {
     private static void timings(Backend b) {
         int n = 1 << 24;
         KernelCase saxpy = BundledKernelCases.saxpy();
-        try (DeviceSession s = b.open(saxpy.compile())) {
+        try (DeviceSession s = b.open(saxpy.compile(), saxpy.request())) {
             DeviceBuffer x = s.allocate(4L * n);
             DeviceBuffer y = s.allocate(4L * n);
             List<KernelArg> args = List.of(KernelArg.of(n), KernelArg.of(2.0f), KernelArg.of(x), KernelArg.of(y));
@@ -155,7 +189,7 @@ public final class GpuCheck {
         int m = 1024;
         KernelCase tiled = io.cudawasm.runtime.backend.check.CaseBuilder.of("tiled", "matmul_tiled.cu",
                 DeviceSemanticsCases.TILED_MATMUL).kernel("matmul_tiled").build();
-        try (DeviceSession s = b.open(tiled.compile())) {
+        try (DeviceSession s = b.open(tiled.compile(), tiled.request())) {
             DeviceBuffer a = s.allocate(4L * m * m);
             DeviceBuffer bb = s.allocate(4L * m * m);
             DeviceBuffer c = s.allocate(4L * m * m);

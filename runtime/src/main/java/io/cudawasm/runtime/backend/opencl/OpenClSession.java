@@ -12,6 +12,7 @@ import io.cudawasm.kernels.opencl.SymbolSlot;
 import io.cudawasm.kernels.opencl.TornadoAbi;
 import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.HostTransfers;
 import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
@@ -22,6 +23,7 @@ import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +55,7 @@ import org.jocl.cl_queue_properties;
  * operations wait for it; a kernel that never ends therefore blocks its session, which should
  * then be closed (PoCL keeps running it on a CPU thread; the Wasm sandbox can interrupt kernels).
  */
-final class OpenClSession implements DeviceSession {
+final class OpenClSession implements DeviceSession, HostTransfers {
     private static final int MAX_SLICES = 16;
 
     private final OpenClBackend backend;
@@ -170,6 +172,28 @@ final class OpenClSession implements DeviceSession {
                     null);
         }
         return out;
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer buffer, long offset, ByteBuffer source) {
+        checkUsable();
+        int n = source.remaining();
+        BufferTable.checkRange(buffer, offset, n);
+        if (n > 0) {
+            CL.clEnqueueWriteBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, n,
+                    Pointer.to(source.slice()), 0, null, null);
+        }
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer buffer, long offset, ByteBuffer target) {
+        checkUsable();
+        int n = target.remaining();
+        BufferTable.checkRange(buffer, offset, n);
+        if (n > 0) {
+            CL.clEnqueueReadBuffer(queue, memOf(buffer), CL.CL_TRUE, header + offset, n,
+                    Pointer.to(target.slice()), 0, null, null);
+        }
     }
 
     private SymbolSlot symbol(String name) {

@@ -11,9 +11,11 @@ import java.util.function.Supplier;
  */
 final class HealthEndpoint {
     private final Supplier<Map<String, Boolean>> checks;
+    private final Supplier<Map<String, Object>> detail;
 
-    HealthEndpoint(Supplier<Map<String, Boolean>> checks) {
+    HealthEndpoint(Supplier<Map<String, Boolean>> checks, Supplier<Map<String, Object>> detail) {
         this.checks = checks;
+        this.detail = detail;
     }
 
     void live(Context ctx) {
@@ -32,9 +34,13 @@ final class HealthEndpoint {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", "ready");
             body.put("checks", results);
+            body.putAll(detail.get());
             ctx.json(body);
             return;
         }
-        ctx.status(503).json(new ErrorBody("not_ready", "not ready: " + failing, Map.of("checks", results)));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("checks", results);
+        details.putAll(detail.get());
+        ctx.status(503).json(new ErrorBody("not_ready", "not ready: " + failing, details));
     }
 }

@@ -57,7 +57,7 @@ public final class HttpApi {
                 answers);
         JobListing jobList = new JobListing(c.jobs(), c.fleet(), mapper);
         KernelCatalog catalog = new KernelCatalog(c.kernels(), c.fleet());
-        HealthEndpoint health = new HealthEndpoint(c.readiness());
+        HealthEndpoint health = new HealthEndpoint(c.readiness(), c.readinessDetail());
         OpenApiEndpoint openApi = new OpenApiEndpoint();
         HttpLimits limits = c.config().http();
         this.apiLimiter = new ApiRequestLimiter(limits.maxApiRequests(), limits.maxApiRequestsPerClient());
@@ -103,6 +103,8 @@ public final class HttpApi {
             route(config, HandlerType.GET, FleetRouter.FLEET_PATH, c.fleet()::describe);
             config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+            config.routes.exception(io.cudawasm.kernels.source.CompileException.class,
+                    (e, ctx) -> respond(ctx, KernelResolver.compileError(e)));
             config.routes.exception(CompileRejectedException.class,
                     (e, ctx) -> respond(ctx, KernelResolver.compileRejected(e)));
             config.routes.exception(CompileTimeoutException.class,

@@ -105,6 +105,9 @@ final class JobsEndpoint {
         JobError error = s.error();
         Map<String, Object> details = new LinkedHashMap<>(error.details());
         details.put("job", view);
+        if (error.details().get("retryAfterSeconds") instanceof Number retry) {
+            ctx.header("Retry-After", Long.toString(retry.longValue()));
+        }
         ctx.status(statusOf(error.code())).json(new ErrorBody(error.code(), error.message(), details));
     }
 
@@ -115,7 +118,8 @@ final class JobsEndpoint {
             case JobError.SHUTTING_DOWN -> 503;
             case JobError.INVALID_LAUNCH, JobError.INVALID_JOB -> 400;
             case JobError.MEMORY -> 413;
-            case JobError.DEVICE -> 502;
+            case JobError.DEVICE, JobError.DEVICE_LOST -> 502;
+            case JobError.DEVICE_UNAVAILABLE -> 503;
             default -> 500;
         };
     }

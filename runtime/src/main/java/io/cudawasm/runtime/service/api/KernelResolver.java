@@ -3,6 +3,8 @@ package io.cudawasm.runtime.service.api;
 import io.cudawasm.kernels.library.KernelLibrary;
 import io.cudawasm.kernels.ptx.PtxFrontend;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimit;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.runtime.service.kernels.KernelLookup;
 import io.cudawasm.runtime.service.kernels.KernelSources;
@@ -128,6 +130,15 @@ final class KernelResolver {
     static ApiException compileError(CompileException e) {
         Diagnostic first = e.first();
         Map<String, Object> details = new LinkedHashMap<>();
+        if (e instanceof CompileLimitException limit) {
+            // valid so far, but past what this worker compiles: 422 naming the limit and its setting
+            details.put("limit", limit.limit().key());
+            details.put("limitValue", limit.limitValue());
+            details.put("variable", limit.limit() == CompileLimit.TIME ? "CUDA_WASM_COMPILE_TIME_LIMIT_SECONDS"
+                    : "CUDA_WASM_COMPILE_LIMITS");
+            details.put("diagnostics", e.diagnostics().stream().map(DiagnosticView::of).toList());
+            return new ApiException(422, "compile_limit_exceeded", first.toString(), details, null);
+        }
         details.put("diagnostics", e.diagnostics().stream().map(DiagnosticView::of).toList());
         return ApiException.badRequest("compile_error", first.toString(), details);
     }

@@ -111,7 +111,16 @@ final class RequestBodies {
             if (declared >= 0) {
                 // With a Content-Length, read exactly that much: waiting for end-of-stream costs a
                 // round of I/O wake-ups per request.
-                heap.grow(declared);
+                try {
+                    heap.grow(declared);
+                } catch (ApiException busy) {
+                    if (busy.status() == 503) {
+                        // Read and drop the body (it is within the size limit), so the client reads
+                        // the answer instead of a reset connection; retrying later is then safe.
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                    throw busy;
+                }
                 return in.readNBytes((int) declared);
             }
             // Chunked: reserve and read a chunk at a time, up to one byte past the limit.

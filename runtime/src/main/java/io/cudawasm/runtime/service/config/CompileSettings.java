@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.config;
 
+import io.cudawasm.kernels.CompileLimits;
 import java.time.Duration;
 
 /**
@@ -27,12 +28,29 @@ public record CompileSettings(int threads, int maxQueued, Duration timeLimit, lo
             throw new IllegalArgumentException("the compile time limit must be positive");
         }
         limitOverrides = limitOverrides == null ? "" : limitOverrides.strip();
+        if (!limitOverrides.isEmpty()) {
+            CompileLimits.defaults().withOverrides(limitOverrides); // fails at start-up, not at the first compile
+        }
     }
 
-    /** Half the cores (at least one), 15 % of the heap. */
+    /**
+     * Half the cores (at least one), a quarter of the heap: the largest compile the compiler's
+     * default limits allow is bounded by about 215 MB, so a 1 GiB worker can still run it.
+     */
     public static CompileSettings defaults(int cores, long maxHeapBytes) {
         return new CompileSettings(Math.max(1, cores / 2), DEFAULT_MAX_QUEUED, DEFAULT_TIME_LIMIT,
-                Math.max(32L << 20, maxHeapBytes / 20 * 3), "");
+                Math.max(32L << 20, maxHeapBytes / 4), "");
+    }
+
+    /**
+     * The compiler's limits: its defaults with this time limit, then {@code limitOverrides}
+     * (which may also set {@code time}).
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value
+     */
+    public CompileLimits limits() {
+        CompileLimits base = CompileLimits.defaults().withTimeLimit(timeLimit);
+        return limitOverrides.isEmpty() ? base : base.withOverrides(limitOverrides);
     }
 
     public CompileSettings withThreads(int n) {

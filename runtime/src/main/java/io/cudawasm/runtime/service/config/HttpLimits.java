@@ -37,9 +37,9 @@ public record HttpLimits(int maxConnections, int threads, int maxApiRequests, in
             DEFAULT_MAX_API_REQUESTS, DEFAULT_MAX_API_REQUESTS_PER_CLIENT, DEFAULT_IDLE_TIMEOUT,
             DEFAULT_MIN_REQUEST_BYTES_PER_SECOND, 0, defaultBodyHeapBytes());
 
-    /** A fifth of the heap. */
+    /** 15 % of the heap (see {@link JobMemoryLimits#fromHeap} for the whole split). */
     public static long defaultBodyHeapBytes() {
-        return Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 5);
+        return Math.max(16L << 20, Runtime.getRuntime().maxMemory() / 20 * 3);
     }
 
     public HttpLimits {

@@ -19,12 +19,13 @@ public record JobMemoryLimits(long activeBytes, long retainedOutputBytes, int re
     }
 
     /**
-     * From the heap: 40 % for running jobs, 20 % for kept outputs; compiles get 15 %
-     * ({@link CompileSettings}); the rest is the worker's own (HTTP, cache, rendering answers).
+     * From the heap: 35 % for running jobs, 15 % for kept outputs; compiles get 25 %
+     * ({@link CompileSettings}), request bodies 15 % ({@link HttpLimits}); the rest is the
+     * worker's own (HTTP, the kernel cache, rendering answers).
      */
     public static JobMemoryLimits fromHeap(long maxHeapBytes) {
-        return new JobMemoryLimits(Math.max(64L << 20, maxHeapBytes / 5 * 2), Math.max(32L << 20, maxHeapBytes / 5),
-                DEFAULT_RETAINED_JOBS);
+        return new JobMemoryLimits(Math.max(64L << 20, maxHeapBytes / 20 * 7), Math.max(32L << 20,
+                maxHeapBytes / 20 * 3), DEFAULT_RETAINED_JOBS);
     }
 
     public JobMemoryLimits withActiveBytes(long v) {

@@ -3,6 +3,7 @@ package io.cudawasm.runtime.service.config;
 import io.cudawasm.nutanix.deploy.RegisterMode;
 import io.cudawasm.nutanix.deploy.WorkerEnvironment;
 import io.cudawasm.runtime.cache.CacheSettings;
+import io.cudawasm.runtime.executor.ExecutorSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ import java.util.Objects;
  * @param compile the compile pool, its time limit, heap budget and the compiler's limits
  * @param jobMemory heap for accepted jobs' buffers and for kept outputs
  * @param fleet how this worker finds the other replicas of its fleet (off: a single worker)
+ * @param executors how native back ends run (executor processes by default) and what {@code auto} picks
  */
 public record WorkerConfig(
         String bindAddress,
@@ -59,7 +61,8 @@ public record WorkerConfig(
         HttpLimits http,
         CompileSettings compile,
         JobMemoryLimits jobMemory,
-        FleetSettings fleet) {
+        FleetSettings fleet,
+        ExecutorSettings executors) {
 
     public static final String ENV_PORT = WorkerEnvironment.PORT;
     public static final String ENV_BIND = "CUDA_WASM_BIND";
@@ -122,6 +125,7 @@ public record WorkerConfig(
         Objects.requireNonNull(compile, "compile");
         Objects.requireNonNull(jobMemory, "jobMemory");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(executors, "executors");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
@@ -187,6 +191,7 @@ public record WorkerConfig(
                 v.bytes(ENV_MAX_RETAINED_OUTPUT_BYTES, memory.retainedOutputBytes()),
                 v.integer(ENV_MAX_RETAINED_JOBS, memory.retainedJobs(), 1));
         b.fleet = FleetSettings.fromEnvironment(v, env, b.registration.namespace());
+        b.executors = ExecutorSettings.fromEnvironment(env);
         return b;
     }
 
@@ -208,10 +213,15 @@ public record WorkerConfig(
 
     private static CompileSettings compileSettings(EnvValues v, int cores) {
         CompileSettings d = CompileSettings.defaults(cores, Runtime.getRuntime().maxMemory());
-        return new CompileSettings(v.integer(ENV_COMPILE_THREADS, d.threads(), 1),
-                v.integer(ENV_MAX_QUEUED_COMPILES, d.maxQueued(), 0),
-                v.seconds(ENV_COMPILE_TIME_LIMIT, d.timeLimit(), false), v.bytes(ENV_COMPILE_HEAP_BYTES, d.heapBytes()),
-                v.text(ENV_COMPILE_LIMITS, ""));
+        int threads = v.integer(ENV_COMPILE_THREADS, d.threads(), 1);
+        int queued = v.integer(ENV_MAX_QUEUED_COMPILES, d.maxQueued(), 0);
+        Duration time = v.seconds(ENV_COMPILE_TIME_LIMIT, d.timeLimit(), false);
+        long heap = v.bytes(ENV_COMPILE_HEAP_BYTES, d.heapBytes());
+        try {
+            return new CompileSettings(threads, queued, time, heap, v.text(ENV_COMPILE_LIMITS, ""));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV_COMPILE_LIMITS + ": " + e.getMessage(), e);
+        }
     }
 
     /** The token from {@value #ENV_AUTH_TOKEN}, else from the file named by {@value #ENV_AUTH_TOKEN_FILE}. */
@@ -274,6 +284,7 @@ public record WorkerConfig(
         b.compile = compile;
         b.jobMemory = jobMemory;
         b.fleet = fleet;
+        b.executors = executors;
         return b;
     }
 
@@ -287,8 +298,8 @@ public record WorkerConfig(
                 + maxBufferBytes + ", maxJobMemoryBytes=" + maxJobMemoryBytes + ", jobTimeLimit=" + jobTimeLimit
                 + ", jobRetention=" + jobRetention + ", shutdownGrace=" + shutdownGrace + ", prewarmFile="
                 + prewarmFile + ", registration=" + registration + ", http=" + http + ", compile=" + compile
-                + ", jobMemory=" + jobMemory + ", fleet=" + fleet
-                + "]";
+                + ", jobMemory=" + jobMemory + ", fleet=" + fleet + ", executors=" + (executors.isolated() ? "process"
+                : "in-process") + ", autoCpuBackend=" + executors.autoCpuBackend() + "]";
     }
 
     /** Mutable form used while flags and tests adjust single values. */
@@ -316,6 +327,7 @@ public record WorkerConfig(
                 Runtime.getRuntime().maxMemory());
         private JobMemoryLimits jobMemory = JobMemoryLimits.fromHeap(Runtime.getRuntime().maxMemory());
         private FleetSettings fleet = FleetSettings.OFF;
+        private ExecutorSettings executors = ExecutorSettings.defaults();
 
         private Builder(CacheSettings cache) {
             this.cache = cache;
@@ -348,12 +360,13 @@ public record WorkerConfig(
         public CompileSettings compile() { return compile; }
         public JobMemoryLimits jobMemory() { return jobMemory; }
         public Builder fleet(FleetSettings v) { fleet = v; return this; }
+        public Builder executors(ExecutorSettings v) { executors = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, cache, maxConcurrentJobs, maxQueuedJobs, defaultBackend,
                     sandboxOnly, workers, logLevel, authToken, maxRequestBytes, maxBufferBytes, maxJobMemoryBytes,
                     jobTimeLimit, jobRetention, shutdownGrace, prewarmFile, registration, http, compile, jobMemory,
-                    fleet);
+                    fleet, executors);
         }
     }
 }

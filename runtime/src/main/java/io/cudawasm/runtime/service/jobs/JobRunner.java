@@ -2,6 +2,8 @@ package io.cudawasm.runtime.service.jobs;
 
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.data.BufferSummary;
+import io.cudawasm.runtime.executor.DeviceUnavailableException;
+import io.cudawasm.runtime.executor.SessionLostException;
 import io.cudawasm.runtime.launch.Cancellation;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchException;
@@ -9,6 +11,8 @@ import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.service.kernels.KernelArtifacts;
+import io.cudawasm.runtime.service.kernels.LoadedKernel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,11 +30,28 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
+    /**
+     * Runs the job; when it fails only because another job's fault took its native device's
+     * executor down while it waited (its session was lost), it runs once more on the fresh
+     * executor, within what is left of its time limit.
+     */
     JobResult run(JobPlan plan, Cancellation cancellation) {
         long deadline = System.nanoTime() + plan.timeLimit().toNanos();
+        try {
+            return attempt(plan, cancellation, deadline);
+        } catch (JobFailedException e) {
+            if (!(e.getCause() instanceof LaunchException le && le.getCause() instanceof SessionLostException)) {
+                throw e;
+            }
+            log.info("job retried on a fresh executor: {}", le.getMessage());
+            return attempt(plan, cancellation, deadline);
+        }
+    }
+
+    private JobResult attempt(JobPlan plan, Cancellation cancellation, long deadline) {
         int launchIndex = -1;
         String kernel = null;
-        try (DeviceSession session = plan.backend().backend().open(plan.kernel().kernel().result())) {
+        try (DeviceSession session = open(plan)) {
             Map<String, DeviceBuffer> buffers = new HashMap<>();
             for (BufferPlan b : plan.buffers()) {
                 checkCancelled(cancellation);
@@ -76,6 +97,14 @@ final class JobRunner {
         }
     }
 
+    /** A session on the job's back end; one in an executor process compiles there from the stored request. */
+    private static DeviceSession open(JobPlan plan) {
+        LoadedKernel k = plan.kernel().kernel();
+        byte[] request = k.artifacts().get(KernelArtifacts.REQUEST);
+        return request == null ? plan.backend().backend().open(k.result())
+                : plan.backend().backend().open(k.result(), KernelArtifacts.request(request));
+    }
+
     private static void checkCancelled(Cancellation cancellation) {
         if (cancellation.isCancelled()) {
             throw new LaunchException(LaunchFailure.CANCELLED, null, "the job was cancelled");
@@ -109,8 +138,13 @@ final class JobRunner {
             case OUT_OF_MEMORY -> JobError.MEMORY;
             case INVALID_LAUNCH -> JobError.INVALID_LAUNCH;
             case DEVICE_ERROR -> JobError.DEVICE;
-            case TRAP, OUT_OF_BOUNDS, DIVIDE_BY_ZERO, STACK_OVERFLOW -> JobError.KERNEL_FAULT;
+            case DEVICE_LOST -> e.getCause() instanceof DeviceUnavailableException ? JobError.DEVICE_UNAVAILABLE
+                    : JobError.DEVICE_LOST;
+            case TRAP, OUT_OF_BOUNDS, DIVIDE_BY_ZERO, STACK_OVERFLOW, CRASH -> JobError.KERNEL_FAULT;
         };
+        if (e.getCause() instanceof DeviceUnavailableException u) {
+            details.put("retryAfterSeconds", u.retryAfterSeconds());
+        }
         String message = e.getMessage();
         if (code.equals(JobError.TIME_LIMIT)) {
             // the launch saw only what was left of the budget; report the job's limit

@@ -3,7 +3,9 @@ package io.cudawasm.runtime.service.kernels;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.kir.KModule;
 import io.cudawasm.kernels.abi.SymbolInfo;
@@ -96,6 +98,17 @@ public final class KernelArtifacts {
      * @throws IllegalArgumentException when an artifact is missing or unreadable
      */
     public static CompileResult decode(Map<String, byte[]> artifacts) {
+        return decode(artifacts, CompileLimits.defaults());
+    }
+
+    /**
+     * Rebuilds the compile result from stored artifacts, the kernel IR within {@code limits} (those
+     * the worker compiles with, so an entry compiled under raised limits restores).
+     *
+     * @throws IllegalArgumentException when an artifact is missing or unreadable
+     * @throws CompileException when rebuilding the kernel IR hits a limit
+     */
+    public static CompileResult decode(Map<String, byte[]> artifacts, CompileLimits limits) {
         byte[] binary = require(artifacts, WASM);
         try {
             ModuleLayout layout = JSON.readValue(require(artifacts, LAYOUT), ModuleLayout.class);
@@ -104,8 +117,10 @@ public final class KernelArtifacts {
             WasmModule module = new WasmModule(binary, wat == null ? null : new String(wat, StandardCharsets.UTF_8),
                     layout.kernels(), layout.symbols(), layout.staticDataEnd(), layout.staticSharedBytes(),
                     layout.mathImports());
-            return new CompileResult(info.sourceName(), rebuildKir(artifacts.get(REQUEST)), module,
+            return new CompileResult(info.sourceName(), rebuildKir(artifacts.get(REQUEST), limits), module,
                     info.warnings() == null ? List.of() : info.warnings());
+        } catch (CompileException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("stored kernel artifacts cannot be read: " + e.getMessage(), e);
         }
@@ -116,11 +131,18 @@ public final class KernelArtifacts {
      * milliseconds, once per worker process per kernel): the OpenCL and CUDA back ends generate their code
      * from it. Null for entries written without a request.
      */
-    private static KModule rebuildKir(byte[] request) throws IOException {
+    private static KModule rebuildKir(byte[] request, CompileLimits limits) throws IOException {
         if (request == null) {
             return null;
         }
-        return KernelCompiler.compileForDevices(JSON.readValue(request, CompileRequest.class)).kir();
+        return KernelCompiler.compileForDevices(JSON.readValue(request, CompileRequest.class), limits).kir();
+    }
+
+    /** The heap bound of rebuilding a stored kernel: its stored request's compile. */
+    public static long estimatedHeapBytes(Map<String, byte[]> artifacts, CompileLimits limits) {
+        byte[] request = artifacts.get(REQUEST);
+        return request == null ? KernelCompiler.estimatedHeapBytes(CompileRequest.of("empty.cu", ""), limits)
+                : KernelCompiler.estimatedHeapBytes(request(request), limits);
     }
 
     /** The compile request stored under {@link #REQUEST}. */

@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.kernels;
 
+import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
@@ -37,6 +38,8 @@ public final class KernelStore {
     private final Map<String, LoadedKernel> memory;
     /** Where compiles run (null: on the caller's thread, for the command line and benchmarks). */
     private final CompilePool pool;
+    /** The compiler's limits: the pool's settings, else the compiler's defaults. */
+    private final CompileLimits limits;
     /** Where ids missing here are looked for: the fleet's peers, or nowhere. */
     private volatile RemoteKernelSource remote = RemoteKernelSource.NONE;
 
@@ -48,6 +51,7 @@ public final class KernelStore {
         this.cache = cache;
         this.metrics = metrics;
         this.pool = pool;
+        this.limits = pool == null ? CompileLimits.defaults() : pool.settings().limits();
         this.memory = new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -201,7 +205,8 @@ public final class KernelStore {
         CompileResult result;
         CompileRequest request = spec.compileRequest();
         try {
-            result = onPool(CompileBudget.heapBytes(request), () -> KernelCompiler.compile(request));
+            result = onPool(KernelCompiler.estimatedHeapBytes(request, limits),
+                    () -> KernelCompiler.compile(request, limits));
         } catch (RuntimeException e) {
             metrics.compiled(false, System.nanoTime() - start);
             throw e;
@@ -243,14 +248,14 @@ public final class KernelStore {
 
     /** Runs compiler work on a loaded kernel (making derived artifacts, say) under the pool's limits. */
     public <T> T compileWork(LoadedKernel kernel, java.util.concurrent.Callable<T> work) {
-        return onPool(CompileBudget.heapBytes(kernel.artifacts()), work);
+        return onPool(KernelArtifacts.estimatedHeapBytes(kernel.artifacts(), limits), work);
     }
 
     private Optional<LoadedKernel> decode(CacheEntry entry) {
         try {
             // decoding rebuilds the kernel IR from the stored request: compiler work, on the pool
-            CompileResult result = onPool(CompileBudget.heapBytes(entry.artifacts()),
-                    () -> KernelArtifacts.decode(entry.artifacts()));
+            CompileResult result = onPool(KernelArtifacts.estimatedHeapBytes(entry.artifacts(), limits),
+                    () -> KernelArtifacts.decode(entry.artifacts(), limits));
             return Optional.of(new LoadedKernel(entry.id(), result, entry.artifacts()));
         } catch (IllegalArgumentException e) {
             log.warn("kernel cache entry {} is not a worker kernel bundle: {}", entry.id(), e.getMessage());

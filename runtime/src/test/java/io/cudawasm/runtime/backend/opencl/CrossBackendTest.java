@@ -11,6 +11,7 @@ import io.cudawasm.runtime.backend.check.BundledKernelCases;
 import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.executor.ExecutorTestDevice;
 import io.cudawasm.runtime.testing.KernelHarness;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The cross-back-end suite: every case runs on OpenCL (PoCL's CPU device in CI) and, where the
+ * The cross-back-end suite: every case runs on OpenCL (PoCL's CPU device in CI, in an executor
+ * process as the worker runs it) and, where the
  * WebAssembly path runs it, on Wasm too; outputs must match each other and the Java reference
  * within the case's tolerance (bit-exact unless the case states ULPs). Cases are data: add a
  * {@link KernelCase} to {@link BundledKernelCases} or {@link DeviceSemanticsCases} (or to
@@ -38,7 +40,8 @@ class CrossBackendTest {
     @MethodSource("cases")
     void matchesOnOpenClAndWasm(KernelCase c) {
         CompileResult compiled = c.compile();
-        CheckedRun.BackendRun opencl = CheckedRun.run(OpenClTestDevice.backend(), compiled, c.launch());
+        // through the executor process, as the worker runs OpenCL
+        CheckedRun.BackendRun opencl = CheckedRun.run(ExecutorTestDevice.opencl(), compiled, c.request(), c.launch());
         assertNull(opencl.failure(), () -> "OpenCL launch failed: " + opencl.failure());
         List<BufferComparison> problems = new ArrayList<>();
         c.againstReference(opencl).stream().filter(r -> !r.passed()).forEach(problems::add);
