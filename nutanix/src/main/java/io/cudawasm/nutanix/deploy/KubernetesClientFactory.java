@@ -29,7 +29,7 @@ public interface KubernetesClientFactory {
      * with Fabric8's default retries (a worker rides out an API server restart).
      */
     static KubernetesClientFactory fromKubeconfig() {
-        return fromKubeconfig(System.getenv(), Path.of(System.getProperty("user.home")), false);
+        return fromKubeconfig(System.getenv(), home(), false);
     }
 
     /**
@@ -38,7 +38,13 @@ public interface KubernetesClientFactory {
      * after Fabric8's ten retries.
      */
     static KubernetesClientFactory forCommandLine() {
-        return fromKubeconfig(System.getenv(), Path.of(System.getProperty("user.home")), true);
+        return fromKubeconfig(System.getenv(), home(), true);
+    }
+
+    /** {@code $HOME}, as kubectl reads it, else the JVM's idea of the user's home. */
+    private static Path home() {
+        String home = System.getenv("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 
     /** The kubeconfig named by {@code environment}'s {@code KUBECONFIG} or under {@code home}; see {@link KubeconfigLocator}. */
