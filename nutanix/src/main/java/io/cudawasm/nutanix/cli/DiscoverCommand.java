@@ -32,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -161,6 +162,7 @@ public final class DiscoverCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final Function<NutanixConfig, NutanixClient> clientFactory;
+    private final Supplier<Optional<ProcessHandle>> simulatorLauncher;
 
     public DiscoverCommand() {
         this(System.getenv(), NutanixClient::create);
@@ -168,8 +170,18 @@ public final class DiscoverCommand implements Callable<Integer> {
 
     /** For embedding and tests: an explicit environment and a way to make the client. */
     public DiscoverCommand(Map<String, String> environment, Function<NutanixConfig, NutanixClient> clientFactory) {
+        this(environment, clientFactory, LocalPrismSimulator::startingSimulator);
+    }
+
+    /**
+     * As above, with the way to spot a {@code prism-sim} that is still starting (whose env file is worth
+     * waiting for); tests pass one that sees none, so a simulator elsewhere on the machine cannot stall them.
+     */
+    public DiscoverCommand(Map<String, String> environment, Function<NutanixConfig, NutanixClient> clientFactory,
+            Supplier<Optional<ProcessHandle>> simulatorLauncher) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
+        this.simulatorLauncher = Objects.requireNonNull(simulatorLauncher, "simulatorLauncher");
     }
 
     static final class BestRequestConverter implements CommandLine.ITypeConverter<BestRequest> {
@@ -234,7 +246,7 @@ public final class DiscoverCommand implements Callable<Integer> {
             return environment;
         }
         Optional<LocalPrismSimulator.Found> local = LocalPrismSimulator.defaultEnvFile(environment)
-                .flatMap(file -> LocalPrismSimulator.find(file, SIMULATOR_PATIENCE, pid -> {
+                .flatMap(file -> LocalPrismSimulator.find(file, SIMULATOR_PATIENCE, simulatorLauncher, pid -> {
                     err.println("discover: waiting for the Prism Central simulator (pid " + pid + ") to start");
                     err.flush();
                 }));

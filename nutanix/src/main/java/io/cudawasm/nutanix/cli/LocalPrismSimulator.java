@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,17 +113,19 @@ final class LocalPrismSimulator {
     }
 
     /**
-     * The running simulator: at once if its file is there; else, while a {@code cuda-wasm prism-sim}
-     * process of this user is still starting, waits for its file up to {@code patience}.
+     * The running simulator: at once if its file is there; else, while a simulator process is still
+     * starting ({@code launching}, usually {@link #startingSimulator()}), waits for its file up to
+     * {@code patience}.
      *
      * @param starting called once, with the starting process's pid, before waiting
      */
-    static Optional<Found> find(Path file, Duration patience, java.util.function.LongConsumer starting) {
+    static Optional<Found> find(Path file, Duration patience, Supplier<Optional<ProcessHandle>> launcher,
+            java.util.function.LongConsumer starting) {
         Optional<Found> found = read(file);
         if (found.isPresent()) {
             return found;
         }
-        Optional<ProcessHandle> launching = startingSimulator();
+        Optional<ProcessHandle> launching = launcher.get();
         if (launching.isEmpty()) {
             return Optional.empty();
         }

@@ -16,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +101,7 @@ class PrismSimCommandTest {
 
         StringWriter discoverOut = new StringWriter();
         StringWriter discoverErr = new StringWriter();
-        int code = new CommandLine(new DiscoverCommand(env, NutanixClient::create)).setOut(new PrintWriter(discoverOut))
+        int code = new CommandLine(new DiscoverCommand(env, NutanixClient::create, Optional::empty)).setOut(new PrintWriter(discoverOut))
                 .setErr(new PrintWriter(discoverErr)).execute("--summary");
         assertEquals(0, code, discoverErr.toString());
         assertTrue(discoverOut.toString().contains("GPUs            32 total, 17 free"), discoverOut.toString());
@@ -109,7 +112,7 @@ class PrismSimCommandTest {
         assertEquals(0, exit.get(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(envFile), "removed when the simulator stops");
         StringWriter after = new StringWriter();
-        assertEquals(2, new CommandLine(new DiscoverCommand(env, NutanixClient::create)).setErr(new PrintWriter(after))
+        assertEquals(2, new CommandLine(new DiscoverCommand(env, NutanixClient::create, Optional::empty)).setErr(new PrintWriter(after))
                 .execute("--summary"));
         assertTrue(after.toString().contains("no Prism Central URL: set NUTANIX_PRISM_URL or pass one; or start 'cuda-wasm prism-sim'"),
                 after.toString());
@@ -125,9 +128,42 @@ class PrismSimCommandTest {
         Files.writeString(envFile, "# written by cuda-wasm prism-sim (pid " + gone.pid() + "); removed when it stops\n"
                 + "export NUTANIX_PRISM_URL='https://127.0.0.1:1'\n");
         StringWriter err = new StringWriter();
-        assertEquals(2, new CommandLine(new DiscoverCommand(Map.of("HOME", home.toString()), NutanixClient::create))
+        assertEquals(2, new CommandLine(new DiscoverCommand(Map.of("HOME", home.toString()), NutanixClient::create, Optional::empty))
                 .setErr(new PrintWriter(err)).execute("--summary"));
         assertTrue(err.toString().startsWith("discover: no Prism Central URL"), err.toString());
+    }
+
+    /** discover started before the simulator wrote its file (the README's two lines race) waits for it. */
+    @Test
+    void discoverWaitsForASimulatorThatIsStillStarting(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("HOME", home.toString());
+        PrismSimCommand command = new PrismSimCommand(env);
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        CountDownLatch discoverIsWaiting = new CountDownLatch(1);
+        // "a simulator is starting": this JVM, alive, until the simulator below has written its file
+        Supplier<Optional<ProcessHandle>> launching = () -> {
+            discoverIsWaiting.countDown();
+            return Optional.of(ProcessHandle.current());
+        };
+        StringWriter err = new StringWriter();
+        Future<Integer> discover = background.submit(() -> new CommandLine(new DiscoverCommand(env, NutanixClient::create,
+                launching)).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err)).execute("--summary"));
+        assertTrue(discoverIsWaiting.await(60, TimeUnit.SECONDS));
+        ExecutorService simulator = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> exit = simulator.submit(() -> new CommandLine(command).setOut(new PrintWriter(new StringWriter()))
+                    .execute("--port", "0", "--cert-dir", home.resolve("certs").toString()));
+            PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+            assertEquals(0, discover.get(60, TimeUnit.SECONDS), err.toString());
+            assertTrue(err.toString().startsWith("discover: waiting for the Prism Central simulator (pid "
+                    + ProcessHandle.current().pid() + ") to start"), err.toString());
+            assertTrue(err.toString().contains("using the local Prism Central simulator at " + sim.baseUrl()), err.toString());
+            command.stop();
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+        } finally {
+            simulator.shutdownNow();
+        }
     }
 
     @Test
