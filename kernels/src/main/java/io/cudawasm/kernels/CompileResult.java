@@ -9,7 +9,9 @@ import io.cudawasm.kernels.opencl.OpenClEmitter;
 import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.opencl.OpenClProgram;
 import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.wasm.WasmEmitter;
 import io.cudawasm.kernels.wasm.WasmModule;
+import io.cudawasm.kernels.wasm.WasmOptions;
 import java.util.List;
 
 /**
@@ -36,6 +38,14 @@ public record CompileResult(String sourceName, KModule kir, WasmModule wasm, Lis
     /** The kernels as OpenCL C for a device with these capabilities (needs the kernel IR). */
     public OpenClProgram opencl(OpenClOptions options) {
         return OpenClEmitter.emit(requireKir(), options);
+    }
+
+    /**
+     * The CPU module's memcheck variant: every access checked against the bounds of the allocation it
+     * was derived from (needs the kernel IR; a separate, slower module, see {@link WasmOptions#memcheck}).
+     */
+    public WasmModule memcheckWasm() {
+        return WasmEmitter.compile(requireKir(), WasmOptions.MEMCHECK);
     }
 
     /** The kernels as CUDA C++ for NVRTC or nvcc (needs the kernel IR). */

@@ -21,14 +21,32 @@ public final class KernelAbi {
     /** Declared maximum of the imported memory; the runtime's memory must not exceed it. */
     public static final int MAX_MEMORY_PAGES = 65536;
 
-    /** Launch block: gridDim (3 x u32), blockDim (3 x u32), dynamic shared bytes, then parameters. */
+    /**
+     * Launch block: gridDim (3 x u32), blockDim (3 x u32), dynamic shared bytes, the memcheck table's
+     * address (0 outside memcheck launches, see {@link MemcheckAbi}), then parameters.
+     */
     public static final int LAUNCH_GRID = 0;
     public static final int LAUNCH_BLOCK = 12;
     public static final int LAUNCH_DYNAMIC_SHARED = 24;
+    public static final int LAUNCH_MEMCHECK_TABLE = 28;
     public static final int LAUNCH_PARAMS = 32;
 
-    /** Static data ({@code __constant__}/{@code __device__} variables) starts here; below is never used. */
-    public static final int STATIC_DATA_BASE = 64;
+    /**
+     * Addresses below this are never valid: address 0 (a null pointer) and the 64 KiB above it hold no
+     * data, and the runtime's memory has no bytes there at all, so a read or write through a null
+     * pointer, or a small offset from one, traps like an access beyond the end of memory.
+     */
+    public static final int GUARD_BYTES = 65536;
+
+    /** Static data ({@code __constant__}/{@code __device__} variables) starts here, just above the guard. */
+    public static final int STATIC_DATA_BASE = GUARD_BYTES;
+
+    /**
+     * Every address a kernel can form is below this (the runtime's memory is one Java array). The
+     * compiled code keeps pointers within [0, 2^31): pointer arithmetic is done in 64 bits and a
+     * result outside that range traps ({@link #TRAP_ADDRESS}) instead of wrapping to another address.
+     */
+    public static final long ADDRESS_LIMIT = 1L << 31;
 
     /** Exported: {@code (stackTop, stackLimit, sharedBase) -> ()}, called once per instance. */
     public static final String INIT_EXPORT = "__cw_init";
@@ -41,6 +59,8 @@ public final class KernelAbi {
     public static final int TRAP_STACK_OVERFLOW = 2;
     public static final int TRAP_MISSING_RETURN = 3;
     public static final int TRAP_SHARED_OVERFLOW = 4;
+    /** Pointer arithmetic left the address space: an index far out of bounds, or a wild pointer. */
+    public static final int TRAP_ADDRESS = 5;
 
     /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
     public static String runnerExport(String kernelName) {
@@ -53,6 +73,7 @@ public final class KernelAbi {
             case TRAP_STACK_OVERFLOW -> "stack overflow (deep recursion or large local arrays)";
             case TRAP_MISSING_RETURN -> "reached the end of a non-void device function without a return";
             case TRAP_SHARED_OVERFLOW -> "dynamic shared memory overflow";
+            case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
             default -> "trap " + code;
         };
     }

@@ -363,7 +363,7 @@ final class BuiltinCalls {
         } else {
             value = as(exprs().rvalue(args.get(1)), t, pos);
         }
-        return exprs().materialize(new KExpr.Atomic(op, addr, value, compare, t), pos);
+        return exprs().materialize(new KExpr.Atomic(op, addr, value, compare, t, pos), pos);
     }
 
     private Operand other(String name, List<io.cudawasm.kernels.ast.TypeSyntax.TemplateArg> templateArgs, List<Expr> args,

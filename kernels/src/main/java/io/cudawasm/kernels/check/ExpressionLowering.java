@@ -37,6 +37,8 @@ import java.util.Map;
  */
 final class ExpressionLowering {
     private final FunctionContext ctx;
+    /** The expression being lowered: the loads, stores and pointer arithmetic it makes carry its position. */
+    private SourcePos at;
 
     ExpressionLowering(FunctionContext ctx) {
         this.ctx = ctx;
@@ -90,6 +92,16 @@ final class ExpressionLowering {
 
     /** Evaluates for side effects only. */
     void discard(Expr e) {
+        SourcePos outer = at;
+        at = e.pos();
+        try {
+            discardValue(e);
+        } finally {
+            at = outer;
+        }
+    }
+
+    private void discardValue(Expr e) {
         if (e instanceof Expr.Assign a) {
             assign(a, false);
             return;
@@ -165,6 +177,16 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ operands
 
     Operand operand(Expr e) {
+        SourcePos outer = at;
+        at = e.pos();
+        try {
+            return lowerOperand(e);
+        } finally {
+            at = outer;
+        }
+    }
+
+    private Operand lowerOperand(Expr e) {
         if (e instanceof Expr.IntLit lit) {
             return new Value(intLiteral(lit));
         } else if (e instanceof Expr.FloatLit lit) {
@@ -228,13 +250,17 @@ final class ExpressionLowering {
         } else if (o instanceof NoValue n) {
             throw error(pos, "void value not ignored as it ought to be");
         } else if (o instanceof Place p) {
-            return load(p.lvalue());
+            return load(p.lvalue(), pos);
         }
         throw new IllegalStateException("unhandled: " + o);
     }
 
     /** Reads an lvalue; arrays decay to a pointer to their first element. */
     KExpr load(LValue lv) {
+        return load(lv, at);
+    }
+
+    private KExpr load(LValue lv, SourcePos pos) {
         CType t = lv.type();
         if (t instanceof ArrayType a) {
             KExpr addr = address(lv);
@@ -245,7 +271,7 @@ final class ExpressionLowering {
         if (lv instanceof LValue.OfLocal l) {
             return new KExpr.LocalGet(l.local());
         } else if (lv instanceof LValue.OfMemory m) {
-            return new KExpr.Load(m.address());
+            return new KExpr.Load(m.address(), pos);
         }
         throw new IllegalStateException("unhandled: " + lv);
     }
@@ -254,7 +280,7 @@ final class ExpressionLowering {
         if (lv instanceof LValue.OfLocal l) {
             ctx.emit(new KStmt.Assign(l.local(), value));
         } else if (lv instanceof LValue.OfMemory m) {
-            ctx.emit(new KStmt.Store(m.address(), value));
+            ctx.emit(new KStmt.Store(m.address(), value, at));
         }
     }
 
@@ -451,7 +477,7 @@ final class ExpressionLowering {
         }
         KExpr updated;
         if (t instanceof PointerType) {
-            updated = new KExpr.PtrAdd(old, new KExpr.IntConst(ScalarType.LONG, inc ? 1 : -1));
+            updated = new KExpr.PtrAdd(old, new KExpr.IntConst(ScalarType.LONG, inc ? 1 : -1), at);
         } else if (t instanceof ScalarType s) {
             if (s.kind() == ScalarKind.BOOL) {
                 throw error(u.pos(), "incrementing or decrementing a bool is not allowed in C++17");
@@ -684,7 +710,7 @@ final class ExpressionLowering {
         if (idx instanceof KExpr.IntConst c && c.value() == 0) {
             return pointer;
         }
-        return new KExpr.PtrAdd(pointer, idx);
+        return new KExpr.PtrAdd(pointer, idx, at);
     }
 
     static KExpr fold(KExpr e) {

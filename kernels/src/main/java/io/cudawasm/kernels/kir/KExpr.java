@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.kir;
 
+import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.Field;
 import io.cudawasm.kernels.types.PointerType;
@@ -41,16 +42,27 @@ public sealed interface KExpr {
         }
     }
 
-    /** A memory read of the pointee (scalar, or a struct when copied whole). */
-    record Load(KExpr address) implements KExpr {
+    /**
+     * A memory read of the pointee (scalar, or a struct when copied whole). {@code pos} is where the
+     * source reads it (null when unknown): fault reports and memcheck name it.
+     */
+    record Load(KExpr address, SourcePos pos) implements KExpr {
+        public Load(KExpr address) {
+            this(address, null);
+        }
+
         @Override
         public CType type() {
             return ((PointerType) address.type()).pointee();
         }
     }
 
-    /** {@code pointer + index}, scaled by the pointee size as in C. */
-    record PtrAdd(KExpr pointer, KExpr index) implements KExpr {
+    /** {@code pointer + index}, scaled by the pointee size as in C; {@code pos} as for {@link Load}. */
+    record PtrAdd(KExpr pointer, KExpr index, SourcePos pos) implements KExpr {
+        public PtrAdd(KExpr pointer, KExpr index) {
+            this(pointer, index, null);
+        }
+
         @Override
         public CType type() {
             return pointer.type();
@@ -103,7 +115,12 @@ public sealed interface KExpr {
     record IntrinsicCall(Intrinsic op, List<KExpr> args, CType type) implements KExpr {}
 
     /** An atomic read-modify-write on global or shared memory; the result is the old value. */
-    record Atomic(AtomicOp op, KExpr address, KExpr value, KExpr compare, CType type) implements KExpr {}
+    record Atomic(AtomicOp op, KExpr address, KExpr value, KExpr compare, CType type, SourcePos pos)
+            implements KExpr {
+        public Atomic(AtomicOp op, KExpr address, KExpr value, KExpr compare, CType type) {
+            this(op, address, value, compare, type, null);
+        }
+    }
 
     /**
      * A warp shuffle: reads {@code value} from another lane of the warp (CUDA's __shfl*_sync).

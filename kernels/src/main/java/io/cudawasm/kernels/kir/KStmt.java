@@ -9,8 +9,12 @@ public sealed interface KStmt {
     /** Assign a scalar (or copy a struct/array value) into a local. */
     record Assign(KLocal target, KExpr value) implements KStmt {}
 
-    /** Write {@code value} to memory at {@code address}. */
-    record Store(KExpr address, KExpr value) implements KStmt {}
+    /** Write {@code value} to memory at {@code address}; {@code pos} as for {@link KExpr.Load}. */
+    record Store(KExpr address, KExpr value, SourcePos pos) implements KStmt {
+        public Store(KExpr address, KExpr value) {
+            this(address, value, null);
+        }
+    }
 
     /** Evaluate an expression for its effect (a call or an atomic). */
     record Eval(KExpr expr) implements KStmt {}

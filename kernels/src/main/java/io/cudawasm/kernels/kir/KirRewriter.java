@@ -31,7 +31,7 @@ public class KirRewriter {
         if (s instanceof KStmt.Assign a) {
             return new KStmt.Assign(local(a.target()), expr(a.value()));
         } else if (s instanceof KStmt.Store st) {
-            return new KStmt.Store(expr(st.address()), expr(st.value()));
+            return new KStmt.Store(expr(st.address()), expr(st.value()), st.pos());
         } else if (s instanceof KStmt.Eval e) {
             return new KStmt.Eval(expr(e.expr()));
         } else if (s instanceof KStmt.If i) {
@@ -62,9 +62,9 @@ public class KirRewriter {
             KLocal m = local(l.local());
             return new KExpr.LocalAddr(m, l.type());
         } else if (e instanceof KExpr.Load l) {
-            return new KExpr.Load(expr(l.address()));
+            return new KExpr.Load(expr(l.address()), l.pos());
         } else if (e instanceof KExpr.PtrAdd p) {
-            return new KExpr.PtrAdd(expr(p.pointer()), expr(p.index()));
+            return new KExpr.PtrAdd(expr(p.pointer()), expr(p.index()), p.pos());
         } else if (e instanceof KExpr.FieldAddr f) {
             return new KExpr.FieldAddr(expr(f.structPointer()), f.field(), f.type());
         } else if (e instanceof KExpr.PtrDiff d) {
@@ -85,7 +85,7 @@ public class KirRewriter {
             return new KExpr.IntrinsicCall(i.op(), exprs(i.args()), i.type());
         } else if (e instanceof KExpr.Atomic a) {
             return new KExpr.Atomic(a.op(), expr(a.address()), expr(a.value()),
-                    a.compare() == null ? null : expr(a.compare()), a.type());
+                    a.compare() == null ? null : expr(a.compare()), a.type(), a.pos());
         } else if (e instanceof KExpr.WarpShuffle w) {
             return new KExpr.WarpShuffle(w.mode(), expr(w.mask()), expr(w.value()), expr(w.lane()), expr(w.width()),
                     w.type());

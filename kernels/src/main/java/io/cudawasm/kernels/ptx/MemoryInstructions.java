@@ -56,7 +56,7 @@ final class MemoryInstructions {
             long offset = (long) i * t.bytes();
             KExpr value = param(ins.operand(1), offset, t);
             if (value == null) {
-                value = new KExpr.Load(f.pointer(ins.operand(1), space, t.kir(), offset));
+                value = new KExpr.Load(f.pointer(ins.operand(1), space, t.kir(), offset), ins.sourcePos());
             }
             f.write(dsts.get(i), value);
         }
@@ -75,7 +75,7 @@ final class MemoryInstructions {
                 f.emit(new KStmt.Assign(p.local(), Exprs.as(value, (ScalarType) p.local().type())));
                 continue;
             }
-            f.emit(new KStmt.Store(f.pointer(ins.operand(0), space, t.kir(), offset), value));
+            f.emit(new KStmt.Store(f.pointer(ins.operand(0), space, t.kir(), offset), value, ins.sourcePos()));
         }
     }
 
@@ -149,7 +149,7 @@ final class MemoryInstructions {
         KExpr address = f.pointer(ins.operand(first), space(ins), k, 0);
         KExpr value = f.read(ins.operand(first + (cas ? 2 : 1)), k);
         KExpr compare = cas ? f.read(ins.operand(first + 1), k) : null;
-        KExpr atomic = new KExpr.Atomic(op, address, value, compare, k);
+        KExpr atomic = new KExpr.Atomic(op, address, value, compare, k, ins.sourcePos());
         if (returnsOld) {
             f.write(ins.operand(0), atomic);
         } else {

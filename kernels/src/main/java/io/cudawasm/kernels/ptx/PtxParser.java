@@ -23,12 +23,31 @@ public final class PtxParser {
     private static final long MAX_ELEMENTS = 1L << 40;
     private final CompileBudget budget = CompileBudget.current();
     private int p;
+    /** The files of the line information, by their {@code .file} number. */
+    private final java.util.Map<Long, SourceFile> lineFiles = new java.util.HashMap<>();
+    /** The CUDA position of the last {@code .loc} in the current function, or null. */
+    private SourcePos loc;
     /** Nesting of operands and initializers, which are parsed recursively. */
     private int nesting;
 
     private PtxParser(SourceFile file) {
         this.file = file;
         this.tokens = PtxLexer.tokenize(file);
+        readFileDirectives();
+    }
+
+    /** nvcc puts the {@code .file} directives that {@code .loc} refers to at the end of the module. */
+    private void readFileDirectives() {
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            PtxToken t = tokens.get(i);
+            if (t.kind() == PtxToken.Kind.DIRECTIVE && t.is(".file") && tokens.get(i + 1).kind() == PtxToken.Kind.INTEGER
+                    && tokens.get(i + 2).kind() == PtxToken.Kind.STRING) {
+                String path = tokens.get(i + 2).text();
+                path = path.substring(1, path.length() - 1);
+                String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+                lineFiles.put(integerValue(tokens.get(i + 1)), new SourceFile(name, ""));
+            }
+        }
     }
 
     public static PtxModule parse(SourceFile file) {
@@ -115,6 +134,19 @@ public final class PtxParser {
         } catch (NumberFormatException e) {
             throw error(t, "integer '" + t.text() + "' is malformed or does not fit in 64 bits");
         }
+    }
+
+    /** {@code .loc N line column[, ...]}: the CUDA position of the instructions that follow. */
+    private void locDirective(PtxToken directive) {
+        if (peek().kind() == PtxToken.Kind.INTEGER && peek(1).kind() == PtxToken.Kind.INTEGER
+                && peek(2).kind() == PtxToken.Kind.INTEGER && peek().line() == directive.line()) {
+            SourceFile f = lineFiles.get(integerValue(next()));
+            long line = integerValue(next());
+            long column = integerValue(next());
+            loc = f != null && line > 0 && line <= Integer.MAX_VALUE
+                    ? new SourcePos(f, (int) line, (int) Math.min(Math.max(column, 1), Integer.MAX_VALUE)) : null;
+        }
+        skipLine(directive);
     }
 
     /** Skips the rest of a line-oriented directive ({@code .loc}, {@code .file}). */
@@ -348,6 +380,7 @@ public final class PtxParser {
     // ------------------------------------------------------------------ functions
 
     private PtxFunction function(boolean external) {
+        loc = null;
         boolean entry = next().is(".entry");
         List<PtxVariable> returns = List.of();
         if (!entry && peek().is("(")) {
@@ -417,7 +450,9 @@ public final class PtxParser {
                 depth--;
                 out.add(new PtxStatement.ScopeEnd(pos(t)));
             } else if (t.kind() == PtxToken.Kind.DIRECTIVE) {
-                if (t.is(".loc") || t.is(".file")) {
+                if (t.is(".loc")) {
+                    locDirective(next());
+                } else if (t.is(".file")) {
                     skipLine(next());
                 } else if (t.is(".pragma")) {
                     skipTo(";");
@@ -473,7 +508,7 @@ public final class PtxParser {
             throw error(peek(), "expected ';' after the operands of '" + op.text() + "', found " + peek().describe());
         }
         next();
-        return new PtxStatement.Instruction(guard, opcode, parts, operands, pos(guard != null ? start : op));
+        return new PtxStatement.Instruction(guard, opcode, parts, operands, pos(guard != null ? start : op), loc);
     }
 
     // ------------------------------------------------------------------ operands

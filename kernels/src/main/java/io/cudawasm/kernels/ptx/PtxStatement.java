@@ -25,14 +25,25 @@ public sealed interface PtxStatement {
 
     /**
      * An instruction: {@code @!%p ld.global.v4.f32 ...} has guard %p (negated), opcode {@code ld}
-     * and modifiers [global, v4, f32].
+     * and modifiers [global, v4, f32]. {@code origin} is the CUDA source position the PTX's line
+     * information ({@code .loc}, from {@code nvcc -lineinfo} or {@code -G}) gives it, or null.
      */
     record Instruction(Guard guard, String opcode, List<String> modifiers, List<PtxOperand> operands,
-            SourcePos pos) implements PtxStatement {
+            SourcePos pos, SourcePos origin) implements PtxStatement {
 
         public Instruction {
             modifiers = List.copyOf(modifiers);
             operands = List.copyOf(operands);
+        }
+
+        public Instruction(Guard guard, String opcode, List<String> modifiers, List<PtxOperand> operands,
+                SourcePos pos) {
+            this(guard, opcode, modifiers, operands, pos, null);
+        }
+
+        /** Where the instruction came from for fault reports: the CUDA line when known, else the PTX line. */
+        public SourcePos sourcePos() {
+            return origin != null ? origin : pos;
         }
 
         public boolean has(String modifier) {

@@ -83,15 +83,38 @@ final class FunctionEmitter {
     private java.util.Set<KLocal> low32 = java.util.Set.of();
     /** Locals whose value flows between regions or to block-level code: regions take and return them. */
     private final java.util.Set<KLocal> flowing = new java.util.HashSet<>();
+    /** Pointer arithmetic in 64 bits with a trap instead of a wrap ({@link WasmOptions#addressChecks}). */
+    private final boolean checks;
+    /** Every access checked against its origin's bounds ({@link WasmOptions#memcheck}). */
+    private final boolean memcheck;
+    /** memcheck: the checks around each access (null without memcheck). */
+    private final MemcheckEmitter checker;
+    /** Ranges of index expressions: offsets that provably fit need no check (null without checks). */
+    private final IndexRanges ranges;
+    /** memcheck: whether the code being emitted runs as one thread (not block-level code of a kernel with barriers). */
+    private boolean threadKnown = true;
+    /** The source position of the access being emitted: an address check inside it reports it. */
+    private SourcePos sitePos;
+    /** Constant offsets up to this go into a load's or store's offset immediate (see {@link #withOffset}). */
+    private static final long MAX_FOLDED_OFFSET = 1L << 30;
 
     FunctionEmitter(WasmEmitter module, KFunction fn) {
+        this(module, fn, module.options().addressChecks() ? IndexRanges.of(fn) : null,
+                module.options().memcheck() ? Provenance.of(fn) : null);
+    }
+
+    private FunctionEmitter(WasmEmitter module, KFunction fn, IndexRanges ranges, Provenance provenance) {
         this.module = module;
         this.fn = fn;
+        this.checks = module.options().addressChecks();
+        this.memcheck = module.options().memcheck();
+        this.checker = memcheck ? new MemcheckEmitter(this, w, module, fn, provenance) : null;
+        this.ranges = ranges;
     }
 
     /** The emitter of one region function of a fissioned kernel: same frame layout as the runner. */
     private FunctionEmitter(FunctionEmitter runner) {
-        this(runner.module, runner.fn);
+        this(runner.module, runner.fn, runner.ranges, runner.memcheck ? runner.checker.provenance() : null);
         frameSlots.putAll(runner.frameSlots);
         frameSize = runner.frameSize;
         tracksLinear = runner.tracksLinear;
@@ -219,7 +242,7 @@ final class FunctionEmitter {
     }
 
     private void findLow32Locals() {
-        low32 = Low32Locals.of(fn.body(), l -> !l.needsMemory() && !l.isThreadContext() && !l.isParam());
+        low32 = Low32Locals.of(fn.body(), l -> !l.needsMemory() && !l.isThreadContext() && !l.isParam(), !checks);
     }
 
     /** The Wasm type of a local's register. */
@@ -362,6 +385,12 @@ final class FunctionEmitter {
             w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_GRID + 4L * i);
             set(dims[i]);
         }
+        if (memcheck) {
+            w.localGet(launch, "launch");
+            w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_MEMCHECK_TABLE);
+            w.globalSet(WasmEmitter.G_MEMCHECK_TABLE, "memcheck_table");
+            checker.cacheParameterBounds(fn.body());
+        }
         // parameters live in registers for the whole call
         var sig = KernelAbi.signature(fn);
         for (int i = 0; i < fn.params().size(); i++) {
@@ -375,6 +404,7 @@ final class FunctionEmitter {
         }
         fission = containsThreadLoop(fn.body());
         outlineRegions = fission;
+        threadKnown = !fission;
         if (fission) {
             blockLevelLocals = blockLevelLocals(fn.body());
             flowing.addAll(blockLevelLocals);
@@ -502,6 +532,9 @@ final class FunctionEmitter {
      * per-access checks then overlap), as long as the body stays small enough to inline.
      */
     private boolean unrollThreadLoop() {
+        if (memcheck) {
+            return false; // four copies of a checked body make a method too large for the JIT
+        }
         int[] memoryOps = {0};
         boolean[] loops = {false};
         io.cudawasm.kernels.kir.KirWalk.statements(fn.body(), s -> {
@@ -621,6 +654,8 @@ final class FunctionEmitter {
             xLimit = addLocal(ValType.I32, "x_limit");
             emitXLimit(range.get(), xLimit);
         }
+        boolean outerThreadKnown = threadKnown;
+        threadKnown = true;
         forEachThread(xLimit, () -> {
             String end = label("thread_end");
             threadEnds.push(end);
@@ -639,6 +674,7 @@ final class FunctionEmitter {
                 storeScalar(l.type(), frameSlots.get(l));
             }
         });
+        threadKnown = outerThreadKnown;
     }
 
     /**
@@ -686,6 +722,9 @@ final class FunctionEmitter {
     /** Block coordinates and sizes a region needs: the sizes always (its thread loops), the rest when read. */
     private List<SpecialReg> regionSpecials(KBlock body) {
         java.util.Set<SpecialReg> read = EnumSet.of(SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z);
+        if (memcheck) {
+            read.addAll(List.of(SpecialReg.CTAID_X, SpecialReg.CTAID_Y, SpecialReg.CTAID_Z)); // for violation reports
+        }
         KirWalk.expressions(body, e -> {
             if (e instanceof KExpr.Special sp) {
                 read.add(sp.reg());
@@ -718,6 +757,9 @@ final class FunctionEmitter {
                 List.copyOf(paramNames));
         declareRegisters(body);
         cacheSharedBase(body);
+        if (memcheck) {
+            checker.cacheParameterBounds(body);
+        }
         declareThreadCounters();
         blockDims = new int[] {specials.get(SpecialReg.NTID_X), specials.get(SpecialReg.NTID_Y),
                 specials.get(SpecialReg.NTID_Z)};
@@ -943,18 +985,126 @@ final class FunctionEmitter {
 
     // ------------------------------------------------------------------ statements
 
+    /**
+     * Emits a block's statements, each with a source position for the address checks in it: its own
+     * first load, store or pointer addition with one, else that of a statement after it (the front end
+     * puts temporaries, such as a cast pointer, right before the statement that uses them).
+     */
     private void block(KBlock b) {
-        for (KStmt s : b.statements()) {
-            budget.checkpoint(fn.pos());
-            statement(s);
+        List<KStmt> statements = b.statements();
+        if (!checks) {
+            for (KStmt s : statements) {
+                budget.checkpoint(fn.pos());
+                statement(s);
+            }
+            return;
         }
+        SourcePos[] positions = new SourcePos[statements.size() + 1];
+        positions[statements.size()] = sitePos;
+        for (int i = statements.size() - 1; i >= 0; i--) {
+            SourcePos own = firstPosition(statements.get(i));
+            positions[i] = own != null ? own : positions[i + 1];
+        }
+        SourcePos outer = sitePos;
+        for (int i = 0; i < statements.size(); i++) {
+            budget.checkpoint(fn.pos());
+            sitePos = positions[i];
+            if (i + 1 < statements.size() && forwardable(statements.get(i), statements.get(i + 1))) {
+                // t = p + i; store t <- v: the address goes to the store itself, where its check is cheaper
+                KStmt.Assign temp = (KStmt.Assign) statements.get(i);
+                sitePos = positions[i + 1];
+                statement(forward(temp, statements.get(i + 1)));
+                i++;
+                continue;
+            }
+            statement(statements.get(i));
+        }
+        sitePos = outer;
+    }
+
+    /**
+     * Whether {@code t = p + i} can be substituted into the store that follows it: the front end keeps
+     * the address of an assignment's target in such a temporary, and as a pointer value it would need
+     * a check of the whole address, while as a store's address only its offset is checked, once for
+     * all accesses with the same index. The temporary must be a plain register read nowhere else, and
+     * the address free of loads and calls (it is computed at each use).
+     */
+    private boolean forwardable(KStmt first, KStmt next) {
+        if (!checks || memcheck || !(first instanceof KStmt.Assign a) || !(a.value() instanceof KExpr.PtrAdd)
+                || !(next instanceof KStmt.Store store) || !registers.containsKey(a.target())
+                || a.target().isThreadContext() || a.target().isParam() || flowing.contains(a.target())
+                || low32.contains(a.target())) {
+            return false;
+        }
+        boolean[] pure = {true};
+        KirWalk.expression(a.value(), e -> {
+            if (e instanceof KExpr.Load || e instanceof KExpr.Call || e instanceof KExpr.Atomic
+                    || e instanceof KExpr.LocalGet g && g.local() == a.target()) {
+                pure[0] = false;
+            }
+        });
+        int[] inNext = {0};
+        KirWalk.expressions(new KBlock(List.of(store)), e -> {
+            if (e instanceof KExpr.LocalGet g && g.local() == a.target()) {
+                inNext[0]++;
+            }
+        });
+        return pure[0] && inNext[0] > 0 && inNext[0] == reads().getOrDefault(a.target(), 0);
+    }
+
+    private KStmt forward(KStmt.Assign temp, KStmt next) {
+        return new io.cudawasm.kernels.kir.KirRewriter() {
+            @Override
+            public KExpr expr(KExpr e) {
+                return e instanceof KExpr.LocalGet g && g.local() == temp.target() ? temp.value() : super.expr(e);
+            }
+        }.stmt(next).get(0);
+    }
+
+    private Map<KLocal, Integer> readCounts;
+
+    /** How often each local is read in the function (computed on first use). */
+    private Map<KLocal, Integer> reads() {
+        if (readCounts == null) {
+            readCounts = new HashMap<>();
+            KirWalk.expressions(fn.body(), e -> {
+                if (e instanceof KExpr.LocalGet g) {
+                    readCounts.merge(g.local(), 1, Integer::sum);
+                } else if (e instanceof KExpr.ThreadSlot t) {
+                    readCounts.merge(t.local(), 1, Integer::sum);
+                } else if (e instanceof KExpr.LocalAddr l) {
+                    readCounts.merge(l.local(), 1, Integer::sum);
+                }
+            });
+        }
+        return readCounts;
+    }
+
+    private static SourcePos firstPosition(KStmt s) {
+        if (s instanceof KStmt.Store st && st.pos() != null) {
+            return st.pos();
+        }
+        SourcePos[] found = {null};
+        KirWalk.expressions(new KBlock(List.of(s)), e -> {
+            if (found[0] == null) {
+                found[0] = e instanceof KExpr.Load l ? l.pos() : e instanceof KExpr.PtrAdd p ? p.pos()
+                        : e instanceof KExpr.Atomic a ? a.pos() : null;
+            }
+        });
+        return found[0];
     }
 
     private void statement(KStmt s) {
+        forgetOffsets();
+        emitStatement(s);
+        forgetOffsets();
+    }
+
+    private void emitStatement(KStmt s) {
         if (s instanceof KStmt.Assign a) {
             assign(a.target(), a.value());
         } else if (s instanceof KStmt.Store st) {
-            store(st.address(), st.value());
+            store(st.address(), st.value(), st.pos());
         } else if (s instanceof KStmt.Eval e) {
             ValType t = expr(e.expr());
             if (t != null) {
@@ -998,7 +1148,10 @@ final class FunctionEmitter {
 
     private void trap(int code, SourcePos pos) {
         w.i32Const(code);
-        w.i32Const(pos == null ? 0 : pos.line());
+        // the host reports the line against the module's file: a line of another file (a header, the
+        // CUDA source of PTX line information) would name the wrong place
+        boolean ownFile = pos != null && fn.pos() != null && pos.fileName().equals(fn.pos().fileName());
+        w.i32Const(ownFile ? pos.line() : 0);
         w.call(module.trapFunction(), "env.__cw_trap");
         w.unreachable();
     }
@@ -1186,6 +1339,10 @@ final class FunctionEmitter {
                 emitCall(call, () -> localAddress(target));
                 return;
             }
+            if (memcheck && value instanceof KExpr.Load l) {
+                checker.checkedCopy(() -> localAddress(target), l, t.size());
+                return;
+            }
             copyStruct(() -> localAddress(target), 0, value, t.size());
             return;
         }
@@ -1211,15 +1368,28 @@ final class FunctionEmitter {
         }
     }
 
+    private void store(KExpr address, KExpr value, SourcePos pos) {
+        SourcePos outer = enterSite(pos);
+        try {
+            store(address, value);
+        } finally {
+            sitePos = outer;
+        }
+    }
+
     private void store(KExpr address, KExpr value) {
         CType t = ((PointerType) address.type()).pointee();
+        if (memcheck) {
+            checker.checkedStore(address, value, t);
+            return;
+        }
         if (t instanceof StructType || t instanceof ArrayType) {
             Folded f = fold(address);
-            copyStruct(() -> emitBase(f), f.offset, value, t.size());
+            copyStruct(() -> emitAccessBase(f), f.offset, value, t.size());
             return;
         }
         Folded f = fold(address);
-        emitBase(f);
+        emitAccessBase(f);
         expr(value);
         storeScalar(t, f.offset);
     }
@@ -1227,7 +1397,7 @@ final class FunctionEmitter {
     /** Copies {@code size} bytes from the struct value's address to {@code dst + dstOffset}. */
     private void copyStruct(Runnable dst, long dstOffset, KExpr value, int size) {
         Folded src = structSource(value);
-        copyBytes(dst, dstOffset, () -> emitBase(src), src.offset, size);
+        copyBytes(dst, dstOffset, () -> emitAccessBase(src), src.offset, size);
     }
 
     private Folded structSource(KExpr value) {
@@ -1282,6 +1452,13 @@ final class FunctionEmitter {
 
     void loadScalar(CType t, long offset) {
         if (t instanceof PointerType) {
+            if (checks) {
+                // all 8 bytes: a pointer whose high half is set (written as an integer, or passed in a
+                // struct argument) must not be taken for the address in its low half
+                w.memory(0x29, "i64.load", 3, offset);
+                checkedAddress(sitePos);
+                return;
+            }
             w.memory(0x28, "i32.load", 2, offset);
             return;
         }
@@ -1353,9 +1530,15 @@ final class FunctionEmitter {
         return new Folded(address, Base.EXPR, 0);
     }
 
+    /**
+     * Folds a constant into the offset immediate while it stays at most {@link #MAX_FOLDED_OFFSET}:
+     * Chicory adds the immediate to the base as a Java int, so an immediate of 2^31 or more would
+     * wrap onto a lower address instead of trapping. A base below 2^31 plus an immediate below 2^30
+     * either is the true address or is negative as an int, which the memory rejects.
+     */
     private Folded withOffset(Folded inner, long delta, KExpr whole) {
         long off = inner.offset + delta;
-        if (off < 0 || off > 0xFFFF_FFFFL) {
+        if (off < 0 || off > MAX_FOLDED_OFFSET) {
             return new Folded(whole, Base.EXPR, 0);
         }
         return new Folded(inner.base, inner.kind, off);
@@ -1402,7 +1585,284 @@ final class FunctionEmitter {
         if (f.offset != 0) {
             w.i32Const((int) f.offset);
             w.op(0x6A, "i32.add");
+            if (checks && f.kind == Base.EXPR) {
+                // a pointer below 2^31 plus at most 2^30 is exact in 32 bits; it must stay below 2^31
+                int sum = scratch(ValType.I32);
+                tee(sum);
+                w.i32Const(31);
+                w.op(0x76, "i32.shr_u"); // the sign bit
+                w.ifThen(label("wild"), null);
+                addressFault(sum, ValType.I32, sitePos);
+                w.end();
+                get(sum);
+                release(ValType.I32, sum);
+            }
         }
+    }
+
+    /** Makes {@code pos} (or, when null, the enclosing one) the current site; returns the previous. */
+    private SourcePos enterSite(SourcePos pos) {
+        SourcePos outer = sitePos;
+        if (pos != null) {
+            sitePos = pos;
+        }
+        return outer;
+    }
+
+    private ValType load(KExpr.Load l) {
+        CType t = l.type();
+        if (t instanceof StructType || t instanceof ArrayType) {
+            emitAddress(l.address());
+            return ValType.I32;
+        }
+        if (memcheck) {
+            return checker.checkedLoad(l, t);
+        }
+        Folded f = fold(l.address());
+        emitAccessBase(f);
+        loadScalar(t, f.offset);
+        return valType(t);
+    }
+
+    /**
+     * The base address of a load, store or struct copy (its offset immediate follows). A chain of
+     * pointer additions that only feeds the access is computed as its base pointer plus one 32-bit
+     * byte offset: the offset's sum is formed in 64 bits and must lie in [-2^31, 2^31), and then the
+     * 32-bit address is either the true one or at least 2^31, where the memory rejects it. Checking
+     * the offset alone, not the address, lets the JIT share the check between accesses with the same
+     * index into different buffers ({@code y[i] = a * x[i] + y[i]} checks {@code i} once).
+     */
+    private void emitAccessBase(Folded f) {
+        if (f.kind == Base.EXPR && checks && !memcheck && f.base instanceof KExpr.PtrAdd top) {
+            Chain chain = Chain.of(top);
+            emitAddress(chain.root());
+            IndexRanges.Range known = offsetRange(chain);
+            if (known != null && known.within(Integer.MIN_VALUE, Integer.MAX_VALUE)) {
+                addOffsets32(chain); // the offset provably fits: no check
+                return;
+            }
+            List<OffsetKey> key = chain.adds().stream()
+                    .map(p -> new OffsetKey(p.index(), ((PointerType) p.type()).stride())).toList();
+            Integer checked = offsets.get(key);
+            if (checked != null) {
+                get(checked); // checked already by an access before this one in the statement
+                w.op(0x6A, "i32.add");
+                return;
+            }
+            if (chain.adds().size() == 1 && narrowOffset(chain.adds().get(0), key, top)) {
+                return;
+            }
+            for (int i = 0; i < chain.adds().size(); i++) {
+                byteOffset64(chain.adds().get(i).index(), ((PointerType) chain.adds().get(i).type()).stride());
+                if (i > 0) {
+                    w.op(0x7C, "i64.add");
+                }
+            }
+            int offset = scratch(ValType.I64);
+            // (offset + 2^31) >>> 32 is 0 exactly when the offset lies in [-2^31, 2^31); no comparison,
+            // which Chicory makes a method call
+            tee(offset);
+            w.i64Const(1L << 31);
+            w.op(0x7C, "i64.add");
+            w.i64Const(32);
+            w.op(0x88, "i64.shr_u");
+            w.op(0xA7, "i32.wrap_i64");
+            w.ifThen(label("wild"), null);
+            addressFault(offset, ValType.I64, top.pos() != null ? top.pos() : sitePos);
+            w.end();
+            get(offset);
+            w.op(0xA7, "i32.wrap_i64");
+            int kept = scratch(ValType.I32);
+            tee(kept);
+            offsets.put(key, kept);
+            w.op(0x6A, "i32.add");
+            release(ValType.I64, offset);
+            return;
+        }
+        emitBase(f);
+    }
+
+    /**
+     * The common case, one 32-bit index scaled by a power of two 2^k, checked in 32 bits: a signed
+     * index i times 2^k fits [-2^31, 2^31) when (i + 2^(31-k)) >>> (32-k) is 0 (always, for k = 0), an
+     * unsigned one when i >>> (31-k) is 0. Three JVM instructions instead of five in 64 bits. Leaves
+     * the offset added to the pointer on the stack; false (nothing emitted) when the index does not fit
+     * the case.
+     */
+    private boolean narrowOffset(KExpr.PtrAdd add, List<OffsetKey> key, KExpr.PtrAdd top) {
+        int stride = ((PointerType) add.type()).stride();
+        if (!(add.index().type() instanceof ScalarType t) || !t.isInteger() || t.size() > 4
+                || Integer.bitCount(stride) != 1 || stride > 1 << 30) {
+            return false;
+        }
+        int k = Integer.numberOfTrailingZeros(stride);
+        boolean signed = t.kind().isSigned();
+        int index = scratch(ValType.I32);
+        expr(add.index());
+        set(index);
+        if (!signed || k > 0) {
+            get(index);
+            if (signed) {
+                w.i32Const(1 << (31 - k));
+                w.op(0x6A, "i32.add");
+                w.i32Const(32 - k);
+            } else {
+                w.i32Const(31 - k);
+            }
+            w.op(0x76, "i32.shr_u");
+            w.ifThen(label("wild"), null);
+            addressFault(index, ValType.I32, top.pos() != null ? top.pos() : sitePos);
+            w.end();
+        }
+        get(index);
+        if (k > 0) {
+            w.i32Const(k);
+            w.op(0x74, "i32.shl");
+        }
+        int kept = scratch(ValType.I32);
+        tee(kept);
+        offsets.put(key, kept);
+        w.op(0x6A, "i32.add");
+        release(ValType.I32, index);
+        return true;
+    }
+
+    /** The indices and strides of an access's pointer additions: accesses with equal keys have equal offsets. */
+    private record OffsetKey(KExpr index, int stride) {}
+
+    /**
+     * Checked offsets (keyed by their indices and strides) and checked pointers made from integers
+     * (keyed by the integer expression) of the statement being emitted, in locals, for the accesses
+     * after them ({@code y[i] = a * x[i] + y[i]} checks {@code i * 4} once; PTX's
+     * {@code st [%rd7]} after {@code ld [%rd7]} checks {@code %rd7} once). Within one statement no
+     * local changes, so an expression has one value; what is found in code that may not run (a branch
+     * of a conditional, the right side of {@code &&}) is not kept for what follows.
+     */
+    private Map<Object, Integer> offsets = new HashMap<>();
+
+    private void forgetOffsets() {
+        offsets.values().forEach(l -> release(ValType.I32, l));
+        offsets = new HashMap<>();
+    }
+
+    /** Enters code that may not run: it may use the offsets known so far, but what it adds is dropped after. */
+    private Map<Object, Integer> conditional() {
+        Map<Object, Integer> outer = offsets;
+        offsets = new HashMap<>(outer);
+        return outer;
+    }
+
+    private void leaveConditional(Map<Object, Integer> outer) {
+        offsets.forEach((k, l) -> {
+            if (!outer.containsKey(k)) {
+                release(ValType.I32, l);
+            }
+        });
+        offsets = outer;
+    }
+
+    /** A chain of pointer additions (through pointer-to-pointer conversions) down to the pointer it starts from. */
+    private record Chain(KExpr root, List<KExpr.PtrAdd> adds) {
+        static Chain of(KExpr.PtrAdd top) {
+            List<KExpr.PtrAdd> adds = new ArrayList<>();
+            KExpr root = top;
+            while (true) {
+                if (root instanceof KExpr.PtrAdd p) {
+                    adds.add(p);
+                    root = p.pointer();
+                } else if (root instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
+                    root = c.operand();
+                } else {
+                    return new Chain(root, adds);
+                }
+            }
+        }
+    }
+
+    /** The range of a chain's byte offset, from its indices' ranges; null when one is unknown. */
+    private IndexRanges.Range offsetRange(Chain chain) {
+        long lo = 0;
+        long hi = 0;
+        for (KExpr.PtrAdd p : chain.adds()) {
+            IndexRanges.Range r = ranges.of(p.index());
+            long stride = ((PointerType) p.type()).stride();
+            if (r == null || !r.within(-(1L << 40), 1L << 40) || stride > 1 << 20) {
+                return null;
+            }
+            lo += r.lo() * stride;
+            hi += r.hi() * stride;
+        }
+        return new IndexRanges.Range(lo, hi);
+    }
+
+    /** Adds a chain's byte offsets in 32 bits to the pointer on the stack (exact when their sum fits an int). */
+    private void addOffsets32(Chain chain) {
+        for (KExpr.PtrAdd p : chain.adds()) {
+            index(p.index(), ((PointerType) p.type()).stride());
+            w.op(0x6A, "i32.add");
+        }
+    }
+
+    /**
+     * {@code index * stride} as an i64, the index extended by its own signedness: the byte offset
+     * CUDA's 64-bit pointer arithmetic adds (a 64-bit index wraps at 2^64, as it does on the GPU).
+     */
+    private void byteOffset64(KExpr idx, int stride) {
+        if (idx instanceof KExpr.IntConst c) {
+            w.i64Const(c.value() * stride);
+            return;
+        }
+        if (expr(idx) == ValType.I32) {
+            extend(idx.type());
+        }
+        if (stride == 1) {
+            return;
+        }
+        if (Integer.bitCount(stride) == 1) {
+            w.i64Const(Integer.numberOfTrailingZeros(stride));
+            w.op(0x86, "i64.shl");
+        } else {
+            w.i64Const(stride);
+            w.op(0x7E, "i64.mul");
+        }
+    }
+
+    /**
+     * Turns the i64 address on the stack into an i32 pointer, trapping when it is not below
+     * {@link KernelAbi#ADDRESS_LIMIT}: every pointer value then is its true address, so an access
+     * through it either reaches that address or traps, and never another buffer.
+     */
+    private void checkedAddress(SourcePos pos) {
+        int a = scratch(ValType.I64);
+        // (a >>> 31) | (a >>> 32), cut to 32 bits, is 0 exactly when a lies in [0, 2^31): shifts and
+        // ors are single JVM instructions in Chicory's code, where a comparison is a method call
+        tee(a);
+        w.i64Const(31);
+        w.op(0x88, "i64.shr_u");
+        w.op(0xA7, "i32.wrap_i64");
+        get(a);
+        w.i64Const(32);
+        w.op(0x88, "i64.shr_u");
+        w.op(0xA7, "i32.wrap_i64");
+        w.op(0x72, "i32.or");
+        w.ifThen(label("wild"), null);
+        addressFault(a, ValType.I64, pos);
+        w.end();
+        get(a);
+        w.op(0xA7, "i32.wrap_i64");
+        release(ValType.I64, a);
+    }
+
+    /**
+     * The cold path of a failed address check: the address (in local {@code address} of type
+     * {@code type}) does not fit. A memcheck module reports it first, as a violation of the access
+     * being emitted or as pointer arithmetic of its own.
+     */
+    private void addressFault(int address, ValType type, SourcePos pos) {
+        if (memcheck) {
+            checker.reportAddressFault(address, type, pos);
+        }
+        trap(KernelAbi.TRAP_ADDRESS, pos);
     }
 
     // ------------------------------------------------------------------ expressions
@@ -1455,20 +1915,36 @@ final class FunctionEmitter {
             return special(s.reg());
         }
         if (e instanceof KExpr.Load l) {
-            CType t = l.type();
-            if (t instanceof StructType || t instanceof ArrayType) {
-                emitAddress(l.address());
-                return ValType.I32;
+            SourcePos outer = enterSite(l.pos());
+            try {
+                return load(l);
+            } finally {
+                sitePos = outer;
             }
-            Folded f = fold(l.address());
-            emitBase(f);
-            loadScalar(t, f.offset);
-            return valType(t);
         }
         if (e instanceof KExpr.PtrAdd p) {
             Folded f = fold(p);
             if (f.kind != Base.EXPR || f.base != p) {
                 emitAddress(p);
+                return ValType.I32;
+            }
+            if (checks) {
+                Chain chain = Chain.of(p);
+                IndexRanges.Range known = offsetRange(chain);
+                if (known != null && known.within(-KernelAbi.GUARD_BYTES, KernelAbi.GUARD_BYTES - 1)
+                        && (chain.root() instanceof KExpr.GlobalAddr || chain.root() instanceof KExpr.LocalAddr
+                        && !addressParams.containsKey(((KExpr.LocalAddr) chain.root()).local()))) {
+                    // a variable, shared array or frame slot lies in [64 KiB, 2^31 - 64 KiB): less than 64 KiB
+                    // from it is still below 2^31 and never wraps
+                    emitAddress(chain.root());
+                    addOffsets32(chain);
+                    return ValType.I32;
+                }
+                expr(p.pointer());
+                w.op(0xAC, "i64.extend_i32_s"); // a pointer is below 2^31: the same as unsigned, and no call in Chicory
+                byteOffset64(p.index(), ((PointerType) p.type()).stride());
+                w.op(0x7C, "i64.add");
+                checkedAddress(p.pos() != null ? p.pos() : sitePos);
                 return ValType.I32;
             }
             expr(p.pointer());
@@ -1510,7 +1986,12 @@ final class FunctionEmitter {
             return new MathEmitter(this, w, module).intrinsic(i);
         }
         if (e instanceof KExpr.Atomic a) {
-            return new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+            SourcePos outer = enterSite(a.pos());
+            try {
+                return memcheck ? checker.checkedAtomic(a) : new AtomicEmitter(this, w).atomic(a, () -> emitAddress(a.address()));
+            } finally {
+                sitePos = outer;
+            }
         }
         if (e instanceof KExpr.ThreadSlot t) {
             // another thread's frame: stack_top - (thread + 1) * frameSize
@@ -1529,6 +2010,55 @@ final class FunctionEmitter {
 
     ValType emit(KExpr e) {
         return expr(e);
+    }
+
+    // ------------------------------------------------------------------ for MemcheckEmitter
+
+    int newLocal(ValType t, String name) {
+        return addLocal(t, name);
+    }
+
+    void emitAddressOf(KExpr address) {
+        emitAddress(address);
+    }
+
+    void localAddressOf(KLocal l) {
+        localAddress(l);
+    }
+
+    /** Pushes the block's shared-memory base. */
+    void sharedBase() {
+        if (sharedBaseLocal >= 0) {
+            get(sharedBaseLocal);
+        } else {
+            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+        }
+    }
+
+    void storeScalarAt(CType t, long offset) {
+        storeScalar(t, offset);
+    }
+
+    void copyBytesTo(Runnable dst, Runnable src, int size) {
+        copyBytes(dst, 0, src, 0, size);
+    }
+
+    void copyStructTo(Runnable dst, KExpr value, int size) {
+        copyStruct(dst, 0, value, size);
+    }
+
+    SourcePos sitePos() {
+        return sitePos;
+    }
+
+    /** The local holding a special register here, or null. */
+    Integer specialLocal(SpecialReg r) {
+        return specials.get(r);
+    }
+
+    /** Whether the code being emitted runs as one thread (not block-level code of a kernel with barriers). */
+    boolean threadKnown() {
+        return threadKnown;
     }
 
     int scratchLocal(ValType t) {
@@ -1674,6 +2204,7 @@ final class FunctionEmitter {
         if (op == KExpr.BinaryOp.LAND || op == KExpr.BinaryOp.LOR) {
             expr(b.left());
             w.ifThen(label(op == KExpr.BinaryOp.LAND ? "and" : "or"), ValType.I32);
+            Map<Object, Integer> outer = conditional();
             if (op == KExpr.BinaryOp.LAND) {
                 expr(b.right());
                 w.elseBranch();
@@ -1684,6 +2215,7 @@ final class FunctionEmitter {
                 expr(b.right());
             }
             w.end();
+            leaveConditional(outer);
             return ValType.I32;
         }
         CType operandType = b.left().type();
@@ -1708,9 +2240,13 @@ final class FunctionEmitter {
         }
         expr(s.condition());
         w.ifThen(label("sel"), t);
+        Map<Object, Integer> outer = conditional();
         expr(s.ifTrue());
+        leaveConditional(outer);
         w.elseBranch();
+        conditional();
         expr(s.ifFalse());
+        leaveConditional(outer);
         w.end();
         return t;
     }
@@ -1738,13 +2274,54 @@ final class FunctionEmitter {
     private ValType convert(KExpr.Convert c) {
         CType to = c.type();
         CType from = c.operand().type();
-        if (Low32Locals.operandLow(c, false)) {
+        if (checks && to instanceof PointerType && !(from instanceof PointerType)) {
+            return integerToPointer(c.operand());
+        }
+        if (Low32Locals.operandLow(c, false, !checks)) {
             // a 64-bit integer made a pointer or a 32-bit integer: only its low half counts
             lowHalf(c.operand());
             return Conversions.emit(w, ScalarType.UINT, to, ValType.I32);
         }
         ValType ft = expr(c.operand());
         return Conversions.emit(w, from, to, ft);
+    }
+
+    /**
+     * An integer made a pointer: as C extends it to 64 bits (a negative int is a huge address), it
+     * must be below {@link KernelAbi#ADDRESS_LIMIT}.
+     */
+    private ValType integerToPointer(KExpr value) {
+        if (value instanceof KExpr.IntConst k && k.value() >= 0 && k.value() < KernelAbi.ADDRESS_LIMIT) {
+            w.i32Const((int) k.value());
+            return ValType.I32;
+        }
+        Integer known = offsets.get(value);
+        if (known != null) {
+            get(known);
+            return ValType.I32;
+        }
+        if (expr(value) == ValType.I32) {
+            extend(value.type());
+        }
+        checkedAddress(sitePos);
+        if (!memcheck) {
+            int kept = scratch(ValType.I32);
+            tee(kept);
+            offsets.put(value, kept);
+        }
+        return ValType.I32;
+    }
+
+    /**
+     * Extends the i32 on the stack to i64 by the signedness of {@code t}; unsigned as sign extension
+     * and a mask, which Chicory compiles to JVM instructions (its {@code i64.extend_i32_u} is a call).
+     */
+    private void extend(CType t) {
+        w.op(0xAC, "i64.extend_i32_s");
+        if (!(t instanceof ScalarType s && s.kind().isSigned())) {
+            w.i64Const(0xFFFF_FFFFL);
+            w.op(0x83, "i64.and");
+        }
     }
 
     /**
@@ -1762,7 +2339,7 @@ final class FunctionEmitter {
             w.i32Const((int) c.value());
         } else if (e instanceof KExpr.LocalGet g && low32.contains(g.local())) {
             get(registers.get(g.local()));
-        } else if (e instanceof KExpr.Convert c && Low32Locals.operandLow(c, true)) {
+        } else if (e instanceof KExpr.Convert c && Low32Locals.operandLow(c, true, !checks)) {
             lowHalf(c.operand());
         } else if (e instanceof KExpr.Convert c && valType(c.operand().type()) == ValType.I32) {
             expr(c.operand()); // sign or zero extension: the low half is the value itself

@@ -15,23 +15,27 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * 64-bit integer locals whose value only ever matters modulo 2^32. PTX computes global addresses in
- * 64 bits ({@code cvta}, {@code mul.wide}, {@code add.s64}), while addresses on this path are 32-bit:
- * a pointer made from a 64-bit integer keeps its low half. Addition, subtraction, multiplication,
+ * 64-bit integer locals whose value only ever matters modulo 2^32. Addition, subtraction, multiplication,
  * the bitwise operations, negation and left shifts by less than 32 give the same low 32 bits whether
  * computed in 64 or in 32 bits, so such chains, and locals used only by them, are computed in i32
  * (the JVM then works in ints, as it does for the same kernel compiled from CUDA source).
  *
  * <p>A read is <em>low</em> when its value reaches, through those operations alone, a conversion to
- * a pointer or to an integer of at most 32 bits, a pointer index, or an assignment to a local that is
- * itself kept in 32 bits. {@link #of} keeps the candidates all of whose reads are low (a fixpoint, as
- * locals feed each other); {@link FunctionEmitter} emits exactly the same contexts in 32 bits.
+ * an integer of at most 32 bits or an assignment to a local that is itself kept in 32 bits. {@link #of}
+ * keeps the candidates all of whose reads are low (a fixpoint, as locals feed each other);
+ * {@link FunctionEmitter} emits exactly the same contexts in 32 bits.
+ *
+ * <p>Addresses are not such a context when the address checks are on ({@code pointersLow} false): PTX
+ * computes global addresses in 64 bits ({@code cvta}, {@code mul.wide}, {@code add.s64}), and only the
+ * whole 64-bit value tells whether it lies in the device's memory or would wrap onto another address.
+ * Without the checks a pointer made from a 64-bit integer, and a 64-bit pointer index, keep only their
+ * low half, as they did before the checks existed.
  */
 final class Low32Locals {
     private Low32Locals() {}
 
     /** The candidates (64-bit integer locals the caller could keep in an i32) whose every read is low. */
-    static Set<KLocal> of(KBlock body, Predicate<KLocal> candidate) {
+    static Set<KLocal> of(KBlock body, Predicate<KLocal> candidate, boolean pointersLow) {
         Set<KLocal> narrow = new HashSet<>();
         KirWalk.statements(body, s -> {
             if (s instanceof KStmt.Assign a && isWide(a.target().type()) && candidate.test(a.target())) {
@@ -41,33 +45,33 @@ final class Low32Locals {
         boolean changed = true;
         while (changed) {
             Set<KLocal> wide = new HashSet<>();
-            KirWalk.statements(body, s -> roots(s, narrow, wide));
+            KirWalk.statements(body, s -> roots(s, narrow, wide, pointersLow));
             changed = narrow.removeAll(wide);
         }
         return narrow;
     }
 
-    private static void roots(KStmt s, Set<KLocal> narrow, Set<KLocal> wide) {
+    private static void roots(KStmt s, Set<KLocal> narrow, Set<KLocal> wide, boolean pointersLow) {
         if (s instanceof KStmt.Assign a) {
-            visit(a.value(), narrow.contains(a.target()), narrow, wide);
+            visit(a.value(), narrow.contains(a.target()), narrow, wide, pointersLow);
         } else if (s instanceof KStmt.Store st) {
-            visit(st.address(), false, narrow, wide);
-            visit(st.value(), false, narrow, wide);
+            visit(st.address(), false, narrow, wide, pointersLow);
+            visit(st.value(), false, narrow, wide, pointersLow);
         } else if (s instanceof KStmt.Eval e) {
-            visit(e.expr(), false, narrow, wide);
+            visit(e.expr(), false, narrow, wide, pointersLow);
         } else if (s instanceof KStmt.If i) {
-            visit(i.condition(), false, narrow, wide);
+            visit(i.condition(), false, narrow, wide, pointersLow);
         } else if (s instanceof KStmt.Loop l) {
-            visit(l.condition(), false, narrow, wide);
+            visit(l.condition(), false, narrow, wide, pointersLow);
         } else if (s instanceof KStmt.Switch sw) {
-            visit(sw.selector(), false, narrow, wide);
+            visit(sw.selector(), false, narrow, wide, pointersLow);
         } else if (s instanceof KStmt.Return r && r.value() != null) {
-            visit(r.value(), false, narrow, wide);
+            visit(r.value(), false, narrow, wide, pointersLow);
         }
     }
 
     /** Walks {@code e}, evaluated in a low context or not, and records the narrow locals read wide. */
-    private static void visit(KExpr e, boolean low, Set<KLocal> narrow, Set<KLocal> wide) {
+    private static void visit(KExpr e, boolean low, Set<KLocal> narrow, Set<KLocal> wide, boolean pointersLow) {
         if (e instanceof KExpr.LocalGet g) {
             if (!low && narrow.contains(g.local())) {
                 wide.add(g.local());
@@ -75,46 +79,46 @@ final class Low32Locals {
             return;
         }
         if (e instanceof KExpr.Convert c) {
-            visit(c.operand(), operandLow(c, low), narrow, wide);
+            visit(c.operand(), operandLow(c, low, pointersLow), narrow, wide, pointersLow);
             return;
         }
         if (e instanceof KExpr.PtrAdd p) {
-            visit(p.pointer(), false, narrow, wide);
-            visit(p.index(), isWide(p.index().type()), narrow, wide);
+            visit(p.pointer(), false, narrow, wide, pointersLow);
+            visit(p.index(), pointersLow && isWide(p.index().type()), narrow, wide, pointersLow);
             return;
         }
         if (e instanceof KExpr.Binary b && low && isWide(b.type())) {
             if (keepsLowBits(b.op())) {
-                visit(b.left(), true, narrow, wide);
-                visit(b.right(), true, narrow, wide);
+                visit(b.left(), true, narrow, wide, pointersLow);
+                visit(b.right(), true, narrow, wide, pointersLow);
                 return;
             }
             if (isSmallShift(b)) {
-                visit(b.left(), true, narrow, wide);
+                visit(b.left(), true, narrow, wide, pointersLow);
                 return;
             }
         }
         if (e instanceof KExpr.Unary u && low && isWide(u.type()) && u.op() != KExpr.UnaryOp.NOT) {
-            visit(u.operand(), true, narrow, wide);
+            visit(u.operand(), true, narrow, wide, pointersLow);
             return;
         }
         for (KExpr child : KirWalk.children(e)) {
-            visit(child, false, narrow, wide);
+            visit(child, false, narrow, wide, pointersLow);
         }
     }
 
     /** Whether the operand of a conversion is needed only modulo 2^32. */
-    static boolean operandLow(KExpr.Convert c, boolean low) {
+    static boolean operandLow(KExpr.Convert c, boolean low, boolean pointersLow) {
         if (!isWide(c.operand().type())) {
             return false;
         }
-        return narrowsToLow(c.type()) || low && isWide(c.type());
+        return narrowsToLow(c.type(), pointersLow) || low && isWide(c.type());
     }
 
-    /** A pointer, or an integer of at most 32 bits (not bool: a test of all 64 bits). */
-    static boolean narrowsToLow(CType t) {
+    /** A pointer (when addresses may be cut to 32 bits), or an integer of at most 32 bits (not bool: a test of all 64 bits). */
+    static boolean narrowsToLow(CType t, boolean pointersLow) {
         if (t instanceof PointerType) {
-            return true;
+            return pointersLow;
         }
         return t instanceof ScalarType s && s.isInteger() && s.kind() != ScalarKind.BOOL && s.size() <= 4;
     }

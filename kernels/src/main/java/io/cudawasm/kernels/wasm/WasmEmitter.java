@@ -2,7 +2,9 @@ package io.cudawasm.kernels.wasm;
 
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
+import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -38,10 +40,14 @@ public final class WasmEmitter {
     static final int G_STACK_TOP = 1;
     static final int G_STACK_LIMIT = 2;
     static final int G_SHARED_BASE = 3;
+    /** memcheck modules only: the memcheck table's address, set by each runner call ({@link MemcheckAbi}). */
+    static final int G_MEMCHECK_TABLE = 4;
+    static final String INSIDE_NAME = "__cw_inside";
     /** Call-stack budget for a kernel that may recurse (the depth is not known statically). */
     static final int RECURSION_STACK_BYTES = 64 * 1024;
 
     private final KModule kir;
+    private final WasmOptions options;
     private final CompileBudget budget = CompileBudget.current();
     private final ModuleWriter writer = new ModuleWriter();
     private final Map<KFunction, Integer> functionIndices = new HashMap<>();
@@ -51,15 +57,28 @@ public final class WasmEmitter {
     private final Map<KGlobal, Integer> sharedOffsets = new HashMap<>();
     private final Map<KFunction, Integer> frameSizes = new HashMap<>();
     private int trapIndex;
+    private int violationIndex = -1;
+    private int insideIndex = -1;
+    /** The accesses of a memcheck module, numbered as its violation reports name them. */
+    private final List<AccessSite> sites = new ArrayList<>();
     private int staticEnd;
     private int staticShared;
 
-    private WasmEmitter(KModule kir) {
+    private WasmEmitter(KModule kir, WasmOptions options) {
         this.kir = kir;
+        this.options = options;
     }
 
     public static WasmModule compile(KModule kir) {
-        return new WasmEmitter(kir).run();
+        return compile(kir, WasmOptions.DEFAULT);
+    }
+
+    public static WasmModule compile(KModule kir, WasmOptions options) {
+        return new WasmEmitter(kir, options).run();
+    }
+
+    WasmOptions options() {
+        return options;
     }
 
     ModuleWriter writer() {
@@ -90,6 +109,21 @@ public final class WasmEmitter {
         return trapIndex;
     }
 
+    /** memcheck: the imported violation report. */
+    int violationFunction() {
+        return violationIndex;
+    }
+
+    /** memcheck: {@code (address, bytes) -> 1 when inside some live allocation}. */
+    int insideFunction() {
+        return insideIndex;
+    }
+
+    int addSite(AccessSite site) {
+        sites.add(site);
+        return sites.size() - 1;
+    }
+
     int staticOffset(KGlobal g) {
         return staticOffsets.get(g);
     }
@@ -111,6 +145,11 @@ public final class WasmEmitter {
         writer.addGlobal("stack_top", ValType.I32, 0);
         writer.addGlobal("stack_limit", ValType.I32, 0);
         writer.addGlobal("shared_base", ValType.I32, 0);
+        if (options.memcheck()) {
+            writer.addGlobal("memcheck_table", ValType.I32, 0);
+            insideIndex = writer.declareFunction(INSIDE_NAME,
+                    new FuncType(List.of(ValType.I32, ValType.I32), List.of(ValType.I32)), List.of("address", "bytes"));
+        }
         Map<KFunction, Boolean> collective = Collectives.functions(kir.functions());
         // collective device functions are inlined into their kernels; they need no code of their own
         List<KFunction> devices = kir.functions().stream().filter(f -> !f.isKernel() && !collective.get(f)).toList();
@@ -152,10 +191,13 @@ public final class WasmEmitter {
                     callStack(k, new LinkedHashSet<>()), fission));
         }
         emitInit(init);
+        if (options.memcheck()) {
+            emitInside();
+        }
         byte[] binary = writer.binary();
         validate(binary);
         return new WasmModule(binary, writer.text(), infos, symbols(), staticEnd, staticShared,
-                List.copyOf(mathImports.keySet()));
+                List.copyOf(mathImports.keySet()), options, sites);
     }
 
     private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();
@@ -187,6 +229,94 @@ public final class WasmEmitter {
         w.localGet(2, "shared_base");
         w.globalSet(G_SHARED_BASE, "shared_base");
         writer.define(index, List.of(), List.of(), w);
+    }
+
+    /**
+     * memcheck's check for an address of unknown origin: {@code bytes} bytes at {@code address} lie
+     * inside the block's shared memory, the worker's stack, or one of the allocations the runtime
+     * listed in the memcheck table (buffers and {@code __device__}/{@code __constant__} variables).
+     */
+    private void emitInside() {
+        CodeWriter w = new CodeWriter();
+        int address = 0;
+        int bytes = 1;
+        int end = 2;
+        int list = 3;
+        int count = 4;
+        int start = 5;
+        int limit = 6;
+        String[] names = {"address", "bytes", "end", "list", "count", "start", "limit"};
+        w.localGet(address, "address");
+        w.op(0xAD, "i64.extend_i32_u");
+        w.localGet(bytes, "bytes");
+        w.op(0xAD, "i64.extend_i32_u");
+        w.op(0x7C, "i64.add");
+        w.localSet(end, "end");
+        // the block's shared memory: static arrays, then the launch's dynamic bytes
+        w.globalGet(G_SHARED_BASE, "shared_base");
+        w.localSet(start, "start");
+        w.globalGet(G_SHARED_BASE, "shared_base");
+        w.i32Const(dynamicSharedOffset());
+        w.op(0x6A, "i32.add");
+        w.globalGet(G_MEMCHECK_TABLE, "memcheck_table");
+        w.memory(0x28, "i32.load", 2, MemcheckAbi.TABLE_DYNAMIC_SHARED);
+        w.op(0x6A, "i32.add");
+        w.localSet(limit, "limit");
+        insideRange(w, names);
+        // the worker's stack: every thread's frame and the device-call stack
+        w.globalGet(G_STACK_LIMIT, "stack_limit");
+        w.localSet(start, "start");
+        w.globalGet(G_STACK_TOP, "stack_top");
+        w.localSet(limit, "limit");
+        insideRange(w, names);
+        // the allocations: count, then (start, end) pairs
+        w.globalGet(G_MEMCHECK_TABLE, "memcheck_table");
+        w.memory(0x28, "i32.load", 2, MemcheckAbi.TABLE_ALLOCATIONS);
+        w.localTee(list, "list");
+        w.memory(0x28, "i32.load", 2, 0);
+        w.localSet(count, "count");
+        w.block("none", null);
+        w.loop("next");
+        w.localGet(count, "count");
+        w.op(0x45, "i32.eqz");
+        w.brIf("none");
+        w.localGet(list, "list");
+        w.memory(0x28, "i32.load", 2, 4);
+        w.localSet(start, "start");
+        w.localGet(list, "list");
+        w.memory(0x28, "i32.load", 2, 8);
+        w.localSet(limit, "limit");
+        insideRange(w, names);
+        w.localGet(list, "list");
+        w.i32Const(8);
+        w.op(0x6A, "i32.add");
+        w.localSet(list, "list");
+        w.localGet(count, "count");
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        w.localSet(count, "count");
+        w.br("next");
+        w.end();
+        w.end();
+        w.i32Const(0);
+        writer.define(insideIndex, List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I32, ValType.I32),
+                List.of("end", "list", "count", "start", "limit"), w);
+    }
+
+    /** Returns 1 from the function when [address, end) lies within [start, limit). */
+    private static void insideRange(CodeWriter w, String[] names) {
+        w.localGet(0, names[0]);
+        w.localGet(5, names[5]);
+        w.op(0x4F, "i32.ge_u");
+        w.localGet(2, names[2]);
+        w.localGet(6, names[6]);
+        w.op(0xAD, "i64.extend_i32_u");
+        w.op(0x58, "i64.le_u");
+        w.op(0x71, "i32.and");
+        w.ifThen("inside", null);
+        w.i32Const(1);
+        w.ret();
+        w.end();
     }
 
     /** Worst-case device-call stack of a function (a fixed budget when recursion is possible). */
@@ -270,6 +400,35 @@ public final class WasmEmitter {
         return g.name().replaceAll("_\\d+$", "");
     }
 
+    private static final java.util.regex.Pattern PTX_LOCAL_NAME =
+            java.util.regex.Pattern.compile("^_ZZ.*E(\\d+)([A-Za-z_][A-Za-z0-9_]*)$");
+
+    /**
+     * The name a variable has in the source, for memcheck reports: the IR prefixes a {@code __shared__}
+     * array with its function's name, and PTX names a function's static with an Itanium local name
+     * ({@code _ZZ9reducePfE5cache} is {@code cache}).
+     */
+    String variableName(KGlobal g) {
+        String n = g.name();
+        java.util.regex.Matcher m = PTX_LOCAL_NAME.matcher(n);
+        if (m.matches() && Integer.parseInt(m.group(1)) == m.group(2).length()) {
+            return m.group(2);
+        }
+        if (g.space() == AddressSpace.SHARED) {
+            String owner = "";
+            for (KFunction f : kir.functions()) {
+                String prefix = f.name().replaceAll("[^A-Za-z0-9_]", "_");
+                if (n.startsWith(prefix + "_") && prefix.length() > owner.length()) {
+                    owner = prefix;
+                }
+            }
+            if (!owner.isEmpty()) {
+                n = n.substring(owner.length() + 1);
+            }
+        }
+        return n.replaceAll("_\\d+$", "");
+    }
+
     private void computeHiddenSpecials() {
         Map<KFunction, Set<SpecialReg>> uses = new HashMap<>();
         for (KFunction f : kir.functions()) {
@@ -299,6 +458,11 @@ public final class WasmEmitter {
         }
         for (KFunction f : kir.functions()) {
             if (!f.isKernel()) {
+                if (options.memcheck()) {
+                    // violation reports name the thread and block wherever the access is
+                    uses.get(f).addAll(List.of(SpecialReg.TID_X, SpecialReg.TID_Y, SpecialReg.TID_Z,
+                            SpecialReg.CTAID_X, SpecialReg.CTAID_Y, SpecialReg.CTAID_Z));
+                }
                 hidden.put(f, List.copyOf(uses.get(f)));
             }
         }
@@ -307,6 +471,12 @@ public final class WasmEmitter {
     private void declareImports() {
         trapIndex = writer.addImport(KernelAbi.TRAP_MODULE, KernelAbi.TRAP_NAME,
                 new FuncType(List.of(ValType.I32, ValType.I32), List.of()));
+        if (options.memcheck()) {
+            List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));
+            params.addAll(java.util.Collections.nCopies(6, ValType.I32));
+            violationIndex = writer.addImport(KernelAbi.TRAP_MODULE, MemcheckAbi.VIOLATION_NAME,
+                    new FuncType(params, List.of()));
+        }
         Map<String, FuncType> needed = new LinkedHashMap<>();
         for (KFunction f : kir.functions()) {
             KirWalk.expressions(f.body(), e -> {

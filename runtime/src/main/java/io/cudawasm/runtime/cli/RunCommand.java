@@ -20,10 +20,13 @@ import io.cudawasm.runtime.data.BufferSpecs;
 import io.cudawasm.runtime.data.BufferSummary;
 import io.cudawasm.runtime.data.ElementType;
 import io.cudawasm.runtime.data.StructPacker;
+import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.launch.MemoryViolation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -110,6 +113,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--interpreter", description = "Run the Wasm path on Chicory's interpreter (slow).")
     boolean interpreter;
 
+    @Option(names = "--memcheck", description = "Check every memory access against the bounds of its buffer, "
+            + "shared or local array and report the invalid ones, like compute-sanitizer (WebAssembly path; slower; "
+            + "exit code 3 when any is found).")
+    boolean memcheck;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -120,7 +128,11 @@ final class RunCommand implements Callable<Integer> {
         KernelSource src = KernelSource.load(source);
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         try (Backends backends = Backends.detect(workers, interpreter)) {
-            BackendChoice choice = backends.select(backend, sandbox);
+            if (memcheck && !backend.equals("auto") && !backend.equals("wasm")) {
+                throw new IllegalArgumentException("--memcheck runs on the WebAssembly path: use --backend wasm (or leave "
+                        + "--backend out)");
+            }
+            BackendChoice choice = backends.select(memcheck ? "wasm" : backend, sandbox);
             BackendChoice check = checkAgainst == null ? null : backends.select(checkAgainst, sandbox);
             boolean wasmNeeded = choice.backend() instanceof WasmBackend
                     || check != null && check.backend() instanceof WasmBackend;
@@ -149,6 +161,11 @@ final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            if (run.failure() != null && !run.failure().violations().isEmpty()) {
+                printMemcheck(run.failure().violations(), err);
+                err.flush();
+                return 3;
+            }
             if (run.failure() != null) {
                 err.println("error: " + run.failure().getMessage() + " (on " + choice.backend().name() + ")");
                 err.flush();
@@ -162,6 +179,9 @@ final class RunCommand implements Callable<Integer> {
                         tolerance);
             }
             report(sig, run, choice, checked, out);
+            if (memcheck) {
+                printMemcheck(List.of(), out);
+            }
             out.flush();
             err.flush();
             return checked == null || checked.passed() ? 0 : 4;
@@ -171,7 +191,7 @@ final class RunCommand implements Callable<Integer> {
     /** The launch as host data, replayable on any back end. */
     private CheckedRun.Launch launch(KernelSignature sig, CompileResult compiled) {
         Map<String, String> named = assignArguments(sig);
-        Set<String> wanted = wantedOutputs(sig).keySet();
+        Set<String> wanted = wantedOutputs(sig, named).keySet();
         List<CheckedRun.Arg> launchArgs = new ArrayList<>();
         for (ParamInfo p : sig.params()) {
             launchArgs.add(argument(p, named.get(p.name()), wanted.contains(p.name())));
@@ -179,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
         for (String w : wanted) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
-            if (p.kind() != ParamKind.POINTER || named.get(w).equals("null") || named.get(w).equals("0")) {
+            if (p.kind() != ParamKind.POINTER || isNull(named.get(w))) {
                 throw new IllegalArgumentException("--out " + w + ": no buffer was passed for that parameter");
             }
         }
@@ -191,12 +211,33 @@ final class RunCommand implements Callable<Integer> {
             }
             symbols.put(c.substring(0, eq), symbolBytes(c.substring(eq + 1), symbolSize(compiled, c.substring(0, eq))));
         }
-        LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads);
+        LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads).withMemcheck(memcheck);
         if (timeLimit != null) {
             options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
         }
         LaunchConfig config = new LaunchConfig(Dim3.parse(shape.grid), Dim3.parse(shape.block), shape.sharedBytes);
         return new CheckedRun.Launch(sig.sourceName(), config, launchArgs, symbols, options);
+    }
+
+    /** A memcheck report in compute-sanitizer's layout: each violation, then the error summary. */
+    private static void printMemcheck(List<MemoryViolation> violations, PrintWriter to) {
+        String bar = "========= ";
+        to.println(bar + "CUDA-WASM MEMCHECK");
+        for (MemoryViolation v : violations) {
+            FaultLocation at = v.location();
+            to.println(bar + (v.access() == AccessSite.Access.POINTER ? "Pointer arithmetic out of the address space"
+                    : "Invalid " + v.access().name().toLowerCase(java.util.Locale.ROOT) + " of size " + v.bytes()
+                    + (v.bytes() == 1 ? " byte" : " bytes")));
+            to.println(bar + "    at " + (at.position() == null ? "an unknown position" : at.position()) + " in "
+                    + at.kernel());
+            to.println(bar + "    by thread " + (at.threadIdx() == null ? "(unknown)" : at.threadIdx()) + " in block "
+                    + (at.blockIdx() == null ? "(unknown)" : at.blockIdx()));
+            String d = v.describe();
+            to.println(bar + "    A" + d.substring(d.indexOf(": address ") + 3));
+            to.println(bar);
+        }
+        to.println(bar + "ERROR SUMMARY: " + violations.size() + (violations.size() == 1 ? " error" : " errors")
+                + (violations.size() >= 16 ? " (memcheck stops at 16)" : ""));
     }
 
     /** The size of a __constant__/__device__ variable, for struct: specs. */
@@ -209,11 +250,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Output buffers by parameter name, each with the file to save it to (or null). */
-    private Map<String, String> wantedOutputs(KernelSignature sig) {
+    private Map<String, String> wantedOutputs(KernelSignature sig, Map<String, String> named) {
         Map<String, String> wanted = new LinkedHashMap<>();
         if (outputs.isEmpty()) {
             for (ParamInfo p : sig.params()) {
-                if (p.kind() == ParamKind.POINTER && !p.pointeeConst()) {
+                if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))) {
                     wanted.put(p.name(), null);
                 }
             }
@@ -260,9 +301,14 @@ final class RunCommand implements Callable<Integer> {
         return p.scalar() != null ? ElementType.of(p.scalar()) : ElementType.U8;
     }
 
+    /** {@code --arg null} (or 0) for a pointer: a null pointer, no buffer. */
+    private static boolean isNull(String value) {
+        return value.equals("null") || value.equals("0");
+    }
+
     private CheckedRun.Arg argument(ParamInfo p, String value, boolean output) {
         if (p.kind() == ParamKind.POINTER) {
-            if (value.equals("null") || value.equals("0")) {
+            if (isNull(value)) {
                 return new CheckedRun.Arg.Null();
             }
             ElementType type = elementType(p);
@@ -318,7 +364,7 @@ final class RunCommand implements Callable<Integer> {
     private void report(KernelSignature sig, CheckedRun.BackendRun run, BackendChoice choice, CheckedRun.Result checked,
             PrintWriter out) throws IOException {
         Map<String, BufferSummary> summaries = new LinkedHashMap<>();
-        for (Map.Entry<String, String> w : wantedOutputs(sig).entrySet()) {
+        for (Map.Entry<String, String> w : wantedOutputs(sig, assignArguments(sig)).entrySet()) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w.getKey())).findFirst().orElseThrow();
             byte[] data = run.outputs().get(w.getKey());
             if (w.getValue() != null) {

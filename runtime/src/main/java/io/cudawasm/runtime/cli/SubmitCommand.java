@@ -101,6 +101,10 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--time-limit", paramLabel = "SECONDS", description = "Stop the job after this many seconds.")
     Double timeLimit;
 
+    @Option(names = "--memcheck", description = "Run the job under memcheck (the worker's WebAssembly path): invalid "
+            + "accesses fail it and are listed in the error's details.")
+    boolean memcheck;
+
     @Option(names = "--async", description = "Do not wait: print the job's id and URL.")
     boolean async;
 
@@ -152,6 +156,9 @@ public final class SubmitCommand implements Callable<Integer> {
         job.put("kernel", kernelRef());
         if (backend != null) {
             job.put("backend", backend);
+        }
+        if (memcheck) {
+            job.put("memcheck", true);
         }
         if (timeLimit != null) {
             job.put("timeLimitSeconds", timeLimit);

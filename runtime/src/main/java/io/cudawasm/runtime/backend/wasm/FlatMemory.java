@@ -16,6 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A linear memory in one flat {@code byte[]} with little-endian VarHandle views.
  *
+ * <p>The array holds no bytes for the first {@code guard} addresses: address {@code a} is element
+ * {@code a - guard}, so an access below the guard (a null pointer, or a small offset from one) has a
+ * negative index and fails the same bounds check as an access beyond the end, at no extra cost.
+ * Negative Java ints (addresses of 2^31 and up) minus the guard stay negative or exceed any length
+ * the array can have ({@link #MAX_BYTES}), so they fail too.
+ *
  * <p>Chicory's own ByteArrayMemory keeps 64 KiB pages and checks the page on every access;
  * kernels are memory-bound loops, and one flat array with one bounds check per access made them
  * two to three times faster in our measurements. Atomics use the VarHandles' volatile and
@@ -32,28 +38,52 @@ final class FlatMemory implements Memory {
     private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle BYTE = MethodHandles.arrayElementVarHandle(byte[].class);
 
+    /**
+     * Array length limit with a guard (of at most one page): an int address minus the guard then never
+     * wraps into the array.
+     */
+    static final long MAX_BYTES = (1L << 31) - 2L * PAGE_SIZE;
+
     private final int initialPages;
     private final int maximumPages;
+    /** Addresses below this have no storage (see the class comment). */
+    private final int guard;
     private byte[] bytes;
     private final ConcurrentHashMap<Integer, Object> monitors = new ConcurrentHashMap<>();
 
-    FlatMemory(int initialPages, int maximumPages) {
-        if (initialPages < 0 || maximumPages < initialPages || maximumPages > RUNTIME_MAX_PAGES) {
-            throw new IllegalArgumentException("bad memory limits " + initialPages + ".." + maximumPages);
+    /** @param guard the unbacked bytes at address 0: 0 or one page, within {@code initialPages} */
+    FlatMemory(int initialPages, int maximumPages, int guard) {
+        long maxBytes = (long) maximumPages * PAGE_SIZE - guard;
+        if (initialPages < 0 || maximumPages < initialPages || guard < 0 || guard % PAGE_SIZE != 0
+                || guard > PAGE_SIZE || (long) initialPages * PAGE_SIZE < guard
+                || maxBytes > (guard == 0 ? Integer.MAX_VALUE : MAX_BYTES)) {
+            throw new IllegalArgumentException("bad memory limits " + initialPages + ".." + maximumPages + " guard " + guard);
         }
         this.initialPages = initialPages;
         this.maximumPages = maximumPages;
-        this.bytes = new byte[initialPages * PAGE_SIZE];
+        this.guard = guard;
+        this.bytes = new byte[initialPages * PAGE_SIZE - guard];
     }
 
     private WasmRuntimeException outOfBounds(int address, int size) {
         return new WasmRuntimeException("out of bounds memory access: attempted to access address: "
-                + Integer.toUnsignedString(address) + " (" + size + " bytes) but size is: " + bytes.length);
+                + Integer.toUnsignedString(address) + " (" + size + " bytes) but size is: " + sizeBytes()
+                + (Integer.compareUnsigned(address, guard) < 0 ? " (addresses below " + guard + " are never valid)" : ""));
+    }
+
+    /** One past the highest valid address. */
+    long sizeBytes() {
+        return guard + (long) bytes.length;
+    }
+
+    /** The lowest valid address. */
+    int guard() {
+        return guard;
     }
 
     @Override
     public int pages() {
-        return bytes.length / PAGE_SIZE;
+        return (int) (sizeBytes() / PAGE_SIZE);
     }
 
     @Override
@@ -64,7 +94,7 @@ final class FlatMemory implements Memory {
             return -1;
         }
         if (delta > 0) {
-            bytes = Arrays.copyOf(bytes, (int) (next * PAGE_SIZE));
+            bytes = Arrays.copyOf(bytes, (int) (next * PAGE_SIZE - guard));
         }
         return old;
     }
@@ -152,7 +182,7 @@ final class FlatMemory implements Memory {
     @Override
     public void write(int address, byte[] data, int offset, int size) {
         try {
-            System.arraycopy(data, offset, bytes, address, size);
+            System.arraycopy(data, offset, bytes, address - guard, size);
         } catch (IndexOutOfBoundsException | ArrayStoreException e) {
             throw outOfBounds(address, size);
         }
@@ -161,7 +191,7 @@ final class FlatMemory implements Memory {
     @Override
     public byte read(int address) {
         try {
-            return bytes[address];
+            return bytes[address - guard];
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 1);
         }
@@ -170,7 +200,7 @@ final class FlatMemory implements Memory {
     @Override
     public byte[] readBytes(int address, int length) {
         try {
-            return Arrays.copyOfRange(bytes, address, checkedEnd(address, length));
+            return Arrays.copyOfRange(bytes, address - guard, checkedEnd(address, length) - guard);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw outOfBounds(address, length);
         }
@@ -178,7 +208,7 @@ final class FlatMemory implements Memory {
 
     private int checkedEnd(int address, int length) {
         long end = (long) address + length;
-        if (address < 0 || length < 0 || end > bytes.length) {
+        if (address < guard || length < 0 || end > guard + (long) bytes.length) {
             throw outOfBounds(address, length);
         }
         return (int) end;
@@ -187,7 +217,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeI32(int address, int value) {
         try {
-            INT.set(bytes, address, value);
+            INT.set(bytes, address - guard, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 4);
         }
@@ -196,7 +226,7 @@ final class FlatMemory implements Memory {
     @Override
     public int readInt(int address) {
         try {
-            return (int) INT.get(bytes, address);
+            return (int) INT.get(bytes, address - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 4);
         }
@@ -205,7 +235,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeLong(int address, long value) {
         try {
-            LONG.set(bytes, address, value);
+            LONG.set(bytes, address - guard, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 8);
         }
@@ -214,7 +244,7 @@ final class FlatMemory implements Memory {
     @Override
     public long readLong(int address) {
         try {
-            return (long) LONG.get(bytes, address);
+            return (long) LONG.get(bytes, address - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 8);
         }
@@ -223,7 +253,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeShort(int address, short value) {
         try {
-            SHORT.set(bytes, address, value);
+            SHORT.set(bytes, address - guard, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 2);
         }
@@ -232,7 +262,7 @@ final class FlatMemory implements Memory {
     @Override
     public short readShort(int address) {
         try {
-            return (short) SHORT.get(bytes, address);
+            return (short) SHORT.get(bytes, address - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 2);
         }
@@ -246,7 +276,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeByte(int address, byte value) {
         try {
-            bytes[address] = value;
+            bytes[address - guard] = value;
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 1);
         }
@@ -255,7 +285,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeF32(int address, float value) {
         try {
-            FLOAT.set(bytes, address, value);
+            FLOAT.set(bytes, address - guard, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 4);
         }
@@ -269,7 +299,7 @@ final class FlatMemory implements Memory {
     @Override
     public float readFloat(int address) {
         try {
-            return (float) FLOAT.get(bytes, address);
+            return (float) FLOAT.get(bytes, address - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 4);
         }
@@ -278,7 +308,7 @@ final class FlatMemory implements Memory {
     @Override
     public void writeF64(int address, double value) {
         try {
-            DOUBLE.set(bytes, address, value);
+            DOUBLE.set(bytes, address - guard, value);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 8);
         }
@@ -287,7 +317,7 @@ final class FlatMemory implements Memory {
     @Override
     public double readDouble(int address) {
         try {
-            return (double) DOUBLE.get(bytes, address);
+            return (double) DOUBLE.get(bytes, address - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(address, 8);
         }
@@ -306,7 +336,7 @@ final class FlatMemory implements Memory {
     @Override
     public void fill(byte value, int from, int to) {
         try {
-            Arrays.fill(bytes, from, to, value);
+            Arrays.fill(bytes, from - guard, to - guard, value);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw outOfBounds(from, to - from);
         }
@@ -315,7 +345,7 @@ final class FlatMemory implements Memory {
     @Override
     public void copy(int destination, int source, int size) {
         try {
-            System.arraycopy(bytes, source, bytes, destination, size);
+            System.arraycopy(bytes, source - guard, bytes, destination - guard, size);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(Math.max(destination, source), size);
         }
@@ -349,7 +379,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicReadInt(int a) {
         try {
-            return (int) INT.getVolatile(bytes, a);
+            return (int) INT.getVolatile(bytes, a - guard);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -358,7 +388,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicReadLong(int a) {
         try {
-            return (long) LONG.getVolatile(bytes, a);
+            return (long) LONG.getVolatile(bytes, a - guard);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -367,7 +397,7 @@ final class FlatMemory implements Memory {
     @Override
     public void atomicWriteInt(int a, int v) {
         try {
-            INT.setVolatile(bytes, a, v);
+            INT.setVolatile(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -376,7 +406,7 @@ final class FlatMemory implements Memory {
     @Override
     public void atomicWriteLong(int a, long v) {
         try {
-            LONG.setVolatile(bytes, a, v);
+            LONG.setVolatile(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -385,7 +415,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicAddInt(int a, int v) {
         try {
-            return (int) INT.getAndAdd(bytes, a, v);
+            return (int) INT.getAndAdd(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -394,7 +424,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicAndInt(int a, int v) {
         try {
-            return (int) INT.getAndBitwiseAnd(bytes, a, v);
+            return (int) INT.getAndBitwiseAnd(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -403,7 +433,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicOrInt(int a, int v) {
         try {
-            return (int) INT.getAndBitwiseOr(bytes, a, v);
+            return (int) INT.getAndBitwiseOr(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -412,7 +442,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicXorInt(int a, int v) {
         try {
-            return (int) INT.getAndBitwiseXor(bytes, a, v);
+            return (int) INT.getAndBitwiseXor(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -421,7 +451,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicXchgInt(int a, int v) {
         try {
-            return (int) INT.getAndSet(bytes, a, v);
+            return (int) INT.getAndSet(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -430,7 +460,7 @@ final class FlatMemory implements Memory {
     @Override
     public int atomicCmpxchgInt(int a, int expected, int replacement) {
         try {
-            return (int) INT.compareAndExchange(bytes, a, expected, replacement);
+            return (int) INT.compareAndExchange(bytes, a - guard, expected, replacement);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 4, this);
         }
@@ -439,7 +469,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicAddLong(int a, long v) {
         try {
-            return (long) LONG.getAndAdd(bytes, a, v);
+            return (long) LONG.getAndAdd(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -448,7 +478,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicAndLong(int a, long v) {
         try {
-            return (long) LONG.getAndBitwiseAnd(bytes, a, v);
+            return (long) LONG.getAndBitwiseAnd(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -457,7 +487,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicOrLong(int a, long v) {
         try {
-            return (long) LONG.getAndBitwiseOr(bytes, a, v);
+            return (long) LONG.getAndBitwiseOr(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -466,7 +496,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicXorLong(int a, long v) {
         try {
-            return (long) LONG.getAndBitwiseXor(bytes, a, v);
+            return (long) LONG.getAndBitwiseXor(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -475,7 +505,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicXchgLong(int a, long v) {
         try {
-            return (long) LONG.getAndSet(bytes, a, v);
+            return (long) LONG.getAndSet(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -484,7 +514,7 @@ final class FlatMemory implements Memory {
     @Override
     public long atomicCmpxchgLong(int a, long expected, long replacement) {
         try {
-            return (long) LONG.compareAndExchange(bytes, a, expected, replacement);
+            return (long) LONG.compareAndExchange(bytes, a - guard, expected, replacement);
         } catch (IndexOutOfBoundsException | IllegalStateException e) {
             throw atomicFault(e, a, 8, this);
         }
@@ -493,7 +523,7 @@ final class FlatMemory implements Memory {
     @Override
     public byte atomicReadByte(int a) {
         try {
-            return (byte) BYTE.getVolatile(bytes, a);
+            return (byte) BYTE.getVolatile(bytes, a - guard);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(a, 1);
         }
@@ -502,7 +532,7 @@ final class FlatMemory implements Memory {
     @Override
     public void atomicWriteByte(int a, byte v) {
         try {
-            BYTE.setVolatile(bytes, a, v);
+            BYTE.setVolatile(bytes, a - guard, v);
         } catch (IndexOutOfBoundsException e) {
             throw outOfBounds(a, 1);
         }

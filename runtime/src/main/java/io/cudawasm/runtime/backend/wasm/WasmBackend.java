@@ -4,7 +4,11 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.wasm.Parser;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.kernels.wasm.WasmModule;
+import io.cudawasm.kernels.wasm.WasmOptions;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchFailure;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -32,6 +36,14 @@ public final class WasmBackend implements Backend, AutoCloseable {
 
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CompiledWasm> eldest) {
+            return size() > MODULE_CACHE_SIZE;
+        }
+    };
+    private final Map<String, MemcheckModule> memcheckModules = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MemcheckModule> eldest) {
             return size() > MODULE_CACHE_SIZE;
         }
     };
@@ -82,6 +94,34 @@ public final class WasmBackend implements Backend, AutoCloseable {
     @Override
     public DeviceSession open(CompileResult compiled) {
         return new WasmSession(this, compiled, load(compiled.wasm().binary()));
+    }
+
+    /** A source's memcheck variant ({@link WasmOptions#memcheck}) with its compiled classes. */
+    record MemcheckModule(WasmModule module, CompiledWasm compiled) {}
+
+    /**
+     * The memcheck variant of a compiled source: generated from its kernel IR on first use (a separate
+     * module, so normal launches never pay for its checks) and kept, keyed by the normal module, as
+     * long as that module is.
+     */
+    MemcheckModule memcheck(CompileResult compiled, String kernel) {
+        String key = sha256(compiled.wasm().binary());
+        synchronized (memcheckModules) {
+            MemcheckModule m = memcheckModules.get(key);
+            if (m != null) {
+                return m;
+            }
+        }
+        if (compiled.kir() == null) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, kernel, "memcheck needs the kernel IR, which "
+                    + "this stored kernel lacks; compile the kernel again");
+        }
+        WasmModule module = compiled.memcheckWasm();
+        MemcheckModule m = new MemcheckModule(module, load(module.binary()));
+        synchronized (memcheckModules) {
+            memcheckModules.put(key, m);
+        }
+        return m;
     }
 
     /** Parses and compiles a module once; later sessions reuse the generated classes. */

@@ -12,6 +12,8 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.MemcheckAbi;
+import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.wasm.WasmKernel;
@@ -22,12 +24,14 @@ import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
+import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
+import io.cudawasm.runtime.launch.MemoryViolation;
 import io.cudawasm.runtime.memory.DeviceBuffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,13 +58,22 @@ final class WasmSession implements DeviceSession {
     private static final int BUFFER_ALIGN = 256;
     private static final int LAUNCH_BLOCK_BYTES = KernelAbi.LAUNCH_PARAMS + 32 * 1024;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WasmSession.class);
+
     private final WasmBackend backend;
+    private final CompileResult result;
     private final WasmModule module;
-    private final CompiledWasm compiled;
     private final String fileName;
     private final Memory memory;
     private final long launchBlock;
-    private final Instance[] instances;
+    /** The module as compiled for speed, and (made on first use) its memcheck variant. */
+    private final Variant fast;
+    private Variant memcheck;
+    /** The user's buffers, in allocation order (memcheck lists them as the live allocations). */
+    private final List<DeviceBuffer> buffers = new ArrayList<>();
+    private DeviceBuffer memcheckTable;
+    /** Where the running memcheck launch's violations go. */
+    private volatile MemcheckReport memcheckReport;
     private long top;
     private int nextBufferId = 1;
     private long regionBase = -1;
@@ -70,10 +83,11 @@ final class WasmSession implements DeviceSession {
 
     WasmSession(WasmBackend backend, CompileResult result, CompiledWasm compiled) {
         this.backend = backend;
+        this.result = result;
         this.module = result.wasm();
-        this.compiled = compiled;
         this.fileName = result.sourceName();
-        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES);
+        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES,
+                module.options().addressChecks() ? KernelAbi.GUARD_BYTES : 0);
         for (SymbolInfo s : module.symbols()) {
             if (s.init() != null) {
                 memory.write(s.offset(), s.init(), 0, s.init().length);
@@ -81,7 +95,7 @@ final class WasmSession implements DeviceSession {
         }
         this.launchBlock = align(module.staticDataEnd(), 16);
         this.top = align(launchBlock + LAUNCH_BLOCK_BYTES, BUFFER_ALIGN);
-        this.instances = new Instance[backend.workers()];
+        this.fast = new Variant(module, compiled, new Instance[backend.workers()]);
     }
 
     private static long align(long v, long a) {
@@ -116,6 +130,13 @@ final class WasmSession implements DeviceSession {
     @Override
     public synchronized DeviceBuffer allocate(long bytes) {
         checkOpen();
+        DeviceBuffer b = allocateInternal(bytes);
+        buffers.add(b);
+        return b;
+    }
+
+    /** Memory for the session's own use (the memcheck table): not one of the user's allocations. */
+    private DeviceBuffer allocateInternal(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative allocation");
         }
@@ -170,17 +191,171 @@ final class WasmSession implements DeviceSession {
                 + module.kernels().stream().map(k -> k.signature().sourceName()).toList()));
         String name = kernel.signature().sourceName();
         writeLaunchBlock(kernel, config, args);
+        Variant variant = options.memcheck() ? memcheckVariant(name) : fast;
+        WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
         int threads = config.threadsPerBlock();
-        long stack = align(kernel.stackBytes(threads), 16);
+        long stack = align(Math.max(kernel.stackBytes(threads), run.stackBytes(threads)), 16);
         long shared = align((long) module.dynamicSharedOffset() + config.sharedBytes(), 16);
         long blocks = config.blocks();
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())
                 : backend.workers(), blocks);
+        MemcheckReport report = null;
+        if (options.memcheck()) {
+            report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, false);
+        }
         prepareRegions(workerCount, stack + shared);
         long started = System.nanoTime();
-        runBlocks(kernel, name, blocks, workerCount, stack, options);
+        Deadline deadline = Deadline.of(options.timeLimit());
+        Failure failed = runBlocks(variant, run.export(), name, 0, blocks, workerCount, stack, deadline, options);
+        if (report != null && !report.violations().isEmpty()) {
+            throw memcheckFailure(name, report, failed == null ? null : failed.cause());
+        }
+        if (failed != null) {
+            LaunchException e = translate(failed.cause(), name);
+            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck()) {
+                e = locate(e, kernel, config, args, failed, stack, deadline, options);
+            }
+            throw e;
+        }
         return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
                 workerCount);
+    }
+
+    /** How many violations a memcheck launch collects before it stops the kernel. */
+    static final int MEMCHECK_LIMIT = 16;
+    /** The longest a fault's re-run under memcheck may take when the launch has no time limit. */
+    private static final Duration LOCATE_LIMIT = Duration.ofSeconds(10);
+
+    /** The module a launch runs and its instances, one per worker (created on first use). */
+    private record Variant(WasmModule module, CompiledWasm compiled, Instance[] instances) {}
+
+    /** A worker's failure and the blocks it was running when it failed. */
+    private record Failure(Throwable cause, long firstBlock, long blockCount) {}
+
+    private Variant memcheckVariant(String kernel) {
+        if (memcheck == null) {
+            WasmBackend.MemcheckModule m = backend.memcheck(result, kernel);
+            memcheck = new Variant(m.module(), m.compiled(), new Instance[backend.workers()]);
+        }
+        return memcheck;
+    }
+
+    private boolean canMemcheck() {
+        return memcheck != null || result.kir() != null;
+    }
+
+    /**
+     * Writes the memcheck table for a launch and returns the report its violations go to: the bounds
+     * of each pointer argument's buffer, and every allocation of the session for accesses whose
+     * origin the compiler could not tell.
+     */
+    private MemcheckReport prepareMemcheck(WasmKernel kernel, LaunchConfig config, List<KernelArg> args, int limit,
+            boolean stopAtFault) {
+        List<ParamInfo> params = kernel.signature().params();
+        List<MemcheckReport.Allocation> paramBuffers = new ArrayList<>();
+        java.util.Map<Integer, String> argNames = new java.util.HashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            MemcheckReport.Allocation a = null;
+            if (params.get(i).kind() == ParamKind.POINTER && args.get(i) instanceof KernelArg.Buffer b) {
+                a = new MemcheckReport.Allocation(b.buffer().address(), b.buffer().address() + b.buffer().size(),
+                        params.get(i).name());
+                argNames.putIfAbsent(b.buffer().id(), params.get(i).name());
+            }
+            paramBuffers.add(a);
+        }
+        List<MemcheckReport.Allocation> all = new ArrayList<>();
+        for (DeviceBuffer b : buffers) {
+            String arg = argNames.get(b.id());
+            all.add(new MemcheckReport.Allocation(b.address(), b.address() + b.size(), arg != null
+                    ? "buffer #" + b.id() + " (parameter '" + arg + "')" : "buffer #" + b.id()));
+        }
+        for (SymbolInfo s : module.symbols()) {
+            all.add(new MemcheckReport.Allocation(s.offset(), s.offset() + s.size(), "variable '" + s.name() + "'"));
+        }
+        all.sort(java.util.Comparator.comparingLong(MemcheckReport.Allocation::start));
+        int tableBytes = MemcheckAbi.tableBytes(params.size());
+        long bytes = tableBytes + 4L + 8L * all.size();
+        if (memcheckTable == null || memcheckTable.size() < bytes) {
+            memcheckTable = allocateInternal(Math.max(bytes, 4096));
+        }
+        ByteBuffer t = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long table = memcheckTable.address();
+        t.putInt(MemcheckAbi.TABLE_DYNAMIC_SHARED, config.sharedBytes());
+        t.putInt(MemcheckAbi.TABLE_ALLOCATIONS, (int) (table + tableBytes));
+        for (int i = 0; i < params.size(); i++) {
+            MemcheckReport.Allocation a = paramBuffers.get(i);
+            // a null pointer gets an empty range that no access can fit in
+            long start = a == null ? KernelAbi.GUARD_BYTES : a.start();
+            long end = a == null ? KernelAbi.GUARD_BYTES : a.end();
+            t.putInt(MemcheckAbi.TABLE_PARAMS + 8 * i, (int) start).putInt(MemcheckAbi.TABLE_PARAMS + 8 * i + 4, (int) end);
+        }
+        t.putInt(tableBytes, all.size());
+        for (int i = 0; i < all.size(); i++) {
+            t.putInt(tableBytes + 4 + 8 * i, (int) all.get(i).start()).putInt(tableBytes + 8 + 8 * i, (int) all.get(i).end());
+        }
+        memory.write((int) table, t.array(), 0, t.capacity());
+        memory.writeI32((int) (launchBlock + KernelAbi.LAUNCH_MEMCHECK_TABLE), (int) table);
+        FlatMemory flat = (FlatMemory) memory;
+        MemcheckReport report = new MemcheckReport(kernel.signature().sourceName(), fileName, memcheck.module().sites(),
+                paramBuffers, all, flat.guard(), flat.sizeBytes(), limit, stopAtFault);
+        memcheckReport = report;
+        return report;
+    }
+
+    private static LaunchException memcheckFailure(String name, MemcheckReport report, Throwable cause) {
+        List<MemoryViolation> found = report.violations();
+        String more = found.size() >= report.limit() ? " (stopped at " + report.limit() + ")" : "";
+        return new LaunchException(LaunchFailure.OUT_OF_BOUNDS, name, "memcheck found " + found.size() + " invalid "
+                + (found.size() == 1 ? "access" : "accesses") + " in kernel '" + name + "'" + more + "; the first: "
+                + found.get(0).describe(), cause, found.get(0).location(), found);
+    }
+
+    /**
+     * Finds where an out-of-bounds fault happened: the blocks the failing worker was running are run
+     * again, one worker, under memcheck, which reports the access with its source position, block
+     * and thread. Their results are discarded with the failed launch's anyway. A kernel whose fault
+     * depends on what the failed launch left in memory may not fault again; it is then reported
+     * without a position (or with the line an address check gave).
+     */
+    private LaunchException locate(LaunchException fault, WasmKernel kernel, LaunchConfig config, List<KernelArg> args,
+            Failure failed, long stack, Deadline deadline, LaunchOptions options) {
+        if (!canMemcheck()) {
+            return fault;
+        }
+        String name = kernel.signature().sourceName();
+        try {
+            Variant variant = memcheckVariant(name);
+            MemcheckReport report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, true);
+            prepareRegions(1, regionStride); // the table may have moved the worker regions
+            Deadline limit = deadline.atMost(LOCATE_LIMIT);
+            runBlocks(variant, variant.module().kernel(name).orElseThrow().export(), name, failed.firstBlock(),
+                    failed.blockCount(), 1, stack, limit, options);
+            MemoryViolation v = report.fault();
+            if (v == null) {
+                return fault;
+            }
+            return new LaunchException(LaunchFailure.OUT_OF_BOUNDS, name, "kernel '" + name + "' accessed memory out of "
+                    + "bounds: " + v.describe(), fault.getCause(), v.location(), List.of());
+        } catch (LaunchException | IllegalStateException e) {
+            log.debug("could not locate the fault of kernel '{}': {}", name, e.getMessage());
+            return fault;
+        }
+    }
+
+    /** When a launch must stop: a point in time, or never. */
+    private record Deadline(long nanos, Duration limit) {
+        static Deadline of(Duration limit) {
+            return limit == null ? new Deadline(Long.MAX_VALUE, null) : new Deadline(System.nanoTime() + limit.toNanos(), limit);
+        }
+
+        Deadline atMost(Duration d) {
+            long cap = System.nanoTime() + d.toNanos();
+            return cap < nanos ? new Deadline(cap, d) : this;
+        }
+
+        long remainingNanos() {
+            return nanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, nanos - System.nanoTime());
+        }
     }
 
     private void writeLaunchBlock(WasmKernel kernel, LaunchConfig config, List<KernelArg> args) {
@@ -224,23 +399,32 @@ final class WasmSession implements DeviceSession {
         }
     }
 
-    private Instance instance(int worker) {
-        Instance inst = instances[worker];
+    private Instance instance(Variant variant, int worker) {
+        Instance inst = variant.instances()[worker];
         if (inst == null) {
-            inst = newInstance();
-            instances[worker] = inst;
+            inst = newInstance(variant);
+            variant.instances()[worker] = inst;
         }
         return inst;
     }
 
-    private Instance newInstance() {
+    private Instance newInstance(Variant variant) {
         ImportValues.Builder imports = ImportValues.builder()
                 .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
                 .addFunction(new HostFunction(KernelAbi.TRAP_MODULE, KernelAbi.TRAP_NAME, List.of(ValType.I32, ValType.I32),
                         List.of(), (inst, a) -> {
                             throw new KernelTrap((int) a[0], (int) a[1]);
                         }));
-        for (String name : module.mathImports()) {
+        if (variant.module().options().memcheck()) {
+            List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));
+            params.addAll(java.util.Collections.nCopies(6, ValType.I32));
+            imports.addFunction(new HostFunction(KernelAbi.TRAP_MODULE, MemcheckAbi.VIOLATION_NAME, params, List.of(),
+                    (inst, a) -> {
+                        memcheckReport.record(a);
+                        return null;
+                    }));
+        }
+        for (String name : variant.module().mathImports()) {
             MathFunction f = DeviceMath.lookup(name).orElseThrow(() -> new IllegalStateException(
                     "no host implementation of math function " + name));
             List<ValType> params = f.params().stream().map(WasmSession::valType).toList();
@@ -248,9 +432,9 @@ final class WasmSession implements DeviceSession {
             imports.addFunction(new HostFunction(KernelAbi.MATH_MODULE, name, params, List.of(valType(f.result())),
                     (inst, a) -> new long[] {handle.apply(a)}));
         }
-        Instance.Builder b = Instance.builder(compiled.module()).withImportValues(imports.build());
-        if (compiled.machineFactory() != null) {
-            b.withMachineFactory(compiled.machineFactory());
+        Instance.Builder b = Instance.builder(variant.compiled().module()).withImportValues(imports.build());
+        if (variant.compiled().machineFactory() != null) {
+            b.withMachineFactory(variant.compiled().machineFactory());
         }
         return b.build();
     }
@@ -264,11 +448,16 @@ final class WasmSession implements DeviceSession {
         };
     }
 
-    private void runBlocks(WasmKernel kernel, String name, long blocks, int workerCount, long stack,
-            LaunchOptions options) {
+    /**
+     * Runs blocks [firstBlock, firstBlock + blocks) on {@code workerCount} workers until done, a worker
+     * fails, the deadline passes or the launch is cancelled. Returns the first failure (null when all
+     * blocks ran); a deadline or a cancellation is thrown as a LaunchException.
+     */
+    private Failure runBlocks(Variant variant, String export, String name, long firstBlock, long blocks,
+            int workerCount, long stack, Deadline deadline, LaunchOptions options) {
         long chunk = Math.max(1, Math.min(64, blocks / (workerCount * 8L)));
         AtomicLong next = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Failure> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(workerCount);
         RunningWorkers running = new RunningWorkers();
         for (int w = 0; w < workerCount; w++) {
@@ -278,21 +467,23 @@ final class WasmSession implements DeviceSession {
                     done.countDown();
                     return;
                 }
+                long first = -1;
+                long count = 0;
                 try {
-                    Instance inst = instance(worker);
+                    Instance inst = instance(variant, worker);
                     long base = regionBase + regionStride * worker;
                     inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
-                    ExportFunction run = inst.export(kernel.export());
+                    ExportFunction run = inst.export(export);
                     while (failure.get() == null && !running.stopped()) {
-                        long first = next.getAndAdd(chunk);
+                        first = next.getAndAdd(chunk);
                         if (first >= blocks) {
                             break;
                         }
-                        long count = Math.min(chunk, blocks - first);
-                        run.apply(launchBlock, first, count);
+                        count = Math.min(chunk, blocks - first);
+                        run.apply(launchBlock, firstBlock + first, count);
                     }
                 } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
+                    failure.compareAndSet(null, new Failure(t, firstBlock + Math.max(first, 0), Math.max(count, 1)));
                 } finally {
                     running.leave();
                     done.countDown();
@@ -306,8 +497,9 @@ final class WasmSession implements DeviceSession {
                     running.stop();
                 });
         try {
-            if (options.timeLimit() != null) {
-                if (!done.await(options.timeLimit().toNanos(), TimeUnit.NANOSECONDS)) {
+            long remaining = deadline.remainingNanos();
+            if (remaining != Long.MAX_VALUE) {
+                if (!done.await(remaining, TimeUnit.NANOSECONDS)) {
                     stopReason.compareAndSet(null, LaunchFailure.TIMEOUT);
                     running.stop();
                     awaitQuietly(done);
@@ -326,15 +518,13 @@ final class WasmSession implements DeviceSession {
         LaunchFailure stopped = stopReason.get();
         if (stopped == LaunchFailure.TIMEOUT) {
             throw new LaunchException(stopped, name, "kernel '" + name + "' exceeded its time limit of "
-                    + options.timeLimit().toMillis() + " ms and was stopped");
+                    + deadline.limit().toMillis() + " ms and was stopped");
         }
         if (stopped == LaunchFailure.CANCELLED) {
             throw new LaunchException(stopped, name, "kernel '" + name + "' was cancelled");
         }
-        Throwable t = failure.get();
-        if (t != null) {
-            throw translate(t, name);
-        }
+        Failure f = failure.get();
+        return f == null || f.cause() instanceof MemcheckReport.Stop ? null : f;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -356,10 +546,12 @@ final class WasmSession implements DeviceSession {
         if (t instanceof KernelTrap trap) {
             LaunchFailure f = switch (trap.code()) {
                 case KernelAbi.TRAP_STACK_OVERFLOW -> LaunchFailure.STACK_OVERFLOW;
+                case KernelAbi.TRAP_ADDRESS -> LaunchFailure.OUT_OF_BOUNDS;
                 default -> LaunchFailure.TRAP;
             };
+            FaultLocation at = new FaultLocation(name, fileName, trap.line() > 0 ? trap.line() : null, null, null, null);
             return new LaunchException(f, name, "kernel '" + name + "' stopped: " + KernelAbi.trapMessage(trap.code())
-                    + (trap.line() > 0 ? " (" + fileName + ":" + trap.line() + ")" : ""), t);
+                    + (trap.line() > 0 ? " (" + fileName + ":" + trap.line() + ")" : ""), t, at, List.of());
         }
         if (t instanceof ChicoryInterruptedException) {
             return new LaunchException(LaunchFailure.CANCELLED, name, "kernel '" + name + "' was interrupted", t);
@@ -373,7 +565,7 @@ final class WasmSession implements DeviceSession {
             String lower = msg.toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("out of bounds memory access")) {
                 return new LaunchException(LaunchFailure.OUT_OF_BOUNDS, name, "kernel '" + name
-                        + "' accessed memory out of bounds: " + msg, t);
+                        + "' accessed memory out of bounds: " + msg, t, FaultLocation.kernelOnly(name), List.of());
             }
             if (lower.contains("divide by zero") || lower.contains("integer overflow")) {
                 return new LaunchException(LaunchFailure.DIVIDE_BY_ZERO, name, "kernel '" + name

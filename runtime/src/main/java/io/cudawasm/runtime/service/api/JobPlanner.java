@@ -116,8 +116,13 @@ final class JobPlanner {
             launchPlans.add(new LaunchPlan(signatures.get(i).sourceName(), launchConfig(launch, field), bound,
                     symbols(module, launch.symbols(), field + ".symbols")));
         }
+        boolean memcheck = Boolean.TRUE.equals(request.memcheck());
+        if (memcheck && !backend.backend().name().equals("wasm")) {
+            throw JsonNumbers.invalid("memcheck", "memcheck runs on the WebAssembly path: use backend 'wasm' (or leave "
+                    + "backend out)");
+        }
         return new JobPlan(kernel, backend, timeLimit(request.timeLimitSeconds()), bufferPlans, launchPlans,
-                outputs(request.outputs(), buffers));
+                outputs(request.outputs(), buffers), memcheck);
     }
 
     private Duration timeLimit(Double seconds) {

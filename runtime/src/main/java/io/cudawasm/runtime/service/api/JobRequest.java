@@ -13,6 +13,8 @@ import java.util.Map;
  * @param buffers name to input: a JSON array, {@code {type, data|base64|generate|count}}, or a generator string
  * @param outputs buffer names (array) or name to format ({@code array}, {@code base64}, {@code summary},
  *     or {@code {format, first}}); default: every buffer passed to a non-const pointer, as a summary
+ * @param memcheck run every launch under memcheck (WebAssembly path): invalid accesses fail the job
+ *     with their list in the error's {@code details.violations}
  */
 public record JobRequest(KernelRequest kernel, String backend, Double timeLimitSeconds, Map<String, JsonNode> buffers,
-        List<LaunchRequest> launches, JsonNode outputs) {}
+        List<LaunchRequest> launches, JsonNode outputs, Boolean memcheck) {}

@@ -48,7 +48,8 @@ final class JobsEndpoint {
         Job job;
         try {
             JobRequest request = bodies.parse(ctx, JobRequest.class);
-            BackendChoice backend = backend(request.backend());
+            BackendChoice backend = backend(Boolean.TRUE.equals(request.memcheck()) && (request.backend() == null
+                    || request.backend().isBlank()) ? "wasm" : request.backend());
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
             JobPlan plan = planner.plan(request, kernel, backend);
             job = jobs.submit(plan, async);

@@ -10,9 +10,10 @@ import java.util.List;
  * fail (a kernel fault, the time limit, a cancel), but not because of a malformed request.
  *
  * @param timeLimit budget for all launches of the job together
+ * @param memcheck every launch runs under memcheck ({@link io.cudawasm.runtime.launch.LaunchOptions#memcheck()})
  */
 public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeLimit, List<BufferPlan> buffers,
-        List<LaunchPlan> launches, List<OutputPlan> outputs) {
+        List<LaunchPlan> launches, List<OutputPlan> outputs, boolean memcheck) {
 
     public JobPlan {
         buffers = List.copyOf(buffers);
@@ -39,6 +40,6 @@ public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeL
      */
     public JobPlan withoutInputs() {
         return new JobPlan(kernel, backend, timeLimit, buffers.stream()
-                .map(b -> new BufferPlan(b.name(), b.type(), b.bytes(), null)).toList(), List.of(), outputs);
+                .map(b -> new BufferPlan(b.name(), b.type(), b.bytes(), null)).toList(), List.of(), outputs, memcheck);
     }
 }

@@ -73,7 +73,7 @@ final class JobRunner {
                 for (SymbolWrite s : launch.symbols()) {
                     session.writeSymbol(s.symbol(), 0, s.data());
                 }
-                LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation);
+                LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation, plan.memcheck());
                 stats.add(session.launch(kernel, launch.config(), arguments(launch, buffers), options));
             }
             Map<String, OutputData> outputs = new LinkedHashMap<>();
@@ -132,6 +132,7 @@ final class JobRunner {
     private static JobError classify(LaunchException e, int launchIndex, JobPlan plan) {
         Map<String, Object> details = launchDetails(launchIndex, e.kernel());
         details.put("failure", e.failure().name());
+        details.putAll(FaultDetails.of(e));
         String code = switch (e.failure()) {
             case TIMEOUT -> JobError.TIME_LIMIT;
             case CANCELLED -> JobError.CANCELLED;

@@ -1,0 +1,26 @@
+package io.cudawasm.kernels.wasm;
+
+/**
+ * How the CPU path's WebAssembly is generated.
+ *
+ * @param addressChecks pointer arithmetic in 64 bits with a trap when an address leaves the device's
+ *     address space, instead of wrapping to another address (the sandbox's guarantee; off only to
+ *     measure what it costs)
+ * @param memcheck every load, store and atomic is checked against the bounds of the buffer, shared
+ *     or local array its pointer came from (or, where that is not known, of any live allocation),
+ *     and a violation is reported to the host with its site, block and thread: a separate, slower
+ *     module variant, like compute-sanitizer's memcheck
+ */
+public record WasmOptions(boolean addressChecks, boolean memcheck) {
+    /** What every kernel gets: address checks on, memcheck off. */
+    public static final WasmOptions DEFAULT = new WasmOptions(true, false);
+    public static final WasmOptions MEMCHECK = new WasmOptions(true, true);
+    /** Pointer arithmetic wraps at 32 bits as before the checks existed: for benchmarks only. */
+    public static final WasmOptions UNCHECKED = new WasmOptions(false, false);
+
+    public WasmOptions {
+        if (memcheck && !addressChecks) {
+            throw new IllegalArgumentException("memcheck needs the address checks");
+        }
+    }
+}
