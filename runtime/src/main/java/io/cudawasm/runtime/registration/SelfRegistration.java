@@ -295,7 +295,8 @@ public final class SelfRegistration implements CapabilityContributor, AutoClosea
 
     private static String message(Throwable e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        // shown in /v1/capabilities: words, never a Java class name (the log has the exception)
+        return m == null || m.isBlank() ? "failed without a message (see the worker's log)" : m;
     }
 
     static String toJson(Object value) {
