@@ -398,7 +398,9 @@ public final class Preprocessor {
         if (text.isEmpty() && angled) {
             text = Optional.ofNullable(headers.get(fileName));
         }
-        if (text.isEmpty() && angled) {
+        boolean hostPath = fileName.startsWith("/") || fileName.contains("..") || fileName.contains("\\")
+                || fileName.contains(":");
+        if (text.isEmpty() && angled && !hostPath) {
             // a system header (<sys/stat.h>, <GL/gl.h>, <omp.h>): host code's; device code cannot use it here
             warnings.add(Diagnostic.warning(first.pos(), "system header <" + fileName + "> is not available: skipped "
                     + "(device code cannot use what it declares; supply it with the headers if it must)"));
