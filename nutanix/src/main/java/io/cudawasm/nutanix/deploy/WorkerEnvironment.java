@@ -55,9 +55,13 @@ public final class WorkerEnvironment {
             "cudawasm_jobs_queued", "cudawasm_jobs_running", "cudawasm_jobs_retained", "cudawasm_fleet_peers");
 
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
-    /** Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process. */
-    public static final String JVM_OPTIONS =
-            "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp";
+    /**
+     * Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process;
+     * huge methods are compiled (a fully unrolled kernel's region is one JVM method over HotSpot's
+     * 8,000-bytecode limit, which it would otherwise run interpreted: kernels/README-ptx.md).
+     */
+    public static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 "
+            + "-XX:+ExitOnOutOfMemoryError -XX:-DontCompileHugeMethods -Djava.io.tmpdir=/tmp";
     /**
      * Added for DNS peer discovery: the JVM keeps DNS answers 30 s by default, long enough to send a
      * restarted pod's traffic to its old address; 5 s (and 1 s for "no such name") keeps the fleet current.

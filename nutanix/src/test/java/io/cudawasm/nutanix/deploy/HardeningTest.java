@@ -92,6 +92,7 @@ class HardeningTest {
         String jvm = env.get("JAVA_TOOL_OPTIONS").getValue();
         assertTrue(jvm.contains("-XX:MaxRAMPercentage=75"), jvm);
         assertTrue(jvm.contains("-Djava.io.tmpdir=/tmp"), jvm);
+        assertTrue(jvm.contains("-XX:-DontCompileHugeMethods"), "unrolled kernels run compiled: " + jvm);
     }
 
     @Test
