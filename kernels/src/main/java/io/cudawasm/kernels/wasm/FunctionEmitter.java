@@ -490,8 +490,13 @@ final class FunctionEmitter {
             }
             block(fn.body());
         } else {
+            FastRow plan = paramsNeedCopy() ? null : planFastRow(fn.body());
             threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
-                if (unrollThreadLoop()) {
+                if (plan != null) {
+                    // the general loop is the fallback: one copy of the body, not the unrolled four
+                    versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null,
+                            () -> threadLoops(tx, bdx, this::threadBody));
+                } else if (unrollThreadLoop()) {
                     unrolledThreadLoop(tx, bdx);
                 } else {
                     threadLoops(tx, bdx, this::threadBody);
@@ -516,6 +521,7 @@ final class FunctionEmitter {
         String loop = label("t");
         w.loop(loop);
         body.run();
+        boundedBackEdge();
         get(counter);
         w.i32Const(1);
         w.op(0x6A, "i32.add");
@@ -524,6 +530,17 @@ final class FunctionEmitter {
         w.op(0x48, "i32.lt_s");
         w.brIf(loop);
         w.end();
+    }
+
+    /**
+     * Marks the back edge that follows as one of a loop with a bounded trip count (a thread loop: at
+     * most blockDim of them), so the runtime may drop Chicory's interrupt check there
+     * ({@link KernelAbi#BOUNDED_LOOP_GLOBAL}). Nothing but the loop's own counter and bound may follow
+     * before the branch: the first check after the mark is the branch's.
+     */
+    private void boundedBackEdge() {
+        w.globalGet(WasmEmitter.G_BOUNDED_LOOP, "bounded_loop");
+        w.drop();
     }
 
     /**
@@ -570,6 +587,7 @@ final class FunctionEmitter {
             w.op(0x6A, "i32.add");
             set(tx);
         }
+        boundedBackEdge();
         get(tx);
         get(bdx);
         w.op(0x48, "i32.lt_s");
@@ -628,6 +646,17 @@ final class FunctionEmitter {
         }
     }
 
+    /** Whether {@link #copyKernelMemoryParams} has anything to do (each thread then starts with a copy). */
+    private boolean paramsNeedCopy() {
+        boolean[] assigns = {false};
+        KirWalk.statements(fn.body(), s -> {
+            if (s instanceof KStmt.Assign a && a.target().isParam()) {
+                assigns[0] = true;
+            }
+        });
+        return assigns[0] || fn.params().stream().anyMatch(frameSlots::containsKey);
+    }
+
     private static boolean containsThreadLoop(KBlock b) {
         boolean[] found = {false};
         io.cudawasm.kernels.kir.KirWalk.statements(b, s -> {
@@ -656,7 +685,7 @@ final class FunctionEmitter {
         }
         boolean outerThreadKnown = threadKnown;
         threadKnown = true;
-        forEachThread(xLimit, () -> {
+        Runnable perThread = () -> {
             String end = label("thread_end");
             threadEnds.push(end);
             w.block(end, null);
@@ -673,7 +702,17 @@ final class FunctionEmitter {
                 get(registers.get(l));
                 storeScalar(l.type(), frameSlots.get(l));
             }
-        });
+        };
+        FastRow plan = planFastRow(body);
+        if (plan == null) {
+            forEachThread(xLimit, perThread);
+        } else {
+            int finalXLimit = xLimit;
+            int fpRow = frameSize > 0 ? addLocal(ValType.I32, "fp_row") : -1;
+            int linearRow = tracksLinear ? addLocal(ValType.I32, "linear_row") : -1;
+            forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
+                    new int[] {fpRow, linearRow}, () -> threadRow(finalXLimit, perThread)));
+        }
         threadKnown = outerThreadKnown;
     }
 
@@ -907,6 +946,11 @@ final class FunctionEmitter {
      * {@link ThreadRange}), and the threads it skips still advance {@code linear} and {@code fp}.
      */
     private void forEachThread(int xLimit, Runnable perThread) {
+        forEachThreadRow(() -> threadRow(xLimit, perThread));
+    }
+
+    /** Sets {@code linear} and {@code fp} for the block's first thread and runs {@code row} for each (y, z). */
+    private void forEachThreadRow(Runnable row) {
         if (tracksLinear) {
             w.i32Const(0);
             set(linearLocal);
@@ -915,44 +959,47 @@ final class FunctionEmitter {
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
         set(fpLocal);
-        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1], () -> {
-            threadLoops(threadCounters[0], xLimit, () -> {
-                perThread.run();
-                if (tracksLinear) {
-                    get(linearLocal);
-                    w.i32Const(1);
-                    w.op(0x6A, "i32.add");
-                    set(linearLocal);
-                }
-                if (frameSize > 0) {
-                    get(fpLocal);
-                    w.i32Const(frameSize);
-                    w.op(0x6B, "i32.sub");
-                    set(fpLocal);
-                }
-            });
-            if (xLimit != blockDims[0]) {
-                // skipped threads: linear += blockDim.x - xLimit, fp -= (blockDim.x - xLimit) * frameSize
-                if (tracksLinear) {
-                    get(linearLocal);
-                    get(blockDims[0]);
-                    get(xLimit);
-                    w.op(0x6B, "i32.sub");
-                    w.op(0x6A, "i32.add");
-                    set(linearLocal);
-                }
-                if (frameSize > 0) {
-                    get(fpLocal);
-                    get(blockDims[0]);
-                    get(xLimit);
-                    w.op(0x6B, "i32.sub");
-                    w.i32Const(frameSize);
-                    w.op(0x6C, "i32.mul");
-                    w.op(0x6B, "i32.sub");
-                    set(fpLocal);
-                }
+        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1], row));
+    }
+
+    /** One row of threads (threadIdx.x up to {@code xLimit}), advancing {@code linear} and {@code fp} over the whole row. */
+    private void threadRow(int xLimit, Runnable perThread) {
+        threadLoops(threadCounters[0], xLimit, () -> {
+            perThread.run();
+            if (tracksLinear) {
+                get(linearLocal);
+                w.i32Const(1);
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
             }
-        }));
+            if (frameSize > 0) {
+                get(fpLocal);
+                w.i32Const(frameSize);
+                w.op(0x6B, "i32.sub");
+                set(fpLocal);
+            }
+        });
+        if (xLimit != blockDims[0]) {
+            // skipped threads: linear += blockDim.x - xLimit, fp -= (blockDim.x - xLimit) * frameSize
+            if (tracksLinear) {
+                get(linearLocal);
+                get(blockDims[0]);
+                get(xLimit);
+                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
+            }
+            if (frameSize > 0) {
+                get(fpLocal);
+                get(blockDims[0]);
+                get(xLimit);
+                w.op(0x6B, "i32.sub");
+                w.i32Const(frameSize);
+                w.op(0x6C, "i32.mul");
+                w.op(0x6B, "i32.sub");
+                set(fpLocal);
+            }
+        }
     }
 
     /**
@@ -981,6 +1028,534 @@ final class FunctionEmitter {
         w.op(0x48, "i32.lt_s");
         w.select();
         set(xLimit);
+    }
+
+    // ------------------------------------------------------------------ fast thread rows
+
+    /**
+     * A row of a thread loop (the threads of one threadIdx.y and .z) in its fast form, versioned against
+     * the general loop. Before the row, once: the range of threadIdx.x that passes the body's guard
+     * ({@link RowGuard}), and for every pointer of the body that is invariant plus affine indices
+     * ({@link ThreadAffine}) its value at threadIdx.x = 0 in a local. Whether the row's first and last
+     * passing threads would pass every address check of these pointers, and whether no guard index wraps,
+     * is tested there too, in 64 bits: the values are linear in threadIdx.x, so the two ends bound them.
+     * If so, the fast loop runs exactly the passing threads, without the guard, each pointer as its row
+     * value plus {@code coeff * threadIdx.x} and no check (the same 32-bit value the general code computes,
+     * modulo 2^32, and the same checks passing); if not, the row runs the general loop, which checks
+     * every access as always and traps where it did. HotSpot then sees counted loops with addresses
+     * linear in the counter, and removes its own bounds checks of the memory array from them.
+     */
+    private final class FastRow {
+        final ThreadAffine affine;
+        final RowGuard guard;
+        /** What a passing thread runs: the body without its guard. */
+        final KBlock body;
+        /** The hoisted pointers (by form and the access immediate folded into them), and their locals. */
+        final java.util.Set<ChainKey> chains = new java.util.LinkedHashSet<>();
+        final Map<ChainKey, Integer> bases = new HashMap<>();
+
+        FastRow(ThreadAffine affine, RowGuard guard, KBlock body) {
+            this.affine = affine;
+            this.guard = guard;
+            this.body = body;
+        }
+    }
+
+    /** A pointer of a fast row: its form, and the immediate offset of the accesses through it. */
+    private record ChainKey(ThreadAffine.Pointer pointer, long offset) {}
+
+    /** The fast row being emitted (null elsewhere): accesses through its hoisted pointers use them. */
+    private FastRow fast;
+
+    /** Bodies larger than this keep the general loop only: the fast one is a second copy of the body. */
+    private static final int FAST_ROW_MAX_NODES = 600;
+
+    /** The fast form of a thread loop's body, or null when it has nothing to gain or cannot have one. */
+    private FastRow planFastRow(KBlock body) {
+        if (!checks || memcheck) {
+            return null;
+        }
+        int[] nodes = {0};
+        boolean[] unsupported = {false};
+        KirWalk.statements(body, s -> {
+            nodes[0]++;
+            unsupported[0] |= s instanceof KStmt.Barrier || s instanceof KStmt.ThreadLoop;
+        });
+        KirWalk.expressions(body, e -> nodes[0]++);
+        if (unsupported[0] || nodes[0] > FAST_ROW_MAX_NODES) {
+            return null;
+        }
+        java.util.Set<KLocal> assignedHere = assigned(body);
+        java.util.function.Predicate<KLocal> register = l -> registers.containsKey(l) && !l.needsMemory()
+                && !l.isThreadContext() && !low32.contains(l);
+        ThreadAffine affine = ThreadAffine.of(body, l -> register.test(l) && !assignedHere.contains(l),
+                l -> register.test(l) && !flowing.contains(l));
+        RowGuard guard = RowGuard.of(body, affine, a -> register.test(a.target()) && !flowing.contains(a.target())
+                && trapFree(a.value()));
+        KBlock fastBody = body;
+        if (guard != null) {
+            List<KStmt> all = new ArrayList<>(guard.prefix());
+            all.addAll(guard.rest());
+            fastBody = new KBlock(all);
+        }
+        FastRow row = new FastRow(affine, guard, fastBody);
+        collectChains(fastBody, row);
+        return row.chains.isEmpty() && guard == null ? null : row;
+    }
+
+    /** Cannot trap and has no effect: may run for threads the guard then sends away (or not run for them). */
+    private boolean trapFree(KExpr e) {
+        if (e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst || e instanceof KExpr.Special) {
+            return true;
+        }
+        if (e instanceof KExpr.LocalGet g) {
+            return registers.containsKey(g.local()) && !low32.contains(g.local());
+        }
+        if (e instanceof KExpr.Convert c) {
+            CType from = c.operand().type();
+            boolean arithmetic = from.isInteger() && c.type().isInteger() || from.isArithmetic() && c.type().isFloating();
+            return arithmetic && trapFree(c.operand());
+        }
+        if (e instanceof KExpr.Unary u) {
+            return trapFree(u.operand());
+        }
+        if (e instanceof KExpr.Binary b) {
+            if ((b.op() == KExpr.BinaryOp.DIV || b.op() == KExpr.BinaryOp.REM) && b.type().isInteger()) {
+                return b.right() instanceof KExpr.IntConst k && k.value() != 0 && k.value() != -1 && trapFree(b.left());
+            }
+            return trapFree(b.left()) && trapFree(b.right());
+        }
+        if (e instanceof KExpr.Select s) {
+            return trapFree(s.condition()) && trapFree(s.ifTrue()) && trapFree(s.ifFalse());
+        }
+        return false;
+    }
+
+    /** Finds the pointers the fast body's accesses and pointer values use, as the emitter will meet them. */
+    private void collectChains(KBlock b, FastRow row) {
+        for (KStmt s : b.statements()) {
+            if (s instanceof KStmt.Assign a) {
+                chainsIn(a.value(), row);
+            } else if (s instanceof KStmt.Store st) {
+                CType t = ((PointerType) st.address().type()).pointee();
+                if (t instanceof StructType || t instanceof ArrayType) {
+                    chainsIn(st.address(), row);
+                } else {
+                    accessChain(st.address(), row);
+                }
+                chainsIn(st.value(), row);
+            } else if (s instanceof KStmt.Eval e) {
+                chainsIn(e.expr(), row);
+            } else if (s instanceof KStmt.If i) {
+                chainsIn(i.condition(), row);
+                collectChains(i.then(), row);
+                collectChains(i.otherwise(), row);
+            } else if (s instanceof KStmt.Loop l) {
+                chainsIn(l.condition(), row);
+                collectChains(l.body(), row);
+                collectChains(l.step(), row);
+            } else if (s instanceof KStmt.Switch sw) {
+                chainsIn(sw.selector(), row);
+                sw.cases().forEach(c -> collectChains(c.body(), row));
+            } else if (s instanceof KStmt.Return r && r.value() != null) {
+                chainsIn(r.value(), row);
+            } else if (s instanceof KStmt.Nested n) {
+                collectChains(n.block(), row);
+            }
+        }
+    }
+
+    private void accessChain(KExpr address, FastRow row) {
+        Folded f = fold(address);
+        if (f.kind != Base.EXPR) {
+            return;
+        }
+        ThreadAffine.Pointer p = row.affine.pointer(f.base);
+        if (p != null) {
+            row.chains.add(new ChainKey(p, f.offset));
+        } else {
+            chainsIn(f.base, row);
+        }
+    }
+
+    private void chainsIn(KExpr e, FastRow row) {
+        if (e instanceof KExpr.Load l) {
+            if (l.type() instanceof StructType || l.type() instanceof ArrayType) {
+                chainsIn(l.address(), row);
+            } else {
+                accessChain(l.address(), row);
+            }
+            return;
+        }
+        if (e instanceof KExpr.PtrAdd p) {
+            Folded f = fold(p);
+            ThreadAffine.Pointer form = f.kind == Base.EXPR && f.base == p ? row.affine.pointer(p) : null;
+            if (form != null) {
+                row.chains.add(new ChainKey(form, 0));
+                return;
+            }
+        }
+        for (KExpr child : KirWalk.children(e)) {
+            chainsIn(child, row);
+        }
+    }
+
+    /** The local holding a hoisted pointer for an access or pointer value here, or null. */
+    private Integer fastBase(Folded f) {
+        if (fast == null || f.kind != Base.EXPR) {
+            return null;
+        }
+        ThreadAffine.Pointer p = fast.affine.pointer(f.base);
+        return p == null ? null : fast.bases.get(new ChainKey(p, f.offset));
+    }
+
+    /** Pushes a hoisted pointer for the current thread: its row value plus {@code coeff * threadIdx.x}. */
+    private void fastAddress(Folded f) {
+        get(fastBase(f));
+        long coeff = fast.affine.pointer(f.base).coeff();
+        if (coeff != 0) {
+            get(threadCounters[0]);
+            if (Long.bitCount(coeff) == 1) {
+                if (coeff > 1) {
+                    w.i32Const(Long.numberOfTrailingZeros(coeff));
+                    w.op(0x74, "i32.shl");
+                }
+            } else {
+                w.i32Const((int) coeff);
+                w.op(0x6C, "i32.mul");
+            }
+            w.op(0x6A, "i32.add");
+        }
+    }
+
+    /**
+     * A row of threads: the fast loop when its preconditions hold, else {@code general}. {@code rowState}
+     * (fission only) holds two locals for the row's first {@code fp} and {@code linear}, which the fast
+     * loop computes from threadIdx.x and leaves as the general row would.
+     */
+    private void versionedRow(FastRow row, Runnable thread, int[] rowState, Runnable general) {
+        int tx = threadCounters[0];
+        int[] range = rowRange(row);
+        int lo = range[0];
+        int hi = range[1];
+        int wild = range[2];
+        get(wild);
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("fast"), null);
+        if (rowState != null) {
+            if (frameSize > 0) {
+                get(fpLocal);
+                set(rowState[0]);
+            }
+            if (tracksLinear) {
+                get(linearLocal);
+                set(rowState[1]);
+            }
+        }
+        get(lo);
+        get(hi);
+        w.op(0x48, "i32.lt_s");
+        w.ifThen(label("passing"), null);
+        get(lo);
+        set(tx);
+        String loop = label("fx");
+        w.loop(loop);
+        thread.run();
+        boundedBackEdge();
+        get(tx);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        tee(tx);
+        get(hi);
+        w.op(0x48, "i32.lt_s");
+        w.brIf(loop);
+        w.end();
+        w.end();
+        if (rowState != null) {
+            if (frameSize > 0) {
+                get(rowState[0]);
+                get(blockDims[0]);
+                w.i32Const(frameSize);
+                w.op(0x6C, "i32.mul");
+                w.op(0x6B, "i32.sub");
+                set(fpLocal);
+            }
+            if (tracksLinear) {
+                get(rowState[1]);
+                get(blockDims[0]);
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
+            }
+        }
+        w.elseBranch();
+        general.run();
+        w.end();
+    }
+
+    /** One thread of a fast row; {@code rowState} as for {@link #versionedRow}, null in a runner without regions. */
+    private void fastThread(FastRow row, int[] rowState, java.util.Collection<KLocal> load, List<KLocal> written) {
+        int tx = threadCounters[0];
+        if (rowState != null) {
+            if (frameSize > 0) {
+                get(rowState[0]);
+                get(tx);
+                w.i32Const(frameSize);
+                w.op(0x6C, "i32.mul");
+                w.op(0x6B, "i32.sub");
+                set(fpLocal);
+            }
+            if (tracksLinear) {
+                get(rowState[1]);
+                get(tx);
+                w.op(0x6A, "i32.add");
+                set(linearLocal);
+            }
+        }
+        String end = label("thread_end");
+        if (rowState != null) {
+            threadEnds.push(end);
+        } else {
+            returnTarget = end;
+        }
+        w.block(end, null);
+        for (KLocal l : load) {
+            get(fpLocal);
+            loadScalar(l.type(), frameSlots.get(l));
+            set(registers.get(l));
+        }
+        FastRow outer = fast;
+        fast = row;
+        block(row.body);
+        fast = outer;
+        w.end();
+        if (rowState != null) {
+            threadEnds.pop();
+        }
+        for (KLocal l : written) {
+            get(fpLocal);
+            get(registers.get(l));
+            storeScalar(l.type(), frameSlots.get(l));
+        }
+    }
+
+    /**
+     * Emits the row's preconditions: returns locals {lo, hi, wild} with the passing threads [lo, hi) and
+     * wild non-zero when the fast loop must not run (an index could wrap, or a check could fail); sets the
+     * hoisted pointers' locals.
+     */
+    private int[] rowRange(FastRow row) {
+        int bdx = blockDims[0];
+        int lo = addLocal(ValType.I32, "x_lo");
+        int hi = addLocal(ValType.I32, "x_hi");
+        int wild = addLocal(ValType.I32, "x_wild");
+        int lo64 = addLocal(ValType.I64, "x_lo64");
+        int hi64 = addLocal(ValType.I64, "x_hi64");
+        w.i32Const(0);
+        set(wild);
+        w.i64Const(0);
+        set(lo64);
+        get(bdx);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(hi64);
+        if (row.guard != null) {
+            for (KExpr c : row.guard.invariants()) {
+                get(hi64);
+                w.i64Const(0);
+                condition(c);
+                w.select();
+                set(hi64);
+            }
+            for (RowGuard.Bound b : row.guard.bounds()) {
+                int u = addLocal(ValType.I64, "x_guard");
+                expr(b.lhs().base());
+                widen(b.unsigned());
+                set(u);
+                // base + threadIdx.x must not wrap for any thread of the row
+                get(u);
+                get(bdx);
+                w.op(0xAC, "i64.extend_i32_s");
+                w.op(0x7C, "i64.add");
+                w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
+                w.op(0x7C, "i64.add");
+                w.i64Const(32);
+                w.op(0x88, "i64.shr_u");
+                flagNonZero(wild);
+                // the passing threads: threadIdx.x op value - base
+                int d = addLocal(ValType.I64, "x_bound");
+                expr(b.value());
+                widen(b.unsigned());
+                get(u);
+                w.op(0x7D, "i64.sub");
+                set(d);
+                switch (b.op()) {
+                    case LT -> minInto(hi64, d, 0);
+                    case LE -> minInto(hi64, d, 1);
+                    case GT -> maxInto(lo64, d, 1);
+                    case GE -> maxInto(lo64, d, 0);
+                    case EQ -> {
+                        maxInto(lo64, d, 0);
+                        minInto(hi64, d, 1);
+                    }
+                    default -> throw new IllegalStateException(b.op().name());
+                }
+            }
+        }
+        // lo in [0, blockDim.x] (it only grew from 0), hi in [0, blockDim.x] (it only shrank from blockDim.x)
+        int bdx64 = addLocal(ValType.I64, "x_dim");
+        get(bdx);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(bdx64);
+        minInto(lo64, bdx64, 0);
+        int zero = addLocal(ValType.I64, "x_zero");
+        maxInto(hi64, zero, 0);
+        get(lo64);
+        w.op(0xA7, "i32.wrap_i64");
+        set(lo);
+        get(hi64);
+        w.op(0xA7, "i32.wrap_i64");
+        set(hi);
+        int last64 = addLocal(ValType.I64, "x_last");
+        get(hi64);
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(last64);
+        for (ChainKey key : row.chains) {
+            hoistPointer(key, key.pointer(), row, new int[] {lo64, last64}, wild);
+        }
+        return new int[] {lo, hi, wild};
+    }
+
+    /**
+     * The row value of a pointer (at threadIdx.x = 0, with the access immediate) into a new local, and
+     * the checks at the row's ends: each index within its type (no wrap), the address within [0, 2^31).
+     */
+    private void hoistPointer(ChainKey key, ThreadAffine.Pointer p, FastRow row, int[] ends, int wild) {
+        int base = addLocal(ValType.I32, label("row_ptr"));
+        expr(p.root());
+        for (ThreadAffine.Term t : p.terms()) {
+            expr(t.index().base());
+            if (Integer.bitCount(t.stride()) == 1) {
+                if (t.stride() > 1) {
+                    w.i32Const(Integer.numberOfTrailingZeros(t.stride()));
+                    w.op(0x74, "i32.shl");
+                }
+            } else {
+                w.i32Const(t.stride());
+                w.op(0x6C, "i32.mul");
+            }
+            w.op(0x6A, "i32.add");
+        }
+        if (key.offset() != 0) {
+            w.i32Const((int) key.offset());
+            w.op(0x6A, "i32.add");
+        }
+        set(base);
+        row.bases.put(key, base);
+        int address = addLocal(ValType.I64, "row_addr");
+        expr(p.root());
+        widen(true);
+        set(address);
+        for (ThreadAffine.Term t : p.terms()) {
+            int v = addLocal(ValType.I64, "row_index");
+            expr(t.index().base());
+            widen(!t.signed());
+            set(v);
+            get(address);
+            get(v);
+            w.i64Const(t.stride());
+            w.op(0x7E, "i64.mul");
+            w.op(0x7C, "i64.add");
+            set(address);
+            if (t.index().coeff() != 0) {
+                for (int end : ends) {
+                    get(v);
+                    get(end);
+                    w.i64Const(t.index().coeff());
+                    w.op(0x7E, "i64.mul");
+                    w.op(0x7C, "i64.add");
+                    if (t.signed()) {
+                        w.i64Const(1L << 31);
+                        w.op(0x7C, "i64.add");
+                    }
+                    w.i64Const(32);
+                    w.op(0x88, "i64.shr_u");
+                    flagNonZero(wild);
+                }
+            }
+        }
+        long coeff = p.coeff();
+        for (int end : coeff != 0 ? ends : new int[] {-1}) {
+            get(address);
+            if (end >= 0) {
+                get(end);
+                w.i64Const(coeff);
+                w.op(0x7E, "i64.mul");
+                w.op(0x7C, "i64.add");
+            }
+            if (key.offset() != 0) {
+                w.i64Const(key.offset());
+                w.op(0x7C, "i64.add");
+            }
+            w.i64Const(31);
+            w.op(0x88, "i64.shr_u");
+            flagNonZero(wild);
+        }
+    }
+
+    /** The i32 on the stack to i64, zero- or sign-extended. */
+    private void widen(boolean unsigned) {
+        w.op(0xAC, "i64.extend_i32_s");
+        if (unsigned) {
+            w.i64Const(0xFFFF_FFFFL);
+            w.op(0x83, "i64.and");
+        }
+    }
+
+    /** {@code flag |= (i64 on the stack != 0)}. */
+    private void flagNonZero(int flag) {
+        w.op(0x50, "i64.eqz");
+        w.op(0x45, "i32.eqz");
+        get(flag);
+        w.op(0x72, "i32.or");
+        set(flag);
+    }
+
+    /** {@code target = min(target, value + add)}, signed i64. */
+    private void minInto(int target, int value, long add) {
+        get(target);
+        get(value);
+        if (add != 0) {
+            w.i64Const(add);
+            w.op(0x7C, "i64.add");
+        }
+        get(target);
+        get(value);
+        if (add != 0) {
+            w.i64Const(add);
+            w.op(0x7C, "i64.add");
+        }
+        w.op(0x53, "i64.lt_s");
+        w.select();
+        set(target);
+    }
+
+    /** {@code target = max(target, value + add)}, signed i64. */
+    private void maxInto(int target, int value, long add) {
+        get(target);
+        get(value);
+        if (add != 0) {
+            w.i64Const(add);
+            w.op(0x7C, "i64.add");
+        }
+        get(target);
+        get(value);
+        if (add != 0) {
+            w.i64Const(add);
+            w.op(0x7C, "i64.add");
+        }
+        w.op(0x55, "i64.gt_s");
+        w.select();
+        set(target);
     }
 
     // ------------------------------------------------------------------ statements
@@ -1389,6 +1964,12 @@ final class FunctionEmitter {
             return;
         }
         Folded f = fold(address);
+        if (fastBase(f) != null) {
+            fastAddress(f);
+            expr(value);
+            storeScalar(t, 0);
+            return;
+        }
         emitAccessBase(f);
         expr(value);
         storeScalar(t, f.offset);
@@ -1619,6 +2200,11 @@ final class FunctionEmitter {
             return checker.checkedLoad(l, t);
         }
         Folded f = fold(l.address());
+        if (fastBase(f) != null) {
+            fastAddress(f);
+            loadScalar(t, 0);
+            return valType(t);
+        }
         emitAccessBase(f);
         loadScalar(t, f.offset);
         return valType(t);
@@ -1924,6 +2510,10 @@ final class FunctionEmitter {
         }
         if (e instanceof KExpr.PtrAdd p) {
             Folded f = fold(p);
+            if (f.base == p && fastBase(f) != null) {
+                fastAddress(f); // checked for the whole row before it
+                return ValType.I32;
+            }
             if (f.kind != Base.EXPR || f.base != p) {
                 emitAddress(p);
                 return ValType.I32;
