@@ -1775,18 +1775,24 @@ final class FunctionEmitter {
         return false;
     }
 
+    /**
+     * A loop, tested at the bottom: {@code while (c) body} is emitted as {@code if (c) do body while (c)},
+     * the shape HotSpot turns into a counted loop (a test at the top and an unconditional branch back
+     * kept it a general loop, with a safepoint poll and no unrolling).
+     */
     private void loop(KStmt.Loop l) {
         String brk = label("brk");
         String top = label("loop");
         String cont = label("cont");
         boolean alwaysTrue = l.condition() instanceof KExpr.IntConst c && c.value() != 0;
+        boolean bounded = counted(l) && plain(l.condition());
         w.block(brk, null);
-        w.loop(top);
         if (!l.doWhile() && !alwaysTrue) {
             condition(l.condition());
             w.op(0x45, "i32.eqz");
             w.brIf(brk);
         }
+        w.loop(top);
         breakTargets.push(brk);
         continueTargets.push(cont);
         boolean needCont = containsContinue(l.body());
@@ -1800,18 +1806,51 @@ final class FunctionEmitter {
         breakTargets.pop();
         continueTargets.pop();
         block(l.step());
-        if (l.doWhile()) {
-            if (alwaysTrue) {
-                w.br(top);
-            } else {
-                condition(l.condition());
-                w.brIf(top);
-            }
-        } else {
+        forgetOffsets(); // the condition again: nothing checked before the body may be reused after it
+        if (bounded) {
+            boundedBackEdge();
+        }
+        if (alwaysTrue) {
             w.br(top);
+        } else {
+            condition(l.condition());
+            w.brIf(top);
         }
         w.end();
         w.end();
+    }
+
+    /** No memory access or call: nothing of Chicory's (no interrupt check) between a bounded mark and its branch. */
+    private static boolean plain(KExpr e) {
+        boolean[] plain = {true};
+        KirWalk.expression(e, x -> plain[0] &= !(x instanceof KExpr.Load || x instanceof KExpr.Call
+                || x instanceof KExpr.Atomic || x instanceof KExpr.Math || x instanceof KExpr.IntrinsicCall
+                || x instanceof KExpr.LocalGet g && g.local().needsMemory()));
+        return plain[0];
+    }
+
+    /** Loops that run at most this many times may drop their interrupt check ({@link #boundedBackEdge}). */
+    private static final long MAX_BOUNDED_TRIPS = 4096;
+
+    /**
+     * Whether a loop certainly runs at most {@link #MAX_BOUNDED_TRIPS} times: its step is {@code k = k + c}
+     * ({@code c} a non-zero constant) and nothing else assigns k, so k moves by at least 1 each time
+     * round, and the index ranges bound every value k takes to an interval that few steps cross.
+     */
+    private boolean counted(KStmt.Loop l) {
+        if (ranges == null || l.step().statements().size() != 1
+                || !(l.step().statements().get(0) instanceof KStmt.Assign step)
+                || !(step.value() instanceof KExpr.Binary b) || !(b.left() instanceof KExpr.LocalGet g)
+                || g.local() != step.target() || !(b.right() instanceof KExpr.IntConst c)
+                || step.target().needsMemory() || !step.target().type().isInteger()) {
+            return false;
+        }
+        long delta = b.op() == KExpr.BinaryOp.ADD ? c.value() : b.op() == KExpr.BinaryOp.SUB ? -c.value() : 0;
+        if (delta == 0 || Math.abs(delta) > MAX_BOUNDED_TRIPS || assigned(l.body()).contains(step.target())) {
+            return false;
+        }
+        IndexRanges.Range r = ranges.of(g);
+        return r != null && r.within(-(1L << 40), 1L << 40) && (r.hi() - r.lo()) / Math.abs(delta) < MAX_BOUNDED_TRIPS;
     }
 
     private void condition(KExpr c) {
