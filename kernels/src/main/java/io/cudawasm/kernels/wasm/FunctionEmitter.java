@@ -71,6 +71,8 @@ final class FunctionEmitter {
     private boolean tracksLinear;
     /** The shared-memory base, read once from its global: Chicory's global reads cost far more than locals. */
     private int sharedBaseLocal = -1;
+    /** The worker's stack top in a local (a runner with regions reads it once and hands it to them), or -1. */
+    private int stackTopLocal = -1;
     private final Deque<String> threadEnds = new ArrayDeque<>();
     private int[] threadCounters;
     private int[] blockDims;
@@ -119,6 +121,7 @@ final class FunctionEmitter {
         frameSize = runner.frameSize;
         tracksLinear = runner.tracksLinear;
         low32 = runner.low32;
+        flowing.addAll(runner.flowing);
         fission = true;
     }
 
@@ -422,7 +425,9 @@ final class FunctionEmitter {
             linearLocal = addLocal(ValType.I32, "linear");
             specials.put(SpecialReg.LINEAR_TID, linearLocal);
             tracksLinear = readsSpecial(fn.body(), SpecialReg.LINEAR_TID);
+            stackTopLocal = addLocal(ValType.I32, "stack_top");
             w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            tee(stackTopLocal);
             get(bdx);
             get(bdy);
             w.op(0x6C, "i32.mul");
@@ -466,9 +471,7 @@ final class FunctionEmitter {
         get(end);
         w.op(0x4E, "i32.ge_s");
         w.brIf(blocksDone);
-        String blockLoop = label("block_loop");
-        w.loop(blockLoop);
-        // block coordinates from the linear block index
+        // the first block's coordinates from its linear index; the next ones by counting
         get(bid);
         get(gdx);
         w.op(0x70, "i32.rem_u");
@@ -484,6 +487,8 @@ final class FunctionEmitter {
         get(gdy);
         w.op(0x70, "i32.rem_u");
         set(by);
+        String blockLoop = label("block_loop");
+        w.loop(blockLoop);
         if (fission) {
             if (fn.params().stream().anyMatch(frameSlots::containsKey)) {
                 forEachThread(blockDims[0], this::copyKernelMemoryParams);
@@ -503,6 +508,31 @@ final class FunctionEmitter {
                 }
             }));
         }
+        // next block: bx + 1, carrying into by and bz (three divisions a block cost more than a small kernel's block)
+        get(bx);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        tee(bx);
+        get(gdx);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("next_row"), null);
+        w.i32Const(0);
+        set(bx);
+        get(by);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        tee(by);
+        get(gdy);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("next_plane"), null);
+        w.i32Const(0);
+        set(by);
+        get(bz);
+        w.i32Const(1);
+        w.op(0x6A, "i32.add");
+        set(bz);
+        w.end();
+        w.end();
         get(bid);
         w.i32Const(1);
         w.op(0x6A, "i32.add");
@@ -725,6 +755,29 @@ final class FunctionEmitter {
      * region that assigns several stays inline (false), which spares the JVM multi-value returns.
      */
     private boolean callRegion(KBlock body) {
+        return callRegion(body, false);
+    }
+
+    /** Largest block-level loop (in IR nodes) that becomes one region function with the thread loops in it. */
+    private static final int LOOP_REGION_MAX_NODES = 400;
+
+    /**
+     * A block-level loop around thread loops (a reduction's {@code for (s = n / 2; s > 0; s >>= 1)} with its
+     * step's thread loop) as one function called once per block, its thread loops inline: one call per
+     * block instead of one per trip, for loops small enough to leave HotSpot its inlining budget.
+     */
+    private boolean callLoopRegion(KStmt.Loop l) {
+        KBlock whole = new KBlock(List.of(l));
+        if (!containsThreadLoop(whole)) {
+            return false;
+        }
+        int[] nodes = {0};
+        KirWalk.statements(whole, st -> nodes[0]++);
+        KirWalk.expressions(whole, e -> nodes[0]++);
+        return nodes[0] <= LOOP_REGION_MAX_NODES && callRegion(whole, true);
+    }
+
+    private boolean callRegion(KBlock body, boolean loopRegion) {
         java.util.function.Predicate<KLocal> blockRegister = l -> registers.containsKey(l) && !l.isThreadContext();
         Exposure entry = exposure(body, blockRegister);
         List<KLocal> inputs = entry.both().stream().filter(l -> entry.readFirst().contains(l) || flowing.contains(l))
@@ -736,12 +789,16 @@ final class FunctionEmitter {
         }
         List<SpecialReg> blockSpecials = regionSpecials(body);
         String name = fn.name() + "$region" + regionCount++;
-        int index = new FunctionEmitter(this).emitRegion(name, body, inputs, outputs, blockSpecials);
+        int index = new FunctionEmitter(this).emitRegion(name, body, inputs, outputs, blockSpecials, loopRegion);
         for (KLocal l : inputs) {
             get(registers.get(l));
         }
         for (SpecialReg r : blockSpecials) {
             get(specials.get(r));
+        }
+        stackTop();
+        if (usesShared(body)) {
+            sharedBase();
         }
         w.call(index, name);
         outputs.forEach(l -> set(registers.get(l)));
@@ -780,7 +837,7 @@ final class FunctionEmitter {
             SpecialReg.CTAID_Y, SpecialReg.CTAID_Z);
 
     private int emitRegion(String name, KBlock body, List<KLocal> inputs, List<KLocal> outputs,
-            List<SpecialReg> blockSpecials) {
+            List<SpecialReg> blockSpecials, boolean loopRegion) {
         for (KLocal l : inputs) {
             registers.put(l, paramTypes.size());
             paramTypes.add(registerType(l));
@@ -791,11 +848,19 @@ final class FunctionEmitter {
             paramTypes.add(ValType.I32);
             paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
         }
+        // the globals the runner read once, as parameters: a global read is a chain of loads in Chicory's code
+        stackTopLocal = paramTypes.size();
+        paramTypes.add(ValType.I32);
+        paramNames.add("stack_top");
+        if (usesShared(body)) {
+            sharedBaseLocal = paramTypes.size();
+            paramTypes.add(ValType.I32);
+            paramNames.add("shared_base");
+        }
         List<ValType> results = outputs.stream().map(this::registerType).toList();
         int index = module.writer().declareFunction(name, new FuncType(List.copyOf(paramTypes), results),
                 List.copyOf(paramNames));
         declareRegisters(body);
-        cacheSharedBase(body);
         if (memcheck) {
             checker.cacheParameterBounds(body);
         }
@@ -805,7 +870,12 @@ final class FunctionEmitter {
         fpLocal = addLocal(ValType.I32, "fp");
         linearLocal = addLocal(ValType.I32, "linear");
         specials.put(SpecialReg.LINEAR_TID, linearLocal);
-        threadLoop(body);
+        if (loopRegion) {
+            threadKnown = false;
+            block(body); // the loop, its thread loops inline
+        } else {
+            threadLoop(body);
+        }
         for (KLocal l : outputs) {
             get(registers.get(l));
         }
@@ -955,7 +1025,7 @@ final class FunctionEmitter {
             w.i32Const(0);
             set(linearLocal);
         }
-        w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+        stackTop();
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
         set(fpLocal);
@@ -1050,8 +1120,12 @@ final class FunctionEmitter {
         final RowGuard guard;
         /** What a passing thread runs: the body without its guard. */
         final KBlock body;
-        /** The hoisted pointers (by form and the access immediate folded into them), and their locals. */
-        final java.util.Set<ChainKey> chains = new java.util.LinkedHashSet<>();
+        /**
+         * The hoisted pointers (by form and the access immediate folded into them), each with whether
+         * the general code checks none of its uses (offsets the index ranges bound), so the row need
+         * not check it either; and their locals.
+         */
+        final Map<ChainKey, Boolean> chains = new java.util.LinkedHashMap<>();
         final Map<ChainKey, Integer> bases = new HashMap<>();
 
         FastRow(ThreadAffine affine, RowGuard guard, KBlock body) {
@@ -1172,10 +1246,19 @@ final class FunctionEmitter {
         }
         ThreadAffine.Pointer p = row.affine.pointer(f.base);
         if (p != null) {
-            row.chains.add(new ChainKey(p, f.offset));
+            // unchecked in the general code: a pointer local (checked where it was made), or a chain of
+            // additions whose offset provably fits without an immediate (which Chicory would add
+            // only to a base below 2^31, where the row adds it always)
+            boolean unchecked = f.base instanceof KExpr.LocalGet || f.offset == 0 && f.base instanceof KExpr.PtrAdd top
+                    && fits(offsetRange(Chain.of(top)), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            row.chains.merge(new ChainKey(p, f.offset), unchecked, Boolean::logicalAnd);
         } else {
             chainsIn(f.base, row);
         }
+    }
+
+    private static boolean fits(IndexRanges.Range r, long min, long max) {
+        return r != null && r.within(min, max);
     }
 
     private void chainsIn(KExpr e, FastRow row) {
@@ -1191,7 +1274,12 @@ final class FunctionEmitter {
             Folded f = fold(p);
             ThreadAffine.Pointer form = f.kind == Base.EXPR && f.base == p ? row.affine.pointer(p) : null;
             if (form != null) {
-                row.chains.add(new ChainKey(form, 0));
+                // as the general code: a small offset from a variable, shared array or frame slot is unchecked
+                Chain chain = Chain.of(p);
+                boolean unchecked = fits(offsetRange(chain), -KernelAbi.GUARD_BYTES, KernelAbi.GUARD_BYTES - 1)
+                        && (chain.root() instanceof KExpr.GlobalAddr || chain.root() instanceof KExpr.LocalAddr
+                        && !addressParams.containsKey(((KExpr.LocalAddr) chain.root()).local()));
+                row.chains.merge(new ChainKey(form, 0), unchecked, Boolean::logicalAnd);
                 return;
             }
         }
@@ -1370,7 +1458,11 @@ final class FunctionEmitter {
                 expr(b.lhs().base());
                 widen(b.unsigned());
                 set(u);
-                // base + threadIdx.x must not wrap for any thread of the row
+                // base + threadIdx.x must not wrap for any thread of the row (blockDim.x is at most 1024)
+                IndexRanges.Range known = ranges.of(b.lhs().base());
+                boolean noWrap = b.unsigned() ? fits(known, 0, 0xFFFF_FFFFL - 1024)
+                        : fits(known, Integer.MIN_VALUE, Integer.MAX_VALUE - 1024L);
+                if (!noWrap) {
                 get(u);
                 get(bdx);
                 w.op(0xAC, "i64.extend_i32_s");
@@ -1380,6 +1472,7 @@ final class FunctionEmitter {
                 w.i64Const(32);
                 w.op(0x88, "i64.shr_u");
                 flagNonZero(wild);
+                }
                 // the passing threads: threadIdx.x op value - base
                 int d = addLocal(ValType.I64, "x_bound");
                 expr(b.value());
@@ -1419,8 +1512,8 @@ final class FunctionEmitter {
         w.i64Const(1);
         w.op(0x7D, "i64.sub");
         set(last64);
-        for (ChainKey key : row.chains) {
-            hoistPointer(key, key.pointer(), row, new int[] {lo64, last64}, wild);
+        for (Map.Entry<ChainKey, Boolean> e : row.chains.entrySet()) {
+            hoistPointer(e.getKey(), e.getKey().pointer(), row, e.getValue() ? null : new int[] {lo64, last64}, wild);
         }
         return new int[] {lo, hi, wild};
     }
@@ -1428,6 +1521,7 @@ final class FunctionEmitter {
     /**
      * The row value of a pointer (at threadIdx.x = 0, with the access immediate) into a new local, and
      * the checks at the row's ends: each index within its type (no wrap), the address within [0, 2^31).
+     * {@code ends} null: no checks, as in the general code (which then computes the same 32 bits).
      */
     private void hoistPointer(ChainKey key, ThreadAffine.Pointer p, FastRow row, int[] ends, int wild) {
         int base = addLocal(ValType.I32, label("row_ptr"));
@@ -1451,6 +1545,9 @@ final class FunctionEmitter {
         }
         set(base);
         row.bases.put(key, base);
+        if (ends == null) {
+            return; // the general code does not check it either
+        }
         int address = addLocal(ValType.I64, "row_addr");
         expr(p.root());
         widen(true);
@@ -1695,7 +1792,9 @@ final class FunctionEmitter {
             }
             w.end();
         } else if (s instanceof KStmt.Loop l) {
-            loop(l);
+            if (!(outlineRegions && callLoopRegion(l))) {
+                loop(l);
+            }
         } else if (s instanceof KStmt.Switch sw) {
             switchStatement(sw);
         } else if (s instanceof KStmt.Break) {
@@ -2176,16 +2275,29 @@ final class FunctionEmitter {
 
     /** Copies the shared-memory base into a local when the function touches shared memory. */
     private void cacheSharedBase(KBlock scope) {
+        if (usesShared(scope)) {
+            sharedBaseLocal = addLocal(ValType.I32, "shared_base");
+            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+            set(sharedBaseLocal);
+        }
+    }
+
+    private static boolean usesShared(KBlock scope) {
         boolean[] shared = {false};
         KirWalk.expressions(scope, e -> {
             if (e instanceof KExpr.GlobalAddr g && g.global().space() == AddressSpace.SHARED) {
                 shared[0] = true;
             }
         });
-        if (shared[0]) {
-            sharedBaseLocal = addLocal(ValType.I32, "shared_base");
-            w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
-            set(sharedBaseLocal);
+        return shared[0];
+    }
+
+    /** Pushes the top of this worker's stack (the threads' frames lie below it): from a local where there is one. */
+    private void stackTop() {
+        if (stackTopLocal >= 0) {
+            get(stackTopLocal);
+        } else {
+            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
         }
     }
 
@@ -2624,7 +2736,7 @@ final class FunctionEmitter {
         }
         if (e instanceof KExpr.ThreadSlot t) {
             // another thread's frame: stack_top - (thread + 1) * frameSize
-            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
+            stackTop();
             expr(t.thread());
             w.i32Const(1);
             w.op(0x6A, "i32.add");

@@ -70,27 +70,49 @@ final class ThreadAffine {
      * may become affine (plain registers of the thread, not kept across regions).
      */
     static ThreadAffine of(KBlock body, Predicate<KLocal> invariantLocal, Predicate<KLocal> candidate) {
-        ThreadAffine a = new ThreadAffine(invariantLocal);
-        Map<KLocal, Integer> assignments = new HashMap<>();
+        // locals assigned only at the top level (code that always runs); region fission may repeat an
+        // assignment (tid = threadIdx.x at the start of each region), so several equal ones are allowed
+        Set<KLocal> nested = new HashSet<>();
+        List<KStmt> flat = flatten(body);
+        Set<KStmt> top = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        top.addAll(flat);
         KirWalk.statements(body, s -> {
-            if (s instanceof KStmt.Assign as) {
-                assignments.merge(as.target(), 1, Integer::sum);
+            if (s instanceof KStmt.Assign as && !top.contains(s)) {
+                nested.add(as.target());
             }
         });
+        Set<KLocal> excluded = new HashSet<>(nested);
+        while (true) {
+            ThreadAffine a = new ThreadAffine(invariantLocal);
+            KLocal conflict = a.assignForms(flat, l -> candidate.test(l) && !excluded.contains(l));
+            if (conflict == null) {
+                return a;
+            }
+            excluded.add(conflict); // its assignments differ: not affine, nor what was computed from it
+        }
+    }
+
+    /** Records the forms of the body's candidate locals in order; returns a local assigned differing forms, or null. */
+    private KLocal assignForms(List<KStmt> flat, Predicate<KLocal> candidate) {
         Set<KLocal> read = new HashSet<>();
-        for (KStmt s : flatten(body)) {
-            if (s instanceof KStmt.Assign as && candidate.test(as.target()) && !read.contains(as.target())
-                    && assignments.get(as.target()) == 1) {
-                if (is32BitInteger(as.target().type())) {
-                    Form f = a.form(as.value());
-                    if (f != null) {
-                        a.intLocals.put(as.target(), f);
+        Set<KLocal> failed = new HashSet<>();
+        for (KStmt s : flat) {
+            if (s instanceof KStmt.Assign as && candidate.test(as.target()) && !failed.contains(as.target())) {
+                KLocal l = as.target();
+                Object form = is32BitInteger(l.type()) ? form(as.value())
+                        : l.type() instanceof PointerType ? pointer(as.value()) : null;
+                Object before = intLocals.containsKey(l) ? intLocals.get(l) : pointerLocals.get(l);
+                boolean first = before == null && !read.contains(l);
+                if (form != null && (first || form.equals(before))) {
+                    if (form instanceof Form f) {
+                        intLocals.put(l, f);
+                    } else {
+                        pointerLocals.put(l, (Pointer) form);
                     }
-                } else if (as.target().type() instanceof PointerType) {
-                    Pointer p = a.pointer(as.value());
-                    if (p != null) {
-                        a.pointerLocals.put(as.target(), p);
-                    }
+                } else if (before != null) {
+                    return l;
+                } else {
+                    failed.add(l); // read before its first assignment, or not affine: stays unknown
                 }
             }
             KirWalk.expressions(new KBlock(List.of(s)), e -> {
@@ -99,7 +121,7 @@ final class ThreadAffine {
                 }
             });
         }
-        return a;
+        return null;
     }
 
     /** The statements of a block that always run, in order: nested blocks flattened. */
