@@ -1934,7 +1934,8 @@ final class FunctionEmitter {
     /**
      * Whether a loop certainly runs at most {@link #MAX_BOUNDED_TRIPS} times: its step is {@code k = k + c}
      * ({@code c} a non-zero constant) and nothing else assigns k, so k moves by at least 1 each time
-     * round, and the index ranges bound every value k takes to an interval that few steps cross.
+     * round, and the index ranges bound every value k takes to an interval that few steps cross; or its
+     * step halves a counter that is never negative and the loop runs while the counter is above a constant.
      */
     private boolean counted(KStmt.Loop l) {
         if (ranges == null || l.step().statements().size() != 1
@@ -1944,11 +1945,23 @@ final class FunctionEmitter {
                 || step.target().needsMemory() || !step.target().type().isInteger()) {
             return false;
         }
-        long delta = b.op() == KExpr.BinaryOp.ADD ? c.value() : b.op() == KExpr.BinaryOp.SUB ? -c.value() : 0;
-        if (delta == 0 || Math.abs(delta) > MAX_BOUNDED_TRIPS || assigned(l.body()).contains(step.target())) {
+        if (assigned(l.body()).contains(step.target())) {
             return false;
         }
         IndexRanges.Range r = ranges.of(g);
+        if (b.op() == KExpr.BinaryOp.SHR && c.value() >= 1 && c.value() < 64
+                && (ThreadAffine.unsigned(step.target().type()) || r != null && r.lo() >= 0)) {
+            // {@code while (k > L) k >>= c} with k never negative: k shrinks each time round and is zero after
+            // 64 steps at most, which ends the loop when its condition is k > L (L >= 0) or k != 0
+            return l.condition() instanceof KExpr.Binary cond && cond.left() instanceof KExpr.LocalGet cg
+                    && cg.local() == step.target() && cond.right() instanceof KExpr.IntConst lim
+                    && (cond.op() == KExpr.BinaryOp.GT && lim.value() >= 0 || cond.op() == KExpr.BinaryOp.NE
+                    && lim.value() == 0);
+        }
+        long delta = b.op() == KExpr.BinaryOp.ADD ? c.value() : b.op() == KExpr.BinaryOp.SUB ? -c.value() : 0;
+        if (delta == 0 || Math.abs(delta) > MAX_BOUNDED_TRIPS) {
+            return false;
+        }
         return r != null && r.within(-(1L << 40), 1L << 40) && (r.hi() - r.lo()) / Math.abs(delta) < MAX_BOUNDED_TRIPS;
     }
 
