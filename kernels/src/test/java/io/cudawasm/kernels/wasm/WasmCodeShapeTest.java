@@ -84,13 +84,14 @@ class WasmCodeShapeTest {
         return function.lines().findFirst().orElseThrow();
     }
 
-    /** The source loops' back edges ({@code br_if $loopN}) of a function: marked bounded, and all of them. */
+    /** The source loops' back edges ({@code br_if $loopN}, {@code br $loopN}) of a function: marked bounded, and all. */
     private static int[] sourceLoops(String function) {
         List<String> lines = function.lines().toList();
         int marked = 0;
         int all = 0;
         for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).trim().startsWith("br_if $loop")) {
+            String line = lines.get(i).trim();
+            if (line.startsWith("br_if $loop") || line.startsWith("br $loop")) {
                 all++;
                 // the mark comes right before the loop's condition, a few instructions up
                 for (int j = Math.max(0, i - 8); j < i; j++) {
@@ -132,12 +133,15 @@ class WasmCodeShapeTest {
     }
 
     @Test
-    void loopsAreTestedAtTheBottom() {
-        String fn = functions(KernelCompiler.compile(CompileRequest.of("l.cu", """
+    void boundedLoopsAreTestedAtTheBottomAndTheOthersAtTheTop() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("l.cu", """
+                __global__ void fixed(float* x) { float a = 0.0f; for (int k = 0; k < 16; k++) a += x[k]; x[0] = a; }
                 __global__ void param(float* x, int n) { float a = 0.0f; for (int k = 0; k < n; k++) a += x[k]; x[0] = a; }
-                """)).wasm().text()).get("param");
-        assertTrue(fn.contains("br_if $loop"), "the back edge is conditional:\n" + fn);
-        assertFalse(fn.lines().anyMatch(l -> l.trim().matches("br \\$loop\\d+")), "no unconditional back edge:\n" + fn);
+                """)).wasm().text());
+        String fixed = fns.get("fixed");
+        assertTrue(fixed.contains("br_if $loop"), "the back edge is conditional:\n" + fixed);
+        assertFalse(fixed.lines().anyMatch(l -> l.trim().matches("br \\$loop\\d+")), "no unconditional one:\n" + fixed);
+        assertTrue(fns.get("param").lines().anyMatch(l -> l.trim().matches("br \\$loop\\d+")), fns.get("param"));
     }
 
     @Test
