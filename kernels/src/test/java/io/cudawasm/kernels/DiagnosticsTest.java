@@ -87,13 +87,14 @@ class DiagnosticsTest {
                     "expression is not assignable"),
             // unsupported CUDA and C++ features, named as such
             Arguments.of("printf", "__global__ void k() { printf(\"hi\"); }", 1, 29, "device printf is not supported"),
-            Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29, "'goto' is not supported"),
+            Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29,
+                    "'goto out': only a forward jump to a label of this block or an enclosing one is supported"),
             Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
             Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
-            Arguments.of("class", "class Foo { int x; };", 1, 1, "C++ classes with member functions are not supported"),
-            Arguments.of("lambda", "__global__ void k(int* a) { auto f = [](int x) { return x; }; }", 1, 38,
-                    "lambdas are not supported"),
+            Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
+            Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",
+                    1, 39, "capturing 'this' in a lambda is not supported"),
             Arguments.of("new", "__global__ void k(int* a) { int* p = new int; }", 1, 38, "'new' (dynamic allocation)"),
             Arguments.of("dynamic parallelism", "__global__ void child(int* a) {}\n"
                     + "__global__ void k(int* a) { child(a); }", 2, 34, "dynamic parallelism"),
@@ -101,7 +102,8 @@ class DiagnosticsTest {
                     "was removed in CUDA 9"),
             Arguments.of("long double", "__global__ void k(long double* a) { }", 1, 24, "'long double' is not supported"),
             Arguments.of("variadic", "__device__ int f(int a, ...) { return a; }", 1, 25, "variadic functions"),
-            Arguments.of("labels", "__global__ void k(int* a) { again: a[0]++; }", 1, 29, "labels and 'goto' are not supported")
+            Arguments.of("backward goto", "__global__ void k(int* a) { again: a[0]++; goto again; }", 1, 44,
+                    "'goto again' jumps backward, which is not supported")
         );
     }
 

@@ -14,14 +14,37 @@ public sealed interface Decl {
     /** Where a variable lives. */
     enum MemorySpace { AUTO, SHARED, CONSTANT, DEVICE, MANAGED }
 
-    record Param(SourcePos pos, String name, TypeSyntax type) {}
+    /** A parameter; {@code defaultValue} is its default argument, or null. */
+    record Param(SourcePos pos, String name, TypeSyntax type, Expr defaultValue) {
+        public Param(SourcePos pos, String name, TypeSyntax type) {
+            this(pos, name, type, null);
+        }
+    }
 
     record TemplateParam(SourcePos pos, String name, boolean isType, TypeSyntax valueType,
             TypeSyntax.TemplateArg defaultArg) {}
 
-    /** A function; body null for a prototype; templateParams empty unless a template. */
+    /**
+     * A function; body null for a prototype; templateParams empty unless a template.
+     * {@code specializationArgs} is null except for an explicit specialization ({@code template <>
+     * int twice<int>(int)}), where it holds the arguments written (empty when they are deduced).
+     */
     record Function(SourcePos pos, String name, Set<FunctionSpecifier> specifiers, TypeSyntax returnType,
-            List<Param> params, Stmt.Block body, List<TemplateParam> templateParams) implements Decl {
+            List<Param> params, Stmt.Block body, List<TemplateParam> templateParams,
+            List<TypeSyntax.TemplateArg> specializationArgs) implements Decl {
+
+        public Function(SourcePos pos, String name, Set<FunctionSpecifier> specifiers, TypeSyntax returnType,
+                List<Param> params, Stmt.Block body, List<TemplateParam> templateParams) {
+            this(pos, name, specifiers, returnType, params, body, templateParams, null);
+        }
+
+        public boolean isSpecialization() {
+            return specializationArgs != null;
+        }
+
+        public Function asSpecialization(List<TypeSyntax.TemplateArg> args) {
+            return new Function(pos, name, specifiers, returnType, params, body, templateParams, args);
+        }
 
         public boolean isKernel() {
             return specifiers.contains(FunctionSpecifier.GLOBAL);
@@ -32,8 +55,19 @@ public sealed interface Decl {
         }
     }
 
+    /**
+     * An explicit instantiation ({@code template void launch<int>(int*);}): the template named, its
+     * arguments as written (empty when deduced from the parameter types). {@code params} is null for
+     * a template kernel launched from host code, instantiated when its arguments are constants.
+     */
+    record ExplicitInstantiation(SourcePos pos, String name, List<TypeSyntax.TemplateArg> args, List<Param> params)
+            implements Decl {}
+
     /** A host-only function whose body was skipped: its name is kept for messages. */
     record HostFunction(SourcePos pos, String name) implements Decl {}
+
+    /** A file-scope variable of a type the compiler does not know, skipped as host data. */
+    record HostVariable(SourcePos pos, String name, String typeName) implements Decl {}
 
     record Variable(SourcePos pos, String name, TypeSyntax type, MemorySpace space, boolean isStatic,
             boolean isExtern, Initializer init) implements Decl {}
@@ -45,6 +79,10 @@ public sealed interface Decl {
 
     /** A struct template (issue: templated shared-memory helpers). */
     record StructTemplate(SourcePos pos, String name, List<TemplateParam> templateParams,
+            TypeSyntax.StructDef definition) implements Decl {}
+
+    /** {@code template <> struct SharedMemory<double> {...};}: the struct for one argument list of a struct template. */
+    record StructSpecialization(SourcePos pos, String name, List<TypeSyntax.TemplateArg> args,
             TypeSyntax.StructDef definition) implements Decl {}
 
     /** {@code namespace cg = cooperative_groups;} */

@@ -76,4 +76,20 @@ public sealed interface Expr {
 
     /** A braced list in an expression position ({@code return {a, b};}). */
     record InitList(SourcePos pos, List<Initializer> elements) implements Expr {}
+
+    /** {@code this} in a member function. */
+    record This(SourcePos pos) implements Expr {}
+
+    /** A static member of a class named with its template arguments: {@code SharedMemory<T>::get}. */
+    record TypeMember(SourcePos pos, TypeSyntax owner, String name) implements Expr {}
+
+    /** How a lambda captures what its body names: nothing by default, by copy ({@code [=]}) or by reference ({@code [&]}). */
+    enum CaptureDefault { NONE, COPY, REFERENCE }
+
+    /** An explicit capture: {@code x}, {@code &x}, {@code x = expr}, or {@code this}. */
+    record Capture(SourcePos pos, String name, boolean byReference, Expr init) {}
+
+    /** A lambda expression; {@code returnType} null when deduced from its return statements. */
+    record Lambda(SourcePos pos, CaptureDefault captureDefault, List<Capture> captures, List<Decl.Param> params,
+            TypeSyntax returnType, boolean mutable, Stmt.Block body) implements Expr {}
 }

@@ -36,4 +36,9 @@ public sealed interface Stmt {
     record Return(SourcePos pos, Expr value) implements Stmt {}
 
     record Empty(SourcePos pos) implements Stmt {}
+
+    /** {@code label: statement}. */
+    record Labeled(SourcePos pos, String label, Stmt statement) implements Stmt {}
+
+    record Goto(SourcePos pos, String label) implements Stmt {}
 }

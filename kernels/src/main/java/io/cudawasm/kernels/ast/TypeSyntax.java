@@ -31,10 +31,56 @@ public sealed interface TypeSyntax {
 
     record Qualified(SourcePos pos, TypeSyntax base, boolean isConst, boolean isVolatile) implements TypeSyntax {}
 
-    /** A struct body: members in order. */
-    record StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members) {}
+    /**
+     * A struct body: data members in order, member functions (constructors and operators among
+     * them), static constant members, and types and typedefs declared inside. {@code hostOnly} says
+     * why the struct is host code (a member of a type only host headers declare), or is null.
+     */
+    record StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members,
+            List<Method> methods, List<StaticMember> statics, List<Decl> nested, String hostOnly) {
 
-    record Member(SourcePos pos, String name, TypeSyntax type) {}
+        public StructDef(SourcePos pos, String tag, boolean union, int explicitAlign, List<Member> members) {
+            this(pos, tag, union, explicitAlign, members, List.of(), List.of(), List.of(), null);
+        }
+
+        public StructDef withTag(String newTag) {
+            return new StructDef(pos, newTag, union, explicitAlign, members, methods, statics, nested, hostOnly);
+        }
+
+        public boolean hasMethods() {
+            return !methods.isEmpty();
+        }
+    }
+
+    /** What a member function is. */
+    enum MethodKind { METHOD, CONSTRUCTOR, CONVERSION }
+
+    /**
+     * A member function defined in its class: {@code function.name()} is its name ("operator+",
+     * "operator()", "operator[]", the class name for a constructor, "operator cast" for a conversion
+     * operator, whose return type is the type converted to).
+     */
+    record Method(Decl.Function function, MethodKind kind, boolean isConst, List<MemberInit> inits) {}
+
+    /** {@code name(args)} or {@code name{args}} in a constructor's member initializer list. */
+    record MemberInit(SourcePos pos, String name, List<Expr> args, boolean braced) {}
+
+    /** {@code static const int N = 4;} in a class: a constant. */
+    record StaticMember(SourcePos pos, String name, TypeSyntax type, Expr value) {}
+
+    /**
+     * A data member; {@code bitWidth} is its width when it is a bit-field (null otherwise; name ""
+     * when unnamed); {@code init} its default member initializer, or null.
+     */
+    record Member(SourcePos pos, String name, TypeSyntax type, Expr bitWidth, Initializer init) {
+        public Member(SourcePos pos, String name, TypeSyntax type) {
+            this(pos, name, type, null, null);
+        }
+
+        public Member(SourcePos pos, String name, TypeSyntax type, Expr bitWidth) {
+            this(pos, name, type, bitWidth, null);
+        }
+    }
 
     record EnumDef(SourcePos pos, String tag, List<Enumerator> enumerators) {}
 

@@ -239,10 +239,17 @@ public final class FunctionWriter {
 
     private void loop(KStmt.Loop l, CodeBuffer out) {
         if (l.doWhile()) {
-            loops.push(new LoopFrame(null));
+            // the step holds the condition's side effects: a continue must run them too
+            String label = !l.step().isEmpty() && ControlFlow.continues(l.body()) ? "cw_continue_" + labels++ : null;
+            loops.push(new LoopFrame(label));
             out.line("do {");
             braced(l.body(), out);
-            block(l.step(), out);
+            loops.pop();
+            loops.push(new LoopFrame(null));
+            if (label != null) {
+                out.line(label + ":;");
+            }
+            braced(l.step(), out);
             out.line("} while (" + expr(l.condition()) + ");");
             loops.pop();
             return;

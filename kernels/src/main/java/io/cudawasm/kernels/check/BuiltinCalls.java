@@ -78,7 +78,9 @@ final class BuiltinCalls {
             "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
             "__any_sync", "__all_sync", "__activemask", "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor",
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
-            "this_grid", "coalesced_threads", "__lanemask_lt");
+            "this_grid", "coalesced_threads", "__lanemask_lt", "__byte_perm", "__funnelshift_l", "__funnelshift_lc",
+            "__funnelshift_r", "__funnelshift_rc", "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync",
+            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync");
 
     private final FunctionContext ctx;
 
@@ -93,7 +95,8 @@ final class BuiltinCalls {
     static boolean isBuiltin(String name) {
         return MATH.containsKey(name) || MATH.containsKey(stripF(name)) || FAST.containsKey(name)
                 || INTEGER.containsKey(name) || ATOMICS.containsKey(atomicBase(name)) || OTHERS.contains(name)
-                || name.startsWith("make_") || isConversion(name) || isRounded(name);
+                || name.startsWith("make_") || isConversion(name) || isRounded(name) || VectorMath.handles(name)
+                || io.cudawasm.kernels.parse.Parser.isTextureFetch(name);
     }
 
     private static String stripF(String name) {
@@ -136,11 +139,15 @@ final class BuiltinCalls {
     }
 
     Operand call(String name, Expr.Ident id, List<Expr> args, SourcePos pos) {
+        if (io.cudawasm.kernels.parse.Parser.isTextureFetch(name)) {
+            throw error(pos, "texture and surface accesses ('" + name + "') are not supported: the CPU and OpenCL paths "
+                    + "have no texture units; pass the data as a pointer and index it");
+        }
         // math library
         MathFn fast = FAST.get(name);
         if (fast != null) {
             arity(name, args, fast.arity(), pos);
-            return math(fast, ScalarType.FLOAT, values(args), pos);
+            return mathOf(fast, ScalarType.FLOAT, values(args), pos);
         }
         if (isRounded(name)) {
             return rounded(name, args, pos);
@@ -159,12 +166,15 @@ final class BuiltinCalls {
                     single = false;
                 }
             }
+            if (VectorMath.anyVector(vs)) {
+                return mathOf(fn, VectorMath.elementOf(vs), vs, pos);
+            }
             return math(fn, single ? ScalarType.FLOAT : ScalarType.DOUBLE, vs, pos);
         }
         if (name.endsWith("f") && MATH.containsKey(stripF(name)) && !name.equals("__saturatef")) {
             MathFn f = MATH.get(stripF(name));
             arity(name, args, f.arity(), pos);
-            return math(f, ScalarType.FLOAT, values(args), pos);
+            return mathOf(f, ScalarType.FLOAT, values(args), pos);
         }
         Intrinsic in = INTEGER.get(name);
         if (in != null) {
@@ -176,12 +186,24 @@ final class BuiltinCalls {
         }
         if (name.startsWith("make_")) {
             CType t = BuiltinTypes.lookup(name.substring(5));
-            if (!(t instanceof StructType)) {
+            if (!(t instanceof StructType st) || !st.isVector()) {
                 throw error(pos, "unknown vector type in '" + name + "'");
             }
-            return exprs().construct(t, args, pos);
+            return new VectorMath(ctx).make(st, args, pos);
+        }
+        if (VectorMath.handles(name)) {
+            return new VectorMath(ctx).call(name, args, pos);
         }
         return other(name, id.templateArgs(), args, pos);
+    }
+
+    /** A math function, applied per component when an argument is a vector (helper_math.h's floorf(float3), ...). */
+    private Operand mathOf(MathFn fn, ScalarType precision, List<KExpr> vs, SourcePos pos) {
+        if (VectorMath.anyVector(vs)) {
+            return new VectorMath(ctx).componentwise(vs, parts -> exprs().toRValue(math(fn, precision, parts, pos), pos),
+                    pos);
+        }
+        return math(fn, precision, vs, pos);
     }
 
     private Operand math(MathFn fn, ScalarType precision, List<KExpr> vs, SourcePos pos) {
@@ -372,40 +394,21 @@ final class BuiltinCalls {
             case "abs", "labs", "llabs" -> {
                 arity(name, args, 1, pos);
                 KExpr v = exprs().rvalue(args.get(0));
-                if (v.type() instanceof ScalarType s && s.kind().isFloating()) {
-                    return math(MathFn.FABS, s, List.of(v), pos);
+                if (VectorMath.isVector(v.type())) {
+                    return new VectorMath(ctx).componentwise(List.of(v), parts -> exprs().toRValue(
+                            absOf(name, parts.get(0), pos), pos), pos);
                 }
-                if (!v.type().isInteger()) {
-                    throw error(pos, "'" + name + "' needs a number");
-                }
-                ScalarType p = TypeRules.promote((ScalarType) v.type());
-                boolean wide = p.kind().is64BitInteger() || !name.equals("abs");
-                ScalarType t = wide ? (p.kind().is64BitInteger() ? p : ScalarType.LONGLONG) : ScalarType.INT;
-                if (p.kind().isUnsigned()) {
-                    return new Value(as(v, p, pos));
-                }
-                return new Value(new KExpr.IntrinsicCall(wide ? Intrinsic.LLABS : Intrinsic.IABS,
-                        List.of(as(v, t, pos)), t));
+                return absOf(name, v, pos);
             }
             case "min", "max", "umin", "umax", "llmin", "llmax", "ullmin", "ullmax" -> {
                 arity(name, args, 2, pos);
                 KExpr a = exprs().rvalue(args.get(0));
                 KExpr b = exprs().rvalue(args.get(1));
-                if (!(a.type() instanceof ScalarType sa) || !(b.type() instanceof ScalarType sb)) {
-                    throw error(pos, "'" + name + "' needs numbers");
+                if (VectorMath.isVector(a.type()) || VectorMath.isVector(b.type())) {
+                    return new VectorMath(ctx).componentwise(List.of(a, b), parts -> exprs().toRValue(
+                            minMaxOf(name, parts.get(0), parts.get(1), pos), pos), pos);
                 }
-                ScalarType t = switch (name) {
-                    case "umin", "umax" -> ScalarType.UINT;
-                    case "llmin", "llmax" -> ScalarType.LONGLONG;
-                    case "ullmin", "ullmax" -> ScalarType.ULONGLONG;
-                    default -> TypeRules.usualArithmetic(sa, sb);
-                };
-                boolean isMin = name.endsWith("min");
-                if (t.kind().isFloating()) {
-                    return math(isMin ? MathFn.FMIN : MathFn.FMAX, t, List.of(a, b), pos);
-                }
-                return new Value(new KExpr.IntrinsicCall(isMin ? Intrinsic.IMIN : Intrinsic.IMAX,
-                        List.of(as(a, t, pos), as(b, t, pos)), t));
+                return minMaxOf(name, a, b, pos);
             }
             case "__int_as_float", "__uint_as_float" -> {
                 return reinterpret(name, args, name.startsWith("__int") ? ScalarType.INT : ScalarType.UINT,
@@ -537,6 +540,9 @@ final class BuiltinCalls {
                     throw error(pos, "'" + name + "' was removed in CUDA 9 and is not supported: use '" + name
                             + "_sync'");
             default -> {
+                if (BytePermutes.handles(name)) {
+                    return new BytePermutes(ctx).call(name, args, pos);
+                }
                 if (WarpOps.handles(name)) {
                     return new WarpOps(ctx).call(name, args, pos);
                 }
@@ -546,6 +552,40 @@ final class BuiltinCalls {
                 throw WarpOps.unsupported(name, pos);
             }
         }
+    }
+
+    private Operand absOf(String name, KExpr v, SourcePos pos) {
+        if (v.type() instanceof ScalarType s && s.kind().isFloating()) {
+            return math(MathFn.FABS, s, List.of(v), pos);
+        }
+        if (!v.type().isInteger()) {
+            throw error(pos, "'" + name + "' needs a number");
+        }
+        ScalarType p = TypeRules.promote((ScalarType) v.type());
+        boolean wide = p.kind().is64BitInteger() || !name.equals("abs");
+        ScalarType t = wide ? (p.kind().is64BitInteger() ? p : ScalarType.LONGLONG) : ScalarType.INT;
+        if (p.kind().isUnsigned()) {
+            return new Value(as(v, p, pos));
+        }
+        return new Value(new KExpr.IntrinsicCall(wide ? Intrinsic.LLABS : Intrinsic.IABS, List.of(as(v, t, pos)), t));
+    }
+
+    private Operand minMaxOf(String name, KExpr a, KExpr b, SourcePos pos) {
+        if (!(a.type() instanceof ScalarType sa) || !(b.type() instanceof ScalarType sb)) {
+            throw error(pos, "'" + name + "' needs numbers");
+        }
+        ScalarType t = switch (name) {
+            case "umin", "umax" -> ScalarType.UINT;
+            case "llmin", "llmax" -> ScalarType.LONGLONG;
+            case "ullmin", "ullmax" -> ScalarType.ULONGLONG;
+            default -> TypeRules.usualArithmetic(sa, sb);
+        };
+        boolean isMin = name.endsWith("min");
+        if (t.kind().isFloating()) {
+            return math(isMin ? MathFn.FMIN : MathFn.FMAX, t, List.of(a, b), pos);
+        }
+        return new Value(new KExpr.IntrinsicCall(isMin ? Intrinsic.IMIN : Intrinsic.IMAX,
+                List.of(as(a, t, pos), as(b, t, pos)), t));
     }
 
     private KExpr outPointer(String name, Expr arg, ScalarType t) {
@@ -562,7 +602,8 @@ final class BuiltinCalls {
         return new Value(new KExpr.IntrinsicCall(in, List.of(as(exprs().rvalue(args.get(0)), from, pos)), to));
     }
 
-    Operand memberCall(Expr.Member m, List<Expr> args, SourcePos pos) {
-        return new CooperativeGroupCalls(ctx).memberCall(m, args, pos);
+    /** A member function of a cooperative group ({@code tile.shfl_down(v, 1)}); its object is already lowered. */
+    Operand memberCall(CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
+        return new CooperativeGroupCalls(ctx).memberCall(baseType, m, args, pos);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * The types CUDA's headers define: libc typedefs and the vector types with the alignments of
  * vector_types.h (float4 is 16-byte aligned, float3 only 4).
  */
-final class BuiltinTypes {
+public final class BuiltinTypes {
     private BuiltinTypes() {}
 
     private static final Map<String, CType> TYPES = new HashMap<>();
@@ -34,6 +34,10 @@ final class BuiltinTypes {
         TYPES.put("uchar", ScalarType.UCHAR);
         TYPES.put("ulong", ScalarType.ULONG);
         TYPES.put("cudaError_t", ScalarType.INT);
+        // texture and surface objects are 64-bit handles: kernels taking them compile, fetches are refused
+        TYPES.put("cudaTextureObject_t", ScalarType.ULONGLONG);
+        TYPES.put("cudaSurfaceObject_t", ScalarType.ULONGLONG);
+        TYPES.put("clock_t", ScalarType.LONG);
         vectors("char", ScalarKind.SCHAR, 1, 2, 1, 4);
         vectors("uchar", ScalarKind.UCHAR, 1, 2, 1, 4);
         vectors("short", ScalarKind.SHORT, 2, 4, 2, 8);
@@ -58,6 +62,11 @@ final class BuiltinTypes {
 
     static CType lookup(String name) {
         return TYPES.get(name);
+    }
+
+    /** CUDA's vector type of this name (float4, uint2, ...) with its layout, or null. */
+    public static StructType vectorType(String name) {
+        return TYPES.get(name) instanceof StructType s && s.isVector() ? s : null;
     }
 
     /** uint3, the type of threadIdx and blockIdx: the same layout as dim3. */

@@ -50,18 +50,100 @@ public final class Checker {
     static final class FunctionEntry {
         Decl.Function decl;
         final Map<String, KFunction> instances = new LinkedHashMap<>();
+        /** Explicit specializations of a template, by their arguments ({@code <int>}). */
+        final Map<String, Decl.Function> specializations = new HashMap<>();
+
+        /** The class of a member function (null for a free function), and how it was declared there. */
+        final StructInfo owner;
+        final TypeSyntax.Method method;
 
         FunctionEntry(Decl.Function decl) {
+            this(decl, null, null);
+        }
+
+        FunctionEntry(Decl.Function decl, StructInfo owner, TypeSyntax.Method method) {
             this.decl = decl;
+            this.owner = owner;
+            this.method = method;
         }
 
         boolean isTemplate() {
             return !decl.templateParams().isEmpty();
         }
+
+        /** A non-static member function: it takes the object's address first. */
+        boolean hasThis() {
+            return owner != null && !decl.specifiers().contains(Decl.FunctionSpecifier.STATIC);
+        }
+
+        boolean isConstMethod() {
+            return method != null && method.isConst();
+        }
     }
 
-    /** How each parameter of a lowered function is passed. */
-    record Signature(List<CType> paramTypes, List<Boolean> byReference) {}
+    /**
+     * How each parameter of a lowered function is passed (not counting the object of a member
+     * function, passed first); {@code returnsReference}: the function returns an address that the
+     * caller sees as an lvalue.
+     */
+    record Signature(List<CType> paramTypes, List<Boolean> byReference, boolean returnsReference) {}
+
+    /** Member functions, constructors and the rest of a class, by its struct type. */
+    final Map<StructType, StructInfo> classes = new java.util.IdentityHashMap<>();
+
+    /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
+                && def.members().stream().noneMatch(m -> m.init() != null);
+        if (plain) {
+            return;
+        }
+        StructInfo info = new StructInfo(type, env);
+        classes.put(type, info);
+        for (TypeSyntax.Member m : def.members()) {
+            if (m.init() != null) {
+                info.defaultInits.put(m.name(), m.init());
+            }
+        }
+        for (TypeSyntax.StaticMember sm : def.statics()) {
+            info.statics.put(sm.name(), sm);
+        }
+        for (Decl d : def.nested()) {
+            if (d instanceof Decl.Typedef t) {
+                info.typedefs.put(t.name(), t.type());
+            } else if (d instanceof Decl.TypeDefinition t) {
+                types.resolve(t.type(), env);
+            } else if (d instanceof Decl.Function f) {
+                declareFunction(f); // a friend function defined in the class
+            }
+        }
+        for (TypeSyntax.Method m : def.methods()) {
+            Decl.Function f = m.function();
+            boolean device = f.isDeviceCode();
+            FunctionEntry entry = new FunctionEntry(f, info, m);
+            switch (m.kind()) {
+                case CONSTRUCTOR -> {
+                    if (device) {
+                        info.constructors.add(entry);
+                    } else {
+                        info.hostConstructor = true;
+                    }
+                }
+                case CONVERSION -> info.conversions.add(entry);
+                default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
+            }
+        }
+    }
+
+    private int lambdas;
+
+    int nextLambda() {
+        return lambdas++;
+    }
+
+    StructInfo classOf(CType t) {
+        return t instanceof StructType s ? classes.get(s) : null;
+    }
 
     private final TranslationUnit unit;
     private final CheckOptions options;
@@ -78,6 +160,7 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
+    private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
     final CompileBudget budget = CompileBudget.current();
     /**
      * The template instantiation depth of the body being lowered: 0 for functions that are not
@@ -110,6 +193,9 @@ public final class Checker {
         }
         for (String request : options.instantiations()) {
             guard(() -> instantiateRequest(request));
+        }
+        for (Decl.ExplicitInstantiation i : pendingInstantiations) {
+            guard(() -> instantiateExplicitly(i));
         }
         while (!pendingBodies.isEmpty()) {
             guard(pendingBodies.poll());
@@ -148,19 +234,101 @@ public final class Checker {
 
     private void declare(Decl d) {
         if (d instanceof Decl.Typedef t) {
-            types.defineTypedef(t.name(), types.resolve(t.type(), TemplateEnv.EMPTY));
+            CType target;
+            try {
+                target = types.resolve(t.type(), TemplateEnv.EMPTY);
+            } catch (CompileException e) {
+                if (e.first().message().contains("is host code")) {
+                    return; // a typedef of host code: only host code uses it
+                }
+                throw e;
+            }
+            types.defineTypedef(t.name(), target);
         } else if (d instanceof Decl.TypeDefinition t) {
             types.resolve(t.type(), TemplateEnv.EMPTY);
         } else if (d instanceof Decl.StructTemplate t) {
             types.defineStructTemplate(t);
+        } else if (d instanceof Decl.StructSpecialization sp) {
+            types.defineStructSpecialization(sp);
         } else if (d instanceof Decl.NamespaceAlias a) {
             namespaceAliases.put(a.alias(), a.target());
         } else if (d instanceof Decl.HostFunction h) {
             hostFunctions.add(h.name());
+        } else if (d instanceof Decl.HostVariable h) {
+            hostVariables.add(h.name());
         } else if (d instanceof Decl.Variable v) {
             declareGlobal(v);
+        } else if (d instanceof Decl.Function f && f.isSpecialization()) {
+            declareSpecialization(f);
         } else if (d instanceof Decl.Function f) {
             declareFunction(f);
+        } else if (d instanceof Decl.ExplicitInstantiation i) {
+            pendingInstantiations.add(i);
+        }
+    }
+
+    /** The function template an explicit specialization or instantiation names, with its arguments bound. */
+    private record TemplateUse(FunctionEntry entry, TemplateEnv env) {}
+
+    private TemplateUse templateFor(String written, List<TypeSyntax.TemplateArg> args, List<Decl.Param> params,
+            SourcePos pos) {
+        String name = simpleName(written);
+        List<FunctionEntry> overloads = functions.getOrDefault(name, List.of());
+        String reason = "no function template named '" + name + "'";
+        for (FunctionEntry e : overloads) {
+            if (!e.isTemplate() || e.decl.params().size() != params.size()) {
+                continue;
+            }
+            try {
+                FunctionContext ctx = constantContext();
+                TemplateEnv env = TemplateDeduction.deduceFromTypes(ctx, e.decl, args, params, pos);
+                return new TemplateUse(e, env);
+            } catch (CompileException ex) {
+                reason = ex.first().message();
+            }
+        }
+        throw CompileException.at(pos, "'" + name + "' does not match a function template: " + reason);
+    }
+
+    private void declareSpecialization(Decl.Function f) {
+        TemplateUse use = templateFor(f.name(), f.specializationArgs(), f.params(), f.pos());
+        String key = describeEnv(use.entry().decl, use.env());
+        if (use.entry().specializations.put(key, f) != null) {
+            throw CompileException.at(f.pos(), "redefinition of '" + simpleName(f.name()) + key + "'");
+        }
+    }
+
+    private void instantiateExplicitly(Decl.ExplicitInstantiation i) {
+        if (i.params() == null) {
+            launchedFromHost(i);
+            return;
+        }
+        if (!functions.containsKey(simpleName(i.name())) && hostFunctions.contains(simpleName(i.name()))) {
+            return; // an explicit instantiation of a host template ('template void reduce<int>(...);')
+        }
+        TemplateUse use = templateFor(i.name(), i.args(), i.params(), i.pos());
+        instance(use.entry(), use.env(), i.pos());
+    }
+
+    /** A template kernel launched from host code: instantiated when the arguments written there are constants. */
+    private void launchedFromHost(Decl.ExplicitInstantiation i) {
+        List<FunctionEntry> overloads = functions.getOrDefault(simpleName(i.name()), List.of());
+        for (FunctionEntry e : overloads) {
+            if (!e.isTemplate() || !e.decl.isKernel() || e.decl.templateParams().size() < i.args().size()) {
+                continue;
+            }
+            TemplateEnv env;
+            try {
+                env = bindExplicit(e.decl, i.args(), i.pos(), constantContext());
+            } catch (CompileLimitException limit) {
+                throw limit;
+            } catch (CompileException notConstant) {
+                continue; // k<T><<<...>>> in a host template: the instantiation requests name those
+            }
+            if (env.types().size() + env.values().size() == e.decl.templateParams().size()) {
+                instance(e, env, i.pos());
+                return;
+            }
         }
     }
 
@@ -179,12 +347,31 @@ public final class Checker {
                     throw CompileException.at(f.pos(), "redefinition of '" + name + "'");
                 }
                 if (f.body() != null) {
-                    e.decl = f;
+                    e.decl = withDefaultsOf(e.decl, f);
+                } else {
+                    e.decl = withDefaultsOf(f, e.decl);
                 }
                 return;
             }
         }
         overloads.add(new FunctionEntry(f));
+    }
+
+    /** {@code f} with the default arguments {@code other} (another declaration of it) gives and it does not. */
+    private static Decl.Function withDefaultsOf(Decl.Function other, Decl.Function f) {
+        List<Decl.Param> params = new ArrayList<>();
+        boolean changed = false;
+        for (int i = 0; i < f.params().size(); i++) {
+            Decl.Param p = f.params().get(i);
+            Decl.Param o = other.params().get(i);
+            if (p.defaultValue() == null && o.defaultValue() != null) {
+                p = new Decl.Param(p.pos(), p.name(), p.type(), o.defaultValue());
+                changed = true;
+            }
+            params.add(p);
+        }
+        return changed ? new Decl.Function(f.pos(), f.name(), f.specifiers(), f.returnType(), params, f.body(),
+                f.templateParams(), f.specializationArgs()) : f;
     }
 
     private boolean sameParameterSyntax(Decl.Function a, Decl.Function b) {
@@ -312,31 +499,50 @@ public final class Checker {
 
     /** The lowered function for an entry and template bindings, creating and queueing it if new. */
     KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos) {
-        Decl.Function decl = entry.decl;
-        String key = describeEnv(decl, env);
+        String key = describeEnv(entry.decl, env);
         KFunction existing = entry.instances.get(key);
         if (existing != null) {
             return existing;
         }
-        String sourceName = simpleName(decl.name()) + (decl.templateParams().isEmpty() ? "" : key);
-        int depth = decl.templateParams().isEmpty() ? 0 : loweringDepth + 1;
+        Decl.Function specialization = entry.specializations.get(key);
+        Decl.Function decl = specialization != null ? specialization : entry.decl;
+        boolean templated = entry.isTemplate();
+        TemplateEnv bindings = entry.owner != null ? merge(entry.owner.env, env) : env;
+        String owner = entry.owner != null ? entry.owner.type.name() + "::" : "";
+        String sourceName = owner + memberDisplay(entry, decl) + (templated ? key : "");
+        int depth = templated ? loweringDepth + 1 : 0;
         if (depth > 0) {
             budget.countInstantiation(depth, usePos, sourceName);
         }
-        CType ret = types.resolve(decl.returnType(), env);
-        if (decl.isKernel() && !(ret instanceof VoidType)) {
-            throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
+        if (decl.body() == null) {
+            if (entry.owner != null && !decl.isDeviceCode()) {
+                throw CompileException.at(usePos, "calling __host__ member function '" + sourceName + "' from device"
+                        + " code is not allowed (declare it __device__ or __host__ __device__)");
+            }
+            throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
         }
-        if (ret instanceof ArrayType) {
-            throw CompileException.at(decl.pos(), "function '" + sourceName + "' cannot return an array");
+        TypeSyntax retSyntax = TypeSyntax.unqualified(decl.returnType());
+        boolean returnsReference = retSyntax instanceof TypeSyntax.Reference;
+        CType ret;
+        if (retSyntax instanceof TypeSyntax.Reference r) {
+            CType referent = types.resolve(r.referent(), bindings);
+            ret = new PointerType(referent, AddressSpace.GENERIC, TypeSyntax.isConst(r.referent()), false);
+        } else if (retSyntax instanceof TypeSyntax.Named n && n.name().equals("auto")) {
+            ret = null; // deduced from the body once the parameters are known
+        } else {
+            ret = types.resolve(decl.returnType(), bindings);
         }
         List<KLocal> params = new ArrayList<>();
         List<CType> paramTypes = new ArrayList<>();
         List<Boolean> byRef = new ArrayList<>();
         int id = 0;
+        if (entry.hasThis()) {
+            params.add(new KLocal(id++, "this", new PointerType(entry.owner.type, AddressSpace.GENERIC,
+                    entry.isConstMethod(), false), true, decl.pos()));
+        }
         for (Decl.Param p : decl.params()) {
             boolean ref = TypeSyntax.unqualified(p.type()) instanceof TypeSyntax.Reference;
-            CType t = types.resolveParam(p.type(), env);
+            CType t = types.resolveParam(p.type(), bindings);
             if (t instanceof VoidType) {
                 throw CompileException.at(p.pos(), "parameter '" + p.name() + "' has type void");
             }
@@ -354,21 +560,66 @@ public final class Checker {
             paramTypes.add(t);
             byRef.add(ref);
         }
-        String emitted = uniqueName(simpleName(decl.name()) + (decl.templateParams().isEmpty() ? ""
+        if (ret == null) {
+            ret = StatementLowering.deduceReturnType(this, entry, decl, bindings, params);
+        }
+        if (decl.isKernel() && !(ret instanceof VoidType)) {
+            throw CompileException.at(decl.pos(), "a __global__ function must have a void return type");
+        }
+        if (ret instanceof ArrayType) {
+            throw CompileException.at(decl.pos(), "function '" + sourceName + "' cannot return an array");
+        }
+        String base = entry.owner != null ? entry.owner.type.name() + "_" + memberDisplay(entry, decl) : simpleName(decl.name());
+        String emitted = uniqueName(base + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
         entry.instances.put(key, fn);
-        signatures.put(fn, new Signature(paramTypes, byRef));
-        if (decl.body() == null) {
-            throw CompileException.at(usePos, "device function '" + sourceName + "' is declared but never defined");
-        }
+        signatures.put(fn, new Signature(paramTypes, byRef, returnsReference));
+        List<KLocal> declared = entry.hasThis() ? params.subList(1, params.size()) : params;
         pendingBodies.add(() -> {
             loweringDepth = depth;
             lowered.add(fn);
-            FunctionContext ctx = new FunctionContext(this, fn, env);
-            new StatementLowering(ctx).lowerBody(decl, params);
+            FunctionContext ctx = new FunctionContext(this, fn, bindings);
+            if (entry.owner != null) {
+                ctx.enterClass(entry, entry.hasThis() ? params.get(0) : null);
+            }
+            new StatementLowering(ctx).lowerBody(decl, declared);
         });
         return fn;
+    }
+
+    /** How a member function is named in messages and symbols: "operator+", "operator float*", "Vec" for a constructor. */
+    private static String memberDisplay(FunctionEntry entry, Decl.Function decl) {
+        String name = simpleName(decl.name());
+        if (entry.method != null && entry.method.kind() == TypeSyntax.MethodKind.CONVERSION) {
+            return "operator_cast";
+        }
+        return name;
+    }
+
+    /** The bindings of a class template instance with those of a member's own (a generic lambda's). */
+    static TemplateEnv merge(TemplateEnv outer, TemplateEnv inner) {
+        if (inner.isEmpty()) {
+            return outer;
+        }
+        Map<String, CType> tys = new LinkedHashMap<>(outer.types());
+        tys.putAll(inner.types());
+        Map<String, KExpr> vals = new LinkedHashMap<>(outer.values());
+        vals.putAll(inner.values());
+        Set<String> consts = new HashSet<>(outer.constTypes());
+        consts.addAll(inner.constTypes());
+        return new TemplateEnv(tys, vals, consts);
+    }
+
+    /** The signature of an entry's instance (for a scratch function deducing a return type). */
+    Signature signatureOf(FunctionEntry entry, TemplateEnv bindings) {
+        List<CType> paramTypes = new ArrayList<>();
+        List<Boolean> byRef = new ArrayList<>();
+        for (Decl.Param p : entry.decl.params()) {
+            paramTypes.add(types.resolveParam(p.type(), bindings));
+            byRef.add(TypeSyntax.unqualified(p.type()) instanceof TypeSyntax.Reference);
+        }
+        return new Signature(paramTypes, byRef, false);
     }
 
     private static String describeEnv(Decl.Function decl, TemplateEnv env) {
@@ -377,7 +628,8 @@ public final class Checker {
         }
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (Decl.TemplateParam tp : decl.templateParams()) {
-            ordered.put(tp.name(), tp.isType() ? env.types().get(tp.name()) : env.values().get(tp.name()));
+            Object v = tp.isType() ? env.types().get(tp.name()) : env.values().get(tp.name());
+            ordered.put(tp.name(), env.constTypes().contains(tp.name()) ? "const " + ((CType) v).display() : v);
         }
         return TemplateEnv.describe(ordered);
     }

@@ -93,8 +93,8 @@ public final class ConstantFolder {
     }
 
     private static double unsignedToDouble(long v) {
-        double d = (double) (v >>> 1) * 2.0;
-        return d + (v & 1);
+        // halve keeping the lost bit as a sticky bit, so the one rounding is the right one; doubling is exact
+        return (double) ((v >>> 1) | (v & 1)) * 2.0;
     }
 
     private static float unsignedToFloat(long v) {

@@ -34,9 +34,20 @@ final class CooperativeGroupCalls {
 
     static boolean handles(String name) {
         return switch (name) {
-            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads" -> true;
+            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce" -> true;
             default -> false;
         };
+    }
+
+    /** Whether a name is qualified by the cooperative groups namespace or an alias of it ({@code cg::reduce}). */
+    static boolean isQualified(String name, java.util.Map<String, String> aliases) {
+        int at = name.lastIndexOf("::");
+        if (at <= 0) {
+            return false;
+        }
+        String ns = name.substring(0, at);
+        ns = aliases.getOrDefault(ns, ns);
+        return ns.equals("cooperative_groups") || ns.endsWith("::cooperative_groups");
     }
 
     private ExpressionLowering exprs() {
@@ -85,10 +96,42 @@ final class CooperativeGroupCalls {
                 sync(kindOf(args.get(0)), pos);
                 return new NoValue();
             }
+            case "reduce" -> {
+                expect(name, args, 3, pos);
+                return reduce(kindOf(args.get(0)), args.get(1), args.get(2), pos);
+            }
             case "this_grid" -> throw CompileException.at(pos,
                     "grid-wide synchronization (this_grid) needs a cooperative launch and is not supported");
             default -> throw CompileException.at(pos, "'" + name + "' (coalesced groups) is not supported");
         }
+    }
+
+    /**
+     * {@code cg::reduce(tile, value, op)}: a butterfly of shuffles over the tile, combining with the
+     * functor or lambda {@code op} ({@code cg::plus<int>()}, {@code cg::less<float>()}, ...); every
+     * thread of the tile gets the result.
+     */
+    private Operand reduce(CooperativeGroups.GroupKind k, Expr valueExpr, Expr opExpr, SourcePos pos) {
+        int tile = k.tileSize();
+        if (tile == 0) {
+            throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)); "
+                    + "coalesced groups and whole blocks are not supported");
+        }
+        KExpr value = exprs().rvalue(valueExpr);
+        if (!(value.type() instanceof ScalarType t)) {
+            throw CompileException.at(valueExpr.pos(), "cg::reduce reduces numbers, not '" + value.type().display() + "'");
+        }
+        Operand op = exprs().operand(opExpr);
+        KLocal acc = ctx.temp(t, pos);
+        ctx.emit(new KStmt.Assign(acc, value));
+        for (int offset = tile / 2; offset > 0; offset /= 2) {
+            Operand other = new WarpOps(ctx).shuffle(ShuffleMode.XOR, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
+                    new KExpr.IntConst(ScalarType.INT, offset), new KExpr.IntConst(ScalarType.INT, tile), "cg::reduce", pos);
+            Operand combined = ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
+                    List.of(pos, pos), pos);
+            ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(combined, pos), t, pos, false)));
+        }
+        return new Value(new KExpr.LocalGet(acc));
     }
 
     private static void expect(String name, List<Expr> args, int n, SourcePos pos) {
@@ -123,9 +166,13 @@ final class CooperativeGroupCalls {
                 new KExpr.Special(SpecialReg.NTID_Y), new KExpr.Special(SpecialReg.NTID_Z)));
     }
 
-    Operand memberCall(Expr.Member m, List<Expr> args, SourcePos pos) {
-        CooperativeGroups.GroupKind k = kindOf(m.base());
-        exprs().discard(m.base());
+    Operand memberCall(io.cudawasm.kernels.types.CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
+        CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(baseType);
+        if (k == null) {
+            throw CompileException.at(m.pos(), baseType instanceof StructType s && !s.isVector()
+                    ? "no member function named '" + m.name() + "' in '" + s.display() + "'"
+                    : "member reference base type '" + baseType.display() + "' is not a class");
+        }
         int tile = k.tileSize();
         boolean block = tile == 0;
         String name = m.name();

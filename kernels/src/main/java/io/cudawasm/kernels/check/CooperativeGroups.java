@@ -53,6 +53,8 @@ final class CooperativeGroups {
                 }
                 return groupType("thread_block_tile", (int) n);
             }
+            case "block_tile_memory" -> throw CompileException.at(use.pos(), "cg::block_tile_memory (tiles larger than "
+                    + "32 threads) is not supported: partition into tiles of up to 32 threads");
             default -> {
                 return null;
             }

@@ -19,6 +19,8 @@ import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.BitField;
+import io.cudawasm.kernels.types.StructMember;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.Field;
 import io.cudawasm.kernels.types.PointerType;
@@ -83,11 +85,42 @@ final class ExpressionLowering {
     }
 
     LValue lvalue(Expr e) {
-        Operand o = operand(e);
+        Operand o = e instanceof Expr.Conditional ? lvalueOperand(e) : operand(e);
         if (o instanceof Place p) {
             return p.lvalue();
         }
         throw error(e.pos(), "expression is not assignable");
+    }
+
+    /**
+     * An expression where an lvalue is wanted (a reference returned or bound, an assignment's
+     * target): a conditional of two lvalues of one type is the lvalue it selects.
+     */
+    Operand lvalueOperand(Expr e) {
+        if (!(e instanceof Expr.Conditional c)) {
+            return operand(e);
+        }
+        KExpr cond = condition(c.condition());
+        BlockBuilder.Captured<Operand> a = ctx.out.capture(() -> lvalueOperand(c.ifTrue()));
+        BlockBuilder.Captured<Operand> b = ctx.out.capture(() -> lvalueOperand(c.ifFalse()));
+        if (!(a.value() instanceof Place pa) || !(b.value() instanceof Place pb)
+                || !TypeRules.sameType(pa.type(), pb.type()) || pa.lvalue() instanceof LValue.OfBitField
+                || pb.lvalue() instanceof LValue.OfBitField) {
+            return operand(e);
+        }
+        PointerType pt = new PointerType(pa.type(), AddressSpace.GENERIC, pa.lvalue().isConst() || pb.lvalue().isConst(),
+                false);
+        KLocal t = ctx.temp(pt, c.pos());
+        List<KStmt> thenStmts = new ArrayList<>(a.statements().statements());
+        List<KStmt> elseStmts = new ArrayList<>(b.statements().statements());
+        BlockBuilder.Captured<KExpr> at = ctx.out.capture(() -> convert(address(pa.lvalue()), pt, c.pos(), true));
+        BlockBuilder.Captured<KExpr> bt = ctx.out.capture(() -> convert(address(pb.lvalue()), pt, c.pos(), true));
+        thenStmts.addAll(at.statements().statements());
+        thenStmts.add(new KStmt.Assign(t, at.value()));
+        elseStmts.addAll(bt.statements().statements());
+        elseStmts.add(new KStmt.Assign(t, bt.value()));
+        ctx.emit(new KStmt.If(cond, new KBlock(thenStmts), new KBlock(elseStmts)));
+        return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), pa.type(), pt.constPointee()));
     }
 
     /** Evaluates for side effects only. */
@@ -152,6 +185,12 @@ final class ExpressionLowering {
         }
         if (t instanceof PointerType p) {
             return new KExpr.Binary(BinaryOp.NE, v, new KExpr.NullPtr(p), ScalarType.BOOL);
+        }
+        if (t instanceof StructType) {
+            KExpr b = ctx.objects.convertByOperator(v, ScalarType.BOOL, true, pos);
+            if (b != null) {
+                return b;
+            }
         }
         throw error(pos, "value of type '" + t.display() + "' is not contextually convertible to 'bool'");
     }
@@ -230,6 +269,16 @@ final class ExpressionLowering {
                     ctx.checker.types.resolve(a.type(), ctx).align()));
         } else if (e instanceof Expr.InitList l) {
             throw error(l.pos(), "a braced list is not allowed here");
+        } else if (e instanceof Expr.This t) {
+            if (ctx.thisLocal == null) {
+                throw error(t.pos(), "'this' outside a non-static member function");
+            }
+            return new Value(new KExpr.LocalGet(ctx.thisLocal));
+        } else if (e instanceof Expr.Lambda l) {
+            requireFunction(l.pos(), "a lambda");
+            return ctx.objects.lambda(l);
+        } else if (e instanceof Expr.TypeMember tm) {
+            return ctx.objects.staticMember(ctx.objects.classNamed(tm.owner()), tm.name(), tm.pos());
         }
         throw new IllegalStateException("unhandled: " + e);
     }
@@ -265,13 +314,16 @@ final class ExpressionLowering {
         if (t instanceof ArrayType a) {
             KExpr addr = address(lv);
             PointerType at = (PointerType) addr.type();
-            return new KExpr.Convert(new PointerType(a.element(), at.space(), at.constPointee() || lv.isConst(),
-                    at.volatilePointee()), addr);
+            // memory says its constness in its address's type (__constant__ memory is not const there)
+            boolean isConst = at.constPointee() || lv instanceof LValue.OfLocal && lv.isConst();
+            return new KExpr.Convert(new PointerType(a.element(), at.space(), isConst, at.volatilePointee()), addr);
         }
         if (lv instanceof LValue.OfLocal l) {
             return new KExpr.LocalGet(l.local());
         } else if (lv instanceof LValue.OfMemory m) {
             return new KExpr.Load(m.address(), pos);
+        } else if (lv instanceof LValue.OfBitField b) {
+            return BitFields.read(b, pos);
         }
         throw new IllegalStateException("unhandled: " + lv);
     }
@@ -281,6 +333,8 @@ final class ExpressionLowering {
             ctx.emit(new KStmt.Assign(l.local(), value));
         } else if (lv instanceof LValue.OfMemory m) {
             ctx.emit(new KStmt.Store(m.address(), value, at));
+        } else if (lv instanceof LValue.OfBitField b) {
+            ctx.emit(new KStmt.Store(b.unitAddress(), BitFields.write(b, value, at), at));
         }
     }
 
@@ -292,6 +346,8 @@ final class ExpressionLowering {
                         l.isConst(), false));
         } else if (lv instanceof LValue.OfMemory m) {
             return m.address();
+        } else if (lv instanceof LValue.OfBitField b) {
+            throw error(b.pos(), "cannot take the address of bit-field '" + b.field().name() + "'");
         }
         throw new IllegalStateException("unhandled: " + lv);
     }
@@ -331,6 +387,18 @@ final class ExpressionLowering {
             return new Value(bound);
         }
         Symbol s = ctx.scope.lookup(name);
+        if (s == null && ctx.owner != null && !id.name().contains("::")) {
+            Operand member = ctx.objects.member(new Expr.Ident(id.pos(), name, id.templateArgs()));
+            if (member != null) {
+                return member;
+            }
+        }
+        if (s == null && id.name().contains("::")) {
+            StructInfo owner = ctx.objects.qualifyingClass(id.name());
+            if (owner != null) {
+                return ctx.objects.staticMember(owner, name, id.pos());
+            }
+        }
         if (s == null) {
             s = ctx.checker.fileSymbols.get(name);
         }
@@ -353,7 +421,7 @@ final class ExpressionLowering {
         }
     }
 
-    private Operand symbol(Symbol s, Expr.Ident id) {
+    Operand symbol(Symbol s, Expr.Ident id) {
         if (s instanceof Symbol.Constant c) {
             return new Value(c.value());
         } else if (s instanceof Symbol.Local l) {
@@ -365,8 +433,8 @@ final class ExpressionLowering {
         } else if (s instanceof Symbol.Global g) {
                 requireFunction(id.pos(), id.name());
                 KGlobal global = g.global();
-                PointerType pt = new PointerType(global.type(), global.space(), g.isConst()
-                        || global.space() == AddressSpace.CONSTANT, false);
+                // __constant__ memory is read-only, but not const in C++'s types: &c_Table[i] is an 'unsigned*'
+                PointerType pt = new PointerType(global.type(), global.space(), g.isConst(), false);
                 return new Place(new LValue.OfMemory(new KExpr.GlobalAddr(global, pt), global.type(),
                         g.isConst() || global.space() == AddressSpace.CONSTANT));
         }
@@ -413,9 +481,29 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ unary
 
     private Operand unary(Expr.Unary u) {
+        Operand lowered = null;
+        if (u.op() == Expr.UnaryOp.PLUS || u.op() == Expr.UnaryOp.NEG || u.op() == Expr.UnaryOp.BIT_NOT
+                || u.op() == Expr.UnaryOp.NOT || u.op() == Expr.UnaryOp.PRE_INC || u.op() == Expr.UnaryOp.PRE_DEC) {
+            lowered = operand(u.operand());
+            if (lowered.type() instanceof StructType t) {
+                Operand overloaded = ctx.objects.operator(unarySymbol(u.op()), List.of(lowered),
+                        List.of(u.operand().pos()), u.pos());
+                if (overloaded != null) {
+                    return overloaded;
+                }
+                if (VectorMath.isVector(t) && u.op() == Expr.UnaryOp.NEG) {
+                    return new VectorMath(ctx).negate(lowered, u.pos());
+                }
+                if (VectorMath.isVector(t) && u.op() == Expr.UnaryOp.PLUS) {
+                    return lowered;
+                }
+                throw error(u.pos(), "no '" + unarySymbol(u.op()) + "' for '" + t.display() + "'");
+            }
+        }
+        Operand o = lowered;
         switch (u.op()) {
             case PLUS, NEG, BIT_NOT -> {
-                KExpr v = rvalue(u.operand());
+                KExpr v = toRValue(o, u.operand().pos());
                 if (!(v.type() instanceof ScalarType s)) {
                     throw error(u.pos(), "invalid argument type '" + v.type().display() + "' to unary expression");
                 }
@@ -431,7 +519,7 @@ final class ExpressionLowering {
                 return new Value(ConstantFolder.unary(new KExpr.Unary(op, pv, p)));
             }
             case NOT -> {
-                KExpr c = condition(u.operand());
+                KExpr c = truth(toRValue(o, u.operand().pos()), u.operand().pos());
                 return new Value(ConstantFolder.unary(new KExpr.Unary(UnaryOp.NOT, c, ScalarType.BOOL)));
             }
             case DEREF -> {
@@ -445,15 +533,18 @@ final class ExpressionLowering {
                 return new Place(new LValue.OfMemory(p, pt.pointee(), pt.constPointee()));
             }
             case ADDR -> {
-                Operand o = operand(u.operand());
-                if (!(o instanceof Place p)) {
+                Operand target = operand(u.operand());
+                if (!(target instanceof Place p)) {
                     throw error(u.pos(), "cannot take the address of an rvalue" + (u.operand() instanceof Expr.Ident id
                             ? " (is '" + id.name() + "' a compile-time constant?)" : ""));
                 }
                 return new Value(address(p.lvalue()));
             }
             case PRE_INC, PRE_DEC -> {
-                return new Value(increment(u, false, true));
+                if (!(o instanceof Place p)) {
+                    throw error(u.operand().pos(), "expression is not assignable");
+                }
+                return new Value(increment(u, p.lvalue(), false, true));
             }
             case POST_INC, POST_DEC -> {
                 return new Value(increment(u, true, true));
@@ -462,10 +553,27 @@ final class ExpressionLowering {
         }
     }
 
+    private static String unarySymbol(Expr.UnaryOp op) {
+        return "operator" + switch (op) {
+            case NEG -> "-";
+            case PLUS -> "+";
+            case NOT -> "!";
+            case BIT_NOT -> "~";
+            case DEREF -> "*";
+            case PRE_INC -> "++";
+            case PRE_DEC -> "--";
+            default -> "?";
+        };
+    }
+
     /** ++ and --: returns the new value (prefix) or the old one (postfix). */
     private KExpr increment(Expr.Unary u, boolean postfix, boolean needResult) {
+        return increment(u, lvalue(u.operand()), postfix, needResult);
+    }
+
+    private KExpr increment(Expr.Unary u, LValue target, boolean postfix, boolean needResult) {
         boolean inc = u.op() == Expr.UnaryOp.PRE_INC || u.op() == Expr.UnaryOp.POST_INC;
-        LValue lv = stabilize(lvalue(u.operand()));
+        LValue lv = stabilize(target);
         checkAssignable(lv, u.operand(), u.pos());
         CType t = lv.type();
         KExpr old = load(lv);
@@ -489,7 +597,7 @@ final class ExpressionLowering {
         } else {
             throw error(u.pos(), "cannot increment value of type '" + t.display() + "'");
         }
-        if (postfix || !needResult || lv instanceof LValue.OfLocal) {
+        if (postfix || !needResult || lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, updated);
             if (!needResult) {
                 return null;
@@ -508,6 +616,11 @@ final class ExpressionLowering {
             KLocal t = ctx.temp(m.address().type(), null);
             ctx.emit(new KStmt.Assign(t, m.address()));
             return new LValue.OfMemory(new KExpr.LocalGet(t), m.type(), m.isConst());
+        }
+        if (lv instanceof LValue.OfBitField b && !isCheap(b.unitAddress())) {
+            KLocal t = ctx.temp(b.unitAddress().type(), null);
+            ctx.emit(new KStmt.Assign(t, b.unitAddress()));
+            return new LValue.OfBitField(new KExpr.LocalGet(t), b.field(), b.isConst(), b.pos());
         }
         return lv;
     }
@@ -555,8 +668,21 @@ final class ExpressionLowering {
                 return new Value(logical(b));
             }
             default -> {
-                KExpr l = rvalue(b.left());
-                KExpr r = rvalue(b.right());
+                Operand lo = operand(b.left());
+                Operand ro = operand(b.right());
+                if (lo.type() instanceof StructType || ro.type() instanceof StructType) {
+                    Operand overloaded = ctx.objects.operator("operator" + b.op().symbol(), List.of(lo, ro),
+                            List.of(b.left().pos(), b.right().pos()), b.pos());
+                    if (overloaded != null) {
+                        return overloaded;
+                    }
+                    Operand vector = new VectorMath(ctx).binary(b.op(), lo, ro, b.pos());
+                    if (vector != null) {
+                        return vector;
+                    }
+                }
+                KExpr l = toRValue(lo, b.left().pos());
+                KExpr r = toRValue(ro, b.right().pos());
                 return new Value(arithmetic(b.op(), l, r, b.pos()));
             }
         }
@@ -740,6 +866,20 @@ final class ExpressionLowering {
             }
             value = convert(rvalue(a.value()), lv.type(), a.pos(), false);
             lv = stabilize(lv);
+        } else if (lv.type() instanceof StructType) {
+            LValue target = stabilize(lv);
+            Operand rhs = operand(a.value());
+            Operand overloaded = ctx.objects.operator("operator" + a.op().symbol() + "=", List.of(new Place(target), rhs),
+                    List.of(a.target().pos(), a.value().pos()), a.pos());
+            if (overloaded == null) {
+                Operand vector = new VectorMath(ctx).binary(a.op(), new Place(target), rhs, a.pos());
+                if (vector == null) {
+                    throw error(a.pos(), "no 'operator" + a.op().symbol() + "=' for '" + lv.type().display() + "'");
+                }
+                store(target, toRValue(vector, a.pos()));
+                return needResult ? new Place(target) : NO_VALUE;
+            }
+            return needResult ? overloaded : NO_VALUE;
         } else {
             lv = stabilize(lv);
             KExpr rhs = rvalue(a.value());
@@ -751,7 +891,7 @@ final class ExpressionLowering {
             store(lv, value);
             return NO_VALUE;
         }
-        if (lv instanceof LValue.OfLocal) {
+        if (lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, value);
             return new Place(lv);
         }
@@ -841,16 +981,45 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ calls
 
     private Operand call(Expr.Call c) {
+        requireFunction(c.pos(), "a call");
         if (c.callee() instanceof Expr.Member m) {
-            return ctx.builtins.memberCall(m, c.args(), c.pos());
+            Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
+            Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
+            return method != null ? method : ctx.builtins.memberCall(base.type(), m, c.args(), c.pos());
+        }
+        if (c.callee() instanceof Expr.TypeMember tm) {
+            StructInfo info = ctx.objects.classNamed(tm.owner());
+            return ctx.objects.staticCall(info, tm.name(), c.args(), c.pos());
         }
         if (!(c.callee() instanceof Expr.Ident id)) {
-            throw error(c.pos(), "called object is not a function");
+            // an expression of class type called: its operator()
+            return ctx.objects.callOperator(operand(c.callee()), c.args(), c.pos());
         }
-        requireFunction(c.pos(), id.name());
+        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)
+                && CooperativeGroupCalls.handles(Checker.simpleName(id.name()))) {
+            return ctx.builtins.call(Checker.simpleName(id.name()), id, c.args(), c.pos());
+        }
         String name = resolveNamespace(id.name());
-        if (ctx.scope.lookup(name) != null) {
-            throw error(id.pos(), "called object '" + name + "' is not a function");
+        if (id.name().contains("::")) {
+            StructInfo owner = ctx.objects.qualifyingClass(id.name());
+            if (owner != null) {
+                return ctx.objects.staticCall(owner, name, c.args(), c.pos());
+            }
+        }
+        Symbol local = ctx.scope.lookup(name);
+        if (local != null) {
+            // a functor or lambda object called
+            Operand object = operand(id);
+            if (ctx.checker.classOf(object.type()) == null) {
+                throw error(id.pos(), "called object '" + name + "' is not a function");
+            }
+            return ctx.objects.callOperator(object, c.args(), c.pos());
+        }
+        if (ctx.owner != null && !id.name().contains("::")) {
+            Operand member = ctx.objects.ownMethodCall(name, c.args(), c.pos());
+            if (member != null) {
+                return member;
+            }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
         if (overloads == null) {
@@ -861,26 +1030,101 @@ final class ExpressionLowering {
                 throw error(c.pos(), "calling a __host__ function '" + name + "' from a "
                         + (ctx.fn.isKernel() ? "__global__" : "__device__") + " function is not allowed");
             }
+            if (ctx.checker.fileSymbols.containsKey(name) || ctx.owner != null && ctx.objects.isMemberName(name)) {
+                return ctx.objects.callOperator(operand(id), c.args(), c.pos());
+            }
             throw error(id.pos(), "use of undeclared identifier '" + name + "'");
         }
+        List<Operand> args = arguments(c.args());
+        Resolution r;
+        try {
+            r = resolve(name, overloads, id.templateArgs(), args, c.pos());
+        } catch (CompileException e) {
+            if (!BuiltinCalls.isBuiltin(name) || e instanceof io.cudawasm.kernels.source.CompileLimitException) {
+                throw e;
+            }
+            // a header's overloads of a built-in (helper_math.h's fminf(float2, float2)): the built-in serves the rest
+            return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
+        }
+        return invoke(r, args, positions(c.args()), null, c.pos());
+    }
+
+    /**
+     * Arguments already lowered, as expressions a built-in can lower again without repeating their
+     * side effects: each names a compiler temporary (or, for an lvalue, a reference to it).
+     */
+    private List<Expr> rebound(List<Operand> args, List<Expr> written) {
+        List<Expr> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            Operand a = args.get(i);
+            SourcePos pos = written.get(i).pos();
+            String name = "cw_arg_" + i + "_" + pos.line() + "_" + pos.column();
+            Symbol s;
+            if (a instanceof Place p && !(p.lvalue() instanceof LValue.OfBitField)) {
+                KExpr addr = address(p.lvalue());
+                KLocal t = ctx.temp(addr.type(), pos);
+                ctx.emit(new KStmt.Assign(t, addr));
+                s = new Symbol.Local(t, true, p.lvalue().isConst());
+            } else {
+                KExpr v = toRValue(a, pos);
+                KLocal t = ctx.temp(v.type(), pos);
+                ctx.emit(new KStmt.Assign(t, v));
+                s = new Symbol.Local(t, false, false);
+            }
+            ctx.scope.declare(name, s);
+            out.add(new Expr.Ident(pos, name, List.of()));
+        }
+        // declared in the current block: the names are unique and used only by this call
+        return out;
+    }
+
+    /** The operands of a call's arguments, in order. */
+    List<Operand> arguments(List<Expr> exprs) {
         List<Operand> args = new ArrayList<>();
-        for (Expr a : c.args()) {
+        for (Expr a : exprs) {
             args.add(a instanceof Expr.InitList l ? braceTemp(l) : operand(a));
         }
-        Resolution r = resolve(name, overloads, id.templateArgs(), args, c.pos());
-        KFunction fn = ctx.checker.instance(r.entry(), r.env(), c.pos());
+        return args;
+    }
+
+    static List<SourcePos> positions(List<Expr> exprs) {
+        List<SourcePos> out = new ArrayList<>();
+        for (Expr e : exprs) {
+            out.add(e.pos());
+        }
+        return out;
+    }
+
+    /**
+     * Calls a resolved function (a member function when {@code self} is the object's address),
+     * passing default arguments for those not given, references as addresses and structs as copies.
+     */
+    Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
+        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(c.pos(), "a __global__ function cannot be called from device code (dynamic parallelism "
+            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
                     + "is not supported)");
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
+        List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
+        if (r.entry().hasThis()) {
+            if (self == null) {
+                throw error(pos, "calling non-static member function '" + fn.sourceName() + "' without an object");
+            }
+            values.add(convert(self, fn.params().get(0).type(), pos, true));
+        }
+        List<Decl.Param> declared = r.entry().decl.params();
+        for (int i = args.size(); i < declared.size(); i++) {
+            // a default argument is evaluated at the call, in the caller
+            args.add(operand(declared.get(i).defaultValue()));
+        }
         for (int i = 0; i < args.size(); i++) {
             CType pt = sig.paramTypes().get(i);
             Operand a = args.get(i);
-            SourcePos apos = c.args().get(i).pos();
+            SourcePos apos = i < positions.size() ? positions.get(i) : declared.get(i).defaultValue().pos();
             if (sig.byReference().get(i)) {
-                values.add(referenceArgument(a, pt, r.entry().decl.params().get(i), apos));
+                values.add(referenceArgument(a, pt, declared.get(i), apos));
             } else {
                 KExpr v = convert(toRValue(a, apos), pt, apos, false);
                 if (pt instanceof StructType) {
@@ -893,7 +1137,13 @@ final class ExpressionLowering {
             }
         }
         KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        return materialize(call, c.pos());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -939,7 +1189,7 @@ final class ExpressionLowering {
 
     record Resolution(Checker.FunctionEntry entry, TemplateEnv env) {}
 
-    private Resolution resolve(String name, List<Checker.FunctionEntry> overloads,
+    Resolution resolve(String name, List<Checker.FunctionEntry> overloads,
             List<TypeSyntax.TemplateArg> explicit, List<Operand> args, SourcePos pos) {
         Resolution best = null;
         int bestCost = Integer.MAX_VALUE;
@@ -947,7 +1197,7 @@ final class ExpressionLowering {
         String lastReason = null;
         for (Checker.FunctionEntry e : overloads) {
             Decl.Function d = e.decl;
-            if (d.params().size() != args.size()) {
+            if (d.params().size() < args.size() || args.size() < requiredArguments(d)) {
                 lastReason = "candidate expects " + d.params().size() + " argument" + (d.params().size() == 1 ? "" : "s")
                         + ", " + args.size() + " provided";
                 continue;
@@ -965,7 +1215,8 @@ final class ExpressionLowering {
             int cost = 0;
             boolean viable = true;
             for (int i = 0; i < args.size() && viable; i++) {
-                CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(), env);
+                CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
+                        e.owner != null ? Checker.merge(e.owner.env, env) : env);
                 int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
                         instanceof TypeSyntax.Reference);
                 if (c < 0) {
@@ -993,6 +1244,15 @@ final class ExpressionLowering {
             throw error(pos, "call to '" + name + "' is ambiguous");
         }
         return best;
+    }
+
+    /** Parameters before the first with a default argument. */
+    static int requiredArguments(Decl.Function d) {
+        int n = 0;
+        while (n < d.params().size() && d.params().get(n).defaultValue() == null) {
+            n++;
+        }
+        return n;
     }
 
     /** -1 when not convertible; 0 exact; higher for worse conversions. */
@@ -1028,7 +1288,16 @@ final class ExpressionLowering {
     // ------------------------------------------------------------------ subscripts and members
 
     private Operand index(Expr.Index i) {
-        KExpr base = rvalue(i.base());
+        Operand object = operand(i.base());
+        if (object.type() instanceof StructType) {
+            Operand overloaded = ctx.objects.operator("operator[]", List.of(object, operand(i.index())),
+                    List.of(i.base().pos(), i.index().pos()), i.pos());
+            if (overloaded == null) {
+                throw error(i.pos(), "no 'operator[]' for '" + object.type().display() + "'");
+            }
+            return overloaded;
+        }
+        KExpr base = toRValue(object, i.base().pos());
         KExpr idx = rvalue(i.index());
         if (!(base.type() instanceof PointerType) && idx.type() instanceof PointerType) {
             KExpr t = base;
@@ -1089,8 +1358,12 @@ final class ExpressionLowering {
         if (!st.isComplete()) {
             throw error(m.pos(), "member access into incomplete type '" + st.display() + "'");
         }
-        Field f = st.field(m.name()).orElseThrow(() -> error(m.pos(), "no member named '" + m.name() + "' in '"
-                + st.display() + "'"));
+        java.util.Optional<BitField> bits = st.bitField(m.name());
+        if (bits.isPresent()) {
+            return new Place(new LValue.OfBitField(fieldAddr(structPtr, bits.get().unit()), bits.get(), isConst, m.pos()));
+        }
+        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElseThrow(() -> error(m.pos(),
+                "no member named '" + m.name() + "' in '" + st.display() + "'"));
         return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
     }
 
@@ -1122,6 +1395,10 @@ final class ExpressionLowering {
 
     /** {@code dim3(x, y)}, {@code make_float4(...)}, {@code float2{a, b}}: a struct temporary. */
     Operand construct(CType type, List<Expr> args, SourcePos pos) {
+        StructInfo info = ctx.checker.classOf(type);
+        if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+            return ctx.objects.construct(info, args, pos);
+        }
         if (type instanceof ScalarType s) {
             if (args.isEmpty()) {
                 return new Value(zero(s));
@@ -1136,6 +1413,16 @@ final class ExpressionLowering {
         }
         if (args.size() > st.fields().size()) {
             throw error(pos, "too many initializers for '" + st.display() + "'");
+        }
+        if (!st.declaredMembers().equals(st.fields())) {
+            // bit-fields: initialize member by member as a braced list would
+            KLocal t = ctx.temp(st, pos);
+            List<Initializer> items = new ArrayList<>();
+            for (Expr a : args) {
+                items.add(new Initializer.Single(a));
+            }
+            initializeAggregate(new LValue.OfLocal(t, false), new Initializer.Braced(pos, items));
+            return new Place(new LValue.OfLocal(t, false));
         }
         List<KExpr> values = new ArrayList<>();
         for (Expr a : args) {
@@ -1200,16 +1487,47 @@ final class ExpressionLowering {
                 return;
             }
             List<Initializer> items = ((Initializer.Braced) init).elements();
-            int count = s.isUnion() ? Math.min(1, s.fields().size()) : s.fields().size();
+            StructInfo info = ctx.checker.classOf(s);
+            if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+                List<Expr> args = new ArrayList<>();
+                for (Initializer item : items) {
+                    if (!(item instanceof Initializer.Single single)) {
+                        throw error(item.pos(), "nested braces in the initializer of a class are not supported");
+                    }
+                    args.add(single.value());
+                }
+                ctx.objects.constructInto(new LValue.OfMemory(address, s, false), info, arguments(args), positions(args),
+                        true, init.pos());
+                return;
+            }
+            List<StructMember> members = s.declaredMembers();
+            int count = s.isUnion() ? Math.min(1, members.size()) : members.size();
             if (items.size() > count) {
                 throw error(init.pos(), "excess elements in struct initializer");
             }
-            for (int i = 0; i < s.fields().size(); i++) {
-                Field f = s.fields().get(i);
+            if (!members.equals(s.fields())) {
+                zeroAt(address, s); // storage units and padding start at zero
+            }
+            for (int i = 0; i < members.size(); i++) {
+                if (members.get(i) instanceof BitField b) {
+                    if (i < items.size()) {
+                        Initializer item = items.get(i);
+                        while (item instanceof Initializer.Braced br && br.elements().size() == 1) {
+                            item = br.elements().get(0);
+                        }
+                        if (!(item instanceof Initializer.Single single)) {
+                            throw error(item.pos(), "invalid initializer for bit-field '" + b.name() + "'");
+                        }
+                        store(new LValue.OfBitField(fieldAddr(address, b.unit()), b, false, single.pos()),
+                                convert(rvalue(single.value()), b.declared(), single.pos(), false));
+                    }
+                    continue;
+                }
+                Field f = (Field) members.get(i);
                 KExpr fa = fieldAddr(address, f);
                 if (i < items.size()) {
                     initializeAt(fa, f.type(), items.get(i));
-                } else if (!s.isUnion()) {
+                } else if (!s.isUnion() && members.equals(s.fields())) {
                     zeroAt(fa, f.type());
                 }
             }
@@ -1229,7 +1547,18 @@ final class ExpressionLowering {
         ctx.emit(new KStmt.Store(address, convert(rvalue(single.value()), type, single.pos(), false)));
     }
 
-    private void zeroAt(KExpr address, CType type) {
+    /** Stores zero into every scalar of an lvalue. */
+    void zeroInto(LValue lv) {
+        CType t = lv.type();
+        if (lv instanceof LValue.OfBitField || lv instanceof LValue.OfLocal && !(t instanceof ArrayType)
+                && !(t instanceof StructType)) {
+            store(lv, t instanceof PointerType p ? new KExpr.NullPtr(p) : zero((ScalarType) t));
+            return;
+        }
+        zeroAt(address(lv), t);
+    }
+
+    void zeroAt(KExpr address, CType type) {
         if (type instanceof ScalarType s) {
             ctx.emit(new KStmt.Store(address, zero(s)));
         } else if (type instanceof PointerType p) {
@@ -1260,6 +1589,18 @@ final class ExpressionLowering {
         }
         if (from instanceof VoidType) {
             throw error(pos, "cannot convert 'void' to '" + to.display() + "'");
+        }
+        if (from instanceof StructType && from != to) {
+            KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);
+            if (converted != null) {
+                return converted;
+            }
+        }
+        if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
+            KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);
+            if (constructed != null) {
+                return constructed;
+            }
         }
         if (to instanceof ScalarType ts) {
             if (from instanceof ScalarType) {

@@ -21,10 +21,17 @@ final class FunctionContext {
     final ExpressionLowering exprs;
     final CompileBudget budget;
     final BuiltinCalls builtins;
+    final ObjectLowering objects;
     /** The statement being lowered, where a limit hit while lowering it is reported. */
     SourcePos at;
     int loopDepth;
     int breakableDepth;
+    /** In a member function: its class, its entry, and the object's address (null in a static one). */
+    StructInfo owner;
+    Checker.FunctionEntry method;
+    KLocal thisLocal;
+    /** Lowering only to find the type of the first return statement (a lambda's or auto function's). */
+    boolean deducing;
     private int nextLocalId;
 
     FunctionContext(Checker checker, KFunction fn, TemplateEnv env) {
@@ -35,6 +42,13 @@ final class FunctionContext {
         this.budget = checker.budget;
         this.exprs = new ExpressionLowering(this);
         this.builtins = new BuiltinCalls(this);
+        this.objects = new ObjectLowering(this);
+    }
+
+    void enterClass(Checker.FunctionEntry entry, KLocal self) {
+        this.owner = entry.owner;
+        this.method = entry;
+        this.thisLocal = self;
     }
 
     boolean inFunction() {

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.Initializer;
 import io.cudawasm.kernels.ast.Stmt;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
@@ -20,7 +21,10 @@ import io.cudawasm.kernels.types.StructType;
 import io.cudawasm.kernels.types.TypeRules;
 import io.cudawasm.kernels.types.VoidType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +32,27 @@ import java.util.Set;
 final class StatementLowering {
     private final FunctionContext ctx;
     private final ExpressionLowering exprs;
+    /**
+     * Labels of the blocks being lowered, by name. A forward {@code goto} sets the label's flag and
+     * breaks out of the loops and switches between it and the label's block; the statements it
+     * skips in each block are guarded by the flag, which the label clears.
+     */
+    private final Map<String, GotoLabel> labels = new HashMap<>();
+    /** Labels a goto has jumped toward that have not been reached yet. */
+    private final Set<GotoLabel> pending = new LinkedHashSet<>();
+
+    private static final class GotoLabel {
+        final String name;
+        final KLocal flag;
+        final int breakableDepth;
+        boolean reached;
+
+        GotoLabel(String name, KLocal flag, int breakableDepth) {
+            this.name = name;
+            this.flag = flag;
+            this.breakableDepth = breakableDepth;
+        }
+    }
 
     StatementLowering(FunctionContext ctx) {
         this.ctx = ctx;
@@ -53,11 +78,50 @@ final class StatementLowering {
             }
         }
         ctx.scope.push();
-        for (Stmt s : decl.body().statements()) {
-            statement(s);
+        if (ctx.method != null && ctx.method.method != null
+                && ctx.method.method.kind() == TypeSyntax.MethodKind.CONSTRUCTOR) {
+            ctx.objects.initializeMembers(ctx.method.method, decl.pos());
         }
+        statements(decl.body().statements());
         ctx.scope.pop();
+        if (ctx.deducing) {
+            throw new DeducedReturn(VoidType.VOID); // no return statement: void
+        }
         ctx.fn.setBody(ctx.out.finish());
+    }
+
+    /** Ends lowering a body whose return type is being deduced, at its first return statement. */
+    private static final class DeducedReturn extends RuntimeException {
+        final CType type;
+
+        DeducedReturn(CType type) {
+            super(null, null, false, false);
+            this.type = type;
+        }
+    }
+
+    /**
+     * The return type of a function declared {@code auto} (a lambda without {@code -> T}): the
+     * type of its first return statement's value, found by lowering the body up to it in a scratch
+     * function, after array-to-pointer decay as C++ deduces.
+     */
+    static CType deduceReturnType(Checker checker, Checker.FunctionEntry entry, Decl.Function decl,
+            TemplateEnv bindings, List<KLocal> params) {
+        KFunction scratch = new KFunction("deduce", decl.name(), false, VoidType.VOID, params, decl.pos());
+        FunctionContext ctx = new FunctionContext(checker, scratch, bindings);
+        ctx.deducing = true;
+        checker.signatures.put(scratch, checker.signatureOf(entry, bindings));
+        if (entry.owner != null) {
+            ctx.enterClass(entry, entry.hasThis() ? params.get(0) : null);
+        }
+        try {
+            new StatementLowering(ctx).lowerBody(decl, entry.hasThis() ? params.subList(1, params.size()) : params);
+        } catch (DeducedReturn r) {
+            return r.type;
+        } finally {
+            checker.signatures.remove(scratch);
+        }
+        return VoidType.VOID;
     }
 
     void statement(Stmt s) {
@@ -65,9 +129,7 @@ final class StatementLowering {
         ctx.budget.checkpoint(s.pos());
         if (s instanceof Stmt.Block b) {
                 ctx.scope.push();
-                for (Stmt inner : b.statements()) {
-                    statement(inner);
-                }
+                statements(b.statements());
                 ctx.scope.pop();
         } else if (s instanceof Stmt.Declaration d) {
                 for (Decl decl : d.declarations()) {
@@ -86,8 +148,10 @@ final class StatementLowering {
                 }
         } else if (s instanceof Stmt.While w) {
             loop(false, w.condition(), w.body(), null, w.pos());
+            leaveForGotos();
         } else if (s instanceof Stmt.DoWhile d) {
             loop(true, d.condition(), d.body(), null, d.pos());
+            leaveForGotos();
         } else if (s instanceof Stmt.For f) {
                 ctx.scope.push();
                 if (f.init() != null) {
@@ -95,8 +159,14 @@ final class StatementLowering {
                 }
                 loop(false, f.condition(), f.body(), f.step(), f.pos());
                 ctx.scope.pop();
+                leaveForGotos();
         } else if (s instanceof Stmt.Switch sw) {
             switchStatement(sw);
+            leaveForGotos();
+        } else if (s instanceof Stmt.Goto g) {
+            gotoStatement(g);
+        } else if (s instanceof Stmt.Labeled l) {
+            statement(l.statement()); // a label no goto of this block structure can reach
         } else if (s instanceof Stmt.Case c) {
             throw error(c.pos(), "'case' label not directly inside a switch body"
                     + " (case labels in nested blocks are not supported)");
@@ -116,6 +186,98 @@ final class StatementLowering {
             returnStatement(r);
         } else if (s instanceof Stmt.Empty e) {
         }
+    }
+
+    // ------------------------------------------------------------------ blocks and goto
+
+    /** The statements of a block, with its labels registered for forward gotos. */
+    private void statements(List<Stmt> list) {
+        List<GotoLabel> mine = new ArrayList<>();
+        for (Stmt st : list) {
+            if (st instanceof Stmt.Labeled l) {
+                if (labels.containsKey(l.label())) {
+                    throw error(l.pos(), "redefinition of label '" + l.label() + "'");
+                }
+                GotoLabel g = new GotoLabel(l.label(), ctx.newLocal("goto_" + l.label(), ScalarType.BOOL, l.pos()),
+                        ctx.breakableDepth);
+                ctx.emit(new KStmt.Assign(g.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+                labels.put(l.label(), g);
+                mine.add(g);
+            }
+        }
+        try {
+            statementsFrom(list, mine);
+        } finally {
+            for (GotoLabel g : mine) {
+                labels.remove(g.name);
+            }
+        }
+    }
+
+    private void statementsFrom(List<Stmt> list, List<GotoLabel> mine) {
+        for (int i = 0; i < list.size(); i++) {
+            Stmt st = list.get(i);
+            if (st instanceof Stmt.Labeled l && mine.contains(labels.get(l.label()))) {
+                GotoLabel g = labels.get(l.label());
+                g.reached = true;
+                pending.remove(g);
+                ctx.emit(new KStmt.Assign(g.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+                st = l.statement();
+            }
+            statement(st);
+            if (!pending.isEmpty() && i + 1 < list.size()) {
+                // the rest of this block, up to a label a pending goto targets, runs only if no goto was taken
+                Set<GotoLabel> taken = new LinkedHashSet<>(pending);
+                int end = i + 1;
+                while (end < list.size() && !(list.get(end) instanceof Stmt.Labeled l
+                        && taken.contains(labels.get(l.label())) && mine.contains(labels.get(l.label())))) {
+                    end++;
+                }
+                List<Stmt> skipped = list.subList(i + 1, end);
+                KBlock rest = ctx.out.capture(() -> statementsFrom(skipped, mine));
+                ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, anyFlag(taken), ScalarType.BOOL), rest,
+                        KBlock.EMPTY));
+                i = end - 1;
+            }
+        }
+    }
+
+    private void gotoStatement(Stmt.Goto g) {
+        GotoLabel target = labels.get(g.label());
+        if (target == null) {
+            throw error(g.pos(), "'goto " + g.label() + "': only a forward jump to a label of this block or an "
+                    + "enclosing one is supported");
+        }
+        if (target.reached) {
+            throw error(g.pos(), "'goto " + g.label() + "' jumps backward, which is not supported: use a loop");
+        }
+        ctx.emit(new KStmt.Assign(target.flag, new KExpr.IntConst(ScalarType.BOOL, 1)));
+        pending.add(target);
+        if (ctx.breakableDepth > target.breakableDepth) {
+            ctx.emit(new KStmt.Break());
+        }
+    }
+
+    /** After a loop or switch: leave the enclosing one too when a goto inside it targets a label further out. */
+    private void leaveForGotos() {
+        List<GotoLabel> out = new ArrayList<>();
+        for (GotoLabel g : pending) {
+            if (g.breakableDepth < ctx.breakableDepth) {
+                out.add(g);
+            }
+        }
+        if (!out.isEmpty()) {
+            ctx.emit(new KStmt.If(anyFlag(out), new KBlock(List.of(new KStmt.Break())), KBlock.EMPTY));
+        }
+    }
+
+    private static KExpr anyFlag(java.util.Collection<GotoLabel> gs) {
+        KExpr any = null;
+        for (GotoLabel g : gs) {
+            KExpr f = new KExpr.LocalGet(g.flag);
+            any = any == null ? f : new KExpr.Binary(KExpr.BinaryOp.LOR, any, f, ScalarType.BOOL);
+        }
+        return any;
     }
 
     private void scoped(Stmt s) {
@@ -141,7 +303,6 @@ final class StatementLowering {
             ctx.loopDepth--;
             ctx.breakableDepth--;
         }
-        requireSimple(s, step == null ? pos : step.pos(), "loop increment");
         if (!doWhile) {
             if (c.statements().isEmpty()) {
                 ctx.emit(new KStmt.Loop(false, c.value(), b, s));
@@ -154,17 +315,7 @@ final class StatementLowering {
             ctx.emit(new KStmt.Loop(false, new KExpr.IntConst(ScalarType.BOOL, 1), new KBlock(stmts), s));
             return;
         }
-        requireSimple(c.statements(), cond.pos(), "do-while condition");
         ctx.emit(new KStmt.Loop(true, c.value(), b, c.statements()));
-    }
-
-    /** Loop steps must be plain statements, so the C emitters can print them as expressions. */
-    private static void requireSimple(KBlock b, SourcePos pos, String where) {
-        for (KStmt s : b.statements()) {
-            if (!(s instanceof KStmt.Assign || s instanceof KStmt.Store || s instanceof KStmt.Eval)) {
-                throw error(pos, "side effects inside '&&', '||' or '?:' in a " + where + " are not supported");
-            }
-        }
     }
 
     // ------------------------------------------------------------------ switch
@@ -234,6 +385,24 @@ final class StatementLowering {
     // ------------------------------------------------------------------ return
 
     private void returnStatement(Stmt.Return r) {
+        if (ctx.deducing) {
+            CType t = r.value() == null ? VoidType.VOID : exprs.typeOf(r.value());
+            throw new DeducedReturn(t instanceof ArrayType a ? new PointerType(a.element()) : t);
+        }
+        Checker.Signature sig = ctx.checker.signatures.get(ctx.fn);
+        if (sig != null && sig.returnsReference()) {
+            if (r.value() == null) {
+                throw error(r.pos(), "function '" + ctx.fn.sourceName() + "' returns a reference and needs a value");
+            }
+            PointerType rt = (PointerType) ctx.fn.returnType();
+            ExpressionLowering.Operand o = exprs.lvalueOperand(r.value());
+            if (!(o instanceof ExpressionLowering.Place p) || !TypeRules.sameType(p.type(), rt.pointee())) {
+                throw error(r.pos(), "a reference to '" + rt.pointee().display() + "' must be returned from an lvalue "
+                        + "of that type");
+            }
+            ctx.emit(new KStmt.Return(exprs.convert(exprs.address(p.lvalue()), rt, r.pos(), true)));
+            return;
+        }
         CType ret = ctx.fn.returnType();
         if (ret instanceof VoidType) {
             if (r.value() != null) {
@@ -310,13 +479,19 @@ final class StatementLowering {
                 throw error(v.pos(), "declaration of variable '" + name + "' with deduced type 'auto' requires an "
                         + "initializer");
             }
-            type = exprs.typeOf(single.value());
+            // lowered once: a lambda's closure type is new each time its expression is lowered
+            ExpressionLowering.Operand o = exprs.operand(single.value());
+            type = o.type();
             if (type instanceof ArrayType a) {
                 type = new PointerType(a.element());
             }
             if (type instanceof VoidType) {
                 throw error(v.pos(), "variable '" + name + "' has type 'void'");
             }
+            KLocal local = ctx.newLocal(name, type, v.pos());
+            ctx.emit(new KStmt.Assign(local, exprs.convert(exprs.toRValue(o, v.pos()), type, v.pos(), false)));
+            declare(v, new Symbol.Local(local, false, isConst));
+            return;
         } else {
             type = ctx.checker.types.resolve(syntax, ctx);
         }
@@ -349,6 +524,8 @@ final class StatementLowering {
         KLocal local = ctx.newLocal(name, type, v.pos());
         if (v.init() != null) {
             initialize(local, type, v.init());
+        } else {
+            ctx.objects.defaultConstruct(new LValue.OfLocal(local, false), v.pos());
         }
         declare(v, new Symbol.Local(local, false, isConst));
     }

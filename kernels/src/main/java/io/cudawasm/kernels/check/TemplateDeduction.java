@@ -21,6 +21,7 @@ final class TemplateDeduction {
             List<ExpressionLowering.Operand> args, SourcePos pos) {
         Map<String, CType> types = new LinkedHashMap<>();
         Map<String, KExpr> values = new LinkedHashMap<>();
+        java.util.Set<String> consts = new java.util.HashSet<>();
         List<Decl.TemplateParam> params = decl.templateParams();
         if (explicit.size() > params.size()) {
             throw CompileException.at(pos, "too many template arguments");
@@ -37,7 +38,7 @@ final class TemplateDeduction {
             } else if (argType instanceof ArrayType a) {
                 argType = new PointerType(a.element());
             }
-            match(p, argType, params, types, pos);
+            match(p, argType, params, types, consts, pos);
         }
         for (Decl.TemplateParam tp : params) {
             if (tp.isType() && !types.containsKey(tp.name())) {
@@ -55,11 +56,51 @@ final class TemplateDeduction {
                 }
             }
         }
-        return new TemplateEnv(types, values);
+        return new TemplateEnv(types, values, consts);
+    }
+
+    private static boolean isTypeParam(String name, List<Decl.TemplateParam> params) {
+        return params.stream().anyMatch(tp -> tp.isType() && tp.name().equals(name));
+    }
+
+    /**
+     * Binds a template's parameters for an explicit specialization or instantiation: the explicit
+     * arguments, then what the declared parameter types say ({@code twice(int)} gives {@code T = int}),
+     * then defaults.
+     */
+    static TemplateEnv deduceFromTypes(FunctionContext ctx, Decl.Function decl, List<TypeSyntax.TemplateArg> explicit,
+            List<Decl.Param> declared, SourcePos pos) {
+        Map<String, CType> types = new LinkedHashMap<>();
+        Map<String, KExpr> values = new LinkedHashMap<>();
+        java.util.Set<String> consts = new java.util.HashSet<>();
+        List<Decl.TemplateParam> params = decl.templateParams();
+        if (explicit.size() > params.size()) {
+            throw CompileException.at(pos, "too many template arguments");
+        }
+        for (int i = 0; i < explicit.size(); i++) {
+            ctx.checker.bindOne(params.get(i), explicit.get(i), types, values, pos, ctx);
+        }
+        for (int i = 0; i < declared.size(); i++) {
+            TypeSyntax p = TypeSyntax.unqualified(decl.params().get(i).type());
+            if (p instanceof TypeSyntax.Reference r) {
+                p = TypeSyntax.unqualified(r.referent());
+            }
+            match(p, ctx.checker.types.resolveParam(declared.get(i).type(), TemplateEnv.EMPTY), params, types, consts, pos);
+        }
+        for (Decl.TemplateParam tp : params) {
+            boolean bound = tp.isType() ? types.containsKey(tp.name()) : values.containsKey(tp.name());
+            if (!bound) {
+                if (tp.defaultArg() == null) {
+                    throw CompileException.at(pos, "couldn't infer template argument '" + tp.name() + "'");
+                }
+                ctx.checker.bindOne(tp, tp.defaultArg(), types, values, pos, ctx);
+            }
+        }
+        return new TemplateEnv(types, values, consts);
     }
 
     private static void match(TypeSyntax p, CType arg, List<Decl.TemplateParam> params, Map<String, CType> types,
-            SourcePos pos) {
+            java.util.Set<String> consts, SourcePos pos) {
         p = TypeSyntax.unqualified(p);
         if (p instanceof TypeSyntax.Named n) {
             for (Decl.TemplateParam tp : params) {
@@ -78,7 +119,11 @@ final class TemplateDeduction {
             return;
         }
         if (p instanceof TypeSyntax.Pointer ptr && arg instanceof PointerType ap) {
-            match(ptr.pointee(), ap.pointee(), params, types, pos);
+            if (ap.constPointee() && !TypeSyntax.isConst(ptr.pointee())
+                    && ptr.pointee() instanceof TypeSyntax.Named n && isTypeParam(n.name(), params)) {
+                consts.add(n.name()); // T* from const X*: T is const X
+            }
+            match(ptr.pointee(), ap.pointee(), params, types, consts, pos);
         }
     }
 }

@@ -46,6 +46,29 @@ final class TypeResolver {
         structTemplates.put(t.name(), t);
     }
 
+    /** Explicit specializations of struct templates, by instance name ({@code SharedMemory<double>}). */
+    private final Map<String, Decl.StructSpecialization> specializations = new HashMap<>();
+
+    void defineStructSpecialization(Decl.StructSpecialization sp) {
+        Decl.StructTemplate template = structTemplates.get(sp.name());
+        if (template == null) {
+            throw CompileException.at(sp.pos(), "'" + sp.name() + "' is not a struct template");
+        }
+        String key = instanceKey(template, sp.args(), sp.pos(), new FunctionContext(checker, null, TemplateEnv.EMPTY),
+                new LinkedHashMap<>(), new LinkedHashMap<>());
+        if (templateInstances.containsKey(key)) {
+            throw CompileException.at(sp.pos(), "explicit specialization of '" + key + "' after it was used");
+        }
+        if (specializations.put(key, sp) != null) {
+            throw CompileException.at(sp.pos(), "redefinition of '" + key + "'");
+        }
+    }
+
+    /** A struct made by the checker itself (a lambda's closure), declared to the back ends like the others. */
+    void addStruct(StructType s) {
+        all.add(s);
+    }
+
     CType resolve(TypeSyntax t, TemplateEnv env) {
         return resolve(t, new FunctionContext(checker, null, env));
     }
@@ -80,6 +103,9 @@ final class TypeResolver {
                 }
                 if (pq instanceof TypeSyntax.Reference) {
                     throw CompileException.at(p.pos(), "pointers to references are not allowed");
+                }
+                if (pq instanceof TypeSyntax.Named n && ctx.env.constTypes().contains(n.name())) {
+                    c = true;
                 }
                 return new PointerType(pointee, io.cudawasm.kernels.types.AddressSpace.GENERIC, c, v);
         } else if (t instanceof TypeSyntax.Reference r) {
@@ -125,16 +151,28 @@ final class TypeResolver {
         if (bound != null) {
             return bound;
         }
+        if (ctx.owner != null && !n.name().contains("::")) {
+            CType member = ctx.owner.resolveTypedef(name, this);
+            if (member != null) {
+                return member;
+            }
+        }
+        if (n.name().contains("::")) {
+            CType member = memberTypedef(n, ctx);
+            if (member != null) {
+                return member;
+            }
+        }
         if (structTemplates.containsKey(name)) {
             return instantiateStruct(structTemplates.get(name), n, ctx);
         }
         CType t = typedefs.get(name);
         if (t != null) {
-            return t;
+            return deviceUsable(t, n.pos());
         }
         StructType s = structsByTag.get(name);
         if (s != null) {
-            return s;
+            return deviceUsable(s, n.pos());
         }
         t = BuiltinTypes.lookup(name);
         if (t != null) {
@@ -150,25 +188,45 @@ final class TypeResolver {
         throw CompileException.at(n.pos(), "unknown type name '" + n.name() + "'");
     }
 
-    private CType instantiateStruct(Decl.StructTemplate template, TypeSyntax.Named use, FunctionContext ctx) {
-        Map<String, CType> tys = new LinkedHashMap<>();
-        Map<String, KExpr> vals = new LinkedHashMap<>();
+    /** The instance name of a struct template for some arguments ({@code Pair<float>}), binding them. */
+    private String instanceKey(Decl.StructTemplate template, List<TypeSyntax.TemplateArg> args,
+            io.cudawasm.kernels.source.SourcePos pos, FunctionContext ctx, Map<String, CType> tys,
+            Map<String, KExpr> vals) {
         List<Decl.TemplateParam> params = template.templateParams();
-        if (use.args().size() > params.size()) {
-            throw CompileException.at(use.pos(), "too many template arguments for '" + template.name() + "'");
+        if (args.size() > params.size()) {
+            throw CompileException.at(pos, "too many template arguments for '" + template.name() + "'");
         }
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             Decl.TemplateParam tp = params.get(i);
-            TypeSyntax.TemplateArg a = i < use.args().size() ? use.args().get(i) : tp.defaultArg();
+            TypeSyntax.TemplateArg a = i < args.size() ? args.get(i) : tp.defaultArg();
             if (a == null) {
-                throw CompileException.at(use.pos(), "missing template argument for '" + tp.name() + "' of '"
+                throw CompileException.at(pos, "missing template argument for '" + tp.name() + "' of '"
                         + template.name() + "'");
             }
-            checker.bindOne(tp, a, tys, vals, use.pos(), ctx);
+            checker.bindOne(tp, a, tys, vals, pos, ctx);
             ordered.put(tp.name(), tp.isType() ? tys.get(tp.name()) : vals.get(tp.name()));
         }
-        String key = template.name() + TemplateEnv.describe(ordered);
+        return template.name() + TemplateEnv.describe(ordered);
+    }
+
+    /** {@code S::value_type}: a typedef of a class. */
+    private CType memberTypedef(TypeSyntax.Named n, FunctionContext ctx) {
+        String prefix = n.name().substring(0, n.name().lastIndexOf("::"));
+        CType owner;
+        try {
+            owner = resolve(new TypeSyntax.Named(n.pos(), prefix, List.of()), ctx);
+        } catch (CompileException e) {
+            return null;
+        }
+        StructInfo info = checker.classOf(owner);
+        return info == null ? null : info.resolveTypedef(Checker.simpleName(n.name()), this);
+    }
+
+    private CType instantiateStruct(Decl.StructTemplate template, TypeSyntax.Named use, FunctionContext ctx) {
+        Map<String, CType> tys = new LinkedHashMap<>();
+        Map<String, KExpr> vals = new LinkedHashMap<>();
+        String key = instanceKey(template, use.args(), use.pos(), ctx, tys, vals);
         StructType existing = templateInstances.get(key);
         if (existing != null) {
             return existing;
@@ -176,24 +234,38 @@ final class TypeResolver {
         checker.budget.countInstantiation(checker.loweringDepth + structDepth + 1, use.pos(), key);
         // a member instantiating the next struct template recurses in Java: nesting-depth bounds it too
         checker.budget.checkNesting(structDepth + 1, use.pos());
-        StructType s = new StructType(key, template.definition().union(), template.definition().explicitAlign());
+        Decl.StructSpecialization special = specializations.get(key);
+        TypeSyntax.StructDef def = special != null ? special.definition() : template.definition();
+        StructType s = new StructType(key, def.union(), def.explicitAlign());
         templateInstances.put(key, s);
         all.add(s);
-        TemplateEnv env = new TemplateEnv(tys, vals);
+        TemplateEnv env = special != null ? TemplateEnv.EMPTY : new TemplateEnv(tys, vals);
         structDepth++;
         try {
-            s.define(members(template.definition(), new FunctionContext(checker, null, env)));
+            defineMembers(s, def, new FunctionContext(checker, null, env));
         } finally {
             structDepth--;
         }
+        checker.registerStruct(s, def, env);
         return s;
+    }
+
+    /** Structs whose definitions are host code, with the reason. */
+    private final Map<StructType, String> hostOnly = new java.util.IdentityHashMap<>();
+
+    private CType deviceUsable(CType t, io.cudawasm.kernels.source.SourcePos pos) {
+        String why = t instanceof StructType s ? hostOnly.get(s) : null;
+        if (why != null) {
+            throw CompileException.at(pos, "'" + t.display() + "' is host code and cannot be used in device code: " + why);
+        }
+        return t;
     }
 
     private CType structRef(TypeSyntax.StructRef s, FunctionContext ctx) {
         StructType existing = structsByTag.get(s.tag());
         if (s.definition() == null) {
             if (existing != null) {
-                return existing;
+                return deviceUsable(existing, s.pos());
             }
             StructType fresh = new StructType(s.tag(), s.union(), 0);
             structsByTag.put(s.tag(), fresh);
@@ -203,14 +275,50 @@ final class TypeResolver {
         if (existing != null && existing.isComplete()) {
             throw CompileException.at(s.pos(), "redefinition of '" + s.tag() + "'");
         }
+        if (s.definition().hostOnly() != null) {
+            // host code: kept incomplete, and named as host code where device code uses it
+            StructType host = existing != null ? existing : new StructType(s.tag(), s.union(), 0);
+            structsByTag.putIfAbsent(s.tag(), host);
+            hostOnly.put(host, s.definition().hostOnly());
+            return host;
+        }
         StructType type = existing != null ? existing
                 : new StructType(s.tag(), s.union(), s.definition().explicitAlign());
         if (existing == null) {
             structsByTag.put(s.tag(), type);
             all.add(type);
         }
-        type.define(members(s.definition(), ctx));
+        defineMembers(type, s.definition(), ctx);
+        checker.registerStruct(type, s.definition(), ctx.env);
         return type;
+    }
+
+    private void defineMembers(StructType s, TypeSyntax.StructDef def, FunctionContext ctx) {
+        List<Field> fields = members(def, ctx);
+        if (def.members().stream().noneMatch(m -> m.bitWidth() != null)) {
+            s.define(fields);
+            return;
+        }
+        List<BitFieldLayout.Member> laid = new ArrayList<>();
+        int i = 0;
+        for (TypeSyntax.Member m : def.members()) {
+            CType t = fields.get(i++).type();
+            int width = -1;
+            if (m.bitWidth() != null) {
+                if (!(t instanceof ScalarType st) || !st.kind().isInteger()) {
+                    throw CompileException.at(m.pos(), "bit-field '" + m.name() + "' has non-integral type '"
+                            + t.display() + "'");
+                }
+                long w = ctx.exprs.constantInteger(m.bitWidth(), "bit-field width");
+                if (w < 0 || w > 8L * t.size() || w == 0 && !m.name().isEmpty()) {
+                    throw CompileException.at(m.bitWidth().pos(), "width of bit-field '" + m.name() + "' (" + w
+                            + " bits) " + (w == 0 ? "is zero" : "is negative or exceeds its type"));
+                }
+                width = (int) w;
+            }
+            laid.add(new BitFieldLayout.Member(m.pos(), m.name(), t, width));
+        }
+        BitFieldLayout.define(s, laid);
     }
 
     private List<Field> members(TypeSyntax.StructDef def, FunctionContext ctx) {

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.BlockReduceMode;
 import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
@@ -39,7 +40,8 @@ final class WarpOps {
         return switch (name) {
             case "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
                     "__any_sync", "__all_sync", "__activemask", "__syncthreads_count", "__syncthreads_and",
-                    "__syncthreads_or", "__lanemask_lt" -> true;
+                    "__syncthreads_or", "__lanemask_lt", "__reduce_add_sync", "__reduce_min_sync",
+                    "__reduce_max_sync", "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync" -> true;
             default -> false;
         };
     }
@@ -70,6 +72,14 @@ final class WarpOps {
                 VoteMode mode = name.equals("__ballot_sync") ? VoteMode.BALLOT : name.equals("__any_sync") ? VoteMode.ANY
                         : VoteMode.ALL;
                 return vote(mode, mask, pred, pos);
+            }
+            case "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync", "__reduce_and_sync",
+                    "__reduce_or_sync", "__reduce_xor_sync" -> {
+                arity(name, args, 2, pos);
+                KExpr mask = exprs().convert(exprs().rvalue(args.get(0)), ScalarType.UINT, pos, false);
+                KExpr value = exprs().rvalue(args.get(1));
+                String op = name.substring("__reduce_".length(), name.length() - "_sync".length());
+                return reduce(op, mask, value, name, pos);
             }
             case "__activemask" -> {
                 arity(name, args, 0, pos);
@@ -112,6 +122,62 @@ final class WarpOps {
             throw CompileException.at(pos, "shuffle width must be a power of two from 1 to 32, is " + w.value());
         }
         return exprs().materialize(new KExpr.WarpShuffle(mode, mask, v, lane, width, st), pos);
+    }
+
+    /**
+     * The sm_80 warp reductions: {@code add}, {@code min}, {@code max} of int or unsigned values,
+     * {@code and}, {@code or}, {@code xor} of unsigned ones, over the lanes in {@code mask}; every
+     * lane of the mask gets the result. A butterfly of five shuffles for the full warp; for another
+     * mask, every lane reads the 32 lanes in turn and combines those in the mask.
+     */
+    Operand reduce(String op, KExpr mask, KExpr value, String name, SourcePos pos) {
+        if (!(value.type() instanceof ScalarType vs) || !vs.kind().isInteger()) {
+            throw CompileException.at(pos, "'" + name + "' reduces int or unsigned values, not '"
+                    + value.type().display() + "'");
+        }
+        boolean bitwise = op.equals("and") || op.equals("or") || op.equals("xor");
+        ScalarType t = !bitwise && vs.kind().isSigned() && vs.size() <= 4 ? ScalarType.INT : ScalarType.UINT;
+        KLocal acc = ctx.temp(t, pos);
+        ctx.emit(new KStmt.Assign(acc, exprs().convert(value, t, pos, false)));
+        boolean fullWarp = mask instanceof KExpr.IntConst c && (c.value() & 0xFFFF_FFFFL) == 0xFFFF_FFFFL;
+        if (fullWarp) {
+            for (int offset = 16; offset > 0; offset /= 2) {
+                KExpr other = exprs().toRValue(shuffle(ShuffleMode.XOR, mask, new KExpr.LocalGet(acc),
+                        new KExpr.IntConst(ScalarType.INT, offset), new KExpr.IntConst(ScalarType.INT, 32), name, pos), pos);
+                ctx.emit(new KStmt.Assign(acc, combine(op, new KExpr.LocalGet(acc), other, t)));
+            }
+            return new Value(new KExpr.LocalGet(acc));
+        }
+        KLocal m = ctx.temp(ScalarType.UINT, pos);
+        ctx.emit(new KStmt.Assign(m, mask));
+        KLocal own = ctx.temp(t, pos);
+        ctx.emit(new KStmt.Assign(own, new KExpr.LocalGet(acc)));
+        KLocal first = ctx.temp(ScalarType.BOOL, pos);
+        ctx.emit(new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 1)));
+        for (int lane = 0; lane < 32; lane++) {
+            KExpr other = exprs().toRValue(shuffle(ShuffleMode.IDX, new KExpr.LocalGet(m), new KExpr.LocalGet(own),
+                    new KExpr.IntConst(ScalarType.INT, lane), new KExpr.IntConst(ScalarType.INT, 32), name, pos), pos);
+            KExpr inMask = new KExpr.Binary(KExpr.BinaryOp.NE, new KExpr.Binary(KExpr.BinaryOp.AND,
+                    new KExpr.LocalGet(m), new KExpr.IntConst(ScalarType.UINT, 1L << lane), ScalarType.UINT),
+                    new KExpr.IntConst(ScalarType.UINT, 0), ScalarType.BOOL);
+            KExpr next = new KExpr.Select(new KExpr.LocalGet(first), other,
+                    combine(op, new KExpr.LocalGet(acc), other, t), t);
+            ctx.emit(new KStmt.If(inMask, new io.cudawasm.kernels.kir.KBlock(List.of(new KStmt.Assign(acc, next),
+                    new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 0)))),
+                    io.cudawasm.kernels.kir.KBlock.EMPTY));
+        }
+        return new Value(new KExpr.LocalGet(acc));
+    }
+
+    private static KExpr combine(String op, KExpr a, KExpr b, ScalarType t) {
+        return switch (op) {
+            case "add" -> new KExpr.Binary(KExpr.BinaryOp.ADD, a, b, t);
+            case "and" -> new KExpr.Binary(KExpr.BinaryOp.AND, a, b, t);
+            case "or" -> new KExpr.Binary(KExpr.BinaryOp.OR, a, b, t);
+            case "xor" -> new KExpr.Binary(KExpr.BinaryOp.XOR, a, b, t);
+            case "min" -> new KExpr.IntrinsicCall(io.cudawasm.kernels.kir.Intrinsic.IMIN, List.of(a, b), t);
+            default -> new KExpr.IntrinsicCall(io.cudawasm.kernels.kir.Intrinsic.IMAX, List.of(a, b), t);
+        };
     }
 
     Operand vote(VoteMode mode, KExpr mask, KExpr predicate, SourcePos pos) {

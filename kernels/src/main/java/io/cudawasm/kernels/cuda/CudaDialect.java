@@ -149,7 +149,7 @@ final class CudaDialect implements Dialect {
             case IABS -> "abs";
             case LLABS -> "llabs";
             case INT_AS_FLOAT -> "__int_as_float";
-            case FLOAT_AS_INT -> "__float_as_int";
+            case FLOAT_AS_INT -> ((ScalarType) call.type()).kind().isUnsigned() ? "__float_as_uint" : "__float_as_int";
             case LONGLONG_AS_DOUBLE -> "__longlong_as_double";
             case DOUBLE_AS_LONGLONG -> "__double_as_longlong";
             case DOUBLE_HI -> "__double2hiint";

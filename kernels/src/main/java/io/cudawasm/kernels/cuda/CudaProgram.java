@@ -27,7 +27,8 @@ public record CudaProgram(String sourceName, String source, List<Kernel> kernels
     }
 
     public Optional<Kernel> kernel(String name) {
-        return kernels.stream().filter(k -> k.name().equals(name) || k.sourceName().equals(name)).findFirst();
+        return kernels.stream().filter(k -> io.cudawasm.kernels.abi.KernelNames.matches(k.name(), k.sourceName(), name))
+                .findFirst();
     }
 
     public Optional<Symbol> symbol(String name) {

@@ -97,4 +97,41 @@ public final class KirWalk {
         }
         return List.of();
     }
+
+    /**
+     * Whether running {@code stmts} can leave them early: a return, a break or continue that
+     * jumps past them (not one that ends a loop or switch inside them), and with
+     * {@code trapsCount} a trap.
+     */
+    public static boolean leavesEarly(List<KStmt> stmts, boolean trapsCount) {
+        return leavesEarly(stmts, false, false, trapsCount);
+    }
+
+    private static boolean leavesEarly(List<KStmt> stmts, boolean inLoop, boolean inSwitch, boolean trapsCount) {
+        for (KStmt s : stmts) {
+            if (s instanceof KStmt.Return || trapsCount && s instanceof KStmt.Trap
+                    || s instanceof KStmt.Break && !inLoop && !inSwitch || s instanceof KStmt.Continue && !inLoop) {
+                return true;
+            }
+            if (s instanceof KStmt.If i && (leavesEarly(i.then().statements(), inLoop, inSwitch, trapsCount)
+                    || leavesEarly(i.otherwise().statements(), inLoop, inSwitch, trapsCount))) {
+                return true;
+            }
+            if (s instanceof KStmt.Loop l && (leavesEarly(l.body().statements(), true, false, trapsCount)
+                    || leavesEarly(l.step().statements(), true, false, trapsCount))) {
+                return true;
+            }
+            if (s instanceof KStmt.Switch sw) {
+                for (KStmt.Case c : sw.cases()) {
+                    if (leavesEarly(c.body().statements(), inLoop, true, trapsCount)) {
+                        return true;
+                    }
+                }
+            }
+            if (s instanceof KStmt.Nested n && leavesEarly(n.block().statements(), inLoop, inSwitch, trapsCount)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

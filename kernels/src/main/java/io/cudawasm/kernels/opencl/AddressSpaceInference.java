@@ -26,7 +26,8 @@ import java.util.function.Function;
  * memory, addresses of variables to their space; a local pointer takes the space of what is
  * assigned to it (a pointer that may point into two spaces is an error), and a device function is
  * instantiated once per combination of its pointer arguments' spaces. Pointers stored in memory
- * are taken to point to global memory.
+ * are taken to point to global memory, except in struct members whose type says they point to
+ * private memory (lambda captures by reference).
  */
 final class AddressSpaceInference {
     private final Map<FunctionInstance.Key, FunctionInstance> instances = new LinkedHashMap<>();
@@ -146,7 +147,9 @@ final class AddressSpaceInference {
             }
             if (s instanceof KStmt.Store st && st.value().type() instanceof PointerType) {
                 AddressSpace stored = spaceOf(st.value(), inst, true);
-                if (stored != null && stored != AddressSpace.GLOBAL) {
+                boolean privateField = stored == AddressSpace.LOCAL && st.address() instanceof KExpr.FieldAddr fa
+                        && isPrivatePointerField(fa);
+                if (stored != null && stored != AddressSpace.GLOBAL && !privateField) {
                     throw CompileException.at(f.pos(), "'" + f.sourceName() + "' stores a pointer to "
                             + describe(stored) + " memory in memory; OpenCL C 1.2 only supports stored pointers to "
                             + "global memory");
@@ -205,7 +208,18 @@ final class AddressSpaceInference {
         if (e instanceof KExpr.NullPtr) {
             return null;
         }
+        if (e instanceof KExpr.Load ld && ld.address() instanceof KExpr.FieldAddr fa && isPrivatePointerField(fa)) {
+            return AddressSpace.LOCAL;
+        }
         return AddressSpace.GLOBAL;
+    }
+
+    /**
+     * A struct member declared to hold a pointer to private memory (a lambda's capture by
+     * reference): the one kind of pointer to other than global memory kept in memory.
+     */
+    static boolean isPrivatePointerField(KExpr.FieldAddr fa) {
+        return fa.field().type() instanceof PointerType fp && fp.space() == AddressSpace.LOCAL;
     }
 
     /** The instance a call reaches, or null while an argument's space is still unknown. */

@@ -186,7 +186,7 @@ final class OpenClDialect implements Dialect {
             case IMIN -> "min(" + x + ", " + a.get(1) + ")";
             case IMAX -> "max(" + x + ", " + a.get(1) + ")";
             case INT_AS_FLOAT -> "as_float(" + x + ")";
-            case FLOAT_AS_INT -> "as_int(" + x + ")";
+            case FLOAT_AS_INT -> (((ScalarType) call.type()).kind().isUnsigned() ? "as_uint(" : "as_int(") + x + ")";
             case LONGLONG_AS_DOUBLE -> "as_double(" + x + ")";
             case DOUBLE_AS_LONGLONG -> "as_long(" + x + ")";
             case DOUBLE_HI -> "((int)(as_long(" + x + ") >> 32))";

@@ -201,7 +201,9 @@ public final class OpenClEmitter {
                 out.line("char cw_empty;");
             }
             for (Field f : s.fields()) {
-                out.line(Declarators.declare(d, f.type(), Identifiers.openClSafe(f.name()), null, null) + ";");
+                AddressSpace target = f.type() instanceof PointerType p && p.space() == AddressSpace.LOCAL
+                        ? AddressSpace.LOCAL : null; // a lambda's capture by reference points to private memory
+                out.line(Declarators.declare(d, f.type(), Identifiers.openClSafe(f.name()), null, target) + ";");
             }
             out.outdent();
             out.line("};");

@@ -27,7 +27,8 @@ public record OpenClProgram(String sourceName, String source, OpenClOptions opti
     }
 
     public Optional<OpenClKernel> kernel(String name) {
-        return kernels.stream().filter(k -> k.name().equals(name) || k.sourceName().equals(name)).findFirst();
+        return kernels.stream().filter(k -> io.cudawasm.kernels.abi.KernelNames.matches(k.name(), k.sourceName(), name))
+                .findFirst();
     }
 
     public Optional<SymbolSlot> symbol(String name) {

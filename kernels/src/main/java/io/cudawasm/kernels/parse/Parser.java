@@ -43,9 +43,9 @@ public final class Parser {
             "long1", "long2", "long3", "long4", "ulong1", "ulong2", "ulong3", "ulong4",
             "longlong1", "longlong2", "longlong3", "longlong4", "ulonglong1", "ulonglong2", "ulonglong3",
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
-            "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group",
+            "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
-            "cudaTextureObject_t", "cudaSurfaceObject_t");
+            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(
             "void", "bool", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
@@ -55,7 +55,8 @@ public final class Parser {
             "__global__", "__device__", "__host__", "__shared__", "__constant__", "__managed__", "static",
             "extern", "inline", "__inline__", "__forceinline__", "__noinline__", "register", "constexpr",
             "const", "volatile", "__restrict__", "__restrict", "restrict", "__launch_bounds__", "__align__",
-            "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local");
+            "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local", "virtual",
+            "explicit", "__grid_constant__");
 
     private final SourceFile file;
     private final List<Token> tokens;
@@ -217,8 +218,21 @@ public final class Parser {
             sb.append(tokens.get(i).text());
         }
         String s = sb.toString();
-        return s.startsWith("::") ? s.substring(2) : s;
+        s = s.startsWith("::") ? s.substring(2) : s;
+        int at = s.lastIndexOf("::");
+        if (at > 0 && COOPERATIVE_GROUPS_FUNCTORS.contains(s.substring(at + 2))) {
+            String ns = s.substring(0, at);
+            if (namespaceAliases.getOrDefault(ns, ns).equals("cooperative_groups")) {
+                // cg::plus<int> and friends: the built-in header defines them under reserved names
+                return "__cg_" + s.substring(at + 2);
+            }
+        }
+        return s;
     }
+
+    private static final Set<String> COOPERATIVE_GROUPS_FUNCTORS = Set.of("plus", "less", "greater", "bit_and", "bit_or",
+            "bit_xor");
+    private final Map<String, String> namespaceAliases = new java.util.HashMap<>();
 
     /** Whether the tokens at the cursor begin a declaration (rather than an expression). */
     private boolean startsDeclaration() {
@@ -291,6 +305,7 @@ public final class Parser {
                 String target = qualifiedNameAt(p, len);
                 p += len;
                 expect(";", "after namespace alias");
+                namespaceAliases.put(name, target);
                 out.add(new Decl.NamespaceAlias(t.pos(), name, target));
                 return;
             }
@@ -322,10 +337,6 @@ public final class Parser {
             typedef(out);
             return;
         }
-        if (t.is("class") || ((t.is("struct") || t.is("union")) && peek(1).isIdent() && peek(2).is("{")
-                && structHasMemberFunctions())) {
-            throw error(t, "C++ classes with member functions are not supported in device code");
-        }
         declaration(out, inherited, List.of(), true);
     }
 
@@ -334,29 +345,6 @@ public final class Parser {
         r.addAll(s);
         r.add(FunctionSpecifier.EXTERN_C);
         return r;
-    }
-
-    /** Looks ahead in a struct body for a member function (a '(' before the closing brace at depth 1). */
-    private boolean structHasMemberFunctions() {
-        int depth = 0;
-        for (int i = p; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            budget.checkpoint(t.pos());
-            if (t.is("{")) {
-                depth++;
-            } else if (t.is("}")) {
-                depth--;
-                if (depth == 0) {
-                    return false;
-                }
-            } else if (t.is("(") && depth == 1) {
-                Token prev = tokens.get(i - 1);
-                return prev.isIdent() && !prev.is("__align__") && !prev.is("__attribute__") && !prev.is("alignas");
-            } else if (t.isEof()) {
-                return false;
-            }
-        }
-        return false;
     }
 
     private void usingDeclaration(List<Decl> out) {
@@ -415,6 +403,10 @@ public final class Parser {
 
     private void templateDeclaration(List<Decl> out, Set<FunctionSpecifier> inherited) {
         Token t = next();
+        if (!at("<")) {
+            explicitInstantiation(t, out);
+            return;
+        }
         expect("<", "after 'template'");
         pushScope();
         List<Decl.TemplateParam> params = new ArrayList<>();
@@ -427,12 +419,32 @@ public final class Parser {
         if (at("struct") || at("class") || at("union")) {
             Token kw = next();
             String name = expectIdent("after '" + kw.text() + "'");
+            if (params.isEmpty() || at("<")) {
+                // template <> struct S<double> {...}: an explicit (or, with parameters, partial) specialization
+                if (!templateStructs.contains(name)) {
+                    throw error(kw, "'" + name + "' is not a struct template");
+                }
+                if (!params.isEmpty()) {
+                    throw error(kw, "partial specializations of struct templates are not supported");
+                }
+                List<TypeSyntax.TemplateArg> args = templateArgs();
+                TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
+                expect(";", "after struct specialization");
+                popScope();
+                out.add(new Decl.StructSpecialization(t.pos(), name, args, def));
+                return;
+            }
             templateStructs.add(name);
+            if (at(";")) {
+                next(); // a declaration of the template only
+                popScope();
+                return;
+            }
+            if (at(":")) {
+                throw error(peek(), "inheritance is not supported in device code");
+            }
             if (!at("{")) {
                 throw error(peek(), "expected '{' in the definition of struct template '" + name + "'");
-            }
-            if (structHasMemberFunctions()) {
-                throw error(kw, "struct templates with member functions are not supported in device code");
             }
             TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
             expect(";", "after struct template definition");
@@ -444,11 +456,65 @@ public final class Parser {
         declaration(inner, inherited, params, true);
         popScope();
         for (Decl d : inner) {
-            if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)) {
+            if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)
+                    && !(d instanceof Decl.ExplicitInstantiation)) {
                 throw error(t, "only function and struct templates are supported");
+            }
+            if (params.isEmpty() && d instanceof Decl.Function f && !f.isSpecialization()) {
+                // template <> with the arguments deduced from the parameter types
+                d = f.asSpecialization(List.of());
             }
             out.add(d);
         }
+    }
+
+    /**
+     * Launches of template kernels in host code ({@code reduce<256, true><<<grid, block>>>(...)}), which
+     * instantiate them as nvcc does: recorded as instantiations without parameter types (made when
+     * their arguments are constants; a launch inside a host template, {@code k<T><<<...>>>}, is not).
+     */
+    private void collectLaunches(int from, int to, List<Decl> out) {
+        int saved = p;
+        boolean savedGreater = pendingGreater;
+        try {
+            for (int i = from; i + 3 < to; i++) {
+                Token t = tokens.get(i);
+                if (!t.isIdent() || !templateFunctions.contains(t.text()) || !tokens.get(i + 1).is("<")) {
+                    continue;
+                }
+                p = i + 1;
+                pendingGreater = false;
+                try {
+                    List<TypeSyntax.TemplateArg> args = templateArgs();
+                    if (!pendingGreater && at("<<") && peek(1).is("<")) {
+                        out.add(new Decl.ExplicitInstantiation(t.pos(), t.text(), args, null));
+                    }
+                } catch (CompileException e) {
+                    // not a launch this parser reads: nvcc's host pass is not ours to repeat
+                }
+            }
+        } finally {
+            p = saved;
+            pendingGreater = savedGreater;
+        }
+    }
+
+    /** {@code template void launch<int>(int*);} and {@code template struct S<int>;}. */
+    private void explicitInstantiation(Token t, List<Decl> out) {
+        if (at("struct") || at("class") || at("union")) {
+            while (!at(";") && !peek().isEof()) {
+                next();
+            }
+            expect(";", "after explicit instantiation");
+            return;
+        }
+        Specifiers s = declSpecifiers(new Specifiers());
+        Declarator d = declarator(s.type, false, true);
+        if (d.params == null) {
+            throw error(d.nameTok, "expected a function in the explicit instantiation of '" + d.name + "'");
+        }
+        expect(";", "after explicit instantiation");
+        out.add(new Decl.ExplicitInstantiation(t.pos(), d.name, d.templateArgs, d.params));
     }
 
     private Decl.TemplateParam templateParam() {
@@ -499,7 +565,7 @@ public final class Parser {
                 // typedef struct { ... } Name; the struct takes the typedef's name
                 TypeSyntax.StructDef def = sr.definition();
                 base = new TypeSyntax.StructRef(sr.pos(), d.name, sr.union(),
-                        new TypeSyntax.StructDef(def.pos(), d.name, def.union(), def.explicitAlign(), def.members()));
+                        def.withTag(d.name));
                 d.type = base;
             }
             first = false;
@@ -523,6 +589,7 @@ public final class Parser {
         boolean isExtern;
         boolean isConst;
         boolean isVolatile;
+        boolean isVirtual;
         int align;
         Token first;
     }
@@ -558,7 +625,9 @@ public final class Parser {
                 case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
                 case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
                 case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
-                case "register", "mutable", "__device_builtin__", "typename", "thread_local" -> { }
+                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "explicit",
+                        "__grid_constant__" -> { }
+                case "virtual" -> s.isVirtual = true;
                 case "constexpr", "const" -> s.isConst = true;
                 case "volatile" -> s.isVolatile = true;
                 case "__restrict__", "__restrict", "restrict" -> { }
@@ -648,7 +717,8 @@ public final class Parser {
                     }
                     p += len;
                     List<TypeSyntax.TemplateArg> args = List.of();
-                    if (at("<") && (templateStructs.contains(simpleName(name)) || simpleName(name).equals("thread_block_tile"))) {
+                    if (at("<") && (templateStructs.contains(simpleName(name)) || simpleName(name).equals("thread_block_tile")
+                            || simpleName(name).equals("block_tile_memory"))) {
                         args = templateArgs();
                     }
                     s.type = new TypeSyntax.Named(t.pos(), name, args);
@@ -746,10 +816,10 @@ public final class Parser {
             }
         }
         String tag = peek().isIdent() && !isKeyword(peek().text()) ? next().text() : null;
+        if (tag != null && at(":") && !peek(1).is(":")) {
+            throw error(peek(), "inheritance is not supported in device code ('" + tag + "')");
+        }
         if (at("{")) {
-            if (structHasMemberFunctions()) {
-                throw error(kw, "C++ structs with member functions are not supported in device code");
-            }
             String name = tag != null ? tag : "__anon" + kw.pos().line() + "_" + kw.pos().column();
             if (tag != null) {
                 declareType(tag);
@@ -764,23 +834,69 @@ public final class Parser {
         return new TypeSyntax.StructRef(kw.pos(), tag, union, null);
     }
 
+    private static final Set<String> MEMBER_SPECIFIERS = Set.of("__device__", "__host__", "__forceinline__",
+            "__inline__", "inline", "static", "virtual", "explicit", "constexpr", "__noinline__", "friend");
+
+    /**
+     * A struct or class body: data members (bit-fields and default member initializers among them),
+     * member functions defined in the class (constructors, operators and conversion operators among
+     * them; those without {@code __device__} are host code and skipped), static constants, nested
+     * types, access specifiers.
+     */
     private TypeSyntax.StructDef structBody(SourcePos pos, String name, boolean union, int align) {
         Token open = expect("{", "to open the struct body");
         enter(open);
         List<TypeSyntax.Member> members = new ArrayList<>();
+        List<TypeSyntax.Method> methods = new ArrayList<>();
+        List<TypeSyntax.StaticMember> statics = new ArrayList<>();
+        List<Decl> nested = new ArrayList<>();
         Set<String> memberNames = new HashSet<>(); // a set, not a scan: a struct may have 100,000 members
+        String hostOnly = null;
+        pushScope();
         while (!accept("}")) {
             if (peek().isEof()) {
                 throw error(open, "expected '}' at end of struct '" + name + "'");
             }
+            budget.checkpoint(peek().pos());
             if (accept(";")) {
                 continue;
             }
+            if ((at("public") || at("private") || at("protected")) && peek(1).is(":")) {
+                next();
+                next();
+                continue;
+            }
+            if (at("template")) {
+                throw error(peek(), "member templates are not supported in device code");
+            }
+            if (at("typedef")) {
+                typedef(nested);
+                continue;
+            }
+            if (at("using")) {
+                usingDeclaration(nested);
+                continue;
+            }
+            if (at("static_assert")) {
+                skipStaticAssert();
+                continue;
+            }
+            if (memberFunction(name, methods, nested)) {
+                continue;
+            }
+            String unknown = unknownMemberType();
+            if (unknown != null) {
+                // a member of a type only host headers declare: the struct is host code
+                hostOnly = hostOnly != null ? hostOnly : "its member type '" + unknown + "' is declared only for the host";
+                skipMember();
+                continue;
+            }
             Specifiers s = declSpecifiers(new Specifiers());
-            if (s.space != MemorySpace.AUTO && s.space != MemorySpace.DEVICE || s.isStatic) {
+            if (s.space != MemorySpace.AUTO && s.space != MemorySpace.DEVICE) {
                 throw error(s.first, "storage specifiers are not allowed on struct members");
             }
-            if (at(";") && s.type instanceof TypeSyntax.StructRef sr && sr.definition() != null) {
+            if (at(";") && s.type instanceof TypeSyntax.StructRef sr && sr.definition() != null
+                    && sr.tag().startsWith("__anon")) {
                 // an anonymous nested struct/union: its members join the outer struct
                 for (TypeSyntax.Member m : sr.definition().members()) {
                     members.add(m);
@@ -789,23 +905,283 @@ public final class Parser {
                 next();
                 continue;
             }
+            if (at(";")) {
+                next();
+                nested.add(new Decl.TypeDefinition(s.first.pos(), s.type)); // a nested struct or enum
+                continue;
+            }
+            if (s.isStatic) {
+                staticMember(s, statics, methods, nested);
+                continue;
+            }
+            boolean wasMethod = false;
             do {
+                if (at(":")) {
+                    // an unnamed bit-field: padding, or ':0' to start a new storage unit
+                    Token colon = next();
+                    members.add(new TypeSyntax.Member(colon.pos(), "", s.type, conditional()));
+                    continue;
+                }
                 Declarator d = declarator(s.type, false);
                 if (d.params != null) {
-                    throw error(d.nameTok, "member functions are not supported in device code");
+                    methods.add(method(d, s, TypeSyntax.MethodKind.METHOD, nested));
+                    wasMethod = true;
+                    break;
                 }
-                if (at(":")) {
-                    throw error(peek(), "bit-fields are not supported");
+                Expr width = accept(":") ? conditional() : null;
+                Initializer init = null;
+                if (accept("=")) {
+                    init = initializer();
+                } else if (at("{")) {
+                    init = initializer();
                 }
                 if (!memberNames.add(d.name)) {
                     throw error(d.nameTok, "duplicate member '" + d.name + "'");
                 }
-                members.add(new TypeSyntax.Member(d.pos, d.name, d.type));
+                members.add(new TypeSyntax.Member(d.pos, d.name, d.type, width, init));
             } while (accept(","));
-            expect(";", "after struct member");
+            if (!wasMethod) {
+                expect(";", "after struct member");
+            }
         }
+        popScope();
         leave();
-        return new TypeSyntax.StructDef(pos, name, union, align, members);
+        return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
+    }
+
+    /** The name of an unknown type a data member starts with ({@code cudaStream_t stream;}), else null. */
+    private String unknownMemberType() {
+        int q = p;
+        while (tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        if (len == 0 || isKeyword(tokens.get(q).text()) || TYPE_KEYWORDS.contains(tokens.get(q).text())) {
+            return null;
+        }
+        String n = qualifiedNameAt(q, len);
+        Token after = tokens.get(Math.min(q + len, tokens.size() - 1));
+        boolean declares = after.isIdent() || after.is("*") || after.is("&") || after.is("<");
+        return declares && !isTypeName(n) && !n.equals(tokens.get(q).text() + "(") ? n : null;
+    }
+
+    /** Skips one member declaration up to its ';' (or a body's '}'). */
+    private void skipMember() {
+        while (!at(";") && !at("}")) {
+            Token t = next();
+            if (t.isEof()) {
+                return;
+            }
+            if (t.is("(") || t.is("[") || t.is("{")) {
+                skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+                if (t.is("{")) {
+                    return; // a function body
+                }
+            }
+        }
+        accept(";");
+    }
+
+    /** {@code static const int N = 4;}: a constant of the class. */
+    private void staticMember(Specifiers s, List<TypeSyntax.StaticMember> statics, List<TypeSyntax.Method> methods,
+            List<Decl> nested) {
+        do {
+            Declarator d = declarator(s.type, false, true);
+            if (d.params != null) {
+                methods.add(method(d, s, TypeSyntax.MethodKind.METHOD, nested)); // a static member function
+                return;
+            }
+            if (!accept("=")) {
+                throw error(d.nameTok, "static data members are not supported in device code, except constants "
+                        + "initialized in the class ('" + d.name + "')");
+            }
+            statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, assignment()));
+        } while (accept(","));
+        expect(";", "after static member");
+    }
+
+    /**
+     * A constructor, destructor or conversion operator (member functions without a return type):
+     * parses it and returns true, or returns false leaving the cursor where it was.
+     */
+    private boolean memberFunction(String className, List<TypeSyntax.Method> methods, List<Decl> nested) {
+        int start = p;
+        Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
+        boolean isStatic = false;
+        while (peek().isIdent() && MEMBER_SPECIFIERS.contains(peek().text())
+                || at("__launch_bounds__") || at("__attribute__")) {
+            Token t = next();
+            switch (t.text()) {
+                case "__device__" -> spec.add(FunctionSpecifier.DEVICE);
+                case "__host__" -> spec.add(FunctionSpecifier.HOST);
+                case "__forceinline__" -> spec.add(FunctionSpecifier.FORCEINLINE);
+                case "static" -> isStatic = true;
+                case "friend" -> {
+                    // a friend function defined here is a free function; a friend declaration says nothing
+                    p = start;
+                    next();
+                    friend(nested);
+                    return true;
+                }
+                case "__attribute__", "__launch_bounds__" -> skipBalanced(expect("(", "after " + t.text()), ")");
+                default -> { }
+            }
+        }
+        Token t = peek();
+        boolean constructor = t.is(className) && peek(1).is("(");
+        boolean destructor = t.is("~");
+        boolean conversion = t.is("operator");
+        if (!constructor && !destructor && !conversion) {
+            p = start;
+            return false;
+        }
+        if (destructor) {
+            next();
+            expectIdent("after '~'");
+            Token lp = expect("(", "after the destructor's name");
+            skipBalanced(lp, ")");
+            skipFunctionRest(t);
+            return true;
+        }
+        Declarator d = new Declarator();
+        d.pos = t.pos();
+        d.nameTok = t;
+        TypeSyntax.MethodKind kind;
+        if (constructor) {
+            next();
+            d.name = className;
+            d.type = new TypeSyntax.Builtin(t.pos(), null);
+            kind = TypeSyntax.MethodKind.CONSTRUCTOR;
+        } else {
+            next();
+            d.name = "operator cast";
+            Specifiers target = declSpecifiers(new Specifiers());
+            d.type = declarator(target.type, true, false).type;
+            kind = TypeSyntax.MethodKind.CONVERSION;
+        }
+        d.params = parameterList();
+        Specifiers s = new Specifiers();
+        s.functionSpecifiers.addAll(spec);
+        s.isStatic = isStatic;
+        s.type = d.type;
+        s.first = t;
+        methods.add(method(d, s, kind, nested));
+        return true;
+    }
+
+    /** {@code friend ...}: a function defined in the class is a free function; other friends say nothing. */
+    private void friend(List<Decl> nested) {
+        int start = p;
+        int depth = 0;
+        while (!peek().isEof()) {
+            Token t = peek();
+            if (depth == 0 && (t.is(";") || t.is("{"))) {
+                break;
+            }
+            if (t.is("(")) {
+                depth++;
+            } else if (t.is(")")) {
+                depth--;
+            }
+            next();
+        }
+        if (accept(";")) {
+            return;
+        }
+        p = start;
+        declaration(nested, EnumSet.noneOf(FunctionSpecifier.class), List.of(), true);
+    }
+
+    /** What follows a member function's parameters: qualifiers, then a body, {@code = default}, or {@code ;}. */
+    private void skipFunctionRest(Token at) {
+        while (!at("{") && !at(";")) {
+            if (peek().isEof()) {
+                throw error(at, "expected a function body or ';'");
+            }
+            Token t = next();
+            if (t.is("(") || t.is("[")) {
+                skipBalanced(t, t.is("(") ? ")" : "]");
+            }
+        }
+        if (next().is("{")) {
+            skipBalanced(tokens.get(p - 1), "}");
+        }
+    }
+
+    /** The rest of a member function after its parameters: qualifiers, member initializers, body. */
+    private TypeSyntax.Method method(Declarator d, Specifiers s, TypeSyntax.MethodKind kind, List<Decl> nested) {
+        boolean isConst = false;
+        while (true) {
+            if (accept("const")) {
+                isConst = true;
+            } else if (accept("volatile") || accept("override") || accept("final") || accept("&")) {
+                // nothing to do
+            } else if (at("noexcept") || at("throw")) {
+                next();
+                if (at("(")) {
+                    skipBalanced(next(), ")");
+                }
+            } else if (at("__attribute__")) {
+                next();
+                skipBalanced(expect("(", "after __attribute__"), ")");
+            } else if (at("->")) {
+                throw error(peek(), "trailing return types are not supported on member functions");
+            } else {
+                break;
+            }
+        }
+        Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
+        spec.addAll(s.functionSpecifiers);
+        if (s.isStatic) {
+            spec.add(FunctionSpecifier.STATIC);
+        }
+        boolean device = spec.contains(FunctionSpecifier.DEVICE) || spec.contains(FunctionSpecifier.GLOBAL);
+        if (device && s.isVirtual) {
+            throw error(d.nameTok, "virtual functions are not supported in device code ('" + d.name + "')");
+        }
+        List<TypeSyntax.MemberInit> inits = new ArrayList<>();
+        Stmt.Block body = null;
+        if (accept("=")) {
+            Token what = next(); // default, delete or 0 (pure virtual)
+            expect(";", "after '= " + what.text() + "'");
+            if (what.is("default") && kind == TypeSyntax.MethodKind.CONSTRUCTOR) {
+                body = new Stmt.Block(what.pos(), List.of());
+            }
+        } else if (accept(";")) {
+            // declared here, defined outside the class
+        } else if (!device) {
+            // host code: skipped like a host function
+            skipFunctionRest(d.nameTok);
+        } else {
+            if (accept(":")) {
+                do {
+                    Token n = peek();
+                    String member = expectIdent("in the member initializer list");
+                    List<Expr> args = new ArrayList<>();
+                    boolean braced = at("{");
+                    Token lp = braced ? next() : expect("(", "after '" + member + "' in the member initializer list");
+                    String close = braced ? "}" : ")";
+                    if (!at(close)) {
+                        do {
+                            args.add(assignment());
+                        } while (accept(","));
+                    }
+                    expect(close, "to close the initializer of '" + member + "'");
+                    inits.add(new TypeSyntax.MemberInit(n.pos(), member, args, braced));
+                    assert lp != null;
+                } while (accept(","));
+            }
+            pushScope();
+            body = block();
+            popScope();
+        }
+        if (!device) {
+            // a host member function: kept without a body, so a call from device code names it
+            return new TypeSyntax.Method(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, List.of()),
+                    kind, isConst, List.of());
+        }
+        return new TypeSyntax.Method(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, List.of()), kind,
+                isConst, inits);
     }
 
     private TypeSyntax enumSpecifier() {
@@ -843,6 +1219,8 @@ public final class Parser {
     /** A declarator's result: the declared name and type, and parameters when it declares a function. */
     private static final class Declarator {
         String name;
+        /** Explicit template arguments after the name ({@code twice<int>} in a specialization). */
+        List<TypeSyntax.TemplateArg> templateArgs = List.of();
         Token nameTok;
         SourcePos pos;
         TypeSyntax type;
@@ -911,7 +1289,19 @@ public final class Parser {
             throw error(nameTok, "function pointers are not supported in device code");
         }
         if (nameTok.is("operator")) {
-            throw error(nameTok, "operator overloading is not supported in device code");
+            next();
+            d.nameTok = nameTok;
+            d.name = operatorName(nameTok);
+            if (d.name.equals("operator cast")) {
+                Specifiers target = declSpecifiers(new Specifiers());
+                type = declarator(target.type, true, false).type;
+            }
+            if (!at("(")) {
+                throw error(peek(), "expected '(' after '" + d.name + "'");
+            }
+            d.params = parameterList();
+            d.type = type;
+            return d;
         }
         if (nameTok.isIdent() && !isKeyword(nameTok.text())) {
             int len = qualifiedNameLength(p);
@@ -922,6 +1312,9 @@ public final class Parser {
             throw error(nameTok, "expected identifier in declaration, found " + nameTok.describe());
         } else {
             d.nameTok = nameTok;
+        }
+        if (at("<") && d.name != null && allowFunction && templateFunctions.contains(simpleName(d.name))) {
+            d.templateArgs = templateArgs();
         }
         if (at("(") && d.name != null && allowFunction) {
             d.params = parameterList();
@@ -947,6 +1340,30 @@ public final class Parser {
         return d;
     }
 
+    /** The name of an overloaded operator after 'operator': "operator+", "operator()", ..., or "operator cast". */
+    private String operatorName(Token at) {
+        if (accept("(")) {
+            expect(")", "in 'operator()'");
+            return "operator()";
+        }
+        if (accept("[")) {
+            expect("]", "in 'operator[]'");
+            return "operator[]";
+        }
+        Token t = peek();
+        if (t.kind() == TokenKind.PUNCT) {
+            next();
+            return "operator" + t.text();
+        }
+        if (t.is("new") || t.is("delete")) {
+            throw error(t, "'operator " + t.text() + "' is not supported in device code");
+        }
+        if (!t.isIdent()) {
+            throw error(at, "expected an operator after 'operator', found " + t.describe());
+        }
+        return "operator cast";
+    }
+
     private List<Decl.Param> parameterList() {
         Token open = expect("(", "to open the parameter list");
         List<Decl.Param> params = new ArrayList<>();
@@ -967,10 +1384,8 @@ public final class Parser {
             if (d.params != null) {
                 throw error(d.nameTok, "function parameters are not supported");
             }
-            if (at("=")) {
-                throw error(peek(), "default arguments are not supported in device code");
-            }
-            params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type));
+            Expr defaultValue = accept("=") ? assignment() : null;
+            params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type, defaultValue));
         } while (accept(","));
         if (!at(")")) {
             throw error(peek(), "expected ',' or ')' in parameter list, found " + peek().describe());
@@ -986,6 +1401,12 @@ public final class Parser {
      */
     private void declaration(List<Decl> out, Set<FunctionSpecifier> inherited, List<Decl.TemplateParam> template,
             boolean fileScope) {
+        if (fileScope && skipHostDeclaration(out)) {
+            if (!template.isEmpty() && !out.isEmpty() && out.get(out.size() - 1) instanceof Decl.HostFunction h) {
+                templateFunctions.add(h.name()); // so 'template void reduce<int>(...)' parses
+            }
+            return;
+        }
         Specifiers s = declSpecifiers(new Specifiers());
         s.functionSpecifiers.addAll(inherited);
         if (at(";")) {
@@ -998,10 +1419,12 @@ public final class Parser {
         }
         boolean first = true;
         do {
-            Declarator d = declarator(s.type, false, fileScope);
+            Declarator d = declarator(s.type, false, fileScope || s.isExtern);
             if (d.params != null) {
                 if (!fileScope) {
-                    throw error(d.nameTok, "function declarations inside functions are not supported");
+                    // a block-scope prototype ('extern __device__ void error(void);' in the samples' SharedMemory)
+                    expect(";", "after a function declaration");
+                    return;
                 }
                 Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
                 spec.addAll(s.functionSpecifiers);
@@ -1018,19 +1441,23 @@ public final class Parser {
                     }
                     if (!device) {
                         Token open = next();
+                        int body = p;
                         skipBalanced(open, "}");
+                        collectLaunches(body, p, out);
                         out.add(new Decl.HostFunction(d.pos, d.name));
                         return;
                     }
                     pushScope();
                     Stmt.Block body = block();
                     popScope();
-                    out.add(new Decl.Function(d.pos, d.name, spec, s.type, d.params, body, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, template,
+                            d.templateArgs.isEmpty() ? null : d.templateArgs));
                     return;
                 }
                 // a prototype
                 if (device) {
-                    out.add(new Decl.Function(d.pos, d.name, spec, s.type, d.params, null, template));
+                    out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, template,
+                            d.templateArgs.isEmpty() ? null : d.templateArgs));
                 }
             } else {
                 if (!s.functionSpecifiers.isEmpty() && s.functionSpecifiers.stream()
@@ -1059,6 +1486,106 @@ public final class Parser {
             first = false;
         } while (accept(","));
         expect(";", "after declaration");
+    }
+
+    private static final Set<String> DEVICE_WORDS = Set.of("__device__", "__global__", "__constant__", "__shared__",
+            "__managed__");
+    private static final Set<String> NOT_A_NAME = Set.of("__attribute__", "alignas", "__align__", "__declspec",
+            "decltype", "__launch_bounds__", "sizeof", "operator");
+
+    /**
+     * Host code at file scope is skipped without parsing its types, as nvcc's device pass ignores
+     * it: a function definition or prototype without {@code __device__}/{@code __global__} (its
+     * signature may name host-only types such as a helper header's {@code StopWatchInterface}), and
+     * a variable whose type is a name the compiler does not know. Returns whether it skipped one.
+     */
+    private boolean skipHostDeclaration(List<Decl> out) {
+        int i = p;
+        int angle = 0;
+        String lastName = null;
+        Token start = peek();
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            budget.checkpoint(t.pos());
+            if (t.isEof()) {
+                return false;
+            }
+            if (t.isIdent() && DEVICE_WORDS.contains(t.text())) {
+                return false;
+            }
+            boolean afterOperator = i > p && tokens.get(i - 1).is("operator");
+            if (afterOperator) {
+                i++; // operator<, operator>>, operator(): the symbol is part of the name
+                if (t.is("(") && tokens.get(Math.min(i, tokens.size() - 1)).is(")")) {
+                    i++;
+                }
+                continue;
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is("(") || t.is("=") || t.is(";") || t.is("{") || t.is("[") || t.is(","))) {
+                break;
+            }
+            if (t.isIdent() && !isKeyword(t.text())) {
+                lastName = t.text();
+            }
+            i++;
+        }
+        Token stop = tokens.get(i);
+        Token before = i > p ? tokens.get(i - 1) : null;
+        boolean isOperator = false;
+        for (int k = p; k < i; k++) {
+            isOperator |= tokens.get(k).is("operator");
+        }
+        if (stop.is("(") && before != null && (isOperator || before.isIdent() && !NOT_A_NAME.contains(before.text())
+                && !isTypeName(before.text()) && !TYPE_KEYWORDS.contains(before.text()))) {
+            // a host function: skip its parameters, then its body or the ';' of a prototype
+            p = i + 1;
+            skipBalanced(stop, ")");
+            while (!at("{") && !at(";")) {
+                if (peek().isEof()) {
+                    throw error(start, "expected a function body or ';' after the declaration of '" + before.text() + "'");
+                }
+                Token t = next();
+                if (t.is("(") || t.is("[")) {
+                    skipBalanced(t, t.is("(") ? ")" : "]");
+                }
+            }
+            if (next().is("{")) {
+                int body = p;
+                skipBalanced(tokens.get(p - 1), "}");
+                collectLaunches(body, p, out);
+            }
+            out.add(new Decl.HostFunction(before.pos(), isOperator ? "operator" : before.text()));
+            return true;
+        }
+        // a variable of a type nobody declared: host data (skipped like the host code that uses it)
+        int q = p;
+        while (q < i && tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        if (len > 0 && !isKeyword(tokens.get(q).text()) && !isTypeName(qualifiedNameAt(q, len)) && lastName != null
+                && !lastName.equals(qualifiedNameAt(q, len))) {
+            String typeName = qualifiedNameAt(q, len);
+            while (!at(";")) {
+                Token t = next();
+                if (t.isEof()) {
+                    throw error(start, "expected ';' after the declaration of '" + lastName + "'");
+                }
+                if (t.is("(") || t.is("[") || t.is("{")) {
+                    skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+                }
+            }
+            next();
+            out.add(new Decl.HostVariable(start.pos(), lastName, typeName));
+            return true;
+        }
+        return false;
     }
 
     private Initializer initializer() {
@@ -1231,7 +1758,12 @@ public final class Parser {
                     expect(";", "after return statement");
                     return new Stmt.Return(t.pos(), v);
                 }
-                case "goto" -> throw error(t, "'goto' is not supported: use structured control flow");
+                case "goto" -> {
+                    next();
+                    String label = expectIdent("after 'goto'");
+                    expect(";", "after goto statement");
+                    return new Stmt.Goto(t.pos(), label);
+                }
                 case "asm", "__asm__", "__asm" -> throw error(t, "inline PTX assembly (asm) is not supported");
                 case "try", "throw" -> throw error(t, "exceptions are not supported in device code");
                 case "typedef" -> {
@@ -1256,7 +1788,10 @@ public final class Parser {
                 default -> { }
             }
             if (peek(1).is(":") && !peek(1).is("::") && !isKeyword(t.text()) && !isTypeName(t.text())) {
-                throw error(t, "labels and 'goto' are not supported: use structured control flow");
+                next();
+                next();
+                Stmt labeled = at("}") ? new Stmt.Empty(peek().pos()) : statement();
+                return new Stmt.Labeled(t.pos(), t.text(), labeled);
             }
         }
         if (startsDeclaration()) {
@@ -1394,6 +1929,9 @@ public final class Parser {
             if (match == null || (inTemplateArgs && (match.equals(">") || match.equals(">>")))) {
                 return left;
             }
+            if (match.equals("<<") && peek(1).is("<")) {
+                throw error(t, "launching a kernel from device code (dynamic parallelism) is not supported");
+            }
             next();
             enter(t);
             Expr right = binary(level + 1, inTemplateArgs);
@@ -1489,6 +2027,18 @@ public final class Parser {
         int save = p;
         p++;
         boolean r = startsTypeName();
+        if (r && !TYPE_KEYWORDS.contains(peek().text()) && !peek().is("const") && !peek().is("volatile")) {
+            // (uint(x) << 8): a functional cast inside parentheses, not a C cast to 'uint'
+            int len = qualifiedNameLength(p);
+            r = !peek(len).is("(") && !peek(len).is("{");
+        } else if (r && peek().isIdent() && TYPE_KEYWORDS.contains(peek().text())) {
+            // (int(b) << 16), (unsigned char(x)): a builtin type then '(' is a functional cast too
+            int q = p;
+            while (q < tokens.size() && tokens.get(q).isIdent() && TYPE_KEYWORDS.contains(tokens.get(q).text())) {
+                q++;
+            }
+            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(");
+        }
         p = save;
         return r;
     }
@@ -1574,6 +2124,9 @@ public final class Parser {
             expect(")", "to close the parenthesized expression");
             return e;
         }
+        if (at("{")) {
+            return braced(); // return {a, b}; f({1, 2}): a braced list the context gives a type
+        }
         if (t.is("true") || t.is("false")) {
             next();
             return new Expr.BoolLit(t.pos(), t.is("true"));
@@ -1598,13 +2151,14 @@ public final class Parser {
             return new Expr.Cast(t.pos(), type, e, kind);
         }
         if (t.is("this")) {
-            throw error(t, "'this' is not supported: member functions are not supported in device code");
+            next();
+            return new Expr.This(t.pos());
         }
         if (t.is("new") || t.is("delete")) {
             throw error(t, "'" + t.text() + "' (dynamic allocation) is not supported in device code");
         }
         if (t.is("[")) {
-            throw error(t, "lambdas are not supported in device code");
+            return lambda();
         }
         if (t.is("asm") || t.is("__asm__")) {
             throw error(t, "inline PTX assembly (asm) is not supported");
@@ -1629,6 +2183,13 @@ public final class Parser {
                 if (at("<")) {
                     args = templateArgs();
                 }
+                if (at("::")) {
+                    // S<T>::member: a static member of a struct template instance
+                    next();
+                    Token member = peek();
+                    String m = expectIdent("after '::'");
+                    return new Expr.TypeMember(member.pos(), new TypeSyntax.Named(t.pos(), name, args), m);
+                }
                 return functionalCast(t, new TypeSyntax.Named(t.pos(), name, args));
             }
             p += len;
@@ -1641,8 +2202,76 @@ public final class Parser {
         throw error(t, "expected expression, found " + t.describe());
     }
 
+    /** {@code [captures](params) mutable -> ret { body }}. */
+    private Expr lambda() {
+        Token open = expect("[", "to open a lambda");
+        enter(open);
+        Expr.CaptureDefault def = Expr.CaptureDefault.NONE;
+        List<Expr.Capture> captures = new ArrayList<>();
+        if (!at("]")) {
+            do {
+                Token c = peek();
+                if (at("=") && (peek(1).is(",") || peek(1).is("]"))) {
+                    next();
+                    def = Expr.CaptureDefault.COPY;
+                } else if (at("&") && (peek(1).is(",") || peek(1).is("]"))) {
+                    next();
+                    def = Expr.CaptureDefault.REFERENCE;
+                } else if (accept("this")) {
+                    captures.add(new Expr.Capture(c.pos(), "this", false, null));
+                } else if (at("*") && peek(1).is("this")) {
+                    throw error(c, "capturing '*this' by copy is not supported");
+                } else {
+                    boolean ref = accept("&");
+                    String name = expectIdent("in the lambda capture list");
+                    Expr init = null;
+                    if (accept("=")) {
+                        init = assignment();
+                    } else if (at("{") || at("(")) {
+                        Token lp = next();
+                        init = assignment();
+                        expect(lp.is("{") ? "}" : ")", "to close the capture's initializer");
+                    }
+                    captures.add(new Expr.Capture(c.pos(), name, ref, init));
+                }
+            } while (accept(","));
+        }
+        expect("]", "to close the lambda capture list");
+        List<Decl.Param> params = at("(") ? parameterList() : List.of();
+        boolean mutable = false;
+        TypeSyntax returnType = null;
+        while (true) {
+            if (accept("mutable")) {
+                mutable = true;
+            } else if (accept("__device__") || accept("__host__") || accept("constexpr")) {
+                // extended lambdas: the execution space is the enclosing function's here
+            } else if (at("noexcept")) {
+                next();
+                if (at("(")) {
+                    skipBalanced(next(), ")");
+                }
+            } else if (accept("->")) {
+                returnType = typeName();
+            } else {
+                break;
+            }
+        }
+        pushScope();
+        Stmt.Block body = block();
+        popScope();
+        leave();
+        return new Expr.Lambda(open.pos(), def, captures, params, returnType, mutable, body);
+    }
+
     private static boolean isBuiltinTemplate(String name) {
-        return name.equals("tiled_partition") || name.equals("min") || name.equals("max");
+        return name.equals("tiled_partition") || name.equals("min") || name.equals("max") || isTextureFetch(name);
+    }
+
+    /** Texture and surface functions, template functions in CUDA ({@code tex2D<float>(tex, x, y)}). */
+    public static boolean isTextureFetch(String name) {
+        return name.startsWith("tex1D") || name.startsWith("tex2D") || name.startsWith("tex3D")
+                || name.startsWith("texCubemap") || name.startsWith("surf1D") || name.startsWith("surf2D")
+                || name.startsWith("surf3D") || name.equals("tex1Dfetch");
     }
 
     private Expr functionalCast(Token t, TypeSyntax type) {

@@ -8,6 +8,7 @@ import io.cudawasm.kernels.kir.KExpr.BinaryOp;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.KirRewriter;
 import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.kir.ShuffleMode;
@@ -258,34 +259,6 @@ public final class RegionFission {
         return ok[0];
     }
 
-    /** Whether a collective loop's body can leave an iteration early (break, continue, return). */
-    private static boolean jumpsOut(List<KStmt> stmts, boolean inLoop, boolean inSwitch) {
-        for (KStmt s : stmts) {
-            if (s instanceof KStmt.Return || s instanceof KStmt.Break && !inLoop && !inSwitch
-                    || s instanceof KStmt.Continue && !inLoop) {
-                return true;
-            }
-            if (s instanceof KStmt.If i && (jumpsOut(i.then().statements(), inLoop, inSwitch)
-                    || jumpsOut(i.otherwise().statements(), inLoop, inSwitch))) {
-                return true;
-            }
-            if (s instanceof KStmt.Loop l && (jumpsOut(l.body().statements(), true, false)
-                    || jumpsOut(l.step().statements(), true, false))) {
-                return true;
-            }
-            if (s instanceof KStmt.Switch sw) {
-                for (KStmt.Case c : sw.cases()) {
-                    if (jumpsOut(c.body().statements(), inLoop, true)) {
-                        return true;
-                    }
-                }
-            }
-            if (s instanceof KStmt.Nested n && jumpsOut(n.block().statements(), inLoop, inSwitch)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Parameters the kernel assigns become per-thread copies (one register holds the launch value). */
     private KBlock copyAssignedParams(KBlock body, List<KStmt> init) {
@@ -426,7 +399,7 @@ public final class RegionFission {
     // ------------------------------------------------------------------ loops
 
     private List<KStmt> lowerLoop(KStmt.Loop l, Frame f) {
-        if (isBlockUniform(l.condition()) && !jumpsOut(l.body().statements(), false, false)) {
+        if (isBlockUniform(l.condition()) && !KirWalk.leavesEarly(l.body().statements(), false)) {
             // every thread runs the same iterations: a block-level loop, no masks
             return List.of(new KStmt.Loop(l.doWhile(), l.condition(), new KBlock(lower(l.body().statements(), f)),
                     new KBlock(lower(l.step().statements(), f))));

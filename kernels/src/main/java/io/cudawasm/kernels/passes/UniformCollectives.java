@@ -310,34 +310,6 @@ public final class UniformCollectives {
         return ok[0];
     }
 
-    /** Whether a loop's body can leave an iteration early (break, continue, return, trap). */
-    private static boolean jumpsOut(List<KStmt> stmts, boolean inLoop, boolean inSwitch) {
-        for (KStmt s : stmts) {
-            if (s instanceof KStmt.Return || s instanceof KStmt.Trap || s instanceof KStmt.Break && !inLoop && !inSwitch
-                    || s instanceof KStmt.Continue && !inLoop) {
-                return true;
-            }
-            if (s instanceof KStmt.If i && (jumpsOut(i.then().statements(), inLoop, inSwitch)
-                    || jumpsOut(i.otherwise().statements(), inLoop, inSwitch))) {
-                return true;
-            }
-            if (s instanceof KStmt.Loop l && (jumpsOut(l.body().statements(), true, false)
-                    || jumpsOut(l.step().statements(), true, false))) {
-                return true;
-            }
-            if (s instanceof KStmt.Switch sw) {
-                for (KStmt.Case c : sw.cases()) {
-                    if (jumpsOut(c.body().statements(), inLoop, true)) {
-                        return true;
-                    }
-                }
-            }
-            if (s instanceof KStmt.Nested n && jumpsOut(n.block().statements(), inLoop, inSwitch)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ------------------------------------------------------------------ lowering
 
@@ -470,7 +442,7 @@ public final class UniformCollectives {
             // needed; break and continue both end the thread's pass through it
             List<KStmt> body = withoutDeadFlagChecks(l.body().statements(), previous);
             if (!body.isEmpty() && body.get(body.size() - 1) instanceof KStmt.Break
-                    && !jumpsOut(body.subList(0, body.size() - 1), false, false)) {
+                    && !KirWalk.leavesEarly(body.subList(0, body.size() - 1), true)) {
                 // its only way out is the break at its end (a function's final return)
                 return lower(body.subList(0, body.size() - 1), f);
             }
@@ -480,7 +452,7 @@ public final class UniformCollectives {
             out.addAll(lower(body, f.pushOnce(once)));
             return out;
         }
-        if (isBlockComputable(l.condition()) && !jumpsOut(l.body().statements(), false, false)) {
+        if (isBlockComputable(l.condition()) && !KirWalk.leavesEarly(l.body().statements(), true)) {
             // every work-item runs the same iterations: no masks
             return List.of(new KStmt.Loop(l.doWhile(), l.condition(), new KBlock(lower(l.body().statements(), f)),
                     new KBlock(lower(l.step().statements(), f))));

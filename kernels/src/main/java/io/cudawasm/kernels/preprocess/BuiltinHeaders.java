@@ -16,11 +16,36 @@ final class BuiltinHeaders {
             "device_functions.h", "device_atomic_functions.h", "sm_20_atomic_functions.h",
             "sm_32_atomic_functions.h", "sm_60_atomic_functions.h", "sm_30_intrinsics.h",
             "sm_32_intrinsics.h", "cuda_device_runtime_api.h", "vector_types.h", "vector_functions.h",
-            "math_functions.h", "crt/math_functions.h", "cooperative_groups.h", "builtin_types.h",
+            "math_functions.h", "crt/math_functions.h", "builtin_types.h",
             "driver_types.h", "host_defines.h", "helper_cuda.h", "helper_functions.h", "helper_math.h",
             "stdio.h", "cstdio", "stdlib.h", "cstdlib", "math.h", "cmath", "string.h", "cstring",
             "stddef.h", "cstddef", "stdbool.h", "iostream", "vector", "algorithm", "chrono", "ctime",
-            "time.h", "cassert", "assert.h", "cooperative_groups/reduce.h", "type_traits", "utility");
+            "time.h", "cassert", "assert.h", "type_traits", "utility",
+            // the CUDA samples' helpers: host code, except helper_math.h's vector functions, which are built in
+            "helper_image.h", "helper_string.h", "helper_timer.h", "helper_cuda_drvapi.h", "cuda_profiler_api.h",
+            "cuda_profiler.h", "cuda_occupancy.h", "cuda_fp16.h", "cuda_bf16.h", "sm_61_intrinsics.h",
+            "sm_35_intrinsics.h", "texture_fetch_functions.h", "surface_functions.h", "cstdint.h", "memory", "string",
+            "sstream", "fstream", "iomanip", "map", "cfloat.h", "numeric", "functional", "array", "cuda/std/cstdint");
+
+    /** Libraries that cannot run here, refused where they are included. */
+    static String refusal(String name) {
+        if (name.startsWith("cub/") || name.equals("cub.cuh") || name.startsWith("thrust/")
+                || name.startsWith("cuda/std/") && !name.equals("cuda/std/cstdint")) {
+            return "'" + name + "': CUB/Thrust (and libcu++) are not supported: they are C++ template libraries this"
+                    + " compiler does not carry; write the kernel with plain CUDA C++";
+        }
+        if (name.startsWith("curand")) {
+            return "'" + name + "': cuRAND is not supported";
+        }
+        if (name.startsWith("cublas") || name.startsWith("cufft") || name.startsWith("cusparse")
+                || name.startsWith("cudnn") || name.startsWith("nccl")) {
+            return "'" + name + "': CUDA libraries (cuBLAS, cuFFT, cuSPARSE, cuDNN, NCCL) are not supported";
+        }
+        if (name.startsWith("mma.h") || name.startsWith("cuda/pipeline") || name.startsWith("cuda/barrier")) {
+            return "'" + name + "': tensor cores (WMMA) and asynchronous barriers are not supported";
+        }
+        return null;
+    }
 
     private static final String STDINT = """
             #define INT8_MIN (-128)
@@ -119,6 +144,22 @@ final class BuiltinHeaders {
             #define CUDART_LNT 2.3025850929940459e+0
             """;
 
+    /**
+     * The functors of cooperative_groups/reduce.h ({@code cg::plus<T>} and friends, which the parser
+     * maps to these reserved names); everything else of cooperative groups is built in.
+     */
+    private static final String COOPERATIVE_GROUPS = """
+            #ifndef __CW_COOPERATIVE_GROUPS_FUNCTORS
+            #define __CW_COOPERATIVE_GROUPS_FUNCTORS
+            template <typename T> struct __cg_plus { __device__ T operator()(T a, T b) const { return a + b; } };
+            template <typename T> struct __cg_less { __device__ T operator()(T a, T b) const { return b < a ? b : a; } };
+            template <typename T> struct __cg_greater { __device__ T operator()(T a, T b) const { return a < b ? b : a; } };
+            template <typename T> struct __cg_bit_and { __device__ T operator()(T a, T b) const { return a & b; } };
+            template <typename T> struct __cg_bit_or { __device__ T operator()(T a, T b) const { return a | b; } };
+            template <typename T> struct __cg_bit_xor { __device__ T operator()(T a, T b) const { return a ^ b; } };
+            #endif
+            """;
+
     private static final String ASSERT = """
             #define assert(e) do { if (!(e)) __trap(); } while (0)
             """;
@@ -128,7 +169,8 @@ final class BuiltinHeaders {
             Map.entry("limits.h", LIMITS), Map.entry("climits", LIMITS),
             Map.entry("float.h", FLOAT), Map.entry("cfloat", FLOAT),
             Map.entry("math_constants.h", MATH_CONSTANTS),
-            Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT));
+            Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT),
+            Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS));
 
     /**
      * Macros every translation unit sees, as nvcc provides them for device code: the compiler
@@ -141,6 +183,7 @@ final class BuiltinHeaders {
             #define __CUDACC_VER_MAJOR__ 12
             #define __CUDACC_VER_MINOR__ 6
             #define CUDA_VERSION 12060
+            #define CUDART_VERSION 12060
             #define __CUDA_WASM__ 1
             #define __cplusplus 201703L
             #define NULL 0

@@ -64,6 +64,11 @@ public final class Preprocessor {
      * @param headers user headers that {@code #include "name"} may name
      * @param warnings receives warnings ({@code #warning}, macro redefinitions)
      */
+    /** Whether {@code #include <name>} or {@code "name"} is served without a file (CUDA's headers, the samples' helpers). */
+    public static boolean isBuiltinHeader(String name) {
+        return BuiltinHeaders.lookup(name).isPresent() || BuiltinHeaders.refusal(name) != null;
+    }
+
     public static List<Token> run(SourceFile main, Map<String, String> defines, Map<String, String> headers,
             List<Diagnostic> warnings) {
         Preprocessor pp = new Preprocessor(headers, warnings);
@@ -382,12 +387,24 @@ public final class Preprocessor {
         } else {
             throw CompileException.at(first.pos(), "#include expects \"FILENAME\" or <FILENAME>");
         }
+        String refused = BuiltinHeaders.refusal(fileName);
+        if (refused != null && !headers.containsKey(fileName)) {
+            throw CompileException.at(first.pos(), refused);
+        }
         Optional<String> text = Optional.ofNullable(angled ? null : headers.get(fileName));
         if (text.isEmpty()) {
             text = BuiltinHeaders.lookup(fileName);
         }
         if (text.isEmpty() && angled) {
             text = Optional.ofNullable(headers.get(fileName));
+        }
+        boolean hostPath = fileName.startsWith("/") || fileName.contains("..") || fileName.contains("\\")
+                || fileName.contains(":");
+        if (text.isEmpty() && angled && !hostPath) {
+            // a system header (<sys/stat.h>, <GL/gl.h>, <omp.h>): host code's; device code cannot use it here
+            warnings.add(Diagnostic.warning(first.pos(), "system header <" + fileName + "> is not available: skipped "
+                    + "(device code cannot use what it declares; supply it with the headers if it must)"));
+            return;
         }
         if (text.isEmpty()) {
             throw CompileException.at(first.pos(), "cannot open include file '" + fileName

@@ -92,8 +92,10 @@ final class KernelParameters {
         if (d instanceof ItaniumDemangler.Pointer p) {
             return new PointerType(pointee(p.pointee()), AddressSpace.GLOBAL, p.constPointee(), false);
         }
-        // a class: its layout is not in the PTX; an incomplete struct of that name
-        return new StructType(((ItaniumDemangler.Named) d).name().replace("::", "_"), false, 0);
+        // CUDA's vector types have a known layout; another class's is not in the PTX: an incomplete struct
+        String name = ((ItaniumDemangler.Named) d).name();
+        StructType vector = io.cudawasm.kernels.check.BuiltinTypes.vectorType(name);
+        return vector != null ? vector : new StructType(name.replace("::", "_"), false, 0);
     }
 
     private static ScalarType builtin(char code) {

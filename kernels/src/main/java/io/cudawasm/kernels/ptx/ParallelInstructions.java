@@ -3,6 +3,7 @@ package io.cudawasm.kernels.ptx;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.BlockReduceMode;
 import io.cudawasm.kernels.kir.FenceScope;
+import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
 import io.cudawasm.kernels.kir.KStmt;
@@ -10,6 +11,8 @@ import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.ScalarType;
+import java.util.List;
 
 /** Barriers, fences, warp shuffles and votes, and the barrier reductions. */
 final class ParallelInstructions {
@@ -34,6 +37,7 @@ final class ParallelInstructions {
             }
             case "shfl" -> shuffle(ins);
             case "vote" -> vote(ins);
+            case "redux" -> redux(ins);
             case "activemask" -> {
                 f.arity(ins, 1);
                 f.write(ins.operand(0), new KExpr.WarpVote(VoteMode.ACTIVEMASK, FULL_MASK, null, Exprs.UINT));
@@ -129,6 +133,36 @@ final class ParallelInstructions {
             case XOR -> Exprs.compare(BinaryOp.LE, Exprs.xor(self, lane), end);
             case IDX -> Exprs.bool(true);
         };
+    }
+
+    /**
+     * {@code redux.sync.{add,min,max}.{s32,u32} d, a, mask} and {@code redux.sync.{and,or,xor}.b32}
+     * (sm_80's __reduce_*_sync): a butterfly of five shuffles, so every lane of the warp must take part.
+     */
+    private void redux(Instruction ins) {
+        f.arity(ins, 3);
+        KExpr mask = f.temp(f.read(ins.operand(2), Exprs.UINT));
+        ScalarType t = ins.has("s32") ? Exprs.INT : Exprs.UINT;
+        KExpr acc = f.temp(f.read(ins.operand(1), t));
+        for (int offset = 16; offset > 0; offset /= 2) {
+            KExpr other = f.temp(new KExpr.WarpShuffle(ShuffleMode.XOR, mask, acc, Exprs.i32(offset), Exprs.i32(32), t));
+            KExpr combined;
+            if (ins.has("add")) {
+                combined = new KExpr.Binary(BinaryOp.ADD, acc, other, t);
+            } else if (ins.has("and")) {
+                combined = new KExpr.Binary(BinaryOp.AND, acc, other, t);
+            } else if (ins.has("or")) {
+                combined = new KExpr.Binary(BinaryOp.OR, acc, other, t);
+            } else if (ins.has("xor")) {
+                combined = new KExpr.Binary(BinaryOp.XOR, acc, other, t);
+            } else if (ins.has("min") || ins.has("max")) {
+                combined = new KExpr.IntrinsicCall(ins.has("min") ? Intrinsic.IMIN : Intrinsic.IMAX, List.of(acc, other), t);
+            } else {
+                throw f.unsupported(ins, null);
+            }
+            acc = f.temp(combined);
+        }
+        f.write(ins.operand(0), acc);
     }
 
     /** {@code vote.sync.{all,any,uni}.pred} and {@code vote.sync.ballot.b32}. */

@@ -14,6 +14,8 @@ public final class StructType implements CType {
     private final boolean union;
     private final int explicitAlign;
     private List<Field> fields;
+    /** Members as declared, when they differ from {@link #fields} (bit-fields); null otherwise. */
+    private List<StructMember> declared;
     private int size;
     private int align = 1;
     private ScalarKind vectorElement;
@@ -39,9 +41,31 @@ public final class StructType implements CType {
 
     /** Computes offsets, size and alignment from members declared in order. */
     public void define(List<Field> members) {
+        define(members, 1);
+    }
+
+    /**
+     * Lays out storage fields (bit-field units and padding included) in order, aligned at least to
+     * {@code minAlign}, and keeps the members as declared for initialization and lookup.
+     */
+    public void defineWithBitFields(List<Field> storage, List<StructMember> declaredMembers, int minAlign) {
+        define(storage, minAlign);
+        List<StructMember> resolved = new java.util.ArrayList<>();
+        for (StructMember m : declaredMembers) {
+            if (m instanceof Field f) {
+                resolved.add(field(f.name()).orElseThrow());
+            } else if (m instanceof BitField b) {
+                Field unit = field(b.unit().name()).orElseThrow();
+                resolved.add(new BitField(b.name(), unit, b.bitOffset(), b.width(), b.declared()));
+            }
+        }
+        this.declared = List.copyOf(resolved);
+    }
+
+    private void define(List<Field> members, int minAlign) {
         List<Field> laid = new ArrayList<>();
         int offset = 0;
-        int maxAlign = Math.max(1, explicitAlign);
+        int maxAlign = Math.max(minAlign, Math.max(1, explicitAlign));
         int maxSize = 0;
         for (Field f : members) {
             int a = f.type().align();
@@ -82,6 +106,19 @@ public final class StructType implements CType {
 
     public Optional<Field> field(String fieldName) {
         return fields().stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    }
+
+    /** The members as declared: the fields, with bit-fields instead of their storage. */
+    public List<StructMember> declaredMembers() {
+        return declared != null ? declared : List.copyOf(fields());
+    }
+
+    public Optional<BitField> bitField(String fieldName) {
+        if (declared == null) {
+            return Optional.empty();
+        }
+        return declared.stream().filter(m -> m instanceof BitField && m.name().equals(fieldName))
+                .map(m -> (BitField) m).findFirst();
     }
 
     /** The element kind when this is a CUDA vector type (float4 and friends), else null. */

@@ -12,6 +12,52 @@ import io.cudawasm.kernels.types.ScalarType;
 final class Conversions {
     private Conversions() {}
 
+    /**
+     * True for a conversion of an unsigned 64-bit integer to float or double, which
+     * {@link #unsignedLongToFloating} emits instead of {@code f32/f64.convert_i64_u}: Chicory 1.7.5
+     * rounds those two opcodes wrongly for values from 2^63 (up, and ties down).
+     */
+    static boolean isUnsignedLongToFloating(CType from, CType to) {
+        ScalarKind f = kindOf(from);
+        ScalarKind t = kindOf(to);
+        return f != null && t != null && f.is64BitInteger() && f.isUnsigned() && t.isFloating();
+    }
+
+    /**
+     * An unsigned 64-bit value (on the stack) to float or double with signed conversions only:
+     * below 2^63 it converts as is; from 2^63 it is halved keeping the lost bit as a sticky bit
+     * (so the one rounding of the signed conversion is the right one) and doubled exactly.
+     */
+    static ValType unsignedLongToFloating(FunctionEmitter f, CodeWriter w, CType to) {
+        boolean single = kindOf(to) == ScalarKind.FLOAT;
+        int x = f.scratchLocal(ValType.I64);
+        f.setLocal(x);
+        f.getLocal(x);
+        w.i64Const(1);
+        w.op(0x88, "i64.shr_u");
+        f.getLocal(x);
+        w.i64Const(1);
+        w.op(0x83, "i64.and");
+        w.op(0x84, "i64.or");
+        if (single) {
+            w.op(0xB4, "f32.convert_i64_s");
+            w.f32Const(2f);
+            w.op(0x94, "f32.mul");
+        } else {
+            w.op(0xB9, "f64.convert_i64_s");
+            w.f64Const(2.0);
+            w.op(0xA2, "f64.mul");
+        }
+        f.getLocal(x);
+        w.op(single ? 0xB4 : 0xB9, single ? "f32.convert_i64_s" : "f64.convert_i64_s");
+        f.getLocal(x);
+        w.i64Const(0);
+        w.op(0x53, "i64.lt_s");
+        w.op(0x1B, "select");
+        f.releaseLocal(ValType.I64, x);
+        return single ? ValType.F32 : ValType.F64;
+    }
+
     private static ScalarKind kindOf(CType t) {
         return t instanceof ScalarType s ? s.kind() : null; // null: a pointer (unsigned 32-bit here)
     }

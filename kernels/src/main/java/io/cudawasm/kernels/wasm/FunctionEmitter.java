@@ -3050,6 +3050,9 @@ final class FunctionEmitter {
             return Conversions.emit(w, ScalarType.UINT, to, ValType.I32);
         }
         ValType ft = expr(c.operand());
+        if (Conversions.isUnsignedLongToFloating(from, to)) {
+            return Conversions.unsignedLongToFloating(this, w, to);
+        }
         return Conversions.emit(w, from, to, ft);
     }
 

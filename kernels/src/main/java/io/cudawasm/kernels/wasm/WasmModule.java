@@ -40,9 +40,8 @@ public record WasmModule(byte[] binary, String text, List<WasmKernel> kernels, L
 
     /** A kernel by its symbol or source name; template arguments may be spaced freely ({@code k<float,4>}). */
     public Optional<WasmKernel> kernel(String name) {
-        String wanted = name.replace(" ", "");
-        return kernels.stream().filter(k -> k.signature().name().equals(name)
-                || k.signature().sourceName().replace(" ", "").equals(wanted)).findFirst();
+        return kernels.stream().filter(k -> io.cudawasm.kernels.abi.KernelNames.matches(k.signature().name(),
+                k.signature().sourceName(), name)).findFirst();
     }
 
     public Optional<SymbolInfo> symbol(String name) {

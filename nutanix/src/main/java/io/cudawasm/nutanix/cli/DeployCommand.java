@@ -1,11 +1,13 @@
 package io.cudawasm.nutanix.cli;
 
+import io.cudawasm.nutanix.NetworkErrors;
 import io.cudawasm.nutanix.deploy.AppliedObject;
 import io.cudawasm.nutanix.deploy.ApplyAction;
 import io.cudawasm.nutanix.deploy.DeploymentConfig;
 import io.cudawasm.nutanix.deploy.DeploymentGenerator;
 import io.cudawasm.nutanix.deploy.DeploymentOptions;
 import io.cudawasm.nutanix.deploy.Durations;
+import io.cudawasm.nutanix.deploy.KubeconfigException;
 import io.cudawasm.nutanix.deploy.KubernetesClientFactory;
 import io.cudawasm.nutanix.deploy.ManifestApplier;
 import io.cudawasm.nutanix.deploy.RolloutState;
@@ -56,9 +58,9 @@ public final class DeployCommand implements Callable<Integer> {
 
     private final KubernetesClientFactory clients;
 
-    /** Uses the kubeconfig (or the in-cluster service account). */
+    /** Uses the kubeconfig (or the in-cluster service account), failing fast when there is none. */
     public DeployCommand() {
-        this(KubernetesClientFactory.fromKubeconfig());
+        this(KubernetesClientFactory.forCommandLine());
     }
 
     /** Uses the given client factory; tests pass one that points at a mock API server. */
@@ -81,7 +83,15 @@ public final class DeployCommand implements Callable<Integer> {
             return 2;
         }
         List<HasMetadata> objects = generator.generate();
-        try (KubernetesClient client = clients.open(Optional.ofNullable(context))) {
+        Optional<String> chosen = Optional.ofNullable(context);
+        KubernetesClient opened;
+        try {
+            opened = clients.open(chosen);
+        } catch (KubeconfigException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        try (KubernetesClient client = opened) {
             out.println((dryRun ? "dry run against " : "applying " + objects.size() + " objects to ")
                     + client.getMasterUrl() + (context == null ? "" : " (context " + context + ")"));
             out.println("workload: " + generator.workloadDecision().kind().kubernetesKind()
@@ -109,9 +119,20 @@ public final class DeployCommand implements Callable<Integer> {
             out.println("rollout complete: " + state.message());
             return 0;
         } catch (KubernetesClientException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + describe(e, opened.getMasterUrl().toString(), clients.describe(chosen)));
             return 1;
         }
+    }
+
+    /**
+     * Fabric8's message for a refused or unresolvable connection is "An error has occurred."; the cause
+     * says what happened, and the kubeconfig and context say where the address came from.
+     */
+    static String describe(KubernetesClientException e, String server, String source) {
+        if (e.getCode() > 0) {
+            return "the Kubernetes API at " + server + " (" + source + ") answered " + e.getCode() + ": " + e.getMessage();
+        }
+        return "cannot reach the Kubernetes API at " + server + " (" + source + "): " + NetworkErrors.describe(e);
     }
 
     private static String summary(List<AppliedObject> results) {

@@ -23,6 +23,7 @@ import io.cudawasm.nutanix.prism.report.InventoryJson;
 import io.cudawasm.nutanix.prism.report.TextTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,7 +53,8 @@ import picocli.CommandLine.Spec;
             "Lists the GPU hosts Prism Central knows, a GPU summary, the best nodes for a workload, or one host.",
             "Connection settings fall back to NUTANIX_PRISM_URL, NUTANIX_CA_BUNDLE, NUTANIX_INSECURE and",
             "NUTANIX_API_VERSION; the output says which Prism Central API (v3 or v4) answered;",
-            "credentials are read from NUTANIX_API_KEY, or NUTANIX_USERNAME and NUTANIX_PASSWORD."
+            "credentials are read from NUTANIX_API_KEY, or NUTANIX_USERNAME and NUTANIX_PASSWORD (or the files of",
+            "NUTANIX_CREDENTIALS_DIR). Without any of these it uses a running 'cuda-wasm prism-sim' (its env file)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -64,6 +67,8 @@ public final class DiscoverCommand implements Callable<Integer> {
     static final int PRISM_ERROR = 1;
     static final int CONFIG_ERROR = 2;
     static final int NO_MATCH = 3;
+    /** How long to wait for a simulator that was started a moment ago (first use builds the jar first). */
+    static final java.time.Duration SIMULATOR_PATIENCE = java.time.Duration.ofSeconds(90);
 
     /** Where Prism Central is and how to trust it; reusable by other commands as a picocli mixin. */
     public static final class ConnectionOptions {
@@ -140,8 +145,8 @@ public final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "UUID", description = "print one host's capabilities and GPUs")
     String hostUuid;
 
-    @Option(names = "--cluster", paramLabel = "UUID", description = "limit --summary and --best to one cluster")
-    String clusterUuid;
+    @Option(names = "--cluster", paramLabel = "UUID|NAME", description = "limit --summary and --best to one cluster, by uuid or name")
+    String cluster;
 
     @Option(names = "--arm", description = "with --best: only ARM (aarch64) hosts")
     boolean requireArm;
@@ -157,6 +162,7 @@ public final class DiscoverCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final Function<NutanixConfig, NutanixClient> clientFactory;
+    private final Supplier<Optional<ProcessHandle>> simulatorLauncher;
 
     public DiscoverCommand() {
         this(System.getenv(), NutanixClient::create);
@@ -164,8 +170,18 @@ public final class DiscoverCommand implements Callable<Integer> {
 
     /** For embedding and tests: an explicit environment and a way to make the client. */
     public DiscoverCommand(Map<String, String> environment, Function<NutanixConfig, NutanixClient> clientFactory) {
+        this(environment, clientFactory, LocalPrismSimulator::startingSimulator);
+    }
+
+    /**
+     * As above, with the way to spot a {@code prism-sim} that is still starting (whose env file is worth
+     * waiting for); tests pass one that sees none, so a simulator elsewhere on the machine cannot stall them.
+     */
+    public DiscoverCommand(Map<String, String> environment, Function<NutanixConfig, NutanixClient> clientFactory,
+            Supplier<Optional<ProcessHandle>> simulatorLauncher) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         this.clientFactory = Objects.requireNonNull(clientFactory, "clientFactory");
+        this.simulatorLauncher = Objects.requireNonNull(simulatorLauncher, "simulatorLauncher");
     }
 
     static final class BestRequestConverter implements CommandLine.ITypeConverter<BestRequest> {
@@ -186,18 +202,20 @@ public final class DiscoverCommand implements Callable<Integer> {
         }
         NutanixConfig config;
         try {
-            config = connection.toConfig(environment);
+            config = connection.toConfig(withLocalSimulator(err));
         } catch (IllegalArgumentException e) {
-            err.println("discover: " + e.getMessage());
+            err.println("discover: " + e.getMessage() + (e.getMessage().startsWith("no Prism Central URL")
+                    ? "; or start 'cuda-wasm prism-sim', which discover then finds by itself" : ""));
             return CONFIG_ERROR;
         }
         try {
             NutanixClient client = clientFactory.apply(config);
             int code;
+            Optional<String> clusterUuid = Optional.ofNullable(cluster).map(c -> client.findCluster(c).uuid());
             if (summary) {
-                code = printSummary(out, client, client.getClusterGpuSummary(Optional.ofNullable(clusterUuid)));
+                code = printSummary(out, client, client.getClusterGpuSummary(clusterUuid));
             } else if (best != null) {
-                code = printBest(out, err, client);
+                code = printBest(out, err, client, clusterUuid);
             } else if (hostUuid != null) {
                 code = printHost(out, client, client.getHostCapabilities(hostUuid));
             } else {
@@ -217,6 +235,33 @@ public final class DiscoverCommand implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The environment, with the local simulator's settings ({@code prism-sim}'s env file) when no
+     * Prism Central is configured: its URL, CA bundle and API key replace any half-set credentials.
+     */
+    private Map<String, String> withLocalSimulator(PrintWriter err) {
+        if (connection.prismUrl != null || NutanixConfig.configuredIn(environment)) {
+            return environment;
+        }
+        Optional<LocalPrismSimulator.Found> local = LocalPrismSimulator.defaultEnvFile(environment)
+                .flatMap(file -> LocalPrismSimulator.find(file, SIMULATOR_PATIENCE, simulatorLauncher, pid -> {
+                    err.println("discover: waiting for the Prism Central simulator (pid " + pid + ") to start");
+                    err.flush();
+                }));
+        if (local.isEmpty()) {
+            return environment;
+        }
+        err.println("discover: no NUTANIX_PRISM_URL; using the local Prism Central simulator at " + local.get().url()
+                + " (settings in " + local.get().file() + ")");
+        Map<String, String> merged = new HashMap<>(environment);
+        LocalPrismSimulator.VARIABLES.forEach(merged::remove);
+        merged.remove(NutanixConfig.ENV_USERNAME);
+        merged.remove(NutanixConfig.ENV_PASSWORD);
+        merged.remove(NutanixConfig.ENV_CREDENTIALS_DIR);
+        merged.putAll(local.get().variables());
+        return merged;
     }
 
     private int printNodes(PrintWriter out, NutanixClient client, List<GpuNode> nodes) {
@@ -277,10 +322,9 @@ public final class DiscoverCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int printBest(PrintWriter out, PrintWriter err, NutanixClient client) {
+    private int printBest(PrintWriter out, PrintWriter err, NutanixClient client, Optional<String> clusterUuid) {
         NodeSelection selection = new NodeSelection(requireArm,
-                allowVgpu ? GpuAccess.VGPU_ALLOWED : GpuAccess.PASSTHROUGH_ONLY, minGpuMemoryMib,
-                Optional.ofNullable(clusterUuid));
+                allowVgpu ? GpuAccess.VGPU_ALLOWED : GpuAccess.PASSTHROUGH_ONLY, minGpuMemoryMib, clusterUuid);
         List<NodeCandidate> candidates = client.findBestNodes(best.vendor(), best.count(), selection);
         if (json) {
             ObjectNode o = envelope(client);

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code prism-sim}: runs the Prism Central simulator until the process is stopped. It makes its own
- * self-signed certificate and fresh credentials each run and prints them with the URL.
+ * self-signed certificate and fresh credentials each run, prints them with the URL, and writes them as
+ * {@code export} lines to an env file that {@code discover} finds by itself ({@link LocalPrismSimulator}).
  */
 @Command(
         name = "prism-sim",
@@ -35,7 +39,9 @@ import picocli.CommandLine.Spec;
             "Runs a Prism Central simulator (v3 and v4 APIs over one estate of hosts, clusters, VMs with GPUs)",
             "until stopped.",
             "It serves the bundled estate, a fixture file, or a generated large estate, over HTTPS with a fresh",
-            "self-signed certificate (or plain HTTP), and prints the URL, the CA bundle path and credentials."
+            "self-signed certificate (or plain HTTP), and prints the URL, the CA bundle path and credentials.",
+            "It also writes them to an env file (default ~/.cache/cuda-wasm/prism-sim.env) while it runs:",
+            "discover without NUTANIX_PRISM_URL uses it, and '. ~/.cache/cuda-wasm/prism-sim.env' exports them in a shell."
         })
 public final class PrismSimCommand implements Callable<Integer> {
 
@@ -77,6 +83,24 @@ public final class PrismSimCommand implements Callable<Integer> {
 
     @Option(names = "--username", defaultValue = "admin", description = "Basic-auth user (default: ${DEFAULT-VALUE})")
     String username;
+
+    @Option(names = "--env-file", paramLabel = "FILE",
+            description = "where to write the export lines for other commands (default: $XDG_CACHE_HOME or ~/.cache, cuda-wasm/prism-sim.env)")
+    Path envFile;
+
+    @Option(names = "--no-env-file", description = "write no env file (discover then needs NUTANIX_* variables)")
+    boolean noEnvFile;
+
+    private final Map<String, String> environment;
+
+    public PrismSimCommand() {
+        this(System.getenv());
+    }
+
+    /** For embedding and tests: the environment that locates the default env file. */
+    public PrismSimCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private Consumer<PrismSimulator> onStarted = sim -> {};
@@ -132,8 +156,30 @@ public final class PrismSimCommand implements Callable<Integer> {
             return 2;
         }
         try (PrismSimulator sim = builder.start()) {
-            printBanner(out, sim, caPem, password, apiKey);
-            Thread hook = new Thread(this::stop, "prism-sim-shutdown");
+            Optional<Path> settings = noEnvFile ? Optional.empty()
+                    : Optional.ofNullable(envFile).or(() -> LocalPrismSimulator.defaultEnvFile(environment));
+            long pid = ProcessHandle.current().pid();
+            Map<String, String> variables = new LinkedHashMap<>();
+            variables.put(NutanixConfig.ENV_URL, sim.baseUrl().toString());
+            if (caPem != null) {
+                variables.put(NutanixConfig.ENV_CA_BUNDLE, caPem.toAbsolutePath().toString());
+            }
+            variables.put(NutanixConfig.ENV_API_KEY, apiKey);
+            try {
+                settings.ifPresent(f -> LocalPrismSimulator.write(f, pid, variables));
+            } catch (java.io.UncheckedIOException e) {
+                err.println("prism-sim: " + e.getMessage() + " (continuing without it)");
+                settings = Optional.empty();
+            }
+            printBanner(out, sim, caPem, password, apiKey, settings);
+            Optional<Path> written = settings;
+            Runnable cleanUp = () -> written.ifPresent(f -> LocalPrismSimulator.remove(f, pid));
+            // The hook removes the file itself: on SIGTERM the JVM exits once hooks finish, without
+            // waiting for this thread to get past await().
+            Thread hook = new Thread(() -> {
+                cleanUp.run();
+                stop();
+            }, "prism-sim-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             onStarted.accept(sim);
             try {
@@ -146,6 +192,7 @@ public final class PrismSimCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is already exiting through the hook; nothing to undo.
             }
+            cleanUp.run();
             return 0;
         } catch (IOException e) {
             err.println("prism-sim: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
@@ -153,7 +200,8 @@ public final class PrismSimCommand implements Callable<Integer> {
         }
     }
 
-    private void printBanner(PrintWriter out, PrismSimulator sim, Path caPem, String password, String apiKey) {
+    private void printBanner(PrintWriter out, PrismSimulator sim, Path caPem, String password, String apiKey,
+            Optional<Path> settings) {
         var estate = sim.estate();
         out.printf("Prism Central simulator listening on %s%n", sim.baseUrl());
         out.printf("  estate:     %d clusters (incl. Prism Central), %d hosts, %d GPU entries, %d VMs%n",
@@ -168,6 +216,7 @@ public final class PrismSimCommand implements Callable<Integer> {
         }
         out.printf("  user:       %s%n  password:   %s%n  API key:    %s%n", username, password, apiKey);
         out.printf("  faults:     GET/POST/DELETE %s/sim/faults%n", sim.baseUrl());
+        settings.ifPresent(f -> out.printf("  env file:   %s (discover uses it; '. %s' exports it)%n", f, f));
         out.println();
         out.println("Use it with:");
         out.printf("  export %s=%s%n", NutanixConfig.ENV_URL, sim.baseUrl());

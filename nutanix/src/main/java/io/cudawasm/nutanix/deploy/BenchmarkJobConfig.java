@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param resultsSubPath the folder of the claim that is mounted at {@code /results}; empty: its root
  * @param createResultsClaim whether {@link DeploymentGenerator#benchmarkObjects} also emits the claim
  * @param activeDeadlineSeconds the Job fails after this long
+ * @param architectures the {@code kubernetes.io/arch} values the image runs on
  */
 public record BenchmarkJobConfig(
         String name,
@@ -34,7 +35,8 @@ public record BenchmarkJobConfig(
         boolean createResultsClaim,
         long activeDeadlineSeconds,
         Optional<String> runtimeClassName,
-        Optional<String> resultsSubPath) {
+        Optional<String> resultsSubPath,
+        List<String> architectures) {
 
     public static final List<String> DEFAULT_ARGS = List.of("--preset", "full", "--result-dir", WorkerEnvironment.RESULTS_PATH);
     /** Where results land on the worker's kernel-cache volume (next to {@code kernels/}). */
@@ -42,6 +44,11 @@ public record BenchmarkJobConfig(
 
     public BenchmarkJobConfig {
         args = List.copyOf(args);
+        architectures = List.copyOf(architectures);
+        ImageReference.parse(image);
+        if (architectures.isEmpty()) {
+            throw new IllegalArgumentException("name at least one architecture (kubernetes.io/arch), e.g. amd64");
+        }
         Objects.requireNonNull(vendor, "vendor");
         Objects.requireNonNull(gpuMode, "gpuMode");
         Objects.requireNonNull(intelResource, "intelResource");
@@ -88,7 +95,7 @@ public record BenchmarkJobConfig(
         }
     }
 
-    /** Benchmark settings that match a worker configuration: same namespace, image, vendor, GPUs and mode. */
+    /** Benchmark settings that match a worker configuration: same namespace, image, vendor, GPUs, mode and architectures. */
     public static Builder from(DeploymentConfig worker) {
         Builder b = new Builder(worker.name() + "-benchmark", worker.image())
                 .namespace(worker.namespace())
@@ -99,6 +106,7 @@ public record BenchmarkJobConfig(
         worker.vendor().ifPresentOrElse(b::gpuVendor, b::cpuOnly);
         b.gpus(worker.gpusPerPod());
         worker.runtimeClassName().ifPresent(b::runtimeClassName);
+        b.architectures(worker.architectures());
         return b;
     }
 
@@ -125,6 +133,7 @@ public record BenchmarkJobConfig(
         private long activeDeadlineSeconds = 4 * 3600;
         private Optional<String> runtimeClassName = Optional.empty();
         private Optional<String> resultsSubPath = Optional.empty();
+        private List<String> architectures = DeploymentConfig.DEFAULT_ARCHITECTURES;
 
         private Builder(String name, String image) {
             this.name = name;
@@ -147,6 +156,7 @@ public record BenchmarkJobConfig(
         public Builder activeDeadlineSeconds(long seconds) { this.activeDeadlineSeconds = seconds; return this; }
         public Builder runtimeClassName(String runtimeClass) { this.runtimeClassName = Optional.of(runtimeClass); return this; }
         public Builder resultsSubPath(String folder) { this.resultsSubPath = Optional.of(folder); return this; }
+        public Builder architectures(List<String> arches) { this.architectures = List.copyOf(arches); return this; }
 
         /**
          * Keeps the results on the fleet's kernel-cache claim, in {@value #CACHE_RESULTS_FOLDER}/, instead of a
@@ -171,7 +181,8 @@ public record BenchmarkJobConfig(
             GpuModePreference mode = vendor.isEmpty() ? GpuModePreference.ANY : gpuMode;
             return new BenchmarkJobConfig(name, namespace, image, vendor, g, mode, gpuModeRequired && vendor.isPresent(),
                     intelResource, resources, args, resultsClaimName != null ? resultsClaimName : name + "-results",
-                    resultsStorageClass, resultsSize, createResultsClaim, activeDeadlineSeconds, runtimeClassName, resultsSubPath);
+                    resultsStorageClass, resultsSize, createResultsClaim, activeDeadlineSeconds, runtimeClassName, resultsSubPath,
+                    architectures);
         }
     }
 }

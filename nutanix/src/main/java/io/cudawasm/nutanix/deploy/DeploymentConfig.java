@@ -31,6 +31,12 @@ import java.util.Set;
  *     traffic on the API port only, from each other and from API clients
  * @param apiClientNamespaces namespace labels of the API's clients in that NetworkPolicy; empty: every namespace
  * @param podMonitor a Prometheus Operator PodMonitor that scrapes every replica's {@code /metrics}
+ * @param architectures the CPU architectures the image runs on ({@code kubernetes.io/arch} values); the
+ *     images are built for {@code amd64} only, because the JCuda natives are
+ * @param kubeApiCidrs where the Kubernetes API server is, for the NetworkPolicy's egress rule; empty:
+ *     any address on ports 443 and 6443
+ * @param prismCidrs where Prism Central is, for the NetworkPolicy's egress rule; empty: any address on
+ *     Prism Central's port
  */
 public record DeploymentConfig(
         String name,
@@ -61,12 +67,17 @@ public record DeploymentConfig(
         WorkerSettings worker,
         boolean networkPolicy,
         Map<String, String> apiClientNamespaces,
-        boolean podMonitor) {
+        boolean podMonitor,
+        List<String> architectures,
+        List<String> kubeApiCidrs,
+        List<String> prismCidrs) {
 
     public static final String DEFAULT_NAME = "cuda-wasm-worker";
     public static final String DEFAULT_NAMESPACE = "cuda-wasm";
     public static final String DEFAULT_CACHE_SIZE = "10Gi";
     public static final String DEFAULT_PRISM_SECRET = "cuda-wasm-prism";
+    /** The architectures the images are built for (docker/README.md): JCuda ships natives for x86-64 only. */
+    public static final List<String> DEFAULT_ARCHITECTURES = List.of("amd64");
     /** Longest name that leaves room for StatefulSet pod and controller-revision names (63 characters). */
     public static final int MAX_NAME_LENGTH = 52;
 
@@ -91,6 +102,9 @@ public record DeploymentConfig(
         nodeSelector = frozen(nodeSelector);
         apiClientNamespaces = frozen(apiClientNamespaces);
         tolerations = tolerations.map(List::copyOf);
+        architectures = List.copyOf(architectures);
+        kubeApiCidrs = List.copyOf(kubeApiCidrs);
+        prismCidrs = List.copyOf(prismCidrs);
 
         if (!KubernetesNames.isDns1123Label(name) || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("name '" + name + "' must be a DNS-1123 label (lower-case letters, digits, '-') of at most "
@@ -99,11 +113,13 @@ public record DeploymentConfig(
         if (!KubernetesNames.isDns1123Label(namespace)) {
             throw new IllegalArgumentException("namespace '" + namespace + "' must be a DNS-1123 label of at most 63 characters");
         }
-        if (image == null || image.isBlank() || image.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("image '" + image + "' must be a non-empty image reference without spaces");
-        }
+        ImageReference reference = ImageReference.parse(image);
         if (!PULL_POLICIES.contains(imagePullPolicy)) {
             throw new IllegalArgumentException("image pull policy '" + imagePullPolicy + "' must be Always, IfNotPresent or Never");
+        }
+        if (reference.mutable() && imagePullPolicy.equals("IfNotPresent")) {
+            throw new IllegalArgumentException("image " + image + " has no version tag or digest, so IfNotPresent could run a "
+                    + "stale copy; use a version tag, a digest (--image-digest) or the pull policy Always");
         }
         if (gpusPerPod < 0) {
             throw new IllegalArgumentException("GPUs per pod must not be negative, got " + gpusPerPod);
@@ -160,6 +176,16 @@ public record DeploymentConfig(
                 throw new IllegalArgumentException("runtime class '" + r + "' is not a valid object name");
             }
         });
+        if (architectures.isEmpty()) {
+            throw new IllegalArgumentException("name at least one architecture (kubernetes.io/arch), e.g. amd64");
+        }
+        for (String arch : architectures) {
+            if (!KubernetesNames.isDns1123Label(arch)) {
+                throw new IllegalArgumentException("architecture '" + arch + "' is not a kubernetes.io/arch value such as amd64 or arm64");
+            }
+        }
+        kubeApiCidrs.forEach(c -> Cidr.require("Kubernetes API", c));
+        prismCidrs.forEach(c -> Cidr.require("Prism Central", c));
     }
 
     /** Starts a configuration with the defaults: one NVIDIA GPU per pod, namespace {@code cuda-wasm}, 10Gi cache on nutanix-volume. */
@@ -189,6 +215,16 @@ public record DeploymentConfig(
     /** The extended resource the pods request, e.g. {@code nvidia.com/gpu}; empty for CPU-only. */
     public Optional<String> gpuResourceName() {
         return vendor.map(v -> GpuScheduling.resourceName(v, intelResource));
+    }
+
+    /** The image reference, parsed: tag, digest, and whether it can change under the same name. */
+    public ImageReference imageReference() {
+        return ImageReference.parse(image);
+    }
+
+    /** The pod may talk to Prism Central: a credentials Secret or a URL is configured. */
+    public boolean usesPrism() {
+        return prismSecretName.isPresent() || prismUrl.isPresent();
     }
 
     /** Cache budget for the worker: 90% of the volume, leaving room for file-system overhead and entries being written. */
@@ -230,7 +266,8 @@ public record DeploymentConfig(
         private String name;
         private String namespace = DEFAULT_NAMESPACE;
         private String image;
-        private String imagePullPolicy = "IfNotPresent";
+        private String imageDigest;
+        private String imagePullPolicy;
         private Optional<GpuVendor> vendor = Optional.of(GpuVendor.NVIDIA);
         private Integer gpusPerPod;
         private GpuModePreference gpuMode = GpuModePreference.PASSTHROUGH;
@@ -261,6 +298,9 @@ public record DeploymentConfig(
         private boolean networkPolicy = true;
         private final Map<String, String> apiClientNamespaces = new LinkedHashMap<>();
         private boolean podMonitor;
+        private List<String> architectures = DEFAULT_ARCHITECTURES;
+        private final List<String> kubeApiCidrs = new ArrayList<>();
+        private final List<String> prismCidrs = new ArrayList<>();
 
         private Builder(String name, String image) {
             this.name = name;
@@ -302,11 +342,22 @@ public record DeploymentConfig(
             networkPolicy = c.networkPolicy;
             apiClientNamespaces.putAll(c.apiClientNamespaces);
             podMonitor = c.podMonitor;
+            architectures = c.architectures;
+            kubeApiCidrs.addAll(c.kubeApiCidrs);
+            prismCidrs.addAll(c.prismCidrs);
         }
 
         public Builder name(String name) { this.name = name; return this; }
         public Builder namespace(String namespace) { this.namespace = namespace; return this; }
         public Builder image(String image) { this.image = image; return this; }
+
+        /**
+         * Pins the image to this digest ({@code sha256:...}). Released images are pinned without it
+         * ({@link ReleasedImages}); an image given as {@code name:tag@sha256:...} is pinned already.
+         */
+        public Builder imageDigest(String digest) { this.imageDigest = digest; return this; }
+
+        /** Always, IfNotPresent or Never; by default what the image reference calls for ({@link ImageReference#defaultPullPolicy()}). */
         public Builder imagePullPolicy(String policy) { this.imagePullPolicy = policy; return this; }
 
         /** GPU vendor of the nodes to run on. */
@@ -387,6 +438,15 @@ public record DeploymentConfig(
         /** Adds a Prometheus Operator PodMonitor for the workers' {@code /metrics}. */
         public Builder podMonitor(boolean enabled) { this.podMonitor = enabled; return this; }
 
+        /** The {@code kubernetes.io/arch} values the image runs on (default: amd64). */
+        public Builder architectures(List<String> arches) { this.architectures = List.copyOf(arches); return this; }
+
+        /** Narrows the NetworkPolicy's egress to the Kubernetes API to this CIDR (repeatable). */
+        public Builder kubeApiCidr(String cidr) { kubeApiCidrs.add(cidr); return this; }
+
+        /** Narrows the NetworkPolicy's egress to Prism Central to this CIDR (repeatable). */
+        public Builder prismCidr(String cidr) { prismCidrs.add(cidr); return this; }
+
         /** Validates and returns the configuration. */
         public DeploymentConfig build() {
             int gpus = gpusPerPod != null ? gpusPerPod : vendor.isPresent() ? 1 : 0;
@@ -396,11 +456,21 @@ public record DeploymentConfig(
             GpuModePreference mode = vendor.isEmpty() && !gpuModeRequired ? GpuModePreference.ANY : gpuMode;
             WorkerSettings worker = new WorkerSettings(maxConcurrentKernels, backend, logLevel, selfRegister,
                     registerIntervalSeconds, registerMode);
-            return new DeploymentConfig(name, namespace, image, imagePullPolicy, vendor, gpus, mode, gpuModeRequired,
+            ImageReference reference = ImageReference.parse(image);
+            if (imageDigest != null) {
+                if (reference.digest().filter(d -> !d.equals(imageDigest)).isPresent()) {
+                    throw new IllegalArgumentException("image " + image + " already names a different digest than " + imageDigest);
+                }
+                reference = reference.withDigest(imageDigest);
+            } else if (!reference.pinned()) {
+                reference = ReleasedImages.digestOf(reference).map(reference::withDigest).orElse(reference);
+            }
+            String pullPolicy = imagePullPolicy != null ? imagePullPolicy : reference.defaultPullPolicy();
+            return new DeploymentConfig(name, namespace, reference.toString(), pullPolicy, vendor, gpus, mode, gpuModeRequired,
                     intelResource, resources, replicas, hpa, nkeAnnotations, extraLabels, extraAnnotations, extraEnv,
                     storageClass, access, cacheSize, servicePort, prismSecretName, prismUrl, nodeSelector,
                     Optional.ofNullable(tolerations), runtimeClassName, worker, networkPolicy, apiClientNamespaces,
-                    podMonitor);
+                    podMonitor, architectures, kubeApiCidrs, prismCidrs);
         }
     }
 }

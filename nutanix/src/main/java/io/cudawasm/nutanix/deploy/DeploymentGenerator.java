@@ -35,10 +35,10 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +49,11 @@ import java.util.Optional;
  * Turns a {@link DeploymentConfig} into the Kubernetes objects of a worker fleet, built with
  * Fabric8's model builders, and into multi-document YAML.
  *
- * <p>Objects come in apply order: Namespace, ServiceAccount, RBAC, ConfigMap, the shared cache
- * claim (Deployments only), Services, the workload (StatefulSet or Deployment, see
- * {@link WorkloadDecision}), HorizontalPodAutoscaler, PodDisruptionBudget, and for a fleet (more than
- * one pod) its NetworkPolicy, then the optional PodMonitor. The Prism credentials Secret is only
- * referenced, never generated: credentials do not belong in manifests.
+ * <p>Objects come in apply order: Namespace (Pod Security "restricted" enforced), ServiceAccount, RBAC
+ * (only what the pods use), ConfigMap, the shared cache claim (Deployments only), Services, the
+ * workload (StatefulSet or Deployment, see {@link WorkloadDecision}), HorizontalPodAutoscaler,
+ * PodDisruptionBudget, NetworkPolicy, then the optional PodMonitor. The Prism credentials Secret is
+ * only referenced (mounted as files), never generated: credentials do not belong in manifests.
  *
  * <p>A fleet's replicas answer for each other (the worker's {@code io.cudawasm.runtime.fleet}): the
  * headless Service names them, with not-ready addresses published so a draining pod stays reachable
@@ -70,6 +70,11 @@ public final class DeploymentGenerator {
      * 30 s shutdown grace it stays under the pods' 60 s terminationGracePeriodSeconds.
      */
     static final int DRAIN_LINGER_SECONDS = 15;
+    /** The Pod Security Standards level the namespaces enforce, warn and audit. */
+    static final String POD_SECURITY_LEVEL = "restricted";
+    /** Ports the API server answers on: 443 through the {@code kubernetes} Service, 6443 at its endpoints. */
+    static final List<Integer> KUBE_API_PORTS = List.of(443, 6443);
+    static final int DNS_PORT = 53;
 
     private final DeploymentConfig config;
     private final WorkloadDecision decision;
@@ -111,82 +116,97 @@ public final class DeploymentGenerator {
         return Manifests.toYaml(generate());
     }
 
+    /** The namespace, with Pod Security admission enforcing "restricted" on everything in it. */
     public Namespace namespace() {
+        Map<String, String> labels = commonLabels();
+        labels.putAll(podSecurityLabels());
         return new NamespaceBuilder()
-                .withNewMetadata().withName(config.namespace()).withLabels(commonLabels()).endMetadata()
+                .withNewMetadata().withName(config.namespace()).withLabels(labels).endMetadata()
                 .build();
     }
 
+    /** {@code pod-security.kubernetes.io/{enforce,warn,audit}: restricted}, the latest version of the standard. */
+    static Map<String, String> podSecurityLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String mode : List.of("enforce", "warn", "audit")) {
+            labels.put("pod-security.kubernetes.io/" + mode, POD_SECURITY_LEVEL);
+            labels.put("pod-security.kubernetes.io/" + mode + "-version", "latest");
+        }
+        return labels;
+    }
+
+    /** The pods' identity. Its token is not mounted by default; the pod template asks for it only when it uses it. */
     public ServiceAccount serviceAccount() {
         return new ServiceAccountBuilder()
                 .withMetadata(meta(serviceAccountName()))
-                .withAutomountServiceAccountToken(true)
+                .withAutomountServiceAccountToken(false)
                 .build();
     }
 
     /**
-     * Self-registration's permissions. Labels mode: a ClusterRole with exactly {@code get} and
-     * {@code patch} on nodes. NodeFeature mode: {@code get} on nodes (to find its host through the
-     * node's systemUUID) and, in the worker's namespace only, create/get/update on NFD's
-     * NodeFeature objects.
+     * Whether the worker talks to the Kubernetes API, and so gets a service-account token: self-registration
+     * reads (and in labels mode patches) its Node; EndpointSlice discovery lists the fleet's slices.
+     */
+    public boolean needsKubernetesApi() {
+        return config.worker().selfRegister()
+                || peerDiscovery().filter(WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES::equals).isPresent();
+    }
+
+    /**
+     * Self-registration's permissions, when it is on. Labels mode: a ClusterRole with exactly {@code get}
+     * and {@code patch} on nodes. NodeFeature mode: {@code get} on nodes (to find its host through the
+     * node's systemUUID) and, in the worker's namespace only, create/get/update on NFD's NodeFeature
+     * objects. A Deployment fleet adds {@code get}/{@code list} on EndpointSlices.
      */
     public List<HasMetadata> rbac() {
         List<HasMetadata> objects = new ArrayList<>();
-        boolean labels = config.worker().registerMode() == RegisterMode.LABELS;
-        PolicyRule nodes = new PolicyRuleBuilder()
-                .withApiGroups("")
-                .withResources("nodes")
-                .withVerbs(labels ? List.of("get", "patch") : List.of("get"))
-                .build();
-        String clusterRoleName = config.namespace() + "-" + config.name() + "-nodes";
-        objects.add(new ClusterRoleBuilder()
-                .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
-                .withRules(nodes)
-                .build());
-        objects.add(new ClusterRoleBindingBuilder()
-                .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
-                .withName(clusterRoleName).endRoleRef()
-                .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
-                .withNamespace(config.namespace()).endSubject()
-                .build());
-        if (peerDiscovery().filter(WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES::equals).isPresent()) {
-            String roleName = config.name() + "-peers";
-            objects.add(new RoleBuilder()
-                    .withMetadata(meta(roleName))
+        if (config.worker().selfRegister()) {
+            boolean labels = config.worker().registerMode() == RegisterMode.LABELS;
+            String clusterRoleName = config.namespace() + "-" + config.name() + "-nodes";
+            objects.add(new ClusterRoleBuilder()
+                    .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
                     .addNewRule()
-                    .withApiGroups("discovery.k8s.io")
-                    .withResources("endpointslices")
-                    .withVerbs("get", "list")
+                    .withApiGroups("")
+                    .withResources("nodes")
+                    .withVerbs(labels ? List.of("get", "patch") : List.of("get"))
                     .endRule()
                     .build());
-            objects.add(new RoleBindingBuilder()
-                    .withMetadata(meta(roleName))
-                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-                    .withName(roleName).endRoleRef()
-                    .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
-                    .withNamespace(config.namespace()).endSubject()
+            objects.add(new ClusterRoleBindingBuilder()
+                    .withNewMetadata().withName(clusterRoleName).withLabels(commonLabels()).endMetadata()
+                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
+                    .withName(clusterRoleName).endRoleRef()
+                    .withSubjects(serviceAccountSubject())
                     .build());
         }
-        if (!labels) {
-            String roleName = config.name() + "-nodefeatures";
-            objects.add(new RoleBuilder()
-                    .withMetadata(meta(roleName))
-                    .addNewRule()
-                    .withApiGroups(NFD_API_GROUP)
-                    .withResources("nodefeatures")
-                    .withVerbs("create", "get", "update")
-                    .endRule()
-                    .build());
-            objects.add(new RoleBindingBuilder()
-                    .withMetadata(meta(roleName))
-                    .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
-                    .withName(roleName).endRoleRef()
-                    .addNewSubject().withKind("ServiceAccount").withName(serviceAccountName())
-                    .withNamespace(config.namespace()).endSubject()
-                    .build());
+        if (peerDiscovery().filter(WorkerEnvironment.PEER_DISCOVERY_ENDPOINT_SLICES::equals).isPresent()) {
+            objects.addAll(namespacedGrant(config.name() + "-peers", "discovery.k8s.io", "endpointslices",
+                    List.of("get", "list")));
+        }
+        if (config.worker().selfRegister() && config.worker().registerMode() == RegisterMode.NODE_FEATURE) {
+            objects.addAll(namespacedGrant(config.name() + "-nodefeatures", NFD_API_GROUP, "nodefeatures",
+                    List.of("create", "get", "update")));
         }
         return objects;
+    }
+
+    /** A Role in the worker's namespace with one rule, and its binding to the worker's service account. */
+    private List<HasMetadata> namespacedGrant(String roleName, String apiGroup, String resource, List<String> verbs) {
+        return List.of(
+                new RoleBuilder()
+                        .withMetadata(meta(roleName))
+                        .addNewRule().withApiGroups(apiGroup).withResources(resource).withVerbs(verbs).endRule()
+                        .build(),
+                new RoleBindingBuilder()
+                        .withMetadata(meta(roleName))
+                        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role")
+                        .withName(roleName).endRoleRef()
+                        .withSubjects(serviceAccountSubject())
+                        .build());
+    }
+
+    private Subject serviceAccountSubject() {
+        return new SubjectBuilder().withKind("ServiceAccount").withName(serviceAccountName())
+                .withNamespace(config.namespace()).build();
     }
 
     /** The worker's {@code CUDA_WASM_*} settings, loaded into the container with {@code envFrom}. */
@@ -272,7 +292,7 @@ public final class DeploymentGenerator {
         Optional<String> sharedClaim = decision.kind() == WorkloadKind.STATEFUL_SET
                 ? Optional.empty() : Optional.of(cacheClaimName());
         PodTemplateSpec template = PodTemplates.worker(config, commonLabels(), selectorLabels(),
-                podAnnotations, serviceAccountName(), configMapName(), sharedClaim, peerDiscovery());
+                podAnnotations, serviceAccountName(), configMapName(), sharedClaim, peerDiscovery(), needsKubernetesApi());
         // With an HPA the replica count is left out: re-applying must not reset the HPA's scale.
         Integer replicas = config.hpa().isPresent() ? null : config.replicas();
 
@@ -387,30 +407,71 @@ public final class DeploymentGenerator {
     }
 
     /**
-     * A fleet's NetworkPolicy: worker pods accept traffic on the API port only, from each other
-     * (forwarded job requests, kernel fetches) and from the API's clients (every namespace, or those
-     * labelled as {@code apiClientNamespaces} says). Kubelet probes are not affected.
+     * The worker pods' NetworkPolicy (unless switched off). Ingress: the API port only, from the API's
+     * clients (every namespace, or those labelled as {@code apiClientNamespaces} says) and, in a fleet,
+     * from the other replicas (forwarded job requests, kernel fetches); kubelet probes are not affected.
+     * Egress: DNS, the other replicas' API port, the Kubernetes API when the pods use it (443 and 6443,
+     * to {@code kubeApiCidrs} when given) and Prism Central when configured (its port, to
+     * {@code prismCidrs} when given). Nothing else leaves the pods.
      */
     public Optional<NetworkPolicy> networkPolicy() {
-        if (!config.fleet() || !config.networkPolicy()) {
+        if (!config.networkPolicy()) {
             return Optional.empty();
         }
-        NetworkPolicyPort api = new NetworkPolicyPortBuilder().withProtocol("TCP")
-                .withPort(new IntOrString(WorkerEnvironment.PORT_NAME)).build();
+        NetworkPolicyPort api = tcp(new IntOrString(WorkerEnvironment.PORT_NAME));
         NetworkPolicyPeer peers = new NetworkPolicyPeerBuilder()
                 .withNewPodSelector().withMatchLabels(selectorLabels()).endPodSelector().build();
         NetworkPolicyPeer clients = new NetworkPolicyPeerBuilder()
                 .withNewNamespaceSelector().withMatchLabels(new LinkedHashMap<>(config.apiClientNamespaces()))
                 .endNamespaceSelector().build();
-        return Optional.of(new NetworkPolicyBuilder()
+        NetworkPolicyBuilder policy = new NetworkPolicyBuilder()
                 .withMetadata(meta(config.name()))
                 .withNewSpec()
                 .withNewPodSelector().withMatchLabels(selectorLabels()).endPodSelector()
-                .withPolicyTypes("Ingress")
-                .addNewIngress().withFrom(peers).withPorts(api).endIngress()
-                .addNewIngress().withFrom(clients).withPorts(api).endIngress()
-                .endSpec()
-                .build());
+                .withPolicyTypes("Ingress", "Egress")
+                .endSpec();
+        if (config.fleet()) {
+            policy.editSpec().addNewIngress().withFrom(peers).withPorts(api).endIngress().endSpec();
+        }
+        policy.editSpec().addNewIngress().withFrom(clients).withPorts(api).endIngress().endSpec();
+        // DNS goes to any address: node-local DNS caches answer on link-local addresses, outside any pod selector.
+        policy.editSpec().addNewEgress()
+                .withPorts(new NetworkPolicyPortBuilder().withProtocol("UDP").withPort(new IntOrString(DNS_PORT)).build(),
+                        tcp(new IntOrString(DNS_PORT)))
+                .endEgress().endSpec();
+        if (config.fleet()) {
+            policy.editSpec().addNewEgress().withTo(peers).withPorts(api).endEgress().endSpec();
+        }
+        if (needsKubernetesApi()) {
+            policy.editSpec().addNewEgress()
+                    .withTo(ipBlocks(config.kubeApiCidrs()))
+                    .withPorts(KUBE_API_PORTS.stream().map(p -> tcp(new IntOrString(p))).toList())
+                    .endEgress().endSpec();
+        }
+        if (config.usesPrism()) {
+            policy.editSpec().addNewEgress()
+                    .withTo(ipBlocks(config.prismCidrs()))
+                    .withPorts(tcp(new IntOrString(prismPort())))
+                    .endEgress().endSpec();
+        }
+        return Optional.of(policy.build());
+    }
+
+    /** Prism Central's port: from {@code --prism-url} when given, else Prism's default 9440. */
+    int prismPort() {
+        return config.prismUrl().map(java.net.URI::create)
+                .map(u -> u.getPort() > 0 ? u.getPort() : "http".equals(u.getScheme()) ? 80 : 443)
+                .orElse(io.cudawasm.nutanix.prism.NutanixConfig.DEFAULT_PORT);
+    }
+
+    private static NetworkPolicyPort tcp(IntOrString port) {
+        return new NetworkPolicyPortBuilder().withProtocol("TCP").withPort(port).build();
+    }
+
+    /** No blocks: any destination (the rule's port is the restriction); else exactly these. */
+    private static List<NetworkPolicyPeer> ipBlocks(List<String> cidrs) {
+        return cidrs.stream().map(c -> new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(c).endIpBlock().build())
+                .toList();
     }
 
     /**

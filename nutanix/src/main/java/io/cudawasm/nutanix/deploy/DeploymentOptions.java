@@ -20,8 +20,17 @@ public final class DeploymentOptions {
     @Option(names = "--image", description = "Worker image (default: " + GenerateCommittedManifests.IMAGE_PREFIX + "<vendor>).")
     String image;
 
-    @Option(names = "--image-pull-policy", description = "Always, IfNotPresent or Never (default: ${DEFAULT-VALUE}).")
-    String imagePullPolicy = "IfNotPresent";
+    @Option(names = "--image-digest", paramLabel = "sha256:HEX",
+            description = "Pin the image to this digest (released images are pinned without it).")
+    String imageDigest;
+
+    @Option(names = "--image-pull-policy",
+            description = "Always, IfNotPresent or Never (default: Always for a latest or missing tag, else IfNotPresent).")
+    String imagePullPolicy;
+
+    @Option(names = "--arch", split = ",", paramLabel = "ARCH",
+            description = "kubernetes.io/arch values the image runs on (default: amd64, as the images are built).")
+    List<String> architectures = new ArrayList<>(DeploymentConfig.DEFAULT_ARCHITECTURES);
 
     @Option(names = "--vendor", description = "nvidia, amd, intel, or none for CPU-only workers (default: ${DEFAULT-VALUE}).")
     String vendor = "nvidia";
@@ -49,6 +58,12 @@ public final class DeploymentOptions {
 
     @Option(names = "--memory-limit", description = "Default: ${DEFAULT-VALUE}.")
     String memoryLimit = ComputeResources.DEFAULT.memoryLimit();
+
+    @Option(names = "--ephemeral-storage-request", description = "Default: ${DEFAULT-VALUE}.")
+    String ephemeralStorageRequest = ComputeResources.DEFAULT.ephemeralStorageRequest();
+
+    @Option(names = "--ephemeral-storage-limit", description = "Default: ${DEFAULT-VALUE} (/tmp is an emptyDir of 1Gi).")
+    String ephemeralStorageLimit = ComputeResources.DEFAULT.ephemeralStorageLimit();
 
     @Option(names = "--replicas", description = "Fixed replica count when there is no HPA (default: ${DEFAULT-VALUE}).")
     int replicas = 1;
@@ -128,6 +143,14 @@ public final class DeploymentOptions {
     @Option(names = "--api-client-namespace", paramLabel = "LABEL=VALUE", description = "Only namespaces with this label may call the API (NetworkPolicy; repeatable; default: every namespace).")
     Map<String, String> apiClientNamespaces = new LinkedHashMap<>();
 
+    @Option(names = "--kube-api-cidr", paramLabel = "CIDR",
+            description = "Where the Kubernetes API server is, for the NetworkPolicy's egress (repeatable; default: any address on 443/6443).")
+    List<String> kubeApiCidrs = new ArrayList<>();
+
+    @Option(names = "--prism-cidr", paramLabel = "CIDR",
+            description = "Where Prism Central is, for the NetworkPolicy's egress (repeatable; default: any address on its port).")
+    List<String> prismCidrs = new ArrayList<>();
+
     @Option(names = "--pod-monitor", description = "Add a Prometheus Operator PodMonitor (monitoring.coreos.com/v1) for /metrics.")
     boolean podMonitor;
 
@@ -135,12 +158,15 @@ public final class DeploymentOptions {
     public DeploymentConfig toConfig() {
         DeploymentConfig.Builder b = DeploymentConfig.builder(name, image != null ? image : defaultImage())
                 .namespace(namespace)
+                .imageDigest(imageDigest)
                 .imagePullPolicy(imagePullPolicy)
+                .architectures(architectures)
                 .gpuVendor(vendor)
                 .gpuMode(GpuModePreference.parse(gpuMode))
                 .requireGpuMode(requireGpuMode)
                 .intelResource(IntelGpuResource.parse(intelResource))
-                .resources(new ComputeResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit))
+                .resources(new ComputeResources(cpuRequest, cpuLimit, memoryRequest, memoryLimit,
+                        ephemeralStorageRequest, ephemeralStorageLimit))
                 .replicas(replicas)
                 .storageClass(storageClass)
                 .cacheSize(cacheSize)
@@ -154,6 +180,8 @@ public final class DeploymentOptions {
                 .networkPolicy(!noNetworkPolicy)
                 .podMonitor(podMonitor);
         apiClientNamespaces.forEach(b::apiClientNamespace);
+        kubeApiCidrs.forEach(b::kubeApiCidr);
+        prismCidrs.forEach(b::prismCidr);
         if (gpus != null) {
             b.gpus(gpus);
         }

@@ -6,8 +6,8 @@ import java.util.OptionalInt;
 /**
  * Horizontal autoscaling between {@code minReplicas} and {@code maxReplicas} (autoscaling/v2).
  *
- * @param cpuTargetPercent average CPU utilization to keep, relative to the CPU request; empty when
- *     only custom metrics drive scaling
+ * @param cpuTargetPercent average CPU utilization to keep, relative to the CPU request (above 100 when
+ *     the limit allows more than the request); empty when only custom metrics drive scaling
  * @param podsMetrics custom per-pod metrics, e.g. pending jobs
  * @param scaleDownStabilizationSeconds how long load must stay low before pods are removed; GPU
  *     pods are slow to come back (image pull, device plugin, kernel cache), so scale down slowly
@@ -30,10 +30,11 @@ public record HpaConfig(
             throw new IllegalArgumentException(
                     "HPA minimum replicas " + minReplicas + " is larger than the maximum " + maxReplicas);
         }
-        if (cpuTargetPercent.isPresent()
-                && (cpuTargetPercent.getAsInt() < 1 || cpuTargetPercent.getAsInt() > 100)) {
+        // Utilization is relative to the CPU request, so a pod whose limit is above its request can run
+        // past 100 %: Kubernetes accepts any positive target, and so do we.
+        if (cpuTargetPercent.isPresent() && cpuTargetPercent.getAsInt() < 1) {
             throw new IllegalArgumentException(
-                    "HPA CPU target must be between 1 and 100 percent, got " + cpuTargetPercent.getAsInt());
+                    "HPA CPU target must be a positive percentage of the CPU request, got " + cpuTargetPercent.getAsInt());
         }
         if (cpuTargetPercent.isEmpty() && podsMetrics.isEmpty()) {
             throw new IllegalArgumentException("HPA needs a CPU target or at least one Pods metric");

@@ -42,7 +42,9 @@ final class PodTemplates {
     static final String CACHE_VOLUME = "kernel-cache";
     static final String TMP_VOLUME = "tmp";
     static final String SHM_VOLUME = "dshm";
-    static final String PRISM_CA_VOLUME = "prism-ca";
+    static final String PRISM_VOLUME = "prism-credentials";
+    /** Secret files readable by the pod's group (fsGroup) only. */
+    static final int SECRET_FILE_MODE = 0440;
     /** Anti-affinity weight: spread over hosts, but run stacked rather than not at all. */
     static final int SPREAD_WEIGHT = 100;
 
@@ -53,6 +55,7 @@ final class PodTemplates {
             WorkerEnvironment.SELF_REGISTER, WorkerEnvironment.REGISTER_INTERVAL_SECONDS,
             WorkerEnvironment.REGISTER_MODE, WorkerEnvironment.PRISM_URL, WorkerEnvironment.PRISM_API_KEY,
             WorkerEnvironment.PRISM_USERNAME, WorkerEnvironment.PRISM_PASSWORD, WorkerEnvironment.PRISM_CA_BUNDLE,
+            WorkerEnvironment.PRISM_CREDENTIALS_DIR,
             WorkerEnvironment.POD_NAME, WorkerEnvironment.POD_NAMESPACE, WorkerEnvironment.NODE_NAME,
             WorkerEnvironment.JAVA_TOOL_OPTIONS, WorkerEnvironment.POD_IP, WorkerEnvironment.PEER_DISCOVERY,
             WorkerEnvironment.PEER_SERVICE, WorkerEnvironment.DRAIN_LINGER_SECONDS);
@@ -66,10 +69,11 @@ final class PodTemplates {
      *     volumeClaimTemplate named {@value #CACHE_VOLUME} supplies the volume
      * @param peerDiscovery how the fleet's replicas find each other ({@code dns}, {@code endpointslices}),
      *     or empty for a single pod
+     * @param apiToken whether the pod gets its service account's token (only to talk to the Kubernetes API)
      */
     static PodTemplateSpec worker(DeploymentConfig c, Map<String, String> labels, Map<String, String> selector,
             Map<String, String> annotations, String serviceAccount, String configMapName,
-            Optional<String> cacheClaimName, Optional<String> peerDiscovery) {
+            Optional<String> cacheClaimName, Optional<String> peerDiscovery, boolean apiToken) {
         List<Volume> volumes = new ArrayList<>();
         cacheClaimName.ifPresent(claim -> volumes.add(new VolumeBuilder()
                 .withName(CACHE_VOLUME)
@@ -79,18 +83,18 @@ final class PodTemplates {
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(mount(CACHE_VOLUME, WorkerEnvironment.KERNEL_CACHE_PATH, false));
         mounts.addAll(scratchMounts());
+        // The whole Secret as files (credentials stay out of the environment, where /proc, crash dumps
+        // and child processes would see them); optional, so the worker starts without Prism.
         c.prismSecretName().ifPresent(secret -> {
             volumes.add(new VolumeBuilder()
-                    .withName(PRISM_CA_VOLUME)
+                    .withName(PRISM_VOLUME)
                     .withNewSecret()
                     .withSecretName(secret)
                     .withOptional(true)
-                    .addNewItem().withKey(WorkerEnvironment.PRISM_CA_SECRET_KEY)
-                    .withPath(WorkerEnvironment.PRISM_CA_SECRET_KEY).endItem()
-                    .withDefaultMode(0444)
+                    .withDefaultMode(SECRET_FILE_MODE)
                     .endSecret()
                     .build());
-            mounts.add(mount(PRISM_CA_VOLUME, WorkerEnvironment.PRISM_CA_DIR, true));
+            mounts.add(mount(PRISM_VOLUME, WorkerEnvironment.PRISM_SECRET_DIR, true));
         });
 
         Container worker = new ContainerBuilder()
@@ -123,12 +127,12 @@ final class PodTemplates {
                 .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(serviceAccount)
-                .withAutomountServiceAccountToken(true)
+                .withAutomountServiceAccountToken(apiToken)
                 .withEnableServiceLinks(false)
                 .withTerminationGracePeriodSeconds(60L)
                 .withRuntimeClassName(c.runtimeClassName().orElse(null))
                 .withNodeSelector(new LinkedHashMap<>(c.nodeSelector()))
-                .withAffinity(affinity(c.vendor(), c.gpuMode(), c.gpuModeRequired(), Optional.of(selector)))
+                .withAffinity(affinity(c.vendor(), c.gpuMode(), c.gpuModeRequired(), c.architectures(), Optional.of(selector)))
                 .withTolerations(tolerations)
                 .withSecurityContext(podSecurityContext())
                 .withContainers(worker)
@@ -138,13 +142,13 @@ final class PodTemplates {
     }
 
     /**
-     * GPU node affinity (none for CPU-only pods) plus, when {@code spreadSelector} is given, a
-     * preferred anti-affinity that puts replicas on different hosts.
+     * Node affinity (the image's architectures; GPU preferences, see {@link GpuScheduling}) plus, when
+     * {@code spreadSelector} is given, a preferred anti-affinity that puts replicas on different hosts.
      */
     static Affinity affinity(Optional<GpuVendor> vendor, GpuModePreference mode, boolean modeRequired,
-            Optional<Map<String, String>> spreadSelector) {
-        AffinityBuilder affinity = new AffinityBuilder();
-        vendor.ifPresent(v -> affinity.withNodeAffinity(GpuScheduling.nodeAffinity(v, mode, modeRequired)));
+            List<String> architectures, Optional<Map<String, String>> spreadSelector) {
+        AffinityBuilder affinity = new AffinityBuilder()
+                .withNodeAffinity(GpuScheduling.nodeAffinity(vendor, mode, modeRequired, architectures));
         spreadSelector.ifPresent(selector -> {
             WeightedPodAffinityTerm spread = new WeightedPodAffinityTermBuilder()
                     .withWeight(SPREAD_WEIGHT)
@@ -157,19 +161,20 @@ final class PodTemplates {
                     .addToPreferredDuringSchedulingIgnoredDuringExecution(spread)
                     .endPodAntiAffinity();
         });
-        Affinity built = affinity.build();
-        return built.getNodeAffinity() == null && built.getPodAntiAffinity() == null ? null : built;
+        return affinity.build();
     }
 
-    /** CPU and memory from the configuration, plus the GPU limit (extended resources need no request). */
+    /** CPU, memory and ephemeral storage from the configuration, plus the GPU limit (extended resources need no request). */
     static ResourceRequirements resources(ComputeResources r, Optional<String> gpuResource, int gpus) {
         Map<String, Quantity> limits = new LinkedHashMap<>();
         limits.put("cpu", new Quantity(r.cpuLimit()));
         limits.put("memory", new Quantity(r.memoryLimit()));
+        limits.put("ephemeral-storage", new Quantity(r.ephemeralStorageLimit()));
         gpuResource.ifPresent(name -> limits.put(name, new Quantity(Integer.toString(gpus))));
         Map<String, Quantity> requests = new LinkedHashMap<>();
         requests.put("cpu", new Quantity(r.cpuRequest()));
         requests.put("memory", new Quantity(r.memoryRequest()));
+        requests.put("ephemeral-storage", new Quantity(r.ephemeralStorageRequest()));
         return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
     }
 
@@ -236,16 +241,9 @@ final class PodTemplates {
         }
         env.add(literal(WorkerEnvironment.JAVA_TOOL_OPTIONS, dns
                 ? WorkerEnvironment.JVM_OPTIONS + " " + WorkerEnvironment.DNS_CACHE_OPTIONS : WorkerEnvironment.JVM_OPTIONS));
-        c.prismSecretName().ifPresent(secret -> {
-            if (c.prismUrl().isEmpty()) {
-                env.add(secretKey(WorkerEnvironment.PRISM_URL, secret));
-            }
-            env.add(secretKey(WorkerEnvironment.PRISM_API_KEY, secret));
-            env.add(secretKey(WorkerEnvironment.PRISM_USERNAME, secret));
-            env.add(secretKey(WorkerEnvironment.PRISM_PASSWORD, secret));
-            env.add(literal(WorkerEnvironment.PRISM_CA_BUNDLE,
-                    WorkerEnvironment.PRISM_CA_DIR + "/" + WorkerEnvironment.PRISM_CA_SECRET_KEY));
-        });
+        if (c.prismSecretName().isPresent()) {
+            env.add(literal(WorkerEnvironment.PRISM_CREDENTIALS_DIR, WorkerEnvironment.PRISM_SECRET_DIR));
+        }
         c.extraEnv().forEach((k, v) -> env.add(literal(k, v)));
         return env;
     }
@@ -253,14 +251,6 @@ final class PodTemplates {
     private static EnvVar fieldRef(String name, String path) {
         return new EnvVarBuilder().withName(name)
                 .withNewValueFrom().withNewFieldRef().withApiVersion("v1").withFieldPath(path).endFieldRef().endValueFrom()
-                .build();
-    }
-
-    /** A Secret key that may be missing: the pod still starts, and the worker runs without Prism. */
-    private static EnvVar secretKey(String key, String secret) {
-        return new EnvVarBuilder().withName(key)
-                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).withOptional(true)
-                .endSecretKeyRef().endValueFrom()
                 .build();
     }
 

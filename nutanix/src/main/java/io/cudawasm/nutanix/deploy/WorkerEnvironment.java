@@ -25,7 +25,7 @@ public final class WorkerEnvironment {
     /** Fleet: how long a stopping replica keeps answering for finished jobs nobody has read yet. */
     public static final String DRAIN_LINGER_SECONDS = "CUDA_WASM_DRAIN_LINGER_SECONDS";
 
-    /** Keys of the Prism credentials Secret; each becomes the variable of the same name. */
+    /** Keys of the Prism credentials Secret; each file stands for the variable of the same name. */
     public static final String PRISM_URL = "NUTANIX_PRISM_URL";
     public static final String PRISM_API_KEY = "NUTANIX_API_KEY";
     public static final String PRISM_USERNAME = "NUTANIX_USERNAME";
@@ -33,7 +33,12 @@ public final class WorkerEnvironment {
     /** Path of the PEM bundle that verifies Prism Central's certificate. */
     public static final String PRISM_CA_BUNDLE = "NUTANIX_CA_BUNDLE";
     /** Secret key holding that PEM bundle. */
-    public static final String PRISM_CA_SECRET_KEY = "ca.pem";
+    public static final String PRISM_CA_SECRET_KEY = io.cudawasm.nutanix.prism.NutanixConfig.CREDENTIALS_CA_FILE;
+    /**
+     * Folder whose files stand for the {@code NUTANIX_*} variables (one file per Secret key): the pod
+     * mounts the Prism Secret there, so credentials never appear in the environment.
+     */
+    public static final String PRISM_CREDENTIALS_DIR = io.cudawasm.nutanix.prism.NutanixConfig.ENV_CREDENTIALS_DIR;
 
     /** Downward API: the pod's identity and the node it runs on (self-registration reads that Node). */
     public static final String POD_NAME = "POD_NAME";
@@ -50,9 +55,13 @@ public final class WorkerEnvironment {
             "cudawasm_jobs_queued", "cudawasm_jobs_running", "cudawasm_jobs_retained", "cudawasm_fleet_peers");
 
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
-    /** Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process. */
-    public static final String JVM_OPTIONS =
-            "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp";
+    /**
+     * Container-aware heap sizing; the JVM exits on OOM so Kubernetes restarts a clean process;
+     * huge methods are compiled (a fully unrolled kernel's region is one JVM method over HotSpot's
+     * 8,000-bytecode limit, which it would otherwise run interpreted: kernels/README-ptx.md).
+     */
+    public static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 "
+            + "-XX:+ExitOnOutOfMemoryError -XX:-DontCompileHugeMethods -Djava.io.tmpdir=/tmp";
     /**
      * Added for DNS peer discovery: the JVM keeps DNS answers 30 s by default, long enough to send a
      * restarted pod's traffic to its old address; 5 s (and 1 s for "no such name") keeps the fleet current.
@@ -62,7 +71,8 @@ public final class WorkerEnvironment {
     public static final int HTTP_PORT = 8080;
     public static final String PORT_NAME = "http";
     public static final String KERNEL_CACHE_PATH = "/cache/kernels";
-    public static final String PRISM_CA_DIR = "/etc/cuda-wasm/prism";
+    /** Where the Prism Secret is mounted, one file per key ({@link #PRISM_CREDENTIALS_DIR}). */
+    public static final String PRISM_SECRET_DIR = "/etc/cuda-wasm/prism";
     public static final String APP_DIR = "/opt/cuda-wasm";
     public static final String WORKER_JAR = APP_DIR + "/cuda-wasm.jar";
     public static final String BENCHMARKS_JAR = APP_DIR + "/benchmarks.jar";

@@ -1,6 +1,10 @@
 package io.cudawasm.nutanix.examples;
 
 import io.cudawasm.nutanix.GpuVendor;
+import io.cudawasm.nutanix.deploy.DeploymentConfig;
+import io.cudawasm.nutanix.deploy.DeploymentGenerator;
+import io.cudawasm.nutanix.deploy.GpuScheduling;
+import io.cudawasm.nutanix.deploy.IntelGpuResource;
 import io.cudawasm.nutanix.prism.NodeCandidate;
 import io.cudawasm.nutanix.prism.NodeSelection;
 import io.cudawasm.nutanix.prism.NutanixClient;
@@ -24,7 +28,9 @@ import java.util.UUID;
 
 /**
  * The seed's {@code deploy_gpu_workload} flow: discover GPU nodes, summarise, pick the best nodes for a
- * workload, read the chosen host's capabilities, then hand the placement to the deployment step.
+ * workload, read the chosen host's capabilities, then hand the placement to the deployment step, which
+ * builds the seed's programmatic {@link DeploymentConfig} ({@code with_gpus}, {@code with_hpa(1, 8, 70)},
+ * an NKE annotation) and the manifests it would apply. On the command line: {@code cuda-wasm example}.
  *
  * <p>With {@code NUTANIX_PRISM_URL} set it talks to that Prism Central (credentials and TLS from the other
  * {@code NUTANIX_*} variables); without it, it starts an in-process simulator over HTTPS first.
@@ -36,6 +42,16 @@ public final class DeployGpuWorkload {
     public record WorkloadPlacement(
             String hostUuid, String hostName, String clusterName, CpuArchitecture architecture,
             GpuVendor vendor, int gpuCount, List<String> gpuModels) {}
+
+    /** What the deployment step makes of a placement, and where the YAML goes (nowhere: a summary only). */
+    public record DeploymentStep(String image, boolean pinToHost, Optional<PrintWriter> yaml) {
+        public static final DeploymentStep SUMMARY = new DeploymentStep(DEFAULT_IMAGE, false, Optional.empty());
+    }
+
+    /** The image the example deploys unless told otherwise (docker/README.md builds it). */
+    public static final String DEFAULT_IMAGE = "cuda-wasm:0.1.0-";
+    /** The node label the Nutanix cloud controller manager (NKP/CAPX) puts the Prism host uuid in. */
+    public static final String PRISM_HOST_LABEL = "nutanix.com/prism-host-uuid";
 
     private DeployGpuWorkload() {}
 
@@ -49,10 +65,16 @@ public final class DeployGpuWorkload {
     /** Runs the flow against Prism Central or an in-process simulator; returns a process exit code. */
     public static int run(Map<String, String> environment, GpuVendor vendor, int gpuCount, PrintWriter out)
             throws IOException {
-        String url = environment.get(NutanixConfig.ENV_URL);
-        if (url != null && !url.isBlank()) {
-            out.println("Using Prism Central at " + url);
-            return runFlow(NutanixClient.create(NutanixConfig.fromEnvironment(environment)), vendor, gpuCount, out);
+        return run(environment, vendor, gpuCount, out, DeploymentStep.SUMMARY);
+    }
+
+    /** As {@link #run(Map, GpuVendor, int, PrintWriter)}, with the deployment step's image and YAML output. */
+    public static int run(Map<String, String> environment, GpuVendor vendor, int gpuCount, PrintWriter out,
+            DeploymentStep step) throws IOException {
+        if (NutanixConfig.configuredIn(environment)) {
+            NutanixConfig config = NutanixConfig.fromEnvironment(environment);
+            out.println("Using Prism Central at " + config.baseUrl());
+            return runFlow(NutanixClient.create(config), vendor, gpuCount, out, step);
         }
         SelfSignedCertificate cert = SelfSignedCertificate.forLocalhost();
         String apiKey = UUID.randomUUID().toString();
@@ -61,12 +83,17 @@ public final class DeployGpuWorkload {
             out.println("NUTANIX_PRISM_URL is not set; using an in-process Prism Central simulator at " + sim.baseUrl());
             NutanixConfig config = NutanixConfig.builder()
                     .baseUrl(sim.baseUrl()).apiKey(apiKey).caBundlePem(cert.certificatePem()).build();
-            return runFlow(NutanixClient.create(config), vendor, gpuCount, out);
+            return runFlow(NutanixClient.create(config), vendor, gpuCount, out, step);
         }
     }
 
-    /** Discover, summarise, rank, inspect, deploy. */
+    /** Discover, summarise, rank, inspect, deploy (a summary of the deployment). */
     public static int runFlow(NutanixClient client, GpuVendor vendor, int gpuCount, PrintWriter out) {
+        return runFlow(client, vendor, gpuCount, out, DeploymentStep.SUMMARY);
+    }
+
+    /** Discover, summarise, rank, inspect, deploy. */
+    public static int runFlow(NutanixClient client, GpuVendor vendor, int gpuCount, PrintWriter out, DeploymentStep step) {
         try {
             out.println();
             out.println("1. Discovering GPU nodes");
@@ -110,9 +137,20 @@ public final class DeployGpuWorkload {
 
             out.println();
             out.println("5. Deployment");
-            deploy(new WorkloadPlacement(caps.hostUuid(), caps.hostName(), chosen.node().clusterName(),
+            WorkloadPlacement placement = new WorkloadPlacement(caps.hostUuid(), caps.hostName(), chosen.node().clusterName(),
                     caps.cpuArchitecture(), vendor, gpuCount,
-                    chosen.matchingGpus().stream().limit(gpuCount).map(HostGpu::displayName).toList()), out);
+                    chosen.matchingGpus().stream().limit(gpuCount).map(HostGpu::displayName).toList());
+            deploy(placement, out);
+            DeploymentConfig config = deploymentConfig(placement, step);
+            DeploymentGenerator generator = new DeploymentGenerator(config);
+            out.printf("   Manifests:     %d objects, %s (%s)%n", generator.generate().size(),
+                    generator.workloadDecision().kind().kubernetesKind(), config.image());
+            step.yaml().ifPresentOrElse(yaml -> {
+                out.println("   YAML follows; apply it with kubectl apply -f - (or run cuda-wasm deploy with the same options)");
+                out.flush();
+                yaml.print(generator.generateAll());
+                yaml.flush();
+            }, () -> out.println("   (--yaml prints the manifests it would apply)"));
             return 0;
         } catch (PrismException e) {
             out.println("Prism Central call failed: " + e.getMessage());
@@ -121,18 +159,32 @@ public final class DeployGpuWorkload {
     }
 
     /**
-     * The deployment step: turns the placement into what a Kubernetes manifest has to say. Manifest
-     * generation (the deployment generator) plugs in here, taking the same {@link WorkloadPlacement}.
+     * The seed's programmatic configuration for a placement: the vendor and GPU count found, HPA 1-8 at
+     * 70 % CPU, the NKE priority annotation, the host's architecture; with {@code pinToHost} also a node
+     * selector on the chosen Prism host (the Nutanix CCM's label, on NKP clusters).
      */
+    public static DeploymentConfig deploymentConfig(WorkloadPlacement placement, DeploymentStep step) {
+        String flavour = placement.vendor().name().toLowerCase(java.util.Locale.ROOT);
+        DeploymentConfig.Builder b = DeploymentConfig.builder("gpu-workload",
+                        step.image().equals(DEFAULT_IMAGE) ? DEFAULT_IMAGE + flavour : step.image())
+                .gpuVendor(placement.vendor())
+                .gpus(placement.gpuCount())
+                .hpa(1, 8, 70)
+                .nkeAnnotation("nke.nutanix.com/priority", "high")
+                .architectures(List.of(placement.architecture() == CpuArchitecture.AARCH64 ? "arm64" : "amd64"));
+        if (step.pinToHost()) {
+            b.nodeSelector(PRISM_HOST_LABEL, placement.hostUuid());
+        }
+        return b.build();
+    }
+
+    /** The deployment step's summary: where the workload goes and what it asks Kubernetes for. */
     public static void deploy(WorkloadPlacement placement, PrintWriter out) {
-        String resource = switch (placement.vendor()) {
-            case NVIDIA -> "nvidia.com/gpu";
-            case AMD -> "amd.com/gpu";
-            case INTEL -> "gpu.intel.com/i915";
-        };
+        String resource = GpuScheduling.resourceName(placement.vendor(), IntelGpuResource.I915);
         out.printf("   Place on host %s (%s) in cluster %s%n", placement.hostName(), placement.hostUuid(),
                 placement.clusterName());
-        out.printf("   Node selector: nutanix.com/prism-host-uuid=%s, kubernetes.io/arch=%s%n", placement.hostUuid(),
+        out.printf("   Node labels:   %s=%s (selected with --pin-host), kubernetes.io/arch=%s%n", PRISM_HOST_LABEL,
+                placement.hostUuid(),
                 placement.architecture() == CpuArchitecture.AARCH64 ? "arm64" : "amd64");
         out.printf("   Resources:     %s: %d (%s)%n", resource, placement.gpuCount(),
                 String.join(", ", placement.gpuModels()));

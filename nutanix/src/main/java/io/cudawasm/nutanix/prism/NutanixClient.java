@@ -205,6 +205,36 @@ public final class NutanixClient {
         return api().getCluster(clusterUuid);
     }
 
+    /**
+     * The Prism Element cluster with this uuid or, failing that, this name (case-insensitive, as
+     * Prism's UI shows it); what users know is usually the name.
+     *
+     * @throws PrismNotFoundException when none matches, or several clusters share the name (the
+     *     message lists their uuids)
+     */
+    public PrismCluster findCluster(String uuidOrName) {
+        String wanted = uuidOrName.trim();
+        List<PrismCluster> clusters = listClusters();
+        Optional<PrismCluster> byUuid = clusters.stream().filter(c -> c.uuid().equalsIgnoreCase(wanted)).findFirst();
+        if (byUuid.isPresent()) {
+            return byUuid.get();
+        }
+        List<PrismCluster> byName = clusters.stream().filter(c -> c.name().equalsIgnoreCase(wanted)).toList();
+        if (byName.size() == 1) {
+            return byName.get(0);
+        }
+        String operation = api().version() == PrismApiVersion.V4 ? "GET " + PrismV4Api.CLUSTERMGMT + "clusters"
+                : "POST " + PrismV3Api.ROOT + "clusters/list";
+        if (byName.isEmpty()) {
+            throw new PrismNotFoundException(operation, 0, List.of(), "no Prism Element cluster has the uuid or name '" + wanted
+                    + "'; clusters: " + clusters.stream().map(c -> c.name() + " (" + c.uuid() + ")").sorted()
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        throw new PrismNotFoundException(operation, 0, List.of(), byName.size() + " clusters are named '" + wanted
+                + "'; give one uuid: " + byName.stream().map(PrismCluster::uuid).sorted()
+                .collect(java.util.stream.Collectors.joining(", ")));
+    }
+
     /** All VMs, paged (v3: 500 at a time; v4: 100). */
     public List<PrismVm> listVms() {
         return api().listVms();

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +47,18 @@ public record NutanixConfig(
     public static final String ENV_CA_BUNDLE = "NUTANIX_CA_BUNDLE";
     public static final String ENV_INSECURE = "NUTANIX_INSECURE";
     public static final String ENV_API_VERSION = "NUTANIX_API_VERSION";
+    /**
+     * A folder whose files stand for unset variables: {@code NUTANIX_PRISM_URL}, {@code NUTANIX_API_KEY},
+     * {@code NUTANIX_USERNAME}, {@code NUTANIX_PASSWORD} (file named like the variable, its content the
+     * value) and {@value #CREDENTIALS_CA_FILE} (the CA bundle). A Kubernetes Secret mounted as a volume
+     * looks exactly like this, so credentials never pass through the environment.
+     */
+    public static final String ENV_CREDENTIALS_DIR = "NUTANIX_CREDENTIALS_DIR";
+    /** The CA bundle's file name in {@link #ENV_CREDENTIALS_DIR} (the Secret key {@code ca.pem}). */
+    public static final String CREDENTIALS_CA_FILE = "ca.pem";
+    /** Credential files are small; anything larger is a wrong path, not a key. */
+    static final int MAX_CREDENTIAL_FILE_BYTES = 64 * 1024;
+    private static final List<String> CREDENTIAL_VARIABLES = List.of(ENV_URL, ENV_API_KEY, ENV_USERNAME, ENV_PASSWORD);
 
     public static final int DEFAULT_PORT = 9440;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -87,10 +101,12 @@ public record NutanixConfig(
      * A builder filled from {@code NUTANIX_PRISM_URL}, {@code NUTANIX_API_KEY} (preferred) or
      * {@code NUTANIX_USERNAME} + {@code NUTANIX_PASSWORD}, {@code NUTANIX_CA_BUNDLE} (path of a PEM file) and
      * {@code NUTANIX_INSECURE} ({@code true}/{@code 1}/{@code yes}) and {@code NUTANIX_API_VERSION}
-     * ({@code auto}, {@code v3} or {@code v4}; default {@code auto}); callers may override values before
-     * {@link Builder#build()}. Blank variables count as unset.
+     * ({@code auto}, {@code v3} or {@code v4}; default {@code auto}), with unset ones taken from the files
+     * of {@code NUTANIX_CREDENTIALS_DIR} ({@link #withCredentialFiles}); callers may override values
+     * before {@link Builder#build()}. Blank variables count as unset.
      */
-    public static Builder builderFromEnvironment(Map<String, String> environment) {
+    public static Builder builderFromEnvironment(Map<String, String> variables) {
+        Map<String, String> environment = withCredentialFiles(variables);
         Builder b = builder();
         value(environment, ENV_URL).ifPresent(b::baseUrl);
         Optional<String> apiKey = value(environment, ENV_API_KEY);
@@ -105,6 +121,57 @@ public record NutanixConfig(
         value(environment, ENV_INSECURE).ifPresent(v -> b.insecure(parseFlag(ENV_INSECURE, v)));
         value(environment, ENV_API_VERSION).ifPresent(v -> b.apiVersion(parseApiVersion(v)));
         return b;
+    }
+
+    /**
+     * The variables with the files of {@code NUTANIX_CREDENTIALS_DIR} filled in where a variable is unset
+     * (a variable always wins over a file). A file holds one value; surrounding white space, such as the
+     * newline {@code kubectl create secret --from-file} keeps, is dropped. A missing file is no value:
+     * an optional Secret may lack keys, or be absent (the folder is then empty).
+     *
+     * @throws IllegalArgumentException when the folder does not exist or a file cannot be read
+     */
+    public static Map<String, String> withCredentialFiles(Map<String, String> environment) {
+        Optional<String> dirName = value(environment, ENV_CREDENTIALS_DIR);
+        if (dirName.isEmpty()) {
+            return environment;
+        }
+        Path dir = Path.of(dirName.get());
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(ENV_CREDENTIALS_DIR + " " + dir + " is not a directory");
+        }
+        Map<String, String> merged = new HashMap<>(environment);
+        for (String variable : CREDENTIAL_VARIABLES) {
+            if (value(environment, variable).isEmpty()) {
+                readCredentialFile(dir.resolve(variable)).ifPresent(v -> merged.put(variable, v));
+            }
+        }
+        Path ca = dir.resolve(CREDENTIALS_CA_FILE);
+        if (value(environment, ENV_CA_BUNDLE).isEmpty() && Files.isRegularFile(ca)) {
+            merged.put(ENV_CA_BUNDLE, ca.toString());
+        }
+        return Map.copyOf(merged);
+    }
+
+    /** Whether the variables (or the credential files) name a Prism Central: {@code NUTANIX_PRISM_URL} is set. */
+    public static boolean configuredIn(Map<String, String> environment) {
+        return value(withCredentialFiles(environment), ENV_URL).isPresent();
+    }
+
+    private static Optional<String> readCredentialFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.size(file) > MAX_CREDENTIAL_FILE_BYTES) {
+                throw new IllegalArgumentException(file + " is larger than " + MAX_CREDENTIAL_FILE_BYTES
+                        + " bytes: not a credential");
+            }
+            String v = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return v.isEmpty() ? Optional.empty() : Optional.of(v);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The v3 API root, {@code <baseUrl>/api/nutanix/v3/}; v4 paths are given per namespace by the client. */

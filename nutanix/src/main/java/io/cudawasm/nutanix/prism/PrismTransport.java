@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
 import java.security.cert.CertificateException;
+import io.cudawasm.nutanix.NetworkErrors;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ final class PrismTransport {
             } catch (IOException e) {
                 if (isTlsFailure(e)) {
                     throw new PrismTlsException(operation, 0, List.of(),
-                            "TLS handshake with " + config.baseUrl() + " failed: " + rootMessage(e), e);
+                            "TLS handshake with " + config.baseUrl() + " failed: " + rootMessage(e) + "; " + tlsHint(), e);
                 }
                 if (attempt < policy.maxAttempts()) {
                     Duration delay = policy.delayForRetry(attempt, jitter.getAsDouble());
@@ -302,7 +303,19 @@ final class PrismTransport {
         if (e instanceof HttpTimeoutException) {
             return "no response within the read timeout";
         }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return NetworkErrors.describe(e);
+    }
+
+    /** What to do about a certificate Prism's client does not trust, naming the settings that fix it. */
+    private String tlsHint() {
+        return config.caBundlePem()
+                .map(pem -> "the CA bundle given (" + PrismTls.parseCertificates(pem).size() + " certificate(s), "
+                        + NutanixConfig.ENV_CA_BUNDLE + " or --ca-bundle) does not verify this server's certificate; "
+                        + "put the CA that signed it (or the server's own self-signed certificate) in the bundle")
+                .orElse("Prism Central's certificate is not signed by a CA this JVM trusts (its default one is self-signed): "
+                        + "give that CA as a PEM file with " + NutanixConfig.ENV_CA_BUNDLE + "=ca.pem (discover: --ca-bundle; "
+                        + "in Kubernetes: the key ca.pem of the Prism Secret), or " + NutanixConfig.ENV_INSECURE
+                        + "=true for a lab only");
     }
 
     private static String rootMessage(Throwable e) {

@@ -45,11 +45,13 @@ class BenchmarkJobTest {
         var pod = DeploymentGenerator.benchmarkJob(b).getSpec().getTemplate().getSpec();
         assertEquals("2", pod.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").toString());
         var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
-        assertEquals(GpuScheduling.presenceLabels(GpuVendor.NVIDIA).size(), terms.size());
+        assertEquals(2, terms.size(), "vGPU shown by NVIDIA feature discovery or by the worker's label");
         for (var term : terms) {
             Set<String> expressions = term.getMatchExpressions().stream()
                     .map(e -> e.getKey() + "=" + e.getValues()).collect(Collectors.toSet());
-            assertTrue(expressions.contains(NodeLabels.GPU_MODE + "=[vgpu]"), "mode is required by default: " + expressions);
+            assertTrue(expressions.contains("kubernetes.io/arch=[amd64]"), expressions.toString());
+            assertTrue(expressions.contains(NodeLabels.GPU_MODE + "=[vgpu]") || expressions.contains("nvidia.com/vgpu.present=[true]"),
+                    "mode is required by default: " + expressions);
         }
         assertNull(pod.getAffinity().getPodAntiAffinity(), "a single Job pod needs no spreading");
         assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
@@ -59,16 +61,34 @@ class BenchmarkJobTest {
     void modeCanBeAPreferenceAndCpuRunsHaveNoGpuScheduling() {
         var preferred = DeploymentGenerator.benchmarkJob(BenchmarkJobConfig.builder("b", "img").gpuVendor(GpuVendor.AMD)
                 .requireGpuMode(false).build()).getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity();
-        assertEquals(1, preferred.getPreferredDuringSchedulingIgnoredDuringExecution().size());
+        assertEquals(NodeLabels.GPU_MODE, preferred.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPreference()
+                .getMatchExpressions().get(0).getKey(), "the mode as a preference");
         List<NodeSelectorRequirement> required = preferred.getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms().get(0).getMatchExpressions();
-        assertEquals(List.of("feature.node.kubernetes.io/pci-1002.present"), required.stream().map(NodeSelectorRequirement::getKey).toList());
+        assertEquals(List.of("kubernetes.io/arch"), required.stream().map(NodeSelectorRequirement::getKey).toList());
 
-        var cpu = DeploymentGenerator.benchmarkJob(BenchmarkJobConfig.builder("b", "img").cpuOnly().build())
+        var cpu = DeploymentGenerator.benchmarkJob(BenchmarkJobConfig.builder("b", "img:1").cpuOnly().build())
                 .getSpec().getTemplate().getSpec();
-        assertNull(cpu.getAffinity());
+        assertTrue(cpu.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty());
         assertTrue(cpu.getTolerations().isEmpty());
-        assertEquals(Set.of("cpu", "memory"), cpu.getContainers().get(0).getResources().getLimits().keySet());
+        assertEquals(Set.of("cpu", "memory", "ephemeral-storage"), cpu.getContainers().get(0).getResources().getLimits().keySet());
+    }
+
+    @Test
+    void runsOnItsOwnServiceAccountWithoutTokenOrNetwork() {
+        List<HasMetadata> objects = DeploymentGenerator.benchmarkObjects(BenchmarkJobConfig.builder("bench", "img:1").build());
+        assertEquals(List.of("Namespace", "ServiceAccount", "PersistentVolumeClaim", "Job", "NetworkPolicy"),
+                objects.stream().map(HasMetadata::getKind).toList());
+        var account = Configs.only(objects, io.fabric8.kubernetes.api.model.ServiceAccount.class);
+        assertEquals(Boolean.FALSE, account.getAutomountServiceAccountToken());
+        var pod = Configs.only(objects, Job.class).getSpec().getTemplate().getSpec();
+        assertEquals("bench", pod.getServiceAccountName());
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken());
+        var policy = Configs.only(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        assertTrue(policy.getSpec().getIngress().isEmpty() && policy.getSpec().getEgress().isEmpty(), "no traffic in or out");
+        assertEquals("restricted", Configs.only(objects, io.fabric8.kubernetes.api.model.Namespace.class).getMetadata().getLabels()
+                .get("pod-security.kubernetes.io/enforce"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,17 +18,44 @@ final class Configs {
         return DeploymentConfig.builder("cuda-wasm-worker", "cuda-wasm:test").gpuVendor(GpuVendor.NVIDIA);
     }
 
-    /** One configuration per vendor plus CPU-only, each also with NodeFeature mode and RWX, so every branch is exercised. */
+    /** A digest for pinned test images (the sha-256 of nothing). */
+    static final String DIGEST = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /**
+     * One configuration per vendor plus CPU-only, across the workload kinds (StatefulSet fleet, shared
+     * claim Deployment, single Recreate Deployment), register modes, GPU modes and optional objects, so
+     * every branch of the generator is exercised. Images are pinned by digest, as releases are.
+     */
     static Map<String, DeploymentConfig> variety() {
-        return Map.of(
-                "nvidia-hpa", nvidia().hpa(1, 8, 70).hpaPodsMetric("cudawasm_jobs_queued", "5").build(),
-                "nvidia-vgpu-required", nvidia().gpus(2).gpuMode(GpuModePreference.VGPU).requireGpuMode(true)
-                        .runtimeClassName("nvidia").nkeAnnotation("nke.nutanix.com/priority", "high").build(),
-                "amd-single", nvidia().gpuVendor(GpuVendor.AMD).replicas(1).build(),
-                "intel-xe-rwx", nvidia().gpuVendor(GpuVendor.INTEL).intelResource(IntelGpuResource.XE)
-                        .storageClass(NutanixStorageClasses.DYNAMIC_FILE).replicas(3).build(),
-                "cpu-nodefeature", nvidia().cpuOnly().registerMode(RegisterMode.NODE_FEATURE).hpa(2, 4, 60)
-                        .noPrismSecret().prismUrl("https://pc.example.com:9440").build());
+        Map<String, DeploymentConfig> v = new LinkedHashMap<>();
+        v.put("nvidia-hpa", nvidia().imageDigest(DIGEST).hpa(1, 8, 70).hpaPodsMetric("cudawasm_jobs_queued", "5").build());
+        v.put("nvidia-vgpu-required", nvidia().imageDigest(DIGEST).gpus(2).gpuMode(GpuModePreference.VGPU).requireGpuMode(true)
+                .runtimeClassName("nvidia").nkeAnnotation("nke.nutanix.com/priority", "high").build());
+        v.put("amd-single", nvidia().imageDigest(DIGEST).gpuVendor(GpuVendor.AMD).replicas(1).build());
+        v.put("intel-xe-rwx", nvidia().imageDigest(DIGEST).gpuVendor(GpuVendor.INTEL).intelResource(IntelGpuResource.XE)
+                .storageClass(NutanixStorageClasses.DYNAMIC_FILE).replicas(3).build());
+        v.put("cpu-nodefeature", nvidia().imageDigest(DIGEST).cpuOnly().registerMode(RegisterMode.NODE_FEATURE).hpa(2, 4, 60)
+                .noPrismSecret().prismUrl("https://pc.example.com:9440").build());
+        v.put("nvidia-no-api-access", nvidia().imageDigest(DIGEST).selfRegister(false).replicas(1).build());
+        v.put("amd-fleet-monitored", nvidia().imageDigest(DIGEST).gpuVendor(GpuVendor.AMD).hpa(1, 6, 150).podMonitor(true)
+                .kubeApiCidr("10.96.0.1/32").prismCidr("10.0.0.40/32").apiClientNamespace("cuda-wasm.io/client", "true").build());
+        v.put("intel-passthrough-required", nvidia().imageDigest(DIGEST).gpuVendor(GpuVendor.INTEL).requireGpuMode(true)
+                .hpa(1, 4, 70).registerMode(RegisterMode.NODE_FEATURE).build());
+        v.put("cpu-shared-cache", nvidia().imageDigest(DIGEST).cpuOnly().storageClass(NutanixStorageClasses.DYNAMIC_FILE)
+                .replicas(2).selfRegister(false).noPrismSecret().build());
+        return v;
+    }
+
+    /** Benchmark Jobs per vendor and CPU-only, pinned like the workers. */
+    static Map<String, List<HasMetadata>> benchmarks() {
+        Map<String, List<HasMetadata>> b = new LinkedHashMap<>();
+        for (GpuVendor vendor : GpuVendor.values()) {
+            b.put("benchmark-" + vendor.name().toLowerCase(java.util.Locale.ROOT), DeploymentGenerator.benchmarkObjects(
+                    BenchmarkJobConfig.from(nvidia().imageDigest(DIGEST).gpuVendor(vendor).build()).build()));
+        }
+        b.put("benchmark-cpu", DeploymentGenerator.benchmarkObjects(
+                BenchmarkJobConfig.from(nvidia().imageDigest(DIGEST).cpuOnly().build()).build()));
+        return b;
     }
 
     static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {

@@ -11,10 +11,17 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code deploy} against Fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -103,6 +110,58 @@ class DeployCommandTest {
         CommandRun bad = CommandRun.of(command(), "--namespace", "Deploy");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("namespace 'Deploy'"), bad.err());
+    }
+
+    @Test
+    void withoutAKubeconfigItFailsAtOnceSayingWhereItLooked(@TempDir Path home) {
+        long started = System.nanoTime();
+        CommandRun run = CommandRun.of(new DeployCommand(KubernetesClientFactory.fromKubeconfig(Map.of(), home, true)),
+                "--dry-run");
+        assertEquals(2, run.exitCode(), run.out());
+        assertEquals("error: no kubeconfig found: KUBECONFIG is unset and " + home.resolve(".kube/config")
+                + " does not exist, and this is not a pod with a service account; set KUBECONFIG or create ~/.kube/config"
+                + " (for NKE: download it from Prism Central, Kubernetes Management, your cluster, Download Kubeconfig)",
+                run.err().strip());
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "no connection attempts, no retries");
+
+        CommandRun missing = CommandRun.of(new DeployCommand(KubernetesClientFactory.fromKubeconfig(
+                Map.of("KUBECONFIG", home.resolve("nke.yaml").toString()), home, true)), "--dry-run");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("KUBECONFIG=" + home.resolve("nke.yaml") + " names no existing file"), missing.err());
+    }
+
+    @Test
+    void anUnknownContextOrAnUnreachableServerIsNamed(@TempDir Path home) throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path kubeconfig = Files.writeString(home.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: lab
+                  cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}
+                users:
+                - name: me
+                  user: {token: abc}
+                contexts:
+                - name: nke-lab
+                  context: {cluster: lab, user: me}
+                current-context: nke-lab
+                """.formatted(closedPort));
+        KubernetesClientFactory factory = KubernetesClientFactory.fromKubeconfig(Map.of("KUBECONFIG", kubeconfig.toString()), home, true);
+
+        CommandRun unknown = CommandRun.of(new DeployCommand(factory), "--dry-run", "--context", "nke-prod");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("error: the kubeconfig (" + kubeconfig + ") has no context 'nke-prod'; it has nke-lab", unknown.err().strip());
+
+        long started = System.nanoTime();
+        CommandRun refused = CommandRun.of(new DeployCommand(factory), "--dry-run");
+        assertEquals(1, refused.exitCode(), refused.out());
+        assertEquals("error: cannot reach the Kubernetes API at https://127.0.0.1:" + closedPort + "/ (kubeconfig " + kubeconfig
+                + ", current context): connection refused", refused.err().strip());
+        assertTrue(System.nanoTime() - started < 10_000_000_000L, "one retry, not Fabric8's ten");
     }
 
     private static String[] concat(String[] a, String... b) {

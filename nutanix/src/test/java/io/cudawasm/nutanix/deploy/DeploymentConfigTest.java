@@ -88,7 +88,9 @@ class DeploymentConfigTest {
     @Test
     void rejectsHpaMinBelowOneAndBadCpuTarget() {
         rejects("at least 1", () -> HpaConfig.onCpu(0, 2, 70));
-        rejects("between 1 and 100", () -> HpaConfig.onCpu(1, 2, 170));
+        rejects("positive percentage", () -> HpaConfig.onCpu(1, 2, 0));
+        assertEquals(170, HpaConfig.onCpu(1, 2, 170).cpuTargetPercent().getAsInt(),
+                "above 100 % is valid: utilization is relative to the request, and the limit may be higher");
         rejects("needs a CPU target or at least one Pods metric",
                 () -> new HpaConfig(1, 2, OptionalInt.empty(), java.util.List.of(), 300));
     }

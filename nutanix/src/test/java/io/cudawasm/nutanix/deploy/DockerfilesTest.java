@@ -142,7 +142,7 @@ class DockerfilesTest {
         assertTrue(env.contains("CUDA_WASM_KERNEL_CACHE_DIR=" + WorkerEnvironment.KERNEL_CACHE_PATH), env);
         assertTrue(env.contains("CUDA_WASM_PORT=" + WorkerEnvironment.HTTP_PORT), env);
         assertTrue(file.lastOf("VOLUME").arguments().contains(WorkerEnvironment.KERNEL_CACHE_PATH));
-        assertTrue(runs.contains("openjdk-17-jre-headless") || file.finalStage().get(0).arguments().contains("temurin:17-jre"),
+        assertTrue(runs.contains("openjdk-17-jre-headless") || file.baseImage(file.finalStage().get(0)).contains("temurin:17-jre"),
                 name + ": needs a Java 17 runtime");
     }
 
@@ -166,7 +166,7 @@ class DockerfilesTest {
         Dockerfile file = read("Dockerfile.nvidia");
         String base = file.all("ARG").stream().map(Dockerfile.Instruction::arguments)
                 .filter(a -> a.startsWith("CUDA_IMAGE=")).findFirst().orElseThrow();
-        assertTrue(base.matches("CUDA_IMAGE=nvidia/cuda:12\\.\\d+\\.\\d+-runtime-ubuntu\\d+\\.\\d+"), base);
+        assertTrue(base.matches("CUDA_IMAGE=nvidia/cuda:12\\.\\d+\\.\\d+-runtime-ubuntu\\d+\\.\\d+@sha256:[0-9a-f]{64}"), base);
         String runs = String.join("\n", file.finalStage().stream().map(Dockerfile.Instruction::arguments).toList());
         assertTrue(runs.contains("cuda-nvrtc-12-"), "JCuda 12.6 loads libnvrtc.so.12");
         assertTrue(runs.contains("libnvrtc.so.12"), "the build checks the soname is present");
@@ -184,6 +184,89 @@ class DockerfilesTest {
         assertTrue(all.contains("TORNADOVM_HOME=/opt/tornadovm"), all);
         assertTrue(file.lastOf("ENTRYPOINT").arguments().contains("@/opt/tornadovm/tornado-argfile"));
         assertEquals("root", file.all("USER").get(0).arguments(), "installs as root, then drops privileges");
+    }
+
+    private static final List<String> ALL = List.of("Dockerfile.cpu", "Dockerfile.nvidia", "Dockerfile.amd", "Dockerfile.intel",
+            "Dockerfile.tornadovm");
+
+    /**
+     * Every base image is pinned by digest; the one exception is the TornadoVM layer's BASE_IMAGE, which
+     * names this project's own image, built locally just before (docker/README.md).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.cpu", "Dockerfile.nvidia", "Dockerfile.amd", "Dockerfile.intel", "Dockerfile.tornadovm"})
+    void baseImagesArePinnedByDigest(String name) throws IOException {
+        Dockerfile file = read(name);
+        Set<String> stages = new HashSet<>();
+        for (Dockerfile.Instruction from : file.all("FROM")) {
+            String image = file.baseImage(from);
+            Matcher alias = FROM.matcher(from.arguments());
+            assertTrue(alias.matches());
+            if (alias.group(2) != null) {
+                stages.add(alias.group(2));
+            }
+            if (stages.contains(image) || (name.equals("Dockerfile.tornadovm") && from.arguments().equals("${BASE_IMAGE}"))) {
+                continue;
+            }
+            assertTrue(image.matches("[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}"), name + ":" + from.line() + " " + image
+                    + " is not name:tag@sha256:digest");
+        }
+    }
+
+    /** hadolint DL4006: a RUN with a pipe runs under {@code pipefail}, or a failure inside the pipe goes unnoticed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.cpu", "Dockerfile.nvidia", "Dockerfile.amd", "Dockerfile.intel", "Dockerfile.tornadovm"})
+    void pipesFailTheBuild(String name) throws IOException {
+        for (List<Dockerfile.Instruction> stage : read(name).stages()) {
+            boolean pipefail = false;
+            for (Dockerfile.Instruction i : stage) {
+                if (i.keyword().equals("SHELL")) {
+                    pipefail = i.arguments().contains("\"pipefail\"");
+                }
+                // quoted text (sed's s|a|b|) holds no pipes; || is "or", not a pipe
+                String shell = i.arguments().replaceAll("'[^']*'", "").replaceAll("\"[^\"]*\"", "").replace("||", "");
+                boolean piped = i.keyword().equals("RUN") && shell.contains("|");
+                assertTrue(!piped || pipefail, name + ":" + i.line() + " pipes without SHELL [... \"-o\", \"pipefail\" ...]");
+            }
+        }
+    }
+
+    /**
+     * hadolint DL3008: apt packages are pinned to a version, or the RUN carries the reason they are not
+     * and hadolint's ignore pragma on the line right above it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.cpu", "Dockerfile.nvidia", "Dockerfile.amd", "Dockerfile.intel", "Dockerfile.tornadovm"})
+    void aptVersionsArePinnedOrTheReasonIsWritten(String name) throws IOException {
+        for (Dockerfile.Instruction run : read(name).all("RUN")) {
+            if (!run.arguments().contains("apt-get install")) {
+                continue;
+            }
+            List<String> comments = run.comments();
+            boolean pragma = !comments.isEmpty() && comments.get(comments.size() - 1).equals("hadolint ignore=DL3008");
+            boolean reason = comments.stream().anyMatch(c -> c.contains("(DL3008)"));
+            assertTrue(pragma && reason, name + ":" + run.line() + " installs unpinned apt packages without the reason: " + comments);
+        }
+    }
+
+    @Test
+    void thePinScriptCoversTheArgumentsTheDockerfilesPin() throws IOException {
+        Path script = DOCKER.resolve("pin-base-images.sh");
+        assertTrue(Files.isExecutable(script));
+        String text = Files.readString(script);
+        assertTrue(text.contains("set -euo pipefail"), "the script itself fails on errors");
+        Pattern pinned = Pattern.compile(text.lines().filter(l -> l.contains("grep -E '")).findFirst().orElseThrow()
+                .replaceFirst(".*grep -E '([^']+)'.*", "$1"));
+        int count = 0;
+        for (String name : ALL) {
+            for (String line : Files.readAllLines(DOCKER.resolve(name))) {
+                if (line.startsWith("ARG ") && line.contains("@sha256:")) {
+                    assertTrue(pinned.matcher(line).find(), name + ": the script would not refresh " + line);
+                    count++;
+                }
+            }
+        }
+        assertEquals(9, count, "MAVEN_IMAGE in four files, one runtime base each, and the TornadoVM JDK");
     }
 
     @Test

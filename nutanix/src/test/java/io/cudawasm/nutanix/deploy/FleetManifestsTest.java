@@ -75,8 +75,11 @@ class FleetManifestsTest {
         DeploymentGenerator g = new DeploymentGenerator(Configs.nvidia().replicas(1).build());
         assertFalse(g.configMap().getData().containsKey(WorkerEnvironment.PEER_DISCOVERY));
         assertTrue(g.headlessService().isEmpty());
-        assertTrue(g.networkPolicy().isEmpty());
         assertTrue(g.peerDiscovery().isEmpty());
+        NetworkPolicy np = g.networkPolicy().orElseThrow();
+        assertEquals(1, np.getSpec().getIngress().size(), "clients only: there are no peers");
+        assertTrue(np.getSpec().getEgress().stream().noneMatch(e -> e.getTo().stream().anyMatch(t -> t.getPodSelector() != null)),
+                "no egress to peers");
     }
 
     @Test
@@ -85,7 +88,7 @@ class FleetManifestsTest {
                 .apiClientNamespace("cuda-wasm.io/client", "true").build());
         NetworkPolicy np = g.networkPolicy().orElseThrow();
         assertEquals(g.selectorLabels(), np.getSpec().getPodSelector().getMatchLabels());
-        assertEquals(List.of("Ingress"), np.getSpec().getPolicyTypes());
+        assertEquals(List.of("Ingress", "Egress"), np.getSpec().getPolicyTypes());
         List<NetworkPolicyIngressRule> rules = np.getSpec().getIngress();
         assertEquals(2, rules.size());
         for (NetworkPolicyIngressRule rule : rules) {
@@ -101,6 +104,32 @@ class FleetManifestsTest {
 
         assertTrue(new DeploymentGenerator(Configs.nvidia().replicas(3).networkPolicy(false).build())
                 .networkPolicy().isEmpty());
+    }
+
+    private static List<String> egress(NetworkPolicy np) {
+        return np.getSpec().getEgress().stream().map(e -> e.getTo().stream()
+                        .map(t -> t.getIpBlock() != null ? t.getIpBlock().getCidr() : t.getPodSelector() != null ? "peers" : "?")
+                        .toList() + " " + e.getPorts().stream().map(p -> p.getProtocol() + "/" + (p.getPort().getIntVal() != null
+                                ? p.getPort().getIntVal().toString() : p.getPort().getStrVal())).toList())
+                .toList();
+    }
+
+    @Test
+    void egressReachesOnlyDnsPeersTheKubernetesApiAndPrism() {
+        DeploymentGenerator fleet = new DeploymentGenerator(Configs.nvidia().replicas(3).build());
+        assertEquals(List.of("[] [UDP/53, TCP/53]", "[peers] [TCP/http]", "[] [TCP/443, TCP/6443]", "[] [TCP/9440]"),
+                egress(fleet.networkPolicy().orElseThrow()), "by port, to any address unless CIDRs are given");
+
+        DeploymentGenerator narrowed = new DeploymentGenerator(Configs.nvidia().replicas(3).kubeApiCidr("10.96.0.1/32")
+                .kubeApiCidr("192.168.5.10/32").prismCidr("10.0.0.40/32").prismUrl("https://pc.example.com:9441").build());
+        assertEquals(List.of("[] [UDP/53, TCP/53]", "[peers] [TCP/http]", "[10.96.0.1/32, 192.168.5.10/32] [TCP/443, TCP/6443]",
+                "[10.0.0.40/32] [TCP/9441]"), egress(narrowed.networkPolicy().orElseThrow()), "the Prism port follows --prism-url");
+
+        DeploymentGenerator isolated = new DeploymentGenerator(Configs.nvidia().replicas(1).selfRegister(false).noPrismSecret().build());
+        assertEquals(List.of("[] [UDP/53, TCP/53]"), egress(isolated.networkPolicy().orElseThrow()),
+                "no API access, no Prism: DNS only");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Configs.nvidia().prismCidr("10.0.0.300/32").build());
     }
 
     @Test

@@ -42,7 +42,9 @@ class GenerateCommandTest {
                 "--node-selector", "zone=a", "--toleration", "dedicated=gpu:NoSchedule", "--runtime-class", "nvidia",
                 "--max-concurrent-kernels", "16", "--backend", "cuda", "--log-level", "debug",
                 "--register-interval", "30", "--register-mode", "nodefeature",
-                "--api-client-namespace", "team=ml", "--pod-monitor");
+                "--api-client-namespace", "team=ml", "--pod-monitor",
+                "--image-digest", Configs.DIGEST, "--arch", "amd64,arm64", "--ephemeral-storage-request", "1Gi",
+                "--ephemeral-storage-limit", "3Gi", "--kube-api-cidr", "10.96.0.1/32", "--prism-cidr", "10.0.0.40/32");
         assertEquals(0, run.exitCode(), run.err());
         List<HasMetadata> objects = Manifests.parse(run.out());
         Deployment d = Configs.only(objects, Deployment.class);
@@ -51,7 +53,11 @@ class GenerateCommandTest {
         var c = pod.getContainers().get(0);
         assertEquals("gpu", d.getMetadata().getNamespace());
         assertEquals("inference", d.getMetadata().getName());
-        assertEquals("registry.local/cw:1", c.getImage());
+        assertEquals("registry.local/cw:1@" + Configs.DIGEST, c.getImage());
+        assertEquals("3Gi", c.getResources().getLimits().get("ephemeral-storage").toString());
+        assertEquals("1Gi", c.getResources().getRequests().get("ephemeral-storage").toString());
+        assertEquals(List.of("amd64", "arm64"), pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues());
         assertEquals("Always", c.getImagePullPolicy());
         assertEquals("2", c.getResources().getLimits().get("nvidia.com/gpu").toString());
         assertEquals("16Gi", c.getResources().getLimits().get("memory").toString());
@@ -62,8 +68,11 @@ class GenerateCommandTest {
         assertEquals("a", pod.getNodeSelector().get("zone"));
         assertEquals("dedicated", pod.getTolerations().get(0).getKey());
         assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("HTTPS_PROXY")));
-        assertTrue(c.getEnv().stream().anyMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null
-                && e.getValueFrom().getSecretKeyRef().getName().equals("pc-creds")));
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals("pc-creds")),
+                "the Prism Secret is mounted as files");
+        var egress = Configs.only(objects, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+        assertTrue(egress.getSpec().getEgress().stream().anyMatch(e -> !e.getTo().isEmpty()
+                && e.getTo().get(0).getIpBlock() != null && e.getTo().get(0).getIpBlock().getCidr().equals("10.0.0.40/32")));
         HorizontalPodAutoscaler hpa = Configs.only(objects, HorizontalPodAutoscaler.class);
         assertEquals(2, hpa.getSpec().getMinReplicas());
         assertEquals(6, hpa.getSpec().getMaxReplicas());
@@ -136,7 +145,8 @@ class GenerateCommandTest {
                 "--benchmark-arg", "-f", "--benchmark-arg", "1", "--results-size", "2Gi");
         assertEquals(0, run.exitCode(), run.err());
         List<HasMetadata> objects = Manifests.parse(run.out());
-        assertEquals(List.of("Namespace", "PersistentVolumeClaim", "Job"), objects.stream().map(HasMetadata::getKind).toList());
+        assertEquals(List.of("Namespace", "ServiceAccount", "PersistentVolumeClaim", "Job", "NetworkPolicy"),
+                objects.stream().map(HasMetadata::getKind).toList());
         Job job = Configs.only(objects, Job.class);
         var c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
@@ -153,14 +163,15 @@ class GenerateCommandTest {
                 "--storage-class", "nutanix-dynamicfile", "--results-on-cache");
         assertEquals(0, run.exitCode(), run.err());
         List<HasMetadata> objects = Manifests.parse(run.out());
-        assertEquals(List.of("Namespace", "Job"), objects.stream().map(HasMetadata::getKind).toList());
+        assertEquals(List.of("Namespace", "ServiceAccount", "Job", "NetworkPolicy"), objects.stream().map(HasMetadata::getKind).toList());
         var pod = Configs.only(objects, Job.class).getSpec().getTemplate().getSpec();
         var c = pod.getContainers().get(0);
         assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar", "--preset", "full", "--result-dir", "/results"),
                 java.util.stream.Stream.concat(c.getCommand().stream(), c.getArgs().stream()).toList());
         var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
         assertTrue(terms.stream().allMatch(t -> t.getMatchExpressions().stream()
-                .anyMatch(e -> e.getKey().equals("cuda-wasm.io/gpu-mode") && e.getValues().equals(List.of("vgpu")))),
+                .anyMatch(e -> (e.getKey().equals("cuda-wasm.io/gpu-mode") || e.getKey().equals("nvidia.com/vgpu.present"))
+                        && e.getOperator().equals("In"))),
                 "only vGPU nodes: " + terms);
         var mount = c.getVolumeMounts().stream().filter(m -> m.getMountPath().equals("/results")).findFirst().orElseThrow();
         assertEquals("bench-results", mount.getSubPath());

@@ -92,27 +92,54 @@ class HardeningTest {
         String jvm = env.get("JAVA_TOOL_OPTIONS").getValue();
         assertTrue(jvm.contains("-XX:MaxRAMPercentage=75"), jvm);
         assertTrue(jvm.contains("-Djava.io.tmpdir=/tmp"), jvm);
+        assertTrue(jvm.contains("-XX:-DontCompileHugeMethods"), "unrolled kernels run compiled: " + jvm);
     }
 
     @Test
-    void serviceAccountTokenIsMountedForSelfRegistration() {
-        assertEquals(Boolean.TRUE, spec.getAutomountServiceAccountToken());
+    void serviceAccountTokenIsMountedOnlyWhereThePodUsesTheApi() {
+        assertEquals(Boolean.TRUE, spec.getAutomountServiceAccountToken(), "self-registration reads and labels its Node");
         assertEquals("cuda-wasm-worker", spec.getServiceAccountName());
+        DeploymentGenerator g = new DeploymentGenerator(Configs.nvidia().hpa(1, 8, 70).build());
+        assertEquals(Boolean.FALSE, g.serviceAccount().getAutomountServiceAccountToken(), "off unless a pod asks");
+        PodSpec quiet = Configs.podSpec(Configs.nvidia().hpa(1, 8, 70).selfRegister(false).build());
+        assertEquals(Boolean.FALSE, quiet.getAutomountServiceAccountToken(), "a DNS fleet without registration never calls the API");
+        PodSpec slices = Configs.podSpec(Configs.nvidia().storageClass(NutanixStorageClasses.DYNAMIC_FILE).replicas(3)
+                .selfRegister(false).build());
+        assertEquals(Boolean.TRUE, slices.getAutomountServiceAccountToken(), "EndpointSlice discovery lists its slices");
+        assertTrue(new DeploymentGenerator(Configs.nvidia().selfRegister(false).build()).rbac().isEmpty(),
+                "no grants for a pod that does not use them");
     }
 
     @Test
-    void prismCredentialsAreOptionalSecretReferences() {
+    void namespaceEnforcesPodSecurityRestricted() {
+        Map<String, String> labels = new DeploymentGenerator(Configs.nvidia().build()).namespace().getMetadata().getLabels();
+        assertEquals("restricted", labels.get("pod-security.kubernetes.io/enforce"));
+        assertEquals("restricted", labels.get("pod-security.kubernetes.io/warn"));
+        assertEquals("restricted", labels.get("pod-security.kubernetes.io/audit"));
+    }
+
+    @Test
+    void ephemeralStorageIsRequestedAndLimitedAboveTheScratchVolume() {
+        var r = worker.getResources();
+        assertEquals("256Mi", r.getRequests().get("ephemeral-storage").toString());
+        assertEquals("2Gi", r.getLimits().get("ephemeral-storage").toString());
+        assertTrue(KubernetesNames.bytes("2Gi").compareTo(KubernetesNames.bytes(volumes().get("tmp").getEmptyDir()
+                .getSizeLimit().toString())) > 0, "the /tmp volume's own limit is reached first");
+    }
+
+    @Test
+    void prismCredentialsAreFilesFromAnOptionalSecretNeverEnvironmentVariables() {
         Map<String, EnvVar> env = env();
-        for (String key : List.of("NUTANIX_PRISM_URL", "NUTANIX_API_KEY", "NUTANIX_USERNAME", "NUTANIX_PASSWORD")) {
-            var ref = env.get(key).getValueFrom().getSecretKeyRef();
-            assertEquals("cuda-wasm-prism", ref.getName(), key);
-            assertEquals(key, ref.getKey());
-            assertEquals(Boolean.TRUE, ref.getOptional(), key + " must not block start-up when the Secret is absent");
+        for (String key : List.of("NUTANIX_PRISM_URL", "NUTANIX_API_KEY", "NUTANIX_USERNAME", "NUTANIX_PASSWORD", "NUTANIX_CA_BUNDLE")) {
+            assertFalse(env.containsKey(key), key + " must not be in the environment");
         }
-        assertEquals("/etc/cuda-wasm/prism/ca.pem", env.get("NUTANIX_CA_BUNDLE").getValue());
-        var secret = volumes().get("prism-ca").getSecret();
-        assertEquals(Boolean.TRUE, secret.getOptional());
-        assertEquals("ca.pem", secret.getItems().get(0).getKey());
+        assertTrue(worker.getEnv().stream().noneMatch(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null));
+        assertEquals("/etc/cuda-wasm/prism", env.get("NUTANIX_CREDENTIALS_DIR").getValue());
+        var secret = volumes().get("prism-credentials").getSecret();
+        assertEquals("cuda-wasm-prism", secret.getSecretName());
+        assertEquals(Boolean.TRUE, secret.getOptional(), "the pod must start without the Secret");
+        assertTrue(secret.getItems() == null || secret.getItems().isEmpty(), "every key becomes a file");
+        assertEquals(0440, secret.getDefaultMode(), "readable by the pod's group (fsGroup) only");
         assertEquals(Boolean.TRUE, mountsByPath().get("/etc/cuda-wasm/prism").getReadOnly());
         assertEquals("cuda-wasm-worker-config", worker.getEnvFrom().get(0).getConfigMapRef().getName());
     }
@@ -135,12 +162,14 @@ class HardeningTest {
     }
 
     @Test
-    void prismUrlInConfigMapReplacesTheSecretKey() {
+    void prismUrlInConfigMapWinsOverTheSecretsFile() {
         DeploymentConfig c = Configs.nvidia().prismUrl("https://pc.example.com:9440").build();
         var env = Configs.podSpec(c).getContainers().get(0).getEnv();
         assertTrue(env.stream().noneMatch(e -> e.getName().equals("NUTANIX_PRISM_URL")),
                 "an explicit env entry would shadow the ConfigMap's URL");
-        assertTrue(env.stream().anyMatch(e -> e.getName().equals("NUTANIX_API_KEY")));
+        assertEquals("https://pc.example.com:9440", new DeploymentGenerator(c).configMap().getData().get("NUTANIX_PRISM_URL"),
+                "a variable wins over the Secret's NUTANIX_PRISM_URL file");
+        assertTrue(env.stream().anyMatch(e -> e.getName().equals("NUTANIX_CREDENTIALS_DIR")));
     }
 
     @Test

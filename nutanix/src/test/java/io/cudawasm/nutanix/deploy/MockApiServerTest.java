@@ -49,7 +49,8 @@ class MockApiServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nvidia-hpa", "nvidia-vgpu-required", "amd-single", "intel-xe-rwx", "cpu-nodefeature"})
+    @ValueSource(strings = {"nvidia-hpa", "nvidia-vgpu-required", "amd-single", "intel-xe-rwx", "cpu-nodefeature",
+        "nvidia-no-api-access", "intel-passthrough-required", "cpu-shared-cache"}) // amd-fleet-monitored: PodMonitor needs its CRD
     void appliesEverythingThenReapplyingChangesNothing(String variant) {
         String namespace = "ns-" + variant;
         DeploymentConfig config = Configs.variety().get(variant).toBuilder().namespace(namespace).build();
@@ -118,8 +119,10 @@ class MockApiServerTest {
     void benchmarkJobIsAccepted() {
         BenchmarkJobConfig b = BenchmarkJobConfig.builder("bench", "cuda-wasm:test").namespace("ns-bench").build();
         List<AppliedObject> results = new ManifestApplier(client).apply(DeploymentGenerator.benchmarkObjects(b), false, r -> { });
-        assertEquals(List.of(ApplyAction.CREATED, ApplyAction.CREATED, ApplyAction.CREATED),
+        assertEquals(List.of(ApplyAction.CREATED, ApplyAction.CREATED, ApplyAction.CREATED, ApplyAction.CREATED, ApplyAction.CREATED),
                 results.stream().map(AppliedObject::action).toList());
+        assertNotNull(client.serviceAccounts().inNamespace("ns-bench").withName("bench").get());
+        assertNotNull(client.network().v1().networkPolicies().inNamespace("ns-bench").withName("bench").get());
         assertNotNull(client.batch().v1().jobs().inNamespace("ns-bench").withName("bench").get());
         assertNotNull(client.persistentVolumeClaims().inNamespace("ns-bench").withName("bench-results").get());
     }

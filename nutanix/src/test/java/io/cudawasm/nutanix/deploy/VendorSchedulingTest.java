@@ -8,16 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.nutanix.GpuVendor;
 import io.cudawasm.nutanix.NodeLabels;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
-import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,28 +34,39 @@ class VendorSchedulingTest {
     private static List<List<String>> requiredTerms(PodSpec spec) {
         return spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms().stream()
-                .map(t -> t.getMatchExpressions().stream().map(e -> e.getKey() + " " + e.getOperator() + " " + e.getValues())
-                        .toList())
+                .map(t -> t.getMatchExpressions().stream().map(VendorSchedulingTest::describe).toList())
                 .toList();
+    }
+
+    private static List<String> preferredTerms(PodSpec spec) {
+        var preferred = spec.getAffinity().getNodeAffinity().getPreferredDuringSchedulingIgnoredDuringExecution();
+        return preferred == null ? List.of() : preferred.stream()
+                .map(t -> t.getWeight() + " " + t.getPreference().getMatchExpressions().stream()
+                        .map(VendorSchedulingTest::describe).toList())
+                .toList();
+    }
+
+    private static String describe(NodeSelectorRequirement e) {
+        return e.getKey() + " " + e.getOperator() + " " + e.getValues();
     }
 
     @ParameterizedTest
     @CsvSource({
         "NVIDIA, nvidia.com/gpu, feature.node.kubernetes.io/pci-10de.present, nvidia.com/gpu.present",
-        "AMD,    amd.com/gpu,    feature.node.kubernetes.io/pci-1002.present, ",
+        "AMD,    amd.com/gpu,    feature.node.kubernetes.io/pci-1002.present, feature.node.kubernetes.io/amd-gpu",
         "INTEL,  gpu.intel.com/i915, feature.node.kubernetes.io/pci-8086.present, intel.feature.node.kubernetes.io/gpu",
     })
-    void vendorResourceAffinityAndToleration(GpuVendor vendor, String resource, String nfdLabel, String otherLabel) {
+    void vendorResourceAffinityAndToleration(GpuVendor vendor, String resource, String nfdLabel, String operatorLabel) {
         PodSpec spec = pod(Configs.nvidia().gpuVendor(vendor).gpus(2).gpuMode(GpuModePreference.ANY));
         Map<String, Quantity> limits = worker(spec).getResources().getLimits();
         assertEquals(new Quantity("2"), limits.get(resource));
-        assertEquals(Set.of("cpu", "memory", resource), limits.keySet());
+        assertEquals(Set.of("cpu", "memory", "ephemeral-storage", resource), limits.keySet());
         assertFalse(worker(spec).getResources().getRequests().containsKey(resource), "extended resources need only a limit");
 
-        List<List<String>> expected = otherLabel == null
-                ? List.of(List.of(nfdLabel + " In [true]"))
-                : List.of(List.of(nfdLabel + " In [true]"), List.of(otherLabel + " In [true]"));
-        assertEquals(expected, requiredTerms(spec), "one ORed term per presence label");
+        assertEquals(List.of(List.of("kubernetes.io/arch In [amd64]")), requiredTerms(spec),
+                "the GPU limit selects GPU nodes; only the image's architecture is required");
+        assertEquals(List.of("20 [" + nfdLabel + " In [true]]", "20 [" + operatorLabel + " In [true]]"), preferredTerms(spec),
+                "presence labels are preferences: a plain device plugin sets none");
 
         assertEquals(1, spec.getTolerations().size());
         Toleration t = spec.getTolerations().get(0);
@@ -81,11 +89,12 @@ class VendorSchedulingTest {
     }
 
     @Test
-    void cpuOnlyPodsHaveNoGpuResourcesNodeAffinityOrTolerations() {
+    void cpuOnlyPodsHaveNoGpuResourcesOrTolerationsAndOnlyTheArchitectureRequired() {
         DeploymentGenerator g = new DeploymentGenerator(Configs.nvidia().cpuOnly().hpa(1, 4, 70).build());
         PodSpec spec = Configs.template(g.workload()).getSpec();
-        assertEquals(Set.of("cpu", "memory"), worker(spec).getResources().getLimits().keySet());
-        assertNull(spec.getAffinity().getNodeAffinity());
+        assertEquals(Set.of("cpu", "memory", "ephemeral-storage"), worker(spec).getResources().getLimits().keySet());
+        assertEquals(List.of(List.of("kubernetes.io/arch In [amd64]")), requiredTerms(spec));
+        assertEquals(List.of(), preferredTerms(spec));
         assertTrue(spec.getTolerations().isEmpty());
         assertTrue(spec.getAffinity().getPodAntiAffinity() != null, "CPU workers still spread over hosts");
         String yaml = g.generateAll();
@@ -102,42 +111,41 @@ class VendorSchedulingTest {
         assertEquals("gpu.intel.com/xe", spec.getTolerations().get(0).getKey());
     }
 
-    @ParameterizedTest
-    @CsvSource({"PASSTHROUGH, passthrough", "VGPU, vgpu"})
-    void gpuModeIsAPreferenceByDefault(GpuModePreference mode, String labelValue) {
-        NodeAffinity affinity = pod(Configs.nvidia().gpuMode(mode)).getAffinity().getNodeAffinity();
-        assertEquals(1, affinity.getPreferredDuringSchedulingIgnoredDuringExecution().size());
-        NodeSelectorRequirement preferred = affinity.getPreferredDuringSchedulingIgnoredDuringExecution().get(0)
-                .getPreference().getMatchExpressions().get(0);
-        assertEquals(NodeLabels.GPU_MODE, preferred.getKey());
-        assertEquals("In", preferred.getOperator());
-        assertEquals(List.of(labelValue), preferred.getValues());
-        for (NodeSelectorTerm term : affinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()) {
-            assertTrue(term.getMatchExpressions().stream().noneMatch(e -> e.getKey().equals(NodeLabels.GPU_MODE)),
-                    "a preference must not be required");
-        }
+    @Test
+    void gpuModeIsAPreferenceByDefault() {
+        assertEquals(List.of(
+                "80 [cuda-wasm.io/gpu-mode In [passthrough]]",
+                "40 [nvidia.com/vgpu.present NotIn [true]]",
+                "20 [feature.node.kubernetes.io/pci-10de.present In [true]]",
+                "20 [nvidia.com/gpu.present In [true]]"),
+                preferredTerms(pod(Configs.nvidia().gpuMode(GpuModePreference.PASSTHROUGH))));
+        PodSpec vgpu = pod(Configs.nvidia().gpuMode(GpuModePreference.VGPU));
+        assertEquals(List.of("80 [cuda-wasm.io/gpu-mode In [vgpu]]", "40 [nvidia.com/vgpu.present In [true]]"),
+                preferredTerms(vgpu).subList(0, 2));
+        assertEquals(List.of(List.of("kubernetes.io/arch In [amd64]")), requiredTerms(vgpu), "a preference is never required");
+        assertEquals(List.of("80 [cuda-wasm.io/gpu-mode In [passthrough]]", "20 [feature.node.kubernetes.io/pci-1002.present In [true]]",
+                "20 [feature.node.kubernetes.io/amd-gpu In [true]]"),
+                preferredTerms(pod(Configs.nvidia().gpuVendor(GpuVendor.AMD))), "NVIDIA's labels only for NVIDIA");
     }
 
     @Test
-    void requiredGpuModeIsAndedIntoEveryTerm() {
-        NodeAffinity affinity = pod(Configs.nvidia().gpuMode(GpuModePreference.VGPU).requireGpuMode(true))
-                .getAffinity().getNodeAffinity();
-        assertTrue(affinity.getPreferredDuringSchedulingIgnoredDuringExecution() == null
-                || affinity.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty());
-        List<NodeSelectorTerm> terms = affinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
-        assertEquals(2, terms.size());
-        for (NodeSelectorTerm term : terms) {
-            Set<String> keys = term.getMatchExpressions().stream().map(NodeSelectorRequirement::getKey).collect(Collectors.toSet());
-            assertTrue(keys.contains(NodeLabels.GPU_MODE), "term " + keys + " lacks the mode");
-            assertEquals(2, keys.size());
-        }
+    void aRequiredModeUsesLabelsThatExistBeforeTheWorkerRuns() {
+        PodSpec vgpu = pod(Configs.nvidia().gpuMode(GpuModePreference.VGPU).requireGpuMode(true));
+        assertEquals(List.of(
+                List.of("kubernetes.io/arch In [amd64]", "nvidia.com/vgpu.present In [true]"),
+                List.of("kubernetes.io/arch In [amd64]", "cuda-wasm.io/gpu-mode In [vgpu]")), requiredTerms(vgpu),
+                "NVIDIA feature discovery's label, or the worker's own once it has registered");
+        PodSpec passthrough = pod(Configs.nvidia().gpuMode(GpuModePreference.PASSTHROUGH).requireGpuMode(true));
+        assertEquals(List.of(List.of("kubernetes.io/arch In [amd64]", "nvidia.com/vgpu.present NotIn [true]",
+                "cuda-wasm.io/gpu-mode NotIn [vgpu]")), requiredTerms(passthrough), "anything not known to be a vGPU");
+        assertTrue(preferredTerms(passthrough).stream().noneMatch(t -> t.contains(NodeLabels.GPU_MODE)),
+                "no preference repeats the requirement");
     }
 
     @Test
     void anyModeAddsNoModeTerm() {
-        NodeAffinity affinity = pod(Configs.nvidia().gpuMode(GpuModePreference.ANY)).getAffinity().getNodeAffinity();
-        assertTrue(affinity.getPreferredDuringSchedulingIgnoredDuringExecution() == null
-                || affinity.getPreferredDuringSchedulingIgnoredDuringExecution().isEmpty());
+        PodSpec spec = pod(Configs.nvidia().gpuMode(GpuModePreference.ANY));
+        assertTrue(preferredTerms(spec).stream().noneMatch(t -> t.contains("gpu-mode") || t.contains("vgpu")), preferredTerms(spec).toString());
     }
 
     @Test

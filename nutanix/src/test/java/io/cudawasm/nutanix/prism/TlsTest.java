@@ -70,6 +70,8 @@ class TlsTest {
         PrismTlsException e = assertThrows(PrismTlsException.class, () -> TestPrism.client(config, sleeper).listHosts());
         assertEquals(0, e.httpStatus());
         assertTrue(e.getMessage().contains("TLS handshake"), e.getMessage());
+        assertTrue(e.getMessage().contains("the CA bundle given (1 certificate(s), NUTANIX_CA_BUNDLE or --ca-bundle) does not verify"),
+                e.getMessage());
         assertTrue(sleeper.delays().isEmpty(), "certificate failures are not retried");
         assertEquals(before, sim.requests().size(), "no request reached the server");
     }
@@ -78,7 +80,9 @@ class TlsTest {
     void refusesTheServerWithoutABundleBecauseItsCaIsPrivate() {
         NutanixConfig config = NutanixConfig.builder().baseUrl(sim.baseUrl()).apiKey(TestPrism.API_KEY)
                 .retryPolicy(TestPrism.FAST_RETRIES).build();
-        assertThrows(PrismTlsException.class, () -> TestPrism.client(config, new RecordingSleeper()).listHosts());
+        PrismTlsException e = assertThrows(PrismTlsException.class, () -> TestPrism.client(config, new RecordingSleeper()).listHosts());
+        assertTrue(e.getMessage().contains("give that CA as a PEM file with NUTANIX_CA_BUNDLE=ca.pem (discover: --ca-bundle"),
+                "the message names the setting that fixes it: " + e.getMessage());
     }
 
     @Test

@@ -262,6 +262,20 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
                 : String.join(", ", list.subList(0, 3)) + " and " + (list.size() - 3) + " more";
     }
 
+    /** The preset that only proves the suite runs. */
+    static final String SMOKE = "smoke";
+    /** What a smoke run can and cannot show; the report says it wherever it shows a smoke file's numbers. */
+    static final String SMOKE_CAVEAT = "one 100 ms iteration without warm-up, in the suite's own JVM, so it shows that "
+            + "every benchmark runs on this host and nothing about speed: the kernels' first calls (compilation, "
+            + "class loading, JIT) are measured against code the JVM has already optimised, which gives speed-ups "
+            + "such as 0.0004x that mean nothing; measure with --preset quick (or full) for numbers";
+
+    /** Whether any compared file is a smoke run. */
+    boolean hasSmokeRun() {
+        return columns.stream().map(ComparisonColumn::source).anyMatch(r -> r.file().suite() != null
+                && SMOKE.equals(r.file().suite().preset()));
+    }
+
     private static List<String> fileWarnings(List<LoadedResult> results, Map<String, String> names) {
         List<String> warnings = new ArrayList<>();
         Set<Integer> revisions = new TreeSet<>();
@@ -275,6 +289,9 @@ public record Comparison(ComparisonAxis axis, List<ComparisonColumn> columns, in
             }
             if (!r.file().failed().isEmpty()) {
                 warnings.add(name + " has " + r.file().failed().size() + " failed benchmark(s)");
+            }
+            if (r.file().suite() != null && SMOKE.equals(r.file().suite().preset())) {
+                warnings.add(name + " is a smoke run: " + SMOKE_CAVEAT);
             }
         }
         if (revisions.size() > 1) {

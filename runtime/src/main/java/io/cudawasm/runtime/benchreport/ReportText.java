@@ -14,7 +14,8 @@ final class ReportText {
 
     static String explanation(Comparison c) {
         ComparisonColumn base = c.baselineColumn();
-        return "Speed-up = time on " + base.name() + " / time on the column (throughput ratio for throughput "
+        String smoke = c.hasSmokeRun() ? "Not a measurement: a smoke run is " + Comparison.SMOKE_CAVEAT + ". " : "";
+        return smoke + "Speed-up = time on " + base.name() + " / time on the column (throughput ratio for throughput "
                 + "benchmarks): above 1 is faster than " + base.name() + ". Intervals are " + Numbers.percent(c.confidence())
                 + " confidence intervals: each JMH score error (99.9%) gives a standard error, the two are combined "
                 + "on the log scale with Welch-Satterthwaite degrees of freedom. An interval that contains 1 means "

@@ -51,7 +51,7 @@ final class CompileCommand implements Callable<Integer> {
         try {
             r = KernelCompiler.compile(compile.request(src));
         } catch (CompileException e) {
-            err.println(e.formatted());
+            err.println(compile.describe(e));
             err.flush();
             return 1;
         }

@@ -1,14 +1,22 @@
 package io.cudawasm.runtime.cli;
 
 import io.cudawasm.kernels.CompileRequest;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options every command that compiles shares: -D defines and template instantiations. */
+/** The options every command that compiles shares: -D defines, -I include folders and template instantiations. */
 final class CompileOptionsMixin {
+    @Option(names = "-I", paramLabel = "DIR", description = "Search this folder for included headers (repeatable; "
+            + "\"x.h\" is looked for next to the including file first, as nvcc does).")
+    List<Path> includeDirs = new ArrayList<>();
+
+    /** The headers found for the last request made, for the note on a missing one. */
+    IncludeFiles includes;
+
     @Option(names = "-D", paramLabel = "NAME[=VALUE]", description = "Define a macro (as nvcc -D).")
     List<String> defines = new ArrayList<>();
 
@@ -30,6 +38,16 @@ final class CompileOptionsMixin {
     }
 
     CompileRequest request(KernelSource src) {
-        return new CompileRequest(src.fileName(), src.text(), defineMap(), Map.of(), instantiations);
+        includes = IncludeFiles.load(src, includeDirs);
+        return new CompileRequest(src.fileName(), src.text(), defineMap(), includes.headers(), instantiations);
+    }
+
+    /** A compile error as printed: with the include search path when a header was not found. */
+    String describe(io.cudawasm.kernels.source.CompileException e) {
+        String text = e.formatted();
+        if (includes != null && text.contains("cannot open include file")) {
+            text = text.stripTrailing() + "\n" + includes.searchNote();
+        }
+        return text;
     }
 }

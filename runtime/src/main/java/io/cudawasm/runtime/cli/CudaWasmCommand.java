@@ -2,8 +2,10 @@ package io.cudawasm.runtime.cli;
 
 import io.cudawasm.nutanix.cli.DeployCommand;
 import io.cudawasm.nutanix.cli.DiscoverCommand;
+import io.cudawasm.nutanix.cli.ExampleCommand;
 import io.cudawasm.nutanix.cli.GenerateCommand;
 import io.cudawasm.nutanix.cli.PrismSimCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,8 @@ import picocli.CommandLine.Command;
         description = "Runs CUDA C kernels on GPUs (CUDA, OpenCL) and CPUs (WebAssembly sandbox).",
         subcommands = {ServeCommand.class, SubmitCommand.class, CompileCommand.class, RunCommand.class,
             CacheCommand.class, DevicesCommand.class, BenchCommand.class, DiscoverCommand.class, PrismSimCommand.class,
-            GenerateCommand.class, DeployCommand.class, CommandLine.HelpCommand.class})
+            GenerateCommand.class, DeployCommand.class, ExampleCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class CudaWasmCommand implements Runnable {
 
     @CommandLine.Spec
@@ -31,9 +34,17 @@ public final class CudaWasmCommand implements Runnable {
         return commandLine().execute(args);
     }
 
-    /** The configured command line; errors in user input print one line, not a stack trace. */
+    /**
+     * The configured command line: errors in user input print one line, not a stack trace (with
+     * {@code --json}, one JSON object: {@link JsonErrors}); {@code completion} prints a bash/zsh
+     * completion script ({@code source <(cuda-wasm completion)}).
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CudaWasmCommand());
+        cl.addSubcommand("completion", new CommandLine(new AutoComplete.GenerateCompletion()));
+        CommandLine completion = cl.getSubcommands().get("completion");
+        completion.getCommandSpec().usageMessage().hidden(false).description(
+                "Print a bash/zsh completion script for cuda-wasm; load it with: source <(cuda-wasm completion)");
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("error: " + e.getMessage());
@@ -42,6 +53,10 @@ public final class CudaWasmCommand implements Runnable {
             }
             throw e;
         });
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> JsonErrors.execute(parsed, runLast));
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> JsonErrors.printUsageError(e, args) ? 2 : usage.handleParseException(e, args));
         return cl;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.abi.KernelNames;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
@@ -55,10 +56,17 @@ import picocli.CommandLine.Spec;
         footer = {"", "Arguments are given in parameter order (or as NAME=VALUE):",
             "  numbers for scalar parameters: 1024, 2.5, 0x10",
             "  buffers for pointer parameters: zeros:N  iota:N[:START[:STEP]]  const:N:V  random:N[:SEED[:MIN:MAX]]",
-            "  file:PATH (raw little-endian); counts accept K/M/G suffixes (16M)",
+            "  mod:N:M[:START] ((START+i) mod M)  affine:N:SCALE:OFFSET[:PERIOD] (SCALE*(i mod PERIOD)+OFFSET)",
+            "  file:PATH (raw little-endian); counts accept K/M/G suffixes (16M); for a pointer to structs",
+            "  counts are in structs, and iota/const/mod/affine fill each of their number fields in turn",
+            "  @PARAM[+N] for a pointer N elements into the buffer passed for PARAM (d_data + N)",
+            "  null (or 0) for a null pointer",
             "  struct:TYPE=V,TYPE=V,... for structs passed by value, e.g. struct:f32=9.81,i32=3",
-            "", "Back ends: auto picks a CUDA GPU, else an OpenCL GPU, else an OpenCL CPU, else WebAssembly;",
+            "", "Back ends: auto picks a CUDA GPU, else an OpenCL GPU, else WebAssembly;",
+            "an OpenCL CPU device (PoCL) only when named, or by auto when",
+            "CUDA_WASM_AUTO_CPU_BACKEND=opencl;",
             "--sandbox forces the WebAssembly path (memory-safe: for untrusted kernels).",
+            "", "Template kernels are named as written: --kernel 'reduce<128, true>' (or <128,1>).",
             "", "Example: cuda-wasm run lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
             "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --check-against wasm"})
 final class RunCommand implements Callable<Integer> {
@@ -141,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 compiled = wasmNeeded ? KernelCompiler.compile(compile.request(src))
                         : KernelCompiler.compileForDevices(compile.request(src));
             } catch (CompileException e) {
-                err.println(e.formatted());
+                err.println(compile.describe(e));
                 err.flush();
                 return 1;
             }
@@ -149,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
                 err.println(w.format());
             }
             KernelSignature sig = compiled.kernels().stream()
-                    .filter(k -> k.sourceName().equals(kernel) || k.name().equals(kernel)).findFirst()
+                    .filter(k -> KernelNames.matches(k.name(), k.sourceName(), kernel)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no kernel '" + kernel + "' in " + src.fileName()
                             + "; it has " + compiled.kernels().stream().map(KernelSignature::sourceName).toList()));
             CheckedRun.Launch launch = launch(sig, compiled);
@@ -157,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 run = CheckedRun.run(choice.backend(), compiled, launch);
             } catch (CompileException e) {
-                err.println(e.formatted());
+                err.println(compile.describe(e));
                 err.flush();
                 return 1;
             }
@@ -192,16 +200,20 @@ final class RunCommand implements Callable<Integer> {
     private CheckedRun.Launch launch(KernelSignature sig, CompileResult compiled) {
         Map<String, String> named = assignArguments(sig);
         Set<String> wanted = wantedOutputs(sig, named).keySet();
-        List<CheckedRun.Arg> launchArgs = new ArrayList<>();
-        for (ParamInfo p : sig.params()) {
-            launchArgs.add(argument(p, named.get(p.name()), wanted.contains(p.name())));
-        }
         for (String w : wanted) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
-            if (p.kind() != ParamKind.POINTER || isNull(named.get(w))) {
-                throw new IllegalArgumentException("--out " + w + ": no buffer was passed for that parameter");
+            if (p.kind() != ParamKind.POINTER || isNull(named.get(w)) || isView(named.get(w))) {
+                throw new IllegalArgumentException("--out " + w + ": no buffer of its own was passed for that "
+                        + "parameter" + (isView(named.get(w)) ? " (it points into " + viewTarget(named.get(w))
+                        + "'s: report that one)" : ""));
             }
+        }
+        List<CheckedRun.Arg> launchArgs = new ArrayList<>();
+        for (ParamInfo p : sig.params()) {
+            String value = named.get(p.name());
+            launchArgs.add(isView(value) ? view(sig, p, value, named)
+                    : argument(p, value, wanted.contains(p.name()), structField(compiled, sig, p)));
         }
         Map<String, byte[]> symbols = new LinkedHashMap<>();
         for (String c : constants) {
@@ -254,7 +266,8 @@ final class RunCommand implements Callable<Integer> {
         Map<String, String> wanted = new LinkedHashMap<>();
         if (outputs.isEmpty()) {
             for (ParamInfo p : sig.params()) {
-                if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))) {
+                if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))
+                        && !isView(named.get(p.name()))) {
                     wanted.put(p.name(), null);
                 }
             }
@@ -306,7 +319,62 @@ final class RunCommand implements Callable<Integer> {
         return value.equals("null") || value.equals("0");
     }
 
-    private CheckedRun.Arg argument(ParamInfo p, String value, boolean output) {
+    private static boolean isView(String value) {
+        return value != null && value.startsWith("@");
+    }
+
+    private static String viewTarget(String value) {
+        int plus = value.indexOf('+');
+        return (plus < 0 ? value.substring(1) : value.substring(1, plus)).trim();
+    }
+
+    /** {@code @PARAM[+N]}: a pointer N elements (of PARAM's buffer) into the buffer passed for PARAM. */
+    private static CheckedRun.Arg view(KernelSignature sig, ParamInfo p, String value, Map<String, String> named) {
+        if (p.kind() != ParamKind.POINTER) {
+            throw new IllegalArgumentException("parameter '" + p.name() + "' is not a pointer: " + value + " points into a "
+                    + "buffer");
+        }
+        String target = viewTarget(value);
+        ParamInfo of = sig.params().stream().filter(x -> x.name().equals(target)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException(value + ": the kernel has no parameter named '" + target + "'"));
+        String ofValue = named.get(target);
+        if (of.kind() != ParamKind.POINTER || isNull(ofValue) || isView(ofValue)) {
+            throw new IllegalArgumentException(value + ": parameter '" + target + "' has no buffer of its own");
+        }
+        int plus = value.indexOf('+');
+        long n = plus < 0 ? 0 : BufferSpecs.parseSize(value.substring(plus + 1));
+        long size = Math.max(1, of.elementSize());
+        return new CheckedRun.Arg.View(target, n * size);
+    }
+
+    /** For a pointer to a struct of numbers of one kind (float4, a struct of floats): that kind, else null. */
+    private static ElementType structField(CompileResult compiled, KernelSignature sig, ParamInfo p) {
+        if (p.kind() != ParamKind.POINTER || p.scalar() != null || compiled.kir() == null) {
+            return null;
+        }
+        return compiled.kir().kernels().stream().filter(k -> k.sourceName().equals(sig.sourceName())).findFirst()
+                .flatMap(k -> k.params().stream().filter(l -> l.name().equals(p.name())).findFirst())
+                .map(l -> l.type() instanceof io.cudawasm.kernels.types.PointerType pt ? pt.pointee() : null)
+                .map(RunCommand::uniformField).orElse(null);
+    }
+
+    private static ElementType uniformField(io.cudawasm.kernels.types.CType t) {
+        if (!(t instanceof io.cudawasm.kernels.types.StructType s) || s.fields().isEmpty()) {
+            return null;
+        }
+        io.cudawasm.kernels.types.ScalarKind kind = null;
+        int bytes = 0;
+        for (io.cudawasm.kernels.types.Field f : s.fields()) {
+            if (!(f.type() instanceof io.cudawasm.kernels.types.ScalarType st) || kind != null && st.kind() != kind) {
+                return null;
+            }
+            kind = st.kind();
+            bytes += st.size();
+        }
+        return bytes == s.size() ? ElementType.of(kind) : null; // no padding: the fields tile the struct
+    }
+
+    private CheckedRun.Arg argument(ParamInfo p, String value, boolean output, ElementType fields) {
         if (p.kind() == ParamKind.POINTER) {
             if (isNull(value)) {
                 return new CheckedRun.Arg.Null();
@@ -314,6 +382,12 @@ final class RunCommand implements Callable<Integer> {
             ElementType type = elementType(p);
             BufferSpec bs = BufferSpecs.parse(value);
             if (p.scalar() == null && p.elementSize() > 1 && !(bs instanceof BufferSpec.Data)) {
+                if (fields != null && !(bs instanceof BufferSpec.Zeros) && !(bs instanceof BufferSpec.Random)) {
+                    // iota:N over float4 fills 4N floats: each field of each struct in turn
+                    int perStruct = p.elementSize() / fields.size();
+                    return new CheckedRun.Arg.Buffer(p.name(), bs.withCount(bs.count(fields) * perStruct)
+                            .generate(fields), type, output);
+                }
                 bs = scaleForStruct(bs, p.elementSize());
             }
             return new CheckedRun.Arg.Buffer(p.name(), bs.generate(type), type, output);
@@ -336,7 +410,8 @@ final class RunCommand implements Callable<Integer> {
         if (bs instanceof BufferSpec.Random r) {
             return new BufferSpec.Random(r.count() * size, r.seed(), 0, 255);
         }
-        throw new IllegalArgumentException("buffers of structs can be zeros:N, random:N[:SEED] or file:PATH");
+        throw new IllegalArgumentException("buffers of structs can be zeros:N, random:N[:SEED] or file:PATH (and "
+                + "iota, const, mod and affine when every field is the same kind of number)");
     }
 
     private static Number parseNumber(String v, ParamInfo p) {

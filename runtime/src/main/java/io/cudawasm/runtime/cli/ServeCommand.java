@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.cli;
 
+import io.cudawasm.runtime.logging.LogFormat;
 import io.cudawasm.runtime.service.WorkerService;
 import io.cudawasm.runtime.service.config.LogLevels;
 import io.cudawasm.runtime.service.config.WorkerConfig;
@@ -56,6 +57,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn, error (CUDA_WASM_LOG_LEVEL).")
     String logLevel;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "Log lines as text or as one JSON object each (CUDA_WASM_LOG_FORMAT, default text).")
+    String logFormat;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE", description = "Require this bearer token on /v1 (CUDA_WASM_AUTH_TOKEN_FILE).")
     Path authTokenFile;
 
@@ -79,6 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         WorkerConfig config = configure(System.getenv());
         LogLevels.apply(config.logLevel());
+        LogFormat format = LogFormat.parse(logFormat != null ? logFormat : System.getenv(LogFormat.ENV));
+        LogFormat.use(format);
         WorkerService worker;
         try {
             worker = WorkerService.start(config);
@@ -92,9 +99,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(() -> worker.shutdown(config.shutdownGrace()), "cuda-wasm-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("cuda-wasm worker listening on " + worker.url() + " (cache " + config.cache().directory()
-                + ", back end " + config.defaultBackend() + ", auth " + (config.authEnabled() ? "on" : "off") + ")");
-        out.flush();
+        if (format == LogFormat.TEXT) {
+            // with JSON logs every line is JSON: the worker's own log line says the same
+            out.println("cuda-wasm worker listening on " + worker.url() + " (cache " + config.cache().directory()
+                    + ", back end " + config.defaultBackend() + ", auth " + (config.authEnabled() ? "on" : "off") + ")");
+            out.flush();
+        }
         worker.awaitTermination();
         return 0;
     }

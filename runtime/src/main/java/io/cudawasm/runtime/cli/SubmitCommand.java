@@ -3,6 +3,7 @@ package io.cudawasm.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cudawasm.nutanix.NetworkErrors;
 import io.cudawasm.runtime.data.BufferSpecs;
 import io.cudawasm.runtime.service.client.WorkerClient;
 import io.cudawasm.runtime.service.config.WorkerConfig;
@@ -35,14 +36,24 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Send a kernel launch to a worker (POST /v1/jobs) and print the result.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the job finished",
+            "1:the kernel did not compile (diagnostics on standard error)",
+            "2:bad options or a request the worker rejected (400, 404, 413)",
+            "3:the job failed: a trap, an out-of-bounds access, its time limit (422), a worker error (5xx)",
+            "4:no answer: the worker cannot be reached, is busy (429) or draining (503), or wants a token (401)"},
         footer = {"", "Arguments follow the run command: numbers for scalars, zeros:N iota:N[:START[:STEP]]",
             "const:N:V random:N[:SEED[:MIN:MAX]] file:PATH for pointers, struct:TYPE=V,... for structs;",
+            "headers the source includes are read from its folder and the -I folders and sent with it;",
             "by position or as NAME=VALUE.",
             "", "Example: cuda-wasm submit --url http://worker:8080 lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
             "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --out y"})
 public final class SubmitCommand implements Callable<Integer> {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Exit code when the worker gives no answer to act on: unreachable, busy, draining, or locked. */
+    static final int UNREACHABLE = 4;
 
     @Spec
     CommandSpec spec;
@@ -111,9 +122,10 @@ public final class SubmitCommand implements Callable<Integer> {
         try {
             r = client.post(async ? "/v1/jobs?async=true" : "/v1/jobs", job);
         } catch (IOException e) {
-            err.println("error: cannot reach the worker at " + url + ": " + e.getMessage());
+            err.println("error: cannot reach the worker at " + url + ": " + NetworkErrors.describe(e)
+                    + " (is 'cuda-wasm serve' running there? --url or CUDA_WASM_URL names another worker)");
             err.flush();
-            return 4;
+            return UNREACHABLE;
         }
         int code = r.ok() ? 0 : report(r, err);
         if (json && r.body() != null) {
@@ -201,6 +213,11 @@ public final class SubmitCommand implements Callable<Integer> {
             KernelSource src = KernelSource.load(source);
             ref.put("source", src.text());
             ref.put("fileName", src.fileName());
+            // the headers it includes, found next to it and in the -I folders, travel with it
+            Map<String, String> headers = IncludeFiles.load(src, compile.includeDirs).headers();
+            if (!headers.isEmpty()) {
+                ref.put("headers", headers);
+            }
         }
         if (!compile.defines.isEmpty()) {
             ref.put("defines", compile.defineMap());
@@ -287,7 +304,7 @@ public final class SubmitCommand implements Callable<Integer> {
         err.println("error: " + code + ": " + message
                 + (r.retryAfterSeconds() != null ? " (retry after " + r.retryAfterSeconds() + " s)" : ""));
         if (r.status() == 429 || r.status() == 503 || r.status() == 401) {
-            return 4;
+            return UNREACHABLE;
         }
         return r.status() >= 500 || r.status() == 409 || r.status() == 422 ? 3 : 2;
     }

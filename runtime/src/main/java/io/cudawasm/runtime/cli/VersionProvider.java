@@ -6,7 +6,11 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"cuda-wasm " + version()};
+    }
+
+    static String version() {
         String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"cuda-wasm " + (v == null ? "dev" : v)};
+        return v == null ? "dev" : v;
     }
 }

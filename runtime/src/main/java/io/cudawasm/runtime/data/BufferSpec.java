@@ -20,6 +20,24 @@ public sealed interface BufferSpec {
 
     byte[] generate(ElementType type);
 
+    /** The same kind of content with another element count (data keeps its bytes). */
+    default BufferSpec withCount(long n) {
+        if (this instanceof Zeros) {
+            return new Zeros(n);
+        } else if (this instanceof Iota i) {
+            return new Iota(n, i.start(), i.step());
+        } else if (this instanceof Constant c) {
+            return new Constant(n, c.value());
+        } else if (this instanceof Random r) {
+            return new Random(n, r.seed(), r.min(), r.max());
+        } else if (this instanceof Modulo m) {
+            return new Modulo(n, m.modulus(), m.start());
+        } else if (this instanceof Affine a) {
+            return new Affine(n, a.scale(), a.offset(), a.period());
+        }
+        return this;
+    }
+
     record Zeros(long count) implements BufferSpec {
         @Override
         public long count(ElementType type) {
@@ -91,6 +109,60 @@ public sealed interface BufferSpec {
                     long lo = (long) Math.ceil(min);
                     long hi = (long) Math.floor(max);
                     type.putLong(b, i * type.size(), hi > lo ? lo + r.nextLong(hi - lo + 1) : lo);
+                }
+            }
+            return b.array();
+        }
+    }
+
+    /** {@code (start + i) mod modulus}: repeating integer patterns (bin indices, keys) without a file. */
+    record Modulo(long count, long modulus, long start) implements BufferSpec {
+        public Modulo {
+            if (modulus <= 0) {
+                throw new IllegalArgumentException("mod: the modulus must be positive, is " + modulus);
+            }
+        }
+
+        @Override
+        public long count(ElementType type) {
+            return count;
+        }
+
+        @Override
+        public byte[] generate(ElementType type) {
+            ByteBuffer b = buffer(count, type);
+            for (int i = 0; i < count; i++) {
+                type.putLong(b, i * type.size(), Math.floorMod(start + i, modulus));
+            }
+            return b.array();
+        }
+    }
+
+    /**
+     * {@code scale * (i mod period) + offset}, computed in double and stored as the element type:
+     * ramps, normalized coordinates ({@code affine:N:1/N:0}), sawtooth signals.
+     */
+    record Affine(long count, double scale, double offset, long period) implements BufferSpec {
+        public Affine {
+            if (period <= 0) {
+                throw new IllegalArgumentException("affine: the period must be positive, is " + period);
+            }
+        }
+
+        @Override
+        public long count(ElementType type) {
+            return count;
+        }
+
+        @Override
+        public byte[] generate(ElementType type) {
+            ByteBuffer b = buffer(count, type);
+            for (long i = 0; i < count; i++) {
+                double v = scale * (i % period) + offset;
+                if (type.isFloating()) {
+                    type.put(b, (int) i * type.size(), v);
+                } else {
+                    type.putLong(b, (int) i * type.size(), (long) Math.floor(v));
                 }
             }
             return b.array();

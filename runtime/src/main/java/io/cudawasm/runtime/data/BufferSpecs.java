@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Parses the command line's buffer specs: {@code zeros:N}, {@code iota:N[:START[:STEP]]},
- * {@code const:N:VALUE}, {@code random:N[:SEED[:MIN:MAX]]}, {@code file:PATH}.
+ * {@code const:N:VALUE}, {@code random:N[:SEED[:MIN:MAX]]}, {@code mod:N:M[:START]},
+ * {@code affine:N:SCALE:OFFSET[:PERIOD]}, {@code file:PATH}.
  */
 public final class BufferSpecs {
     private BufferSpecs() {}
@@ -13,7 +14,7 @@ public final class BufferSpecs {
     public static boolean looksLikeSpec(String s) {
         String kind = s.contains(":") ? s.substring(0, s.indexOf(':')).toLowerCase(Locale.ROOT) : "";
         return switch (kind) {
-            case "zeros", "out", "iota", "const", "random", "file" -> true;
+            case "zeros", "out", "iota", "const", "random", "file", "mod", "affine" -> true;
             default -> false;
         };
     }
@@ -43,13 +44,30 @@ public final class BufferSpecs {
                     yield new BufferSpec.Random(count(p[1]), p.length > 2 ? Long.parseLong(p[2]) : 42,
                             p.length > 3 ? Double.parseDouble(p[3]) : 0, p.length > 3 ? Double.parseDouble(p[4]) : 1);
                 }
+                case "mod" -> {
+                    arity(text, p, 3, 4);
+                    yield new BufferSpec.Modulo(count(p[1]), Long.decode(p[2]), p.length > 3 ? Long.decode(p[3]) : 0);
+                }
+                case "affine" -> {
+                    arity(text, p, 4, 5);
+                    yield new BufferSpec.Affine(count(p[1]), number(p[2]), number(p[3]),
+                            p.length > 4 ? count(p[4]) : Long.MAX_VALUE);
+                }
                 case "file" -> BufferSpec.file(Path.of(text.substring(5)));
                 default -> throw new IllegalArgumentException("unknown buffer spec '" + text
-                        + "' (use zeros:N, iota:N[:START[:STEP]], const:N:V, random:N[:SEED[:MIN:MAX]], file:PATH)");
+                        + "' (use zeros:N, iota:N[:START[:STEP]], const:N:V, random:N[:SEED[:MIN:MAX]], mod:N:M[:START], "
+                        + "affine:N:SCALE:OFFSET[:PERIOD], file:PATH)");
             };
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bad number in buffer spec '" + text + "'");
         }
+    }
+
+    /** A number, or a fraction such as {@code 1/1024} (affine scales). */
+    private static double number(String s) {
+        int slash = s.indexOf('/');
+        return slash < 0 ? Double.parseDouble(s) : Double.parseDouble(s.substring(0, slash))
+                / Double.parseDouble(s.substring(slash + 1));
     }
 
     private static void arity(String text, String[] p, int min, int max) {

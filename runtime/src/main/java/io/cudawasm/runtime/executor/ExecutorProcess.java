@@ -87,6 +87,7 @@ final class ExecutorProcess {
     static ExecutorProcess start(String device, int incarnation, Path folder, ExecutorSettings settings,
             Consumer<ExecutorProcess> onDeath) throws IOException {
         Files.createDirectories(folder);
+        ownerOnly(folder);
         Path socket = folder.resolve("control.sock");
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -104,6 +105,18 @@ final class ExecutorProcess {
                 process.destroyForcibly();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Only this user may enter the folder: it holds the control socket (anyone who connects first
+     * would be talking to the device) and the jobs' buffers, and /dev/shm is shared by every user.
+     */
+    private static void ownerOnly(Path folder) throws IOException {
+        try {
+            Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to tighten
         }
     }
 

@@ -419,6 +419,11 @@ public final class ExecutorSupervisor implements AutoCloseable {
         return current != null && current.isAlive() ? current.pid() : -1;
     }
 
+    /** The folder of the running executor (its socket and shared buffers), null when none runs. */
+    synchronized java.nio.file.Path folder() {
+        return current != null && current.isAlive() ? current.folder() : null;
+    }
+
     /** What the executor is doing for a job right now ("launch of kernel 'k'"), null when idle. */
     public String activity() {
         return activity;

@@ -181,8 +181,9 @@ public final class FleetRouter implements AutoCloseable {
             }
             metrics.forwarded(method, "error");
             log.warn("forwarding {} {} to {} failed: {}", method, ctx.path(), owner, e.toString());
+            // the cause goes to the log; the caller gets words, not a Java class name
             throw new ApiException(502, "job_owner_unreachable", "replica " + job.owner() + " owns this job but the "
-                    + "request to it failed: " + e.getClass().getSimpleName(), Map.of("owner", job.owner()), null);
+                    + "connection to it broke off; retry", Map.of("owner", job.owner()), Map.of("Retry-After", "1"));
         }
         metrics.forwarded(method, "answered");
         ctx.status(answer.statusCode());

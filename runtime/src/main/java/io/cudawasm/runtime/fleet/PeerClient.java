@@ -24,7 +24,7 @@ final class PeerClient {
     /** Connecting to a live pod takes milliseconds; one that is gone may never answer the SYN. */
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
-    /** A peer's answer, read whole (listings, kernel requests: small documents). */
+    /** A peer's answer, read whole up to {@link CappedBody#MAX_BYTES} (listings, kernel requests). */
     record Answer(int status, String contentType, byte[] body) {
         boolean ok() {
             return status / 100 == 2;
@@ -78,13 +78,12 @@ final class PeerClient {
     CompletableFuture<Answer> sendAsync(String method, URI base, String pathAndQuery) {
         HttpRequest request = base(base.resolve(pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> new Answer(
+        return http.sendAsync(request, CappedBody.handler()).thenApply(r -> new Answer(
                 r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body()));
     }
 
     Answer get(URI base, String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = http.send(base(base.resolve(pathAndQuery)).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(base(base.resolve(pathAndQuery)).GET().build(), CappedBody.handler());
         return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 

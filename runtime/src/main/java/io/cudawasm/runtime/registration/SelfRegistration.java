@@ -295,7 +295,8 @@ public final class SelfRegistration implements CapabilityContributor, AutoClosea
 
     private static String message(Throwable e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        // shown in /v1/capabilities: words, never a Java class name (the log has the exception)
+        return m == null || m.isBlank() ? "failed without a message (see the worker's log)" : m;
     }
 
     static String toJson(Object value) {
@@ -317,7 +318,7 @@ public final class SelfRegistration implements CapabilityContributor, AutoClosea
                 .tag("source", source).strongReference(true)
                 .description("1 when the last self-registration exchange with this source succeeded")
                 .register(registry);
-        Gauge.builder("cudawasm.registration.last.success", status,
+        Gauge.builder("cudawasm.registration.last.success.timestamp", status,
                         s -> s.get().lastSuccess() == null ? Double.NaN : s.get().lastSuccess().toEpochMilli() / 1000.0)
                 .tag("source", source).baseUnit("seconds").strongReference(true)
                 .description("Unix time of the last successful exchange with this source").register(registry);

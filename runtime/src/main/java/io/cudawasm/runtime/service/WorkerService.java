@@ -8,6 +8,7 @@ import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.cache.KernelCache;
 import io.cudawasm.runtime.executor.ExecutorStatus;
 import io.cudawasm.runtime.fleet.FleetRouter;
+import io.cudawasm.runtime.registration.LocalView;
 import io.cudawasm.runtime.registration.SelfRegistration;
 import io.cudawasm.runtime.service.api.ApiComponents;
 import io.cudawasm.runtime.service.api.HttpApi;
@@ -18,6 +19,7 @@ import io.cudawasm.runtime.service.kernels.KernelStore;
 import io.cudawasm.runtime.service.kernels.PrewarmList;
 import io.cudawasm.runtime.service.kernels.Prewarmer;
 import io.cudawasm.runtime.service.metrics.CacheMetrics;
+import io.cudawasm.runtime.service.metrics.DeviceMetrics;
 import io.cudawasm.runtime.service.metrics.WorkerMetrics;
 import io.micrometer.core.instrument.Tags;
 import java.net.URI;
@@ -88,6 +90,7 @@ public final class WorkerService implements AutoCloseable {
                     Tags.of("backend", p.name(), "device", p.device() == null ? "" : p.device()),
                     () -> p.available() ? 1 : 0);
         }
+        DeviceMetrics.register(metrics, LocalView.probe(backends));
         for (ExecutorStatus e : backends.executors()) {
             String name = e.backend();
             metrics.gauge("cudawasm.executor.available", "Native device usable (0 while its executor is in a crash "

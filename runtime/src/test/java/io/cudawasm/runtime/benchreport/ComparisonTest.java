@@ -185,4 +185,28 @@ class ComparisonTest {
                 List.of(LoadedResult.read(Resources.file("passthrough.json"))), ComparisonAxis.FILE, null, 0.999));
         assertTrue(e.getMessage().contains("use --by backend"), e.getMessage());
     }
+
+    @Test
+    void aSmokeRunIsSaidToMeanNothing(@TempDir Path dir) {
+        List<com.fasterxml.jackson.databind.JsonNode> entries = new java.util.ArrayList<>();
+        for (String backend : List.of("java", "wasm")) {
+            ObjectNode entry = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("benchmark", "io.cudawasm.bench.suite.KernelThroughputBench.launch").put("mode", "avgt");
+            entry.putObject("params").put("backend", backend).put("kernel", "saxpy").put("size", "S");
+            entry.putObject("primaryMetric").put("score", backend.equals("java") ? 0.01 : 25.0).put("scoreError", "NaN")
+                    .put("scoreUnit", "ms/op");
+            entries.add(entry);
+        }
+        BenchResultFile smoke = new BenchResultFile(BenchResultFile.FORMAT, "smoke-here", new BenchResultFile.Suite("1", 1,
+                "smoke", "1.37"), "2026-01-01T00:00:00Z", null, true, List.of("java"), null, List.of(), List.of(),
+                List.of(), List.of(), entries);
+        Path file = dir.resolve("smoke.json");
+        ResultFiles.write(file, smoke);
+        Comparison c = Comparison.of(List.of(LoadedResult.read(file)), null, null, 0.999);
+        assertTrue(c.hasSmokeRun());
+        assertTrue(c.warnings().stream().anyMatch(w -> w.contains("is a smoke run") && w.contains("--preset quick")), c.warnings().toString());
+        assertTrue(ReportText.explanation(c).startsWith("Not a measurement: a smoke run is one 100 ms iteration"),
+                ReportText.explanation(c));
+        assertFalse(ReportText.explanation(passthroughVsVgpu(0.999)).contains("smoke"), "full runs carry no caveat");
+    }
 }

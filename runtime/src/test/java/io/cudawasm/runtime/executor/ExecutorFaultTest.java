@@ -117,6 +117,16 @@ class ExecutorFaultTest {
         assertTrue(st.lastExit().contains("SIGSEGV"), st.lastExit());
     }
 
+    /** The socket and the jobs' buffers sit in a folder only this user may enter (/dev/shm is shared). */
+    @Test
+    void theExecutorsFolderIsTheOwnersOnly() throws Exception {
+        saxpyIsRight();
+        java.nio.file.Path folder = opencl.supervisor().folder();
+        org.junit.jupiter.api.Assertions.assertNotNull(folder, "an executor runs");
+        org.junit.jupiter.api.Assertions.assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions
+                .toString(java.nio.file.Files.getPosixFilePermissions(folder)));
+    }
+
     @Test
     void outOfBoundsReadCrashesOnlyTheExecutor() {
         LaunchException e = fault("__global__ void k(int* x) { x[0] = x[1L << 38]; }", "k", false, null);

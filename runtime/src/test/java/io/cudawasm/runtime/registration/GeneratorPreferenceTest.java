@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PreferredSchedulingTerm;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,15 +38,23 @@ class GeneratorPreferenceTest {
     static KubernetesClient client;
     private static RegistrationFixture fx;
 
-    /** What NFD puts on a node with an NVIDIA PCI device; the generator's required term keys on it. */
-    private static final Map<String, String> NFD_NVIDIA = Map.of("feature.node.kubernetes.io/pci-10de.present", "true");
+    /** What NFD puts on a node with an NVIDIA PCI device (a preference of the generator), and the kubelet's arch. */
+    private static final Map<String, String> NFD_NVIDIA = Map.of("feature.node.kubernetes.io/pci-10de.present", "true",
+            "kubernetes.io/arch", "amd64");
 
     @BeforeAll
     static void registerThreeNodes() {
         fx = new RegistrationFixture();
         fx.createNode(client, "pt-node", "nke-prod-gpu-worker-2", NFD_NVIDIA);
         fx.createNode(client, "vgpu-node", "nke-infer-vgpu-worker-1", NFD_NVIDIA);
-        fx.createNode(client, "cpu-node", "nke-prod-control-plane-0", Map.of());
+        fx.createNode(client, "cpu-node", "nke-prod-control-plane-0", Map.of("kubernetes.io/arch", "amd64"));
+        // the device plugin's resource is what selects GPU nodes
+        for (String gpuNode : List.of("pt-node", "vgpu-node")) {
+            client.nodes().withName(gpuNode).edit(n -> {
+                n.getStatus().setAllocatable(Map.of("nvidia.com/gpu", new Quantity("1")));
+                return n;
+            });
+        }
         for (String node : List.of("pt-node", "vgpu-node", "cpu-node")) {
             try (SelfRegistration r = SelfRegistration.builder(
                             new RegistrationSettings(true, Duration.ofSeconds(60), "labels").withNodeName(node),
@@ -74,17 +83,25 @@ class GeneratorPreferenceTest {
         assertEquals(List.of("pt-node"), ranking(GpuModePreference.PASSTHROUGH, true));
     }
 
-    /** Eligible nodes (required terms), best preference score first; the CPU node is never eligible. */
+    /**
+     * Eligible nodes (required terms, and the GPU limit against the node's allocatable), best preference
+     * score first; the CPU node, which has no {@code nvidia.com/gpu}, is never eligible.
+     */
     private static List<String> ranking(GpuModePreference mode, boolean required) {
         DeploymentConfig config = DeploymentConfig.builder("cuda-wasm-worker", "cuda-wasm:test").gpuVendor(GpuVendor.NVIDIA).gpuMode(mode)
                 .requireGpuMode(required).build();
-        NodeAffinity affinity = podSpec(new DeploymentGenerator(config).generate()).getAffinity().getNodeAffinity();
+        PodSpec pod = podSpec(new DeploymentGenerator(config).generate());
+        NodeAffinity affinity = pod.getAffinity().getNodeAffinity();
         List<Node> eligible = new ArrayList<>();
         for (Node node : client.nodes().list().getItems()) {
             Map<String, String> labels = node.getMetadata().getLabels();
             boolean admitted = affinity.getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
                     .stream().anyMatch(t -> matches(t, labels));
-            if (admitted) {
+            Map<String, Quantity> allocatable = node.getStatus().getAllocatable() == null ? Map.of()
+                    : node.getStatus().getAllocatable();
+            boolean hasGpu = pod.getContainers().get(0).getResources().getLimits().keySet().stream()
+                    .filter(r -> r.contains("/")).allMatch(allocatable::containsKey);
+            if (admitted && hasGpu) {
                 eligible.add(node);
             }
         }
@@ -104,12 +121,13 @@ class GeneratorPreferenceTest {
         return score;
     }
 
-    /** A term matches when every expression does (the operators the generator uses: In, Exists). */
+    /** A term matches when every expression does (the operators the generator uses: In, NotIn, Exists). */
     private static boolean matches(NodeSelectorTerm term, Map<String, String> labels) {
         for (NodeSelectorRequirement r : term.getMatchExpressions()) {
             String value = labels.get(r.getKey());
             boolean ok = switch (r.getOperator()) {
                 case "In" -> value != null && r.getValues().contains(value);
+                case "NotIn" -> value == null || !r.getValues().contains(value);
                 case "Exists" -> labels.containsKey(r.getKey());
                 default -> throw new AssertionError("operator not modelled: " + r.getOperator());
             };

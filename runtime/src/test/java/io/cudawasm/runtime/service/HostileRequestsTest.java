@@ -98,6 +98,7 @@ class HostileRequestsTest {
         assertEquals(200, job.status(), job.toString());
         // y = 2 * i + 1 for i < 1000: the sum is exactly 1,000,000
         assertEquals(1_000_000.0, job.json().at("/outputs/y/summary/sum").asDouble(), job.toString());
+        assertNoJavaNames(job); // backendReason included: user-facing text names no Java classes
     }
 
     // ---- bad JSON of every kind -------------------------------------------------------------
@@ -219,6 +220,48 @@ class HostileRequestsTest {
         assertEquals(status, r.status(), r.toString());
         assertEquals(error, r.json().get("error").asText(), r.toString());
         assertNoJavaNames(r);
+    }
+
+    /**
+     * Out-of-bounds accesses in the sandbox: a 64-bit address past the memory never wraps onto the
+     * buffer, a null pointer is never valid memory, and the fault names the kernel, line, block
+     * and thread; with {@code "memcheck": true} an off-by-one names the buffer, offset and size.
+     */
+    @Test
+    void outOfBoundsAccessesFaultWithTheirLocation() throws Exception {
+        String source = "__global__ void far(int *x) { x[1 << 30] = 7; }\n"
+                + "__global__ void farRead(int *x, int *out) { out[0] = x[(size_t)1 << 40]; }\n"
+                + "__global__ void viaNull(int *x) { x[threadIdx.x] = 7; }\n";
+        record Case(String kernel, List<Object> args, int line) {}
+        for (Case c : List.of(new Case("far", List.of("zeros:4"), 1),
+                new Case("farRead", List.of("zeros:4", "zeros:1"), 2),
+                new Case("viaNull", java.util.Arrays.asList((Object) null), 3))) {
+            Map<String, Object> launch = new LinkedHashMap<>();
+            launch.put("kernel", c.kernel());
+            launch.put("grid", 2);
+            launch.put("block", 4);
+            launch.put("args", c.args());
+            Reply r = post("/v1/jobs", Map.of("kernel", Map.of("source", source, "fileName", "oob.cu"),
+                    "launches", List.of(launch)));
+            assertEquals(422, r.status(), c.kernel() + ": " + r);
+            assertEquals("kernel_fault", r.json().get("error").asText());
+            assertEquals("OUT_OF_BOUNDS", r.json().at("/details/failure").asText(), r.toString());
+            JsonNode at = r.json().at("/details/location");
+            assertEquals(c.kernel(), at.get("kernel").asText(), r.toString());
+            assertEquals(c.line(), at.get("line").asInt(), r.toString());
+            assertTrue(at.has("blockIdx") && at.has("threadIdx"), r.toString());
+        }
+
+        Reply checked = post("/v1/jobs", Map.of("memcheck", true, "kernel", Map.of("source",
+                "__global__ void shift(int *x) {\n  x[threadIdx.x + 1] = 1;\n}", "fileName", "off.cu"),
+                "launches", List.of(Map.of("grid", 1, "block", 4, "args", List.of("zeros:4")))));
+        assertEquals(422, checked.status(), checked.toString());
+        JsonNode first = checked.json().at("/details/violations/0");
+        assertEquals("x", first.get("buffer").asText(), checked.toString());
+        assertEquals(16, first.get("offset").asLong(), checked.toString());
+        assertEquals(16, first.get("bufferBytes").asLong(), checked.toString());
+        assertEquals(2, first.at("/location/line").asInt(), checked.toString());
+        assertEquals(3, first.at("/location/threadIdx/x").asInt(), checked.toString());
     }
 
     @Test

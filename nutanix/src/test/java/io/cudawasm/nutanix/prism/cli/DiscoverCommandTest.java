@@ -133,6 +133,22 @@ class DiscoverCommandTest {
     }
 
     @Test
+    void aClusterIsNamedByNameOrUuid() throws Exception {
+        String uuid = NutanixClient.builder(io.cudawasm.nutanix.prism.TestPrism.config(sim).build()).build().listClusters().stream()
+                .filter(c -> c.name().equals("pe-gpu-east")).findFirst().orElseThrow().uuid();
+        Run byName = runWithBundle("--summary", "--cluster", "pe-gpu-east");
+        Run byUuid = runWithBundle("--summary", "--cluster", uuid);
+        assertEquals(0, byName.exitCode(), byName.err());
+        assertTrue(byName.out().contains("GPU summary, cluster " + uuid), byName.out());
+        assertEquals(byUuid.out(), byName.out(), "the name means the same cluster");
+        Run upper = runWithBundle("--best", "nvidia:1", "--cluster", "PE-GPU-EAST");
+        assertEquals(0, upper.exitCode(), upper.err());
+        assertOneLineError(runWithBundle("--summary", "--cluster", "pe-nowhere"), 1,
+                "no Prism Element cluster has the uuid or name 'pe-nowhere'; clusters: ");
+        assertTrue(runWithBundle("--summary", "--cluster", "pe-nowhere").err().contains("pe-gpu-east (" + uuid + ")"));
+    }
+
+    @Test
     void ranksTheBestNodes() {
         Run r = runWithBundle("--best", "nvidia:2");
         assertEquals(0, r.exitCode(), r.err());
@@ -238,6 +254,7 @@ class DiscoverCommandTest {
         assertOneLineError(run(wrongKey, "--ca-bundle", caBundle.toString()), 1, "rejected the credentials (HTTP 401)");
         assertOneLineError(runWithBundle("--host", "dc3b4a5e-0000-4000-8000-000000000001"), 1, "ENTITY_NOT_FOUND");
         assertOneLineError(run(env()), 1, "TLS handshake");
+        assertOneLineError(run(env()), 1, "NUTANIX_CA_BUNDLE=ca.pem (discover: --ca-bundle");
         Map<String, String> viewer = env();
         viewer.remove("NUTANIX_API_KEY");
         viewer.put("NUTANIX_USERNAME", TestPrism.VIEWER);

@@ -1,8 +1,10 @@
 package io.cudawasm.nutanix.prism.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.nutanix.cli.DiscoverCommand;
 import io.cudawasm.nutanix.cli.PrismSimCommand;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
@@ -14,6 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,7 +48,7 @@ class PrismSimCommandTest {
 
     @Test
     void servesHttpsWithItsOwnCertificateAndPrintsHowToConnect(@TempDir Path certDir) throws Exception {
-        PrismSimCommand command = new PrismSimCommand();
+        PrismSimCommand command = new PrismSimCommand(Map.of());
         CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
         command.onStarted(started::complete);
         StringWriter out = new StringWriter();
@@ -75,9 +80,95 @@ class PrismSimCommandTest {
         assertEquals(0, exit.get(30, TimeUnit.SECONDS));
     }
 
+    /** The README's flow: {@code prism-sim &}, then {@code discover --summary} with nothing configured. */
+    @Test
+    void discoverFindsTheRunningSimulatorThroughItsEnvFile(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("HOME", home.toString());
+        PrismSimCommand command = new PrismSimCommand(env);
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        StringWriter out = new StringWriter();
+        Future<Integer> exit = background.submit(() -> new CommandLine(command).setOut(new PrintWriter(out))
+                .execute("--port", "0", "--cert-dir", home.resolve("certs").toString()));
+        PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+        Path envFile = home.resolve(".cache/cuda-wasm/prism-sim.env");
+        assertTrue(out.toString().contains("  env file:   " + envFile), out.toString());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile)),
+                "it holds an API key");
+        String text = Files.readString(envFile);
+        assertTrue(text.contains("export NUTANIX_PRISM_URL='" + sim.baseUrl() + "'"), text);
+        assertTrue(text.contains("(pid " + ProcessHandle.current().pid() + ")"), text);
+
+        StringWriter discoverOut = new StringWriter();
+        StringWriter discoverErr = new StringWriter();
+        int code = new CommandLine(new DiscoverCommand(env, NutanixClient::create, Optional::empty)).setOut(new PrintWriter(discoverOut))
+                .setErr(new PrintWriter(discoverErr)).execute("--summary");
+        assertEquals(0, code, discoverErr.toString());
+        assertTrue(discoverOut.toString().contains("GPUs            32 total, 17 free"), discoverOut.toString());
+        assertEquals("discover: no NUTANIX_PRISM_URL; using the local Prism Central simulator at " + sim.baseUrl()
+                + " (settings in " + envFile + ")", discoverErr.toString().strip());
+
+        command.stop();
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+        assertFalse(Files.exists(envFile), "removed when the simulator stops");
+        StringWriter after = new StringWriter();
+        assertEquals(2, new CommandLine(new DiscoverCommand(env, NutanixClient::create, Optional::empty)).setErr(new PrintWriter(after))
+                .execute("--summary"));
+        assertTrue(after.toString().contains("no Prism Central URL: set NUTANIX_PRISM_URL or pass one; or start 'cuda-wasm prism-sim'"),
+                after.toString());
+    }
+
+    @Test
+    void aStaleEnvFileOfADeadProcessIsIgnored(@TempDir Path home) throws Exception {
+        Path envFile = Files.createDirectories(home.resolve(".cache/cuda-wasm")).resolve("prism-sim.env");
+        Process gone = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+                .redirectErrorStream(true).start();
+        gone.getInputStream().readAllBytes();
+        gone.waitFor();
+        Files.writeString(envFile, "# written by cuda-wasm prism-sim (pid " + gone.pid() + "); removed when it stops\n"
+                + "export NUTANIX_PRISM_URL='https://127.0.0.1:1'\n");
+        StringWriter err = new StringWriter();
+        assertEquals(2, new CommandLine(new DiscoverCommand(Map.of("HOME", home.toString()), NutanixClient::create, Optional::empty))
+                .setErr(new PrintWriter(err)).execute("--summary"));
+        assertTrue(err.toString().startsWith("discover: no Prism Central URL"), err.toString());
+    }
+
+    /** discover started before the simulator wrote its file (the README's two lines race) waits for it. */
+    @Test
+    void discoverWaitsForASimulatorThatIsStillStarting(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("HOME", home.toString());
+        PrismSimCommand command = new PrismSimCommand(env);
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        CountDownLatch discoverIsWaiting = new CountDownLatch(1);
+        // "a simulator is starting": this JVM, alive, until the simulator below has written its file
+        Supplier<Optional<ProcessHandle>> launching = () -> {
+            discoverIsWaiting.countDown();
+            return Optional.of(ProcessHandle.current());
+        };
+        StringWriter err = new StringWriter();
+        Future<Integer> discover = background.submit(() -> new CommandLine(new DiscoverCommand(env, NutanixClient::create,
+                launching)).setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err)).execute("--summary"));
+        assertTrue(discoverIsWaiting.await(60, TimeUnit.SECONDS));
+        ExecutorService simulator = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> exit = simulator.submit(() -> new CommandLine(command).setOut(new PrintWriter(new StringWriter()))
+                    .execute("--port", "0", "--cert-dir", home.resolve("certs").toString()));
+            PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+            assertEquals(0, discover.get(60, TimeUnit.SECONDS), err.toString());
+            assertTrue(err.toString().startsWith("discover: waiting for the Prism Central simulator (pid "
+                    + ProcessHandle.current().pid() + ") to start"), err.toString());
+            assertTrue(err.toString().contains("using the local Prism Central simulator at " + sim.baseUrl()), err.toString());
+            command.stop();
+            assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+        } finally {
+            simulator.shutdownNow();
+        }
+    }
+
     @Test
     void servesASyntheticEstateOverPlainHttp() throws Exception {
-        PrismSimCommand command = new PrismSimCommand();
+        PrismSimCommand command = new PrismSimCommand(Map.of());
         CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
         command.onStarted(started::complete);
         StringWriter out = new StringWriter();
@@ -99,7 +190,7 @@ class PrismSimCommandTest {
     @Test
     void rejectsAnUnknownApiInOneLine() {
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new PrismSimCommand()).setErr(new PrintWriter(err)).execute("--port", "0", "--api", "v5");
+        int code = new CommandLine(new PrismSimCommand(Map.of())).setErr(new PrintWriter(err)).execute("--port", "0", "--api", "v5");
         assertEquals(2, code);
         assertEquals("prism-sim: serve both, v3 or v4, not 'v5'", err.toString().strip());
     }
@@ -107,7 +198,7 @@ class PrismSimCommandTest {
     @Test
     void reportsABadFixtureInOneLine(@TempDir Path dir) {
         StringWriter err = new StringWriter();
-        int code = new CommandLine(new PrismSimCommand()).setErr(new PrintWriter(err))
+        int code = new CommandLine(new PrismSimCommand(Map.of())).setErr(new PrintWriter(err))
                 .execute("--port", "0", "--fixture", dir.resolve("none.json").toString());
         assertEquals(2, code);
         assertTrue(err.toString().startsWith("prism-sim: "), err.toString());

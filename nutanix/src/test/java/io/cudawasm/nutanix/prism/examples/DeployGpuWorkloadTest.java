@@ -32,6 +32,33 @@ class DeployGpuWorkloadTest {
     }
 
     @Test
+    void theCommandPrintsTheYamlItWouldApply() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new picocli.CommandLine(new io.cudawasm.nutanix.cli.ExampleCommand(Map.of()))
+                .setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("amd", "2", "--yaml", "--pin-host");
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains("Place on host ahv-west-amd01"), err + "\n---\n" + out);
+        assertTrue(err.toString().contains("Manifests:     11 objects, StatefulSet (cuda-wasm:0.1.0-amd)"), err.toString());
+        java.util.List<io.fabric8.kubernetes.api.model.HasMetadata> objects =
+                io.cudawasm.nutanix.deploy.Manifests.parse(out.toString());
+        var workload = objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet)
+                .map(io.fabric8.kubernetes.api.model.apps.StatefulSet.class::cast).findFirst().orElseThrow();
+        var pod = workload.getSpec().getTemplate().getSpec();
+        assertEquals("2", pod.getContainers().get(0).getResources().getLimits().get("amd.com/gpu").toString());
+        assertEquals("high", workload.getMetadata().getAnnotations().get("nke.nutanix.com/priority"));
+        assertTrue(pod.getNodeSelector().containsKey("nutanix.com/prism-host-uuid"), "--pin-host");
+        assertEquals(8, objects.stream().filter(o -> o.getKind().equals("HorizontalPodAutoscaler")).findFirst()
+                .map(h -> ((io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler) h).getSpec().getMaxReplicas())
+                .orElseThrow(), "the seed's with_hpa(1, 8, 70)");
+
+        StringWriter bad = new StringWriter();
+        assertEquals(2, new picocli.CommandLine(new io.cudawasm.nutanix.cli.ExampleCommand(Map.of()))
+                .setErr(new PrintWriter(bad)).execute("arm"));
+        assertEquals("example: unknown GPU vendor 'arm' (use nvidia, amd or intel)", bad.toString().strip());
+    }
+
+    @Test
     void usesPrismCentralFromTheEnvironment(@TempDir Path dir) throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), TestPrism.PKI.caPem());
         try (PrismSimulator sim = TestPrism.start(SimulatedEstate.bundled())) {

@@ -36,6 +36,9 @@ public final class CheckedRun {
 
         /** A null pointer. */
         record Null() implements Arg {}
+
+        /** A pointer into the buffer of another argument, {@code offset} bytes in ({@code d_data + 256}). */
+        record View(String of, long offset) implements Arg {}
     }
 
     /**
@@ -113,7 +116,17 @@ public final class CheckedRun {
                     DeviceBuffer d = s.allocate(b.data().length);
                     s.write(d, 0, b.data());
                     buffers.put(b.name(), d);
-                    args.add(KernelArg.of(d));
+                }
+            }
+            for (Arg a : launch.args()) {
+                if (a instanceof Arg.Buffer b) {
+                    args.add(KernelArg.of(buffers.get(b.name())));
+                } else if (a instanceof Arg.View v) {
+                    DeviceBuffer d = buffers.get(v.of());
+                    if (d == null) {
+                        throw new IllegalArgumentException("no buffer named '" + v.of() + "' for a pointer into it");
+                    }
+                    args.add(new KernelArg.Buffer(d, v.offset()));
                 } else if (a instanceof Arg.Scalar sc) {
                     args.add(KernelArg.of(sc.value()));
                 } else if (a instanceof Arg.Struct st) {

@@ -43,10 +43,13 @@ public record RegistrationSettings(boolean enabled, Duration interval, String mo
         this(enabled, interval, mode, Optional.empty(), "default", Optional.empty(), Optional.empty());
     }
 
-    /** Reads {@code NODE_NAME}, {@code POD_NAMESPACE}, {@code CUDA_WASM_VM_UUID} and the {@code NUTANIX_*} variables. */
+    /**
+     * Reads {@code NODE_NAME}, {@code POD_NAMESPACE}, {@code CUDA_WASM_VM_UUID} and the {@code NUTANIX_*}
+     * variables (or the files of {@code NUTANIX_CREDENTIALS_DIR}, where the pod mounts its Prism Secret).
+     */
     static RegistrationSettings fromEnvironment(boolean enabled, Duration interval, String mode, Map<String, String> env) {
-        Optional<NutanixConfig> prism = blank(env.get(NutanixConfig.ENV_URL))
-                ? Optional.empty() : Optional.of(NutanixConfig.fromEnvironment(env));
+        Optional<NutanixConfig> prism = NutanixConfig.configuredIn(env)
+                ? Optional.of(NutanixConfig.fromEnvironment(env)) : Optional.empty();
         return new RegistrationSettings(enabled, interval, mode, value(env, WorkerEnvironment.NODE_NAME),
                 value(env, WorkerEnvironment.POD_NAMESPACE).orElseGet(RegistrationSettings::serviceAccountNamespace),
                 value(env, ENV_VM_UUID), prism);
