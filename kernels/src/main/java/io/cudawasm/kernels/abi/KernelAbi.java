@@ -48,6 +48,16 @@ public final class KernelAbi {
      */
     public static final long ADDRESS_LIMIT = 1L << 31;
 
+    /**
+     * The global a loop reads (and drops) right before its back edge when it runs a bounded number of
+     * times: a thread loop (at most the block's size). Chicory checks the thread's interrupt flag at
+     * every backward branch; that volatile read keeps HotSpot from hoisting anything out of the loop,
+     * which costs a tight loop about three times its time. The runtime removes the check (and the
+     * read) after such a mark: the loops around it still check, so a launch stays stoppable within one
+     * block. No other code reads this global.
+     */
+    public static final int BOUNDED_LOOP_GLOBAL = 4;
+
     /** Exported: {@code (stackTop, stackLimit, sharedBase) -> ()}, called once per instance. */
     public static final String INIT_EXPORT = "__cw_init";
     /** Imported: {@code (code, line) -> ()}, throws in the host with a reason. */

@@ -40,8 +40,10 @@ public final class WasmEmitter {
     static final int G_STACK_TOP = 1;
     static final int G_STACK_LIMIT = 2;
     static final int G_SHARED_BASE = 3;
+    /** Read before the back edge of a loop that runs a bounded number of times ({@link KernelAbi#BOUNDED_LOOP_GLOBAL}). */
+    static final int G_BOUNDED_LOOP = KernelAbi.BOUNDED_LOOP_GLOBAL;
     /** memcheck modules only: the memcheck table's address, set by each runner call ({@link MemcheckAbi}). */
-    static final int G_MEMCHECK_TABLE = 4;
+    static final int G_MEMCHECK_TABLE = 5;
     static final String INSIDE_NAME = "__cw_inside";
     /** Call-stack budget for a kernel that may recurse (the depth is not known statically). */
     static final int RECURSION_STACK_BYTES = 64 * 1024;
@@ -145,6 +147,7 @@ public final class WasmEmitter {
         writer.addGlobal("stack_top", ValType.I32, 0);
         writer.addGlobal("stack_limit", ValType.I32, 0);
         writer.addGlobal("shared_base", ValType.I32, 0);
+        writer.addGlobal("bounded_loop", ValType.I32, 0);
         if (options.memcheck()) {
             writer.addGlobal("memcheck_table", ValType.I32, 0);
             insideIndex = writer.declareFunction(INSIDE_NAME,

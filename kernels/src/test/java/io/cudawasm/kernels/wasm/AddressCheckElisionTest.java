@@ -1,20 +1,40 @@
 package io.cudawasm.kernels.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Address checks are left out only where the index ranges prove the byte offset fits: a tiled
  * matmul's and a tree reduction's shared-memory accesses (threadIdx, a counted loop, a halving
  * stride) have none, their global accesses (indices from blockIdx and parameters) keep theirs. Within
- * a statement, accesses with the same index share one check, unless the first may not run.
+ * a statement, accesses with the same index share one check, unless the first may not run. A thread
+ * row that runs the fast way (pointers linear in threadIdx.x, checked once for the row) has no
+ * per-access check of those pointers; its general copy keeps them.
  */
 class AddressCheckElisionTest {
     private static long checks(String wat) {
         return wat.lines().filter(l -> l.contains("if $wild")).count();
+    }
+
+    /** The fast copies of thread rows: from each {@code if $fast} to its {@code else}. */
+    static String fastRows(String wat) {
+        StringBuilder out = new StringBuilder();
+        List<String> lines = wat.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.trim().startsWith("if $fast")) {
+                String indent = line.substring(0, line.indexOf("if"));
+                for (int j = i + 1; j < lines.size() && !lines.get(j).equals(indent + "else"); j++) {
+                    out.append(lines.get(j)).append('\n');
+                }
+            }
+        }
+        return out.toString();
     }
 
     @Test
@@ -74,7 +94,9 @@ class AddressCheckElisionTest {
                 }
                 """)).wasm().text();
         // the pointer parameter as it is loaded, and s[i] with i < n; not x[threadIdx.x] or s[threadIdx.x]
+        // (a loop without a bounded trip count keeps the thread loop general: no fast row)
         assertEquals(2, checks(wat), wat);
+        assertEquals("", fastRows(wat), wat);
     }
 
     @Test
@@ -85,9 +107,11 @@ class AddressCheckElisionTest {
                     if (i < n) y[i] = a * x[i] + y[i];
                 }
                 """)).wasm().text();
-        // x and y as they are loaded, and i * 4 once (the unrolled thread loop has four copies, the
-        // loop for other block sizes one)
-        assertEquals(2 + 5, checks(wat), wat);
+        // x and y as they are loaded, and i * 4 once in the general thread loop; none in the fast row,
+        // which checks the row's first and last index before it
+        assertEquals(2 + 1, checks(wat), wat);
+        assertTrue(fastRows(wat).contains("f32.load"), wat);
+        assertEquals(0, checks(fastRows(wat)), wat);
     }
 
     @Test
@@ -98,7 +122,9 @@ class AddressCheckElisionTest {
                 }
                 """)).wasm().text();
         // x and y as loaded; x[i] in the right side of && (which may not run), again in the branch
-        // of ?: (it may not run either), so each of them checks, in each of the body's five copies
-        assertEquals(2 + 2 * 5, checks(wat), wat);
+        // of ?: (it may not run either), so each of them checks in the general thread loop; the fast
+        // row checks x + i once before it
+        assertEquals(2 + 2, checks(wat), wat);
+        assertEquals(0, checks(fastRows(wat)), wat);
     }
 }

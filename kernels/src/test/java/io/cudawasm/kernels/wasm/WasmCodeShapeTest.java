@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shape of the generated WebAssembly where it decides speed on the JVM (results are checked
- * by the runtime's tests): every region of a fissioned kernel is a function of its own, regions
- * take only the block values they use, and fmaf is computed inline, not by a host call.
+ * by the runtime's tests): every region of a fissioned kernel is a function of its own (a block-level
+ * loop around regions is one), regions take only the block values they use, fmaf is computed inline,
+ * not by a host call, loops are tested at the bottom, bounded loops are marked, and thread rows have a
+ * fast copy.
  */
 class WasmCodeShapeTest {
     /** A three-point stencil over a shared tile: one barrier, so two regions; fmaf on both sides. */
@@ -80,6 +82,89 @@ class WasmCodeShapeTest {
 
     private static String header(String function) {
         return function.lines().findFirst().orElseThrow();
+    }
+
+    /** The source loops' back edges ({@code br_if $loopN}, {@code br $loopN}) of a function: marked bounded, and all. */
+    private static int[] sourceLoops(String function) {
+        List<String> lines = function.lines().toList();
+        int marked = 0;
+        int all = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.startsWith("br_if $loop") || line.startsWith("br $loop")) {
+                all++;
+                // the mark comes right before the loop's condition, a few instructions up
+                for (int j = Math.max(0, i - 8); j < i; j++) {
+                    if (lines.get(j).contains("global.get $bounded_loop")) {
+                        marked++;
+                        break;
+                    }
+                }
+            }
+        }
+        return new int[] {marked, all};
+    }
+
+    @Test
+    void loopsWithABoundedTripCountAreMarkedAndOthersAreNot() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("l.cu", """
+                __global__ void fixed(float* x) { float a = 0.0f; for (int k = 0; k < 16; k++) a += x[k]; x[0] = a; }
+                __global__ void param(float* x, int n) { float a = 0.0f; for (int k = 0; k < n; k++) a += x[k]; x[0] = a; }
+                __global__ void halving(float* x) { for (unsigned s = 512; s > 0; s >>= 1) x[s] = 1.0f; }
+                __global__ void signedHalving(float* x, int s0) { for (int s = s0; s != 0; s >>= 1) x[0] += 1.0f; }
+                __global__ void spin(int* f) { while (f[0] == 0) { } }
+                """)).wasm().text());
+        for (String bounded : List.of("fixed", "halving")) {
+            int[] loops = sourceLoops(fns.get(bounded));
+            assertTrue(loops[1] > 0 && loops[0] == loops[1], bounded + ":\n" + fns.get(bounded));
+        }
+        // n may be anything; a negative int shifted right stays negative for ever; a spin tests memory
+        for (String unbounded : List.of("param", "signedHalving", "spin")) {
+            int[] loops = sourceLoops(fns.get(unbounded));
+            assertTrue(loops[1] > 0 && loops[0] == 0, unbounded + ":\n" + fns.get(unbounded));
+        }
+        // the thread loops: marked in every kernel
+        assertTrue(fns.get("spin").lines().anyMatch(l -> l.trim().startsWith("br_if $t")), fns.get("spin"));
+        assertTrue(marks(fns.get("spin")) >= 3, fns.get("spin"));
+    }
+
+    private static long marks(String function) {
+        return function.lines().filter(l -> l.contains("global.get $bounded_loop")).count();
+    }
+
+    @Test
+    void boundedLoopsAreTestedAtTheBottomAndTheOthersAtTheTop() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("l.cu", """
+                __global__ void fixed(float* x) { float a = 0.0f; for (int k = 0; k < 16; k++) a += x[k]; x[0] = a; }
+                __global__ void param(float* x, int n) { float a = 0.0f; for (int k = 0; k < n; k++) a += x[k]; x[0] = a; }
+                """)).wasm().text());
+        String fixed = fns.get("fixed");
+        assertTrue(fixed.contains("br_if $loop"), "the back edge is conditional:\n" + fixed);
+        assertFalse(fixed.lines().anyMatch(l -> l.trim().matches("br \\$loop\\d+")), "no unconditional one:\n" + fixed);
+        assertTrue(fns.get("param").lines().anyMatch(l -> l.trim().matches("br \\$loop\\d+")), fns.get("param"));
+    }
+
+    @Test
+    void aBlockLevelLoopAroundRegionsIsOneFunction() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("r.cu", """
+                __global__ void reduce(const float* in, float* out) {
+                    extern __shared__ float s[];
+                    unsigned tid = threadIdx.x;
+                    s[tid] = in[blockIdx.x * blockDim.x + tid];
+                    __syncthreads();
+                    for (unsigned st = blockDim.x / 2; st > 0; st >>= 1) {
+                        if (tid < st) s[tid] += s[tid + st];
+                        __syncthreads();
+                    }
+                    if (tid == 0) out[blockIdx.x] = s[0];
+                }
+                """)).wasm().text());
+        String runner = fns.get("reduce");
+        // the copy, the tree (its loop inside) and the final store: three calls, none of them in a loop
+        assertEquals(3, runner.lines().filter(l -> l.contains("call $reduce$region")).count(), runner);
+        assertFalse(runner.contains("loop $loop"), "the tree's loop is in its region:\n" + runner);
+        assertTrue(fns.values().stream().filter(f -> f.startsWith("reduce$region")).anyMatch(f -> f.contains("loop $loop")
+                && f.contains("if $fast")), "the tree's region loops over its steps, each a fast row");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.cudawasm.runtime.backend.wasm;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.wasm.Parser;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.runtime.backend.Backend;
@@ -134,7 +133,7 @@ public final class WasmBackend implements Backend, AutoCloseable {
             }
         }
         var module = Parser.parse(binary);
-        CompiledWasm c = new CompiledWasm(module, interpreter ? null : MachineFactoryCompiler.compile(module));
+        CompiledWasm c = new CompiledWasm(module, interpreter ? null : BoundedLoops.compile(module));
         synchronized (modules) {
             modules.put(key, c);
         }
