@@ -18,6 +18,9 @@ public sealed interface ArgSlot {
     /** A {@code __local} allocation of {@code 8 * threads per block} bytes for emulated warp operations. */
     record WarpScratch() implements ArgSlot {}
 
+    /** A {@code __local int} (16 bytes are passed) that {@code __syncthreads_count/and/or} and divergent loops' votes count in. */
+    record BlockReduce() implements ArgSlot {}
+
     /** Two ints the kernel sets on a trap or fault: code and CUDA line; zero before the launch. */
     record Status() implements ArgSlot {}
 
@@ -32,7 +35,8 @@ public sealed interface ArgSlot {
 
     /**
      * TornadoVM ABI: {@code __local uchar* _local_region}; with {@code warpScratch} it holds the
-     * warp-operation scratch, 8 bytes per thread of the block.
+     * warp-operation scratch, 8 bytes per thread of the block, and then 16 bytes more; the block
+     * reduction's counter is its first int after the scratch (or at its start).
      */
     record TornadoLocalRegion(boolean warpScratch) implements ArgSlot {}
 

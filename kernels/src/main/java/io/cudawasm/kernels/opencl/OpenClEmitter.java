@@ -437,9 +437,17 @@ public final class OpenClEmitter {
                 case STATUS -> slots.add(new ArgSlot.Status());
                 case GRID -> slots.add(new ArgSlot.Grid());
                 case BLOCK_REDUCE -> {
-                    prologue.add("__local int cw_reduce_mem[1];");
-                    prologue.add("__local int* " + h.cName() + " = cw_reduce_mem;");
-                    continue;
+                    // an argument, not a kernel-scope __local int[1]: with that, PoCL 3.1 on two or
+                    // more threads let a work-group's votes see another's count now and then (about
+                    // 1 launch in 25 of a divergent ballot loop; never with one PoCL thread)
+                    if (tornado) {
+                        // the ABI's one __local argument, after the warp scratch (ArgSlot.TornadoLocalRegion)
+                        String after = hidden.contains(HiddenParam.WARP_SCRATCH)
+                                ? " + 8 * get_local_size(0) * get_local_size(1) * get_local_size(2)" : "";
+                        prologue.add("__local int* " + h.cName() + " = (__local int*)(_local_region" + after + ");");
+                        continue;
+                    }
+                    slots.add(new ArgSlot.BlockReduce());
                 }
             }
             if (tornado && (h == HiddenParam.CONSTANTS || h == HiddenParam.DEVICE_VARIABLES || h == HiddenParam.STATUS)) {

@@ -458,10 +458,8 @@ public final class UniformCollectives {
                     new KBlock(lower(l.step().statements(), f))));
         }
         // test; for (;;) { if (no thread iterates) break; body; step; test }: the loop's one exit is
-        // its head. Not "while (any) { ...; any = count(); }", whose vote sits both before the loop
-        // and in its latch: PoCL 3.1's optimised barrier regions then let some work-items leave a
-        // reduce6-like shuffle loop early (wrong block sums in about 1 launch in 4, never with
-        // -cl-opt-disable); with one vote at the head they do not (DivergentCollectivesTest)
+        // its head, and the vote that decides it is printed once, not before the loop and again in
+        // its latch
         KLocal inLoop = mask("in_loop");
         KLocal iteration = mask("iteration");
         KLocal c = mask("loop_cond");

@@ -313,7 +313,9 @@ final class OpenClSession implements DeviceSession, HostTransfers {
                 CL.clSetKernelArg(k, i, Math.max(16, config.sharedBytes()), null);
             } else if (slot instanceof ArgSlot.WarpScratch
                     || slot instanceof ArgSlot.TornadoLocalRegion region && region.warpScratch()) {
-                CL.clSetKernelArg(k, i, 8L * config.threadsPerBlock(), null);
+                CL.clSetKernelArg(k, i, 8L * config.threadsPerBlock() + 16, null);
+            } else if (slot instanceof ArgSlot.BlockReduce) {
+                CL.clSetKernelArg(k, i, 16, null);
             } else if (slot instanceof ArgSlot.Status) {
                 setMem(k, i, status);
             } else if (slot instanceof ArgSlot.Grid) {
