@@ -213,21 +213,46 @@ class FleetTest {
                     accepted.countDown();
                 }
                 if (index % CANCEL_EVERY == 0) {
-                    Reply c = delete(front, "/v1/jobs/" + t.id);
-                    if (c.status() == 202) {
-                        t.cancelled = true;
-                    } else if (c.status() == 200) {
-                        t.forgotten = true;  // it had finished already: DELETE forgot it, as documented
-                    } else if (c.status() == 404) {
-                        wrong404.incrementAndGet();
-                        problems.add("404 on cancel of " + t.id + ": " + c);
-                    }
+                    cancel(front, t);
                 }
             }));
         }
         for (Future<?> f : tasks) {
             f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * DELETE as a client does it: a 502/503/504 (the replica that relayed it died meanwhile) leaves
+     * the outcome unknown, so it is sent again. A 404 after such an answer means the lost answer was
+     * the one that forgot the finished job; a 404 on the first try is a live job answering 404.
+     */
+    private void cancel(RoundRobinFront front, Tracked t) {
+        boolean unanswered = false;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Reply c = delete(front, "/v1/jobs/" + t.id);
+            switch (c.status()) {
+                case 202 -> t.cancelled = true;
+                case 200 -> t.forgotten = true;  // it had finished already: DELETE forgot it, as documented
+                case 404 -> {
+                    if (unanswered) {
+                        t.forgotten = true;
+                    } else {
+                        wrong404.incrementAndGet();
+                        problems.add("404 on cancel of " + t.id + ": " + c);
+                    }
+                }
+                case 410 -> t.gone++;  // its owner died: allowed for the killed replica's jobs only (checked later)
+                case 502, 503, 504 -> {
+                    transientErrors.incrementAndGet();
+                    unanswered = true;
+                    continue;
+                }
+                default -> problems.add("unexpected answer to DELETE " + t.id + ": " + c);
+            }
+            return;
+        }
+        problems.add("DELETE " + t.id + " never got an answer");
     }
 
     /** Polls every job through the front until it is final, or answers 410 (allowed only for {@code deadOwners}). */
