@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:-DontCompileHugeMethods") // as bin/cuda-wasm and the images run
 public class PtxVsSourceBench {
     static final int N = 256;
     static final int ELEMENTS = 1 << 20;
@@ -89,8 +89,42 @@ public class PtxVsSourceBench {
             }
             """;
 
-    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers. */
-    @Param({"saxpy", "reduce", "matmul", "tiled"})
+    /**
+     * A 17-tap row convolution with a shared-memory halo and 32 result steps per thread, every loop
+     * {@code #pragma unroll}: nvcc unrolls them completely, so the region after the barrier is
+     * thousands of straight-line PTX instructions (issue 18, item 14). Weights come in a buffer.
+     */
+    static final String UNROLLED = """
+            #define R 8
+            #define STEPS 32
+            #define BX 16
+            #define BY 4
+            __global__ void convRows(float* dst, const float* src, const float* weights, int w, int h) {
+                __shared__ float s[BY][(STEPS + 2) * BX];
+                const int x0 = (blockIdx.x * STEPS - 1) * BX + threadIdx.x;
+                const int y = blockIdx.y * BY + threadIdx.y;
+                const float* row = src + y * w;
+                #pragma unroll
+                for (int i = 1; i <= STEPS; i++) s[threadIdx.y][threadIdx.x + i * BX] = row[x0 + i * BX];
+                s[threadIdx.y][threadIdx.x] = x0 >= 0 ? row[x0] : 0.0f;
+                s[threadIdx.y][threadIdx.x + (STEPS + 1) * BX] =
+                        x0 + (STEPS + 1) * BX < w ? row[x0 + (STEPS + 1) * BX] : 0.0f;
+                __syncthreads();
+                #pragma unroll
+                for (int i = 1; i <= STEPS; i++) {
+                    float sum = 0.0f;
+                    #pragma unroll
+                    for (int j = -R; j <= R; j++) sum += weights[R - j] * s[threadIdx.y][threadIdx.x + i * BX + j];
+                    dst[y * w + x0 + i * BX] = sum;
+                }
+            }
+            """;
+
+    /** Size of the unrolled convolution's square image. */
+    static final int IMAGE = 1024;
+
+    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers; unrolled: see {@link #UNROLLED}. */
+    @Param({"saxpy", "reduce", "matmul", "tiled", "unrolled"})
     String kernel;
 
     /** {@code source}: CUDA C; {@code ptx}: nvcc -ptx default flags; {@code ptx-nofma}: with -fmad=false. */
@@ -109,6 +143,7 @@ public class PtxVsSourceBench {
             case "saxpy" -> KernelLibrary.source("saxpy").orElseThrow();
             case "reduce" -> REDUCE;
             case "matmul" -> KernelLibrary.source("matmul_naive").orElseThrow();
+            case "unrolled" -> UNROLLED;
             default -> TILED;
         };
         CompileResult compiled = path.equals("source")
@@ -117,7 +152,8 @@ public class PtxVsSourceBench {
         backend = new WasmBackend(1, false);
         session = backend.open(compiled);
         SplittableRandom r = new SplittableRandom(1);
-        int count = kernel.equals("saxpy") || kernel.equals("reduce") ? ELEMENTS : N * N;
+        int count = kernel.equals("saxpy") || kernel.equals("reduce") ? ELEMENTS
+                : kernel.equals("unrolled") ? IMAGE * IMAGE : N * N;
         float[] a = new float[count];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextDouble();
@@ -134,6 +170,16 @@ public class PtxVsSourceBench {
                 name = "reduceSum";
                 args = List.of(KernelArg.of(da), KernelArg.of(db), KernelArg.of(ELEMENTS));
                 config = LaunchConfig.of(Dim3.of(ELEMENTS / 512), Dim3.of(256));
+            }
+            case "unrolled" -> {
+                name = "convRows";
+                float[] weights = new float[17];
+                java.util.Arrays.fill(weights, 1.0f / 17);
+                DeviceBuffer dw = HostData.upload(session, weights);
+                DeviceBuffer dst = session.allocate(4L * IMAGE * IMAGE);
+                args = List.of(KernelArg.of(dst), KernelArg.of(da), KernelArg.of(dw), KernelArg.of(IMAGE),
+                        KernelArg.of(IMAGE));
+                config = LaunchConfig.of(new Dim3(IMAGE / (32 * 16), IMAGE / 4, 1), new Dim3(16, 4, 1));
             }
             default -> {
                 name = kernel.equals("matmul") ? "matmul" : "matmulTiled";
