@@ -16,10 +16,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Recomputes instead of storing: a local assigned once, unconditionally, from thread indices,
- * parameters and constants ({@code int i = blockIdx.x * blockDim.x + threadIdx.x}) is redefined
+ * Recomputes instead of storing: a local assigned once from thread indices, parameters, constants
+ * and addresses of variables ({@code int i = blockIdx.x * blockDim.x + threadIdx.x}) is redefined
  * at the start of every thread loop that reads it, so it never needs a per-thread slot. Cheaper
  * than a store and a load per thread and region (Polygeist's trade-off, in its simplest form).
+ *
+ * <p>The one assignment may be nested (PTX puts nvcc's address registers, such as a shared tile's
+ * {@code As + threadIdx.y * 64}, inside the uniform {@code if} of a loop it rotated): its value is
+ * the same wherever it is computed, so a read after it sees that value either way, and a read that
+ * no assignment precedes saw an unassigned register, which the definition may as well fill.
  */
 final class Rematerialization {
     private Rematerialization() {}
@@ -32,13 +37,17 @@ final class Rematerialization {
                 assignments.merge(a.target(), 1, Integer::sum);
             }
         });
-        Map<KLocal, KExpr> remat = new LinkedHashMap<>();
-        for (KStmt s : body.statements()) {
+        // locals assigned once from such values: constants wherever they have been assigned; block values
+        // among them stay block values, but the definitions recomputed per thread may read them
+        Map<KLocal, KExpr> constant = new LinkedHashMap<>();
+        KirWalk.statements(body, s -> {
             if (s instanceof KStmt.Assign a && assignments.get(a.target()) == 1 && !a.target().needsMemory()
-                    && !blockValues.contains(a.target()) && !a.target().isParam() && pure(a.value(), remat)) {
-                remat.put(a.target(), a.value());
+                    && !a.target().isParam() && pure(a.value(), constant)) {
+                constant.put(a.target(), a.value());
             }
-        }
+        });
+        Map<KLocal, KExpr> remat = new LinkedHashMap<>(constant);
+        remat.keySet().removeAll(blockValues);
         return remat;
     }
 
@@ -46,7 +55,7 @@ final class Rematerialization {
         boolean[] ok = {true};
         KirWalk.expression(e, x -> {
             boolean allowed = x instanceof KExpr.IntConst || x instanceof KExpr.FloatConst || x instanceof KExpr.Special
-                    || x instanceof KExpr.Unary || x instanceof KExpr.Binary || x instanceof KExpr.Convert
+                    || x instanceof KExpr.GlobalAddr || x instanceof KExpr.Unary || x instanceof KExpr.Binary || x instanceof KExpr.Convert
                     || x instanceof KExpr.Select
                     || x instanceof KExpr.LocalGet g && (g.local().isParam() || known.containsKey(g.local()));
             if (!allowed) {
@@ -80,6 +89,7 @@ final class Rematerialization {
                 return s;
             }
             // definitions may read earlier rematerialized locals: close over them, keep source order
+            // (block values they read are registers already)
             boolean grew = true;
             while (grew) {
                 CompileBudget.current().checkpoint(null);

@@ -95,7 +95,8 @@ final class FunctionLowering {
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
-        fn.setBody(SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured))));
+        fn.setBody(InductionVariables.apply(fn,
+                SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured)))));
     }
 
     /**

@@ -784,6 +784,12 @@ final class FunctionEmitter {
                 .toList();
         List<KLocal> outputs = assigned(body).stream().filter(l -> registers.containsKey(l) && flowing.contains(l))
                 .toList();
+        if (outputs.size() > 1 && loopRegion) {
+            // PTX's loops assign a predicate and a counter that nothing reads after the loop
+            // ({@code do { ... s >>= 1; p = s != 0; } while (p)}): those need not come back
+            java.util.Set<KLocal> readAfter = readsOutside(body.statements().get(0));
+            outputs = outputs.stream().filter(readAfter::contains).toList();
+        }
         if (outputs.size() > 1) {
             return false;
         }
@@ -803,6 +809,23 @@ final class FunctionEmitter {
         w.call(index, name);
         outputs.forEach(l -> set(registers.get(l)));
         return true;
+    }
+
+    /** The locals the function reads anywhere but in {@code except} (a statement of its body, by identity). */
+    private java.util.Set<KLocal> readsOutside(KStmt except) {
+        KBlock rest = new io.cudawasm.kernels.kir.KirRewriter() {
+            @Override
+            public List<KStmt> stmt(KStmt st) {
+                return st == except ? List.of() : super.stmt(st);
+            }
+        }.block(fn.body());
+        java.util.Set<KLocal> read = new java.util.HashSet<>();
+        KirWalk.expressions(rest, e -> {
+            if (e instanceof KExpr.LocalGet g) {
+                read.add(g.local());
+            }
+        });
+        return read;
     }
 
     /** The locals of threadIdx.x, .y and .z, which the thread loops count. */
@@ -1121,12 +1144,12 @@ final class FunctionEmitter {
         /** What a passing thread runs: the body without its guard. */
         final KBlock body;
         /**
-         * The hoisted pointers (by form and the access immediate folded into them), each with whether
-         * the general code checks none of its uses (offsets the index ranges bound), so the row need
-         * not check it either; and their locals.
+         * The hoisted pointers (by form; accesses add their immediates), each with whether the general
+         * code checks none of its uses (offsets the index ranges bound), so the row need not check it
+         * either; and their locals.
          */
-        final Map<ChainKey, Boolean> chains = new java.util.LinkedHashMap<>();
-        final Map<ChainKey, Integer> bases = new HashMap<>();
+        final Map<ThreadAffine.Pointer, Boolean> chains = new java.util.LinkedHashMap<>();
+        final Map<ThreadAffine.Pointer, Integer> bases = new HashMap<>();
 
         FastRow(ThreadAffine affine, RowGuard guard, KBlock body) {
             this.affine = affine;
@@ -1135,14 +1158,20 @@ final class FunctionEmitter {
         }
     }
 
-    /** A pointer of a fast row: its form, and the immediate offset of the accesses through it. */
-    private record ChainKey(ThreadAffine.Pointer pointer, long offset) {}
-
     /** The fast row being emitted (null elsewhere): accesses through its hoisted pointers use them. */
     private FastRow fast;
 
     /** Bodies larger than this keep the general loop only: the fast one is a second copy of the body. */
     private static final int FAST_ROW_MAX_NODES = 600;
+
+    /**
+     * Bodies with more memory accesses than this keep the general loop only. HotSpot inlines every
+     * access of a method (a Wasm load is a call to the memory in Chicory's code) until the method
+     * reaches its size limit, and calls the rest; two copies of an unrolled body of 32 loads (a PTX
+     * tiled matmul's inner product) passed it and ran 2-7x slower than the general loop alone, which
+     * checks such a body's few distinct base registers once per statement anyway.
+     */
+    private static final int FAST_ROW_MAX_ACCESSES = Integer.getInteger("cw.fastRowAcc", 16);
 
     /** The fast form of a thread loop's body, or null when it has nothing to gain or cannot have one. */
     private FastRow planFastRow(KBlock body) {
@@ -1150,23 +1179,33 @@ final class FunctionEmitter {
             return null;
         }
         int[] nodes = {0};
+        int[] accesses = {0};
         boolean[] unsupported = {false};
         KirWalk.statements(body, s -> {
             nodes[0]++;
+            if (s instanceof KStmt.Store) {
+                accesses[0]++;
+            }
             // a loop that keeps its interrupt check dominates the thread's time, and the row gains nothing
             // there; the naive matmul ran 5 % slower with a fast row around its inner loop
             unsupported[0] |= s instanceof KStmt.Barrier || s instanceof KStmt.ThreadLoop
                     || s instanceof KStmt.Loop l && !(counted(l) && plain(l.condition()));
         });
-        KirWalk.expressions(body, e -> nodes[0]++);
-        if (unsupported[0] || nodes[0] > FAST_ROW_MAX_NODES) {
+        KirWalk.expressions(body, e -> {
+            nodes[0]++;
+            if (e instanceof KExpr.Load || e instanceof KExpr.Atomic) {
+                accesses[0]++;
+            }
+        });
+        if (unsupported[0] || nodes[0] > FAST_ROW_MAX_NODES || accesses[0] > FAST_ROW_MAX_ACCESSES) {
             return null;
         }
         java.util.Set<KLocal> assignedHere = assigned(body);
         java.util.function.Predicate<KLocal> register = l -> registers.containsKey(l) && !l.needsMemory()
                 && !l.isThreadContext() && !low32.contains(l);
-        ThreadAffine affine = ThreadAffine.of(body, l -> register.test(l) && !assignedHere.contains(l),
-                l -> register.test(l) && !flowing.contains(l));
+        java.util.function.Predicate<KLocal> invariant = l -> register.test(l) && !assignedHere.contains(l);
+        java.util.function.Predicate<KLocal> candidate = l -> register.test(l) && !flowing.contains(l);
+        ThreadAffine affine = ThreadAffine.of(body, invariant, candidate);
         RowGuard guard = RowGuard.of(body, affine, a -> register.test(a.target()) && !flowing.contains(a.target())
                 && trapFree(a.value()));
         KBlock fastBody = body;
@@ -1174,6 +1213,9 @@ final class FunctionEmitter {
             List<KStmt> all = new ArrayList<>(guard.prefix());
             all.addAll(guard.rest());
             fastBody = new KBlock(all);
+            // what the passing threads run always runs for them: registers assigned there (PTX's address
+            // registers after nvcc's early exit) are affine in the fast body
+            affine = ThreadAffine.of(fastBody, invariant, candidate);
         }
         FastRow row = new FastRow(affine, guard, fastBody);
         collectChains(fastBody, row);
@@ -1182,8 +1224,9 @@ final class FunctionEmitter {
 
     /** Cannot trap and has no effect: may run for threads the guard then sends away (or not run for them). */
     private boolean trapFree(KExpr e) {
-        if (e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst || e instanceof KExpr.Special) {
-            return true;
+        if (e instanceof KExpr.IntConst || e instanceof KExpr.FloatConst || e instanceof KExpr.Special
+                || e instanceof KExpr.GlobalAddr) {
+            return true; // a variable's address is a constant
         }
         if (e instanceof KExpr.LocalGet g) {
             return registers.containsKey(g.local()) && !low32.contains(g.local());
@@ -1191,7 +1234,9 @@ final class FunctionEmitter {
         if (e instanceof KExpr.Convert c) {
             CType from = c.operand().type();
             boolean arithmetic = from.isInteger() && c.type().isInteger() || from.isArithmetic() && c.type().isFloating();
-            return arithmetic && trapFree(c.operand());
+            // a pointer as an integer (PTX's mov of a shared array's address) or as another pointer: its bits
+            boolean pointerBits = from instanceof PointerType && (c.type().isInteger() || c.type() instanceof PointerType);
+            return (arithmetic || pointerBits) && trapFree(c.operand());
         }
         if (e instanceof KExpr.Unary u) {
             return trapFree(u.operand());
@@ -1250,11 +1295,13 @@ final class FunctionEmitter {
         ThreadAffine.Pointer p = row.affine.pointer(f.base);
         if (p != null) {
             // unchecked in the general code: a pointer local (checked where it was made), or a chain of
-            // additions whose offset provably fits without an immediate (which Chicory would add
-            // only to a base below 2^31, where the row adds it always)
-            boolean unchecked = f.base instanceof KExpr.LocalGet || f.offset == 0 && f.base instanceof KExpr.PtrAdd top
+            // additions whose offset provably fits; the row then computes the same 32 bits. The access's
+            // immediate stays in the access, as in the general code (Chicory adds it only to a base
+            // below 2^31), so accesses at constant offsets from one pointer share its row value and
+            // the JIT one bounds check (an unrolled loop's s[tid + 16 * k])
+            boolean unchecked = f.base instanceof KExpr.LocalGet || f.base instanceof KExpr.PtrAdd top
                     && fits(offsetRange(Chain.of(top)), Integer.MIN_VALUE, Integer.MAX_VALUE);
-            row.chains.merge(new ChainKey(p, f.offset), unchecked, Boolean::logicalAnd);
+            row.chains.merge(p, unchecked, Boolean::logicalAnd);
         } else {
             chainsIn(f.base, row);
         }
@@ -1282,7 +1329,7 @@ final class FunctionEmitter {
                 boolean unchecked = fits(offsetRange(chain), -KernelAbi.GUARD_BYTES, KernelAbi.GUARD_BYTES - 1)
                         && (chain.root() instanceof KExpr.GlobalAddr || chain.root() instanceof KExpr.LocalAddr
                         && !addressParams.containsKey(((KExpr.LocalAddr) chain.root()).local()));
-                row.chains.merge(new ChainKey(form, 0), unchecked, Boolean::logicalAnd);
+                row.chains.merge(form, unchecked, Boolean::logicalAnd);
                 return;
             }
         }
@@ -1297,7 +1344,7 @@ final class FunctionEmitter {
             return null;
         }
         ThreadAffine.Pointer p = fast.affine.pointer(f.base);
-        return p == null ? null : fast.bases.get(new ChainKey(p, f.offset));
+        return p == null ? null : fast.bases.get(p);
     }
 
     /** Pushes a hoisted pointer for the current thread: its row value plus {@code coeff * threadIdx.x}. */
@@ -1515,22 +1562,25 @@ final class FunctionEmitter {
         w.i64Const(1);
         w.op(0x7D, "i64.sub");
         set(last64);
-        for (Map.Entry<ChainKey, Boolean> e : row.chains.entrySet()) {
-            hoistPointer(e.getKey(), e.getKey().pointer(), row, e.getValue() ? null : new int[] {lo64, last64}, wild);
+        for (Map.Entry<ThreadAffine.Pointer, Boolean> e : row.chains.entrySet()) {
+            hoistPointer(e.getKey(), row, e.getValue() ? null : new int[] {lo64, last64}, wild);
         }
         return new int[] {lo, hi, wild};
     }
 
     /**
-     * The row value of a pointer (at threadIdx.x = 0, with the access immediate) into a new local, and
-     * the checks at the row's ends: each index within its type (no wrap), the address within [0, 2^31).
+     * The row value of a pointer (at threadIdx.x = 0) into a new local, and the checks at the row's ends:
+     * each index within its type (no wrap), the address within [0, 2^31), where the general code checks
+     * the pointer an access adds its immediate to (Chicory rejects the sum from 2^31, in both).
      * {@code ends} null: no checks, as in the general code (which then computes the same 32 bits).
      */
-    private void hoistPointer(ChainKey key, ThreadAffine.Pointer p, FastRow row, int[] ends, int wild) {
+    private void hoistPointer(ThreadAffine.Pointer p, FastRow row, int[] ends, int wild) {
         int base = addLocal(ValType.I32, label("row_ptr"));
         expr(p.root());
         for (ThreadAffine.Term t : p.terms()) {
-            expr(t.index().base());
+            if (expr(t.index().base()) == ValType.I64) {
+                w.op(0xA7, "i32.wrap_i64"); // a 64-bit invariant of an address made from integers: its low half
+            }
             if (Integer.bitCount(t.stride()) == 1) {
                 if (t.stride() > 1) {
                     w.i32Const(Integer.numberOfTrailingZeros(t.stride()));
@@ -1542,12 +1592,8 @@ final class FunctionEmitter {
             }
             w.op(0x6A, "i32.add");
         }
-        if (key.offset() != 0) {
-            w.i32Const((int) key.offset());
-            w.op(0x6A, "i32.add");
-        }
         set(base);
-        row.bases.put(key, base);
+        row.bases.put(p, base);
         if (ends == null) {
             return; // the general code does not check it either
         }
@@ -1557,8 +1603,9 @@ final class FunctionEmitter {
         set(address);
         for (ThreadAffine.Term t : p.terms()) {
             int v = addLocal(ValType.I64, "row_index");
-            expr(t.index().base());
-            widen(!t.signed());
+            if (expr(t.index().base()) == ValType.I32) {
+                widen(!t.signed());
+            }
             set(v);
             get(address);
             get(v);
@@ -1590,10 +1637,6 @@ final class FunctionEmitter {
                 get(end);
                 w.i64Const(coeff);
                 w.op(0x7E, "i64.mul");
-                w.op(0x7C, "i64.add");
-            }
-            if (key.offset() != 0) {
-                w.i64Const(key.offset());
                 w.op(0x7C, "i64.add");
             }
             w.i64Const(31);
@@ -2131,7 +2174,7 @@ final class FunctionEmitter {
         if (fastBase(f) != null) {
             fastAddress(f);
             expr(value);
-            storeScalar(t, 0);
+            storeScalar(t, f.offset);
             return;
         }
         emitAccessBase(f);
@@ -2379,7 +2422,7 @@ final class FunctionEmitter {
         Folded f = fold(l.address());
         if (fastBase(f) != null) {
             fastAddress(f);
-            loadScalar(t, 0);
+            loadScalar(t, f.offset);
             return valType(t);
         }
         emitAccessBase(f);

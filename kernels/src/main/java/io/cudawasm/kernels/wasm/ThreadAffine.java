@@ -29,6 +29,16 @@ import java.util.function.Predicate;
  *
  * <p>Locals count as affine when the body assigns them once, at its top level (code that always runs),
  * from an affine value, before any statement reads them.
+ *
+ * <p>PTX computes addresses as integers: {@code cvta} of a pointer parameter, {@code mul.wide.s32} of a
+ * 32-bit index, {@code add.s64}, then a 64-bit (or, for shared memory, 32-bit) register used as the
+ * address. Such an integer made a pointer is affine too ({@link #pointer}): a 64-bit integer is read as
+ * an invariant pointer (converted to an integer) plus terms, each a 32-bit affine index extended to 64
+ * bits by its own signedness times a constant stride, or a 64-bit invariant; a 32-bit integer made a
+ * pointer is one term of stride 1 from address 0. The emitter's row checks are the same as for pointer
+ * arithmetic: no 32-bit index wraps over the row, and the whole 64-bit address lies in the memory at
+ * the row's first and last thread (a 64-bit invariant wraps modulo 2^64 in the checks as in the
+ * general code, and the row's span is far below 2^64, so the two ends still bound every thread).
  */
 final class ThreadAffine {
     /** An integer: its 32 bits are {@code base + coeff * threadIdx.x} (mod 2^32); {@code base} is invariant. */
@@ -59,6 +69,11 @@ final class ThreadAffine {
     private final Predicate<KLocal> invariantLocal;
     private final Map<KLocal, Form> intLocals = new HashMap<>();
     private final Map<KLocal, Pointer> pointerLocals = new HashMap<>();
+    /** 64-bit integer locals holding an address as an integer ({@link #wide}); the root may be {@link #ZERO}. */
+    private final Map<KLocal, Pointer> wideLocals = new HashMap<>();
+
+    /** The root of an address made from integers alone: address 0. */
+    static final KExpr ZERO = new KExpr.NullPtr(new PointerType(ScalarType.UCHAR));
 
     private ThreadAffine(Predicate<KLocal> invariantLocal) {
         this.invariantLocal = invariantLocal;
@@ -100,14 +115,18 @@ final class ThreadAffine {
             if (s instanceof KStmt.Assign as && candidate.test(as.target()) && !failed.contains(as.target())) {
                 KLocal l = as.target();
                 Object form = is32BitInteger(l.type()) ? form(as.value())
-                        : l.type() instanceof PointerType ? pointer(as.value()) : null;
-                Object before = intLocals.containsKey(l) ? intLocals.get(l) : pointerLocals.get(l);
+                        : l.type() instanceof PointerType ? pointer(as.value())
+                        : is64BitInteger(l.type()) ? wide(as.value()) : null;
+                Object before = intLocals.containsKey(l) ? intLocals.get(l)
+                        : pointerLocals.containsKey(l) ? pointerLocals.get(l) : wideLocals.get(l);
                 boolean first = before == null && !read.contains(l);
                 if (form != null && (first || form.equals(before))) {
                     if (form instanceof Form f) {
                         intLocals.put(l, f);
-                    } else {
+                    } else if (l.type() instanceof PointerType) {
                         pointerLocals.put(l, (Pointer) form);
+                    } else {
+                        wideLocals.put(l, (Pointer) form);
                     }
                 } else if (before != null) {
                     return l;
@@ -150,6 +169,10 @@ final class ThreadAffine {
         return t instanceof ScalarType s && s.kind().isInteger() && s.size() == 4;
     }
 
+    static boolean is64BitInteger(CType t) {
+        return t instanceof ScalarType s && s.kind().isInteger() && s.size() == 8;
+    }
+
     private static boolean signed(CType t) {
         return t instanceof ScalarType s && s.kind().isSigned();
     }
@@ -177,6 +200,10 @@ final class ThreadAffine {
                 return new Form(e, 0);
             }
             return intLocals.get(g.local());
+        }
+        if (e instanceof KExpr.Convert c && is64BitInteger(c.operand().type())) {
+            Pointer w = wide(c.operand());
+            return w == null ? null : low32(w, c.type());
         }
         if (e instanceof KExpr.Convert c) {
             Form f = form(c.operand());
@@ -291,6 +318,14 @@ final class ThreadAffine {
         if (e instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
             return pointer(c.operand());
         }
+        if (e instanceof KExpr.Convert c && is64BitInteger(c.operand().type())) {
+            return wide(c.operand());
+        }
+        if (e instanceof KExpr.Convert c && is32BitInteger(c.operand().type())) {
+            // extended by its signedness and then an address, as the emitter converts it
+            Form index = form(c.operand());
+            return index == null ? null : new Pointer(ZERO, List.of(new Term(index, 1, signed(c.operand().type()))));
+        }
         if (e instanceof KExpr.PtrAdd p) {
             Pointer inner = pointer(p.pointer());
             Form index = form(p.index());
@@ -304,6 +339,100 @@ final class ThreadAffine {
             return Math.abs(out.coeff()) > MAX_COEFF ? null : out;
         }
         return null;
+    }
+
+    /**
+     * A 64-bit integer expression as an address: an invariant pointer converted to an integer (or
+     * {@link #ZERO}) plus terms, each a 32-bit affine index extended by its signedness, or a 64-bit
+     * invariant, times a positive constant stride; the sum modulo 2^64, as the integer is. Null when
+     * it is not of that shape. A pointer converted to an integer must be a plain invariant one (no
+     * additions): a pointer sum is checked where it is made, which the row would not repeat.
+     */
+    Pointer wide(KExpr e) {
+        if (!is64BitInteger(e.type())) {
+            return null;
+        }
+        if (e instanceof KExpr.IntConst) {
+            return new Pointer(ZERO, List.of(new Term(new Form(e, 0), 1, true)));
+        }
+        if (e instanceof KExpr.LocalGet g) {
+            if (invariantLocal.test(g.local())) {
+                return new Pointer(ZERO, List.of(new Term(new Form(e, 0), 1, true)));
+            }
+            return wideLocals.get(g.local());
+        }
+        if (e instanceof KExpr.Convert c) {
+            CType from = c.operand().type();
+            if (from instanceof PointerType) {
+                Pointer p = pointer(c.operand());
+                return p != null && p.terms().isEmpty() ? p : null;
+            }
+            if (is64BitInteger(from)) {
+                return wide(c.operand()); // the same 64 bits, signed or not
+            }
+            Form index = is32BitInteger(from) ? form(c.operand()) : null;
+            return index == null ? null : new Pointer(ZERO, List.of(new Term(index, 1, signed(from))));
+        }
+        if (e instanceof KExpr.Binary b && b.op() == KExpr.BinaryOp.ADD) {
+            Pointer l = wide(b.left());
+            Pointer r = wide(b.right());
+            if (l == null || r == null || l.root() != ZERO && r.root() != ZERO) {
+                return null;
+            }
+            List<Term> terms = new ArrayList<>(l.terms());
+            terms.addAll(r.terms());
+            Pointer out = new Pointer(l.root() != ZERO ? l.root() : r.root(), List.copyOf(terms));
+            return Math.abs(out.coeff()) > MAX_COEFF ? null : out;
+        }
+        if (e instanceof KExpr.Binary b && (b.op() == KExpr.BinaryOp.MUL || b.op() == KExpr.BinaryOp.SHL)) {
+            KExpr other;
+            long k;
+            if (b.op() == KExpr.BinaryOp.SHL) {
+                if (!(b.right() instanceof KExpr.IntConst c) || c.value() < 0 || c.value() >= 21) {
+                    return null;
+                }
+                other = b.left();
+                k = 1L << c.value();
+            } else if (b.right() instanceof KExpr.IntConst c) {
+                other = b.left();
+                k = c.value();
+            } else if (b.left() instanceof KExpr.IntConst c) {
+                other = b.right();
+                k = c.value();
+            } else {
+                return null;
+            }
+            Pointer p = wide(other);
+            if (p == null || p.root() != ZERO || k <= 0 || k > 1 << 20) {
+                return null;
+            }
+            List<Term> terms = new ArrayList<>();
+            for (Term t : p.terms()) {
+                long stride = t.stride() * k;
+                if (stride > 1 << 20) {
+                    return null;
+                }
+                terms.add(new Term(t.index(), (int) stride, t.signed()));
+            }
+            Pointer out = new Pointer(ZERO, List.copyOf(terms));
+            return Math.abs(out.coeff()) > MAX_COEFF ? null : out;
+        }
+        return null;
+    }
+
+    /** The low 32 bits of an address as integer ({@link #wide}), as a form of type {@code t}: ring arithmetic. */
+    private static Form low32(Pointer p, CType t) {
+        if (Math.abs(p.coeff()) > MAX_COEFF) {
+            return null;
+        }
+        KExpr base = p.root() == ZERO ? new KExpr.IntConst(ScalarType.UINT, 0) : new KExpr.Convert(ScalarType.UINT, p.root());
+        for (Term term : p.terms()) {
+            KExpr index = term.index().base();
+            KExpr low = index.type().equals(ScalarType.UINT) ? index : new KExpr.Convert(ScalarType.UINT, index);
+            base = new KExpr.Binary(KExpr.BinaryOp.ADD, base, new KExpr.Binary(KExpr.BinaryOp.MUL, low,
+                    new KExpr.IntConst(ScalarType.UINT, term.stride()), ScalarType.UINT), ScalarType.UINT);
+        }
+        return new Form(t.equals(ScalarType.UINT) ? base : new KExpr.Convert(t, base), p.coeff());
     }
 
     /** Whether an integer type is unsigned (comparisons and extensions follow it). */
