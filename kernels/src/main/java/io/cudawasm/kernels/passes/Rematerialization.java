@@ -39,10 +39,13 @@ final class Rematerialization {
         });
         // locals assigned once from such values: constants wherever they have been assigned; block values
         // among them stay block values, but the definitions recomputed per thread may read them
+        Set<KStmt> top = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        top.addAll(body.statements());
         Map<KLocal, KExpr> constant = new LinkedHashMap<>();
         KirWalk.statements(body, s -> {
+            // a nested definition may now run where the original did not: it must not trap either
             if (s instanceof KStmt.Assign a && assignments.get(a.target()) == 1 && !a.target().needsMemory()
-                    && !a.target().isParam() && pure(a.value(), constant)) {
+                    && !a.target().isParam() && pure(a.value(), constant) && (top.contains(s) || cannotTrap(a.value()))) {
                 constant.put(a.target(), a.value());
             }
         });
@@ -59,6 +62,19 @@ final class Rematerialization {
                     || x instanceof KExpr.Select
                     || x instanceof KExpr.LocalGet g && (g.local().isParam() || known.containsKey(g.local()));
             if (!allowed) {
+                ok[0] = false;
+            }
+        });
+        return ok[0];
+    }
+
+    /** No integer division or remainder, but by a constant other than 0 and -1 (the operations of {@link #pure} that trap). */
+    private static boolean cannotTrap(KExpr e) {
+        boolean[] ok = {true};
+        KirWalk.expression(e, x -> {
+            if (x instanceof KExpr.Binary b && (b.op() == KExpr.BinaryOp.DIV || b.op() == KExpr.BinaryOp.REM)
+                    && b.type().isInteger()
+                    && !(b.right() instanceof KExpr.IntConst k && k.value() != 0 && k.value() != -1)) {
                 ok[0] = false;
             }
         });

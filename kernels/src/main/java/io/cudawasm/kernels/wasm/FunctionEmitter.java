@@ -761,6 +761,9 @@ final class FunctionEmitter {
     /** Largest block-level loop (in IR nodes) that becomes one region function with the thread loops in it. */
     private static final int LOOP_REGION_MAX_NODES = 400;
 
+    /** What an inline {@code fmaf} counts for in {@link #LOOP_REGION_MAX_NODES}. */
+    private static final int FMA_NODES = 20;
+
     /**
      * A block-level loop around thread loops (a reduction's {@code for (s = n / 2; s > 0; s >>= 1)} with its
      * step's thread loop) as one function called once per block, its thread loops inline: one call per
@@ -773,7 +776,9 @@ final class FunctionEmitter {
         }
         int[] nodes = {0};
         KirWalk.statements(whole, st -> nodes[0]++);
-        KirWalk.expressions(whole, e -> nodes[0]++);
+        // an exact fmaf is some 40 Wasm instructions inline (FusedMultiplyAdd): nvcc's contracted loops
+        // are far larger than their node count says
+        KirWalk.expressions(whole, e -> nodes[0] += e instanceof KExpr.Math m && m.fn() == MathFn.FMA ? FMA_NODES : 1);
         return nodes[0] <= LOOP_REGION_MAX_NODES && callRegion(whole, true);
     }
 
@@ -785,10 +790,12 @@ final class FunctionEmitter {
         List<KLocal> outputs = assigned(body).stream().filter(l -> registers.containsKey(l) && flowing.contains(l))
                 .toList();
         if (outputs.size() > 1 && loopRegion) {
-            // PTX's loops assign a predicate and a counter that nothing reads after the loop
-            // ({@code do { ... s >>= 1; p = s != 0; } while (p)}): those need not come back
-            java.util.Set<KLocal> readAfter = readsOutside(body.statements().get(0));
-            outputs = outputs.stream().filter(readAfter::contains).toList();
+            // PTX's loops assign a predicate and a counter that nothing reads outside the loop, nor
+            // before assigning it in the loop ({@code do { ... s >>= 1; p = s != 0; } while (p)}): they
+            // need not come back
+            java.util.Set<KLocal> needed = readsOutside(body.statements().get(0));
+            readsBeforeAssignment(body, new java.util.HashSet<>(), blockRegister, needed, true);
+            outputs = outputs.stream().filter(needed::contains).toList();
         }
         if (outputs.size() > 1) {
             return false;
@@ -960,7 +967,7 @@ final class FunctionEmitter {
 
     private static Exposure exposure(KBlock body, java.util.function.Predicate<KLocal> which) {
         java.util.Set<KLocal> readFirst = new java.util.LinkedHashSet<>();
-        readsBeforeAssignment(body, new java.util.HashSet<>(), which, readFirst);
+        readsBeforeAssignment(body, new java.util.HashSet<>(), which, readFirst, false);
         java.util.Set<KLocal> maybeAssigned = new java.util.LinkedHashSet<>();
         java.util.Set<KLocal> defined = new java.util.HashSet<>();
         boolean certain = true;
@@ -985,26 +992,38 @@ final class FunctionEmitter {
      * Adds to {@code out} the locals read where no assignment certainly came first: a block's
      * statements in order, nested blocks seeing what was assigned before them (their own
      * assignments count after them for plain nested blocks, which always run, and for both branches
-     * of an {@code if}); returns the locals certainly assigned by the end of the block.
+     * of an {@code if}); returns the locals certainly assigned by the end of the block. With
+     * {@code exact}, a thread loop's body is followed like a branch (each thread assigns its
+     * registers before reading them) and a do-while's condition after its body when no
+     * {@code continue} can skip part of it; without, both count as read on entry.
      */
     private static java.util.Set<KLocal> readsBeforeAssignment(KBlock block, java.util.Set<KLocal> defined,
-            java.util.function.Predicate<KLocal> which, java.util.Set<KLocal> out) {
+            java.util.function.Predicate<KLocal> which, java.util.Set<KLocal> out, boolean exact) {
         for (KStmt st : block.statements()) {
             if (st instanceof KStmt.If i) {
                 KirWalk.expression(i.condition(), e -> reads(e, defined, which, out));
-                java.util.Set<KLocal> both = readsBeforeAssignment(i.then(), new java.util.HashSet<>(defined), which, out);
-                both.retainAll(readsBeforeAssignment(i.otherwise(), new java.util.HashSet<>(defined), which, out));
+                java.util.Set<KLocal> both = readsBeforeAssignment(i.then(), new java.util.HashSet<>(defined), which,
+                        out, exact);
+                both.retainAll(readsBeforeAssignment(i.otherwise(), new java.util.HashSet<>(defined), which, out, exact));
                 defined.addAll(both); // assigned on both branches
+            } else if (st instanceof KStmt.Loop l && exact && l.doWhile() && !continues(l.body())) {
+                java.util.Set<KLocal> after = readsBeforeAssignment(l.body(), new java.util.HashSet<>(defined), which,
+                        out, exact);
+                KirWalk.expression(l.condition(), e -> reads(e, after, which, out));
+                readsBeforeAssignment(l.step(), after, which, out, exact);
             } else if (st instanceof KStmt.Loop l) {
                 KirWalk.expression(l.condition(), e -> reads(e, defined, which, out));
-                readsBeforeAssignment(l.body(), new java.util.HashSet<>(defined), which, out);
+                readsBeforeAssignment(l.body(), new java.util.HashSet<>(defined), which, out, exact);
                 // a continue may skip the body's assignments on the way to the step
-                readsBeforeAssignment(l.step(), new java.util.HashSet<>(defined), which, out);
+                readsBeforeAssignment(l.step(), new java.util.HashSet<>(defined), which, out, exact);
             } else if (st instanceof KStmt.Switch sw) {
                 KirWalk.expression(sw.selector(), e -> reads(e, defined, which, out));
-                sw.cases().forEach(c -> readsBeforeAssignment(c.body(), new java.util.HashSet<>(defined), which, out));
+                sw.cases().forEach(c -> readsBeforeAssignment(c.body(), new java.util.HashSet<>(defined), which, out,
+                        exact));
             } else if (st instanceof KStmt.Nested n) {
-                readsBeforeAssignment(n.block(), defined, which, out); // adds to defined: it always runs
+                readsBeforeAssignment(n.block(), defined, which, out, exact); // adds to defined: it always runs
+            } else if (st instanceof KStmt.ThreadLoop t && exact) {
+                readsBeforeAssignment(t.body(), new java.util.HashSet<>(defined), which, out, exact);
             } else {
                 KirWalk.expressions(new KBlock(List.of(st)), e -> reads(e, defined, which, out));
                 if (st instanceof KStmt.Assign a) {
@@ -1013,6 +1032,23 @@ final class FunctionEmitter {
             }
         }
         return defined;
+    }
+
+    /** Whether a loop body contains a {@code continue} of that loop (not one of a loop nested in it). */
+    private static boolean continues(KBlock body) {
+        for (KStmt st : body.statements()) {
+            if (st instanceof KStmt.Continue) {
+                return true;
+            }
+            boolean inner = st instanceof KStmt.If i ? continues(i.then()) || continues(i.otherwise())
+                    : st instanceof KStmt.Nested n ? continues(n.block())
+                    : st instanceof KStmt.ThreadLoop t ? continues(t.body())
+                    : st instanceof KStmt.Switch sw && sw.cases().stream().anyMatch(c -> continues(c.body()));
+            if (inner) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds the locals {@code e} reads that are not yet defined (expressions only, not their operands). */
