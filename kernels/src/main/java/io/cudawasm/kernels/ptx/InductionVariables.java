@@ -29,9 +29,10 @@ import java.util.Set;
  * where it is pure, see RegionFission's rematerialization), the index is what the source had.
  *
  * <p>The shape: in a loop, a counter {@code t} assigned twice in the function, {@code t = t0} (a
- * constant) before the loop in the same statement list and {@code t = t + 1} at the loop body's (or
- * step's) top level; a register {@code x} of 32 bits assigned twice, {@code x = e} before the loop in
- * that list and {@code x = x + c} in the same part of the loop as the counter's step, {@code c} a
+ * constant) before the loop (earlier in its statement list or in those around it, up to the nearest
+ * enclosing loop: code that runs every time before the loop does) and {@code t = t + 1} at the loop
+ * body's (or step's) top level; a register {@code x} of 32 bits assigned twice, {@code x = e} before
+ * the loop in the same sense and {@code x = x + c} in the same part of the loop as the counter's step, {@code c} a
  * constant or a register the loop does not assign, read nowhere but in the loop, and nothing between
  * the two steps reads or writes either. At every read (before both steps or after both, in the same
  * trip) {@code x = x0 + c * (t - t0)} modulo 2^32 then holds; a {@code break} or {@code continue}
@@ -54,7 +55,7 @@ final class InductionVariables {
             }
         });
         Rewrites rewrites = new Rewrites();
-        find(fn, body, assignments, reads, rewrites);
+        find(fn, body, List.of(), assignments, reads, rewrites);
         if (rewrites.replaced.isEmpty()) {
             return body;
         }
@@ -91,17 +92,24 @@ final class InductionVariables {
     /** {@code target = target + step} (through conversions between 32-bit integers): its step, or null. */
     private record Step(KLocal target, KExpr step) {}
 
-    private static void find(KFunction fn, KBlock block, Map<KLocal, Integer> assignments,
+    /**
+     * Looks for loops in {@code block}; {@code outer} holds the statements that run before it each time
+     * it runs (those before it in the blocks around it, up to the nearest loop).
+     */
+    private static void find(KFunction fn, KBlock block, List<KStmt> outer, Map<KLocal, Integer> assignments,
             Map<KLocal, Integer> reads, Rewrites rewrites) {
         List<KStmt> list = block.statements();
         for (int j = 0; j < list.size(); j++) {
             CompileBudget.current().checkpoint(null);
             KStmt s = list.get(j);
+            List<KStmt> before = new ArrayList<>(outer);
+            before.addAll(list.subList(0, j));
             if (s instanceof KStmt.Loop l) {
-                loop(fn, list.subList(0, j), l, assignments, reads, rewrites);
+                loop(fn, before, l, assignments, reads, rewrites);
             }
             for (KBlock inner : children(s)) {
-                find(fn, inner, assignments, reads, rewrites);
+                // a loop's body runs again without what came before the loop
+                find(fn, inner, s instanceof KStmt.Loop ? List.of() : before, assignments, reads, rewrites);
             }
         }
     }
@@ -181,7 +189,7 @@ final class InductionVariables {
         }
     }
 
-    /** The one assignment of {@code l} at the top level of {@code before}, or null. */
+    /** The one assignment of {@code l} among {@code before} (statements that all run before the loop), or null. */
     private static KStmt.Assign init(List<KStmt> before, KLocal l) {
         for (KStmt s : before) {
             if (s instanceof KStmt.Assign a && a.target() == l) {

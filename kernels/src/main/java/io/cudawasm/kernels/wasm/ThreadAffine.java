@@ -327,6 +327,10 @@ final class ThreadAffine {
             return index == null ? null : new Pointer(ZERO, List.of(new Term(index, 1, signed(c.operand().type()))));
         }
         if (e instanceof KExpr.PtrAdd p) {
+            if (madeFromInteger(p.pointer())) {
+                // the general code checks such a pointer before adding to it, which the row would not
+                return null;
+            }
             Pointer inner = pointer(p.pointer());
             Form index = form(p.index());
             int stride = ((PointerType) p.type()).stride();
@@ -339,6 +343,14 @@ final class ThreadAffine {
             return Math.abs(out.coeff()) > MAX_COEFF ? null : out;
         }
         return null;
+    }
+
+    /** An integer made a pointer (through conversions between pointer types). */
+    private static boolean madeFromInteger(KExpr e) {
+        while (e instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
+            e = c.operand();
+        }
+        return e instanceof KExpr.Convert c && c.type() instanceof PointerType;
     }
 
     /**
