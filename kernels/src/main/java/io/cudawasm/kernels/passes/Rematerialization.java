@@ -45,7 +45,8 @@ final class Rematerialization {
         KirWalk.statements(body, s -> {
             // a nested definition may now run where the original did not: it must not trap either
             if (s instanceof KStmt.Assign a && assignments.get(a.target()) == 1 && !a.target().needsMemory()
-                    && !a.target().isParam() && pure(a.value(), constant) && (top.contains(s) || cannotTrap(a.value()))) {
+                    && !a.target().isParam() && pure(a.value(), constant)
+                    && (top.contains(s) || cannotTrap(a.value()))) {
                 constant.put(a.target(), a.value());
             }
         });
@@ -58,8 +59,8 @@ final class Rematerialization {
         boolean[] ok = {true};
         KirWalk.expression(e, x -> {
             boolean allowed = x instanceof KExpr.IntConst || x instanceof KExpr.FloatConst || x instanceof KExpr.Special
-                    || x instanceof KExpr.GlobalAddr || x instanceof KExpr.Unary || x instanceof KExpr.Binary || x instanceof KExpr.Convert
-                    || x instanceof KExpr.Select
+                    || x instanceof KExpr.GlobalAddr || x instanceof KExpr.Unary || x instanceof KExpr.Binary
+                    || x instanceof KExpr.Convert || x instanceof KExpr.Select
                     || x instanceof KExpr.LocalGet g && (g.local().isParam() || known.containsKey(g.local()));
             if (!allowed) {
                 ok[0] = false;
@@ -68,7 +69,7 @@ final class Rematerialization {
         return ok[0];
     }
 
-    /** No integer division or remainder, but by a constant other than 0 and -1 (the operations of {@link #pure} that trap). */
+    /** No integer division or remainder, but by a constant other than 0 and -1: what {@link #pure} lets trap. */
     private static boolean cannotTrap(KExpr e) {
         boolean[] ok = {true};
         KirWalk.expression(e, x -> {

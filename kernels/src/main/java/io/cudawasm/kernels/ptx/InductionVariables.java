@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -94,22 +95,26 @@ final class InductionVariables {
 
     /**
      * Looks for loops in {@code block}; {@code outer} holds the statements that run before it each time
-     * it runs (those before it in the blocks around it, up to the nearest loop).
+     * it runs (views of those before it in the blocks around it, up to the nearest loop).
      */
-    private static void find(KFunction fn, KBlock block, List<KStmt> outer, Map<KLocal, Integer> assignments,
+    private static void find(KFunction fn, KBlock block, List<List<KStmt>> outer, Map<KLocal, Integer> assignments,
             Map<KLocal, Integer> reads, Rewrites rewrites) {
         List<KStmt> list = block.statements();
         for (int j = 0; j < list.size(); j++) {
             CompileBudget.current().checkpoint(null);
             KStmt s = list.get(j);
-            List<KStmt> before = new ArrayList<>(outer);
-            before.addAll(list.subList(0, j));
+            List<KBlock> inner = children(s);
+            if (!(s instanceof KStmt.Loop) && inner.isEmpty()) {
+                continue;
+            }
+            List<List<KStmt>> before = new ArrayList<>(outer);
+            before.add(list.subList(0, j));
             if (s instanceof KStmt.Loop l) {
                 loop(fn, before, l, assignments, reads, rewrites);
             }
-            for (KBlock inner : children(s)) {
+            for (KBlock b : inner) {
                 // a loop's body runs again without what came before the loop
-                find(fn, inner, s instanceof KStmt.Loop ? List.of() : before, assignments, reads, rewrites);
+                find(fn, b, s instanceof KStmt.Loop ? List.of() : before, assignments, reads, rewrites);
             }
         }
     }
@@ -130,7 +135,7 @@ final class InductionVariables {
         return List.of();
     }
 
-    private static void loop(KFunction fn, List<KStmt> before, KStmt.Loop l, Map<KLocal, Integer> assignments,
+    private static void loop(KFunction fn, List<List<KStmt>> before, KStmt.Loop l, Map<KLocal, Integer> assignments,
             Map<KLocal, Integer> reads, Rewrites rewrites) {
         Set<KLocal> assignedInLoop = new HashSet<>();
         Map<KLocal, Integer> readsInLoop = new HashMap<>();
@@ -160,10 +165,11 @@ final class InductionVariables {
                     Step derived = b == a ? null : step(part.get(b));
                     if (derived == null || derived.target() == counter.target()
                             || assignments.get(derived.target()) != 2
-                            || !java.util.Objects.equals(reads.get(derived.target()), readsInLoop.get(derived.target()))
+                            || !Objects.equals(reads.get(derived.target()), readsInLoop.get(derived.target()))
                             || derived.step() instanceof KExpr.LocalGet g && (assignedInLoop.contains(g.local())
                                     || g.local().needsMemory())
-                            || !quiet(part.subList(Math.min(a, b) + 1, Math.max(a, b)), counter.target(), derived.target())) {
+                            || !quiet(part.subList(Math.min(a, b) + 1, Math.max(a, b)), counter.target(),
+                                    derived.target())) {
                         continue;
                     }
                     KStmt.Assign derivedInit = init(before, derived.target());
@@ -182,7 +188,8 @@ final class InductionVariables {
                     KExpr value = new KExpr.Binary(KExpr.BinaryOp.ADD, unsigned(new KExpr.LocalGet(x0)),
                             new KExpr.Binary(KExpr.BinaryOp.MUL, unsigned(derived.step()), trips, ScalarType.UINT),
                             ScalarType.UINT);
-                    rewrites.replaced.put(x, x.type().equals(ScalarType.UINT) ? value : new KExpr.Convert(x.type(), value));
+                    rewrites.replaced.put(x, x.type().equals(ScalarType.UINT) ? value
+                            : new KExpr.Convert(x.type(), value));
                 }
                 return; // one counter per loop: the registers rewritten must not include it
             }
@@ -190,10 +197,12 @@ final class InductionVariables {
     }
 
     /** The one assignment of {@code l} among {@code before} (statements that all run before the loop), or null. */
-    private static KStmt.Assign init(List<KStmt> before, KLocal l) {
-        for (KStmt s : before) {
-            if (s instanceof KStmt.Assign a && a.target() == l) {
-                return a;
+    private static KStmt.Assign init(List<List<KStmt>> before, KLocal l) {
+        for (List<KStmt> part : before) {
+            for (KStmt s : part) {
+                if (s instanceof KStmt.Assign a && a.target() == l) {
+                    return a;
+                }
             }
         }
         return null;

@@ -1016,7 +1016,8 @@ final class FunctionEmitter {
                 KirWalk.expression(i.condition(), e -> reads(e, defined, which, out));
                 java.util.Set<KLocal> both = readsBeforeAssignment(i.then(), new java.util.HashSet<>(defined), which,
                         out, exact);
-                both.retainAll(readsBeforeAssignment(i.otherwise(), new java.util.HashSet<>(defined), which, out, exact));
+                both.retainAll(readsBeforeAssignment(i.otherwise(), new java.util.HashSet<>(defined), which, out,
+                        exact));
                 defined.addAll(both); // assigned on both branches
             } else if (st instanceof KStmt.Loop l && exact && l.doWhile() && !continues(l.body())) {
                 java.util.Set<KLocal> after = readsBeforeAssignment(l.body(), new java.util.HashSet<>(defined), which,
@@ -1283,7 +1284,8 @@ final class FunctionEmitter {
             CType from = c.operand().type();
             boolean arithmetic = from.isInteger() && c.type().isInteger() || from.isArithmetic() && c.type().isFloating();
             // a pointer as an integer (PTX's mov of a shared array's address) or as another pointer: its bits
-            boolean pointerBits = from instanceof PointerType && (c.type().isInteger() || c.type() instanceof PointerType);
+            boolean pointerBits = from instanceof PointerType
+                    && (c.type().isInteger() || c.type() instanceof PointerType);
             return (arithmetic || pointerBits) && trapFree(c.operand());
         }
         if (e instanceof KExpr.Unary u) {

@@ -116,7 +116,7 @@ final class ThreadAffine {
                 KLocal l = as.target();
                 Object form = is32BitInteger(l.type()) ? form(as.value())
                         : l.type() instanceof PointerType ? pointer(as.value())
-                        : is64BitInteger(l.type()) ? wide(as.value()) : null;
+                        : Low32Locals.isWide(l.type()) ? wide(as.value()) : null;
                 Object before = intLocals.containsKey(l) ? intLocals.get(l)
                         : pointerLocals.containsKey(l) ? pointerLocals.get(l) : wideLocals.get(l);
                 boolean first = before == null && !read.contains(l);
@@ -169,10 +169,6 @@ final class ThreadAffine {
         return t instanceof ScalarType s && s.kind().isInteger() && s.size() == 4;
     }
 
-    static boolean is64BitInteger(CType t) {
-        return t instanceof ScalarType s && s.kind().isInteger() && s.size() == 8;
-    }
-
     private static boolean signed(CType t) {
         return t instanceof ScalarType s && s.kind().isSigned();
     }
@@ -201,7 +197,7 @@ final class ThreadAffine {
             }
             return intLocals.get(g.local());
         }
-        if (e instanceof KExpr.Convert c && is64BitInteger(c.operand().type())) {
+        if (e instanceof KExpr.Convert c && Low32Locals.isWide(c.operand().type())) {
             Pointer w = wide(c.operand());
             return w == null ? null : low32(w, c.type());
         }
@@ -318,7 +314,7 @@ final class ThreadAffine {
         if (e instanceof KExpr.Convert c && c.operand().type() instanceof PointerType) {
             return pointer(c.operand());
         }
-        if (e instanceof KExpr.Convert c && is64BitInteger(c.operand().type())) {
+        if (e instanceof KExpr.Convert c && Low32Locals.isWide(c.operand().type())) {
             return wide(c.operand());
         }
         if (e instanceof KExpr.Convert c && is32BitInteger(c.operand().type())) {
@@ -361,7 +357,7 @@ final class ThreadAffine {
      * additions): a pointer sum is checked where it is made, which the row would not repeat.
      */
     Pointer wide(KExpr e) {
-        if (!is64BitInteger(e.type())) {
+        if (!Low32Locals.isWide(e.type())) {
             return null;
         }
         if (e instanceof KExpr.IntConst) {
@@ -379,7 +375,7 @@ final class ThreadAffine {
                 Pointer p = pointer(c.operand());
                 return p != null && p.terms().isEmpty() ? p : null;
             }
-            if (is64BitInteger(from)) {
+            if (Low32Locals.isWide(from)) {
                 return wide(c.operand()); // the same 64 bits, signed or not
             }
             Form index = is32BitInteger(from) ? form(c.operand()) : null;
@@ -437,7 +433,8 @@ final class ThreadAffine {
         if (Math.abs(p.coeff()) > MAX_COEFF) {
             return null;
         }
-        KExpr base = p.root() == ZERO ? new KExpr.IntConst(ScalarType.UINT, 0) : new KExpr.Convert(ScalarType.UINT, p.root());
+        KExpr base = p.root() == ZERO ? new KExpr.IntConst(ScalarType.UINT, 0)
+                : new KExpr.Convert(ScalarType.UINT, p.root());
         for (Term term : p.terms()) {
             KExpr index = term.index().base();
             KExpr low = index.type().equals(ScalarType.UINT) ? index : new KExpr.Convert(ScalarType.UINT, index);

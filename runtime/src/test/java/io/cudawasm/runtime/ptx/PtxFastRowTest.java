@@ -44,7 +44,8 @@ class PtxFastRowTest {
             Object[] args = new Object[scalars.length + 1];
             args[0] = b;
             System.arraycopy(scalars, 0, args, 1, scalars.length);
-            h.launch(kernel, LaunchConfig.of(Dim3.of(1), Dim3.of(32)), LaunchOptions.DEFAULT.withMemcheck(pass == 1), args);
+            h.launch(kernel, LaunchConfig.of(Dim3.of(1), Dim3.of(32)), LaunchOptions.DEFAULT.withMemcheck(pass == 1),
+                    args);
             results[pass] = h.ints(b);
         }
         assertArrayEquals(results[1], results[0], kernel + ": the fast rows leave what the general loop leaves");
