@@ -514,10 +514,8 @@ final class BuiltinCalls {
                 if (args.size() > 1) {
                     arity(name, args, 1, pos);
                 }
-                for (Expr a : args) {
-                    exprs().discard(a);
-                }
-                ctx.emit(new KStmt.Barrier(BarrierKind.WARP, pos));
+                new WarpOps(ctx).syncWarp(args.isEmpty() ? null : as(exprs().rvalue(args.get(0)), ScalarType.UINT, pos),
+                        pos);
                 return new ExpressionLowering.NoValue();
             }
             case "__threadfence", "__threadfence_block", "__threadfence_system" -> {
@@ -603,7 +601,7 @@ final class BuiltinCalls {
     }
 
     /** A member function of a cooperative group ({@code tile.shfl_down(v, 1)}); its object is already lowered. */
-    Operand memberCall(CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
-        return new CooperativeGroupCalls(ctx).memberCall(baseType, m, args, pos);
+    Operand memberCall(ExpressionLowering.Operand base, Expr.Member m, List<Expr> args, SourcePos pos) {
+        return new CooperativeGroupCalls(ctx).memberCall(base, m, args, pos);
     }
 }

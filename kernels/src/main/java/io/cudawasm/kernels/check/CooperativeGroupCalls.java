@@ -21,9 +21,10 @@ import java.util.List;
 
 /**
  * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
- * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()} and the tile
- * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}). Groups carry no run-time
- * data: each call is lowered from the group's kind and tile size.
+ * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()}, the tile
+ * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}) and {@code cg::reduce}.
+ * Blocks and tiles carry no run-time data: each call is lowered from the group's kind and tile
+ * size. Coalesced groups and the partitions that make them are {@link CoalescedGroups}.
  */
 final class CooperativeGroupCalls {
     private final FunctionContext ctx;
@@ -34,7 +35,8 @@ final class CooperativeGroupCalls {
 
     static boolean handles(String name) {
         return switch (name) {
-            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce" -> true;
+            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce",
+                    "binary_partition", "labeled_partition" -> true;
             default -> false;
         };
     }
@@ -74,7 +76,31 @@ final class CooperativeGroupCalls {
                 expect(name, args, 0, pos);
                 return group("thread_block", 0, pos);
             }
+            case "coalesced_threads" -> {
+                expect(name, args, 0, pos);
+                return new CoalescedGroups(ctx, pos).coalescedThreads();
+            }
+            case "binary_partition", "labeled_partition" -> {
+                expect(name, args, 2, pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (k.tileSize() == 0 && !CoalescedGroups.isCoalesced(k)) {
+                    throw CompileException.at(pos, "'" + name + "' partitions a coalesced group or a "
+                            + "thread_block_tile (of up to 32 threads), not a " + k.kind());
+                }
+                CoalescedGroups coalesced = new CoalescedGroups(ctx, pos);
+                KExpr parent = warpMask(k, exprs().operand(args.get(0)), pos);
+                return name.equals("binary_partition")
+                        ? coalesced.binaryPartition(parent, exprs().condition(args.get(1)))
+                        : coalesced.labeledPartition(parent, args.get(1));
+            }
             case "tiled_partition" -> {
+                if (!args.isEmpty() && CoalescedGroups.isCoalesced(kindOf(args.get(0)))) {
+                    if (!templateArgs.isEmpty() || args.size() != 2) {
+                        throw CompileException.at(pos, "a coalesced group is partitioned by tiled_partition(group, "
+                                + "size), which gives coalesced groups (CUDA has no tiled_partition<N> of one)");
+                    }
+                    return new CoalescedGroups(ctx, pos).tiledPartition(exprs().operand(args.get(0)), args.get(1));
+                }
                 long size;
                 if (templateArgs.size() == 1 && templateArgs.get(0) instanceof TypeSyntax.ValueArg v) {
                     expect(name, args, 1, pos);
@@ -93,17 +119,34 @@ final class CooperativeGroupCalls {
             }
             case "sync" -> {
                 expect(name, args, 1, pos);
-                sync(kindOf(args.get(0)), pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (CoalescedGroups.isCoalesced(k)) {
+                    new CoalescedGroups(ctx, pos).sync(exprs().operand(args.get(0)));
+                } else {
+                    sync(k, pos);
+                }
                 return new NoValue();
             }
             case "reduce" -> {
                 expect(name, args, 3, pos);
-                return reduce(kindOf(args.get(0)), args.get(1), args.get(2), pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (CoalescedGroups.isCoalesced(k)) {
+                    return new CoalescedGroups(ctx, pos).reduce(exprs().operand(args.get(0)), args.get(1), args.get(2));
+                }
+                return reduce(k, args.get(1), args.get(2), pos);
             }
             case "this_grid" -> throw CompileException.at(pos,
                     "grid-wide synchronization (this_grid) needs a cooperative launch and is not supported");
-            default -> throw CompileException.at(pos, "'" + name + "' (coalesced groups) is not supported");
+            default -> throw CompileException.at(pos, "cooperative groups' '" + name + "' is not supported");
         }
+    }
+
+    /** The lanes of a tile or coalesced group as a warp mask (the calling thread's tile for a tile). */
+    private KExpr warpMask(CooperativeGroups.GroupKind k, Operand group, SourcePos pos) {
+        if (CoalescedGroups.isCoalesced(k)) {
+            return new CoalescedGroups(ctx, pos).mask(group);
+        }
+        return k.tileSize() == 32 ? WarpOps.FULL_MASK : segmentMask(k.tileSize());
     }
 
     /**
@@ -114,8 +157,8 @@ final class CooperativeGroupCalls {
     private Operand reduce(CooperativeGroups.GroupKind k, Expr valueExpr, Expr opExpr, SourcePos pos) {
         int tile = k.tileSize();
         if (tile == 0) {
-            throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)); "
-                    + "coalesced groups and whole blocks are not supported");
+            throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)) or a "
+                    + "coalesced group; whole blocks are not supported");
         }
         KExpr value = exprs().rvalue(valueExpr);
         if (!(value.type() instanceof ScalarType t)) {
@@ -124,14 +167,19 @@ final class CooperativeGroupCalls {
         Operand op = exprs().operand(opExpr);
         KLocal acc = ctx.temp(t, pos);
         ctx.emit(new KStmt.Assign(acc, value));
+        butterfly(ctx, acc, op, tile, pos);
+        return new Value(new KExpr.LocalGet(acc));
+    }
+
+    /** {@code acc = op(acc, shfl_xor(acc, d))} for d = tile/2 ... 1: every thread of the tile ends with the result. */
+    static void butterfly(FunctionContext ctx, KLocal acc, Operand op, int tile, SourcePos pos) {
         for (int offset = tile / 2; offset > 0; offset /= 2) {
             Operand other = new WarpOps(ctx).shuffle(ShuffleMode.XOR, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
                     new KExpr.IntConst(ScalarType.INT, offset), new KExpr.IntConst(ScalarType.INT, tile), "cg::reduce", pos);
             Operand combined = ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
                     List.of(pos, pos), pos);
-            ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(combined, pos), t, pos, false)));
+            ctx.emit(new KStmt.Assign(acc, ctx.exprs.convert(ctx.exprs.toRValue(combined, pos), acc.type(), pos, false)));
         }
-        return new Value(new KExpr.LocalGet(acc));
     }
 
     private static void expect(String name, List<Expr> args, int n, SourcePos pos) {
@@ -142,7 +190,13 @@ final class CooperativeGroupCalls {
     }
 
     private void sync(CooperativeGroups.GroupKind k, SourcePos pos) {
-        ctx.emit(new KStmt.Barrier(k.tileSize() > 0 ? BarrierKind.WARP : BarrierKind.BLOCK, pos));
+        int tile = k.tileSize();
+        if (tile == 0) {
+            ctx.emit(new KStmt.Barrier(BarrierKind.BLOCK, pos));
+        } else {
+            // a tile smaller than the warp syncs its own lanes (what CUDA's tile.sync() names too)
+            new WarpOps(ctx).syncWarp(tile == 32 ? null : segmentMask(tile), pos);
+        }
     }
 
     private static KExpr uint(long v) {
@@ -166,12 +220,16 @@ final class CooperativeGroupCalls {
                 new KExpr.Special(SpecialReg.NTID_Y), new KExpr.Special(SpecialReg.NTID_Z)));
     }
 
-    Operand memberCall(io.cudawasm.kernels.types.CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
+    Operand memberCall(Operand base, Expr.Member m, List<Expr> args, SourcePos pos) {
+        io.cudawasm.kernels.types.CType baseType = base.type();
         CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(baseType);
         if (k == null) {
             throw CompileException.at(m.pos(), baseType instanceof StructType s && !s.isVector()
                     ? "no member function named '" + m.name() + "' in '" + s.display() + "'"
                     : "member reference base type '" + baseType.display() + "' is not a class");
+        }
+        if (CoalescedGroups.isCoalesced(k)) {
+            return new CoalescedGroups(ctx, pos).member(base, m.name(), args);
         }
         int tile = k.tileSize();
         boolean block = tile == 0;
@@ -237,8 +295,8 @@ final class CooperativeGroupCalls {
                 }
                 // a tile's ballot numbers its own threads from bit 0
                 KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
-                KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
-                KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), base);
+                KExpr first = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
+                KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), first);
                 return new Value(bin(BinaryOp.AND, shifted, uint((1L << tile) - 1)));
             }
             default -> throw CompileException.at(pos, "cooperative group member '" + name + "()' is not supported");
@@ -246,7 +304,7 @@ final class CooperativeGroupCalls {
     }
 
     /** The lanes of the calling thread's tile, as a warp mask. */
-    private static KExpr segmentMask(int tile) {
+    static KExpr segmentMask(int tile) {
         KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
         KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
         return bin(BinaryOp.SHL, uint((1L << tile) - 1), base);

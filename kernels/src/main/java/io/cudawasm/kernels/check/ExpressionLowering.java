@@ -985,7 +985,7 @@ final class ExpressionLowering {
         if (c.callee() instanceof Expr.Member m) {
             Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
             Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
-            return method != null ? method : ctx.builtins.memberCall(base.type(), m, c.args(), c.pos());
+            return method != null ? method : ctx.builtins.memberCall(base, m, c.args(), c.pos());
         }
         if (c.callee() instanceof Expr.TypeMember tm) {
             StructInfo info = ctx.objects.classNamed(tm.owner());

@@ -185,7 +185,21 @@ final class WarpOps {
         return exprs().materialize(new KExpr.WarpVote(mode, mask, predicate, result), pos);
     }
 
-    void syncWarp(SourcePos pos) {
-        ctx.emit(new KStmt.Barrier(BarrierKind.WARP, pos));
+    /** {@code __syncwarp(mask)}; {@code mask} null for the whole warp. */
+    void syncWarp(KExpr mask, SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(BarrierKind.WARP, mask == null ? null : lanes(ctx, mask, pos), pos));
+    }
+
+    /**
+     * A warp barrier's lane mask as {@link KStmt.Barrier} carries it: a constant, or a local
+     * holding the value (the CPU and OpenCL paths never evaluate it, so it must not compute anything).
+     */
+    private static KExpr lanes(FunctionContext ctx, KExpr mask, SourcePos pos) {
+        if (mask instanceof KExpr.IntConst || mask instanceof KExpr.LocalGet) {
+            return mask;
+        }
+        KLocal m = ctx.temp(ScalarType.UINT, pos);
+        ctx.emit(new KStmt.Assign(m, mask));
+        return new KExpr.LocalGet(m);
     }
 }

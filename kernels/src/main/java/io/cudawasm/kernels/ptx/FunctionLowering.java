@@ -288,7 +288,7 @@ final class FunctionLowering {
                     throw unsupported(ins, "arithmetic on " + t.spelling() + " values");
                 }
             }
-            case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "bfe", "bfi", "prmt", "shf", "shl", "shr",
+            case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "fns", "bfe", "bfi", "prmt", "shf", "shl", "shr",
                     "and", "or", "xor", "not", "cnot", "lop3", "addc", "subc" -> integers.lower(ins, type(ins));
             case "rcp", "sqrt", "rsqrt", "sin", "cos", "ex2", "lg2", "tanh", "copysign", "testp" ->
                     floats.lower(ins, type(ins));
