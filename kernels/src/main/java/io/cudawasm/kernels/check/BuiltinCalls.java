@@ -80,7 +80,8 @@ final class BuiltinCalls {
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
             "this_grid", "coalesced_threads", "__lanemask_lt", "__byte_perm", "__funnelshift_l", "__funnelshift_lc",
             "__funnelshift_r", "__funnelshift_rc", "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync",
-            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync");
+            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync", "__match_any_sync", "__match_all_sync",
+            "binary_partition", "labeled_partition");
 
     private final FunctionContext ctx;
 

@@ -10,11 +10,13 @@ import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.kir.WarpMatch;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.Field;
@@ -22,7 +24,6 @@ import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarKind;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
-import io.cudawasm.kernels.types.TypeRules;
 import java.util.List;
 
 /**
@@ -123,29 +124,12 @@ final class CoalescedGroups {
         if (raw.type() instanceof ScalarType b && b.kind() == ScalarKind.BOOL) {
             return binaryPartition(parentMask, raw); // as CUDA dispatches a bool label
         }
-        ScalarType t;
-        if (raw.type() instanceof PointerType) {
-            t = ScalarType.ULONGLONG;
-        } else if (raw.type() instanceof ScalarType s && s.kind().isInteger()) {
-            t = TypeRules.promote(s);
-        } else {
+        if (!(raw.type() instanceof PointerType) && !(raw.type() instanceof ScalarType s && s.kind().isInteger())) {
             throw CompileException.at(labelExpr.pos(), "labeled_partition needs an integer or pointer label, not '"
                     + raw.type().display() + "'");
         }
         KExpr m = let(parentMask);
-        KExpr label = let(exprs().convert(raw, t, pos, true));
-        KLocal same = ctx.temp(ScalarType.UINT, pos);
-        ctx.emit(new KStmt.Assign(same, uint(0)));
-        WarpOps warp = new WarpOps(ctx);
-        for (int lane = 0; lane < 32; lane++) {
-            KExpr other = exprs().toRValue(warp.shuffle(ShuffleMode.IDX, m, label, new KExpr.IntConst(ScalarType.INT,
-                    lane), new KExpr.IntConst(ScalarType.INT, 32), "labeled_partition", pos), pos);
-            KExpr bit = uint(1L << lane);
-            KExpr match = new KExpr.Binary(BinaryOp.LAND, ne(and(m, bit), uint(0)),
-                    new KExpr.Binary(BinaryOp.EQ, other, label, ScalarType.BOOL), ScalarType.BOOL);
-            ctx.emit(new KStmt.Assign(same, select(match, or(new KExpr.LocalGet(same), bit), new KExpr.LocalGet(same))));
-        }
-        KExpr group = let(new KExpr.LocalGet(same));
+        KExpr group = let(WarpMatch.any(m, WarpOps.matchValue(exprs(), raw, pos), WarpOps.builder(ctx, pos)));
         KExpr leader = let(sub(ffs(group), uint(1)));
         KExpr isLeader = eq(laneId(), leader);
         KExpr leaders = let(exprs().toRValue(new WarpOps(ctx).vote(VoteMode.BALLOT, m, isLeader, pos), pos));
@@ -231,8 +215,14 @@ final class CoalescedGroups {
             }
             case "shfl_xor" -> throw CompileException.at(pos, "'shfl_xor' is not a member of coalesced_group: CUDA "
                     + "gives coalesced groups shfl, shfl_up and shfl_down (thread_block_tile has shfl_xor)");
-            case "match_any", "match_all" -> throw CompileException.at(pos, "'" + name + "' (warp match, "
-                    + "__match_" + name.substring("match_".length()) + "_sync) is not supported");
+            case "match_any", "match_all" -> {
+                boolean all = name.equals("match_all");
+                arity(name, args, all ? 2 : 1);
+                KExpr value = exprs().rvalue(args.get(0));
+                KExpr m = let(mask(group));
+                KExpr lanes = new WarpOps(ctx).match(m, value, all ? args.get(1) : null, name, pos);
+                return new Value(toRanks(lanes, m));
+            }
             case "group_index", "thread_index", "group_dim", "dim_threads" -> throw CompileException.at(pos,
                     "'" + name + "' is a member of thread_block, not of a coalesced group");
             default -> throw CompileException.at(pos, "cooperative group member '" + name
@@ -257,13 +247,18 @@ final class CoalescedGroups {
         KBlock whole = ctx.out.capture(() -> CooperativeGroupCalls.butterfly(ctx, acc, op, 32, pos));
         KBlock part = ctx.out.capture(() -> {
             KExpr rank = let(rank(m));
-            for (int distance = 1; distance < 32; distance *= 2) {
-                KExpr has = let(le(uint(distance), rank));
-                KExpr lane = select(has, nth(m, sub(rank, uint(distance))), laneId());
+            KLocal distance = ctx.temp(ScalarType.UINT, pos);
+            ctx.emit(new KStmt.Assign(distance, uint(1)));
+            KExpr d = new KExpr.LocalGet(distance);
+            KBlock step = ctx.out.capture(() -> {
+                KExpr has = let(le(d, rank));
+                KExpr lane = select(has, nth(m, sub(rank, d)), laneId());
                 Operand lower = shuffle(m, new KExpr.LocalGet(acc), lane, "cg::reduce");
                 KBlock combine = ctx.out.capture(() -> combine(acc, op, lower));
                 ctx.emit(new KStmt.If(has, combine, KBlock.EMPTY));
-            }
+            });
+            ctx.emit(new KStmt.Loop(false, lt(d, uint(32)), step,
+                    new KBlock(List.of(new KStmt.Assign(distance, shl(d, uint(1)))))));
             KExpr last = sub(uint(31), toUint(new KExpr.IntrinsicCall(Intrinsic.CLZ, List.of(m), ScalarType.INT)));
             Operand result = shuffle(m, new KExpr.LocalGet(acc), last, "cg::reduce");
             ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(result, pos), t, pos, false)));
@@ -303,9 +298,28 @@ final class CoalescedGroups {
         return new KExpr.LocalGet(packed);
     }
 
-    /** The lane of the group's {@code rank}-th member (0xFFFFFFFF past the group). */
+    /** The lane of the group's {@code rank}-th member (0xFFFFFFFF past the group): a call of one shared helper. */
     private KExpr nth(KExpr mask, KExpr rank) {
-        return let(BitSearch.nthSetBit(mask, rank, this::let));
+        KFunction search = ctx.checker.helper("cg_lane_of_rank", CoalescedGroups::laneOfRank);
+        return let(new KExpr.Call(search, List.of(mask, rank), ScalarType.UINT));
+    }
+
+    /** {@code unsigned cg_lane_of_rank(unsigned mask, unsigned rank)}: {@link BitSearch#nthSetBit}. */
+    private static KFunction laneOfRank(String name) {
+        SourcePos at = SourcePos.BUILTIN;
+        KLocal mask = new KLocal(0, "mask", ScalarType.UINT, true, at);
+        KLocal rank = new KLocal(1, "rank", ScalarType.UINT, true, at);
+        KFunction fn = new KFunction(name, "cooperative_groups::lane_of_rank", false, ScalarType.UINT,
+                List.of(mask, rank), at);
+        List<KStmt> body = new java.util.ArrayList<>();
+        KExpr lane = BitSearch.nthSetBit(new KExpr.LocalGet(mask), new KExpr.LocalGet(rank), e -> {
+            KLocal t = fn.newLocal("t", e.type(), at);
+            body.add(new KStmt.Assign(t, e));
+            return new KExpr.LocalGet(t);
+        });
+        body.add(new KStmt.Return(lane));
+        fn.setBody(new KBlock(body));
+        return fn;
     }
 
     /** The caller's rank: group lanes below its own. */
@@ -330,14 +344,8 @@ final class CoalescedGroups {
         return type().field(name).orElseThrow();
     }
 
-    /** {@code e} in a fresh local (values used more than once); reads and constants stay as they are. */
     private KExpr let(KExpr e) {
-        if (e instanceof KExpr.LocalGet || e instanceof KExpr.IntConst || e instanceof KExpr.Special) {
-            return e;
-        }
-        KLocal t = ctx.temp(e.type(), pos);
-        ctx.emit(new KStmt.Assign(t, e));
-        return new KExpr.LocalGet(t);
+        return ctx.let(e, pos);
     }
 
     private ExpressionLowering exprs() {

@@ -299,6 +299,19 @@ final class CooperativeGroupCalls {
                 KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), first);
                 return new Value(bin(BinaryOp.AND, shifted, uint((1L << tile) - 1)));
             }
+            case "match_any", "match_all" -> {
+                requireTile(k, name, pos);
+                boolean all = name.equals("match_all");
+                expect(name, args, all ? 2 : 1, pos);
+                KExpr lanes = new WarpOps(ctx).match(tile == 32 ? WarpOps.FULL_MASK : segmentMask(tile),
+                        exprs().rvalue(args.get(0)), all ? args.get(1) : null, name, pos);
+                if (tile == 32) {
+                    return new Value(lanes);
+                }
+                // numbered within the tile, as for ballot
+                KExpr first = bin(BinaryOp.AND, new KExpr.Special(SpecialReg.LANE_ID), uint(~(tile - 1L) & 0xFFFF_FFFFL));
+                return new Value(bin(BinaryOp.SHR, lanes, first));
+            }
             default -> throw CompileException.at(pos, "cooperative group member '" + name + "()' is not supported");
         }
     }

@@ -995,9 +995,12 @@ final class ExpressionLowering {
             // an expression of class type called: its operator()
             return ctx.objects.callOperator(operand(c.callee()), c.args(), c.pos());
         }
-        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)
-                && CooperativeGroupCalls.handles(Checker.simpleName(id.name()))) {
-            return ctx.builtins.call(Checker.simpleName(id.name()), id, c.args(), c.pos());
+        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)) {
+            String simple = Checker.simpleName(id.name());
+            if (!CooperativeGroupCalls.handles(simple)) {
+                throw error(c.pos(), "cooperative groups' '" + simple + "' is not supported");
+            }
+            return ctx.builtins.call(simple, id, c.args(), c.pos());
         }
         String name = resolveNamespace(id.name());
         if (id.name().contains("::")) {
@@ -1654,6 +1657,12 @@ final class ExpressionLowering {
         if (to instanceof StructType) {
             if (from == to) {
                 return v;
+            }
+            CooperativeGroups.GroupKind group = CooperativeGroups.kindOf(to);
+            if (group != null && group.kind().equals("thread_group") && CooperativeGroups.kindOf(from) != null) {
+                throw error(pos, "a cg::thread_group holding a " + from.display().replace("struct ", "") + " (a group "
+                        + "whose kind is known only at run time) is not supported: declare the variable with the "
+                        + "group's own type or auto");
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

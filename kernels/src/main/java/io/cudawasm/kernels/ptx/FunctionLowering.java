@@ -275,7 +275,7 @@ final class FunctionLowering {
             case "cvta" -> conversions.cvta(ins);
             case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
-            case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux" -> parallel.lower(ins);
+            case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
             case "nanosleep", "pmevent", "brkpt" -> { }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {

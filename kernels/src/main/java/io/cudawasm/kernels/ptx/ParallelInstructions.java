@@ -6,11 +6,14 @@ import io.cudawasm.kernels.kir.FenceScope;
 import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.kir.WarpMatch;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.List;
 
@@ -38,6 +41,7 @@ final class ParallelInstructions {
             case "shfl" -> shuffle(ins);
             case "vote" -> vote(ins);
             case "redux" -> redux(ins);
+            case "match" -> match(ins);
             case "activemask" -> {
                 f.arity(ins, 1);
                 f.write(ins.operand(0), new KExpr.WarpVote(VoteMode.ACTIVEMASK, FULL_MASK, null, Exprs.UINT));
@@ -163,6 +167,46 @@ final class ParallelInstructions {
             acc = f.temp(combined);
         }
         f.write(ins.operand(0), acc);
+    }
+
+    /**
+     * {@code match.any.sync.b32/b64 d, a, mask} and {@code match.all.sync.b32/b64 d[|p], a, mask}
+     * (__match_any_sync, __match_all_sync; cooperative groups' labeled partitions use them).
+     */
+    private void match(Instruction ins) {
+        boolean all = ins.has("all");
+        if (!ins.has("sync") || !all && !ins.has("any")) {
+            throw f.unsupported(ins, null);
+        }
+        f.arity(ins, 3);
+        KExpr mask = f.temp(f.read(ins.operand(2), Exprs.UINT));
+        KExpr value = f.read(ins.operand(1), ins.has("b64") ? ScalarType.ULONGLONG : Exprs.UINT);
+        KExpr same = f.temp(WarpMatch.any(mask, value, new WarpMatch.Builder() {
+            @Override
+            public KLocal local(CType type) {
+                return f.local("match", type);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                f.emit(statement);
+            }
+        }));
+        PtxOperand dst = ins.operand(0);
+        if (!all) {
+            f.write(dst, same);
+            return;
+        }
+        KExpr agree = f.temp(Exprs.compare(BinaryOp.EQ, same, mask));
+        KExpr result = Exprs.select(agree, mask, Exprs.u32(0));
+        if (dst instanceof PtxOperand.Pair pair) {
+            f.write(pair.first(), result);
+            if (!(pair.second() instanceof PtxOperand.Sink)) {
+                f.write(pair.second(), agree);
+            }
+        } else {
+            f.write(dst, result);
+        }
     }
 
     /** {@code vote.sync.{all,any,uni}.pred} and {@code vote.sync.ballot.b32}. */
