@@ -16,7 +16,7 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
-import io.cudawasm.kernels.kir.WarpMatch;
+import io.cudawasm.kernels.kir.WarpLoops;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.Field;
@@ -129,7 +129,7 @@ final class CoalescedGroups {
                     + raw.type().display() + "'");
         }
         KExpr m = let(parentMask);
-        KExpr group = let(WarpMatch.any(m, WarpOps.matchValue(exprs(), raw, pos), WarpOps.builder(ctx, pos)));
+        KExpr group = let(WarpLoops.matchAny(m, WarpOps.matchValue(exprs(), raw, pos), WarpOps.builder(ctx, pos)));
         KExpr leader = let(sub(ffs(group), uint(1)));
         KExpr isLeader = eq(laneId(), leader);
         KExpr leaders = let(exprs().toRValue(new WarpOps(ctx).vote(VoteMode.BALLOT, m, isLeader, pos), pos));

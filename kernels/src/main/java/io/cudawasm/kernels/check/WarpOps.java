@@ -12,7 +12,7 @@ import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
-import io.cudawasm.kernels.kir.WarpMatch;
+import io.cudawasm.kernels.kir.WarpLoops;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
@@ -122,7 +122,7 @@ final class WarpOps {
      */
     KExpr match(KExpr mask, KExpr value, Expr allPredicate, String name, SourcePos pos) {
         KExpr m = ctx.let(mask, pos);
-        KExpr same = ctx.let(WarpMatch.any(m, matchValue(exprs(), value, pos), builder(ctx, pos)), pos);
+        KExpr same = ctx.let(WarpLoops.matchAny(m, matchValue(exprs(), value, pos), builder(ctx, pos)), pos);
         if (allPredicate == null) {
             return same;
         }
@@ -145,8 +145,8 @@ final class WarpOps {
     }
 
     /** New locals and statements of the function being lowered, for the KIR helpers that write loops. */
-    static WarpMatch.Builder builder(FunctionContext ctx, SourcePos pos) {
-        return new WarpMatch.Builder() {
+    static WarpLoops.Builder builder(FunctionContext ctx, SourcePos pos) {
+        return new WarpLoops.Builder() {
             @Override
             public KLocal local(CType type) {
                 return ctx.temp(type, pos);
@@ -204,7 +204,7 @@ final class WarpOps {
      * The sm_80 warp reductions: {@code add}, {@code min}, {@code max} of int or unsigned values,
      * {@code and}, {@code or}, {@code xor} of unsigned ones, over the lanes in {@code mask}; every
      * lane of the mask gets the result. A butterfly of five shuffles for the full warp; for another
-     * mask, every lane reads the 32 lanes in turn and combines those in the mask.
+     * mask, every lane reads the 32 lanes in turn and combines those in the mask ({@link WarpLoops#reduce}).
      */
     Operand reduce(String op, KExpr mask, KExpr value, String name, SourcePos pos) {
         if (!(value.type() instanceof ScalarType vs) || !vs.kind().isInteger()) {
@@ -224,25 +224,8 @@ final class WarpOps {
             }
             return new Value(new KExpr.LocalGet(acc));
         }
-        KLocal m = ctx.temp(ScalarType.UINT, pos);
-        ctx.emit(new KStmt.Assign(m, mask));
-        KLocal own = ctx.temp(t, pos);
-        ctx.emit(new KStmt.Assign(own, new KExpr.LocalGet(acc)));
-        KLocal first = ctx.temp(ScalarType.BOOL, pos);
-        ctx.emit(new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 1)));
-        for (int lane = 0; lane < 32; lane++) {
-            KExpr other = exprs().toRValue(shuffle(ShuffleMode.IDX, new KExpr.LocalGet(m), new KExpr.LocalGet(own),
-                    new KExpr.IntConst(ScalarType.INT, lane), new KExpr.IntConst(ScalarType.INT, 32), name, pos), pos);
-            KExpr inMask = new KExpr.Binary(KExpr.BinaryOp.NE, new KExpr.Binary(KExpr.BinaryOp.AND,
-                    new KExpr.LocalGet(m), new KExpr.IntConst(ScalarType.UINT, 1L << lane), ScalarType.UINT),
-                    new KExpr.IntConst(ScalarType.UINT, 0), ScalarType.BOOL);
-            KExpr next = new KExpr.Select(new KExpr.LocalGet(first), other,
-                    combine(op, new KExpr.LocalGet(acc), other, t), t);
-            ctx.emit(new KStmt.If(inMask, new io.cudawasm.kernels.kir.KBlock(List.of(new KStmt.Assign(acc, next),
-                    new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 0)))),
-                    io.cudawasm.kernels.kir.KBlock.EMPTY));
-        }
-        return new Value(new KExpr.LocalGet(acc));
+        return new Value(WarpLoops.reduce(mask, new KExpr.LocalGet(acc), (a, b) -> combine(op, a, b, t),
+                builder(ctx, pos)));
     }
 
     private static KExpr combine(String op, KExpr a, KExpr b, ScalarType t) {
