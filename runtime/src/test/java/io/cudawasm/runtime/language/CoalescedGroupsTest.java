@@ -80,6 +80,69 @@ class CoalescedGroupsTest {
         }
     }
 
+    /**
+     * The sm_80 warp reductions over the lanes of a branch (what nvcc's {@code cg::reduce} of a
+     * coalesced group becomes at compute_80 and later: {@code redux.sync} with the group's mask).
+     */
+    @Test
+    void warpReductionsOverAPartialMask() {
+        String src = """
+                __global__ void partial(const int *in, int *out, unsigned *uout)
+                {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    int v = in[i];
+                #if __CUDA_ARCH__ >= 800
+                    if (v % 3 != 0) {
+                        unsigned m = __activemask();
+                        out[3 * i] = __reduce_add_sync(m, v);
+                        out[3 * i + 1] = __reduce_min_sync(m, v - 50);
+                        out[3 * i + 2] = __reduce_max_sync(m, (unsigned)v * 40000000u);
+                        uout[i] = __reduce_xor_sync(m, (unsigned)v * 2654435761u) ^ __reduce_and_sync(m, v | 0x40);
+                    }
+                #endif
+                }
+                """;
+        int block = 80;
+        int n = 2 * block;
+        SplittableRandom r = new SplittableRandom(5);
+        int[] in = new int[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = r.nextInt(100);
+        }
+        int[] out = new int[3 * n];
+        int[] uout = new int[n];
+        for (int b = 0; b < 2; b++) {
+            for (int w = 0; w * 32 < block; w++) {
+                int base = b * block + w * 32;
+                int m = CoalescedGroupCases.lanes(CoalescedGroupCases.present(block, w), in, base, v -> v % 3 != 0);
+                for (int l = 0; l < 32; l++) {
+                    if ((m >>> l & 1) == 0) {
+                        continue;
+                    }
+                    int t = base + l;
+                    out[3 * t] = CoalescedGroupCases.reduce(m, in, base, Integer::sum);
+                    out[3 * t + 1] = CoalescedGroupCases.reduce(m, in, base, Math::min) - 50;
+                    int umax = 0;
+                    int xor = 0;
+                    int and = -1;
+                    for (int k = 0; k < 32; k++) {
+                        if ((m >>> k & 1) != 0) {
+                            int v = in[base + k];
+                            umax = Integer.compareUnsigned(umax, v * 40000000) >= 0 ? umax : v * 40000000;
+                            xor ^= v * (int) 2654435761L;
+                            and &= v | 0x40;
+                        }
+                    }
+                    out[3 * t + 2] = umax;
+                    uout[t] = xor ^ and;
+                }
+            }
+        }
+        AllPaths.check(CaseBuilder.of("reduce_sync_partial_mask", "partial.cu", src).kernel("partial")
+                .launch(Dim3.of(2), Dim3.of(block)).in("in", in).out("out", new int[3 * n], out)
+                .out("uout", new int[n], uout).build(), java.util.EnumSet.allOf(AllPaths.Path.class), "", AllPaths.SM80);
+    }
+
     // ------------------------------------------------------------------ atomic aggregation
 
     private static final String AGGREGATE = """
