@@ -114,12 +114,18 @@ final class CooperativeGroupCalls {
                     throw CompileException.at(pos, "tile size must be a power of two up to 32 (got " + size
                             + "); larger tiles are not supported");
                 }
-                kindOf(args.get(0));
+                CooperativeGroups.GroupKind parent = kindOf(args.get(0));
+                if (parent.kind().equals(GRID)) {
+                    throw CompileException.at(pos, "tiled_partition partitions a thread_block or a tile, not a grid_group");
+                }
                 return group("thread_block_tile", (int) size, pos);
             }
             case "sync" -> {
                 expect(name, args, 1, pos);
                 CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (k.kind().equals(GRID)) {
+                    throw gridSync(pos);
+                }
                 if (CoalescedGroups.isCoalesced(k)) {
                     new CoalescedGroups(ctx, pos).sync(exprs().operand(args.get(0)));
                 } else {
@@ -135,10 +141,56 @@ final class CooperativeGroupCalls {
                 }
                 return reduce(k, args.get(1), args.get(2), pos);
             }
-            case "this_grid" -> throw CompileException.at(pos,
-                    "grid-wide synchronization (this_grid) needs a cooperative launch and is not supported");
+            case "this_grid" -> {
+                expect(name, args, 0, pos);
+                return group(GRID, 0, pos);
+            }
             default -> throw CompileException.at(pos, "cooperative groups' '" + name + "' is not supported");
         }
+    }
+
+    private static final String GRID = "grid_group";
+
+    /** grid.sync(): the one grid_group member that needs what a CPU launch does not give. */
+    private static CompileException gridSync(SourcePos pos) {
+        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync()) needs a "
+                + "cooperative launch and is not supported");
+    }
+
+    /**
+     * A grid_group without its sync, as samples use it for grid-stride loops: the thread's rank in
+     * the grid and the grid's size (what CUDA defines without a cooperative launch); {@code is_valid()}
+     * is false, as on a GPU outside a cooperative launch.
+     */
+    private Operand gridMember(String name, List<Expr> args, SourcePos pos) {
+        expect(name, args, 0, pos);
+        // as CUDA's helpers count them: in 64 bits, since a grid's blocks and threads pass 2^32
+        KExpr nx = new KExpr.Special(SpecialReg.NCTAID_X);
+        KExpr ny = new KExpr.Special(SpecialReg.NCTAID_Y);
+        KExpr blocks = wide(BinaryOp.MUL, nx, bin(BinaryOp.MUL, ny, new KExpr.Special(SpecialReg.NCTAID_Z)));
+        KExpr block = wide(BinaryOp.ADD, wide(BinaryOp.MUL, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Z), ny), nx),
+                wide(BinaryOp.ADD, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Y), nx),
+                        new KExpr.Special(SpecialReg.CTAID_X)));
+        KExpr ull = switch (name) {
+            case "thread_rank" -> wide(BinaryOp.ADD, wide(BinaryOp.MUL, block, blockSize()), linearThreadId());
+            case "size", "num_threads" -> wide(BinaryOp.MUL, blocks, blockSize());
+            case "block_rank" -> block;
+            case "num_blocks" -> blocks;
+            // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
+            case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
+            case "sync" -> throw gridSync(pos);
+            default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
+        };
+        return new Value(ull);
+    }
+
+    /** An unsigned long long operation on 32-bit unsigned operands (a grid's thread count passes 2^32). */
+    private static KExpr wide(BinaryOp op, KExpr a, KExpr b) {
+        return new KExpr.Binary(op, toWide(a), toWide(b), ScalarType.ULONGLONG);
+    }
+
+    private static KExpr toWide(KExpr e) {
+        return e.type() == ScalarType.ULONGLONG ? e : new KExpr.Convert(ScalarType.ULONGLONG, e);
     }
 
     /** The lanes of a tile or coalesced group as a warp mask (the calling thread's tile for a tile). */
@@ -230,6 +282,9 @@ final class CooperativeGroupCalls {
         }
         if (CoalescedGroups.isCoalesced(k)) {
             return new CoalescedGroups(ctx, pos).member(base, m.name(), args);
+        }
+        if (k.kind().equals(GRID)) {
+            return gridMember(m.name(), args, pos);
         }
         int tile = k.tileSize();
         boolean block = tile == 0;
