@@ -18,6 +18,7 @@ import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
@@ -153,17 +154,39 @@ final class CooperativeGroupCalls {
 
     /** grid.sync(): the one grid_group member that needs what a CPU launch does not give. */
     private static CompileException gridSync(SourcePos pos) {
-        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync()) needs a "
-                + "cooperative launch and is not supported");
+        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync(), "
+                + "barrier_arrive/barrier_wait) needs a cooperative launch and is not supported");
     }
 
     /**
      * A grid_group without its sync, as samples use it for grid-stride loops: the thread's rank in
-     * the grid and the grid's size (what CUDA defines without a cooperative launch); {@code is_valid()}
-     * is false, as on a GPU outside a cooperative launch.
+     * the grid, the grid's size and shape (what CUDA defines without a cooperative launch);
+     * {@code is_valid()} is false, as on a GPU outside a cooperative launch.
      */
     private Operand gridMember(String name, List<Expr> args, SourcePos pos) {
-        expect(name, args, 0, pos);
+        if (!name.equals("barrier_wait")) {
+            expect(name, args, 0, pos);
+        }
+        switch (name) {
+            case "block_index" -> {
+                return exprs().operand(new Expr.Ident(pos, "blockIdx", List.of()));
+            }
+            case "dim_blocks", "group_dim" -> {
+                return exprs().operand(new Expr.Ident(pos, "gridDim", List.of()));
+            }
+            case "thread_index" -> {
+                return exprs().operand(dim3(pos, c -> new Expr.Binary(pos, Expr.BinaryOp.ADD, new Expr.Binary(pos,
+                        Expr.BinaryOp.MUL, component(pos, "blockIdx", c), component(pos, "blockDim", c)),
+                        component(pos, "threadIdx", c))));
+            }
+            case "dim_threads" -> {
+                return exprs().operand(dim3(pos, c -> new Expr.Binary(pos, Expr.BinaryOp.MUL,
+                        component(pos, "gridDim", c), component(pos, "blockDim", c))));
+            }
+            default -> {
+                // the counts below
+            }
+        }
         // as CUDA's helpers count them: in 64 bits, since a grid's blocks and threads pass 2^32
         KExpr nx = new KExpr.Special(SpecialReg.NCTAID_X);
         KExpr ny = new KExpr.Special(SpecialReg.NCTAID_Y);
@@ -171,17 +194,27 @@ final class CooperativeGroupCalls {
         KExpr block = wide(BinaryOp.ADD, wide(BinaryOp.MUL, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Z), ny), nx),
                 wide(BinaryOp.ADD, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Y), nx),
                         new KExpr.Special(SpecialReg.CTAID_X)));
-        KExpr ull = switch (name) {
+        KExpr value = switch (name) {
             case "thread_rank" -> wide(BinaryOp.ADD, wide(BinaryOp.MUL, block, blockSize()), linearThreadId());
             case "size", "num_threads" -> wide(BinaryOp.MUL, blocks, blockSize());
             case "block_rank" -> block;
             case "num_blocks" -> blocks;
             // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
             case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
-            case "sync" -> throw gridSync(pos);
+            case "sync", "barrier_arrive", "barrier_wait" -> throw gridSync(pos);
             default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
         };
-        return new Value(ull);
+        return new Value(value);
+    }
+
+    /** {@code dim3(f(x), f(y), f(z))}, lowered like the source would be. */
+    private static Expr dim3(SourcePos pos, Function<String, Expr> f) {
+        return new Expr.Construct(pos, new TypeSyntax.Named(pos, "dim3", List.of()), List.of(f.apply("x"), f.apply("y"),
+                f.apply("z")));
+    }
+
+    private static Expr component(SourcePos pos, String builtin, String c) {
+        return new Expr.Member(pos, new Expr.Ident(pos, builtin, List.of()), c, false);
     }
 
     /** An unsigned long long operation on 32-bit unsigned operands (a grid's thread count passes 2^32). */

@@ -1585,6 +1585,24 @@ final class ExpressionLowering {
      * Converts a value as C++ does for initialization, assignment, arguments and returns
      * ({@code explicit == false}) or for a cast.
      */
+    /** dim3 and uint3, which CUDA converts into each other (dim3's constructor from uint3, its operator uint3). */
+    private static boolean isIndexVector(CType t) {
+        return t == BuiltinTypes.dim3() || t == BuiltinTypes.uint3();
+    }
+
+    /** A struct value copied field by field into a temporary of a type with the same fields. */
+    private KExpr copyFields(KExpr v, StructType to, SourcePos pos) {
+        StructType from = (StructType) v.type();
+        KLocal src = ctx.temp(from, pos);
+        ctx.emit(new KStmt.Assign(src, v));
+        KLocal dst = ctx.temp(to, pos);
+        for (int i = 0; i < to.fields().size(); i++) {
+            ctx.emit(new KStmt.Store(fieldAddr(localAddress(dst), to.fields().get(i)),
+                    new KExpr.Load(fieldAddr(localAddress(src), from.fields().get(i)), pos)));
+        }
+        return new KExpr.LocalGet(dst);
+    }
+
     KExpr convert(KExpr v, CType to, SourcePos pos, boolean explicit) {
         CType from = v.type();
         if (to instanceof VoidType) {
@@ -1597,6 +1615,9 @@ final class ExpressionLowering {
             KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);
             if (converted != null) {
                 return converted;
+            }
+            if (isIndexVector(from) && isIndexVector(to)) {
+                return copyFields(v, (StructType) to, pos);
             }
         }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Cooperative groups' grid_group without its sync (issue 18, item 6): samples take
  * {@code cg::this_grid()} for grid-stride loops over {@code grid.thread_rank()} and
- * {@code grid.size()}, which CUDA defines for any launch. Checked over a three-dimensional grid of
+ * {@code grid.size()}, which CUDA defines for any launch, and its shape ({@code block_index},
+ * {@code dim_blocks}, {@code thread_index}, {@code dim_threads}). Checked over a three-dimensional grid of
  * three-dimensional blocks on the WebAssembly path, on OpenCL (PoCL) and through nvcc's PTX, against
  * ranks computed here the way CUDA's helpers define them (blocks in x, then y, then z). The grid's
  * sync needs a cooperative launch and is refused at its position.
@@ -21,7 +22,8 @@ class GridGroupTest {
             #include <cooperative_groups.h>
             namespace cg = cooperative_groups;
 
-            __global__ void ranks(unsigned long long *who, unsigned long long *counts, int *twice, const int *in, int n)
+            __global__ void ranks(unsigned long long *who, unsigned long long *counts, unsigned *shape, int *twice,
+                                  const int *in, int n)
             {
                 cg::grid_group grid = cg::this_grid();
                 unsigned long long r = grid.thread_rank();
@@ -32,6 +34,13 @@ class GridGroupTest {
                 counts[4 * r + 1] = grid.num_blocks();
                 counts[4 * r + 2] = grid.block_rank();
                 counts[4 * r + 3] = grid.is_valid() ? 1 : 2;
+                uint3 threads = grid.dim_threads(); // dim3 and uint3 convert into each other, as in CUDA
+                dim3 d[5] = {grid.block_index(), grid.dim_blocks(), grid.thread_index(), threads, grid.group_dim()};
+                for (int k = 0; k < 5; k++) {
+                    shape[15 * r + 3 * k] = d[k].x;
+                    shape[15 * r + 3 * k + 1] = d[k].y;
+                    shape[15 * r + 3 * k + 2] = d[k].z;
+                }
                 for (int i = grid.thread_rank(); i < n; i += grid.size()) {
                     twice[i] = 2 * in[i] + 1;
                 }
@@ -45,6 +54,7 @@ class GridGroupTest {
         int threads = (int) (grid.total() * block.total());
         long[] who = new long[threads];
         long[] counts = new long[4 * threads];
+        int[] shape = new int[15 * threads];
         for (int bz = 0; bz < grid.z(); bz++) {
             for (int by = 0; by < grid.y(); by++) {
                 for (int bx = 0; bx < grid.x(); bx++) {
@@ -59,6 +69,13 @@ class GridGroupTest {
                                 counts[4 * rank + 1] = grid.total();
                                 counts[4 * rank + 2] = blockRank;
                                 counts[4 * rank + 3] = 2; // not a cooperative launch
+                                int[][] d = {{bx, by, bz}, {grid.x(), grid.y(), grid.z()},
+                                    {bx * block.x() + tx, by * block.y() + ty, bz * block.z() + tz},
+                                    {grid.x() * block.x(), grid.y() * block.y(), grid.z() * block.z()},
+                                    {grid.x(), grid.y(), grid.z()}};
+                                for (int k = 0; k < 5; k++) {
+                                    System.arraycopy(d[k], 0, shape, 15 * rank + 3 * k, 3);
+                                }
                             }
                         }
                     }
@@ -74,6 +91,7 @@ class GridGroupTest {
         }
         AllPaths.check(CaseBuilder.of("grid_group_ranks", "grid.cu", SOURCE).kernel("ranks").launch(grid, block)
                 .out("who", new long[threads], who).out("counts", new long[4 * threads], counts)
+                .out("shape", new int[15 * threads], shape)
                 .out("twice", new int[n], twice).in("in", in).scalar(n).build(), EnumSet.allOf(AllPaths.Path.class), "");
     }
 
@@ -85,13 +103,15 @@ class GridGroupTest {
                 __global__ void k(int *out) {
                     cg::grid_group grid = cg::this_grid();
                 """;
-        String message = "grid-wide synchronization (grid_group::sync, this_grid().sync()) needs a cooperative launch";
+        String message = "grid-wide synchronization (grid_group::sync, this_grid().sync(), barrier_arrive/barrier_wait) "
+                + "needs a cooperative launch";
         refused(head + "    out[grid.thread_rank()] = 1;\n    grid.sync();\n}\n", 6, 14, message);
         refused(head + "    cg::sync(grid);\n}\n", 5, 13, message);
         refused(head + "    cg::this_grid().sync();\n}\n", 5, 25, message);
         refused(head + "    auto t = cg::tiled_partition(grid, 32);\n}\n", 5, 33,
                 "tiled_partition partitions a thread_block or a tile, not a grid_group");
-        refused(head + "    out[0] = grid.dim_blocks().x;\n}\n", 5, 29, "grid_group member 'dim_blocks()' is not supported");
+        refused(head + "    auto token = grid.barrier_arrive();\n}\n", 5, 37, message);
+        refused(head + "    out[0] = grid.cluster_rank();\n}\n", 5, 31, "grid_group member 'cluster_rank()' is not supported");
     }
 
     private static void refused(String source, int line, int column, String message) {
