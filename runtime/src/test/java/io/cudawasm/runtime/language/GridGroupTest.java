@@ -1,11 +1,19 @@
 package io.cudawasm.runtime.language;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
+import io.cudawasm.runtime.backend.check.CheckedRun;
+import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.ptx.Nvcc;
+import io.cudawasm.runtime.testing.KernelHarness;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,6 +120,32 @@ class GridGroupTest {
                 "tiled_partition partitions a thread_block or a tile, not a grid_group");
         refused(head + "    auto token = grid.barrier_arrive();\n}\n", 5, 37, message);
         refused(head + "    out[0] = grid.cluster_rank();\n}\n", 5, 31, "grid_group member 'cluster_rank()' is not supported");
+    }
+
+    /**
+     * nvcc's own grid_group reads the driver's grid workspace from {@code %envreg1/2}; they read as
+     * null, as in a launch that is not cooperative, so through PTX the ranks work (above) and
+     * {@code grid.sync()} reaches nvcc's {@code trap}, as it does on a GPU outside a cooperative launch.
+     */
+    @Test
+    void gridSyncThroughPtxStopsTheKernelAsOutsideACooperativeLaunch() {
+        String source = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+                __global__ void k(int *out) {
+                    cg::grid_group grid = cg::this_grid();
+                    out[grid.thread_rank()] = grid.is_valid() ? 1 : 2;
+                    grid.sync();
+                    out[grid.thread_rank()] = 3;
+                }
+                """;
+        String ptx = Nvcc.ptx(source, AllPaths.PTX_CONFIG, List.of());
+        KernelCase c = CaseBuilder.of("grid_sync_ptx", "sync.cu", source).kernel("k").launch(Dim3.of(2), Dim3.of(32))
+                .out("out", new int[64], null).build();
+        CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2),
+                AllPaths.compile(CompileRequest.of("sync.ptx", ptx)), c.launch());
+        assertNotNull(r.failure(), "the kernel ran past grid.sync()");
+        assertTrue(r.failure().getMessage().contains("__trap()"), r.failure().getMessage());
     }
 
     private static void refused(String source, int line, int column, String message) {
