@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,7 +80,7 @@ final class V4HostGpus {
             List<V4GpuDevice> profiles, Map<String, PrismVm> vms, Optional<String> onlyHost) {
         Set<String> hostsRead = new HashSet<>();
         hostGpus.forEach(d -> hostsRead.add(V4GpuAttribution.key(d.nodeUuid())));
-        Map<V4GpuDevice, String> onHost = new LinkedHashMap<>();
+        List<Map.Entry<V4GpuDevice, String>> onHost = new ArrayList<>();
         List<V4GpuDevice> anywhere = new ArrayList<>();
         for (V4GpuDevice profile : profiles) {
             if (!profile.inUse()) {
@@ -90,7 +91,7 @@ final class V4HostGpus {
             boolean vmInCluster = vm.flatMap(PrismVm::cluster).map(c -> c.uuid().equalsIgnoreCase(clusterUuid))
                     .orElse(false);
             if (hostsRead.contains(host)) {
-                onHost.put(profile, host);
+                onHost.add(Map.entry(profile, host));
             } else if (onlyHost.isPresent() && !host.isEmpty() && vmInCluster) {
                 continue; // its VM runs on another host of the cluster: that host's GPU, not one read here
             } else {
@@ -98,58 +99,94 @@ final class V4HostGpus {
                 anywhere.add(profile);
             }
         }
-        List<V4GpuDevice> held = new ArrayList<>(hostGpus);
-        boolean[] paired = new boolean[held.size()];
-        int[] inferred = new int[1];
-        for (Map.Entry<V4GpuDevice, String> e : onHost.entrySet()) {
-            if (!pair(e.getKey(), Optional.of(e.getValue()), held, paired, inferred)) {
+        Pairing pairing = new Pairing(hostGpus);
+        for (Map.Entry<V4GpuDevice, String> e : onHost) {
+            if (!pairing.pair(e.getKey(), Optional.of(e.getValue()))) {
                 anywhere.add(e.getKey()); // not in the host its VM runs on: Prism's lists disagree, try by address
             }
         }
         anywhere.sort(Comparator.comparingInt(V4GpuDevice::order));
         int unpaired = 0;
         for (V4GpuDevice profile : anywhere) {
-            if (!pair(profile, Optional.empty(), held, paired, inferred)) {
+            if (!pairing.pair(profile, Optional.empty())) {
                 unpaired++;
             }
         }
-        if (inferred[0] > 0) {
+        if (pairing.inferred > 0) {
             LOG.debug("cluster {}: {} GPU(s) in use paired with their profile entry (VM, use) by listing order: "
-                    + "several alike GPUs in use fit it", clusterUuid, inferred[0]);
+                    + "several alike GPUs in use fit it", clusterUuid, pairing.inferred);
         }
         if (unpaired > 0) {
             LOG.debug("cluster {}: {} GPU profile entr(ies) in use match no host GPU read", clusterUuid, unpaired);
         }
-        return held;
+        return pairing.held;
     }
 
     /**
-     * Pairs a profile entry with the first unpaired host GPU in use of the same device and address (in
-     * {@code host} when given), the one with its {@code extId} if there is one; counts a choice among several.
+     * The host GPUs in use, indexed by host and by PCI address (a cluster has thousands of them, a profile entry
+     * fits a few), and which of them are paired yet.
      */
-    private static boolean pair(V4GpuDevice profile, Optional<String> host, List<V4GpuDevice> held, boolean[] paired,
-            int[] inferred) {
-        List<Integer> candidates = new ArrayList<>();
-        for (int i = 0; i < held.size(); i++) {
-            V4GpuDevice d = held.get(i);
-            if (!paired[i] && d.inUse() && d.sameDeviceAs(profile) && sameAddress(d, profile)
-                    && host.map(V4GpuAttribution.key(d.nodeUuid())::equals).orElse(true)) {
-                candidates.add(i);
+    private static final class Pairing {
+        final List<V4GpuDevice> held;
+        final boolean[] paired;
+        final Map<String, List<Integer>> byHost = new HashMap<>();
+        final Map<String, List<Integer>> byAddress = new HashMap<>();
+        final List<Integer> inUse = new ArrayList<>();
+        int inferred;
+
+        Pairing(List<V4GpuDevice> hostGpus) {
+            held = new ArrayList<>(hostGpus);
+            paired = new boolean[held.size()];
+            for (int i = 0; i < held.size(); i++) {
+                V4GpuDevice d = held.get(i);
+                if (d.inUse()) {
+                    inUse.add(i);
+                    byHost.computeIfAbsent(V4GpuAttribution.key(d.nodeUuid()), k -> new ArrayList<>()).add(i);
+                    byAddress.computeIfAbsent(d.sbdf().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
+                }
             }
         }
-        if (candidates.isEmpty()) {
-            return false;
+
+        /**
+         * Pairs a profile entry with the first unpaired host GPU in use of the same device and address (in
+         * {@code host} when given), the one with its {@code extId} if there is one; counts a choice among several.
+         */
+        boolean pair(V4GpuDevice profile, Optional<String> host) {
+            List<Integer> candidates = new ArrayList<>();
+            for (int i : scope(profile, host)) {
+                V4GpuDevice d = held.get(i);
+                if (!paired[i] && d.sameDeviceAs(profile) && sameAddress(d, profile)) {
+                    candidates.add(i);
+                }
+            }
+            if (candidates.isEmpty()) {
+                return false;
+            }
+            Optional<Integer> sameId = candidates.stream()
+                    .filter(i -> !profile.extId().isEmpty() && held.get(i).extId().equalsIgnoreCase(profile.extId()))
+                    .findFirst();
+            if (sameId.isEmpty() && candidates.size() > 1) {
+                inferred++;
+            }
+            int chosen = sameId.orElse(candidates.get(0));
+            held.set(chosen, held.get(chosen).heldAs(profile));
+            paired[chosen] = true;
+            return true;
         }
-        Optional<Integer> sameId = candidates.stream()
-                .filter(i -> !profile.extId().isEmpty() && held.get(i).extId().equalsIgnoreCase(profile.extId()))
-                .findFirst();
-        if (sameId.isEmpty() && candidates.size() > 1) {
-            inferred[0]++;
+
+        /** The host GPUs in use that could fit, in listing order: the host's, or those at the profile's address. */
+        private List<Integer> scope(V4GpuDevice profile, Optional<String> host) {
+            if (host.isPresent()) {
+                return byHost.getOrDefault(host.get(), List.of());
+            }
+            if (profile.sbdf().isEmpty()) {
+                return inUse;
+            }
+            List<Integer> at = new ArrayList<>(byAddress.getOrDefault(profile.sbdf().toLowerCase(Locale.ROOT), List.of()));
+            at.addAll(byAddress.getOrDefault("", List.of())); // entries without an address fit any
+            at.sort(Comparator.naturalOrder());
+            return at;
         }
-        int chosen = sameId.orElse(candidates.get(0));
-        held.set(chosen, held.get(chosen).heldAs(profile));
-        paired[chosen] = true;
-        return true;
     }
 
     /** The first VM the entry is allocated to that runs somewhere, else the first one known. */
