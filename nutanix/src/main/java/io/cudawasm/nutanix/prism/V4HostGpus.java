@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * When only one host's GPUs were read, an entry whose VM runs on another host of the cluster is that host's
  * and is left alone.
- * Each host's entries come out in its {@code gpuList} order, GPUs of one name in listing order.
+ *
+ * <p>Each host's entries come out in its {@code gpuList} order, GPUs of one name in listing order.
  */
 final class V4HostGpus {
     private static final Logger LOG = LoggerFactory.getLogger(V4HostGpus.class);
