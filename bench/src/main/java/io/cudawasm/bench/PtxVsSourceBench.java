@@ -6,6 +6,7 @@ import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.library.KernelLibrary;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.check.UnrolledConvolution;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-XX:-DontCompileHugeMethods") // as bin/cuda-wasm and the images run
 public class PtxVsSourceBench {
     static final int N = 256;
     static final int ELEMENTS = 1 << 20;
@@ -89,8 +90,11 @@ public class PtxVsSourceBench {
             }
             """;
 
-    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers. */
-    @Param({"saxpy", "reduce", "matmul", "tiled"})
+    /** Size of the unrolled convolution's square image. */
+    static final int IMAGE = 1024;
+
+    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers; unrolled: {@link UnrolledConvolution}. */
+    @Param({"saxpy", "reduce", "matmul", "tiled", "unrolled"})
     String kernel;
 
     /** {@code source}: CUDA C; {@code ptx}: nvcc -ptx default flags; {@code ptx-nofma}: with -fmad=false. */
@@ -109,6 +113,7 @@ public class PtxVsSourceBench {
             case "saxpy" -> KernelLibrary.source("saxpy").orElseThrow();
             case "reduce" -> REDUCE;
             case "matmul" -> KernelLibrary.source("matmul_naive").orElseThrow();
+            case "unrolled" -> UnrolledConvolution.SOURCE;
             default -> TILED;
         };
         CompileResult compiled = path.equals("source")
@@ -117,7 +122,8 @@ public class PtxVsSourceBench {
         backend = new WasmBackend(1, false);
         session = backend.open(compiled);
         SplittableRandom r = new SplittableRandom(1);
-        int count = kernel.equals("saxpy") || kernel.equals("reduce") ? ELEMENTS : N * N;
+        int count = kernel.equals("saxpy") || kernel.equals("reduce") ? ELEMENTS
+                : kernel.equals("unrolled") ? IMAGE * IMAGE : N * N;
         float[] a = new float[count];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextDouble();
@@ -134,6 +140,17 @@ public class PtxVsSourceBench {
                 name = "reduceSum";
                 args = List.of(KernelArg.of(da), KernelArg.of(db), KernelArg.of(ELEMENTS));
                 config = LaunchConfig.of(Dim3.of(ELEMENTS / 512), Dim3.of(256));
+            }
+            case "unrolled" -> {
+                name = UnrolledConvolution.KERNEL;
+                float[] weights = new float[UnrolledConvolution.TAPS];
+                java.util.Arrays.fill(weights, 1.0f / 17);
+                DeviceBuffer dw = HostData.upload(session, weights);
+                DeviceBuffer dst = session.allocate(4L * IMAGE * IMAGE);
+                args = List.of(KernelArg.of(dst), KernelArg.of(da), KernelArg.of(dw), KernelArg.of(IMAGE),
+                        KernelArg.of(IMAGE));
+                config = LaunchConfig.of(new Dim3(IMAGE / UnrolledConvolution.COLUMNS_PER_BLOCK,
+                        IMAGE / UnrolledConvolution.BY, 1), new Dim3(UnrolledConvolution.BX, UnrolledConvolution.BY, 1));
             }
             default -> {
                 name = kernel.equals("matmul") ? "matmul" : "matmulTiled";

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
@@ -15,6 +16,7 @@ import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.passes.Collectives;
 import io.cudawasm.kernels.passes.Inliner;
+import io.cudawasm.kernels.passes.LongRegionSplit;
 import io.cudawasm.kernels.passes.RegionFission;
 import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
@@ -158,7 +160,9 @@ public final class WasmEmitter {
         List<KFunction> devices = kir.functions().stream().filter(f -> !f.isKernel() && !collective.get(f)).toList();
         List<KFunction> kernels = new ArrayList<>();
         for (KFunction k : kir.kernels()) {
-            kernels.add(collective.get(k) ? fissioned(k, collective) : k);
+            // long straight-line code (fully unrolled loops) is cut into regions the JVM compiles
+            KBlock body = LongRegionSplit.apply(k.body());
+            kernels.add(collective.get(k) || body != k.body() ? fissioned(k, body, collective) : k);
         }
         for (KFunction d : devices) {
             List<String> names = new ArrayList<>();
@@ -209,12 +213,12 @@ public final class WasmEmitter {
      * A copy of a kernel with its collective-containing calls inlined and its body cut into
      * thread loops (the original KIR is left untouched for the other back ends).
      */
-    private KFunction fissioned(KFunction k, Map<KFunction, Boolean> collective) {
+    private KFunction fissioned(KFunction k, KBlock body, Map<KFunction, Boolean> collective) {
         KFunction copy = new KFunction(k.name(), k.sourceName(), true, k.returnType(), k.params(), k.pos());
         for (io.cudawasm.kernels.kir.KLocal l : k.locals()) {
             copy.addLocal(l);
         }
-        copy.setBody(k.body());
+        copy.setBody(body);
         copy.setBody(RegionFission.apply(copy, Inliner.inlineCollectiveCalls(copy, collective)));
         budget.checkpoint(k.pos());
         fissionedKernels.add(copy);

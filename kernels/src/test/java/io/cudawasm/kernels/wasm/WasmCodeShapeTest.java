@@ -167,6 +167,39 @@ class WasmCodeShapeTest {
                 && f.contains("if $fast")), "the tree's region loops over its steps, each a fast row");
     }
 
+    /** {@code count} top-level statements of one exact fma each, as nvcc's fully unrolled loops give. */
+    private static String unrolled(int count, boolean guarded) {
+        StringBuilder b = new StringBuilder("__global__ void unrolled(float* out, const float* in, float w) {\n"
+                + "    int t = blockIdx.x * blockDim.x + threadIdx.x;\n    float a = in[t];\n");
+        b.append(guarded ? "    if (t < 1000) {\n" : "");
+        for (int k = 0; k < count; k++) {
+            b.append("    out[t * ").append(count).append(" + ").append(k).append("] = fmaf(a, in[t + ").append(k)
+                    .append("], w);\n");
+        }
+        return b.append(guarded ? "    }\n}\n" : "}\n").toString();
+    }
+
+    @Test
+    void longStraightLineCodeIsCutIntoRegionsTheJvmCompiles() {
+        Map<String, String> fns = functions(KernelCompiler.compile(CompileRequest.of("u.cu", unrolled(400, false)))
+                .wasm().text());
+        List<String> regions = fns.keySet().stream().filter(n -> n.startsWith("unrolled$region")).toList();
+        assertTrue(regions.size() >= 8, "400 fmas at the top level are cut: " + fns.keySet());
+        for (String region : regions) {
+            // one fmaf is about 40 instructions inline; 20,000 lines in one function would be the uncut body
+            long lines = fns.get(region).lines().count();
+            assertTrue(lines < 4000, region + " has " + lines + " lines");
+        }
+        Map<String, String> short_ = functions(KernelCompiler.compile(CompileRequest.of("u.cu", unrolled(8, false)))
+                .wasm().text());
+        assertTrue(short_.keySet().stream().noneMatch(n -> n.contains("$region")), "short code is not cut: "
+                + short_.keySet());
+        Map<String, String> guarded = functions(KernelCompiler.compile(CompileRequest.of("u.cu", unrolled(400, true)))
+                .wasm().text());
+        assertTrue(guarded.keySet().stream().noneMatch(n -> n.contains("$region")),
+                "code inside a branch is never cut (some threads may not reach a barrier there): " + guarded.keySet());
+    }
+
     @Test
     void aKernelWithoutBarriersHasNoRegions() {
         WasmModule m = KernelCompiler.compile(CompileRequest.of("s.cu", """
