@@ -5,6 +5,7 @@ import io.cudawasm.nutanix.prism.model.HostGpu;
 import io.cudawasm.nutanix.prism.model.PrismCluster;
 import io.cudawasm.nutanix.prism.model.PrismHost;
 import io.cudawasm.nutanix.prism.model.PrismVm;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,7 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * ({@link V4HostGpus}); the GPU profiles and VMs are read only for what those lack: which VM holds a GPU in use,
  * and what a physical GPU in use is used for. A Prism Central that does not know {@code host-gpus} (404, 400 or
  * 501) gets the older assembly from the profiles alone ({@link V4GpuAttribution}), which infers which idle GPU
- * is in which host; the client says so once at INFO and does not ask again.
+ * is in which host; the client says so once at INFO and asks again only after {@link #RECHECK_HOST_GPUS}.
  *
  * <p>v4 needs many more requests than v3 (1,000 hosts with 4,000 GPUs: dozens of pages against one
  * {@code hosts/list}), so once the first page has said how many entries there are, the other pages of a list
@@ -54,8 +55,16 @@ final class PrismV4Api implements PrismApi {
     private static final Logger LOG = LoggerFactory.getLogger(PrismV4Api.class);
 
     private final PrismTransport transport;
-    /** Whether Prism Central serves {@code clusters/{c}/host-gpus}: null until a first answer says. */
-    private final AtomicReference<Boolean> hostGpusServed = new AtomicReference<>();
+    /**
+     * How long a "no such endpoint" answer for {@code host-gpus} is believed before the endpoint is tried
+     * again: a 404 may also have meant that the cluster left Prism Central just then, and an upgraded
+     * Prism Central starts serving it, so the profile inference is never a client's permanent state.
+     */
+    static final Duration RECHECK_HOST_GPUS = Duration.ofMinutes(15);
+    /** Whether Prism Central has served {@code host-gpus} to this client; once it has, a 404 means a gone cluster. */
+    private volatile boolean hostGpusSeen;
+    /** When (System.nanoTime) Prism Central last said it does not serve {@code host-gpus}; 0: never. */
+    private final AtomicLong hostGpusMissingAt = new AtomicLong();
 
     PrismV4Api(PrismTransport transport) {
         this.transport = transport;
@@ -212,7 +221,8 @@ final class PrismV4Api implements PrismApi {
      * their host: the caller then assembles the GPUs from the profiles.
      */
     private Optional<List<V4GpuDevice>> hostGpus(String clusterUuid, Optional<String> onlyHost) {
-        if (Boolean.FALSE.equals(hostGpusServed.get())) {
+        long missingAt = hostGpusMissingAt.get();
+        if (!hostGpusSeen && missingAt != 0 && System.nanoTime() - missingAt < RECHECK_HOST_GPUS.toNanos()) {
             return Optional.empty();
         }
         String path = CLUSTERMGMT + "clusters/" + PrismPaths.segment(clusterUuid)
@@ -224,7 +234,7 @@ final class PrismV4Api implements PrismApi {
             if (e.httpStatus() != 404 && e.httpStatus() != 400 && e.httpStatus() != 501) {
                 throw e;
             }
-            if (hostGpusServed.compareAndSet(null, Boolean.FALSE)) {
+            if (!hostGpusSeen && hostGpusMissingAt.getAndSet(Math.max(1, System.nanoTime())) == 0) {
                 LOG.info("Prism Central does not serve GET {} (HTTP {}): each host's GPUs are assembled from its "
                         + "cluster's GPU profiles instead, and which idle GPU of a model is in which host is inferred "
                         + "from their listing order", path, e.httpStatus());
@@ -234,7 +244,7 @@ final class PrismV4Api implements PrismApi {
             }
             return Optional.empty();
         }
-        hostGpusServed.compareAndSet(null, Boolean.TRUE);
+        hostGpusSeen = true;
         List<V4GpuDevice> devices = new ArrayList<>(entries.size());
         for (JsonNode e : entries) {
             V4GpuDevice d = V4GpuDevice.ofHostGpu(devices.size(), e);
