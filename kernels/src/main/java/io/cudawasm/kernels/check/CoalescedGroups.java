@@ -232,46 +232,63 @@ final class CoalescedGroups {
 
     /**
      * {@code cg::reduce(g, value, op)}: as CUDA computes it, a butterfly when the group is the
-     * whole warp, otherwise an inclusive scan over ranks ({@code op(own, lower)} at distances 1, 2,
-     * 4, 8, 16) whose last rank's value every member then reads.
+     * whole warp, otherwise an inclusive scan over ranks whose last rank's value every member then
+     * reads.
      */
     Operand reduce(Operand group, Expr valueExpr, Expr opExpr) {
         KExpr m = let(mask(group));
-        KExpr value = exprs().rvalue(valueExpr);
-        if (!(value.type() instanceof ScalarType t)) {
-            throw CompileException.at(valueExpr.pos(), "cg::reduce reduces numbers, not '" + value.type().display() + "'");
-        }
+        KLocal acc = CooperativeGroupCalls.scanOperand(ctx, valueExpr, "cg::reduce", pos);
         Operand op = exprs().operand(opExpr);
-        KLocal acc = ctx.temp(t, pos);
-        ctx.emit(new KStmt.Assign(acc, value));
         KBlock whole = ctx.out.capture(() -> CooperativeGroupCalls.butterfly(ctx, acc, op, 32, pos));
         KBlock part = ctx.out.capture(() -> {
-            KExpr rank = let(rank(m));
-            KLocal distance = ctx.temp(ScalarType.UINT, pos);
-            ctx.emit(new KStmt.Assign(distance, uint(1)));
-            KExpr d = new KExpr.LocalGet(distance);
-            KBlock step = ctx.out.capture(() -> {
-                KExpr has = let(le(d, rank));
-                KExpr lane = select(has, nth(m, sub(rank, d)), laneId());
-                Operand lower = shuffle(m, new KExpr.LocalGet(acc), lane, "cg::reduce");
-                KBlock combine = ctx.out.capture(() -> combine(acc, op, lower));
-                ctx.emit(new KStmt.If(has, combine, KBlock.EMPTY));
-            });
-            ctx.emit(new KStmt.Loop(false, lt(d, uint(32)), step,
-                    new KBlock(List.of(new KStmt.Assign(distance, shl(d, uint(1)))))));
+            inclusiveScan(m, acc, op);
             KExpr last = sub(uint(31), toUint(new KExpr.IntrinsicCall(Intrinsic.CLZ, List.of(m), ScalarType.INT)));
             Operand result = shuffle(m, new KExpr.LocalGet(acc), last, "cg::reduce");
-            ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(result, pos), t, pos, false)));
+            ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(result, pos), acc.type(), pos, false)));
         });
         ctx.emit(new KStmt.If(eq(m, FULL), whole, part));
         return new Value(new KExpr.LocalGet(acc));
     }
 
-    /** {@code acc = op(acc, other)}, converted back to the accumulator's type. */
-    private void combine(KLocal acc, Operand op, Operand other) {
-        Operand combined = ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
-                List.of(pos, pos), pos);
-        ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(combined, pos), acc.type(), pos, false)));
+    /**
+     * {@code cg::inclusive_scan / exclusive_scan(g, value[, op])} over the group's ranks, as CUDA's
+     * header computes them (see {@link #inclusiveScan}); the exclusive scan is the inclusive one of the
+     * rank below, {@code T()} (zero) at rank 0. Without {@code op}, {@code cg::plus}.
+     */
+    Operand scan(Operand group, Expr valueExpr, Expr opExpr, boolean exclusive) {
+        KExpr m = let(mask(group));
+        KLocal acc = CooperativeGroupCalls.scanOperand(ctx, valueExpr, "cg::scan", pos);
+        inclusiveScan(m, acc, opExpr == null ? null : exprs().operand(opExpr));
+        if (!exclusive) {
+            return new Value(new KExpr.LocalGet(acc));
+        }
+        KExpr rank = let(rank(m));
+        KExpr first = let(eq(rank, uint(0)));
+        KExpr lane = select(first, laneId(), nth(m, sub(rank, uint(1))));
+        KExpr previous = exprs().toRValue(shuffle(m, new KExpr.LocalGet(acc), lane, "cg::exclusive_scan"), pos);
+        KExpr zero = exprs().convert(new KExpr.IntConst(ScalarType.INT, 0), acc.type(), pos, false);
+        return new Value(new KExpr.Select(first, zero, previous, acc.type()));
+    }
+
+    /**
+     * {@code acc = op(acc, acc of the rank d below)} for d = 1, 2, 4, 8, 16 where the thread's rank is
+     * at least d: an inclusive scan over the group's ranks (the member of rank r then holds
+     * op-combined values of ranks 0..r, in CUDA's order).
+     */
+    private void inclusiveScan(KExpr m, KLocal acc, Operand op) {
+        KExpr rank = let(rank(m));
+        KLocal distance = ctx.temp(ScalarType.UINT, pos);
+        ctx.emit(new KStmt.Assign(distance, uint(1)));
+        KExpr d = new KExpr.LocalGet(distance);
+        KBlock step = ctx.out.capture(() -> {
+            KExpr has = let(le(d, rank));
+            KExpr lane = select(has, nth(m, sub(rank, d)), laneId());
+            Operand lower = shuffle(m, new KExpr.LocalGet(acc), lane, "cg::scan");
+            KBlock combine = ctx.out.capture(() -> CooperativeGroupCalls.combine(ctx, acc, op, lower, pos));
+            ctx.emit(new KStmt.If(has, combine, KBlock.EMPTY));
+        });
+        ctx.emit(new KStmt.Loop(false, lt(d, uint(32)), step,
+                new KBlock(List.of(new KStmt.Assign(distance, shl(d, uint(1)))))));
     }
 
     // ------------------------------------------------------------------ lowering helpers

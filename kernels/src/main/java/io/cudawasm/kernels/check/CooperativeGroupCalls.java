@@ -6,6 +6,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.NoValue;
 import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
 import io.cudawasm.kernels.kir.KLocal;
@@ -37,7 +38,7 @@ final class CooperativeGroupCalls {
     static boolean handles(String name) {
         return switch (name) {
             case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce",
-                    "binary_partition", "labeled_partition" -> true;
+                    "binary_partition", "labeled_partition", "inclusive_scan", "exclusive_scan" -> true;
             default -> false;
         };
     }
@@ -142,6 +143,19 @@ final class CooperativeGroupCalls {
                 }
                 return reduce(k, args.get(1), args.get(2), pos);
             }
+            case "inclusive_scan", "exclusive_scan" -> {
+                if (args.size() != 2 && args.size() != 3) {
+                    throw CompileException.at(pos, "'" + name + "' takes a group, a value and optionally an operation, "
+                            + args.size() + " arguments given");
+                }
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                Expr op = args.size() == 3 ? args.get(2) : null;
+                boolean exclusive = name.equals("exclusive_scan");
+                if (CoalescedGroups.isCoalesced(k)) {
+                    return new CoalescedGroups(ctx, pos).scan(exprs().operand(args.get(0)), args.get(1), op, exclusive);
+                }
+                return scan(k, args.get(1), op, exclusive, pos);
+            }
             case "this_grid" -> {
                 expect(name, args, 0, pos);
                 return group(GRID, 0, pos);
@@ -245,15 +259,63 @@ final class CooperativeGroupCalls {
             throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)) or a "
                     + "coalesced group; whole blocks are not supported");
         }
-        KExpr value = exprs().rvalue(valueExpr);
-        if (!(value.type() instanceof ScalarType t)) {
-            throw CompileException.at(valueExpr.pos(), "cg::reduce reduces numbers, not '" + value.type().display() + "'");
+        KLocal acc = scanOperand(ctx, valueExpr, "cg::reduce", pos);
+        butterfly(ctx, acc, exprs().operand(opExpr), tile, pos);
+        return new Value(new KExpr.LocalGet(acc));
+    }
+
+    /**
+     * {@code cg::inclusive_scan / exclusive_scan(tile, value[, op])} as CUDA's header computes them:
+     * {@code acc = op(acc, shfl_up(acc, d))} for d = 1, 2, 4 ... below the tile size, where d is at most
+     * the thread's rank; the exclusive scan is the inclusive one shifted up by one rank, with
+     * {@code T()} (zero) at rank 0. Without {@code op}, {@code cg::plus}.
+     */
+    private Operand scan(CooperativeGroups.GroupKind k, Expr valueExpr, Expr opExpr, boolean exclusive, SourcePos pos) {
+        int tile = k.tileSize();
+        if (tile == 0) {
+            throw CompileException.at(pos, "cg::" + (exclusive ? "exclusive" : "inclusive") + "_scan needs a "
+                    + "thread_block_tile of up to 32 threads or a coalesced group, not a " + k.kind());
         }
-        Operand op = exprs().operand(opExpr);
+        KLocal acc = scanOperand(ctx, valueExpr, "cg::scan", pos);
+        Operand op = opExpr == null ? null : exprs().operand(opExpr);
+        KExpr rank = bin(BinaryOp.AND, linearThreadId(), uint(tile - 1));
+        for (int d = 1; d < tile; d *= 2) {
+            KExpr lower = ctx.exprs.toRValue(shuffleUp(acc, d, tile, pos), pos);
+            KBlock combine = ctx.out.capture(() -> combine(ctx, acc, op, new Value(lower), pos));
+            ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.LE, uint(d), rank, ScalarType.BOOL), combine, KBlock.EMPTY));
+        }
+        if (!exclusive) {
+            return new Value(new KExpr.LocalGet(acc));
+        }
+        KExpr previous = ctx.exprs.toRValue(shuffleUp(acc, 1, tile, pos), pos);
+        KExpr zero = ctx.exprs.convert(new KExpr.IntConst(ScalarType.INT, 0), acc.type(), pos, false);
+        return new Value(new KExpr.Select(new KExpr.Binary(BinaryOp.EQ, rank, uint(0), ScalarType.BOOL), zero, previous,
+                acc.type()));
+    }
+
+    private Operand shuffleUp(KLocal acc, int distance, int tile, SourcePos pos) {
+        return new WarpOps(ctx).shuffle(ShuffleMode.UP, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
+                new KExpr.IntConst(ScalarType.INT, distance), new KExpr.IntConst(ScalarType.INT, tile), "cg::scan", pos);
+    }
+
+    /** A scan's or reduction's accumulator, holding the thread's value (a number). */
+    static KLocal scanOperand(FunctionContext ctx, Expr valueExpr, String what, SourcePos pos) {
+        KExpr value = ctx.exprs.rvalue(valueExpr);
+        if (!(value.type() instanceof ScalarType t)) {
+            throw CompileException.at(valueExpr.pos(), what + " works on numbers, not '" + value.type().display() + "'");
+        }
         KLocal acc = ctx.temp(t, pos);
         ctx.emit(new KStmt.Assign(acc, value));
-        butterfly(ctx, acc, op, tile, pos);
-        return new Value(new KExpr.LocalGet(acc));
+        return acc;
+    }
+
+    /** {@code acc = op(acc, other)} ({@code acc + other} without an op), converted back to the accumulator's type. */
+    static void combine(FunctionContext ctx, KLocal acc, Operand op, Operand other, SourcePos pos) {
+        KExpr combined = op == null
+                ? new KExpr.Binary(BinaryOp.ADD, new KExpr.LocalGet(acc), ctx.exprs.toRValue(other, pos), acc.type())
+                : ctx.exprs.toRValue(ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
+                        List.of(pos, pos), pos), pos);
+        ctx.emit(new KStmt.Assign(acc, ctx.exprs.convert(combined, acc.type(), pos, false)));
     }
 
     /** {@code acc = op(acc, shfl_xor(acc, d))} for d = tile/2 ... 1: every thread of the tile ends with the result. */
@@ -261,9 +323,7 @@ final class CooperativeGroupCalls {
         for (int offset = tile / 2; offset > 0; offset /= 2) {
             Operand other = new WarpOps(ctx).shuffle(ShuffleMode.XOR, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
                     new KExpr.IntConst(ScalarType.INT, offset), new KExpr.IntConst(ScalarType.INT, tile), "cg::reduce", pos);
-            Operand combined = ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
-                    List.of(pos, pos), pos);
-            ctx.emit(new KStmt.Assign(acc, ctx.exprs.convert(ctx.exprs.toRValue(combined, pos), acc.type(), pos, false)));
+            combine(ctx, acc, op, other, pos);
         }
     }
 

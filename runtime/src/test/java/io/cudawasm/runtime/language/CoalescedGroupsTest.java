@@ -50,6 +50,11 @@ class CoalescedGroupsTest {
         onEveryPath(CoalescedGroupCases::partitions);
     }
 
+    @Test
+    void inclusiveAndExclusiveScans() {
+        onEveryPath(CoalescedGroupCases::scans);
+    }
+
     /** Wasm with seeds 1 to 3, OpenCL with seeds 1 to 20 (one compile), PTX with seed 1. */
     private static void onEveryPath(LongFunction<KernelCase> cases) {
         List<String> problems = new ArrayList<>();
@@ -304,8 +309,8 @@ class CoalescedGroupsTest {
                 "labeled_partition needs an integer or pointer label, not 'float'");
         refused(head + "    cg::thread_group t = g;\n}\n", 5, 26,
                 "a cg::thread_group holding a cg::coalesced_group (a group whose kind is known only at run time) is not supported");
-        refused(head + "    out[0] = cg::inclusive_scan(g, 1, cg::plus<int>());\n}\n", 5, 32,
-                "cooperative groups' 'inclusive_scan' is not supported");
+        refused(head + "    out[0] = cg::inclusive_scan(cg::this_thread_block(), 1);\n}\n", 5, 32,
+                "cg::inclusive_scan needs a thread_block_tile of up to 32 threads or a coalesced group, not a thread_block");
         refused(head + "    int p;\n    out[0] = __match_all_sync(~0u, out[1], p);\n}\n", 6, 44,
                 "'__match_all_sync' sets its predicate through an 'int*', not 'int'");
     }

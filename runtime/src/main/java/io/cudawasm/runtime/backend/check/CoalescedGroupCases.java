@@ -19,7 +19,7 @@ public final class CoalescedGroupCases {
     private CoalescedGroupCases() {}
 
     static List<KernelCase> all() {
-        return List.of(members(1), partitions(1));
+        return List.of(members(1), partitions(1), scans(1));
     }
 
     // ------------------------------------------------------------------ the lane model
@@ -363,5 +363,78 @@ public final class CoalescedGroupCases {
         }
         return CaseBuilder.of("coalesced_group_partitions", "partitions.cu", src).kernel("partitions")
                 .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[15 * n], out).build();
+    }
+
+    /**
+     * {@code cg::inclusive_scan} and {@code cg::exclusive_scan} over tiles of 8 (whole block) and over
+     * a coalesced group in divergent code, with {@code cg::plus} (explicit and by default),
+     * {@code cg::greater} and {@code cg::less}; an exclusive scan gives 0 at rank 0, as CUDA's does.
+     */
+    public static KernelCase scans(long seed) {
+        String src = """
+                #include <cooperative_groups.h>
+                #include <cooperative_groups/scan.h>
+                namespace cg = cooperative_groups;
+
+                __global__ void scans(const int *in, int *out)
+                {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    int v = in[i];
+                    int *o = out + 6 * i;
+                    cg::thread_block_tile<8> tile = cg::tiled_partition<8>(cg::this_thread_block());
+                    o[0] = cg::inclusive_scan(tile, v);
+                    o[1] = cg::exclusive_scan(tile, v, cg::plus<int>());
+                    o[2] = cg::inclusive_scan(tile, v - 50, cg::greater<int>());
+                    if (v % 3 != 0) {
+                        cg::coalesced_group g = cg::coalesced_threads();
+                        o[3] = cg::inclusive_scan(g, v, cg::plus<int>());
+                        o[4] = cg::exclusive_scan(g, v);
+                        o[5] = cg::exclusive_scan(g, v + 7, cg::less<int>());
+                    }
+                }
+                """;
+        int blocks = 2;
+        int block = 48; // the second warp of each block has 16 lanes
+        int n = blocks * block;
+        int[] in = randomInts(n, new SplittableRandom(seed), 100);
+        int[] out = new int[6 * n];
+        for (int t = 0; t < n; t++) {
+            int first = t - t % 8;
+            int sum = 0;
+            int max = Integer.MIN_VALUE;
+            for (int u = first; u <= t; u++) {
+                sum += in[u];
+                max = Math.max(max, in[u] - 50);
+            }
+            out[6 * t] = sum;
+            out[6 * t + 1] = sum - in[t];
+            out[6 * t + 2] = max;
+        }
+        for (int b = 0; b < blocks; b++) {
+            for (int w = 0; w * 32 < block; w++) {
+                int base = b * block + w * 32;
+                int g = lanes(present(block, w), in, base, v -> v % 3 != 0);
+                for (int l = 0; l < 32; l++) {
+                    if ((g >>> l & 1) == 0) {
+                        continue;
+                    }
+                    int t = base + l;
+                    int sum = 0;
+                    int min = 0;
+                    for (int r = 0; r <= rank(g, l); r++) {
+                        int v = in[base + laneOf(g, r)];
+                        sum += v;
+                        if (r < rank(g, l)) {
+                            min = r == 0 ? v + 7 : Math.min(min, v + 7);
+                        }
+                    }
+                    out[6 * t + 3] = sum;
+                    out[6 * t + 4] = sum - in[t];
+                    out[6 * t + 5] = min; // 0 at rank 0
+                }
+            }
+        }
+        return CaseBuilder.of("coalesced_and_tile_scans", "scans.cu", src).kernel("scans")
+                .launch(Dim3.of(blocks), Dim3.of(block)).in("in", in).out("out", new int[6 * n], out).build();
     }
 }
