@@ -25,9 +25,11 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * GPU discovery of a large estate: {@code discoverGpuNodes()} against the Prism Central simulator serving
  * 1,000 hosts with 4,000 GPUs (half of them, at most one per VM, given to 1,234 VMs) over HTTPS on loopback,
- * over each API ({@code api}). v3 is one {@code hosts/list} request (about 1.8 MB of JSON). v4 is 67 OData
- * pages of at most 100 entries: 10 of hosts, per cluster 10 of physical GPU profiles and 1 of vGPU profiles,
- * and 13 of VMs (to place the GPUs in use), then the GPU attribution. The target is under 2 s.
+ * over each API ({@code api}). {@code v3} is one {@code hosts/list} request (about 1.8 MB of JSON). {@code v4}
+ * is 103 OData pages of at most 100 entries: 10 of hosts, per cluster 10 of host GPUs and (GPUs being in use)
+ * 10 of physical GPU profiles, and 13 of VMs (which VM holds which GPU). {@code v4-profiles} is v4 against a
+ * Prism Central without {@code host-gpus}: 67 pages (hosts, per cluster 10 of physical and 1 of vGPU profiles,
+ * VMs), then the attribution by listing order. The target is under 2 s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +38,7 @@ public class PrismDiscoveryBench {
     private static final int HOSTS = 1_000;
     private static final int GPUS_PER_HOST = 4;
 
-    @Param({"v3", "v4"})
+    @Param({"v3", "v4", "v4-profiles"})
     public String api;
 
     private PrismSimulator simulator;
@@ -47,12 +49,15 @@ public class PrismDiscoveryBench {
         SimulatedEstate estate = SyntheticEstate.builder().hosts(HOSTS).gpusPerHost(GPUS_PER_HOST).vms(1_234).build();
         SelfSignedCertificate certificate = SelfSignedCertificate.forLocalhost();
         String apiKey = "bench-api-key";
-        simulator = PrismSimulator.builder(estate).https(certificate.serverContext()).apiKey(apiKey).start();
+        boolean withoutHostGpus = api.equals("v4-profiles");
+        String version = withoutHostGpus ? "v4" : api;
+        simulator = PrismSimulator.builder(estate).https(certificate.serverContext()).apiKey(apiKey)
+                .hostGpus(!withoutHostGpus).start();
         client = NutanixClient.create(NutanixConfig.builder()
                 .baseUrl(simulator.baseUrl())
                 .apiKey(apiKey)
                 .caBundlePem(certificate.certificatePem())
-                .apiVersion(ApiVersionChoice.parse(api))
+                .apiVersion(ApiVersionChoice.parse(version))
                 .build());
         List<GpuNode> nodes = client.discoverGpuNodes();
         int gpus = nodes.stream().mapToInt(n -> n.gpus().size()).sum();
@@ -60,8 +65,12 @@ public class PrismDiscoveryBench {
             throw new IllegalStateException("expected " + HOSTS + " hosts and " + HOSTS * GPUS_PER_HOST
                     + " GPUs, discovered " + nodes.size() + " and " + gpus);
         }
-        if (!client.apiVersion().label().equals(api)) {
-            throw new IllegalStateException("asked for " + api + ", the client speaks " + client.apiVersion().label());
+        if (!client.apiVersion().label().equals(version)) {
+            throw new IllegalStateException("asked for " + version + ", the client speaks " + client.apiVersion().label());
+        }
+        long hostGpuCalls = simulator.requestCount("GET", "/host-gpus");
+        if (withoutHostGpus ? hostGpuCalls != 1 : version.equals("v4") && hostGpuCalls == 0) {
+            throw new IllegalStateException(api + ": " + hostGpuCalls + " host-gpus requests");
         }
     }
 

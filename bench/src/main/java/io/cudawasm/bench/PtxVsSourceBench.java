@@ -6,6 +6,7 @@ import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.library.KernelLibrary;
 import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.check.UnrolledConvolution;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -89,41 +90,10 @@ public class PtxVsSourceBench {
             }
             """;
 
-    /**
-     * A 17-tap row convolution with a shared-memory halo and 32 result steps per thread, every loop
-     * {@code #pragma unroll}: nvcc unrolls them completely, so the region after the barrier is
-     * thousands of straight-line PTX instructions (issue 18, item 14). Weights come in a buffer.
-     */
-    static final String UNROLLED = """
-            #define R 8
-            #define STEPS 32
-            #define BX 16
-            #define BY 4
-            __global__ void convRows(float* dst, const float* src, const float* weights, int w, int h) {
-                __shared__ float s[BY][(STEPS + 2) * BX];
-                const int x0 = (blockIdx.x * STEPS - 1) * BX + threadIdx.x;
-                const int y = blockIdx.y * BY + threadIdx.y;
-                const float* row = src + y * w;
-                #pragma unroll
-                for (int i = 1; i <= STEPS; i++) s[threadIdx.y][threadIdx.x + i * BX] = row[x0 + i * BX];
-                s[threadIdx.y][threadIdx.x] = x0 >= 0 ? row[x0] : 0.0f;
-                s[threadIdx.y][threadIdx.x + (STEPS + 1) * BX] =
-                        x0 + (STEPS + 1) * BX < w ? row[x0 + (STEPS + 1) * BX] : 0.0f;
-                __syncthreads();
-                #pragma unroll
-                for (int i = 1; i <= STEPS; i++) {
-                    float sum = 0.0f;
-                    #pragma unroll
-                    for (int j = -R; j <= R; j++) sum += weights[R - j] * s[threadIdx.y][threadIdx.x + i * BX + j];
-                    dst[y * w + x0 + i * BX] = sum;
-                }
-            }
-            """;
-
     /** Size of the unrolled convolution's square image. */
     static final int IMAGE = 1024;
 
-    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers; unrolled: see {@link #UNROLLED}. */
+    /** saxpy and matmul: bundled kernels; reduce and tiled: shared memory and barriers; unrolled: {@link UnrolledConvolution}. */
     @Param({"saxpy", "reduce", "matmul", "tiled", "unrolled"})
     String kernel;
 
@@ -143,7 +113,7 @@ public class PtxVsSourceBench {
             case "saxpy" -> KernelLibrary.source("saxpy").orElseThrow();
             case "reduce" -> REDUCE;
             case "matmul" -> KernelLibrary.source("matmul_naive").orElseThrow();
-            case "unrolled" -> UNROLLED;
+            case "unrolled" -> UnrolledConvolution.SOURCE;
             default -> TILED;
         };
         CompileResult compiled = path.equals("source")
@@ -172,14 +142,15 @@ public class PtxVsSourceBench {
                 config = LaunchConfig.of(Dim3.of(ELEMENTS / 512), Dim3.of(256));
             }
             case "unrolled" -> {
-                name = "convRows";
-                float[] weights = new float[17];
+                name = UnrolledConvolution.KERNEL;
+                float[] weights = new float[UnrolledConvolution.TAPS];
                 java.util.Arrays.fill(weights, 1.0f / 17);
                 DeviceBuffer dw = HostData.upload(session, weights);
                 DeviceBuffer dst = session.allocate(4L * IMAGE * IMAGE);
                 args = List.of(KernelArg.of(dst), KernelArg.of(da), KernelArg.of(dw), KernelArg.of(IMAGE),
                         KernelArg.of(IMAGE));
-                config = LaunchConfig.of(new Dim3(IMAGE / (32 * 16), IMAGE / 4, 1), new Dim3(16, 4, 1));
+                config = LaunchConfig.of(new Dim3(IMAGE / UnrolledConvolution.COLUMNS_PER_BLOCK,
+                        IMAGE / UnrolledConvolution.BY, 1), new Dim3(UnrolledConvolution.BX, UnrolledConvolution.BY, 1));
             }
             default -> {
                 name = kernel.equals("matmul") ? "matmul" : "matmulTiled";

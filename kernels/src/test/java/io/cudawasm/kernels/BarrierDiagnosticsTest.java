@@ -94,11 +94,11 @@ class BarrierDiagnosticsTest {
     }
 
     @Test
-    void gridSyncAndCoalescedGroupsAreNamedUnsupported() {
+    void gridSyncAndWideShufflesAreNamedUnsupported() {
         CompileException grid = assertThrows(CompileException.class, () -> KernelCompiler.compile(CompileRequest.of("b.cu", """
                 #include <cooperative_groups.h>
                 namespace cg = cooperative_groups;
-                __global__ void k(int* d) { cg::grid_group g = cg::this_grid(); }
+                __global__ void k(int* d) { cg::grid_group g = cg::this_grid(); d[g.thread_rank()] = 1; g.sync(); }
                 """)));
         assertTrue(grid.first().message().contains("grid-wide synchronization"), grid.first().message());
         assertEquals(3, grid.first().line());

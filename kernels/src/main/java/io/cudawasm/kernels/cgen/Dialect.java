@@ -64,7 +64,8 @@ public interface Dialect {
 
     String blockReduce(KExpr.BlockReduce reduce, String predicate);
 
-    String barrier(BarrierKind kind);
+    /** A barrier; {@code mask} is a warp barrier's lanes as an expression, null for the whole warp. */
+    String barrier(BarrierKind kind, String mask);
 
     String fence(FenceScope scope);
 

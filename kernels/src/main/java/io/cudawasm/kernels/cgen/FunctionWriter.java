@@ -218,7 +218,7 @@ public final class FunctionWriter {
             out.line("}");
         } else if (s instanceof KStmt.Barrier b) {
             out.at(b.pos());
-            out.line(d.barrier(b.kind()) + ";");
+            out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");
         } else if (s instanceof KStmt.Fence f) {
             out.line(d.fence(f.scope()) + ";");
         } else if (s instanceof KStmt.Trap t) {

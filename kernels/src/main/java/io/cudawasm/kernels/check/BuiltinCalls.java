@@ -80,7 +80,8 @@ final class BuiltinCalls {
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
             "this_grid", "coalesced_threads", "__lanemask_lt", "__byte_perm", "__funnelshift_l", "__funnelshift_lc",
             "__funnelshift_r", "__funnelshift_rc", "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync",
-            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync");
+            "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync", "__match_any_sync", "__match_all_sync",
+            "binary_partition", "labeled_partition");
 
     private final FunctionContext ctx;
 
@@ -514,10 +515,8 @@ final class BuiltinCalls {
                 if (args.size() > 1) {
                     arity(name, args, 1, pos);
                 }
-                for (Expr a : args) {
-                    exprs().discard(a);
-                }
-                ctx.emit(new KStmt.Barrier(BarrierKind.WARP, pos));
+                new WarpOps(ctx).syncWarp(args.isEmpty() ? null : as(exprs().rvalue(args.get(0)), ScalarType.UINT, pos),
+                        pos);
                 return new ExpressionLowering.NoValue();
             }
             case "__threadfence", "__threadfence_block", "__threadfence_system" -> {
@@ -603,7 +602,7 @@ final class BuiltinCalls {
     }
 
     /** A member function of a cooperative group ({@code tile.shfl_down(v, 1)}); its object is already lowered. */
-    Operand memberCall(CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
-        return new CooperativeGroupCalls(ctx).memberCall(baseType, m, args, pos);
+    Operand memberCall(ExpressionLowering.Operand base, Expr.Member m, List<Expr> args, SourcePos pos) {
+        return new CooperativeGroupCalls(ctx).memberCall(base, m, args, pos);
     }
 }

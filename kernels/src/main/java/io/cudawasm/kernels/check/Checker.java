@@ -485,6 +485,22 @@ public final class Checker {
         return g;
     }
 
+    private final Map<String, KFunction> helpers = new HashMap<>();
+
+    /**
+     * A device function the compiler writes itself (a coalesced group's rank-to-lane search),
+     * made on first use and shared by the module's callers; {@code build} gets its unique name.
+     */
+    KFunction helper(String name, java.util.function.Function<String, KFunction> build) {
+        KFunction fn = helpers.get(name);
+        if (fn == null) {
+            fn = build.apply(uniqueName(name));
+            helpers.put(name, fn);
+            lowered.add(fn);
+        }
+        return fn;
+    }
+
     String uniqueName(String base) {
         String clean = NON_IDENTIFIER.matcher(base).replaceAll("_");
         String n = clean;

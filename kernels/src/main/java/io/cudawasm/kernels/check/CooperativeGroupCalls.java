@@ -6,6 +6,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.NoValue;
 import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
 import io.cudawasm.kernels.kir.KLocal;
@@ -18,12 +19,14 @@ import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
- * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()} and the tile
- * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}). Groups carry no run-time
- * data: each call is lowered from the group's kind and tile size.
+ * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()}, the tile
+ * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}) and {@code cg::reduce}.
+ * Blocks and tiles carry no run-time data: each call is lowered from the group's kind and tile
+ * size. Coalesced groups and the partitions that make them are {@link CoalescedGroups}.
  */
 final class CooperativeGroupCalls {
     private final FunctionContext ctx;
@@ -34,7 +37,8 @@ final class CooperativeGroupCalls {
 
     static boolean handles(String name) {
         return switch (name) {
-            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce" -> true;
+            case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce",
+                    "binary_partition", "labeled_partition", "inclusive_scan", "exclusive_scan" -> true;
             default -> false;
         };
     }
@@ -74,7 +78,31 @@ final class CooperativeGroupCalls {
                 expect(name, args, 0, pos);
                 return group("thread_block", 0, pos);
             }
+            case "coalesced_threads" -> {
+                expect(name, args, 0, pos);
+                return new CoalescedGroups(ctx, pos).coalescedThreads();
+            }
+            case "binary_partition", "labeled_partition" -> {
+                expect(name, args, 2, pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (k.tileSize() == 0 && !CoalescedGroups.isCoalesced(k)) {
+                    throw CompileException.at(pos, "'" + name + "' partitions a coalesced group or a "
+                            + "thread_block_tile (of up to 32 threads), not a " + k.kind());
+                }
+                CoalescedGroups coalesced = new CoalescedGroups(ctx, pos);
+                KExpr parent = warpMask(k, exprs().operand(args.get(0)), pos);
+                return name.equals("binary_partition")
+                        ? coalesced.binaryPartition(parent, exprs().condition(args.get(1)))
+                        : coalesced.labeledPartition(parent, args.get(1));
+            }
             case "tiled_partition" -> {
+                if (!args.isEmpty() && CoalescedGroups.isCoalesced(kindOf(args.get(0)))) {
+                    if (!templateArgs.isEmpty() || args.size() != 2) {
+                        throw CompileException.at(pos, "a coalesced group is partitioned by tiled_partition(group, "
+                                + "size), which gives coalesced groups (CUDA has no tiled_partition<N> of one)");
+                    }
+                    return new CoalescedGroups(ctx, pos).tiledPartition(exprs().operand(args.get(0)), args.get(1));
+                }
                 long size;
                 if (templateArgs.size() == 1 && templateArgs.get(0) instanceof TypeSyntax.ValueArg v) {
                     expect(name, args, 1, pos);
@@ -88,22 +116,136 @@ final class CooperativeGroupCalls {
                     throw CompileException.at(pos, "tile size must be a power of two up to 32 (got " + size
                             + "); larger tiles are not supported");
                 }
-                kindOf(args.get(0));
+                CooperativeGroups.GroupKind parent = kindOf(args.get(0));
+                if (parent.kind().equals(GRID)) {
+                    throw CompileException.at(pos, "tiled_partition partitions a thread_block or a tile, not a grid_group");
+                }
                 return group("thread_block_tile", (int) size, pos);
             }
             case "sync" -> {
                 expect(name, args, 1, pos);
-                sync(kindOf(args.get(0)), pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (k.kind().equals(GRID)) {
+                    throw gridSync(pos);
+                }
+                if (CoalescedGroups.isCoalesced(k)) {
+                    new CoalescedGroups(ctx, pos).sync(exprs().operand(args.get(0)));
+                } else {
+                    sync(k, pos);
+                }
                 return new NoValue();
             }
             case "reduce" -> {
                 expect(name, args, 3, pos);
-                return reduce(kindOf(args.get(0)), args.get(1), args.get(2), pos);
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                if (CoalescedGroups.isCoalesced(k)) {
+                    return new CoalescedGroups(ctx, pos).reduce(exprs().operand(args.get(0)), args.get(1), args.get(2));
+                }
+                return reduce(k, args.get(1), args.get(2), pos);
             }
-            case "this_grid" -> throw CompileException.at(pos,
-                    "grid-wide synchronization (this_grid) needs a cooperative launch and is not supported");
-            default -> throw CompileException.at(pos, "'" + name + "' (coalesced groups) is not supported");
+            case "inclusive_scan", "exclusive_scan" -> {
+                if (args.size() != 2 && args.size() != 3) {
+                    throw CompileException.at(pos, "'" + name + "' takes a group, a value and optionally an operation, "
+                            + args.size() + " arguments given");
+                }
+                CooperativeGroups.GroupKind k = kindOf(args.get(0));
+                Expr op = args.size() == 3 ? args.get(2) : null;
+                boolean exclusive = name.equals("exclusive_scan");
+                if (CoalescedGroups.isCoalesced(k)) {
+                    return new CoalescedGroups(ctx, pos).scan(exprs().operand(args.get(0)), args.get(1), op, exclusive);
+                }
+                return scan(k, args.get(1), op, exclusive, pos);
+            }
+            case "this_grid" -> {
+                expect(name, args, 0, pos);
+                return group(GRID, 0, pos);
+            }
+            default -> throw CompileException.at(pos, "cooperative groups' '" + name + "' is not supported");
         }
+    }
+
+    private static final String GRID = "grid_group";
+
+    /** grid.sync(): the one grid_group member that needs what a CPU launch does not give. */
+    private static CompileException gridSync(SourcePos pos) {
+        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync(), "
+                + "barrier_arrive/barrier_wait) needs a cooperative launch and is not supported");
+    }
+
+    /**
+     * A grid_group without its sync, as samples use it for grid-stride loops: the thread's rank in
+     * the grid, the grid's size and shape (what CUDA defines without a cooperative launch);
+     * {@code is_valid()} is false, as on a GPU outside a cooperative launch.
+     */
+    private Operand gridMember(String name, List<Expr> args, SourcePos pos) {
+        if (!name.equals("barrier_wait")) {
+            expect(name, args, 0, pos);
+        }
+        switch (name) {
+            case "block_index" -> {
+                return exprs().operand(new Expr.Ident(pos, "blockIdx", List.of()));
+            }
+            case "dim_blocks", "group_dim" -> {
+                return exprs().operand(new Expr.Ident(pos, "gridDim", List.of()));
+            }
+            case "thread_index" -> {
+                return exprs().operand(dim3(pos, c -> new Expr.Binary(pos, Expr.BinaryOp.ADD, new Expr.Binary(pos,
+                        Expr.BinaryOp.MUL, component(pos, "blockIdx", c), component(pos, "blockDim", c)),
+                        component(pos, "threadIdx", c))));
+            }
+            case "dim_threads" -> {
+                return exprs().operand(dim3(pos, c -> new Expr.Binary(pos, Expr.BinaryOp.MUL,
+                        component(pos, "gridDim", c), component(pos, "blockDim", c))));
+            }
+            default -> {
+                // the counts below
+            }
+        }
+        // as CUDA's helpers count them: in 64 bits, since a grid's blocks and threads pass 2^32
+        KExpr nx = new KExpr.Special(SpecialReg.NCTAID_X);
+        KExpr ny = new KExpr.Special(SpecialReg.NCTAID_Y);
+        KExpr blocks = wide(BinaryOp.MUL, nx, bin(BinaryOp.MUL, ny, new KExpr.Special(SpecialReg.NCTAID_Z)));
+        KExpr block = wide(BinaryOp.ADD, wide(BinaryOp.MUL, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Z), ny), nx),
+                wide(BinaryOp.ADD, wide(BinaryOp.MUL, new KExpr.Special(SpecialReg.CTAID_Y), nx),
+                        new KExpr.Special(SpecialReg.CTAID_X)));
+        KExpr value = switch (name) {
+            case "thread_rank" -> wide(BinaryOp.ADD, wide(BinaryOp.MUL, block, blockSize()), linearThreadId());
+            case "size", "num_threads" -> wide(BinaryOp.MUL, blocks, blockSize());
+            case "block_rank" -> block;
+            case "num_blocks" -> blocks;
+            // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
+            case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
+            case "sync", "barrier_arrive", "barrier_wait" -> throw gridSync(pos);
+            default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
+        };
+        return new Value(value);
+    }
+
+    /** {@code dim3(f(x), f(y), f(z))}, lowered like the source would be. */
+    private static Expr dim3(SourcePos pos, Function<String, Expr> f) {
+        return new Expr.Construct(pos, new TypeSyntax.Named(pos, "dim3", List.of()), List.of(f.apply("x"), f.apply("y"),
+                f.apply("z")));
+    }
+
+    private static Expr component(SourcePos pos, String builtin, String c) {
+        return new Expr.Member(pos, new Expr.Ident(pos, builtin, List.of()), c, false);
+    }
+
+    /** An unsigned long long operation on 32-bit unsigned operands (a grid's thread count passes 2^32). */
+    private static KExpr wide(BinaryOp op, KExpr a, KExpr b) {
+        return new KExpr.Binary(op, toWide(a), toWide(b), ScalarType.ULONGLONG);
+    }
+
+    private static KExpr toWide(KExpr e) {
+        return e.type() == ScalarType.ULONGLONG ? e : new KExpr.Convert(ScalarType.ULONGLONG, e);
+    }
+
+    /** The lanes of a tile or coalesced group as a warp mask (the calling thread's tile for a tile). */
+    private KExpr warpMask(CooperativeGroups.GroupKind k, Operand group, SourcePos pos) {
+        if (CoalescedGroups.isCoalesced(k)) {
+            return new CoalescedGroups(ctx, pos).mask(group);
+        }
+        return k.tileSize() == 32 ? WarpOps.FULL_MASK : segmentMask(k.tileSize());
     }
 
     /**
@@ -114,24 +256,75 @@ final class CooperativeGroupCalls {
     private Operand reduce(CooperativeGroups.GroupKind k, Expr valueExpr, Expr opExpr, SourcePos pos) {
         int tile = k.tileSize();
         if (tile == 0) {
-            throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)); "
-                    + "coalesced groups and whole blocks are not supported");
+            throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)) or a "
+                    + "coalesced group; whole blocks are not supported");
         }
-        KExpr value = exprs().rvalue(valueExpr);
+        KLocal acc = scanOperand(ctx, valueExpr, "cg::reduce", pos);
+        butterfly(ctx, acc, exprs().operand(opExpr), tile, pos);
+        return new Value(new KExpr.LocalGet(acc));
+    }
+
+    /**
+     * {@code cg::inclusive_scan / exclusive_scan(tile, value[, op])} as CUDA's header computes them:
+     * {@code acc = op(acc, shfl_up(acc, d))} for d = 1, 2, 4 ... below the tile size, where d is at most
+     * the thread's rank; the exclusive scan is the inclusive one shifted up by one rank, with
+     * {@code T()} (zero) at rank 0. Without {@code op}, {@code cg::plus}.
+     */
+    private Operand scan(CooperativeGroups.GroupKind k, Expr valueExpr, Expr opExpr, boolean exclusive, SourcePos pos) {
+        int tile = k.tileSize();
+        if (tile == 0) {
+            throw CompileException.at(pos, "cg::" + (exclusive ? "exclusive" : "inclusive") + "_scan needs a "
+                    + "thread_block_tile of up to 32 threads or a coalesced group, not a " + k.kind());
+        }
+        KLocal acc = scanOperand(ctx, valueExpr, "cg::scan", pos);
+        Operand op = opExpr == null ? null : exprs().operand(opExpr);
+        KExpr rank = bin(BinaryOp.AND, linearThreadId(), uint(tile - 1));
+        for (int d = 1; d < tile; d *= 2) {
+            KExpr lower = ctx.exprs.toRValue(shuffleUp(acc, d, tile, pos), pos);
+            KBlock combine = ctx.out.capture(() -> combine(ctx, acc, op, new Value(lower), pos));
+            ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.LE, uint(d), rank, ScalarType.BOOL), combine, KBlock.EMPTY));
+        }
+        if (!exclusive) {
+            return new Value(new KExpr.LocalGet(acc));
+        }
+        KExpr previous = ctx.exprs.toRValue(shuffleUp(acc, 1, tile, pos), pos);
+        KExpr zero = ctx.exprs.convert(new KExpr.IntConst(ScalarType.INT, 0), acc.type(), pos, false);
+        return new Value(new KExpr.Select(new KExpr.Binary(BinaryOp.EQ, rank, uint(0), ScalarType.BOOL), zero, previous,
+                acc.type()));
+    }
+
+    private Operand shuffleUp(KLocal acc, int distance, int tile, SourcePos pos) {
+        return new WarpOps(ctx).shuffle(ShuffleMode.UP, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
+                new KExpr.IntConst(ScalarType.INT, distance), new KExpr.IntConst(ScalarType.INT, tile), "cg::scan", pos);
+    }
+
+    /** A scan's or reduction's accumulator, holding the thread's value (a number). */
+    static KLocal scanOperand(FunctionContext ctx, Expr valueExpr, String what, SourcePos pos) {
+        KExpr value = ctx.exprs.rvalue(valueExpr);
         if (!(value.type() instanceof ScalarType t)) {
-            throw CompileException.at(valueExpr.pos(), "cg::reduce reduces numbers, not '" + value.type().display() + "'");
+            throw CompileException.at(valueExpr.pos(), what + " works on numbers, not '" + value.type().display() + "'");
         }
-        Operand op = exprs().operand(opExpr);
         KLocal acc = ctx.temp(t, pos);
         ctx.emit(new KStmt.Assign(acc, value));
+        return acc;
+    }
+
+    /** {@code acc = op(acc, other)} ({@code acc + other} without an op), converted back to the accumulator's type. */
+    static void combine(FunctionContext ctx, KLocal acc, Operand op, Operand other, SourcePos pos) {
+        KExpr combined = op == null
+                ? new KExpr.Binary(BinaryOp.ADD, new KExpr.LocalGet(acc), ctx.exprs.toRValue(other, pos), acc.type())
+                : ctx.exprs.toRValue(ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
+                        List.of(pos, pos), pos), pos);
+        ctx.emit(new KStmt.Assign(acc, ctx.exprs.convert(combined, acc.type(), pos, false)));
+    }
+
+    /** {@code acc = op(acc, shfl_xor(acc, d))} for d = tile/2 ... 1: every thread of the tile ends with the result. */
+    static void butterfly(FunctionContext ctx, KLocal acc, Operand op, int tile, SourcePos pos) {
         for (int offset = tile / 2; offset > 0; offset /= 2) {
             Operand other = new WarpOps(ctx).shuffle(ShuffleMode.XOR, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
                     new KExpr.IntConst(ScalarType.INT, offset), new KExpr.IntConst(ScalarType.INT, tile), "cg::reduce", pos);
-            Operand combined = ctx.objects.callOperator(op, List.of(new Value(new KExpr.LocalGet(acc)), other),
-                    List.of(pos, pos), pos);
-            ctx.emit(new KStmt.Assign(acc, exprs().convert(exprs().toRValue(combined, pos), t, pos, false)));
+            combine(ctx, acc, op, other, pos);
         }
-        return new Value(new KExpr.LocalGet(acc));
     }
 
     private static void expect(String name, List<Expr> args, int n, SourcePos pos) {
@@ -142,7 +335,13 @@ final class CooperativeGroupCalls {
     }
 
     private void sync(CooperativeGroups.GroupKind k, SourcePos pos) {
-        ctx.emit(new KStmt.Barrier(k.tileSize() > 0 ? BarrierKind.WARP : BarrierKind.BLOCK, pos));
+        int tile = k.tileSize();
+        if (tile == 0) {
+            ctx.emit(new KStmt.Barrier(BarrierKind.BLOCK, pos));
+        } else {
+            // a tile smaller than the warp syncs its own lanes (what CUDA's tile.sync() names too)
+            new WarpOps(ctx).syncWarp(tile == 32 ? null : segmentMask(tile), pos);
+        }
     }
 
     private static KExpr uint(long v) {
@@ -166,12 +365,19 @@ final class CooperativeGroupCalls {
                 new KExpr.Special(SpecialReg.NTID_Y), new KExpr.Special(SpecialReg.NTID_Z)));
     }
 
-    Operand memberCall(io.cudawasm.kernels.types.CType baseType, Expr.Member m, List<Expr> args, SourcePos pos) {
+    Operand memberCall(Operand base, Expr.Member m, List<Expr> args, SourcePos pos) {
+        io.cudawasm.kernels.types.CType baseType = base.type();
         CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(baseType);
         if (k == null) {
             throw CompileException.at(m.pos(), baseType instanceof StructType s && !s.isVector()
                     ? "no member function named '" + m.name() + "' in '" + s.display() + "'"
                     : "member reference base type '" + baseType.display() + "' is not a class");
+        }
+        if (CoalescedGroups.isCoalesced(k)) {
+            return new CoalescedGroups(ctx, pos).member(base, m.name(), args);
+        }
+        if (k.kind().equals(GRID)) {
+            return gridMember(m.name(), args, pos);
         }
         int tile = k.tileSize();
         boolean block = tile == 0;
@@ -237,16 +443,29 @@ final class CooperativeGroupCalls {
                 }
                 // a tile's ballot numbers its own threads from bit 0
                 KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
-                KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
-                KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), base);
+                KExpr first = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
+                KExpr shifted = bin(BinaryOp.SHR, exprs().toRValue(v, pos), first);
                 return new Value(bin(BinaryOp.AND, shifted, uint((1L << tile) - 1)));
+            }
+            case "match_any", "match_all" -> {
+                requireTile(k, name, pos);
+                boolean all = name.equals("match_all");
+                expect(name, args, all ? 2 : 1, pos);
+                KExpr lanes = new WarpOps(ctx).match(tile == 32 ? WarpOps.FULL_MASK : segmentMask(tile),
+                        exprs().rvalue(args.get(0)), all ? args.get(1) : null, name, pos);
+                if (tile == 32) {
+                    return new Value(lanes);
+                }
+                // numbered within the tile, as for ballot
+                KExpr first = bin(BinaryOp.AND, new KExpr.Special(SpecialReg.LANE_ID), uint(~(tile - 1L) & 0xFFFF_FFFFL));
+                return new Value(bin(BinaryOp.SHR, lanes, first));
             }
             default -> throw CompileException.at(pos, "cooperative group member '" + name + "()' is not supported");
         }
     }
 
     /** The lanes of the calling thread's tile, as a warp mask. */
-    private static KExpr segmentMask(int tile) {
+    static KExpr segmentMask(int tile) {
         KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
         KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
         return bin(BinaryOp.SHL, uint((1L << tile) - 1), base);

@@ -11,11 +11,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cooperative-groups types kernels use instead of raw thread indices. A group value carries
- * no data at run time: every member function is lowered from the group's kind (and tile size).
+ * The cooperative-groups types kernels use instead of raw thread indices. A block or tile value
+ * carries no data at run time: every member function is lowered from the group's kind (and tile
+ * size). A coalesced group carries its lanes as a warp mask (hidden fields, {@link CoalescedGroups}).
  */
 final class CooperativeGroups {
     private CooperativeGroups() {}
+
+    static final String COALESCED = "coalesced_group";
+    /** Hidden fields of a coalesced group ({@code cw_} names are not reachable from the source). */
+    static final String MASK = "cw_mask";
+    static final String META_RANK = "cw_meta_rank";
+    static final String META_SIZE = "cw_meta_size";
 
     /** A group kind; {@code tileSize} 0 unless a thread_block_tile. */
     record GroupKind(String kind, int tileSize) {}
@@ -27,7 +34,13 @@ final class CooperativeGroups {
         String name = tileSize > 0 ? "thread_block_tile<" + tileSize + ">" : kind;
         return TYPES.computeIfAbsent(name, n -> {
             StructType s = new StructType("cg::" + n, false, 4);
-            s.define(List.of(new Field("_unused", ScalarType.INT, 0)));
+            if (kind.equals(COALESCED)) {
+                // the lanes of the group, and its place among the groups a partition made
+                s.define(List.of(new Field(MASK, ScalarType.UINT, 0), new Field(META_RANK, ScalarType.UINT, 4),
+                        new Field(META_SIZE, ScalarType.UINT, 8)));
+            } else {
+                s.define(List.of(new Field("_unused", ScalarType.INT, 0)));
+            }
             KINDS.put(s, new GroupKind(kind, tileSize));
             return s;
         });

@@ -985,7 +985,7 @@ final class ExpressionLowering {
         if (c.callee() instanceof Expr.Member m) {
             Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
             Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
-            return method != null ? method : ctx.builtins.memberCall(base.type(), m, c.args(), c.pos());
+            return method != null ? method : ctx.builtins.memberCall(base, m, c.args(), c.pos());
         }
         if (c.callee() instanceof Expr.TypeMember tm) {
             StructInfo info = ctx.objects.classNamed(tm.owner());
@@ -995,9 +995,12 @@ final class ExpressionLowering {
             // an expression of class type called: its operator()
             return ctx.objects.callOperator(operand(c.callee()), c.args(), c.pos());
         }
-        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)
-                && CooperativeGroupCalls.handles(Checker.simpleName(id.name()))) {
-            return ctx.builtins.call(Checker.simpleName(id.name()), id, c.args(), c.pos());
+        if (CooperativeGroupCalls.isQualified(id.name(), ctx.checker.namespaceAliases)) {
+            String simple = Checker.simpleName(id.name());
+            if (!CooperativeGroupCalls.handles(simple)) {
+                throw error(c.pos(), "cooperative groups' '" + simple + "' is not supported");
+            }
+            return ctx.builtins.call(simple, id, c.args(), c.pos());
         }
         String name = resolveNamespace(id.name());
         if (id.name().contains("::")) {
@@ -1582,6 +1585,24 @@ final class ExpressionLowering {
      * Converts a value as C++ does for initialization, assignment, arguments and returns
      * ({@code explicit == false}) or for a cast.
      */
+    /** dim3 and uint3, which CUDA converts into each other (dim3's constructor from uint3, its operator uint3). */
+    private static boolean isIndexVector(CType t) {
+        return t == BuiltinTypes.dim3() || t == BuiltinTypes.uint3();
+    }
+
+    /** A struct value copied field by field into a temporary of a type with the same fields. */
+    private KExpr copyFields(KExpr v, StructType to, SourcePos pos) {
+        StructType from = (StructType) v.type();
+        KLocal src = ctx.temp(from, pos);
+        ctx.emit(new KStmt.Assign(src, v));
+        KLocal dst = ctx.temp(to, pos);
+        for (int i = 0; i < to.fields().size(); i++) {
+            ctx.emit(new KStmt.Store(fieldAddr(localAddress(dst), to.fields().get(i)),
+                    new KExpr.Load(fieldAddr(localAddress(src), from.fields().get(i)), pos)));
+        }
+        return new KExpr.LocalGet(dst);
+    }
+
     KExpr convert(KExpr v, CType to, SourcePos pos, boolean explicit) {
         CType from = v.type();
         if (to instanceof VoidType) {
@@ -1594,6 +1615,9 @@ final class ExpressionLowering {
             KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);
             if (converted != null) {
                 return converted;
+            }
+            if (isIndexVector(from) && isIndexVector(to)) {
+                return copyFields(v, (StructType) to, pos);
             }
         }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
@@ -1654,6 +1678,12 @@ final class ExpressionLowering {
         if (to instanceof StructType) {
             if (from == to) {
                 return v;
+            }
+            CooperativeGroups.GroupKind group = CooperativeGroups.kindOf(to);
+            if (group != null && group.kind().equals("thread_group") && CooperativeGroups.kindOf(from) != null) {
+                throw error(pos, "a cg::thread_group holding a " + from.display().replace("struct ", "") + " (a group "
+                        + "whose kind is known only at run time) is not supported: declare the variable with the "
+                        + "group's own type or auto");
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.check;
 
+import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
@@ -66,6 +67,16 @@ final class FunctionContext {
     /** A compiler temporary. */
     KLocal temp(CType type, SourcePos pos) {
         return newLocal("t", type, pos);
+    }
+
+    /** {@code e} in a fresh local (a value used more than once); reads and constants stay as they are. */
+    KExpr let(KExpr e, SourcePos pos) {
+        if (e instanceof KExpr.LocalGet || e instanceof KExpr.IntConst || e instanceof KExpr.Special) {
+            return e;
+        }
+        KLocal t = temp(e.type(), pos);
+        emit(new KStmt.Assign(t, e));
+        return new KExpr.LocalGet(t);
     }
 
     void emit(KStmt s) {

@@ -74,7 +74,9 @@ final class ObjectLowering {
             return null;
         }
         try {
-            return classOf(ctx.checker.types.resolve(new TypeSyntax.Named(null, prefix, List.of()), ctx));
+            // a position only for the error, which is dropped here (cg::f of a namespace alias reached this with none)
+            return classOf(ctx.checker.types.resolve(new TypeSyntax.Named(io.cudawasm.kernels.source.SourcePos.BUILTIN,
+                    prefix, List.of()), ctx));
         } catch (CompileException e) {
             return null; // a namespace, not a class
         }

@@ -5,15 +5,19 @@ import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.BlockReduceMode;
+import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.kir.WarpLoops;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarKind;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.TypeRules;
 import java.util.List;
@@ -41,7 +45,8 @@ final class WarpOps {
             case "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
                     "__any_sync", "__all_sync", "__activemask", "__syncthreads_count", "__syncthreads_and",
                     "__syncthreads_or", "__lanemask_lt", "__reduce_add_sync", "__reduce_min_sync",
-                    "__reduce_max_sync", "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync" -> true;
+                    "__reduce_max_sync", "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync",
+                    "__match_any_sync", "__match_all_sync" -> true;
             default -> false;
         };
     }
@@ -81,6 +86,12 @@ final class WarpOps {
                 String op = name.substring("__reduce_".length(), name.length() - "_sync".length());
                 return reduce(op, mask, value, name, pos);
             }
+            case "__match_any_sync", "__match_all_sync" -> {
+                boolean all = name.equals("__match_all_sync");
+                arity(name, args, all ? 3 : 2, pos);
+                KExpr mask = exprs().convert(exprs().rvalue(args.get(0)), ScalarType.UINT, pos, false);
+                return new Value(match(mask, exprs().rvalue(args.get(1)), all ? args.get(2) : null, name, pos));
+            }
             case "__activemask" -> {
                 arity(name, args, 0, pos);
                 return vote(VoteMode.ACTIVEMASK, FULL_MASK, null, pos);
@@ -101,6 +112,71 @@ final class WarpOps {
                 return exprs().materialize(new KExpr.BlockReduce(mode, pred, ScalarType.INT), pos);
             }
         }
+    }
+
+    /**
+     * {@code __match_any_sync(mask, value)}: the lanes of {@code mask} holding the caller's value;
+     * with {@code allPredicate} (an {@code int*} argument, or an {@code int} lvalue for a group's
+     * {@code match_all}), {@code __match_all_sync}: the mask when every lane of it holds the same
+     * value, else 0, and the predicate set to whether they do.
+     */
+    KExpr match(KExpr mask, KExpr value, Expr allPredicate, String name, SourcePos pos) {
+        KExpr m = ctx.let(mask, pos);
+        KExpr same = ctx.let(WarpLoops.matchAny(m, matchValue(exprs(), value, pos), builder(ctx, pos)), pos);
+        if (allPredicate == null) {
+            return same;
+        }
+        KExpr all = ctx.let(new KExpr.Binary(KExpr.BinaryOp.EQ, same, m, ScalarType.BOOL), pos);
+        Operand target = exprs().operand(allPredicate);
+        KExpr address;
+        boolean byPointer = name.startsWith("__"); // a group's match_all takes an int& instead
+        if (byPointer && target.type() instanceof PointerType pt && pt.pointee() instanceof ScalarType ps
+                && ps.kind() == ScalarKind.INT) {
+            address = exprs().toRValue(target, pos);
+        } else if (!byPointer && target instanceof ExpressionLowering.Place p && p.type() instanceof ScalarType ps
+                && ps.kind() == ScalarKind.INT && !p.lvalue().isConst()) {
+            address = exprs().address(p.lvalue());
+        } else {
+            throw CompileException.at(allPredicate.pos(), "'" + name + "' sets its predicate through an 'int"
+                    + (byPointer ? "*" : "&") + "', not '" + target.type().display() + "'");
+        }
+        ctx.emit(new KStmt.Store(address, new KExpr.Convert(ScalarType.INT, all), pos));
+        return new KExpr.Select(all, m, new KExpr.IntConst(ScalarType.UINT, 0), ScalarType.UINT);
+    }
+
+    /** New locals and statements of the function being lowered, for the KIR helpers that write loops. */
+    static WarpLoops.Builder builder(FunctionContext ctx, SourcePos pos) {
+        return new WarpLoops.Builder() {
+            @Override
+            public KLocal local(CType type) {
+                return ctx.temp(type, pos);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                ctx.emit(statement);
+            }
+        };
+    }
+
+    /**
+     * A value as a warp match compares it: integers promoted, pointers as 64-bit integers, floats
+     * and doubles by their bits (as the hardware compares them: -0.0 is not 0.0, a NaN matches itself).
+     */
+    static KExpr matchValue(ExpressionLowering exprs, KExpr value, SourcePos pos) {
+        if (value.type() instanceof PointerType) {
+            return exprs.convert(value, ScalarType.ULONGLONG, pos, true);
+        }
+        if (!(value.type() instanceof ScalarType s)) {
+            throw CompileException.at(pos, "a warp match compares numbers, not '" + value.type().display() + "'");
+        }
+        if (s.kind().isFloating()) {
+            boolean wide = s.size() == 8;
+            return new KExpr.IntrinsicCall(wide ? Intrinsic.DOUBLE_AS_LONGLONG
+                    : Intrinsic.FLOAT_AS_INT, List.of(value),
+                    wide ? ScalarType.LONGLONG : ScalarType.INT);
+        }
+        return exprs.convert(value, TypeRules.promote(s), pos, false);
     }
 
     private static void arity(String name, List<Expr> args, int n, SourcePos pos) {
@@ -128,7 +204,7 @@ final class WarpOps {
      * The sm_80 warp reductions: {@code add}, {@code min}, {@code max} of int or unsigned values,
      * {@code and}, {@code or}, {@code xor} of unsigned ones, over the lanes in {@code mask}; every
      * lane of the mask gets the result. A butterfly of five shuffles for the full warp; for another
-     * mask, every lane reads the 32 lanes in turn and combines those in the mask.
+     * mask, every lane reads the 32 lanes in turn and combines those in the mask ({@link WarpLoops#reduce}).
      */
     Operand reduce(String op, KExpr mask, KExpr value, String name, SourcePos pos) {
         if (!(value.type() instanceof ScalarType vs) || !vs.kind().isInteger()) {
@@ -148,25 +224,8 @@ final class WarpOps {
             }
             return new Value(new KExpr.LocalGet(acc));
         }
-        KLocal m = ctx.temp(ScalarType.UINT, pos);
-        ctx.emit(new KStmt.Assign(m, mask));
-        KLocal own = ctx.temp(t, pos);
-        ctx.emit(new KStmt.Assign(own, new KExpr.LocalGet(acc)));
-        KLocal first = ctx.temp(ScalarType.BOOL, pos);
-        ctx.emit(new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 1)));
-        for (int lane = 0; lane < 32; lane++) {
-            KExpr other = exprs().toRValue(shuffle(ShuffleMode.IDX, new KExpr.LocalGet(m), new KExpr.LocalGet(own),
-                    new KExpr.IntConst(ScalarType.INT, lane), new KExpr.IntConst(ScalarType.INT, 32), name, pos), pos);
-            KExpr inMask = new KExpr.Binary(KExpr.BinaryOp.NE, new KExpr.Binary(KExpr.BinaryOp.AND,
-                    new KExpr.LocalGet(m), new KExpr.IntConst(ScalarType.UINT, 1L << lane), ScalarType.UINT),
-                    new KExpr.IntConst(ScalarType.UINT, 0), ScalarType.BOOL);
-            KExpr next = new KExpr.Select(new KExpr.LocalGet(first), other,
-                    combine(op, new KExpr.LocalGet(acc), other, t), t);
-            ctx.emit(new KStmt.If(inMask, new io.cudawasm.kernels.kir.KBlock(List.of(new KStmt.Assign(acc, next),
-                    new KStmt.Assign(first, new KExpr.IntConst(ScalarType.BOOL, 0)))),
-                    io.cudawasm.kernels.kir.KBlock.EMPTY));
-        }
-        return new Value(new KExpr.LocalGet(acc));
+        return new Value(WarpLoops.reduce(mask, new KExpr.LocalGet(acc), (a, b) -> combine(op, a, b, t),
+                builder(ctx, pos)));
     }
 
     private static KExpr combine(String op, KExpr a, KExpr b, ScalarType t) {
@@ -175,8 +234,8 @@ final class WarpOps {
             case "and" -> new KExpr.Binary(KExpr.BinaryOp.AND, a, b, t);
             case "or" -> new KExpr.Binary(KExpr.BinaryOp.OR, a, b, t);
             case "xor" -> new KExpr.Binary(KExpr.BinaryOp.XOR, a, b, t);
-            case "min" -> new KExpr.IntrinsicCall(io.cudawasm.kernels.kir.Intrinsic.IMIN, List.of(a, b), t);
-            default -> new KExpr.IntrinsicCall(io.cudawasm.kernels.kir.Intrinsic.IMAX, List.of(a, b), t);
+            case "min" -> new KExpr.IntrinsicCall(Intrinsic.IMIN, List.of(a, b), t);
+            default -> new KExpr.IntrinsicCall(Intrinsic.IMAX, List.of(a, b), t);
         };
     }
 
@@ -185,7 +244,21 @@ final class WarpOps {
         return exprs().materialize(new KExpr.WarpVote(mode, mask, predicate, result), pos);
     }
 
-    void syncWarp(SourcePos pos) {
-        ctx.emit(new KStmt.Barrier(BarrierKind.WARP, pos));
+    /** {@code __syncwarp(mask)}; {@code mask} null for the whole warp. */
+    void syncWarp(KExpr mask, SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(BarrierKind.WARP, mask == null ? null : lanes(ctx, mask, pos), pos));
+    }
+
+    /**
+     * A warp barrier's lane mask as {@link KStmt.Barrier} carries it: a constant, or a local
+     * holding the value (the CPU and OpenCL paths never evaluate it, so it must not compute anything).
+     */
+    private static KExpr lanes(FunctionContext ctx, KExpr mask, SourcePos pos) {
+        if (mask instanceof KExpr.IntConst || mask instanceof KExpr.LocalGet) {
+            return mask;
+        }
+        KLocal m = ctx.temp(ScalarType.UINT, pos);
+        ctx.emit(new KStmt.Assign(m, mask));
+        return new KExpr.LocalGet(m);
     }
 }

@@ -262,8 +262,13 @@ final class CudaDialect implements Dialect {
     }
 
     @Override
-    public String barrier(BarrierKind kind) {
-        return kind == BarrierKind.WARP ? "__syncwarp()" : "__syncthreads()";
+    public String barrier(BarrierKind kind, String mask) {
+        if (kind == BarrierKind.WARP) {
+            // a partial warp (a coalesced group in divergent code) must name its lanes: __syncwarp()
+            // would wait for lanes that never come
+            return mask == null ? "__syncwarp()" : "__syncwarp(" + mask + ")";
+        }
+        return "__syncthreads()";
     }
 
     @Override

@@ -205,6 +205,11 @@ public final class CudaEmitter {
             }
             out.outdent();
             out.line("};");
+            if (s.fields().isEmpty()) {
+                // an empty class (a functor such as cg::plus<int>, a lambda without captures): C++
+                // gives it one byte, the compiler none; it holds no data either way
+                continue;
+            }
             out.line("static_assert(sizeof(" + d.struct(s) + ") == " + s.size() + ", \"layout of " + s.name()
                     + " differs from the compiler's\");");
         }

@@ -40,8 +40,18 @@ public sealed interface KStmt {
 
     record Nested(KBlock block) implements KStmt {}
 
-    /** A block-wide barrier ({@code __syncthreads}) at a source position for diagnostics. */
-    record Barrier(BarrierKind kind, SourcePos pos) implements KStmt {}
+    /**
+     * A barrier ({@code __syncthreads}, {@code __syncwarp}) at a source position for diagnostics.
+     * {@code mask} names the lanes of a warp barrier ({@code __syncwarp(mask)}, a coalesced
+     * group's {@code sync()}): null for the whole warp and for block barriers, otherwise a local or
+     * a constant (no side effects: the CPU and OpenCL paths, whose warps run in lock step or behind
+     * work-group barriers, do not evaluate it; the CUDA C back end passes it on).
+     */
+    record Barrier(BarrierKind kind, KExpr mask, SourcePos pos) implements KStmt {
+        public Barrier(BarrierKind kind, SourcePos pos) {
+            this(kind, null, pos);
+        }
+    }
 
     /** A memory fence; ordering only, no rendezvous. */
     record Fence(FenceScope scope) implements KStmt {}

@@ -102,7 +102,8 @@ public final class KirPrinter {
             indent(d);
             sb.append("}\n");
         } else if (s instanceof KStmt.Barrier b) {
-            sb.append("barrier.").append(b.kind().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+            sb.append("barrier.").append(b.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(b.mask() == null ? "" : " " + expr(b.mask())).append('\n');
         } else if (s instanceof KStmt.Fence f) {
             sb.append("fence.").append(f.scope().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
         } else if (s instanceof KStmt.Trap t) {

@@ -50,8 +50,10 @@ public class KirRewriter {
             return new KStmt.Nested(block(n.block()));
         } else if (s instanceof KStmt.ThreadLoop t) {
             return new KStmt.ThreadLoop(block(t.body()));
+        } else if (s instanceof KStmt.Barrier b && b.mask() != null) {
+            return new KStmt.Barrier(b.kind(), expr(b.mask()), b.pos());
         }
-        // Break, Continue, Barrier, Fence, Trap, ExitThread carry no locals
+        // Break, Continue, Barrier (whole warp or block), Fence, Trap, ExitThread carry no locals
         return s;
     }
 

@@ -49,6 +49,8 @@ public final class KirWalk {
                 expression(sw.selector(), visit);
             } else if (s instanceof KStmt.Return r && r.value() != null) {
                 expression(r.value(), visit);
+            } else if (s instanceof KStmt.Barrier barrier && barrier.mask() != null) {
+                expression(barrier.mask(), visit);
             }
         });
     }

@@ -318,7 +318,8 @@ final class OpenClDialect implements Dialect {
     }
 
     @Override
-    public String barrier(BarrierKind kind) {
+    public String barrier(BarrierKind kind, String mask) {
+        // no mask needed: the work-group (or sub-group) barrier orders the lanes of any mask too
         if (kind == BarrierKind.WARP && options.subgroups()) {
             useSubgroups();
             return "sub_group_barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)";

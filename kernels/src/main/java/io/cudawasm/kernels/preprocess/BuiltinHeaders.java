@@ -145,7 +145,7 @@ final class BuiltinHeaders {
             """;
 
     /**
-     * The functors of cooperative_groups/reduce.h ({@code cg::plus<T>} and friends, which the parser
+     * The functors of cooperative_groups/reduce.h and scan.h ({@code cg::plus<T>} and friends, which the parser
      * maps to these reserved names); everything else of cooperative groups is built in.
      */
     private static final String COOPERATIVE_GROUPS = """
@@ -170,7 +170,8 @@ final class BuiltinHeaders {
             Map.entry("float.h", FLOAT), Map.entry("cfloat", FLOAT),
             Map.entry("math_constants.h", MATH_CONSTANTS),
             Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT),
-            Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS));
+            Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS),
+            Map.entry("cooperative_groups/scan.h", COOPERATIVE_GROUPS));
 
     /**
      * Macros every translation unit sees, as nvcc provides them for device code: the compiler

@@ -276,7 +276,7 @@ final class FunctionLowering {
             case "cvta" -> conversions.cvta(ins);
             case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
-            case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux" -> parallel.lower(ins);
+            case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
             case "nanosleep", "pmevent", "brkpt" -> { }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {
@@ -289,7 +289,7 @@ final class FunctionLowering {
                     throw unsupported(ins, "arithmetic on " + t.spelling() + " values");
                 }
             }
-            case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "bfe", "bfi", "prmt", "shf", "shl", "shr",
+            case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "fns", "bfe", "bfi", "prmt", "shf", "shl", "shr",
                     "and", "or", "xor", "not", "cnot", "lop3", "addc", "subc" -> integers.lower(ins, type(ins));
             case "rcp", "sqrt", "rsqrt", "sin", "cos", "ex2", "lg2", "tanh", "copysign", "testp" ->
                     floats.lower(ins, type(ins));

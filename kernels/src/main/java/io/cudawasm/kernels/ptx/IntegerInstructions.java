@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.kir.BitSearch;
 import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
@@ -81,6 +82,13 @@ final class IntegerInstructions {
             }
             case "popc", "clz", "brev" -> bitCount(ins, t);
             case "bfind" -> bfind(ins, t);
+            case "fns" -> {
+                // find the n-th set bit (cooperative groups' coalesced_group shuffles use it)
+                f.arity(ins, 4);
+                KExpr found = BitSearch.findNthSet(f.read(ins.operand(1), Exprs.UINT), f.read(ins.operand(2), Exprs.UINT),
+                        f.read(ins.operand(3), Exprs.INT), f::temp);
+                f.write(ins.operand(0), found);
+            }
             case "bfe" -> bfe(ins, t);
             case "bfi" -> bfi(ins, t);
             case "prmt" -> prmt(ins);

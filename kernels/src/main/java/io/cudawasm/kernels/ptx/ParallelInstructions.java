@@ -6,11 +6,14 @@ import io.cudawasm.kernels.kir.FenceScope;
 import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
+import io.cudawasm.kernels.kir.WarpLoops;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.List;
 
@@ -38,6 +41,7 @@ final class ParallelInstructions {
             case "shfl" -> shuffle(ins);
             case "vote" -> vote(ins);
             case "redux" -> redux(ins);
+            case "match" -> match(ins);
             case "activemask" -> {
                 f.arity(ins, 1);
                 f.write(ins.operand(0), new KExpr.WarpVote(VoteMode.ACTIVEMASK, FULL_MASK, null, Exprs.UINT));
@@ -135,34 +139,85 @@ final class ParallelInstructions {
         };
     }
 
+    /** New locals and statements of the function, for the KIR helpers that write loops. */
+    private WarpLoops.Builder builder() {
+        return new WarpLoops.Builder() {
+            @Override
+            public KLocal local(CType type) {
+                return f.local("warp", type);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                f.emit(statement);
+            }
+        };
+    }
+
     /**
      * {@code redux.sync.{add,min,max}.{s32,u32} d, a, mask} and {@code redux.sync.{and,or,xor}.b32}
-     * (sm_80's __reduce_*_sync): a butterfly of five shuffles, so every lane of the warp must take part.
+     * (sm_80's __reduce_*_sync): a butterfly of five shuffles for the whole warp (a constant full
+     * mask), otherwise a loop over the lanes of the mask (nvcc's cg::reduce of a coalesced group).
      */
     private void redux(Instruction ins) {
         f.arity(ins, 3);
-        KExpr mask = f.temp(f.read(ins.operand(2), Exprs.UINT));
         ScalarType t = ins.has("s32") ? Exprs.INT : Exprs.UINT;
+        java.util.function.BinaryOperator<KExpr> op;
+        if (ins.has("add")) {
+            op = (a, b) -> new KExpr.Binary(BinaryOp.ADD, a, b, t);
+        } else if (ins.has("and")) {
+            op = (a, b) -> new KExpr.Binary(BinaryOp.AND, a, b, t);
+        } else if (ins.has("or")) {
+            op = (a, b) -> new KExpr.Binary(BinaryOp.OR, a, b, t);
+        } else if (ins.has("xor")) {
+            op = (a, b) -> new KExpr.Binary(BinaryOp.XOR, a, b, t);
+        } else if (ins.has("min") || ins.has("max")) {
+            Intrinsic i = ins.has("min") ? Intrinsic.IMIN : Intrinsic.IMAX;
+            op = (a, b) -> new KExpr.IntrinsicCall(i, List.of(a, b), t);
+        } else {
+            throw f.unsupported(ins, null);
+        }
+        KExpr mask = f.temp(f.read(ins.operand(2), Exprs.UINT));
         KExpr acc = f.temp(f.read(ins.operand(1), t));
+        if (!(mask instanceof KExpr.IntConst c && (c.value() & 0xFFFF_FFFFL) == 0xFFFF_FFFFL)) {
+            f.write(ins.operand(0), WarpLoops.reduce(mask, acc, op, builder()));
+            return;
+        }
         for (int offset = 16; offset > 0; offset /= 2) {
             KExpr other = f.temp(new KExpr.WarpShuffle(ShuffleMode.XOR, mask, acc, Exprs.i32(offset), Exprs.i32(32), t));
-            KExpr combined;
-            if (ins.has("add")) {
-                combined = new KExpr.Binary(BinaryOp.ADD, acc, other, t);
-            } else if (ins.has("and")) {
-                combined = new KExpr.Binary(BinaryOp.AND, acc, other, t);
-            } else if (ins.has("or")) {
-                combined = new KExpr.Binary(BinaryOp.OR, acc, other, t);
-            } else if (ins.has("xor")) {
-                combined = new KExpr.Binary(BinaryOp.XOR, acc, other, t);
-            } else if (ins.has("min") || ins.has("max")) {
-                combined = new KExpr.IntrinsicCall(ins.has("min") ? Intrinsic.IMIN : Intrinsic.IMAX, List.of(acc, other), t);
-            } else {
-                throw f.unsupported(ins, null);
-            }
-            acc = f.temp(combined);
+            acc = f.temp(op.apply(acc, other));
         }
         f.write(ins.operand(0), acc);
+    }
+
+    /**
+     * {@code match.any.sync.b32/b64 d, a, mask} and {@code match.all.sync.b32/b64 d[|p], a, mask}
+     * (__match_any_sync, __match_all_sync; cooperative groups' labeled partitions use them).
+     */
+    private void match(Instruction ins) {
+        boolean all = ins.has("all");
+        if (!ins.has("sync") || !all && !ins.has("any")) {
+            throw f.unsupported(ins, null);
+        }
+        f.arity(ins, 3);
+        KExpr mask = f.temp(f.read(ins.operand(2), Exprs.UINT));
+        KExpr value = f.read(ins.operand(1), ins.has("b64") ? ScalarType.ULONGLONG : Exprs.UINT);
+        KExpr same = f.temp(WarpLoops.matchAny(mask, value, builder()));
+        PtxOperand dst = ins.operand(0);
+        if (!all) {
+            f.write(dst, same);
+            return;
+        }
+        KExpr agree = f.temp(Exprs.compare(BinaryOp.EQ, same, mask));
+        KExpr result = Exprs.select(agree, mask, Exprs.u32(0));
+        if (dst instanceof PtxOperand.Pair pair) {
+            f.write(pair.first(), result);
+            if (!(pair.second() instanceof PtxOperand.Sink)) {
+                f.write(pair.second(), agree);
+            }
+        } else {
+            f.write(dst, result);
+        }
     }
 
     /** {@code vote.sync.{all,any,uni}.pred} and {@code vote.sync.ballot.b32}. */

@@ -73,6 +73,10 @@ public final class PrismSimCommand implements Callable<Integer> {
     @Option(names = "--http", description = "serve plain HTTP instead of HTTPS")
     boolean plainHttp;
 
+    @Option(names = "--no-host-gpus", description = "answer 404 for v4 clustermgmt host-gpus, as a Prism Central "
+            + "before them does (clients then assemble GPUs from the GPU profiles)")
+    boolean noHostGpus;
+
     @Option(names = "--hostname", paramLabel = "NAME", split = ",",
             description = "extra names for the certificate, e.g. a host name clients use")
     String[] extraNames = new String[0];
@@ -140,7 +144,8 @@ public final class PrismSimCommand implements Callable<Integer> {
         String password = randomSecret(12);
         String apiKey = randomSecret(24);
         PrismSimulator.Builder builder = PrismSimulator.builder(estate)
-                .bindAddress(bindAddress).port(port).apis(apis).user(username, password).apiKey(apiKey, "cuda-wasm-sa");
+                .bindAddress(bindAddress).port(port).apis(apis).user(username, password).apiKey(apiKey, "cuda-wasm-sa")
+                .hostGpus(!noHostGpus);
         Path caPem = null;
         try {
             if (plainHttp) {
@@ -211,6 +216,9 @@ public final class PrismSimCommand implements Callable<Integer> {
             case V3_ONLY -> "v3 only (/api/nutanix/v3); v4 paths answer 404";
             case V4_ONLY -> "v4 only (/api/clustermgmt/v4.0, /api/vmm/v4.0); v3 paths answer 404";
         });
+        if (noHostGpus && sim.apis() != ServedApis.V3_ONLY) {
+            out.println("  host-gpus:  not served (404), as before Prism Central had them");
+        }
         if (caPem != null) {
             out.printf("  CA bundle:  %s%n", caPem);
         }

@@ -5,6 +5,7 @@ import io.cudawasm.nutanix.prism.model.HostGpu;
 import io.cudawasm.nutanix.prism.model.PrismCluster;
 import io.cudawasm.nutanix.prism.model.PrismHost;
 import io.cudawasm.nutanix.prism.model.PrismVm;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prism Central v4 ({@code clustermgmt} and {@code vmm} v4.0, pc.2024.3 and later). Lists are OData
@@ -25,11 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code metadata.totalAvailableResults}; {@code $filter} replaces a list-everything-then-pick where v4 can
  * filter: one host by {@code extId}, a cluster's VMs, a VM by {@code biosUuid}.
  *
- * <p>A host's GPU entries are assembled from three sources (see {@link V4GpuAttribution}): the host's
- * {@code gpuList} names, its cluster's {@code physical-gpu-profiles} and {@code virtual-gpu-profiles}, and
- * the VMs those GPUs are allocated to. VMs are read only when some GPU is allocated.
+ * <p>A host's GPU entries come from its cluster's {@code host-gpus}, which name the host each GPU sits in
+ * ({@link V4HostGpus}); the GPU profiles and VMs are read only for what those lack: which VM holds a GPU in use,
+ * and what a physical GPU in use is used for. A Prism Central that does not know {@code host-gpus} (404, 400 or
+ * 501) gets the older assembly from the profiles alone ({@link V4GpuAttribution}), which infers which idle GPU
+ * is in which host; the client says so once at INFO and asks again only after {@link #RECHECK_HOST_GPUS}.
  *
- * <p>v4 needs many more requests than v3 (1,000 hosts with 4,000 GPUs: 67 pages against one
+ * <p>v4 needs many more requests than v3 (1,000 hosts with 4,000 GPUs: dozens of pages against one
  * {@code hosts/list}), so once the first page has said how many entries there are, the other pages of a list
  * are asked for {@value #PARALLEL_PAGES} at a time, on a small pool shared by every client in the JVM.
  */
@@ -45,7 +52,19 @@ final class PrismV4Api implements PrismApi {
     static final int PARALLEL_PAGES = 4;
     private static final ThreadPoolExecutor PAGES = pagePool();
 
+    private static final Logger LOG = LoggerFactory.getLogger(PrismV4Api.class);
+
     private final PrismTransport transport;
+    /**
+     * How long a "no such endpoint" answer for {@code host-gpus} is believed before the endpoint is tried
+     * again: a 404 may also have meant that the cluster left Prism Central just then, and an upgraded
+     * Prism Central starts serving it, so the profile inference is never a client's permanent state.
+     */
+    static final Duration RECHECK_HOST_GPUS = Duration.ofMinutes(15);
+    /** Whether Prism Central has served {@code host-gpus} to this client; once it has, a 404 means a gone cluster. */
+    private volatile boolean hostGpusSeen;
+    /** When (System.nanoTime) Prism Central last said it does not serve {@code host-gpus}; 0: never. */
+    private final AtomicLong hostGpusMissingAt = new AtomicLong();
 
     PrismV4Api(PrismTransport transport) {
         this.transport = transport;
@@ -60,14 +79,14 @@ final class PrismV4Api implements PrismApi {
     public List<PrismHost> listHosts() {
         String path = CLUSTERMGMT + "hosts";
         List<JsonNode> hosts = list(path, null);
-        return withGpus("GET " + path, hosts, hosts, Optional.empty());
+        return withGpus("GET " + path, hosts, c -> hosts, Optional.empty());
     }
 
     @Override
     public List<PrismHost> listHostsOfCluster(String clusterUuid) {
         String path = CLUSTERMGMT + "clusters/" + PrismPaths.segment(clusterUuid) + "/hosts";
         List<JsonNode> hosts = list(path, null);
-        return withGpus("GET " + path, hosts, hosts, Optional.of(clusterUuid));
+        return withGpus("GET " + path, hosts, c -> hosts, Optional.of(clusterUuid));
     }
 
     /** {@code hosts?$filter=extId eq '…'}: one call, where {@code clusters/{c}/hosts/{h}} needs the cluster first. */
@@ -79,10 +98,9 @@ final class PrismV4Api implements PrismApi {
         if (!PrismV4Entities.hasGpus(host) || cluster.isEmpty()) {
             return PrismV4Entities.host(op, host, List.of());
         }
-        // which of the cluster's GPUs are this host's depends on the other hosts' gpuLists too
-        List<JsonNode> clusterHosts = list(CLUSTERMGMT + "clusters/" + PrismPaths.segment(cluster.get()) + "/hosts",
-                null);
-        return withGpus(op, List.of(host), clusterHosts, cluster).get(0);
+        // only the fallback needs the cluster's other hosts: which idle GPU is whose depends on their gpuLists
+        return withGpus(op, List.of(host),
+                c -> list(CLUSTERMGMT + "clusters/" + PrismPaths.segment(c) + "/hosts", null), cluster).get(0);
     }
 
     @Override
@@ -137,20 +155,26 @@ final class PrismV4Api implements PrismApi {
     /**
      * Parses {@code wanted} with their GPU entries.
      *
-     * @param clusterHosts every host of the clusters {@code wanted} belong to (attribution needs them all)
-     * @param vmCluster    when all the hosts are in one cluster: read only that cluster's VMs
+     * @param hostsOfCluster every host of a cluster, for the fallback (its attribution needs them all)
+     * @param vmCluster      when all the hosts are in one cluster: read only that cluster's VMs
      */
-    private List<PrismHost> withGpus(String op, List<JsonNode> wanted, List<JsonNode> clusterHosts,
+    private List<PrismHost> withGpus(String op, List<JsonNode> wanted, Function<String, List<JsonNode>> hostsOfCluster,
             Optional<String> vmCluster) {
         Set<String> clusters = new LinkedHashSet<>();
         wanted.stream().filter(PrismV4Entities::hasGpus).map(PrismV4Entities::clusterUuidOf)
                 .flatMap(Optional::stream).forEach(clusters::add);
-        Map<String, List<V4GpuDevice>> devices = new HashMap<>();
+        // one host asked for: only its host-gpus
+        Optional<String> onlyHost = wanted.size() == 1 ? Optional.of(PrismV4Entities.extIdOf(op, wanted.get(0)))
+                : Optional.empty();
+        Map<String, List<V4GpuDevice>> hostGpus = new HashMap<>();
+        Map<String, List<V4GpuDevice>> profiles = new HashMap<>();
         boolean allocated = false;
         for (String c : clusters) {
-            List<V4GpuDevice> list = gpuDevices(c);
-            devices.put(c, list);
-            allocated |= list.stream().anyMatch(d -> !d.allocatedVmExtIds().isEmpty());
+            Optional<List<V4GpuDevice>> exact = hostGpus(c, onlyHost);
+            List<V4GpuDevice> p = exact.map(gpus -> profilesInUse(c, gpus)).orElseGet(() -> gpuProfiles(c));
+            exact.ifPresent(gpus -> hostGpus.put(c, gpus));
+            profiles.put(c, p);
+            allocated |= p.stream().anyMatch(d -> !d.allocatedVmExtIds().isEmpty());
         }
         Map<String, PrismVm> vms = new HashMap<>();
         if (allocated) {
@@ -159,7 +183,7 @@ final class PrismV4Api implements PrismApi {
             vms(scope.map(c -> "cluster/extId eq " + PrismPaths.odataString(c)).orElse(null))
                     .forEach(vm -> vms.put(V4GpuAttribution.key(vm.uuid()), vm));
             // a VM Prism files under another cluster than the GPU it holds is asked for by itself
-            devices.values().stream().flatMap(List::stream).flatMap(d -> d.allocatedVmExtIds().stream())
+            profiles.values().stream().flatMap(List::stream).flatMap(d -> d.allocatedVmExtIds().stream())
                     .map(V4GpuAttribution::key).distinct().filter(id -> !vms.containsKey(id)).toList()
                     .forEach(id -> {
                         try {
@@ -171,10 +195,13 @@ final class PrismV4Api implements PrismApi {
         }
         Map<String, List<HostGpu>> gpus = new HashMap<>();
         for (String c : clusters) {
-            List<JsonNode> hostsOfCluster = clusterHosts.stream()
-                    .filter(h -> PrismV4Entities.clusterUuidOf(h).map(c::equalsIgnoreCase).orElse(false))
-                    .toList();
-            gpus.putAll(V4GpuAttribution.attribute(c, hostsOfCluster, devices.get(c), vms));
+            if (hostGpus.containsKey(c)) {
+                List<JsonNode> wantedOfCluster = wanted.stream().filter(h -> inCluster(h, c)).toList();
+                gpus.putAll(V4HostGpus.attribute(c, wantedOfCluster, hostGpus.get(c), profiles.get(c), vms, onlyHost));
+            } else {
+                List<JsonNode> clusterHosts = hostsOfCluster.apply(c).stream().filter(h -> inCluster(h, c)).toList();
+                gpus.putAll(V4GpuAttribution.attribute(c, clusterHosts, profiles.get(c), vms));
+            }
         }
         List<PrismHost> result = new ArrayList<>(wanted.size());
         for (JsonNode h : wanted) {
@@ -184,15 +211,84 @@ final class PrismV4Api implements PrismApi {
         return result;
     }
 
+    private static boolean inCluster(JsonNode host, String clusterUuid) {
+        return PrismV4Entities.clusterUuidOf(host).map(clusterUuid::equalsIgnoreCase).orElse(false);
+    }
+
+    /**
+     * The cluster's {@code HostGpu} entries ({@code clusters/{c}/host-gpus}, or {@code …/hosts/{h}/host-gpus} for
+     * one host); empty when Prism Central does not serve them (404, 400, 501), or when the entries do not name
+     * their host: the caller then assembles the GPUs from the profiles.
+     */
+    private Optional<List<V4GpuDevice>> hostGpus(String clusterUuid, Optional<String> onlyHost) {
+        long missingAt = hostGpusMissingAt.get();
+        if (!hostGpusSeen && missingAt != 0 && System.nanoTime() - missingAt < RECHECK_HOST_GPUS.toNanos()) {
+            return Optional.empty();
+        }
+        String path = CLUSTERMGMT + "clusters/" + PrismPaths.segment(clusterUuid)
+                + onlyHost.map(h -> "/hosts/" + PrismPaths.segment(h)).orElse("") + "/host-gpus";
+        List<JsonNode> entries;
+        try {
+            entries = list(path, null);
+        } catch (PrismNotFoundException | PrismInvalidRequestException | PrismServerException e) {
+            if (e.httpStatus() != 404 && e.httpStatus() != 400 && e.httpStatus() != 501) {
+                throw e;
+            }
+            if (!hostGpusSeen && hostGpusMissingAt.getAndSet(Math.max(1, System.nanoTime())) == 0) {
+                LOG.info("Prism Central does not serve GET {} (HTTP {}): each host's GPUs are assembled from its "
+                        + "cluster's GPU profiles instead, and which idle GPU of a model is in which host is inferred "
+                        + "from their listing order", path, e.httpStatus());
+            } else {
+                // served for other clusters: this one (or this host) went away meanwhile; the profiles will say
+                LOG.debug("GET {} answered {}; assembling that cluster's GPUs from its profiles", path, e.httpStatus());
+            }
+            return Optional.empty();
+        }
+        hostGpusSeen = true;
+        List<V4GpuDevice> devices = new ArrayList<>(entries.size());
+        for (JsonNode e : entries) {
+            V4GpuDevice d = V4GpuDevice.ofHostGpu(devices.size(), e);
+            if (d.nodeUuid().isEmpty()) {
+                if (onlyHost.isEmpty()) {
+                    LOG.warn("GET {}: a host GPU without nodeUuid; assembling that cluster's GPUs from its profiles",
+                            path);
+                    return Optional.empty();
+                }
+                d = new V4GpuDevice(d.order(), d.extId(), d.name(), d.virtual(), d.config(), d.allocatedVmExtIds(),
+                        onlyHost.get(), d.vgpusAllocated());
+            }
+            devices.add(d);
+        }
+        return Optional.of(devices);
+    }
+
+    /**
+     * The profile entries that complete host GPUs in use (VMs, a physical GPU's use): the physical list when a
+     * physical GPU is in use, the vGPU list when a vGPU slot is; nothing when no GPU is.
+     */
+    private List<V4GpuDevice> profilesInUse(String clusterUuid, List<V4GpuDevice> hostGpus) {
+        boolean physical = hostGpus.stream().anyMatch(d -> !d.virtual() && d.inUse());
+        boolean virtual = hostGpus.stream().anyMatch(d -> d.virtual() && d.inUse());
+        return gpuProfiles(clusterUuid, physical, virtual);
+    }
+
     /** A cluster's physical GPU entries, then its vGPU entries, numbered in that order. */
-    private List<V4GpuDevice> gpuDevices(String clusterUuid) {
+    private List<V4GpuDevice> gpuProfiles(String clusterUuid) {
+        return gpuProfiles(clusterUuid, true, true);
+    }
+
+    private List<V4GpuDevice> gpuProfiles(String clusterUuid, boolean physical, boolean virtual) {
         String base = CLUSTERMGMT + "clusters/" + PrismPaths.segment(clusterUuid);
         List<V4GpuDevice> devices = new ArrayList<>();
-        for (JsonNode p : list(base + "/physical-gpu-profiles", null)) {
-            devices.add(V4GpuDevice.of(devices.size(), p, false));
+        if (physical) {
+            for (JsonNode p : list(base + "/physical-gpu-profiles", null)) {
+                devices.add(V4GpuDevice.ofProfile(devices.size(), p, false));
+            }
         }
-        for (JsonNode v : list(base + "/virtual-gpu-profiles", null)) {
-            devices.add(V4GpuDevice.of(devices.size(), v, true));
+        if (virtual) {
+            for (JsonNode v : list(base + "/virtual-gpu-profiles", null)) {
+                devices.add(V4GpuDevice.ofProfile(devices.size(), v, true));
+            }
         }
         return devices;
     }

@@ -22,7 +22,7 @@ import java.util.Optional;
 final class PrismV4Entities {
     private PrismV4Entities() {}
 
-    /** The host with the GPU entries {@link V4GpuAttribution} found for it. */
+    /** The host with the GPU entries {@link V4HostGpus} (or, without host-gpus, {@link V4GpuAttribution}) found for it. */
     static PrismHost host(String operation, JsonNode h, List<HostGpu> gpus) {
         JsonNode cluster = h.path("cluster");
         String clusterUuid = text(cluster, "uuid");

@@ -1,15 +1,8 @@
 package io.cudawasm.nutanix.prism;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cudawasm.nutanix.GpuVendor;
-import io.cudawasm.nutanix.prism.model.EntityReference;
-import io.cudawasm.nutanix.prism.model.GpuCatalog;
-import io.cudawasm.nutanix.prism.model.GpuMode;
-import io.cudawasm.nutanix.prism.model.GpuStatus;
 import io.cudawasm.nutanix.prism.model.HostGpu;
-import io.cudawasm.nutanix.prism.model.PassthroughGpu;
 import io.cudawasm.nutanix.prism.model.PrismVm;
-import io.cudawasm.nutanix.prism.model.VirtualGpu;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,15 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds each host's GPU entries from what Prism Central v4 offers, since no v4 GA call lists a host's
- * GPUs with their details: a host carries only {@code gpuList}, the names of its GPU entries; the details
- * (device id, vendor, mode, use, frame buffer, SBDF) come per cluster from {@code physical-gpu-profiles}
- * and {@code virtual-gpu-profiles}, which do not name a host; VMs name their host.
+ * The fallback for a Prism Central without {@code clusters/{c}/host-gpus} (see {@link V4HostGpus} for the exact
+ * way): each host's GPU entries rebuilt from what else v4 offers. A host carries only {@code gpuList}, the
+ * names of its GPU entries; the details (device id, vendor, mode, use, frame buffer, SBDF) come per cluster
+ * from {@code physical-gpu-profiles} and {@code virtual-gpu-profiles}, which do not name a host; VMs name
+ * their host.
  *
  * <ol>
  *   <li>A GPU allocated to a VM belongs to the host that VM runs on (exact).</li>
@@ -118,7 +111,7 @@ final class V4GpuAttribution {
             for (String name : host.getValue()) {
                 V4GpuDevice d = byName.getOrDefault(name, new ArrayDeque<>()).poll();
                 if (d != null) {
-                    toHostGpu(host.getKey(), d, position, vms).ifPresent(gpus::add);
+                    d.toHostGpu(host.getKey(), position, vms).ifPresent(gpus::add);
                 }
                 position++;
             }
@@ -134,52 +127,6 @@ final class V4GpuAttribution {
         }
         counts.merge(name, -1, Integer::sum);
         return true;
-    }
-
-    /** The model's entry; skipped (with a warning) when vendor or type is not one the model knows. */
-    static Optional<HostGpu> toHostGpu(String hostUuid, V4GpuDevice d, int position, Map<String, PrismVm> vms) {
-        JsonNode c = d.config();
-        Optional<GpuVendor> vendor = GpuVendor.parse(c.path("vendorName").asText(null));
-        Optional<GpuMode> mode = d.virtual() ? Optional.of(GpuMode.VIRTUAL) : GpuMode.parse(c.path("type").asText(null));
-        if (vendor.isEmpty() || mode.isEmpty() || mode.get().isPassthrough() == d.virtual()) {
-            LOG.warn("host {}: skipping a GPU entry with vendorName '{}' and type '{}'", hostUuid,
-                    c.path("vendorName").asText(""), c.path("type").asText(""));
-            return Optional.empty();
-        }
-        String uuid = d.extId().isEmpty()
-                ? hostUuid + "/" + c.path("sbdf").asText("gpu-" + position) : d.extId();
-        boolean inUse = c.path("isInUse").asBoolean(false);
-        boolean assignable = c.path("assignable").asLong(0) > 0;
-        Optional<EntityReference> consumer = d.allocatedVmExtIds().stream().findFirst()
-                .map(id -> new EntityReference("vm", id,
-                        Optional.ofNullable(vms.get(key(id))).map(PrismVm::name).orElse("")));
-        long frameBufferMib = c.path("frameBufferSizeBytes").asLong(0) / MIB;
-        int deviceId = c.path("deviceId").asInt(0);
-        if (d.virtual()) {
-            GpuStatus status = inUse ? GpuStatus.USED_FOR_VIRTUAL : GpuStatus.UNUSED;
-            return Optional.of(new VirtualGpu(uuid, d.name(), vendor.get(), deviceId, status, assignable, consumer,
-                    frameBufferMib, position, inUse ? 1 : 0, c.path("fraction").asInt(0),
-                    c.path("maxInstancesPerVm").asLong(0)));
-        }
-        // physicalGpuConfig.mode carries the use: UNUSED, USED_FOR_PASSTHROUGH or USED_FOR_VIRTUAL
-        GpuStatus status = c.hasNonNull("mode") ? GpuStatus.parse(c.path("mode").asText())
-                : inUse ? GpuStatus.UNKNOWN : GpuStatus.UNUSED;
-        String sbdf = c.path("sbdf").asText("");
-        return Optional.of(new PassthroughGpu(uuid, d.name(), vendor.get(), mode.get(), deviceId,
-                GpuCatalog.lookup(vendor.get(), deviceId), status, assignable, consumer, frameBufferMib,
-                sbdf.isEmpty() ? Optional.empty() : Optional.of(sbdf), numaNode(c.path("numaNode"))));
-    }
-
-    /** v4 sends the NUMA node as a string. */
-    private static OptionalInt numaNode(JsonNode n) {
-        if (n.isNumber()) {
-            return OptionalInt.of(n.asInt());
-        }
-        try {
-            return n.isTextual() ? OptionalInt.of(Integer.parseInt(n.asText().trim())) : OptionalInt.empty();
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
     }
 
     static String key(String uuid) {

@@ -1,7 +1,6 @@
 package io.cudawasm.nutanix.prism;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +16,7 @@ import io.cudawasm.nutanix.prism.model.PrismVm;
 import io.cudawasm.nutanix.prism.model.VmGpu;
 import io.cudawasm.nutanix.prism.report.InventoryJson;
 import io.cudawasm.nutanix.prism.sim.PrismSimulator;
+import io.cudawasm.nutanix.prism.sim.RecordedRequest;
 import io.cudawasm.nutanix.prism.sim.SimulatedEstate;
 import io.cudawasm.nutanix.prism.sim.SimulatedGpu;
 import io.cudawasm.nutanix.prism.sim.SyntheticEstate;
@@ -55,38 +55,8 @@ class ApiParityTest {
         return TestPrism.client(TestPrism.config(sim, version).build(), new RecordingSleeper());
     }
 
-    /** Asks both clients and checks the answers agree; returns v3's for further checks. */
-    private <T> JsonNode same(String what, Function<NutanixClient, T> question, Function<T, JsonNode> render) {
-        JsonNode viaV3 = render.apply(question.apply(v3));
-        JsonNode viaV4 = render.apply(question.apply(v4));
-        assertEquals(viaV3, viaV4, what + " differs between v3 and v4");
-        return viaV3;
-    }
-
     private void assertAllAnswersAgree() {
-        JsonNode nodes = same("discoverGpuNodes", NutanixClient::discoverGpuNodes, InventoryJson::nodes);
-        assertFalse(nodes.isEmpty());
-        same("summary", c -> c.getClusterGpuSummary(Optional.empty()), InventoryJson::summary);
-        for (PrismCluster cluster : v3.listClusters()) {
-            same("summary of " + cluster.name(), c -> c.getClusterGpuSummary(Optional.of(cluster.uuid())),
-                    InventoryJson::summary);
-        }
-        for (PrismHost host : v3.listHosts()) {
-            same("capabilities of " + host.name(), c -> c.getHostCapabilities(host.uuid()), InventoryJson::capabilities);
-        }
-        List<NodeSelection> selections = new ArrayList<>(List.of(NodeSelection.DEFAULT,
-                NodeSelection.builder().allowVgpu(true).build(), NodeSelection.builder().requireArm(true).build(),
-                NodeSelection.builder().minGpuMemoryMib(80 * 1024).build()));
-        v3.listClusters().forEach(c -> selections.add(NodeSelection.builder().cluster(c.uuid()).allowVgpu(true).build()));
-        for (GpuVendor vendor : GpuVendor.values()) {
-            for (int count = 1; count <= 4; count++) {
-                for (NodeSelection s : selections) {
-                    int n = count;
-                    same("best " + vendor + ":" + count + " " + s, c -> c.findBestNodes(vendor, n, s),
-                            InventoryJson::candidates);
-                }
-            }
-        }
+        ApiParity.assertAllAnswersAgree(v3, v4);
     }
 
     @Test
@@ -103,6 +73,19 @@ class ApiParityTest {
         assertTrue(gpus.stream().anyMatch(g -> g.mode() == GpuMode.VIRTUAL && g.isAvailable()));
         assertTrue(gpus.stream().anyMatch(g -> g.isPassthrough() && g.consumer().isPresent()));
         assertTrue(gpus.stream().anyMatch(g -> g.isPassthrough() && g.isAvailable()));
+    }
+
+    @Test
+    void theSameWithoutHostGpusFromTheProfilesAlone() throws Exception {
+        // a Prism Central without clustermgmt host-gpus, over the same estate: the v4 client falls back to
+        // assembling the GPUs from the profiles (listed host by host here, so the inference is right)
+        try (PrismSimulator older = TestPrism.builder(sim.estate()).hostGpus(false).start()) {
+            NutanixClient fallback = client(older, PrismApiVersion.V4);
+            ApiParity.assertAllAnswersAgree(v3, fallback);
+            assertEquals(1, older.requestCount("GET", "/host-gpus"), "asked once, then never again");
+            assertEquals(List.of(404), older.requests().stream().filter(r -> r.path().endsWith("/host-gpus"))
+                    .map(RecordedRequest::status).toList());
+        }
     }
 
     @Test

@@ -89,14 +89,17 @@ class NutanixClientTest {
         assertEquals(13, hosts.size());
         List<RecordedRequest> requests = sim.requests();
         if (v4()) {
-            // hosts, then each GPU cluster's physical and vGPU profiles, then the VMs holding GPUs
+            // hosts, then each GPU cluster's host GPUs and the profiles of the kinds in use there (the edge
+            // cluster has no vGPU), then the VMs holding GPUs
             assertEquals(List.of("/api/clustermgmt/v4.0/config/hosts",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/host-gpus",
                     "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/physical-gpu-profiles",
                     "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/virtual-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + WEST + "/host-gpus",
                     "/api/clustermgmt/v4.0/config/clusters/" + WEST + "/physical-gpu-profiles",
                     "/api/clustermgmt/v4.0/config/clusters/" + WEST + "/virtual-gpu-profiles",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EDGE + "/host-gpus",
                     "/api/clustermgmt/v4.0/config/clusters/" + EDGE + "/physical-gpu-profiles",
-                    "/api/clustermgmt/v4.0/config/clusters/" + EDGE + "/virtual-gpu-profiles",
                     "/api/vmm/v4.0/ahv/config/vms"), requests.stream().map(RecordedRequest::path).toList());
             assertTrue(requests.stream().allMatch(r -> r.method().equals("GET")
                     && r.query().startsWith("$page=0&$limit=100")), "one page each, 100 at most");
@@ -270,13 +273,14 @@ class NutanixClientTest {
         assertFalse(caps.hasIntel());
         assertEquals(2, caps.availableGpus().size());
         if (v4()) {
-            // the host by $filter, its cluster's hosts and GPU profiles, that cluster's VMs; not the cluster itself
+            // the host by $filter, its own host GPUs, its cluster's physical GPU profiles (passthrough GPUs are in
+            // use: their VMs) and that cluster's VMs; neither the cluster nor its other hosts
             assertEquals(List.of("/api/clustermgmt/v4.0/config/hosts", "/api/clustermgmt/v4.0/config/clusters/" + EAST
-                    + "/hosts", "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/physical-gpu-profiles",
-                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/virtual-gpu-profiles",
+                    + "/hosts/" + uuid + "/host-gpus",
+                    "/api/clustermgmt/v4.0/config/clusters/" + EAST + "/physical-gpu-profiles",
                     "/api/vmm/v4.0/ahv/config/vms"), sim.requests().stream().map(RecordedRequest::path).toList());
             assertEquals(Optional.of("extId eq '" + uuid + "'"), sim.requests().get(0).queryParameter("$filter"));
-            assertEquals(Optional.of("cluster/extId eq '" + EAST + "'"), sim.requests().get(4).queryParameter("$filter"));
+            assertEquals(Optional.of("cluster/extId eq '" + EAST + "'"), sim.requests().get(3).queryParameter("$filter"));
             return;
         }
         assertEquals(1, sim.requestCount("GET", "/hosts/" + uuid));

@@ -90,13 +90,21 @@ class PagingTest {
         assertEquals(4_000 - 1_234, nodes.stream().mapToInt(n -> n.availableGpus().size()).sum(), "one GPU per VM");
         assertEquals(100, nodes.stream().filter(n -> n.architecture().isArm()).count());
         if (version == PrismApiVersion.V4) {
-            // 10 pages of hosts; per cluster 10 pages of physical GPUs and 1 (empty) of vGPUs; 13 pages of VMs
+            // 10 pages of hosts; per cluster 10 pages of its 1,000 host GPUs and, GPUs being in use, 10 of physical
+            // GPU profiles (for their VMs), none of vGPU profiles (no vGPU); 13 pages of VMs
             List<RecordedRequest> requests = sim.requests();
             assertEquals(v4Pages(10), byPage(requests.stream().filter(r -> r.path().endsWith("config/hosts"))));
+            List<String> clusters = requests.stream().filter(r -> r.path().endsWith("/host-gpus"))
+                    .map(RecordedRequest::path).distinct().toList();
+            assertEquals(4, clusters.size());
+            for (String cluster : clusters) {
+                assertEquals(v4Pages(10), byPage(requests.stream().filter(r -> r.path().equals(cluster))),
+                        "1,000 host GPUs in pages of 100");
+            }
             assertEquals(40, requests.stream().filter(r -> r.path().endsWith("physical-gpu-profiles")).count());
-            assertEquals(4, requests.stream().filter(r -> r.path().endsWith("virtual-gpu-profiles")).count());
+            assertEquals(0, requests.stream().filter(r -> r.path().endsWith("virtual-gpu-profiles")).count());
             assertEquals(v4Pages(13), byPage(requests.stream().filter(r -> r.path().endsWith("vms"))));
-            assertEquals(67, requests.size(), "every cpu model is recognised, so clusters are not needed");
+            assertEquals(103, requests.size(), "every cpu model is recognised, so clusters are not needed");
             assertTrue(requests.stream().allMatch(r -> r.status() == 200));
             return;
         }

@@ -26,12 +26,16 @@ public final class TestPrism {
     private TestPrism() {}
 
     public static PrismSimulator start(SimulatedEstate estate) throws IOException {
+        return builder(estate).start();
+    }
+
+    /** A simulator over HTTPS with the test CA and the known users, to configure further before it starts. */
+    public static PrismSimulator.Builder builder(SimulatedEstate estate) {
         return PrismSimulator.builder(estate)
                 .https(PKI.serverContext())
                 .user(USER, PASSWORD)
                 .apiKey(API_KEY)
-                .readForbiddenUser(VIEWER, VIEWER_PASSWORD)
-                .start();
+                .readForbiddenUser(VIEWER, VIEWER_PASSWORD);
     }
 
     /** API key, the test CA as bundle, fast retries, the v3 API. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * and ptx/bits.ptx) run on the Wasm path against Java references written from the PTX ISA's
  * definitions: wide, high and 24-bit multiplies, mad, sad, saturating add, 16- and 64-bit forms,
  * division and remainder; and/or/xor/not/cnot, shifts past the width (PTX clamps), popc, clz, brev,
- * bfind, bfe, bfi, prmt, shf, lop3, predicate logic and selp. Bit-exact.
+ * bfind, bfe, bfi, prmt, shf, lop3, predicate logic and selp; fns. Bit-exact.
  */
 class PtxIntegerAndBitsTest {
     private static final long M = 0xFFFF_FFFFL;
@@ -116,6 +116,78 @@ class PtxIntegerAndBitsTest {
                 u((int) (w3(a, b) >>> Math.min(n, 32))), u((a & b) | (a & c) | (b & c)), w3, w3 >> n,
                 Long.bitCount(w3), Long.numberOfLeadingZeros(w3), Long.reverse(w3), p1 ? 0 : 1, bfe(w3, r3, n, 63, false)};
             check("bits", got, t, want);
+        }
+    }
+
+    /**
+     * {@code fns.b32} (find the n-th set bit; nvcc's coalesced-group shuffles use it) against the
+     * PTX ISA's definition: upwards, downwards, offset 0, past either end, the ISA's examples.
+     */
+    @Test
+    void findNthSetBit() {
+        String ptx = """
+                .version 7.0
+                .target sm_70
+                .address_size 64
+                .visible .entry fns(.param .u64 in, .param .u64 out)
+                {
+                    .reg .b32 %r<6>;
+                    .reg .b64 %rd<7>;
+                    ld.param.u64 %rd1, [in];
+                    ld.param.u64 %rd2, [out];
+                    cvta.to.global.u64 %rd1, %rd1;
+                    cvta.to.global.u64 %rd2, %rd2;
+                    mov.u32 %r1, %tid.x;
+                    mul.wide.u32 %rd3, %r1, 12;
+                    add.s64 %rd4, %rd1, %rd3;
+                    ld.global.u32 %r2, [%rd4];
+                    ld.global.u32 %r3, [%rd4+4];
+                    ld.global.s32 %r4, [%rd4+8];
+                    fns.b32 %r5, %r2, %r3, %r4;
+                    mul.wide.u32 %rd5, %r1, 4;
+                    add.s64 %rd6, %rd2, %rd5;
+                    st.global.u32 [%rd6], %r5;
+                    ret;
+                }
+                """;
+        int threads = 256;
+        int[] in = new int[3 * threads];
+        int[][] fixed = {{0xaaaaaaaa, 3, 1}, {0xaaaaaaaa, 3, -1}, {0xaaaaaaaa, 2, 1}, {0xaaaaaaaa, 2, -1},
+            {0, 5, 1}, {0, 5, 0}, {-1, 0, 32}, {-1, 0, 33}, {-1, 31, -32}, {-1, 31, -33}, {-1, 31, 1}, {-1, 31, 2},
+            {0x80000001, 0, 2}, {0x80000001, 31, -2}, {0x80000001, 31, 0}, {0x80000001, 30, 0}, {1, 0, -1}};
+        SplittableRandom r = new SplittableRandom(17);
+        for (int t = 0; t < threads; t++) {
+            int[] x = t < fixed.length ? fixed[t]
+                    : new int[] {r.nextInt(4) == 0 ? r.nextInt() & r.nextInt() : r.nextInt(), r.nextInt(32), r.nextInt(-34, 35)};
+            System.arraycopy(x, 0, in, 3 * t, 3);
+        }
+        try (KernelHarness h = KernelHarness.of(CompileRequest.of("fns.ptx", ptx), 2)) {
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer out = h.buffer(new int[threads]);
+            h.launch("fns", Dim3.of(1), Dim3.of(threads), input, out);
+            int[] got = h.ints(out);
+            for (int t = 0; t < threads; t++) {
+                int mask = in[3 * t];
+                int base = in[3 * t + 1];
+                int offset = in[3 * t + 2];
+                int want = -1;
+                if (offset == 0) {
+                    want = (mask >>> base & 1) != 0 ? base : -1;
+                } else {
+                    for (int pos = base, count = Math.abs(offset) - 1; pos >= 0 && pos < 32; pos += offset > 0 ? 1 : -1) {
+                        if ((mask >>> pos & 1) != 0) {
+                            if (count == 0) {
+                                want = pos;
+                                break;
+                            }
+                            count--;
+                        }
+                    }
+                }
+                int tt = t;
+                assertEquals(want, got[t], () -> "fns(" + Integer.toHexString(mask) + ", " + base + ", " + offset
+                        + ") thread " + tt);
+            }
         }
     }
 

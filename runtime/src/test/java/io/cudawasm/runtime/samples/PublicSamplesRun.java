@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  * NVIDIA/cuda-samples ({@code Samples/}, {@code Common/}).
  *
  * <pre>
- * java -cp RUNTIME_TEST_CLASSPATH io.cudawasm.runtime.samples.PublicSamplesRun /path/to/cuda-samples [paths]
+ * java -cp RUNTIME_TEST_CLASSPATH io.cudawasm.runtime.samples.PublicSamplesRun /path/to/cuda-samples [paths [filter]]
  * </pre>
  * where paths is a comma-separated subset of {@code wasm,opencl,ptx,worker} (default: all; {@code worker}
- * starts a worker on a loopback port and sends each launch with {@code cuda-wasm submit}). Prints one
- * line per sample and path and a pass count per path (the table in kernels/README.md).
+ * starts a worker on a loopback port and sends each launch with {@code cuda-wasm submit}), and an
+ * optional third argument keeps the samples whose path contains it. Prints one line per sample and
+ * path and a pass count per path (the table in kernels/README.md).
  */
 public final class PublicSamplesRun {
     enum Route { WASM, OPENCL, PTX, WORKER }
@@ -277,7 +278,11 @@ public final class PublicSamplesRun {
                         .bindAddress("127.0.0.1").port(0).workers(2).build())
                 : null;
         java.net.URI url = service == null ? null : service.url();
+        String only = args.length > 2 ? args[2] : "";
         for (SampleCatalog.Sample s : SampleCatalog.all()) {
+            if (!s.path().contains(only)) {
+                continue;
+            }
             StringBuilder line = new StringBuilder(String.format("%-60s", s.path() + " " + s.name()));
             for (Route r : routes) {
                 PublicSamplesRun run = new PublicSamplesRun(root, work, r, ptx, url);

@@ -243,6 +243,7 @@ final class SampleCatalogMore {
             exact("array", e, ints(o.get("array")));
         }));
         s.addAll(SampleCatalogExtra.all());
+        s.addAll(SampleCatalogGroups.all());
         return s;
     }
 

@@ -69,7 +69,7 @@ public final class PrismSimulator implements AutoCloseable {
         NotServedHandler notServed = new NotServedHandler(access, faults, requestLog);
         server.createContext(PrismApiHandler.PREFIX,
                 apis.servesV3() ? new PrismApiHandler(estate, access, faults, requestLog) : notServed);
-        PrismV4Handler v4 = new PrismV4Handler(estate, access, faults, requestLog);
+        PrismV4Handler v4 = new PrismV4Handler(estate, b.v4Options, access, faults, requestLog);
         server.createContext(PrismV4Handler.CLUSTERMGMT_CONTEXT, apis.servesV4() ? v4 : notServed);
         server.createContext(PrismV4Handler.VMM_CONTEXT, apis.servesV4() ? v4 : notServed);
         if (b.adminEndpoint) {
@@ -186,6 +186,7 @@ public final class PrismSimulator implements AutoCloseable {
         private int threads = 8;
         private boolean adminEndpoint = true;
         private ServedApis apis = ServedApis.BOTH;
+        private V4Options v4Options = V4Options.DEFAULT;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<String, String> apiKeys = new LinkedHashMap<>();
         private final Set<String> readForbidden = new HashSet<>();
@@ -240,6 +241,31 @@ public final class PrismSimulator implements AutoCloseable {
         /** Which APIs to serve: both (the default), v3 only or v4 only. */
         public Builder apis(ServedApis apis) {
             this.apis = Objects.requireNonNull(apis, "apis");
+            return this;
+        }
+
+        /**
+         * Whether v4's {@code clusters/{c}/host-gpus} and {@code clusters/{c}/hosts/{h}/host-gpus[/{id}]} are
+         * served (on by default); off, they answer 404 as on a Prism Central without them.
+         */
+        public Builder hostGpus(boolean served) {
+            v4Options = new V4Options(served, v4Options.profileOrder(), v4Options.profileExtIds());
+            return this;
+        }
+
+        /** The order of v4's GPU profile lists; host by host by default. */
+        public Builder gpuProfileOrder(GpuProfileOrder order) {
+            v4Options = new V4Options(v4Options.hostGpus(), Objects.requireNonNull(order, "order"),
+                    v4Options.profileExtIds());
+            return this;
+        }
+
+        /**
+         * Whether v4's GPU profile entries carry the GPU's {@code extId} (on by default). Nutanix's own v4.0
+         * server leaves it out; off, a client has to tell the GPUs apart by what else the profiles say.
+         */
+        public Builder gpuProfileExtIds(boolean present) {
+            v4Options = new V4Options(v4Options.hostGpus(), v4Options.profileOrder(), present);
             return this;
         }
 

@@ -3,6 +3,8 @@ package io.cudawasm.nutanix.prism.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,10 +18,13 @@ import java.util.regex.Pattern;
  *   <li>{@code /api/clustermgmt/v4.x/config/hosts}, {@code …/clusters}, {@code …/clusters/{extId}},
  *       {@code …/clusters/{extId}/hosts[/{hostExtId}]}, {@code …/clusters/{extId}/physical-gpu-profiles} and
  *       {@code …/virtual-gpu-profiles};</li>
+ *   <li>{@code …/clusters/{extId}/host-gpus} and {@code …/clusters/{extId}/hosts/{hostExtId}/host-gpus[/{extId}]}
+ *       unless {@link V4Options#hostGpus()} is off;</li>
  *   <li>{@code /api/vmm/v4.x/ahv/config/vms} and {@code …/vms/{extId}}.</li>
  * </ul>
  * Lists take OData {@code $page} (from 0; past the end means the last page), {@code $limit} (default 50; 1 to
  * 100, anything else becomes 100) and {@code $filter} ({@link ODataFilter}); errors use v4's envelope.
+ * {@link V4Options} can switch host-gpus off, reorder the GPU profiles and drop their {@code extId}s.
  */
 final class PrismV4Handler extends ApiHandler {
     static final String CLUSTERMGMT_CONTEXT = "/api/clustermgmt/";
@@ -30,10 +35,13 @@ final class PrismV4Handler extends ApiHandler {
     private static final Pattern VMM = Pattern.compile("^/api/vmm/v4\\.\\d+/ahv/config/(.+)$");
 
     private final SimulatedEstate estate;
+    private final V4Options options;
 
-    PrismV4Handler(SimulatedEstate estate, SimulatorAccess access, FaultInjector faults, RequestLog log) {
+    PrismV4Handler(SimulatedEstate estate, V4Options options, SimulatorAccess access, FaultInjector faults,
+            RequestLog log) {
         super(access, faults, log);
         this.estate = estate;
+        this.options = options;
     }
 
     private static String namespace(Request request) {
@@ -71,7 +79,7 @@ final class PrismV4Handler extends ApiHandler {
                 return one(request, "vmm.v4.ahv.config.GetVmApiResponse", p[1], view::vm, "VM_NOT_FOUND", "VM");
             }
         }
-        return notFound(request, "ENTITY_NOT_FOUND", "Path not found: " + request.path());
+        return pathNotFound(request);
     }
 
     private SimAnswer clustermgmt(Request request, V4View view, String[] p) {
@@ -99,19 +107,71 @@ final class PrismV4Handler extends ApiHandler {
                             view.hostsOf(p[1]));
                     case "physical-gpu-profiles" -> list(request,
                             "clustermgmt.v4.config.ListPhysicalGpuProfilesApiResponse",
-                            view.physicalGpus().getOrDefault(key, List.of()));
+                            profiles(view.physicalGpus().getOrDefault(key, List.of())));
                     case "virtual-gpu-profiles" -> list(request,
                             "clustermgmt.v4.config.ListVirtualGpuProfilesApiResponse",
-                            view.virtualGpus().getOrDefault(key, List.of()));
-                    default -> notFound(request, "ENTITY_NOT_FOUND", "Path not found: " + request.path());
+                            profiles(view.virtualGpus().getOrDefault(key, List.of())));
+                    case "host-gpus" -> options.hostGpus()
+                            ? list(request, "clustermgmt.v4.config.ListHostGpusByClusterIdApiResponse",
+                                    view.hostGpusOf(p[1]))
+                            : pathNotFound(request);
+                    default -> pathNotFound(request);
                 };
             }
-            if (p.length == 4 && p[2].equals("hosts")) {
-                return one(request, "clustermgmt.v4.config.GetHostApiResponse", p[3],
-                        id -> view.hostsOf(p[1]).stream().filter(h -> h.path("extId").asText().equalsIgnoreCase(id))
-                                .findFirst(), "ENTITY_NOT_FOUND", "Host");
+            if (p.length >= 4 && p[2].equals("hosts")) {
+                return hostOfCluster(request, view, p);
             }
         }
+        return pathNotFound(request);
+    }
+
+    /** {@code clusters/{c}/hosts/{h}}, {@code …/host-gpus} and {@code …/host-gpus/{extId}}. */
+    private SimAnswer hostOfCluster(Request request, V4View view, String[] p) {
+        if (p.length == 4) {
+            return one(request, "clustermgmt.v4.config.GetHostApiResponse", p[3], id -> hostOf(view, p[1], id),
+                    "ENTITY_NOT_FOUND", "Host");
+        }
+        if (!p[4].equals("host-gpus") || p.length > 6 || !options.hostGpus()) {
+            return pathNotFound(request);
+        }
+        if (!PrismApiHandler.UUID_SHAPE.matcher(p[3]).matches()) {
+            return invalidUuid(request, p[3]);
+        }
+        if (hostOf(view, p[1], p[3]).isEmpty()) {
+            return notFound(request, "ENTITY_NOT_FOUND", "Host " + p[3] + " does not belong to cluster " + p[1] + ".");
+        }
+        List<ObjectNode> gpus = view.hostGpusOf(p[1]).stream()
+                .filter(g -> g.path("nodeUuid").asText().equalsIgnoreCase(p[3])).toList();
+        if (p.length == 5) {
+            return list(request, "clustermgmt.v4.config.ListHostGpusByHostIdApiResponse", gpus);
+        }
+        return one(request, "clustermgmt.v4.config.GetHostGpuApiResponse", p[5],
+                id -> gpus.stream().filter(g -> g.path("extId").asText().equalsIgnoreCase(id)).findFirst(),
+                "ENTITY_NOT_FOUND", "Host GPU");
+    }
+
+    private static Optional<ObjectNode> hostOf(V4View view, String clusterUuid, String hostUuid) {
+        return view.hostsOf(clusterUuid).stream().filter(h -> h.path("extId").asText().equalsIgnoreCase(hostUuid))
+                .findFirst();
+    }
+
+    /** A cluster's GPU profiles as {@link V4Options} wants them listed. */
+    private List<ObjectNode> profiles(List<ObjectNode> inHostOrder) {
+        List<ObjectNode> listed = new ArrayList<>(inHostOrder);
+        if (options.profileOrder() == GpuProfileOrder.HOSTS_REVERSED) {
+            Collections.reverse(listed);
+        }
+        if (!options.profileExtIds()) {
+            listed.replaceAll(p -> {
+                ObjectNode copy = p.deepCopy();
+                copy.remove("extId");
+                return copy;
+            });
+        }
+        return listed;
+    }
+
+    private SimAnswer pathNotFound(Request request) {
         return notFound(request, "ENTITY_NOT_FOUND", "Path not found: " + request.path());
     }
 

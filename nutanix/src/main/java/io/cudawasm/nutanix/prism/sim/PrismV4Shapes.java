@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * Renders the estate's v3 entities as Prism Central v4 entities ({@code clustermgmt} v4 {@code Host},
- * {@code Cluster}, {@code PhysicalGpuProfile}, {@code VirtualGpuProfile}; {@code vmm} v4 {@code Vm}), so both
+ * {@code Cluster}, {@code HostGpu}, {@code PhysicalGpuProfile}, {@code VirtualGpuProfile}; {@code vmm} v4 {@code Vm}), so both
  * APIs serve one estate. Sizes become bytes, vendors become {@code kNvidia}/{@code kAmd}/{@code kIntel},
  * references keep only what v4 references carry. Fields the v3 entity lacks are left out rather than invented.
  */
@@ -89,30 +89,67 @@ final class PrismV4Shapes {
 
     /** A host's {@code gpu_list} entry as a {@code PhysicalGpuProfile} or {@code VirtualGpuProfile}. */
     static ObjectNode gpuProfile(JsonNode g) {
-        boolean virtual = "VIRTUAL".equals(g.path("mode").asText());
+        boolean virtual = isVirtual(g);
         ObjectNode p = MAPPER.createObjectNode().put("$objectType",
                 virtual ? "clustermgmt.v4.config.VirtualGpuProfile" : "clustermgmt.v4.config.PhysicalGpuProfile");
         if (g.path("uuid").isTextual()) {
             p.put("extId", g.path("uuid").asText());
         }
         ObjectNode c = p.putObject(virtual ? "virtualGpuConfig" : "physicalGpuConfig");
+        gpuConfig(g, c);
+        if (!virtual) {
+            // only PhysicalGpuConfig has mode (the use: UNUSED, USED_FOR_PASSTHROUGH, USED_FOR_VIRTUAL)
+            c.put("mode", g.path("status").asText("UNUSED"));
+        }
+        ArrayNode vms = p.putArray("allocatedVmExtIds");
+        if (isConsumed(g)) {
+            vms.add(g.path("consumer_reference").path("uuid").asText());
+        }
+        return p;
+    }
+
+    /**
+     * A host's {@code gpu_list} entry as a {@code HostGpu} of {@code clusters/{c}/host-gpus}: every entry, physical
+     * and vGPU slot alike, with the host it sits in ({@code nodeUuid}). Its {@code config} is a
+     * {@code VirtualGpuConfig}, as in Nutanix's v4.0 model: no {@code mode}, and no VMs it is allocated to.
+     */
+    static ObjectNode hostGpu(JsonNode g, String hostUuid, JsonNode clusterReference) {
+        ObjectNode h = MAPPER.createObjectNode().put("$objectType", "clustermgmt.v4.config.HostGpu");
+        if (g.path("uuid").isTextual()) {
+            h.put("extId", g.path("uuid").asText());
+        }
+        h.put("nodeUuid", hostUuid);
+        if (clusterReference.path("uuid").isTextual()) {
+            h.putObject("cluster").put("uuid", clusterReference.path("uuid").asText())
+                    .put("name", clusterReference.path("name").asText(""));
+        }
+        copyNumber(g, "num_vgpus_allocated", h, "numberOfVgpusAllocated", 1);
+        gpuConfig(g, h.putObject("config"));
+        return h;
+    }
+
+    private static boolean isVirtual(JsonNode g) {
+        return "VIRTUAL".equals(g.path("mode").asText());
+    }
+
+    private static boolean isConsumed(JsonNode g) {
+        return g.path("consumer_reference").path("uuid").isTextual();
+    }
+
+    /** The fields a physical and a virtual GPU configuration share, plus the vGPU ones an entry has. */
+    private static void gpuConfig(JsonNode g, ObjectNode c) {
         copyNumber(g, "device_id", c, "deviceId", 1);
         copyText(g, "name", c, "deviceName");
         c.put("vendorName", vendorName(g.path("vendor").asText("")));
         copyText(g, "mode", c, "type");
-        String status = g.path("status").asText("UNUSED");
-        boolean consumed = g.path("consumer_reference").path("uuid").isTextual();
-        if (!virtual) {
-            c.put("mode", status);
-        }
-        c.put("isInUse", !"UNUSED".equals(status) || consumed);
+        c.put("isInUse", !"UNUSED".equals(g.path("status").asText("UNUSED")) || isConsumed(g));
         c.put("assignable", g.path("assignable").asBoolean(false) ? 1 : 0);
         copyText(g, "pci_address", c, "sbdf");
         if (g.has("numa_node")) {
             c.put("numaNode", g.path("numa_node").asText());
         }
         copyNumber(g, "frame_buffer_size_mib", c, "frameBufferSizeBytes", MIB);
-        if (virtual) {
+        if (isVirtual(g)) {
             copyNumber(g, "fraction", c, "fraction", 1);
             copyNumber(g, "max_instances_per_vm", c, "maxInstancesPerVm", 1);
             copyNumber(g, "num_virtual_display_heads", c, "numberOfVirtualDisplayHeads", 1);
@@ -122,11 +159,6 @@ final class PrismV4Shapes {
                 c.set("licenses", g.path("license_list").deepCopy());
             }
         }
-        ArrayNode vms = p.putArray("allocatedVmExtIds");
-        if (consumed) {
-            vms.add(g.path("consumer_reference").path("uuid").asText());
-        }
-        return p;
     }
 
     static ObjectNode vm(JsonNode v3) {

@@ -324,17 +324,24 @@ public final class SimulatedEstate {
         List<ObjectNode> hostList = new ArrayList<>();
         Map<String, List<ObjectNode>> physical = new LinkedHashMap<>();
         Map<String, List<ObjectNode>> virtual = new LinkedHashMap<>();
+        Map<String, List<ObjectNode>> hostGpus = new LinkedHashMap<>();
         for (ObjectNode h : hosts.values()) {
             hostList.add(withExtras("hosts", uuidOf(h), PrismV4Shapes.host(h)));
-            String cluster = key(h.path("status").path("cluster_reference").path("uuid").asText(""));
+            JsonNode clusterRef = h.path("status").path("cluster_reference");
+            String cluster = key(clusterRef.path("uuid").asText(""));
             hostsPerCluster.merge(cluster, 1, Integer::sum);
             for (JsonNode g : gpuList(h)) {
+                ObjectNode extra = v4Extras.getOrDefault("gpus", Map.of()).get(key(g.path("uuid").asText("")));
                 ObjectNode profile = PrismV4Shapes.gpuProfile(g);
                 boolean isVirtual = profile.has("virtualGpuConfig");
                 ObjectNode config = (ObjectNode) profile.path(isVirtual ? "virtualGpuConfig" : "physicalGpuConfig");
-                Optional.ofNullable(v4Extras.getOrDefault("gpus", Map.of()).get(key(g.path("uuid").asText(""))))
-                        .ifPresent(config::setAll);
+                ObjectNode hostGpu = PrismV4Shapes.hostGpu(g, uuidOf(h), clusterRef);
+                if (extra != null) {
+                    config.setAll(extra.deepCopy());
+                    ((ObjectNode) hostGpu.path("config")).setAll(extra.deepCopy());
+                }
                 (isVirtual ? virtual : physical).computeIfAbsent(cluster, k -> new ArrayList<>()).add(profile);
+                hostGpus.computeIfAbsent(cluster, k -> new ArrayList<>()).add(hostGpu);
             }
         }
         List<ObjectNode> clusterList = new ArrayList<>();
@@ -353,7 +360,7 @@ public final class SimulatedEstate {
             vmById.put(key(uuidOf(v)), v4);
         }
         return new V4View(List.copyOf(hostList), List.copyOf(clusterList), List.copyOf(vmList), physical, virtual,
-                clusterById, vmById);
+                hostGpus, clusterById, vmById);
     }
 
     private ObjectNode withExtras(String section, String uuid, ObjectNode v4) {

@@ -11,10 +11,11 @@ import java.util.Optional;
  *
  * @param physicalGpus per cluster, its hosts' physical GPUs in host order, then gpu_list order
  * @param virtualGpus  per cluster, its hosts' vGPU slots in the same order
+ * @param hostGpus     per cluster, every GPU entry of its hosts as a {@code HostGpu}, in host then gpu_list order
  */
 record V4View(List<ObjectNode> hosts, List<ObjectNode> clusters, List<ObjectNode> vms,
         Map<String, List<ObjectNode>> physicalGpus, Map<String, List<ObjectNode>> virtualGpus,
-        Map<String, ObjectNode> clusterById, Map<String, ObjectNode> vmById) {
+        Map<String, List<ObjectNode>> hostGpus, Map<String, ObjectNode> clusterById, Map<String, ObjectNode> vmById) {
 
     Optional<ObjectNode> cluster(String uuid) {
         return Optional.ofNullable(clusterById.get(SimulatedEstate.key(uuid)));
@@ -22,6 +23,10 @@ record V4View(List<ObjectNode> hosts, List<ObjectNode> clusters, List<ObjectNode
 
     Optional<ObjectNode> vm(String uuid) {
         return Optional.ofNullable(vmById.get(SimulatedEstate.key(uuid)));
+    }
+
+    List<ObjectNode> hostGpusOf(String clusterUuid) {
+        return hostGpus.getOrDefault(SimulatedEstate.key(clusterUuid), List.of());
     }
 
     List<ObjectNode> hostsOf(String clusterUuid) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.nutanix.cli.DiscoverCommand;
 import io.cudawasm.nutanix.cli.PrismSimCommand;
+import io.cudawasm.nutanix.prism.ApiVersionChoice;
 import io.cudawasm.nutanix.prism.NutanixClient;
 import io.cudawasm.nutanix.prism.NutanixConfig;
 import io.cudawasm.nutanix.prism.PrismApiVersion;
@@ -183,6 +184,39 @@ class PrismSimCommandTest {
         NutanixClient auto = NutanixClient.create(config);
         assertEquals(30, auto.listVms().size());
         assertEquals(PrismApiVersion.V3, auto.apiVersion(), "auto falls back on a v3-only simulator");
+        command.stop();
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    }
+
+    /** {@code --no-host-gpus}: v4's host-gpus answers 404, and a v4 client still finds every host's GPUs. */
+    @Test
+    void canPlayAPrismCentralWithoutHostGpus() throws Exception {
+        PrismSimCommand command = new PrismSimCommand(Map.of());
+        CompletableFuture<PrismSimulator> started = new CompletableFuture<>();
+        command.onStarted(started::complete);
+        StringWriter out = new StringWriter();
+        Future<Integer> exit = background.submit(() -> new CommandLine(command).setOut(new PrintWriter(out))
+                .execute("--port", "0", "--http", "--synthetic-hosts", "12", "--synthetic-vms", "10", "--no-host-gpus",
+                        "--no-env-file"));
+        PrismSimulator sim = started.get(60, TimeUnit.SECONDS);
+        String banner = out.toString();
+        assertTrue(banner.contains("host-gpus:  not served (404)"), banner);
+        String password = printed(banner, "password");
+        java.net.http.HttpResponse<String> raw = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(sim.baseUrl().resolve("/api/clustermgmt/v4.0/config/clusters/"
+                        + sim.estate().clusterUuids().get(0) + "/host-gpus"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                ("admin:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, raw.statusCode(), raw.body());
+        NutanixClient v4 = NutanixClient.create(NutanixConfig.builder().baseUrl(sim.baseUrl())
+                .basicAuth("admin", password).apiVersion(ApiVersionChoice.V4).build());
+        NutanixClient v3 = NutanixClient.create(NutanixConfig.builder().baseUrl(sim.baseUrl())
+                .basicAuth("admin", password).apiVersion(ApiVersionChoice.V3).build());
+        java.util.function.Function<NutanixClient, Map<String, Integer>> gpusPerHost = c -> c.listHosts().stream()
+                .collect(java.util.stream.Collectors.toMap(h -> h.uuid(), h -> h.gpus().size()));
+        assertEquals(48, gpusPerHost.apply(v4).values().stream().mapToInt(Integer::intValue).sum());
+        assertEquals(gpusPerHost.apply(v3), gpusPerHost.apply(v4), "v4 without host-gpus finds what v3 finds");
         command.stop();
         assertEquals(0, exit.get(30, TimeUnit.SECONDS));
     }

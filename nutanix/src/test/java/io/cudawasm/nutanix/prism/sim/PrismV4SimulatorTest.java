@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cudawasm.nutanix.prism.TestPrism;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -144,6 +145,92 @@ class PrismV4SimulatorTest {
         assertEquals(12L * 1024 * 1024 * 1024, slot.path("frameBufferSizeBytes").asLong());
         assertFalse(slot.has("mode"), "v4's VirtualGpuConfig has no mode");
         assertEquals("550.90.07", slot.path("guestDriverVersion").asText());
+    }
+
+    @Test
+    void hostGpusPerClusterPerHostAndOne() throws Exception {
+        JsonNode all = ok(CM + "clusters/" + EAST + "/host-gpus?$limit=100");
+        assertEquals("clustermgmt.v4.config.ListHostGpusByClusterIdApiResponse", all.path("$objectType").asText());
+        assertEquals(16, all.path("metadata").path("totalAvailableResults").asInt(),
+                "every entry of the cluster's hosts: 4 L40S, 2 A100, 2 A40 and 8 vGPU slots");
+        JsonNode first = all.path("data").get(0);
+        String gpu01 = ok(CM + "hosts?" + filter("hostName eq 'ahv-east-gpu01'")).path("data").get(0).path("extId")
+                .asText();
+        assertEquals(sim.estate().gpuUuids(gpu01).get(0), first.path("extId").asText());
+        assertEquals(gpu01, first.path("nodeUuid").asText(), "the host it sits in");
+        assertEquals(EAST, first.path("cluster").path("uuid").asText());
+        JsonNode config = first.path("config");
+        assertEquals("PASSTHROUGH_COMPUTE", config.path("type").asText());
+        assertEquals("kNvidia", config.path("vendorName").asText());
+        assertEquals("0000:41:00.0", config.path("sbdf").asText());
+        assertTrue(config.path("isInUse").asBoolean());
+        assertFalse(config.has("mode"), "a HostGpu's config is a VirtualGpuConfig: no mode");
+        assertFalse(first.has("allocatedVmExtIds"), "nor the VMs it is allocated to");
+        JsonNode slot = ok(CM + "clusters/" + EAST + "/host-gpus?" + filter("config/type eq 'VIRTUAL' and "
+                + "config/isInUse eq true")).path("data");
+        assertEquals(4, slot.size(), "three A40-12C and one A40-4Q in use");
+        assertEquals(1, slot.get(0).path("numberOfVgpusAllocated").asInt());
+        assertEquals(12L * 1024 * 1024 * 1024, slot.get(0).path("config").path("frameBufferSizeBytes").asLong());
+
+        JsonNode ofHost = ok(CM + "clusters/" + EAST + "/hosts/" + gpu01 + "/host-gpus");
+        assertEquals("clustermgmt.v4.config.ListHostGpusByHostIdApiResponse", ofHost.path("$objectType").asText());
+        assertEquals(sim.estate().gpuUuids(gpu01), field(ofHost, "extId"));
+        assertEquals(ofHost.path("data"), ok(CM + "clusters/" + EAST + "/host-gpus?" + filter("nodeUuid eq '"
+                + gpu01 + "'")).path("data"), "the same as the cluster's list filtered on nodeUuid");
+        String id = first.path("extId").asText();
+        JsonNode one = ok(CM + "clusters/" + EAST + "/hosts/" + gpu01 + "/host-gpus/" + id);
+        assertEquals("clustermgmt.v4.config.GetHostGpuApiResponse", one.path("$objectType").asText());
+        assertEquals(first, one.path("data"));
+
+        String west = "0005f2a1-9c2e-7b11-0000-000000000102";
+        assertEquals(404, get(sim, CM + "clusters/" + west + "/hosts/" + gpu01 + "/host-gpus", true).statusCode(),
+                "a host of another cluster");
+        assertEquals(404, get(sim, CM + "clusters/" + EAST + "/hosts/" + gpu01
+                + "/host-gpus/dc3b4a5e-0000-4000-8000-000000000001", true).statusCode(), "a GPU the host does not have");
+        assertEquals(400, get(sim, CM + "clusters/" + EAST + "/hosts/not-a-uuid/host-gpus", true).statusCode());
+        assertEquals(0, ok(CM + "clusters/" + PRISM_CENTRAL + "/host-gpus").path("data").size());
+    }
+
+    @Test
+    void hostGpusPageLikeTheOtherLists() throws Exception {
+        try (PrismSimulator big = TestPrism.start(SyntheticEstate.builder().clusters(1).hosts(60).gpusPerHost(4).vms(0)
+                .build())) {
+            String cluster = big.estate().clusterUuids().get(1);
+            String path = CM + "clusters/" + cluster + "/host-gpus";
+            assertEquals(50, ok(big, path).path("data").size(), "$limit defaults to 50");
+            JsonNode last = ok(big, path + "?$page=2&$limit=100");
+            assertEquals(240, last.path("metadata").path("totalAvailableResults").asInt());
+            assertEquals(40, last.path("data").size());
+            List<String> ids = new ArrayList<>();
+            for (int page = 0; page < 3; page++) {
+                ids.addAll(field(ok(big, path + "?$page=" + page + "&$limit=100"), "extId"));
+            }
+            List<String> expected = new ArrayList<>();
+            big.estate().hostUuids().forEach(h -> expected.addAll(big.estate().gpuUuids(h)));
+            assertEquals(expected, ids, "every GPU once, host by host");
+        }
+    }
+
+    @Test
+    void hostGpusCanBeLeftOutAndProfilesReorderedWithoutExtIds() throws Exception {
+        try (PrismSimulator older = TestPrism.builder(SimulatedEstate.bundled()).hostGpus(false)
+                .gpuProfileOrder(GpuProfileOrder.HOSTS_REVERSED).gpuProfileExtIds(false).start()) {
+            HttpResponse<String> missing = get(older, CM + "clusters/" + EAST + "/host-gpus", true);
+            assertEquals(404, missing.statusCode());
+            assertEquals("ENTITY_NOT_FOUND",
+                    JSON.readTree(missing.body()).path("data").path("error").get(0).path("errorGroup").asText());
+            String host = ok(older, CM + "hosts").path("data").get(0).path("extId").asText();
+            assertEquals(404, get(older, CM + "clusters/" + EAST + "/hosts/" + host + "/host-gpus", true).statusCode());
+            assertEquals(200, get(older, CM + "clusters/" + EAST + "/hosts/" + host, true).statusCode());
+            JsonNode reversed = ok(older, CM + "clusters/" + EAST + "/physical-gpu-profiles?$limit=100").path("data");
+            JsonNode inOrder = ok(CM + "clusters/" + EAST + "/physical-gpu-profiles?$limit=100").path("data");
+            assertEquals(inOrder.size(), reversed.size());
+            for (int i = 0; i < inOrder.size(); i++) {
+                JsonNode expected = inOrder.get(inOrder.size() - 1 - i).deepCopy();
+                ((ObjectNode) expected).remove("extId");
+                assertEquals(expected, reversed.get(i));
+            }
+        }
     }
 
     @Test

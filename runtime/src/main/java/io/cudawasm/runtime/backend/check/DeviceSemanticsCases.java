@@ -23,6 +23,7 @@ public final class DeviceSemanticsCases {
                 bitReverseAndWideMultiply(), conversionsAndShifts(), exactMath(), transcendentalMath(), vectorTypes(),
                 controlFlow(), symbols(), templateKernel()));
         all.addAll(BlockAlgorithmCases.all());
+        all.addAll(CoalescedGroupCases.all());
         return List.copyOf(all);
     }
 

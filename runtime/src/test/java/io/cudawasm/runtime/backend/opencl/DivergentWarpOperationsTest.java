@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.runtime.backend.check.BufferComparison;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
 import io.cudawasm.runtime.backend.check.CheckedRun;
@@ -252,11 +253,7 @@ class DivergentWarpOperationsTest {
                     }
                     """).kernel("r6").launch(Dim3.of(blocks), Dim3.of(256)).in("in", in)
                     .out("out", new int[blocks], sums).build();
-            CheckedRun.BackendRun run = CheckedRun.run(OpenClTestDevice.backend(), c.compile(), c.launch());
-            assertNull(run.failure());
-            List<BufferComparison> problems = c.againstReference(run).stream().filter(x -> !x.passed()).toList();
-            long launch = seed;
-            assertTrue(problems.isEmpty(), () -> "launch " + launch + ": " + problems.get(0).format());
+            assertExactOnOpenCl(c, c.compile(), "launch " + seed);
         }
     }
 
@@ -271,12 +268,16 @@ class DivergentWarpOperationsTest {
                 .filter(k -> k.name().equals("ballot_reduction_in_divergent_code")).findFirst().orElseThrow();
         var compiled = c.compile();
         for (int launch = 1; launch <= 40; launch++) {
-            CheckedRun.BackendRun run = CheckedRun.run(OpenClTestDevice.backend(), compiled, c.launch());
-            assertNull(run.failure());
-            List<BufferComparison> problems = c.againstReference(run).stream().filter(x -> !x.passed()).toList();
-            int at = launch;
-            assertTrue(problems.isEmpty(), () -> "launch " + at + ": " + problems.get(0).format());
+            assertExactOnOpenCl(c, compiled, "launch " + launch);
         }
+    }
+
+    /** One launch of {@code c} on PoCL: no failure, every output equal to the Java reference. */
+    private static void assertExactOnOpenCl(KernelCase c, CompileResult compiled, String label) {
+        CheckedRun.BackendRun run = CheckedRun.run(OpenClTestDevice.backend(), compiled, c.launch());
+        assertNull(run.failure(), label);
+        List<BufferComparison> problems = c.againstReference(run).stream().filter(x -> !x.passed()).toList();
+        assertTrue(problems.isEmpty(), () -> label + ": " + problems.get(0).format());
     }
 
     /** A trap in one lane of a divergent branch fails the launch; the other lanes still reach the shuffle. */
