@@ -76,7 +76,8 @@ final class InductionVariables {
             @Override
             public KExpr expr(KExpr e) {
                 if (e instanceof KExpr.LocalGet g && rewrites.replaced.containsKey(g.local())) {
-                    return rewrites.replaced.get(g.local());
+                    // its step may be a register rewritten for an outer loop
+                    return expr(rewrites.replaced.get(g.local()));
                 }
                 return super.expr(e);
             }

@@ -36,6 +36,14 @@ class PtxFastRowTest {
         return KernelHarness.of(CompileRequest.of(FILE, PtxIntegerAndBitsTest.resource(FILE)), 2);
     }
 
+    /** The kernel IR of one kernel of the module. */
+    private static String kir(KernelHarness h, String kernel) {
+        String all = KirPrinter.print(h.compiled().kir());
+        int at = all.indexOf("kernel void " + kernel + "(");
+        int next = all.indexOf("\nkernel ", at + 1);
+        return all.substring(at, next < 0 ? all.length() : next);
+    }
+
     /** Runs a kernel on a copy of {@code x} normally and under memcheck; returns the normal result. */
     private static int[] both(KernelHarness h, String kernel, int[] x, Object... scalars) {
         int[][] results = new int[2][];
@@ -115,9 +123,36 @@ class PtxFastRowTest {
     }
 
     @Test
+    void anIndexSteppedByAnotherLoopsSteppedRegisterKeepsItsValues() {
+        try (KernelHarness h = harness()) {
+            String kir = kir(h, "nestedSteps");
+            assertTrue(kir.contains("r7_start") && kir.contains("r5_start"), "both steps rewritten:\n" + kir);
+            assertFalse(Pattern.compile("r[57]_\\d+ = ").matcher(kir).find(), "and no longer stepped:\n" + kir);
+            for (int[] nm : new int[][] {{0, 5}, {3, 0}, {1, 1}, {4, 6}, {9, 2000}}) {
+                int[] expected = new int[32];
+                for (int tid = 0; tid < 32; tid++) {
+                    int sum = 0;
+                    int c = 7;
+                    for (int u = 0; u < nm[0]; u++) {
+                        int x = tid;
+                        for (int t = 0; t < nm[1]; t++) {
+                            sum += x;
+                            x += c;
+                        }
+                        c += 3;
+                    }
+                    expected[tid] = sum;
+                }
+                assertArrayEquals(expected, both(h, "nestedSteps", new int[32], nm[0], nm[1]),
+                        "n " + nm[0] + ", m " + nm[1]);
+            }
+        }
+    }
+
+    @Test
     void aStrengthReducedTileLoopComputesWhatItsSourceDoes() {
         try (KernelHarness h = harness()) {
-            String kir = KirPrinter.print(h.compiled().kir());
+            String kir = kir(h, "tileSum");
             assertTrue(kir.contains("r8_start"), "the stepped index is written from the trip count:\n" + kir);
             assertFalse(Pattern.compile("r8_\\d+ = ").matcher(kir).find(), "and no longer stepped:\n" + kir);
             int blocks = 16;
