@@ -1715,38 +1715,25 @@ final class FunctionEmitter {
 
     /** {@code target = min(target, value + add)}, signed i64. */
     private void minInto(int target, int value, long add) {
-        get(target);
-        get(value);
-        if (add != 0) {
-            w.i64Const(add);
-            w.op(0x7C, "i64.add");
-        }
-        get(target);
-        get(value);
-        if (add != 0) {
-            w.i64Const(add);
-            w.op(0x7C, "i64.add");
-        }
-        w.op(0x53, "i64.lt_s");
-        w.select();
-        set(target);
+        boundInto(target, value, add, 0x53, "i64.lt_s");
     }
 
     /** {@code target = max(target, value + add)}, signed i64. */
     private void maxInto(int target, int value, long add) {
-        get(target);
-        get(value);
-        if (add != 0) {
-            w.i64Const(add);
-            w.op(0x7C, "i64.add");
+        boundInto(target, value, add, 0x55, "i64.gt_s");
+    }
+
+    /** {@code target = (target CMP value + add) ? target : value + add}: min with lt_s, max with gt_s. */
+    private void boundInto(int target, int value, long add, int compareOpcode, String compareName) {
+        for (int copy = 0; copy < 2; copy++) {
+            get(target);
+            get(value);
+            if (add != 0) {
+                w.i64Const(add);
+                w.op(0x7C, "i64.add");
+            }
         }
-        get(target);
-        get(value);
-        if (add != 0) {
-            w.i64Const(add);
-            w.op(0x7C, "i64.add");
-        }
-        w.op(0x55, "i64.gt_s");
+        w.op(compareOpcode, compareName);
         w.select();
         set(target);
     }
