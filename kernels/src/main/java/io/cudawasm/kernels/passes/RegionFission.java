@@ -1,5 +1,10 @@
 package io.cudawasm.kernels.passes;
 
+import static io.cudawasm.kernels.passes.MaskExprs.and;
+import static io.cudawasm.kernels.passes.MaskExprs.bool;
+import static io.cudawasm.kernels.passes.MaskExprs.get;
+import static io.cudawasm.kernels.passes.MaskExprs.not;
+
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.BlockReduceMode;
 import io.cudawasm.kernels.kir.KBlock;
@@ -103,24 +108,8 @@ public final class RegionFission {
         return l;
     }
 
-    private static KExpr get(KLocal l) {
-        return new KExpr.LocalGet(l);
-    }
-
-    private static KExpr bool(boolean v) {
-        return new KExpr.IntConst(ScalarType.BOOL, v ? 1 : 0);
-    }
-
-    private static KExpr and(KExpr a, KExpr b) {
-        return new KExpr.Binary(BinaryOp.LAND, a, b, ScalarType.BOOL);
-    }
-
     private static KExpr or(KExpr a, KExpr b) {
         return new KExpr.Binary(BinaryOp.LOR, a, b, ScalarType.BOOL);
-    }
-
-    private static KExpr not(KExpr a) {
-        return new KExpr.Unary(KExpr.UnaryOp.NOT, a, ScalarType.BOOL);
     }
 
     private static KStmt set(KLocal l, KExpr v) {

@@ -1,5 +1,10 @@
 package io.cudawasm.kernels.passes;
 
+import static io.cudawasm.kernels.passes.MaskExprs.and;
+import static io.cudawasm.kernels.passes.MaskExprs.bool;
+import static io.cudawasm.kernels.passes.MaskExprs.get;
+import static io.cudawasm.kernels.passes.MaskExprs.not;
+
 import io.cudawasm.kernels.kir.BlockReduceMode;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -136,14 +141,6 @@ public final class UniformCollectives {
         return local(name, ScalarType.BOOL);
     }
 
-    private static KExpr get(KLocal l) {
-        return new KExpr.LocalGet(l);
-    }
-
-    private static KExpr bool(boolean v) {
-        return new KExpr.IntConst(ScalarType.BOOL, v ? 1 : 0);
-    }
-
     private static KExpr uint(long v) {
         return new KExpr.IntConst(ScalarType.UINT, v);
     }
@@ -151,14 +148,6 @@ public final class UniformCollectives {
     /** C truth: any scalar as a 0/1 bool (OpenCL's bool is a uchar, so 256 must not become 0). */
     private static KExpr truth(KExpr e) {
         return e.type() == ScalarType.BOOL ? e : new KExpr.Convert(ScalarType.BOOL, e);
-    }
-
-    private static KExpr and(KExpr a, KExpr b) {
-        return new KExpr.Binary(BinaryOp.LAND, a, b, ScalarType.BOOL);
-    }
-
-    private static KExpr not(KExpr a) {
-        return new KExpr.Unary(KExpr.UnaryOp.NOT, a, ScalarType.BOOL);
     }
 
     private static KExpr ubin(BinaryOp op, KExpr a, KExpr b) {
