@@ -156,6 +156,7 @@ public final class Checker {
     final Map<String, List<FunctionEntry>> functions = new LinkedHashMap<>();
     final Map<String, String> namespaceAliases = new HashMap<>();
     final Map<KFunction, Signature> signatures = new HashMap<>();
+    final FunctionPointers functionPointers = new FunctionPointers(this);
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
@@ -197,9 +198,13 @@ public final class Checker {
         for (Decl.ExplicitInstantiation i : pendingInstantiations) {
             guard(() -> instantiateExplicitly(i));
         }
-        while (!pendingBodies.isEmpty()) {
-            guard(pendingBodies.poll());
-        }
+        do {
+            while (!pendingBodies.isEmpty()) {
+                guard(pendingBodies.poll());
+            }
+            // functions whose address a body took are instantiated now, which may queue more bodies
+            functionPointers.completionSteps().forEach(this::guard);
+        } while (!pendingBodies.isEmpty());
         if (!errors.isEmpty()) {
             List<Diagnostic> all = new ArrayList<>(errors);
             all.addAll(warnings);
@@ -233,7 +238,9 @@ public final class Checker {
     // ------------------------------------------------------------------ declarations
 
     private void declare(Decl d) {
-        if (d instanceof Decl.Typedef t) {
+        if (d instanceof Decl.Typedef t && TypeSyntax.unqualified(t.type()) instanceof TypeSyntax.Function f) {
+            types.defineFunctionTypedef(t.name(), f);
+        } else if (d instanceof Decl.Typedef t) {
             CType target;
             try {
                 target = types.resolve(t.type(), TemplateEnv.EMPTY);
@@ -638,7 +645,7 @@ public final class Checker {
         return new Signature(paramTypes, byRef, false);
     }
 
-    private static String describeEnv(Decl.Function decl, TemplateEnv env) {
+    static String describeEnv(Decl.Function decl, TemplateEnv env) {
         if (decl.templateParams().isEmpty()) {
             return "";
         }

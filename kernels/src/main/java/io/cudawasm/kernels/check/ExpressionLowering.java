@@ -405,8 +405,12 @@ final class ExpressionLowering {
         if (s != null) {
             return symbol(s, id);
         }
-        if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
-            throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
+        if (ctx.checker.functions.containsKey(name)) {
+            return new Value(ctx.checker.functionPointers.designator(ctx, name, id.templateArgs(), id.pos()));
+        }
+        if (BuiltinCalls.isBuiltin(name)) {
+            throw error(id.pos(), "taking the address of built-in function '" + name + "' is not supported: wrap it in "
+                    + "a __device__ function");
         }
         if (ctx.checker.hostVariables.contains(name)) {
             throw error(id.pos(), "reference to host variable '" + name + "' in device code: declare it "
@@ -504,7 +508,7 @@ final class ExpressionLowering {
         switch (u.op()) {
             case PLUS, NEG, BIT_NOT -> {
                 KExpr v = toRValue(o, u.operand().pos());
-                if (!(v.type() instanceof ScalarType s)) {
+                if (!(v.type() instanceof ScalarType s) || s.isFunctionPointer()) {
                     throw error(u.pos(), "invalid argument type '" + v.type().display() + "' to unary expression");
                 }
                 if (u.op() == Expr.UnaryOp.BIT_NOT && !s.kind().isInteger()) {
@@ -524,6 +528,9 @@ final class ExpressionLowering {
             }
             case DEREF -> {
                 KExpr p = rvalue(u.operand());
+                if (p.type().isFunctionPointer()) {
+                    return new Value(p); // *f designates the function, which decays to the pointer again
+                }
                 if (!(p.type() instanceof PointerType pt)) {
                     throw error(u.pos(), "indirection requires pointer operand ('" + p.type().display() + "' invalid)");
                 }
@@ -534,6 +541,11 @@ final class ExpressionLowering {
             }
             case ADDR -> {
                 Operand target = operand(u.operand());
+                if (target instanceof Value v && v.type().isFunctionPointer()
+                        && (u.operand() instanceof Expr.Ident || u.operand() instanceof Expr.Unary d
+                                && d.op() == Expr.UnaryOp.DEREF)) {
+                    return v; // &f of a function (or of *p): the function's address
+                }
                 if (!(target instanceof Place p)) {
                     throw error(u.pos(), "cannot take the address of an rvalue" + (u.operand() instanceof Expr.Ident id
                             ? " (is '" + id.name() + "' a compile-time constant?)" : ""));
@@ -736,6 +748,9 @@ final class ExpressionLowering {
     KExpr arithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
         CType lt = l.type();
         CType rt = r.type();
+        if (lt.isFunctionPointer() || rt.isFunctionPointer()) {
+            return functionPointerComparison(op, l, r, pos);
+        }
         if (lt instanceof PointerType || rt instanceof PointerType) {
             return pointerArithmetic(op, l, r, pos);
         }
@@ -767,6 +782,26 @@ final class ExpressionLowering {
         }
         CType result = kop.isComparison() ? ScalarType.BOOL : common;
         return fold(new KExpr.Binary(kop, a, b, result));
+    }
+
+    /** {@code f == g}, {@code f != nullptr}: the only operations on function pointers besides calls. */
+    private KExpr functionPointerComparison(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
+        CType lt = l.type();
+        CType rt = r.type();
+        if (op == Expr.BinaryOp.EQ || op == Expr.BinaryOp.NE) {
+            CType common = lt.isFunctionPointer() ? lt : rt;
+            KExpr a = lt.isFunctionPointer() ? l : isNullConstant(l) ? new KExpr.IntConst((ScalarType) common, 0) : null;
+            KExpr b = rt.isFunctionPointer() ? r : isNullConstant(r) ? new KExpr.IntConst((ScalarType) common, 0) : null;
+            if (a != null && b != null && TypeRules.sameType(a.type(), b.type())) {
+                return fold(new KExpr.Binary(kirOp(op), a, b, ScalarType.BOOL));
+            }
+            if (a != null && b != null) {
+                throw error(pos, "comparison of distinct function pointer types ('" + lt.display() + "' and '"
+                        + rt.display() + "')");
+            }
+        }
+        throw error(pos, "invalid operands to binary expression ('" + lt.display() + "' and '" + rt.display()
+                + "'): function pointers can only be called and compared for equality");
     }
 
     private KExpr pointerArithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
@@ -952,6 +987,15 @@ final class ExpressionLowering {
     private CType conditionalType(KExpr a, KExpr b, SourcePos pos) {
         CType at = a.type();
         CType bt = b.type();
+        if (at.isFunctionPointer() || bt.isFunctionPointer()) {
+            if (at.isFunctionPointer() && (TypeRules.sameType(at, bt) || isNullConstant(b))) {
+                return at;
+            }
+            if (bt.isFunctionPointer() && isNullConstant(a)) {
+                return bt;
+            }
+            throw error(pos, "incompatible operand types ('" + at.display() + "' and '" + bt.display() + "')");
+        }
         if (at instanceof ScalarType x && bt instanceof ScalarType y) {
             if (x.kind() == ScalarKind.BOOL && y.kind() == ScalarKind.BOOL) {
                 return ScalarType.BOOL;
@@ -984,6 +1028,10 @@ final class ExpressionLowering {
         requireFunction(c.pos(), "a call");
         if (c.callee() instanceof Expr.Member m) {
             Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
+            KExpr pointerField = functionPointerField(base, m);
+            if (pointerField != null) {
+                return indirectCall(pointerField, c.args(), c.pos());
+            }
             Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
             return method != null ? method : ctx.builtins.memberCall(base, m, c.args(), c.pos());
         }
@@ -1013,6 +1061,9 @@ final class ExpressionLowering {
         if (local != null) {
             // a functor or lambda object called
             Operand object = operand(id);
+            if (object.type().isFunctionPointer()) {
+                return indirectCall(toRValue(object, id.pos()), c.args(), c.pos());
+            }
             if (ctx.checker.classOf(object.type()) == null) {
                 throw error(id.pos(), "called object '" + name + "' is not a function");
             }
@@ -1050,6 +1101,25 @@ final class ExpressionLowering {
             return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
         }
         return invoke(r, args, positions(c.args()), null, c.pos());
+    }
+
+    /** In {@code s.f(x)} or {@code p->f(x)} where {@code f} is a data member holding a function pointer: its value. */
+    private KExpr functionPointerField(Operand base, Expr.Member m) {
+        CType object = m.arrow() && base.type() instanceof PointerType pt ? pt.pointee() : base.type();
+        if (!(object instanceof StructType s)) {
+            return null;
+        }
+        Field f = s.field(m.name()).filter(x -> x.type().isFunctionPointer()).orElse(null);
+        if (f == null) {
+            return null;
+        }
+        KExpr address = m.arrow() ? toRValue(base, m.pos()) : (KExpr) ctx.objects.addressOf(base, m.pos())[0];
+        return new KExpr.Load(fieldAddr(address, f), m.pos());
+    }
+
+    /** A call through a function pointer value. */
+    Operand indirectCall(KExpr pointer, List<Expr> args, SourcePos pos) {
+        return ctx.checker.functionPointers.call(ctx, pointer, arguments(args), positions(args), pos);
     }
 
     /**
@@ -1169,15 +1239,19 @@ final class ExpressionLowering {
     }
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
-        boolean constRef = isConstReference(param.type());
+        return referenceArgument(a, referent, isConstReference(param.type()), "'" + param.name() + "'", pos);
+    }
+
+    /** The address a reference parameter ({@code name} in messages) binds to: the lvalue's, or a const temporary's. */
+    KExpr referenceArgument(Operand a, CType referent, boolean constRef, String name, SourcePos pos) {
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+                throw error(pos, "binding a const value to a non-const reference parameter " + name);
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
         }
         if (!constRef) {
-            throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
+            throw error(pos, "non-const reference parameter " + name + " needs an lvalue of type '"
                     + referent.display() + "'");
         }
         KLocal tmp = ctx.temp(referent, pos);
@@ -1269,6 +1343,11 @@ final class ExpressionLowering {
         }
         if (reference) {
             return -1;
+        }
+        if (from.isFunctionPointer() || to.isFunctionPointer()) {
+            boolean fromNull = a instanceof Value v && isNullConstant(v.value());
+            return to.isFunctionPointer() && fromNull ? 2
+                    : to instanceof ScalarType t && t.kind() == ScalarKind.BOOL && from.isFunctionPointer() ? 3 : -1;
         }
         if (from instanceof ScalarType f && to instanceof ScalarType t) {
             if (TypeRules.promote(f) == t || f.kind() == ScalarKind.FLOAT && t.kind() == ScalarKind.DOUBLE) {
@@ -1603,6 +1682,44 @@ final class ExpressionLowering {
         return new KExpr.LocalGet(dst);
     }
 
+    /**
+     * Conversions to and from function pointers: between the same signatures, from null, and by a
+     * cast between them, integers and pointers (a pointer made from anything else traps when called).
+     */
+    private KExpr functionPointerConversion(KExpr v, CType to, SourcePos pos, boolean explicit) {
+        CType from = v.type();
+        if (TypeRules.sameType(from, to)) {
+            return v;
+        }
+        if (to.isFunctionPointer()) {
+            ScalarType tp = (ScalarType) to;
+            if (v instanceof KExpr.NullPtr || isNullConstant(v) && !from.isFunctionPointer()) {
+                return new KExpr.IntConst(tp, 0);
+            }
+            if (explicit && (from.isInteger() || from instanceof PointerType)) {
+                if (v instanceof KExpr.IntConst c) {
+                    return new KExpr.IntConst(tp, from.isFunctionPointer() ? c.value()
+                            : ((KExpr.IntConst) ConstantFolder.convert(ScalarType.ULONG, c)).value());
+                }
+                KExpr bits = from.isFunctionPointer() ? v : from instanceof PointerType ? new KExpr.Convert(ScalarType.ULONG, v)
+                        : ConstantFolder.convert(ScalarType.ULONG, v);
+                return new KExpr.Convert(tp, bits);
+            }
+            throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'"
+                    + (from.isFunctionPointer() || from.isInteger() ? " without a cast" : ""));
+        }
+        KExpr bits = v instanceof KExpr.IntConst c ? new KExpr.IntConst(ScalarType.ULONG, c.value())
+                : new KExpr.Convert(ScalarType.ULONG, v);
+        if (to instanceof ScalarType ts && ts.kind() == ScalarKind.BOOL) {
+            return truth(bits, pos);
+        }
+        if (explicit && (to.isInteger() || to instanceof PointerType)) {
+            return convert(bits, to, pos, true);
+        }
+        throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'"
+                + (to.isInteger() || to instanceof PointerType ? " without a cast" : ""));
+    }
+
     KExpr convert(KExpr v, CType to, SourcePos pos, boolean explicit) {
         CType from = v.type();
         if (to instanceof VoidType) {
@@ -1610,6 +1727,9 @@ final class ExpressionLowering {
         }
         if (from instanceof VoidType) {
             throw error(pos, "cannot convert 'void' to '" + to.display() + "'");
+        }
+        if (from.isFunctionPointer() || to.isFunctionPointer()) {
+            return functionPointerConversion(v, to, pos, explicit);
         }
         if (from instanceof StructType && from != to) {
             KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);

@@ -211,6 +211,9 @@ final class ObjectLowering {
 
     /** An object of class type called like a function: its {@code operator()}. */
     Operand callOperator(Operand object, List<Expr> args, SourcePos pos) {
+        if (object.type().isFunctionPointer()) {
+            return exprs().indirectCall(exprs().toRValue(object, pos), args, pos);
+        }
         StructInfo info = classOf(object.type());
         if (info == null || info.methods("operator()").isEmpty()) {
             throw error(pos, "called object of type '" + object.type().display() + "' is not a function or function object");

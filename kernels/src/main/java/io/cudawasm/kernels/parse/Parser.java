@@ -570,7 +570,7 @@ public final class Parser {
             }
             first = false;
             if (d.params != null) {
-                throw error(t, "function typedefs are not supported");
+                d.type = new TypeSyntax.Function(d.pos, d.type, d.params); // a function type: used through pointers
             }
             declareType(d.name);
             out.add(new Decl.Typedef(d.pos, d.name, d.type));
@@ -1286,7 +1286,7 @@ public final class Parser {
         Token nameTok = peek();
         d.pos = nameTok.pos();
         if (nameTok.is("(") && peek(1).is("*")) {
-            throw error(nameTok, "function pointers are not supported in device code");
+            return nestedDeclarator(type, abstractAllowed, allowFunction);
         }
         if (nameTok.is("operator")) {
             next();
@@ -1340,6 +1340,66 @@ public final class Parser {
         return d;
     }
 
+    /** Stands for the type a nested declarator's suffixes make until they are parsed. */
+    private static final String DECLARATOR_HOLE = "<declarator>";
+
+    /**
+     * {@code (*f)(int)}, {@code (*ops[2])(int, int)}, {@code (*p)[4]}, {@code (*pick(int))(int)}: the
+     * declarator in parentheses applies to the type its suffixes (a parameter list or array
+     * dimensions) make of {@code base}, so it is parsed first around a hole that type fills.
+     */
+    private Declarator nestedDeclarator(TypeSyntax base, boolean abstractAllowed, boolean allowFunction) {
+        Token open = next();
+        enter(open);
+        TypeSyntax hole = new TypeSyntax.Named(open.pos(), DECLARATOR_HOLE, List.of());
+        Declarator inner = declaratorChain(hole, abstractAllowed, allowFunction);
+        expect(")", "to close the declarator");
+        TypeSyntax outer = base;
+        if (at("(")) {
+            outer = new TypeSyntax.Function(open.pos(), base, parameterList());
+            while (accept("const") || accept("volatile") || accept("noexcept")) {
+                // qualifiers of the function type mean nothing for a device function pointer
+            }
+        } else {
+            List<Expr> dims = new ArrayList<>();
+            List<Token> dimToks = new ArrayList<>();
+            while (at("[")) {
+                Token bracket = next();
+                enter(bracket);
+                dimToks.add(bracket);
+                dims.add(at("]") ? null : assignment());
+                expect("]", "to close the array dimension");
+            }
+            for (int i = dims.size() - 1; i >= 0; i--) {
+                if (dims.get(i) == null) {
+                    throw error(dimToks.get(i), "an array inside a pointer declarator needs a size");
+                }
+                outer = new TypeSyntax.Array(dimToks.get(i).pos(), outer, dims.get(i));
+            }
+        }
+        inner.type = fillHole(inner.type, hole, outer);
+        return inner;
+    }
+
+    /** {@code t} with {@code hole} replaced by {@code filler} (the hole sits under pointers, qualifiers and arrays). */
+    private static TypeSyntax fillHole(TypeSyntax t, TypeSyntax hole, TypeSyntax filler) {
+        if (t == hole) {
+            return filler;
+        } else if (t instanceof TypeSyntax.Pointer p) {
+            return new TypeSyntax.Pointer(p.pos(), fillHole(p.pointee(), hole, filler), p.isConst(), p.isVolatile(),
+                    p.restrict());
+        } else if (t instanceof TypeSyntax.Qualified q) {
+            return new TypeSyntax.Qualified(q.pos(), fillHole(q.base(), hole, filler), q.isConst(), q.isVolatile());
+        } else if (t instanceof TypeSyntax.Reference r) {
+            return new TypeSyntax.Reference(r.pos(), fillHole(r.referent(), hole, filler));
+        } else if (t instanceof TypeSyntax.Array a) {
+            return new TypeSyntax.Array(a.pos(), fillHole(a.element(), hole, filler), a.length());
+        } else if (t instanceof TypeSyntax.Function f) {
+            return new TypeSyntax.Function(f.pos(), fillHole(f.returnType(), hole, filler), f.params());
+        }
+        return t;
+    }
+
     /** The name of an overloaded operator after 'operator': "operator+", "operator()", ..., or "operator cast". */
     private String operatorName(Token at) {
         if (accept("(")) {
@@ -1382,7 +1442,9 @@ public final class Parser {
             Specifiers s = declSpecifiers(new Specifiers());
             Declarator d = declarator(s.type, true);
             if (d.params != null) {
-                throw error(d.nameTok, "function parameters are not supported");
+                // a parameter of function type is a pointer to the function, as in C
+                d.type = new TypeSyntax.Pointer(d.pos, new TypeSyntax.Function(d.pos, d.type, d.params), false, false,
+                        false);
             }
             Expr defaultValue = accept("=") ? assignment() : null;
             params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type, defaultValue));
