@@ -76,4 +76,135 @@ class FunctionPointersTest {
                 .launch(Dim3.of(2), Dim3.of(n / 2)).in("sel", sel).in("x", x).in("y", y)
                 .out("out", new int[4 * n], expected).build(), PATHS, "");
     }
+
+    @Test
+    void pointersPassedToFunctionsTemplatesAndStructs() {
+        String src = """
+                typedef float (*scale_t)(float);
+                __device__ float halve(float v) { return v * 0.5f; }
+                __device__ float square(float v) { return v * v; }
+                template <typename T> __device__ T twice(T v) { return v + v; }
+                struct Stage { scale_t fn; float bias; };
+                __device__ float run(scale_t f, float v) { return f(v) + 1.0f; }
+                template <typename F> __device__ float apply(F f, float v) { return f(f(v)); }
+                template <typename T> __device__ T viaSignature(T (*f)(T), T v) { return (*f)(v); }
+                __device__ void bump(int &counter, int by) { counter += by; }
+                __device__ int pick(int i, int (**out)(int)) { *out = i & 1 ? twice<int> : nullptr; return i; }
+                __global__ void pipeline(const float* in, float* out, int* counts)
+                {
+                    int i = threadIdx.x;
+                    Stage stages[3] = {{halve, 1.0f}, {&square, 0.0f}, {twice<float>, -2.0f}};
+                    float v = in[i];
+                    for (int s = 0; s < 3; s++) {
+                        v = stages[s].fn(v) + stages[s].bias;
+                    }
+                    Stage *p = &stages[i % 3];
+                    out[4 * i] = v;
+                    out[4 * i + 1] = run(p->fn, in[i]);
+                    out[4 * i + 2] = apply(square, in[i]) + apply(&twice<float>, in[i]);
+                    out[4 * i + 3] = viaSignature(halve, in[i]);
+                    void (*b)(int &, int) = bump;
+                    int c = 0;
+                    b(c, i);
+                    b(c, 3);
+                    int (*t)(int);
+                    pick(i, &t);
+                    counts[i] = c + (t ? t(i) * 100 : -1);
+                }
+                """;
+        int n = 32;
+        float[] in = new float[n];
+        float[] expected = new float[4 * n];
+        int[] counts = new int[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = i * 0.25f - 3.0f;
+            float v = in[i];
+            v = v * 0.5f + 1.0f;
+            v = v * v + 0.0f;
+            v = (v + v) - 2.0f;
+            expected[4 * i] = v;
+            float x = in[i];
+            float first = switch (i % 3) {
+                case 0 -> x * 0.5f;
+                case 1 -> x * x;
+                default -> x + x;
+            };
+            expected[4 * i + 1] = first + 1.0f;
+            float sq = x * x;
+            float tw = x + x;
+            expected[4 * i + 2] = sq * sq + (tw + tw);
+            expected[4 * i + 3] = x * 0.5f;
+            counts[i] = i + 3 + ((i & 1) != 0 ? 2 * i * 100 : -1);
+        }
+        AllPaths.check(CaseBuilder.of("function_pointer_arguments", "pipeline.cu", src).kernel("pipeline")
+                .launch(Dim3.of(1), Dim3.of(n)).in("in", in).out("out", new float[4 * n], expected)
+                .out("counts", new int[n], counts).build(), PATHS, "");
+    }
+
+    /** A pointer the host passes in: an index read from a {@code __device__} variable, or garbage. */
+    @Test
+    void callsThroughNullOrForeignValuesStopTheKernel() {
+        String src = """
+                typedef int (*op_t)(int);
+                typedef float (*fop_t)(float);
+                __device__ int inc(int a) { return a + 1; }
+                __device__ float finc(float a) { return a + 1.0f; }
+                __device__ fop_t table[1] = {finc};
+                __global__ void call(const long long* raw, int* out)
+                {
+                    op_t f = (op_t) raw[threadIdx.x];
+                    out[threadIdx.x] = f ? f(threadIdx.x) : -7;
+                    op_t g = inc;
+                    out[threadIdx.x] += g(0);
+                    if (raw[threadIdx.x] == 99) {
+                        op_t h = reinterpret_cast<op_t>(table[0]);
+                        out[threadIdx.x] = h(1);
+                    }
+                }
+                """;
+        // the index of inc is the second address taken (finc in the table is the first)
+        KernelCase ok = CaseBuilder.of("function_pointer_raw", "raw.cu", src).kernel("call")
+                .launch(Dim3.of(1), Dim3.of(4)).in("raw", new long[] {0, 2, 0, 2})
+                .out("out", new int[4], new int[] {-6, 3, -6, 5}).build();
+        AllPaths.check(ok, PATHS, "");
+        for (long bad : new long[] {1, 3, -1, 1L << 40, 99}) {
+            for (Backend backend : new Backend[] {KernelHarness.backend(2), OpenClTestDevice.backend()}) {
+                KernelCase c = CaseBuilder.of("function_pointer_bad", "raw.cu", src).kernel("call")
+                        .launch(Dim3.of(1), Dim3.of(4)).in("raw", new long[] {0, 2, bad, 0})
+                        .out("out", new int[4], null).build();
+                CheckedRun.BackendRun r = CheckedRun.run(backend, AllPaths.compile(c.request()), c.launch());
+                assertNotNull(r.failure(), "a call through " + bad + " ran");
+                assertTrue(r.failure().getMessage().contains("function pointer that is null or does not point to a "
+                        + "device function of its type"), r.failure().getMessage());
+            }
+        }
+    }
+
+    @Test
+    void whatStaysUnsupportedIsRefusedByName() {
+        String head = "__device__ int f(int a) { return a; }\n__device__ int f(float a) { return 1; }\n"
+                + "template <typename T> __device__ T g(T a) { return a; }\n";
+        refused(head + "__global__ void k(int *o) { int (*p)(int) = f; o[0] = p(1); }\n", 4, 45,
+                "taking the address of overloaded function 'f' is not supported");
+        refused(head + "__global__ void k(int *o) { int (*p)(int) = g; o[0] = p(1); }\n", 4, 45,
+                "'g' is a function template: name its template arguments");
+        refused("__global__ void k(float *o) { float (*p)(float) = sinf; o[0] = p(1); }\n", 1, 51,
+                "taking the address of built-in function 'sinf' is not supported");
+        refused("__global__ void j(int *o) {}\n__global__ void k(int *o) { void (*p)(int*) = j; }\n", 2, 49,
+                "taking the address of __global__ function 'j'");
+        refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { int (*p)(int) = h; o[0] = p + 1; }\n",
+                2, 63, "function pointers can only be called and compared for equality");
+        refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { float (*p)(float) = h; }\n",
+                2, 51, "cannot convert 'int (*)(int)' to 'float (*)(float)'");
+        refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { int (*p)(int) = h; o[0] = p(1, 2); }\n",
+                2, 58, "too many arguments in a call through a function pointer of type 'int (*)(int)' (1 expected, 2 given)");
+        refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { long v = (long) h; int (*p)(int) = v; }\n",
+                2, 65, "cannot convert 'long' to 'int (*)(int)' without a cast");
+    }
+
+    private static void refused(String source, int line, int column, String message) {
+        CompileException e = AllPaths.refuses(source, message);
+        assertEquals(line, e.first().line(), e.getMessage() + "\n" + source);
+        assertEquals(column, e.first().column(), e.getMessage() + "\n" + source);
+    }
 }
