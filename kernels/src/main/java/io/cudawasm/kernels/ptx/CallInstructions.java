@@ -1,5 +1,7 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
@@ -30,8 +32,14 @@ final class CallInstructions {
             results = p.elements();
             i++;
         }
+        if (i < ops.size() && ops.get(i) instanceof PtxOperand.Register target) {
+            List<PtxOperand> args = i + 1 < ops.size() && ops.get(i + 1) instanceof PtxOperand.Parenthesized p
+                    ? p.elements() : List.of();
+            indirect(ins, target, results, args);
+            return;
+        }
         if (i >= ops.size() || !(ops.get(i) instanceof PtxOperand.Symbol callee)) {
-            throw f.unsupported(ins, "indirect calls (through a register)");
+            throw f.unsupported(ins, "a call whose target is neither a function nor a register");
         }
         i++;
         List<PtxOperand> args = List.of();
@@ -57,6 +65,59 @@ final class CallInstructions {
                     + results.size() + " results; it takes " + decl.params().size() + " and returns "
                     + decl.returns().size());
         }
+        direct(ins, target, results, args);
+    }
+
+    /**
+     * {@code call (ret), %rd, (args), prototype;}: the register holds a function's index (see
+     * {@link ModuleLowering#functionIndex}), so the call is a switch over the module's functions whose
+     * parameters and results have the call's shapes; any other value, null included, traps.
+     */
+    private void indirect(Instruction ins, PtxOperand.Register target, List<PtxOperand> results, List<PtxOperand> args) {
+        KExpr index = f.read(target, ScalarType.ULONGLONG);
+        KLocal selector = f.fn().newLocal("callee", ScalarType.ULONGLONG, ins.pos());
+        f.emit(new KStmt.Assign(selector, index));
+        List<KStmt.Case> cases = new ArrayList<>();
+        for (Binding b : f.module().names().values()) {
+            if (!(b instanceof Binding.Function fb) || fb.function() == null || fb.decl().entry()
+                    || !sameShapes(fb.decl().params(), args) || !sameShapes(fb.decl().returns(), results)) {
+                continue;
+            }
+            Long value = f.module().functionIndex(fb.decl().name());
+            if (value == null) {
+                continue;
+            }
+            List<KStmt> body = new ArrayList<>(f.capture(() -> direct(ins, fb.function(), results, args)));
+            body.add(new KStmt.Break()); // cases of a KIR switch fall through as in C
+            cases.add(new KStmt.Case(List.of(value), false, new KBlock(body)));
+        }
+        cases.add(new KStmt.Case(List.of(), true, new KBlock(List.of(new KStmt.Trap(
+                "call through a function pointer that is null or not a function of the call's prototype",
+                ins.sourcePos(), KernelAbi.TRAP_BAD_FUNCTION_POINTER)))));
+        f.emit(new KStmt.Switch(new KExpr.LocalGet(selector), cases));
+    }
+
+    /** Whether a function's parameters (or results) are declared as the call's {@code .param} operands are. */
+    private boolean sameShapes(List<PtxVariable> declared, List<PtxOperand> operands) {
+        if (declared.size() != operands.size()) {
+            return false;
+        }
+        for (int a = 0; a < operands.size(); a++) {
+            if (!(operands.get(a) instanceof PtxOperand.Symbol s
+                    && f.scopes().lookup(s.name()) instanceof Binding.Param p)) {
+                return false;
+            }
+            PtxVariable d = declared.get(a);
+            PtxVariable given = p.decl();
+            if (d.size() != given.size() || d.isArray() != given.isArray()
+                    || d.type().isFloat() != given.type().isFloat()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void direct(Instruction ins, KFunction target, List<PtxOperand> results, List<PtxOperand> args) {
         List<KExpr> values = new ArrayList<>();
         for (int a = 0; a < args.size(); a++) {
             values.add(argument(args.get(a), target.params().get(a)));

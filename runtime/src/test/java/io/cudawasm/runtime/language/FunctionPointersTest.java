@@ -13,6 +13,10 @@ import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.testing.KernelHarness;
+import io.cudawasm.runtime.ptx.Nvcc;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.IntBinaryOperator;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class FunctionPointersTest {
 
-    private static final java.util.Set<AllPaths.Path> PATHS = java.util.EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.OPENCL);
+    private static final Set<AllPaths.Path> PATHS = EnumSet.allOf(AllPaths.Path.class);
+    private static final Set<AllPaths.Path> SOURCE_PATHS = EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.OPENCL);
 
     private static final IntBinaryOperator[] OPS = {Integer::sum, (a, b) -> a * b, (a, b) -> a - b, Math::max};
 
@@ -141,7 +146,11 @@ class FunctionPointersTest {
                 .out("counts", new int[n], counts).build(), PATHS, "");
     }
 
-    /** A pointer the host passes in: an index read from a {@code __device__} variable, or garbage. */
+    /**
+     * A pointer the host passes in: what a {@code __device__} variable initialized with a function
+     * holds (on the source path, functions are numbered from 1 in the order their addresses are
+     * first taken: here finc, then inc), or garbage, which must stop the kernel.
+     */
     @Test
     void callsThroughNullOrForeignValuesStopTheKernel() {
         String src = """
@@ -162,18 +171,24 @@ class FunctionPointersTest {
                     }
                 }
                 """;
-        // the index of inc is the second address taken (finc in the table is the first)
-        KernelCase ok = CaseBuilder.of("function_pointer_raw", "raw.cu", src).kernel("call")
+        AllPaths.check(CaseBuilder.of("function_pointer_null", "raw.cu", src).kernel("call")
+                .launch(Dim3.of(1), Dim3.of(4)).in("raw", new long[4])
+                .out("out", new int[4], new int[] {-6, -6, -6, -6}).build());
+        AllPaths.check(CaseBuilder.of("function_pointer_raw", "raw.cu", src).kernel("call")
                 .launch(Dim3.of(1), Dim3.of(4)).in("raw", new long[] {0, 2, 0, 2})
-                .out("out", new int[4], new int[] {-6, 3, -6, 5}).build();
-        AllPaths.check(ok, PATHS, "");
+                .out("out", new int[4], new int[] {-6, 3, -6, 5}).build(), SOURCE_PATHS, "");
+        String ptx = Nvcc.ptx(src, AllPaths.PTX_CONFIG, List.of());
         for (long bad : new long[] {1, 3, -1, 1L << 40, 99}) {
-            for (Backend backend : new Backend[] {KernelHarness.backend(2), OpenClTestDevice.backend()}) {
+            // through PTX, 1 and 2 are inc and finc (both take a 32-bit parameter there): 3 and up are no function
+            boolean viaPtx = bad != 1 && bad != 99;
+            for (String path : viaPtx ? List.of("wasm", "opencl", "ptx") : List.of("wasm", "opencl")) {
                 KernelCase c = CaseBuilder.of("function_pointer_bad", "raw.cu", src).kernel("call")
                         .launch(Dim3.of(1), Dim3.of(4)).in("raw", new long[] {0, 2, bad, 0})
                         .out("out", new int[4], null).build();
-                CheckedRun.BackendRun r = CheckedRun.run(backend, AllPaths.compile(c.request()), c.launch());
-                assertNotNull(r.failure(), "a call through " + bad + " ran");
+                Backend backend = path.equals("opencl") ? OpenClTestDevice.backend() : KernelHarness.backend(2);
+                CheckedRun.BackendRun r = CheckedRun.run(backend, AllPaths.compile(path.equals("ptx")
+                        ? CompileRequest.of("raw.ptx", ptx) : c.request()), c.launch());
+                assertNotNull(r.failure(), path + ": a call through " + bad + " ran");
                 assertTrue(r.failure().getMessage().contains("function pointer that is null or does not point to a "
                         + "device function of its type"), r.failure().getMessage());
             }
@@ -190,16 +205,16 @@ class FunctionPointersTest {
                 "'g' is a function template: name its template arguments");
         refused("__global__ void k(float *o) { float (*p)(float) = sinf; o[0] = p(1); }\n", 1, 51,
                 "taking the address of built-in function 'sinf' is not supported");
-        refused("__global__ void j(int *o) {}\n__global__ void k(int *o) { void (*p)(int*) = j; }\n", 2, 49,
+        refused("__global__ void j(int *o) {}\n__global__ void k(int *o) { void (*p)(int*) = j; }\n", 2, 47,
                 "taking the address of __global__ function 'j'");
         refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { int (*p)(int) = h; o[0] = p + 1; }\n",
-                2, 63, "function pointers can only be called and compared for equality");
+                2, 57, "function pointers can only be called and compared for equality");
         refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { float (*p)(float) = h; }\n",
-                2, 51, "cannot convert 'int (*)(int)' to 'float (*)(float)'");
+                2, 49, "cannot convert 'int (*)(int)' to 'float (*)(float)'");
         refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { int (*p)(int) = h; o[0] = p(1, 2); }\n",
-                2, 58, "too many arguments in a call through a function pointer of type 'int (*)(int)' (1 expected, 2 given)");
+                2, 56, "too many arguments in a call through a function pointer of type 'int (*)(int)' (1 expected, 2 given)");
         refused("__device__ int h(int a) { return a; }\n__global__ void k(int *o) { long v = (long) h; int (*p)(int) = v; }\n",
-                2, 65, "cannot convert 'long' to 'int (*)(int)' without a cast");
+                2, 64, "cannot convert 'long' to 'int (*)(int)' without a cast");
     }
 
     private static void refused(String source, int line, int column, String message) {
