@@ -90,7 +90,15 @@ class DiagnosticsTest {
             Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29,
                     "'goto out': only a jump to a label of this block or an enclosing one is supported"),
             Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
-            Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
+            Arguments.of("function pointer arithmetic", "__device__ int h(int a) { return a; }\n"
+                    + "__global__ void k(int* o) { int (*p)(int) = h; p++; }", 2, 49,
+                    "function pointers can only be called and compared for equality"),
+            Arguments.of("function pointer of another type", "__device__ int h(int a) { return a; }\n"
+                    + "__global__ void k(float* o) { float (*p)(float) = &h; }", 2, 51,
+                    "cannot convert 'int (*)(int)' to 'float (*)(float)' without a cast"),
+            Arguments.of("address of a kernel", "__global__ void j(int* o) { }\n"
+                    + "__global__ void k(int* o) { void (*p)(int*) = j; }", 2, 47,
+                    "taking the address of __global__ function 'j' is not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
             Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
             Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",

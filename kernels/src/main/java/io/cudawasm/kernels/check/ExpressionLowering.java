@@ -598,7 +598,7 @@ final class ExpressionLowering {
         KExpr updated;
         if (t instanceof PointerType) {
             updated = new KExpr.PtrAdd(old, new KExpr.IntConst(ScalarType.LONG, inc ? 1 : -1), at);
-        } else if (t instanceof ScalarType s) {
+        } else if (t instanceof ScalarType s && !s.isFunctionPointer()) {
             if (s.kind() == ScalarKind.BOOL) {
                 throw error(u.pos(), "incrementing or decrementing a bool is not allowed in C++17");
             }
@@ -607,7 +607,8 @@ final class ExpressionLowering {
             updated = convert(new KExpr.Binary(inc ? BinaryOp.ADD : BinaryOp.SUB, convert(old, p, u.pos(), false),
                     one, p), s, u.pos(), false);
         } else {
-            throw error(u.pos(), "cannot increment value of type '" + t.display() + "'");
+            throw error(u.pos(), "cannot increment value of type '" + t.display() + "'"
+                    + (t.isFunctionPointer() ? ": function pointers can only be called and compared for equality" : ""));
         }
         if (postfix || !needResult || lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, updated);
