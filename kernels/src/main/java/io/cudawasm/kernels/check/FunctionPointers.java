@@ -28,11 +28,13 @@ import java.util.Map;
  * Device function pointers without code addresses. Every function whose address is taken gets a
  * small index (1, 2, ...; 0 is null), which is the pointer's value: an 8-byte integer to every
  * back end, typed by its {@link FunctionSignature} for the checker only. A call through a
- * pointer calls a dispatcher made for that call site, a {@code switch} over the address-taken
- * functions of exactly the pointer's signature whose default traps: a null pointer, one of
+ * pointer calls a dispatcher made for that call site, which compares the pointer with the
+ * address-taken functions of exactly the pointer's signature in turn (an if-chain rather than a
+ * switch: a 64-bit switch is such a chain in WebAssembly too, and the CPU path allows barriers
+ * in a function called this way only outside switches) and traps when none matches: a null pointer, one of
  * another signature (after a cast) or any other integer can only stop the kernel with
- * {@link KernelAbi#TRAP_BAD_FUNCTION_POINTER}, never run other code. The switches are filled
- * once every body is lowered ({@link #complete}), since a body lowered later may still take an
+ * {@link KernelAbi#TRAP_BAD_FUNCTION_POINTER}, never run other code. The chains are filled
+ * once every body is lowered ({@link #completionSteps}), since a body lowered later may still take an
  * address.
  */
 final class FunctionPointers {
@@ -191,7 +193,7 @@ final class FunctionPointers {
         return exprs.materialize(call, pos);
     }
 
-    /** A dispatcher for one call site: {@code (index, params...)}, its switch filled by {@link #complete}. */
+    /** A dispatcher for one call site: {@code (index, params...)}, its chain filled by {@link #completionSteps}. */
     private KFunction dispatcher(FunctionSignature sig, SourcePos pos) {
         int number = signatureNumbers.computeIfAbsent(sig, s -> signatureNumbers.size());
         CType ret = sig.returnsReference() ? new PointerType(sig.returnType()) : sig.returnType();
@@ -211,7 +213,7 @@ final class FunctionPointers {
 
     /**
      * Instantiates every function whose address was taken (queueing their bodies) and fills every
-     * dispatcher's switch with the functions of its signature; the checker calls it again while it
+     * dispatcher with the functions of its signature; the checker calls it again while it
      * queued new bodies, which may take more addresses or call through more pointers.
      */
     List<Runnable> completionSteps() {
@@ -229,7 +231,7 @@ final class FunctionPointers {
 
     private void fill(Dispatcher d) {
         KFunction fn = d.fn();
-        List<KStmt.Case> cases = new ArrayList<>();
+        List<KStmt> chain = new ArrayList<>();
         List<KExpr> args = new ArrayList<>();
         for (KLocal p : fn.params().subList(1, fn.params().size())) {
             args.add(new KExpr.LocalGet(p));
@@ -244,12 +246,13 @@ final class FunctionPointers {
             List<KStmt> body = result == null
                     ? List.of(new KStmt.Eval(call), new KStmt.Return(null))
                     : List.of(new KStmt.Assign(result, call), new KStmt.Return(new KExpr.LocalGet(result)));
-            cases.add(new KStmt.Case(List.of(t.index), false, new KBlock(body)));
+            KExpr matches = new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.LocalGet(fn.params().get(0)),
+                    new KExpr.IntConst(ScalarType.ULONG, t.index), ScalarType.BOOL);
+            chain.add(new KStmt.If(matches, new KBlock(body), KBlock.EMPTY));
         }
-        cases.add(new KStmt.Case(List.of(), true, new KBlock(List.of(new KStmt.Trap(
-                "call through a function pointer that is null or not a '" + d.signature().display() + "'", d.pos(),
-                KernelAbi.TRAP_BAD_FUNCTION_POINTER)))));
-        fn.setBody(new KBlock(List.of(new KStmt.Switch(new KExpr.LocalGet(fn.params().get(0)), cases))));
+        chain.add(new KStmt.Trap("call through a function pointer that is null or not a '" + d.signature().display()
+                + "'", d.pos(), KernelAbi.TRAP_BAD_FUNCTION_POINTER));
+        fn.setBody(new KBlock(chain));
     }
 
     boolean isEmpty() {

@@ -2092,14 +2092,15 @@ public final class Parser {
         if (r && !TYPE_KEYWORDS.contains(peek().text()) && !peek().is("const") && !peek().is("volatile")) {
             // (uint(x) << 8): a functional cast inside parentheses, not a C cast to 'uint'
             int len = qualifiedNameLength(p);
-            r = !peek(len).is("(") && !peek(len).is("{");
+            r = !peek(len).is("(") && !peek(len).is("{") || peek(len).is("(") && peek(len + 1).is("*");
         } else if (r && peek().isIdent() && TYPE_KEYWORDS.contains(peek().text())) {
             // (int(b) << 16), (unsigned char(x)): a builtin type then '(' is a functional cast too
             int q = p;
             while (q < tokens.size() && tokens.get(q).isIdent() && TYPE_KEYWORDS.contains(tokens.get(q).text())) {
                 q++;
             }
-            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(");
+            // but (int (*)(int)) and (int (*)[4]) are casts to a pointer type
+            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(") || tokens.get(Math.min(q + 1, tokens.size() - 1)).is("*");
         }
         p = save;
         return r;

@@ -70,14 +70,15 @@ final class CallInstructions {
 
     /**
      * {@code call (ret), %rd, (args), prototype;}: the register holds a function's index (see
-     * {@link ModuleLowering#functionIndex}), so the call is a switch over the module's functions whose
-     * parameters and results have the call's shapes; any other value, null included, traps.
+     * {@link ModuleLowering#functionIndex}), so the call compares it with the module's functions whose
+     * parameters and results have the call's shapes in turn; any other value, null included, traps.
      */
     private void indirect(Instruction ins, PtxOperand.Register target, List<PtxOperand> results, List<PtxOperand> args) {
         KExpr index = f.read(target, ScalarType.ULONGLONG);
         KLocal selector = f.fn().newLocal("callee", ScalarType.ULONGLONG, ins.pos());
         f.emit(new KStmt.Assign(selector, index));
-        List<KStmt.Case> cases = new ArrayList<>();
+        List<KFunction> candidates = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
         for (Binding b : f.module().names().values()) {
             if (!(b instanceof Binding.Function fb) || fb.function() == null || fb.decl().entry()
                     || !sameShapes(fb.decl().params(), args) || !sameShapes(fb.decl().returns(), results)) {
@@ -87,14 +88,21 @@ final class CallInstructions {
             if (value == null) {
                 continue;
             }
-            List<KStmt> body = new ArrayList<>(f.capture(() -> direct(ins, fb.function(), results, args)));
-            body.add(new KStmt.Break()); // cases of a KIR switch fall through as in C
-            cases.add(new KStmt.Case(List.of(value), false, new KBlock(body)));
+            candidates.add(fb.function());
+            values.add(value);
         }
-        cases.add(new KStmt.Case(List.of(), true, new KBlock(List.of(new KStmt.Trap(
+        // an if-else chain, as the source path's dispatchers (a barrier in a callee is allowed there, not in a switch)
+        KBlock chain = new KBlock(List.of(new KStmt.Trap(
                 "call through a function pointer that is null or not a function of the call's prototype",
-                ins.sourcePos(), KernelAbi.TRAP_BAD_FUNCTION_POINTER)))));
-        f.emit(new KStmt.Switch(new KExpr.LocalGet(selector), cases));
+                ins.sourcePos(), KernelAbi.TRAP_BAD_FUNCTION_POINTER)));
+        for (int c = candidates.size() - 1; c >= 0; c--) {
+            KFunction callee = candidates.get(c);
+            KExpr matches = new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.LocalGet(selector),
+                    new KExpr.IntConst(ScalarType.ULONGLONG, values.get(c)), ScalarType.BOOL);
+            chain = new KBlock(List.of(new KStmt.If(matches, new KBlock(f.capture(() -> direct(ins, callee, results, args))),
+                    chain)));
+        }
+        f.emit(new KStmt.Nested(chain));
     }
 
     /** Whether a function's parameters (or results) are declared as the call's {@code .param} operands are. */

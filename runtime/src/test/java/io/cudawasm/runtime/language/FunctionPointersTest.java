@@ -147,6 +147,59 @@ class FunctionPointersTest {
     }
 
     /**
+     * Function types in typedefs, functions returning function pointers (through a typedef and in
+     * the declarator), a pointer member called from a member function, a kernel parameter compared
+     * with NULL, pointer-to-array declarators and casts, and a function with barriers called
+     * through a pointer by every thread of the block.
+     */
+    @Test
+    void declaratorsReturnedPointersMembersAndBarriers() {
+        String src = """
+                typedef int fn_t(int);
+                typedef int (*op_t)(int);
+                __device__ int inc(int a) { return a + 1; }
+                __device__ int dec(int a) { return a - 1; }
+                __device__ op_t choose(int i) { return i ? inc : dec; }
+                __device__ int (*choose2(int i))(int) { return i ? &dec : &inc; }
+                struct Ops { op_t f; __device__ int run(int x) { return f(x) * 2; } };
+                __device__ int blockSum(int v)
+                {
+                    __shared__ int s[64];
+                    s[threadIdx.x] = v;
+                    __syncthreads();
+                    int t = s[0] + s[63];
+                    __syncthreads();
+                    return t;
+                }
+                __global__ void k(int* o, op_t param)
+                {
+                    fn_t *p = inc;
+                    auto q = dec;
+                    if (threadIdx.x == 0) {
+                        o[0] = p(1) + q(1) + choose(0)(5) + choose2(1)(7);
+                        Ops ops = {inc};
+                        o[1] = ops.run(3);
+                        o[2] = (param == NULL) + !param + (param != p);
+                        int (*row)[4] = (int (*)[4]) o;
+                        row[1][2] = 5;
+                    }
+                    int (*bs)(int) = blockSum;
+                    o[threadIdx.x + 8] = bs(threadIdx.x * 2);
+                }
+                """;
+        int[] expected = new int[72];
+        expected[0] = 2 + 0 + 4 + 6;
+        expected[1] = 8;
+        expected[2] = 3;
+        expected[6] = 5;
+        for (int t = 0; t < 64; t++) {
+            expected[8 + t] = 126;
+        }
+        AllPaths.check(CaseBuilder.of("function_pointer_declarators", "declarators.cu", src).kernel("k")
+                .launch(Dim3.of(1), Dim3.of(64)).out("o", new int[72], expected).scalar(0L).build());
+    }
+
+    /**
      * A pointer the host passes in: what a {@code __device__} variable initialized with a function
      * holds (on the source path, functions are numbered from 1 in the order their addresses are
      * first taken: here finc, then inc), or garbage, which must stop the kernel.
