@@ -145,6 +145,11 @@ final class ObjectLowering {
     /** {@code S::N} or {@code S<T>::N}: a static constant. */
     Operand staticMember(StructInfo info, String name, SourcePos pos) {
         KExpr v = staticValue(info, name);
+        List<Checker.FunctionEntry> methods = info.methods(name);
+        if (v == null && methods.size() == 1) {
+            // &S::f of a static member function: a function pointer (a non-static one is refused there)
+            return new Value(ctx.checker.functionPointers.address(methods.get(0), TemplateEnv.EMPTY, pos));
+        }
         if (v == null) {
             throw error(pos, "no static constant named '" + name + "' in '" + info.type.display() + "'");
         }
