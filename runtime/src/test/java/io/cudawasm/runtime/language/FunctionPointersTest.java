@@ -93,6 +93,7 @@ class FunctionPointersTest {
                 __device__ float run(scale_t f, float v) { return f(v) + 1.0f; }
                 template <typename F> __device__ float apply(F f, float v) { return f(f(v)); }
                 template <typename T> __device__ T viaSignature(T (*f)(T), T v) { return (*f)(v); }
+                template <typename R, typename A> __device__ R first(R (*f)(A)) { return f(A(2)); }
                 __device__ void bump(int &counter, int by) { counter += by; }
                 __device__ int pick(int i, int (**out)(int)) { *out = i & 1 ? twice<int> : nullptr; return i; }
                 __global__ void pipeline(const float* in, float* out, int* counts)
@@ -107,7 +108,7 @@ class FunctionPointersTest {
                     out[4 * i] = v;
                     out[4 * i + 1] = run(p->fn, in[i]);
                     out[4 * i + 2] = apply(square, in[i]) + apply(&twice<float>, in[i]);
-                    out[4 * i + 3] = viaSignature(halve, in[i]);
+                    out[4 * i + 3] = viaSignature(halve, in[i]) + first(square) + first(&twice<int>);
                     void (*b)(int &, int) = bump;
                     int c = 0;
                     b(c, i);
@@ -138,7 +139,7 @@ class FunctionPointersTest {
             float sq = x * x;
             float tw = x + x;
             expected[4 * i + 2] = sq * sq + (tw + tw);
-            expected[4 * i + 3] = x * 0.5f;
+            expected[4 * i + 3] = x * 0.5f + 4.0f + 4;
             counts[i] = i + 3 + ((i & 1) != 0 ? 2 * i * 100 : -1);
         }
         AllPaths.check(CaseBuilder.of("function_pointer_arguments", "pipeline.cu", src).kernel("pipeline")
