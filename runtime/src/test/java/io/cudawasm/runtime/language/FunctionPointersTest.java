@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.opencl.OpenClOptions;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
@@ -198,6 +199,28 @@ class FunctionPointersTest {
         }
         AllPaths.check(CaseBuilder.of("function_pointer_declarators", "declarators.cu", src).kernel("k")
                 .launch(Dim3.of(1), Dim3.of(64)).out("o", new int[72], expected).scalar(0L).build());
+    }
+
+    /** Recursion through a pointer: as direct recursion, on the WebAssembly path (OpenCL C refuses both by name). */
+    @Test
+    void recursionThroughAPointer() {
+        String src = """
+                typedef int (*f_t)(int);
+                __device__ int fact(int n);
+                __device__ f_t self = fact;
+                __device__ int fact(int n) { return n <= 1 ? 1 : n * self(n - 1); }
+                __global__ void k(int* o) { o[threadIdx.x] = fact(threadIdx.x); }
+                """;
+        int[] expected = new int[10];
+        for (int i = 0; i < 10; i++) {
+            expected[i] = i == 0 ? 1 : i * expected[i - 1];
+        }
+        AllPaths.check(CaseBuilder.of("function_pointer_recursion", "rec.cu", src).kernel("k")
+                .launch(Dim3.of(1), Dim3.of(10)).out("o", new int[10], expected).build(),
+                EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "");
+        CompileException e = org.junit.jupiter.api.Assertions.assertThrows(CompileException.class,
+                () -> AllPaths.compile(CompileRequest.of("rec.cu", src)).opencl(OpenClOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("recursion ('fact' calls itself) is not supported by OpenCL C"), e.getMessage());
     }
 
     /**
