@@ -1,0 +1,76 @@
+package io.cudawasm.runtime.language;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.runtime.backend.check.BufferComparison;
+import io.cudawasm.runtime.backend.check.CaseBuilder;
+import io.cudawasm.runtime.backend.check.CheckedRun;
+import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.ptx.Nvcc;
+import io.cudawasm.runtime.testing.KernelHarness;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Virtual functions. Through PTX they need nothing of their own: nvcc's vtables are {@code .u64}
+ * tables of function addresses (the functions' indices there) and a virtual call is a
+ * {@code call} through a register loaded from one, which the PTX front end dispatches as any
+ * call through a function pointer.
+ */
+class VirtualFunctionsTest {
+
+    @Test
+    void virtualCallsThroughNvccsVtables() {
+        String src = """
+                struct Shape {
+                    float s;
+                    __device__ Shape(float x) : s(x) {}
+                    __device__ virtual float area() const { return 0; }
+                    __device__ virtual float scaled(float k) const { return k * area(); }
+                };
+                struct Square : Shape {
+                    __device__ Square(float x) : Shape(x) {}
+                    __device__ float area() const override { return s * s; }
+                };
+                struct Circle : Shape {
+                    __device__ Circle(float x) : Shape(x) {}
+                    __device__ float area() const override { return 3.0f * s * s; }
+                    __device__ float scaled(float k) const override { return -k; }
+                };
+                __device__ float total(const Shape& a, const Shape* b) { return a.area() + b->area(); }
+                __global__ void k(const float* in, float* out)
+                {
+                    int i = threadIdx.x;
+                    Square sq(in[i]);
+                    Circle c(in[i] + 1);
+                    Shape plain(in[i]);
+                    Shape* p = (i & 1) ? (Shape*) &sq : (i & 2) ? (Shape*) &c : &plain;
+                    out[2 * i] = p->area() + total(sq, &c) + sizeof(Shape);
+                    out[2 * i + 1] = p->scaled(2.0f);
+                }
+                """;
+        int n = 8;
+        float[] in = new float[n];
+        float[] expected = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            in[i] = i * 0.5f + 1;
+            float sq = in[i] * in[i];
+            float c = 3.0f * (in[i] + 1) * (in[i] + 1);
+            float area = (i & 1) != 0 ? sq : (i & 2) != 0 ? c : 0;
+            expected[2 * i] = area + (sq + c) + 16;
+            expected[2 * i + 1] = (i & 1) != 0 ? 2.0f * sq : (i & 2) != 0 ? -2.0f : 0;
+        }
+        KernelCase c = CaseBuilder.of("virtual_calls_ptx", "shapes.cu", src).kernel("k").launch(Dim3.of(1), Dim3.of(n))
+                .in("in", in).out("out", new float[2 * n], expected).build();
+        String ptx = Nvcc.ptx(src, AllPaths.PTX_CONFIG, List.of());
+        CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2),
+                AllPaths.compile(CompileRequest.of("shapes.ptx", ptx)), c.launch());
+        assertNull(r.failure(), () -> r.failure().getMessage());
+        for (BufferComparison b : c.againstReference(r)) {
+            assertTrue(b.passed(), b::format);
+        }
+    }
+}
