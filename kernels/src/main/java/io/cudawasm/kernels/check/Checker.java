@@ -157,6 +157,7 @@ public final class Checker {
     final Map<String, String> namespaceAliases = new HashMap<>();
     final Map<KFunction, Signature> signatures = new HashMap<>();
     final FunctionPointers functionPointers = new FunctionPointers(this);
+    final VirtualCalls virtualCalls = new VirtualCalls(this);
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> usedNames = new HashSet<>();
@@ -204,6 +205,7 @@ public final class Checker {
             }
             // functions whose address a body took are instantiated now, which may queue more bodies
             functionPointers.completionSteps().forEach(this::guard);
+            virtualCalls.completionSteps().forEach(this::guard);
         } while (!pendingBodies.isEmpty());
         if (!errors.isEmpty()) {
             List<Diagnostic> all = new ArrayList<>(errors);

@@ -1174,6 +1174,12 @@ final class ExpressionLowering {
      * passing default arguments for those not given, references as addresses and structs as copies.
      */
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
+        return invoke(r, given, positions, self, pos, false);
+    }
+
+    /** {@code virtualCall}: a call of a virtual member function through its object's class (check/VirtualCalls). */
+    Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos,
+            boolean virtualCall) {
         KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
             throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
@@ -1210,7 +1216,8 @@ final class ExpressionLowering {
                 values.add(v);
             }
         }
-        KExpr call = new KExpr.Call(fn, values, fn.returnType());
+        KFunction callee = virtualCall ? ctx.checker.virtualCalls.dispatcher(fn, r.entry().owner, r.entry(), pos) : fn;
+        KExpr call = new KExpr.Call(callee, values, fn.returnType());
         if (sig.returnsReference()) {
             PointerType rt = (PointerType) fn.returnType();
             KLocal t = ctx.temp(rt, pos);

@@ -179,7 +179,7 @@ final class ObjectLowering {
             isConst = (Boolean) obj[1];
         }
         return call(info, info.methods(m.name()), m.name(), self, isConst, exprs().arguments(args),
-                ExpressionLowering.positions(args), pos);
+                ExpressionLowering.positions(args), pos, true);
     }
 
     /** The address of an object operand (a temporary holds a value), and whether it is const. */
@@ -201,7 +201,7 @@ final class ObjectLowering {
         KExpr self = ctx.thisLocal == null ? null : new KExpr.LocalGet(ctx.thisLocal);
         boolean isConst = ctx.thisLocal != null && ((PointerType) ctx.thisLocal.type()).constPointee();
         return call(ctx.owner, candidates, name, self, isConst, exprs().arguments(args), ExpressionLowering.positions(args),
-                pos);
+                pos, true);
     }
 
     /** {@code S::f(args)}: a static member function (or one of the calling member function's class). */
@@ -211,7 +211,8 @@ final class ObjectLowering {
             throw error(pos, "no member function named '" + name + "' in '" + info.type.display() + "'");
         }
         KExpr self = ctx.owner == info && ctx.thisLocal != null ? new KExpr.LocalGet(ctx.thisLocal) : null;
-        return call(info, candidates, name, self, false, exprs().arguments(args), ExpressionLowering.positions(args), pos);
+        return call(info, candidates, name, self, false, exprs().arguments(args), ExpressionLowering.positions(args), pos,
+                false);
     }
 
     /** An object of class type called like a function: its {@code operator()}. */
@@ -233,11 +234,13 @@ final class ObjectLowering {
             throw error(pos, "called object of type '" + object.type().display() + "' is not a function or function object");
         }
         Object[] obj = addressOf(object, pos);
-        return call(info, info.methods("operator()"), "operator()", (KExpr) obj[0], (Boolean) obj[1], args, positions, pos);
+        return call(info, info.methods("operator()"), "operator()", (KExpr) obj[0], (Boolean) obj[1], args, positions, pos,
+                true);
     }
 
+    /** {@code virtualCall}: not qualified with a class name, so a virtual function is called by the object's class. */
     private Operand call(StructInfo info, List<Checker.FunctionEntry> candidates, String name, KExpr self,
-            boolean constObject, List<Operand> args, List<SourcePos> positions, SourcePos pos) {
+            boolean constObject, List<Operand> args, List<SourcePos> positions, SourcePos pos, boolean virtualCall) {
         List<Checker.FunctionEntry> viable = new ArrayList<>();
         for (Checker.FunctionEntry e : candidates) {
             if (self == null && e.hasThis()) {
@@ -254,7 +257,9 @@ final class ObjectLowering {
         }
         Resolution r = exprs().resolve(info.type.name() + "::" + name, preferNonConst(viable, constObject), List.of(),
                 args, pos);
-        return exprs().invoke(r, args, positions, self, pos);
+        boolean dispatch = virtualCall && self != null && r.entry().owner != null
+                && ctx.checker.virtualCalls.isVirtual(r.entry().owner, r.entry());
+        return exprs().invoke(r, args, positions, self, pos, dispatch);
     }
 
     /** For a non-const object, a const and a non-const overload of the same parameters: the non-const one. */
@@ -286,7 +291,7 @@ final class ObjectLowering {
             Object[] obj = addressOf(operands.get(0), pos);
             List<Operand> rest = operands.subList(1, operands.size());
             return call(left, left.methods(op), op, (KExpr) obj[0], (Boolean) obj[1], new ArrayList<>(rest),
-                    positions.subList(1, positions.size()), pos);
+                    positions.subList(1, positions.size()), pos, true);
         }
         List<Checker.FunctionEntry> free = ctx.checker.functions.get(op);
         if (free == null) {
@@ -377,6 +382,10 @@ final class ObjectLowering {
                     + "__device__ to construct it in device code");
         }
         List<StructMember> members = info.type.declaredMembers();
+        if (!args.isEmpty() && VirtualCalls.isPolymorphic(info.type)) {
+            throw error(pos, "'" + info.type.display() + "' has virtual functions, so it is no aggregate: give it a "
+                    + "constructor to initialize it from values");
+        }
         if (args.size() > members.size()) {
             throw error(pos, "too many initializers for '" + info.type.display() + "'");
         }
@@ -391,6 +400,7 @@ final class ObjectLowering {
                 initializeMember(lv, m, info, valueInit || !args.isEmpty(), pos);
             }
         }
+        ctx.checker.virtualCalls.stamp(exprs(), ctx, base, info.type, pos);
     }
 
     private LValue memberLValue(KExpr base, StructMember m, boolean isConst, SourcePos pos) {
@@ -486,6 +496,8 @@ final class ObjectLowering {
                 exprs().store(lv, exprs().convert(exprs().rvalue(mi.args().get(0)), lv.type(), mi.pos(), false));
             }
         }
+        // before the body: a virtual call there calls this class's function, as in C++
+        ctx.checker.virtualCalls.stamp(exprs(), ctx, self, info.type, pos);
     }
 
     // ------------------------------------------------------------------ lambdas

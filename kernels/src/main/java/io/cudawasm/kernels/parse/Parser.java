@@ -946,6 +946,11 @@ public final class Parser {
         }
         popScope();
         leave();
+        if (virtualDestructors.contains(name)
+                || methods.stream().anyMatch(m -> m.function().specifiers().contains(FunctionSpecifier.VIRTUAL))) {
+            // where CUDA keeps the vtable pointer: the object's class id here (check/VirtualCalls)
+            members.add(0, new TypeSyntax.Member(pos, VPTR_FIELD, new TypeSyntax.Builtin(pos, ScalarKind.ULONGLONG)));
+        }
         return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
     }
 
@@ -1008,10 +1013,12 @@ public final class Parser {
         int start = p;
         Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
         boolean isStatic = false;
+        boolean isVirtual = false;
         while (peek().isIdent() && MEMBER_SPECIFIERS.contains(peek().text())
                 || at("__launch_bounds__") || at("__attribute__")) {
             Token t = next();
             switch (t.text()) {
+                case "virtual" -> isVirtual = true;
                 case "__device__" -> spec.add(FunctionSpecifier.DEVICE);
                 case "__host__" -> spec.add(FunctionSpecifier.HOST);
                 case "__forceinline__" -> spec.add(FunctionSpecifier.FORCEINLINE);
@@ -1036,6 +1043,9 @@ public final class Parser {
             return false;
         }
         if (destructor) {
+            if (isVirtual) {
+                virtualDestructors.add(className); // a virtual destructor alone makes the class polymorphic
+            }
             next();
             expectIdent("after '~'");
             Token lp = expect("(", "after the destructor's name");
@@ -1136,8 +1146,8 @@ public final class Parser {
             spec.add(FunctionSpecifier.STATIC);
         }
         boolean device = spec.contains(FunctionSpecifier.DEVICE) || spec.contains(FunctionSpecifier.GLOBAL);
-        if (device && s.isVirtual) {
-            throw error(d.nameTok, "virtual functions are not supported in device code ('" + d.name + "')");
+        if (s.isVirtual) {
+            spec.add(FunctionSpecifier.VIRTUAL);
         }
         List<TypeSyntax.MemberInit> inits = new ArrayList<>();
         Stmt.Block body = null;
@@ -1339,6 +1349,12 @@ public final class Parser {
         d.type = type;
         return d;
     }
+
+    /** The hidden leading field of a class with virtual functions, where CUDA keeps its vtable pointer. */
+    public static final String VPTR_FIELD = "cw_vptr";
+
+    /** Classes that declare a virtual destructor (destructors themselves are skipped). */
+    private final Set<String> virtualDestructors = new HashSet<>();
 
     /** Stands for the type a nested declarator's suffixes make until they are parsed. */
     private static final String DECLARATOR_HOLE = "<declarator>";

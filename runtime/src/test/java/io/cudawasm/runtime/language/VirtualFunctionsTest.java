@@ -73,4 +73,38 @@ class VirtualFunctionsTest {
             assertTrue(b.passed(), b::format);
         }
     }
+
+    /**
+     * One class with virtual functions: calls from outside and from its own members dispatch on the
+     * hidden class id its constructor (or its implicit default construction) stores where CUDA
+     * keeps the vtable pointer, so sizeof matches nvcc's.
+     */
+    @Test
+    void aClassWithVirtualFunctions() {
+        String src = """
+                struct Counter {
+                    int n;
+                    __device__ Counter(int s) : n(s) {}
+                    __device__ virtual int step() { return n += 1; }
+                    __device__ int twice() { return step() + step(); }
+                };
+                struct Plain { __device__ virtual int v() const { return 7; } };
+                __global__ void k(int* o)
+                {
+                    Counter c(threadIdx.x);
+                    Counter* p = &c;
+                    o[threadIdx.x] = p->twice() + c.step() + sizeof(Counter) * 100;
+                    Plain q;
+                    const Plain& r = q;
+                    o[threadIdx.x + 8] = r.v() + sizeof(Plain);
+                }
+                """;
+        int[] expected = new int[16];
+        for (int t = 0; t < 8; t++) {
+            expected[t] = 3 * t + 6 + 1600;
+            expected[t + 8] = 15;
+        }
+        AllPaths.check(CaseBuilder.of("virtual_one_class", "counter.cu", src).kernel("k").launch(Dim3.of(1), Dim3.of(8))
+                .out("o", new int[16], expected).build());
+    }
 }
