@@ -8,6 +8,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Place;
 import io.cudawasm.kernels.check.ExpressionLowering.Resolution;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
@@ -454,6 +455,37 @@ final class ObjectLowering {
         StructInfo info = classOf(target.type());
         if (info != null && (info.needsConstruction() || info.hostConstructor)) {
             constructInto(target, info, List.of(), List.of(), false, pos);
+        } else if (VirtualCalls.holdsPolymorphic(target.type())) {
+            constructPolymorphicParts(exprs().address(target), target.type(), pos);
+        }
+    }
+
+    /**
+     * The objects with virtual functions in an array or a plain struct, each default-constructed
+     * (an array element by element in a loop), so each gets its class id.
+     */
+    private void constructPolymorphicParts(KExpr address, CType type, SourcePos pos) {
+        if (type instanceof ArrayType a) {
+            KLocal i = ctx.temp(ScalarType.LONG, pos);
+            ctx.emit(new KStmt.Assign(i, new KExpr.IntConst(ScalarType.LONG, 0)));
+            KExpr first = new KExpr.Convert(new PointerType(a.element(), ((PointerType) address.type()).space(), false,
+                    false), address);
+            KBlock body = ctx.out.capture(() -> {
+                defaultConstruct(new LValue.OfMemory(new KExpr.PtrAdd(first, new KExpr.LocalGet(i), pos), a.element(),
+                        false), pos);
+                return null;
+            }).statements();
+            KExpr more = new KExpr.Binary(KExpr.BinaryOp.LT, new KExpr.LocalGet(i),
+                    new KExpr.IntConst(ScalarType.LONG, a.length()), ScalarType.BOOL);
+            KBlock step = new KBlock(List.of(new KStmt.Assign(i, new KExpr.Binary(KExpr.BinaryOp.ADD, new KExpr.LocalGet(i),
+                    new KExpr.IntConst(ScalarType.LONG, 1), ScalarType.LONG))));
+            ctx.emit(new KStmt.Loop(false, more, body, step));
+        } else if (type instanceof StructType s) {
+            for (Field f : s.fields()) {
+                if (VirtualCalls.holdsPolymorphic(f.type())) {
+                    defaultConstruct(new LValue.OfMemory(exprs().fieldAddr(address, f), f.type(), false), pos);
+                }
+            }
         }
     }
 

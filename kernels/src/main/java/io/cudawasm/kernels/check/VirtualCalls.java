@@ -10,6 +10,7 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.parse.Parser;
 import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.ArrayType;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.Field;
 import io.cudawasm.kernels.types.PointerType;
@@ -72,6 +73,15 @@ final class VirtualCalls {
 
     static boolean isPolymorphic(CType t) {
         return t instanceof StructType s && !typeIdFields(s).isEmpty();
+    }
+
+    /** A polymorphic object, or an array or struct with one inside (default construction must give it its id). */
+    static boolean holdsPolymorphic(CType t) {
+        if (t instanceof ArrayType a) {
+            return !a.isIncomplete() && holdsPolymorphic(a.element());
+        }
+        return t instanceof StructType s && s.isComplete()
+                && (isPolymorphic(s) || s.fields().stream().anyMatch(f -> holdsPolymorphic(f.type())));
     }
 
     /** After an object of class {@code type} at {@code self} is initialized: its type id in each type-id field. */

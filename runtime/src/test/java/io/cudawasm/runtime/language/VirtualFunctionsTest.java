@@ -77,7 +77,8 @@ class VirtualFunctionsTest {
     /**
      * One class with virtual functions: calls from outside and from its own members dispatch on the
      * hidden class id its constructor (or its implicit default construction) stores where CUDA
-     * keeps the vtable pointer, so sizeof matches nvcc's.
+     * keeps the vtable pointer, so sizeof matches nvcc's; arrays of such objects and plain structs
+     * holding them are constructed element by element.
      */
     @Test
     void aClassWithVirtualFunctions() {
@@ -89,6 +90,7 @@ class VirtualFunctionsTest {
                     __device__ int twice() { return step() + step(); }
                 };
                 struct Plain { __device__ virtual int v() const { return 7; } };
+                struct Holder { int z; Plain p[2]; };
                 __global__ void k(int* o)
                 {
                     Counter c(threadIdx.x);
@@ -96,13 +98,15 @@ class VirtualFunctionsTest {
                     o[threadIdx.x] = p->twice() + c.step() + sizeof(Counter) * 100;
                     Plain q;
                     const Plain& r = q;
-                    o[threadIdx.x + 8] = r.v() + sizeof(Plain);
+                    Plain arr[3];
+                    Holder h;
+                    o[threadIdx.x + 8] = r.v() + sizeof(Plain) + arr[threadIdx.x % 3].v() * 10 + h.p[1].v() * 100;
                 }
                 """;
         int[] expected = new int[16];
         for (int t = 0; t < 8; t++) {
             expected[t] = 3 * t + 6 + 1600;
-            expected[t + 8] = 15;
+            expected[t + 8] = 15 + 70 + 700;
         }
         AllPaths.check(CaseBuilder.of("virtual_one_class", "counter.cu", src).kernel("k").launch(Dim3.of(1), Dim3.of(8))
                 .out("o", new int[16], expected).build());
