@@ -57,11 +57,11 @@ final class FunctionContext {
     }
 
     KLocal newLocal(String name, CType type, SourcePos pos) {
-        KLocal l = new KLocal(nextLocalId++, name, type, false, pos);
         if (fn != null) {
-            fn.addLocal(l);
+            // the function's own counter: the PTX front end adds locals to it too (inline assembly)
+            return fn.newLocal(name, type, pos);
         }
-        return l;
+        return new KLocal(nextLocalId++, name, type, false, pos);
     }
 
     /** A compiler temporary. */

@@ -184,6 +184,8 @@ final class StatementLowering {
                 ctx.emit(new KStmt.Continue());
         } else if (s instanceof Stmt.Return r) {
             returnStatement(r);
+        } else if (s instanceof Stmt.Asm a) {
+            new InlineAssembly(ctx).lower(a);
         } else if (s instanceof Stmt.Empty e) {
         }
     }

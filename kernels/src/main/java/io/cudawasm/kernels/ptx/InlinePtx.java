@@ -1,0 +1,65 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.KBlock;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimitException;
+import io.cudawasm.kernels.source.SourceFile;
+import io.cudawasm.kernels.source.SourcePos;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Inline PTX ({@code asm("..." : "=r"(x) : "r"(y))} in CUDA C) through the PTX front end: the
+ * template, its operands already replaced by register names, is parsed as a function body and its
+ * instructions lowered by the same instruction families as a PTX file, into a block of the
+ * enclosing C function. Whatever the PTX front end supports works inline, and nothing else.
+ */
+public final class InlinePtx {
+    private InlinePtx() {}
+
+    /** A C operand bound to a PTX register: {@code name} as the template uses it, in {@code local}. */
+    public record Operand(String name, KLocal local, PtxType type) {}
+
+    /**
+     * The kernel IR of a template in function {@code fn}. Errors, and the source position of
+     * memory faults, point at {@code at} (the asm statement); an error's message names the
+     * instruction.
+     */
+    public static KBlock lower(String template, List<Operand> operands, KFunction fn, SourcePos at) {
+        return lower(template, template, operands, fn, at);
+    }
+
+    /**
+     * Like {@link #lower(String, List, KFunction, SourcePos)}; {@code written} is the template as
+     * the source has it (before its operands were replaced, line for line the same), which an
+     * error quotes.
+     */
+    public static KBlock lower(String template, String written, List<Operand> operands, KFunction fn, SourcePos at) {
+        SourceFile text = new SourceFile(at.fileName() + " (inline PTX)", template);
+        try {
+            List<PtxStatement> body = new ArrayList<>();
+            for (PtxStatement s : PtxParser.parseStatements(text)) {
+                body.add(s instanceof PtxStatement.Instruction i
+                        ? new PtxStatement.Instruction(i.guard(), i.opcode(), i.modifiers(), i.operands(), i.pos(), at)
+                        : s);
+            }
+            ModuleLowering module = new ModuleLowering(
+                    new PtxModule(text, "inline", null, 64, List.of(), List.of()), new ArrayList<>());
+            PtxFunction snippet = new PtxFunction(false, fn.name(), List.of(), List.of(), body, at);
+            FunctionLowering lowering = new FunctionLowering(module, snippet, fn);
+            for (Operand o : operands) {
+                lowering.scopes().bind(o.name(), new Binding.Register(o.local(), o.type()));
+            }
+            return lowering.lowerSnippet(body);
+        } catch (CompileLimitException e) {
+            throw e;
+        } catch (CompileException e) {
+            io.cudawasm.kernels.source.Diagnostic d = e.first();
+            String line = text.name().equals(d.file()) && text.lineCount() > 1
+                    ? " (template line " + d.line() + ": '" + new SourceFile("", written).line(d.line()).strip() + "')" : "";
+            throw CompileException.at(at, "inline assembly: " + d.message() + line);
+        }
+    }
+}
