@@ -1,18 +1,25 @@
 package io.cudawasm.runtime.language;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.cuda.CudaProgram;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
+import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.backend.cuda.PtxCompiler;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.memory.DeviceBuffer;
 import io.cudawasm.runtime.testing.KernelHarness;
+import java.util.EnumSet;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -257,9 +264,22 @@ class InlinePtxTest {
             prod[2 * i] = p.longValue();
             prod[2 * i + 1] = p.shiftRight(64).longValue();
         }
-        AllPaths.check(CaseBuilder.of("asm_carry", "wide.cu", src).kernel("wide").launch(Dim3.of(1), Dim3.of(n))
-                .in("a", a).in("b", b).out("sum", new int[4 * n], sum).out("diff", new int[4 * n], diff)
-                .out("prod", new long[2 * n], prod).build());
+        checkWithEmittedCuda(CompileRequest.of("wide.cu", src), r -> CaseBuilder.of("asm_carry", r).kernel("wide")
+                .launch(Dim3.of(1), Dim3.of(n)).in("a", a).in("b", b).out("sum", new int[4 * n], sum)
+                .out("diff", new int[4 * n], diff).out("prod", new long[2 * n], prod).build());
+    }
+
+    /**
+     * Every path, and the CUDA back end's: the CUDA C emitted for the kernel (the snippet in its
+     * lowered form, not the asm as written) compiled by nvcc, its PTX run against the same reference.
+     */
+    private static void checkWithEmittedCuda(CompileRequest source, Function<CompileRequest, KernelCase> kernelCase) {
+        AllPaths.check(kernelCase.apply(source));
+        CudaProgram cuda = AllPaths.compile(source).cuda();
+        assertFalse(java.util.regex.Pattern.compile("\\basm\\s*(\\(|volatile)").matcher(cuda.source()).find(), cuda.source());
+        String ptx = new PtxCompiler(null).compileWithNvcc(cuda, "compute_75");
+        AllPaths.check(kernelCase.apply(CompileRequest.of(source.fileName() + ".emitted.ptx", ptx)),
+                EnumSet.of(AllPaths.Path.WASM), "");
     }
 
     private static java.math.BigInteger limbs(int[] a, int at) {
@@ -330,8 +350,8 @@ class InlinePtxTest {
             expected[3 * i + 1] = steps;
             expected[3 * i + 2] = in[i] > 100 ? 1 : 2;
         }
-        AllPaths.check(CaseBuilder.of("asm_flow", "flow.cu", src).kernel("flow").launch(Dim3.of(1), Dim3.of(n))
-                .in("in", in).out("out", new int[3 * n], expected).build());
+        checkWithEmittedCuda(CompileRequest.of("flow.cu", src), r -> CaseBuilder.of("asm_flow", r).kernel("flow")
+                .launch(Dim3.of(1), Dim3.of(n)).in("in", in).out("out", new int[3 * n], expected).build());
     }
 
     /** Sum of absolute byte differences plus c, as {@code vabsdiff4.u32.u32.u32.add} computes it. */
@@ -385,8 +405,8 @@ class InlinePtxTest {
             expected[4 * i + 2] = sat;
             expected[4 * i + 3] = sub;
         }
-        AllPaths.check(CaseBuilder.of("asm_video", "video.cu", src).kernel("video").launch(Dim3.of(1), Dim3.of(n))
-                .in("x", x).in("y", y).out("out", new int[4 * n], expected).build());
+        checkWithEmittedCuda(CompileRequest.of("video.cu", src), r -> CaseBuilder.of("asm_video", r).kernel("video")
+                .launch(Dim3.of(1), Dim3.of(n)).in("x", x).in("y", y).out("out", new int[4 * n], expected).build());
     }
 
     @Test
