@@ -136,7 +136,8 @@ public final class Parser {
                     } else {
                         (section == 1 ? outputs : inputs).add(asmOperand());
                     }
-                } while (accept(","));
+                    // nvcc also takes operands without the comma between them ("r"(a) "l"(p)), as samples write
+                } while (accept(",") || section < 3 && peek().kind() == TokenKind.STRING);
             }
             expect(")", "to close the asm statement");
             expect(";", "after the asm statement");

@@ -183,6 +183,40 @@ class InlinePtxTest {
     }
 
     @Test
+    void vectorBytesAndOrderedAccessesAsSamplesWriteThem() {
+        // conjugateGradientMultiDeviceCG's flag accesses: a byte loaded into a 32-bit register with
+        // .acquire, stored with .release, operands without a comma between them (nvcc takes that)
+        String src = """
+                __global__ void flags(const unsigned char *in, unsigned char *out, const float4 *v, float *sums)
+                {
+                    int i = threadIdx.x;
+                    unsigned int flag;
+                    asm volatile("ld.acquire.sys.global.u8 %0, [%1];" : "=r"(flag) : "l"(in + i) : "memory");
+                    unsigned int next = flag + 1;
+                    asm volatile("st.release.sys.global.u8 [%1], %0;" ::"r"(next) "l"(out + i) : "memory");
+                    float a, b, c, d;
+                    asm("ld.global.nc.v4.f32 {%0, %1, %2, %3}, [%4];" : "=f"(a), "=f"(b), "=f"(c), "=f"(d) : "l"(v + i));
+                    sums[i] = a + b + c + d;
+                }
+                """;
+        int n = 64;
+        byte[] in = new byte[n];
+        byte[] out = new byte[n];
+        float[] v = new float[4 * n];
+        float[] sums = new float[n];
+        for (int i = 0; i < n; i++) {
+            in[i] = (byte) (i * 7 + 250);
+            out[i] = (byte) ((in[i] & 0xFF) + 1);
+            for (int k = 0; k < 4; k++) {
+                v[4 * i + k] = i * 0.25f + k;
+            }
+            sums[i] = v[4 * i] + v[4 * i + 1] + v[4 * i + 2] + v[4 * i + 3];
+        }
+        AllPaths.check(CaseBuilder.of("asm_flags", "flags.cu", src).kernel("flags").launch(Dim3.of(1), Dim3.of(n))
+                .in("in", in).out("out", new byte[n], out).in("v", v).out("sums", new float[n], sums).build());
+    }
+
+    @Test
     void anInlineLoadOutOfBoundsFailsTheLaunchAtTheAsmStatement() {
         String src = """
                 __global__ void peek(int *a, long long offset)
