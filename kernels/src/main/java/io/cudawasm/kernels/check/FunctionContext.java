@@ -31,6 +31,8 @@ final class FunctionContext {
     StructInfo owner;
     Checker.FunctionEntry method;
     KLocal thisLocal;
+    /** The carry flag (CC.CF) the function's inline assembly statements share. */
+    final io.cudawasm.kernels.ptx.InlinePtx.CarryFlag asmCarry = new io.cudawasm.kernels.ptx.InlinePtx.CarryFlag();
     /** Lowering only to find the type of the first return statement (a lambda's or auto function's). */
     boolean deducing;
     private int nextLocalId;

@@ -20,7 +20,8 @@ import java.util.List;
  * are evaluated once, inputs are evaluated once into their registers, the template's PTX is lowered
  * by the PTX front end ({@link InlinePtx}) into the function, and the outputs are assigned back.
  * A {@code +} output is read before and written after. Clobbers change nothing here: the snippet's effects happen in program
- * order, and memory is never cached across it.
+ * order, and memory is never cached across it. The carry flag of {@code .cc} instructions is one
+ * per function, so a carry chain may continue from one asm statement to the next.
  */
 final class InlineAssembly {
     private final FunctionContext ctx;
@@ -38,7 +39,7 @@ final class InlineAssembly {
         SourcePos at = asm.pos();
         if (!asm.extended()) {
             // basic asm: the template is PTX as written
-            emit(InlinePtx.lower(asm.template(), List.of(), ctx.fn, at), at);
+            emit(InlinePtx.lower(asm.template(), asm.template(), List.of(), ctx.asmCarry, ctx.fn, at), at);
             return;
         }
         List<String> texts = new ArrayList<>();
@@ -86,7 +87,7 @@ final class InlineAssembly {
             registers.add(new InlinePtx.Operand(name, reg, type));
         }
         String template = substitute(asm.template(), texts, at);
-        emit(InlinePtx.lower(template, asm.template(), registers, ctx.fn, at), at);
+        emit(InlinePtx.lower(template, asm.template(), registers, ctx.asmCarry, ctx.fn, at), at);
         for (Output o : outputs) {
             exprs.store(o.target(), exprs.convert(new KExpr.LocalGet(o.register()), o.target().type(), o.pos(), true));
         }

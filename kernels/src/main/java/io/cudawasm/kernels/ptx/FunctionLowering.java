@@ -111,8 +111,9 @@ final class FunctionLowering {
      * and falling off its end (its only way out: {@code ret} and {@code exit} are refused) is the
      * end of the returned block.
      */
-    KBlock lowerSnippet(List<PtxStatement> body) {
+    KBlock lowerSnippet(List<PtxStatement> body, InlinePtx.CarryFlag sharedCarry) {
         inline = true;
+        carry = sharedCarry.local; // made by an earlier snippet: carries across, not cleared again
         scopes.push();
         current = newBlock(null, decl.pos());
         out = current.statements();
@@ -128,7 +129,10 @@ final class FunctionLowering {
                 throw CompileException.at(use.getValue(), "undefined label '" + use.getKey() + "'");
             }
         }
-        initializeCarry();
+        if (sharedCarry.local == null && carry != null) {
+            sharedCarry.local = carry;
+            initializeCarry();
+        }
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         // the one Exit is the snippet's last block, which every way out passes: its return is in
         // tail position and StructuredLowering drops it

@@ -23,20 +23,30 @@ public final class InlinePtx {
     public record Operand(String name, KLocal local, PtxType type) {}
 
     /**
+     * The carry flag of a C function's asm statements, shared by all of them (a chain split over
+     * two statements, {@code add.cc} in one and {@code addc} in the next, carries across), made by
+     * the first that uses it.
+     */
+    public static final class CarryFlag {
+        KLocal local;
+    }
+
+    /**
      * The kernel IR of a template in function {@code fn}. Errors, and the source position of
      * memory faults, point at {@code at} (the asm statement); an error's message names the
      * instruction.
      */
     public static KBlock lower(String template, List<Operand> operands, KFunction fn, SourcePos at) {
-        return lower(template, template, operands, fn, at);
+        return lower(template, template, operands, new CarryFlag(), fn, at);
     }
 
     /**
      * Like {@link #lower(String, List, KFunction, SourcePos)}; {@code written} is the template as
      * the source has it (before its operands were replaced, line for line the same), which an
-     * error quotes.
+     * error quotes; {@code carry} is the function's carry flag.
      */
-    public static KBlock lower(String template, String written, List<Operand> operands, KFunction fn, SourcePos at) {
+    public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
+            SourcePos at) {
         SourceFile text = new SourceFile(at.fileName() + " (inline PTX)", template);
         try {
             List<PtxStatement> body = new ArrayList<>();
@@ -52,7 +62,7 @@ public final class InlinePtx {
             for (Operand o : operands) {
                 lowering.scopes().bind(o.name(), new Binding.Register(o.local(), o.type()));
             }
-            return lowering.lowerSnippet(body);
+            return lowering.lowerSnippet(body, carry);
         } catch (CompileLimitException e) {
             throw e;
         } catch (CompileException e) {

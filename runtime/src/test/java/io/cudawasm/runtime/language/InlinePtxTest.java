@@ -241,7 +241,7 @@ class InlinePtxTest {
     void carryChainsAddSubtractAndMultiplyWideIntegers() {
         String src = """
                 __global__ void wide(const unsigned *a, const unsigned *b, unsigned *sum, unsigned *diff,
-                        unsigned long long *prod)
+                        unsigned long long *prod, unsigned *split)
                 {
                     int i = threadIdx.x;
                     const unsigned *x = a + 4 * i, *y = b + 4 * i;
@@ -267,6 +267,11 @@ class InlinePtxTest {
                         : "l"(((unsigned long long)x[1] << 32) | x[0]), "l"(((unsigned long long)y[1] << 32) | y[0]),
                           "l"(acc));
                     prod[2 * i] = p0; prod[2 * i + 1] = p1;
+                    // a chain split over two statements: the carry flag is the function's
+                    unsigned lo, hi;
+                    asm("add.cc.u32 %0, %1, %2;" : "=r"(lo) : "r"(x[0]), "r"(y[0]));
+                    asm("addc.u32 %0, %1, %2;" : "=r"(hi) : "r"(x[1]), "r"(y[1]));
+                    split[2 * i] = lo; split[2 * i + 1] = hi;
                 }
                 """;
         int n = 32;
@@ -281,6 +286,7 @@ class InlinePtxTest {
         int[] sum = new int[4 * n];
         int[] diff = new int[4 * n];
         long[] prod = new long[2 * n];
+        int[] split = new int[2 * n];
         java.math.BigInteger two128 = java.math.BigInteger.ONE.shiftLeft(128);
         for (int i = 0; i < n; i++) {
             java.math.BigInteger x = limbs(a, 4 * i);
@@ -297,10 +303,13 @@ class InlinePtxTest {
                     .mod(two128);
             prod[2 * i] = p.longValue();
             prod[2 * i + 1] = p.shiftRight(64).longValue();
+            split[2 * i] = sum[4 * i];
+            split[2 * i + 1] = x.add(y).shiftRight(32).intValue();
         }
         checkWithEmittedCuda(CompileRequest.of("wide.cu", src), r -> CaseBuilder.of("asm_carry", r).kernel("wide")
                 .launch(Dim3.of(1), Dim3.of(n)).in("a", a).in("b", b).out("sum", new int[4 * n], sum)
-                .out("diff", new int[4 * n], diff).out("prod", new long[2 * n], prod).build());
+                .out("diff", new int[4 * n], diff).out("prod", new long[2 * n], prod)
+                .out("split", new int[2 * n], split).build());
     }
 
     /**
