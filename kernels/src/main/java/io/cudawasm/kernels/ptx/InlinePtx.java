@@ -64,7 +64,12 @@ public final class InlinePtx {
             }
             return lowering.lowerSnippet(body, carry);
         } catch (CompileLimitException e) {
-            throw e;
+            // the same limit, at the asm statement when it was hit inside the template
+            io.cudawasm.kernels.source.Diagnostic d = e.first();
+            if (!text.name().equals(d.file())) {
+                throw e;
+            }
+            throw io.cudawasm.kernels.source.CompileBudget.current().relocate(e, at, "inline assembly: ");
         } catch (CompileException e) {
             io.cudawasm.kernels.source.Diagnostic d = e.first();
             String line = text.name().equals(d.file()) && text.lineCount() > 1
