@@ -462,6 +462,8 @@ class InlinePtxTest {
                     __asm__ __volatile__("bar.sync 0;" ::: "memory");
                     int next = a[(threadIdx.x + 1) % blockDim.x];
                     __asm volatile ("bar.sync 0;");
+                    asm volatile("" ::: "memory");        // the compiler-barrier idiom: an empty template
+                    asm volatile("" : "+r"(next));        // and one that only pins a value
                     a[threadIdx.x] += next;
                 }
                 """;
