@@ -89,7 +89,9 @@ class DiagnosticsTest {
             Arguments.of("printf", "__global__ void k() { printf(\"hi\"); }", 1, 29, "device printf is not supported"),
             Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29,
                     "'goto out': only a jump to a label of this block or an enclosing one is supported"),
-            Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
+            Arguments.of("inline asm the PTX front end does not support",
+                    "__global__ void k(int* a) { asm(\"cp.async.ca.shared.global [%0], [%1], 4;\" :: \"r\"(0), \"l\"(a)); }",
+                    1, 29, "inline assembly: unsupported PTX instruction 'cp.async.ca.shared.global'"),
             Arguments.of("function pointer arithmetic", "__device__ int h(int a) { return a; }\n"
                     + "__global__ void k(int* o) { int (*p)(int) = h; p++; }", 2, 49,
                     "function pointers can only be called and compared for equality"),
