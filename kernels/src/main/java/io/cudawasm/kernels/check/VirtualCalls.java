@@ -103,11 +103,14 @@ final class VirtualCalls {
 
     /** Declared {@code virtual}, or overriding a virtual function of a base (which makes it virtual too). */
     boolean isVirtual(StructInfo info, Checker.FunctionEntry e) {
-        if (!e.hasThis() || e.method == null || e.method.kind() != TypeSyntax.MethodKind.METHOD) {
+        if (!e.hasThis() || e.isTemplate() || e.method == null || e.method.kind() != TypeSyntax.MethodKind.METHOD) {
             return false;
         }
         if (e.decl.specifiers().contains(Decl.FunctionSpecifier.VIRTUAL)) {
             return true;
+        }
+        if (!isPolymorphic(info.type)) {
+            return false; // only a class with a class id has virtual functions (a lambda's operator() never)
         }
         List<CType> params = paramTypes(e);
         for (Field f : info.type.isComplete() ? info.type.fields() : List.<Field>of()) {
