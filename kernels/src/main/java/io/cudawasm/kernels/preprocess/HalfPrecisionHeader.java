@@ -23,6 +23,17 @@ public final class HalfPrecisionHeader {
         return TEXT;
     }
 
+    /**
+     * The rounding core alone (between the header's {@code <core>} marks): the functions on raw
+     * bits ({@code __cw_float2half_bits}, {@code __cw_half2float_bits}, {@code __cw_hop_bits},
+     * {@code __cw_hfma_bits}, ...) that the PTX front end calls for {@code .f16} instructions.
+     */
+    public static String core() {
+        int from = TEXT.indexOf("// <core>");
+        int to = TEXT.indexOf("// </core>");
+        return TEXT.substring(from, to);
+    }
+
     private static String load() {
         try (InputStream in = HalfPrecisionHeader.class.getResourceAsStream(NAME)) {
             if (in == null) {

@@ -46,6 +46,7 @@ final class FunctionLowering {
     private final MemoryInstructions memory = new MemoryInstructions(this);
     private final ParallelInstructions parallel = new ParallelInstructions(this);
     private final CallInstructions calls = new CallInstructions(this);
+    private final HalfInstructions halves = new HalfInstructions(this);
 
     FunctionLowering(ModuleLowering module, PtxFunction decl, KFunction fn) {
         this.module = module;
@@ -285,6 +286,8 @@ final class FunctionLowering {
                     floats.lower(ins, t);
                 } else if (t.isInteger()) {
                     integers.lower(ins, t);
+                } else if (t.kind() == PtxType.Kind.HALF) {
+                    halves.arithmetic(ins, t);
                 } else {
                     throw unsupported(ins, "arithmetic on " + t.spelling() + " values");
                 }
@@ -298,6 +301,10 @@ final class FunctionLowering {
     }
 
     // ------------------------------------------------------------------ toolbox for instruction families
+
+    HalfInstructions halves() {
+        return halves;
+    }
 
     void emit(KStmt s) {
         out.add(s);
@@ -346,6 +353,7 @@ final class FunctionLowering {
     }
 
     KExpr read(PtxOperand op, ScalarType t) {
+        op = registerNamedWithoutPercent(op);
         if (op instanceof PtxOperand.Register r) {
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
@@ -393,6 +401,17 @@ final class FunctionLowering {
         throw CompileException.at(op.pos(), "expected a register or constant operand");
     }
 
+    /**
+     * Inline assembly in nvcc's headers (cuda_fp16.hpp) declares registers without a '%'
+     * ({@code { .reg .f16 low; cvt.rn.f16.f32 low, %f2; ... }}): a name bound to a register is one.
+     */
+    private PtxOperand registerNamedWithoutPercent(PtxOperand op) {
+        if (op instanceof PtxOperand.Symbol s && scopes.lookup(s.name()) instanceof Binding.Register) {
+            return new PtxOperand.Register(s.name(), s.pos());
+        }
+        return op;
+    }
+
     /** The predicate value of an operand ({@code %p} or {@code !%p}). */
     KExpr predicate(PtxOperand op) {
         return read(op, ScalarType.BOOL);
@@ -400,6 +419,7 @@ final class FunctionLowering {
 
     /** Assigns {@code value} to a destination register (converted to its type) or drops it at a sink. */
     void write(PtxOperand dst, KExpr value) {
+        dst = registerNamedWithoutPercent(dst);
         if (dst instanceof PtxOperand.Sink) {
             if (isCollective(value)) {
                 out.add(new KStmt.Eval(value));

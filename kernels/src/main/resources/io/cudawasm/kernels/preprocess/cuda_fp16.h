@@ -4,6 +4,7 @@
 #ifndef __CW_CUDA_FP16_H
 #define __CW_CUDA_FP16_H
 
+// <core>
 // The rounding core, shared with the PTX front end (which compiles the same text): double -> half
 // bits. mode: 0 nearest even, 1 toward zero, 2 down, 3 up. Exact for every double, so callers
 // round exact (or round-to-odd) values through it once.
@@ -86,6 +87,13 @@ __device__ inline unsigned short __cw_hop_bits(int op, unsigned short a, unsigne
     float r = op == 0 ? __fadd_rn(x, y) : op == 1 ? __fsub_rn(x, y) : op == 2 ? __fmul_rn(x, y) : __fdiv_rn(x, y);
     return __cw_float2half_bits(r, 0);
 }
+
+// .sat: clamped to [0, 1], NaN to +0
+__device__ inline unsigned short __cw_sat_bits(unsigned short h) {
+    float f = __cw_half2float_bits(h);
+    return f > 0.0f ? (f < 1.0f ? h : (unsigned short)0x3c00u) : (unsigned short)0u; // NaN and -0 to +0
+}
+// </core>
 
 struct __half_raw {
     unsigned short x;
@@ -192,10 +200,6 @@ __device__ inline __half2 __lowhigh2highlow(__half2 a) { return __cw_half2_of(a.
 __device__ inline __half2 make_half2(__half x, __half y) { return __cw_half2_of(x.__x, y.__x); }
 
 // arithmetic
-__device__ inline unsigned short __cw_sat_bits(unsigned short h) {
-    float f = __cw_half2float_bits(h);
-    return f > 0.0f ? (f < 1.0f ? h : (unsigned short)0x3c00u) : (unsigned short)0u; // NaN and -0 to +0
-}
 __device__ inline __half __hadd(__half a, __half b) { return __cw_half_of(__cw_hop_bits(0, a.__x, b.__x)); }
 __device__ inline __half __hsub(__half a, __half b) { return __cw_half_of(__cw_hop_bits(1, a.__x, b.__x)); }
 __device__ inline __half __hmul(__half a, __half b) { return __cw_half_of(__cw_hop_bits(2, a.__x, b.__x)); }
