@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.runtime.backend.check.BufferComparison;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
+import io.cudawasm.runtime.backend.check.CheckedRun;
+import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.backend.cuda.PtxCompiler;
+import io.cudawasm.runtime.testing.KernelHarness;
 import io.cudawasm.runtime.language.Binary16.Mode;
 import io.cudawasm.runtime.launch.Dim3;
 import java.util.ArrayList;
@@ -178,6 +184,27 @@ class HalfPrecisionTest {
 
     @Test
     void arithmeticIsRoundedOnceComparisonsFollowIeee() {
+        AllPaths.check(arithmeticCase());
+    }
+
+    /**
+     * The CUDA C the compiler emits for NVRTC (the halves as its own classes of bits, no
+     * cuda_fp16.h needed there) compiles with nvcc, and its PTX, run here, gives the reference's bits.
+     */
+    @Test
+    void emittedCudaComputesTheSameHalves() {
+        KernelCase c = arithmeticCase();
+        CudaProgram cuda = AllPaths.compile(c.request()).cuda();
+        String ptx = new PtxCompiler(null).compileWithNvcc(cuda, "compute_75");
+        CompileResult viaCuda = AllPaths.compile(CompileRequest.of("emitted.ptx", ptx));
+        CheckedRun.BackendRun run = CheckedRun.run(KernelHarness.backend(2), viaCuda, c.launch());
+        assertTrue(run.failure() == null, () -> "launch failed: " + run.failure());
+        for (BufferComparison b : c.againstReference(run)) {
+            assertTrue(b.passed(), b::format);
+        }
+    }
+
+    private static KernelCase arithmeticCase() {
         int n = 2048;
         SplittableRandom r = new SplittableRandom(11);
         short[] a = new short[n];
@@ -242,14 +269,14 @@ class HalfPrecisionTest {
         assertEquals(Binary16.INF, ref[0][1]);
         assertEquals((short) 0x0002, ref[2][2], "2^-24 * 2 is 2^-23, exact");
         assertEquals((short) 0x0000, ref[3][2], "2^-24 / 2 ties to zero");
-        AllPaths.check(CaseBuilder.of("half_arithmetic", "arithmetic.cu", ARITHMETIC).kernel("arithmetic")
+        return CaseBuilder.of("half_arithmetic", "arithmetic.cu", ARITHMETIC).kernel("arithmetic")
                 .launch(Dim3.of(n / 64), Dim3.of(64)).in("a", Binary16.pack(a)).in("b", Binary16.pack(b))
                 .in("c", Binary16.pack(c))
                 .out("sum", new int[n / 2], Binary16.pack(ref[0])).out("diff", new int[n / 2], Binary16.pack(ref[1]))
                 .out("prod", new int[n / 2], Binary16.pack(ref[2])).out("quot", new int[n / 2], Binary16.pack(ref[3]))
                 .out("fma", new int[n / 2], Binary16.pack(ref[4])).out("mx", new int[n / 2], Binary16.pack(ref[5]))
                 .out("mn", new int[n / 2], Binary16.pack(ref[6])).out("neg", new int[n], Binary16.pack(neg))
-                .out("flags", new int[n], flags).build());
+                .out("flags", new int[n], flags).build();
     }
 
     private static final String VECTORS = """
