@@ -1,4 +1,4 @@
-package io.cudawasm.runtime.language;
+package io.cudawasm.runtime.testing;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -13,11 +13,11 @@ import java.util.Arrays;
  * a quotient of two halves can come near) and rounded once. NaN results are CUDA's canonical NaN
  * {@code 0x7fff}. Java 17 has no {@code Float.floatToFloat16}.
  */
-final class Binary16 {
-    enum Mode { NEAREST_EVEN, TOWARD_ZERO, DOWN, UP }
+public final class Binary16 {
+    public enum Mode { NEAREST_EVEN, TOWARD_ZERO, DOWN, UP }
 
-    static final short NAN = 0x7fff;
-    static final short INF = 0x7c00;
+    public static final short NAN = 0x7fff;
+    public static final short INF = 0x7c00;
 
     /** VALUES[i] is the magnitude of bit pattern i for i <= 0x7bff; VALUES[0x7c00] is 2^16, where rounding past the largest finite value lands. */
     private static final BigDecimal[] VALUES = new BigDecimal[0x7c01];
@@ -36,7 +36,7 @@ final class Binary16 {
     private Binary16() {}
 
     /** The half nearest (by {@code mode}) to an exact real value with the given sign; never NaN. */
-    static short round(BigDecimal exact, Mode mode) {
+    public static short round(BigDecimal exact, Mode mode) {
         boolean negative = exact.signum() < 0;
         BigDecimal x = exact.abs();
         int i = Arrays.binarySearch(VALUES, x);
@@ -71,7 +71,7 @@ final class Binary16 {
         return mode == Mode.TOWARD_ZERO || mode == Mode.DOWN && !negative || mode == Mode.UP && negative;
     }
 
-    static short fromDouble(double d, Mode mode) {
+    public static short fromDouble(double d, Mode mode) {
         if (Double.isNaN(d)) {
             return NAN;
         }
@@ -84,16 +84,16 @@ final class Binary16 {
         return round(new BigDecimal(d), mode);
     }
 
-    static short fromFloat(float f, Mode mode) {
+    public static short fromFloat(float f, Mode mode) {
         return fromDouble(f, mode);
     }
 
-    static short fromFloat(float f) {
+    public static short fromFloat(float f) {
         return fromFloat(f, Mode.NEAREST_EVEN);
     }
 
     /** The exact value of a half as a float (every half is one); NaN as CUDA's canonical float NaN. */
-    static float toFloat(short h) {
+    public static float toFloat(short h) {
         int e = (h >> 10) & 0x1f;
         int m = h & 0x3ff;
         boolean negative = (h & 0x8000) != 0;
@@ -109,7 +109,7 @@ final class Binary16 {
         return negative ? -v : v;
     }
 
-    static boolean isNaN(short h) {
+    public static boolean isNaN(short h) {
         return (h & 0x7fff) > 0x7c00;
     }
 
@@ -127,7 +127,7 @@ final class Binary16 {
         return fromDouble(ieee, Mode.NEAREST_EVEN);
     }
 
-    static short add(short a, short b) {
+    public static short add(short a, short b) {
         if (!finite(a) || !finite(b)) {
             return special((double) toFloat(a) + toFloat(b));
         }
@@ -135,25 +135,25 @@ final class Binary16 {
         return s.signum() == 0 ? special((double) toFloat(a) + toFloat(b)) : round(s, Mode.NEAREST_EVEN);
     }
 
-    static short sub(short a, short b) {
+    public static short sub(short a, short b) {
         return add(a, (short) (b ^ 0x8000));
     }
 
-    static short mul(short a, short b) {
+    public static short mul(short a, short b) {
         if (!finite(a) || !finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
             return special((double) toFloat(a) * toFloat(b));
         }
         return round(exact(a).multiply(exact(b)), Mode.NEAREST_EVEN);
     }
 
-    static short div(short a, short b) {
+    public static short div(short a, short b) {
         if (!finite(a) || !finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
             return special((double) toFloat(a) / toFloat(b));
         }
         return round(exact(a).divide(exact(b), new MathContext(60, RoundingMode.HALF_EVEN)), Mode.NEAREST_EVEN);
     }
 
-    static short fma(short a, short b, short c) {
+    public static short fma(short a, short b, short c) {
         if (!finite(a) || !finite(b) || !finite(c)) {
             return special(Math.fma((double) toFloat(a), toFloat(b), toFloat(c)));
         }
@@ -165,7 +165,7 @@ final class Binary16 {
     }
 
     /** PTX max.f16 / CUDA __hmax: a NaN operand gives the other, two NaNs the canonical NaN. */
-    static short max(short a, short b) {
+    public static short max(short a, short b) {
         if (isNaN(a)) {
             return isNaN(b) ? NAN : b;
         }
@@ -175,7 +175,7 @@ final class Binary16 {
         return toFloat(a) < toFloat(b) ? b : a;
     }
 
-    static short min(short a, short b) {
+    public static short min(short a, short b) {
         if (isNaN(a)) {
             return isNaN(b) ? NAN : b;
         }
@@ -186,7 +186,7 @@ final class Binary16 {
     }
 
     /** Halves packed two to an int, element 2i in the low 16 bits (little-endian memory order). */
-    static int[] pack(short[] h) {
+    public static int[] pack(short[] h) {
         int[] p = new int[(h.length + 1) / 2];
         for (int i = 0; i < h.length; i++) {
             p[i / 2] |= (h[i] & 0xffff) << (16 * (i % 2));
@@ -194,7 +194,7 @@ final class Binary16 {
         return p;
     }
 
-    static short[] unpack(int[] p) {
+    public static short[] unpack(int[] p) {
         short[] h = new short[p.length * 2];
         for (int i = 0; i < h.length; i++) {
             h[i] = (short) (p[i / 2] >>> (16 * (i % 2)));
