@@ -134,7 +134,7 @@ final class HalfInstructions {
 
     void requireHalf(Instruction ins, PtxType t) {
         if (t == PtxType.BF16 || t == PtxType.BF16X2) {
-            throw f.unsupported(ins, "bfloat16 (." + t.spelling() + ") is not supported; .f16 is");
+            throw f.unsupported(ins, "bfloat16 (" + t.spelling() + ") is not supported; .f16 is");
         }
     }
 

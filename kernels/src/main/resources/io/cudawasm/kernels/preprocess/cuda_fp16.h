@@ -239,7 +239,9 @@ __device__ inline __half2 __habs2(__half2 a) { return __cw_half2_of((unsigned sh
 
 // comparisons: ordered (false with a NaN) unless the name ends in u
 __device__ inline bool __hisnan(__half a) { return (a.__x & 0x7fffu) > 0x7c00u; }
-__device__ inline bool __hisinf(__half a) { return (a.__x & 0x7fffu) == 0x7c00u; }
+__device__ inline int __hisinf(__half a) { // -1 for negative, 1 for positive infinity, as CUDA's
+    return (a.__x & 0x7fffu) != 0x7c00u ? 0 : (a.__x & 0x8000u) != 0u ? -1 : 1;
+}
 __device__ inline bool __heq(__half a, __half b) { return __cw_half2float_bits(a.__x) == __cw_half2float_bits(b.__x); }
 __device__ inline bool __hne(__half a, __half b) { return __cw_half2float_bits(a.__x) < __cw_half2float_bits(b.__x) || __cw_half2float_bits(a.__x) > __cw_half2float_bits(b.__x); }
 __device__ inline bool __hlt(__half a, __half b) { return __cw_half2float_bits(a.__x) < __cw_half2float_bits(b.__x); }

@@ -388,6 +388,90 @@ class HalfPrecisionTest {
                 .build());
     }
 
+    private static final String API = """
+            #include <cuda_fp16.h>
+            __device__ half scaleBy(half v, const half &s) { return v * s; }
+
+            __global__ void api(const half2 *a, const half2 *b, half2 *out, int *flags, half *hs)
+            {
+                int i = blockIdx.x * blockDim.x + threadIdx.x;
+                half2 x = a[i], y = b[i];
+                out[6 * i] = __hadd2_sat(x, y);
+                out[6 * i + 1] = __hfma2_sat(x, y, x);
+                out[6 * i + 2] = __hlt2(x, y);
+                out[6 * i + 3] = __hmin2(x, y);
+                out[6 * i + 4] = __float22half2_rn(make_float2(__low2float(x) * 3.0f, -__high2float(y)));
+                half h = __low2half(x);
+                h -= __high2half(y);
+                h *= __low2half(y);
+                h /= __high2half(x);
+                half k = -h;
+                out[6 * i + 5] = __halves2half2(scaleBy(k, __low2half(y)), __hmul_sat(__low2half(x), __high2half(y)));
+                flags[2 * i] = __hbeq2(x, y) | __hblt2(x, y) << 1 | __hbgeu2(x, y) << 2 | (x == y) << 3
+                        | (x != y) << 4 | __hisinf(__low2half(x)) << 5;
+                flags[2 * i + 1] = __half2short_rz(__low2half(x));
+                hs[2 * i] = __ushort_as_half((unsigned short)(__half_as_ushort(__high2half(x)) ^ 1u));
+                hs[2 * i + 1] = __int2half_rz(i * 1001 - 30000);
+            }
+            """;
+
+    private static short sat(short h) {
+        float f = Binary16.toFloat(h);
+        return f > 0 ? (f < 1 ? h : (short) 0x3c00) : 0;
+    }
+
+    private static short flag(boolean b) {
+        return (short) (b ? 0x3c00 : 0);
+    }
+
+    @Test
+    void saturationHalf2ComparisonsCompoundOperatorsAndBits() {
+        int n = 256;
+        SplittableRandom r = new SplittableRandom(23);
+        int[] a = new int[n];
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = h2(finiteHalf(r), finiteHalf(r));
+            b[i] = i % 4 == 0 ? a[i] : h2(finiteHalf(r), finiteHalf(r));
+            if (i % 16 == 5) {
+                a[i] = h2((short) (i % 32 == 5 ? 0x7c00 : 0xfc00), hi(a[i])); // infinities
+            }
+        }
+        int[] out = new int[6 * n];
+        int[] flags = new int[2 * n];
+        short[] hs = new short[2 * n];
+        for (int i = 0; i < n; i++) {
+            short xl = lo(a[i]);
+            short xh = hi(a[i]);
+            short yl = lo(b[i]);
+            short yh = hi(b[i]);
+            float fxl = Binary16.toFloat(xl);
+            float fxh = Binary16.toFloat(xh);
+            float fyl = Binary16.toFloat(yl);
+            float fyh = Binary16.toFloat(yh);
+            out[6 * i] = h2(sat(Binary16.add(xl, yl)), sat(Binary16.add(xh, yh)));
+            out[6 * i + 1] = h2(sat(Binary16.fma(xl, yl, xl)), sat(Binary16.fma(xh, yh, xh)));
+            out[6 * i + 2] = h2(flag(fxl < fyl), flag(fxh < fyh));
+            out[6 * i + 3] = h2(Binary16.min(xl, yl), Binary16.min(xh, yh));
+            out[6 * i + 4] = h2(Binary16.fromFloat(fxl * 3.0f), Binary16.fromFloat(-fyh));
+            short h = Binary16.div(Binary16.mul(Binary16.sub(xl, yh), yl), xh);
+            short k = (short) (h ^ 0x8000);
+            out[6 * i + 5] = h2(Binary16.mul(k, yl), sat(Binary16.mul(xl, yh)));
+            boolean eq = fxl == fyl && fxh == fyh;
+            boolean lt = fxl < fyl && fxh < fyh;
+            boolean geu = !(fxl < fyl) && !(fxh < fyh);
+            boolean neu = fxl != fyl && fxh != fyh;
+            flags[2 * i] = (eq ? 1 : 0) | (lt ? 2 : 0) | (geu ? 4 : 0) | (eq ? 8 : 0) | (neu ? 16 : 0)
+                    | (Float.isInfinite(fxl) ? (fxl > 0 ? 1 : -1) << 5 : 0);
+            flags[2 * i + 1] = Math.max(-32768, Math.min(32767, (int) fxl));
+            hs[2 * i] = (short) (xh ^ 1);
+            hs[2 * i + 1] = Binary16.fromDouble(i * 1001 - 30000, Mode.TOWARD_ZERO);
+        }
+        AllPaths.check(CaseBuilder.of("half_api", "api.cu", API).kernel("api").launch(Dim3.of(n / 64), Dim3.of(64))
+                .in("a", a).in("b", b).out("out", new int[6 * n], out).out("flags", new int[2 * n], flags)
+                .out("hs", new int[n], Binary16.pack(hs)).build());
+    }
+
     @Test
     void referenceRoundsBoundaryValuesAsIeeeSays() {
         assertEquals((short) 0x3c00, Binary16.fromFloat(1f));
