@@ -104,16 +104,20 @@ final class ComparisonInstructions {
         }
         String bop = boolOp(ins);
         f.arity(ins, bop == null ? 3 : 4);
-        KExpr r = combine(bop, compare(ins, op(ins), types.get(1), ins.operand(1), ins.operand(2)), ins);
         PtxType d = types.get(0);
-        if (d == PtxType.F16X2 && types.get(1) == PtxType.F16X2) { // per half: 1.0 (0x3c00) or 0
-            KExpr low = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), d, 0), ins),
-                    Exprs.constant(ScalarType.UINT, 0x3c00), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
-            KExpr high = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), d, 1), ins),
-                    Exprs.constant(ScalarType.UINT, 0x3c00), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
+        if (types.get(1) == PtxType.F16X2) { // per half: 1.0 (0x3c00) for an .f16x2 result, else all ones, or 0
+            if (d != PtxType.F16X2 && !(d.isInteger() && d.bits() == 32)) {
+                throw f.unsupported(ins, "an .f16x2 comparison into " + d.spelling());
+            }
+            long yes = d == PtxType.F16X2 ? 0x3c00 : 0xffff;
+            KExpr low = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), PtxType.F16X2, 0), ins),
+                    Exprs.constant(ScalarType.UINT, yes), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
+            KExpr high = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), PtxType.F16X2, 1), ins),
+                    Exprs.constant(ScalarType.UINT, yes), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
             f.write(ins.operand(0), Exprs.or(low, Exprs.shl(high, Exprs.constant(ScalarType.UINT, 16))));
             return;
         }
+        KExpr r = combine(bop, compare(ins, op(ins), types.get(1), ins.operand(1), ins.operand(2)), ins);
         KExpr value = switch (d.kind()) {
             case HALF -> Exprs.select(r, Exprs.constant(d.kir(), 0x3c00), Exprs.constant(d.kir(), 0));
             case FLOAT -> Exprs.select(r, new KExpr.FloatConst(d.kir(), 1.0), new KExpr.FloatConst(d.kir(), 0.0));
