@@ -9,7 +9,7 @@ import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Half precision ({@code .f16}, {@code .f16x2}, held as their bits in {@code .b16}/{@code .b32}
@@ -47,7 +47,7 @@ final class HalfInstructions {
             args.add(f.read(ins.operand(i), t == PtxType.F16X2 ? PAIR : BITS));
         }
         boolean sat = ins.has("sat");
-        BiFunction<Integer, List<KExpr>, KExpr> one = (part, halves) -> {
+        Function<List<KExpr>, KExpr> one = halves -> {
             KExpr r = switch (op) {
                 case "neg" -> Exprs.convert(Exprs.xor(Exprs.convert(halves.get(0), PAIR), Exprs.constant(PAIR, 0x8000)), BITS);
                 case "abs" -> Exprs.convert(Exprs.binary(BinaryOp.AND, Exprs.convert(halves.get(0), PAIR),
@@ -63,9 +63,9 @@ final class HalfInstructions {
     }
 
     /** {@code op} applied to the one half of each operand, or to the low and the high halves of .f16x2 values. */
-    private KExpr perHalf(PtxType t, List<KExpr> args, BiFunction<Integer, List<KExpr>, KExpr> op) {
+    private KExpr perHalf(PtxType t, List<KExpr> args, Function<List<KExpr>, KExpr> op) {
         if (t == PtxType.F16) {
-            return op.apply(0, args);
+            return op.apply(args);
         }
         List<KExpr> pairs = new ArrayList<>();
         for (KExpr a : args) {
@@ -77,7 +77,7 @@ final class HalfInstructions {
             for (KExpr p : pairs) {
                 halves.add(half(p, part));
             }
-            KExpr r = Exprs.convert(f.temp(op.apply(part, halves)), PAIR);
+            KExpr r = Exprs.convert(f.temp(op.apply(halves)), PAIR);
             combined = part == 0 ? r : Exprs.or(combined, Exprs.shl(r, Exprs.constant(PAIR, 16)));
         }
         return combined;
@@ -114,11 +114,11 @@ final class HalfInstructions {
             case "rp" -> 3;
             default -> throw f.unsupported(ins, "rounding ." + rounding + " to .f16");
         };
-        if (from == PtxType.F32) {
-            return call("__cw_float2half_bits", List.of(value, Exprs.i32(mode)));
+        if (from == PtxType.F64) {
+            return call("__cw_double2half_bits", List.of(value, Exprs.i32(mode)));
         }
-        // f64 exactly; integers through double (exact up to 2^53, and larger ones are past 65504 whatever they round to)
-        return call("__cw_double2half_bits", List.of(Exprs.convert(value, ScalarType.DOUBLE), Exprs.i32(mode)));
+        // integers through float: exact up to 2^24, and larger ones are past 65504 whatever they round to
+        return call("__cw_float2half_bits", List.of(Exprs.convert(value, ScalarType.FLOAT), Exprs.i32(mode)));
     }
 
     /** A half comparison as floats (every half is exactly a float). */

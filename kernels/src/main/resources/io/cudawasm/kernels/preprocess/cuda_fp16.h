@@ -5,39 +5,42 @@
 #define __CW_CUDA_FP16_H
 
 // <core>
-// The rounding core, shared with the PTX front end (which compiles the same text): double -> half
-// bits. mode: 0 nearest even, 1 toward zero, 2 down, 3 up. Exact for every double, so callers
-// round exact (or round-to-odd) values through it once.
-__device__ inline unsigned short __cw_double2half_bits(double x, int mode) {
-    unsigned long long b = (unsigned long long)__double_as_longlong(x);
-    unsigned int sign = (unsigned int)(b >> 48) & 0x8000u;
-    unsigned long long a = b & 0x7fffffffffffffffULL;
-    if (a > 0x7ff0000000000000ULL) {
+// The rounding core, shared with the PTX front end (which compiles the same text). Only float and
+// 32-bit integers, so OpenCL devices without fp64 run it too (double appears only where the source
+// converts a double).
+//
+// float -> half bits. mode: 0 nearest even, 1 toward zero, 2 down, 3 up. Exact for every float, so
+// callers round exact (or round-to-odd) float values through it once.
+__device__ inline unsigned short __cw_float2half_bits(float f, int mode) {
+    unsigned int b = __float_as_uint(f);
+    unsigned int sign = (b >> 16) & 0x8000u;
+    unsigned int a = b & 0x7fffffffu;
+    if (a > 0x7f800000u) {
         return (unsigned short)0x7fffu; // NaN: the canonical NaN the GPU's conversion gives
     }
-    if (a == 0ULL) {
+    if (a == 0u) {
         return (unsigned short)sign;
     }
     bool away = mode == 0 || (mode == 2 && sign != 0u) || (mode == 3 && sign == 0u);
-    int e = (int)(a >> 52) - 1023;
+    int e = (int)(a >> 23) - 127;
     if (e >= 16) { // infinity, or at least 2^16: past the largest half, 65504
-        return (unsigned short)(sign | (a == 0x7ff0000000000000ULL || away ? 0x7c00u : 0x7bffu));
+        return (unsigned short)(sign | (a == 0x7f800000u || away ? 0x7c00u : 0x7bffu));
     }
-    unsigned long long m = (a & 0xfffffffffffffULL) | 0x10000000000000ULL;
-    int shift = e >= -14 ? 42 : 28 - e; // normal: keep 11 bits; subnormal: units of 2^-24
-    unsigned long long q = 0ULL;
-    unsigned long long rest = 1ULL; // what is cut off: nonzero, below the halfway point when all of it is
-    unsigned long long halfway = 0xffffffffffffffffULL;
-    if (shift < 64) {
+    unsigned int m = (a & 0x7fffffu) | 0x800000u;
+    int shift = e >= -14 ? 13 : -1 - e; // normal: keep 11 bits; subnormal: units of 2^-24
+    unsigned int q = 0u;
+    unsigned int rest = 1u; // what is cut off: nonzero, below the halfway point when all of it is
+    unsigned int halfway = 0xffffffffu;
+    if (shift < 32) {
         q = m >> shift;
-        rest = m & ((1ULL << shift) - 1ULL);
-        halfway = 1ULL << (shift - 1);
+        rest = m & ((1u << shift) - 1u);
+        halfway = 1u << (shift - 1);
     }
-    bool up = mode == 0 ? (rest > halfway || (rest == halfway && (q & 1ULL) != 0ULL)) : (rest != 0ULL && away);
+    bool up = mode == 0 ? (rest > halfway || (rest == halfway && (q & 1u) != 0u)) : (rest != 0u && away);
     if (up) {
-        q = q + 1ULL;
+        q = q + 1u;
     }
-    unsigned int h = e >= -14 ? ((unsigned int)(e + 14) << 10) + (unsigned int)q : (unsigned int)q;
+    unsigned int h = e >= -14 ? ((unsigned int)(e + 14) << 10) + q : q;
     return (unsigned short)(sign | h);
 }
 
@@ -56,27 +59,37 @@ __device__ inline float __cw_half2float_bits(unsigned short h) {
     return __uint_as_float(sign | ((e + 112u) << 23) | (m << 13));
 }
 
-__device__ inline unsigned short __cw_float2half_bits(float f, int mode) {
-    return __cw_double2half_bits((double)f, mode);
+// s, a rounded-to-nearest float whose exact value lies beyond it in direction toward (-1, 0, 1),
+// rounded to odd instead: the neighbour with an odd last bit. A float rounded to odd (24 bits,
+// at least 11 + 2) rounds to half exactly as the exact value does, in every mode.
+__device__ inline float __cw_round_to_odd(float s, int toward) {
+    unsigned int bits = __float_as_uint(s);
+    if (toward != 0 && (bits & 1u) == 0u && s - s == 0.0f) {
+        bool away = (bits & 0x7fffffffu) == 0u || (toward > 0) == (s > 0.0f);
+        bits = away ? bits + 1u : bits - 1u;
+    }
+    return __uint_as_float(bits);
 }
 
-// a * b + c rounded once: the product of two halves is exact in double; the sum is rounded to odd
-// (TwoSum's error decides the last bit), which 53 >= 11 + 2 bits makes a correct source for the
-// final rounding to half.
-__device__ inline unsigned short __cw_hfma_bits(unsigned short a, unsigned short b, unsigned short c, int mode) {
-    double p = (double)__cw_half2float_bits(a) * (double)__cw_half2float_bits(b);
-    double z = (double)__cw_half2float_bits(c);
-    double s = p + z;
-    double bz = s - p;
-    double err = (p - (s - bz)) + (z - bz);
-    if (err != 0.0 && s - s == 0.0) {
-        long long bits = __double_as_longlong(s);
-        if ((bits & 1LL) == 0LL) {
-            bits = bits + ((err > 0.0) == (s > 0.0) ? 1LL : -1LL);
-        }
-        s = __longlong_as_double(bits);
+__device__ inline unsigned short __cw_double2half_bits(double x, int mode) {
+    if (x - x != 0.0) { // infinity or NaN
+        return __cw_float2half_bits((float)x, mode);
     }
-    return __cw_double2half_bits(s, mode);
+    double clamped = x > 65536.0 ? 65536.0 : x < -65536.0 ? -65536.0 : x; // past every half either way
+    float f = (float)clamped;
+    double rest = clamped - (double)f; // exact
+    return __cw_float2half_bits(__cw_round_to_odd(f, rest > 0.0 ? 1 : rest < 0.0 ? -1 : 0), mode);
+}
+
+// a * b + c rounded once: the product of two halves (22 bits) is exact in float; the sum is
+// rounded to odd with TwoSum's exact error, then to half.
+__device__ inline unsigned short __cw_hfma_bits(unsigned short a, unsigned short b, unsigned short c, int mode) {
+    float p = __fmul_rn(__cw_half2float_bits(a), __cw_half2float_bits(b));
+    float z = __cw_half2float_bits(c);
+    float s = __fadd_rn(p, z);
+    float bz = __fsub_rn(s, p);
+    float err = __fadd_rn(__fsub_rn(p, __fsub_rn(s, bz)), __fsub_rn(z, bz));
+    return __cw_float2half_bits(__cw_round_to_odd(s, err > 0.0f ? 1 : err < 0.0f ? -1 : 0), mode);
 }
 
 // add, sub, mul, div of two halves computed in float and rounded to half: float's 24 bits are at
@@ -105,8 +118,8 @@ struct __align__(2) __half {
     __device__ __half(const __half_raw &hr) : __x(hr.x) {}
     __device__ __half(float f) : __x(__cw_float2half_bits(f, 0)) {}
     __device__ __half(double f) : __x(__cw_double2half_bits(f, 0)) {}
-    __device__ __half(int i) : __x(__cw_double2half_bits((double)i, 0)) {}
-    __device__ __half(unsigned int i) : __x(__cw_double2half_bits((double)i, 0)) {}
+    __device__ __half(int i) : __x(__cw_float2half_bits((float)i, 0)) {}
+    __device__ __half(unsigned int i) : __x(__cw_float2half_bits((float)i, 0)) {}
     __device__ operator float() const { return __cw_half2float_bits(__x); }
     __device__ operator __half_raw() const { __half_raw r; r.x = __x; return r; }
 };
@@ -150,14 +163,14 @@ __device__ inline __half __float2half_rd(float f) { return __cw_half_of(__cw_flo
 __device__ inline __half __float2half_ru(float f) { return __cw_half_of(__cw_float2half_bits(f, 3)); }
 __device__ inline __half __double2half(double d) { return __cw_half_of(__cw_double2half_bits(d, 0)); }
 __device__ inline float __half2float(__half h) { return __cw_half2float_bits(h.__x); }
-__device__ inline __half __int2half_rn(int i) { return __cw_half_of(__cw_double2half_bits((double)i, 0)); }
-__device__ inline __half __int2half_rz(int i) { return __cw_half_of(__cw_double2half_bits((double)i, 1)); }
-__device__ inline __half __int2half_rd(int i) { return __cw_half_of(__cw_double2half_bits((double)i, 2)); }
-__device__ inline __half __int2half_ru(int i) { return __cw_half_of(__cw_double2half_bits((double)i, 3)); }
-__device__ inline __half __uint2half_rn(unsigned int i) { return __cw_half_of(__cw_double2half_bits((double)i, 0)); }
-__device__ inline __half __short2half_rn(short i) { return __cw_half_of(__cw_double2half_bits((double)i, 0)); }
-__device__ inline __half __ushort2half_rn(unsigned short i) { return __cw_half_of(__cw_double2half_bits((double)i, 0)); }
-__device__ inline __half __ll2half_rn(long long i) { return __cw_half_of(__cw_float2half_bits(__ll2float_rn(i), 0)); }
+__device__ inline __half __int2half_rn(int i) { return __cw_half_of(__cw_float2half_bits((float)i, 0)); }
+__device__ inline __half __int2half_rz(int i) { return __cw_half_of(__cw_float2half_bits((float)i, 1)); }
+__device__ inline __half __int2half_rd(int i) { return __cw_half_of(__cw_float2half_bits((float)i, 2)); }
+__device__ inline __half __int2half_ru(int i) { return __cw_half_of(__cw_float2half_bits((float)i, 3)); }
+__device__ inline __half __uint2half_rn(unsigned int i) { return __cw_half_of(__cw_float2half_bits((float)i, 0)); }
+__device__ inline __half __short2half_rn(short i) { return __cw_half_of(__cw_float2half_bits((float)i, 0)); }
+__device__ inline __half __ushort2half_rn(unsigned short i) { return __cw_half_of(__cw_float2half_bits((float)i, 0)); }
+__device__ inline __half __ll2half_rn(long long i) { return __cw_half_of(__cw_float2half_bits((float)i, 0)); }
 __device__ inline int __half2int_rn(__half h) { return __float2int_rn(__cw_half2float_bits(h.__x)); }
 __device__ inline int __half2int_rz(__half h) { return __float2int_rz(__cw_half2float_bits(h.__x)); }
 __device__ inline int __half2int_rd(__half h) { return __float2int_rd(__cw_half2float_bits(h.__x)); }

@@ -121,6 +121,39 @@ class HalfPrecisionTest {
                 .out("back", new int[n], back).build());
     }
 
+    /**
+     * Doubles are rounded to odd in float before the rounding to half: a plain double-to-float
+     * conversion would turn 1 + 2^-11 + 2^-40 into the tie 1 + 2^-11 and round it down.
+     */
+    @Test
+    void doublesRoundOnceToHalf() {
+        String src = """
+                #include <cuda_fp16.h>
+                __global__ void fromDouble(const double *d, half *out)
+                {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    out[i] = __double2half(d[i]);
+                }
+                """;
+        List<Double> v = new ArrayList<>(List.of(1 + 0x1p-11 + 0x1p-40, 1 + 0x1p-11, 1 + 0x1p-11 - 0x1p-40,
+                -(1 + 0x1p-11 + 0x1p-40), 65520 - 0x1p-30, 65520.0, 1e300, -1e300, 1e-300, -1e-300, 0x1p-25 + 0x1p-60,
+                0x1p-25, 3 * 0x1p-25 - 0x1p-70, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
+                Double.MIN_VALUE, 2049 + 0x1p-30, 0.1, 1.0 / 3));
+        SplittableRandom r = new SplittableRandom(9);
+        while (v.size() < 128) {
+            v.add((r.nextBoolean() ? 1 : -1) * r.nextDouble(1, 2) * Math.pow(2, r.nextInt(-30, 20)));
+        }
+        double[] d = v.stream().mapToDouble(Double::doubleValue).toArray();
+        short[] expected = new short[d.length];
+        for (int i = 0; i < d.length; i++) {
+            expected[i] = Binary16.fromDouble(d[i], Mode.NEAREST_EVEN);
+        }
+        assertEquals((short) 0x3c01, expected[0]);
+        AllPaths.check(CaseBuilder.of("half_from_double", "doubles.cu", src).kernel("fromDouble")
+                .launch(Dim3.of(2), Dim3.of(64)).in("d", d).out("out", new int[d.length / 2], Binary16.pack(expected))
+                .build());
+    }
+
     @Test
     void everyHalfConvertsToItsExactFloat() {
         String src = """
