@@ -23,19 +23,18 @@ import java.util.List;
 
 /**
  * {@code cg::thread_group}: a group whose kind is known only at run time, as CUDA keeps it. Any
- * group converts to one (a block, a grid, a coalesced group, a tile of up to 32 threads, which
- * CUDA holds as a coalesced group); the value carries CUDA's group id (1 coalesced, 3 grid, 4
- * block) next to a coalesced group's lanes and place among its partition's groups, and every member
+ * group converts to one (a block, a coalesced group, a tile of up to 32 threads, which CUDA holds
+ * as a coalesced group, and a grid, which CUDA's layout leaves without a kind outside a cooperative
+ * launch); the value carries CUDA's group id (1 coalesced, 4 block) next to a coalesced group's lanes and place among its partition's groups, and every member
  * dispatches on that id: {@code thread_rank()} and {@code size()} select among the kinds' own
- * values, {@code sync()} is a block barrier, a warp barrier on the lanes or (for a grid) the
- * stop CUDA makes outside a cooperative launch, each under a branch on the id. The id is the same
+ * values, {@code sync()} is a block barrier or a warp barrier on the lanes, each under a branch on
+ * the id. The id is the same
  * in every thread that converted the same group, so the branch is uniform wherever the group is,
  * and the block barrier is reached by the whole block as CUDA requires (a divergent one still
  * stops the launch with its trap on the CPU path).
  */
 final class ThreadGroups {
     static final long COALESCED_ID = 1;
-    static final long GRID_ID = 3;
     static final long BLOCK_ID = 4;
 
     private final FunctionContext ctx;
@@ -79,7 +78,10 @@ final class ThreadGroups {
         } else if (from.tileSize() > 0) {
             made = blockTile(uint(from.tileSize()));
         } else if (from.kind().equals("grid_group")) {
-            made = make(uint(GRID_ID), uint(0), uint(0), uint(1));
+            // CUDA keeps a grid's workspace address where a thread_group keeps its kind: outside a
+            // cooperative launch it is null, so the thread_group's kind reads 0, its size and rank 0
+            // and its sync does nothing (nvcc's code does exactly that)
+            made = make(uint(0), uint(0), uint(0), uint(0));
         } else {
             made = make(uint(BLOCK_ID), uint(0), uint(0), uint(1));
         }
@@ -182,16 +184,13 @@ final class ThreadGroups {
         }
     }
 
-    /** The block's barrier, the coalesced lanes' warp barrier, or the stop a grid's sync makes outside a cooperative launch. */
+    /** The block's barrier or the coalesced lanes' warp barrier (nothing for a kind-less grid, as in CUDA). */
     void sync(Operand group) {
         KExpr kind = let(field(group, CooperativeGroups.KIND));
         // marked as a thread_group's (BarrierKind): no warning for a dispatch under divergent code
         KBlock block = new KBlock(List.of(new KStmt.Barrier(BarrierKind.BLOCK, uint(1), pos)));
         KBlock warp = ctx.out.capture(() -> new WarpOps(ctx).syncWarp(field(group, CooperativeGroups.MASK), pos));
-        KBlock grid = new KBlock(List.of(new KStmt.Trap("grid-wide synchronization (a thread_group holding "
-                + "this_grid()) needs a cooperative launch", pos)));
-        KBlock notBlock = new KBlock(List.of(new KStmt.If(eq(kind, uint(COALESCED_ID)), warp,
-                new KBlock(List.of(new KStmt.If(eq(kind, uint(GRID_ID)), grid, KBlock.EMPTY))))));
+        KBlock notBlock = new KBlock(List.of(new KStmt.If(eq(kind, uint(COALESCED_ID)), warp, KBlock.EMPTY)));
         ctx.emit(new KStmt.If(eq(kind, uint(BLOCK_ID)), block, notBlock));
     }
 
@@ -201,22 +200,20 @@ final class ThreadGroups {
         KExpr below = sub(bin(BinaryOp.SHL, uint(1), laneId()), uint(1));
         KExpr coalesced = wide(popc(and(mask, below)));
         KExpr block = wide(CooperativeGroupCalls.linearThreadId());
-        KExpr grid = ctx.exprs.toRValue(new CooperativeGroupCalls(ctx).gridMember("thread_rank", List.of(), pos), pos);
-        return kindSelect(kind, coalesced, block, grid);
+        return kindSelect(kind, coalesced, block);
     }
 
     private KExpr size(Operand group) {
         KExpr kind = let(field(group, CooperativeGroups.KIND));
         KExpr coalesced = wide(popc(field(group, CooperativeGroups.MASK)));
         KExpr block = wide(blockSize());
-        KExpr grid = ctx.exprs.toRValue(new CooperativeGroupCalls(ctx).gridMember("size", List.of(), pos), pos);
-        return kindSelect(kind, coalesced, block, grid);
+        return kindSelect(kind, coalesced, block);
     }
 
-    private static KExpr kindSelect(KExpr kind, KExpr coalesced, KExpr block, KExpr grid) {
+    /** A block's value, a coalesced group's, or 0 for a kind-less group (CUDA's default). */
+    private static KExpr kindSelect(KExpr kind, KExpr coalesced, KExpr block) {
         KExpr notBlock = new KExpr.Select(eq(kind, uint(COALESCED_ID)), coalesced,
-                new KExpr.Select(eq(kind, uint(GRID_ID)), grid, new KExpr.IntConst(ScalarType.ULONGLONG, 0),
-                        ScalarType.ULONGLONG), ScalarType.ULONGLONG);
+                new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.ULONGLONG);
         return new KExpr.Select(eq(kind, uint(BLOCK_ID)), block, notBlock, ScalarType.ULONGLONG);
     }
 
