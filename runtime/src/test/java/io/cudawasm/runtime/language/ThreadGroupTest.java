@@ -126,6 +126,18 @@ class ThreadGroupTest {
         return val[0];
     }
 
+    /** The emitted CUDA C dispatches on the kind as CUDA does (block barrier or warp barrier on the lanes); nvcc compiles it. */
+    @Test
+    void emittedCudaDispatchesOnTheKindAndNvccCompilesIt() {
+        io.cudawasm.kernels.cuda.CudaProgram cuda = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("groups.cu",
+                SOURCE)).cuda();
+        org.junit.jupiter.api.Assertions.assertTrue(cuda.source().contains("__syncthreads()"), cuda.source());
+        org.junit.jupiter.api.Assertions.assertTrue(cuda.source().matches("(?s).*__syncwarp\\(\\w+\\).*"), cuda.source());
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(cuda, "compute_75");
+        org.junit.jupiter.api.Assertions.assertTrue(ptx.contains("bar.warp.sync")
+                && java.util.regex.Pattern.compile("(bar|barrier)\\.sync\\s+0;").matcher(ptx).find(), ptx);
+    }
+
     @Test
     void whatAThreadGroupDoesNotHaveIsRefusedByName() {
         String head = """
