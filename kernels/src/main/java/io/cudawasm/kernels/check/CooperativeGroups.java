@@ -78,7 +78,8 @@ final class CooperativeGroups {
                 return groupType(name, 0);
             }
             case "thread_block_tile" -> {
-                if (use.args().size() != 1 || !(use.args().get(0) instanceof TypeSyntax.ValueArg v)) {
+                // thread_block_tile<N> or <N, ParentT>: the parent type changes nothing here
+                if (use.args().isEmpty() || use.args().size() > 2 || !(use.args().get(0) instanceof TypeSyntax.ValueArg v)) {
                     throw CompileException.at(use.pos(), "thread_block_tile needs one constant size argument");
                 }
                 long n = ctx.exprs.constantInteger(v.value(), "tile size");

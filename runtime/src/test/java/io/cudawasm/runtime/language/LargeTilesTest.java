@@ -35,7 +35,7 @@ class LargeTilesTest {
             {
                 __shared__ cg::block_tile_memory<1024> scratch; // what CUDA needs before sm_80: accepted
                 cg::thread_block block = cg::this_thread_block(scratch);
-                cg::thread_block_tile<TILE> tile = cg::tiled_partition<TILE>(block);
+                cg::thread_block_tile<TILE, cg::thread_block> tile = cg::tiled_partition<TILE>(block);
                 __shared__ int buf[1024];
                 int t = block.thread_rank();
                 int g = (blockIdx.x * block.size() + t);
