@@ -65,6 +65,40 @@ final class CooperativeGroupCalls {
         return new ExpressionLowering.Place(new LValue.OfLocal(l, true));
     }
 
+    /**
+     * A tile of {@code size} threads of a block or of a larger tile, holding its place among the
+     * parent's tiles: CUDA's meta group rank (the caller's rank in the parent over the size) and size
+     * (the parent's threads over the size, rounded up for a block).
+     */
+    private Operand tile(int size, CooperativeGroups.GroupKind parent, SourcePos pos) {
+        StructType t = CooperativeGroups.groupType("thread_block_tile", size);
+        KLocal l = ctx.temp(t, pos);
+        KExpr address = exprs().localAddress(l);
+        int p = parent.tileSize();
+        KExpr rank = p > 0 ? bin(BinaryOp.AND, linearThreadId(), uint(p - 1)) : linearThreadId();
+        KExpr count = p > 0 ? uint(p / size) : bin(BinaryOp.DIV, bin(BinaryOp.ADD, blockSize(), uint(size - 1)),
+                uint(size));
+        ctx.emit(new KStmt.Store(exprs().fieldAddr(address, t.field(CooperativeGroups.META_RANK).orElseThrow()),
+                bin(BinaryOp.DIV, rank, uint(size)), pos));
+        ctx.emit(new KStmt.Store(exprs().fieldAddr(address, t.field(CooperativeGroups.META_SIZE).orElseThrow()), count,
+                pos));
+        return new ExpressionLowering.Place(new LValue.OfLocal(l, true));
+    }
+
+    /** A field of a tile value. */
+    static KExpr tileField(FunctionContext ctx, Operand tile, String name, SourcePos pos) {
+        KExpr address;
+        if (tile instanceof ExpressionLowering.Place p) {
+            address = ctx.exprs.address(p.lvalue());
+        } else {
+            KLocal t = ctx.temp(tile.type(), pos);
+            ctx.emit(new KStmt.Assign(t, ctx.exprs.toRValue(tile, pos)));
+            address = ctx.exprs.localAddress(t);
+        }
+        StructType t = (StructType) tile.type();
+        return new KExpr.Load(ctx.exprs.fieldAddr(address, t.field(name).orElseThrow()), pos);
+    }
+
     private CooperativeGroups.GroupKind kindOf(Expr e) {
         CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(exprs().typeOf(e));
         if (k == null) {
@@ -158,7 +192,7 @@ final class CooperativeGroupCalls {
                 } else {
                     throw CompileException.at(pos, "tiled_partition needs a tile size: tiled_partition<32>(block)");
                 }
-                return group("thread_block_tile", (int) size, pos);
+                return tile((int) size, parent, pos);
             }
             case "sync" -> {
                 expect(name, args, 1, pos);
@@ -461,14 +495,11 @@ final class CooperativeGroupCalls {
                 expect(name, args, 0, pos);
                 return new Value(new KExpr.Convert(ScalarType.ULONGLONG, block ? blockSize() : uint(tile)));
             }
-            case "meta_group_rank" -> {
+            case "meta_group_rank", "meta_group_size" -> {
                 requireTile(k, name, pos);
-                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, bin(BinaryOp.DIV, linearThreadId(), uint(tile))));
-            }
-            case "meta_group_size" -> {
-                requireTile(k, name, pos);
-                KExpr n = bin(BinaryOp.DIV, bin(BinaryOp.ADD, blockSize(), uint(tile - 1)), uint(tile));
-                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, n));
+                expect(name, args, 0, pos);
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, tileField(ctx, base, name.equals(
+                        "meta_group_rank") ? CooperativeGroups.META_RANK : CooperativeGroups.META_SIZE, pos)));
             }
             case "group_index", "thread_index", "group_dim", "dim_threads" -> {
                 if (!block) {

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The cooperative-groups types kernels use instead of raw thread indices. A block or tile value
- * carries no data at run time: every member function is lowered from the group's kind (and tile
- * size, up to 1024 threads). A coalesced group carries its lanes as a warp mask (hidden fields,
+ * The cooperative-groups types kernels use instead of raw thread indices. A block value carries no
+ * data at run time, a tile (up to 1024 threads) only its place among its parent's tiles (meta group
+ * rank and size, as CUDA's {@code thread_block_tile<N>} keeps them): every other member is lowered
+ * from the group's kind and tile size. A coalesced group carries its lanes as a warp mask (hidden fields,
  * {@link CoalescedGroups}); a {@code thread_group} carries its kind too, since any group converts
  * to one ({@link ThreadGroups}).
  */
@@ -54,6 +55,9 @@ final class CooperativeGroups {
                 // the coalesced fields, and which kind of group the value holds
                 s.define(List.of(new Field(MASK, ScalarType.UINT, 0), new Field(META_RANK, ScalarType.UINT, 4),
                         new Field(META_SIZE, ScalarType.UINT, 8), new Field(KIND, ScalarType.UINT, 12)));
+            } else if (tileSize > 0) {
+                // the tile's place among its parent's tiles, as CUDA's thread_block_tile<N> keeps it
+                s.define(List.of(new Field(META_RANK, ScalarType.UINT, 0), new Field(META_SIZE, ScalarType.UINT, 4)));
             } else {
                 s.define(List.of(new Field("_unused", ScalarType.INT, 0)));
             }

@@ -76,7 +76,14 @@ final class ThreadGroups {
             made = make(uint(COALESCED_ID), load(g, CooperativeGroups.MASK, from), load(g, CooperativeGroups.META_RANK,
                     from), load(g, CooperativeGroups.META_SIZE, from));
         } else if (from.tileSize() > 0) {
-            made = blockTile(uint(from.tileSize()));
+            // the tile's lanes, and its place among its parent's tiles as the tile keeps it
+            KLocal t = ctx.temp(value.type(), pos);
+            ctx.emit(new KStmt.Assign(t, value));
+            Operand tile = new Place(new LValue.OfLocal(t, true));
+            Operand lanes = blockTile(uint(from.tileSize()));
+            made = make(uint(COALESCED_ID), field(lanes, CooperativeGroups.MASK),
+                    CooperativeGroupCalls.tileField(ctx, tile, CooperativeGroups.META_RANK, pos),
+                    CooperativeGroupCalls.tileField(ctx, tile, CooperativeGroups.META_SIZE, pos));
         } else if (from.kind().equals("grid_group")) {
             // CUDA keeps a grid's workspace address where a thread_group keeps its kind: outside a
             // cooperative launch it is null, so the thread_group's kind reads 0, its size and rank 0

@@ -188,6 +188,41 @@ class LargeTilesTest {
         return w[0];
     }
 
+    /** A tile of a tile is numbered within its parent (CUDA's meta group), also once held as a thread_group. */
+    @Test
+    void tilesOfTilesAreNumberedWithinTheirParent() {
+        String src = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+
+                __global__ void nested(unsigned *out)
+                {
+                    cg::thread_block block = cg::this_thread_block();
+                    cg::thread_block_tile<256> t256 = cg::tiled_partition<256>(block);
+                    auto t64 = cg::tiled_partition<64>(t256);
+                    cg::thread_block_tile<8> t8 = cg::tiled_partition<8>(cg::tiled_partition<32>(block));
+                    cg::thread_group g = t8;
+                    unsigned *o = out + 4 * (blockIdx.x * blockDim.x + threadIdx.x);
+                    o[0] = t256.meta_group_rank() * 100 + t256.meta_group_size();
+                    o[1] = t64.meta_group_rank() * 100 + t64.meta_group_size();
+                    o[2] = t8.meta_group_rank() * 100 + t8.meta_group_size() + 1000 * t8.thread_rank();
+                    o[3] = g.thread_rank() + 10 * g.size();
+                }
+                """;
+        int block = 512;
+        int n = 2 * block;
+        int[] out = new int[4 * n];
+        for (int g = 0; g < n; g++) {
+            int t = g % block;
+            out[4 * g] = t / 256 * 100 + 2;
+            out[4 * g + 1] = t % 256 / 64 * 100 + 4;
+            out[4 * g + 2] = t % 32 / 8 * 100 + 4 + 1000 * (t % 8);
+            out[4 * g + 3] = t % 8 + 80;
+        }
+        AllPaths.check(CaseBuilder.of("nested_tiles", "nested.cu", src).kernel("nested").launch(Dim3.of(2), Dim3.of(block))
+                .out("out", new int[4 * n], out).build());
+    }
+
     /** Only the even tiles sync (and exchange): the odd ones go on without them, as on a GPU. */
     @Test
     void tilesSyncWhileOtherTilesOfTheBlockDoNot() {
