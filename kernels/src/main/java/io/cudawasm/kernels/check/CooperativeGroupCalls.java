@@ -25,8 +25,10 @@ import java.util.function.Function;
  * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
  * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()}, the tile
  * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}) and {@code cg::reduce}.
- * Blocks and tiles carry no run-time data: each call is lowered from the group's kind and tile
- * size. Coalesced groups and the partitions that make them are {@link CoalescedGroups}.
+ * Blocks carry no run-time data and tiles only their meta group: each call is lowered from the
+ * group's kind and tile size. Coalesced groups and the partitions that make them are
+ * {@link CoalescedGroups}, tiles of more than 32 threads {@link LargeTiles}, {@code cg::thread_group}
+ * {@link ThreadGroups}.
  */
 final class CooperativeGroupCalls {
     private final FunctionContext ctx;
