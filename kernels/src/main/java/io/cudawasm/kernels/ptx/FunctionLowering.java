@@ -95,7 +95,7 @@ final class FunctionLowering {
         }
         threadEmptyBlocks();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
-        refuseWaitsForTheBlock(cfg);
+        stopWaitsForTheBlock(cfg);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
         fn.setBody(InductionVariables.apply(fn,
@@ -107,16 +107,21 @@ final class FunctionLowering {
      * of the block writes: nvcc's code for cooperative-groups tiles of more than 32 threads syncs
      * their warps so, in shared memory. The threads of a block run one region at a time on the CPU
      * path (and as a work-group's work-items on OpenCL, with no forward progress between them), so
-     * such a loop would never end: refused, naming the instruction.
+     * such a loop would never end. The loop stops the kernel instead, with a trap naming why, where
+     * it starts: a module's other kernels (nvcc's PTX of a sample file holds them all) still run.
      */
-    private void refuseWaitsForTheBlock(ControlFlowGraph cfg) {
+    private void stopWaitsForTheBlock(ControlFlowGraph cfg) {
         for (Map.Entry<Integer, Instruction> wait : blockScopeWaits.entrySet()) {
             int b = wait.getKey();
             if (b < blocks.size() && cfg.innermostLoop(b) >= 0) {
-                throw unsupported(wait.getValue(), "it waits in a loop for other threads of the block (a spin-wait "
-                        + "in memory, as nvcc compiles the sync of cooperative-groups tiles of more than 32 threads), "
-                        + "which the threads of a block here, run region by region, never let end; compile the CUDA "
-                        + "source instead, whose tile barriers are supported");
+                Instruction ins = wait.getValue();
+                String why = "'" + ins.mnemonic() + "' waits in a loop for other threads of the block (a spin-wait in "
+                        + "memory, as nvcc compiles the sync of cooperative-groups tiles of more than 32 threads), which "
+                        + "never ends where a block's threads run region by region";
+                blocks.get(cfg.innermostLoop(b)).statements().add(0, new KStmt.Trap(why, ins.pos()));
+                module.warnings().add(io.cudawasm.kernels.source.Diagnostic.warning(ins.pos(), why + ": '"
+                        + fn.sourceName() + "' stops here with a trap when launched; compile the CUDA source instead, whose "
+                        + "tile barriers are supported"));
             }
         }
     }
