@@ -158,6 +158,8 @@ public final class Checker {
     final Map<KFunction, Signature> signatures = new HashMap<>();
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
+    /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
+    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary();
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -205,6 +207,7 @@ public final class Checker {
             all.addAll(warnings);
             throw new CompileException(all);
         }
+        globals.addAll(deviceLibrary.globals());
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 

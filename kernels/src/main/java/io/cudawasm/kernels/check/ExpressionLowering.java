@@ -239,7 +239,7 @@ final class ExpressionLowering {
             return new Value(new KExpr.NullPtr(new PointerType(VoidType.VOID)));
         } else if (e instanceof Expr.StringLit s) {
             throw error(s.pos(),
-                    "string literals are not supported in device code (device printf is not supported)");
+                    "string literals are supported in device code only as printf's format and %s arguments");
         } else if (e instanceof Expr.Ident id) {
             return identifier(id);
         } else if (e instanceof Expr.Unary u) {

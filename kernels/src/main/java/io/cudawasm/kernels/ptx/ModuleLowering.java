@@ -83,8 +83,17 @@ final class ModuleLowering {
             KFunction k = e.getKey();
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
+        globals.addAll(deviceLibrary.globals());
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
+
+    /** vprintf's buffer and formats and the clock counter, made when the PTX uses them. */
+    io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary() {
+        return deviceLibrary;
+    }
+
+    private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary =
+            new io.cudawasm.kernels.devicelib.DeviceLibrary();
 
     /** A global for a variable; {@code owner} is the function of a function-scope .shared variable. */
     KGlobal addGlobal(PtxVariable v, String owner) {

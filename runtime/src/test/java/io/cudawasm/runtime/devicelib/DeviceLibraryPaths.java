@@ -1,0 +1,85 @@
+package io.cudawasm.runtime.devicelib;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.runtime.backend.Backend;
+import io.cudawasm.runtime.backend.DeviceSession;
+import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.printf.PrintfCollector;
+import io.cudawasm.runtime.printf.PrintfOutput;
+import io.cudawasm.runtime.ptx.Nvcc;
+import io.cudawasm.runtime.testing.KernelHarness;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs a device-library kernel on each path a CUDA source takes: the WebAssembly path and OpenCL
+ * (PoCL) from the source, and the WebAssembly path from the PTX nvcc makes of it.
+ */
+final class DeviceLibraryPaths {
+    enum Path { WASM, OPENCL, PTX }
+
+    static final Nvcc.Config PTX_CONFIG = new Nvcc.Config("compute_75", false);
+
+    private DeviceLibraryPaths() {}
+
+    static CompileResult compile(Path path, String name, String source) {
+        try {
+            if (path == Path.PTX) {
+                return KernelCompiler.compile(CompileRequest.of(name + ".ptx", Nvcc.ptx(source, PTX_CONFIG, List.of())));
+            }
+            return KernelCompiler.compile(CompileRequest.of(name + ".cu", source));
+        } catch (CompileException e) {
+            return fail(name + " (" + path + ") does not compile:\n" + e.getMessage());
+        }
+    }
+
+    static Backend backend(Path path) {
+        return path == Path.OPENCL ? OpenClTestDevice.backend() : KernelHarness.backend(2);
+    }
+
+    /** What one launch printed and the bytes of the buffers it was given. */
+    record Run(PrintfOutput printed, List<byte[]> buffers) {}
+
+    /**
+     * Compiles {@code source} for the path, launches {@code kernel} once with the arguments
+     * {@code args} makes (given the session, to allocate buffers), and returns what it printed.
+     */
+    static Run run(Path path, String name, String source, String kernel, Dim3 grid, Dim3 block, int limitBytes,
+            Function<DeviceSession, List<KernelArg>> args) {
+        CompileResult compiled = compile(path, name, source);
+        try (DeviceSession s = backend(path).open(compiled)) {
+            PrintfCollector printf = PrintfCollector.forModule(compiled, limitBytes).orElse(null);
+            List<KernelArg> a = args.apply(s);
+            if (printf != null) {
+                printf.beforeLaunch(s);
+            }
+            s.launch(kernel, LaunchConfig.of(grid, block), a, LaunchOptions.DEFAULT);
+            PrintfOutput out = printf == null ? PrintfOutput.EMPTY : printf.afterLaunch(s);
+            List<byte[]> bytes = new ArrayList<>();
+            for (KernelArg k : a) {
+                if (k instanceof KernelArg.Buffer b) {
+                    DeviceBuffer d = b.buffer();
+                    bytes.add(s.read(d, 0, (int) d.size()));
+                }
+            }
+            return new Run(out, bytes);
+        }
+    }
+
+    static KernelArg zeros(DeviceSession s, int bytes) {
+        DeviceBuffer b = s.allocate(bytes);
+        s.write(b, 0, new byte[bytes]);
+        return new KernelArg.Buffer(b, 0);
+    }
+}
