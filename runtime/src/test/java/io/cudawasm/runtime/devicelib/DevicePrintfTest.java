@@ -98,4 +98,80 @@ class DevicePrintfTest {
         assertEquals(0, java.nio.ByteBuffer.wrap(run.buffers().get(1)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(),
                 "printf returns the number of arguments");
     }
+
+    /**
+     * 64 threads print 1,000 lines each, 2.5 MB of records: the device buffer keeps what fits in its
+     * 1 MiB and counts the rest as dropped; each thread's lines that were kept are its first ones, in order.
+     */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void aFullBufferDropsRecordsAndSaysSo(Path path) {
+        String src = """
+                __global__ void chatty(int n)
+                {
+                    for (int i = 0; i < n; i++) {
+                        printf("thread %d line %d\\n", threadIdx.x, i);
+                    }
+                }
+                """;
+        PrintfOutput out = DeviceLibraryPaths.run(path, "chatty", src, "chatty", new Dim3(1, 1, 1), new Dim3(64, 1, 1),
+                8 << 20, s -> List.of(KernelArg.of(1000))).printed();
+        assertTrue(out.truncated());
+        assertTrue(out.droppedRecords() > 0 && out.records() > 0, out::toString);
+        assertEquals(64_000, out.records() + out.droppedRecords());
+        assertTrue(out.note().contains("dropped") && out.note().contains("1024 KiB"), out.note());
+        String[] lines = out.text().split("\n");
+        assertEquals(out.records(), lines.length);
+        int[] next = new int[64];
+        int thread = 0;
+        for (String line : lines) {
+            String[] w = line.split(" ");
+            int t = Integer.parseInt(w[1]);
+            assertTrue(t >= thread, "threads in order");
+            thread = t;
+            assertEquals(next[t]++, Integer.parseInt(w[3]), "a thread's lines in program order, none missing");
+        }
+    }
+
+    @Test
+    void theTextIsCutAtItsLimit() {
+        String src = """
+                __global__ void wide(int n)
+                {
+                    for (int i = 0; i < n; i++) {
+                        printf("%4000d|\\n", i);
+                    }
+                }
+                """;
+        PrintfOutput out = DeviceLibraryPaths.run(Path.WASM, "wide", src, "wide", new Dim3(1, 1, 1), new Dim3(4, 1, 1),
+                10_000, s -> List.of(KernelArg.of(100))).printed();
+        assertEquals(10_000, out.text().length());
+        assertTrue(out.truncated());
+        assertEquals(0, out.droppedRecords());
+        assertTrue(out.note().contains("cut at the limit of 10000 bytes"), out.note());
+    }
+
+    @Test
+    void formatsItCannotTakeAreCompileErrors() {
+        refuses("__global__ void k(const char *f) { printf(f, 1); }", "needs a string literal as its format");
+        refuses("__global__ void k() { printf(\"%d %d\\n\", 1); }", "needs 2 arguments, 1 given");
+        refuses("__global__ void k(int *p) { printf(\"%n\", p); }", "printf's %n is not supported");
+        refuses("__global__ void k() { printf(\"%q\", 1); }", "unknown printf conversion '%q'");
+        refuses("__global__ void k() { printf(\"%5\"); }", "printf format ends inside a conversion");
+        refuses("struct P { int a; }; __global__ void k(P p) { printf(\"%d\", p); }", "printf cannot print argument 1");
+        refuses("__global__ void k(int x) { printf(\"%s\", x); }", "printf's %s needs a string");
+        refuses("__global__ void k(int *x) { const char *s = \"abc\"; x[0] = s[0]; }",
+                "string literals are supported in device code only as printf's format and %s arguments");
+    }
+
+    private static void refuses(String source, String expected) {
+        try {
+            KernelCompiler.compile(CompileRequest.of("bad.cu", source));
+        } catch (CompileException e) {
+            assertTrue(e.getMessage().contains(expected) && e.getMessage().contains("bad.cu:1:"),
+                    () -> "expected '" + expected + "' at a position in:\n" + e.getMessage());
+            return;
+        }
+        throw new AssertionError("expected the compile to fail with '" + expected + "'");
+    }
 }
