@@ -57,6 +57,11 @@ final class DeviceLibraryPaths {
      */
     static Run run(Path path, String name, String source, String kernel, Dim3 grid, Dim3 block, int limitBytes,
             Function<DeviceSession, List<KernelArg>> args) {
+        return run(path, name, source, kernel, grid, block, 0, limitBytes, args);
+    }
+
+    static Run run(Path path, String name, String source, String kernel, Dim3 grid, Dim3 block, int sharedBytes,
+            int limitBytes, Function<DeviceSession, List<KernelArg>> args) {
         CompileResult compiled = compile(path, name, source);
         try (DeviceSession s = backend(path).open(compiled)) {
             PrintfCollector printf = PrintfCollector.forModule(compiled, limitBytes).orElse(null);
@@ -64,7 +69,7 @@ final class DeviceLibraryPaths {
             if (printf != null) {
                 printf.beforeLaunch(s);
             }
-            s.launch(kernel, LaunchConfig.of(grid, block), a, LaunchOptions.DEFAULT);
+            s.launch(kernel, new LaunchConfig(grid, block, sharedBytes), a, LaunchOptions.DEFAULT);
             PrintfOutput out = printf == null ? PrintfOutput.EMPTY : printf.afterLaunch(s);
             List<byte[]> bytes = new ArrayList<>();
             for (KernelArg k : a) {
