@@ -533,7 +533,9 @@ final class BuiltinCalls {
             case "printf" -> {
                 return new Value(new DeviceLibraryCalls(ctx).printf(args, pos));
             }
-            case "malloc", "free" -> throw error(pos, "device-side '" + name + "' (dynamic allocation) is not supported");
+            case "malloc", "free" -> {
+                return new DeviceLibraryCalls(ctx).heap(name, args, pos);
+            }
             case "memcpy", "memset" -> throw error(pos, "device-side '" + name + "' is not supported: copy with a loop");
             case "clock", "clock64", "__nanosleep" -> {
                 return new DeviceLibraryCalls(ctx).timing(name, args, pos);

@@ -208,6 +208,7 @@ public final class Checker {
             throw new CompileException(all);
         }
         globals.addAll(deviceLibrary.globals());
+        lowered.addAll(deviceLibrary.functions());
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 

@@ -61,6 +61,25 @@ final class DeviceLibraryCalls {
         return PrintfLowering.lower(lib(), format.value(), values, pos, sink(pos));
     }
 
+    /** {@code malloc(bytes)} (null when the heap is full) and {@code free(pointer)} on the module's device heap. */
+    Operand heap(String name, List<Expr> args, SourcePos pos) {
+        if (args.size() != 1) {
+            throw CompileException.at(pos, "'" + name + "' takes 1 argument, " + args.size() + " given");
+        }
+        KExpr v = ctx.exprs.rvalue(args.get(0));
+        if (name.equals("malloc")) {
+            if (!v.type().isInteger()) {
+                throw CompileException.at(args.get(0).pos(), "malloc needs a size, not '" + v.type().display() + "'");
+            }
+            return new Value(lib().malloc(sink(pos), v));
+        }
+        if (!(v.type() instanceof io.cudawasm.kernels.types.PointerType)) {
+            throw CompileException.at(args.get(0).pos(), "free needs a pointer, not '" + v.type().display() + "'");
+        }
+        lib().free(sink(pos), v, pos);
+        return new NoValue();
+    }
+
     /** {@code clock()}, {@code clock64()} (a count that grows with every read) and {@code __nanosleep} (returns at once). */
     Operand timing(String name, List<Expr> args, SourcePos pos) {
         int want = name.equals("__nanosleep") ? 1 : 0;

@@ -3,6 +3,7 @@ package io.cudawasm.kernels.devicelib;
 import io.cudawasm.kernels.abi.PrintfAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
@@ -89,6 +90,41 @@ public final class DeviceLibrary {
         return new KExpr.LocalGet(t);
     }
 
+    private DeviceHeap heap;
+
+    private DeviceHeap heap() {
+        if (heap == null) {
+            heap = new DeviceHeap();
+        }
+        return heap;
+    }
+
+    /** {@code malloc(bytes)}: a call of the heap's allocator, its result (void*, null when full) in a local. */
+    public KExpr malloc(KirSink sink, KExpr bytes) {
+        KFunction m = heap().malloc();
+        KLocal t = sink.temp("allocated", m.returnType());
+        sink.emit(new KStmt.Assign(t, new KExpr.Call(m, List.of(new KExpr.Convert(ScalarType.ULONGLONG, bytes)),
+                m.returnType())));
+        return new KExpr.LocalGet(t);
+    }
+
+    /** {@code free(pointer)}: a pointer that is not a live block of the heap traps here ({@link DeviceHeap#BAD_FREE}). */
+    public void free(KirSink sink, KExpr pointer, SourcePos pos) {
+        KFunction f = heap().free();
+        KLocal ok = sink.temp("freed", ScalarType.INT);
+        sink.emit(new KStmt.Assign(ok, new KExpr.Call(f, List.of(new KExpr.Convert(DeviceHeap.voidPointer(), pointer)),
+                ScalarType.INT)));
+        sink.emit(new KStmt.If(new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.LocalGet(ok),
+                new KExpr.IntConst(ScalarType.INT, 0), ScalarType.BOOL),
+                new io.cudawasm.kernels.kir.KBlock(List.of(new KStmt.Trap(DeviceHeap.BAD_FREE, pos))),
+                io.cudawasm.kernels.kir.KBlock.EMPTY));
+    }
+
+    /** The device functions this module's use made (the heap's allocator), to be added to it. */
+    public List<KFunction> functions() {
+        return heap == null ? List.of() : List.of(heap.malloc(), heap.free());
+    }
+
     /** The globals this module's use made, to be added to it. */
     public List<KGlobal> globals() {
         List<KGlobal> out = new ArrayList<>(stringList);
@@ -100,6 +136,9 @@ public final class DeviceLibrary {
         }
         if (clock != null) {
             out.add(clock);
+        }
+        if (heap != null) {
+            out.add(heap.global());
         }
         return out;
     }

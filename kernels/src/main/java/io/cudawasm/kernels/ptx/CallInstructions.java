@@ -107,7 +107,7 @@ final class CallInstructions {
         switch (name) {
             case "__assertfail" -> f.emit(new KStmt.Trap("assertion failed", ins.pos()));
             case "vprintf" -> vprintf(ins, args, results);
-            case "malloc", "free" -> throw f.unsupported(ins, "device heap (" + name + ")");
+            case "malloc", "free" -> heap(ins, name, args, results);
             default -> throw CompileException.at(ins.pos(), "call of external function '" + name
                     + "' whose body is not in this PTX (link it in first)");
         }
@@ -159,6 +159,31 @@ final class CallInstructions {
             f.emit(new KStmt.Assign(p.local(), Exprs.as(count, st)));
         } else {
             f.write(r, count);
+        }
+    }
+
+    /** nvcc's {@code malloc(size)} and {@code free(pointer)}: the device library's heap. */
+    private void heap(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
+        if (args.size() != 1) {
+            throw CompileException.at(ins.pos(), name + " takes 1 argument, " + args.size() + " given");
+        }
+        KExpr v = paramValue(args.get(0));
+        if (name.equals("free")) {
+            f.module().deviceLibrary().free(f.sink(), Exprs.convert(v, new PointerType(ScalarType.UCHAR,
+                    AddressSpace.GENERIC, false, false)), ins.pos());
+            return;
+        }
+        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary().malloc(f.sink(), v)),
+                ScalarType.ULONGLONG);
+        if (results.isEmpty()) {
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param bp
+                && bp.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(bp.local(), Exprs.as(p, st)));
+        } else {
+            f.write(r, p);
         }
     }
 

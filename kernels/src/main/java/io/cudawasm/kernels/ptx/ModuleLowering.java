@@ -84,6 +84,7 @@ final class ModuleLowering {
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
         globals.addAll(deviceLibrary.globals());
+        functions.addAll(deviceLibrary.functions());
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
 

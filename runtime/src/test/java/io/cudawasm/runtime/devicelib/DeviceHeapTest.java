@@ -1,0 +1,125 @@
+package io.cudawasm.runtime.devicelib;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.kernels.devicelib.DeviceHeap;
+import io.cudawasm.runtime.devicelib.DeviceLibraryPaths.Path;
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchFailure;
+import io.cudawasm.runtime.printf.PrintfCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Device {@code malloc}/{@code free} on the WebAssembly, OpenCL and PTX paths: many threads of many
+ * blocks allocating at once (two workers on the CPU path), reuse of freed blocks, null from a full
+ * 8 MiB heap, and a clear trap for a bad {@code free}.
+ */
+class DeviceHeapTest {
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void threadsAllocateFillAndFreeConcurrently(Path path) {
+        String src = """
+                __global__ void scratch(int *out, int rounds)
+                {
+                    int g = blockIdx.x * blockDim.x + threadIdx.x;
+                    int total = 0;
+                    for (int r = 0; r < rounds; r++) {
+                        int n = 4 + (g + r) % 13;
+                        int *a = (int *)malloc(n * sizeof(int));
+                        if (a == NULL) { out[g] = -1; return; }
+                        for (int i = 0; i < n; i++) a[i] = g * 100 + i;
+                        for (int i = 0; i < n; i++) total += a[i];
+                        free(a);
+                    }
+                    out[g] = total;
+                }
+                """;
+        int blocks = 8;
+        int threads = 64;
+        int rounds = 5;
+        DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, "scratch", src, "scratch", new Dim3(blocks, 1, 1),
+                new Dim3(threads, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES,
+                s -> List.of(DeviceLibraryPaths.zeros(s, 4 * blocks * threads), KernelArg.of(rounds)));
+        ByteBuffer out = ByteBuffer.wrap(run.buffers().get(0)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int g = 0; g < blocks * threads; g++) {
+            int want = 0;
+            for (int r = 0; r < rounds; r++) {
+                int n = 4 + (g + r) % 13;
+                for (int i = 0; i < n; i++) {
+                    want += g * 100 + i;
+                }
+            }
+            assertEquals(want, out.getInt(4 * g), "thread " + g);
+        }
+    }
+
+    /** 1 MiB blocks until malloc returns null: 7 fit in the 8 MiB heap (each has a header); freed, they fit again. */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void aFullHeapGivesNullAndFreedBlocksAreReused(Path path) {
+        String src = """
+                __global__ void fill(long long *out)
+                {
+                    char *p[16];
+                    int n = 0;
+                    while (n < 16 && (p[n] = (char *)malloc(1 << 20)) != NULL) {
+                        p[n][0] = (char)n;
+                        p[n][(1 << 20) - 1] = (char)n;
+                        n++;
+                    }
+                    out[0] = n;
+                    int intact = 1;
+                    for (int i = 0; i < n; i++) {
+                        if (p[i][0] != i || p[i][(1 << 20) - 1] != i) intact = 0;
+                        if (((unsigned long long)p[i] & 15) != 0) intact = 0;
+                    }
+                    out[1] = intact;
+                    for (int i = 0; i < n; i++) free(p[i]);
+                    int again = 0;
+                    char *q;
+                    while (again < 16 && (q = (char *)malloc(1 << 20)) != NULL) again++;
+                    out[2] = again;
+                    out[3] = malloc(0) == NULL;
+                    out[4] = malloc((size_t)1 << 40) == NULL;
+                }
+                """;
+        DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, "fill", src, "fill", new Dim3(1, 1, 1),
+                new Dim3(1, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES, s -> List.of(DeviceLibraryPaths.zeros(s, 40)));
+        ByteBuffer out = ByteBuffer.wrap(run.buffers().get(0)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(7, out.getLong(0), "1 MiB blocks in an 8 MiB heap");
+        assertEquals(1, out.getLong(8), "each block kept its bytes and is 16-byte aligned");
+        assertEquals(7, out.getLong(16), "freed blocks are reused");
+        assertEquals(1, out.getLong(24), "malloc(0) is null");
+        assertEquals(1, out.getLong(32), "a request larger than the heap is null");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void freeingWhatMallocDidNotReturnTraps(Path path) {
+        for (String bad : List.of("free(p + 1);", "free(p); free(p);", "free(out);")) {
+            String src = """
+                    __global__ void bad(int *out)
+                    {
+                        int *p = (int *)malloc(64);
+                        p[0] = 1;
+                        %s
+                        out[0] = 1;
+                    }
+                    """.formatted(bad);
+            LaunchException e = assertThrows(LaunchException.class, () -> DeviceLibraryPaths.run(path, "bad", src, "bad",
+                    new Dim3(1, 1, 1), new Dim3(1, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES,
+                    s -> List.of(DeviceLibraryPaths.zeros(s, 4))), bad);
+            assertEquals(LaunchFailure.TRAP, e.failure(), bad + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(DeviceHeap.BAD_FREE), bad + ": " + e.getMessage());
+        }
+    }
+}
