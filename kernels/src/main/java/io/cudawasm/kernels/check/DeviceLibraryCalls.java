@@ -7,12 +7,14 @@ import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.devicelib.DeviceLibrary;
 import io.cudawasm.kernels.devicelib.KirSink;
 import io.cudawasm.kernels.devicelib.PrintfLowering;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +80,96 @@ final class DeviceLibraryCalls {
         }
         lib().free(sink(pos), v, pos);
         return new NoValue();
+    }
+
+    /**
+     * {@code new}: {@code malloc} of the object's (or the array's) bytes, then, when that is not null,
+     * the constructor (each element of an array gets the default one) or the initializer; placement
+     * {@code new} constructs at the address given. A full heap gives null, as CUDA's device {@code new} does.
+     */
+    KExpr newExpression(Expr.New n) {
+        SourcePos pos = n.pos();
+        CType t = ctx.checker.types.resolve(n.type(), ctx);
+        if (t instanceof io.cudawasm.kernels.types.VoidType || t.size() <= 0) {
+            throw CompileException.at(pos, "'new' needs a complete object type, not '" + t.display() + "'");
+        }
+        if (n.count() != null && n.initialized() && !n.args().isEmpty()) {
+            throw CompileException.at(pos, "'new T[n](...)' with initializers is not supported: initialize the elements");
+        }
+        PointerType typed = new PointerType(t);
+        KExpr count = null;
+        KExpr address;
+        if (n.placement() != null) {
+            KExpr where = ctx.exprs.rvalue(n.placement());
+            if (!(where.type() instanceof PointerType)) {
+                throw CompileException.at(n.placement().pos(), "placement 'new' needs an address, not '"
+                        + where.type().display() + "'");
+            }
+            address = where;
+            if (n.count() != null) {
+                count = ctx.let(ctx.exprs.convert(ctx.exprs.rvalue(n.count()), ScalarType.ULONGLONG, pos, false), pos);
+            }
+        } else {
+            KExpr bytes = new KExpr.IntConst(ScalarType.ULONGLONG, t.size());
+            if (n.count() != null) {
+                KExpr c = ctx.exprs.rvalue(n.count());
+                if (!c.type().isInteger()) {
+                    throw CompileException.at(n.count().pos(), "the element count of 'new' must be an integer");
+                }
+                count = ctx.let(ctx.exprs.convert(c, ScalarType.ULONGLONG, pos, false), pos);
+                bytes = new KExpr.Binary(KExpr.BinaryOp.MUL, count, bytes, ScalarType.ULONGLONG);
+            }
+            address = lib().malloc(sink(pos), bytes);
+        }
+        KLocal p = ctx.newLocal("created", typed, pos);
+        ctx.emit(new KStmt.Assign(p, new KExpr.Convert(typed, address)));
+        StructInfo info = ctx.checker.classOf(t);
+        boolean construct = info != null && (info.needsConstruction() || info.hostConstructor);
+        if (!construct && !n.initialized()) {
+            return new KExpr.LocalGet(p); // new int, new int[n], new S[n] of a plain struct: left uninitialized
+        }
+        KExpr countValue = count;
+        KBlock init = ctx.out.capture(() -> {
+            if (countValue == null) {
+                initialize(new LValue.OfMemory(new KExpr.LocalGet(p), t, false), t, info, construct, n.args(), pos);
+                return;
+            }
+            KLocal i = ctx.newLocal("element", ScalarType.ULONGLONG, pos);
+            ctx.emit(new KStmt.Assign(i, new KExpr.IntConst(ScalarType.ULONGLONG, 0)));
+            KBlock body = ctx.out.capture(() -> initialize(new LValue.OfMemory(new KExpr.PtrAdd(new KExpr.LocalGet(p),
+                    new KExpr.LocalGet(i)), t, false), t, info, construct, List.of(), pos));
+            KBlock step = new KBlock(List.of(new KStmt.Assign(i, new KExpr.Binary(KExpr.BinaryOp.ADD, new KExpr.LocalGet(i),
+                    new KExpr.IntConst(ScalarType.ULONGLONG, 1), ScalarType.ULONGLONG))));
+            ctx.emit(new KStmt.Loop(false, new KExpr.Binary(KExpr.BinaryOp.LT, new KExpr.LocalGet(i), countValue,
+                    ScalarType.BOOL), body, step));
+        });
+        KExpr notNull = new KExpr.Binary(KExpr.BinaryOp.NE, new KExpr.Convert(ScalarType.ULONGLONG, new KExpr.LocalGet(p)),
+                new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.BOOL);
+        ctx.emit(new KStmt.If(notNull, init, KBlock.EMPTY));
+        return new KExpr.LocalGet(p);
+    }
+
+    private void initialize(LValue target, CType t, StructInfo info, boolean construct, List<Expr> args, SourcePos pos) {
+        if (construct || info != null) {
+            ctx.objects.constructInto(target, info, ctx.exprs.arguments(args), ExpressionLowering.positions(args), true,
+                    pos);
+            return;
+        }
+        if (args.size() > 1) {
+            throw CompileException.at(pos, "too many initializers for '" + t.display() + "'");
+        }
+        KExpr v = args.isEmpty() ? ctx.exprs.convert(new KExpr.IntConst(ScalarType.INT, 0), t, pos, false)
+                : ctx.exprs.convert(ctx.exprs.rvalue(args.get(0)), t, pos, false);
+        ctx.exprs.store(target, v);
+    }
+
+    /** {@code delete p} / {@code delete[] p}: {@code free} (no destructor runs: the front end skips destructors). */
+    void delete(Expr.Delete d) {
+        KExpr v = ctx.exprs.rvalue(d.operand());
+        if (!(v.type() instanceof PointerType)) {
+            throw CompileException.at(d.operand().pos(), "'delete' needs a pointer, not '" + v.type().display() + "'");
+        }
+        lib().free(sink(d.pos()), v, d.pos());
     }
 
     /** {@code clock()}, {@code clock64()} (a count that grows with every read) and {@code __nanosleep} (returns at once). */

@@ -260,6 +260,11 @@ final class ExpressionLowering {
             return cast(c);
         } else if (e instanceof Expr.Construct c) {
             return construct(ctx.checker.types.resolve(c.type(), ctx), c.args(), c.pos());
+        } else if (e instanceof Expr.New n) {
+            return new Value(new DeviceLibraryCalls(ctx).newExpression(n));
+        } else if (e instanceof Expr.Delete d) {
+            new DeviceLibraryCalls(ctx).delete(d);
+            return new NoValue();
         } else if (e instanceof Expr.SizeofType s) {
             return new Value(sizeOf(ctx.checker.types.resolve(s.type(), ctx), s.pos()));
         } else if (e instanceof Expr.SizeofExpr s) {

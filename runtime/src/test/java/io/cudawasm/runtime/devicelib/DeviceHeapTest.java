@@ -122,4 +122,55 @@ class DeviceHeapTest {
             assertTrue(e.getMessage().contains(DeviceHeap.BAD_FREE), bad + ": " + e.getMessage());
         }
     }
+
+    /** {@code new}/{@code delete} of objects, scalars and arrays, and placement {@code new} (nvcc makes them malloc/free). */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void newAndDeleteConstructAndFree(Path path) {
+        String src = """
+                struct Counter {
+                    int base;
+                    int n;
+                    __device__ Counter(int b) : base(b), n(0) {}
+                    __device__ int next() { return base + n++; }
+                };
+                __global__ void objects(int *out)
+                {
+                    int g = blockIdx.x * blockDim.x + threadIdx.x;
+                    Counter *c = new Counter(g * 10);
+                    int a = c->next();
+                    int b = c->next();
+                    int *arr = new int[4];
+                    for (int i = 0; i < 4; i++) arr[i] = i * g;
+                    int *one = new int(7);
+                    int *zero = new int();
+                    float *fs = new float[3]();
+                    int place[2];
+                    Counter *s = new (place) Counter(3);
+                    s->next();
+                    out[7 * g] = a;
+                    out[7 * g + 1] = b;
+                    out[7 * g + 2] = arr[3];
+                    out[7 * g + 3] = *one;
+                    out[7 * g + 4] = *zero;
+                    out[7 * g + 5] = (int)(fs[0] + fs[1] + fs[2]);
+                    out[7 * g + 6] = s->next() + place[1];
+                    delete c;
+                    delete[] arr;
+                    delete one;
+                    delete zero;
+                    delete[] fs;
+                }
+                """;
+        int n = 2 * 32;
+        DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, "objects", src, "objects", new Dim3(2, 1, 1),
+                new Dim3(32, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES, s -> List.of(DeviceLibraryPaths.zeros(s, 28 * n)));
+        ByteBuffer out = ByteBuffer.wrap(run.buffers().get(0)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int g = 0; g < n; g++) {
+            int[] want = {g * 10, g * 10 + 1, 3 * g, 7, 0, 0, 4 + 2};
+            for (int k = 0; k < 7; k++) {
+                assertEquals(want[k], out.getInt(28 * g + 4 * k), "thread " + g + ", value " + k);
+            }
+        }
+    }
 }
