@@ -20,6 +20,7 @@ public final class Frontend {
             List<String> instantiations, List<Diagnostic> warnings) {
         List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
         TranslationUnit unit = Parser.parse(file, tokens);
-        return Checker.check(unit, new CheckOptions(instantiations), warnings);
+        return Checker.check(unit, new CheckOptions(instantiations,
+                io.cudawasm.kernels.devicelib.DeviceLimits.fromDefines(defines)), warnings);
     }
 }

@@ -159,7 +159,7 @@ public final class Checker {
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
     /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
-    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary();
+    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -175,6 +175,7 @@ public final class Checker {
         this.options = options;
         this.warnings = warnings;
         this.types = new TypeResolver(this);
+        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */

@@ -73,7 +73,7 @@ final class DeviceLibraryCalls {
             if (!v.type().isInteger()) {
                 throw CompileException.at(args.get(0).pos(), "malloc needs a size, not '" + v.type().display() + "'");
             }
-            return new Value(lib().malloc(sink(pos), v));
+            return new Value(lib().malloc(sink(pos), v, pos));
         }
         if (!(v.type() instanceof io.cudawasm.kernels.types.PointerType)) {
             throw CompileException.at(args.get(0).pos(), "free needs a pointer, not '" + v.type().display() + "'");
@@ -119,7 +119,7 @@ final class DeviceLibraryCalls {
                 count = ctx.let(ctx.exprs.convert(c, ScalarType.ULONGLONG, pos, false), pos);
                 bytes = new KExpr.Binary(KExpr.BinaryOp.MUL, count, bytes, ScalarType.ULONGLONG);
             }
-            address = lib().malloc(sink(pos), bytes);
+            address = lib().malloc(sink(pos), bytes, pos);
         }
         KLocal p = ctx.newLocal("created", typed, pos);
         ctx.emit(new KStmt.Assign(p, new KExpr.Convert(typed, address)));

@@ -21,9 +21,9 @@ import java.util.List;
 
 /**
  * Device {@code malloc} and {@code free} as two device functions in kernel IR, the same on every
- * back end, over a {@code __device__} heap of {@link #HEAP_BYTES} in the module's memory (so it
- * counts against the session's memory, and lives as long as the session, as CUDA's heap lives as
- * long as the context).
+ * back end, over a {@code __device__} heap in the module's memory ({@link #HEAP_BYTES} unless
+ * {@link DeviceLimits} says otherwise), so it counts against the session's memory and lives as long
+ * as the session, as CUDA's heap lives as long as the context.
  *
  * <pre>
  * heap: u32 lock, u32 top (bytes handed out so far), u32 free list (block offset + 1, 0: empty), u32 unused,
@@ -58,8 +58,12 @@ public final class DeviceHeap {
     private final KFunction malloc;
     private final KFunction free;
 
-    DeviceHeap() {
-        heap = new KGlobal(HEAP_SYMBOL, new ArrayType(ScalarType.ULONGLONG, (HEADER + HEAP_BYTES) / 8), AddressSpace.GLOBAL,
+    /** Bytes of blocks and headers the heap holds (a multiple of 16). */
+    private final int heapBytes;
+
+    DeviceHeap(int heapBytes) {
+        this.heapBytes = heapBytes;
+        heap = new KGlobal(HEAP_SYMBOL, new ArrayType(ScalarType.ULONGLONG, (HEADER + heapBytes) / 8), AddressSpace.GLOBAL,
                 null, false, SourcePos.BUILTIN);
         malloc = new KFunction("__cw_malloc", "malloc", false, VOID_PTR,
                 List.of(new KLocal(0, "bytes", ScalarType.ULONGLONG, true, SourcePos.BUILTIN)), SourcePos.BUILTIN);
@@ -133,7 +137,7 @@ public final class DeviceHeap {
         List<KStmt> s = new ArrayList<>();
         // malloc(0) and requests larger than the heap get null
         s.add(new KStmt.If(new KExpr.Binary(BinaryOp.LOR, eq64(n, 0), new KExpr.Binary(BinaryOp.GT, n,
-                new KExpr.IntConst(ScalarType.ULONGLONG, HEAP_BYTES), ScalarType.BOOL), ScalarType.BOOL),
+                new KExpr.IntConst(ScalarType.ULONGLONG, heapBytes), ScalarType.BOOL), ScalarType.BOOL),
                 block(new KStmt.Return(new KExpr.NullPtr(VOID_PTR))), KBlock.EMPTY));
         s.add(new KStmt.Assign(size, new KExpr.Convert(ScalarType.UINT, new KExpr.Binary(BinaryOp.AND,
                 new KExpr.Binary(BinaryOp.ADD, n, new KExpr.IntConst(ScalarType.ULONGLONG, 15), ScalarType.ULONGLONG),
@@ -159,7 +163,7 @@ public final class DeviceHeap {
                 ScalarType.LONGLONG);
         s.add(new KStmt.If(eq(get(found), u32(0)), block(
                 new KStmt.Assign(top, load(field(1))),
-                new KStmt.If(new KExpr.Binary(BinaryOp.LE, end, i64(HEAP_BYTES), ScalarType.BOOL), block(
+                new KStmt.If(new KExpr.Binary(BinaryOp.LE, end, i64(heapBytes), ScalarType.BOOL), block(
                         store(field(1), add(add(get(top), u32(HEADER)), get(size))),
                         store(blockField(get(top), 0), get(size)),
                         store(blockField(get(top), 1), u32(ALLOCATED)),
@@ -187,7 +191,7 @@ public final class DeviceHeap {
                 new KExpr.IntConst(ScalarType.ULONGLONG, HEADER), ScalarType.ULONGLONG)));
         KExpr outside = new KExpr.Binary(BinaryOp.LOR, new KExpr.Binary(BinaryOp.LT, get(offset),
                 new KExpr.IntConst(ScalarType.ULONGLONG, HEADER), ScalarType.BOOL), new KExpr.Binary(BinaryOp.LOR,
-                new KExpr.Binary(BinaryOp.GT, get(offset), new KExpr.IntConst(ScalarType.ULONGLONG, HEAP_BYTES),
+                new KExpr.Binary(BinaryOp.GT, get(offset), new KExpr.IntConst(ScalarType.ULONGLONG, heapBytes),
                         ScalarType.BOOL),
                 new KExpr.Binary(BinaryOp.NE, new KExpr.Binary(BinaryOp.AND, get(offset),
                         new KExpr.IntConst(ScalarType.ULONGLONG, 15), ScalarType.ULONGLONG),

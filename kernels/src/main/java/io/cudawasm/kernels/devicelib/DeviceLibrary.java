@@ -7,6 +7,7 @@ import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.types.ArrayType;
@@ -28,6 +29,8 @@ import java.util.Map;
 public final class DeviceLibrary {
     public static final String CLOCK_SYMBOL = "__cw_clock";
 
+    private final DeviceLimits limits;
+    private final CompileBudget budget = CompileBudget.current();
     private KGlobal printfBuffer;
     private KGlobal clock;
     private final ByteArrayOutputStream formats = new ByteArrayOutputStream();
@@ -35,11 +38,25 @@ public final class DeviceLibrary {
     private final Map<String, KGlobal> strings = new HashMap<>();
     private final List<KGlobal> stringList = new ArrayList<>();
 
+    public DeviceLibrary(DeviceLimits limits) {
+        this.limits = limits;
+    }
+
+    public DeviceLibrary() {
+        this(DeviceLimits.DEFAULT);
+    }
+
+    /** Bytes of the printf buffer's record area. */
+    int printfCapacity() {
+        return limits.printfBufferBytes();
+    }
+
     /** The {@code __device__} printf buffer: header and record area, in 8-byte words (records hold 8-byte slots). */
-    KGlobal printfBuffer() {
+    KGlobal printfBuffer(SourcePos use) {
         if (printfBuffer == null) {
+            budget.countStaticData(PrintfAbi.HEADER_BYTES + limits.printfBufferBytes(), use, PrintfAbi.BUFFER_SYMBOL);
             printfBuffer = new KGlobal(PrintfAbi.BUFFER_SYMBOL,
-                    new ArrayType(ScalarType.ULONGLONG, (PrintfAbi.HEADER_BYTES + PrintfAbi.CAPACITY_BYTES) / 8),
+                    new ArrayType(ScalarType.ULONGLONG, (PrintfAbi.HEADER_BYTES + limits.printfBufferBytes()) / 8),
                     AddressSpace.GLOBAL, null, false, SourcePos.BUILTIN);
         }
         return printfBuffer;
@@ -92,16 +109,17 @@ public final class DeviceLibrary {
 
     private DeviceHeap heap;
 
-    private DeviceHeap heap() {
+    private DeviceHeap heap(SourcePos use) {
         if (heap == null) {
-            heap = new DeviceHeap();
+            budget.countStaticData(DeviceHeap.HEADER + limits.heapBytes(), use, DeviceHeap.HEAP_SYMBOL);
+            heap = new DeviceHeap(limits.heapBytes());
         }
         return heap;
     }
 
     /** {@code malloc(bytes)}: a call of the heap's allocator, its result (void*, null when full) in a local. */
-    public KExpr malloc(KirSink sink, KExpr bytes) {
-        KFunction m = heap().malloc();
+    public KExpr malloc(KirSink sink, KExpr bytes, SourcePos pos) {
+        KFunction m = heap(pos).malloc();
         KLocal t = sink.temp("allocated", m.returnType());
         sink.emit(new KStmt.Assign(t, new KExpr.Call(m, List.of(new KExpr.Convert(ScalarType.ULONGLONG, bytes)),
                 m.returnType())));
@@ -110,7 +128,7 @@ public final class DeviceLibrary {
 
     /** {@code free(pointer)}: a pointer that is not a live block of the heap traps here ({@link DeviceHeap#BAD_FREE}). */
     public void free(KirSink sink, KExpr pointer, SourcePos pos) {
-        KFunction f = heap().free();
+        KFunction f = heap(pos).free();
         KLocal ok = sink.temp("freed", ScalarType.INT);
         sink.emit(new KStmt.Assign(ok, new KExpr.Call(f, List.of(new KExpr.Convert(DeviceHeap.voidPointer(), pointer)),
                 ScalarType.INT)));

@@ -68,7 +68,7 @@ public final class PrintfLowering {
                     + " argument" + (kinds.size() == 1 ? "" : "s") + ", " + args.size() + " given");
         }
         int formatOffset = lib.formatOffset(format);
-        KGlobal buffer = lib.printfBuffer();
+        KGlobal buffer = lib.printfBuffer(pos);
         List<KExpr> slots = new ArrayList<>();
         List<KLocal> strings = new ArrayList<>();
         List<KLocal> lengths = new ArrayList<>();
@@ -115,7 +115,7 @@ public final class PrintfLowering {
         // reserve [at, at + size) unless that passes the end: a full buffer stays full, nothing wraps
         KExpr end = add64(widen(new KExpr.LocalGet(at)), widen(new KExpr.LocalGet(recordSize)));
         List<KStmt> loop = new ArrayList<>();
-        loop.add(new KStmt.If(cmp(BinaryOp.GT, end, new KExpr.IntConst(ScalarType.LONGLONG, PrintfAbi.CAPACITY_BYTES)),
+        loop.add(new KStmt.If(cmp(BinaryOp.GT, end, new KExpr.IntConst(ScalarType.LONGLONG, lib.printfCapacity())),
                 block(new KStmt.Eval(new KExpr.Atomic(AtomicOp.ADD, dropped, u32(1), null, ScalarType.UINT, pos)),
                         new KStmt.Break()), KBlock.EMPTY));
         loop.add(new KStmt.Assign(seen, new KExpr.Atomic(AtomicOp.CAS, used,

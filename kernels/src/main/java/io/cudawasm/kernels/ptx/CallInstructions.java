@@ -173,7 +173,7 @@ final class CallInstructions {
                     AddressSpace.GENERIC, false, false)), ins.pos());
             return;
         }
-        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary().malloc(f.sink(), v)),
+        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary().malloc(f.sink(), v, ins.pos())),
                 ScalarType.ULONGLONG);
         if (results.isEmpty()) {
             return;

@@ -34,9 +34,10 @@ final class ModuleLowering {
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> globalNames = new HashSet<>();
 
-    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings) {
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
         this.ptx = ptx;
         this.warnings = warnings;
+        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(limits);
     }
 
     Map<String, Binding> names() {
@@ -93,8 +94,7 @@ final class ModuleLowering {
         return deviceLibrary;
     }
 
-    private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary =
-            new io.cudawasm.kernels.devicelib.DeviceLibrary();
+    private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
 
     /** A global for a variable; {@code owner} is the function of a function-scope .shared variable. */
     KGlobal addGlobal(PtxVariable v, String owner) {

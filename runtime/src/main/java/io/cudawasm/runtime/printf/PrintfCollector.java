@@ -151,8 +151,8 @@ public final class PrintfCollector {
         String note = problem;
         if (dropped > 0) {
             note = join(note, dropped + " printf record" + (dropped == 1 ? " was" : "s were") + " dropped: the launch printed "
-                    + "more than the device buffer of " + (PrintfAbi.CAPACITY_BYTES >> 10) + " KiB holds (CUDA's default "
-                    + "cudaLimitPrintfFifoSize)");
+                    + "more than the device buffer of " + (area >> 10) + " KiB holds (cudaLimitPrintfFifoSize; set "
+                    + "another size with -D " + io.cudawasm.kernels.devicelib.DeviceLimits.PRINTF_DEFINE + "=BYTES)");
         }
         if (cut) {
             note = join(note, textLimitNote(limitBytes));

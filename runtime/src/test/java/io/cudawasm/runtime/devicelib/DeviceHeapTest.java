@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.kernels.devicelib.DeviceHeap;
+import io.cudawasm.kernels.devicelib.DeviceLimits;
+import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.devicelib.DeviceLibraryPaths.Path;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -14,6 +18,7 @@ import io.cudawasm.runtime.printf.PrintfCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -172,5 +177,29 @@ class DeviceHeapTest {
                 assertEquals(want[k], out.getInt(28 * g + 4 * k), "thread " + g + ", value " + k);
             }
         }
+    }
+
+    /** {@code -D CUDA_WASM_MALLOC_HEAP_SIZE} sizes the heap (cudaLimitMallocHeapSize): 2 MiB holds one 1 MiB block. */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void theHeapSizeIsADefine(Path path) {
+        String src = """
+                __global__ void count(int *out)
+                {
+                    int n = 0;
+                    while (n < 16 && malloc(1 << 20) != NULL) n++;
+                    out[0] = n;
+                }
+                """;
+        DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, Map.of(DeviceLimits.HEAP_DEFINE, "2097152"), "count",
+                src, "count", new Dim3(1, 1, 1), new Dim3(1, 1, 1), 0, PrintfCollector.DEFAULT_LIMIT_BYTES,
+                s -> List.of(DeviceLibraryPaths.zeros(s, 4)));
+        assertEquals(1, ByteBuffer.wrap(run.buffers().get(0)).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        CompileException e = assertThrows(CompileException.class, () -> KernelCompiler.compile(
+                CompileRequest.of("k.cu", src).withDefines(Map.of(DeviceLimits.HEAP_DEFINE, "lots"))));
+        assertTrue(e.getMessage().contains("CUDA_WASM_MALLOC_HEAP_SIZE=lots: expected a number of bytes"), e.getMessage());
+        CompileException big = assertThrows(CompileException.class, () -> KernelCompiler.compile(
+                CompileRequest.of("k.cu", src).withDefines(Map.of(DeviceLimits.HEAP_DEFINE, "1073741824"))));
+        assertTrue(big.getMessage().contains("static-data-bytes"), big.getMessage());
     }
 }

@@ -33,12 +33,14 @@ final class DeviceLibraryPaths {
 
     private DeviceLibraryPaths() {}
 
-    static CompileResult compile(Path path, String name, String source) {
+    /** {@code defines}: of the compile request (the device library's sizes), also for the PTX nvcc made. */
+    static CompileResult compile(Path path, String name, String source, java.util.Map<String, String> defines) {
         try {
             if (path == Path.PTX) {
-                return KernelCompiler.compile(CompileRequest.of(name + ".ptx", Nvcc.ptx(source, PTX_CONFIG, List.of())));
+                return KernelCompiler.compile(CompileRequest.of(name + ".ptx", Nvcc.ptx(source, PTX_CONFIG, List.of()))
+                        .withDefines(defines));
             }
-            return KernelCompiler.compile(CompileRequest.of(name + ".cu", source));
+            return KernelCompiler.compile(CompileRequest.of(name + ".cu", source).withDefines(defines));
         } catch (CompileException e) {
             return fail(name + " (" + path + ") does not compile:\n" + e.getMessage());
         }
@@ -62,7 +64,12 @@ final class DeviceLibraryPaths {
 
     static Run run(Path path, String name, String source, String kernel, Dim3 grid, Dim3 block, int sharedBytes,
             int limitBytes, Function<DeviceSession, List<KernelArg>> args) {
-        CompileResult compiled = compile(path, name, source);
+        return run(path, java.util.Map.of(), name, source, kernel, grid, block, sharedBytes, limitBytes, args);
+    }
+
+    static Run run(Path path, java.util.Map<String, String> defines, String name, String source, String kernel,
+            Dim3 grid, Dim3 block, int sharedBytes, int limitBytes, Function<DeviceSession, List<KernelArg>> args) {
+        CompileResult compiled = compile(path, name, source, defines);
         try (DeviceSession s = backend(path).open(compiled)) {
             PrintfCollector printf = PrintfCollector.forModule(compiled, limitBytes).orElse(null);
             List<KernelArg> a = args.apply(s);

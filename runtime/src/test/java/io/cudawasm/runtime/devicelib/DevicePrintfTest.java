@@ -133,6 +133,31 @@ class DevicePrintfTest {
         }
     }
 
+    /** {@code -D CUDA_WASM_PRINTF_FIFO_SIZE} sizes the device buffer (cudaLimitPrintfFifoSize). */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void theBufferSizeIsADefine(Path path) {
+        String src = """
+                __global__ void lines(int n)
+                {
+                    for (int i = 0; i < n; i++) printf("%d\\n", i);
+                }
+                """;
+        // a record: 24 bytes of header and one 8-byte slot; 4096 bytes hold 128 of them
+        PrintfOutput out = DeviceLibraryPaths.run(path, java.util.Map.of(
+                io.cudawasm.kernels.devicelib.DeviceLimits.PRINTF_DEFINE, "4096"), "lines", src, "lines",
+                new Dim3(1, 1, 1), new Dim3(1, 1, 1), 0, PrintfCollector.DEFAULT_LIMIT_BYTES,
+                s -> List.of(KernelArg.of(200))).printed();
+        assertEquals(128, out.records());
+        assertEquals(72, out.droppedRecords());
+        assertTrue(out.note().contains("device buffer of 4 KiB"), out.note());
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < 128; i++) {
+            want.append(i).append('\n');
+        }
+        assertEquals(want.toString(), out.text());
+    }
+
     @Test
     void theTextIsCutAtItsLimit() {
         String src = """
