@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.devicelib.DeviceHeap;
 import io.cudawasm.kernels.devicelib.DeviceLimits;
 import io.cudawasm.kernels.source.CompileException;
@@ -120,6 +121,15 @@ class DeviceHeapTest {
                         out[0] = 1;
                     }
                     """.formatted(bad);
+            if (path == Path.CUDA_C) {
+                // the CUDA back end's trap: the fault code in its status word, the kernel returns
+                DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, "bad", src, "bad", new Dim3(1, 1, 1),
+                        new Dim3(1, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES, s -> List.of(DeviceLibraryPaths.zeros(s, 4)));
+                assertEquals(KernelAbi.TRAP_BAD_FREE, run.cudaFault(), bad);
+                assertEquals(0, run.buffers().get(0)[0], bad + ": the kernel stopped at the trap");
+                assertEquals(DeviceHeap.BAD_FREE, KernelAbi.trapMessage(run.cudaFault()));
+                continue;
+            }
             LaunchException e = assertThrows(LaunchException.class, () -> DeviceLibraryPaths.run(path, "bad", src, "bad",
                     new Dim3(1, 1, 1), new Dim3(1, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES,
                     s -> List.of(DeviceLibraryPaths.zeros(s, 4))), bad);

@@ -24,10 +24,12 @@ import java.util.function.Function;
 
 /**
  * Runs a device-library kernel on each path a CUDA source takes: the WebAssembly path and OpenCL
- * (PoCL) from the source, and the WebAssembly path from the PTX nvcc makes of it.
+ * (PoCL) from the source, the WebAssembly path from the PTX nvcc makes of it, and (CUDA_C) the CUDA
+ * back end's device code without a GPU: the CUDA C++ the compiler emits for NVRTC, compiled by
+ * nvcc, its PTX run on the WebAssembly path.
  */
 final class DeviceLibraryPaths {
-    enum Path { WASM, OPENCL, PTX }
+    enum Path { WASM, OPENCL, PTX, CUDA_C }
 
     static final Nvcc.Config PTX_CONFIG = new Nvcc.Config("compute_75", false);
 
@@ -40,6 +42,13 @@ final class DeviceLibraryPaths {
                 return KernelCompiler.compile(CompileRequest.of(name + ".ptx", Nvcc.ptx(source, PTX_CONFIG, List.of()))
                         .withDefines(defines));
             }
+            if (path == Path.CUDA_C) {
+                CompileResult viaSource = KernelCompiler.compileForDevices(CompileRequest.of(name + ".cu", source)
+                        .withDefines(defines));
+                String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null)
+                        .compileWithNvcc(viaSource.cuda(), "compute_75");
+                return KernelCompiler.compile(CompileRequest.of(name + "-emitted.ptx", ptx));
+            }
             return KernelCompiler.compile(CompileRequest.of(name + ".cu", source).withDefines(defines));
         } catch (CompileException e) {
             return fail(name + " (" + path + ") does not compile:\n" + e.getMessage());
@@ -50,8 +59,12 @@ final class DeviceLibraryPaths {
         return path == Path.OPENCL ? OpenClTestDevice.backend() : KernelHarness.backend(2);
     }
 
-    /** What one launch printed and the bytes of the buffers it was given. */
-    record Run(PrintfOutput printed, List<byte[]> buffers) {}
+    /**
+     * What one launch printed and the bytes of the buffers it was given; {@code cudaFault} is the trap
+     * code the CUDA back end's status word holds on the CUDA_C path (that back end raises it after the
+     * launch; here nothing reads it), 0 for none or on other paths.
+     */
+    record Run(PrintfOutput printed, List<byte[]> buffers, int cudaFault) {}
 
     /**
      * Compiles {@code source} for the path, launches {@code kernel} once with the arguments
@@ -85,7 +98,11 @@ final class DeviceLibraryPaths {
                     bytes.add(s.read(d, 0, (int) d.size()));
                 }
             }
-            return new Run(out, bytes);
+            int fault = 0;
+            if (path == Path.CUDA_C && compiled.wasm().symbol("cw_status").isPresent()) {
+                fault = java.nio.ByteBuffer.wrap(s.readSymbol("cw_status")).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            }
+            return new Run(out, bytes, fault);
         }
     }
 
