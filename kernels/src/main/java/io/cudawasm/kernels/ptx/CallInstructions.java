@@ -149,7 +149,7 @@ final class CallInstructions {
             values.add(v);
             offset += a.bytes();
         }
-        KExpr count = PrintfLowering.lower(f.module().deviceLibrary(), format, values, ins.pos(), f.sink());
+        KExpr count = PrintfLowering.lower(f.module().deviceLibrary(ins.pos(), "vprintf"), format, values, ins.pos(), f.sink());
         if (results.isEmpty()) {
             return;
         }
@@ -169,11 +169,11 @@ final class CallInstructions {
         }
         KExpr v = paramValue(args.get(0));
         if (name.equals("free")) {
-            f.module().deviceLibrary().free(f.sink(), Exprs.convert(v, new PointerType(ScalarType.UCHAR,
+            f.module().deviceLibrary(ins.pos(), "free").free(f.sink(), Exprs.convert(v, new PointerType(ScalarType.UCHAR,
                     AddressSpace.GENERIC, false, false)), ins.pos());
             return;
         }
-        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary().malloc(f.sink(), v, ins.pos())),
+        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary(ins.pos(), "malloc").malloc(f.sink(), v, ins.pos())),
                 ScalarType.ULONGLONG);
         if (results.isEmpty()) {
             return;

@@ -37,7 +37,7 @@ final class ModuleLowering {
     ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
         this.ptx = ptx;
         this.warnings = warnings;
-        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(limits);
+        this.deviceLibrary = limits == null ? null : new io.cudawasm.kernels.devicelib.DeviceLibrary(limits);
     }
 
     Map<String, Binding> names() {
@@ -84,13 +84,22 @@ final class ModuleLowering {
             KFunction k = e.getKey();
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
-        globals.addAll(deviceLibrary.globals());
-        functions.addAll(deviceLibrary.functions());
+        if (deviceLibrary != null) {
+            globals.addAll(deviceLibrary.globals());
+            functions.addAll(deviceLibrary.functions());
+        }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
 
-    /** vprintf's buffer and formats and the clock counter, made when the PTX uses them. */
-    io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary() {
+    /**
+     * vprintf's buffer and formats, the heap and the clock counter, made when the PTX uses them; inline
+     * PTX (a snippet lowered into a C function) has none and refuses them at {@code pos}.
+     */
+    io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary(io.cudawasm.kernels.source.SourcePos pos, String what) {
+        if (deviceLibrary == null) {
+            throw CompileException.at(pos, what + " is not supported in inline PTX: write it in C (clock(), printf, "
+                    + "malloc) around the asm statement");
+        }
         return deviceLibrary;
     }
 
