@@ -35,9 +35,14 @@ final class ModuleLowering {
     private final Set<String> globalNames = new HashSet<>();
 
     ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
+        this(ptx, warnings, new io.cudawasm.kernels.devicelib.DeviceLibrary(limits));
+    }
+
+    /** A module whose device library is another's (inline PTX's: the C module it is lowered into), or none (null). */
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
         this.ptx = ptx;
         this.warnings = warnings;
-        this.deviceLibrary = limits == null ? null : new io.cudawasm.kernels.devicelib.DeviceLibrary(limits);
+        this.deviceLibrary = library;
     }
 
     Map<String, Binding> names() {

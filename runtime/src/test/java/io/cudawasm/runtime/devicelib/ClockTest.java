@@ -80,4 +80,34 @@ class ClockTest {
             assertTrue(a < b && b < c, "thread " + g + ": clock64() " + a + ", " + b + ", " + c);
         }
     }
+
+    /** {@code %globaltimer} and {@code %clock64} read by inline PTX (cudaGraphPerfScaling's delay loop) are the same counter. */
+    @ParameterizedTest
+    @EnumSource(Path.class)
+    void inlinePtxReadsTheSameCounter(Path path) {
+        String src = """
+                __global__ void timers(unsigned long long *out, int spins)
+                {
+                    unsigned long long start, now;
+                    asm volatile("mov.u64 %0, %globaltimer;" : "=l"(start));
+                    int n = 0;
+                    do {
+                        asm volatile("mov.u64 %0, %globaltimer;" : "=l"(now));
+                        n++;
+                    } while (now - start < (unsigned long long)spins);
+                    unsigned long long c;
+                    asm volatile("mov.u64 %0, %clock64;" : "=l"(c));
+                    out[0] = now - start;
+                    out[1] = c > now;
+                    out[2] = n;
+                }
+                """;
+        DeviceLibraryPaths.Run run = DeviceLibraryPaths.run(path, "timers", src, "timers", new Dim3(1, 1, 1),
+                new Dim3(1, 1, 1), PrintfCollector.DEFAULT_LIMIT_BYTES,
+                s -> List.of(DeviceLibraryPaths.zeros(s, 24), io.cudawasm.runtime.launch.KernelArg.of(50)));
+        ByteBuffer out = ByteBuffer.wrap(run.buffers().get(0)).order(ByteOrder.LITTLE_ENDIAN);
+        assertTrue(out.getLong(0) >= 50, "the wait ended after 50 ticks: " + out.getLong(0));
+        assertEquals(1, out.getLong(8), "%clock64 after %globaltimer reads a later value");
+        assertTrue(out.getLong(16) >= 1, "the loop ran");
+    }
 }

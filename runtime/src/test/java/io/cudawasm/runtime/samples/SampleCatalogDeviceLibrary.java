@@ -67,6 +67,17 @@ final class SampleCatalogDeviceLibrary {
                 throw new Mismatch("sum = " + total + ", expected " + 63 * 64 / 2);
             }
         }));
+        String scaling = "6_Performance/cudaGraphsPerfScaling/cudaGraphPerfScaling.cu";
+        s.add(new Sample(scaling, "delay (clock64()), waitWithTimeout (%globaltimer in inline PTX)", r -> {
+            r.run(scaling, "delay", "1", "1", 0, List.of("1000"), List.of());
+            Map<String, byte[]> waited = r.run(scaling, "waitWithTimeout", "1", "1", 0,
+                    List.of("500", "zeros:1", "zeros:1", "null"), List.of("timeoutDetected", "timeElapsed"));
+            long elapsed = ByteBuffer.wrap(waited.get("timeElapsed")).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+            if (elapsed < 500 || waited.get("timeoutDetected")[0] != 1) {
+                throw new Mismatch("waitWithTimeout: elapsed " + elapsed + " (at least 500), timeout flag "
+                        + waited.get("timeoutDetected")[0] + " (1: no latch)");
+            }
+        }));
         return s;
     }
 }
