@@ -36,7 +36,8 @@ public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeL
      */
     public static long staticBytes(io.cudawasm.kernels.CompileResult r) {
         if (r.wasm() != null) {
-            return r.wasm().staticDataEnd();
+            // the variables start above the guard region, which has no storage
+            return Math.max(0, r.wasm().staticDataEnd() - io.cudawasm.kernels.abi.KernelAbi.STATIC_DATA_BASE);
         }
         long sum = 0;
         for (io.cudawasm.kernels.kir.KGlobal g : r.kir().globals()) {
