@@ -33,6 +33,7 @@ final class ModuleLowering {
     private final Map<String, Binding> names = new LinkedHashMap<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> globalNames = new HashSet<>();
+    private HalfRuntime halfRuntime;
 
     ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
         this(ptx, warnings, new io.cudawasm.kernels.devicelib.DeviceLibrary(limits));
@@ -93,6 +94,9 @@ final class ModuleLowering {
             globals.addAll(deviceLibrary.globals());
             functions.addAll(deviceLibrary.functions());
         }
+        if (halfRuntime != null) {
+            functions.addAll(halfRuntime.functions());
+        }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
 
@@ -109,6 +113,14 @@ final class ModuleLowering {
     }
 
     private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
+
+    /** The rounding core of cuda_fp16.h, compiled the first time an .f16 instruction needs it. */
+    HalfRuntime halfRuntime() {
+        if (halfRuntime == null) {
+            halfRuntime = new HalfRuntime();
+        }
+        return halfRuntime;
+    }
 
     /** A global for a variable; {@code owner} is the function of a function-scope .shared variable. */
     KGlobal addGlobal(PtxVariable v, String owner) {
