@@ -7,18 +7,14 @@ import io.cudawasm.kernels.ast.Expr;
 import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Place;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
-import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
-import io.cudawasm.kernels.kir.KExpr.BinaryOp;
 import io.cudawasm.kernels.kir.KFunction;
-import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.LaunchQueueCode;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
-import io.cudawasm.kernels.types.AddressSpace;
-import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
@@ -58,9 +54,6 @@ final class DeviceLaunches {
 
     /** The handle a stream created in device code gets: any value other than CUDA's named streams. */
     private static final long CREATED_STREAM = 0x10;
-
-    private static final PointerType BYTES = new PointerType(ScalarType.UCHAR, AddressSpace.GLOBAL, false, false);
-    private static final PointerType WORDS = new PointerType(ScalarType.UINT, AddressSpace.GLOBAL, false, false);
 
     private final FunctionContext ctx;
     /** The function's last launch error (cudaGetLastError), made on first use. */
@@ -175,93 +168,25 @@ final class DeviceLaunches {
                 : new KExpr.IntConst(ScalarType.ULONGLONG, 0);
 
         KLocal err = lastError(pos);
-        KGlobal queueVar = ctx.checker.launchQueue(pos);
-        KExpr queue = ctx.let(new KExpr.Load(new KExpr.GlobalAddr(queueVar,
-                new PointerType(queueVar.type(), AddressSpace.GLOBAL, false, false)), pos), pos);
-        KBlock record = ctx.out.capture(() -> {
-            KExpr slot = ctx.let(new KExpr.Atomic(AtomicOp.ADD, word(queue, DeviceLaunchAbi.COUNT),
-                    new KExpr.IntConst(ScalarType.UINT, 1), null, ScalarType.UINT, pos), pos);
-            KExpr capacity = new KExpr.Load(word(queue, DeviceLaunchAbi.CAPACITY), pos);
-            KBlock write = ctx.out.capture(() -> {
-                KExpr stride = new KExpr.Load(word(queue, DeviceLaunchAbi.STRIDE), pos);
-                KExpr offset = bin(BinaryOp.ADD, bin(BinaryOp.MUL, new KExpr.Convert(ScalarType.LONG, slot),
-                        new KExpr.Convert(ScalarType.LONG, stride), ScalarType.LONG),
-                        new KExpr.IntConst(ScalarType.LONG, DeviceLaunchAbi.HEADER_BYTES), ScalarType.LONG);
-                KExpr rec = ctx.let(new KExpr.PtrAdd(queue, offset, pos), pos);
-                store(rec, DeviceLaunchAbi.REC_KERNEL, new KExpr.IntConst(ScalarType.UINT,
-                        DeviceLaunchAbi.kernelId(kernel.name()) & 0xffffffffL), pos);
-                for (int i = 0; i < 3; i++) {
-                    store(rec, DeviceLaunchAbi.REC_GRID + 4 * i, grid[i], pos);
-                    store(rec, DeviceLaunchAbi.REC_BLOCK + 4 * i, block[i], pos);
-                }
-                store(rec, DeviceLaunchAbi.REC_SHARED, shared, pos);
-                store(rec, DeviceLaunchAbi.REC_STREAM, stream, pos);
-                List<ParamInfo> params = KernelAbi.signature(kernel).params();
-                for (int i = 0; i < values.size(); i++) {
-                    KExpr v = values.get(i);
-                    if (v.type() instanceof PointerType) {
-                        v = new KExpr.Convert(ScalarType.ULONGLONG, v);
-                    }
-                    store(rec, DeviceLaunchAbi.REC_PARAMS + params.get(i).offset(), v, pos);
-                }
-                store(rec, DeviceLaunchAbi.REC_STATE, new KExpr.IntConst(ScalarType.UINT,
-                        DeviceLaunchAbi.STATE_READY), pos);
-            });
-            KBlock full = new KBlock(List.of(new KStmt.Assign(err, new KExpr.Convert(ScalarType.INT,
-                    new KExpr.Load(word(queue, DeviceLaunchAbi.FULL_ERROR), pos)))));
-            ctx.emit(new KStmt.If(bin(BinaryOp.LT, slot, capacity, ScalarType.BOOL), write, full));
-        });
-        KExpr hasQueue = bin(BinaryOp.NE, new KExpr.Convert(ScalarType.ULONGLONG, queue),
-                new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.BOOL);
-        KBlock noQueue = new KBlock(List.of(setError(err, DeviceLaunchAbi.ERROR_NOT_SUPPORTED)));
-        KBlock invalid = new KBlock(List.of(setError(err, DeviceLaunchAbi.ERROR_INVALID_CONFIGURATION)));
-        ctx.emit(new KStmt.If(valid(grid, block), new KBlock(List.of(new KStmt.If(hasQueue, record, noQueue))),
-                invalid));
-    }
-
-    private static KStmt setError(KLocal err, int code) {
-        return new KStmt.Assign(err, new KExpr.IntConst(ScalarType.INT, code));
-    }
-
-    /** CUDA's limits on a launch configuration: what makes a device launch fail with cudaErrorInvalidConfiguration. */
-    private static KExpr valid(KExpr[] grid, KExpr[] block) {
-        List<KExpr> checks = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            checks.add(bin(BinaryOp.GE, grid[i], uint(1), ScalarType.BOOL));
-            checks.add(bin(BinaryOp.GE, block[i], uint(1), ScalarType.BOOL));
+        KExpr queue = ctx.let(LaunchQueueCode.queueAddress(ctx.checker.launchQueue(pos), pos), pos);
+        KLocal record = ctx.temp(LaunchQueueCode.BYTES, pos);
+        KLocal slot = ctx.temp(ScalarType.UINT, pos);
+        KExpr kernelId = new KExpr.IntConst(ScalarType.UINT, DeviceLaunchAbi.kernelId(kernel.name()) & 0xffffffffL);
+        for (KStmt st : LaunchQueueCode.claim(queue, kernelId, grid, block, shared, record, slot, err, pos)) {
+            ctx.emit(st);
         }
-        checks.add(bin(BinaryOp.LE, grid[0], uint(Integer.MAX_VALUE), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, grid[1], uint(65535), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, grid[2], uint(65535), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, block[0], uint(1024), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, block[1], uint(1024), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, block[2], uint(64), ScalarType.BOOL));
-        checks.add(bin(BinaryOp.LE, bin(BinaryOp.MUL, bin(BinaryOp.MUL, block[0], block[1], ScalarType.UINT), block[2],
-                ScalarType.UINT), uint(1024), ScalarType.BOOL));
-        KExpr all = checks.get(0);
-        for (int i = 1; i < checks.size(); i++) {
-            all = bin(BinaryOp.LAND, all, checks.get(i), ScalarType.BOOL);
+        KExpr rec = new KExpr.LocalGet(record);
+        List<KStmt> fill = new ArrayList<>();
+        List<ParamInfo> params = KernelAbi.signature(kernel).params();
+        for (int i = 0; i < values.size(); i++) {
+            KExpr v = values.get(i);
+            if (v.type() instanceof PointerType) {
+                v = new KExpr.Convert(ScalarType.ULONGLONG, v);
+            }
+            fill.add(LaunchQueueCode.store(rec, DeviceLaunchAbi.REC_PARAMS + params.get(i).offset(), v, pos));
         }
-        return all;
-    }
-
-    private static KExpr uint(long v) {
-        return new KExpr.IntConst(ScalarType.UINT, v);
-    }
-
-    private static KExpr bin(BinaryOp op, KExpr a, KExpr b, CType type) {
-        return new KExpr.Binary(op, a, b, type);
-    }
-
-    /** The 32-bit word at {@code offset} bytes into the queue's header. */
-    private static KExpr word(KExpr queue, int offset) {
-        return new KExpr.Convert(WORDS, new KExpr.PtrAdd(queue, new KExpr.IntConst(ScalarType.LONG, offset)));
-    }
-
-    private void store(KExpr rec, int offset, KExpr value, SourcePos pos) {
-        PointerType to = new PointerType(value.type(), AddressSpace.GLOBAL, false, false);
-        KExpr at = new KExpr.PtrAdd(rec, new KExpr.IntConst(ScalarType.LONG, offset));
-        ctx.emit(new KStmt.Store(new KExpr.Convert(to, at), value, pos));
+        fill.addAll(LaunchQueueCode.commit(rec, stream, pos));
+        ctx.emit(new KStmt.If(LaunchQueueCode.claimed(rec), new KBlock(fill), KBlock.EMPTY));
     }
 
     /** A launch's grid or block: a {@code dim3} (or {@code uint3}), or a number for x with y and z 1. */
@@ -289,6 +214,7 @@ final class DeviceLaunches {
             throw error(pos, "a launch's grid and block are dim3 values or numbers, not '" + o.type().display() + "'");
         }
         KExpr v = ctx.let(x.convert(x.toRValue(o, pos), ScalarType.UINT, pos, false), pos);
-        return new KExpr[] {v, uint(1), uint(1)};
+        KExpr one = new KExpr.IntConst(ScalarType.UINT, 1);
+        return new KExpr[] {v, one, one};
     }
 }
