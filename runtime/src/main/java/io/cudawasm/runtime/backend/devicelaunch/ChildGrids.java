@@ -98,6 +98,19 @@ public final class ChildGrids {
         return false;
     }
 
+    /**
+     * Refuses to launch a kernel of a module whose device code launches kernels on a back end that
+     * does not run child grids (their launches would fail in device code with cudaErrorNotSupported,
+     * and the children's work would silently not be done).
+     */
+    public static void refuseOn(String backend, CompileResult compiled, String kernel) {
+        if (launchesKernels(compiled)) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, kernel, "this module's device code launches "
+                    + "kernels (dynamic parallelism), which the " + backend + " back end does not run: use the "
+                    + "wasm or opencl back end");
+        }
+    }
+
     /** A launch from the host: the grid, then every grid it launches, recursively. */
     public LaunchStats launch(String kernel, LaunchConfig config, List<KernelArg> args, LaunchOptions options) {
         long started = System.nanoTime();
