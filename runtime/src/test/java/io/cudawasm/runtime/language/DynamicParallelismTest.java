@@ -272,4 +272,67 @@ class DynamicParallelismTest {
         assertEquals("spin", e.kernel());
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos());
     }
+
+    @Test
+    void aPointerToADeviceVariableCannotBePassedToAChild() {
+        String src = """
+                __device__ int table[4];
+                __global__ void child(int* p) { p[0] = 1; }
+                __global__ void parent(int* x) { child<<<1, 1>>>(table); }
+                """;
+        onEveryPath("device_var", src, r -> {
+            LaunchException e = assertThrows(LaunchException.class, () -> launch(r, "parent", Dim3.of(1), Dim3.of(1),
+                    LaunchOptions.DEFAULT, new int[1]));
+            assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
+            assertTrue(e.getMessage().contains("pointer argument") && e.getMessage().contains("points into none of "
+                    + "the job's buffers"), e.getMessage());
+        });
+    }
+
+    @Test
+    void whatCannotBeLaunchedIsRefusedByName() {
+        AllPaths.refuses("""
+                __device__ void f(int* a) { a[0] = 1; }
+                __global__ void k(int* a) { f<<<1, 1>>>(a); }
+                """, "'f' is not a __global__ function: only kernels are launched with <<<...>>>");
+        AllPaths.refuses("""
+                __global__ void c(int* a) { }
+                __global__ void k(int* a) { c<<<1>>>(a); }
+                """, "a kernel launch takes 2 to 4 configuration arguments");
+        AllPaths.refuses("""
+                __global__ void c(int* a) { }
+                __global__ void k(int* a) { cudaStream_t s; cudaStreamCreate(&s); c<<<1, 1, 0, s>>>(a); }
+                """, "cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking)");
+        AllPaths.refuses("""
+                __global__ void c(int* a) { }
+                __global__ void k(int* a) { c(a); }
+                """, "a __global__ function cannot be called from device code: launch it with <<<grid, block>>>");
+    }
+
+    @Test
+    void theCommandLineRunsChildGrids() throws Exception {
+        java.nio.file.Path cu = java.nio.file.Files.createTempFile("tree", ".cu");
+        try {
+            java.nio.file.Files.writeString(cu, """
+                    __global__ void tree(int* counts, int depth, int maxDepth)
+                    {
+                        atomicAdd(&counts[depth], 1);
+                        if (depth < maxDepth) tree<<<2, 2>>>(counts, depth + 1, maxDepth);
+                    }
+                    """);
+            for (String backend : List.of("wasm", "opencl")) {
+                io.cudawasm.runtime.testing.CliRun r = io.cudawasm.runtime.testing.CliRun.cudaWasm("run",
+                        cu.toString(), "--kernel", "tree", "--grid", "2", "--block", "2", "--arg", "zeros:6", "--arg",
+                        "0", "--arg", "3", "--backend", backend, "--json");
+                assertEquals(0, r.code(), r.err());
+                com.fasterxml.jackson.databind.JsonNode first = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(r.out()).get("outputs").get("counts").get("first");
+                List<Integer> counts = new ArrayList<>();
+                first.forEach(n -> counts.add((int) Math.round(n.asDouble())));
+                assertEquals(List.of(4, 16, 64, 256, 0, 0), counts, backend + ": " + r.out());
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(cu);
+        }
+    }
 }
