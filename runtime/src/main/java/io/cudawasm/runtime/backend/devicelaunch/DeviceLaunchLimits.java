@@ -19,7 +19,7 @@ public record DeviceLaunchLimits(int pendingLaunches, int maxDepth, long maxQueu
     public static final int MAX_PENDING_LAUNCHES = 1 << 20;
 
     public static final DeviceLaunchLimits DEFAULTS = new DeviceLaunchLimits(
-            DeviceLaunchAbi.DEFAULT_PENDING_LAUNCH_LIMIT, DeviceLaunchAbi.MAX_NESTING_DEPTH, 64L << 20);
+            DeviceLaunchAbi.DEFAULT_PENDING_LAUNCH_LIMIT, DeviceLaunchAbi.MAX_NESTING_DEPTH, 16L << 20);
 
     public DeviceLaunchLimits {
         if (pendingLaunches < 1 || pendingLaunches > MAX_PENDING_LAUNCHES) {

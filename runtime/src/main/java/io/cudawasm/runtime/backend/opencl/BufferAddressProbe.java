@@ -22,14 +22,18 @@ final class BufferAddressProbe implements AutoCloseable {
             """;
 
     private final cl_command_queue queue;
-    private final cl_program program;
     private final cl_kernel kernel;
     private final cl_mem out;
 
-    BufferAddressProbe(cl_context context, cl_device_id device, cl_command_queue queue) {
-        this.queue = queue;
-        this.program = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
+    /** The probe's program, for one device of a context. */
+    static cl_program build(cl_context context, cl_device_id device) {
+        cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {SOURCE}, null, null);
         CL.clBuildProgram(program, 1, new cl_device_id[] {device}, null, null, null);
+        return program;
+    }
+
+    BufferAddressProbe(cl_context context, cl_program program, cl_command_queue queue) {
+        this.queue = queue;
         this.kernel = CL.clCreateKernel(program, "cw_address_of", null);
         this.out = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE, Sizeof.cl_ulong, null, null);
     }
@@ -47,6 +51,5 @@ final class BufferAddressProbe implements AutoCloseable {
     public void close() {
         CL.clReleaseMemObject(out);
         CL.clReleaseKernel(kernel);
-        CL.clReleaseProgram(program);
     }
 }

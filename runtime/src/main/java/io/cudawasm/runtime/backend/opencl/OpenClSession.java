@@ -275,7 +275,7 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             @Override
             public long deviceAddress(DeviceBuffer buffer) {
                 if (addressProbe == null) {
-                    addressProbe = new BufferAddressProbe(backend.context(), device.id(), queue);
+                    addressProbe = new BufferAddressProbe(backend.context(), backend.addressProbeProgram(), queue);
                 }
                 return addressProbe.addressOf(memOf(buffer)) + header;
             }
