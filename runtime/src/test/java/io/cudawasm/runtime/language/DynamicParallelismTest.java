@@ -157,12 +157,14 @@ class DynamicParallelismTest {
                     for (int i = 0; i < n; i++) s += x[i];
                     sum[0] = s;
                 }
+                __global__ void mark(int* sum) { sum[2] = 11; }
                 __global__ void parent(int* x, int n, int* sum)
                 {
                     // recorded first, runs after everything else this grid launched
                     total<<<1, 1, 0, cudaStreamTailLaunch>>>(x, n, sum);
                     first<<<1, n>>>(x, n);
                     second<<<1, n>>>(x, n);
+                    mark<<<1, 1, 0, cudaStreamFireAndForget>>>(sum);
                     sum[1] = cudaGetLastError();
                 }
                 """;
@@ -175,9 +177,9 @@ class DynamicParallelismTest {
         }
         int total = sum;
         onEveryPath("stream_order", src, r -> {
-            int[][] out = launch(r, "parent", Dim3.of(1), Dim3.of(1), LaunchOptions.DEFAULT, new int[n], n, new int[2]);
+            int[][] out = launch(r, "parent", Dim3.of(1), Dim3.of(1), LaunchOptions.DEFAULT, new int[n], n, new int[3]);
             assertArrayEquals(x, out[0]);
-            assertArrayEquals(new int[] {total, 0}, out[1]);
+            assertArrayEquals(new int[] {total, 0, 11}, out[1]);
         });
     }
 

@@ -62,6 +62,8 @@ public final class ChildGrids {
     private final Host host;
     private final DeviceLaunchLimits limits;
     private final Map<Integer, KernelSignature> kernels = new HashMap<>();
+    /** Ids two kernels of the module share (32-bit hashes of their names): launching either is refused. */
+    private final Map<Integer, String> ambiguous = new HashMap<>();
     private final int stride;
     private final int capacity;
     private DeviceBuffer queue;
@@ -75,7 +77,10 @@ public final class ChildGrids {
         this.limits = limits;
         int maxParams = 0;
         for (KernelSignature k : compiled.kernels()) {
-            kernels.put(DeviceLaunchAbi.kernelId(k.name()), k);
+            KernelSignature other = kernels.put(DeviceLaunchAbi.kernelId(k.name()), k);
+            if (other != null) {
+                ambiguous.put(DeviceLaunchAbi.kernelId(k.name()), other.sourceName() + "' and '" + k.sourceName());
+            }
             maxParams = Math.max(maxParams, k.paramBytes());
         }
         this.stride = DeviceLaunchAbi.stride(maxParams);
@@ -231,6 +236,10 @@ public final class ChildGrids {
             if (k == null) {
                 throw new LaunchException(LaunchFailure.INVALID_LAUNCH, null, "a grid launched a kernel this module "
                         + "does not have (id " + Integer.toHexString(id) + ")");
+            }
+            if (ambiguous.containsKey(id)) {
+                throw new LaunchException(LaunchFailure.INVALID_LAUNCH, k.sourceName(), "kernels '" + ambiguous.get(id)
+                        + "' have the same launch-queue id: rename one of them to launch it from device code");
             }
             Dim3 grid;
             Dim3 block;
