@@ -337,4 +337,32 @@ class DynamicParallelismTest {
             java.nio.file.Files.deleteIfExists(cu);
         }
     }
+
+    @Test
+    void aTemplateKernelAndADeviceFunctionLaunch() {
+        String src = """
+                template <int N> __global__ void scaleBy(int* x) { x[threadIdx.x] *= N; }
+                __device__ int launchScale(int* x)
+                {
+                    scaleBy<3><<<1, 8>>>(x);
+                    return cudaGetLastError();
+                }
+                __global__ void parent(int* x, int* err)
+                {
+                    if (threadIdx.x == 0) err[0] = launchScale(x);
+                    if (threadIdx.x == 1) scaleBy<5><<<1, 4>>>(x + 32);  // 128 bytes in: OpenCL's sub-buffer alignment
+                }
+                """;
+        int[] x = new int[40];
+        int[] expected = new int[40];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+            expected[i] = i < 8 ? 3 * (i + 1) : i >= 32 && i < 36 ? 5 * (i + 1) : i + 1;
+        }
+        onEveryPath("template_launch", src, r -> {
+            int[][] out = launch(r, "parent", Dim3.of(1), Dim3.of(2), LaunchOptions.DEFAULT, x, new int[] {-1});
+            assertArrayEquals(expected, out[0]);
+            assertArrayEquals(new int[] {0}, out[1]);
+        });
+    }
 }
