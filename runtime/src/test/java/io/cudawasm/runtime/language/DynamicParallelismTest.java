@@ -276,6 +276,26 @@ class DynamicParallelismTest {
     }
 
     @Test
+    void aLaunchBombEndsAtTheTimeLimitWithItsQueueBounded() {
+        String src = """
+                __global__ void bomb(int* grids, int* refused)
+                {
+                    if (threadIdx.x == 0) atomicAdd(grids, 1);
+                    bomb<<<1, 1024>>>(grids, refused);
+                    if (cudaGetLastError() != cudaSuccess) atomicAdd(refused, 1);
+                }
+                """;
+        Run wasm = paths("bomb", src).get(0);
+        long started = System.nanoTime();
+        LaunchException e = assertThrows(LaunchException.class, () -> launch(wasm, "bomb", Dim3.of(1), Dim3.of(1024),
+                LaunchOptions.DEFAULT.withTimeLimit(Duration.ofMillis(1500)), new int[1], new int[1]));
+        assertEquals(LaunchFailure.TIMEOUT, e.failure());
+        assertEquals("bomb", e.kernel());
+        assertTrue(e.getMessage().contains("child grid 'bomb'"), e.getMessage());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(15).toNanos());
+    }
+
+    @Test
     void aPointerToADeviceVariableCannotBePassedToAChild() {
         String src = """
                 __device__ int table[4];
