@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.TranslationUnit;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
@@ -480,6 +481,22 @@ public final class Checker {
     /** A lowering context outside any function, for constant expressions at file scope. */
     FunctionContext constantContext() {
         return new FunctionContext(this, null, TemplateEnv.EMPTY);
+    }
+
+    private KGlobal launchQueue;
+
+    /**
+     * The {@code __device__} pointer to the dynamic-parallelism launch queue, made on the first
+     * launch from device code (the runtime looks for it by name: {@link DeviceLaunchAbi#QUEUE_SYMBOL}).
+     */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            CType type = new PointerType(ScalarType.UCHAR, AddressSpace.GLOBAL, false, false);
+            budget.countStaticData(type.size(), pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, type, AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
     }
 
     /** Registers a shared variable declared inside a function body. */

@@ -252,6 +252,10 @@ final class ExpressionLowering {
             return conditional(c);
         } else if (e instanceof Expr.Call c) {
             return call(c);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            requireFunction(l.pos(), "a kernel launch");
+            ctx.launches.launch(l);
+            return NO_VALUE;
         } else if (e instanceof Expr.Index i) {
             return index(i);
         } else if (e instanceof Expr.Member m) {
@@ -409,6 +413,10 @@ final class ExpressionLowering {
         }
         if (s != null) {
             return symbol(s, id);
+        }
+        KExpr launchConstant = DeviceLaunches.constant(name);
+        if (launchConstant != null) {
+            return new Value(launchConstant);
         }
         if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
             throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
@@ -1030,6 +1038,9 @@ final class ExpressionLowering {
             }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
+        if (overloads == null && DeviceLaunches.handles(name)) {
+            return ctx.launches.call(name, c.args(), c.pos());
+        }
         if (overloads == null) {
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
@@ -1110,9 +1121,26 @@ final class ExpressionLowering {
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
         KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
-                    + "is not supported)");
+            throw error(pos, "a __global__ function cannot be called from device code: launch it with "
+                    + "<<<grid, block>>> (dynamic parallelism)");
         }
+        Checker.Signature sig = ctx.checker.signatures.get(fn);
+        KExpr call = new KExpr.Call(fn, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
+    }
+
+    /**
+     * The values a call passes to {@code fn}: the object's address first for a member function,
+     * default arguments for those not given, references as addresses, structs as copies.
+     */
+    List<KExpr> callValues(Resolution r, KFunction fn, List<Operand> given, List<SourcePos> positions, KExpr self,
+            SourcePos pos) {
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
@@ -1144,14 +1172,7 @@ final class ExpressionLowering {
                 values.add(v);
             }
         }
-        KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        if (sig.returnsReference()) {
-            PointerType rt = (PointerType) fn.returnType();
-            KLocal t = ctx.temp(rt, pos);
-            ctx.emit(new KStmt.Assign(t, call));
-            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
-        }
-        return materialize(call, pos);
+        return values;
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -1699,6 +1720,17 @@ final class ExpressionLowering {
             if (ThreadGroups.isThreadGroup(group) && fromGroup != null) {
                 // every group is a thread_group (CUDA's base class), which keeps its kind at run time
                 return new ThreadGroups(ctx, pos).convert(v, fromGroup);
+            }
+            if (to == BuiltinTypes.dim3() && from instanceof ScalarType) {
+                // dim3's converting constructor dim3(unsigned x, unsigned y = 1, unsigned z = 1): dim3 grid(n)
+                KLocal t = ctx.temp(to, pos);
+                StructType d = (StructType) to;
+                for (int i = 0; i < 3; i++) {
+                    Field f = d.fields().get(i);
+                    KExpr c = i == 0 ? convert(v, f.type(), pos, true) : new KExpr.IntConst((ScalarType) f.type(), 1);
+                    ctx.emit(new KStmt.Store(fieldAddr(localAddress(t), f), c));
+                }
+                return new KExpr.LocalGet(t);
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

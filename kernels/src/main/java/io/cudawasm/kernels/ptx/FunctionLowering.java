@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -498,6 +499,18 @@ final class FunctionLowering {
         out.add(s);
     }
 
+    private KLocal launchError;
+
+    /** The function's last device-launch error (cudaGetLastError), cleared on entry; made on first use. */
+    KLocal launchError() {
+        if (launchError == null) {
+            launchError = local("cw_launch_error", ScalarType.INT);
+            blocks.get(0).statements().add(0, new KStmt.Assign(launchError,
+                    new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS)));
+        }
+        return launchError;
+    }
+
     PtxType type(Instruction ins) {
         return ins.type().orElseThrow(() -> CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' needs a type"));
     }
@@ -601,6 +614,12 @@ final class FunctionLowering {
         if (op instanceof PtxOperand.Symbol s) {
             if (s.name().equals("WARP_SZ")) {
                 return Exprs.constant(t, 32);
+            }
+            if (scopes.lookup(s.name()) instanceof Binding.Function f && f.function() != null
+                    && f.function().isKernel()) {
+                // a kernel's address is what cudaGetParameterBufferV2 takes: here its id in the launch queue
+                return Exprs.as(new KExpr.IntConst(ScalarType.ULONGLONG,
+                        DeviceLaunchAbi.kernelId(f.function().name()) & 0xffffffffL), t);
             }
             return Exprs.as(symbolAddress(s.name(), s.pos(), StateSpace.GENERIC), t);
         }
