@@ -75,6 +75,13 @@ public final class KernelAbi {
     public static final int TRAP_BAD_FUNCTION_POINTER = 10;
     /** A virtual call on an object whose hidden class id names no class constructed in device code. */
     public static final int TRAP_BAD_VIRTUAL_CALL = 11;
+    /** Device {@code free} of a pointer that is not a live block of the heap ({@code DeviceHeap}). */
+    public static final int TRAP_BAD_FREE = 6;
+
+    /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
+    public static int trapCode(String reason) {
+        return io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE.equals(reason) ? TRAP_BAD_FREE : TRAP_USER;
+    }
 
     /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
     public static String runnerExport(String kernelName) {
@@ -92,6 +99,7 @@ public final class KernelAbi {
             case TRAP_BAD_FUNCTION_POINTER -> "a call through a function pointer that is null or does not point to a "
                     + "device function of its type";
             case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
+            case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             default -> "trap " + code;
         };
     }

@@ -62,7 +62,7 @@ public sealed interface KStmt {
      */
     record Trap(String reason, SourcePos pos, int code) implements KStmt {
         public Trap(String reason, SourcePos pos) {
-            this(reason, pos, io.cudawasm.kernels.abi.KernelAbi.TRAP_USER);
+            this(reason, pos, io.cudawasm.kernels.abi.KernelAbi.trapCode(reason));
         }
     }
 
