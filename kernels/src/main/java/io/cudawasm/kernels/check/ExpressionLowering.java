@@ -1049,7 +1049,7 @@ final class ExpressionLowering {
             // a header's overloads of a built-in (helper_math.h's fminf(float2, float2)): the built-in serves the rest
             return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
         }
-        return invoke(r, args, positions(c.args()), null, c.pos());
+        return AsyncCopies.afterCall(ctx, name, args, invoke(r, args, positions(c.args()), null, c.pos()), c.pos());
     }
 
     /**

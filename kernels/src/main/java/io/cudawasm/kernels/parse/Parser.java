@@ -220,6 +220,10 @@ public final class Parser {
         String s = sb.toString();
         s = s.startsWith("::") ? s.substring(2) : s;
         int at = s.lastIndexOf("::");
+        String asyncName = AsyncCopyNames.reserved(s, namespaceAliases, tokens.get(from));
+        if (asyncName != null) {
+            return asyncName;
+        }
         if (at > 0 && COOPERATIVE_GROUPS_FUNCTORS.contains(s.substring(at + 2))) {
             String ns = s.substring(0, at);
             if (namespaceAliases.getOrDefault(ns, ns).equals("cooperative_groups")) {
@@ -642,10 +646,13 @@ public final class Parser {
                     expect("(", "after " + w);
                     Expr e = assignment();
                     expect(")", "after alignment");
-                    if (!(e instanceof Expr.IntLit lit)) {
+                    if (e instanceof Expr.IntLit lit) {
+                        s.align = (int) lit.value().value();
+                    } else if (!(e instanceof Expr.AlignofType)) {
+                        // alignas(alignof(float4)) (the async-copy samples' shared arrays) asks for no more
+                        // than the layout gives variables here; other expressions stay refused
                         throw error(t, w + " needs an integer constant");
                     }
-                    s.align = (int) lit.value().value();
                     continue;
                 }
                 case "__attribute__" -> {

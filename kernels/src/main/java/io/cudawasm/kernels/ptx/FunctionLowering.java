@@ -45,6 +45,7 @@ final class FunctionLowering {
     private final ConversionInstructions conversions = new ConversionInstructions(this);
     private final MemoryInstructions memory = new MemoryInstructions(this);
     private final ParallelInstructions parallel = new ParallelInstructions(this);
+    private final AsyncInstructions async = new AsyncInstructions(this);
     private final CallInstructions calls = new CallInstructions(this);
 
     FunctionLowering(ModuleLowering module, PtxFunction decl, KFunction fn) {
@@ -277,6 +278,8 @@ final class FunctionLowering {
             case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
             case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
+            case "cp" -> async.copy(ins);
+            case "mbarrier" -> async.mbarrier(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
             case "nanosleep", "pmevent", "brkpt" -> { }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {
@@ -346,6 +349,7 @@ final class FunctionLowering {
     }
 
     KExpr read(PtxOperand op, ScalarType t) {
+        op = namedRegister(op);
         if (op instanceof PtxOperand.Register r) {
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
@@ -393,6 +397,20 @@ final class FunctionLowering {
         throw CompileException.at(op.pos(), "expected a register or constant operand");
     }
 
+    /**
+     * A register declared without '%' ({@code { .reg .pred p; mbarrier.test_wait... p, ...; selp... p; }},
+     * as nvcc's inline-assembly wrappers write them) as a register operand; other operands unchanged.
+     */
+    PtxOperand namedRegister(PtxOperand op) {
+        if (op instanceof PtxOperand.Symbol s && scopes.lookup(s.name()) instanceof Binding.Register) {
+            return new PtxOperand.Register(s.name(), s.pos());
+        }
+        if (op instanceof PtxOperand.Negated n && n.operand() instanceof PtxOperand.Symbol) {
+            return new PtxOperand.Negated(namedRegister(n.operand()), n.pos());
+        }
+        return op;
+    }
+
     /** The predicate value of an operand ({@code %p} or {@code !%p}). */
     KExpr predicate(PtxOperand op) {
         return read(op, ScalarType.BOOL);
@@ -400,6 +418,7 @@ final class FunctionLowering {
 
     /** Assigns {@code value} to a destination register (converted to its type) or drops it at a sink. */
     void write(PtxOperand dst, KExpr value) {
+        dst = namedRegister(dst);
         if (dst instanceof PtxOperand.Sink) {
             if (isCollective(value)) {
                 out.add(new KStmt.Eval(value));
