@@ -172,14 +172,20 @@ public final class PublicSamplesRun {
         return String.join(" | ", Arrays.copyOf(lines, Math.min(n, lines.length)));
     }
 
-    /** nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit). */
+    /**
+     * nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit;
+     * {@code compute_80} for the samples that need it).
+     */
     private Path ptx(Path src) throws Mismatch, IOException {
         Path cached = ptxCache.get(src);
         if (cached != null) {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-fmad=false", "-I", common().toString(),
+        // sm_80 where the sample needs it (cp.async, mbarrier): older targets' cuda::barrier spins on shared atomics
+        String relative = root.resolve("Samples").relativize(src).toString().replace('\\', '/');
+        String arch = SampleCatalogAsync.SM80.contains(relative) ? "compute_80" : "compute_75";
+        ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=" + arch, "-fmad=false", "-I", common().toString(),
                 "-I", src.getParent().toString(), "-o", out.toString(), src.toString()).redirectErrorStream(true);
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
