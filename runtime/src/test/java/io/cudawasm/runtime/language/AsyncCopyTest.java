@@ -207,8 +207,11 @@ class AsyncCopyTest {
                 expected[b * 256 + t] = v[(t + 7) & 255] - v[t];
             }
         }
-        check(CaseBuilder.of("block_barrier", "barrier.cu", src).kernel("barrier").launch(Dim3.of(blocks), Dim3.of(256))
-                .in("in", in).out("out", new float[in.length], expected).build());
+        KernelCase c = CaseBuilder.of("block_barrier", "barrier.cu", src).kernel("barrier")
+                .launch(Dim3.of(blocks), Dim3.of(256)).in("in", in).out("out", new float[in.length], expected).build();
+        check(c);
+        // before sm_80 the barrier is shared-memory atomics and a spin on the phase (no mbarrier)
+        AllPaths.check(c, EnumSet.of(AllPaths.Path.PTX), "", AllPaths.PTX_CONFIG);
     }
 
     @Test
