@@ -182,7 +182,7 @@ public final class PublicSamplesRun {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        // sm_80 where the sample needs it (cp.async, mbarrier): older targets' cuda::barrier spins on shared atomics
+        // sm_80 where the sample needs it: its PTX then has cp.async and mbarrier, as a GPU of today runs it
         String relative = root.resolve("Samples").relativize(src).toString().replace('\\', '/');
         String arch = SampleCatalogAsync.SM80.contains(relative) ? "compute_80" : "compute_75";
         ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=" + arch, "-fmad=false", "-I", common().toString(),
