@@ -165,10 +165,10 @@ final class AsyncCopyHeaders {
     private static final String GROUP_COPY = COMMON + """
             #ifndef __CW_CG_MEMCPY_ASYNC
             #define __CW_CG_MEMCPY_ASYNC
-            template <typename Group>
-            __device__ void __cg_memcpy_async(const Group &group, void *dst, const void *src, size_t bytes)
+            template <typename Group, typename Size>
+            __device__ void __cg_memcpy_async(const Group &group, void *dst, const void *src, Size bytes)
             {
-                __cw_copy_strided(dst, src, bytes, group.thread_rank(), group.size());
+                __cw_copy_strided(dst, src, (size_t)bytes, group.thread_rank(), group.size());
             }
             template <typename Group, typename T>
             __device__ void __cg_memcpy_async(const Group &group, T *dst, size_t dstCount, const T *src, size_t srcCount)

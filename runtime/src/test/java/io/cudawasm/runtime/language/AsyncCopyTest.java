@@ -145,7 +145,10 @@ class AsyncCopyTest {
                     int *mine = tile + warp.meta_group_rank() * 40;
                     cg::memcpy_async(warp, mine, 40, in + blockIdx.x * n + 3, 37);
                     cg::wait_prior<0>(warp);
-                    out[blockIdx.x * blockDim.x + block.thread_rank()] = sum * 1000 + mine[warp.thread_rank() + 5];
+                    cg::memcpy_async(block, tile + 80, in + blockIdx.x * n + 20, cuda::aligned_size_t<16>(sizeof(int) * 16));
+                    cg::wait(block);
+                    out[blockIdx.x * blockDim.x + block.thread_rank()] = sum * 1000 + mine[warp.thread_rank() + 5]
+                            + 7 * tile[80 + block.thread_rank() % 16];
                 }
                 """;
         int blocks = 2;
@@ -159,7 +162,7 @@ class AsyncCopyTest {
                 for (int i = r; i < n; i += threads) {
                     sum += in[b * n + n - 1 - i];
                 }
-                expected[b * threads + r] = sum * 1000 + in[b * n + 3 + (r % 32) + 5];
+                expected[b * threads + r] = sum * 1000 + in[b * n + 3 + (r % 32) + 5] + 7 * in[b * n + 20 + r % 16];
             }
         }
         check(CaseBuilder.of("group_copies", "groups.cu", src).kernel("groups").launch(Dim3.of(blocks), Dim3.of(threads))
