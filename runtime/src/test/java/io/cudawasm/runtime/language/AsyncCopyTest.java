@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.cuda.CudaProgram;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
 import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.backend.cuda.PtxCompiler;
 import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.ptx.Nvcc;
@@ -37,6 +39,30 @@ class AsyncCopyTest {
             #include <cuda/pipeline>
             #include <cuda_pipeline.h>
             namespace cg = cooperative_groups;
+            """;
+
+    private static final String BARRIER_KERNEL = HEADERS + """
+            __global__ void barrier(const float *in, float *out)
+            {
+                __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+                __shared__ float a[256];
+                __shared__ float b[256];
+                cg::thread_block block = cg::this_thread_block();
+                if (block.thread_rank() == 0) {
+                    init(&bar, block.size());
+                }
+                block.sync();
+                int t = threadIdx.x;
+                cuda::memcpy_async(&a[t], &in[blockIdx.x * 256 + t], sizeof(float), bar);
+                cuda::memcpy_async(block, b, in + blockIdx.x * 256, sizeof(float) * 256, bar);
+                bar.arrive_and_wait();
+                float v = a[255 - t] * 2.0f + b[(t + 1) & 255];
+                auto token = bar.arrive();
+                bar.wait(std::move(token));
+                a[t] = v;
+                bar.arrive_and_wait();
+                out[blockIdx.x * 256 + t] = a[(t + 7) & 255] - v;
+            }
             """;
 
     private static void check(KernelCase c) {
@@ -171,29 +197,7 @@ class AsyncCopyTest {
 
     @Test
     void aBlockBarrierCompletesCopiesAndSplitsArriveFromWait() {
-        String src = HEADERS + """
-                __global__ void barrier(const float *in, float *out)
-                {
-                    __shared__ cuda::barrier<cuda::thread_scope_block> bar;
-                    __shared__ float a[256];
-                    __shared__ float b[256];
-                    cg::thread_block block = cg::this_thread_block();
-                    if (block.thread_rank() == 0) {
-                        init(&bar, block.size());
-                    }
-                    block.sync();
-                    int t = threadIdx.x;
-                    cuda::memcpy_async(&a[t], &in[blockIdx.x * 256 + t], sizeof(float), bar);
-                    cuda::memcpy_async(block, b, in + blockIdx.x * 256, sizeof(float) * 256, bar);
-                    bar.arrive_and_wait();
-                    float v = a[255 - t] * 2.0f + b[(t + 1) & 255];
-                    auto token = bar.arrive();
-                    bar.wait(std::move(token));
-                    a[t] = v;
-                    bar.arrive_and_wait();
-                    out[blockIdx.x * 256 + t] = a[(t + 7) & 255] - v;
-                }
-                """;
+        String src = BARRIER_KERNEL;
         int blocks = 2;
         float[] in = new float[blocks * 256];
         SplittableRandom r = new SplittableRandom(4);
@@ -254,6 +258,19 @@ class AsyncCopyTest {
         }
         check(CaseBuilder.of("shared_pipeline", "shared.cu", src).kernel("shared").launch(Dim3.of(blocks), Dim3.of(128))
                 .in("in", in).out("out", new int[blocks * 128], expected).scalar(tiles).build());
+    }
+
+    /**
+     * The CUDA C emitter emits the synchronous form (copies as loads and stores, waits as
+     * barriers), which nvcc compiles: no {@code cp.async} or {@code mbarrier} in its PTX.
+     */
+    @Test
+    void theEmittedCudaIsTheSynchronousFormAndNvccCompilesIt() {
+        CudaProgram cuda = AllPaths.compile(CompileRequest.of("barrier.cu", BARRIER_KERNEL)).cuda();
+        String ptx = new PtxCompiler(null).compileWithNvcc(cuda, "compute_80");
+        assertTrue(ptx.contains("bar.sync") || ptx.contains("barrier.sync"), ptx);
+        assertFalse(ptx.contains("cp.async") || ptx.contains("mbarrier"), ptx);
+        assertTrue(ptx.contains("ld.global") && ptx.contains("st.shared"), ptx);
     }
 
     /** What the CPU cannot run as the GPU would stops the kernel at the user's line, on every path. */
