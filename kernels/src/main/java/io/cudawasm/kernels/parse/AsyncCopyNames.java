@@ -33,9 +33,6 @@ final class AsyncCopyNames {
             }
             return CUDA.contains(rest) ? "__cuda_" + rest : null;
         }
-        if (ns.equals("std") && rest.equals("move")) {
-            return "__cw_move";
-        }
         if (ns.equals("cooperative_groups") && GROUPS.contains(rest)) {
             return "__cg_" + rest;
         }

@@ -45,7 +45,8 @@ final class AsyncCopyHeaders {
                     for (size_t i = first; i < bytes; i += step) { d[i] = s[i]; }
                 }
             }
-            template <typename T> __device__ T __cw_move(T value) { return value; }
+            // std::move(token) for barrier.wait (std:: is flat here too): a copy serves
+            template <typename T> __device__ T move(T value) { return value; }
             #endif
             """;
 
