@@ -102,8 +102,14 @@ final class AsyncInstructions {
             return;
         }
         if (ins.has("arrive") && !ins.has("arrive_drop") && !ins.has("expect_tx")) {
-            if (ops.size() != 2) {
-                throw f.unsupported(ins, "an arrival that counts for more than one thread");
+            if (ops.size() == 3) {
+                // sm_90's form passes the count (1 for cuda::barrier::arrive()) in a register
+                KExpr count = f.read(ops.get(2), Exprs.UINT);
+                f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, count, Exprs.u32(1)), new KBlock(List.of(new KStmt.Trap(
+                        "mbarrier.arrive: an arrival that counts for more than one thread is not supported", ins.pos()))),
+                        KBlock.EMPTY));
+            } else if (ops.size() != 2) {
+                throw f.unsupported(ins, "expects state, [addr]{, count}");
             }
             f.write(ops.get(0), Exprs.constant(Exprs.ULONG, 0));
             return;

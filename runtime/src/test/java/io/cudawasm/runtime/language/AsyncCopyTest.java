@@ -65,6 +65,8 @@ class AsyncCopyTest {
             }
             """;
 
+    private static final Nvcc.Config SM90 = new Nvcc.Config("compute_90", false);
+
     private static void check(KernelCase c) {
         AllPaths.check(c, EnumSet.allOf(AllPaths.Path.class), "", AllPaths.SM80);
     }
@@ -217,8 +219,10 @@ class AsyncCopyTest {
         KernelCase c = CaseBuilder.of("block_barrier", "barrier.cu", src).kernel("barrier")
                 .launch(Dim3.of(blocks), Dim3.of(256)).in("in", in).out("out", new float[in.length], expected).build();
         check(c);
-        // before sm_80 the barrier is shared-memory atomics and a spin on the phase (no mbarrier)
+        // before sm_80 the barrier is shared-memory atomics and a spin on the phase (no mbarrier);
+        // sm_90 passes the arrival count in a register and waits with try_wait
         AllPaths.check(c, EnumSet.of(AllPaths.Path.PTX), "", AllPaths.PTX_CONFIG);
+        AllPaths.check(c, EnumSet.of(AllPaths.Path.PTX), "", SM90);
     }
 
     @Test
@@ -256,8 +260,11 @@ class AsyncCopyTest {
                 expected[b * 128 + t] = acc;
             }
         }
-        check(CaseBuilder.of("shared_pipeline", "shared.cu", src).kernel("shared").launch(Dim3.of(blocks), Dim3.of(128))
-                .in("in", in).out("out", new int[blocks * 128], expected).scalar(tiles).build());
+        KernelCase c = CaseBuilder.of("shared_pipeline", "shared.cu", src).kernel("shared")
+                .launch(Dim3.of(blocks), Dim3.of(128)).in("in", in).out("out", new int[blocks * 128], expected)
+                .scalar(tiles).build();
+        check(c);
+        AllPaths.check(c, EnumSet.of(AllPaths.Path.PTX), "", SM90);
     }
 
     /**
