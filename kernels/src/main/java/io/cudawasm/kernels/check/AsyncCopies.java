@@ -38,6 +38,12 @@ final class AsyncCopies {
         }
         if (name.equals("init") && args.size() == 2 && isBarrierPointer(args.get(0)) && result instanceof Value v
                 && v.type() == ScalarType.BOOL) {
+            if (args.get(1) instanceof Value count && count.value() instanceof KExpr.IntConst c) {
+                // known now; the block's size is not: say so where a GPU would have run it
+                ctx.checker.warnings.add(Diagnostic.warning(pos, "cuda::barrier initialized for " + c.value()
+                        + " threads: it runs as a block barrier here, so the kernel stops at this line unless the block"
+                        + " has exactly " + c.value() + " threads"));
+            }
             KExpr ok = ctx.let(v.value(), pos);
             ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, ok, ScalarType.BOOL),
                     new KBlock(List.of(new KStmt.Trap(SUBSET_BARRIER, pos))), KBlock.EMPTY));

@@ -296,6 +296,8 @@ class AsyncCopyTest {
         KernelCase c = CaseBuilder.of("subset_barrier", "part.cu", src).kernel("part").launch(Dim3.of(1), Dim3.of(64))
                 .out("out", new int[64], null).build();
         CompileResult compiled = AllPaths.compile(c.request());
+        assertTrue(compiled.warnings().stream().anyMatch(d -> d.line() == 10 && d.message().contains("32 threads")),
+                () -> compiled.warnings().toString());
         stops("wasm", KernelHarness.backend(2), compiled, c, "part.cu:10");
         stops("opencl", OpenClTestDevice.backend(), compiled, c, "part.cu:10");
         String ptx = Nvcc.ptx(src, AllPaths.SM80, List.of());
