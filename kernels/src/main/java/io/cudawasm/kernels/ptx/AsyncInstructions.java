@@ -76,10 +76,24 @@ final class AsyncInstructions {
     }
 
     private boolean isPredicate(PtxOperand op) {
-        PtxOperand named = f.namedRegister(op);
-        PtxOperand bare = named instanceof PtxOperand.Negated n ? n.operand() : named;
+        PtxOperand bare = op instanceof PtxOperand.Negated n ? n.operand() : op;
         return bare instanceof PtxOperand.Register r && !SpecialRegisters.isSpecial(r.name())
                 && f.scopes().register(r.name(), r.pos()).type() == PtxType.PRED;
+    }
+
+    private Boolean waits;
+
+    /**
+     * Whether a function spins on an mbarrier: nvcc's wait loops read {@code %globaltimer} for their
+     * back-off, which never runs here (the wait answers true at once), so it may read 0 there;
+     * elsewhere the timer stays refused (a kernel timing itself would get nonsense).
+     */
+    boolean waitsOnMbarrier(List<PtxStatement> body) {
+        if (waits == null) {
+            waits = body.stream().anyMatch(s -> s instanceof Instruction i && i.opcode().equals("mbarrier")
+                    && (i.has("test_wait") || i.has("try_wait")));
+        }
+        return waits;
     }
 
     /** {@code mbarrier...} */

@@ -45,9 +45,6 @@ final class SpecialRegisters {
             // the driver's grid workspace address (cooperative groups' this_grid() reads it): null, as
             // in a launch that is not cooperative, so grid_group::is_valid() is false; other envregs stay refused
             case "%envreg1", "%envreg2" -> Exprs.u32(0);
-            // read by the back-off of nvcc's mbarrier wait loops, whose test_wait answers true at once here
-            // (AsyncInstructions): the time is never looked at
-            case "%globaltimer", "%globaltimer_lo", "%globaltimer_hi" -> Exprs.u32(0);
             default -> null;
         };
     }
