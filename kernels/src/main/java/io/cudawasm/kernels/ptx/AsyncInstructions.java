@@ -84,14 +84,15 @@ final class AsyncInstructions {
     private Boolean waits;
 
     /**
-     * Whether a function spins on an mbarrier: nvcc's wait loops read {@code %globaltimer} for their
-     * back-off, which never runs here (the wait answers true at once), so it may read 0 there;
-     * elsewhere the timer stays refused (a kernel timing itself would get nonsense).
+     * Whether a function spins with a back-off: nvcc's barrier waits (on an mbarrier, or before sm_80
+     * on a phase in shared memory, with {@code nanosleep}) read {@code %globaltimer} only to pace
+     * the back-off, so it may read 0 there; elsewhere the timer stays refused (a kernel timing itself
+     * would get nonsense).
      */
-    boolean waitsOnMbarrier(List<PtxStatement> body) {
+    boolean backsOff(List<PtxStatement> body) {
         if (waits == null) {
-            waits = body.stream().anyMatch(s -> s instanceof Instruction i && i.opcode().equals("mbarrier")
-                    && (i.has("test_wait") || i.has("try_wait")));
+            waits = body.stream().anyMatch(s -> s instanceof Instruction i && (i.opcode().equals("nanosleep")
+                    || i.opcode().equals("mbarrier") && (i.has("test_wait") || i.has("try_wait"))));
         }
         return waits;
     }

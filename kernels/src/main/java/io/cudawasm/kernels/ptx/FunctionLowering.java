@@ -482,8 +482,8 @@ final class FunctionLowering {
         if (op instanceof PtxOperand.Register r) {
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
-                if (v == null && r.name().startsWith("%globaltimer") && async.waitsOnMbarrier(decl.body())) {
-                    v = Exprs.u32(0); // the back-off of nvcc's mbarrier spin loops, which run once here
+                if (v == null && r.name().startsWith("%globaltimer") && async.backsOff(decl.body())) {
+                    v = Exprs.u32(0); // the back-off of nvcc's barrier spin loops (AsyncInstructions)
                 }
                 if (v == null) {
                     throw CompileException.at(r.pos(), "unsupported PTX special register '" + r.name() + "'");
