@@ -55,7 +55,8 @@ public final class Checker {
 
         /** The class of a member function (null for a free function), and how it was declared there. */
         final StructInfo owner;
-        final TypeSyntax.Method method;
+        /** How it was declared in its class; replaced by its definition when it is defined outside the class. */
+        TypeSyntax.Method method;
 
         FunctionEntry(Decl.Function decl) {
             this(decl, null, null);
@@ -93,12 +94,24 @@ public final class Checker {
 
     /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        registerStruct(type, def, env, def.tag(), false);
+    }
+
+    /**
+     * {@code className} is the name members defined outside the class name it by (a template's
+     * name for its instances); {@code primaryInstance}: an instance of a class template's primary
+     * definition (not of an explicit specialization), which its generic out-of-class members define.
+     */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
+            boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
                 && def.members().stream().noneMatch(m -> m.init() != null);
         if (plain) {
             return;
         }
         StructInfo info = new StructInfo(type, env);
+        info.className = className;
+        info.primaryInstance = primaryInstance;
         classes.put(type, info);
         for (TypeSyntax.Member m : def.members()) {
             if (m.init() != null) {
@@ -133,7 +146,11 @@ public final class Checker {
                 default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
             }
         }
+        OutOfClassMembers.applyAll(this, info);
     }
+
+    /** Members defined outside their classes, by class name (see {@link OutOfClassMembers}). */
+    final Map<String, List<Decl>> outOfClass = new HashMap<>();
 
     private int lambdas;
 
@@ -264,6 +281,8 @@ public final class Checker {
             declareFunction(f);
         } else if (d instanceof Decl.ExplicitInstantiation i) {
             pendingInstantiations.add(i);
+        } else if (d instanceof Decl.MemberDefinition || d instanceof Decl.StaticDataDefinition) {
+            OutOfClassMembers.declare(this, d);
         }
     }
 

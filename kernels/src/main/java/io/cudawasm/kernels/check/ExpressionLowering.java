@@ -1220,8 +1220,10 @@ final class ExpressionLowering {
             for (int i = 0; i < args.size() && viable; i++) {
                 CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
                         e.owner != null ? Checker.merge(e.owner.env, env) : env);
-                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
-                        instanceof TypeSyntax.Reference);
+                // a const reference binds a converted temporary ('I(1)' for 'iv(T const &)'), as a value does
+                TypeSyntax declared = d.params().get(i).type();
+                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(declared) instanceof TypeSyntax.Reference
+                        && !isConstReference(declared));
                 if (c < 0) {
                     viable = false;
                     lastReason = "no known conversion from '" + args.get(i).type().display() + "' to '"

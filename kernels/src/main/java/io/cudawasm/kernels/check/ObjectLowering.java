@@ -132,6 +132,10 @@ final class ObjectLowering {
         if (sm == null) {
             return null;
         }
+        if (sm.value() == null) {
+            throw error(sm.pos(), "static member '" + info.type.display() + "::" + name
+                    + "' is declared in its class but never defined with a value");
+        }
         FunctionContext c = new FunctionContext(ctx.checker, null, info.env);
         CType t = ctx.checker.types.resolve(sm.type(), c);
         KExpr v = c.exprs.convert(c.exprs.rvalue(sm.value()), t, sm.pos(), false);

@@ -34,6 +34,10 @@ final class StructInfo {
     final Set<String> referenceFields = new HashSet<>();
     /** Names a lambda's body sees from where it was written without capturing them (constants, shared variables). */
     final Map<String, Symbol> inherited = new HashMap<>();
+    /** The name members defined outside the class use for it (a class template's name for its instances). */
+    String className;
+    /** An instance of a class template's primary definition, whose generic out-of-class members apply to it. */
+    boolean primaryInstance;
     /** Constructors declared without __device__: constructing the class in device code is an error. */
     boolean hostConstructor;
 

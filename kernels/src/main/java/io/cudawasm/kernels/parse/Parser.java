@@ -15,6 +15,7 @@ import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.lex.TokenKind;
 import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.ScalarKind;
@@ -71,6 +72,10 @@ public final class Parser {
     private final Deque<Set<String>> typeScopes = new ArrayDeque<>();
     private final Set<String> templateFunctions = new HashSet<>();
     private final Set<String> templateStructs = new HashSet<>();
+    /** Function templates skipped as host code: their explicit instantiations are host code too. */
+    private final Set<String> hostTemplateFunctions = new HashSet<>();
+    /** The types each class declares inside it, seen unqualified in its members defined outside it. */
+    private final Map<String, Set<String>> classTypeNames = new java.util.HashMap<>();
     /** A '>' left over from splitting '>>' when closing nested template argument lists. */
     private boolean pendingGreater;
 
@@ -334,7 +339,9 @@ public final class Parser {
             return;
         }
         if (t.is("typedef")) {
-            typedef(out);
+            if (!hostTypedef()) {
+                typedef(out);
+            }
             return;
         }
         declaration(out, inherited, List.of(), true);
@@ -457,7 +464,7 @@ public final class Parser {
         popScope();
         for (Decl d : inner) {
             if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)
-                    && !(d instanceof Decl.ExplicitInstantiation)) {
+                    && !(d instanceof Decl.ExplicitInstantiation) && !(d instanceof Decl.MemberDefinition)) {
                 throw error(t, "only function and struct templates are supported");
             }
             if (params.isEmpty() && d instanceof Decl.Function f && !f.isSpecialization()) {
@@ -508,8 +515,28 @@ public final class Parser {
             expect(";", "after explicit instantiation");
             return;
         }
-        Specifiers s = declSpecifiers(new Specifiers());
-        Declarator d = declarator(s.type, false, true);
+        int start = p;
+        Specifiers s;
+        Declarator d;
+        try {
+            s = declSpecifiers(new Specifiers());
+            d = declarator(s.type, false, true);
+        } catch (CompileLimitException e) {
+            throw e;
+        } catch (CompileException e) {
+            for (int k = start; !tokens.get(k).is("(") && !tokens.get(k).is(";") && !tokens.get(k).isEof(); k++) {
+                if (hostTemplateFunctions.contains(tokens.get(k).text())) {
+                    // 'template void integrate<float>(..., cudaGraphicsResource **r);': host code, like the template
+                    p = k;
+                    while (!at(";") && !peek().isEof()) {
+                        next();
+                    }
+                    expect(";", "after explicit instantiation");
+                    return;
+                }
+            }
+            throw e;
+        }
         if (d.params == null) {
             throw error(d.nameTok, "expected a function in the explicit instantiation of '" + d.name + "'");
         }
@@ -551,6 +578,44 @@ public final class Parser {
             throw error(peek(), "expected '>' " + context + ", found " + peek().describe());
         }
         expect(">", context);
+    }
+
+    /**
+     * {@code typedef pthread_t CUTThread;}: a typedef of a type only host headers declare, or of a
+     * function pointer type, skipped like the host code that uses it (device code naming it finds an
+     * unknown type). Returns false, the cursor unmoved, for any other typedef.
+     */
+    private boolean hostTypedef() {
+        int q = p + 1;
+        while (tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        boolean functionPointer = false;
+        for (int k = q; !tokens.get(k).is(";") && !tokens.get(k).isEof(); k++) {
+            // typedef void *(*ROUTINE)(void *): a host thread routine's type
+            functionPointer |= tokens.get(k).is("(") && tokens.get(k + 1).is("*");
+        }
+        if (!functionPointer && (len == 0 || isKeyword(tokens.get(q).text()) || TYPE_KEYWORDS.contains(tokens.get(q).text())
+                || isTypeName(qualifiedNameAt(q, len)))) {
+            return false;
+        }
+        Token after = tokens.get(Math.min(q + len, tokens.size() - 1));
+        if (!functionPointer && !(after.isIdent() || after.is("*") || after.is("&") || after.is("<"))) {
+            return false;
+        }
+        Token start = next();
+        while (!at(";")) {
+            Token t = next();
+            if (t.isEof()) {
+                throw error(start, "expected ';' after typedef");
+            }
+            if (t.is("(") || t.is("[") || t.is("{")) {
+                skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+            }
+        }
+        next();
+        return true;
     }
 
     private void typedef(List<Decl> out) {
@@ -602,6 +667,7 @@ public final class Parser {
         boolean unsigned = false;
         String base = null;
         Token baseTok = null;
+        boolean typenameSeen = false;
         while (true) {
             Token t = peek();
             String w = t.text();
@@ -625,7 +691,8 @@ public final class Parser {
                 case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
                 case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
                 case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
-                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "explicit",
+                case "typename" -> typenameSeen = true;
+                case "register", "mutable", "__device_builtin__", "thread_local", "explicit",
                         "__grid_constant__" -> { }
                 case "virtual" -> s.isVirtual = true;
                 case "constexpr", "const" -> s.isConst = true;
@@ -712,7 +779,7 @@ public final class Parser {
                         break;
                     }
                     String name = qualifiedNameAt(p, len);
-                    if (!isTypeName(name)) {
+                    if (!isTypeName(name) && !typenameSeen) {
                         break;
                     }
                     p += len;
@@ -722,6 +789,11 @@ public final class Parser {
                         args = templateArgs();
                     }
                     s.type = new TypeSyntax.Named(t.pos(), name, args);
+                    while (!args.isEmpty() && at("::") && peek(1).isIdent() && !peek(2).is("(")) {
+                        // typename vec3<T>::Type: a type declared in a class template's instance
+                        next();
+                        s.type = new TypeSyntax.Nested(peek().pos(), s.type, next().text());
+                    }
                     sawType = true;
                     continue;
                 }
@@ -881,6 +953,9 @@ public final class Parser {
                 skipStaticAssert();
                 continue;
             }
+            if (hostMemberOfHostTypes(name, methods)) {
+                continue;
+            }
             if (memberFunction(name, methods, nested)) {
                 continue;
             }
@@ -944,9 +1019,113 @@ public final class Parser {
                 expect(";", "after struct member");
             }
         }
-        popScope();
+        Set<String> inner = typeScopes.pop();
+        classTypeNames.put(name, inner);
+        for (String n : inner) {
+            declareType(name + "::" + n); // Foo::Type names it from outside
+        }
         leave();
         return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
+    }
+
+    /**
+     * A member function without {@code __device__} (host code) whose signature names types only
+     * host headers declare ({@code void step(float t, cudaStream_t s = 0);},
+     * {@code void load(const std::string &name) {...}}): skipped without parsing its types, as host
+     * functions at file scope are, and kept by name so that device code calling it is told it is
+     * host code. Returns false, the cursor unmoved, for any other member (a host member whose
+     * signature parses is kept as it was).
+     */
+    private boolean hostMemberOfHostTypes(String className, List<TypeSyntax.Method> methods) {
+        int start = p;
+        int open = hostMemberParameters();
+        if (open < 0) {
+            return false;
+        }
+        int savedNesting = nesting;
+        boolean savedGreater = pendingGreater;
+        try {
+            Specifiers s = new Specifiers();
+            if (!memberFunction(className, new ArrayList<>(), new ArrayList<>())) {
+                s = declSpecifiers(s);
+                declarator(s.type, false);
+            }
+            p = start; // it parses: the ordinary path keeps it
+            return false;
+        } catch (CompileLimitException e) {
+            throw e;
+        } catch (CompileException e) {
+            nesting = savedNesting;
+            pendingGreater = savedGreater;
+        }
+        Token nameTok = tokens.get(open - 1);
+        boolean constructor = nameTok.is(className) && !tokens.get(open - 2).is("~");
+        p = open + 1;
+        skipBalanced(tokens.get(open), ")");
+        while (!at("{") && !at(";") && !at(":") && !at("=")) {
+            Token t = next();
+            if (t.isEof()) {
+                throw error(nameTok, "expected a function body or ';' after member '" + nameTok.text() + "'");
+            }
+            if (t.is("(") || t.is("[")) {
+                skipBalanced(t, t.is("(") ? ")" : "]");
+            }
+        }
+        if (accept(":")) {
+            // a member initializer list: name(args) or name{args}, separated by commas
+            do {
+                while (!at("(") && !at("{") && !peek().isEof()) {
+                    next();
+                }
+                Token o = next();
+                skipBalanced(o, o.is("(") ? ")" : "}");
+            } while (accept(","));
+        }
+        if (accept("=")) {
+            next(); // default, delete, 0
+        }
+        Token end = next();
+        if (end.is("{")) {
+            skipBalanced(end, "}");
+        } else if (!end.is(";")) {
+            throw error(end, "expected a function body or ';' after member '" + nameTok.text() + "', found " + end.describe());
+        }
+        String name = constructor ? className : tokens.get(open - 2).is("operator") ? "operator" + nameTok.text()
+                : nameTok.text();
+        methods.add(new TypeSyntax.Method(new Decl.Function(nameTok.pos(), name, EnumSet.of(FunctionSpecifier.HOST),
+                new TypeSyntax.Builtin(nameTok.pos(), null), List.of(), null, List.of()),
+                constructor ? TypeSyntax.MethodKind.CONSTRUCTOR : TypeSyntax.MethodKind.METHOD, false, List.of()));
+        return true;
+    }
+
+    /** The index of the '(' opening a host member function's parameters at the cursor, or -1. */
+    private int hostMemberParameters() {
+        Token first = peek();
+        if (first.is("friend") || first.is("template") || first.is("typedef") || first.is("using") || first.is("~")) {
+            return -1;
+        }
+        int i = p;
+        int angle = 0;
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            if (t.isEof() || t.isIdent() && (DEVICE_WORDS.contains(t.text()) || t.is("operator"))) {
+                return -1;
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is(";") || t.is("=") || t.is("{") || t.is(":") || t.is("[") || t.is("}"))) {
+                return -1;
+            } else if (angle == 0 && t.is("(")) {
+                Token before = i > p ? tokens.get(i - 1) : null;
+                return before != null && before.isIdent() && !isKeyword(before.text()) && !NOT_A_NAME.contains(before.text())
+                        ? i : -1;
+            }
+            i++;
+        }
     }
 
     /** The name of an unknown type a data member starts with ({@code cudaStream_t stream;}), else null. */
@@ -992,8 +1171,9 @@ public final class Parser {
                 return;
             }
             if (!accept("=")) {
-                throw error(d.nameTok, "static data members are not supported in device code, except constants "
-                        + "initialized in the class ('" + d.name + "')");
+                // its value comes with its definition outside the class ('const float Foo::K = 2.5f;')
+                statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, null));
+                continue;
             }
             statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, assignment()));
         } while (accept(","));
@@ -1404,7 +1584,11 @@ public final class Parser {
         if (fileScope && skipHostDeclaration(out)) {
             if (!template.isEmpty() && !out.isEmpty() && out.get(out.size() - 1) instanceof Decl.HostFunction h) {
                 templateFunctions.add(h.name()); // so 'template void reduce<int>(...)' parses
+                hostTemplateFunctions.add(h.name());
             }
+            return;
+        }
+        if (fileScope && outOfClassMember(out, inherited, template)) {
             return;
         }
         Specifiers s = declSpecifiers(new Specifiers());
@@ -1486,6 +1670,184 @@ public final class Parser {
             first = false;
         } while (accept(","));
         expect(";", "after declaration");
+    }
+
+
+    /**
+     * Where a member of a class is defined outside it, the index of the class name's first token
+     * ({@code Foo} in {@code int Foo::get() const}, {@code interval_gpu} in
+     * {@code T const &interval_gpu<T>::lower() const}); -1 when the declaration at the cursor is no
+     * such definition. A namespace-qualified name is not one: its qualifier is no known type.
+     */
+    private int memberDefinitionOwner() {
+        int i = p;
+        int angle = 0;
+        int member = -1;
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            if (t.isEof()) {
+                return -1;
+            }
+            if (angle == 0 && t.is("::") && i > p && tokens.get(i + 1).is("operator")) {
+                member = i + 1;
+                break;
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is("(") || t.is(";") || t.is("=") || t.is("{") || t.is("[") || t.is(","))) {
+                break;
+            } else if (angle == 0 && t.is("::") && i > p && (tokens.get(i + 1).isIdent() || tokens.get(i + 1).is("~"))) {
+                member = i + 1;
+            }
+            i++;
+        }
+        if (member < 0) {
+            return -1;
+        }
+        Token stop = tokens.get(i);
+        boolean named = tokens.get(member).is("operator") || member == i - 1
+                || member == i - 2 && tokens.get(member).is("~");
+        if (!named || tokens.get(member).isIdent() && !tokens.get(member).is("operator") && isKeyword(tokens.get(member).text())) {
+            return -1;
+        }
+        if (!stop.is("(") && !stop.is("=") && !stop.is(";") && !tokens.get(member).is("operator")) {
+            return -1;
+        }
+        int owner = member - 2; // the token before '::'
+        if (tokens.get(owner).is(">") || tokens.get(owner).is(">>")) {
+            int depth = 0;
+            for (int k = owner; k >= p; k--) {
+                Token t = tokens.get(k);
+                depth += t.is(">") ? 1 : t.is(">>") ? 2 : t.is("<") ? -1 : 0;
+                if (depth <= 0) {
+                    owner = k - 1;
+                    break;
+                }
+            }
+        }
+        if (owner < p || !tokens.get(owner).isIdent() || !isTypeName(tokens.get(owner).text())) {
+            return -1;
+        }
+        return owner;
+    }
+
+    /**
+     * A member function (constructor, operator, conversion operator, static member function) or a
+     * static constant defined outside its class, as {@link Decl.MemberDefinition} or
+     * {@link Decl.StaticDataDefinition}; false, the cursor unmoved, when the declaration is
+     * something else. A destructor defined outside is skipped like one defined inside.
+     */
+    private boolean outOfClassMember(List<Decl> out, Set<FunctionSpecifier> inherited, List<Decl.TemplateParam> template) {
+        int ownerAt = memberDefinitionOwner();
+        if (ownerAt < 0) {
+            return false;
+        }
+        Token first = peek();
+        Specifiers s = new Specifiers();
+        s.first = first;
+        while (p < ownerAt && peek().isIdent() && (MEMBER_SPECIFIERS.contains(peek().text())
+                || DEVICE_WORDS.contains(peek().text()) || peek().is("__attribute__") || peek().is("__launch_bounds__"))) {
+            Token t = next();
+            switch (t.text()) {
+                case "__device__" -> s.functionSpecifiers.add(FunctionSpecifier.DEVICE);
+                case "__host__" -> s.functionSpecifiers.add(FunctionSpecifier.HOST);
+                case "__global__" -> throw error(t, "a __global__ function cannot be a member function");
+                case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
+                case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
+                case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
+                case "static" -> throw error(t, "'static' may not be used on a member defined outside its class");
+                case "__attribute__", "__launch_bounds__" -> skipBalanced(expect("(", "after " + t.text()), ")");
+                default -> { }
+            }
+        }
+        TypeSyntax type = new TypeSyntax.Builtin(first.pos(), null);
+        boolean hasType = p < ownerAt;
+        if (hasType) {
+            Specifiers ts = declSpecifiers(new Specifiers());
+            s.functionSpecifiers.addAll(ts.functionSpecifiers);
+            type = ts.type;
+            while (at("*") || at("&") || at("const") || at("volatile")) {
+                Token t = next();
+                if (t.is("*")) {
+                    type = new TypeSyntax.Pointer(t.pos(), type, false, false, false);
+                } else if (t.is("&")) {
+                    type = new TypeSyntax.Reference(t.pos(), type);
+                } else {
+                    type = new TypeSyntax.Qualified(t.pos(), type, t.is("const"), t.is("volatile"));
+                }
+            }
+            if (p != ownerAt) {
+                throw error(peek(), "expected the name of the member defined outside its class, found " + peek().describe());
+            }
+        }
+        s.functionSpecifiers.addAll(inherited);
+        Token ownerTok = next();
+        String owner = ownerTok.text();
+        List<TypeSyntax.TemplateArg> ownerArgs = at("<") ? templateArgs() : List.of();
+        expect("::", "after the class name");
+        Token nameTok = peek();
+        Declarator d = new Declarator();
+        d.pos = nameTok.pos();
+        d.nameTok = nameTok;
+        TypeSyntax.MethodKind kind = TypeSyntax.MethodKind.METHOD;
+        if (accept("~")) {
+            expectIdent("after '~'");
+            skipBalanced(expect("(", "after the destructor's name"), ")");
+            skipFunctionRest(nameTok); // objects are destroyed without code, as for a destructor defined in the class
+            return true;
+        } else if (accept("operator")) {
+            d.name = operatorName(nameTok);
+            if (d.name.equals("operator cast")) {
+                Specifiers target = declSpecifiers(new Specifiers());
+                type = declarator(target.type, true, false).type;
+                kind = TypeSyntax.MethodKind.CONVERSION;
+            }
+        } else {
+            d.name = expectIdent("after '::'");
+            if (d.name.equals(owner) && at("(")) {
+                kind = TypeSyntax.MethodKind.CONSTRUCTOR;
+            } else if (!at("(")) {
+                // a static data member: 'const float Foo::K = 2.5f;'
+                if (!hasType) {
+                    throw error(nameTok, "expected a type before '" + owner + "::" + d.name + "'");
+                }
+                Expr value = null;
+                if (accept("=")) {
+                    value = assignment();
+                } else if (at("{")) {
+                    Token open = next();
+                    value = assignment();
+                    expect("}", "to close the initializer of '" + d.name + "'");
+                    assert open != null;
+                }
+                expect(";", "after the definition of static member '" + d.name + "'");
+                out.add(new Decl.StaticDataDefinition(nameTok.pos(), owner, d.name, type, value));
+                return true;
+            }
+        }
+        d.params = parameterList();
+        d.type = type;
+        s.type = type;
+        pushScope();
+        for (String n : classTypeNames.getOrDefault(owner, Set.of())) {
+            declareType(n); // the class's own types, named without qualification in its members
+        }
+        TypeSyntax.Method m;
+        try {
+            m = method(d, s, kind, new ArrayList<>());
+        } finally {
+            popScope();
+        }
+        if (!m.function().isDeviceCode()) {
+            out.add(new Decl.HostFunction(d.pos, owner + "::" + d.name)); // a host member defined outside its class
+            return true;
+        }
+        out.add(new Decl.MemberDefinition(ownerTok.pos(), owner, ownerArgs, template, m));
+        return true;
     }
 
     private static final Set<String> DEVICE_WORDS = Set.of("__device__", "__global__", "__constant__", "__shared__",
@@ -1621,7 +1983,8 @@ public final class Parser {
 
     private boolean startsTypeName() {
         Token t = peek();
-        if (t.isIdent() && (TYPE_KEYWORDS.contains(t.text()) || t.is("const") || t.is("volatile"))) {
+        if (t.isIdent() && (TYPE_KEYWORDS.contains(t.text()) || t.is("const") || t.is("volatile")
+                || t.is("typename"))) {
             return true;
         }
         int len = qualifiedNameLength(p);
