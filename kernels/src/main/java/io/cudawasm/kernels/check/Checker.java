@@ -419,7 +419,16 @@ public final class Checker {
         if (fileSymbols.containsKey(name) && !v.isExtern()) {
             throw CompileException.at(v.pos(), "redefinition of '" + name + "'");
         }
-        CType type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        CType type;
+        try {
+            type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        } catch (CompileException e) {
+            if (v.space() == Decl.MemorySpace.AUTO && e.first().message().contains("is host code")) {
+                hostVariables.add(name); // 'CUTBarrier thread_barrier;': host data of a host class
+                return;
+            }
+            throw e;
+        }
         boolean isConst = TypeSyntax.isConst(v.type());
         AddressSpace space = switch (v.space()) {
             case CONSTANT -> AddressSpace.CONSTANT;

@@ -76,7 +76,7 @@ public final class PublicSamplesRun {
         }
         List<String> cmd = new ArrayList<>(List.of("run"));
         if (route == Route.PTX) {
-            cmd.add(ptx(src).toString());
+            cmd.add(ptx(src, extra).toString());
         } else {
             cmd.addAll(List.of(src.toString(), "-I", common().toString()));
         }
@@ -144,8 +144,8 @@ public final class PublicSamplesRun {
     private int sourceParamIndex(Path src, String kernel, String name, String[] extra) throws Mismatch {
         List<String> cmd = new ArrayList<>(List.of("compile", src.toString(), "-I", common().toString()));
         for (int i = 0; i + 1 < extra.length; i++) {
-            if (extra[i].equals("--instantiate")) {
-                cmd.addAll(List.of("--instantiate", extra[i + 1]));
+            if (extra[i].equals("--instantiate") || extra[i].equals("-I")) {
+                cmd.addAll(List.of(extra[i], extra[i + 1]));
             }
         }
         CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
@@ -173,14 +173,21 @@ public final class PublicSamplesRun {
     }
 
     /** nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit). */
-    private Path ptx(Path src) throws Mismatch, IOException {
+    private Path ptx(Path src, String... extra) throws Mismatch, IOException {
         Path cached = ptxCache.get(src);
         if (cached != null) {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-fmad=false", "-I", common().toString(),
-                "-I", src.getParent().toString(), "-o", out.toString(), src.toString()).redirectErrorStream(true);
+        List<String> nvcc = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=compute_75", "-fmad=false", "-I",
+                common().toString(), "-I", src.getParent().toString()));
+        for (int i = 0; i + 1 < extra.length; i++) {
+            if (extra[i].equals("-I")) {
+                nvcc.addAll(List.of("-I", extra[i + 1])); // a sample's own include folder (FDTD3d's inc/)
+            }
+        }
+        nvcc.addAll(List.of("-o", out.toString(), src.toString()));
+        ProcessBuilder pb = new ProcessBuilder(nvcc).redirectErrorStream(true);
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -317,5 +324,10 @@ public final class PublicSamplesRun {
 
     Path work() {
         return work;
+    }
+
+    /** A file or folder of the samples checkout ({@code 5_Domain_Specific/FDTD3d/inc}). */
+    Path sample(String path) {
+        return source(path);
     }
 }
