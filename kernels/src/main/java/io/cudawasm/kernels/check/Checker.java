@@ -105,7 +105,7 @@ public final class Checker {
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
             boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
-                && def.members().stream().noneMatch(m -> m.init() != null);
+                && def.members().stream().noneMatch(m -> m.init() != null) && !Inheritance.hasBases(type);
         if (plain) {
             return;
         }

@@ -56,7 +56,7 @@ final class StructInfo {
 
     /** Whether creating an object runs code: a constructor, or default member initializers. */
     boolean needsConstruction() {
-        return hasConstructors() || !defaultInits.isEmpty();
+        return hasConstructors() || !defaultInits.isEmpty() || Inheritance.hasBases(type);
     }
 
     CType resolveTypedef(String name, TypeResolver types) {

@@ -183,6 +183,12 @@ final class TypeResolver {
         if (BuiltinTypes.isHalf(name)) {
             throw CompileException.at(n.pos(), "half-precision type '" + name + "' is not supported yet");
         }
+        if (name.equals("cudaGraphConditionalHandle")) {
+            // cudaGraphSetConditional sets a condition the CUDA runtime's graph executor reads between nodes
+            throw CompileException.at(n.pos(), "CUDA graph conditional nodes need the CUDA runtime's graphs, which this "
+                    + "runtime does not have ('cudaGraphConditionalHandle', 'cudaGraphSetConditional'): launch the "
+                    + "kernels one by one and decide between launches on the host");
+        }
         CType group = CooperativeGroups.type(name, n, ctx);
         if (group != null) {
             return group;

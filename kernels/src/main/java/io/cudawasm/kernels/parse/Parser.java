@@ -46,7 +46,7 @@ public final class Parser {
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
             "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
-            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t");
+            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaGraphConditionalHandle");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(
             "void", "bool", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
@@ -447,13 +447,11 @@ public final class Parser {
                 popScope();
                 return;
             }
-            if (at(":")) {
-                throw error(peek(), "inheritance is not supported in device code");
-            }
+            List<TypeSyntax.Member> bases = baseClause(name);
             if (!at("{")) {
                 throw error(peek(), "expected '{' in the definition of struct template '" + name + "'");
             }
-            TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
+            TypeSyntax.StructDef def = withBases(structBody(kw.pos(), name, kw.is("union"), 0), bases);
             expect(";", "after struct template definition");
             popScope();
             out.add(new Decl.StructTemplate(t.pos(), name, params, def));
@@ -888,15 +886,13 @@ public final class Parser {
             }
         }
         String tag = peek().isIdent() && !isKeyword(peek().text()) ? next().text() : null;
-        if (tag != null && at(":") && !peek(1).is(":")) {
-            throw error(peek(), "inheritance is not supported in device code ('" + tag + "')");
-        }
+        List<TypeSyntax.Member> bases = tag != null && at(":") ? baseClause(tag) : List.of();
         if (at("{")) {
             String name = tag != null ? tag : "__anon" + kw.pos().line() + "_" + kw.pos().column();
             if (tag != null) {
                 declareType(tag);
             }
-            TypeSyntax.StructDef def = structBody(kw.pos(), name, union, align);
+            TypeSyntax.StructDef def = withBases(structBody(kw.pos(), name, union, align), bases);
             return new TypeSyntax.StructRef(kw.pos(), name, union, def);
         }
         if (tag == null) {
@@ -904,6 +900,53 @@ public final class Parser {
         }
         declareType(tag);
         return new TypeSyntax.StructRef(kw.pos(), tag, union, null);
+    }
+
+    /** Hidden fields holding a class's base subobjects are named this, then the base's name. */
+    public static final String BASE_FIELD = "cw_base_";
+
+    /**
+     * {@code : public A, protected B<T>}: non-virtual bases, as the hidden leading fields that hold
+     * their subobjects ({@code cw_base_A}), in declaration order as the Itanium ABI lays them out.
+     */
+    private List<TypeSyntax.Member> baseClause(String tag) {
+        List<TypeSyntax.Member> bases = new ArrayList<>();
+        if (!accept(":")) {
+            return bases;
+        }
+        do {
+            while (at("public") || at("protected") || at("private")) {
+                next();
+            }
+            if (at("virtual")) {
+                throw error(peek(), "virtual base classes are not supported in device code ('" + tag + "')");
+            }
+            Token t = peek();
+            TypeSyntax base = declSpecifiers(new Specifiers()).type;
+            String name = TypeSyntax.unqualified(base) instanceof TypeSyntax.Named n ? simpleName(n.name())
+                    : TypeSyntax.unqualified(base) instanceof TypeSyntax.StructRef r ? r.tag() : null;
+            if (name == null) {
+                throw error(t, "expected a base class of '" + tag + "'");
+            }
+            String field = BASE_FIELD + name;
+            for (TypeSyntax.Member m : bases) {
+                if (m.name().equals(field)) {
+                    throw error(t, "'" + name + "' is a base of '" + tag + "' twice");
+                }
+            }
+            bases.add(new TypeSyntax.Member(t.pos(), field, base));
+        } while (accept(","));
+        return bases;
+    }
+
+    private static TypeSyntax.StructDef withBases(TypeSyntax.StructDef def, List<TypeSyntax.Member> bases) {
+        if (bases.isEmpty()) {
+            return def;
+        }
+        List<TypeSyntax.Member> members = new ArrayList<>(bases);
+        members.addAll(def.members());
+        return new TypeSyntax.StructDef(def.pos(), def.tag(), def.union(), def.explicitAlign(), members, def.methods(),
+                def.statics(), def.nested(), def.hostOnly());
     }
 
     private static final Set<String> MEMBER_SPECIFIERS = Set.of("__device__", "__host__", "__forceinline__",
@@ -1337,6 +1380,9 @@ public final class Parser {
                 do {
                     Token n = peek();
                     String member = expectIdent("in the member initializer list");
+                    if (at("<")) {
+                        templateArgs(); // a base class template's constructor: Base<T>(v)
+                    }
                     List<Expr> args = new ArrayList<>();
                     boolean braced = at("{");
                     Token lp = braced ? next() : expect("(", "after '" + member + "' in the member initializer list");
