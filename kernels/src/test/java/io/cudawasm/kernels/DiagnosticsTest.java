@@ -92,7 +92,16 @@ class DiagnosticsTest {
             Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
             Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
-            Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
+            Arguments.of("virtual base", "struct A { int a; };\nstruct B : virtual A { int x; };", 2, 12,
+                    "virtual base classes are not supported"),
+            Arguments.of("virtual function", "struct V { __device__ virtual int f() { return 1; } };", 1, 35,
+                    "virtual functions are not supported"),
+            Arguments.of("graph conditional node", "__global__ void k(cudaGraphConditionalHandle h) { }", 1, 19,
+                    "CUDA graph conditional nodes need the CUDA runtime's graphs"),
+            Arguments.of("out-of-line definition without declaration", "struct S { __device__ int f(int); };\n"
+                    + "__device__ int S::f(float x) { return 1; }", 2, 16, "does not match any declaration"),
+            Arguments.of("non-constant static data member", "struct S { static int n; };\nint S::n = 3;\n"
+                    + "__global__ void k(int* a) { a[0] = S::n; }", 1, 23, "non-constant static data member"),
             Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",
                     1, 39, "capturing 'this' in a lambda is not supported"),
             Arguments.of("new", "__global__ void k(int* a) { int* p = new int; }", 1, 38, "'new' (dynamic allocation)"),

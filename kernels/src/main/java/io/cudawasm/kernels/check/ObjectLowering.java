@@ -138,6 +138,10 @@ final class ObjectLowering {
         if (sm == null) {
             return null;
         }
+        if (sm.value() == null && !TypeSyntax.isConst(sm.type())) {
+            throw error(sm.pos(), "non-constant static data member '" + info.type.display() + "::" + name
+                    + "' is host data: device code cannot use it (make it a constant, or a __device__ variable)");
+        }
         if (sm.value() == null) {
             throw error(sm.pos(), "static member '" + info.type.display() + "::" + name
                     + "' is declared in its class but never defined with a value");

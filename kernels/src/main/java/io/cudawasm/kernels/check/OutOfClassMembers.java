@@ -148,8 +148,7 @@ final class OutOfClassMembers {
             throw CompileException.at(sd.pos(), "no static member '" + sd.name() + "' declared in '" + info.type.display() + "'");
         }
         if (!TypeSyntax.isConst(declared.type()) && !TypeSyntax.isConst(sd.type())) {
-            throw CompileException.at(sd.pos(), "non-constant static data members are not supported in device code ('"
-                    + qualified + "'): device code has no per-class storage; use a __device__ variable");
+            return; // 'int S::count = 0;': host data (device code using it is told so)
         }
         if (sd.value() == null) {
             return; // 'const int Foo::N;': the definition of a constant initialized in the class
