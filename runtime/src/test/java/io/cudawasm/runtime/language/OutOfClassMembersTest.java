@@ -117,6 +117,30 @@ class OutOfClassMembersTest {
             """;
 
     @Test
+    void templateKernelWhoseParameterIsANestedTypeOfAClassTemplate() {
+        // through PTX, nvcc's mangled name holds vec<T_>::Type (N3vecIT_E4TypeE), which the PTX front end demangles
+        String src = SOURCE + """
+                template <typename T> __global__ void scaleVec(typename vec<T>::Type *v, T k)
+                {
+                    int t = threadIdx.x;
+                    v[t].x *= k;
+                    v[t].y += k;
+                }
+                template __global__ void scaleVec<float>(vec<float>::Type *, float);
+                """;
+        float[] v = new float[64];
+        float[] expected = new float[64];
+        for (int i = 0; i < 32; i++) {
+            v[2 * i] = i * 0.25f;
+            v[2 * i + 1] = -i;
+            expected[2 * i] = v[2 * i] * 1.5f;
+            expected[2 * i + 1] = v[2 * i + 1] + 1.5f;
+        }
+        AllPaths.check(CaseBuilder.of("nested_type_parameter", "scale.cu", src).kernel("scaleVec<float>")
+                .launch(Dim3.of(1), Dim3.of(32)).out("v", v, expected).scalar(1.5f).build());
+    }
+
+    @Test
     void membersDefinedOutsideTheirClassesAndNestedTypes() {
         int threads = 8;
         int[] in = new int[threads];
