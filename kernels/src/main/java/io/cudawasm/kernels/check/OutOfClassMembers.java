@@ -35,6 +35,13 @@ final class OutOfClassMembers {
         }
         boolean generic = d instanceof Decl.MemberDefinition m && (!m.templateParams().isEmpty() || !m.classArgs().isEmpty());
         if (!applied && !generic && checker.types.structTemplate(cls) == null) {
+            try {
+                checker.types.resolve(new TypeSyntax.Named(d.pos(), cls, List.of()), TemplateEnv.EMPTY);
+            } catch (CompileException e) {
+                if (e.first().message().contains("is host code")) {
+                    return; // a member of a host class (one naming host-only types): host code like its class
+                }
+            }
             throw CompileException.at(d.pos(), "'" + cls + "' declares no member '" + memberName(d)
                     + "' that this defines (a class with member functions or static constants must be declared before them)");
         }

@@ -590,7 +590,7 @@ public final class Parser {
         }
         int len = qualifiedNameLength(q);
         boolean functionPointer = false;
-        for (int k = q; !tokens.get(k).is(";") && !tokens.get(k).isEof(); k++) {
+        for (int k = q; !tokens.get(k).is(";") && !tokens.get(k).is("{") && !tokens.get(k).isEof(); k++) {
             // typedef void *(*ROUTINE)(void *): a host thread routine's type
             functionPointer |= tokens.get(k).is("(") && tokens.get(k + 1).is("*");
         }
@@ -1737,6 +1737,9 @@ public final class Parser {
             if (angle == 0 && t.is("::") && i > p && tokens.get(i + 1).is("operator")) {
                 member = i + 1;
                 break;
+            }
+            if (t.is("operator")) {
+                return -1; // a free operator function ('operator<' would read as a template bracket)
             }
             if (t.is("<")) {
                 angle++;
