@@ -72,6 +72,8 @@ public final class Parser {
     private final Deque<Set<String>> typeScopes = new ArrayDeque<>();
     private final Set<String> templateFunctions = new HashSet<>();
     private final Set<String> templateStructs = new HashSet<>();
+    /** Function pointer types declared by typedefs at file scope (skipped: device code cannot use them). */
+    private final Set<String> functionPointerTypes = new HashSet<>();
     /** Function templates skipped as host code: their explicit instantiations are host code too. */
     private final Set<String> hostTemplateFunctions = new HashSet<>();
     /** The types each class declares inside it, seen unqualified in its members defined outside it. */
@@ -608,6 +610,9 @@ public final class Parser {
             if (t.isEof()) {
                 throw error(start, "expected ';' after typedef");
             }
+            if (functionPointer && t.is("(") && at("*") && peek(1).isIdent()) {
+                functionPointerTypes.add(peek(1).text()); // named in device code, it is refused as what it is
+            }
             if (t.is("(") || t.is("[") || t.is("{")) {
                 skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
             }
@@ -804,6 +809,10 @@ public final class Parser {
         if (s.type == null) {
             if (!sawType) {
                 Token t = peek();
+                if (t.isIdent() && functionPointerTypes.contains(t.text())) {
+                    throw error(t, "function pointers are not supported in device code ('" + t.text()
+                            + "' is a function pointer type)");
+                }
                 if (t.isIdent() && !isKeyword(t.text())) {
                     throw error(t, "unknown type name '" + t.text() + "'");
                 }
