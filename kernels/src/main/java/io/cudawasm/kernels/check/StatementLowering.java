@@ -20,6 +20,7 @@ import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
 import io.cudawasm.kernels.types.TypeRules;
 import io.cudawasm.kernels.types.VoidType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,17 +41,45 @@ final class StatementLowering {
     private final Map<String, GotoLabel> labels = new HashMap<>();
     /** Labels a goto has jumped toward that have not been reached yet. */
     private final Set<GotoLabel> pending = new LinkedHashSet<>();
+    /** The loops, switches and repeats being lowered, innermost first: where a break or continue goes. */
+    private final ArrayDeque<Enclosing> enclosing = new ArrayDeque<>();
 
     private static final class GotoLabel {
         final String name;
         final KLocal flag;
         final int breakableDepth;
         boolean reached;
+        /** Set while the statements from this label to its last backward goto are lowered as a loop. */
+        Repeat repeat;
 
         GotoLabel(String name, KLocal flag, int breakableDepth) {
             this.name = name;
             this.flag = flag;
             this.breakableDepth = breakableDepth;
+        }
+    }
+
+    private sealed interface Enclosing permits CLoop, CSwitch, Repeat {}
+
+    /** A loop of the source: takes its own break and continue. */
+    private record CLoop() implements Enclosing {}
+
+    /** A switch of the source: takes break, passes continue to the loop around it. */
+    private record CSwitch() implements Enclosing {}
+
+    /**
+     * The statements from a label to the last {@code goto} that jumps back to it, lowered as a
+     * loop that runs again while such a goto was taken. That loop is not the source's: a
+     * {@code break} or {@code continue} meant for a loop around it leaves it as a forward goto to
+     * its end does, and is done again after it.
+     */
+    private static final class Repeat implements Enclosing {
+        final GotoLabel again;
+        GotoLabel breakOut;
+        GotoLabel continueOut;
+
+        Repeat(GotoLabel again) {
+            this.again = again;
         }
     }
 
@@ -173,15 +202,15 @@ final class StatementLowering {
         } else if (s instanceof Stmt.Default d) {
             throw error(d.pos(), "'default' label not directly inside a switch body");
         } else if (s instanceof Stmt.Break b) {
-                if (ctx.breakableDepth == 0) {
+                if (ctx.breakableDepth == enclosingRepeats()) {
                     throw error(b.pos(), "'break' statement not in loop or switch statement");
                 }
-                ctx.emit(new KStmt.Break());
+                breakStatement(b.pos());
         } else if (s instanceof Stmt.Continue c) {
                 if (ctx.loopDepth == 0) {
                     throw error(c.pos(), "'continue' statement not in loop statement");
                 }
-                ctx.emit(new KStmt.Continue());
+                continueStatement(c.pos());
         } else if (s instanceof Stmt.Return r) {
             returnStatement(r);
         } else if (s instanceof Stmt.Empty e) {
@@ -219,38 +248,179 @@ final class StatementLowering {
             Stmt st = list.get(i);
             if (st instanceof Stmt.Labeled l && mine.contains(labels.get(l.label()))) {
                 GotoLabel g = labels.get(l.label());
+                int last = g.repeat == null ? lastGotoTo(list, i, g.name) : -1;
+                if (last >= 0) {
+                    repeat(g, list.subList(i, last + 1), mine);
+                    i = skipAfterGotos(list, last, mine);
+                    continue;
+                }
                 g.reached = true;
                 pending.remove(g);
                 ctx.emit(new KStmt.Assign(g.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
                 st = l.statement();
             }
             statement(st);
-            if (!pending.isEmpty() && i + 1 < list.size()) {
-                // the rest of this block, up to a label a pending goto targets, runs only if no goto was taken
-                Set<GotoLabel> taken = new LinkedHashSet<>(pending);
-                int end = i + 1;
-                while (end < list.size() && !(list.get(end) instanceof Stmt.Labeled l
-                        && taken.contains(labels.get(l.label())) && mine.contains(labels.get(l.label())))) {
-                    end++;
-                }
-                List<Stmt> skipped = list.subList(i + 1, end);
-                KBlock rest = ctx.out.capture(() -> statementsFrom(skipped, mine));
-                ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, anyFlag(taken), ScalarType.BOOL), rest,
-                        KBlock.EMPTY));
-                i = end - 1;
+            i = skipAfterGotos(list, i, mine);
+        }
+    }
+
+    /**
+     * After statement {@code i} of a block: when a goto was taken in it, the rest of the block up
+     * to a label such a goto targets runs only if none was. Returns the index of the last
+     * statement lowered.
+     */
+    private int skipAfterGotos(List<Stmt> list, int i, List<GotoLabel> mine) {
+        if (pending.isEmpty() || i + 1 >= list.size()) {
+            return i;
+        }
+        Set<GotoLabel> taken = new LinkedHashSet<>(pending);
+        int end = i + 1;
+        while (end < list.size() && !(list.get(end) instanceof Stmt.Labeled l
+                && taken.contains(labels.get(l.label())) && mine.contains(labels.get(l.label())))) {
+            end++;
+        }
+        List<Stmt> skipped = list.subList(i + 1, end);
+        KBlock rest = ctx.out.capture(() -> statementsFrom(skipped, mine));
+        ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, anyFlag(taken), ScalarType.BOOL), rest,
+                KBlock.EMPTY));
+        return end - 1;
+    }
+
+    /**
+     * A label that gotos after it jump back to: its statements up to the last such goto run in a
+     * loop, each backward goto being a forward jump to the end of the loop's body that asks for
+     * one more round.
+     */
+    private void repeat(GotoLabel label, List<Stmt> range, List<GotoLabel> mine) {
+        for (Stmt st : range.subList(1, range.size())) {
+            if (st instanceof Stmt.Labeled l && pending.contains(labels.get(l.label()))) {
+                throw error(l.pos(), "a goto jumps to '" + l.label() + "' inside the statements that 'goto "
+                        + label.name + "' repeats, which is not supported");
             }
         }
+        Repeat r = new Repeat(new GotoLabel(label.name, ctx.newLocal("again_" + label.name, ScalarType.BOOL,
+                range.get(0).pos()), ctx.breakableDepth + 1));
+        label.repeat = r;
+        enclosing.push(r);
+        ctx.breakableDepth++;
+        KBlock body;
+        try {
+            body = ctx.out.capture(() -> {
+                ctx.emit(new KStmt.Assign(r.again.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+                statementsFrom(range, mine);
+                pending.remove(r.again);
+                ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, new KExpr.LocalGet(r.again.flag),
+                        ScalarType.BOOL), new KBlock(List.of(new KStmt.Break())), KBlock.EMPTY));
+            });
+        } finally {
+            ctx.breakableDepth--;
+            enclosing.pop();
+        }
+        for (GotoLabel exit : new GotoLabel[] {r.breakOut, r.continueOut}) {
+            if (exit != null) {
+                ctx.emit(new KStmt.Assign(exit.flag, new KExpr.IntConst(ScalarType.BOOL, 0)));
+            }
+        }
+        ctx.emit(new KStmt.Loop(false, new KExpr.IntConst(ScalarType.BOOL, 1), body, KBlock.EMPTY));
+        SourcePos pos = range.get(range.size() - 1).pos();
+        if (r.breakOut != null) {
+            pending.remove(r.breakOut);
+            ctx.emit(new KStmt.If(new KExpr.LocalGet(r.breakOut.flag),
+                    ctx.out.capture(() -> breakStatement(pos)), KBlock.EMPTY));
+        }
+        if (r.continueOut != null) {
+            pending.remove(r.continueOut);
+            ctx.emit(new KStmt.If(new KExpr.LocalGet(r.continueOut.flag),
+                    ctx.out.capture(() -> continueStatement(pos)), KBlock.EMPTY));
+        }
+        leaveForGotos();
+    }
+
+    /** The index of the last statement from {@code from} on that holds a {@code goto label}, or -1. */
+    private static int lastGotoTo(List<Stmt> list, int from, String label) {
+        for (int i = list.size() - 1; i >= from; i--) {
+            if (holdsGoto(list.get(i), label)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean holdsGoto(Stmt s, String label) {
+        if (s instanceof Stmt.Goto g) {
+            return g.label().equals(label);
+        } else if (s instanceof Stmt.Block b) {
+            return b.statements().stream().anyMatch(x -> holdsGoto(x, label));
+        } else if (s instanceof Stmt.Labeled l) {
+            return holdsGoto(l.statement(), label);
+        } else if (s instanceof Stmt.If i) {
+            return holdsGoto(i.then(), label) || i.otherwise() != null && holdsGoto(i.otherwise(), label);
+        } else if (s instanceof Stmt.While w) {
+            return holdsGoto(w.body(), label);
+        } else if (s instanceof Stmt.DoWhile d) {
+            return holdsGoto(d.body(), label);
+        } else if (s instanceof Stmt.For f) {
+            return holdsGoto(f.body(), label);
+        } else if (s instanceof Stmt.Switch sw) {
+            return holdsGoto(sw.body(), label);
+        }
+        return false;
+    }
+
+    /** How many repeats enclose the statement being lowered: they count as breakable but are not the source's. */
+    private int enclosingRepeats() {
+        return (int) enclosing.stream().filter(e -> e instanceof Repeat).count();
+    }
+
+    private void breakStatement(SourcePos pos) {
+        if (enclosing.peek() instanceof Repeat r) {
+            if (r.breakOut == null) {
+                r.breakOut = exitOf(r, "break", pos);
+            }
+            jump(r.breakOut);
+        } else {
+            ctx.emit(new KStmt.Break());
+        }
+    }
+
+    private void continueStatement(SourcePos pos) {
+        for (Enclosing e : enclosing) {
+            if (e instanceof Repeat r) {
+                if (r.continueOut == null) {
+                    r.continueOut = exitOf(r, "continue", pos);
+                }
+                jump(r.continueOut);
+                return;
+            }
+            if (e instanceof CLoop) {
+                break;
+            }
+        }
+        ctx.emit(new KStmt.Continue());
+    }
+
+    /** A label just after a repeat's loop, where a break or continue taken inside it is done again. */
+    private GotoLabel exitOf(Repeat r, String what, SourcePos pos) {
+        GotoLabel exit = new GotoLabel(what, ctx.newLocal(what + "_" + r.again.name, ScalarType.BOOL, pos),
+                r.again.breakableDepth - 1);
+        return exit;
     }
 
     private void gotoStatement(Stmt.Goto g) {
         GotoLabel target = labels.get(g.label());
         if (target == null) {
-            throw error(g.pos(), "'goto " + g.label() + "': only a forward jump to a label of this block or an "
+            throw error(g.pos(), "'goto " + g.label() + "': only a jump to a label of this block or an "
                     + "enclosing one is supported");
         }
-        if (target.reached) {
-            throw error(g.pos(), "'goto " + g.label() + "' jumps backward, which is not supported: use a loop");
+        if (target.reached && target.repeat == null) {
+            throw error(g.pos(), "'goto " + g.label() + "' jumps back over a label that an earlier goto "
+                    + "jumps to, which is not supported");
         }
+        jump(target.reached ? target.repeat.again : target);
+    }
+
+    /** Sets the label's flag and leaves the loop or switch the jump is in when the label is outside it. */
+    private void jump(GotoLabel target) {
         ctx.emit(new KStmt.Assign(target.flag, new KExpr.IntConst(ScalarType.BOOL, 1)));
         pending.add(target);
         if (ctx.breakableDepth > target.breakableDepth) {
@@ -294,12 +464,14 @@ final class StatementLowering {
                 : ctx.out.capture(() -> exprs.condition(cond));
         ctx.loopDepth++;
         ctx.breakableDepth++;
+        enclosing.push(new CLoop());
         KBlock b;
         KBlock s;
         try {
             b = ctx.out.capture(() -> scoped(body));
             s = step == null ? KBlock.EMPTY : ctx.out.capture(() -> exprs.discard(step));
         } finally {
+            enclosing.pop();
             ctx.loopDepth--;
             ctx.breakableDepth--;
         }
@@ -335,6 +507,7 @@ final class StatementLowering {
         boolean isDefault = false;
         List<KStmt> stmts = null;
         ctx.breakableDepth++;
+        enclosing.push(new CSwitch());
         ctx.scope.push();
         try {
             for (Stmt s : body) {
@@ -377,6 +550,7 @@ final class StatementLowering {
             }
         } finally {
             ctx.scope.pop();
+            enclosing.pop();
             ctx.breakableDepth--;
         }
         ctx.emit(new KStmt.Switch(selector, cases));

@@ -228,8 +228,113 @@ class LowLevelCTest {
     }
 
     @Test
-    void backwardGotoIsRefusedByName() {
-        AllPaths.refuses("__global__ void k(int* a) { int i = 0; again: i++; if (i < 3) goto again; a[0] = i; }",
-                "'goto again' jumps backward, which is not supported");
+    void backwardGotoRepeatsStatements() {
+        String src = """
+                __global__ void retry(const int* data, int n, int* out)
+                {
+                    int i = 0;
+                again:
+                    i++;
+                    if (i < data[0]) goto again;
+                    out[0] = i;
+                    int sum = 0, rounds = 0;
+                    for (int r = 0; r < n; r++) {
+                        int tries = 0;
+                    retry:
+                        tries++;
+                        rounds++;
+                        if (data[r] < 0) continue;          // the for loop's continue, from inside the repeat
+                        if (data[r] == 99) break;           // the for loop's break
+                        switch (tries % 4) {
+                            case 3: continue;               // continue through a switch
+                            default: break;
+                        }
+                        for (int j = 1; j < 5; j++) {
+                            if ((data[r] + tries) % (j + 2) == 0 && tries < 6) goto retry;
+                        }
+                        sum += data[r] * tries;
+                    }
+                    out[1] = sum; out[2] = rounds;
+                }
+                """;
+        int[] data = {5, 7, -3, 12, 4, 9, 30, 99, 8};
+        int n = data.length;
+        int[] expected = new int[3];
+        expected[0] = data[0];
+        int sum = 0;
+        int rounds = 0;
+        rows:
+        for (int r = 0; r < n; r++) {
+            int tries = 0;
+            while (true) {
+                tries++;
+                rounds++;
+                if (data[r] < 0) {
+                    continue rows;
+                }
+                if (data[r] == 99) {
+                    break rows;
+                }
+                if (tries % 4 == 3) {
+                    continue rows;
+                }
+                boolean again = false;
+                for (int j = 1; j < 5 && !again; j++) {
+                    again = (data[r] + tries) % (j + 2) == 0 && tries < 6;
+                }
+                if (!again) {
+                    break;
+                }
+            }
+            sum += data[r] * tries;
+        }
+        expected[1] = sum;
+        expected[2] = rounds;
+        AllPaths.check(CaseBuilder.of("goto_backward", "retry.cu", src).kernel("retry").launch(Dim3.of(1), Dim3.of(1))
+                .in("data", data).scalar(n).out("out", new int[3], expected).build());
+    }
+
+    @Test
+    void backwardGotoAroundBarriers() {
+        String src = """
+                __global__ void relax(int rounds, int* out)
+                {
+                    __shared__ int s[64];
+                    int t = threadIdx.x, iter = 0;
+                    s[t] = t * 7;
+                again:
+                    __syncthreads();
+                    int v = s[(t + 1) % 64] + s[(t + 63) % 64] + t;
+                    __syncthreads();
+                    s[t] = v % 1000;
+                    if (++iter < rounds) goto again;
+                    __syncthreads();
+                    out[t] = s[t] + iter * 100000;
+                }
+                """;
+        int rounds = 5;
+        int[] s = new int[64];
+        for (int t = 0; t < 64; t++) {
+            s[t] = t * 7;
+        }
+        for (int it = 0; it < rounds; it++) {
+            int[] next = new int[64];
+            for (int t = 0; t < 64; t++) {
+                next[t] = (s[(t + 1) % 64] + s[(t + 63) % 64] + t) % 1000;
+            }
+            s = next;
+        }
+        int[] expected = new int[64];
+        for (int t = 0; t < 64; t++) {
+            expected[t] = s[t] + rounds * 100000;
+        }
+        AllPaths.check(CaseBuilder.of("goto_backward_barrier", "relax.cu", src).kernel("relax")
+                .launch(Dim3.of(1), Dim3.of(64)).scalar(rounds).out("out", new int[64], expected).build());
+    }
+
+    @Test
+    void gotoIntoRepeatedStatementsIsRefusedByName() {
+        AllPaths.refuses("__global__ void k(int* a) { goto in; again: a[0]++; in: a[0]++; if (a[0] < 9) goto again; }",
+                "'goto again' jumps back over a label that an earlier goto jumps to");
     }
 }
