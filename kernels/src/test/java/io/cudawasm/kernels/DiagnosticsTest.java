@@ -92,6 +92,8 @@ class DiagnosticsTest {
             Arguments.of("inline asm", "__global__ void k(int* a) { asm(\"trap;\"); }", 1, 29, "inline PTX assembly"),
             Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
+            Arguments.of("function pointer typedef", "typedef int (*fn_t)(int);\n__device__ fn_t f;", 2, 12,
+                    "function pointers are not supported in device code ('fn_t' is a function pointer type)"),
             Arguments.of("virtual base", "struct A { int a; };\nstruct B : virtual A { int x; };", 2, 12,
                     "virtual base classes are not supported"),
             Arguments.of("virtual function", "struct V { __device__ virtual int f() { return 1; } };", 1, 35,
