@@ -87,6 +87,9 @@ final class OutOfClassMembers {
             return;
         }
         Decl.MemberDefinition md = (Decl.MemberDefinition) d;
+        if (!md.templateParams().isEmpty()) {
+            bindParameterNames(checker, md, info);
+        }
         TypeSyntax.Method def = md.method();
         Decl.Function f = def.function();
         List<Checker.FunctionEntry> candidates = switch (def.kind()) {
@@ -126,6 +129,40 @@ final class OutOfClassMembers {
         e.decl = new Decl.Function(f.pos(), e.decl.name(), spec, f.returnType(), params, f.body(),
                 e.decl.templateParams(), null);
         e.method = new TypeSyntax.Method(e.decl, def.kind(), def.isConst(), def.inits());
+    }
+
+    /**
+     * {@code template <class U> U Box<U>::get()} for {@code template <class T> struct Box}: the
+     * definition's own parameter names are bound, in the instance, to what the class's are.
+     */
+    private static void bindParameterNames(Checker checker, Decl.MemberDefinition md, StructInfo info) {
+        Decl.StructTemplate template = checker.types.structTemplate(info.className);
+        if (template == null) {
+            return;
+        }
+        java.util.Map<String, CType> types = new java.util.LinkedHashMap<>(info.env.types());
+        java.util.Map<String, io.cudawasm.kernels.kir.KExpr> values = new java.util.LinkedHashMap<>(info.env.values());
+        boolean added = false;
+        for (int i = 0; i < md.classArgs().size() && i < template.templateParams().size(); i++) {
+            String classParam = template.templateParams().get(i).name();
+            String own = md.classArgs().get(i) instanceof TypeSyntax.TypeArg ta
+                    && ta.type() instanceof TypeSyntax.Named n && n.args().isEmpty() ? n.name()
+                    : md.classArgs().get(i) instanceof TypeSyntax.ValueArg va
+                            && va.value() instanceof io.cudawasm.kernels.ast.Expr.Ident id ? id.name() : null;
+            if (own == null || own.equals(classParam) || types.containsKey(own) || values.containsKey(own)) {
+                continue;
+            }
+            if (types.containsKey(classParam)) {
+                types.put(own, types.get(classParam));
+                added = true;
+            } else if (values.containsKey(classParam)) {
+                values.put(own, values.get(classParam));
+                added = true;
+            }
+        }
+        if (added) {
+            info.env = new TemplateEnv(types, values, info.env.constTypes());
+        }
     }
 
     private static boolean sameParameterTypes(Checker checker, Decl.Function a, Decl.Function b, StructInfo info) {

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 final class StructInfo {
     final StructType type;
-    final TemplateEnv env;
+    /** The instance's template bindings; members defined outside under other parameter names add those names. */
+    TemplateEnv env;
     final Map<String, List<Checker.FunctionEntry>> methods = new LinkedHashMap<>();
     final List<Checker.FunctionEntry> constructors = new ArrayList<>();
     final List<Checker.FunctionEntry> conversions = new ArrayList<>();

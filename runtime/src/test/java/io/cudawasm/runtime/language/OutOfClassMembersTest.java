@@ -117,6 +117,35 @@ class OutOfClassMembersTest {
             """;
 
     @Test
+    void definitionsUnderOtherParameterNamesAndMemberAliasesOfATemplateParameter() {
+        String src = """
+                template <class T> struct Box {
+                    using value_type = T;
+                    T v;
+                    __device__ Box(T x);
+                    __device__ T get() const;
+                };
+                template <class U> __device__ Box<U>::Box(U x) : v(x) {}
+                template <class U> __device__ U Box<U>::get() const { value_type r = v; return r * 2; }
+                template <class B> __device__ typename B::value_type twiceGet(const B &b)
+                {
+                    typename B::value_type t = b.get();
+                    return t + 1;
+                }
+                __global__ void boxes(int *o, float *f)
+                {
+                    Box<int> b(threadIdx.x);
+                    o[threadIdx.x] = twiceGet(b);
+                    Box<float>::value_type x = Box<float>(1.5f).get();
+                    f[threadIdx.x] = x;
+                }
+                """;
+        AllPaths.check(CaseBuilder.of("renamed_parameters", "boxes.cu", src).kernel("boxes")
+                .launch(Dim3.of(1), Dim3.of(4)).out("o", new int[4], new int[] {1, 3, 5, 7})
+                .out("f", new float[4], new float[] {3, 3, 3, 3}).build());
+    }
+
+    @Test
     void templateKernelWhoseParameterIsANestedTypeOfAClassTemplate() {
         // through PTX, nvcc's mangled name holds vec<T_>::Type (N3vecIT_E4TypeE), which the PTX front end demangles
         String src = SOURCE + """
