@@ -41,4 +41,21 @@ public sealed interface Stmt {
     record Labeled(SourcePos pos, String label, Stmt statement) implements Stmt {}
 
     record Goto(SourcePos pos, String label) implements Stmt {}
+
+    /**
+     * GCC-style inline assembly, {@code asm [volatile] ("template" : outputs : inputs : clobbers)}.
+     * {@code extended} is false for the basic form without colons, whose template is taken as
+     * written ({@code %} is not special there).
+     */
+    record Asm(SourcePos pos, String template, boolean extended, List<AsmOperand> outputs, List<AsmOperand> inputs,
+            List<String> clobbers) implements Stmt {
+        public Asm {
+            outputs = List.copyOf(outputs);
+            inputs = List.copyOf(inputs);
+            clobbers = List.copyOf(clobbers);
+        }
+    }
+
+    /** {@code "=r"(x)}: an operand of an asm statement, its constraint string and C expression. */
+    record AsmOperand(SourcePos pos, String constraint, Expr value) {}
 }

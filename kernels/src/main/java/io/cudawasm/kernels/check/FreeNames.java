@@ -58,6 +58,9 @@ final class FreeNames {
             expr(r.value());
         } else if (s instanceof Stmt.Labeled l) {
             stmt(l.statement());
+        } else if (s instanceof Stmt.Asm a) {
+            a.outputs().forEach(o -> expr(o.value()));
+            a.inputs().forEach(o -> expr(o.value()));
         }
     }
 

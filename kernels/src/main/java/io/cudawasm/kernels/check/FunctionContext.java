@@ -31,6 +31,8 @@ final class FunctionContext {
     StructInfo owner;
     Checker.FunctionEntry method;
     KLocal thisLocal;
+    /** The carry flag (CC.CF) the function's inline assembly statements share. */
+    final io.cudawasm.kernels.ptx.InlinePtx.CarryFlag asmCarry = new io.cudawasm.kernels.ptx.InlinePtx.CarryFlag();
     /** Lowering only to find the type of the first return statement (a lambda's or auto function's). */
     boolean deducing;
     private int nextLocalId;
@@ -57,11 +59,11 @@ final class FunctionContext {
     }
 
     KLocal newLocal(String name, CType type, SourcePos pos) {
-        KLocal l = new KLocal(nextLocalId++, name, type, false, pos);
         if (fn != null) {
-            fn.addLocal(l);
+            // the function's own counter: the PTX front end adds locals to it too (inline assembly)
+            return fn.newLocal(name, type, pos);
         }
-        return l;
+        return new KLocal(nextLocalId++, name, type, false, pos);
     }
 
     /** A compiler temporary. */

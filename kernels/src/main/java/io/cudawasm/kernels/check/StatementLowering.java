@@ -213,6 +213,8 @@ final class StatementLowering {
                 continueStatement(c.pos());
         } else if (s instanceof Stmt.Return r) {
             returnStatement(r);
+        } else if (s instanceof Stmt.Asm a) {
+            new InlineAssembly(ctx).lower(a);
         } else if (s instanceof Stmt.Empty e) {
         }
     }

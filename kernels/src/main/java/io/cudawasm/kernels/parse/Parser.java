@@ -105,6 +105,80 @@ public final class Parser {
         return args;
     }
 
+    // ------------------------------------------------------------------ inline assembly
+
+    /**
+     * {@code asm [volatile] ("template" : outputs : inputs : clobbers);} with adjacent string
+     * literals joined, as GCC and nvcc read it. {@code ::} between sections is two colons.
+     */
+    private Stmt asmStatement() {
+        Token start = next();
+        enter(start);
+        try {
+            while (at("volatile") || at("__volatile__") || at("__volatile") || at("inline") || at("goto")) {
+                Token q = next();
+                if (q.is("goto")) {
+                    throw error(q, "asm goto is not supported");
+                }
+            }
+            expect("(", "after 'asm'");
+            String template = asmStrings("the assembly template");
+            List<Stmt.AsmOperand> outputs = new ArrayList<>();
+            List<Stmt.AsmOperand> inputs = new ArrayList<>();
+            List<String> clobbers = new ArrayList<>();
+            boolean extended = false;
+            int section = 0; // colons seen: 1 outputs, 2 inputs, 3 clobbers
+            while (at(":") || at("::")) {
+                extended = true;
+                section += next().is("::") ? 2 : 1;
+                if (section > 3) {
+                    throw error(peek(), "too many ':' sections in the asm statement (outputs, inputs and clobbers)");
+                }
+                if (at(":") || at("::") || at(")")) {
+                    continue;
+                }
+                do {
+                    if (section == 3) {
+                        clobbers.add(asmStrings("a clobber"));
+                    } else {
+                        (section == 1 ? outputs : inputs).add(asmOperand());
+                    }
+                    // nvcc also takes operands without the comma between them ("r"(a) "l"(p)), as samples write
+                } while (accept(",") || section < 3 && peek().kind() == TokenKind.STRING);
+            }
+            expect(")", "to close the asm statement");
+            expect(";", "after the asm statement");
+            return new Stmt.Asm(start.pos(), template, extended, outputs, inputs, clobbers);
+        } finally {
+            leave();
+        }
+    }
+
+    private Stmt.AsmOperand asmOperand() {
+        Token t = peek();
+        if (at("[")) {
+            throw error(t, "named asm operands ('[name]') are not supported; use %0, %1, ...");
+        }
+        String constraint = asmStrings("an operand constraint such as \"r\"");
+        expect("(", "after the operand constraint");
+        Expr value = expression();
+        expect(")", "to close the asm operand");
+        return new Stmt.AsmOperand(t.pos(), constraint, value);
+    }
+
+    /** One or more adjacent string literals, joined. */
+    private String asmStrings(String what) {
+        if (peek().kind() != TokenKind.STRING) {
+            throw error(peek(), "expected " + what + " (a string literal), found " + peek().describe());
+        }
+        StringBuilder sb = new StringBuilder();
+        while (peek().kind() == TokenKind.STRING) {
+            Token s = next();
+            sb.append(Literals.parseString(s.text(), s.pos()));
+        }
+        return sb.toString();
+    }
+
     // ------------------------------------------------------------------ token helpers
 
     private Token peek() {
@@ -2185,7 +2259,9 @@ public final class Parser {
                     expect(";", "after goto statement");
                     return new Stmt.Goto(t.pos(), label);
                 }
-                case "asm", "__asm__", "__asm" -> throw error(t, "inline PTX assembly (asm) is not supported");
+                case "asm", "__asm__", "__asm" -> {
+                    return asmStatement();
+                }
                 case "try", "throw" -> throw error(t, "exceptions are not supported in device code");
                 case "typedef" -> {
                     List<Decl> decls = new ArrayList<>();
@@ -2581,8 +2657,8 @@ public final class Parser {
         if (t.is("[")) {
             return lambda();
         }
-        if (t.is("asm") || t.is("__asm__")) {
-            throw error(t, "inline PTX assembly (asm) is not supported");
+        if (t.is("asm") || t.is("__asm__") || t.is("__asm")) {
+            throw error(t, "inline assembly (asm) is a statement, not an expression");
         }
         if (t.isIdent() && TYPE_KEYWORDS.contains(t.text()) && !t.is("struct") && !t.is("enum") && !t.is("union")
                 && !t.is("class") && !t.is("auto")) {

@@ -38,6 +38,10 @@ final class FunctionLowering {
     private BasicBlock current;
     private List<KStmt> out;
     private KLocal returnValue;
+    /** PTX's carry flag (CC.CF) of {@code add.cc}/{@code addc} chains, 0 or 1; made on first use. */
+    private KLocal carry;
+    /** Lowering an inline assembly snippet into a C function rather than a PTX function. */
+    private boolean inline;
 
     private final IntegerInstructions integers = new IntegerInstructions(this);
     private final FloatInstructions floats = new FloatInstructions(this);
@@ -46,6 +50,7 @@ final class FunctionLowering {
     private final MemoryInstructions memory = new MemoryInstructions(this);
     private final ParallelInstructions parallel = new ParallelInstructions(this);
     private final CallInstructions calls = new CallInstructions(this);
+    private final VideoInstructions video = new VideoInstructions(this);
 
     FunctionLowering(ModuleLowering module, PtxFunction decl, KFunction fn) {
         this.module = module;
@@ -92,11 +97,69 @@ final class FunctionLowering {
             }
         }
         threadEmptyBlocks();
+        initializeCarry();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
         fn.setBody(InductionVariables.apply(fn,
                 SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured)))));
+    }
+
+    /**
+     * Lowers the statements of an inline assembly template into the C function {@code fn}: the
+     * operands are registers bound by the caller, everything the snippet declares is local to it,
+     * and falling off its end (its only way out: {@code ret} and {@code exit} are refused) is the
+     * end of the returned block.
+     */
+    KBlock lowerSnippet(List<PtxStatement> body, InlinePtx.CarryFlag sharedCarry) {
+        inline = true;
+        carry = sharedCarry.local; // made by an earlier snippet: carries across, not cleared again
+        scopes.push();
+        current = newBlock(null, decl.pos());
+        out = current.statements();
+        for (PtxStatement s : body) {
+            budget.checkpoint(s.pos());
+            statement(s);
+        }
+        if (!current.isTerminated()) {
+            current.terminate(new Terminator.Exit());
+        }
+        for (Map.Entry<String, SourcePos> use : labelUses.entrySet()) {
+            if (labels.get(use.getKey()).pos() == null) {
+                throw CompileException.at(use.getValue(), "undefined label '" + use.getKey() + "'");
+            }
+        }
+        if (sharedCarry.local == null && carry != null) {
+            sharedCarry.local = carry;
+            initializeCarry();
+        }
+        ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
+        // the one Exit is the snippet's last block, which every way out passes: its return is in
+        // tail position and StructuredLowering drops it
+        List<StructuredNode> code = Structurer.structure(cfg, () -> new KStmt.Return(null));
+        KBlock lowered = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
+        boolean[] escapes = {false};
+        io.cudawasm.kernels.kir.KirWalk.statements(lowered, st -> escapes[0] |= st instanceof KStmt.Return);
+        if (escapes[0]) {
+            throw CompileException.at(decl.pos(), "unsupported control flow in inline assembly: a branch that"
+                    + " never reaches the end of the snippet");
+        }
+        return lowered;
+    }
+
+    /** The carry flag starts cleared (PTX leaves it undefined; OpenCL C must not read an unset local). */
+    private void initializeCarry() {
+        if (carry != null) {
+            blocks.get(0).statements().add(0, new KStmt.Assign(carry, Exprs.u32(0)));
+        }
+    }
+
+    /** The carry flag's local (an unsigned int holding 0 or 1). */
+    KLocal carryFlag() {
+        if (carry == null) {
+            carry = local("cc_cf", Exprs.UINT);
+        }
+        return carry;
     }
 
     /**
@@ -184,6 +247,10 @@ final class FunctionLowering {
     }
 
     private void declare(PtxVariable v) {
+        if (inline && v.space() != StateSpace.REG) {
+            throw CompileException.at(v.pos(), "unsupported in inline assembly: ."
+                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg)");
+        }
         switch (v.space()) {
             case REG -> scopes.declareRegisters(v);
             case PARAM -> {
@@ -208,7 +275,8 @@ final class FunctionLowering {
         }
     }
 
-    private void instruction(Instruction ins) {
+    private void instruction(Instruction parsed) {
+        Instruction ins = withRegisterNames(parsed);
         String op = ins.opcode();
         if (op.equals("bra") || op.equals("ret") || op.equals("exit")) {
             controlTransfer(ins);
@@ -226,6 +294,52 @@ final class FunctionLowering {
         if (!guarded.isEmpty()) {
             out.add(new KStmt.If(guard(ins.guard()), new KBlock(guarded), KBlock.EMPTY));
         }
+    }
+
+    /**
+     * PTX names registers without a {@code %} too ({@code .reg .pred p;}, common in inline
+     * assembly): a name the parser read as a symbol is a register operand when it is bound to one.
+     */
+    private Instruction withRegisterNames(Instruction ins) {
+        boolean changed = false;
+        List<PtxOperand> operands = new ArrayList<>(ins.operands().size());
+        for (PtxOperand o : ins.operands()) {
+            PtxOperand r = registerNames(o);
+            changed |= r != o;
+            operands.add(r);
+        }
+        return changed ? new Instruction(ins.guard(), ins.opcode(), ins.modifiers(), operands, ins.pos(), ins.origin())
+                : ins;
+    }
+
+    private PtxOperand registerNames(PtxOperand o) {
+        if (o instanceof PtxOperand.Symbol s && scopes.lookup(s.name()) instanceof Binding.Register) {
+            return new PtxOperand.Register(s.name(), s.pos());
+        }
+        if (o instanceof PtxOperand.Address a && a.base() != null) {
+            PtxOperand base = registerNames(a.base());
+            return base == a.base() ? a : new PtxOperand.Address(base, a.offset(), a.pos());
+        }
+        if (o instanceof PtxOperand.Negated n) {
+            PtxOperand inner = registerNames(n.operand());
+            return inner == n.operand() ? n : new PtxOperand.Negated(inner, n.pos());
+        }
+        if (o instanceof PtxOperand.Pair p) {
+            PtxOperand a = registerNames(p.first());
+            PtxOperand b = registerNames(p.second());
+            return a == p.first() && b == p.second() ? p : new PtxOperand.Pair(a, b, p.pos());
+        }
+        if (o instanceof PtxOperand.Vector v) {
+            List<PtxOperand> elems = new ArrayList<>();
+            boolean changed = false;
+            for (PtxOperand e : v.elements()) {
+                PtxOperand r = registerNames(e);
+                changed |= r != e;
+                elems.add(r);
+            }
+            return changed ? new PtxOperand.Vector(elems, v.pos()) : v;
+        }
+        return o;
     }
 
     private KExpr guard(PtxStatement.Guard g) {
@@ -252,6 +366,9 @@ final class FunctionLowering {
                 t = new Terminator.Branch(guard(ins.guard()), to, after);
             }
         } else {
+            if (inline) {
+                throw unsupported(ins, "'" + ins.opcode() + "' in inline assembly (the snippet must end at its end)");
+            }
             if (ins.opcode().equals("exit") && !fn.isKernel()) {
                 throw unsupported(ins, "'exit' in a device function");
             }
@@ -270,7 +387,12 @@ final class FunctionLowering {
     private void dispatch(Instruction ins) {
         String op = ins.opcode();
         switch (op) {
-            case "call" -> calls.call(ins);
+            case "call" -> {
+                if (inline) {
+                    throw unsupported(ins, "calls in inline assembly");
+                }
+                calls.call(ins);
+            }
             case "mov" -> conversions.mov(ins);
             case "cvt" -> conversions.cvt(ins);
             case "cvta" -> conversions.cvta(ins);
@@ -290,7 +412,8 @@ final class FunctionLowering {
                 }
             }
             case "mul24", "mad24", "sad", "popc", "clz", "brev", "bfind", "fns", "bfe", "bfi", "prmt", "shf", "shl", "shr",
-                    "and", "or", "xor", "not", "cnot", "lop3", "addc", "subc" -> integers.lower(ins, type(ins));
+                    "and", "or", "xor", "not", "cnot", "lop3", "addc", "subc", "madc" -> integers.lower(ins, type(ins));
+            case "vadd4", "vsub4", "vabsdiff4", "vmin4", "vmax4" -> video.lower(ins);
             case "rcp", "sqrt", "rsqrt", "sin", "cos", "ex2", "lg2", "tanh", "copysign", "testp" ->
                     floats.lower(ins, type(ins));
             default -> throw unsupported(ins, null);

@@ -14,9 +14,11 @@ import io.cudawasm.kernels.types.ScalarType;
  */
 final class IntegerInstructions {
     private final FunctionLowering f;
+    private final CarryChains carries;
 
     IntegerInstructions(FunctionLowering f) {
         this.f = f;
+        this.carries = new CarryChains(f);
     }
 
     /** An operand in the type arithmetic on {@code t} is done in. */
@@ -30,8 +32,9 @@ final class IntegerInstructions {
     }
 
     void lower(Instruction ins, PtxType t) {
-        if (ins.has("cc") || ins.opcode().equals("addc") || ins.opcode().equals("subc")) {
-            throw f.unsupported(ins, "carry chains (.cc, addc, subc)");
+        if (CarryChains.isCarryChain(ins)) {
+            carries.lower(ins, t);
+            return;
         }
         if (t == PtxType.PRED) {
             predicate(ins);

@@ -54,6 +54,14 @@ public final class PtxParser {
         return new PtxParser(file).module();
     }
 
+    /**
+     * The statements of an inline assembly template: a function body without its braces
+     * (declarations, labels, instructions, nested {@code { }} scopes).
+     */
+    public static List<PtxStatement> parseStatements(SourceFile file) {
+        return new PtxParser(file).body(true);
+    }
+
     // ------------------------------------------------------------------ tokens
 
     private PtxToken peek() {
@@ -408,7 +416,7 @@ public final class PtxParser {
             return new PtxFunction(entry, nameTok.text(), returns, params, null, pos(nameTok));
         }
         expect("{", "to start the body of " + nameTok.text());
-        List<PtxStatement> body = body();
+        List<PtxStatement> body = body(false);
         return new PtxFunction(entry, nameTok.text(), returns, params, body, pos(nameTok));
     }
 
@@ -428,13 +436,17 @@ public final class PtxParser {
         return out;
     }
 
-    private List<PtxStatement> body() {
+    /** A function body up to its closing brace, or ({@code inline}) a template up to its end. */
+    private List<PtxStatement> body(boolean inline) {
         List<PtxStatement> out = new ArrayList<>();
         int depth = 0;
         while (true) {
             PtxToken t = peek();
             if (t.kind() == PtxToken.Kind.END) {
-                throw error(t, "missing '}' at the end of the function body");
+                if (inline && depth == 0) {
+                    return out;
+                }
+                throw error(t, inline ? "missing '}' in the assembly template" : "missing '}' at the end of the function body");
             }
             budget.countAstNode(pos(t));
             if (t.is("{")) {
@@ -445,6 +457,9 @@ public final class PtxParser {
             } else if (t.is("}")) {
                 next();
                 if (depth == 0) {
+                    if (inline) {
+                        throw error(t, "unbalanced '}' in the assembly template");
+                    }
                     return out;
                 }
                 depth--;

@@ -246,6 +246,19 @@ public final class CompileBudget {
         return tripped;
     }
 
+    /**
+     * The limit this compile hit, reported at {@code at} instead, its message prefixed (inline
+     * assembly: at the asm statement rather than inside its template, whose text is no file).
+     */
+    public CompileLimitException relocate(CompileLimitException hit, SourcePos at, String prefix) {
+        CompileLimitException moved = new CompileLimitException(hit.limit(), hit.limitValue(),
+                Diagnostic.error(at, prefix + hit.first().message()));
+        if (tripped == hit) {
+            tripped = moved;
+        }
+        return moved;
+    }
+
     /** The limit this compile hit first, if any (a later phase that swallowed it cannot hide it). */
     public CompileLimitException tripped() {
         return tripped;

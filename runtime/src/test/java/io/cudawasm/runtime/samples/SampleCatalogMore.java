@@ -244,6 +244,7 @@ final class SampleCatalogMore {
         }));
         s.addAll(SampleCatalogExtra.all());
         s.addAll(SampleCatalogGroups.all());
+        s.addAll(SampleCatalogAsm.all());
         return s;
     }
 
