@@ -57,6 +57,12 @@ public sealed interface Expr {
 
     record Call(SourcePos pos, Expr callee, List<Expr> args) implements Expr {}
 
+    /**
+     * A kernel launched from device code (dynamic parallelism):
+     * {@code kernel<<<grid, block[, sharedBytes[, stream]]>>>(args)}.
+     */
+    record KernelLaunch(SourcePos pos, Expr kernel, List<Expr> config, List<Expr> args) implements Expr {}
+
     record Index(SourcePos pos, Expr base, Expr index) implements Expr {}
 
     record Member(SourcePos pos, Expr base, String name, boolean arrow) implements Expr {}

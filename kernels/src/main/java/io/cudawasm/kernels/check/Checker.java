@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.TranslationUnit;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
@@ -505,6 +506,22 @@ public final class Checker {
         return new FunctionContext(this, null, TemplateEnv.EMPTY);
     }
 
+    private KGlobal launchQueue;
+
+    /**
+     * The {@code __device__} pointer to the dynamic-parallelism launch queue, made on the first
+     * launch from device code (the runtime looks for it by name: {@link DeviceLaunchAbi#QUEUE_SYMBOL}).
+     */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            CType type = new PointerType(ScalarType.UCHAR, AddressSpace.GLOBAL, false, false);
+            budget.countStaticData(type.size(), pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, type, AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
+    }
+
     /** Registers a shared variable declared inside a function body. */
     KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos) {
         budget.countSharedMemory(type.size(), pos, name);
@@ -514,6 +531,15 @@ public final class Checker {
     }
 
     private final Map<String, KFunction> helpers = new HashMap<>();
+    private KGlobal tileExchange;
+
+    /** The shared slots the collectives of tiles of more than 32 threads exchange values through ({@link LargeTiles}). */
+    KGlobal tileExchange(int slots, SourcePos pos) {
+        if (tileExchange == null) {
+            tileExchange = addSharedGlobal("cw_tile_exchange", LargeTiles.exchangeType(slots), false, pos);
+        }
+        return tileExchange;
+    }
 
     /**
      * A device function the compiler writes itself (a coalesced group's rank-to-lane search),

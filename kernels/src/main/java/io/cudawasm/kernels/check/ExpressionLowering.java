@@ -252,6 +252,10 @@ final class ExpressionLowering {
             return conditional(c);
         } else if (e instanceof Expr.Call c) {
             return call(c);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            requireFunction(l.pos(), "a kernel launch");
+            ctx.launches.launch(l);
+            return NO_VALUE;
         } else if (e instanceof Expr.Index i) {
             return index(i);
         } else if (e instanceof Expr.Member m) {
@@ -404,6 +408,10 @@ final class ExpressionLowering {
         }
         if (s != null) {
             return symbol(s, id);
+        }
+        KExpr launchConstant = DeviceLaunches.constant(name);
+        if (launchConstant != null) {
+            return new Value(launchConstant);
         }
         if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
             throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
@@ -1025,6 +1033,9 @@ final class ExpressionLowering {
             }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
+        if (overloads == null && DeviceLaunches.handles(name)) {
+            return ctx.launches.call(name, c.args(), c.pos());
+        }
         if (overloads == null) {
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
@@ -1105,9 +1116,26 @@ final class ExpressionLowering {
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
         KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
-                    + "is not supported)");
+            throw error(pos, "a __global__ function cannot be called from device code: launch it with "
+                    + "<<<grid, block>>> (dynamic parallelism)");
         }
+        Checker.Signature sig = ctx.checker.signatures.get(fn);
+        KExpr call = new KExpr.Call(fn, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
+    }
+
+    /**
+     * The values a call passes to {@code fn}: the object's address first for a member function,
+     * default arguments for those not given, references as addresses, structs as copies.
+     */
+    List<KExpr> callValues(Resolution r, KFunction fn, List<Operand> given, List<SourcePos> positions, KExpr self,
+            SourcePos pos) {
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
@@ -1139,14 +1167,7 @@ final class ExpressionLowering {
                 values.add(v);
             }
         }
-        KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        if (sig.returnsReference()) {
-            PointerType rt = (PointerType) fn.returnType();
-            KLocal t = ctx.temp(rt, pos);
-            ctx.emit(new KStmt.Assign(t, call));
-            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
-        }
-        return materialize(call, pos);
+        return values;
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -1182,6 +1203,13 @@ final class ExpressionLowering {
                 throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
+        }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(referent)) && CooperativeGroups.kindOf(a.type()) != null) {
+            // a group bound to a thread_group&: CUDA binds the base class; here the thread_group made of it,
+            // which holds the same group (a thread_group has no members that change it)
+            KLocal tmp = ctx.temp(referent, pos);
+            ctx.emit(new KStmt.Assign(tmp, convert(toRValue(a, pos), referent, pos, false)));
+            return address(new LValue.OfLocal(tmp, false));
         }
         if (!constRef) {
             throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
@@ -1275,6 +1303,9 @@ final class ExpressionLowering {
         }
         if (TypeRules.sameType(from, to)) {
             return 0;
+        }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(to)) && ThreadGroups.convertible(from)) {
+            return 1; // a derived group to its base class
         }
         if (Inheritance.pathToBase(from, to) != null) {
             return 1; // a derived object as its base (reference binding or slicing copy)
@@ -1710,10 +1741,21 @@ final class ExpressionLowering {
                 return v;
             }
             CooperativeGroups.GroupKind group = CooperativeGroups.kindOf(to);
-            if (group != null && group.kind().equals("thread_group") && CooperativeGroups.kindOf(from) != null) {
-                throw error(pos, "a cg::thread_group holding a " + from.display().replace("struct ", "") + " (a group "
-                        + "whose kind is known only at run time) is not supported: declare the variable with the "
-                        + "group's own type or auto");
+            CooperativeGroups.GroupKind fromGroup = CooperativeGroups.kindOf(from);
+            if (ThreadGroups.isThreadGroup(group) && fromGroup != null) {
+                // every group is a thread_group (CUDA's base class), which keeps its kind at run time
+                return new ThreadGroups(ctx, pos).convert(v, fromGroup);
+            }
+            if (to == BuiltinTypes.dim3() && from instanceof ScalarType) {
+                // dim3's converting constructor dim3(unsigned x, unsigned y = 1, unsigned z = 1): dim3 grid(n)
+                KLocal t = ctx.temp(to, pos);
+                StructType d = (StructType) to;
+                for (int i = 0; i < 3; i++) {
+                    Field f = d.fields().get(i);
+                    KExpr c = i == 0 ? convert(v, f.type(), pos, true) : new KExpr.IntConst((ScalarType) f.type(), 1);
+                    ctx.emit(new KStmt.Store(fieldAddr(localAddress(t), f), c));
+                }
+                return new KExpr.LocalGet(t);
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

@@ -95,6 +95,9 @@ final class FreeNames {
         } else if (e instanceof Expr.Call c) {
             expr(c.callee());
             c.args().forEach(this::expr);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            l.config().forEach(this::expr);
+            l.args().forEach(this::expr);
         } else if (e instanceof Expr.Index i) {
             expr(i.base());
             expr(i.index());

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
@@ -8,9 +9,12 @@ import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.types.ArrayType;
 import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.VoidType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,6 +136,20 @@ final class ModuleLowering {
         KGlobal g = new KGlobal(name, t, space, StorageTypes.initialBytes(v), externShared, v.pos());
         globals.add(g);
         return g;
+    }
+
+    private KGlobal launchQueue;
+
+    /** The launch queue's {@code __device__} pointer, made for the first launch from device code. */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            budget.countStaticData(8, pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            globalNames.add(DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, new PointerType(ScalarType.UCHAR,
+                    AddressSpace.GLOBAL, false, false), AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
     }
 
     private KFunction signature(PtxFunction f) {

@@ -112,6 +112,33 @@ public final class PublicSamplesRun {
         return out;
     }
 
+    /** A launch whose result is what the kernel prints (device printf): the command's standard output. */
+    String printed(String path, String kernel, String grid, String block, int shared, List<String> args)
+            throws Mismatch, IOException {
+        Path src = source(path);
+        List<String> cmd = new ArrayList<>(route == Route.WORKER
+                ? List.of("submit", "--url", worker.toString(), src.toString(), "-I", common().toString(), "--backend",
+                        "wasm", "--time-limit", "120")
+                : List.of("run"));
+        if (route == Route.PTX) {
+            cmd.add(ptx(src).toString());
+        } else if (route != Route.WORKER) {
+            cmd.addAll(List.of(src.toString(), "-I", common().toString()));
+        }
+        cmd.addAll(List.of("--kernel", kernel, "--grid", grid, "--block", block, "--shared", Integer.toString(shared)));
+        for (String a : args) {
+            cmd.addAll(List.of("--arg", a));
+        }
+        if (route != Route.WORKER) {
+            cmd.addAll(route == Route.OPENCL ? List.of("--backend", "opencl") : List.of("--sandbox"));
+        }
+        CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
+        if (r.code() != 0) {
+            throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
+        }
+        return r.out();
+    }
+
     /** {@code cuda-wasm submit} to the worker: the same launch as a job, its headers sent with the source. */
     private Map<String, byte[]> submit(Path src, String kernel, String grid, String block, int shared, List<String> args,
             List<String> outputs, String... extra) throws Mismatch, IOException {
@@ -179,27 +206,39 @@ public final class PublicSamplesRun {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        List<String> nvcc = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=compute_75", "-fmad=false", "-I",
-                common().toString(), "-I", src.getParent().toString()));
+        String log = nvcc(src, out, false, extra);
+        if (log != null && log.contains("separate compilation mode")) {
+            // kernels launched from device code (dynamic parallelism): nvcc wants -rdc=true, as a user would add
+            log = nvcc(src, out, true, extra);
+        }
+        if (log != null) {
+            throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
+        }
+        ptxCache.put(src, out);
+        return out;
+    }
+
+    /** Runs nvcc -ptx; null when it succeeded, else its output. */
+    private String nvcc(Path src, Path out, boolean rdc, String... extra) throws Mismatch, IOException {
+        List<String> cmd = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=compute_75", "-fmad=false"));
+        if (rdc) {
+            cmd.add("-rdc=true");
+        }
         for (int i = 0; i + 1 < extra.length; i++) {
             if (extra[i].equals("-I")) {
-                nvcc.addAll(List.of("-I", extra[i + 1])); // a sample's own include folder (FDTD3d's inc/)
+                cmd.addAll(List.of("-I", extra[i + 1])); // a sample's own include folder (FDTD3d's inc/)
             }
         }
-        nvcc.addAll(List.of("-o", out.toString(), src.toString()));
-        ProcessBuilder pb = new ProcessBuilder(nvcc).redirectErrorStream(true);
-        Process p = pb.start();
+        cmd.addAll(List.of("-I", common().toString(), "-I", src.getParent().toString(), "-o", out.toString(),
+                src.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
-            }
+            return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : log;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Mismatch("interrupted");
         }
-        ptxCache.put(src, out);
-        return out;
     }
 
     // ------------------------------------------------------------------ data
