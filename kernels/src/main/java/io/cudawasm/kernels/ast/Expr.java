@@ -74,6 +74,16 @@ public sealed interface Expr {
     /** {@code T(a, b, ...)} or {@code T{...}} with several arguments: a constructor-style call. */
     record Construct(SourcePos pos, TypeSyntax type, List<Expr> args) implements Expr {}
 
+    /**
+     * {@code new T}, {@code new T(args)}, {@code new T{args}}, {@code new T[count]}, and placement
+     * {@code new (where) T(args)}; {@code count} and {@code placement} are null when absent.
+     */
+    record New(SourcePos pos, TypeSyntax type, Expr count, List<Expr> args, boolean initialized, Expr placement)
+            implements Expr {}
+
+    /** {@code delete p} or {@code delete[] p}. */
+    record Delete(SourcePos pos, Expr operand, boolean array) implements Expr {}
+
     record SizeofType(SourcePos pos, TypeSyntax type) implements Expr {}
 
     record SizeofExpr(SourcePos pos, Expr operand) implements Expr {}

@@ -176,6 +176,8 @@ public final class Checker {
     final Map<KFunction, Signature> signatures = new HashMap<>();
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
+    /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
+    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -191,6 +193,7 @@ public final class Checker {
         this.options = options;
         this.warnings = warnings;
         this.types = new TypeResolver(this);
+        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */
@@ -223,6 +226,8 @@ public final class Checker {
             all.addAll(warnings);
             throw new CompileException(all);
         }
+        globals.addAll(deviceLibrary.globals());
+        lowered.addAll(deviceLibrary.functions());
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 

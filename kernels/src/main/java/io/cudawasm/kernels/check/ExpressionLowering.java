@@ -239,7 +239,7 @@ final class ExpressionLowering {
             return new Value(new KExpr.NullPtr(new PointerType(VoidType.VOID)));
         } else if (e instanceof Expr.StringLit s) {
             throw error(s.pos(),
-                    "string literals are not supported in device code (device printf is not supported)");
+                    "string literals are supported in device code only as printf's format and %s arguments");
         } else if (e instanceof Expr.Ident id) {
             return identifier(id);
         } else if (e instanceof Expr.Unary u) {
@@ -264,6 +264,11 @@ final class ExpressionLowering {
             return cast(c);
         } else if (e instanceof Expr.Construct c) {
             return construct(ctx.checker.types.resolve(c.type(), ctx), c.args(), c.pos());
+        } else if (e instanceof Expr.New n) {
+            return new Value(new DeviceLibraryCalls(ctx).newExpression(n));
+        } else if (e instanceof Expr.Delete d) {
+            new DeviceLibraryCalls(ctx).delete(d);
+            return new NoValue();
         } else if (e instanceof Expr.SizeofType s) {
             return new Value(sizeOf(ctx.checker.types.resolve(s.type(), ctx), s.pos()));
         } else if (e instanceof Expr.SizeofExpr s) {

@@ -109,6 +109,16 @@ final class FreeNames {
             c.args().forEach(this::expr);
         } else if (e instanceof Expr.SizeofExpr s) {
             expr(s.operand());
+        } else if (e instanceof Expr.New n) {
+            if (n.count() != null) {
+                expr(n.count());
+            }
+            if (n.placement() != null) {
+                expr(n.placement());
+            }
+            n.args().forEach(this::expr);
+        } else if (e instanceof Expr.Delete d) {
+            expr(d.operand());
         } else if (e instanceof Expr.InitList l) {
             l.elements().forEach(this::init);
         } else if (e instanceof Expr.Lambda l) {

@@ -2103,6 +2103,43 @@ public final class Parser {
         return new Initializer.Single(assignment());
     }
 
+    /** {@code new [(placement)] T [*...] [[count]] [(args) | {args}]} (device code's heap, or placement). */
+    private Expr newExpression() {
+        Token t = next();
+        Expr placement = null;
+        if (at("(")) {
+            next();
+            placement = expression();
+            expect(")", "after the placement of 'new'");
+        }
+        Specifiers s = declSpecifiers(new Specifiers());
+        TypeSyntax type = s.type;
+        while (at("*")) {
+            Token star = next();
+            type = new TypeSyntax.Pointer(star.pos(), type, false, false, false);
+        }
+        Expr count = null;
+        if (at("[")) {
+            next();
+            count = expression();
+            expect("]", "to close the element count of 'new'");
+        }
+        List<Expr> args = new ArrayList<>();
+        boolean initialized = false;
+        if (at("(") || at("{")) {
+            String close = at("(") ? ")" : "}";
+            next();
+            initialized = true;
+            if (!accept(close)) {
+                do {
+                    args.add(assignment());
+                } while (accept(","));
+                expect(close, "to close the initializer of 'new'");
+            }
+        }
+        return new Expr.New(t.pos(), type, count, args, initialized, placement);
+    }
+
     /** A type-id: specifiers and an abstract declarator (for casts, sizeof, template arguments). */
     private TypeSyntax typeName() {
         Specifiers s = declSpecifiers(new Specifiers());
@@ -2688,8 +2725,18 @@ public final class Parser {
             next();
             return new Expr.This(t.pos());
         }
-        if (t.is("new") || t.is("delete")) {
-            throw error(t, "'" + t.text() + "' (dynamic allocation) is not supported in device code");
+        if (t.is("new")) {
+            return newExpression();
+        }
+        if (t.is("delete")) {
+            next();
+            boolean array = false;
+            if (at("[")) {
+                next();
+                expect("]", "after 'delete['");
+                array = true;
+            }
+            return new Expr.Delete(t.pos(), unary(), array);
         }
         if (t.is("[")) {
             return lambda();

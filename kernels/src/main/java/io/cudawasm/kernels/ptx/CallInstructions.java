@@ -8,7 +8,10 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.LaunchQueueCode;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.devicelib.PrintfFormat;
+import io.cudawasm.kernels.devicelib.PrintfLowering;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
@@ -53,7 +56,7 @@ final class CallInstructions {
         }
         if (fb.function() == null) {
             if (!deviceRuntime(ins, callee.name(), args, results)) {
-                external(ins, callee.name());
+                external(ins, callee.name(), args, results);
             }
             return;
         }
@@ -222,13 +225,111 @@ final class CallInstructions {
         f.write(r, value);
     }
 
-    private void external(Instruction ins, String name) {
+    private void external(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
         switch (name) {
             case "__assertfail" -> f.emit(new KStmt.Trap("assertion failed", ins.pos()));
-            case "vprintf" -> throw f.unsupported(ins, "device printf (vprintf)");
-            case "malloc", "free" -> throw f.unsupported(ins, "device heap (" + name + ")");
+            case "vprintf" -> vprintf(ins, args, results);
+            case "malloc", "free" -> heap(ins, name, args, results);
             default -> throw CompileException.at(ins.pos(), "call of external function '" + name
                     + "' whose body is not in this PTX (link it in first)");
         }
+    }
+
+    /**
+     * {@code vprintf(format, args)}, what nvcc makes of printf: the format is a module string whose
+     * address nvcc passes (found by {@link FunctionLowering#addressHeldBy}); the arguments are in a
+     * local buffer, each at the next multiple of its size (after C's promotions: int 4 bytes, double,
+     * long and pointers 8), which the format's conversions say. Lowered as the CUDA C front end lowers
+     * printf ({@link PrintfLowering}); the result is the number of arguments.
+     */
+    private void vprintf(Instruction ins, List<PtxOperand> args, List<PtxOperand> results) {
+        if (args.size() != 2) {
+            throw CompileException.at(ins.pos(), "vprintf takes 2 arguments, " + args.size() + " given");
+        }
+        String format = formatString(ins, args.get(0));
+        List<PrintfFormat.Argument> kinds = PrintfLowering.parse(format, ins.pos()).arguments();
+        PointerType bytes = new PointerType(ScalarType.UCHAR, AddressSpace.GENERIC, false, false);
+        KExpr buffer = kinds.isEmpty() ? null : f.temp(Exprs.convert(paramValue(args.get(1)), bytes));
+        List<KExpr> values = new ArrayList<>();
+        long offset = 0;
+        for (PrintfFormat.Argument a : kinds) {
+            offset = (offset + a.bytes() - 1) / a.bytes() * a.bytes();
+            char conv = a.conversion().conversion();
+            ScalarType t = switch (a.kind()) {
+                case STAR -> ScalarType.INT;
+                case FLOATING -> ScalarType.DOUBLE;
+                case STRING, POINTER -> ScalarType.ULONGLONG;
+                case INTEGER -> a.bytes() == 8 ? (conv == 'd' || conv == 'i' ? ScalarType.LONGLONG : ScalarType.ULONGLONG)
+                        : conv == 'd' || conv == 'i' ? ScalarType.INT : ScalarType.UINT;
+            };
+            KExpr at = new KExpr.PtrAdd(buffer, new KExpr.IntConst(ScalarType.LONG, offset));
+            KExpr v = f.temp(new KExpr.Load(new KExpr.Convert(new PointerType(t, AddressSpace.GENERIC, false, false), at),
+                    ins.pos()));
+            if (a.kind() == PrintfFormat.ArgumentKind.STRING) {
+                v = Exprs.convert(v, new PointerType(ScalarType.CHAR, AddressSpace.GENERIC, true, false));
+            }
+            values.add(v);
+            offset += a.bytes();
+        }
+        KExpr count = PrintfLowering.lower(f.module().deviceLibrary(ins.pos(), "vprintf"), format, values, ins.pos(), f.sink());
+        if (results.isEmpty()) {
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p
+                && p.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(p.local(), Exprs.as(count, st)));
+        } else {
+            f.write(r, count);
+        }
+    }
+
+    /** nvcc's {@code malloc(size)} and {@code free(pointer)}: the device library's heap. */
+    private void heap(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
+        if (args.size() != 1) {
+            throw CompileException.at(ins.pos(), name + " takes 1 argument, " + args.size() + " given");
+        }
+        KExpr v = paramValue(args.get(0));
+        if (name.equals("free")) {
+            f.module().deviceLibrary(ins.pos(), "free").free(f.sink(), Exprs.convert(v, new PointerType(ScalarType.UCHAR,
+                    AddressSpace.GENERIC, false, false)), ins.pos());
+            return;
+        }
+        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary(ins.pos(), "malloc").malloc(f.sink(), v, ins.pos())),
+                ScalarType.ULONGLONG);
+        if (results.isEmpty()) {
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param bp
+                && bp.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(bp.local(), Exprs.as(p, st)));
+        } else {
+            f.write(r, p);
+        }
+    }
+
+    /** The text of vprintf's format: the module string whose address the call's first parameter holds. */
+    private String formatString(Instruction ins, PtxOperand arg) {
+        String symbol = arg instanceof PtxOperand.Symbol s ? f.addressHeldBy(s.name()) : null;
+        Binding b = symbol == null ? null : f.scopes().lookup(symbol);
+        if (!(b instanceof Binding.Global g) || g.global().init() == null) {
+            throw CompileException.at(ins.pos(), "vprintf's format is not a string of this module (nvcc passes the "
+                    + "address of a .global string; a format computed at run time is not supported)");
+        }
+        byte[] init = g.global().init();
+        int end = 0;
+        while (end < init.length && init[end] != 0) {
+            end++;
+        }
+        return new String(init, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The value a call argument holds: a call-sequence .param variable's, or a register's. */
+    private KExpr paramValue(PtxOperand arg) {
+        if (arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p) {
+            return Exprs.as(new KExpr.LocalGet(p.local()), ScalarType.ULONGLONG);
+        }
+        return f.read(arg, ScalarType.ULONGLONG);
     }
 }

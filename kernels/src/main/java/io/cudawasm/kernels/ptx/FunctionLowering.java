@@ -413,8 +413,41 @@ final class FunctionLowering {
         out = current.statements();
     }
 
+    /**
+     * Registers and call parameters that hold a module variable's address, as nvcc passes vprintf its
+     * format ({@code mov R, $str; cvta.global R2, R; st.param [param0], R2}).
+     */
+    private final Map<String, String> addresses = new HashMap<>();
+
+    private void trackAddresses(Instruction ins) {
+        List<PtxOperand> ops = ins.operands();
+        String op = ins.opcode();
+        if ((op.equals("mov") || op.equals("cvta")) && ops.size() == 2 && ops.get(0) instanceof PtxOperand.Register d) {
+            String symbol = ops.get(1) instanceof PtxOperand.Symbol s ? s.name()
+                    : ops.get(1) instanceof PtxOperand.Register r ? addresses.get(r.name()) : null;
+            if (symbol != null) {
+                addresses.put(d.name(), symbol);
+                return;
+            }
+        }
+        if (op.equals("st") && ops.size() == 2 && paramOf(ops.get(0)) != null && ops.get(1) instanceof PtxOperand.Register r
+                && addresses.containsKey(r.name())) {
+            addresses.put(((PtxOperand.Symbol) ((PtxOperand.Address) ops.get(0)).base()).name(), addresses.get(r.name()));
+            return;
+        }
+        if (!ops.isEmpty() && ops.get(0) instanceof PtxOperand.Register d) {
+            addresses.remove(d.name());
+        }
+    }
+
+    /** The module variable whose address a register or call parameter holds here, or null. */
+    String addressHeldBy(String name) {
+        return addresses.get(name);
+    }
+
     private void dispatch(Instruction ins) {
         String op = ins.opcode();
+        trackAddresses(ins);
         switch (op) {
             case "call" -> {
                 if (inline) {
@@ -494,6 +527,21 @@ final class FunctionLowering {
         }
     }
 
+    /** This function's statements and locals, for the device library's lowerings. */
+    io.cudawasm.kernels.devicelib.KirSink sink() {
+        return new io.cudawasm.kernels.devicelib.KirSink() {
+            @Override
+            public KLocal temp(String name, CType type) {
+                return local(name, type);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                out.add(statement);
+            }
+        };
+    }
+
     /** A new local of the function (for values the lowering computes in several steps). */
     KLocal local(String name, CType type) {
         return fn.newLocal(name, type, decl.pos());
@@ -522,6 +570,10 @@ final class FunctionLowering {
 
     KExpr read(PtxOperand op, ScalarType t) {
         if (op instanceof PtxOperand.Register r) {
+            if (SpecialRegisters.isClock(r.name())) {
+                // a count every read advances (DeviceLibrary.readClock), not cycles or nanoseconds
+                return Exprs.as(module.deviceLibrary(r.pos(), "'" + r.name() + "'").readClock(sink()), t);
+            }
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
                 if (v == null) {

@@ -39,9 +39,15 @@ final class ModuleLowering {
     private final Set<String> globalNames = new HashSet<>();
     private HalfRuntime halfRuntime;
 
-    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings) {
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
+        this(ptx, warnings, new io.cudawasm.kernels.devicelib.DeviceLibrary(limits));
+    }
+
+    /** A module whose device library is another's (inline PTX's: the C module it is lowered into), or none (null). */
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
         this.ptx = ptx;
         this.warnings = warnings;
+        this.deviceLibrary = library;
     }
 
     Map<String, Binding> names() {
@@ -88,11 +94,29 @@ final class ModuleLowering {
             KFunction k = e.getKey();
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
+        if (deviceLibrary != null) {
+            globals.addAll(deviceLibrary.globals());
+            functions.addAll(deviceLibrary.functions());
+        }
         if (halfRuntime != null) {
             functions.addAll(halfRuntime.functions());
         }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
+
+    /**
+     * vprintf's buffer and formats, the heap and the clock counter, made when the PTX uses them; inline
+     * PTX (a snippet lowered into a C function) has none and refuses them at {@code pos}.
+     */
+    io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary(io.cudawasm.kernels.source.SourcePos pos, String what) {
+        if (deviceLibrary == null) {
+            throw CompileException.at(pos, what + " is not supported in inline PTX: write it in C (clock(), printf, "
+                    + "malloc) around the asm statement");
+        }
+        return deviceLibrary;
+    }
+
+    private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
 
     /** The rounding core of cuda_fp16.h, compiled the first time an .f16 instruction needs it. */
     HalfRuntime halfRuntime() {

@@ -50,6 +50,13 @@ public final class PublicSamplesRun {
         this.worker = worker;
     }
 
+    /** What the last {@link #run} printed on standard output (device printf, then the summary). */
+    private String stdout = "";
+
+    String stdout() {
+        return stdout;
+    }
+
     /** A failed check, with what differed. */
     static final class Mismatch extends Exception {
         Mismatch(String message) {
@@ -104,6 +111,7 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
@@ -159,6 +167,7 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
