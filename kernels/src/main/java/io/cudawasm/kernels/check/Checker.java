@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.TranslationUnit;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
@@ -55,7 +56,8 @@ public final class Checker {
 
         /** The class of a member function (null for a free function), and how it was declared there. */
         final StructInfo owner;
-        final TypeSyntax.Method method;
+        /** How it was declared in its class; replaced by its definition when it is defined outside the class. */
+        TypeSyntax.Method method;
 
         FunctionEntry(Decl.Function decl) {
             this(decl, null, null);
@@ -93,12 +95,24 @@ public final class Checker {
 
     /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        registerStruct(type, def, env, def.tag(), false);
+    }
+
+    /**
+     * {@code className} is the name members defined outside the class name it by (a template's
+     * name for its instances); {@code primaryInstance}: an instance of a class template's primary
+     * definition (not of an explicit specialization), which its generic out-of-class members define.
+     */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
+            boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
-                && def.members().stream().noneMatch(m -> m.init() != null);
+                && def.members().stream().noneMatch(m -> m.init() != null) && !Inheritance.hasBases(type);
         if (plain) {
             return;
         }
         StructInfo info = new StructInfo(type, env);
+        info.className = className;
+        info.primaryInstance = primaryInstance;
         classes.put(type, info);
         for (TypeSyntax.Member m : def.members()) {
             if (m.init() != null) {
@@ -133,7 +147,11 @@ public final class Checker {
                 default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
             }
         }
+        OutOfClassMembers.applyAll(this, info);
     }
+
+    /** Members defined outside their classes, by class name (see {@link OutOfClassMembers}). */
+    final Map<String, List<Decl>> outOfClass = new HashMap<>();
 
     private int lambdas;
 
@@ -158,6 +176,8 @@ public final class Checker {
     final Map<KFunction, Signature> signatures = new HashMap<>();
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
+    /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
+    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -173,6 +193,7 @@ public final class Checker {
         this.options = options;
         this.warnings = warnings;
         this.types = new TypeResolver(this);
+        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */
@@ -205,6 +226,8 @@ public final class Checker {
             all.addAll(warnings);
             throw new CompileException(all);
         }
+        globals.addAll(deviceLibrary.globals());
+        lowered.addAll(deviceLibrary.functions());
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 
@@ -264,6 +287,8 @@ public final class Checker {
             declareFunction(f);
         } else if (d instanceof Decl.ExplicitInstantiation i) {
             pendingInstantiations.add(i);
+        } else if (d instanceof Decl.MemberDefinition || d instanceof Decl.StaticDataDefinition) {
+            OutOfClassMembers.declare(this, d);
         }
     }
 
@@ -400,7 +425,16 @@ public final class Checker {
         if (fileSymbols.containsKey(name) && !v.isExtern()) {
             throw CompileException.at(v.pos(), "redefinition of '" + name + "'");
         }
-        CType type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        CType type;
+        try {
+            type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        } catch (CompileException e) {
+            if (v.space() == Decl.MemorySpace.AUTO && e.first().message().contains("is host code")) {
+                hostVariables.add(name); // 'CUTBarrier thread_barrier;': host data of a host class
+                return;
+            }
+            throw e;
+        }
         boolean isConst = TypeSyntax.isConst(v.type());
         AddressSpace space = switch (v.space()) {
             case CONSTANT -> AddressSpace.CONSTANT;
@@ -477,6 +511,22 @@ public final class Checker {
         return new FunctionContext(this, null, TemplateEnv.EMPTY);
     }
 
+    private KGlobal launchQueue;
+
+    /**
+     * The {@code __device__} pointer to the dynamic-parallelism launch queue, made on the first
+     * launch from device code (the runtime looks for it by name: {@link DeviceLaunchAbi#QUEUE_SYMBOL}).
+     */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            CType type = new PointerType(ScalarType.UCHAR, AddressSpace.GLOBAL, false, false);
+            budget.countStaticData(type.size(), pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, type, AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
+    }
+
     /** Registers a shared variable declared inside a function body. */
     KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos) {
         budget.countSharedMemory(type.size(), pos, name);
@@ -486,6 +536,15 @@ public final class Checker {
     }
 
     private final Map<String, KFunction> helpers = new HashMap<>();
+    private KGlobal tileExchange;
+
+    /** The shared slots the collectives of tiles of more than 32 threads exchange values through ({@link LargeTiles}). */
+    KGlobal tileExchange(int slots, SourcePos pos) {
+        if (tileExchange == null) {
+            tileExchange = addSharedGlobal("cw_tile_exchange", LargeTiles.exchangeType(slots), false, pos);
+        }
+        return tileExchange;
+    }
 
     /**
      * A device function the compiler writes itself (a coalesced group's rank-to-lane search),

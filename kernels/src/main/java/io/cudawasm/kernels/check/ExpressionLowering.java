@@ -239,7 +239,7 @@ final class ExpressionLowering {
             return new Value(new KExpr.NullPtr(new PointerType(VoidType.VOID)));
         } else if (e instanceof Expr.StringLit s) {
             throw error(s.pos(),
-                    "string literals are not supported in device code (device printf is not supported)");
+                    "string literals are supported in device code only as printf's format and %s arguments");
         } else if (e instanceof Expr.Ident id) {
             return identifier(id);
         } else if (e instanceof Expr.Unary u) {
@@ -252,6 +252,10 @@ final class ExpressionLowering {
             return conditional(c);
         } else if (e instanceof Expr.Call c) {
             return call(c);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            requireFunction(l.pos(), "a kernel launch");
+            ctx.launches.launch(l);
+            return NO_VALUE;
         } else if (e instanceof Expr.Index i) {
             return index(i);
         } else if (e instanceof Expr.Member m) {
@@ -260,6 +264,11 @@ final class ExpressionLowering {
             return cast(c);
         } else if (e instanceof Expr.Construct c) {
             return construct(ctx.checker.types.resolve(c.type(), ctx), c.args(), c.pos());
+        } else if (e instanceof Expr.New n) {
+            return new Value(new DeviceLibraryCalls(ctx).newExpression(n));
+        } else if (e instanceof Expr.Delete d) {
+            new DeviceLibraryCalls(ctx).delete(d);
+            return new NoValue();
         } else if (e instanceof Expr.SizeofType s) {
             return new Value(sizeOf(ctx.checker.types.resolve(s.type(), ctx), s.pos()));
         } else if (e instanceof Expr.SizeofExpr s) {
@@ -404,6 +413,10 @@ final class ExpressionLowering {
         }
         if (s != null) {
             return symbol(s, id);
+        }
+        KExpr launchConstant = DeviceLaunches.constant(name);
+        if (launchConstant != null) {
+            return new Value(launchConstant);
         }
         if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
             throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
@@ -1025,6 +1038,9 @@ final class ExpressionLowering {
             }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
+        if (overloads == null && DeviceLaunches.handles(name)) {
+            return ctx.launches.call(name, c.args(), c.pos());
+        }
         if (overloads == null) {
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
@@ -1105,9 +1121,26 @@ final class ExpressionLowering {
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
         KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
-                    + "is not supported)");
+            throw error(pos, "a __global__ function cannot be called from device code: launch it with "
+                    + "<<<grid, block>>> (dynamic parallelism)");
         }
+        Checker.Signature sig = ctx.checker.signatures.get(fn);
+        KExpr call = new KExpr.Call(fn, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
+    }
+
+    /**
+     * The values a call passes to {@code fn}: the object's address first for a member function,
+     * default arguments for those not given, references as addresses, structs as copies.
+     */
+    List<KExpr> callValues(Resolution r, KFunction fn, List<Operand> given, List<SourcePos> positions, KExpr self,
+            SourcePos pos) {
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
@@ -1139,14 +1172,7 @@ final class ExpressionLowering {
                 values.add(v);
             }
         }
-        KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        if (sig.returnsReference()) {
-            PointerType rt = (PointerType) fn.returnType();
-            KLocal t = ctx.temp(rt, pos);
-            ctx.emit(new KStmt.Assign(t, call));
-            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
-        }
-        return materialize(call, pos);
+        return values;
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -1170,11 +1196,25 @@ final class ExpressionLowering {
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
         boolean constRef = isConstReference(param.type());
+        if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
+            if (p.lvalue().isConst() && !constRef) {
+                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+            }
+            // a derived object bound to a reference to its base: the base subobject's address
+            return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
+        }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
                 throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
+        }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(referent)) && CooperativeGroups.kindOf(a.type()) != null) {
+            // a group bound to a thread_group&: CUDA binds the base class; here the thread_group made of it,
+            // which holds the same group (a thread_group has no members that change it)
+            KLocal tmp = ctx.temp(referent, pos);
+            ctx.emit(new KStmt.Assign(tmp, convert(toRValue(a, pos), referent, pos, false)));
+            return address(new LValue.OfLocal(tmp, false));
         }
         if (!constRef) {
             throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
@@ -1220,8 +1260,10 @@ final class ExpressionLowering {
             for (int i = 0; i < args.size() && viable; i++) {
                 CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
                         e.owner != null ? Checker.merge(e.owner.env, env) : env);
-                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
-                        instanceof TypeSyntax.Reference);
+                // a const reference binds a converted temporary ('I(1)' for 'iv(T const &)'), as a value does
+                TypeSyntax declared = d.params().get(i).type();
+                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(declared) instanceof TypeSyntax.Reference
+                        && !isConstReference(declared));
                 if (c < 0) {
                     viable = false;
                     lastReason = "no known conversion from '" + args.get(i).type().display() + "' to '"
@@ -1267,6 +1309,12 @@ final class ExpressionLowering {
         if (TypeRules.sameType(from, to)) {
             return 0;
         }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(to)) && ThreadGroups.convertible(from)) {
+            return 1; // a derived group to its base class
+        }
+        if (Inheritance.pathToBase(from, to) != null) {
+            return 1; // a derived object as its base (reference binding or slicing copy)
+        }
         if (reference) {
             return -1;
         }
@@ -1280,7 +1328,7 @@ final class ExpressionLowering {
             if (t.pointee() instanceof VoidType) {
                 return 2;
             }
-            return f.samePointee(t) ? 0 : -1;
+            return f.samePointee(t) ? 0 : Inheritance.pathToBase(f.pointee(), t.pointee()) != null ? 1 : -1;
         }
         if (to instanceof PointerType && a instanceof Value v && isNullConstant(v.value())) {
             return 2;
@@ -1365,8 +1413,15 @@ final class ExpressionLowering {
         if (bits.isPresent()) {
             return new Place(new LValue.OfBitField(fieldAddr(structPtr, bits.get().unit()), bits.get(), isConst, m.pos()));
         }
-        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElseThrow(() -> error(m.pos(),
-                "no member named '" + m.name() + "' in '" + st.display() + "'"));
+        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElse(null);
+        if (f == null) {
+            List<Field> inBase = Inheritance.pathToField(st, m.name());
+            if (inBase == null) {
+                throw error(m.pos(), "no member named '" + m.name() + "' in '" + st.display() + "'");
+            }
+            return new Place(new LValue.OfMemory(Inheritance.address(this, structPtr, inBase),
+                    inBase.get(inBase.size() - 1).type(), isConst));
+        }
         return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
     }
 
@@ -1620,6 +1675,13 @@ final class ExpressionLowering {
                 return copyFields(v, (StructType) to, pos);
             }
         }
+        List<Field> toBase = Inheritance.pathToBase(from, to);
+        if (toBase != null) {
+            // a derived object copied as its base (slicing)
+            KLocal whole = ctx.temp(from, pos);
+            ctx.emit(new KStmt.Assign(whole, v));
+            return new KExpr.Load(Inheritance.address(this, localAddress(whole), toBase), pos);
+        }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
             KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);
             if (constructed != null) {
@@ -1650,6 +1712,10 @@ final class ExpressionLowering {
                 return new KExpr.NullPtr(tp);
             }
             if (from instanceof PointerType fp) {
+                if (Inheritance.pathToBase(fp.pointee(), tp.pointee()) != null
+                        && (explicit || !fp.constPointee() || tp.constPointee())) {
+                    return Inheritance.toBasePointer(this, v, tp); // derived-to-base
+                }
                 if (explicit) {
                     return fp.samePointee(tp) && fp.constPointee() == tp.constPointee() ? v : new KExpr.Convert(tp, v);
                 }
@@ -1680,10 +1746,21 @@ final class ExpressionLowering {
                 return v;
             }
             CooperativeGroups.GroupKind group = CooperativeGroups.kindOf(to);
-            if (group != null && group.kind().equals("thread_group") && CooperativeGroups.kindOf(from) != null) {
-                throw error(pos, "a cg::thread_group holding a " + from.display().replace("struct ", "") + " (a group "
-                        + "whose kind is known only at run time) is not supported: declare the variable with the "
-                        + "group's own type or auto");
+            CooperativeGroups.GroupKind fromGroup = CooperativeGroups.kindOf(from);
+            if (ThreadGroups.isThreadGroup(group) && fromGroup != null) {
+                // every group is a thread_group (CUDA's base class), which keeps its kind at run time
+                return new ThreadGroups(ctx, pos).convert(v, fromGroup);
+            }
+            if (to == BuiltinTypes.dim3() && from instanceof ScalarType) {
+                // dim3's converting constructor dim3(unsigned x, unsigned y = 1, unsigned z = 1): dim3 grid(n)
+                KLocal t = ctx.temp(to, pos);
+                StructType d = (StructType) to;
+                for (int i = 0; i < 3; i++) {
+                    Field f = d.fields().get(i);
+                    KExpr c = i == 0 ? convert(v, f.type(), pos, true) : new KExpr.IntConst((ScalarType) f.type(), 1);
+                    ctx.emit(new KStmt.Store(fieldAddr(localAddress(t), f), c));
+                }
+                return new KExpr.LocalGet(t);
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

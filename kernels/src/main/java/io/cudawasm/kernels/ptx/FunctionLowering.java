@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -36,6 +37,8 @@ final class FunctionLowering {
     private final Map<String, BasicBlock> labels = new LinkedHashMap<>();
     private final Map<String, SourcePos> labelUses = new HashMap<>();
     private BasicBlock current;
+    /** Block-scope acquire loads by block id: in a loop they wait for other threads of the block. */
+    private final Map<Integer, Instruction> blockScopeWaits = new java.util.HashMap<>();
     private List<KStmt> out;
     private KLocal returnValue;
     /** PTX's carry flag (CC.CF) of {@code add.cc}/{@code addc} chains, 0 or 1; made on first use. */
@@ -101,10 +104,35 @@ final class FunctionLowering {
         threadEmptyBlocks();
         initializeCarry();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
+        stopWaitsForTheBlock(cfg);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
         fn.setBody(InductionVariables.apply(fn,
                 SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured)))));
+    }
+
+    /**
+     * A loop around a block-scope acquire load ({@code ld.acquire.cta}) waits until another thread
+     * of the block writes: nvcc's code for cooperative-groups tiles of more than 32 threads syncs
+     * their warps so, in shared memory. The threads of a block run one region at a time on the CPU
+     * path (and as a work-group's work-items on OpenCL, with no forward progress between them), so
+     * such a loop would never end. The loop stops the kernel instead, with a trap naming why, where
+     * it starts: a module's other kernels (nvcc's PTX of a sample file holds them all) still run.
+     */
+    private void stopWaitsForTheBlock(ControlFlowGraph cfg) {
+        for (Map.Entry<Integer, Instruction> wait : blockScopeWaits.entrySet()) {
+            int b = wait.getKey();
+            if (b < blocks.size() && cfg.innermostLoop(b) >= 0) {
+                Instruction ins = wait.getValue();
+                String why = "'" + ins.mnemonic() + "' waits in a loop for other threads of the block (a spin-wait in "
+                        + "memory, as nvcc compiles the sync of cooperative-groups tiles of more than 32 threads), which "
+                        + "never ends where a block's threads run region by region";
+                blocks.get(cfg.innermostLoop(b)).statements().add(0, new KStmt.Trap(why, ins.pos()));
+                module.warnings().add(io.cudawasm.kernels.source.Diagnostic.warning(ins.pos(), why + ": '"
+                        + fn.sourceName() + "' stops here with a trap when launched; compile the CUDA source instead, whose "
+                        + "tile barriers are supported"));
+            }
+        }
     }
 
     /**
@@ -386,8 +414,41 @@ final class FunctionLowering {
         out = current.statements();
     }
 
+    /**
+     * Registers and call parameters that hold a module variable's address, as nvcc passes vprintf its
+     * format ({@code mov R, $str; cvta.global R2, R; st.param [param0], R2}).
+     */
+    private final Map<String, String> addresses = new HashMap<>();
+
+    private void trackAddresses(Instruction ins) {
+        List<PtxOperand> ops = ins.operands();
+        String op = ins.opcode();
+        if ((op.equals("mov") || op.equals("cvta")) && ops.size() == 2 && ops.get(0) instanceof PtxOperand.Register d) {
+            String symbol = ops.get(1) instanceof PtxOperand.Symbol s ? s.name()
+                    : ops.get(1) instanceof PtxOperand.Register r ? addresses.get(r.name()) : null;
+            if (symbol != null) {
+                addresses.put(d.name(), symbol);
+                return;
+            }
+        }
+        if (op.equals("st") && ops.size() == 2 && paramOf(ops.get(0)) != null && ops.get(1) instanceof PtxOperand.Register r
+                && addresses.containsKey(r.name())) {
+            addresses.put(((PtxOperand.Symbol) ((PtxOperand.Address) ops.get(0)).base()).name(), addresses.get(r.name()));
+            return;
+        }
+        if (!ops.isEmpty() && ops.get(0) instanceof PtxOperand.Register d) {
+            addresses.remove(d.name());
+        }
+    }
+
+    /** The module variable whose address a register or call parameter holds here, or null. */
+    String addressHeldBy(String name) {
+        return addresses.get(name);
+    }
+
     private void dispatch(Instruction ins) {
         String op = ins.opcode();
+        trackAddresses(ins);
         switch (op) {
             case "call" -> {
                 if (inline) {
@@ -398,7 +459,12 @@ final class FunctionLowering {
             case "mov" -> conversions.mov(ins);
             case "cvt" -> conversions.cvt(ins);
             case "cvta" -> conversions.cvta(ins);
-            case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
+            case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> {
+                if (op.equals("ld") && ins.has("acquire") && ins.has("cta")) {
+                    blockScopeWaits.putIfAbsent(current.id(), ins);
+                }
+                memory.lower(ins);
+            }
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
             case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
             case "cp" -> async.copy(ins);
@@ -436,6 +502,18 @@ final class FunctionLowering {
         out.add(s);
     }
 
+    private KLocal launchError;
+
+    /** The function's last device-launch error (cudaGetLastError), cleared on entry; made on first use. */
+    KLocal launchError() {
+        if (launchError == null) {
+            launchError = local("cw_launch_error", ScalarType.INT);
+            blocks.get(0).statements().add(0, new KStmt.Assign(launchError,
+                    new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS)));
+        }
+        return launchError;
+    }
+
     PtxType type(Instruction ins) {
         return ins.type().orElseThrow(() -> CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' needs a type"));
     }
@@ -450,6 +528,21 @@ final class FunctionLowering {
             throw CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' takes " + n + " operands, "
                     + ins.operands().size() + " given");
         }
+    }
+
+    /** This function's statements and locals, for the device library's lowerings. */
+    io.cudawasm.kernels.devicelib.KirSink sink() {
+        return new io.cudawasm.kernels.devicelib.KirSink() {
+            @Override
+            public KLocal temp(String name, CType type) {
+                return local(name, type);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                out.add(statement);
+            }
+        };
     }
 
     /** A new local of the function (for values the lowering computes in several steps). */
@@ -480,6 +573,10 @@ final class FunctionLowering {
 
     KExpr read(PtxOperand op, ScalarType t) {
         if (op instanceof PtxOperand.Register r) {
+            if (SpecialRegisters.isClock(r.name())) {
+                // a count every read advances (DeviceLibrary.readClock), not cycles or nanoseconds
+                return Exprs.as(module.deviceLibrary(r.pos(), "'" + r.name() + "'").readClock(sink()), t);
+            }
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
                 if (v == null && r.name().startsWith("%globaltimer") && async.backsOff(decl.body())) {
@@ -523,6 +620,12 @@ final class FunctionLowering {
         if (op instanceof PtxOperand.Symbol s) {
             if (s.name().equals("WARP_SZ")) {
                 return Exprs.constant(t, 32);
+            }
+            if (scopes.lookup(s.name()) instanceof Binding.Function f && f.function() != null
+                    && f.function().isKernel()) {
+                // a kernel's address is what cudaGetParameterBufferV2 takes: here its id in the launch queue
+                return Exprs.as(new KExpr.IntConst(ScalarType.ULONGLONG,
+                        DeviceLaunchAbi.kernelId(f.function().name()) & 0xffffffffL), t);
             }
             return Exprs.as(symbolAddress(s.name(), s.pos(), StateSpace.GENERIC), t);
         }

@@ -50,6 +50,13 @@ public final class PublicSamplesRun {
         this.worker = worker;
     }
 
+    /** What the last {@link #run} printed on standard output (device printf, then the summary). */
+    private String stdout = "";
+
+    String stdout() {
+        return stdout;
+    }
+
     /** A failed check, with what differed. */
     static final class Mismatch extends Exception {
         Mismatch(String message) {
@@ -76,7 +83,7 @@ public final class PublicSamplesRun {
         }
         List<String> cmd = new ArrayList<>(List.of("run"));
         if (route == Route.PTX) {
-            cmd.add(ptx(src).toString());
+            cmd.add(ptx(src, extra).toString());
         } else {
             cmd.addAll(List.of(src.toString(), "-I", common().toString()));
         }
@@ -104,12 +111,40 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
             Files.deleteIfExists(f.getValue());
         }
         return out;
+    }
+
+    /** A launch whose result is what the kernel prints (device printf): the command's standard output. */
+    String printed(String path, String kernel, String grid, String block, int shared, List<String> args)
+            throws Mismatch, IOException {
+        Path src = source(path);
+        List<String> cmd = new ArrayList<>(route == Route.WORKER
+                ? List.of("submit", "--url", worker.toString(), src.toString(), "-I", common().toString(), "--backend",
+                        "wasm", "--time-limit", "120")
+                : List.of("run"));
+        if (route == Route.PTX) {
+            cmd.add(ptx(src).toString());
+        } else if (route != Route.WORKER) {
+            cmd.addAll(List.of(src.toString(), "-I", common().toString()));
+        }
+        cmd.addAll(List.of("--kernel", kernel, "--grid", grid, "--block", block, "--shared", Integer.toString(shared)));
+        for (String a : args) {
+            cmd.addAll(List.of("--arg", a));
+        }
+        if (route != Route.WORKER) {
+            cmd.addAll(route == Route.OPENCL ? List.of("--backend", "opencl") : List.of("--sandbox"));
+        }
+        CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
+        if (r.code() != 0) {
+            throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
+        }
+        return r.out();
     }
 
     /** {@code cuda-wasm submit} to the worker: the same launch as a job, its headers sent with the source. */
@@ -132,6 +167,7 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
@@ -144,8 +180,8 @@ public final class PublicSamplesRun {
     private int sourceParamIndex(Path src, String kernel, String name, String[] extra) throws Mismatch {
         List<String> cmd = new ArrayList<>(List.of("compile", src.toString(), "-I", common().toString()));
         for (int i = 0; i + 1 < extra.length; i++) {
-            if (extra[i].equals("--instantiate")) {
-                cmd.addAll(List.of("--instantiate", extra[i + 1]));
+            if (extra[i].equals("--instantiate") || extra[i].equals("-I")) {
+                cmd.addAll(List.of(extra[i], extra[i + 1]));
             }
         }
         CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
@@ -172,33 +208,50 @@ public final class PublicSamplesRun {
         return String.join(" | ", Arrays.copyOf(lines, Math.min(n, lines.length)));
     }
 
-    /**
-     * nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit;
-     * {@code compute_80} for the samples that need it).
-     */
-    private Path ptx(Path src) throws Mismatch, IOException {
+    /** nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit;
+     * {@code compute_80} for the samples that need it). */
+    private Path ptx(Path src, String... extra) throws Mismatch, IOException {
         Path cached = ptxCache.get(src);
         if (cached != null) {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
+        String log = nvcc(src, out, false, extra);
+        if (log != null && log.contains("separate compilation mode")) {
+            // kernels launched from device code (dynamic parallelism): nvcc wants -rdc=true, as a user would add
+            log = nvcc(src, out, true, extra);
+        }
+        if (log != null) {
+            throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
+        }
+        ptxCache.put(src, out);
+        return out;
+    }
+
+    /** Runs nvcc -ptx; null when it succeeded, else its output. */
+    private String nvcc(Path src, Path out, boolean rdc, String... extra) throws Mismatch, IOException {
         // sm_80 where the sample needs it: its PTX then has cp.async and mbarrier, as a GPU of today runs it
         String relative = root.resolve("Samples").relativize(src).toString().replace('\\', '/');
         String arch = SampleCatalogAsync.SM80.contains(relative) ? "compute_80" : "compute_75";
-        ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=" + arch, "-fmad=false", "-I", common().toString(),
-                "-I", src.getParent().toString(), "-o", out.toString(), src.toString()).redirectErrorStream(true);
-        Process p = pb.start();
+        List<String> cmd = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=" + arch, "-fmad=false"));
+        if (rdc) {
+            cmd.add("-rdc=true");
+        }
+        for (int i = 0; i + 1 < extra.length; i++) {
+            if (extra[i].equals("-I")) {
+                cmd.addAll(List.of("-I", extra[i + 1])); // a sample's own include folder (FDTD3d's inc/)
+            }
+        }
+        cmd.addAll(List.of("-I", common().toString(), "-I", src.getParent().toString(), "-o", out.toString(),
+                src.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
-            }
+            return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : log;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Mismatch("interrupted");
         }
-        ptxCache.put(src, out);
-        return out;
     }
 
     // ------------------------------------------------------------------ data
@@ -323,5 +376,10 @@ public final class PublicSamplesRun {
 
     Path work() {
         return work;
+    }
+
+    /** A file or folder of the samples checkout ({@code 5_Domain_Specific/FDTD3d/inc}). */
+    Path sample(String path) {
+        return source(path);
     }
 }
