@@ -91,8 +91,8 @@ class DiagnosticsTest {
             Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29,
                     "'goto out': only a jump to a label of this block or an enclosing one is supported"),
             Arguments.of("inline asm the PTX front end does not support",
-                    "__global__ void k(int* a) { asm(\"cp.async.ca.shared.global [%0], [%1], 4;\" :: \"r\"(0), \"l\"(a)); }",
-                    1, 29, "inline assembly: unsupported PTX instruction 'cp.async.ca.shared.global'"),
+                    "__global__ void k(int* a) { asm(\"cp.async.bulk.shared::cluster.global [%0], [%1], 4;\" :: \"r\"(0), \"l\"(a)); }",
+                    1, 29, "inline assembly: unsupported PTX instruction 'cp.async.bulk.shared::cluster.global'"),
             Arguments.of("function pointer arithmetic", "__device__ int h(int a) { return a; }\n"
                     + "__global__ void k(int* o) { int (*p)(int) = h; p++; }", 2, 49,
                     "function pointers can only be called and compared for equality"),
@@ -103,7 +103,19 @@ class DiagnosticsTest {
                     + "__global__ void k(int* o) { void (*p)(int*) = j; }", 2, 47,
                     "taking the address of __global__ function 'j' is not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
-            Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
+            Arguments.of("function pointer typedef of host code", "typedef void (*cb_t)(StopWatchInterface*);\n"
+                    + "__device__ cb_t f;", 2, 12, "'cb_t' is a function pointer type of host code"),
+            Arguments.of("virtual base", "struct A { int a; };\nstruct B : virtual A { int x; };", 2, 12,
+                    "virtual base classes are not supported"),
+            Arguments.of("virtual class as aggregate", "struct V { float x; __device__ virtual float f() { return x; } };\n"
+                    + "__global__ void k(float* a) { V v = {1.0f}; a[0] = v.f(); }", 2, 37,
+                    "'struct V' has virtual functions, so it is no aggregate"),
+            Arguments.of("graph conditional node", "__global__ void k(cudaGraphConditionalHandle h) { }", 1, 19,
+                    "CUDA graph conditional nodes need the CUDA runtime's graphs"),
+            Arguments.of("out-of-line definition without declaration", "struct S { __device__ int f(int); };\n"
+                    + "__device__ int S::f(float x) { return 1; }", 2, 16, "does not match any declaration"),
+            Arguments.of("non-constant static data member", "struct S { static int n; };\nint S::n = 3;\n"
+                    + "__global__ void k(int* a) { a[0] = S::n; }", 1, 23, "non-constant static data member"),
             Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",
                     1, 39, "capturing 'this' in a lambda is not supported"),
             Arguments.of("new of an array with initializers", "__global__ void k(int* a) { int* p = new int[4](1); }", 1, 38,

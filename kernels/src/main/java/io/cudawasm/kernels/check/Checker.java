@@ -56,7 +56,8 @@ public final class Checker {
 
         /** The class of a member function (null for a free function), and how it was declared there. */
         final StructInfo owner;
-        final TypeSyntax.Method method;
+        /** How it was declared in its class; replaced by its definition when it is defined outside the class. */
+        TypeSyntax.Method method;
 
         FunctionEntry(Decl.Function decl) {
             this(decl, null, null);
@@ -94,12 +95,24 @@ public final class Checker {
 
     /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        registerStruct(type, def, env, def.tag(), false);
+    }
+
+    /**
+     * {@code className} is the name members defined outside the class name it by (a template's
+     * name for its instances); {@code primaryInstance}: an instance of a class template's primary
+     * definition (not of an explicit specialization), which its generic out-of-class members define.
+     */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
+            boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
-                && def.members().stream().noneMatch(m -> m.init() != null);
+                && def.members().stream().noneMatch(m -> m.init() != null) && !Inheritance.hasBases(type);
         if (plain) {
             return;
         }
         StructInfo info = new StructInfo(type, env);
+        info.className = className;
+        info.primaryInstance = primaryInstance;
         classes.put(type, info);
         for (TypeSyntax.Member m : def.members()) {
             if (m.init() != null) {
@@ -134,7 +147,11 @@ public final class Checker {
                 default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
             }
         }
+        OutOfClassMembers.applyAll(this, info);
     }
+
+    /** Members defined outside their classes, by class name (see {@link OutOfClassMembers}). */
+    final Map<String, List<Decl>> outOfClass = new HashMap<>();
 
     private int lambdas;
 
@@ -279,6 +296,8 @@ public final class Checker {
             declareFunction(f);
         } else if (d instanceof Decl.ExplicitInstantiation i) {
             pendingInstantiations.add(i);
+        } else if (d instanceof Decl.MemberDefinition || d instanceof Decl.StaticDataDefinition) {
+            OutOfClassMembers.declare(this, d);
         }
     }
 
@@ -415,7 +434,16 @@ public final class Checker {
         if (fileSymbols.containsKey(name) && !v.isExtern()) {
             throw CompileException.at(v.pos(), "redefinition of '" + name + "'");
         }
-        CType type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        CType type;
+        try {
+            type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        } catch (CompileException e) {
+            if (v.space() == Decl.MemorySpace.AUTO && e.first().message().contains("is host code")) {
+                hostVariables.add(name); // 'CUTBarrier thread_barrier;': host data of a host class
+                return;
+            }
+            throw e;
+        }
         boolean isConst = TypeSyntax.isConst(v.type());
         AddressSpace space = switch (v.space()) {
             case CONSTANT -> AddressSpace.CONSTANT;
@@ -555,6 +583,15 @@ public final class Checker {
 
     /** The lowered function for an entry and template bindings, creating and queueing it if new. */
     KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos) {
+        return instance(entry, env, usePos, false);
+    }
+
+    /**
+     * {@code signatureOnly}: for a virtual call, whose dispatcher takes the parameters of the
+     * function named: a pure virtual one (no body) gets a function with its signature, neither
+     * kept nor lowered (only its overriders are called).
+     */
+    KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos, boolean signatureOnly) {
         String key = describeEnv(entry.decl, env);
         KFunction existing = entry.instances.get(key);
         if (existing != null) {
@@ -570,7 +607,8 @@ public final class Checker {
         if (depth > 0) {
             budget.countInstantiation(depth, usePos, sourceName);
         }
-        if (decl.body() == null) {
+        boolean pure = signatureOnly && decl.body() == null;
+        if (decl.body() == null && !pure) {
             if (entry.owner != null && !decl.isDeviceCode()) {
                 throw CompileException.at(usePos, "calling __host__ member function '" + sourceName + "' from device"
                         + " code is not allowed (declare it __device__ or __host__ __device__)");
@@ -629,8 +667,11 @@ public final class Checker {
         String emitted = uniqueName(base + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
-        entry.instances.put(key, fn);
         signatures.put(fn, new Signature(paramTypes, byRef, returnsReference));
+        if (pure) {
+            return fn;
+        }
+        entry.instances.put(key, fn);
         List<KLocal> declared = entry.hasThis() ? params.subList(1, params.size()) : params;
         pendingBodies.add(() -> {
             loweringDepth = depth;

@@ -1117,7 +1117,7 @@ final class ExpressionLowering {
             // a header's overloads of a built-in (helper_math.h's fminf(float2, float2)): the built-in serves the rest
             return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
         }
-        return invoke(r, args, positions(c.args()), null, c.pos());
+        return AsyncCopies.afterCall(ctx, name, args, invoke(r, args, positions(c.args()), null, c.pos()), c.pos());
     }
 
     /** In {@code s.f(x)} or {@code p->f(x)} where {@code f} is a data member holding a function pointer: its value. */
@@ -1196,7 +1196,7 @@ final class ExpressionLowering {
     /** {@code virtualCall}: a call of a virtual member function through its object's class (check/VirtualCalls). */
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos,
             boolean virtualCall) {
-        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
+        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos, virtualCall);
         if (fn.isKernel()) {
             throw error(pos, "a __global__ function cannot be called from device code: launch it with "
                     + "<<<grid, block>>> (dynamic parallelism)");
@@ -1278,6 +1278,13 @@ final class ExpressionLowering {
 
     /** The address a reference parameter ({@code name} in messages) binds to: the lvalue's, or a const temporary's. */
     KExpr referenceArgument(Operand a, CType referent, boolean constRef, String name, SourcePos pos) {
+        if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
+            if (p.lvalue().isConst() && !constRef) {
+                throw error(pos, "binding a const value to a non-const reference parameter " + name);
+            }
+            // a derived object bound to a reference to its base: the base subobject's address
+            return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
+        }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
                 throw error(pos, "binding a const value to a non-const reference parameter " + name);
@@ -1335,8 +1342,10 @@ final class ExpressionLowering {
             for (int i = 0; i < args.size() && viable; i++) {
                 CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
                         e.owner != null ? Checker.merge(e.owner.env, env) : env);
-                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
-                        instanceof TypeSyntax.Reference);
+                // a const reference binds a converted temporary ('I(1)' for 'iv(T const &)'), as a value does
+                TypeSyntax declared = d.params().get(i).type();
+                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(declared) instanceof TypeSyntax.Reference
+                        && !isConstReference(declared));
                 if (c < 0) {
                     viable = false;
                     lastReason = "no known conversion from '" + args.get(i).type().display() + "' to '"
@@ -1385,6 +1394,9 @@ final class ExpressionLowering {
         if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(to)) && ThreadGroups.convertible(from)) {
             return 1; // a derived group to its base class
         }
+        if (Inheritance.pathToBase(from, to) != null) {
+            return 1; // a derived object as its base (reference binding or slicing copy)
+        }
         if (reference) {
             return -1;
         }
@@ -1403,7 +1415,7 @@ final class ExpressionLowering {
             if (t.pointee() instanceof VoidType) {
                 return 2;
             }
-            return f.samePointee(t) ? 0 : -1;
+            return f.samePointee(t) ? 0 : Inheritance.pathToBase(f.pointee(), t.pointee()) != null ? 1 : -1;
         }
         if (to instanceof PointerType && a instanceof Value v && isNullConstant(v.value())) {
             return 2;
@@ -1488,8 +1500,15 @@ final class ExpressionLowering {
         if (bits.isPresent()) {
             return new Place(new LValue.OfBitField(fieldAddr(structPtr, bits.get().unit()), bits.get(), isConst, m.pos()));
         }
-        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElseThrow(() -> error(m.pos(),
-                "no member named '" + m.name() + "' in '" + st.display() + "'"));
+        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElse(null);
+        if (f == null) {
+            List<Field> inBase = Inheritance.pathToField(st, m.name());
+            if (inBase == null) {
+                throw error(m.pos(), "no member named '" + m.name() + "' in '" + st.display() + "'");
+            }
+            return new Place(new LValue.OfMemory(Inheritance.address(this, structPtr, inBase),
+                    inBase.get(inBase.size() - 1).type(), isConst));
+        }
         return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
     }
 
@@ -1784,6 +1803,21 @@ final class ExpressionLowering {
                 return copyFields(v, (StructType) to, pos);
             }
         }
+        List<Field> toBase = Inheritance.pathToBase(from, to);
+        if (toBase != null) {
+            // a derived object copied as its base (slicing)
+            KLocal whole = ctx.temp(from, pos);
+            ctx.emit(new KStmt.Assign(whole, v));
+            KExpr part = new KExpr.Load(Inheritance.address(this, localAddress(whole), toBase), pos);
+            if (VirtualCalls.isPolymorphic(to)) {
+                // the copy is an object of the base class: its class id says so, as its vtable pointer would
+                KLocal copy = ctx.temp(to, pos);
+                ctx.emit(new KStmt.Assign(copy, part));
+                ctx.checker.virtualCalls.stamp(this, ctx, localAddress(copy), (StructType) to, pos);
+                return new KExpr.LocalGet(copy);
+            }
+            return part;
+        }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
             KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);
             if (constructed != null) {
@@ -1814,6 +1848,10 @@ final class ExpressionLowering {
                 return new KExpr.NullPtr(tp);
             }
             if (from instanceof PointerType fp) {
+                if (Inheritance.pathToBase(fp.pointee(), tp.pointee()) != null
+                        && (explicit || !fp.constPointee() || tp.constPointee())) {
+                    return Inheritance.toBasePointer(this, v, tp); // derived-to-base
+                }
                 if (explicit) {
                     return fp.samePointee(tp) && fp.constPointee() == tp.constPointee() ? v : new KExpr.Convert(tp, v);
                 }

@@ -61,7 +61,7 @@ final class VirtualCalls {
         for (Field f : s.fields()) {
             if (f.name().equals(Parser.VPTR_FIELD)) {
                 out.add(new ArrayList<>(List.of(f)));
-            } else if (isBaseField(f)) {
+            } else if (Inheritance.isBaseField(f)) {
                 for (List<Field> inner : typeIdFields((StructType) f.type())) {
                     inner.add(0, f);
                     out.add(inner);
@@ -95,7 +95,7 @@ final class VirtualCalls {
             return (long) constructed.size();
         });
         for (List<Field> path : fields) {
-            ctx.emit(new KStmt.Store(address(exprs, self, path), new KExpr.IntConst(ScalarType.ULONG, id), pos));
+            ctx.emit(new KStmt.Store(Inheritance.address(exprs, self, path), new KExpr.IntConst(ScalarType.ULONG, id), pos));
         }
     }
 
@@ -114,7 +114,7 @@ final class VirtualCalls {
         }
         List<CType> params = paramTypes(e);
         for (Field f : info.type.isComplete() ? info.type.fields() : List.<Field>of()) {
-            if (isBaseField(f)) {
+            if (Inheritance.isBaseField(f)) {
                 StructInfo base = checker.classOf(f.type());
                 Checker.FunctionEntry overridden = base == null ? null : declared(base, e.decl.name(), params);
                 if (overridden != null && isVirtual(base, overridden)) {
@@ -130,7 +130,7 @@ final class VirtualCalls {
 
     private boolean inBases(StructInfo info, String name, List<CType> params) {
         for (Field f : info.type.isComplete() ? info.type.fields() : List.<Field>of()) {
-            if (isBaseField(f)) {
+            if (Inheritance.isBaseField(f)) {
                 StructInfo base = checker.classOf(f.type());
                 if (base == null) {
                     continue;
@@ -186,7 +186,7 @@ final class VirtualCalls {
             }
         }
         for (Field f : s.isComplete() ? s.fields() : List.<Field>of()) {
-            if (isBaseField(f)) {
+            if (Inheritance.isBaseField(f)) {
                 Overrider inBase = finalOverrider((StructType) f.type(), name, params);
                 if (inBase != null) {
                     List<Field> path = new ArrayList<>();
@@ -241,9 +241,9 @@ final class VirtualCalls {
         ExpressionLowering exprs = new FunctionContext(checker, fn, TemplateEnv.EMPTY).exprs;
         KExpr id = new KExpr.LocalGet(site.id());
         List<KStmt> chain = new ArrayList<>();
-        chain.add(new KStmt.Assign(site.id(), new KExpr.Load(address(exprs, new KExpr.LocalGet(self), idPath), site.pos())));
+        chain.add(new KStmt.Assign(site.id(), new KExpr.Load(Inheritance.address(exprs, new KExpr.LocalGet(self), idPath), site.pos())));
         for (StructType dynamic : List.copyOf(constructed)) {
-            List<Field> toStatic = dynamic == staticType ? List.of() : pathToBase(dynamic, staticType);
+            List<Field> toStatic = dynamic == staticType ? List.of() : Inheritance.pathToBase(dynamic, staticType);
             if (toStatic == null) {
                 continue;
             }
@@ -275,36 +275,6 @@ final class VirtualCalls {
         chain.add(new KStmt.Trap("virtual call on an object of no class constructed in device code", site.pos(),
                 KernelAbi.TRAP_BAD_VIRTUAL_CALL));
         fn.setBody(new KBlock(chain));
-    }
-
-    // base subobjects: until non-virtual inheritance lands, a class has none of them
-    private static boolean isBaseField(Field f) {
-        return f.name().startsWith("cw_base_") && f.type() instanceof StructType;
-    }
-
-    private static List<Field> pathToBase(StructType derived, StructType base) {
-        for (Field f : derived.isComplete() ? derived.fields() : List.<Field>of()) {
-            if (!isBaseField(f)) {
-                continue;
-            }
-            if (f.type() == base) {
-                return new ArrayList<>(List.of(f));
-            }
-            List<Field> deeper = pathToBase((StructType) f.type(), base);
-            if (deeper != null) {
-                deeper.add(0, f);
-                return deeper;
-            }
-        }
-        return null;
-    }
-
-    private static KExpr address(ExpressionLowering exprs, KExpr pointer, List<Field> path) {
-        KExpr p = pointer;
-        for (Field f : path) {
-            p = exprs.fieldAddr(p, f);
-        }
-        return p;
     }
 
     private static long offset(List<Field> path) {

@@ -41,8 +41,8 @@ final class BuiltinHeaders {
                 || name.startsWith("cudnn") || name.startsWith("nccl")) {
             return "'" + name + "': CUDA libraries (cuBLAS, cuFFT, cuSPARSE, cuDNN, NCCL) are not supported";
         }
-        if (name.startsWith("mma.h") || name.startsWith("cuda/pipeline") || name.startsWith("cuda/barrier")) {
-            return "'" + name + "': tensor cores (WMMA) and asynchronous barriers are not supported";
+        if (name.startsWith("mma.h")) {
+            return "'" + name + "': tensor cores (WMMA) are not supported";
         }
         return null;
     }
@@ -213,7 +213,7 @@ final class BuiltinHeaders {
 
     /** The text of a header: supplied text for the C headers above, "" for no-op headers. */
     static Optional<String> lookup(String name) {
-        String text = TEXT.get(name);
+        String text = TEXT.getOrDefault(name, AsyncCopyHeaders.TEXT.get(name));
         if (text != null) {
             return Optional.of(text);
         }

@@ -52,6 +52,7 @@ final class FunctionLowering {
     private final ConversionInstructions conversions = new ConversionInstructions(this);
     private final MemoryInstructions memory = new MemoryInstructions(this);
     private final ParallelInstructions parallel = new ParallelInstructions(this);
+    private final AsyncInstructions async = new AsyncInstructions(this);
     private final CallInstructions calls = new CallInstructions(this);
     private final VideoInstructions video = new VideoInstructions(this);
     private final HalfInstructions halves = new HalfInstructions(this);
@@ -466,6 +467,8 @@ final class FunctionLowering {
             }
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
             case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
+            case "cp" -> async.copy(ins);
+            case "mbarrier" -> async.mbarrier(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
             case "nanosleep", "pmevent", "brkpt" -> { }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {
@@ -589,6 +592,9 @@ final class FunctionLowering {
             }
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
+                if (v == null && r.name().startsWith("%globaltimer") && async.backsOff(decl.body())) {
+                    v = Exprs.u32(0); // the back-off of nvcc's barrier spin loops (AsyncInstructions)
+                }
                 if (v == null) {
                     throw CompileException.at(r.pos(), "unsupported PTX special register '" + r.name() + "'");
                 }

@@ -245,6 +245,8 @@ final class SampleCatalog {
         s.addAll(SampleCatalogMore.all());
         s.addAll(SampleCatalogDeviceLibrary.all());
         s.addAll(SampleCatalogHalf.all());
+        s.addAll(SampleCatalogMembers.all());
+        s.addAll(SampleCatalogAsync.all());
         return s;
     }
 

@@ -1,0 +1,41 @@
+package io.cudawasm.kernels.parse;
+
+import io.cudawasm.kernels.lex.Token;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The qualified names of the asynchronous-copy headers: namespaces are flat in this compiler, so
+ * {@code cuda::barrier} and friends are declared by the built-in headers under reserved names
+ * ({@code __cuda_barrier}), {@code cg::memcpy_async}, {@code cg::wait} and {@code cg::wait_prior}
+ * as {@code __cg_...}; a user's own {@code barrier}, {@code pipeline} or {@code wait} keeps its name.
+ */
+final class AsyncCopyNames {
+    private AsyncCopyNames() {}
+
+    private static final Set<String> CUDA = Set.of("barrier", "pipeline", "pipeline_shared_state", "make_pipeline",
+            "memcpy_async", "aligned_size_t", "thread_scope", "thread_scope_system", "thread_scope_device",
+            "thread_scope_block", "thread_scope_thread", "pipeline_consumer_wait_prior", "pipeline_producer_commit");
+    private static final Set<String> GROUPS = Set.of("memcpy_async", "wait", "wait_prior");
+
+    /** The reserved name for a qualified name, or null when it is not one of these. */
+    static String reserved(String qualified, Map<String, String> aliases, Token at) {
+        int split = qualified.indexOf("::");
+        if (split <= 0) {
+            return null;
+        }
+        String ns = qualified.substring(0, split);
+        ns = aliases.getOrDefault(ns, ns);
+        String rest = qualified.substring(split + 2);
+        if (ns.equals("cuda")) {
+            if (rest.equals("pipeline_role") || rest.startsWith("pipeline_role::")) {
+                return "__cuda_" + rest.replace("::", "_"); // accepted; a pipeline made with roles stops the kernel where it is made
+            }
+            return CUDA.contains(rest) ? "__cuda_" + rest : null;
+        }
+        if (ns.equals("cooperative_groups") && GROUPS.contains(rest)) {
+            return "__cg_" + rest;
+        }
+        return null;
+    }
+}

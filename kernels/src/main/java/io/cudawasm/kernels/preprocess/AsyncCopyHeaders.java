@@ -1,0 +1,191 @@
+package io.cudawasm.kernels.preprocess;
+
+import java.util.Map;
+
+/**
+ * The asynchronous-copy headers ({@code cuda/pipeline}, {@code cuda/barrier}, {@code cuda_pipeline.h},
+ * {@code cooperative_groups/memcpy_async.h}), written in the CUDA C++ this compiler accepts.
+ *
+ * <p>An asynchronous copy may complete at any moment between its issue and the wait that covers
+ * it, so copying synchronously at the issue is one valid execution (CUDA's own cooperative-groups
+ * implementation does so before sm_80, strided over the group). Waits are then what they imply
+ * beyond the copy itself: nothing for a thread's own pipeline (its copies are done), a group
+ * barrier for a group's copies ({@code cg::wait}), a block barrier for a {@code cuda::barrier}
+ * whose expected count is the whole block. The parser maps {@code cuda::X} of these headers to
+ * {@code __cuda_X} and {@code cg::memcpy_async}/{@code wait}/{@code wait_prior} to {@code __cg_X}
+ * (namespaces are flat here), so a user's own {@code barrier} or {@code pipeline} keeps its name.
+ */
+final class AsyncCopyHeaders {
+    private AsyncCopyHeaders() {}
+
+    /**
+     * The copy every form lowers to: thread {@code first} of a group of {@code step} copies words
+     * {@code first}, {@code first + step}, ... (4-byte words when both addresses and the size allow,
+     * else bytes). Every thread of a group sees the same addresses, so all pick the same unit.
+     */
+    private static final String COMMON = """
+            #ifndef __CW_ASYNC_COPY_COMMON
+            #define __CW_ASYNC_COPY_COMMON
+            enum __cuda_thread_scope { __cuda_thread_scope_system = 0, __cuda_thread_scope_device = 1,
+                                       __cuda_thread_scope_block = 2, __cuda_thread_scope_thread = 3 };
+            template <unsigned long long Align> struct __cuda_aligned_size_t {
+                size_t value;
+                __device__ __cuda_aligned_size_t(size_t size) : value(size) {}
+                __device__ operator size_t() const { return value; }
+            };
+            __device__ inline void __cw_copy_strided(void *dst, const void *src, size_t bytes, size_t first, size_t step)
+            {
+                if (((((size_t)dst) | ((size_t)src) | bytes) & 3) == 0) {
+                    unsigned *d = (unsigned *)dst;
+                    const unsigned *s = (const unsigned *)src;
+                    for (size_t i = first; i < bytes / 4; i += step) { d[i] = s[i]; }
+                } else {
+                    char *d = (char *)dst;
+                    const char *s = (const char *)src;
+                    for (size_t i = first; i < bytes; i += step) { d[i] = s[i]; }
+                }
+            }
+            // std::move(token) for barrier.wait (std:: is flat here too): a copy serves
+            template <typename T> __device__ T move(T value) { return value; }
+            #endif
+            """;
+
+    /**
+     * {@code cuda::barrier<thread_scope_block>}: run as a block barrier, which it is when its expected
+     * count is the block's thread count; {@code init} stops the kernel for any other count (a barrier
+     * of a subset of the block would need threads that wait while others go on, which a block run
+     * thread by thread between barriers cannot give). {@code arrive} then does nothing and
+     * {@code wait} is the barrier: every thread arrives before it waits, so the phase completes there
+     * at the latest, and synchronizing later than the GPU might is still a valid execution.
+     */
+    private static final String BARRIER = COMMON + """
+            #ifndef __CW_CUDA_BARRIER
+            #define __CW_CUDA_BARRIER
+            struct __cuda_barrier_arrival_token { int phase; };
+            template <int Scope> struct __cuda_barrier {
+                long long expected;
+                typedef __cuda_barrier_arrival_token arrival_token;
+                __device__ __cuda_barrier_arrival_token arrive() { __cuda_barrier_arrival_token t; t.phase = 0; return t; }
+                __device__ void wait(__cuda_barrier_arrival_token token) { __syncthreads(); }
+                __device__ void arrive_and_wait() { __syncthreads(); }
+            };
+            // whether the count is the block's: the compiler stops the kernel at the caller's line if not
+            __device__ inline bool init(__cuda_barrier<__cuda_thread_scope_block> *bar, long long expected)
+            {
+                bar->expected = expected;
+                return expected == (long long)(blockDim.x * blockDim.y * blockDim.z);
+            }
+            template <typename Size, typename Sync>
+            __device__ void __cuda_memcpy_async(void *dst, const void *src, Size bytes, Sync &sync)
+            {
+                __cw_copy_strided(dst, src, (size_t)bytes, 0, 1);
+            }
+            template <typename Group, typename Size, typename Sync>
+            __device__ void __cuda_memcpy_async(const Group &group, void *dst, const void *src, Size bytes, Sync &sync)
+            {
+                __cw_copy_strided(dst, src, (size_t)bytes, group.thread_rank(), group.size());
+            }
+            #endif
+            """;
+
+    /**
+     * {@code cuda::pipeline}: a thread's own pipeline ({@code make_pipeline()}) only orders its own
+     * copies, which are done, so every step is nothing. A block's shared pipeline
+     * ({@code make_pipeline(block, &state)}, every thread producer and consumer) makes each step a
+     * block barrier: a thread's {@code consumer_wait} needs the other threads' copies of the stage, and
+     * its {@code producer_acquire} needs them done reading the stage it overwrites.
+     */
+    private static final String PIPELINE = BARRIER + """
+            #ifndef __CW_CUDA_PIPELINE
+            #define __CW_CUDA_PIPELINE
+            template <int Scope> struct __cuda_pipeline {
+                int scope;
+                __device__ void producer_acquire() {}
+                __device__ void producer_commit() {}
+                __device__ void consumer_wait() {}
+                __device__ void consumer_release() {}
+                __device__ bool quit() { return true; }
+            };
+            template <> struct __cuda_pipeline<__cuda_thread_scope_block> {
+                int scope;
+                __device__ void producer_acquire() { __syncthreads(); }
+                __device__ void producer_commit() { __syncthreads(); }
+                __device__ void consumer_wait() { __syncthreads(); }
+                __device__ void consumer_release() { __syncthreads(); }
+                __device__ bool quit() { __syncthreads(); return true; }
+            };
+            template <int Scope, int Stages> struct __cuda_pipeline_shared_state { int stages; };
+            __device__ inline __cuda_pipeline<__cuda_thread_scope_thread> __cuda_make_pipeline()
+            {
+                __cuda_pipeline<__cuda_thread_scope_thread> p;
+                p.scope = __cuda_thread_scope_thread;
+                return p;
+            }
+            template <typename Group, typename State>
+            __device__ __cuda_pipeline<__cuda_thread_scope_block> __cuda_make_pipeline(const Group &group, State *state)
+            {
+                __cuda_pipeline<__cuda_thread_scope_block> p;
+                p.scope = __cuda_thread_scope_block;
+                return p;
+            }
+            // a pipeline made with roles stops the kernel at the caller's line (check/AsyncCopies); its steps
+            // are then never reached
+            enum { __cuda_pipeline_role_producer, __cuda_pipeline_role_consumer, __cw_partitioned = 4 };
+            template <typename Group, typename State>
+            __device__ __cuda_pipeline<__cw_partitioned> __cuda_make_pipeline(const Group &group, State *state, int role)
+            {
+                __cuda_pipeline<__cw_partitioned> p;
+                return p;
+            }
+            template <int Prior, typename Pipe> __device__ void __cuda_pipeline_consumer_wait_prior(Pipe &pipe) {}
+            template <typename Pipe> __device__ void __cuda_pipeline_producer_commit(Pipe &pipe, __cuda_barrier<__cuda_thread_scope_block> &bar) {}
+            #endif
+            """;
+
+    /** {@code cuda_pipeline.h}'s primitives: a thread's own copies, done at the call. */
+    private static final String PRIMITIVES = COMMON + """
+            #ifndef __CW_PIPELINE_PRIMITIVES
+            #define __CW_PIPELINE_PRIMITIVES
+            __device__ inline void __pipeline_memcpy_async(void *dst, const void *src, size_t size, size_t zfill = 0)
+            {
+                // the last zfill bytes of the destination are zeros, the rest comes from the source
+                __cw_copy_strided(dst, src, size - zfill, 0, 1);
+                char *d = (char *)dst;
+                for (size_t i = size - zfill; i < size; i++) { d[i] = 0; }
+            }
+            __device__ inline void __pipeline_commit() {}
+            __device__ inline void __pipeline_wait_prior(size_t prior) {}
+            #endif
+            """;
+
+    /**
+     * {@code cooperative_groups/memcpy_async.h}: the group copies, each thread a strided share, and
+     * {@code cg::wait}/{@code wait_prior} are the group's barrier (CUDA's header syncs the group there
+     * too, after waiting for the copies).
+     */
+    private static final String GROUP_COPY = COMMON + """
+            #ifndef __CW_CG_MEMCPY_ASYNC
+            #define __CW_CG_MEMCPY_ASYNC
+            template <typename Group, typename Size>
+            __device__ void __cg_memcpy_async(const Group &group, void *dst, const void *src, Size bytes)
+            {
+                __cw_copy_strided(dst, src, (size_t)bytes, group.thread_rank(), group.size());
+            }
+            template <typename Group, typename T>
+            __device__ void __cg_memcpy_async(const Group &group, T *dst, size_t dstCount, const T *src, size_t srcCount)
+            {
+                size_t count = dstCount < srcCount ? dstCount : srcCount;
+                __cw_copy_strided((void *)dst, (const void *)src, count * sizeof(T), group.thread_rank(), group.size());
+            }
+            template <typename Group> __device__ void __cg_wait(const Group &group) { group.sync(); }
+            template <unsigned Prior, typename Group> __device__ void __cg_wait_prior(const Group &group) { group.sync(); }
+            #endif
+            """;
+
+    static final Map<String, String> TEXT = Map.of(
+            "cuda/barrier", BARRIER,
+            "cuda/pipeline", PIPELINE,
+            "cuda_pipeline.h", PRIMITIVES,
+            "cuda_pipeline_primitives.h", PRIMITIVES,
+            "cooperative_groups/memcpy_async.h", GROUP_COPY);
+}
