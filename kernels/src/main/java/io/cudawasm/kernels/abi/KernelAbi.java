@@ -71,6 +71,11 @@ public final class KernelAbi {
     public static final int TRAP_SHARED_OVERFLOW = 4;
     /** Pointer arithmetic left the address space: an index far out of bounds, or a wild pointer. */
     public static final int TRAP_ADDRESS = 5;
+    /**
+     * Not a fault: a block reached a grid barrier ({@code grid.sync()}). The host returns when every
+     * block of the cooperative launch has reached it, so a grid barrier needs no import of its own.
+     */
+    public static final int GRID_SYNC = 100;
 
     /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
     public static String runnerExport(String kernelName) {

@@ -126,7 +126,8 @@ final class CooperativeGroupCalls {
                 expect(name, args, 1, pos);
                 CooperativeGroups.GroupKind k = kindOf(args.get(0));
                 if (k.kind().equals(GRID)) {
-                    throw gridSync(pos);
+                    gridSync(pos);
+                    return new NoValue();
                 }
                 if (CoalescedGroups.isCoalesced(k)) {
                     new CoalescedGroups(ctx, pos).sync(exprs().operand(args.get(0)));
@@ -166,10 +167,13 @@ final class CooperativeGroupCalls {
 
     private static final String GRID = "grid_group";
 
-    /** grid.sync(): the one grid_group member that needs what a CPU launch does not give. */
-    private static CompileException gridSync(SourcePos pos) {
-        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync(), "
-                + "barrier_arrive/barrier_wait) needs a cooperative launch and is not supported");
+    /**
+     * grid.sync(): a grid barrier, which every thread of the grid reaches before any goes on. Only a
+     * cooperative launch runs it (the CPU path launches such a kernel cooperatively; the OpenCL and
+     * CUDA C emitters refuse it).
+     */
+    private void gridSync(SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(BarrierKind.GRID, pos));
     }
 
     /**
@@ -182,6 +186,23 @@ final class CooperativeGroupCalls {
             expect(name, args, 0, pos);
         }
         switch (name) {
+            case "sync" -> {
+                gridSync(pos);
+                return new NoValue();
+            }
+            case "barrier_arrive" -> {
+                // the split barrier as a whole barrier at the arrival: what the thread does before
+                // its wait only happens later than CUDA would allow, never earlier
+                gridSync(pos);
+                return new Value(new KExpr.IntConst(ScalarType.UINT, 0));
+            }
+            case "barrier_wait" -> {
+                if (args.size() > 1) {
+                    throw CompileException.at(pos, "'barrier_wait' takes the token of barrier_arrive, "
+                            + args.size() + " arguments given");
+                }
+                return new NoValue();
+            }
             case "block_index" -> {
                 return exprs().operand(new Expr.Ident(pos, "blockIdx", List.of()));
             }
@@ -215,7 +236,6 @@ final class CooperativeGroupCalls {
             case "num_blocks" -> blocks;
             // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
             case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
-            case "sync", "barrier_arrive", "barrier_wait" -> throw gridSync(pos);
             default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
         };
         return new Value(value);

@@ -135,7 +135,7 @@ public final class UniformityAnalysis {
 
     private void barriers(KBlock b, boolean divergent) {
         for (KStmt s : b.statements()) {
-            if (s instanceof KStmt.Barrier barrier && barrier.kind() == BarrierKind.BLOCK && divergent) {
+            if (s instanceof KStmt.Barrier barrier && barrier.kind() != BarrierKind.WARP && divergent) {
                 warn(barrier.pos());
             } else if (s instanceof KStmt.If i) {
                 boolean d = divergent || isVarying(i.condition());
