@@ -9,6 +9,7 @@ import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
@@ -16,6 +17,8 @@ import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
 import java.util.List;
@@ -234,8 +237,12 @@ final class CooperativeGroupCalls {
             case "size", "num_threads" -> wide(BinaryOp.MUL, blocks, blockSize());
             case "block_rank" -> block;
             case "num_blocks" -> blocks;
-            // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
-            case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
+            // CUDA's grid_group is valid only in a cooperative launch: the launch says so in a hidden variable
+            case "is_valid" -> {
+                KGlobal flag = ctx.checker.cooperativeLaunchFlag(pos);
+                yield new KExpr.Binary(BinaryOp.NE, new KExpr.Load(new KExpr.GlobalAddr(flag,
+                        new PointerType(ScalarType.UINT).withSpace(AddressSpace.GLOBAL)), pos), uint(0), ScalarType.BOOL);
+            }
             default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
         };
         return new Value(value);

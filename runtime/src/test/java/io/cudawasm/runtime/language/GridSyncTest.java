@@ -76,6 +76,20 @@ class GridSyncTest {
                 }
             }
 
+            __global__ void valid(int *out)
+            {
+                cg::grid_group grid = cg::this_grid();
+                out[grid.thread_rank()] = grid.is_valid() ? 1 : 2;
+            }
+
+            __global__ void validAndSynced(int *out)
+            {
+                cg::grid_group grid = cg::this_grid();
+                out[grid.thread_rank()] = 0;
+                grid.sync();
+                out[(grid.thread_rank() + 32) % grid.size()] += grid.is_valid() ? 1 : 2;
+            }
+
             __global__ void skips(int *a)
             {
                 if (blockIdx.x == 2) {
@@ -150,6 +164,33 @@ class GridSyncTest {
         assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
         assertTrue(e.getMessage().contains("at most 64 blocks at once") && e.getMessage().contains("has 65")
                 && e.getMessage().contains("cudaErrorCooperativeLaunchTooLarge"), e.getMessage());
+    }
+
+    @Test
+    void isValidIsTrueInACooperativeLaunchOnly() {
+        try (KernelHarness h = KernelHarness.of(request(), 2)) {
+            DeviceBuffer out = h.buffer(new int[4 * 32]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(4), Dim3.of(32), 0);
+            h.launch("valid", config, LaunchOptions.DEFAULT, out);
+            assertArrayEquals(filled(128, 2), h.ints(out));
+            h.launch("valid", config, LaunchOptions.DEFAULT.withCooperative(true), out);
+            assertArrayEquals(filled(128, 1), h.ints(out));
+            // a kernel that synchronizes its grid is launched cooperatively without being asked
+            h.launch("validAndSynced", config, LaunchOptions.DEFAULT, out);
+            assertArrayEquals(filled(128, 1), h.ints(out));
+            // and a cooperative launch is bounded even when the kernel does not synchronize its grid
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("valid", new LaunchConfig(Dim3.of(65),
+                    Dim3.of(1), 0), LaunchOptions.DEFAULT.withCooperative(true), out));
+            assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
+            assertTrue(e.getMessage().contains("launched cooperatively") && e.getMessage().contains("at most 64"),
+                    e.getMessage());
+        }
+    }
+
+    private static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
     @Test

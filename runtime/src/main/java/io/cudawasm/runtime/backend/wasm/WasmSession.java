@@ -239,11 +239,13 @@ final class WasmSession implements DeviceSession {
         long blocks = config.blocks();
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())
                 : backend.workers(), blocks);
-        boolean cooperative = kernel.gridSync();
+        boolean cooperative = kernel.gridSync() || options.cooperative();
         if (cooperative) {
-            checkCooperative(name, blocks);
+            checkCooperative(name, blocks, kernel.gridSync());
             workerCount = (int) blocks;
         }
+        module.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> memory.writeI32(flag.offset(),
+                cooperative ? 1 : 0));
         MemcheckReport report = null;
         if (options.memcheck()) {
             report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, false);
@@ -549,11 +551,12 @@ final class WasmSession implements DeviceSession {
      * The launch's refusal when a kernel that synchronizes the grid has more blocks than can run at
      * once: a cooperative launch needs every block resident (CUDA's cudaErrorCooperativeLaunchTooLarge).
      */
-    private void checkCooperative(String name, long blocks) {
+    private void checkCooperative(String name, long blocks, boolean gridSync) {
         int limit = cooperativeBlockLimit();
         if (blocks > limit) {
-            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' synchronizes the grid "
-                    + "(grid.sync()), so it needs a cooperative launch, in which every block runs at once; this CPU "
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, (gridSync ? "kernel '" + name
+                    + "' synchronizes the grid (grid.sync()), so it needs a cooperative launch"
+                    : "kernel '" + name + "' was launched cooperatively") + ", in which every block runs at once; this CPU "
                     + "device runs at most " + limit + " blocks at once (" + COOPERATIVE_BLOCKS_PER_WORKER
                     + " per worker thread, " + backend.workers() + " workers) and the grid has " + blocks
                     + " (cudaErrorCooperativeLaunchTooLarge): launch at most " + limit + " blocks");
