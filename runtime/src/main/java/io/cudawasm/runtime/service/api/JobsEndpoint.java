@@ -48,7 +48,10 @@ final class JobsEndpoint {
         Job job;
         try {
             JobRequest request = bodies.parse(ctx, JobRequest.class);
-            BackendChoice backend = backend(Boolean.TRUE.equals(request.memcheck()) && (request.backend() == null
+            // memcheck and cooperative launches run on the WebAssembly path: "auto" means it for them
+            boolean wasmOnly = Boolean.TRUE.equals(request.memcheck()) || request.launches() != null
+                    && request.launches().stream().anyMatch(l -> l != null && Boolean.TRUE.equals(l.cooperative()));
+            BackendChoice backend = backend(wasmOnly && (request.backend() == null
                     || request.backend().isBlank()) ? "wasm" : request.backend());
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
             JobPlan plan = planner.plan(request, kernel, backend);
