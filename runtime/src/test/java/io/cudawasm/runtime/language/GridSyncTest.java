@@ -162,7 +162,7 @@ class GridSyncTest {
         assertNotNull(r.failure(), "a cooperative launch of 65 blocks on two workers ran");
         LaunchException e = assertInstanceOf(r.failure());
         assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
-        assertTrue(e.getMessage().contains("at most 64 blocks at once") && e.getMessage().contains("has 65")
+        assertTrue(e.getMessage().contains("at most 64 blocks of this kernel at once") && e.getMessage().contains("has 65")
                 && e.getMessage().contains("cudaErrorCooperativeLaunchTooLarge"), e.getMessage());
     }
 
@@ -209,6 +209,11 @@ class GridSyncTest {
             // the session still launches: the same kernel, no block trapping
             h.launch("rotate", Dim3.of(blocks), Dim3.of(BLOCK), a, b, sums, rounds, -1);
             assertArrayEquals(reference(blocks, 4)[2], h.ints(sums));
+            // and under memcheck, whose module variant has the same grid barriers
+            h.session().write(sums, 0, new byte[4 * (blocks + 1)]);
+            h.launch("rotate", new LaunchConfig(Dim3.of(blocks), Dim3.of(BLOCK), 0),
+                    LaunchOptions.DEFAULT.withMemcheck(true), a, b, sums, rounds, -1);
+            assertArrayEquals(reference(blocks, 4)[2], h.ints(sums));
         }
     }
 
@@ -232,6 +237,18 @@ class GridSyncTest {
                             Duration.ofMillis(300)), a, 12));
             assertEquals(LaunchFailure.TIMEOUT, e.failure(), e.getMessage());
             noBlockThreadsLeft();
+        }
+    }
+
+    @Test
+    void blocksWhoseStacksAndSharedMemoryExceedTheCooperativeBudgetAreRefused() {
+        try (KernelHarness h = KernelHarness.of(request(), 2)) {
+            DeviceBuffer out = h.buffer(new int[32]);
+            // 16 MiB of dynamic shared memory per block: 256 MiB hold fewer than 16 of them
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("valid", new LaunchConfig(Dim3.of(16),
+                    Dim3.of(2), 16 << 20), LaunchOptions.DEFAULT.withCooperative(true), out));
+            assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
+            assertTrue(e.getMessage().contains("at most 15 blocks of this kernel at once"), e.getMessage());
         }
     }
 

@@ -108,6 +108,8 @@ final class WasmSession implements DeviceSession {
     static final int COOPERATIVE_BLOCKS_PER_WORKER = 32;
     /** A cooperative launch's blocks each get a thread and an instance: bounded whatever the workers. */
     static final int MAX_COOPERATIVE_BLOCKS = 1024;
+    /** The stacks and shared memory of a cooperative launch's blocks, which all exist at once. */
+    static final long COOPERATIVE_REGION_BYTES = 256L << 20;
 
     /** The most blocks a cooperative launch may have (CUDA: cudaErrorCooperativeLaunchTooLarge past it). */
     int cooperativeBlockLimit() {
@@ -241,7 +243,7 @@ final class WasmSession implements DeviceSession {
                 : backend.workers(), blocks);
         boolean cooperative = kernel.gridSync() || options.cooperative();
         if (cooperative) {
-            checkCooperative(name, blocks, kernel.gridSync());
+            checkCooperative(name, blocks, kernel.gridSync(), stack + shared);
             workerCount = (int) blocks;
         }
         module.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> memory.writeI32(flag.offset(),
@@ -551,14 +553,18 @@ final class WasmSession implements DeviceSession {
      * The launch's refusal when a kernel that synchronizes the grid has more blocks than can run at
      * once: a cooperative launch needs every block resident (CUDA's cudaErrorCooperativeLaunchTooLarge).
      */
-    private void checkCooperative(String name, long blocks, boolean gridSync) {
-        int limit = cooperativeBlockLimit();
+    private void checkCooperative(String name, long blocks, boolean gridSync, long regionBytes) {
+        long stride = align(regionBytes, BUFFER_ALIGN);
+        // like a GPU's shared memory per multiprocessor: the blocks' stacks and shared memory all live at once
+        int limit = (int) Math.max(1, Math.min(cooperativeBlockLimit(), COOPERATIVE_REGION_BYTES / stride));
         if (blocks > limit) {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, (gridSync ? "kernel '" + name
                     + "' synchronizes the grid (grid.sync()), so it needs a cooperative launch"
                     : "kernel '" + name + "' was launched cooperatively") + ", in which every block runs at once; this CPU "
-                    + "device runs at most " + limit + " blocks at once (" + COOPERATIVE_BLOCKS_PER_WORKER
-                    + " per worker thread, " + backend.workers() + " workers) and the grid has " + blocks
+                    + "device runs at most " + limit + " blocks of this kernel at once (" + COOPERATIVE_BLOCKS_PER_WORKER
+                    + " per worker thread, " + backend.workers() + " workers, and " + (COOPERATIVE_REGION_BYTES >> 20)
+                    + " MiB for all blocks' stacks and shared memory, " + Math.max(1, stride >> 10)
+                    + " KiB each) and the grid has " + blocks
                     + " (cudaErrorCooperativeLaunchTooLarge): launch at most " + limit + " blocks");
         }
     }
