@@ -4,8 +4,10 @@ import io.cudawasm.kernels.ast.TranslationUnit;
 import io.cudawasm.kernels.check.CheckOptions;
 import io.cudawasm.kernels.check.Checker;
 import io.cudawasm.kernels.kir.KModule;
+import io.cudawasm.kernels.kir.UnusedLibraryFunctions;
 import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.parse.Parser;
+import io.cudawasm.kernels.preprocess.HalfPrecisionHeader;
 import io.cudawasm.kernels.preprocess.Preprocessor;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourceFile;
@@ -20,6 +22,7 @@ public final class Frontend {
             List<String> instantiations, List<Diagnostic> warnings) {
         List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
         TranslationUnit unit = Parser.parse(file, tokens);
-        return Checker.check(unit, new CheckOptions(instantiations), warnings);
+        KModule module = Checker.check(unit, new CheckOptions(instantiations), warnings);
+        return UnusedLibraryFunctions.prune(module, HalfPrecisionHeader.NAME);
     }
 }

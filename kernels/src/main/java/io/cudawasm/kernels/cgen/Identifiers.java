@@ -13,7 +13,7 @@ public final class Identifiers {
     private static final Set<String> OPENCL_RESERVED = Set.of(
             "global", "local", "constant", "private", "kernel", "__global", "__local", "__constant", "__private",
             "__kernel", "read_only", "write_only", "read_write", "__read_only", "__write_only", "__read_write",
-            "generic", "__generic", "half", "bool", "uchar", "ushort", "uint", "ulong", "quad", "complex",
+            "generic", "__generic", "half", "__half", "__half2", "bool", "uchar", "ushort", "uint", "ulong", "quad", "complex",
             "imaginary", "image1d_t", "image2d_t", "image3d_t", "image1d_array_t", "image2d_array_t",
             "image1d_buffer_t", "sampler_t", "event_t", "size_t", "ptrdiff_t", "intptr_t", "uintptr_t", "vec_type_hint",
             "work_group_size_hint", "reqd_work_group_size", "uniform", "pipe", "true", "false");

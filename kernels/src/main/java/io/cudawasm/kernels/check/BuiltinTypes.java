@@ -78,7 +78,7 @@ public final class BuiltinTypes {
         return (StructType) TYPES.get("dim3");
     }
 
-    /** Unsupported half-precision types, named so the diagnostic can say so. */
+    /** Half-precision type names: cuda_fp16.h declares half's; bfloat16 is refused by name. */
     static boolean isHalf(String name) {
         return name.equals("half") || name.equals("__half") || name.equals("half2") || name.equals("__half2")
                 || name.equals("__nv_bfloat16") || name.equals("nv_bfloat16");

@@ -179,7 +179,9 @@ final class TypeResolver {
             return t;
         }
         if (BuiltinTypes.isHalf(name)) {
-            throw CompileException.at(n.pos(), "half-precision type '" + name + "' is not supported yet");
+            throw CompileException.at(n.pos(), name.contains("bfloat16")
+                    ? "bfloat16 type '" + name + "' is not supported (half precision, cuda_fp16.h's __half, is)"
+                    : "half-precision type '" + name + "' needs #include <cuda_fp16.h>");
         }
         CType group = CooperativeGroups.type(name, n, ctx);
         if (group != null) {

@@ -172,7 +172,7 @@ public final class OpenClEmitter {
         Set<String> used = new HashSet<>();
         for (StructType s : structs) {
             String base = s.isVector() || s.name().equals("dim3") || s.name().equals("uint3") ? "cw_" + s.name()
-                    : Identifiers.sanitize(s.name().replace("::", "_"));
+                    : Identifiers.openClSafe(s.name().replace("::", "_")); // cuda_fp16.h's __half is a clang keyword
             String n = base;
             for (int i = 2; !used.add(n); i++) {
                 n = base + "_" + i;

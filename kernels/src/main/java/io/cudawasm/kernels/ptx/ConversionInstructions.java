@@ -75,14 +75,29 @@ final class ConversionInstructions {
         }
         PtxType to = types.get(0);
         PtxType from = types.get(1);
-        if (to.kind() == PtxType.Kind.HALF || from.kind() == PtxType.Kind.HALF) {
-            throw f.unsupported(ins, "half-precision conversions");
-        }
         if (to == PtxType.PRED || from == PtxType.PRED) {
             throw f.unsupported(ins, "predicate conversions");
         }
         String rounding = rounding(ins);
-        KExpr a = f.read(ins.operand(1), from);
+        KExpr a;
+        if (from.kind() == PtxType.Kind.HALF || to.kind() == PtxType.Kind.HALF) {
+            f.halves().requireHalf(ins, from);
+            f.halves().requireHalf(ins, to);
+            if (from == PtxType.F16X2 || to == PtxType.F16X2 || from == to) {
+                throw f.unsupported(ins, "conversions between half-precision types");
+            }
+            if (to == PtxType.F16) {
+                if (ins.has("sat")) {
+                    throw f.unsupported(ins, ".sat to .f16");
+                }
+                f.write(ins.operand(0), f.halves().fromValue(ins, f.read(ins.operand(1), from), from, rounding));
+                return;
+            }
+            a = f.temp(f.halves().toFloat(f.read(ins.operand(1), from))); // exact: from here on a float conversion
+            from = PtxType.F32;
+        } else {
+            a = f.read(ins.operand(1), from);
+        }
         KExpr r;
         if (from.isFloat() && to.isFloat()) {
             r = floatToFloat(ins, a, from, to, rounding);

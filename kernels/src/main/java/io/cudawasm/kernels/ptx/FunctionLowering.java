@@ -51,6 +51,7 @@ final class FunctionLowering {
     private final ParallelInstructions parallel = new ParallelInstructions(this);
     private final CallInstructions calls = new CallInstructions(this);
     private final VideoInstructions video = new VideoInstructions(this);
+    private final HalfInstructions halves = new HalfInstructions(this);
 
     FunctionLowering(ModuleLowering module, PtxFunction decl, KFunction fn) {
         this.module = module;
@@ -407,6 +408,8 @@ final class FunctionLowering {
                     floats.lower(ins, t);
                 } else if (t.isInteger()) {
                     integers.lower(ins, t);
+                } else if (t.kind() == PtxType.Kind.HALF) {
+                    halves.arithmetic(ins, t);
                 } else {
                     throw unsupported(ins, "arithmetic on " + t.spelling() + " values");
                 }
@@ -421,6 +424,10 @@ final class FunctionLowering {
     }
 
     // ------------------------------------------------------------------ toolbox for instruction families
+
+    HalfInstructions halves() {
+        return halves;
+    }
 
     void emit(KStmt s) {
         out.add(s);

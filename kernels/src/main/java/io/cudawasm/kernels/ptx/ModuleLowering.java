@@ -33,6 +33,7 @@ final class ModuleLowering {
     private final Map<String, Binding> names = new LinkedHashMap<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> globalNames = new HashSet<>();
+    private HalfRuntime halfRuntime;
 
     ModuleLowering(PtxModule ptx, List<Diagnostic> warnings) {
         this.ptx = ptx;
@@ -83,7 +84,18 @@ final class ModuleLowering {
             KFunction k = e.getKey();
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
+        if (halfRuntime != null) {
+            functions.addAll(halfRuntime.functions());
+        }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
+    }
+
+    /** The rounding core of cuda_fp16.h, compiled the first time an .f16 instruction needs it. */
+    HalfRuntime halfRuntime() {
+        if (halfRuntime == null) {
+            halfRuntime = new HalfRuntime();
+        }
+        return halfRuntime;
     }
 
     /** A global for a variable; {@code owner} is the function of a function-scope .shared variable. */

@@ -79,8 +79,9 @@ class BuiltinHeadersTest {
     }
 
     @Test
-    void halfPrecisionIsRefusedWhereUsed() {
-        AllPaths.refuses("#include <cuda_fp16.h>\n__global__ void k(__half *a) { }\n",
-                "half-precision type '__half' is not supported");
+    void bfloat16IsRefusedWhereUsed() {
+        // half precision itself is supported: HalfPrecisionTest
+        AllPaths.refuses("#include <cuda_bf16.h>\n__global__ void k(__nv_bfloat16 *a) { }\n",
+                "refused.cu:2:19: error: bfloat16 type '__nv_bfloat16' is not supported");
     }
 }

@@ -1,0 +1,152 @@
+package io.cudawasm.kernels.ptx;
+
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.ScalarType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Half precision ({@code .f16}, {@code .f16x2}, held as their bits in {@code .b16}/{@code .b32}
+ * registers): arithmetic, conversions and comparisons call the rounding core of cuda_fp16.h
+ * ({@link HalfRuntime}), so every operation is rounded once to binary16 as on the GPU. An
+ * {@code .f16x2} operation is two {@code .f16} ones on the low and high halves. {@code .ftz} is
+ * accepted and subnormals are kept, as for {@code .f32}. bfloat16 is refused by name.
+ */
+final class HalfInstructions {
+    private static final ScalarType BITS = ScalarType.USHORT;
+    private static final ScalarType PAIR = ScalarType.UINT;
+
+    private final FunctionLowering f;
+
+    HalfInstructions(FunctionLowering f) {
+        this.f = f;
+    }
+
+    /** {@code add sub mul fma neg abs min max} on {@code .f16}/{@code .f16x2}. */
+    void arithmetic(Instruction ins, PtxType t) {
+        requireHalf(ins, t);
+        if (ins.has("NaN") || ins.has("xorsign") || ins.has("relu")) {
+            throw f.unsupported(ins, null);
+        }
+        String op = ins.opcode();
+        int operands = switch (op) {
+            case "neg", "abs" -> 2;
+            case "fma", "mad" -> 4;
+            case "add", "sub", "mul", "min", "max" -> 3;
+            default -> throw f.unsupported(ins, "on half-precision values");
+        };
+        f.arity(ins, operands);
+        List<KExpr> args = new ArrayList<>();
+        for (int i = 1; i < operands; i++) {
+            args.add(f.read(ins.operand(i), t == PtxType.F16X2 ? PAIR : BITS));
+        }
+        boolean sat = ins.has("sat");
+        Function<List<KExpr>, KExpr> one = halves -> {
+            KExpr r = switch (op) {
+                case "neg" -> Exprs.convert(Exprs.xor(Exprs.convert(halves.get(0), PAIR), Exprs.constant(PAIR, 0x8000)), BITS);
+                case "abs" -> Exprs.convert(Exprs.binary(BinaryOp.AND, Exprs.convert(halves.get(0), PAIR),
+                        Exprs.constant(PAIR, 0x7fff)), BITS);
+                case "add", "sub", "mul" -> call("__cw_hop_bits",
+                        List.of(Exprs.i32(op.equals("add") ? 0 : op.equals("sub") ? 1 : 2), halves.get(0), halves.get(1)));
+                case "fma", "mad" -> call("__cw_hfma_bits", List.of(halves.get(0), halves.get(1), halves.get(2), Exprs.i32(0)));
+                default -> minMax(op.equals("max"), halves.get(0), halves.get(1));
+            };
+            return sat ? call("__cw_sat_bits", List.of(r)) : r;
+        };
+        f.write(ins.operand(0), perHalf(t, args, one));
+    }
+
+    /** {@code op} applied to the one half of each operand, or to the low and the high halves of .f16x2 values. */
+    private KExpr perHalf(PtxType t, List<KExpr> args, Function<List<KExpr>, KExpr> op) {
+        if (t == PtxType.F16) {
+            return op.apply(args);
+        }
+        List<KExpr> pairs = new ArrayList<>();
+        for (KExpr a : args) {
+            pairs.add(f.temp(a));
+        }
+        KExpr combined = null;
+        for (int part = 0; part < 2; part++) {
+            List<KExpr> halves = new ArrayList<>();
+            for (KExpr p : pairs) {
+                halves.add(half(p, part));
+            }
+            KExpr r = Exprs.convert(f.temp(op.apply(halves)), PAIR);
+            combined = part == 0 ? r : Exprs.or(combined, Exprs.shl(r, Exprs.constant(PAIR, 16)));
+        }
+        return combined;
+    }
+
+    private static KExpr half(KExpr pair, int part) {
+        return Exprs.convert(part == 0 ? pair : Exprs.shr(pair, Exprs.constant(PAIR, 16)), BITS);
+    }
+
+    /** PTX max/min.f16: a NaN operand gives the other, two NaNs the canonical NaN. */
+    private KExpr minMax(boolean max, KExpr a, KExpr b) {
+        KExpr x = f.temp(a);
+        KExpr y = f.temp(b);
+        KExpr fx = f.temp(toFloat(x));
+        KExpr fy = f.temp(toFloat(y));
+        KExpr nanX = Exprs.compare(BinaryOp.NE, fx, fx);
+        KExpr nanY = Exprs.compare(BinaryOp.NE, fy, fy);
+        KExpr pick = max ? Exprs.select(Exprs.compare(BinaryOp.LT, fx, fy), y, x)
+                : Exprs.select(Exprs.compare(BinaryOp.LT, fy, fx), y, x);
+        return Exprs.select(nanX, Exprs.select(nanY, Exprs.constant(BITS, 0x7fff), y), Exprs.select(nanY, x, pick));
+    }
+
+    /** The exact float value of half bits. */
+    KExpr toFloat(KExpr bits) {
+        return call("__cw_half2float_bits", List.of(Exprs.convert(bits, BITS)));
+    }
+
+    /** {@code cvt} to .f16 from a float or integer value, with PTX's rounding modifier (rn when none). */
+    KExpr fromValue(Instruction ins, KExpr value, PtxType from, String rounding) {
+        int mode = switch (rounding == null ? "rn" : rounding) {
+            case "rn" -> 0;
+            case "rz" -> 1;
+            case "rm" -> 2;
+            case "rp" -> 3;
+            default -> throw f.unsupported(ins, "rounding ." + rounding + " to .f16");
+        };
+        if (from == PtxType.F64) {
+            return call("__cw_double2half_bits", List.of(value, Exprs.i32(mode)));
+        }
+        // integers through float: exact up to 2^24, and larger ones are past 65504 whatever they round to
+        return call("__cw_float2half_bits", List.of(Exprs.convert(value, ScalarType.FLOAT), Exprs.i32(mode)));
+    }
+
+    /** A half comparison as floats (every half is exactly a float). */
+    KExpr[] asFloats(PtxOperand left, PtxOperand right, int part, PtxType t) {
+        KExpr a = f.read(left, t == PtxType.F16X2 ? PAIR : BITS);
+        KExpr b = f.read(right, t == PtxType.F16X2 ? PAIR : BITS);
+        if (t == PtxType.F16X2) {
+            a = half(a, part);
+            b = half(b, part);
+        }
+        return new KExpr[] {f.temp(toFloat(a)), f.temp(toFloat(b))};
+    }
+
+    void requireHalf(Instruction ins, PtxType t) {
+        if (t == PtxType.BF16 || t == PtxType.BF16X2) {
+            throw f.unsupported(ins, "bfloat16 (" + t.spelling() + ") is not supported; .f16 is");
+        }
+    }
+
+    /** A call of a core function, its result in a fresh local (calls stand alone as statements in KIR). */
+    private KExpr call(String name, List<KExpr> args) {
+        KFunction fn = f.module().halfRuntime().function(name);
+        List<KExpr> converted = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            converted.add(Exprs.as(args.get(i), (ScalarType) fn.params().get(i).type()));
+        }
+        KLocal t = f.local("h", fn.returnType());
+        f.emit(new KStmt.Assign(t, new KExpr.Call(fn, converted, fn.returnType())));
+        return new KExpr.LocalGet(t);
+    }
+}
