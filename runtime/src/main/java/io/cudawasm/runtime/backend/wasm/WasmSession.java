@@ -605,7 +605,18 @@ final class WasmSession implements DeviceSession {
                     }
                 }, "cuda-wasm-grid-block-" + block);
                 t.setDaemon(true);
-                t.start();
+                try {
+                    t.start();
+                } catch (OutOfMemoryError e) {
+                    // the host cannot start another thread: release the blocks already waiting, and
+                    // count the ones that will never start as done
+                    failure.compareAndSet(null, new Failure(e, block, 1));
+                    barrier.breakWith("the host could not start a thread for every block");
+                    for (int rest = block; rest < blocks; rest++) {
+                        done.countDown();
+                    }
+                    break;
+                }
             }
             return awaitWorkers(done, running, failure, name, deadline, options);
         } finally {
