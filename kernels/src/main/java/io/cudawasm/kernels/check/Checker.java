@@ -502,6 +502,15 @@ public final class Checker {
     }
 
     private final Map<String, KFunction> helpers = new HashMap<>();
+    private KGlobal tileExchange;
+
+    /** The shared slots the collectives of tiles of more than 32 threads exchange values through ({@link LargeTiles}). */
+    KGlobal tileExchange(int slots, SourcePos pos) {
+        if (tileExchange == null) {
+            tileExchange = addSharedGlobal("cw_tile_exchange", LargeTiles.exchangeType(slots), false, pos);
+        }
+        return tileExchange;
+    }
 
     /**
      * A device function the compiler writes itself (a coalesced group's rank-to-lane search),

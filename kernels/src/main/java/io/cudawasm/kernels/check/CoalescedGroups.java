@@ -69,10 +69,15 @@ final class CoalescedGroups {
      * into runs of {@code n} (the last one shorter); a group of at most {@code n} stays as it is.
      */
     Operand tiledPartition(Operand parent, Expr sizeExpr) {
-        KExpr size = exprs().convert(exprs().rvalue(sizeExpr), ScalarType.UINT, pos, false);
+        return tiledPartition(parent, exprs().convert(exprs().rvalue(sizeExpr), ScalarType.UINT, pos, false),
+                sizeExpr.pos());
+    }
+
+    /** {@link #tiledPartition(Operand, Expr)} of a size already lowered (written at {@code sizePos}). */
+    Operand tiledPartition(Operand parent, KExpr size, SourcePos sizePos) {
         if (size instanceof KExpr.IntConst c) {
             if (c.value() < 1 || c.value() > 32 || Long.bitCount(c.value()) != 1) {
-                throw CompileException.at(sizeExpr.pos(), "tile size must be a power of two up to 32 (got "
+                throw CompileException.at(sizePos, "tile size must be a power of two up to 32 (got "
                         + c.value() + ")");
             }
         } else {
@@ -136,7 +141,7 @@ final class CoalescedGroups {
         return make(group, popc(and(leaders, sub(shl(uint(1), leader), uint(1)))), popc(leaders));
     }
 
-    private Operand make(KExpr mask, KExpr metaRank, KExpr metaSize) {
+    Operand make(KExpr mask, KExpr metaRank, KExpr metaSize) {
         StructType t = type();
         KLocal g = ctx.temp(t, pos);
         KExpr address = exprs().localAddress(g);

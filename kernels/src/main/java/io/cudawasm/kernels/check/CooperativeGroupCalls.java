@@ -28,8 +28,10 @@ import java.util.function.Function;
  * The cooperative-groups subset NVIDIA's samples use: {@code this_thread_block()},
  * {@code tiled_partition<N>()}, {@code sync()}, {@code thread_rank()}, {@code size()}, the tile
  * collectives ({@code shfl*}, {@code any}, {@code all}, {@code ballot}) and {@code cg::reduce}.
- * Blocks and tiles carry no run-time data: each call is lowered from the group's kind and tile
- * size. Coalesced groups and the partitions that make them are {@link CoalescedGroups}.
+ * Blocks carry no run-time data and tiles only their meta group: each call is lowered from the
+ * group's kind and tile size. Coalesced groups and the partitions that make them are
+ * {@link CoalescedGroups}, tiles of more than 32 threads {@link LargeTiles}, {@code cg::thread_group}
+ * {@link ThreadGroups}.
  */
 final class CooperativeGroupCalls {
     private final FunctionContext ctx;
@@ -41,7 +43,8 @@ final class CooperativeGroupCalls {
     static boolean handles(String name) {
         return switch (name) {
             case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce",
-                    "binary_partition", "labeled_partition", "inclusive_scan", "exclusive_scan" -> true;
+                    "binary_partition", "labeled_partition", "inclusive_scan", "exclusive_scan", "thread_rank",
+                    "group_size", "num_threads" -> true;
             default -> false;
         };
     }
@@ -67,6 +70,40 @@ final class CooperativeGroupCalls {
         return new ExpressionLowering.Place(new LValue.OfLocal(l, true));
     }
 
+    /**
+     * A tile of {@code size} threads of a block or of a larger tile, holding its place among the
+     * parent's tiles: CUDA's meta group rank (the caller's rank in the parent over the size) and size
+     * (the parent's threads over the size, rounded up for a block).
+     */
+    private Operand tile(int size, CooperativeGroups.GroupKind parent, SourcePos pos) {
+        StructType t = CooperativeGroups.groupType("thread_block_tile", size);
+        KLocal l = ctx.temp(t, pos);
+        KExpr address = exprs().localAddress(l);
+        int p = parent.tileSize();
+        KExpr rank = p > 0 ? bin(BinaryOp.AND, linearThreadId(), uint(p - 1)) : linearThreadId();
+        KExpr count = p > 0 ? uint(p / size) : bin(BinaryOp.DIV, bin(BinaryOp.ADD, blockSize(), uint(size - 1)),
+                uint(size));
+        ctx.emit(new KStmt.Store(exprs().fieldAddr(address, t.field(CooperativeGroups.META_RANK).orElseThrow()),
+                bin(BinaryOp.DIV, rank, uint(size)), pos));
+        ctx.emit(new KStmt.Store(exprs().fieldAddr(address, t.field(CooperativeGroups.META_SIZE).orElseThrow()), count,
+                pos));
+        return new ExpressionLowering.Place(new LValue.OfLocal(l, true));
+    }
+
+    /** A field of a tile value. */
+    static KExpr tileField(FunctionContext ctx, Operand tile, String name, SourcePos pos) {
+        KExpr address;
+        if (tile instanceof ExpressionLowering.Place p) {
+            address = ctx.exprs.address(p.lvalue());
+        } else {
+            KLocal t = ctx.temp(tile.type(), pos);
+            ctx.emit(new KStmt.Assign(t, ctx.exprs.toRValue(tile, pos)));
+            address = ctx.exprs.localAddress(t);
+        }
+        StructType t = (StructType) tile.type();
+        return new KExpr.Load(ctx.exprs.fieldAddr(address, t.field(name).orElseThrow()), pos);
+    }
+
     private CooperativeGroups.GroupKind kindOf(Expr e) {
         CooperativeGroups.GroupKind k = CooperativeGroups.kindOf(exprs().typeOf(e));
         if (k == null) {
@@ -78,8 +115,24 @@ final class CooperativeGroupCalls {
     Operand call(String name, List<TypeSyntax.TemplateArg> templateArgs, List<Expr> args, SourcePos pos) {
         switch (name) {
             case "this_thread_block" -> {
-                expect(name, args, 0, pos);
+                if (args.size() == 1) {
+                    // this_thread_block(scratch): the block_tile_memory CUDA needs before sm_80 for tiles of
+                    // more than 32 threads; nothing here uses it
+                    if (exprs().typeOf(args.get(0)) != CooperativeGroups.TILE_MEMORY) {
+                        throw CompileException.at(args.get(0).pos(), "this_thread_block takes a "
+                                + "cg::block_tile_memory, not '" + exprs().typeOf(args.get(0)).display() + "'");
+                    }
+                } else {
+                    expect(name, args, 0, pos);
+                }
                 return group("thread_block", 0, pos);
+            }
+            case "thread_rank", "group_size", "num_threads" -> {
+                // cg::thread_rank(g), cg::group_size(g): the members under another name
+                expect(name, args, 1, pos);
+                String member = name.equals("group_size") ? "size" : name;
+                return memberCall(exprs().operand(args.get(0)), new Expr.Member(pos, args.get(0), member, false),
+                        List.of(), pos);
             }
             case "coalesced_threads" -> {
                 expect(name, args, 0, pos);
@@ -88,9 +141,9 @@ final class CooperativeGroupCalls {
             case "binary_partition", "labeled_partition" -> {
                 expect(name, args, 2, pos);
                 CooperativeGroups.GroupKind k = kindOf(args.get(0));
-                if (k.tileSize() == 0 && !CoalescedGroups.isCoalesced(k)) {
+                if (k.tileSize() == 0 && !CoalescedGroups.isCoalesced(k) || k.tileSize() > 32) {
                     throw CompileException.at(pos, "'" + name + "' partitions a coalesced group or a "
-                            + "thread_block_tile (of up to 32 threads), not a " + k.kind());
+                            + "thread_block_tile (of up to 32 threads), not a " + display(k));
                 }
                 CoalescedGroups coalesced = new CoalescedGroups(ctx, pos);
                 KExpr parent = warpMask(k, exprs().operand(args.get(0)), pos);
@@ -106,24 +159,45 @@ final class CooperativeGroupCalls {
                     }
                     return new CoalescedGroups(ctx, pos).tiledPartition(exprs().operand(args.get(0)), args.get(1));
                 }
+                CooperativeGroups.GroupKind parent = args.isEmpty() ? null : kindOf(args.get(0));
+                if (parent != null && parent.kind().equals(GRID)) {
+                    throw CompileException.at(pos, "tiled_partition partitions a thread_block or a tile, not a grid_group");
+                }
                 long size;
                 if (templateArgs.size() == 1 && templateArgs.get(0) instanceof TypeSyntax.ValueArg v) {
                     expect(name, args, 1, pos);
+                    if (ThreadGroups.isThreadGroup(parent)) {
+                        throw CompileException.at(pos, "tiled_partition<N> partitions a thread_block or a "
+                                + "thread_block_tile, not a cg::thread_group (use tiled_partition(group, n))");
+                    }
                     size = exprs().constantInteger(v.value(), "tile size");
+                    if (size < 1 || size > CooperativeGroups.MAX_TILE || Long.bitCount(size) != 1) {
+                        throw CompileException.at(pos, "tile size must be a power of two up to "
+                                + CooperativeGroups.MAX_TILE + " (got " + size + ")");
+                    }
+                    if (parent.tileSize() > 0 && size >= parent.tileSize()) {
+                        throw CompileException.at(pos, "tiled_partition<" + size + "> of a thread_block_tile<"
+                                + parent.tileSize() + ">: a tile must be smaller than the tile it partitions");
+                    }
                 } else if (args.size() == 2) {
-                    size = exprs().constantInteger(args.get(1), "tile size");
+                    KExpr n = exprs().rvalue(args.get(1));
+                    if (ThreadGroups.isThreadGroup(parent) || !(n instanceof KExpr.IntConst)) {
+                        // known at run time: CUDA's own thread_group (a coalesced group of the tile's lanes)
+                        Operand g = exprs().operand(args.get(0));
+                        Operand asGroup = ThreadGroups.isThreadGroup(parent) ? g : new ExpressionLowering.Value(
+                                new ThreadGroups(ctx, pos).convert(exprs().toRValue(g, pos), parent));
+                        return new ThreadGroups(ctx, pos).tiledPartition(asGroup, args.get(1));
+                    }
+                    size = ((KExpr.IntConst) n).value();
+                    if (size < 1 || size > 32 || Long.bitCount(size) != 1) {
+                        throw CompileException.at(args.get(1).pos(), "tiled_partition(group, n) makes tiles of a "
+                                + "power of two up to 32 threads (CUDA stops the kernel for n = " + size + "); tiles "
+                                + "of up to " + CooperativeGroups.MAX_TILE + " threads are tiled_partition<N>(block)");
+                    }
                 } else {
                     throw CompileException.at(pos, "tiled_partition needs a tile size: tiled_partition<32>(block)");
                 }
-                if (size < 1 || size > 32 || Long.bitCount(size) != 1) {
-                    throw CompileException.at(pos, "tile size must be a power of two up to 32 (got " + size
-                            + "); larger tiles are not supported");
-                }
-                CooperativeGroups.GroupKind parent = kindOf(args.get(0));
-                if (parent.kind().equals(GRID)) {
-                    throw CompileException.at(pos, "tiled_partition partitions a thread_block or a tile, not a grid_group");
-                }
-                return group("thread_block_tile", (int) size, pos);
+                return tile((int) size, parent, pos);
             }
             case "sync" -> {
                 expect(name, args, 1, pos);
@@ -132,7 +206,9 @@ final class CooperativeGroupCalls {
                     gridSync(pos);
                     return new NoValue();
                 }
-                if (CoalescedGroups.isCoalesced(k)) {
+                if (ThreadGroups.isThreadGroup(k)) {
+                    new ThreadGroups(ctx, pos).sync(exprs().operand(args.get(0)));
+                } else if (CoalescedGroups.isCoalesced(k)) {
                     new CoalescedGroups(ctx, pos).sync(exprs().operand(args.get(0)));
                 } else {
                     sync(k, pos);
@@ -184,7 +260,7 @@ final class CooperativeGroupCalls {
      * the grid, the grid's size and shape (what CUDA defines without a cooperative launch);
      * {@code is_valid()} is false, as on a GPU outside a cooperative launch.
      */
-    private Operand gridMember(String name, List<Expr> args, SourcePos pos) {
+    Operand gridMember(String name, List<Expr> args, SourcePos pos) {
         if (!name.equals("barrier_wait")) {
             expect(name, args, 0, pos);
         }
@@ -284,7 +360,10 @@ final class CooperativeGroupCalls {
         int tile = k.tileSize();
         if (tile == 0) {
             throw CompileException.at(pos, "cg::reduce needs a thread_block_tile (tiled_partition<32>(block)) or a "
-                    + "coalesced group; whole blocks are not supported");
+                    + "coalesced group, not a " + display(k) + " (as in CUDA)");
+        }
+        if (tile > 32) {
+            return new LargeTiles(ctx, tile, pos).reduce(valueExpr, opExpr);
         }
         KLocal acc = scanOperand(ctx, valueExpr, "cg::reduce", pos);
         butterfly(ctx, acc, exprs().operand(opExpr), tile, pos);
@@ -303,24 +382,33 @@ final class CooperativeGroupCalls {
             throw CompileException.at(pos, "cg::" + (exclusive ? "exclusive" : "inclusive") + "_scan needs a "
                     + "thread_block_tile of up to 32 threads or a coalesced group, not a " + k.kind());
         }
+        if (tile > 32) {
+            return new LargeTiles(ctx, tile, pos).scan(valueExpr, opExpr, exclusive);
+        }
         KLocal acc = scanOperand(ctx, valueExpr, "cg::scan", pos);
         Operand op = opExpr == null ? null : exprs().operand(opExpr);
+        inclusiveScan(ctx, acc, op, tile, pos);
         KExpr rank = bin(BinaryOp.AND, linearThreadId(), uint(tile - 1));
-        for (int d = 1; d < tile; d *= 2) {
-            KExpr lower = ctx.exprs.toRValue(shuffleUp(acc, d, tile, pos), pos);
-            KBlock combine = ctx.out.capture(() -> combine(ctx, acc, op, new Value(lower), pos));
-            ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.LE, uint(d), rank, ScalarType.BOOL), combine, KBlock.EMPTY));
-        }
         if (!exclusive) {
             return new Value(new KExpr.LocalGet(acc));
         }
-        KExpr previous = ctx.exprs.toRValue(shuffleUp(acc, 1, tile, pos), pos);
+        KExpr previous = ctx.exprs.toRValue(shuffleUp(ctx, acc, 1, tile, pos), pos);
         KExpr zero = ctx.exprs.convert(new KExpr.IntConst(ScalarType.INT, 0), acc.type(), pos, false);
         return new Value(new KExpr.Select(new KExpr.Binary(BinaryOp.EQ, rank, uint(0), ScalarType.BOOL), zero, previous,
                 acc.type()));
     }
 
-    private Operand shuffleUp(KLocal acc, int distance, int tile, SourcePos pos) {
+    /** {@code acc = op(acc, shfl_up(acc, d))} for d = 1, 2, 4 ... below the tile size, where d is at most the rank. */
+    static void inclusiveScan(FunctionContext ctx, KLocal acc, Operand op, int tile, SourcePos pos) {
+        KExpr rank = bin(BinaryOp.AND, linearThreadId(), uint(tile - 1));
+        for (int d = 1; d < tile; d *= 2) {
+            KExpr lower = ctx.exprs.toRValue(shuffleUp(ctx, acc, d, tile, pos), pos);
+            KBlock combine = ctx.out.capture(() -> combine(ctx, acc, op, new Value(lower), pos));
+            ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.LE, uint(d), rank, ScalarType.BOOL), combine, KBlock.EMPTY));
+        }
+    }
+
+    static Operand shuffleUp(FunctionContext ctx, KLocal acc, int distance, int tile, SourcePos pos) {
         return new WarpOps(ctx).shuffle(ShuffleMode.UP, WarpOps.FULL_MASK, new KExpr.LocalGet(acc),
                 new KExpr.IntConst(ScalarType.INT, distance), new KExpr.IntConst(ScalarType.INT, tile), "cg::scan", pos);
     }
@@ -365,6 +453,9 @@ final class CooperativeGroupCalls {
         int tile = k.tileSize();
         if (tile == 0) {
             ctx.emit(new KStmt.Barrier(BarrierKind.BLOCK, pos));
+        } else if (tile > 32) {
+            // the threads of the caller's tile: a barrier of its own kind (LargeTiles)
+            ctx.emit(LargeTiles.barrier(tile, pos));
         } else {
             // a tile smaller than the warp syncs its own lanes (what CUDA's tile.sync() names too)
             new WarpOps(ctx).syncWarp(tile == 32 ? null : segmentMask(tile), pos);
@@ -403,12 +494,21 @@ final class CooperativeGroupCalls {
         if (CoalescedGroups.isCoalesced(k)) {
             return new CoalescedGroups(ctx, pos).member(base, m.name(), args);
         }
+        if (ThreadGroups.isThreadGroup(k)) {
+            return new ThreadGroups(ctx, pos).member(base, m.name(), args);
+        }
         if (k.kind().equals(GRID)) {
             return gridMember(m.name(), args, pos);
         }
         int tile = k.tileSize();
         boolean block = tile == 0;
         String name = m.name();
+        if (tile > 32) {
+            Operand large = new LargeTiles(ctx, tile, pos).member(name, args);
+            if (large != null) {
+                return large;
+            }
+        }
         switch (name) {
             case "sync" -> {
                 expect(name, args, 0, pos);
@@ -424,14 +524,11 @@ final class CooperativeGroupCalls {
                 expect(name, args, 0, pos);
                 return new Value(new KExpr.Convert(ScalarType.ULONGLONG, block ? blockSize() : uint(tile)));
             }
-            case "meta_group_rank" -> {
+            case "meta_group_rank", "meta_group_size" -> {
                 requireTile(k, name, pos);
-                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, bin(BinaryOp.DIV, linearThreadId(), uint(tile))));
-            }
-            case "meta_group_size" -> {
-                requireTile(k, name, pos);
-                KExpr n = bin(BinaryOp.DIV, bin(BinaryOp.ADD, blockSize(), uint(tile - 1)), uint(tile));
-                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, n));
+                expect(name, args, 0, pos);
+                return new Value(new KExpr.Convert(ScalarType.ULONGLONG, tileField(ctx, base, name.equals(
+                        "meta_group_rank") ? CooperativeGroups.META_RANK : CooperativeGroups.META_SIZE, pos)));
             }
             case "group_index", "thread_index", "group_dim", "dim_threads" -> {
                 if (!block) {
@@ -496,6 +593,10 @@ final class CooperativeGroupCalls {
         KExpr lane = new KExpr.Special(SpecialReg.LANE_ID);
         KExpr base = bin(BinaryOp.AND, lane, uint(~(tile - 1L) & 0xFFFF_FFFFL));
         return bin(BinaryOp.SHL, uint((1L << tile) - 1), base);
+    }
+
+    private static String display(CooperativeGroups.GroupKind k) {
+        return k.tileSize() > 0 ? "thread_block_tile<" + k.tileSize() + ">" : k.kind();
     }
 
     private static void requireTile(CooperativeGroups.GroupKind k, String name, SourcePos pos) {

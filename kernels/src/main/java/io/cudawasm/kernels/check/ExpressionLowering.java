@@ -1176,6 +1176,13 @@ final class ExpressionLowering {
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
         }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(referent)) && CooperativeGroups.kindOf(a.type()) != null) {
+            // a group bound to a thread_group&: CUDA binds the base class; here the thread_group made of it,
+            // which holds the same group (a thread_group has no members that change it)
+            KLocal tmp = ctx.temp(referent, pos);
+            ctx.emit(new KStmt.Assign(tmp, convert(toRValue(a, pos), referent, pos, false)));
+            return address(new LValue.OfLocal(tmp, false));
+        }
         if (!constRef) {
             throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
                     + referent.display() + "'");
@@ -1266,6 +1273,9 @@ final class ExpressionLowering {
         }
         if (TypeRules.sameType(from, to)) {
             return 0;
+        }
+        if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(to)) && ThreadGroups.convertible(from)) {
+            return 1; // a derived group to its base class
         }
         if (reference) {
             return -1;
@@ -1680,10 +1690,10 @@ final class ExpressionLowering {
                 return v;
             }
             CooperativeGroups.GroupKind group = CooperativeGroups.kindOf(to);
-            if (group != null && group.kind().equals("thread_group") && CooperativeGroups.kindOf(from) != null) {
-                throw error(pos, "a cg::thread_group holding a " + from.display().replace("struct ", "") + " (a group "
-                        + "whose kind is known only at run time) is not supported: declare the variable with the "
-                        + "group's own type or auto");
+            CooperativeGroups.GroupKind fromGroup = CooperativeGroups.kindOf(from);
+            if (ThreadGroups.isThreadGroup(group) && fromGroup != null) {
+                // every group is a thread_group (CUDA's base class), which keeps its kind at run time
+                return new ThreadGroups(ctx, pos).convert(v, fromGroup);
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

@@ -263,6 +263,10 @@ final class CudaDialect implements Dialect {
 
     @Override
     public String barrier(BarrierKind kind, String mask) {
+        if (kind == BarrierKind.TILE) {
+            // CUDA's own barrier over the caller's tile (sm_80 and later: cw_tile_sync's #error says so)
+            return helper("cw_tile_sync") + "<" + mask + ">()";
+        }
         if (kind == BarrierKind.WARP) {
             // a partial warp (a coalesced group in divergent code) must name its lanes: __syncwarp()
             // would wait for lanes that never come

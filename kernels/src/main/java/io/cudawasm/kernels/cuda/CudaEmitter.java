@@ -247,6 +247,19 @@ public final class CudaEmitter {
                     }
                     """.formatted(STATUS_SYMBOL, STATUS_SYMBOL));
         }
+        if (helpers.contains("cw_tile_sync")) {
+            out.lines("""
+                    /* a barrier over the caller's cooperative-groups tile of more than 32 threads: CUDA's own,
+                       which finds its scratch in the memory sm_80 and later reserve for it */
+                    #include <cooperative_groups.h>
+                    #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
+                    #error "tiles of more than 32 threads need sm_80 or later on the CUDA back end"
+                    #endif
+                    template <unsigned int N> static __device__ void cw_tile_sync(void) {
+                        cooperative_groups::tiled_partition<N>(cooperative_groups::this_thread_block()).sync();
+                    }
+                    """);
+        }
         for (String h : helpers) {
             if (h.startsWith("cw_div_") || h.startsWith("cw_rem_")) {
                 out.lines(division(h));

@@ -342,7 +342,10 @@ public final class RegionFission {
         if (kind == BarrierKind.GRID) {
             return gridBarrier(at, f);
         }
-        if (kind == BarrierKind.WARP || f.mask() == root) {
+        // a warp's or a tile's barrier is a region boundary too, for whichever of their threads arrive:
+        // the threads of a region all finish it before any starts the next, so the tiles (or warps)
+        // that reach it are synchronized, and those that do not are not held up
+        if (kind != BarrierKind.BLOCK || f.mask() == root) {
             return List.of();
         }
         // divergent: some thread waits here while another live thread does not (if nobody

@@ -135,7 +135,8 @@ public final class UniformityAnalysis {
 
     private void barriers(KBlock b, boolean divergent) {
         for (KStmt s : b.statements()) {
-            if (s instanceof KStmt.Barrier barrier && barrier.kind() != BarrierKind.WARP && divergent) {
+            if (s instanceof KStmt.Barrier barrier && divergent && (barrier.kind() == BarrierKind.GRID
+                    || barrier.kind() == BarrierKind.BLOCK && barrier.mask() == null)) {
                 warn(barrier.pos(), barrier.kind() == BarrierKind.GRID ? "grid.sync()" : "__syncthreads()");
             } else if (s instanceof KStmt.If i) {
                 boolean d = divergent || isVarying(i.condition());

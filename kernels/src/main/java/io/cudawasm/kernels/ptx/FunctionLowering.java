@@ -36,6 +36,8 @@ final class FunctionLowering {
     private final Map<String, BasicBlock> labels = new LinkedHashMap<>();
     private final Map<String, SourcePos> labelUses = new HashMap<>();
     private BasicBlock current;
+    /** Block-scope acquire loads by block id: in a loop they wait for other threads of the block. */
+    private final Map<Integer, Instruction> blockScopeWaits = new java.util.HashMap<>();
     private List<KStmt> out;
     private KLocal returnValue;
     /** PTX's carry flag (CC.CF) of {@code add.cc}/{@code addc} chains, 0 or 1; made on first use. */
@@ -100,10 +102,35 @@ final class FunctionLowering {
         threadEmptyBlocks();
         initializeCarry();
         ControlFlowGraph cfg = new ControlFlowGraph(blocks, 0);
+        stopWaitsForTheBlock(cfg);
         List<StructuredNode> code = Structurer.structure(cfg, this::returnStatement);
         KBlock structured = StructuredLowering.lower(fn, StructuredSimplifier.simplify(code), decl.pos());
         fn.setBody(InductionVariables.apply(fn,
                 SingleUseForwarding.apply(PredicateInlining.apply(UniformCopies.apply(structured)))));
+    }
+
+    /**
+     * A loop around a block-scope acquire load ({@code ld.acquire.cta}) waits until another thread
+     * of the block writes: nvcc's code for cooperative-groups tiles of more than 32 threads syncs
+     * their warps so, in shared memory. The threads of a block run one region at a time on the CPU
+     * path (and as a work-group's work-items on OpenCL, with no forward progress between them), so
+     * such a loop would never end. The loop stops the kernel instead, with a trap naming why, where
+     * it starts: a module's other kernels (nvcc's PTX of a sample file holds them all) still run.
+     */
+    private void stopWaitsForTheBlock(ControlFlowGraph cfg) {
+        for (Map.Entry<Integer, Instruction> wait : blockScopeWaits.entrySet()) {
+            int b = wait.getKey();
+            if (b < blocks.size() && cfg.innermostLoop(b) >= 0) {
+                Instruction ins = wait.getValue();
+                String why = "'" + ins.mnemonic() + "' waits in a loop for other threads of the block (a spin-wait in "
+                        + "memory, as nvcc compiles the sync of cooperative-groups tiles of more than 32 threads), which "
+                        + "never ends where a block's threads run region by region";
+                blocks.get(cfg.innermostLoop(b)).statements().add(0, new KStmt.Trap(why, ins.pos()));
+                module.warnings().add(io.cudawasm.kernels.source.Diagnostic.warning(ins.pos(), why + ": '"
+                        + fn.sourceName() + "' stops here with a trap when launched; compile the CUDA source instead, whose "
+                        + "tile barriers are supported"));
+            }
+        }
     }
 
     /**
@@ -397,7 +424,12 @@ final class FunctionLowering {
             case "mov" -> conversions.mov(ins);
             case "cvt" -> conversions.cvt(ins);
             case "cvta" -> conversions.cvta(ins);
-            case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> memory.lower(ins);
+            case "ld", "ldu", "st", "atom", "red", "prefetch", "prefetchu" -> {
+                if (op.equals("ld") && ins.has("acquire") && ins.has("cta")) {
+                    blockScopeWaits.putIfAbsent(current.id(), ins);
+                }
+                memory.lower(ins);
+            }
             case "setp", "selp", "slct", "set" -> comparisons.lower(ins);
             case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));

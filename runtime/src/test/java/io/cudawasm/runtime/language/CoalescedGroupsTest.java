@@ -307,8 +307,6 @@ class CoalescedGroupsTest {
                 "'binary_partition' partitions a coalesced group or a thread_block_tile");
         refused(head + "    auto l = cg::labeled_partition(g, 1.5f);\n}\n", 5, 39,
                 "labeled_partition needs an integer or pointer label, not 'float'");
-        refused(head + "    cg::thread_group t = g;\n}\n", 5, 26,
-                "a cg::thread_group holding a cg::coalesced_group (a group whose kind is known only at run time) is not supported");
         refused(head + "    out[0] = cg::inclusive_scan(cg::this_thread_block(), 1);\n}\n", 5, 32,
                 "cg::inclusive_scan needs a thread_block_tile of up to 32 threads or a coalesced group, not a thread_block");
         refused(head + "    int p;\n    out[0] = __match_all_sync(~0u, out[1], p);\n}\n", 6, 44,

@@ -112,6 +112,33 @@ public final class PublicSamplesRun {
         return out;
     }
 
+    /** A launch whose result is what the kernel prints (device printf): the command's standard output. */
+    String printed(String path, String kernel, String grid, String block, int shared, List<String> args)
+            throws Mismatch, IOException {
+        Path src = source(path);
+        List<String> cmd = new ArrayList<>(route == Route.WORKER
+                ? List.of("submit", "--url", worker.toString(), src.toString(), "-I", common().toString(), "--backend",
+                        "wasm", "--time-limit", "120")
+                : List.of("run"));
+        if (route == Route.PTX) {
+            cmd.add(ptx(src).toString());
+        } else if (route != Route.WORKER) {
+            cmd.addAll(List.of(src.toString(), "-I", common().toString()));
+        }
+        cmd.addAll(List.of("--kernel", kernel, "--grid", grid, "--block", block, "--shared", Integer.toString(shared)));
+        for (String a : args) {
+            cmd.addAll(List.of("--arg", a));
+        }
+        if (route != Route.WORKER) {
+            cmd.addAll(route == Route.OPENCL ? List.of("--backend", "opencl") : List.of("--sandbox"));
+        }
+        CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
+        if (r.code() != 0) {
+            throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
+        }
+        return r.out();
+    }
+
     /** {@code cuda-wasm submit} to the worker: the same launch as a job, its headers sent with the source. */
     private Map<String, byte[]> submit(Path src, String kernel, String grid, String block, int shared, List<String> args,
             List<String> outputs, String... extra) throws Mismatch, IOException {
