@@ -22,7 +22,8 @@ public final class Frontend {
             List<String> instantiations, List<Diagnostic> warnings) {
         List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
         TranslationUnit unit = Parser.parse(file, tokens);
-        KModule module = Checker.check(unit, new CheckOptions(instantiations), warnings);
+        KModule module = Checker.check(unit, new CheckOptions(instantiations,
+                io.cudawasm.kernels.devicelib.DeviceLimits.fromDefines(defines)), warnings);
         return UnusedLibraryFunctions.prune(module, HalfPrecisionHeader.NAME);
     }
 }

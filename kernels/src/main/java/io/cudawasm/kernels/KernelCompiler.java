@@ -134,7 +134,8 @@ public final class KernelCompiler {
         try {
             budget.checkClock(null);
             KModule kir = PtxFrontend.isPtx(request.fileName(), request.source())
-                    ? PtxFrontend.toKir(file, warnings)
+                    ? PtxFrontend.toKir(file, io.cudawasm.kernels.devicelib.DeviceLimits.fromDefines(request.defines()),
+                            warnings)
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             requireShallowIr(kir, limits);
             requireParameterSpace(kir);

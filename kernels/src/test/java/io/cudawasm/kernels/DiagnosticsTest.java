@@ -86,7 +86,8 @@ class DiagnosticsTest {
             Arguments.of("assign to threadIdx", "__global__ void k(int* a) { threadIdx.x = 0; }", 1, 39,
                     "expression is not assignable"),
             // unsupported CUDA and C++ features, named as such
-            Arguments.of("printf", "__global__ void k() { printf(\"hi\"); }", 1, 29, "device printf is not supported"),
+            Arguments.of("printf with a format that is no literal", "__global__ void k(const char *f) { printf(f); }", 1, 43,
+                    "device printf needs a string literal as its format"),
             Arguments.of("goto", "__global__ void k(int* a) { goto out; }", 1, 29,
                     "'goto out': only a jump to a label of this block or an enclosing one is supported"),
             Arguments.of("inline asm the PTX front end does not support",
@@ -97,7 +98,8 @@ class DiagnosticsTest {
             Arguments.of("inheritance", "struct B : A { int x; };", 1, 10, "inheritance is not supported"),
             Arguments.of("lambda capturing this", "__global__ void k(int* a) { auto f = [this](int x) { return x; }; }",
                     1, 39, "capturing 'this' in a lambda is not supported"),
-            Arguments.of("new", "__global__ void k(int* a) { int* p = new int; }", 1, 38, "'new' (dynamic allocation)"),
+            Arguments.of("new of an array with initializers", "__global__ void k(int* a) { int* p = new int[4](1); }", 1, 38,
+                    "'new T[n](...)' with initializers is not supported"),
             Arguments.of("dynamic parallelism", "__global__ void child(int* a) {}\n"
                     + "__global__ void k(int* a) { child(a); }", 2, 34, "dynamic parallelism"),
             Arguments.of("removed warp op", "__global__ void k(int* a) { a[0] = __shfl(a[0], 0); }", 1, 42,

@@ -71,6 +71,13 @@ public final class KernelAbi {
     public static final int TRAP_SHARED_OVERFLOW = 4;
     /** Pointer arithmetic left the address space: an index far out of bounds, or a wild pointer. */
     public static final int TRAP_ADDRESS = 5;
+    /** Device {@code free} of a pointer that is not a live block of the heap ({@code DeviceHeap}). */
+    public static final int TRAP_BAD_FREE = 6;
+
+    /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
+    public static int trapCode(String reason) {
+        return io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE.equals(reason) ? TRAP_BAD_FREE : TRAP_USER;
+    }
     /**
      * Not a fault: a block reached a grid barrier ({@code grid.sync()}). The host returns when every
      * block of the cooperative launch has reached it, so a grid barrier needs no import of its own.
@@ -94,6 +101,7 @@ public final class KernelAbi {
             case TRAP_MISSING_RETURN -> "reached the end of a non-void device function without a return";
             case TRAP_SHARED_OVERFLOW -> "dynamic shared memory overflow";
             case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
+            case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             default -> "trap " + code;
         };
     }

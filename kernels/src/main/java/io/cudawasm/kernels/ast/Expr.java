@@ -57,6 +57,12 @@ public sealed interface Expr {
 
     record Call(SourcePos pos, Expr callee, List<Expr> args) implements Expr {}
 
+    /**
+     * A kernel launched from device code (dynamic parallelism):
+     * {@code kernel<<<grid, block[, sharedBytes[, stream]]>>>(args)}.
+     */
+    record KernelLaunch(SourcePos pos, Expr kernel, List<Expr> config, List<Expr> args) implements Expr {}
+
     record Index(SourcePos pos, Expr base, Expr index) implements Expr {}
 
     record Member(SourcePos pos, Expr base, String name, boolean arrow) implements Expr {}
@@ -67,6 +73,16 @@ public sealed interface Expr {
 
     /** {@code T(a, b, ...)} or {@code T{...}} with several arguments: a constructor-style call. */
     record Construct(SourcePos pos, TypeSyntax type, List<Expr> args) implements Expr {}
+
+    /**
+     * {@code new T}, {@code new T(args)}, {@code new T{args}}, {@code new T[count]}, and placement
+     * {@code new (where) T(args)}; {@code count} and {@code placement} are null when absent.
+     */
+    record New(SourcePos pos, TypeSyntax type, Expr count, List<Expr> args, boolean initialized, Expr placement)
+            implements Expr {}
+
+    /** {@code delete p} or {@code delete[] p}. */
+    record Delete(SourcePos pos, Expr operand, boolean array) implements Expr {}
 
     record SizeofType(SourcePos pos, TypeSyntax type) implements Expr {}
 

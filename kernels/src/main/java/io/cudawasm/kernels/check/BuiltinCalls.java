@@ -530,11 +530,16 @@ final class BuiltinCalls {
                 ctx.emit(new KStmt.Trap(name.equals("__trap") ? "__trap() called" : "__brkpt() called", pos));
                 return new ExpressionLowering.NoValue();
             }
-            case "printf" -> throw error(pos, "device printf is not supported");
-            case "malloc", "free" -> throw error(pos, "device-side '" + name + "' (dynamic allocation) is not supported");
+            case "printf" -> {
+                return new Value(new DeviceLibraryCalls(ctx).printf(args, pos));
+            }
+            case "malloc", "free" -> {
+                return new DeviceLibraryCalls(ctx).heap(name, args, pos);
+            }
             case "memcpy", "memset" -> throw error(pos, "device-side '" + name + "' is not supported: copy with a loop");
-            case "clock", "clock64" -> throw error(pos, "'" + name + "()' (the SM cycle counter) is not supported");
-            case "__nanosleep" -> throw error(pos, "'__nanosleep' is not supported");
+            case "clock", "clock64", "__nanosleep" -> {
+                return new DeviceLibraryCalls(ctx).timing(name, args, pos);
+            }
             case "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor", "__ballot", "__any", "__all" ->
                     throw error(pos, "'" + name + "' was removed in CUDA 9 and is not supported: use '" + name
                             + "_sync'");

@@ -38,6 +38,8 @@ public final class BuiltinTypes {
         TYPES.put("cudaTextureObject_t", ScalarType.ULONGLONG);
         TYPES.put("cudaSurfaceObject_t", ScalarType.ULONGLONG);
         TYPES.put("clock_t", ScalarType.LONG);
+        // a stream in device code is a handle the launch queue records (dynamic parallelism)
+        TYPES.put("cudaStream_t", ScalarType.ULONGLONG);
         vectors("char", ScalarKind.SCHAR, 1, 2, 1, 4);
         vectors("uchar", ScalarKind.UCHAR, 1, 2, 1, 4);
         vectors("short", ScalarKind.SHORT, 2, 4, 2, 8);

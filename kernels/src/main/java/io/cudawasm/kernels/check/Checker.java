@@ -6,6 +6,7 @@ import io.cudawasm.kernels.ast.TranslationUnit;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KModule;
@@ -158,6 +159,8 @@ public final class Checker {
     final Map<KFunction, Signature> signatures = new HashMap<>();
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
+    /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
+    final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -173,6 +176,7 @@ public final class Checker {
         this.options = options;
         this.warnings = warnings;
         this.types = new TypeResolver(this);
+        this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */
@@ -205,6 +209,8 @@ public final class Checker {
             all.addAll(warnings);
             throw new CompileException(all);
         }
+        globals.addAll(deviceLibrary.globals());
+        lowered.addAll(deviceLibrary.functions());
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 
@@ -491,6 +497,22 @@ public final class Checker {
             globals.add(cooperativeLaunch);
         }
         return cooperativeLaunch;
+    }
+
+    private KGlobal launchQueue;
+
+    /**
+     * The {@code __device__} pointer to the dynamic-parallelism launch queue, made on the first
+     * launch from device code (the runtime looks for it by name: {@link DeviceLaunchAbi#QUEUE_SYMBOL}).
+     */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            CType type = new PointerType(ScalarType.UCHAR, AddressSpace.GLOBAL, false, false);
+            budget.countStaticData(type.size(), pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, type, AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
     }
 
     /** Registers a shared variable declared inside a function body. */

@@ -239,7 +239,7 @@ final class ExpressionLowering {
             return new Value(new KExpr.NullPtr(new PointerType(VoidType.VOID)));
         } else if (e instanceof Expr.StringLit s) {
             throw error(s.pos(),
-                    "string literals are not supported in device code (device printf is not supported)");
+                    "string literals are supported in device code only as printf's format and %s arguments");
         } else if (e instanceof Expr.Ident id) {
             return identifier(id);
         } else if (e instanceof Expr.Unary u) {
@@ -252,6 +252,10 @@ final class ExpressionLowering {
             return conditional(c);
         } else if (e instanceof Expr.Call c) {
             return call(c);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            requireFunction(l.pos(), "a kernel launch");
+            ctx.launches.launch(l);
+            return NO_VALUE;
         } else if (e instanceof Expr.Index i) {
             return index(i);
         } else if (e instanceof Expr.Member m) {
@@ -260,6 +264,11 @@ final class ExpressionLowering {
             return cast(c);
         } else if (e instanceof Expr.Construct c) {
             return construct(ctx.checker.types.resolve(c.type(), ctx), c.args(), c.pos());
+        } else if (e instanceof Expr.New n) {
+            return new Value(new DeviceLibraryCalls(ctx).newExpression(n));
+        } else if (e instanceof Expr.Delete d) {
+            new DeviceLibraryCalls(ctx).delete(d);
+            return new NoValue();
         } else if (e instanceof Expr.SizeofType s) {
             return new Value(sizeOf(ctx.checker.types.resolve(s.type(), ctx), s.pos()));
         } else if (e instanceof Expr.SizeofExpr s) {
@@ -404,6 +413,10 @@ final class ExpressionLowering {
         }
         if (s != null) {
             return symbol(s, id);
+        }
+        KExpr launchConstant = DeviceLaunches.constant(name);
+        if (launchConstant != null) {
+            return new Value(launchConstant);
         }
         if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
             throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
@@ -1025,6 +1038,9 @@ final class ExpressionLowering {
             }
         }
         List<Checker.FunctionEntry> overloads = ctx.checker.functions.get(name);
+        if (overloads == null && DeviceLaunches.handles(name)) {
+            return ctx.launches.call(name, c.args(), c.pos());
+        }
         if (overloads == null) {
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
@@ -1105,9 +1121,26 @@ final class ExpressionLowering {
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
         KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
         if (fn.isKernel()) {
-            throw error(pos, "a __global__ function cannot be called from device code (dynamic parallelism "
-                    + "is not supported)");
+            throw error(pos, "a __global__ function cannot be called from device code: launch it with "
+                    + "<<<grid, block>>> (dynamic parallelism)");
         }
+        Checker.Signature sig = ctx.checker.signatures.get(fn);
+        KExpr call = new KExpr.Call(fn, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        if (sig.returnsReference()) {
+            PointerType rt = (PointerType) fn.returnType();
+            KLocal t = ctx.temp(rt, pos);
+            ctx.emit(new KStmt.Assign(t, call));
+            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
+        }
+        return materialize(call, pos);
+    }
+
+    /**
+     * The values a call passes to {@code fn}: the object's address first for a member function,
+     * default arguments for those not given, references as addresses, structs as copies.
+     */
+    List<KExpr> callValues(Resolution r, KFunction fn, List<Operand> given, List<SourcePos> positions, KExpr self,
+            SourcePos pos) {
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         List<Operand> args = new ArrayList<>(given);
         List<KExpr> values = new ArrayList<>();
@@ -1139,14 +1172,7 @@ final class ExpressionLowering {
                 values.add(v);
             }
         }
-        KExpr call = new KExpr.Call(fn, values, fn.returnType());
-        if (sig.returnsReference()) {
-            PointerType rt = (PointerType) fn.returnType();
-            KLocal t = ctx.temp(rt, pos);
-            ctx.emit(new KStmt.Assign(t, call));
-            return new Place(new LValue.OfMemory(new KExpr.LocalGet(t), rt.pointee(), rt.constPointee()));
-        }
-        return materialize(call, pos);
+        return values;
     }
 
     /** Places a call's (or atomic's) result in a temporary, or evaluates it for effect if void. */
@@ -1694,6 +1720,17 @@ final class ExpressionLowering {
             if (ThreadGroups.isThreadGroup(group) && fromGroup != null) {
                 // every group is a thread_group (CUDA's base class), which keeps its kind at run time
                 return new ThreadGroups(ctx, pos).convert(v, fromGroup);
+            }
+            if (to == BuiltinTypes.dim3() && from instanceof ScalarType) {
+                // dim3's converting constructor dim3(unsigned x, unsigned y = 1, unsigned z = 1): dim3 grid(n)
+                KLocal t = ctx.temp(to, pos);
+                StructType d = (StructType) to;
+                for (int i = 0; i < 3; i++) {
+                    Field f = d.fields().get(i);
+                    KExpr c = i == 0 ? convert(v, f.type(), pos, true) : new KExpr.IntConst((ScalarType) f.type(), 1);
+                    ctx.emit(new KStmt.Store(fieldAddr(localAddress(t), f), c));
+                }
+                return new KExpr.LocalGet(t);
             }
             throw error(pos, "no viable conversion from '" + from.display() + "' to '" + to.display() + "'");
         }

@@ -95,6 +95,9 @@ final class FreeNames {
         } else if (e instanceof Expr.Call c) {
             expr(c.callee());
             c.args().forEach(this::expr);
+        } else if (e instanceof Expr.KernelLaunch l) {
+            l.config().forEach(this::expr);
+            l.args().forEach(this::expr);
         } else if (e instanceof Expr.Index i) {
             expr(i.base());
             expr(i.index());
@@ -106,6 +109,16 @@ final class FreeNames {
             c.args().forEach(this::expr);
         } else if (e instanceof Expr.SizeofExpr s) {
             expr(s.operand());
+        } else if (e instanceof Expr.New n) {
+            if (n.count() != null) {
+                expr(n.count());
+            }
+            if (n.placement() != null) {
+                expr(n.placement());
+            }
+            n.args().forEach(this::expr);
+        } else if (e instanceof Expr.Delete d) {
+            expr(d.operand());
         } else if (e instanceof Expr.InitList l) {
             l.elements().forEach(this::init);
         } else if (e instanceof Expr.Lambda l) {

@@ -23,6 +23,7 @@ final class FunctionContext {
     final CompileBudget budget;
     final BuiltinCalls builtins;
     final ObjectLowering objects;
+    final DeviceLaunches launches;
     /** The statement being lowered, where a limit hit while lowering it is reported. */
     SourcePos at;
     int loopDepth;
@@ -46,6 +47,7 @@ final class FunctionContext {
         this.exprs = new ExpressionLowering(this);
         this.builtins = new BuiltinCalls(this);
         this.objects = new ObjectLowering(this);
+        this.launches = new DeviceLaunches(this);
     }
 
     void enterClass(Checker.FunctionEntry entry, KLocal self) {

@@ -39,7 +39,8 @@ final class InlineAssembly {
         SourcePos at = asm.pos();
         if (!asm.extended()) {
             // basic asm: the template is PTX as written
-            emit(InlinePtx.lower(asm.template(), asm.template(), List.of(), ctx.asmCarry, ctx.fn, at), at);
+            emit(InlinePtx.lower(asm.template(), asm.template(), List.of(), ctx.asmCarry, ctx.fn, at,
+                    ctx.checker.deviceLibrary), at);
             return;
         }
         List<String> texts = new ArrayList<>();
@@ -87,7 +88,8 @@ final class InlineAssembly {
             registers.add(new InlinePtx.Operand(name, reg, type));
         }
         String template = substitute(asm.template(), texts, at);
-        emit(InlinePtx.lower(template, asm.template(), registers, ctx.asmCarry, ctx.fn, at), at);
+        emit(InlinePtx.lower(template, asm.template(), registers, ctx.asmCarry, ctx.fn, at,
+                ctx.checker.deviceLibrary), at);
         for (Output o : outputs) {
             exprs.store(o.target(), exprs.convert(new KExpr.LocalGet(o.register()), o.target().type(), o.pos(), true));
         }

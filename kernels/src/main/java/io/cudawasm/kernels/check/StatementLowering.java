@@ -116,7 +116,7 @@ final class StatementLowering {
         if (ctx.deducing) {
             throw new DeducedReturn(VoidType.VOID); // no return statement: void
         }
-        ctx.fn.setBody(ctx.out.finish());
+        ctx.fn.setBody(ctx.launches.initializeErrorState(ctx.out.finish()));
     }
 
     /** Ends lowering a body whose return type is being deduced, at its first return statement. */

@@ -45,7 +45,7 @@ public final class Parser {
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
             "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
-            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t");
+            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaStream_t");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(
             "void", "bool", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
@@ -1683,6 +1683,43 @@ public final class Parser {
         return new Initializer.Single(assignment());
     }
 
+    /** {@code new [(placement)] T [*...] [[count]] [(args) | {args}]} (device code's heap, or placement). */
+    private Expr newExpression() {
+        Token t = next();
+        Expr placement = null;
+        if (at("(")) {
+            next();
+            placement = expression();
+            expect(")", "after the placement of 'new'");
+        }
+        Specifiers s = declSpecifiers(new Specifiers());
+        TypeSyntax type = s.type;
+        while (at("*")) {
+            Token star = next();
+            type = new TypeSyntax.Pointer(star.pos(), type, false, false, false);
+        }
+        Expr count = null;
+        if (at("[")) {
+            next();
+            count = expression();
+            expect("]", "to close the element count of 'new'");
+        }
+        List<Expr> args = new ArrayList<>();
+        boolean initialized = false;
+        if (at("(") || at("{")) {
+            String close = at("(") ? ")" : "}";
+            next();
+            initialized = true;
+            if (!accept(close)) {
+                do {
+                    args.add(assignment());
+                } while (accept(","));
+                expect(close, "to close the initializer of 'new'");
+            }
+        }
+        return new Expr.New(t.pos(), type, count, args, initialized, placement);
+    }
+
     /** A type-id: specifiers and an abstract declarator (for casts, sizeof, template arguments). */
     private TypeSyntax typeName() {
         Specifiers s = declSpecifiers(new Specifiers());
@@ -2006,13 +2043,50 @@ public final class Parser {
                 return left;
             }
             if (match.equals("<<") && peek(1).is("<")) {
-                throw error(t, "launching a kernel from device code (dynamic parallelism) is not supported");
+                left = kernelLaunch(t, left);
+                continue;
             }
             next();
             enter(t);
             Expr right = binary(level + 1, inTemplateArgs);
             left = new Expr.Binary(t.pos(), binaryOp(match), left, right);
         }
+    }
+
+    /**
+     * {@code kernel<<<grid, block[, sharedBytes[, stream]]>>>(args)} in device code (dynamic
+     * parallelism), from the {@code <<} of {@code <<<}: the configuration's expressions end at
+     * {@code >>>} as template arguments end at {@code >}.
+     */
+    private Expr kernelLaunch(Token start, Expr kernel) {
+        next();
+        next();
+        enter(start);
+        boolean savedGreater = pendingGreater;
+        pendingGreater = false;
+        List<Expr> config = new ArrayList<>();
+        do {
+            config.add(binary(0, true));
+        } while (accept(","));
+        if (config.size() < 2 || config.size() > 4) {
+            throw error(start, "a kernel launch takes 2 to 4 configuration arguments "
+                    + "(grid, block, shared bytes, stream), found " + config.size());
+        }
+        if (!(at(">>") && peek(1).is(">"))) {
+            throw error(peek(), "expected '>>>' to close the launch configuration, found " + peek().describe());
+        }
+        next();
+        next();
+        pendingGreater = savedGreater;
+        expect("(", "after the launch configuration");
+        List<Expr> args = new ArrayList<>();
+        if (!at(")")) {
+            do {
+                args.add(assignment());
+            } while (accept(","));
+        }
+        expect(")", "to close the kernel's arguments");
+        return new Expr.KernelLaunch(start.pos(), kernel, config, args);
     }
 
     private Expr unary() {
@@ -2230,8 +2304,18 @@ public final class Parser {
             next();
             return new Expr.This(t.pos());
         }
-        if (t.is("new") || t.is("delete")) {
-            throw error(t, "'" + t.text() + "' (dynamic allocation) is not supported in device code");
+        if (t.is("new")) {
+            return newExpression();
+        }
+        if (t.is("delete")) {
+            next();
+            boolean array = false;
+            if (at("[")) {
+                next();
+                expect("]", "after 'delete['");
+                array = true;
+            }
+            return new Expr.Delete(t.pos(), unary(), array);
         }
         if (t.is("[")) {
             return lambda();

@@ -48,6 +48,9 @@ public final class LongRegionSplit {
     }
 
     static KBlock apply(KBlock body, int budget) {
+        if (spinsOnCompareAndSwap(body)) {
+            return body;
+        }
         List<KStmt> out = new ArrayList<>();
         int run = 0;
         boolean cut = false;
@@ -69,6 +72,23 @@ public final class LongRegionSplit {
             run += w;
         }
         return cut ? new KBlock(out) : body;
+    }
+
+    /**
+     * Whether the kernel may take a spin lock (a loop around an atomic compare-and-swap, as the device
+     * heap's malloc has when nvcc inlines it): a cut between taking and releasing the lock would
+     * leave the block's other threads spinning before the cut while the holder waits after it. Such
+     * kernels are not cut (a data race here is the point, so the reordering argument above fails).
+     */
+    private static boolean spinsOnCompareAndSwap(KBlock body) {
+        boolean[] found = {false};
+        KirWalk.statements(body, s -> {
+            if (!found[0] && s instanceof KStmt.Loop loop) {
+                KirWalk.expressions(loop.body(), e -> found[0] |= e instanceof KExpr.Atomic a
+                        && a.op() == io.cudawasm.kernels.kir.AtomicOp.CAS);
+            }
+        });
+        return found[0];
     }
 
     /**

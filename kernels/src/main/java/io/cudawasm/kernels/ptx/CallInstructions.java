@@ -1,11 +1,19 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.kir.LaunchQueueCode;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.devicelib.PrintfFormat;
+import io.cudawasm.kernels.devicelib.PrintfLowering;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +55,9 @@ final class CallInstructions {
             throw CompileException.at(callee.pos(), "call of undeclared function '" + callee.name() + "'");
         }
         if (fb.function() == null) {
-            external(ins, callee.name());
+            if (!deviceRuntime(ins, callee.name(), args, results)) {
+                external(ins, callee.name(), args, results);
+            }
             return;
         }
         KFunction target = fb.function();
@@ -99,13 +109,227 @@ final class CallInstructions {
         throw CompileException.at(arg.pos(), "expected a .param variable as the argument");
     }
 
-    private void external(Instruction ins, String name) {
+    /**
+     * The device runtime's calls that dynamic parallelism compiles to (CUDA 12's nvcc names them
+     * {@code __cudaCDP2...}): a launch is {@code cudaGetParameterBufferV2}, which claims a record of
+     * the launch queue and returns its parameter block, the parameters stored there, then
+     * {@code cudaLaunchDeviceV2} with the stream. Returns false for any other function.
+     */
+    private boolean deviceRuntime(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
+        String n = name.startsWith("__cudaCDP2") ? "cuda" + name.substring("__cudaCDP2".length()) : name;
+        SourcePos pos = ins.pos();
+        switch (n) {
+            case "cudaGetParameterBufferV2" -> {
+                shape(ins, name, args, results, 4);
+                KExpr id = f.temp(Exprs.as(value(args.get(0)), ScalarType.UINT));
+                KExpr[] grid = dims(args.get(1));
+                KExpr[] block = dims(args.get(2));
+                KExpr shared = f.temp(Exprs.as(value(args.get(3)), ScalarType.UINT));
+                KExpr queue = f.temp(LaunchQueueCode.queueAddress(f.module().launchQueue(pos), pos));
+                KLocal record = f.local("cw_record", LaunchQueueCode.BYTES);
+                KLocal slot = f.local("cw_slot", ScalarType.UINT);
+                for (KStmt st : LaunchQueueCode.claim(queue, id, grid, block, shared, record, slot, f.launchError(),
+                        pos)) {
+                    f.emit(st);
+                }
+                KExpr rec = new KExpr.LocalGet(record);
+                KExpr params = Exprs.as(new KExpr.PtrAdd(rec, new KExpr.IntConst(ScalarType.LONG,
+                        DeviceLaunchAbi.REC_PARAMS)), ScalarType.ULONGLONG);
+                result(results, new KExpr.Select(LaunchQueueCode.claimed(rec), params,
+                        new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.ULONGLONG));
+            }
+            case "cudaLaunchDeviceV2" -> {
+                shape(ins, name, args, results, 2);
+                KExpr buffer = f.temp(Exprs.as(value(args.get(0)), ScalarType.ULONGLONG));
+                KExpr stream = Exprs.as(value(args.get(1)), ScalarType.ULONGLONG);
+                KExpr rec = new KExpr.PtrAdd(Exprs.convert(buffer, LaunchQueueCode.BYTES),
+                        new KExpr.IntConst(ScalarType.LONG, -DeviceLaunchAbi.REC_PARAMS));
+                KLocal status = f.local("cw_status", ScalarType.INT);
+                List<KStmt> commit = new ArrayList<>(LaunchQueueCode.commit(rec, stream, pos));
+                commit.add(LaunchQueueCode.setError(status, DeviceLaunchAbi.SUCCESS));
+                f.emit(new KStmt.If(LaunchQueueCode.claimed(Exprs.convert(buffer, LaunchQueueCode.BYTES)),
+                        new KBlock(commit), new KBlock(List.of(new KStmt.Assign(status,
+                                new KExpr.LocalGet(f.launchError()))))));
+                result(results, new KExpr.LocalGet(status));
+            }
+            case "cudaGetLastError", "cudaPeekAtLastError" -> {
+                shape(ins, name, args, results, 0);
+                KLocal e = f.launchError();
+                KLocal t = f.local("cw_error", ScalarType.INT);
+                f.emit(new KStmt.Assign(t, new KExpr.LocalGet(e)));
+                if (n.equals("cudaGetLastError")) {
+                    f.emit(LaunchQueueCode.setError(e, DeviceLaunchAbi.SUCCESS));
+                }
+                result(results, new KExpr.LocalGet(t));
+            }
+            case "cudaStreamCreateWithFlags" -> {
+                shape(ins, name, args, results, 2);
+                KExpr target = Exprs.convert(Exprs.as(value(args.get(0)), ScalarType.ULONGLONG),
+                        new PointerType(ScalarType.ULONGLONG));
+                f.emit(new KStmt.Store(target, new KExpr.IntConst(ScalarType.ULONGLONG, 0x10), pos));
+                result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
+            }
+            case "cudaStreamDestroy" -> {
+                shape(ins, name, args, results, 1);
+                result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
+            }
+            case "cudaGetParameterBuffer", "cudaLaunchDevice" -> throw f.unsupported(ins, "the device launch API of "
+                    + "CUDA 11 and before ('" + name + "'): compile with CUDA 12's nvcc (cudaGetParameterBufferV2)");
+            case "cudaDeviceSynchronize" -> throw f.unsupported(ins, "'" + name + "' (a parent grid waiting for its "
+                    + "children, removed in CUDA 12)");
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void shape(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results, int n) {
+        if (args.size() != n || results.size() != 1) {
+            throw CompileException.at(ins.pos(), "call of '" + name + "' with " + args.size() + " arguments and "
+                    + results.size() + " results; it takes " + n + " and returns one");
+        }
+    }
+
+    /** A scalar argument: a .param variable of the call sequence, or a register or constant. */
+    private KExpr value(PtxOperand arg) {
+        if (arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p
+                && p.local().type() instanceof ScalarType) {
+            return new KExpr.LocalGet(p.local());
+        }
+        return f.read(arg, ScalarType.ULONGLONG);
+    }
+
+    /** A dim3 passed by value (a 12-byte .param array): its x, y and z in locals. */
+    private KExpr[] dims(PtxOperand arg) {
+        if (!(arg instanceof PtxOperand.Symbol s)) {
+            throw CompileException.at(arg.pos(), "expected a .param variable holding a dim3");
+        }
+        KExpr base = f.symbolAddress(s.name(), s.pos(), StateSpace.GENERIC);
+        KExpr[] out = new KExpr[3];
+        for (int i = 0; i < 3; i++) {
+            KExpr at = Exprs.convert(new KExpr.PtrAdd(base, new KExpr.IntConst(ScalarType.LONG, 4L * i)),
+                    new PointerType(ScalarType.UINT));
+            out[i] = f.temp(new KExpr.Load(at, s.pos()));
+        }
+        return out;
+    }
+
+    private void result(List<PtxOperand> results, KExpr value) {
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p
+                && p.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(p.local(), Exprs.as(value, st)));
+            return;
+        }
+        f.write(r, value);
+    }
+
+    private void external(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
         switch (name) {
             case "__assertfail" -> f.emit(new KStmt.Trap("assertion failed", ins.pos()));
-            case "vprintf" -> throw f.unsupported(ins, "device printf (vprintf)");
-            case "malloc", "free" -> throw f.unsupported(ins, "device heap (" + name + ")");
+            case "vprintf" -> vprintf(ins, args, results);
+            case "malloc", "free" -> heap(ins, name, args, results);
             default -> throw CompileException.at(ins.pos(), "call of external function '" + name
                     + "' whose body is not in this PTX (link it in first)");
         }
+    }
+
+    /**
+     * {@code vprintf(format, args)}, what nvcc makes of printf: the format is a module string whose
+     * address nvcc passes (found by {@link FunctionLowering#addressHeldBy}); the arguments are in a
+     * local buffer, each at the next multiple of its size (after C's promotions: int 4 bytes, double,
+     * long and pointers 8), which the format's conversions say. Lowered as the CUDA C front end lowers
+     * printf ({@link PrintfLowering}); the result is the number of arguments.
+     */
+    private void vprintf(Instruction ins, List<PtxOperand> args, List<PtxOperand> results) {
+        if (args.size() != 2) {
+            throw CompileException.at(ins.pos(), "vprintf takes 2 arguments, " + args.size() + " given");
+        }
+        String format = formatString(ins, args.get(0));
+        List<PrintfFormat.Argument> kinds = PrintfLowering.parse(format, ins.pos()).arguments();
+        PointerType bytes = new PointerType(ScalarType.UCHAR, AddressSpace.GENERIC, false, false);
+        KExpr buffer = kinds.isEmpty() ? null : f.temp(Exprs.convert(paramValue(args.get(1)), bytes));
+        List<KExpr> values = new ArrayList<>();
+        long offset = 0;
+        for (PrintfFormat.Argument a : kinds) {
+            offset = (offset + a.bytes() - 1) / a.bytes() * a.bytes();
+            char conv = a.conversion().conversion();
+            ScalarType t = switch (a.kind()) {
+                case STAR -> ScalarType.INT;
+                case FLOATING -> ScalarType.DOUBLE;
+                case STRING, POINTER -> ScalarType.ULONGLONG;
+                case INTEGER -> a.bytes() == 8 ? (conv == 'd' || conv == 'i' ? ScalarType.LONGLONG : ScalarType.ULONGLONG)
+                        : conv == 'd' || conv == 'i' ? ScalarType.INT : ScalarType.UINT;
+            };
+            KExpr at = new KExpr.PtrAdd(buffer, new KExpr.IntConst(ScalarType.LONG, offset));
+            KExpr v = f.temp(new KExpr.Load(new KExpr.Convert(new PointerType(t, AddressSpace.GENERIC, false, false), at),
+                    ins.pos()));
+            if (a.kind() == PrintfFormat.ArgumentKind.STRING) {
+                v = Exprs.convert(v, new PointerType(ScalarType.CHAR, AddressSpace.GENERIC, true, false));
+            }
+            values.add(v);
+            offset += a.bytes();
+        }
+        KExpr count = PrintfLowering.lower(f.module().deviceLibrary(ins.pos(), "vprintf"), format, values, ins.pos(), f.sink());
+        if (results.isEmpty()) {
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p
+                && p.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(p.local(), Exprs.as(count, st)));
+        } else {
+            f.write(r, count);
+        }
+    }
+
+    /** nvcc's {@code malloc(size)} and {@code free(pointer)}: the device library's heap. */
+    private void heap(Instruction ins, String name, List<PtxOperand> args, List<PtxOperand> results) {
+        if (args.size() != 1) {
+            throw CompileException.at(ins.pos(), name + " takes 1 argument, " + args.size() + " given");
+        }
+        KExpr v = paramValue(args.get(0));
+        if (name.equals("free")) {
+            f.module().deviceLibrary(ins.pos(), "free").free(f.sink(), Exprs.convert(v, new PointerType(ScalarType.UCHAR,
+                    AddressSpace.GENERIC, false, false)), ins.pos());
+            return;
+        }
+        KExpr p = Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary(ins.pos(), "malloc").malloc(f.sink(), v, ins.pos())),
+                ScalarType.ULONGLONG);
+        if (results.isEmpty()) {
+            return;
+        }
+        PtxOperand r = results.get(0);
+        if (r instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param bp
+                && bp.local().type() instanceof ScalarType st) {
+            f.emit(new KStmt.Assign(bp.local(), Exprs.as(p, st)));
+        } else {
+            f.write(r, p);
+        }
+    }
+
+    /** The text of vprintf's format: the module string whose address the call's first parameter holds. */
+    private String formatString(Instruction ins, PtxOperand arg) {
+        String symbol = arg instanceof PtxOperand.Symbol s ? f.addressHeldBy(s.name()) : null;
+        Binding b = symbol == null ? null : f.scopes().lookup(symbol);
+        if (!(b instanceof Binding.Global g) || g.global().init() == null) {
+            throw CompileException.at(ins.pos(), "vprintf's format is not a string of this module (nvcc passes the "
+                    + "address of a .global string; a format computed at run time is not supported)");
+        }
+        byte[] init = g.global().init();
+        int end = 0;
+        while (end < init.length && init[end] != 0) {
+            end++;
+        }
+        return new String(init, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The value a call argument holds: a call-sequence .param variable's, or a register's. */
+    private KExpr paramValue(PtxOperand arg) {
+        if (arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p) {
+            return Exprs.as(new KExpr.LocalGet(p.local()), ScalarType.ULONGLONG);
+        }
+        return f.read(arg, ScalarType.ULONGLONG);
     }
 }

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -412,8 +413,41 @@ final class FunctionLowering {
         out = current.statements();
     }
 
+    /**
+     * Registers and call parameters that hold a module variable's address, as nvcc passes vprintf its
+     * format ({@code mov R, $str; cvta.global R2, R; st.param [param0], R2}).
+     */
+    private final Map<String, String> addresses = new HashMap<>();
+
+    private void trackAddresses(Instruction ins) {
+        List<PtxOperand> ops = ins.operands();
+        String op = ins.opcode();
+        if ((op.equals("mov") || op.equals("cvta")) && ops.size() == 2 && ops.get(0) instanceof PtxOperand.Register d) {
+            String symbol = ops.get(1) instanceof PtxOperand.Symbol s ? s.name()
+                    : ops.get(1) instanceof PtxOperand.Register r ? addresses.get(r.name()) : null;
+            if (symbol != null) {
+                addresses.put(d.name(), symbol);
+                return;
+            }
+        }
+        if (op.equals("st") && ops.size() == 2 && paramOf(ops.get(0)) != null && ops.get(1) instanceof PtxOperand.Register r
+                && addresses.containsKey(r.name())) {
+            addresses.put(((PtxOperand.Symbol) ((PtxOperand.Address) ops.get(0)).base()).name(), addresses.get(r.name()));
+            return;
+        }
+        if (!ops.isEmpty() && ops.get(0) instanceof PtxOperand.Register d) {
+            addresses.remove(d.name());
+        }
+    }
+
+    /** The module variable whose address a register or call parameter holds here, or null. */
+    String addressHeldBy(String name) {
+        return addresses.get(name);
+    }
+
     private void dispatch(Instruction ins) {
         String op = ins.opcode();
+        trackAddresses(ins);
         switch (op) {
             case "call" -> {
                 if (inline) {
@@ -465,6 +499,18 @@ final class FunctionLowering {
         out.add(s);
     }
 
+    private KLocal launchError;
+
+    /** The function's last device-launch error (cudaGetLastError), cleared on entry; made on first use. */
+    KLocal launchError() {
+        if (launchError == null) {
+            launchError = local("cw_launch_error", ScalarType.INT);
+            blocks.get(0).statements().add(0, new KStmt.Assign(launchError,
+                    new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS)));
+        }
+        return launchError;
+    }
+
     PtxType type(Instruction ins) {
         return ins.type().orElseThrow(() -> CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' needs a type"));
     }
@@ -479,6 +525,21 @@ final class FunctionLowering {
             throw CompileException.at(ins.pos(), "'" + ins.mnemonic() + "' takes " + n + " operands, "
                     + ins.operands().size() + " given");
         }
+    }
+
+    /** This function's statements and locals, for the device library's lowerings. */
+    io.cudawasm.kernels.devicelib.KirSink sink() {
+        return new io.cudawasm.kernels.devicelib.KirSink() {
+            @Override
+            public KLocal temp(String name, CType type) {
+                return local(name, type);
+            }
+
+            @Override
+            public void emit(KStmt statement) {
+                out.add(statement);
+            }
+        };
     }
 
     /** A new local of the function (for values the lowering computes in several steps). */
@@ -509,6 +570,10 @@ final class FunctionLowering {
 
     KExpr read(PtxOperand op, ScalarType t) {
         if (op instanceof PtxOperand.Register r) {
+            if (SpecialRegisters.isClock(r.name())) {
+                // a count every read advances (DeviceLibrary.readClock), not cycles or nanoseconds
+                return Exprs.as(module.deviceLibrary(r.pos(), "'" + r.name() + "'").readClock(sink()), t);
+            }
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());
                 if (v == null) {
@@ -549,6 +614,12 @@ final class FunctionLowering {
         if (op instanceof PtxOperand.Symbol s) {
             if (s.name().equals("WARP_SZ")) {
                 return Exprs.constant(t, 32);
+            }
+            if (scopes.lookup(s.name()) instanceof Binding.Function f && f.function() != null
+                    && f.function().isKernel()) {
+                // a kernel's address is what cudaGetParameterBufferV2 takes: here its id in the launch queue
+                return Exprs.as(new KExpr.IntConst(ScalarType.ULONGLONG,
+                        DeviceLaunchAbi.kernelId(f.function().name()) & 0xffffffffL), t);
             }
             return Exprs.as(symbolAddress(s.name(), s.pos(), StateSpace.GENERIC), t);
         }

@@ -47,6 +47,15 @@ public final class InlinePtx {
      */
     public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
             SourcePos at) {
+        return lower(template, written, operands, carry, fn, at, null);
+    }
+
+    /**
+     * Like the above; {@code library} is the enclosing module's device library, which {@code %clock},
+     * {@code %clock64} and {@code %globaltimer} read (null: refused).
+     */
+    public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
+            SourcePos at, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
         SourceFile text = new SourceFile(at.fileName() + " (inline PTX)", template);
         try {
             List<PtxStatement> body = new ArrayList<>();
@@ -55,8 +64,9 @@ public final class InlinePtx {
                         ? new PtxStatement.Instruction(i.guard(), i.opcode(), i.modifiers(), i.operands(), i.pos(), at)
                         : s);
             }
+            // the enclosing module's device library: what the snippet makes of it belongs to that module
             ModuleLowering module = new ModuleLowering(
-                    new PtxModule(text, "inline", null, 64, List.of(), List.of()), new ArrayList<>());
+                    new PtxModule(text, "inline", null, 64, List.of(), List.of()), new ArrayList<>(), library);
             PtxFunction snippet = new PtxFunction(false, fn.name(), List.of(), List.of(), body, at);
             FunctionLowering lowering = new FunctionLowering(module, snippet, fn);
             for (Operand o : operands) {

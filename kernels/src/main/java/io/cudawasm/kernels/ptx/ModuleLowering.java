@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
@@ -8,9 +9,12 @@ import io.cudawasm.kernels.kir.KirSize;
 import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
+import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
 import io.cudawasm.kernels.types.ArrayType;
 import io.cudawasm.kernels.types.CType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.VoidType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,9 +39,15 @@ final class ModuleLowering {
     private final Set<String> globalNames = new HashSet<>();
     private HalfRuntime halfRuntime;
 
-    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings) {
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
+        this(ptx, warnings, new io.cudawasm.kernels.devicelib.DeviceLibrary(limits));
+    }
+
+    /** A module whose device library is another's (inline PTX's: the C module it is lowered into), or none (null). */
+    ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
         this.ptx = ptx;
         this.warnings = warnings;
+        this.deviceLibrary = library;
     }
 
     Map<String, Binding> names() {
@@ -84,11 +94,29 @@ final class ModuleLowering {
             KFunction k = e.getKey();
             budget.countIrNodes(KirSize.of(k.body()), k.pos(), k.sourceName());
         }
+        if (deviceLibrary != null) {
+            globals.addAll(deviceLibrary.globals());
+            functions.addAll(deviceLibrary.functions());
+        }
         if (halfRuntime != null) {
             functions.addAll(halfRuntime.functions());
         }
         return new KModule(ptx.file().name(), functions, globals, storage.structs());
     }
+
+    /**
+     * vprintf's buffer and formats, the heap and the clock counter, made when the PTX uses them; inline
+     * PTX (a snippet lowered into a C function) has none and refuses them at {@code pos}.
+     */
+    io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary(io.cudawasm.kernels.source.SourcePos pos, String what) {
+        if (deviceLibrary == null) {
+            throw CompileException.at(pos, what + " is not supported in inline PTX: write it in C (clock(), printf, "
+                    + "malloc) around the asm statement");
+        }
+        return deviceLibrary;
+    }
+
+    private final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
 
     /** The rounding core of cuda_fp16.h, compiled the first time an .f16 instruction needs it. */
     HalfRuntime halfRuntime() {
@@ -132,6 +160,20 @@ final class ModuleLowering {
         KGlobal g = new KGlobal(name, t, space, StorageTypes.initialBytes(v), externShared, v.pos());
         globals.add(g);
         return g;
+    }
+
+    private KGlobal launchQueue;
+
+    /** The launch queue's {@code __device__} pointer, made for the first launch from device code. */
+    KGlobal launchQueue(SourcePos pos) {
+        if (launchQueue == null) {
+            budget.countStaticData(8, pos, DeviceLaunchAbi.QUEUE_SYMBOL);
+            globalNames.add(DeviceLaunchAbi.QUEUE_SYMBOL);
+            launchQueue = new KGlobal(DeviceLaunchAbi.QUEUE_SYMBOL, new PointerType(ScalarType.UCHAR,
+                    AddressSpace.GLOBAL, false, false), AddressSpace.GLOBAL, null, false, pos);
+            globals.add(launchQueue);
+        }
+        return launchQueue;
     }
 
     private KFunction signature(PtxFunction f) {

@@ -10,8 +10,14 @@ public final class PtxFrontend {
     private PtxFrontend() {}
 
     public static KModule toKir(SourceFile file, List<Diagnostic> warnings) {
+        return toKir(file, io.cudawasm.kernels.devicelib.DeviceLimits.DEFAULT, warnings);
+    }
+
+    /** {@code limits}: the sizes of the device heap and printf buffer nvcc's malloc and vprintf use. */
+    public static KModule toKir(SourceFile file, io.cudawasm.kernels.devicelib.DeviceLimits limits,
+            List<Diagnostic> warnings) {
         PtxModule module = PtxParser.parse(file);
-        return new ModuleLowering(module, warnings).lower();
+        return new ModuleLowering(module, warnings, limits).lower();
     }
 
     /**

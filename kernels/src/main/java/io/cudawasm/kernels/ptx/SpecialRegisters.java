@@ -17,6 +17,12 @@ final class SpecialRegisters {
             Map.entry("%nctaid.y", SpecialReg.NCTAID_Y), Map.entry("%nctaid.z", SpecialReg.NCTAID_Z),
             Map.entry("%laneid", SpecialReg.LANE_ID), Map.entry("%warpid", SpecialReg.WARP_ID));
 
+    /** {@code %clock}, {@code %clock64}, {@code %globaltimer} (and its low half): the device library's counter. */
+    static boolean isClock(String name) {
+        return name.equals("%clock") || name.equals("%clock64") || name.equals("%globaltimer")
+                || name.equals("%globaltimer_lo");
+    }
+
     /** Whether the name is a special register (supported or not). */
     static boolean isSpecial(String name) {
         return DIRECT.containsKey(name) || name.startsWith("%lanemask_") || name.startsWith("%clock")

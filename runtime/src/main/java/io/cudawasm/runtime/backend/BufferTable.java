@@ -3,6 +3,7 @@ package io.cudawasm.runtime.backend;
 import io.cudawasm.runtime.memory.DeviceBuffer;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,13 +20,16 @@ public final class BufferTable<H> {
 
     private final long tag = SESSIONS.incrementAndGet() << 32;
     private final Map<Integer, H> handles = new LinkedHashMap<>();
+    private final Map<Integer, DeviceBuffer> buffers = new LinkedHashMap<>();
     private int nextId = 1;
 
     /** Records a new allocation of {@code bytes} and returns the buffer that names it. */
     public DeviceBuffer add(H handle, long bytes) {
         int id = nextId++;
         handles.put(id, handle);
-        return new DeviceBuffer(id, tag | id, bytes);
+        DeviceBuffer b = new DeviceBuffer(id, tag | id, bytes);
+        buffers.put(id, b);
+        return b;
     }
 
     /** The handle of one of this session's buffers. */
@@ -42,8 +46,14 @@ public final class BufferTable<H> {
         return handles.values();
     }
 
+    /** Every buffer handed out, in allocation order. */
+    public List<DeviceBuffer> buffers() {
+        return List.copyOf(buffers.values());
+    }
+
     public void clear() {
         handles.clear();
+        buffers.clear();
     }
 
     /** Refuses a byte range that does not lie inside the buffer. */

@@ -67,6 +67,10 @@ import picocli.CommandLine.Spec;
             "CUDA_WASM_AUTO_CPU_BACKEND=opencl;",
             "--sandbox forces the WebAssembly path (memory-safe: for untrusted kernels).",
             "", "Template kernels are named as written: --kernel 'reduce<128, true>' (or <128,1>).",
+            "", "Device printf: the kernel's output goes to standard output before the summary (with --json,",
+            "under \"printf\"), ordered by block, then thread, then program order; the device buffer holds",
+            "1 MiB of records (CUDA's default cudaLimitPrintfFifoSize) and the text is cut at 1 MiB: what was",
+            "dropped or cut is said on standard error. malloc/new use an 8 MiB device heap per session.",
             "", "Example: cuda-wasm run lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
             "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --check-against wasm"})
 final class RunCommand implements Callable<Integer> {
@@ -178,6 +182,9 @@ final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return 1;
             }
+            if (!json) {
+                printDeviceOutput(run.printed(), out, err);
+            }
             if (run.failure() != null && !run.failure().violations().isEmpty()) {
                 printMemcheck(run.failure().violations(), err);
                 err.flush();
@@ -202,6 +209,19 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             return checked == null || checked.passed() ? 0 : 4;
+        }
+    }
+
+    /**
+     * The kernel's printf output, first on standard output as CUDA prints it at the synchronization
+     * after the launch; what was dropped or cut is said on standard error.
+     */
+    private static void printDeviceOutput(io.cudawasm.runtime.printf.PrintfOutput printed, PrintWriter out,
+            PrintWriter err) {
+        out.print(printed.text());
+        out.flush();
+        if (!printed.note().isEmpty()) {
+            err.println("warning: " + printed.note());
         }
     }
 
@@ -467,6 +487,15 @@ final class RunCommand implements Callable<Integer> {
             doc.put("elapsedMillis", stats.elapsed().toNanos() / 1e6);
             doc.put("workers", stats.workers());
             doc.put("outputs", summaries);
+            if (!run.printed().isEmpty()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("text", run.printed().text());
+                p.put("records", run.printed().records());
+                p.put("droppedRecords", run.printed().droppedRecords());
+                p.put("truncated", run.printed().truncated());
+                p.put("note", run.printed().note());
+                doc.put("printf", p);
+            }
             if (checked != null) {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("against", checked.second().backend());

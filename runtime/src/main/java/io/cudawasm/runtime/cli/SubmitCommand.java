@@ -318,6 +318,12 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     private void print(JsonNode job, PrintWriter out) {
+        // device printf first, as `run` prints it; what was dropped or cut goes to standard error
+        out.print(job.path("printf").path("text").asText(""));
+        String note = job.path("printf").path("note").asText("");
+        if (!note.isEmpty()) {
+            spec.commandLine().getErr().println("warning: " + note);
+        }
         for (JsonNode l : job.path("launches")) {
             out.printf("%s on %s: %.3f ms (%d workers)%n", l.path("kernel").asText(), job.path("backend").asText(),
                     l.path("elapsedMillis").asDouble(), l.path("workers").asInt());

@@ -506,13 +506,6 @@ class InlinePtxTest {
                 }
                 """, 3, 5, "unsupported PTX instruction 'frobnicate.b32'", "template line 2");
         refusedAt("""
-                __global__ void k(unsigned long long *a) {
-                    unsigned long long t;
-                    asm volatile("mov.u64 %0, %globaltimer;" : "=l"(t));
-                    a[0] = t;
-                }
-                """, 3, 5, "%globaltimer");
-        refusedAt("""
                 __global__ void k(int *a) { asm("{ .shared .u32 s; st.shared.u32 [s], 1; }"); }
                 """, 1, 29, ".shared declarations");
         refusedAt("""

@@ -140,8 +140,8 @@ class SampleIdiomsTest {
                 """, "virtual functions are not supported in device code ('area')");
         AllPaths.refuses("""
                 __global__ void child(int *a) { a[0] = 1; }
-                __global__ void parent(int *a) { child<<<1, 1>>>(a); }
-                """, "launching a kernel from device code (dynamic parallelism) is not supported");
+                __global__ void parent(int *a) { child<<<1, 1>>>(a); cudaDeviceSynchronize(); }
+                """, "'cudaDeviceSynchronize' in device code was removed in CUDA 12");
         // the same host struct is fine while only host code uses it
         CompileResult ok = AllPaths.compile(new CompileRequest("host.cu", """
                 struct Timer { cudaEvent_t start; float ms; };

@@ -50,6 +50,13 @@ public final class PublicSamplesRun {
         this.worker = worker;
     }
 
+    /** What the last {@link #run} printed on standard output (device printf, then the summary). */
+    private String stdout = "";
+
+    String stdout() {
+        return stdout;
+    }
+
     /** A failed check, with what differed. */
     static final class Mismatch extends Exception {
         Mismatch(String message) {
@@ -104,6 +111,7 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
@@ -159,6 +167,7 @@ public final class PublicSamplesRun {
         if (r.code() != 0) {
             throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err() + r.out(), 3));
         }
+        stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, Path> f : files.entrySet()) {
             out.put(f.getKey(), Files.readAllBytes(f.getValue()));
@@ -206,20 +215,34 @@ public final class PublicSamplesRun {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        ProcessBuilder pb = new ProcessBuilder("nvcc", "-ptx", "-arch=compute_75", "-fmad=false", "-I", common().toString(),
-                "-I", src.getParent().toString(), "-o", out.toString(), src.toString()).redirectErrorStream(true);
-        Process p = pb.start();
+        String log = nvcc(src, out, false);
+        if (log != null && log.contains("separate compilation mode")) {
+            // kernels launched from device code (dynamic parallelism): nvcc wants -rdc=true, as a user would add
+            log = nvcc(src, out, true);
+        }
+        if (log != null) {
+            throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
+        }
+        ptxCache.put(src, out);
+        return out;
+    }
+
+    /** Runs nvcc -ptx; null when it succeeded, else its output. */
+    private String nvcc(Path src, Path out, boolean rdc) throws Mismatch, IOException {
+        List<String> cmd = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=compute_75", "-fmad=false"));
+        if (rdc) {
+            cmd.add("-rdc=true");
+        }
+        cmd.addAll(List.of("-I", common().toString(), "-I", src.getParent().toString(), "-o", out.toString(),
+                src.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
-            }
+            return p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0 ? null : log;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Mismatch("interrupted");
         }
-        ptxCache.put(src, out);
-        return out;
     }
 
     // ------------------------------------------------------------------ data

@@ -243,6 +243,7 @@ final class SampleCatalog {
             }
         }));
         s.addAll(SampleCatalogMore.all());
+        s.addAll(SampleCatalogDeviceLibrary.all());
         s.addAll(SampleCatalogHalf.all());
         return s;
     }

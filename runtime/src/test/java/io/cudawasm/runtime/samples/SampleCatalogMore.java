@@ -245,6 +245,7 @@ final class SampleCatalogMore {
         s.addAll(SampleCatalogExtra.all());
         s.addAll(SampleCatalogGroups.all());
         s.addAll(SampleCatalogAsm.all());
+        s.addAll(SampleCatalogDynamic.all());
         s.addAll(SampleCatalogGrid.all());
         return s;
     }

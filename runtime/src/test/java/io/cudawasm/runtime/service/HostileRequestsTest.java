@@ -305,6 +305,41 @@ class HostileRequestsTest {
         assertNoJavaNames(r);
     }
 
+    /**
+     * Kernels that print in a loop, several jobs at once: each job's device buffer holds 1 MiB of
+     * records and its text is cut at 1 MiB (a record of 32 bytes asks for 4,000 characters here, so
+     * the uncut output would be 130 MB per job); the worker stays within its 1 GiB heap.
+     */
+    @Test
+    void kernelsPrintingInALoopAreBounded() throws Exception {
+        String source = """
+                __global__ void flood(int n)
+                {
+                    for (int i = 0; i < n; i++) printf("%4000d\\n", i);
+                }
+                """;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                replies.add(pool.submit(() -> post("/v1/jobs", Map.of("kernel", Map.of("source", source),
+                        "launches", List.of(Map.of("grid", 8, "block", 256, "args", List.of(200)))))));
+            }
+            for (Future<Reply> f : replies) {
+                Reply r = f.get();
+                assertTrue(r.status() == 200 || r.status() == 429, r.toString());
+                if (r.status() == 200) {
+                    JsonNode printf = r.json().get("printf");
+                    assertTrue(printf.get("truncated").asBoolean(), printf.get("note").asText());
+                    assertTrue(printf.get("text").asText().length() <= 1 << 20);
+                    assertTrue(printf.get("droppedRecords").asLong() > 0, printf.get("note").asText());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void concurrentCompileBombsAreAllRefused() throws Exception {
         String bomb = compileBombs().map(a -> (String) a.get()[1]).toList().get(1);

@@ -11,6 +11,8 @@ import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.printf.PrintfCollector;
+import io.cudawasm.runtime.printf.PrintfOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +65,17 @@ public final class CheckedRun {
      *
      * @param failure the launch's failure, null when it completed
      */
+    /** {@code printed}: what the kernel's printf calls printed (also when the launch failed). */
     public record BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
-            LaunchException failure) {
+            LaunchException failure, PrintfOutput printed) {
         public BackendRun {
             outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+            printed = printed == null ? PrintfOutput.EMPTY : printed;
+        }
+
+        public BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
+                LaunchException failure) {
+            this(backend, device, stats, outputs, failure, PrintfOutput.EMPTY);
         }
     }
 
@@ -138,19 +147,36 @@ public final class CheckedRun {
             for (Map.Entry<String, byte[]> e : launch.symbols().entrySet()) {
                 s.writeSymbol(e.getKey(), 0, e.getValue());
             }
+            PrintfCollector printf = PrintfCollector.forModule(compiled, PrintfCollector.DEFAULT_LIMIT_BYTES).orElse(null);
+            if (printf != null) {
+                printf.beforeLaunch(s);
+            }
             LaunchStats stats;
             try {
                 stats = s.launch(launch.kernel(), launch.config(), args, launch.options());
             } catch (LaunchException e) {
-                return new BackendRun(backend.name(), backend.device(), null, Map.of(), e);
+                return new BackendRun(backend.name(), backend.device(), null, Map.of(), e, printedAfterFailure(printf, s));
             }
+            PrintfOutput printed = printf == null ? PrintfOutput.EMPTY : printf.afterLaunch(s);
             for (Arg a : launch.args()) {
                 if (a instanceof Arg.Buffer b && b.compare()) {
                     DeviceBuffer d = buffers.get(b.name());
                     outputs.put(b.name(), s.read(d, 0, (int) d.size()));
                 }
             }
-            return new BackendRun(backend.name(), backend.device(), stats, outputs, null);
+            return new BackendRun(backend.name(), backend.device(), stats, outputs, null, printed);
+        }
+    }
+
+    /** What a failed launch printed before it stopped, when its session can still be read (CUDA prints it too). */
+    private static PrintfOutput printedAfterFailure(PrintfCollector printf, DeviceSession s) {
+        if (printf == null) {
+            return PrintfOutput.EMPTY;
+        }
+        try {
+            return printf.afterLaunch(s);
+        } catch (RuntimeException e) {
+            return PrintfOutput.EMPTY; // a native session a crash took with it
         }
     }
 

@@ -10,6 +10,7 @@ import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.HostTransfers;
 import io.cudawasm.runtime.backend.SymbolChecks;
+import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -182,6 +183,7 @@ final class CudaSession implements DeviceSession, HostTransfers {
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the module has: "
                 + program.kernels().stream().map(CudaProgram.Kernel::sourceName).toList()));
         String name = k.sourceName();
+        ChildGrids.refuseOn("cuda", compiled, name);
         KernelSignature sig = compiled.kernels().stream().filter(s -> s.name().equals(k.name())).findFirst()
                 .orElseThrow();
         if (args.size() != sig.params().size()) {

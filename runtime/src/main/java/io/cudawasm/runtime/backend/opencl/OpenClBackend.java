@@ -217,9 +217,22 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         programs.clear();
     }
 
+    private cl_program addressProbe;
+
+    /** The program of {@link BufferAddressProbe}, built once per context (sessions make their own kernel of it). */
+    synchronized cl_program addressProbeProgram() {
+        if (addressProbe == null) {
+            addressProbe = BufferAddressProbe.build(context, device.id());
+        }
+        return addressProbe;
+    }
+
     @Override
     public synchronized void close() {
         clearMemoryCache();
+        if (addressProbe != null) {
+            CL.clReleaseProgram(addressProbe);
+        }
         CL.clReleaseContext(context);
     }
 }

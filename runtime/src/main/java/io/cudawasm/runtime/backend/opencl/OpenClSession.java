@@ -14,6 +14,8 @@ import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.HostTransfers;
 import io.cudawasm.runtime.backend.SymbolChecks;
+import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
+import io.cudawasm.runtime.backend.devicelaunch.DeviceLaunchLimits;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -75,6 +77,9 @@ final class OpenClSession implements DeviceSession, HostTransfers {
     private cl_mem tornadoConstantRegion;
     private cl_mem tornadoAtomics;
     private boolean closed;
+    /** Runs the grids device code launches (null when the program launches none). */
+    private final ChildGrids childGrids;
+    private BufferAddressProbe addressProbe;
 
     OpenClSession(OpenClBackend backend, CompileResult compiled, BuiltProgram built) {
         this.backend = backend;
@@ -95,6 +100,7 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             tornadoConstantRegion = create(16);
             tornadoAtomics = create(16 * Sizeof.cl_int);
         }
+        this.childGrids = ChildGrids.forModule(compiled, childGridHost(), DeviceLaunchLimits.fromEnvironment());
     }
 
     @SuppressWarnings("deprecation")
@@ -229,6 +235,56 @@ final class OpenClSession implements DeviceSession, HostTransfers {
     public synchronized LaunchStats launch(String kernelName, LaunchConfig config, List<KernelArg> args,
             LaunchOptions options) {
         checkUsable();
+        return childGrids != null ? childGrids.launch(kernelName, config, args, options)
+                : launchGrid(kernelName, config, args, options);
+    }
+
+    /** The session as the dynamic-parallelism driver sees it: buffers at the addresses a probe kernel reports. */
+    private ChildGrids.Host childGridHost() {
+        return new ChildGrids.Host() {
+            @Override
+            public LaunchStats runGrid(String kernel, LaunchConfig config, List<KernelArg> args, LaunchOptions o) {
+                return launchGrid(kernel, config, args, o);
+            }
+
+            @Override
+            public DeviceBuffer allocate(long bytes) {
+                return OpenClSession.this.allocate(bytes);
+            }
+
+            @Override
+            public void write(DeviceBuffer buffer, long offset, byte[] data) {
+                OpenClSession.this.write(buffer, offset, data);
+            }
+
+            @Override
+            public byte[] read(DeviceBuffer buffer, long offset, int length) {
+                return OpenClSession.this.read(buffer, offset, length);
+            }
+
+            @Override
+            public void writeSymbol(String symbol, long offset, byte[] data) {
+                OpenClSession.this.writeSymbol(symbol, offset, data);
+            }
+
+            @Override
+            public List<DeviceBuffer> buffers() {
+                return buffers.buffers();
+            }
+
+            @Override
+            public long deviceAddress(DeviceBuffer buffer) {
+                if (addressProbe == null) {
+                    addressProbe = new BufferAddressProbe(backend.context(), backend.addressProbeProgram(), queue);
+                }
+                return addressProbe.addressOf(memOf(buffer)) + header;
+            }
+        };
+    }
+
+    /** Runs one grid (a launch from the host, or a child grid of one). */
+    private LaunchStats launchGrid(String kernelName, LaunchConfig config, List<KernelArg> args,
+            LaunchOptions options) {
         OpenClKernel info = program.kernel(kernelName).orElseThrow(() -> new LaunchException(
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the program has: "
                 + program.kernels().stream().map(OpenClKernel::sourceName).toList()));
@@ -438,6 +494,9 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             return;
         }
         closed = true;
+        if (addressProbe != null) {
+            addressProbe.close();
+        }
         for (cl_kernel k : kernels.values()) {
             CL.clReleaseKernel(k);
         }

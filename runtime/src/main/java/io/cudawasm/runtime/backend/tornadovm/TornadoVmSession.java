@@ -11,6 +11,7 @@ import io.cudawasm.kernels.opencl.SymbolSlot;
 import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.SymbolChecks;
+import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
 import io.cudawasm.runtime.launch.KernelArg;
@@ -142,6 +143,7 @@ final class TornadoVmSession implements DeviceSession {
         OpenClKernel k = program.kernel(kernelName).orElseThrow(() -> new LaunchException(
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'"));
         String name = k.sourceName();
+        ChildGrids.refuseOn("tornadovm", compiled, name);
         KernelSignature sig = compiled.kernels().stream().filter(s -> s.name().equals(k.name())).findFirst()
                 .orElseThrow();
         if (args.size() != sig.params().size()) {

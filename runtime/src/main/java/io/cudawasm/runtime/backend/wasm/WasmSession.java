@@ -21,6 +21,8 @@ import io.cudawasm.kernels.wasm.WasmModule;
 import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.SymbolChecks;
+import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
+import io.cudawasm.runtime.backend.devicelaunch.DeviceLaunchLimits;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
@@ -82,6 +84,8 @@ final class WasmSession implements DeviceSession {
     private boolean closed;
     /** The grid barrier of the cooperative launch running now (null otherwise). */
     private volatile GridBarrier gridBarrier;
+    /** Runs the grids device code launches (null when the module launches none). */
+    private final ChildGrids childGrids;
 
     WasmSession(WasmBackend backend, CompileResult result, CompiledWasm compiled) {
         this.backend = backend;
@@ -98,6 +102,7 @@ final class WasmSession implements DeviceSession {
         this.launchBlock = align(module.staticDataEnd(), 16);
         this.top = align(launchBlock + LAUNCH_BLOCK_BYTES, BUFFER_ALIGN);
         this.fast = new Variant(module, compiled, new Instance[instanceSlots()]);
+        this.childGrids = ChildGrids.forModule(result, childGridHost(), DeviceLaunchLimits.fromEnvironment());
     }
 
     /**
@@ -228,6 +233,53 @@ final class WasmSession implements DeviceSession {
     public synchronized LaunchStats launch(String kernelName, LaunchConfig config, List<KernelArg> args,
             LaunchOptions options) {
         checkOpen();
+        return childGrids != null ? childGrids.launch(kernelName, config, args, options)
+                : launchGrid(kernelName, config, args, options);
+    }
+
+    /** The session as the dynamic-parallelism driver sees it: buffers at their linear-memory offsets. */
+    private ChildGrids.Host childGridHost() {
+        return new ChildGrids.Host() {
+            @Override
+            public LaunchStats runGrid(String kernel, LaunchConfig config, List<KernelArg> args, LaunchOptions o) {
+                return launchGrid(kernel, config, args, o);
+            }
+
+            @Override
+            public DeviceBuffer allocate(long bytes) {
+                return WasmSession.this.allocate(bytes);
+            }
+
+            @Override
+            public void write(DeviceBuffer buffer, long offset, byte[] data) {
+                WasmSession.this.write(buffer, offset, data);
+            }
+
+            @Override
+            public byte[] read(DeviceBuffer buffer, long offset, int length) {
+                return WasmSession.this.read(buffer, offset, length);
+            }
+
+            @Override
+            public void writeSymbol(String symbol, long offset, byte[] data) {
+                WasmSession.this.writeSymbol(symbol, offset, data);
+            }
+
+            @Override
+            public List<DeviceBuffer> buffers() {
+                return List.copyOf(buffers);
+            }
+
+            @Override
+            public long deviceAddress(DeviceBuffer buffer) {
+                return buffer.address();
+            }
+        };
+    }
+
+    /** Runs one grid (a launch from the host, or a child grid of one). */
+    private LaunchStats launchGrid(String kernelName, LaunchConfig config, List<KernelArg> args,
+            LaunchOptions options) {
         WasmKernel kernel = module.kernel(kernelName).orElseThrow(() -> new LaunchException(
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the module has: "
                 + module.kernels().stream().map(k -> k.signature().sourceName()).toList()));

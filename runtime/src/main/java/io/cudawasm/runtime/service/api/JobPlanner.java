@@ -98,7 +98,7 @@ final class JobPlanner {
             signatures.add(sig);
             args.add(bindArguments(sig, launch.args(), "launches[" + i + "].args", buffers));
         }
-        sizeBuffers(buffers);
+        sizeBuffers(buffers, JobPlan.staticBytes(kernel.kernel().result()));
         List<BufferPlan> bufferPlans = new ArrayList<>();
         for (Draft d : buffers.values()) {
             bufferPlans.add(new BufferPlan(d.name, d.type, d.bytes,
@@ -280,8 +280,9 @@ final class JobPlanner {
         }
     }
 
-    private void sizeBuffers(Map<String, Draft> buffers) {
-        long total = 0;
+    /** {@code staticBytes}: the module's own device memory (its device heap and printf buffer), counted with the buffers. */
+    private void sizeBuffers(Map<String, Draft> buffers, long staticBytes) {
+        long total = staticBytes;
         for (Draft d : buffers.values()) {
             if (d.type == null) {
                 d.type = ElementType.F32;
@@ -295,7 +296,8 @@ final class JobPlanner {
             total = total + d.bytes < 0 ? Long.MAX_VALUE : total + d.bytes;
         }
         if (total > config.maxJobMemoryBytes()) {
-            throw ApiException.tooLarge("job_memory_exceeded", "the job's buffers need " + total
+            throw ApiException.tooLarge("job_memory_exceeded", "the job's buffers (and its module's "
+                    + staticBytes + " bytes of device variables, heap and printf buffer) need " + total
                     + " bytes; the limit per job is " + config.maxJobMemoryBytes(),
                     Map.of("bytes", total, "limit", config.maxJobMemoryBytes()));
         }

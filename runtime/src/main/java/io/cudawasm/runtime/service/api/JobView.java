@@ -15,7 +15,14 @@ import java.util.Map;
 public record JobView(String id, String status, String href, String kernelId, String kernelCache, String backend,
         String backendReason, String device, Double timeLimitSeconds, String createdAt, String startedAt,
         String finishedAt, Double queueMillis, Double runMillis, List<Launch> launches, Map<String, Output> outputs,
-        ErrorBody error) {
+        Printf printf, ErrorBody error) {
+
+    /**
+     * What the job's kernels printed with device printf (absent when they do not print): block, then
+     * thread, then program order, launch after launch; {@code truncated} when records were dropped
+     * (the 1 MiB device buffer was full) or the text was cut at its 1 MiB limit, {@code note} says which.
+     */
+    public record Printf(String text, long records, long droppedRecords, boolean truncated, String note) {}
 
     public record Launch(String kernel, double elapsedMillis, int workers) {}
 

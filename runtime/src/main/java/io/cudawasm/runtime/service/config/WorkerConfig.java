@@ -2,6 +2,7 @@ package io.cudawasm.runtime.service.config;
 
 import io.cudawasm.nutanix.deploy.RegisterMode;
 import io.cudawasm.nutanix.deploy.WorkerEnvironment;
+import io.cudawasm.runtime.backend.devicelaunch.DeviceLaunchLimits;
 import io.cudawasm.runtime.cache.CacheSettings;
 import io.cudawasm.runtime.executor.ExecutorSettings;
 import java.io.IOException;
@@ -172,6 +173,9 @@ public record WorkerConfig(
         b.maxBufferBytes = v.bytes(ENV_MAX_BUFFER_BYTES, DEFAULT_MAX_BUFFER_BYTES);
         b.maxJobMemoryBytes = v.bytes(ENV_MAX_JOB_MEMORY_BYTES, DEFAULT_MAX_JOB_MEMORY_BYTES);
         b.jobTimeLimit = v.seconds(ENV_JOB_TIME_LIMIT, DEFAULT_JOB_TIME_LIMIT, false);
+        // the sessions read it themselves (executors too); checked here so that a bad value stops the start
+        DeviceLaunchLimits.DEFAULTS.withPendingLaunches(v.integer(DeviceLaunchLimits.ENV_PENDING_LAUNCHES,
+                DeviceLaunchLimits.DEFAULTS.pendingLaunches(), 1));
         b.jobRetention = v.seconds(ENV_JOB_RETENTION, DEFAULT_JOB_RETENTION, true);
         b.shutdownGrace = v.seconds(ENV_SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE, true);
         String prewarm = v.text(ENV_PREWARM_FILE);

@@ -238,7 +238,8 @@ public final class JobManager implements AutoCloseable {
 
     /** Buffers on the device plus the outputs read back. */
     static long activeBytes(JobPlan plan) {
-        return plan.memoryBytes() + outputBytes(plan);
+        // printf: the device buffer read back after a launch and the text made of it
+        return plan.memoryBytes() + outputBytes(plan) + 2L * plan.printfLimitBytes();
     }
 
     /** What the job's outputs hold on the heap once read back. */
@@ -247,7 +248,7 @@ public final class JobManager implements AutoCloseable {
         for (OutputPlan o : plan.outputs()) {
             sum += o.format() == OutputFormat.SUMMARY ? SUMMARY_BYTES : plan.bufferBytes(o.buffer());
         }
-        return sum;
+        return sum + 2L * plan.printfLimitBytes(); // the printf text, as a Java string
     }
 
     /**

@@ -25,8 +25,33 @@ public record JobPlan(KernelLookup kernel, BackendChoice backend, Duration timeL
         return kernel.kernel().id();
     }
 
+    /** The job's device memory: its buffers and the module's static data (the device heap and printf buffer among it). */
     public long memoryBytes() {
-        return buffers.stream().mapToLong(BufferPlan::bytes).sum();
+        return buffers.stream().mapToLong(BufferPlan::bytes).sum() + staticBytes(kernel.kernel().result());
+    }
+
+    /**
+     * Bytes of a module's {@code __constant__}/{@code __device__} data, which every session of it holds:
+     * small, except the device heap (8 MiB) and the printf buffer (1 MiB) of modules that use them.
+     */
+    public static long staticBytes(io.cudawasm.kernels.CompileResult r) {
+        if (r.wasm() != null) {
+            // the variables start above the guard region, which has no storage
+            return Math.max(0, r.wasm().staticDataEnd() - io.cudawasm.kernels.abi.KernelAbi.STATIC_DATA_BASE);
+        }
+        long sum = 0;
+        for (io.cudawasm.kernels.kir.KGlobal g : r.kir().globals()) {
+            if (g.space() != io.cudawasm.kernels.types.AddressSpace.SHARED) {
+                sum += g.size();
+            }
+        }
+        return sum;
+    }
+
+    /** The most bytes of printf output the job returns: the default limit when its kernels print, else 0. */
+    public int printfLimitBytes() {
+        return io.cudawasm.runtime.printf.PrintfCollector.prints(kernel.kernel().result())
+                ? io.cudawasm.runtime.printf.PrintfCollector.DEFAULT_LIMIT_BYTES : 0;
     }
 
     /** The size of the named buffer (0 when there is none). */

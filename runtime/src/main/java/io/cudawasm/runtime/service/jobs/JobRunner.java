@@ -11,6 +11,8 @@ import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.printf.PrintfCollector;
+import io.cudawasm.runtime.printf.PrintfOutput;
 import io.cudawasm.runtime.service.kernels.KernelArtifacts;
 import io.cudawasm.runtime.service.kernels.LoadedKernel;
 import java.time.Duration;
@@ -61,6 +63,9 @@ final class JobRunner {
                 buffers.put(b.name(), device);
             }
             List<LaunchStats> stats = new ArrayList<>();
+            PrintfCollector printf = PrintfCollector.forModule(plan.kernel().kernel().result(),
+                    Math.max(1, plan.printfLimitBytes())).orElse(null);
+            PrintfOutput printed = PrintfOutput.EMPTY;
             for (LaunchPlan launch : plan.launches()) {
                 launchIndex++;
                 kernel = launch.kernel();
@@ -75,7 +80,18 @@ final class JobRunner {
                 }
                 LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation, plan.memcheck(),
                         launch.cooperative());
-                stats.add(session.launch(kernel, launch.config(), arguments(launch, buffers), options));
+                if (printf != null) {
+                    printf.beforeLaunch(session);
+                }
+                try {
+                    stats.add(session.launch(kernel, launch.config(), arguments(launch, buffers), options));
+                } catch (LaunchException e) {
+                    throw new PrintedBeforeFailure(e, printed.append(printedQuietly(printf, session), printf == null
+                            ? 1 : printf.limitBytes()));
+                }
+                if (printf != null) {
+                    printed = printed.append(printf.afterLaunch(session), printf.limitBytes());
+                }
             }
             Map<String, OutputData> outputs = new LinkedHashMap<>();
             for (OutputPlan o : plan.outputs()) {
@@ -86,7 +102,15 @@ final class JobRunner {
                         ? new OutputData(b.type(), count, o.format(), null, BufferSummary.of(bytes, b.type(), o.first()))
                         : new OutputData(b.type(), count, o.format(), bytes, null));
             }
-            return new JobResult(stats, outputs);
+            return new JobResult(stats, outputs, printed);
+        } catch (PrintedBeforeFailure f) {
+            JobError error = classify(f.failure, launchIndex, plan);
+            if (!f.printed.isEmpty()) {
+                Map<String, Object> details = new LinkedHashMap<>(error.details());
+                details.put("printf", f.printed.text());
+                error = new JobError(error.code(), error.message(), details);
+            }
+            throw new JobFailedException(error, f.failure);
         } catch (LaunchException e) {
             throw new JobFailedException(classify(e, launchIndex, plan), e);
         } catch (IllegalArgumentException e) {
@@ -95,6 +119,29 @@ final class JobRunner {
         } catch (OutOfMemoryError e) {
             throw new JobFailedException(new JobError(JobError.MEMORY, "the worker ran out of memory for this job's "
                     + plan.memoryBytes() + " bytes of buffers", Map.of()), e);
+        }
+    }
+
+    /** A launch's failure with what the job's kernels printed up to it (CUDA prints that too). */
+    private static final class PrintedBeforeFailure extends RuntimeException {
+        final transient LaunchException failure;
+        final transient PrintfOutput printed;
+
+        PrintedBeforeFailure(LaunchException failure, PrintfOutput printed) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+            this.printed = printed;
+        }
+    }
+
+    private static PrintfOutput printedQuietly(PrintfCollector printf, DeviceSession session) {
+        if (printf == null) {
+            return PrintfOutput.EMPTY;
+        }
+        try {
+            return printf.afterLaunch(session);
+        } catch (RuntimeException e) {
+            return PrintfOutput.EMPTY; // a native session the fault took with it
         }
     }
 

@@ -1,0 +1,163 @@
+package io.cudawasm.kernels.devicelib;
+
+import io.cudawasm.kernels.abi.PrintfAbi;
+import io.cudawasm.kernels.kir.AtomicOp;
+import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KFunction;
+import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.kernels.kir.KLocal;
+import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileBudget;
+import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.ArrayType;
+import io.cudawasm.kernels.types.PointerType;
+import io.cudawasm.kernels.types.ScalarType;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state a module's use of the device library needs, made on first use by either front end: the
+ * printf buffer and format table, string constants passed to {@code %s}, the clock counter. The
+ * front end adds {@link #globals()} to its module at the end, so a module that uses none of it has
+ * none of them.
+ */
+public final class DeviceLibrary {
+    public static final String CLOCK_SYMBOL = "__cw_clock";
+
+    private final DeviceLimits limits;
+    private final CompileBudget budget = CompileBudget.current();
+    private KGlobal printfBuffer;
+    private KGlobal clock;
+    private final ByteArrayOutputStream formats = new ByteArrayOutputStream();
+    private final Map<String, Integer> formatOffsets = new HashMap<>();
+    private final Map<String, KGlobal> strings = new HashMap<>();
+    private final List<KGlobal> stringList = new ArrayList<>();
+
+    public DeviceLibrary(DeviceLimits limits) {
+        this.limits = limits;
+    }
+
+    public DeviceLibrary() {
+        this(DeviceLimits.DEFAULT);
+    }
+
+    /** Bytes of the printf buffer's record area. */
+    int printfCapacity() {
+        return limits.printfBufferBytes();
+    }
+
+    /** The {@code __device__} printf buffer: header and record area, in 8-byte words (records hold 8-byte slots). */
+    KGlobal printfBuffer(SourcePos use) {
+        if (printfBuffer == null) {
+            budget.countStaticData(PrintfAbi.HEADER_BYTES + limits.printfBufferBytes(), use, PrintfAbi.BUFFER_SYMBOL);
+            printfBuffer = new KGlobal(PrintfAbi.BUFFER_SYMBOL,
+                    new ArrayType(ScalarType.ULONGLONG, (PrintfAbi.HEADER_BYTES + limits.printfBufferBytes()) / 8),
+                    AddressSpace.GLOBAL, null, false, SourcePos.BUILTIN);
+        }
+        return printfBuffer;
+    }
+
+    /** The byte offset of a format string in the format table (each string once, NUL-terminated). */
+    int formatOffset(String format) {
+        return formatOffsets.computeIfAbsent(format, f -> {
+            int at = formats.size();
+            byte[] b = f.getBytes(StandardCharsets.UTF_8);
+            formats.write(b, 0, b.length);
+            formats.write(0);
+            return at;
+        });
+    }
+
+    /** A string literal as a {@code __constant__} array of its bytes and a NUL; the same text once. */
+    public KGlobal stringConstant(String text) {
+        return strings.computeIfAbsent(text, t -> {
+            byte[] b = t.getBytes(StandardCharsets.UTF_8);
+            byte[] init = java.util.Arrays.copyOf(b, b.length + 1);
+            KGlobal g = new KGlobal("__cw_str_" + stringList.size(), new ArrayType(ScalarType.CHAR, init.length),
+                    AddressSpace.CONSTANT, init, false, SourcePos.BUILTIN);
+            stringList.add(g);
+            return g;
+        });
+    }
+
+    /** The address of a string constant as a {@code const char*}. */
+    public static KExpr stringAddress(KGlobal string) {
+        KExpr array = new KExpr.GlobalAddr(string, new PointerType(string.type(), AddressSpace.CONSTANT, false, false));
+        return new KExpr.Convert(new PointerType(ScalarType.CHAR, AddressSpace.CONSTANT, true, false), array);
+    }
+
+    /**
+     * {@code clock()}/{@code clock64()}: a device-wide counter every read advances, so each thread sees
+     * its values increase (not cycles: a count of clock reads, 32 bits, wrapping after 2^32 reads).
+     * Returns the value as {@code unsigned int}; the read is an atomic, placed in a local.
+     */
+    public KExpr readClock(KirSink sink) {
+        if (clock == null) {
+            clock = new KGlobal(CLOCK_SYMBOL, ScalarType.UINT, AddressSpace.GLOBAL, null, false, SourcePos.BUILTIN);
+        }
+        KLocal t = sink.temp("clock", ScalarType.UINT);
+        KExpr counter = new KExpr.GlobalAddr(clock, new PointerType(ScalarType.UINT, AddressSpace.GLOBAL, false, false));
+        sink.emit(new KStmt.Assign(t, new KExpr.Atomic(AtomicOp.ADD, counter, new KExpr.IntConst(ScalarType.UINT, 1),
+                null, ScalarType.UINT)));
+        return new KExpr.LocalGet(t);
+    }
+
+    private DeviceHeap heap;
+
+    private DeviceHeap heap(SourcePos use) {
+        if (heap == null) {
+            budget.countStaticData(DeviceHeap.HEADER + limits.heapBytes(), use, DeviceHeap.HEAP_SYMBOL);
+            heap = new DeviceHeap(limits.heapBytes());
+        }
+        return heap;
+    }
+
+    /** {@code malloc(bytes)}: a call of the heap's allocator, its result (void*, null when full) in a local. */
+    public KExpr malloc(KirSink sink, KExpr bytes, SourcePos pos) {
+        KFunction m = heap(pos).malloc();
+        KLocal t = sink.temp("allocated", m.returnType());
+        sink.emit(new KStmt.Assign(t, new KExpr.Call(m, List.of(new KExpr.Convert(ScalarType.ULONGLONG, bytes)),
+                m.returnType())));
+        return new KExpr.LocalGet(t);
+    }
+
+    /** {@code free(pointer)}: a pointer that is not a live block of the heap traps here ({@link DeviceHeap#BAD_FREE}). */
+    public void free(KirSink sink, KExpr pointer, SourcePos pos) {
+        KFunction f = heap(pos).free();
+        KLocal ok = sink.temp("freed", ScalarType.INT);
+        sink.emit(new KStmt.Assign(ok, new KExpr.Call(f, List.of(new KExpr.Convert(DeviceHeap.voidPointer(), pointer)),
+                ScalarType.INT)));
+        sink.emit(new KStmt.If(new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.LocalGet(ok),
+                new KExpr.IntConst(ScalarType.INT, 0), ScalarType.BOOL),
+                new io.cudawasm.kernels.kir.KBlock(List.of(new KStmt.Trap(DeviceHeap.BAD_FREE, pos))),
+                io.cudawasm.kernels.kir.KBlock.EMPTY));
+    }
+
+    /** The device functions this module's use made (the heap's allocator), to be added to it. */
+    public List<KFunction> functions() {
+        return heap == null ? List.of() : List.of(heap.malloc(), heap.free());
+    }
+
+    /** The globals this module's use made, to be added to it. */
+    public List<KGlobal> globals() {
+        List<KGlobal> out = new ArrayList<>(stringList);
+        if (printfBuffer != null) {
+            out.add(printfBuffer);
+            byte[] table = formats.toByteArray();
+            out.add(new KGlobal(PrintfAbi.FORMATS_SYMBOL, new ArrayType(ScalarType.UCHAR, table.length),
+                    AddressSpace.CONSTANT, table, false, SourcePos.BUILTIN));
+        }
+        if (clock != null) {
+            out.add(clock);
+        }
+        if (heap != null) {
+            out.add(heap.global());
+        }
+        return out;
+    }
+}
