@@ -85,6 +85,18 @@ public sealed interface Decl {
     record StructSpecialization(SourcePos pos, String name, List<TypeSyntax.TemplateArg> args,
             TypeSyntax.StructDef definition) implements Decl {}
 
+    /**
+     * A member function defined outside its class ({@code int Foo::get() const {...}},
+     * {@code template <class T> Foo<T>::Foo(T v) : x(v) {}}): the class as written (its template
+     * arguments name the definition's own template parameters), and the member as the class would hold it.
+     */
+    record MemberDefinition(SourcePos pos, String className, List<TypeSyntax.TemplateArg> classArgs,
+            List<TemplateParam> templateParams, TypeSyntax.Method method) implements Decl {}
+
+    /** {@code const float Foo::K = 2.5f;}: the value of a static constant member declared in the class without one. */
+    record StaticDataDefinition(SourcePos pos, String className, String name, TypeSyntax type, Expr value)
+            implements Decl {}
+
     /** {@code namespace cg = cooperative_groups;} */
     record NamespaceAlias(SourcePos pos, String alias, String target) implements Decl {}
 }

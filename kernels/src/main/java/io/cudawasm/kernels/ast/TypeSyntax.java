@@ -14,6 +14,9 @@ public sealed interface TypeSyntax {
     /** A typedef, template parameter or struct name used as a type, optionally with template arguments. */
     record Named(SourcePos pos, String name, List<TemplateArg> args) implements TypeSyntax {}
 
+    /** A type declared in a class, named through the class: {@code typename vec3<T>::Type}. */
+    record Nested(SourcePos pos, TypeSyntax owner, String name) implements TypeSyntax {}
+
     /** {@code struct Tag}, possibly with its definition. */
     record StructRef(SourcePos pos, String tag, boolean union, StructDef definition) implements TypeSyntax {}
 

@@ -7,7 +7,9 @@ import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.FenceScope;
 import io.cudawasm.kernels.kir.Intrinsic;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
+import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.MathFn;
 import io.cudawasm.kernels.source.CompileException;
@@ -133,6 +135,44 @@ final class BuiltinCalls {
             throw error(pos, "'" + name + "' takes " + n + " argument" + (n == 1 ? "" : "s") + ", " + args.size()
                     + " given");
         }
+    }
+
+    /**
+     * Device-side {@code memcpy(dst, src, n)} and {@code memset(dst, byte, n)}: a loop over bytes,
+     * right for any count and alignment (and overlap-free copies, as C requires), each access a
+     * checked one like any other on the WebAssembly path; the result is {@code dst}, as in C.
+     */
+    private ExpressionLowering.Operand memoryBlock(String name, List<Expr> args, SourcePos pos) {
+        arity(name, args, 3, pos);
+        KExpr dst = exprs().rvalue(args.get(0));
+        if (!(dst.type() instanceof PointerType dp) || dp.constPointee()) {
+            throw error(args.get(0).pos(), "'" + name + "' needs a pointer to writable memory as its destination, not '"
+                    + dst.type().display() + "'");
+        }
+        dst = ctx.let(dst, pos);
+        KExpr from;
+        if (name.equals("memcpy")) {
+            KExpr src = exprs().rvalue(args.get(1));
+            if (!(src.type() instanceof PointerType sp)) {
+                throw error(args.get(1).pos(), "'memcpy' needs a pointer as its source, not '" + src.type().display() + "'");
+            }
+            from = ctx.let(new KExpr.Convert(new PointerType(ScalarType.UCHAR, sp.space(), true, sp.volatilePointee()),
+                    src), pos);
+        } else {
+            from = ctx.let(new KExpr.Convert(ScalarType.UCHAR, as(exprs().rvalue(args.get(1)), ScalarType.INT, pos)), pos);
+        }
+        KExpr count = ctx.let(as(exprs().rvalue(args.get(2)), ScalarType.ULONG, pos), pos);
+        KExpr bytes = ctx.let(new KExpr.Convert(new PointerType(ScalarType.UCHAR, dp.space(), false, dp.volatilePointee()),
+                dst), pos);
+        KLocal i = ctx.temp(ScalarType.ULONG, pos);
+        ctx.emit(new KStmt.Assign(i, new KExpr.IntConst(ScalarType.ULONG, 0)));
+        KExpr at = new KExpr.LocalGet(i);
+        KExpr value = name.equals("memcpy") ? new KExpr.Load(new KExpr.PtrAdd(from, at, pos), pos) : from;
+        KBlock body = new KBlock(List.of(new KStmt.Store(new KExpr.PtrAdd(bytes, at, pos), value, pos)));
+        KBlock step = new KBlock(List.of(new KStmt.Assign(i, new KExpr.Binary(KExpr.BinaryOp.ADD, at,
+                new KExpr.IntConst(ScalarType.ULONG, 1), ScalarType.ULONG))));
+        ctx.emit(new KStmt.Loop(false, new KExpr.Binary(KExpr.BinaryOp.LT, at, count, ScalarType.BOOL), body, step));
+        return new ExpressionLowering.Value(dst);
     }
 
     private KExpr as(KExpr v, CType t, SourcePos pos) {
@@ -536,7 +576,9 @@ final class BuiltinCalls {
             case "malloc", "free" -> {
                 return new DeviceLibraryCalls(ctx).heap(name, args, pos);
             }
-            case "memcpy", "memset" -> throw error(pos, "device-side '" + name + "' is not supported: copy with a loop");
+            case "memcpy", "memset" -> {
+                return memoryBlock(name, args, pos);
+            }
             case "clock", "clock64", "__nanosleep" -> {
                 return new DeviceLibraryCalls(ctx).timing(name, args, pos);
             }

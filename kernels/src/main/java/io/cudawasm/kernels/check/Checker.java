@@ -56,7 +56,8 @@ public final class Checker {
 
         /** The class of a member function (null for a free function), and how it was declared there. */
         final StructInfo owner;
-        final TypeSyntax.Method method;
+        /** How it was declared in its class; replaced by its definition when it is defined outside the class. */
+        TypeSyntax.Method method;
 
         FunctionEntry(Decl.Function decl) {
             this(decl, null, null);
@@ -94,12 +95,24 @@ public final class Checker {
 
     /** Registers what a struct definition declares besides its data (nothing to do for a plain struct). */
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env) {
+        registerStruct(type, def, env, def.tag(), false);
+    }
+
+    /**
+     * {@code className} is the name members defined outside the class name it by (a template's
+     * name for its instances); {@code primaryInstance}: an instance of a class template's primary
+     * definition (not of an explicit specialization), which its generic out-of-class members define.
+     */
+    void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
+            boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
-                && def.members().stream().noneMatch(m -> m.init() != null);
+                && def.members().stream().noneMatch(m -> m.init() != null) && !Inheritance.hasBases(type);
         if (plain) {
             return;
         }
         StructInfo info = new StructInfo(type, env);
+        info.className = className;
+        info.primaryInstance = primaryInstance;
         classes.put(type, info);
         for (TypeSyntax.Member m : def.members()) {
             if (m.init() != null) {
@@ -134,7 +147,11 @@ public final class Checker {
                 default -> info.methods.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(entry);
             }
         }
+        OutOfClassMembers.applyAll(this, info);
     }
+
+    /** Members defined outside their classes, by class name (see {@link OutOfClassMembers}). */
+    final Map<String, List<Decl>> outOfClass = new HashMap<>();
 
     private int lambdas;
 
@@ -270,6 +287,8 @@ public final class Checker {
             declareFunction(f);
         } else if (d instanceof Decl.ExplicitInstantiation i) {
             pendingInstantiations.add(i);
+        } else if (d instanceof Decl.MemberDefinition || d instanceof Decl.StaticDataDefinition) {
+            OutOfClassMembers.declare(this, d);
         }
     }
 
@@ -406,7 +425,16 @@ public final class Checker {
         if (fileSymbols.containsKey(name) && !v.isExtern()) {
             throw CompileException.at(v.pos(), "redefinition of '" + name + "'");
         }
-        CType type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        CType type;
+        try {
+            type = types.resolve(v.type(), TemplateEnv.EMPTY);
+        } catch (CompileException e) {
+            if (v.space() == Decl.MemorySpace.AUTO && e.first().message().contains("is host code")) {
+                hostVariables.add(name); // 'CUTBarrier thread_barrier;': host data of a host class
+                return;
+            }
+            throw e;
+        }
         boolean isConst = TypeSyntax.isConst(v.type());
         AddressSpace space = switch (v.space()) {
             case CONSTANT -> AddressSpace.CONSTANT;

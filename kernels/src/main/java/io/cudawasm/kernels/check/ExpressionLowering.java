@@ -1196,6 +1196,13 @@ final class ExpressionLowering {
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
         boolean constRef = isConstReference(param.type());
+        if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
+            if (p.lvalue().isConst() && !constRef) {
+                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+            }
+            // a derived object bound to a reference to its base: the base subobject's address
+            return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
+        }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
                 throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
@@ -1253,8 +1260,10 @@ final class ExpressionLowering {
             for (int i = 0; i < args.size() && viable; i++) {
                 CType pt = ctx.checker.types.resolveParam(d.params().get(i).type(),
                         e.owner != null ? Checker.merge(e.owner.env, env) : env);
-                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(d.params().get(i).type())
-                        instanceof TypeSyntax.Reference);
+                // a const reference binds a converted temporary ('I(1)' for 'iv(T const &)'), as a value does
+                TypeSyntax declared = d.params().get(i).type();
+                int c = conversionCost(args.get(i), pt, TypeSyntax.unqualified(declared) instanceof TypeSyntax.Reference
+                        && !isConstReference(declared));
                 if (c < 0) {
                     viable = false;
                     lastReason = "no known conversion from '" + args.get(i).type().display() + "' to '"
@@ -1303,6 +1312,9 @@ final class ExpressionLowering {
         if (ThreadGroups.isThreadGroup(CooperativeGroups.kindOf(to)) && ThreadGroups.convertible(from)) {
             return 1; // a derived group to its base class
         }
+        if (Inheritance.pathToBase(from, to) != null) {
+            return 1; // a derived object as its base (reference binding or slicing copy)
+        }
         if (reference) {
             return -1;
         }
@@ -1316,7 +1328,7 @@ final class ExpressionLowering {
             if (t.pointee() instanceof VoidType) {
                 return 2;
             }
-            return f.samePointee(t) ? 0 : -1;
+            return f.samePointee(t) ? 0 : Inheritance.pathToBase(f.pointee(), t.pointee()) != null ? 1 : -1;
         }
         if (to instanceof PointerType && a instanceof Value v && isNullConstant(v.value())) {
             return 2;
@@ -1401,8 +1413,15 @@ final class ExpressionLowering {
         if (bits.isPresent()) {
             return new Place(new LValue.OfBitField(fieldAddr(structPtr, bits.get().unit()), bits.get(), isConst, m.pos()));
         }
-        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElseThrow(() -> error(m.pos(),
-                "no member named '" + m.name() + "' in '" + st.display() + "'"));
+        Field f = st.field(m.name()).filter(x -> !x.name().startsWith("cw_")).orElse(null);
+        if (f == null) {
+            List<Field> inBase = Inheritance.pathToField(st, m.name());
+            if (inBase == null) {
+                throw error(m.pos(), "no member named '" + m.name() + "' in '" + st.display() + "'");
+            }
+            return new Place(new LValue.OfMemory(Inheritance.address(this, structPtr, inBase),
+                    inBase.get(inBase.size() - 1).type(), isConst));
+        }
         return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
     }
 
@@ -1656,6 +1675,13 @@ final class ExpressionLowering {
                 return copyFields(v, (StructType) to, pos);
             }
         }
+        List<Field> toBase = Inheritance.pathToBase(from, to);
+        if (toBase != null) {
+            // a derived object copied as its base (slicing)
+            KLocal whole = ctx.temp(from, pos);
+            ctx.emit(new KStmt.Assign(whole, v));
+            return new KExpr.Load(Inheritance.address(this, localAddress(whole), toBase), pos);
+        }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
             KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);
             if (constructed != null) {
@@ -1686,6 +1712,10 @@ final class ExpressionLowering {
                 return new KExpr.NullPtr(tp);
             }
             if (from instanceof PointerType fp) {
+                if (Inheritance.pathToBase(fp.pointee(), tp.pointee()) != null
+                        && (explicit || !fp.constPointee() || tp.constPointee())) {
+                    return Inheritance.toBasePointer(this, v, tp); // derived-to-base
+                }
                 if (explicit) {
                     return fp.samePointee(tp) && fp.constPointee() == tp.constPointee() ? v : new KExpr.Convert(tp, v);
                 }

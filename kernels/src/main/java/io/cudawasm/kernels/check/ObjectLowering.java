@@ -85,7 +85,8 @@ final class ObjectLowering {
     boolean isMemberName(String name) {
         StructInfo info = ctx.owner;
         return info != null && (info.type.field(name).isPresent() || info.type.bitField(name).isPresent()
-                || info.statics.containsKey(name) || info.inherited.containsKey(name));
+                || info.statics.containsKey(name) || info.inherited.containsKey(name)
+                || Inheritance.pathToField(info.type, name) != null);
     }
 
     /**
@@ -113,6 +114,11 @@ final class ObjectLowering {
                 }
                 return new Place(new LValue.OfMemory(addr, f.get().type(), isConst));
             }
+            List<Field> inBase = Inheritance.pathToField(info.type, name);
+            if (inBase != null) {
+                return new Place(new LValue.OfMemory(Inheritance.address(exprs(), self, inBase),
+                        inBase.get(inBase.size() - 1).type(), isConst));
+            }
         }
         KExpr constant = staticValue(info, name);
         if (constant != null) {
@@ -131,6 +137,14 @@ final class ObjectLowering {
         TypeSyntax.StaticMember sm = info.statics.get(name);
         if (sm == null) {
             return null;
+        }
+        if (sm.value() == null && !TypeSyntax.isConst(sm.type())) {
+            throw error(sm.pos(), "non-constant static data member '" + info.type.display() + "::" + name
+                    + "' is host data: device code cannot use it (make it a constant, or a __device__ variable)");
+        }
+        if (sm.value() == null) {
+            throw error(sm.pos(), "static member '" + info.type.display() + "::" + name
+                    + "' is declared in its class but never defined with a value");
         }
         FunctionContext c = new FunctionContext(ctx.checker, null, info.env);
         CType t = ctx.checker.types.resolve(sm.type(), c);
@@ -159,10 +173,12 @@ final class ObjectLowering {
      */
     Operand memberCall(Operand base, Expr.Member m, List<Expr> args, SourcePos pos) {
         CType objectType = m.arrow() && base.type() instanceof PointerType pt ? pt.pointee() : base.type();
-        StructInfo info = classOf(objectType);
-        if (info == null || info.methods(m.name()).isEmpty()) {
+        Inheritance.MethodOwner owner = objectType instanceof StructType st
+                ? Inheritance.methodOwner(ctx.checker, st, m.name()) : null;
+        if (owner == null) {
             return null;
         }
+        StructInfo info = owner.info();
         KExpr self;
         boolean isConst;
         if (m.arrow()) {
@@ -173,6 +189,7 @@ final class ObjectLowering {
             self = (KExpr) obj[0];
             isConst = (Boolean) obj[1];
         }
+        self = Inheritance.address(exprs(), self, owner.path()); // a base's member function gets its subobject
         return call(info, info.methods(m.name()), m.name(), self, isConst, exprs().arguments(args),
                 ExpressionLowering.positions(args), pos);
     }
@@ -189,11 +206,13 @@ final class ObjectLowering {
 
     /** {@code f(args)} in a member function, where f is a member function of its class; null if it is not. */
     Operand ownMethodCall(String name, List<Expr> args, SourcePos pos) {
-        List<Checker.FunctionEntry> candidates = ctx.owner.methods(name);
-        if (candidates.isEmpty()) {
+        Inheritance.MethodOwner owner = Inheritance.methodOwner(ctx.checker, ctx.owner.type, name);
+        if (owner == null) {
             return null;
         }
-        KExpr self = ctx.thisLocal == null ? null : new KExpr.LocalGet(ctx.thisLocal);
+        List<Checker.FunctionEntry> candidates = owner.info().methods(name);
+        KExpr self = ctx.thisLocal == null ? null
+                : Inheritance.address(exprs(), new KExpr.LocalGet(ctx.thisLocal), owner.path());
         boolean isConst = ctx.thisLocal != null && ((PointerType) ctx.thisLocal.type()).constPointee();
         return call(ctx.owner, candidates, name, self, isConst, exprs().arguments(args), ExpressionLowering.positions(args),
                 pos);
@@ -206,6 +225,11 @@ final class ObjectLowering {
             throw error(pos, "no member function named '" + name + "' in '" + info.type.display() + "'");
         }
         KExpr self = ctx.owner == info && ctx.thisLocal != null ? new KExpr.LocalGet(ctx.thisLocal) : null;
+        List<Field> toBase = ctx.owner != null && ctx.thisLocal != null ? Inheritance.pathToBase(ctx.owner.type, info.type)
+                : null;
+        if (toBase != null) {
+            self = Inheritance.address(exprs(), new KExpr.LocalGet(ctx.thisLocal), toBase); // Base::f() in a derived class
+        }
         return call(info, candidates, name, self, false, exprs().arguments(args), ExpressionLowering.positions(args), pos);
     }
 
@@ -444,7 +468,15 @@ final class ObjectLowering {
         StructInfo info = ctx.owner;
         KExpr self = new KExpr.LocalGet(ctx.thisLocal);
         Set<String> named = new LinkedHashSet<>();
+        List<TypeSyntax.MemberInit> inits = new ArrayList<>();
         for (TypeSyntax.MemberInit mi : ctor.inits()) {
+            // Base(args) initializes the base subobject, held in its hidden field
+            boolean base = info.type.field(mi.name()).isEmpty()
+                    && info.type.field(io.cudawasm.kernels.parse.Parser.BASE_FIELD + mi.name()).isPresent();
+            inits.add(base ? new TypeSyntax.MemberInit(mi.pos(), io.cudawasm.kernels.parse.Parser.BASE_FIELD + mi.name(),
+                    mi.args(), mi.braced()) : mi);
+        }
+        for (TypeSyntax.MemberInit mi : inits) {
             if (info.type.field(mi.name()).isEmpty() && info.type.bitField(mi.name()).isEmpty()) {
                 throw error(mi.pos(), "'" + mi.name() + "' is not a member of '" + info.type.display() + "'");
             }
@@ -452,7 +484,7 @@ final class ObjectLowering {
         }
         for (StructMember m : info.type.declaredMembers()) {
             LValue lv = memberLValue(self, m, false, pos);
-            TypeSyntax.MemberInit mi = ctor.inits().stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
+            TypeSyntax.MemberInit mi = inits.stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
             if (mi == null) {
                 initializeMember(lv, m, info, false, pos);
                 continue;

@@ -742,6 +742,8 @@ final class StatementLowering {
         KExpr address;
         if (o instanceof ExpressionLowering.Place p && TypeRules.sameType(p.type(), referent)) {
             address = exprs.address(p.lvalue());
+        } else if (o instanceof ExpressionLowering.Place p && Inheritance.pathToBase(p.type(), referent) != null) {
+            address = Inheritance.address(exprs, exprs.address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
         } else if (constRef) {
             KLocal tmp = ctx.temp(referent, v.pos());
             ctx.emit(new KStmt.Assign(tmp, exprs.convert(exprs.toRValue(o, v.pos()), referent, v.pos(), false)));

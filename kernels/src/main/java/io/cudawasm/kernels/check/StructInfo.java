@@ -22,7 +22,8 @@ import java.util.Set;
  */
 final class StructInfo {
     final StructType type;
-    final TemplateEnv env;
+    /** The instance's template bindings; members defined outside under other parameter names add those names. */
+    TemplateEnv env;
     final Map<String, List<Checker.FunctionEntry>> methods = new LinkedHashMap<>();
     final List<Checker.FunctionEntry> constructors = new ArrayList<>();
     final List<Checker.FunctionEntry> conversions = new ArrayList<>();
@@ -34,6 +35,10 @@ final class StructInfo {
     final Set<String> referenceFields = new HashSet<>();
     /** Names a lambda's body sees from where it was written without capturing them (constants, shared variables). */
     final Map<String, Symbol> inherited = new HashMap<>();
+    /** The name members defined outside the class use for it (a class template's name for its instances). */
+    String className;
+    /** An instance of a class template's primary definition, whose generic out-of-class members apply to it. */
+    boolean primaryInstance;
     /** Constructors declared without __device__: constructing the class in device code is an error. */
     boolean hostConstructor;
 
@@ -52,7 +57,7 @@ final class StructInfo {
 
     /** Whether creating an object runs code: a constructor, or default member initializers. */
     boolean needsConstruction() {
-        return hasConstructors() || !defaultInits.isEmpty();
+        return hasConstructors() || !defaultInits.isEmpty() || Inheritance.hasBases(type);
     }
 
     CType resolveTypedef(String name, TypeResolver types) {

@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.check;
 
 import io.cudawasm.kernels.ast.Decl;
+import io.cudawasm.kernels.ast.Expr;
 import io.cudawasm.kernels.ast.TypeSyntax;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.source.CompileException;
@@ -38,7 +39,7 @@ final class TemplateDeduction {
             } else if (argType instanceof ArrayType a) {
                 argType = new PointerType(a.element());
             }
-            match(p, argType, params, types, consts, pos);
+            match(ctx, p, argType, params, types, values, consts, pos);
         }
         for (Decl.TemplateParam tp : params) {
             if (tp.isType() && !types.containsKey(tp.name())) {
@@ -85,7 +86,8 @@ final class TemplateDeduction {
             if (p instanceof TypeSyntax.Reference r) {
                 p = TypeSyntax.unqualified(r.referent());
             }
-            match(p, ctx.checker.types.resolveParam(declared.get(i).type(), TemplateEnv.EMPTY), params, types, consts, pos);
+            match(ctx, p, ctx.checker.types.resolveParam(declared.get(i).type(), TemplateEnv.EMPTY), params, types, values, consts,
+                    pos);
         }
         for (Decl.TemplateParam tp : params) {
             boolean bound = tp.isType() ? types.containsKey(tp.name()) : values.containsKey(tp.name());
@@ -99,9 +101,34 @@ final class TemplateDeduction {
         return new TemplateEnv(types, values, consts);
     }
 
-    private static void match(TypeSyntax p, CType arg, List<Decl.TemplateParam> params, Map<String, CType> types,
-            java.util.Set<String> consts, SourcePos pos) {
+    private static void match(FunctionContext ctx, TypeSyntax p, CType arg, List<Decl.TemplateParam> params,
+            Map<String, CType> types, Map<String, KExpr> values, java.util.Set<String> consts, SourcePos pos) {
         p = TypeSyntax.unqualified(p);
+        if (p instanceof TypeSyntax.Named n && !n.args().isEmpty()) {
+            // global_stack<interval_gpu<T>, N, THREADS> from an instance of that class template
+            TypeResolver.InstanceArgs instance = ctx.checker.types.instanceArgs(arg);
+            if (instance == null || !instance.template().equals(Checker.simpleName(n.name()))) {
+                return;
+            }
+            for (int i = 0; i < n.args().size() && i < instance.args().size(); i++) {
+                Object bound = instance.args().get(i);
+                if (n.args().get(i) instanceof TypeSyntax.TypeArg ta && bound instanceof CType t) {
+                    match(ctx, ta.type(), t, params, types, values, consts, pos);
+                } else if (n.args().get(i) instanceof TypeSyntax.ValueArg va && va.value() instanceof Expr.Ident id
+                        && bound instanceof KExpr v) {
+                    for (Decl.TemplateParam tp : params) {
+                        if (!tp.isType() && tp.name().equals(id.name())) {
+                            KExpr prev = values.get(tp.name());
+                            if (prev != null && !prev.equals(v)) {
+                                throw CompileException.at(pos, "deduced conflicting values for parameter '" + tp.name() + "'");
+                            }
+                            values.put(tp.name(), v);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         if (p instanceof TypeSyntax.Named n) {
             for (Decl.TemplateParam tp : params) {
                 if (tp.isType() && tp.name().equals(n.name())) {
@@ -123,7 +150,7 @@ final class TemplateDeduction {
                     && ptr.pointee() instanceof TypeSyntax.Named n && isTypeParam(n.name(), params)) {
                 consts.add(n.name()); // T* from const X*: T is const X
             }
-            match(ptr.pointee(), ap.pointee(), params, types, consts, pos);
+            match(ctx, ptr.pointee(), ap.pointee(), params, types, values, consts, pos);
         }
     }
 }

@@ -138,6 +138,8 @@ final class TypeResolver {
                 return ScalarType.INT;
         } else if (t instanceof TypeSyntax.Named n) {
             return named(n, ctx);
+        } else if (t instanceof TypeSyntax.Nested n) {
+            return nested(n, ctx);
         }
         throw new IllegalStateException("unhandled: " + t);
     }
@@ -148,8 +150,8 @@ final class TypeResolver {
             throw CompileException.at(n.pos(), "'auto' is only allowed in a declaration with an initializer");
         }
         CType bound = ctx.env.types().get(name);
-        if (bound != null) {
-            return bound;
+        if (bound != null && (n.args().isEmpty() || !structTemplates.containsKey(name))) {
+            return bound; // a template parameter, or a class template's own name inside it (its instance)
         }
         if (ctx.owner != null && !n.name().contains("::")) {
             CType member = ctx.owner.resolveTypedef(name, this);
@@ -183,11 +185,46 @@ final class TypeResolver {
                     ? "bfloat16 type '" + name + "' is not supported (half precision, cuda_fp16.h's __half, is)"
                     : "half-precision type '" + name + "' needs #include <cuda_fp16.h>");
         }
+        if (name.equals("cudaGraphConditionalHandle")) {
+            // cudaGraphSetConditional sets a condition the CUDA runtime's graph executor reads between nodes
+            throw CompileException.at(n.pos(), "CUDA graph conditional nodes need the CUDA runtime's graphs, which this "
+                    + "runtime does not have ('cudaGraphConditionalHandle', 'cudaGraphSetConditional'): launch the "
+                    + "kernels one by one and decide between launches on the host");
+        }
         CType group = CooperativeGroups.type(name, n, ctx);
         if (group != null) {
             return group;
         }
         throw CompileException.at(n.pos(), "unknown type name '" + n.name() + "'");
+    }
+
+    /** {@code typename vec3<T>::Type}: a typedef or a struct declared in the class. */
+    private CType nested(TypeSyntax.Nested n, FunctionContext ctx) {
+        CType owner = resolve(n.owner(), ctx);
+        StructInfo info = checker.classOf(owner);
+        CType member = info == null ? null : info.resolveTypedef(n.name(), this);
+        if (member == null && info != null && structsByTag.containsKey(n.name())) {
+            member = structsByTag.get(n.name()); // a struct defined in the class
+        }
+        if (member == null) {
+            throw CompileException.at(n.pos(), "no type named '" + n.name() + "' in '" + owner.display() + "'");
+        }
+        return member;
+    }
+
+    /** A class template instance's template and arguments (types and constants, in parameter order). */
+    record InstanceArgs(String template, List<Object> args) {}
+
+    private final Map<StructType, InstanceArgs> instanceArgs = new java.util.IdentityHashMap<>();
+
+    /** The template and arguments of a class template instance, or null for another type. */
+    InstanceArgs instanceArgs(CType t) {
+        return t instanceof StructType s ? instanceArgs.get(s) : null;
+    }
+
+    /** The struct template so named, or null. */
+    Decl.StructTemplate structTemplate(String name) {
+        return structTemplates.get(name);
     }
 
     /** The instance name of a struct template for some arguments ({@code Pair<float>}), binding them. */
@@ -240,7 +277,15 @@ final class TypeResolver {
         TypeSyntax.StructDef def = special != null ? special.definition() : template.definition();
         StructType s = new StructType(key, def.union(), def.explicitAlign());
         templateInstances.put(key, s);
+        List<Object> ordered = new ArrayList<>();
+        for (Decl.TemplateParam tp : template.templateParams()) {
+            ordered.add(tp.isType() ? tys.get(tp.name()) : vals.get(tp.name()));
+        }
+        instanceArgs.put(s, new InstanceArgs(template.name(), ordered));
         all.add(s);
+        if (special == null) {
+            tys.putIfAbsent(template.name(), s); // the injected class name: 'interval_gpu' inside interval_gpu<T>
+        }
         TemplateEnv env = special != null ? TemplateEnv.EMPTY : new TemplateEnv(tys, vals);
         structDepth++;
         try {
@@ -248,7 +293,7 @@ final class TypeResolver {
         } finally {
             structDepth--;
         }
-        checker.registerStruct(s, def, env);
+        checker.registerStruct(s, def, env, template.name(), special == null);
         return s;
     }
 

@@ -189,6 +189,10 @@ final class WarpOps {
     /** A shuffle of an int, unsigned, long long, float or double value (narrower integers promote). */
     Operand shuffle(ShuffleMode mode, KExpr mask, KExpr value, KExpr lane, KExpr width, String name, SourcePos pos) {
         CType t = value.type();
+        if (t instanceof io.cudawasm.kernels.types.StructType st && !st.fields().isEmpty()
+                && st.fields().stream().allMatch(f -> f.type() instanceof ScalarType)) {
+            return shuffleFields(mode, mask, value, st, lane, width, name, pos);
+        }
         if (!(t instanceof ScalarType s)) {
             throw CompileException.at(pos, "'" + name + "' shuffles numbers, not '" + t.display() + "'");
         }
@@ -198,6 +202,27 @@ final class WarpOps {
             throw CompileException.at(pos, "shuffle width must be a power of two from 1 to 32, is " + w.value());
         }
         return exprs().materialize(new KExpr.WarpShuffle(mode, mask, v, lane, width, st), pos);
+    }
+
+    /**
+     * A cooperative-groups shuffle of a vector type or a struct of numbers ({@code tile.shfl_xor(v, 1)}
+     * of a {@code uint4} in the samples): every field comes from the same lane, one shuffle each.
+     */
+    private Operand shuffleFields(ShuffleMode mode, KExpr mask, KExpr value, io.cudawasm.kernels.types.StructType st,
+            KExpr lane, KExpr width, String name, SourcePos pos) {
+        KLocal in = ctx.temp(st, pos);
+        ctx.emit(new KStmt.Assign(in, value));
+        KLocal out = ctx.temp(st, pos);
+        KExpr m = ctx.let(mask, pos);
+        KExpr l = ctx.let(lane, pos);
+        KExpr w = ctx.let(width, pos);
+        for (io.cudawasm.kernels.types.Field f : st.fields()) {
+            KExpr from = new KExpr.Load(exprs().fieldAddr(exprs().address(new LValue.OfLocal(in, false)), f));
+            KExpr shuffled = exprs().toRValue(shuffle(mode, m, from, l, w, name, pos), pos);
+            ctx.emit(new KStmt.Store(exprs().fieldAddr(exprs().address(new LValue.OfLocal(out, false)), f),
+                    exprs().convert(shuffled, f.type(), pos, false)));
+        }
+        return new ExpressionLowering.Place(new LValue.OfLocal(out, false));
     }
 
     /**

@@ -15,6 +15,7 @@ import io.cudawasm.kernels.lex.Token;
 import io.cudawasm.kernels.lex.TokenKind;
 import io.cudawasm.kernels.source.CompileBudget;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.kernels.source.CompileLimitException;
 import io.cudawasm.kernels.source.SourceFile;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.ScalarKind;
@@ -45,7 +46,7 @@ public final class Parser {
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
             "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
-            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaStream_t");
+            "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaStream_t", "cudaGraphConditionalHandle");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(
             "void", "bool", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
@@ -71,6 +72,12 @@ public final class Parser {
     private final Deque<Set<String>> typeScopes = new ArrayDeque<>();
     private final Set<String> templateFunctions = new HashSet<>();
     private final Set<String> templateStructs = new HashSet<>();
+    /** Function pointer types declared by typedefs at file scope (skipped: device code cannot use them). */
+    private final Set<String> functionPointerTypes = new HashSet<>();
+    /** Function templates skipped as host code: their explicit instantiations are host code too. */
+    private final Set<String> hostTemplateFunctions = new HashSet<>();
+    /** The types each class declares inside it, seen unqualified in its members defined outside it. */
+    private final Map<String, Set<String>> classTypeNames = new java.util.HashMap<>();
     /** A '>' left over from splitting '>>' when closing nested template argument lists. */
     private boolean pendingGreater;
 
@@ -408,7 +415,9 @@ public final class Parser {
             return;
         }
         if (t.is("typedef")) {
-            typedef(out);
+            if (!hostTypedef()) {
+                typedef(out);
+            }
             return;
         }
         declaration(out, inherited, List.of(), true);
@@ -514,13 +523,11 @@ public final class Parser {
                 popScope();
                 return;
             }
-            if (at(":")) {
-                throw error(peek(), "inheritance is not supported in device code");
-            }
+            List<TypeSyntax.Member> bases = baseClause(name);
             if (!at("{")) {
                 throw error(peek(), "expected '{' in the definition of struct template '" + name + "'");
             }
-            TypeSyntax.StructDef def = structBody(kw.pos(), name, kw.is("union"), 0);
+            TypeSyntax.StructDef def = withBases(structBody(kw.pos(), name, kw.is("union"), 0), bases);
             expect(";", "after struct template definition");
             popScope();
             out.add(new Decl.StructTemplate(t.pos(), name, params, def));
@@ -531,7 +538,7 @@ public final class Parser {
         popScope();
         for (Decl d : inner) {
             if (!(d instanceof Decl.Function) && !(d instanceof Decl.HostFunction)
-                    && !(d instanceof Decl.ExplicitInstantiation)) {
+                    && !(d instanceof Decl.ExplicitInstantiation) && !(d instanceof Decl.MemberDefinition)) {
                 throw error(t, "only function and struct templates are supported");
             }
             if (params.isEmpty() && d instanceof Decl.Function f && !f.isSpecialization()) {
@@ -582,8 +589,28 @@ public final class Parser {
             expect(";", "after explicit instantiation");
             return;
         }
-        Specifiers s = declSpecifiers(new Specifiers());
-        Declarator d = declarator(s.type, false, true);
+        int start = p;
+        Specifiers s;
+        Declarator d;
+        try {
+            s = declSpecifiers(new Specifiers());
+            d = declarator(s.type, false, true);
+        } catch (CompileLimitException e) {
+            throw e;
+        } catch (CompileException e) {
+            for (int k = start; !tokens.get(k).is("(") && !tokens.get(k).is(";") && !tokens.get(k).isEof(); k++) {
+                if (hostTemplateFunctions.contains(tokens.get(k).text())) {
+                    // 'template void integrate<float>(..., cudaGraphicsResource **r);': host code, like the template
+                    p = k;
+                    while (!at(";") && !peek().isEof()) {
+                        next();
+                    }
+                    expect(";", "after explicit instantiation");
+                    return;
+                }
+            }
+            throw e;
+        }
         if (d.params == null) {
             throw error(d.nameTok, "expected a function in the explicit instantiation of '" + d.name + "'");
         }
@@ -625,6 +652,47 @@ public final class Parser {
             throw error(peek(), "expected '>' " + context + ", found " + peek().describe());
         }
         expect(">", context);
+    }
+
+    /**
+     * {@code typedef pthread_t CUTThread;}: a typedef of a type only host headers declare, or of a
+     * function pointer type, skipped like the host code that uses it (device code naming it finds an
+     * unknown type). Returns false, the cursor unmoved, for any other typedef.
+     */
+    private boolean hostTypedef() {
+        int q = p + 1;
+        while (tokens.get(q).isIdent() && SPECIFIER_KEYWORDS.contains(tokens.get(q).text())) {
+            q++;
+        }
+        int len = qualifiedNameLength(q);
+        boolean functionPointer = false;
+        for (int k = q; !tokens.get(k).is(";") && !tokens.get(k).is("{") && !tokens.get(k).isEof(); k++) {
+            // typedef void *(*ROUTINE)(void *): a host thread routine's type
+            functionPointer |= tokens.get(k).is("(") && tokens.get(k + 1).is("*");
+        }
+        if (!functionPointer && (len == 0 || isKeyword(tokens.get(q).text()) || TYPE_KEYWORDS.contains(tokens.get(q).text())
+                || isTypeName(qualifiedNameAt(q, len)))) {
+            return false;
+        }
+        Token after = tokens.get(Math.min(q + len, tokens.size() - 1));
+        if (!functionPointer && !(after.isIdent() || after.is("*") || after.is("&") || after.is("<"))) {
+            return false;
+        }
+        Token start = next();
+        while (!at(";")) {
+            Token t = next();
+            if (t.isEof()) {
+                throw error(start, "expected ';' after typedef");
+            }
+            if (functionPointer && t.is("(") && at("*") && peek(1).isIdent()) {
+                functionPointerTypes.add(peek(1).text()); // named in device code, it is refused as what it is
+            }
+            if (t.is("(") || t.is("[") || t.is("{")) {
+                skipBalanced(t, t.is("(") ? ")" : t.is("[") ? "]" : "}");
+            }
+        }
+        next();
+        return true;
     }
 
     private void typedef(List<Decl> out) {
@@ -676,6 +744,7 @@ public final class Parser {
         boolean unsigned = false;
         String base = null;
         Token baseTok = null;
+        boolean typenameSeen = false;
         while (true) {
             Token t = peek();
             String w = t.text();
@@ -699,7 +768,8 @@ public final class Parser {
                 case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
                 case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
                 case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
-                case "register", "mutable", "__device_builtin__", "typename", "thread_local", "explicit",
+                case "typename" -> typenameSeen = true;
+                case "register", "mutable", "__device_builtin__", "thread_local", "explicit",
                         "__grid_constant__" -> { }
                 case "virtual" -> s.isVirtual = true;
                 case "constexpr", "const" -> s.isConst = true;
@@ -786,7 +856,7 @@ public final class Parser {
                         break;
                     }
                     String name = qualifiedNameAt(p, len);
-                    if (!isTypeName(name)) {
+                    if (!isTypeName(name) && !typenameSeen) {
                         break;
                     }
                     p += len;
@@ -796,6 +866,11 @@ public final class Parser {
                         args = templateArgs();
                     }
                     s.type = new TypeSyntax.Named(t.pos(), name, args);
+                    while (!args.isEmpty() && at("::") && peek(1).isIdent() && !peek(2).is("(")) {
+                        // typename vec3<T>::Type: a type declared in a class template's instance
+                        next();
+                        s.type = new TypeSyntax.Nested(peek().pos(), s.type, next().text());
+                    }
                     sawType = true;
                     continue;
                 }
@@ -808,6 +883,10 @@ public final class Parser {
         if (s.type == null) {
             if (!sawType) {
                 Token t = peek();
+                if (t.isIdent() && functionPointerTypes.contains(t.text())) {
+                    throw error(t, "function pointers are not supported in device code ('" + t.text()
+                            + "' is a function pointer type)");
+                }
                 if (t.isIdent() && !isKeyword(t.text())) {
                     throw error(t, "unknown type name '" + t.text() + "'");
                 }
@@ -890,15 +969,13 @@ public final class Parser {
             }
         }
         String tag = peek().isIdent() && !isKeyword(peek().text()) ? next().text() : null;
-        if (tag != null && at(":") && !peek(1).is(":")) {
-            throw error(peek(), "inheritance is not supported in device code ('" + tag + "')");
-        }
+        List<TypeSyntax.Member> bases = tag != null && at(":") ? baseClause(tag) : List.of();
         if (at("{")) {
             String name = tag != null ? tag : "__anon" + kw.pos().line() + "_" + kw.pos().column();
             if (tag != null) {
                 declareType(tag);
             }
-            TypeSyntax.StructDef def = structBody(kw.pos(), name, union, align);
+            TypeSyntax.StructDef def = withBases(structBody(kw.pos(), name, union, align), bases);
             return new TypeSyntax.StructRef(kw.pos(), name, union, def);
         }
         if (tag == null) {
@@ -906,6 +983,53 @@ public final class Parser {
         }
         declareType(tag);
         return new TypeSyntax.StructRef(kw.pos(), tag, union, null);
+    }
+
+    /** Hidden fields holding a class's base subobjects are named this, then the base's name. */
+    public static final String BASE_FIELD = "cw_base_";
+
+    /**
+     * {@code : public A, protected B<T>}: non-virtual bases, as the hidden leading fields that hold
+     * their subobjects ({@code cw_base_A}), in declaration order as the Itanium ABI lays them out.
+     */
+    private List<TypeSyntax.Member> baseClause(String tag) {
+        List<TypeSyntax.Member> bases = new ArrayList<>();
+        if (!accept(":")) {
+            return bases;
+        }
+        do {
+            while (at("public") || at("protected") || at("private")) {
+                next();
+            }
+            if (at("virtual")) {
+                throw error(peek(), "virtual base classes are not supported in device code ('" + tag + "')");
+            }
+            Token t = peek();
+            TypeSyntax base = declSpecifiers(new Specifiers()).type;
+            String name = TypeSyntax.unqualified(base) instanceof TypeSyntax.Named n ? simpleName(n.name())
+                    : TypeSyntax.unqualified(base) instanceof TypeSyntax.StructRef r ? r.tag() : null;
+            if (name == null) {
+                throw error(t, "expected a base class of '" + tag + "'");
+            }
+            String field = BASE_FIELD + name;
+            for (TypeSyntax.Member m : bases) {
+                if (m.name().equals(field)) {
+                    throw error(t, "'" + name + "' is a base of '" + tag + "' twice");
+                }
+            }
+            bases.add(new TypeSyntax.Member(t.pos(), field, base));
+        } while (accept(","));
+        return bases;
+    }
+
+    private static TypeSyntax.StructDef withBases(TypeSyntax.StructDef def, List<TypeSyntax.Member> bases) {
+        if (bases.isEmpty()) {
+            return def;
+        }
+        List<TypeSyntax.Member> members = new ArrayList<>(bases);
+        members.addAll(def.members());
+        return new TypeSyntax.StructDef(def.pos(), def.tag(), def.union(), def.explicitAlign(), members, def.methods(),
+                def.statics(), def.nested(), def.hostOnly());
     }
 
     private static final Set<String> MEMBER_SPECIFIERS = Set.of("__device__", "__host__", "__forceinline__",
@@ -953,6 +1077,9 @@ public final class Parser {
             }
             if (at("static_assert")) {
                 skipStaticAssert();
+                continue;
+            }
+            if (hostMemberOfHostTypes(name, methods)) {
                 continue;
             }
             if (memberFunction(name, methods, nested)) {
@@ -1018,9 +1145,113 @@ public final class Parser {
                 expect(";", "after struct member");
             }
         }
-        popScope();
+        Set<String> inner = typeScopes.pop();
+        classTypeNames.put(name, inner);
+        for (String n : inner) {
+            declareType(name + "::" + n); // Foo::Type names it from outside
+        }
         leave();
         return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
+    }
+
+    /**
+     * A member function without {@code __device__} (host code) whose signature names types only
+     * host headers declare ({@code void step(float t, cudaStream_t s = 0);},
+     * {@code void load(const std::string &name) {...}}): skipped without parsing its types, as host
+     * functions at file scope are, and kept by name so that device code calling it is told it is
+     * host code. Returns false, the cursor unmoved, for any other member (a host member whose
+     * signature parses is kept as it was).
+     */
+    private boolean hostMemberOfHostTypes(String className, List<TypeSyntax.Method> methods) {
+        int start = p;
+        int open = hostMemberParameters();
+        if (open < 0) {
+            return false;
+        }
+        int savedNesting = nesting;
+        boolean savedGreater = pendingGreater;
+        try {
+            Specifiers s = new Specifiers();
+            if (!memberFunction(className, new ArrayList<>(), new ArrayList<>())) {
+                s = declSpecifiers(s);
+                declarator(s.type, false);
+            }
+            p = start; // it parses: the ordinary path keeps it
+            return false;
+        } catch (CompileLimitException e) {
+            throw e;
+        } catch (CompileException e) {
+            nesting = savedNesting;
+            pendingGreater = savedGreater;
+        }
+        Token nameTok = tokens.get(open - 1);
+        boolean constructor = nameTok.is(className) && !tokens.get(open - 2).is("~");
+        p = open + 1;
+        skipBalanced(tokens.get(open), ")");
+        while (!at("{") && !at(";") && !at(":") && !at("=")) {
+            Token t = next();
+            if (t.isEof()) {
+                throw error(nameTok, "expected a function body or ';' after member '" + nameTok.text() + "'");
+            }
+            if (t.is("(") || t.is("[")) {
+                skipBalanced(t, t.is("(") ? ")" : "]");
+            }
+        }
+        if (accept(":")) {
+            // a member initializer list: name(args) or name{args}, separated by commas
+            do {
+                while (!at("(") && !at("{") && !peek().isEof()) {
+                    next();
+                }
+                Token o = next();
+                skipBalanced(o, o.is("(") ? ")" : "}");
+            } while (accept(","));
+        }
+        if (accept("=")) {
+            next(); // default, delete, 0
+        }
+        Token end = next();
+        if (end.is("{")) {
+            skipBalanced(end, "}");
+        } else if (!end.is(";")) {
+            throw error(end, "expected a function body or ';' after member '" + nameTok.text() + "', found " + end.describe());
+        }
+        String name = constructor ? className : tokens.get(open - 2).is("operator") ? "operator" + nameTok.text()
+                : nameTok.text();
+        methods.add(new TypeSyntax.Method(new Decl.Function(nameTok.pos(), name, EnumSet.of(FunctionSpecifier.HOST),
+                new TypeSyntax.Builtin(nameTok.pos(), null), List.of(), null, List.of()),
+                constructor ? TypeSyntax.MethodKind.CONSTRUCTOR : TypeSyntax.MethodKind.METHOD, false, List.of()));
+        return true;
+    }
+
+    /** The index of the '(' opening a host member function's parameters at the cursor, or -1. */
+    private int hostMemberParameters() {
+        Token first = peek();
+        if (first.is("friend") || first.is("template") || first.is("typedef") || first.is("using") || first.is("~")) {
+            return -1;
+        }
+        int i = p;
+        int angle = 0;
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            if (t.isEof() || t.isIdent() && (DEVICE_WORDS.contains(t.text()) || t.is("operator"))) {
+                return -1;
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is(";") || t.is("=") || t.is("{") || t.is(":") || t.is("[") || t.is("}"))) {
+                return -1;
+            } else if (angle == 0 && t.is("(")) {
+                Token before = i > p ? tokens.get(i - 1) : null;
+                return before != null && before.isIdent() && !isKeyword(before.text()) && !NOT_A_NAME.contains(before.text())
+                        ? i : -1;
+            }
+            i++;
+        }
     }
 
     /** The name of an unknown type a data member starts with ({@code cudaStream_t stream;}), else null. */
@@ -1066,8 +1297,9 @@ public final class Parser {
                 return;
             }
             if (!accept("=")) {
-                throw error(d.nameTok, "static data members are not supported in device code, except constants "
-                        + "initialized in the class ('" + d.name + "')");
+                // its value comes with its definition outside the class ('const float Foo::K = 2.5f;')
+                statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, null));
+                continue;
             }
             statics.add(new TypeSyntax.StaticMember(d.pos, d.name, d.type, assignment()));
         } while (accept(","));
@@ -1231,6 +1463,9 @@ public final class Parser {
                 do {
                     Token n = peek();
                     String member = expectIdent("in the member initializer list");
+                    if (at("<")) {
+                        templateArgs(); // a base class template's constructor: Base<T>(v)
+                    }
                     List<Expr> args = new ArrayList<>();
                     boolean braced = at("{");
                     Token lp = braced ? next() : expect("(", "after '" + member + "' in the member initializer list");
@@ -1478,7 +1713,11 @@ public final class Parser {
         if (fileScope && skipHostDeclaration(out)) {
             if (!template.isEmpty() && !out.isEmpty() && out.get(out.size() - 1) instanceof Decl.HostFunction h) {
                 templateFunctions.add(h.name()); // so 'template void reduce<int>(...)' parses
+                hostTemplateFunctions.add(h.name());
             }
+            return;
+        }
+        if (fileScope && outOfClassMember(out, inherited, template)) {
             return;
         }
         Specifiers s = declSpecifiers(new Specifiers());
@@ -1560,6 +1799,187 @@ public final class Parser {
             first = false;
         } while (accept(","));
         expect(";", "after declaration");
+    }
+
+
+    /**
+     * Where a member of a class is defined outside it, the index of the class name's first token
+     * ({@code Foo} in {@code int Foo::get() const}, {@code interval_gpu} in
+     * {@code T const &interval_gpu<T>::lower() const}); -1 when the declaration at the cursor is no
+     * such definition. A namespace-qualified name is not one: its qualifier is no known type.
+     */
+    private int memberDefinitionOwner() {
+        int i = p;
+        int angle = 0;
+        int member = -1;
+        while (true) {
+            Token t = tokens.get(Math.min(i, tokens.size() - 1));
+            if (t.isEof()) {
+                return -1;
+            }
+            if (angle == 0 && t.is("::") && i > p && tokens.get(i + 1).is("operator")) {
+                member = i + 1;
+                break;
+            }
+            if (t.is("operator")) {
+                return -1; // a free operator function ('operator<' would read as a template bracket)
+            }
+            if (t.is("<")) {
+                angle++;
+            } else if (t.is(">") && angle > 0) {
+                angle--;
+            } else if (t.is(">>") && angle > 0) {
+                angle = Math.max(0, angle - 2);
+            } else if (angle == 0 && (t.is("(") || t.is(";") || t.is("=") || t.is("{") || t.is("[") || t.is(","))) {
+                break;
+            } else if (angle == 0 && t.is("::") && i > p && (tokens.get(i + 1).isIdent() || tokens.get(i + 1).is("~"))) {
+                member = i + 1;
+            }
+            i++;
+        }
+        if (member < 0) {
+            return -1;
+        }
+        Token stop = tokens.get(i);
+        boolean named = tokens.get(member).is("operator") || member == i - 1
+                || member == i - 2 && tokens.get(member).is("~");
+        if (!named || tokens.get(member).isIdent() && !tokens.get(member).is("operator") && isKeyword(tokens.get(member).text())) {
+            return -1;
+        }
+        if (!stop.is("(") && !stop.is("=") && !stop.is(";") && !tokens.get(member).is("operator")) {
+            return -1;
+        }
+        int owner = member - 2; // the token before '::'
+        if (tokens.get(owner).is(">") || tokens.get(owner).is(">>")) {
+            int depth = 0;
+            for (int k = owner; k >= p; k--) {
+                Token t = tokens.get(k);
+                depth += t.is(">") ? 1 : t.is(">>") ? 2 : t.is("<") ? -1 : 0;
+                if (depth <= 0) {
+                    owner = k - 1;
+                    break;
+                }
+            }
+        }
+        if (owner < p || !tokens.get(owner).isIdent() || !isTypeName(tokens.get(owner).text())) {
+            return -1;
+        }
+        return owner;
+    }
+
+    /**
+     * A member function (constructor, operator, conversion operator, static member function) or a
+     * static constant defined outside its class, as {@link Decl.MemberDefinition} or
+     * {@link Decl.StaticDataDefinition}; false, the cursor unmoved, when the declaration is
+     * something else. A destructor defined outside is skipped like one defined inside.
+     */
+    private boolean outOfClassMember(List<Decl> out, Set<FunctionSpecifier> inherited, List<Decl.TemplateParam> template) {
+        int ownerAt = memberDefinitionOwner();
+        if (ownerAt < 0) {
+            return false;
+        }
+        Token first = peek();
+        Specifiers s = new Specifiers();
+        s.first = first;
+        while (p < ownerAt && peek().isIdent() && (MEMBER_SPECIFIERS.contains(peek().text())
+                || DEVICE_WORDS.contains(peek().text()) || peek().is("__attribute__") || peek().is("__launch_bounds__"))) {
+            Token t = next();
+            switch (t.text()) {
+                case "__device__" -> s.functionSpecifiers.add(FunctionSpecifier.DEVICE);
+                case "__host__" -> s.functionSpecifiers.add(FunctionSpecifier.HOST);
+                case "__global__" -> throw error(t, "a __global__ function cannot be a member function");
+                case "__forceinline__" -> s.functionSpecifiers.add(FunctionSpecifier.FORCEINLINE);
+                case "__noinline__" -> s.functionSpecifiers.add(FunctionSpecifier.NOINLINE);
+                case "inline", "__inline__" -> s.functionSpecifiers.add(FunctionSpecifier.INLINE);
+                case "static" -> throw error(t, "'static' may not be used on a member defined outside its class");
+                case "__attribute__", "__launch_bounds__" -> skipBalanced(expect("(", "after " + t.text()), ")");
+                default -> { }
+            }
+        }
+        TypeSyntax type = new TypeSyntax.Builtin(first.pos(), null);
+        boolean hasType = p < ownerAt;
+        if (hasType) {
+            Specifiers ts = declSpecifiers(new Specifiers());
+            s.functionSpecifiers.addAll(ts.functionSpecifiers);
+            type = ts.type;
+            while (at("*") || at("&") || at("const") || at("volatile")) {
+                Token t = next();
+                if (t.is("*")) {
+                    type = new TypeSyntax.Pointer(t.pos(), type, false, false, false);
+                } else if (t.is("&")) {
+                    type = new TypeSyntax.Reference(t.pos(), type);
+                } else {
+                    type = new TypeSyntax.Qualified(t.pos(), type, t.is("const"), t.is("volatile"));
+                }
+            }
+            if (p != ownerAt) {
+                throw error(peek(), "expected the name of the member defined outside its class, found " + peek().describe());
+            }
+        }
+        s.functionSpecifiers.addAll(inherited);
+        Token ownerTok = next();
+        String owner = ownerTok.text();
+        List<TypeSyntax.TemplateArg> ownerArgs = at("<") ? templateArgs() : List.of();
+        expect("::", "after the class name");
+        Token nameTok = peek();
+        Declarator d = new Declarator();
+        d.pos = nameTok.pos();
+        d.nameTok = nameTok;
+        TypeSyntax.MethodKind kind = TypeSyntax.MethodKind.METHOD;
+        if (accept("~")) {
+            expectIdent("after '~'");
+            skipBalanced(expect("(", "after the destructor's name"), ")");
+            skipFunctionRest(nameTok); // objects are destroyed without code, as for a destructor defined in the class
+            return true;
+        } else if (accept("operator")) {
+            d.name = operatorName(nameTok);
+            if (d.name.equals("operator cast")) {
+                Specifiers target = declSpecifiers(new Specifiers());
+                type = declarator(target.type, true, false).type;
+                kind = TypeSyntax.MethodKind.CONVERSION;
+            }
+        } else {
+            d.name = expectIdent("after '::'");
+            if (d.name.equals(owner) && at("(")) {
+                kind = TypeSyntax.MethodKind.CONSTRUCTOR;
+            } else if (!at("(")) {
+                // a static data member: 'const float Foo::K = 2.5f;'
+                if (!hasType) {
+                    throw error(nameTok, "expected a type before '" + owner + "::" + d.name + "'");
+                }
+                Expr value = null;
+                if (accept("=")) {
+                    value = assignment();
+                } else if (at("{")) {
+                    Token open = next();
+                    value = assignment();
+                    expect("}", "to close the initializer of '" + d.name + "'");
+                    assert open != null;
+                }
+                expect(";", "after the definition of static member '" + d.name + "'");
+                out.add(new Decl.StaticDataDefinition(nameTok.pos(), owner, d.name, type, value));
+                return true;
+            }
+        }
+        d.params = parameterList();
+        d.type = type;
+        s.type = type;
+        pushScope();
+        for (String n : classTypeNames.getOrDefault(owner, Set.of())) {
+            declareType(n); // the class's own types, named without qualification in its members
+        }
+        TypeSyntax.Method m;
+        try {
+            m = method(d, s, kind, new ArrayList<>());
+        } finally {
+            popScope();
+        }
+        if (!m.function().isDeviceCode()) {
+            out.add(new Decl.HostFunction(d.pos, owner + "::" + d.name)); // a host member defined outside its class
+            return true;
+        }
+        out.add(new Decl.MemberDefinition(ownerTok.pos(), owner, ownerArgs, template, m));
+        return true;
     }
 
     private static final Set<String> DEVICE_WORDS = Set.of("__device__", "__global__", "__constant__", "__shared__",
@@ -1732,7 +2152,8 @@ public final class Parser {
 
     private boolean startsTypeName() {
         Token t = peek();
-        if (t.isIdent() && (TYPE_KEYWORDS.contains(t.text()) || t.is("const") || t.is("volatile"))) {
+        if (t.isIdent() && (TYPE_KEYWORDS.contains(t.text()) || t.is("const") || t.is("volatile")
+                || t.is("typename"))) {
             return true;
         }
         int len = qualifiedNameLength(p);

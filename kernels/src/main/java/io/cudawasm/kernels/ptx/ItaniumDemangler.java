@@ -260,6 +260,15 @@ final class ItaniumDemangler {
                 i++;
                 StringBuilder qualified = new StringBuilder();
                 while (!accept('E')) {
+                    if (peek() == 'I' && qualified.length() > 0) {
+                        // vec4<T_>::Type: a class template instance in the prefix; T_ stays the function's
+                        List<Type> own = new ArrayList<>(templateArgs);
+                        qualified.append(templateArgs());
+                        templateArgs.clear();
+                        templateArgs.addAll(own);
+                        substitutions.add(new Named(qualified.toString()));
+                        continue;
+                    }
                     if (qualified.length() > 0) {
                         qualified.append("::");
                     }

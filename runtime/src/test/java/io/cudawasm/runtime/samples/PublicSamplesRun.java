@@ -83,7 +83,7 @@ public final class PublicSamplesRun {
         }
         List<String> cmd = new ArrayList<>(List.of("run"));
         if (route == Route.PTX) {
-            cmd.add(ptx(src).toString());
+            cmd.add(ptx(src, extra).toString());
         } else {
             cmd.addAll(List.of(src.toString(), "-I", common().toString()));
         }
@@ -180,8 +180,8 @@ public final class PublicSamplesRun {
     private int sourceParamIndex(Path src, String kernel, String name, String[] extra) throws Mismatch {
         List<String> cmd = new ArrayList<>(List.of("compile", src.toString(), "-I", common().toString()));
         for (int i = 0; i + 1 < extra.length; i++) {
-            if (extra[i].equals("--instantiate")) {
-                cmd.addAll(List.of("--instantiate", extra[i + 1]));
+            if (extra[i].equals("--instantiate") || extra[i].equals("-I")) {
+                cmd.addAll(List.of(extra[i], extra[i + 1]));
             }
         }
         CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
@@ -209,16 +209,16 @@ public final class PublicSamplesRun {
     }
 
     /** nvcc's PTX of a sample file, made once ({@code compute_75 -fmad=false}: comparable bit for bit). */
-    private Path ptx(Path src) throws Mismatch, IOException {
+    private Path ptx(Path src, String... extra) throws Mismatch, IOException {
         Path cached = ptxCache.get(src);
         if (cached != null) {
             return cached;
         }
         Path out = work.resolve(src.getFileName().toString().replace(".cu", "") + "-" + ptxCache.size() + ".ptx");
-        String log = nvcc(src, out, false);
+        String log = nvcc(src, out, false, extra);
         if (log != null && log.contains("separate compilation mode")) {
             // kernels launched from device code (dynamic parallelism): nvcc wants -rdc=true, as a user would add
-            log = nvcc(src, out, true);
+            log = nvcc(src, out, true, extra);
         }
         if (log != null) {
             throw new Mismatch("nvcc -ptx failed: " + firstLines(log, 2));
@@ -228,10 +228,15 @@ public final class PublicSamplesRun {
     }
 
     /** Runs nvcc -ptx; null when it succeeded, else its output. */
-    private String nvcc(Path src, Path out, boolean rdc) throws Mismatch, IOException {
+    private String nvcc(Path src, Path out, boolean rdc, String... extra) throws Mismatch, IOException {
         List<String> cmd = new ArrayList<>(List.of("nvcc", "-ptx", "-arch=compute_75", "-fmad=false"));
         if (rdc) {
             cmd.add("-rdc=true");
+        }
+        for (int i = 0; i + 1 < extra.length; i++) {
+            if (extra[i].equals("-I")) {
+                cmd.addAll(List.of("-I", extra[i + 1])); // a sample's own include folder (FDTD3d's inc/)
+            }
         }
         cmd.addAll(List.of("-I", common().toString(), "-I", src.getParent().toString(), "-o", out.toString(),
                 src.toString()));
@@ -367,5 +372,10 @@ public final class PublicSamplesRun {
 
     Path work() {
         return work;
+    }
+
+    /** A file or folder of the samples checkout ({@code 5_Domain_Specific/FDTD3d/inc}). */
+    Path sample(String path) {
+        return source(path);
     }
 }

@@ -245,6 +245,7 @@ final class SampleCatalog {
         s.addAll(SampleCatalogMore.all());
         s.addAll(SampleCatalogDeviceLibrary.all());
         s.addAll(SampleCatalogHalf.all());
+        s.addAll(SampleCatalogMembers.all());
         return s;
     }
 
