@@ -241,6 +241,25 @@ final class CallInstructions {
                 shape(ins, name, args, results, 1);
                 result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
             }
+            case "cudaMalloc" -> {
+                // the device runtime's cudaMalloc: the module's heap, as malloc; cudaErrorMemoryAllocation when full
+                shape(ins, name, args, results, 2);
+                KExpr target = f.temp(Exprs.as(value(args.get(0)), ScalarType.ULONGLONG));
+                KExpr block = f.temp(Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary(pos,
+                        "cudaMalloc").malloc(f.sink(), Exprs.as(value(args.get(1)), ScalarType.ULONGLONG), pos)),
+                        ScalarType.ULONGLONG));
+                f.emit(new KStmt.Store(Exprs.convert(target, new PointerType(ScalarType.ULONGLONG)), block, pos));
+                result(results, new KExpr.Select(new KExpr.Binary(KExpr.BinaryOp.EQ, block,
+                        new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.BOOL),
+                        new KExpr.IntConst(ScalarType.INT, 2), new KExpr.IntConst(ScalarType.INT,
+                        DeviceLaunchAbi.SUCCESS), ScalarType.INT));
+            }
+            case "cudaFree" -> {
+                shape(ins, name, args, results, 1);
+                f.module().deviceLibrary(pos, "cudaFree").free(f.sink(), Exprs.convert(Exprs.as(value(args.get(0)),
+                        ScalarType.ULONGLONG), new PointerType(ScalarType.UCHAR, AddressSpace.GENERIC, false, false)), pos);
+                result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
+            }
             case "cudaGetParameterBuffer", "cudaLaunchDevice" -> throw f.unsupported(ins, "the device launch API of "
                     + "CUDA 11 and before ('" + name + "'): compile with CUDA 12's nvcc (cudaGetParameterBufferV2)");
             case "cudaDeviceSynchronize" -> throw f.unsupported(ins, "'" + name + "' (a parent grid waiting for its "
