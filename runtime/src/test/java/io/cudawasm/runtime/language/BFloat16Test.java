@@ -391,6 +391,28 @@ class BFloat16Test {
                 EnumSet.allOf(Path.class), "", AllPaths.SM80);
     }
 
+    /** Mixed-precision kernels include both headers; they share one rounding core and fit the default limits. */
+    @Test
+    void halfAndBfloat16TogetherWithinTheDefaultLimits() {
+        String src = """
+                #include <cuda_fp16.h>
+                #include <cuda_bf16.h>
+                __global__ void mixed(const half *h, __nv_bfloat16 *out)
+                {
+                    int i = threadIdx.x;
+                    out[i] = __float2bfloat16(__half2float(h[i])) * __float2bfloat16(3.0f);
+                }
+                """;
+        short[] h = {0x3c00, (short) 0xc200, 0x7bff, 0x0001};
+        short[] expected = new short[h.length];
+        for (int i = 0; i < h.length; i++) {
+            expected[i] = BFloat16.mul(BFloat16.fromFloat(Binary16.toFloat(h[i]), Mode.NEAREST_EVEN), BFloat16.fromFloat(3f, Mode.NEAREST_EVEN));
+        }
+        AllPaths.check(CaseBuilder.of("mixed", "mixed.cu", src).kernel("mixed").launch(Dim3.of(1), Dim3.of(h.length))
+                .in("h", Binary16.pack(h)).out("out", new int[h.length / 2], Binary16.pack(expected)).build(),
+                EnumSet.allOf(Path.class), "", AllPaths.SM80);
+    }
+
     @Test
     void bfloat16NeedsItsHeader() {
         AllPaths.refuses("__global__ void k(__nv_bfloat16 *p) { }", "bfloat16 type '__nv_bfloat16' needs #include <cuda_bf16.h>");
