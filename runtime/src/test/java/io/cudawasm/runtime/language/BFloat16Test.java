@@ -302,6 +302,59 @@ class BFloat16Test {
         AllPaths.check(arithmeticCase(), EnumSet.of(Path.PTX), "", AllPaths.SM80);
     }
 
+    /** A bfloat16 of the given sign and exponent (unbiased, -133 to 127: below -126 a subnormal) and random fraction. */
+    private static short withExponent(SplittableRandom r, int e) {
+        int sign = r.nextBoolean() ? 0x8000 : 0;
+        if (e < -126) {
+            return (short) (sign | Math.max(1, r.nextInt(128) >> (-126 - e)) & 0xffff);
+        }
+        return (short) (sign | (e + 127) << 7 | r.nextInt(128));
+    }
+
+    /**
+     * Products that leave float's range (below 2^-126, down to 2^-266, or past 2^128) against
+     * addends of every size, ties included: the fma still rounds once.
+     */
+    @Test
+    void fmaRoundsOnceWhereTheProductLeavesFloatsRange() {
+        String src = """
+                #include <cuda_bf16.h>
+                __global__ void fmas(const __nv_bfloat16 *a, const __nv_bfloat16 *b, const __nv_bfloat16 *c,
+                                     __nv_bfloat16 *out)
+                {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    out[i] = __hfma(a[i], b[i], c[i]);
+                }
+                """;
+        int n = 4096;
+        SplittableRandom r = new SplittableRandom(21);
+        short[] a = new short[n];
+        short[] b = new short[n];
+        short[] c = new short[n];
+        short[] expected = new short[n];
+        for (int i = 0; i < n; i++) {
+            boolean small = i % 2 == 0;
+            int ea = small ? r.nextInt(-133, -40) : r.nextInt(40, 128);
+            int eb = small ? r.nextInt(-133, -100 - ea < -133 ? -133 : Math.min(-20, -100 - ea) + 1)
+                    : r.nextInt(Math.max(-20, 120 - ea), 128);
+            a[i] = withExponent(r, ea);
+            b[i] = withExponent(r, eb);
+            int pe = ea + eb;
+            int ce = switch (r.nextInt(4)) {
+                case 0 -> Math.max(-133, Math.min(127, pe + r.nextInt(-3, 4))); // near the product: cancellation
+                case 1 -> Math.max(-133, Math.min(127, pe + r.nextInt(4, 12))); // above: the product breaks ties
+                case 2 -> r.nextInt(-133, 128);
+                default -> -200; // zero
+            };
+            c[i] = ce == -200 ? (short) (r.nextBoolean() ? 0x8000 : 0) : withExponent(r, ce);
+            expected[i] = BFloat16.fma(a[i], b[i], c[i]);
+        }
+        AllPaths.check(CaseBuilder.of("bf16_fma_range", "fmas.cu", src).kernel("fmas")
+                .launch(Dim3.of(n / 64), Dim3.of(64)).in("a", Binary16.pack(a)).in("b", Binary16.pack(b))
+                .in("c", Binary16.pack(c)).out("out", new int[n / 2], Binary16.pack(expected)).build(),
+                EnumSet.allOf(Path.class), "", AllPaths.SM80);
+    }
+
     private static final String VECTORS = """
             #include <cuda_bf16.h>
             __device__ __nv_bfloat162 twice(__nv_bfloat162 v) { return v + v; }
