@@ -78,6 +78,16 @@ public final class KernelAbi {
     public static int trapCode(String reason) {
         return io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE.equals(reason) ? TRAP_BAD_FREE : TRAP_USER;
     }
+    /**
+     * Not a fault: a block reached a grid barrier ({@code grid.sync()}). The host returns when every
+     * block of the cooperative launch has reached it, so a grid barrier needs no import of its own.
+     */
+    public static final int GRID_SYNC = 100;
+    /**
+     * A hidden {@code __device__ unsigned int} the module has when a kernel asks
+     * {@code this_grid().is_valid()}: the CPU path writes 1 before a cooperative launch, 0 before others.
+     */
+    public static final String COOPERATIVE_SYMBOL = "__cw_cooperative_launch";
 
     /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
     public static String runnerExport(String kernelName) {

@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.cgen;
 
 import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -216,6 +217,12 @@ public final class FunctionWriter {
             out.line("{");
             braced(n.block(), out);
             out.line("}");
+        } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID) {
+            // OpenCL has no barrier across work-groups inside one NDRange, and the CUDA back end
+            // does not launch cooperatively: only the CPU path's cooperative launch runs it
+            throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
+                    + d.name() + " back end: it runs on the WebAssembly (CPU) path, which launches such a kernel "
+                    + "cooperatively");
         } else if (s instanceof KStmt.Barrier b) {
             out.at(b.pos());
             out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");

@@ -511,6 +511,22 @@ public final class Checker {
         return new FunctionContext(this, null, TemplateEnv.EMPTY);
     }
 
+    private KGlobal cooperativeLaunch;
+
+    /**
+     * The hidden {@code __device__} flag that {@code this_grid().is_valid()} reads: the CPU path sets
+     * it for each launch (1 in a cooperative one); elsewhere it stays 0, as those back ends never
+     * launch cooperatively.
+     */
+    KGlobal cooperativeLaunchFlag(SourcePos pos) {
+        if (cooperativeLaunch == null) {
+            cooperativeLaunch = new KGlobal(io.cudawasm.kernels.abi.KernelAbi.COOPERATIVE_SYMBOL, ScalarType.UINT,
+                    AddressSpace.GLOBAL, null, false, pos);
+            globals.add(cooperativeLaunch);
+        }
+        return cooperativeLaunch;
+    }
+
     private KGlobal launchQueue;
 
     /**

@@ -9,6 +9,7 @@ import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.ShuffleMode;
@@ -16,6 +17,8 @@ import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.kir.VoteMode;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
+import io.cudawasm.kernels.types.AddressSpace;
+import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
 import java.util.List;
@@ -200,7 +203,8 @@ final class CooperativeGroupCalls {
                 expect(name, args, 1, pos);
                 CooperativeGroups.GroupKind k = kindOf(args.get(0));
                 if (k.kind().equals(GRID)) {
-                    throw gridSync(pos);
+                    gridSync(pos);
+                    return new NoValue();
                 }
                 if (ThreadGroups.isThreadGroup(k)) {
                     new ThreadGroups(ctx, pos).sync(exprs().operand(args.get(0)));
@@ -242,10 +246,13 @@ final class CooperativeGroupCalls {
 
     private static final String GRID = "grid_group";
 
-    /** grid.sync(): the one grid_group member that needs what a CPU launch does not give. */
-    private static CompileException gridSync(SourcePos pos) {
-        return CompileException.at(pos, "grid-wide synchronization (grid_group::sync, this_grid().sync(), "
-                + "barrier_arrive/barrier_wait) needs a cooperative launch and is not supported");
+    /**
+     * grid.sync(): a grid barrier, which every thread of the grid reaches before any goes on. Only a
+     * cooperative launch runs it (the CPU path launches such a kernel cooperatively; the OpenCL and
+     * CUDA C emitters refuse it).
+     */
+    private void gridSync(SourcePos pos) {
+        ctx.emit(new KStmt.Barrier(BarrierKind.GRID, pos));
     }
 
     /**
@@ -258,6 +265,23 @@ final class CooperativeGroupCalls {
             expect(name, args, 0, pos);
         }
         switch (name) {
+            case "sync" -> {
+                gridSync(pos);
+                return new NoValue();
+            }
+            case "barrier_arrive" -> {
+                // the split barrier as a whole barrier at the arrival: what the thread does before
+                // its wait only happens later than CUDA would allow, never earlier
+                gridSync(pos);
+                return new Value(new KExpr.IntConst(ScalarType.UINT, 0));
+            }
+            case "barrier_wait" -> {
+                if (args.size() > 1) {
+                    throw CompileException.at(pos, "'barrier_wait' takes the token of barrier_arrive, "
+                            + args.size() + " arguments given");
+                }
+                return new NoValue();
+            }
             case "block_index" -> {
                 return exprs().operand(new Expr.Ident(pos, "blockIdx", List.of()));
             }
@@ -289,9 +313,12 @@ final class CooperativeGroupCalls {
             case "size", "num_threads" -> wide(BinaryOp.MUL, blocks, blockSize());
             case "block_rank" -> block;
             case "num_blocks" -> blocks;
-            // CUDA's grid_group is valid only in a cooperative launch, which a launch here never is
-            case "is_valid" -> new KExpr.IntConst(ScalarType.BOOL, 0);
-            case "sync", "barrier_arrive", "barrier_wait" -> throw gridSync(pos);
+            // CUDA's grid_group is valid only in a cooperative launch: the launch says so in a hidden variable
+            case "is_valid" -> {
+                KGlobal flag = ctx.checker.cooperativeLaunchFlag(pos);
+                yield new KExpr.Binary(BinaryOp.NE, new KExpr.Load(new KExpr.GlobalAddr(flag,
+                        new PointerType(ScalarType.UINT).withSpace(AddressSpace.GLOBAL)), pos), uint(0), ScalarType.BOOL);
+            }
             default -> throw CompileException.at(pos, "grid_group member '" + name + "()' is not supported");
         };
         return new Value(value);

@@ -339,6 +339,9 @@ public final class RegionFission {
      */
     private List<KStmt> barrier(BarrierKind kind, SourcePos at, Frame f) {
         KLocal root = rootMask;
+        if (kind == BarrierKind.GRID) {
+            return gridBarrier(at, f);
+        }
         // a warp's or a tile's barrier is a region boundary too, for whichever of their threads arrive:
         // the threads of a region all finish it before any starts the next, so the tiles (or warps)
         // that reach it are synchronized, and those that do not are not held up
@@ -355,6 +358,28 @@ public final class RegionFission {
                         set(arrived, or(get(arrived), get(f.mask()))))),
                 new KStmt.If(and(get(missing), get(arrived)),
                         new KBlock(List.of(new KStmt.Trap(DIVERGENT_BARRIER, at))), KBlock.EMPTY));
+    }
+
+    /**
+     * A grid barrier is a block barrier (the region before it ends for every thread of the block)
+     * followed, once per block, by the grid barrier itself, which the Wasm emitter turns into a call
+     * to the host that returns when every block of the cooperative launch has called it. In masked
+     * control flow, or after early returns, the block takes part only if some of its threads arrived
+     * (after all of them left the loop around it, it is skipped, as its block barrier is).
+     */
+    private List<KStmt> gridBarrier(SourcePos at, Frame f) {
+        KStmt grid = new KStmt.Barrier(BarrierKind.GRID, at);
+        if (f.mask() == null) {
+            return List.of(grid);
+        }
+        // a block whose threads have all returned does not arrive (the launch then fails: on a GPU
+        // the other blocks would wait for it forever)
+        List<KStmt> out = new ArrayList<>(barrier(BarrierKind.BLOCK, at, f));
+        KLocal arrived = uniform("grid_arrived", ScalarType.BOOL);
+        out.add(set(arrived, bool(false)));
+        out.add(threadLoop(List.of(set(arrived, or(get(arrived), get(f.mask()))))));
+        out.add(new KStmt.If(get(arrived), new KBlock(List.of(grid)), KBlock.EMPTY));
+        return out;
     }
 
     // ------------------------------------------------------------------ if

@@ -135,9 +135,9 @@ public final class UniformityAnalysis {
 
     private void barriers(KBlock b, boolean divergent) {
         for (KStmt s : b.statements()) {
-            if (s instanceof KStmt.Barrier barrier && barrier.kind() == BarrierKind.BLOCK && barrier.mask() == null
-                    && divergent) {
-                warn(barrier.pos());
+            if (s instanceof KStmt.Barrier barrier && divergent && (barrier.kind() == BarrierKind.GRID
+                    || barrier.kind() == BarrierKind.BLOCK && barrier.mask() == null)) {
+                warn(barrier.pos(), barrier.kind() == BarrierKind.GRID ? "grid.sync()" : "__syncthreads()");
             } else if (s instanceof KStmt.If i) {
                 boolean d = divergent || isVarying(i.condition());
                 barriers(i.then(), d);
@@ -157,8 +157,8 @@ public final class UniformityAnalysis {
         }
     }
 
-    private void warn(SourcePos pos) {
-        Diagnostic d = Diagnostic.warning(pos, "__syncthreads() in control flow that may differ between the threads "
+    private void warn(SourcePos pos, String barrier) {
+        Diagnostic d = Diagnostic.warning(pos, barrier + " in control flow that may differ between the threads "
                 + "of a block; every thread must reach the same barrier (if they diverge here, the launch stops with "
                 + "an error on the CPU path)");
         if (!warnings.contains(d)) {

@@ -2,6 +2,7 @@ package io.cudawasm.kernels.wasm;
 
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
+import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -1896,11 +1897,25 @@ final class FunctionEmitter {
             threadLoop(t.body());
         } else if (s instanceof KStmt.ExitThread) {
             w.br(threadEnds.peek());
+        } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID && threadEnds.isEmpty()) {
+            gridBarrier(b.pos());
         } else if (s instanceof KStmt.Barrier b) {
             throw CompileException.at(b.pos(), "internal: barrier reached the Wasm emitter without region fission");
         } else {
             throw new IllegalStateException("unhandled statement " + s);
         }
+    }
+
+    /**
+     * A grid barrier, once per block between its thread loops: the host's trap function with
+     * {@link KernelAbi#GRID_SYNC} returns once every block of the cooperative launch has called it
+     * (or throws, ending the block, when the launch failed or was stopped meanwhile).
+     */
+    private void gridBarrier(SourcePos pos) {
+        boolean ownFile = pos != null && fn.pos() != null && pos.fileName().equals(fn.pos().fileName());
+        w.i32Const(KernelAbi.GRID_SYNC);
+        w.i32Const(ownFile ? pos.line() : 0);
+        w.call(module.trapFunction(), "env.__cw_trap");
     }
 
     private void trap(int code, SourcePos pos) {

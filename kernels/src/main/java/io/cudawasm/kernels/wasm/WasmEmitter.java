@@ -195,7 +195,7 @@ public final class WasmEmitter {
             fe.emitRunner(functionIndex(k));
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
-                    callStack(k, new LinkedHashSet<>()), fission));
+                    callStack(k, new LinkedHashSet<>()), fission, fission && synchronizesGrid(k)));
         }
         emitInit(init);
         if (options.memcheck()) {
@@ -208,6 +208,14 @@ public final class WasmEmitter {
     }
 
     private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();
+
+    /** Whether a fissioned kernel holds a grid barrier (its launch must be cooperative). */
+    private static boolean synchronizesGrid(KFunction kernel) {
+        boolean[] found = {false};
+        io.cudawasm.kernels.kir.KirWalk.statements(kernel.body(), s -> found[0] |= s instanceof KStmt.Barrier b
+                && b.kind() == io.cudawasm.kernels.kir.BarrierKind.GRID);
+        return found[0];
+    }
 
     /**
      * A copy of a kernel with its collective-containing calls inlined and its body cut into

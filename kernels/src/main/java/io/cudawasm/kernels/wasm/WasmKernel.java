@@ -11,9 +11,11 @@ import io.cudawasm.kernels.abi.KernelSignature;
  *     (barrier kernels run thread loops region by region), false when one frame is reused
  * @param callStackBytes worst-case stack of device-function calls (a fixed budget under recursion)
  * @param barriers true when the kernel synchronizes (its blocks run region by region)
+ * @param gridSync true when the kernel synchronizes the whole grid ({@code grid.sync()}): it runs
+ *     only in a cooperative launch, every block on its own worker at once
  */
 public record WasmKernel(KernelSignature signature, String export, int frameBytes, boolean perThreadFrames,
-        int callStackBytes, boolean barriers) {
+        int callStackBytes, boolean barriers, boolean gridSync) {
 
     /** Stack bytes one worker needs for a block of {@code threads} threads. */
     public long stackBytes(int threads) {

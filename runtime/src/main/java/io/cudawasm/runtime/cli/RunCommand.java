@@ -130,6 +130,11 @@ final class RunCommand implements Callable<Integer> {
             + "exit code 3 when any is found).")
     boolean memcheck;
 
+    @Option(names = "--cooperative", description = "A cooperative launch (cudaLaunchCooperativeKernel): every block at once, "
+            + "the grid no larger than the device runs at once, this_grid().is_valid() true. A kernel that calls "
+            + "grid.sync() is launched so anyway (WebAssembly path).")
+    boolean cooperative;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -144,7 +149,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--memcheck runs on the WebAssembly path: use --backend wasm (or leave "
                         + "--backend out)");
             }
-            BackendChoice choice = backends.select(memcheck ? "wasm" : backend, sandbox);
+            if (cooperative && !backend.equals("auto") && !backend.equals("wasm")) {
+                throw new IllegalArgumentException("--cooperative runs on the WebAssembly path: use --backend wasm (or "
+                        + "leave --backend out)");
+            }
+            BackendChoice choice = backends.select(memcheck || cooperative ? "wasm" : backend, sandbox);
             BackendChoice check = checkAgainst == null ? null : backends.select(checkAgainst, sandbox);
             boolean wasmNeeded = choice.backend() instanceof WasmBackend
                     || check != null && check.backend() instanceof WasmBackend;
@@ -243,7 +252,8 @@ final class RunCommand implements Callable<Integer> {
             }
             symbols.put(c.substring(0, eq), symbolBytes(c.substring(eq + 1), symbolSize(compiled, c.substring(0, eq))));
         }
-        LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads).withMemcheck(memcheck);
+        LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads).withMemcheck(memcheck)
+                .withCooperative(cooperative);
         if (timeLimit != null) {
             options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
         }

@@ -106,6 +106,11 @@ public final class SubmitCommand implements Callable<Integer> {
             + "accesses fail it and are listed in the error's details.")
     boolean memcheck;
 
+    @Option(names = "--cooperative", description = "A cooperative launch (cudaLaunchCooperativeKernel): every block at once, "
+            + "the grid no larger than the device runs at once, this_grid().is_valid() true. A kernel that calls "
+            + "grid.sync() is launched so anyway (WebAssembly path).")
+    boolean cooperative;
+
     @Option(names = "--async", description = "Do not wait: print the job's id and URL.")
     boolean async;
 
@@ -172,6 +177,9 @@ public final class SubmitCommand implements Callable<Integer> {
         launch.put("block", shape.block);
         launch.put("sharedBytes", shape.sharedBytes);
         launch.put("args", arguments());
+        if (cooperative) {
+            launch.put("cooperative", true);
+        }
         if (!constants.isEmpty()) {
             launch.put("symbols", symbols());
         }

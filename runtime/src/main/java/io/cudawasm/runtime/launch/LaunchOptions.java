@@ -11,27 +11,39 @@ import java.time.Duration;
  * @param memcheck check every memory access against the bounds of the buffer, shared or local array
  *     it was derived from, and fail the launch with the violations found ({@link LaunchException#violations()});
  *     CPU path only, several times slower
+ * @param cooperative a cooperative launch (cudaLaunchCooperativeKernel): every block runs at once, so
+ *     the grid may be no larger than the device runs at once, and {@code this_grid().is_valid()} is
+ *     true. A kernel that calls {@code grid.sync()} is launched so whatever this says; CPU path only
  */
-public record LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck) {
-    public static final LaunchOptions DEFAULT = new LaunchOptions(null, 0, null, false);
+public record LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck,
+        boolean cooperative) {
+    public static final LaunchOptions DEFAULT = new LaunchOptions(null, 0, null, false, false);
 
     public LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation) {
-        this(timeLimit, threads, cancellation, false);
+        this(timeLimit, threads, cancellation, false, false);
+    }
+
+    public LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck) {
+        this(timeLimit, threads, cancellation, memcheck, false);
     }
 
     public LaunchOptions withThreads(int n) {
-        return new LaunchOptions(timeLimit, n, cancellation, memcheck);
+        return new LaunchOptions(timeLimit, n, cancellation, memcheck, cooperative);
     }
 
     public LaunchOptions withTimeLimit(Duration d) {
-        return new LaunchOptions(d, threads, cancellation, memcheck);
+        return new LaunchOptions(d, threads, cancellation, memcheck, cooperative);
     }
 
     public LaunchOptions withCancellation(Cancellation c) {
-        return new LaunchOptions(timeLimit, threads, c, memcheck);
+        return new LaunchOptions(timeLimit, threads, c, memcheck, cooperative);
     }
 
     public LaunchOptions withMemcheck(boolean on) {
-        return new LaunchOptions(timeLimit, threads, cancellation, on);
+        return new LaunchOptions(timeLimit, threads, cancellation, on, cooperative);
+    }
+
+    public LaunchOptions withCooperative(boolean on) {
+        return new LaunchOptions(timeLimit, threads, cancellation, memcheck, on);
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code dim_blocks}, {@code thread_index}, {@code dim_threads}). Checked over a three-dimensional grid of
  * three-dimensional blocks on the WebAssembly path, on OpenCL (PoCL) and through nvcc's PTX, against
  * ranks computed here the way CUDA's helpers define them (blocks in x, then y, then z). The grid's
- * sync needs a cooperative launch and is refused at its position.
+ * sync is {@link GridSyncTest}'s.
  */
 class GridGroupTest {
     private static final String SOURCE = """
@@ -104,21 +104,15 @@ class GridGroupTest {
     }
 
     @Test
-    void gridSyncIsRefusedAtItsPosition() {
+    void whatAGridGroupCannotDoIsRefusedAtItsPosition() {
         String head = """
                 #include <cooperative_groups.h>
                 namespace cg = cooperative_groups;
                 __global__ void k(int *out) {
                     cg::grid_group grid = cg::this_grid();
                 """;
-        String message = "grid-wide synchronization (grid_group::sync, this_grid().sync(), barrier_arrive/barrier_wait) "
-                + "needs a cooperative launch";
-        refused(head + "    out[grid.thread_rank()] = 1;\n    grid.sync();\n}\n", 6, 14, message);
-        refused(head + "    cg::sync(grid);\n}\n", 5, 13, message);
-        refused(head + "    cg::this_grid().sync();\n}\n", 5, 25, message);
         refused(head + "    auto t = cg::tiled_partition(grid, 32);\n}\n", 5, 33,
                 "tiled_partition partitions a thread_block or a tile, not a grid_group");
-        refused(head + "    auto token = grid.barrier_arrive();\n}\n", 5, 37, message);
         refused(head + "    out[0] = grid.cluster_rank();\n}\n", 5, 31, "grid_group member 'cluster_rank()' is not supported");
     }
 

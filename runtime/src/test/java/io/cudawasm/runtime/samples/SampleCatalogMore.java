@@ -246,6 +246,7 @@ final class SampleCatalogMore {
         s.addAll(SampleCatalogGroups.all());
         s.addAll(SampleCatalogAsm.all());
         s.addAll(SampleCatalogDynamic.all());
+        s.addAll(SampleCatalogGrid.all());
         return s;
     }
 

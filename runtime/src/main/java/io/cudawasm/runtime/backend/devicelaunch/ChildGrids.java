@@ -156,7 +156,8 @@ public final class ChildGrids {
         String name = r.kernel().sourceName();
         outstanding--;
         String where = "child grid '" + name + "' (depth " + depth + ", launched by '" + parent + "')";
-        LaunchOptions child = options;
+        // a grid launched from device code is not cooperative (unless it synchronizes its own grid)
+        LaunchOptions child = options.withCooperative(false);
         if (deadline != Long.MAX_VALUE) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -164,7 +165,7 @@ public final class ChildGrids {
                         + options.timeLimit().toMillis() + " ms, which covers every grid the launch starts, passed "
                         + "before " + where + " could start");
             }
-            child = options.withTimeLimit(Duration.ofNanos(left));
+            child = child.withTimeLimit(Duration.ofNanos(left));
         }
         if (options.cancellation() != null && options.cancellation().isCancelled()) {
             throw new LaunchException(LaunchFailure.CANCELLED, name, "cancelled before " + where + " started");

@@ -82,6 +82,8 @@ final class WasmSession implements DeviceSession {
     private long regionStride;
     private int regionCount;
     private boolean closed;
+    /** The grid barrier of the cooperative launch running now (null otherwise). */
+    private volatile GridBarrier gridBarrier;
     /** Runs the grids device code launches (null when the module launches none). */
     private final ChildGrids childGrids;
 
@@ -99,8 +101,28 @@ final class WasmSession implements DeviceSession {
         }
         this.launchBlock = align(module.staticDataEnd(), 16);
         this.top = align(launchBlock + LAUNCH_BLOCK_BYTES, BUFFER_ALIGN);
-        this.fast = new Variant(module, compiled, new Instance[backend.workers()]);
+        this.fast = new Variant(module, compiled, new Instance[instanceSlots()]);
         this.childGrids = ChildGrids.forModule(result, childGridHost(), DeviceLaunchLimits.fromEnvironment());
+    }
+
+    /**
+     * At most this many blocks run at once per worker thread in a cooperative launch: the CPU
+     * device's "maximum active blocks per multiprocessor", as cudaOccupancyMaxActiveBlocksPerMultiprocessor
+     * would report it with a worker as a multiprocessor.
+     */
+    static final int COOPERATIVE_BLOCKS_PER_WORKER = 32;
+    /** A cooperative launch's blocks each get a thread and an instance: bounded whatever the workers. */
+    static final int MAX_COOPERATIVE_BLOCKS = 1024;
+    /** The stacks and shared memory of a cooperative launch's blocks, which all exist at once. */
+    static final long COOPERATIVE_REGION_BYTES = 256L << 20;
+
+    /** The most blocks a cooperative launch may have (CUDA: cudaErrorCooperativeLaunchTooLarge past it). */
+    int cooperativeBlockLimit() {
+        return (int) Math.min(MAX_COOPERATIVE_BLOCKS, (long) backend.workers() * COOPERATIVE_BLOCKS_PER_WORKER);
+    }
+
+    private int instanceSlots() {
+        return Math.max(backend.workers(), cooperativeBlockLimit());
     }
 
     private static long align(long v, long a) {
@@ -271,6 +293,13 @@ final class WasmSession implements DeviceSession {
         long blocks = config.blocks();
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())
                 : backend.workers(), blocks);
+        boolean cooperative = kernel.gridSync() || options.cooperative();
+        if (cooperative) {
+            checkCooperative(name, blocks, kernel.gridSync(), stack + shared);
+            workerCount = (int) blocks;
+        }
+        module.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> memory.writeI32(flag.offset(),
+                cooperative ? 1 : 0));
         MemcheckReport report = null;
         if (options.memcheck()) {
             report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, false);
@@ -278,13 +307,15 @@ final class WasmSession implements DeviceSession {
         prepareRegions(workerCount, stack + shared);
         long started = System.nanoTime();
         Deadline deadline = Deadline.of(options.timeLimit());
-        Failure failed = runBlocks(variant, run.export(), name, 0, blocks, workerCount, stack, deadline, options);
+        Failure failed = cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options)
+                : runBlocks(variant, run.export(), name, 0, blocks, workerCount, stack, deadline, options);
         if (report != null && !report.violations().isEmpty()) {
             throw memcheckFailure(name, report, failed == null ? null : failed.cause());
         }
         if (failed != null) {
             LaunchException e = translate(failed.cause(), name);
-            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck()) {
+            // a cooperative launch's blocks cannot run again one by one: they wait for each other
+            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck() && !cooperative) {
                 e = locate(e, kernel, config, args, failed, stack, deadline, options);
             }
             throw e;
@@ -307,7 +338,7 @@ final class WasmSession implements DeviceSession {
     private Variant memcheckVariant(String kernel) {
         if (memcheck == null) {
             WasmBackend.MemcheckModule m = backend.memcheck(result, kernel);
-            memcheck = new Variant(m.module(), m.compiled(), new Instance[backend.workers()]);
+            memcheck = new Variant(m.module(), m.compiled(), new Instance[instanceSlots()]);
         }
         return memcheck;
     }
@@ -485,6 +516,11 @@ final class WasmSession implements DeviceSession {
                 .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
                 .addFunction(new HostFunction(KernelAbi.TRAP_MODULE, KernelAbi.TRAP_NAME, List.of(ValType.I32, ValType.I32),
                         List.of(), (inst, a) -> {
+                            GridBarrier grid = gridBarrier;
+                            if ((int) a[0] == KernelAbi.GRID_SYNC && grid != null) {
+                                grid.await();
+                                return null;
+                            }
                             throw new KernelTrap((int) a[0], (int) a[1]);
                         }));
         if (variant.module().options().memcheck()) {
@@ -562,6 +598,90 @@ final class WasmSession implements DeviceSession {
                 }
             });
         }
+        return awaitWorkers(done, running, failure, name, deadline, options);
+    }
+
+    /**
+     * The launch's refusal when a kernel that synchronizes the grid has more blocks than can run at
+     * once: a cooperative launch needs every block resident (CUDA's cudaErrorCooperativeLaunchTooLarge).
+     */
+    private void checkCooperative(String name, long blocks, boolean gridSync, long regionBytes) {
+        long stride = align(regionBytes, BUFFER_ALIGN);
+        // like a GPU's shared memory per multiprocessor: the blocks' stacks and shared memory all live at once
+        int limit = (int) Math.max(1, Math.min(cooperativeBlockLimit(), COOPERATIVE_REGION_BYTES / stride));
+        if (blocks > limit) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, (gridSync ? "kernel '" + name
+                    + "' synchronizes the grid (grid.sync()), so it needs a cooperative launch"
+                    : "kernel '" + name + "' was launched cooperatively") + ", in which every block runs at once; this CPU "
+                    + "device runs at most " + limit + " blocks of this kernel at once (" + COOPERATIVE_BLOCKS_PER_WORKER
+                    + " per worker thread, " + backend.workers() + " workers, and " + (COOPERATIVE_REGION_BYTES >> 20)
+                    + " MiB for all blocks' stacks and shared memory, " + Math.max(1, stride >> 10)
+                    + " KiB each) and the grid has " + blocks
+                    + " (cudaErrorCooperativeLaunchTooLarge): launch at most " + limit + " blocks");
+        }
+    }
+
+    /**
+     * A cooperative launch: every block on a thread of its own, with its own instance and memory
+     * region, all at once, so that a grid barrier ({@link GridBarrier}) can hold each block until all
+     * have reached it. Bounded by {@link #cooperativeBlockLimit()}; a failing block breaks the
+     * barrier, so no block waits for it, and the launch's time limit and cancellation stop them all.
+     */
+    private Failure runCooperative(Variant variant, String export, String name, int blocks, long stack,
+            Deadline deadline, LaunchOptions options) {
+        GridBarrier barrier = new GridBarrier(blocks);
+        AtomicReference<Failure> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(blocks);
+        RunningWorkers running = new RunningWorkers();
+        gridBarrier = barrier;
+        try {
+            for (int b = 0; b < blocks; b++) {
+                final int block = b;
+                Thread t = new Thread(() -> {
+                    if (!running.enter()) {
+                        done.countDown();
+                        return;
+                    }
+                    try {
+                        Instance inst = instance(variant, block);
+                        long base = regionBase + regionStride * block;
+                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
+                        inst.export(export).apply(launchBlock, block, 1);
+                        barrier.blockFinished();
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, new Failure(e, block, 1));
+                        barrier.breakWith("block " + block + " of the grid failed");
+                    } finally {
+                        running.leave();
+                        done.countDown();
+                    }
+                }, "cuda-wasm-grid-block-" + block);
+                t.setDaemon(true);
+                try {
+                    t.start();
+                } catch (OutOfMemoryError e) {
+                    // the host cannot start another thread: release the blocks already waiting, and
+                    // count the ones that will never start as done
+                    failure.compareAndSet(null, new Failure(e, block, 1));
+                    barrier.breakWith("the host could not start a thread for every block");
+                    for (int rest = block; rest < blocks; rest++) {
+                        done.countDown();
+                    }
+                    break;
+                }
+            }
+            return awaitWorkers(done, running, failure, name, deadline, options);
+        } finally {
+            gridBarrier = null;
+        }
+    }
+
+    /**
+     * Waits for a launch's workers until they are done, the deadline passes or the launch is
+     * cancelled; returns the first failure, throws a deadline or cancellation as a LaunchException.
+     */
+    private Failure awaitWorkers(CountDownLatch done, RunningWorkers running, AtomicReference<Failure> failure,
+            String name, Deadline deadline, LaunchOptions options) {
         AtomicReference<LaunchFailure> stopReason = new AtomicReference<>();
         Runnable unregister = options.cancellation() == null ? () -> { }
                 : options.cancellation().onCancel(() -> {
@@ -656,6 +776,9 @@ final class WasmSession implements DeviceSession {
         }
         if (t instanceof LaunchException le) {
             return le;
+        }
+        if (t instanceof GridBarrier.Broken) {
+            return new LaunchException(LaunchFailure.TRAP, name, "kernel '" + name + "' stopped: " + msg, t);
         }
         return new LaunchException(LaunchFailure.DEVICE_ERROR, name, "kernel '" + name + "' failed: " + msg, t);
     }

@@ -113,8 +113,13 @@ final class JobPlanner {
                 checkOffset(a, buffers);
                 bound.add(a.plan());
             }
+            boolean cooperative = Boolean.TRUE.equals(launch.cooperative());
+            if (cooperative && !backend.backend().name().equals("wasm")) {
+                throw JsonNumbers.invalid(field + ".cooperative", "cooperative launches run on the WebAssembly path: "
+                        + "use backend 'wasm' (or leave backend out)");
+            }
             launchPlans.add(new LaunchPlan(signatures.get(i).sourceName(), launchConfig(launch, field), bound,
-                    symbols(module, launch.symbols(), field + ".symbols")));
+                    symbols(module, launch.symbols(), field + ".symbols"), cooperative));
         }
         boolean memcheck = Boolean.TRUE.equals(request.memcheck());
         if (memcheck && !backend.backend().name().equals("wasm")) {

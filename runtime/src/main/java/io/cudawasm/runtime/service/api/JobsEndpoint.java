@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.service.api;
 
+import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.runtime.backend.BackendChoice;
 import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.service.config.WorkerConfig;
@@ -48,9 +49,15 @@ final class JobsEndpoint {
         Job job;
         try {
             JobRequest request = bodies.parse(ctx, JobRequest.class);
-            BackendChoice backend = backend(Boolean.TRUE.equals(request.memcheck()) && (request.backend() == null
-                    || request.backend().isBlank()) ? "wasm" : request.backend());
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
+            // memcheck and cooperative launches (asked for, or of a kernel that synchronizes its grid)
+            // run on the WebAssembly path: "auto" means it for them
+            boolean wasmOnly = Boolean.TRUE.equals(request.memcheck()) || request.launches() != null
+                    && request.launches().stream().anyMatch(l -> l != null && Boolean.TRUE.equals(l.cooperative()))
+                    || kernel.kernel().result().wasm() != null
+                    && kernel.kernel().result().wasm().kernels().stream().anyMatch(WasmKernel::gridSync);
+            BackendChoice backend = backend(wasmOnly && (request.backend() == null
+                    || request.backend().isBlank()) ? "wasm" : request.backend());
             JobPlan plan = planner.plan(request, kernel, backend);
             job = jobs.submit(plan, async);
             // the job's own reservation covers its data from here on

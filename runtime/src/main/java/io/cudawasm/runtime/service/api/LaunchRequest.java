@@ -11,6 +11,9 @@ import java.util.Map;
  * @param block threads per block, same forms
  * @param args by position (array) or by parameter name (object); see the API reference
  * @param symbols {@code __constant__}/{@code __device__} variables to fill before this launch
+ * @param cooperative a cooperative launch (cudaLaunchCooperativeKernel): all blocks at once, the grid
+ *     bounded by what the device runs at once; a kernel that calls {@code grid.sync()} is launched so
+ *     anyway (WebAssembly path)
  */
 public record LaunchRequest(String kernel, JsonNode grid, JsonNode block, Integer sharedBytes, JsonNode args,
-        Map<String, JsonNode> symbols) {}
+        Map<String, JsonNode> symbols, Boolean cooperative) {}

@@ -78,7 +78,8 @@ final class JobRunner {
                 for (SymbolWrite s : launch.symbols()) {
                     session.writeSymbol(s.symbol(), 0, s.data());
                 }
-                LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation, plan.memcheck());
+                LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation, plan.memcheck(),
+                        launch.cooperative());
                 if (printf != null) {
                     printf.beforeLaunch(session);
                 }
