@@ -6,12 +6,14 @@ import io.cudawasm.runtime.backend.check.CaseBuilder;
 import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.language.AllPaths.Path;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.ptx.Nvcc;
 import io.cudawasm.runtime.testing.BFloat16;
 import io.cudawasm.runtime.testing.Binary16;
 import io.cudawasm.runtime.testing.Binary16.Mode;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -302,6 +304,17 @@ class BFloat16Test {
         AllPaths.check(arithmeticCase(), EnumSet.of(Path.PTX), "", AllPaths.SM80);
     }
 
+    /**
+     * compute_90 has bfloat16 add, sub and mul of their own, and nvcc compares bfloat16 there with
+     * {@code setp.*.bf16} and {@code set.nan.bf16.bf16} and widens with {@code cvt.f32.bf16}.
+     */
+    @Test
+    void nvccPtxForSm90UsesTheNativeBfloat16Instructions() {
+        AllPaths.check(arithmeticCase(), EnumSet.of(Path.PTX), "", SM90);
+    }
+
+    private static final Nvcc.Config SM90 = new Nvcc.Config("compute_90", false);
+
     /** A bfloat16 of the given sign and exponent (unbiased, -133 to 127: below -126 a subnormal) and random fraction. */
     private static short withExponent(SplittableRandom r, int e) {
         int sign = r.nextBoolean() ? 0x8000 : 0;
@@ -399,6 +412,10 @@ class BFloat16Test {
 
     @Test
     void bfloat162OperatorsSharedMemoryAndShuffles() {
+        bfloat162Case(EnumSet.allOf(Path.class), AllPaths.SM80);
+    }
+
+    private static void bfloat162Case(Set<Path> paths, Nvcc.Config nvcc) {
         int n = 128;
         int block = 64;
         SplittableRandom r = new SplittableRandom(5);
@@ -440,8 +457,7 @@ class BFloat16Test {
         }
         AllPaths.check(CaseBuilder.of("bf162_vectors", "vectors.cu", VECTORS).kernel("vectors")
                 .launch(Dim3.of(n / block), Dim3.of(block)).in("a", a).in("b", b).in("c", c)
-                .out("out", new int[6 * n], out).out("fout", new float[2 * n], fout).build(),
-                EnumSet.allOf(Path.class), "", AllPaths.SM80);
+                .out("out", new int[6 * n], out).out("fout", new float[2 * n], fout).build(), paths, "", nvcc);
     }
 
     /** Mixed-precision kernels include both headers; they share one rounding core and fit the default limits. */
@@ -464,6 +480,12 @@ class BFloat16Test {
         AllPaths.check(CaseBuilder.of("mixed", "mixed.cu", src).kernel("mixed").launch(Dim3.of(1), Dim3.of(h.length))
                 .in("h", Binary16.pack(h)).out("out", new int[h.length / 2], Binary16.pack(expected)).build(),
                 EnumSet.allOf(Path.class), "", AllPaths.SM80);
+    }
+
+    @Test
+    void bfloat162ThroughNvccPtxForSm90() {
+        // the vectors case's reference, run through compute_90's add/sub/mul.bf16x2
+        bfloat162Case(EnumSet.of(Path.PTX), SM90);
     }
 
     @Test
