@@ -5,7 +5,6 @@
 #ifndef __CW_FLOAT16_CORE_H
 #define __CW_FLOAT16_CORE_H
 
-
 // float -> the bits of a binary format of mbits stored fraction bits whose normal exponents run
 // from emin to emax (half: 10, -14, 15; bfloat16: 7, -126, 127). mode: 0 nearest even, 1 toward
 // zero, 2 down, 3 up. Exact for every float, so callers round exact (or round-to-odd) float values
