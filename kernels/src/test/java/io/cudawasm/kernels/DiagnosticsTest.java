@@ -93,14 +93,23 @@ class DiagnosticsTest {
             Arguments.of("inline asm the PTX front end does not support",
                     "__global__ void k(int* a) { asm(\"cp.async.bulk.shared::cluster.global [%0], [%1], 4;\" :: \"r\"(0), \"l\"(a)); }",
                     1, 29, "inline assembly: unsupported PTX instruction 'cp.async.bulk.shared::cluster.global'"),
-            Arguments.of("function pointer", "__global__ void k(int (*f)(int)) { }", 1, 23, "function pointers are not supported"),
+            Arguments.of("function pointer arithmetic", "__device__ int h(int a) { return a; }\n"
+                    + "__global__ void k(int* o) { int (*p)(int) = h; p++; }", 2, 49,
+                    "function pointers can only be called and compared for equality"),
+            Arguments.of("function pointer of another type", "__device__ int h(int a) { return a; }\n"
+                    + "__global__ void k(float* o) { float (*p)(float) = &h; }", 2, 51,
+                    "cannot convert 'int (*)(int)' to 'float (*)(float)' without a cast"),
+            Arguments.of("address of a kernel", "__global__ void j(int* o) { }\n"
+                    + "__global__ void k(int* o) { void (*p)(int*) = j; }", 2, 47,
+                    "taking the address of __global__ function 'j' is not supported"),
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
-            Arguments.of("function pointer typedef", "typedef int (*fn_t)(int);\n__device__ fn_t f;", 2, 12,
-                    "function pointers are not supported in device code ('fn_t' is a function pointer type)"),
+            Arguments.of("function pointer typedef of host code", "typedef void (*cb_t)(StopWatchInterface*);\n"
+                    + "__device__ cb_t f;", 2, 12, "'cb_t' is a function pointer type of host code"),
             Arguments.of("virtual base", "struct A { int a; };\nstruct B : virtual A { int x; };", 2, 12,
                     "virtual base classes are not supported"),
-            Arguments.of("virtual function", "struct V { __device__ virtual int f() { return 1; } };", 1, 35,
-                    "virtual functions are not supported"),
+            Arguments.of("virtual class as aggregate", "struct V { float x; __device__ virtual float f() { return x; } };\n"
+                    + "__global__ void k(float* a) { V v = {1.0f}; a[0] = v.f(); }", 2, 37,
+                    "'struct V' has virtual functions, so it is no aggregate"),
             Arguments.of("graph conditional node", "__global__ void k(cudaGraphConditionalHandle h) { }", 1, 19,
                     "CUDA graph conditional nodes need the CUDA runtime's graphs"),
             Arguments.of("out-of-line definition without declaration", "struct S { __device__ int f(int); };\n"

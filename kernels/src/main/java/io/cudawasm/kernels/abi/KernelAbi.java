@@ -71,6 +71,10 @@ public final class KernelAbi {
     public static final int TRAP_SHARED_OVERFLOW = 4;
     /** Pointer arithmetic left the address space: an index far out of bounds, or a wild pointer. */
     public static final int TRAP_ADDRESS = 5;
+    /** A call through a function pointer that is null or holds no function of the pointer's type. */
+    public static final int TRAP_BAD_FUNCTION_POINTER = 10;
+    /** A virtual call on an object whose hidden class id names no class constructed in device code. */
+    public static final int TRAP_BAD_VIRTUAL_CALL = 11;
     /** Device {@code free} of a pointer that is not a live block of the heap ({@code DeviceHeap}). */
     public static final int TRAP_BAD_FREE = 6;
 
@@ -100,6 +104,10 @@ public final class KernelAbi {
             case TRAP_STACK_OVERFLOW -> "stack overflow (deep recursion or large local arrays)";
             case TRAP_MISSING_RETURN -> "reached the end of a non-void device function without a return";
             case TRAP_SHARED_OVERFLOW -> "dynamic shared memory overflow";
+            case TRAP_BAD_VIRTUAL_CALL -> "a virtual call on an object that was not constructed in device code (its "
+                    + "class is unknown)";
+            case TRAP_BAD_FUNCTION_POINTER -> "a call through a function pointer that is null or does not point to a "
+                    + "device function of its type";
             case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
             case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             default -> "trap " + code;

@@ -9,7 +9,7 @@ public sealed interface Decl {
     SourcePos pos();
 
     /** CUDA execution-space and C++ specifiers of a function. */
-    enum FunctionSpecifier { GLOBAL, DEVICE, HOST, INLINE, FORCEINLINE, NOINLINE, STATIC, EXTERN_C }
+    enum FunctionSpecifier { GLOBAL, DEVICE, HOST, INLINE, FORCEINLINE, NOINLINE, STATIC, EXTERN_C, VIRTUAL }
 
     /** Where a variable lives. */
     enum MemorySpace { AUTO, SHARED, CONSTANT, DEVICE, MANAGED }

@@ -32,6 +32,12 @@ public sealed interface TypeSyntax {
     /** {@code T[length]}; length null for {@code T[]}. */
     record Array(SourcePos pos, TypeSyntax element, Expr length) implements TypeSyntax {}
 
+    /**
+     * A function type, as declarators write it ({@code int (*f)(int)} is a pointer to one); only a
+     * pointer to it is a value type.
+     */
+    record Function(SourcePos pos, TypeSyntax returnType, List<Decl.Param> params) implements TypeSyntax {}
+
     record Qualified(SourcePos pos, TypeSyntax base, boolean isConst, boolean isVolatile) implements TypeSyntax {}
 
     /**

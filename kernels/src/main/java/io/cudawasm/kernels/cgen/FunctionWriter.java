@@ -232,7 +232,7 @@ public final class FunctionWriter {
             out.at(t.pos());
             out.line("{");
             out.indent();
-            out.line(d.trap(KernelAbi.trapCode(t.reason()), t.pos() == null ? 0 : t.pos().line()) + ";");
+            out.line(d.trap(t.code(), t.pos() == null ? 0 : t.pos().line()) + ";");
             if (!predicated) {
                 out.line(fn.isKernel() || fn.returnType() instanceof VoidType ? "return;" : "return " + noneValue() + ";");
             }

@@ -174,6 +174,8 @@ public final class Checker {
     final Map<String, List<FunctionEntry>> functions = new LinkedHashMap<>();
     final Map<String, String> namespaceAliases = new HashMap<>();
     final Map<KFunction, Signature> signatures = new HashMap<>();
+    final FunctionPointers functionPointers = new FunctionPointers(this);
+    final VirtualCalls virtualCalls = new VirtualCalls(this);
     private final List<KFunction> lowered = new ArrayList<>();
     private final List<KGlobal> globals = new ArrayList<>();
     /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
@@ -218,9 +220,14 @@ public final class Checker {
         for (Decl.ExplicitInstantiation i : pendingInstantiations) {
             guard(() -> instantiateExplicitly(i));
         }
-        while (!pendingBodies.isEmpty()) {
-            guard(pendingBodies.poll());
-        }
+        do {
+            while (!pendingBodies.isEmpty()) {
+                guard(pendingBodies.poll());
+            }
+            // functions whose address a body took are instantiated now, which may queue more bodies
+            functionPointers.completionSteps().forEach(this::guard);
+            virtualCalls.completionSteps().forEach(this::guard);
+        } while (!pendingBodies.isEmpty());
         if (!errors.isEmpty()) {
             List<Diagnostic> all = new ArrayList<>(errors);
             all.addAll(warnings);
@@ -256,7 +263,9 @@ public final class Checker {
     // ------------------------------------------------------------------ declarations
 
     private void declare(Decl d) {
-        if (d instanceof Decl.Typedef t) {
+        if (d instanceof Decl.Typedef t && TypeSyntax.unqualified(t.type()) instanceof TypeSyntax.Function f) {
+            types.defineFunctionTypedef(t.name(), f);
+        } else if (d instanceof Decl.Typedef t) {
             CType target;
             try {
                 target = types.resolve(t.type(), TemplateEnv.EMPTY);
@@ -590,6 +599,15 @@ public final class Checker {
 
     /** The lowered function for an entry and template bindings, creating and queueing it if new. */
     KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos) {
+        return instance(entry, env, usePos, false);
+    }
+
+    /**
+     * {@code signatureOnly}: for a virtual call, whose dispatcher takes the parameters of the
+     * function named: a pure virtual one (no body) gets a function with its signature, neither
+     * kept nor lowered (only its overriders are called).
+     */
+    KFunction instance(FunctionEntry entry, TemplateEnv env, SourcePos usePos, boolean signatureOnly) {
         String key = describeEnv(entry.decl, env);
         KFunction existing = entry.instances.get(key);
         if (existing != null) {
@@ -605,7 +623,8 @@ public final class Checker {
         if (depth > 0) {
             budget.countInstantiation(depth, usePos, sourceName);
         }
-        if (decl.body() == null) {
+        boolean pure = signatureOnly && decl.body() == null;
+        if (decl.body() == null && !pure) {
             if (entry.owner != null && !decl.isDeviceCode()) {
                 throw CompileException.at(usePos, "calling __host__ member function '" + sourceName + "' from device"
                         + " code is not allowed (declare it __device__ or __host__ __device__)");
@@ -664,8 +683,11 @@ public final class Checker {
         String emitted = uniqueName(base + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
-        entry.instances.put(key, fn);
         signatures.put(fn, new Signature(paramTypes, byRef, returnsReference));
+        if (pure) {
+            return fn;
+        }
+        entry.instances.put(key, fn);
         List<KLocal> declared = entry.hasThis() ? params.subList(1, params.size()) : params;
         pendingBodies.add(() -> {
             loweringDepth = depth;
@@ -713,7 +735,7 @@ public final class Checker {
         return new Signature(paramTypes, byRef, false);
     }
 
-    private static String describeEnv(Decl.Function decl, TemplateEnv env) {
+    static String describeEnv(Decl.Function decl, TemplateEnv env) {
         if (decl.templateParams().isEmpty()) {
             return "";
         }

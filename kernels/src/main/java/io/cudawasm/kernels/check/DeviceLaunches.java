@@ -33,12 +33,16 @@ import java.util.Set;
  * in a local of the function that launched, so it sees the launches of its own body.
  */
 final class DeviceLaunches {
+    /** CUDA's cudaErrorMemoryAllocation: what device-side cudaMalloc returns when the heap is full. */
+    private static final int ERROR_MEMORY_ALLOCATION = 2;
+
     private static final Set<String> CALLS = Set.of("cudaStreamCreateWithFlags", "cudaStreamCreate",
             "cudaStreamDestroy", "cudaGetLastError", "cudaPeekAtLastError", "cudaDeviceSynchronize",
-            "cudaStreamSynchronize");
+            "cudaStreamSynchronize", "cudaMalloc", "cudaFree");
 
     private static final Map<String, KExpr> CONSTANTS = Map.of(
             "cudaSuccess", new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS),
+            "cudaErrorMemoryAllocation", new KExpr.IntConst(ScalarType.INT, ERROR_MEMORY_ALLOCATION),
             "cudaErrorInvalidConfiguration", new KExpr.IntConst(ScalarType.INT,
                     DeviceLaunchAbi.ERROR_INVALID_CONFIGURATION),
             "cudaErrorLaunchPendingCountExceeded", new KExpr.IntConst(ScalarType.INT,
@@ -121,6 +125,34 @@ final class DeviceLaunches {
                     ctx.emit(new KStmt.Assign(e, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS)));
                 }
                 return new Value(new KExpr.LocalGet(t));
+            }
+            case "cudaMalloc" -> {
+                // the device runtime's cudaMalloc allocates from the same heap as malloc
+                arity(name, args, 2, pos);
+                KExpr target = x.rvalue(args.get(0));
+                if (!(target.type() instanceof PointerType pp) || !(pp.pointee() instanceof PointerType)) {
+                    throw error(args.get(0).pos(), "cudaMalloc needs the address of a pointer, not '"
+                            + target.type().display() + "'");
+                }
+                KExpr bytes = x.rvalue(args.get(1));
+                if (!bytes.type().isInteger()) {
+                    throw error(args.get(1).pos(), "cudaMalloc needs a size, not '" + bytes.type().display() + "'");
+                }
+                KLocal where = ctx.temp(target.type(), pos);
+                ctx.emit(new KStmt.Assign(where, target));
+                KLocal block = ctx.temp(pp.pointee(), pos);
+                ctx.emit(new KStmt.Assign(block, new KExpr.Convert(pp.pointee(),
+                        new DeviceLibraryCalls(ctx).malloc(bytes, pos))));
+                ctx.emit(new KStmt.Store(new KExpr.LocalGet(where), new KExpr.LocalGet(block), pos));
+                return new Value(new KExpr.Select(new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.Convert(
+                        ScalarType.ULONGLONG, new KExpr.LocalGet(block)), new KExpr.IntConst(ScalarType.ULONGLONG, 0),
+                        ScalarType.BOOL), new KExpr.IntConst(ScalarType.INT, ERROR_MEMORY_ALLOCATION),
+                        new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS), ScalarType.INT));
+            }
+            case "cudaFree" -> {
+                arity(name, args, 1, pos);
+                new DeviceLibraryCalls(ctx).heap("free", args, pos);
+                return new Value(new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
             }
             case "cudaStreamCreate" -> throw error(pos, "device code creates streams with "
                     + "cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), as CUDA requires");

@@ -73,13 +73,18 @@ final class DeviceLibraryCalls {
             if (!v.type().isInteger()) {
                 throw CompileException.at(args.get(0).pos(), "malloc needs a size, not '" + v.type().display() + "'");
             }
-            return new Value(lib().malloc(sink(pos), v, pos));
+            return new Value(malloc(v, pos));
         }
         if (!(v.type() instanceof io.cudawasm.kernels.types.PointerType)) {
             throw CompileException.at(args.get(0).pos(), "free needs a pointer, not '" + v.type().display() + "'");
         }
         lib().free(sink(pos), v, pos);
         return new NoValue();
+    }
+
+    /** A block of {@code bytes} from the module's heap (null when it is full). */
+    KExpr malloc(KExpr bytes, SourcePos pos) {
+        return lib().malloc(sink(pos), bytes, pos);
     }
 
     /**

@@ -418,8 +418,12 @@ final class ExpressionLowering {
         if (launchConstant != null) {
             return new Value(launchConstant);
         }
-        if (ctx.checker.functions.containsKey(name) || BuiltinCalls.isBuiltin(name)) {
-            throw error(id.pos(), "function '" + name + "' used as a value: function pointers are not supported");
+        if (ctx.checker.functions.containsKey(name)) {
+            return new Value(ctx.checker.functionPointers.designator(ctx, name, id.templateArgs(), id.pos()));
+        }
+        if (BuiltinCalls.isBuiltin(name)) {
+            throw error(id.pos(), "taking the address of built-in function '" + name + "' is not supported: wrap it in "
+                    + "a __device__ function");
         }
         if (ctx.checker.hostVariables.contains(name)) {
             throw error(id.pos(), "reference to host variable '" + name + "' in device code: declare it "
@@ -517,7 +521,7 @@ final class ExpressionLowering {
         switch (u.op()) {
             case PLUS, NEG, BIT_NOT -> {
                 KExpr v = toRValue(o, u.operand().pos());
-                if (!(v.type() instanceof ScalarType s)) {
+                if (!(v.type() instanceof ScalarType s) || s.isFunctionPointer()) {
                     throw error(u.pos(), "invalid argument type '" + v.type().display() + "' to unary expression");
                 }
                 if (u.op() == Expr.UnaryOp.BIT_NOT && !s.kind().isInteger()) {
@@ -537,6 +541,9 @@ final class ExpressionLowering {
             }
             case DEREF -> {
                 KExpr p = rvalue(u.operand());
+                if (p.type().isFunctionPointer()) {
+                    return new Value(p); // *f designates the function, which decays to the pointer again
+                }
                 if (!(p.type() instanceof PointerType pt)) {
                     throw error(u.pos(), "indirection requires pointer operand ('" + p.type().display() + "' invalid)");
                 }
@@ -547,6 +554,11 @@ final class ExpressionLowering {
             }
             case ADDR -> {
                 Operand target = operand(u.operand());
+                if (target instanceof Value v && v.type().isFunctionPointer()
+                        && (u.operand() instanceof Expr.Ident || u.operand() instanceof Expr.Unary d
+                                && d.op() == Expr.UnaryOp.DEREF)) {
+                    return v; // &f of a function (or of *p): the function's address
+                }
                 if (!(target instanceof Place p)) {
                     throw error(u.pos(), "cannot take the address of an rvalue" + (u.operand() instanceof Expr.Ident id
                             ? " (is '" + id.name() + "' a compile-time constant?)" : ""));
@@ -599,7 +611,7 @@ final class ExpressionLowering {
         KExpr updated;
         if (t instanceof PointerType) {
             updated = new KExpr.PtrAdd(old, new KExpr.IntConst(ScalarType.LONG, inc ? 1 : -1), at);
-        } else if (t instanceof ScalarType s) {
+        } else if (t instanceof ScalarType s && !s.isFunctionPointer()) {
             if (s.kind() == ScalarKind.BOOL) {
                 throw error(u.pos(), "incrementing or decrementing a bool is not allowed in C++17");
             }
@@ -608,7 +620,8 @@ final class ExpressionLowering {
             updated = convert(new KExpr.Binary(inc ? BinaryOp.ADD : BinaryOp.SUB, convert(old, p, u.pos(), false),
                     one, p), s, u.pos(), false);
         } else {
-            throw error(u.pos(), "cannot increment value of type '" + t.display() + "'");
+            throw error(u.pos(), "cannot increment value of type '" + t.display() + "'"
+                    + (t.isFunctionPointer() ? ": function pointers can only be called and compared for equality" : ""));
         }
         if (postfix || !needResult || lv instanceof LValue.OfLocal || lv instanceof LValue.OfBitField) {
             store(lv, updated);
@@ -749,6 +762,9 @@ final class ExpressionLowering {
     KExpr arithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
         CType lt = l.type();
         CType rt = r.type();
+        if (lt.isFunctionPointer() || rt.isFunctionPointer()) {
+            return functionPointerComparison(op, l, r, pos);
+        }
         if (lt instanceof PointerType || rt instanceof PointerType) {
             return pointerArithmetic(op, l, r, pos);
         }
@@ -780,6 +796,26 @@ final class ExpressionLowering {
         }
         CType result = kop.isComparison() ? ScalarType.BOOL : common;
         return fold(new KExpr.Binary(kop, a, b, result));
+    }
+
+    /** {@code f == g}, {@code f != nullptr}: the only operations on function pointers besides calls. */
+    private KExpr functionPointerComparison(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
+        CType lt = l.type();
+        CType rt = r.type();
+        if (op == Expr.BinaryOp.EQ || op == Expr.BinaryOp.NE) {
+            CType common = lt.isFunctionPointer() ? lt : rt;
+            KExpr a = lt.isFunctionPointer() ? l : isNullConstant(l) ? new KExpr.IntConst((ScalarType) common, 0) : null;
+            KExpr b = rt.isFunctionPointer() ? r : isNullConstant(r) ? new KExpr.IntConst((ScalarType) common, 0) : null;
+            if (a != null && b != null && TypeRules.sameType(a.type(), b.type())) {
+                return fold(new KExpr.Binary(kirOp(op), a, b, ScalarType.BOOL));
+            }
+            if (a != null && b != null) {
+                throw error(pos, "comparison of distinct function pointer types ('" + lt.display() + "' and '"
+                        + rt.display() + "')");
+            }
+        }
+        throw error(pos, "invalid operands to binary expression ('" + lt.display() + "' and '" + rt.display()
+                + "'): function pointers can only be called and compared for equality");
     }
 
     private KExpr pointerArithmetic(Expr.BinaryOp op, KExpr l, KExpr r, SourcePos pos) {
@@ -965,6 +1001,15 @@ final class ExpressionLowering {
     private CType conditionalType(KExpr a, KExpr b, SourcePos pos) {
         CType at = a.type();
         CType bt = b.type();
+        if (at.isFunctionPointer() || bt.isFunctionPointer()) {
+            if (at.isFunctionPointer() && (TypeRules.sameType(at, bt) || isNullConstant(b))) {
+                return at;
+            }
+            if (bt.isFunctionPointer() && isNullConstant(a)) {
+                return bt;
+            }
+            throw error(pos, "incompatible operand types ('" + at.display() + "' and '" + bt.display() + "')");
+        }
         if (at instanceof ScalarType x && bt instanceof ScalarType y) {
             if (x.kind() == ScalarKind.BOOL && y.kind() == ScalarKind.BOOL) {
                 return ScalarType.BOOL;
@@ -997,6 +1042,10 @@ final class ExpressionLowering {
         requireFunction(c.pos(), "a call");
         if (c.callee() instanceof Expr.Member m) {
             Operand base = m.arrow() ? new Value(rvalue(m.base())) : operand(m.base());
+            KExpr pointerField = functionPointerField(base, m);
+            if (pointerField != null) {
+                return indirectCall(pointerField, c.args(), c.pos());
+            }
             Operand method = ctx.objects.memberCall(base, m, c.args(), c.pos());
             return method != null ? method : ctx.builtins.memberCall(base, m, c.args(), c.pos());
         }
@@ -1026,6 +1075,9 @@ final class ExpressionLowering {
         if (local != null) {
             // a functor or lambda object called
             Operand object = operand(id);
+            if (object.type().isFunctionPointer()) {
+                return indirectCall(toRValue(object, id.pos()), c.args(), c.pos());
+            }
             if (ctx.checker.classOf(object.type()) == null) {
                 throw error(id.pos(), "called object '" + name + "' is not a function");
             }
@@ -1066,6 +1118,25 @@ final class ExpressionLowering {
             return ctx.builtins.call(name, id, rebound(args, c.args()), c.pos());
         }
         return AsyncCopies.afterCall(ctx, name, args, invoke(r, args, positions(c.args()), null, c.pos()), c.pos());
+    }
+
+    /** In {@code s.f(x)} or {@code p->f(x)} where {@code f} is a data member holding a function pointer: its value. */
+    private KExpr functionPointerField(Operand base, Expr.Member m) {
+        CType object = m.arrow() && base.type() instanceof PointerType pt ? pt.pointee() : base.type();
+        if (!(object instanceof StructType s)) {
+            return null;
+        }
+        Field f = s.field(m.name()).filter(x -> x.type().isFunctionPointer()).orElse(null);
+        if (f == null) {
+            return null;
+        }
+        KExpr address = m.arrow() ? toRValue(base, m.pos()) : (KExpr) ctx.objects.addressOf(base, m.pos())[0];
+        return new KExpr.Load(fieldAddr(address, f), m.pos());
+    }
+
+    /** A call through a function pointer value. */
+    Operand indirectCall(KExpr pointer, List<Expr> args, SourcePos pos) {
+        return ctx.checker.functionPointers.call(ctx, pointer, arguments(args), positions(args), pos);
     }
 
     /**
@@ -1119,13 +1190,20 @@ final class ExpressionLowering {
      * passing default arguments for those not given, references as addresses and structs as copies.
      */
     Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos) {
-        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos);
+        return invoke(r, given, positions, self, pos, false);
+    }
+
+    /** {@code virtualCall}: a call of a virtual member function through its object's class (check/VirtualCalls). */
+    Operand invoke(Resolution r, List<Operand> given, List<SourcePos> positions, KExpr self, SourcePos pos,
+            boolean virtualCall) {
+        KFunction fn = ctx.checker.instance(r.entry(), r.env(), pos, virtualCall);
         if (fn.isKernel()) {
             throw error(pos, "a __global__ function cannot be called from device code: launch it with "
                     + "<<<grid, block>>> (dynamic parallelism)");
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
-        KExpr call = new KExpr.Call(fn, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        KFunction callee = virtualCall ? ctx.checker.virtualCalls.dispatcher(fn, r.entry().owner, r.entry(), pos) : fn;
+        KExpr call = new KExpr.Call(callee, callValues(r, fn, given, positions, self, pos), fn.returnType());
         if (sig.returnsReference()) {
             PointerType rt = (PointerType) fn.returnType();
             KLocal t = ctx.temp(rt, pos);
@@ -1195,17 +1273,21 @@ final class ExpressionLowering {
     }
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
-        boolean constRef = isConstReference(param.type());
+        return referenceArgument(a, referent, isConstReference(param.type()), "'" + param.name() + "'", pos);
+    }
+
+    /** The address a reference parameter ({@code name} in messages) binds to: the lvalue's, or a const temporary's. */
+    KExpr referenceArgument(Operand a, CType referent, boolean constRef, String name, SourcePos pos) {
         if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+                throw error(pos, "binding a const value to a non-const reference parameter " + name);
             }
             // a derived object bound to a reference to its base: the base subobject's address
             return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
         }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter '" + param.name() + "'");
+                throw error(pos, "binding a const value to a non-const reference parameter " + name);
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
         }
@@ -1217,7 +1299,7 @@ final class ExpressionLowering {
             return address(new LValue.OfLocal(tmp, false));
         }
         if (!constRef) {
-            throw error(pos, "non-const reference parameter '" + param.name() + "' needs an lvalue of type '"
+            throw error(pos, "non-const reference parameter " + name + " needs an lvalue of type '"
                     + referent.display() + "'");
         }
         KLocal tmp = ctx.temp(referent, pos);
@@ -1317,6 +1399,11 @@ final class ExpressionLowering {
         }
         if (reference) {
             return -1;
+        }
+        if (from.isFunctionPointer() || to.isFunctionPointer()) {
+            boolean fromNull = a instanceof Value v && isNullConstant(v.value());
+            return to.isFunctionPointer() && fromNull ? 2
+                    : to instanceof ScalarType t && t.kind() == ScalarKind.BOOL && from.isFunctionPointer() ? 3 : -1;
         }
         if (from instanceof ScalarType f && to instanceof ScalarType t) {
             if (TypeRules.promote(f) == t || f.kind() == ScalarKind.FLOAT && t.kind() == ScalarKind.DOUBLE) {
@@ -1658,6 +1745,44 @@ final class ExpressionLowering {
         return new KExpr.LocalGet(dst);
     }
 
+    /**
+     * Conversions to and from function pointers: between the same signatures, from null, and by a
+     * cast between them, integers and pointers (a pointer made from anything else traps when called).
+     */
+    private KExpr functionPointerConversion(KExpr v, CType to, SourcePos pos, boolean explicit) {
+        CType from = v.type();
+        if (TypeRules.sameType(from, to)) {
+            return v;
+        }
+        if (to.isFunctionPointer()) {
+            ScalarType tp = (ScalarType) to;
+            if (v instanceof KExpr.NullPtr || isNullConstant(v) && !from.isFunctionPointer()) {
+                return new KExpr.IntConst(tp, 0);
+            }
+            if (explicit && (from.isInteger() || from instanceof PointerType)) {
+                if (v instanceof KExpr.IntConst c) {
+                    return new KExpr.IntConst(tp, from.isFunctionPointer() ? c.value()
+                            : ((KExpr.IntConst) ConstantFolder.convert(ScalarType.ULONG, c)).value());
+                }
+                KExpr bits = from.isFunctionPointer() ? v : from instanceof PointerType ? new KExpr.Convert(ScalarType.ULONG, v)
+                        : ConstantFolder.convert(ScalarType.ULONG, v);
+                return new KExpr.Convert(tp, bits);
+            }
+            throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'"
+                    + (from.isFunctionPointer() || from.isInteger() ? " without a cast" : ""));
+        }
+        KExpr bits = v instanceof KExpr.IntConst c ? new KExpr.IntConst(ScalarType.ULONG, c.value())
+                : new KExpr.Convert(ScalarType.ULONG, v);
+        if (to instanceof ScalarType ts && ts.kind() == ScalarKind.BOOL) {
+            return truth(bits, pos);
+        }
+        if (explicit && (to.isInteger() || to instanceof PointerType)) {
+            return convert(bits, to, pos, true);
+        }
+        throw error(pos, "cannot convert '" + from.display() + "' to '" + to.display() + "'"
+                + (to.isInteger() || to instanceof PointerType ? " without a cast" : ""));
+    }
+
     KExpr convert(KExpr v, CType to, SourcePos pos, boolean explicit) {
         CType from = v.type();
         if (to instanceof VoidType) {
@@ -1665,6 +1790,9 @@ final class ExpressionLowering {
         }
         if (from instanceof VoidType) {
             throw error(pos, "cannot convert 'void' to '" + to.display() + "'");
+        }
+        if (from.isFunctionPointer() || to.isFunctionPointer()) {
+            return functionPointerConversion(v, to, pos, explicit);
         }
         if (from instanceof StructType && from != to) {
             KExpr converted = ctx.objects.convertByOperator(v, to, explicit, pos);
@@ -1680,7 +1808,15 @@ final class ExpressionLowering {
             // a derived object copied as its base (slicing)
             KLocal whole = ctx.temp(from, pos);
             ctx.emit(new KStmt.Assign(whole, v));
-            return new KExpr.Load(Inheritance.address(this, localAddress(whole), toBase), pos);
+            KExpr part = new KExpr.Load(Inheritance.address(this, localAddress(whole), toBase), pos);
+            if (VirtualCalls.isPolymorphic(to)) {
+                // the copy is an object of the base class: its class id says so, as its vtable pointer would
+                KLocal copy = ctx.temp(to, pos);
+                ctx.emit(new KStmt.Assign(copy, part));
+                ctx.checker.virtualCalls.stamp(this, ctx, localAddress(copy), (StructType) to, pos);
+                return new KExpr.LocalGet(copy);
+            }
+            return part;
         }
         if (to instanceof StructType st && from != to && !(from instanceof StructType && TypeRules.sameType(from, to))) {
             KExpr constructed = ctx.objects.convertByConstructor(v, st, pos);

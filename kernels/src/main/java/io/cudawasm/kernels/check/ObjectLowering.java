@@ -8,6 +8,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Place;
 import io.cudawasm.kernels.check.ExpressionLowering.Resolution;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
@@ -159,6 +160,11 @@ final class ObjectLowering {
     /** {@code S::N} or {@code S<T>::N}: a static constant. */
     Operand staticMember(StructInfo info, String name, SourcePos pos) {
         KExpr v = staticValue(info, name);
+        List<Checker.FunctionEntry> methods = info.methods(name);
+        if (v == null && methods.size() == 1) {
+            // &S::f of a static member function: a function pointer (a non-static one is refused there)
+            return new Value(ctx.checker.functionPointers.address(methods.get(0), TemplateEnv.EMPTY, pos));
+        }
         if (v == null) {
             throw error(pos, "no static constant named '" + name + "' in '" + info.type.display() + "'");
         }
@@ -191,7 +197,7 @@ final class ObjectLowering {
         }
         self = Inheritance.address(exprs(), self, owner.path()); // a base's member function gets its subobject
         return call(info, info.methods(m.name()), m.name(), self, isConst, exprs().arguments(args),
-                ExpressionLowering.positions(args), pos);
+                ExpressionLowering.positions(args), pos, true);
     }
 
     /** The address of an object operand (a temporary holds a value), and whether it is const. */
@@ -215,7 +221,7 @@ final class ObjectLowering {
                 : Inheritance.address(exprs(), new KExpr.LocalGet(ctx.thisLocal), owner.path());
         boolean isConst = ctx.thisLocal != null && ((PointerType) ctx.thisLocal.type()).constPointee();
         return call(ctx.owner, candidates, name, self, isConst, exprs().arguments(args), ExpressionLowering.positions(args),
-                pos);
+                pos, true);
     }
 
     /** {@code S::f(args)}: a static member function (or one of the calling member function's class). */
@@ -230,11 +236,15 @@ final class ObjectLowering {
         if (toBase != null) {
             self = Inheritance.address(exprs(), new KExpr.LocalGet(ctx.thisLocal), toBase); // Base::f() in a derived class
         }
-        return call(info, candidates, name, self, false, exprs().arguments(args), ExpressionLowering.positions(args), pos);
+        return call(info, candidates, name, self, false, exprs().arguments(args), ExpressionLowering.positions(args), pos,
+                false);
     }
 
     /** An object of class type called like a function: its {@code operator()}. */
     Operand callOperator(Operand object, List<Expr> args, SourcePos pos) {
+        if (object.type().isFunctionPointer()) {
+            return exprs().indirectCall(exprs().toRValue(object, pos), args, pos);
+        }
         StructInfo info = classOf(object.type());
         if (info == null || info.methods("operator()").isEmpty()) {
             throw error(pos, "called object of type '" + object.type().display() + "' is not a function or function object");
@@ -249,11 +259,13 @@ final class ObjectLowering {
             throw error(pos, "called object of type '" + object.type().display() + "' is not a function or function object");
         }
         Object[] obj = addressOf(object, pos);
-        return call(info, info.methods("operator()"), "operator()", (KExpr) obj[0], (Boolean) obj[1], args, positions, pos);
+        return call(info, info.methods("operator()"), "operator()", (KExpr) obj[0], (Boolean) obj[1], args, positions, pos,
+                true);
     }
 
+    /** {@code virtualCall}: not qualified with a class name, so a virtual function is called by the object's class. */
     private Operand call(StructInfo info, List<Checker.FunctionEntry> candidates, String name, KExpr self,
-            boolean constObject, List<Operand> args, List<SourcePos> positions, SourcePos pos) {
+            boolean constObject, List<Operand> args, List<SourcePos> positions, SourcePos pos, boolean virtualCall) {
         List<Checker.FunctionEntry> viable = new ArrayList<>();
         for (Checker.FunctionEntry e : candidates) {
             if (self == null && e.hasThis()) {
@@ -270,7 +282,9 @@ final class ObjectLowering {
         }
         Resolution r = exprs().resolve(info.type.name() + "::" + name, preferNonConst(viable, constObject), List.of(),
                 args, pos);
-        return exprs().invoke(r, args, positions, self, pos);
+        boolean dispatch = virtualCall && self != null && r.entry().owner != null
+                && ctx.checker.virtualCalls.isVirtual(r.entry().owner, r.entry());
+        return exprs().invoke(r, args, positions, self, pos, dispatch);
     }
 
     /** For a non-const object, a const and a non-const overload of the same parameters: the non-const one. */
@@ -302,7 +316,7 @@ final class ObjectLowering {
             Object[] obj = addressOf(operands.get(0), pos);
             List<Operand> rest = operands.subList(1, operands.size());
             return call(left, left.methods(op), op, (KExpr) obj[0], (Boolean) obj[1], new ArrayList<>(rest),
-                    positions.subList(1, positions.size()), pos);
+                    positions.subList(1, positions.size()), pos, true);
         }
         List<Checker.FunctionEntry> free = ctx.checker.functions.get(op);
         if (free == null) {
@@ -393,6 +407,10 @@ final class ObjectLowering {
                     + "__device__ to construct it in device code");
         }
         List<StructMember> members = info.type.declaredMembers();
+        if (!args.isEmpty() && VirtualCalls.isPolymorphic(info.type)) {
+            throw error(pos, "'" + info.type.display() + "' has virtual functions, so it is no aggregate: give it a "
+                    + "constructor to initialize it from values");
+        }
         if (args.size() > members.size()) {
             throw error(pos, "too many initializers for '" + info.type.display() + "'");
         }
@@ -407,6 +425,7 @@ final class ObjectLowering {
                 initializeMember(lv, m, info, valueInit || !args.isEmpty(), pos);
             }
         }
+        ctx.checker.virtualCalls.stamp(exprs(), ctx, base, info.type, pos);
     }
 
     private LValue memberLValue(KExpr base, StructMember m, boolean isConst, SourcePos pos) {
@@ -460,6 +479,37 @@ final class ObjectLowering {
         StructInfo info = classOf(target.type());
         if (info != null && (info.needsConstruction() || info.hostConstructor)) {
             constructInto(target, info, List.of(), List.of(), false, pos);
+        } else if (VirtualCalls.holdsPolymorphic(target.type())) {
+            constructPolymorphicParts(exprs().address(target), target.type(), pos);
+        }
+    }
+
+    /**
+     * The objects with virtual functions in an array or a plain struct, each default-constructed
+     * (an array element by element in a loop), so each gets its class id.
+     */
+    private void constructPolymorphicParts(KExpr address, CType type, SourcePos pos) {
+        if (type instanceof ArrayType a) {
+            KLocal i = ctx.temp(ScalarType.LONG, pos);
+            ctx.emit(new KStmt.Assign(i, new KExpr.IntConst(ScalarType.LONG, 0)));
+            KExpr first = new KExpr.Convert(new PointerType(a.element(), ((PointerType) address.type()).space(), false,
+                    false), address);
+            KBlock body = ctx.out.capture(() -> {
+                defaultConstruct(new LValue.OfMemory(new KExpr.PtrAdd(first, new KExpr.LocalGet(i), pos), a.element(),
+                        false), pos);
+                return null;
+            }).statements();
+            KExpr more = new KExpr.Binary(KExpr.BinaryOp.LT, new KExpr.LocalGet(i),
+                    new KExpr.IntConst(ScalarType.LONG, a.length()), ScalarType.BOOL);
+            KBlock step = new KBlock(List.of(new KStmt.Assign(i, new KExpr.Binary(KExpr.BinaryOp.ADD, new KExpr.LocalGet(i),
+                    new KExpr.IntConst(ScalarType.LONG, 1), ScalarType.LONG))));
+            ctx.emit(new KStmt.Loop(false, more, body, step));
+        } else if (type instanceof StructType s) {
+            for (Field f : s.fields()) {
+                if (VirtualCalls.holdsPolymorphic(f.type())) {
+                    defaultConstruct(new LValue.OfMemory(exprs().fieldAddr(address, f), f.type(), false), pos);
+                }
+            }
         }
     }
 
@@ -510,6 +560,8 @@ final class ObjectLowering {
                 exprs().store(lv, exprs().convert(exprs().rvalue(mi.args().get(0)), lv.type(), mi.pos(), false));
             }
         }
+        // before the body: a virtual call there calls this class's function, as in C++
+        ctx.checker.virtualCalls.stamp(exprs(), ctx, self, info.type, pos);
     }
 
     // ------------------------------------------------------------------ lambdas

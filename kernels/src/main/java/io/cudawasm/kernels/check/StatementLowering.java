@@ -616,6 +616,8 @@ final class StatementLowering {
     private void localDeclaration(Decl decl) {
         if (decl instanceof Decl.Variable v) {
             localVariable(v);
+        } else if (decl instanceof Decl.Typedef t && TypeSyntax.unqualified(t.type()) instanceof TypeSyntax.Function f) {
+            ctx.checker.types.defineFunctionTypedef(t.name(), f);
         } else if (decl instanceof Decl.Typedef t) {
             ctx.checker.types.defineTypedef(t.name(), ctx.checker.types.resolve(t.type(), ctx));
         } else if (decl instanceof Decl.TypeDefinition t) {

@@ -57,7 +57,7 @@ final class StructInfo {
 
     /** Whether creating an object runs code: a constructor, or default member initializers. */
     boolean needsConstruction() {
-        return hasConstructors() || !defaultInits.isEmpty() || Inheritance.hasBases(type);
+        return hasConstructors() || !defaultInits.isEmpty() || Inheritance.hasBases(type) || VirtualCalls.isPolymorphic(type);
     }
 
     CType resolveTypedef(String name, TypeResolver types) {

@@ -145,6 +145,18 @@ final class TemplateDeduction {
             }
             return;
         }
+        if (p instanceof TypeSyntax.Pointer ptr && TypeSyntax.unqualified(ptr.pointee()) instanceof TypeSyntax.Function f
+                && arg instanceof io.cudawasm.kernels.types.ScalarType fp && fp.function() != null
+                && f.params().size() == fp.function().params().size()) {
+            // T (*)(T) from a function pointer: its return and parameter types
+            match(ctx, f.returnType(), fp.function().returnType(), params, types, values, consts, pos);
+            for (int i = 0; i < f.params().size(); i++) {
+                TypeSyntax q = TypeSyntax.unqualified(f.params().get(i).type());
+                match(ctx, q instanceof TypeSyntax.Reference r ? r.referent() : q, fp.function().params().get(i).type(),
+                        params, types, values, consts, pos);
+            }
+            return;
+        }
         if (p instanceof TypeSyntax.Pointer ptr && arg instanceof PointerType ap) {
             if (ap.constPointee() && !TypeSyntax.isConst(ptr.pointee())
                     && ptr.pointee() instanceof TypeSyntax.Named n && isTypeParam(n.name(), params)) {

@@ -7,6 +7,7 @@ import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.types.ArrayType;
 import io.cudawasm.kernels.types.CType;
 import io.cudawasm.kernels.types.Field;
+import io.cudawasm.kernels.types.FunctionSignature;
 import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import io.cudawasm.kernels.types.StructType;
@@ -92,6 +93,10 @@ final class TypeResolver {
         } else if (t instanceof TypeSyntax.Qualified q) {
             return resolve(q.base(), ctx);
         } else if (t instanceof TypeSyntax.Pointer p) {
+                TypeSyntax.Function function = functionType(p.pointee());
+                if (function != null) {
+                    return ScalarType.functionPointer(signature(function, ctx));
+                }
                 CType pointee = resolve(p.pointee(), ctx);
                 TypeSyntax pq = p.pointee();
                 boolean c = false;
@@ -137,11 +142,60 @@ final class TypeResolver {
                 }
                 return ScalarType.INT;
         } else if (t instanceof TypeSyntax.Named n) {
+            if (functionTypedefs.containsKey(Checker.simpleName(n.name())) && !ctx.env.types().containsKey(n.name())) {
+                throw CompileException.at(n.pos(), "function type '" + n.name() + "' can only be used through a pointer ('"
+                        + n.name() + " *')");
+            }
             return named(n, ctx);
+        } else if (t instanceof TypeSyntax.Function f) {
+            throw CompileException.at(f.pos(), "a function type can only be used through a pointer (write '(*name)')");
         } else if (t instanceof TypeSyntax.Nested n) {
             return nested(n, ctx);
         }
         throw new IllegalStateException("unhandled: " + t);
+    }
+
+    /** Typedefs of function types ({@code typedef int fn_t(int);}), which only pointers use. */
+    private final Map<String, TypeSyntax.Function> functionTypedefs = new HashMap<>();
+
+    void defineFunctionTypedef(String name, TypeSyntax.Function type) {
+        functionTypedefs.put(Checker.simpleName(name), type);
+    }
+
+    /** The function type a pointer's pointee is ({@code int (int)}, or a typedef of one), or null. */
+    private TypeSyntax.Function functionType(TypeSyntax pointee) {
+        TypeSyntax u = TypeSyntax.unqualified(pointee);
+        if (u instanceof TypeSyntax.Function f) {
+            return f;
+        }
+        return u instanceof TypeSyntax.Named n ? functionTypedefs.get(Checker.simpleName(n.name())) : null;
+    }
+
+    /** The signature of a function type as written: parameters adjusted as C adjusts them. */
+    FunctionSignature signature(TypeSyntax.Function f, FunctionContext ctx) {
+        TypeSyntax ret = TypeSyntax.unqualified(f.returnType());
+        boolean returnsReference = ret instanceof TypeSyntax.Reference;
+        CType returnType = resolve(returnsReference ? ((TypeSyntax.Reference) ret).referent() : f.returnType(), ctx);
+        if (returnType instanceof ArrayType) {
+            throw CompileException.at(f.pos(), "a function cannot return an array");
+        }
+        List<FunctionSignature.Parameter> params = new ArrayList<>();
+        for (Decl.Param p : f.params()) {
+            TypeSyntax u = TypeSyntax.unqualified(p.type());
+            if (u instanceof TypeSyntax.Reference r) {
+                params.add(new FunctionSignature.Parameter(resolve(r.referent(), ctx), true, TypeSyntax.isConst(r.referent())));
+                continue;
+            }
+            CType c = resolve(p.type(), ctx);
+            if (c instanceof ArrayType a) {
+                c = new PointerType(a.element());
+            }
+            if (c instanceof VoidType) {
+                throw CompileException.at(p.pos(), "parameter '" + p.name() + "' has type void");
+            }
+            params.add(new FunctionSignature.Parameter(c, false, false));
+        }
+        return new FunctionSignature(returnType, returnsReference, params);
     }
 
     private CType named(TypeSyntax.Named n, FunctionContext ctx) {

@@ -56,8 +56,15 @@ public sealed interface KStmt {
     /** A memory fence; ordering only, no rendezvous. */
     record Fence(FenceScope scope) implements KStmt {}
 
-    /** Abort the kernel ({@code __trap}, a failed {@code assert}). */
-    record Trap(String reason, SourcePos pos) implements KStmt {}
+    /**
+     * Abort the kernel ({@code __trap}, a failed {@code assert}); {@code code} is the trap code the
+     * host reports ({@code KernelAbi.TRAP_USER} unless the compiler traps for a reason of its own).
+     */
+    record Trap(String reason, SourcePos pos, int code) implements KStmt {
+        public Trap(String reason, SourcePos pos) {
+            this(reason, pos, io.cudawasm.kernels.abi.KernelAbi.trapCode(reason));
+        }
+    }
 
     /**
      * Runs {@code body} once for every thread of the block, in order (CPU path only, made by

@@ -419,8 +419,19 @@ public final class Parser {
             return;
         }
         if (t.is("typedef")) {
-            if (!hostTypedef()) {
-                typedef(out);
+            int save = p;
+            int declared = out.size();
+            try {
+                typedef(out); // a function pointer type too: device code may use it
+                return;
+            } catch (CompileLimitException limit) {
+                throw limit;
+            } catch (CompileException e) {
+                p = save;
+                out.subList(declared, out.size()).clear();
+                if (!hostTypedef()) {
+                    throw e;
+                }
             }
             return;
         }
@@ -716,7 +727,7 @@ public final class Parser {
             }
             first = false;
             if (d.params != null) {
-                throw error(t, "function typedefs are not supported");
+                d.type = new TypeSyntax.Function(d.pos, d.type, d.params); // a function type: used through pointers
             }
             declareType(d.name);
             out.add(new Decl.Typedef(d.pos, d.name, d.type));
@@ -891,8 +902,8 @@ public final class Parser {
             if (!sawType) {
                 Token t = peek();
                 if (t.isIdent() && functionPointerTypes.contains(t.text())) {
-                    throw error(t, "function pointers are not supported in device code ('" + t.text()
-                            + "' is a function pointer type)");
+                    throw error(t, "'" + t.text() + "' is a function pointer type of host code (it names types "
+                            + "only host headers declare)");
                 }
                 if (t.isIdent() && !isKeyword(t.text())) {
                     throw error(t, "unknown type name '" + t.text() + "'");
@@ -1029,12 +1040,27 @@ public final class Parser {
         return bases;
     }
 
-    private static TypeSyntax.StructDef withBases(TypeSyntax.StructDef def, List<TypeSyntax.Member> bases) {
+    private TypeSyntax.StructDef withBases(TypeSyntax.StructDef def, List<TypeSyntax.Member> bases) {
         if (bases.isEmpty()) {
             return def;
         }
-        List<TypeSyntax.Member> members = new ArrayList<>(bases);
-        members.addAll(def.members());
+        List<TypeSyntax.Member> own = new ArrayList<>(def.members());
+        boolean declaresVirtual = !own.isEmpty() && own.get(0).name().equals(VPTR_FIELD);
+        boolean inheritsVirtual = bases.stream()
+                .anyMatch(b -> polymorphicClasses.contains(b.name().substring(BASE_FIELD.length())));
+        List<TypeSyntax.Member> members = new ArrayList<>();
+        if (declaresVirtual) {
+            // a polymorphic base already holds the class id; else it leads, before the bases, as the vtable pointer does
+            TypeSyntax.Member vptr = own.remove(0);
+            if (!inheritsVirtual) {
+                members.add(vptr);
+            }
+        }
+        if (inheritsVirtual) {
+            polymorphicClasses.add(def.tag());
+        }
+        members.addAll(bases);
+        members.addAll(own);
         return new TypeSyntax.StructDef(def.pos(), def.tag(), def.union(), def.explicitAlign(), members, def.methods(),
                 def.statics(), def.nested(), def.hostOnly());
     }
@@ -1158,6 +1184,12 @@ public final class Parser {
             declareType(name + "::" + n); // Foo::Type names it from outside
         }
         leave();
+        if (virtualDestructors.contains(name)
+                || methods.stream().anyMatch(m -> m.function().specifiers().contains(FunctionSpecifier.VIRTUAL))) {
+            // where CUDA keeps the vtable pointer: the object's class id here (check/VirtualCalls)
+            members.add(0, new TypeSyntax.Member(pos, VPTR_FIELD, new TypeSyntax.Builtin(pos, ScalarKind.ULONGLONG)));
+            polymorphicClasses.add(name);
+        }
         return new TypeSyntax.StructDef(pos, name, union, align, members, methods, statics, nested, hostOnly);
     }
 
@@ -1321,10 +1353,12 @@ public final class Parser {
         int start = p;
         Set<FunctionSpecifier> spec = EnumSet.noneOf(FunctionSpecifier.class);
         boolean isStatic = false;
+        boolean isVirtual = false;
         while (peek().isIdent() && MEMBER_SPECIFIERS.contains(peek().text())
                 || at("__launch_bounds__") || at("__attribute__")) {
             Token t = next();
             switch (t.text()) {
+                case "virtual" -> isVirtual = true;
                 case "__device__" -> spec.add(FunctionSpecifier.DEVICE);
                 case "__host__" -> spec.add(FunctionSpecifier.HOST);
                 case "__forceinline__" -> spec.add(FunctionSpecifier.FORCEINLINE);
@@ -1349,6 +1383,9 @@ public final class Parser {
             return false;
         }
         if (destructor) {
+            if (isVirtual) {
+                virtualDestructors.add(className); // a virtual destructor alone makes the class polymorphic
+            }
             next();
             expectIdent("after '~'");
             Token lp = expect("(", "after the destructor's name");
@@ -1449,8 +1486,8 @@ public final class Parser {
             spec.add(FunctionSpecifier.STATIC);
         }
         boolean device = spec.contains(FunctionSpecifier.DEVICE) || spec.contains(FunctionSpecifier.GLOBAL);
-        if (device && s.isVirtual) {
-            throw error(d.nameTok, "virtual functions are not supported in device code ('" + d.name + "')");
+        if (s.isVirtual) {
+            spec.add(FunctionSpecifier.VIRTUAL);
         }
         List<TypeSyntax.MemberInit> inits = new ArrayList<>();
         Stmt.Block body = null;
@@ -1602,7 +1639,7 @@ public final class Parser {
         Token nameTok = peek();
         d.pos = nameTok.pos();
         if (nameTok.is("(") && peek(1).is("*")) {
-            throw error(nameTok, "function pointers are not supported in device code");
+            return nestedDeclarator(type, abstractAllowed, allowFunction);
         }
         if (nameTok.is("operator")) {
             next();
@@ -1656,6 +1693,75 @@ public final class Parser {
         return d;
     }
 
+    /** The hidden leading field of a class with virtual functions, where CUDA keeps its vtable pointer. */
+    public static final String VPTR_FIELD = "cw_vptr";
+
+    /** Classes with virtual functions, declared or inherited: their derived classes need no class-id field of their own. */
+    private final Set<String> polymorphicClasses = new HashSet<>();
+
+    /** Classes that declare a virtual destructor (destructors themselves are skipped). */
+    private final Set<String> virtualDestructors = new HashSet<>();
+
+    /** Stands for the type a nested declarator's suffixes make until they are parsed. */
+    private static final String DECLARATOR_HOLE = "<declarator>";
+
+    /**
+     * {@code (*f)(int)}, {@code (*ops[2])(int, int)}, {@code (*p)[4]}, {@code (*pick(int))(int)}: the
+     * declarator in parentheses applies to the type its suffixes (a parameter list or array
+     * dimensions) make of {@code base}, so it is parsed first around a hole that type fills.
+     */
+    private Declarator nestedDeclarator(TypeSyntax base, boolean abstractAllowed, boolean allowFunction) {
+        Token open = next();
+        enter(open);
+        TypeSyntax hole = new TypeSyntax.Named(open.pos(), DECLARATOR_HOLE, List.of());
+        Declarator inner = declaratorChain(hole, abstractAllowed, allowFunction);
+        expect(")", "to close the declarator");
+        TypeSyntax outer = base;
+        if (at("(")) {
+            outer = new TypeSyntax.Function(open.pos(), base, parameterList());
+            while (accept("const") || accept("volatile") || accept("noexcept")) {
+                // qualifiers of the function type mean nothing for a device function pointer
+            }
+        } else {
+            List<Expr> dims = new ArrayList<>();
+            List<Token> dimToks = new ArrayList<>();
+            while (at("[")) {
+                Token bracket = next();
+                enter(bracket);
+                dimToks.add(bracket);
+                dims.add(at("]") ? null : assignment());
+                expect("]", "to close the array dimension");
+            }
+            for (int i = dims.size() - 1; i >= 0; i--) {
+                if (dims.get(i) == null) {
+                    throw error(dimToks.get(i), "an array inside a pointer declarator needs a size");
+                }
+                outer = new TypeSyntax.Array(dimToks.get(i).pos(), outer, dims.get(i));
+            }
+        }
+        inner.type = fillHole(inner.type, hole, outer);
+        return inner;
+    }
+
+    /** {@code t} with {@code hole} replaced by {@code filler} (the hole sits under pointers, qualifiers and arrays). */
+    private static TypeSyntax fillHole(TypeSyntax t, TypeSyntax hole, TypeSyntax filler) {
+        if (t == hole) {
+            return filler;
+        } else if (t instanceof TypeSyntax.Pointer p) {
+            return new TypeSyntax.Pointer(p.pos(), fillHole(p.pointee(), hole, filler), p.isConst(), p.isVolatile(),
+                    p.restrict());
+        } else if (t instanceof TypeSyntax.Qualified q) {
+            return new TypeSyntax.Qualified(q.pos(), fillHole(q.base(), hole, filler), q.isConst(), q.isVolatile());
+        } else if (t instanceof TypeSyntax.Reference r) {
+            return new TypeSyntax.Reference(r.pos(), fillHole(r.referent(), hole, filler));
+        } else if (t instanceof TypeSyntax.Array a) {
+            return new TypeSyntax.Array(a.pos(), fillHole(a.element(), hole, filler), a.length());
+        } else if (t instanceof TypeSyntax.Function f) {
+            return new TypeSyntax.Function(f.pos(), fillHole(f.returnType(), hole, filler), f.params());
+        }
+        return t;
+    }
+
     /** The name of an overloaded operator after 'operator': "operator+", "operator()", ..., or "operator cast". */
     private String operatorName(Token at) {
         if (accept("(")) {
@@ -1698,7 +1804,9 @@ public final class Parser {
             Specifiers s = declSpecifiers(new Specifiers());
             Declarator d = declarator(s.type, true);
             if (d.params != null) {
-                throw error(d.nameTok, "function parameters are not supported");
+                // a parameter of function type is a pointer to the function, as in C
+                d.type = new TypeSyntax.Pointer(d.pos, new TypeSyntax.Function(d.pos, d.type, d.params), false, false,
+                        false);
             }
             Expr defaultValue = accept("=") ? assignment() : null;
             params.add(new Decl.Param(d.pos, d.name == null ? "" : d.name, d.type, defaultValue));
@@ -2608,14 +2716,15 @@ public final class Parser {
         if (r && !TYPE_KEYWORDS.contains(peek().text()) && !peek().is("const") && !peek().is("volatile")) {
             // (uint(x) << 8): a functional cast inside parentheses, not a C cast to 'uint'
             int len = qualifiedNameLength(p);
-            r = !peek(len).is("(") && !peek(len).is("{");
+            r = !peek(len).is("(") && !peek(len).is("{") || peek(len).is("(") && peek(len + 1).is("*");
         } else if (r && peek().isIdent() && TYPE_KEYWORDS.contains(peek().text())) {
             // (int(b) << 16), (unsigned char(x)): a builtin type then '(' is a functional cast too
             int q = p;
             while (q < tokens.size() && tokens.get(q).isIdent() && TYPE_KEYWORDS.contains(tokens.get(q).text())) {
                 q++;
             }
-            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(");
+            // but (int (*)(int)) and (int (*)[4]) are casts to a pointer type
+            r = !tokens.get(Math.min(q, tokens.size() - 1)).is("(") || tokens.get(Math.min(q + 1, tokens.size() - 1)).is("*");
         }
         p = save;
         return r;

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -38,8 +39,14 @@ final class CallInstructions {
             results = p.elements();
             i++;
         }
+        if (i < ops.size() && ops.get(i) instanceof PtxOperand.Register target) {
+            List<PtxOperand> args = i + 1 < ops.size() && ops.get(i + 1) instanceof PtxOperand.Parenthesized p
+                    ? p.elements() : List.of();
+            indirect(ins, target, results, args);
+            return;
+        }
         if (i >= ops.size() || !(ops.get(i) instanceof PtxOperand.Symbol callee)) {
-            throw f.unsupported(ins, "indirect calls (through a register)");
+            throw f.unsupported(ins, "a call whose target is neither a function nor a register");
         }
         i++;
         List<PtxOperand> args = List.of();
@@ -67,6 +74,67 @@ final class CallInstructions {
                     + results.size() + " results; it takes " + decl.params().size() + " and returns "
                     + decl.returns().size());
         }
+        direct(ins, target, results, args);
+    }
+
+    /**
+     * {@code call (ret), %rd, (args), prototype;}: the register holds a function's index (see
+     * {@link ModuleLowering#functionIndex}), so the call compares it with the module's functions whose
+     * parameters and results have the call's shapes in turn; any other value, null included, traps.
+     */
+    private void indirect(Instruction ins, PtxOperand.Register target, List<PtxOperand> results, List<PtxOperand> args) {
+        KExpr index = f.read(target, ScalarType.ULONGLONG);
+        KLocal selector = f.fn().newLocal("callee", ScalarType.ULONGLONG, ins.pos());
+        f.emit(new KStmt.Assign(selector, index));
+        List<KFunction> candidates = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (Binding b : f.module().names().values()) {
+            if (!(b instanceof Binding.Function fb) || fb.function() == null || fb.decl().entry()
+                    || !sameShapes(fb.decl().params(), args) || !sameShapes(fb.decl().returns(), results)) {
+                continue;
+            }
+            Long value = f.module().functionIndex(fb.decl().name());
+            if (value == null) {
+                continue;
+            }
+            candidates.add(fb.function());
+            values.add(value);
+        }
+        // an if-else chain, as the source path's dispatchers (a barrier in a callee is allowed there, not in a switch)
+        KBlock chain = new KBlock(List.of(new KStmt.Trap(
+                "call through a function pointer that is null or not a function of the call's prototype",
+                ins.sourcePos(), KernelAbi.TRAP_BAD_FUNCTION_POINTER)));
+        for (int c = candidates.size() - 1; c >= 0; c--) {
+            KFunction callee = candidates.get(c);
+            KExpr matches = new KExpr.Binary(KExpr.BinaryOp.EQ, new KExpr.LocalGet(selector),
+                    new KExpr.IntConst(ScalarType.ULONGLONG, values.get(c)), ScalarType.BOOL);
+            chain = new KBlock(List.of(new KStmt.If(matches, new KBlock(f.capture(() -> direct(ins, callee, results, args))),
+                    chain)));
+        }
+        f.emit(new KStmt.Nested(chain));
+    }
+
+    /** Whether a function's parameters (or results) are declared as the call's {@code .param} operands are. */
+    private boolean sameShapes(List<PtxVariable> declared, List<PtxOperand> operands) {
+        if (declared.size() != operands.size()) {
+            return false;
+        }
+        for (int a = 0; a < operands.size(); a++) {
+            if (!(operands.get(a) instanceof PtxOperand.Symbol s
+                    && f.scopes().lookup(s.name()) instanceof Binding.Param p)) {
+                return false;
+            }
+            PtxVariable d = declared.get(a);
+            PtxVariable given = p.decl();
+            if (d.size() != given.size() || d.isArray() != given.isArray()
+                    || d.type().isFloat() != given.type().isFloat()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void direct(Instruction ins, KFunction target, List<PtxOperand> results, List<PtxOperand> args) {
         List<KExpr> values = new ArrayList<>();
         for (int a = 0; a < args.size(); a++) {
             values.add(argument(args.get(a), target.params().get(a)));
@@ -171,6 +239,25 @@ final class CallInstructions {
             }
             case "cudaStreamDestroy" -> {
                 shape(ins, name, args, results, 1);
+                result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
+            }
+            case "cudaMalloc" -> {
+                // the device runtime's cudaMalloc: the module's heap, as malloc; cudaErrorMemoryAllocation when full
+                shape(ins, name, args, results, 2);
+                KExpr target = f.temp(Exprs.as(value(args.get(0)), ScalarType.ULONGLONG));
+                KExpr block = f.temp(Exprs.as(new KExpr.Convert(ScalarType.ULONGLONG, f.module().deviceLibrary(pos,
+                        "cudaMalloc").malloc(f.sink(), Exprs.as(value(args.get(1)), ScalarType.ULONGLONG), pos)),
+                        ScalarType.ULONGLONG));
+                f.emit(new KStmt.Store(Exprs.convert(target, new PointerType(ScalarType.ULONGLONG)), block, pos));
+                result(results, new KExpr.Select(new KExpr.Binary(KExpr.BinaryOp.EQ, block,
+                        new KExpr.IntConst(ScalarType.ULONGLONG, 0), ScalarType.BOOL),
+                        new KExpr.IntConst(ScalarType.INT, 2), new KExpr.IntConst(ScalarType.INT,
+                        DeviceLaunchAbi.SUCCESS), ScalarType.INT));
+            }
+            case "cudaFree" -> {
+                shape(ins, name, args, results, 1);
+                f.module().deviceLibrary(pos, "cudaFree").free(f.sink(), Exprs.convert(Exprs.as(value(args.get(0)),
+                        ScalarType.ULONGLONG), new PointerType(ScalarType.UCHAR, AddressSpace.GENERIC, false, false)), pos);
                 result(results, new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS));
             }
             case "cudaGetParameterBuffer", "cudaLaunchDevice" -> throw f.unsupported(ins, "the device launch API of "

@@ -502,6 +502,19 @@ final class FunctionLowering {
         out.add(s);
     }
 
+    /** The statements {@code lowering} emits, collected apart (a case of an indirect call's switch). */
+    List<KStmt> capture(Runnable lowering) {
+        List<KStmt> saved = out;
+        List<KStmt> captured = new java.util.ArrayList<>();
+        out = captured;
+        try {
+            lowering.run();
+        } finally {
+            out = saved;
+        }
+        return captured;
+    }
+
     private KLocal launchError;
 
     /** The function's last device-launch error (cudaGetLastError), cleared on entry; made on first use. */
@@ -675,6 +688,10 @@ final class FunctionLowering {
         if (b instanceof Binding.Param p) {
             p.local().markAddressTaken();
             return Exprs.convert(new KExpr.LocalAddr(p.local(), new PointerType(p.local().type())), bytes);
+        }
+        if (b instanceof Binding.Function && module.functionIndex(name) != null) {
+            // a function pointer: the function's index, which an indirect call dispatches on
+            return Exprs.convert(new KExpr.IntConst(ScalarType.ULONGLONG, module.functionIndex(name)), bytes);
         }
         if (b instanceof Binding.Function) {
             throw CompileException.at(pos, "unsupported PTX feature: the address of function '" + name + "'");

@@ -48,6 +48,14 @@ final class ItaniumDemangler {
         }
     }
 
+    /** A function type ({@code FiiE}), which kernels take pointers to. */
+    record Function(Type returnType, List<Type> params) implements Type {
+        @Override
+        public String display() {
+            return returnType.display() + " (" + String.join(", ", params.stream().map(Type::display).toList()) + ")";
+        }
+    }
+
     /** A demangled function: {@code name} includes template arguments ({@code blockSum<float, 128>}). */
     record Signature(String name, List<Type> params) {}
 
@@ -199,6 +207,21 @@ final class ItaniumDemangler {
                 boolean constPointee = inner instanceof Qualified q && q.isConst();
                 Type pointee = inner instanceof Qualified q ? q.type() : inner;
                 Type t = new Pointer(pointee, constPointee);
+                substitutions.add(t);
+                return t;
+            }
+            case 'F' -> {
+                i++;
+                Type ret = type();
+                List<Type> params = new ArrayList<>();
+                while (!accept('E')) {
+                    if (peek() == 'v' && s.startsWith("vE", i)) {
+                        i++; // (void): no parameters
+                        continue;
+                    }
+                    params.add(type());
+                }
+                Type t = new Function(ret, params);
                 substitutions.add(t);
                 return t;
             }

@@ -72,6 +72,9 @@ final class KernelParameters {
             if (ptx.bits() != 64) {
                 return null;
             }
+            if (p.pointee() instanceof ItaniumDemangler.Function) {
+                return ScalarType.ULONG; // a function pointer: the function's index (see ModuleLowering.functionIndex)
+            }
             return new PointerType(pointee(p.pointee()), AddressSpace.GLOBAL, p.constPointee(), false);
         }
         if (d instanceof ItaniumDemangler.Builtin b) {
@@ -89,8 +92,14 @@ final class KernelParameters {
             ScalarType t = builtin(b.code());
             return t != null ? t : new io.cudawasm.kernels.types.VoidType();
         }
+        if (d instanceof ItaniumDemangler.Pointer p && p.pointee() instanceof ItaniumDemangler.Function) {
+            return ScalarType.ULONG; // an array of function pointers
+        }
         if (d instanceof ItaniumDemangler.Pointer p) {
             return new PointerType(pointee(p.pointee()), AddressSpace.GLOBAL, p.constPointee(), false);
+        }
+        if (d instanceof ItaniumDemangler.Function) {
+            return new io.cudawasm.kernels.types.VoidType();
         }
         // CUDA's vector types have a known layout; another class's is not in the PTX: an incomplete struct
         String name = ((ItaniumDemangler.Named) d).name();

@@ -37,6 +37,12 @@ final class ModuleLowering {
     private final Map<String, Binding> names = new LinkedHashMap<>();
     private final List<KGlobal> globals = new ArrayList<>();
     private final Set<String> globalNames = new HashSet<>();
+    /**
+     * A function's address, as a value ({@code mov.u64 %rd, f;}, {@code .u64 table[] = {f, g};}): its
+     * index among the module's {@code .func}s with a body, from 1 (0 stays null). Only
+     * {@code call}'s dispatch on it ({@link CallInstructions}) makes it a function again.
+     */
+    private final Map<String, Long> functionIndices = new LinkedHashMap<>();
     private HalfRuntime halfRuntime;
 
     ModuleLowering(PtxModule ptx, List<Diagnostic> warnings, io.cudawasm.kernels.devicelib.DeviceLimits limits) {
@@ -62,7 +68,17 @@ final class ModuleLowering {
         return warnings;
     }
 
+    /** The value of a function's address, or null for a kernel or a function without a body here. */
+    Long functionIndex(String name) {
+        return functionIndices.get(name);
+    }
+
     KModule lower() {
+        for (PtxFunction f : ptx.functions()) {
+            if (!f.entry() && f.hasBody() && !functionIndices.containsKey(f.name())) {
+                functionIndices.put(f.name(), functionIndices.size() + 1L);
+            }
+        }
         for (PtxVariable v : ptx.variables()) {
             if (v.space() == StateSpace.LOCAL) {
                 throw CompileException.at(v.pos(), "unsupported PTX feature: module-scope .local variables");
@@ -157,7 +173,7 @@ final class ModuleLowering {
             name = owner + "_" + name;
             globalNames.add(name);
         }
-        KGlobal g = new KGlobal(name, t, space, StorageTypes.initialBytes(v), externShared, v.pos());
+        KGlobal g = new KGlobal(name, t, space, StorageTypes.initialBytes(v, functionIndices), externShared, v.pos());
         globals.add(g);
         return g;
     }

@@ -479,6 +479,10 @@ public final class PtxParser {
                 } else {
                     throw error(t, "unexpected directive '" + t.text() + "' in a function body");
                 }
+            } else if (t.kind() == PtxToken.Kind.NAME && peek(1).is(":") && peek(2).is(".callprototype")) {
+                // 'prototype_0 : .callprototype (...) _ (...);' names the shape of an indirect call; the
+                // call's own parameters say the same, so the dispatch matches functions on those
+                skipTo(";");
             } else if (t.kind() == PtxToken.Kind.NAME && peek(1).is(":")) {
                 next();
                 next();

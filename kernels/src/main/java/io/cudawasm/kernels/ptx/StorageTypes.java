@@ -96,7 +96,8 @@ final class StorageTypes {
     }
 
     /** The initial bytes of a variable (little-endian), or null without an initializer. */
-    static byte[] initialBytes(PtxVariable v) {
+    /** {@code functionIndices}: the values of function addresses, which tables of function pointers hold. */
+    static byte[] initialBytes(PtxVariable v, Map<String, Long> functionIndices) {
         if (v.init().isEmpty()) {
             return null;
         }
@@ -107,6 +108,10 @@ final class StorageTypes {
         }
         ByteBuffer b = ByteBuffer.allocate((int) Math.max(size, elemBytes)).order(ByteOrder.LITTLE_ENDIAN);
         for (PtxLiteral lit : v.init()) {
+            if (lit instanceof PtxLiteral.Address a && functionIndices.containsKey(a.name()) && v.type().bytes() == 8) {
+                b.putLong(functionIndices.get(a.name()));
+                continue;
+            }
             if (lit instanceof PtxLiteral.Address a) {
                 throw CompileException.at(a.pos(), "unsupported PTX feature: an address ('" + a.name()
                         + "') in a variable initializer");

@@ -27,6 +27,11 @@ public sealed interface CType permits ScalarType, PointerType, ArrayType, Struct
         return this instanceof ScalarType;
     }
 
+    /** A pointer to a device function (an integer to the back ends, see {@link ScalarType#function()}). */
+    default boolean isFunctionPointer() {
+        return this instanceof ScalarType s && s.function() != null;
+    }
+
     default boolean isPointer() {
         return this instanceof PointerType;
     }

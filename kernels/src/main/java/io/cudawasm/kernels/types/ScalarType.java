@@ -3,8 +3,12 @@ package io.cudawasm.kernels.types;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** An arithmetic type; one shared instance per kind. */
-public record ScalarType(ScalarKind kind) implements CType {
+/**
+ * An arithmetic type; one shared instance per kind. A device function pointer is one too: kind
+ * {@code ULONG} (8 bytes, like CUDA's pointer) with the {@link FunctionSignature} it points to,
+ * which only the checker reads; the back ends see an integer (the checker's function index).
+ */
+public record ScalarType(ScalarKind kind, FunctionSignature function) implements CType {
     private static final Map<ScalarKind, ScalarType> ALL = new EnumMap<>(ScalarKind.class);
 
     static {
@@ -28,6 +32,15 @@ public record ScalarType(ScalarKind kind) implements CType {
     public static final ScalarType FLOAT = of(ScalarKind.FLOAT);
     public static final ScalarType DOUBLE = of(ScalarKind.DOUBLE);
 
+    public ScalarType(ScalarKind kind) {
+        this(kind, null);
+    }
+
+    /** A pointer to a device function of this signature. */
+    public static ScalarType functionPointer(FunctionSignature signature) {
+        return new ScalarType(ScalarKind.ULONG, signature);
+    }
+
     public static ScalarType of(ScalarKind kind) {
         ScalarType t = ALL.get(kind);
         return t != null ? t : new ScalarType(kind);
@@ -45,7 +58,7 @@ public record ScalarType(ScalarKind kind) implements CType {
 
     @Override
     public String display() {
-        return kind.spelling();
+        return function != null ? function.display() : kind.spelling();
     }
 
     @Override

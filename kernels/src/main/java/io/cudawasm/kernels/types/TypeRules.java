@@ -9,6 +9,9 @@ public final class TypeRules {
             return true;
         }
         if (a instanceof ScalarType x && b instanceof ScalarType y) {
+            if (x.function() != null || y.function() != null) {
+                return x.function() != null && y.function() != null && x.function().sameAs(y.function());
+            }
             return x.kind() == y.kind();
         }
         if (a instanceof PointerType x && b instanceof PointerType y) {

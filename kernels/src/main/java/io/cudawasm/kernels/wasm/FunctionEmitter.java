@@ -1892,7 +1892,7 @@ final class FunctionEmitter {
         } else if (s instanceof KStmt.Fence) {
             w.atomicFence();
         } else if (s instanceof KStmt.Trap t) {
-            trap(KernelAbi.trapCode(t.reason()), t.pos());
+            trap(t.code(), t.pos());
         } else if (s instanceof KStmt.ThreadLoop t) {
             threadLoop(t.body());
         } else if (s instanceof KStmt.ExitThread) {

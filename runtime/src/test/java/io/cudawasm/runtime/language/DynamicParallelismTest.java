@@ -107,6 +107,38 @@ class DynamicParallelismTest {
     }
 
     @Test
+    void deviceSideCudaMallocAndCudaFreeUseTheHeap() {
+        String src = """
+                __global__ void scratch(int n, int* out)
+                {
+                    float* p = nullptr;
+                    cudaError_t e = cudaMalloc((void**)&p, n * sizeof(float));
+                    if (e != cudaSuccess) { out[threadIdx.x] = -1; return; }
+                    for (int i = 0; i < n; i++) p[i] = i * 0.5f + threadIdx.x;
+                    float s = 0;
+                    for (int i = 0; i < n; i++) s += p[i];
+                    out[threadIdx.x] = (int) s;
+                    cudaFree(p);
+                    int* big;
+                    out[32 + threadIdx.x] = cudaMalloc(&big, (size_t) 1 << 40) == cudaErrorMemoryAllocation && big == nullptr
+                            ? 7 : 0;
+                }
+                """;
+        int n = 100;
+        int[] expected = new int[64];
+        for (int t = 0; t < 32; t++) {
+            float s = 0;
+            for (int i = 0; i < n; i++) {
+                s += i * 0.5f + t;
+            }
+            expected[t] = (int) s;
+            expected[32 + t] = 7;
+        }
+        onEveryPath("scratch", src, r -> assertArrayEquals(expected,
+                launch(r, "scratch", Dim3.of(1), Dim3.of(32), LaunchOptions.DEFAULT, n, new int[64])[0]));
+    }
+
+    @Test
     void aChildPerBlockOnItsOwnStreamWithAPointerIntoTheMiddleOfABuffer() {
         String src = """
                 __global__ void fill(int* row, int value, int n)

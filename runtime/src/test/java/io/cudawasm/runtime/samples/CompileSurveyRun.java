@@ -14,7 +14,7 @@ import picocli.CommandLine;
 
 /**
  * Compiles every {@code .cu} file of a cuda-samples checkout as a user would ({@code cuda-wasm
- * compile FILE -I Common}, plus the sample's own {@code inc/} folder where it has one) and prints,
+ * compile FILE -I Common}, plus the sample's own {@code inc/} folder, next to the file or to its folder) and prints,
  * per file, whether it compiled and how many kernels it has, or the first error; then the stops
  * counted by their message. The counts of kernels/README.md come from this run:
  *
@@ -40,7 +40,8 @@ public final class CompileSurveyRun {
             CommandLine cl = CudaWasmCommand.commandLine();
             cl.setOut(new PrintWriter(out));
             cl.setErr(new PrintWriter(err));
-            Path inc = f.getParent().resolve("inc");
+            Path inc = Files.isDirectory(f.getParent().resolve("inc")) ? f.getParent().resolve("inc")
+                    : f.getParent().resolveSibling("inc"); // FDTD3d keeps its sources in src/ and headers in inc/
             int rc = Files.isDirectory(inc)
                     ? cl.execute("compile", f.toString(), "-I", root.resolve("Common").toString(), "-I", inc.toString())
                     : cl.execute("compile", f.toString(), "-I", root.resolve("Common").toString());

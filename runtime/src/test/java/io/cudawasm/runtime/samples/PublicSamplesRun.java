@@ -50,6 +50,11 @@ public final class PublicSamplesRun {
         this.worker = worker;
     }
 
+    /** The route this run takes (a sample may expect a route's refusal). */
+    Route route() {
+        return route;
+    }
+
     /** What the last {@link #run} printed on standard output (device printf, then the summary). */
     private String stdout = "";
 
