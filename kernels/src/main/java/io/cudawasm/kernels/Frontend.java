@@ -24,6 +24,6 @@ public final class Frontend {
         TranslationUnit unit = Parser.parse(file, tokens);
         KModule module = Checker.check(unit, new CheckOptions(instantiations,
                 io.cudawasm.kernels.devicelib.DeviceLimits.fromDefines(defines)), warnings);
-        return UnusedLibraryFunctions.prune(module, HalfPrecisionHeader.NAME);
+        return UnusedLibraryFunctions.prune(module, HalfPrecisionHeader.LIBRARY_FILES);
     }
 }

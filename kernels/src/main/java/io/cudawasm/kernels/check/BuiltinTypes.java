@@ -80,9 +80,10 @@ public final class BuiltinTypes {
         return (StructType) TYPES.get("dim3");
     }
 
-    /** Half-precision type names: cuda_fp16.h declares half's; bfloat16 is refused by name. */
+    /** Half-precision type names, declared by cuda_fp16.h and cuda_bf16.h: named without them, an error says which. */
     static boolean isHalf(String name) {
         return name.equals("half") || name.equals("__half") || name.equals("half2") || name.equals("__half2")
-                || name.equals("__nv_bfloat16") || name.equals("nv_bfloat16");
+                || name.equals("__nv_bfloat16") || name.equals("nv_bfloat16") || name.equals("__nv_bfloat162")
+                || name.equals("nv_bfloat162");
     }
 }

@@ -236,7 +236,7 @@ final class TypeResolver {
         }
         if (BuiltinTypes.isHalf(name)) {
             throw CompileException.at(n.pos(), name.contains("bfloat16")
-                    ? "bfloat16 type '" + name + "' is not supported (half precision, cuda_fp16.h's __half, is)"
+                    ? "bfloat16 type '" + name + "' needs #include <cuda_bf16.h>"
                     : "half-precision type '" + name + "' needs #include <cuda_fp16.h>");
         }
         if (name.equals("cudaGraphConditionalHandle")) {

@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Drops the device functions of a built-in library header (cuda_fp16.h declares some 150) that no
+ * Drops the device functions of built-in library headers (cuda_fp16.h declares some 150) that no
  * kernel and no other function reaches, so a kernel using two of them does not carry the rest
  * into every back end's output. Functions written by the user are always kept.
  */
 public final class UnusedLibraryFunctions {
     private UnusedLibraryFunctions() {}
 
-    /** {@code module} without the unreachable functions defined in the file named {@code libraryFile}. */
-    public static KModule prune(KModule module, String libraryFile) {
+    /** {@code module} without the unreachable functions defined in the files named in {@code libraryFiles}. */
+    public static KModule prune(KModule module, Set<String> libraryFiles) {
         Set<KFunction> reached = new HashSet<>();
         Deque<KFunction> work = new ArrayDeque<>();
         for (KFunction f : module.functions()) {
-            if (!fromLibrary(f, libraryFile)) {
+            if (!fromLibrary(f, libraryFiles)) {
                 reached.add(f);
                 work.add(f);
             }
@@ -48,8 +48,8 @@ public final class UnusedLibraryFunctions {
         return new KModule(module.sourceName(), kept, module.globals(), module.structs());
     }
 
-    private static boolean fromLibrary(KFunction f, String libraryFile) {
+    private static boolean fromLibrary(KFunction f, Set<String> libraryFiles) {
         return !f.isKernel() && f.pos() != null && f.pos().file() != null
-                && f.pos().file().name().equals(libraryFile);
+                && libraryFiles.contains(f.pos().file().name());
     }
 }

@@ -45,7 +45,7 @@ public final class Parser {
             "longlong1", "longlong2", "longlong3", "longlong4", "ulonglong1", "ulonglong2", "ulonglong3",
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
             "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
-            "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16",
+            "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16", "__nv_bfloat162", "nv_bfloat162",
             "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaStream_t", "cudaGraphConditionalHandle");
 
     private static final Set<String> TYPE_KEYWORDS = Set.of(

@@ -23,7 +23,7 @@ final class BuiltinHeaders {
             "time.h", "cassert", "assert.h", "type_traits", "utility",
             // the CUDA samples' helpers: host code, except helper_math.h's vector functions, which are built in
             "helper_image.h", "helper_string.h", "helper_timer.h", "helper_cuda_drvapi.h", "cuda_profiler_api.h",
-            "cuda_profiler.h", "cuda_occupancy.h", "cuda_bf16.h", "sm_61_intrinsics.h",
+            "cuda_profiler.h", "cuda_occupancy.h", "sm_61_intrinsics.h",
             "sm_35_intrinsics.h", "texture_fetch_functions.h", "surface_functions.h", "cstdint.h", "memory", "string",
             "sstream", "fstream", "iomanip", "map", "cfloat.h", "numeric", "functional", "array", "cuda/std/cstdint");
 
@@ -173,7 +173,10 @@ final class BuiltinHeaders {
             Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS),
             Map.entry("cooperative_groups/scan.h", COOPERATIVE_GROUPS),
             Map.entry(HalfPrecisionHeader.NAME, HalfPrecisionHeader.text()),
-            Map.entry("cuda_fp16.hpp", HalfPrecisionHeader.text()));
+            Map.entry("cuda_fp16.hpp", HalfPrecisionHeader.text()),
+            Map.entry(HalfPrecisionHeader.BFLOAT16_NAME, HalfPrecisionHeader.bfloat16Text()),
+            Map.entry(HalfPrecisionHeader.CORE_NAME, HalfPrecisionHeader.core()),
+            Map.entry("cuda_bf16.hpp", HalfPrecisionHeader.bfloat16Text()));
 
     /**
      * Macros every translation unit sees, as nvcc provides them for device code: the compiler

@@ -30,6 +30,8 @@ public final class Preprocessor {
     private final Map<String, String> headers;
     private final List<Diagnostic> warnings;
     private final Set<String> onceFiles = new HashSet<>();
+    /** Built-in library headers whose size the budget has been credited with (once each). */
+    private final Set<String> creditedLibraries = new HashSet<>();
     private final Deque<Conditional> conditionals = new ArrayDeque<>();
     private final CompileBudget budget = CompileBudget.current();
     private Deque<Token> input = new ArrayDeque<>();
@@ -394,6 +396,10 @@ public final class Preprocessor {
         Optional<String> text = Optional.ofNullable(angled ? null : headers.get(fileName));
         if (text.isEmpty()) {
             text = BuiltinHeaders.lookup(fileName);
+            if (text.isPresent() && HalfPrecisionHeader.LIBRARY_FILES.contains(fileName)
+                    && creditedLibraries.add(fileName)) {
+                budget.allowLibrary(text.get().length());
+            }
         }
         if (text.isEmpty() && angled) {
             text = Optional.ofNullable(headers.get(fileName));

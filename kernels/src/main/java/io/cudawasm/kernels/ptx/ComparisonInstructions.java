@@ -68,9 +68,9 @@ final class ComparisonInstructions {
         PtxType t = f.type(ins);
         String bop = boolOp(ins);
         f.arity(ins, bop == null ? 3 : 4);
-        if (t == PtxType.F16X2) { // p|q: the low halves' comparison and the high halves'
+        if (HalfInstructions.isPair(t)) { // p|q: the low halves' comparison and the high halves'
             if (!(ins.operand(0) instanceof PtxOperand.Pair pair)) {
-                throw f.unsupported(ins, "setp on .f16x2 needs a pair of predicates (p|q)");
+                throw f.unsupported(ins, "setp on " + t.spelling() + " needs a pair of predicates (p|q)");
             }
             KExpr low = f.temp(combine(bop, halfCompare(ins, op(ins), t, 0), ins));
             KExpr high = f.temp(combine(bop, halfCompare(ins, op(ins), t, 1), ins));
@@ -105,21 +105,22 @@ final class ComparisonInstructions {
         String bop = boolOp(ins);
         f.arity(ins, bop == null ? 3 : 4);
         PtxType d = types.get(0);
-        if (types.get(1) == PtxType.F16X2) { // per half: 1.0 (0x3c00) for an .f16x2 result, else all ones, or 0
-            if (d != PtxType.F16X2 && !(d.isInteger() && d.bits() == 32)) {
-                throw f.unsupported(ins, "an .f16x2 comparison into " + d.spelling());
+        PtxType s = types.get(1);
+        if (HalfInstructions.isPair(s)) { // per half: 1.0 for an .f16x2/.bf16x2 result, else all ones, or 0
+            if (!HalfInstructions.isPair(d) && !(d.isInteger() && d.bits() == 32)) {
+                throw f.unsupported(ins, "an " + s.spelling() + " comparison into " + d.spelling());
             }
-            long yes = d == PtxType.F16X2 ? 0x3c00 : 0xffff;
-            KExpr low = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), PtxType.F16X2, 0), ins),
+            long yes = HalfInstructions.isPair(d) ? HalfInstructions.one(d) : 0xffff;
+            KExpr low = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), s, 0), ins),
                     Exprs.constant(ScalarType.UINT, yes), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
-            KExpr high = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), PtxType.F16X2, 1), ins),
+            KExpr high = Exprs.convert(f.temp(Exprs.select(combine(bop, halfCompare(ins, op(ins), s, 1), ins),
                     Exprs.constant(ScalarType.UINT, yes), Exprs.constant(ScalarType.UINT, 0))), ScalarType.UINT);
             f.write(ins.operand(0), Exprs.or(low, Exprs.shl(high, Exprs.constant(ScalarType.UINT, 16))));
             return;
         }
         KExpr r = combine(bop, compare(ins, op(ins), types.get(1), ins.operand(1), ins.operand(2)), ins);
         KExpr value = switch (d.kind()) {
-            case HALF -> Exprs.select(r, Exprs.constant(d.kir(), 0x3c00), Exprs.constant(d.kir(), 0));
+            case HALF -> Exprs.select(r, Exprs.constant(d.kir(), HalfInstructions.one(d)), Exprs.constant(d.kir(), 0));
             case FLOAT -> Exprs.select(r, new KExpr.FloatConst(d.kir(), 1.0), new KExpr.FloatConst(d.kir(), 0.0));
             default -> Exprs.select(r, Exprs.constant(d.kir(), -1), Exprs.constant(d.kir(), 0));
         };
@@ -128,7 +129,7 @@ final class ComparisonInstructions {
 
     /** A comparison as a bool. */
     KExpr compare(Instruction ins, String op, PtxType t, PtxOperand left, PtxOperand right) {
-        if (t == PtxType.F16) {
+        if (t == PtxType.F16 || t == PtxType.BF16) {
             KExpr[] ab = f.halves().asFloats(left, right, 0, t);
             return floatCompare(ins, op, ab[0], ab[1]);
         }
@@ -158,7 +159,7 @@ final class ComparisonInstructions {
         return Exprs.compare(bop, a, b);
     }
 
-    /** The comparison of the low (part 0) or high (1) halves of two .f16x2 operands. */
+    /** The comparison of the low (part 0) or high (1) halves of two .f16x2 or .bf16x2 operands. */
     private KExpr halfCompare(Instruction ins, String op, PtxType t, int part) {
         KExpr[] ab = f.halves().asFloats(ins.operand(1), ins.operand(2), part, t);
         return floatCompare(ins, op, ab[0], ab[1]);

@@ -68,32 +68,35 @@ final class ConversionInstructions {
     }
 
     void cvt(Instruction ins) {
-        f.arity(ins, 2);
         List<PtxType> types = ins.types();
         if (types.size() != 2) {
             throw f.unsupported(ins, "needs a destination and a source type");
         }
         PtxType to = types.get(0);
         PtxType from = types.get(1);
+        if (HalfInstructions.isPair(to) && from == PtxType.F32 && ins.operands().size() == 3 && !ins.has("sat")
+                && !ins.has("relu")) {
+            f.write(ins.operand(0), f.halves().pairFromFloats(ins, to, rounding(ins)));
+            return;
+        }
+        f.arity(ins, 2);
         if (to == PtxType.PRED || from == PtxType.PRED) {
             throw f.unsupported(ins, "predicate conversions");
         }
         String rounding = rounding(ins);
         KExpr a;
         if (from.kind() == PtxType.Kind.HALF || to.kind() == PtxType.Kind.HALF) {
-            f.halves().requireHalf(ins, from);
-            f.halves().requireHalf(ins, to);
-            if (from == PtxType.F16X2 || to == PtxType.F16X2 || from == to) {
+            if (HalfInstructions.isPair(from) || HalfInstructions.isPair(to) || from.kind() == to.kind()) {
                 throw f.unsupported(ins, "conversions between half-precision types");
             }
-            if (to == PtxType.F16) {
-                if (ins.has("sat")) {
-                    throw f.unsupported(ins, ".sat to .f16");
+            if (to.kind() == PtxType.Kind.HALF) {
+                if (ins.has("sat") || ins.has("relu")) {
+                    throw f.unsupported(ins, "." + (ins.has("sat") ? "sat" : "relu") + " to " + to.spelling());
                 }
-                f.write(ins.operand(0), f.halves().fromValue(ins, f.read(ins.operand(1), from), from, rounding));
+                f.write(ins.operand(0), f.halves().fromValue(ins, f.read(ins.operand(1), from), from, rounding, to));
                 return;
             }
-            a = f.temp(f.halves().toFloat(f.read(ins.operand(1), from))); // exact: from here on a float conversion
+            a = f.temp(f.halves().toFloat(f.read(ins.operand(1), from), from)); // exact: from here on a float conversion
             from = PtxType.F32;
         } else {
             a = f.read(ins.operand(1), from);
@@ -105,10 +108,11 @@ final class ConversionInstructions {
             r = floatToInt(ins, a, to, rounding);
         } else if (to.isFloat()) {
             boolean exact = from.bits() <= 16 || from.bits() == 32 && to == PtxType.F64;
-            if (!exact && rounding != null && !rounding.equals("rn")) {
+            boolean directed = !exact && rounding != null && !rounding.equals("rn");
+            if (directed && !(from.bits() == 32 && to == PtxType.F32 && List.of("rz", "rm", "rp").contains(rounding))) {
                 throw f.unsupported(ins, "directed rounding (." + rounding + ")");
             }
-            r = Exprs.convert(a, to.kir());
+            r = directed ? directedToFloat(a, rounding) : Exprs.convert(a, to.kir());
         } else {
             r = ins.has("sat") ? saturate(a, to) : Exprs.convert(a, to.kir());
         }
@@ -116,6 +120,29 @@ final class ConversionInstructions {
             r = Exprs.math(MathFn.SATURATE, r);
         }
         f.write(ins.operand(0), r);
+    }
+
+    /**
+     * A 32-bit integer to float rounded toward zero, down or up (cuda_bf16.h's integer conversions
+     * use them): rounded to nearest, then one step (its bits, sign and magnitude, plus or minus
+     * one) where that went the wrong way. The float is an integer of at most 2^32, exact in a long.
+     */
+    private KExpr directedToFloat(KExpr value, String rounding) {
+        KExpr exact = f.temp(Exprs.convert(value, ScalarType.LONG));
+        KExpr near = f.temp(Exprs.convert(value, ScalarType.FLOAT));
+        KExpr back = f.temp(Exprs.convert(near, ScalarType.LONG));
+        KExpr positive = Exprs.compare(BinaryOp.GT, back, Exprs.constant(ScalarType.LONG, 0));
+        KExpr above = Exprs.compare(BinaryOp.GT, exact, back); // the exact value lies above the nearest float
+        KExpr below = Exprs.compare(BinaryOp.LT, exact, back);
+        KExpr one = Exprs.i32(1);
+        KExpr minusOne = Exprs.i32(-1);
+        KExpr zero = Exprs.i32(0);
+        KExpr step = switch (rounding) {
+            case "rp" -> Exprs.select(above, Exprs.select(positive, one, minusOne), zero);
+            case "rm" -> Exprs.select(below, Exprs.select(positive, minusOne, one), zero);
+            default -> Exprs.select(Exprs.select(positive, below, above), minusOne, zero); // rz: toward zero
+        };
+        return Exprs.as(Exprs.add(Exprs.bits(near), step), ScalarType.FLOAT);
     }
 
     private static String rounding(Instruction ins) {

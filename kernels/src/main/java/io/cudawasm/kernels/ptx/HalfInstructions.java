@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Half precision ({@code .f16}, {@code .f16x2}, held as their bits in {@code .b16}/{@code .b32}
- * registers): arithmetic, conversions and comparisons call the rounding core of cuda_fp16.h
- * ({@link HalfRuntime}), so every operation is rounded once to binary16 as on the GPU. An
- * {@code .f16x2} operation is two {@code .f16} ones on the low and high halves. {@code .ftz} is
- * accepted and subnormals are kept, as for {@code .f32}. bfloat16 is refused by name.
+ * Half precision and bfloat16 ({@code .f16}, {@code .f16x2}, {@code .bf16}, {@code .bf16x2}, held
+ * as their bits in {@code .b16}/{@code .b32} registers): arithmetic, conversions and comparisons
+ * call the rounding core the built-in cuda_fp16.h and cuda_bf16.h share ({@link HalfRuntime}), so
+ * every operation is rounded once to its format as on the GPU. An {@code x2} operation is two
+ * scalar ones on the low and high halves. {@code .ftz} is accepted and subnormals are kept, as for
+ * {@code .f32}.
  */
 final class HalfInstructions {
     private static final ScalarType BITS = ScalarType.USHORT;
@@ -28,10 +29,25 @@ final class HalfInstructions {
         this.f = f;
     }
 
-    /** {@code add sub mul fma neg abs min max} on {@code .f16}/{@code .f16x2}. */
+    /** Whether {@code t} is bfloat16 (else binary16). */
+    static boolean isBf16(PtxType t) {
+        return t == PtxType.BF16 || t == PtxType.BF16X2;
+    }
+
+    /** Whether {@code t} holds two values ({@code .f16x2}, {@code .bf16x2}). */
+    static boolean isPair(PtxType t) {
+        return t == PtxType.F16X2 || t == PtxType.BF16X2;
+    }
+
+    /** 1.0 in the format, what {@code set} writes for true. */
+    static long one(PtxType t) {
+        return isBf16(t) ? 0x3f80 : 0x3c00;
+    }
+
+    /** {@code add sub mul fma neg abs min max} on {@code .f16}/{@code .f16x2}/{@code .bf16}/{@code .bf16x2}. */
     void arithmetic(Instruction ins, PtxType t) {
-        requireHalf(ins, t);
-        if (ins.has("NaN") || ins.has("xorsign") || ins.has("relu")) {
+        boolean bf = isBf16(t);
+        if (ins.has("NaN") || ins.has("xorsign") || ins.has("relu") || bf && ins.has("sat")) {
             throw f.unsupported(ins, null);
         }
         String op = ins.opcode();
@@ -44,7 +60,7 @@ final class HalfInstructions {
         f.arity(ins, operands);
         List<KExpr> args = new ArrayList<>();
         for (int i = 1; i < operands; i++) {
-            args.add(f.read(ins.operand(i), t == PtxType.F16X2 ? PAIR : BITS));
+            args.add(f.read(ins.operand(i), isPair(t) ? PAIR : BITS));
         }
         boolean sat = ins.has("sat");
         Function<List<KExpr>, KExpr> one = halves -> {
@@ -52,10 +68,11 @@ final class HalfInstructions {
                 case "neg" -> Exprs.convert(Exprs.xor(Exprs.convert(halves.get(0), PAIR), Exprs.constant(PAIR, 0x8000)), BITS);
                 case "abs" -> Exprs.convert(Exprs.binary(BinaryOp.AND, Exprs.convert(halves.get(0), PAIR),
                         Exprs.constant(PAIR, 0x7fff)), BITS);
-                case "add", "sub", "mul" -> call("__cw_hop_bits",
+                case "add", "sub", "mul" -> call(bf ? "__cw_bf16op_bits" : "__cw_hop_bits",
                         List.of(Exprs.i32(op.equals("add") ? 0 : op.equals("sub") ? 1 : 2), halves.get(0), halves.get(1)));
-                case "fma", "mad" -> call("__cw_hfma_bits", List.of(halves.get(0), halves.get(1), halves.get(2), Exprs.i32(0)));
-                default -> minMax(op.equals("max"), halves.get(0), halves.get(1));
+                case "fma", "mad" -> call(bf ? "__cw_bf16fma_bits" : "__cw_hfma_bits",
+                        List.of(halves.get(0), halves.get(1), halves.get(2), Exprs.i32(0)));
+                default -> minMax(op.equals("max"), halves.get(0), halves.get(1), t);
             };
             return sat ? call("__cw_sat_bits", List.of(r)) : r;
         };
@@ -64,7 +81,7 @@ final class HalfInstructions {
 
     /** {@code op} applied to the one half of each operand, or to the low and the high halves of .f16x2 values. */
     private KExpr perHalf(PtxType t, List<KExpr> args, Function<List<KExpr>, KExpr> op) {
-        if (t == PtxType.F16) {
+        if (!isPair(t)) {
             return op.apply(args);
         }
         List<KExpr> pairs = new ArrayList<>();
@@ -87,12 +104,12 @@ final class HalfInstructions {
         return Exprs.convert(part == 0 ? pair : Exprs.shr(pair, Exprs.constant(PAIR, 16)), BITS);
     }
 
-    /** PTX max/min.f16: a NaN operand gives the other, two NaNs the canonical NaN. */
-    private KExpr minMax(boolean max, KExpr a, KExpr b) {
+    /** PTX max/min.f16 and .bf16: a NaN operand gives the other, two NaNs the canonical NaN (0x7fff in both). */
+    private KExpr minMax(boolean max, KExpr a, KExpr b, PtxType t) {
         KExpr x = f.temp(a);
         KExpr y = f.temp(b);
-        KExpr fx = f.temp(toFloat(x));
-        KExpr fy = f.temp(toFloat(y));
+        KExpr fx = f.temp(toFloat(x, t));
+        KExpr fy = f.temp(toFloat(y, t));
         KExpr nanX = Exprs.compare(BinaryOp.NE, fx, fx);
         KExpr nanY = Exprs.compare(BinaryOp.NE, fy, fy);
         KExpr pick = max ? Exprs.select(Exprs.compare(BinaryOp.LT, fx, fy), y, x)
@@ -100,42 +117,48 @@ final class HalfInstructions {
         return Exprs.select(nanX, Exprs.select(nanY, Exprs.constant(BITS, 0x7fff), y), Exprs.select(nanY, x, pick));
     }
 
-    /** The exact float value of half bits. */
-    KExpr toFloat(KExpr bits) {
-        return call("__cw_half2float_bits", List.of(Exprs.convert(bits, BITS)));
+    /** The exact float value of .f16 or .bf16 bits. */
+    KExpr toFloat(KExpr bits, PtxType t) {
+        return call(isBf16(t) ? "__cw_bf162float_bits" : "__cw_half2float_bits", List.of(Exprs.convert(bits, BITS)));
     }
 
-    /** {@code cvt} to .f16 from a float or integer value, with PTX's rounding modifier (rn when none). */
-    KExpr fromValue(Instruction ins, KExpr value, PtxType from, String rounding) {
+    /** {@code cvt} to .f16 or .bf16 ({@code to}) from a float or integer value, with PTX's rounding modifier (rn when none). */
+    KExpr fromValue(Instruction ins, KExpr value, PtxType from, String rounding, PtxType to) {
+        boolean bf = isBf16(to);
         int mode = switch (rounding == null ? "rn" : rounding) {
             case "rn" -> 0;
             case "rz" -> 1;
             case "rm" -> 2;
             case "rp" -> 3;
-            default -> throw f.unsupported(ins, "rounding ." + rounding + " to .f16");
+            default -> throw f.unsupported(ins, "rounding ." + rounding + " to " + to.spelling());
         };
-        if (from == PtxType.F64) {
-            return call("__cw_double2half_bits", List.of(value, Exprs.i32(mode)));
+        if (from == PtxType.F64 || bf && from.isInteger() && from.bits() > 16) {
+            // doubles, and to bfloat16 integers past 2^24, through double: rounded to odd in float first
+            return call(bf ? "__cw_double2bf16_bits" : "__cw_double2half_bits",
+                    List.of(Exprs.convert(value, ScalarType.DOUBLE), Exprs.i32(mode)));
         }
         // integers through float: exact up to 2^24, and larger ones are past 65504 whatever they round to
-        return call("__cw_float2half_bits", List.of(Exprs.convert(value, ScalarType.FLOAT), Exprs.i32(mode)));
+        return call(bf ? "__cw_float2bf16_bits" : "__cw_float2half_bits",
+                List.of(Exprs.convert(value, ScalarType.FLOAT), Exprs.i32(mode)));
     }
 
-    /** A half comparison as floats (every half is exactly a float). */
+    /** A half or bfloat16 comparison as floats (every such value is exactly a float). */
     KExpr[] asFloats(PtxOperand left, PtxOperand right, int part, PtxType t) {
-        KExpr a = f.read(left, t == PtxType.F16X2 ? PAIR : BITS);
-        KExpr b = f.read(right, t == PtxType.F16X2 ? PAIR : BITS);
-        if (t == PtxType.F16X2) {
+        KExpr a = f.read(left, isPair(t) ? PAIR : BITS);
+        KExpr b = f.read(right, isPair(t) ? PAIR : BITS);
+        if (isPair(t)) {
             a = half(a, part);
             b = half(b, part);
         }
-        return new KExpr[] {f.temp(toFloat(a)), f.temp(toFloat(b))};
+        return new KExpr[] {f.temp(toFloat(a, t)), f.temp(toFloat(b, t))};
     }
 
-    void requireHalf(Instruction ins, PtxType t) {
-        if (t == PtxType.BF16 || t == PtxType.BF16X2) {
-            throw f.unsupported(ins, "bfloat16 (" + t.spelling() + ") is not supported; .f16 is");
-        }
+    /** {@code cvt.rn.f16x2.f32 d, a, b} (or {@code .bf16x2}): a rounded into the high half, b into the low. */
+    KExpr pairFromFloats(Instruction ins, PtxType to, String rounding) {
+        PtxType scalar = isBf16(to) ? PtxType.BF16 : PtxType.F16;
+        KExpr high = Exprs.convert(f.temp(fromValue(ins, f.read(ins.operand(1), PtxType.F32), PtxType.F32, rounding, scalar)), PAIR);
+        KExpr low = Exprs.convert(f.temp(fromValue(ins, f.read(ins.operand(2), PtxType.F32), PtxType.F32, rounding, scalar)), PAIR);
+        return Exprs.or(low, Exprs.shl(high, Exprs.constant(PAIR, 16)));
     }
 
     /** A call of a core function, its result in a fresh local (calls stand alone as statements in KIR). */

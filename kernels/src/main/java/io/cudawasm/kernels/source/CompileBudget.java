@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.source;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,6 +127,20 @@ public final class CompileBudget {
     }
 
     // ------------------------------------------------------------------ sizes
+
+    /**
+     * Raises the source-token, syntax-node and IR-node limits by {@code chars}, the length of a
+     * built-in library header (cuda_fp16.h, cuda_bf16.h) included for the first time: fixed text
+     * of the compiler's, which should not use up what the request's own size allows (a kernel
+     * including both half headers would not fit the smallest requests' limits otherwise). Its
+     * characters bound its tokens; the preprocessor credits each header once per compile.
+     */
+    public void allowLibrary(long chars) {
+        for (CompileLimit l : List.of(CompileLimit.SOURCE_TOKENS, CompileLimit.AST_NODES, CompileLimit.IR_NODES)) {
+            long m = max[l.ordinal()];
+            max[l.ordinal()] = m > Long.MAX_VALUE - chars ? Long.MAX_VALUE : m + chars;
+        }
+    }
 
     /**
      * One token lexed at {@code offset} of {@code file}; its position is only computed when the

@@ -50,8 +50,8 @@ class PtxDiagnosticsTest {
             // unsupported, named
             Arguments.of("texture fetch", kernel("\ttex.2d.v4.f32.s32 {%r1, %r2, %r3, %r1}, [%rd1, {%r1, %r2}];"), 11, 2,
                     "unsupported PTX instruction 'tex.2d.v4.f32.s32'"),
-            Arguments.of("bfloat16", kernel("\tadd.bf16 %r1, %r2, %r3;"), 11, 2,
-                    "unsupported PTX instruction 'add.bf16': bfloat16 (.bf16) is not supported"),
+            Arguments.of("bfloat16 with relu", kernel("\tfma.rn.relu.bf16 %r1, %r2, %r3, %r1;"), 11, 2,
+                    "unsupported PTX instruction 'fma.rn.relu.bf16'"),
             Arguments.of("directed rounding in double", kernel("\tadd.rz.f64 %fd1, %fd2, %fd2;"), 11, 2,
                     "unsupported PTX instruction 'add.rz.f64'"),
             Arguments.of("surface store", kernel("\tsust.b.2d.b32.trap [%rd1, {%r1, %r2}], {%r3};"), 11, 2,

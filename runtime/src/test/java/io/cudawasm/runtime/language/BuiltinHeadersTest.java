@@ -79,9 +79,9 @@ class BuiltinHeadersTest {
     }
 
     @Test
-    void bfloat16IsRefusedWhereUsed() {
-        // half precision itself is supported: HalfPrecisionTest
-        AllPaths.refuses("#include <cuda_bf16.h>\n__global__ void k(__nv_bfloat16 *a) { }\n",
-                "refused.cu:2:19: error: bfloat16 type '__nv_bfloat16' is not supported");
+    void bfloat16WithoutItsHeaderIsRefusedWhereUsed() {
+        // half precision and bfloat16 themselves are supported: HalfPrecisionTest, BFloat16Test
+        AllPaths.refuses("#include <cuda_fp16.h>\n__global__ void k(__nv_bfloat162 *a) { }\n",
+                "refused.cu:2:19: error: bfloat16 type '__nv_bfloat162' needs #include <cuda_bf16.h>");
     }
 }

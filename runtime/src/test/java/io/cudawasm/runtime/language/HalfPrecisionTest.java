@@ -555,8 +555,8 @@ class HalfPrecisionTest {
     }
 
     @Test
-    void bfloat16IsRefusedByNameAndHalfNeedsItsHeader() {
-        AllPaths.refuses("__global__ void k(__nv_bfloat16 *p) { }", "bfloat16 type '__nv_bfloat16' is not supported");
+    void halfAndBfloat16NeedTheirHeaders() {
+        AllPaths.refuses("__global__ void k(__nv_bfloat16 *p) { }", "bfloat16 type '__nv_bfloat16' needs #include <cuda_bf16.h>");
         AllPaths.refuses("__global__ void k(half *p) { }", "needs #include <cuda_fp16.h>");
     }
 }
