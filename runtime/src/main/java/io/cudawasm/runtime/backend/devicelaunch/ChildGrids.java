@@ -5,6 +5,7 @@ import io.cudawasm.kernels.abi.DeviceLaunchAbi;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.kir.KGlobal;
+import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
@@ -39,18 +40,13 @@ import java.util.Map;
  */
 public final class ChildGrids {
 
-    /** What the driver needs from a session. */
+    /** What the driver needs from a session besides its buffer calls. */
     public interface Host {
+        /** The session: the queue is allocated, written and read through its own calls. */
+        DeviceSession session();
+
         /** Runs one grid to completion (the session's own launch, without children). */
         LaunchStats runGrid(String kernel, LaunchConfig config, List<KernelArg> args, LaunchOptions options);
-
-        DeviceBuffer allocate(long bytes);
-
-        void write(DeviceBuffer buffer, long offset, byte[] data);
-
-        byte[] read(DeviceBuffer buffer, long offset, int length);
-
-        void writeSymbol(String symbol, long offset, byte[] data);
 
         /** The session's live buffers, which a pointer passed to a child grid may point into. */
         List<DeviceBuffer> buffers();
@@ -195,10 +191,10 @@ public final class ChildGrids {
         if (queue != null) {
             return;
         }
-        queue = host.allocate(DeviceLaunchAbi.HEADER_BYTES + (long) capacity * stride);
+        queue = host.session().allocate(DeviceLaunchAbi.HEADER_BYTES + (long) capacity * stride);
         byte[] address = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN)
                 .putLong(address(queue)).array();
-        host.writeSymbol(DeviceLaunchAbi.QUEUE_SYMBOL, 0, address);
+        host.session().writeSymbol(DeviceLaunchAbi.QUEUE_SYMBOL, 0, address);
     }
 
     /**
@@ -213,18 +209,18 @@ public final class ChildGrids {
         ByteBuffer h = ByteBuffer.allocate(DeviceLaunchAbi.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(DeviceLaunchAbi.CAPACITY, room).putInt(DeviceLaunchAbi.COUNT, 0).putInt(DeviceLaunchAbi.STRIDE, stride)
                 .putInt(DeviceLaunchAbi.FULL_ERROR, fullError);
-        host.write(queue, 0, h.array());
+        host.session().write(queue, 0, h.array());
     }
 
     /** The launches the grid that just finished recorded, in the order their threads claimed them. */
     private List<Record> drain() {
-        ByteBuffer h = ByteBuffer.wrap(host.read(queue, 0, DeviceLaunchAbi.HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer h = ByteBuffer.wrap(host.session().read(queue, 0, DeviceLaunchAbi.HEADER_BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         long claimed = Integer.toUnsignedLong(h.getInt(DeviceLaunchAbi.COUNT));
         int n = (int) Math.min(claimed, Integer.toUnsignedLong(h.getInt(DeviceLaunchAbi.CAPACITY)));
         if (n == 0) {
             return List.of();
         }
-        ByteBuffer b = ByteBuffer.wrap(host.read(queue, DeviceLaunchAbi.HEADER_BYTES, n * stride))
+        ByteBuffer b = ByteBuffer.wrap(host.session().read(queue, DeviceLaunchAbi.HEADER_BYTES, n * stride))
                 .order(ByteOrder.LITTLE_ENDIAN);
         List<Record> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

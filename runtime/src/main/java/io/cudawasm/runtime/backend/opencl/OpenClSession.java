@@ -248,23 +248,8 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             }
 
             @Override
-            public DeviceBuffer allocate(long bytes) {
-                return OpenClSession.this.allocate(bytes);
-            }
-
-            @Override
-            public void write(DeviceBuffer buffer, long offset, byte[] data) {
-                OpenClSession.this.write(buffer, offset, data);
-            }
-
-            @Override
-            public byte[] read(DeviceBuffer buffer, long offset, int length) {
-                return OpenClSession.this.read(buffer, offset, length);
-            }
-
-            @Override
-            public void writeSymbol(String symbol, long offset, byte[] data) {
-                OpenClSession.this.writeSymbol(symbol, offset, data);
+            public DeviceSession session() {
+                return OpenClSession.this;
             }
 
             @Override

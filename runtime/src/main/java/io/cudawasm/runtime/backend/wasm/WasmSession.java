@@ -246,23 +246,8 @@ final class WasmSession implements DeviceSession {
             }
 
             @Override
-            public DeviceBuffer allocate(long bytes) {
-                return WasmSession.this.allocate(bytes);
-            }
-
-            @Override
-            public void write(DeviceBuffer buffer, long offset, byte[] data) {
-                WasmSession.this.write(buffer, offset, data);
-            }
-
-            @Override
-            public byte[] read(DeviceBuffer buffer, long offset, int length) {
-                return WasmSession.this.read(buffer, offset, length);
-            }
-
-            @Override
-            public void writeSymbol(String symbol, long offset, byte[] data) {
-                WasmSession.this.writeSymbol(symbol, offset, data);
+            public DeviceSession session() {
+                return WasmSession.this;
             }
 
             @Override
