@@ -211,6 +211,9 @@ final class FunctionEmitter {
             offset += Math.max(1, l.type().size());
         }
         frameSize = StructType.alignUp(offset, 16);
+        if (!fn.isKernel() && module.reentered(fn)) {
+            frameSize = Math.max(frameSize, WasmEmitter.RECURSIVE_MIN_FRAME);
+        }
     }
 
     private List<KLocal> allLocals() {

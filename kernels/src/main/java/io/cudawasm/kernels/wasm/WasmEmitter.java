@@ -26,6 +26,7 @@ import io.cudawasm.kernels.types.StructType;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class WasmEmitter {
     static final String INSIDE_NAME = "__cw_inside";
     /** Call-stack budget for a kernel that may recurse (the depth is not known statically). */
     static final int RECURSION_STACK_BYTES = 64 * 1024;
+    /** The least frame of a function that can recurse: bounds the recursion by the stack limit. */
+    static final int RECURSIVE_MIN_FRAME = 32;
 
     private final KModule kir;
     private final WasmOptions options;
@@ -184,6 +187,9 @@ public final class WasmEmitter {
                 new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
                 List.of("stack_top", "stack_limit", "shared_base"));
         writer.export(KernelAbi.INIT_EXPORT, init);
+        for (KFunction k : kernels) {
+            markRecursion(k, new LinkedHashSet<>(), new HashSet<>());
+        }
         for (KFunction d : devices) {
             FunctionEmitter fe = new FunctionEmitter(this, d);
             fe.emitDevice(functionIndex(d), hiddenSpecials(d));
@@ -334,6 +340,35 @@ public final class WasmEmitter {
         w.end();
     }
 
+    /**
+     * Marks the functions a depth-first walk of the call graph re-enters: every cycle of calls has
+     * one (a cycle holds a back edge in any depth-first walk). Such a function gets a frame on the
+     * linear-memory stack even when it needs none ({@link #RECURSIVE_MIN_FRAME}), so that recursion
+     * ends at the stack limit with a trap after at most {@code RECURSION_STACK_BYTES / 32} rounds,
+     * never by overflowing the JVM's own stack (which HotSpot does not always survive).
+     */
+    private void markRecursion(KFunction f, Set<KFunction> path, Set<KFunction> done) {
+        if (path.contains(f)) {
+            reentered.add(f);
+            return;
+        }
+        if (!done.add(f)) {
+            return;
+        }
+        path.add(f);
+        budget.checkNesting(path.size(), f.pos());
+        budget.checkpoint(f.pos());
+        for (KFunction callee : callees(f)) {
+            markRecursion(callee, path, done);
+        }
+        path.remove(f);
+    }
+
+    /** Whether calls can come back to {@code f} before it returns (see {@link #markRecursion}). */
+    boolean reentered(KFunction f) {
+        return reentered.contains(f);
+    }
+
     /** Worst-case device-call stack of a function (a fixed budget when recursion is possible). */
     private int callStack(KFunction f, Set<KFunction> path) {
         Integer known = callStacks.get(f);
@@ -364,6 +399,7 @@ public final class WasmEmitter {
     }
 
     private final Map<KFunction, Integer> callStacks = new HashMap<>();
+    private final Set<KFunction> reentered = new HashSet<>();
     private final Map<KFunction, Set<KFunction>> calleeSets = new HashMap<>();
     private boolean recursionSeen;
 
