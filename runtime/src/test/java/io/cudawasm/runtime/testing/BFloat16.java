@@ -2,8 +2,6 @@ package io.cudawasm.runtime.testing;
 
 import io.cudawasm.runtime.testing.Binary16.Mode;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 
 /**
  * A Java reference for bfloat16 (CUDA's {@code __nv_bfloat16}: float's sign and 8 exponent bits,
@@ -106,17 +104,46 @@ public final class BFloat16 {
         return new BigDecimal(toFloat(h));
     }
 
-    /** Results with a non-finite operand, or an exact zero, follow IEEE in double (the same rules). */
-    private static short special(double ieee) {
-        return fromDouble(ieee, Mode.NEAREST_EVEN);
-    }
+    /** This format as {@link SixteenBitArithmetic} sees it. */
+    private static final SixteenBitArithmetic.Format FORMAT = new SixteenBitArithmetic.Format() {
+        @Override
+        public BigDecimal exact(short h) {
+            return BFloat16.exact(h);
+        }
+
+        @Override
+        public boolean finite(short h) {
+            return BFloat16.finite(h);
+        }
+
+        @Override
+        public boolean isNaN(short h) {
+            return BFloat16.isNaN(h);
+        }
+
+        @Override
+        public float toFloat(short h) {
+            return BFloat16.toFloat(h);
+        }
+
+        @Override
+        public short round(BigDecimal exact) {
+            return BFloat16.round(exact, Mode.NEAREST_EVEN);
+        }
+
+        @Override
+        public short fromDouble(double d) {
+            return BFloat16.fromDouble(d, Mode.NEAREST_EVEN);
+        }
+
+        @Override
+        public short nan() {
+            return NAN;
+        }
+    };
 
     public static short add(short a, short b) {
-        if (!finite(a) || !finite(b)) {
-            return special((double) toFloat(a) + toFloat(b));
-        }
-        BigDecimal s = exact(a).add(exact(b));
-        return s.signum() == 0 ? special((double) toFloat(a) + toFloat(b)) : round(s, Mode.NEAREST_EVEN);
+        return SixteenBitArithmetic.add(FORMAT, a, b);
     }
 
     public static short sub(short a, short b) {
@@ -124,48 +151,22 @@ public final class BFloat16 {
     }
 
     public static short mul(short a, short b) {
-        if (!finite(a) || !finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
-            return special((double) toFloat(a) * toFloat(b));
-        }
-        return round(exact(a).multiply(exact(b)), Mode.NEAREST_EVEN);
+        return SixteenBitArithmetic.mul(FORMAT, a, b);
     }
 
     public static short div(short a, short b) {
-        if (!finite(a) || !finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
-            return special((double) toFloat(a) / toFloat(b));
-        }
-        return round(exact(a).divide(exact(b), new MathContext(80, RoundingMode.HALF_EVEN)), Mode.NEAREST_EVEN);
+        return SixteenBitArithmetic.div(FORMAT, a, b);
     }
 
     public static short fma(short a, short b, short c) {
-        if (!finite(a) || !finite(b) || !finite(c)) {
-            return special(Math.fma((double) toFloat(a), toFloat(b), toFloat(c)));
-        }
-        BigDecimal s = exact(a).multiply(exact(b)).add(exact(c));
-        if (s.signum() == 0) { // exact zero: its sign by IEEE's rules, which double's fma follows
-            return special(Math.fma((double) toFloat(a), toFloat(b), toFloat(c)));
-        }
-        return round(s, Mode.NEAREST_EVEN);
+        return SixteenBitArithmetic.fma(FORMAT, a, b, c);
     }
 
-    /** CUDA __hmax / PTX max.bf16: a NaN operand gives the other, two NaNs the canonical NaN. */
     public static short max(short a, short b) {
-        if (isNaN(a)) {
-            return isNaN(b) ? NAN : b;
-        }
-        if (isNaN(b)) {
-            return a;
-        }
-        return toFloat(a) < toFloat(b) ? b : a;
+        return SixteenBitArithmetic.max(FORMAT, a, b);
     }
 
     public static short min(short a, short b) {
-        if (isNaN(a)) {
-            return isNaN(b) ? NAN : b;
-        }
-        if (isNaN(b)) {
-            return a;
-        }
-        return toFloat(b) < toFloat(a) ? b : a;
+        return SixteenBitArithmetic.min(FORMAT, a, b);
     }
 }
