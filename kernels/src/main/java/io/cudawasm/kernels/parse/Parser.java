@@ -1674,6 +1674,15 @@ public final class Parser {
             d.type = type;
             return d;
         }
+        d.type = arraySuffixes(type, true);
+        return d;
+    }
+
+    /**
+     * The array dimensions after a declarator ({@code [n][m]}) applied to {@code element}: only the
+     * first may be empty, and only where {@code firstMayBeEmpty} (not inside a pointer declarator).
+     */
+    private TypeSyntax arraySuffixes(TypeSyntax element, boolean firstMayBeEmpty) {
         List<Expr> dims = new ArrayList<>();
         List<Token> dimToks = new ArrayList<>();
         while (at("[")) {
@@ -1683,14 +1692,15 @@ public final class Parser {
             dims.add(at("]") ? null : assignment());
             expect("]", "to close the array dimension");
         }
+        TypeSyntax type = element;
         for (int i = dims.size() - 1; i >= 0; i--) {
-            if (i > 0 && dims.get(i) == null) {
-                throw error(dimToks.get(i), "only the first dimension of an array may be omitted");
+            if (dims.get(i) == null && (i > 0 || !firstMayBeEmpty)) {
+                throw error(dimToks.get(i), firstMayBeEmpty ? "only the first dimension of an array may be omitted"
+                        : "an array inside a pointer declarator needs a size");
             }
             type = new TypeSyntax.Array(dimToks.get(i).pos(), type, dims.get(i));
         }
-        d.type = type;
-        return d;
+        return type;
     }
 
     /** The hidden leading field of a class with virtual functions, where CUDA keeps its vtable pointer. */
@@ -1723,21 +1733,7 @@ public final class Parser {
                 // qualifiers of the function type mean nothing for a device function pointer
             }
         } else {
-            List<Expr> dims = new ArrayList<>();
-            List<Token> dimToks = new ArrayList<>();
-            while (at("[")) {
-                Token bracket = next();
-                enter(bracket);
-                dimToks.add(bracket);
-                dims.add(at("]") ? null : assignment());
-                expect("]", "to close the array dimension");
-            }
-            for (int i = dims.size() - 1; i >= 0; i--) {
-                if (dims.get(i) == null) {
-                    throw error(dimToks.get(i), "an array inside a pointer declarator needs a size");
-                }
-                outer = new TypeSyntax.Array(dimToks.get(i).pos(), outer, dims.get(i));
-            }
+            outer = arraySuffixes(base, false);
         }
         inner.type = fillHole(inner.type, hole, outer);
         return inner;

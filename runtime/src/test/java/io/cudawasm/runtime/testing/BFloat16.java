@@ -105,42 +105,9 @@ public final class BFloat16 {
     }
 
     /** This format as {@link SixteenBitArithmetic} sees it. */
-    private static final SixteenBitArithmetic.Format FORMAT = new SixteenBitArithmetic.Format() {
-        @Override
-        public BigDecimal exact(short h) {
-            return BFloat16.exact(h);
-        }
-
-        @Override
-        public boolean finite(short h) {
-            return BFloat16.finite(h);
-        }
-
-        @Override
-        public boolean isNaN(short h) {
-            return BFloat16.isNaN(h);
-        }
-
-        @Override
-        public float toFloat(short h) {
-            return BFloat16.toFloat(h);
-        }
-
-        @Override
-        public short round(BigDecimal exact) {
-            return BFloat16.round(exact, Mode.NEAREST_EVEN);
-        }
-
-        @Override
-        public short fromDouble(double d) {
-            return BFloat16.fromDouble(d, Mode.NEAREST_EVEN);
-        }
-
-        @Override
-        public short nan() {
-            return NAN;
-        }
-    };
+    private static final SixteenBitArithmetic.Format FORMAT = new SixteenBitArithmetic.Format(BFloat16::exact,
+            BFloat16::finite, BFloat16::isNaN, BFloat16::toFloat, x -> round(x, Mode.NEAREST_EVEN),
+            d -> fromDouble(d, Mode.NEAREST_EVEN), NAN);
 
     public static short add(short a, short b) {
         return SixteenBitArithmetic.add(FORMAT, a, b);

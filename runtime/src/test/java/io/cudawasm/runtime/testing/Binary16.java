@@ -121,42 +121,9 @@ public final class Binary16 {
     }
 
     /** This format as {@link SixteenBitArithmetic} sees it. */
-    private static final SixteenBitArithmetic.Format FORMAT = new SixteenBitArithmetic.Format() {
-        @Override
-        public BigDecimal exact(short h) {
-            return Binary16.exact(h);
-        }
-
-        @Override
-        public boolean finite(short h) {
-            return Binary16.finite(h);
-        }
-
-        @Override
-        public boolean isNaN(short h) {
-            return Binary16.isNaN(h);
-        }
-
-        @Override
-        public float toFloat(short h) {
-            return Binary16.toFloat(h);
-        }
-
-        @Override
-        public short round(BigDecimal exact) {
-            return Binary16.round(exact, Mode.NEAREST_EVEN);
-        }
-
-        @Override
-        public short fromDouble(double d) {
-            return Binary16.fromDouble(d, Mode.NEAREST_EVEN);
-        }
-
-        @Override
-        public short nan() {
-            return NAN;
-        }
-    };
+    private static final SixteenBitArithmetic.Format FORMAT = new SixteenBitArithmetic.Format(Binary16::exact,
+            Binary16::finite, Binary16::isNaN, Binary16::toFloat, x -> round(x, Mode.NEAREST_EVEN),
+            d -> fromDouble(d, Mode.NEAREST_EVEN), NAN);
 
     public static short add(short a, short b) {
         return SixteenBitArithmetic.add(FORMAT, a, b);

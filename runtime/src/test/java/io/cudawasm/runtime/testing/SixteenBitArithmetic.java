@@ -3,6 +3,9 @@ package io.cudawasm.runtime.testing;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.function.DoubleFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Arithmetic of a 16-bit floating-point format as a reference computes it: exactly, in
@@ -11,25 +14,14 @@ import java.math.RoundingMode;
  * which differ only in how bit patterns map to values.
  */
 final class SixteenBitArithmetic {
-    /** What the arithmetic needs to know of a format. */
-    interface Format {
-        BigDecimal exact(short h);
-
-        boolean finite(short h);
-
-        boolean isNaN(short h);
-
-        float toFloat(short h);
-
-        /** The value nearest (ties to even) to an exact nonzero real. */
-        short round(BigDecimal exact);
-
-        /** A double rounded to nearest even, NaN and infinities included. */
-        short fromDouble(double d);
-
-        /** The canonical NaN. */
-        short nan();
-    }
+    /**
+     * What the arithmetic needs to know of a format: its exact values, which patterns are finite or
+     * NaN, the float each stands for, rounding an exact nonzero real and a double to nearest even,
+     * and the canonical NaN.
+     */
+    record Format(Function<Short, BigDecimal> exact, Predicate<Short> finite, Predicate<Short> isNaN,
+            Function<Short, Float> toFloat, Function<BigDecimal, Short> round, DoubleFunction<Short> fromDouble,
+            short nan) {}
 
     /** Division to 80 digits: far finer than any midpoint a quotient of two 16-bit values can come near. */
     private static final MathContext QUOTIENT = new MathContext(80, RoundingMode.HALF_EVEN);
@@ -37,56 +29,56 @@ final class SixteenBitArithmetic {
     private SixteenBitArithmetic() {}
 
     static short add(Format f, short a, short b) {
-        if (!f.finite(a) || !f.finite(b)) {
-            return f.fromDouble((double) f.toFloat(a) + f.toFloat(b));
+        if (!f.finite().test(a) || !f.finite().test(b)) {
+            return f.fromDouble().apply((double) f.toFloat().apply(a) + f.toFloat().apply(b));
         }
-        BigDecimal s = f.exact(a).add(f.exact(b));
-        return s.signum() == 0 ? f.fromDouble((double) f.toFloat(a) + f.toFloat(b)) : f.round(s);
+        BigDecimal s = f.exact().apply(a).add(f.exact().apply(b));
+        return s.signum() == 0 ? f.fromDouble().apply((double) f.toFloat().apply(a) + f.toFloat().apply(b)) : f.round().apply(s);
     }
 
     static short mul(Format f, short a, short b) {
-        if (!f.finite(a) || !f.finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
-            return f.fromDouble((double) f.toFloat(a) * f.toFloat(b));
+        if (!f.finite().test(a) || !f.finite().test(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
+            return f.fromDouble().apply((double) f.toFloat().apply(a) * f.toFloat().apply(b));
         }
-        return f.round(f.exact(a).multiply(f.exact(b)));
+        return f.round().apply(f.exact().apply(a).multiply(f.exact().apply(b)));
     }
 
     static short div(Format f, short a, short b) {
-        if (!f.finite(a) || !f.finite(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
-            return f.fromDouble((double) f.toFloat(a) / f.toFloat(b));
+        if (!f.finite().test(a) || !f.finite().test(b) || (a & 0x7fff) == 0 || (b & 0x7fff) == 0) {
+            return f.fromDouble().apply((double) f.toFloat().apply(a) / f.toFloat().apply(b));
         }
-        return f.round(f.exact(a).divide(f.exact(b), QUOTIENT));
+        return f.round().apply(f.exact().apply(a).divide(f.exact().apply(b), QUOTIENT));
     }
 
     static short fma(Format f, short a, short b, short c) {
-        if (!f.finite(a) || !f.finite(b) || !f.finite(c)) {
-            return f.fromDouble(Math.fma((double) f.toFloat(a), f.toFloat(b), f.toFloat(c)));
+        if (!f.finite().test(a) || !f.finite().test(b) || !f.finite().test(c)) {
+            return f.fromDouble().apply(Math.fma((double) f.toFloat().apply(a), f.toFloat().apply(b), f.toFloat().apply(c)));
         }
-        BigDecimal s = f.exact(a).multiply(f.exact(b)).add(f.exact(c));
+        BigDecimal s = f.exact().apply(a).multiply(f.exact().apply(b)).add(f.exact().apply(c));
         if (s.signum() == 0) { // exact zero: its sign by IEEE's rules, which double's fma follows
-            return f.fromDouble(Math.fma((double) f.toFloat(a), f.toFloat(b), f.toFloat(c)));
+            return f.fromDouble().apply(Math.fma((double) f.toFloat().apply(a), f.toFloat().apply(b), f.toFloat().apply(c)));
         }
-        return f.round(s);
+        return f.round().apply(s);
     }
 
     /** CUDA __hmax / PTX max: a NaN operand gives the other, two NaNs the canonical NaN. */
     static short max(Format f, short a, short b) {
-        if (f.isNaN(a)) {
-            return f.isNaN(b) ? f.nan() : b;
+        if (f.isNaN().test(a)) {
+            return f.isNaN().test(b) ? f.nan() : b;
         }
-        if (f.isNaN(b)) {
+        if (f.isNaN().test(b)) {
             return a;
         }
-        return f.toFloat(a) < f.toFloat(b) ? b : a;
+        return f.toFloat().apply(a) < f.toFloat().apply(b) ? b : a;
     }
 
     static short min(Format f, short a, short b) {
-        if (f.isNaN(a)) {
-            return f.isNaN(b) ? f.nan() : b;
+        if (f.isNaN().test(a)) {
+            return f.isNaN().test(b) ? f.nan() : b;
         }
-        if (f.isNaN(b)) {
+        if (f.isNaN().test(b)) {
             return a;
         }
-        return f.toFloat(b) < f.toFloat(a) ? b : a;
+        return f.toFloat().apply(b) < f.toFloat().apply(a) ? b : a;
     }
 }
