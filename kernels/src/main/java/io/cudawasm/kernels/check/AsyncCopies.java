@@ -5,6 +5,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.PointerType;
@@ -29,8 +30,35 @@ final class AsyncCopies {
     static final String SUBSET_BARRIER = "cuda::barrier: the expected count is not the block's thread count (a barrier"
             + " of part of a block is not supported: it runs as a block barrier)";
 
+    static final String MISALIGNED_BULK_COPY = "a bulk asynchronous copy (sm_90) needs 16-byte aligned addresses and a"
+            + " size that is a multiple of 16";
+    /** The header's bulk copies, which answer whether their addresses and size were aligned (and copied if so). */
+    private static final java.util.Set<String> BULK_COPIES = java.util.Set.of("__cuda_device_memcpy_async_tx",
+            "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_cp_async_bulk_shared_to_global");
+
+    /** Tensor-map copies ({@code cde::cp_async_bulk_tensor_2d_global_to_shared}...), refused by name. */
+    static void refuseTensorCopy(String name, SourcePos pos) {
+        if (name.startsWith("__cuda_device_cp_async_bulk_tensor_")) {
+            throw CompileException.at(pos, "bulk tensor copies ('cuda::device::experimental::"
+                    + name.substring("__cuda_device_".length()) + "', the tensor memory accelerator of sm_90) are not"
+                    + " supported: their CUtensorMap is made by host code (cuTensorMapEncodeTiled); copy with"
+                    + " cuda::memcpy_async or cuda::device::memcpy_async_tx instead");
+        }
+    }
+
     /** The result of a call to {@code name}, after the checks that belong at its line. */
     static Operand afterCall(FunctionContext ctx, String name, List<Operand> args, Operand result, SourcePos pos) {
+        if (BULK_COPIES.contains(name) && result instanceof Value v && v.type() == ScalarType.BOOL) {
+            KExpr ok = ctx.let(v.value(), pos);
+            ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, ok, ScalarType.BOOL),
+                    new KBlock(List.of(new KStmt.Trap(MISALIGNED_BULK_COPY, pos))), KBlock.EMPTY));
+            return new Value(ok);
+        }
+        if (name.equals("__cuda_device_barrier_arrive_tx") && args.size() == 3 && args.get(1) instanceof Value count
+                && count.value() instanceof KExpr.IntConst c && c.value() != 1) {
+            throw CompileException.at(pos, "cuda::device::barrier_arrive_tx: an arrival that counts for " + c.value()
+                    + " threads is not supported (a cuda::barrier runs as a block barrier: every thread arrives once)");
+        }
         if (name.equals("__cuda_make_pipeline") && args.size() == 3) {
             ctx.checker.warnings.add(Diagnostic.warning(pos, PARTITIONED_PIPELINE));
             ctx.emit(new KStmt.Trap(PARTITIONED_PIPELINE, pos));

@@ -1094,6 +1094,7 @@ final class ExpressionLowering {
             return ctx.launches.call(name, c.args(), c.pos());
         }
         if (overloads == null) {
+            AsyncCopies.refuseTensorCopy(name, c.pos());
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
             }

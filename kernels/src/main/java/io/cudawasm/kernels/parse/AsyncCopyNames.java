@@ -16,6 +16,11 @@ final class AsyncCopyNames {
     private static final Set<String> CUDA = Set.of("barrier", "pipeline", "pipeline_shared_state", "make_pipeline",
             "memcpy_async", "aligned_size_t", "thread_scope", "thread_scope_system", "thread_scope_device",
             "thread_scope_block", "thread_scope_thread", "pipeline_consumer_wait_prior", "pipeline_producer_commit");
+    private static final java.util.List<String> DEVICE_NAMESPACES = java.util.List.of("cuda::device::experimental::",
+            "cuda::device::");
+    private static final Set<String> DEVICE = Set.of("memcpy_async_tx", "barrier_arrive_tx", "barrier_expect_tx",
+            "cp_async_bulk_global_to_shared", "cp_async_bulk_shared_to_global", "fence_proxy_async_shared_cta",
+            "cp_async_bulk_commit_group", "cp_async_bulk_wait_group_read");
     private static final Set<String> GROUPS = Set.of("memcpy_async", "wait", "wait_prior");
 
     /** The reserved name for a qualified name, or null when it is not one of these. */
@@ -27,6 +32,14 @@ final class AsyncCopyNames {
         String ns = qualified.substring(0, split);
         ns = aliases.getOrDefault(ns, ns);
         String rest = qualified.substring(split + 2);
+        String full = ns + "::" + rest;
+        for (String prefix : DEVICE_NAMESPACES) {
+            if (full.startsWith(prefix) && full.indexOf("::", prefix.length()) < 0) {
+                String name = full.substring(prefix.length());
+                // sm_90's bulk copies into a cuda::barrier (cuda::device and cuda::device::experimental)
+                return DEVICE.contains(name) || name.startsWith("cp_async_bulk_tensor_") ? "__cuda_device_" + name : null;
+            }
+        }
         if (ns.equals("cuda")) {
             if (rest.equals("pipeline_role") || rest.startsWith("pipeline_role::")) {
                 return "__cuda_" + rest.replace("::", "_"); // accepted; a pipeline made with roles stops the kernel where it is made

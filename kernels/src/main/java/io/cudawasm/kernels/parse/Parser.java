@@ -264,6 +264,15 @@ public final class Parser {
         return false;
     }
 
+    /**
+     * {@code C::member x}: a class's member type (a typedef inside a class, which the parser does not
+     * track), as a name followed by a name is no expression.
+     */
+    private boolean isMemberTypeName(String name, Token after) {
+        int at = name.lastIndexOf("::");
+        return at > 0 && isTypeName(name.substring(0, at)) && after.isIdent() && !isKeyword(after.text());
+    }
+
     private void declareType(String name) {
         typeScopes.peek().add(name);
     }
@@ -334,10 +343,10 @@ public final class Parser {
             return false;
         }
         String name = qualifiedNameAt(p, len);
-        if (!isTypeName(name)) {
-            return false;
-        }
         Token after = peek(len);
+        if (!isTypeName(name)) {
+            return isMemberTypeName(name, after);
+        }
         // T x; T* x; T& x; T<..> x; but not T(x) (a functional cast) or T::member
         return after.isIdent() || after.is("*") || after.is("&") || after.is("<") || after.is("&&");
     }
@@ -874,7 +883,7 @@ public final class Parser {
                         break;
                     }
                     String name = qualifiedNameAt(p, len);
-                    if (!isTypeName(name) && !typenameSeen) {
+                    if (!isTypeName(name) && !typenameSeen && !isMemberTypeName(name, peek(len))) {
                         break;
                     }
                     p += len;

@@ -11,7 +11,8 @@ import java.util.Map;
  * implementation does so before sm_80, strided over the group). Waits are then what they imply
  * beyond the copy itself: nothing for a thread's own pipeline (its copies are done), a group
  * barrier for a group's copies ({@code cg::wait}), a block barrier for a {@code cuda::barrier}
- * whose expected count is the whole block. The parser maps {@code cuda::X} of these headers to
+ * whose expected count is the whole block; sm_90's bulk copies into a barrier likewise copy at the
+ * call. The parser maps {@code cuda::X} of these headers to
  * {@code __cuda_X} and {@code cg::memcpy_async}/{@code wait}/{@code wait_prior} to {@code __cg_X}
  * (namespaces are flat here), so a user's own {@code barrier} or {@code pipeline} keeps its name.
  */
@@ -85,6 +86,40 @@ final class AsyncCopyHeaders {
             {
                 __cw_copy_strided(dst, src, (size_t)bytes, group.thread_rank(), group.size());
             }
+            // sm_90's bulk copies (cuda::device, cuda::device::experimental), copied at the call too, so the
+            // barrier's transaction count is met before anyone waits and expecting bytes changes nothing. Each
+            // says whether the addresses and size were 16-byte aligned (the compiler stops the kernel at the
+            // caller's line if not, check/AsyncCopies)
+            __device__ inline bool __cw_bulk_copy(void *dst, const void *src, size_t bytes)
+            {
+                if (((((size_t)dst) | ((size_t)src) | bytes) & 15) != 0) { return false; }
+                __cw_copy_strided(dst, src, bytes, 0, 1);
+                return true;
+            }
+            template <typename T, typename Size>
+            __device__ bool __cuda_device_memcpy_async_tx(T *dst, const T *src, Size bytes,
+                                                          __cuda_barrier<__cuda_thread_scope_block> &bar)
+            {
+                return __cw_bulk_copy((void *)dst, (const void *)src, (size_t)bytes);
+            }
+            __device__ inline __cuda_barrier_arrival_token __cuda_device_barrier_arrive_tx(
+                    __cuda_barrier<__cuda_thread_scope_block> &bar, long long arrivals, long long bytes)
+            {
+                return bar.arrive();
+            }
+            __device__ inline void __cuda_device_barrier_expect_tx(__cuda_barrier<__cuda_thread_scope_block> &bar, long long bytes) {}
+            __device__ inline bool __cuda_device_cp_async_bulk_global_to_shared(void *dst, const void *src, unsigned bytes,
+                                                                                 __cuda_barrier<__cuda_thread_scope_block> &bar)
+            {
+                return __cw_bulk_copy(dst, src, bytes);
+            }
+            __device__ inline bool __cuda_device_cp_async_bulk_shared_to_global(void *dst, const void *src, unsigned bytes)
+            {
+                return __cw_bulk_copy(dst, src, bytes);
+            }
+            __device__ inline void __cuda_device_fence_proxy_async_shared_cta() {}
+            __device__ inline void __cuda_device_cp_async_bulk_commit_group() {}
+            template <int Prior> __device__ void __cuda_device_cp_async_bulk_wait_group_read() {}
             #endif
             """;
 

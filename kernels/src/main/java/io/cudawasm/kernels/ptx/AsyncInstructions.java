@@ -4,6 +4,7 @@ import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
+import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
@@ -19,8 +20,10 @@ import java.util.List;
  * {@code cp.async.mbarrier.arrive} have nothing left to do. An {@code mbarrier} runs as a block
  * barrier: {@code mbarrier.init} stops the kernel unless the expected count is the block's thread
  * count, {@code arrive} returns a state nobody inspects, and {@code test_wait}/{@code try_wait}
- * (which nvcc spins on) is the block barrier and answers true. Bulk copies (TMA), transaction
- * counts and arrivals that change the count are refused by name.
+ * (which nvcc spins on) is the block barrier and answers true. sm_90's bulk copies without a tensor
+ * map copy at the issue too, so the transaction counts they complete ({@code expect_tx},
+ * {@code complete_tx}, {@code arrive.expect_tx}) are met before anyone waits; a cluster is one
+ * block. Tensor copies (TMA), multicasts and arrivals that change the count are refused by name.
  */
 final class AsyncInstructions {
     private final FunctionLowering f;
@@ -34,11 +37,15 @@ final class AsyncInstructions {
         if (!ins.has("async")) {
             throw f.unsupported(ins, null);
         }
+        if (ins.has("reduce")) {
+            throw f.unsupported(ins, "bulk asynchronous reductions (cp.reduce.async.bulk) are not supported");
+        }
         if (ins.has("commit_group") || ins.has("wait_group") || ins.has("wait_all") || ins.has("mbarrier")) {
             return; // every copy is complete at its issue
         }
         if (ins.has("bulk")) {
-            throw f.unsupported(ins, "bulk asynchronous copies (the tensor memory accelerator of sm_90) are not supported");
+            bulkCopy(ins);
+            return;
         }
         if (!ins.has("ca") && !ins.has("cg")) {
             throw f.unsupported(ins, null);
@@ -73,6 +80,78 @@ final class AsyncInstructions {
             f.emit(new KStmt.If(inside, new KBlock(List.of(new KStmt.Store(to, from, ins.sourcePos()))),
                     new KBlock(List.of(new KStmt.Store(to, Exprs.constant(ScalarType.UCHAR, 0), ins.sourcePos())))));
         }
+    }
+
+    /**
+     * sm_90's bulk copies without a tensor map: {@code cp.async.bulk.dst.src.completion [dst], [src],
+     * size{, [mbar]}} between global memory and shared memory (or shared to shared), copied at the
+     * issue like {@code cp.async}. The mbarrier's transaction count then has nothing left to wait for
+     * ({@link #mbarrier}), and {@code commit_group}/{@code wait_group} nothing to do. A cluster is one
+     * block here, so {@code shared::cluster} addresses are the block's own shared memory.
+     */
+    private void bulkCopy(Instruction ins) {
+        if (ins.has("tensor")) {
+            throw f.unsupported(ins, "bulk tensor copies (cp.async.bulk.tensor, the tensor memory accelerator of sm_90)"
+                    + " are not supported: their CUtensorMap is made by host code (cuTensorMapEncodeTiled)");
+        }
+        if (ins.has("prefetch")) {
+            return; // cp.async.bulk.prefetch.L2: a hint that changes no result
+        }
+        if (ins.modifiers().stream().anyMatch(m -> m.startsWith("multicast"))) {
+            throw f.unsupported(ins, "a multicast to the blocks of a cluster (clusters of more than one block are"
+                    + " not supported)");
+        }
+        if (ins.modifiers().stream().anyMatch(m -> m.startsWith("cp_mask"))) {
+            throw f.unsupported(ins, "byte-masked bulk copies (.cp_mask) are not supported");
+        }
+        List<StateSpace> spaces = ins.modifiers().stream().map(StateSpace::of).flatMap(java.util.Optional::stream).toList();
+        if (spaces.size() != 2 || spaces.get(0) == StateSpace.GLOBAL && spaces.get(1) == StateSpace.GLOBAL) {
+            throw f.unsupported(ins, "expects a destination and a source state space (shared::cluster.global,"
+                    + " global.shared::cta or shared::cluster.shared::cta)");
+        }
+        List<PtxOperand> ops = ins.operands();
+        boolean toShared = spaces.get(0) == StateSpace.SHARED;
+        int count = toShared ? 4 : 3;
+        boolean cacheHint = ins.modifiers().stream().anyMatch(m -> m.contains("cache_hint"));
+        if (ops.size() != count + (cacheHint ? 1 : 0)) {
+            throw f.unsupported(ins, toShared ? "expects [dst], [src], size, [mbar]" : "expects [dst], [src], size");
+        }
+        KExpr size = f.temp(f.read(ops.get(2), Exprs.UINT));
+        KExpr dst = f.temp(f.pointer(ops.get(0), spaces.get(0), ScalarType.UINT, 0));
+        KExpr src = f.temp(f.pointer(ops.get(1), spaces.get(1), ScalarType.UINT, 0));
+        // PTX requires 16-byte alignment of both addresses and of the size: a GPU's result is undefined
+        // otherwise, so say so instead of copying something
+        KExpr misaligned = Exprs.and(Exprs.or(Exprs.or(Exprs.convert(dst, Exprs.ULONG), Exprs.convert(src, Exprs.ULONG)),
+                Exprs.convert(size, Exprs.ULONG)), Exprs.constant(Exprs.ULONG, 15));
+        f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, misaligned, Exprs.constant(Exprs.ULONG, 0)),
+                new KBlock(List.of(new KStmt.Trap(ins.mnemonic() + ": the addresses and the size must be multiples of 16",
+                        ins.pos()))), KBlock.EMPTY));
+        KLocal word = f.local("word", Exprs.UINT);
+        KExpr i = new KExpr.LocalGet(word);
+        KExpr words = Exprs.shr(size, Exprs.u32(2));
+        KExpr index = Exprs.convert(i, ScalarType.LONG);
+        KStmt copy = new KStmt.Store(new KExpr.PtrAdd(dst, index),
+                new KExpr.Load(new KExpr.PtrAdd(src, index), ins.sourcePos()), ins.sourcePos());
+        f.emit(new KStmt.Assign(word, Exprs.u32(0)));
+        f.emit(new KStmt.Loop(false, Exprs.compare(BinaryOp.LT, i, words), new KBlock(List.of(copy)),
+                new KBlock(List.of(new KStmt.Assign(word, Exprs.add(i, Exprs.u32(1)))))));
+    }
+
+    /**
+     * {@code mapa} and {@code getctarank}: a cluster is one block here, so the block's own rank 0 maps
+     * an address to itself and any other rank stops the kernel.
+     */
+    void cluster(Instruction ins) {
+        f.arity(ins, ins.opcode().equals("mapa") ? 3 : 2);
+        if (ins.opcode().equals("getctarank")) {
+            f.write(ins.operand(0), Exprs.u32(0));
+            return;
+        }
+        KExpr rank = f.read(ins.operand(2), Exprs.UINT);
+        f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, rank, Exprs.u32(0)), new KBlock(List.of(new KStmt.Trap(
+                "mapa: a block rank other than 0 (clusters of more than one block are not supported)", ins.pos()))),
+                KBlock.EMPTY));
+        f.write(ins.operand(0), f.read(ins.operand(1), f.type(ins)));
     }
 
     private boolean isPredicate(PtxOperand op) {
@@ -116,7 +195,19 @@ final class AsyncInstructions {
         if (ins.has("inval")) {
             return;
         }
-        if (ins.has("arrive") && !ins.has("arrive_drop") && !ins.has("expect_tx")) {
+        if (ins.has("expect_tx") && !ins.has("arrive") || ins.has("complete_tx")) {
+            // transaction counts: every bulk copy completed its bytes at its issue, so expecting them
+            // or completing them by hand leaves the phase waiting for the arrivals only
+            f.arity(ins, 2);
+            return;
+        }
+        if (ins.has("arrive") && ins.has("expect_tx")) {
+            // one arrival, after raising the transaction count that the copies have already met
+            f.arity(ins, 3);
+            writeState(ops.get(0));
+            return;
+        }
+        if (ins.has("arrive") && !ins.has("arrive_drop")) {
             if (ops.size() == 3) {
                 // sm_90's form passes the count (1 for cuda::barrier::arrive()) in a register
                 KExpr count = f.read(ops.get(2), Exprs.UINT);
@@ -126,7 +217,7 @@ final class AsyncInstructions {
             } else if (ops.size() != 2) {
                 throw f.unsupported(ins, "expects state, [addr]{, count}");
             }
-            f.write(ops.get(0), Exprs.constant(Exprs.ULONG, 0));
+            writeState(ops.get(0));
             return;
         }
         if (ins.has("test_wait") || ins.has("try_wait")) {
@@ -137,7 +228,14 @@ final class AsyncInstructions {
             f.write(ops.get(0), Exprs.bool(true));
             return;
         }
-        throw f.unsupported(ins, "mbarrier operations other than init, arrive, test_wait/try_wait and inval"
-                + " (drop, transaction counts, pending_count) are not supported");
+        throw f.unsupported(ins, "mbarrier operations other than init, arrive, expect_tx, complete_tx,"
+                + " test_wait/try_wait (with .parity) and inval (arrive_drop, pending_count) are not supported");
+    }
+
+    /** The state an arrival returns, which nobody inspects ({@code _} discards it). */
+    private void writeState(PtxOperand state) {
+        if (!(state instanceof PtxOperand.Sink)) {
+            f.write(state, Exprs.constant(Exprs.ULONG, 0));
+        }
     }
 }

@@ -89,7 +89,7 @@ final class FunctionLowering {
         scopes.push();
         current = newBlock(null, decl.pos());
         out = current.statements();
-        for (PtxStatement s : decl.body()) {
+        for (PtxStatement s : ScopedLabels.resolve(decl.body())) {
             budget.checkpoint(s.pos());
             statement(s);
         }
@@ -469,6 +469,7 @@ final class FunctionLowering {
             case "bar", "barrier", "membar", "fence", "shfl", "vote", "activemask", "redux", "match" -> parallel.lower(ins);
             case "cp" -> async.copy(ins);
             case "mbarrier" -> async.mbarrier(ins);
+            case "mapa", "getctarank" -> async.cluster(ins);
             case "trap" -> out.add(new KStmt.Trap("trap instruction", ins.pos()));
             case "nanosleep", "pmevent", "brkpt" -> { }
             case "add", "sub", "mul", "mad", "fma", "div", "rem", "min", "max", "abs", "neg" -> {

@@ -55,6 +55,17 @@ final class ParallelInstructions {
             f.emit(new KStmt.Barrier(BarrierKind.WARP, ins.pos()));
             return;
         }
+        if (ins.opcode().equals("barrier") && ins.has("cluster")) {
+            // a cluster of one block (SpecialRegisters): every thread of it arrives before it waits, so the
+            // arrival has nothing to do and the wait is the block barrier
+            f.arity(ins, 0);
+            if (ins.has("wait")) {
+                f.emit(new KStmt.Barrier(BarrierKind.BLOCK, ins.pos()));
+            } else if (!ins.has("arrive")) {
+                throw f.unsupported(ins, null);
+            }
+            return;
+        }
         if (ins.has("arrive") || ins.has("cta") && !ins.has("sync") && !ins.has("red")) {
             throw f.unsupported(ins, "only full-block barriers (bar.sync, barrier.sync, bar.red) are supported");
         }

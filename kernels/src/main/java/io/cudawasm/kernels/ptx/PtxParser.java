@@ -405,8 +405,18 @@ public final class PtxParser {
                 skipTo(";");
             } else if (PERFORMANCE.contains(d.text())) {
                 next();
+                long product = 1;
                 while (peek().kind() == PtxToken.Kind.INTEGER || peek().is(",")) {
-                    next();
+                    PtxToken t = next();
+                    if (t.kind() == PtxToken.Kind.INTEGER) {
+                        product *= integerValue(t);
+                    }
+                }
+                if (d.is(".reqnctapercluster") && product > 1) {
+                    // a cluster of one CTA is the launch without clusters (AsyncInstructions); more need CTAs
+                    // that run at the same time and reach each other's shared memory
+                    throw error(d, "thread block clusters of more than one block ('.reqnctapercluster', __cluster_dims__)"
+                            + " are not supported");
                 }
             } else {
                 throw error(d, "unexpected directive '" + d.text() + "' before the function body");
@@ -516,6 +526,12 @@ public final class PtxParser {
         if (TEXTURE_AND_SURFACE.contains(opcode)) {
             // named before their operands, whose '[tex, {x, y}]' form the parser does not model
             throw error(op, "unsupported PTX instruction '" + op.text() + "': texture and surface instructions");
+        }
+        if (opcode.equals("cp") && parts.contains("bulk") && parts.contains("tensor")) {
+            // named before their '[tensorMap, {c0, c1}]' operands too (AsyncInstructions has the other bulk copies)
+            throw error(op, "unsupported PTX instruction '" + op.text() + "': bulk tensor copies (cp.async.bulk.tensor,"
+                    + " the tensor memory accelerator of sm_90) are not supported: their CUtensorMap is made by host code"
+                    + " (cuTensorMapEncodeTiled)");
         }
         List<PtxOperand> operands = new ArrayList<>();
         if (!peek().is(";")) {

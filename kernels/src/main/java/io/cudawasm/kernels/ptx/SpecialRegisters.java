@@ -51,6 +51,16 @@ final class SpecialRegisters {
             // the driver's grid workspace address (cooperative groups' this_grid() reads it): null, as
             // in a launch that is not cooperative, so grid_group::is_valid() is false; other envregs stay refused
             case "%envreg1", "%envreg2" -> Exprs.u32(0);
+            // a launch without clusters runs every block as a cluster of one (sm_90): the cluster is the
+            // block, its rank 0 of 1; a kernel asking for more blocks per cluster is refused (PtxParser)
+            case "%clusterid.x" -> new KExpr.Special(SpecialReg.CTAID_X);
+            case "%clusterid.y" -> new KExpr.Special(SpecialReg.CTAID_Y);
+            case "%clusterid.z" -> new KExpr.Special(SpecialReg.CTAID_Z);
+            case "%nclusterid.x" -> new KExpr.Special(SpecialReg.NCTAID_X);
+            case "%nclusterid.y" -> new KExpr.Special(SpecialReg.NCTAID_Y);
+            case "%nclusterid.z" -> new KExpr.Special(SpecialReg.NCTAID_Z);
+            case "%cluster_ctaid.x", "%cluster_ctaid.y", "%cluster_ctaid.z", "%cluster_ctarank" -> Exprs.u32(0);
+            case "%cluster_nctaid.x", "%cluster_nctaid.y", "%cluster_nctaid.z", "%cluster_nctarank" -> Exprs.u32(1);
             default -> null;
         };
     }

@@ -326,7 +326,7 @@ class AsyncCopyTest {
     }
 
     @Test
-    void ptxBulkCopiesAndTransactionBarriersAreRefusedByName() {
+    void ptxBulkReductionsAndDroppedArrivalsAreRefusedByName() {
         String head = """
                 .version 8.0
                 .target sm_90
@@ -338,10 +338,10 @@ class AsyncCopyTest {
                     .shared .align 8 .b64 bar;
                     ld.param.u64 %rd1, [p];
                 """;
-        refusedPtx(head + "    cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [s], [%rd1], 64, [bar];\n"
-                + "    ret;\n}\n", 10, "bulk asynchronous copies");
+        refusedPtx(head + "    cp.reduce.async.bulk.global.shared::cta.bulk_group.add.u32 [%rd1], [s], 64;\n"
+                + "    ret;\n}\n", 10, "bulk asynchronous reductions");
         refusedPtx(head + "    mbarrier.arrive_drop.shared.b64 %rd2, [bar];\n    ret;\n}\n", 10,
-                "mbarrier operations other than init, arrive, test_wait/try_wait and inval");
+                "mbarrier operations other than init, arrive, expect_tx, complete_tx");
     }
 
     private static void refusedPtx(String ptx, int line, String message) {
