@@ -76,7 +76,7 @@ final class BuiltinCalls {
             "__ldg", "__ldcg", "__ldca", "__ldcs", "__ldlu", "__ldcv", "__stcg", "__stcs", "__stwb", "__stwt",
             "__syncthreads", "__syncwarp", "__threadfence", "__threadfence_block", "__threadfence_system",
             "__syncthreads_count", "__syncthreads_and", "__syncthreads_or",
-            "__trap", "__brkpt", "printf", "malloc", "free", "memcpy", "memset", "clock", "clock64",
+            "__trap", "__brkpt", "printf", "malloc", "free", "cudaGraphSetConditional", "memcpy", "memset", "clock", "clock64",
             "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
             "__any_sync", "__all_sync", "__activemask", "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor",
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
@@ -581,6 +581,9 @@ final class BuiltinCalls {
             }
             case "clock", "clock64", "__nanosleep" -> {
                 return new DeviceLibraryCalls(ctx).timing(name, args, pos);
+            }
+            case "cudaGraphSetConditional" -> {
+                return new DeviceLibraryCalls(ctx).graphConditional(args, pos);
             }
             case "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor", "__ballot", "__any", "__all" ->
                     throw error(pos, "'" + name + "' was removed in CUDA 9 and is not supported: use '" + name

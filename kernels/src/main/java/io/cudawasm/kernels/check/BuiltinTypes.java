@@ -18,6 +18,8 @@ public final class BuiltinTypes {
 
     static {
         TYPES.put("size_t", ScalarType.ULONG);
+        // a graph conditional node's handle, made by host code and passed to kernels as a number
+        TYPES.put("cudaGraphConditionalHandle", ScalarType.ULONGLONG);
         TYPES.put("ptrdiff_t", ScalarType.LONG);
         TYPES.put("intptr_t", ScalarType.LONG);
         TYPES.put("uintptr_t", ScalarType.ULONG);

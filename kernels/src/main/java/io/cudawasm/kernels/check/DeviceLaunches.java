@@ -40,21 +40,27 @@ final class DeviceLaunches {
             "cudaStreamDestroy", "cudaGetLastError", "cudaPeekAtLastError", "cudaDeviceSynchronize",
             "cudaStreamSynchronize", "cudaMalloc", "cudaFree");
 
-    private static final Map<String, KExpr> CONSTANTS = Map.of(
-            "cudaSuccess", new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS),
-            "cudaErrorMemoryAllocation", new KExpr.IntConst(ScalarType.INT, ERROR_MEMORY_ALLOCATION),
-            "cudaErrorInvalidConfiguration", new KExpr.IntConst(ScalarType.INT,
-                    DeviceLaunchAbi.ERROR_INVALID_CONFIGURATION),
-            "cudaErrorLaunchPendingCountExceeded", new KExpr.IntConst(ScalarType.INT,
-                    DeviceLaunchAbi.ERROR_LAUNCH_PENDING_COUNT_EXCEEDED),
-            "cudaErrorLaunchMaxDepthExceeded", new KExpr.IntConst(ScalarType.INT,
-                    DeviceLaunchAbi.ERROR_LAUNCH_MAX_DEPTH_EXCEEDED),
-            "cudaErrorNotSupported", new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.ERROR_NOT_SUPPORTED),
-            "cudaStreamDefault", new KExpr.IntConst(ScalarType.UINT, 0),
-            "cudaStreamNonBlocking", new KExpr.IntConst(ScalarType.UINT, 1),
-            "cudaStreamTailLaunch", new KExpr.IntConst(ScalarType.ULONGLONG, DeviceLaunchAbi.STREAM_TAIL_LAUNCH),
-            "cudaStreamFireAndForget", new KExpr.IntConst(ScalarType.ULONGLONG,
-                    DeviceLaunchAbi.STREAM_FIRE_AND_FORGET));
+    private static final Map<String, KExpr> CONSTANTS = Map.ofEntries(
+            Map.entry("cudaSuccess", new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.SUCCESS)),
+            Map.entry("cudaErrorMemoryAllocation", new KExpr.IntConst(ScalarType.INT, ERROR_MEMORY_ALLOCATION)),
+            Map.entry("cudaErrorInvalidConfiguration", new KExpr.IntConst(ScalarType.INT,
+                    DeviceLaunchAbi.ERROR_INVALID_CONFIGURATION)),
+            Map.entry("cudaErrorLaunchPendingCountExceeded", new KExpr.IntConst(ScalarType.INT,
+                    DeviceLaunchAbi.ERROR_LAUNCH_PENDING_COUNT_EXCEEDED)),
+            Map.entry("cudaErrorLaunchMaxDepthExceeded", new KExpr.IntConst(ScalarType.INT,
+                    DeviceLaunchAbi.ERROR_LAUNCH_MAX_DEPTH_EXCEEDED)),
+            Map.entry("cudaErrorNotSupported", new KExpr.IntConst(ScalarType.INT, DeviceLaunchAbi.ERROR_NOT_SUPPORTED)),
+            Map.entry("cudaStreamDefault", new KExpr.IntConst(ScalarType.UINT, 0)),
+            Map.entry("cudaStreamNonBlocking", new KExpr.IntConst(ScalarType.UINT, 1)),
+            Map.entry("cudaStreamTailLaunch", new KExpr.IntConst(ScalarType.ULONGLONG,
+                    DeviceLaunchAbi.STREAM_TAIL_LAUNCH)),
+            Map.entry("cudaStreamFireAndForget", new KExpr.IntConst(ScalarType.ULONGLONG,
+                    DeviceLaunchAbi.STREAM_FIRE_AND_FORGET)),
+            // graph conditional nodes (driver_types.h): for a kernel that passes them on; the graph is host code
+            Map.entry("cudaGraphCondAssignDefault", new KExpr.IntConst(ScalarType.UINT, 1)),
+            Map.entry("cudaGraphCondTypeIf", new KExpr.IntConst(ScalarType.INT, 0)),
+            Map.entry("cudaGraphCondTypeWhile", new KExpr.IntConst(ScalarType.INT, 1)),
+            Map.entry("cudaGraphCondTypeSwitch", new KExpr.IntConst(ScalarType.INT, 2)));
 
     /** The handle a stream created in device code gets: any value other than CUDA's named streams. */
     private static final long CREATED_STREAM = 0x10;

@@ -45,6 +45,18 @@ final class DeviceLibraryCalls {
         };
     }
 
+    /** {@code cudaGraphSetConditional(handle, value)}: recorded for the job's result (DeviceLibrary). */
+    Operand graphConditional(List<Expr> args, SourcePos pos) {
+        if (args.size() != 2) {
+            throw CompileException.at(pos, "cudaGraphSetConditional takes 2 arguments (handle, value), " + args.size()
+                    + " given");
+        }
+        KExpr handle = ctx.exprs.convert(ctx.exprs.rvalue(args.get(0)), ScalarType.ULONGLONG, args.get(0).pos(), false);
+        KExpr value = ctx.exprs.convert(ctx.exprs.rvalue(args.get(1)), ScalarType.UINT, args.get(1).pos(), false);
+        lib().setGraphConditional(sink(pos), handle, value, pos);
+        return new NoValue();
+    }
+
     /** {@code printf("format", args...)}: the format must be a string literal; {@code %s} takes literals and {@code char*}. */
     KExpr printf(List<Expr> args, SourcePos pos) {
         if (args.isEmpty() || !(args.get(0) instanceof Expr.StringLit format)) {

@@ -239,12 +239,6 @@ final class TypeResolver {
                     ? "bfloat16 type '" + name + "' needs #include <cuda_bf16.h>"
                     : "half-precision type '" + name + "' needs #include <cuda_fp16.h>");
         }
-        if (name.equals("cudaGraphConditionalHandle")) {
-            // cudaGraphSetConditional sets a condition the CUDA runtime's graph executor reads between nodes
-            throw CompileException.at(n.pos(), "CUDA graph conditional nodes need the CUDA runtime's graphs, which this "
-                    + "runtime does not have ('cudaGraphConditionalHandle', 'cudaGraphSetConditional'): launch the "
-                    + "kernels one by one and decide between launches on the host");
-        }
         CType group = CooperativeGroups.type(name, n, ctx);
         if (group != null) {
             return group;

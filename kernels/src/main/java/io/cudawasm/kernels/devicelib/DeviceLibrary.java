@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * The state a module's use of the device library needs, made on first use by either front end: the
- * printf buffer and format table, string constants passed to {@code %s}, the clock counter. The
+ * printf buffer and format table, string constants passed to {@code %s}, the clock counter, the
+ * heap, the table of graph conditional values. The
  * front end adds {@link #globals()} to its module at the end, so a module that uses none of it has
  * none of them.
  */
@@ -138,6 +139,19 @@ public final class DeviceLibrary {
                 io.cudawasm.kernels.kir.KBlock.EMPTY));
     }
 
+    private GraphConditionals conditionals;
+
+    /**
+     * {@code cudaGraphSetConditional(handle, value)}: recorded in the module's table for the runtime to
+     * report ({@link io.cudawasm.kernels.abi.GraphConditionalAbi}); the graph that reads it is host code.
+     */
+    public void setGraphConditional(KirSink sink, KExpr handle, KExpr value, SourcePos pos) {
+        if (conditionals == null) {
+            conditionals = new GraphConditionals();
+        }
+        conditionals.set(sink, handle, value, pos);
+    }
+
     /** The device functions this module's use made (the heap's allocator), to be added to it. */
     public List<KFunction> functions() {
         return heap == null ? List.of() : List.of(heap.malloc(), heap.free());
@@ -157,6 +171,9 @@ public final class DeviceLibrary {
         }
         if (heap != null) {
             out.add(heap.global());
+        }
+        if (conditionals != null) {
+            out.add(conditionals.global());
         }
         return out;
     }

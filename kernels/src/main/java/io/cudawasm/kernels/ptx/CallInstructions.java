@@ -317,6 +317,14 @@ final class CallInstructions {
             case "__assertfail" -> f.emit(new KStmt.Trap("assertion failed", ins.pos()));
             case "vprintf" -> vprintf(ins, args, results);
             case "malloc", "free" -> heap(ins, name, args, results);
+            case "cudaGraphSetConditional" -> {
+                // the device runtime's (handle, value): recorded for the job's result, as from CUDA source
+                if (args.size() != 2) {
+                    throw CompileException.at(ins.pos(), name + " takes 2 arguments, " + args.size() + " given");
+                }
+                f.module().deviceLibrary(ins.pos(), name).setGraphConditional(f.sink(), paramValue(args.get(0)),
+                        Exprs.as(paramValue(args.get(1)), ScalarType.UINT), ins.pos());
+            }
             default -> throw CompileException.at(ins.pos(), "call of external function '" + name
                     + "' whose body is not in this PTX (link it in first)");
         }

@@ -21,6 +21,7 @@ import io.cudawasm.runtime.data.BufferSpecs;
 import io.cudawasm.runtime.data.BufferSummary;
 import io.cudawasm.runtime.data.ElementType;
 import io.cudawasm.runtime.data.StructPacker;
+import io.cudawasm.runtime.graph.GraphConditional;
 import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.FaultLocation;
@@ -71,6 +72,9 @@ import picocli.CommandLine.Spec;
             "under \"printf\"), ordered by block, then thread, then program order; the device buffer holds",
             "1 MiB of records (CUDA's default cudaLimitPrintfFifoSize) and the text is cut at 1 MiB: what was",
             "dropped or cut is said on standard error. malloc/new use an 8 MiB device heap per session.",
+            "", "CUDA graph conditional nodes: each value a kernel sets with cudaGraphSetConditional(handle,",
+            "value) is reported after the launch ('graph conditional HANDLE = VALUE', with --json under",
+            "\"graphConditionals\"), the last one per handle; pass the handle as a number (--arg 7).",
             "", "Example: cuda-wasm run lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",
             "           --arg 1M --arg 2.0 --arg random:1M:7 --arg const:1M:1 --check-against wasm"})
 final class RunCommand implements Callable<Integer> {
@@ -496,6 +500,14 @@ final class RunCommand implements Callable<Integer> {
                 p.put("note", run.printed().note());
                 doc.put("printf", p);
             }
+            if (!run.conditionals().isEmpty()) {
+                Map<String, Object> g = new LinkedHashMap<>();
+                g.put("values", run.conditionals().values().stream().map(c -> Map.of("handle",
+                        Long.toUnsignedString(c.handle()), "value", c.value())).toList());
+                g.put("droppedCalls", run.conditionals().droppedCalls());
+                g.put("note", run.conditionals().note());
+                doc.put("graphConditionals", g);
+            }
             if (checked != null) {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("against", checked.second().backend());
@@ -512,6 +524,12 @@ final class RunCommand implements Callable<Integer> {
                 stats.elapsed().toNanos() / 1e6, stats.workers());
         out.println("  device: " + stats.device());
         out.println("  chosen: " + choice.reason());
+        for (GraphConditional c : run.conditionals().values()) {
+            out.println("  graph conditional " + Long.toUnsignedString(c.handle()) + " = " + c.value());
+        }
+        if (!run.conditionals().note().isEmpty()) {
+            out.println("  graph conditionals: " + run.conditionals().note());
+        }
         for (Map.Entry<String, BufferSummary> s : summaries.entrySet()) {
             out.println("  " + s.getKey() + ": " + s.getValue().format());
         }

@@ -328,6 +328,14 @@ public final class SubmitCommand implements Callable<Integer> {
             out.printf("%s on %s: %.3f ms (%d workers)%n", l.path("kernel").asText(), job.path("backend").asText(),
                     l.path("elapsedMillis").asDouble(), l.path("workers").asInt());
         }
+        // the values the kernels set with cudaGraphSetConditional, as `run` prints them
+        for (JsonNode c : job.path("graphConditionals").path("values")) {
+            out.println("  graph conditional " + c.path("handle").asText() + " = " + c.path("value").asLong());
+        }
+        String dropped = job.path("graphConditionals").path("note").asText("");
+        if (!dropped.isEmpty()) {
+            out.println("  graph conditionals: " + dropped);
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = job.path("outputs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> o = it.next();
             JsonNode v = o.getValue();

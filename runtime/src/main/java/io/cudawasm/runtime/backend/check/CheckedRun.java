@@ -11,6 +11,8 @@ import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.graph.GraphConditionalCollector;
+import io.cudawasm.runtime.graph.GraphConditionals;
 import io.cudawasm.runtime.printf.PrintfCollector;
 import io.cudawasm.runtime.printf.PrintfOutput;
 import java.util.ArrayList;
@@ -65,12 +67,21 @@ public final class CheckedRun {
      *
      * @param failure the launch's failure, null when it completed
      */
-    /** {@code printed}: what the kernel's printf calls printed (also when the launch failed). */
+    /**
+     * {@code printed}: what the kernel's printf calls printed (also when the launch failed);
+     * {@code conditionals}: the CUDA graph conditional values it set (when it completed).
+     */
     public record BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
-            LaunchException failure, PrintfOutput printed) {
+            LaunchException failure, PrintfOutput printed, GraphConditionals conditionals) {
         public BackendRun {
             outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
             printed = printed == null ? PrintfOutput.EMPTY : printed;
+            conditionals = conditionals == null ? GraphConditionals.EMPTY : conditionals;
+        }
+
+        public BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
+                LaunchException failure, PrintfOutput printed) {
+            this(backend, device, stats, outputs, failure, printed, GraphConditionals.EMPTY);
         }
 
         public BackendRun(String backend, String device, LaunchStats stats, Map<String, byte[]> outputs,
@@ -151,6 +162,10 @@ public final class CheckedRun {
             if (printf != null) {
                 printf.beforeLaunch(s);
             }
+            GraphConditionalCollector graph = GraphConditionalCollector.forModule(compiled).orElse(null);
+            if (graph != null) {
+                graph.beforeLaunch(s);
+            }
             LaunchStats stats;
             try {
                 stats = s.launch(launch.kernel(), launch.config(), args, launch.options());
@@ -158,13 +173,14 @@ public final class CheckedRun {
                 return new BackendRun(backend.name(), backend.device(), null, Map.of(), e, printedAfterFailure(printf, s));
             }
             PrintfOutput printed = printf == null ? PrintfOutput.EMPTY : printf.afterLaunch(s);
+            GraphConditionals conditionals = graph == null ? GraphConditionals.EMPTY : graph.afterLaunch(s);
             for (Arg a : launch.args()) {
                 if (a instanceof Arg.Buffer b && b.compare()) {
                     DeviceBuffer d = buffers.get(b.name());
                     outputs.put(b.name(), s.read(d, 0, (int) d.size()));
                 }
             }
-            return new BackendRun(backend.name(), backend.device(), stats, outputs, null, printed);
+            return new BackendRun(backend.name(), backend.device(), stats, outputs, null, printed, conditionals);
         }
     }
 

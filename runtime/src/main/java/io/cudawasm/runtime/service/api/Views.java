@@ -65,7 +65,7 @@ final class Views {
         JobView v = job(s);
         return new JobView(v.id(), v.status(), v.href(), v.kernelId(), v.kernelCache(), v.backend(), v.backendReason(),
                 v.device(), v.timeLimitSeconds(), v.createdAt(), v.startedAt(), v.finishedAt(), v.queueMillis(),
-                v.runMillis(), v.launches(), null, null, v.error());
+                v.runMillis(), v.launches(), null, null, null, v.error());
     }
 
     /** Bytes of the job's array and base64 outputs: what makes its document large. */
@@ -84,11 +84,17 @@ final class Views {
         List<JobView.Launch> launches = null;
         Map<String, JobView.Output> outputs = null;
         JobView.Printf printf = null;
+        JobView.GraphConditionals conditionals = null;
         JobResult result = s.result();
         if (result != null) {
             io.cudawasm.runtime.printf.PrintfOutput p = result.printed();
             if (!p.isEmpty()) {
                 printf = new JobView.Printf(p.text(), p.records(), p.droppedRecords(), p.truncated(), p.note());
+            }
+            io.cudawasm.runtime.graph.GraphConditionals g = result.conditionals();
+            if (!g.isEmpty()) {
+                conditionals = new JobView.GraphConditionals(g.values().stream().map(c -> new JobView.Conditional(
+                        Long.toUnsignedString(c.handle()), c.value())).toList(), g.droppedCalls(), g.note());
             }
             launches = new ArrayList<>();
             for (LaunchStats l : result.launches()) {
@@ -102,7 +108,7 @@ final class Views {
         return new JobView(s.id(), s.status().label(), readableHref(s), s.kernelId(), s.kernelSource(), s.backend(),
                 s.backendReason(), s.device(), s.timeLimit().toNanos() / 1e9, iso(s.created()), iso(s.started()),
                 iso(s.finished()), millis(s.created(), s.started()), millis(s.started(), s.finished()), launches,
-                outputs, printf, s.error() == null ? null : new ErrorBody(s.error().code(), s.error().message(),
+                outputs, printf, conditionals, s.error() == null ? null : new ErrorBody(s.error().code(), s.error().message(),
                         s.error().details()));
     }
 

@@ -11,6 +11,8 @@ import io.cudawasm.runtime.launch.LaunchFailure;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.graph.GraphConditionalCollector;
+import io.cudawasm.runtime.graph.GraphConditionals;
 import io.cudawasm.runtime.printf.PrintfCollector;
 import io.cudawasm.runtime.printf.PrintfOutput;
 import io.cudawasm.runtime.service.kernels.KernelArtifacts;
@@ -66,6 +68,9 @@ final class JobRunner {
             PrintfCollector printf = PrintfCollector.forModule(plan.kernel().kernel().result(),
                     Math.max(1, plan.printfLimitBytes())).orElse(null);
             PrintfOutput printed = PrintfOutput.EMPTY;
+            GraphConditionalCollector graph = GraphConditionalCollector.forModule(plan.kernel().kernel().result())
+                    .orElse(null);
+            GraphConditionals conditionals = GraphConditionals.EMPTY;
             for (LaunchPlan launch : plan.launches()) {
                 launchIndex++;
                 kernel = launch.kernel();
@@ -83,6 +88,9 @@ final class JobRunner {
                 if (printf != null) {
                     printf.beforeLaunch(session);
                 }
+                if (graph != null) {
+                    graph.beforeLaunch(session);
+                }
                 try {
                     stats.add(session.launch(kernel, launch.config(), arguments(launch, buffers), options));
                 } catch (LaunchException e) {
@@ -91,6 +99,9 @@ final class JobRunner {
                 }
                 if (printf != null) {
                     printed = printed.append(printf.afterLaunch(session), printf.limitBytes());
+                }
+                if (graph != null) {
+                    conditionals = conditionals.then(graph.afterLaunch(session));
                 }
             }
             Map<String, OutputData> outputs = new LinkedHashMap<>();
@@ -102,7 +113,7 @@ final class JobRunner {
                         ? new OutputData(b.type(), count, o.format(), null, BufferSummary.of(bytes, b.type(), o.first()))
                         : new OutputData(b.type(), count, o.format(), bytes, null));
             }
-            return new JobResult(stats, outputs, printed);
+            return new JobResult(stats, outputs, printed, conditionals);
         } catch (PrintedBeforeFailure f) {
             JobError error = classify(f.failure, launchIndex, plan);
             if (!f.printed.isEmpty()) {
