@@ -76,7 +76,8 @@ final class BuiltinCalls {
             "__ldg", "__ldcg", "__ldca", "__ldcs", "__ldlu", "__ldcv", "__stcg", "__stcs", "__stwb", "__stwt",
             "__syncthreads", "__syncwarp", "__threadfence", "__threadfence_block", "__threadfence_system",
             "__syncthreads_count", "__syncthreads_and", "__syncthreads_or",
-            "__trap", "__brkpt", "printf", "malloc", "free", "cudaGraphSetConditional", "memcpy", "memset", "clock", "clock64",
+            "__trap", "__brkpt", "printf", "malloc", "free", "cudaGraphSetConditional", "memcpy", "memset", "clock",
+            "clock64", "__cvta_generic_to_shared", "__cvta_generic_to_global",
             "__shfl_sync", "__shfl_up_sync", "__shfl_down_sync", "__shfl_xor_sync", "__ballot_sync",
             "__any_sync", "__all_sync", "__activemask", "__shfl", "__shfl_up", "__shfl_down", "__shfl_xor",
             "__ballot", "__any", "__all", "__nanosleep", "this_thread_block", "tiled_partition", "sync",
@@ -581,6 +582,16 @@ final class BuiltinCalls {
             }
             case "clock", "clock64", "__nanosleep" -> {
                 return new DeviceLibraryCalls(ctx).timing(name, args, pos);
+            }
+            case "__cvta_generic_to_shared", "__cvta_generic_to_global" -> {
+                // every space lives in one address range here (as in the PTX front end's cvta): the address
+                // of a shared or global object is its generic address, as a number for inline PTX
+                arity(name, args, 1, pos);
+                KExpr p = values(args).get(0);
+                if (!(p.type() instanceof PointerType)) {
+                    throw error(pos, name + " takes a pointer");
+                }
+                return new Value(new KExpr.Convert(ScalarType.ULONG, p));
             }
             case "cudaGraphSetConditional" -> {
                 return new DeviceLibraryCalls(ctx).graphConditional(args, pos);

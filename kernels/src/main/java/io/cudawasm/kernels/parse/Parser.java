@@ -57,7 +57,7 @@ public final class Parser {
             "extern", "inline", "__inline__", "__forceinline__", "__noinline__", "register", "constexpr",
             "const", "volatile", "__restrict__", "__restrict", "restrict", "__launch_bounds__", "__align__",
             "__attribute__", "alignas", "typename", "__device_builtin__", "mutable", "thread_local", "virtual",
-            "explicit", "__grid_constant__");
+            "explicit", "__grid_constant__", "__cluster_dims__");
 
     private final SourceFile file;
     private final List<Token> tokens;
@@ -262,6 +262,30 @@ public final class Parser {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code __cluster_dims__(x, y, z)}: a cluster of one block is what every launch runs without
+     * clusters (sm_90), so it is accepted; larger clusters need blocks that run at the same time and
+     * reach each other's shared memory, and are refused by name.
+     */
+    private void clusterDims(Token t) {
+        expect("(", "after __cluster_dims__");
+        long blocks = 1;
+        boolean known = true;
+        do {
+            Expr e = assignment();
+            if (e instanceof Expr.IntLit lit) {
+                blocks *= lit.value().value();
+            } else {
+                known = false;
+            }
+        } while (accept(","));
+        expect(")", "after the cluster dimensions");
+        if (!known || blocks != 1) {
+            throw error(t, "thread block clusters of more than one block (__cluster_dims__"
+                    + (known ? " of " + blocks + " blocks" : " not known to be 1, 1, 1") + ") are not supported");
+        }
     }
 
     /**
@@ -803,6 +827,10 @@ public final class Parser {
                     next();
                     Token open = expect("(", "after __launch_bounds__");
                     skipBalanced(open, ")");
+                    continue;
+                }
+                case "__cluster_dims__" -> {
+                    clusterDims(next());
                     continue;
                 }
                 case "__align__", "alignas" -> {

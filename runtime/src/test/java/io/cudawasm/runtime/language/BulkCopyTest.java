@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * {@code cuda::memcpy_async} of 16-byte multiples into a {@code cuda::barrier}, and
  * {@code cuda::device::experimental}'s {@code cp_async_bulk_*}), and from PTX
  * ({@code cp.async.bulk}, {@code mbarrier} transaction counts, {@code try_wait.parity}, clusters of
- * one block), each against a Java reference on the WebAssembly path, OpenCL (PoCL) and the sm_90
+ * one block, {@code __cluster_dims__(1, 1, 1)}), each against a Java reference on the WebAssembly path, OpenCL (PoCL) and the sm_90
  * PTX nvcc makes of the same source. A copy is done at its issue; the transaction counts are then
  * met when anyone waits.
  */
@@ -190,7 +190,7 @@ class BulkCopyTest {
     @Test
     void inlinePtxBulkCopiesWithTransactionCountsAndParityWaits() {
         String src = """
-                __global__ void raw(const int *in, int *out)
+                __global__ void __cluster_dims__(1, 1, 1) raw(const int *in, int *out)
                 {
                     __shared__ __align__(16) int tile[64];
                     __shared__ __align__(8) unsigned long long bar;
@@ -251,6 +251,66 @@ class BulkCopyTest {
                 .in("in", in).out("out", new int[in.length], expected).build());
     }
 
+    /**
+     * The hand-written style of TMA code: 32-bit shared addresses from {@code __cvta_generic_to_shared}
+     * in {@code "r"} operands, a wait loop with a label inside the asm block (one per unrolled call).
+     * Not on OpenCL: PoCL's {@code __local} addresses do not fit 32 bits (README, refused list).
+     */
+    @Test
+    void thirtyTwoBitSharedAddressesFromCvtaGenericToShared() {
+        String src = """
+                __device__ inline unsigned smem(const void *p) { return (unsigned)__cvta_generic_to_shared(p); }
+                __device__ inline void waitParity(unsigned bar, unsigned parity)
+                {
+                    asm volatile("{\\n\\t.reg .pred P1;\\nLAB_WAIT:\\n\\t"
+                                 "mbarrier.try_wait.parity.shared::cta.b64 P1, [%0], %1;\\n\\t"
+                                 "@P1 bra DONE;\\n\\tbra LAB_WAIT;\\nDONE:\\n\\t}" :: "r"(bar), "r"(parity) : "memory");
+                }
+                __global__ void cvta(const float *in, float *out)
+                {
+                    __shared__ __align__(16) float tile[3][32];
+                    __shared__ __align__(8) unsigned long long bar;
+                    unsigned b = smem(&bar);
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" :: "r"(b), "r"(blockDim.x) : "memory");
+                    }
+                    __syncthreads();
+                    float sum = 0.0f;
+                    #pragma unroll
+                    for (int k = 0; k < 3; k++) {
+                        if (threadIdx.x == 0) {
+                            asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;" :: "r"(b), "r"(128) : "memory");
+                            asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];"
+                                         :: "r"(smem(tile[k])), "l"(in + (blockIdx.x * 3 + k) * 32), "r"(128), "r"(b) : "memory");
+                        } else {
+                            asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" :: "r"(b) : "memory");
+                        }
+                        waitParity(b, k & 1);
+                        sum += tile[k][31 - threadIdx.x] * (float)(k + 1);
+                    }
+                    out[blockIdx.x * 32 + threadIdx.x] = sum;
+                }
+                """;
+        int blocks = 2;
+        float[] in = new float[blocks * 96];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i * 0.25f - 7;
+        }
+        float[] expected = new float[blocks * 32];
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < 32; t++) {
+                float sum = 0.0f;
+                for (int k = 0; k < 3; k++) {
+                    sum += in[(b * 3 + k) * 32 + 31 - t] * (float) (k + 1);
+                }
+                expected[b * 32 + t] = sum;
+            }
+        }
+        AllPaths.check(CaseBuilder.of("cvta_shared", "cvta.cu", src).kernel("cvta").launch(Dim3.of(blocks), Dim3.of(32))
+                .in("in", in).out("out", new float[expected.length], expected).build(),
+                EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "", SM90);
+    }
+
     @Test
     void aMisalignedBulkCopyStopsTheKernelAtTheCallersLine() {
         String src = HEADERS + """
@@ -290,6 +350,9 @@ class BulkCopyTest {
                     cde::cp_async_bulk_tensor_2d_global_to_shared(tile, map, 0, 0, bar);
                 }
                 """, "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_2d_global_to_shared'");
+        AllPaths.refuses("""
+                __global__ void __cluster_dims__(2, 1, 1) pair(int *out) { out[threadIdx.x] = 1; }
+                """, "thread block clusters of more than one block (__cluster_dims__ of 2 blocks) are not supported");
         AllPaths.refuses(HEADERS + """
                 __global__ void k(int *out)
                 {
