@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * {@code cuda::memcpy_async} of 16-byte multiples into a {@code cuda::barrier}, and
  * {@code cuda::device::experimental}'s {@code cp_async_bulk_*}), and from PTX
  * ({@code cp.async.bulk}, {@code mbarrier} transaction counts, {@code try_wait.parity}, clusters of
- * one block, {@code __cluster_dims__(1, 1, 1)}), each against a Java reference on the WebAssembly path, OpenCL (PoCL) and the sm_90
- * PTX nvcc makes of the same source. A copy is done at its issue; the transaction counts are then
+ * one block, {@code __cluster_dims__(1, 1, 1)}), each against a Java reference on the WebAssembly
+ * path, OpenCL (PoCL) and the sm_90 PTX nvcc makes of the same source. A copy is done at its issue; the transaction counts are then
  * met when anyone waits.
  */
 class BulkCopyTest {
