@@ -502,8 +502,14 @@ final class RunCommand implements Callable<Integer> {
             }
             if (!run.conditionals().isEmpty()) {
                 Map<String, Object> g = new LinkedHashMap<>();
-                g.put("values", run.conditionals().values().stream().map(c -> Map.of("handle",
-                        Long.toUnsignedString(c.handle()), "value", c.value())).toList());
+                List<Map<String, Object>> values = new ArrayList<>();
+                for (GraphConditional c : run.conditionals().values()) {
+                    Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("handle", Long.toUnsignedString(c.handle()));
+                    v.put("value", c.value());
+                    values.add(v);
+                }
+                g.put("values", values);
                 g.put("droppedCalls", run.conditionals().droppedCalls());
                 g.put("note", run.conditionals().note());
                 doc.put("graphConditionals", g);

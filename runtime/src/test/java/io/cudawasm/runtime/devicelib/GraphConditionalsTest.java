@@ -19,12 +19,14 @@ import io.cudawasm.runtime.graph.GraphConditionals;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.ptx.Nvcc;
+import io.cudawasm.runtime.testing.CliRun;
 import io.cudawasm.runtime.testing.KernelHarness;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CUDA graph conditional nodes from device code: {@code cudaGraphSetConditional(handle, value)} is
@@ -190,6 +192,27 @@ class GraphConditionalsTest {
                 new CheckedRun.Launch("k", new LaunchConfig(Dim3.of(1), Dim3.of(1), 0),
                         List.of(new CheckedRun.Arg.Buffer("a", new byte[4], ElementType.I32, true))));
         assertTrue(r.conditionals().isEmpty());
+    }
+
+    /** {@code run} prints each handle's value after the launch, and puts them under "graphConditionals" with --json. */
+    @Test
+    void theCommandLineReportsTheValues(@TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path cu = dir.resolve("conditionals.cu");
+        java.nio.file.Files.writeString(cu, SOURCE);
+        for (String backend : List.of("wasm", "opencl")) {
+            CliRun text = CliRun.cudaWasm("run", cu.toString(), "--kernel", "decideIf", "--grid", "1", "--block", "1",
+                    "--arg", "const:1:5", "--arg", "77", "--backend", backend);
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("  graph conditional 77 = 1\n"), text.out());
+        }
+        CliRun json = CliRun.cudaWasm("run", cu.toString(), "--kernel", "manyHandles", "--grid", "1", "--block", "1",
+                "--arg", "-6", "--arg", "3", "--sandbox", "--json");
+        assertEquals(0, json.code(), json.err() + json.out());
+        com.fasterxml.jackson.databind.JsonNode g = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out())
+                .get("graphConditionals");
+        assertEquals("[{\"handle\":\"18446744073709551610\",\"value\":0},{\"handle\":\"18446744073709551611\",\"value\":3},"
+                + "{\"handle\":\"18446744073709551612\",\"value\":6}]", g.get("values").toString());
+        assertEquals(0, g.get("droppedCalls").asLong());
     }
 
     private static byte[] ints(int[] v) {
