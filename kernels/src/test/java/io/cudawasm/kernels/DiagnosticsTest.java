@@ -110,8 +110,11 @@ class DiagnosticsTest {
             Arguments.of("virtual class as aggregate", "struct V { float x; __device__ virtual float f() { return x; } };\n"
                     + "__global__ void k(float* a) { V v = {1.0f}; a[0] = v.f(); }", 2, 37,
                     "'struct V' has virtual functions, so it is no aggregate"),
-            Arguments.of("graph conditional node", "__global__ void k(cudaGraphConditionalHandle h) { }", 1, 19,
-                    "CUDA graph conditional nodes need the CUDA runtime's graphs"),
+            Arguments.of("cluster of two blocks", "__global__ void __cluster_dims__(2, 1, 1) k(int* a) { }", 1, 17,
+                    "thread block clusters of more than one block (__cluster_dims__ of 2 blocks) are not supported"),
+            Arguments.of("bulk tensor copy", "#include <cuda/barrier>\n__global__ void k(int* a) {\n"
+                    + "  cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared(a, a, 0, a); }", 3, 3,
+                    "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared'"),
             Arguments.of("out-of-line definition without declaration", "struct S { __device__ int f(int); };\n"
                     + "__device__ int S::f(float x) { return 1; }", 2, 16, "does not match any declaration"),
             Arguments.of("non-constant static data member", "struct S { static int n; };\nint S::n = 3;\n"

@@ -1094,7 +1094,7 @@ final class ExpressionLowering {
             return ctx.launches.call(name, c.args(), c.pos());
         }
         if (overloads == null) {
-            AsyncCopies.refuseTensorCopy(name, c.pos());
+            AsyncCopies.refuseTensorCopy(name, id.pos());
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
             }

@@ -247,6 +247,7 @@ final class SampleCatalog {
         s.addAll(SampleCatalogHalf.all());
         s.addAll(SampleCatalogMembers.all());
         s.addAll(SampleCatalogAsync.all());
+        s.addAll(SampleCatalogGraph.all());
         s.addAll(SampleCatalogVirtual.all());
         return s;
     }
