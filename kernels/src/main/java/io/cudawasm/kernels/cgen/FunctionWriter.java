@@ -218,11 +218,14 @@ public final class FunctionWriter {
             braced(n.block(), out);
             out.line("}");
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID) {
-            // OpenCL has no barrier across work-groups inside one NDRange, and the CUDA back end
-            // does not launch cooperatively: only the CPU path's cooperative launch runs it
-            throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
-                    + d.name() + " back end: it runs on the WebAssembly (CPU) path, which launches such a kernel "
-                    + "cooperatively");
+            String grid = d.gridBarrier();
+            if (grid == null) {
+                throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
+                        + d.name() + " back end (no barrier across the work-groups of one launch): it runs on the "
+                        + "WebAssembly (CPU) path and the CUDA back end, which launch such a kernel cooperatively");
+            }
+            out.at(b.pos());
+            out.line(grid + ";");
         } else if (s instanceof KStmt.Barrier b) {
             out.at(b.pos());
             out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");

@@ -1,0 +1,29 @@
+package io.cudawasm.runtime.backend.check;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.runtime.testing.KernelHarness;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The grid-synchronizing cases that the GPU check runs on the CUDA back end match their Java
+ * references on the CPU path's cooperative launch, so a failure on a GPU points at the GPU side.
+ */
+class CooperativeCasesTest {
+    static List<KernelCase> cases() {
+        return CooperativeCases.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesTheReferenceOnTheCpuPath(KernelCase c) {
+        CheckedRun.BackendRun run = CheckedRun.run(KernelHarness.backend(2), c.compile(), c.launch());
+        assertNull(run.failure(), () -> "launch failed: " + run.failure());
+        List<BufferComparison> cmp = c.againstReference(run);
+        assertTrue(cmp.stream().allMatch(BufferComparison::passed),
+                () -> cmp.stream().filter(x -> !x.passed()).map(BufferComparison::format).toList().toString());
+    }
+}
