@@ -3,6 +3,7 @@ package io.cudawasm.runtime.backend.check;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.testing.KernelHarness;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,17 @@ class CooperativeCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheReferenceOnTheCpuPath(KernelCase c) {
-        CheckedRun.BackendRun run = CheckedRun.run(KernelHarness.backend(2), c.compile(), c.launch());
+        matches(c, CheckedRun.run(KernelHarness.backend(2), c.compile(), c.launch()));
+    }
+
+    /** OpenCL runs them as one NDRange per phase, with each thread's locals and each block's shared memory kept. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesTheReferenceOnOpenClInPhases(KernelCase c) {
+        matches(c, CheckedRun.run(OpenClTestDevice.backend(), c.compile(), c.request(), c.launch()));
+    }
+
+    private static void matches(KernelCase c, CheckedRun.BackendRun run) {
         assertNull(run.failure(), () -> "launch failed: " + run.failure());
         List<BufferComparison> cmp = c.againstReference(run);
         assertTrue(cmp.stream().allMatch(BufferComparison::passed),
