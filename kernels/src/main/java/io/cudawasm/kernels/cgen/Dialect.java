@@ -36,6 +36,14 @@ public interface Dialect {
     /** A float (single) or double with these bits: infinities and NaNs. */
     String floatBits(boolean single, long bits);
 
+    /**
+     * Whether a shared-memory address survives a trip through a 32-bit integer (PTX's 32-bit
+     * {@code .shared} addressing); OpenCL devices such as PoCL put {@code __local} memory above 4 GiB.
+     */
+    default boolean narrowSharedAddresses() {
+        return true;
+    }
+
     /** The unsigned 64-bit integer type pointers convert through. */
     default String pointerSizedInteger() {
         return scalar(ScalarKind.ULONGLONG);
@@ -66,6 +74,15 @@ public interface Dialect {
 
     /** A barrier; {@code mask} is a warp barrier's lanes as an expression, null for the whole warp. */
     String barrier(BarrierKind kind, String mask);
+
+    /**
+     * A grid-wide barrier ({@code grid.sync()}), or null where the back end cannot synchronize the
+     * grid (OpenCL: no barrier across the work-groups of one NDRange, and no guarantee that they all
+     * run at once).
+     */
+    default String gridBarrier() {
+        return null;
+    }
 
     String fence(FenceScope scope);
 

@@ -44,9 +44,13 @@ public final class FunctionWriter {
     private String injectAfter;
     private String injectCode;
     private boolean predicated;
+    private GridBarrierWriter gridBarriers;
 
     /** How a loop was printed decides how its {@code continue}s are. */
     private record LoopFrame(String continueLabel) {}
+
+    /** Where the statement being printed is, for refusals found in its expressions. */
+    private CodeBuffer buffer;
 
     /**
      * @param fieldNames the C name of a struct member (dialects rename reserved words)
@@ -70,6 +74,17 @@ public final class FunctionWriter {
      */
     public void predicatedKernel() {
         this.predicated = true;
+    }
+
+    /** Prints a grid barrier of this function; the back end's own way, instead of {@link Dialect#gridBarrier()}. */
+    @FunctionalInterface
+    public interface GridBarrierWriter {
+        void write(KStmt.Barrier barrier, CodeBuffer out);
+    }
+
+    /** Grid barriers are printed by {@code writer} (OpenCL: the kernel ends its phase there). */
+    public void gridBarriers(GridBarrierWriter writer) {
+        this.gridBarriers = writer;
     }
 
     /** Test hook: prints {@code code} after the first assignment to the local named {@code localName}. */
@@ -158,6 +173,7 @@ public final class FunctionWriter {
     }
 
     private void statement(KStmt s, CodeBuffer out) {
+        buffer = out;
         if (s instanceof KStmt.Assign a) {
             out.at(a.target().pos());
             if (a.target().type() instanceof ArrayType at) {
@@ -217,12 +233,18 @@ public final class FunctionWriter {
             out.line("{");
             braced(n.block(), out);
             out.line("}");
+        } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID && gridBarriers != null) {
+            out.at(b.pos());
+            gridBarriers.write(b, out);
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID) {
-            // OpenCL has no barrier across work-groups inside one NDRange, and the CUDA back end
-            // does not launch cooperatively: only the CPU path's cooperative launch runs it
-            throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
-                    + d.name() + " back end: it runs on the WebAssembly (CPU) path, which launches such a kernel "
-                    + "cooperatively");
+            String grid = d.gridBarrier();
+            if (grid == null) {
+                throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
+                        + d.name() + " back end (no barrier across the work-groups of one launch): it runs on the "
+                        + "WebAssembly (CPU) path and the CUDA back end, which launch such a kernel cooperatively");
+            }
+            out.at(b.pos());
+            out.line(grid + ";");
         } else if (s instanceof KStmt.Barrier b) {
             out.at(b.pos());
             out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");
@@ -493,6 +515,14 @@ public final class FunctionWriter {
         }
         if (to instanceof PointerType) {
             AddressSpace target = scope.spaceOf(c);
+            if (target == AddressSpace.SHARED && from instanceof ScalarType fs && fs.size() < 8
+                    && !d.narrowSharedAddresses()) {
+                SourcePos at = buffer != null && buffer.current() != null ? buffer.current() : fn.pos();
+                throw CompileException.at(at, "a shared-memory address held in " + 8 * fs.size() + " bits (nvcc's PTX,"
+                        + " or __cvta_generic_to_shared into an \"r\" operand of inline PTX) is not supported on the "
+                        + d.name() + " back end, whose shared-memory addresses need 64 bits: run it on the WebAssembly"
+                        + " path, or pass the address to inline PTX as a 64-bit (\"l\") operand");
+            }
             if (from instanceof PointerType) {
                 return "((" + typeName(to, target) + ")" + x + ")";
             }

@@ -59,6 +59,11 @@ final class OpenClDialect implements Dialect {
     }
 
     @Override
+    public boolean narrowSharedAddresses() {
+        return false;
+    }
+
+    @Override
     public String scalar(ScalarKind k) {
         return switch (k) {
             case BOOL, UCHAR -> "uchar";
