@@ -186,6 +186,7 @@ public final class FunctionWriter {
                 injectAfter = null;
             }
         } else if (s instanceof KStmt.Store st) {
+            out.at(st.pos());
             CType pointee = ((PointerType) st.address().type()).pointee();
             if (pointee instanceof ArrayType at) {
                 copyArray(out, expr(st.address()), scope.spaceOf(st.address()), st.value(), at);
@@ -515,7 +516,7 @@ public final class FunctionWriter {
         }
         if (to instanceof PointerType) {
             AddressSpace target = scope.spaceOf(c);
-            if (target == AddressSpace.SHARED && from instanceof ScalarType fs && fs.size() < 8
+            if (((PointerType) to).space() == AddressSpace.SHARED && from instanceof ScalarType fs && fs.size() < 8
                     && !d.narrowSharedAddresses()) {
                 SourcePos at = buffer != null && buffer.current() != null ? buffer.current() : fn.pos();
                 throw CompileException.at(at, "a shared-memory address held in " + 8 * fs.size() + " bits (nvcc's PTX,"

@@ -305,8 +305,12 @@ final class FunctionLowering {
         }
     }
 
+    /** The instruction being lowered (the position of the temporaries it makes), or null. */
+    private Instruction lowering;
+
     private void instruction(Instruction parsed) {
         Instruction ins = withRegisterNames(parsed);
+        lowering = ins;
         String op = ins.opcode();
         if (op.equals("bra") || op.equals("ret") || op.equals("exit")) {
             controlTransfer(ins);
@@ -561,7 +565,7 @@ final class FunctionLowering {
 
     /** A new local of the function (for values the lowering computes in several steps). */
     KLocal local(String name, CType type) {
-        return fn.newLocal(name, type, decl.pos());
+        return fn.newLocal(name, type, lowering != null ? lowering.sourcePos() : decl.pos());
     }
 
     /** A fresh local holding {@code e} (for values used more than once); simple values stay as they are. */

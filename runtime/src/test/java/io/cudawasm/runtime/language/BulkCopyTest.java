@@ -254,7 +254,8 @@ class BulkCopyTest {
     /**
      * The hand-written style of TMA code: 32-bit shared addresses from {@code __cvta_generic_to_shared}
      * in {@code "r"} operands, a wait loop with a label inside the asm block (one per unrolled call).
-     * Not on OpenCL: PoCL's {@code __local} addresses do not fit 32 bits (README, refused list).
+     * OpenCL refuses it by name at the first use of such an address: PoCL's {@code __local} addresses
+     * do not fit 32 bits (nvcc's PTX of any kernel with shared memory likewise).
      */
     @Test
     void thirtyTwoBitSharedAddressesFromCvtaGenericToShared() {
@@ -306,9 +307,19 @@ class BulkCopyTest {
                 expected[b * 32 + t] = sum;
             }
         }
-        AllPaths.check(CaseBuilder.of("cvta_shared", "cvta.cu", src).kernel("cvta").launch(Dim3.of(blocks), Dim3.of(32))
-                .in("in", in).out("out", new float[expected.length], expected).build(),
-                EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "", SM90);
+        KernelCase c = CaseBuilder.of("cvta_shared", "cvta.cu", src).kernel("cvta").launch(Dim3.of(blocks), Dim3.of(32))
+                .in("in", in).out("out", new float[expected.length], expected).build();
+        AllPaths.check(c, EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "", SM90);
+        CompileResult compiled = AllPaths.compile(c.request());
+        CompileException e = org.junit.jupiter.api.Assertions.assertThrows(CompileException.class,
+                () -> OpenClTestDevice.backend().open(compiled).close());
+        assertTrue(e.getMessage().contains("a shared-memory address held in 32 bits"), e.getMessage());
+        assertEquals("cvta.cu", e.first().file(), e.getMessage());
+        assertEquals(14, e.first().line(), e.getMessage()); // the kernel's mbarrier.init, the first to use one
+        CompileResult viaPtx = AllPaths.compile(CompileRequest.of("cvta.ptx", Nvcc.ptx(src, SM90, List.of())));
+        CompileException p = org.junit.jupiter.api.Assertions.assertThrows(CompileException.class,
+                () -> OpenClTestDevice.backend().open(viaPtx).close());
+        assertTrue(p.getMessage().contains("is not supported on the OpenCL C back end"), p.getMessage());
     }
 
     @Test
