@@ -34,7 +34,8 @@ final class AsyncCopies {
             + " size that is a multiple of 16";
     /** The header's bulk copies, which answer whether their addresses and size were aligned (and copied if so). */
     private static final java.util.Set<String> BULK_COPIES = java.util.Set.of("__cuda_device_memcpy_async_tx",
-            "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_cp_async_bulk_shared_to_global");
+            "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_cp_async_bulk_shared_to_global",
+            "__cuda_ptx_cp_async_bulk");
 
     /** Tensor-map copies ({@code cde::cp_async_bulk_tensor_2d_global_to_shared}...), refused by name. */
     static void refuseTensorCopy(String name, SourcePos pos) {
@@ -64,17 +65,19 @@ final class AsyncCopies {
             ctx.emit(new KStmt.Trap(PARTITIONED_PIPELINE, pos));
             return result;
         }
-        if (name.equals("init") && args.size() == 2 && isBarrierPointer(args.get(0)) && result instanceof Value v
-                && v.type() == ScalarType.BOOL) {
+        if ((name.equals("init") && args.size() == 2 && isBarrierPointer(args.get(0))
+                || name.equals("__cuda_ptx_mbarrier_init")) && result instanceof Value v && v.type() == ScalarType.BOOL) {
+            String what = name.equals("init") ? "cuda::barrier" : "cuda::ptx::mbarrier_init";
             if (args.get(1) instanceof Value count && count.value() instanceof KExpr.IntConst c) {
                 // known now; the block's size is not: say so where a GPU would have run it
-                ctx.checker.warnings.add(Diagnostic.warning(pos, "cuda::barrier initialized for " + c.value()
+                ctx.checker.warnings.add(Diagnostic.warning(pos, what + " initialized for " + c.value()
                         + " threads: it runs as a block barrier here, so the kernel stops at this line unless the block"
                         + " has exactly " + c.value() + " threads"));
             }
             KExpr ok = ctx.let(v.value(), pos);
             ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, ok, ScalarType.BOOL),
-                    new KBlock(List.of(new KStmt.Trap(SUBSET_BARRIER, pos))), KBlock.EMPTY));
+                    new KBlock(List.of(new KStmt.Trap(name.equals("init") ? SUBSET_BARRIER
+                            : SUBSET_BARRIER.replace("cuda::barrier", what), pos))), KBlock.EMPTY));
             return new Value(ok);
         }
         return result;

@@ -20,7 +20,14 @@ final class AsyncCopyNames {
             "cuda::device::");
     private static final Set<String> DEVICE = Set.of("memcpy_async_tx", "barrier_arrive_tx", "barrier_expect_tx",
             "cp_async_bulk_global_to_shared", "cp_async_bulk_shared_to_global", "fence_proxy_async_shared_cta",
-            "cp_async_bulk_commit_group", "cp_async_bulk_wait_group_read");
+            "cp_async_bulk_commit_group", "cp_async_bulk_wait_group_read", "barrier_native_handle");
+    private static final Set<String> PTX = Set.of("space_global", "space_shared", "space_cluster", "sem_release",
+            "sem_relaxed", "sem_acquire", "scope_cta", "scope_cluster", "space_global_t", "space_shared_t",
+            "space_cluster_t", "sem_release_t", "sem_relaxed_t", "sem_acquire_t", "scope_cta_t", "scope_cluster_t",
+            "n32_t", "cp_async_bulk", "cp_async_bulk_commit_group", "cp_async_bulk_wait_group",
+            "cp_async_bulk_wait_group_read", "fence_proxy_async", "mbarrier_init", "mbarrier_arrive",
+            "mbarrier_arrive_expect_tx", "mbarrier_expect_tx", "mbarrier_try_wait", "mbarrier_try_wait_parity",
+            "mbarrier_test_wait", "mbarrier_test_wait_parity");
     private static final Set<String> GROUPS = Set.of("memcpy_async", "wait", "wait_prior");
 
     /** The reserved name for a qualified name, or null when it is not one of these. */
@@ -39,6 +46,11 @@ final class AsyncCopyNames {
                 // sm_90's bulk copies into a cuda::barrier (cuda::device and cuda::device::experimental)
                 return DEVICE.contains(name) || name.startsWith("cp_async_bulk_tensor_") ? "__cuda_device_" + name : null;
             }
+        }
+        if (full.startsWith("cuda::ptx::") && full.indexOf("::", "cuda::ptx::".length()) < 0) {
+            // libcu++'s PTX wrappers (cuda/ptx): their tag types and values too
+            String name = full.substring("cuda::ptx::".length());
+            return PTX.contains(name) ? "__cuda_ptx_" + name : null;
         }
         if (ns.equals("cuda")) {
             if (rest.equals("pipeline_role") || rest.startsWith("pipeline_role::")) {

@@ -217,7 +217,115 @@ final class AsyncCopyHeaders {
             #endif
             """;
 
+    /**
+     * {@code cuda/ptx}: libcu++'s wrappers of the PTX instructions of asynchronous copies and
+     * mbarriers ({@code cuda::ptx::cp_async_bulk}, {@code mbarrier_*}, {@code fence_proxy_async}),
+     * with the semantics of the PTX front end (ptx/AsyncInstructions): copies at the call, the
+     * mbarrier a block barrier whose transaction counts are met, its {@code init} checked at the
+     * caller's line (check/AsyncCopies). Tag types and values as libcu++ spells them
+     * ({@code cuda::ptx::space_global}, {@code sem_release}, {@code scope_cta}, {@code n32_t<N>}).
+     */
+    private static final String PTX_WRAPPERS = BARRIER + """
+            #ifndef __CW_CUDA_PTX
+            #define __CW_CUDA_PTX
+            struct __cuda_ptx_space_global_t { int unused; };
+            struct __cuda_ptx_space_shared_t { int unused; };
+            struct __cuda_ptx_space_cluster_t { int unused; };
+            struct __cuda_ptx_sem_release_t { int unused; };
+            struct __cuda_ptx_sem_relaxed_t { int unused; };
+            struct __cuda_ptx_sem_acquire_t { int unused; };
+            struct __cuda_ptx_scope_cta_t { int unused; };
+            struct __cuda_ptx_scope_cluster_t { int unused; };
+            template <int N> struct __cuda_ptx_n32_t { int unused; };
+            __constant__ __cuda_ptx_space_global_t __cuda_ptx_space_global = {0};
+            __constant__ __cuda_ptx_space_shared_t __cuda_ptx_space_shared = {0};
+            __constant__ __cuda_ptx_space_cluster_t __cuda_ptx_space_cluster = {0};
+            __constant__ __cuda_ptx_sem_release_t __cuda_ptx_sem_release = {0};
+            __constant__ __cuda_ptx_sem_relaxed_t __cuda_ptx_sem_relaxed = {0};
+            __constant__ __cuda_ptx_sem_acquire_t __cuda_ptx_sem_acquire = {0};
+            __constant__ __cuda_ptx_scope_cta_t __cuda_ptx_scope_cta = {0};
+            __constant__ __cuda_ptx_scope_cluster_t __cuda_ptx_scope_cluster = {0};
+            // bulk copies: global to shared (the cluster is the block), shared to global, shared to shared
+            __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
+                                                            void *dst, const void *src, unsigned size, uint64_t *bar)
+            {
+                return __cw_bulk_copy(dst, src, size);
+            }
+            __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_global_t, __cuda_ptx_space_shared_t,
+                                                            void *dst, const void *src, unsigned size)
+            {
+                return __cw_bulk_copy(dst, src, size);
+            }
+            __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_shared_t,
+                                                            void *dst, const void *src, unsigned size, uint64_t *bar)
+            {
+                return __cw_bulk_copy(dst, src, size);
+            }
+            __device__ inline void __cuda_ptx_cp_async_bulk_commit_group() {}
+            template <int N> __device__ void __cuda_ptx_cp_async_bulk_wait_group(__cuda_ptx_n32_t<N>) {}
+            template <int N> __device__ void __cuda_ptx_cp_async_bulk_wait_group_read(__cuda_ptx_n32_t<N>) {}
+            __device__ inline void __cuda_ptx_fence_proxy_async() {}
+            template <typename Space> __device__ void __cuda_ptx_fence_proxy_async(Space) {}
+            // an mbarrier: a block barrier; init says whether its count is the block's (checked at the caller's line)
+            __device__ inline bool __cuda_ptx_mbarrier_init(uint64_t *bar, unsigned count)
+            {
+                *bar = count;
+                return count == blockDim.x * blockDim.y * blockDim.z;
+            }
+            __device__ inline uint64_t __cuda_ptx_mbarrier_arrive(uint64_t *bar) { return 0; }
+            template <typename Sem, typename Scope, typename Space>
+            __device__ uint64_t __cuda_ptx_mbarrier_arrive(Sem, Scope, Space, uint64_t *bar) { return 0; }
+            template <typename Sem, typename Scope, typename Space>
+            __device__ uint64_t __cuda_ptx_mbarrier_arrive_expect_tx(Sem, Scope, Space, uint64_t *bar,
+                                                                                unsigned bytes)
+            {
+                return 0;
+            }
+            template <typename Sem, typename Scope, typename Space>
+            __device__ void __cuda_ptx_mbarrier_expect_tx(Sem, Scope, Space, uint64_t *bar, unsigned bytes) {}
+            __device__ inline bool __cuda_ptx_mbarrier_try_wait(uint64_t *bar, uint64_t state)
+            {
+                __syncthreads();
+                return true;
+            }
+            template <typename Sem, typename Scope>
+            __device__ bool __cuda_ptx_mbarrier_try_wait(Sem, Scope, uint64_t *bar, uint64_t state)
+            {
+                __syncthreads();
+                return true;
+            }
+            __device__ inline bool __cuda_ptx_mbarrier_try_wait_parity(uint64_t *bar, unsigned parity)
+            {
+                __syncthreads();
+                return true;
+            }
+            template <typename Sem, typename Scope>
+            __device__ bool __cuda_ptx_mbarrier_try_wait_parity(Sem, Scope, uint64_t *bar, unsigned parity)
+            {
+                __syncthreads();
+                return true;
+            }
+            __device__ inline bool __cuda_ptx_mbarrier_test_wait(uint64_t *bar, uint64_t state)
+            {
+                __syncthreads();
+                return true;
+            }
+            __device__ inline bool __cuda_ptx_mbarrier_test_wait_parity(uint64_t *bar, unsigned parity)
+            {
+                __syncthreads();
+                return true;
+            }
+            // the barrier's own storage, for the mbarrier wrappers above
+            __device__ inline uint64_t *__cuda_device_barrier_native_handle(
+                    __cuda_barrier<__cuda_thread_scope_block> &bar)
+            {
+                return (uint64_t *)&bar.expected;
+            }
+            #endif
+            """;
+
     static final Map<String, String> TEXT = Map.of(
+            "cuda/ptx", PTX_WRAPPERS,
             "cuda/barrier", BARRIER,
             "cuda/pipeline", PIPELINE,
             "cuda_pipeline.h", PRIMITIVES,

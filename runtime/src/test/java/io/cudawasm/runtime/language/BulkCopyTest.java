@@ -182,6 +182,55 @@ class BulkCopyTest {
                 .launch(Dim3.of(blocks), Dim3.of(128)).out("data", data, expected).scalar(offset).build());
     }
 
+    /** libcu++'s PTX wrappers ({@code cuda/ptx}): the same copies and mbarrier operations by name. */
+    @Test
+    void cudaPtxWrappersCopyThereAndBackThroughAnMbarrier() {
+        String src = """
+                #include <cuda/barrier>
+                #include <cuda/ptx>
+                namespace ptx = cuda::ptx;
+                __global__ void wrappers(const int *in, int *out)
+                {
+                    __shared__ __align__(16) int tile[64];
+                    __shared__ uint64_t bar;
+                    if (threadIdx.x == 0) {
+                        ptx::mbarrier_init(&bar, blockDim.x);
+                        ptx::fence_proxy_async(ptx::space_shared);
+                    }
+                    __syncthreads();
+                    uint64_t state;
+                    if (threadIdx.x == 0) {
+                        ptx::cp_async_bulk(ptx::space_cluster, ptx::space_global, tile, in + blockIdx.x * 64, 256, &bar);
+                        state = ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &bar, 256);
+                    } else {
+                        state = ptx::mbarrier_arrive(&bar);
+                    }
+                    while (!ptx::mbarrier_try_wait(&bar, state)) {
+                    }
+                    int v = tile[63 - threadIdx.x] * 5 + 1;
+                    __syncthreads();
+                    tile[threadIdx.x] = v;
+                    ptx::fence_proxy_async(ptx::space_shared);
+                    __syncthreads();
+                    if (threadIdx.x == 0) {
+                        ptx::cp_async_bulk(ptx::space_global, ptx::space_shared, out + blockIdx.x * 64, tile, 256);
+                        ptx::cp_async_bulk_commit_group();
+                        ptx::cp_async_bulk_wait_group_read(ptx::n32_t<0>());
+                    }
+                }
+                """;
+        int blocks = 3;
+        int[] in = ints(blocks * 64, 6);
+        int[] expected = new int[in.length];
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < 64; t++) {
+                expected[b * 64 + t] = in[b * 64 + 63 - t] * 5 + 1;
+            }
+        }
+        check(CaseBuilder.of("cuda_ptx", "wrappers.cu", src).kernel("wrappers").launch(Dim3.of(blocks), Dim3.of(64))
+                .in("in", in).out("out", new int[in.length], expected).build());
+    }
+
     /**
      * Hand-written sm_90 PTX in the kernel: a bulk copy completing an mbarrier's transaction count,
      * waited for by phase parity in a loop, a prefetch, a bulk store with a bulk group, clusters of one
@@ -320,6 +369,27 @@ class BulkCopyTest {
         CompileException p = org.junit.jupiter.api.Assertions.assertThrows(CompileException.class,
                 () -> OpenClTestDevice.backend().open(viaPtx).close());
         assertTrue(p.getMessage().contains("is not supported on the OpenCL C back end"), p.getMessage());
+    }
+
+    @Test
+    void anMbarrierOfPartOfTheBlockStopsTheKernelAtItsInit() {
+        String src = """
+                #include <cuda/ptx>
+                __global__ void part(int *out)
+                {
+                    __shared__ uint64_t bar;
+                    if (threadIdx.x == 0) { cuda::ptx::mbarrier_init(&bar, 32); }
+                    __syncthreads();
+                    out[threadIdx.x] = 1;
+                }
+                """;
+        KernelCase c = CaseBuilder.of("mbarrier_part", "part.cu", src).kernel("part").launch(Dim3.of(1), Dim3.of(64))
+                .out("out", new int[64], null).build();
+        CompileResult compiled = AllPaths.compile(c.request());
+        assertTrue(compiled.warnings().stream().anyMatch(d -> d.line() == 5
+                && d.message().contains("cuda::ptx::mbarrier_init initialized for 32 threads")), compiled.warnings()::toString);
+        stops("wasm", KernelHarness.backend(2), compiled, c, "part.cu:5");
+        stops("opencl", OpenClTestDevice.backend(), compiled, c, "part.cu:5");
     }
 
     @Test
