@@ -96,6 +96,13 @@ public final class KernelAbi {
      */
     public static final int GRID_SYNC = 100;
     /**
+     * Not a fault: a thread is about to read (atomically) the word at the address it passes, which
+     * other blocks may be changing while it waits for them (nvcc's grid barrier spins so). The host
+     * returns at once unless the thread keeps reading the same value there, when it lets the other
+     * block threads run: a cooperative launch has more block threads than cores.
+     */
+    public static final int SPIN_WAIT = 101;
+    /**
      * A hidden {@code __device__ unsigned int} the module has when a kernel asks
      * {@code this_grid().is_valid()}: the CPU path writes 1 before a cooperative launch, 0 before others.
      */

@@ -78,6 +78,29 @@ class GridSyncPtxTest {
         AllPaths.check(GridSyncTest.rotateCase(64, 3), EnumSet.of(AllPaths.Path.PTX), "");
     }
 
+    /**
+     * 64 block threads on two cores: the first blocks at the barrier spin on the counter while the
+     * last still compute. The host backs a spinning reader off ({@code SpinBackoff}), so the launch
+     * takes about as long as the source path's blocking barrier (tens of milliseconds here); without
+     * it, it took 17 to 34 seconds.
+     */
+    @Test
+    void blocksSpinningAtTheBarrierLeaveTheCoresToTheBlocksTheyWaitFor() {
+        try (KernelHarness h = KernelHarness.of(viaPtx(GridSyncTest.SOURCE, AllPaths.PTX_CONFIG), 2)) {
+            int blocks = 64;
+            int rounds = 20;
+            DeviceBuffer a = h.buffer(new int[blocks * GridSyncTest.BLOCK]);
+            DeviceBuffer b = h.buffer(new int[blocks * GridSyncTest.BLOCK]);
+            DeviceBuffer sums = h.buffer(new int[blocks + 1]);
+            DeviceBuffer r = h.buffer(new int[] {rounds});
+            LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(GridSyncTest.BLOCK), 0);
+            for (int i = 0; i < 3; i++) { // compiled by the JIT after the first
+                h.launch("rotate", config, LaunchOptions.DEFAULT.withTimeLimit(Duration.ofSeconds(10)), a, b, sums, r, -1);
+            }
+            assertArrayEquals(GridSyncTest.reference(blocks, rounds)[2], h.ints(sums));
+        }
+    }
+
     @Test
     void twoAndThreeDimensionalGridsSynchronizeEveryBlock() {
         for (Dim3[] shape : new Dim3[][] {{new Dim3(3, 2, 1), new Dim3(8, 4, 1)}, {new Dim3(2, 3, 2), new Dim3(4, 2, 3)}}) {

@@ -508,6 +508,10 @@ final class WasmSession implements DeviceSession {
                 .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
                 .addFunction(new HostFunction(KernelAbi.TRAP_MODULE, KernelAbi.TRAP_NAME, List.of(ValType.I32, ValType.I32),
                         List.of(), (inst, a) -> {
+                            if ((int) a[0] == KernelAbi.SPIN_WAIT) {
+                                SpinBackoff.beforeLoad(memory, (int) a[1]);
+                                return null;
+                            }
                             GridBarrier grid = gridBarrier;
                             if ((int) a[0] == KernelAbi.GRID_SYNC && grid != null) {
                                 grid.await();
