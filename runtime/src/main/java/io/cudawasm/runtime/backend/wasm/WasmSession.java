@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -632,7 +633,7 @@ final class WasmSession implements DeviceSession {
         AtomicReference<Failure> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(blocks);
         RunningWorkers running = new RunningWorkers();
-        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
         gridBarrier = barrier;
         try {
             for (int b = 0; b < blocks; b++) {
@@ -674,9 +675,11 @@ final class WasmSession implements DeviceSession {
             }
             Runnable stalled = workspace == null ? null : () -> {
                 // once a block has ended, a round of nvcc's barrier that has begun (the counter's low 31
-                // bits are not 0 between rounds) waits for it forever
+                // bits are not 0 between rounds) waits for it forever. The block's end is read first: a
+                // round seen begun before that could still be the block's own last one
+                boolean ended = finished.get() > 0;
                 int counter = memory.atomicReadInt(workspace.offset() + KernelAbi.GRID_WORKSPACE_BARRIER);
-                if (finished.get() > 0 && (counter & 0x7FFF_FFFF) != 0 && failure.compareAndSet(null,
+                if (ended && (counter & 0x7FFF_FFFF) != 0 && failure.compareAndSet(null,
                         new Failure(new GridBarrier.Broken(GridBarrier.ENDED_EARLY), 0, 1))) {
                     running.stop();
                 }
