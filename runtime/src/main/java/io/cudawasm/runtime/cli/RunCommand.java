@@ -459,7 +459,12 @@ final class RunCommand implements Callable<Integer> {
             if (v.matches("[-+]?\\d+[kKmMgG]")) {
                 return BufferSpecs.parseSize(v);
             }
-            return Long.decode(v.replace("_", ""));
+            String digits = v.replace("_", "");
+            if (!p.scalar().isSigned() && digits.matches("\\d{19,20}")) {
+                // an unsigned 64-bit value above 2^63 (a graph conditional handle, a hash): its bits
+                return Long.parseUnsignedLong(digits);
+            }
+            return Long.decode(digits);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("parameter '" + p.type() + " " + p.name() + "' needs a number, got '" + v
                     + "'");

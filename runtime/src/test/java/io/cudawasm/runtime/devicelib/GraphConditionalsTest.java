@@ -206,7 +206,7 @@ class GraphConditionalsTest {
             assertTrue(text.out().contains("  graph conditional 77 = 1\n"), text.out());
         }
         CliRun json = CliRun.cudaWasm("run", cu.toString(), "--kernel", "manyHandles", "--grid", "1", "--block", "1",
-                "--arg", "-6", "--arg", "3", "--sandbox", "--json");
+                "--arg", "18446744073709551610", "--arg", "3", "--sandbox", "--json");
         assertEquals(0, json.code(), json.err() + json.out());
         com.fasterxml.jackson.databind.JsonNode g = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out())
                 .get("graphConditionals");
