@@ -1083,7 +1083,10 @@ final class ExpressionLowering {
             }
             return ctx.objects.callOperator(object, c.args(), c.pos());
         }
-        if (ctx.owner != null && !id.name().contains("::")) {
+        // a string literal argument goes only to a built-in (::nan("") in a class with a member nan())
+        boolean literalToBuiltin = BuiltinCalls.isBuiltin(name)
+                && c.args().stream().anyMatch(a -> a instanceof Expr.StringLit);
+        if (ctx.owner != null && !id.name().contains("::") && !literalToBuiltin) {
             Operand member = ctx.objects.ownMethodCall(name, c.args(), c.pos());
             if (member != null) {
                 return member;
