@@ -1206,7 +1206,7 @@ final class ExpressionLowering {
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         KFunction callee = virtualCall ? ctx.checker.virtualCalls.dispatcher(fn, r.entry().owner, r.entry(), pos) : fn;
-        KExpr call = new KExpr.Call(callee, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        KExpr call = new KExpr.Call(callee, callValues(r, fn, given, positions, self, pos), fn.returnType(), pos);
         if (sig.returnsReference()) {
             PointerType rt = (PointerType) fn.returnType();
             KLocal t = ctx.temp(rt, pos);
