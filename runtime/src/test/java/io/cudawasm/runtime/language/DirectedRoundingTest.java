@@ -30,12 +30,14 @@ import org.junit.jupiter.api.Test;
 class DirectedRoundingTest {
     private static final String[] MODES = {"rn", "rz", "rd", "ru"};
     private static final String[] OPS = {"add", "sub", "mul", "div", "rcp", "sqrt", "fma"};
+    /** Random operand triples per test: a size that keeps the suite fast, larger on demand ({@code -Ddirected.cases=20000}). */
+    private static final int RANDOM = Integer.getInteger("directed.cases", 700);
 
     // ---------------------------------------------------------------- double precision
 
     @Test
     void doublePrecisionArithmeticRoundsInEveryMode() {
-        List<double[]> cases = doubleOperands(new Random(18), 700);
+        List<double[]> cases = doubleOperands(new Random(Long.getLong("directed.seed", 18)), RANDOM);
         int n = cases.size();
         double[] a = new double[n];
         double[] b = new double[n];
@@ -158,7 +160,7 @@ class DirectedRoundingTest {
                 cases.add(new float[] {x, y, special[rnd.nextInt(special.length)]});
             }
         }
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < RANDOM; i++) {
             float x = randomFloat(rnd);
             float y = randomFloat(rnd);
             float z = randomFloat(rnd);
