@@ -1084,8 +1084,8 @@ final class ExpressionLowering {
             return ctx.objects.callOperator(object, c.args(), c.pos());
         }
         // a string literal argument goes only to a built-in (::nan("") in a class with a member nan())
-        boolean literalToBuiltin = BuiltinCalls.isBuiltin(name)
-                && c.args().stream().anyMatch(a -> a instanceof Expr.StringLit);
+        boolean literalToBuiltin = c.args().stream().anyMatch(a -> a instanceof Expr.StringLit)
+                && BuiltinCalls.isBuiltin(name);
         if (ctx.owner != null && !id.name().contains("::") && !literalToBuiltin) {
             Operand member = ctx.objects.ownMethodCall(name, c.args(), c.pos());
             if (member != null) {
