@@ -301,6 +301,66 @@ class DirectedRoundingTest {
                 .out("floats", new int[n * 20], floats).out("wide", new long[n * 8], wide).scalar(n).build());
     }
 
+    /** Floating to integer in every mode (in range: the rounding, not the saturation, is what is checked). */
+    @Test
+    void floatingToIntegerConversionsRoundInEveryMode() {
+        Random rnd = new Random(1820);
+        int n = 300;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = switch (i % 4) {
+                case 0 -> Math.floor(rnd.nextDouble() * 2e6 - 1e6) + 0.5; // ties
+                case 1 -> rnd.nextDouble() * 2e9 - 1e9;
+                case 2 -> Math.scalb(rnd.nextDouble() - 0.5, rnd.nextInt(8));
+                default -> Math.floor(rnd.nextDouble() * 2e6 - 1e6);
+            };
+        }
+        x[0] = -0.5;
+        x[1] = 0.5;
+        x[2] = -1.5;
+        x[3] = 2.5;
+        String[] targets = {"int", "uint", "ll", "ull"};
+        long[] expected = new long[n * 32];
+        StringBuilder body = new StringBuilder();
+        for (int src = 0; src < 2; src++) {
+            for (int t = 0; t < 4; t++) {
+                for (int m = 0; m < 4; m++) {
+                    int slot = src * 16 + t * 4 + m;
+                    String arg = (src == 0 ? "" : "(float)") + (t % 2 == 1 ? "fabs(v)" : "v");
+                    body.append("    o[").append(slot).append("] = (long long)__").append(src == 0 ? "double" : "float")
+                            .append("2").append(targets[t]).append("_").append(MODES[m]).append("(").append(arg)
+                            .append(");\n");
+                    for (int i = 0; i < n; i++) {
+                        double v = t % 2 == 1 ? Math.abs(x[i]) : x[i];
+                        if (src == 1) {
+                            v = (float) v;
+                        }
+                        double r = switch (m) {
+                            case 0 -> Math.rint(v);
+                            case 1 -> v < 0 ? Math.ceil(v) : Math.floor(v);
+                            case 2 -> Math.floor(v);
+                            default -> Math.ceil(v);
+                        };
+                        long bits = (long) r;
+                        // (long long) of an unsigned int result zero-extends, of an int sign-extends
+                        expected[i * 32 + slot] = t == 1 ? bits & 0xFFFF_FFFFL : bits;
+                    }
+                }
+            }
+        }
+        String src = """
+                __global__ void toInteger(const double* x, long long* out, int n)
+                {
+                    int i = blockIdx.x * blockDim.x + threadIdx.x;
+                    if (i >= n) return;
+                    double v = x[i];
+                    long long* o = out + 32 * i;
+                """ + body + "}\n";
+        AllPaths.check(CaseBuilder.of("directed_to_integer", "directed_to_integer.cu", src).kernel("toInteger")
+                .launch(Dim3.of((n + 63) / 64), Dim3.of(64)).in("x", x).out("out", new long[n * 32], expected)
+                .scalar(n).build());
+    }
+
     // ---------------------------------------------------------------- the CUDA C back end
 
     @Test
