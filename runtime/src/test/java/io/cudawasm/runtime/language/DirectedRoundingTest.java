@@ -374,10 +374,17 @@ class DirectedRoundingTest {
                     f[1] = __double2float_rd(a[1]);
                 }
                 """;
-        String cuda = CudaEmitter.emit(KernelCompiler.compileForDevices(CompileRequest.of("k.cu", src)).kir()).source();
+        io.cudawasm.kernels.cuda.CudaProgram program = CudaEmitter.emit(KernelCompiler.compileForDevices(
+                CompileRequest.of("k.cu", src)).kir());
+        String cuda = program.source();
         for (String intrinsic : List.of("__dadd_rd(", "__dsqrt_ru(", "__fdiv_rz(", "__double2float_rd(")) {
             assertTrue(cuda.contains(intrinsic), () -> intrinsic + " missing from:\n" + cuda);
         }
         assertEquals(-1, cuda.indexOf("cw___dadd_rd"), cuda);
+        // and nvcc takes it: its PTX has the directed instructions themselves
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_75");
+        for (String instruction : List.of("add.rm.f64", "sqrt.rp.f64", "div.rz.f32", "cvt.rm.f32.f64")) {
+            assertTrue(ptx.contains(instruction), () -> instruction + " missing from nvcc's PTX:\n" + ptx);
+        }
     }
 }
