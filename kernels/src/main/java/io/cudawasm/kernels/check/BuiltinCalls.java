@@ -268,6 +268,10 @@ final class BuiltinCalls {
 
     private Operand rounded(String name, List<Expr> args, SourcePos pos) {
         if (!name.endsWith("_rn")) {
+            if (!RoundedArithmetic.builds(name)) {
+                throw error(pos, "unknown intrinsic '" + name + "' (CUDA has only '" + name.substring(0, name.length() - 3)
+                        + "_rn')");
+            }
             return libraryCall(name, args, pos);
         }
         String op = name.substring(2, name.length() - 3);

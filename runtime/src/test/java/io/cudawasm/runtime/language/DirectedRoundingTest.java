@@ -361,6 +361,15 @@ class DirectedRoundingTest {
                 .scalar(n).build());
     }
 
+    /** What CUDA does not have is named; nan() takes its tag only as a literal. */
+    @Test
+    void unknownRoundingsAndRuntimeTagsAreRefusedByName() {
+        AllPaths.refuses("__global__ void k(float* a) { a[0] = __frsqrt_rd(a[1]); }",
+                "unknown intrinsic '__frsqrt_rd' (CUDA has only '__frsqrt_rn')");
+        AllPaths.refuses("__global__ void k(double* a, const char* t) { a[0] = nan(t); }",
+                "'nan' needs a string literal as its tag");
+    }
+
     // ---------------------------------------------------------------- the CUDA C back end
 
     @Test
