@@ -57,6 +57,8 @@ final class GridPhases {
     private final OpenClDialect dialect;
     private final List<Slot> frame = new ArrayList<>();
     private final List<SharedSlot> shared = new ArrayList<>();
+    /** The thread's own variables a pointer may point into (its address taken, or an array). */
+    private final List<SharedSlot> locals = new ArrayList<>();
     private final Map<KStmt.Barrier, Integer> numbers = new IdentityHashMap<>();
     private final int frameBytes;
     private final int staticSharedBytes;
@@ -115,11 +117,6 @@ final class GridPhases {
         List<KLocal> all = new ArrayList<>(kernel.params());
         all.addAll(kernel.locals());
         for (KLocal l : all) {
-            if (l.type() instanceof PointerType && inst.spaces.get(l) == AddressSpace.LOCAL) {
-                throw CompileException.at(l.pos(), "'" + l.name() + "' points to a local variable of the thread; "
-                        + "the OpenCL C back end cannot keep such a pointer across grid.sync() (each grid barrier "
-                        + "ends a launch): run the kernel on the WebAssembly path or CUDA");
-            }
             // 16-byte slots of at least 16 bytes: OpenCL's own sizes of vectors and pointers fit
             int bytes = align16(Math.max(16, l.type().size()));
             frame.add(new Slot(l, offset, bytes));
@@ -133,6 +130,19 @@ final class GridPhases {
             sharedOffset += align16(g.type().size());
         }
         this.staticSharedBytes = sharedOffset;
+        // what a pointer to the thread's own memory can point into: locals whose address is taken, arrays
+        java.util.Set<KLocal> addressed = new java.util.LinkedHashSet<>();
+        KirWalk.expressions(kernel.body(), e -> {
+            if (e instanceof io.cudawasm.kernels.kir.KExpr.LocalAddr a) {
+                addressed.add(a.local());
+            }
+        });
+        for (KLocal l : all) {
+            if (addressed.contains(l) || l.type() instanceof ArrayType) {
+                locals.add(new SharedSlot("((__private uchar*)&" + l.uniqueName() + ")", Integer.toString(l.type().size()),
+                        "0"));
+            }
+        }
         if (inst.hidden.contains(HiddenParam.DYNAMIC_SHARED)) {
             shared.add(new SharedSlot("((__local uchar*)" + HiddenParam.DYNAMIC_SHARED.cName() + ")",
                     "((__global uint*)" + STATE + ")[3]", Integer.toString(sharedOffset)));
@@ -172,6 +182,7 @@ final class GridPhases {
                 + dialect.special(SpecialReg.CTAID_Z) + "))";
         String blocks = "((ulong)" + dialect.special(SpecialReg.NCTAID_X) + " * " + dialect.special(SpecialReg.NCTAID_Y)
                 + " * " + dialect.special(SpecialReg.NCTAID_Z) + ")";
+        out.line("uint cw_phase_next = 0u;");
         out.line("const uint cw_phase_lid = " + lid + ";");
         out.line("const uint cw_phase_ntid = " + ntid + ";");
         out.line("const ulong cw_phase_block = " + block + ";");
@@ -199,9 +210,22 @@ final class GridPhases {
         out.line("}");
     }
 
-    /** A grid barrier: store this work-item's frame and its work-group's shared memory, end the phase. */
+    /** A grid barrier: end the phase there (the epilogue stores the frame), and resume after it. */
     void barrier(KStmt.Barrier b, CodeBuffer out) {
         int k = numbers.get(b);
+        out.line("{ cw_phase_next = " + k + "u; goto cw_phase_end; }");
+        out.line("cw_resume_" + k + ": ;");
+    }
+
+    /**
+     * After the body, reached only from a grid barrier: every work-item of the work-group is here;
+     * store this work-item's frame and its work-group's shared memory, and report the barrier. One
+     * copy for all barriers: a copy per barrier made PoCL's compile of a kernel with nine of them
+     * (conjugateGradientMultiBlockCG) take minutes.
+     */
+    void epilogue(CodeBuffer out) {
+        out.line("return;");
+        out.line("cw_phase_end:");
         out.line("{");
         out.indent();
         out.line("barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);");
@@ -217,14 +241,12 @@ final class GridPhases {
         out.line("if (" + (alive == null ? "1" : alive.uniqueName()) + ") {");
         out.indent();
         out.line("atomic_inc((__global uint*)" + STATE + " + 1);");
-        out.line("const uint cw_was = atomic_cmpxchg((__global uint*)" + STATE + ", 0u, " + k + "u);");
-        out.line("if (cw_was != 0u && cw_was != " + k + "u) atomic_or((__global uint*)" + STATE + " + 2, 1u);");
+        out.line("const uint cw_was = atomic_cmpxchg((__global uint*)" + STATE + ", 0u, cw_phase_next);");
+        out.line("if (cw_was != 0u && cw_was != cw_phase_next) atomic_or((__global uint*)" + STATE + " + 2, 1u);");
         out.outdent();
         out.line("}");
-        out.line("return;");
         out.outdent();
         out.line("}");
-        out.line("cw_resume_" + k + ": ;");
     }
 
     private AddressSpace writerSpace(KLocal l) {
@@ -238,8 +260,8 @@ final class GridPhases {
         if (s.local().type() instanceof ArrayType) {
             out.line("for (uint cw_i = 0; cw_i < " + s.local().type().size() + "u; cw_i++) " + at + "[cw_i] = "
                     + "((__private uchar*)&" + name + ")[cw_i];");
-        } else if (s.local().type() instanceof PointerType && writerSpace(s.local()) == AddressSpace.SHARED) {
-            storeSharedPointer(name, at, out);
+        } else if (s.local().type() instanceof PointerType && targets(s.local()) != null) {
+            storePointer(name, at, targets(s.local()), out);
         } else {
             out.line("*(__global cw_frame_t" + i + "*)" + at + " = " + name + ";");
         }
@@ -251,24 +273,38 @@ final class GridPhases {
         if (s.local().type() instanceof ArrayType) {
             out.line("for (uint cw_i = 0; cw_i < " + s.local().type().size() + "u; cw_i++) ((__private uchar*)&"
                     + name + ")[cw_i] = " + at + "[cw_i];");
-        } else if (s.local().type() instanceof PointerType && writerSpace(s.local()) == AddressSpace.SHARED) {
-            loadSharedPointer(s, i, name, at, out);
+        } else if (s.local().type() instanceof PointerType && targets(s.local()) != null) {
+            loadPointer(i, name, at, targets(s.local()), out);
         } else {
             out.line(name + " = *(__global cw_frame_t" + i + "*)" + at + ";");
         }
     }
 
     /**
-     * A pointer into shared memory as (which shared variable + 1, offset): 0 for a null pointer or
-     * one that points into none of them (it was never valid to use), in two uints.
+     * What a pointer local may point into, when that memory need not be at the same address in the
+     * next launch: shared memory (a work-group's {@code __local} memory) and the thread's own
+     * variables; null for global and constant memory, whose buffers stay where they are.
      */
-    private void storeSharedPointer(String name, String at, CodeBuffer out) {
+    private List<SharedSlot> targets(KLocal l) {
+        return switch (writerSpace(l)) {
+            case SHARED -> shared;
+            case LOCAL -> locals;
+            default -> null;
+        };
+    }
+
+    /**
+     * A pointer as (which variable it points into + 1, offset) in two uints: 0 for a null pointer or
+     * one that points into none of them (it was never valid to use).
+     */
+    private void storePointer(String name, String at, List<SharedSlot> into, CodeBuffer out) {
+        String space = into == shared ? "__local" : "__private";
         out.line("{");
         out.indent();
-        out.line("__local uchar* cw_p = (__local uchar*)" + name + ";");
+        out.line(space + " uchar* cw_p = (" + space + " uchar*)" + name + ";");
         out.line("uint cw_which = 0u, cw_off = 0u;");
-        for (int j = 0; j < shared.size(); j++) {
-            SharedSlot s = shared.get(j);
+        for (int j = 0; j < into.size(); j++) {
+            SharedSlot s = into.get(j);
             out.line("if (cw_p >= " + s.base() + " && cw_p <= " + s.base() + " + " + s.size() + ") { cw_which = "
                     + (j + 1) + "u; cw_off = (uint)(cw_p - " + s.base() + "); }");
         }
@@ -278,13 +314,13 @@ final class GridPhases {
         out.line("}");
     }
 
-    private void loadSharedPointer(Slot slot, int i, String name, String at, CodeBuffer out) {
+    private void loadPointer(int i, String name, String at, List<SharedSlot> into, CodeBuffer out) {
         out.line("{");
         out.indent();
         out.line("const uint cw_which = ((__global uint*)" + at + ")[0], cw_off = ((__global uint*)" + at + ")[1];");
         out.line(name + " = 0;");
-        for (int j = 0; j < shared.size(); j++) {
-            out.line("if (cw_which == " + (j + 1) + "u) " + name + " = (cw_frame_t" + i + ")(" + shared.get(j).base()
+        for (int j = 0; j < into.size(); j++) {
+            out.line("if (cw_which == " + (j + 1) + "u) " + name + " = (cw_frame_t" + i + ")(" + into.get(j).base()
                     + " + cw_off);");
         }
         out.outdent();

@@ -496,6 +496,9 @@ public final class OpenClEmitter {
             phases.prologue(out);
         }
         w.body(out);
+        if (phases != null) {
+            phases.epilogue(out);
+        }
         out.outdent();
         out.line("}");
         out.line("");
