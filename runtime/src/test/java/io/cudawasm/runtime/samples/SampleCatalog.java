@@ -249,6 +249,7 @@ final class SampleCatalog {
         s.addAll(SampleCatalogAsync.all());
         s.addAll(SampleCatalogGraph.all());
         s.addAll(SampleCatalogVirtual.all());
+        s.addAll(SampleCatalogInterval.all());
         return s;
     }
 
