@@ -1273,21 +1273,24 @@ final class ExpressionLowering {
     }
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
-        return referenceArgument(a, referent, isConstReference(param.type()), "'" + param.name() + "'", pos);
+        return referenceArgument(a, referent, isConstReference(param.type()), "parameter '" + param.name() + "'", pos);
     }
 
-    /** The address a reference parameter ({@code name} in messages) binds to: the lvalue's, or a const temporary's. */
+    /**
+     * The address a reference ({@code name} in messages: "parameter 'x'", "member 'r'") binds to:
+     * the lvalue's, or a const temporary's.
+     */
     KExpr referenceArgument(Operand a, CType referent, boolean constRef, String name, SourcePos pos) {
         if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter " + name);
+                throw error(pos, "binding a const value to a non-const reference " + name);
             }
             // a derived object bound to a reference to its base: the base subobject's address
             return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
         }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter " + name);
+                throw error(pos, "binding a const value to a non-const reference " + name);
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
         }
@@ -1299,7 +1302,7 @@ final class ExpressionLowering {
             return address(new LValue.OfLocal(tmp, false));
         }
         if (!constRef) {
-            throw error(pos, "non-const reference parameter " + name + " needs an lvalue of type '"
+            throw error(pos, "non-const reference " + name + " needs an lvalue of type '"
                     + referent.display() + "'");
         }
         KLocal tmp = ctx.temp(referent, pos);
@@ -1506,10 +1509,11 @@ final class ExpressionLowering {
             if (inBase == null) {
                 throw error(m.pos(), "no member named '" + m.name() + "' in '" + st.display() + "'");
             }
-            return new Place(new LValue.OfMemory(Inheritance.address(this, structPtr, inBase),
-                    inBase.get(inBase.size() - 1).type(), isConst));
+            StructType owner = inBase.size() > 1 ? (StructType) inBase.get(inBase.size() - 2).type() : st;
+            return new Place(ReferenceMembers.member(ctx.checker, owner, inBase.get(inBase.size() - 1),
+                    Inheritance.address(this, structPtr, inBase), isConst));
         }
-        return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
+        return new Place(ReferenceMembers.member(ctx.checker, st, f, fieldAddr(structPtr, f), isConst));
     }
 
     // ------------------------------------------------------------------ casts and construction
@@ -1670,7 +1674,13 @@ final class ExpressionLowering {
                 }
                 Field f = (Field) members.get(i);
                 KExpr fa = fieldAddr(address, f);
-                if (i < items.size()) {
+                if (ReferenceMembers.isReference(ctx.checker, s, f)) {
+                    if (i >= items.size() || !(items.get(i) instanceof Initializer.Single single)) {
+                        throw i >= items.size() ? ReferenceMembers.unbound(s, f, init.pos())
+                                : error(items.get(i).pos(), "a reference member is bound to one lvalue, not a braced list");
+                    }
+                    ReferenceMembers.bind(this, ctx, f, fa, operand(single.value()), single.pos());
+                } else if (i < items.size()) {
                     initializeAt(fa, f.type(), items.get(i));
                 } else if (!s.isUnion() && members.equals(s.fields())) {
                     zeroAt(fa, f.type());

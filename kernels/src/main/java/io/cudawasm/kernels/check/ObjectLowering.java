@@ -108,17 +108,14 @@ final class ObjectLowering {
             }
             Optional<Field> f = info.type.field(name).filter(x -> !x.name().startsWith("cw_"));
             if (f.isPresent()) {
-                KExpr addr = exprs().fieldAddr(self, f.get());
-                if (info.referenceFields.contains(name)) {
-                    PointerType pt = (PointerType) f.get().type();
-                    return new Place(new LValue.OfMemory(new KExpr.Load(addr), pt.pointee(), pt.constPointee()));
-                }
-                return new Place(new LValue.OfMemory(addr, f.get().type(), isConst));
+                return new Place(ReferenceMembers.member(ctx.checker, info.type, f.get(),
+                        exprs().fieldAddr(self, f.get()), isConst));
             }
             List<Field> inBase = Inheritance.pathToField(info.type, name);
             if (inBase != null) {
-                return new Place(new LValue.OfMemory(Inheritance.address(exprs(), self, inBase),
-                        inBase.get(inBase.size() - 1).type(), isConst));
+                StructType owner = inBase.size() > 1 ? (StructType) inBase.get(inBase.size() - 2).type() : info.type;
+                return new Place(ReferenceMembers.member(ctx.checker, owner, inBase.get(inBase.size() - 1),
+                        Inheritance.address(exprs(), self, inBase), isConst));
             }
         }
         KExpr constant = staticValue(info, name);
@@ -417,6 +414,11 @@ final class ObjectLowering {
         KExpr base = exprs().address(target);
         for (int i = 0; i < members.size(); i++) {
             StructMember m = members.get(i);
+            if (m instanceof Field f && ReferenceMembers.isReference(ctx.checker, info.type, f)) {
+                bindReference(base, f, info, i < args.size() ? args.get(i) : null,
+                        i < args.size() ? positions.get(i) : pos);
+                continue;
+            }
             LValue lv = memberLValue(base, m, target.isConst(), pos);
             if (i < args.size()) {
                 exprs().store(lv, exprs().convert(exprs().toRValue(args.get(i), positions.get(i)), lv.type(),
@@ -426,6 +428,19 @@ final class ObjectLowering {
             }
         }
         ctx.checker.virtualCalls.stamp(exprs(), ctx, base, info.type, pos);
+    }
+
+    /** Binds a reference member to {@code value}, or (null) by its default member initializer. */
+    private void bindReference(KExpr self, Field f, StructInfo info, Operand value, SourcePos pos) {
+        if (value == null) {
+            Initializer dmi = info.defaultInits.get(f.name());
+            if (!(dmi instanceof Initializer.Single single)) {
+                throw ReferenceMembers.unbound(info.type, f, pos);
+            }
+            value = exprs().operand(single.value());
+            pos = single.pos();
+        }
+        ReferenceMembers.bind(exprs(), ctx, f, exprs().fieldAddr(self, f), value, pos);
     }
 
     private LValue memberLValue(KExpr base, StructMember m, boolean isConst, SourcePos pos) {
@@ -477,7 +492,7 @@ final class ObjectLowering {
     /** Default-initializes a declared object without initializer: its default constructor or member initializers. */
     void defaultConstruct(LValue target, SourcePos pos) {
         StructInfo info = classOf(target.type());
-        if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+        if (info != null && (info.needsConstruction() || info.hostConstructor || !info.referenceFields.isEmpty())) {
             constructInto(target, info, List.of(), List.of(), false, pos);
         } else if (VirtualCalls.holdsPolymorphic(target.type())) {
             constructPolymorphicParts(exprs().address(target), target.type(), pos);
@@ -533,8 +548,16 @@ final class ObjectLowering {
             named.add(mi.name());
         }
         for (StructMember m : info.type.declaredMembers()) {
-            LValue lv = memberLValue(self, m, false, pos);
             TypeSyntax.MemberInit mi = inits.stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
+            if (m instanceof Field f && ReferenceMembers.isReference(ctx.checker, info.type, f)) {
+                if (mi != null && mi.args().size() != 1) {
+                    throw error(mi.pos(), "reference member '" + f.name() + "' is bound to one lvalue");
+                }
+                bindReference(self, f, info, mi == null ? null : exprs().operand(mi.args().get(0)),
+                        mi == null ? pos : mi.pos());
+                continue;
+            }
+            LValue lv = memberLValue(self, m, false, pos);
             if (mi == null) {
                 initializeMember(lv, m, info, false, pos);
                 continue;

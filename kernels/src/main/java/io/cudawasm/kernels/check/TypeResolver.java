@@ -426,10 +426,10 @@ final class TypeResolver {
         List<Field> fields = new ArrayList<>();
         long bytes = 0;
         for (TypeSyntax.Member m : def.members()) {
-            if (TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference) {
-                throw CompileException.at(m.pos(), "reference members are not supported");
-            }
-            CType t = resolve(m.type(), ctx);
+            // a reference member holds the address of what it is bound to (see ReferenceMembers)
+            CType t = TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference r
+                    ? resolve(new TypeSyntax.Pointer(r.pos(), r.referent(), false, false, false), ctx)
+                    : resolve(m.type(), ctx);
             if (t instanceof VoidType || t instanceof StructType st && !st.isComplete()) {
                 throw CompileException.at(m.pos(), "member '" + m.name() + "' has incomplete type '" + t.display() + "'");
             }
