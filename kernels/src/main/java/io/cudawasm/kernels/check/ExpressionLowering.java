@@ -1815,6 +1815,10 @@ final class ExpressionLowering {
         }
         List<Field> toBase = Inheritance.pathToBase(from, to);
         if (toBase != null) {
+            if (VirtualBases.hasVirtualBases(to)) {
+                throw error(pos, "copying a '" + from.display() + "' into its base '" + to.display() + "', which has "
+                        + "virtual base classes, is not supported (bind a reference or a pointer to the base instead)");
+            }
             // a derived object copied as its base (slicing)
             KLocal whole = ctx.temp(from, pos);
             ctx.emit(new KStmt.Assign(whole, v));

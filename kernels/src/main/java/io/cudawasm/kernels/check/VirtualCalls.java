@@ -185,6 +185,7 @@ final class VirtualCalls {
                 return own.decl.body() == null ? null : new Overrider(info, own, List.of()); // pure: no overrider here
             }
         }
+        List<Overrider> found = new ArrayList<>();
         for (Field f : s.isComplete() ? s.fields() : List.<Field>of()) {
             if (Inheritance.isBaseField(f)) {
                 Overrider inBase = finalOverrider((StructType) f.type(), name, params);
@@ -192,8 +193,16 @@ final class VirtualCalls {
                     List<Field> path = new ArrayList<>();
                     path.add(f);
                     path.addAll(inBase.path());
-                    return new Overrider(inBase.info(), inBase.entry(), path);
+                    found.add(new Overrider(inBase.info(), inBase.entry(), path));
                 }
+            }
+        }
+        // through a virtual base one side of a diamond reaches the base's function, which the other overrides
+        for (Overrider o : found) {
+            boolean dominated = found.stream().anyMatch(other -> other != o
+                    && Inheritance.pathToBase(other.info().type, o.info().type) != null);
+            if (!dominated) {
+                return o;
             }
         }
         return null;
@@ -253,7 +262,7 @@ final class VirtualCalls {
             }
             KFunction target = checker.instance(o.entry(), TemplateEnv.EMPTY, site.pos());
             // this: from the static type's subobject back to the whole object, then to the overrider's subobject
-            long delta = offset(o.path()) - offset(toStatic);
+            long delta = VirtualBases.offsetIn(dynamic, o.path()) - VirtualBases.offsetIn(dynamic, toStatic);
             KExpr moved = new KExpr.LocalGet(self);
             if (delta != 0) {
                 PointerType selfType = (PointerType) self.type();
@@ -275,13 +284,5 @@ final class VirtualCalls {
         chain.add(new KStmt.Trap("virtual call on an object of no class constructed in device code", site.pos(),
                 KernelAbi.TRAP_BAD_VIRTUAL_CALL));
         fn.setBody(new KBlock(chain));
-    }
-
-    private static long offset(List<Field> path) {
-        long o = 0;
-        for (Field f : path) {
-            o += f.offset();
-        }
-        return o;
     }
 }
