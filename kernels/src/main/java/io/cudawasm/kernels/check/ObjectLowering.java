@@ -519,8 +519,9 @@ final class ObjectLowering {
     }
 
     /**
-     * The objects with virtual functions in an array or a plain struct, each default-constructed
-     * (an array element by element in a loop), so each gets its class id.
+     * The objects with virtual functions or virtual bases in an array or a plain struct, each
+     * default-constructed (an array element by element in a loop), so each gets its class id and
+     * its offsets to its virtual bases.
      */
     private void constructPolymorphicParts(KExpr address, CType type, SourcePos pos) {
         if (type instanceof ArrayType a) {

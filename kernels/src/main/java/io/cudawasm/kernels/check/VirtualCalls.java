@@ -75,13 +75,17 @@ final class VirtualCalls {
         return t instanceof StructType s && !typeIdFields(s).isEmpty();
     }
 
-    /** A polymorphic object, or an array or struct with one inside (default construction must give it its id). */
+    /**
+     * A polymorphic object or one with virtual bases, or an array or struct with one inside
+     * (default construction must give it its id and its offsets to its virtual bases).
+     */
     static boolean holdsPolymorphic(CType t) {
         if (t instanceof ArrayType a) {
             return !a.isIncomplete() && holdsPolymorphic(a.element());
         }
         return t instanceof StructType s && s.isComplete()
-                && (isPolymorphic(s) || s.fields().stream().anyMatch(f -> holdsPolymorphic(f.type())));
+                && (isPolymorphic(s) || VirtualBases.hasVirtualBases(s)
+                        || s.fields().stream().anyMatch(f -> holdsPolymorphic(f.type())));
     }
 
     /** After an object of class {@code type} at {@code self} is initialized: its type id in each type-id field. */
