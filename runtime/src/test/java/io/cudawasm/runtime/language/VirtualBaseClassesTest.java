@@ -115,6 +115,35 @@ class VirtualBaseClassesTest {
                 .out("log", new int[1], new int[] {3 * n}).build());
     }
 
+    /** Class templates: the diamond's sides name the virtual base with their own parameter, the join with another. */
+    @Test
+    void classTemplatesWithAVirtualBase() {
+        String src = """
+                template <class T> struct Box { T v; __device__ T get() const { return v; } };
+                template <class T> struct Side : virtual Box<T> { T s; };
+                template <class T> struct Other : virtual Box<T> { T o; };
+                template <class U> struct Join : Side<U>, Other<U> { U j; };
+                __global__ void k(int *out)
+                {
+                    Join<int> x;
+                    x.v = threadIdx.x;
+                    x.s = 1;
+                    x.o = 2;
+                    Side<int> *p = &x;
+                    Other<int> &q = x;
+                    q.v += 10;
+                    out[threadIdx.x] = p->get() + x.s + x.o + q.get() * 100;
+                }
+                """;
+        int n = 4;
+        int[] out = new int[n];
+        for (int t = 0; t < n; t++) {
+            out[t] = t + 10 + 3 + (t + 10) * 100;
+        }
+        AllPaths.check(CaseBuilder.of("virtual_base_templates", "boxes.cu", src).kernel("k")
+                .launch(Dim3.of(1), Dim3.of(n)).out("out", new int[n], out).build());
+    }
+
     @Test
     void slicingIntoAClassWithVirtualBasesIsRefusedByName() {
         AllPaths.refuses("""
