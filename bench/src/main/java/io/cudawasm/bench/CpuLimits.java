@@ -100,6 +100,8 @@ public final class CpuLimits {
             variants.put("c-1", k -> c.run(name, n, 1, k));
             variants.put("c-2", k -> c.run(name, n, 2, k));
         }
+        variants.put("java-1", new JavaLimits(kernel, 1));
+        variants.put("java-2", new JavaLimits(kernel, 2));
         List<String> names = new ArrayList<>(variants.keySet());
         for (String v : names) {
             variants.get(v).run(Math.max(3, launches)); // warm-up (the JIT, PoCL's per-size build)
@@ -128,6 +130,8 @@ public final class CpuLimits {
         ratio(perRound, "wasm-2", "c-2", rounds);
         ratio(perRound, "wasm-1", "c-1", rounds);
         ratio(perRound, "wasm-1", "wasm-2", rounds);
+        ratio(perRound, "wasm-2", "java-2", rounds);
+        ratio(perRound, "java-2", "c-2", rounds);
         ratio(perRound, "pocl", "wasm-2", rounds);
     }
 

@@ -67,6 +67,15 @@ public interface Dialect {
     /** A barrier; {@code mask} is a warp barrier's lanes as an expression, null for the whole warp. */
     String barrier(BarrierKind kind, String mask);
 
+    /**
+     * A grid-wide barrier ({@code grid.sync()}), or null where the back end cannot synchronize the
+     * grid (OpenCL: no barrier across the work-groups of one NDRange, and no guarantee that they all
+     * run at once).
+     */
+    default String gridBarrier() {
+        return null;
+    }
+
     String fence(FenceScope scope);
 
     /** A statement (without semicolon) that records a trap with its code and CUDA line. */

@@ -44,6 +44,7 @@ public final class FunctionWriter {
     private String injectAfter;
     private String injectCode;
     private boolean predicated;
+    private GridBarrierWriter gridBarriers;
 
     /** How a loop was printed decides how its {@code continue}s are. */
     private record LoopFrame(String continueLabel) {}
@@ -70,6 +71,17 @@ public final class FunctionWriter {
      */
     public void predicatedKernel() {
         this.predicated = true;
+    }
+
+    /** Prints a grid barrier of this function; the back end's own way, instead of {@link Dialect#gridBarrier()}. */
+    @FunctionalInterface
+    public interface GridBarrierWriter {
+        void write(KStmt.Barrier barrier, CodeBuffer out);
+    }
+
+    /** Grid barriers are printed by {@code writer} (OpenCL: the kernel ends its phase there). */
+    public void gridBarriers(GridBarrierWriter writer) {
+        this.gridBarriers = writer;
     }
 
     /** Test hook: prints {@code code} after the first assignment to the local named {@code localName}. */
@@ -217,12 +229,18 @@ public final class FunctionWriter {
             out.line("{");
             braced(n.block(), out);
             out.line("}");
+        } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID && gridBarriers != null) {
+            out.at(b.pos());
+            gridBarriers.write(b, out);
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID) {
-            // OpenCL has no barrier across work-groups inside one NDRange, and the CUDA back end
-            // does not launch cooperatively: only the CPU path's cooperative launch runs it
-            throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
-                    + d.name() + " back end: it runs on the WebAssembly (CPU) path, which launches such a kernel "
-                    + "cooperatively");
+            String grid = d.gridBarrier();
+            if (grid == null) {
+                throw CompileException.at(b.pos(), "grid-wide synchronization (grid.sync()) is not supported on the "
+                        + d.name() + " back end (no barrier across the work-groups of one launch): it runs on the "
+                        + "WebAssembly (CPU) path and the CUDA back end, which launch such a kernel cooperatively");
+            }
+            out.at(b.pos());
+            out.line(grid + ";");
         } else if (s instanceof KStmt.Barrier b) {
             out.at(b.pos());
             out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");

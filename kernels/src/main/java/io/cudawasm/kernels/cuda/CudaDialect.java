@@ -276,6 +276,12 @@ final class CudaDialect implements Dialect {
     }
 
     @Override
+    public String gridBarrier() {
+        // CUDA's own grid barrier; the CUDA back end launches a kernel that reaches one cooperatively
+        return helper("cw_grid_sync") + "()";
+    }
+
+    @Override
     public String fence(FenceScope scope) {
         return switch (scope) {
             case BLOCK -> "__threadfence_block()";

@@ -69,7 +69,8 @@ public final class CudaEmitter {
             functions.at(f.pos());
             if (f.isKernel()) {
                 functions.line("extern \"C\" __global__ void " + f.name() + "(" + paramText + ") {");
-                kernels.add(new CudaProgram.Kernel(f.name(), f.sourceName()));
+                kernels.add(new CudaProgram.Kernel(f.name(), f.sourceName(),
+                        io.cudawasm.kernels.kir.GridBarriers.reachedFrom(f)));
             } else {
                 String proto = "static __device__ " + Declarators.declare(d, f.returnType(), deviceName(f) + "("
                         + paramText + ")", null, null);
@@ -257,6 +258,16 @@ public final class CudaEmitter {
                     #endif
                     template <unsigned int N> static __device__ void cw_tile_sync(void) {
                         cooperative_groups::tiled_partition<N>(cooperative_groups::this_thread_block()).sync();
+                    }
+                    """);
+        }
+        if (helpers.contains("cw_grid_sync")) {
+            out.lines("""
+                    /* grid.sync(): CUDA's own grid barrier, valid in a cooperative launch (the CUDA back end
+                       launches a kernel that reaches one with cuLaunchCooperativeKernel) */
+                    #include <cooperative_groups.h>
+                    static __device__ void cw_grid_sync(void) {
+                        cooperative_groups::this_grid().sync();
                     }
                     """);
         }

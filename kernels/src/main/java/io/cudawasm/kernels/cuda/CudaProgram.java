@@ -15,8 +15,11 @@ import java.util.Optional;
 public record CudaProgram(String sourceName, String source, List<Kernel> kernels, List<Symbol> symbols,
         LineMap lineMap, SourcePos origin) {
 
-    /** A kernel: its PTX entry name and how users name it. */
-    public record Kernel(String name, String sourceName) {}
+    /**
+     * A kernel: its PTX entry name and how users name it; {@code gridSync} when it synchronizes the
+     * grid, so that it must be launched cooperatively.
+     */
+    public record Kernel(String name, String sourceName, boolean gridSync) {}
 
     /** A module global: its name in the module, how users name it, its size. */
     public record Symbol(String name, String sourceName, int size, boolean constant) {}

@@ -83,7 +83,9 @@ final class AddressSpaceInference {
     }
 
     private String name(KFunction f, List<AddressSpace> spaces) {
-        String base = f.isKernel() ? f.name() : "cw_" + Identifiers.sanitize(f.name());
+        // a kernel keeps its name unless OpenCL C has a built-in function of that name (rotate, dot, ...)
+        String base = !f.isKernel() ? "cw_" + Identifiers.sanitize(f.name())
+                : Identifiers.isOpenClBuiltinFunction(f.name()) ? "cw_kernel_" + f.name() : f.name();
         StringBuilder suffix = new StringBuilder();
         boolean allGlobal = true;
         for (AddressSpace s : spaces) {

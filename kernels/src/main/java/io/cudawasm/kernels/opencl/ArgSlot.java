@@ -27,6 +27,12 @@ public sealed interface ArgSlot {
     /** A {@code uint8}: block offset x, y, z and grid size x, y, z of the whole launch, then two zeros. */
     record Grid() implements ArgSlot {}
 
+    /** A phased kernel's state buffer ({@link OpenClKernel.Phases}): header, frames, shared memory. */
+    record PhaseState() implements ArgSlot {}
+
+    /** A phased kernel's {@code uint}: the grid barrier this launch resumes after, 0 for the first. */
+    record Phase() implements ArgSlot {}
+
     /** TornadoVM ABI: {@code __global long* _kernel_context}. */
     record TornadoKernelContext() implements ArgSlot {}
 

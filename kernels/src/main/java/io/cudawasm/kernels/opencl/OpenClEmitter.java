@@ -86,6 +86,8 @@ public final class OpenClEmitter {
             KFunction printed = UniformCollectives.apply(k, collective).orElse(k);
             if (printed != k) {
                 rewritten.add(printed);
+            } else if (io.cudawasm.kernels.kir.GridBarriers.reachedFrom(k)) {
+                printed = GridPhases.withCallsInlined(k, collective);
             }
             kernels.add(inference.kernel(printed));
         }
@@ -252,6 +254,9 @@ public final class OpenClEmitter {
         if (FunctionWriter.mayFallOffEnd(f)) {
             h.add(HiddenParam.STATUS);
         }
+        if (f.isKernel() && options.slicedGrid() && GridPhases.needed(f)) {
+            h.add(HiddenParam.GRID); // the frames are indexed by the block's place in the whole grid
+        }
         for (FunctionInstance callee : inst.calls.values()) {
             h.addAll(callee.hidden);
             inst.shared.putAll(callee.shared);
@@ -378,6 +383,7 @@ public final class OpenClEmitter {
         String declarator = inst.emittedName() + "(" + (params.isEmpty() ? "void" : String.join(", ", params)) + ")";
         String prototype = "static " + Declarators.declare(dialect, f.returnType(), declarator, null,
                 f.returnType() instanceof PointerType ? inst.returnSpace : null);
+        w.gridBarriers((b, o) -> GridPhases.refuseInDeviceFunction(b, f));
         out.at(f.pos());
         out.line(prototype + " {");
         out.indent();
@@ -459,6 +465,19 @@ public final class OpenClEmitter {
                 params.add(hiddenDeclaration(h));
             }
         }
+        GridPhases phases = null;
+        if (GridPhases.needed(f)) {
+            if (tornado) {
+                throw CompileException.at(f.pos(), "kernel '" + f.sourceName() + "' synchronizes its grid (grid.sync()), "
+                        + "which TornadoVM's kernel ABI cannot express (it needs a state buffer and a phase argument)");
+            }
+            phases = new GridPhases(inst, w, dialect);
+            params.addAll(phases.params());
+            slots.add(new ArgSlot.PhaseState());
+            slots.add(new ArgSlot.Phase());
+            GridPhases p = phases;
+            w.gridBarriers(p::barrier);
+        }
         for (KGlobal g : new TreeMap<>(inst.shared).values()) {
             String mem = OpenClDialect.sharedName(g) + "_mem";
             prologue.add(Declarators.declare(dialect, g.type(), mem, AddressSpace.SHARED, null) + ";");
@@ -473,11 +492,18 @@ public final class OpenClEmitter {
             out.line(p);
         }
         w.declareLocals(out);
+        if (phases != null) {
+            phases.prologue(out);
+        }
         w.body(out);
+        if (phases != null) {
+            phases.epilogue(out);
+        }
         out.outdent();
         out.line("}");
         out.line("");
-        return new OpenClKernel(f.name(), f.sourceName(), slots);
+        return new OpenClKernel(f.name(), f.sourceName(), inst.emittedName(), slots,
+                phases == null ? null : phases.info());
     }
 
     private void checkKernelParam(KFunction f, KLocal p) {

@@ -56,6 +56,9 @@ public final class UniformCollectives {
     private UniformityAnalysis uniformity;
     private final Set<KLocal> blockValues = new HashSet<>();
     private final Set<KLocal> assignedParams = new HashSet<>();
+    /** The mask of threads that have not returned (a kernel-level local of every rewritten kernel that returns early). */
+    public static final String ALIVE_MASK = "cw_alive";
+
     private KLocal rootMask;
     private boolean diverged;
 
@@ -185,7 +188,7 @@ public final class UniformCollectives {
         List<KStmt> out = new ArrayList<>(init);
         Frame root = new Frame(null, List.of(), null);
         if (leavesEarly(renamed)) {
-            rootMask = mask("alive");
+            rootMask = mask(ALIVE_MASK.substring(3));
             out.add(set(rootMask, bool(true)));
             root = new Frame(rootMask, List.of(rootMask), null);
         }

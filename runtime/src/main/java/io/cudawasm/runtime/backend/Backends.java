@@ -262,6 +262,15 @@ public final class Backends implements AutoCloseable {
     }
 
     /** cuda, opencl-gpu, opencl-cpu, tornadovm or wasm: what auto-selection ranks by. */
+    /**
+     * Whether {@code b} gives cooperative launches (every block resident at once, so grid.sync()
+     * works): the WebAssembly path and CUDA; OpenCL cannot.
+     */
+    public static boolean launchesCooperatively(Backend b) {
+        String kind = kind(b);
+        return kind.equals("wasm") || kind.equals("cuda");
+    }
+
     static String kind(Backend b) {
         String n = b.name();
         if (n.startsWith("cuda")) {

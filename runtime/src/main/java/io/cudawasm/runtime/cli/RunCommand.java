@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cooperative", description = "A cooperative launch (cudaLaunchCooperativeKernel): every block at once, "
             + "the grid no larger than the device runs at once, this_grid().is_valid() true. A kernel that calls "
-            + "grid.sync() is launched so anyway (WebAssembly path).")
+            + "grid.sync() is launched so anyway (WebAssembly path and CUDA; OpenCL has no grid barrier).")
     boolean cooperative;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -149,11 +149,14 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--memcheck runs on the WebAssembly path: use --backend wasm (or leave "
                         + "--backend out)");
             }
-            if (cooperative && !backend.equals("auto") && !backend.equals("wasm")) {
-                throw new IllegalArgumentException("--cooperative runs on the WebAssembly path: use --backend wasm (or "
-                        + "leave --backend out)");
+            if (cooperative && !backend.equals("auto") && !backend.equals("wasm") && !backend.startsWith("cuda")) {
+                throw new IllegalArgumentException("--cooperative runs on the WebAssembly path and the CUDA back end: use "
+                        + "--backend wasm (or leave --backend out)");
             }
-            BackendChoice choice = backends.select(memcheck || cooperative ? "wasm" : backend, sandbox);
+            BackendChoice choice = backends.select(memcheck ? "wasm" : backend, sandbox);
+            if (cooperative && !Backends.launchesCooperatively(choice.backend())) {
+                choice = backends.select("wasm", sandbox);
+            }
             BackendChoice check = checkAgainst == null ? null : backends.select(checkAgainst, sandbox);
             boolean wasmNeeded = choice.backend() instanceof WasmBackend
                     || check != null && check.backend() instanceof WasmBackend;

@@ -319,7 +319,7 @@ final class ExecutorServer {
                 new Dim3(l.block()[0], l.block()[1], l.block()[2]), l.sharedBytes());
         Cancellation cancellation = new Cancellation();
         LaunchOptions options = new LaunchOptions(l.timeLimitNanos() < 0 ? null : Duration.ofNanos(l.timeLimitNanos()),
-                0, l.cancellable() ? cancellation : null);
+                0, l.cancellable() ? cancellation : null).withCooperative(l.cooperative());
         runningCancellation = cancellation;
         runningRequest = id;
         if (earlyCancel == id) {

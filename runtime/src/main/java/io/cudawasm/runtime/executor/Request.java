@@ -39,10 +39,10 @@ sealed interface Request {
     /**
      * A launch; {@code timeLimitNanos} is negative when there is none. {@code cancellable}: the
      * worker may send {@link Cancel} for it (OpenCL then runs the grid in slices it can stop
-     * between, as it does for a time limit).
+     * between, as it does for a time limit). {@code cooperative}: a cooperative launch was asked for.
      */
     record Launch(long session, String kernel, int[] grid, int[] block, int sharedBytes, List<Arg> args,
-            long timeLimitNanos, boolean cancellable) implements Request {}
+            long timeLimitNanos, boolean cancellable, boolean cooperative) implements Request {}
 
     record Close(long session) implements Request {}
 

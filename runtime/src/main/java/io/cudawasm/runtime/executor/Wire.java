@@ -162,6 +162,7 @@ final class Wire {
                 }
                 o.writeLong(l.timeLimitNanos());
                 o.writeBoolean(l.cancellable());
+                o.writeBoolean(l.cooperative());
             } else if (r instanceof Request.Close c) {
                 head(o, 9, id);
                 o.writeLong(c.session());
@@ -203,7 +204,8 @@ final class Wire {
                 for (int i = 0; i < n; i++) {
                     args.add(arg(in));
                 }
-                yield new Request.Launch(session, kernel, grid, block, shared, args, in.readLong(), in.readBoolean());
+                yield new Request.Launch(session, kernel, grid, block, shared, args, in.readLong(), in.readBoolean(),
+                        in.readBoolean());
             }
             case 9 -> new Request.Close(in.readLong());
             case 10 -> new Request.Cancel(in.readLong());

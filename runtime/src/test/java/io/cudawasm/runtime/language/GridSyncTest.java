@@ -14,6 +14,7 @@ import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
 import io.cudawasm.runtime.launch.LaunchFailure;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * against Java references where each phase reads what other blocks wrote in the phase before; a grid
  * larger than a cooperative launch allows, a block that traps in a phase, a block that skips a
  * barrier and a time limit while blocks wait all end the launch cleanly, with no thread left behind.
- * OpenCL has no barrier across work-groups and refuses it by name.
+ * OpenCL has no barrier across work-groups: it runs such a kernel as one NDRange per phase.
  */
 class GridSyncTest {
     private static final String SOURCE = """
@@ -252,14 +253,92 @@ class GridSyncTest {
         }
     }
 
+    /**
+     * OpenCL runs a grid-synchronizing kernel as one NDRange per phase, each thread's locals and each
+     * block's shared memory kept between them: the same results, and no limit of resident blocks.
+     */
     @Test
-    void openClRefusesGridSynchronizationByNameAndPosition() {
+    void openClRunsTheGridPhaseByPhase() {
+        AllPaths.check(rotateCase(8, 5), EnumSet.of(AllPaths.Path.OPENCL), "");
+        AllPaths.check(rotateCase(200, 3), EnumSet.of(AllPaths.Path.OPENCL), "");
+    }
+
+    @Test
+    void onOpenClATrapInAPhaseOrABlockThatSkipsTheBarrierFailsTheLaunch() {
         CompileResult compiled = AllPaths.compile(request());
-        CompileException e = assertThrows(CompileException.class, () -> OpenClTestDevice.backend().open(compiled));
-        assertTrue(e.getMessage().contains("grid-wide synchronization (grid.sync()) is not supported on the OpenCL C "
-                + "back end"), e.getMessage());
-        assertEquals("grid_sync.cu", e.first().file());
-        assertEquals(12, e.first().line(), e.getMessage());
+        try (var session = OpenClTestDevice.backend().open(compiled)) {
+            int blocks = 16;
+            DeviceBuffer a = session.allocate(4L * blocks * BLOCK);
+            DeviceBuffer b = session.allocate(4L * blocks * BLOCK);
+            DeviceBuffer sums = session.allocate(4L * (blocks + 1));
+            DeviceBuffer rounds = session.allocate(4);
+            session.write(rounds, 0, new byte[] {4, 0, 0, 0});
+            LaunchException e = assertThrows(LaunchException.class, () -> session.launch("rotate",
+                    LaunchConfig.of(Dim3.of(blocks), Dim3.of(BLOCK)), java.util.List.of(KernelArg.of(a), KernelArg.of(b),
+                    KernelArg.of(sums), KernelArg.of(rounds), KernelArg.of(5)), LaunchOptions.DEFAULT));
+            assertEquals(LaunchFailure.TRAP, e.failure(), e.getMessage());
+            assertTrue(e.getMessage().contains("__trap()"), e.getMessage());
+            LaunchException skipped = assertThrows(LaunchException.class, () -> session.launch("skips",
+                    LaunchConfig.of(Dim3.of(8), Dim3.of(32)), java.util.List.of(KernelArg.of(a)), LaunchOptions.DEFAULT));
+            assertEquals(LaunchFailure.TRAP, skipped.failure(), skipped.getMessage());
+            assertTrue(skipped.getMessage().contains("ended without reaching a grid.sync()"), skipped.getMessage());
+            // the session still launches
+            session.launch("rotate", LaunchConfig.of(Dim3.of(blocks), Dim3.of(BLOCK)), java.util.List.of(KernelArg.of(a),
+                    KernelArg.of(b), KernelArg.of(sums), KernelArg.of(rounds), KernelArg.of(-1)), LaunchOptions.DEFAULT);
+            assertArrayEquals(reference(blocks, 4)[2], io.cudawasm.runtime.testing.HostArrays.ints(session.read(sums, 0, 4 * (blocks + 1))));
+            // is_valid() is true in a phased launch
+            DeviceBuffer out = session.allocate(4L * 128);
+            session.launch("validAndSynced", LaunchConfig.of(Dim3.of(4), Dim3.of(32)), java.util.List.of(KernelArg.of(out)),
+                    LaunchOptions.DEFAULT);
+            assertArrayEquals(filled(128, 1), io.cudawasm.runtime.testing.HostArrays.ints(session.read(out, 0, 4 * 128)));
+            // every thread's locals and every block's shared memory are kept between phases: bounded
+            LaunchException big = assertThrows(LaunchException.class, () -> session.launch("rotate",
+                    LaunchConfig.of(Dim3.of(1 << 20), Dim3.of(BLOCK)), java.util.List.of(KernelArg.of(a), KernelArg.of(b),
+                    KernelArg.of(sums), KernelArg.of(rounds), KernelArg.of(-1)), LaunchOptions.DEFAULT));
+            assertEquals(LaunchFailure.INVALID_LAUNCH, big.failure(), big.getMessage());
+            assertTrue(big.getMessage().contains("exceeds"), big.getMessage());
+        }
+    }
+
+    /** A grid barrier in a device function: the call is inlined into the kernel, which then ends its phase there. */
+    @Test
+    void aGridBarrierInADeviceFunctionRunsOnEveryPath() {
+        String source = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+                __device__ int exchange(int *a, int v) {
+                    cg::grid_group g = cg::this_grid();
+                    a[g.thread_rank()] = v;
+                    g.sync();
+                    return a[(g.thread_rank() + 37) % g.size()];
+                }
+                __global__ void k(int *a, int *out) {
+                    int v = blockIdx.x * 1000 + threadIdx.x;
+                    for (int r = 0; r < 3; r++) {
+                        v = exchange(a, v + r);
+                        cg::this_grid().sync();
+                    }
+                    out[cg::this_grid().thread_rank()] = v;
+                }
+                """;
+        int blocks = 6;
+        int n = blocks * 32;
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i / 32 * 1000 + i % 32;
+        }
+        int[] a = new int[n];
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < n; i++) {
+                a[i] = v[i] + r;
+            }
+            for (int i = 0; i < n; i++) {
+                v[i] = a[(i + 37) % n];
+            }
+        }
+        KernelCase c = CaseBuilder.of("grid_sync_in_call", "nested_sync.cu", source).kernel("k")
+                .launch(Dim3.of(blocks), Dim3.of(32)).out("a", new int[n], a).out("out", new int[n], v).build();
+        AllPaths.check(c, EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.OPENCL), "");
     }
 
     private static CompileRequest request() {

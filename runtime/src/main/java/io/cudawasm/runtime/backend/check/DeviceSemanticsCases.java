@@ -36,7 +36,7 @@ public final class DeviceSemanticsCases {
         return a;
     }
 
-    private static float[] randomFloats(int n, long seed, double lo, double hi) {
+    static float[] randomFloats(int n, long seed, double lo, double hi) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

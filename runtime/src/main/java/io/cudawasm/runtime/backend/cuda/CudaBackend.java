@@ -55,6 +55,10 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return context;
     }
 
+    CUdevice handle() {
+        return handle;
+    }
+
     /** The architecture PTX is generated for ({@code -Dcudawasm.cuda.arch} overrides the device's). */
     String arch() {
         return System.getProperty("cudawasm.cuda.arch", device.computeArch());

@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.backend.cuda;
 
 import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import jcuda.Pointer;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -207,14 +209,26 @@ final class CudaSession implements DeviceSession, HostTransfers {
         long[] statusSize = new long[1];
         CUdeviceptr status = global(CudaEmitter.STATUS_SYMBOL, statusSize);
         device(JCudaDriver.cuMemsetD8(status, (byte) 0, StatusWord.BYTES), "cuMemsetD8", name);
+        boolean cooperative = k.gridSync() || options.cooperative();
+        if (cooperative) {
+            checkCooperative(f, k, config);
+        }
+        program.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> device(JCudaDriver.cuMemcpyHtoD(
+                global(flag.name(), new long[1]), Pointer.to(new int[] {cooperative ? 1 : 0}), 4), "cuMemcpyHtoD", name));
         long started = System.nanoTime();
-        int rc = JCudaDriver.cuLaunchKernel(f, config.grid().x(), config.grid().y(), config.grid().z(),
-                config.block().x(), config.block().y(), config.block().z(), config.sharedBytes(), stream,
-                Pointer.to(values), null);
+        int rc = cooperative
+                ? JCudaDriver.cuLaunchCooperativeKernel(f, config.grid().x(), config.grid().y(), config.grid().z(),
+                        config.block().x(), config.block().y(), config.block().z(), config.sharedBytes(), stream,
+                        Pointer.to(values))
+                : JCudaDriver.cuLaunchKernel(f, config.grid().x(), config.grid().y(), config.grid().z(),
+                        config.block().x(), config.block().y(), config.block().z(), config.sharedBytes(), stream,
+                        Pointer.to(values), null);
         if (rc != CUresult.CUDA_SUCCESS) {
+            String call = cooperative ? "cuLaunchCooperativeKernel" : "cuLaunchKernel";
             throw new LaunchException(rc == CUresult.CUDA_ERROR_INVALID_VALUE || rc
-                    == CUresult.CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES ? LaunchFailure.INVALID_LAUNCH
-                    : LaunchFailure.DEVICE_ERROR, name, "cuLaunchKernel(" + name + ") failed: " + CUresult.stringFor(rc));
+                    == CUresult.CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES || rc == CUresult.CUDA_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE
+                    ? LaunchFailure.INVALID_LAUNCH : LaunchFailure.DEVICE_ERROR, name,
+                    call + "(" + name + ") failed: " + CUresult.stringFor(rc));
         }
         await(name, options, started);
         byte[] st = new byte[StatusWord.BYTES];
@@ -222,6 +236,37 @@ final class CudaSession implements DeviceSession, HostTransfers {
         StatusWord.check(st, name, compiled.sourceName());
         return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
                 backend.cudaDevice().multiprocessors());
+    }
+
+    /**
+     * A cooperative launch needs every block resident at once: at most the kernel's occupancy (blocks
+     * per multiprocessor at this block size and shared memory) times the multiprocessors, as
+     * cudaLaunchCooperativeKernel checks; refused before launching with the limit named.
+     */
+    private void checkCooperative(CUfunction f, CudaProgram.Kernel k, LaunchConfig config) {
+        String name = k.sourceName();
+        int[] supported = new int[1];
+        device(JCudaDriver.cuDeviceGetAttribute(supported, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH,
+                backend.handle()), "cuDeviceGetAttribute", name);
+        if (supported[0] == 0) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' needs a cooperative "
+                    + "launch" + (k.gridSync() ? " (it synchronizes the grid)" : "") + ", which " + backend.device()
+                    + " does not support; run it on the WebAssembly (CPU) path");
+        }
+        int[] perMultiprocessor = new int[1];
+        device(JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(perMultiprocessor, f,
+                (int) config.block().total(), config.sharedBytes()), "cuOccupancyMaxActiveBlocksPerMultiprocessor", name);
+        long limit = (long) perMultiprocessor[0] * backend.cudaDevice().multiprocessors();
+        long blocks = config.grid().total();
+        if (blocks > limit) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, (k.gridSync() ? "kernel '" + name
+                    + "' synchronizes the grid (grid.sync()), so it needs a cooperative launch"
+                    : "kernel '" + name + "' was launched cooperatively") + ", in which every block runs at once; "
+                    + backend.device() + " runs at most " + limit + " blocks of this kernel at once ("
+                    + perMultiprocessor[0] + " per multiprocessor at " + config.block().total() + " threads and "
+                    + config.sharedBytes() + " bytes of dynamic shared memory, " + backend.cudaDevice().multiprocessors()
+                    + " multiprocessors) and the grid has " + blocks + " (cudaErrorCooperativeLaunchTooLarge)");
+        }
     }
 
     private Pointer argument(ParamInfo p, KernelArg arg, String name) {

@@ -6,6 +6,7 @@ import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.check.BufferComparison;
 import io.cudawasm.runtime.backend.check.BundledKernelCases;
+import io.cudawasm.runtime.backend.check.CooperativeCases;
 import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import io.cudawasm.runtime.backend.check.KernelCase;
@@ -54,7 +55,13 @@ public final class GpuCheck {
     private static List<KernelCase> cases() {
         List<KernelCase> all = new ArrayList<>(BundledKernelCases.all());
         all.addAll(DeviceSemanticsCases.all());
+        all.addAll(CooperativeCases.all());
         return all;
+    }
+
+    /** Grid-synchronizing cases run where a cooperative launch exists: the CUDA back end, not OpenCL. */
+    private static boolean runsOn(KernelCase c, Backend b) {
+        return !CooperativeCases.all().stream().anyMatch(k -> k.name().equals(c.name())) || b.name().startsWith("cuda:");
     }
 
     private static void prepare(Path dir, List<String> archs) {
@@ -113,6 +120,9 @@ public final class GpuCheck {
                 continue;
             }
             for (Backend b : backends) {
+                if (!runsOn(c, b)) {
+                    continue;
+                }
                 runs++;
                 String result;
                 String detail;

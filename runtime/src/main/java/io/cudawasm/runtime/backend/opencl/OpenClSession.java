@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.backend.opencl;
 
 import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.KernelSignature;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
@@ -59,6 +60,11 @@ import org.jocl.cl_queue_properties;
  */
 final class OpenClSession implements DeviceSession, HostTransfers {
     private static final int MAX_SLICES = 16;
+    /**
+     * The most a phased (grid-synchronizing) kernel's launch may hold between its phases: every
+     * thread's locals and every block's shared memory (a quarter of the device's memory if less).
+     */
+    static final long MAX_PHASE_STATE_BYTES = 256L << 20;
 
     private final OpenClBackend backend;
     private final CompileResult compiled;
@@ -228,7 +234,7 @@ final class OpenClSession implements DeviceSession, HostTransfers {
     // ------------------------------------------------------------------ launching
 
     private cl_kernel kernel(OpenClKernel k) {
-        return kernels.computeIfAbsent(k.name(), n -> CL.clCreateKernel(built.handle(), n, null));
+        return kernels.computeIfAbsent(k.entry(), n -> CL.clCreateKernel(built.handle(), n, null));
     }
 
     @Override
@@ -296,24 +302,17 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             if (info.takes(ArgSlot.Status.class)) {
                 write(status, new byte[header + StatusWord.BYTES]);
             }
+            // this_grid().is_valid(): true when the grid runs as a whole, phase by phase
+            boolean cooperative = info.phases() != null || options.cooperative();
+            program.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> CL.clEnqueueWriteBuffer(queue,
+                    flag.constant() ? constants : deviceVariables, CL.CL_TRUE, header + flag.offset(), 4,
+                    Pointer.to(new int[] {cooperative ? 1 : 0}), 0, null, null));
             long started = System.nanoTime();
-            boolean limited = options.timeLimit() != null || options.cancellation() != null;
-            GridSlices slices = limited && program.options().slicedGrid() ? GridSlices.of(config.grid(), MAX_SLICES)
-                    : GridSlices.whole(config.grid());
-            int gridSlot = slotIndex(info, ArgSlot.Grid.class);
             long deadline = options.timeLimit() == null ? Long.MAX_VALUE : started + options.timeLimit().toNanos();
-            for (GridSlices.Slice s : slices.slices()) {
-                if (gridSlot >= 0) {
-                    int[] g = {s.origin()[0], s.origin()[1], s.origin()[2], config.grid().x(), config.grid().y(),
-                        config.grid().z(), 0, 0};
-                    CL.clSetKernelArg(k, gridSlot, 8L * Sizeof.cl_uint, Pointer.to(g));
-                }
-                runSlice(k, s, config, options, deadline, name);
-            }
-            if (info.takes(ArgSlot.Status.class)) {
-                byte[] st = new byte[StatusWord.BYTES];
-                CL.clEnqueueReadBuffer(queue, status, CL.CL_TRUE, header, st.length, Pointer.to(st), 0, null, null);
-                StatusWord.check(st, name, compiled.sourceName());
+            if (info.phases() == null) {
+                runGrid(k, info, config, options, deadline, name);
+            } else {
+                runPhases(k, info, config, options, deadline, name, temporaries);
             }
             return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
                     device.computeUnits());
@@ -324,6 +323,74 @@ final class OpenClSession implements DeviceSession, HostTransfers {
             for (cl_mem m : temporaries) {
                 CL.clReleaseMemObject(m);
             }
+        }
+    }
+
+    /** Runs the whole grid once, in slices where a time limit or cancellation may stop it between them. */
+    private void runGrid(cl_kernel k, OpenClKernel info, LaunchConfig config, LaunchOptions options, long deadline,
+            String name) {
+        boolean limited = options.timeLimit() != null || options.cancellation() != null;
+        GridSlices slices = limited && program.options().slicedGrid() ? GridSlices.of(config.grid(), MAX_SLICES)
+                : GridSlices.whole(config.grid());
+        int gridSlot = slotIndex(info, ArgSlot.Grid.class);
+        for (GridSlices.Slice s : slices.slices()) {
+            if (gridSlot >= 0) {
+                int[] g = {s.origin()[0], s.origin()[1], s.origin()[2], config.grid().x(), config.grid().y(),
+                    config.grid().z(), 0, 0};
+                CL.clSetKernelArg(k, gridSlot, 8L * Sizeof.cl_uint, Pointer.to(g));
+            }
+            runSlice(k, s, config, options, deadline, name);
+        }
+        if (info.takes(ArgSlot.Status.class)) {
+            byte[] st = new byte[StatusWord.BYTES];
+            CL.clEnqueueReadBuffer(queue, status, CL.CL_TRUE, header, st.length, Pointer.to(st), 0, null, null);
+            StatusWord.check(st, name, compiled.sourceName());
+        }
+    }
+
+    /**
+     * A kernel that synchronizes its grid: one run of the grid per phase, each ending at a grid
+     * barrier with every work-item's locals and every work-group's shared memory in a state buffer,
+     * the next resuming after that barrier, until a phase ends with the kernel ({@code GridPhases}).
+     */
+    private void runPhases(cl_kernel k, OpenClKernel info, LaunchConfig config, LaunchOptions options, long deadline,
+            String name, List<cl_mem> temporaries) {
+        OpenClKernel.Phases phases = info.phases();
+        long blocks = config.grid().total();
+        long threads = config.threadsPerBlock();
+        long bytes = phases.stateBytes(blocks, threads, config.sharedBytes(),
+                Math.min(MAX_PHASE_STATE_BYTES, device.globalMemoryBytes() / 4));
+        if (bytes < 0) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' synchronizes its grid; "
+                    + "on OpenCL each grid barrier ends a launch and keeps every thread's locals (" + phases.frameBytes()
+                    + " bytes) and every block's shared memory for the next, which for " + blocks + " blocks of " + threads
+                    + " threads exceeds " + Math.min(MAX_PHASE_STATE_BYTES, device.globalMemoryBytes() / 4) + " bytes: launch "
+                    + "fewer threads (a grid-stride loop) or run it on the WebAssembly path");
+        }
+        cl_mem state = CL.clCreateBuffer(backend.context(), CL.CL_MEM_READ_WRITE, bytes, null, null);
+        temporaries.add(state);
+        setMem(k, slotIndex(info, ArgSlot.PhaseState.class), state);
+        int phaseSlot = slotIndex(info, ArgSlot.Phase.class);
+        int phase = 0;
+        while (true) {
+            int[] head = {0, 0, 0, config.sharedBytes()};
+            CL.clEnqueueWriteBuffer(queue, state, CL.CL_TRUE, 0, 16, Pointer.to(head), 0, null, null);
+            CL.clSetKernelArg(k, phaseSlot, Sizeof.cl_uint, Pointer.to(new int[] {phase}));
+            runGrid(k, info, config, options, deadline, name);
+            CL.clEnqueueReadBuffer(queue, state, CL.CL_TRUE, 0, 16, Pointer.to(head), 0, null, null);
+            if (head[2] != 0) {
+                throw new LaunchException(LaunchFailure.TRAP, name, "threads of kernel '" + name + "' reached different "
+                        + "grid.sync() calls (every thread must reach every grid barrier, in the same order)");
+            }
+            if (head[0] == 0) {
+                return;
+            }
+            if (Integer.toUnsignedLong(head[1]) != blocks * threads) {
+                throw new LaunchException(LaunchFailure.TRAP, name, "a block ended without reaching a grid.sync() that "
+                        + "other blocks of the grid wait at (every block must reach every grid barrier; on a GPU this "
+                        + "hangs)");
+            }
+            phase = head[0];
         }
     }
 
@@ -361,6 +428,10 @@ final class OpenClSession implements DeviceSession, HostTransfers {
                 setMem(k, i, status);
             } else if (slot instanceof ArgSlot.Grid) {
                 CL.clSetKernelArg(k, i, 8L * Sizeof.cl_uint, Pointer.to(new int[8]));
+            } else if (slot instanceof ArgSlot.PhaseState) {
+                CL.clSetKernelArg(k, i, Sizeof.cl_mem, null); // set by runPhases
+            } else if (slot instanceof ArgSlot.Phase) {
+                CL.clSetKernelArg(k, i, Sizeof.cl_uint, Pointer.to(new int[1]));
             } else if (slot instanceof ArgSlot.TornadoKernelContext) {
                 setMem(k, i, tornadoContext);
             } else if (slot instanceof ArgSlot.TornadoConstantRegion) {

@@ -172,7 +172,7 @@ final class TornadoVmSession implements DeviceSession {
             }
         }
         long started = System.nanoTime();
-        run(k.name(), config, values, transferred);
+        run(k.entry(), config, values, transferred);
         if (k.takes(ArgSlot.Status.class)) {
             StatusWord.check(get(status, 0, StatusWord.BYTES), name, compiled.sourceName());
         }

@@ -8,6 +8,7 @@ import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.kernels.wasm.WasmModule;
 import io.cudawasm.runtime.backend.BackendChoice;
+import io.cudawasm.runtime.backend.Backends;
 import io.cudawasm.runtime.data.ElementType;
 import io.cudawasm.runtime.data.StructPacker;
 import io.cudawasm.runtime.launch.Dim3;
@@ -114,9 +115,10 @@ final class JobPlanner {
                 bound.add(a.plan());
             }
             boolean cooperative = Boolean.TRUE.equals(launch.cooperative());
-            if (cooperative && !backend.backend().name().equals("wasm")) {
-                throw JsonNumbers.invalid(field + ".cooperative", "cooperative launches run on the WebAssembly path: "
-                        + "use backend 'wasm' (or leave backend out)");
+            if (cooperative && !Backends.launchesCooperatively(backend.backend())) {
+                throw JsonNumbers.invalid(field + ".cooperative", "cooperative launches run on the WebAssembly path "
+                        + "and the CUDA back end, not on " + backend.backend().name()
+                        + ": use backend 'wasm' (or leave backend out)");
             }
             launchPlans.add(new LaunchPlan(signatures.get(i).sourceName(), launchConfig(launch, field), bound,
                     symbols(module, launch.symbols(), field + ".symbols"), cooperative));

@@ -50,14 +50,17 @@ final class JobsEndpoint {
         try {
             JobRequest request = bodies.parse(ctx, JobRequest.class);
             KernelLookup kernel = resolver.resolve(request.kernel(), "kernel", true);
-            // memcheck and cooperative launches (asked for, or of a kernel that synchronizes its grid)
-            // run on the WebAssembly path: "auto" means it for them
-            boolean wasmOnly = Boolean.TRUE.equals(request.memcheck()) || request.launches() != null
+            // memcheck runs on the WebAssembly path, cooperative launches (asked for, or of a kernel that
+            // synchronizes its grid) there or on CUDA: "auto" means one of them for such jobs
+            boolean cooperative = request.launches() != null
                     && request.launches().stream().anyMatch(l -> l != null && Boolean.TRUE.equals(l.cooperative()))
                     || kernel.kernel().result().wasm() != null
                     && kernel.kernel().result().wasm().kernels().stream().anyMatch(WasmKernel::gridSync);
-            BackendChoice backend = backend(wasmOnly && (request.backend() == null
-                    || request.backend().isBlank()) ? "wasm" : request.backend());
+            boolean unnamed = request.backend() == null || request.backend().isBlank();
+            BackendChoice backend = backend(unnamed && Boolean.TRUE.equals(request.memcheck()) ? "wasm" : request.backend());
+            if (unnamed && cooperative && !Backends.launchesCooperatively(backend.backend())) {
+                backend = backend("wasm");
+            }
             JobPlan plan = planner.plan(request, kernel, backend);
             job = jobs.submit(plan, async);
             // the job's own reservation covers its data from here on

@@ -125,6 +125,42 @@ class CudaPtxTest {
         }
     }
 
+    /**
+     * A kernel that synchronizes its grid, directly or in a device function it calls, is marked for a
+     * cooperative launch (cuLaunchCooperativeKernel) and its CUDA C uses CUDA's own grid barrier: the
+     * PTX holds nvcc's grid-workspace protocol (the %envreg pointer, release/acquire on its counter).
+     */
+    @Test
+    void gridSynchronizationCompilesToCudasGridBarrierAndMarksTheKernelCooperative() throws Exception {
+        String source = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+                __device__ void phase(cg::grid_group g) { g.sync(); }
+                __global__ void direct(int *a) {
+                    cg::grid_group g = cg::this_grid();
+                    a[g.thread_rank()] = 1;
+                    g.sync();
+                    a[g.thread_rank()] += a[(g.thread_rank() + 1) % g.size()];
+                }
+                __global__ void viaCall(int *a) {
+                    a[cg::this_grid().thread_rank()] = cg::this_grid().is_valid();
+                    phase(cg::this_grid());
+                }
+                __global__ void plain(int *a) { a[threadIdx.x] = 2; }
+                """;
+        CudaProgram program = io.cudawasm.kernels.KernelCompiler.compileForDevices(
+                io.cudawasm.kernels.CompileRequest.of("grid.cu", source)).cuda();
+        for (String kernel : List.of("direct", "viaCall", "plain")) {
+            assertEquals(!kernel.equals("plain"), program.kernel(kernel).orElseThrow().gridSync(), kernel);
+        }
+        assertTrue(program.source().contains("cooperative_groups::this_grid().sync()"), program.source());
+        for (String arch : ARCHS) {
+            assertEquals(".target sm_" + arch, compileAndAssemble("grid", program, arch));
+        }
+        String ptx = Files.readString(work.resolve("grid_90.ptx"));
+        assertTrue(ptx.contains("%envreg1") && ptx.contains("atom.add.release.gpu"), ptx);
+    }
+
     @Test
     void nvccErrorsAreDiagnosticsAtCudaLines() {
         CudaProgram good = BundledKernelCases.all().get(0).compile().cuda();
