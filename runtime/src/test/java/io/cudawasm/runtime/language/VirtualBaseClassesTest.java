@@ -61,7 +61,7 @@ class VirtualBaseClassesTest {
                 out[t * 13 + 4] = j.c + j.d * 100;
                 Left l(t, log);
                 out[t * 13 + 5] = viaBase(l) + l.twiceA() * 1000;
-                out[t * 13 + 6] = pr->twiceA();
+                out[t * 13 + 6] = pr->twiceA() + pr->who() * 1000;
                 S s;
                 s.p = t;
                 s.q = 2;
@@ -101,7 +101,7 @@ class VirtualBaseClassesTest {
             o[3] = 10 * t + 12 + 200 + (5 * t + 5) * 1000;
             o[4] = (2 * t + 2) + (t + 3) * 100;
             o[5] = 201000 * t + 2;
-            o[6] = 2 * (t + 1);
+            o[6] = 2 * (t + 1) + 2000; // Right's who() is Left's: across the diamond
             o[7] = t + 7 + 100 * (t + 5);
             o[8] = 2 * t;
             o[9] = 77 + (t + 1) * 1000 + 77 * 100000;
