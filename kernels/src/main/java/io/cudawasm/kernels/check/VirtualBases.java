@@ -23,8 +23,9 @@ import java.util.Map;
  * complete object writes all its offsets first (they are constants of its class); a constructor
  * constructs the virtual bases only when its object is complete (its first virtual base is its
  * own), so each runs once, before the non-virtual bases, as in C++. Copying a complete object as
- * its own class copies the offsets, which stay right; copying a derived object into a class with
- * virtual bases (slicing) is refused.
+ * its own class copies the offsets, which stay right; a variable initialized from an object of its
+ * class, which may be a base subobject, gets its own offsets and the virtual bases copied from where
+ * the source's are; copying a derived object into a class with virtual bases (slicing) is refused.
  */
 final class VirtualBases {
     private VirtualBases() {}
@@ -102,6 +103,20 @@ final class VirtualBases {
                 ctx.emit(new KStmt.Store(slot, new KExpr.IntConst(ScalarType.LONGLONG, value), pos));
             } else if (f.name().startsWith(Parser.BASE_FIELD) && f.type() instanceof StructType b) {
                 writeOffsets(ctx, complete, b, at + f.offset(), where, pos); // not into unused virtual bases' fields
+            }
+        }
+    }
+
+    /**
+     * After the bytes of an object were copied from {@code source} to the complete object at
+     * {@code target}: its own offsets, and its virtual bases copied from where the source's are.
+     */
+    static void copyVirtualBases(ExpressionLowering exprs, FunctionContext ctx, KExpr target, KExpr source, SourcePos pos) {
+        StructType s = (StructType) ((PointerType) target.type()).pointee();
+        writeOffsets(ctx, target, s, pos);
+        for (Field f : s.fields()) {
+            if (isVirtualBaseField(f)) {
+                ctx.emit(new KStmt.Store(exprs.fieldAddr(target, f), new KExpr.Load(address(exprs, source, f), pos), pos));
             }
         }
     }
