@@ -913,6 +913,21 @@ final class ExpressionLowering {
                 initializeAggregate(target, new Initializer.Braced(list.pos(), list.elements()));
                 return needResult ? new Place(target) : NO_VALUE;
             }
+            if (VirtualBases.hasVirtualBases(lv.type())) {
+                // either side may be a base subobject: its bases and members, then the virtual bases each uses
+                LValue target = stabilize(lv);
+                Operand o = operand(a.value());
+                KExpr source;
+                if (o instanceof Place p && p.type() == lv.type()) {
+                    source = address(p.lvalue());
+                } else {
+                    KLocal t = ctx.temp(lv.type(), a.pos());
+                    ctx.emit(new KStmt.Assign(t, convert(toRValue(o, a.pos()), lv.type(), a.pos(), false)));
+                    source = localAddress(t);
+                }
+                VirtualBases.assign(this, ctx, address(target), source, a.pos());
+                return needResult ? new Place(target) : NO_VALUE;
+            }
             value = convert(rvalue(a.value()), lv.type(), a.pos(), false);
             lv = stabilize(lv);
         } else if (lv.type() instanceof StructType) {

@@ -25,7 +25,8 @@ import java.util.Map;
  * own), so each runs once, before the non-virtual bases, as in C++. Copying a complete object as
  * its own class copies the offsets, which stay right; a variable initialized from an object of its
  * class, which may be a base subobject, gets its own offsets and the virtual bases copied from where
- * the source's are; copying a derived object into a class with virtual bases (slicing) is refused.
+ * the source's are, and an assignment copies members and virtual bases each from where it is; copying
+ * a derived object into a class with virtual bases (slicing) is refused.
  */
 final class VirtualBases {
     private VirtualBases() {}
@@ -117,6 +118,36 @@ final class VirtualBases {
         for (Field f : s.fields()) {
             if (isVirtualBaseField(f)) {
                 ctx.emit(new KStmt.Store(exprs.fieldAddr(target, f), new KExpr.Load(address(exprs, source, f), pos), pos));
+            }
+        }
+    }
+
+    /**
+     * {@code *target = *source} for a class with virtual bases, either of which may be a base
+     * subobject: the members of the class and its non-virtual bases (not the offsets or class ids,
+     * which belong to the target's object), then each virtual base from where the source's is to
+     * where the target's is.
+     */
+    static void assign(ExpressionLowering exprs, FunctionContext ctx, KExpr target, KExpr source, SourcePos pos) {
+        StructType s = (StructType) ((PointerType) target.type()).pointee();
+        assignMembers(exprs, ctx, target, source, s, pos);
+        for (Field f : s.fields()) {
+            if (isVirtualBaseField(f)) {
+                ctx.emit(new KStmt.Store(address(exprs, target, f), new KExpr.Load(address(exprs, source, f), pos), pos));
+            }
+        }
+    }
+
+    private static void assignMembers(ExpressionLowering exprs, FunctionContext ctx, KExpr target, KExpr source,
+            StructType s, SourcePos pos) {
+        for (Field f : s.fields()) {
+            if (isVirtualBaseField(f) || isOffsetField(f) || f.name().equals(Parser.VPTR_FIELD)) {
+                continue;
+            }
+            if (f.name().startsWith(Parser.BASE_FIELD) && f.type() instanceof StructType b) {
+                assignMembers(exprs, ctx, exprs.fieldAddr(target, f), exprs.fieldAddr(source, f), b, pos);
+            } else {
+                ctx.emit(new KStmt.Store(exprs.fieldAddr(target, f), new KExpr.Load(exprs.fieldAddr(source, f), pos), pos));
             }
         }
     }

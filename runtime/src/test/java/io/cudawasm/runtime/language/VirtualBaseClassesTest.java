@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * constructor runs once per complete object, from the most derived class's initializer list;
  * virtual functions declared in the virtual base dispatch to overriders in either side of the
  * diamond; derived-to-virtual-base pointers, copies of a whole object and of a base subobject
- * (whose virtual base is the whole object's), a member object, a diamond of plain structs and an
+ * (whose virtual base is the whole object's), assignment into a base subobject, a member object, a diamond of plain structs and an
  * array of objects with a virtual base. sizeof is checked where this layout matches nvcc's (see
  * check/VirtualBases). On the WebAssembly, OpenCL and PTX paths against a Java reference.
  */
@@ -55,14 +55,14 @@ class VirtualBaseClassesTest {
                 Join j(t, log);
                 Base *pb = &j;
                 Right *pr = &j;
-                out[t * 14] = j.a;
-                out[t * 14 + 1] = viaLeft(&j);
-                out[t * 14 + 2] = pr->a + static_cast<Base *>(pr)->a * 10;
-                out[t * 14 + 3] = viaBase(j) + pb->who() * 100 + pb->scaled(3) * 1000;
-                out[t * 14 + 4] = j.c + j.d * 100;
+                out[t * 15] = j.a;
+                out[t * 15 + 1] = viaLeft(&j);
+                out[t * 15 + 2] = pr->a + static_cast<Base *>(pr)->a * 10;
+                out[t * 15 + 3] = viaBase(j) + pb->who() * 100 + pb->scaled(3) * 1000;
+                out[t * 15 + 4] = j.c + j.d * 100;
                 Left l(t, log);
-                out[t * 14 + 5] = viaBase(l) + l.twiceA() * 1000;
-                out[t * 14 + 6] = pr->twiceA() + pr->who() * 1000;
+                out[t * 15 + 5] = viaBase(l) + l.twiceA() * 1000;
+                out[t * 15 + 6] = pr->twiceA() + pr->who() * 1000;
                 S s;
                 s.p = t;
                 s.q = 2;
@@ -71,35 +71,39 @@ class VirtualBaseClassesTest {
                 Q *pq = &s;
                 R *prr = &s;
                 prr->p += 5;
-                out[t * 14 + 7] = pq->sum() + s.p * 100;
+                out[t * 15 + 7] = pq->sum() + s.p * 100;
                 Holder h(t, log);
-                out[t * 14 + 8] = h.j.a + h.tag;
+                out[t * 15 + 8] = h.j.a + h.tag;
                 Join copy = j;
                 copy.a = 77;
                 Left &lc = copy;
-                out[t * 14 + 9] = copy.a + j.a * 1000 + lc.a * 100000;
-                out[t * 14 + 10] = sizeof(Left) + sizeof(Q) * 100 + sizeof(S) * 10000;
+                out[t * 15 + 9] = copy.a + j.a * 1000 + lc.a * 100000;
+                out[t * 15 + 10] = sizeof(Left) + sizeof(Q) * 100 + sizeof(S) * 10000;
                 Base &bl = l;
-                out[t * 14 + 11] = bl.scaled(2);
+                out[t * 15 + 11] = bl.scaled(2);
                 Q qs[3];
                 for (int i = 0; i < 3; i++) {
                     qs[i].p = i + t;
                     qs[i].q = 1;
                 }
-                out[t * 14 + 12] = qs[t % 3].sum();
+                out[t * 15 + 12] = qs[t % 3].sum();
                 Left *pl = &j;
                 Left whole = *pl;
                 whole.a += 3;
-                out[t * 14 + 13] = whole.a + whole.b * 100 + j.a * 10000;
+                out[t * 15 + 13] = whole.a + whole.b * 100 + j.a * 10000;
+                whole.b = 50 + t;
+                whole.a = 60 + t;
+                *pl = whole;
+                out[t * 15 + 14] = j.b + j.a * 100 + pr->a * 10000;
             }
             """;
 
     @Test
     void aDiamondSharesOneVirtualBase() {
         int n = 8;
-        int[] out = new int[14 * n];
+        int[] out = new int[15 * n];
         for (int t = 0; t < n; t++) {
-            int[] o = new int[14];
+            int[] o = new int[15];
             o[0] = t;
             o[1] = 2 * t + 2;
             o[2] = (t + 1) * 11;
@@ -114,10 +118,11 @@ class VirtualBaseClassesTest {
             o[11] = 200 * t;
             o[12] = t % 3 + t + 1;
             o[13] = t + 4 + (t + 1) * 100 + (t + 1) * 10000; // a copy of the Left inside j: j's virtual base
-            System.arraycopy(o, 0, out, 14 * t, 14);
+            o[14] = 50 + t + (60 + t) * 100 + (60 + t) * 10000; // assigned into j's Left: its b and the shared a
+            System.arraycopy(o, 0, out, 15 * t, 15);
         }
         AllPaths.check(CaseBuilder.of("virtual_bases", "diamond.cu", SOURCE).kernel("vbases")
-                .launch(Dim3.of(1), Dim3.of(n)).out("out", new int[14 * n], out)
+                .launch(Dim3.of(1), Dim3.of(n)).out("out", new int[15 * n], out)
                 .out("log", new int[1], new int[] {3 * n}).build());
     }
 
