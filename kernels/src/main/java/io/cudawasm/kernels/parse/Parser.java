@@ -25,6 +25,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1075,7 +1076,7 @@ public final class Parser {
         // virtual bases (check/VirtualBases): every one, direct or inherited, at the end; an offset
         // to it where the vtable pointer would be, unless a non-virtual base already holds one
         List<TypeSyntax.Member> nonVirtual = new ArrayList<>();
-        java.util.LinkedHashMap<String, TypeSyntax.Member> shared = new java.util.LinkedHashMap<>();
+        Map<String, TypeSyntax.Member> shared = new LinkedHashMap<>();
         Set<String> reachedByBase = new HashSet<>();
         for (TypeSyntax.Member b : bases) {
             for (TypeSyntax.Member inherited : virtualBases.getOrDefault(baseName(b), List.of())) {
