@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Virtual base classes: a diamond shares one virtual base subobject, reached from the most
  * derived class and through pointers and references to each of its bases; the virtual base's
- * constructor runs once per complete object, from the most derived class's initializer list;
+ * constructor runs once per complete object, from the most derived class's initializer list, and a
+ * virtual call in a base's constructor reaches the shared subobject;
  * virtual functions declared in the virtual base dispatch to overriders in either side of the
  * diamond; derived-to-virtual-base pointers, copies of a whole object and of a base subobject
  * (whose virtual base is the whole object's), assignment into a base subobject, a member object, a diamond of plain structs and an
@@ -22,12 +23,19 @@ class VirtualBaseClassesTest {
                 __device__ Base(int x, int *log) : a(x) { atomicAdd(log, 1); }
                 __device__ virtual int who() const { return 1; }
                 __device__ virtual int scaled(int k) const { return a * k; }
+                __device__ virtual int tagged() const { return a; }
                 __device__ int twiceA() const { return 2 * a; }
             };
             struct Left : virtual Base {
                 int b;
-                __device__ Left(int x, int *log) : Base(x * 100, log), b(x) {}
+                int seen;
+                __device__ Left(int x, int *log) : Base(x * 100, log), b(x)
+                {
+                    const Base *me = this;
+                    seen = scaled(2) + me->tagged() * 10;
+                }
                 __device__ int who() const override { return 2; }
+                __device__ int tagged() const override { return b * 1000 + a; }
             };
             struct Right : public virtual Base {
                 int c;
@@ -59,7 +67,7 @@ class VirtualBaseClassesTest {
                 out[t * 15 + 1] = viaLeft(&j);
                 out[t * 15 + 2] = pr->a + static_cast<Base *>(pr)->a * 10;
                 out[t * 15 + 3] = viaBase(j) + pb->who() * 100 + pb->scaled(3) * 1000;
-                out[t * 15 + 4] = j.c + j.d * 100;
+                out[t * 15 + 4] = j.c + j.d * 100 + j.seen * 10000;
                 Left l(t, log);
                 out[t * 15 + 5] = viaBase(l) + l.twiceA() * 1000;
                 out[t * 15 + 6] = pr->twiceA() + pr->who() * 1000;
@@ -80,7 +88,7 @@ class VirtualBaseClassesTest {
                 out[t * 15 + 9] = copy.a + j.a * 1000 + lc.a * 100000;
                 out[t * 15 + 10] = sizeof(Left) + sizeof(Q) * 100 + sizeof(S) * 10000;
                 Base &bl = l;
-                out[t * 15 + 11] = bl.scaled(2);
+                out[t * 15 + 11] = bl.scaled(2) + l.seen * 10000;
                 Q qs[3];
                 for (int i = 0; i < 3; i++) {
                     qs[i].p = i + t;
@@ -108,14 +116,15 @@ class VirtualBaseClassesTest {
             o[1] = 2 * t + 2;
             o[2] = (t + 1) * 11;
             o[3] = 10 * t + 12 + 200 + (5 * t + 5) * 1000;
-            o[4] = (2 * t + 2) + (t + 3) * 100;
+            // Left's constructor, for j's Left: Base's scaled on j's Base, and its own tagged through a Base pointer
+            o[4] = (2 * t + 2) + (t + 3) * 100 + (2 * t + 10 * ((t + 1) * 1000 + t)) * 10000;
             o[5] = 201000 * t + 2;
             o[6] = 2 * (t + 1) + 2000; // Right's who() is Left's: across the diamond
             o[7] = t + 7 + 100 * (t + 5);
             o[8] = 2 * t;
             o[9] = 77 + (t + 1) * 1000 + 77 * 100000;
             o[10] = 32 + 16 * 100 + 40 * 10000;
-            o[11] = 200 * t;
+            o[11] = 200 * t + (200 * t + 10 * 1100 * t) * 10000;
             o[12] = t % 3 + t + 1;
             o[13] = t + 4 + (t + 1) * 100 + (t + 1) * 10000; // a copy of the Left inside j: j's virtual base
             o[14] = 50 + t + (60 + t) * 100 + (60 + t) * 10000; // assigned into j's Left: its b and the shared a
