@@ -77,9 +77,17 @@ public final class KernelAbi {
     public static final int TRAP_BAD_VIRTUAL_CALL = 11;
     /** Device {@code free} of a pointer that is not a live block of the heap ({@code DeviceHeap}). */
     public static final int TRAP_BAD_FREE = 6;
+    /** nvcc's cooperative groups found no grid workspace ({@code %envreg1/2} null): grid.sync() outside a cooperative launch. */
+    public static final int TRAP_NO_GRID_WORKSPACE = 12;
+    /** The reason of the trap statement the PTX front end makes of that abort ({@link #TRAP_NO_GRID_WORKSPACE}). */
+    public static final String NO_GRID_WORKSPACE = "grid.sync() outside a cooperative launch: nvcc's cooperative groups "
+            + "trap when the driver's grid workspace (%envreg1/2) is null, as on a GPU";
 
     /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
     public static int trapCode(String reason) {
+        if (NO_GRID_WORKSPACE.equals(reason)) {
+            return TRAP_NO_GRID_WORKSPACE;
+        }
         return io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE.equals(reason) ? TRAP_BAD_FREE : TRAP_USER;
     }
     /**
@@ -88,10 +96,29 @@ public final class KernelAbi {
      */
     public static final int GRID_SYNC = 100;
     /**
+     * Not a fault: a thread is about to read (atomically) the word at the address it passes, which
+     * other blocks may be changing while it waits for them (nvcc's grid barrier spins so). The host
+     * returns at once unless the thread keeps reading the same value there, when it lets the other
+     * block threads run: a cooperative launch has more block threads than cores.
+     */
+    public static final int SPIN_WAIT = 101;
+    /**
      * A hidden {@code __device__ unsigned int} the module has when a kernel asks
      * {@code this_grid().is_valid()}: the CPU path writes 1 before a cooperative launch, 0 before others.
      */
     public static final String COOPERATIVE_SYMBOL = "__cw_cooperative_launch";
+    /**
+     * A hidden {@code __device__} block of {@link #GRID_WORKSPACE_BYTES} the module has when nvcc's PTX
+     * synchronizes the grid: the driver's grid workspace, whose address PTX reads from
+     * {@code %envreg1/2} (null outside a cooperative launch). Laid out as CUDA's
+     * {@code cooperative_groups::details::grid_workspace}: the workspace size (u32), then the barrier
+     * counter (u32) that the blocks' {@code atom.add.release.gpu} and {@code ld.acquire.gpu} spin on.
+     * The CPU path zeroes it (and writes the size) before every launch.
+     */
+    public static final String GRID_WORKSPACE_SYMBOL = "__cw_grid_workspace";
+    public static final int GRID_WORKSPACE_BYTES = 16;
+    /** The barrier counter's offset in the grid workspace. */
+    public static final int GRID_WORKSPACE_BARRIER = 4;
 
     /** The export that runs blocks of a kernel: {@code (launchPtr, firstBlock, blockCount) -> ()}. */
     public static String runnerExport(String kernelName) {
@@ -110,6 +137,7 @@ public final class KernelAbi {
                     + "device function of its type";
             case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
             case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
+            case TRAP_NO_GRID_WORKSPACE -> NO_GRID_WORKSPACE;
             default -> "trap " + code;
         };
     }

@@ -193,6 +193,9 @@ final class CudaDialect implements Dialect {
         ScalarKind k = ((ScalarType) at.type()).kind();
         String t = scalar(k);
         AtomicOp op = at.op();
+        if (op == AtomicOp.LOAD) {
+            return "(*(volatile " + t + "*)(" + p + "))";
+        }
         String fn = "atomic" + switch (op) {
             case ADD -> "Add";
             case SUB -> "Sub";
@@ -205,6 +208,7 @@ final class CudaDialect implements Dialect {
             case AND -> "And";
             case OR -> "Or";
             case XOR -> "Xor";
+            case LOAD -> throw new IllegalStateException("atomic load");
         };
         if (k == ScalarKind.DOUBLE && op == AtomicOp.EXCH) {
             return "__longlong_as_double((long long)atomicExch((unsigned long long*)" + p

@@ -212,6 +212,10 @@ final class OpenClDialect implements Dialect {
         ScalarKind k = ((ScalarType) at.type()).kind();
         String spaceName = space == AddressSpace.SHARED ? "local" : "global";
         AtomicOp op = at.op();
+        if (op == AtomicOp.LOAD) {
+            // a volatile read: OpenCL 1.2 has no acquire load, and volatile keeps it in the loop that waits on it
+            return "(*(volatile __" + spaceName + " " + scalar(k) + "*)(" + p + "))";
+        }
         if (k == ScalarKind.FLOAT || k == ScalarKind.DOUBLE) {
             boolean dbl = k == ScalarKind.DOUBLE;
             if (dbl) {
@@ -244,6 +248,7 @@ final class OpenClDialect implements Dialect {
             case CAS -> prefix + "cmpxchg(" + p + ", " + cmp + ", " + v + ")";
             case INC, DEC -> "((" + scalar(k) + ")" + helpers.use("cw_atomic_" + op.name().toLowerCase(Locale.ROOT)
                     + "_uint_" + spaceName) + "((volatile __" + spaceName + " uint*)" + p + ", (uint)" + v + "))";
+            case LOAD -> throw new IllegalStateException("atomic load");
         };
     }
 

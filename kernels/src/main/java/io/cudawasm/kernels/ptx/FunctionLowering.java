@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.ptx;
 
 import io.cudawasm.kernels.abi.DeviceLaunchAbi;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -45,6 +46,10 @@ final class FunctionLowering {
     private KLocal carry;
     /** Lowering an inline assembly snippet into a C function rather than a PTX function. */
     private boolean inline;
+    /** How the function uses the driver's grid workspace ({@code %envreg1/2}, nvcc's cooperative groups). */
+    private GridWorkspaceUses.Analysis workspace = GridWorkspaceUses.Analysis.NONE;
+    /** The instruction lowered last (nvcc's trap for a missing grid workspace follows a branch on it). */
+    private Instruction previous;
 
     private final IntegerInstructions integers = new IntegerInstructions(this);
     private final FloatInstructions floats = new FloatInstructions(this);
@@ -86,6 +91,7 @@ final class FunctionLowering {
             returnValue = fn.newLocal("retval", fn.returnType(), r.pos());
             scopes.bind(r.name(), new Binding.Param(returnValue, r));
         }
+        workspace = GridWorkspaceUses.analyze(decl.body());
         scopes.push();
         current = newBlock(null, decl.pos());
         out = current.statements();
@@ -307,9 +313,16 @@ final class FunctionLowering {
 
     private void instruction(Instruction parsed) {
         Instruction ins = withRegisterNames(parsed);
+        Instruction before = previous;
+        previous = ins;
         String op = ins.opcode();
         if (op.equals("bra") || op.equals("ret") || op.equals("exit")) {
             controlTransfer(ins);
+            return;
+        }
+        if (op.equals("trap") && ins.guard() == null && before != null && workspace.testsWorkspace(before)) {
+            // cooperative groups' own abort: grid.sync() found no grid workspace (not a cooperative launch)
+            out.add(new KStmt.Trap(KernelAbi.NO_GRID_WORKSPACE, ins.pos()));
             return;
         }
         if (ins.guard() == null) {
@@ -579,6 +592,29 @@ final class FunctionLowering {
                 || e instanceof KExpr.BlockReduce || e instanceof KExpr.Call;
     }
 
+    /**
+     * {@code %envreg2} and {@code %envreg1}, the low and high halves of the driver's grid workspace
+     * address: in a cooperative launch the module's hidden workspace when the function reaches memory
+     * through it ({@code grid.sync()}), else the cooperative-launch flag (all that
+     * {@code this_grid().is_valid()} tests); 0 outside a cooperative launch, as on a GPU, and always
+     * 0 for the high half (addresses are below 2^31).
+     */
+    private KExpr gridWorkspace(PtxOperand.Register r) {
+        if (r.name().equals("%envreg1")) {
+            return Exprs.u32(0);
+        }
+        KGlobal flag = module.cooperativeFlag(r.pos());
+        KExpr cooperative = new KExpr.Load(new KExpr.GlobalAddr(flag, new PointerType(flag.type(), flag.space(), false,
+                false)));
+        if (!workspace.reachesMemory()) {
+            return cooperative;
+        }
+        KGlobal ws = module.gridWorkspace(r.pos());
+        KExpr address = Exprs.convert(new KExpr.GlobalAddr(ws, new PointerType(ws.type(), ws.space(), false, false)),
+                ScalarType.UINT);
+        return Exprs.select(Exprs.compare(KExpr.BinaryOp.NE, cooperative, Exprs.u32(0)), address, Exprs.u32(0));
+    }
+
     /** An operand's value as PTX type {@code t}. */
     KExpr read(PtxOperand op, PtxType t) {
         return read(op, t.kir());
@@ -589,6 +625,9 @@ final class FunctionLowering {
             if (SpecialRegisters.isClock(r.name())) {
                 // a count every read advances (DeviceLibrary.readClock), not cycles or nanoseconds
                 return Exprs.as(module.deviceLibrary(r.pos(), "'" + r.name() + "'").readClock(sink()), t);
+            }
+            if (GridWorkspaceUses.isWorkspaceRegister(r.name()) && !inline) {
+                return Exprs.as(gridWorkspace(r), t);
             }
             if (SpecialRegisters.isSpecial(r.name())) {
                 KExpr v = SpecialRegisters.value(r.name());

@@ -52,7 +52,7 @@ final class KernelParameters {
                 }
                 Use u = uses.byParam().get(p.name());
                 if (u == null || u.pointer) {
-                    ScalarType elem = u == null || u.elements.size() != 1 ? ScalarType.UCHAR : u.elements.iterator().next();
+                    ScalarType elem = u == null ? ScalarType.UCHAR : elementType(u.elements);
                     boolean readOnly = u != null && !u.written && !uses.unattributedWrites();
                     out.add(new PointerType(elem, AddressSpace.GLOBAL, readOnly, false));
                     continue;
@@ -61,6 +61,22 @@ final class KernelParameters {
             out.add(p.type().kir());
         }
         return out;
+    }
+
+    /**
+     * The element type of an {@code extern "C"} kernel's pointer: the one type it is accessed as, or
+     * the floating-point type when the others are integers of its size (nvcc stores {@code 0.0} to a
+     * {@code double*} as {@code st.global.u64 [p], 0}); bytes when the uses disagree otherwise.
+     */
+    private static ScalarType elementType(Set<ScalarType> elements) {
+        if (elements.size() == 1) {
+            return elements.iterator().next();
+        }
+        List<ScalarType> floating = elements.stream().filter(t -> t.kind().isFloating()).toList();
+        if (floating.size() == 1 && elements.stream().allMatch(t -> t.size() == floating.get(0).size())) {
+            return floating.get(0);
+        }
+        return ScalarType.UCHAR;
     }
 
     /** The demangled type when it agrees with the PTX parameter's size; null otherwise. */

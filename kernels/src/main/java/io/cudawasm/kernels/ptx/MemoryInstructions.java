@@ -11,9 +11,14 @@ import io.cudawasm.kernels.types.StructType;
 import java.util.List;
 
 /**
- * Loads, stores and atomics in every state space. Cache and ordering qualifiers ({@code .nc},
- * {@code .volatile}, {@code .relaxed.gpu}, eviction hints) do not change results on the CPU path
- * and are accepted. A whole scalar {@code .param} is read and written as its local.
+ * Loads, stores and atomics in every state space. Cache qualifiers and eviction hints do not change
+ * results on the CPU path and are accepted. A load another block may be waiting on, in global or
+ * generic memory ({@code ld.acquire.gpu}, {@code ld.relaxed.sys}, {@code ld.volatile.global}, 32 or
+ * 64 bits), is an atomic load, and a store with release or relaxed ordering at GPU or system scope
+ * an atomic exchange, so that blocks on other worker threads see each other's writes (nvcc's grid
+ * barrier spins on such a load); block-scope ({@code .cta}) ordering needs nothing more, as a block's
+ * threads share one worker. Atomics are sequentially consistent whatever their ordering qualifier.
+ * A whole scalar {@code .param} is read and written as its local.
  */
 final class MemoryInstructions {
     private final FunctionLowering f;
@@ -55,6 +60,10 @@ final class MemoryInstructions {
         for (int i = 0; i < dsts.size(); i++) {
             long offset = (long) i * t.bytes();
             KExpr value = param(ins.operand(1), offset, t);
+            if (value == null && seenByOtherBlocks(ins, t, "acquire")) {
+                value = new KExpr.Atomic(AtomicOp.LOAD, f.pointer(ins.operand(1), space, t.kir(), offset),
+                        Exprs.constant(t.kir(), 0), null, t.kir(), ins.sourcePos());
+            }
             if (value == null) {
                 value = new KExpr.Load(f.pointer(ins.operand(1), space, t.kir(), offset), ins.sourcePos());
             }
@@ -75,8 +84,28 @@ final class MemoryInstructions {
                 f.emit(new KStmt.Assign(p.local(), Exprs.as(value, (ScalarType) p.local().type())));
                 continue;
             }
+            if (seenByOtherBlocks(ins, t, "release")) {
+                f.emit(new KStmt.Eval(new KExpr.Atomic(AtomicOp.EXCH, f.pointer(ins.operand(0), space, t.kir(), offset),
+                        value, null, t.kir(), ins.sourcePos())));
+                continue;
+            }
             f.emit(new KStmt.Store(f.pointer(ins.operand(0), space, t.kir(), offset), value, ins.sourcePos()));
         }
+    }
+
+    /**
+     * Whether a load or store orders memory for other blocks: {@code .acquire}/{@code .release}
+     * ({@code ordering}) or {@code .relaxed} at {@code .gpu} or {@code .sys} scope, or a
+     * {@code .volatile} load, in global or generic memory, on a 32- or 64-bit scalar.
+     */
+    private static boolean seenByOtherBlocks(Instruction ins, PtxType t, String ordering) {
+        StateSpace space = ins.space().orElse(StateSpace.GENERIC);
+        if (space != StateSpace.GLOBAL && space != StateSpace.GENERIC || ins.vectorWidth() != 1
+                || t.bits() != 32 && t.bits() != 64 || t.kind() == PtxType.Kind.HALF) {
+            return false;
+        }
+        boolean wide = ins.has("gpu") || ins.has("sys");
+        return (ins.has(ordering) || ins.has("relaxed")) && wide || ordering.equals("acquire") && ins.has("volatile");
     }
 
     /** The elements of a vector operand for {@code .v2}/{@code .v4}, or the single operand. */

@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.ptx;
 
 import io.cudawasm.kernels.abi.DeviceLaunchAbi;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
 import io.cudawasm.kernels.kir.KLocal;
@@ -190,6 +191,34 @@ final class ModuleLowering {
             globals.add(launchQueue);
         }
         return launchQueue;
+    }
+
+    private KGlobal cooperativeFlag;
+    private KGlobal gridWorkspace;
+
+    /** The hidden flag the runtime sets to 1 for a cooperative launch (0 otherwise), as the source path's. */
+    KGlobal cooperativeFlag(SourcePos pos) {
+        if (cooperativeFlag == null) {
+            budget.countStaticData(4, pos, KernelAbi.COOPERATIVE_SYMBOL);
+            globalNames.add(KernelAbi.COOPERATIVE_SYMBOL);
+            cooperativeFlag = new KGlobal(KernelAbi.COOPERATIVE_SYMBOL, ScalarType.UINT, AddressSpace.GLOBAL, null,
+                    false, pos);
+            globals.add(cooperativeFlag);
+        }
+        return cooperativeFlag;
+    }
+
+    /** The grid workspace that {@code %envreg1/2} point to in a cooperative launch ({@link KernelAbi#GRID_WORKSPACE_SYMBOL}). */
+    KGlobal gridWorkspace(SourcePos pos) {
+        if (gridWorkspace == null) {
+            budget.countStaticData(KernelAbi.GRID_WORKSPACE_BYTES, pos, KernelAbi.GRID_WORKSPACE_SYMBOL);
+            globalNames.add(KernelAbi.GRID_WORKSPACE_SYMBOL);
+            // 8-byte elements: aligned as the driver's workspace
+            gridWorkspace = new KGlobal(KernelAbi.GRID_WORKSPACE_SYMBOL, new ArrayType(ScalarType.ULONGLONG,
+                    KernelAbi.GRID_WORKSPACE_BYTES / 8), AddressSpace.GLOBAL, null, false, pos);
+            globals.add(gridWorkspace);
+        }
+        return gridWorkspace;
     }
 
     private KFunction signature(PtxFunction f) {

@@ -48,8 +48,8 @@ final class SpecialRegisters {
             case "%lanemask_le" -> Exprs.sub(Exprs.shl(bit, Exprs.u32(1)), Exprs.u32(1));
             case "%lanemask_gt" -> Exprs.bitNot(Exprs.sub(Exprs.shl(bit, Exprs.u32(1)), Exprs.u32(1)));
             case "%lanemask_ge" -> Exprs.bitNot(Exprs.sub(bit, Exprs.u32(1)));
-            // the driver's grid workspace address (cooperative groups' this_grid() reads it): null, as
-            // in a launch that is not cooperative, so grid_group::is_valid() is false; other envregs stay refused
+            // the driver's grid workspace address, as inline PTX in CUDA source reads it: null, as outside a
+            // cooperative launch (a PTX function's own reads are FunctionLowering.gridWorkspace); other envregs stay refused
             case "%envreg1", "%envreg2" -> Exprs.u32(0);
             default -> null;
         };

@@ -26,6 +26,22 @@ final class AtomicEmitter {
         ValType it = wide ? ValType.I64 : ValType.I32;
         String p = wide ? "i64" : "i32";
         int align = wide ? 3 : 2;
+        if (a.op() == AtomicOp.LOAD) {
+            // a sequentially consistent read (Chicory: a VarHandle volatile get), never hoisted out of a spin
+            // loop; the host hears of it first, so a thread that spins on it lets the other blocks run
+            int addr = f.scratchLocal(ValType.I32);
+            address.run();
+            f.setLocal(addr);
+            f.spinHint(addr);
+            f.getLocal(addr);
+            f.releaseLocal(ValType.I32, addr);
+            w.atomic(wide ? 0x11 : 0x10, p + ".atomic.load", align, 0);
+            if (floating) {
+                w.op(wide ? 0xBF : 0xBE, wide ? "f64.reinterpret_i64" : "f32.reinterpret_i32");
+                return wide ? ValType.F64 : ValType.F32;
+            }
+            return it;
+        }
         if (!floating) {
             Integer rmw = switch (a.op()) {
                 case ADD -> wide ? 0x1F : 0x1E;

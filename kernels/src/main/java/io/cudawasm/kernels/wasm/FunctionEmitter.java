@@ -1921,6 +1921,13 @@ final class FunctionEmitter {
         w.call(module.trapFunction(), "env.__cw_trap");
     }
 
+    /** Tells the host a thread reads the word at the address in {@code addressLocal}, maybe waiting on it ({@link KernelAbi#SPIN_WAIT}). */
+    void spinHint(int addressLocal) {
+        w.i32Const(KernelAbi.SPIN_WAIT);
+        getLocal(addressLocal);
+        w.call(module.trapFunction(), "env.__cw_trap");
+    }
+
     private void trap(int code, SourcePos pos) {
         w.i32Const(code);
         // the host reports the line against the module's file: a line of another file (a header, the

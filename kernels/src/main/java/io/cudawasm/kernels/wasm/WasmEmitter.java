@@ -201,7 +201,7 @@ public final class WasmEmitter {
             fe.emitRunner(functionIndex(k));
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
-                    callStack(k, new LinkedHashSet<>()), fission, fission && synchronizesGrid(k)));
+                    callStack(k, new LinkedHashSet<>()), fission, fission && synchronizesGrid(k) || usesGridWorkspace(k)));
         }
         emitInit(init);
         if (options.memcheck()) {
@@ -220,6 +220,17 @@ public final class WasmEmitter {
         boolean[] found = {false};
         io.cudawasm.kernels.kir.KirWalk.statements(kernel.body(), s -> found[0] |= s instanceof KStmt.Barrier b
                 && b.kind() == io.cudawasm.kernels.kir.BarrierKind.GRID);
+        return found[0];
+    }
+
+    /**
+     * Whether a kernel takes the address of the grid workspace (nvcc's PTX of {@code grid.sync()}
+     * spins on a counter there): it runs only in a cooperative launch, every block at once.
+     */
+    private static boolean usesGridWorkspace(KFunction kernel) {
+        boolean[] found = {false};
+        io.cudawasm.kernels.kir.KirWalk.expressions(kernel.body(), e -> found[0] |= e instanceof KExpr.GlobalAddr g
+                && g.global().name().equals(KernelAbi.GRID_WORKSPACE_SYMBOL));
         return found[0];
     }
 

@@ -78,4 +78,22 @@ class PtxParameterTypesTest {
                 	st.global.u64 [%rd7], %rd6;
                 """));
     }
+
+    @Test
+    void aDoubleZeroedWithAnIntegerStoreIsADoublePointer() {
+        // nvcc stores 0.0 to a double* as st.global.u64 [p], 0 (conjugateGradientMultiBlockCG's dot_result)
+        assertEquals(List.of("const float*", "double*", "unsigned int"), params("""
+                	.reg .f64 %fd<2>;
+                	mov.u64 %rd8, 0;
+                	st.global.u64 [%rd7], %rd8;
+                	cvt.f64.f32 %fd1, %f1;
+                	atom.global.add.f64 %fd1, [%rd7], %fd1;
+                """));
+        // other disagreements stay bytes
+        assertEquals(List.of("const float*", "unsigned char*", "unsigned int"), params("""
+                	mov.u64 %rd8, 0;
+                	st.global.u32 [%rd7], %r1;
+                	st.global.u64 [%rd7], %rd8;
+                """));
+    }
 }

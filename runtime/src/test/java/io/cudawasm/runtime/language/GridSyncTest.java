@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * OpenCL has no barrier across work-groups: it runs such a kernel as one NDRange per phase.
  */
 class GridSyncTest {
-    private static final String SOURCE = """
+    static final String SOURCE = """
             #include <cooperative_groups.h>
             namespace cg = cooperative_groups;
 
@@ -69,7 +69,7 @@ class GridSyncTest {
                     sums[blockIdx.x] = s;
                 }
                 auto token = grid.barrier_arrive();
-                grid.barrier_wait(token);
+                grid.barrier_wait(std::move(token)); // an rvalue, as CUDA's signature takes it
                 if (grid.block_rank() == 0 && threadIdx.x == 0) {
                     int total = 0;
                     for (int k = 0; k < gridDim.x; k++) total += sums[k];
@@ -113,10 +113,10 @@ class GridSyncTest {
             }
             """;
 
-    private static final int BLOCK = 64;
+    static final int BLOCK = 64;
 
     /** What {@code rotate} leaves in a, and the per-block and total sums. */
-    private static int[][] reference(int blocks, int rounds) {
+    static int[][] reference(int blocks, int rounds) {
         int n = blocks * BLOCK;
         int[] a = new int[n];
         int[] b = new int[n];
@@ -141,7 +141,7 @@ class GridSyncTest {
         return new int[][] {a, b, sums};
     }
 
-    private static KernelCase rotateCase(int blocks, int rounds) {
+    static KernelCase rotateCase(int blocks, int rounds) {
         int[][] ref = reference(blocks, rounds);
         int n = blocks * BLOCK;
         return CaseBuilder.of("grid_sync_rotate", "grid_sync.cu", SOURCE).kernel("rotate")
@@ -188,7 +188,7 @@ class GridSyncTest {
         }
     }
 
-    private static int[] filled(int n, int v) {
+    static int[] filled(int n, int v) {
         int[] a = new int[n];
         java.util.Arrays.fill(a, v);
         return a;
@@ -351,7 +351,7 @@ class GridSyncTest {
     }
 
     /** Every block thread of the failed launch has ended (they are daemon threads named for their block). */
-    private static void noBlockThreadsLeft() {
+    static void noBlockThreadsLeft() {
         Await.until(Duration.ofSeconds(10), "the grid's block threads to end", () -> Thread.getAllStackTraces()
                 .keySet().stream().noneMatch(t -> t.getName().startsWith("cuda-wasm-grid-block-") && t.isAlive()));
     }

@@ -17,7 +17,8 @@ import java.util.Random;
 /**
  * Samples of {@link SampleCatalog} that synchronize their grid ({@code cg::sync(grid)}), which the
  * host code launches with cudaLaunchCooperativeKernel: the CPU path launches them cooperatively by
- * itself. OpenCL refuses them by name, and nvcc's PTX stops at its {@code trap} (see kernels/README.md).
+ * itself, from the source and from nvcc's PTX (whose own grid barrier runs on the launch's grid
+ * workspace). OpenCL refuses them by name (see kernels/README.md).
  */
 final class SampleCatalogGrid {
     private SampleCatalogGrid() {}

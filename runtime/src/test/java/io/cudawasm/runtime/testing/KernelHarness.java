@@ -39,6 +39,11 @@ public final class KernelHarness implements AutoCloseable {
         return new KernelHarness(KernelCompiler.compile(request), backend(threads));
     }
 
+    /** A harness for a module compiled already (from nvcc's PTX, say). */
+    public static KernelHarness of(CompileResult compiled, int threads) {
+        return new KernelHarness(compiled, backend(threads));
+    }
+
     public CompileResult compiled() {
         return compiled;
     }

@@ -4,11 +4,11 @@ import io.cudawasm.runtime.launch.Dim3;
 import java.util.List;
 
 /**
- * Kernels that synchronize the whole grid ({@code grid.sync()}), with Java references: they need a
- * cooperative launch, which the WebAssembly path and the CUDA back end give and OpenCL cannot (no
- * barrier across the work-groups of one NDRange), so they are kept apart from
- * {@link DeviceSemanticsCases}, which every back end runs. Grids stay small enough to be resident at
- * once on any GPU and on the CPU path (64 blocks on two workers).
+ * Kernels that synchronize the whole grid ({@code grid.sync()}), with Java references: a cooperative
+ * launch on the WebAssembly path and the CUDA back end, one NDRange per phase on OpenCL (not in
+ * TornadoVM's ABI), so they are kept apart from {@link DeviceSemanticsCases}, which every back end and
+ * ABI runs. Grids stay small enough to be resident at once on any GPU and on the CPU path (64 blocks
+ * on two workers).
  */
 public final class CooperativeCases {
     private CooperativeCases() {}

@@ -59,11 +59,6 @@ public final class GpuCheck {
         return all;
     }
 
-    /** Grid-synchronizing cases run where a cooperative launch exists: the CUDA back end, not OpenCL. */
-    private static boolean runsOn(KernelCase c, Backend b) {
-        return !CooperativeCases.all().stream().anyMatch(k -> k.name().equals(c.name())) || b.name().startsWith("cuda:");
-    }
-
     private static void prepare(Path dir, List<String> archs) {
         PtxCompiler compiler = new PtxCompiler(dir);
         for (KernelCase c : cases()) {
@@ -120,9 +115,6 @@ public final class GpuCheck {
                 continue;
             }
             for (Backend b : backends) {
-                if (!runsOn(c, b)) {
-                    continue;
-                }
                 runs++;
                 String result;
                 String detail;

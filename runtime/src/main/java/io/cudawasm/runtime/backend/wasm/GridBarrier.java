@@ -10,6 +10,9 @@ package io.cudawasm.runtime.backend.wasm;
  * An interrupt (the launch's time limit or cancellation) breaks it too.
  */
 final class GridBarrier {
+    /** Why the launch fails when a block returned while others wait at a grid barrier. */
+    static final String ENDED_EARLY = "a block ended without reaching a grid.sync() that other blocks of the grid "
+            + "wait at (every block must reach every grid barrier; on a GPU this hangs)";
     private final int parties;
     private int arrived;
     private long generation;
@@ -23,8 +26,7 @@ final class GridBarrier {
     /** Waits until every block has arrived; throws {@link Broken} when that cannot happen. */
     synchronized void await() {
         if (broken == null && finished > 0) {
-            broken = "a block ended without reaching a grid.sync() that other blocks of the grid wait at "
-                    + "(every block must reach every grid barrier; on a GPU this hangs)";
+            broken = ENDED_EARLY;
         }
         if (broken != null) {
             notifyAll();
@@ -54,8 +56,7 @@ final class GridBarrier {
     synchronized void blockFinished() {
         finished++;
         if (arrived > 0) {
-            breakWith("a block ended without reaching a grid.sync() that other blocks of the grid wait at "
-                    + "(every block must reach every grid barrier; on a GPU this hangs)");
+            breakWith(ENDED_EARLY);
         }
     }
 

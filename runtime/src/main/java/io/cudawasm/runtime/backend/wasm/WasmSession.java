@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -285,6 +286,12 @@ final class WasmSession implements DeviceSession {
         }
         module.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> memory.writeI32(flag.offset(),
                 cooperative ? 1 : 0));
+        SymbolInfo workspace = module.symbol(KernelAbi.GRID_WORKSPACE_SYMBOL).orElse(null);
+        if (workspace != null) {
+            // nvcc's grid barrier counts arrivals there from zero in every launch, as the driver's fresh workspace
+            memory.write(workspace.offset(), new byte[KernelAbi.GRID_WORKSPACE_BYTES], 0, KernelAbi.GRID_WORKSPACE_BYTES);
+            memory.writeI32(workspace.offset(), KernelAbi.GRID_WORKSPACE_BYTES);
+        }
         MemcheckReport report = null;
         if (options.memcheck()) {
             report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, false);
@@ -292,7 +299,8 @@ final class WasmSession implements DeviceSession {
         prepareRegions(workerCount, stack + shared);
         long started = System.nanoTime();
         Deadline deadline = Deadline.of(options.timeLimit());
-        Failure failed = cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options)
+        Failure failed = cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options,
+                workspace)
                 : runBlocks(variant, run.export(), name, 0, blocks, workerCount, stack, deadline, options);
         if (report != null && !report.violations().isEmpty()) {
             throw memcheckFailure(name, report, failed == null ? null : failed.cause());
@@ -501,6 +509,10 @@ final class WasmSession implements DeviceSession {
                 .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
                 .addFunction(new HostFunction(KernelAbi.TRAP_MODULE, KernelAbi.TRAP_NAME, List.of(ValType.I32, ValType.I32),
                         List.of(), (inst, a) -> {
+                            if ((int) a[0] == KernelAbi.SPIN_WAIT) {
+                                SpinBackoff.beforeLoad(memory, (int) a[1]);
+                                return null;
+                            }
                             GridBarrier grid = gridBarrier;
                             if ((int) a[0] == KernelAbi.GRID_SYNC && grid != null) {
                                 grid.await();
@@ -583,7 +595,7 @@ final class WasmSession implements DeviceSession {
                 }
             });
         }
-        return awaitWorkers(done, running, failure, name, deadline, options);
+        return awaitWorkers(done, running, failure, name, deadline, options, null);
     }
 
     /**
@@ -610,14 +622,18 @@ final class WasmSession implements DeviceSession {
      * A cooperative launch: every block on a thread of its own, with its own instance and memory
      * region, all at once, so that a grid barrier ({@link GridBarrier}) can hold each block until all
      * have reached it. Bounded by {@link #cooperativeBlockLimit()}; a failing block breaks the
-     * barrier, so no block waits for it, and the launch's time limit and cancellation stop them all.
+     * barrier and stops the other blocks (nvcc's PTX spins on a counter in the grid {@code workspace}
+     * instead, and would spin until the time limit), so no block waits for it, and the launch's time
+     * limit and cancellation stop them all. A block that ends while that counter shows blocks waiting
+     * for an arrival that can no longer come (it returned early: a GPU hangs) fails the launch.
      */
     private Failure runCooperative(Variant variant, String export, String name, int blocks, long stack,
-            Deadline deadline, LaunchOptions options) {
+            Deadline deadline, LaunchOptions options, SymbolInfo workspace) {
         GridBarrier barrier = new GridBarrier(blocks);
         AtomicReference<Failure> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(blocks);
         RunningWorkers running = new RunningWorkers();
+        AtomicInteger finished = new AtomicInteger();
         gridBarrier = barrier;
         try {
             for (int b = 0; b < blocks; b++) {
@@ -632,10 +648,12 @@ final class WasmSession implements DeviceSession {
                         long base = regionBase + regionStride * block;
                         inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
                         inst.export(export).apply(launchBlock, block, 1);
+                        finished.incrementAndGet();
                         barrier.blockFinished();
                     } catch (Throwable e) {
                         failure.compareAndSet(null, new Failure(e, block, 1));
                         barrier.breakWith("block " + block + " of the grid failed");
+                        running.stop();
                     } finally {
                         running.leave();
                         done.countDown();
@@ -655,9 +673,37 @@ final class WasmSession implements DeviceSession {
                     break;
                 }
             }
-            return awaitWorkers(done, running, failure, name, deadline, options);
+            Runnable stalled = workspace == null ? null : () -> {
+                // once a block has ended, a round of nvcc's barrier that has begun (the counter's low 31
+                // bits are not 0 between rounds) waits for it forever. The block's end is read first: a
+                // round seen begun before that could still be the block's own last one
+                boolean ended = finished.get() > 0;
+                int counter = memory.atomicReadInt(workspace.offset() + KernelAbi.GRID_WORKSPACE_BARRIER);
+                if (ended && (counter & 0x7FFF_FFFF) != 0 && failure.compareAndSet(null,
+                        new Failure(new GridBarrier.Broken(GridBarrier.ENDED_EARLY), 0, 1))) {
+                    running.stop();
+                }
+            };
+            return awaitWorkers(done, running, failure, name, deadline, options, stalled);
         } finally {
             gridBarrier = null;
+        }
+    }
+
+    /** How often a cooperative launch of nvcc's grid barrier checks for blocks waiting on one that ended. */
+    private static final long STALL_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    /** Waits for the workers as {@code done.await}, running {@code poll} every {@link #STALL_POLL_NANOS}; false at the deadline. */
+    private static boolean awaitPolling(CountDownLatch done, Deadline deadline, Runnable poll) throws InterruptedException {
+        while (true) {
+            long left = deadline.remainingNanos();
+            if (left == 0) {
+                return false;
+            }
+            if (done.await(Math.min(left, STALL_POLL_NANOS), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            poll.run();
         }
     }
 
@@ -666,7 +712,7 @@ final class WasmSession implements DeviceSession {
      * cancelled; returns the first failure, throws a deadline or cancellation as a LaunchException.
      */
     private Failure awaitWorkers(CountDownLatch done, RunningWorkers running, AtomicReference<Failure> failure,
-            String name, Deadline deadline, LaunchOptions options) {
+            String name, Deadline deadline, LaunchOptions options, Runnable poll) {
         AtomicReference<LaunchFailure> stopReason = new AtomicReference<>();
         Runnable unregister = options.cancellation() == null ? () -> { }
                 : options.cancellation().onCancel(() -> {
@@ -675,7 +721,13 @@ final class WasmSession implements DeviceSession {
                 });
         try {
             long remaining = deadline.remainingNanos();
-            if (remaining != Long.MAX_VALUE) {
+            if (poll != null) {
+                if (!awaitPolling(done, deadline, poll)) {
+                    stopReason.compareAndSet(null, LaunchFailure.TIMEOUT);
+                    running.stop();
+                    awaitQuietly(done);
+                }
+            } else if (remaining != Long.MAX_VALUE) {
                 if (!done.await(remaining, TimeUnit.NANOSECONDS)) {
                     stopReason.compareAndSet(null, LaunchFailure.TIMEOUT);
                     running.stop();
