@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class KernelCompiler {
     /** Part of every cache key: bump when generated code changes. */
-    public static final String VERSION = "cuda-wasm-kernels/0.2.0";
+    public static final String VERSION = "cuda-wasm-kernels/0.2.1";
 
     private KernelCompiler() {}
 

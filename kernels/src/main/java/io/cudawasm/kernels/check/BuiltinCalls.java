@@ -3,6 +3,7 @@ package io.cudawasm.kernels.check;
 import io.cudawasm.kernels.ast.Expr;
 import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
+import io.cudawasm.kernels.devicelib.RoundedArithmetic;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.FenceScope;
@@ -71,7 +72,7 @@ final class BuiltinCalls {
             "__int_as_float", "__float_as_int", "__uint_as_float", "__float_as_uint", "__longlong_as_double",
             "__double_as_longlong", "__double2hiint", "__double2loint", "__hiloint2double",
             "isnan", "isinf", "isfinite", "signbit", "__isnanf", "__isinff", "__finitef", "__isnan", "__isinf",
-            "__isfinited", "__signbitf", "__signbitd", "__signbit",
+            "__isfinited", "__signbitf", "__signbitd", "__signbit", "nan", "nanf",
             "sincosf", "sincos", "sincospif", "sincospi", "modff", "modf", "frexpf", "frexp",
             "__ldg", "__ldcg", "__ldca", "__ldcs", "__ldlu", "__ldcv", "__stcg", "__stcs", "__stwb", "__stwt",
             "__syncthreads", "__syncwarp", "__threadfence", "__threadfence_block", "__threadfence_system",
@@ -267,10 +268,14 @@ final class BuiltinCalls {
 
     private Operand rounded(String name, List<Expr> args, SourcePos pos) {
         if (!name.endsWith("_rn")) {
-            throw error(pos, "directed-rounding intrinsic '" + name + "' is not supported (only the _rn forms are)");
+            if (!RoundedArithmetic.builds(name)) {
+                throw error(pos, "unknown intrinsic '" + name + "' (CUDA has only '" + name.substring(0, name.length() - 3)
+                        + "_rn')");
+            }
+            return libraryCall(name, args, pos);
         }
         String op = name.substring(2, name.length() - 3);
-        boolean single = op.startsWith("f");
+        boolean single = op.startsWith("f") && !op.equals("fma"); // __fma_rn is double, __fmaf_rn float
         ScalarType t = single ? ScalarType.FLOAT : ScalarType.DOUBLE;
         String base = op.substring(1);
         List<KExpr> vs = values(args);
@@ -305,6 +310,66 @@ final class BuiltinCalls {
         };
     }
 
+    /**
+     * A directed-rounding intrinsic: a call of the device library's exact lowering
+     * ({@link RoundedArithmetic}), which the CUDA C back end turns back into CUDA's intrinsic.
+     */
+    private Operand libraryCall(String name, List<Expr> args, SourcePos pos) {
+        io.cudawasm.kernels.kir.KFunction fn = ctx.checker.deviceLibrary.rounded(name);
+        arity(name, args, fn.params().size(), pos);
+        List<KExpr> vs = values(args);
+        List<KExpr> conv = new ArrayList<>();
+        for (int i = 0; i < vs.size(); i++) {
+            conv.add(as(vs.get(i), fn.params().get(i).type(), pos));
+        }
+        return exprs().materialize(new KExpr.Call(fn, conv, fn.returnType()), pos);
+    }
+
+    /**
+     * {@code nan(tag)} / {@code nanf(tag)} with a string literal, as CUDA's device library defines
+     * them: the tag read as an unsigned integer (0x... hexadecimal, 0... octal, else decimal; a
+     * character outside the base gives 0, a value past 64 bits all ones) gives the payload, whose
+     * bits below the exponent are kept in a quiet NaN ({@code nan("")} is 0x7ff8000000000000,
+     * {@code nanf("")} 0x7fc00000, as glibc's).
+     */
+    private Operand nan(String name, List<Expr> args, SourcePos pos) {
+        arity(name, args, 1, pos);
+        if (!(args.get(0) instanceof Expr.StringLit tag)) {
+            throw error(args.get(0).pos(), "'" + name + "' needs a string literal as its tag (the payload is read at "
+                    + "compile time), for example " + name + "(\"\")");
+        }
+        long payload = nanPayload(tag.value());
+        if (name.equals("nanf")) {
+            int bits = (int) (payload & 0x003F_FFFFL) | 0x7FC0_0000;
+            return new Value(new KExpr.IntrinsicCall(Intrinsic.INT_AS_FLOAT, List.of(new KExpr.IntConst(ScalarType.INT,
+                    bits)), ScalarType.FLOAT));
+        }
+        long bits = payload & 0x000F_FFFF_FFFF_FFFFL | 0x7FF8_0000_0000_0000L;
+        return new Value(new KExpr.IntrinsicCall(Intrinsic.LONGLONG_AS_DOUBLE, List.of(new KExpr.IntConst(
+                ScalarType.LONGLONG, bits)), ScalarType.DOUBLE));
+    }
+
+    static long nanPayload(String tag) {
+        int radix = 10;
+        String digits = tag;
+        if (tag.startsWith("0x") || tag.startsWith("0X")) {
+            radix = 16;
+            digits = tag.substring(2);
+        } else if (tag.startsWith("0")) {
+            radix = 8;
+            digits = tag.substring(1);
+        }
+        java.math.BigInteger v = java.math.BigInteger.ZERO;
+        for (char c : digits.toCharArray()) {
+            int d = Character.digit(c, radix);
+            if (d < 0 || c > 0x7F) {
+                return 0;
+            }
+            v = v.multiply(java.math.BigInteger.valueOf(radix)).add(java.math.BigInteger.valueOf(d));
+        }
+        return v.bitLength() > 64 ? -1L : v.longValue();
+    }
+
     private static ScalarType typeOfCode(String code) {
         return switch (code) {
             case "float" -> ScalarType.FLOAT;
@@ -337,10 +402,11 @@ final class BuiltinCalls {
                 default -> new KExpr.Convert(to, new KExpr.Math(MathFn.CEIL, List.of(v), from));
             });
         }
-        boolean exact = from.kind().isInteger() && to.kind() == ScalarKind.DOUBLE && from.kind().size() == 4
-                || from.kind() == ScalarKind.FLOAT && to.kind() == ScalarKind.DOUBLE;
-        if (!mode.equals("rn") && !exact) {
-            throw error(pos, "directed-rounding conversion '" + name + "' is not supported (only _rn)");
+        if (!mode.equals("rn") && RoundedArithmetic.builds(name)) {
+            return libraryCall(name, args, pos);
+        }
+        if (!mode.equals("rn") && from.kind().isInteger() && to.kind().isInteger()) {
+            throw error(pos, "unknown intrinsic '" + name + "'");
         }
         return new Value(ConstantFolder.convert(to, v));
     }
@@ -528,6 +594,9 @@ final class BuiltinCalls {
                 ctx.emit(new KStmt.Store(ep, new KExpr.LocalGet(e)));
                 KExpr neg = new KExpr.Unary(KExpr.UnaryOp.NEG, new KExpr.LocalGet(e), ScalarType.INT);
                 return new Value(new KExpr.Select(special, v, new KExpr.Math(MathFn.LDEXP, List.of(v, neg), t), t));
+            }
+            case "nan", "nanf" -> {
+                return nan(name, args, pos);
             }
             case "__ldg", "__ldcg", "__ldca", "__ldcs", "__ldlu", "__ldcv" -> {
                 arity(name, args, 1, pos);

@@ -1098,7 +1098,10 @@ final class ExpressionLowering {
             }
             return ctx.objects.callOperator(object, c.args(), c.pos());
         }
-        if (ctx.owner != null && !id.name().contains("::")) {
+        // a string literal argument goes only to a built-in (::nan("") in a class with a member nan())
+        boolean literalToBuiltin = c.args().stream().anyMatch(a -> a instanceof Expr.StringLit)
+                && BuiltinCalls.isBuiltin(name);
+        if (ctx.owner != null && !id.name().contains("::") && !literalToBuiltin) {
             Operand member = ctx.objects.ownMethodCall(name, c.args(), c.pos());
             if (member != null) {
                 return member;
@@ -1218,7 +1221,7 @@ final class ExpressionLowering {
         }
         Checker.Signature sig = ctx.checker.signatures.get(fn);
         KFunction callee = virtualCall ? ctx.checker.virtualCalls.dispatcher(fn, r.entry().owner, r.entry(), pos) : fn;
-        KExpr call = new KExpr.Call(callee, callValues(r, fn, given, positions, self, pos), fn.returnType());
+        KExpr call = new KExpr.Call(callee, callValues(r, fn, given, positions, self, pos), fn.returnType(), pos);
         if (sig.returnsReference()) {
             PointerType rt = (PointerType) fn.returnType();
             KLocal t = ctx.temp(rt, pos);

@@ -7,6 +7,7 @@ import io.cudawasm.kernels.cgen.FunctionWriter;
 import io.cudawasm.kernels.cgen.Identifiers;
 import io.cudawasm.kernels.cgen.StatusCodes;
 import io.cudawasm.kernels.cgen.StructCollector;
+import io.cudawasm.kernels.devicelib.RoundedArithmetic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
 import io.cudawasm.kernels.kir.KGlobal;
@@ -141,7 +142,8 @@ public final class CudaEmitter {
 
             @Override
             public String callee(KExpr.Call call) {
-                return deviceName(call.callee());
+                // the device library's directed roundings are CUDA's own intrinsics of the same name
+                return RoundedArithmetic.isIntrinsic(call.callee()) ? call.callee().name() : deviceName(call.callee());
             }
 
             @Override
@@ -167,7 +169,7 @@ public final class CudaEmitter {
         }
         List<KFunction> ordered = new ArrayList<>();
         for (KFunction f : module.functions()) {
-            if (seen.contains(f)) {
+            if (seen.contains(f) && !RoundedArithmetic.isIntrinsic(f)) {
                 ordered.add(f);
             }
         }

@@ -138,9 +138,24 @@ public final class DeviceLibrary {
                 io.cudawasm.kernels.kir.KBlock.EMPTY));
     }
 
-    /** The device functions this module's use made (the heap's allocator), to be added to it. */
+    private final Map<String, KFunction> rounded = new java.util.LinkedHashMap<>();
+
+    /**
+     * CUDA's directed-rounding intrinsic {@code cudaName} ({@code __dadd_rd}, {@code __double2float_ru},
+     * ...; {@link RoundedArithmetic#builds} must hold) as a device function, made once per module.
+     */
+    public KFunction rounded(String cudaName) {
+        return rounded.computeIfAbsent(cudaName, RoundedArithmetic::build);
+    }
+
+    /** The device functions this module's use made (the heap's allocator, rounded arithmetic), to be added to it. */
     public List<KFunction> functions() {
-        return heap == null ? List.of() : List.of(heap.malloc(), heap.free());
+        List<KFunction> out = new ArrayList<>(rounded.values());
+        if (heap != null) {
+            out.add(heap.malloc());
+            out.add(heap.free());
+        }
+        return out;
     }
 
     /** The globals this module's use made, to be added to it. */

@@ -14,13 +14,18 @@ public final class GridBarriers {
         return reached(kernel, new HashSet<>());
     }
 
+    /** Whether {@code f}'s own body (not the functions it calls) holds a grid barrier. */
+    public static boolean inBody(KFunction f) {
+        boolean[] found = {false};
+        KirWalk.statements(f.body(), s -> found[0] |= s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID);
+        return found[0];
+    }
+
     private static boolean reached(KFunction f, Set<KFunction> seen) {
         if (!seen.add(f) || f.body() == null) {
             return false;
         }
-        boolean[] found = {false};
-        KirWalk.statements(f.body(), s -> found[0] |= s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID);
-        if (found[0]) {
+        if (inBody(f)) {
             return true;
         }
         Set<KFunction> callees = new HashSet<>();

@@ -106,8 +106,12 @@ public sealed interface KExpr {
     /** {@code c ? a : b}; only the chosen operand is evaluated (it may trap). */
     record Select(KExpr condition, KExpr ifTrue, KExpr ifFalse, CType type) implements KExpr {}
 
-    /** A call of a device function. */
-    record Call(KFunction callee, List<KExpr> args, CType type) implements KExpr {}
+    /** A call of a device function; {@code pos} is where the source calls it (null when unknown), for diagnostics. */
+    record Call(KFunction callee, List<KExpr> args, CType type, SourcePos pos) implements KExpr {
+        public Call(KFunction callee, List<KExpr> args, CType type) {
+            this(callee, args, type, null);
+        }
+    }
 
     /** A CUDA math function in float or double precision ({@code type}). */
     record Math(MathFn fn, List<KExpr> args, ScalarType type) implements KExpr {}

@@ -80,7 +80,7 @@ public class KirRewriter {
         } else if (e instanceof KExpr.Select s) {
             return new KExpr.Select(expr(s.condition()), expr(s.ifTrue()), expr(s.ifFalse()), s.type());
         } else if (e instanceof KExpr.Call c) {
-            return new KExpr.Call(c.callee(), exprs(c.args()), c.type());
+            return new KExpr.Call(c.callee(), exprs(c.args()), c.type(), c.pos());
         } else if (e instanceof KExpr.Math m) {
             return new KExpr.Math(m.fn(), exprs(m.args()), m.type());
         } else if (e instanceof KExpr.IntrinsicCall i) {

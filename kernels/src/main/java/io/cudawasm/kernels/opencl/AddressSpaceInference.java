@@ -64,7 +64,7 @@ final class AddressSpaceInference {
         }
         if (!inProgress.add(key)) {
             throw CompileException.at(usePos, "recursion ('" + f.sourceName() + "' calls itself) is not supported "
-                    + "by OpenCL C");
+                    + "by OpenCL C, which has no call stack: run this kernel on the WebAssembly or CUDA path");
         }
         FunctionInstance inst = new FunctionInstance(key, name(f, spaces));
         for (int i = 0; i < f.params().size(); i++) {
@@ -245,7 +245,7 @@ final class AddressSpaceInference {
                 spaces.add(null);
             }
         }
-        FunctionInstance callee = instance(c.callee(), spaces, caller.function().pos());
+        FunctionInstance callee = instance(c.callee(), spaces, c.pos() != null ? c.pos() : caller.function().pos());
         caller.calls.put(c, callee);
         return callee;
     }

@@ -67,7 +67,7 @@ final class GridPhases {
 
     /** Whether {@code kernel}'s own body holds a grid barrier. */
     static boolean needed(KFunction kernel) {
-        return !barriers(kernel).isEmpty();
+        return io.cudawasm.kernels.kir.GridBarriers.inBody(kernel);
     }
 
     private static List<KStmt.Barrier> barriers(KFunction f) {

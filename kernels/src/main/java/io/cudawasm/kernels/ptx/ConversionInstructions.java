@@ -109,10 +109,12 @@ final class ConversionInstructions {
         } else if (to.isFloat()) {
             boolean exact = from.bits() <= 16 || from.bits() == 32 && to == PtxType.F64;
             boolean directed = !exact && rounding != null && !rounding.equals("rn");
-            if (directed && !(from.bits() == 32 && to == PtxType.F32 && List.of("rz", "rm", "rp").contains(rounding))) {
-                throw f.unsupported(ins, "directed rounding (." + rounding + ")");
+            if (directed && !List.of("rz", "rm", "rp").contains(rounding)) {
+                throw f.unsupported(ins, "rounding (." + rounding + ")");
             }
-            r = directed ? directedToFloat(a, rounding) : Exprs.convert(a, to.kir());
+            r = directed ? FloatInstructions.libraryCall(f, ins, "__" + (from.kind() == PtxType.Kind.SIGNED ? "" : "u")
+                    + (from.bits() == 64 ? "ll" : "int") + "2" + (to == PtxType.F64 ? "double" : "float") + "_"
+                    + FloatInstructions.cudaMode(rounding), List.of(a)) : Exprs.convert(a, to.kir());
         } else {
             r = ins.has("sat") ? saturate(a, to) : Exprs.convert(a, to.kir());
         }
@@ -120,29 +122,6 @@ final class ConversionInstructions {
             r = Exprs.math(MathFn.SATURATE, r);
         }
         f.write(ins.operand(0), r);
-    }
-
-    /**
-     * A 32-bit integer to float rounded toward zero, down or up (cuda_bf16.h's integer conversions
-     * use them): rounded to nearest, then one step (its bits, sign and magnitude, plus or minus
-     * one) where that went the wrong way. The float is an integer of at most 2^32, exact in a long.
-     */
-    private KExpr directedToFloat(KExpr value, String rounding) {
-        KExpr exact = f.temp(Exprs.convert(value, ScalarType.LONG));
-        KExpr near = f.temp(Exprs.convert(value, ScalarType.FLOAT));
-        KExpr back = f.temp(Exprs.convert(near, ScalarType.LONG));
-        KExpr positive = Exprs.compare(BinaryOp.GT, back, Exprs.constant(ScalarType.LONG, 0));
-        KExpr above = Exprs.compare(BinaryOp.GT, exact, back); // the exact value lies above the nearest float
-        KExpr below = Exprs.compare(BinaryOp.LT, exact, back);
-        KExpr one = Exprs.i32(1);
-        KExpr minusOne = Exprs.i32(-1);
-        KExpr zero = Exprs.i32(0);
-        KExpr step = switch (rounding) {
-            case "rp" -> Exprs.select(above, Exprs.select(positive, one, minusOne), zero);
-            case "rm" -> Exprs.select(below, Exprs.select(positive, minusOne, one), zero);
-            default -> Exprs.select(Exprs.select(positive, below, above), minusOne, zero); // rz: toward zero
-        };
-        return Exprs.as(Exprs.add(Exprs.bits(near), step), ScalarType.FLOAT);
     }
 
     private static String rounding(Instruction ins) {
@@ -169,6 +148,10 @@ final class ConversionInstructions {
         }
         boolean narrowing = from.bits() > to.bits();
         if (narrowing && rounding != null && !rounding.equals("rn")) {
+            if (from == PtxType.F64 && to == PtxType.F32 && List.of("rz", "rm", "rp").contains(rounding)) {
+                return FloatInstructions.libraryCall(f, ins, "__double2float_" + FloatInstructions.cudaMode(rounding),
+                        List.of(a));
+            }
             throw f.unsupported(ins, "directed rounding (." + rounding + ")");
         }
         return Exprs.convert(a, to.kir());

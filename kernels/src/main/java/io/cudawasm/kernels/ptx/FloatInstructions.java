@@ -10,15 +10,16 @@ import io.cudawasm.kernels.types.ScalarType;
 import java.util.Set;
 
 /**
- * Floating-point arithmetic in single and double precision, rounded to nearest even (directed
- * roundings for single-precision add, sub, mul and fma: {@link DirectedRounding}). The
+ * Floating-point arithmetic in single and double precision, rounded to nearest even, or toward
+ * zero, minus or plus infinity ({@code .rz/.rm/.rp} on add, sub, mul, fma, div, rcp and sqrt: calls
+ * of the device library's exact lowerings, {@link io.cudawasm.kernels.devicelib.RoundedArithmetic}). The
  * approximate instructions ({@code sqrt.approx}, {@code rcp.approx}, {@code ex2.approx},
  * {@code sin.approx}, ...) are computed with the accurate functions, which are well inside the
  * error bounds PTX documents for them; {@code .ftz} is accepted and subnormals are kept.
  */
 final class FloatInstructions {
     private static final Set<String> DIRECTED = Set.of("rz", "rm", "rp");
-    private static final Set<String> DIRECTED_OPS = Set.of("add", "sub", "mul", "fma", "mad");
+    private static final Set<String> DIRECTED_OPS = Set.of("add", "sub", "mul", "fma", "mad", "div", "rcp", "sqrt");
 
     private final FunctionLowering f;
 
@@ -34,12 +35,12 @@ final class FloatInstructions {
         String op = ins.opcode();
         for (String m : ins.modifiers()) {
             if (DIRECTED.contains(m)) {
-                if (k.kind() == ScalarKind.FLOAT && DIRECTED_OPS.contains(op)) {
+                if (DIRECTED_OPS.contains(op)) {
                     directed(ins, op, m, k);
                     return;
                 }
                 throw f.unsupported(ins, "directed rounding (." + m + ") here; only round-to-nearest is supported"
-                        + " except for add, sub, mul and fma on .f32");
+                        + " except for add, sub, mul, fma, div, rcp and sqrt");
             }
         }
         KExpr r;
@@ -102,14 +103,45 @@ final class FloatInstructions {
     }
 
     private void directed(Instruction ins, String op, String mode, ScalarType k) {
-        boolean fused = op.equals("fma") || op.equals("mad");
-        f.arity(ins, fused ? 4 : 3);
-        KExpr r = DirectedRounding.of(f, op, mode, f.read(ins.operand(1), k), f.read(ins.operand(2), k),
-                fused ? f.read(ins.operand(3), k) : null);
+        boolean single = k.kind() == ScalarKind.FLOAT;
+        String base = switch (op) {
+            case "fma", "mad" -> single ? "fmaf" : "fma";
+            default -> (single ? "f" : "d") + op;
+        };
+        int operands = switch (op) {
+            case "rcp", "sqrt" -> 1;
+            case "fma", "mad" -> 3;
+            default -> 2;
+        };
+        f.arity(ins, operands + 1);
+        java.util.List<KExpr> args = new java.util.ArrayList<>();
+        for (int i = 1; i <= operands; i++) {
+            args.add(f.read(ins.operand(i), k));
+        }
+        KExpr r = libraryCall(f, ins, "__" + base + "_" + cudaMode(mode), args);
         if (ins.has("sat")) {
             r = Exprs.math(MathFn.SATURATE, r);
         }
         f.write(ins.operand(0), r);
+    }
+
+    /** PTX's rounding modifier as CUDA's intrinsic suffix: rz, rd (PTX rm) or ru (PTX rp). */
+    static String cudaMode(String ptxMode) {
+        return switch (ptxMode) {
+            case "rm" -> "rd";
+            case "rp" -> "ru";
+            default -> "rz";
+        };
+    }
+
+    /** A call of the device library's directed-rounding function {@code cudaName}, its result in a temporary. */
+    static KExpr libraryCall(FunctionLowering f, Instruction ins, String cudaName, java.util.List<KExpr> args) {
+        io.cudawasm.kernels.kir.KFunction fn = f.module().deviceLibrary(ins.pos(), "directed rounding").rounded(cudaName);
+        java.util.List<KExpr> conv = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            conv.add(Exprs.convert(args.get(i), fn.params().get(i).type()));
+        }
+        return f.temp(new KExpr.Call(fn, conv, fn.returnType()));
     }
 
     private KExpr unary(Instruction ins, ScalarType k, MathFn fn) {

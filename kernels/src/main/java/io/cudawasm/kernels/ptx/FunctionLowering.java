@@ -604,7 +604,8 @@ final class FunctionLowering {
             return Exprs.u32(0);
         }
         KGlobal flag = module.cooperativeFlag(r.pos());
-        KExpr cooperative = new KExpr.Load(new KExpr.GlobalAddr(flag, new PointerType(flag.type(), flag.space(), false,
+        // read as a uint whatever the flag's declared type (nvcc's PTX of the CUDA back end's C declares bytes)
+        KExpr cooperative = new KExpr.Load(new KExpr.GlobalAddr(flag, new PointerType(ScalarType.UINT, flag.space(), false,
                 false)));
         if (!workspace.reachesMemory()) {
             return cooperative;

@@ -304,6 +304,16 @@ final class ItaniumDemangler {
                 if (Character.isDigit(c)) {
                     Type t = new Named(sourceName());
                     substitutions.add(t);
+                    if (i < s.length() && peek() == 'I') {
+                        // a class template instance (interval_gpu<T_>): its arguments may name the
+                        // function's template parameters, which stay the function's afterwards
+                        List<Type> own = new ArrayList<>(templateArgs);
+                        String args = templateArgs();
+                        templateArgs.clear();
+                        templateArgs.addAll(own);
+                        t = new Named(t.display() + args);
+                        substitutions.add(t);
+                    }
                     return t;
                 }
                 throw unsupported();

@@ -199,6 +199,12 @@ final class ModuleLowering {
     /** The hidden flag the runtime sets to 1 for a cooperative launch (0 otherwise), as the source path's. */
     KGlobal cooperativeFlag(SourcePos pos) {
         if (cooperativeFlag == null) {
+            // PTX made by nvcc from this compiler's own CUDA C (the CUDA back end's) declares the flag
+            // itself, under the same name and meaning: one flag, which the runtime sets
+            cooperativeFlag = globals.stream().filter(g -> g.name().equals(KernelAbi.COOPERATIVE_SYMBOL)
+                    && g.type().size() >= 4).findFirst().orElse(null);
+        }
+        if (cooperativeFlag == null) {
             budget.countStaticData(4, pos, KernelAbi.COOPERATIVE_SYMBOL);
             globalNames.add(KernelAbi.COOPERATIVE_SYMBOL);
             cooperativeFlag = new KGlobal(KernelAbi.COOPERATIVE_SYMBOL, ScalarType.UINT, AddressSpace.GLOBAL, null,

@@ -201,7 +201,7 @@ public final class WasmEmitter {
             fe.emitRunner(functionIndex(k));
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
-                    callStack(k, new LinkedHashSet<>()), fission, fission && synchronizesGrid(k) || usesGridWorkspace(k)));
+                    callStack(k, new LinkedHashSet<>()), fission, fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k)));
         }
         emitInit(init);
         if (options.memcheck()) {
@@ -214,14 +214,6 @@ public final class WasmEmitter {
     }
 
     private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();
-
-    /** Whether a fissioned kernel holds a grid barrier (its launch must be cooperative). */
-    private static boolean synchronizesGrid(KFunction kernel) {
-        boolean[] found = {false};
-        io.cudawasm.kernels.kir.KirWalk.statements(kernel.body(), s -> found[0] |= s instanceof KStmt.Barrier b
-                && b.kind() == io.cudawasm.kernels.kir.BarrierKind.GRID);
-        return found[0];
-    }
 
     /**
      * Whether a kernel takes the address of the grid workspace (nvcc's PTX of {@code grid.sync()}

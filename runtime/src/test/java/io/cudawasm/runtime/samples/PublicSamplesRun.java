@@ -114,7 +114,7 @@ public final class PublicSamplesRun {
         }
         CliRun r = CliRun.cudaWasm(cmd.toArray(String[]::new));
         if (r.code() != 0) {
-            throw new Mismatch("exit " + r.code() + ": " + firstLines(r.err(), 3));
+            throw new Mismatch("exit " + r.code() + ": " + firstLines(fromFirstError(r.err()), 3));
         }
         stdout = r.out();
         Map<String, byte[]> out = new LinkedHashMap<>();
@@ -206,6 +206,12 @@ public final class PublicSamplesRun {
             }
         }
         throw new Mismatch("no parameter '" + name + "' of " + kernel + " in the source's signature");
+    }
+
+    /** From the first error on: a sample's warnings (a skipped system header) come before it. */
+    private static String fromFirstError(String s) {
+        int at = s.indexOf(": error:");
+        return at < 0 ? s : s.substring(s.lastIndexOf('\n', at) + 1);
     }
 
     private static String firstLines(String s, int n) {

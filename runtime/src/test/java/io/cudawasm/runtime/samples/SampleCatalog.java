@@ -248,6 +248,7 @@ final class SampleCatalog {
         s.addAll(SampleCatalogMembers.all());
         s.addAll(SampleCatalogAsync.all());
         s.addAll(SampleCatalogVirtual.all());
+        s.addAll(SampleCatalogInterval.all());
         return s;
     }
 

@@ -161,6 +161,27 @@ class CudaPtxTest {
         assertTrue(ptx.contains("%envreg1") && ptx.contains("atom.add.release.gpu"), ptx);
     }
 
+    /**
+     * The CUDA back end's grid barrier checked for what it does, not only that it compiles: the CUDA C
+     * of each grid-synchronizing case, through nvcc, runs on the CPU path's cooperative launch (whose
+     * PTX front end runs nvcc's own barrier on the grid workspace) and matches the Java reference.
+     */
+    @Test
+    void theCudaBackEndsGridBarrierGivesTheReferenceResultsThroughItsPtx() throws Exception {
+        for (KernelCase c : io.cudawasm.runtime.backend.check.CooperativeCases.all()) {
+            String ptx = new PtxCompiler(null).compileWithNvcc(c.compile().cuda(), "compute_75");
+            io.cudawasm.kernels.CompileResult fromPtx = io.cudawasm.kernels.KernelCompiler.compile(
+                    io.cudawasm.kernels.CompileRequest.of(c.name() + ".ptx", ptx));
+            io.cudawasm.runtime.backend.check.CheckedRun.BackendRun run = io.cudawasm.runtime.backend.check.CheckedRun.run(
+                    io.cudawasm.runtime.testing.KernelHarness.backend(2), fromPtx, c.launch());
+            org.junit.jupiter.api.Assertions.assertNull(run.failure(), () -> c.name() + ": " + run.failure());
+            List<io.cudawasm.runtime.backend.check.BufferComparison> cmp = c.againstReference(run);
+            assertTrue(cmp.stream().allMatch(io.cudawasm.runtime.backend.check.BufferComparison::passed),
+                    () -> c.name() + ": " + cmp.stream().filter(x -> !x.passed())
+                            .map(io.cudawasm.runtime.backend.check.BufferComparison::format).toList());
+        }
+    }
+
     @Test
     void nvccErrorsAreDiagnosticsAtCudaLines() {
         CudaProgram good = BundledKernelCases.all().get(0).compile().cuda();
