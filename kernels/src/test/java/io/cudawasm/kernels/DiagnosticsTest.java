@@ -105,8 +105,19 @@ class DiagnosticsTest {
             Arguments.of("half precision", "__global__ void k(half* h) { }", 1, 19, "half-precision type 'half'"),
             Arguments.of("function pointer typedef of host code", "typedef void (*cb_t)(StopWatchInterface*);\n"
                     + "__device__ cb_t f;", 2, 12, "'cb_t' is a function pointer type of host code"),
-            Arguments.of("virtual base", "struct A { int a; };\nstruct B : virtual A { int x; };", 2, 12,
-                    "virtual base classes are not supported"),
+            Arguments.of("slicing into a class with virtual bases", "struct A { int a; };\n"
+                    + "struct B : virtual A { int b; };\nstruct C : B { int c; };\n"
+                    + "__global__ void k(int *o) { C c; B b = c; o[0] = b.b; }", 4, 40,
+                    "copying a 'struct C' into its base 'struct B', which has virtual base classes, is not supported"),
+            Arguments.of("unbound reference member", "struct S { int &r; __device__ S() {} };\n"
+                    + "__global__ void k(int *o) { S s; o[0] = s.r; }", 1, 31,
+                    "reference member 'r' of 'struct S' is not bound"),
+            Arguments.of("reference member bound to a temporary", "struct S { int &r; __device__ S(int a) : r(a + 1) {} };\n"
+                    + "__global__ void k(int *o) { S s(o[0]); o[0] = s.r; }", 1, 42,
+                    "reference member 'r' must be bound to an lvalue of type 'int'"),
+            Arguments.of("reference member left out of an aggregate", "struct S { int &r; float f; };\n"
+                    + "__global__ void k(int *o) { S s{}; o[0] = s.r; }", 2, 32,
+                    "reference member 'r' of 'struct S' is not bound"),
             Arguments.of("virtual class as aggregate", "struct V { float x; __device__ virtual float f() { return x; } };\n"
                     + "__global__ void k(float* a) { V v = {1.0f}; a[0] = v.f(); }", 2, 37,
                     "'struct V' has virtual functions, so it is no aggregate"),

@@ -106,7 +106,8 @@ public final class Checker {
     void registerStruct(StructType type, TypeSyntax.StructDef def, TemplateEnv env, String className,
             boolean primaryInstance) {
         boolean plain = !def.hasMethods() && def.statics().isEmpty() && def.nested().isEmpty()
-                && def.members().stream().noneMatch(m -> m.init() != null) && !Inheritance.hasBases(type);
+                && def.members().stream().noneMatch(m -> m.init() != null || ReferenceMembers.declaresReference(m))
+                && !Inheritance.hasBases(type);
         if (plain) {
             return;
         }
@@ -117,6 +118,9 @@ public final class Checker {
         for (TypeSyntax.Member m : def.members()) {
             if (m.init() != null) {
                 info.defaultInits.put(m.name(), m.init());
+            }
+            if (ReferenceMembers.declaresReference(m)) {
+                info.referenceFields.add(m.name());
             }
         }
         for (TypeSyntax.StaticMember sm : def.statics()) {

@@ -913,6 +913,21 @@ final class ExpressionLowering {
                 initializeAggregate(target, new Initializer.Braced(list.pos(), list.elements()));
                 return needResult ? new Place(target) : NO_VALUE;
             }
+            if (VirtualBases.hasVirtualBases(lv.type())) {
+                // either side may be a base subobject: its bases and members, then the virtual bases each uses
+                LValue target = stabilize(lv);
+                Operand o = operand(a.value());
+                KExpr source;
+                if (o instanceof Place p && p.type() == lv.type()) {
+                    source = address(p.lvalue());
+                } else {
+                    KLocal t = ctx.temp(lv.type(), a.pos());
+                    ctx.emit(new KStmt.Assign(t, convert(toRValue(o, a.pos()), lv.type(), a.pos(), false)));
+                    source = localAddress(t);
+                }
+                VirtualBases.assign(this, ctx, address(target), source, a.pos());
+                return needResult ? new Place(target) : NO_VALUE;
+            }
             value = convert(rvalue(a.value()), lv.type(), a.pos(), false);
             lv = stabilize(lv);
         } else if (lv.type() instanceof StructType) {
@@ -1277,21 +1292,24 @@ final class ExpressionLowering {
     }
 
     private KExpr referenceArgument(Operand a, CType referent, Decl.Param param, SourcePos pos) {
-        return referenceArgument(a, referent, isConstReference(param.type()), "'" + param.name() + "'", pos);
+        return referenceArgument(a, referent, isConstReference(param.type()), "parameter '" + param.name() + "'", pos);
     }
 
-    /** The address a reference parameter ({@code name} in messages) binds to: the lvalue's, or a const temporary's. */
+    /**
+     * The address a reference ({@code name} in messages: "parameter 'x'", "member 'r'") binds to:
+     * the lvalue's, or a const temporary's.
+     */
     KExpr referenceArgument(Operand a, CType referent, boolean constRef, String name, SourcePos pos) {
         if (a instanceof Place p && Inheritance.pathToBase(p.type(), referent) != null) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter " + name);
+                throw error(pos, "binding a const value to a non-const reference " + name);
             }
             // a derived object bound to a reference to its base: the base subobject's address
             return Inheritance.address(this, address(p.lvalue()), Inheritance.pathToBase(p.type(), referent));
         }
         if (a instanceof Place p && TypeRules.sameType(p.type(), referent)) {
             if (p.lvalue().isConst() && !constRef) {
-                throw error(pos, "binding a const value to a non-const reference parameter " + name);
+                throw error(pos, "binding a const value to a non-const reference " + name);
             }
             return convert(address(p.lvalue()), new PointerType(referent), pos, true);
         }
@@ -1303,7 +1321,7 @@ final class ExpressionLowering {
             return address(new LValue.OfLocal(tmp, false));
         }
         if (!constRef) {
-            throw error(pos, "non-const reference parameter " + name + " needs an lvalue of type '"
+            throw error(pos, "non-const reference " + name + " needs an lvalue of type '"
                     + referent.display() + "'");
         }
         KLocal tmp = ctx.temp(referent, pos);
@@ -1510,10 +1528,11 @@ final class ExpressionLowering {
             if (inBase == null) {
                 throw error(m.pos(), "no member named '" + m.name() + "' in '" + st.display() + "'");
             }
-            return new Place(new LValue.OfMemory(Inheritance.address(this, structPtr, inBase),
-                    inBase.get(inBase.size() - 1).type(), isConst));
+            StructType owner = inBase.size() > 1 ? (StructType) inBase.get(inBase.size() - 2).type() : st;
+            return new Place(ReferenceMembers.member(ctx.checker, owner, inBase.get(inBase.size() - 1),
+                    Inheritance.address(this, structPtr, inBase), isConst));
         }
-        return new Place(new LValue.OfMemory(fieldAddr(structPtr, f), f.type(), isConst));
+        return new Place(ReferenceMembers.member(ctx.checker, st, f, fieldAddr(structPtr, f), isConst));
     }
 
     // ------------------------------------------------------------------ casts and construction
@@ -1674,7 +1693,13 @@ final class ExpressionLowering {
                 }
                 Field f = (Field) members.get(i);
                 KExpr fa = fieldAddr(address, f);
-                if (i < items.size()) {
+                if (ReferenceMembers.isReference(ctx.checker, s, f)) {
+                    if (i >= items.size() || !(items.get(i) instanceof Initializer.Single single)) {
+                        throw i >= items.size() ? ReferenceMembers.unbound(s, f, init.pos())
+                                : error(items.get(i).pos(), "a reference member is bound to one lvalue, not a braced list");
+                    }
+                    ReferenceMembers.bind(this, ctx, f, fa, operand(single.value()), single.pos());
+                } else if (i < items.size()) {
                     initializeAt(fa, f.type(), items.get(i));
                 } else if (!s.isUnion() && members.equals(s.fields())) {
                     zeroAt(fa, f.type());
@@ -1809,6 +1834,10 @@ final class ExpressionLowering {
         }
         List<Field> toBase = Inheritance.pathToBase(from, to);
         if (toBase != null) {
+            if (VirtualBases.hasVirtualBases(to)) {
+                throw error(pos, "copying a '" + from.display() + "' into its base '" + to.display() + "', which has "
+                        + "virtual base classes, is not supported (bind a reference or a pointer to the base instead)");
+            }
             // a derived object copied as its base (slicing)
             KLocal whole = ctx.temp(from, pos);
             ctx.emit(new KStmt.Assign(whole, v));

@@ -171,7 +171,7 @@ final class FunctionPointers {
             FunctionSignature.Parameter p = sig.params().get(i);
             SourcePos apos = positions.get(i);
             if (p.reference()) {
-                values.add(exprs.referenceArgument(args.get(i), p.type(), p.constReference(), "#" + (i + 1), apos));
+                values.add(exprs.referenceArgument(args.get(i), p.type(), p.constReference(), "parameter #" + (i + 1), apos));
                 continue;
             }
             KExpr v = exprs.convert(exprs.toRValue(args.get(i), apos), p.type(), apos, false);

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Non-virtual inheritance: a class holds each base's subobject in a hidden leading field
- * ({@code cw_base_A}, made by the parser), so the back ends see plain structs. A name a class
+ * Inheritance: a class holds each non-virtual base's subobject in a hidden leading field
+ * ({@code cw_base_A}, made by the parser), so the back ends see plain structs; virtual bases are
+ * hidden trailing fields reached through an offset ({@link VirtualBases}). A name a class
  * does not declare is looked for in its bases, depth first in declaration order (the first found
  * wins, where C++ would call two equally near ones ambiguous); the address of a base subobject is
  * the chain of those fields' addresses, which is also the derived-to-base pointer and reference
@@ -20,8 +21,10 @@ import java.util.List;
 final class Inheritance {
     private Inheritance() {}
 
+    /** A non-virtual or a virtual base's subobject. */
     static boolean isBaseField(Field f) {
-        return f.name().startsWith(Parser.BASE_FIELD) && f.type() instanceof StructType;
+        return (f.name().startsWith(Parser.BASE_FIELD) || VirtualBases.isVirtualBaseField(f))
+                && f.type() instanceof StructType;
     }
 
     static boolean hasBases(StructType s) {
@@ -97,11 +100,14 @@ final class Inheritance {
         return null;
     }
 
-    /** The address of a subobject: {@code pointer} advanced along base fields (and a final member). */
+    /**
+     * The address of a subobject: {@code pointer} advanced along base fields (and a final member);
+     * a step to a virtual base goes where the object's offset to it says (check/VirtualBases).
+     */
     static KExpr address(ExpressionLowering exprs, KExpr pointer, List<Field> path) {
         KExpr p = pointer;
         for (Field f : path) {
-            p = exprs.fieldAddr(p, f);
+            p = VirtualBases.isVirtualBaseField(f) ? VirtualBases.address(exprs, p, f) : exprs.fieldAddr(p, f);
         }
         return p;
     }

@@ -12,6 +12,7 @@ import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
+import io.cudawasm.kernels.parse.Parser;
 import io.cudawasm.kernels.source.CompileException;
 import io.cudawasm.kernels.source.SourcePos;
 import io.cudawasm.kernels.types.AddressSpace;
@@ -108,17 +109,14 @@ final class ObjectLowering {
             }
             Optional<Field> f = info.type.field(name).filter(x -> !x.name().startsWith("cw_"));
             if (f.isPresent()) {
-                KExpr addr = exprs().fieldAddr(self, f.get());
-                if (info.referenceFields.contains(name)) {
-                    PointerType pt = (PointerType) f.get().type();
-                    return new Place(new LValue.OfMemory(new KExpr.Load(addr), pt.pointee(), pt.constPointee()));
-                }
-                return new Place(new LValue.OfMemory(addr, f.get().type(), isConst));
+                return new Place(ReferenceMembers.member(ctx.checker, info.type, f.get(),
+                        exprs().fieldAddr(self, f.get()), isConst));
             }
             List<Field> inBase = Inheritance.pathToField(info.type, name);
             if (inBase != null) {
-                return new Place(new LValue.OfMemory(Inheritance.address(exprs(), self, inBase),
-                        inBase.get(inBase.size() - 1).type(), isConst));
+                StructType owner = inBase.size() > 1 ? (StructType) inBase.get(inBase.size() - 2).type() : info.type;
+                return new Place(ReferenceMembers.member(ctx.checker, owner, inBase.get(inBase.size() - 1),
+                        Inheritance.address(exprs(), self, inBase), isConst));
             }
         }
         KExpr constant = staticValue(info, name);
@@ -397,6 +395,15 @@ final class ObjectLowering {
      */
     void constructInto(LValue target, StructInfo info, List<Operand> args, List<SourcePos> positions, boolean valueInit,
             SourcePos pos) {
+        constructObject(target, info, args, positions, valueInit, pos, true);
+    }
+
+    /** {@code complete}: a complete object, not a base subobject, whose offsets to its virtual bases are written first. */
+    private void constructObject(LValue target, StructInfo info, List<Operand> args, List<SourcePos> positions,
+            boolean valueInit, SourcePos pos, boolean complete) {
+        if (complete) {
+            VirtualBases.writeOffsets(ctx, exprs().address(target), info.type, pos);
+        }
         if (info.hasConstructors()) {
             Resolution r = exprs().resolve(info.type.name(), info.constructors, List.of(), args, pos);
             exprs().invoke(r, args, positions, exprs().address(target), pos);
@@ -411,21 +418,47 @@ final class ObjectLowering {
             throw error(pos, "'" + info.type.display() + "' has virtual functions, so it is no aggregate: give it a "
                     + "constructor to initialize it from values");
         }
+        if (VirtualBases.hasVirtualBases(info.type)) {
+            if (!args.isEmpty()) {
+                throw error(pos, "'" + info.type.display() + "' has virtual base classes, so it is no aggregate: give "
+                        + "it a constructor to initialize it from values");
+            }
+            initializeMembers(exprs().address(target), info, List.of(), valueInit, pos);
+            return;
+        }
         if (args.size() > members.size()) {
             throw error(pos, "too many initializers for '" + info.type.display() + "'");
         }
         KExpr base = exprs().address(target);
         for (int i = 0; i < members.size(); i++) {
             StructMember m = members.get(i);
+            if (m instanceof Field f && ReferenceMembers.isReference(ctx.checker, info.type, f)) {
+                bindReference(base, f, info, i < args.size() ? args.get(i) : null,
+                        i < args.size() ? positions.get(i) : pos);
+                continue;
+            }
             LValue lv = memberLValue(base, m, target.isConst(), pos);
             if (i < args.size()) {
                 exprs().store(lv, exprs().convert(exprs().toRValue(args.get(i), positions.get(i)), lv.type(),
                         positions.get(i), false));
             } else {
-                initializeMember(lv, m, info, valueInit || !args.isEmpty(), pos);
+                initializeMember(lv, m, info, valueInit || !args.isEmpty(), true, pos);
             }
         }
         ctx.checker.virtualCalls.stamp(exprs(), ctx, base, info.type, pos);
+    }
+
+    /** Binds a reference member to {@code value}, or (null) by its default member initializer. */
+    private void bindReference(KExpr self, Field f, StructInfo info, Operand value, SourcePos pos) {
+        if (value == null) {
+            Initializer dmi = info.defaultInits.get(f.name());
+            if (!(dmi instanceof Initializer.Single single)) {
+                throw ReferenceMembers.unbound(info.type, f, pos);
+            }
+            value = exprs().operand(single.value());
+            pos = single.pos();
+        }
+        ReferenceMembers.bind(exprs(), ctx, f, exprs().fieldAddr(self, f), value, pos);
     }
 
     private LValue memberLValue(KExpr base, StructMember m, boolean isConst, SourcePos pos) {
@@ -437,7 +470,8 @@ final class ObjectLowering {
     }
 
     /** A member no argument initializes: its default member initializer, its own constructor, or zero. */
-    private void initializeMember(LValue lv, StructMember m, StructInfo info, boolean zero, SourcePos pos) {
+    private void initializeMember(LValue lv, StructMember m, StructInfo info, boolean zero, boolean complete,
+            SourcePos pos) {
         Initializer dmi = info.defaultInits.get(m.name());
         if (dmi != null) {
             initialize(lv, dmi);
@@ -445,7 +479,7 @@ final class ObjectLowering {
         }
         StructInfo inner = classOf(lv.type());
         if (inner != null && inner.needsConstruction()) {
-            constructInto(lv, inner, List.of(), List.of(), zero, pos);
+            constructObject(lv, inner, List.of(), List.of(), zero, pos, complete);
             return;
         }
         if (zero) {
@@ -477,7 +511,7 @@ final class ObjectLowering {
     /** Default-initializes a declared object without initializer: its default constructor or member initializers. */
     void defaultConstruct(LValue target, SourcePos pos) {
         StructInfo info = classOf(target.type());
-        if (info != null && (info.needsConstruction() || info.hostConstructor)) {
+        if (info != null && (info.needsConstruction() || info.hostConstructor || !info.referenceFields.isEmpty())) {
             constructInto(target, info, List.of(), List.of(), false, pos);
         } else if (VirtualCalls.holdsPolymorphic(target.type())) {
             constructPolymorphicParts(exprs().address(target), target.type(), pos);
@@ -485,8 +519,9 @@ final class ObjectLowering {
     }
 
     /**
-     * The objects with virtual functions in an array or a plain struct, each default-constructed
-     * (an array element by element in a loop), so each gets its class id.
+     * The objects with virtual functions or virtual bases in an array or a plain struct, each
+     * default-constructed (an array element by element in a loop), so each gets its class id and
+     * its offsets to its virtual bases.
      */
     private void constructPolymorphicParts(KExpr address, CType type, SourcePos pos) {
         if (type instanceof ArrayType a) {
@@ -515,53 +550,93 @@ final class ObjectLowering {
 
     /** The member initialization a constructor does before its body, in declaration order. */
     void initializeMembers(TypeSyntax.Method ctor, SourcePos pos) {
-        StructInfo info = ctx.owner;
-        KExpr self = new KExpr.LocalGet(ctx.thisLocal);
-        Set<String> named = new LinkedHashSet<>();
+        initializeMembers(new KExpr.LocalGet(ctx.thisLocal), ctx.owner, ctor.inits(), false, pos);
+    }
+
+    /**
+     * Virtual bases first (only when the object is complete, see {@link VirtualBases}), then
+     * non-virtual bases and members in declaration order, each from its initializer in
+     * {@code ctorInits} or by default; then the class id.
+     */
+    private void initializeMembers(KExpr self, StructInfo info, List<TypeSyntax.MemberInit> ctorInits, boolean zero,
+            SourcePos pos) {
         List<TypeSyntax.MemberInit> inits = new ArrayList<>();
-        for (TypeSyntax.MemberInit mi : ctor.inits()) {
+        for (TypeSyntax.MemberInit mi : ctorInits) {
             // Base(args) initializes the base subobject, held in its hidden field
-            boolean base = info.type.field(mi.name()).isEmpty()
-                    && info.type.field(io.cudawasm.kernels.parse.Parser.BASE_FIELD + mi.name()).isPresent();
-            inits.add(base ? new TypeSyntax.MemberInit(mi.pos(), io.cudawasm.kernels.parse.Parser.BASE_FIELD + mi.name(),
-                    mi.args(), mi.braced()) : mi);
+            String base = null;
+            if (info.type.field(mi.name()).isEmpty()) {
+                for (String prefix : List.of(Parser.BASE_FIELD, Parser.VIRTUAL_BASE_FIELD)) {
+                    if (info.type.field(prefix + mi.name()).isPresent()) {
+                        base = prefix + mi.name();
+                    }
+                }
+            }
+            inits.add(base != null ? new TypeSyntax.MemberInit(mi.pos(), base, mi.args(), mi.braced()) : mi);
         }
         for (TypeSyntax.MemberInit mi : inits) {
             if (info.type.field(mi.name()).isEmpty() && info.type.bitField(mi.name()).isEmpty()) {
                 throw error(mi.pos(), "'" + mi.name() + "' is not a member of '" + info.type.display() + "'");
             }
-            named.add(mi.name());
         }
-        for (StructMember m : info.type.declaredMembers()) {
-            LValue lv = memberLValue(self, m, false, pos);
-            TypeSyntax.MemberInit mi = inits.stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
-            if (mi == null) {
-                initializeMember(lv, m, info, false, pos);
-                continue;
-            }
-            StructInfo inner = classOf(lv.type());
-            if (inner != null) {
-                constructInto(lv, inner, exprs().arguments(mi.args()), ExpressionLowering.positions(mi.args()), true,
-                        mi.pos());
-            } else if (mi.args().isEmpty()) {
-                exprs().zeroInto(lv);
-            } else if (lv.type() instanceof StructType || lv.type() instanceof ArrayType) {
-                List<Initializer> items = new ArrayList<>();
-                for (Expr a : mi.args()) {
-                    items.add(new Initializer.Single(a));
+        List<StructMember> members = info.type.declaredMembers();
+        if (VirtualBases.hasVirtualBases(info.type)) {
+            KBlock virtualBases = ctx.out.capture(() -> {
+                for (StructMember m : members) {
+                    if (m instanceof Field f && VirtualBases.isVirtualBaseField(f)) {
+                        initializeOne(self, info, m, inits, zero, pos);
+                    }
                 }
-                Initializer init = mi.args().size() == 1 && !mi.braced() ? items.get(0)
-                        : new Initializer.Braced(mi.pos(), items);
-                initialize(lv, init);
-            } else {
-                if (mi.args().size() != 1) {
-                    throw error(mi.pos(), "member '" + mi.name() + "' takes one initializer");
-                }
-                exprs().store(lv, exprs().convert(exprs().rvalue(mi.args().get(0)), lv.type(), mi.pos(), false));
+                return null;
+            }).statements();
+            ctx.emit(new KStmt.If(VirtualBases.isComplete(exprs(), self), virtualBases, KBlock.EMPTY));
+        }
+        for (StructMember m : members) {
+            if (!(m instanceof Field f && (VirtualBases.isVirtualBaseField(f) || VirtualBases.isOffsetField(f)))) {
+                initializeOne(self, info, m, inits, zero, pos);
             }
         }
         // before the body: a virtual call there calls this class's function, as in C++
         ctx.checker.virtualCalls.stamp(exprs(), ctx, self, info.type, pos);
+    }
+
+    private void initializeOne(KExpr self, StructInfo info, StructMember m, List<TypeSyntax.MemberInit> inits,
+            boolean zero, SourcePos pos) {
+        TypeSyntax.MemberInit mi = inits.stream().filter(x -> x.name().equals(m.name())).findFirst().orElse(null);
+        if (m instanceof Field f && ReferenceMembers.isReference(ctx.checker, info.type, f)) {
+            if (mi != null && mi.args().size() != 1) {
+                throw error(mi.pos(), "reference member '" + f.name() + "' is bound to one lvalue");
+            }
+            bindReference(self, f, info, mi == null ? null : exprs().operand(mi.args().get(0)),
+                    mi == null ? pos : mi.pos());
+            return;
+        }
+        // a base subobject is no complete object: the offsets to virtual bases in it are the whole object's
+        boolean complete = !(m instanceof Field f && Inheritance.isBaseField(f));
+        LValue lv = memberLValue(self, m, false, pos);
+        if (mi == null) {
+            initializeMember(lv, m, info, zero, complete, pos);
+            return;
+        }
+        StructInfo inner = classOf(lv.type());
+        if (inner != null) {
+            constructObject(lv, inner, exprs().arguments(mi.args()), ExpressionLowering.positions(mi.args()), true,
+                    mi.pos(), complete);
+        } else if (mi.args().isEmpty()) {
+            exprs().zeroInto(lv);
+        } else if (lv.type() instanceof StructType || lv.type() instanceof ArrayType) {
+            List<Initializer> items = new ArrayList<>();
+            for (Expr a : mi.args()) {
+                items.add(new Initializer.Single(a));
+            }
+            Initializer init = mi.args().size() == 1 && !mi.braced() ? items.get(0)
+                    : new Initializer.Braced(mi.pos(), items);
+            initialize(lv, init);
+        } else {
+            if (mi.args().size() != 1) {
+                throw error(mi.pos(), "member '" + mi.name() + "' takes one initializer");
+            }
+            exprs().store(lv, exprs().convert(exprs().rvalue(mi.args().get(0)), lv.type(), mi.pos(), false));
+        }
     }
 
     // ------------------------------------------------------------------ lambdas

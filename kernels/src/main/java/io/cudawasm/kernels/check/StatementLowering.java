@@ -730,6 +730,18 @@ final class StatementLowering {
         if (!(item instanceof Initializer.Single single)) {
             throw error(init.pos(), "too many braces around scalar initializer");
         }
+        if (VirtualBases.hasVirtualBases(type)) {
+            ExpressionLowering.Operand o = exprs.operand(single.value());
+            if (o instanceof ExpressionLowering.Place p && p.type() == type) {
+                // the source may be a base subobject, whose virtual bases are elsewhere: copy them from there
+                KExpr source = exprs.address(p.lvalue());
+                ctx.emit(new KStmt.Assign(local, new KExpr.Load(source, single.pos())));
+                VirtualBases.copyVirtualBases(exprs, ctx, exprs.localAddress(local), source, single.pos());
+                return;
+            }
+            ctx.emit(new KStmt.Assign(local, exprs.convert(exprs.toRValue(o, single.pos()), type, single.pos(), false)));
+            return;
+        }
         ctx.emit(new KStmt.Assign(local, exprs.convert(exprs.rvalue(single.value()), type, single.pos(), false)));
     }
 

@@ -31,7 +31,7 @@ final class StructInfo {
     final Map<String, KExpr> staticValues = new HashMap<>();
     final Map<String, Initializer> defaultInits = new HashMap<>();
     final Map<String, TypeSyntax> typedefs = new HashMap<>();
-    /** Closure fields that hold the address of what they capture. */
+    /** Fields that hold the address of what they refer to: reference data members, a closure's captures by reference. */
     final Set<String> referenceFields = new HashSet<>();
     /** Names a lambda's body sees from where it was written without capturing them (constants, shared variables). */
     final Map<String, Symbol> inherited = new HashMap<>();

@@ -419,11 +419,35 @@ final class TypeResolver {
     private List<Field> members(TypeSyntax.StructDef def, FunctionContext ctx) {
         List<Field> fields = new ArrayList<>();
         long bytes = 0;
-        for (TypeSyntax.Member m : def.members()) {
-            if (TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference) {
-                throw CompileException.at(m.pos(), "reference members are not supported");
+        CType[] types = new CType[def.members().size()];
+        for (int i = 0; i < types.length; i++) {
+            TypeSyntax.Member m = def.members().get(i);
+            if (!m.name().startsWith(io.cudawasm.kernels.parse.Parser.VIRTUAL_BASE_FIELD)) {
+                // a reference member holds the address of what it is bound to (see ReferenceMembers)
+                types[i] = TypeSyntax.unqualified(m.type()) instanceof TypeSyntax.Reference r
+                        ? resolve(new TypeSyntax.Pointer(r.pos(), r.referent(), false, false, false), ctx)
+                        : resolve(m.type(), ctx);
             }
-            CType t = resolve(m.type(), ctx);
+        }
+        // virtual bases last, from the last: an inherited one is the type its base resolved (in that
+        // base's template bindings), and one a virtual base brings comes before that base in the list
+        for (int i = types.length - 1; i >= 0; i--) {
+            TypeSyntax.Member m = def.members().get(i);
+            if (types[i] == null) {
+                for (int j = 0; j < types.length && types[i] == null; j++) {
+                    if (types[j] instanceof StructType b && b.isComplete() && b.field(m.name()).isPresent()
+                            && def.members().get(j).name().startsWith("cw_")) {
+                        types[i] = b.field(m.name()).get().type();
+                    }
+                }
+                if (types[i] == null) {
+                    types[i] = resolve(m.type(), ctx);
+                }
+            }
+        }
+        for (int i = 0; i < types.length; i++) {
+            TypeSyntax.Member m = def.members().get(i);
+            CType t = types[i];
             if (t instanceof VoidType || t instanceof StructType st && !st.isComplete()) {
                 throw CompileException.at(m.pos(), "member '" + m.name() + "' has incomplete type '" + t.display() + "'");
             }

@@ -27,12 +27,15 @@ import java.util.Map;
  * Virtual functions without vtables. A class that declares virtual functions (and has no
  * polymorphic base to hold one) gets a hidden leading field, {@link Parser#VPTR_FIELD}, where
  * CUDA's vtable pointer sits (8 bytes, so layouts and sizeof match); it holds the type id of the
- * object's dynamic class, which every constructor of a polymorphic class stores into each such
- * field of the object after its bases and members are initialized (so the most derived
- * constructor's id is the one left). A virtual call, not qualified with a class name, calls a
- * dispatcher made for its call site: it reads the id and compares it with the classes derived
- * from the static type (or that type itself) whose objects the program constructs, and calls
- * each one's final overrider with {@code this} moved to the overrider's subobject; an unknown id
+ * object's dynamic class in its low 32 bits and, above them, how far the subobject holding the
+ * field is from the start of the object of that class (an offset-to-top, as a vtable has), which
+ * every constructor of a polymorphic class stores into each such field of the object after its
+ * bases and members are initialized (so the most derived constructor's is the one left). A virtual
+ * call, not qualified with a class name, calls a dispatcher made for its call site: it reads the
+ * id, finds the object's start, compares the id with the classes derived from the static type (or
+ * that type itself) whose objects the program constructs, and calls each one's final overrider
+ * with {@code this} at the overrider's subobject of that object (so a virtual base's, reached
+ * through the object's offsets, is right while a base subobject is constructed too); an unknown id
  * (an object constructed on the host, or not constructed) traps. As with function pointers, the
  * dispatchers are filled after every body is lowered, once every class is known.
  */
@@ -75,13 +78,17 @@ final class VirtualCalls {
         return t instanceof StructType s && !typeIdFields(s).isEmpty();
     }
 
-    /** A polymorphic object, or an array or struct with one inside (default construction must give it its id). */
+    /**
+     * A polymorphic object or one with virtual bases, or an array or struct with one inside
+     * (default construction must give it its id and its offsets to its virtual bases).
+     */
     static boolean holdsPolymorphic(CType t) {
         if (t instanceof ArrayType a) {
             return !a.isIncomplete() && holdsPolymorphic(a.element());
         }
         return t instanceof StructType s && s.isComplete()
-                && (isPolymorphic(s) || s.fields().stream().anyMatch(f -> holdsPolymorphic(f.type())));
+                && (isPolymorphic(s) || VirtualBases.hasVirtualBases(s)
+                        || s.fields().stream().anyMatch(f -> holdsPolymorphic(f.type())));
     }
 
     /** After an object of class {@code type} at {@code self} is initialized: its type id in each type-id field. */
@@ -95,7 +102,21 @@ final class VirtualCalls {
             return (long) constructed.size();
         });
         for (List<Field> path : fields) {
-            ctx.emit(new KStmt.Store(Inheritance.address(exprs, self, path), new KExpr.IntConst(ScalarType.ULONG, id), pos));
+            // the class id, and above it how far the field's subobject is from the object's start
+            List<Field> toHolder = path.subList(0, path.size() - 1);
+            KExpr value;
+            if (toHolder.stream().noneMatch(VirtualBases::isVirtualBaseField)) {
+                long offset = VirtualBases.offsetIn(type, toHolder);
+                value = new KExpr.IntConst(ScalarType.ULONG, id | offset << 32);
+            } else {
+                KExpr offset = new KExpr.Binary(KExpr.BinaryOp.SUB,
+                        new KExpr.Convert(ScalarType.ULONG, Inheritance.address(exprs, self, toHolder)),
+                        new KExpr.Convert(ScalarType.ULONG, self), ScalarType.ULONG);
+                value = new KExpr.Binary(KExpr.BinaryOp.OR, new KExpr.IntConst(ScalarType.ULONG, id), new KExpr.Binary(
+                        KExpr.BinaryOp.SHL, offset, new KExpr.IntConst(ScalarType.ULONG, 32), ScalarType.ULONG),
+                        ScalarType.ULONG);
+            }
+            ctx.emit(new KStmt.Store(Inheritance.address(exprs, self, path), value, pos));
         }
     }
 
@@ -185,6 +206,7 @@ final class VirtualCalls {
                 return own.decl.body() == null ? null : new Overrider(info, own, List.of()); // pure: no overrider here
             }
         }
+        List<Overrider> found = new ArrayList<>();
         for (Field f : s.isComplete() ? s.fields() : List.<Field>of()) {
             if (Inheritance.isBaseField(f)) {
                 Overrider inBase = finalOverrider((StructType) f.type(), name, params);
@@ -192,8 +214,16 @@ final class VirtualCalls {
                     List<Field> path = new ArrayList<>();
                     path.add(f);
                     path.addAll(inBase.path());
-                    return new Overrider(inBase.info(), inBase.entry(), path);
+                    found.add(new Overrider(inBase.info(), inBase.entry(), path));
                 }
+            }
+        }
+        // through a virtual base one side of a diamond reaches the base's function, which the other overrides
+        for (Overrider o : found) {
+            boolean dominated = found.stream().anyMatch(other -> other != o
+                    && Inheritance.pathToBase(other.info().type, o.info().type) != null);
+            if (!dominated) {
+                return o;
             }
         }
         return null;
@@ -239,9 +269,20 @@ final class VirtualCalls {
         KLocal result = site.result();
         List<Field> idPath = typeIdFields(staticType).get(0);
         ExpressionLowering exprs = new FunctionContext(checker, fn, TemplateEnv.EMPTY).exprs;
-        KExpr id = new KExpr.LocalGet(site.id());
+        KExpr raw = new KExpr.LocalGet(site.id());
         List<KStmt> chain = new ArrayList<>();
         chain.add(new KStmt.Assign(site.id(), new KExpr.Load(Inheritance.address(exprs, new KExpr.LocalGet(self), idPath), site.pos())));
+        KExpr id = new KExpr.Binary(KExpr.BinaryOp.AND, raw, new KExpr.IntConst(ScalarType.ULONG, 0xFFFFFFFFL),
+                ScalarType.ULONG);
+        // the object's start: the subobject holding the id, less how far its stamp says it is from there
+        KExpr holder = Inheritance.address(exprs, new KExpr.LocalGet(self), idPath.subList(0, idPath.size() - 1));
+        PointerType holderType = (PointerType) holder.type();
+        PointerType bytesType = new PointerType(ScalarType.UCHAR, holderType.space(), false, false);
+        KLocal start = fn.newLocal("object", bytesType, site.pos());
+        KExpr back = new KExpr.Binary(KExpr.BinaryOp.SUB, new KExpr.IntConst(ScalarType.LONG, 0), new KExpr.Convert(
+                ScalarType.LONG, new KExpr.Binary(KExpr.BinaryOp.SHR, raw, new KExpr.IntConst(ScalarType.ULONG, 32),
+                        ScalarType.ULONG)), ScalarType.LONG);
+        chain.add(new KStmt.Assign(start, new KExpr.PtrAdd(new KExpr.Convert(bytesType, holder), back)));
         for (StructType dynamic : List.copyOf(constructed)) {
             List<Field> toStatic = dynamic == staticType ? List.of() : Inheritance.pathToBase(dynamic, staticType);
             if (toStatic == null) {
@@ -252,14 +293,10 @@ final class VirtualCalls {
                 continue; // abstract: its objects are only ever subobjects of a derived class's
             }
             KFunction target = checker.instance(o.entry(), TemplateEnv.EMPTY, site.pos());
-            // this: from the static type's subobject back to the whole object, then to the overrider's subobject
-            long delta = offset(o.path()) - offset(toStatic);
-            KExpr moved = new KExpr.LocalGet(self);
-            if (delta != 0) {
-                PointerType selfType = (PointerType) self.type();
-                KExpr bytes = new KExpr.Convert(new PointerType(ScalarType.UCHAR, selfType.space(), false, false), moved);
-                moved = new KExpr.PtrAdd(bytes, new KExpr.IntConst(ScalarType.LONG, delta));
-            }
+            // this: the overrider's subobject of the object (through its offsets to virtual bases)
+            KExpr object = new KExpr.Convert(new PointerType(dynamic, holderType.space(), false, false),
+                    new KExpr.LocalGet(start));
+            KExpr moved = Inheritance.address(exprs, object, o.path());
             List<KExpr> callArgs = new ArrayList<>();
             CType targetThis = target.params().get(0).type();
             callArgs.add(moved.type().equals(targetThis) ? moved : new KExpr.Convert(targetThis, moved));
@@ -275,13 +312,5 @@ final class VirtualCalls {
         chain.add(new KStmt.Trap("virtual call on an object of no class constructed in device code", site.pos(),
                 KernelAbi.TRAP_BAD_VIRTUAL_CALL));
         fn.setBody(new KBlock(chain));
-    }
-
-    private static long offset(List<Field> path) {
-        long o = 0;
-        for (Field f : path) {
-            o += f.offset();
-        }
-        return o;
     }
 }

@@ -23,7 +23,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -1043,9 +1045,16 @@ public final class Parser {
     /** Hidden fields holding a class's base subobjects are named this, then the base's name. */
     public static final String BASE_FIELD = "cw_base_";
 
+    /** Hidden fields holding a class's virtual base subobjects are named this, then the base's name. */
+    public static final String VIRTUAL_BASE_FIELD = "cw_vbase_";
+
+    /** Hidden fields holding the offset from a subobject to its virtual base are named this, then the base's name. */
+    public static final String VIRTUAL_BASE_OFFSET_FIELD = "cw_voff_";
+
     /**
-     * {@code : public A, protected B<T>}: non-virtual bases, as the hidden leading fields that hold
-     * their subobjects ({@code cw_base_A}), in declaration order as the Itanium ABI lays them out.
+     * {@code : public A, protected B<T>, virtual C}: non-virtual bases, as the hidden leading fields
+     * that hold their subobjects ({@code cw_base_A}), in declaration order as the Itanium ABI lays
+     * them out; a virtual base as {@code cw_vbase_C} (placed by {@link #withBases}).
      */
     private List<TypeSyntax.Member> baseClause(String tag) {
         List<TypeSyntax.Member> bases = new ArrayList<>();
@@ -1053,11 +1062,9 @@ public final class Parser {
             return bases;
         }
         do {
-            while (at("public") || at("protected") || at("private")) {
-                next();
-            }
-            if (at("virtual")) {
-                throw error(peek(), "virtual base classes are not supported in device code ('" + tag + "')");
+            boolean virtual = false;
+            while (at("public") || at("protected") || at("private") || at("virtual")) {
+                virtual |= next().text().equals("virtual");
             }
             Token t = peek();
             TypeSyntax base = declSpecifiers(new Specifiers()).type;
@@ -1066,9 +1073,9 @@ public final class Parser {
             if (name == null) {
                 throw error(t, "expected a base class of '" + tag + "'");
             }
-            String field = BASE_FIELD + name;
+            String field = (virtual ? VIRTUAL_BASE_FIELD : BASE_FIELD) + name;
             for (TypeSyntax.Member m : bases) {
-                if (m.name().equals(field)) {
+                if (baseName(m).equals(name)) {
                     throw error(t, "'" + name + "' is a base of '" + tag + "' twice");
                 }
             }
@@ -1077,14 +1084,21 @@ public final class Parser {
         return bases;
     }
 
+    private static String baseName(TypeSyntax.Member base) {
+        return base.name().substring(base.name().startsWith(BASE_FIELD) ? BASE_FIELD.length()
+                : VIRTUAL_BASE_FIELD.length());
+    }
+
+    /** Each class's virtual bases, direct and inherited, in the order their subobjects are laid out. */
+    private final Map<String, List<TypeSyntax.Member>> virtualBases = new HashMap<>();
+
     private TypeSyntax.StructDef withBases(TypeSyntax.StructDef def, List<TypeSyntax.Member> bases) {
         if (bases.isEmpty()) {
             return def;
         }
         List<TypeSyntax.Member> own = new ArrayList<>(def.members());
         boolean declaresVirtual = !own.isEmpty() && own.get(0).name().equals(VPTR_FIELD);
-        boolean inheritsVirtual = bases.stream()
-                .anyMatch(b -> polymorphicClasses.contains(b.name().substring(BASE_FIELD.length())));
+        boolean inheritsVirtual = bases.stream().anyMatch(b -> polymorphicClasses.contains(baseName(b)));
         List<TypeSyntax.Member> members = new ArrayList<>();
         if (declaresVirtual) {
             // a polymorphic base already holds the class id; else it leads, before the bases, as the vtable pointer does
@@ -1096,8 +1110,36 @@ public final class Parser {
         if (inheritsVirtual) {
             polymorphicClasses.add(def.tag());
         }
-        members.addAll(bases);
+        // virtual bases (check/VirtualBases): every one, direct or inherited, at the end; an offset
+        // to it where the vtable pointer would be, unless a non-virtual base already holds one
+        List<TypeSyntax.Member> nonVirtual = new ArrayList<>();
+        Map<String, TypeSyntax.Member> shared = new LinkedHashMap<>();
+        Set<String> reachedByBase = new HashSet<>();
+        for (TypeSyntax.Member b : bases) {
+            for (TypeSyntax.Member inherited : virtualBases.getOrDefault(baseName(b), List.of())) {
+                shared.putIfAbsent(baseName(inherited), inherited);
+                if (b.name().startsWith(BASE_FIELD)) {
+                    reachedByBase.add(baseName(inherited));
+                }
+            }
+            if (b.name().startsWith(VIRTUAL_BASE_FIELD)) {
+                shared.putIfAbsent(baseName(b), b);
+            } else {
+                nonVirtual.add(b);
+            }
+        }
+        for (TypeSyntax.Member v : shared.values()) {
+            if (!reachedByBase.contains(baseName(v))) {
+                members.add(new TypeSyntax.Member(v.pos(), VIRTUAL_BASE_OFFSET_FIELD + baseName(v),
+                        new TypeSyntax.Builtin(v.pos(), ScalarKind.LONGLONG)));
+            }
+        }
+        if (!shared.isEmpty()) {
+            virtualBases.put(def.tag(), List.copyOf(shared.values()));
+        }
+        members.addAll(nonVirtual);
         members.addAll(own);
+        members.addAll(shared.values());
         return new TypeSyntax.StructDef(def.pos(), def.tag(), def.union(), def.explicitAlign(), members, def.methods(),
                 def.statics(), def.nested(), def.hostOnly());
     }

@@ -228,13 +228,4 @@ class VirtualFunctionsTest {
                     + "code"), r.failure().getMessage());
         }
     }
-
-    @Test
-    void virtualBaseClassesAreRefusedByName() {
-        AllPaths.refuses("""
-                struct A { __device__ virtual int f() { return 1; } };
-                struct B : virtual A { };
-                __global__ void k(int *o) { B b; o[0] = b.f(); }
-                """, "virtual base classes are not supported in device code");
-    }
 }

@@ -72,28 +72,52 @@ final class SampleCatalogGrid {
                     "zeros:" + n, "zeros:" + n, "zeros:" + n, "const:" + n + ":1", "zeros:1",
                     Integer.toString(m.value.length), Integer.toString(n), Float.toString(tol)),
                     List.of("x", "dot_result"));
-            double r1 = doubles(o.get("dot_result"))[0];
-            if (!(Math.sqrt(r1) < tol)) {
-                throw new Mismatch("the kernel's final residual " + Math.sqrt(r1) + " is not below " + tol);
-            }
-            // the solution it found, checked by its residual here and against a solve in double
-            float[] x = floats(o.get("x"));
-            double[] ax = m.times(x);
-            double worst = 0;
-            for (int i = 0; i < n; i++) {
-                worst = Math.max(worst, Math.abs(ax[i] - 1));
-            }
-            if (worst > 1e-4) {
-                throw new Mismatch("|A x - b| reaches " + worst);
-            }
-            double[] exact = m.solve();
-            for (int i = 0; i < n; i++) {
-                if (Math.abs(x[i] - exact[i]) > 1e-4 * Math.abs(exact[i])) {
-                    throw new Mismatch("x[" + i + "] = " + x[i] + ", expected " + exact[i]);
-                }
-            }
+            checkSolution(m, o, tol);
+        }));
+        // the multi-GPU form of the same solver on one device (numDevices 1, rank 0: its PeerGroup, a
+        // class of reference members bound to the by-value MultiDeviceData and the grid, then only
+        // syncs the grid); the host array of arrival flags is never touched with one device, so null
+        String multi = "4_CUDA_Libraries/conjugateGradientMultiDeviceCG/conjugateGradientMultiDeviceCG.cu";
+        s.add(new Sample(multi, "multiGpuConjugateGradient", r -> {
+            int n = 1 << 14;
+            Tridiagonal m = Tridiagonal.random(n, new Random(8));
+            float tol = 1e-5f;
+            Map<String, byte[]> o = r.run(multi, "multiGpuConjugateGradient", "8", "512", 8 * (512 / 32 + 1), List.of(
+                    "file:" + writeFile(r.work(), "mcg-I.bin", CaseBuilder.bytes(m.rowStart)),
+                    "file:" + writeFile(r.work(), "mcg-J.bin", CaseBuilder.bytes(m.column)),
+                    "file:" + writeFile(r.work(), "mcg-val.bin", CaseBuilder.bytes(m.value)),
+                    "zeros:" + n, "zeros:" + n, "zeros:" + n, "zeros:" + n, "zeros:1",
+                    Integer.toString(m.value.length), Integer.toString(n), Float.toString(tol),
+                    "struct:u64=0,u32=1,u32=0"),
+                    List.of("x", "dot_result"));
+            checkSolution(m, o, tol);
         }));
         return s;
+    }
+
+    /** The kernel's final residual, and the solution it found checked by its residual and against a solve in double. */
+    private static void checkSolution(Tridiagonal m, Map<String, byte[]> o, float tol) throws Mismatch {
+        int n = m.diagonal.length;
+        double r1 = doubles(o.get("dot_result"))[0];
+        if (!(Math.sqrt(r1) < tol)) {
+            throw new Mismatch("the kernel's final residual " + Math.sqrt(r1) + " is not below " + tol);
+        }
+        // the solution it found, checked by its residual here and against a solve in double
+        float[] x = floats(o.get("x"));
+        double[] ax = m.times(x);
+        double worst = 0;
+        for (int i = 0; i < n; i++) {
+            worst = Math.max(worst, Math.abs(ax[i] - 1));
+        }
+        if (worst > 1e-4) {
+            throw new Mismatch("|A x - b| reaches " + worst);
+        }
+        double[] exact = m.solve();
+        for (int i = 0; i < n; i++) {
+            if (Math.abs(x[i] - exact[i]) > 1e-4 * Math.abs(exact[i])) {
+                throw new Mismatch("x[" + i + "] = " + x[i] + ", expected " + exact[i]);
+            }
+        }
     }
 
     /** A symmetric tridiagonal matrix in CSR form: rows 0 and n-1 hold two entries, the others three. */
