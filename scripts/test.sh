@@ -35,4 +35,13 @@ else
   exit 1
 fi
 
-exec mvn -B -Dstyle.color=never verify "$@"
+status=0
+mvn -B -Dstyle.color=never verify "$@" || status=$?
+# a test JVM that crashed (a native library such as PoCL) leaves its report in the module's target/
+for f in */target/hs_err_pid*.log; do
+  if [[ -f $f ]]; then
+    echo "test.sh: a test JVM crashed; the head of its report, $f:" >&2
+    head -60 "$f" >&2
+  fi
+done
+exit $status

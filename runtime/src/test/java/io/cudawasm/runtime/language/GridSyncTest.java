@@ -118,19 +118,9 @@ class GridSyncTest {
     /** What {@code rotate} leaves in a, and the per-block and total sums. */
     static int[][] reference(int blocks, int rounds) {
         int n = blocks * BLOCK;
-        int[] a = new int[n];
-        int[] b = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < n; i++) {
-                b[i] = a[(i + BLOCK + r) % n] * 3 + r;
-            }
-            for (int i = 0; i < n; i++) {
-                a[i] = b[i] % 1000003;
-            }
-        }
+        int[][] ab = io.cudawasm.runtime.backend.check.CooperativeCases.rotated(n, BLOCK, rounds);
+        int[] a = ab[0];
+        int[] b = ab[1];
         int[] sums = new int[blocks + 1];
         for (int i = 0; i < n; i++) {
             sums[i / BLOCK] += a[i];

@@ -47,6 +47,20 @@ public final class CooperativeCases {
         int block = 64;
         int rounds = 5;
         int n = blocks * block;
+        int[][] ab = rotated(n, block, rounds);
+        int[] a = ab[0];
+        int[] b = ab[1];
+        return CaseBuilder.of("grid_phases", "grid_phases.cu", src).kernel("grid_phases")
+                .launch(Dim3.of(blocks), Dim3.of(block)).out("a", new int[n], a).out("b", new int[n], b)
+                .scalar(rounds).build();
+    }
+
+    /**
+     * The reference of the phases kernels here and in the grid tests: {@code a[i] = i}, then per round
+     * {@code b[i] = a[(i + block + r) % n] * 3 + r} for all i, then {@code a[i] = b[i] % 1000003};
+     * returns {a, b}.
+     */
+    public static int[][] rotated(int n, int block, int rounds) {
         int[] a = new int[n];
         int[] b = new int[n];
         for (int i = 0; i < n; i++) {
@@ -60,9 +74,7 @@ public final class CooperativeCases {
                 a[i] = b[i] % 1000003;
             }
         }
-        return CaseBuilder.of("grid_phases", "grid_phases.cu", src).kernel("grid_phases")
-                .launch(Dim3.of(blocks), Dim3.of(block)).out("a", new int[n], a).out("b", new int[n], b)
-                .scalar(rounds).build();
+        return new int[][] {a, b};
     }
 
     /**
