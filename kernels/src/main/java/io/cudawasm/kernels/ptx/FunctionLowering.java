@@ -144,8 +144,8 @@ final class FunctionLowering {
     /**
      * Lowers the statements of an inline assembly template into the C function {@code fn}: the
      * operands are registers bound by the caller, everything the snippet declares is local to it,
-     * and falling off its end (its only way out: {@code ret} and {@code exit} are refused) is the
-     * end of the returned block.
+     * and falling off its end is the end of the returned block; {@code ret}/{@code exit} jump to
+     * that end and the block then returns from the C function.
      */
     KBlock lowerSnippet(List<PtxStatement> body, InlinePtx.CarryFlag sharedCarry) {
         inline = true;
@@ -156,6 +156,13 @@ final class FunctionLowering {
         for (PtxStatement s : body) {
             budget.checkpoint(s.pos());
             statement(s);
+        }
+        if (snippetEnd != null) {
+            if (!current.isTerminated()) {
+                current.terminate(new Terminator.Jump(snippetEnd.id()));
+            }
+            current = snippetEnd;
+            blocks.get(0).statements().add(0, new KStmt.Assign(snippetReturned, Exprs.u32(0)));
         }
         if (!current.isTerminated()) {
             current.terminate(new Terminator.Exit());
@@ -180,7 +187,48 @@ final class FunctionLowering {
             throw CompileException.at(decl.pos(), "unsupported control flow in inline assembly: a branch that"
                     + " never reaches the end of the snippet");
         }
+        if (snippetReturned != null) {
+            List<KStmt> then = new ArrayList<>(lowered.statements());
+            then.add(new KStmt.If(Exprs.compare(KExpr.BinaryOp.NE, new KExpr.LocalGet(snippetReturned), Exprs.u32(0)),
+                    new KBlock(List.of(new KStmt.Return(null))), KBlock.EMPTY));
+            lowered = new KBlock(then);
+        }
         return lowered;
+    }
+
+    /** Set by {@code ret}/{@code exit} in an inline snippet: the C function returns right after the snippet. */
+    private KLocal snippetReturned;
+    /** Where {@code ret}/{@code exit} in an inline snippet go: the snippet's end, then the function's return. */
+    private BasicBlock snippetEnd;
+
+    /**
+     * {@code ret} or {@code exit} inside inline assembly of a kernel: the thread ends there. The
+     * snippet sets a flag and leaves at its end, after which the kernel returns (the outputs are not
+     * written back: nothing after the asm statement runs); a guarded one does so where its predicate
+     * holds. In a device function they are refused: nvcc pastes the snippet into whichever function
+     * it inlines the call into, so {@code ret} leaves the device function or the whole kernel as nvcc
+     * decides.
+     */
+    private void snippetReturn(Instruction ins) {
+        if (!fn.isKernel()) {
+            throw unsupported(ins, "'" + ins.opcode() + "' in inline assembly of a device function (nvcc pastes the "
+                    + "snippet where it inlines the call, so it would leave the function or the whole kernel as nvcc "
+                    + "decides): return from the function in C, or use it in the kernel");
+        }
+        if (snippetReturned == null) {
+            snippetReturned = local("asm_returned", Exprs.UINT);
+            snippetEnd = newBlock(null, ins.pos());
+        }
+        BasicBlock setFlag = ins.guard() == null ? current : newBlock(null, ins.pos());
+        int after = -1;
+        if (ins.guard() != null) {
+            after = newBlock(null, ins.pos()).id();
+            current.terminate(new Terminator.Branch(guard(ins.guard()), setFlag.id(), after));
+        }
+        setFlag.statements().add(new KStmt.Assign(snippetReturned, Exprs.u32(1)));
+        setFlag.terminate(new Terminator.Jump(snippetEnd.id()));
+        current = after >= 0 ? blocks.get(after) : newBlock(null, ins.pos());
+        out = current.statements();
     }
 
     /** The carry flag starts cleared (PTX leaves it undefined; OpenCL C must not read an unset local). */
@@ -410,7 +458,8 @@ final class FunctionLowering {
             }
         } else {
             if (inline) {
-                throw unsupported(ins, "'" + ins.opcode() + "' in inline assembly (the snippet must end at its end)");
+                snippetReturn(ins);
+                return;
             }
             if (ins.opcode().equals("exit") && !fn.isKernel()) {
                 throw unsupported(ins, "'exit' in a device function");

@@ -489,6 +489,36 @@ class InlinePtxTest {
         assertEquals(column, d.column(), e.getMessage());
     }
 
+    /**
+     * {@code ret} and {@code exit} in a kernel's inline assembly, guarded or not: the thread ends
+     * right there; the others go on.
+     */
+    @Test
+    void retAndExitInsideAKernelsSnippetEndTheThread() {
+        String src = """
+                __global__ void k(int *a, int *b, int n) {
+                    int i = threadIdx.x;
+                    asm("{ .reg .pred p; setp.eq.s32 p, %0, 3; @p ret; }" :: "r"(i));
+                    a[i] = 1;
+                    asm("{ .reg .pred q; setp.ge.s32 q, %0, %1; @q exit; }" :: "r"(i), "r"(n));
+                    b[i] = 2;
+                    asm("exit;");
+                    b[i] = 3;
+                }
+                """;
+        int threads = 32;
+        int n = 20;
+        int[] a = new int[threads];
+        int[] b = new int[threads];
+        for (int i = 0; i < threads; i++) {
+            a[i] = i == 3 ? 0 : 1;
+            b[i] = i < n && i != 3 ? 2 : 0;
+        }
+        AllPaths.check(CaseBuilder.of("asm_ret_exit", "ret_exit.cu", src).kernel("k").launch(Dim3.of(1), Dim3.of(threads))
+                .out("a", new int[threads], a).out("b", new int[threads], b).scalar(n).build(),
+                EnumSet.allOf(AllPaths.Path.class), "");
+    }
+
     @Test
     void whatThePtxFrontEndDoesNotSupportIsRefusedAtTheAsmStatementByName() {
         refusedAt("""
@@ -508,9 +538,11 @@ class InlinePtxTest {
         refusedAt("""
                 __global__ void k(int *a) { asm("{ .shared .u32 s; st.shared.u32 [s], 1; }"); }
                 """, 1, 29, ".shared declarations");
-        refusedAt("""
-                __global__ void k(int *a) { if (a[0]) asm("ret;"); a[0] = 1; }
-                """, 1, 39, "'ret' in inline assembly");
+        String deviceRet = "__device__ void f(int *a) { if (a[0]) asm(\"ret;\"); a[0] = 1; }\n"
+                + "__global__ void k(int *a) { f(a); }";
+        refusedAt(deviceRet, 1, deviceRet.indexOf("asm") + 1, "'ret' in inline assembly of a device function");
+        String deviceExit = "__device__ void g(int *a) { asm(\"exit;\"); a[0] = 1; }\n__global__ void k(int *a) { g(a); }";
+        refusedAt(deviceExit, 1, deviceExit.indexOf("asm") + 1, "'exit' in inline assembly of a device function");
         refusedAt("""
                 __global__ void k(int *a) { int r; asm("add.s32 %0, %1, %2;" : "=r"(r) : "r"(a[0])); a[0] = r; }
                 """, 1, 36, "operand %2");
