@@ -290,6 +290,38 @@ class GridSyncTest {
         }
     }
 
+    /** A kernel that synchronizes its grid forever: on OpenCL every phase is a launch, and the time limit ends them. */
+    @Test
+    void onOpenClTheTimeLimitStopsAKernelThatSynchronizesForever() {
+        String source = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+                __global__ void forever(int *a) {
+                    cg::grid_group g = cg::this_grid();
+                    for (;;) {
+                        a[g.thread_rank()] += 1;
+                        g.sync();
+                    }
+                }
+                """;
+        CompileResult compiled = AllPaths.compile(CompileRequest.of("forever.cu", source));
+        try (var session = OpenClTestDevice.backend().open(compiled)) {
+            DeviceBuffer a = session.allocate(4L * 4 * 32);
+            long started = System.nanoTime();
+            LaunchException e = assertThrows(LaunchException.class, () -> session.launch("forever",
+                    LaunchConfig.of(Dim3.of(4), Dim3.of(32)), java.util.List.of(KernelArg.of(a)),
+                    LaunchOptions.DEFAULT.withTimeLimit(Duration.ofMillis(300))));
+            assertEquals(LaunchFailure.TIMEOUT, e.failure(), e.getMessage());
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos(), "stopped soon after its limit");
+            // phases ran until the limit, which stopped the last one between its slices of blocks: every
+            // thread ran as many phases as the others or one fewer
+            int[] counts = io.cudawasm.runtime.testing.HostArrays.ints(session.read(a, 0, 4 * 4 * 32));
+            int most = java.util.Arrays.stream(counts).max().orElseThrow();
+            assertTrue(most > 1 && java.util.Arrays.stream(counts).allMatch(c -> c == most || c == most - 1),
+                    java.util.Arrays.toString(counts));
+        }
+    }
+
     /** A grid barrier in a device function: the call is inlined into the kernel, which then ends its phase there. */
     @Test
     void aGridBarrierInADeviceFunctionRunsOnEveryPath() {
