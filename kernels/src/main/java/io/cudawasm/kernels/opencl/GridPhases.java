@@ -49,16 +49,17 @@ final class GridPhases {
 
     private record Slot(KLocal local, int offset, int bytes) {}
 
-    private record SharedSlot(String base, String size, String offset) {}
+    /** Memory a phase keeps or a pointer may point into: its base address, byte size and offset in the state. */
+    private record Region(String base, String size, String offset) {}
 
     private final KFunction kernel;
     private final FunctionInstance inst;
     private final FunctionWriter writer;
     private final OpenClDialect dialect;
     private final List<Slot> frame = new ArrayList<>();
-    private final List<SharedSlot> shared = new ArrayList<>();
+    private final List<Region> shared = new ArrayList<>();
     /** The thread's own variables a pointer may point into (its address taken, or an array). */
-    private final List<SharedSlot> locals = new ArrayList<>();
+    private final List<Region> locals = new ArrayList<>();
     private final Map<KStmt.Barrier, Integer> numbers = new IdentityHashMap<>();
     private final int frameBytes;
     private final int staticSharedBytes;
@@ -126,7 +127,7 @@ final class GridPhases {
         int sharedOffset = 0;
         for (KGlobal g : new TreeMap<>(inst.shared).values()) {
             String base = "((__local uchar*)" + OpenClDialect.sharedName(g) + ")";
-            shared.add(new SharedSlot(base, Integer.toString(g.type().size()), Integer.toString(sharedOffset)));
+            shared.add(new Region(base, Integer.toString(g.type().size()), Integer.toString(sharedOffset)));
             sharedOffset += align16(g.type().size());
         }
         this.staticSharedBytes = sharedOffset;
@@ -139,12 +140,12 @@ final class GridPhases {
         });
         for (KLocal l : all) {
             if (addressed.contains(l) || l.type() instanceof ArrayType) {
-                locals.add(new SharedSlot("((__private uchar*)&" + l.uniqueName() + ")", Integer.toString(l.type().size()),
+                locals.add(new Region("((__private uchar*)&" + l.uniqueName() + ")", Integer.toString(l.type().size()),
                         "0"));
             }
         }
         if (inst.hidden.contains(HiddenParam.DYNAMIC_SHARED)) {
-            shared.add(new SharedSlot("((__local uchar*)" + HiddenParam.DYNAMIC_SHARED.cName() + ")",
+            shared.add(new Region("((__local uchar*)" + HiddenParam.DYNAMIC_SHARED.cName() + ")",
                     "((__global uint*)" + STATE + ")[3]", Integer.toString(sharedOffset)));
         }
     }
@@ -196,7 +197,7 @@ final class GridPhases {
         for (int i = 0; i < frame.size(); i++) {
             load(frame.get(i), i, out);
         }
-        for (SharedSlot s : shared) {
+        for (Region s : shared) {
             out.line("for (uint cw_i = cw_phase_lid; cw_i < " + s.size() + "; cw_i += cw_phase_ntid) " + s.base()
                     + "[cw_i] = cw_phase_shared[" + s.offset() + " + cw_i];");
         }
@@ -232,7 +233,7 @@ final class GridPhases {
         for (int i = 0; i < frame.size(); i++) {
             store(frame.get(i), i, out);
         }
-        for (SharedSlot s : shared) {
+        for (Region s : shared) {
             out.line("for (uint cw_i = cw_phase_lid; cw_i < " + s.size() + "; cw_i += cw_phase_ntid) cw_phase_shared["
                     + s.offset() + " + cw_i] = " + s.base() + "[cw_i];");
         }
@@ -285,7 +286,7 @@ final class GridPhases {
      * next launch: shared memory (a work-group's {@code __local} memory) and the thread's own
      * variables; null for global and constant memory, whose buffers stay where they are.
      */
-    private List<SharedSlot> targets(KLocal l) {
+    private List<Region> targets(KLocal l) {
         return switch (writerSpace(l)) {
             case SHARED -> shared;
             case LOCAL -> locals;
@@ -297,14 +298,14 @@ final class GridPhases {
      * A pointer as (which variable it points into + 1, offset) in two uints: 0 for a null pointer or
      * one that points into none of them (it was never valid to use).
      */
-    private void storePointer(String name, String at, List<SharedSlot> into, CodeBuffer out) {
+    private void storePointer(String name, String at, List<Region> into, CodeBuffer out) {
         String space = into == shared ? "__local" : "__private";
         out.line("{");
         out.indent();
         out.line(space + " uchar* cw_p = (" + space + " uchar*)" + name + ";");
         out.line("uint cw_which = 0u, cw_off = 0u;");
         for (int j = 0; j < into.size(); j++) {
-            SharedSlot s = into.get(j);
+            Region s = into.get(j);
             out.line("if (cw_p >= " + s.base() + " && cw_p <= " + s.base() + " + " + s.size() + ") { cw_which = "
                     + (j + 1) + "u; cw_off = (uint)(cw_p - " + s.base() + "); }");
         }
@@ -314,7 +315,7 @@ final class GridPhases {
         out.line("}");
     }
 
-    private void loadPointer(int i, String name, String at, List<SharedSlot> into, CodeBuffer out) {
+    private void loadPointer(int i, String name, String at, List<Region> into, CodeBuffer out) {
         out.line("{");
         out.indent();
         out.line("const uint cw_which = ((__global uint*)" + at + ")[0], cw_off = ((__global uint*)" + at + ")[1];");

@@ -19,6 +19,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final PtxCompiler compiler;
     private final CUdevice handle = new CUdevice();
     private final CUcontext context = new CUcontext();
+    private volatile Boolean cooperativeLaunch;
 
     public CudaBackend(CudaDevice device) {
         this(device, PtxCompiler.fromSystemProperties());
@@ -55,8 +56,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return context;
     }
 
-    CUdevice handle() {
-        return handle;
+    /** Whether the device takes cuLaunchCooperativeKernel (every GPU since sm_60), asked once. */
+    boolean cooperativeLaunch() {
+        if (cooperativeLaunch == null) {
+            int[] supported = new int[1];
+            check(JCudaDriver.cuDeviceGetAttribute(supported,
+                    jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH, handle), "cuDeviceGetAttribute");
+            cooperativeLaunch = supported[0] != 0;
+        }
+        return cooperativeLaunch;
     }
 
     /** The architecture PTX is generated for ({@code -Dcudawasm.cuda.arch} overrides the device's). */

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import jcuda.Pointer;
-import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
@@ -245,10 +244,7 @@ final class CudaSession implements DeviceSession, HostTransfers {
      */
     private void checkCooperative(CUfunction f, CudaProgram.Kernel k, LaunchConfig config) {
         String name = k.sourceName();
-        int[] supported = new int[1];
-        device(JCudaDriver.cuDeviceGetAttribute(supported, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH,
-                backend.handle()), "cuDeviceGetAttribute", name);
-        if (supported[0] == 0) {
+        if (!backend.cooperativeLaunch()) {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' needs a cooperative "
                     + "launch" + (k.gridSync() ? " (it synchronizes the grid)" : "") + ", which " + backend.device()
                     + " does not support; run it on the WebAssembly (CPU) path");
