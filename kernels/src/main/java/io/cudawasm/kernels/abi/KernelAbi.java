@@ -23,13 +23,15 @@ public final class KernelAbi {
 
     /**
      * Launch block: gridDim (3 x u32), blockDim (3 x u32), dynamic shared bytes, the memcheck table's
-     * address (0 outside memcheck launches, see {@link MemcheckAbi}), then parameters.
+     * address (0 outside memcheck launches, see {@link MemcheckAbi}), the cluster shape in blocks
+     * (3 x u32, 1, 1, 1 without clusters), 4 bytes unused, then parameters.
      */
     public static final int LAUNCH_GRID = 0;
     public static final int LAUNCH_BLOCK = 12;
     public static final int LAUNCH_DYNAMIC_SHARED = 24;
     public static final int LAUNCH_MEMCHECK_TABLE = 28;
-    public static final int LAUNCH_PARAMS = 32;
+    public static final int LAUNCH_CLUSTER = 32;
+    public static final int LAUNCH_PARAMS = 48;
 
     /**
      * Addresses below this are never valid: address 0 (a null pointer) and the 64 KiB above it hold no
@@ -58,7 +60,7 @@ public final class KernelAbi {
      */
     public static final int BOUNDED_LOOP_GLOBAL = 4;
 
-    /** Exported: {@code (stackTop, stackLimit, sharedBase) -> ()}, called once per instance. */
+    /** Exported: {@code (stackTop, stackLimit, sharedBase, clusterStride) -> ()}, called once per instance and launch. */
     public static final String INIT_EXPORT = "__cw_init";
     /** Imported: {@code (code, line) -> ()}, throws in the host with a reason. */
     public static final String TRAP_MODULE = "env";
@@ -83,10 +85,19 @@ public final class KernelAbi {
     public static final String NO_GRID_WORKSPACE = "grid.sync() outside a cooperative launch: nvcc's cooperative groups "
             + "trap when the driver's grid workspace (%envreg1/2) is null, as on a GPU";
 
+    /** {@code map_shared_rank} of a rank its cluster does not have. */
+    public static final int TRAP_BAD_CLUSTER_RANK = 13;
+    /** The reason of that trap ({@link #TRAP_BAD_CLUSTER_RANK}). */
+    public static final String BAD_CLUSTER_RANK = "map_shared_rank: the rank is not a block of the caller's cluster"
+            + " (ranks are 0 to cluster.num_blocks() - 1)";
+
     /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
     public static int trapCode(String reason) {
         if (NO_GRID_WORKSPACE.equals(reason)) {
             return TRAP_NO_GRID_WORKSPACE;
+        }
+        if (BAD_CLUSTER_RANK.equals(reason)) {
+            return TRAP_BAD_CLUSTER_RANK;
         }
         return io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE.equals(reason) ? TRAP_BAD_FREE : TRAP_USER;
     }
@@ -102,6 +113,11 @@ public final class KernelAbi {
      * block threads run: a cooperative launch has more block threads than cores.
      */
     public static final int SPIN_WAIT = 101;
+    /**
+     * Not a fault: a block reached a cluster barrier ({@code cluster.sync()}, PTX {@code barrier.cluster}).
+     * The host returns when every block of the caller's thread block cluster has reached it.
+     */
+    public static final int CLUSTER_SYNC = 102;
     /**
      * A hidden {@code __device__ unsigned int} the module has when a kernel asks
      * {@code this_grid().is_valid()}: the CPU path writes 1 before a cooperative launch, 0 before others.
@@ -138,6 +154,7 @@ public final class KernelAbi {
             case TRAP_ADDRESS -> "an address outside device memory (an index far out of bounds, or a wild pointer)";
             case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             case TRAP_NO_GRID_WORKSPACE -> NO_GRID_WORKSPACE;
+            case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
             default -> "trap " + code;
         };
     }

@@ -28,14 +28,21 @@ public sealed interface Decl {
      * A function; body null for a prototype; templateParams empty unless a template.
      * {@code specializationArgs} is null except for an explicit specialization ({@code template <>
      * int twice<int>(int)}), where it holds the arguments written (empty when they are deduced).
+     * {@code clusterDims} is a kernel's {@code __cluster_dims__(x, y, z)}, or null.
      */
     record Function(SourcePos pos, String name, Set<FunctionSpecifier> specifiers, TypeSyntax returnType,
             List<Param> params, Stmt.Block body, List<TemplateParam> templateParams,
-            List<TypeSyntax.TemplateArg> specializationArgs) implements Decl {
+            List<TypeSyntax.TemplateArg> specializationArgs, List<Integer> clusterDims) implements Decl {
 
         public Function(SourcePos pos, String name, Set<FunctionSpecifier> specifiers, TypeSyntax returnType,
                 List<Param> params, Stmt.Block body, List<TemplateParam> templateParams) {
-            this(pos, name, specifiers, returnType, params, body, templateParams, null);
+            this(pos, name, specifiers, returnType, params, body, templateParams, null, null);
+        }
+
+        public Function(SourcePos pos, String name, Set<FunctionSpecifier> specifiers, TypeSyntax returnType,
+                List<Param> params, Stmt.Block body, List<TemplateParam> templateParams,
+                List<TypeSyntax.TemplateArg> specializationArgs) {
+            this(pos, name, specifiers, returnType, params, body, templateParams, specializationArgs, null);
         }
 
         public boolean isSpecialization() {
@@ -43,7 +50,7 @@ public sealed interface Decl {
         }
 
         public Function asSpecialization(List<TypeSyntax.TemplateArg> args) {
-            return new Function(pos, name, specifiers, returnType, params, body, templateParams, args);
+            return new Function(pos, name, specifiers, returnType, params, body, templateParams, args, clusterDims);
         }
 
         public boolean isKernel() {

@@ -64,6 +64,15 @@ public interface Dialect {
 
     String intrinsic(KExpr.IntrinsicCall call, List<String> printed);
 
+    /**
+     * Distributed shared memory ({@link io.cudawasm.kernels.kir.Intrinsic#MAP_SHARED_RANK}): the
+     * address {@code pointer} has in block {@code rank}'s shared memory, as {@code pointerType}.
+     */
+    String mapSharedRank(String pointerType, String pointer, String rank);
+
+    /** The rank of the block whose shared memory {@code pointer} points into ({@link io.cudawasm.kernels.kir.Intrinsic#SHARED_RANK_OF}). */
+    String sharedRankOf(String pointer);
+
     String atomic(KExpr.Atomic atomic, AddressSpace space, String address, String value, String compare);
 
     String shuffle(KExpr.WarpShuffle shuffle, String mask, String value, String lane, String width);

@@ -247,6 +247,8 @@ public final class FunctionWriter {
             out.at(b.pos());
             out.line(grid + ";");
         } else if (s instanceof KStmt.Barrier b) {
+            // a cluster barrier too: the OpenCL dialect's work-group barrier, since a work-group is a
+            // cluster of one there (larger clusters are refused at launch)
             out.at(b.pos());
             out.line(d.barrier(b.kind(), b.mask() == null ? null : expr(b.mask())) + ";");
         } else if (s instanceof KStmt.Fence f) {
@@ -431,6 +433,13 @@ public final class FunctionWriter {
         }
         if (e instanceof KExpr.Math m) {
             return d.math(m.fn(), m.type().kind() == ScalarKind.FLOAT, printAll(m.args()));
+        }
+        if (e instanceof KExpr.IntrinsicCall i && i.op() == io.cudawasm.kernels.kir.Intrinsic.MAP_SHARED_RANK) {
+            return d.mapSharedRank(typeName(i.type(), scope.spaceOf(i.args().get(0))), expr(i.args().get(0)),
+                    expr(i.args().get(1)));
+        }
+        if (e instanceof KExpr.IntrinsicCall i && i.op() == io.cudawasm.kernels.kir.Intrinsic.SHARED_RANK_OF) {
+            return d.sharedRankOf(expr(i.args().get(0)));
         }
         if (e instanceof KExpr.IntrinsicCall i) {
             return d.intrinsic(i, printAll(i.args()));

@@ -85,7 +85,10 @@ final class BuiltinCalls {
             "this_grid", "coalesced_threads", "__lanemask_lt", "__byte_perm", "__funnelshift_l", "__funnelshift_lc",
             "__funnelshift_r", "__funnelshift_rc", "__reduce_add_sync", "__reduce_min_sync", "__reduce_max_sync",
             "__reduce_and_sync", "__reduce_or_sync", "__reduce_xor_sync", "__match_any_sync", "__match_all_sync",
-            "binary_partition", "labeled_partition");
+            "binary_partition", "labeled_partition", "this_cluster", "__clusterDim", "__clusterIdx",
+            "__clusterRelativeBlockIdx", "__clusterRelativeBlockRank", "__clusterSizeInBlocks",
+            "__clusterGridDimInClusters", "__cluster_barrier_arrive", "__cluster_barrier_arrive_relaxed",
+            "__cluster_barrier_wait", "__cluster_map_shared_rank", "__cluster_query_shared_rank");
 
     private final FunctionContext ctx;
 
@@ -677,6 +680,9 @@ final class BuiltinCalls {
                 }
                 if (CooperativeGroupCalls.handles(name)) {
                     return new CooperativeGroupCalls(ctx).call(name, templateArgs, args, pos);
+                }
+                if (ClusterGroups.isIntrinsic(name)) {
+                    return new ClusterGroups(ctx, pos).intrinsic(name, args);
                 }
                 throw WarpOps.unsupported(name, pos);
             }

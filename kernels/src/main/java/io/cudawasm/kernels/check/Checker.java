@@ -409,7 +409,7 @@ public final class Checker {
             params.add(p);
         }
         return changed ? new Decl.Function(f.pos(), f.name(), f.specifiers(), f.returnType(), params, f.body(),
-                f.templateParams(), f.specializationArgs()) : f;
+                f.templateParams(), f.specializationArgs(), f.clusterDims()) : f;
     }
 
     private boolean sameParameterSyntax(Decl.Function a, Decl.Function b) {
@@ -687,6 +687,13 @@ public final class Checker {
         String emitted = uniqueName(base + (!templated ? ""
                 : TRAILING_UNDERSCORES.matcher("_" + NON_ALPHANUMERIC_RUNS.matcher(key).replaceAll("_")).replaceAll("")));
         KFunction fn = new KFunction(emitted, sourceName, decl.isKernel(), ret, params, decl.pos());
+        if (decl.clusterDims() != null) {
+            if (!decl.isKernel()) {
+                throw CompileException.at(decl.pos(), "__cluster_dims__ applies to kernels (__global__ functions) only");
+            }
+            List<Integer> d = decl.clusterDims();
+            fn.setClusterDims(new io.cudawasm.kernels.kir.ClusterDims(d.get(0), d.get(1), d.get(2)));
+        }
         signatures.put(fn, new Signature(paramTypes, byRef, returnsReference));
         if (pure) {
             return fn;

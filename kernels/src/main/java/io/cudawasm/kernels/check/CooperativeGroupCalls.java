@@ -44,7 +44,7 @@ final class CooperativeGroupCalls {
         return switch (name) {
             case "this_thread_block", "tiled_partition", "sync", "this_grid", "coalesced_threads", "reduce",
                     "binary_partition", "labeled_partition", "inclusive_scan", "exclusive_scan", "thread_rank",
-                    "group_size", "num_threads" -> true;
+                    "group_size", "num_threads", "this_cluster" -> true;
             default -> false;
         };
     }
@@ -206,6 +206,9 @@ final class CooperativeGroupCalls {
                     gridSync(pos);
                     return new NoValue();
                 }
+                if (k.kind().equals(ClusterGroups.KIND)) {
+                    return new ClusterGroups(ctx, pos).barrier();
+                }
                 if (ThreadGroups.isThreadGroup(k)) {
                     new ThreadGroups(ctx, pos).sync(exprs().operand(args.get(0)));
                 } else if (CoalescedGroups.isCoalesced(k)) {
@@ -239,6 +242,10 @@ final class CooperativeGroupCalls {
             case "this_grid" -> {
                 expect(name, args, 0, pos);
                 return group(GRID, 0, pos);
+            }
+            case "this_cluster" -> {
+                expect(name, args, 0, pos);
+                return group(ClusterGroups.KIND, 0, pos);
             }
             default -> throw CompileException.at(pos, "cooperative groups' '" + name + "' is not supported");
         }
@@ -499,6 +506,9 @@ final class CooperativeGroupCalls {
         }
         if (k.kind().equals(GRID)) {
             return gridMember(m.name(), args, pos);
+        }
+        if (k.kind().equals(ClusterGroups.KIND)) {
+            return new ClusterGroups(ctx, pos).member(m.name(), args);
         }
         int tile = k.tileSize();
         boolean block = tile == 0;

@@ -78,7 +78,7 @@ final class CooperativeGroups {
                 // unused (a tile's collectives here need no memory of the user's)
                 return TILE_MEMORY;
             }
-            case "thread_block", "grid_group", THREAD_GROUP, COALESCED -> {
+            case "thread_block", "grid_group", "cluster_group", THREAD_GROUP, COALESCED -> {
                 return groupType(name, 0);
             }
             case "thread_block_tile" -> {

@@ -78,6 +78,10 @@ final class CudaDialect implements Dialect {
             case LANE_ID -> "(" + helper("cw_thread_rank") + "() & 31u)";
             case WARP_ID -> "(" + helper("cw_thread_rank") + "() >> 5)";
             case LINEAR_TID -> "(" + helper("cw_thread_rank") + "())";
+            // sm_90's cluster registers
+            case CLUSTER_NX -> "__clusterDim().x";
+            case CLUSTER_NY -> "__clusterDim().y";
+            case CLUSTER_NZ -> "__clusterDim().z";
             default -> reg.cudaName();
         };
     }
@@ -164,6 +168,8 @@ final class CudaDialect implements Dialect {
             case ISFINITE -> "isfinite";
             case SIGNBIT -> "signbit";
             case IMIN, IMAX -> null;
+            case MAP_SHARED_RANK, SHARED_RANK_OF -> throw new IllegalStateException("a pointer intrinsic: "
+                    + call.op() + " is written by the function writer");
         };
         if (name == null) {
             String cmp = call.op() == io.cudawasm.kernels.kir.Intrinsic.IMIN ? " < " : " > ";
@@ -175,6 +181,16 @@ final class CudaDialect implements Dialect {
                     "((" + rt + ")" + name + "(" + castArgs(call, a) + "))";
             default -> name + "(" + args + ")";
         };
+    }
+
+    @Override
+    public String mapSharedRank(String pointerType, String pointer, String rank) {
+        return "((" + pointerType + ")__cluster_map_shared_rank((void *)(" + pointer + "), " + rank + "))";
+    }
+
+    @Override
+    public String sharedRankOf(String pointer) {
+        return "__cluster_query_shared_rank((const void *)(" + pointer + "))";
     }
 
     /** 64-bit intrinsics take long long: KIR's long (also 64-bit) is cast to match the overload. */
@@ -275,6 +291,9 @@ final class CudaDialect implements Dialect {
             // a partial warp (a coalesced group in divergent code) must name its lanes: __syncwarp()
             // would wait for lanes that never come
             return mask == null ? "__syncwarp()" : "__syncwarp(" + mask + ")";
+        }
+        if (kind == BarrierKind.CLUSTER) {
+            return "(__cluster_barrier_arrive(), __cluster_barrier_wait())";
         }
         return "__syncthreads()";
     }

@@ -69,9 +69,12 @@ public final class CudaEmitter {
             String paramText = params.isEmpty() ? "void" : String.join(", ", params);
             functions.at(f.pos());
             if (f.isKernel()) {
-                functions.line("extern \"C\" __global__ void " + f.name() + "(" + paramText + ") {");
+                io.cudawasm.kernels.kir.ClusterDims cluster = f.clusterDims();
+                functions.line("extern \"C\" __global__ void " + (cluster == null ? ""
+                        : "__cluster_dims__(" + cluster.x() + ", " + cluster.y() + ", " + cluster.z() + ") ")
+                        + f.name() + "(" + paramText + ") {");
                 kernels.add(new CudaProgram.Kernel(f.name(), f.sourceName(),
-                        io.cudawasm.kernels.kir.GridBarriers.reachedFrom(f)));
+                        io.cudawasm.kernels.kir.GridBarriers.reachedFrom(f), cluster));
             } else {
                 String proto = "static __device__ " + Declarators.declare(d, f.returnType(), deviceName(f) + "("
                         + paramText + ")", null, null);

@@ -19,7 +19,9 @@ public record CudaProgram(String sourceName, String source, List<Kernel> kernels
      * A kernel: its PTX entry name and how users name it; {@code gridSync} when it synchronizes the
      * grid, so that it must be launched cooperatively.
      */
-    public record Kernel(String name, String sourceName, boolean gridSync) {}
+    /** A kernel; {@code clusterDims} is the cluster shape it declares ({@code __cluster_dims__}), or null. */
+    public record Kernel(String name, String sourceName, boolean gridSync,
+            io.cudawasm.kernels.kir.ClusterDims clusterDims) {}
 
     /** A module global: its name in the module, how users name it, its size. */
     public record Symbol(String name, String sourceName, int size, boolean constant) {}

@@ -8,11 +8,13 @@ package io.cudawasm.kernels.kir;
  * run). A block barrier with a mask (the constant 1) is a {@code cg::thread_group}'s, taken only
  * when the group holds the block: the same barrier, but no compile-time warning where its control
  * flow may diverge (it is under the run-time test of the group's kind; the CPU path still checks
- * that every thread reaches it).
+ * that every thread reaches it). A cluster barrier ({@code cluster.sync()}, PTX
+ * {@code barrier.cluster}) holds every thread of the blocks of one thread block cluster.
  */
 public enum BarrierKind {
     BLOCK,
     WARP,
     TILE,
-    GRID
+    GRID,
+    CLUSTER
 }

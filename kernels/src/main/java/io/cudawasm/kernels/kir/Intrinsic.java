@@ -27,5 +27,12 @@ public enum Intrinsic {
     /** float/double to integer with round-to-nearest-even (the _rn conversions); saturating. */
     F2I_RN, F2U_RN, F2LL_RN, F2ULL_RN,
     /** isnan / isinf / isfinite / signbit as int. */
-    ISNAN, ISINF, ISFINITE, SIGNBIT
+    ISNAN, ISINF, ISFINITE, SIGNBIT,
+    /**
+     * Distributed shared memory of a thread block cluster: {@code map_shared_rank(p, rank)} (PTX
+     * {@code mapa}), the address in block {@code rank}'s shared memory of the variable that
+     * {@code p} points to in the caller's; {@code query_shared_rank(p)} ({@code getctarank}), the
+     * rank of the block whose shared memory {@code p} points into.
+     */
+    MAP_SHARED_RANK, SHARED_RANK_OF
 }

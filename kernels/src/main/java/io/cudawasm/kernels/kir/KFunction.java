@@ -18,6 +18,8 @@ public final class KFunction {
     private final List<KLocal> locals = new ArrayList<>();
     private final SourcePos pos;
     private KBlock body;
+    /** The cluster shape a kernel declares, or null (the launch chooses: one block without clusters). */
+    private ClusterDims clusterDims;
     /** One more than the highest id of a parameter or local (kept, not searched: PTX makes a local per register). */
     private int nextId;
 
@@ -77,6 +79,25 @@ public final class KFunction {
 
     public SourcePos pos() {
         return pos;
+    }
+
+    /**
+     * A kernel like this one, with its locals and declared cluster shape, for a pass that gives it
+     * a transformed body.
+     */
+    public KFunction copyWithLocals() {
+        KFunction copy = new KFunction(name, sourceName, kernel, returnType, params, pos);
+        locals.forEach(copy::addLocal);
+        copy.clusterDims = clusterDims;
+        return copy;
+    }
+
+    public ClusterDims clusterDims() {
+        return clusterDims;
+    }
+
+    public void setClusterDims(ClusterDims dims) {
+        this.clusterDims = dims;
     }
 
     public KBlock body() {

@@ -11,7 +11,13 @@ public enum SpecialReg {
     /** The warp of the thread in its block (threadIdx linearized / 32). */
     WARP_ID("warpid"),
     /** threadIdx linearized: x + blockDim.x * (y + blockDim.y * z). */
-    LINEAR_TID("threadIdx.linear");
+    LINEAR_TID("threadIdx.linear"),
+    /**
+     * The launch's thread block cluster shape in blocks ({@code %cluster_nctaid}, cooperative groups'
+     * {@code cluster.dim_blocks()}): 1, 1, 1 for a launch without clusters. A block's rank and place
+     * in its cluster, and the cluster's index, follow from these and blockIdx.
+     */
+    CLUSTER_NX("clusterDim.x"), CLUSTER_NY("clusterDim.y"), CLUSTER_NZ("clusterDim.z");
 
     private final String cudaName;
 

@@ -86,10 +86,7 @@ final class GridPhases {
      * hold collectives inlined: a phase can end only in the kernel's own body.
      */
     static KFunction withCallsInlined(KFunction k, Map<KFunction, Boolean> collective) {
-        KFunction copy = new KFunction(k.name(), k.sourceName(), true, k.returnType(), k.params(), k.pos());
-        for (KLocal l : k.locals()) {
-            copy.addLocal(l);
-        }
+        KFunction copy = k.copyWithLocals();
         copy.setBody(k.body());
         copy.setBody(Inliner.inlineCollectiveCalls(copy, collective));
         return copy;

@@ -126,6 +126,8 @@ final class OpenClDialect implements Dialect {
             case LANE_ID -> "(" + helpers.use("cw_thread_rank") + "() & 31u)";
             case WARP_ID -> "(" + helpers.use("cw_thread_rank") + "() >> 5)";
             case LINEAR_TID -> "(" + helpers.use("cw_thread_rank") + "())";
+            // a launch without clusters: every block a cluster of one (larger clusters are refused)
+            case CLUSTER_NX, CLUSTER_NY, CLUSTER_NZ -> "1u";
         };
     }
 
@@ -205,7 +207,23 @@ final class OpenClDialect implements Dialect {
             case ISINF -> "((" + rt + ")isinf(" + x + "))";
             case ISFINITE -> "((" + rt + ")isfinite(" + x + "))";
             case SIGNBIT -> "((" + rt + ")signbit(" + x + "))";
+            case MAP_SHARED_RANK, SHARED_RANK_OF -> throw new IllegalStateException("a pointer intrinsic: "
+                    + call.op() + " is written by the function writer");
         };
+    }
+
+    /**
+     * A work-group is a cluster of one block here (the OpenCL back end refuses launches with larger
+     * clusters), so the only rank there is maps to the caller's own shared memory.
+     */
+    @Override
+    public String mapSharedRank(String pointerType, String pointer, String rank) {
+        return "((" + pointerType + ")(" + pointer + "))";
+    }
+
+    @Override
+    public String sharedRankOf(String pointer) {
+        return "0u";
     }
 
     @Override

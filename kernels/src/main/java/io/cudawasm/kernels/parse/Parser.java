@@ -46,7 +46,7 @@ public final class Parser {
             "long1", "long2", "long3", "long4", "ulong1", "ulong2", "ulong3", "ulong4",
             "longlong1", "longlong2", "longlong3", "longlong4", "ulonglong1", "ulonglong2", "ulonglong3",
             "ulonglong4", "float1", "float2", "float3", "float4", "double1", "double2", "double3", "double4",
-            "thread_block", "thread_block_tile", "thread_group", "grid_group", "coalesced_group", "block_tile_memory",
+            "thread_block", "thread_block_tile", "thread_group", "grid_group", "cluster_group", "coalesced_group", "block_tile_memory",
             "cudaError_t", "half", "__half", "half2", "__half2", "__nv_bfloat16", "nv_bfloat16", "__nv_bfloat162", "nv_bfloat162",
             "cudaTextureObject_t", "cudaSurfaceObject_t", "clock_t", "cudaStream_t", "cudaGraphConditionalHandle");
 
@@ -267,27 +267,32 @@ public final class Parser {
     }
 
     /**
-     * {@code __cluster_dims__(x, y, z)}: a cluster of one block is what every launch runs without
-     * clusters (sm_90), so it is accepted; larger clusters need blocks that run at the same time and
-     * reach each other's shared memory, and are refused by name.
+     * {@code __cluster_dims__(x, y, z)}: the blocks of each cluster of this shape run at the same time
+     * and reach each other's shared memory. Omitted dimensions are 1; each must be an integer
+     * constant, and the cluster at most {@link io.cudawasm.kernels.kir.ClusterDims#MAX_BLOCKS} blocks,
+     * CUDA's portable limit.
      */
-    private void clusterDims(Token t) {
+    private List<Integer> clusterDims(Token t) {
         expect("(", "after __cluster_dims__");
+        List<Integer> dims = new ArrayList<>();
         long blocks = 1;
-        boolean known = true;
         do {
             Expr e = assignment();
-            if (e instanceof Expr.IntLit lit) {
-                blocks *= lit.value().value();
-            } else {
-                known = false;
+            if (!(e instanceof Expr.IntLit lit) || lit.value().value() < 1 || lit.value().value() > 1024) {
+                throw error(t, "__cluster_dims__ needs integer constants from 1 up, like __cluster_dims__(2, 1, 1)");
             }
-        } while (accept(","));
+            dims.add((int) lit.value().value());
+            blocks *= lit.value().value();
+        } while (accept(",") && dims.size() < 3);
         expect(")", "after the cluster dimensions");
-        if (!known || blocks != 1) {
-            throw error(t, "thread block clusters of more than one block (__cluster_dims__"
-                    + (known ? " of " + blocks + " blocks" : " not known to be 1, 1, 1") + ") are not supported");
+        if (blocks > io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS) {
+            throw error(t, "__cluster_dims__ of " + blocks + " blocks: a cluster holds at most "
+                    + io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS + " blocks (CUDA's portable cluster size)");
         }
+        while (dims.size() < 3) {
+            dims.add(1);
+        }
+        return List.copyOf(dims);
     }
 
     /**
@@ -782,6 +787,8 @@ public final class Parser {
         boolean isConst;
         boolean isVolatile;
         boolean isVirtual;
+        /** {@code __cluster_dims__(x, y, z)}, or null. */
+        List<Integer> clusterDims;
         int align;
         Token first;
     }
@@ -832,7 +839,7 @@ public final class Parser {
                     continue;
                 }
                 case "__cluster_dims__" -> {
-                    clusterDims(next());
+                    s.clusterDims = clusterDims(next());
                     continue;
                 }
                 case "__align__", "alignas" -> {
@@ -1954,13 +1961,13 @@ public final class Parser {
                     Stmt.Block body = block();
                     popScope();
                     out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, body, template,
-                            d.templateArgs.isEmpty() ? null : d.templateArgs));
+                            d.templateArgs.isEmpty() ? null : d.templateArgs, s.clusterDims));
                     return;
                 }
                 // a prototype
                 if (device) {
                     out.add(new Decl.Function(d.pos, d.name, spec, d.type, d.params, null, template,
-                            d.templateArgs.isEmpty() ? null : d.templateArgs));
+                            d.templateArgs.isEmpty() ? null : d.templateArgs, s.clusterDims));
                 }
             } else {
                 if (!s.functionSpecifiers.isEmpty() && s.functionSpecifiers.stream()

@@ -339,8 +339,8 @@ public final class RegionFission {
      */
     private List<KStmt> barrier(BarrierKind kind, SourcePos at, Frame f) {
         KLocal root = rootMask;
-        if (kind == BarrierKind.GRID) {
-            return gridBarrier(at, f);
+        if (kind == BarrierKind.GRID || kind == BarrierKind.CLUSTER) {
+            return gridBarrier(kind, at, f);
         }
         // a warp's or a tile's barrier is a region boundary too, for whichever of their threads arrive:
         // the threads of a region all finish it before any starts the next, so the tiles (or warps)
@@ -361,14 +361,15 @@ public final class RegionFission {
     }
 
     /**
-     * A grid barrier is a block barrier (the region before it ends for every thread of the block)
-     * followed, once per block, by the grid barrier itself, which the Wasm emitter turns into a call
-     * to the host that returns when every block of the cooperative launch has called it. In masked
+     * A grid (or cluster) barrier is a block barrier (the region before it ends for every thread of
+     * the block) followed, once per block, by the grid barrier itself, which the Wasm emitter turns
+     * into a call to the host that returns when every block of the cooperative launch (of the
+     * cluster) has called it. In masked
      * control flow, or after early returns, the block takes part only if some of its threads arrived
      * (after all of them left the loop around it, it is skipped, as its block barrier is).
      */
-    private List<KStmt> gridBarrier(SourcePos at, Frame f) {
-        KStmt grid = new KStmt.Barrier(BarrierKind.GRID, at);
+    private List<KStmt> gridBarrier(BarrierKind kind, SourcePos at, Frame f) {
+        KStmt grid = new KStmt.Barrier(kind, at);
         if (f.mask() == null) {
             return List.of(grid);
         }

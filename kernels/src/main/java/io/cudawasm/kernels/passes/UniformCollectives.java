@@ -78,9 +78,7 @@ public final class UniformCollectives {
         if (!Boolean.TRUE.equals(collective.get(kernel))) {
             return Optional.empty();
         }
-        KFunction copy = new KFunction(kernel.name(), kernel.sourceName(), true, kernel.returnType(), kernel.params(),
-                kernel.pos());
-        kernel.locals().forEach(copy::addLocal);
+        KFunction copy = kernel.copyWithLocals();
         copy.setBody(kernel.body());
         KBlock inlined = Inliner.inlineCollectiveCalls(copy, collective);
         if (switchWithCollective(inlined)) {

@@ -50,8 +50,7 @@ public final class UniformityAnalysis {
             if (!collective.get(k)) {
                 continue;
             }
-            KFunction copy = new KFunction(k.name(), k.sourceName(), true, k.returnType(), k.params(), k.pos());
-            k.locals().forEach(copy::addLocal);
+            KFunction copy = k.copyWithLocals();
             copy.setBody(k.body());
             KBlock body = Inliner.inlineCollectiveCalls(copy, collective);
             a.varying.clear();
@@ -136,8 +135,10 @@ public final class UniformityAnalysis {
     private void barriers(KBlock b, boolean divergent) {
         for (KStmt s : b.statements()) {
             if (s instanceof KStmt.Barrier barrier && divergent && (barrier.kind() == BarrierKind.GRID
+                    || barrier.kind() == BarrierKind.CLUSTER
                     || barrier.kind() == BarrierKind.BLOCK && barrier.mask() == null)) {
-                warn(barrier.pos(), barrier.kind() == BarrierKind.GRID ? "grid.sync()" : "__syncthreads()");
+                warn(barrier.pos(), barrier.kind() == BarrierKind.GRID ? "grid.sync()"
+                        : barrier.kind() == BarrierKind.CLUSTER ? "cluster.sync()" : "__syncthreads()");
             } else if (s instanceof KStmt.If i) {
                 boolean d = divergent || isVarying(i.condition());
                 barriers(i.then(), d);

@@ -392,6 +392,14 @@ final class FunctionEmitter {
             w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_GRID + 4L * i);
             set(dims[i]);
         }
+        SpecialReg[] cluster = {SpecialReg.CLUSTER_NX, SpecialReg.CLUSTER_NY, SpecialReg.CLUSTER_NZ};
+        for (int i = 0; i < 3; i++) {
+            int local = addLocal(ValType.I32, "cluster_" + "xyz".charAt(i));
+            w.localGet(launch, "launch");
+            w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_CLUSTER + 4L * i);
+            set(local);
+            specials.put(cluster[i], local);
+        }
         if (memcheck) {
             w.localGet(launch, "launch");
             w.memory(0x28, "i32.load", 2, KernelAbi.LAUNCH_MEMCHECK_TABLE);
@@ -880,7 +888,7 @@ final class FunctionEmitter {
     /** What a region function may be given besides the block's values: the block coordinates and sizes. */
     private static final List<SpecialReg> BLOCK_SPECIALS = List.of(SpecialReg.NCTAID_X, SpecialReg.NCTAID_Y,
             SpecialReg.NCTAID_Z, SpecialReg.NTID_X, SpecialReg.NTID_Y, SpecialReg.NTID_Z, SpecialReg.CTAID_X,
-            SpecialReg.CTAID_Y, SpecialReg.CTAID_Z);
+            SpecialReg.CTAID_Y, SpecialReg.CTAID_Z, SpecialReg.CLUSTER_NX, SpecialReg.CLUSTER_NY, SpecialReg.CLUSTER_NZ);
 
     private int emitRegion(String name, KBlock body, List<KLocal> inputs, List<KLocal> outputs,
             List<SpecialReg> blockSpecials, boolean loopRegion) {
@@ -1901,7 +1909,9 @@ final class FunctionEmitter {
         } else if (s instanceof KStmt.ExitThread) {
             w.br(threadEnds.peek());
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID && threadEnds.isEmpty()) {
-            gridBarrier(b.pos());
+            hostBarrier(KernelAbi.GRID_SYNC, b.pos());
+        } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.CLUSTER && threadEnds.isEmpty()) {
+            hostBarrier(KernelAbi.CLUSTER_SYNC, b.pos());
         } else if (s instanceof KStmt.Barrier b) {
             throw CompileException.at(b.pos(), "internal: barrier reached the Wasm emitter without region fission");
         } else {
@@ -1910,13 +1920,14 @@ final class FunctionEmitter {
     }
 
     /**
-     * A grid barrier, once per block between its thread loops: the host's trap function with
-     * {@link KernelAbi#GRID_SYNC} returns once every block of the cooperative launch has called it
-     * (or throws, ending the block, when the launch failed or was stopped meanwhile).
+     * A grid or cluster barrier, once per block between its thread loops: the host's trap function
+     * with {@link KernelAbi#GRID_SYNC} ({@link KernelAbi#CLUSTER_SYNC}) returns once every block of
+     * the cooperative launch (of the block's cluster) has called it, or throws, ending the block,
+     * when the launch failed or was stopped meanwhile.
      */
-    private void gridBarrier(SourcePos pos) {
+    private void hostBarrier(int code, SourcePos pos) {
         boolean ownFile = pos != null && fn.pos() != null && pos.fileName().equals(fn.pos().fileName());
-        w.i32Const(KernelAbi.GRID_SYNC);
+        w.i32Const(code);
         w.i32Const(ownFile ? pos.line() : 0);
         w.call(module.trapFunction(), "env.__cw_trap");
     }

@@ -280,6 +280,29 @@ final class MathEmitter {
                 w.prefixed(sub, (wide ? "i64" : "i32") + ".trunc_sat_" + (single ? "f32" : "f64") + (u ? "_u" : "_s"));
             }
             case ISNAN, ISINF, ISFINITE -> classify(a.get(0), i.op());
+            case MAP_SHARED_RANK -> {
+                // the blocks of a cluster have consecutive memory regions: (address, rank, own rank)
+                // -> address + (rank - own rank) * stride
+                f.emit(a.get(0));
+                f.emit(a.get(1));
+                f.emit(a.get(2));
+                w.op(0x6B, "i32.sub");
+                w.globalGet(WasmEmitter.G_CLUSTER_STRIDE, "cluster_stride");
+                w.op(0x6C, "i32.mul");
+                w.op(0x6A, "i32.add");
+            }
+            case SHARED_RANK_OF -> {
+                // (address, own rank) -> (address - rank 0's shared base) / stride
+                f.emit(a.get(0));
+                w.globalGet(WasmEmitter.G_SHARED_BASE, "shared_base");
+                f.emit(a.get(1));
+                w.globalGet(WasmEmitter.G_CLUSTER_STRIDE, "cluster_stride");
+                w.op(0x6C, "i32.mul");
+                w.op(0x6B, "i32.sub");
+                w.op(0x6B, "i32.sub");
+                w.globalGet(WasmEmitter.G_CLUSTER_STRIDE, "cluster_stride");
+                w.op(0x6E, "i32.div_u");
+            }
             case SIGNBIT -> {
                 boolean single = ((ScalarType) a.get(0).type()).kind() == ScalarKind.FLOAT;
                 f.emit(a.get(0));

@@ -45,8 +45,14 @@ public final class WasmEmitter {
     static final int G_SHARED_BASE = 3;
     /** Read before the back edge of a loop that runs a bounded number of times ({@link KernelAbi#BOUNDED_LOOP_GLOBAL}). */
     static final int G_BOUNDED_LOOP = KernelAbi.BOUNDED_LOOP_GLOBAL;
+    /**
+     * The distance from one block's shared memory to the next's in a launch with thread block
+     * clusters (the blocks of a cluster have consecutive memory regions), for distributed shared
+     * memory ({@code map_shared_rank}); set by {@code __cw_init}.
+     */
+    static final int G_CLUSTER_STRIDE = 5;
     /** memcheck modules only: the memcheck table's address, set by each runner call ({@link MemcheckAbi}). */
-    static final int G_MEMCHECK_TABLE = 5;
+    static final int G_MEMCHECK_TABLE = 6;
     static final String INSIDE_NAME = "__cw_inside";
     /** Call-stack budget for a kernel that may recurse (the depth is not known statically). */
     static final int RECURSION_STACK_BYTES = 64 * 1024;
@@ -153,6 +159,7 @@ public final class WasmEmitter {
         writer.addGlobal("stack_limit", ValType.I32, 0);
         writer.addGlobal("shared_base", ValType.I32, 0);
         writer.addGlobal("bounded_loop", ValType.I32, 0);
+        writer.addGlobal("cluster_stride", ValType.I32, 0);
         if (options.memcheck()) {
             writer.addGlobal("memcheck_table", ValType.I32, 0);
             insideIndex = writer.declareFunction(INSIDE_NAME,
@@ -184,8 +191,8 @@ public final class WasmEmitter {
             writer.export(KernelAbi.runnerExport(k.name()), idx);
         }
         int init = writer.declareFunction(KernelAbi.INIT_EXPORT,
-                new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32), List.of()),
-                List.of("stack_top", "stack_limit", "shared_base"));
+                new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),
+                List.of("stack_top", "stack_limit", "shared_base", "cluster_stride"));
         writer.export(KernelAbi.INIT_EXPORT, init);
         for (KFunction k : kernels) {
             markRecursion(k, new LinkedHashSet<>(), new HashSet<>());
@@ -201,7 +208,8 @@ public final class WasmEmitter {
             fe.emitRunner(functionIndex(k));
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
-                    callStack(k, new LinkedHashSet<>()), fission, fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k)));
+                    callStack(k, new LinkedHashSet<>()), fission,
+                    fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k), k.clusterDims()));
         }
         emitInit(init);
         if (options.memcheck()) {
@@ -231,10 +239,7 @@ public final class WasmEmitter {
      * thread loops (the original KIR is left untouched for the other back ends).
      */
     private KFunction fissioned(KFunction k, KBlock body, Map<KFunction, Boolean> collective) {
-        KFunction copy = new KFunction(k.name(), k.sourceName(), true, k.returnType(), k.params(), k.pos());
-        for (io.cudawasm.kernels.kir.KLocal l : k.locals()) {
-            copy.addLocal(l);
-        }
+        KFunction copy = k.copyWithLocals();
         copy.setBody(body);
         copy.setBody(RegionFission.apply(copy, Inliner.inlineCollectiveCalls(copy, collective)));
         budget.checkpoint(k.pos());
@@ -252,6 +257,8 @@ public final class WasmEmitter {
         w.globalSet(G_STACK_LIMIT, "stack_limit");
         w.localGet(2, "shared_base");
         w.globalSet(G_SHARED_BASE, "shared_base");
+        w.localGet(3, "cluster_stride");
+        w.globalSet(G_CLUSTER_STRIDE, "cluster_stride");
         writer.define(index, List.of(), List.of(), w);
     }
 

@@ -13,9 +13,11 @@ import io.cudawasm.kernels.abi.KernelSignature;
  * @param barriers true when the kernel synchronizes (its blocks run region by region)
  * @param gridSync true when the kernel synchronizes the whole grid ({@code grid.sync()}): it runs
  *     only in a cooperative launch, every block on its own worker at once
+ * @param clusterDims the thread block cluster shape the kernel declares ({@code __cluster_dims__},
+ *     {@code .reqnctapercluster}), or null: the launch then chooses, one block without clusters
  */
 public record WasmKernel(KernelSignature signature, String export, int frameBytes, boolean perThreadFrames,
-        int callStackBytes, boolean barriers, boolean gridSync) {
+        int callStackBytes, boolean barriers, boolean gridSync, io.cudawasm.kernels.kir.ClusterDims clusterDims) {
 
     /** Stack bytes one worker needs for a block of {@code threads} threads. */
     public long stackBytes(int threads) {

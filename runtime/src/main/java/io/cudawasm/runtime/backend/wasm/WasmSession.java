@@ -26,6 +26,7 @@ import io.cudawasm.runtime.backend.devicelaunch.DeviceLaunchLimits;
 import io.cudawasm.runtime.backend.wasm.math.DeviceMath;
 import io.cudawasm.runtime.backend.wasm.math.MathFunction;
 import io.cudawasm.runtime.backend.wasm.math.ValueKind;
+import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
@@ -270,7 +271,8 @@ final class WasmSession implements DeviceSession {
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the module has: "
                 + module.kernels().stream().map(k -> k.signature().sourceName()).toList()));
         String name = kernel.signature().sourceName();
-        writeLaunchBlock(kernel, config, args);
+        Dim3 cluster = ClusterLaunch.shape(kernel, config, name);
+        writeLaunchBlock(kernel, config, cluster, args);
         Variant variant = options.memcheck() ? memcheckVariant(name) : fast;
         WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
         int threads = config.threadsPerBlock();
@@ -280,6 +282,16 @@ final class WasmSession implements DeviceSession {
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())
                 : backend.workers(), blocks);
         boolean cooperative = kernel.gridSync() || options.cooperative();
+        boolean clusters = cluster.total() > 1;
+        if (clusters && cooperative) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a cooperative launch (grid.sync()) with"
+                    + " thread block clusters of more than one block is not supported");
+        }
+        if (clusters) {
+            // whole clusters at once, as many as the workers cover (at least one): a thread per block
+            long size = cluster.total();
+            workerCount = (int) (Math.max(1, Math.min(blocks / size, workerCount / size)) * size);
+        }
         if (cooperative) {
             checkCooperative(name, blocks, kernel.gridSync(), stack + shared);
             workerCount = (int) blocks;
@@ -301,14 +313,16 @@ final class WasmSession implements DeviceSession {
         Deadline deadline = Deadline.of(options.timeLimit());
         Failure failed = cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options,
                 workspace)
+                : clusters ? runClusters(variant, run.export(), name, config.grid(), cluster, workerCount, stack,
+                        deadline, options)
                 : runBlocks(variant, run.export(), name, 0, blocks, workerCount, stack, deadline, options);
         if (report != null && !report.violations().isEmpty()) {
             throw memcheckFailure(name, report, failed == null ? null : failed.cause());
         }
         if (failed != null) {
             LaunchException e = translate(failed.cause(), name);
-            // a cooperative launch's blocks cannot run again one by one: they wait for each other
-            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck() && !cooperative) {
+            // a cooperative launch's blocks (a cluster's) cannot run again one by one: they wait for each other
+            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck() && !cooperative && !clusters) {
                 e = locate(e, kernel, config, args, failed, stack, deadline, options);
             }
             throw e;
@@ -454,7 +468,7 @@ final class WasmSession implements DeviceSession {
         }
     }
 
-    private void writeLaunchBlock(WasmKernel kernel, LaunchConfig config, List<KernelArg> args) {
+    private void writeLaunchBlock(WasmKernel kernel, LaunchConfig config, Dim3 cluster, List<KernelArg> args) {
         String name = kernel.signature().sourceName();
         List<ParamInfo> params = kernel.signature().params();
         if (args.size() != params.size()) {
@@ -471,6 +485,8 @@ final class WasmSession implements DeviceSession {
         b.putInt(KernelAbi.LAUNCH_BLOCK, config.block().x()).putInt(KernelAbi.LAUNCH_BLOCK + 4, config.block().y())
                 .putInt(KernelAbi.LAUNCH_BLOCK + 8, config.block().z());
         b.putInt(KernelAbi.LAUNCH_DYNAMIC_SHARED, config.sharedBytes());
+        b.putInt(KernelAbi.LAUNCH_CLUSTER, cluster.x()).putInt(KernelAbi.LAUNCH_CLUSTER + 4, cluster.y())
+                .putInt(KernelAbi.LAUNCH_CLUSTER + 8, cluster.z());
         for (int i = 0; i < params.size(); i++) {
             ArgumentEncoder.encode(b, KernelAbi.LAUNCH_PARAMS + params.get(i).offset(), params.get(i), args.get(i), name,
                     this::bufferAddress);
@@ -516,6 +532,14 @@ final class WasmSession implements DeviceSession {
                             GridBarrier grid = gridBarrier;
                             if ((int) a[0] == KernelAbi.GRID_SYNC && grid != null) {
                                 grid.await();
+                                return null;
+                            }
+                            if ((int) a[0] == KernelAbi.CLUSTER_SYNC) {
+                                // a cluster of one block has none: its block barrier before this is the whole barrier
+                                GridBarrier cluster = CLUSTER_BARRIER.get();
+                                if (cluster != null) {
+                                    cluster.await();
+                                }
                                 return null;
                             }
                             throw new KernelTrap((int) a[0], (int) a[1]);
@@ -577,7 +601,7 @@ final class WasmSession implements DeviceSession {
                 try {
                     Instance inst = instance(variant, worker);
                     long base = regionBase + regionStride * worker;
-                    inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
+                    inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
                     ExportFunction run = inst.export(export);
                     while (failure.get() == null && !running.stopped()) {
                         first = next.getAndAdd(chunk);
@@ -646,7 +670,7 @@ final class WasmSession implements DeviceSession {
                     try {
                         Instance inst = instance(variant, block);
                         long base = regionBase + regionStride * block;
-                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack);
+                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
                         inst.export(export).apply(launchBlock, block, 1);
                         finished.incrementAndGet();
                         barrier.blockFinished();
@@ -688,6 +712,75 @@ final class WasmSession implements DeviceSession {
         } finally {
             gridBarrier = null;
         }
+    }
+
+    /** The barrier of the cluster whose block the calling thread runs (a launch with clusters only). */
+    private static final ThreadLocal<GridBarrier> CLUSTER_BARRIER = new ThreadLocal<>();
+
+    /**
+     * A launch with thread block clusters of more than one block: the blocks of a cluster run at the
+     * same time, each on a thread of its own with its own instance, in consecutive memory regions, so
+     * that a cluster barrier can hold each until all have reached it and {@code map_shared_rank} can
+     * find the others' shared memory one region stride away. Lanes of {@code cluster.total()} threads
+     * take the clusters in turn; a lane's threads wait for each other between clusters, so no block
+     * starts on a region whose block another may still read. A failing block breaks its cluster's
+     * barrier and stops the launch.
+     */
+    private Failure runClusters(Variant variant, String export, String name, Dim3 grid, Dim3 cluster, int workerCount,
+            long stack, Deadline deadline, LaunchOptions options) {
+        int size = (int) cluster.total();
+        long clusterCount = grid.total() / size;
+        int lanes = workerCount / size;
+        AtomicReference<Failure> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(lanes * size);
+        RunningWorkers running = new RunningWorkers();
+        for (int lane = 0; lane < lanes; lane++) {
+            ClusterLaunch.Lane shared = new ClusterLaunch.Lane(size);
+            for (int rank = 0; rank < size; rank++) {
+                final int l = lane;
+                final int r = rank;
+                final int region = lane * size + rank;
+                Thread t = new Thread(() -> {
+                    long block = -1;
+                    if (!running.enter()) {
+                        done.countDown();
+                        return;
+                    }
+                    try {
+                        Instance inst = instance(variant, region);
+                        long base = regionBase + regionStride * region;
+                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
+                        ExportFunction run = inst.export(export);
+                        for (long c = l; c < clusterCount && failure.get() == null && !running.stopped(); c += lanes) {
+                            GridBarrier barrier = shared.barrier();
+                            CLUSTER_BARRIER.set(barrier);
+                            block = ClusterLaunch.block(grid, cluster, c, r);
+                            run.apply(launchBlock, block, 1);
+                            barrier.blockFinished();
+                            shared.next();
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, new Failure(e, Math.max(block, 0), 1));
+                        shared.breakWith("block " + block + " of the grid failed");
+                        running.stop();
+                    } finally {
+                        CLUSTER_BARRIER.remove();
+                        running.leave();
+                        done.countDown();
+                    }
+                }, "cuda-wasm-cluster-" + lane + "-block-" + rank);
+                t.setDaemon(true);
+                try {
+                    t.start();
+                } catch (OutOfMemoryError e) {
+                    failure.compareAndSet(null, new Failure(e, 0, 1));
+                    shared.breakWith("the host could not start a thread for every block of a cluster");
+                    running.stop();
+                    done.countDown();
+                }
+            }
+        }
+        return awaitWorkers(done, running, failure, name, deadline, options, null);
     }
 
     /** How often a cooperative launch of nvcc's grid barrier checks for blocks waiting on one that ended. */
