@@ -6,6 +6,7 @@ import io.cudawasm.kernels.check.ExpressionLowering.Operand;
 import io.cudawasm.kernels.check.ExpressionLowering.Place;
 import io.cudawasm.kernels.check.ExpressionLowering.Value;
 import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.ClusterPlace;
 import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -88,7 +89,6 @@ final class ClusterGroups {
             case "thread_index" -> dim3(add(mul(indexIn(0), special(SpecialReg.NTID_X)), special(SpecialReg.TID_X)),
                     add(mul(indexIn(1), special(SpecialReg.NTID_Y)), special(SpecialReg.TID_Y)),
                     add(mul(indexIn(2), special(SpecialReg.NTID_Z)), special(SpecialReg.TID_Z)));
-            case "is_valid" -> new Value(new KExpr.IntConst(ScalarType.BOOL, 1));
             default -> throw CompileException.at(pos, "cluster_group member '" + name + "()' is not supported");
         };
     }
@@ -108,12 +108,13 @@ final class ClusterGroups {
                 expect(name, args, 0);
                 yield switch (name) {
                     case "__clusterDim" -> dim3(cluster(0), cluster(1), cluster(2));
-                    case "__clusterIdx" -> dim3(clusterIndex(0), clusterIndex(1), clusterIndex(2));
+                    case "__clusterIdx" -> dim3(ClusterPlace.clusterIndex(0), ClusterPlace.clusterIndex(1),
+                            ClusterPlace.clusterIndex(2));
                     case "__clusterRelativeBlockIdx" -> dim3(indexIn(0), indexIn(1), indexIn(2));
                     case "__clusterRelativeBlockRank" -> new Value(ownRank());
                     case "__clusterSizeInBlocks" -> new Value(clusterBlocks());
-                    case "__clusterGridDimInClusters" -> dim3(div(grid(0), cluster(0)), div(grid(1), cluster(1)),
-                            div(grid(2), cluster(2)));
+                    case "__clusterGridDimInClusters" -> dim3(ClusterPlace.clusters(0), ClusterPlace.clusters(1),
+                            ClusterPlace.clusters(2));
                     case "__cluster_barrier_arrive", "__cluster_barrier_arrive_relaxed" -> new NoValue();
                     case "__cluster_barrier_wait" -> barrier();
                     default -> throw new IllegalStateException(name);
@@ -173,34 +174,20 @@ final class ClusterGroups {
         return e.type() == ScalarType.UINT ? e : new KExpr.Convert(ScalarType.UINT, e);
     }
 
-    /** The block's rank in its cluster: x + y * cluster.x + z * cluster.x * cluster.y of its place there. */
-    static KExpr ownRank() {
-        return add(indexIn(0), mul(cluster(0), add(indexIn(1), mul(cluster(1), indexIn(2)))));
+    private static KExpr ownRank() {
+        return ClusterPlace.rank();
     }
 
     private static KExpr clusterBlocks() {
-        return mul(cluster(0), mul(cluster(1), cluster(2)));
+        return ClusterPlace.blocks();
     }
 
-    /** The block's place in its cluster along one axis: blockIdx % clusterDim. */
     private static KExpr indexIn(int axis) {
-        return new KExpr.Binary(BinaryOp.REM, block(axis), cluster(axis), ScalarType.UINT);
-    }
-
-    private static KExpr clusterIndex(int axis) {
-        return div(block(axis), cluster(axis));
+        return ClusterPlace.indexIn(axis);
     }
 
     private static KExpr cluster(int axis) {
-        return special(List.of(SpecialReg.CLUSTER_NX, SpecialReg.CLUSTER_NY, SpecialReg.CLUSTER_NZ).get(axis));
-    }
-
-    private static KExpr block(int axis) {
-        return special(List.of(SpecialReg.CTAID_X, SpecialReg.CTAID_Y, SpecialReg.CTAID_Z).get(axis));
-    }
-
-    private static KExpr grid(int axis) {
-        return special(List.of(SpecialReg.NCTAID_X, SpecialReg.NCTAID_Y, SpecialReg.NCTAID_Z).get(axis));
+        return ClusterPlace.shape(axis);
     }
 
     private static KExpr blockSize() {
@@ -217,10 +204,6 @@ final class ClusterGroups {
 
     private static KExpr mul(KExpr a, KExpr b) {
         return new KExpr.Binary(BinaryOp.MUL, a, b, ScalarType.UINT);
-    }
-
-    private static KExpr div(KExpr a, KExpr b) {
-        return new KExpr.Binary(BinaryOp.DIV, a, b, ScalarType.UINT);
     }
 
     /** A dim3 temporary holding three values. */

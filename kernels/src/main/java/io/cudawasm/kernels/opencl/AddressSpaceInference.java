@@ -210,6 +210,9 @@ final class AddressSpaceInference {
         if (e instanceof KExpr.NullPtr) {
             return null;
         }
+        if (e instanceof KExpr.IntrinsicCall i && i.op() == io.cudawasm.kernels.kir.Intrinsic.MAP_SHARED_RANK) {
+            return spaceOf(i.args().get(0), inst, resolved); // the same variable in another block's shared memory
+        }
         if (e instanceof KExpr.Load ld && ld.address() instanceof KExpr.FieldAddr fa && isPrivatePointerField(fa)) {
             return AddressSpace.LOCAL;
         }

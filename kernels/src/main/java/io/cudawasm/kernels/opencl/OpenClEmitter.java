@@ -503,7 +503,7 @@ public final class OpenClEmitter {
         out.line("}");
         out.line("");
         return new OpenClKernel(f.name(), f.sourceName(), inst.emittedName(), slots,
-                phases == null ? null : phases.info());
+                phases == null ? null : phases.info(), f.clusterDims());
     }
 
     private void checkKernelParam(KFunction f, KLocal p) {

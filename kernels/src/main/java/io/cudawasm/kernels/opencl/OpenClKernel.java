@@ -12,8 +12,11 @@ import java.util.List;
  * @param args what the host passes, in argument order
  * @param phases how a kernel that synchronizes its grid runs as one launch per phase ({@link GridPhases}),
  *     null for other kernels
+ * @param clusterDims the thread block cluster shape the kernel declares, or null (the OpenCL back end
+ *     runs clusters of one block only: a work-group reaches no other's local memory)
  */
-public record OpenClKernel(String name, String sourceName, String entry, List<ArgSlot> args, Phases phases) {
+public record OpenClKernel(String name, String sourceName, String entry, List<ArgSlot> args, Phases phases,
+        io.cudawasm.kernels.kir.ClusterDims clusterDims) {
     public OpenClKernel {
         args = List.copyOf(args);
     }

@@ -1,6 +1,8 @@
 package io.cudawasm.kernels.ptx;
 
 import io.cudawasm.kernels.kir.BarrierKind;
+import io.cudawasm.kernels.kir.ClusterPlace;
+import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
@@ -8,6 +10,7 @@ import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
+import io.cudawasm.kernels.types.PointerType;
 import io.cudawasm.kernels.types.ScalarType;
 import java.util.List;
 
@@ -138,20 +141,25 @@ final class AsyncInstructions {
     }
 
     /**
-     * {@code mapa} and {@code getctarank}: a cluster is one block here, so the block's own rank 0 maps
-     * an address to itself and any other rank stops the kernel.
+     * {@code mapa} and {@code getctarank}: distributed shared memory. The address (a shared or a
+     * generic one: the CPU path's shared addresses are the same in both) moves to block {@code rank}'s
+     * shared memory ({@link Intrinsic#MAP_SHARED_RANK}); a rank outside the cluster stops the kernel.
      */
     void cluster(Instruction ins) {
         f.arity(ins, ins.opcode().equals("mapa") ? 3 : 2);
+        ScalarType type = f.type(ins).kir();
+        PointerType bytes = new PointerType(ScalarType.UCHAR, io.cudawasm.kernels.types.AddressSpace.SHARED, false, false);
+        KExpr address = Exprs.convert(f.read(ins.operand(1), type), bytes);
         if (ins.opcode().equals("getctarank")) {
-            f.write(ins.operand(0), Exprs.u32(0));
+            f.write(ins.operand(0), new KExpr.IntrinsicCall(Intrinsic.SHARED_RANK_OF, List.of(address,
+                    ClusterPlace.rank()), ScalarType.UINT));
             return;
         }
-        KExpr rank = f.read(ins.operand(2), Exprs.UINT);
-        f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, rank, Exprs.u32(0)), new KBlock(List.of(new KStmt.Trap(
-                "mapa: a block rank other than 0 (clusters of more than one block are not supported)", ins.pos()))),
-                KBlock.EMPTY));
-        f.write(ins.operand(0), f.read(ins.operand(1), f.type(ins)));
+        KExpr rank = f.temp(f.read(ins.operand(2), Exprs.UINT));
+        f.emit(new KStmt.If(Exprs.compare(BinaryOp.GE, rank, ClusterPlace.blocks()), new KBlock(List.of(new KStmt.Trap(
+                io.cudawasm.kernels.abi.KernelAbi.BAD_CLUSTER_RANK, ins.pos()))), KBlock.EMPTY));
+        f.write(ins.operand(0), Exprs.convert(new KExpr.IntrinsicCall(Intrinsic.MAP_SHARED_RANK, List.of(address, rank,
+                ClusterPlace.rank()), bytes), type));
     }
 
     private boolean isPredicate(PtxOperand op) {

@@ -248,7 +248,9 @@ final class ModuleLowering {
         }
         CType ret = f.returns().isEmpty() ? new VoidType() : storage.paramType(f.returns().get(0));
         String sourceName = f.entry() ? demangled.map(ItaniumDemangler.Signature::name).orElse(f.name()) : f.name();
-        return new KFunction(f.name(), sourceName, f.entry(), ret, params, f.pos());
+        KFunction k = new KFunction(f.name(), sourceName, f.entry(), ret, params, f.pos());
+        k.setClusterDims(f.clusterDims());
+        return k;
     }
 
     /** {@code _Z3fooPfi_param_1} is {@code param_1}: nvcc's parameter names repeat the function's. */

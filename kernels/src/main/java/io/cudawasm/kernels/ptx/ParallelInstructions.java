@@ -56,11 +56,12 @@ final class ParallelInstructions {
             return;
         }
         if (ins.opcode().equals("barrier") && ins.has("cluster")) {
-            // a cluster of one block (SpecialRegisters): every thread of it arrives before it waits, so the
-            // arrival has nothing to do and the wait is the block barrier
+            // the split cluster barrier as a whole one at the wait (what nvcc makes of cluster.sync():
+            // an arrival, then the wait): what a thread does between them happens before its arrival,
+            // which CUDA allows
             f.arity(ins, 0);
             if (ins.has("wait")) {
-                f.emit(new KStmt.Barrier(BarrierKind.BLOCK, ins.pos()));
+                f.emit(new KStmt.Barrier(BarrierKind.CLUSTER, ins.pos()));
             } else if (!ins.has("arrive")) {
                 throw f.unsupported(ins, null);
             }

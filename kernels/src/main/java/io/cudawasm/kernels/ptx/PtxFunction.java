@@ -10,7 +10,12 @@ import java.util.List;
  * @param body the statements, or null for a prototype ({@code .extern .func ...;})
  */
 public record PtxFunction(boolean entry, String name, List<PtxVariable> returns, List<PtxVariable> params,
-        List<PtxStatement> body, SourcePos pos) {
+        List<PtxStatement> body, SourcePos pos, io.cudawasm.kernels.kir.ClusterDims clusterDims) {
+
+    public PtxFunction(boolean entry, String name, List<PtxVariable> returns, List<PtxVariable> params,
+            List<PtxStatement> body, SourcePos pos) {
+        this(entry, name, returns, params, body, pos, null);
+    }
 
     public PtxFunction {
         returns = List.copyOf(returns);

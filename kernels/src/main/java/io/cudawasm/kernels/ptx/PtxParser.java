@@ -399,35 +399,34 @@ public final class PtxParser {
         if (peek().is("(")) {
             params = parameterList();
         }
+        io.cudawasm.kernels.kir.ClusterDims clusterDims = null;
         while (peek().kind() == PtxToken.Kind.DIRECTIVE) {
             PtxToken d = peek();
             if (d.is(".pragma")) {
                 skipTo(";");
             } else if (PERFORMANCE.contains(d.text())) {
                 next();
-                long product = 1;
+                List<Long> values = new ArrayList<>();
                 while (peek().kind() == PtxToken.Kind.INTEGER || peek().is(",")) {
                     PtxToken t = next();
                     if (t.kind() == PtxToken.Kind.INTEGER) {
-                        product *= integerValue(t);
+                        values.add(integerValue(t));
                     }
                 }
-                if (d.is(".reqnctapercluster") && product > 1) {
-                    // a cluster of one CTA is the launch without clusters (AsyncInstructions); more need CTAs
-                    // that run at the same time and reach each other's shared memory
-                    throw error(d, "thread block clusters of more than one block ('.reqnctapercluster', __cluster_dims__)"
-                            + " are not supported");
+                if (d.is(".reqnctapercluster")) {
+                    // __cluster_dims__: the blocks of each cluster run at once and reach each other's shared memory
+                    clusterDims = clusterDims(d, values);
                 }
             } else {
                 throw error(d, "unexpected directive '" + d.text() + "' before the function body");
             }
         }
         if (accept(";")) {
-            return new PtxFunction(entry, nameTok.text(), returns, params, null, pos(nameTok));
+            return new PtxFunction(entry, nameTok.text(), returns, params, null, pos(nameTok), clusterDims);
         }
         expect("{", "to start the body of " + nameTok.text());
         List<PtxStatement> body = body(false);
-        return new PtxFunction(entry, nameTok.text(), returns, params, body, pos(nameTok));
+        return new PtxFunction(entry, nameTok.text(), returns, params, body, pos(nameTok), clusterDims);
     }
 
     private List<PtxVariable> parameterList() {
@@ -670,5 +669,24 @@ public final class PtxParser {
             v = -v;
         }
         return new PtxOperand.FloatImmediate(v, false, Double.doubleToRawLongBits(v), at);
+    }
+
+    /** {@code .reqnctapercluster x, y, z} (omitted dimensions 1), at most {@link io.cudawasm.kernels.kir.ClusterDims#MAX_BLOCKS} blocks. */
+    private io.cudawasm.kernels.kir.ClusterDims clusterDims(PtxToken d, List<Long> values) {
+        long[] dims = {1, 1, 1};
+        if (values.isEmpty() || values.size() > 3) {
+            throw error(d, ".reqnctapercluster takes one to three dimensions");
+        }
+        for (int i = 0; i < values.size(); i++) {
+            dims[i] = values.get(i);
+            if (dims[i] < 1 || dims[i] > io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS) {
+                throw error(d, ".reqnctapercluster dimensions must be 1 to " + io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS);
+            }
+        }
+        if (dims[0] * dims[1] * dims[2] > io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS) {
+            throw error(d, "a cluster of " + dims[0] * dims[1] * dims[2] + " blocks: a cluster holds at most "
+                    + io.cudawasm.kernels.kir.ClusterDims.MAX_BLOCKS + " blocks (CUDA's portable cluster size)");
+        }
+        return new io.cudawasm.kernels.kir.ClusterDims((int) dims[0], (int) dims[1], (int) dims[2]);
     }
 }

@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.ptx;
 
+import io.cudawasm.kernels.kir.ClusterPlace;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.SpecialReg;
 import java.util.Map;
@@ -51,17 +52,20 @@ final class SpecialRegisters {
             // the driver's grid workspace address, as inline PTX in CUDA source reads it: null, as outside a
             // cooperative launch (a PTX function's own reads are FunctionLowering.gridWorkspace); other envregs stay refused
             case "%envreg1", "%envreg2" -> Exprs.u32(0);
-            // a launch without clusters runs every block as a cluster of one (sm_90): the cluster is the
-            // block, its rank 0 of 1; a kernel asking for more blocks per cluster is refused (PtxParser)
-            case "%clusterid.x" -> new KExpr.Special(SpecialReg.CTAID_X);
-            case "%clusterid.y" -> new KExpr.Special(SpecialReg.CTAID_Y);
-            case "%clusterid.z" -> new KExpr.Special(SpecialReg.CTAID_Z);
-            case "%nclusterid.x" -> new KExpr.Special(SpecialReg.NCTAID_X);
-            case "%nclusterid.y" -> new KExpr.Special(SpecialReg.NCTAID_Y);
-            case "%nclusterid.z" -> new KExpr.Special(SpecialReg.NCTAID_Z);
-            case "%cluster_ctaid.x", "%cluster_ctaid.y", "%cluster_ctaid.z", "%cluster_ctarank" -> Exprs.u32(0);
-            case "%cluster_nctaid.x", "%cluster_nctaid.y", "%cluster_nctaid.z", "%cluster_nctarank" -> Exprs.u32(1);
+            // the launch's cluster shape (1, 1, 1 without clusters: every block a cluster of one, sm_90)
+            case "%clusterid.x", "%clusterid.y", "%clusterid.z" -> ClusterPlace.clusterIndex(axis(name));
+            case "%nclusterid.x", "%nclusterid.y", "%nclusterid.z" -> ClusterPlace.clusters(axis(name));
+            case "%cluster_ctaid.x", "%cluster_ctaid.y", "%cluster_ctaid.z" -> ClusterPlace.indexIn(axis(name));
+            case "%cluster_nctaid.x", "%cluster_nctaid.y", "%cluster_nctaid.z" -> ClusterPlace.shape(axis(name));
+            case "%cluster_ctarank" -> ClusterPlace.rank();
+            case "%cluster_nctarank" -> ClusterPlace.blocks();
+            case "%is_explicit_cluster" -> Exprs.convert(Exprs.compare(KExpr.BinaryOp.GT, ClusterPlace.blocks(),
+                    Exprs.u32(1)), Exprs.UINT);
             default -> null;
         };
+    }
+
+    private static int axis(String name) {
+        return name.charAt(name.length() - 1) - 'x';
     }
 }

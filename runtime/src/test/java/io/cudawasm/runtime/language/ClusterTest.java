@@ -84,7 +84,7 @@ class ClusterTest {
                     o[7] = cluster.query_shared_rank(cluster.map_shared_rank(&x, (o[0] + 1) % o[1]));
                     o[8] = cluster.thread_rank();
                     o[9] = cluster.num_threads();
-                    o[10] = cluster.is_valid();
+                    o[10] = cluster.dim_threads().x;
                     o[11] = __clusterDim().x;
                 }
                 cluster.sync();
@@ -119,6 +119,97 @@ class ClusterTest {
                 cg::this_cluster().sync();
             }
             """;
+
+    /** The kernels as nvcc compiles them for sm_90: mapa, getctarank, barrier.cluster and the %cluster registers. */
+    static KernelHarness viaPtx() {
+        return KernelHarness.of(AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("cluster.ptx",
+                io.cudawasm.runtime.ptx.Nvcc.ptx(SOURCE, new io.cudawasm.runtime.ptx.Nvcc.Config("compute_90", false),
+                        java.util.List.of()))), 2);
+    }
+
+    @Test
+    void nvccsClusterCodeRunsThroughPtx() {
+        try (KernelHarness h = viaPtx()) {
+            // .reqnctapercluster 2, 2, 1 from __cluster_dims__
+            DeviceBuffer out = h.buffer(new int[16 * 64]);
+            h.launch("neighbours", new LaunchConfig(new Dim3(4, 4, 1), Dim3.of(64), 0), LaunchOptions.DEFAULT, out);
+            assertArrayEquals(neighboursReference(4, 4, 64, 2, 2), h.ints(out));
+            DeviceBuffer shape = h.buffer(new int[16 * 12]);
+            h.launch("shape", new LaunchConfig(new Dim3(4, 2, 2), Dim3.of(32), 0, new Dim3(2, 1, 2)), LaunchOptions.DEFAULT,
+                    shape);
+            int[] got = h.ints(shape);
+            // block (3, 1, 1): rank 1 + 2 * 1 in its cluster (1, 1, 0)
+            assertArrayEquals(new int[] {3, 4, 212, 101, 110, 3, 4, 0, 96, 128, 64, 2},
+                    java.util.Arrays.copyOfRange(got, 15 * 12, 16 * 12));
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("badRank",
+                    new LaunchConfig(Dim3.of(8), Dim3.of(4), 0, Dim3.of(4)), LaunchOptions.DEFAULT, out, 4));
+            assertTrue(e.getMessage().contains("map_shared_rank: the rank is not a block"), e.getMessage());
+        }
+        int[] values = new int[5000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 7919 % 4099;
+        }
+        int[] expected = new int[4 * 32];
+        for (int v : values) {
+            expected[v % expected.length]++;
+        }
+        try (KernelHarness h = viaPtx()) {
+            DeviceBuffer in = h.buffer(values);
+            DeviceBuffer bins = h.buffer(new int[expected.length]);
+            h.launch("histogram", new LaunchConfig(Dim3.of(8), Dim3.of(64), 32 * 4, Dim3.of(4)), LaunchOptions.DEFAULT,
+                    in, values.length, bins, 32);
+            assertArrayEquals(expected, h.ints(bins));
+        }
+    }
+
+    /**
+     * The CUDA back end's cluster code checked for what it does: its CUDA C ({@code __cluster_dims__},
+     * {@code __cluster_map_shared_rank}, {@code __cluster_barrier_arrive/wait}, {@code __clusterDim()})
+     * through nvcc for sm_90, run on the CPU path, gives the reference results.
+     */
+    @Test
+    void theCudaBackEndsClusterCodeGivesTheReferenceResultsThroughItsPtx() {
+        io.cudawasm.kernels.cuda.CudaProgram program = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of(
+                "cluster.cu", SOURCE)).cuda();
+        assertTrue(program.source().contains("__cluster_dims__(2, 2, 1)") && program.source().contains(
+                "__cluster_map_shared_rank"), program.source());
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_90");
+        try (KernelHarness h = KernelHarness.of(io.cudawasm.kernels.KernelCompiler.compile(
+                io.cudawasm.kernels.CompileRequest.of("cluster_cuda.ptx", ptx)), 2)) {
+            DeviceBuffer out = h.buffer(new int[16 * 64]);
+            h.launch("neighbours", new LaunchConfig(new Dim3(4, 4, 1), Dim3.of(64), 0), LaunchOptions.DEFAULT, out);
+            assertArrayEquals(neighboursReference(4, 4, 64, 2, 2), h.ints(out));
+            DeviceBuffer shape = h.buffer(new int[16 * 12]);
+            h.launch("shape", new LaunchConfig(new Dim3(4, 2, 2), Dim3.of(32), 0, new Dim3(2, 1, 2)), LaunchOptions.DEFAULT,
+                    shape);
+            assertArrayEquals(new int[] {3, 4, 212, 101, 110, 3, 4, 0, 96, 128, 64, 2},
+                    java.util.Arrays.copyOfRange(h.ints(shape), 15 * 12, 16 * 12));
+        }
+    }
+
+    /**
+     * OpenCL runs clusters of one block (a work-group reaches no other's local memory): the cluster
+     * calls then mean the block itself, and a launch with larger clusters is refused by name.
+     */
+    @Test
+    void openClRunsClustersOfOneAndRefusesLargerOnes() {
+        io.cudawasm.kernels.CompileResult compiled = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("cluster.cu",
+                SOURCE));
+        try (var session = io.cudawasm.runtime.backend.opencl.OpenClTestDevice.backend().open(compiled)) {
+            DeviceBuffer out = session.allocate(4L * 16 * 12);
+            session.launch("shape", new LaunchConfig(new Dim3(4, 2, 2), Dim3.of(32), 0), java.util.List.of(
+                    io.cudawasm.runtime.launch.KernelArg.of(out)), LaunchOptions.DEFAULT);
+            int[] got = new int[16 * 12];
+            java.nio.ByteBuffer.wrap(session.read(out, 0, 4 * 16 * 12)).order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(got);
+            assertArrayEquals(new int[] {0, 1, 111, 0, 311, 0, 1, 0, 0, 32, 32, 1},
+                    java.util.Arrays.copyOfRange(got, 15 * 12, 16 * 12));
+            LaunchException e = assertThrows(LaunchException.class, () -> session.launch("neighbours",
+                    new LaunchConfig(new Dim3(4, 4, 1), Dim3.of(64), 0), java.util.List.of(
+                            io.cudawasm.runtime.launch.KernelArg.of(out)), LaunchOptions.DEFAULT));
+            assertEquals(LaunchFailure.INVALID_LAUNCH, e.failure());
+            assertTrue(e.getMessage().contains("not supported on the OpenCL back end"), e.getMessage());
+        }
+    }
 
     @Test
     void eachBlockReadsTheSharedMemoryOfAnotherBlockOfItsCluster() {
@@ -192,7 +283,7 @@ class ClusterTest {
                         int b = x + 4 * (y + 2 * z);
                         int rank = x % 2 + 2 * (z % 2);
                         int[] expected = {rank, 4, 212, (x % 2) * 100 + (z % 2), (x / 2) * 100 + y * 10 + z / 2, rank, 4,
-                            (rank + 1) % 4, rank * 32, 128, 1, 2};
+                            (rank + 1) % 4, rank * 32, 128, 64, 2};
                         assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, b * 12, b * 12 + 12), "block " + b);
                     }
                 }
@@ -200,7 +291,7 @@ class ClusterTest {
             // without clusters every block is a cluster of one
             h.launch("shape", new LaunchConfig(grid, Dim3.of(32), 0), LaunchOptions.DEFAULT, out);
             int[] one = h.ints(out);
-            assertArrayEquals(new int[] {0, 1, 111, 0, 100 * 3 + 10 + 1, 0, 1, 0, 0, 32, 1, 1},
+            assertArrayEquals(new int[] {0, 1, 111, 0, 100 * 3 + 10 + 1, 0, 1, 0, 0, 32, 32, 1},
                     java.util.Arrays.copyOfRange(one, 15 * 12, 16 * 12));
         }
     }

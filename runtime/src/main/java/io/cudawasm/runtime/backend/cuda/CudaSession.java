@@ -14,6 +14,8 @@ import io.cudawasm.runtime.backend.SymbolChecks;
 import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
+import io.cudawasm.runtime.launch.ClusterShape;
+import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
@@ -212,6 +214,7 @@ final class CudaSession implements DeviceSession, HostTransfers {
         if (cooperative) {
             checkCooperative(f, k, config);
         }
+        checkClusters(k, config, name);
         program.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> device(JCudaDriver.cuMemcpyHtoD(
                 global(flag.name(), new long[1]), Pointer.to(new int[] {cooperative ? 1 : 0}), 4), "cuMemcpyHtoD", name));
         long started = System.nanoTime();
@@ -235,6 +238,24 @@ final class CudaSession implements DeviceSession, HostTransfers {
         StatusWord.check(st, name, compiled.sourceName());
         return new LaunchStats(name, backend.name(), backend.device(), Duration.ofNanos(System.nanoTime() - started),
                 backend.cudaDevice().multiprocessors());
+    }
+
+    /**
+     * Thread block clusters need sm_90, and a launch runs the shape the kernel declares
+     * ({@code __cluster_dims__}, compiled into the kernel): a shape given only at launch needs
+     * {@code cuLaunchKernelEx}, which JCuda 12.6 does not bind, so it is refused by name.
+     */
+    private void checkClusters(CudaProgram.Kernel k, LaunchConfig config, String name) {
+        Dim3 cluster = ClusterShape.resolve(k.clusterDims(), config, name);
+        if (cluster.total() > 1 && backend.cudaDevice().major() < 9) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "thread block clusters need a GPU of compute"
+                    + " capability 9.0 or later; " + backend.device() + " has none (run it on the WebAssembly path)");
+        }
+        if (k.clusterDims() == null && cluster.total() > 1) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a cluster shape given at launch (" + cluster
+                    + ") is not supported on the CUDA back end (it needs cuLaunchKernelEx, which its JCuda does not"
+                    + " bind): declare it on the kernel with __cluster_dims__, or run on the WebAssembly path");
+        }
     }
 
     /**

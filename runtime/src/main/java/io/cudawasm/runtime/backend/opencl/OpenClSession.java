@@ -19,6 +19,8 @@ import io.cudawasm.runtime.backend.devicelaunch.ChildGrids;
 import io.cudawasm.runtime.backend.devicelaunch.DeviceLaunchLimits;
 import io.cudawasm.runtime.backend.gpu.ScalarBytes;
 import io.cudawasm.runtime.backend.gpu.StatusWord;
+import io.cudawasm.runtime.launch.ClusterShape;
+import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
@@ -294,6 +296,12 @@ final class OpenClSession implements DeviceSession, HostTransfers {
         if (config.sharedBytes() > device.localMemoryBytes()) {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, config.sharedBytes()
                     + " bytes of dynamic shared memory exceed the device's " + device.localMemoryBytes());
+        }
+        Dim3 cluster = ClusterShape.resolve(info.clusterDims(), config, name);
+        if (cluster.total() > 1) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "thread block clusters of more than one"
+                    + " block (" + cluster + ") are not supported on the OpenCL back end: a work-group cannot reach"
+                    + " another's local memory or wait for it; they run on the WebAssembly (CPU) path and on CUDA (sm_90)");
         }
         cl_kernel k = kernel(info);
         List<cl_mem> temporaries = new ArrayList<>();

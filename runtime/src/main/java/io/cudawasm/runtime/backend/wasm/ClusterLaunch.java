@@ -1,50 +1,15 @@
 package io.cudawasm.runtime.backend.wasm;
 
-import io.cudawasm.kernels.kir.ClusterDims;
-import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.runtime.launch.Dim3;
-import io.cudawasm.runtime.launch.LaunchConfig;
-import io.cudawasm.runtime.launch.LaunchException;
-import io.cudawasm.runtime.launch.LaunchFailure;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 
 /**
- * How the CPU path lays out a launch with thread block clusters: the cluster shape a launch runs
- * with, which block of the grid a cluster's rank is, and the lanes of threads that run one cluster
- * at a time.
+ * How the CPU path lays out a launch with thread block clusters: which block of the grid a
+ * cluster's rank is, and the lanes of threads that run one cluster at a time.
  */
 final class ClusterLaunch {
     private ClusterLaunch() {}
-
-    /**
-     * The cluster shape of a launch: the launch's own ({@code cudaLaunchAttributeClusterDimension}),
-     * else the kernel's {@code __cluster_dims__}, else one block. A launch shape that contradicts the
-     * kernel's, a cluster of more than {@link ClusterDims#MAX_BLOCKS} blocks, or a grid that is not a
-     * whole number of clusters is refused, as CUDA refuses them.
-     */
-    static Dim3 shape(WasmKernel kernel, LaunchConfig config, String name) {
-        ClusterDims declared = kernel.clusterDims();
-        Dim3 asked = config.cluster();
-        if (asked != null && declared != null && (asked.x() != declared.x() || asked.y() != declared.y()
-                || asked.z() != declared.z())) {
-            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' declares clusters of "
-                    + declared.x() + "x" + declared.y() + "x" + declared.z() + " blocks (__cluster_dims__); the launch"
-                    + " asked for " + asked);
-        }
-        Dim3 shape = asked != null ? asked : declared != null ? new Dim3(declared.x(), declared.y(), declared.z())
-                : new Dim3(1, 1, 1);
-        if (shape.total() > ClusterDims.MAX_BLOCKS) {
-            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a cluster of " + shape.total() + " blocks ("
-                    + shape + "): a cluster holds at most " + ClusterDims.MAX_BLOCKS + " blocks (CUDA's portable size)");
-        }
-        Dim3 grid = config.grid();
-        if (grid.x() % shape.x() != 0 || grid.y() % shape.y() != 0 || grid.z() % shape.z() != 0) {
-            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "the grid (" + grid + ") must be a whole"
-                    + " number of clusters (" + shape + ") along each axis");
-        }
-        return shape;
-    }
 
     /**
      * The linear index in the grid of the block of rank {@code rank} in cluster {@code index}

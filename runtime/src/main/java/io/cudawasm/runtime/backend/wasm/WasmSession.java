@@ -271,7 +271,7 @@ final class WasmSession implements DeviceSession {
                 LaunchFailure.INVALID_LAUNCH, kernelName, "no kernel named '" + kernelName + "'; the module has: "
                 + module.kernels().stream().map(k -> k.signature().sourceName()).toList()));
         String name = kernel.signature().sourceName();
-        Dim3 cluster = ClusterLaunch.shape(kernel, config, name);
+        Dim3 cluster = io.cudawasm.runtime.launch.ClusterShape.resolve(kernel.clusterDims(), config, name);
         writeLaunchBlock(kernel, config, cluster, args);
         Variant variant = options.memcheck() ? memcheckVariant(name) : fast;
         WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
