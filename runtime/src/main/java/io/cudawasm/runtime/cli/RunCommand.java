@@ -139,6 +139,12 @@ final class RunCommand implements Callable<Integer> {
             + "grid.sync() is launched so anyway (WebAssembly path and CUDA; OpenCL has no grid barrier).")
     boolean cooperative;
 
+    @Option(names = "--cluster", paramLabel = "X[,Y[,Z]]", description = "Thread block clusters of this shape in blocks "
+            + "(cudaLaunchAttributeClusterDimension, sm_90): each cluster's blocks run at once, cluster.sync() and "
+            + "map_shared_rank() reach across them. Default: the kernel's __cluster_dims__, else one block. "
+            + "WebAssembly path (and CUDA for a shape the kernel declares); OpenCL runs clusters of one only.")
+    String cluster;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -159,6 +165,10 @@ final class RunCommand implements Callable<Integer> {
             }
             BackendChoice choice = backends.select(memcheck ? "wasm" : backend, sandbox);
             if (cooperative && !Backends.launchesCooperatively(choice.backend())) {
+                choice = backends.select("wasm", sandbox);
+            }
+            if (cluster != null && backend.equals("auto") && !(choice.backend() instanceof WasmBackend)) {
+                // a cluster shape given at launch runs on the CPU path (see --cluster)
                 choice = backends.select("wasm", sandbox);
             }
             BackendChoice check = checkAgainst == null ? null : backends.select(checkAgainst, sandbox);
@@ -264,7 +274,8 @@ final class RunCommand implements Callable<Integer> {
         if (timeLimit != null) {
             options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
         }
-        LaunchConfig config = new LaunchConfig(Dim3.parse(shape.grid), Dim3.parse(shape.block), shape.sharedBytes);
+        LaunchConfig config = new LaunchConfig(Dim3.parse(shape.grid), Dim3.parse(shape.block), shape.sharedBytes,
+                cluster == null ? null : Dim3.parse(cluster));
         return new CheckedRun.Launch(sig.sourceName(), config, launchArgs, symbols, options);
     }
 

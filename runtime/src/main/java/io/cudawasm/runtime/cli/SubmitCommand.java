@@ -106,6 +106,11 @@ public final class SubmitCommand implements Callable<Integer> {
             + "accesses fail it and are listed in the error's details.")
     boolean memcheck;
 
+    @Option(names = "--cluster", paramLabel = "X[,Y[,Z]]", description = "Thread block clusters of this shape in blocks "
+            + "(the launch's \"cluster\"): each cluster's blocks run at once (sm_90 clusters; the worker runs them on the "
+            + "WebAssembly path when the backend is left out).")
+    String cluster;
+
     @Option(names = "--cooperative", description = "A cooperative launch (cudaLaunchCooperativeKernel): every block at once, "
             + "the grid no larger than the device runs at once, this_grid().is_valid() true. A kernel that calls "
             + "grid.sync() is launched so anyway (WebAssembly path).")
@@ -177,6 +182,9 @@ public final class SubmitCommand implements Callable<Integer> {
         launch.put("block", shape.block);
         launch.put("sharedBytes", shape.sharedBytes);
         launch.put("args", arguments());
+        if (cluster != null) {
+            launch.put("cluster", cluster);
+        }
         if (cooperative) {
             launch.put("cooperative", true);
         }

@@ -316,7 +316,8 @@ final class ExecutorServer {
             }
         }
         LaunchConfig config = new LaunchConfig(new Dim3(l.grid()[0], l.grid()[1], l.grid()[2]),
-                new Dim3(l.block()[0], l.block()[1], l.block()[2]), l.sharedBytes());
+                new Dim3(l.block()[0], l.block()[1], l.block()[2]), l.sharedBytes(),
+                l.cluster() == null ? null : new Dim3(l.cluster()[0], l.cluster()[1], l.cluster()[2]));
         Cancellation cancellation = new Cancellation();
         LaunchOptions options = new LaunchOptions(l.timeLimitNanos() < 0 ? null : Duration.ofNanos(l.timeLimitNanos()),
                 0, l.cancellable() ? cancellation : null).withCooperative(l.cooperative());

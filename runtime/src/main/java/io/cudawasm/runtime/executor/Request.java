@@ -41,8 +41,9 @@ sealed interface Request {
      * worker may send {@link Cancel} for it (OpenCL then runs the grid in slices it can stop
      * between, as it does for a time limit). {@code cooperative}: a cooperative launch was asked for.
      */
+    /** A launch; {@code cluster} is the launch's cluster shape in blocks, or null to leave it to the kernel. */
     record Launch(long session, String kernel, int[] grid, int[] block, int sharedBytes, List<Arg> args,
-            long timeLimitNanos, boolean cancellable, boolean cooperative) implements Request {}
+            long timeLimitNanos, boolean cancellable, boolean cooperative, int[] cluster) implements Request {}
 
     record Close(long session) implements Request {}
 

@@ -163,6 +163,9 @@ final class Wire {
                 o.writeLong(l.timeLimitNanos());
                 o.writeBoolean(l.cancellable());
                 o.writeBoolean(l.cooperative());
+                for (int i = 0; i < 3; i++) {
+                    o.writeInt(l.cluster() == null ? 0 : l.cluster()[i]); // zeros: no cluster shape given
+                }
             } else if (r instanceof Request.Close c) {
                 head(o, 9, id);
                 o.writeLong(c.session());
@@ -204,8 +207,12 @@ final class Wire {
                 for (int i = 0; i < n; i++) {
                     args.add(arg(in));
                 }
-                yield new Request.Launch(session, kernel, grid, block, shared, args, in.readLong(), in.readBoolean(),
-                        in.readBoolean());
+                long limit = in.readLong();
+                boolean cancellable = in.readBoolean();
+                boolean cooperative = in.readBoolean();
+                int[] cluster = {in.readInt(), in.readInt(), in.readInt()};
+                yield new Request.Launch(session, kernel, grid, block, shared, args, limit, cancellable, cooperative,
+                        cluster[0] == 0 ? null : cluster);
             }
             case 9 -> new Request.Close(in.readLong());
             case 10 -> new Request.Cancel(in.readLong());

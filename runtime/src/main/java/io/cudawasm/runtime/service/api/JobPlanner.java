@@ -346,8 +346,10 @@ final class JobPlanner {
         Dim3 grid = dim3(launch.grid(), field + ".grid");
         Dim3 block = dim3(launch.block(), field + ".block");
         int shared = launch.sharedBytes() == null ? 0 : launch.sharedBytes();
+        Dim3 cluster = launch.cluster() == null || launch.cluster().isNull() ? null
+                : dim3(launch.cluster(), field + ".cluster");
         try {
-            return new LaunchConfig(grid, block, shared);
+            return new LaunchConfig(grid, block, shared, cluster);
         } catch (IllegalArgumentException e) {
             throw JsonNumbers.invalid(field, e.getMessage());
         }

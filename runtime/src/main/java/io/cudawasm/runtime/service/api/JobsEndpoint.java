@@ -44,6 +44,14 @@ final class JobsEndpoint {
         this.bodies = bodies;
     }
 
+    /** Whether a job launches clusters of more than one block: a launch asks for them, or a kernel declares them. */
+    private static boolean usesClusters(JobRequest request, KernelLookup kernel) {
+        boolean asked = request.launches() != null && request.launches().stream().anyMatch(l -> l != null
+                && l.cluster() != null && !l.cluster().isNull() && !(l.cluster().isIntegralNumber() && l.cluster().intValue() == 1));
+        return asked || kernel.kernel().result().wasm() != null && kernel.kernel().result().wasm().kernels().stream()
+                .anyMatch(k -> k.clusterDims() != null && k.clusterDims().blocks() > 1);
+    }
+
     void submit(Context ctx) {
         boolean async = isTrue(ctx.queryParam("async"));
         Job job;
@@ -62,6 +70,10 @@ final class JobsEndpoint {
             boolean ptxGridBarrier = kernel.kernel().result().wasm() != null && kernel.kernel().result().wasm()
                     .symbol(io.cudawasm.kernels.abi.KernelAbi.GRID_WORKSPACE_SYMBOL).isPresent();
             if (unnamed && cooperative && (ptxGridBarrier || !Backends.launchesCooperatively(backend.backend()))) {
+                backend = backend("wasm");
+            }
+            // thread block clusters of more than one block run on the CPU path when the backend is left out
+            if (unnamed && usesClusters(request, kernel)) {
                 backend = backend("wasm");
             }
             JobPlan plan = planner.plan(request, kernel, backend);

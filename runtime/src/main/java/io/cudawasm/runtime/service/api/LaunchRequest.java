@@ -14,6 +14,8 @@ import java.util.Map;
  * @param cooperative a cooperative launch (cudaLaunchCooperativeKernel): all blocks at once, the grid
  *     bounded by what the device runs at once; a kernel that calls {@code grid.sync()} is launched so
  *     anyway (WebAssembly path)
+ * @param cluster the thread block cluster shape in blocks (cudaLaunchAttributeClusterDimension), same
+ *     forms as grid; left out, the kernel's {@code __cluster_dims__} or clusters of one block
  */
 public record LaunchRequest(String kernel, JsonNode grid, JsonNode block, Integer sharedBytes, JsonNode args,
-        Map<String, JsonNode> symbols, Boolean cooperative) {}
+        Map<String, JsonNode> symbols, Boolean cooperative, JsonNode cluster) {}
