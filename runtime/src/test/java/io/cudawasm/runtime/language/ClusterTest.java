@@ -211,6 +211,15 @@ class ClusterTest {
         }
     }
 
+    /** The cluster cases scripts/gpu-check.sh runs on CUDA (sm_90), here on the CPU path. */
+    @Test
+    void theGpuChecksClusterCasesMatchTheirReferencesOnTheCpuPath() {
+        for (io.cudawasm.runtime.backend.check.KernelCase c : io.cudawasm.runtime.backend.check.ClusterCases.all()) {
+            AllPaths.check(c, java.util.EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "",
+                    new io.cudawasm.runtime.ptx.Nvcc.Config("compute_90", false));
+        }
+    }
+
     @Test
     void eachBlockReadsTheSharedMemoryOfAnotherBlockOfItsCluster() {
         try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {

@@ -52,10 +52,14 @@ public final class GpuCheck {
         System.exit(check(Arrays.asList(args).contains("--in-process")));
     }
 
+    private static final java.util.Set<String> CLUSTER_CASES = java.util.Set.copyOf(
+            io.cudawasm.runtime.backend.check.ClusterCases.all().stream().map(KernelCase::name).toList());
+
     private static List<KernelCase> cases() {
         List<KernelCase> all = new ArrayList<>(BundledKernelCases.all());
         all.addAll(DeviceSemanticsCases.all());
         all.addAll(CooperativeCases.all());
+        all.addAll(io.cudawasm.runtime.backend.check.ClusterCases.all());
         return all;
     }
 
@@ -64,6 +68,9 @@ public final class GpuCheck {
         for (KernelCase c : cases()) {
             CudaProgram program = c.compile().cuda();
             for (String arch : archs) {
+                if (CLUSTER_CASES.contains(c.name()) && arch.compareTo("compute_90") < 0) {
+                    continue; // thread block clusters exist from sm_90 on
+                }
                 compiler.compileWithNvcc(program, arch);
             }
             OUT.println("prepared " + c.name() + " for " + archs);
@@ -88,7 +95,11 @@ public final class GpuCheck {
         ExecutorSettings settings = ExecutorSettings.fromEnvironment(System.getenv()).withIsolated(true)
                 .withCrashLoop(100, java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(1));
         ExecutorBackend.Shared shared = new ExecutorBackend.Shared();
+        java.util.Set<String> withClusters = new java.util.HashSet<>();
         for (CudaDevice d : cuda.devices()) {
+            if (d.major() >= 9) {
+                withClusters.add("cuda:" + d.index());
+            }
             backends.add(inProcess ? new CudaBackend(d) : new ExecutorBackend("cuda:" + d.index(), d.describe(),
                     settings, shared));
         }
@@ -115,6 +126,10 @@ public final class GpuCheck {
                 continue;
             }
             for (Backend b : backends) {
+                if (CLUSTER_CASES.contains(c.name()) && !withClusters.contains(b.name())) {
+                    // clusters need sm_90; OpenCL runs clusters of one block only (refused by name, tested on the CPU path)
+                    continue;
+                }
                 runs++;
                 String result;
                 String detail;
