@@ -121,8 +121,8 @@ class DiagnosticsTest {
             Arguments.of("virtual class as aggregate", "struct V { float x; __device__ virtual float f() { return x; } };\n"
                     + "__global__ void k(float* a) { V v = {1.0f}; a[0] = v.f(); }", 2, 37,
                     "'struct V' has virtual functions, so it is no aggregate"),
-            Arguments.of("cluster of two blocks", "__global__ void __cluster_dims__(2, 1, 1) k(int* a) { }", 1, 17,
-                    "thread block clusters of more than one block (__cluster_dims__ of 2 blocks) are not supported"),
+            Arguments.of("cluster of sixteen blocks", "__global__ void __cluster_dims__(4, 4, 1) k(int* a) { }", 1, 17,
+                    "__cluster_dims__ of 16 blocks: a cluster holds at most 8 blocks (CUDA's portable cluster size)"),
             Arguments.of("bulk tensor copy", "#include <cuda/barrier>\n__global__ void k(int* a) {\n"
                     + "  cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared(a, a, 0, a); }", 3, 3,
                     "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared'"),

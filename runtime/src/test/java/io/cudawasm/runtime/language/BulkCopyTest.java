@@ -422,7 +422,7 @@ class BulkCopyTest {
     }
 
     @Test
-    void tensorCopiesMulticastsAndLargerClustersAreRefusedByName() {
+    void tensorCopiesMulticastsAndOversizedClustersAreRefusedByName() {
         AllPaths.refuses(HEADERS + """
                 __global__ void k(const void *map, int *out)
                 {
@@ -432,8 +432,8 @@ class BulkCopyTest {
                 }
                 """, "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_2d_global_to_shared'");
         AllPaths.refuses("""
-                __global__ void __cluster_dims__(2, 1, 1) pair(int *out) { out[threadIdx.x] = 1; }
-                """, "thread block clusters of more than one block (__cluster_dims__ of 2 blocks) are not supported");
+                __global__ void __cluster_dims__(4, 4, 1) pair(int *out) { out[threadIdx.x] = 1; }
+                """, "__cluster_dims__ of 16 blocks: a cluster holds at most 8 blocks");
         AllPaths.refuses(HEADERS + """
                 __global__ void k(int *out)
                 {
@@ -464,25 +464,22 @@ class BulkCopyTest {
                 .target sm_90
                 .address_size 64
                 .visible .entry k(.param .u64 p)
-                .reqnctapercluster 2, 1, 1
+                .reqnctapercluster 4, 4, 1
                 {
                     ret;
                 }
-                """, 5, "thread block clusters of more than one block");
+                """, 5, "a cluster of 16 blocks: a cluster holds at most 8 blocks");
     }
 
-    /** nvcc's sm_90 PTX of a kernel with {@code __cluster_dims__(2, 1, 1)} is refused at its directive. */
+    /** nvcc's sm_90 PTX of a kernel with {@code __cluster_dims__(2, 1, 1)} keeps its cluster shape. */
     @Test
-    void aKernelWithClusterDimensionsIsRefusedThroughPtx() {
+    void aKernelsClusterDimensionsComeThroughPtx() {
         String ptx = Nvcc.ptx("""
                 __global__ void __cluster_dims__(2, 1, 1) pair(int *out) { out[threadIdx.x] = 1; }
                 """, SM90, List.of());
-        try {
-            KernelCompiler.compile(CompileRequest.of("pair.ptx", ptx));
-            fail("a two-block cluster was accepted");
-        } catch (CompileException e) {
-            assertTrue(e.getMessage().contains("thread block clusters of more than one block"), e.getMessage());
-        }
+        io.cudawasm.kernels.wasm.WasmKernel k = KernelCompiler.compile(CompileRequest.of("pair.ptx", ptx)).wasm()
+                .kernels().get(0);
+        assertEquals(new io.cudawasm.kernels.kir.ClusterDims(2, 1, 1), k.clusterDims());
     }
 
     private static void refusedPtx(String ptx, int line, String message) {
