@@ -77,12 +77,6 @@ public final class OpenClEmitter {
     }
 
     private OpenClProgram emit() {
-        for (KFunction f : module.functions()) {
-            if (f.independentThreads()) {
-                // producers and consumers that wait for each other need threads that run independently
-                throw CompileException.at(f.independentThreadsAt(), io.cudawasm.kernels.abi.KernelAbi.PARTITIONED_PIPELINE);
-            }
-        }
         layoutSymbols();
         inference = new AddressSpaceInference(this::globalSpace);
         List<FunctionInstance> kernels = new ArrayList<>();

@@ -188,19 +188,25 @@ final class AsyncCopyHeaders {
             // on, and an "empty" barrier the other way round; a thread's head (producer) and tail (consumer)
             // count the stages it went through, so use u of a stage is phase u of its barriers
             enum { __cuda_pipeline_role_producer, __cuda_pipeline_role_consumer, __cw_partitioned = 4 };
+            // (the barriers' addresses are kept as integers: OpenCL C keeps no pointer to shared memory in an
+            // object, and there the pipeline stops the kernel where it is made)
             template <> struct __cuda_pipeline<__cw_partitioned> {
-                __cuda_barrier<__cuda_thread_scope_block> *full;
-                __cuda_barrier<__cuda_thread_scope_block> *empty;
+                unsigned long long full;
+                unsigned long long empty;
                 unsigned stages;
                 unsigned head;
                 unsigned tail;
+                __device__ void *stage(unsigned long long barriers, unsigned use)
+                {
+                    return (void *)(barriers + (use % stages) * sizeof(__cuda_barrier<__cuda_thread_scope_block>));
+                }
                 __device__ void producer_acquire()
                 {
-                    if (head >= stages) { __cw_barrier_wait(&empty[head % stages], head / stages - 1); }
+                    if (head >= stages) { __cw_barrier_wait(stage(empty, head), head / stages - 1); }
                 }
-                __device__ void producer_commit() { __cw_barrier_arrive(&full[head % stages], 1); head++; }
-                __device__ void consumer_wait() { __cw_barrier_wait(&full[tail % stages], tail / stages); }
-                __device__ void consumer_release() { __cw_barrier_arrive(&empty[tail % stages], 1); tail++; }
+                __device__ void producer_commit() { __cw_barrier_arrive(stage(full, head), 1); head++; }
+                __device__ void consumer_wait() { __cw_barrier_wait(stage(full, tail), tail / stages); }
+                __device__ void consumer_release() { __cw_barrier_arrive(stage(empty, tail), 1); tail++; }
                 __device__ bool quit() { return true; }
             };
             template <typename Group, typename State>
@@ -217,8 +223,8 @@ final class AsyncCopyHeaders {
                 }
                 group.sync();
                 __cuda_pipeline<__cw_partitioned> p;
-                p.full = state->full;
-                p.empty = state->empty;
+                p.full = (unsigned long long)state->full;
+                p.empty = (unsigned long long)state->empty;
                 p.stages = stages;
                 p.head = 0;
                 p.tail = 0;

@@ -334,10 +334,8 @@ class AsyncCopyTest {
         KernelCase c = CaseBuilder.of("roles", "roles.cu", src).kernel("roles").launch(Dim3.of(1), Dim3.of(64))
                 .in("in", in).out("out", new int[64], in).build();
         AllPaths.check(c, java.util.EnumSet.of(AllPaths.Path.WASM), "");
-        io.cudawasm.kernels.source.CompileException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.cudawasm.kernels.source.CompileException.class, () -> compiled.opencl(io.cudawasm.kernels.opencl.OpenClOptions.DEFAULT));
-        assertEquals(12, e.first().line(), e.getMessage());
-        assertTrue(e.getMessage().contains("independent threads on the CPU path"), e.getMessage());
+        stops("opencl", OpenClTestDevice.backend(), compiled, c, "independent threads on the CPU path");
+        stops("opencl", OpenClTestDevice.backend(), compiled, c, "roles.cu:12");
     }
 
     @Test
