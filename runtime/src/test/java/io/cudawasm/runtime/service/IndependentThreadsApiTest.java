@@ -88,6 +88,22 @@ class IndependentThreadsApiTest {
         assertEquals("launches[0].independentThreads", r.json().get("details").get("field").asText(), r.toString());
     }
 
+    /**
+     * The largest block CUDA allows, 1,024 threads each on a host thread with an instance of its own,
+     * in a worker-sized heap: a child JVM with 256 MiB runs two such blocks and ends cleanly.
+     */
+    @Test
+    void fullSizeBlocksRunInASmallHeap() throws Exception {
+        Path source = Files.writeString(cacheDir.resolve("big.cu"), SOURCE);
+        try (ChildProcess child = ChildProcess.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC"), io.cudawasm.runtime.cli.Main.class, Map.of(), "run", source.toString(), "--kernel",
+                "handshake", "--grid", "2", "--block", "1024", "--arg", "zeros:2", "--arg", "zeros:2",
+                "--independent-threads", "--time-limit", "60", "--sandbox")) {
+            child.awaitLine("100", java.time.Duration.ofSeconds(90));
+            assertEquals(0, child.awaitExit(java.time.Duration.ofSeconds(30)));
+        }
+    }
+
     @Test
     void runAndSubmitTakeTheFlag() throws Exception {
         Path source = Files.writeString(cacheDir.resolve("handshake.cu"), SOURCE);
