@@ -124,6 +124,7 @@ final class FunctionLowering {
      * path (and as a work-group's work-items on OpenCL, with no forward progress between them), so
      * such a loop would never end. The loop stops the kernel instead, with a trap naming why, where
      * it starts: a module's other kernels (nvcc's PTX of a sample file holds them all) still run.
+     * With independent threads (each thread a host thread of its own) the loop waits as on a GPU.
      */
     private void stopWaitsForTheBlock(ControlFlowGraph cfg) {
         for (Map.Entry<Integer, Instruction> wait : blockScopeWaits.entrySet()) {
@@ -133,10 +134,13 @@ final class FunctionLowering {
                 String why = "'" + ins.mnemonic() + "' waits in a loop for other threads of the block (a spin-wait in "
                         + "memory, as nvcc compiles the sync of cooperative-groups tiles of more than 32 threads), which "
                         + "never ends where a block's threads run region by region";
-                blocks.get(cfg.innermostLoop(b)).statements().add(0, new KStmt.Trap(why, ins.pos()));
+                blocks.get(cfg.innermostLoop(b)).statements().add(0, new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT,
+                        new KExpr.IntrinsicCall(io.cudawasm.kernels.kir.Intrinsic.INDEPENDENT_THREADS, List.of(),
+                                ScalarType.BOOL), ScalarType.BOOL), new KBlock(List.of(new KStmt.Trap(why, ins.pos()))),
+                        KBlock.EMPTY));
                 module.warnings().add(io.cudawasm.kernels.source.Diagnostic.warning(ins.pos(), why + ": '"
-                        + fn.sourceName() + "' stops here with a trap when launched; compile the CUDA source instead, whose "
-                        + "tile barriers are supported"));
+                        + fn.sourceName() + "' stops here with a trap when launched, unless with independent threads"
+                        + " (--independent-threads); or compile the CUDA source instead, whose tile barriers are supported"));
             }
         }
     }

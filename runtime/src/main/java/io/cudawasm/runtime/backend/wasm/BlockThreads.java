@@ -36,8 +36,12 @@ final class BlockThreads {
     private long reduceCount;
     private long reduceResultCount;
 
-    /** A warp's or tile's meeting at one place of the program, keyed by group, place and how often each thread came there. */
-    private record MeetingKey(int group, int site, int occurrence) {}
+    /**
+     * A warp's or tile's meeting, keyed by group, what meets (a collective's place in the program, or
+     * the mask of a warp barrier: {@code __syncwarp} meets its lanes wherever each calls it) and how
+     * often each thread came to it.
+     */
+    private record MeetingKey(int group, long what, int occurrence) {}
 
     private static final class Meeting {
         final long[] values;
@@ -51,8 +55,11 @@ final class BlockThreads {
     }
 
     private final Map<MeetingKey, Meeting> meetings = new HashMap<>();
-    /** How often each thread reached each place (site) with a warp or tile collective. */
-    private final Map<Integer, int[]> occurrences = new HashMap<>();
+    /** Meetings of warp and tile barriers are told from collectives' places by these high bits. */
+    private static final long WARP_BARRIER = 1L << 40;
+    private static final long TILE_BARRIER = 2L << 40;
+    /** How often each thread came to each meeting ({@link MeetingKey#what}). */
+    private final Map<Long, int[]> occurrences = new HashMap<>();
 
     /** A {@code cuda::barrier}: the arrivals each phase expects, those still missing, the phases completed. */
     private static final class BarrierObject {
@@ -93,11 +100,11 @@ final class BlockThreads {
             }
             case ThreadsAbi.BLOCK_REDUCE -> blockReduce(thread, op >> 8 & 0xFF, b != 0);
             case ThreadsAbi.WARP_SYNC -> {
-                meet(thread, site, 32, a, 0, "__syncwarp");
+                meet(thread, WARP_BARRIER | (a & 0xFFFF_FFFFL), 32, a, 0, "__syncwarp");
                 yield 0;
             }
             case ThreadsAbi.TILE_SYNC -> {
-                meet(thread, site, Math.max(1, a), -1, 0, "a tile's sync");
+                meet(thread, TILE_BARRIER | a, Math.max(1, a), -1, 0, "a tile's sync");
                 yield 0;
             }
             case ThreadsAbi.VOTE -> vote(thread, site, op >> 8 & 0xFF, a, b != 0);
@@ -225,11 +232,11 @@ final class BlockThreads {
      * caller's place of the program: lanes in {@code mask} ({@code -1}: the whole group) that have
      * not ended. Returns the meeting, with every taking part's value in it.
      */
-    private Meeting meet(int thread, int site, int size, int mask, long value, String what) {
+    private Meeting meet(int thread, long meeting, int size, int mask, long value, String what) {
         int group = thread / size;
         int lane = thread % size;
-        int[] seen = occurrences.computeIfAbsent(site, s -> new int[threads]);
-        MeetingKey key = new MeetingKey(group * 1_000_003 + size, site, seen[thread]++);
+        int[] seen = occurrences.computeIfAbsent(meeting, s -> new int[threads]);
+        MeetingKey key = new MeetingKey(group * 1_000_003 + size, meeting, seen[thread]++);
         Meeting m = meetings.computeIfAbsent(key, k -> new Meeting(size));
         m.values[lane] = value;
         m.arrived[lane] = true;
