@@ -73,6 +73,11 @@ final class FunctionLowering {
         return fn;
     }
 
+    /** Whether this lowers an inline PTX snippet of a C function. */
+    boolean inline() {
+        return inline;
+    }
+
     ModuleLowering module() {
         return module;
     }

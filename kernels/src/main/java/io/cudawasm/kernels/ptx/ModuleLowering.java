@@ -74,6 +74,16 @@ final class ModuleLowering {
         return functionIndices.get(name);
     }
 
+    private Boolean countsTransactions;
+
+    /** Whether the module keeps mbarrier transaction counts: it multicasts ({@link ClusterBulkCopies}). */
+    boolean countsTransactions() {
+        if (countsTransactions == null) {
+            countsTransactions = ClusterBulkCopies.multicasts(ptx);
+        }
+        return countsTransactions;
+    }
+
     KModule lower() {
         for (PtxFunction f : ptx.functions()) {
             if (!f.entry() && f.hasBody() && !functionIndices.containsKey(f.name())) {
