@@ -74,8 +74,8 @@ final class ClusterBulkCopies {
         KExpr mask = f.temp(Exprs.and(f.read(ops.get(4), Exprs.UINT), Exprs.u32(0xFFFF)));
         checkAligned(ins, dst, src, size);
         f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, Exprs.shr(mask, ClusterPlace.blocks()), Exprs.u32(0)),
-                new KBlock(List.of(new KStmt.Trap(ins.mnemonic() + ": ctaMask names a block outside the cluster",
-                        ins.pos()))), KBlock.EMPTY));
+                new KBlock(List.of(new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.BAD_CLUSTER_RANK, ins.pos()))),
+                KBlock.EMPTY));
         KLocal rank = f.local("rank", Exprs.UINT);
         KExpr r = new KExpr.LocalGet(rank);
         List<KStmt> toRank = f.capture(() -> {

@@ -1,0 +1,154 @@
+package io.cudawasm.runtime.language;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.ptx.Nvcc;
+import io.cudawasm.runtime.testing.KernelHarness;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * sm_90's multicast bulk copies ({@code cp.async.bulk...multicast::cluster}) as nvcc emits them for
+ * libcu++'s {@code cuda::ptx::cp_async_bulk(..., ctaMask)} (which needs {@code compute_90a}): each
+ * block of a cluster copies its part of a row into every block's tile, and block 0 one more piece
+ * into the blocks of a mask; each block waits on its own mbarrier for the bytes it expects, which
+ * come from the other blocks' threads. Checked against a Java reference on the WebAssembly path
+ * (clusters of more than one block run there only).
+ */
+class MulticastCopyTest {
+    static final String SOURCE = """
+            #include <cuda/ptx>
+            #include <cooperative_groups.h>
+            namespace cg = cooperative_groups;
+            namespace ptx = cuda::ptx;
+
+            __global__ void multicast(const int *in, int *out, unsigned short mask)
+            {
+                __shared__ __align__(16) int tile[256];
+                __shared__ __align__(16) int extra[64];
+                __shared__ uint64_t bar;
+                cg::cluster_group cluster = cg::this_cluster();
+                unsigned rank = cluster.block_rank();
+                unsigned n = cluster.num_blocks();
+                const int *row = in + (blockIdx.x / n) * 320;
+                for (int i = threadIdx.x; i < 64; i += blockDim.x) extra[i] = -1;
+                if (threadIdx.x == 0) {
+                    ptx::mbarrier_init(&bar, blockDim.x);
+                    ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
+                }
+                // every block's barrier is ready before any block copies into it
+                cluster.sync();
+                unsigned expected = sizeof(tile) + (((mask >> rank) & 1) ? sizeof(extra) : 0);
+                uint64_t state;
+                if (threadIdx.x == 0) {
+                    state = ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &bar,
+                                                           expected);
+                    unsigned part = sizeof(tile) / n;
+                    ptx::cp_async_bulk(ptx::space_cluster, ptx::space_global, (char *)tile + rank * part,
+                                       (const char *)row + rank * part, part, &bar, (uint16_t)((1u << n) - 1));
+                    if (rank == 0) {
+                        ptx::cp_async_bulk(ptx::space_cluster, ptx::space_global, extra, row + 256, sizeof(extra), &bar,
+                                           mask);
+                    }
+                } else {
+                    state = ptx::mbarrier_arrive(&bar);
+                }
+                while (!ptx::mbarrier_try_wait(&bar, state)) {
+                }
+                for (int i = threadIdx.x; i < 320; i += blockDim.x) {
+                    out[blockIdx.x * 320 + i] = i < 256 ? tile[i] : extra[i - 256];
+                }
+                // nobody leaves while another block may still copy into its shared memory
+                cluster.sync();
+            }
+            """;
+
+    private static final Nvcc.Config SM90A = new Nvcc.Config("compute_90a", false);
+
+    private static KernelHarness viaPtx() {
+        String ptx = Nvcc.ptx(SOURCE, SM90A, List.of());
+        assertTrue(ptx.contains(".multicast::cluster"), "nvcc made no multicast");
+        return KernelHarness.of(AllPaths.compile(CompileRequest.of("multicast.ptx", ptx)), 2);
+    }
+
+    /** What block b of clusters of {@code n} reads: its cluster's row, and the extra piece where the mask names it. */
+    static int[] reference(int[] in, int blocks, int n, int mask) {
+        int[] out = new int[blocks * 320];
+        for (int b = 0; b < blocks; b++) {
+            int row = b / n * 320;
+            for (int i = 0; i < 320; i++) {
+                out[b * 320 + i] = i < 256 || (mask >> (b % n) & 1) != 0 ? in[row + i] : -1;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyBlockInTheMaskGetsTheBytesBeforeItsWaitEnds() {
+        int blocks = 16;
+        int[] in = new SplittableRandom(7).ints(blocks * 320L, -1_000_000, 1_000_000).toArray();
+        try (KernelHarness h = viaPtx()) {
+            DeviceBuffer input = h.buffer(in);
+            for (int n : new int[] {4, 2, 8, 1}) {
+                for (int mask : new int[] {(1 << n) - 1, 0b0101 & ((1 << n) - 1), 1}) {
+                    DeviceBuffer out = h.buffer(new int[blocks * 320]);
+                    h.launch("multicast", new LaunchConfig(Dim3.of(blocks), Dim3.of(64), 0, Dim3.of(n)),
+                            LaunchOptions.DEFAULT, input, out, (short) mask);
+                    assertArrayEquals(reference(in, blocks, n, mask), h.ints(out), "cluster " + n + ", mask " + mask);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMaskNamingABlockOutsideTheClusterStopsTheKernel() {
+        List<String> lines = Nvcc.ptx(SOURCE, SM90A, List.of()).lines().toList();
+        int second = java.util.stream.IntStream.range(0, lines.size()).filter(i -> lines.get(i).contains("multicast::cluster"))
+                .skip(1).findFirst().orElseThrow() + 1;
+        try (KernelHarness h = viaPtx()) {
+            DeviceBuffer input = h.buffer(new int[8 * 320]);
+            DeviceBuffer out = h.buffer(new int[8 * 320]);
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("multicast",
+                    new LaunchConfig(Dim3.of(8), Dim3.of(64), 0, Dim3.of(4)), LaunchOptions.DEFAULT, input, out,
+                    (short) 0b10001));
+            // block 0's mask names rank 4 of a cluster of 4
+            assertTrue(e.getMessage().contains("the rank is not a block of the caller's cluster")
+                    && e.getMessage().contains("multicast.ptx:" + second + ")"), e.getMessage());
+        }
+    }
+
+    /** The CUDA source path's mbarrier waits count no transactions: a multicast in its inline PTX is refused by name. */
+    @Test
+    void aMulticastInInlinePtxIsRefusedByName() {
+        try {
+            KernelCompiler.compile(CompileRequest.of("inline.cu", """
+                    __global__ void k(const int *in, unsigned short mask)
+                    {
+                        __shared__ __align__(16) int tile[64];
+                        __shared__ unsigned long long bar;
+                        asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
+                                     " [%0], [%1], 256, [%2], %3;"
+                                     :: "r"((unsigned)__cvta_generic_to_shared(tile)), "l"(in),
+                                        "r"((unsigned)__cvta_generic_to_shared(&bar)), "h"(mask) : "memory");
+                    }
+                    """));
+            fail("expected a refusal");
+        } catch (CompileException e) {
+            assertTrue(e.getMessage().contains("a multicast in inline PTX"), e.getMessage());
+            assertEquals(5, e.first().line(), e.getMessage());
+        }
+    }
+}
