@@ -564,6 +564,24 @@ public final class Checker {
         return g;
     }
 
+    /** The shared variables declared in inline PTX, by function, asm statement and declaration. */
+    private final Map<List<Object>, KGlobal> inlineAsmShared = new HashMap<>();
+
+    /**
+     * The shared variable of a {@code .shared} declaration (at {@code pos} in the template) of an
+     * asm statement (at {@code at} in {@code fn}): made the first time, counted against the
+     * shared-memory budget, and the same whenever the statement is lowered again.
+     */
+    KGlobal inlineAsmShared(KFunction fn, SourcePos at, String name, CType type, SourcePos pos) {
+        List<Object> key = java.util.Arrays.asList(fn, at, pos.line(), pos.column(), name);
+        KGlobal made = inlineAsmShared.get(key);
+        if (made == null) {
+            made = addSharedGlobal(name, type, false, at);
+            inlineAsmShared.put(key, made);
+        }
+        return made;
+    }
+
     private final Map<String, KFunction> helpers = new HashMap<>();
     private KGlobal tileExchange;
 

@@ -40,7 +40,7 @@ final class InlineAssembly {
         if (!asm.extended()) {
             // basic asm: the template is PTX as written
             emit(InlinePtx.lower(asm.template(), asm.template(), List.of(), ctx.asmCarry, ctx.fn, at,
-                    ctx.checker.deviceLibrary), at);
+                    ctx.checker.deviceLibrary, sharedDeclarations(at)), at);
             return;
         }
         List<String> texts = new ArrayList<>();
@@ -89,10 +89,15 @@ final class InlineAssembly {
         }
         String template = substitute(asm.template(), texts, at);
         emit(InlinePtx.lower(template, asm.template(), registers, ctx.asmCarry, ctx.fn, at,
-                ctx.checker.deviceLibrary), at);
+                ctx.checker.deviceLibrary, sharedDeclarations(at)), at);
         for (Output o : outputs) {
             exprs.store(o.target(), exprs.convert(new KExpr.LocalGet(o.register()), o.target().type(), o.pos(), true));
         }
+    }
+
+    /** The snippet's {@code .shared} variables: the module's, one per asm statement (of this function) and name. */
+    private InlinePtx.SharedDeclarations sharedDeclarations(SourcePos at) {
+        return (name, type, pos) -> ctx.checker.inlineAsmShared(ctx.fn, at, name, type, pos);
     }
 
     private void emit(KBlock snippet, SourcePos at) {

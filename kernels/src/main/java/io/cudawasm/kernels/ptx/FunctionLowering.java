@@ -336,9 +336,14 @@ final class FunctionLowering {
     }
 
     private void declare(PtxVariable v) {
+        if (inline && v.space() == StateSpace.SHARED) {
+            // one variable per block for the asm statement, a shared variable of the enclosing module
+            scopes.bind(v.name(), new Binding.Global(module.inlineShared(v)));
+            return;
+        }
         if (inline && v.space() != StateSpace.REG) {
             throw CompileException.at(v.pos(), "unsupported in inline assembly: ."
-                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg)");
+                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg and .shared)");
         }
         switch (v.space()) {
             case REG -> scopes.declareRegisters(v);

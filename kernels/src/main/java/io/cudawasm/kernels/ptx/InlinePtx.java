@@ -23,6 +23,18 @@ public final class InlinePtx {
     public record Operand(String name, KLocal local, PtxType type) {}
 
     /**
+     * Makes the shared variable of a {@code .shared} declaration in a snippet: a variable of the
+     * module, one per block, counted against the shared-memory budget, as ptxas allocates one for
+     * a declaration in a kernel's body. The caller keeps one per asm statement and name, so a
+     * statement lowered again (a template instantiated once, a function lowered twice) declares
+     * the same variable.
+     */
+    @FunctionalInterface
+    public interface SharedDeclarations {
+        io.cudawasm.kernels.kir.KGlobal declare(String name, io.cudawasm.kernels.types.CType type, SourcePos pos);
+    }
+
+    /**
      * The carry flag of a C function's asm statements, shared by all of them (a chain split over
      * two statements, {@code add.cc} in one and {@code addc} in the next, carries across), made by
      * the first that uses it.
@@ -56,6 +68,15 @@ public final class InlinePtx {
      */
     public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
             SourcePos at, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
+        return lower(template, written, operands, carry, fn, at, library, null);
+    }
+
+    /**
+     * Like the above; {@code shared} makes the variables of the snippet's {@code .shared}
+     * declarations (null: refused).
+     */
+    public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
+            SourcePos at, io.cudawasm.kernels.devicelib.DeviceLibrary library, SharedDeclarations shared) {
         SourceFile text = new SourceFile(at.fileName() + " (inline PTX)", template);
         try {
             List<PtxStatement> body = new ArrayList<>();
@@ -67,6 +88,7 @@ public final class InlinePtx {
             // the enclosing module's device library: what the snippet makes of it belongs to that module
             ModuleLowering module = new ModuleLowering(
                     new PtxModule(text, "inline", null, 64, List.of(), List.of()), new ArrayList<>(), library);
+            module.sharedDeclarations(shared);
             PtxFunction snippet = new PtxFunction(false, fn.name(), List.of(), List.of(), body, at);
             FunctionLowering lowering = new FunctionLowering(module, snippet, fn);
             for (Operand o : operands) {

@@ -74,6 +74,32 @@ final class ModuleLowering {
         return functionIndices.get(name);
     }
 
+    private InlinePtx.SharedDeclarations sharedDeclarations;
+
+    /** Inline PTX: where the snippet's {@code .shared} declarations get their variables (null: refused). */
+    void sharedDeclarations(InlinePtx.SharedDeclarations shared) {
+        this.sharedDeclarations = shared;
+    }
+
+    /**
+     * The variable of a {@code .shared} declaration in inline PTX, made by the enclosing C module
+     * (one per asm statement and name, per block).
+     */
+    KGlobal inlineShared(PtxVariable v) {
+        if (sharedDeclarations == null) {
+            throw CompileException.at(v.pos(), "unsupported in inline assembly: .shared declarations here");
+        }
+        if (!v.init().isEmpty()) {
+            throw CompileException.at(v.pos(), ".shared variables cannot be initialized");
+        }
+        CType t = storage.variableType(v);
+        if (t instanceof ArrayType a && a.isIncomplete()) {
+            throw CompileException.at(v.pos(), "unsupported in inline assembly: a .shared array without a size (dynamic"
+                    + " shared memory); declare it in C (extern __shared__) and pass its address");
+        }
+        return sharedDeclarations.declare(Scopes.clean(v.name()), t, v.pos());
+    }
+
     private Boolean countsTransactions;
 
     /** Whether the module keeps mbarrier transaction counts: it multicasts ({@link ClusterBulkCopies}). */
