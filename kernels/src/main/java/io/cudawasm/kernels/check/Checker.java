@@ -564,16 +564,18 @@ public final class Checker {
         return g;
     }
 
-    /** The shared variables declared in inline PTX, by function, asm statement and declaration. */
+    /** The shared variables declared in inline PTX, by asm statement and declaration. */
     private final Map<List<Object>, KGlobal> inlineAsmShared = new HashMap<>();
 
     /**
-     * The shared variable of a {@code .shared} declaration (at {@code pos} in the template) of an
-     * asm statement (at {@code at} in {@code fn}): made the first time, counted against the
-     * shared-memory budget, and the same whenever the statement is lowered again.
+     * The shared variable of a {@code .shared} declaration (at {@code pos} in the template) of the
+     * asm statement at {@code at}: one per statement, made the first time and counted against the
+     * shared-memory budget, the same whenever the statement is lowered again (a body lowered first
+     * to deduce its return type, a template's instantiations, unless an {@code "n"} operand changed
+     * the type).
      */
-    KGlobal inlineAsmShared(KFunction fn, SourcePos at, String name, CType type, SourcePos pos) {
-        List<Object> key = java.util.Arrays.asList(fn, at, pos.line(), pos.column(), name);
+    KGlobal inlineAsmShared(SourcePos at, String name, CType type, SourcePos pos) {
+        List<Object> key = List.of(at, pos.line(), pos.column(), name, type);
         KGlobal made = inlineAsmShared.get(key);
         if (made == null) {
             made = addSharedGlobal(name, type, false, at);

@@ -95,9 +95,9 @@ final class InlineAssembly {
         }
     }
 
-    /** The snippet's {@code .shared} variables: the module's, one per asm statement (of this function) and name. */
+    /** The snippet's {@code .shared} variables: the module's, one per asm statement and declaration. */
     private InlinePtx.SharedDeclarations sharedDeclarations(SourcePos at) {
-        return (name, type, pos) -> ctx.checker.inlineAsmShared(ctx.fn, at, name, type, pos);
+        return (name, type, pos) -> ctx.checker.inlineAsmShared(at, name, type, pos);
     }
 
     private void emit(KBlock snippet, SourcePos at) {

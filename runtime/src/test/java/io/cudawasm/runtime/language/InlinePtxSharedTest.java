@@ -156,6 +156,18 @@ class InlinePtxSharedTest {
                     a[0] = mine[0];
                 }
                 """));
+        // one variable per asm statement: lowered for two instantiations and once more to deduce the
+        // return type, 600,000 bytes are counted once
+        AllPaths.compile(CompileRequest.of("once.cu", """
+                template <int N> __device__ auto pick(unsigned v)
+                {
+                    unsigned r;
+                    asm volatile("{ .shared .align 4 .b32 big[150000]; st.shared.u32 [big+4], %1; ld.shared.u32 %0, [big+4]; }"
+                                 : "=r"(r) : "r"(v));
+                    return r + N;
+                }
+                __global__ void k(unsigned *a) { a[threadIdx.x] = pick<1>(a[threadIdx.x]) + pick<2>(a[threadIdx.x]); }
+                """));
         AllPaths.refuses("""
                 __global__ void k(int *a) { asm volatile("{ .local .b32 l; st.local.u32 [l], 1; }"); }
                 """, ".local declarations (only .reg and .shared)");
