@@ -584,6 +584,21 @@ public final class Checker {
         return made;
     }
 
+    /**
+     * The {@code __device__ extern "C"} function named {@code name} (one, not a template, not a
+     * member), lowered if it was not yet, for a call in inline PTX; null when there is none.
+     */
+    KFunction externCFunction(String name, SourcePos usePos) {
+        List<FunctionEntry> entries = functions.get(name);
+        if (entries == null) {
+            return null;
+        }
+        List<FunctionEntry> found = entries.stream().filter(e -> e.owner == null && !e.isTemplate()
+                && e.decl.specifiers().contains(Decl.FunctionSpecifier.EXTERN_C) && !e.decl.isKernel()
+                && e.decl.isDeviceCode()).toList();
+        return found.size() == 1 ? instance(found.get(0), TemplateEnv.EMPTY, usePos) : null;
+    }
+
     private final Map<String, KFunction> helpers = new HashMap<>();
     private KGlobal tileExchange;
 

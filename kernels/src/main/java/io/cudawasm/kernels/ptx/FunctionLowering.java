@@ -341,9 +341,9 @@ final class FunctionLowering {
             scopes.bind(v.name(), new Binding.Global(module.inlineShared(v)));
             return;
         }
-        if (inline && v.space() != StateSpace.REG) {
+        if (inline && v.space() != StateSpace.REG && v.space() != StateSpace.PARAM) {
             throw CompileException.at(v.pos(), "unsupported in inline assembly: ."
-                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg and .shared)");
+                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg, .param and .shared)");
         }
         switch (v.space()) {
             case REG -> scopes.declareRegisters(v);
@@ -522,12 +522,7 @@ final class FunctionLowering {
         String op = ins.opcode();
         trackAddresses(ins);
         switch (op) {
-            case "call" -> {
-                if (inline) {
-                    throw unsupported(ins, "calls in inline assembly");
-                }
-                calls.call(ins);
-            }
+            case "call" -> calls.call(ins);
             case "mov" -> conversions.mov(ins);
             case "cvt" -> conversions.cvt(ins);
             case "cvta" -> conversions.cvta(ins);

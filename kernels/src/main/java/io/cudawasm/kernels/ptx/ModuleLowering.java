@@ -74,11 +74,11 @@ final class ModuleLowering {
         return functionIndices.get(name);
     }
 
-    private InlinePtx.SharedDeclarations sharedDeclarations;
+    private InlinePtx.Enclosing enclosing;
 
-    /** Inline PTX: where the snippet's {@code .shared} declarations get their variables (null: refused). */
-    void sharedDeclarations(InlinePtx.SharedDeclarations shared) {
-        this.sharedDeclarations = shared;
+    /** Inline PTX: the C module around the snippet, for its .shared variables and calls (null: refused). */
+    void enclosing(InlinePtx.Enclosing module) {
+        this.enclosing = module;
     }
 
     /**
@@ -86,7 +86,7 @@ final class ModuleLowering {
      * (one per asm statement and name, per block).
      */
     KGlobal inlineShared(PtxVariable v) {
-        if (sharedDeclarations == null) {
+        if (enclosing == null) {
             throw CompileException.at(v.pos(), "unsupported in inline assembly: .shared declarations here");
         }
         if (!v.init().isEmpty()) {
@@ -97,7 +97,20 @@ final class ModuleLowering {
             throw CompileException.at(v.pos(), "unsupported in inline assembly: a .shared array without a size (dynamic"
                     + " shared memory); declare it in C (extern __shared__) and pass its address");
         }
-        return sharedDeclarations.declare(Scopes.clean(v.name()), t, v.pos());
+        return enclosing.declareShared(Scopes.clean(v.name()), t, v.pos());
+    }
+
+    /**
+     * The C function a {@code call} in inline PTX names: a {@code __device__ extern "C"} function of
+     * the enclosing module (PTX calls functions by their PTX names, which nvcc keeps only for those).
+     */
+    KFunction inlineCallee(String name, SourcePos pos) {
+        KFunction target = enclosing == null ? null : enclosing.function(name, pos);
+        if (target == null) {
+            throw CompileException.at(pos, "call of '" + name + "' in inline assembly: the module has no __device__"
+                    + " extern \"C\" function of that name");
+        }
+        return target;
     }
 
     private Boolean countsTransactions;
