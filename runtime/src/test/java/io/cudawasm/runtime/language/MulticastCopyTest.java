@@ -130,7 +130,14 @@ class MulticastCopyTest {
         }
     }
 
-    /** The CUDA source path's mbarrier waits count no transactions: a multicast in its inline PTX is refused by name. */
+    /** The CUDA source path's mbarrier waits count no transactions: its multicast is refused by name. */
+    @Test
+    void theSourcePathsMulticastIsRefusedByName() {
+        CompileException e = AllPaths.refuses(SOURCE, "multicast bulk copies ('cuda::ptx::cp_async_bulk' with a ctaMask)");
+        assertEquals(28, e.first().line(), e.getMessage()); // the first multicast (a call is placed at its argument list)
+    }
+
+    /** The same for a multicast in inline PTX. */
     @Test
     void aMulticastInInlinePtxIsRefusedByName() {
         try {
