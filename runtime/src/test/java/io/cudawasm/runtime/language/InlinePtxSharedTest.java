@@ -170,7 +170,7 @@ class InlinePtxSharedTest {
                 """));
         AllPaths.refuses("""
                 __global__ void k(int *a) { asm volatile("{ .local .b32 l; st.local.u32 [l], 1; }"); }
-                """, ".local declarations (only .reg and .shared)");
+                """, ".local declarations (only .reg, .param and .shared)");
         AllPaths.refuses("""
                 __global__ void k(int *a) { asm volatile("{ .shared .align 4 .b8 dyn[]; st.shared.u32 [dyn], 1; }"); }
                 """, "a .shared array without a size");
