@@ -74,6 +74,42 @@ class MulticastCopyTest {
                 // nobody leaves while another block may still copy into its shared memory
                 cluster.sync();
             }
+
+            // Rounds through one tile and one mbarrier: in round k every block multicasts its part of row k to
+            // the whole cluster and waits on phase k & 1; a cluster barrier keeps the next round's copies
+            // from landing before every block has read the tile.
+            __global__ void rounds(const int *in, int *out, int count)
+            {
+                __shared__ __align__(16) int tile[128];
+                __shared__ uint64_t bar;
+                cg::cluster_group cluster = cg::this_cluster();
+                unsigned rank = cluster.block_rank();
+                unsigned n = cluster.num_blocks();
+                const int *rows = in + (blockIdx.x / n) * count * 128;
+                if (threadIdx.x == 0) {
+                    ptx::mbarrier_init(&bar, blockDim.x);
+                    ptx::fence_mbarrier_init(ptx::sem_release, ptx::scope_cluster);
+                }
+                cluster.sync();
+                int acc = 0;
+                for (int k = 0; k < count; k++) {
+                    if (threadIdx.x == 0) {
+                        ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &bar,
+                                                       sizeof(tile));
+                        unsigned part = sizeof(tile) / n;
+                        ptx::cp_async_bulk(ptx::space_cluster, ptx::space_global, (char *)tile + rank * part,
+                                           (const char *)(rows + k * 128) + rank * part, part, &bar,
+                                           (uint16_t)((1u << n) - 1));
+                    } else {
+                        ptx::mbarrier_arrive(&bar);
+                    }
+                    while (!ptx::mbarrier_try_wait_parity(&bar, k & 1)) {
+                    }
+                    acc += tile[threadIdx.x] * (k + 1);
+                    cluster.sync();
+                }
+                out[blockIdx.x * blockDim.x + threadIdx.x] = acc;
+            }
             """;
 
     private static final Nvcc.Config SM90A = new Nvcc.Config("compute_90a", false);
@@ -109,6 +145,31 @@ class MulticastCopyTest {
                             LaunchOptions.DEFAULT, input, out, (short) mask);
                     assertArrayEquals(reference(in, blocks, n, mask), h.ints(out), "cluster " + n + ", mask " + mask);
                 }
+            }
+        }
+    }
+
+    /** The transaction counts of one mbarrier over many phases: each round's wait ends when its bytes have landed. */
+    @Test
+    void roundsOfMulticastsThroughOneMbarrierSeeEachRoundsBytes() {
+        int blocks = 16;
+        int count = 12;
+        int[] in = new SplittableRandom(3).ints(blocks * count * 128L, -1000, 1000).toArray();
+        try (KernelHarness h = viaPtx()) {
+            DeviceBuffer input = h.buffer(in);
+            for (int n : new int[] {2, 4, 8}) {
+                int[] expected = new int[blocks * 128];
+                for (int b = 0; b < blocks; b++) {
+                    for (int t = 0; t < 128; t++) {
+                        for (int k = 0; k < count; k++) {
+                            expected[b * 128 + t] += in[(b / n * count + k) * 128 + t] * (k + 1);
+                        }
+                    }
+                }
+                DeviceBuffer out = h.buffer(new int[blocks * 128]);
+                h.launch("rounds", new LaunchConfig(Dim3.of(blocks), Dim3.of(128), 0, Dim3.of(n)), LaunchOptions.DEFAULT,
+                        input, out, count);
+                assertArrayEquals(expected, h.ints(out), "cluster " + n);
             }
         }
     }
