@@ -174,6 +174,106 @@ class MulticastCopyTest {
         }
     }
 
+    /**
+     * Hand-written PTX in a module that multicasts: the block's own plain bulk copy and a
+     * {@code complete_tx} by hand count for its mbarrier as the multicast bytes do, against two
+     * {@code expect_tx}; {@code test_wait.parity} waits for all of them (a byte not counted would
+     * keep the wait spinning until the time limit).
+     */
+    @Test
+    void everyFormOfTheTransactionCountsInAModuleThatMulticasts() {
+        String ptx = """
+                .version 8.0
+                .target sm_90a
+                .address_size 64
+                .visible .entry counts(.param .u64 in, .param .u64 out)
+                .reqnctapercluster 2, 1, 1
+                {
+                    .reg .pred %p<3>;
+                    .reg .b32 %r<12>;
+                    .reg .b64 %rd<12>;
+                    .reg .b16 %rs<2>;
+                    .shared .align 16 .b8 tile[256];
+                    .shared .align 16 .b8 mine[64];
+                    .shared .align 8 .b64 bar;
+                    ld.param.u64 %rd1, [in];
+                    ld.param.u64 %rd2, [out];
+                    cvta.to.global.u64 %rd1, %rd1;
+                    cvta.to.global.u64 %rd2, %rd2;
+                    mov.u32 %r1, %tid.x;
+                    mov.u32 %r2, %cluster_ctarank;
+                    mov.u32 %r3, %ctaid.x;
+                    mov.u32 %r4, bar;
+                    mov.u32 %r5, %ntid.x;
+                    setp.ne.u32 %p1, %r1, 0;
+                    @%p1 bra INITIALIZED;
+                    mbarrier.init.shared.b64 [%r4], %r5;
+                INITIALIZED:
+                    barrier.cluster.arrive;
+                    barrier.cluster.wait;
+                    @%p1 bra ARRIVE;
+                    mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%r4], 320;
+                    mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%r4], 16;
+                    // rank r's half of the cluster's 256 bytes, to both blocks
+                    shr.u32 %r6, %r3, 1;
+                    mul.wide.u32 %rd3, %r6, 384;
+                    add.s64 %rd4, %rd1, %rd3;
+                    mul.wide.u32 %rd5, %r2, 128;
+                    add.s64 %rd6, %rd4, %rd5;
+                    mov.u32 %r7, tile;
+                    cvt.u32.u64 %r8, %rd5;
+                    add.u32 %r7, %r7, %r8;
+                    mov.u16 %rs1, 3;
+                    cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster [%r7], [%rd6], 128, [%r4], %rs1;
+                    // the block's own 64 bytes, after the cluster's 256
+                    add.s64 %rd7, %rd4, 256;
+                    mul.wide.u32 %rd8, %r2, 64;
+                    add.s64 %rd7, %rd7, %rd8;
+                    mov.u32 %r9, mine;
+                    cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%r9], [%rd7], 64, [%r4];
+                    mbarrier.complete_tx.relaxed.cta.shared::cta.b64 [%r4], 16;
+                ARRIVE:
+                    mbarrier.arrive.shared.b64 %rd9, [%r4];
+                WAIT:
+                    mbarrier.test_wait.parity.shared.b64 %p2, [%r4], 0;
+                    @!%p2 bra WAIT;
+                    shl.b32 %r10, %r1, 2;
+                    mov.u32 %r7, tile;
+                    add.u32 %r7, %r7, %r10;
+                    ld.shared.u32 %r11, [%r7];
+                    and.b32 %r10, %r10, 63;
+                    mov.u32 %r9, mine;
+                    add.u32 %r9, %r9, %r10;
+                    ld.shared.u32 %r10, [%r9];
+                    add.u32 %r11, %r11, %r10;
+                    mad.lo.u32 %r6, %r3, %r5, %r1;
+                    mul.wide.u32 %rd10, %r6, 4;
+                    add.s64 %rd11, %rd2, %rd10;
+                    st.global.u32 [%rd11], %r11;
+                    barrier.cluster.arrive;
+                    barrier.cluster.wait;
+                    ret;
+                }
+                """;
+        int blocks = 6;
+        int[] in = new SplittableRandom(13).ints(blocks / 2 * 96L, -50_000, 50_000).toArray();
+        int[] expected = new int[blocks * 64];
+        for (int b = 0; b < blocks; b++) {
+            int base = b / 2 * 96;
+            for (int t = 0; t < 64; t++) {
+                // mine: the 16 words at 64 + 16 * rank of the cluster's 96
+                expected[b * 64 + t] = in[base + t] + in[base + 64 + 16 * (b % 2) + t % 16];
+            }
+        }
+        try (KernelHarness h = KernelHarness.of(AllPaths.compile(CompileRequest.of("counts.ptx", ptx)), 2)) {
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer out = h.buffer(new int[blocks * 64]);
+            h.launch("counts", new LaunchConfig(Dim3.of(blocks), Dim3.of(64), 0), LaunchOptions.DEFAULT.withTimeLimit(
+                    java.time.Duration.ofSeconds(20)), input, out);
+            assertArrayEquals(expected, h.ints(out));
+        }
+    }
+
     @Test
     void aMaskNamingABlockOutsideTheClusterStopsTheKernel() {
         List<String> lines = Nvcc.ptx(SOURCE, SM90A, List.of()).lines().toList();
