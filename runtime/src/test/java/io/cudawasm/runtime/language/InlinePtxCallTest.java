@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * {@code call} in inline PTX of a {@code __device__ extern "C"} function of the module (the name
  * nvcc keeps in its PTX), with the ABI's call sequence ({@code .param} variables declared in the
  * snippet, {@code st.param}, {@code call (r), f, (a, b)}, {@code ld.param}) or registers as the
- * arguments; numbers and pointers. On the WebAssembly path, OpenCL (PoCL) and through nvcc's PTX
- * ({@code -rdc=true}, which keeps the functions as declared), against a Java reference.
+ * arguments; numbers and pointers. On the WebAssembly path, OpenCL (PoCL), through nvcc's PTX
+ * ({@code -rdc=true}, which keeps the functions as declared) and the CUDA back end's C, against a
+ * Java reference.
  */
 class InlinePtxCallTest {
 
@@ -81,6 +82,7 @@ class InlinePtxCallTest {
         for (BufferComparison b : c.againstReference(r)) {
             assertTrue(b.passed(), () -> "ptx: " + b.format());
         }
+        InlinePtxSharedTest.throughTheCudaBackEnd(c);
     }
 
     @Test

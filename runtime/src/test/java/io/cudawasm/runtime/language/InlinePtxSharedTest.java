@@ -1,16 +1,21 @@
 package io.cudawasm.runtime.language;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.source.CompileException;
+import io.cudawasm.runtime.backend.check.BufferComparison;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
+import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.backend.cuda.PtxCompiler;
 import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.testing.KernelHarness;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * ptxas allocates them, one variable per block, here one per asm statement (whatever the calls that
  * reach it) and a shared variable of the module, counted against its shared-memory budget. Each
  * kernel on the WebAssembly path, through nvcc's PTX (which keeps the asm as written) and, where the
- * snippet names the variable in its loads and stores, OpenCL (PoCL), against Java references; on
+ * snippet names the variable in its loads and stores, OpenCL (PoCL) and the CUDA back end's C
+ * (through nvcc, run on the CPU path), against Java references; on
  * OpenCL a 32-bit address of one ({@code mov.u32 r, s}) is refused by name like any other.
  */
 class InlinePtxSharedTest {
@@ -82,9 +88,25 @@ class InlinePtxSharedTest {
                 expected[3 * i + 2] = sum;
             }
         }
-        AllPaths.check(CaseBuilder.of("asm_shared_named", "named.cu", src).kernel("bcast")
+        KernelCase c = CaseBuilder.of("asm_shared_named", "named.cu", src).kernel("bcast")
                 .launch(Dim3.of(blocks), Dim3.of(threads)).in("in", in).out("out", new int[expected.length], expected)
-                .build());
+                .build();
+        AllPaths.check(c);
+        throughTheCudaBackEnd(c);
+    }
+
+    /**
+     * The CUDA C the CUDA back end writes for a case (the snippet's lowered form, its shared
+     * variables as the module's), through nvcc, run on the CPU path against the case's reference.
+     */
+    static void throughTheCudaBackEnd(KernelCase c) {
+        String ptx = new PtxCompiler(null).compileWithNvcc(c.compile().cuda(), "compute_75");
+        CompileResult fromPtx = AllPaths.compile(CompileRequest.of(c.name() + "_cuda.ptx", ptx));
+        CheckedRun.BackendRun run = CheckedRun.run(KernelHarness.backend(2), fromPtx, c.launch());
+        assertNull(run.failure(), () -> c.name() + ": " + run.failure());
+        for (BufferComparison b : c.againstReference(run)) {
+            assertTrue(b.passed(), () -> c.name() + " (CUDA back end): " + b.format());
+        }
     }
 
     /**
