@@ -157,6 +157,36 @@ class InlinePtxSharedTest {
         assertEquals(5, e.first().line(), e.getMessage());
     }
 
+    /**
+     * The same reversal through the array's generic 64-bit address ({@code cvta.shared.u64}) and
+     * generic loads and stores: on every path, OpenCL included.
+     */
+    @Test
+    void aSharedArrayThroughItsGenericAddressRunsOnEveryPath() {
+        String src = """
+                __global__ void reverse(unsigned *a)
+                {
+                    unsigned r;
+                    asm volatile("{\\n\\t.shared .align 4 .b32 tmp[64];\\n\\t.reg .u64 p, q;\\n\\t.reg .u32 o;\\n\\t"
+                                 "cvta.shared.u64 p, tmp;\\n\\t"
+                                 "mul.wide.u32 q, %1, 4;\\n\\tadd.u64 q, p, q;\\n\\t"
+                                 "st.u32 [q], %2;\\n\\tbar.sync 0;\\n\\t"
+                                 "sub.u32 o, 63, %1;\\n\\tmul.wide.u32 q, o, 4;\\n\\tadd.u64 q, p, q;\\n\\t"
+                                 "ld.u32 %0, [q];\\n\\t}"
+                                 : "=r"(r) : "r"(threadIdx.x), "r"(a[blockIdx.x * 64 + threadIdx.x]) : "memory");
+                    __syncthreads();
+                    a[blockIdx.x * 64 + threadIdx.x] = r;
+                }
+                """;
+        int[] in = new SplittableRandom(17).ints(3 * 64).toArray();
+        int[] expected = new int[in.length];
+        for (int i = 0; i < in.length; i++) {
+            expected[i] = in[i / 64 * 64 + 63 - i % 64];
+        }
+        AllPaths.check(CaseBuilder.of("asm_shared_generic", "generic.cu", src).kernel("reverse")
+                .launch(Dim3.of(3), Dim3.of(64)).out("a", in, expected).build());
+    }
+
     /** The variables count against the module's shared memory; other state spaces stay refused by name. */
     @Test
     void theSharedMemoryBudgetCountsThemAndOtherDeclarationsAreRefused() {
