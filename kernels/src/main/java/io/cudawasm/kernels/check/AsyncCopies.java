@@ -48,6 +48,11 @@ final class AsyncCopies {
 
     /** The result of a call to {@code name}, after the checks that belong at its line. */
     static Operand afterCall(FunctionContext ctx, String name, List<Operand> args, Operand result, SourcePos pos) {
+        if (name.equals("__cuda_ptx_cp_async_bulk") && args.size() == 7) {
+            throw CompileException.at(pos, "multicast bulk copies ('cuda::ptx::cp_async_bulk' with a ctaMask) are not"
+                    + " supported from CUDA source: its mbarrier waits count no transaction bytes, so a block could read"
+                    + " before another block's copy lands; nvcc's PTX of the kernel (compute_90a) runs them");
+        }
         if (BULK_COPIES.contains(name) && result instanceof Value v && v.type() == ScalarType.BOOL) {
             KExpr ok = ctx.let(v.value(), pos);
             ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, ok, ScalarType.BOOL),

@@ -564,6 +564,41 @@ public final class Checker {
         return g;
     }
 
+    /** The shared variables declared in inline PTX, by asm statement and declaration. */
+    private final Map<List<Object>, KGlobal> inlineAsmShared = new HashMap<>();
+
+    /**
+     * The shared variable of a {@code .shared} declaration (at {@code pos} in the template) of the
+     * asm statement at {@code at}: one per statement, made the first time and counted against the
+     * shared-memory budget, the same whenever the statement is lowered again (a body lowered first
+     * to deduce its return type, a template's instantiations, unless an {@code "n"} operand changed
+     * the type).
+     */
+    KGlobal inlineAsmShared(SourcePos at, String name, CType type, SourcePos pos) {
+        List<Object> key = List.of(at, pos.line(), pos.column(), name, type);
+        KGlobal made = inlineAsmShared.get(key);
+        if (made == null) {
+            made = addSharedGlobal(name, type, false, at);
+            inlineAsmShared.put(key, made);
+        }
+        return made;
+    }
+
+    /**
+     * The {@code __device__ extern "C"} function named {@code name} (one, not a template, not a
+     * member), lowered if it was not yet, for a call in inline PTX; null when there is none.
+     */
+    KFunction externCFunction(String name, SourcePos usePos) {
+        List<FunctionEntry> entries = functions.get(name);
+        if (entries == null) {
+            return null;
+        }
+        List<FunctionEntry> found = entries.stream().filter(e -> e.owner == null && !e.isTemplate()
+                && e.decl.specifiers().contains(Decl.FunctionSpecifier.EXTERN_C) && !e.decl.isKernel()
+                && e.decl.isDeviceCode()).toList();
+        return found.size() == 1 ? instance(found.get(0), TemplateEnv.EMPTY, usePos) : null;
+    }
+
     private final Map<String, KFunction> helpers = new HashMap<>();
     private KGlobal tileExchange;
 

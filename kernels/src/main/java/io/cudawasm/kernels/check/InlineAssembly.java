@@ -40,7 +40,7 @@ final class InlineAssembly {
         if (!asm.extended()) {
             // basic asm: the template is PTX as written
             emit(InlinePtx.lower(asm.template(), asm.template(), List.of(), ctx.asmCarry, ctx.fn, at,
-                    ctx.checker.deviceLibrary), at);
+                    ctx.checker.deviceLibrary, enclosing(at)), at);
             return;
         }
         List<String> texts = new ArrayList<>();
@@ -89,10 +89,29 @@ final class InlineAssembly {
         }
         String template = substitute(asm.template(), texts, at);
         emit(InlinePtx.lower(template, asm.template(), registers, ctx.asmCarry, ctx.fn, at,
-                ctx.checker.deviceLibrary), at);
+                ctx.checker.deviceLibrary, enclosing(at)), at);
         for (Output o : outputs) {
             exprs.store(o.target(), exprs.convert(new KExpr.LocalGet(o.register()), o.target().type(), o.pos(), true));
         }
+    }
+
+    /**
+     * The module around the snippet: its {@code .shared} variables, one per asm statement and
+     * declaration, and the functions it may call.
+     */
+    private InlinePtx.Enclosing enclosing(SourcePos at) {
+        return new InlinePtx.Enclosing() {
+            @Override
+            public io.cudawasm.kernels.kir.KGlobal declareShared(String name, io.cudawasm.kernels.types.CType type,
+                    SourcePos pos) {
+                return ctx.checker.inlineAsmShared(at, name, type, pos);
+            }
+
+            @Override
+            public io.cudawasm.kernels.kir.KFunction function(String name, SourcePos pos) {
+                return ctx.checker.externCFunction(name, at);
+            }
+        };
     }
 
     private void emit(KBlock snippet, SourcePos at) {

@@ -319,11 +319,19 @@ final class AsyncCopyHeaders {
             {
                 return __cw_bulk_copy(dst, src, size);
             }
+            // the multicast to a cluster's blocks (ctaMask): refused by name at the call (check/AsyncCopies)
+            __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
+                                                            void *dst, const void *src, unsigned size, uint64_t *bar,
+                                                            uint16_t ctaMask)
+            {
+                return false;
+            }
             __device__ inline void __cuda_ptx_cp_async_bulk_commit_group() {}
             template <int N> __device__ void __cuda_ptx_cp_async_bulk_wait_group(__cuda_ptx_n32_t<N>) {}
             template <int N> __device__ void __cuda_ptx_cp_async_bulk_wait_group_read(__cuda_ptx_n32_t<N>) {}
             __device__ inline void __cuda_ptx_fence_proxy_async() {}
             template <typename Space> __device__ void __cuda_ptx_fence_proxy_async(Space) {}
+            template <typename Sem, typename Scope> __device__ void __cuda_ptx_fence_mbarrier_init(Sem, Scope) {}
             // an mbarrier: a block barrier; init says whether its count is the block's (checked at the caller's line)
             __device__ inline bool __cuda_ptx_mbarrier_init(uint64_t *bar, unsigned count)
             {

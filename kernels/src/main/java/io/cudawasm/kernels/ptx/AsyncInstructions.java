@@ -6,7 +6,6 @@ import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
-import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KStmt;
 import io.cudawasm.kernels.kir.SpecialReg;
 import io.cudawasm.kernels.ptx.PtxStatement.Instruction;
@@ -25,14 +24,17 @@ import java.util.List;
  * count, {@code arrive} returns a state nobody inspects, and {@code test_wait}/{@code try_wait}
  * (which nvcc spins on) is the block barrier and answers true. sm_90's bulk copies without a tensor
  * map copy at the issue too, so the transaction counts they complete ({@code expect_tx},
- * {@code complete_tx}, {@code arrive.expect_tx}) are met before anyone waits; a cluster is one
- * block. Tensor copies (TMA), multicasts and arrivals that change the count are refused by name.
+ * {@code complete_tx}, {@code arrive.expect_tx}) are met before anyone waits, except in a module
+ * that multicasts to a cluster's blocks ({@link ClusterBulkCopies}). Tensor copies (TMA) and
+ * arrivals that change the count are refused by name.
  */
 final class AsyncInstructions {
     private final FunctionLowering f;
+    private final ClusterBulkCopies cluster;
 
     AsyncInstructions(FunctionLowering f) {
         this.f = f;
+        this.cluster = new ClusterBulkCopies(f);
     }
 
     /** {@code cp.async...} */
@@ -100,10 +102,6 @@ final class AsyncInstructions {
         if (ins.has("prefetch")) {
             return; // cp.async.bulk.prefetch.L2: a hint that changes no result
         }
-        if (ins.modifiers().stream().anyMatch(m -> m.startsWith("multicast"))) {
-            throw f.unsupported(ins, "a multicast to the blocks of a cluster (clusters of more than one block are"
-                    + " not supported)");
-        }
         if (ins.modifiers().stream().anyMatch(m -> m.startsWith("cp_mask"))) {
             throw f.unsupported(ins, "byte-masked bulk copies (.cp_mask) are not supported");
         }
@@ -111,6 +109,10 @@ final class AsyncInstructions {
         if (spaces.size() != 2 || spaces.get(0) == StateSpace.GLOBAL && spaces.get(1) == StateSpace.GLOBAL) {
             throw f.unsupported(ins, "expects a destination and a source state space (shared::cluster.global,"
                     + " global.shared::cta or shared::cluster.shared::cta)");
+        }
+        if (ClusterBulkCopies.isMulticast(ins)) {
+            cluster.multicast(ins, spaces);
+            return;
         }
         List<PtxOperand> ops = ins.operands();
         boolean toShared = spaces.get(0) == StateSpace.SHARED;
@@ -122,22 +124,11 @@ final class AsyncInstructions {
         KExpr size = f.temp(f.read(ops.get(2), Exprs.UINT));
         KExpr dst = f.temp(f.pointer(ops.get(0), spaces.get(0), ScalarType.UINT, 0));
         KExpr src = f.temp(f.pointer(ops.get(1), spaces.get(1), ScalarType.UINT, 0));
-        // PTX requires 16-byte alignment of both addresses and of the size: a GPU's result is undefined
-        // otherwise, so say so instead of copying something
-        KExpr misaligned = Exprs.and(Exprs.or(Exprs.or(Exprs.convert(dst, Exprs.ULONG), Exprs.convert(src, Exprs.ULONG)),
-                Exprs.convert(size, Exprs.ULONG)), Exprs.constant(Exprs.ULONG, 15));
-        f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, misaligned, Exprs.constant(Exprs.ULONG, 0)),
-                new KBlock(List.of(new KStmt.Trap(ins.mnemonic() + ": the addresses and the size must be multiples of 16",
-                        ins.pos()))), KBlock.EMPTY));
-        KLocal word = f.local("word", Exprs.UINT);
-        KExpr i = new KExpr.LocalGet(word);
-        KExpr words = Exprs.shr(size, Exprs.u32(2));
-        KExpr index = Exprs.convert(i, ScalarType.LONG);
-        KStmt copy = new KStmt.Store(new KExpr.PtrAdd(dst, index),
-                new KExpr.Load(new KExpr.PtrAdd(src, index), ins.sourcePos()), ins.sourcePos());
-        f.emit(new KStmt.Assign(word, Exprs.u32(0)));
-        f.emit(new KStmt.Loop(false, Exprs.compare(BinaryOp.LT, i, words), new KBlock(List.of(copy)),
-                new KBlock(List.of(new KStmt.Assign(word, Exprs.add(i, Exprs.u32(1)))))));
+        cluster.checkAligned(ins, dst, src, size);
+        cluster.copyWords(ins, dst, src, size);
+        if (toShared) {
+            cluster.completeTx(ins, f.pointer(ops.get(3), spaces.get(0), ScalarType.UCHAR, 0), size);
+        }
     }
 
     /**
@@ -205,13 +196,20 @@ final class AsyncInstructions {
         }
         if (ins.has("expect_tx") && !ins.has("arrive") || ins.has("complete_tx")) {
             // transaction counts: every bulk copy completed its bytes at its issue, so expecting them
-            // or completing them by hand leaves the phase waiting for the arrivals only
+            // or completing them by hand leaves the phase waiting for the arrivals only (unless the module
+            // multicasts, ClusterBulkCopies)
             f.arity(ins, 2);
+            if (ins.has("complete_tx")) {
+                cluster.completeTx(ins, ops.get(0), ops.get(1));
+            } else {
+                cluster.expectTx(ins, ops.get(0), ops.get(1));
+            }
             return;
         }
         if (ins.has("arrive") && ins.has("expect_tx")) {
             // one arrival, after raising the transaction count that the copies have already met
             f.arity(ins, 3);
+            cluster.expectTx(ins, ops.get(1), ops.get(2));
             writeState(ops.get(0));
             return;
         }
@@ -233,6 +231,7 @@ final class AsyncInstructions {
                 throw f.unsupported(ins, "expects p, [addr], state");
             }
             f.emit(new KStmt.Barrier(BarrierKind.BLOCK, ins.pos()));
+            cluster.awaitTransactions(ins, ops.get(1));
             f.write(ops.get(0), Exprs.bool(true));
             return;
         }

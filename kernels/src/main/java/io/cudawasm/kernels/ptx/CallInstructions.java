@@ -58,6 +58,10 @@ final class CallInstructions {
             throw f.unsupported(ins, "calls with a prototype (indirect calls)");
         }
         Binding b = f.scopes().lookup(callee.name());
+        if (b == null && f.inline()) {
+            inlineCall(ins, f.module().inlineCallee(callee.name(), callee.pos()), results, args);
+            return;
+        }
         if (!(b instanceof Binding.Function fb)) {
             throw CompileException.at(callee.pos(), "call of undeclared function '" + callee.name() + "'");
         }
@@ -75,6 +79,30 @@ final class CallInstructions {
                     + decl.returns().size());
         }
         direct(ins, target, results, args);
+    }
+
+    /**
+     * A call in inline PTX of a {@code __device__ extern "C"} function of the C module around it: its
+     * arguments and result are numbers or pointers (a pointer in a 64-bit register or {@code .param}).
+     */
+    private void inlineCall(Instruction ins, KFunction target, List<PtxOperand> results, List<PtxOperand> args) {
+        int returns = target.returnType() instanceof io.cudawasm.kernels.types.VoidType ? 0 : 1;
+        if (args.size() != target.params().size() || results.size() != returns) {
+            throw CompileException.at(ins.pos(), "call of '" + target.sourceName() + "' with " + args.size()
+                    + " arguments and " + results.size() + " results; it takes " + target.params().size()
+                    + " and returns " + returns);
+        }
+        boolean plain = target.params().stream().allMatch(p -> numberOrPointer(p.type()))
+                && (returns == 0 || numberOrPointer(target.returnType()));
+        if (!plain) {
+            throw f.unsupported(ins, "a call in inline assembly passes and returns numbers and pointers only ('"
+                    + target.sourceName() + "' takes or returns a struct or array)");
+        }
+        direct(ins, target, results, args);
+    }
+
+    private static boolean numberOrPointer(io.cudawasm.kernels.types.CType t) {
+        return t instanceof ScalarType || t instanceof PointerType;
     }
 
     /**
@@ -160,6 +188,12 @@ final class CallInstructions {
     }
 
     private KExpr argument(PtxOperand arg, KLocal param) {
+        if (param.type() instanceof PointerType pt && f.inline()) {
+            // a C function's pointer parameter, from the 64-bit .param or register of inline PTX
+            KExpr bits = arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p
+                    ? Exprs.as(new KExpr.LocalGet(p.local()), ScalarType.ULONGLONG) : f.read(arg, ScalarType.ULONGLONG);
+            return Exprs.convert(bits, pt);
+        }
         if (arg instanceof PtxOperand.Symbol s && f.scopes().lookup(s.name()) instanceof Binding.Param p) {
             KExpr v = new KExpr.LocalGet(p.local());
             if (param.type() instanceof ScalarType st && p.local().type() instanceof ScalarType) {

@@ -73,6 +73,11 @@ final class FunctionLowering {
         return fn;
     }
 
+    /** Whether this lowers an inline PTX snippet of a C function. */
+    boolean inline() {
+        return inline;
+    }
+
     ModuleLowering module() {
         return module;
     }
@@ -335,9 +340,14 @@ final class FunctionLowering {
     }
 
     private void declare(PtxVariable v) {
-        if (inline && v.space() != StateSpace.REG) {
+        if (inline && v.space() == StateSpace.SHARED) {
+            // one variable per block for the asm statement, a shared variable of the enclosing module
+            scopes.bind(v.name(), new Binding.Global(module.inlineShared(v)));
+            return;
+        }
+        if (inline && v.space() != StateSpace.REG && v.space() != StateSpace.PARAM) {
             throw CompileException.at(v.pos(), "unsupported in inline assembly: ."
-                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg)");
+                    + v.space().name().toLowerCase(java.util.Locale.ROOT) + " declarations (only .reg, .param and .shared)");
         }
         switch (v.space()) {
             case REG -> scopes.declareRegisters(v);
@@ -516,12 +526,7 @@ final class FunctionLowering {
         String op = ins.opcode();
         trackAddresses(ins);
         switch (op) {
-            case "call" -> {
-                if (inline) {
-                    throw unsupported(ins, "calls in inline assembly");
-                }
-                calls.call(ins);
-            }
+            case "call" -> calls.call(ins);
             case "mov" -> conversions.mov(ins);
             case "cvt" -> conversions.cvt(ins);
             case "cvta" -> conversions.cvta(ins);

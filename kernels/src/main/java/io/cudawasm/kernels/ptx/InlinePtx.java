@@ -23,6 +23,27 @@ public final class InlinePtx {
     public record Operand(String name, KLocal local, PtxType type) {}
 
     /**
+     * What a snippet reaches of the C module around it: the variables of its {@code .shared}
+     * declarations and the functions it calls.
+     */
+    public interface Enclosing {
+        /**
+         * The shared variable of a {@code .shared} declaration in the snippet: a variable of the
+         * module, one per block, counted against the shared-memory budget, as ptxas allocates one
+         * for a declaration in a kernel's body. One per asm statement and declaration, so a
+         * statement lowered again (a template instantiated twice, a body lowered first to deduce its
+         * return type) declares the same variable.
+         */
+        io.cudawasm.kernels.kir.KGlobal declareShared(String name, io.cudawasm.kernels.types.CType type, SourcePos pos);
+
+        /**
+         * The function {@code call} names: a {@code __device__} function of the module whose PTX name
+         * is {@code name} (an {@code extern "C"} one, whose name nvcc keeps), or null.
+         */
+        KFunction function(String name, SourcePos pos);
+    }
+
+    /**
      * The carry flag of a C function's asm statements, shared by all of them (a chain split over
      * two statements, {@code add.cc} in one and {@code addc} in the next, carries across), made by
      * the first that uses it.
@@ -56,6 +77,15 @@ public final class InlinePtx {
      */
     public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
             SourcePos at, io.cudawasm.kernels.devicelib.DeviceLibrary library) {
+        return lower(template, written, operands, carry, fn, at, library, null);
+    }
+
+    /**
+     * Like the above; {@code enclosing} gives the snippet's {@code .shared} variables and the
+     * functions it calls (null: both refused).
+     */
+    public static KBlock lower(String template, String written, List<Operand> operands, CarryFlag carry, KFunction fn,
+            SourcePos at, io.cudawasm.kernels.devicelib.DeviceLibrary library, Enclosing enclosing) {
         SourceFile text = new SourceFile(at.fileName() + " (inline PTX)", template);
         try {
             List<PtxStatement> body = new ArrayList<>();
@@ -67,6 +97,7 @@ public final class InlinePtx {
             // the enclosing module's device library: what the snippet makes of it belongs to that module
             ModuleLowering module = new ModuleLowering(
                     new PtxModule(text, "inline", null, 64, List.of(), List.of()), new ArrayList<>(), library);
+            module.enclosing(enclosing);
             PtxFunction snippet = new PtxFunction(false, fn.name(), List.of(), List.of(), body, at);
             FunctionLowering lowering = new FunctionLowering(module, snippet, fn);
             for (Operand o : operands) {

@@ -74,6 +74,55 @@ final class ModuleLowering {
         return functionIndices.get(name);
     }
 
+    private InlinePtx.Enclosing enclosing;
+
+    /** Inline PTX: the C module around the snippet, for its .shared variables and calls (null: refused). */
+    void enclosing(InlinePtx.Enclosing module) {
+        this.enclosing = module;
+    }
+
+    /**
+     * The variable of a {@code .shared} declaration in inline PTX, made by the enclosing C module
+     * (one per asm statement and name, per block).
+     */
+    KGlobal inlineShared(PtxVariable v) {
+        if (enclosing == null) {
+            throw CompileException.at(v.pos(), "unsupported in inline assembly: .shared declarations here");
+        }
+        if (!v.init().isEmpty()) {
+            throw CompileException.at(v.pos(), ".shared variables cannot be initialized");
+        }
+        CType t = storage.variableType(v);
+        if (t instanceof ArrayType a && a.isIncomplete()) {
+            throw CompileException.at(v.pos(), "unsupported in inline assembly: a .shared array without a size (dynamic"
+                    + " shared memory); declare it in C (extern __shared__) and pass its address");
+        }
+        return enclosing.declareShared(Scopes.clean(v.name()), t, v.pos());
+    }
+
+    /**
+     * The C function a {@code call} in inline PTX names: a {@code __device__ extern "C"} function of
+     * the enclosing module (PTX calls functions by their PTX names, which nvcc keeps only for those).
+     */
+    KFunction inlineCallee(String name, SourcePos pos) {
+        KFunction target = enclosing == null ? null : enclosing.function(name, pos);
+        if (target == null) {
+            throw CompileException.at(pos, "call of '" + name + "' in inline assembly: the module has no __device__"
+                    + " extern \"C\" function of that name");
+        }
+        return target;
+    }
+
+    private Boolean countsTransactions;
+
+    /** Whether the module keeps mbarrier transaction counts: it multicasts ({@link ClusterBulkCopies}). */
+    boolean countsTransactions() {
+        if (countsTransactions == null) {
+            countsTransactions = ClusterBulkCopies.multicasts(ptx);
+        }
+        return countsTransactions;
+    }
+
     KModule lower() {
         for (PtxFunction f : ptx.functions()) {
             if (!f.entry() && f.hasBody() && !functionIndices.containsKey(f.name())) {

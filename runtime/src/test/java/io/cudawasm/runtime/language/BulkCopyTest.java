@@ -422,7 +422,7 @@ class BulkCopyTest {
     }
 
     @Test
-    void tensorCopiesMulticastsAndOversizedClustersAreRefusedByName() {
+    void tensorCopiesAndOversizedClustersAreRefusedByName() {
         AllPaths.refuses(HEADERS + """
                 __global__ void k(const void *map, int *out)
                 {
@@ -455,8 +455,6 @@ class BulkCopyTest {
                 """;
         refusedPtx(head + "    cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [s], [%rd1, {0}], [bar];\n"
                 + "    ret;\n}\n", 11, "bulk tensor copies (cp.async.bulk.tensor");
-        refusedPtx(head + "    mov.u16 %rs1, 3;\n    cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
-                + " [s], [%rd1], 64, [bar], %rs1;\n    ret;\n}\n", 12, "a multicast to the blocks of a cluster");
         refusedPtx(head + "    mbarrier.arrive_drop.shared.b64 %rd2, [bar];\n    ret;\n}\n", 11,
                 "(arrive_drop, pending_count) are not supported");
         refusedPtx("""

@@ -536,8 +536,8 @@ class InlinePtxTest {
                 }
                 """, 3, 5, "unsupported PTX instruction 'frobnicate.b32'", "template line 2");
         refusedAt("""
-                __global__ void k(int *a) { asm("{ .shared .u32 s; st.shared.u32 [s], 1; }"); }
-                """, 1, 29, ".shared declarations");
+                __global__ void k(int *a) { asm("{ .const .u32 s; ld.const.u32 %r1, [s]; }"); }
+                """, 1, 29, ".const declarations (only .reg, .param and .shared)");
         String deviceRet = "__device__ void f(int *a) { if (a[0]) asm(\"ret;\"); a[0] = 1; }\n"
                 + "__global__ void k(int *a) { f(a); }";
         refusedAt(deviceRet, 1, deviceRet.indexOf("asm") + 1, "'ret' in inline assembly of a device function");
