@@ -91,8 +91,19 @@ public final class KernelAbi {
     public static final String BAD_CLUSTER_RANK = "map_shared_rank: the rank is not a block of the caller's cluster"
             + " (ranks are 0 to cluster.num_blocks() - 1)";
 
+    /**
+     * A bulk tensor copy stopped: codes {@code TRAP_TENSOR_COPY + status - 1} for the statuses of
+     * {@link TensorMapAbi} (misaligned shared memory, not a map, wrong rank, unsupported map).
+     */
+    public static final int TRAP_TENSOR_COPY = 20;
+
     /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
     public static int trapCode(String reason) {
+        for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_UNSUPPORTED; status++) {
+            if (TensorMapAbi.reason(status).equals(reason)) {
+                return TRAP_TENSOR_COPY + status - 1;
+            }
+        }
         if (NO_GRID_WORKSPACE.equals(reason)) {
             return TRAP_NO_GRID_WORKSPACE;
         }
@@ -155,7 +166,8 @@ public final class KernelAbi {
             case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             case TRAP_NO_GRID_WORKSPACE -> NO_GRID_WORKSPACE;
             case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
-            default -> "trap " + code;
+            default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_UNSUPPORTED
+                    ? TensorMapAbi.reason(code - TRAP_TENSOR_COPY + 1) : "trap " + code;
         };
     }
 

@@ -24,7 +24,7 @@ final class AsyncCopyHeaders {
      * {@code first}, {@code first + step}, ... (4-byte words when both addresses and the size allow,
      * else bytes). Every thread of a group sees the same addresses, so all pick the same unit.
      */
-    private static final String COMMON = """
+    static final String COMMON = """
             #ifndef __CW_ASYNC_COPY_COMMON
             #define __CW_ASYNC_COPY_COMMON
             enum __cuda_thread_scope { __cuda_thread_scope_system = 0, __cuda_thread_scope_device = 1,
@@ -121,7 +121,36 @@ final class AsyncCopyHeaders {
             __device__ inline void __cuda_device_cp_async_bulk_commit_group() {}
             template <int Prior> __device__ void __cuda_device_cp_async_bulk_wait_group_read() {}
             #endif
-            """;
+            """ + TensorMapHeader.TEXT + tensorCopies();
+
+    /**
+     * {@code cde::cp_async_bulk_tensor_{1..5}d_global_to_shared(dst, &map, c0.., bar)} and
+     * {@code _shared_to_global(&map, c0.., src)}: the box copied at the call (TensorMapHeader); each
+     * answers the copy's status, which the compiler turns into a stop at the caller's line
+     * (check/TensorCopies).
+     */
+    private static String tensorCopies() {
+        StringBuilder sb = new StringBuilder("#ifndef __CW_CUDA_TENSOR_COPIES\n#define __CW_CUDA_TENSOR_COPIES\n");
+        for (int rank = 1; rank <= 5; rank++) {
+            StringBuilder params = new StringBuilder();
+            StringBuilder coords = new StringBuilder();
+            for (int d = 0; d < 5; d++) {
+                if (d < rank) {
+                    params.append(", int c").append(d);
+                }
+                coords.append(d < rank ? ", c" + d : ", 0");
+            }
+            sb.append("__device__ inline int __cuda_device_cp_async_bulk_tensor_").append(rank)
+                    .append("d_global_to_shared(void *dst, const CUtensorMap *map").append(params)
+                    .append(", __cuda_barrier<__cuda_thread_scope_block> &bar)\n{ return __cw_tensor_copy(map, dst, ")
+                    .append(rank).append(coords).append(", 1); }\n");
+            sb.append("__device__ inline int __cuda_device_cp_async_bulk_tensor_").append(rank)
+                    .append("d_shared_to_global(const CUtensorMap *map").append(params)
+                    .append(", const void *src)\n{ return __cw_tensor_copy(map, (void *)src, ").append(rank).append(coords)
+                    .append(", 0); }\n");
+        }
+        return sb.append("#endif\n").toString();
+    }
 
     /**
      * {@code cuda::pipeline}: a thread's own pipeline ({@code make_pipeline()}) only orders its own
@@ -327,6 +356,7 @@ final class AsyncCopyHeaders {
     static final Map<String, String> TEXT = Map.of(
             "cuda/ptx", PTX_WRAPPERS,
             "cuda/barrier", BARRIER,
+            "cudaTypedefs.h", TensorMapHeader.TYPE,
             "cuda/pipeline", PIPELINE,
             "cuda_pipeline.h", PRIMITIVES,
             "cuda_pipeline_primitives.h", PRIMITIVES,
