@@ -114,6 +114,11 @@ final class JobPlanner {
                 checkOffset(a, buffers);
                 bound.add(a.plan());
             }
+            if (bound.stream().anyMatch(a -> a instanceof ArgPlan.TensorMapRef)
+                    && !backend.backend().name().equals("wasm")) {
+                throw JsonNumbers.invalid(field + ".args", "tensor maps (CUtensorMap) are made for the WebAssembly path"
+                        + " only, not for " + backend.backend().name() + ": use backend 'wasm' (or leave backend out)");
+            }
             boolean cooperative = Boolean.TRUE.equals(launch.cooperative());
             if (cooperative && !Backends.launchesCooperatively(backend.backend())) {
                 throw JsonNumbers.invalid(field + ".cooperative", "cooperative launches run on the WebAssembly path "
@@ -201,6 +206,8 @@ final class JobPlanner {
             ArgPlan plan;
             if (p.kind() == ParamKind.POINTER) {
                 plan = pointer(p, v, f, buffers);
+            } else if (p.kind() == ParamKind.STRUCT && TensorMapArgument.isTensorMap(v)) {
+                plan = tensorMap(p, v, f, buffers);
             } else if (p.kind() == ParamKind.STRUCT) {
                 plan = new ArgPlan.StructBytes(structBytes(v, p.size(), f));
             } else {
@@ -267,6 +274,25 @@ final class JobPlanner {
                 + "' needs a buffer name, an inline buffer or null");
     }
 
+    /** A CUtensorMap argument: the map's buffer takes the map's element type, unless it has one already. */
+    private static ArgPlan tensorMap(ParamInfo p, JsonNode v, String field, Map<String, Draft> buffers) {
+        if (p.size() != io.cudawasm.kernels.abi.TensorMapAbi.BYTES) {
+            throw JsonNumbers.invalid(field, "'" + p.type() + " " + p.name() + "' is a struct of " + p.size()
+                    + " bytes, not a CUtensorMap: a tensor map cannot be passed for it");
+        }
+        TensorMapArgument m = TensorMapArgument.parse(v, field);
+        Draft d = buffers.get(m.buffer());
+        if (d == null) {
+            throw ApiException.badRequest("invalid_job", field + ".tensorMap.buffer: no buffer named '" + m.buffer()
+                    + "' (buffers: " + buffers.keySet() + ")", Map.of("field", field + ".tensorMap.buffer"));
+        }
+        if (d.type == null) {
+            d.type = m.type();
+        }
+        d.written = true; // a kernel may store through the map
+        return new ArgPlan.TensorMapRef(d.name, m.offset(), m.spec());
+    }
+
     /** The first pointer parameter a buffer meets gives it its element type, unless the request named one. */
     private static void bind(Draft d, ParamInfo p) {
         if (!p.pointeeConst()) {
@@ -306,6 +332,13 @@ final class JobPlanner {
     }
 
     private static void checkOffset(ArgDraft a, Map<String, Draft> buffers) {
+        if (a.plan() instanceof ArgPlan.TensorMapRef map) {
+            try {
+                map.spec().checkFits(buffers.get(map.buffer()).bytes, map.offset());
+            } catch (IllegalArgumentException e) {
+                throw JsonNumbers.invalid(a.field() + ".tensorMap", e.getMessage() + " ('" + map.buffer() + "')");
+            }
+        }
         if (a.plan() instanceof ArgPlan.BufferRef ref && ref.offset() > buffers.get(ref.buffer()).bytes) {
             throw JsonNumbers.invalid(a.field(), "offset " + ref.offset() + " is past the end of buffer '"
                     + ref.buffer() + "' (" + buffers.get(ref.buffer()).bytes + " bytes)");
