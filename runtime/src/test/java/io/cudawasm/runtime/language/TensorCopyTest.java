@@ -268,6 +268,46 @@ class TensorCopyTest {
                 .tensorMap("data", data, expected, spec).scalar(5).build());
     }
 
+    /**
+     * The CUDA back end's C of a tensor-copy kernel (the header's copy, in software, over this
+     * project's map layout) through nvcc for sm_90 and back onto the CPU path gives the reference
+     * results: the emitter carries the copy. (The CUDA back end itself takes no tensor-map argument.)
+     */
+    @Test
+    void theCudaCOfATensorCopyGivesTheReferenceResultsThroughItsPtx() {
+        String src = HEADERS + """
+                __global__ void sum(const __grid_constant__ CUtensorMap map, float *out)
+                {
+                    __shared__ alignas(128) float tile[8][16];
+                    __shared__ barrier bar;
+                    if (threadIdx.x == 0) { init(&bar, blockDim.x); }
+                    __syncthreads();
+                    if (threadIdx.x == 0) {
+                        cde::cp_async_bulk_tensor_2d_global_to_shared(&tile, &map, (int)blockIdx.x * 16 - 4, 20, bar);
+                    }
+                    bar.arrive_and_wait();
+                    out[blockIdx.x * 128 + threadIdx.x] = tile[threadIdx.x / 16][threadIdx.x % 16] + 0.5f;
+                }
+                """;
+        io.cudawasm.kernels.cuda.CudaProgram program = AllPaths.compile(CompileRequest.of("sum.cu", src)).cuda();
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_90");
+        float[] tensor = pitched(7);
+        try (KernelHarness h = KernelHarness.of(KernelCompiler.compile(CompileRequest.of("sum_cuda.ptx", ptx)), 2)) {
+            io.cudawasm.runtime.memory.DeviceBuffer t = h.buffer(tensor);
+            io.cudawasm.runtime.memory.DeviceBuffer out = h.buffer(new float[3 * 128]);
+            h.launch("sum", new io.cudawasm.runtime.launch.LaunchConfig(Dim3.of(3), Dim3.of(128), 0),
+                    io.cudawasm.runtime.launch.LaunchOptions.DEFAULT,
+                    new io.cudawasm.runtime.launch.KernelArg.TensorMap(t, 0, map2d()), out);
+            float[] got = h.floats(out);
+            for (int b = 0; b < 3; b++) {
+                for (int i = 0; i < 128; i++) {
+                    assertEquals(at(tensor, b * 16 - 4 + i % 16, 20 + i / 16) + 0.5f, got[b * 128 + i], 0.0f,
+                            "block " + b + " element " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void aMisalignedSharedDestinationStopsTheKernelAtTheCopy() {
         String src = HEADERS + """
