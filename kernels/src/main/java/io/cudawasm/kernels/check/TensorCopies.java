@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stops of sm_90's bulk tensor copies ({@code cde::cp_async_bulk_tensor_*}, whose header
+ * The stops of sm_90's bulk tensor copies ({@code cde::cp_async_bulk_tensor_*}, {@code cuda::ptx::cp_async_bulk_tensor}, whose header
  * functions answer the copy's status, preprocess/TensorMapHeader), placed at the caller's line: a
  * misaligned shared-memory address, a map the launch did not make, a rank that is not the map's.
  * The PTX front end stops {@code cp.async.bulk.tensor} with the same statements.
@@ -21,7 +21,7 @@ public final class TensorCopies {
     private TensorCopies() {}
 
     static boolean isTensorCopy(String name) {
-        return name.startsWith("__cuda_device_cp_async_bulk_tensor_");
+        return name.startsWith("__cuda_device_cp_async_bulk_tensor_") || name.equals("__cuda_ptx_cp_async_bulk_tensor");
     }
 
     /** The result of a call to {@code name}: a tensor copy's status checked where it was called. */

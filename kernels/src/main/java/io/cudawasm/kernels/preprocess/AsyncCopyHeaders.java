@@ -129,6 +129,43 @@ final class AsyncCopyHeaders {
      * answers the copy's status, which the compiler turns into a stop at the caller's line
      * (check/TensorCopies).
      */
+    /**
+     * {@code cuda::ptx::cp_async_bulk_tensor(space_cluster, space_global, dst, &map, coords, bar)} (or
+     * {@code space_shared} as the destination) and {@code (space_global, space_shared, &map, coords, src)}:
+     * the same copy and status as above. libcu++ takes the coordinates as {@code const int32_t (&)[N]},
+     * which gives the rank; here they arrive as a pointer, so the rank is the map's (a map the launch
+     * did not make still stops the copy: its rank is then read as 1).
+     */
+    private static String ptxTensorCopies() {
+        return """
+                #ifndef __CW_CUDA_PTX_TENSOR_COPIES
+                #define __CW_CUDA_PTX_TENSOR_COPIES
+                __device__ inline int __cw_tensor_copy_at(const void *map, void *shared, const int *c, int toShared)
+                {
+                    int rank = (int)((const unsigned *)map)[%d];
+                    rank = rank < 1 || rank > 5 ? 1 : rank;
+                    return __cw_tensor_copy(map, shared, rank, c[0], rank > 1 ? c[1] : 0, rank > 2 ? c[2] : 0,
+                                            rank > 3 ? c[3] : 0, rank > 4 ? c[4] : 0, toShared);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
+                                                                      void *dst, const void *map, const int *c, uint64_t *bar)
+                {
+                    return __cw_tensor_copy_at(map, dst, c, 1);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_shared_t, __cuda_ptx_space_global_t,
+                                                                      void *dst, const void *map, const int *c, uint64_t *bar)
+                {
+                    return __cw_tensor_copy_at(map, dst, c, 1);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_global_t, __cuda_ptx_space_shared_t,
+                                                                      const void *map, const int *c, const void *src)
+                {
+                    return __cw_tensor_copy_at(map, (void *)src, c, 0);
+                }
+                #endif
+                """.formatted(io.cudawasm.kernels.abi.TensorMapAbi.RANK / 4);
+    }
+
     private static String tensorCopies() {
         StringBuilder sb = new StringBuilder("#ifndef __CW_CUDA_TENSOR_COPIES\n#define __CW_CUDA_TENSOR_COPIES\n");
         for (int rank = 1; rank <= 5; rank++) {
@@ -351,7 +388,7 @@ final class AsyncCopyHeaders {
                 return (uint64_t *)&bar.expected;
             }
             #endif
-            """;
+            """ + ptxTensorCopies();
 
     static final Map<String, String> TEXT = Map.of(
             "cuda/ptx", PTX_WRAPPERS,

@@ -207,6 +207,54 @@ class TensorCopyTest {
                 .tensorMap("tensor", tensor, null, spec).out("out", new int[expected.length], expected).build());
     }
 
+    /** libcu++'s PTX wrapper {@code cuda::ptx::cp_async_bulk_tensor}, coordinates in an array, there and back. */
+    @Test
+    void cudaPtxWrapperCopiesThereAndBack() {
+        String src = """
+                #include <cuda.h>
+                #include <cuda/ptx>
+                namespace ptx = cuda::ptx;
+                __global__ void negate(const __grid_constant__ CUtensorMap map)
+                {
+                    __shared__ alignas(128) float tile[8][16];
+                    __shared__ uint64_t bar;
+                    if (threadIdx.x == 0) {
+                        ptx::mbarrier_init(&bar, blockDim.x);
+                    }
+                    __syncthreads();
+                    const int32_t at[2] = {(int32_t)blockIdx.x * 16, (int32_t)blockIdx.y * 8};
+                    uint64_t state;
+                    if (threadIdx.x == 0) {
+                        ptx::cp_async_bulk_tensor(ptx::space_cluster, ptx::space_global, &tile, &map, at, &bar);
+                        state = ptx::mbarrier_arrive_expect_tx(ptx::sem_release, ptx::scope_cta, ptx::space_shared, &bar,
+                                                               sizeof(tile));
+                    } else {
+                        state = ptx::mbarrier_arrive(&bar);
+                    }
+                    while (!ptx::mbarrier_try_wait(&bar, state)) {
+                    }
+                    float *t = &tile[0][0];
+                    t[threadIdx.x] = -t[threadIdx.x];
+                    ptx::fence_proxy_async(ptx::space_shared);
+                    __syncthreads();
+                    if (threadIdx.x == 0) {
+                        ptx::cp_async_bulk_tensor(ptx::space_global, ptx::space_shared, &map, at, &tile);
+                        ptx::cp_async_bulk_commit_group();
+                        ptx::cp_async_bulk_wait_group_read(ptx::n32_t<0>());
+                    }
+                }
+                """;
+        float[] tensor = pitched(8);
+        float[] expected = tensor.clone();
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                expected[y * PITCH + x] = -tensor[y * PITCH + x];
+            }
+        }
+        check(CaseBuilder.of("tensor_cuda_ptx", "negate.cu", src).kernel("negate").launch(new Dim3(3, 4, 1), Dim3.of(128))
+                .tensorMap("tensor", tensor, expected, map2d()).build());
+    }
+
     /**
      * Hand-written PTX: a 1-D box through {@code [map, {c}]} operands, the tensor prefetches (hints),
      * and the store back in a bulk group, in the C module's own device library.
