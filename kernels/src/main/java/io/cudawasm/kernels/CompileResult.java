@@ -48,6 +48,15 @@ public record CompileResult(String sourceName, KModule kir, WasmModule wasm, Lis
         return WasmEmitter.compile(requireKir(), WasmOptions.MEMCHECK);
     }
 
+    /**
+     * The CPU module's independent-threads variant: each CUDA thread a host thread of its own, barriers
+     * and collectives host calls that really wait (needs the kernel IR; a separate, slower module, see
+     * {@link WasmOptions#independentThreads}).
+     */
+    public WasmModule independentThreadsWasm() {
+        return WasmEmitter.compile(requireKir(), WasmOptions.INDEPENDENT_THREADS);
+    }
+
     /** The kernels as CUDA C++ for NVRTC or nvcc (needs the kernel IR). */
     public CudaProgram cuda() {
         return CudaEmitter.emit(requireKir());

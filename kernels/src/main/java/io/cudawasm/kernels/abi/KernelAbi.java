@@ -60,7 +60,11 @@ public final class KernelAbi {
      */
     public static final int BOUNDED_LOOP_GLOBAL = 4;
 
-    /** Exported: {@code (stackTop, stackLimit, sharedBase, clusterStride) -> ()}, called once per instance and launch. */
+    /**
+     * Exported: {@code (stackTop, stackLimit, sharedBase, clusterStride, thread) -> ()}, called once per
+     * instance and launch; {@code thread} is the linear thread index an instance of the independent-threads
+     * variant runs (0 otherwise).
+     */
     public static final String INIT_EXPORT = "__cw_init";
     /** Imported: {@code (code, line) -> ()}, throws in the host with a reason. */
     public static final String TRAP_MODULE = "env";
@@ -91,6 +95,19 @@ public final class KernelAbi {
     public static final String BAD_CLUSTER_RANK = "map_shared_rank: the rank is not a block of the caller's cluster"
             + " (ranks are 0 to cluster.num_blocks() - 1)";
 
+    /** A barrier object initialized for other than the block's thread count, where the block runs thread by thread. */
+    public static final int TRAP_SUBSET_BARRIER = 14;
+    /** Its reason ({@link #TRAP_SUBSET_BARRIER}). */
+    public static final String SUBSET_BARRIER = "a barrier's expected count (cuda::barrier init, mbarrier.init) is not the"
+            + " block's thread count: a barrier of part of a block needs independent threads (launch with"
+            + " --independent-threads, or the job launch's \"independentThreads\": true; the CPU path only)";
+    /** A pipeline with producer and consumer roles where threads cannot wait for each other (OpenCL, CUDA C). */
+    public static final int TRAP_PARTITIONED_PIPELINE = 15;
+    /** Its reason ({@link #TRAP_PARTITIONED_PIPELINE}). */
+    public static final String PARTITIONED_PIPELINE = "a cuda::pipeline partitioned into producer and consumer roles"
+            + " (cuda::pipeline_role): its producers and consumers wait for each other stage by stage, which runs with"
+            + " independent threads on the CPU path (the WebAssembly back end) only";
+
     /**
      * A bulk tensor copy stopped: codes {@code TRAP_TENSOR_COPY + status - 1} for the statuses of
      * {@link TensorMapAbi} (misaligned shared memory, not a map, wrong rank, unsupported map).
@@ -99,6 +116,12 @@ public final class KernelAbi {
 
     /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
     public static int trapCode(String reason) {
+        if (SUBSET_BARRIER.equals(reason)) {
+            return TRAP_SUBSET_BARRIER;
+        }
+        if (PARTITIONED_PIPELINE.equals(reason)) {
+            return TRAP_PARTITIONED_PIPELINE;
+        }
         for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_UNSUPPORTED; status++) {
             if (TensorMapAbi.reason(status).equals(reason)) {
                 return TRAP_TENSOR_COPY + status - 1;
@@ -166,6 +189,8 @@ public final class KernelAbi {
             case TRAP_BAD_FREE -> io.cudawasm.kernels.devicelib.DeviceHeap.BAD_FREE;
             case TRAP_NO_GRID_WORKSPACE -> NO_GRID_WORKSPACE;
             case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
+            case TRAP_SUBSET_BARRIER -> SUBSET_BARRIER;
+            case TRAP_PARTITIONED_PIPELINE -> PARTITIONED_PIPELINE;
             default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_UNSUPPORTED
                     ? TensorMapAbi.reason(code - TRAP_TENSOR_COPY + 1) : "trap " + code;
         };

@@ -23,12 +23,11 @@ import java.util.List;
 final class AsyncCopies {
     private AsyncCopies() {}
 
-    static final String PARTITIONED_PIPELINE = "a cuda::pipeline partitioned into producer and consumer roles"
-            + " (cuda::pipeline_role) is not supported: its producers and consumers wait for each other stage by stage,"
-            + " which a block run thread by thread between barriers cannot interleave; the kernel stops here if it runs"
-            + " (give every thread both roles with make_pipeline(block, &state), or use a thread's own pipeline)";
-    static final String SUBSET_BARRIER = "cuda::barrier: the expected count is not the block's thread count (a barrier"
-            + " of part of a block is not supported: it runs as a block barrier)";
+    /** The compile-time warning at a pipeline made with roles. */
+    static final String PARTITIONED_PIPELINE_WARNING = "a cuda::pipeline partitioned into producer and consumer roles"
+            + " (cuda::pipeline_role): its producers and consumers wait for each other stage by stage, so the CPU path"
+            + " runs the kernel with independent threads (a host thread per CUDA thread: slower than the usual block"
+            + " loops); OpenCL and CUDA C cannot run it and stop here";
 
     static final String MISALIGNED_BULK_COPY = "a bulk asynchronous copy (sm_90) needs 16-byte aligned addresses and a"
             + " size that is a multiple of 16";
@@ -54,8 +53,12 @@ final class AsyncCopies {
                     + " threads is not supported (a cuda::barrier runs as a block barrier: every thread arrives once)");
         }
         if (name.equals("__cuda_make_pipeline") && args.size() == 3) {
-            ctx.checker.warnings.add(Diagnostic.warning(pos, PARTITIONED_PIPELINE));
-            ctx.emit(new KStmt.Trap(PARTITIONED_PIPELINE, pos));
+            ctx.checker.warnings.add(Diagnostic.warning(pos, PARTITIONED_PIPELINE_WARNING));
+            ctx.fn.needIndependentThreads(pos);
+            ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, new KExpr.IntrinsicCall(
+                    io.cudawasm.kernels.kir.Intrinsic.INDEPENDENT_THREADS, List.of(), ScalarType.BOOL), ScalarType.BOOL),
+                    new KBlock(List.of(new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.PARTITIONED_PIPELINE, pos))),
+                    KBlock.EMPTY));
             return result;
         }
         if ((name.equals("init") && args.size() == 2 && isBarrierPointer(args.get(0))
@@ -65,12 +68,12 @@ final class AsyncCopies {
                 // known now; the block's size is not: say so where a GPU would have run it
                 ctx.checker.warnings.add(Diagnostic.warning(pos, what + " initialized for " + c.value()
                         + " threads: it runs as a block barrier here, so the kernel stops at this line unless the block"
-                        + " has exactly " + c.value() + " threads"));
+                        + " has exactly " + c.value() + " threads or the launch runs with independent threads"));
             }
             KExpr ok = ctx.let(v.value(), pos);
             ctx.emit(new KStmt.If(new KExpr.Unary(KExpr.UnaryOp.NOT, ok, ScalarType.BOOL),
-                    new KBlock(List.of(new KStmt.Trap(name.equals("init") ? SUBSET_BARRIER
-                            : SUBSET_BARRIER.replace("cuda::barrier", what), pos))), KBlock.EMPTY));
+                    new KBlock(List.of(new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.SUBSET_BARRIER, pos))),
+                    KBlock.EMPTY));
             return new Value(ok);
         }
         return result;

@@ -88,7 +88,8 @@ final class BuiltinCalls {
             "binary_partition", "labeled_partition", "this_cluster", "__clusterDim", "__clusterIdx",
             "__clusterRelativeBlockIdx", "__clusterRelativeBlockRank", "__clusterSizeInBlocks",
             "__clusterGridDimInClusters", "__cluster_barrier_arrive", "__cluster_barrier_arrive_relaxed",
-            "__cluster_barrier_wait", "__cluster_map_shared_rank", "__cluster_query_shared_rank");
+            "__cluster_barrier_wait", "__cluster_map_shared_rank", "__cluster_query_shared_rank",
+            "__cw_independent_threads", "__cw_barrier_init", "__cw_barrier_arrive", "__cw_barrier_wait");
 
     private final FunctionContext ctx;
 
@@ -683,6 +684,9 @@ final class BuiltinCalls {
                 }
                 if (ClusterGroups.isIntrinsic(name)) {
                     return new ClusterGroups(ctx, pos).intrinsic(name, args);
+                }
+                if (IndependentThreadCalls.handles(name)) {
+                    return new IndependentThreadCalls(ctx).call(name, args, pos);
                 }
                 throw WarpOps.unsupported(name, pos);
             }

@@ -34,5 +34,20 @@ public enum Intrinsic {
      * {@code p} points to in the caller's; {@code query_shared_rank(p)} ({@code getctarank}), the
      * rank of the block whose shared memory {@code p} points into.
      */
-    MAP_SHARED_RANK, SHARED_RANK_OF
+    MAP_SHARED_RANK, SHARED_RANK_OF,
+    /**
+     * Whether the code runs with independent thread scheduling: one host thread per CUDA thread
+     * (the CPU path's independent-threads variant, {@code WasmOptions#independentThreads}), where a
+     * thread may wait for others that run elsewhere in the program. False where a block runs thread
+     * by thread between barriers (region fission), and in the OpenCL and CUDA C the other back ends
+     * get. A constant of the module variant: code under it is chosen, not run.
+     */
+    INDEPENDENT_THREADS,
+    /**
+     * A {@code cuda::barrier} object kept by the host, for independent threads only (elsewhere never
+     * reached, see {@link #INDEPENDENT_THREADS}): {@code (barrier, count)} sets the count each phase
+     * expects; {@code (barrier, n)} arrives n times and gives the phase arrived at; {@code (barrier,
+     * phase)} waits until that phase has completed. Not pure: never moved or dropped.
+     */
+    THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT
 }

@@ -20,6 +20,12 @@ public final class KFunction {
     private KBlock body;
     /** The cluster shape a kernel declares, or null (the launch chooses: one block without clusters). */
     private ClusterDims clusterDims;
+    /**
+     * The function's threads wait for each other at points a block run thread by thread cannot
+     * interleave (a pipeline with producer and consumer roles): a kernel calling it runs with
+     * independent threads on the CPU path.
+     */
+    private io.cudawasm.kernels.source.SourcePos independentThreads;
     /** One more than the highest id of a parameter or local (kept, not searched: PTX makes a local per register). */
     private int nextId;
 
@@ -89,7 +95,24 @@ public final class KFunction {
         KFunction copy = new KFunction(name, sourceName, kernel, returnType, params, pos);
         locals.forEach(copy::addLocal);
         copy.clusterDims = clusterDims;
+        copy.independentThreads = independentThreads;
         return copy;
+    }
+
+    public boolean independentThreads() {
+        return independentThreads != null;
+    }
+
+    /** Where the function's threads first need to wait for each other so, or null. */
+    public io.cudawasm.kernels.source.SourcePos independentThreadsAt() {
+        return independentThreads;
+    }
+
+    /** Marks the function as needing independent threads, because of what is at {@code pos}. */
+    public void needIndependentThreads(io.cudawasm.kernels.source.SourcePos pos) {
+        if (independentThreads == null) {
+            this.independentThreads = pos;
+        }
     }
 
     public ClusterDims clusterDims() {

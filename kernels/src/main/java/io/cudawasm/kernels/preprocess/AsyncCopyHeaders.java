@@ -52,28 +52,45 @@ final class AsyncCopyHeaders {
             """;
 
     /**
-     * {@code cuda::barrier<thread_scope_block>}: run as a block barrier, which it is when its expected
-     * count is the block's thread count; {@code init} stops the kernel for any other count (a barrier
-     * of a subset of the block would need threads that wait while others go on, which a block run
-     * thread by thread between barriers cannot give). {@code arrive} then does nothing and
-     * {@code wait} is the barrier: every thread arrives before it waits, so the phase completes there
-     * at the latest, and synchronizing later than the GPU might is still a valid execution.
+     * {@code cuda::barrier<thread_scope_block>}: where a block runs thread by thread between barriers,
+     * a block barrier, which it is when its expected count is the block's thread count; {@code init}
+     * stops the kernel for any other count (a barrier of a subset of the block needs threads that wait
+     * while others go on). {@code arrive} then does nothing and {@code wait} is the barrier: every
+     * thread arrives before it waits, so the phase completes there at the latest, and synchronizing
+     * later than the GPU might is still a valid execution. With independent threads
+     * ({@code __cw_independent_threads()}, one host thread per CUDA thread) the barrier is the host's
+     * own object, with counts and phases as CUDA's: any count, arrivals and waits anywhere.
      */
     private static final String BARRIER = COMMON + """
             #ifndef __CW_CUDA_BARRIER
             #define __CW_CUDA_BARRIER
-            struct __cuda_barrier_arrival_token { int phase; };
+            struct __cuda_barrier_arrival_token { unsigned phase; };
             template <int Scope> struct __cuda_barrier {
                 long long expected;
                 typedef __cuda_barrier_arrival_token arrival_token;
-                __device__ __cuda_barrier_arrival_token arrive() { __cuda_barrier_arrival_token t; t.phase = 0; return t; }
-                __device__ void wait(__cuda_barrier_arrival_token token) { __syncthreads(); }
-                __device__ void arrive_and_wait() { __syncthreads(); }
+                __device__ __cuda_barrier_arrival_token arrive(long long n = 1)
+                {
+                    __cuda_barrier_arrival_token t;
+                    t.phase = 0;
+                    if (__cw_independent_threads()) { t.phase = __cw_barrier_arrive(this, n); }
+                    return t;
+                }
+                __device__ void wait(__cuda_barrier_arrival_token token)
+                {
+                    if (__cw_independent_threads()) { __cw_barrier_wait(this, token.phase); } else { __syncthreads(); }
+                }
+                __device__ void arrive_and_wait()
+                {
+                    if (__cw_independent_threads()) { __cw_barrier_wait(this, __cw_barrier_arrive(this, 1)); }
+                    else { __syncthreads(); }
+                }
             };
             // whether the count is the block's: the compiler stops the kernel at the caller's line if not
+            // (with independent threads any count is kept by the host's barrier)
             __device__ inline bool init(__cuda_barrier<__cuda_thread_scope_block> *bar, long long expected)
             {
                 bar->expected = expected;
+                if (__cw_independent_threads()) { __cw_barrier_init(bar, expected); return true; }
                 return expected == (long long)(blockDim.x * blockDim.y * blockDim.z);
             }
             template <typename Size, typename Sync>
@@ -215,7 +232,10 @@ final class AsyncCopyHeaders {
                 __device__ void consumer_release() { __syncthreads(); }
                 __device__ bool quit() { __syncthreads(); return true; }
             };
-            template <int Scope, int Stages> struct __cuda_pipeline_shared_state { int stages; };
+            template <int Scope, int Stages> struct __cuda_pipeline_shared_state {
+                __cuda_barrier<__cuda_thread_scope_block> full[Stages];
+                __cuda_barrier<__cuda_thread_scope_block> empty[Stages];
+            };
             __device__ inline __cuda_pipeline<__cuda_thread_scope_thread> __cuda_make_pipeline()
             {
                 __cuda_pipeline<__cuda_thread_scope_thread> p;
@@ -229,13 +249,51 @@ final class AsyncCopyHeaders {
                 p.scope = __cuda_thread_scope_block;
                 return p;
             }
-            // a pipeline made with roles stops the kernel at the caller's line (check/AsyncCopies); its steps
-            // are then never reached
+            // a pipeline made with roles runs with independent threads (the kernel is marked for them,
+            // check/AsyncCopies): stage s has a "full" barrier the producers arrive at and the consumers wait
+            // on, and an "empty" barrier the other way round; a thread's head (producer) and tail (consumer)
+            // count the stages it went through, so use u of a stage is phase u of its barriers
             enum { __cuda_pipeline_role_producer, __cuda_pipeline_role_consumer, __cw_partitioned = 4 };
+            // (the barriers' addresses are kept as integers: OpenCL C keeps no pointer to shared memory in an
+            // object, and there the pipeline stops the kernel where it is made)
+            template <> struct __cuda_pipeline<__cw_partitioned> {
+                unsigned long long full;
+                unsigned long long empty;
+                unsigned stages;
+                unsigned head;
+                unsigned tail;
+                __device__ void *stage(unsigned long long barriers, unsigned use)
+                {
+                    return (void *)(barriers + (use % stages) * sizeof(__cuda_barrier<__cuda_thread_scope_block>));
+                }
+                __device__ void producer_acquire()
+                {
+                    if (head >= stages) { __cw_barrier_wait(stage(empty, head), head / stages - 1); }
+                }
+                __device__ void producer_commit() { __cw_barrier_arrive(stage(full, head), 1); head++; }
+                __device__ void consumer_wait() { __cw_barrier_wait(stage(full, tail), tail / stages); }
+                __device__ void consumer_release() { __cw_barrier_arrive(stage(empty, tail), 1); tail++; }
+                __device__ bool quit() { return true; }
+            };
             template <typename Group, typename State>
             __device__ __cuda_pipeline<__cw_partitioned> __cuda_make_pipeline(const Group &group, State *state, int role)
             {
+                // every thread of the block makes the pipeline: the producers are counted there
+                unsigned producers = __syncthreads_count(role == __cuda_pipeline_role_producer);
+                unsigned stages = sizeof(state->full) / sizeof(state->full[0]);
+                if (group.thread_rank() == 0) {
+                    for (unsigned s = 0; s < stages; s++) {
+                        __cw_barrier_init(&state->full[s], producers);
+                        __cw_barrier_init(&state->empty[s], group.size() - producers);
+                    }
+                }
+                group.sync();
                 __cuda_pipeline<__cw_partitioned> p;
+                p.full = (unsigned long long)state->full;
+                p.empty = (unsigned long long)state->empty;
+                p.stages = stages;
+                p.head = 0;
+                p.tail = 0;
                 return p;
             }
             template <int Prior, typename Pipe> __device__ void __cuda_pipeline_consumer_wait_prior(Pipe &pipe) {}

@@ -90,6 +90,8 @@ final class FunctionEmitter {
     private final boolean checks;
     /** Every access checked against its origin's bounds ({@link WasmOptions#memcheck}). */
     private final boolean memcheck;
+    /** The independent-threads variant: the function runs for one thread, collectives are host calls. */
+    private final boolean independent;
     /** memcheck: the checks around each access (null without memcheck). */
     private final MemcheckEmitter checker;
     /** Ranges of index expressions: offsets that provably fit need no check (null without checks). */
@@ -111,6 +113,7 @@ final class FunctionEmitter {
         this.fn = fn;
         this.checks = module.options().addressChecks();
         this.memcheck = module.options().memcheck();
+        this.independent = module.options().independentThreads();
         this.checker = memcheck ? new MemcheckEmitter(this, w, module, fn, provenance) : null;
         this.ranges = ranges;
     }
@@ -506,6 +509,25 @@ final class FunctionEmitter {
                 forEachThread(blockDims[0], this::copyKernelMemoryParams);
             }
             block(fn.body());
+        } else if (independent) {
+            // one thread, the instance's own (its index set by __cw_init): x first, as CUDA counts them
+            w.globalGet(WasmEmitter.G_THREAD, "thread");
+            get(bdx);
+            w.op(0x70, "i32.rem_u");
+            set(tx);
+            w.globalGet(WasmEmitter.G_THREAD, "thread");
+            get(bdx);
+            w.op(0x6E, "i32.div_u");
+            get(bdy);
+            w.op(0x70, "i32.rem_u");
+            set(ty);
+            w.globalGet(WasmEmitter.G_THREAD, "thread");
+            get(bdx);
+            get(bdy);
+            w.op(0x6C, "i32.mul");
+            w.op(0x6E, "i32.div_u");
+            set(tz);
+            threadBody();
         } else {
             FastRow plan = paramsNeedCopy() ? null : planFastRow(fn.body());
             threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
@@ -1908,6 +1930,8 @@ final class FunctionEmitter {
             threadLoop(t.body());
         } else if (s instanceof KStmt.ExitThread) {
             w.br(threadEnds.peek());
+        } else if (s instanceof KStmt.Barrier b && independent) {
+            new ThreadCalls(this, w, module).barrier(b);
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.GRID && threadEnds.isEmpty()) {
             hostBarrier(KernelAbi.GRID_SYNC, b.pos());
         } else if (s instanceof KStmt.Barrier b && b.kind() == BarrierKind.CLUSTER && threadEnds.isEmpty()) {
@@ -2865,8 +2889,15 @@ final class FunctionEmitter {
         if (e instanceof KExpr.Math m) {
             return new MathEmitter(this, w, module).math(m);
         }
+        if (e instanceof KExpr.IntrinsicCall i && ThreadCalls.handles(i.op())) {
+            return new ThreadCalls(this, w, module).intrinsic(i);
+        }
         if (e instanceof KExpr.IntrinsicCall i) {
             return new MathEmitter(this, w, module).intrinsic(i);
+        }
+        if (independent && (e instanceof KExpr.WarpShuffle || e instanceof KExpr.WarpVote
+                || e instanceof KExpr.BlockReduce)) {
+            return new ThreadCalls(this, w, module).collective(e);
         }
         if (e instanceof KExpr.Atomic a) {
             SourcePos outer = enterSite(a.pos());

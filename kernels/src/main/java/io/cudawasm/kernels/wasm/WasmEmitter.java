@@ -51,8 +51,10 @@ public final class WasmEmitter {
      * memory ({@code map_shared_rank}); set by {@code __cw_init}.
      */
     static final int G_CLUSTER_STRIDE = 5;
+    /** The linear index of the thread an instance runs in the independent-threads variant; set by {@code __cw_init}. */
+    static final int G_THREAD = 6;
     /** memcheck modules only: the memcheck table's address, set by each runner call ({@link MemcheckAbi}). */
-    static final int G_MEMCHECK_TABLE = 6;
+    static final int G_MEMCHECK_TABLE = 7;
     static final String INSIDE_NAME = "__cw_inside";
     /** Call-stack budget for a kernel that may recurse (the depth is not known statically). */
     static final int RECURSION_STACK_BYTES = 64 * 1024;
@@ -122,6 +124,19 @@ public final class WasmEmitter {
         return trapIndex;
     }
 
+    /** Independent threads only: the host's {@code __cw_threads} ({@link io.cudawasm.kernels.abi.ThreadsAbi}). */
+    int threadsFunction() {
+        return threadsIndex;
+    }
+
+    private int threadsIndex = -1;
+    private int nextSite;
+
+    /** A number for a collective's place in the module (the lanes of a warp meet at the same one). */
+    int newSite() {
+        return nextSite++;
+    }
+
     /** memcheck: the imported violation report. */
     int violationFunction() {
         return violationIndex;
@@ -160,18 +175,25 @@ public final class WasmEmitter {
         writer.addGlobal("shared_base", ValType.I32, 0);
         writer.addGlobal("bounded_loop", ValType.I32, 0);
         writer.addGlobal("cluster_stride", ValType.I32, 0);
+        writer.addGlobal("thread", ValType.I32, 0);
         if (options.memcheck()) {
             writer.addGlobal("memcheck_table", ValType.I32, 0);
             insideIndex = writer.declareFunction(INSIDE_NAME,
                     new FuncType(List.of(ValType.I32, ValType.I32), List.of(ValType.I32)), List.of("address", "bytes"));
         }
-        Map<KFunction, Boolean> collective = Collectives.functions(kir.functions());
+        // with independent threads a function runs for one thread, and its collectives are host calls
+        Map<KFunction, Boolean> collective = options.independentThreads() ? new HashMap<>()
+                : Collectives.functions(kir.functions());
+        kir.functions().forEach(f -> collective.putIfAbsent(f, false));
         // collective device functions are inlined into their kernels; they need no code of their own
         List<KFunction> devices = kir.functions().stream().filter(f -> !f.isKernel() && !collective.get(f)).toList();
         List<KFunction> kernels = new ArrayList<>();
         for (KFunction k : kir.kernels()) {
+            if (needsIndependentThreads(k, new HashSet<>())) {
+                independentKernels.add(k.name()); // before inlining: the mark may be on a device function
+            }
             // long straight-line code (fully unrolled loops) is cut into regions the JVM compiles
-            KBlock body = LongRegionSplit.apply(k.body());
+            KBlock body = options.independentThreads() ? k.body() : LongRegionSplit.apply(k.body());
             kernels.add(collective.get(k) || body != k.body() ? fissioned(k, body, collective) : k);
         }
         for (KFunction d : devices) {
@@ -191,8 +213,8 @@ public final class WasmEmitter {
             writer.export(KernelAbi.runnerExport(k.name()), idx);
         }
         int init = writer.declareFunction(KernelAbi.INIT_EXPORT,
-                new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),
-                List.of("stack_top", "stack_limit", "shared_base", "cluster_stride"));
+                new FuncType(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32), List.of()),
+                List.of("stack_top", "stack_limit", "shared_base", "cluster_stride", "thread"));
         writer.export(KernelAbi.INIT_EXPORT, init);
         for (KFunction k : kernels) {
             markRecursion(k, new LinkedHashSet<>(), new HashSet<>());
@@ -209,7 +231,8 @@ public final class WasmEmitter {
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
                     callStack(k, new LinkedHashSet<>()), fission,
-                    fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k), k.clusterDims()));
+                    fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k), k.clusterDims(),
+                    independentKernels.contains(k.name())));
         }
         emitInit(init);
         if (options.memcheck()) {
@@ -222,6 +245,23 @@ public final class WasmEmitter {
     }
 
     private final Set<KFunction> fissionedKernels = new java.util.HashSet<>();
+    private final Set<String> independentKernels = new java.util.HashSet<>();
+
+    /** Whether a function, or one it calls, needs independent threads ({@link KFunction#independentThreads}). */
+    private boolean needsIndependentThreads(KFunction f, Set<KFunction> seen) {
+        if (f.independentThreads()) {
+            return true;
+        }
+        if (!seen.add(f)) {
+            return false;
+        }
+        for (KFunction c : callees(f)) {
+            if (needsIndependentThreads(c, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * Whether a kernel takes the address of the grid workspace (nvcc's PTX of {@code grid.sync()}
@@ -259,6 +299,8 @@ public final class WasmEmitter {
         w.globalSet(G_SHARED_BASE, "shared_base");
         w.localGet(3, "cluster_stride");
         w.globalSet(G_CLUSTER_STRIDE, "cluster_stride");
+        w.localGet(4, "thread");
+        w.globalSet(G_THREAD, "thread");
         writer.define(index, List.of(), List.of(), w);
     }
 
@@ -537,6 +579,11 @@ public final class WasmEmitter {
             params.addAll(java.util.Collections.nCopies(6, ValType.I32));
             violationIndex = writer.addImport(KernelAbi.TRAP_MODULE, MemcheckAbi.VIOLATION_NAME,
                     new FuncType(params, List.of()));
+        }
+        if (options.independentThreads()) {
+            threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,
+                    new FuncType(List.of(ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32),
+                            List.of(ValType.I64)));
         }
         Map<String, FuncType> needed = new LinkedHashMap<>();
         for (KFunction f : kir.functions()) {

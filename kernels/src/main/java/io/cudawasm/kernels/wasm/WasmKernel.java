@@ -15,9 +15,13 @@ import io.cudawasm.kernels.abi.KernelSignature;
  *     only in a cooperative launch, every block on its own worker at once
  * @param clusterDims the thread block cluster shape the kernel declares ({@code __cluster_dims__},
  *     {@code .reqnctapercluster}), or null: the launch then chooses, one block without clusters
+ * @param independentThreads the kernel's threads wait for each other where a block run thread by
+ *     thread between barriers cannot interleave them (a pipeline with producer and consumer roles):
+ *     it runs on the module's independent-threads variant ({@link WasmOptions#independentThreads})
  */
 public record WasmKernel(KernelSignature signature, String export, int frameBytes, boolean perThreadFrames,
-        int callStackBytes, boolean barriers, boolean gridSync, io.cudawasm.kernels.kir.ClusterDims clusterDims) {
+        int callStackBytes, boolean barriers, boolean gridSync, io.cudawasm.kernels.kir.ClusterDims clusterDims,
+        boolean independentThreads) {
 
     /** Stack bytes one worker needs for a block of {@code threads} threads. */
     public long stackBytes(int threads) {

@@ -148,6 +148,12 @@ final class RunCommand implements Callable<Integer> {
             + "WebAssembly path (and CUDA for a shape the kernel declares); OpenCL runs clusters of one only.")
     String cluster;
 
+    @Option(names = "--independent-threads", description = "Independent thread scheduling (Volta and later): every "
+            + "CUDA thread of a block on a host thread of its own, so threads may wait for each other anywhere (spin "
+            + "waits, barriers of part of a block). WebAssembly path; slower. A kernel with producer and consumer "
+            + "pipeline roles runs so anyway.")
+    boolean independentThreads;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -170,12 +176,17 @@ final class RunCommand implements Callable<Integer> {
             if (cooperative && !Backends.launchesCooperatively(choice.backend())) {
                 choice = backends.select("wasm", sandbox);
             }
+            if (independentThreads && !backend.equals("auto") && !backend.equals("wasm")) {
+                throw new IllegalArgumentException("--independent-threads runs on the WebAssembly path: use --backend wasm"
+                        + " (or leave --backend out)");
+            }
             if (backend.equals("auto") && !(choice.backend() instanceof WasmBackend) && shape.args.stream()
                     .anyMatch(a -> TensorMapArg.isTensorMap(a) || a.contains("=" + TensorMapArg.PREFIX))) {
                 // tensor maps are made for the CPU path (see tensormap: below)
                 choice = backends.select("wasm", sandbox);
             }
-            if (cluster != null && backend.equals("auto") && !(choice.backend() instanceof WasmBackend)) {
+            if ((cluster != null || independentThreads) && backend.equals("auto")
+                    && !(choice.backend() instanceof WasmBackend)) {
                 // a cluster shape given at launch runs on the CPU path (see --cluster)
                 choice = backends.select("wasm", sandbox);
             }
@@ -281,7 +292,7 @@ final class RunCommand implements Callable<Integer> {
             symbols.put(c.substring(0, eq), symbolBytes(c.substring(eq + 1), symbolSize(compiled, c.substring(0, eq))));
         }
         LaunchOptions options = LaunchOptions.DEFAULT.withThreads(threads).withMemcheck(memcheck)
-                .withCooperative(cooperative);
+                .withCooperative(cooperative).withIndependentThreads(independentThreads);
         if (timeLimit != null) {
             options = options.withTimeLimit(Duration.ofMillis((long) (timeLimit * 1000)));
         }

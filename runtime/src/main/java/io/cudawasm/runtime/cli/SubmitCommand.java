@@ -111,6 +111,10 @@ public final class SubmitCommand implements Callable<Integer> {
             + "WebAssembly path when the backend is left out).")
     String cluster;
 
+    @Option(names = "--independent-threads", description = "Independent thread scheduling: every CUDA thread of a "
+            + "block on a host thread of its own (the launch's \"independentThreads\"; WebAssembly path, slower).")
+    boolean independentThreads;
+
     @Option(names = "--cooperative", description = "A cooperative launch (cudaLaunchCooperativeKernel): every block at once, "
             + "the grid no larger than the device runs at once, this_grid().is_valid() true. A kernel that calls "
             + "grid.sync() is launched so anyway (WebAssembly path).")
@@ -184,6 +188,9 @@ public final class SubmitCommand implements Callable<Integer> {
         launch.put("args", arguments());
         if (cluster != null) {
             launch.put("cluster", cluster);
+        }
+        if (independentThreads) {
+            launch.put("independentThreads", true);
         }
         if (cooperative) {
             launch.put("cooperative", true);

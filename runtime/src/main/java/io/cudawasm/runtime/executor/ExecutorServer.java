@@ -320,7 +320,8 @@ final class ExecutorServer {
                 l.cluster() == null ? null : new Dim3(l.cluster()[0], l.cluster()[1], l.cluster()[2]));
         Cancellation cancellation = new Cancellation();
         LaunchOptions options = new LaunchOptions(l.timeLimitNanos() < 0 ? null : Duration.ofNanos(l.timeLimitNanos()),
-                0, l.cancellable() ? cancellation : null).withCooperative(l.cooperative());
+                0, l.cancellable() ? cancellation : null).withCooperative(l.cooperative())
+                .withIndependentThreads(l.independentThreads());
         runningCancellation = cancellation;
         runningRequest = id;
         if (earlyCancel == id) {

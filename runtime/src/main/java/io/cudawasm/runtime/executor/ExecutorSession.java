@@ -150,7 +150,8 @@ final class ExecutorSession implements DeviceSession {
             config.grid().z()}, new int[] {config.block().x(), config.block().y(), config.block().z()},
                 config.sharedBytes(), wire, limit == null ? -1 : limit.toNanos(), options.cancellation() != null,
                 options.cooperative(), config.cluster() == null ? null
-                        : new int[] {config.cluster().x(), config.cluster().y(), config.cluster().z()});
+                        : new int[] {config.cluster().x(), config.cluster().y(), config.cluster().z()},
+                options.independentThreads());
         Reply r = throwIfFailed(supervisor.call(run, request, limit, options.cancellation(), "a launch", kernel));
         Reply.Launched l = (Reply.Launched) r;
         return new LaunchStats(l.kernel(), l.backend(), l.device(), Duration.ofNanos(l.elapsedNanos()), l.workers());

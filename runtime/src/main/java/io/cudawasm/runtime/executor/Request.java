@@ -43,7 +43,8 @@ sealed interface Request {
      */
     /** A launch; {@code cluster} is the launch's cluster shape in blocks, or null to leave it to the kernel. */
     record Launch(long session, String kernel, int[] grid, int[] block, int sharedBytes, List<Arg> args,
-            long timeLimitNanos, boolean cancellable, boolean cooperative, int[] cluster) implements Request {}
+            long timeLimitNanos, boolean cancellable, boolean cooperative, int[] cluster, boolean independentThreads)
+            implements Request {}
 
     record Close(long session) implements Request {}
 

@@ -166,6 +166,7 @@ final class Wire {
                 for (int i = 0; i < 3; i++) {
                     o.writeInt(l.cluster() == null ? 0 : l.cluster()[i]); // zeros: no cluster shape given
                 }
+                o.writeBoolean(l.independentThreads());
             } else if (r instanceof Request.Close c) {
                 head(o, 9, id);
                 o.writeLong(c.session());
@@ -212,7 +213,7 @@ final class Wire {
                 boolean cooperative = in.readBoolean();
                 int[] cluster = {in.readInt(), in.readInt(), in.readInt()};
                 yield new Request.Launch(session, kernel, grid, block, shared, args, limit, cancellable, cooperative,
-                        cluster[0] == 0 ? null : cluster);
+                        cluster[0] == 0 ? null : cluster, in.readBoolean());
             }
             case 9 -> new Request.Close(in.readLong());
             case 10 -> new Request.Cancel(in.readLong());

@@ -14,36 +14,50 @@ import java.time.Duration;
  * @param cooperative a cooperative launch (cudaLaunchCooperativeKernel): every block runs at once, so
  *     the grid may be no larger than the device runs at once, and {@code this_grid().is_valid()} is
  *     true. A kernel that calls {@code grid.sync()} is launched so whatever this says; CPU path only
+ * @param independentThreads independent thread scheduling (Volta and later): every CUDA thread of a
+ *     block on a host thread of its own, so threads may wait for each other anywhere (spin waits,
+ *     barriers of part of a block, producer and consumer roles); much slower than the usual block
+ *     loops. A kernel with a pipeline of producer and consumer roles is run so whatever this says;
+ *     CPU path only
  */
 public record LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck,
-        boolean cooperative) {
-    public static final LaunchOptions DEFAULT = new LaunchOptions(null, 0, null, false, false);
+        boolean cooperative, boolean independentThreads) {
+    public static final LaunchOptions DEFAULT = new LaunchOptions(null, 0, null, false, false, false);
 
     public LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation) {
-        this(timeLimit, threads, cancellation, false, false);
+        this(timeLimit, threads, cancellation, false, false, false);
     }
 
     public LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck) {
-        this(timeLimit, threads, cancellation, memcheck, false);
+        this(timeLimit, threads, cancellation, memcheck, false, false);
+    }
+
+    public LaunchOptions(Duration timeLimit, int threads, Cancellation cancellation, boolean memcheck,
+            boolean cooperative) {
+        this(timeLimit, threads, cancellation, memcheck, cooperative, false);
     }
 
     public LaunchOptions withThreads(int n) {
-        return new LaunchOptions(timeLimit, n, cancellation, memcheck, cooperative);
+        return new LaunchOptions(timeLimit, n, cancellation, memcheck, cooperative, independentThreads);
     }
 
     public LaunchOptions withTimeLimit(Duration d) {
-        return new LaunchOptions(d, threads, cancellation, memcheck, cooperative);
+        return new LaunchOptions(d, threads, cancellation, memcheck, cooperative, independentThreads);
     }
 
     public LaunchOptions withCancellation(Cancellation c) {
-        return new LaunchOptions(timeLimit, threads, c, memcheck, cooperative);
+        return new LaunchOptions(timeLimit, threads, c, memcheck, cooperative, independentThreads);
     }
 
     public LaunchOptions withMemcheck(boolean on) {
-        return new LaunchOptions(timeLimit, threads, cancellation, on, cooperative);
+        return new LaunchOptions(timeLimit, threads, cancellation, on, cooperative, independentThreads);
     }
 
     public LaunchOptions withCooperative(boolean on) {
-        return new LaunchOptions(timeLimit, threads, cancellation, memcheck, on);
+        return new LaunchOptions(timeLimit, threads, cancellation, memcheck, on, independentThreads);
+    }
+
+    public LaunchOptions withIndependentThreads(boolean on) {
+        return new LaunchOptions(timeLimit, threads, cancellation, memcheck, cooperative, on);
     }
 }

@@ -38,7 +38,7 @@ class WireTest {
                 new Request.Arg.Scalar(new BigDecimal("1.25")), new Request.Arg.Bytes(new byte[] {1, 2, 3}),
                 new Request.Arg.Null());
         Wire.Frame<Request> f = roundTrip(new Request.Launch(5, "k", new int[] {4, 2, 1}, new int[] {32, 4, 1}, 128,
-                args, 1_500_000_000L, true, true, new int[] {2, 1, 1}));
+                args, 1_500_000_000L, true, true, new int[] {2, 1, 1}, true));
         assertEquals(42, f.id());
         Request.Launch l = assertInstanceOf(Request.Launch.class, f.message());
         assertArrayEquals(new int[] {4, 2, 1}, l.grid());
@@ -48,6 +48,7 @@ class WireTest {
         assertTrue(l.cancellable());
         assertTrue(l.cooperative());
         assertArrayEquals(new int[] {2, 1, 1}, l.cluster());
+        assertTrue(l.independentThreads());
         assertEquals(new Request.Arg.Buffer(3, 256), l.args().get(0));
         assertEquals(Integer.valueOf(7), ((Request.Arg.Scalar) l.args().get(1)).value());
         assertEquals(Long.valueOf(1L << 40), ((Request.Arg.Scalar) l.args().get(2)).value());

@@ -3,6 +3,7 @@ package io.cudawasm.runtime.language;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -280,9 +281,12 @@ class AsyncCopyTest {
         assertTrue(ptx.contains("ld.global") && ptx.contains("st.shared"), ptx);
     }
 
-    /** What the CPU cannot run as the GPU would stops the kernel at the user's line, on every path. */
+    /**
+     * A barrier of part of the block stops the kernel at the user's line where the block runs thread
+     * by thread (the CPU path's usual block loops, OpenCL, nvcc's PTX), and runs with independent threads.
+     */
     @Test
-    void aBarrierOfPartOfTheBlockStopsTheKernelAtItsInit() {
+    void aBarrierOfPartOfTheBlockStopsTheKernelAtItsInitUnlessThreadsAreIndependent() {
         String src = HEADERS + """
                 __global__ void part(int *out)
                 {
@@ -302,10 +306,14 @@ class AsyncCopyTest {
         stops("opencl", OpenClTestDevice.backend(), compiled, c, "part.cu:10");
         String ptx = Nvcc.ptx(src, AllPaths.SM80, List.of());
         stops("ptx", KernelHarness.backend(2), AllPaths.compile(CompileRequest.of("part.ptx", ptx)), c, "__trap()");
+        CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2), compiled, c.launch().withOptions(
+                c.launch().options().withIndependentThreads(true)));
+        assertNull(r.failure(), () -> String.valueOf(r.failure()));
     }
 
+    /** A pipeline with roles runs with independent threads on the CPU path; OpenCL stops it where it is made. */
     @Test
-    void aPipelinePartitionedIntoRolesWarnsAndStopsTheKernelWhereItIsMade() {
+    void aPipelinePartitionedIntoRolesWarnsAndRunsWithIndependentThreads() {
         String src = HEADERS + """
                 __global__ void roles(const int *in, int *out)
                 {
@@ -319,9 +327,14 @@ class AsyncCopyTest {
         CompileResult compiled = AllPaths.compile(CompileRequest.of("roles.cu", src));
         assertTrue(compiled.warnings().stream().anyMatch(d -> d.line() == 12 && d.message().contains("cuda::pipeline_role")),
                 () -> compiled.warnings().toString());
+        int[] in = new int[64];
+        for (int i = 0; i < 64; i++) {
+            in[i] = i * 5 - 7;
+        }
         KernelCase c = CaseBuilder.of("roles", "roles.cu", src).kernel("roles").launch(Dim3.of(1), Dim3.of(64))
-                .in("in", new int[64]).out("out", new int[64], null).build();
-        stops("wasm", KernelHarness.backend(2), compiled, c, "roles.cu:12");
+                .in("in", in).out("out", new int[64], in).build();
+        AllPaths.check(c, java.util.EnumSet.of(AllPaths.Path.WASM), "");
+        stops("opencl", OpenClTestDevice.backend(), compiled, c, "independent threads on the CPU path");
         stops("opencl", OpenClTestDevice.backend(), compiled, c, "roles.cu:12");
     }
 

@@ -71,16 +71,25 @@ final class SampleCatalogAsync {
                 k.run(r);
             }
         }));
+        // the eighth: two warps of producers and sixteen rows of consumers meet stage by stage in a shared
+        // pipeline (cuda::pipeline_role), launched as its host code does, 16 x 18 threads; it needs threads
+        // that wait for each other (the CPU path's independent threads; OpenCL and the PTX path stop it)
+        s.add(new Sample(PATH, "its producer/consumer kernel", random("MatrixMulAsyncCopyMultiStageSharedState<16>",
+                product, 46, BLOCK + "," + (BLOCK + 2))));
         return s;
     }
 
     private static PublicSamplesRun.Check random(String kernel, Product reference, int seed) {
+        return random(kernel, reference, seed, BLOCK + "," + BLOCK);
+    }
+
+    private static PublicSamplesRun.Check random(String kernel, Product reference, int seed, String block) {
         return r -> {
             String aSpec = "random:" + W * W + ":" + seed;
             String bSpec = "random:" + W * W + ":" + (seed + 100);
             float[] a = floats(gen(aSpec, ElementType.F32));
             float[] b = floats(gen(bSpec, ElementType.F32));
-            Map<String, byte[]> o = launch(r, kernel, List.of("zeros:" + W * W, aSpec, bSpec, "" + W, "" + W));
+            Map<String, byte[]> o = launch(r, kernel, block, List.of("zeros:" + W * W, aSpec, bSpec, "" + W, "" + W));
             double[] c = new double[W * W];
             for (int row = 0; row < W; row++) {
                 for (int col = 0; col < W; col++) {
@@ -97,7 +106,7 @@ final class SampleCatalogAsync {
 
     private static PublicSamplesRun.Check constant(String kernel) {
         return r -> {
-            Map<String, byte[]> o = launch(r, kernel,
+            Map<String, byte[]> o = launch(r, kernel, BLOCK + "," + BLOCK,
                     List.of("zeros:" + W * W, "const:" + W * W + ":1.0", "const:" + W * W + ":2.1", "" + W, "" + W));
             // the sample's criterion: |C - wA * 2.1| / |C| / wA below 1e-6 for every element
             float[] c = floats(o.get("C"));
@@ -110,9 +119,9 @@ final class SampleCatalogAsync {
         };
     }
 
-    private static Map<String, byte[]> launch(PublicSamplesRun r, String kernel, List<String> args)
+    private static Map<String, byte[]> launch(PublicSamplesRun r, String kernel, String block, List<String> args)
             throws PublicSamplesRun.Mismatch, java.io.IOException {
         String grid = W / BLOCK + "," + W / BLOCK;
-        return r.run(PATH, kernel, grid, BLOCK + "," + BLOCK, 0, args, List.of("C"));
+        return r.run(PATH, kernel, grid, block, 0, args, List.of("C"));
     }
 }

@@ -63,6 +63,10 @@ public final class CheckedRun {
         public Launch(String kernel, LaunchConfig config, List<Arg> args) {
             this(kernel, config, args, Map.of(), LaunchOptions.DEFAULT);
         }
+
+        public Launch withOptions(LaunchOptions o) {
+            return new Launch(kernel, config, args, symbols, o);
+        }
     }
 
     /**

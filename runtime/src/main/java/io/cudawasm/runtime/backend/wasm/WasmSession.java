@@ -73,6 +73,8 @@ final class WasmSession implements DeviceSession {
     /** The module as compiled for speed, and (made on first use) its memcheck variant. */
     private final Variant fast;
     private Variant memcheck;
+    /** The module's independent-threads variant, made on first use: an instance per thread of a block. */
+    private Variant independent;
     /** The user's buffers, in allocation order (memcheck lists them as the live allocations). */
     private final List<DeviceBuffer> buffers = new ArrayList<>();
     private DeviceBuffer memcheckTable;
@@ -273,7 +275,13 @@ final class WasmSession implements DeviceSession {
         String name = kernel.signature().sourceName();
         Dim3 cluster = io.cudawasm.runtime.launch.ClusterShape.resolve(kernel.clusterDims(), config, name);
         writeLaunchBlock(kernel, config, cluster, args);
-        Variant variant = options.memcheck() ? memcheckVariant(name) : fast;
+        boolean independentThreads = kernel.independentThreads() || options.independentThreads();
+        if (independentThreads && (options.memcheck() || options.cooperative() || kernel.gridSync())) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "independent threads (a host thread per CUDA"
+                    + " thread" + (kernel.independentThreads() ? ", which this kernel's producer and consumer roles need"
+                    : "") + ") cannot be combined with " + (options.memcheck() ? "memcheck" : "a cooperative launch"));
+        }
+        Variant variant = options.memcheck() ? memcheckVariant(name) : independentThreads ? independentVariant(name) : fast;
         WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
         int threads = config.threadsPerBlock();
         // the block's shared memory starts above the stack: 128-byte aligned, as sm_90's tensor copies need
@@ -284,6 +292,10 @@ final class WasmSession implements DeviceSession {
                 : backend.workers(), blocks);
         boolean cooperative = kernel.gridSync() || options.cooperative();
         boolean clusters = cluster.total() > 1;
+        if (clusters && independentThreads) {
+            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "independent threads (a host thread per CUDA"
+                    + " thread) with thread block clusters of more than one block are not supported");
+        }
         if (clusters && cooperative) {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a cooperative launch (grid.sync()) with"
                     + " thread block clusters of more than one block is not supported");
@@ -309,10 +321,19 @@ final class WasmSession implements DeviceSession {
         if (options.memcheck()) {
             report = prepareMemcheck(kernel, config, args, MEMCHECK_LIMIT, false);
         }
-        prepareRegions(workerCount, stack + shared);
+        if (independentThreads) {
+            // one block's shared memory, then a stack for each of its threads (one frame each)
+            stack = align(run.stackBytes(1), 16);
+            workerCount = threads;
+            prepareRegions(1, shared + (long) threads * stack);
+        } else {
+            prepareRegions(workerCount, stack + shared);
+        }
         long started = System.nanoTime();
         Deadline deadline = Deadline.of(options.timeLimit());
-        Failure failed = cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options,
+        Failure failed = independentThreads ? runIndependent(variant, run.export(), name, blocks, threads, stack, shared,
+                deadline, options)
+                : cooperative ? runCooperative(variant, run.export(), name, workerCount, stack, deadline, options,
                 workspace)
                 : clusters ? runClusters(variant, run.export(), name, config.grid(), cluster, workerCount, stack,
                         deadline, options)
@@ -323,7 +344,8 @@ final class WasmSession implements DeviceSession {
         if (failed != null) {
             LaunchException e = translate(failed.cause(), name);
             // a cooperative launch's blocks (a cluster's) cannot run again one by one: they wait for each other
-            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck() && !cooperative && !clusters) {
+            if (e.failure() == LaunchFailure.OUT_OF_BOUNDS && !options.memcheck() && !cooperative && !clusters
+                    && !independentThreads) {
                 e = locate(e, kernel, config, args, failed, stack, deadline, options);
             }
             throw e;
@@ -342,6 +364,19 @@ final class WasmSession implements DeviceSession {
 
     /** A worker's failure and the blocks it was running when it failed. */
     private record Failure(Throwable cause, long firstBlock, long blockCount) {}
+
+    private Variant independentVariant(String kernel) {
+        if (independent == null) {
+            if (result.kir() == null) {
+                throw new LaunchException(LaunchFailure.INVALID_LAUNCH, kernel, "independent threads need the kernel IR,"
+                        + " which this stored kernel lacks; compile the kernel again");
+            }
+            WasmModule m = result.independentThreadsWasm();
+            independent = new Variant(m, backend.load(m.binary()), new Instance[io.cudawasm.runtime.launch.LaunchConfig
+                    .MAX_THREADS_PER_BLOCK]);
+        }
+        return independent;
+    }
 
     private Variant memcheckVariant(String kernel) {
         if (memcheck == null) {
@@ -545,6 +580,15 @@ final class WasmSession implements DeviceSession {
                             }
                             throw new KernelTrap((int) a[0], (int) a[1]);
                         }));
+        if (variant.module().options().independentThreads()) {
+            imports.addFunction(new HostFunction(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,
+                    List.of(ValType.I32, ValType.I32, ValType.I64, ValType.I32, ValType.I32), List.of(ValType.I64),
+                    (inst, a) -> {
+                        IndependentLane lane = INDEPENDENT_LANE.get();
+                        return new long[] {lane.block().call(lane.thread(), (int) a[0], (int) a[1], a[2], (int) a[3],
+                                (int) a[4])};
+                    }));
+        }
         if (variant.module().options().memcheck()) {
             List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));
             params.addAll(java.util.Collections.nCopies(6, ValType.I32));
@@ -602,7 +646,7 @@ final class WasmSession implements DeviceSession {
                 try {
                     Instance inst = instance(variant, worker);
                     long base = regionBase + regionStride * worker;
-                    inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
+                    inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride, 0);
                     ExportFunction run = inst.export(export);
                     while (failure.get() == null && !running.stopped()) {
                         first = next.getAndAdd(chunk);
@@ -671,7 +715,7 @@ final class WasmSession implements DeviceSession {
                     try {
                         Instance inst = instance(variant, block);
                         long base = regionBase + regionStride * block;
-                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
+                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride, 0);
                         inst.export(export).apply(launchBlock, block, 1);
                         finished.incrementAndGet();
                         barrier.blockFinished();
@@ -715,6 +759,79 @@ final class WasmSession implements DeviceSession {
         }
     }
 
+    /** The block and thread the calling host thread runs in the independent-threads variant. */
+    private record IndependentLane(BlockThreads block, int thread) {}
+
+    private static final ThreadLocal<IndependentLane> INDEPENDENT_LANE = new ThreadLocal<>();
+
+    /**
+     * A launch with independent threads: every thread of a block on a host thread (a lane) of its own,
+     * with its own instance and stack, all sharing the block's shared memory, so that whatever makes
+     * threads wait for each other ({@link BlockThreads}) really waits. The blocks run one after
+     * another; the lanes wait for each other between blocks. A failing thread breaks its block and
+     * stops the launch; the time limit and cancellation stop running and waiting threads alike.
+     */
+    private Failure runIndependent(Variant variant, String export, String name, long blocks, int threads, long stack,
+            long shared, Deadline deadline, LaunchOptions options) {
+        AtomicReference<Failure> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(threads);
+        RunningWorkers running = new RunningWorkers();
+        AtomicReference<BlockThreads> current = new AtomicReference<>(new BlockThreads(threads, 0));
+        AtomicLong nextBlock = new AtomicLong();
+        java.util.concurrent.CyclicBarrier between = new java.util.concurrent.CyclicBarrier(threads, () -> {
+            long b = nextBlock.incrementAndGet();
+            current.set(new BlockThreads(threads, (int) Math.min(b, Integer.MAX_VALUE)));
+        });
+        long sharedBase = regionBase;
+        for (int t = 0; t < threads; t++) {
+            final int thread = t;
+            Thread lane = new Thread(() -> {
+                long block = -1;
+                if (!running.enter()) {
+                    done.countDown();
+                    return;
+                }
+                try {
+                    Instance inst = instance(variant, thread);
+                    long base = regionBase + align(shared, 16) + stack * thread;
+                    inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, sharedBase, regionStride, thread);
+                    ExportFunction run = inst.export(export);
+                    for (long b = 0; b < blocks && failure.get() == null && !running.stopped(); b++) {
+                        block = b;
+                        BlockThreads bt = current.get();
+                        INDEPENDENT_LANE.set(new IndependentLane(bt, thread));
+                        run.apply(launchBlock, b, 1);
+                        bt.threadEnded(thread);
+                        between.await();
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, new Failure(e, Math.max(block, 0), 1));
+                    current.get().breakWith("thread " + thread + " of block " + block + " failed");
+                    between.reset();
+                    running.stop();
+                } finally {
+                    INDEPENDENT_LANE.remove();
+                    running.leave();
+                    done.countDown();
+                }
+            }, "cuda-wasm-thread-" + t);
+            lane.setDaemon(true);
+            try {
+                lane.start();
+            } catch (OutOfMemoryError e) {
+                failure.compareAndSet(null, new Failure(e, 0, 1));
+                current.get().breakWith("the host could not start a thread for every thread of a block");
+                between.reset();
+                running.stop();
+                for (int rest = t; rest < threads; rest++) {
+                    done.countDown();
+                }
+                break;
+            }
+        }
+        return awaitWorkers(done, running, failure, name, deadline, options, null);
+    }
+
     /** The barrier of the cluster whose block the calling thread runs (a launch with clusters only). */
     private static final ThreadLocal<GridBarrier> CLUSTER_BARRIER = new ThreadLocal<>();
 
@@ -750,7 +867,7 @@ final class WasmSession implements DeviceSession {
                     try {
                         Instance inst = instance(variant, region);
                         long base = regionBase + regionStride * region;
-                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride);
+                        inst.export(KernelAbi.INIT_EXPORT).apply(base + stack, base, base + stack, regionStride, 0);
                         ExportFunction run = inst.export(export);
                         for (long c = l; c < clusterCount && failure.get() == null && !running.stopped(); c += lanes) {
                             GridBarrier barrier = shared.barrier();

@@ -125,8 +125,13 @@ final class JobPlanner {
                         + "and the CUDA back end, not on " + backend.backend().name()
                         + ": use backend 'wasm' (or leave backend out)");
             }
+            boolean independent = Boolean.TRUE.equals(launch.independentThreads());
+            if (independent && !backend.backend().name().equals("wasm")) {
+                throw JsonNumbers.invalid(field + ".independentThreads", "independent threads run on the WebAssembly path,"
+                        + " not on " + backend.backend().name() + ": use backend 'wasm' (or leave backend out)");
+            }
             launchPlans.add(new LaunchPlan(signatures.get(i).sourceName(), launchConfig(launch, field), bound,
-                    symbols(module, launch.symbols(), field + ".symbols"), cooperative));
+                    symbols(module, launch.symbols(), field + ".symbols"), cooperative, independent));
         }
         boolean memcheck = Boolean.TRUE.equals(request.memcheck());
         if (memcheck && !backend.backend().name().equals("wasm")) {

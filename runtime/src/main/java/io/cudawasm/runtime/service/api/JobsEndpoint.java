@@ -44,6 +44,14 @@ final class JobsEndpoint {
         this.bodies = bodies;
     }
 
+    /** Whether a job asks for independent threads, or its kernel needs them (producer and consumer roles). */
+    private static boolean usesIndependentThreads(JobRequest request, KernelLookup kernel) {
+        return request.launches() != null && request.launches().stream().anyMatch(l -> l != null
+                && Boolean.TRUE.equals(l.independentThreads()))
+                || kernel.kernel().result().wasm() != null && kernel.kernel().result().wasm().kernels().stream()
+                        .anyMatch(WasmKernel::independentThreads);
+    }
+
     /** Whether a job launches clusters of more than one block: a launch asks for them, or a kernel declares them. */
     private static boolean usesClusters(JobRequest request, KernelLookup kernel) {
         boolean asked = request.launches() != null && request.launches().stream().anyMatch(l -> l != null
@@ -79,9 +87,10 @@ final class JobsEndpoint {
             if (unnamed && cooperative && (ptxGridBarrier || !Backends.launchesCooperatively(backend.backend()))) {
                 backend = backend("wasm");
             }
-            // thread block clusters of more than one block, and tensor maps, run on the CPU path when the backend
-            // is left out
-            if (unnamed && (usesClusters(request, kernel) || usesTensorMaps(request))) {
+            // thread block clusters of more than one block, independent threads and tensor maps run on the CPU
+            // path when the backend is left out
+            if (unnamed && (usesClusters(request, kernel) || usesIndependentThreads(request, kernel)
+                    || usesTensorMaps(request))) {
                 backend = backend("wasm");
             }
             JobPlan plan = planner.plan(request, kernel, backend);

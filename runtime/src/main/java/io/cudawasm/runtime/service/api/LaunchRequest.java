@@ -16,6 +16,8 @@ import java.util.Map;
  *     anyway (WebAssembly path)
  * @param cluster the thread block cluster shape in blocks (cudaLaunchAttributeClusterDimension), same
  *     forms as grid; left out, the kernel's {@code __cluster_dims__} or clusters of one block
+ * @param independentThreads independent thread scheduling: every CUDA thread on a host thread of its
+ *     own (WebAssembly path; slower), for kernels whose threads wait for each other in a block
  */
 public record LaunchRequest(String kernel, JsonNode grid, JsonNode block, Integer sharedBytes, JsonNode args,
-        Map<String, JsonNode> symbols, Boolean cooperative, JsonNode cluster) {}
+        Map<String, JsonNode> symbols, Boolean cooperative, JsonNode cluster, Boolean independentThreads) {}

@@ -84,7 +84,7 @@ final class JobRunner {
                     session.writeSymbol(s.symbol(), 0, s.data());
                 }
                 LaunchOptions options = new LaunchOptions(Duration.ofNanos(remaining), 0, cancellation, plan.memcheck(),
-                        launch.cooperative());
+                        launch.cooperative(), launch.independentThreads());
                 if (printf != null) {
                     printf.beforeLaunch(session);
                 }

@@ -1,0 +1,241 @@
+package io.cudawasm.runtime.language;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cudawasm.runtime.launch.Dim3;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchException;
+import io.cudawasm.runtime.launch.LaunchFailure;
+import io.cudawasm.runtime.launch.LaunchOptions;
+import io.cudawasm.runtime.memory.DeviceBuffer;
+import io.cudawasm.runtime.testing.KernelHarness;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Independent thread scheduling on the CPU path: every CUDA thread of a block on a host thread of
+ * its own, so threads may wait for each other where a block run thread by thread between barriers
+ * cannot interleave them: a {@code cuda::pipeline} with producer and consumer roles (run so by
+ * itself), a {@code cuda::barrier} of part of a block and a thread that spins on a flag another
+ * thread of its block sets later (run so when the launch asks). Checked against Java references;
+ * warp shuffles, votes and block reductions give what the usual block loops give; a block whose
+ * threads all wait for each other fails as a deadlock, and the time limit stops spinning threads.
+ */
+class IndependentThreadsTest {
+    static final String SOURCE = """
+            #include <cuda/pipeline>
+            #include <cuda/barrier>
+            #include <cooperative_groups.h>
+            namespace cg = cooperative_groups;
+
+            #define STAGES 3
+            #define TILE 32
+            // Warp 0 copies tile after tile of the input into a ring of shared stages; the other warps
+            // add each tile's values into their own sums, several tiles behind.
+            __global__ void producerConsumer(const int *in, int tiles, int *out)
+            {
+                __shared__ int ring[STAGES][TILE];
+                __shared__ cuda::pipeline_shared_state<cuda::thread_scope_block, STAGES> state;
+                auto block = cg::this_thread_block();
+                bool producer = threadIdx.x < 32;
+                auto pipe = cuda::make_pipeline(block, &state,
+                        producer ? cuda::pipeline_role::producer : cuda::pipeline_role::consumer);
+                int sum = 0;
+                for (int t = 0; t < tiles; t++) {
+                    if (producer) {
+                        pipe.producer_acquire();
+                        ring[t % STAGES][threadIdx.x] = in[(blockIdx.x * tiles + t) * TILE + threadIdx.x];
+                        pipe.producer_commit();
+                    } else {
+                        pipe.consumer_wait();
+                        sum += ring[t % STAGES][(threadIdx.x + t) % TILE];
+                        pipe.consumer_release();
+                    }
+                }
+                out[blockIdx.x * blockDim.x + threadIdx.x] = producer ? -1 : sum;
+            }
+
+            // Only the first 64 threads take part in the barrier; the others go on without it.
+            __global__ void partialBarrier(int *out)
+            {
+                __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+                __shared__ int values[64];
+                if (threadIdx.x == 0) {
+                    init(&bar, 64);
+                }
+                __syncthreads();
+                if (threadIdx.x < 64) {
+                    values[threadIdx.x] = threadIdx.x * 3 + blockIdx.x;
+                    bar.arrive_and_wait();
+                    out[blockIdx.x * blockDim.x + threadIdx.x] = values[63 - threadIdx.x];
+                } else {
+                    out[blockIdx.x * blockDim.x + threadIdx.x] = 7;
+                }
+            }
+
+            // Thread 0 waits for a flag that thread 1 sets.
+            __global__ void handshake(int *flag, int *out)
+            {
+                __shared__ int data;
+                if (threadIdx.x == 0) {
+                    while (atomicAdd(&flag[blockIdx.x], 0) == 0) { }
+                    out[blockIdx.x] = data;
+                } else if (threadIdx.x == 1) {
+                    data = 100 + blockIdx.x;
+                    __threadfence_block();
+                    atomicExch(&flag[blockIdx.x], 1);
+                }
+            }
+
+            // Collectives: a warp-shuffle sum, a ballot and a block count, as the usual block loops give them.
+            __global__ void collectives(const int *in, int *out)
+            {
+                int v = in[blockIdx.x * blockDim.x + threadIdx.x];
+                int s = v;
+                for (int d = 16; d > 0; d /= 2) {
+                    s += __shfl_down_sync(0xffffffff, s, d);
+                }
+                unsigned odd = __ballot_sync(0xffffffff, v & 1);
+                int evens = __syncthreads_count((v & 1) == 0);
+                int lane = threadIdx.x % 32;
+                int broadcast = __shfl_sync(0xffffffff, v, 5);
+                out[blockIdx.x * blockDim.x + threadIdx.x] = lane == 0 ? s : lane == 1 ? (int)odd : lane == 2 ? evens
+                        : broadcast;
+            }
+
+            // Every thread waits at a barrier that expects twice the block: no wait can end.
+            __global__ void deadlocks(int *out)
+            {
+                __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+                if (threadIdx.x == 0) {
+                    init(&bar, 2 * blockDim.x);
+                }
+                __syncthreads();
+                bar.arrive_and_wait();
+                out[threadIdx.x] = 1;
+            }
+            """;
+
+    private static final LaunchOptions INDEPENDENT = LaunchOptions.DEFAULT.withIndependentThreads(true);
+
+    @Test
+    void aPipelineWithProducerAndConsumerRolesRunsWithIndependentThreads() {
+        int blocks = 3;
+        int tiles = 10;
+        int threads = 128;
+        int[] in = new int[blocks * tiles * 32];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i * 7 % 1000;
+        }
+        int[] expected = new int[blocks * threads];
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < threads; t++) {
+                int sum = 0;
+                for (int k = 0; k < tiles; k++) {
+                    sum += in[(b * tiles + k) * 32 + (t + k) % 32];
+                }
+                expected[b * threads + t] = t < 32 ? -1 : sum;
+            }
+        }
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            assertTrue(h.compiled().wasm().kernel("producerConsumer").orElseThrow().independentThreads());
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer out = h.buffer(new int[blocks * threads]);
+            // not asked for: the roles make the kernel run so
+            h.launch("producerConsumer", Dim3.of(blocks), Dim3.of(threads), input, tiles, out);
+            assertArrayEquals(expected, h.ints(out));
+        }
+    }
+
+    @Test
+    void aBarrierOfPartOfABlockNeedsIndependentThreadsAndWorksWithThem() {
+        int blocks = 2;
+        int threads = 96;
+        int[] expected = new int[blocks * threads];
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < threads; t++) {
+                expected[b * threads + t] = t < 64 ? (63 - t) * 3 + b : 7;
+            }
+        }
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            DeviceBuffer out = h.buffer(new int[blocks * threads]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(threads), 0);
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("partialBarrier", config,
+                    LaunchOptions.DEFAULT, out));
+            assertTrue(e.getMessage().contains("independent threads"), e.getMessage());
+            h.launch("partialBarrier", config, INDEPENDENT, out);
+            assertArrayEquals(expected, h.ints(out));
+        }
+    }
+
+    @Test
+    void aThreadMayWaitForAnotherThreadOfItsBlock() {
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            DeviceBuffer flag = h.buffer(new int[4]);
+            DeviceBuffer out = h.buffer(new int[4]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(4), Dim3.of(64), 0);
+            // thread by thread, thread 0 would spin before thread 1 ever ran: the time limit stops it
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("handshake", config,
+                    LaunchOptions.DEFAULT.withTimeLimit(Duration.ofMillis(300)), flag, out));
+            assertEquals(LaunchFailure.TIMEOUT, e.failure(), e.getMessage());
+            h.session().write(flag, 0, new byte[16]);
+            h.launch("handshake", config, INDEPENDENT, flag, out);
+            assertArrayEquals(new int[] {100, 101, 102, 103}, h.ints(out));
+        }
+    }
+
+    @Test
+    void warpAndBlockCollectivesGiveWhatTheBlockLoopsGive() {
+        int blocks = 2;
+        int threads = 96;
+        int[] in = new int[blocks * threads];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (i * 37 + 11) % 101;
+        }
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer usual = h.buffer(new int[in.length]);
+            DeviceBuffer independent = h.buffer(new int[in.length]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(threads), 0);
+            h.launch("collectives", config, LaunchOptions.DEFAULT, input, usual);
+            h.launch("collectives", config, INDEPENDENT, input, independent);
+            int[] expected = h.ints(usual);
+            // the reference of a few: warp 0 of block 0's sum, ballot and the block's even count
+            int sum = 0;
+            int odd = 0;
+            int evens = 0;
+            for (int t = 0; t < 32; t++) {
+                sum += in[t];
+                odd |= (in[t] & 1) << t;
+            }
+            for (int t = 0; t < threads; t++) {
+                evens += (in[t] & 1) == 0 ? 1 : 0;
+            }
+            assertEquals(sum, expected[0]);
+            assertEquals(odd, expected[1]);
+            assertEquals(evens, expected[2]);
+            assertEquals(in[5], expected[3]);
+            assertArrayEquals(expected, h.ints(independent));
+        }
+    }
+
+    @Test
+    void threadsThatAllWaitForEachOtherAreADeadlockNotAHang() {
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            DeviceBuffer out = h.buffer(new int[64]);
+            long started = System.nanoTime();
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("deadlocks",
+                    new LaunchConfig(Dim3.of(1), Dim3.of(64), 0), INDEPENDENT.withTimeLimit(Duration.ofSeconds(30)), out));
+            assertTrue(e.getMessage().contains("deadlock"), e.getMessage());
+            assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos(), "found by the time limit");
+            // the session goes on
+            DeviceBuffer flag = h.buffer(new int[1]);
+            DeviceBuffer one = h.buffer(new int[1]);
+            h.launch("handshake", new LaunchConfig(Dim3.of(1), Dim3.of(2), 0), INDEPENDENT, flag, one);
+            assertArrayEquals(new int[] {100}, h.ints(one));
+        }
+    }
+}
