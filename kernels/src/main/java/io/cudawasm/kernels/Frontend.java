@@ -19,7 +19,7 @@ public final class Frontend {
     private Frontend() {}
 
     private static final java.util.Set<String> LIBRARY_FILES = java.util.stream.Stream.concat(
-            HalfPrecisionHeader.LIBRARY_FILES.stream(), io.cudawasm.kernels.preprocess.TensorMapHeader.HEADERS.stream())
+            HalfPrecisionHeader.LIBRARY_FILES.stream(), io.cudawasm.kernels.preprocess.TensorMapHeader.headers().stream())
             .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     public static KModule toKir(SourceFile file, Map<String, String> defines, Map<String, String> headers,

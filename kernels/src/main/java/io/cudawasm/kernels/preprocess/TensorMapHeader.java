@@ -103,6 +103,11 @@ public final class TensorMapHeader {
         return AsyncCopyHeaders.COMMON + TEXT;
     }
 
-    /** The headers that carry the copy (and the other asynchronous copies): their unused functions are dropped. */
-    public static final java.util.Set<String> HEADERS = AsyncCopyHeaders.TEXT.keySet();
+    /**
+     * The headers that carry the copy (and the other asynchronous copies): their unused functions are
+     * dropped. A method, not a constant: the headers' own text refers to this class's while it is made.
+     */
+    public static java.util.Set<String> headers() {
+        return AsyncCopyHeaders.TEXT.keySet();
+    }
 }
