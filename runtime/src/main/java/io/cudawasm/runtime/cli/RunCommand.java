@@ -26,6 +26,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.TensorMapText;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.launch.MemoryViolation;
@@ -181,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
                         + " (or leave --backend out)");
             }
             if (backend.equals("auto") && !(choice.backend() instanceof WasmBackend) && shape.args.stream()
-                    .anyMatch(a -> TensorMapArg.isTensorMap(a) || a.contains("=" + TensorMapArg.PREFIX))) {
+                    .anyMatch(a -> TensorMapText.isTensorMap(a) || a.contains("=" + TensorMapText.PREFIX))) {
                 // tensor maps are made for the CPU path (see tensormap: below)
                 choice = backends.select("wasm", sandbox);
             }
@@ -268,7 +269,7 @@ final class RunCommand implements Callable<Integer> {
         for (String w : wanted) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
-            if (TensorMapArg.isTensorMap(named.get(w))) {
+            if (TensorMapText.isTensorMap(named.get(w))) {
                 continue; // the map's own buffer
             }
             if (p.kind() != ParamKind.POINTER || isNull(named.get(w)) || isView(named.get(w))) {
@@ -337,7 +338,7 @@ final class RunCommand implements Callable<Integer> {
         if (outputs.isEmpty()) {
             for (ParamInfo p : sig.params()) {
                 if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))
-                        && !isView(named.get(p.name())) || TensorMapArg.isTensorMap(named.get(p.name()))) {
+                        && !isView(named.get(p.name())) || TensorMapText.isTensorMap(named.get(p.name()))) {
                     wanted.put(p.name(), null);
                 }
             }
@@ -462,8 +463,8 @@ final class RunCommand implements Callable<Integer> {
             }
             return new CheckedRun.Arg.Buffer(p.name(), bs.generate(type), type, output);
         }
-        if (p.kind() == ParamKind.STRUCT && TensorMapArg.isTensorMap(value)) {
-            TensorMapArg map = TensorMapArg.parse(value);
+        if (p.kind() == ParamKind.STRUCT && TensorMapText.isTensorMap(value)) {
+            TensorMapText map = TensorMapText.parse(value);
             return new CheckedRun.Arg.TensorMap(new CheckedRun.Arg.Buffer(p.name(),
                     BufferSpecs.parse(map.buffer()).generate(map.type()), map.type(), output), map.spec());
         }
@@ -526,7 +527,7 @@ final class RunCommand implements Callable<Integer> {
             if (w.getValue() != null) {
                 Files.write(Path.of(w.getValue()), data);
             }
-            ElementType type = TensorMapArg.isTensorMap(named.get(p.name())) ? TensorMapArg.parse(named.get(p.name()))
+            ElementType type = TensorMapText.isTensorMap(named.get(p.name())) ? TensorMapText.parse(named.get(p.name()))
                     .type() : elementType(p);
             summaries.put(w.getKey(), BufferSummary.of(data, type, first));
         }

@@ -147,7 +147,7 @@ class TensorMapApiTest {
     }
 
     @Test
-    void runTakesATensorMapArgument() throws Exception {
+    void runAndSubmitTakeATensorMapArgument() throws Exception {
         Path source = Files.writeString(cacheDir.resolve("scale.cu"), SOURCE);
         CliRun run = CliRun.cudaWasm("run", source.toString(), "--kernel", "scale", "--grid", "3,4", "--block", "128",
                 "--arg", "tensormap:f32:40x27:16x8:192/iota:1296", "--arg", "2.0", "--first", "1296", "--json");
@@ -155,6 +155,13 @@ class TensorMapApiTest {
         JsonNode out = new ObjectMapper().readTree(run.out());
         assertEquals("wasm", out.get("backend").asText(), run.out());
         assertScaled(out.get("outputs").get("map").get("first"));
+        CliRun submit = CliRun.cudaWasm("submit", "--url", worker.base.toString(), source.toString(), "-k", "scale",
+                "--grid", "3,4", "--block", "128", "--arg", "tensormap:f32:40x27:16x8:192/iota:1296", "--arg", "2.0",
+                "--out", "map=array", "--json");
+        assertEquals(0, submit.code(), submit.err());
+        JsonNode sub = new ObjectMapper().readTree(submit.out());
+        assertEquals("wasm", sub.get("backend").asText(), submit.out());
+        assertScaled(sub.get("outputs").get("map").get("data"));
         CliRun bad = CliRun.cudaWasm("run", source.toString(), "--kernel", "scale", "--grid", "3,4", "--block", "128",
                 "--arg", "tensormap:f32:40x27:16x8:192/iota:1000", "--arg", "2.0");
         assertNotEquals(0, bad.code(), bad.out());

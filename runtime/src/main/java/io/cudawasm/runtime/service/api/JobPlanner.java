@@ -285,6 +285,25 @@ final class JobPlanner {
             throw JsonNumbers.invalid(field, "'" + p.type() + " " + p.name() + "' is a struct of " + p.size()
                     + " bytes, not a CUtensorMap: a tensor map cannot be passed for it");
         }
+        if (v.isTextual()) {
+            // tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER: an inline buffer named after its parameter, as for pointers
+            io.cudawasm.runtime.launch.TensorMapText text;
+            try {
+                text = io.cudawasm.runtime.launch.TensorMapText.parse(v.textValue());
+            } catch (IllegalArgumentException e) {
+                throw JsonNumbers.invalid(field, e.getMessage());
+            }
+            if (buffers.containsKey(p.name())) {
+                throw JsonNumbers.invalid(field, "a tensor map's inline buffer is named after its parameter, and a buffer"
+                        + " named '" + p.name() + "' exists already; use {\"tensorMap\": {\"buffer\": ...}}");
+            }
+            Draft d = new Draft(p.name(), field, BufferInput.parse(field, com.fasterxml.jackson.databind.node.TextNode
+                    .valueOf(text.buffer())));
+            d.type = text.type();
+            d.written = true;
+            buffers.put(d.name, d);
+            return new ArgPlan.TensorMapRef(d.name, 0, text.spec());
+        }
         TensorMapArgument m = TensorMapArgument.parse(v, field);
         Draft d = buffers.get(m.buffer());
         if (d == null) {

@@ -20,8 +20,10 @@ record TensorMapArgument(String buffer, long offset, ElementType type, TensorMap
     private static final Set<String> FIELDS = Set.of("buffer", "type", "dims", "strides", "box", "offset",
             "elementStrides", "interleave", "swizzle", "oobFill");
 
+    /** The object form, or the text form of {@code run --arg} ({@link io.cudawasm.runtime.launch.TensorMapText}). */
     static boolean isTensorMap(JsonNode v) {
-        return v != null && v.isObject() && v.size() == 1 && v.has("tensorMap");
+        return v != null && (v.isObject() && v.size() == 1 && v.has("tensorMap")
+                || v.isTextual() && io.cudawasm.runtime.launch.TensorMapText.isTensorMap(v.textValue()));
     }
 
     static TensorMapArgument parse(JsonNode v, String field) {

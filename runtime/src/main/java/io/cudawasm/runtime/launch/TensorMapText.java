@@ -1,26 +1,26 @@
-package io.cudawasm.runtime.cli;
+package io.cudawasm.runtime.launch;
 
 import io.cudawasm.kernels.abi.TensorMapAbi;
 import io.cudawasm.runtime.data.BufferSpecs;
 import io.cudawasm.runtime.data.ElementType;
-import io.cudawasm.runtime.launch.TensorMapSpec;
 
 /**
- * {@code --arg tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER} for a {@code CUtensorMap} parameter: a
+ * The text form of a tensor-map argument, {@code tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER}, which
+ * {@code run --arg}, {@code submit --arg} and the job API take for a {@code CUtensorMap} parameter: a
  * tensor of {@code DIMS} elements ({@code 40x27}: x first) of {@code TYPE}, copied in boxes of
  * {@code BOX} ({@code 16x8}), with {@code STRIDES} bytes between rows, planes, ... ({@code 192};
  * left out: packed), over a buffer of its own filled as {@code BUFFER} says (any buffer spec, its
  * count in elements: {@code random:1296:7}). The map is made at the launch, when the buffer's
  * device address is known; the buffer is reported like an output (stores go through the map).
  */
-record TensorMapArg(ElementType type, TensorMapSpec spec, String buffer) {
-    static final String PREFIX = "tensormap:";
+public record TensorMapText(ElementType type, TensorMapSpec spec, String buffer) {
+    public static final String PREFIX = "tensormap:";
 
-    static boolean isTensorMap(String value) {
+    public static boolean isTensorMap(String value) {
         return value != null && value.startsWith(PREFIX);
     }
 
-    static TensorMapArg parse(String value) {
+    public static TensorMapText parse(String value) {
         String body = value.substring(PREFIX.length());
         int slash = body.indexOf('/');
         if (slash < 0) {
@@ -40,7 +40,7 @@ record TensorMapArg(ElementType type, TensorMapSpec spec, String buffer) {
         }
         String buffer = body.substring(slash + 1);
         BufferSpecs.parse(buffer); // checked now, generated with the map's type later
-        return new TensorMapArg(type, new TensorMapSpec(type.size(), dims, strides, edges), buffer);
+        return new TensorMapText(type, new TensorMapSpec(type.size(), dims, strides, edges), buffer);
     }
 
     private static long[] list(String text, String what, String value) {
