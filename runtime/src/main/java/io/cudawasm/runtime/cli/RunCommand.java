@@ -446,6 +446,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private CheckedRun.Arg argument(ParamInfo p, String value, boolean output, ElementType fields) {
+        if (p.kind() != ParamKind.STRUCT && TensorMapText.isTensorMap(value)) {
+            throw new IllegalArgumentException("parameter '" + p.type() + " " + p.name() + "' cannot take a tensor map:"
+                    + " a kernel takes one by value, as 'const __grid_constant__ CUtensorMap " + p.name() + "'");
+        }
         if (p.kind() == ParamKind.POINTER) {
             if (isNull(value)) {
                 return new CheckedRun.Arg.Null();

@@ -104,9 +104,16 @@ class TensorCopyTest {
                 }
             }
         }
-        check(CaseBuilder.of("tensor_2d_load", "tiles.cu", src).kernel("tiles").launch(new Dim3(gx, gy, 1), Dim3.of(128))
-                .tensorMap("tensor", tensor, null, map2d()).out("out", new float[expected.length], expected)
-                .scalar(x0).scalar(y0).build());
+        KernelCase c = CaseBuilder.of("tensor_2d_load", "tiles.cu", src).kernel("tiles")
+                .launch(new Dim3(gx, gy, 1), Dim3.of(128)).tensorMap("tensor", tensor, null, map2d())
+                .out("out", new float[expected.length], expected).scalar(x0).scalar(y0).build();
+        check(c);
+        // memcheck finds nothing wrong with the copy's reads of the map and the tensor
+        CheckedRun.Launch checked = new CheckedRun.Launch(c.launch().kernel(), c.launch().config(), c.launch().args(),
+                java.util.Map.of(), io.cudawasm.runtime.launch.LaunchOptions.DEFAULT.withMemcheck(true));
+        CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2), AllPaths.compile(c.request()), checked);
+        assertTrue(r.failure() == null, () -> r.failure().getMessage());
+        assertTrue(c.againstReference(r).stream().allMatch(io.cudawasm.runtime.backend.check.BufferComparison::passed));
     }
 
     /** Tiles that stick out at the right and bottom store back only what lies inside; the row padding stays. */

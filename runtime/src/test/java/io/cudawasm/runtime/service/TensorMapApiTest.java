@@ -133,6 +133,12 @@ class TensorMapApiTest {
         Reply unknown = job("iota:1296", map("buffer", "B"), null);
         assertEquals(400, unknown.status(), unknown.toString());
         assertTrue(unknown.json().get("message").asText().contains("no buffer named 'B'"), unknown.toString());
+        Reply pointer = worker.post("/v1/jobs", Map.of("kernel", Map.of("id", kernelId), "buffers", Map.of("A", "iota:1296"),
+                "launches", List.of(Map.of("kernel", "scale", "grid", 1, "block", 128,
+                        "args", List.of(Map.of("tensorMap", map()), Map.of("tensorMap", map()))))));
+        assertEquals(400, pointer.status(), pointer.toString());
+        assertTrue(pointer.json().get("message").asText().contains("'float factor' cannot take a tensor map"),
+                pointer.toString());
         Reply field = job("iota:1296", map("im2col", true), null);
         assertEquals(400, field.status(), field.toString());
         assertTrue(field.json().get("message").asText().contains("unknown field"), field.toString());

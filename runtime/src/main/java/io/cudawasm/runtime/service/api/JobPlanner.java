@@ -209,7 +209,10 @@ final class JobPlanner {
             String f = field + (args != null && args.isObject() ? "." + p.name() : "[" + i + "]");
             JsonNode v = values.get(i);
             ArgPlan plan;
-            if (p.kind() == ParamKind.POINTER) {
+            if (p.kind() != ParamKind.STRUCT && TensorMapArgument.isTensorMap(v)) {
+                throw JsonNumbers.invalid(f, "'" + p.type() + " " + p.name() + "' cannot take a tensor map: a kernel takes"
+                        + " one by value, as 'const __grid_constant__ CUtensorMap " + p.name() + "'");
+            } else if (p.kind() == ParamKind.POINTER) {
                 plan = pointer(p, v, f, buffers);
             } else if (p.kind() == ParamKind.STRUCT && TensorMapArgument.isTensorMap(v)) {
                 plan = tensorMap(p, v, f, buffers);
