@@ -363,6 +363,66 @@ class TensorCopyTest {
         }
     }
 
+    /** Hand-written PTX may name the {@code .param} map itself as the copy's operand (the map is in parameter space). */
+    @Test
+    void handWrittenPtxNamesTheParameterMapDirectly() {
+        String ptx = """
+                .version 8.0
+                .target sm_90
+                .address_size 64
+                .visible .entry rows(.param .align 64 .b8 map[128], .param .u64 out)
+                {
+                    .reg .b32 %r<6>;
+                    .reg .b64 %rd<6>;
+                    .reg .f32 %f<2>;
+                    .reg .pred %p<2>;
+                    .shared .align 128 .b8 tile[64];
+                    .shared .align 8 .b64 bar;
+                    mov.u32 %r1, %ctaid.x;
+                    shl.b32 %r2, %r1, 4;
+                    sub.s32 %r2, %r2, 8;
+                    mov.u32 %r3, %tid.x;
+                    setp.ne.u32 %p1, %r3, 0;
+                    @%p1 bra WAIT;
+                    mbarrier.init.shared.b64 [bar], 16;
+                    cp.async.bulk.tensor.1d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [tile], [map, {%r2}], [bar];
+                WAIT:
+                    bar.sync 0;
+                    mov.u32 %r4, tile;
+                    shl.b32 %r5, %r3, 2;
+                    add.s32 %r4, %r4, %r5;
+                    ld.shared.f32 %f1, [%r4];
+                    ld.param.u64 %rd1, [out];
+                    cvta.to.global.u64 %rd2, %rd1;
+                    shl.b32 %r5, %r1, 4;
+                    add.s32 %r5, %r5, %r3;
+                    mul.wide.u32 %rd3, %r5, 4;
+                    add.s64 %rd4, %rd2, %rd3;
+                    st.global.f32 [%rd4], %f1;
+                    ret;
+                }
+                """;
+        float[] data = new float[40];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i + 0.25f;
+        }
+        float[] expected = new float[4 * 16];
+        for (int b = 0; b < 4; b++) {
+            for (int t = 0; t < 16; t++) {
+                int i = b * 16 - 8 + t;
+                expected[b * 16 + t] = i >= 0 && i < data.length ? data[i] : 0.0f;
+            }
+        }
+        KernelCase c = CaseBuilder.of("tensor_param_ptx", CompileRequest.of("rows.ptx", ptx)).kernel("rows")
+                .launch(Dim3.of(4), Dim3.of(16)).tensorMap("data", data, null,
+                        new TensorMapSpec(4, new long[] {data.length}, null, new int[] {16}))
+                .out("out", new float[expected.length], expected).build();
+        CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2), AllPaths.compile(c.request()), c.launch());
+        assertTrue(r.failure() == null, () -> r.failure().getMessage());
+        assertTrue(c.againstReference(r).stream().allMatch(io.cudawasm.runtime.backend.check.BufferComparison::passed),
+                () -> c.againstReference(r).toString());
+    }
+
     @Test
     void aMisalignedSharedDestinationStopsTheKernelAtTheCopy() {
         String src = HEADERS + """
