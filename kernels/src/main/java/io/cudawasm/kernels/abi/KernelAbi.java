@@ -98,8 +98,9 @@ public final class KernelAbi {
     /** A barrier object initialized for other than the block's thread count, where the block runs thread by thread. */
     public static final int TRAP_SUBSET_BARRIER = 14;
     /** Its reason ({@link #TRAP_SUBSET_BARRIER}). */
-    public static final String SUBSET_BARRIER = "a barrier's expected count (cuda::barrier init, mbarrier.init) is not the"
-            + " block's thread count: a barrier of part of a block needs independent threads (launch with"
+    public static final String SUBSET_BARRIER = "a barrier's expected count (cuda::barrier init, bar.sync or bar.arrive"
+            + " with a thread count) is not the block's thread count, or the barrier is only arrived at: a barrier of"
+            + " part of a block needs independent threads (launch with"
             + " --independent-threads, or the job launch's \"independentThreads\": true; the CPU path only)";
     /** A pipeline with producer and consumer roles where threads cannot wait for each other (OpenCL, CUDA C). */
     public static final int TRAP_PARTITIONED_PIPELINE = 15;

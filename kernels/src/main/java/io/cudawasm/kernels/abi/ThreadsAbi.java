@@ -34,4 +34,6 @@ public final class ThreadsAbi {
     public static final int BARRIER_ARRIVE = 8;
     /** {@code cuda::barrier} wait: returns once phase {@code b} has completed. */
     public static final int BARRIER_WAIT = 9;
+    /** PTX's named barrier {@code a} of {@code b} threads; {@code c} 1 for {@code bar.arrive} (no wait). */
+    public static final int NAMED_BARRIER = 10;
 }

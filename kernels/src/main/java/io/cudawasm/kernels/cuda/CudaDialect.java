@@ -134,7 +134,7 @@ final class CudaDialect implements Dialect {
             case INDEPENDENT_THREADS -> {
                 return "0";
             }
-            case THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT -> {
+            case THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT, NAMED_BARRIER -> {
                 return "0u";
             }
             default -> {
@@ -182,7 +182,7 @@ final class CudaDialect implements Dialect {
             case SIGNBIT -> "signbit";
             case IMIN, IMAX -> null;
             case MAP_SHARED_RANK, SHARED_RANK_OF, INDEPENDENT_THREADS, THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE,
-                    THREAD_BARRIER_WAIT -> throw new IllegalStateException(call.op() + " is written above");
+                    THREAD_BARRIER_WAIT, NAMED_BARRIER -> throw new IllegalStateException(call.op() + " is written above");
         };
         if (name == null) {
             String cmp = call.op() == io.cudawasm.kernels.kir.Intrinsic.IMIN ? " < " : " > ";

@@ -49,5 +49,11 @@ public enum Intrinsic {
      * expects; {@code (barrier, n)} arrives n times and gives the phase arrived at; {@code (barrier,
      * phase)} waits until that phase has completed. Not pure: never moved or dropped.
      */
-    THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT
+    THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT,
+    /**
+     * PTX's named barriers ({@code bar.sync id, count}, {@code bar.arrive id, count}) for independent
+     * threads only: {@code (id, count, arriveOnly)}; the caller waits (unless it only arrives) until
+     * {@code count} threads have arrived at barrier {@code id}. Not pure.
+     */
+    NAMED_BARRIER
 }

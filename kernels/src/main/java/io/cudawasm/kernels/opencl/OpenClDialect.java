@@ -182,7 +182,7 @@ final class OpenClDialect implements Dialect {
             case INDEPENDENT_THREADS -> {
                 return "0";
             }
-            case THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT -> {
+            case THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT, NAMED_BARRIER -> {
                 return "0u";
             }
             default -> {
@@ -221,7 +221,7 @@ final class OpenClDialect implements Dialect {
             case ISFINITE -> "((" + rt + ")isfinite(" + x + "))";
             case SIGNBIT -> "((" + rt + ")signbit(" + x + "))";
             case MAP_SHARED_RANK, SHARED_RANK_OF, INDEPENDENT_THREADS, THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE,
-                    THREAD_BARRIER_WAIT -> throw new IllegalStateException(call.op() + " is written above");
+                    THREAD_BARRIER_WAIT, NAMED_BARRIER -> throw new IllegalStateException(call.op() + " is written above");
         };
     }
 

@@ -3,6 +3,7 @@ package io.cudawasm.kernels.ptx;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.BlockReduceMode;
 import io.cudawasm.kernels.kir.FenceScope;
+import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.Intrinsic;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KExpr.BinaryOp;
@@ -67,21 +68,45 @@ final class ParallelInstructions {
             }
             return;
         }
-        if (ins.has("arrive") || ins.has("cta") && !ins.has("sync") && !ins.has("red")) {
-            throw f.unsupported(ins, "only full-block barriers (bar.sync, barrier.sync, bar.red) are supported");
-        }
         if (ins.has("red")) {
             reduction(ins);
             return;
         }
+        if (ins.has("arrive") || ins.operands().size() == 2) {
+            namedBarrier(ins);
+            return;
+        }
+        if (ins.has("cta") && !ins.has("sync")) {
+            throw f.unsupported(ins, "only full-block barriers (bar.sync, barrier.sync, bar.red) are supported");
+        }
         if (!ins.has("sync") && !ins.opcode().equals("bar")) {
             throw f.unsupported(ins, null);
         }
-        if (ins.operands().size() == 2) {
-            throw f.unsupported(ins, "a barrier for a subset of the block's threads");
-        }
         f.arity(ins, 1);
         f.emit(new KStmt.Barrier(BarrierKind.BLOCK, ins.pos()));
+    }
+
+    /**
+     * {@code bar.sync id, count} and {@code bar.arrive id, count}: a named barrier of part of the block.
+     * With independent threads the host keeps it ({@link Intrinsic#NAMED_BARRIER}); where the block runs
+     * thread by thread it is the block barrier when all the block's threads wait at it, and stops the
+     * kernel otherwise (naming independent threads).
+     */
+    private void namedBarrier(Instruction ins) {
+        boolean arriveOnly = ins.has("arrive");
+        f.arity(ins, 2);
+        KExpr id = f.temp(f.read(ins.operand(0), Exprs.UINT));
+        KExpr count = f.temp(f.read(ins.operand(1), Exprs.UINT));
+        KStmt host = new KStmt.Eval(new KExpr.IntrinsicCall(Intrinsic.NAMED_BARRIER, List.of(id, count,
+                Exprs.i32(arriveOnly ? 1 : 0)), Exprs.UINT));
+        KExpr threads = Exprs.mul(new KExpr.Special(SpecialReg.NTID_X), Exprs.mul(new KExpr.Special(SpecialReg.NTID_Y),
+                new KExpr.Special(SpecialReg.NTID_Z)));
+        KExpr partial = arriveOnly ? Exprs.u32(1) : Exprs.compare(KExpr.BinaryOp.NE, count, threads);
+        KBlock usual = new KBlock(List.of(new KStmt.If(Exprs.compare(KExpr.BinaryOp.NE, Exprs.convert(partial, Exprs.UINT),
+                Exprs.u32(0)), new KBlock(List.of(new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.SUBSET_BARRIER,
+                ins.pos()))), KBlock.EMPTY), new KStmt.Barrier(BarrierKind.BLOCK, ins.pos())));
+        f.emit(new KStmt.If(new KExpr.IntrinsicCall(Intrinsic.INDEPENDENT_THREADS, List.of(), ScalarType.BOOL),
+                new KBlock(List.of(host)), usual));
     }
 
     /** {@code bar.red.popc.u32 d, 0, p} and {@code bar.red.and/or.pred d, 0, p}. */

@@ -31,7 +31,7 @@ final class ThreadCalls {
 
     static boolean handles(Intrinsic op) {
         return switch (op) {
-            case INDEPENDENT_THREADS, THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT -> true;
+            case INDEPENDENT_THREADS, THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT, NAMED_BARRIER -> true;
             default -> false;
         };
     }
@@ -48,12 +48,17 @@ final class ThreadCalls {
         int op = switch (i.op()) {
             case THREAD_BARRIER_INIT -> ThreadsAbi.BARRIER_INIT;
             case THREAD_BARRIER_ARRIVE -> ThreadsAbi.BARRIER_ARRIVE;
+            case NAMED_BARRIER -> ThreadsAbi.NAMED_BARRIER;
             default -> ThreadsAbi.BARRIER_WAIT;
         };
         w.i32Const(op);
         f.emit(i.args().get(0));
         widen(f.emit(i.args().get(1)), false);
-        w.i32Const(0);
+        if (i.args().size() > 2) {
+            f.emit(i.args().get(2));
+        } else {
+            w.i32Const(0);
+        }
         call();
         w.op(0xA7, "i32.wrap_i64");
         return ValType.I32;

@@ -106,6 +106,24 @@ class IndependentThreadsTest {
                         : broadcast;
             }
 
+            // Named barriers (PTX bar.sync/bar.arrive with a thread count): warp 0 publishes, then only the
+            // warps 1 and 2 wait for it on barrier 1 (96 threads); warp 3 goes on at once.
+            __global__ void namedBarriers(int *out)
+            {
+                __shared__ int published[32];
+                int warp = threadIdx.x / 32;
+                if (warp == 0) {
+                    published[threadIdx.x] = threadIdx.x * 11 + blockIdx.x;
+                    asm volatile("bar.arrive 1, 96;" ::: "memory");
+                    out[blockIdx.x * blockDim.x + threadIdx.x] = 0;
+                } else if (warp < 3) {
+                    asm volatile("bar.sync 1, 96;" ::: "memory");
+                    out[blockIdx.x * blockDim.x + threadIdx.x] = published[31 - threadIdx.x % 32];
+                } else {
+                    out[blockIdx.x * blockDim.x + threadIdx.x] = -5;
+                }
+            }
+
             // Every thread waits at a barrier that expects twice the block: no wait can end.
             __global__ void deadlocks(int *out)
             {
@@ -219,6 +237,28 @@ class IndependentThreadsTest {
             assertEquals(evens, expected[2]);
             assertEquals(in[5], expected[3]);
             assertArrayEquals(expected, h.ints(independent));
+        }
+    }
+
+    @Test
+    void ptxNamedBarriersOfPartOfTheBlockRunWithIndependentThreads() {
+        int blocks = 2;
+        int threads = 128;
+        int[] expected = new int[blocks * threads];
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < threads; t++) {
+                int warp = t / 32;
+                expected[b * threads + t] = warp == 0 ? 0 : warp < 3 ? (31 - t % 32) * 11 + b : -5;
+            }
+        }
+        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
+            DeviceBuffer out = h.buffer(new int[blocks * threads]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(threads), 0);
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("namedBarriers", config,
+                    LaunchOptions.DEFAULT, out));
+            assertTrue(e.getMessage().contains("needs independent threads"), e.getMessage());
+            h.launch("namedBarriers", config, INDEPENDENT, out);
+            assertArrayEquals(expected, h.ints(out));
         }
     }
 

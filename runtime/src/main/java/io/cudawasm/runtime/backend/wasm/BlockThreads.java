@@ -63,6 +63,14 @@ final class BlockThreads {
 
     private final Map<Integer, BarrierObject> barriers = new HashMap<>();
 
+    /** PTX's named barriers ({@code bar.sync id, count}): the arrivals of the phase under way, and the phases done. */
+    private static final class NamedBarrier {
+        long arrived;
+        long generation;
+    }
+
+    private final Map<Integer, NamedBarrier> named = new HashMap<>();
+
     /** The threads waiting now, with what each waits for, to tell a deadlock from a wait that can end. */
     private final Map<Integer, Waiting> waiting = new LinkedHashMap<>();
 
@@ -118,6 +126,18 @@ final class BlockThreads {
                 long phase = b & 0xFFFF_FFFFL;
                 await(thread, "cuda::barrier at 0x" + Integer.toHexString(a) + " (phase " + phase + ")",
                         () -> o.completed > phase);
+                yield 0;
+            }
+            case ThreadsAbi.NAMED_BARRIER -> {
+                NamedBarrier n = named.computeIfAbsent(a, id -> new NamedBarrier());
+                long generation = n.generation;
+                if (++n.arrived >= b) {
+                    n.arrived = 0;
+                    n.generation++;
+                    notifyAll();
+                } else if (c == 0) {
+                    await(thread, "bar.sync " + a + ", " + b, () -> n.generation != generation);
+                }
                 yield 0;
             }
             default -> throw new IllegalStateException("unknown thread operation " + op);
