@@ -18,12 +18,17 @@ import java.util.Map;
 public final class Frontend {
     private Frontend() {}
 
+    private static final java.util.Set<String> LIBRARY_FILES = java.util.stream.Stream.concat(
+            HalfPrecisionHeader.LIBRARY_FILES.stream(), io.cudawasm.kernels.preprocess.TensorMapHeader.headers().stream())
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     public static KModule toKir(SourceFile file, Map<String, String> defines, Map<String, String> headers,
             List<String> instantiations, List<Diagnostic> warnings) {
         List<Token> tokens = Preprocessor.run(file, defines, headers, warnings);
         TranslationUnit unit = Parser.parse(file, tokens);
         KModule module = Checker.check(unit, new CheckOptions(instantiations,
                 io.cudawasm.kernels.devicelib.DeviceLimits.fromDefines(defines)), warnings);
-        return UnusedLibraryFunctions.prune(module, HalfPrecisionHeader.LIBRARY_FILES);
+        // unused functions of the built-in library headers stay out of every back end's output
+        return UnusedLibraryFunctions.prune(module, LIBRARY_FILES);
     }
 }

@@ -123,9 +123,9 @@ class DiagnosticsTest {
                     "'struct V' has virtual functions, so it is no aggregate"),
             Arguments.of("cluster of sixteen blocks", "__global__ void __cluster_dims__(4, 4, 1) k(int* a) { }", 1, 17,
                     "__cluster_dims__ of 16 blocks: a cluster holds at most 8 blocks (CUDA's portable cluster size)"),
-            Arguments.of("bulk tensor copy", "#include <cuda/barrier>\n__global__ void k(int* a) {\n"
-                    + "  cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared(a, a, 0, a); }", 3, 3,
-                    "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared'"),
+            Arguments.of("bulk tensor copy without a tensor map", "#include <cuda/barrier>\n__global__ void k(int* a) {\n"
+                    + "  cuda::device::experimental::cp_async_bulk_tensor_1d_global_to_shared(a, a, 0, a); }", 3, 71,
+                    "no known conversion from 'int*' to 'const struct CUtensorMap_st*' for argument 2"),
             Arguments.of("out-of-line definition without declaration", "struct S { __device__ int f(int); };\n"
                     + "__device__ int S::f(float x) { return 1; }", 2, 16, "does not match any declaration"),
             Arguments.of("non-constant static data member", "struct S { static int n; };\nint S::n = 3;\n"

@@ -109,6 +109,12 @@ public final class KernelAbi {
             + " (cuda::pipeline_role): its producers and consumers wait for each other stage by stage, which runs with"
             + " independent threads on the CPU path (the WebAssembly back end) only";
 
+    /**
+     * A bulk tensor copy stopped: codes {@code TRAP_TENSOR_COPY + status - 1} for the statuses of
+     * {@link TensorMapAbi} (misaligned shared memory, not a map, wrong rank, unsupported map).
+     */
+    public static final int TRAP_TENSOR_COPY = 20;
+
     /** The code a {@code Trap} statement reports: its reason says which (most are the user's {@code __trap}). */
     public static int trapCode(String reason) {
         if (SUBSET_BARRIER.equals(reason)) {
@@ -116,6 +122,11 @@ public final class KernelAbi {
         }
         if (PARTITIONED_PIPELINE.equals(reason)) {
             return TRAP_PARTITIONED_PIPELINE;
+        }
+        for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_UNSUPPORTED; status++) {
+            if (TensorMapAbi.reason(status).equals(reason)) {
+                return TRAP_TENSOR_COPY + status - 1;
+            }
         }
         if (NO_GRID_WORKSPACE.equals(reason)) {
             return TRAP_NO_GRID_WORKSPACE;
@@ -181,7 +192,8 @@ public final class KernelAbi {
             case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
             case TRAP_SUBSET_BARRIER -> SUBSET_BARRIER;
             case TRAP_PARTITIONED_PIPELINE -> PARTITIONED_PIPELINE;
-            default -> "trap " + code;
+            default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_UNSUPPORTED
+                    ? TensorMapAbi.reason(code - TRAP_TENSOR_COPY + 1) : "trap " + code;
         };
     }
 

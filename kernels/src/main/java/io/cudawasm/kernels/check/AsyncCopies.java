@@ -36,18 +36,11 @@ final class AsyncCopies {
             "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_cp_async_bulk_shared_to_global",
             "__cuda_ptx_cp_async_bulk");
 
-    /** Tensor-map copies ({@code cde::cp_async_bulk_tensor_2d_global_to_shared}...), refused by name. */
-    static void refuseTensorCopy(String name, SourcePos pos) {
-        if (name.startsWith("__cuda_device_cp_async_bulk_tensor_")) {
-            throw CompileException.at(pos, "bulk tensor copies ('cuda::device::experimental::"
-                    + name.substring("__cuda_device_".length()) + "', the tensor memory accelerator of sm_90) are not"
-                    + " supported: their CUtensorMap is made by host code (cuTensorMapEncodeTiled); copy with"
-                    + " cuda::memcpy_async or cuda::device::memcpy_async_tx instead");
-        }
-    }
-
     /** The result of a call to {@code name}, after the checks that belong at its line. */
     static Operand afterCall(FunctionContext ctx, String name, List<Operand> args, Operand result, SourcePos pos) {
+        if (TensorCopies.isTensorCopy(name)) {
+            return TensorCopies.afterCall(ctx, name, result, pos);
+        }
         if (name.equals("__cuda_ptx_cp_async_bulk") && args.size() == 7) {
             throw CompileException.at(pos, "multicast bulk copies ('cuda::ptx::cp_async_bulk' with a ctaMask) are not"
                     + " supported from CUDA source: its mbarrier waits count no transaction bytes, so a block could read"

@@ -1112,7 +1112,6 @@ final class ExpressionLowering {
             return ctx.launches.call(name, c.args(), c.pos());
         }
         if (overloads == null) {
-            AsyncCopies.refuseTensorCopy(name, id.pos());
             if (BuiltinCalls.isBuiltin(name)) {
                 return ctx.builtins.call(name, id, c.args(), c.pos());
             }

@@ -163,9 +163,33 @@ public final class DeviceLibrary {
         return rounded.computeIfAbsent(cudaName, RoundedArithmetic::build);
     }
 
+    private io.cudawasm.kernels.kir.KModule tensorCopy;
+
+    /**
+     * The copy of sm_90's bulk tensor copies, for the PTX front end: the C of the CUDA source path's
+     * header (preprocess/TensorMapHeader), compiled once per module under names of its own (a C
+     * module's inline PTX may sit beside the header's copy). Arguments: map, shared address, rank,
+     * c0..c4, toShared; it answers a status of {@link io.cudawasm.kernels.abi.TensorMapAbi}.
+     */
+    public KFunction tensorCopy() {
+        if (tensorCopy == null) {
+            String renamed = "#define __cw_tensor_copy __cw_ptx_tensor_copy\n"
+                    + "#define __cw_zero_bytes __cw_ptx_zero_bytes\n"
+                    + "#define __cw_copy_strided __cw_ptx_copy_strided\n";
+            tensorCopy = io.cudawasm.kernels.Frontend.toKir(new io.cudawasm.kernels.source.SourceFile(
+                    "<tensor copy>", renamed + io.cudawasm.kernels.preprocess.TensorMapHeader.core()), Map.of(), Map.of(),
+                    List.of(), new ArrayList<>());
+        }
+        return tensorCopy.function("__cw_ptx_tensor_copy")
+                .orElseThrow(() -> new IllegalStateException("the tensor copy's C lacks its function"));
+    }
+
     /** The device functions this module's use made (the heap's allocator, rounded arithmetic), to be added to it. */
     public List<KFunction> functions() {
         List<KFunction> out = new ArrayList<>(rounded.values());
+        if (tensorCopy != null) {
+            out.addAll(tensorCopy.functions());
+        }
         if (heap != null) {
             out.add(heap.malloc());
             out.add(heap.free());

@@ -24,7 +24,7 @@ final class AsyncCopyNames {
     private static final Set<String> PTX = Set.of("space_global", "space_shared", "space_cluster", "sem_release",
             "sem_relaxed", "sem_acquire", "scope_cta", "scope_cluster", "space_global_t", "space_shared_t",
             "space_cluster_t", "sem_release_t", "sem_relaxed_t", "sem_acquire_t", "scope_cta_t", "scope_cluster_t",
-            "n32_t", "cp_async_bulk", "cp_async_bulk_commit_group", "cp_async_bulk_wait_group",
+            "n32_t", "cp_async_bulk", "cp_async_bulk_tensor", "cp_async_bulk_commit_group", "cp_async_bulk_wait_group",
             "cp_async_bulk_wait_group_read", "fence_proxy_async", "fence_mbarrier_init", "mbarrier_init", "mbarrier_arrive",
             "mbarrier_arrive_expect_tx", "mbarrier_expect_tx", "mbarrier_try_wait", "mbarrier_try_wait_parity",
             "mbarrier_test_wait", "mbarrier_test_wait_parity");

@@ -24,7 +24,7 @@ final class AsyncCopyHeaders {
      * {@code first}, {@code first + step}, ... (4-byte words when both addresses and the size allow,
      * else bytes). Every thread of a group sees the same addresses, so all pick the same unit.
      */
-    private static final String COMMON = """
+    static final String COMMON = """
             #ifndef __CW_ASYNC_COPY_COMMON
             #define __CW_ASYNC_COPY_COMMON
             enum __cuda_thread_scope { __cuda_thread_scope_system = 0, __cuda_thread_scope_device = 1,
@@ -138,7 +138,73 @@ final class AsyncCopyHeaders {
             __device__ inline void __cuda_device_cp_async_bulk_commit_group() {}
             template <int Prior> __device__ void __cuda_device_cp_async_bulk_wait_group_read() {}
             #endif
-            """;
+            """ + TensorMapHeader.TEXT + tensorCopies();
+
+    /**
+     * {@code cde::cp_async_bulk_tensor_{1..5}d_global_to_shared(dst, &map, c0.., bar)} and
+     * {@code _shared_to_global(&map, c0.., src)}: the box copied at the call (TensorMapHeader); each
+     * answers the copy's status, which the compiler turns into a stop at the caller's line
+     * (check/TensorCopies).
+     */
+    /**
+     * {@code cuda::ptx::cp_async_bulk_tensor(space_cluster, space_global, dst, &map, coords, bar)} (or
+     * {@code space_shared} as the destination) and {@code (space_global, space_shared, &map, coords, src)}:
+     * the same copy and status as above. libcu++ takes the coordinates as {@code const int32_t (&)[N]},
+     * which gives the rank; here they arrive as a pointer, so the rank is the map's (a map the launch
+     * did not make still stops the copy: its rank is then read as 1).
+     */
+    private static String ptxTensorCopies() {
+        return """
+                #ifndef __CW_CUDA_PTX_TENSOR_COPIES
+                #define __CW_CUDA_PTX_TENSOR_COPIES
+                __device__ inline int __cw_tensor_copy_at(const void *map, void *shared, const int *c, int toShared)
+                {
+                    int rank = (int)((const unsigned *)map)[%d];
+                    rank = rank < 1 || rank > 5 ? 1 : rank;
+                    return __cw_tensor_copy(map, shared, rank, c[0], rank > 1 ? c[1] : 0, rank > 2 ? c[2] : 0,
+                                            rank > 3 ? c[3] : 0, rank > 4 ? c[4] : 0, toShared);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
+                                                                      void *dst, const void *map, const int *c, uint64_t *bar)
+                {
+                    return __cw_tensor_copy_at(map, dst, c, 1);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_shared_t, __cuda_ptx_space_global_t,
+                                                                      void *dst, const void *map, const int *c, uint64_t *bar)
+                {
+                    return __cw_tensor_copy_at(map, dst, c, 1);
+                }
+                __device__ inline int __cuda_ptx_cp_async_bulk_tensor(__cuda_ptx_space_global_t, __cuda_ptx_space_shared_t,
+                                                                      const void *map, const int *c, const void *src)
+                {
+                    return __cw_tensor_copy_at(map, (void *)src, c, 0);
+                }
+                #endif
+                """.formatted(io.cudawasm.kernels.abi.TensorMapAbi.RANK / 4);
+    }
+
+    private static String tensorCopies() {
+        StringBuilder sb = new StringBuilder("#ifndef __CW_CUDA_TENSOR_COPIES\n#define __CW_CUDA_TENSOR_COPIES\n");
+        for (int rank = 1; rank <= 5; rank++) {
+            StringBuilder params = new StringBuilder();
+            StringBuilder coords = new StringBuilder();
+            for (int d = 0; d < 5; d++) {
+                if (d < rank) {
+                    params.append(", int c").append(d);
+                }
+                coords.append(d < rank ? ", c" + d : ", 0");
+            }
+            sb.append("__device__ inline int __cuda_device_cp_async_bulk_tensor_").append(rank)
+                    .append("d_global_to_shared(void *dst, const CUtensorMap *map").append(params)
+                    .append(", __cuda_barrier<__cuda_thread_scope_block> &bar)\n{ return __cw_tensor_copy(map, dst, ")
+                    .append(rank).append(coords).append(", 1); }\n");
+            sb.append("__device__ inline int __cuda_device_cp_async_bulk_tensor_").append(rank)
+                    .append("d_shared_to_global(const CUtensorMap *map").append(params)
+                    .append(", const void *src)\n{ return __cw_tensor_copy(map, (void *)src, ").append(rank).append(coords)
+                    .append(", 0); }\n");
+        }
+        return sb.append("#endif\n").toString();
+    }
 
     /**
      * {@code cuda::pipeline}: a thread's own pipeline ({@code make_pipeline()}) only orders its own
@@ -388,11 +454,12 @@ final class AsyncCopyHeaders {
                 return (uint64_t *)&bar.expected;
             }
             #endif
-            """;
+            """ + ptxTensorCopies();
 
     static final Map<String, String> TEXT = Map.of(
             "cuda/ptx", PTX_WRAPPERS,
             "cuda/barrier", BARRIER,
+            "cudaTypedefs.h", TensorMapHeader.TYPE,
             "cuda/pipeline", PIPELINE,
             "cuda_pipeline.h", PRIMITIVES,
             "cuda_pipeline_primitives.h", PRIMITIVES,

@@ -12,7 +12,7 @@ final class BuiltinHeaders {
     private BuiltinHeaders() {}
 
     private static final Set<String> NO_OP = Set.of(
-            "cuda.h", "cuda_runtime.h", "cuda_runtime_api.h", "device_launch_parameters.h",
+            "cuda_runtime.h", "cuda_runtime_api.h", "device_launch_parameters.h",
             "device_functions.h", "device_atomic_functions.h", "sm_20_atomic_functions.h",
             "sm_32_atomic_functions.h", "sm_60_atomic_functions.h", "sm_30_intrinsics.h",
             "sm_32_intrinsics.h", "cuda_device_runtime_api.h", "vector_types.h", "vector_functions.h",
@@ -170,6 +170,7 @@ final class BuiltinHeaders {
             Map.entry("float.h", FLOAT), Map.entry("cfloat", FLOAT),
             Map.entry("math_constants.h", MATH_CONSTANTS),
             Map.entry("assert.h", ASSERT), Map.entry("cassert", ASSERT),
+            Map.entry("cuda.h", TensorMapHeader.TYPE), // CUtensorMap: the rest of the driver API is host code
             Map.entry("cooperative_groups.h", COOPERATIVE_GROUPS), Map.entry("cooperative_groups/reduce.h", COOPERATIVE_GROUPS),
             Map.entry("cooperative_groups/scan.h", COOPERATIVE_GROUPS),
             Map.entry(HalfPrecisionHeader.NAME, HalfPrecisionHeader.text()),

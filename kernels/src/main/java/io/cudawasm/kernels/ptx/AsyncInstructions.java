@@ -25,8 +25,8 @@ import java.util.List;
  * (which nvcc spins on) is the block barrier and answers true. sm_90's bulk copies without a tensor
  * map copy at the issue too, so the transaction counts they complete ({@code expect_tx},
  * {@code complete_tx}, {@code arrive.expect_tx}) are met before anyone waits, except in a module
- * that multicasts to a cluster's blocks ({@link ClusterBulkCopies}). Tensor copies (TMA) and
- * arrivals that change the count are refused by name.
+ * that multicasts to a cluster's blocks ({@link ClusterBulkCopies}). Tensor copies (TMA) are
+ * {@link TensorCopyInstructions}'; arrivals that change the count are refused by name.
  */
 final class AsyncInstructions {
     private final FunctionLowering f;
@@ -96,8 +96,8 @@ final class AsyncInstructions {
      */
     private void bulkCopy(Instruction ins) {
         if (ins.has("tensor")) {
-            throw f.unsupported(ins, "bulk tensor copies (cp.async.bulk.tensor, the tensor memory accelerator of sm_90)"
-                    + " are not supported: their CUtensorMap is made by host code (cuTensorMapEncodeTiled)");
+            new TensorCopyInstructions(f).copy(ins); // with a tensor map: TMA
+            return;
         }
         if (ins.has("prefetch")) {
             return; // cp.async.bulk.prefetch.L2: a hint that changes no result

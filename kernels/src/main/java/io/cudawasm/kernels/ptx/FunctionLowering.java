@@ -434,6 +434,12 @@ final class FunctionLowering {
             PtxOperand b = registerNames(p.second());
             return a == p.first() && b == p.second() ? p : new PtxOperand.Pair(a, b, p.pos());
         }
+        if (o instanceof PtxOperand.IndexedAddress a) {
+            PtxOperand base = registerNames(a.base());
+            PtxOperand.Vector coordinates = (PtxOperand.Vector) registerNames(new PtxOperand.Vector(a.coordinates(),
+                    a.pos()));
+            return new PtxOperand.IndexedAddress(base, coordinates.elements(), a.pos());
+        }
         if (o instanceof PtxOperand.Vector v) {
             List<PtxOperand> elems = new ArrayList<>();
             boolean changed = false;

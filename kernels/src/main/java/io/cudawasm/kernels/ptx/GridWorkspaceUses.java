@@ -107,6 +107,9 @@ final class GridWorkspaceUses {
             registers(a.base(), out);
         } else if (op instanceof PtxOperand.Vector v) {
             v.elements().forEach(e -> registers(e, out));
+        } else if (op instanceof PtxOperand.IndexedAddress a) {
+            registers(a.base(), out);
+            a.coordinates().forEach(e -> registers(e, out));
         } else if (op instanceof PtxOperand.Negated n) {
             registers(n.operand(), out);
         } else if (op instanceof PtxOperand.Pair p) {

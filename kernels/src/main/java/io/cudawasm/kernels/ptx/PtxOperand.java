@@ -24,6 +24,12 @@ public sealed interface PtxOperand {
     /** {@code [base+offset]}; base is a register, a symbol, or null for an absolute address. */
     record Address(PtxOperand base, long offset, SourcePos pos) implements PtxOperand {}
 
+    /**
+     * {@code [base, {c0, c1, ...}]}: an object and coordinates in it (a tensor map's box for
+     * {@code cp.async.bulk.tensor}; textures and surfaces are written so too).
+     */
+    record IndexedAddress(PtxOperand base, List<PtxOperand> coordinates, SourcePos pos) implements PtxOperand {}
+
     /** {@code {a, b, c, d}}: the elements of a vector load, store or move. */
     record Vector(List<PtxOperand> elements, SourcePos pos) implements PtxOperand {}
 

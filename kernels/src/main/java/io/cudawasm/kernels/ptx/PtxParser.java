@@ -526,12 +526,6 @@ public final class PtxParser {
             // named before their operands, whose '[tex, {x, y}]' form the parser does not model
             throw error(op, "unsupported PTX instruction '" + op.text() + "': texture and surface instructions");
         }
-        if (opcode.equals("cp") && parts.contains("bulk") && parts.contains("tensor")) {
-            // named before their '[tensorMap, {c0, c1}]' operands too (AsyncInstructions has the other bulk copies)
-            throw error(op, "unsupported PTX instruction '" + op.text() + "': bulk tensor copies (cp.async.bulk.tensor,"
-                    + " the tensor memory accelerator of sm_90) are not supported: their CUtensorMap is made by host code"
-                    + " (cuTensorMapEncodeTiled)");
-        }
         List<PtxOperand> operands = new ArrayList<>();
         if (!peek().is(";")) {
             do {
@@ -633,8 +627,14 @@ public final class PtxParser {
             long v = expectInteger("an address offset");
             offset = minus ? -v : v;
         }
-        if (peek().is(",")) {
-            throw error(peek(), "unsupported PTX feature: texture and surface addressing '[a, {...}]'");
+        if (peek().is(",") && base != null && offset == 0) {
+            next();
+            PtxToken open = peek();
+            if (!(operand() instanceof PtxOperand.Vector coordinates)) {
+                throw error(open, "expected '{' and the coordinates after the object in '[a, {...}]'");
+            }
+            expect("]", "to close the address");
+            return new PtxOperand.IndexedAddress(base, coordinates.elements(), at);
         }
         expect("]", "to close the address");
         return new PtxOperand.Address(base, offset, at);

@@ -26,6 +26,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.FaultLocation;
 import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.TensorMapText;
 import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.launch.LaunchStats;
 import io.cudawasm.runtime.launch.MemoryViolation;
@@ -63,6 +64,9 @@ import picocli.CommandLine.Spec;
             "  @PARAM[+N] for a pointer N elements into the buffer passed for PARAM (d_data + N)",
             "  null (or 0) for a null pointer",
             "  struct:TYPE=V,TYPE=V,... for structs passed by value, e.g. struct:f32=9.81,i32=3",
+            "  tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER for a CUtensorMap (sm_90 bulk tensor copies, WebAssembly",
+            "  path): e.g. tensormap:f32:40x27:16x8:192/random:1296 (dims and box x first, row strides in bytes,",
+            "  packed when left out; the buffer is any spec above, in elements, and is reported like an output)",
             "", "Back ends: auto picks a CUDA GPU, else an OpenCL GPU, else WebAssembly;",
             "an OpenCL CPU device (PoCL) only when named, or by auto when",
             "CUDA_WASM_AUTO_CPU_BACKEND=opencl;",
@@ -177,6 +181,11 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--independent-threads runs on the WebAssembly path: use --backend wasm"
                         + " (or leave --backend out)");
             }
+            if (backend.equals("auto") && !(choice.backend() instanceof WasmBackend) && shape.args.stream()
+                    .anyMatch(a -> TensorMapText.isTensorMap(a) || a.contains("=" + TensorMapText.PREFIX))) {
+                // tensor maps are made for the CPU path (see tensormap: below)
+                choice = backends.select("wasm", sandbox);
+            }
             if ((cluster != null || independentThreads) && backend.equals("auto")
                     && !(choice.backend() instanceof WasmBackend)) {
                 // a cluster shape given at launch runs on the CPU path (see --cluster)
@@ -260,6 +269,9 @@ final class RunCommand implements Callable<Integer> {
         for (String w : wanted) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w)).findFirst().orElseThrow(
                     () -> new IllegalArgumentException("--out " + w + ": the kernel has no parameter of that name"));
+            if (TensorMapText.isTensorMap(named.get(w))) {
+                continue; // the map's own buffer
+            }
             if (p.kind() != ParamKind.POINTER || isNull(named.get(w)) || isView(named.get(w))) {
                 throw new IllegalArgumentException("--out " + w + ": no buffer of its own was passed for that "
                         + "parameter" + (isView(named.get(w)) ? " (it points into " + viewTarget(named.get(w))
@@ -326,7 +338,7 @@ final class RunCommand implements Callable<Integer> {
         if (outputs.isEmpty()) {
             for (ParamInfo p : sig.params()) {
                 if (p.kind() == ParamKind.POINTER && !p.pointeeConst() && !isNull(named.get(p.name()))
-                        && !isView(named.get(p.name()))) {
+                        && !isView(named.get(p.name())) || TensorMapText.isTensorMap(named.get(p.name()))) {
                     wanted.put(p.name(), null);
                 }
             }
@@ -434,6 +446,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private CheckedRun.Arg argument(ParamInfo p, String value, boolean output, ElementType fields) {
+        if (p.kind() != ParamKind.STRUCT && TensorMapText.isTensorMap(value)) {
+            throw new IllegalArgumentException("parameter '" + p.type() + " " + p.name() + "' cannot take a tensor map:"
+                    + " a kernel takes one by value, as 'const __grid_constant__ CUtensorMap " + p.name() + "'");
+        }
         if (p.kind() == ParamKind.POINTER) {
             if (isNull(value)) {
                 return new CheckedRun.Arg.Null();
@@ -450,6 +466,11 @@ final class RunCommand implements Callable<Integer> {
                 bs = scaleForStruct(bs, p.elementSize());
             }
             return new CheckedRun.Arg.Buffer(p.name(), bs.generate(type), type, output);
+        }
+        if (p.kind() == ParamKind.STRUCT && TensorMapText.isTensorMap(value)) {
+            TensorMapText map = TensorMapText.parse(value);
+            return new CheckedRun.Arg.TensorMap(new CheckedRun.Arg.Buffer(p.name(),
+                    BufferSpecs.parse(map.buffer()).generate(map.type()), map.type(), output), map.spec());
         }
         if (p.kind() == ParamKind.STRUCT) {
             if (!value.startsWith("struct:")) {
@@ -503,13 +524,16 @@ final class RunCommand implements Callable<Integer> {
     private void report(KernelSignature sig, CheckedRun.BackendRun run, BackendChoice choice, CheckedRun.Result checked,
             PrintWriter out) throws IOException {
         Map<String, BufferSummary> summaries = new LinkedHashMap<>();
-        for (Map.Entry<String, String> w : wantedOutputs(sig, assignArguments(sig)).entrySet()) {
+        Map<String, String> named = assignArguments(sig);
+        for (Map.Entry<String, String> w : wantedOutputs(sig, named).entrySet()) {
             ParamInfo p = sig.params().stream().filter(x -> x.name().equals(w.getKey())).findFirst().orElseThrow();
             byte[] data = run.outputs().get(w.getKey());
             if (w.getValue() != null) {
                 Files.write(Path.of(w.getValue()), data);
             }
-            summaries.put(w.getKey(), BufferSummary.of(data, elementType(p), first));
+            ElementType type = TensorMapText.isTensorMap(named.get(p.name())) ? TensorMapText.parse(named.get(p.name()))
+                    .type() : elementType(p);
+            summaries.put(w.getKey(), BufferSummary.of(data, type, first));
         }
         LaunchStats stats = run.stats();
         if (json) {

@@ -139,6 +139,10 @@ final class ExecutorSession implements DeviceSession {
                 wire.add(new Request.Arg.Scalar(s.value()));
             } else if (a instanceof KernelArg.Bytes b) {
                 wire.add(new Request.Arg.Bytes(b.value()));
+            } else if (a instanceof KernelArg.TensorMap) {
+                // an executor runs the GPU back ends, which take no tensor maps
+                throw new io.cudawasm.runtime.launch.LaunchException(io.cudawasm.runtime.launch.LaunchFailure.INVALID_LAUNCH,
+                        kernel, io.cudawasm.runtime.backend.gpu.ScalarBytes.TENSOR_MAP_REFUSED.formatted("#" + wire.size(), kernel));
             }
         }
         Duration limit = options.timeLimit();

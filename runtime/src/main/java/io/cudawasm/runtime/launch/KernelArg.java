@@ -18,6 +18,13 @@ public sealed interface KernelArg {
     /** The bytes of a struct passed by value (little-endian, CUDA layout). */
     record Bytes(byte[] value) implements KernelArg {}
 
+    /**
+     * A {@code CUtensorMap} (passed by value, {@code const __grid_constant__ CUtensorMap}) over the
+     * tensor {@code offset} bytes into the buffer, which the back end encodes at the launch, when the
+     * buffer's device address is known. The WebAssembly path only: the GPU back ends refuse it.
+     */
+    record TensorMap(DeviceBuffer buffer, long offset, TensorMapSpec spec) implements KernelArg {}
+
     static KernelArg of(DeviceBuffer b) {
         return new Buffer(b);
     }

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * sm_90's bulk asynchronous copies without a tensor map: from CUDA source
+ * sm_90's bulk asynchronous copies without a tensor map (TensorCopyTest has those): from CUDA source
  * ({@code cuda::device::memcpy_async_tx}, {@code barrier_arrive_tx}, {@code barrier_expect_tx},
  * {@code cuda::memcpy_async} of 16-byte multiples into a {@code cuda::barrier}, and
  * {@code cuda::device::experimental}'s {@code cp_async_bulk_*}), and from PTX
@@ -422,15 +422,7 @@ class BulkCopyTest {
     }
 
     @Test
-    void tensorCopiesAndOversizedClustersAreRefusedByName() {
-        AllPaths.refuses(HEADERS + """
-                __global__ void k(const void *map, int *out)
-                {
-                    __shared__ __align__(128) int tile[64];
-                    __shared__ barrier bar;
-                    cde::cp_async_bulk_tensor_2d_global_to_shared(tile, map, 0, 0, bar);
-                }
-                """, "bulk tensor copies ('cuda::device::experimental::cp_async_bulk_tensor_2d_global_to_shared'");
+    void oversizedClustersAndDroppedArrivalsAreRefusedByName() {
         AllPaths.refuses("""
                 __global__ void __cluster_dims__(4, 4, 1) pair(int *out) { out[threadIdx.x] = 1; }
                 """, "__cluster_dims__ of 16 blocks: a cluster holds at most 8 blocks");
@@ -453,8 +445,6 @@ class BulkCopyTest {
                     .shared .align 8 .b64 bar;
                     ld.param.u64 %rd1, [p];
                 """;
-        refusedPtx(head + "    cp.async.bulk.tensor.1d.shared::cluster.global.mbarrier::complete_tx::bytes [s], [%rd1, {0}], [bar];\n"
-                + "    ret;\n}\n", 11, "bulk tensor copies (cp.async.bulk.tensor");
         refusedPtx(head + "    mbarrier.arrive_drop.shared.b64 %rd2, [bar];\n    ret;\n}\n", 11,
                 "(arrive_drop, pending_count) are not supported");
         refusedPtx("""

@@ -102,6 +102,20 @@ public final class CaseBuilder {
         return this;
     }
 
+    /**
+     * A tensor map ({@code CUtensorMap}) over a buffer of its own named {@code buffer}, made at the
+     * launch; the buffer is compared with {@code reference} when not null (a kernel that stores
+     * through the map).
+     */
+    public CaseBuilder tensorMap(String buffer, Object initial, Object reference, io.cudawasm.runtime.launch.TensorMapSpec spec) {
+        args.add(new CheckedRun.Arg.TensorMap(new CheckedRun.Arg.Buffer(buffer, bytes(initial), type(initial),
+                reference != null), spec));
+        if (reference != null) {
+            expected.put(buffer, bytes(reference));
+        }
+        return this;
+    }
+
     /** A raw byte buffer (structs) compared as {@code type} elements. */
     public CaseBuilder outBytes(String buffer, byte[] initial, ElementType type, byte[] reference) {
         args.add(new CheckedRun.Arg.Buffer(buffer, initial.clone(), type, true));

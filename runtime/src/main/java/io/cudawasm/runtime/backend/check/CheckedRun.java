@@ -43,6 +43,9 @@ public final class CheckedRun {
 
         /** A pointer into the buffer of another argument, {@code offset} bytes in ({@code d_data + 256}). */
         record View(String of, long offset) implements Arg {}
+
+        /** A tensor map ({@code CUtensorMap}) over a buffer of its own, made at the launch. */
+        record TensorMap(Buffer buffer, io.cudawasm.runtime.launch.TensorMapSpec spec) implements Arg {}
     }
 
     /**
@@ -136,7 +139,7 @@ public final class CheckedRun {
             List<KernelArg> args = new ArrayList<>();
             Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
             for (Arg a : launch.args()) {
-                if (a instanceof Arg.Buffer b) {
+                if ((a instanceof Arg.TensorMap t ? t.buffer() : a) instanceof Arg.Buffer b) {
                     DeviceBuffer d = s.allocate(b.data().length);
                     s.write(d, 0, b.data());
                     buffers.put(b.name(), d);
@@ -157,6 +160,8 @@ public final class CheckedRun {
                     args.add(new KernelArg.Bytes(st.bytes()));
                 } else if (a instanceof Arg.Null) {
                     args.add(KernelArg.of(0));
+                } else if (a instanceof Arg.TensorMap t) {
+                    args.add(new KernelArg.TensorMap(buffers.get(t.buffer().name()), 0, t.spec()));
                 }
             }
             for (Map.Entry<String, byte[]> e : launch.symbols().entrySet()) {
@@ -179,7 +184,7 @@ public final class CheckedRun {
             PrintfOutput printed = printf == null ? PrintfOutput.EMPTY : printf.afterLaunch(s);
             GraphConditionals conditionals = graph == null ? GraphConditionals.EMPTY : graph.afterLaunch(s);
             for (Arg a : launch.args()) {
-                if (a instanceof Arg.Buffer b && b.compare()) {
+                if ((a instanceof Arg.TensorMap t ? t.buffer() : a) instanceof Arg.Buffer b && b.compare()) {
                     DeviceBuffer d = buffers.get(b.name());
                     outputs.put(b.name(), s.read(d, 0, (int) d.size()));
                 }
@@ -215,7 +220,7 @@ public final class CheckedRun {
             return out;
         }
         for (Arg arg : launch.args()) {
-            if (arg instanceof Arg.Buffer buf && buf.compare()) {
+            if ((arg instanceof Arg.TensorMap t ? t.buffer() : arg) instanceof Arg.Buffer buf && buf.compare()) {
                 out.add(BufferComparison.of(buf.name(), buf.type(), a.outputs().get(buf.name()),
                         b.outputs().get(buf.name()), tolerance, a.backend(), b.backend()));
             }

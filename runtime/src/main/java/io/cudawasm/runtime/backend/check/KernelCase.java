@@ -30,7 +30,8 @@ public record KernelCase(String name, CompileRequest request, CheckedRun.Launch 
     public List<BufferComparison> againstReference(CheckedRun.BackendRun run) {
         List<BufferComparison> out = new ArrayList<>();
         for (CheckedRun.Arg a : launch.args()) {
-            if (a instanceof CheckedRun.Arg.Buffer b && expected.containsKey(b.name()) && run.failure() == null) {
+            CheckedRun.Arg buffer = a instanceof CheckedRun.Arg.TensorMap t ? t.buffer() : a;
+            if (buffer instanceof CheckedRun.Arg.Buffer b && expected.containsKey(b.name()) && run.failure() == null) {
                 out.add(BufferComparison.of(b.name(), b.type(), run.outputs().get(b.name()), expected.get(b.name()),
                         tolerance, run.backend(), "java"));
             }

@@ -11,9 +11,22 @@ import java.nio.ByteOrder;
 public final class ScalarBytes {
     private ScalarBytes() {}
 
+    /**
+     * The GPU back ends' answer to a tensor-map argument: CUDA's map is made by the driver
+     * ({@code cuTensorMapEncodeTiled}, which JCuda 12.6 does not bind) and OpenCL has no tensor
+     * copies, so the bulk tensor copies run on the WebAssembly path.
+     */
+    public static final String TENSOR_MAP_REFUSED = "argument '%s' of kernel '%s' is a tensor map (CUtensorMap):"
+            + " tensor maps are made for the WebAssembly path only (the GPU back ends would need the driver's"
+            + " cuTensorMapEncodeTiled): use backend 'wasm'";
+
     public static byte[] of(ParamInfo p, KernelArg arg, String kernel) {
         if (p.kind() == ParamKind.POINTER) {
             throw new IllegalArgumentException("pointer parameters are passed as buffers");
+        }
+        if (arg instanceof KernelArg.TensorMap) {
+            throw new io.cudawasm.runtime.launch.LaunchException(io.cudawasm.runtime.launch.LaunchFailure.INVALID_LAUNCH,
+                    kernel, TENSOR_MAP_REFUSED.formatted(p.name(), kernel));
         }
         ByteBuffer b = ByteBuffer.allocate(p.size()).order(ByteOrder.LITTLE_ENDIAN);
         ArgumentEncoder.encode(b, 0, p, arg, kernel, buf -> 0L);

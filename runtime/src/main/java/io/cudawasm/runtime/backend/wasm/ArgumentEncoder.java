@@ -46,12 +46,33 @@ public final class ArgumentEncoder {
                 putScalar(b, at, p, s.value(), kernel);
             }
             case STRUCT -> {
+                if (arg instanceof KernelArg.TensorMap map) {
+                    b.put(at, tensorMap(p, map, kernel, address));
+                    return;
+                }
                 if (!(arg instanceof KernelArg.Bytes bytes) || bytes.value().length != p.size()) {
                     throw invalid(kernel, p, "is a struct of " + p.size() + " bytes: pass exactly that many bytes");
                 }
                 b.put(at, bytes.value());
             }
         }
+    }
+
+    /** A tensor map's bytes, once its buffer's address is known ({@link io.cudawasm.kernels.abi.TensorMapAbi}). */
+    private static byte[] tensorMap(ParamInfo p, KernelArg.TensorMap map, String kernel,
+            ToLongFunction<DeviceBuffer> address) {
+        if (p.size() != io.cudawasm.kernels.abi.TensorMapAbi.BYTES) {
+            throw invalid(kernel, p, "is a struct of " + p.size() + " bytes, not a CUtensorMap ("
+                    + io.cudawasm.kernels.abi.TensorMapAbi.BYTES + " bytes): a tensor map cannot be passed for it");
+        }
+        long base;
+        try {
+            map.spec().checkFits(map.buffer().size(), map.offset());
+            base = address.applyAsLong(map.buffer());
+        } catch (IllegalArgumentException e) {
+            throw invalid(kernel, p, e.getMessage());
+        }
+        return map.spec().encode(base + map.offset());
     }
 
     private static void putScalar(ByteBuffer b, int at, ParamInfo p, Number n, String kernel) {

@@ -284,7 +284,8 @@ final class WasmSession implements DeviceSession {
         Variant variant = options.memcheck() ? memcheckVariant(name) : independentThreads ? independentVariant(name) : fast;
         WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
         int threads = config.threadsPerBlock();
-        long stack = align(Math.max(kernel.stackBytes(threads), run.stackBytes(threads)), 16);
+        // the block's shared memory starts above the stack: 128-byte aligned, as sm_90's tensor copies need
+        long stack = align(Math.max(kernel.stackBytes(threads), run.stackBytes(threads)), 128);
         long shared = align((long) module.dynamicSharedOffset() + config.sharedBytes(), 16);
         long blocks = config.blocks();
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())

@@ -114,6 +114,11 @@ final class JobPlanner {
                 checkOffset(a, buffers);
                 bound.add(a.plan());
             }
+            if (bound.stream().anyMatch(a -> a instanceof ArgPlan.TensorMapRef)
+                    && !backend.backend().name().equals("wasm")) {
+                throw JsonNumbers.invalid(field + ".args", "tensor maps (CUtensorMap) are made for the WebAssembly path"
+                        + " only, not for " + backend.backend().name() + ": use backend 'wasm' (or leave backend out)");
+            }
             boolean cooperative = Boolean.TRUE.equals(launch.cooperative());
             if (cooperative && !Backends.launchesCooperatively(backend.backend())) {
                 throw JsonNumbers.invalid(field + ".cooperative", "cooperative launches run on the WebAssembly path "
@@ -204,8 +209,13 @@ final class JobPlanner {
             String f = field + (args != null && args.isObject() ? "." + p.name() : "[" + i + "]");
             JsonNode v = values.get(i);
             ArgPlan plan;
-            if (p.kind() == ParamKind.POINTER) {
+            if (p.kind() != ParamKind.STRUCT && TensorMapArgument.isTensorMap(v)) {
+                throw JsonNumbers.invalid(f, "'" + p.type() + " " + p.name() + "' cannot take a tensor map: a kernel takes"
+                        + " one by value, as 'const __grid_constant__ CUtensorMap " + p.name() + "'");
+            } else if (p.kind() == ParamKind.POINTER) {
                 plan = pointer(p, v, f, buffers);
+            } else if (p.kind() == ParamKind.STRUCT && TensorMapArgument.isTensorMap(v)) {
+                plan = tensorMap(p, v, f, buffers);
             } else if (p.kind() == ParamKind.STRUCT) {
                 plan = new ArgPlan.StructBytes(structBytes(v, p.size(), f));
             } else {
@@ -272,6 +282,44 @@ final class JobPlanner {
                 + "' needs a buffer name, an inline buffer or null");
     }
 
+    /** A CUtensorMap argument: the map's buffer takes the map's element type, unless it has one already. */
+    private static ArgPlan tensorMap(ParamInfo p, JsonNode v, String field, Map<String, Draft> buffers) {
+        if (p.size() != io.cudawasm.kernels.abi.TensorMapAbi.BYTES) {
+            throw JsonNumbers.invalid(field, "'" + p.type() + " " + p.name() + "' is a struct of " + p.size()
+                    + " bytes, not a CUtensorMap: a tensor map cannot be passed for it");
+        }
+        if (v.isTextual()) {
+            // tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER: an inline buffer named after its parameter, as for pointers
+            io.cudawasm.runtime.launch.TensorMapText text;
+            try {
+                text = io.cudawasm.runtime.launch.TensorMapText.parse(v.textValue());
+            } catch (IllegalArgumentException e) {
+                throw JsonNumbers.invalid(field, e.getMessage());
+            }
+            if (buffers.containsKey(p.name())) {
+                throw JsonNumbers.invalid(field, "a tensor map's inline buffer is named after its parameter, and a buffer"
+                        + " named '" + p.name() + "' exists already; use {\"tensorMap\": {\"buffer\": ...}}");
+            }
+            Draft d = new Draft(p.name(), field, BufferInput.parse(field, com.fasterxml.jackson.databind.node.TextNode
+                    .valueOf(text.buffer())));
+            d.type = text.type();
+            d.written = true;
+            buffers.put(d.name, d);
+            return new ArgPlan.TensorMapRef(d.name, 0, text.spec());
+        }
+        TensorMapArgument m = TensorMapArgument.parse(v, field);
+        Draft d = buffers.get(m.buffer());
+        if (d == null) {
+            throw ApiException.badRequest("invalid_job", field + ".tensorMap.buffer: no buffer named '" + m.buffer()
+                    + "' (buffers: " + buffers.keySet() + ")", Map.of("field", field + ".tensorMap.buffer"));
+        }
+        if (d.type == null) {
+            d.type = m.type();
+        }
+        d.written = true; // a kernel may store through the map
+        return new ArgPlan.TensorMapRef(d.name, m.offset(), m.spec());
+    }
+
     /** The first pointer parameter a buffer meets gives it its element type, unless the request named one. */
     private static void bind(Draft d, ParamInfo p) {
         if (!p.pointeeConst()) {
@@ -311,6 +359,13 @@ final class JobPlanner {
     }
 
     private static void checkOffset(ArgDraft a, Map<String, Draft> buffers) {
+        if (a.plan() instanceof ArgPlan.TensorMapRef map) {
+            try {
+                map.spec().checkFits(buffers.get(map.buffer()).bytes, map.offset());
+            } catch (IllegalArgumentException e) {
+                throw JsonNumbers.invalid(a.field() + ".tensorMap", e.getMessage() + " ('" + map.buffer() + "')");
+            }
+        }
         if (a.plan() instanceof ArgPlan.BufferRef ref && ref.offset() > buffers.get(ref.buffer()).bytes) {
             throw JsonNumbers.invalid(a.field(), "offset " + ref.offset() + " is past the end of buffer '"
                     + ref.buffer() + "' (" + buffers.get(ref.buffer()).bytes + " bytes)");

@@ -60,6 +60,13 @@ final class JobsEndpoint {
                 .anyMatch(k -> k.clusterDims() != null && k.clusterDims().blocks() > 1);
     }
 
+    /** Whether a launch passes a tensor map ({@code {"tensorMap": ...}}), which only the WebAssembly path takes. */
+    private static boolean usesTensorMaps(JobRequest request) {
+        return request.launches() != null && request.launches().stream().anyMatch(l -> l != null && l.args() != null
+                && java.util.stream.StreamSupport.stream(l.args().spliterator(), false)
+                        .anyMatch(TensorMapArgument::isTensorMap));
+    }
+
     void submit(Context ctx) {
         boolean async = isTrue(ctx.queryParam("async"));
         Job job;
@@ -80,9 +87,10 @@ final class JobsEndpoint {
             if (unnamed && cooperative && (ptxGridBarrier || !Backends.launchesCooperatively(backend.backend()))) {
                 backend = backend("wasm");
             }
-            // thread block clusters of more than one block, and independent threads, run on the CPU path when the
-            // backend is left out
-            if (unnamed && (usesClusters(request, kernel) || usesIndependentThreads(request, kernel))) {
+            // thread block clusters of more than one block, independent threads and tensor maps run on the CPU
+            // path when the backend is left out
+            if (unnamed && (usesClusters(request, kernel) || usesIndependentThreads(request, kernel)
+                    || usesTensorMaps(request))) {
                 backend = backend("wasm");
             }
             JobPlan plan = planner.plan(request, kernel, backend);

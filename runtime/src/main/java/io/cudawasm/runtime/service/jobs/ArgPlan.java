@@ -13,4 +13,7 @@ public sealed interface ArgPlan {
 
     /** A struct passed by value: its little-endian bytes. */
     record StructBytes(byte[] bytes) implements ArgPlan {}
+
+    /** A tensor map over the tensor {@code offset} bytes into a job buffer, made at the launch. */
+    record TensorMapRef(String buffer, long offset, io.cudawasm.runtime.launch.TensorMapSpec spec) implements ArgPlan {}
 }

@@ -181,6 +181,8 @@ final class JobRunner {
                 args.add(KernelArg.of(s.value()));
             } else if (a instanceof ArgPlan.StructBytes b) {
                 args.add(new KernelArg.Bytes(b.bytes()));
+            } else if (a instanceof ArgPlan.TensorMapRef m) {
+                args.add(new KernelArg.TensorMap(buffers.get(m.buffer()), m.offset(), m.spec()));
             } else {
                 throw new IllegalStateException("unknown argument " + a);
             }
