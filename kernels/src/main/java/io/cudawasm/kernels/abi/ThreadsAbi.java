@@ -32,7 +32,10 @@ public final class ThreadsAbi {
     public static final int BARRIER_INIT = 7;
     /** {@code cuda::barrier} arrive: {@code b} arrivals; gives the phase arrived at. */
     public static final int BARRIER_ARRIVE = 8;
-    /** {@code cuda::barrier} wait: returns once phase {@code b} has completed. */
+    /**
+     * {@code cuda::barrier} wait: returns once phase {@code b} has completed; with {@code c} 1, once the
+     * phase of parity {@code b} under way has (PTX's {@code try_wait.parity}).
+     */
     public static final int BARRIER_WAIT = 9;
     /** PTX's named barrier {@code a} of {@code b} threads; {@code c} 1 for {@code bar.arrive} (no wait). */
     public static final int NAMED_BARRIER = 10;

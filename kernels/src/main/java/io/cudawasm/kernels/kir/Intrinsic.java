@@ -47,7 +47,9 @@ public enum Intrinsic {
      * A {@code cuda::barrier} object kept by the host, for independent threads only (elsewhere never
      * reached, see {@link #INDEPENDENT_THREADS}): {@code (barrier, count)} sets the count each phase
      * expects; {@code (barrier, n)} arrives n times and gives the phase arrived at; {@code (barrier,
-     * phase)} waits until that phase has completed. Not pure: never moved or dropped.
+     * phase)} waits until that phase has completed ({@code (barrier, parity, 1)}: until the phase of
+     * that parity under way has completed, as PTX's {@code try_wait.parity}). Not pure: never moved or
+     * dropped.
      */
     THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT,
     /**

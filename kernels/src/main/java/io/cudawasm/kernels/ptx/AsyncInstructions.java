@@ -177,6 +177,60 @@ final class AsyncInstructions {
 
     /** {@code mbarrier...} */
     void mbarrier(Instruction ins) {
+        if (ins.has("init") || ins.has("arrive") && !ins.has("arrive_drop") || ins.has("test_wait") || ins.has("try_wait")) {
+            // with independent threads the host keeps the barrier, with its counts and phases; elsewhere it is the
+            // block barrier below
+            List<KStmt> independent = f.capture(() -> independentMbarrier(ins));
+            List<KStmt> usual = f.capture(() -> blockMbarrier(ins));
+            f.emit(new KStmt.If(new KExpr.IntrinsicCall(Intrinsic.INDEPENDENT_THREADS, List.of(), ScalarType.BOOL),
+                    new KBlock(independent), new KBlock(usual)));
+            return;
+        }
+        blockMbarrier(ins);
+    }
+
+    /**
+     * An mbarrier operation with independent threads ({@link Intrinsic#THREAD_BARRIER_INIT} and the
+     * others): any expected count; an arrival (of {@code count} threads) gives the phase it belongs to
+     * as its state; {@code test_wait}/{@code try_wait} wait until the state's phase, or the phase of the
+     * given parity, has completed, and answer true. Transaction counts are met at the copies' issue.
+     */
+    private void independentMbarrier(Instruction ins) {
+        List<PtxOperand> ops = ins.operands();
+        StateSpace space = ins.space().orElse(StateSpace.GENERIC);
+        if (ins.has("init")) {
+            f.arity(ins, 2);
+            KExpr bar = f.pointer(ops.get(0), space, ScalarType.ULONGLONG, 0);
+            f.emit(new KStmt.Eval(new KExpr.IntrinsicCall(Intrinsic.THREAD_BARRIER_INIT, List.of(bar,
+                    f.read(ops.get(1), Exprs.UINT)), Exprs.UINT)));
+            return;
+        }
+        if (ins.has("arrive")) {
+            boolean expect = ins.has("expect_tx");
+            f.arity(ins, expect ? 3 : ops.size() == 3 ? 3 : 2);
+            KExpr count = !expect && ops.size() == 3 ? f.read(ops.get(2), Exprs.UINT) : Exprs.u32(1);
+            KExpr bar = f.pointer(ops.get(1), space, ScalarType.ULONGLONG, 0);
+            KExpr phase = new KExpr.IntrinsicCall(Intrinsic.THREAD_BARRIER_ARRIVE, List.of(bar, count), Exprs.UINT);
+            if (ops.get(0) instanceof PtxOperand.Sink) {
+                f.emit(new KStmt.Eval(phase));
+            } else {
+                f.write(ops.get(0), Exprs.convert(phase, Exprs.ULONG));
+            }
+            return;
+        }
+        if (ops.size() < 3) {
+            throw f.unsupported(ins, "expects p, [addr], state");
+        }
+        KExpr bar = f.pointer(ops.get(1), space, ScalarType.ULONGLONG, 0);
+        boolean parity = ins.has("parity");
+        KExpr token = parity ? f.read(ops.get(2), Exprs.UINT) : Exprs.convert(f.read(ops.get(2), Exprs.ULONG), Exprs.UINT);
+        f.emit(new KStmt.Eval(new KExpr.IntrinsicCall(Intrinsic.THREAD_BARRIER_WAIT, List.of(bar, token,
+                Exprs.i32(parity ? 1 : 0)), Exprs.UINT)));
+        f.write(ops.get(0), Exprs.bool(true));
+    }
+
+    /** An mbarrier operation where a block's threads run one region at a time: the block barrier. */
+    private void blockMbarrier(Instruction ins) {
         List<PtxOperand> ops = ins.operands();
         StateSpace space = ins.space().orElse(StateSpace.GENERIC);
         if (ins.has("init")) {
@@ -185,8 +239,7 @@ final class AsyncInstructions {
             KExpr threads = Exprs.mul(Exprs.mul(new KExpr.Special(SpecialReg.NTID_X), new KExpr.Special(SpecialReg.NTID_Y)),
                     new KExpr.Special(SpecialReg.NTID_Z));
             f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, expected, threads), new KBlock(List.of(new KStmt.Trap(
-                    "mbarrier.init: an expected count other than the block's thread count (a barrier of part of a block)"
-                            + " is not supported", ins.pos()))), KBlock.EMPTY));
+                    io.cudawasm.kernels.abi.KernelAbi.SUBSET_BARRIER, ins.pos()))), KBlock.EMPTY));
             f.emit(new KStmt.Store(f.pointer(ops.get(0), space, ScalarType.ULONGLONG, 0),
                     Exprs.convert(expected, Exprs.ULONG), ins.sourcePos()));
             return;
@@ -218,7 +271,8 @@ final class AsyncInstructions {
                 // sm_90's form passes the count (1 for cuda::barrier::arrive()) in a register
                 KExpr count = f.read(ops.get(2), Exprs.UINT);
                 f.emit(new KStmt.If(Exprs.compare(BinaryOp.NE, count, Exprs.u32(1)), new KBlock(List.of(new KStmt.Trap(
-                        "mbarrier.arrive: an arrival that counts for more than one thread is not supported", ins.pos()))),
+                        "mbarrier.arrive: an arrival that counts for more than one thread needs independent threads"
+                                + " (--independent-threads, or the job launch's \"independentThreads\": true)", ins.pos()))),
                         KBlock.EMPTY));
             } else if (ops.size() != 2) {
                 throw f.unsupported(ins, "expects state, [addr]{, count}");

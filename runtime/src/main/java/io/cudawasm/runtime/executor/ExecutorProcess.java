@@ -92,8 +92,9 @@ final class ExecutorProcess {
         long deadline = System.nanoTime() + settings.startTimeout().toNanos();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Process process = new ProcessBuilder(command(device, socket, folder, settings)).redirectErrorStream(true)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command(device, socket, folder, settings)).redirectErrorStream(true);
+            io.cudawasm.runtime.backend.SignalChaining.preload(builder.environment());
+            Process process = builder.start();
             ExecutorProcess p = new ExecutorProcess(device, incarnation, folder, process, onDeath);
             ChildProcesses.register(process);
             try {

@@ -131,8 +131,14 @@ final class BlockThreads {
             case ThreadsAbi.BARRIER_WAIT -> {
                 BarrierObject o = barrier(a);
                 long phase = b & 0xFFFF_FFFFL;
-                await(thread, "cuda::barrier at 0x" + Integer.toHexString(a) + " (phase " + phase + ")",
-                        () -> o.completed > phase);
+                if (c == 1) {
+                    // the phase under way has parity b until it completes
+                    await(thread, "an mbarrier at 0x" + Integer.toHexString(a) + " (parity " + (phase & 1) + ")",
+                            () -> (o.completed & 1) != (phase & 1));
+                } else {
+                    await(thread, "a barrier at 0x" + Integer.toHexString(a) + " (phase " + phase + ")",
+                            () -> o.completed > phase);
+                }
                 yield 0;
             }
             case ThreadsAbi.NAMED_BARRIER -> {
