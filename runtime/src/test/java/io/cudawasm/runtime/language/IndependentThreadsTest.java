@@ -139,32 +139,81 @@ class IndependentThreadsTest {
 
     private static final LaunchOptions INDEPENDENT = LaunchOptions.DEFAULT.withIndependentThreads(true);
 
-    @Test
-    void aPipelineWithProducerAndConsumerRolesRunsWithIndependentThreads() {
-        int blocks = 3;
-        int tiles = 10;
-        int threads = 128;
-        int[] in = new int[blocks * tiles * 32];
+    private static final int BLOCKS = 3;
+    private static final int TILES = 10;
+    private static final int THREADS = 128;
+
+    private static int[] pipelineInput() {
+        int[] in = new int[BLOCKS * TILES * 32];
         for (int i = 0; i < in.length; i++) {
             in[i] = i * 7 % 1000;
         }
-        int[] expected = new int[blocks * threads];
-        for (int b = 0; b < blocks; b++) {
-            for (int t = 0; t < threads; t++) {
+        return in;
+    }
+
+    /** What producerConsumer leaves: -1 for the producers, each consumer's sum of its tiles' values. */
+    private static int[] pipelineReference(int[] in) {
+        int[] expected = new int[BLOCKS * THREADS];
+        for (int b = 0; b < BLOCKS; b++) {
+            for (int t = 0; t < THREADS; t++) {
                 int sum = 0;
-                for (int k = 0; k < tiles; k++) {
-                    sum += in[(b * tiles + k) * 32 + (t + k) % 32];
+                for (int k = 0; k < TILES; k++) {
+                    sum += in[(b * TILES + k) * 32 + (t + k) % 32];
                 }
-                expected[b * threads + t] = t < 32 ? -1 : sum;
+                expected[b * THREADS + t] = t < 32 ? -1 : sum;
             }
         }
+        return expected;
+    }
+
+    /** What partialBarrier leaves in 2 blocks of 96 threads. */
+    private static int[] partialBarrierReference() {
+        int[] expected = new int[2 * 96];
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 96; t++) {
+                expected[b * 96 + t] = t < 64 ? (63 - t) * 3 + b : 7;
+            }
+        }
+        return expected;
+    }
+
+    @Test
+    void aPipelineWithProducerAndConsumerRolesRunsWithIndependentThreads() {
+        int[] in = pipelineInput();
         try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
             assertTrue(h.compiled().wasm().kernel("producerConsumer").orElseThrow().independentThreads());
             DeviceBuffer input = h.buffer(in);
-            DeviceBuffer out = h.buffer(new int[blocks * threads]);
+            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
             // not asked for: the roles make the kernel run so
-            h.launch("producerConsumer", Dim3.of(blocks), Dim3.of(threads), input, tiles, out);
-            assertArrayEquals(expected, h.ints(out));
+            h.launch("producerConsumer", Dim3.of(BLOCKS), Dim3.of(THREADS), input, TILES, out);
+            assertArrayEquals(pipelineReference(in), h.ints(out));
+        }
+    }
+
+    /**
+     * nvcc's PTX of the same kernels: libcu++'s own cuda::barrier and partitioned pipeline, as
+     * mbarrier.init/arrive/try_wait on shared memory, run with independent threads as the host's
+     * barrier objects (any expected count, phases and parities).
+     */
+    @Test
+    void nvccsMbarrierCodeRunsWithIndependentThreads() {
+        String ptx = io.cudawasm.runtime.ptx.Nvcc.ptx("#pragma nv_diag_suppress static_var_with_dynamic_init\n" + SOURCE,
+                AllPaths.SM80, java.util.List.of());
+        try (KernelHarness h = KernelHarness.of(AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("independent.ptx",
+                ptx)), 2)) {
+            int[] in = pipelineInput();
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
+            h.launch("producerConsumer", new LaunchConfig(Dim3.of(BLOCKS), Dim3.of(THREADS), 0),
+                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), input, TILES, out);
+            assertArrayEquals(pipelineReference(in), h.ints(out));
+            DeviceBuffer part = h.buffer(new int[2 * 96]);
+            LaunchConfig config = new LaunchConfig(Dim3.of(2), Dim3.of(96), 0);
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("partialBarrier", config,
+                    LaunchOptions.DEFAULT, part));
+            assertTrue(e.getMessage().contains("needs independent threads"), e.getMessage());
+            h.launch("partialBarrier", config, INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), part);
+            assertArrayEquals(partialBarrierReference(), h.ints(part));
         }
     }
 
@@ -172,12 +221,7 @@ class IndependentThreadsTest {
     void aBarrierOfPartOfABlockNeedsIndependentThreadsAndWorksWithThem() {
         int blocks = 2;
         int threads = 96;
-        int[] expected = new int[blocks * threads];
-        for (int b = 0; b < blocks; b++) {
-            for (int t = 0; t < threads; t++) {
-                expected[b * threads + t] = t < 64 ? (63 - t) * 3 + b : 7;
-            }
-        }
+        int[] expected = partialBarrierReference();
         try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
             DeviceBuffer out = h.buffer(new int[blocks * threads]);
             LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(threads), 0);
