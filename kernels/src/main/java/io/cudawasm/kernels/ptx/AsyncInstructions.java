@@ -43,7 +43,8 @@ final class AsyncInstructions {
             throw f.unsupported(ins, null);
         }
         if (ins.has("reduce")) {
-            throw f.unsupported(ins, "bulk asynchronous reductions (cp.reduce.async.bulk) are not supported");
+            new BulkReductions(f, cluster).reduce(ins);
+            return;
         }
         if (ins.has("commit_group") || ins.has("wait_group") || ins.has("wait_all") || ins.has("mbarrier")) {
             return; // every copy is complete at its issue

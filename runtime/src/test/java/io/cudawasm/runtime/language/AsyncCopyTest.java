@@ -339,7 +339,7 @@ class AsyncCopyTest {
     }
 
     @Test
-    void ptxBulkReductionsAndDroppedArrivalsAreRefusedByName() {
+    void ptxHalfPrecisionBulkReductionsAndDroppedArrivalsAreRefusedByName() {
         String head = """
                 .version 8.0
                 .target sm_90
@@ -351,8 +351,8 @@ class AsyncCopyTest {
                     .shared .align 8 .b64 bar;
                     ld.param.u64 %rd1, [p];
                 """;
-        refusedPtx(head + "    cp.reduce.async.bulk.global.shared::cta.bulk_group.add.u32 [%rd1], [s], 64;\n"
-                + "    ret;\n}\n", 10, "bulk asynchronous reductions");
+        refusedPtx(head + "    cp.reduce.async.bulk.global.shared::cta.bulk_group.add.noftz.f16 [%rd1], [s], 64;\n"
+                + "    ret;\n}\n", 10, "half-precision elements are not supported");
         refusedPtx(head + "    mbarrier.arrive_drop.shared.b64 %rd2, [bar];\n    ret;\n}\n", 10,
                 "mbarrier operations other than init, arrive, expect_tx, complete_tx");
     }
