@@ -26,9 +26,12 @@ import java.util.TreeSet;
 final class CudaDialect implements Dialect {
     private final Map<StructType, String> structNames;
     private final Set<String> helpers = new TreeSet<>();
+    /** Whether the built-in headers' barrier objects are real here (see {@link #intrinsic}). */
+    private final boolean independentThreads;
 
-    CudaDialect(Map<StructType, String> structNames) {
+    CudaDialect(Map<StructType, String> structNames, boolean independentThreads) {
         this.structNames = structNames;
+        this.independentThreads = independentThreads;
     }
 
     Set<String> helpers() {
@@ -129,13 +132,24 @@ final class CudaDialect implements Dialect {
     @Override
     public String intrinsic(KExpr.IntrinsicCall call, List<String> a) {
         switch (call.op()) {
-            // the GPU back ends' code runs blocks as their device does; the host-kept barrier objects of the CPU
-            // path's independent threads are never reached here (they sit under INDEPENDENT_THREADS, false)
+            // a GPU schedules its threads independently (sm_70 and later): the built-in headers' barrier objects
+            // are real there, counters in the object that arrivals count down and waiters poll (cw_barrier_*)
             case INDEPENDENT_THREADS -> {
-                return "0";
+                return independentThreads ? "1" : "0";
             }
-            case THREAD_BARRIER_INIT, THREAD_BARRIER_ARRIVE, THREAD_BARRIER_WAIT, NAMED_BARRIER -> {
-                return "0u";
+            case THREAD_BARRIER_INIT -> {
+                return helper("cw_barrier") + "_init((void *)(" + a.get(0) + "), (unsigned)(" + a.get(1) + "))";
+            }
+            case THREAD_BARRIER_ARRIVE -> {
+                return helper("cw_barrier") + "_arrive((void *)(" + a.get(0) + "), (unsigned)(" + a.get(1) + "))";
+            }
+            case THREAD_BARRIER_WAIT -> {
+                return helper("cw_barrier") + "_wait((void *)(" + a.get(0) + "), (unsigned)(" + a.get(1) + "), "
+                        + (a.size() > 2 ? a.get(2) : "0") + ")";
+            }
+            case NAMED_BARRIER -> {
+                return helper("cw_barrier") + "_named((unsigned)(" + a.get(0) + "), (unsigned)(" + a.get(1) + "), "
+                        + a.get(2) + ")";
             }
             default -> {
                 // below

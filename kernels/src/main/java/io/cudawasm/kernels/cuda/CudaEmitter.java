@@ -51,11 +51,33 @@ public final class CudaEmitter {
         return new CudaEmitter(module).emit();
     }
 
+    /**
+     * Whether the module's barrier objects are all the built-in headers' (16 bytes, with room for the
+     * counters cw_barrier keeps): then the CUDA C runs them as objects of independent threads. PTX's
+     * 8-byte mbarriers (nvcc's code, lowered to the same operations) keep the block-barrier form.
+     */
+    private static boolean headerBarriersOnly(List<KFunction> reached) {
+        boolean[] ptx = {false};
+        for (KFunction f : reached) {
+            io.cudawasm.kernels.kir.KirWalk.expressions(f.body(), e -> {
+                if (e instanceof io.cudawasm.kernels.kir.KExpr.IntrinsicCall i && !i.args().isEmpty()
+                        && (i.op() == io.cudawasm.kernels.kir.Intrinsic.THREAD_BARRIER_INIT
+                        || i.op() == io.cudawasm.kernels.kir.Intrinsic.THREAD_BARRIER_ARRIVE
+                        || i.op() == io.cudawasm.kernels.kir.Intrinsic.THREAD_BARRIER_WAIT)
+                        && i.args().get(0).type() instanceof io.cudawasm.kernels.types.PointerType p
+                        && p.pointee() instanceof io.cudawasm.kernels.types.ScalarType) {
+                    ptx[0] = true;
+                }
+            });
+        }
+        return !ptx[0];
+    }
+
     private CudaProgram emit() {
         List<KFunction> reached = reachable();
         List<StructType> structs = StructCollector.collect(reached, module.globals());
         nameStructs(structs);
-        CudaDialect d = new CudaDialect(structNames);
+        CudaDialect d = new CudaDialect(structNames, headerBarriersOnly(reached));
 
         CodeBuffer functions = new CodeBuffer();
         List<String> prototypes = new ArrayList<>();
@@ -263,6 +285,51 @@ public final class CudaEmitter {
                     #endif
                     template <unsigned int N> static __device__ void cw_tile_sync(void) {
                         cooperative_groups::tiled_partition<N>(cooperative_groups::this_thread_block()).sync();
+                    }
+                    """);
+        }
+        if (helpers.contains("cw_barrier")) {
+            out.lines("""
+                    /* the built-in headers' barrier objects (cuda::barrier, a pipeline's stages) on a GPU, whose
+                       threads run independently: {expected (8 bytes), pending, completed phases}; an arrival
+                       counts pending down, the last one of a phase resets it and counts the phase, a waiter polls
+                       the phases. PTX's named barriers of part of a block are the GPU's own */
+                    static __device__ unsigned cw_barrier_init(void *b, unsigned count) {
+                        unsigned *w = (unsigned *)((char *)b + 8);
+                        *(long long *)b = count;
+                        w[0] = count;
+                        w[1] = 0u;
+                        __threadfence_block();
+                        return 0u;
+                    }
+                    static __device__ unsigned cw_barrier_arrive(void *b, unsigned n) {
+                        unsigned *w = (unsigned *)((char *)b + 8);
+                        unsigned phase = *(volatile unsigned *)&w[1];
+                        __threadfence_block();
+                        if (atomicSub(&w[0], n) == n) {
+                            *(volatile unsigned *)&w[0] = (unsigned)*(volatile long long *)b;
+                            __threadfence_block();
+                            atomicAdd(&w[1], 1u);
+                        }
+                        return phase;
+                    }
+                    static __device__ unsigned cw_barrier_wait(void *b, unsigned phase, int parity) {
+                        volatile unsigned *completed = (volatile unsigned *)((char *)b + 12);
+                        if (parity) {
+                            while ((*completed & 1u) == (phase & 1u)) { __nanosleep(32); }
+                        } else {
+                            while ((int)(*completed - phase) <= 0) { __nanosleep(32); }
+                        }
+                        __threadfence_block();
+                        return 0u;
+                    }
+                    static __device__ unsigned cw_barrier_named(unsigned id, unsigned count, int arriveOnly) {
+                        if (arriveOnly) {
+                            asm volatile("bar.arrive %0, %1;" :: "r"(id), "r"(count) : "memory");
+                        } else {
+                            asm volatile("bar.sync %0, %1;" :: "r"(id), "r"(count) : "memory");
+                        }
+                        return 0u;
                     }
                     """);
         }

@@ -67,6 +67,8 @@ final class AsyncCopyHeaders {
             struct __cuda_barrier_arrival_token { unsigned phase; };
             template <int Scope> struct __cuda_barrier {
                 long long expected;
+                unsigned pending;   // a GPU's own count of the phase's arrivals still to come (CUDA C back end)
+                unsigned completed; // and of its completed phases
                 typedef __cuda_barrier_arrival_token arrival_token;
                 __device__ __cuda_barrier_arrival_token arrive(long long n = 1)
                 {

@@ -217,6 +217,32 @@ class IndependentThreadsTest {
         }
     }
 
+    /**
+     * The CUDA back end's C, where a GPU's independent threads make the headers' barrier objects real
+     * (counters that arrivals count down and waiters poll, cw_barrier_*): through nvcc, its PTX runs
+     * with independent threads on the CPU path and gives the references, as the GPU would run it.
+     */
+    @Test
+    void theCudaBackEndsBarrierObjectsGiveTheReferencesThroughItsPtx() {
+        io.cudawasm.kernels.cuda.CudaProgram program = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of(
+                "independent.cu", SOURCE)).cuda();
+        assertTrue(program.source().contains("cw_barrier_arrive"), program.source());
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_80");
+        try (KernelHarness h = KernelHarness.of(io.cudawasm.kernels.KernelCompiler.compile(
+                io.cudawasm.kernels.CompileRequest.of("independent_cuda.ptx", ptx)), 2)) {
+            int[] in = pipelineInput();
+            DeviceBuffer input = h.buffer(in);
+            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
+            h.launch("producerConsumer", new LaunchConfig(Dim3.of(BLOCKS), Dim3.of(THREADS), 0),
+                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), input, TILES, out);
+            assertArrayEquals(pipelineReference(in), h.ints(out));
+            DeviceBuffer part = h.buffer(new int[2 * 96]);
+            h.launch("partialBarrier", new LaunchConfig(Dim3.of(2), Dim3.of(96), 0),
+                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), part);
+            assertArrayEquals(partialBarrierReference(), h.ints(part));
+        }
+    }
+
     @Test
     void aBarrierOfPartOfABlockNeedsIndependentThreadsAndWorksWithThem() {
         int blocks = 2;
