@@ -89,6 +89,14 @@ public interface Dialect {
      * grid (OpenCL: no barrier across the work-groups of one NDRange, and no guarantee that they all
      * run at once).
      */
+    /**
+     * Whether nvcc's grid barrier (blocks spinning on a counter in the grid workspace) can run: the
+     * device runs every block of a cooperative launch at once and keeps their memory coherent.
+     */
+    default boolean spinsOnGridWorkspace() {
+        return false;
+    }
+
     default String gridBarrier() {
         return null;
     }

@@ -369,12 +369,14 @@ public final class FunctionWriter {
         if (e instanceof KExpr.LocalAddr l) {
             return "(&" + l.local().uniqueName() + ")";
         }
-        if (e instanceof KExpr.GlobalAddr g && g.global().name().equals(KernelAbi.GRID_WORKSPACE_SYMBOL)) {
+        if (e instanceof KExpr.GlobalAddr g && g.global().name().equals(KernelAbi.GRID_WORKSPACE_SYMBOL)
+                && !d.spinsOnGridWorkspace()) {
             // nvcc's PTX of grid.sync(): its blocks spin on a counter in the grid workspace, which needs
             // every block running at once (a cooperative launch); refused as the source path's grid barrier
             throw CompileException.at(g.global().pos(), "grid-wide synchronization (grid.sync(), which nvcc's PTX "
                     + "does through the grid workspace at %envreg1/2) is not supported on the " + d.name()
-                    + " back end: it runs on the WebAssembly (CPU) path, which launches such a kernel cooperatively");
+                    + " back end: it runs on the WebAssembly (CPU) path and the CUDA back end, which launch such a kernel"
+                    + " cooperatively");
         }
         if (e instanceof KExpr.GlobalAddr g) {
             return d.globalAddress(g.global(), "(" + typeName(g.type(), scope.spaceOf(g)) + ")");

@@ -325,6 +325,12 @@ final class CudaDialect implements Dialect {
         return "__syncthreads()";
     }
 
+    /** A cooperative launch runs every block at once (CudaSession zeroes the workspace before it). */
+    @Override
+    public boolean spinsOnGridWorkspace() {
+        return true;
+    }
+
     @Override
     public String gridBarrier() {
         // CUDA's own grid barrier; the CUDA back end launches a kernel that reaches one cooperatively

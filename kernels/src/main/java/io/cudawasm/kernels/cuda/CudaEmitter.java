@@ -96,7 +96,7 @@ public final class CudaEmitter {
                         : "__cluster_dims__(" + cluster.x() + ", " + cluster.y() + ", " + cluster.z() + ") ")
                         + f.name() + "(" + paramText + ") {");
                 kernels.add(new CudaProgram.Kernel(f.name(), f.sourceName(),
-                        io.cudawasm.kernels.kir.GridBarriers.reachedFrom(f), cluster));
+                        io.cudawasm.kernels.kir.GridBarriers.cooperative(f), cluster));
             } else {
                 String proto = "static __device__ " + Declarators.declare(d, f.returnType(), deviceName(f) + "("
                         + paramText + ")", null, null);

@@ -231,7 +231,8 @@ public final class WasmEmitter {
             boolean fission = fissionedKernels.contains(k);
             infos.add(new WasmKernel(KernelAbi.signature(k), KernelAbi.runnerExport(k.name()), fe.frameSize(), fission,
                     callStack(k, new LinkedHashSet<>()), fission,
-                    fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k) || usesGridWorkspace(k), k.clusterDims(),
+                    fission && io.cudawasm.kernels.kir.GridBarriers.inBody(k)
+                            || io.cudawasm.kernels.kir.GridBarriers.usesWorkspace(k), k.clusterDims(),
                     independentKernels.contains(k.name())));
         }
         emitInit(init);
@@ -261,17 +262,6 @@ public final class WasmEmitter {
             }
         }
         return false;
-    }
-
-    /**
-     * Whether a kernel takes the address of the grid workspace (nvcc's PTX of {@code grid.sync()}
-     * spins on a counter there): it runs only in a cooperative launch, every block at once.
-     */
-    private static boolean usesGridWorkspace(KFunction kernel) {
-        boolean[] found = {false};
-        io.cudawasm.kernels.kir.KirWalk.expressions(kernel.body(), e -> found[0] |= e instanceof KExpr.GlobalAddr g
-                && g.global().name().equals(KernelAbi.GRID_WORKSPACE_SYMBOL));
-        return found[0];
     }
 
     /**

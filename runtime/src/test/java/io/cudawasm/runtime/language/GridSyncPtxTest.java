@@ -218,6 +218,29 @@ class GridSyncPtxTest {
         }
     }
 
+    /**
+     * The CUDA back end runs nvcc's grid barrier as written: its C keeps the spin on the workspace
+     * counter, the kernel is marked for a cooperative launch, and CudaSession zeroes the workspace
+     * before each launch. Checked without a GPU: nvcc's PTX of that C runs on the CPU path's
+     * cooperative launch (which gives the workspace symbol a zeroed block) with the reference results.
+     */
+    @Test
+    void theCudaBackEndRunsNvccsGridBarrierAsWritten() {
+        CompileResult compiled = viaPtx(GridSyncTest.SOURCE, AllPaths.PTX_CONFIG);
+        io.cudawasm.kernels.cuda.CudaProgram program = compiled.cuda();
+        assertTrue(program.kernels().stream().filter(k -> k.sourceName().startsWith("rotate")).allMatch(
+                io.cudawasm.kernels.cuda.CudaProgram.Kernel::gridSync), program.kernels().toString());
+        assertTrue(program.source().contains(io.cudawasm.kernels.abi.KernelAbi.GRID_WORKSPACE_SYMBOL), program.source());
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_75");
+        io.cudawasm.runtime.backend.check.KernelCase c = GridSyncTest.rotateCase(8, 3);
+        io.cudawasm.runtime.backend.check.CheckedRun.BackendRun run = io.cudawasm.runtime.backend.check.CheckedRun.run(
+                KernelHarness.backend(2), io.cudawasm.kernels.KernelCompiler.compile(CompileRequest.of("cuda_grid.ptx",
+                        ptx)), c.launch());
+        org.junit.jupiter.api.Assertions.assertNull(run.failure(), () -> String.valueOf(run.failure()));
+        assertTrue(c.againstReference(run).stream().allMatch(io.cudawasm.runtime.backend.check.BufferComparison::passed),
+                () -> c.againstReference(run).toString());
+    }
+
     @Test
     void openClRefusesNvccsGridSynchronizationByName() {
         CompileResult compiled = viaPtx(GridSyncTest.SOURCE, AllPaths.PTX_CONFIG);

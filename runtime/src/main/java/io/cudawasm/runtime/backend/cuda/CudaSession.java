@@ -217,6 +217,14 @@ final class CudaSession implements DeviceSession, HostTransfers {
         checkClusters(k, config, name);
         program.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> device(JCudaDriver.cuMemcpyHtoD(
                 global(flag.name(), new long[1]), Pointer.to(new int[] {cooperative ? 1 : 0}), 4), "cuMemcpyHtoD", name));
+        // nvcc's grid barrier (PTX input) counts arrivals in the workspace from zero in every launch, as the
+        // driver's fresh workspace does; its first word is the workspace's size
+        program.symbol(KernelAbi.GRID_WORKSPACE_SYMBOL).ifPresent(ws -> {
+            byte[] fresh = new byte[KernelAbi.GRID_WORKSPACE_BYTES];
+            java.nio.ByteBuffer.wrap(fresh).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, KernelAbi.GRID_WORKSPACE_BYTES);
+            device(JCudaDriver.cuMemcpyHtoD(global(ws.name(), new long[1]), Pointer.to(fresh), fresh.length),
+                    "cuMemcpyHtoD", name);
+        });
         long started = System.nanoTime();
         int rc = cooperative
                 ? JCudaDriver.cuLaunchCooperativeKernel(f, config.grid().x(), config.grid().y(), config.grid().z(),

@@ -81,10 +81,9 @@ final class JobsEndpoint {
                     && kernel.kernel().result().wasm().kernels().stream().anyMatch(WasmKernel::gridSync);
             boolean unnamed = request.backend() == null || request.backend().isBlank();
             BackendChoice backend = backend(unnamed && Boolean.TRUE.equals(request.memcheck()) ? "wasm" : request.backend());
-            // nvcc's own grid barrier (a PTX kernel spinning on the driver's grid workspace) runs on the CPU path only
-            boolean ptxGridBarrier = kernel.kernel().result().wasm() != null && kernel.kernel().result().wasm()
-                    .symbol(io.cudawasm.kernels.abi.KernelAbi.GRID_WORKSPACE_SYMBOL).isPresent();
-            if (unnamed && cooperative && (ptxGridBarrier || !Backends.launchesCooperatively(backend.backend()))) {
+            // (nvcc's own grid barrier too, a PTX kernel spinning on the grid workspace: the CUDA back end runs it as
+            // written, OpenCL cannot)
+            if (unnamed && cooperative && !Backends.launchesCooperatively(backend.backend())) {
                 backend = backend("wasm");
             }
             // thread block clusters of more than one block, independent threads and tensor maps run on the CPU
