@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cudawasm.runtime.backend.check.BufferComparison;
+import io.cudawasm.runtime.backend.check.CheckedRun;
+import io.cudawasm.runtime.backend.check.IndependentThreadCases;
+import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.LaunchConfig;
 import io.cudawasm.runtime.launch.LaunchException;
@@ -26,55 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class IndependentThreadsTest {
     static final String SOURCE = """
-            #include <cuda/pipeline>
             #include <cuda/barrier>
-            #include <cooperative_groups.h>
-            namespace cg = cooperative_groups;
-
-            #define STAGES 3
-            #define TILE 32
-            // Warp 0 copies tile after tile of the input into a ring of shared stages; the other warps
-            // add each tile's values into their own sums, several tiles behind.
-            __global__ void producerConsumer(const int *in, int tiles, int *out)
-            {
-                __shared__ int ring[STAGES][TILE];
-                __shared__ cuda::pipeline_shared_state<cuda::thread_scope_block, STAGES> state;
-                auto block = cg::this_thread_block();
-                bool producer = threadIdx.x < 32;
-                auto pipe = cuda::make_pipeline(block, &state,
-                        producer ? cuda::pipeline_role::producer : cuda::pipeline_role::consumer);
-                int sum = 0;
-                for (int t = 0; t < tiles; t++) {
-                    if (producer) {
-                        pipe.producer_acquire();
-                        ring[t % STAGES][threadIdx.x] = in[(blockIdx.x * tiles + t) * TILE + threadIdx.x];
-                        pipe.producer_commit();
-                    } else {
-                        pipe.consumer_wait();
-                        sum += ring[t % STAGES][(threadIdx.x + t) % TILE];
-                        pipe.consumer_release();
-                    }
-                }
-                out[blockIdx.x * blockDim.x + threadIdx.x] = producer ? -1 : sum;
-            }
-
-            // Only the first 64 threads take part in the barrier; the others go on without it.
-            __global__ void partialBarrier(int *out)
-            {
-                __shared__ cuda::barrier<cuda::thread_scope_block> bar;
-                __shared__ int values[64];
-                if (threadIdx.x == 0) {
-                    init(&bar, 64);
-                }
-                __syncthreads();
-                if (threadIdx.x < 64) {
-                    values[threadIdx.x] = threadIdx.x * 3 + blockIdx.x;
-                    bar.arrive_and_wait();
-                    out[blockIdx.x * blockDim.x + threadIdx.x] = values[63 - threadIdx.x];
-                } else {
-                    out[blockIdx.x * blockDim.x + threadIdx.x] = 7;
-                }
-            }
 
             // Thread 0 waits for a flag that thread 1 sets.
             __global__ void handshake(int *flag, int *out)
@@ -139,55 +95,30 @@ class IndependentThreadsTest {
 
     private static final LaunchOptions INDEPENDENT = LaunchOptions.DEFAULT.withIndependentThreads(true);
 
-    private static final int BLOCKS = 3;
-    private static final int TILES = 10;
-    private static final int THREADS = 128;
-
-    private static int[] pipelineInput() {
-        int[] in = new int[BLOCKS * TILES * 32];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = i * 7 % 1000;
-        }
-        return in;
-    }
-
-    /** What producerConsumer leaves: -1 for the producers, each consumer's sum of its tiles' values. */
-    private static int[] pipelineReference(int[] in) {
-        int[] expected = new int[BLOCKS * THREADS];
-        for (int b = 0; b < BLOCKS; b++) {
-            for (int t = 0; t < THREADS; t++) {
-                int sum = 0;
-                for (int k = 0; k < TILES; k++) {
-                    sum += in[(b * TILES + k) * 32 + (t + k) % 32];
-                }
-                expected[b * THREADS + t] = t < 32 ? -1 : sum;
-            }
-        }
-        return expected;
-    }
-
-    /** What partialBarrier leaves in 2 blocks of 96 threads. */
-    private static int[] partialBarrierReference() {
-        int[] expected = new int[2 * 96];
-        for (int b = 0; b < 2; b++) {
-            for (int t = 0; t < 96; t++) {
-                expected[b * 96 + t] = t < 64 ? (63 - t) * 3 + b : 7;
-            }
-        }
-        return expected;
+    /** A case's run on the CPU path with independent threads (as asked, or as its kernel needs them), checked. */
+    private static void passes(KernelCase c, io.cudawasm.kernels.CompileResult compiled, boolean ask) {
+        CheckedRun.BackendRun run = CheckedRun.run(KernelHarness.backend(2), compiled, ask ? c.launch().withOptions(
+                c.launch().options().withIndependentThreads(true).withTimeLimit(Duration.ofSeconds(60))) : c.launch());
+        org.junit.jupiter.api.Assertions.assertNull(run.failure(), () -> c.name() + ": " + run.failure());
+        assertTrue(c.againstReference(run).stream().allMatch(BufferComparison::passed),
+                () -> c.name() + ": " + c.againstReference(run));
     }
 
     @Test
     void aPipelineWithProducerAndConsumerRolesRunsWithIndependentThreads() {
-        int[] in = pipelineInput();
-        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
-            assertTrue(h.compiled().wasm().kernel("producerConsumer").orElseThrow().independentThreads());
-            DeviceBuffer input = h.buffer(in);
-            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
-            // not asked for: the roles make the kernel run so
-            h.launch("producerConsumer", Dim3.of(BLOCKS), Dim3.of(THREADS), input, TILES, out);
-            assertArrayEquals(pipelineReference(in), h.ints(out));
-        }
+        KernelCase c = IndependentThreadCases.producerConsumer();
+        io.cudawasm.kernels.CompileResult compiled = c.compile();
+        assertTrue(compiled.wasm().kernel("producerConsumer").orElseThrow().independentThreads());
+        passes(c, compiled, false); // not asked for: the roles make the kernel run so
+    }
+
+    @Test
+    void aBarrierOfPartOfABlockNeedsIndependentThreadsAndWorksWithThem() {
+        KernelCase c = IndependentThreadCases.partialBarrier();
+        CheckedRun.BackendRun usual = CheckedRun.run(KernelHarness.backend(2), c.compile(), c.launch());
+        assertTrue(usual.failure() != null && usual.failure().getMessage().contains("independent threads"),
+                () -> String.valueOf(usual.failure()));
+        passes(c, c.compile(), true);
     }
 
     /**
@@ -197,23 +128,17 @@ class IndependentThreadsTest {
      */
     @Test
     void nvccsMbarrierCodeRunsWithIndependentThreads() {
-        String ptx = io.cudawasm.runtime.ptx.Nvcc.ptx("#pragma nv_diag_suppress static_var_with_dynamic_init\n" + SOURCE,
-                AllPaths.SM80, java.util.List.of());
-        try (KernelHarness h = KernelHarness.of(AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("independent.ptx",
-                ptx)), 2)) {
-            int[] in = pipelineInput();
-            DeviceBuffer input = h.buffer(in);
-            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
-            h.launch("producerConsumer", new LaunchConfig(Dim3.of(BLOCKS), Dim3.of(THREADS), 0),
-                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), input, TILES, out);
-            assertArrayEquals(pipelineReference(in), h.ints(out));
-            DeviceBuffer part = h.buffer(new int[2 * 96]);
-            LaunchConfig config = new LaunchConfig(Dim3.of(2), Dim3.of(96), 0);
-            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("partialBarrier", config,
-                    LaunchOptions.DEFAULT, part));
-            assertTrue(e.getMessage().contains("needs independent threads"), e.getMessage());
-            h.launch("partialBarrier", config, INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), part);
-            assertArrayEquals(partialBarrierReference(), h.ints(part));
+        for (KernelCase c : IndependentThreadCases.all()) {
+            String ptx = io.cudawasm.runtime.ptx.Nvcc.ptx("#pragma nv_diag_suppress static_var_with_dynamic_init\n"
+                    + c.request().source(), AllPaths.SM80, java.util.List.of());
+            io.cudawasm.kernels.CompileResult compiled = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of(
+                    c.name() + ".ptx", ptx));
+            if (c.name().equals("partial_barrier")) {
+                CheckedRun.BackendRun usual = CheckedRun.run(KernelHarness.backend(2), compiled, c.launch());
+                assertTrue(usual.failure() != null && usual.failure().getMessage().contains("needs independent threads"),
+                        () -> String.valueOf(usual.failure()));
+            }
+            passes(c, compiled, true);
         }
     }
 
@@ -221,41 +146,16 @@ class IndependentThreadsTest {
      * The CUDA back end's C, where a GPU's independent threads make the headers' barrier objects real
      * (counters that arrivals count down and waiters poll, cw_barrier_*): through nvcc, its PTX runs
      * with independent threads on the CPU path and gives the references, as the GPU would run it.
+     * These are the cases scripts/gpu-check.sh runs on CUDA.
      */
     @Test
     void theCudaBackEndsBarrierObjectsGiveTheReferencesThroughItsPtx() {
-        io.cudawasm.kernels.cuda.CudaProgram program = AllPaths.compile(io.cudawasm.kernels.CompileRequest.of(
-                "independent.cu", SOURCE)).cuda();
-        assertTrue(program.source().contains("cw_barrier_arrive"), program.source());
-        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_80");
-        try (KernelHarness h = KernelHarness.of(io.cudawasm.kernels.KernelCompiler.compile(
-                io.cudawasm.kernels.CompileRequest.of("independent_cuda.ptx", ptx)), 2)) {
-            int[] in = pipelineInput();
-            DeviceBuffer input = h.buffer(in);
-            DeviceBuffer out = h.buffer(new int[BLOCKS * THREADS]);
-            h.launch("producerConsumer", new LaunchConfig(Dim3.of(BLOCKS), Dim3.of(THREADS), 0),
-                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), input, TILES, out);
-            assertArrayEquals(pipelineReference(in), h.ints(out));
-            DeviceBuffer part = h.buffer(new int[2 * 96]);
-            h.launch("partialBarrier", new LaunchConfig(Dim3.of(2), Dim3.of(96), 0),
-                    INDEPENDENT.withTimeLimit(Duration.ofSeconds(60)), part);
-            assertArrayEquals(partialBarrierReference(), h.ints(part));
-        }
-    }
-
-    @Test
-    void aBarrierOfPartOfABlockNeedsIndependentThreadsAndWorksWithThem() {
-        int blocks = 2;
-        int threads = 96;
-        int[] expected = partialBarrierReference();
-        try (KernelHarness h = KernelHarness.of(SOURCE, 2)) {
-            DeviceBuffer out = h.buffer(new int[blocks * threads]);
-            LaunchConfig config = new LaunchConfig(Dim3.of(blocks), Dim3.of(threads), 0);
-            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("partialBarrier", config,
-                    LaunchOptions.DEFAULT, out));
-            assertTrue(e.getMessage().contains("independent threads"), e.getMessage());
-            h.launch("partialBarrier", config, INDEPENDENT, out);
-            assertArrayEquals(expected, h.ints(out));
+        for (KernelCase c : IndependentThreadCases.all()) {
+            io.cudawasm.kernels.cuda.CudaProgram program = c.compile().cuda();
+            assertTrue(program.source().contains("cw_barrier_arrive"), program.source());
+            String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(program, "compute_80");
+            passes(c, io.cudawasm.kernels.KernelCompiler.compile(io.cudawasm.kernels.CompileRequest.of(
+                    c.name() + "_cuda.ptx", ptx)), true);
         }
     }
 

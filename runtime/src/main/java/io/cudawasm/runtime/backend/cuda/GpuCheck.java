@@ -55,11 +55,15 @@ public final class GpuCheck {
     private static final java.util.Set<String> CLUSTER_CASES = java.util.Set.copyOf(
             io.cudawasm.runtime.backend.check.ClusterCases.all().stream().map(KernelCase::name).toList());
 
+    private static final java.util.Set<String> INDEPENDENT_CASES = java.util.Set.copyOf(
+            io.cudawasm.runtime.backend.check.IndependentThreadCases.all().stream().map(KernelCase::name).toList());
+
     private static List<KernelCase> cases() {
         List<KernelCase> all = new ArrayList<>(BundledKernelCases.all());
         all.addAll(DeviceSemanticsCases.all());
         all.addAll(CooperativeCases.all());
         all.addAll(io.cudawasm.runtime.backend.check.ClusterCases.all());
+        all.addAll(io.cudawasm.runtime.backend.check.IndependentThreadCases.all());
         return all;
     }
 
@@ -129,6 +133,9 @@ public final class GpuCheck {
                 if (CLUSTER_CASES.contains(c.name()) && !withClusters.contains(b.name())) {
                     // clusters need sm_90; OpenCL runs clusters of one block only (refused by name, tested on the CPU path)
                     continue;
+                }
+                if (INDEPENDENT_CASES.contains(c.name()) && !b.name().startsWith("cuda")) {
+                    continue; // threads that wait for each other: OpenCL stops them (tested on the CPU path)
                 }
                 runs++;
                 String result;
