@@ -12,8 +12,11 @@ import io.cudawasm.kernels.abi.TensorMapAbi;
  *
  * <p>Row by row of the box (the innermost dimension is contiguous in both memories): a row outside
  * the tensor is zeros in shared memory (and not stored back), a row that is partly outside has
- * zeros before and after the part inside, which is copied in 4-byte words where the addresses allow.
- * It answers a status (TensorMapAbi.STATUS_*) the caller turns into a trap at its own line.
+ * zeros before and after the part inside, which is copied in 4-byte words where the addresses allow;
+ * a swizzled map's rows go 16-byte chunk by chunk to their swizzled places ({@code __cw_swizzle},
+ * TensorMapAbi#swizzle). {@code __cw_tensor_reduce} (PTX {@code cp.reduce.async.bulk.tensor}) walks
+ * the same rows and combines each element inside the tensor with the atomic of the map's data type.
+ * Both answer a status (TensorMapAbi.STATUS_*) the caller turns into a trap at its own line.
  */
 public final class TensorMapHeader {
     private TensorMapHeader() {}
