@@ -156,7 +156,7 @@ public final class TensorMapHeader {
             {
                 if (kind == @FLOAT@) { return esize == 4 && op == 0; }
                 if (esize == 4) { return kind == @UNSIGNED@ || op < 3 || op > 4; }
-                return esize == 8 && (op < 3 || op > 4);
+                return esize == 8 && (op == 0 ? kind == @UNSIGNED@ : op < 3 || op > 4);
             }
             // one element of shared memory combined into the tensor
             __device__ inline void __cw_tensor_combine(char *g, const char *s, unsigned kind, long long esize, int op)
