@@ -396,8 +396,10 @@ public final class Preprocessor {
         Optional<String> text = Optional.ofNullable(angled ? null : headers.get(fileName));
         if (text.isEmpty()) {
             text = BuiltinHeaders.lookup(fileName);
-            if (text.isPresent() && HalfPrecisionHeader.LIBRARY_FILES.contains(fileName)
-                    && creditedLibraries.add(fileName)) {
+            // every built-in header is the compiler's own fixed text (the half-precision libraries, the
+            // asynchronous-copy and pipeline headers...): credited once, so that it does not use up what the
+            // request's own size allows
+            if (text.isPresent() && creditedLibraries.add(fileName)) {
                 budget.allowLibrary(text.get().length());
             }
         }

@@ -130,7 +130,7 @@ public final class CompileBudget {
 
     /**
      * Raises the source-token, syntax-node and IR-node limits by {@code chars}, the length of a
-     * built-in library header (cuda_fp16.h, cuda_bf16.h) included for the first time: fixed text
+     * built-in header (cuda_fp16.h, cuda/pipeline, ...) included for the first time: fixed text
      * of the compiler's, which should not use up what the request's own size allows (a kernel
      * including both half headers would not fit the smallest requests' limits otherwise). Its
      * characters bound its tokens; the preprocessor credits each header once per compile.
