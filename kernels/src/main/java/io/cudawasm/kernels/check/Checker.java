@@ -184,6 +184,15 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
     final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
+    private io.cudawasm.kernels.ptx.HalfRuntime halfRuntime;
+
+    /** The rounding core inline PTX's half-precision instructions call, compiled the first time one does. */
+    io.cudawasm.kernels.ptx.HalfRuntime halfRuntime() {
+        if (halfRuntime == null) {
+            halfRuntime = new io.cudawasm.kernels.ptx.HalfRuntime();
+        }
+        return halfRuntime;
+    }
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -239,6 +248,9 @@ public final class Checker {
         }
         globals.addAll(deviceLibrary.globals());
         lowered.addAll(deviceLibrary.functions());
+        if (halfRuntime != null) {
+            lowered.addAll(halfRuntime.functions());
+        }
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 
