@@ -184,6 +184,11 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
     final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
+    /**
+     * Whether the file multicasts bulk copies to a cluster's blocks, and so keeps mbarrier
+     * transaction counts ({@link TransactionCounts}).
+     */
+    final boolean countsTransactions;
     private io.cudawasm.kernels.ptx.HalfRuntime halfRuntime;
 
     /** The rounding core inline PTX's half-precision instructions call, compiled the first time one does. */
@@ -209,6 +214,7 @@ public final class Checker {
         this.warnings = warnings;
         this.types = new TypeResolver(this);
         this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
+        this.countsTransactions = unit.multicasts();
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */
