@@ -123,7 +123,7 @@ public final class KernelAbi {
         if (PARTITIONED_PIPELINE.equals(reason)) {
             return TRAP_PARTITIONED_PIPELINE;
         }
-        for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_UNSUPPORTED; status++) {
+        for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_LAST; status++) {
             if (TensorMapAbi.reason(status).equals(reason)) {
                 return TRAP_TENSOR_COPY + status - 1;
             }
@@ -192,7 +192,7 @@ public final class KernelAbi {
             case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
             case TRAP_SUBSET_BARRIER -> SUBSET_BARRIER;
             case TRAP_PARTITIONED_PIPELINE -> PARTITIONED_PIPELINE;
-            default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_UNSUPPORTED
+            default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_LAST
                     ? TensorMapAbi.reason(code - TRAP_TENSOR_COPY + 1) : "trap " + code;
         };
     }

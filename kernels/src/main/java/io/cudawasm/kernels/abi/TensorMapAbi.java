@@ -15,9 +15,11 @@ import java.nio.ByteOrder;
  *   8 u32 MAGIC (a map the worker made; anything else stops the copy)
  *  12 u32 element size in bytes (1, 2, 4 or 8)
  *  16 u32 rank (1..5)
- *  20 u32 flags: 0 (tiled, no interleave, no swizzle, out-of-bounds elements read as zero)
+ *  20 u32 flags: bits 0-1 the swizzle ({@link Swizzle}), all others 0 (tiled, no interleave,
+ *                            out-of-bounds elements read as zero)
  *  24 u32 dims[5]            elements per dimension, 1 past the rank
- *  44 u32 reserved
+ *  44 u32 data type          {@link Kind}: how a bulk reduction combines elements (0 in maps made
+ *                            before it existed: such maps copy, but do not reduce)
  *  48 u64 strides[5]         bytes between neighbours of each dimension (strides[0] = element size)
  *  88 u32 box[5]             elements of the box per dimension, 1 past the rank
  * 108 u32 elementStrides[5]  1 (other traversal strides are not supported)
@@ -25,7 +27,13 @@ import java.nio.ByteOrder;
  *
  * A copy moves the box at signed coordinates {@code c0..c4}: element {@code (c0 + i0, ...)} of the
  * tensor to shared-memory offset {@code ((i4 * box3 + i3) * box2 + i2) * box1 + i1) * box0 + i0}
- * elements; elements outside the tensor read as zero and are not written by a store.
+ * elements; elements outside the tensor read as zero and are not written by a store. A swizzled map
+ * moves each 16-byte chunk of that layout to byte offset {@link #swizzle}: CUDA's
+ * {@code CU_TENSOR_MAP_SWIZZLE_32B/64B/128B}, which XOR the chunk's index within a 32/64/128-byte
+ * span with the index of the 128-byte line it lies in (bits 4.. with bits 7..), repeating every
+ * 256/512/1024 bytes; the box's rows are at most one span, the shared address a multiple of the repeat.
+ * A bulk reduction ({@code cp.reduce.async.bulk.tensor}) combines each element of the box inside the
+ * tensor into it with an atomic operation ({@link #REDUCTIONS}) of the map's data type.
  */
 public final class TensorMapAbi {
     private TensorMapAbi() {}
@@ -43,6 +51,7 @@ public final class TensorMapAbi {
     public static final int RANK = 16;
     public static final int FLAGS = 20;
     public static final int DIMS = 24;
+    public static final int DATA_TYPE = 44;
     public static final int STRIDES = 48;
     public static final int BOX = 88;
     public static final int ELEMENT_STRIDES = 108;
@@ -53,14 +62,80 @@ public final class TensorMapAbi {
     public static final int STATUS_NOT_A_MAP = 2;
     public static final int STATUS_WRONG_RANK = 3;
     public static final int STATUS_UNSUPPORTED = 4;
+    public static final int STATUS_UNTYPED = 5;
+    public static final int STATUS_NO_REDUCTION = 6;
+    public static final int STATUS_SWIZZLE = 7;
+    /** The highest status (trap codes are reserved for each, abi/KernelAbi). */
+    public static final int STATUS_LAST = STATUS_SWIZZLE;
+
+    /** The bits of {@link #FLAGS} that hold the swizzle. */
+    public static final int SWIZZLE_MASK = 3;
+
+    /** A map's element kind, stored at {@link #DATA_TYPE} as its ordinal (the width is the element size). */
+    public enum Kind {
+        /** A map made before maps had a data type: it copies but cannot reduce. */
+        UNSPECIFIED, UNSIGNED, SIGNED, FLOAT
+    }
+
+    /** CUDA's {@code CUtensorMapSwizzle}: its ordinal is CUDA's value and is stored in the flags' low bits. */
+    public enum Swizzle {
+        NONE(0), B32(32), B64(64), B128(128);
+
+        private final int span;
+
+        Swizzle(int span) {
+            this.span = span;
+        }
+
+        /** The bytes a box's row may hold at most (0: no limit). */
+        public int span() {
+            return span;
+        }
+
+        /** The bytes after which the pattern repeats: the shared address's alignment (128 without a swizzle). */
+        public int repeat() {
+            return this == NONE ? 128 : span * 8;
+        }
+
+        /** "none", "32B", "64B", "128B": the names the API and the text form take. */
+        public String label() {
+            return this == NONE ? "none" : span + "B";
+        }
+
+        public static java.util.Optional<Swizzle> ofLabel(String label) {
+            for (Swizzle s : values()) {
+                if (s.label().equalsIgnoreCase(label)) {
+                    return java.util.Optional.of(s);
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The reductions of {@code cp.reduce.async.bulk.tensor}, their index the code the device copy takes. */
+    public static final java.util.List<String> REDUCTIONS = java.util.List.of("add", "min", "max", "inc", "dec", "and",
+            "or", "xor");
+
+    /** Where a box's byte at {@code offset} (from the box's start, in the unswizzled layout) lies in shared memory. */
+    public static long swizzle(long offset, Swizzle s) {
+        int bits = s.ordinal();
+        return offset ^ (((offset >> 7) & ((1L << bits) - 1)) << 4);
+    }
 
     public static final String MISALIGNED = "a bulk tensor copy (sm_90) needs a 128-byte aligned shared-memory address";
     public static final String NOT_A_MAP = "a bulk tensor copy's CUtensorMap was not made by the launch: pass the"
             + " argument as a tensor map (a {\"tensorMap\": {...}} argument in the job API, tensormap:... with run)"
             + " or point to such an argument";
     public static final String WRONG_RANK = "a bulk tensor copy's dimension count differs from its tensor map's rank";
-    public static final String UNSUPPORTED = "a tensor map with element strides other than 1, interleave, swizzle or"
+    public static final String UNSUPPORTED = "a tensor map with element strides other than 1, interleave or"
             + " NaN fill is not supported";
+    public static final String UNTYPED = "a bulk reduction of a tensor needs its tensor map's data type: this map has"
+            + " none";
+    public static final String NO_REDUCTION = "a bulk reduction of a tensor reduces its map's data type as PTX allows:"
+            + " .add of u32, s32, u64 or f32, .min and .max of 32- and 64-bit integers, .inc and .dec of u32, .and, .or"
+            + " and .xor of 32- and 64-bit integers";
+    public static final String SWIZZLE = "a swizzled tensor map's box rows must fit in the swizzle's span (32, 64 or"
+            + " 128 bytes) and the shared-memory address must be a multiple of its repeat (256, 512 or 1024 bytes)";
 
     /** The reason a status other than {@link #STATUS_OK} stops the kernel with. */
     public static String reason(int status) {
@@ -69,6 +144,9 @@ public final class TensorMapAbi {
             case STATUS_NOT_A_MAP -> NOT_A_MAP;
             case STATUS_WRONG_RANK -> WRONG_RANK;
             case STATUS_UNSUPPORTED -> UNSUPPORTED;
+            case STATUS_UNTYPED -> UNTYPED;
+            case STATUS_NO_REDUCTION -> NO_REDUCTION;
+            case STATUS_SWIZZLE -> SWIZZLE;
             default -> throw new IllegalArgumentException("no tensor copy status " + status);
         };
     }
@@ -78,6 +156,12 @@ public final class TensorMapAbi {
      * the tensor inside its buffer); {@code strides} are those of dimensions 1..rank-1 in bytes.
      */
     public static byte[] encode(long address, int elementSize, long[] dims, long[] strides, int[] box) {
+        return encode(address, elementSize, Kind.UNSPECIFIED, Swizzle.NONE, dims, strides, box);
+    }
+
+    /** The map's bytes with a data type and a swizzle. */
+    public static byte[] encode(long address, int elementSize, Kind kind, Swizzle swizzle, long[] dims, long[] strides,
+            int[] box) {
         int rank = dims.length;
         if (rank < 1 || rank > MAX_RANK || strides.length != rank - 1 || box.length != rank) {
             throw new IllegalArgumentException("a tensor map has 1.." + MAX_RANK + " dimensions, each with a size"
@@ -88,7 +172,8 @@ public final class TensorMapAbi {
         b.putInt(MAGIC_AT, MAGIC);
         b.putInt(ELEMENT_SIZE, elementSize);
         b.putInt(RANK, rank);
-        b.putInt(FLAGS, 0);
+        b.putInt(FLAGS, swizzle.ordinal());
+        b.putInt(DATA_TYPE, kind.ordinal());
         for (int d = 0; d < MAX_RANK; d++) {
             b.putInt(DIMS + 4 * d, d < rank ? (int) dims[d] : 1);
             b.putLong(STRIDES + 8 * d, d == 0 ? elementSize : d < rank ? strides[d - 1] : 0);

@@ -165,6 +165,11 @@ public final class DeviceLibrary {
 
     private io.cudawasm.kernels.kir.KModule tensorCopy;
 
+    /** The C functions of the tensor copy (preprocess/TensorMapHeader), renamed for the PTX front end. */
+    private static final List<String> TENSOR_COPY_FUNCTIONS = List.of("__cw_tensor_copy", "__cw_tensor_reduce",
+            "__cw_tensor_check", "__cw_swizzle", "__cw_tensor_row", "__cw_tensor_lo", "__cw_tensor_hi",
+            "__cw_tensor_reduces", "__cw_tensor_combine", "__cw_zero_bytes", "__cw_copy_strided");
+
     /**
      * The copy of sm_90's bulk tensor copies, for the PTX front end: the C of the CUDA source path's
      * header (preprocess/TensorMapHeader), compiled once per module under names of its own (a C
@@ -172,16 +177,30 @@ public final class DeviceLibrary {
      * c0..c4, toShared; it answers a status of {@link io.cudawasm.kernels.abi.TensorMapAbi}.
      */
     public KFunction tensorCopy() {
+        return tensorFunction("__cw_tensor_copy");
+    }
+
+    /**
+     * The bulk reduction of a tensor ({@code cp.reduce.async.bulk.tensor}), from the same C as
+     * {@link #tensorCopy}: map, shared address, rank, c0..c4, the reduction's index in
+     * {@link io.cudawasm.kernels.abi.TensorMapAbi#REDUCTIONS}; it answers a status.
+     */
+    public KFunction tensorReduce() {
+        return tensorFunction("__cw_tensor_reduce");
+    }
+
+    private KFunction tensorFunction(String name) {
         if (tensorCopy == null) {
-            String renamed = "#define __cw_tensor_copy __cw_ptx_tensor_copy\n"
-                    + "#define __cw_zero_bytes __cw_ptx_zero_bytes\n"
-                    + "#define __cw_copy_strided __cw_ptx_copy_strided\n";
+            StringBuilder renamed = new StringBuilder();
+            for (String f : TENSOR_COPY_FUNCTIONS) {
+                renamed.append("#define ").append(f).append(' ').append(f.replace("__cw_", "__cw_ptx_")).append('\n');
+            }
             tensorCopy = io.cudawasm.kernels.Frontend.toKir(new io.cudawasm.kernels.source.SourceFile(
                     "<tensor copy>", renamed + io.cudawasm.kernels.preprocess.TensorMapHeader.core()), Map.of(), Map.of(),
                     List.of(), new ArrayList<>());
         }
-        return tensorCopy.function("__cw_ptx_tensor_copy")
-                .orElseThrow(() -> new IllegalStateException("the tensor copy's C lacks its function"));
+        return tensorCopy.function(name.replace("__cw_", "__cw_ptx_"))
+                .orElseThrow(() -> new IllegalStateException("the tensor copy's C lacks " + name));
     }
 
     /** The device functions this module's use made (the heap's allocator, rounded arithmetic), to be added to it. */

@@ -12,8 +12,11 @@ import io.cudawasm.kernels.abi.TensorMapAbi;
  *
  * <p>Row by row of the box (the innermost dimension is contiguous in both memories): a row outside
  * the tensor is zeros in shared memory (and not stored back), a row that is partly outside has
- * zeros before and after the part inside, which is copied in 4-byte words where the addresses allow.
- * It answers a status (TensorMapAbi.STATUS_*) the caller turns into a trap at its own line.
+ * zeros before and after the part inside, which is copied in 4-byte words where the addresses allow;
+ * a swizzled map's rows go 16-byte chunk by chunk to their swizzled places ({@code __cw_swizzle},
+ * TensorMapAbi#swizzle). {@code __cw_tensor_reduce} (PTX {@code cp.reduce.async.bulk.tensor}) walks
+ * the same rows and combines each element inside the tensor with the atomic of the map's data type.
+ * Both answer a status (TensorMapAbi.STATUS_*) the caller turns into a trap at its own line.
  */
 public final class TensorMapHeader {
     private TensorMapHeader() {}
@@ -34,69 +37,230 @@ public final class TensorMapHeader {
             {
                 for (long long i = 0; i < bytes; i++) { to[i] = 0; }
             }
+            // the map's checks common to copies and reductions: a status
+            __device__ inline int __cw_tensor_check(const void *map, const void *shared, int rank)
+            {
+                const unsigned *w = (const unsigned *)map;
+                if ((((size_t)shared) & 127) != 0) { return @MISALIGNED@; }
+                if (w[@MAGIC_AT@] != @MAGIC@U) { return @NOT_A_MAP@; }
+                if ((int)w[@RANK@] != rank) { return @WRONG_RANK@; }
+                if ((w[@FLAGS@] & ~@SWIZZLE_MASK@U) != 0) { return @UNSUPPORTED@; }
+                for (int d = 0; d < 5; d++) {
+                    if (w[@ELEMENT_STRIDES@ + d] != 1) { return @UNSUPPORTED@; }
+                }
+                unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
+                if (swizzle != 0) {
+                    // the span (32 << (swizzle - 1) bytes) holds a row, the address is aligned to 8 spans
+                    long long span = 16LL << swizzle;
+                    if ((long long)w[@BOX@] * w[@ELEMENT_SIZE@] > span || (((size_t)shared) & (span * 8 - 1)) != 0) {
+                        return @SWIZZLE@;
+                    }
+                }
+                return 0;
+            }
+            // where a box's byte at offset (in rows one after the other) lies in shared memory
+            __device__ inline long long __cw_swizzle(long long offset, unsigned swizzle)
+            {
+                return offset ^ (((offset >> 7) & ((1LL << swizzle) - 1)) << 4);
+            }
+            // the byte offset in the tensor of row r of the box at (c1, ..., c4), -1 if it lies outside
+            __device__ inline long long __cw_tensor_row(const void *map, long long r, int c1, int c2, int c3, int c4)
+            {
+                const unsigned *w = (const unsigned *)map;
+                const unsigned long long *q = (const unsigned long long *)map;
+                long long rest = r;
+                long long offset = 0;
+                for (int d = 1; d < 5; d++) {
+                    long long edge = w[@BOX@ + d];
+                    long long y = (d == 1 ? c1 : d == 2 ? c2 : d == 3 ? c3 : c4) + rest % edge;
+                    rest = rest / edge;
+                    if (y < 0 || y >= (long long)w[@DIMS@ + d]) {
+                        return -1;
+                    }
+                    offset += y * (long long)q[@STRIDES@ + d];
+                }
+                return offset;
+            }
+            // the elements [*lo, *hi) of a box's row at c0 that lie inside the tensor
+            __device__ inline long long __cw_tensor_lo(const void *map, int c0)
+            {
+                long long b0 = ((const unsigned *)map)[@BOX@];
+                long long lo = c0 < 0 ? -(long long)c0 : 0;
+                return lo > b0 ? b0 : lo;
+            }
+            __device__ inline long long __cw_tensor_hi(const void *map, int c0)
+            {
+                const unsigned *w = (const unsigned *)map;
+                long long b0 = w[@BOX@];
+                long long hi = (long long)w[@DIMS@] - c0;
+                hi = hi > b0 ? b0 : hi;
+                long long lo = __cw_tensor_lo(map, c0);
+                return hi < lo ? lo : hi;
+            }
             // the box of map at (c0, ..., c4) to shared memory (toShared) or back
             __device__ inline int __cw_tensor_copy(const void *map, void *shared, int rank, int c0, int c1, int c2,
                                                    int c3, int c4, int toShared)
             {
+                int status = __cw_tensor_check(map, shared, rank);
+                if (status != 0) { return status; }
                 const unsigned *w = (const unsigned *)map;
-                const unsigned long long *q = (const unsigned long long *)map;
-                if ((((size_t)shared) & 127) != 0) { return %1$d; }
-                if (w[%4$d] != %5$sU) { return %2$d; }
-                if ((int)w[%6$d] != rank) { return %3$d; }
-                if (w[%7$d] != 0) { return %8$d; }
-                for (int d = 0; d < 5; d++) {
-                    if (w[%9$d + d] != 1) { return %8$d; }
-                }
-                long long esize = w[%10$d];
-                long long b0 = w[%11$d];
-                long long rows = (long long)w[%11$d + 1] * w[%11$d + 2] * w[%11$d + 3] * w[%11$d + 4];
+                unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
+                long long esize = w[@ELEMENT_SIZE@];
+                long long b0 = w[@BOX@];
+                long long rows = (long long)w[@BOX@ + 1] * w[@BOX@ + 2] * w[@BOX@ + 3] * w[@BOX@ + 4];
                 long long rowBytes = b0 * esize;
-                // the part of each row inside the tensor: elements [lo, hi) of the box's row
-                long long lo = c0 < 0 ? -(long long)c0 : 0;
-                long long hi = (long long)w[%12$d] - c0;
-                lo = lo > b0 ? b0 : lo;
-                hi = hi > b0 ? b0 : hi;
-                hi = hi < lo ? lo : hi;
-                char *base = (char *)q[%13$d];
+                long long lo = __cw_tensor_lo(map, c0);
+                long long hi = __cw_tensor_hi(map, c0);
+                char *base = (char *)((const unsigned long long *)map)[@ADDRESS@];
                 char *s = (char *)shared;
                 for (long long r = 0; r < rows; r++) {
-                    char *row = s + r * rowBytes;
-                    long long rest = r;
-                    long long offset = 0;
-                    bool inside = true;
-                    for (int d = 1; d < 5; d++) {
-                        long long edge = w[%11$d + d];
-                        long long y = (d == 1 ? c1 : d == 2 ? c2 : d == 3 ? c3 : c4) + rest %% edge;
-                        rest = rest / edge;
-                        if (y < 0 || y >= (long long)w[%12$d + d]) {
-                            inside = false;
+                    long long offset = hi == lo ? -1 : __cw_tensor_row(map, r, c1, c2, c3, c4);
+                    char *g = base + offset + c0 * esize;
+                    if (swizzle != 0) {
+                        // chunk by chunk of 16 bytes, each to its swizzled place; bytes outside the tensor are zeros
+                        for (long long k = 0; k < rowBytes; k += 16) {
+                            char *chunk = s + __cw_swizzle(r * rowBytes + k, swizzle);
+                            long long from = lo * esize > k ? lo * esize : k;
+                            long long to = hi * esize < k + 16 ? hi * esize : k + 16;
+                            if (offset < 0 || to <= from) {
+                                if (toShared) { __cw_zero_bytes(chunk, 16); }
+                                continue;
+                            }
+                            if (toShared) {
+                                __cw_zero_bytes(chunk, from - k);
+                                __cw_copy_strided(chunk + (from - k), g + from, (size_t)(to - from), 0, 1);
+                                __cw_zero_bytes(chunk + (to - k), k + 16 - to);
+                            } else {
+                                __cw_copy_strided(g + from, chunk + (from - k), (size_t)(to - from), 0, 1);
+                            }
                         }
-                        offset += y * (long long)q[%14$d + d];
+                        continue;
                     }
-                    if (!inside || hi == lo) {
+                    char *row = s + r * rowBytes;
+                    if (offset < 0) {
                         if (toShared) { __cw_zero_bytes(row, rowBytes); }
                         continue;
                     }
-                    char *g = base + offset + (c0 + lo) * esize;
                     if (toShared) {
                         __cw_zero_bytes(row, lo * esize);
-                        __cw_copy_strided(row + lo * esize, g, (size_t)((hi - lo) * esize), 0, 1);
+                        __cw_copy_strided(row + lo * esize, g + lo * esize, (size_t)((hi - lo) * esize), 0, 1);
                         __cw_zero_bytes(row + hi * esize, (b0 - hi) * esize);
                     } else {
-                        __cw_copy_strided(g, row + lo * esize, (size_t)((hi - lo) * esize), 0, 1);
+                        __cw_copy_strided(g + lo * esize, row + lo * esize, (size_t)((hi - lo) * esize), 0, 1);
+                    }
+                }
+                return 0;
+            }
+            // whether op (TensorMapAbi.REDUCTIONS) reduces elements of kind and esize bytes, as PTX allows
+            __device__ inline int __cw_tensor_reduces(unsigned kind, long long esize, int op)
+            {
+                if (kind == @FLOAT@) { return esize == 4 && op == 0; }
+                if (esize == 4) { return kind == @UNSIGNED@ || op < 3 || op > 4; }
+                return esize == 8 && (op == 0 ? kind == @UNSIGNED@ : op < 3 || op > 4);
+            }
+            // one element of shared memory combined into the tensor
+            __device__ inline void __cw_tensor_combine(char *g, const char *s, unsigned kind, long long esize, int op)
+            {
+                if (kind == @FLOAT@) {
+                    atomicAdd((float *)g, *(const float *)s);
+                } else if (esize == 4 && kind == @SIGNED@ && (op == 1 || op == 2)) {
+                    int v = *(const int *)s;
+                    if (op == 1) { atomicMin((int *)g, v); } else { atomicMax((int *)g, v); }
+                } else if (esize == 4) {
+                    unsigned *p = (unsigned *)g;
+                    unsigned v = *(const unsigned *)s;
+                    if (op == 0) { atomicAdd(p, v); }
+                    else if (op == 1) { atomicMin(p, v); }
+                    else if (op == 2) { atomicMax(p, v); }
+                    else if (op == 3) { atomicInc(p, v); }
+                    else if (op == 4) { atomicDec(p, v); }
+                    else if (op == 5) { atomicAnd(p, v); }
+                    else if (op == 6) { atomicOr(p, v); }
+                    else { atomicXor(p, v); }
+                } else if (kind == @SIGNED@ && (op == 1 || op == 2)) {
+                    long long v = *(const long long *)s;
+                    if (op == 1) { atomicMin((long long *)g, v); } else { atomicMax((long long *)g, v); }
+                } else {
+                    unsigned long long *p = (unsigned long long *)g;
+                    unsigned long long v = *(const unsigned long long *)s;
+                    if (op == 0) { atomicAdd(p, v); }
+                    else if (op == 1) { atomicMin(p, v); }
+                    else if (op == 2) { atomicMax(p, v); }
+                    else if (op == 5) { atomicAnd(p, v); }
+                    else if (op == 6) { atomicOr(p, v); }
+                    else { atomicXor(p, v); }
+                }
+            }
+            // the box in shared memory combined by op into the tensor at (c0, ..., c4), element by element
+            __device__ inline int __cw_tensor_reduce(const void *map, const void *shared, int rank, int c0, int c1,
+                                                     int c2, int c3, int c4, int op)
+            {
+                int status = __cw_tensor_check(map, shared, rank);
+                if (status != 0) { return status; }
+                const unsigned *w = (const unsigned *)map;
+                unsigned kind = w[@DATA_TYPE@];
+                long long esize = w[@ELEMENT_SIZE@];
+                if (kind == 0) { return @UNTYPED@; }
+                if (!__cw_tensor_reduces(kind, esize, op)) { return @NO_REDUCTION@; }
+                unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
+                long long b0 = w[@BOX@];
+                long long rows = (long long)w[@BOX@ + 1] * w[@BOX@ + 2] * w[@BOX@ + 3] * w[@BOX@ + 4];
+                long long lo = __cw_tensor_lo(map, c0);
+                long long hi = __cw_tensor_hi(map, c0);
+                char *base = (char *)((const unsigned long long *)map)[@ADDRESS@];
+                const char *s = (const char *)shared;
+                for (long long r = 0; r < rows && hi > lo; r++) {
+                    long long offset = __cw_tensor_row(map, r, c1, c2, c3, c4);
+                    if (offset < 0) { continue; }
+                    char *g = base + offset + c0 * esize;
+                    for (long long i = lo; i < hi; i++) {
+                        __cw_tensor_combine(g + i * esize, s + __cw_swizzle((r * b0 + i) * esize, swizzle), kind, esize,
+                                            op);
                     }
                 }
                 return 0;
             }
             #endif
-            """.formatted(TensorMapAbi.STATUS_MISALIGNED, TensorMapAbi.STATUS_NOT_A_MAP, TensorMapAbi.STATUS_WRONG_RANK,
-            TensorMapAbi.MAGIC_AT / 4, Integer.toUnsignedString(TensorMapAbi.MAGIC), TensorMapAbi.RANK / 4,
-            TensorMapAbi.FLAGS / 4, TensorMapAbi.STATUS_UNSUPPORTED, TensorMapAbi.ELEMENT_STRIDES / 4,
-            TensorMapAbi.ELEMENT_SIZE / 4, TensorMapAbi.BOX / 4, TensorMapAbi.DIMS / 4, TensorMapAbi.ADDRESS / 8,
-            TensorMapAbi.STRIDES / 8);
+            """;
+
+    /** The copy with the layout's offsets and codes in place of its {@code @NAME@} marks. */
+    private static final String COPY_TEXT = fill(COPY);
+
+    private static String fill(String text) {
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("MISALIGNED", TensorMapAbi.STATUS_MISALIGNED);
+        values.put("NOT_A_MAP", TensorMapAbi.STATUS_NOT_A_MAP);
+        values.put("WRONG_RANK", TensorMapAbi.STATUS_WRONG_RANK);
+        values.put("UNSUPPORTED", TensorMapAbi.STATUS_UNSUPPORTED);
+        values.put("UNTYPED", TensorMapAbi.STATUS_UNTYPED);
+        values.put("NO_REDUCTION", TensorMapAbi.STATUS_NO_REDUCTION);
+        values.put("SWIZZLE", TensorMapAbi.STATUS_SWIZZLE);
+        values.put("SWIZZLE_MASK", TensorMapAbi.SWIZZLE_MASK);
+        values.put("MAGIC_AT", TensorMapAbi.MAGIC_AT / 4);
+        values.put("MAGIC", Integer.toUnsignedString(TensorMapAbi.MAGIC));
+        values.put("RANK", TensorMapAbi.RANK / 4);
+        values.put("FLAGS", TensorMapAbi.FLAGS / 4);
+        values.put("ELEMENT_STRIDES", TensorMapAbi.ELEMENT_STRIDES / 4);
+        values.put("ELEMENT_SIZE", TensorMapAbi.ELEMENT_SIZE / 4);
+        values.put("DATA_TYPE", TensorMapAbi.DATA_TYPE / 4);
+        values.put("BOX", TensorMapAbi.BOX / 4);
+        values.put("DIMS", TensorMapAbi.DIMS / 4);
+        values.put("ADDRESS", TensorMapAbi.ADDRESS / 8);
+        values.put("STRIDES", TensorMapAbi.STRIDES / 8);
+        values.put("FLOAT", TensorMapAbi.Kind.FLOAT.ordinal());
+        values.put("UNSIGNED", TensorMapAbi.Kind.UNSIGNED.ordinal());
+        values.put("SIGNED", TensorMapAbi.Kind.SIGNED.ordinal());
+        for (var e : values.entrySet()) {
+            text = text.replace("@" + e.getKey() + "@", String.valueOf(e.getValue()));
+        }
+        if (text.indexOf('@') >= 0) {
+            throw new IllegalStateException("the tensor copy's C has an unfilled mark");
+        }
+        return text;
+    }
 
     /** The type and the copy, for the asynchronous-copy headers. */
-    static final String TEXT = TYPE + COPY;
+    static final String TEXT = TYPE + COPY_TEXT;
 
     /** What the PTX front end compiles: the copy with what it uses. */
     public static String core() {

@@ -39,7 +39,8 @@ final class BulkReductions {
 
     void reduce(Instruction ins) {
         if (ins.has("tensor")) {
-            throw f.unsupported(ins, "bulk reductions of tensors (cp.reduce.async.bulk.tensor) are not supported");
+            new TensorCopyInstructions(f).reduce(ins);
+            return;
         }
         AtomicOp op = ins.modifiers().stream().map(OPS::get).filter(java.util.Objects::nonNull).findFirst()
                 .orElseThrow(() -> f.unsupported(ins, "expects a reduction (.add, .min, .max, .and, .or, .xor, .inc,"

@@ -20,6 +20,9 @@ import java.util.List;
  * Copied at the issue by the device library's copy, the same C as the CUDA source path's
  * ({@code DeviceLibrary.tensorCopy}), so the transaction count and the bulk group have nothing left
  * to wait for; a status other than done stops the kernel at the instruction ({@link TensorCopies}).
+ * Bulk reductions of tensors ({@code cp.reduce.async.bulk.tensor.Nd.global.shared::cta.op.tile.bulk_group
+ * [map, {c0, ...}], [src]}) combine the box into the tensor by atomics of the map's data type
+ * ({@code DeviceLibrary.tensorReduce}), also at the issue.
  * {@code .im2col} layouts, multicasts and {@code .cta_group} are refused by name; the tensor
  * prefetches are hints and do nothing.
  */
@@ -35,17 +38,7 @@ final class TensorCopyInstructions {
         if (ins.has("prefetch")) {
             return; // a hint that changes no result
         }
-        for (String m : ins.modifiers()) {
-            if (m.startsWith("im2col")) {
-                throw f.unsupported(ins, "bulk tensor copies in the im2col layout are not supported (only .tile)");
-            }
-            if (m.startsWith("multicast")) {
-                throw f.unsupported(ins, "a multicast of a bulk tensor copy to the blocks of a cluster is not supported");
-            }
-            if (m.startsWith("cta_group")) {
-                throw f.unsupported(ins, "bulk tensor copies for a CTA pair (.cta_group) are not supported");
-            }
-        }
+        refuseLayouts(ins);
         int rank = rank(ins);
         List<StateSpace> spaces = ins.modifiers().stream().map(StateSpace::of).flatMap(java.util.Optional::stream)
                 .toList();
@@ -63,12 +56,52 @@ final class TensorCopyInstructions {
             throw f.unsupported(ins, toShared ? "expects [dst], [tensorMap, {c0, ...}], [mbar]"
                     : "expects [tensorMap, {c0, ...}], [src]");
         }
+        KFunction copy = f.module().deviceLibrary(ins.pos(), "a bulk tensor copy").tensorCopy();
+        KExpr mapAddress = call(ins, copy, map, toShared ? ops.get(0) : ops.get(1), rank, toShared ? 1 : 0);
+        if (toShared) {
+            // in a module that counts transaction bytes (it multicasts), the box's bytes land on the mbarrier
+            new ClusterBulkCopies(f).completeTx(ins, f.pointer(ops.get(2), StateSpace.SHARED, ScalarType.UCHAR, 0),
+                    boxBytes(mapAddress));
+        }
+    }
+
+    /**
+     * {@code cp.reduce.async.bulk.tensor.Nd.global.shared::cta.op.tile.bulk_group [map, {c0, ...}], [src]}:
+     * the op is one of {@link io.cudawasm.kernels.abi.TensorMapAbi#REDUCTIONS}, its type the map's.
+     */
+    void reduce(Instruction ins) {
+        refuseLayouts(ins);
+        int rank = rank(ins);
+        int op = -1;
+        for (String m : ins.modifiers()) {
+            int at = io.cudawasm.kernels.abi.TensorMapAbi.REDUCTIONS.indexOf(m);
+            op = at >= 0 ? at : op;
+        }
+        if (op < 0) {
+            throw f.unsupported(ins, "expects a reduction (." + String.join(", .",
+                    io.cudawasm.kernels.abi.TensorMapAbi.REDUCTIONS) + ")");
+        }
+        List<StateSpace> spaces = ins.modifiers().stream().map(StateSpace::of).flatMap(java.util.Optional::stream)
+                .toList();
+        if (!spaces.equals(List.of(StateSpace.GLOBAL, StateSpace.SHARED))) {
+            throw f.unsupported(ins, "expects global.shared::cta (a reduction into the tensor in global memory)");
+        }
+        List<PtxOperand> ops = ins.operands();
+        boolean cacheHint = ins.modifiers().stream().anyMatch(m -> m.contains("cache_hint"));
+        if (ops.size() != 2 + (cacheHint ? 1 : 0) || !(ops.get(0) instanceof PtxOperand.IndexedAddress map)) {
+            throw f.unsupported(ins, "expects [tensorMap, {c0, ...}], [src]");
+        }
+        call(ins, f.module().deviceLibrary(ins.pos(), "a bulk reduction of a tensor").tensorReduce(), map, ops.get(1),
+                rank, op);
+    }
+
+    /** A call of the device library's {@code fn}(map, shared, rank, c0..c4, last) and its stops; the map's address. */
+    private KExpr call(Instruction ins, KFunction fn, PtxOperand.IndexedAddress map, PtxOperand sharedOperand, int rank,
+            int last) {
         if (map.coordinates().size() != rank) {
             throw f.unsupported(ins, "a ." + rank + "d copy takes " + rank + " coordinates, "
                     + map.coordinates().size() + " given");
         }
-        KFunction copy = f.module().deviceLibrary(ins.pos(), "a bulk tensor copy").tensorCopy();
-        PtxOperand sharedOperand = toShared ? ops.get(0) : ops.get(1);
         List<KExpr> args = new ArrayList<>();
         // the map's generic address (nvcc's cvta.param of the __grid_constant__ parameter, or a pointer)
         args.add(f.pointer(new PtxOperand.Address(map.base(), 0, map.pos()), StateSpace.GENERIC, ScalarType.UCHAR, 0));
@@ -77,21 +110,31 @@ final class TensorCopyInstructions {
         for (int d = 0; d < 5; d++) {
             args.add(d < rank ? f.read(map.coordinates().get(d), ScalarType.INT) : Exprs.constant(ScalarType.INT, 0));
         }
-        args.add(Exprs.constant(ScalarType.INT, toShared ? 1 : 0));
+        args.add(Exprs.constant(ScalarType.INT, last));
         List<KExpr> converted = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            CType t = copy.params().get(i).type();
+            CType t = fn.params().get(i).type();
             converted.add(Exprs.convert(args.get(i), t));
         }
-        KLocal status = f.local("tensorCopy", copy.returnType());
-        f.emit(new KStmt.Assign(status, new KExpr.Call(copy, converted, copy.returnType())));
+        KLocal status = f.local("tensorCopy", fn.returnType());
+        f.emit(new KStmt.Assign(status, new KExpr.Call(fn, converted, fn.returnType())));
         for (KStmt stop : TensorCopies.stops(new KExpr.LocalGet(status), ins.pos())) {
             f.emit(stop);
         }
-        if (toShared) {
-            // in a module that counts transaction bytes (it multicasts), the box's bytes land on the mbarrier
-            new ClusterBulkCopies(f).completeTx(ins, f.pointer(ops.get(2), StateSpace.SHARED, ScalarType.UCHAR, 0),
-                    boxBytes(args.get(0)));
+        return args.get(0);
+    }
+
+    private void refuseLayouts(Instruction ins) {
+        for (String m : ins.modifiers()) {
+            if (m.startsWith("im2col")) {
+                throw f.unsupported(ins, "bulk tensor copies in the im2col layout are not supported (only .tile)");
+            }
+            if (m.startsWith("multicast")) {
+                throw f.unsupported(ins, "a multicast of a bulk tensor copy to the blocks of a cluster is not supported");
+            }
+            if (m.startsWith("cta_group")) {
+                throw f.unsupported(ins, "bulk tensor copies for a CTA pair (.cta_group) are not supported");
+            }
         }
     }
 

@@ -28,6 +28,12 @@ public enum ElementType {
         return floating;
     }
 
+    /** The kind a tensor map of this type records (preprocess/TensorMapHeader's reductions read it). */
+    public io.cudawasm.kernels.abi.TensorMapAbi.Kind tensorMapKind() {
+        return floating ? io.cudawasm.kernels.abi.TensorMapAbi.Kind.FLOAT : signed
+                ? io.cudawasm.kernels.abi.TensorMapAbi.Kind.SIGNED : io.cudawasm.kernels.abi.TensorMapAbi.Kind.UNSIGNED;
+    }
+
     public static ElementType of(ScalarKind k) {
         return switch (k) {
             case BOOL, UCHAR -> U8;

@@ -6,18 +6,31 @@ import java.util.Objects;
 
 /**
  * What a tensor-map argument describes, as {@code cuTensorMapEncodeTiled} takes it (tiled, no
- * interleave, no swizzle, out-of-bounds elements read as zero): a tensor of {@code dims} elements
+ * interleave, out-of-bounds elements read as zero): a tensor of {@code dims} elements
  * of {@code elementSize} bytes in a buffer, {@code strides[i]} bytes between neighbours of
- * dimension {@code i + 1} (null: packed), and the box a copy moves. The map itself
+ * dimension {@code i + 1} (null: packed), the box a copy moves, the elements' {@code kind}
+ * (which bulk reductions combine by; {@code UNSPECIFIED}: the map copies but does not reduce) and
+ * the {@code swizzle} of the box in shared memory (a row of the box at most its span). The map itself
  * ({@link TensorMapAbi}) holds the buffer's device address, so it is made at the launch
  * ({@link #encode}). The compact constructor checks the shape; {@link #checkFits} that the tensor
  * stays inside its buffer.
  */
-public record TensorMapSpec(int elementSize, long[] dims, long[] strides, int[] box) {
+public record TensorMapSpec(int elementSize, long[] dims, long[] strides, int[] box, TensorMapAbi.Kind kind,
+        TensorMapAbi.Swizzle swizzle) {
     /** The most bytes one box may hold: the shared memory of the largest GPU block (227 KiB on sm_90). */
     public static final long MAX_BOX_BYTES = 227 * 1024;
 
+    /** A map without a data type (it copies, but does not reduce) or a swizzle. */
+    public TensorMapSpec(int elementSize, long[] dims, long[] strides, int[] box) {
+        this(elementSize, dims, strides, box, TensorMapAbi.Kind.UNSPECIFIED, TensorMapAbi.Swizzle.NONE);
+    }
+
     public TensorMapSpec {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(swizzle, "swizzle");
+        if (kind == TensorMapAbi.Kind.FLOAT && elementSize == 1) {
+            throw new IllegalArgumentException("a tensor map of floating-point elements has 2, 4 or 8 bytes each");
+        }
         if (elementSize != 1 && elementSize != 2 && elementSize != 4 && elementSize != 8) {
             throw new IllegalArgumentException("a tensor map's elements are 1, 2, 4 or 8 bytes, not " + elementSize);
         }
@@ -47,6 +60,11 @@ public record TensorMapSpec(int elementSize, long[] dims, long[] strides, int[] 
         if (box[0] * (long) elementSize % 16 != 0) {
             throw new IllegalArgumentException("a tensor map box's rows (" + box[0] + " elements of " + elementSize
                     + " bytes) must be a multiple of 16 bytes, as cuTensorMapEncodeTiled requires");
+        }
+        if (swizzle != TensorMapAbi.Swizzle.NONE && box[0] * (long) elementSize > swizzle.span()) {
+            throw new IllegalArgumentException("a box row of " + box[0] * (long) elementSize + " bytes does not fit the "
+                    + swizzle.label() + " swizzle: its inner edge is at most " + swizzle.span() + " bytes, as"
+                    + " cuTensorMapEncodeTiled requires");
         }
         if (boxBytes > MAX_BOX_BYTES) {
             throw new IllegalArgumentException("a tensor map's box holds " + boxBytes + " bytes; a block's shared memory"
@@ -102,26 +120,40 @@ public record TensorMapSpec(int elementSize, long[] dims, long[] strides, int[] 
         }
     }
 
+    /** This map with elements of {@code kind}. */
+    public TensorMapSpec withKind(TensorMapAbi.Kind kind) {
+        return new TensorMapSpec(elementSize, dims, strides, box, kind, swizzle);
+    }
+
+    /** This map with the box swizzled in shared memory. */
+    public TensorMapSpec withSwizzle(TensorMapAbi.Swizzle swizzle) {
+        return new TensorMapSpec(elementSize, dims, strides, box, kind, swizzle);
+    }
+
     /** The map's bytes for a tensor at {@code address}. */
     public byte[] encode(long address) {
-        return TensorMapAbi.encode(address, elementSize, dims, strides, box);
+        return TensorMapAbi.encode(address, elementSize, kind, swizzle, dims, strides, box);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorMapSpec t && t.elementSize == elementSize && Arrays.equals(t.dims, dims)
-                && Arrays.equals(t.strides, strides) && Arrays.equals(t.box, box);
+                && Arrays.equals(t.strides, strides) && Arrays.equals(t.box, box) && t.kind == kind
+                && t.swizzle == swizzle;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(elementSize, Arrays.hashCode(dims), Arrays.hashCode(strides), Arrays.hashCode(box));
+        return Objects.hash(elementSize, Arrays.hashCode(dims), Arrays.hashCode(strides), Arrays.hashCode(box), kind,
+                swizzle);
     }
 
     @Override
     public String toString() {
         return "tensor map of " + elementSize + "-byte elements, dims " + Arrays.toString(dims) + ", strides "
-                + Arrays.toString(strides) + ", box " + Arrays.toString(box);
+                + Arrays.toString(strides) + ", box " + Arrays.toString(box)
+                + (kind == TensorMapAbi.Kind.UNSPECIFIED ? "" : ", " + kind.name().toLowerCase(java.util.Locale.ROOT))
+                + (swizzle == TensorMapAbi.Swizzle.NONE ? "" : ", swizzle " + swizzle.label());
     }
 
     @Override

@@ -5,11 +5,12 @@ import io.cudawasm.runtime.data.BufferSpecs;
 import io.cudawasm.runtime.data.ElementType;
 
 /**
- * The text form of a tensor-map argument, {@code tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER}, which
+ * The text form of a tensor-map argument, {@code tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER}, which
  * {@code run --arg}, {@code submit --arg} and the job API take for a {@code CUtensorMap} parameter: a
  * tensor of {@code DIMS} elements ({@code 40x27}: x first) of {@code TYPE}, copied in boxes of
  * {@code BOX} ({@code 16x8}), with {@code STRIDES} bytes between rows, planes, ... ({@code 192};
- * left out: packed), over a buffer of its own filled as {@code BUFFER} says (any buffer spec, its
+ * left out: packed), the box swizzled in shared memory as {@code SWIZZLE} says ({@code 32B},
+ * {@code 64B}, {@code 128B}; left out: none), over a buffer of its own filled as {@code BUFFER} says (any buffer spec, its
  * count in elements: {@code random:1296:7}). The map is made at the launch, when the buffer's
  * device address is known; the buffer is reported like an output (stores go through the map).
  */
@@ -27,8 +28,13 @@ public record TensorMapText(ElementType type, TensorMapSpec spec, String buffer)
             throw usage(value, "the buffer is missing after '/'");
         }
         String[] parts = body.substring(0, slash).split(":", -1);
+        TensorMapAbi.Swizzle swizzle = TensorMapAbi.Swizzle.NONE;
+        if (parts.length >= 4 && TensorMapAbi.Swizzle.ofLabel(parts[parts.length - 1]).isPresent()) {
+            swizzle = TensorMapAbi.Swizzle.ofLabel(parts[parts.length - 1]).get();
+            parts = java.util.Arrays.copyOf(parts, parts.length - 1);
+        }
         if (parts.length < 3 || parts.length > 4) {
-            throw usage(value, "expected TYPE:DIMS:BOX[:STRIDES] before '/'");
+            throw usage(value, "expected TYPE:DIMS:BOX[:STRIDES][:SWIZZLE] before '/'");
         }
         ElementType type = ElementType.parse(parts[0]);
         long[] dims = list(parts[1], "DIMS", value);
@@ -40,7 +46,8 @@ public record TensorMapText(ElementType type, TensorMapSpec spec, String buffer)
         }
         String buffer = body.substring(slash + 1);
         BufferSpecs.parse(buffer); // checked now, generated with the map's type later
-        return new TensorMapText(type, new TensorMapSpec(type.size(), dims, strides, edges), buffer);
+        return new TensorMapText(type, new TensorMapSpec(type.size(), dims, strides, edges, type.tensorMapKind(),
+                swizzle), buffer);
     }
 
     private static long[] list(String text, String what, String value) {
@@ -60,7 +67,7 @@ public record TensorMapText(ElementType type, TensorMapSpec spec, String buffer)
     }
 
     private static IllegalArgumentException usage(String value, String problem) {
-        return new IllegalArgumentException("'" + value + "': " + problem + " (tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER,"
-                + " e.g. tensormap:f32:40x27:16x8:192/random:1296)");
+        return new IllegalArgumentException("'" + value + "': " + problem + " (tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]"
+                + "/BUFFER, e.g. tensormap:f32:40x27:16x8:192/random:1296 or tensormap:f32:64x16:32x8:128B/random:1024)");
     }
 }

@@ -512,7 +512,7 @@ class TensorCopyTest {
     }
 
     @Test
-    void im2colMulticastAndReductionTensorCopiesAreRefusedByName() {
+    void im2colMulticastAndMalformedTensorCopiesAreRefusedByName() {
         String head = """
                 .version 8.0
                 .target sm_90
@@ -530,8 +530,10 @@ class TensorCopyTest {
                 + " [s], [%rd1, {%r1, %r1, %r1}], [bar], {%rs1};\n    ret;\n}\n", 12, "im2col layout");
         refusedPtx(head + "    cp.async.bulk.tensor.1d.shared::cluster.global.tile.mbarrier::complete_tx::bytes.multicast::cluster"
                 + " [s], [%rd1, {%r1}], [bar], %rs1;\n    ret;\n}\n", 12, "multicast of a bulk tensor copy");
-        refusedPtx(head + "    cp.reduce.async.bulk.tensor.1d.global.shared::cta.add.tile.bulk_group [%rd1, {%r1}], [s];\n"
-                + "    ret;\n}\n", 12, "bulk reductions of tensors");
+        refusedPtx(head + "    cp.reduce.async.bulk.tensor.1d.global.shared::cta.tile.bulk_group [%rd1, {%r1}], [s];\n"
+                + "    ret;\n}\n", 12, "expects a reduction (.add, .min");
+        refusedPtx(head + "    cp.reduce.async.bulk.tensor.3d.global.shared::cta.add.im2col_no_offs.bulk_group"
+                + " [%rd1, {%r1, %r1, %r1}], [s];\n    ret;\n}\n", 12, "im2col layout");
         refusedPtx(head + "    cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes"
                 + " [s], [%rd1, {%r1}], [bar];\n    ret;\n}\n", 12, "a .2d copy takes 2 coordinates, 1 given");
     }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Tensor maps over HTTP and from the command line: the worker makes the {@code CUtensorMap} a
  * kernel's bulk tensor copies read ({@code {"tensorMap": {...}}} in a launch's args,
  * {@code run --arg tensormap:...}), takes the CPU path when the backend is left out, and refuses a
- * map that would read past its buffer, or that asks for what is not supported, with a 400.
+ * map that would read past its buffer, or that asks for what is not supported, with a 400. The
+ * kernel scales element by element, so a swizzled map (which places the box's chunks elsewhere in
+ * shared memory, SwizzledTensorMapTest) gives the same result.
  */
 class TensorMapApiTest {
     /** Scales a 40 x 27 float tensor stored in rows of 48 floats, tile by tile, in place. */
@@ -33,7 +35,7 @@ class TensorMapApiTest {
             namespace cde = cuda::device::experimental;
             __global__ void scale(const __grid_constant__ CUtensorMap map, float factor)
             {
-                __shared__ alignas(128) float tile[8][16];
+                __shared__ alignas(1024) float tile[8][16];
                 __shared__ barrier bar;
                 if (threadIdx.x == 0) { init(&bar, blockDim.x); }
                 __syncthreads();
@@ -105,6 +107,11 @@ class TensorMapApiTest {
         assertEquals(200, r.status(), r.toString());
         assertEquals("wasm", r.json().get("backend").asText());
         assertScaled(r.json().get("outputs").get("A").get("data"));
+        for (String swizzle : List.of("64B", "128B", "none")) {
+            Reply swizzled = job("iota:1296", map("swizzle", swizzle), null);
+            assertEquals(200, swizzled.status(), swizzled.toString());
+            assertScaled(swizzled.json().get("outputs").get("A").get("data"));
+        }
     }
 
     @Test
@@ -118,10 +125,13 @@ class TensorMapApiTest {
         Reply box = job("iota:1296", map("box", List.of(16, 300)), null);
         assertEquals(400, box.status(), box.toString());
         assertTrue(box.json().get("message").asText().contains("1 to 256 elements"), box.toString());
-        Reply swizzle = job("iota:1296", map("swizzle", "128B"), null);
+        Reply swizzle = job("iota:1296", map("swizzle", "16B"), null);
         assertEquals(400, swizzle.status(), swizzle.toString());
-        assertTrue(swizzle.json().get("message").asText().contains("swizzled shared-memory layouts are not supported"),
+        assertTrue(swizzle.json().get("message").asText().contains("expected \"none\", \"32B\", \"64B\" or \"128B\""),
                 swizzle.toString());
+        Reply narrow = job("iota:1296", map("swizzle", "32B"), null);
+        assertEquals(400, narrow.status(), narrow.toString());
+        assertTrue(narrow.json().get("message").asText().contains("does not fit the 32B swizzle"), narrow.toString());
         Reply nan = job("iota:1296", map("oobFill", "nan"), null);
         assertEquals(400, nan.status(), nan.toString());
         assertTrue(nan.json().get("message").asText().contains("'nan' fill is not supported"), nan.toString());
@@ -161,6 +171,10 @@ class TensorMapApiTest {
         JsonNode out = new ObjectMapper().readTree(run.out());
         assertEquals("wasm", out.get("backend").asText(), run.out());
         assertScaled(out.get("outputs").get("map").get("first"));
+        CliRun swizzled = CliRun.cudaWasm("run", source.toString(), "--kernel", "scale", "--grid", "3,4", "--block", "128",
+                "--arg", "tensormap:f32:40x27:16x8:192:128B/iota:1296", "--arg", "2.0", "--first", "1296", "--json");
+        assertEquals(0, swizzled.code(), swizzled.err());
+        assertScaled(new ObjectMapper().readTree(swizzled.out()).get("outputs").get("map").get("first"));
         CliRun submit = CliRun.cudaWasm("submit", "--url", worker.base.toString(), source.toString(), "-k", "scale",
                 "--grid", "3,4", "--block", "128", "--arg", "tensormap:f32:40x27:16x8:192/iota:1296", "--arg", "2.0",
                 "--out", "map=array", "--json");
@@ -175,6 +189,6 @@ class TensorMapApiTest {
         CliRun usage = CliRun.cudaWasm("run", source.toString(), "--kernel", "scale", "--grid", "3,4", "--block", "128",
                 "--arg", "tensormap:f32:40x27:16x8", "--arg", "2.0");
         assertNotEquals(0, usage.code(), usage.out());
-        assertTrue(usage.err().contains("tensormap:TYPE:DIMS:BOX[:STRIDES]/BUFFER"), usage.err());
+        assertTrue(usage.err().contains("tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER"), usage.err());
     }
 }

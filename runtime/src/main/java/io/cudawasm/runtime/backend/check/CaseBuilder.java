@@ -105,9 +105,12 @@ public final class CaseBuilder {
     /**
      * A tensor map ({@code CUtensorMap}) over a buffer of its own named {@code buffer}, made at the
      * launch; the buffer is compared with {@code reference} when not null (a kernel that stores
-     * through the map).
+     * through the map). A spec without a data type gets the type of {@code initial}'s elements.
      */
     public CaseBuilder tensorMap(String buffer, Object initial, Object reference, io.cudawasm.runtime.launch.TensorMapSpec spec) {
+        if (spec.kind() == io.cudawasm.kernels.abi.TensorMapAbi.Kind.UNSPECIFIED) {
+            spec = spec.withKind(type(initial).tensorMapKind());
+        }
         args.add(new CheckedRun.Arg.TensorMap(new CheckedRun.Arg.Buffer(buffer, bytes(initial), type(initial),
                 reference != null), spec));
         if (reference != null) {

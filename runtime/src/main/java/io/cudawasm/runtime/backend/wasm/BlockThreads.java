@@ -34,7 +34,9 @@ final class BlockThreads {
     private long reduceGeneration;
     private int reduceArrived;
     private long reduceCount;
+    /** The last completed reduction: its count of true predicates, and how many threads took part. */
     private long reduceResultCount;
+    private int reduceResultThreads;
 
     /**
      * A warp's or tile's meeting, keyed by group, what meets (a collective's place in the program, or
@@ -222,8 +224,6 @@ final class BlockThreads {
         };
     }
 
-    private int reduceResultThreads;
-
     private void completeReduce() {
         reduceResultCount = reduceCount;
         reduceResultThreads = reduceArrived;
@@ -249,7 +249,7 @@ final class BlockThreads {
         notifyAll();
         await(thread, what + " of " + (size == 32 ? "warp " + group : "tile " + group), () -> allArrived(m, group, size,
                 mask));
-        if (++m.readers >= taking(m, group, size, mask)) {
+        if (++m.readers >= arrivals(m)) {
             meetings.remove(key);
         }
         return m;
@@ -265,10 +265,11 @@ final class BlockThreads {
         return true;
     }
 
-    private int taking(Meeting m, int group, int size, int mask) {
+    /** How many threads came to a meeting: once all have read it, it is done. */
+    private static int arrivals(Meeting m) {
         int n = 0;
-        for (int lane = 0; lane < size; lane++) {
-            n += m.arrived[lane] ? 1 : 0;
+        for (boolean a : m.arrived) {
+            n += a ? 1 : 0;
         }
         return n;
     }

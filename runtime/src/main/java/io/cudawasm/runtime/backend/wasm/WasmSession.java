@@ -60,6 +60,11 @@ final class WasmSession implements DeviceSession {
     /** The memory is one Java array: at most 2 GiB - 64 KiB. */
     private static final int MAX_PAGES = 32767;
     private static final int BUFFER_ALIGN = 256;
+    /**
+     * The alignment of every block's shared memory (and so of the worker regions it lies in): the
+     * repeat of the 128B swizzle of sm_90's tensor copies (TensorMapAbi), the largest a kernel asks for.
+     */
+    private static final int SHARED_ALIGN = io.cudawasm.kernels.abi.TensorMapAbi.Swizzle.B128.repeat();
     private static final int LAUNCH_BLOCK_BYTES = KernelAbi.LAUNCH_PARAMS + 32 * 1024;
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WasmSession.class);
@@ -284,8 +289,8 @@ final class WasmSession implements DeviceSession {
         Variant variant = options.memcheck() ? memcheckVariant(name) : independentThreads ? independentVariant(name) : fast;
         WasmKernel run = variant.module().kernel(kernelName).orElseThrow();
         int threads = config.threadsPerBlock();
-        // the block's shared memory starts above the stack: 128-byte aligned, as sm_90's tensor copies need
-        long stack = align(Math.max(kernel.stackBytes(threads), run.stackBytes(threads)), 128);
+        // the block's shared memory starts above the stack: aligned as sm_90's (swizzled) tensor copies need
+        long stack = align(Math.max(kernel.stackBytes(threads), run.stackBytes(threads)), SHARED_ALIGN);
         long shared = align((long) module.dynamicSharedOffset() + config.sharedBytes(), 16);
         long blocks = config.blocks();
         int workerCount = (int) Math.min(options.threads() > 0 ? Math.min(options.threads(), backend.workers())
@@ -540,8 +545,8 @@ final class WasmSession implements DeviceSession {
     /** Gives each worker a stack and shared-memory region above the buffers, growing memory as needed. */
     private void prepareRegions(int workerCount, long regionBytes) {
         if (regionBase < 0 || regionStride < regionBytes || regionCount < workerCount) {
-            regionBase = align(top, BUFFER_ALIGN);
-            regionStride = align(regionBytes, BUFFER_ALIGN);
+            regionBase = align(top, SHARED_ALIGN);
+            regionStride = align(regionBytes, SHARED_ALIGN);
             regionCount = workerCount;
             ensureCapacity(regionBase + regionStride * workerCount);
         }

@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code cuTensorMapEncodeTiled}:
  * {@code {"tensorMap": {"buffer": "A", "type": "float", "dims": [W, H], "strides": [rowBytes], "box": [bw, bh]}}}
  * with optional {@code offset} (bytes into the buffer), {@code elementStrides} (all 1),
- * {@code interleave}/{@code swizzle} ({@code "none"}) and {@code oobFill} ({@code "zero"}); the
+ * {@code interleave} ({@code "none"}), {@code swizzle} ({@code "none"}, {@code "32B"}, {@code "64B"},
+ * {@code "128B"}) and {@code oobFill} ({@code "zero"}); the
  * strides left out mean packed rows. Every field is checked here; that the tensor fits in its
  * buffer once the buffer's size is known ({@link TensorMapSpec#checkFits}).
  */
@@ -64,15 +65,20 @@ record TensorMapArgument(String buffer, long offset, ElementType type, TensorMap
             }
         }
         only(m, "interleave", "none", f, "interleaved layouts are not supported");
-        only(m, "swizzle", "none", f, "swizzled shared-memory layouts are not supported (the box lands in rows as"
-                + " it is in the tensor)");
+        TensorMapAbi.Swizzle swizzle = TensorMapAbi.Swizzle.NONE;
+        if (m.has("swizzle")) {
+            java.util.Optional<TensorMapAbi.Swizzle> s = m.get("swizzle").isTextual()
+                    ? TensorMapAbi.Swizzle.ofLabel(m.get("swizzle").textValue()) : java.util.Optional.empty();
+            swizzle = s.orElseThrow(() -> JsonNumbers.invalid(f + ".swizzle", "expected \"none\", \"32B\", \"64B\" or"
+                    + " \"128B\" (CU_TENSOR_MAP_SWIZZLE_*)"));
+        }
         only(m, "oobFill", "zero", f, "elements outside the tensor read as zero ('nan' fill is not supported)");
         int[] edges = new int[box.length];
         for (int i = 0; i < box.length; i++) {
             edges[i] = (int) Math.min(box[i], Integer.MAX_VALUE);
         }
         try {
-            TensorMapSpec spec = new TensorMapSpec(type.size(), dims, strides, edges);
+            TensorMapSpec spec = new TensorMapSpec(type.size(), dims, strides, edges, type.tensorMapKind(), swizzle);
             spec.checkFits(Long.MAX_VALUE, offset);
             return new TensorMapArgument(m.get("buffer").textValue(), offset, type, spec);
         } catch (IllegalArgumentException | ArithmeticException e) {
