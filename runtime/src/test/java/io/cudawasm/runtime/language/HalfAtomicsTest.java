@@ -113,4 +113,13 @@ class HalfAtomicsTest {
                 .in("hv", Binary16.pack(hv)).out("b", Binary16.pack(b), Binary16.pack(sumB))
                 .in("bv", Binary16.pack(bv)).out("olds", new int[n], Binary16.pack(olds)).build());
     }
+
+    /** The CUDA C the compiler emits for NVRTC (the header's loop on the 32-bit word) compiles with nvcc. */
+    @Test
+    void theEmittedCudaIsTheCompareAndSwapLoopAndNvccCompilesIt() {
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(
+                AllPaths.compile(io.cudawasm.kernels.CompileRequest.of("atomics.cu", SOURCE)).cuda(), "compute_80");
+        org.junit.jupiter.api.Assertions.assertTrue(ptx.contains("atom.global.cas.b32") || ptx.contains("atom.cas.b32"),
+                ptx);
+    }
 }

@@ -315,6 +315,14 @@ class MulticastCopyTest {
         }
     }
 
+    /** The source's multicast as the CUDA back end emits it (each rank's copy and count through mapa) compiles with nvcc. */
+    @Test
+    void theEmittedCudaOfTheSourcesMulticastCompilesWithNvcc() {
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(
+                AllPaths.compile(CompileRequest.of("multicast.cu", SOURCE)).cuda(), "compute_90");
+        assertTrue(ptx.contains("mapa") && ptx.contains("atom."), ptx);
+    }
+
     /** From the source, a mask naming a block outside the cluster stops the kernel too. */
     @Test
     void aMaskNamingABlockOutsideTheClusterStopsTheSourcesKernel() {
