@@ -18,7 +18,8 @@ import java.util.List;
  * the caller's line so that a stopped kernel names the user's statement, not the header's: a
  * {@code cuda::barrier} initialized with an expected count other than the block's thread count
  * (the header's {@code init} says whether the count is the block's), and a pipeline made with
- * producer and consumer roles, which also warns at compile time.
+ * producer and consumer roles, which also warns at compile time; and, in a file that multicasts
+ * bulk copies, the copies and cuda::barrier functions that would not keep its transaction counts.
  */
 final class AsyncCopies {
     private AsyncCopies() {}
@@ -36,15 +37,23 @@ final class AsyncCopies {
             "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_cp_async_bulk_shared_to_global",
             "__cuda_ptx_cp_async_bulk");
 
+    /**
+     * The cuda::barrier functions that expect or complete transaction bytes without counting them
+     * (and the mbarrier inside a cuda::barrier), refused in a file that counts them ({@link TransactionCounts}).
+     */
+    private static final java.util.Set<String> UNCOUNTED = java.util.Set.of("__cuda_device_memcpy_async_tx",
+            "__cuda_device_barrier_arrive_tx", "__cuda_device_barrier_expect_tx",
+            "__cuda_device_cp_async_bulk_global_to_shared", "__cuda_device_barrier_native_handle");
+
     /** The result of a call to {@code name}, after the checks that belong at its line. */
     static Operand afterCall(FunctionContext ctx, String name, List<Operand> args, Operand result, SourcePos pos) {
+        if (ctx.checker.countsTransactions && (TensorCopies.isTensorCopy(name) || UNCOUNTED.contains(name))) {
+            throw CompileException.at(pos, "'" + name.replaceFirst("^__cuda_(ptx|device)_", "") + "' in a file that"
+                    + " multicasts bulk copies (cuda::ptx::cp_async_bulk with a ctaMask): there the mbarrier waits count"
+                    + " transaction bytes, which only cuda::ptx's bulk copies and mbarrier functions keep; use those");
+        }
         if (TensorCopies.isTensorCopy(name)) {
             return TensorCopies.afterCall(ctx, name, result, pos);
-        }
-        if (name.equals("__cuda_ptx_cp_async_bulk") && args.size() == 7) {
-            throw CompileException.at(pos, "multicast bulk copies ('cuda::ptx::cp_async_bulk' with a ctaMask) are not"
-                    + " supported from CUDA source: its mbarrier waits count no transaction bytes, so a block could read"
-                    + " before another block's copy lands; nvcc's PTX of the kernel (compute_90a) runs them");
         }
         if (BULK_COPIES.contains(name) && result instanceof Value v && v.type() == ScalarType.BOOL) {
             KExpr ok = ctx.let(v.value(), pos);

@@ -89,7 +89,8 @@ final class BuiltinCalls {
             "__clusterRelativeBlockIdx", "__clusterRelativeBlockRank", "__clusterSizeInBlocks",
             "__clusterGridDimInClusters", "__cluster_barrier_arrive", "__cluster_barrier_arrive_relaxed",
             "__cluster_barrier_wait", "__cluster_map_shared_rank", "__cluster_query_shared_rank",
-            "__cw_independent_threads", "__cw_barrier_init", "__cw_barrier_arrive", "__cw_barrier_wait");
+            "__cw_independent_threads", "__cw_barrier_init", "__cw_barrier_arrive", "__cw_barrier_wait",
+            "__cw_tx_expect", "__cw_tx_complete", "__cw_tx_wait");
 
     private final FunctionContext ctx;
 
@@ -687,6 +688,9 @@ final class BuiltinCalls {
                 }
                 if (IndependentThreadCalls.handles(name)) {
                     return new IndependentThreadCalls(ctx).call(name, args, pos);
+                }
+                if (TransactionCounts.handles(name)) {
+                    return new TransactionCounts(ctx).call(name, args, pos);
                 }
                 throw WarpOps.unsupported(name, pos);
             }

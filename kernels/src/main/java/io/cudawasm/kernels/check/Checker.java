@@ -184,6 +184,20 @@ public final class Checker {
     private final List<KGlobal> globals = new ArrayList<>();
     /** printf's buffer and formats, %s strings, the clock counter: made when device code uses them. */
     final io.cudawasm.kernels.devicelib.DeviceLibrary deviceLibrary;
+    /**
+     * Whether the file multicasts bulk copies to a cluster's blocks, and so keeps mbarrier
+     * transaction counts ({@link TransactionCounts}).
+     */
+    final boolean countsTransactions;
+    private io.cudawasm.kernels.ptx.HalfRuntime halfRuntime;
+
+    /** The rounding core inline PTX's half-precision instructions call, compiled the first time one does. */
+    io.cudawasm.kernels.ptx.HalfRuntime halfRuntime() {
+        if (halfRuntime == null) {
+            halfRuntime = new io.cudawasm.kernels.ptx.HalfRuntime();
+        }
+        return halfRuntime;
+    }
     private final Set<String> usedNames = new HashSet<>();
     private final Deque<Runnable> pendingBodies = new ArrayDeque<>();
     private final List<Decl.ExplicitInstantiation> pendingInstantiations = new ArrayList<>();
@@ -200,6 +214,7 @@ public final class Checker {
         this.warnings = warnings;
         this.types = new TypeResolver(this);
         this.deviceLibrary = new io.cudawasm.kernels.devicelib.DeviceLibrary(options.deviceLimits());
+        this.countsTransactions = unit.multicasts();
     }
 
     /** Checks a translation unit; throws {@link CompileException} with every error found. */
@@ -239,6 +254,9 @@ public final class Checker {
         }
         globals.addAll(deviceLibrary.globals());
         lowered.addAll(deviceLibrary.functions());
+        if (halfRuntime != null) {
+            lowered.addAll(halfRuntime.functions());
+        }
         return new KModule(unit.file().name(), List.copyOf(lowered), List.copyOf(globals), types.structs());
     }
 

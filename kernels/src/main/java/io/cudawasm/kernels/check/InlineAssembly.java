@@ -111,6 +111,11 @@ final class InlineAssembly {
             public io.cudawasm.kernels.kir.KFunction function(String name, SourcePos pos) {
                 return ctx.checker.externCFunction(name, at);
             }
+
+            @Override
+            public io.cudawasm.kernels.ptx.HalfRuntime halfRuntime() {
+                return ctx.checker.halfRuntime();
+            }
         };
     }
 

@@ -82,6 +82,8 @@ public final class Parser {
     private final Map<String, Set<String>> classTypeNames = new java.util.HashMap<>();
     /** A '>' left over from splitting '>>' when closing nested template argument lists. */
     private boolean pendingGreater;
+    /** Whether a call of {@code cuda::ptx::cp_async_bulk} with a {@code ctaMask} was read. */
+    private boolean multicasts;
 
     private Parser(SourceFile file, List<Token> tokens) {
         this.file = file;
@@ -389,7 +391,7 @@ public final class Parser {
         while (!peek().isEof()) {
             externalDeclaration(decls, EnumSet.noneOf(FunctionSpecifier.class));
         }
-        return new TranslationUnit(file, decls);
+        return new TranslationUnit(file, decls, multicasts);
     }
 
     private void externalDeclaration(List<Decl> out, Set<FunctionSpecifier> inherited) {
@@ -2844,6 +2846,9 @@ public final class Parser {
                     throw error(peek(), "expected ',' or ')' in argument list, found " + peek().describe());
                 }
                 next();
+                if (e instanceof Expr.Ident callee && callee.name().equals("__cuda_ptx_cp_async_bulk") && args.size() == 7) {
+                    multicasts = true; // the checker keeps transaction counts for the whole file
+                }
                 e = new Expr.Call(t.pos(), e, args);
             } else if (at(".") || at("->")) {
                 next();

@@ -348,7 +348,8 @@ final class AsyncCopyHeaders {
      * mbarriers ({@code cuda::ptx::cp_async_bulk}, {@code mbarrier_*}, {@code fence_proxy_async}),
      * with the semantics of the PTX front end (ptx/AsyncInstructions): copies at the call, the
      * mbarrier a block barrier whose transaction counts are met, its {@code init} checked at the
-     * caller's line (check/AsyncCopies). Tag types and values as libcu++ spells them
+     * caller's line (check/AsyncCopies); in a file that multicasts ({@code ctaMask}) the counts are
+     * kept and the waits wait for the bytes (check/TransactionCounts). Tag types and values as libcu++ spells them
      * ({@code cuda::ptx::space_global}, {@code sem_release}, {@code scope_cta}, {@code n32_t<N>}).
      */
     private static final String PTX_WRAPPERS = BARRIER + """
@@ -371,11 +372,14 @@ final class AsyncCopyHeaders {
             __constant__ __cuda_ptx_sem_acquire_t __cuda_ptx_sem_acquire = {0};
             __constant__ __cuda_ptx_scope_cta_t __cuda_ptx_scope_cta = {0};
             __constant__ __cuda_ptx_scope_cluster_t __cuda_ptx_scope_cluster = {0};
-            // bulk copies: global to shared (the cluster is the block), shared to global, shared to shared
+            // bulk copies: global to shared (the cluster is the block), shared to global, shared to shared;
+            // the bytes complete on the mbarrier (counted only in a file that multicasts: check/TransactionCounts)
             __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
                                                             void *dst, const void *src, unsigned size, uint64_t *bar)
             {
-                return __cw_bulk_copy(dst, src, size);
+                if (!__cw_bulk_copy(dst, src, size)) { return false; }
+                __cw_tx_complete(bar, size);
+                return true;
             }
             __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_global_t, __cuda_ptx_space_shared_t,
                                                             void *dst, const void *src, unsigned size)
@@ -385,14 +389,24 @@ final class AsyncCopyHeaders {
             __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_shared_t,
                                                             void *dst, const void *src, unsigned size, uint64_t *bar)
             {
-                return __cw_bulk_copy(dst, src, size);
+                if (!__cw_bulk_copy(dst, src, size)) { return false; }
+                __cw_tx_complete(bar, size);
+                return true;
             }
-            // the multicast to a cluster's blocks (ctaMask): refused by name at the call (check/AsyncCopies)
+            // the multicast: the same bytes to the same offset of each block of the cluster in ctaMask, completing
+            // on that block's mbarrier at bar's offset (a rank past the cluster stops the kernel)
             __device__ inline bool __cuda_ptx_cp_async_bulk(__cuda_ptx_space_cluster_t, __cuda_ptx_space_global_t,
                                                             void *dst, const void *src, unsigned size, uint64_t *bar,
                                                             uint16_t ctaMask)
             {
-                return false;
+                if (((((size_t)dst) | ((size_t)src) | size) & 15) != 0) { return false; }
+                for (unsigned rank = 0; rank < 16; rank++) {
+                    if (((ctaMask >> rank) & 1) != 0) {
+                        __cw_bulk_copy(__cluster_map_shared_rank(dst, rank), src, size);
+                        __cw_tx_complete(__cluster_map_shared_rank(bar, rank), size);
+                    }
+                }
+                return true;
             }
             __device__ inline void __cuda_ptx_cp_async_bulk_commit_group() {}
             template <int N> __device__ void __cuda_ptx_cp_async_bulk_wait_group(__cuda_ptx_n32_t<N>) {}
@@ -413,40 +427,50 @@ final class AsyncCopyHeaders {
             __device__ uint64_t __cuda_ptx_mbarrier_arrive_expect_tx(Sem, Scope, Space, uint64_t *bar,
                                                                                 unsigned bytes)
             {
+                __cw_tx_expect(bar, bytes);
                 return 0;
             }
             template <typename Sem, typename Scope, typename Space>
-            __device__ void __cuda_ptx_mbarrier_expect_tx(Sem, Scope, Space, uint64_t *bar, unsigned bytes) {}
+            __device__ void __cuda_ptx_mbarrier_expect_tx(Sem, Scope, Space, uint64_t *bar, unsigned bytes)
+            {
+                __cw_tx_expect(bar, bytes);
+            }
             __device__ inline bool __cuda_ptx_mbarrier_try_wait(uint64_t *bar, uint64_t state)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             template <typename Sem, typename Scope>
             __device__ bool __cuda_ptx_mbarrier_try_wait(Sem, Scope, uint64_t *bar, uint64_t state)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             __device__ inline bool __cuda_ptx_mbarrier_try_wait_parity(uint64_t *bar, unsigned parity)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             template <typename Sem, typename Scope>
             __device__ bool __cuda_ptx_mbarrier_try_wait_parity(Sem, Scope, uint64_t *bar, unsigned parity)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             __device__ inline bool __cuda_ptx_mbarrier_test_wait(uint64_t *bar, uint64_t state)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             __device__ inline bool __cuda_ptx_mbarrier_test_wait_parity(uint64_t *bar, unsigned parity)
             {
                 __syncthreads();
+                __cw_tx_wait(bar);
                 return true;
             }
             // the barrier's own storage, for the mbarrier wrappers above

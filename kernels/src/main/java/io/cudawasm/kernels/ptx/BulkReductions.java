@@ -17,7 +17,9 @@ import java.util.Map;
  * element at the same place of {@code dst} (global memory, or shared memory of a cluster's block) by
  * an atomic operation, done at the issue like the bulk copies, so the bulk group and the mbarrier's
  * transaction count have nothing left to wait for (a module that counts transactions,
- * {@link ClusterBulkCopies}, gets the bytes). Addresses and size must be multiples of 16.
+ * {@link ClusterBulkCopies}, gets the bytes). Half-precision elements ({@code .add.noftz},
+ * {@code .min}, {@code .max} on {@code .f16}/{@code .bf16}) go through the half-precision atomics'
+ * compare-and-swap loop ({@link HalfInstructions#atomic}). Addresses and size must be multiples of 16.
  */
 final class BulkReductions {
     private static final Map<String, AtomicOp> OPS = Map.of("add", AtomicOp.ADD, "min", AtomicOp.MIN, "max",
@@ -43,11 +45,14 @@ final class BulkReductions {
         AtomicOp op = ins.modifiers().stream().map(OPS::get).filter(java.util.Objects::nonNull).findFirst()
                 .orElseThrow(() -> f.unsupported(ins, "expects a reduction (.add, .min, .max, .and, .or, .xor, .inc,"
                         + " .dec)"));
-        ScalarType type = ins.modifiers().stream().map(TYPES::get).filter(java.util.Objects::nonNull).findFirst()
+        PtxType half = ins.has("f16") ? PtxType.F16 : ins.has("bf16") ? PtxType.BF16 : null;
+        ScalarType type = half != null ? half.kir() : ins.modifiers().stream().map(TYPES::get)
+                .filter(java.util.Objects::nonNull).findFirst()
                 .orElseThrow(() -> f.unsupported(ins, "expects an element type (.b32, .u32, .s32, .b64, .u64, .s64,"
-                        + " .f32, .f64; half-precision elements are not supported)"));
+                        + " .f32, .f64, .f16, .bf16)"));
         boolean floating = type.kind().isFloating();
-        if (floating && op != AtomicOp.ADD || !floating && type.size() == 8 && (op == AtomicOp.INC || op == AtomicOp.DEC)) {
+        if (half != null ? op != AtomicOp.ADD && op != AtomicOp.MIN && op != AtomicOp.MAX
+                : floating && op != AtomicOp.ADD || !floating && type.size() == 8 && (op == AtomicOp.INC || op == AtomicOp.DEC)) {
             throw f.unsupported(ins, "." + op.name().toLowerCase(java.util.Locale.ROOT) + " of this element type");
         }
         List<StateSpace> spaces = ins.modifiers().stream().map(StateSpace::of).flatMap(java.util.Optional::stream)
@@ -69,12 +74,14 @@ final class BulkReductions {
         KLocal element = f.local("element", Exprs.UINT);
         KExpr i = new KExpr.LocalGet(element);
         KExpr index = Exprs.convert(i, ScalarType.LONG);
-        KStmt combine = new KStmt.Eval(new KExpr.Atomic(op, new KExpr.PtrAdd(dst, index, ins.sourcePos()),
-                new KExpr.Load(new KExpr.PtrAdd(src, index, ins.sourcePos()), ins.sourcePos()), null, type,
-                ins.sourcePos()));
-        KExpr elements = Exprs.shr(size, Exprs.u32(type.size() == 8 ? 3 : 2));
+        KExpr target = new KExpr.PtrAdd(dst, index, ins.sourcePos());
+        KExpr value = new KExpr.Load(new KExpr.PtrAdd(src, index, ins.sourcePos()), ins.sourcePos());
+        // half-precision elements: the atomics' compare-and-swap loop, the sums rounded as atom.add.noftz.f16's
+        List<KStmt> combine = half != null ? f.capture(() -> f.halves().atomic(target, value, op, half))
+                : List.of(new KStmt.Eval(new KExpr.Atomic(op, target, value, null, type, ins.sourcePos())));
+        KExpr elements = Exprs.shr(size, Exprs.u32(Integer.numberOfTrailingZeros(type.size())));
         f.emit(new KStmt.Assign(element, Exprs.u32(0)));
-        f.emit(new KStmt.Loop(false, Exprs.compare(BinaryOp.LT, i, elements), new KBlock(List.of(combine)),
+        f.emit(new KStmt.Loop(false, Exprs.compare(BinaryOp.LT, i, elements), new KBlock(combine),
                 new KBlock(List.of(new KStmt.Assign(element, Exprs.add(i, Exprs.u32(1)))))));
         if (toShared) {
             cluster.completeTx(ins, f.pointer(ops.get(3), StateSpace.SHARED, ScalarType.UCHAR, 0), size);

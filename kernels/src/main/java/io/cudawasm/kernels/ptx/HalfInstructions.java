@@ -161,12 +161,36 @@ final class HalfInstructions {
         return Exprs.or(low, Exprs.shl(high, Exprs.constant(PAIR, 16)));
     }
 
+    /**
+     * An atomic {@code op} (ADD, MIN or MAX) of {@code value} into the {@code .f16}/{@code .bf16}
+     * at {@code address} (a pointer to its 16 bits), or into both halves of the {@code .f16x2}/{@code .bf16x2}
+     * there (a pointer to its 32): the core's compare-and-swap loop on the containing 32-bit word,
+     * which rounds as the arithmetic does. The old bits.
+     */
+    KExpr atomic(KExpr address, KExpr value, io.cudawasm.kernels.kir.AtomicOp op, PtxType t) {
+        KExpr code = Exprs.i32(switch (op) {
+            case ADD -> 0;
+            case MIN -> 1;
+            case MAX -> 2;
+            default -> throw new IllegalArgumentException(op + " on half precision");
+        });
+        KExpr bf = Exprs.i32(isBf16(t) ? 1 : 0);
+        return isPair(t) ? call("__cw_atomic_halves_bits", List.of(address, value, Exprs.i32(3), code, bf))
+                : call("__cw_atomic_small_bits", List.of(address, value, code, bf));
+    }
+
+    /** {@code atom.cas.b16}: the core's 16-bit compare-and-swap on the containing 32-bit word; the old bits. */
+    KExpr compareAndSwap16(KExpr address, KExpr compare, KExpr value) {
+        return call("__cw_atomic_cas16_bits", List.of(address, compare, value));
+    }
+
     /** A call of a core function, its result in a fresh local (calls stand alone as statements in KIR). */
     private KExpr call(String name, List<KExpr> args) {
         KFunction fn = f.module().halfRuntime().function(name);
         List<KExpr> converted = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            converted.add(Exprs.as(args.get(i), (ScalarType) fn.params().get(i).type()));
+            // a pointer goes as it is, in its own state space (OpenCL instantiates the callee per space)
+            converted.add(fn.params().get(i).type() instanceof ScalarType s ? Exprs.as(args.get(i), s) : args.get(i));
         }
         KLocal t = f.local("h", fn.returnType());
         f.emit(new KStmt.Assign(t, new KExpr.Call(fn, converted, fn.returnType())));

@@ -41,6 +41,12 @@ public final class InlinePtx {
          * is {@code name} (an {@code extern "C"} one, whose name nvcc keeps), or null.
          */
         KFunction function(String name, SourcePos pos);
+
+        /**
+         * The rounding core the snippet's half-precision instructions call ({@code add.f16},
+         * {@code red.add.noftz.bf16}), one per C module, whose functions the module adds to its own.
+         */
+        HalfRuntime halfRuntime();
     }
 
     /**

@@ -165,7 +165,18 @@ final class MemoryInstructions {
         if (op == null) {
             throw f.unsupported(ins, "unknown atomic operation");
         }
-        if (ins.vectorWidth() > 1 || t.kind() == PtxType.Kind.HALF || t.bits() < 32 || t == PtxType.PRED) {
+        if (t.kind() == PtxType.Kind.HALF || ins.vectorWidth() > 1 && t == PtxType.F32) {
+            elementwise(ins, t, op, returnsOld);
+            return;
+        }
+        if (op == AtomicOp.CAS && t.bits() == 16 && ins.vectorWidth() == 1) {
+            f.arity(ins, 4);
+            KExpr address = f.pointer(ins.operand(1), space(ins), ScalarType.USHORT, 0);
+            f.write(ins.operand(0), f.halves().compareAndSwap16(address, f.read(ins.operand(2), ScalarType.USHORT),
+                    f.read(ins.operand(3), ScalarType.USHORT)));
+            return;
+        }
+        if (ins.vectorWidth() > 1 || t.bits() < 32 || t == PtxType.PRED) {
             throw f.unsupported(ins, "atomics on " + t.spelling() + (ins.vectorWidth() > 1 ? " vectors" : ""));
         }
         if (t.isFloat() && op != AtomicOp.ADD && op != AtomicOp.EXCH) {
@@ -185,4 +196,36 @@ final class MemoryInstructions {
             f.emit(new KStmt.Eval(atomic));
         }
     }
+    /**
+     * {@code .add}, {@code .min} and {@code .max} on half-precision values ({@code .f16},
+     * {@code .bf16}, and {@code .f16x2}/{@code .bf16x2} pairs), scalars and sm_90's vectors
+     * ({@code red.global.add.noftz.v8.bf16}), and {@code .add} on vectors of {@code .f32}: one
+     * atomic per element (PTX makes each element atomic, not the vector), the half-precision ones a
+     * compare-and-swap loop of the rounding core ({@link HalfInstructions#atomic}).
+     */
+    private void elementwise(Instruction ins, PtxType t, AtomicOp op, boolean returnsOld) {
+        boolean half = t.kind() == PtxType.Kind.HALF;
+        if (op != AtomicOp.ADD && !(half && (op == AtomicOp.MIN || op == AtomicOp.MAX))) {
+            throw f.unsupported(ins, "." + op.name().toLowerCase(java.util.Locale.ROOT) + " on " + t.spelling());
+        }
+        int first = returnsOld ? 1 : 0;
+        f.arity(ins, first + 2);
+        List<PtxOperand> values = destinations(ins, ins.operand(first + 1));
+        List<PtxOperand> olds = returnsOld ? destinations(ins, ins.operand(0)) : null;
+        ScalarType k = t.kir();
+        for (int i = 0; i < values.size(); i++) {
+            KExpr address = f.pointer(ins.operand(first), space(ins), k, (long) i * t.bytes());
+            KExpr value = f.read(values.get(i), k);
+            KExpr old = half ? f.halves().atomic(address, value, op, t)
+                    : new KExpr.Atomic(op, address, value, null, k, ins.sourcePos());
+            if (returnsOld) {
+                f.write(olds.get(i), old);
+            } else if (half) {
+                continue; // the call stands as a statement already
+            } else {
+                f.emit(new KStmt.Eval(old));
+            }
+        }
+    }
+
 }

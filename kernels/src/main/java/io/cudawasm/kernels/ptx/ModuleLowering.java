@@ -186,6 +186,9 @@ final class ModuleLowering {
 
     /** The rounding core of cuda_fp16.h, compiled the first time an .f16 instruction needs it. */
     HalfRuntime halfRuntime() {
+        if (enclosing != null) {
+            return enclosing.halfRuntime(); // inline PTX: the C module's, which carries its functions
+        }
         if (halfRuntime == null) {
             halfRuntime = new HalfRuntime();
         }

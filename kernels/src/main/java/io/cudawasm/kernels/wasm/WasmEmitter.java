@@ -464,7 +464,9 @@ public final class WasmEmitter {
             int align = Math.max(1, g.type().align());
             if (g.space() == AddressSpace.SHARED) {
                 if (!g.externShared()) {
-                    shared = StructType.alignUp(shared, align);
+                    // a variable's own __align__ is not carried into KIR: 16 for every array of 16 bytes or
+                    // more, what bulk copies need (__align__(16)) wherever the variable falls among others
+                    shared = StructType.alignUp(shared, g.size() >= 16 ? Math.max(align, 16) : align);
                     sharedOffsets.put(g, shared);
                     shared += g.size();
                 }

@@ -239,4 +239,13 @@ __device__ inline __nv_bfloat162 __shfl_xor_sync(unsigned int mask, __nv_bfloat1
     return __cw_uint_as_bf162(__shfl_xor_sync(mask, __cw_bf162_as_uint(v), lanes, width));
 }
 
+// atomics: a compare-and-swap loop on the 32-bit word holding the value, the sum rounded once
+// (an __nv_bfloat162's two halves are added in one exchange of the word)
+__device__ inline __nv_bfloat16 atomicAdd(__nv_bfloat16 *address, __nv_bfloat16 val) {
+    return __cw_bf16_of(__cw_atomic_small_bits(&address->__x, val.__x, 0, 1));
+}
+__device__ inline __nv_bfloat162 atomicAdd(__nv_bfloat162 *address, __nv_bfloat162 val) {
+    return __cw_uint_as_bf162(__cw_atomic_halves_bits((unsigned int *)address, __cw_bf162_as_uint(val), 3, 0, 1));
+}
+
 #endif

@@ -259,4 +259,13 @@ __device__ inline __half2 __shfl_xor_sync(unsigned int mask, __half2 v, int lane
     return __cw_uint_as_half2(__shfl_xor_sync(mask, __cw_half2_as_uint(v), lanes, width));
 }
 
+// atomics: a compare-and-swap loop on the 32-bit word holding the value, the sum rounded once
+// (an __half2's two halves are added in one exchange of the word)
+__device__ inline __half atomicAdd(__half *address, __half val) {
+    return __cw_half_of(__cw_atomic_small_bits(&address->__x, val.__x, 0, 0));
+}
+__device__ inline __half2 atomicAdd(__half2 *address, __half2 val) {
+    return __cw_uint_as_half2(__cw_atomic_halves_bits((unsigned int *)address, __cw_half2_as_uint(val), 3, 0, 0));
+}
+
 #endif

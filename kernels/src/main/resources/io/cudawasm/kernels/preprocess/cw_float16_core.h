@@ -178,4 +178,72 @@ __device__ inline unsigned short __cw_sat_bits(unsigned short h) {
     return f > 0.0f ? (f < 1.0f ? h : (unsigned short)0x3c00u) : (unsigned short)0u; // NaN and -0 to +0
 }
 
+// Half-precision atomics (PTX atom/red on .f16, .bf16 and their pairs; CUDA's atomicAdd on __half,
+// __half2, __nv_bfloat16 and __nv_bfloat162): a compare-and-swap loop on the aligned 32-bit word
+// holding the value, so they work wherever 32-bit atomics do (no 16-bit atomics on OpenCL).
+// op: 0 add (rounded to nearest even), 1 min, 2 max (as PTX min/max: a NaN operand gives the
+// other, two NaNs the canonical NaN); bf: 1 for bfloat16, 0 for half.
+__device__ inline unsigned short __cw_small_combine_bits(int op, int bf, unsigned short a, unsigned short b) {
+    if (op == 0) {
+        return bf != 0 ? __cw_bf16op_bits(0, a, b) : __cw_hop_bits(0, a, b);
+    }
+    float x = bf != 0 ? __cw_bf162float_bits(a) : __cw_half2float_bits(a);
+    float y = bf != 0 ? __cw_bf162float_bits(b) : __cw_half2float_bits(b);
+    if (x != x) {
+        return y != y ? (unsigned short)0x7fffu : b;
+    }
+    if (y != y) {
+        return a;
+    }
+    return (op == 1 ? y < x : x < y) ? b : a;
+}
+
+// the word's halves that lanes selects (1 the low, 2 the high, 3 both) combined with value's
+// halves at the same places, atomically; returns the word as it was
+__device__ inline unsigned int __cw_atomic_halves_bits(unsigned int *word, unsigned int value, int lanes, int op, int bf) {
+    unsigned int old = *word; // a stale read only costs one more round of the loop
+    while (true) {
+        unsigned int lo = old & 0xffffu;
+        unsigned int hi = old >> 16;
+        if ((lanes & 1) != 0) {
+            lo = (unsigned int)__cw_small_combine_bits(op, bf, (unsigned short)lo, (unsigned short)(value & 0xffffu));
+        }
+        if ((lanes & 2) != 0) {
+            hi = (unsigned int)__cw_small_combine_bits(op, bf, (unsigned short)hi, (unsigned short)(value >> 16));
+        }
+        unsigned int seen = atomicCAS(word, old, lo | (hi << 16));
+        if (seen == old) {
+            return old;
+        }
+        old = seen;
+    }
+}
+
+// one half or bfloat16 at a 2-byte aligned address, in the low or the high half of its word
+__device__ inline unsigned short __cw_atomic_small_bits(unsigned short *address, unsigned short value, int op, int bf) {
+    unsigned int high = (unsigned int)((unsigned long long)address & 2ull);
+    unsigned int *word = (unsigned int *)((char *)address - high);
+    unsigned int old = __cw_atomic_halves_bits(word, (unsigned int)value << (high * 8u), high != 0u ? 2 : 1, op, bf);
+    return (unsigned short)(old >> (high * 8u));
+}
+
+// PTX atom.cas.b16 (nvcc's loop for the atomics a target lacks, bfloat16 addition before sm_90): a
+// 32-bit compare-and-swap of the containing word, retried while only the other half changed
+__device__ inline unsigned short __cw_atomic_cas16_bits(unsigned short *address, unsigned short compare, unsigned short value) {
+    unsigned int shift = (unsigned int)((unsigned long long)address & 2ull) * 8u;
+    unsigned int *word = (unsigned int *)((char *)address - shift / 8u);
+    unsigned int old = *word;
+    while (true) {
+        unsigned short current = (unsigned short)(old >> shift);
+        if (current != compare) {
+            return current;
+        }
+        unsigned int seen = atomicCAS(word, old, (old & ~(0xffffu << shift)) | ((unsigned int)value << shift));
+        if (seen == old) {
+            return current;
+        }
+        old = seen;
+    }
+}
+
 #endif

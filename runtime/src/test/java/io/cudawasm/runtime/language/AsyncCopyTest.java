@@ -340,7 +340,7 @@ class AsyncCopyTest {
     }
 
     @Test
-    void ptxHalfPrecisionBulkReductionsAndDroppedArrivalsAreRefusedByName() {
+    void ptxHalfPrecisionIncrementsAndDroppedArrivalsAreRefusedByName() {
         String head = """
                 .version 8.0
                 .target sm_90
@@ -352,8 +352,8 @@ class AsyncCopyTest {
                     .shared .align 8 .b64 bar;
                     ld.param.u64 %rd1, [p];
                 """;
-        refusedPtx(head + "    cp.reduce.async.bulk.global.shared::cta.bulk_group.add.noftz.f16 [%rd1], [s], 64;\n"
-                + "    ret;\n}\n", 10, "half-precision elements are not supported");
+        refusedPtx(head + "    cp.reduce.async.bulk.global.shared::cta.bulk_group.inc.f16 [%rd1], [s], 64;\n"
+                + "    ret;\n}\n", 10, ".inc of this element type");
         refusedPtx(head + "    mbarrier.arrive_drop.shared.b64 %rd2, [bar];\n    ret;\n}\n", 10,
                 "mbarrier operations other than init, arrive, expect_tx, complete_tx");
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * block of a cluster copies its part of a row into every block's tile, and block 0 one more piece
  * into the blocks of a mask; each block waits on its own mbarrier for the bytes it expects, which
  * come from the other blocks' threads. Checked against a Java reference on the WebAssembly path
- * (clusters of more than one block run there only).
+ * (clusters of more than one block run there only), through nvcc's PTX and from the CUDA source
+ * (whose cuda::ptx mbarrier waits count the bytes in a file that multicasts).
  */
 class MulticastCopyTest {
     static final String SOURCE = """
@@ -114,6 +115,10 @@ class MulticastCopyTest {
 
     private static final Nvcc.Config SM90A = new Nvcc.Config("compute_90a", false);
 
+    private static KernelHarness viaSource() {
+        return KernelHarness.of(AllPaths.compile(CompileRequest.of("multicast.cu", SOURCE)), 2);
+    }
+
     private static KernelHarness viaPtx() {
         String ptx = Nvcc.ptx(SOURCE, SM90A, List.of());
         assertTrue(ptx.contains(".multicast::cluster"), "nvcc made no multicast");
@@ -134,9 +139,19 @@ class MulticastCopyTest {
 
     @Test
     void everyBlockInTheMaskGetsTheBytesBeforeItsWaitEnds() {
+        everyBlockInTheMaskGetsTheBytes(viaPtx());
+    }
+
+    /** The same from the CUDA source: the file multicasts, so its cuda::ptx mbarrier waits count the bytes. */
+    @Test
+    void everyBlockInTheMaskGetsTheBytesFromTheSource() {
+        everyBlockInTheMaskGetsTheBytes(viaSource());
+    }
+
+    private static void everyBlockInTheMaskGetsTheBytes(KernelHarness harness) {
         int blocks = 16;
         int[] in = new SplittableRandom(7).ints(blocks * 320L, -1_000_000, 1_000_000).toArray();
-        try (KernelHarness h = viaPtx()) {
+        try (KernelHarness h = harness) {
             DeviceBuffer input = h.buffer(in);
             for (int n : new int[] {4, 2, 8, 1}) {
                 for (int mask : new int[] {(1 << n) - 1, 0b0101 & ((1 << n) - 1), 1}) {
@@ -152,10 +167,19 @@ class MulticastCopyTest {
     /** The transaction counts of one mbarrier over many phases: each round's wait ends when its bytes have landed. */
     @Test
     void roundsOfMulticastsThroughOneMbarrierSeeEachRoundsBytes() {
+        roundsSeeEachRoundsBytes(viaPtx());
+    }
+
+    @Test
+    void roundsOfMulticastsFromTheSourceSeeEachRoundsBytes() {
+        roundsSeeEachRoundsBytes(viaSource());
+    }
+
+    private static void roundsSeeEachRoundsBytes(KernelHarness harness) {
         int blocks = 16;
         int count = 12;
         int[] in = new SplittableRandom(3).ints(blocks * count * 128L, -1000, 1000).toArray();
-        try (KernelHarness h = viaPtx()) {
+        try (KernelHarness h = harness) {
             DeviceBuffer input = h.buffer(in);
             for (int n : new int[] {2, 4, 8}) {
                 int[] expected = new int[blocks * 128];
@@ -291,11 +315,47 @@ class MulticastCopyTest {
         }
     }
 
-    /** The CUDA source path's mbarrier waits count no transactions: its multicast is refused by name. */
+    /** The source's multicast as the CUDA back end emits it (each rank's copy and count through mapa) compiles with nvcc. */
     @Test
-    void theSourcePathsMulticastIsRefusedByName() {
-        CompileException e = AllPaths.refuses(SOURCE, "multicast bulk copies ('cuda::ptx::cp_async_bulk' with a ctaMask)");
-        assertEquals(28, e.first().line(), e.getMessage()); // the first multicast (a call is placed at its argument list)
+    void theEmittedCudaOfTheSourcesMulticastCompilesWithNvcc() {
+        String ptx = new io.cudawasm.runtime.backend.cuda.PtxCompiler(null).compileWithNvcc(
+                AllPaths.compile(CompileRequest.of("multicast.cu", SOURCE)).cuda(), "compute_90");
+        assertTrue(ptx.contains("mapa") && ptx.contains("atom."), ptx);
+    }
+
+    /** From the source, a mask naming a block outside the cluster stops the kernel too. */
+    @Test
+    void aMaskNamingABlockOutsideTheClusterStopsTheSourcesKernel() {
+        try (KernelHarness h = viaSource()) {
+            DeviceBuffer input = h.buffer(new int[8 * 320]);
+            DeviceBuffer out = h.buffer(new int[8 * 320]);
+            LaunchException e = assertThrows(LaunchException.class, () -> h.launch("multicast",
+                    new LaunchConfig(Dim3.of(8), Dim3.of(64), 0, Dim3.of(4)), LaunchOptions.DEFAULT, input, out,
+                    (short) 0b10001));
+            assertTrue(e.getMessage().contains("the rank is not a block of the caller's cluster"), e.getMessage());
+        }
+    }
+
+    /**
+     * In a file that multicasts, the mbarrier waits count transaction bytes, which cuda::barrier's
+     * bulk copies do not keep: they are refused by name there.
+     */
+    @Test
+    void copiesThatKeepNoTransactionCountsAreRefusedInAFileThatMulticasts() {
+        String src = SOURCE.replace("#include <cuda/ptx>", "#include <cuda/ptx>\n#include <cuda/barrier>") + """
+                __global__ void mixed(const int *in, int *out)
+                {
+                    __shared__ __align__(16) int tile[64];
+                    __shared__ cuda::barrier<cuda::thread_scope_block> bar;
+                    if (threadIdx.x == 0) init(&bar, blockDim.x);
+                    __syncthreads();
+                    if (threadIdx.x == 0) cuda::device::memcpy_async_tx(tile, in, cuda::aligned_size_t<16>(256), bar);
+                    out[threadIdx.x] = tile[threadIdx.x];
+                }
+                """;
+        CompileException e = AllPaths.refuses(src, "'memcpy_async_tx' in a file that multicasts bulk copies");
+        assertEquals(src.lines().toList().indexOf(src.lines().filter(l -> l.contains("memcpy_async_tx")).findFirst()
+                .orElseThrow()) + 1, e.first().line(), e.getMessage());
     }
 
     /** The same for a multicast in inline PTX. */
