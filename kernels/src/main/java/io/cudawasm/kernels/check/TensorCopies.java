@@ -22,7 +22,8 @@ public final class TensorCopies {
     private TensorCopies() {}
 
     static boolean isTensorCopy(String name) {
-        return name.startsWith("__cuda_device_cp_async_bulk_tensor_") || name.equals("__cuda_ptx_cp_async_bulk_tensor");
+        return name.startsWith("__cuda_device_cp_async_bulk_tensor_") || name.equals("__cuda_ptx_cp_async_bulk_tensor")
+                || name.equals("__cuda_ptx_cp_reduce_async_bulk_tensor");
     }
 
     /** The result of a call to {@code name}: a tensor copy's status checked where it was called. */

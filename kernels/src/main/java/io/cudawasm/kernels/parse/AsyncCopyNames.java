@@ -27,7 +27,9 @@ final class AsyncCopyNames {
             "n32_t", "cp_async_bulk", "cp_async_bulk_tensor", "cp_async_bulk_commit_group", "cp_async_bulk_wait_group",
             "cp_async_bulk_wait_group_read", "fence_proxy_async", "fence_mbarrier_init", "mbarrier_init", "mbarrier_arrive",
             "mbarrier_arrive_expect_tx", "mbarrier_expect_tx", "mbarrier_try_wait", "mbarrier_try_wait_parity",
-            "mbarrier_test_wait", "mbarrier_test_wait_parity");
+            "mbarrier_test_wait", "mbarrier_test_wait_parity", "cp_reduce_async_bulk_tensor", "op_add", "op_min", "op_max",
+            "op_inc", "op_dec", "op_and_op", "op_or_op", "op_xor_op", "op_add_t", "op_min_t", "op_max_t", "op_inc_t",
+            "op_dec_t", "op_and_op_t", "op_or_op_t", "op_xor_op_t");
     private static final Set<String> GROUPS = Set.of("memcpy_async", "wait", "wait_prior");
 
     /** The reserved name for a qualified name, or null when it is not one of these. */

@@ -181,8 +181,38 @@ final class AsyncCopyHeaders {
                 {
                     return __cw_tensor_copy_at(map, (void *)src, c, 0);
                 }
+                __device__ inline int __cw_tensor_reduce_at(const void *map, const void *src, const int *c, int op)
+                {
+                    int rank = (int)((const unsigned *)map)[%1$d];
+                    rank = rank < 1 || rank > 5 ? 1 : rank;
+                    return __cw_tensor_reduce(map, src, rank, c[0], rank > 1 ? c[1] : 0, rank > 2 ? c[2] : 0,
+                                              rank > 3 ? c[3] : 0, rank > 4 ? c[4] : 0, op);
+                }
+                %2$s
                 #endif
-                """.formatted(io.cudawasm.kernels.abi.TensorMapAbi.RANK / 4);
+                """.formatted(io.cudawasm.kernels.abi.TensorMapAbi.RANK / 4, ptxTensorReductions());
+    }
+
+    /**
+     * {@code cuda::ptx::cp_reduce_async_bulk_tensor(space_global, space_shared, op_add, &map, coords,
+     * src)}: the tags of the eight operations ({@code op_add} ... {@code op_xor_op}), each an overload
+     * that combines the box into the tensor at the call ({@code __cw_tensor_reduce}), with the status
+     * of a tensor copy (check/TensorCopies).
+     */
+    private static String ptxTensorReductions() {
+        StringBuilder sb = new StringBuilder();
+        java.util.List<String> tags = java.util.List.of("op_add", "op_min", "op_max", "op_inc", "op_dec", "op_and_op",
+                "op_or_op", "op_xor_op");
+        for (int op = 0; op < tags.size(); op++) {
+            // the order of TensorMapAbi.REDUCTIONS: add, min, max, inc, dec, and, or, xor
+            String tag = "__cuda_ptx_" + tags.get(op);
+            sb.append("struct ").append(tag).append("_t { int unused; };\n");
+            sb.append("__constant__ ").append(tag).append("_t ").append(tag).append(" = {0};\n");
+            sb.append("__device__ inline int __cuda_ptx_cp_reduce_async_bulk_tensor(__cuda_ptx_space_global_t, ")
+                    .append("__cuda_ptx_space_shared_t, ").append(tag).append("_t, const void *map, const int *c, ")
+                    .append("const void *src)\n{ return __cw_tensor_reduce_at(map, src, c, ").append(op).append("); }\n");
+        }
+        return sb.toString();
     }
 
     private static String tensorCopies() {

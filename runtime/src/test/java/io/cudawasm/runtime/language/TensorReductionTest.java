@@ -134,6 +134,52 @@ class TensorReductionTest {
         }
     }
 
+    /** libcu++'s source form, {@code cuda::ptx::cp_reduce_async_bulk_tensor(..., op_add, ...)}: the same sums, on both paths. */
+    @Test
+    void libcuSourceFormAddsTheBoxesIntoTheTensor() {
+        String src = """
+                #include <cuda.h>
+                #include <cuda/ptx>
+                namespace ptx = cuda::ptx;
+                __global__ void viaLibcu(const __grid_constant__ CUtensorMap map, const unsigned *src, int step)
+                {
+                    __shared__ __align__(128) unsigned tile[32];
+                    tile[threadIdx.x] = src[blockIdx.x * 32 + threadIdx.x];
+                    ptx::fence_proxy_async(ptx::space_shared);
+                    __syncthreads();
+                    if (threadIdx.x == 0) {
+                        int32_t c[1] = {(int)blockIdx.x * step - 16};
+                        ptx::cp_reduce_async_bulk_tensor(ptx::space_global, ptx::space_shared, ptx::op_add, &map, c, tile);
+                        ptx::cp_async_bulk_commit_group();
+                        ptx::cp_async_bulk_wait_group_read(ptx::n32_t<0>());
+                    }
+                }
+                """;
+        int n = 100;
+        int blocks = (n + 16) / 16 + 1;
+        int[] data = new int[n];
+        int[] source = new int[blocks * 32];
+        for (int i = 0; i < n; i++) {
+            data[i] = i * 3;
+        }
+        for (int i = 0; i < source.length; i++) {
+            source[i] = i % 17;
+        }
+        int[] expected = data.clone();
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < 32; t++) {
+                int i = b * 16 - 16 + t;
+                if (i >= 0 && i < n) {
+                    expected[i] += source[b * 32 + t];
+                }
+            }
+        }
+        TensorMapSpec spec = new TensorMapSpec(4, new long[] {n}, null, new int[] {32})
+                .withKind(TensorMapAbi.Kind.UNSIGNED);
+        check(CaseBuilder.of("tensor_reduce_libcu", "libcu.cu", src).kernel("viaLibcu").launch(Dim3.of(blocks),
+                Dim3.of(32)).tensorMap("data", data, expected, spec).in("src", source).scalar(16).build());
+    }
+
     /** The 64-bit reductions (.inc and .dec have no 64-bit form, .add none of s64) on u64 and s64 maps. */
     @Test
     void sixtyFourBitReductionsFollowTheMapsSignedness() {
