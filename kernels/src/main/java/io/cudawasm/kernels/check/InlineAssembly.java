@@ -116,6 +116,11 @@ final class InlineAssembly {
             public io.cudawasm.kernels.ptx.HalfRuntime halfRuntime() {
                 return ctx.checker.halfRuntime();
             }
+
+            @Override
+            public boolean countsTransactions() {
+                return ctx.checker.countsTransactions;
+            }
         };
     }
 

@@ -152,6 +152,9 @@ public final class Parser {
             }
             expect(")", "to close the asm statement");
             expect(";", "after the asm statement");
+            if (template.contains("multicast::cluster")) {
+                multicasts = true; // an inline multicast: the checker keeps transaction counts for the whole file
+            }
             return new Stmt.Asm(start.pos(), template, extended, outputs, inputs, clobbers);
         } finally {
             leave();

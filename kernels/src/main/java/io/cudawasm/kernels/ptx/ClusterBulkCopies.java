@@ -54,10 +54,10 @@ final class ClusterBulkCopies {
 
     /** {@code [dst], [src], size, [mbar], ctaMask{, cache-policy}}: the copy to each block in the mask. */
     void multicast(Instruction ins, List<StateSpace> spaces) {
-        if (f.inline()) {
-            // the CUDA source path's mbarrier waits (cuda::ptx, cuda::barrier) do not count transactions,
-            // so a block could read its shared memory before another block's copy lands
-            throw f.unsupported(ins, "a multicast in inline PTX (nvcc's PTX of the kernel runs it)");
+        if (!counting()) {
+            // a module that does not count transactions: a block could read its shared memory before another
+            // block's copy lands (the C module counts them when its parser saw the multicast)
+            throw f.unsupported(ins, "a multicast where mbarrier transactions are not counted");
         }
         if (spaces.get(0) != StateSpace.SHARED || spaces.get(1) != StateSpace.GLOBAL) {
             throw f.unsupported(ins, "a multicast copies from global memory to shared::cluster");

@@ -47,6 +47,12 @@ public final class InlinePtx {
          * {@code red.add.noftz.bf16}), one per C module, whose functions the module adds to its own.
          */
         HalfRuntime halfRuntime();
+
+        /**
+         * Whether the C module keeps mbarrier transaction counts (it multicasts, check/TransactionCounts):
+         * then the snippet's mbarrier operations and bulk copies count them the same way.
+         */
+        boolean countsTransactions();
     }
 
     /**

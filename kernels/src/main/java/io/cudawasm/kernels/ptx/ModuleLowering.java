@@ -118,7 +118,7 @@ final class ModuleLowering {
     /** Whether the module keeps mbarrier transaction counts: it multicasts ({@link ClusterBulkCopies}). */
     boolean countsTransactions() {
         if (countsTransactions == null) {
-            countsTransactions = ClusterBulkCopies.multicasts(ptx);
+            countsTransactions = enclosing != null ? enclosing.countsTransactions() : ClusterBulkCopies.multicasts(ptx);
         }
         return countsTransactions;
     }
