@@ -78,17 +78,17 @@ final class ClusterGroups {
             // happens earlier than the wait, as CUDA allows, and nothing waits at the arrival
             case "barrier_arrive" -> new Value(new KExpr.IntConst(ScalarType.UINT, 0));
             case "barrier_wait" -> barrier();
-            case "block_rank" -> new Value(ownRank());
-            case "num_blocks" -> new Value(clusterBlocks());
-            case "dim_blocks" -> dim3(cluster(0), cluster(1), cluster(2));
-            case "block_index" -> dim3(indexIn(0), indexIn(1), indexIn(2));
-            case "thread_rank" -> new Value(add(mul(ownRank(), blockSize()), CooperativeGroupCalls.linearThreadId()));
-            case "size", "num_threads" -> new Value(mul(clusterBlocks(), blockSize()));
-            case "dim_threads" -> dim3(mul(cluster(0), special(SpecialReg.NTID_X)),
-                    mul(cluster(1), special(SpecialReg.NTID_Y)), mul(cluster(2), special(SpecialReg.NTID_Z)));
-            case "thread_index" -> dim3(add(mul(indexIn(0), special(SpecialReg.NTID_X)), special(SpecialReg.TID_X)),
-                    add(mul(indexIn(1), special(SpecialReg.NTID_Y)), special(SpecialReg.TID_Y)),
-                    add(mul(indexIn(2), special(SpecialReg.NTID_Z)), special(SpecialReg.TID_Z)));
+            case "block_rank" -> new Value(ClusterPlace.rank());
+            case "num_blocks" -> new Value(ClusterPlace.blocks());
+            case "dim_blocks" -> dim3(ClusterPlace.shape(0), ClusterPlace.shape(1), ClusterPlace.shape(2));
+            case "block_index" -> dim3(ClusterPlace.indexIn(0), ClusterPlace.indexIn(1), ClusterPlace.indexIn(2));
+            case "thread_rank" -> new Value(add(mul(ClusterPlace.rank(), blockSize()), CooperativeGroupCalls.linearThreadId()));
+            case "size", "num_threads" -> new Value(mul(ClusterPlace.blocks(), blockSize()));
+            case "dim_threads" -> dim3(mul(ClusterPlace.shape(0), special(SpecialReg.NTID_X)),
+                    mul(ClusterPlace.shape(1), special(SpecialReg.NTID_Y)), mul(ClusterPlace.shape(2), special(SpecialReg.NTID_Z)));
+            case "thread_index" -> dim3(add(mul(ClusterPlace.indexIn(0), special(SpecialReg.NTID_X)), special(SpecialReg.TID_X)),
+                    add(mul(ClusterPlace.indexIn(1), special(SpecialReg.NTID_Y)), special(SpecialReg.TID_Y)),
+                    add(mul(ClusterPlace.indexIn(2), special(SpecialReg.NTID_Z)), special(SpecialReg.TID_Z)));
             default -> throw CompileException.at(pos, "cluster_group member '" + name + "()' is not supported");
         };
     }
@@ -107,12 +107,12 @@ final class ClusterGroups {
             default -> {
                 expect(name, args, 0);
                 yield switch (name) {
-                    case "__clusterDim" -> dim3(cluster(0), cluster(1), cluster(2));
+                    case "__clusterDim" -> dim3(ClusterPlace.shape(0), ClusterPlace.shape(1), ClusterPlace.shape(2));
                     case "__clusterIdx" -> dim3(ClusterPlace.clusterIndex(0), ClusterPlace.clusterIndex(1),
                             ClusterPlace.clusterIndex(2));
-                    case "__clusterRelativeBlockIdx" -> dim3(indexIn(0), indexIn(1), indexIn(2));
-                    case "__clusterRelativeBlockRank" -> new Value(ownRank());
-                    case "__clusterSizeInBlocks" -> new Value(clusterBlocks());
+                    case "__clusterRelativeBlockIdx" -> dim3(ClusterPlace.indexIn(0), ClusterPlace.indexIn(1), ClusterPlace.indexIn(2));
+                    case "__clusterRelativeBlockRank" -> new Value(ClusterPlace.rank());
+                    case "__clusterSizeInBlocks" -> new Value(ClusterPlace.blocks());
                     case "__clusterGridDimInClusters" -> dim3(ClusterPlace.clusters(0), ClusterPlace.clusters(1),
                             ClusterPlace.clusters(2));
                     case "__cluster_barrier_arrive", "__cluster_barrier_arrive_relaxed" -> new NoValue();
@@ -136,19 +136,19 @@ final class ClusterGroups {
      */
     private Operand mapSharedRank(Operand target, Expr rankExpr) {
         KExpr rank = ctx.let(convertUint(ctx.exprs.toRValue(ctx.exprs.operand(rankExpr), pos)), pos);
-        ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.GE, rank, clusterBlocks(), ScalarType.BOOL),
+        ctx.emit(new KStmt.If(new KExpr.Binary(BinaryOp.GE, rank, ClusterPlace.blocks(), ScalarType.BOOL),
                 new KBlock(List.of(new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.BAD_CLUSTER_RANK, pos))), KBlock.EMPTY));
         if (target.type() instanceof PointerType p) {
             KExpr address = ctx.exprs.toRValue(target, pos);
             PointerType shared = p.withSpace(AddressSpace.SHARED);
             return new Value(new KExpr.IntrinsicCall(Intrinsic.MAP_SHARED_RANK,
-                    List.of(new KExpr.Convert(shared, address), rank, ownRank()), shared));
+                    List.of(new KExpr.Convert(shared, address), rank, ClusterPlace.rank()), shared));
         }
         if (target instanceof Place place) {
             CType t = target.type();
             PointerType shared = new PointerType(t).withSpace(AddressSpace.SHARED);
             KExpr address = new KExpr.Convert(shared, ctx.exprs.address(place.lvalue()));
-            KExpr mapped = ctx.let(new KExpr.IntrinsicCall(Intrinsic.MAP_SHARED_RANK, List.of(address, rank, ownRank()),
+            KExpr mapped = ctx.let(new KExpr.IntrinsicCall(Intrinsic.MAP_SHARED_RANK, List.of(address, rank, ClusterPlace.rank()),
                     shared), pos);
             return new Place(new LValue.OfMemory(mapped, t, false));
         }
@@ -166,28 +166,12 @@ final class ClusterGroups {
 
     private KExpr sharedRankOf(KExpr pointer) {
         PointerType shared = ((PointerType) pointer.type()).withSpace(AddressSpace.SHARED);
-        return new KExpr.IntrinsicCall(Intrinsic.SHARED_RANK_OF, List.of(new KExpr.Convert(shared, pointer), ownRank()),
+        return new KExpr.IntrinsicCall(Intrinsic.SHARED_RANK_OF, List.of(new KExpr.Convert(shared, pointer), ClusterPlace.rank()),
                 ScalarType.UINT);
     }
 
     private static KExpr convertUint(KExpr e) {
         return e.type() == ScalarType.UINT ? e : new KExpr.Convert(ScalarType.UINT, e);
-    }
-
-    private static KExpr ownRank() {
-        return ClusterPlace.rank();
-    }
-
-    private static KExpr clusterBlocks() {
-        return ClusterPlace.blocks();
-    }
-
-    private static KExpr indexIn(int axis) {
-        return ClusterPlace.indexIn(axis);
-    }
-
-    private static KExpr cluster(int axis) {
-        return ClusterPlace.shape(axis);
     }
 
     private static KExpr blockSize() {

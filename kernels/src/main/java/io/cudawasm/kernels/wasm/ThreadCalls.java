@@ -53,7 +53,7 @@ final class ThreadCalls {
         };
         w.i32Const(op);
         f.emit(i.args().get(0));
-        widen(f.emit(i.args().get(1)), false);
+        widen(f.emit(i.args().get(1)));
         if (i.args().size() > 2) {
             f.emit(i.args().get(2));
         } else {
@@ -91,7 +91,7 @@ final class ThreadCalls {
         if (e instanceof KExpr.BlockReduce r) {
             w.i32Const(ThreadsAbi.BLOCK_REDUCE | r.mode().ordinal() << 8);
             w.i32Const(0);
-            widen(f.emit(r.predicate()), false);
+            widen(f.emit(r.predicate()));
             w.i32Const(0);
             call();
             w.op(0xA7, "i32.wrap_i64");
@@ -103,7 +103,7 @@ final class ThreadCalls {
             if (v.predicate() == null) {
                 w.i64Const(0);
             } else {
-                widen(f.emit(v.predicate()), false);
+                widen(f.emit(v.predicate()));
             }
             w.i32Const(0);
             call();
@@ -143,9 +143,10 @@ final class ThreadCalls {
         w.call(module.threadsFunction(), "env." + ThreadsAbi.IMPORT_NAME);
     }
 
-    private void widen(ValType t, boolean signed) {
+    /** An i32 operand as the host call's i64 (zero-extended: counts, phases and predicates are unsigned). */
+    private void widen(ValType t) {
         if (t == ValType.I32) {
-            w.op(signed ? 0xAC : 0xAD, signed ? "i64.extend_i32_s" : "i64.extend_i32_u");
+            w.op(0xAD, "i64.extend_i32_u");
         }
     }
 

@@ -133,7 +133,7 @@ class ClusterTest {
             // .reqnctapercluster 2, 2, 1 from __cluster_dims__
             DeviceBuffer out = h.buffer(new int[16 * 64]);
             h.launch("neighbours", new LaunchConfig(new Dim3(4, 4, 1), Dim3.of(64), 0), LaunchOptions.DEFAULT, out);
-            assertArrayEquals(neighboursReference(4, 4, 64, 2, 2), h.ints(out));
+            assertArrayEquals(io.cudawasm.runtime.backend.check.ClusterCases.neighboursReference(4, 4, 64, 2, 2), h.ints(out));
             DeviceBuffer shape = h.buffer(new int[16 * 12]);
             h.launch("shape", new LaunchConfig(new Dim3(4, 2, 2), Dim3.of(32), 0, new Dim3(2, 1, 2)), LaunchOptions.DEFAULT,
                     shape);
@@ -178,7 +178,7 @@ class ClusterTest {
                 io.cudawasm.kernels.CompileRequest.of("cluster_cuda.ptx", ptx)), 2)) {
             DeviceBuffer out = h.buffer(new int[16 * 64]);
             h.launch("neighbours", new LaunchConfig(new Dim3(4, 4, 1), Dim3.of(64), 0), LaunchOptions.DEFAULT, out);
-            assertArrayEquals(neighboursReference(4, 4, 64, 2, 2), h.ints(out));
+            assertArrayEquals(io.cudawasm.runtime.backend.check.ClusterCases.neighboursReference(4, 4, 64, 2, 2), h.ints(out));
             DeviceBuffer shape = h.buffer(new int[16 * 12]);
             h.launch("shape", new LaunchConfig(new Dim3(4, 2, 2), Dim3.of(32), 0, new Dim3(2, 1, 2)), LaunchOptions.DEFAULT,
                     shape);
@@ -228,25 +228,8 @@ class ClusterTest {
             int threads = 64;
             DeviceBuffer out = h.buffer(new int[gx * gy * threads]);
             h.launch("neighbours", new LaunchConfig(new Dim3(gx, gy, 1), Dim3.of(threads), 0), LaunchOptions.DEFAULT, out);
-            assertArrayEquals(neighboursReference(gx, gy, threads, 2, 2), h.ints(out));
+            assertArrayEquals(io.cudawasm.runtime.backend.check.ClusterCases.neighboursReference(gx, gy, threads, 2, 2), h.ints(out));
         }
-    }
-
-    /** What neighbours leaves: the next rank's value for the next thread, ranks counted x first in the cluster. */
-    static int[] neighboursReference(int gx, int gy, int threads, int cx, int cy) {
-        int[] out = new int[gx * gy * threads];
-        for (int by = 0; by < gy; by++) {
-            for (int bx = 0; bx < gx; bx++) {
-                int rank = bx % cx + cx * (by % cy);
-                int next = (rank + 1) % (cx * cy);
-                int nx = bx - bx % cx + next % cx;
-                int ny = by - by % cy + next / cx;
-                for (int t = 0; t < threads; t++) {
-                    out[(bx + gx * by) * threads + t] = (nx + gx * ny) * 1000 + (t + 1) % threads;
-                }
-            }
-        }
-        return out;
     }
 
     @Test

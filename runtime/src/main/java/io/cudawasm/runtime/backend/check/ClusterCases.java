@@ -39,19 +39,29 @@ public final class ClusterCases {
         int gx = 4;
         int gy = 4;
         int threads = 64;
-        int[] ref = new int[gx * gy * threads];
+        int[] ref = neighboursReference(gx, gy, threads, 2, 2);
+        return CaseBuilder.of("cluster_neighbours", "cluster_neighbours.cu", src).kernel("cluster_neighbours")
+                .launch(new Dim3(gx, gy, 1), Dim3.of(threads)).out("out", new int[ref.length], ref).build();
+    }
+
+    /**
+     * What a neighbours kernel leaves: each block, in clusters of cx by cy, reads the next rank's value
+     * for the next thread (block b's thread t wrote b * 1000 + t; ranks counted x first in the cluster).
+     */
+    public static int[] neighboursReference(int gx, int gy, int threads, int cx, int cy) {
+        int[] out = new int[gx * gy * threads];
         for (int by = 0; by < gy; by++) {
             for (int bx = 0; bx < gx; bx++) {
-                int next = (bx % 2 + 2 * (by % 2) + 1) % 4;
-                int nx = bx - bx % 2 + next % 2;
-                int ny = by - by % 2 + next / 2;
+                int rank = bx % cx + cx * (by % cy);
+                int next = (rank + 1) % (cx * cy);
+                int nx = bx - bx % cx + next % cx;
+                int ny = by - by % cy + next / cx;
                 for (int t = 0; t < threads; t++) {
-                    ref[(bx + gx * by) * threads + t] = (nx + gx * ny) * 1000 + (t + 1) % threads;
+                    out[(bx + gx * by) * threads + t] = (nx + gx * ny) * 1000 + (t + 1) % threads;
                 }
             }
         }
-        return CaseBuilder.of("cluster_neighbours", "cluster_neighbours.cu", src).kernel("cluster_neighbours")
-                .launch(new Dim3(gx, gy, 1), Dim3.of(threads)).out("out", new int[ref.length], ref).build();
+        return out;
     }
 
     /** A histogram whose bins are spread over the shared memory of a cluster's four blocks. */
