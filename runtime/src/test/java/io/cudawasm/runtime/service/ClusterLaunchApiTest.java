@@ -111,6 +111,19 @@ class ClusterLaunchApiTest {
         assertTrue(large.json().get("message").asText().contains("at most 8 blocks"), large.toString());
     }
 
+    /** A cluster shape that is no shape at all is a 400 naming the field, before anything runs. */
+    @Test
+    void malformedClusterShapesAreRefusedByField() {
+        for (Object bad : List.of("abc", 0, -4, List.of(2, 2, 2, 2), List.of(1, "x"), 2_147_483_647)) {
+            Reply r = job("next", 8, bad);
+            assertEquals(400, r.status(), bad + ": " + r);
+            JsonNode details = r.json().get("details");
+            String where = details != null && details.has("field") ? details.get("field").asText() : "";
+            assertTrue(where.startsWith("launches[0].cluster") || r.json().get("message").asText().contains("at most 8 blocks")
+                    || r.json().get("message").asText().contains("whole number of clusters"), bad + ": " + r);
+        }
+    }
+
     @Test
     void runAndSubmitTakeTheClusterShape() throws Exception {
         Path source = Files.writeString(cacheDir.resolve("cluster.cu"), SOURCE);

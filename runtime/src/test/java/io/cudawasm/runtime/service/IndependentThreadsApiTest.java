@@ -81,6 +81,16 @@ class IndependentThreadsApiTest {
         assertEquals("wasm", r.json().get("backend").asText());
     }
 
+    /** A flag that is no boolean is a 400, before anything runs. */
+    @Test
+    void aMalformedFlagIsRefused() {
+        Reply r = worker.post("/v1/jobs", Map.of("kernel", Map.of("id", kernelId), "launches", List.of(Map.of(
+                "kernel", "handshake", "grid", 1, "block", 8, "args", List.of("zeros:1", "zeros:1"),
+                "independentThreads", List.of(1)))));
+        assertEquals(400, r.status(), r.toString());
+        assertTrue(r.json().get("message").asText().contains("independentThreads"), r.toString());
+    }
+
     @Test
     void independentThreadsOnAnotherBackEndAreRefusedByField() {
         Reply r = job("opencl");
