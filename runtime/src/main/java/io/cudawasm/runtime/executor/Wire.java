@@ -2,8 +2,10 @@ package io.cudawasm.runtime.executor;
 
 import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.abi.TensorMapAbi;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.Severity;
+import io.cudawasm.runtime.launch.TensorMapSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -423,6 +425,11 @@ final class Wire {
         } else if (a instanceof Request.Arg.Bytes b) {
             o.writeByte('s');
             bytes(o, b.value());
+        } else if (a instanceof Request.Arg.TensorMap m) {
+            o.writeByte('m');
+            o.writeInt(m.buffer());
+            o.writeLong(m.offset());
+            tensorMap(o, m.spec());
         } else if (a instanceof Request.Arg.Null) {
             o.writeByte('0');
         } else if (a instanceof Request.Arg.Scalar s) {
@@ -455,11 +462,57 @@ final class Wire {
         }
     }
 
+    /** Every field of the map's description; the executor's back end encodes it with the buffer's address. */
+    private static void tensorMap(DataOutputStream o, TensorMapSpec spec) throws IOException {
+        o.writeInt(spec.elementSize());
+        o.writeInt(spec.rank());
+        for (long d : spec.dims()) {
+            o.writeLong(d);
+        }
+        for (long s : spec.strides()) {
+            o.writeLong(s);
+        }
+        for (int b : spec.box()) {
+            o.writeInt(b);
+        }
+        o.writeByte(spec.kind().ordinal());
+        o.writeByte(spec.swizzle().ordinal());
+    }
+
+    private static TensorMapSpec tensorMap(DataInputStream in) throws IOException {
+        int elementSize = in.readInt();
+        int rank = in.readInt();
+        if (rank < 1 || rank > TensorMapAbi.MAX_RANK) {
+            throw new IOException("a tensor map of rank " + rank);
+        }
+        long[] dims = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            dims[d] = in.readLong();
+        }
+        long[] strides = new long[rank - 1];
+        for (int d = 0; d < rank - 1; d++) {
+            strides[d] = in.readLong();
+        }
+        int[] box = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            box[d] = in.readInt();
+        }
+        int kind = in.readUnsignedByte();
+        int swizzle = in.readUnsignedByte();
+        try {
+            return new TensorMapSpec(elementSize, dims, strides, box, TensorMapAbi.Kind.values()[kind],
+                    TensorMapAbi.Swizzle.values()[swizzle]);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException("a malformed tensor map: " + e.getMessage(), e);
+        }
+    }
+
     private static Request.Arg arg(DataInputStream in) throws IOException {
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case 'b' -> new Request.Arg.Buffer(in.readInt(), in.readLong());
             case 's' -> new Request.Arg.Bytes(bytes(in));
+            case 'm' -> new Request.Arg.TensorMap(in.readInt(), in.readLong(), tensorMap(in));
             case '0' -> new Request.Arg.Null();
             case 'I' -> new Request.Arg.Scalar(in.readInt());
             case 'J' -> new Request.Arg.Scalar(in.readLong());

@@ -79,8 +79,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
                     + "compile it again to run it on CUDA");
         }
         CudaProgram program = compiled.cuda();
-        String ptx = compiler.compile(program, arch());
-        return new CudaSession(this, compiled, program, ptx);
+        return new CudaSession(this, compiled, program, ptx(program));
+    }
+
+    /** The program's PTX for this device (from the disk cache when it was compiled before). */
+    String ptx(CudaProgram program) {
+        return compiler.compile(program, arch());
     }
 
     @Override
