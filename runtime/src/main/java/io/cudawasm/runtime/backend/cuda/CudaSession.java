@@ -220,7 +220,8 @@ final class CudaSession implements DeviceSession, HostTransfers {
         }
         Dim3 cluster = checkClusters(k, config, name);
         // a shape the kernel does not declare runs in a module with the kernel compiled for it
-        Loaded target = k.clusterDims() == null && cluster.total() > 1 ? clusterVariant(k, cluster, name) : main;
+        Loaded target = CudaBackend.launchOnlyShape(k, cluster).map(shape -> clusterVariant(k, shape, name))
+                .orElse(main);
         CUfunction f = target.functions().computeIfAbsent(k.name(), n -> {
             CUfunction fn = new CUfunction();
             device(JCudaDriver.cuModuleGetFunction(fn, target.module(), n), "cuModuleGetFunction(" + n + ")", name);
@@ -295,12 +296,11 @@ final class CudaSession implements DeviceSession, HostTransfers {
     }
 
     /**
-     * The module in which kernel {@code k} carries {@code __cluster_dims__} of the launch's shape: a
-     * shape given only at launch is a launch attribute of {@code cuLaunchKernelEx}, which JCuda 12.6
-     * does not bind, so the kernel is compiled for it instead (once per kernel and shape, at most
-     * {@link #MAX_CLUSTER_VARIANTS} kept loaded).
+     * The module in which kernel {@code k} carries {@code __cluster_dims__} of the launch's shape
+     * ({@link CudaBackend#launchOnlyShape}): compiled once per kernel and shape, at most
+     * {@link #MAX_CLUSTER_VARIANTS} kept loaded.
      */
-    private Loaded clusterVariant(CudaProgram.Kernel k, Dim3 shape, String name) {
+    private Loaded clusterVariant(CudaProgram.Kernel k, ClusterDims shape, String name) {
         String key = k.name() + " " + shape;
         Loaded variant = clusterVariants.get(key);
         if (variant != null) {
@@ -316,12 +316,12 @@ final class CudaSession implements DeviceSession, HostTransfers {
         }
         String ptx;
         try {
-            ptx = backend.ptx(compiled.cuda(k.name(), new ClusterDims(shape.x(), shape.y(), shape.z())));
+            ptx = backend.ptx(compiled.cuda(k.name(), shape));
         } catch (RuntimeException e) {
             throw new LaunchException(LaunchFailure.DEVICE_ERROR, name, "compiling kernel '" + name + "' for clusters of "
-                    + shape + " failed: " + e.getMessage());
+                    + shape.x() + "x" + shape.y() + "x" + shape.z() + " failed: " + e.getMessage());
         }
-        variant = load(ptx, rc -> device(rc, "cuModuleLoadData (clusters of " + shape + ")", name));
+        variant = load(ptx, rc -> device(rc, "cuModuleLoadData", name));
         clusterVariants.put(key, variant);
         return variant;
     }

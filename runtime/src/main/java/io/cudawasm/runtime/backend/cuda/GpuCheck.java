@@ -77,10 +77,8 @@ public final class GpuCheck {
             CompileResult compiled = c.compile();
             CudaProgram program = compiled.cuda();
             // a cluster shape only the launch gives: CudaSession compiles the kernel for it
-            Dim3 cluster = c.launch().config().cluster();
-            CudaProgram variant = program.kernel(c.launch().kernel()).filter(k -> k.clusterDims() == null
-                    && cluster != null && cluster.total() > 1).map(k -> compiled.cuda(k.name(),
-                    new io.cudawasm.kernels.kir.ClusterDims(cluster.x(), cluster.y(), cluster.z()))).orElse(null);
+            CudaProgram variant = program.kernel(c.launch().kernel()).flatMap(k -> CudaBackend.launchOnlyShape(k,
+                    c.launch().config().cluster()).map(shape -> compiled.cuda(k.name(), shape))).orElse(null);
             for (String arch : archs) {
                 if (CLUSTER_CASES.contains(c.name()) && arch.compareTo("compute_90") < 0) {
                     continue; // thread block clusters exist from sm_90 on
