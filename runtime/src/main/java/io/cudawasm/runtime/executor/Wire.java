@@ -32,7 +32,7 @@ import java.util.Map;
  * message changes shape; the handshake refuses a mismatch (a jar replaced under a running worker).
  */
 final class Wire {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The largest frame either side accepts: a compile request's source and headers, symbol bytes. */
     static final int MAX_FRAME = 64 << 20;
 

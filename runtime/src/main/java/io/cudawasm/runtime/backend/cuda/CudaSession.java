@@ -51,12 +51,12 @@ import jcuda.driver.JCudaDriver;
  */
 final class CudaSession implements DeviceSession, HostTransfers {
     /**
-     * The most modules compiled for cluster shapes given at launch that a session keeps loaded; the
-     * least recently launched goes first. A shape is at most 8 blocks (37 shapes of more than one), so
-     * the variants of a kernel are few; their PTX is kept in the compiler's disk cache, so a variant
-     * loaded again is not compiled again.
+     * The most modules compiled for cluster shapes given at launch that a session keeps loaded (each
+     * holds its own copy of the module's globals on the GPU); the least recently launched goes first.
+     * A shape is at most 8 blocks (37 shapes of more than one), so the variants of a kernel are few,
+     * and their PTX is kept in the compiler's disk cache: a variant loaded again is not compiled again.
      */
-    static final int MAX_CLUSTER_VARIANTS = 8;
+    static final int MAX_CLUSTER_VARIANTS = 4;
 
     private final CudaBackend backend;
     private final CompileResult compiled;
