@@ -76,8 +76,14 @@ public sealed interface Decl {
     /** A file-scope variable of a type the compiler does not know, skipped as host data. */
     record HostVariable(SourcePos pos, String name, String typeName) implements Decl {}
 
+    /** A variable; {@code align} its {@code __align__}/{@code alignas} (0: its type's). */
     record Variable(SourcePos pos, String name, TypeSyntax type, MemorySpace space, boolean isStatic,
-            boolean isExtern, Initializer init) implements Decl {}
+            boolean isExtern, Initializer init, int align) implements Decl {
+        public Variable(SourcePos pos, String name, TypeSyntax type, MemorySpace space, boolean isStatic,
+                boolean isExtern, Initializer init) {
+            this(pos, name, type, space, isStatic, isExtern, init, 0);
+        }
+    }
 
     record Typedef(SourcePos pos, String name, TypeSyntax type) implements Decl {}
 

@@ -499,7 +499,7 @@ public final class Checker {
                 throw CompileException.at(v.pos(), "__shared__ array '" + name + "' needs a size (or 'extern')");
             }
             budget.countSharedMemory(type.size(), v.pos(), name);
-            KGlobal g = new KGlobal(uniqueName(name), type, space, null, externShared, v.pos());
+            KGlobal g = new KGlobal(uniqueName(name), type, space, null, externShared, v.pos(), v.align());
             globals.add(g);
             fileSymbols.put(name, new Symbol.Global(g, false));
             return;
@@ -520,7 +520,7 @@ public final class Checker {
         }
         byte[] init = v.init() == null ? null
                 : new InitializerEncoder(this, name).encode(v.init(), type);
-        KGlobal g = new KGlobal(uniqueName(name), type, space, init, false, v.pos());
+        KGlobal g = new KGlobal(uniqueName(name), type, space, init, false, v.pos(), v.align());
         globals.add(g);
         fileSymbols.put(name, new Symbol.Global(g, isConst));
     }
@@ -576,8 +576,13 @@ public final class Checker {
 
     /** Registers a shared variable declared inside a function body. */
     KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos) {
+        return addSharedGlobal(name, type, externShared, pos, 0);
+    }
+
+    /** Registers a shared variable declared inside a function body with its {@code __align__} (0: none). */
+    KGlobal addSharedGlobal(String name, CType type, boolean externShared, SourcePos pos, int align) {
         budget.countSharedMemory(type.size(), pos, name);
-        KGlobal g = new KGlobal(uniqueName(name), type, AddressSpace.SHARED, null, externShared, pos);
+        KGlobal g = new KGlobal(uniqueName(name), type, AddressSpace.SHARED, null, externShared, pos, align);
         globals.add(g);
         return g;
     }

@@ -782,7 +782,7 @@ final class StatementLowering {
         if (v.isExtern() && !(type instanceof ArrayType a && a.isIncomplete())) {
             throw error(v.pos(), "'extern __shared__' variable '" + v.name() + "' must be an array of unspecified size");
         }
-        KGlobal g = ctx.checker.addSharedGlobal(ctx.fn.name() + "_" + v.name(), type, v.isExtern(), v.pos());
+        KGlobal g = ctx.checker.addSharedGlobal(ctx.fn.name() + "_" + v.name(), type, v.isExtern(), v.pos(), v.align());
         declare(v, new Symbol.Global(g, TypeSyntax.isConst(v.type())));
     }
 }

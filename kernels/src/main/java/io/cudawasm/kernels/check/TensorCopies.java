@@ -15,7 +15,8 @@ import java.util.List;
  * The stops of sm_90's bulk tensor copies ({@code cde::cp_async_bulk_tensor_*}, {@code cuda::ptx::cp_async_bulk_tensor}, whose header
  * functions answer the copy's status, preprocess/TensorMapHeader), placed at the caller's line: a
  * misaligned shared-memory address, a map the launch did not make, a rank that is not the map's, a
- * reduction the map's data type has not, a swizzle the box or the address does not fit.
+ * reduction the map's data type has not, a swizzle the box or the address does not fit, a copy
+ * whose mode (tiled or im2col) is not the map's.
  * The PTX front end stops {@code cp.async.bulk.tensor} with the same statements.
  */
 public final class TensorCopies {
@@ -41,9 +42,7 @@ public final class TensorCopies {
     /** A trap for each status other than done: {@code status} is an {@code int} expression without effects. */
     public static List<KStmt> stops(KExpr status, SourcePos pos) {
         List<KStmt> out = new ArrayList<>();
-        for (int s : new int[] {TensorMapAbi.STATUS_MISALIGNED, TensorMapAbi.STATUS_NOT_A_MAP,
-            TensorMapAbi.STATUS_WRONG_RANK, TensorMapAbi.STATUS_UNSUPPORTED, TensorMapAbi.STATUS_UNTYPED,
-            TensorMapAbi.STATUS_NO_REDUCTION, TensorMapAbi.STATUS_SWIZZLE}) {
+        for (int s = TensorMapAbi.STATUS_MISALIGNED; s <= TensorMapAbi.STATUS_LAST; s++) {
             out.add(new KStmt.If(new KExpr.Binary(KExpr.BinaryOp.EQ, status, new KExpr.IntConst(ScalarType.INT, s),
                     ScalarType.BOOL), new KBlock(List.of(new KStmt.Trap(TensorMapAbi.reason(s), pos))), KBlock.EMPTY));
         }

@@ -136,7 +136,8 @@ public final class CudaEmitter {
                 if (g.externShared()) {
                     dynamicShared = true;
                 } else {
-                    out.line("__shared__ " + Declarators.declare(d, g.type(), g.name(), null, null) + ";");
+                    out.line("__shared__ " + (g.align() > g.type().align() ? "__align__(" + g.align() + ") " : "")
+                            + Declarators.declare(d, g.type(), g.name(), null, null) + ";");
                 }
                 continue;
             }

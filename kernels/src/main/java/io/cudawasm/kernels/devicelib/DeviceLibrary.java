@@ -167,26 +167,34 @@ public final class DeviceLibrary {
 
     /** The C functions of the tensor copy (preprocess/TensorMapHeader), renamed for the PTX front end. */
     private static final List<String> TENSOR_COPY_FUNCTIONS = List.of("__cw_tensor_copy", "__cw_tensor_reduce",
-            "__cw_tensor_check", "__cw_swizzle", "__cw_tensor_row", "__cw_tensor_lo", "__cw_tensor_hi",
-            "__cw_tensor_reduces", "__cw_tensor_combine", "__cw_zero_bytes", "__cw_copy_strided");
+            "__cw_tensor_copy_mode", "__cw_tensor_reduce_mode", "__cw_tensor_check", "__cw_swizzle", "__cw_tensor_row",
+            "__cw_tensor_edge", "__cw_tensor_rows", "__cw_tensor_box_bytes", "__cw_tensor_offset", "__cw_im2col_lower",
+            "__cw_im2col_upper", "__cw_tensor_lo", "__cw_tensor_hi", "__cw_tensor_reduces", "__cw_tensor_combine",
+            "__cw_zero_bytes", "__cw_copy_strided");
 
     /**
      * The copy of sm_90's bulk tensor copies, for the PTX front end: the C of the CUDA source path's
      * header (preprocess/TensorMapHeader), compiled once per module under names of its own (a C
      * module's inline PTX may sit beside the header's copy). Arguments: map, shared address, rank,
-     * c0..c4, toShared; it answers a status of {@link io.cudawasm.kernels.abi.TensorMapAbi}.
+     * c0..c4, im2col (the copy's mode), the im2col offsets o1..o3, toShared; it answers a status of
+     * {@link io.cudawasm.kernels.abi.TensorMapAbi}.
      */
     public KFunction tensorCopy() {
-        return tensorFunction("__cw_tensor_copy");
+        return tensorFunction("__cw_tensor_copy_mode");
+    }
+
+    /** The bytes a copy with {@code map} moves to shared memory (map): an mbarrier's transaction count. */
+    public KFunction tensorBoxBytes() {
+        return tensorFunction("__cw_tensor_box_bytes");
     }
 
     /**
      * The bulk reduction of a tensor ({@code cp.reduce.async.bulk.tensor}), from the same C as
-     * {@link #tensorCopy}: map, shared address, rank, c0..c4, the reduction's index in
-     * {@link io.cudawasm.kernels.abi.TensorMapAbi#REDUCTIONS}; it answers a status.
+     * {@link #tensorCopy}: map, shared address, rank, c0..c4, im2col (the mode), the reduction's index
+     * in {@link io.cudawasm.kernels.abi.TensorMapAbi#REDUCTIONS}; it answers a status.
      */
     public KFunction tensorReduce() {
-        return tensorFunction("__cw_tensor_reduce");
+        return tensorFunction("__cw_tensor_reduce_mode");
     }
 
     private KFunction tensorFunction(String name) {

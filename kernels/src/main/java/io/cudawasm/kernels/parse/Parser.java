@@ -1996,7 +1996,7 @@ public final class Parser {
                     init = args.size() == 1 ? new Initializer.Single(args.get(0))
                             : new Initializer.Single(new Expr.Construct(open.pos(), d.type, args));
                 }
-                out.add(new Decl.Variable(d.pos, d.name, d.type, s.space, s.isStatic, s.isExtern, init));
+                out.add(new Decl.Variable(d.pos, d.name, d.type, s.space, s.isStatic, s.isExtern, init, s.align));
             }
             first = false;
         } while (accept(","));

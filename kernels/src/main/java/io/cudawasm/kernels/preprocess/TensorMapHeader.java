@@ -14,7 +14,8 @@ import io.cudawasm.kernels.abi.TensorMapAbi;
  * the tensor is zeros in shared memory (and not stored back), a row that is partly outside has
  * zeros before and after the part inside, which is copied in 4-byte words where the addresses allow;
  * a swizzled map's rows go 16-byte chunk by chunk to their swizzled places ({@code __cw_swizzle},
- * TensorMapAbi#swizzle). {@code __cw_tensor_reduce} (PTX {@code cp.reduce.async.bulk.tensor}) walks
+ * TensorMapAbi#swizzle). The rows are a tiled box's (stepping by the map's element strides) or the
+ * pixels of an im2col walk ({@code __cw_tensor_copy_mode}, {@code __cw_tensor_offset}). {@code __cw_tensor_reduce} (PTX {@code cp.reduce.async.bulk.tensor}) walks
  * the same rows and combines each element inside the tensor with the atomic of the map's data type.
  * Both answer a status (TensorMapAbi.STATUS_*) the caller turns into a trap at its own line.
  */
@@ -37,16 +38,18 @@ public final class TensorMapHeader {
             {
                 for (long long i = 0; i < bytes; i++) { to[i] = 0; }
             }
-            // the map's checks common to copies and reductions: a status
-            __device__ inline int __cw_tensor_check(const void *map, const void *shared, int rank)
+            // the map's checks common to copies and reductions (im2col: the copy's mode): a status
+            __device__ inline int __cw_tensor_check(const void *map, const void *shared, int rank, int im2col)
             {
                 const unsigned *w = (const unsigned *)map;
                 if ((((size_t)shared) & 127) != 0) { return @MISALIGNED@; }
                 if (w[@MAGIC_AT@] != @MAGIC@U) { return @NOT_A_MAP@; }
                 if ((int)w[@RANK@] != rank) { return @WRONG_RANK@; }
-                if ((w[@FLAGS@] & ~@SWIZZLE_MASK@U) != 0) { return @UNSUPPORTED@; }
+                if ((w[@FLAGS@] & ~(@SWIZZLE_MASK@U | @IM2COL@U)) != 0) { return @UNSUPPORTED@; }
+                if (((w[@FLAGS@] & @IM2COL@U) != 0) != (im2col != 0)) { return @MODE@; }
                 for (int d = 0; d < 5; d++) {
-                    if (w[@ELEMENT_STRIDES@ + d] != 1) { return @UNSUPPORTED@; }
+                    unsigned e = w[@ELEMENT_STRIDES@ + d];
+                    if (e < 1 || e > @MAX_ELEMENT_STRIDE@ || (d == 0 && e != 1)) { return @UNSUPPORTED@; }
                 }
                 unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
                 if (swizzle != 0) {
@@ -63,7 +66,28 @@ public final class TensorMapHeader {
             {
                 return offset ^ (((offset >> 7) & ((1LL << swizzle) - 1)) << 4);
             }
-            // the byte offset in the tensor of row r of the box at (c1, ..., c4), -1 if it lies outside
+            // the elements a tiled box takes along dimension d: its edge over the element stride
+            __device__ inline long long __cw_tensor_edge(const void *map, int d)
+            {
+                const unsigned *w = (const unsigned *)map;
+                long long e = w[@ELEMENT_STRIDES@ + d];
+                return ((long long)w[@BOX@ + d] + e - 1) / e;
+            }
+            // the rows a copy moves: a tiled box's, or an im2col map's pixels per column
+            __device__ inline long long __cw_tensor_rows(const void *map)
+            {
+                const unsigned *w = (const unsigned *)map;
+                if ((w[@FLAGS@] & @IM2COL@U) != 0) { return w[@PIXELS_PER_COLUMN@]; }
+                return __cw_tensor_edge(map, 1) * __cw_tensor_edge(map, 2) * __cw_tensor_edge(map, 3)
+                       * __cw_tensor_edge(map, 4);
+            }
+            // the bytes a copy moves to shared memory (an mbarrier's transaction count)
+            __device__ inline long long __cw_tensor_box_bytes(const void *map)
+            {
+                const unsigned *w = (const unsigned *)map;
+                return (long long)w[@ELEMENT_SIZE@] * w[@BOX@] * __cw_tensor_rows(map);
+            }
+            // the byte offset in the tensor of row r of the tiled box at (c1, ..., c4), -1 if it lies outside
             __device__ inline long long __cw_tensor_row(const void *map, long long r, int c1, int c2, int c3, int c4)
             {
                 const unsigned *w = (const unsigned *)map;
@@ -71,14 +95,54 @@ public final class TensorMapHeader {
                 long long rest = r;
                 long long offset = 0;
                 for (int d = 1; d < 5; d++) {
-                    long long edge = w[@BOX@ + d];
-                    long long y = (d == 1 ? c1 : d == 2 ? c2 : d == 3 ? c3 : c4) + rest % edge;
+                    long long edge = __cw_tensor_edge(map, d);
+                    long long y = (d == 1 ? c1 : d == 2 ? c2 : d == 3 ? c3 : c4)
+                                  + rest % edge * (long long)w[@ELEMENT_STRIDES@ + d];
                     rest = rest / edge;
                     if (y < 0 || y >= (long long)w[@DIMS@ + d]) {
                         return -1;
                     }
                     offset += y * (long long)q[@STRIDES@ + d];
                 }
+                return offset;
+            }
+            // an im2col map's bounding box in dimension d (1..3): the lowest and the highest filter base
+            __device__ inline int __cw_im2col_lower(const void *map, int d)
+            {
+                return (int)(short)(((const unsigned *)map)[@CORNERS@ + d - 1] & 0xFFFFU);
+            }
+            __device__ inline int __cw_im2col_upper(const void *map, int d)
+            {
+                const unsigned *w = (const unsigned *)map;
+                return (int)w[@DIMS@ + d] - 1 + (int)(short)(w[@CORNERS@ + d - 1] >> 16);
+            }
+            // the byte offset in the tensor of row r: of the tiled box at (c1, ..., c4), or of the im2col walk's
+            // pixel (walk: the filter base in W, H, D and the image), its base plus the offsets; the walk then
+            // steps on, W first (by the element strides, from the upper corner back to the lower), then H, D and
+            // the next image. -1 if the row lies outside the tensor.
+            __device__ inline long long __cw_tensor_offset(const void *map, int rank, long long r, int c1, int c2, int c3,
+                                                           int c4, int *walk, int o1, int o2, int o3)
+            {
+                const unsigned *w = (const unsigned *)map;
+                const unsigned long long *q = (const unsigned long long *)map;
+                if ((w[@FLAGS@] & @IM2COL@U) == 0) { return __cw_tensor_row(map, r, c1, c2, c3, c4); }
+                long long offset = -1;
+                long long image = walk[3];
+                if (image >= 0 && image < (long long)w[@DIMS@ + rank - 1]) {
+                    offset = image * (long long)q[@STRIDES@ + rank - 1];
+                    for (int d = 1; d < rank - 1; d++) {
+                        long long y = (long long)walk[d - 1] + (d == 1 ? o1 : d == 2 ? o2 : o3);
+                        if (y < 0 || y >= (long long)w[@DIMS@ + d]) { offset = -1; break; }
+                        offset += y * (long long)q[@STRIDES@ + d];
+                    }
+                }
+                int d = 1;
+                for (; d < rank - 1; d++) {
+                    walk[d - 1] += (int)w[@ELEMENT_STRIDES@ + d];
+                    if (walk[d - 1] <= __cw_im2col_upper(map, d)) { break; }
+                    walk[d - 1] = __cw_im2col_lower(map, d);
+                }
+                if (d == rank - 1) { walk[3] += 1; }
                 return offset;
             }
             // the elements [*lo, *hi) of a box's row at c0 that lie inside the tensor
@@ -97,24 +161,27 @@ public final class TensorMapHeader {
                 long long lo = __cw_tensor_lo(map, c0);
                 return hi < lo ? lo : hi;
             }
-            // the box of map at (c0, ..., c4) to shared memory (toShared) or back
-            __device__ inline int __cw_tensor_copy(const void *map, void *shared, int rank, int c0, int c1, int c2,
-                                                   int c3, int c4, int toShared)
+            // the rows of map at (c0, ..., c4), tiled or im2col (with the offsets o1..o3), to shared memory
+            // (toShared) or back
+            __device__ inline int __cw_tensor_copy_mode(const void *map, void *shared, int rank, int c0, int c1, int c2,
+                                                        int c3, int c4, int im2col, int o1, int o2, int o3, int toShared)
             {
-                int status = __cw_tensor_check(map, shared, rank);
+                int status = __cw_tensor_check(map, shared, rank, im2col);
                 if (status != 0) { return status; }
                 const unsigned *w = (const unsigned *)map;
                 unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
                 long long esize = w[@ELEMENT_SIZE@];
                 long long b0 = w[@BOX@];
-                long long rows = (long long)w[@BOX@ + 1] * w[@BOX@ + 2] * w[@BOX@ + 3] * w[@BOX@ + 4];
+                long long rows = __cw_tensor_rows(map);
                 long long rowBytes = b0 * esize;
                 long long lo = __cw_tensor_lo(map, c0);
                 long long hi = __cw_tensor_hi(map, c0);
+                int walk[4] = {c1, rank > 3 ? c2 : 0, rank > 4 ? c3 : 0, rank == 3 ? c2 : rank == 4 ? c3 : c4};
                 char *base = (char *)((const unsigned long long *)map)[@ADDRESS@];
                 char *s = (char *)shared;
                 for (long long r = 0; r < rows; r++) {
-                    long long offset = hi == lo ? -1 : __cw_tensor_row(map, r, c1, c2, c3, c4);
+                    long long offset = __cw_tensor_offset(map, rank, r, c1, c2, c3, c4, walk, o1, o2, o3);
+                    offset = hi == lo ? -1 : offset;
                     char *g = base + offset + c0 * esize;
                     if (swizzle != 0) {
                         // chunk by chunk of 16 bytes, each to its swizzled place; bytes outside the tensor are zeros
@@ -150,6 +217,12 @@ public final class TensorMapHeader {
                     }
                 }
                 return 0;
+            }
+            // the tiled box of map at (c0, ..., c4) to shared memory (toShared) or back
+            __device__ inline int __cw_tensor_copy(const void *map, void *shared, int rank, int c0, int c1, int c2,
+                                                   int c3, int c4, int toShared)
+            {
+                return __cw_tensor_copy_mode(map, shared, rank, c0, c1, c2, c3, c4, 0, 0, 0, 0, toShared);
             }
             // whether op (TensorMapAbi.REDUCTIONS) reduces elements of kind and esize bytes, as PTX allows
             __device__ inline int __cw_tensor_reduces(unsigned kind, long long esize, int op)
@@ -191,11 +264,12 @@ public final class TensorMapHeader {
                     else { atomicXor(p, v); }
                 }
             }
-            // the box in shared memory combined by op into the tensor at (c0, ..., c4), element by element
-            __device__ inline int __cw_tensor_reduce(const void *map, const void *shared, int rank, int c0, int c1,
-                                                     int c2, int c3, int c4, int op)
+            // the rows in shared memory combined by op into the tensor at (c0, ..., c4), tiled or im2col (without
+            // offsets, .im2col_no_offs), element by element
+            __device__ inline int __cw_tensor_reduce_mode(const void *map, const void *shared, int rank, int c0, int c1,
+                                                          int c2, int c3, int c4, int im2col, int op)
             {
-                int status = __cw_tensor_check(map, shared, rank);
+                int status = __cw_tensor_check(map, shared, rank, im2col);
                 if (status != 0) { return status; }
                 const unsigned *w = (const unsigned *)map;
                 unsigned kind = w[@DATA_TYPE@];
@@ -204,13 +278,14 @@ public final class TensorMapHeader {
                 if (!__cw_tensor_reduces(kind, esize, op)) { return @NO_REDUCTION@; }
                 unsigned swizzle = w[@FLAGS@] & @SWIZZLE_MASK@U;
                 long long b0 = w[@BOX@];
-                long long rows = (long long)w[@BOX@ + 1] * w[@BOX@ + 2] * w[@BOX@ + 3] * w[@BOX@ + 4];
+                long long rows = __cw_tensor_rows(map);
                 long long lo = __cw_tensor_lo(map, c0);
                 long long hi = __cw_tensor_hi(map, c0);
+                int walk[4] = {c1, rank > 3 ? c2 : 0, rank > 4 ? c3 : 0, rank == 3 ? c2 : rank == 4 ? c3 : c4};
                 char *base = (char *)((const unsigned long long *)map)[@ADDRESS@];
                 const char *s = (const char *)shared;
                 for (long long r = 0; r < rows && hi > lo; r++) {
-                    long long offset = __cw_tensor_row(map, r, c1, c2, c3, c4);
+                    long long offset = __cw_tensor_offset(map, rank, r, c1, c2, c3, c4, walk, 0, 0, 0);
                     if (offset < 0) { continue; }
                     char *g = base + offset + c0 * esize;
                     for (long long i = lo; i < hi; i++) {
@@ -219,6 +294,12 @@ public final class TensorMapHeader {
                     }
                 }
                 return 0;
+            }
+            // the tiled box in shared memory combined by op into the tensor at (c0, ..., c4)
+            __device__ inline int __cw_tensor_reduce(const void *map, const void *shared, int rank, int c0, int c1,
+                                                     int c2, int c3, int c4, int op)
+            {
+                return __cw_tensor_reduce_mode(map, shared, rank, c0, c1, c2, c3, c4, 0, op);
             }
             #endif
             """;
@@ -235,6 +316,11 @@ public final class TensorMapHeader {
         values.put("UNTYPED", TensorMapAbi.STATUS_UNTYPED);
         values.put("NO_REDUCTION", TensorMapAbi.STATUS_NO_REDUCTION);
         values.put("SWIZZLE", TensorMapAbi.STATUS_SWIZZLE);
+        values.put("MODE", TensorMapAbi.STATUS_MODE);
+        values.put("IM2COL", TensorMapAbi.IM2COL);
+        values.put("MAX_ELEMENT_STRIDE", TensorMapAbi.MAX_ELEMENT_STRIDE);
+        values.put("PIXELS_PER_COLUMN", TensorMapAbi.PIXELS_PER_COLUMN / 4);
+        values.put("CORNERS", TensorMapAbi.CORNERS / 4);
         values.put("SWIZZLE_MASK", TensorMapAbi.SWIZZLE_MASK);
         values.put("MAGIC_AT", TensorMapAbi.MAGIC_AT / 4);
         values.put("MAGIC", Integer.toUnsignedString(TensorMapAbi.MAGIC));

@@ -23,8 +23,11 @@ import java.util.List;
  * Bulk reductions of tensors ({@code cp.reduce.async.bulk.tensor.Nd.global.shared::cta.op.tile.bulk_group
  * [map, {c0, ...}], [src]}) combine the box into the tensor by atomics of the map's data type
  * ({@code DeviceLibrary.tensorReduce}), also at the issue.
- * {@code .im2col} layouts, multicasts and {@code .cta_group} are refused by name; the tensor
- * prefetches are hints and do nothing.
+ * The {@code .im2col} load mode takes the offsets after the mbarrier
+ * ({@code [dst], [map, {c, w, h, n}], [mbar], {ow, oh}}), and stores and reductions take
+ * {@code .im2col_no_offs}: the copy walks the pixels of an im2col map (TensorMapAbi); a copy whose
+ * mode is not its map's stops. {@code .im2col::w} (sm_100), multicasts and {@code .cta_group} are
+ * refused by name; the tensor prefetches are hints and do nothing.
  */
 final class TensorCopyInstructions {
     private final FunctionLowering f;
@@ -38,7 +41,7 @@ final class TensorCopyInstructions {
         if (ins.has("prefetch")) {
             return; // a hint that changes no result
         }
-        refuseLayouts(ins);
+        refuseModes(ins);
         int rank = rank(ins);
         List<StateSpace> spaces = ins.modifiers().stream().map(StateSpace::of).flatMap(java.util.Optional::stream)
                 .toList();
@@ -48,21 +51,58 @@ final class TensorCopyInstructions {
                     + " (to global memory)");
         }
         boolean toShared = spaces.get(0) == StateSpace.SHARED;
+        boolean im2col = ins.has(toShared ? "im2col" : "im2col_no_offs");
+        if (!toShared && ins.has("im2col")) {
+            throw f.unsupported(ins, "a store to global memory takes .tile or .im2col_no_offs");
+        }
+        if (toShared && ins.has("im2col_no_offs")) {
+            throw f.unsupported(ins, "a load to shared memory takes .tile or .im2col (with its offsets)");
+        }
         List<PtxOperand> ops = ins.operands();
         boolean cacheHint = ins.modifiers().stream().anyMatch(m -> m.contains("cache_hint"));
-        int expected = (toShared ? 3 : 2) + (cacheHint ? 1 : 0);
+        boolean offsets = toShared && im2col;
+        int expected = (toShared ? 3 : 2) + (offsets ? 1 : 0) + (cacheHint ? 1 : 0);
         PtxOperand mapOperand = toShared ? ops.get(1) : ops.get(0);
-        if (ops.size() != expected || !(mapOperand instanceof PtxOperand.IndexedAddress map)) {
-            throw f.unsupported(ins, toShared ? "expects [dst], [tensorMap, {c0, ...}], [mbar]"
-                    : "expects [tensorMap, {c0, ...}], [src]");
+        if (ops.size() != expected || !(mapOperand instanceof PtxOperand.IndexedAddress map)
+                || offsets && !(ops.get(3) instanceof PtxOperand.Vector)) {
+            throw f.unsupported(ins, !toShared ? "expects [tensorMap, {c0, ...}], [src]"
+                    : im2col ? "expects [dst], [tensorMap, {c, w, ..., n}], [mbar], {im2col offsets}"
+                    : "expects [dst], [tensorMap, {c0, ...}], [mbar]");
         }
+        List<KExpr> mode = mode(ins, rank, im2col, offsets ? ((PtxOperand.Vector) ops.get(3)).elements() : List.of(),
+                true);
+        mode.add(Exprs.constant(ScalarType.INT, toShared ? 1 : 0));
         KFunction copy = f.module().deviceLibrary(ins.pos(), "a bulk tensor copy").tensorCopy();
-        KExpr mapAddress = call(ins, copy, map, toShared ? ops.get(0) : ops.get(1), rank, toShared ? 1 : 0);
+        KExpr mapAddress = call(ins, copy, map, toShared ? ops.get(0) : ops.get(1), rank, mode);
         if (toShared) {
             // in a module that counts transaction bytes (it multicasts), the box's bytes land on the mbarrier
+            KFunction bytes = f.module().deviceLibrary(ins.pos(), "a bulk tensor copy").tensorBoxBytes();
             new ClusterBulkCopies(f).completeTx(ins, f.pointer(ops.get(2), StateSpace.SHARED, ScalarType.UCHAR, 0),
-                    boxBytes(mapAddress));
+                    new KExpr.Call(bytes, List.of(Exprs.convert(mapAddress, bytes.params().get(0).type())),
+                            bytes.returnType()));
         }
+    }
+
+    /**
+     * The arguments after the coordinates that say the copy's mode: im2col (0 or 1) and, for copies,
+     * the im2col offsets of dimensions 1..3 (0 where there are none).
+     */
+    private List<KExpr> mode(Instruction ins, int rank, boolean im2col, List<PtxOperand> offsets, boolean copy) {
+        if (im2col && rank < 3) {
+            throw f.unsupported(ins, "an im2col copy has 3 to 5 dimensions (NWC, NHWC, NDHWC)");
+        }
+        if (!offsets.isEmpty() && offsets.size() != rank - 2) {
+            throw f.unsupported(ins, "a ." + rank + "d im2col copy takes " + (rank - 2) + " offsets, " + offsets.size()
+                    + " given");
+        }
+        List<KExpr> out = new ArrayList<>();
+        out.add(Exprs.constant(ScalarType.INT, im2col ? 1 : 0));
+        for (int d = 0; copy && d < 3; d++) {
+            // the offsets are unsigned 16-bit values (.b16 registers or immediates)
+            out.add(d < offsets.size() ? Exprs.convert(f.read(offsets.get(d), ScalarType.USHORT), ScalarType.INT)
+                    : Exprs.constant(ScalarType.INT, 0));
+        }
+        return out;
     }
 
     /**
@@ -70,7 +110,10 @@ final class TensorCopyInstructions {
      * the op is one of {@link io.cudawasm.kernels.abi.TensorMapAbi#REDUCTIONS}, its type the map's.
      */
     void reduce(Instruction ins) {
-        refuseLayouts(ins);
+        refuseModes(ins);
+        if (ins.has("im2col")) {
+            throw f.unsupported(ins, "a bulk reduction of a tensor takes .tile or .im2col_no_offs");
+        }
         int rank = rank(ins);
         int op = -1;
         for (String m : ins.modifiers()) {
@@ -91,13 +134,15 @@ final class TensorCopyInstructions {
         if (ops.size() != 2 + (cacheHint ? 1 : 0) || !(ops.get(0) instanceof PtxOperand.IndexedAddress map)) {
             throw f.unsupported(ins, "expects [tensorMap, {c0, ...}], [src]");
         }
+        List<KExpr> mode = mode(ins, rank, ins.has("im2col_no_offs"), List.of(), false);
+        mode.add(Exprs.constant(ScalarType.INT, op));
         call(ins, f.module().deviceLibrary(ins.pos(), "a bulk reduction of a tensor").tensorReduce(), map, ops.get(1),
-                rank, op);
+                rank, mode);
     }
 
-    /** A call of the device library's {@code fn}(map, shared, rank, c0..c4, last) and its stops; the map's address. */
+    /** A call of the device library's {@code fn}(map, shared, rank, c0..c4, rest...) and its stops; the map's address. */
     private KExpr call(Instruction ins, KFunction fn, PtxOperand.IndexedAddress map, PtxOperand sharedOperand, int rank,
-            int last) {
+            List<KExpr> rest) {
         if (map.coordinates().size() != rank) {
             throw f.unsupported(ins, "a ." + rank + "d copy takes " + rank + " coordinates, "
                     + map.coordinates().size() + " given");
@@ -110,7 +155,7 @@ final class TensorCopyInstructions {
         for (int d = 0; d < 5; d++) {
             args.add(d < rank ? f.read(map.coordinates().get(d), ScalarType.INT) : Exprs.constant(ScalarType.INT, 0));
         }
-        args.add(Exprs.constant(ScalarType.INT, last));
+        args.addAll(rest);
         List<KExpr> converted = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             CType t = fn.params().get(i).type();
@@ -124,10 +169,10 @@ final class TensorCopyInstructions {
         return args.get(0);
     }
 
-    private void refuseLayouts(Instruction ins) {
+    private void refuseModes(Instruction ins) {
         for (String m : ins.modifiers()) {
-            if (m.startsWith("im2col")) {
-                throw f.unsupported(ins, "bulk tensor copies in the im2col layout are not supported (only .tile)");
+            if (m.startsWith("im2col::w") || m.startsWith("tile::")) {
+                throw f.unsupported(ins, "the ." + m + " load mode (sm_100) is not supported (.tile and .im2col are)");
             }
             if (m.startsWith("multicast")) {
                 throw f.unsupported(ins, "a multicast of a bulk tensor copy to the blocks of a cluster is not supported");
@@ -136,21 +181,6 @@ final class TensorCopyInstructions {
                 throw f.unsupported(ins, "bulk tensor copies for a CTA pair (.cta_group) are not supported");
             }
         }
-    }
-
-    /** The bytes of a map's box: its element size times its box edges (1 past the rank). */
-    private static KExpr boxBytes(KExpr map) {
-        KExpr bytes = field(map, io.cudawasm.kernels.abi.TensorMapAbi.ELEMENT_SIZE);
-        for (int d = 0; d < io.cudawasm.kernels.abi.TensorMapAbi.MAX_RANK; d++) {
-            bytes = Exprs.mul(bytes, field(map, io.cudawasm.kernels.abi.TensorMapAbi.BOX + 4 * d));
-        }
-        return bytes;
-    }
-
-    private static KExpr field(KExpr map, int offset) {
-        KExpr at = new KExpr.PtrAdd(map, Exprs.constant(ScalarType.LONGLONG, offset), null);
-        return new KExpr.Load(Exprs.convert(at, new io.cudawasm.kernels.types.PointerType(ScalarType.UINT,
-                io.cudawasm.kernels.types.AddressSpace.GLOBAL, false, false)), null);
     }
 
     private int rank(Instruction ins) {

@@ -461,11 +461,11 @@ public final class WasmEmitter {
         int offset = KernelAbi.STATIC_DATA_BASE;
         int shared = 0;
         for (KGlobal g : kir.globals()) {
-            int align = Math.max(1, g.type().align());
+            int align = g.alignment();
             if (g.space() == AddressSpace.SHARED) {
                 if (!g.externShared()) {
-                    // a variable's own __align__ is not carried into KIR: 16 for every array of 16 bytes or
-                    // more, what bulk copies need (__align__(16)) wherever the variable falls among others
+                    // 16 for every array of 16 bytes or more, what bulk copies need (__align__(16)) wherever the
+                    // variable falls among others, more where the declaration asks (__align__(128) for TMA)
                     shared = StructType.alignUp(shared, g.size() >= 16 ? Math.max(align, 16) : align);
                     sharedOffsets.put(g, shared);
                     shared += g.size();

@@ -472,11 +472,18 @@ final class Wire {
         for (long s : spec.strides()) {
             o.writeLong(s);
         }
-        for (int b : spec.box()) {
-            o.writeInt(b);
-        }
+        ints(o, spec.box()); // null for an im2col map
         o.writeByte(spec.kind().ordinal());
         o.writeByte(spec.swizzle().ordinal());
+        ints(o, spec.elementStrides());
+        TensorMapAbi.Im2col im2col = spec.im2col();
+        o.writeBoolean(im2col != null);
+        if (im2col != null) {
+            ints(o, im2col.lowerCorner());
+            ints(o, im2col.upperCorner());
+            o.writeInt(im2col.channelsPerPixel());
+            o.writeInt(im2col.pixelsPerColumn());
+        }
     }
 
     private static TensorMapSpec tensorMap(DataInputStream in) throws IOException {
@@ -493,18 +500,45 @@ final class Wire {
         for (int d = 0; d < rank - 1; d++) {
             strides[d] = in.readLong();
         }
-        int[] box = new int[rank];
-        for (int d = 0; d < rank; d++) {
-            box[d] = in.readInt();
-        }
+        int[] box = ints(in);
         int kind = in.readUnsignedByte();
         int swizzle = in.readUnsignedByte();
+        int[] elementStrides = ints(in);
+        TensorMapAbi.Im2col im2col = null;
         try {
+            if (in.readBoolean()) {
+                im2col = new TensorMapAbi.Im2col(ints(in), ints(in), in.readInt(), in.readInt());
+            }
             return new TensorMapSpec(elementSize, dims, strides, box, TensorMapAbi.Kind.values()[kind],
-                    TensorMapAbi.Swizzle.values()[swizzle]);
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                    TensorMapAbi.Swizzle.values()[swizzle], elementStrides, im2col);
+        } catch (IllegalArgumentException | NullPointerException | ArrayIndexOutOfBoundsException e) {
             throw new IOException("a malformed tensor map: " + e.getMessage(), e);
         }
+    }
+
+    /** An int array of at most a tensor map's rank, or null. */
+    private static void ints(DataOutputStream o, int[] values) throws IOException {
+        o.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            for (int v : values) {
+                o.writeInt(v);
+            }
+        }
+    }
+
+    private static int[] ints(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < -1 || n > TensorMapAbi.MAX_RANK) {
+            throw new IOException("a tensor map's list of " + n + " numbers");
+        }
+        if (n < 0) {
+            return null;
+        }
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readInt();
+        }
+        return values;
     }
 
     private static Request.Arg arg(DataInputStream in) throws IOException {

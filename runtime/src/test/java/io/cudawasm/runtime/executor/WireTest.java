@@ -80,6 +80,17 @@ class WireTest {
         assertEquals(spec, m.spec());
         assertArrayEquals(spec.encode(0x7f00_0000_1000L), m.spec().encode(0x7f00_0000_1000L));
         assertEquals(Integer.valueOf(3), ((Request.Arg.Scalar) l.args().get(1)).value());
+        // traversal strides and an im2col map (no box) cross too
+        io.cudawasm.runtime.launch.TensorMapSpec strided = spec.withElementStrides(1, 2, 2);
+        io.cudawasm.runtime.launch.TensorMapSpec im2col = io.cudawasm.runtime.launch.TensorMapSpec.im2col(4,
+                new long[] {16, 9, 9, 2}, null, new io.cudawasm.kernels.abi.TensorMapAbi.Im2col(new int[] {-1, -1},
+                        new int[] {-1, -1}, 16, 64));
+        Request.Launch both = assertInstanceOf(Request.Launch.class, roundTrip(new Request.Launch(5, "k",
+                new int[] {1, 1, 1}, new int[] {32, 1, 1}, 0, List.of(new Request.Arg.TensorMap(1, 0, strided),
+                        new Request.Arg.TensorMap(2, 0, im2col)), -1, false, false, null, false)).message());
+        assertEquals(strided, ((Request.Arg.TensorMap) both.args().get(0)).spec());
+        assertEquals(im2col, ((Request.Arg.TensorMap) both.args().get(1)).spec());
+        assertArrayEquals(im2col.encode(4096), ((Request.Arg.TensorMap) both.args().get(1)).spec().encode(4096));
     }
 
     @Test

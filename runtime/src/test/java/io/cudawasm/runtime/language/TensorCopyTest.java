@@ -512,7 +512,7 @@ class TensorCopyTest {
     }
 
     @Test
-    void im2colMulticastAndMalformedTensorCopiesAreRefusedByName() {
+    void wideIm2colMulticastAndMalformedTensorCopiesAreRefusedByName() {
         String head = """
                 .version 8.0
                 .target sm_90
@@ -526,14 +526,18 @@ class TensorCopyTest {
                     .shared .align 8 .b64 bar;
                     ld.param.u64 %rd1, [p];
                 """;
-        refusedPtx(head + "    cp.async.bulk.tensor.3d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
-                + " [s], [%rd1, {%r1, %r1, %r1}], [bar], {%rs1};\n    ret;\n}\n", 12, "im2col layout");
+        refusedPtx(head + "    cp.async.bulk.tensor.3d.shared::cluster.global.im2col::w.mbarrier::complete_tx::bytes"
+                + " [s], [%rd1, {%r1, %r1, %r1}], [bar], {%rs1, %rs1};\n    ret;\n}\n", 12, "im2col::w load mode (sm_100)");
+        refusedPtx(head + "    cp.async.bulk.tensor.2d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
+                + " [s], [%rd1, {%r1, %r1}], [bar], {%rs1};\n    ret;\n}\n", 12, "3 to 5 dimensions");
+        refusedPtx(head + "    cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
+                + " [s], [%rd1, {%r1, %r1, %r1, %r1}], [bar], {%rs1};\n    ret;\n}\n", 12, "takes 2 offsets, 1 given");
         refusedPtx(head + "    cp.async.bulk.tensor.1d.shared::cluster.global.tile.mbarrier::complete_tx::bytes.multicast::cluster"
                 + " [s], [%rd1, {%r1}], [bar], %rs1;\n    ret;\n}\n", 12, "multicast of a bulk tensor copy");
         refusedPtx(head + "    cp.reduce.async.bulk.tensor.1d.global.shared::cta.tile.bulk_group [%rd1, {%r1}], [s];\n"
                 + "    ret;\n}\n", 12, "expects a reduction (.add, .min");
-        refusedPtx(head + "    cp.reduce.async.bulk.tensor.3d.global.shared::cta.add.im2col_no_offs.bulk_group"
-                + " [%rd1, {%r1, %r1, %r1}], [s];\n    ret;\n}\n", 12, "im2col layout");
+        refusedPtx(head + "    cp.reduce.async.bulk.tensor.3d.global.shared::cta.add.im2col.bulk_group"
+                + " [%rd1, {%r1, %r1, %r1}], [s];\n    ret;\n}\n", 12, "takes .tile or .im2col_no_offs");
         refusedPtx(head + "    cp.async.bulk.tensor.2d.shared::cluster.global.tile.mbarrier::complete_tx::bytes"
                 + " [s], [%rd1, {%r1}], [bar];\n    ret;\n}\n", 12, "a .2d copy takes 2 coordinates, 1 given");
     }

@@ -149,9 +149,85 @@ class TensorMapApiTest {
         assertEquals(400, pointer.status(), pointer.toString());
         assertTrue(pointer.json().get("message").asText().contains("'float factor' cannot take a tensor map"),
                 pointer.toString());
-        Reply field = job("iota:1296", map("im2col", true), null);
+        Reply field = job("iota:1296", map("padding", true), null);
         assertEquals(400, field.status(), field.toString());
         assertTrue(field.json().get("message").asText().contains("unknown field"), field.toString());
+        Reply notAnObject = job("iota:1296", map("im2col", true), null);
+        assertEquals(400, notAnObject.status(), notAnObject.toString());
+        assertTrue(notAnObject.json().get("message").asText().contains("expected an object"), notAnObject.toString());
+        Reply stridesOff = job("iota:1296", map("elementStrides", List.of(1, 3)), null);
+        assertEquals(400, stridesOff.status(), stridesOff.toString());
+        assertTrue(stridesOff.json().get("message").asText().contains("multiple of its element stride"),
+                stridesOff.toString());
+    }
+
+    /**
+     * An im2col map ({@code "im2col": {...}} in place of the box) through the API: each block loads 16
+     * pixels of an image batch with the offsets (1, 1) and writes them out; bad descriptions are 400s.
+     */
+    @Test
+    void anIm2colMapLoadsPixelsThroughTheApi() {
+        String source = """
+                #include <cuda.h>
+                __global__ void pixels(const __grid_constant__ CUtensorMap map, float *out)
+                {
+                    __shared__ __align__(128) float tile[16 * 4];
+                    __shared__ __align__(8) unsigned long long bar;
+                    unsigned s = (unsigned)__cvta_generic_to_shared(tile);
+                    unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" :: "r"(b), "r"(blockDim.x) : "memory");
+                    }
+                    __syncthreads();
+                    unsigned short one = 1;
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], 256;\\n\\t"
+                                     "cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
+                                     " [%1], [%2, {%3, %4, %4, %5}], [%0], {%6, %6};"
+                                     :: "r"(b), "r"(s), "l"(&map), "r"(0), "r"(-1), "r"((int)blockIdx.x), "h"(one)
+                                     : "memory");
+                    } else {
+                        asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" :: "r"(b) : "memory");
+                    }
+                    asm volatile("{ .reg .pred done;\\nWAIT:\\n\\tmbarrier.try_wait.parity.shared::cta.b64 done, [%0], 0;"
+                                 "\\n\\t@!done bra WAIT; }" :: "r"(b) : "memory");
+                    out[blockIdx.x * 64 + threadIdx.x] = tile[threadIdx.x];
+                }
+                """;
+        Reply compiled = worker.post("/v1/kernels", Map.of("source", source, "fileName", "pixels.cu"));
+        assertEquals(201, compiled.status(), compiled.toString());
+        String id = compiled.json().get("id").asText();
+        Map<String, Object> im2col = Map.of("lowerCorner", List.of(-1, -1), "upperCorner", List.of(-1, -1),
+                "channelsPerPixel", 4, "pixelsPerColumn", 16);
+        java.util.function.Function<Map<String, Object>, Reply> run = map -> worker.post("/v1/jobs", Map.of(
+                "kernel", Map.of("id", id), "buffers", Map.of("T", "iota:128", "out", "zeros:128"),
+                "launches", List.of(Map.of("kernel", "pixels", "grid", 2, "block", 64,
+                        "args", List.of(Map.of("tensorMap", map), "out"))),
+                "outputs", Map.of("out", "array")));
+        Reply r = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col", im2col));
+        assertEquals(200, r.status(), r.toString());
+        JsonNode out = r.json().get("outputs").get("out").get("data");
+        // image n's pixel (h, w) holds channels 4 * (16 n + 4 h + w) + c: with the offsets, the walk covers image n
+        for (int i = 0; i < 128; i++) {
+            assertEquals(i, out.get(i).asDouble(), 0.0, "element " + i);
+        }
+        Reply withBox = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col", im2col,
+                "box", List.of(4, 4, 1, 1)));
+        assertEquals(400, withBox.status(), withBox.toString());
+        assertTrue(withBox.json().get("message").asText().contains("an im2col map has no box"), withBox.toString());
+        Reply corner = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col",
+                Map.of("lowerCorner", List.of(-300, -1), "upperCorner", List.of(-1, -1), "channelsPerPixel", 4,
+                        "pixelsPerColumn", 16)));
+        assertEquals(400, corner.status(), corner.toString());
+        assertTrue(corner.json().get("message").asText().contains("corners from -128 to 127"), corner.toString());
+        Reply missing = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col",
+                Map.of("lowerCorner", List.of(-1, -1), "upperCorner", List.of(-1, -1), "channelsPerPixel", 4)));
+        assertEquals(400, missing.status(), missing.toString());
+        assertTrue(missing.json().get("message").asText().contains("pixelsPerColumn: required"), missing.toString());
+        Reply flat = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 32), "im2col", Map.of(
+                "lowerCorner", List.of(), "upperCorner", List.of(), "channelsPerPixel", 4, "pixelsPerColumn", 16)));
+        assertEquals(400, flat.status(), flat.toString());
+        assertTrue(flat.json().get("message").asText().contains("3 to 5 dimensions"), flat.toString());
     }
 
     @Test
@@ -189,6 +265,6 @@ class TensorMapApiTest {
         CliRun usage = CliRun.cudaWasm("run", source.toString(), "--kernel", "scale", "--grid", "3,4", "--block", "128",
                 "--arg", "tensormap:f32:40x27:16x8", "--arg", "2.0");
         assertNotEquals(0, usage.code(), usage.out());
-        assertTrue(usage.err().contains("tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER"), usage.err());
+        assertTrue(usage.err().contains("tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE][:es=E]/BUFFER"), usage.err());
     }
 }

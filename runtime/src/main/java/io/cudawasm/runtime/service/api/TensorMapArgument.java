@@ -11,15 +11,19 @@ import java.util.Set;
  * A {@code CUtensorMap} argument of the job API, which the worker makes in place of the host's
  * {@code cuTensorMapEncodeTiled}:
  * {@code {"tensorMap": {"buffer": "A", "type": "float", "dims": [W, H], "strides": [rowBytes], "box": [bw, bh]}}}
- * with optional {@code offset} (bytes into the buffer), {@code elementStrides} (all 1),
- * {@code interleave} ({@code "none"}), {@code swizzle} ({@code "none"}, {@code "32B"}, {@code "64B"},
- * {@code "128B"}) and {@code oobFill} ({@code "zero"}); the
+ * with optional {@code offset} (bytes into the buffer), {@code elementStrides} (traversal strides
+ * 1 to 8; left out: all 1), {@code interleave} ({@code "none"}), {@code swizzle} ({@code "none"},
+ * {@code "32B"}, {@code "64B"}, {@code "128B"}) and {@code oobFill} ({@code "zero"}). An im2col map
+ * ({@code cuTensorMapEncodeIm2col}) has {@code "im2col": {"lowerCorner": [w, h], "upperCorner": [w, h],
+ * "channelsPerPixel": c, "pixelsPerColumn": p}} in place of the {@code box}; the
  * strides left out mean packed rows. Every field is checked here; that the tensor fits in its
  * buffer once the buffer's size is known ({@link TensorMapSpec#checkFits}).
  */
 record TensorMapArgument(String buffer, long offset, ElementType type, TensorMapSpec spec) {
     private static final Set<String> FIELDS = Set.of("buffer", "type", "dims", "strides", "box", "offset",
-            "elementStrides", "interleave", "swizzle", "oobFill");
+            "elementStrides", "interleave", "swizzle", "oobFill", "im2col");
+    private static final Set<String> IM2COL_FIELDS = Set.of("lowerCorner", "upperCorner", "channelsPerPixel",
+            "pixelsPerColumn");
 
     /** The object form, or the text form of {@code run --arg} ({@link io.cudawasm.runtime.launch.TensorMapText}). */
     static boolean isTensorMap(JsonNode v) {
@@ -55,16 +59,17 @@ record TensorMapArgument(String buffer, long offset, ElementType type, TensorMap
         long[] dims = longs(m.get("dims"), f + ".dims", true);
         long[] strides = m.has("strides") && !m.get("strides").isNull() ? longs(m.get("strides"), f + ".strides", false)
                 : null;
-        long[] box = longs(m.get("box"), f + ".box", true);
-        long offset = m.has("offset") ? JsonNumbers.integer(m.get("offset"), f + ".offset") : 0;
-        if (m.has("elementStrides")) {
-            for (long s : longs(m.get("elementStrides"), f + ".elementStrides", true)) {
-                if (s != 1) {
-                    throw JsonNumbers.invalid(f + ".elementStrides", "element strides other than 1 are not supported");
-                }
-            }
+        TensorMapAbi.Im2col im2col = m.has("im2col") ? im2col(m.get("im2col"), f + ".im2col") : null;
+        if (im2col != null && m.has("box")) {
+            throw JsonNumbers.invalid(f + ".box", "an im2col map has no box: its rows are pixelsPerColumn pixels of"
+                    + " channelsPerPixel elements");
         }
-        only(m, "interleave", "none", f, "interleaved layouts are not supported");
+        int[] edges = im2col != null ? null : ints(longs(m.get("box"), f + ".box", true));
+        long offset = m.has("offset") ? JsonNumbers.integer(m.get("offset"), f + ".offset") : 0;
+        int[] elementStrides = m.has("elementStrides") ? ints(longs(m.get("elementStrides"), f + ".elementStrides",
+                true)) : null;
+        only(m, "interleave", "none", f, "interleaved layouts are not supported (their copies' shape is not"
+                + " documented)");
         TensorMapAbi.Swizzle swizzle = TensorMapAbi.Swizzle.NONE;
         if (m.has("swizzle")) {
             java.util.Optional<TensorMapAbi.Swizzle> s = m.get("swizzle").isTextual()
@@ -73,17 +78,48 @@ record TensorMapArgument(String buffer, long offset, ElementType type, TensorMap
                     + " \"128B\" (CU_TENSOR_MAP_SWIZZLE_*)"));
         }
         only(m, "oobFill", "zero", f, "elements outside the tensor read as zero ('nan' fill is not supported)");
-        int[] edges = new int[box.length];
-        for (int i = 0; i < box.length; i++) {
-            edges[i] = (int) Math.min(box[i], Integer.MAX_VALUE);
-        }
         try {
-            TensorMapSpec spec = new TensorMapSpec(type.size(), dims, strides, edges, type.tensorMapKind(), swizzle);
+            TensorMapSpec spec = new TensorMapSpec(type.size(), dims, strides, edges, type.tensorMapKind(), swizzle,
+                    elementStrides, im2col);
             spec.checkFits(Long.MAX_VALUE, offset);
             return new TensorMapArgument(m.get("buffer").textValue(), offset, type, spec);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw JsonNumbers.invalid(f, e.getMessage() == null ? "the tensor's extent overflows" : e.getMessage());
         }
+    }
+
+    /** {@code {"lowerCorner": [...], "upperCorner": [...], "channelsPerPixel": c, "pixelsPerColumn": p}}. */
+    private static TensorMapAbi.Im2col im2col(JsonNode v, String field) {
+        if (!v.isObject()) {
+            throw JsonNumbers.invalid(field, "expected an object {lowerCorner, upperCorner, channelsPerPixel,"
+                    + " pixelsPerColumn}");
+        }
+        for (Iterator<String> names = v.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!IM2COL_FIELDS.contains(name)) {
+                throw JsonNumbers.invalid(field + "." + name, "unknown field (expected " + String.join(", ",
+                        IM2COL_FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        for (String name : IM2COL_FIELDS) {
+            if (!v.has(name)) {
+                throw JsonNumbers.invalid(field + "." + name, "required");
+            }
+        }
+        long channels = JsonNumbers.integer(v.get("channelsPerPixel"), field + ".channelsPerPixel");
+        long pixels = JsonNumbers.integer(v.get("pixelsPerColumn"), field + ".pixelsPerColumn");
+        return new TensorMapAbi.Im2col(ints(longs(v.get("lowerCorner"), field + ".lowerCorner", true)),
+                ints(longs(v.get("upperCorner"), field + ".upperCorner", true)), (int) Math.max(Math.min(channels, 1 << 20), -1),
+                (int) Math.max(Math.min(pixels, 1 << 20), -1));
+    }
+
+    /** Clamped to what an int holds (the map's checks then name the range). */
+    private static int[] ints(long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(values[i], Integer.MAX_VALUE));
+        }
+        return out;
     }
 
     private static long[] longs(JsonNode v, String field, boolean required) {
