@@ -1,5 +1,6 @@
 package io.cudawasm.runtime.backend.check;
 
+import io.cudawasm.kernels.abi.TensorMapAbi;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.TensorMapSpec;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class TensorCopyCases {
     private static final int PITCH = 48;
 
     public static List<KernelCase> all() {
-        return List.of(load(), storeBack());
+        return List.of(load(), storeBack(), im2colLoad());
     }
 
     private static TensorMapSpec map() {
@@ -130,5 +131,57 @@ public final class TensorCopyCases {
         }
         return CaseBuilder.of("tma_2d_store", "tma_scale.cu", src).kernel("tma_scale").launch(new Dim3(3, 4, 1),
                 Dim3.of(128)).tensorMap("tensor", tensor, expected, map()).scalar(3.0f).build();
+    }
+
+    /**
+     * An im2col load in inline PTX ({@code cp.async.bulk.tensor.4d...im2col}) of 16 pixels of 32
+     * channels from a 4x4 image padded by one pixel on each side; the expected pixels are the example
+     * of Triton's TMA im2col tutorial that was checked there on a Hopper GPU.
+     */
+    static KernelCase im2colLoad() {
+        String src = """
+                #include <cuda.h>
+                __global__ void tma_im2col(const __grid_constant__ CUtensorMap map, float *out, int w, int h)
+                {
+                    __shared__ __align__(128) float tile[16 * 32];
+                    __shared__ __align__(8) unsigned long long bar;
+                    unsigned s = (unsigned)__cvta_generic_to_shared(tile);
+                    unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;" :: "r"(b), "r"(blockDim.x) : "memory");
+                    }
+                    __syncthreads();
+                    unsigned short zero = 0;
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\\n\\t"
+                                     "cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
+                                     " [%2], [%3, {%4, %5, %6, %7}], [%0], {%8, %8};"
+                                     :: "r"(b), "r"((int)sizeof(tile)), "r"(s), "l"(&map), "r"(0), "r"(w), "r"(h), "r"(0),
+                                        "h"(zero) : "memory");
+                    } else {
+                        asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" :: "r"(b) : "memory");
+                    }
+                    asm volatile("{ .reg .pred done;\\nWAIT:\\n\\tmbarrier.try_wait.parity.shared::cta.b64 done, [%0], 0;"
+                                 "\\n\\t@!done bra WAIT; }" :: "r"(b) : "memory");
+                    for (int i = threadIdx.x; i < 16 * 32; i += blockDim.x) {
+                        out[i] = tile[i];
+                    }
+                }
+                """;
+        long[] dims = {32, 4, 4, 1};
+        float[] image = new float[32 * 4 * 4];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i / 32 + 1; // every channel of pixel (h, w) holds h * 4 + w + 1
+        }
+        float[] pixels = {0, 0, 0, 0, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11};
+        float[] expected = new float[16 * 32];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = pixels[i / 32];
+        }
+        TensorMapSpec map = TensorMapSpec.im2col(4, dims, null, new TensorMapAbi.Im2col(new int[] {-1, -1},
+                new int[] {-1, -1}, 32, 16));
+        return CaseBuilder.of("tma_im2col_load", "tma_im2col.cu", src).kernel("tma_im2col").launch(Dim3.of(1),
+                Dim3.of(64)).tensorMap("tensor", image, null, map).out("out", new float[expected.length], expected)
+                .scalar(-1).scalar(-1).build();
     }
 }
