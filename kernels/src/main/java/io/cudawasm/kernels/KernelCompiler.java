@@ -139,6 +139,7 @@ public final class KernelCompiler {
                     : Frontend.toKir(file, request.defines(), request.headers(), request.instantiations(), warnings);
             requireShallowIr(kir, limits);
             requireParameterSpace(kir);
+            io.cudawasm.kernels.passes.DeviceExits.apply(kir);
             warnings.addAll(UniformityAnalysis.check(kir));
             WasmModule wasm = wasmToo ? WasmEmitter.compile(kir) : null;
             budget.checkClock(null);

@@ -110,6 +110,16 @@ public final class KernelAbi {
             + " independent threads on the CPU path (the WebAssembly back end) only";
 
     /**
+     * PTX {@code exit} in a device function (its own, or an inline snippet's) that could not be taken
+     * into the kernel ({@code passes/DeviceExits}): a recursive one. Where it is taken in, the thread
+     * ends there as CUDA's does.
+     */
+    public static final int TRAP_DEVICE_EXIT = 16;
+    /** Its reason ({@link #TRAP_DEVICE_EXIT}). */
+    public static final String DEVICE_EXIT = "PTX 'exit' in a recursive device function: the thread cannot end"
+            + " there on this path (the function is not taken into the kernel); return from the recursion first";
+
+    /**
      * A bulk tensor copy stopped: codes {@code TRAP_TENSOR_COPY + status - 1} for the statuses of
      * {@link TensorMapAbi} (misaligned shared memory, not a map, wrong rank, unsupported map).
      */
@@ -122,6 +132,9 @@ public final class KernelAbi {
         }
         if (PARTITIONED_PIPELINE.equals(reason)) {
             return TRAP_PARTITIONED_PIPELINE;
+        }
+        if (DEVICE_EXIT.equals(reason)) {
+            return TRAP_DEVICE_EXIT;
         }
         for (int status = TensorMapAbi.STATUS_MISALIGNED; status <= TensorMapAbi.STATUS_LAST; status++) {
             if (TensorMapAbi.reason(status).equals(reason)) {
@@ -192,6 +205,7 @@ public final class KernelAbi {
             case TRAP_BAD_CLUSTER_RANK -> BAD_CLUSTER_RANK;
             case TRAP_SUBSET_BARRIER -> SUBSET_BARRIER;
             case TRAP_PARTITIONED_PIPELINE -> PARTITIONED_PIPELINE;
+            case TRAP_DEVICE_EXIT -> DEVICE_EXIT;
             default -> code >= TRAP_TENSOR_COPY && code < TRAP_TENSOR_COPY + TensorMapAbi.STATUS_LAST
                     ? TensorMapAbi.reason(code - TRAP_TENSOR_COPY + 1) : "trap " + code;
         };

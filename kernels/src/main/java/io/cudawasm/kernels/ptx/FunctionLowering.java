@@ -205,6 +205,27 @@ final class FunctionLowering {
         return lowered;
     }
 
+    /**
+     * {@code exit} in a device function: the marker of passes/DeviceExits (where its predicate holds),
+     * which ends the thread once the function is taken into the kernel; the code after it goes on in
+     * a block of its own.
+     */
+    private void deviceExit(Instruction ins) {
+        KStmt marker = new KStmt.Trap(io.cudawasm.kernels.abi.KernelAbi.DEVICE_EXIT, ins.pos(),
+                io.cudawasm.kernels.abi.KernelAbi.TRAP_DEVICE_EXIT);
+        if (ins.guard() == null) {
+            out.add(marker);
+            return;
+        }
+        BasicBlock exit = newBlock(null, ins.pos());
+        BasicBlock after = newBlock(null, ins.pos());
+        current.terminate(new Terminator.Branch(guard(ins.guard()), exit.id(), after.id()));
+        exit.statements().add(marker);
+        exit.terminate(new Terminator.Jump(after.id()));
+        current = after;
+        out = current.statements();
+    }
+
     /** Set by {@code ret}/{@code exit} in an inline snippet: the C function returns right after the snippet. */
     private KLocal snippetReturned;
     /** Where {@code ret}/{@code exit} in an inline snippet go: the snippet's end, then the function's return. */
@@ -214,15 +235,20 @@ final class FunctionLowering {
      * {@code ret} or {@code exit} inside inline assembly of a kernel: the thread ends there. The
      * snippet sets a flag and leaves at its end, after which the kernel returns (the outputs are not
      * written back: nothing after the asm statement runs); a guarded one does so where its predicate
-     * holds. In a device function they are refused: nvcc pastes the snippet into whichever function
-     * it inlines the call into, so {@code ret} leaves the device function or the whole kernel as nvcc
-     * decides.
+     * holds. In a device function, {@code exit} ends the thread all the same (a marker that
+     * passes/DeviceExits turns into the kernel's return), and {@code ret} is refused: nvcc pastes the
+     * snippet into whichever function it inlines the call into, so {@code ret} leaves the device
+     * function or the whole kernel as nvcc decides.
      */
     private void snippetReturn(Instruction ins) {
         if (!fn.isKernel()) {
-            throw unsupported(ins, "'" + ins.opcode() + "' in inline assembly of a device function (nvcc pastes the "
-                    + "snippet where it inlines the call, so it would leave the function or the whole kernel as nvcc "
-                    + "decides): return from the function in C, or use it in the kernel");
+            if (ins.opcode().equals("exit")) {
+                deviceExit(ins);
+                return;
+            }
+            throw unsupported(ins, "'ret' in inline assembly of a device function (nvcc pastes the snippet where it"
+                    + " inlines the call, so it would leave the function or the whole kernel as nvcc decides): return"
+                    + " from the function in C, use it in the kernel, or end the thread with 'exit'");
         }
         if (snippetReturned == null) {
             snippetReturned = local("asm_returned", Exprs.UINT);
@@ -482,7 +508,8 @@ final class FunctionLowering {
                 return;
             }
             if (ins.opcode().equals("exit") && !fn.isKernel()) {
-                throw unsupported(ins, "'exit' in a device function");
+                deviceExit(ins);
+                return;
             }
             if (ins.guard() == null) {
                 t = new Terminator.Exit();
