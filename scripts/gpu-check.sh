@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The GPU check: launches every bundled kernel, every device-semantics kernel, the grid-synchronizing
 # cases (cooperative launches on CUDA, phases on OpenCL) and the thread block cluster cases (CUDA on
-# sm_90 and later: __cluster_dims__, cluster.sync(), distributed shared memory) and the cases whose
+# sm_90 and later: __cluster_dims__, and a shape given only at launch, which the CUDA back end
+# compiles into the kernel; cluster.sync(), distributed shared memory), the cases whose
 # threads wait for each other (a pipeline with producer and consumer roles, a barrier of part of a
-# block: CUDA, whose C makes the barrier objects real) through JCuda on
+# block: CUDA, whose C makes the barrier objects real) and the bulk tensor copies over a tensor map
+# made with the buffer's device address (CUDA) through JCuda on
 # each NVIDIA GPU of this host (and through OpenCL on each OpenCL GPU), in executor processes as the
 # worker runs them, checks the outputs against the Java references, prints one line per case and a
 # summary, times saxpy (16M floats) and a tiled 1024x1024 matmul, then runs the fault drill on each

@@ -62,6 +62,14 @@ public record CompileResult(String sourceName, KModule kir, WasmModule wasm, Lis
         return CudaEmitter.emit(requireKir());
     }
 
+    /**
+     * The kernels as CUDA C++ with kernel {@code kernel} (its entry name) compiled for clusters of
+     * {@code shape} ({@code __cluster_dims__}), for a launch that gives the shape the kernel does not declare.
+     */
+    public CudaProgram cuda(String kernel, io.cudawasm.kernels.kir.ClusterDims shape) {
+        return CudaEmitter.emit(requireKir(), java.util.Map.of(kernel, shape));
+    }
+
     private KModule requireKir() {
         if (kir == null) {
             throw new IllegalStateException(sourceName + " was restored without its kernel IR; compile it again");

@@ -41,14 +41,26 @@ public final class CudaEmitter {
     public static final String STATUS_SYMBOL = "cw_status";
 
     private final KModule module;
+    private final Map<String, io.cudawasm.kernels.kir.ClusterDims> launchClusters;
     private final Map<StructType, String> structNames = new LinkedHashMap<>();
 
-    private CudaEmitter(KModule module) {
+    private CudaEmitter(KModule module, Map<String, io.cudawasm.kernels.kir.ClusterDims> launchClusters) {
         this.module = module;
+        this.launchClusters = Map.copyOf(launchClusters);
     }
 
     public static CudaProgram emit(KModule module) {
-        return new CudaEmitter(module).emit();
+        return new CudaEmitter(module, Map.of()).emit();
+    }
+
+    /**
+     * The module with {@code __cluster_dims__} compiled into kernels that do not declare a cluster
+     * shape ({@code launchClusters}: kernel name to shape): how the CUDA back end runs a shape given
+     * only at launch, since a launch attribute needs {@code cuLaunchKernelEx}. A kernel's own
+     * {@code __cluster_dims__} stays as it is.
+     */
+    public static CudaProgram emit(KModule module, Map<String, io.cudawasm.kernels.kir.ClusterDims> launchClusters) {
+        return new CudaEmitter(module, launchClusters).emit();
     }
 
     /**
@@ -91,7 +103,8 @@ public final class CudaEmitter {
             String paramText = params.isEmpty() ? "void" : String.join(", ", params);
             functions.at(f.pos());
             if (f.isKernel()) {
-                io.cudawasm.kernels.kir.ClusterDims cluster = f.clusterDims();
+                io.cudawasm.kernels.kir.ClusterDims cluster = f.clusterDims() != null ? f.clusterDims()
+                        : launchClusters.get(f.name());
                 functions.line("extern \"C\" __global__ void " + (cluster == null ? ""
                         : "__cluster_dims__(" + cluster.x() + ", " + cluster.y() + ", " + cluster.z() + ") ")
                         + f.name() + "(" + paramText + ") {");

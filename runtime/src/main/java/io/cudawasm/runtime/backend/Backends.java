@@ -271,6 +271,15 @@ public final class Backends implements AutoCloseable {
         return kind.equals("wasm") || kind.equals("cuda");
     }
 
+    /**
+     * Whether {@code b} takes tensor-map arguments ({@code CUtensorMap}, for sm_90's bulk tensor
+     * copies): the WebAssembly path and CUDA, whose copies read the project's own map; OpenCL has none.
+     */
+    public static boolean takesTensorMaps(Backend b) {
+        String kind = kind(b);
+        return kind.equals("wasm") || kind.equals("cuda");
+    }
+
     static String kind(Backend b) {
         String n = b.name();
         if (n.startsWith("cuda")) {

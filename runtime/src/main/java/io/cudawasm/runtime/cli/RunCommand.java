@@ -65,7 +65,7 @@ import picocli.CommandLine.Spec;
             "  null (or 0) for a null pointer",
             "  struct:TYPE=V,TYPE=V,... for structs passed by value, e.g. struct:f32=9.81,i32=3",
             "  tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER for a CUtensorMap (sm_90 bulk tensor copies, WebAssembly",
-            "  path): e.g. tensormap:f32:40x27:16x8:192/random:1296 (dims and box x first, row strides in bytes,",
+            "  path and CUDA): e.g. tensormap:f32:40x27:16x8:192/random:1296 (dims and box x first, row strides in bytes,",
             "  packed when left out; SWIZZLE 32B, 64B or 128B swizzles the box in shared memory; the buffer is any",
             "  spec above, in elements, and is reported like an output)",
             "", "Back ends: auto picks a CUDA GPU, else an OpenCL GPU, else WebAssembly;",
@@ -147,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "X[,Y[,Z]]", description = "Thread block clusters of this shape in blocks "
             + "(cudaLaunchAttributeClusterDimension, sm_90): each cluster's blocks run at once, cluster.sync() and "
             + "map_shared_rank() reach across them. Default: the kernel's __cluster_dims__, else one block. "
-            + "WebAssembly path (and CUDA for a shape the kernel declares); OpenCL runs clusters of one only.")
+            + "WebAssembly path and CUDA (sm_90); OpenCL runs clusters of one only.")
     String cluster;
 
     @Option(names = "--independent-threads", description = "Independent thread scheduling (Volta and later): every "
@@ -182,9 +182,9 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--independent-threads runs on the WebAssembly path: use --backend wasm"
                         + " (or leave --backend out)");
             }
-            if (backend.equals("auto") && !(choice.backend() instanceof WasmBackend) && shape.args.stream()
+            if (backend.equals("auto") && !Backends.takesTensorMaps(choice.backend()) && shape.args.stream()
                     .anyMatch(a -> TensorMapText.isTensorMap(a) || a.contains("=" + TensorMapText.PREFIX))) {
-                // tensor maps are made for the CPU path (see tensormap: below)
+                // tensor maps are made for the CPU path and CUDA (see tensormap: below)
                 choice = backends.select("wasm", sandbox);
             }
             if ((cluster != null || independentThreads) && backend.equals("auto")

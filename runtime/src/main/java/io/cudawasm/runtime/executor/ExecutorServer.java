@@ -311,6 +311,9 @@ final class ExecutorServer {
                 args.add(new KernelArg.Scalar(n.value()));
             } else if (a instanceof Request.Arg.Bytes b) {
                 args.add(new KernelArg.Bytes(b.value()));
+            } else if (a instanceof Request.Arg.TensorMap m) {
+                args.add(new KernelArg.TensorMap(s.buffers().getOrDefault(m.buffer(), new DeviceBuffer(m.buffer(), -1, 0)),
+                        m.offset(), m.spec()));
             } else {
                 args.add(KernelArg.of(0));
             }

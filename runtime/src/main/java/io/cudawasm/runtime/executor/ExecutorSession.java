@@ -127,22 +127,14 @@ final class ExecutorSession implements DeviceSession {
         List<Request.Arg> wire = new ArrayList<>(args.size());
         for (KernelArg a : args) {
             if (a instanceof KernelArg.Buffer b) {
-                int buffer;
-                try {
-                    buffers.handle(b.buffer());
-                    buffer = b.buffer().id();
-                } catch (IllegalArgumentException e) {
-                    buffer = -1; // not this session's: the executor's back end says so, naming the parameter
-                }
-                wire.add(new Request.Arg.Buffer(buffer, b.offset()));
+                wire.add(new Request.Arg.Buffer(wireId(b.buffer()), b.offset()));
             } else if (a instanceof KernelArg.Scalar s) {
                 wire.add(new Request.Arg.Scalar(s.value()));
             } else if (a instanceof KernelArg.Bytes b) {
                 wire.add(new Request.Arg.Bytes(b.value()));
-            } else if (a instanceof KernelArg.TensorMap) {
-                // an executor runs the GPU back ends, which take no tensor maps
-                throw new io.cudawasm.runtime.launch.LaunchException(io.cudawasm.runtime.launch.LaunchFailure.INVALID_LAUNCH,
-                        kernel, io.cudawasm.runtime.backend.gpu.ScalarBytes.TENSOR_MAP_REFUSED.formatted("#" + wire.size(), kernel));
+            } else if (a instanceof KernelArg.TensorMap m) {
+                // the executor's back end makes the map: the buffer's device address is known there
+                wire.add(new Request.Arg.TensorMap(wireId(m.buffer()), m.offset(), m.spec()));
             }
         }
         Duration limit = options.timeLimit();
@@ -155,6 +147,16 @@ final class ExecutorSession implements DeviceSession {
         Reply r = throwIfFailed(supervisor.call(run, request, limit, options.cancellation(), "a launch", kernel));
         Reply.Launched l = (Reply.Launched) r;
         return new LaunchStats(l.kernel(), l.backend(), l.device(), Duration.ofNanos(l.elapsedNanos()), l.workers());
+    }
+
+    /** The buffer's id in the executor; -1 for one not of this session, which the executor's back end names. */
+    private int wireId(DeviceBuffer b) {
+        try {
+            buffers.handle(b);
+            return b.id();
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
     }
 
     @Override

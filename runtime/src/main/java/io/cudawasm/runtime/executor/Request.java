@@ -61,9 +61,14 @@ sealed interface Request {
     /** Release everything and exit. */
     record Shutdown() implements Request {}
 
-    /** A launch argument as it crosses: a buffer of the session, a typed number, struct bytes, a null pointer. */
+    /**
+     * A launch argument as it crosses: a buffer of the session, a typed number, struct bytes, a null
+     * pointer, a tensor map over a buffer of the session (made by the executor's back end at the launch).
+     */
     sealed interface Arg {
         record Buffer(int buffer, long offset) implements Arg {}
+
+        record TensorMap(int buffer, long offset, io.cudawasm.runtime.launch.TensorMapSpec spec) implements Arg {}
 
         record Scalar(Number value) implements Arg {}
 

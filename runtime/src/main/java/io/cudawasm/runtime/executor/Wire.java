@@ -2,8 +2,10 @@ package io.cudawasm.runtime.executor;
 
 import io.cudawasm.kernels.CompileLimits;
 import io.cudawasm.kernels.CompileRequest;
+import io.cudawasm.kernels.abi.TensorMapAbi;
 import io.cudawasm.kernels.source.Diagnostic;
 import io.cudawasm.kernels.source.Severity;
+import io.cudawasm.runtime.launch.TensorMapSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -30,7 +32,7 @@ import java.util.Map;
  * message changes shape; the handshake refuses a mismatch (a jar replaced under a running worker).
  */
 final class Wire {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The largest frame either side accepts: a compile request's source and headers, symbol bytes. */
     static final int MAX_FRAME = 64 << 20;
 
@@ -423,6 +425,11 @@ final class Wire {
         } else if (a instanceof Request.Arg.Bytes b) {
             o.writeByte('s');
             bytes(o, b.value());
+        } else if (a instanceof Request.Arg.TensorMap m) {
+            o.writeByte('m');
+            o.writeInt(m.buffer());
+            o.writeLong(m.offset());
+            tensorMap(o, m.spec());
         } else if (a instanceof Request.Arg.Null) {
             o.writeByte('0');
         } else if (a instanceof Request.Arg.Scalar s) {
@@ -455,11 +462,91 @@ final class Wire {
         }
     }
 
+    /** Every field of the map's description; the executor's back end encodes it with the buffer's address. */
+    private static void tensorMap(DataOutputStream o, TensorMapSpec spec) throws IOException {
+        o.writeInt(spec.elementSize());
+        o.writeInt(spec.rank());
+        for (long d : spec.dims()) {
+            o.writeLong(d);
+        }
+        for (long s : spec.strides()) {
+            o.writeLong(s);
+        }
+        ints(o, spec.box()); // null for an im2col map
+        o.writeByte(spec.kind().ordinal());
+        o.writeByte(spec.swizzle().ordinal());
+        ints(o, spec.elementStrides());
+        TensorMapAbi.Im2col im2col = spec.im2col();
+        o.writeBoolean(im2col != null);
+        if (im2col != null) {
+            ints(o, im2col.lowerCorner());
+            ints(o, im2col.upperCorner());
+            o.writeInt(im2col.channelsPerPixel());
+            o.writeInt(im2col.pixelsPerColumn());
+        }
+    }
+
+    private static TensorMapSpec tensorMap(DataInputStream in) throws IOException {
+        int elementSize = in.readInt();
+        int rank = in.readInt();
+        if (rank < 1 || rank > TensorMapAbi.MAX_RANK) {
+            throw new IOException("a tensor map of rank " + rank);
+        }
+        long[] dims = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            dims[d] = in.readLong();
+        }
+        long[] strides = new long[rank - 1];
+        for (int d = 0; d < rank - 1; d++) {
+            strides[d] = in.readLong();
+        }
+        int[] box = ints(in);
+        int kind = in.readUnsignedByte();
+        int swizzle = in.readUnsignedByte();
+        int[] elementStrides = ints(in);
+        TensorMapAbi.Im2col im2col = null;
+        try {
+            if (in.readBoolean()) {
+                im2col = new TensorMapAbi.Im2col(ints(in), ints(in), in.readInt(), in.readInt());
+            }
+            return new TensorMapSpec(elementSize, dims, strides, box, TensorMapAbi.Kind.values()[kind],
+                    TensorMapAbi.Swizzle.values()[swizzle], elementStrides, im2col);
+        } catch (IllegalArgumentException | NullPointerException | ArrayIndexOutOfBoundsException e) {
+            throw new IOException("a malformed tensor map: " + e.getMessage(), e);
+        }
+    }
+
+    /** An int array of at most a tensor map's rank, or null. */
+    private static void ints(DataOutputStream o, int[] values) throws IOException {
+        o.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            for (int v : values) {
+                o.writeInt(v);
+            }
+        }
+    }
+
+    private static int[] ints(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < -1 || n > TensorMapAbi.MAX_RANK) {
+            throw new IOException("a tensor map's list of " + n + " numbers");
+        }
+        if (n < 0) {
+            return null;
+        }
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readInt();
+        }
+        return values;
+    }
+
     private static Request.Arg arg(DataInputStream in) throws IOException {
         int tag = in.readUnsignedByte();
         return switch (tag) {
             case 'b' -> new Request.Arg.Buffer(in.readInt(), in.readLong());
             case 's' -> new Request.Arg.Bytes(bytes(in));
+            case 'm' -> new Request.Arg.TensorMap(in.readInt(), in.readLong(), tensorMap(in));
             case '0' -> new Request.Arg.Null();
             case 'I' -> new Request.Arg.Scalar(in.readInt());
             case 'J' -> new Request.Arg.Scalar(in.readLong());

@@ -21,7 +21,8 @@ public sealed interface KernelArg {
     /**
      * A {@code CUtensorMap} (passed by value, {@code const __grid_constant__ CUtensorMap}) over the
      * tensor {@code offset} bytes into the buffer, which the back end encodes at the launch, when the
-     * buffer's device address is known. The WebAssembly path only: the GPU back ends refuse it.
+     * buffer's device address is known. The WebAssembly path and the CUDA back end (whose copies are
+     * the same C over this layout); OpenCL refuses it.
      */
     record TensorMap(DeviceBuffer buffer, long offset, TensorMapSpec spec) implements KernelArg {}
 

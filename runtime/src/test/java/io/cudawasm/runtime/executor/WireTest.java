@@ -64,6 +64,35 @@ class WireTest {
         assertInstanceOf(Request.Arg.Null.class, l.args().get(11));
     }
 
+    /** A tensor map crosses as its whole description; the executor's back end encodes it at the launch. */
+    @Test
+    void aTensorMapArgumentCrossesWithEveryField() throws IOException {
+        io.cudawasm.runtime.launch.TensorMapSpec spec = new io.cudawasm.runtime.launch.TensorMapSpec(2,
+                new long[] {64, 27, 3}, new long[] {256, 256 * 32}, new int[] {64, 8, 2},
+                io.cudawasm.kernels.abi.TensorMapAbi.Kind.FLOAT, io.cudawasm.kernels.abi.TensorMapAbi.Swizzle.B128);
+        Wire.Frame<Request> f = roundTrip(new Request.Launch(5, "k", new int[] {1, 1, 1}, new int[] {32, 1, 1}, 0,
+                List.of(new Request.Arg.TensorMap(7, 4096, spec), new Request.Arg.Scalar(3)), -1, false, false, null,
+                false));
+        Request.Launch l = assertInstanceOf(Request.Launch.class, f.message());
+        Request.Arg.TensorMap m = assertInstanceOf(Request.Arg.TensorMap.class, l.args().get(0));
+        assertEquals(7, m.buffer());
+        assertEquals(4096, m.offset());
+        assertEquals(spec, m.spec());
+        assertArrayEquals(spec.encode(0x7f00_0000_1000L), m.spec().encode(0x7f00_0000_1000L));
+        assertEquals(Integer.valueOf(3), ((Request.Arg.Scalar) l.args().get(1)).value());
+        // traversal strides and an im2col map (no box) cross too
+        io.cudawasm.runtime.launch.TensorMapSpec strided = spec.withElementStrides(1, 2, 2);
+        io.cudawasm.runtime.launch.TensorMapSpec im2col = io.cudawasm.runtime.launch.TensorMapSpec.im2col(4,
+                new long[] {16, 9, 9, 2}, null, new io.cudawasm.kernels.abi.TensorMapAbi.Im2col(new int[] {-1, -1},
+                        new int[] {-1, -1}, 16, 64));
+        Request.Launch both = assertInstanceOf(Request.Launch.class, roundTrip(new Request.Launch(5, "k",
+                new int[] {1, 1, 1}, new int[] {32, 1, 1}, 0, List.of(new Request.Arg.TensorMap(1, 0, strided),
+                        new Request.Arg.TensorMap(2, 0, im2col)), -1, false, false, null, false)).message());
+        assertEquals(strided, ((Request.Arg.TensorMap) both.args().get(0)).spec());
+        assertEquals(im2col, ((Request.Arg.TensorMap) both.args().get(1)).spec());
+        assertArrayEquals(im2col.encode(4096), ((Request.Arg.TensorMap) both.args().get(1)).spec().encode(4096));
+    }
+
     @Test
     void compileRequestsCrossWholeAndNameTheSameKernel() throws IOException {
         CompileRequest req = new CompileRequest("k.cu", "#include \"h.h\"\n__global__ void k() {}", Map.of("N", "4"),

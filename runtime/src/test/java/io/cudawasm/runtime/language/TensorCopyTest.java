@@ -507,7 +507,7 @@ class TensorCopyTest {
                 .tensorMap("tensor", pitched(6), null, map2d()).out("out", new float[16], null).build();
         CheckedRun.BackendRun r = CheckedRun.run(OpenClTestDevice.backend(), AllPaths.compile(c.request()), c.launch());
         assertNotNull(r.failure());
-        assertTrue(r.failure().getMessage().contains("tensor maps are made for the WebAssembly path only"),
+        assertTrue(r.failure().getMessage().contains("OpenCL has no bulk tensor copies"),
                 r.failure().getMessage());
     }
 

@@ -231,11 +231,11 @@ class TensorMapApiTest {
     }
 
     @Test
-    void theGpuBackEndsAreNotGivenTensorMaps() {
+    void openClIsNotGivenTensorMaps() {
         Reply r = job("iota:1296", map(), "opencl");
         assertEquals(400, r.status(), r.toString());
         assertTrue(r.json().get("message").asText().contains("tensor maps (CUtensorMap) are made for the WebAssembly path"
-                + " only, not for opencl"), r.toString());
+                + " and the CUDA back end, not for opencl"), r.toString());
     }
 
     @Test

@@ -28,6 +28,7 @@ public final class CaseBuilder {
     private Dim3 grid = Dim3.of(1);
     private Dim3 block = Dim3.of(1);
     private int sharedBytes;
+    private Dim3 cluster;
     private final List<CheckedRun.Arg> args = new ArrayList<>();
     private final Map<String, byte[]> expected = new LinkedHashMap<>();
     private final Map<String, byte[]> symbols = new LinkedHashMap<>();
@@ -59,6 +60,12 @@ public final class CaseBuilder {
     public CaseBuilder launch(Dim3 g, Dim3 b) {
         this.grid = g;
         this.block = b;
+        return this;
+    }
+
+    /** Thread block clusters of this shape given at the launch (null: the kernel's own, else one block). */
+    public CaseBuilder cluster(Dim3 shape) {
+        this.cluster = shape;
         return this;
     }
 
@@ -132,7 +139,7 @@ public final class CaseBuilder {
         if (kernel == null) {
             throw new IllegalStateException("case " + name + " needs a kernel name");
         }
-        LaunchConfig config = new LaunchConfig(grid, block, sharedBytes);
+        LaunchConfig config = new LaunchConfig(grid, block, sharedBytes, cluster);
         return new KernelCase(name, request, new CheckedRun.Launch(kernel, config, args, symbols, LaunchOptions.DEFAULT),
                 expected, tolerance);
     }

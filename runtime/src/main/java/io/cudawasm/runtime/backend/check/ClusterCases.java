@@ -13,7 +13,7 @@ public final class ClusterCases {
     private ClusterCases() {}
 
     public static List<KernelCase> all() {
-        return List.of(neighbours(), spreadHistogram());
+        return List.of(neighbours(), spreadHistogram(), launchShape());
     }
 
     /** Each block fills its shared array and reads the next rank's, in clusters of 2x2 blocks. */
@@ -42,6 +42,45 @@ public final class ClusterCases {
         int[] ref = neighboursReference(gx, gy, threads, 2, 2);
         return CaseBuilder.of("cluster_neighbours", "cluster_neighbours.cu", src).kernel("cluster_neighbours")
                 .launch(new Dim3(gx, gy, 1), Dim3.of(threads)).out("out", new int[ref.length], ref).build();
+    }
+
+    /**
+     * The neighbours kernel without {@code __cluster_dims__}, in clusters of 4x2 blocks the launch gives
+     * ({@code cudaLaunchAttributeClusterDimension}; the CUDA back end compiles the kernel for the shape,
+     * in a module of its own that must see the {@code __device__} variable the launch sets).
+     */
+    static KernelCase launchShape() {
+        String src = """
+                #include <cooperative_groups.h>
+                namespace cg = cooperative_groups;
+
+                __device__ int bias;
+
+                __global__ void cluster_launch_shape(int *out)
+                {
+                    __shared__ int mine[64];
+                    cg::cluster_group cluster = cg::this_cluster();
+                    unsigned rank = cluster.block_rank();
+                    int block = blockIdx.x + gridDim.x * blockIdx.y;
+                    mine[threadIdx.x] = block * 1000 + threadIdx.x;
+                    cluster.sync();
+                    int *theirs = cluster.map_shared_rank(mine, (rank + 1) % cluster.num_blocks());
+                    int seen = theirs[(threadIdx.x + 1) % blockDim.x];
+                    cluster.sync();
+                    out[block * blockDim.x + threadIdx.x] = seen + bias;
+                }
+                """;
+        int gx = 8;
+        int gy = 4;
+        int threads = 64;
+        int bias = 500_000;
+        int[] ref = neighboursReference(gx, gy, threads, 4, 2);
+        for (int i = 0; i < ref.length; i++) {
+            ref[i] += bias;
+        }
+        return CaseBuilder.of("cluster_launch_shape", "cluster_launch_shape.cu", src).kernel("cluster_launch_shape")
+                .launch(new Dim3(gx, gy, 1), Dim3.of(threads)).cluster(new Dim3(4, 2, 1))
+                .symbol("bias", CaseBuilder.bytes(new int[] {bias})).out("out", new int[ref.length], ref).build();
     }
 
     /**

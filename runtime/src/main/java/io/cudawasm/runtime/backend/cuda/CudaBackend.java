@@ -79,8 +79,25 @@ public final class CudaBackend implements Backend, AutoCloseable {
                     + "compile it again to run it on CUDA");
         }
         CudaProgram program = compiled.cuda();
-        String ptx = compiler.compile(program, arch());
-        return new CudaSession(this, compiled, program, ptx);
+        return new CudaSession(this, compiled, program, ptx(program));
+    }
+
+    /**
+     * The cluster shape kernel {@code k} is compiled for ({@code __cluster_dims__}) to run a launch in
+     * clusters of {@code cluster} that the kernel does not declare: a shape given only at launch is a
+     * launch attribute of {@code cuLaunchKernelEx}, which JCuda 12.6 does not bind. Empty when the
+     * module as compiled runs the launch.
+     */
+    public static java.util.Optional<io.cudawasm.kernels.kir.ClusterDims> launchOnlyShape(CudaProgram.Kernel k,
+            io.cudawasm.runtime.launch.Dim3 cluster) {
+        return k.clusterDims() == null && cluster != null && cluster.total() > 1
+                ? java.util.Optional.of(new io.cudawasm.kernels.kir.ClusterDims(cluster.x(), cluster.y(), cluster.z()))
+                : java.util.Optional.empty();
+    }
+
+    /** The program's PTX for this device (from the disk cache when it was compiled before). */
+    String ptx(CudaProgram program) {
+        return compiler.compile(program, arch());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.cuda.CudaEmitter;
 import io.cudawasm.kernels.cuda.CudaProgram;
+import io.cudawasm.kernels.kir.ClusterDims;
 import io.cudawasm.runtime.backend.BufferTable;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.HostTransfers;
@@ -26,6 +27,7 @@ import io.cudawasm.runtime.memory.DeviceBuffer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +38,7 @@ import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUpointer_attribute;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.JCudaDriver;
@@ -47,28 +50,46 @@ import jcuda.driver.JCudaDriver;
  * cannot stop a running kernel: later operations of the session wait for it (stream order).
  */
 final class CudaSession implements DeviceSession, HostTransfers {
+    /**
+     * The most modules compiled for cluster shapes given at launch that a session keeps loaded (each
+     * holds its own copy of the module's globals on the GPU); the least recently launched goes first.
+     * A shape is at most 8 blocks (37 shapes of more than one), so the variants of a kernel are few,
+     * and their PTX is kept in the compiler's disk cache: a variant loaded again is not compiled again.
+     */
+    static final int MAX_CLUSTER_VARIANTS = 4;
+
     private final CudaBackend backend;
     private final CompileResult compiled;
     private final CudaProgram program;
-    private final CUmodule module = new CUmodule();
+    private final Loaded main;
     private final CUstream stream = new CUstream();
     private final BufferTable<CUdeviceptr> buffers = new BufferTable<>();
-    private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Modules with a kernel compiled for a cluster shape only the launch gives, by kernel and shape; access order. */
+    private final Map<String, Loaded> clusterVariants = new LinkedHashMap<>(16, 0.75f, true);
     private boolean closed;
+
+    /** A loaded module and the kernels looked up in it. */
+    private record Loaded(CUmodule module, Map<String, CUfunction> functions) {}
 
     CudaSession(CudaBackend backend, CompileResult compiled, CudaProgram program, String ptx) {
         this.backend = backend;
         this.compiled = compiled;
         this.program = program;
         current();
+        this.main = load(ptx, rc -> CudaBackend.check(rc, "cuModuleLoadData"));
+        CudaBackend.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+    }
+
+    private Loaded load(String ptx, java.util.function.IntConsumer check) {
+        CUmodule module = new CUmodule();
         int rc = JCudaDriver.cuModuleLoadData(module, ptx);
         if (rc == CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {
             // the driver is older than the compiler: the kernels use no newer PTX features
             rc = JCudaDriver.cuModuleLoadData(module, PtxVersion.lowered(ptx,
                     PtxVersion.supportedBy(backend.cudaDevice().driverVersion())));
         }
-        CudaBackend.check(rc, "cuModuleLoadData");
-        CudaBackend.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate");
+        check.accept(rc);
+        return new Loaded(module, new HashMap<>());
     }
 
     private void current() {
@@ -150,8 +171,12 @@ final class CudaSession implements DeviceSession, HostTransfers {
     }
 
     private CUdeviceptr global(String name, long[] size) {
+        return global(main, name, size);
+    }
+
+    private static CUdeviceptr global(Loaded loaded, String name, long[] size) {
         CUdeviceptr p = new CUdeviceptr();
-        device(JCudaDriver.cuModuleGetGlobal(p, size, module, name), "cuModuleGetGlobal(" + name + ")", null);
+        device(JCudaDriver.cuModuleGetGlobal(p, size, loaded.module(), name), "cuModuleGetGlobal(" + name + ")", null);
         return p;
     }
 
@@ -193,9 +218,13 @@ final class CudaSession implements DeviceSession, HostTransfers {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "kernel '" + name + "' takes "
                     + sig.params().size() + " arguments, " + args.size() + " given");
         }
-        CUfunction f = functions.computeIfAbsent(k.name(), n -> {
+        Dim3 cluster = checkClusters(k, config, name);
+        // a shape the kernel does not declare runs in a module with the kernel compiled for it
+        Loaded target = CudaBackend.launchOnlyShape(k, cluster).map(shape -> clusterVariant(k, shape, name))
+                .orElse(main);
+        CUfunction f = target.functions().computeIfAbsent(k.name(), n -> {
             CUfunction fn = new CUfunction();
-            device(JCudaDriver.cuModuleGetFunction(fn, module, n), "cuModuleGetFunction(" + n + ")", name);
+            device(JCudaDriver.cuModuleGetFunction(fn, target.module(), n), "cuModuleGetFunction(" + n + ")", name);
             return fn;
         });
         if (config.sharedBytes() > 48 * 1024) {
@@ -207,22 +236,26 @@ final class CudaSession implements DeviceSession, HostTransfers {
         for (int i = 0; i < args.size(); i++) {
             values[i] = argument(sig.params().get(i), args.get(i), name);
         }
+        if (target != main) {
+            // the variant's module has globals of its own: it starts from the session's and hands them back
+            copyGlobals(main, target, false, name);
+        }
         long[] statusSize = new long[1];
-        CUdeviceptr status = global(CudaEmitter.STATUS_SYMBOL, statusSize);
+        CUdeviceptr status = global(target, CudaEmitter.STATUS_SYMBOL, statusSize);
         device(JCudaDriver.cuMemsetD8(status, (byte) 0, StatusWord.BYTES), "cuMemsetD8", name);
         boolean cooperative = k.gridSync() || options.cooperative();
         if (cooperative) {
             checkCooperative(f, k, config);
         }
-        checkClusters(k, config, name);
         program.symbol(KernelAbi.COOPERATIVE_SYMBOL).ifPresent(flag -> device(JCudaDriver.cuMemcpyHtoD(
-                global(flag.name(), new long[1]), Pointer.to(new int[] {cooperative ? 1 : 0}), 4), "cuMemcpyHtoD", name));
+                global(target, flag.name(), new long[1]), Pointer.to(new int[] {cooperative ? 1 : 0}), 4),
+                "cuMemcpyHtoD", name));
         // nvcc's grid barrier (PTX input) counts arrivals in the workspace from zero in every launch, as the
         // driver's fresh workspace does; its first word is the workspace's size
         program.symbol(KernelAbi.GRID_WORKSPACE_SYMBOL).ifPresent(ws -> {
             byte[] fresh = new byte[KernelAbi.GRID_WORKSPACE_BYTES];
             java.nio.ByteBuffer.wrap(fresh).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, KernelAbi.GRID_WORKSPACE_BYTES);
-            device(JCudaDriver.cuMemcpyHtoD(global(ws.name(), new long[1]), Pointer.to(fresh), fresh.length),
+            device(JCudaDriver.cuMemcpyHtoD(global(target, ws.name(), new long[1]), Pointer.to(fresh), fresh.length),
                     "cuMemcpyHtoD", name);
         });
         long started = System.nanoTime();
@@ -240,6 +273,10 @@ final class CudaSession implements DeviceSession, HostTransfers {
                     ? LaunchFailure.INVALID_LAUNCH : LaunchFailure.DEVICE_ERROR, name,
                     call + "(" + name + ") failed: " + CUresult.stringFor(rc));
         }
+        if (target != main) {
+            // in stream order: after the kernel, even one that outlives its time limit
+            copyGlobals(target, main, true, name);
+        }
         await(name, options, started);
         byte[] st = new byte[StatusWord.BYTES];
         device(JCudaDriver.cuMemcpyDtoH(Pointer.to(st), status, st.length), "cuMemcpyDtoH", name);
@@ -248,21 +285,62 @@ final class CudaSession implements DeviceSession, HostTransfers {
                 backend.cudaDevice().multiprocessors());
     }
 
-    /**
-     * Thread block clusters need sm_90, and a launch runs the shape the kernel declares
-     * ({@code __cluster_dims__}, compiled into the kernel): a shape given only at launch needs
-     * {@code cuLaunchKernelEx}, which JCuda 12.6 does not bind, so it is refused by name.
-     */
-    private void checkClusters(CudaProgram.Kernel k, LaunchConfig config, String name) {
+    /** The launch's cluster shape, checked as CUDA checks it; clusters of more than one block need sm_90. */
+    private Dim3 checkClusters(CudaProgram.Kernel k, LaunchConfig config, String name) {
         Dim3 cluster = ClusterShape.resolve(k.clusterDims(), config, name);
         if (cluster.total() > 1 && backend.cudaDevice().major() < 9) {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "thread block clusters need a GPU of compute"
                     + " capability 9.0 or later; " + backend.device() + " has none (run it on the WebAssembly path)");
         }
-        if (k.clusterDims() == null && cluster.total() > 1) {
-            throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "a cluster shape given at launch (" + cluster
-                    + ") is not supported on the CUDA back end (it needs cuLaunchKernelEx, which its JCuda does not"
-                    + " bind): declare it on the kernel with __cluster_dims__, or run on the WebAssembly path");
+        return cluster;
+    }
+
+    /**
+     * The module in which kernel {@code k} carries {@code __cluster_dims__} of the launch's shape
+     * ({@link CudaBackend#launchOnlyShape}): compiled once per kernel and shape, at most
+     * {@link #MAX_CLUSTER_VARIANTS} kept loaded.
+     */
+    private Loaded clusterVariant(CudaProgram.Kernel k, ClusterDims shape, String name) {
+        String key = k.name() + " " + shape;
+        Loaded variant = clusterVariants.get(key);
+        if (variant != null) {
+            return variant;
+        }
+        if (clusterVariants.size() >= MAX_CLUSTER_VARIANTS) {
+            var eldest = clusterVariants.entrySet().iterator();
+            Loaded old = eldest.next().getValue();
+            eldest.remove();
+            // a kernel of it that outlived its time limit may still run: the stream finishes it first
+            JCudaDriver.cuStreamSynchronize(stream);
+            JCudaDriver.cuModuleUnload(old.module());
+        }
+        String ptx;
+        try {
+            ptx = backend.ptx(compiled.cuda(k.name(), shape));
+        } catch (RuntimeException e) {
+            throw new LaunchException(LaunchFailure.DEVICE_ERROR, name, "compiling kernel '" + name + "' for clusters of "
+                    + shape.x() + "x" + shape.y() + "x" + shape.z() + " failed: " + e.getMessage());
+        }
+        variant = load(ptx, rc -> device(rc, "cuModuleLoadData", name));
+        clusterVariants.put(key, variant);
+        return variant;
+    }
+
+    /**
+     * Copies the module globals ({@code __device__} and {@code __constant__} variables) of one module
+     * to another, device to device; {@code back}: after the launch, in stream order, and only what a
+     * kernel can write.
+     */
+    private void copyGlobals(Loaded from, Loaded to, boolean back, String name) {
+        for (CudaProgram.Symbol s : program.symbols()) {
+            if (back && s.constant()) {
+                continue;
+            }
+            long[] size = new long[1];
+            CUdeviceptr source = global(from, s.name(), size);
+            CUdeviceptr target = global(to, s.name(), new long[1]);
+            device(back ? JCudaDriver.cuMemcpyDtoDAsync(target, source, size[0], stream)
+                    : JCudaDriver.cuMemcpyDtoD(target, source, size[0]), "cuMemcpyDtoD(" + s.sourceName() + ")", name);
         }
     }
 
@@ -295,6 +373,10 @@ final class CudaSession implements DeviceSession, HostTransfers {
     }
 
     private Pointer argument(ParamInfo p, KernelArg arg, String name) {
+        if (arg instanceof KernelArg.TensorMap && p.kind() != ParamKind.POINTER) {
+            // the kernels' bulk tensor copies are C that reads the project's map (TensorMapAbi): no driver map
+            return Pointer.to(ScalarBytes.of(p, arg, name, this::address));
+        }
         if (p.kind() != ParamKind.POINTER) {
             return Pointer.to(ScalarBytes.of(p, arg, name));
         }
@@ -315,6 +397,14 @@ final class CudaSession implements DeviceSession, HostTransfers {
             throw new LaunchException(LaunchFailure.INVALID_LAUNCH, name, "argument '" + p.name() + "' of kernel '"
                     + name + "' " + e.getMessage());
         }
+    }
+
+    /** A buffer's device address as a number (what a tensor map holds). */
+    private long address(DeviceBuffer b) {
+        long[] value = new long[1];
+        device(JCudaDriver.cuPointerGetAttribute(Pointer.to(value), CUpointer_attribute.CU_POINTER_ATTRIBUTE_DEVICE_POINTER,
+                ptr(b)), "cuPointerGetAttribute", null);
+        return value[0];
     }
 
     /** Waits for the stream, polling so a time limit or cancellation is noticed. */
@@ -360,6 +450,9 @@ final class CudaSession implements DeviceSession, HostTransfers {
             JCudaDriver.cuMemFree(p);
         }
         JCudaDriver.cuStreamDestroy(stream);
-        JCudaDriver.cuModuleUnload(module);
+        for (Loaded variant : clusterVariants.values()) {
+            JCudaDriver.cuModuleUnload(variant.module());
+        }
+        JCudaDriver.cuModuleUnload(main.module());
     }
 }

@@ -115,9 +115,10 @@ final class JobPlanner {
                 bound.add(a.plan());
             }
             if (bound.stream().anyMatch(a -> a instanceof ArgPlan.TensorMapRef)
-                    && !backend.backend().name().equals("wasm")) {
+                    && !Backends.takesTensorMaps(backend.backend())) {
                 throw JsonNumbers.invalid(field + ".args", "tensor maps (CUtensorMap) are made for the WebAssembly path"
-                        + " only, not for " + backend.backend().name() + ": use backend 'wasm' (or leave backend out)");
+                        + " and the CUDA back end, not for " + backend.backend().name()
+                        + ": use backend 'wasm' (or leave backend out)");
             }
             boolean cooperative = Boolean.TRUE.equals(launch.cooperative());
             if (cooperative && !Backends.launchesCooperatively(backend.backend())) {

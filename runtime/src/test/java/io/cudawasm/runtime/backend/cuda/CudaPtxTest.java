@@ -91,6 +91,27 @@ class CudaPtxTest {
     }
 
     /**
+     * The cluster cases (with the module CudaSession compiles for a shape given only at launch) and the
+     * tensor-copy cases assemble for sm_90; the tensor copies, being C, for sm_75 too.
+     */
+    @Test
+    void theClusterAndTensorCopyCasesAssembleAsTheGpuCheckRunsThem() throws Exception {
+        for (KernelCase c : io.cudawasm.runtime.backend.check.ClusterCases.all()) {
+            io.cudawasm.kernels.CompileResult compiled = c.compile();
+            CudaProgram plain = compiled.cuda();
+            CudaProgram program = plain.kernel(c.launch().kernel()).flatMap(k -> CudaBackend.launchOnlyShape(k,
+                    c.launch().config().cluster()).map(shape -> compiled.cuda(k.name(), shape))).orElse(plain);
+            assertEquals(".target sm_90", compileAndAssemble(c.name(), program, "90"), c.name());
+            assertTrue(Files.readString(work.resolve(c.name() + "_90.ptx")).contains(".reqnctapercluster"), c.name());
+        }
+        for (KernelCase c : io.cudawasm.runtime.backend.check.TensorCopyCases.all()) {
+            for (String arch : ARCHS) {
+                assertEquals(".target sm_" + arch, compileAndAssemble(c.name(), c.compile().cuda(), arch), c.name());
+            }
+        }
+    }
+
+    /**
      * The device-semantics kernels in one translation unit (each program in its own namespace, the
      * kernels keep their distinct C names), to spend one nvcc run per architecture on all of them.
      */
