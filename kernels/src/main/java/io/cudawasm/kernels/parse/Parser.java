@@ -853,7 +853,7 @@ public final class Parser {
                     Expr e = assignment();
                     expect(")", "after alignment");
                     if (e instanceof Expr.IntLit lit) {
-                        s.align = (int) lit.value().value();
+                        s.align = alignment(t, lit.value().value());
                     } else if (!(e instanceof Expr.AlignofType)) {
                         // alignas(alignof(float4)) (the async-copy samples' shared arrays) asks for no more
                         // than the layout gives variables here; other expressions stay refused
@@ -1019,6 +1019,17 @@ public final class Parser {
         return new TypeSyntax.Builtin(at.pos(), k);
     }
 
+    /** The largest {@code __align__}/{@code alignas} taken: a page (the swizzled TMA tiles ask for 1,024). */
+    static final int MAX_ALIGNMENT = 4096;
+
+    /** An alignment as written: a power of two up to {@link #MAX_ALIGNMENT}. */
+    private int alignment(Token at, long value) {
+        if (value < 1 || value > MAX_ALIGNMENT || (value & (value - 1)) != 0) {
+            throw error(at, at.text() + "(" + value + "): an alignment is a power of two from 1 to " + MAX_ALIGNMENT);
+        }
+        return (int) value;
+    }
+
     private TypeSyntax structSpecifier() {
         Token kw = next();
         boolean union = kw.is("union");
@@ -1034,7 +1045,7 @@ public final class Parser {
                 if (!(e instanceof Expr.IntLit lit)) {
                     throw error(a, a.text() + " needs an integer constant");
                 }
-                align = (int) lit.value().value();
+                align = alignment(a, lit.value().value());
             }
         }
         String tag = peek().isIdent() && !isKeyword(peek().text()) ? next().text() : null;
