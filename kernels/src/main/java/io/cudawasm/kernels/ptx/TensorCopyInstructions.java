@@ -163,7 +163,7 @@ final class TensorCopyInstructions {
         }
         KLocal status = f.local("tensorCopy", fn.returnType());
         f.emit(new KStmt.Assign(status, new KExpr.Call(fn, converted, fn.returnType())));
-        for (KStmt stop : TensorCopies.stops(new KExpr.LocalGet(status), ins.pos())) {
+        for (KStmt stop : TensorCopies.stops(new KExpr.LocalGet(status), ins.sourcePos())) {
             f.emit(stop);
         }
         return args.get(0);

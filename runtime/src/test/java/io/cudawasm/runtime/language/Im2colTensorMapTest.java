@@ -428,7 +428,7 @@ class Im2colTensorMapTest {
                 .launch(Dim3.of(1), Dim3.of(64)).tensorMap("tensor", new float[count(dims)], null, tiled)
                 .out("out", new float[64], null).in("at", new int[8]).scalar(64).build();
         CompileResult compiled = AllPaths.compile(tiledMapIm2colCopy.request());
-        stops(compiled, tiledMapIm2colCopy, "load4"); // inline PTX: the stop names the kernel
+        stops(compiled, tiledMapIm2colCopy, "im2col.cu:"); // inline PTX: the stop names the asm statement's line
         String ptx = Nvcc.ptx(LOADS, SM90, List.of());
         stops(AllPaths.compile(CompileRequest.of("im2col.ptx", ptx)), tiledMapIm2colCopy, "im2col.ptx:");
     }
