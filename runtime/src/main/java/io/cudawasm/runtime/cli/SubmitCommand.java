@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
             "4:no answer: the worker cannot be reached, is busy (429) or draining (503), or wants a token (401)"},
         footer = {"", "Arguments follow the run command: numbers for scalars, zeros:N iota:N[:START[:STEP]]",
             "const:N:V random:N[:SEED[:MIN:MAX]] file:PATH for pointers, struct:TYPE=V,... for structs,",
-            "tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER for a CUtensorMap (its buffer named after the parameter);",
+            "tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE][:es=E]/BUFFER for a CUtensorMap (its buffer named after the parameter);",
             "headers the source includes are read from its folder and the -I folders and sent with it;",
             "by position or as NAME=VALUE.",
             "", "Example: cuda-wasm submit --url http://worker:8080 lib:saxpy --kernel saxpy --grid 4096 --block 256 \\",

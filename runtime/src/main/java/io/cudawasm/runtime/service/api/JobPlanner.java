@@ -290,7 +290,7 @@ final class JobPlanner {
                     + " bytes, not a CUtensorMap: a tensor map cannot be passed for it");
         }
         if (v.isTextual()) {
-            // tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE]/BUFFER: an inline buffer named after its parameter, as for pointers
+            // tensormap:TYPE:DIMS:BOX[:STRIDES][:SWIZZLE][:es=E]/BUFFER: an inline buffer named after its parameter, as for pointers
             io.cudawasm.runtime.launch.TensorMapText text;
             try {
                 text = io.cudawasm.runtime.launch.TensorMapText.parse(v.textValue());
