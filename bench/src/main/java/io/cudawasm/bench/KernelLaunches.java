@@ -1,17 +1,25 @@
 package io.cudawasm.bench;
 
+import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.CompileResult;
+import io.cudawasm.kernels.KernelCompiler;
 import io.cudawasm.runtime.backend.DeviceSession;
 import io.cudawasm.runtime.backend.check.BundledKernelCases;
 import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import io.cudawasm.runtime.backend.check.KernelCase;
 import io.cudawasm.runtime.backend.wasm.WasmBackend;
+import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.KernelArg;
+import io.cudawasm.runtime.launch.LaunchConfig;
+import io.cudawasm.runtime.launch.LaunchOptions;
 import io.cudawasm.runtime.memory.DeviceBuffer;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +73,34 @@ public final class KernelLaunches {
             };
             out.add(new Object[] {c.name(), run, outputs});
         }
+        out.add(blockReduce(backend));
         return out;
     }
+
+    /**
+     * {@link WasmBlockBench}'s shared-memory tree reduction of 16M floats (256 per block), the kernel of
+     * {@link CpuLimits}' "reduce": its source and sizes are compile-time constants, so the copy of this
+     * class over an older build runs the same launch.
+     */
+    private static Object[] blockReduce(WasmBackend backend) {
+        DeviceSession s = backend.open(KernelCompiler.compile(
+                CompileRequest.of("block.cu", WasmBlockBench.SOURCE)));
+        ByteBuffer values = ByteBuffer.allocate(4 * WasmBlockBench.REDUCE_N)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < WasmBlockBench.REDUCE_N; i++) {
+            values.putFloat((float) r.nextDouble());
+        }
+        DeviceBuffer in = s.allocate(values.capacity());
+        s.write(in, 0, values.array());
+        DeviceBuffer partial = s.allocate(4L * WasmBlockBench.REDUCE_N / WasmBlockBench.BLOCK);
+        LaunchConfig config = new LaunchConfig(
+                Dim3.of(WasmBlockBench.REDUCE_N / WasmBlockBench.BLOCK),
+                Dim3.of(WasmBlockBench.BLOCK), WasmBlockBench.BLOCK * 4);
+        List<KernelArg> args = List.of(KernelArg.of(in), KernelArg.of(partial));
+        Runnable run = () -> s.launch("reduce", config, args, LaunchOptions.DEFAULT);
+        Supplier<byte[]> outputs = () -> s.read(partial, 0, (int) partial.size());
+        return new Object[] {"block_reduce_16M", run, outputs};
+    }
 }
+

@@ -115,6 +115,12 @@ final class CodeWriter {
         line(mnemonic);
     }
 
+    /** {@code memory.size}: the memory's size in 64 KiB pages. */
+    void memorySize() {
+        code.u8(0x3F).u8(0);
+        line("memory.size");
+    }
+
     void memoryCopy() {
         code.u8(0xFC).u32(10).u8(0).u8(0);
         line("memory.copy");

@@ -533,7 +533,7 @@ final class FunctionEmitter {
             threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
                 if (plan != null) {
                     // the general loop is the fallback: one copy of the body, not the unrolled four
-                    versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null,
+                    versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null, rowCopy(plan),
                             () -> threadLoops(tx, bdx, this::threadBody));
                 } else if (unrollThreadLoop()) {
                     unrolledThreadLoop(tx, bdx);
@@ -774,8 +774,10 @@ final class FunctionEmitter {
             int finalXLimit = xLimit;
             int fpRow = frameSize > 0 ? addLocal(ValType.I32, "fp_row") : -1;
             int linearRow = tracksLinear ? addLocal(ValType.I32, "linear_row") : -1;
+            // a thread that loads or stores frame slots has an effect of its own: no bulk copy for its row
+            RowCopy copy = load.isEmpty() && written.isEmpty() ? rowCopy(plan) : null;
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, () -> threadRow(finalXLimit, perThread)));
+                    new int[] {fpRow, linearRow}, copy, () -> threadRow(finalXLimit, perThread)));
         }
         threadKnown = outerThreadKnown;
     }
@@ -1455,7 +1457,7 @@ final class FunctionEmitter {
      * (fission only) holds two locals for the row's first {@code fp} and {@code linear}, which the fast
      * loop computes from threadIdx.x and leaves as the general row would.
      */
-    private void versionedRow(FastRow row, Runnable thread, int[] rowState, Runnable general) {
+    private void versionedRow(FastRow row, Runnable thread, int[] rowState, RowCopy copy, Runnable general) {
         int tx = threadCounters[0];
         int[] range = rowRange(row);
         int lo = range[0];
@@ -1478,8 +1480,12 @@ final class FunctionEmitter {
         get(hi);
         w.op(0x48, "i32.lt_s");
         w.ifThen(label("passing"), null);
-        get(lo);
-        set(tx);
+        if (copy != null) {
+            bulkCopy(row, copy, lo, hi);
+        } else {
+            get(lo);
+            set(tx);
+        }
         String loop = label("fx");
         w.loop(loop);
         thread.run();
@@ -1511,6 +1517,180 @@ final class FunctionEmitter {
         }
         w.elseBranch();
         general.run();
+        w.end();
+    }
+
+    /**
+     * A fast row whose every passing thread copies one element from one affine pointer to another with
+     * the element's size as both strides ({@code dst[tid] = src[tid]}): {@code dst}/{@code src} are
+     * the pointers' forms, with the accesses' immediates, and {@code size} the element's bytes.
+     */
+    private record RowCopy(ThreadAffine.Pointer dst, long dstOffset, ThreadAffine.Pointer src, long srcOffset,
+            int size) {}
+
+    /**
+     * The row's body as a copy of one element per thread, or null. Before the store the body may only
+     * assign registers, from values that cannot trap for any thread of the row (the row's checks cover
+     * its affine pointers) and read no register the body assigns later or itself (so each thread's
+     * values depend on its threadIdx.x alone, and the last thread leaves what the whole row leaves).
+     * The loaded and stored types are one scalar type: the copy moves the bytes a load and a store of
+     * that type move.
+     */
+    private RowCopy rowCopy(FastRow row) {
+        if (row == null) {
+            return null;
+        }
+        List<KStmt> all = row.body.statements();
+        List<KStmt> statements = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i + 1 < all.size() && forwardable(all.get(i), all.get(i + 1))) {
+                statements.add(forward((KStmt.Assign) all.get(i), all.get(i + 1))); // as block() emits them
+                i++;
+            } else {
+                statements.add(all.get(i));
+            }
+        }
+        if (statements.isEmpty() || !(statements.get(statements.size() - 1) instanceof KStmt.Store store)
+                || !(store.value() instanceof KExpr.Load load)) {
+            return null;
+        }
+        CType t = ((PointerType) store.address().type()).pointee();
+        if (t instanceof StructType || t instanceof ArrayType || !t.equals(load.type()) || t.size() <= 0) {
+            return null;
+        }
+        java.util.Set<KLocal> targets = new java.util.HashSet<>();
+        for (KStmt st : statements) {
+            if (st instanceof KStmt.Assign a) {
+                targets.add(a.target());
+            }
+        }
+        java.util.Set<KLocal> earlier = new java.util.HashSet<>();
+        for (KStmt st : statements.subList(0, statements.size() - 1)) {
+            if (!(st instanceof KStmt.Assign a) || !registers.containsKey(a.target()) || a.target().needsMemory()
+                    || low32.contains(a.target()) || !rowTrapFree(a.value(), row)) {
+                return null;
+            }
+            boolean[] carried = {false};
+            KirWalk.expression(a.value(), e -> carried[0] |= e instanceof KExpr.LocalGet g
+                    && targets.contains(g.local()) && !earlier.contains(g.local()));
+            if (carried[0]) {
+                return null;
+            }
+            earlier.add(a.target());
+        }
+        Folded d = fold(store.address());
+        Folded s = fold(load.address());
+        ThreadAffine.Pointer dp = d.kind == Base.EXPR ? row.affine.pointer(d.base) : null;
+        ThreadAffine.Pointer sp = s.kind == Base.EXPR ? row.affine.pointer(s.base) : null;
+        if (dp == null || sp == null || !row.chains.containsKey(dp) || !row.chains.containsKey(sp)
+                || dp.coeff() != t.size() || sp.coeff() != t.size()) {
+            return null;
+        }
+        return new RowCopy(dp, d.offset, sp, s.offset, t.size());
+    }
+
+    /** {@link #trapFree}, or a pointer value the row computes from its hoisted, checked pointers. */
+    private boolean rowTrapFree(KExpr e, FastRow row) {
+        if (e instanceof KExpr.PtrAdd p) {
+            Folded f = fold(p);
+            ThreadAffine.Pointer form = f.kind == Base.EXPR && f.base == p ? row.affine.pointer(p) : null;
+            if (form != null && row.chains.containsKey(form)) {
+                return true;
+            }
+        }
+        return trapFree(e);
+    }
+
+    /**
+     * The passing threads of a copy row but the last as one {@code memory.copy}, then {@code tx} at the
+     * last (which the loop runs as one thread, leaving the registers and row state the loop leaves);
+     * {@code tx} at the first, and the loop as before, unless the copy is certainly the same as the
+     * threads' own loads and stores one by one. That needs both ranges wholly within the memory (so
+     * nothing traps, where the loop would trap part way), and the destination not within the source
+     * above its start (a forward copy element by element then reads only bytes it has not written, as
+     * {@code memory.copy}, which moves as if through a buffer, does). The checks are in 64 bits: from
+     * the row values, every thread's address is then below 2^31, the same as the loop's 32-bit ones.
+     */
+    private void bulkCopy(FastRow row, RowCopy copy, int lo, int hi) {
+        int tx = threadCounters[0];
+        int size = copy.size();
+        int dst = addLocal(ValType.I64, "copy_dst");
+        int src = addLocal(ValType.I64, "copy_src");
+        int bytes = addLocal(ValType.I64, "copy_bytes");
+        int end = addLocal(ValType.I64, "copy_end");
+        int ok = addLocal(ValType.I32, "copy_ok");
+        // bytes of the whole row, and of all threads but the last
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(size);
+        w.op(0x7E, "i64.mul");
+        set(bytes);
+        w.memorySize();
+        w.op(0xAD, "i64.extend_i32_u");
+        w.i64Const(16);
+        w.op(0x86, "i64.shl");
+        set(end);
+        for (int side = 0; side < 2; side++) {
+            int into = side == 0 ? dst : src;
+            get(row.bases.get(side == 0 ? copy.dst() : copy.src()));
+            widen(true);
+            get(lo);
+            w.op(0xAC, "i64.extend_i32_s");
+            w.i64Const(size);
+            w.op(0x7E, "i64.mul");
+            w.op(0x7C, "i64.add");
+            w.i64Const(side == 0 ? copy.dstOffset() : copy.srcOffset());
+            w.op(0x7C, "i64.add");
+            set(into);
+        }
+        // more than one thread
+        get(bytes);
+        w.i64Const(size);
+        w.op(0x55, "i64.gt_s");
+        for (int into : new int[] {dst, src}) {
+            get(into);
+            w.i64Const(KernelAbi.GUARD_BYTES);
+            w.op(0x59, "i64.ge_s");
+            w.op(0x71, "i32.and");
+            get(into);
+            get(bytes);
+            w.op(0x7C, "i64.add");
+            get(end);
+            w.op(0x57, "i64.le_s");
+            w.op(0x71, "i32.and");
+        }
+        // no overlap, or the destination at or below the source
+        get(dst);
+        get(src);
+        w.op(0x57, "i64.le_s");
+        get(dst);
+        get(src);
+        get(bytes);
+        w.op(0x7C, "i64.add");
+        w.op(0x59, "i64.ge_s");
+        w.op(0x72, "i32.or");
+        w.op(0x71, "i32.and");
+        set(ok);
+        get(ok);
+        w.ifThen(label("bulk"), null);
+        get(dst);
+        w.op(0xA7, "i32.wrap_i64");
+        get(src);
+        w.op(0xA7, "i32.wrap_i64");
+        get(bytes);
+        w.i64Const(size);
+        w.op(0x7D, "i64.sub");
+        w.op(0xA7, "i32.wrap_i64");
+        w.memoryCopy();
+        get(hi);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(tx);
+        w.elseBranch();
+        get(lo);
+        set(tx);
         w.end();
     }
 

@@ -172,6 +172,11 @@ final class WasmSession implements DeviceSession {
     }
 
     /** Memory for the session's own use (the memcheck table): not one of the user's allocations. */
+    /** One past the highest address of the session's memory now (for tests of accesses at its end). */
+    synchronized long memoryBytes() {
+        return ((FlatMemory) memory).sizeBytes();
+    }
+
     private DeviceBuffer allocateInternal(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative allocation");
