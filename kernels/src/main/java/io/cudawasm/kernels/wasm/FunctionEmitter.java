@@ -1533,8 +1533,8 @@ final class FunctionEmitter {
      * assign registers, from values that cannot trap for any thread of the row (the row's checks cover
      * its affine pointers) and read no register the body assigns later or itself (so each thread's
      * values depend on its threadIdx.x alone, and the last thread leaves what the whole row leaves).
-     * The loaded and stored types are one scalar type: the copy moves the bytes a load and a store of
-     * that type move.
+     * The loaded and stored types are one arithmetic type (not a pointer, whose load checks it): the
+     * copy moves the bytes a load and a store of that type move.
      */
     private RowCopy rowCopy(FastRow row) {
         if (row == null) {
@@ -1554,8 +1554,9 @@ final class FunctionEmitter {
                 || !(store.value() instanceof KExpr.Load load)) {
             return null;
         }
+        // a pointer's load checks its 8 bytes (a set high half traps): only numbers move as plain bytes
         CType t = ((PointerType) store.address().type()).pointee();
-        if (t instanceof StructType || t instanceof ArrayType || !t.equals(load.type()) || t.size() <= 0) {
+        if (!(t instanceof ScalarType) || !t.equals(load.type()) || t.size() <= 0) {
             return null;
         }
         java.util.Set<KLocal> targets = new java.util.HashSet<>();

@@ -53,6 +53,9 @@ class RowCopyTest {
                 __syncthreads();
                 out[blockIdx.x * blockDim.x + tid] = s[blockDim.x - 1 - tid];
             }
+            __global__ void pointers(int** dst, int* const* src) {
+                dst[threadIdx.x] = src[threadIdx.x];
+            }
             __global__ void from(float* dst, const float* src, int off) {
                 int t = threadIdx.x;
                 dst[t] = src[t + off];
@@ -84,6 +87,24 @@ class RowCopyTest {
                 assertTrue(functionText(h, k).contains("memory.copy"), k);
             }
             assertFalse(functionText(h, "plusZero").contains("memory.copy"));
+            assertFalse(functionText(h, "pointers").contains("memory.copy"));
+        }
+    }
+
+    /** Pointers are not copied as bytes: a loaded pointer whose high half is set still faults, at its thread. */
+    @Test
+    void pointerRowsStillCheckEveryPointer() {
+        try (KernelHarness h = KernelHarness.of(COPIES, 1)) {
+            DeviceBuffer target = h.buffer(new int[4]);
+            long[] pointers = new long[16];
+            Arrays.fill(pointers, target.address());
+            DeviceBuffer dst = h.buffer(new long[16]);
+            h.launch("pointers", Dim3.of(1), Dim3.of(16), dst, h.buffer(pointers));
+            assertArrayEquals(pointers, h.longs(dst));
+            pointers[6] |= 1L << 40;
+            LaunchException e = assertThrows(LaunchException.class,
+                    () -> h.launch("pointers", Dim3.of(1), Dim3.of(16), dst, h.buffer(pointers)));
+            assertEquals(LaunchFailure.OUT_OF_BOUNDS, e.failure(), e.getMessage());
         }
     }
 
