@@ -23,6 +23,12 @@ class DeviceExitTest {
         AllPaths.check(io.cudawasm.runtime.backend.check.DeviceExitCases.survivors());
     }
 
+    /** The CUDA back end's C of that kernel (the exits taken into it as returns), through nvcc and back. */
+    @Test
+    void theCudaBackEndsCReturnsWhereTheDeviceFunctionsExit() {
+        CudaCPath.check(io.cudawasm.runtime.backend.check.DeviceExitCases.survivors());
+    }
+
     /** Calls inside expressions end the thread too (the front end evaluates calls into temporaries first). */
     @Test
     void anExitingCallInsideAnExpressionEndsTheThread() {
