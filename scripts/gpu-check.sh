@@ -4,7 +4,7 @@
 # sm_90 and later: __cluster_dims__, and a shape given only at launch, which the CUDA back end
 # compiles into the kernel; cluster.sync(), distributed shared memory), the cases whose
 # threads wait for each other (a pipeline with producer and consumer roles, a barrier of part of a
-# block: CUDA, whose C makes the barrier objects real) and the bulk tensor copies over a tensor map
+# block: CUDA, whose C makes the barrier objects real), PTX exit inside device functions, and the bulk tensor copies over a tensor map
 # made with the buffer's device address (CUDA) through JCuda on
 # each NVIDIA GPU of this host (and through OpenCL on each OpenCL GPU), in executor processes as the
 # worker runs them, checks the outputs against the Java references, prints one line per case and a

@@ -68,6 +68,7 @@ public final class GpuCheck {
         all.addAll(io.cudawasm.runtime.backend.check.ClusterCases.all());
         all.addAll(io.cudawasm.runtime.backend.check.IndependentThreadCases.all());
         all.addAll(io.cudawasm.runtime.backend.check.TensorCopyCases.all());
+        all.addAll(io.cudawasm.runtime.backend.check.DeviceExitCases.all());
         return all;
     }
 
