@@ -79,11 +79,6 @@ final class FunctionEmitter {
     private int[] blockDims;
     /** The runner of a fissioned kernel emits each region as a function of its own (see {@link #callRegion}). */
     private boolean outlineRegions;
-    /**
-     * Emitting a block-level loop's region function (a tree's steps, {@link #callLoopRegion}): its fast rows
-     * get a straight path for few threads ({@link #shortRow}), as their thread counts shrink from step to step.
-     */
-    private boolean inLoopRegion;
     private int regionCount;
     /** Locals the runner mentions outside thread loops: a region must hand back those it assigns. */
     private java.util.Set<KLocal> blockLevelLocals = java.util.Set.of();
@@ -955,7 +950,6 @@ final class FunctionEmitter {
         specials.put(SpecialReg.LINEAR_TID, linearLocal);
         if (loopRegion) {
             threadKnown = false;
-            inLoopRegion = !memcheck;
             block(body); // the loop, its thread loops inline
         } else {
             threadLoop(body);
@@ -1492,17 +1486,6 @@ final class FunctionEmitter {
             get(lo);
             set(tx);
         }
-        boolean shortRows = SHORT_ROW > 0 && copy == null && inLoopRegion && shortRowBody(row.body);
-        if (shortRows) {
-            get(hi);
-            get(lo);
-            w.op(0x6B, "i32.sub");
-            w.i32Const(SHORT_ROW);
-            w.op(0x4D, "i32.le_u");
-            w.ifThen(label("short"), null);
-            shortRow(thread, lo, hi);
-            w.elseBranch();
-        }
         String loop = label("fx");
         w.loop(loop);
         thread.run();
@@ -1515,9 +1498,6 @@ final class FunctionEmitter {
         w.op(0x48, "i32.lt_s");
         w.brIf(loop);
         w.end();
-        if (shortRows) {
-            w.end();
-        }
         w.end();
         if (rowState != null) {
             if (frameSize > 0) {
@@ -1537,74 +1517,6 @@ final class FunctionEmitter {
         }
         w.elseBranch();
         general.run();
-        w.end();
-    }
-
-    /** Most threads a short row runs straight through ({@link #shortRow}). */
-    private static final int SHORT_ROW = Integer.getInteger("cudawasm.shortRow", 16);
-
-    /** Memory accesses the body of a short row may have: {@link #SHORT_ROW} copies of it stay small. */
-    private static final int SHORT_ROW_ACCESSES = 3;
-
-    /**
-     * Whether a fast row's body may be copied {@link #SHORT_ROW} times: straight-line (no loops, switches,
-     * calls or atomics, so the copies are small and branch only to their own thread's end) with few accesses.
-     */
-    private static boolean shortRowBody(KBlock body) {
-        int[] accesses = {0};
-        boolean[] control = {false};
-        KirWalk.statements(body, s -> {
-            if (s instanceof KStmt.Loop || s instanceof KStmt.Switch) {
-                control[0] = true;
-            }
-            if (s instanceof KStmt.Store) {
-                accesses[0]++;
-            }
-        });
-        KirWalk.expressions(body, e -> {
-            if (e instanceof KExpr.Call || e instanceof KExpr.Atomic) {
-                control[0] = true;
-            }
-            if (e instanceof KExpr.Load) {
-                accesses[0]++;
-            }
-        });
-        return !control[0] && accesses[0] <= SHORT_ROW_ACCESSES;
-    }
-
-    /**
-     * The passing threads [lo, hi) of a fast row with at most {@link #SHORT_ROW} of them, one after the
-     * other without a loop: a {@code br_table} on their count enters a straight run of {@link #SHORT_ROW}
-     * copies of the thread so that exactly that many copies run, in threadIdx.x order, each with the
-     * thread counter advanced as the loop advances it. For the tail of a tree ({@code if (tid < st)}
-     * with st = 16, 8, ... 1), where the JIT's loop entry (its pre-, main and post-loop and their
-     * checks) costs more than the few additions; the row's addresses were checked as for the loop.
-     */
-    private void shortRow(Runnable thread, int lo, int hi) {
-        int tx = threadCounters[0];
-        String skip = label("short_none");
-        w.block(skip, null);
-        List<String> entries = new ArrayList<>(); // entries.get(n - 1): where n threads remain
-        for (int n = 1; n <= SHORT_ROW; n++) {
-            String entry = label("short_" + n);
-            entries.add(entry);
-            w.block(entry, null);
-        }
-        get(hi);
-        get(lo);
-        w.op(0x6B, "i32.sub");
-        List<String> targets = new ArrayList<>();
-        targets.add(skip); // no thread: cannot happen (lo < hi), but the table must say where
-        targets.addAll(entries);
-        w.brTable(targets, skip);
-        for (int n = SHORT_ROW; n >= 1; n--) {
-            w.end(); // the block entered when n threads remain
-            thread.run();
-            get(tx);
-            w.i32Const(1);
-            w.op(0x6A, "i32.add");
-            set(tx);
-        }
         w.end();
     }
 
