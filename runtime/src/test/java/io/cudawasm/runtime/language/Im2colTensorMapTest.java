@@ -46,72 +46,50 @@ class Im2colTensorMapTest {
             #define ARRIVE(b) asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];" :: "r"(b) : "memory")
             """;
 
-    /** A block per row of {@code at}: one im2col load of {@code words} floats, copied to out. */
-    private static final String LOADS = COMMON + """
-            __global__ void load3(const __grid_constant__ CUtensorMap map, float *out, const int *at, int words)
-            {
-                __shared__ __align__(128) float tile[2048];
-                __shared__ __align__(8) unsigned long long bar;
-                unsigned s = (unsigned)__cvta_generic_to_shared(tile);
-                unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
-                INIT_BARRIER(b);
-                const int *a = at + blockIdx.x * 8;
-                unsigned short ow = (unsigned short)a[5];
-                if (threadIdx.x == 0) {
-                    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\\n\\t"
-                                 "cp.async.bulk.tensor.3d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
-                                 " [%2], [%3, {%4, %5, %6}], [%0], {%7};"
-                                 :: "r"(b), "r"(words * 4), "r"(s), "l"(&map), "r"(a[0]), "r"(a[1]), "r"(a[4]), "h"(ow)
-                                 : "memory");
-                } else {
-                    ARRIVE(b);
+    /** A block per row of {@code at}: one im2col load of {@code words} floats, copied to out; kernels load3..load5. */
+    private static final String LOADS = COMMON + loadKernel(3) + loadKernel(4) + loadKernel(5);
+
+    /**
+     * The kernel {@code load<rank>}: block b reads its coordinates and offsets from
+     * {@code at[8 b ..]} ({c, w, h, d, n, ow, oh, od}, those of the rank), loads, and writes the rows out.
+     */
+    private static String loadKernel(int rank) {
+        int spatial = rank - 2;
+        StringBuilder coords = new StringBuilder("%4");
+        StringBuilder coordArgs = new StringBuilder("\"r\"(a[0])");
+        for (int i = 1; i < rank; i++) {
+            coords.append(", %").append(4 + i);
+            // the spatial coordinates are a[1..spatial], the image a[4]
+            coordArgs.append(", \"r\"(a[").append(i < rank - 1 ? i : 4).append("])");
+        }
+        StringBuilder offsets = new StringBuilder();
+        StringBuilder offsetArgs = new StringBuilder();
+        for (int i = 0; i < spatial; i++) {
+            offsets.append(i == 0 ? "" : ", ").append('%').append(4 + rank + i);
+            offsetArgs.append(", \"h\"((unsigned short)a[").append(5 + i).append("])");
+        }
+        return """
+                __global__ void load%1$d(const __grid_constant__ CUtensorMap map, float *out, const int *at, int words)
+                {
+                    __shared__ __align__(128) float tile[2048];
+                    __shared__ __align__(8) unsigned long long bar;
+                    unsigned s = (unsigned)__cvta_generic_to_shared(tile);
+                    unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
+                    INIT_BARRIER(b);
+                    const int *a = at + blockIdx.x * 8;
+                    if (threadIdx.x == 0) {
+                        asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%%0], %%1;\\n\\t"
+                                     "cp.async.bulk.tensor.%1$dd.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
+                                     " [%%2], [%%3, {%2$s}], [%%0], {%3$s};"
+                                     :: "r"(b), "r"(words * 4), "r"(s), "l"(&map), %4$s%5$s : "memory");
+                    } else {
+                        ARRIVE(b);
+                    }
+                    WAIT_PHASE0(b);
+                    for (int i = threadIdx.x; i < words; i += blockDim.x) { out[blockIdx.x * words + i] = tile[i]; }
                 }
-                WAIT_PHASE0(b);
-                for (int i = threadIdx.x; i < words; i += blockDim.x) { out[blockIdx.x * words + i] = tile[i]; }
-            }
-            __global__ void load4(const __grid_constant__ CUtensorMap map, float *out, const int *at, int words)
-            {
-                __shared__ __align__(128) float tile[2048];
-                __shared__ __align__(8) unsigned long long bar;
-                unsigned s = (unsigned)__cvta_generic_to_shared(tile);
-                unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
-                INIT_BARRIER(b);
-                const int *a = at + blockIdx.x * 8;
-                unsigned short ow = (unsigned short)a[5], oh = (unsigned short)a[6];
-                if (threadIdx.x == 0) {
-                    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\\n\\t"
-                                 "cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
-                                 " [%2], [%3, {%4, %5, %6, %7}], [%0], {%8, %9};"
-                                 :: "r"(b), "r"(words * 4), "r"(s), "l"(&map), "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[4]),
-                                    "h"(ow), "h"(oh) : "memory");
-                } else {
-                    ARRIVE(b);
-                }
-                WAIT_PHASE0(b);
-                for (int i = threadIdx.x; i < words; i += blockDim.x) { out[blockIdx.x * words + i] = tile[i]; }
-            }
-            __global__ void load5(const __grid_constant__ CUtensorMap map, float *out, const int *at, int words)
-            {
-                __shared__ __align__(128) float tile[2048];
-                __shared__ __align__(8) unsigned long long bar;
-                unsigned s = (unsigned)__cvta_generic_to_shared(tile);
-                unsigned b = (unsigned)__cvta_generic_to_shared(&bar);
-                INIT_BARRIER(b);
-                const int *a = at + blockIdx.x * 8;
-                unsigned short ow = (unsigned short)a[5], oh = (unsigned short)a[6], od = (unsigned short)a[7];
-                if (threadIdx.x == 0) {
-                    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\\n\\t"
-                                 "cp.async.bulk.tensor.5d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes"
-                                 " [%2], [%3, {%4, %5, %6, %7, %8}], [%0], {%9, %10, %11};"
-                                 :: "r"(b), "r"(words * 4), "r"(s), "l"(&map), "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]),
-                                    "r"(a[4]), "h"(ow), "h"(oh), "h"(od) : "memory");
-                } else {
-                    ARRIVE(b);
-                }
-                WAIT_PHASE0(b);
-                for (int i = threadIdx.x; i < words; i += blockDim.x) { out[blockIdx.x * words + i] = tile[i]; }
-            }
-            """;
+                """.formatted(rank, coords, offsets, coordArgs, offsetArgs);
+    }
 
     private static void check(KernelCase c) {
         AllPaths.check(c, EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "", SM90);

@@ -1,5 +1,11 @@
 package io.cudawasm.runtime.language;
 
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.H;
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.HEADERS;
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.PITCH;
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.W;
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.map;
+import static io.cudawasm.runtime.backend.check.TensorCopyCases.pitched;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +20,7 @@ import io.cudawasm.runtime.backend.Backend;
 import io.cudawasm.runtime.backend.check.CaseBuilder;
 import io.cudawasm.runtime.backend.check.CheckedRun;
 import io.cudawasm.runtime.backend.check.KernelCase;
+import io.cudawasm.runtime.backend.check.TensorCopyCases;
 import io.cudawasm.runtime.backend.opencl.OpenClTestDevice;
 import io.cudawasm.runtime.launch.Dim3;
 import io.cudawasm.runtime.launch.TensorMapSpec;
@@ -32,33 +39,8 @@ import org.junit.jupiter.api.Test;
  */
 class TensorCopyTest {
     private static final Nvcc.Config SM90 = new Nvcc.Config("compute_90", false);
-    private static final String HEADERS = """
-            #include <cuda.h>
-            #include <cuda/barrier>
-            using barrier = cuda::barrier<cuda::thread_scope_block>;
-            namespace cde = cuda::device::experimental;
-            """;
-
-    /** A 40 x 27 float tensor in rows of 48 floats (192 bytes: the padding must stay as it is). */
-    private static final int W = 40;
-    private static final int H = 27;
-    private static final int PITCH = 48;
-
     private static void check(KernelCase c) {
         AllPaths.check(c, EnumSet.of(AllPaths.Path.WASM, AllPaths.Path.PTX), "", SM90);
-    }
-
-    private static float[] pitched(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[PITCH * H];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (float) r.nextInt(-1000, 1000) / 8;
-        }
-        return a;
-    }
-
-    private static TensorMapSpec map2d() {
-        return new TensorMapSpec(4, new long[] {W, H}, new long[] {PITCH * 4}, new int[] {16, 8});
     }
 
     private static float at(float[] t, int x, int y) {
@@ -67,46 +49,7 @@ class TensorCopyTest {
 
     @Test
     void twoDimensionalBoxesReadZerosOutsideTheTensor() {
-        String src = HEADERS + """
-                __global__ void tiles(const __grid_constant__ CUtensorMap map, float *out, int x0, int y0)
-                {
-                    __shared__ alignas(128) float tile[8][16];
-                    __shared__ barrier bar;
-                    if (threadIdx.x == 0) {
-                        init(&bar, blockDim.x);
-                        cde::fence_proxy_async_shared_cta();
-                    }
-                    __syncthreads();
-                    int x = x0 + (int)blockIdx.x * 16;
-                    int y = y0 + (int)blockIdx.y * 8;
-                    barrier::arrival_token token;
-                    if (threadIdx.x == 0) {
-                        cde::cp_async_bulk_tensor_2d_global_to_shared(&tile, &map, x, y, bar);
-                        token = cuda::device::barrier_arrive_tx(bar, 1, sizeof(tile));
-                    } else {
-                        token = bar.arrive();
-                    }
-                    bar.wait(std::move(token));
-                    int block = blockIdx.y * gridDim.x + blockIdx.x;
-                    out[block * 128 + threadIdx.x] = tile[threadIdx.x / 16][threadIdx.x % 16] * 2.0f;
-                }
-                """;
-        float[] tensor = pitched(1);
-        int x0 = -8;
-        int y0 = -5;
-        int gx = 4;
-        int gy = 5;
-        float[] expected = new float[gx * gy * 128];
-        for (int by = 0; by < gy; by++) {
-            for (int bx = 0; bx < gx; bx++) {
-                for (int t = 0; t < 128; t++) {
-                    expected[(by * gx + bx) * 128 + t] = at(tensor, x0 + bx * 16 + t % 16, y0 + by * 8 + t / 16) * 2.0f;
-                }
-            }
-        }
-        KernelCase c = CaseBuilder.of("tensor_2d_load", "tiles.cu", src).kernel("tiles")
-                .launch(new Dim3(gx, gy, 1), Dim3.of(128)).tensorMap("tensor", tensor, null, map2d())
-                .out("out", new float[expected.length], expected).scalar(x0).scalar(y0).build();
+        KernelCase c = TensorCopyCases.load();
         check(c);
         // memcheck finds nothing wrong with the copy's reads of the map and the tensor
         CheckedRun.Launch checked = new CheckedRun.Launch(c.launch().kernel(), c.launch().config(), c.launch().args(),
@@ -119,45 +62,7 @@ class TensorCopyTest {
     /** Tiles that stick out at the right and bottom store back only what lies inside; the row padding stays. */
     @Test
     void storesBackThroughTheMapLeaveOutsideAndPaddingAlone() {
-        String src = HEADERS + """
-                __global__ void scale(const __grid_constant__ CUtensorMap map, float factor)
-                {
-                    __shared__ alignas(128) float tile[8][16];
-                    __shared__ barrier bar;
-                    if (threadIdx.x == 0) {
-                        init(&bar, blockDim.x);
-                    }
-                    __syncthreads();
-                    int x = blockIdx.x * 16;
-                    int y = blockIdx.y * 8;
-                    barrier::arrival_token token;
-                    if (threadIdx.x == 0) {
-                        cde::cp_async_bulk_tensor_2d_global_to_shared(&tile, &map, x, y, bar);
-                        token = cuda::device::barrier_arrive_tx(bar, 1, sizeof(tile));
-                    } else {
-                        token = bar.arrive();
-                    }
-                    bar.wait(std::move(token));
-                    float *t = &tile[0][0];
-                    t[threadIdx.x] = t[threadIdx.x] * factor + 1.0f;
-                    cde::fence_proxy_async_shared_cta();
-                    __syncthreads();
-                    if (threadIdx.x == 0) {
-                        cde::cp_async_bulk_tensor_2d_shared_to_global(&map, x, y, &tile);
-                        cde::cp_async_bulk_commit_group();
-                        cde::cp_async_bulk_wait_group_read<0>();
-                    }
-                }
-                """;
-        float[] tensor = pitched(2);
-        float[] expected = tensor.clone();
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                expected[y * PITCH + x] = tensor[y * PITCH + x] * 3.0f + 1.0f;
-            }
-        }
-        check(CaseBuilder.of("tensor_2d_store", "scale.cu", src).kernel("scale").launch(new Dim3(3, 4, 1), Dim3.of(128))
-                .tensorMap("tensor", tensor, expected, map2d()).scalar(3.0f).build());
+        check(TensorCopyCases.storeBack());
     }
 
     /** Three dimensions through a device function's {@code const CUtensorMap *}, boxes sticking out on every side. */
@@ -259,7 +164,7 @@ class TensorCopyTest {
             }
         }
         check(CaseBuilder.of("tensor_cuda_ptx", "negate.cu", src).kernel("negate").launch(new Dim3(3, 4, 1), Dim3.of(128))
-                .tensorMap("tensor", tensor, expected, map2d()).build());
+                .tensorMap("tensor", tensor, expected, map()).build());
     }
 
     /**
@@ -352,7 +257,7 @@ class TensorCopyTest {
             io.cudawasm.runtime.memory.DeviceBuffer out = h.buffer(new float[3 * 128]);
             h.launch("sum", new io.cudawasm.runtime.launch.LaunchConfig(Dim3.of(3), Dim3.of(128), 0),
                     io.cudawasm.runtime.launch.LaunchOptions.DEFAULT,
-                    new io.cudawasm.runtime.launch.KernelArg.TensorMap(t, 0, map2d()), out);
+                    new io.cudawasm.runtime.launch.KernelArg.TensorMap(t, 0, map()), out);
             float[] got = h.floats(out);
             for (int b = 0; b < 3; b++) {
                 for (int i = 0; i < 128; i++) {
@@ -440,7 +345,7 @@ class TensorCopyTest {
                 }
                 """;
         KernelCase c = CaseBuilder.of("tensor_misaligned", "skewed.cu", src).kernel("skewed").launch(Dim3.of(1), Dim3.of(16))
-                .tensorMap("tensor", pitched(4), null, map2d()).out("out", new float[16], null).build();
+                .tensorMap("tensor", pitched(4), null, map()).out("out", new float[16], null).build();
         stops(KernelHarness.backend(2), AllPaths.compile(c.request()), c, "skewed.cu:12", TensorMapAbi.MISALIGNED);
         String ptx = Nvcc.ptx(src, SM90, List.of());
         stops(KernelHarness.backend(2), AllPaths.compile(CompileRequest.of("skewed.ptx", ptx)), c,
@@ -469,7 +374,7 @@ class TensorCopyTest {
         CompileResult compiled = AllPaths.compile(plain.request());
         stops(KernelHarness.backend(2), compiled, plain, "one.cu:12", "was not made by the launch");
         KernelCase twoD = CaseBuilder.of("tensor_wrong_rank", "one.cu", src).kernel("one").launch(Dim3.of(1), Dim3.of(16))
-                .tensorMap("tensor", pitched(5), null, map2d()).out("out", new float[16], null).build();
+                .tensorMap("tensor", pitched(5), null, map()).out("out", new float[16], null).build();
         stops(KernelHarness.backend(2), compiled, twoD, "one.cu:12", TensorMapAbi.WRONG_RANK);
     }
 
@@ -490,7 +395,7 @@ class TensorCopyTest {
         KernelCase tooSmall = CaseBuilder.of("tensor_past_the_end", "tiles.cu", HEADERS + """
                 __global__ void k(const __grid_constant__ CUtensorMap map, float *out) { out[threadIdx.x] = 1.0f; }
                 """).kernel("k").launch(Dim3.of(1), Dim3.of(16))
-                .tensorMap("tensor", new float[PITCH * (H - 1)], null, map2d()).out("out", new float[16], null).build();
+                .tensorMap("tensor", new float[PITCH * (H - 1)], null, map()).out("out", new float[16], null).build();
         CheckedRun.BackendRun r = CheckedRun.run(KernelHarness.backend(2), AllPaths.compile(tooSmall.request()),
                 tooSmall.launch());
         assertNotNull(r.failure());
@@ -504,7 +409,7 @@ class TensorCopyTest {
         KernelCase c = CaseBuilder.of("tensor_opencl", "k.cu", HEADERS + """
                 __global__ void k(const __grid_constant__ CUtensorMap map, float *out) { out[threadIdx.x] = 1.0f; }
                 """).kernel("k").launch(Dim3.of(1), Dim3.of(16))
-                .tensorMap("tensor", pitched(6), null, map2d()).out("out", new float[16], null).build();
+                .tensorMap("tensor", pitched(6), null, map()).out("out", new float[16], null).build();
         CheckedRun.BackendRun r = CheckedRun.run(OpenClTestDevice.backend(), AllPaths.compile(c.request()), c.launch());
         assertNotNull(r.failure());
         assertTrue(r.failure().getMessage().contains("OpenCL has no bulk tensor copies"),

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 public final class TensorCopyCases {
     private TensorCopyCases() {}
 
-    private static final String HEADERS = """
+    /** The includes and names the source path's tensor copies use. */
+    public static final String HEADERS = """
             #include <cuda.h>
             #include <cuda/barrier>
             using barrier = cuda::barrier<cuda::thread_scope_block>;
@@ -23,19 +24,21 @@ public final class TensorCopyCases {
             """;
 
     /** A 40 x 27 float tensor in rows of 48 floats: the padding between rows must stay as it is. */
-    private static final int W = 40;
-    private static final int H = 27;
-    private static final int PITCH = 48;
+    public static final int W = 40;
+    public static final int H = 27;
+    public static final int PITCH = 48;
 
     public static List<KernelCase> all() {
         return List.of(load(), storeBack(), im2colLoad());
     }
 
-    private static TensorMapSpec map() {
+    /** The tensor's map: 16 x 8 boxes. */
+    public static TensorMapSpec map() {
         return new TensorMapSpec(4, new long[] {W, H}, new long[] {PITCH * 4}, new int[] {16, 8});
     }
 
-    private static float[] pitched(long seed) {
+    /** The tensor's values (and its padding's), from {@code seed}. */
+    public static float[] pitched(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[PITCH * H];
         for (int i = 0; i < a.length; i++) {
@@ -45,7 +48,7 @@ public final class TensorCopyCases {
     }
 
     /** 16 x 8 boxes from (-8, -5) on: the parts outside the tensor read as zeros. */
-    static KernelCase load() {
+    public static KernelCase load() {
         String src = HEADERS + """
                 __global__ void tma_tiles(const __grid_constant__ CUtensorMap map, float *out, int x0, int y0)
                 {
@@ -91,7 +94,7 @@ public final class TensorCopyCases {
     }
 
     /** Each box loaded, changed and stored back through the map: what lies outside the tensor and the padding stay. */
-    static KernelCase storeBack() {
+    public static KernelCase storeBack() {
         String src = HEADERS + """
                 __global__ void tma_scale(const __grid_constant__ CUtensorMap map, float factor)
                 {
