@@ -109,17 +109,20 @@ record TensorMapArgument(String buffer, long offset, ElementType type, TensorMap
         long channels = JsonNumbers.integer(v.get("channelsPerPixel"), field + ".channelsPerPixel");
         long pixels = JsonNumbers.integer(v.get("pixelsPerColumn"), field + ".pixelsPerColumn");
         return new TensorMapAbi.Im2col(ints(longs(v.get("lowerCorner"), field + ".lowerCorner", true)),
-                ints(longs(v.get("upperCorner"), field + ".upperCorner", true)), (int) Math.max(Math.min(channels, 1 << 20), -1),
-                (int) Math.max(Math.min(pixels, 1 << 20), -1));
+                ints(longs(v.get("upperCorner"), field + ".upperCorner", true)), clamped(channels), clamped(pixels));
     }
 
     /** Clamped to what an int holds (the map's checks then name the range). */
     private static int[] ints(long[] values) {
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            out[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(values[i], Integer.MAX_VALUE));
+            out[i] = clamped(values[i]);
         }
         return out;
+    }
+
+    private static int clamped(long value) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(value, Integer.MAX_VALUE));
     }
 
     private static long[] longs(JsonNode v, String field, boolean required) {
