@@ -228,6 +228,22 @@ class TensorMapApiTest {
                 "lowerCorner", List.of(), "upperCorner", List.of(), "channelsPerPixel", 4, "pixelsPerColumn", 16)));
         assertEquals(400, flat.status(), flat.toString());
         assertTrue(flat.json().get("message").asText().contains("3 to 5 dimensions"), flat.toString());
+        // hostile sizes are 400s before anything is allocated or run
+        Reply huge = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col",
+                Map.of("lowerCorner", List.of(-1, -1), "upperCorner", List.of(-1, -1), "channelsPerPixel",
+                        1_000_000_000_000L, "pixelsPerColumn", -5)));
+        assertEquals(400, huge.status(), huge.toString());
+        assertTrue(huge.json().get("message").asText().contains("1 to 256 channels per pixel"), huge.toString());
+        Reply word = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col",
+                Map.of("lowerCorner", List.of("a", -1), "upperCorner", List.of(-1, -1), "channelsPerPixel", 4,
+                        "pixelsPerColumn", 16)));
+        assertEquals(400, word.status(), word.toString());
+        assertTrue(word.json().get("details").get("field").asText().endsWith("im2col.lowerCorner[0]"), word.toString());
+        Reply strides = run.apply(Map.of("buffer", "T", "type", "float", "dims", List.of(4, 4, 4, 2), "im2col", im2col,
+                "elementStrides", List.of(1, 100, 1, 1)));
+        assertEquals(400, strides.status(), strides.toString());
+        assertTrue(strides.json().get("message").asText().contains("element stride 1 of a tensor map is 1 to 8"),
+                strides.toString());
     }
 
     @Test
