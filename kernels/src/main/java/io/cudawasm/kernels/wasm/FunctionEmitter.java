@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.wasm;
 
 import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
@@ -534,7 +535,7 @@ final class FunctionEmitter {
                 if (plan != null) {
                     // the general loop is the fallback: one copy of the body, not the unrolled four
                     versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null, rowCopy(plan),
-                            () -> threadLoops(tx, bdx, this::threadBody));
+                            rowVector(plan), () -> threadLoops(tx, bdx, this::threadBody));
                 } else if (unrollThreadLoop()) {
                     unrolledThreadLoop(tx, bdx);
                 } else {
@@ -775,9 +776,11 @@ final class FunctionEmitter {
             int fpRow = frameSize > 0 ? addLocal(ValType.I32, "fp_row") : -1;
             int linearRow = tracksLinear ? addLocal(ValType.I32, "linear_row") : -1;
             // a thread that loads or stores frame slots has an effect of its own: no bulk copy for its row
-            RowCopy copy = load.isEmpty() && written.isEmpty() ? rowCopy(plan) : null;
+            boolean ownEffects = !load.isEmpty() || !written.isEmpty();
+            RowCopy copy = ownEffects ? null : rowCopy(plan);
+            RowVector vector = ownEffects ? null : rowVector(plan);
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, copy, () -> threadRow(finalXLimit, perThread)));
+                    new int[] {fpRow, linearRow}, copy, vector, () -> threadRow(finalXLimit, perThread)));
         }
         threadKnown = outerThreadKnown;
     }
@@ -1457,7 +1460,8 @@ final class FunctionEmitter {
      * (fission only) holds two locals for the row's first {@code fp} and {@code linear}, which the fast
      * loop computes from threadIdx.x and leaves as the general row would.
      */
-    private void versionedRow(FastRow row, Runnable thread, int[] rowState, RowCopy copy, Runnable general) {
+    private void versionedRow(FastRow row, Runnable thread, int[] rowState, RowCopy copy, RowVector vector,
+            Runnable general) {
         int tx = threadCounters[0];
         int[] range = rowRange(row);
         int lo = range[0];
@@ -1485,6 +1489,9 @@ final class FunctionEmitter {
         } else {
             get(lo);
             set(tx);
+            if (vector != null) {
+                vectorRow(row, vector, lo, hi);
+            }
         }
         String loop = label("fx");
         w.loop(loop);
@@ -1525,18 +1532,40 @@ final class FunctionEmitter {
      * the element's size as both strides ({@code dst[tid] = src[tid]}): {@code dst}/{@code src} are
      * the pointers' forms, with the accesses' immediates, and {@code size} the element's bytes.
      */
-    private record RowCopy(ThreadAffine.Pointer dst, long dstOffset, ThreadAffine.Pointer src, long srcOffset,
-            int size) {}
+    private record RowCopy(RowAccess dst, RowAccess src, int size) {}
 
     /**
-     * The row's body as a copy of one element per thread, or null. Before the store the body may only
-     * assign registers, from values that cannot trap for any thread of the row (the row's checks cover
-     * its affine pointers) and read no register the body assigns later or itself (so each thread's
-     * values depend on its threadIdx.x alone, and the last thread leaves what the whole row leaves).
-     * The loaded and stored types are one arithmetic type (not a pointer, whose load checks it): the
-     * copy moves the bytes a load and a store of that type move.
+     * The row's body as a copy of one element per thread, or null. Its store ends the body as
+     * {@link #rowStore} allows. The loaded and stored types are one arithmetic type (not a pointer, whose
+     * load checks it): the copy moves the bytes a load and a store of that type move.
      */
     private RowCopy rowCopy(FastRow row) {
+        RowStore rs = rowStore(row);
+        if (rs == null || !(rs.store().value() instanceof KExpr.Load load)) {
+            return null;
+        }
+        KStmt.Store store = rs.store();
+        // a pointer's load checks its 8 bytes (a set high half traps): only numbers move as plain bytes
+        CType t = ((PointerType) store.address().type()).pointee();
+        if (!(t instanceof ScalarType) || !t.equals(load.type()) || t.size() <= 0) {
+            return null;
+        }
+        RowAccess d = rowAccess(store.address(), row, t.size());
+        RowAccess s = rowAccess(load.address(), row, t.size());
+        return d == null || s == null ? null : new RowCopy(d, s, t.size());
+    }
+
+    /** The store that ends a row's body, and the registers the body assigns before it. */
+    private record RowStore(KStmt.Store store, java.util.Set<KLocal> assigned) {}
+
+    /**
+     * The row's body as register assignments and then one store, or null. The assignments may only use
+     * values that cannot trap for any thread of the row (the row's checks cover its affine pointers)
+     * and read no register the body assigns later or itself (so each thread's values depend on its
+     * threadIdx.x alone, and the last thread leaves what the whole row leaves): then the row's threads
+     * but the last may run as one host or bulk operation, the last thread running as before.
+     */
+    private RowStore rowStore(FastRow row) {
         if (row == null) {
             return null;
         }
@@ -1550,13 +1579,7 @@ final class FunctionEmitter {
                 statements.add(all.get(i));
             }
         }
-        if (statements.isEmpty() || !(statements.get(statements.size() - 1) instanceof KStmt.Store store)
-                || !(store.value() instanceof KExpr.Load load)) {
-            return null;
-        }
-        // a pointer's load checks its 8 bytes (a set high half traps): only numbers move as plain bytes
-        CType t = ((PointerType) store.address().type()).pointee();
-        if (!(t instanceof ScalarType) || !t.equals(load.type()) || t.size() <= 0) {
+        if (statements.isEmpty() || !(statements.get(statements.size() - 1) instanceof KStmt.Store store)) {
             return null;
         }
         java.util.Set<KLocal> targets = new java.util.HashSet<>();
@@ -1579,15 +1602,90 @@ final class FunctionEmitter {
             }
             earlier.add(a.target());
         }
-        Folded d = fold(store.address());
-        Folded s = fold(load.address());
-        ThreadAffine.Pointer dp = d.kind == Base.EXPR ? row.affine.pointer(d.base) : null;
-        ThreadAffine.Pointer sp = s.kind == Base.EXPR ? row.affine.pointer(s.base) : null;
-        if (dp == null || sp == null || !row.chains.containsKey(dp) || !row.chains.containsKey(sp)
-                || dp.coeff() != t.size() || sp.coeff() != t.size()) {
+        return new RowStore(store, targets);
+    }
+
+    /** An access of a row through one of its hoisted pointers, the element size its stride. */
+    private record RowAccess(ThreadAffine.Pointer pointer, long offset) {}
+
+    /** The access at {@code address} as a hoisted pointer of the row whose stride is {@code size}, or null. */
+    private RowAccess rowAccess(KExpr address, FastRow row, int size) {
+        Folded f = fold(address);
+        ThreadAffine.Pointer p = f.kind == Base.EXPR ? row.affine.pointer(f.base) : null;
+        return p != null && row.chains.containsKey(p) && p.coeff() == size ? new RowAccess(p, f.offset) : null;
+    }
+
+    /**
+     * A fast row whose every passing thread stores one {@code float} computed from {@code float}s at
+     * consecutive addresses and row-wide values ({@link VectorRowAbi}): the program, the destination,
+     * the sources and the row-wide values (registers the body does not assign, and constants).
+     */
+    private record RowVector(long program, RowAccess dst, List<RowAccess> sources, List<KExpr> uniforms) {}
+
+    /** Rows of more threads than this call the host: on shorter ones the call costs more than it can save. */
+    private static final int VECTOR_ROW_MIN_THREADS = 16;
+
+    /** The row as a {@link RowVector}, or null; its store ends the body as {@link #rowStore} allows. */
+    private RowVector rowVector(FastRow row) {
+        RowStore rs = module.vectorRowFunction() < 0 ? null : rowStore(row);
+        if (rs == null || !ScalarType.FLOAT.equals(((PointerType) rs.store().address().type()).pointee())) {
             return null;
         }
-        return new RowCopy(dp, d.offset, sp, s.offset, t.size());
+        RowAccess dst = rowAccess(rs.store().address(), row, 4);
+        List<RowAccess> sources = new ArrayList<>();
+        List<KExpr> uniforms = new ArrayList<>();
+        List<Integer> symbols = new ArrayList<>();
+        if (dst == null || !vectorSymbols(rs.store().value(), row, rs.assigned(), sources, uniforms, symbols)) {
+            return null;
+        }
+        long program = VectorRowAbi.END;
+        for (int i = symbols.size() - 1; i >= 0; i--) {
+            program = program << 4 | symbols.get(i);
+        }
+        return new RowVector(program, dst, sources, uniforms);
+    }
+
+    /** Appends {@code e} in postfix to {@code out}; false where it is not a vector row's value. */
+    private boolean vectorSymbols(KExpr e, FastRow row, java.util.Set<KLocal> assigned, List<RowAccess> sources,
+            List<KExpr> uniforms, List<Integer> out) {
+        if (!ScalarType.FLOAT.equals(e.type()) || out.size() >= VectorRowAbi.MAX_SYMBOLS) {
+            return false;
+        }
+        if (e instanceof KExpr.Load l) {
+            RowAccess a = rowAccess(l.address(), row, 4);
+            int k = a == null ? -1 : slot(sources, a, VectorRowAbi.MAX_LOADS);
+            return k >= 0 && out.add(VectorRowAbi.LOAD0 + k);
+        }
+        if (e instanceof KExpr.FloatConst || e instanceof KExpr.LocalGet g && registers.containsKey(g.local())
+                && !g.local().needsMemory() && !g.local().isThreadContext() && !low32.contains(g.local())
+                && !assigned.contains(g.local())) {
+            int k = slot(uniforms, e, VectorRowAbi.MAX_UNIFORMS);
+            return k >= 0 && out.add(VectorRowAbi.UNIFORM0 + k);
+        }
+        if (e instanceof KExpr.Binary b && ScalarType.FLOAT.equals(b.left().type())
+                && ScalarType.FLOAT.equals(b.right().type())) {
+            int op = switch (b.op()) {
+                case ADD -> VectorRowAbi.ADD;
+                case SUB -> VectorRowAbi.SUB;
+                case MUL -> VectorRowAbi.MUL;
+                case DIV -> VectorRowAbi.DIV;
+                default -> -1;
+            };
+            return op >= 0 && vectorSymbols(b.left(), row, assigned, sources, uniforms, out)
+                    && vectorSymbols(b.right(), row, assigned, sources, uniforms, out)
+                    && out.size() < VectorRowAbi.MAX_SYMBOLS && out.add(op);
+        }
+        return false;
+    }
+
+    /** The index of {@code value} in {@code slots}, added if new; -1 when it is new and they are full. */
+    private static <T> int slot(List<T> slots, T value, int max) {
+        int k = slots.indexOf(value);
+        if (k < 0 && slots.size() < max) {
+            slots.add(value);
+            k = slots.size() - 1;
+        }
+        return k;
     }
 
     /** {@link #trapFree}, or a pointer value the row computes from its hoisted, checked pointers. */
@@ -1633,19 +1731,10 @@ final class FunctionEmitter {
         w.i64Const(16);
         w.op(0x86, "i64.shl");
         set(end);
-        for (int side = 0; side < 2; side++) {
-            int into = side == 0 ? dst : src;
-            get(row.bases.get(side == 0 ? copy.dst() : copy.src()));
-            widen(true);
-            get(lo);
-            w.op(0xAC, "i64.extend_i32_s");
-            w.i64Const(size);
-            w.op(0x7E, "i64.mul");
-            w.op(0x7C, "i64.add");
-            w.i64Const(side == 0 ? copy.dstOffset() : copy.srcOffset());
-            w.op(0x7C, "i64.add");
-            set(into);
-        }
+        rowAddress(row, copy.dst(), lo);
+        set(dst);
+        rowAddress(row, copy.src(), lo);
+        set(src);
         // more than one thread
         get(bytes);
         w.i64Const(size);
@@ -1693,6 +1782,61 @@ final class FunctionEmitter {
         get(lo);
         set(tx);
         w.end();
+    }
+
+    /**
+     * Hands the passing threads of a vector row but the last to the host ({@link VectorRowAbi}) and sets
+     * {@code tx} past those it ran; the loop runs the rest (at least the last thread, which leaves the
+     * registers and row state the loop leaves). Addresses go in 64 bits: the host refuses any range
+     * outside the memory, and the loop then traps where the threads one by one would.
+     */
+    private void vectorRow(FastRow row, RowVector vector, int lo, int hi) {
+        int tx = threadCounters[0];
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        w.i32Const(VECTOR_ROW_MIN_THREADS);
+        w.op(0x4A, "i32.gt_s");
+        w.ifThen(label("vector"), null);
+        w.i64Const(vector.program());
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        rowAddress(row, vector.dst(), lo);
+        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+            if (k < vector.sources().size()) {
+                rowAddress(row, vector.sources().get(k), lo);
+            } else {
+                w.i64Const(0);
+            }
+        }
+        for (int k = 0; k < VectorRowAbi.MAX_UNIFORMS; k++) {
+            if (k < vector.uniforms().size()) {
+                expr(vector.uniforms().get(k));
+            } else {
+                w.f32Const(0);
+            }
+        }
+        w.call(module.vectorRowFunction(), "env." + VectorRowAbi.IMPORT_NAME);
+        get(lo);
+        w.op(0x6A, "i32.add");
+        set(tx);
+        w.end();
+    }
+
+    /** The 64-bit address of thread {@code lo}'s access through a row's hoisted pointer. */
+    private void rowAddress(FastRow row, RowAccess access, int lo) {
+        get(row.bases.get(access.pointer()));
+        widen(true);
+        get(lo);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(access.pointer().coeff());
+        w.op(0x7E, "i64.mul");
+        w.op(0x7C, "i64.add");
+        w.i64Const(access.offset());
+        w.op(0x7C, "i64.add");
     }
 
     /** One thread of a fast row; {@code rowState} as for {@link #versionedRow}, null in a runner without regions. */

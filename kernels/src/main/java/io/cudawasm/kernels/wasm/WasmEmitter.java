@@ -6,6 +6,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -123,6 +124,13 @@ public final class WasmEmitter {
     int trapFunction() {
         return trapIndex;
     }
+
+    /** The host's {@code __cw_vector_row} ({@link VectorRowAbi}), or -1 in the variants without fast rows. */
+    int vectorRowFunction() {
+        return vectorRowIndex;
+    }
+
+    private int vectorRowIndex = -1;
 
     /** Independent threads only: the host's {@code __cw_threads} ({@link io.cudawasm.kernels.abi.ThreadsAbi}). */
     int threadsFunction() {
@@ -571,6 +579,14 @@ public final class WasmEmitter {
             params.addAll(java.util.Collections.nCopies(6, ValType.I32));
             violationIndex = writer.addImport(KernelAbi.TRAP_MODULE, MemcheckAbi.VIOLATION_NAME,
                     new FuncType(params, List.of()));
+        }
+        if (options.addressChecks() && !options.memcheck() && !options.independentThreads()) {
+            // only the variants whose thread loops have fast rows (FunctionEmitter.planFastRow) hand rows over
+            List<ValType> params = new ArrayList<>(List.of(ValType.I64, ValType.I32));
+            params.addAll(java.util.Collections.nCopies(1 + VectorRowAbi.MAX_LOADS, ValType.I64));
+            params.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
+            vectorRowIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorRowAbi.IMPORT_NAME,
+                    new FuncType(params, List.of(ValType.I32)));
         }
         if (options.independentThreads()) {
             threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,

@@ -44,7 +44,13 @@ class PtxRowShapeTest {
         assertTrue(fast.contains("if $passing") && fast.contains("f32.load") && fast.contains("f32.store"), wat);
         assertEquals(0, count(fast, "if $wild"), "no access of the fast row checks its address:\n" + fast);
         // x[i] and y[i] (read and written) through two row pointers plus 4 * threadIdx.x
-        assertEquals(3, count(fast, "local.get $row_ptr"), fast);
+        String loop = fast.substring(fast.indexOf("loop $fx"));
+        assertEquals(3, count(loop, "local.get $row_ptr"), fast);
+        // and before the loop, the same pointers at the row's first thread for the host's vector rows: y to
+        // store, x and y to load
+        String vector = fast.substring(fast.indexOf("if $vector"), fast.indexOf("loop $fx"));
+        assertTrue(vector.contains("call $env.__cw_vector_row"), fast);
+        assertEquals(3, count(vector, "local.get $row_ptr"), fast);
         // the general copy checks as before: both 64-bit addresses made pointers
         assertTrue(count(wat, "if $wild") > count(fast, "if $wild") + 1, wat);
     }

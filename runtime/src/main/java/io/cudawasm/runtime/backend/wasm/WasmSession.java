@@ -10,12 +10,14 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.ValType;
+import com.dylibso.chicory.wasm.types.Value;
 import io.cudawasm.kernels.CompileResult;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.kernels.wasm.WasmModule;
 import io.cudawasm.runtime.backend.BufferTable;
@@ -173,6 +175,16 @@ final class WasmSession implements DeviceSession {
 
     /** Memory for the session's own use (the memcheck table): not one of the user's allocations. */
     /** One past the highest address of the session's memory now (for tests of accesses at its end). */
+    /** Per instance: the threads its vector rows ran on the host's vector routines. */
+    private final List<long[]> vectorRowCounts = new ArrayList<>();
+
+    /** Threads the host ran as vector rows so far, over all instances (read between launches). */
+    long vectorRowThreads() {
+        synchronized (vectorRowCounts) {
+            return vectorRowCounts.stream().mapToLong(c -> c[0]).sum();
+        }
+    }
+
     synchronized long memoryBytes() {
         return ((FlatMemory) memory).sizeBytes();
     }
@@ -597,6 +609,25 @@ final class WasmSession implements DeviceSession {
                         IndependentLane lane = INDEPENDENT_LANE.get();
                         return new long[] {lane.block().call(lane.thread(), (int) a[0], (int) a[1], a[2], (int) a[3],
                                 (int) a[4])};
+                    }));
+        }
+        if (variant.compiled().module().importSection().stream()
+                .anyMatch(i -> i.name().equals(VectorRowAbi.IMPORT_NAME))) {
+            // modules compiled before vector rows (a kernel cache entry) do not import it
+            List<ValType> params = new ArrayList<>(List.of(ValType.I64, ValType.I32));
+            params.addAll(java.util.Collections.nCopies(1 + VectorRowAbi.MAX_LOADS, ValType.I64));
+            params.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
+            FlatMemory flat = (FlatMemory) memory;
+            long[] ran = new long[1]; // this instance's own count: one worker writes it, no contention
+            synchronized (vectorRowCounts) {
+                vectorRowCounts.add(ran);
+            }
+            imports.addFunction(new HostFunction(KernelAbi.TRAP_MODULE, VectorRowAbi.IMPORT_NAME, params,
+                    List.of(ValType.I32), (inst, a) -> {
+                        int done = VectorRows.run(flat, a[0], (int) a[1], a[2], a[3], a[4], a[5],
+                                Value.longToFloat(a[6]), Value.longToFloat(a[7]), Value.longToFloat(a[8]));
+                        ran[0] += done;
+                        return new long[] {done};
                     }));
         }
         if (variant.module().options().memcheck()) {
