@@ -56,7 +56,9 @@ final class VectorRowCompiler {
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
             return (VectorRowRoutine) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (Throwable e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) { // a verify or link error: the module differs from the one this was written for
             throw new IllegalStateException("vector row program " + Long.toHexString(program.code())
                     + " did not compile to a valid class", e);
         }

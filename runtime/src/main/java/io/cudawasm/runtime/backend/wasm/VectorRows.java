@@ -35,6 +35,9 @@ final class VectorRows {
     /** The last program used: a row calls with the same program over and over, most often. */
     private static volatile Compiled last;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorRows.class);
+
+    /** A program and its routine; no routine when generating it failed (the rows stay scalar). */
     private record Compiled(VectorRowProgram program, VectorRowRoutine routine) {}
 
     /** Whether rows run as vectors in this JVM. */
@@ -109,18 +112,17 @@ final class VectorRows {
     /** The routine for {@code program}, or null when it is invalid or the cache is full. */
     private static Compiled compiled(long program) {
         Compiled c = last;
-        if (c != null && c.program().code() == program) {
-            return c;
-        }
-        c = ROUTINES.get(program);
-        if (c == null) {
-            c = compileOnce(program);
+        if (c == null || c.program().code() != program) {
+            c = ROUTINES.get(program);
             if (c == null) {
-                return null;
+                c = compileOnce(program);
+                if (c == null) {
+                    return null;
+                }
             }
+            last = c;
         }
-        last = c;
-        return c;
+        return c.routine() == null ? null : c;
     }
 
     private static synchronized Compiled compileOnce(long program) {
@@ -135,7 +137,15 @@ final class VectorRows {
         if (p == null) {
             return null; // not cached: a valid kernel never passes one, so its cost does not matter
         }
-        c = new Compiled(p, VectorRowCompiler.compile(p, LANES));
+        VectorRowRoutine routine;
+        try {
+            routine = VectorRowCompiler.compile(p, LANES);
+        } catch (IllegalStateException e) {
+            // a JVM whose Vector API links differently than JDK 17's: scalar rows are still right
+            log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
+            routine = null;
+        }
+        c = new Compiled(p, routine);
         ROUTINES.put(program, c);
         return c;
     }
