@@ -146,6 +146,27 @@ class VectorRowsTest {
     }
 
     @Test
+    void theRefusedOverlapWouldGoWrong() {
+        // what the overlap rule prevents: s[t] = s[t-1] + s[t] in vectors reads the old s[t-1] for all
+        // but each vector's first thread, where one by one every thread reads its neighbour's new value
+        long d = GUARD + 4096;
+        FlatMemory memory = memory(11);
+        byte[] expected = memory.bytes().clone();
+        reference(expected, GUARD, SUM, 64, d, new long[] {d - 4, d, 0}, new float[3]);
+        VectorRowCompiler.compile(VectorRowProgram.parse(SUM), L)
+                .run(memory.bytes(), 64, (int) d - GUARD, (int) d - 4 - GUARD, (int) d - GUARD, 0, 0, 0, 0);
+        assertTrue(!java.util.Arrays.equals(expected, memory.bytes()), "vector order agreed with thread order");
+        check(memory(11), SUM, 64, d, d - 4, d, 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void negativeCountsRunNothing() {
+        for (int count : new int[] {-1, -L, Integer.MIN_VALUE}) {
+            check(memory(count), SUM, count, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 0);
+        }
+    }
+
+    @Test
     void rangesMustLieInsideTheMemory() {
         int n = 64;
         long last = END - 4L * n; // the last range of n floats
