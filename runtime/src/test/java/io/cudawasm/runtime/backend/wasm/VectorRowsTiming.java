@@ -12,10 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the hand-written Vector API loops of bench/models/ThreadRowModels.java (copied here as they are
  * there), side by side in one JVM on one thread. Not a test: a main to run by hand,
  *
- * <pre>java --add-modules jdk.incubator.vector -cp "$(cat cp.txt):runtime/target/classes:runtime/target/test-classes:kernels/target/classes" \
+ * <pre>mvn -o -q -pl runtime -am test-compile
+ * R=~/.m2/repository
+ * java -Xmx2g --add-modules jdk.incubator.vector -cp runtime/target/classes:runtime/target/test-classes:kernels/target/classes:\
+ * $R/com/dylibso/chicory/runtime/1.7.5/runtime-1.7.5.jar:$R/com/dylibso/chicory/wasm/1.7.5/wasm-1.7.5.jar:\
+ * $R/org/ow2/asm/asm/9.9.1/asm-9.9.1.jar:$R/org/slf4j/slf4j-api/2.0.20/slf4j-api-2.0.20.jar \
  *     io.cudawasm.runtime.backend.wasm.VectorRowsTiming</pre>
  *
- * with cp.txt from {@code mvn -o -q -pl runtime dependency:build-classpath -Dmdep.outputFile=cp.txt}.
  * The shapes are the model's: saxpy over 16M floats in rows of 256 threads, and the reduction's
  * eight tree steps {@code s[t] += s[t + st]} after a 1 KiB copy, for 64K blocks.
  */
@@ -78,6 +81,19 @@ public final class VectorRowsTiming {
         for (int st = 128; st > 0; st >>= 1) {
             long d = s + (long) GUARD;
             int t = VectorRows.run(MEMORY, SUM, st, d, d, d + 4L * st, 0, 0, 0, 0);
+            treeTail(m, s, st, t);
+        }
+    }
+
+    static final VectorRowRoutine SUM_ROUTINE = VectorRowCompiler.compile(VectorRowProgram.parse(SUM), VectorRows.lanes());
+
+    /** The routine alone, without VectorRows' checks: what the checks and the cache lookup cost. */
+    static void treeRoutine(byte[] m, int s) {
+        for (int st = 128; st > 0; st >>= 1) {
+            int t = st & -S.length();
+            if (t > 0) {
+                SUM_ROUTINE.run(m, t, s, s, s + 4 * st, 0, 0, 0, 0);
+            }
             treeTail(m, s, st, t);
         }
     }
@@ -146,10 +162,12 @@ public final class VectorRowsTiming {
         shared -= GUARD;
         for (int round = 0; round < 3; round++) {
             System.out.printf("saxpy ms: VarHandle %.2f  hand-written vector %.2f  generated via VectorRows.run %.2f  |  "
-                    + "reduction ms: VarHandle %.2f  hand-written vector %.2f  generated via VectorRows.run %.2f%n",
+                    + "reduction ms: VarHandle %.2f  hand-written vector %.2f  generated via VectorRows.run %.2f  "
+                    + "generated, called directly %.2f%n",
                     saxpy(VectorRowsTiming::varHandleRow), saxpy(VectorRowsTiming::vectorRow),
                     saxpy(VectorRowsTiming::generatedRow), reduce(VectorRowsTiming::treeVarHandle),
-                    reduce(VectorRowsTiming::treeVector), reduce(VectorRowsTiming::treeGenerated));
+                    reduce(VectorRowsTiming::treeVector), reduce(VectorRowsTiming::treeGenerated),
+                    reduce(VectorRowsTiming::treeRoutine));
         }
     }
 }
