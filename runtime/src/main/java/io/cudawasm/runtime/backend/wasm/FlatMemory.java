@@ -81,6 +81,15 @@ final class FlatMemory implements Memory {
         return guard;
     }
 
+    /**
+     * The array behind the memory (address {@code a} is element {@code a - guard}), for
+     * {@link VectorRows}, which reads and writes whole vectors of it after checking the ranges itself.
+     * Valid until the next {@link #grow}, which happens only between launches.
+     */
+    byte[] bytes() {
+        return bytes;
+    }
+
     @Override
     public int pages() {
         return (int) (sizeBytes() / PAGE_SIZE);

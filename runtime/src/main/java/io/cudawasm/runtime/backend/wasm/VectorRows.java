@@ -1,0 +1,175 @@
+package io.cudawasm.runtime.backend.wasm;
+
+import io.cudawasm.kernels.abi.VectorRowAbi;
+import java.lang.reflect.Method;
+import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The host side of {@code env.__cw_vector_row} ({@link VectorRowAbi}): runs as many of a fast row's
+ * threads as fill whole vectors with the incubator Vector API, or none when it cannot promise the
+ * memory ends up exactly as running them one by one would leave it.
+ *
+ * <p>Vectors are on when the JVM was started with {@code --add-modules jdk.incubator.vector}, the
+ * module still has the {@code byte[]} loads and stores of JDK 17 and 18 (JDK 19 replaced them with
+ * memory segments: there the rows simply stay scalar), and the system property
+ * {@value #PROPERTY} is not {@code false}. This class looks for the module by reflection only; the
+ * code that uses it is generated ({@link VectorRowCompiler}) and never loaded without it.
+ */
+final class VectorRows {
+    private VectorRows() {}
+
+    /** System property that turns vector rows off when {@code false}. */
+    static final String PROPERTY = "cudawasm.vectorRows";
+    /**
+     * Programs compiled at most, each a hidden class in Metaspace: a kernel's rows use a few, and a
+     * hostile module that passes a new program on every call gets scalar rows beyond this, not an
+     * ever-growing Metaspace.
+     */
+    static final int MAX_PROGRAMS = 256;
+
+    /** Floats per vector, or 0 when vectors are off (decided once, at class initialization). */
+    private static final int LANES = detectLanes();
+
+    private static final ConcurrentHashMap<Long, Compiled> ROUTINES = new ConcurrentHashMap<>();
+    /** The last program used: a row calls with the same program over and over, most often. */
+    private static volatile Compiled last;
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorRows.class);
+
+    /** A program and its routine; no routine when generating it failed (the rows stay scalar). */
+    private record Compiled(VectorRowProgram program, VectorRowRoutine routine) {}
+
+    /** Whether rows run as vectors in this JVM. */
+    static boolean available() {
+        return LANES != 0;
+    }
+
+    /** Floats per vector (the threads one step of a routine runs), 0 when vectors are off. */
+    static int lanes() {
+        return LANES;
+    }
+
+    /**
+     * Runs threads {@code 0 .. done-1} of a row per {@link VectorRowAbi} and returns {@code done}:
+     * {@code count} rounded down to whole vectors, or 0 (memory untouched) when vectors are off, the
+     * program is invalid or new beyond {@link #MAX_PROGRAMS}, a range the threads would touch leaves
+     * the memory, or a source lies below the destination and overlaps it. Addresses are the kernel's
+     * i64 values, taken as they are: negative or huge ones are refused, never wrapped.
+     */
+    static int run(FlatMemory memory, long program, int count, long dst, long src0, long src1, long src2,
+            float u0, float u1, float u2) {
+        if (LANES == 0 || count < LANES) {
+            return 0;
+        }
+        Compiled compiled = compiled(program);
+        if (compiled == null) {
+            return 0;
+        }
+        int done = count & -LANES; // LANES is a power of two
+        long bytes = 4L * done;
+        byte[] array = memory.bytes(); // read once: the bounds below are this array's
+        long low = memory.guard();
+        long high = low + array.length;
+        if (!inside(dst, bytes, low, high)) {
+            return 0;
+        }
+        VectorRowProgram p = compiled.program();
+        if (p.readsLoad(0) && !readable(src0, dst, bytes, low, high)
+                || p.readsLoad(1) && !readable(src1, dst, bytes, low, high)
+                || p.readsLoad(2) && !readable(src2, dst, bytes, low, high)) {
+            return 0;
+        }
+        compiled.routine().run(array, done, (int) (dst - low),
+                p.readsLoad(0) ? (int) (src0 - low) : 0, p.readsLoad(1) ? (int) (src1 - low) : 0,
+                p.readsLoad(2) ? (int) (src2 - low) : 0, u0, u1, u2);
+        return done;
+    }
+
+    /** Whether {@code [address, address + bytes)} lies within {@code [low, high)}, without overflow. */
+    private static boolean inside(long address, long bytes, long low, long high) {
+        return address >= low && address <= high - bytes;
+    }
+
+    /**
+     * Whether a source may be read in vectors while the destination is written: it must lie inside
+     * the memory, and not below the destination while overlapping it.
+     *
+     * <p>Why that suffices: in thread order, thread t reads {@code [src+4t, src+4t+4)} after threads
+     * 0..t-1 stored {@code [dst+4t', dst+4t'+4)}; in vector order it reads after the stores of the
+     * earlier vectors only, and before those of its own vector (a routine loads all its sources
+     * before its store). The two orders agree when no earlier thread of the same vector stored bytes
+     * that thread t reads. If {@code src >= dst}, every byte thread t reads is at or above
+     * {@code dst + 4t}, above everything threads t' &lt; t stored ({@code < dst + 4t' + 4 <= dst + 4t}).
+     * If {@code src + 4*done <= dst}, no thread reads anything any thread stores. Otherwise the
+     * source starts below the destination and overlaps it: thread t reads bytes that the thread about
+     * {@code (dst - src) / 4} before it stored, and when that thread is in the same vector, vector
+     * order reads the old bytes (VectorRowsTest shows it). A distance of a whole vector or more would
+     * be safe as well; the rule keeps to the simple case, and the row's scalar loop runs the rest.
+     */
+    private static boolean readable(long src, long dst, long bytes, long low, long high) {
+        return inside(src, bytes, low, high) && (src >= dst || src + bytes <= dst);
+    }
+
+    /** The routine for {@code program}, or null when it is invalid or the cache is full. */
+    private static Compiled compiled(long program) {
+        Compiled c = last;
+        if (c == null || c.program().code() != program) {
+            c = ROUTINES.get(program);
+            if (c == null) {
+                c = compileOnce(program);
+                if (c == null) {
+                    return null;
+                }
+            }
+            last = c;
+        }
+        return c.routine() == null ? null : c;
+    }
+
+    private static synchronized Compiled compileOnce(long program) {
+        Compiled c = ROUTINES.get(program);
+        if (c != null) {
+            return c;
+        }
+        if (ROUTINES.size() >= MAX_PROGRAMS) {
+            return null;
+        }
+        VectorRowProgram p = VectorRowProgram.parse(program);
+        if (p == null) {
+            return null; // not cached: a valid kernel never passes one, so its cost does not matter
+        }
+        VectorRowRoutine routine;
+        try {
+            routine = VectorRowCompiler.compile(p, LANES);
+        } catch (IllegalStateException e) {
+            // a JVM whose Vector API links differently than JDK 17's: scalar rows are still right
+            log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
+            routine = null;
+        }
+        c = new Compiled(p, routine);
+        ROUTINES.put(program, c);
+        return c;
+    }
+
+    /** The vector length when every condition of the class comment holds, else 0. */
+    private static int detectLanes() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return 0;
+        }
+        try {
+            Class<?> vector = Class.forName("jdk.incubator.vector.FloatVector");
+            Class<?> species = Class.forName("jdk.incubator.vector.VectorSpecies");
+            vector.getMethod("fromByteArray", species, byte[].class, int.class, ByteOrder.class);
+            vector.getMethod("intoByteArray", byte[].class, int.class, ByteOrder.class);
+            Object preferred = vector.getField("SPECIES_PREFERRED").get(null);
+            Method length = species.getMethod("length");
+            int lanes = (int) length.invoke(preferred);
+            // one float per vector is no vector (a JVM without a SIMD unit); the mask needs a power of 2
+            return lanes >= 2 && Integer.bitCount(lanes) == 1 ? lanes : 0;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return 0;
+        }
+    }
+}
