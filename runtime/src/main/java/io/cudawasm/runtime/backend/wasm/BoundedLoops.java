@@ -39,6 +39,9 @@ import org.objectweb.asm.tree.VarInsnNode;
  * compiler emits only the loop counter's update and test in between); a mark whose shape differs
  * (another Chicory version) is left alone, which costs speed, never correctness. Only these
  * instructions change: memory accesses and their checks are Chicory's own.
+ *
+ * <p>The same pass makes the vector row import's stub call the vector rows directly
+ * ({@link VectorRowCall}).
  */
 final class BoundedLoops {
     private BoundedLoops() {}
@@ -62,20 +65,20 @@ final class BoundedLoops {
         }
     }
 
-    /** A class with its marked interrupt checks removed (unchanged when it has no mark). */
+    /** A class with its marked interrupt checks removed and its vector row stub direct (unchanged when neither). */
     static byte[] patch(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         ClassNode node = new ClassNode();
         reader.accept(node, 0);
         boolean changed = false;
         for (MethodNode m : node.methods) {
-            changed |= patch(m);
+            changed |= patch(m) | VectorRowCall.patch(m);
         }
         if (!changed) {
             return bytes;
         }
         // frames and maximums stay valid: what is removed leaves the stack as it found it, and no
-        // branch targets it
+        // branch targets it; the rewritten stub has no branch and sets its own maximum
         ClassWriter writer = new ClassWriter(0);
         node.accept(writer);
         return writer.toByteArray();

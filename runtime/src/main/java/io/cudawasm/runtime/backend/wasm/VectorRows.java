@@ -45,6 +45,12 @@ final class VectorRows {
         return LANES != 0;
     }
 
+    /** Whether {@code program} has a routine: some row ran it (for tests; nothing counts calls, which cost). */
+    static boolean ran(long program) {
+        Compiled c = ROUTINES.get(program);
+        return c != null && c.routine() != null;
+    }
+
     /** Floats per vector (the threads one step of a routine runs), 0 when vectors are off. */
     static int lanes() {
         return LANES;

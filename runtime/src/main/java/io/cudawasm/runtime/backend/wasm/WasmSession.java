@@ -175,16 +175,6 @@ final class WasmSession implements DeviceSession {
 
     /** Memory for the session's own use (the memcheck table): not one of the user's allocations. */
     /** One past the highest address of the session's memory now (for tests of accesses at its end). */
-    /** Per instance: the threads its vector rows ran on the host's vector routines. */
-    private final List<long[]> vectorRowCounts = new ArrayList<>();
-
-    /** Threads the host ran as vector rows so far, over all instances (read between launches). */
-    long vectorRowThreads() {
-        synchronized (vectorRowCounts) {
-            return vectorRowCounts.stream().mapToLong(c -> c[0]).sum();
-        }
-    }
-
     synchronized long memoryBytes() {
         return ((FlatMemory) memory).sizeBytes();
     }
@@ -617,18 +607,11 @@ final class WasmSession implements DeviceSession {
             List<ValType> params = new ArrayList<>(List.of(ValType.I64, ValType.I32));
             params.addAll(java.util.Collections.nCopies(1 + VectorRowAbi.MAX_LOADS, ValType.I64));
             params.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
+            // compiled modules call VectorRowCall directly (BoundedLoops patches the stub); this serves the rest
             FlatMemory flat = (FlatMemory) memory;
-            long[] ran = new long[1]; // this instance's own count: one worker writes it, no contention
-            synchronized (vectorRowCounts) {
-                vectorRowCounts.add(ran);
-            }
             imports.addFunction(new HostFunction(KernelAbi.TRAP_MODULE, VectorRowAbi.IMPORT_NAME, params,
-                    List.of(ValType.I32), (inst, a) -> {
-                        int done = VectorRows.run(flat, a[0], (int) a[1], a[2], a[3], a[4], a[5],
-                                Value.longToFloat(a[6]), Value.longToFloat(a[7]), Value.longToFloat(a[8]));
-                        ran[0] += done;
-                        return new long[] {done};
-                    }));
+                    List.of(ValType.I32), (inst, a) -> new long[] {VectorRows.run(flat, a[0], (int) a[1], a[2], a[3],
+                            a[4], a[5], Value.longToFloat(a[6]), Value.longToFloat(a[7]), Value.longToFloat(a[8]))}));
         }
         if (variant.module().options().memcheck()) {
             List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));

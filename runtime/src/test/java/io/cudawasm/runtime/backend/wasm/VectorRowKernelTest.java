@@ -72,11 +72,20 @@ class VectorRowKernelTest {
             }
             """;
 
-    /** Ordinary values and the IEEE corner cases, as raw bits (NaNs with payloads of both kinds). */
-    private static float[] values(int n, long seed) {
+    /** NaNs with payloads of both kinds, infinities, subnormals, signed zeros and extremes, as raw bits. */
+    private static final int[] NAN = {0x7F800001, 0x7FC01234, 0xFFC00007};
+    private static final int[] INFINITE = {0x7F800000, 0xFF800000};
+    private static final int[] FINITE = {0x00000001, 0x807FFFFF, 0x00000000, 0x80000000, 0x3F800000, 0x7F7FFFFF};
+
+    /**
+     * Ordinary values with the corner cases of the given kinds among them. Where an operation meets two
+     * NaNs, which payload comes out is not fixed (IEEE 754 leaves it open, and HotSpot's interpreter and
+     * its compiled code pick differently for the same scalar loop), so the data keeps NaNs to one
+     * operand of each operation; a NaN meeting a number keeps its payload, bit for bit.
+     */
+    private static float[] values(int n, long seed, int[]... kinds) {
+        int[] corners = Arrays.stream(kinds).flatMapToInt(Arrays::stream).toArray();
         Random r = new Random(seed);
-        int[] corners = {0x7F800001, 0x7FC01234, 0xFFC00007, 0x7F800000, 0xFF800000, 0x00000001, 0x807FFFFF,
-                0x00000000, 0x80000000, 0x3F800000, 0x7F7FFFFF};
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextInt(6) == 0 ? Float.intBitsToFloat(corners[r.nextInt(corners.length)])
@@ -112,14 +121,15 @@ class VectorRowKernelTest {
     @Test
     void vectorRowsRunWhereTheJvmHasVectors() {
         try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
+            // saxpy's program: a, x[i], *, y[i], + (a the first row-wide value, x the first source)
+            long program = 0x72914L;
+            assertTrue(functionText(h.compiled().wasm().text(), "saxpy").contains("i64.const " + program));
             int n = 4096;
-            h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(values(n, 1)), h.buffer(values(n, 2)));
-            long ran = ((WasmSession) h.session()).vectorRowThreads();
-            // 16 rows of 256: each hands all but its last thread over, the host runs whole vectors of them
-            assertEquals(VectorRows.available(), ran > 0, "threads run as vectors: " + ran);
-            if (ran > 0) {
-                assertTrue(ran >= 16 * (255 - 255 % 16) / 2 && ran <= 16 * 255, "threads run as vectors: " + ran);
-            }
+            h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(values(n, 1, FINITE)),
+                    h.buffer(values(n, 2, FINITE)));
+            // the test JVM has the module (the runtime's surefire configuration adds it)
+            assertTrue(VectorRows.available());
+            assertTrue(VectorRows.ran(program));
         }
     }
 
@@ -129,9 +139,10 @@ class VectorRowKernelTest {
             for (int block : new int[] {32, 100, 256, 1024}) {
                 for (int n : new int[] {1, 17, 1000, 4099}) {
                     int grid = (n + block - 1) / block;
-                    float[] x = values(n, n * 31L + block);
-                    float[] y = values(n, n * 17L + block);
-                    float[] z = values(n, n * 13L + block);
+                    // NaNs in x only; no infinities in z, so y * b + z is never a NaN to meet x's
+                    float[] x = values(n, n * 31L + block, NAN, INFINITE, FINITE);
+                    float[] y = values(n, n * 17L + block, INFINITE, FINITE);
+                    float[] z = values(n, n * 13L + block, FINITE);
                     float a = -1.75f;
                     float b = 3.0e-3f;
                     float[] saxpy = new float[n];
@@ -167,7 +178,7 @@ class VectorRowKernelTest {
         try (KernelHarness h = KernelHarness.of(KERNELS, 2)) {
             for (int block : new int[] {32, 64, 256, 1024}) {
                 int blocks = 37;
-                float[] in = values(block * blocks, block);
+                float[] in = values(block * blocks, block, INFINITE, FINITE); // inf - inf makes NaNs of one payload
                 float[] expected = new float[blocks];
                 for (int g = 0; g < blocks; g++) {
                     float[] s = Arrays.copyOfRange(in, g * block, (g + 1) * block);
@@ -195,7 +206,7 @@ class VectorRowKernelTest {
     void overlappingSourcesGiveTheBitsOfTheThreadsOneByOne() {
         byte[] pattern = new byte[16384];
         ByteBuffer init = ByteBuffer.wrap(pattern).order(ByteOrder.LITTLE_ENDIAN);
-        float[] v = values(pattern.length / 4, 99);
+        float[] v = values(pattern.length / 4, 99, NAN, INFINITE, FINITE);
         for (float f : v) {
             init.putFloat(f);
         }
@@ -244,15 +255,16 @@ class VectorRowKernelTest {
             assertThrows(LaunchException.class, () -> h.launch("into", Dim3.of(1), Dim3.of(64), dst, src, 1 << 28));
             long end = session.memoryBytes();
             int toEnd = (int) ((end - dst.address()) / 4); // dst[toEnd] is the first float past the memory
-            // threads 0..39 store the memory's last 160 bytes, thread 40 is the first past it
+            // a row of 64: threads 0..9 store the memory's last 40 bytes (the worker's own stack, which the
+            // fault's memcheck run counts as live), thread 10 is the first past it; the host declines the row
             LaunchException e = assertThrows(LaunchException.class,
-                    () -> h.launch("into", Dim3.of(1), Dim3.of(64), dst, src, toEnd - 40));
+                    () -> h.launch("into", Dim3.of(1), Dim3.of(64), dst, src, toEnd - 10));
             assertEquals(LaunchFailure.OUT_OF_BOUNDS, e.failure());
-            assertEquals(new Index3(40, 0, 0), e.location().threadIdx(), e.getMessage());
+            assertEquals(new Index3(10, 0, 0), e.location().threadIdx(), e.getMessage());
             assertEquals(end, session.memoryBytes());
-            h.launch("from", Dim3.of(1), Dim3.of(40), back, dst, toEnd - 40);
+            h.launch("from", Dim3.of(1), Dim3.of(10), back, dst, toEnd - 10);
             float[] expected = sentinel.clone();
-            for (int t = 0; t < 40; t++) {
+            for (int t = 0; t < 10; t++) {
                 expected[t] = values[t] + 1.0f;
             }
             assertArrayEquals(expected, h.floats(back));

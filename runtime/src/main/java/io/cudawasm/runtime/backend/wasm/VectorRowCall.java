@@ -1,0 +1,74 @@
+package io.cudawasm.runtime.backend.wasm;
+
+import com.dylibso.chicory.runtime.Memory;
+import io.cudawasm.kernels.abi.VectorRowAbi;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * A direct call from Chicory's compiled code to the vector rows ({@link VectorRowAbi}), in place of
+ * its host-function call: public only because the generated classes, in another package, call it.
+ *
+ * <p>Chicory compiles a call of an imported function to a stub that packs the arguments into a
+ * {@code long[]} and calls one shared {@code callHostFunction}, which calls the import's handle through
+ * an interface. With several host functions in a JVM (the trap, math functions, memcheck, other
+ * modules' imports) that interface call is megamorphic: HotSpot calls it virtually and the argument
+ * and result arrays are allocated on every call, which cost about 50 ns a row and made the
+ * reduction's tree slower than its scalar loop (bench/RESULTS.md, "Vector rows"). {@link #patch}
+ * rewrites the vector row import's stub (recognised by its parameter types, which only this import
+ * has, and its call of {@code callHostFunction}) to call {@link #run} directly; a stub of another
+ * shape (another Chicory version) is left as it is, which costs speed, never correctness: the host
+ * function behind the handle is the same {@link VectorRows#run}.
+ */
+public final class VectorRowCall {
+    private VectorRowCall() {}
+
+    private static final String MEMORY = Type.getInternalName(Memory.class);
+    /** The import's parameters as Chicory's stub declares them, with the memory and instance after. */
+    private static final String STUB = "(JIJJJJFFFL" + MEMORY + ";Lcom/dylibso/chicory/runtime/Instance;)I";
+    private static final String DIRECT = "(JIJJJJFFFL" + MEMORY + ";)I";
+
+    /** {@link VectorRows#run} on the instance's memory, which is always a {@link FlatMemory}. */
+    public static int run(long program, int count, long dst, long src0, long src1, long src2, float u0, float u1,
+            float u2, Memory memory) {
+        return VectorRows.run((FlatMemory) memory, program, count, dst, src0, src1, src2, u0, u1, u2);
+    }
+
+    /** Rewrites {@code m} when it is the vector row import's stub; whether it did. */
+    static boolean patch(MethodNode m) {
+        if (!m.desc.equals(STUB) || (m.access & Opcodes.ACC_STATIC) == 0 || !callsHostFunction(m)) {
+            return false;
+        }
+        InsnList body = new InsnList();
+        int slot = 0;
+        for (Type t : Type.getArgumentTypes(DIRECT)) {
+            body.add(new VarInsnNode(t.getOpcode(Opcodes.ILOAD), slot));
+            slot += t.getSize();
+        }
+        body.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Type.getInternalName(VectorRowCall.class), "run", DIRECT,
+                false));
+        body.add(new InsnNode(Opcodes.IRETURN));
+        m.instructions.clear();
+        m.instructions.add(body);
+        m.tryCatchBlocks.clear();
+        m.localVariables = null;
+        m.maxStack = Math.max(m.maxStack, slot);
+        return true;
+    }
+
+    private static boolean callsHostFunction(MethodNode m) {
+        for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode call && call.getOpcode() == Opcodes.INVOKESTATIC
+                    && call.name.equals("callHostFunction")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
