@@ -99,7 +99,7 @@ final class BenchmarkJobs {
                 .withName(CONTAINER_NAME)
                 .withImage(b.image())
                 .withImagePullPolicy(ImageReference.parse(b.image()).defaultPullPolicy())
-                .withCommand("java", "-jar", WorkerEnvironment.BENCHMARKS_JAR)
+                .withCommand("java", WorkerEnvironment.VECTOR_MODULE, "-jar", WorkerEnvironment.BENCHMARKS_JAR)
                 .withArgs(b.args())
                 .withEnv(env)
                 .withResources(PodTemplates.resources(b.resources(),

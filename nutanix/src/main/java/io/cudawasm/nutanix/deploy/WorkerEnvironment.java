@@ -63,6 +63,11 @@ public final class WorkerEnvironment {
     public static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 "
             + "-XX:+ExitOnOutOfMemoryError -XX:-DontCompileHugeMethods -Djava.io.tmpdir=/tmp";
     /**
+     * The JDK's vector API for the CPU path's vector rows (an incubator module, so named on the command
+     * line: the images' entry point has it, and so does the benchmark Job's command).
+     */
+    public static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+    /**
      * Added for DNS peer discovery: the JVM keeps DNS answers 30 s by default, long enough to send a
      * restarted pod's traffic to its old address; 5 s (and 1 s for "no such name") keeps the fleet current.
      */

@@ -24,7 +24,7 @@ class BenchmarkJobTest {
         Job job = DeploymentGenerator.benchmarkJob(BenchmarkJobConfig.builder("bench", "cuda-wasm:test").build());
         var pod = job.getSpec().getTemplate().getSpec();
         var c = pod.getContainers().get(0);
-        assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
+        assertEquals(List.of("java", "--add-modules=jdk.incubator.vector", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
         assertEquals(List.of("--preset", "full", "--result-dir", "/results"), c.getArgs(),
                 "the suite's full run, its tagged result file on the claim");
         assertEquals("Never", pod.getRestartPolicy());

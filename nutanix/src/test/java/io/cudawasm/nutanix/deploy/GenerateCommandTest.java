@@ -149,7 +149,7 @@ class GenerateCommandTest {
                 objects.stream().map(HasMetadata::getKind).toList());
         Job job = Configs.only(objects, Job.class);
         var c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
+        assertEquals(List.of("java", "--add-modules=jdk.incubator.vector", "-jar", "/opt/cuda-wasm/benchmarks.jar"), c.getCommand());
         assertEquals(List.of("-f", "1"), c.getArgs());
         assertEquals("1", c.getResources().getLimits().get("gpu.intel.com/i915").toString());
         assertEquals("2Gi", Configs.only(objects, PersistentVolumeClaim.class).getSpec().getResources().getRequests().get("storage").toString());
@@ -166,7 +166,7 @@ class GenerateCommandTest {
         assertEquals(List.of("Namespace", "ServiceAccount", "Job", "NetworkPolicy"), objects.stream().map(HasMetadata::getKind).toList());
         var pod = Configs.only(objects, Job.class).getSpec().getTemplate().getSpec();
         var c = pod.getContainers().get(0);
-        assertEquals(List.of("java", "-jar", "/opt/cuda-wasm/benchmarks.jar", "--preset", "full", "--result-dir", "/results"),
+        assertEquals(List.of("java", "--add-modules=jdk.incubator.vector", "-jar", "/opt/cuda-wasm/benchmarks.jar", "--preset", "full", "--result-dir", "/results"),
                 java.util.stream.Stream.concat(c.getCommand().stream(), c.getArgs().stream()).toList());
         var terms = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
         assertTrue(terms.stream().allMatch(t -> t.getMatchExpressions().stream()

@@ -12,15 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Vectors are on when the JVM was started with {@code --add-modules jdk.incubator.vector}, the
  * module still has the {@code byte[]} loads and stores of JDK 17 and 18 (JDK 19 replaced them with
- * memory segments: there the rows simply stay scalar), and the system property
- * {@value #PROPERTY} is not {@code false}. This class looks for the module by reflection only; the
- * code that uses it is generated ({@link VectorRowCompiler}) and never loaded without it.
+ * memory segments: there the rows simply stay scalar), the system property {@value #PROPERTY} is
+ * not {@code false} and the environment variable {@value #ENVIRONMENT} not {@code off}. This class
+ * looks for the module by reflection only; the code that uses it is generated
+ * ({@link VectorRowCompiler}) and never loaded without it.
  */
 final class VectorRows {
     private VectorRows() {}
 
     /** System property that turns vector rows off when {@code false}. */
     static final String PROPERTY = "cudawasm.vectorRows";
+    /** Environment variable that turns them off when {@code off} (as {@code bin/cuda-wasm} reads it too). */
+    static final String ENVIRONMENT = "CUDA_WASM_VECTOR_ROWS";
     /**
      * Programs compiled at most, each a hidden class in Metaspace: a kernel's rows use a few, and a
      * hostile module that passes a new program on every call gets scalar rows beyond this, not an
@@ -160,7 +163,7 @@ final class VectorRows {
 
     /** The vector length when every condition of the class comment holds, else 0. */
     private static int detectLanes() {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY)) || "off".equalsIgnoreCase(System.getenv(ENVIRONMENT))
                 || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             return 0;
         }
