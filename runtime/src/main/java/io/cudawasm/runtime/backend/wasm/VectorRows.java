@@ -4,6 +4,7 @@ import io.cudawasm.kernels.abi.VectorRowAbi;
 import java.lang.reflect.Method;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The host side of {@code env.__cw_vector_row} ({@link VectorRowAbi}): runs as many of a fast row's
@@ -22,6 +23,8 @@ final class VectorRows {
 
     /** System property that turns vector rows off when {@code false}. */
     static final String PROPERTY = "cudawasm.vectorRows";
+    /** System property with the warm-up calls of a new routine ({@link #WARM_CALLS}); tests set fewer. */
+    static final String WARM_CALLS_PROPERTY = "cudawasm.vectorRows.warmCalls";
     /** Environment variable that turns them off when {@code off} (as {@code bin/cuda-wasm} reads it too). */
     static final String ENVIRONMENT = "CUDA_WASM_VECTOR_ROWS";
     /**
@@ -35,23 +38,38 @@ final class VectorRows {
     private static final int LANES = detectLanes();
 
     private static final ConcurrentHashMap<Long, Compiled> ROUTINES = new ConcurrentHashMap<>();
-    /** The last program used: a row calls with the same program over and over, most often. */
-    private static volatile Compiled last;
+    /**
+     * The programs' routines by a hash of the program, in front of {@link #ROUTINES}: written once per
+     * program and only read after, so the workers share it without writing to common cache lines (a
+     * "last program" field written on every change of program made two workers' rows fight over it).
+     */
+    private static final Compiled[] TABLE = new Compiled[1024];
+
+    /**
+     * Calls of a new routine on a scratch array before rows use it: HotSpot's interpreter and its
+     * first compiler run Vector API code tens of times slower than the scalar loop (every vector is an
+     * object there), so a routine serves rows only once its loop has run often enough to be compiled
+     * by C2 (which takes 5,000 to 15,000 calls); until then its rows run as scalar loops.
+     */
+    static final int WARM_CALLS = Integer.getInteger(WARM_CALLS_PROPERTY, 30_000);
+    private static final java.util.concurrent.ExecutorService WARMER = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "cuda-wasm-vector-warmup");
+                t.setDaemon(true);
+                return t;
+            });
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorRows.class);
 
-    /** A program and its routine; no routine when generating it failed (the rows stay scalar). */
-    private record Compiled(VectorRowProgram program, VectorRowRoutine routine) {}
+    /**
+     * A program and its routine (none when generating it failed: the rows stay scalar), and whether
+     * the routine has been warmed up.
+     */
+    private record Compiled(VectorRowProgram program, VectorRowRoutine routine, AtomicBoolean warm) {}
 
     /** Whether rows run as vectors in this JVM. */
     static boolean available() {
         return LANES != 0;
-    }
-
-    /** Whether {@code program} has a routine: some row ran it (for tests; nothing counts calls, which cost). */
-    static boolean ran(long program) {
-        Compiled c = ROUTINES.get(program);
-        return c != null && c.routine() != null;
     }
 
     /** Floats per vector (the threads one step of a routine runs), 0 when vectors are off. */
@@ -72,7 +90,7 @@ final class VectorRows {
             return 0;
         }
         Compiled compiled = compiled(program);
-        if (compiled == null) {
+        if (compiled == null || !compiled.warm().get()) {
             return 0;
         }
         int done = count & -LANES; // LANES is a power of two
@@ -122,7 +140,8 @@ final class VectorRows {
 
     /** The routine for {@code program}, or null when it is invalid or the cache is full. */
     private static Compiled compiled(long program) {
-        Compiled c = last;
+        int slot = (int) (program ^ program >>> 29 ^ program >>> 47) & (TABLE.length - 1);
+        Compiled c = TABLE[slot];
         if (c == null || c.program().code() != program) {
             c = ROUTINES.get(program);
             if (c == null) {
@@ -131,9 +150,42 @@ final class VectorRows {
                     return null;
                 }
             }
-            last = c;
+            if (TABLE[slot] == null) {
+                TABLE[slot] = c; // a record's final fields: safe to read through this unsynchronized slot
+            }
         }
         return c.routine() == null ? null : c;
+    }
+
+    /** Runs the routine on scratch memory until HotSpot has compiled it, then lets rows use it. */
+    private static void warm(Compiled c) {
+        try {
+            long start = System.nanoTime();
+            int n = 4 * LANES;
+            byte[] scratch = new byte[16 * n];
+            for (int i = 0; i < WARM_CALLS; i++) {
+                c.routine().run(scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f);
+            }
+            c.warm().set(true);
+            log.debug("vector row program {} warm after {} ms", Long.toHexString(c.program().code()),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("vector row program {} stays scalar: its warm-up failed: {}", Long.toHexString(c.program().code()),
+                    e.toString(), e);
+        }
+    }
+
+    /**
+     * For tests: compiles {@code program} if it is new and waits until its routine serves rows; false
+     * when it never will (vectors off, an invalid program, a full cache) or not within the timeout.
+     */
+    static boolean awaitWarm(long program, java.time.Duration timeout) throws InterruptedException {
+        Compiled c = LANES == 0 ? null : compiled(program);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (c != null && !c.warm().get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return c != null && c.warm().get();
     }
 
     private static synchronized Compiled compileOnce(long program) {
@@ -156,8 +208,12 @@ final class VectorRows {
             log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
             routine = null;
         }
-        c = new Compiled(p, routine);
+        c = new Compiled(p, routine, new AtomicBoolean());
         ROUTINES.put(program, c);
+        if (routine != null) {
+            Compiled warming = c;
+            WARMER.execute(() -> warm(warming));
+        }
         return c;
     }
 

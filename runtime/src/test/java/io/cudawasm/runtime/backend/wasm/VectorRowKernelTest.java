@@ -94,6 +94,20 @@ class VectorRowKernelTest {
         return v;
     }
 
+    /** The harness, with every vector row program of its module compiled and warmed up. */
+    private static KernelHarness harness(int workers) {
+        KernelHarness h = KernelHarness.of(KERNELS, workers);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("if \\$vector\\d+\\s+i64\\.const (-?\\d+)")
+                .matcher(h.compiled().wasm().text());
+        int programs = 0;
+        while (m.find()) {
+            assertTrue(VectorRowsTest.awaitWarm(Long.parseLong(m.group(1))), m.group());
+            programs++;
+        }
+        assertTrue(programs >= 6, "vector rows in the module: " + programs);
+        return h;
+    }
+
     private static int[] bits(float[] f) {
         int[] b = new int[f.length];
         for (int i = 0; i < f.length; i++) {
@@ -108,7 +122,7 @@ class VectorRowKernelTest {
 
     @Test
     void floatRowsCallTheHostAndOthersDoNot() {
-        try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
+        try (KernelHarness h = harness(1)) {
             String text = h.compiled().wasm().text();
             for (String k : new String[] {"saxpy", "mixed", "square", "shifted", "reduce", "into"}) {
                 assertTrue(functionText(text, k).contains("call $env.__cw_vector_row"), k);
@@ -120,22 +134,22 @@ class VectorRowKernelTest {
 
     @Test
     void vectorRowsRunWhereTheJvmHasVectors() {
-        try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
+        try (KernelHarness h = harness(1)) {
             // saxpy's program: a, x[i], *, y[i], + (a the first row-wide value, x the first source)
             long program = 0x72914L;
             assertTrue(functionText(h.compiled().wasm().text(), "saxpy").contains("i64.const " + program));
             int n = 4096;
             h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(values(n, 1, FINITE)),
                     h.buffer(values(n, 2, FINITE)));
-            // the test JVM has the module (the runtime's surefire configuration adds it)
+            // the test JVM has the module (the runtime's surefire configuration adds it), and the routine is warm
             assertTrue(VectorRows.available());
-            assertTrue(VectorRows.ran(program));
+            assertTrue(VectorRowsTest.awaitWarm(program));
         }
     }
 
     @Test
     void rowsGiveTheBitsOfTheThreadsOneByOne() {
-        try (KernelHarness h = KernelHarness.of(KERNELS, 2)) {
+        try (KernelHarness h = harness(2)) {
             for (int block : new int[] {32, 100, 256, 1024}) {
                 for (int n : new int[] {1, 17, 1000, 4099}) {
                     int grid = (n + block - 1) / block;
@@ -175,7 +189,7 @@ class VectorRowKernelTest {
     /** The tree's rows read above what they write, in place: every step as the threads one by one. */
     @Test
     void sharedMemoryTreesGiveTheBitsOfTheSequentialTree() {
-        try (KernelHarness h = KernelHarness.of(KERNELS, 2)) {
+        try (KernelHarness h = harness(2)) {
             for (int block : new int[] {32, 64, 256, 1024}) {
                 int blocks = 37;
                 float[] in = values(block * blocks, block, INFINITE, FINITE); // inf - inf makes NaNs of one payload
@@ -211,7 +225,7 @@ class VectorRowKernelTest {
             init.putFloat(f);
         }
         int s = 4096;
-        try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
+        try (KernelHarness h = harness(1)) {
             for (int shift : new int[] {-1000, -64, -9, -8, -5, -4, -2, -1, 0, 1, 2, 3, 4, 5, 8, 60, 64, 1000}) {
                 for (int[] shape : new int[][] {{1, 17, 17}, {2, 256, 500}, {4, 96, 384}, {1, 1024, 1024}}) {
                     int grid = shape[0];
@@ -239,7 +253,7 @@ class VectorRowKernelTest {
      */
     @Test
     void rowsPastTheMemoryFaultAtTheirFirstBadThreadAfterTheOthersStored() {
-        try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
+        try (KernelHarness h = harness(1)) {
             WasmSession session = (WasmSession) h.session();
             float[] values = new float[64];
             for (int i = 0; i < values.length; i++) {
