@@ -4,7 +4,6 @@ import io.cudawasm.kernels.abi.VectorRowAbi;
 import java.lang.reflect.Method;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The host side of {@code env.__cw_vector_row} ({@link VectorRowAbi}): runs as many of a fast row's
@@ -48,24 +47,20 @@ final class VectorRows {
     /**
      * Calls of a new routine on a scratch array before rows use it: HotSpot's interpreter and its
      * first compiler run Vector API code tens of times slower than the scalar loop (every vector is an
-     * object there), so a routine serves rows only once its loop has run often enough to be compiled
-     * by C2 (which takes 5,000 to 15,000 calls); until then its rows run as scalar loops.
+     * object there), so a routine serves rows only once its loop has run often enough for C2's final
+     * code to be in place: measured on JDK 17, calls of 4 vectors took about 3 µs interpreted, 0.5–0.8
+     * µs after C1, 35–42 ns after a first C2 compile and 5–6 ns in the end, reached after about 70,000
+     * calls for the JVM's first routine and 31,000 for the next (about 90 and 40 ms). The warm-up is
+     * done by the first row to meet a program, before it returns: a routine that started serving rows
+     * later, from a background warm-up, flipped a branch HotSpot had compiled the kernel's region
+     * functions without, and they ran deoptimized, slower than scalar, for hundreds of launches.
      */
-    static final int WARM_CALLS = Integer.getInteger(WARM_CALLS_PROPERTY, 30_000);
-    private static final java.util.concurrent.ExecutorService WARMER = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "cuda-wasm-vector-warmup");
-                t.setDaemon(true);
-                return t;
-            });
+    static final int WARM_CALLS = Integer.getInteger(WARM_CALLS_PROPERTY, 100_000);
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorRows.class);
 
-    /**
-     * A program and its routine (none when generating it failed: the rows stay scalar), and whether
-     * the routine has been warmed up.
-     */
-    private record Compiled(VectorRowProgram program, VectorRowRoutine routine, AtomicBoolean warm) {}
+    /** A program and its routine, warmed up (none when generating or warming it failed: the rows stay scalar). */
+    private record Compiled(VectorRowProgram program, VectorRowRoutine routine) {}
 
     /** Whether rows run as vectors in this JVM. */
     static boolean available() {
@@ -90,7 +85,7 @@ final class VectorRows {
             return 0;
         }
         Compiled compiled = compiled(program);
-        if (compiled == null || !compiled.warm().get()) {
+        if (compiled == null) {
             return 0;
         }
         int done = count & -LANES; // LANES is a power of two
@@ -157,35 +152,24 @@ final class VectorRows {
         return c.routine() == null ? null : c;
     }
 
-    /** Runs the routine on scratch memory until HotSpot has compiled it, then lets rows use it. */
-    private static void warm(Compiled c) {
-        try {
-            long start = System.nanoTime();
-            int n = 4 * LANES;
-            byte[] scratch = new byte[16 * n];
-            for (int i = 0; i < WARM_CALLS; i++) {
-                c.routine().run(scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f);
-            }
-            c.warm().set(true);
-            log.debug("vector row program {} warm after {} ms", Long.toHexString(c.program().code()),
-                    (System.nanoTime() - start) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("vector row program {} stays scalar: its warm-up failed: {}", Long.toHexString(c.program().code()),
-                    e.toString(), e);
+    /** Runs a new routine on scratch memory until HotSpot has compiled it ({@link #WARM_CALLS}). */
+    private static void warm(VectorRowRoutine routine, long program) {
+        long start = System.nanoTime();
+        int n = 4 * LANES;
+        byte[] scratch = new byte[16 * n];
+        for (int i = 0; i < WARM_CALLS; i++) {
+            routine.run(scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f);
         }
+        log.debug("vector row program {} warmed up in {} ms", Long.toHexString(program),
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /**
-     * For tests: compiles {@code program} if it is new and waits until its routine serves rows; false
-     * when it never will (vectors off, an invalid program, a full cache) or not within the timeout.
+     * Whether rows with {@code program} run as vectors, compiling and warming its routine if it is new
+     * (what a row's first call does; for tests and for compiling ahead of launches).
      */
-    static boolean awaitWarm(long program, java.time.Duration timeout) throws InterruptedException {
-        Compiled c = LANES == 0 ? null : compiled(program);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (c != null && !c.warm().get() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        return c != null && c.warm().get();
+    static boolean ready(long program) {
+        return LANES != 0 && compiled(program) != null;
     }
 
     private static synchronized Compiled compileOnce(long program) {
@@ -203,17 +187,14 @@ final class VectorRows {
         VectorRowRoutine routine;
         try {
             routine = VectorRowCompiler.compile(p, LANES);
-        } catch (IllegalStateException e) {
+            warm(routine, program);
+        } catch (IllegalStateException | LinkageError e) {
             // a JVM whose Vector API links differently than JDK 17's: scalar rows are still right
             log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
             routine = null;
         }
-        c = new Compiled(p, routine, new AtomicBoolean());
+        c = new Compiled(p, routine);
         ROUTINES.put(program, c);
-        if (routine != null) {
-            Compiled warming = c;
-            WARMER.execute(() -> warm(warming));
-        }
         return c;
     }
 

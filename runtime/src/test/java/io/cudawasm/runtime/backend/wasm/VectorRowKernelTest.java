@@ -94,14 +94,14 @@ class VectorRowKernelTest {
         return v;
     }
 
-    /** The harness, with every vector row program of its module compiled and warmed up. */
+    /** The harness, with every vector row program of its module ready (compiled and warmed up). */
     private static KernelHarness harness(int workers) {
         KernelHarness h = KernelHarness.of(KERNELS, workers);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("if \\$vector\\d+\\s+i64\\.const (-?\\d+)")
                 .matcher(h.compiled().wasm().text());
         int programs = 0;
         while (m.find()) {
-            assertTrue(VectorRowsTest.awaitWarm(Long.parseLong(m.group(1))), m.group());
+            assertTrue(VectorRows.ready(Long.parseLong(m.group(1))), m.group());
             programs++;
         }
         assertTrue(programs >= 6, "vector rows in the module: " + programs);
@@ -141,9 +141,9 @@ class VectorRowKernelTest {
             int n = 4096;
             h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(values(n, 1, FINITE)),
                     h.buffer(values(n, 2, FINITE)));
-            // the test JVM has the module (the runtime's surefire configuration adds it), and the routine is warm
+            // the test JVM has the module (the runtime's surefire configuration adds it), and the routine is ready
             assertTrue(VectorRows.available());
-            assertTrue(VectorRowsTest.awaitWarm(program));
+            assertTrue(VectorRows.ready(program));
         }
     }
 

@@ -267,9 +267,6 @@ class VectorRowsTest {
      */
     private static void check(FlatMemory memory, long program, int count, long dst, long src0, long src1, long src2,
             float u0, float u1, float u2, int expectedDone) {
-        if (expectedDone > 0) { // a new routine serves rows once warmed up
-            assertTrue(awaitWarm(program), Long.toHexString(program));
-        }
         byte[] expected = memory.bytes().clone();
         int done = VectorRows.run(memory, program, count, dst, src0, src1, src2, u0, u1, u2);
         String what = "program " + Long.toHexString(program) + " count " + count + " dst " + dst + " src " + src0
@@ -358,15 +355,6 @@ class VectorRowsTest {
     }
 
     /** Runs {@link VectorRowsChild} in a JVM with the vector module and {@code flags}; its result line. */
-    static boolean awaitWarm(long program) {
-        try {
-            return VectorRows.awaitWarm(program, Duration.ofMinutes(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     private static String child(String mode, String... flags) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
