@@ -85,9 +85,12 @@ final class VectorRows {
             return 0;
         }
         Compiled compiled = compiled(program);
-        if (compiled == null) {
-            return 0;
-        }
+        return compiled == null ? 0 : run(compiled, memory, count, dst, src0, src1, src2, u0, u1, u2);
+    }
+
+    /** {@link #run(FlatMemory, long, int, long, long, long, long, float, float, float)} with its routine. */
+    private static int run(Compiled compiled, FlatMemory memory, int count, long dst, long src0, long src1, long src2,
+            float u0, float u1, float u2) {
         int done = count & -LANES; // LANES is a power of two
         long bytes = 4L * done;
         byte[] array = memory.bytes(); // read once: the bounds below are this array's
@@ -152,15 +155,21 @@ final class VectorRows {
         return c.routine() == null ? null : c;
     }
 
-    /** Runs a new routine on scratch memory until HotSpot has compiled it ({@link #WARM_CALLS}). */
-    private static void warm(VectorRowRoutine routine, long program) {
+    /**
+     * Runs a new program's rows on scratch memory until HotSpot has compiled them ({@link #WARM_CALLS}),
+     * with the rows' own checks, so those and the call into the routine are compiled too (interpreted,
+     * they cost a row more than the vectors save).
+     */
+    private static void warm(Compiled c) {
         long start = System.nanoTime();
         int n = 4 * LANES;
-        byte[] scratch = new byte[16 * n];
+        FlatMemory scratch = new FlatMemory(1, 1, 0);
         for (int i = 0; i < WARM_CALLS; i++) {
-            routine.run(scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f);
+            if (run(c, scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f) != n) {
+                throw new IllegalStateException("the warm-up's rows were refused");
+            }
         }
-        log.debug("vector row program {} warmed up in {} ms", Long.toHexString(program),
+        log.debug("vector row program {} warmed up in {} ms", Long.toHexString(c.program().code()),
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -184,16 +193,14 @@ final class VectorRows {
         if (p == null) {
             return null; // not cached: a valid kernel never passes one, so its cost does not matter
         }
-        VectorRowRoutine routine;
         try {
-            routine = VectorRowCompiler.compile(p, LANES);
-            warm(routine, program);
+            c = new Compiled(p, VectorRowCompiler.compile(p, LANES));
+            warm(c);
         } catch (IllegalStateException | LinkageError e) {
             // a JVM whose Vector API links differently than JDK 17's: scalar rows are still right
             log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
-            routine = null;
+            c = new Compiled(p, null);
         }
-        c = new Compiled(p, routine);
         ROUTINES.put(program, c);
         return c;
     }
