@@ -59,6 +59,9 @@ public final class BenchRunCommand implements Callable<Integer> {
         }
         List<String> command = new ArrayList<>();
         command.add((java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java")).toString());
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            command.add(WorkerEnvironment.VECTOR_MODULE); // the suite measures what the worker runs: vector rows on
+        }
         command.add("-jar");
         command.add(found.get().toString());
         command.addAll(suiteArgs);
