@@ -61,7 +61,12 @@ public final class CpuReference implements AutoCloseable {
             build.addAll(FLAGS);
             build.addAll(List.of("-o", binary.toString(), source.toString()));
             run(build);
-            Process p = new ProcessBuilder(binary.toString()).redirectErrorStream(true).start();
+            ProcessBuilder reference = new ProcessBuilder(binary.toString()).redirectErrorStream(true);
+            // idle OpenMP threads sleep: libgomp's default spins them after each run, and spinning they took
+            // the cores from the variant measured next (saxpy, Wasm with 2 workers: 4.8 ms with spinning
+            // threads, 3.5 ms with sleeping ones; the C reference's own time did not change)
+            reference.environment().put("OMP_WAIT_POLICY", "passive");
+            Process p = reference.start();
             return new Started(new CpuReference(p, version), null);
         } catch (IOException e) {
             return new Started(null, "the C reference did not build: " + e.getMessage());
