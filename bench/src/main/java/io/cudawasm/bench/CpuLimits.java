@@ -154,7 +154,7 @@ public final class CpuLimits {
         return s[s.length / 2];
     }
 
-    private static Variant wasm(String kernel, int workers) {
+    static Variant wasm(String kernel, int workers) {
         return backend(kernel, new WasmBackend(workers, false), false);
     }
 

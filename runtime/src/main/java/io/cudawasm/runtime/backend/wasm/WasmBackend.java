@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its own instance over the session's one shared memory.
  */
 public final class WasmBackend implements Backend, AutoCloseable {
+    /**
+     * System property with the most consecutive blocks a worker takes at a time (default 4,096), read at
+     * each launch: for measuring it (bench's {@code WorkerChunks}), not a setting to tune in production.
+     */
+    public static final String MAX_CHUNK_PROPERTY = "cudawasm.wasm.maxChunkBlocks";
+
     private static final int MODULE_CACHE_SIZE = 64;
 
     private final int workers;

@@ -647,13 +647,23 @@ final class WasmSession implements DeviceSession {
     }
 
     /**
+     * Blocks a worker takes at a time, at most (it takes about an eighth of its share, so the workers
+     * still even out): each worker then streams long runs of consecutive blocks. Chunks of 64 blocks,
+     * the two workers alternating, made a 16M-float reduction 11–24 % and saxpy 10–14 % slower with two
+     * workers than chunks of 4,096 (measured in one JVM, alternating; bench/RESULTS.md "Vector rows").
+     * A failure's chunk is run again under memcheck to locate the fault, so the bound also bounds that.
+     */
+    private static final long MAX_CHUNK_BLOCKS = 4096;
+
+    /**
      * Runs blocks [firstBlock, firstBlock + blocks) on {@code workerCount} workers until done, a worker
      * fails, the deadline passes or the launch is cancelled. Returns the first failure (null when all
      * blocks ran); a deadline or a cancellation is thrown as a LaunchException.
      */
     private Failure runBlocks(Variant variant, String export, String name, long firstBlock, long blocks,
             int workerCount, long stack, Deadline deadline, LaunchOptions options) {
-        long chunk = Math.max(1, Math.min(64, blocks / (workerCount * 8L)));
+        long most = Math.max(1, Long.getLong(WasmBackend.MAX_CHUNK_PROPERTY, MAX_CHUNK_BLOCKS));
+        long chunk = Math.max(1, Math.min(most, blocks / (workerCount * 8L)));
         AtomicLong next = new AtomicLong();
         AtomicReference<Failure> failure = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(workerCount);
