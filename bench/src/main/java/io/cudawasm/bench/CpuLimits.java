@@ -27,7 +27,8 @@ import java.util.Map;
 
 /**
  * The CPU path against the CPU's practical limit and against PoCL, side by side in one process: the
- * Wasm path with one and two workers, PoCL's CPU device on the same kernel (where there is an OpenCL
+ * Wasm path with one and two workers (and, where the JVM has the vector API, the same with its float
+ * rows kept scalar: {@code wasm-1s}, {@code wasm-2s}), PoCL's CPU device on the same kernel (where there is an OpenCL
  * device), and the C reference ({@link CpuReference}) with one and two OpenMP threads, for saxpy over
  * 16M floats, the shared-memory tree reduction of 16M floats ({@link WasmBlockBench}'s kernel) and the
  * tiled 512x512 matmul ({@link DeviceSemanticsCases#TILED_MATMUL}, the kernel of
@@ -91,6 +92,11 @@ public final class CpuLimits {
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("wasm-1", wasm(kernel, 1));
         variants.put("wasm-2", wasm(kernel, 2));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            // the same path with its float rows scalar, side by side ("s": scalar rows)
+            variants.put("wasm-1s", backend(kernel, new WasmBackend(1, false, false), false));
+            variants.put("wasm-2s", backend(kernel, new WasmBackend(2, false, false), false));
+        }
         if (!opencl.devices().isEmpty() && !kernel.equals("reduce")) {
             variants.put("pocl", backend(kernel, new OpenClBackend(opencl.devices().get(0)), true));
         }
@@ -133,6 +139,8 @@ public final class CpuLimits {
         ratio(perRound, "wasm-2", "java-2", rounds);
         ratio(perRound, "java-2", "c-2", rounds);
         ratio(perRound, "pocl", "wasm-2", rounds);
+        ratio(perRound, "wasm-1s", "wasm-1", rounds);
+        ratio(perRound, "wasm-2s", "wasm-2", rounds);
     }
 
     /** The median over the rounds of {@code a / b} within each round, with quartiles. */

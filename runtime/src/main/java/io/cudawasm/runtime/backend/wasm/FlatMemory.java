@@ -48,6 +48,8 @@ final class FlatMemory implements Memory {
     private final int maximumPages;
     /** Addresses below this have no storage (see the class comment). */
     private final int guard;
+    /** Whether this memory's sessions hand fast float rows to {@link VectorRows} (their back end's choice). */
+    private boolean vectorRows = true;
     private byte[] bytes;
     private final ConcurrentHashMap<Integer, Object> monitors = new ConcurrentHashMap<>();
 
@@ -74,6 +76,15 @@ final class FlatMemory implements Memory {
     /** One past the highest valid address. */
     long sizeBytes() {
         return guard + (long) bytes.length;
+    }
+
+    boolean vectorRows() {
+        return vectorRows;
+    }
+
+    /** Set once, before any kernel runs on this memory. */
+    void vectorRows(boolean on) {
+        vectorRows = on;
     }
 
     /** The lowest valid address. */

@@ -81,7 +81,7 @@ final class VectorRows {
      */
     static int run(FlatMemory memory, long program, int count, long dst, long src0, long src1, long src2,
             float u0, float u1, float u2) {
-        if (LANES == 0 || count < LANES) {
+        if (LANES == 0 || count < LANES || !memory.vectorRows()) {
             return 0;
         }
         Compiled compiled = compiled(program);

@@ -31,6 +31,8 @@ public final class WasmBackend implements Backend, AutoCloseable {
      */
     public static final String MAX_CHUNK_PROPERTY = "cudawasm.wasm.maxChunkBlocks";
 
+    private final boolean vectorRows;
+
     private static final int MODULE_CACHE_SIZE = 64;
 
     private final int workers;
@@ -63,6 +65,15 @@ public final class WasmBackend implements Backend, AutoCloseable {
      * @param interpreter run on Chicory's interpreter instead of compiling to bytecode (slow; for diagnosis)
      */
     public WasmBackend(int workers, boolean interpreter) {
+        this(workers, interpreter, true);
+    }
+
+    /**
+     * @param vectorRows whether fast rows of float arithmetic may run as vector instructions where the
+     *     JVM has the vector API (kernels/README.md "Vector rows"); false keeps them scalar, for comparing
+     */
+    public WasmBackend(int workers, boolean interpreter, boolean vectorRows) {
+        this.vectorRows = vectorRows;
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1");
         }
@@ -90,6 +101,11 @@ public final class WasmBackend implements Backend, AutoCloseable {
 
     public int workers() {
         return workers;
+    }
+
+    /** Whether this back end's sessions may run fast float rows as vectors. */
+    boolean vectorRows() {
+        return vectorRows;
     }
 
     ExecutorService pool() {

@@ -103,8 +103,10 @@ final class WasmSession implements DeviceSession {
         this.result = result;
         this.module = result.wasm();
         this.fileName = result.sourceName();
-        this.memory = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES,
+        FlatMemory flat = new FlatMemory(pagesFor(module.staticDataEnd() + LAUNCH_BLOCK_BYTES), MAX_PAGES,
                 module.options().addressChecks() ? KernelAbi.GUARD_BYTES : 0);
+        flat.vectorRows(backend.vectorRows());
+        this.memory = flat;
         for (SymbolInfo s : module.symbols()) {
             if (s.init() != null) {
                 memory.write(s.offset(), s.init(), 0, s.init().length);

@@ -159,6 +159,15 @@ class VectorRowsTest {
         check(memory(11), SUM, 64, d, d - 4, d, 0, 0, 0, 0, 0);
     }
 
+    /** A back end made without vector rows (WasmBackend's vectorRows false) keeps its rows scalar. */
+    @Test
+    void aMemoryWithoutVectorRowsRunsNothing() {
+        FlatMemory off = memory(7);
+        off.vectorRows(false);
+        check(off, SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 0);
+        check(memory(7), SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 1024);
+    }
+
     @Test
     void negativeCountsRunNothing() {
         for (int count : new int[] {-1, -L, Integer.MIN_VALUE}) {
