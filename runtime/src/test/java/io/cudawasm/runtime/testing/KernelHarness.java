@@ -44,6 +44,11 @@ public final class KernelHarness implements AutoCloseable {
         return new KernelHarness(compiled, backend(threads));
     }
 
+    /** A harness on a back end of the caller's (who closes it). */
+    public static KernelHarness of(CompileResult compiled, WasmBackend backend) {
+        return new KernelHarness(compiled, backend);
+    }
+
     public CompileResult compiled() {
         return compiled;
     }

@@ -177,6 +177,11 @@ final class WasmSession implements DeviceSession {
 
     /** Memory for the session's own use (the memcheck table): not one of the user's allocations. */
     /** One past the highest address of the session's memory now (for tests of accesses at its end). */
+    /** Whether this session's fast float rows may run as vectors (its back end's choice). */
+    boolean vectorRowsOn() {
+        return ((FlatMemory) memory).vectorRows();
+    }
+
     synchronized long memoryBytes() {
         return ((FlatMemory) memory).sizeBytes();
     }

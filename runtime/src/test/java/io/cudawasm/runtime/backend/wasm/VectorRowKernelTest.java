@@ -17,6 +17,7 @@ import io.cudawasm.runtime.testing.KernelHarness;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -132,18 +133,33 @@ class VectorRowKernelTest {
         }
     }
 
+    /**
+     * The same saxpy on a back end whose rows stay scalar ({@code WasmBackend(workers, interpreter,
+     * false)}) and on one with vector rows: both give the Java loop's bits, NaN payloads included.
+     */
     @Test
-    void vectorRowsRunWhereTheJvmHasVectors() {
-        try (KernelHarness h = harness(1)) {
+    void vectorAndScalarBackEndsGiveTheSameBits() {
+        try (KernelHarness vector = harness(1); WasmBackend scalarBackend = new WasmBackend(1, false, false);
+                KernelHarness scalar = KernelHarness.of(vector.compiled(), scalarBackend)) {
             // saxpy's program: a, x[i], *, y[i], + (a the first row-wide value, x the first source)
             long program = 0x72914L;
-            assertTrue(functionText(h.compiled().wasm().text(), "saxpy").contains("i64.const " + program));
-            int n = 4096;
-            h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(values(n, 1, FINITE)),
-                    h.buffer(values(n, 2, FINITE)));
-            // the test JVM has the module (the runtime's surefire configuration adds it), and the routine is ready
+            assertTrue(functionText(vector.compiled().wasm().text(), "saxpy").contains("i64.const " + program));
+            // the test JVM has the module (the runtime's surefire configuration adds it)
             assertTrue(VectorRows.available());
-            assertTrue(VectorRows.ready(program));
+            assertTrue(((WasmSession) vector.session()).vectorRowsOn());
+            assertFalse(((WasmSession) scalar.session()).vectorRowsOn());
+            int n = 4096;
+            float[] x = values(n, 1, NAN, INFINITE, FINITE);
+            float[] y = values(n, 2, INFINITE, FINITE);
+            float[] expected = new float[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = 2f * x[i] + y[i];
+            }
+            for (KernelHarness h : List.of(vector, scalar)) {
+                DeviceBuffer dy = h.buffer(y);
+                h.launch("saxpy", Dim3.of(n / 256), Dim3.of(256), n, 2f, h.buffer(x), dy);
+                assertArrayEquals(bits(expected), bits(h, dy), h == vector ? "vector rows" : "scalar rows");
+            }
         }
     }
 
