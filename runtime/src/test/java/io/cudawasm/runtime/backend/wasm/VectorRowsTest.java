@@ -43,7 +43,7 @@ class VectorRowsTest {
     private static final long SUM = program(LOAD0, LOAD1, ADD);
 
     /** Float bit patterns arithmetic treats specially, mixed into every memory's random data. */
-    private static final int[] SPECIAL = {
+    static final int[] SPECIAL = {
         0x7fc00000, 0x7fc12345, 0xffc54321, 0x7f800001, 0xff8abcde, // quiet and signalling NaNs with payloads
         0x7f800000, 0xff800000, // infinities
         0x00000001, 0x807fffff, 0x00400000, 0x80000010, // denormals
@@ -350,7 +350,7 @@ class VectorRowsTest {
         return memory;
     }
 
-    private static void fill(FlatMemory memory, int seed) {
+    static void fill(FlatMemory memory, int seed) {
         Random random = new Random(seed);
         ByteBuffer m = ByteBuffer.wrap(memory.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i + 4 <= m.capacity(); i += 4) {
