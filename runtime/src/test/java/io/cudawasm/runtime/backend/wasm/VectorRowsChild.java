@@ -1,5 +1,7 @@
 package io.cudawasm.runtime.backend.wasm;
 
+import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import java.util.Arrays;
 
@@ -20,10 +22,17 @@ public final class VectorRowsChild {
             case "off" -> System.out.println("result available=" + VectorRows.available() + " done="
                     + VectorRows.run(memory, copy, 64, guard + 1024, guard, 0, 0, 0, 0, 0));
             case "cache" -> {
-                // MAX_PROGRAMS distinct programs LOAD0 (x op) (y op) fill the cache
+                // one accumulating program and MAX_PROGRAMS - 1 distinct programs LOAD0 (x op) (y op) fill
+                // the cache: one bound over both kinds
+                long accumulating = VectorRowsTest.program(VectorAccumulateAbi.BROADCAST0, VectorRowAbi.LOAD1,
+                        VectorRowAbi.MUL);
+                if (accumulate(memory, accumulating) != 64) {
+                    System.out.println("result accumulating program refused");
+                    return;
+                }
                 int[] operands = {VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2,
                     VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2};
-                int compiled = 0;
+                int compiled = 1;
                 long next = 0;
                 long first = 0;
                 outer:
@@ -41,7 +50,7 @@ public final class VectorRowsChild {
                                     System.out.println("result program " + Long.toHexString(program) + " refused");
                                     return;
                                 }
-                                first = compiled == 0 ? program : first;
+                                first = compiled == 1 ? program : first;
                                 compiled++;
                             }
                         }
@@ -49,9 +58,18 @@ public final class VectorRowsChild {
                 }
                 System.out.println("result compiled=" + compiled
                         + " new=" + VectorRows.run(memory, next, 64, guard + 4096, guard, guard + 1024, guard + 2048, 1, 2, 3)
-                        + " old=" + VectorRows.run(memory, first, 64, guard + 4096, guard, guard + 1024, guard + 2048, 1, 2, 3));
+                        + " old=" + VectorRows.run(memory, first, 64, guard + 4096, guard, guard + 1024, guard + 2048, 1, 2, 3)
+                        + " accumulating new=" + accumulate(memory, VectorRowsTest.program(VectorAccumulateAbi.BROADCAST1,
+                                VectorRowAbi.LOAD1, VectorRowAbi.MUL))
+                        + " old=" + accumulate(memory, accumulating));
             }
             default -> throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /** An accumulating row of 64 threads and 2 trips with {@code program} on a memory without guard. */
+    private static int accumulate(FlatMemory memory, long program) {
+        long low = KernelAbi.GUARD_BYTES;
+        return VectorAccumulate.run(memory, program, 64, 2, -1, low + 4096, 4, 0, low, 4, low + 8192, 64, 0, 0, 0, 0, 0);
     }
 }
