@@ -6,9 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dylibso.chicory.compiler.internal.ClassLoadingCollector;
 import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportMemory;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ValType;
+import com.dylibso.chicory.wasm.types.Value;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
+import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.library.KernelLibrary;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +34,9 @@ import org.objectweb.asm.tree.MethodNode;
 /**
  * Chicory's stub for the vector row import, after {@link BoundedLoops}' pass, calls
  * {@link VectorRowCall#run} directly and nothing else does; the other imports' stubs (the trap) keep
- * Chicory's host-function call.
+ * Chicory's host-function call. The accumulating row import's stub likewise calls
+ * {@link VectorRowCall#accumulate}, shown on a module written here (until the kernel compiler emits
+ * the import) and run end to end.
  */
 class VectorRowCallTest {
     /** Chicory's classes for a module, as its compiler generates them (before any patch). */
@@ -57,6 +70,8 @@ class VectorRowCallTest {
                         found.add("host " + m.desc);
                     } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("run")) {
                         found.add("direct " + m.desc);
+                    } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("accumulate")) {
+                        found.add("accumulate " + m.desc);
                     }
                 }
             }
@@ -84,5 +99,122 @@ class VectorRowCallTest {
         assertFalse(after.contains("host " + stub), after.toString());
         assertEquals(before.size(), after.size(), after.toString());
         assertTrue(after.contains("host " + trap), after.toString());
+    }
+
+    private static final String ACCUMULATE_STUB =
+            "(JIIJJIFJJJJJJFFFLcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
+
+    @Test
+    void theAccumulateStubCallsTheAccumulatingRowsDirectly() {
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (byte[] c : chicoryClasses(accumulateModule())) {
+            before.addAll(calls(c));
+            after.addAll(calls(BoundedLoops.patch(c)));
+        }
+        assertTrue(before.contains("host " + ACCUMULATE_STUB), before.toString());
+        assertFalse(before.stream().anyMatch(s -> s.startsWith("accumulate") || s.startsWith("direct")), before.toString());
+        assertEquals(List.of("accumulate " + ACCUMULATE_STUB),
+                after.stream().filter(s -> s.startsWith("accumulate") || s.startsWith("direct")).toList());
+        assertFalse(after.contains("host " + ACCUMULATE_STUB), after.toString());
+        assertEquals(before.size(), after.size(), after.toString());
+    }
+
+    @Test
+    void aPatchedModuleRunsItsAccumulatingRowsWithoutTheHostFunction() {
+        // the tiled matmul's frame row (15 threads, 16 trips) through the module's export, compiled and
+        // patched as sessions do; the host function behind Chicory's handle fails if it is ever called
+        byte[] wasm = accumulateModule();
+        WasmModule module = Parser.parse(wasm);
+        FlatMemory memory = new FlatMemory(3, 3, Memory.PAGE_SIZE);
+        VectorRowsTest.fill(memory, 42);
+        FlatMemory expected = new FlatMemory(3, 3, Memory.PAGE_SIZE);
+        VectorRowsTest.fill(expected, 42);
+        HostFunction never = new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME,
+                List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32, ValType.F32,
+                        ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.F32,
+                        ValType.F32, ValType.F32),
+                List.of(ValType.I32), (inst, args) -> {
+                    throw new AssertionError("the stub called the host function");
+                });
+        Instance instance = Instance.builder(module)
+                .withImportValues(ImportValues.builder()
+                        .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
+                        .addFunction(never).build())
+                .withMachineFactory(BoundedLoops.compile(module)).build();
+        long low = KernelAbi.GUARD_BYTES;
+        long program = VectorRowsTest.program(VectorAccumulateAbi.BROADCAST0, VectorRowAbi.LOAD1, VectorRowAbi.MUL);
+        long frame = low + 60000;
+        long[] result = instance.export("acc").apply(program, 15, 16, frame, frame, -16, Value.floatToLong(0.5f),
+                low + 4096 + 64 * 3, 4, low + 8192, 64, 0, 0, Value.floatToLong(1), Value.floatToLong(2),
+                Value.floatToLong(3));
+        assertEquals(15, result[0]);
+        assertEquals(15, VectorAccumulate.run(expected, program, 15, 16, frame, frame, -16, 0.5f, low + 4096 + 64 * 3, 4,
+                low + 8192, 64, 0, 0, 1, 2, 3));
+        assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the module's row stored other bits");
+        assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(42).bytes()), "the row stored nothing");
+    }
+
+    private static FlatMemory fresh(int seed) {
+        FlatMemory memory = new FlatMemory(3, 3, Memory.PAGE_SIZE);
+        VectorRowsTest.fill(memory, seed);
+        return memory;
+    }
+
+    /**
+     * A module importing the memory as kernels do and {@code env.__cw_vector_accumulate}, exporting
+     * {@code acc}, which passes its sixteen parameters to the import and returns its result.
+     */
+    private static byte[] accumulateModule() {
+        byte[] params = {0x7e, 0x7f, 0x7f, 0x7e, 0x7e, 0x7f, 0x7d, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7d, 0x7d, 0x7d};
+        java.io.ByteArrayOutputStream type = new java.io.ByteArrayOutputStream();
+        type.writeBytes(new byte[] {1, 0x60, (byte) params.length});
+        type.writeBytes(params);
+        type.writeBytes(new byte[] {1, 0x7f});
+        java.io.ByteArrayOutputStream imports = new java.io.ByteArrayOutputStream();
+        imports.write(2);
+        name(imports, KernelAbi.MEMORY_MODULE);
+        name(imports, KernelAbi.MEMORY_NAME);
+        imports.writeBytes(new byte[] {0x02, 0x03, 1, 3}); // shared memory, 1 to 3 pages
+        name(imports, KernelAbi.TRAP_MODULE);
+        name(imports, VectorAccumulateAbi.IMPORT_NAME);
+        imports.writeBytes(new byte[] {0x00, 0}); // a function of type 0
+        java.io.ByteArrayOutputStream exports = new java.io.ByteArrayOutputStream();
+        exports.write(1);
+        name(exports, "acc");
+        exports.writeBytes(new byte[] {0x00, 1}); // function 1, after the import
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(0); // no locals
+        for (int i = 0; i < params.length; i++) {
+            body.writeBytes(new byte[] {0x20, (byte) i}); // local.get i
+        }
+        body.writeBytes(new byte[] {0x10, 0, 0x0b}); // call 0, end
+        java.io.ByteArrayOutputStream code = new java.io.ByteArrayOutputStream();
+        code.writeBytes(new byte[] {1, (byte) body.size()});
+        code.writeBytes(body.toByteArray());
+        java.io.ByteArrayOutputStream module = new java.io.ByteArrayOutputStream();
+        module.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0});
+        section(module, 1, type);
+        section(module, 2, imports);
+        section(module, 3, new byte[] {1, 0});
+        section(module, 7, exports);
+        section(module, 10, code);
+        return module.toByteArray();
+    }
+
+    private static void name(java.io.ByteArrayOutputStream out, String name) {
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(bytes.length); // every name here is under 128 bytes: one LEB128 byte
+        out.writeBytes(bytes);
+    }
+
+    private static void section(java.io.ByteArrayOutputStream out, int id, java.io.ByteArrayOutputStream content) {
+        section(out, id, content.toByteArray());
+    }
+
+    private static void section(java.io.ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        out.write(content.length); // every section here is under 128 bytes
+        out.writeBytes(content);
     }
 }
