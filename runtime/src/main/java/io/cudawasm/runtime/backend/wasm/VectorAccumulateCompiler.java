@@ -33,6 +33,14 @@ final class VectorAccumulateCompiler {
     private static final String FROM_ARRAY = "(" + SPECIES + "[FI)L" + FLOAT_VECTOR + ";";
     private static final String FLOAT_AT = "([BI)F";
 
+    /**
+     * Vectors a step of the loop runs side by side at most (then half as many, down to one): one vector's trips are a chain of
+     * dependent adds (each waits for the last, about 4 cycles), so a row of several vectors runs them
+     * interleaved, their chains overlapping, and each lane still adds its own terms in order. Measured
+     * on JDK 17 with AVX-512, 256 threads of 16 trips: (fill in) ns with one vector at a time.
+     */
+    static final int MOST_WAYS = 4;
+
     // Local variable slots of the generated run(byte[], float[], int, int, int, int, int, int, int, int, float, float, float)
     private static final int MEMORY = 1;
     private static final int VALUES = 2;
@@ -46,21 +54,31 @@ final class VectorAccumulateCompiler {
     /** The array index of source k's float of the current trip (without the vector's offset). */
     private static final int CURSOR0 = 16;
     private static final int BROADCAST_UNIFORM0 = CURSOR0 + VectorRowAbi.MAX_LOADS;
-    private static final int ACCUMULATOR = BROADCAST_UNIFORM0 + VectorRowAbi.MAX_UNIFORMS;
-    private static final int LOADED0 = ACCUMULATOR + 1;
-    private static final int BROADCASTED0 = LOADED0 + VectorRowAbi.MAX_LOADS;
+    private static final int BROADCASTED0 = BROADCAST_UNIFORM0 + VectorRowAbi.MAX_UNIFORMS;
+    /** Accumulator of the w-th vector of a step at ACCUMULATOR0 + w. */
+    private static final int ACCUMULATOR0 = BROADCASTED0 + VectorRowAbi.MAX_LOADS;
+    /** Source k's floats for the w-th vector at LOADED0 + k * MOST_WAYS + w. */
+    private static final int LOADED0 = ACCUMULATOR0 + MOST_WAYS;
 
     /** The routine for an accumulating {@code program}, stepping {@code lanes} threads at a time. */
     static VectorAccumulateRoutine compile(VectorRowProgram program, int lanes) {
+        return compile(program, lanes, MOST_WAYS);
+    }
+
+    /** {@link #compile(VectorRowProgram, int)} running at most {@code ways} vectors side by side (a power of two up to {@link #MOST_WAYS}; for measurements). */
+    static VectorAccumulateRoutine compile(VectorRowProgram program, int lanes, int ways) {
         if (!program.accumulating()) {
             throw new IllegalArgumentException("not an accumulating row's program: " + Long.toHexString(program.code()));
         }
-        return (VectorAccumulateRoutine) VectorRowCompiler.instantiate(classBytes(program, lanes), program);
+        if (ways < 1 || ways > MOST_WAYS || Integer.bitCount(ways) != 1) {
+            throw new IllegalArgumentException("ways " + ways);
+        }
+        return (VectorAccumulateRoutine) VectorRowCompiler.instantiate(classBytes(program, lanes, ways), program);
     }
 
-    static byte[] classBytes(VectorRowProgram program, int lanes) {
+    static byte[] classBytes(VectorRowProgram program, int lanes, int mostWays) {
         ClassWriter cw = VectorRowCompiler.routineClass(NAME, ROUTINE);
-        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([B[FIIIIIIIIFFF)V", null, null), program, lanes);
+        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([B[FIIIIIIIIFFF)V", null, null), program, lanes, mostWays);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -69,7 +87,7 @@ final class VectorAccumulateCompiler {
         return program.readsLoad(k) || program.readsBroadcast(k);
     }
 
-    private static void emitRun(MethodVisitor mv, VectorRowProgram program, int lanes) {
+    private static void emitRun(MethodVisitor mv, VectorRowProgram program, int lanes, int mostWays) {
         mv.visitCode();
         for (int k = 0; k < VectorRowAbi.MAX_UNIFORMS; k++) {
             if (program.readsUniform(k)) { // hoisted: one broadcast per row
@@ -79,18 +97,29 @@ final class VectorAccumulateCompiler {
                 mv.visitVarInsn(Opcodes.ASTORE, BROADCAST_UNIFORM0 + k);
             }
         }
-        // for (thread = 0; thread < count; thread += lanes)
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitVarInsn(Opcodes.ISTORE, THREAD);
+        for (int ways = mostWays; ways >= 1; ways /= 2) {
+            emitLoop(mv, program, lanes, ways);
+        }
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code while (count - thread >= ways * lanes)}: run {@code ways} vectors from {@code thread} on, side by side. */
+    private static void emitLoop(MethodVisitor mv, VectorRowProgram program, int lanes, int ways) {
         Label vectorBody = new Label();
         Label vectorTest = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, vectorTest);
         mv.visitLabel(vectorBody);
-        species(mv);
-        mv.visitVarInsn(Opcodes.ALOAD, VALUES);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromArray", FROM_ARRAY, false);
-        mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR);
+        for (int w = 0; w < ways; w++) {
+            species(mv);
+            mv.visitVarInsn(Opcodes.ALOAD, VALUES);
+            thread(mv, w * lanes);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromArray", FROM_ARRAY, false);
+            mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR0 + w);
+        }
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
             if (reads(program, k)) {
                 mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 2 * k);
@@ -105,18 +134,6 @@ final class VectorAccumulateCompiler {
         mv.visitJumpInsn(Opcodes.GOTO, tripTest);
         mv.visitLabel(tripBody);
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
-            if (program.readsLoad(k)) { // the vector's floats: cursor + 4 * thread
-                species(mv);
-                mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
-                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
-                mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-                mv.visitInsn(Opcodes.ICONST_2);
-                mv.visitInsn(Opcodes.ISHL);
-                mv.visitInsn(Opcodes.IADD);
-                littleEndian(mv);
-                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromByteArray", FROM_BYTES, false);
-                mv.visitVarInsn(Opcodes.ASTORE, LOADED0 + k);
-            }
             if (program.readsBroadcast(k)) { // the row's one float at the cursor
                 species(mv);
                 mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
@@ -126,22 +143,36 @@ final class VectorAccumulateCompiler {
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "broadcast", BROADCAST, false);
                 mv.visitVarInsn(Opcodes.ASTORE, BROADCASTED0 + k);
             }
-        }
-        mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR); // the left operand of the trip's add
-        for (int i = 0; i < program.length(); i++) {
-            int symbol = program.symbol(i);
-            switch (symbol) {
-                case VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2 ->
-                        mv.visitVarInsn(Opcodes.ALOAD, LOADED0 + symbol - VectorRowAbi.LOAD0);
-                case VectorAccumulateAbi.BROADCAST0, VectorAccumulateAbi.BROADCAST1, VectorAccumulateAbi.BROADCAST2 ->
-                        mv.visitVarInsn(Opcodes.ALOAD, BROADCASTED0 + symbol - VectorAccumulateAbi.BROADCAST0);
-                case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
-                        mv.visitVarInsn(Opcodes.ALOAD, BROADCAST_UNIFORM0 + symbol - VectorRowAbi.UNIFORM0);
-                default -> VectorRowCompiler.operation(mv, symbol);
+            for (int w = 0; w < ways && program.readsLoad(k); w++) { // each vector's floats: cursor + 4 * its first thread
+                species(mv);
+                mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
+                thread(mv, w * lanes);
+                mv.visitInsn(Opcodes.ICONST_2);
+                mv.visitInsn(Opcodes.ISHL);
+                mv.visitInsn(Opcodes.IADD);
+                littleEndian(mv);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromByteArray", FROM_BYTES, false);
+                mv.visitVarInsn(Opcodes.ASTORE, LOADED0 + k * MOST_WAYS + w);
             }
         }
-        VectorRowCompiler.operation(mv, VectorRowAbi.ADD);
-        mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR);
+        for (int w = 0; w < ways; w++) {
+            mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR0 + w); // the left operand of the trip's add
+            for (int i = 0; i < program.length(); i++) {
+                int symbol = program.symbol(i);
+                switch (symbol) {
+                    case VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2 ->
+                            mv.visitVarInsn(Opcodes.ALOAD, LOADED0 + (symbol - VectorRowAbi.LOAD0) * MOST_WAYS + w);
+                    case VectorAccumulateAbi.BROADCAST0, VectorAccumulateAbi.BROADCAST1, VectorAccumulateAbi.BROADCAST2 ->
+                            mv.visitVarInsn(Opcodes.ALOAD, BROADCASTED0 + symbol - VectorAccumulateAbi.BROADCAST0);
+                    case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
+                            mv.visitVarInsn(Opcodes.ALOAD, BROADCAST_UNIFORM0 + symbol - VectorRowAbi.UNIFORM0);
+                    default -> VectorRowCompiler.operation(mv, symbol);
+                }
+            }
+            VectorRowCompiler.operation(mv, VectorRowAbi.ADD);
+            mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR0 + w);
+        }
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
             if (reads(program, k)) {
                 // cursor += step: past the last trip it may wrap, and is not used again
@@ -156,17 +187,27 @@ final class VectorAccumulateCompiler {
         mv.visitVarInsn(Opcodes.ILOAD, TRIP);
         mv.visitVarInsn(Opcodes.ILOAD, TRIPS);
         mv.visitJumpInsn(Opcodes.IF_ICMPLT, tripBody);
-        mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR);
-        mv.visitVarInsn(Opcodes.ALOAD, VALUES);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, "intoArray", "([FI)V", false);
-        mv.visitIincInsn(THREAD, lanes);
+        for (int w = 0; w < ways; w++) {
+            mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR0 + w);
+            mv.visitVarInsn(Opcodes.ALOAD, VALUES);
+            thread(mv, w * lanes);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, "intoArray", "([FI)V", false);
+        }
+        mv.visitIincInsn(THREAD, ways * lanes);
         mv.visitLabel(vectorTest);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
         mv.visitVarInsn(Opcodes.ILOAD, COUNT);
-        mv.visitJumpInsn(Opcodes.IF_ICMPLT, vectorBody);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        mv.visitInsn(Opcodes.ISUB);
+        mv.visitLdcInsn(ways * lanes);
+        mv.visitJumpInsn(Opcodes.IF_ICMPGE, vectorBody);
+    }
+
+    /** Pushes {@code thread + offset}. */
+    private static void thread(MethodVisitor mv, int offset) {
+        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        if (offset != 0) {
+            mv.visitLdcInsn(offset);
+            mv.visitInsn(Opcodes.IADD);
+        }
     }
 }
