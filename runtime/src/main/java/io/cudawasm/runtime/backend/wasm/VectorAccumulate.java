@@ -5,6 +5,7 @@ import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -118,16 +119,24 @@ final class VectorAccumulate {
             java.util.Arrays.fill(values, 0, done, initial);
         } else {
             int index = (int) (in - guard);
-            for (int t = 0; t < done; t++, index += stride) {
-                values[t] = (float) FLOAT.get(array, index);
+            if (stride == 4) {
+                ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().get(values, 0, done);
+            } else {
+                for (int t = 0; t < done; t++, index += stride) {
+                    values[t] = (float) FLOAT.get(array, index);
+                }
             }
         }
         compiled.accumulate().run(array, values, threads, trips,
                 index(p, 0, src0, guard), step(p, 0, step0, trips), index(p, 1, src1, guard), step(p, 1, step1, trips),
                 index(p, 2, src2, guard), step(p, 2, step2, trips), u0, u1, u2);
         int index = (int) (out - guard);
-        for (int t = 0; t < done; t++, index += stride) {
-            FLOAT.set(array, index, values[t]);
+        if (stride == 4) { // consecutive floats: one bulk copy (little-endian, as the memory's floats are)
+            ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().put(values, 0, done);
+        } else {
+            for (int t = 0; t < done; t++, index += stride) {
+                FLOAT.set(array, index, values[t]);
+            }
         }
         return done;
     }
