@@ -40,7 +40,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * (another Chicory version) is left alone, which costs speed, never correctness. Only these
  * instructions change: memory accesses and their checks are Chicory's own.
  *
- * <p>The same pass makes the vector row import's stub call the vector rows directly
+ * <p>The same pass makes the vector row and accumulating row imports' stubs call their host code directly
  * ({@link VectorRowCall}).
  */
 final class BoundedLoops {

@@ -1,6 +1,7 @@
 package io.cudawasm.runtime.backend.wasm;
 
 import com.dylibso.chicory.runtime.Memory;
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -12,8 +13,9 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * A direct call from Chicory's compiled code to the vector rows ({@link VectorRowAbi}), in place of
- * its host-function call: public only because the generated classes, in another package, call it.
+ * A direct call from Chicory's compiled code to the vector rows ({@link VectorRowAbi}) and the
+ * accumulating rows ({@link VectorAccumulateAbi}), in place of its host-function call: public only
+ * because the generated classes, in another package, call it.
  *
  * <p>Chicory compiles a call of an imported function to a stub that packs the arguments into a
  * {@code long[]} and calls one shared {@code callHostFunction}, which calls the import's handle through
@@ -22,17 +24,31 @@ import org.objectweb.asm.tree.VarInsnNode;
  * and result arrays are allocated on every call, which cost about 50 ns a row and made the
  * reduction's tree slower than its scalar loop (bench/RESULTS.md, "Vector rows"). {@link #patch}
  * rewrites the vector row import's stub (recognised by its parameter types, which only this import
- * has, and its call of {@code callHostFunction}) to call {@link #run} directly; a stub of another
- * shape (another Chicory version) is left as it is, which costs speed, never correctness: the host
- * function behind the handle is the same {@link VectorRows#run}.
+ * has, and its call of {@code callHostFunction}) to call {@link #run} directly, and the accumulating
+ * row import's stub likewise to call {@link #accumulate}; a stub of another shape (another Chicory
+ * version) is left as it is, which costs speed, never correctness: the host function behind the
+ * handle is the same {@link VectorRows#run} or {@link VectorAccumulate#run}.
  */
 public final class VectorRowCall {
     private VectorRowCall() {}
 
     private static final String MEMORY = Type.getInternalName(Memory.class);
     /** The import's parameters as Chicory's stub declares them, with the memory and instance after. */
-    private static final String STUB = "(JIJJJJFFFL" + MEMORY + ";Lcom/dylibso/chicory/runtime/Instance;)I";
-    private static final String DIRECT = "(JIJJJJFFFL" + MEMORY + ";)I";
+    private static final String INSTANCE = "Lcom/dylibso/chicory/runtime/Instance;";
+    /** The imports' parameters as their Wasm types spell them (both return an i32). */
+    private static final String ROW_PARAMETERS = "JIJJJJFFF";
+    private static final String ACCUMULATE_PARAMETERS = "JIIJJIFJJJJJJFFF";
+
+    /** A stub Chicory generates, by its descriptor, and the method of this class that replaces its body. */
+    private record Direct(String stub, String method, String descriptor) {
+        Direct(String parameters, String method) {
+            this("(" + parameters + "L" + MEMORY + ";" + INSTANCE + ")I", method, "(" + parameters + "L" + MEMORY + ";)I");
+        }
+    }
+
+    private static final Direct[] DIRECTS = {
+        new Direct(ROW_PARAMETERS, "run"), new Direct(ACCUMULATE_PARAMETERS, "accumulate"),
+    };
 
     /** {@link VectorRows#run} on the instance's memory, which is always a {@link FlatMemory}. */
     public static int run(long program, int count, long dst, long src0, long src1, long src2, float u0, float u1,
@@ -40,26 +56,43 @@ public final class VectorRowCall {
         return VectorRows.run((FlatMemory) memory, program, count, dst, src0, src1, src2, u0, u1, u2);
     }
 
-    /** Rewrites {@code m} when it is the vector row import's stub; whether it did. */
+    /** {@link VectorAccumulate#run} on the instance's memory, which is always a {@link FlatMemory}. */
+    public static int accumulate(long program, int count, int trips, long in, long out, int stride, float initial,
+            long src0, long step0, long src1, long step1, long src2, long step2, float u0, float u1, float u2,
+            Memory memory) {
+        return VectorAccumulate.run((FlatMemory) memory, program, count, trips, in, out, stride, initial,
+                src0, step0, src1, step1, src2, step2, u0, u1, u2);
+    }
+
+    /** Rewrites {@code m} when it is the vector row or the accumulating row import's stub; whether it did. */
     static boolean patch(MethodNode m) {
-        if (!m.desc.equals(STUB) || (m.access & Opcodes.ACC_STATIC) == 0 || !callsHostFunction(m)) {
+        if ((m.access & Opcodes.ACC_STATIC) == 0) {
             return false;
         }
+        for (Direct d : DIRECTS) {
+            if (m.desc.equals(d.stub()) && callsHostFunction(m)) {
+                patch(m, d);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void patch(MethodNode m, Direct direct) {
         InsnList body = new InsnList();
         int slot = 0;
-        for (Type t : Type.getArgumentTypes(DIRECT)) {
+        for (Type t : Type.getArgumentTypes(direct.descriptor())) {
             body.add(new VarInsnNode(t.getOpcode(Opcodes.ILOAD), slot));
             slot += t.getSize();
         }
-        body.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Type.getInternalName(VectorRowCall.class), "run", DIRECT,
-                false));
+        body.add(new MethodInsnNode(Opcodes.INVOKESTATIC, Type.getInternalName(VectorRowCall.class), direct.method(),
+                direct.descriptor(), false));
         body.add(new InsnNode(Opcodes.IRETURN));
         m.instructions.clear();
         m.instructions.add(body);
         m.tryCatchBlocks.clear();
         m.localVariables = null;
         m.maxStack = Math.max(m.maxStack, slot);
-        return true;
     }
 
     private static boolean callsHostFunction(MethodNode m) {

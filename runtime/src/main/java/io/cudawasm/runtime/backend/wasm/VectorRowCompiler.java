@@ -26,12 +26,13 @@ import org.objectweb.asm.Opcodes;
 final class VectorRowCompiler {
     private VectorRowCompiler() {}
 
-    private static final String FLOAT_VECTOR = "jdk/incubator/vector/FloatVector";
-    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
-    private static final String BYTE_ORDER = "java/nio/ByteOrder";
-    private static final String FROM_BYTES = "(" + SPECIES + "[BIL" + BYTE_ORDER + ";)L" + FLOAT_VECTOR + ";";
-    private static final String INTO_BYTES = "([BIL" + BYTE_ORDER + ";)V";
-    private static final String BROADCAST = "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";";
+    // the Vector API as the generated code names it (also VectorAccumulateCompiler's)
+    static final String FLOAT_VECTOR = "jdk/incubator/vector/FloatVector";
+    static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
+    static final String BYTE_ORDER = "java/nio/ByteOrder";
+    static final String FROM_BYTES = "(" + SPECIES + "[BIL" + BYTE_ORDER + ";)L" + FLOAT_VECTOR + ";";
+    static final String INTO_BYTES = "([BIL" + BYTE_ORDER + ";)V";
+    static final String BROADCAST = "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";";
     private static final String LANEWISE = "(Ljdk/incubator/vector/Vector;)L" + FLOAT_VECTOR + ";";
     private static final String ROUTINE = VectorRowRoutine.class.getName().replace('.', '/');
     /** In this package, as a hidden class defined through this class's lookup must be. */
@@ -52,10 +53,14 @@ final class VectorRowCompiler {
      * {@code FloatVector.SPECIES_PREFERRED}, which the caller read).
      */
     static VectorRowRoutine compile(VectorRowProgram program, int lanes) {
-        byte[] bytes = classBytes(program, lanes);
+        return (VectorRowRoutine) instantiate(classBytes(program, lanes), program);
+    }
+
+    /** An instance of the hidden class {@code bytes} defines, through its no-argument constructor. */
+    static Object instantiate(byte[] bytes, VectorRowProgram program) {
         try {
             MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
-            return (VectorRowRoutine) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
+            return hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) { // a verify or link error: the module differs from the one this was written for
@@ -65,6 +70,17 @@ final class VectorRowCompiler {
     }
 
     static byte[] classBytes(VectorRowProgram program, int lanes) {
+        ClassWriter cw = routineClass(NAME, ROUTINE);
+        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([BIIIIIFFF)V", null, null), program, lanes);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /**
+     * A class writer with a final class {@code name} in this package implementing {@code routine}
+     * and its no-argument constructor: what remains is the routine's {@code run}.
+     */
+    static ClassWriter routineClass(String name, String routine) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String type1, String type2) {
@@ -73,7 +89,7 @@ final class VectorRowCompiler {
                 return "java/lang/Object";
             }
         };
-        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, NAME, null, "java/lang/Object", new String[] {ROUTINE});
+        cw.visit(Opcodes.V17, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, name, null, "java/lang/Object", new String[] {routine});
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(Opcodes.ALOAD, 0);
@@ -81,9 +97,7 @@ final class VectorRowCompiler {
         init.visitInsn(Opcodes.RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([BIIIIIFFF)V", null, null), program, lanes);
-        cw.visitEnd();
-        return cw.toByteArray();
+        return cw;
     }
 
     private static void emitRun(MethodVisitor mv, VectorRowProgram program, int lanes) {
@@ -121,12 +135,7 @@ final class VectorRowCompiler {
                         mv.visitVarInsn(Opcodes.ALOAD, LOADED0 + symbol - VectorRowAbi.LOAD0);
                 case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
                         mv.visitVarInsn(Opcodes.ALOAD, BROADCAST0 + symbol - VectorRowAbi.UNIFORM0);
-                // the deeper value is the receiver, the top one the argument: a b SUB is a - b
-                case VectorRowAbi.ADD -> lanewise(mv, "add");
-                case VectorRowAbi.SUB -> lanewise(mv, "sub");
-                case VectorRowAbi.MUL -> lanewise(mv, "mul");
-                case VectorRowAbi.DIV -> lanewise(mv, "div");
-                default -> throw new IllegalArgumentException("symbol " + symbol + " in a validated program");
+                default -> operation(mv, symbol);
             }
         }
         mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
@@ -143,11 +152,23 @@ final class VectorRowCompiler {
         mv.visitEnd();
     }
 
-    private static void species(MethodVisitor mv) {
+    /** Applies the operation {@code symbol} to the two vectors on top of the stack. */
+    static void operation(MethodVisitor mv, int symbol) {
+        switch (symbol) {
+            // the deeper value is the receiver, the top one the argument: a b SUB is a - b
+            case VectorRowAbi.ADD -> lanewise(mv, "add");
+            case VectorRowAbi.SUB -> lanewise(mv, "sub");
+            case VectorRowAbi.MUL -> lanewise(mv, "mul");
+            case VectorRowAbi.DIV -> lanewise(mv, "div");
+            default -> throw new IllegalArgumentException("symbol " + symbol + " in a validated program");
+        }
+    }
+
+    static void species(MethodVisitor mv) {
         mv.visitFieldInsn(Opcodes.GETSTATIC, FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES);
     }
 
-    private static void littleEndian(MethodVisitor mv) {
+    static void littleEndian(MethodVisitor mv) {
         mv.visitFieldInsn(Opcodes.GETSTATIC, BYTE_ORDER, "LITTLE_ENDIAN", "L" + BYTE_ORDER + ";");
     }
 
@@ -160,7 +181,7 @@ final class VectorRowCompiler {
         mv.visitInsn(Opcodes.IADD);
     }
 
-    private static void lanewise(MethodVisitor mv, String operation) {
+    static void lanewise(MethodVisitor mv, String operation) {
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, operation, LANEWISE, false);
     }
 }

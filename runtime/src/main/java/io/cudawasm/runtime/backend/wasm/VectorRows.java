@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The host side of {@code env.__cw_vector_row} ({@link VectorRowAbi}): runs as many of a fast row's
  * threads as fill whole vectors with the incubator Vector API, or none when it cannot promise the
- * memory ends up exactly as running them one by one would leave it.
+ * memory ends up exactly as running them one by one would leave it. It also keeps the routines of
+ * both kinds of vector row, these and {@link VectorAccumulate}'s: one cache, one bound, one warm-up.
  *
  * <p>Vectors are on when the JVM was started with {@code --add-modules jdk.incubator.vector}, the
  * module still has the {@code byte[]} loads and stores of JDK 17 and 18 (JDK 19 replaced them with
@@ -36,7 +37,8 @@ final class VectorRows {
     /** Floats per vector, or 0 when vectors are off (decided once, at class initialization). */
     private static final int LANES = detectLanes();
 
-    private static final ConcurrentHashMap<Long, Compiled> ROUTINES = new ConcurrentHashMap<>();
+    /** The routines of both kinds, by kind and code (one code may be a valid program of each kind). */
+    private static final ConcurrentHashMap<Key, Compiled> ROUTINES = new ConcurrentHashMap<>();
     /**
      * The programs' routines by a hash of the program, in front of {@link #ROUTINES}: written once per
      * program and only read after, so the workers share it without writing to common cache lines (a
@@ -59,8 +61,22 @@ final class VectorRows {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorRows.class);
 
-    /** A program and its routine, warmed up (none when generating or warming it failed: the rows stay scalar). */
-    private record Compiled(VectorRowProgram program, VectorRowRoutine routine) {}
+    private record Key(boolean accumulating, long code) {}
+
+    /**
+     * A program and its routine, warmed up: a {@link VectorRowRoutine}, or a
+     * {@link VectorAccumulateRoutine} for an accumulating program; none when generating or warming it
+     * failed (the rows stay scalar).
+     */
+    record Compiled(VectorRowProgram program, Object routine) {
+        VectorRowRoutine row() {
+            return (VectorRowRoutine) routine;
+        }
+
+        VectorAccumulateRoutine accumulate() {
+            return (VectorAccumulateRoutine) routine;
+        }
+    }
 
     /** Whether rows run as vectors in this JVM. */
     static boolean available() {
@@ -84,7 +100,7 @@ final class VectorRows {
         if (LANES == 0 || count < LANES || !memory.vectorRows()) {
             return 0;
         }
-        Compiled compiled = compiled(program);
+        Compiled compiled = compiled(false, program);
         return compiled == null ? 0 : run(compiled, memory, count, dst, src0, src1, src2, u0, u1, u2);
     }
 
@@ -105,7 +121,7 @@ final class VectorRows {
                 || p.readsLoad(2) && !readable(src2, dst, bytes, low, high)) {
             return 0;
         }
-        compiled.routine().run(array, done, (int) (dst - low),
+        compiled.row().run(array, done, (int) (dst - low),
                 p.readsLoad(0) ? (int) (src0 - low) : 0, p.readsLoad(1) ? (int) (src1 - low) : 0,
                 p.readsLoad(2) ? (int) (src2 - low) : 0, u0, u1, u2);
         return done;
@@ -136,14 +152,18 @@ final class VectorRows {
         return inside(src, bytes, low, high) && (src >= dst || src + bytes <= dst);
     }
 
-    /** The routine for {@code program}, or null when it is invalid or the cache is full. */
-    private static Compiled compiled(long program) {
-        int slot = (int) (program ^ program >>> 29 ^ program >>> 47) & (TABLE.length - 1);
+    /**
+     * The routine for {@code program} of the kind {@code accumulating} says ({@link VectorAccumulate}'s
+     * or these rows'), compiled and warmed up if it is new, or null when it is invalid, the cache is
+     * full or its routine failed.
+     */
+    static Compiled compiled(boolean accumulating, long program) {
+        int slot = (int) (program ^ program >>> 29 ^ program >>> 47 ^ (accumulating ? 0x2AA : 0)) & (TABLE.length - 1);
         Compiled c = TABLE[slot];
-        if (c == null || c.program().code() != program) {
-            c = ROUTINES.get(program);
+        if (c == null || c.program().code() != program || c.program().accumulating() != accumulating) {
+            c = ROUTINES.get(new Key(accumulating, program));
             if (c == null) {
-                c = compileOnce(program);
+                c = compileOnce(accumulating, program);
                 if (c == null) {
                     return null;
                 }
@@ -161,6 +181,10 @@ final class VectorRows {
      * they cost a row more than the vectors save).
      */
     private static void warm(Compiled c) {
+        if (c.program().accumulating()) {
+            VectorAccumulate.warm(c, WARM_CALLS);
+            return;
+        }
         long start = System.nanoTime();
         int n = 4 * LANES;
         FlatMemory scratch = new FlatMemory(1, 1, 0);
@@ -178,30 +202,37 @@ final class VectorRows {
      * (what a row's first call does; for tests and for compiling ahead of launches).
      */
     static boolean ready(long program) {
-        return LANES != 0 && compiled(program) != null;
+        return LANES != 0 && compiled(false, program) != null;
     }
 
-    private static synchronized Compiled compileOnce(long program) {
-        Compiled c = ROUTINES.get(program);
+    /** {@link #ready(long)} for an accumulating row's program ({@link VectorAccumulate}). */
+    static boolean readyToAccumulate(long program) {
+        return LANES != 0 && compiled(true, program) != null;
+    }
+
+    private static synchronized Compiled compileOnce(boolean accumulating, long program) {
+        Key key = new Key(accumulating, program);
+        Compiled c = ROUTINES.get(key);
         if (c != null) {
             return c;
         }
         if (ROUTINES.size() >= MAX_PROGRAMS) {
             return null;
         }
-        VectorRowProgram p = VectorRowProgram.parse(program);
+        VectorRowProgram p = VectorRowProgram.parse(program, accumulating);
         if (p == null) {
             return null; // not cached: a valid kernel never passes one, so its cost does not matter
         }
         try {
-            c = new Compiled(p, VectorRowCompiler.compile(p, LANES));
+            c = new Compiled(p, accumulating ? VectorAccumulateCompiler.compile(p, LANES) : VectorRowCompiler.compile(p, LANES));
             warm(c);
         } catch (IllegalStateException | LinkageError e) {
             // a JVM whose Vector API links differently than JDK 17's: scalar rows are still right
-            log.warn("vector row program {} stays scalar: {}", Long.toHexString(program), e.toString(), e);
+            log.warn("vector row program {} ({}) stays scalar: {}", Long.toHexString(program),
+                    accumulating ? "accumulating" : "plain", e.toString(), e);
             c = new Compiled(p, null);
         }
-        ROUTINES.put(program, c);
+        ROUTINES.put(key, c);
         return c;
     }
 

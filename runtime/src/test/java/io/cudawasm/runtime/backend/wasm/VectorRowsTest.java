@@ -226,7 +226,7 @@ class VectorRowsTest {
         // the valid neighbours of those: the limits are where the ABI puts them
         assertNotNull(VectorRowProgram.parse(program(LOAD0, LOAD0, ADD, LOAD0, ADD, LOAD0, ADD, LOAD0, ADD,
                 LOAD0, ADD, LOAD0, ADD, LOAD0, ADD)));
-        assertEquals(new VectorRowProgram(SAXPY, 5, 0b011, 0b001), VectorRowProgram.parse(SAXPY));
+        assertEquals(new VectorRowProgram(SAXPY, false, 5, 0b011, 0, 0b001), VectorRowProgram.parse(SAXPY));
     }
 
     @Test

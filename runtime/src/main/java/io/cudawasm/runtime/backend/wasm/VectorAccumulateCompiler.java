@@ -1,0 +1,172 @@
+package io.cudawasm.runtime.backend.wasm;
+
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.BROADCAST;
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.FLOAT_VECTOR;
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.FROM_BYTES;
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.SPECIES;
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.littleEndian;
+import static io.cudawasm.runtime.backend.wasm.VectorRowCompiler.species;
+
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
+import io.cudawasm.kernels.abi.VectorRowAbi;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Compiles an accumulating row's {@link VectorRowProgram} to a hidden class implementing
+ * {@link VectorAccumulateRoutine}, as {@link VectorRowCompiler} does for vector rows (same reasons,
+ * same rules: the Vector API named only as strings, the species a folded constant, the program's
+ * operations in its own postfix order). For every vector of threads it loads their values into an
+ * accumulator, then per trip reads the sources the program reads, evaluates the term and adds it
+ * (accumulator on the left, one lanewise add per trip: the threads' own order of operations), and
+ * stores the accumulator back.
+ */
+final class VectorAccumulateCompiler {
+    private VectorAccumulateCompiler() {}
+
+    private static final String ROUTINE = Type.getInternalName(VectorAccumulateRoutine.class);
+    private static final String NAME = VectorAccumulateCompiler.class.getPackageName().replace('.', '/')
+            + "/GeneratedVectorAccumulate";
+    private static final String FROM_ARRAY = "(" + SPECIES + "[FI)L" + FLOAT_VECTOR + ";";
+    private static final String FLOAT_AT = "([BI)F";
+
+    // Local variable slots of the generated run(byte[], float[], int, int, int, int, int, int, int, int, float, float, float)
+    private static final int MEMORY = 1;
+    private static final int VALUES = 2;
+    private static final int COUNT = 3;
+    private static final int TRIPS = 4;
+    /** source k at SOURCE0 + 2k, its step after it */
+    private static final int SOURCE0 = 5;
+    private static final int UNIFORM0 = 11;
+    private static final int THREAD = 14;
+    private static final int TRIP = 15;
+    /** The array index of source k's float of the current trip (without the vector's offset). */
+    private static final int CURSOR0 = 16;
+    private static final int BROADCAST_UNIFORM0 = CURSOR0 + VectorRowAbi.MAX_LOADS;
+    private static final int ACCUMULATOR = BROADCAST_UNIFORM0 + VectorRowAbi.MAX_UNIFORMS;
+    private static final int LOADED0 = ACCUMULATOR + 1;
+    private static final int BROADCASTED0 = LOADED0 + VectorRowAbi.MAX_LOADS;
+
+    /** The routine for an accumulating {@code program}, stepping {@code lanes} threads at a time. */
+    static VectorAccumulateRoutine compile(VectorRowProgram program, int lanes) {
+        if (!program.accumulating()) {
+            throw new IllegalArgumentException("not an accumulating row's program: " + Long.toHexString(program.code()));
+        }
+        return (VectorAccumulateRoutine) VectorRowCompiler.instantiate(classBytes(program, lanes), program);
+    }
+
+    static byte[] classBytes(VectorRowProgram program, int lanes) {
+        ClassWriter cw = VectorRowCompiler.routineClass(NAME, ROUTINE);
+        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([B[FIIIIIIIIFFF)V", null, null), program, lanes);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private static boolean reads(VectorRowProgram program, int k) {
+        return program.readsLoad(k) || program.readsBroadcast(k);
+    }
+
+    private static void emitRun(MethodVisitor mv, VectorRowProgram program, int lanes) {
+        mv.visitCode();
+        for (int k = 0; k < VectorRowAbi.MAX_UNIFORMS; k++) {
+            if (program.readsUniform(k)) { // hoisted: one broadcast per row
+                species(mv);
+                mv.visitVarInsn(Opcodes.FLOAD, UNIFORM0 + k);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "broadcast", BROADCAST, false);
+                mv.visitVarInsn(Opcodes.ASTORE, BROADCAST_UNIFORM0 + k);
+            }
+        }
+        // for (thread = 0; thread < count; thread += lanes)
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, THREAD);
+        Label vectorBody = new Label();
+        Label vectorTest = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, vectorTest);
+        mv.visitLabel(vectorBody);
+        species(mv);
+        mv.visitVarInsn(Opcodes.ALOAD, VALUES);
+        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromArray", FROM_ARRAY, false);
+        mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR);
+        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+            if (reads(program, k)) {
+                mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 2 * k);
+                mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k);
+            }
+        }
+        // for (trip = 0; trip < trips; trip++)
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, TRIP);
+        Label tripBody = new Label();
+        Label tripTest = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, tripTest);
+        mv.visitLabel(tripBody);
+        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+            if (program.readsLoad(k)) { // the vector's floats: cursor + 4 * thread
+                species(mv);
+                mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
+                mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+                mv.visitInsn(Opcodes.ICONST_2);
+                mv.visitInsn(Opcodes.ISHL);
+                mv.visitInsn(Opcodes.IADD);
+                littleEndian(mv);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromByteArray", FROM_BYTES, false);
+                mv.visitVarInsn(Opcodes.ASTORE, LOADED0 + k);
+            }
+            if (program.readsBroadcast(k)) { // the row's one float at the cursor
+                species(mv);
+                mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(VectorAccumulate.class), "floatAt",
+                        FLOAT_AT, false);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "broadcast", BROADCAST, false);
+                mv.visitVarInsn(Opcodes.ASTORE, BROADCASTED0 + k);
+            }
+        }
+        mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR); // the left operand of the trip's add
+        for (int i = 0; i < program.length(); i++) {
+            int symbol = program.symbol(i);
+            switch (symbol) {
+                case VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2 ->
+                        mv.visitVarInsn(Opcodes.ALOAD, LOADED0 + symbol - VectorRowAbi.LOAD0);
+                case VectorAccumulateAbi.BROADCAST0, VectorAccumulateAbi.BROADCAST1, VectorAccumulateAbi.BROADCAST2 ->
+                        mv.visitVarInsn(Opcodes.ALOAD, BROADCASTED0 + symbol - VectorAccumulateAbi.BROADCAST0);
+                case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
+                        mv.visitVarInsn(Opcodes.ALOAD, BROADCAST_UNIFORM0 + symbol - VectorRowAbi.UNIFORM0);
+                default -> VectorRowCompiler.operation(mv, symbol);
+            }
+        }
+        VectorRowCompiler.operation(mv, VectorRowAbi.ADD);
+        mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR);
+        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+            if (reads(program, k)) {
+                // cursor += step: past the last trip it may wrap, and is not used again
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
+                mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 2 * k + 1);
+                mv.visitInsn(Opcodes.IADD);
+                mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k);
+            }
+        }
+        mv.visitIincInsn(TRIP, 1);
+        mv.visitLabel(tripTest);
+        mv.visitVarInsn(Opcodes.ILOAD, TRIP);
+        mv.visitVarInsn(Opcodes.ILOAD, TRIPS);
+        mv.visitJumpInsn(Opcodes.IF_ICMPLT, tripBody);
+        mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR);
+        mv.visitVarInsn(Opcodes.ALOAD, VALUES);
+        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, "intoArray", "([FI)V", false);
+        mv.visitIincInsn(THREAD, lanes);
+        mv.visitLabel(vectorTest);
+        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        mv.visitVarInsn(Opcodes.ILOAD, COUNT);
+        mv.visitJumpInsn(Opcodes.IF_ICMPLT, vectorBody);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+}

@@ -1,0 +1,22 @@
+package io.cudawasm.runtime.backend.wasm;
+
+/**
+ * One accumulating row's program compiled to Vector API code ({@link VectorAccumulateCompiler}): the
+ * trips loop of {@link VectorAccumulate}, over start values the caller gathered into an array.
+ */
+interface VectorAccumulateRoutine {
+    /**
+     * For every thread {@code t < count}: {@code values[t] += program(t, j)} for {@code j} in
+     * {@code [0, trips)} in order, where {@code LOADk} reads the float at array index
+     * {@code sourceK + 4t + stepK*j} and {@code BROADCASTk} the one at {@code sourceK + stepK*j}.
+     *
+     * @param memory the memory's array
+     * @param values the threads' values, at least {@code count} of them
+     * @param count a multiple of the vector length; every index it implies was checked by the caller
+     * @param trips at least 1
+     * @param source0 array index (address minus the guard) of source 0's first float; unused sources
+     *     and steps may be anything
+     */
+    void run(byte[] memory, float[] values, int count, int trips, int source0, int step0, int source1, int step1,
+            int source2, int step2, float uniform0, float uniform1, float uniform2);
+}
