@@ -1279,8 +1279,9 @@ final class FunctionEmitter {
             }
             // a loop that keeps its interrupt check dominates the thread's time, and the row gains nothing
             // there; the naive matmul ran 5 % slower with a fast row around its inner loop
+            // except an accumulating row's loop, which the host runs (rowAccumulate)
             unsupported[0] |= s instanceof KStmt.Barrier || s instanceof KStmt.ThreadLoop
-                    || s instanceof KStmt.Loop l && !(counted(l) && plain(l.condition()));
+                    || s instanceof KStmt.Loop l && !(counted(l) && plain(l.condition())) && accumulateLoop(l) == null;
         });
         KirWalk.expressions(body, e -> {
             nodes[0]++;
@@ -1913,27 +1914,13 @@ final class FunctionEmitter {
         while (at < statements.size() && statements.get(at) instanceof KStmt.Assign) {
             at++;
         }
-        if (at == statements.size() || !(statements.get(at) instanceof KStmt.Loop loop) || loop.doWhile()
-                || !(loop.condition() instanceof KExpr.Binary test) || test.op() != KExpr.BinaryOp.LT
-                || !(test.left() instanceof KExpr.LocalGet counterGet)
-                || !ScalarType.INT.equals(counterGet.local().type()) || !ScalarType.INT.equals(test.right().type())) {
+        AccumulateLoop shape = at == statements.size() || !(statements.get(at) instanceof KStmt.Loop loop) ? null
+                : accumulateLoop(loop);
+        if (shape == null) {
             return null;
         }
-        KLocal k = counterGet.local();
-        if (loop.step().statements().size() != 1 || !(loop.step().statements().get(0) instanceof KStmt.Assign inc)
-                || inc.target() != k || !(inc.value() instanceof KExpr.Binary plus) || plus.op() != KExpr.BinaryOp.ADD
-                || !(plus.left() instanceof KExpr.LocalGet pk) || pk.local() != k
-                || !(plus.right() instanceof KExpr.IntConst one) || one.value() != 1
-                || loop.body().statements().size() != 1 || !(loop.body().statements().get(0) instanceof KStmt.Assign sum)
-                || !(sum.value() instanceof KExpr.Binary add) || add.op() != KExpr.BinaryOp.ADD
-                || !(add.left() instanceof KExpr.LocalGet accGet) || accGet.local() != sum.target()) {
-            return null;
-        }
-        KLocal acc = sum.target();
-        if (!ScalarType.FLOAT.equals(acc.type()) || !registers.containsKey(acc) || low32.contains(acc)
-                || !registers.containsKey(k) || low32.contains(k) || k.needsMemory()) {
-            return null;
-        }
+        KLocal k = shape.counter();
+        KLocal acc = shape.acc();
         List<KStmt> prefix = statements.subList(0, at);
         List<KStmt> rest = statements.subList(at + 1, statements.size());
         java.util.Set<KLocal> targets = assignedIn(statements);
@@ -1943,7 +1930,7 @@ final class FunctionEmitter {
             return null;
         }
         KExpr start = lastAssigned(prefix, k);
-        ThreadAffine.Form bound = row.affine.form(test.right());
+        ThreadAffine.Form bound = row.affine.form(shape.bound());
         if (!(start instanceof KExpr.IntConst first) || bound == null || !bound.invariant()) {
             return null;
         }
@@ -1977,11 +1964,40 @@ final class FunctionEmitter {
             int slot = s == null || s.lane() != 0 && s.lane() != 4 ? -1 : slot(sources, s, VectorRowAbi.MAX_LOADS);
             return slot < 0 ? -1 : (s.lane() == 0 ? VectorAccumulateAbi.BROADCAST0 : VectorRowAbi.LOAD0) + slot;
         };
-        if (!vectorSymbols(add.right(), loadSymbol, targets, uniforms, symbols)) {
+        if (!vectorSymbols(shape.term(), loadSymbol, targets, uniforms, symbols)) {
             return null;
         }
         return new RowAccumulate(vectorProgram(symbols), k, first.value(), bound.base(), acc, initial, out, sources,
                 uniforms);
+    }
+
+    /** An accumulating row's loop: {@code while (counter < bound) { acc = acc + term } step { counter = counter + 1 }}. */
+    private record AccumulateLoop(KLocal counter, KExpr bound, KLocal acc, KExpr term) {}
+
+    /** The loop as an {@link AccumulateLoop} of {@code int} counter and {@code float} register, or null. */
+    private AccumulateLoop accumulateLoop(KStmt.Loop loop) {
+        if (module.vectorAccumulateFunction() < 0 || loop.doWhile()
+                || !(loop.condition() instanceof KExpr.Binary test) || test.op() != KExpr.BinaryOp.LT
+                || !(test.left() instanceof KExpr.LocalGet counterGet) || !plain(test.right())
+                || !ScalarType.INT.equals(counterGet.local().type()) || !ScalarType.INT.equals(test.right().type())) {
+            return null;
+        }
+        KLocal k = counterGet.local();
+        if (loop.step().statements().size() != 1 || !(loop.step().statements().get(0) instanceof KStmt.Assign inc)
+                || inc.target() != k || !(inc.value() instanceof KExpr.Binary plus) || plus.op() != KExpr.BinaryOp.ADD
+                || !(plus.left() instanceof KExpr.LocalGet pk) || pk.local() != k
+                || !(plus.right() instanceof KExpr.IntConst one) || one.value() != 1
+                || loop.body().statements().size() != 1 || !(loop.body().statements().get(0) instanceof KStmt.Assign sum)
+                || !(sum.value() instanceof KExpr.Binary add) || add.op() != KExpr.BinaryOp.ADD
+                || !(add.left() instanceof KExpr.LocalGet accGet) || accGet.local() != sum.target()) {
+            return null;
+        }
+        KLocal acc = sum.target();
+        if (!ScalarType.FLOAT.equals(acc.type()) || !registers.containsKey(acc) || low32.contains(acc)
+                || !registers.containsKey(k) || low32.contains(k) || k.needsMemory()) {
+            return null;
+        }
+        return new AccumulateLoop(k, test.right(), acc, add.right());
     }
 
     /** The value the last assignment to {@code local} in {@code prefix} gives it, or null when none does. */
