@@ -1,6 +1,7 @@
 package io.cudawasm.kernels.wasm;
 
 import io.cudawasm.kernels.abi.KernelAbi;
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
@@ -535,7 +536,8 @@ final class FunctionEmitter {
                 if (plan != null) {
                     // the general loop is the fallback: one copy of the body, not the unrolled four
                     versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null, rowCopy(plan),
-                            rowVector(plan), () -> threadLoops(tx, bdx, this::threadBody));
+                            rowVector(plan), rowAccumulate(plan, List.of(), List.of()),
+                            () -> threadLoops(tx, bdx, this::threadBody));
                 } else if (unrollThreadLoop()) {
                     unrolledThreadLoop(tx, bdx);
                 } else {
@@ -779,8 +781,9 @@ final class FunctionEmitter {
             boolean ownEffects = !load.isEmpty() || !written.isEmpty();
             RowCopy copy = ownEffects ? null : rowCopy(plan);
             RowVector vector = ownEffects ? null : rowVector(plan);
+            RowAccumulate accumulate = rowAccumulate(plan, load, written);
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, copy, vector, () -> threadRow(finalXLimit, perThread)));
+                    new int[] {fpRow, linearRow}, copy, vector, accumulate, () -> threadRow(finalXLimit, perThread)));
         }
         threadKnown = outerThreadKnown;
     }
@@ -1276,8 +1279,9 @@ final class FunctionEmitter {
             }
             // a loop that keeps its interrupt check dominates the thread's time, and the row gains nothing
             // there; the naive matmul ran 5 % slower with a fast row around its inner loop
+            // except an accumulating row's loop, which the host runs (rowAccumulate)
             unsupported[0] |= s instanceof KStmt.Barrier || s instanceof KStmt.ThreadLoop
-                    || s instanceof KStmt.Loop l && !(counted(l) && plain(l.condition()));
+                    || s instanceof KStmt.Loop l && !(counted(l) && plain(l.condition())) && accumulateLoop(l) == null;
         });
         KirWalk.expressions(body, e -> {
             nodes[0]++;
@@ -1461,7 +1465,7 @@ final class FunctionEmitter {
      * loop computes from threadIdx.x and leaves as the general row would.
      */
     private void versionedRow(FastRow row, Runnable thread, int[] rowState, RowCopy copy, RowVector vector,
-            Runnable general) {
+            RowAccumulate accumulate, Runnable general) {
         int tx = threadCounters[0];
         int[] range = rowRange(row);
         int lo = range[0];
@@ -1491,6 +1495,8 @@ final class FunctionEmitter {
             set(tx);
             if (vector != null) {
                 vectorRow(row, vector, lo, hi);
+            } else if (accumulate != null) {
+                vectorAccumulate(row, accumulate, lo, hi, rowState);
             }
         }
         String loop = label("fx");
@@ -1569,40 +1575,62 @@ final class FunctionEmitter {
         if (row == null) {
             return null;
         }
+        List<KStmt> statements = rowStatements(row);
+        if (statements.isEmpty() || !(statements.get(statements.size() - 1) instanceof KStmt.Store store)) {
+            return null;
+        }
+        java.util.Set<KLocal> targets = assignedIn(statements);
+        return independentAssignments(statements.subList(0, statements.size() - 1), row, targets)
+                ? new RowStore(store, targets) : null;
+    }
+
+    /** The row's body as {@link #block} emits it: an address temporary forwarded into the store after it. */
+    private List<KStmt> rowStatements(FastRow row) {
         List<KStmt> all = row.body.statements();
         List<KStmt> statements = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             if (i + 1 < all.size() && forwardable(all.get(i), all.get(i + 1))) {
-                statements.add(forward((KStmt.Assign) all.get(i), all.get(i + 1))); // as block() emits them
+                statements.add(forward((KStmt.Assign) all.get(i), all.get(i + 1)));
                 i++;
             } else {
                 statements.add(all.get(i));
             }
         }
-        if (statements.isEmpty() || !(statements.get(statements.size() - 1) instanceof KStmt.Store store)) {
-            return null;
-        }
+        return statements;
+    }
+
+    /** The locals the statements assign at their top level. */
+    private static java.util.Set<KLocal> assignedIn(List<KStmt> statements) {
         java.util.Set<KLocal> targets = new java.util.HashSet<>();
         for (KStmt st : statements) {
             if (st instanceof KStmt.Assign a) {
                 targets.add(a.target());
             }
         }
+        return targets;
+    }
+
+    /**
+     * Whether {@code prefix} is register assignments only, each of a value that cannot trap for any
+     * thread of the row and reads none of {@code targets} (what the row's body assigns) before the
+     * prefix assigns it: then each thread's values depend on its threadIdx.x alone.
+     */
+    private boolean independentAssignments(List<KStmt> prefix, FastRow row, java.util.Set<KLocal> targets) {
         java.util.Set<KLocal> earlier = new java.util.HashSet<>();
-        for (KStmt st : statements.subList(0, statements.size() - 1)) {
+        for (KStmt st : prefix) {
             if (!(st instanceof KStmt.Assign a) || !registers.containsKey(a.target()) || a.target().needsMemory()
                     || low32.contains(a.target()) || !rowTrapFree(a.value(), row)) {
-                return null;
+                return false;
             }
             boolean[] carried = {false};
             KirWalk.expression(a.value(), e -> carried[0] |= e instanceof KExpr.LocalGet g
                     && targets.contains(g.local()) && !earlier.contains(g.local()));
             if (carried[0]) {
-                return null;
+                return false;
             }
             earlier.add(a.target());
         }
-        return new RowStore(store, targets);
+        return true;
     }
 
     /** An access of a row through one of its hoisted pointers, the element size its stride. */
@@ -1635,26 +1663,38 @@ final class FunctionEmitter {
         List<RowAccess> sources = new ArrayList<>();
         List<KExpr> uniforms = new ArrayList<>();
         List<Integer> symbols = new ArrayList<>();
-        if (dst == null || !vectorSymbols(rs.store().value(), row, rs.assigned(), sources, uniforms, symbols)) {
+        java.util.function.ToIntFunction<KExpr.Load> load = l -> {
+            RowAccess a = rowAccess(l.address(), row, 4);
+            int k = a == null ? -1 : slot(sources, a, VectorRowAbi.MAX_LOADS);
+            return k < 0 ? -1 : VectorRowAbi.LOAD0 + k;
+        };
+        if (dst == null || !vectorSymbols(rs.store().value(), load, rs.assigned(), uniforms, symbols)) {
             return null;
         }
+        return new RowVector(vectorProgram(symbols), dst, sources, uniforms);
+    }
+
+    /** Symbols packed four bits each, the first lowest, ended by {@link VectorRowAbi#END}. */
+    private static long vectorProgram(List<Integer> symbols) {
         long program = VectorRowAbi.END;
         for (int i = symbols.size() - 1; i >= 0; i--) {
             program = program << 4 | symbols.get(i);
         }
-        return new RowVector(program, dst, sources, uniforms);
+        return program;
     }
 
-    /** Appends {@code e} in postfix to {@code out}; false where it is not a vector row's value. */
-    private boolean vectorSymbols(KExpr e, FastRow row, java.util.Set<KLocal> assigned, List<RowAccess> sources,
-            List<KExpr> uniforms, List<Integer> out) {
+    /**
+     * Appends {@code e} in postfix to {@code out}; false where it is not a vector row's value.
+     * {@code load} gives a load's symbol, or -1 where the row cannot hand it over.
+     */
+    private boolean vectorSymbols(KExpr e, java.util.function.ToIntFunction<KExpr.Load> load,
+            java.util.Set<KLocal> assigned, List<KExpr> uniforms, List<Integer> out) {
         if (!ScalarType.FLOAT.equals(e.type()) || out.size() >= VectorRowAbi.MAX_SYMBOLS) {
             return false;
         }
         if (e instanceof KExpr.Load l) {
-            RowAccess a = rowAccess(l.address(), row, 4);
-            int k = a == null ? -1 : slot(sources, a, VectorRowAbi.MAX_LOADS);
-            return k >= 0 && out.add(VectorRowAbi.LOAD0 + k);
+            int symbol = load.applyAsInt(l);
+            return symbol >= 0 && out.add(symbol);
         }
         if (e instanceof KExpr.FloatConst || e instanceof KExpr.LocalGet g && registers.containsKey(g.local())
                 && !g.local().needsMemory() && !g.local().isThreadContext() && !low32.contains(g.local())
@@ -1671,8 +1711,8 @@ final class FunctionEmitter {
                 case DIV -> VectorRowAbi.DIV;
                 default -> -1;
             };
-            return op >= 0 && vectorSymbols(b.left(), row, assigned, sources, uniforms, out)
-                    && vectorSymbols(b.right(), row, assigned, sources, uniforms, out)
+            return op >= 0 && vectorSymbols(b.left(), load, assigned, uniforms, out)
+                    && vectorSymbols(b.right(), load, assigned, uniforms, out)
                     && out.size() < VectorRowAbi.MAX_SYMBOLS && out.add(op);
         }
         return false;
@@ -1823,6 +1863,362 @@ final class FunctionEmitter {
         get(lo);
         w.op(0x6A, "i32.add");
         set(tx);
+        w.end();
+    }
+
+    /**
+     * A fast row whose every passing thread adds one {@code float} term per trip of a counted loop to a
+     * value of its own ({@link VectorAccumulateAbi}): {@code while (k < bound) { acc = acc + term } step
+     * { k = k + 1 }} after register assignments that set {@code k} to the constant {@code start}. Either
+     * {@code acc} lives in the thread's frame across a barrier (the body's only frame slot, loaded before
+     * and stored after it: {@code initial} and {@code out} null), or the assignments set it to
+     * {@code initial} (a row-wide value) and the body ends storing it through {@code out}.
+     */
+    private record RowAccumulate(long program, KLocal counter, long start, KExpr bound, KLocal acc, KExpr initial,
+            RowAccess out, List<SteppedSource> sources, List<KExpr> uniforms) {}
+
+    /**
+     * A source of an accumulating row: {@code root} plus {@code terms}, plus the {@code offset} immediate;
+     * its lane stride (bytes per thread) 4, or 0 for a float every thread reads.
+     */
+    private record SteppedSource(KExpr root, List<SteppedTerm> terms, long offset) {
+        long lane() {
+            long bytes = 0;
+            for (SteppedTerm t : terms) {
+                bytes += t.lane() * t.stride();
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * One pointer addition of a {@link SteppedSource}: its 32-bit index is {@code base + lane * threadIdx.x
+     * + step * trip} modulo 2^32 ({@code base} and {@code step}, null for none, evaluated before the row),
+     * extended by {@code signed} and times {@code stride} bytes.
+     */
+    private record SteppedTerm(KExpr base, long lane, KExpr step, int stride, boolean signed) {}
+
+    /** Rows of fewer threads than this run as before: the call and the vector set-up cost more than they save. */
+    private static final int ACCUMULATE_MIN_THREADS = 8;
+
+    /**
+     * The row as a {@link RowAccumulate}, or null. {@code load} and {@code written} are the frame slots
+     * a thread of the row loads before its body and stores after it (empty outside fissioned regions).
+     */
+    private RowAccumulate rowAccumulate(FastRow row, java.util.Collection<KLocal> load, List<KLocal> written) {
+        if (row == null || module.vectorAccumulateFunction() < 0) {
+            return null;
+        }
+        List<KStmt> statements = rowStatements(row);
+        int at = 0;
+        while (at < statements.size() && statements.get(at) instanceof KStmt.Assign) {
+            at++;
+        }
+        AccumulateLoop shape = at == statements.size() || !(statements.get(at) instanceof KStmt.Loop loop) ? null
+                : accumulateLoop(loop);
+        if (shape == null) {
+            return null;
+        }
+        KLocal k = shape.counter();
+        KLocal acc = shape.acc();
+        List<KStmt> prefix = statements.subList(0, at);
+        List<KStmt> rest = statements.subList(at + 1, statements.size());
+        java.util.Set<KLocal> targets = assignedIn(statements);
+        targets.add(acc);
+        targets.add(k);
+        if (!independentAssignments(prefix, row, targets)) {
+            return null;
+        }
+        KExpr start = lastAssigned(prefix, k);
+        ThreadAffine.Form bound = row.affine.form(shape.bound());
+        if (!(start instanceof KExpr.IntConst first) || bound == null || !bound.invariant()) {
+            return null;
+        }
+        KExpr initial = null;
+        RowAccess out = null;
+        if (rest.isEmpty()) {
+            // acc is the one frame slot: loaded before the body, stored after it, not set in between
+            if (frameSize <= 0 || written.size() != 1 || written.get(0) != acc || load.size() != 1
+                    || !load.contains(acc) || lastAssigned(prefix, acc) != null) {
+                return null;
+            }
+        } else {
+            initial = lastAssigned(prefix, acc);
+            if (!load.isEmpty() || !written.isEmpty() || rest.size() != 1
+                    || !(rest.get(0) instanceof KStmt.Store store) || !(store.value() instanceof KExpr.LocalGet g)
+                    || g.local() != acc || !ScalarType.FLOAT.equals(((PointerType) store.address().type()).pointee())
+                    || !(initial instanceof KExpr.FloatConst || initial instanceof KExpr.LocalGet ig
+                            && uniformRegister(ig.local(), targets))) {
+                return null;
+            }
+            out = rowAccess(store.address(), row, 4);
+            if (out == null) {
+                return null;
+            }
+        }
+        List<SteppedSource> sources = new ArrayList<>();
+        List<KExpr> uniforms = new ArrayList<>();
+        List<Integer> symbols = new ArrayList<>();
+        java.util.function.ToIntFunction<KExpr.Load> loadSymbol = l -> {
+            SteppedSource s = steppedSource(l.address(), row, k, first.value());
+            int slot = s == null || s.lane() != 0 && s.lane() != 4 ? -1 : slot(sources, s, VectorRowAbi.MAX_LOADS);
+            return slot < 0 ? -1 : (s.lane() == 0 ? VectorAccumulateAbi.BROADCAST0 : VectorRowAbi.LOAD0) + slot;
+        };
+        if (!vectorSymbols(shape.term(), loadSymbol, targets, uniforms, symbols)) {
+            return null;
+        }
+        return new RowAccumulate(vectorProgram(symbols), k, first.value(), bound.base(), acc, initial, out, sources,
+                uniforms);
+    }
+
+    /** An accumulating row's loop: {@code while (counter < bound) { acc = acc + term } step { counter = counter + 1 }}. */
+    private record AccumulateLoop(KLocal counter, KExpr bound, KLocal acc, KExpr term) {}
+
+    /** The loop as an {@link AccumulateLoop} of {@code int} counter and {@code float} register, or null. */
+    private AccumulateLoop accumulateLoop(KStmt.Loop loop) {
+        if (module.vectorAccumulateFunction() < 0 || loop.doWhile()
+                || !(loop.condition() instanceof KExpr.Binary test) || test.op() != KExpr.BinaryOp.LT
+                || !(test.left() instanceof KExpr.LocalGet counterGet) || !plain(test.right())
+                || !ScalarType.INT.equals(counterGet.local().type()) || !ScalarType.INT.equals(test.right().type())) {
+            return null;
+        }
+        KLocal k = counterGet.local();
+        if (loop.step().statements().size() != 1 || !(loop.step().statements().get(0) instanceof KStmt.Assign inc)
+                || inc.target() != k || !(inc.value() instanceof KExpr.Binary plus) || plus.op() != KExpr.BinaryOp.ADD
+                || !(plus.left() instanceof KExpr.LocalGet pk) || pk.local() != k
+                || !(plus.right() instanceof KExpr.IntConst one) || one.value() != 1
+                || loop.body().statements().size() != 1 || !(loop.body().statements().get(0) instanceof KStmt.Assign sum)
+                || !(sum.value() instanceof KExpr.Binary add) || add.op() != KExpr.BinaryOp.ADD
+                || !(add.left() instanceof KExpr.LocalGet accGet) || accGet.local() != sum.target()) {
+            return null;
+        }
+        KLocal acc = sum.target();
+        if (!ScalarType.FLOAT.equals(acc.type()) || !registers.containsKey(acc) || low32.contains(acc)
+                || !registers.containsKey(k) || low32.contains(k) || k.needsMemory()) {
+            return null;
+        }
+        return new AccumulateLoop(k, test.right(), acc, add.right());
+    }
+
+    /** The value the last assignment to {@code local} in {@code prefix} gives it, or null when none does. */
+    private static KExpr lastAssigned(List<KStmt> prefix, KLocal local) {
+        KExpr value = null;
+        for (KStmt st : prefix) {
+            if (st instanceof KStmt.Assign a && a.target() == local) {
+                value = a.value();
+            }
+        }
+        return value;
+    }
+
+    /** A register whose value is the same for every thread of a row whose body assigns {@code assigned}. */
+    private boolean uniformRegister(KLocal l, java.util.Set<KLocal> assigned) {
+        return registers.containsKey(l) && !l.needsMemory() && !l.isThreadContext() && !low32.contains(l)
+                && !assigned.contains(l);
+    }
+
+    /**
+     * A load's address as a {@link SteppedSource} of counter {@code k} (which starts at {@code start}),
+     * or null: a chain of pointer additions to a pointer the row does not change with {@code k}, each
+     * index affine in threadIdx.x and stepping with {@code k}, and an immediate below the guard (so the
+     * host's check that every address lies at or above it also shows the 32-bit sum did not wrap).
+     */
+    private SteppedSource steppedSource(KExpr address, FastRow row, KLocal k, long start) {
+        Folded f = fold(address);
+        if (f.kind != Base.EXPR || !(f.base instanceof KExpr.PtrAdd top) || f.offset >= KernelAbi.GUARD_BYTES) {
+            return null;
+        }
+        Chain chain = Chain.of(top);
+        ThreadAffine.Pointer root = chain.root() instanceof KExpr.GlobalAddr || chain.root() instanceof KExpr.LocalGet
+                ? row.affine.pointer(chain.root()) : null;
+        if (root == null || CounterSteps.reads(chain.root(), k)) {
+            return null;
+        }
+        List<SteppedTerm> terms = new ArrayList<>();
+        for (ThreadAffine.Term t : root.terms()) {
+            terms.add(new SteppedTerm(t.index().base(), t.index().coeff(), null, t.stride(), t.signed()));
+        }
+        java.util.function.UnaryOperator<KExpr> invariant = e -> {
+            ThreadAffine.Form form = row.affine.form(e);
+            return form != null && form.invariant() ? form.base() : null;
+        };
+        for (KExpr.PtrAdd p : chain.adds()) {
+            CounterSteps.Split split = CounterSteps.split(p.index(), k, start, invariant);
+            ThreadAffine.Form form = split == null ? null : row.affine.form(split.atStart());
+            int stride = ((PointerType) p.type()).stride();
+            if (form == null || stride <= 0 || stride > 1 << 20) {
+                return null;
+            }
+            terms.add(new SteppedTerm(form.base(), form.coeff(), split.step(), stride, ThreadAffine.signed(p.index().type())));
+        }
+        return new SteppedSource(root.root(), terms, f.offset);
+    }
+
+    /**
+     * Hands the passing threads of an accumulating row but the last to the host ({@link VectorAccumulateAbi})
+     * and sets {@code tx} past those it ran. Each source's indices are checked here at the four corners of
+     * threads and trips: none may wrap in its type (the general code extends each index as it is), so the
+     * 64-bit addresses passed are the true ones, which the host checks against the memory. {@code rowState}
+     * holds the row's first frame pointer where the accumulator is a frame slot.
+     */
+    private void vectorAccumulate(FastRow row, RowAccumulate acc, int lo, int hi, int[] rowState) {
+        int tx = threadCounters[0];
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        w.i32Const(ACCUMULATE_MIN_THREADS);
+        w.op(0x4E, "i32.ge_s");
+        w.ifThen(label("accumulate"), null);
+        int trips = addLocal(ValType.I64, "acc_trips");
+        int lastTrip = addLocal(ValType.I64, "acc_last_trip");
+        int lo64 = addLocal(ValType.I64, "acc_lo");
+        int last64 = addLocal(ValType.I64, "acc_last");
+        int wraps = addLocal(ValType.I32, "acc_wraps");
+        // trips = clamp(bound - start, 0, 2^31 - 1): the host refuses none and too many
+        expr(acc.bound());
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(acc.start());
+        w.op(0x7D, "i64.sub");
+        set(trips);
+        int zero = addLocal(ValType.I64, "acc_zero");
+        int most = addLocal(ValType.I64, "acc_most");
+        w.i64Const(0);
+        set(zero);
+        w.i64Const(Integer.MAX_VALUE);
+        set(most);
+        maxInto(trips, zero, 0);
+        minInto(trips, most, 0);
+        get(trips);
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(lastTrip);
+        get(lo);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(lo64);
+        get(hi);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(2);
+        w.op(0x7D, "i64.sub");
+        set(last64);
+        int[] addresses = new int[VectorRowAbi.MAX_LOADS];
+        int[] steps = new int[VectorRowAbi.MAX_LOADS];
+        for (int s = 0; s < acc.sources().size(); s++) {
+            SteppedSource source = acc.sources().get(s);
+            addresses[s] = addLocal(ValType.I64, "acc_src");
+            steps[s] = addLocal(ValType.I64, "acc_step");
+            expr(source.root());
+            widen(true);
+            w.i64Const(source.offset());
+            w.op(0x7C, "i64.add");
+            set(addresses[s]);
+            w.i64Const(0);
+            set(steps[s]);
+            for (SteppedTerm t : source.terms()) {
+                int index = addLocal(ValType.I64, "acc_index");
+                int step = addLocal(ValType.I64, "acc_index_step");
+                if (expr(t.base()) == ValType.I64) {
+                    w.op(0xA7, "i32.wrap_i64");
+                }
+                widen(!t.signed());
+                set(index);
+                if (t.step() == null) {
+                    w.i64Const(0);
+                } else {
+                    expr(t.step());
+                    w.op(0xAC, "i64.extend_i32_s"); // any value congruent modulo 2^32 would do; the corners decide
+                }
+                set(step);
+                for (int thread : new int[] {lo64, last64}) {
+                    for (int trip : new int[] {zero, lastTrip}) {
+                        get(index);
+                        get(thread);
+                        w.i64Const(t.lane());
+                        w.op(0x7E, "i64.mul");
+                        w.op(0x7C, "i64.add");
+                        get(step);
+                        get(trip);
+                        w.op(0x7E, "i64.mul");
+                        w.op(0x7C, "i64.add");
+                        if (t.signed()) {
+                            w.i64Const(1L << 31);
+                            w.op(0x7C, "i64.add");
+                        }
+                        w.i64Const(32);
+                        w.op(0x88, "i64.shr_u");
+                        flagNonZero(wraps);
+                    }
+                }
+                // the source at thread lo, trip 0, and its bytes per trip
+                get(addresses[s]);
+                get(index);
+                get(lo64);
+                w.i64Const(t.lane());
+                w.op(0x7E, "i64.mul");
+                w.op(0x7C, "i64.add");
+                w.i64Const(t.stride());
+                w.op(0x7E, "i64.mul");
+                w.op(0x7C, "i64.add");
+                set(addresses[s]);
+                get(steps[s]);
+                get(step);
+                w.i64Const(t.stride());
+                w.op(0x7E, "i64.mul");
+                w.op(0x7C, "i64.add");
+                set(steps[s]);
+            }
+        }
+        get(wraps);
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("accumulate_call"), null);
+        w.i64Const(acc.program());
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        get(trips);
+        w.op(0xA7, "i32.wrap_i64");
+        if (acc.out() == null) {
+            // the accumulator's frame slot at thread lo, read and written in place
+            for (int copy = 0; copy < 2; copy++) {
+                get(rowState[0]);
+                widen(true);
+                get(lo64);
+                w.i64Const(frameSize);
+                w.op(0x7E, "i64.mul");
+                w.op(0x7D, "i64.sub");
+                w.i64Const(frameSlots.get(acc.acc()));
+                w.op(0x7C, "i64.add");
+            }
+            w.i32Const(-frameSize);
+            w.f32Const(0);
+        } else {
+            w.i64Const(-1);
+            rowAddress(row, acc.out(), lo);
+            w.i32Const(4);
+            expr(acc.initial());
+        }
+        for (int s = 0; s < VectorRowAbi.MAX_LOADS; s++) {
+            if (s < acc.sources().size()) {
+                get(addresses[s]);
+                get(steps[s]);
+            } else {
+                w.i64Const(0);
+                w.i64Const(0);
+            }
+        }
+        for (int u = 0; u < VectorRowAbi.MAX_UNIFORMS; u++) {
+            if (u < acc.uniforms().size()) {
+                expr(acc.uniforms().get(u));
+            } else {
+                w.f32Const(0);
+            }
+        }
+        w.call(module.vectorAccumulateFunction(), "env." + VectorAccumulateAbi.IMPORT_NAME);
+        get(lo);
+        w.op(0x6A, "i32.add");
+        set(tx);
+        w.end();
         w.end();
     }
 

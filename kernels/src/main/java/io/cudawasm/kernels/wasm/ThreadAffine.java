@@ -169,7 +169,8 @@ final class ThreadAffine {
         return t instanceof ScalarType s && s.kind().isInteger() && s.size() == 4;
     }
 
-    private static boolean signed(CType t) {
+    /** Whether an index of type {@code t} is extended by its sign. */
+    static boolean signed(CType t) {
         return t instanceof ScalarType s && s.kind().isSigned();
     }
 

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -131,6 +132,13 @@ public final class WasmEmitter {
     }
 
     private int vectorRowIndex = -1;
+
+    /** The host's {@code __cw_vector_accumulate} ({@link VectorAccumulateAbi}), or -1 where there is no vector row. */
+    int vectorAccumulateFunction() {
+        return vectorAccumulateIndex;
+    }
+
+    private int vectorAccumulateIndex = -1;
 
     /** Independent threads only: the host's {@code __cw_threads} ({@link io.cudawasm.kernels.abi.ThreadsAbi}). */
     int threadsFunction() {
@@ -587,6 +595,10 @@ public final class WasmEmitter {
             params.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
             vectorRowIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorRowAbi.IMPORT_NAME,
                     new FuncType(params, List.of(ValType.I32)));
+            vectorAccumulateIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME,
+                    new FuncType(List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32,
+                            ValType.F32, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64,
+                            ValType.F32, ValType.F32, ValType.F32), List.of(ValType.I32)));
         }
         if (options.independentThreads()) {
             threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,
