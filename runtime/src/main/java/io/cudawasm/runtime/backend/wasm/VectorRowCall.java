@@ -1,8 +1,13 @@
 package io.cudawasm.runtime.backend.wasm;
 
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.ValType;
+import com.dylibso.chicory.wasm.types.Value;
+import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
+import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -62,6 +67,20 @@ public final class VectorRowCall {
             Memory memory) {
         return VectorAccumulate.run((FlatMemory) memory, program, count, trips, in, out, stride, initial,
                 src0, step0, src1, step1, src2, step2, u0, u1, u2);
+    }
+
+    /**
+     * The host function for {@code env.__cw_vector_accumulate} on {@code memory}: what Chicory's
+     * handle calls where the stub was not patched (the interpreter, another Chicory version).
+     */
+    static HostFunction accumulateImport(FlatMemory memory) {
+        List<ValType> params = List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32,
+                ValType.F32, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64,
+                ValType.F32, ValType.F32, ValType.F32);
+        return new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME, params, List.of(ValType.I32),
+                (instance, a) -> new long[] {VectorAccumulate.run(memory, a[0], (int) a[1], (int) a[2], a[3], a[4],
+                        (int) a[5], Value.longToFloat(a[6]), a[7], a[8], a[9], a[10], a[11], a[12],
+                        Value.longToFloat(a[13]), Value.longToFloat(a[14]), Value.longToFloat(a[15]))});
     }
 
     /** Rewrites {@code m} when it is the vector row or the accumulating row import's stub; whether it did. */

@@ -625,14 +625,7 @@ final class WasmSession implements DeviceSession {
                 .anyMatch(i -> i.name().equals(VectorAccumulateAbi.IMPORT_NAME))) {
             // modules compiled before accumulating rows do not import it; compiled ones call
             // VectorRowCall.accumulate directly, and this serves the rest (the interpreter)
-            List<ValType> params = List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32,
-                    ValType.F32, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64,
-                    ValType.F32, ValType.F32, ValType.F32);
-            FlatMemory flat = (FlatMemory) memory;
-            imports.addFunction(new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME, params,
-                    List.of(ValType.I32), (inst, a) -> new long[] {VectorAccumulate.run(flat, a[0], (int) a[1],
-                            (int) a[2], a[3], a[4], (int) a[5], Value.longToFloat(a[6]), a[7], a[8], a[9], a[10],
-                            a[11], a[12], Value.longToFloat(a[13]), Value.longToFloat(a[14]), Value.longToFloat(a[15]))}));
+            imports.addFunction(VectorRowCall.accumulateImport((FlatMemory) memory));
         }
         if (variant.module().options().memcheck()) {
             List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));

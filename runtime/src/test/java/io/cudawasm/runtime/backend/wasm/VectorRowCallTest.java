@@ -164,6 +164,33 @@ class VectorRowCallTest {
         assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(42).bytes()), "the row stored nothing");
     }
 
+    @Test
+    void theInterpreterRunsItsAccumulatingRowsThroughTheSessionsHostFunction() {
+        // no machine factory: Chicory's interpreter calls the import's handle, the function sessions register
+        WasmModule module = Parser.parse(accumulateModule());
+        FlatMemory memory = fresh(43);
+        FlatMemory expected = fresh(43);
+        Instance instance = Instance.builder(module)
+                .withImportValues(ImportValues.builder()
+                        .addMemory(new ImportMemory(KernelAbi.MEMORY_MODULE, KernelAbi.MEMORY_NAME, memory))
+                        .addFunction(VectorRowCall.accumulateImport(memory)).build())
+                .build();
+        long low = KernelAbi.GUARD_BYTES;
+        // every argument distinct, so one passed in another's place would show: the initial value and
+        // three sources (a division and a subtraction: order matters), uniforms in the term
+        long program = VectorRowsTest.program(VectorAccumulateAbi.BROADCAST0, VectorRowAbi.LOAD1, VectorRowAbi.UNIFORM0,
+                VectorRowAbi.MUL, VectorRowAbi.DIV, VectorRowAbi.LOAD2, VectorRowAbi.UNIFORM2, VectorRowAbi.SUB,
+                VectorRowAbi.SUB, VectorRowAbi.UNIFORM1, VectorRowAbi.ADD);
+        long[] result = instance.export("acc").apply(program, 21, 5, -1, low + 50000, 8, Value.floatToLong(0.5f),
+                low + 4096, 4, low + 8192, 128, low + 20000, -12, Value.floatToLong(1.5f), Value.floatToLong(-2f),
+                Value.floatToLong(0.25f));
+        assertEquals(21, result[0]);
+        assertEquals(21, VectorAccumulate.run(expected, program, 21, 5, -1, low + 50000, 8, 0.5f, low + 4096, 4,
+                low + 8192, 128, low + 20000, -12, 1.5f, -2f, 0.25f));
+        assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the module's row stored other bits");
+        assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(43).bytes()), "the row stored nothing");
+    }
+
     private static FlatMemory fresh(int seed) {
         FlatMemory memory = new FlatMemory(3, 3, Memory.PAGE_SIZE);
         VectorRowsTest.fill(memory, seed);
