@@ -34,12 +34,13 @@ final class VectorAccumulate {
     private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
-     * Steps taken at most: larger ones (the kernel's i64 values may be anything) are refused before
-     * any product is formed, so the address arithmetic below cannot overflow a {@code long}
-     * ({@code 2^31 * MAX_WORK} stays below {@code 2^52}). A step that large never stays inside a
-     * memory of under 2 GiB for two trips anyway.
+     * Steps taken at most, either way: larger ones (the kernel's i64 values may be anything) are
+     * refused before any product is formed, so the address arithmetic below cannot overflow a
+     * {@code long} ({@code 2^31 * MAX_WORK} stays below {@code 2^52}) and a step passes to the
+     * routine as an exact {@code int}. A step that large never stays inside a memory of under 2 GiB
+     * for two trips anyway.
      */
-    private static final long MAX_STEP = 1L << 31;
+    private static final long MAX_STEP = Integer.MAX_VALUE;
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VectorAccumulate.class);
 
@@ -55,7 +56,7 @@ final class VectorAccumulate {
      * are off, the program is invalid or new beyond {@link VectorRows#MAX_PROGRAMS}, {@code count} or
      * {@code trips} is below 1, the work exceeds {@link VectorAccumulateAbi#MAX_WORK}, {@code |stride|}
      * is below 4, an address a thread would touch lies outside
-     * {@code [max(GUARD_BYTES, guard), end of memory)}, a step exceeds {@code 2^31} in magnitude
+     * {@code [max(GUARD_BYTES, guard), end of memory)}, a step exceeds {@code 2^31 - 1} in magnitude
      * (with more than one trip), the stored floats overlap a source's floats, or the start values'
      * floats when {@code in} is neither negative nor {@code out}. Addresses and steps are the
      * kernel's i64 values, taken as they are: never wrapped.

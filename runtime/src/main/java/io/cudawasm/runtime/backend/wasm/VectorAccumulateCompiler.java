@@ -67,7 +67,10 @@ final class VectorAccumulateCompiler {
         return compile(program, lanes, MOST_WAYS);
     }
 
-    /** {@link #compile(VectorRowProgram, int)} running at most {@code ways} vectors side by side (a power of two up to {@link #MOST_WAYS}; for measurements). */
+    /**
+     * {@link #compile(VectorRowProgram, int)} running at most {@code ways} vectors side by side (a power
+     * of two up to {@link #MOST_WAYS}; for measurements).
+     */
     static VectorAccumulateRoutine compile(VectorRowProgram program, int lanes, int ways) {
         if (!program.accumulating()) {
             throw new IllegalArgumentException("not an accumulating row's program: " + Long.toHexString(program.code()));

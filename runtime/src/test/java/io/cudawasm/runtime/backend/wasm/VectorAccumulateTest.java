@@ -193,8 +193,8 @@ class VectorAccumulateTest {
 
     @Test
     void stepsMayBeAnythingAndAreTakenAsTheyAre() {
-        long[] huge = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 2, (1L << 31) + 4, -(1L << 31) - 4, 1L << 40,
-            -(1L << 40), 1L << 32, END};
+        long[] huge = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 2, (1L << 31) + 4, -(1L << 31) - 4, 1L << 31,
+            -(1L << 31), 1L << 40, -(1L << 40), 1L << 32, END};
         for (long step : huge) {
             check(memory(1), TILED, new Row(20, 2, -1, LOW + 4096, 4, 0, LOW + 8192, step, LOW + 12288, 64), 0);
             check(memory(2), TILED, new Row(20, 2, -1, LOW + 4096, 4, 0, LOW + 8192, 4, LOW + 12288, step), 0);
