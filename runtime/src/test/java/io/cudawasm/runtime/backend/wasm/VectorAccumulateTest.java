@@ -230,6 +230,33 @@ class VectorAccumulateTest {
     }
 
     @Test
+    void theRefusedOverlapsWouldGoWrong() {
+        // what the overlap rules prevent: start values one float below the stored ones, or a source
+        // there; one by one, thread t reads thread t-1's result, all at once every thread the old value
+        long out = LOW + 20000;
+        VectorAccumulateRoutine routine = VectorAccumulateCompiler.compile(VectorRowProgram.parse(DOT, true), L);
+        for (Row row : List.of(new Row(32, 2, out - 4, out, 4, 0, LOW + 4096, 4, LOW + 8192, 64),
+                new Row(32, 2, -1, out, 4, 1, LOW + 4096, 4, out - 4, 0))) {
+            FlatMemory memory = memory(21);
+            byte[] oneByOne = memory.bytes().clone();
+            reference(oneByOne, GUARD, DOT, 32, row);
+            byte[] allAtOnce = memory.bytes().clone();
+            ByteBuffer m = ByteBuffer.wrap(allAtOnce).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[32];
+            for (int t = 0; t < 32; t++) {
+                values[t] = row.in() < 0 ? row.initial() : m.getFloat((int) (row.in() - GUARD) + 4 * t);
+            }
+            routine.run(allAtOnce, values, 32, 2, (int) (row.src()[0] - GUARD), (int) row.step()[0],
+                    (int) (row.src()[1] - GUARD), (int) row.step()[1], 0, 0, 0, 0, 0);
+            for (int t = 0; t < 32; t++) {
+                m.putFloat((int) (out - GUARD) + 4 * t, values[t]);
+            }
+            assertTrue(!java.util.Arrays.equals(oneByOne, allAtOnce), "all at once agreed with one by one: " + row);
+            check(memory(21), DOT, row, 0);
+        }
+    }
+
+    @Test
     void strideCountTripsAndWorkLimits() {
         for (int stride : new int[] {-3, -2, -1, 0, 1, 2, 3, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
             check(memory(1), TILED, new Row(20, 3, -1, LOW + 60000, stride, 0, LOW + 4096, 4, LOW + 8192, 64), 0);
