@@ -240,7 +240,8 @@ final class VectorAccumulate {
                 default -> run(c, scratch, n, trips, -1, base + 50000, 8, 0.5f, end - 4L * n - 64 * (trips - 1), 64,
                         end - 4L * n - 64 * (trips - 1), 64, end - 4L * n - 64 * (trips - 1), 64, 1.5f, -2f, 0.25f);
             };
-            int expected = (i & 3) == 3 ? n & -lanes : n;
+            // the source at the end leaves whole vectors to a program that loads, all threads to one that broadcasts
+            int expected = (i & 3) == 3 && c.program().loads() != 0 ? n & -lanes : n;
             if (done != expected) {
                 throw new IllegalStateException("the warm-up's accumulating rows were refused");
             }
