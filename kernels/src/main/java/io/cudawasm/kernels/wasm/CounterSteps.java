@@ -4,12 +4,14 @@ import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KLocal;
 import io.cudawasm.kernels.kir.KirWalk;
 import io.cudawasm.kernels.types.ScalarType;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * How a 32-bit integer depends on a loop counter {@code k} that starts at a constant and grows by one
- * per trip: as {@code atStart + step * trip} modulo 2^32, where {@code atStart} is the expression with
- * {@code k} replaced by its start and {@code step} an expression the loop does not change. Addition,
+ * How a 32-bit integer depends on a counter {@code k} that starts at a constant and grows by one per
+ * trip (a loop's counter; or {@code threadIdx.y}, a block's rows): as {@code atStart + step * trip}
+ * modulo 2^32, where {@code atStart} is the expression with {@code k} replaced by its start and
+ * {@code step} an expression that does not change with {@code k}. Addition,
  * subtraction, multiplication by a loop-invariant value and left shifts by a constant keep that form
  * (they are ring operations modulo 2^32); anything else that reads {@code k} does not.
  *
@@ -32,23 +34,28 @@ final class CounterSteps {
      * there is none; it is asked only for multipliers of the counter.
      */
     static Split split(KExpr e, KLocal counter, long start, UnaryOperator<KExpr> invariant) {
+        return split(e, x -> x instanceof KExpr.LocalGet g && g.local() == counter, start, invariant);
+    }
+
+    /** {@link #split(KExpr, KLocal, long, UnaryOperator)} of the counter {@code isCounter} tells. */
+    static Split split(KExpr e, Predicate<KExpr> isCounter, long start, UnaryOperator<KExpr> invariant) {
         if (!ThreadAffine.is32BitInteger(e.type())) {
             return null;
         }
-        if (!reads(e, counter)) {
+        if (!reads(e, isCounter)) {
             return new Split(e, null);
         }
-        if (e instanceof KExpr.LocalGet) { // the counter itself
+        if (isCounter.test(e)) {
             ScalarType t = (ScalarType) e.type();
             return new Split(new KExpr.IntConst(t, start), new KExpr.IntConst(t, 1));
         }
         if (e instanceof KExpr.Convert c) {
-            Split s = split(c.operand(), counter, start, invariant);
+            Split s = split(c.operand(), isCounter, start, invariant);
             return s == null ? null : new Split(new KExpr.Convert(c.type(), s.atStart()), convert(c, s.step()));
         }
         if (e instanceof KExpr.Binary b) {
-            Split l = split(b.left(), counter, start, invariant);
-            Split r = split(b.right(), counter, start, invariant);
+            Split l = split(b.left(), isCounter, start, invariant);
+            Split r = split(b.right(), isCounter, start, invariant);
             if (l == null || r == null) {
                 return null;
             }
@@ -90,8 +97,13 @@ final class CounterSteps {
 
     /** Whether {@code e} reads {@code local}. */
     static boolean reads(KExpr e, KLocal local) {
+        return reads(e, x -> x instanceof KExpr.LocalGet g && g.local() == local);
+    }
+
+    /** Whether {@code e} holds a node {@code counter} accepts. */
+    static boolean reads(KExpr e, Predicate<KExpr> counter) {
         boolean[] found = {false};
-        KirWalk.expression(e, x -> found[0] |= x instanceof KExpr.LocalGet g && g.local() == local);
+        KirWalk.expression(e, x -> found[0] |= counter.test(x));
         return found[0];
     }
 }

@@ -782,8 +782,10 @@ final class FunctionEmitter {
             RowCopy copy = ownEffects ? null : rowCopy(plan);
             RowVector vector = ownEffects ? null : rowVector(plan);
             RowAccumulate accumulate = rowAccumulate(plan, load, written);
+            boolean limited = range.isPresent();
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, copy, vector, accumulate, () -> threadRow(finalXLimit, perThread)));
+                    new int[] {fpRow, linearRow}, copy, vector, accumulate, () -> threadRow(finalXLimit, perThread)),
+                    () -> blockAccumulate(plan, accumulate, limited));
         }
         threadKnown = outerThreadKnown;
     }
@@ -1135,6 +1137,15 @@ final class FunctionEmitter {
 
     /** Sets {@code linear} and {@code fp} for the block's first thread and runs {@code row} for each (y, z). */
     private void forEachThreadRow(Runnable row) {
+        forEachThreadRow(row, () -> null);
+    }
+
+    /**
+     * {@link #forEachThreadRow(Runnable)} with {@code before} emitted ahead of each {@code threadIdx.y}
+     * loop: it may run the rows another way and leave an i32 local, non-zero when it did (the loop is
+     * skipped then), or emit nothing and give null.
+     */
+    private void forEachThreadRow(Runnable row, java.util.function.Supplier<Integer> before) {
         if (tracksLinear) {
             w.i32Const(0);
             set(linearLocal);
@@ -1143,7 +1154,18 @@ final class FunctionEmitter {
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
         set(fpLocal);
-        threadLoops(threadCounters[2], blockDims[2], () -> threadLoops(threadCounters[1], blockDims[1], row));
+        threadLoops(threadCounters[2], blockDims[2], () -> {
+            Integer done = before.get();
+            if (done != null) {
+                get(done);
+                w.op(0x45, "i32.eqz");
+                w.ifThen(label("rows"), null);
+            }
+            threadLoops(threadCounters[1], blockDims[1], row);
+            if (done != null) {
+                w.end();
+            }
+        });
     }
 
     /** One row of threads (threadIdx.x up to {@code xLimit}), advancing {@code linear} and {@code fp} over the whole row. */
@@ -1499,6 +1521,13 @@ final class FunctionEmitter {
                 vectorAccumulate(row, accumulate, lo, hi, rowState);
             }
         }
+        if (accumulate != null) {
+            // the host may have run every thread (vectorAccumulate)
+            get(tx);
+            get(hi);
+            w.op(0x48, "i32.lt_s");
+            w.ifThen(label("rest"), null);
+        }
         String loop = label("fx");
         w.loop(loop);
         thread.run();
@@ -1511,6 +1540,9 @@ final class FunctionEmitter {
         w.op(0x48, "i32.lt_s");
         w.brIf(loop);
         w.end();
+        if (accumulate != null) {
+            w.end();
+        }
         w.end();
         if (rowState != null) {
             if (frameSize > 0) {
@@ -1874,8 +1906,8 @@ final class FunctionEmitter {
      * and stored after it: {@code initial} and {@code out} null), or the assignments set it to
      * {@code initial} (a row-wide value) and the body ends storing it through {@code out}.
      */
-    private record RowAccumulate(long program, KLocal counter, long start, KExpr bound, KLocal acc, KExpr initial,
-            RowAccess out, List<SteppedSource> sources, List<KExpr> uniforms) {}
+    private record RowAccumulate(long program, List<KStmt> prefix, KLocal counter, long start, KExpr bound, KLocal acc,
+            KExpr initial, RowAccess out, List<SteppedSource> sources, List<KExpr> uniforms) {}
 
     /**
      * A source of an accumulating row: {@code root} plus {@code terms}, plus the {@code offset} immediate;
@@ -1894,9 +1926,10 @@ final class FunctionEmitter {
     /**
      * One pointer addition of a {@link SteppedSource}: its 32-bit index is {@code base + lane * threadIdx.x
      * + step * trip} modulo 2^32 ({@code base} and {@code step}, null for none, evaluated before the row),
-     * extended by {@code signed} and times {@code stride} bytes.
+     * extended by {@code signed} and times {@code stride} bytes; {@code rowStep * threadIdx.y} more where
+     * the index is split across a block's rows ({@link #acrossRows}: {@code base} then at row 0).
      */
-    private record SteppedTerm(KExpr base, long lane, KExpr step, int stride, boolean signed) {}
+    private record SteppedTerm(KExpr base, long lane, KExpr step, KExpr rowStep, int stride, boolean signed) {}
 
     /** Rows of fewer threads than this run as before: the call and the vector set-up cost more than they save. */
     private static final int ACCUMULATE_MIN_THREADS = 8;
@@ -1967,8 +2000,8 @@ final class FunctionEmitter {
         if (!vectorSymbols(shape.term(), loadSymbol, targets, uniforms, symbols)) {
             return null;
         }
-        return new RowAccumulate(vectorProgram(symbols), k, first.value(), bound.base(), acc, initial, out, sources,
-                uniforms);
+        return new RowAccumulate(vectorProgram(symbols), List.copyOf(prefix), k, first.value(), bound.base(), acc,
+                initial, out, sources, uniforms);
     }
 
     /** An accumulating row's loop: {@code while (counter < bound) { acc = acc + term } step { counter = counter + 1 }}. */
@@ -2036,7 +2069,7 @@ final class FunctionEmitter {
         }
         List<SteppedTerm> terms = new ArrayList<>();
         for (ThreadAffine.Term t : root.terms()) {
-            terms.add(new SteppedTerm(t.index().base(), t.index().coeff(), null, t.stride(), t.signed()));
+            terms.add(new SteppedTerm(t.index().base(), t.index().coeff(), null, null, t.stride(), t.signed()));
         }
         java.util.function.UnaryOperator<KExpr> invariant = e -> {
             ThreadAffine.Form form = row.affine.form(e);
@@ -2049,17 +2082,21 @@ final class FunctionEmitter {
             if (form == null || stride <= 0 || stride > 1 << 20) {
                 return null;
             }
-            terms.add(new SteppedTerm(form.base(), form.coeff(), split.step(), stride, ThreadAffine.signed(p.index().type())));
+            terms.add(new SteppedTerm(form.base(), form.coeff(), split.step(), null, stride,
+                    ThreadAffine.signed(p.index().type())));
         }
         return new SteppedSource(root.root(), terms, f.offset);
     }
 
     /**
-     * Hands the passing threads of an accumulating row but the last to the host ({@link VectorAccumulateAbi})
-     * and sets {@code tx} past those it ran. Each source's indices are checked here at the four corners of
-     * threads and trips: none may wrap in its type (the general code extends each index as it is), so the
-     * 64-bit addresses passed are the true ones, which the host checks against the memory. {@code rowState}
-     * holds the row's first frame pointer where the accumulator is a frame slot.
+     * Hands the passing threads of an accumulating row to the host ({@link VectorAccumulateAbi}) and sets
+     * {@code tx} past those it ran. {@code rowState} holds the row's first frame pointer where the
+     * accumulator is a frame slot.
+     *
+     * <p>Unlike the other rows, all threads go to the host, the last one included (a tile's row of 16
+     * threads is one vector, and its last thread run by the loop cost as much as the other 15): when the
+     * host ran them all, the registers the body assigns are set to what the last thread leaves
+     * ({@link #accumulatedRegisters}); {@code tx} is then {@code hi} and the row's loop does not run.
      */
     private void vectorAccumulate(FastRow row, RowAccumulate acc, int lo, int hi, int[] rowState) {
         int tx = threadCounters[0];
@@ -2069,19 +2106,237 @@ final class FunctionEmitter {
         w.i32Const(ACCUMULATE_MIN_THREADS);
         w.op(0x4E, "i32.ge_s");
         w.ifThen(label("accumulate"), null);
-        int trips = addLocal(ValType.I64, "acc_trips");
-        int lastTrip = addLocal(ValType.I64, "acc_last_trip");
         int lo64 = addLocal(ValType.I64, "acc_lo");
         int last64 = addLocal(ValType.I64, "acc_last");
+        get(lo);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(lo64);
+        get(hi);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(2);
+        w.op(0x7D, "i64.sub");
+        set(last64);
+        AccumulateCall call = accumulateCall(acc, acc.sources(), lo64, last64, -1);
+        int count = addLocal(ValType.I32, "acc_count");
+        get(hi);
+        get(lo);
+        w.op(0x6B, "i32.sub");
+        set(count);
+        get(call.wraps());
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("accumulate_call"), null);
+        callAccumulate(acc, call, count, -1, () -> {
+            if (acc.out() == null) {
+                // the accumulator's frame slot at thread lo, read and written in place
+                frameSlotAddress(rowState[0], lo64, acc.acc());
+                frameSlotAddress(rowState[0], lo64, acc.acc());
+            } else {
+                w.i64Const(-1);
+                rowAddress(row, acc.out(), lo);
+            }
+        }, () -> w.i64Const(0));
+        int done = addLocal(ValType.I32, "acc_done");
+        tee(done);
+        get(count);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("accumulated"), null);
+        // the registers the last thread leaves: its frame slot or its stored value holds the accumulator
+        get(hi);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(tx);
+        FastRow outer = fast;
+        fast = row;
+        accumulatedRegisters(acc, () -> {
+            if (acc.out() == null) {
+                get(rowState[0]);
+                get(tx);
+                w.i32Const(frameSize);
+                w.op(0x6C, "i32.mul");
+                w.op(0x6B, "i32.sub");
+                loadScalar(ScalarType.FLOAT, frameSlots.get(acc.acc()));
+            } else {
+                rowAddress(row, acc.out(), tx);
+                w.op(0xA7, "i32.wrap_i64");
+                loadScalar(ScalarType.FLOAT, 0);
+            }
+        });
+        fast = outer;
+        get(hi);
+        set(tx);
+        w.elseBranch();
+        get(lo);
+        get(done);
+        w.op(0x6A, "i32.add");
+        set(tx);
+        w.end();
+        w.end();
+        w.end();
+    }
+
+    /**
+     * The rows of a block as one accumulating call, before its {@code threadIdx.y} loop: where every row
+     * is the same fast row with no guard (all threads pass) and its accumulator is a frame slot, the
+     * sources' addresses are also linear in {@code threadIdx.y} (each index split at it, as at the loop
+     * counter), and the host runs the rows side by side, so that their add chains overlap (a row of 16
+     * threads is one vector, whose 16 dependent adds cost more than all else it does). Leaves an i32
+     * local that is 1 when the host ran the whole block at this {@code threadIdx.z}: then the registers,
+     * thread counters, {@code fp} and {@code linear} are as the rows' loops leave them, and the caller
+     * skips those loops. Null (nothing emitted) when the rows do not have that shape.
+     */
+    private Integer blockAccumulate(FastRow row, RowAccumulate acc, boolean limited) {
+        if (acc == null || row.guard != null || limited || acc.out() != null || frameSize <= 0
+                || CounterSteps.reads(acc.bound(), ROW_COUNTER) || !acc.prefix().stream()
+                        .allMatch(s -> s instanceof KStmt.Assign a && trapFree(a.value()))) {
+            return null;
+        }
+        List<SteppedSource> sources = new ArrayList<>();
+        for (SteppedSource s : acc.sources()) {
+            SteppedSource rows = acrossRows(s);
+            if (rows == null) {
+                return null;
+            }
+            sources.add(rows);
+        }
+        int bdx = blockDims[0];
+        int bdy = blockDims[1];
+        int all = addLocal(ValType.I32, "block_accumulated");
+        w.i32Const(0);
+        set(all);
+        int threads = addLocal(ValType.I32, "block_threads");
+        get(bdx);
+        get(bdy);
+        w.op(0x6C, "i32.mul");
+        tee(threads);
+        w.i32Const(ACCUMULATE_MIN_THREADS);
+        w.op(0x4E, "i32.ge_s");
+        w.ifThen(label("block_accumulate"), null);
+        int zero = addLocal(ValType.I64, "block_zero");
+        int lastX = addLocal(ValType.I64, "block_last_x");
+        int lastY = addLocal(ValType.I64, "block_last_y");
+        w.i64Const(0);
+        set(zero);
+        get(bdx);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(lastX);
+        get(bdy);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(lastY);
+        AccumulateCall call = accumulateCall(acc, sources, zero, lastX, lastY);
+        get(call.wraps());
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("block_accumulate_call"), null);
+        callAccumulate(acc, call, bdx, bdy, () -> {
+            frameSlotAddress(fpLocal, zero, acc.acc());
+            frameSlotAddress(fpLocal, zero, acc.acc());
+        }, () -> {
+            get(bdx);
+            w.op(0xAC, "i64.extend_i32_s");
+            w.i64Const(-frameSize);
+            w.op(0x7E, "i64.mul");
+        });
+        get(threads);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("block_accumulated"), null);
+        // what the rows' loops leave: the last thread's registers, fp and linear past the block's rows
+        get(bdx);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(threadCounters[0]);
+        get(bdy);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(threadCounters[1]);
+        accumulatedRegisters(acc, () -> {
+            get(fpLocal);
+            get(threads);
+            w.i32Const(1);
+            w.op(0x6B, "i32.sub");
+            w.i32Const(frameSize);
+            w.op(0x6C, "i32.mul");
+            w.op(0x6B, "i32.sub");
+            loadScalar(ScalarType.FLOAT, frameSlots.get(acc.acc()));
+        });
+        get(fpLocal);
+        get(threads);
+        w.i32Const(frameSize);
+        w.op(0x6C, "i32.mul");
+        w.op(0x6B, "i32.sub");
+        set(fpLocal);
+        if (tracksLinear) {
+            get(linearLocal);
+            get(threads);
+            w.op(0x6A, "i32.add");
+            set(linearLocal);
+        }
+        get(bdx);
+        set(threadCounters[0]);
+        get(bdy);
+        set(threadCounters[1]);
+        w.i32Const(1);
+        set(all);
+        w.end();
+        w.end();
+        w.end();
+        return all;
+    }
+
+    /** {@code threadIdx.y}: the counter of a block's rows. */
+    private static final java.util.function.Predicate<KExpr> ROW_COUNTER = e -> e instanceof KExpr.Special s
+            && s.reg() == SpecialReg.TID_Y;
+
+    /**
+     * {@code source} with each index split at {@code threadIdx.y} as well (its base at row 0 and a step
+     * per row), or null where an index is not linear in it or a step per trip depends on it.
+     */
+    private SteppedSource acrossRows(SteppedSource source) {
+        if (CounterSteps.reads(source.root(), ROW_COUNTER)) {
+            return null;
+        }
+        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, ROW_COUNTER)
+                || CounterSteps.reads(e, x -> x instanceof KExpr.Special s && s.reg() == SpecialReg.TID_X) ? null : e;
+        List<SteppedTerm> terms = new ArrayList<>();
+        for (SteppedTerm t : source.terms()) {
+            CounterSteps.Split split = CounterSteps.split(t.base(), ROW_COUNTER, 0, invariant);
+            if (split == null || t.step() != null && CounterSteps.reads(t.step(), ROW_COUNTER)) {
+                return null;
+            }
+            terms.add(new SteppedTerm(split.atStart(), t.lane(), t.step(), split.step(), t.stride(), t.signed()));
+        }
+        return new SteppedSource(source.root(), terms, source.offset());
+    }
+
+    /**
+     * The locals an accumulating call's sources are passed in: each source's address at the first
+     * thread, row and trip, its bytes per trip and per row; {@code trips}; and {@code wraps}, non-zero
+     * when an index would wrap in its type somewhere (then there is no call).
+     */
+    private record AccumulateCall(int trips, int[] addresses, int[] steps, int[] rowSteps, int wraps) {}
+
+    /**
+     * Emits the trips and the sources' arguments of a call covering threads {@code firstX..lastX} (i64
+     * locals) of rows 0 to {@code lastY} (an i64 local; -1: one row, the sources' terms have no row
+     * step). Each index is checked at the corners of threads, rows and trips: none may wrap in its type
+     * (the general code extends each index as it is), so the 64-bit addresses passed are the true ones,
+     * which the host checks against the memory.
+     */
+    private AccumulateCall accumulateCall(RowAccumulate acc, List<SteppedSource> sources, int firstX, int lastX,
+            int lastY) {
+        int trips = addLocal(ValType.I64, "acc_trips");
+        int lastTrip = addLocal(ValType.I64, "acc_last_trip");
         int wraps = addLocal(ValType.I32, "acc_wraps");
+        int zero = addLocal(ValType.I64, "acc_zero");
+        int most = addLocal(ValType.I64, "acc_most");
         // trips = clamp(bound - start, 0, 2^31 - 1): the host refuses none and too many
         expr(acc.bound());
         w.op(0xAC, "i64.extend_i32_s");
         w.i64Const(acc.start());
         w.op(0x7D, "i64.sub");
         set(trips);
-        int zero = addLocal(ValType.I64, "acc_zero");
-        int most = addLocal(ValType.I64, "acc_most");
         w.i64Const(0);
         set(zero);
         w.i64Const(Integer.MAX_VALUE);
@@ -2092,20 +2347,17 @@ final class FunctionEmitter {
         w.i64Const(1);
         w.op(0x7D, "i64.sub");
         set(lastTrip);
-        get(lo);
-        w.op(0xAC, "i64.extend_i32_s");
-        set(lo64);
-        get(hi);
-        w.op(0xAC, "i64.extend_i32_s");
-        w.i64Const(2);
-        w.op(0x7D, "i64.sub");
-        set(last64);
-        int[] addresses = new int[VectorRowAbi.MAX_LOADS];
-        int[] steps = new int[VectorRowAbi.MAX_LOADS];
-        for (int s = 0; s < acc.sources().size(); s++) {
-            SteppedSource source = acc.sources().get(s);
+        w.i32Const(0);
+        set(wraps);
+        int n = sources.size();
+        int[] addresses = new int[n];
+        int[] steps = new int[n];
+        int[] rowSteps = new int[n];
+        for (int s = 0; s < n; s++) {
+            SteppedSource source = sources.get(s);
             addresses[s] = addLocal(ValType.I64, "acc_src");
             steps[s] = addLocal(ValType.I64, "acc_step");
+            rowSteps[s] = addLocal(ValType.I64, "acc_row_step");
             expr(source.root());
             widen(true);
             w.i64Const(source.offset());
@@ -2113,45 +2365,47 @@ final class FunctionEmitter {
             set(addresses[s]);
             w.i64Const(0);
             set(steps[s]);
+            w.i64Const(0);
+            set(rowSteps[s]);
             for (SteppedTerm t : source.terms()) {
                 int index = addLocal(ValType.I64, "acc_index");
-                int step = addLocal(ValType.I64, "acc_index_step");
+                int step = stepLocal(t.step(), "acc_index_step");
+                int rowStep = stepLocal(t.rowStep(), "acc_index_row_step");
                 if (expr(t.base()) == ValType.I64) {
                     w.op(0xA7, "i32.wrap_i64");
                 }
                 widen(!t.signed());
                 set(index);
-                if (t.step() == null) {
-                    w.i64Const(0);
-                } else {
-                    expr(t.step());
-                    w.op(0xAC, "i64.extend_i32_s"); // any value congruent modulo 2^32 would do; the corners decide
-                }
-                set(step);
-                for (int thread : new int[] {lo64, last64}) {
+                for (int x : new int[] {firstX, lastX}) {
                     for (int trip : new int[] {zero, lastTrip}) {
-                        get(index);
-                        get(thread);
-                        w.i64Const(t.lane());
-                        w.op(0x7E, "i64.mul");
-                        w.op(0x7C, "i64.add");
-                        get(step);
-                        get(trip);
-                        w.op(0x7E, "i64.mul");
-                        w.op(0x7C, "i64.add");
-                        if (t.signed()) {
-                            w.i64Const(1L << 31);
+                        for (int y : lastY < 0 ? new int[] {zero} : new int[] {zero, lastY}) {
+                            get(index);
+                            get(x);
+                            w.i64Const(t.lane());
+                            w.op(0x7E, "i64.mul");
                             w.op(0x7C, "i64.add");
+                            get(step);
+                            get(trip);
+                            w.op(0x7E, "i64.mul");
+                            w.op(0x7C, "i64.add");
+                            get(rowStep);
+                            get(y);
+                            w.op(0x7E, "i64.mul");
+                            w.op(0x7C, "i64.add");
+                            if (t.signed()) {
+                                w.i64Const(1L << 31);
+                                w.op(0x7C, "i64.add");
+                            }
+                            w.i64Const(32);
+                            w.op(0x88, "i64.shr_u");
+                            flagNonZero(wraps);
                         }
-                        w.i64Const(32);
-                        w.op(0x88, "i64.shr_u");
-                        flagNonZero(wraps);
                     }
                 }
-                // the source at thread lo, trip 0, and its bytes per trip
+                // the source at the first thread, row and trip, and its bytes per trip and per row
                 get(addresses[s]);
                 get(index);
-                get(lo64);
+                get(firstX);
                 w.i64Const(t.lane());
                 w.op(0x7E, "i64.mul");
                 w.op(0x7C, "i64.add");
@@ -2159,50 +2413,75 @@ final class FunctionEmitter {
                 w.op(0x7E, "i64.mul");
                 w.op(0x7C, "i64.add");
                 set(addresses[s]);
-                get(steps[s]);
-                get(step);
-                w.i64Const(t.stride());
-                w.op(0x7E, "i64.mul");
-                w.op(0x7C, "i64.add");
-                set(steps[s]);
+                for (int[] into : new int[][] {{steps[s], step}, {rowSteps[s], rowStep}}) {
+                    get(into[0]);
+                    get(into[1]);
+                    w.i64Const(t.stride());
+                    w.op(0x7E, "i64.mul");
+                    w.op(0x7C, "i64.add");
+                    set(into[0]);
+                }
             }
         }
-        get(wraps);
-        w.op(0x45, "i32.eqz");
-        w.ifThen(label("accumulate_call"), null);
+        return new AccumulateCall(trips, addresses, steps, rowSteps, wraps);
+    }
+
+    /** A new i64 local holding {@code step} (an i32 expression, sign-extended: any value congruent modulo 2^32 would do), or 0. */
+    private int stepLocal(KExpr step, String name) {
+        int local = addLocal(ValType.I64, name);
+        if (step == null) {
+            w.i64Const(0);
+        } else {
+            expr(step);
+            w.op(0xAC, "i64.extend_i32_s");
+        }
+        set(local);
+        return local;
+    }
+
+    /** The i64 address of the accumulator's frame slot of the thread {@code threads} (an i64 local) after {@code fp}'s. */
+    private void frameSlotAddress(int fp, int threads, KLocal slot) {
+        get(fp);
+        widen(true);
+        get(threads);
+        w.i64Const(frameSize);
+        w.op(0x7E, "i64.mul");
+        w.op(0x7D, "i64.sub");
+        w.i64Const(frameSlots.get(slot));
+        w.op(0x7C, "i64.add");
+    }
+
+    /**
+     * The call itself, its result on the stack: {@code count} threads (an i32 local) in {@code rows} rows
+     * (an i32 local, or -1 for one), {@code inOut} pushing {@code in} and {@code out}, {@code rowStride}
+     * the bytes between rows' accumulators.
+     */
+    private void callAccumulate(RowAccumulate acc, AccumulateCall call, int count, int rows, Runnable inOut,
+            Runnable rowStride) {
         w.i64Const(acc.program());
-        get(hi);
-        get(lo);
-        w.op(0x6B, "i32.sub");
-        w.i32Const(1);
-        w.op(0x6B, "i32.sub");
-        get(trips);
+        get(count);
+        if (rows < 0) {
+            w.i32Const(1);
+        } else {
+            get(rows);
+        }
+        get(call.trips());
         w.op(0xA7, "i32.wrap_i64");
+        inOut.run();
+        w.i32Const(acc.out() == null ? -frameSize : 4);
+        rowStride.run();
         if (acc.out() == null) {
-            // the accumulator's frame slot at thread lo, read and written in place
-            for (int copy = 0; copy < 2; copy++) {
-                get(rowState[0]);
-                widen(true);
-                get(lo64);
-                w.i64Const(frameSize);
-                w.op(0x7E, "i64.mul");
-                w.op(0x7D, "i64.sub");
-                w.i64Const(frameSlots.get(acc.acc()));
-                w.op(0x7C, "i64.add");
-            }
-            w.i32Const(-frameSize);
             w.f32Const(0);
         } else {
-            w.i64Const(-1);
-            rowAddress(row, acc.out(), lo);
-            w.i32Const(4);
             expr(acc.initial());
         }
         for (int s = 0; s < VectorRowAbi.MAX_LOADS; s++) {
-            if (s < acc.sources().size()) {
-                get(addresses[s]);
-                get(steps[s]);
+            if (s < call.addresses().length) {
+                get(call.addresses()[s]);
+                get(call.steps()[s]);
+                get(call.rowSteps()[s]);
             } else {
+                w.i64Const(0);
                 w.i64Const(0);
                 w.i64Const(0);
             }
@@ -2215,11 +2494,20 @@ final class FunctionEmitter {
             }
         }
         w.call(module.vectorAccumulateFunction(), "env." + VectorAccumulateAbi.IMPORT_NAME);
-        get(lo);
-        w.op(0x6A, "i32.add");
-        set(tx);
-        w.end();
-        w.end();
+    }
+
+    /**
+     * The registers an accumulating row's last thread leaves, with {@code tx} (and {@code ty}) set to it:
+     * the assignments before the loop evaluated for it (they depend on its thread index alone), the
+     * counter at the loop's bound (the host ran at least one trip) and the accumulator as
+     * {@code storedValue} reads it back from where the host stored it.
+     */
+    private void accumulatedRegisters(RowAccumulate acc, Runnable storedValue) {
+        block(new KBlock(acc.prefix()));
+        expr(acc.bound());
+        set(registers.get(acc.counter()));
+        storedValue.run();
+        set(registers.get(acc.acc()));
     }
 
     /** The 64-bit address of thread {@code lo}'s access through a row's hoisted pointer. */

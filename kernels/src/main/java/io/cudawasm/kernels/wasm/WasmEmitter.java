@@ -140,6 +140,17 @@ public final class WasmEmitter {
 
     private int vectorAccumulateIndex = -1;
 
+    /** The parameters of {@code __cw_vector_accumulate}, as {@link VectorAccumulateAbi} lists them. */
+    private static List<ValType> vectorAccumulateParams() {
+        List<ValType> params = new ArrayList<>(List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I32, ValType.I64,
+                ValType.I64, ValType.I32, ValType.I64, ValType.F32));
+        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+            params.addAll(List.of(ValType.I64, ValType.I64, ValType.I64));
+        }
+        params.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
+        return params;
+    }
+
     /** Independent threads only: the host's {@code __cw_threads} ({@link io.cudawasm.kernels.abi.ThreadsAbi}). */
     int threadsFunction() {
         return threadsIndex;
@@ -596,9 +607,7 @@ public final class WasmEmitter {
             vectorRowIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorRowAbi.IMPORT_NAME,
                     new FuncType(params, List.of(ValType.I32)));
             vectorAccumulateIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME,
-                    new FuncType(List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32,
-                            ValType.F32, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64,
-                            ValType.F32, ValType.F32, ValType.F32), List.of(ValType.I32)));
+                    new FuncType(vectorAccumulateParams(), List.of(ValType.I32)));
         }
         if (options.independentThreads()) {
             threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,

@@ -50,96 +50,137 @@ final class VectorAccumulate {
     }
 
     /**
-     * Runs threads {@code 0 .. done-1} of an accumulating row per {@link VectorAccumulateAbi} and
-     * returns {@code done}: {@code count}, or {@code count} rounded down to whole vectors when the
-     * last vector's extra lanes would read outside the memory, or 0 (memory untouched) when vectors
-     * are off, the program is invalid or new beyond {@link VectorRows#MAX_PROGRAMS}, {@code count} or
-     * {@code trips} is below 1, the work exceeds {@link VectorAccumulateAbi#MAX_WORK}, {@code |stride|}
-     * is below 4, an address a thread would touch lies outside
-     * {@code [max(GUARD_BYTES, guard), end of memory)}, a step exceeds {@code 2^31 - 1} in magnitude
-     * (with more than one trip), the stored floats overlap a source's floats, or the start values'
-     * floats when {@code in} is neither negative nor {@code out}. Addresses and steps are the
-     * kernel's i64 values, taken as they are: never wrapped.
+     * Runs threads of an accumulating row or block per {@link VectorAccumulateAbi} and returns how many
+     * it ran: all {@code rows * count}; with one row also {@code count} rounded down to whole vectors
+     * when the last vector's extra lanes would read outside the memory; or 0 (memory untouched) when
+     * vectors are off, the program is invalid or new beyond {@link VectorRows#MAX_PROGRAMS},
+     * {@code rows}, {@code count} or {@code trips} is below 1, the work exceeds
+     * {@link VectorAccumulateAbi#MAX_WORK}, {@code |stride|} is below 4, rows' stored floats could
+     * overlap, an address a thread would touch lies outside {@code [max(GUARD_BYTES, guard), end of
+     * memory)}, a step exceeds {@code 2^31 - 1} in magnitude, the stored floats overlap a source's
+     * floats, or the start values' floats when {@code in} is neither negative nor {@code out}.
+     * Addresses and steps are the kernel's i64 values, taken as they are: never wrapped.
      */
-    static int run(FlatMemory memory, long program, int count, int trips, long in, long out, int stride, float initial,
-            long src0, long step0, long src1, long step1, long src2, long step2, float u0, float u1, float u2) {
-        if (!VectorRows.available() || !memory.vectorRows() || count < 1 || trips < 1
-                || (long) count * trips > VectorAccumulateAbi.MAX_WORK || stride > -4 && stride < 4) {
+    static int run(FlatMemory memory, long program, int count, int rows, int trips, long in, long out, int stride,
+            long rowStride, float initial, long src0, long step0, long row0, long src1, long step1, long row1,
+            long src2, long step2, long row2, float u0, float u1, float u2) {
+        if (!VectorRows.available() || !memory.vectorRows() || count < 1 || rows < 1 || trips < 1
+                || (long) rows * count * trips > VectorAccumulateAbi.MAX_WORK || stride > -4 && stride < 4
+                || rows > 1 && (Math.abs(rowStride) > MAX_STEP
+                        || Math.abs(rowStride) < (long) Math.abs(stride) * (count - 1) + 4)) {
             return 0;
         }
         VectorRows.Compiled compiled = VectorRows.compiled(true, program);
-        return compiled == null ? 0 : run(compiled, memory, count, trips, in, out, stride, initial,
-                src0, step0, src1, step1, src2, step2, u0, u1, u2);
+        return compiled == null ? 0 : run(compiled, memory, count, rows, trips, in, out, stride, rows > 1 ? rowStride : 0,
+                initial, new long[] {src0, src1, src2}, new long[] {step0, step1, step2},
+                rows > 1 ? new long[] {row0, row1, row2} : new long[3], u0, u1, u2);
     }
 
-    /** The call's checks and work once its routine is known and {@code count}, {@code trips}, {@code stride} passed. */
-    private static int run(VectorRows.Compiled compiled, FlatMemory memory, int count, int trips, long in, long out,
-            int stride, float initial, long src0, long step0, long src1, long step1, long src2, long step2,
+    /**
+     * The call's checks and work once its routine is known and the counts, {@code stride} and
+     * {@code rowStride} passed (with one row, {@code rowStride} and {@code rowSteps} are 0).
+     */
+    private static int run(VectorRows.Compiled compiled, FlatMemory memory, int count, int rows, int trips, long in,
+            long out, int stride, long rowStride, float initial, long[] sources, long[] steps, long[] rowSteps,
             float u0, float u1, float u2) {
         byte[] array = memory.bytes(); // read once: the bounds below are this array's
         int guard = memory.guard();
         long low = Math.max(KernelAbi.GUARD_BYTES, guard);
         long high = guard + (long) array.length;
-        // the stored floats: [out + min(0, span), out + max(0, span) + 4)
-        long span = (long) stride * (count - 1); // |stride| <= 2^31, count <= 2^20: no overflow
-        if (!inside(out, 4, low, high) || !inside(out + span, 4, low, high)) {
-            return 0;
-        }
-        long outLow = Math.min(out, out + span);
-        long outHigh = Math.max(out, out + span) + 4;
-        if (in >= 0 && in != out && (!inside(in, 4, low, high) || !inside(in + span, 4, low, high)
-                || overlaps(Math.min(in, in + span), Math.max(in, in + span) + 4, outLow, outHigh))) {
-            return 0;
+        VectorRowProgram p = compiled.program();
+        for (int k = 0; k < sources.length; k++) {
+            if (reads(p, k) && (Math.abs(steps[k]) > MAX_STEP && trips > 1 || Math.abs(rowSteps[k]) > MAX_STEP)) {
+                return 0;
+            }
         }
         int lanes = VectorRows.lanes();
         int padded = (count + lanes - 1) & -lanes; // lanes is a power of two; count <= 2^20: no overflow
-        VectorRowProgram p = compiled.program();
-        int threads = padded; // the lanes the routine computes
-        int done = count; // the threads stored
-        if (!sourcesInside(p, padded, trips, src0, step0, src1, step1, src2, step2, low, high)) {
-            threads = count & -lanes; // whole vectors of real threads only
+        int threads = padded; // the lanes the routine computes in a row
+        int done = count; // the threads of a row stored
+        if (!sourcesInside(p, padded, rows, trips, sources, steps, rowSteps, low, high)) {
+            threads = count & -lanes; // whole vectors of real threads only, for a single row
             done = threads;
-            if (done == 0 || !sourcesInside(p, threads, trips, src0, step0, src1, step1, src2, step2, low, high)) {
+            if (rows > 1 || done == 0 || !sourcesInside(p, threads, 1, trips, sources, steps, rowSteps, low, high)) {
                 return 0;
             }
-            span = (long) stride * (done - 1);
-            outLow = Math.min(out, out + span);
-            outHigh = Math.max(out, out + span) + 4;
         }
-        // the stored threads' reads against their stores (the extra lanes' reads are never stored)
-        if (sourceOverlaps(p, 0, done, trips, src0, step0, outLow, outHigh)
-                || sourceOverlaps(p, 1, done, trips, src1, step1, outLow, outHigh)
-                || sourceOverlaps(p, 2, done, trips, src2, step2, outLow, outHigh)) {
+        // the stored floats: the corners of threads and rows bound them all (each a linear function);
+        // the first one checked first, so the corners' arithmetic starts from a memory address
+        if (out < low || out > high || in >= 0 && in != out && in > high) {
             return 0;
         }
-        // Every address used from here on was checked to lie in [low, high), so as array indices
-        // (address - guard) they lie in [0, array.length) and fit an int; steps of sources read over
-        // more than one trip lie within that span too.
-        float[] values = new float[threads];
-        if (in < 0) {
-            java.util.Arrays.fill(values, 0, done, initial);
-        } else {
-            int index = (int) (in - guard);
-            if (stride == 4) {
-                ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().get(values, 0, done);
-            } else {
-                for (int t = 0; t < done; t++, index += stride) {
-                    values[t] = (float) FLOAT.get(array, index);
+        long[] outExtent = extent(out, stride, done, rowStride, rows);
+        if (outExtent[0] < low || outExtent[1] > high) {
+            return 0;
+        }
+        if (in >= 0 && in != out) {
+            long[] inExtent = extent(in, stride, done, rowStride, rows);
+            if (inExtent[0] < low || inExtent[1] > high || overlaps(inExtent[0], inExtent[1], outExtent[0], outExtent[1])) {
+                return 0;
+            }
+        }
+        // the stored threads' reads against their stores (the extra lanes' reads are never stored)
+        for (int k = 0; k < sources.length; k++) {
+            if (reads(p, k)) {
+                long[] read = sourceExtent(p, k, done, rows, trips, sources[k], steps[k], rowSteps[k]);
+                if (overlaps(read[0], read[1], outExtent[0], outExtent[1])) {
+                    return 0;
                 }
             }
         }
-        compiled.accumulate().run(array, values, threads, trips,
-                index(p, 0, src0, guard), step(p, 0, step0, trips), index(p, 1, src1, guard), step(p, 1, step1, trips),
-                index(p, 2, src2, guard), step(p, 2, step2, trips), u0, u1, u2);
-        int index = (int) (out - guard);
-        if (stride == 4) { // consecutive floats: one bulk copy (little-endian, as the memory's floats are)
-            ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().put(values, 0, done);
-        } else {
-            for (int t = 0; t < done; t++, index += stride) {
-                FLOAT.set(array, index, values[t]);
+        // Every address used from here on was checked to lie in [low, high), so as array indices
+        // (address - guard) they lie in [0, array.length) and fit an int; steps of sources read over
+        // more than one trip, and rows' steps, lie within that span too.
+        float[] values = new float[threads * rows];
+        for (int r = 0; r < rows; r++) {
+            if (in < 0) {
+                java.util.Arrays.fill(values, r * threads, r * threads + done, initial);
+            } else {
+                gather(array, (int) (in + rowStride * r - guard), stride, values, r * threads, done);
             }
         }
-        return done;
+        compiled.accumulate().run(array, values, threads, rows, trips,
+                index(p, 0, sources[0], guard), step(p, 0, steps[0], trips), (int) rowSteps[0],
+                index(p, 1, sources[1], guard), step(p, 1, steps[1], trips), (int) rowSteps[1],
+                index(p, 2, sources[2], guard), step(p, 2, steps[2], trips), (int) rowSteps[2], u0, u1, u2);
+        for (int r = 0; r < rows; r++) {
+            scatter(values, r * threads, done, array, (int) (out + rowStride * r - guard), stride);
+        }
+        return done * rows;
+    }
+
+    /** Reads {@code n} floats from {@code array}, {@code stride} bytes apart from {@code index}, into {@code values} at {@code at}. */
+    private static void gather(byte[] array, int index, int stride, float[] values, int at, int n) {
+        if (stride == 4) {
+            ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().get(values, at, n);
+        } else {
+            for (int t = 0; t < n; t++, index += stride) {
+                values[at + t] = (float) FLOAT.get(array, index);
+            }
+        }
+    }
+
+    /** Writes {@code n} floats of {@code values} from {@code at} into {@code array}, {@code stride} bytes apart from {@code index}. */
+    private static void scatter(float[] values, int at, int n, byte[] array, int index, int stride) {
+        if (stride == 4) { // consecutive floats: one bulk copy (little-endian, as the memory's floats are)
+            ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().put(values, at, n);
+        } else {
+            for (int t = 0; t < n; t++, index += stride) {
+                FLOAT.set(array, index, values[at + t]);
+            }
+        }
+    }
+
+    /**
+     * {@code [lowest, highest + 4)} of the floats at {@code base + stride*t + rowStride*r} for threads
+     * {@code t < threads} and rows {@code r < rows}: linear in both, so the corners bound them.
+     */
+    private static long[] extent(long base, long stride, int threads, long rowStride, int rows) {
+        long a = base;
+        long b = base + stride * (threads - 1);
+        long c = base + rowStride * (rows - 1);
+        long d = b + rowStride * (rows - 1);
+        return new long[] {Math.min(Math.min(a, b), Math.min(c, d)), Math.max(Math.max(a, b), Math.max(c, d)) + 4};
     }
 
     private static boolean reads(VectorRowProgram p, int k) {
@@ -163,42 +204,33 @@ final class VectorAccumulate {
 
     /**
      * Whether every source the program reads lies in {@code [low, high)} for threads
-     * {@code 0 .. threads-1} and every trip: its corners (first and last thread, first and last trip)
-     * bound every address in between.
+     * {@code 0 .. threads-1} of rows {@code 0 .. rows-1} and every trip: its corners (first and last
+     * thread, row and trip) bound every address in between.
      */
-    private static boolean sourcesInside(VectorRowProgram p, int threads, int trips, long src0, long step0,
-            long src1, long step1, long src2, long step2, long low, long high) {
-        return sourceInside(p, 0, threads, trips, src0, step0, low, high)
-                && sourceInside(p, 1, threads, trips, src1, step1, low, high)
-                && sourceInside(p, 2, threads, trips, src2, step2, low, high);
+    private static boolean sourcesInside(VectorRowProgram p, int threads, int rows, int trips, long[] sources,
+            long[] steps, long[] rowSteps, long low, long high) {
+        for (int k = 0; k < sources.length; k++) {
+            if (reads(p, k)) {
+                if (sources[k] < low || sources[k] > high) {
+                    return false; // checked first: the source is now a memory address, far from overflow
+                }
+                long[] read = sourceExtent(p, k, threads, rows, trips, sources[k], steps[k], rowSteps[k]);
+                if (read[0] < low || read[1] > high) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
-    private static boolean sourceInside(VectorRowProgram p, int k, int threads, int trips, long source, long step,
-            long low, long high) {
-        if (!reads(p, k)) {
-            return true;
-        }
-        long width = width(p, k, threads);
-        if (!inside(source, width, low, high)) {
-            return false; // checked first: source is now a memory address, far from overflow
-        }
-        if (trips == 1) {
-            return true; // the step is never taken
-        }
-        if (step < -MAX_STEP || step > MAX_STEP) {
-            return false;
-        }
-        return inside(source + step * (trips - 1), width, low, high);
-    }
-
-    /** Whether source {@code k}'s floats that threads {@code 0 .. threads-1} read overlap {@code [outLow, outHigh)}. */
-    private static boolean sourceOverlaps(VectorRowProgram p, int k, int threads, int trips, long source, long step,
-            long outLow, long outHigh) {
-        if (!reads(p, k)) {
-            return false;
-        }
-        long last = trips == 1 ? source : source + step * (trips - 1); // checked by sourceInside
-        return overlaps(Math.min(source, last), Math.max(source, last) + width(p, k, threads), outLow, outHigh);
+    /**
+     * {@code [lowest, highest)} of the bytes source {@code k} gives threads {@code 0 .. threads-1} of
+     * rows {@code 0 .. rows-1} over all trips (steps already bounded: no overflow).
+     */
+    private static long[] sourceExtent(VectorRowProgram p, int k, int threads, int rows, int trips, long source,
+            long step, long rowStep) {
+        long[] e = extent(source, trips == 1 ? 0 : step, trips, rowStep, rows);
+        return new long[] {e[0], e[1] - 4 + width(p, k, threads)};
     }
 
     /** Whether {@code [address, address + bytes)} lies within {@code [low, high)}, without overflow. */
@@ -217,7 +249,7 @@ final class VectorAccumulate {
      * it was inlined into, the kernel's own): 7 vectors' worth of threads less one (the routine's
      * loops of four, two and one vectors, and a partial last vector), start values read in place with
      * stride -16 (the frame), read from elsewhere with stride 4 (the bulk copies) and from the initial
-     * value, and a source at the memory's end that leaves only whole vectors to run. Every source is
+     * value, a source at the memory's end that leaves only whole vectors to run, and four rows at once. Every source is
      * both loaded and broadcast, with a step of 64. Measured on JDK 17: about 100 ms a program after
      * the JVM's first (about 200 ms), the calls' count mattering more than their size.
      */
@@ -229,19 +261,25 @@ final class VectorAccumulate {
         long base = Math.max(KernelAbi.GUARD_BYTES, Memory.PAGE_SIZE);
         long end = scratch.sizeBytes();
         int trips = 4;
+        long[] sources = {base, base + 8192, base + 16384};
+        long[] steps = {64, 64, 64};
+        long[] none = new long[3];
+        long atEnd = end - 4L * n - 64 * (trips - 1);
         for (int i = 0; i < calls; i++) {
-            int done = switch (i & 3) {
-                case 0 -> run(c, scratch, n, trips, base + 60000, base + 60000, -16, 0.5f, base, 64, base + 8192, 64,
-                        base + 16384, 64, 1.5f, -2f, 0.25f);
-                case 1 -> run(c, scratch, n, trips, -1, base + 50000, 4, 0.5f, base, 64, base + 8192, 64,
-                        base + 16384, 64, 1.5f, -2f, 0.25f);
-                case 2 -> run(c, scratch, n, trips, base + 40000, base + 50000, 4, 0.5f, base, 64, base + 8192, 64,
-                        base + 16384, 64, 1.5f, -2f, 0.25f);
-                default -> run(c, scratch, n, trips, -1, base + 50000, 8, 0.5f, end - 4L * n - 64 * (trips - 1), 64,
-                        end - 4L * n - 64 * (trips - 1), 64, end - 4L * n - 64 * (trips - 1), 64, 1.5f, -2f, 0.25f);
+            int done = switch (i % 5) {
+                case 0 -> run(c, scratch, n, 1, trips, base + 60000, base + 60000, -16, 0, 0.5f, sources, steps, none,
+                        1.5f, -2f, 0.25f);
+                case 1 -> run(c, scratch, n, 1, trips, -1, base + 50000, 4, 0, 0.5f, sources, steps, none, 1.5f, -2f, 0.25f);
+                case 2 -> run(c, scratch, n, 1, trips, base + 40000, base + 50000, 4, 0, 0.5f, sources, steps, none,
+                        1.5f, -2f, 0.25f);
+                case 3 -> run(c, scratch, n, 1, trips, -1, base + 50000, 8, 0, 0.5f, new long[] {atEnd, atEnd, atEnd}, steps,
+                        none, 1.5f, -2f, 0.25f);
+                // a block's rows, side by side (the tiled matmul's frames)
+                default -> run(c, scratch, n, 4, trips, base + 60000, base + 60000, -16, -16L * n, 0.5f, sources, steps,
+                        new long[] {256, 256, 256}, 1.5f, -2f, 0.25f);
             };
             // the source at the end leaves whole vectors to a program that loads, all threads to one that broadcasts
-            int expected = (i & 3) == 3 && c.program().loads() != 0 ? n & -lanes : n;
+            int expected = i % 5 == 3 && c.program().loads() != 0 ? n & -lanes : i % 5 == 4 ? 4 * n : n;
             if (done != expected) {
                 throw new IllegalStateException("the warm-up's accumulating rows were refused");
             }

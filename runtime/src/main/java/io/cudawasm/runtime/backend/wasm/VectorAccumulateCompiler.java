@@ -43,22 +43,33 @@ final class VectorAccumulateCompiler {
      */
     static final int MOST_WAYS = 4;
 
-    // Local variable slots of the generated run(byte[], float[], int, int, int, int, int, int, int, int, float, float, float)
+    // Local variable slots of the generated run(byte[], float[], int count, int rows, int trips,
+    // (int source, int step, int rowStep) x 3, float x 3)
     private static final int MEMORY = 1;
     private static final int VALUES = 2;
     private static final int COUNT = 3;
-    private static final int TRIPS = 4;
-    /** source k at SOURCE0 + 2k, its step after it */
-    private static final int SOURCE0 = 5;
-    private static final int UNIFORM0 = 11;
-    private static final int THREAD = 14;
-    private static final int TRIP = 15;
-    /** The array index of source k's float of the current trip (without the vector's offset). */
-    private static final int CURSOR0 = 16;
-    private static final int BROADCAST_UNIFORM0 = CURSOR0 + VectorRowAbi.MAX_LOADS;
+    private static final int ROWS = 4;
+    private static final int TRIPS = 5;
+    /** source k at SOURCE0 + 3k, its step and its step per row after it */
+    private static final int SOURCE0 = 6;
+    private static final int UNIFORM0 = SOURCE0 + 3 * VectorRowAbi.MAX_LOADS;
+    /** The next vector to run, counting the vectors of all rows, row after row; and how many there are. */
+    private static final int VECTOR = UNIFORM0 + VectorRowAbi.MAX_UNIFORMS;
+    private static final int VECTORS = VECTOR + 1;
+    /** Vectors in a row. */
+    private static final int ROW_VECTORS = VECTORS + 1;
+    private static final int TRIP = ROW_VECTORS + 1;
+    /** The w-th vector's row at ROW0 + w, its first thread's byte offset in the row at OFFSET0 + w, its values' index at AT0 + w. */
+    private static final int ROW0 = TRIP + 1;
+    private static final int OFFSET0 = ROW0 + MOST_WAYS;
+    private static final int AT0 = OFFSET0 + MOST_WAYS;
+    /** The array index of source k's float of the current trip in the w-th vector's row: CURSOR0 + k * MOST_WAYS + w. */
+    private static final int CURSOR0 = AT0 + MOST_WAYS;
+    private static final int BROADCAST_UNIFORM0 = CURSOR0 + VectorRowAbi.MAX_LOADS * MOST_WAYS;
+    /** Source k's broadcast for the w-th vector at BROADCASTED0 + k * MOST_WAYS + w. */
     private static final int BROADCASTED0 = BROADCAST_UNIFORM0 + VectorRowAbi.MAX_UNIFORMS;
     /** Accumulator of the w-th vector of a step at ACCUMULATOR0 + w. */
-    private static final int ACCUMULATOR0 = BROADCASTED0 + VectorRowAbi.MAX_LOADS;
+    private static final int ACCUMULATOR0 = BROADCASTED0 + VectorRowAbi.MAX_LOADS * MOST_WAYS;
     /** Source k's floats for the w-th vector at LOADED0 + k * MOST_WAYS + w. */
     private static final int LOADED0 = ACCUMULATOR0 + MOST_WAYS;
 
@@ -83,7 +94,8 @@ final class VectorAccumulateCompiler {
 
     static byte[] classBytes(VectorRowProgram program, int lanes, int mostWays) {
         ClassWriter cw = VectorRowCompiler.routineClass(NAME, ROUTINE);
-        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([B[FIIIIIIIIFFF)V", null, null), program, lanes, mostWays);
+        emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([B[F" + "I".repeat(3 + 3 * VectorRowAbi.MAX_LOADS) + "FFF)V", null, null), program, lanes,
+                mostWays);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -102,8 +114,17 @@ final class VectorAccumulateCompiler {
                 mv.visitVarInsn(Opcodes.ASTORE, BROADCAST_UNIFORM0 + k);
             }
         }
+        // vectors = rows * (count / lanes); vector = 0
+        mv.visitVarInsn(Opcodes.ILOAD, COUNT);
+        mv.visitLdcInsn(lanes);
+        mv.visitInsn(Opcodes.IDIV);
+        mv.visitInsn(Opcodes.DUP);
+        mv.visitVarInsn(Opcodes.ISTORE, ROW_VECTORS);
+        mv.visitVarInsn(Opcodes.ILOAD, ROWS);
+        mv.visitInsn(Opcodes.IMUL);
+        mv.visitVarInsn(Opcodes.ISTORE, VECTORS);
         mv.visitInsn(Opcodes.ICONST_0);
-        mv.visitVarInsn(Opcodes.ISTORE, THREAD);
+        mv.visitVarInsn(Opcodes.ISTORE, VECTOR);
         for (int ways = mostWays; ways >= 1; ways /= 2) {
             emitLoop(mv, program, lanes, ways);
         }
@@ -112,23 +133,48 @@ final class VectorAccumulateCompiler {
         mv.visitEnd();
     }
 
-    /** {@code while (count - thread >= ways * lanes)}: run {@code ways} vectors from {@code thread} on, side by side. */
+    /**
+     * {@code while (vectors - vector >= ways)}: run {@code ways} vectors from {@code vector} on, side by
+     * side; each may lie in another row (its sources then start at the row's step).
+     */
     private static void emitLoop(MethodVisitor mv, VectorRowProgram program, int lanes, int ways) {
         Label vectorBody = new Label();
         Label vectorTest = new Label();
         mv.visitJumpInsn(Opcodes.GOTO, vectorTest);
         mv.visitLabel(vectorBody);
         for (int w = 0; w < ways; w++) {
+            // row = (vector + w) / rowVectors; offset = 4 * lanes * ((vector + w) - row * rowVectors)
+            vector(mv, w);
+            mv.visitVarInsn(Opcodes.ILOAD, ROW_VECTORS);
+            mv.visitInsn(Opcodes.IDIV);
+            mv.visitVarInsn(Opcodes.ISTORE, ROW0 + w);
+            vector(mv, w);
+            mv.visitVarInsn(Opcodes.ILOAD, ROW0 + w);
+            mv.visitVarInsn(Opcodes.ILOAD, ROW_VECTORS);
+            mv.visitInsn(Opcodes.IMUL);
+            mv.visitInsn(Opcodes.ISUB);
+            mv.visitLdcInsn(4 * lanes);
+            mv.visitInsn(Opcodes.IMUL);
+            mv.visitVarInsn(Opcodes.ISTORE, OFFSET0 + w);
+            // the values of vector + w: row after row of count, so (vector + w) * lanes
+            vector(mv, w);
+            mv.visitLdcInsn(lanes);
+            mv.visitInsn(Opcodes.IMUL);
+            mv.visitVarInsn(Opcodes.ISTORE, AT0 + w);
             species(mv);
             mv.visitVarInsn(Opcodes.ALOAD, VALUES);
-            thread(mv, w * lanes);
+            mv.visitVarInsn(Opcodes.ILOAD, AT0 + w);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromArray", FROM_ARRAY, false);
             mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR0 + w);
-        }
-        for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
-            if (reads(program, k)) {
-                mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 2 * k);
-                mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k);
+            for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
+                if (reads(program, k)) { // cursor = source + rowStep * row
+                    mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 3 * k);
+                    mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 3 * k + 2);
+                    mv.visitVarInsn(Opcodes.ILOAD, ROW0 + w);
+                    mv.visitInsn(Opcodes.IMUL);
+                    mv.visitInsn(Opcodes.IADD);
+                    mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k * MOST_WAYS + w);
+                }
             }
         }
         // for (trip = 0; trip < trips; trip++)
@@ -139,22 +185,20 @@ final class VectorAccumulateCompiler {
         mv.visitJumpInsn(Opcodes.GOTO, tripTest);
         mv.visitLabel(tripBody);
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
-            if (program.readsBroadcast(k)) { // the row's one float at the cursor
+            for (int w = 0; w < ways && program.readsBroadcast(k); w++) { // the row's one float at the cursor
                 species(mv);
                 mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
-                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k * MOST_WAYS + w);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(VectorAccumulate.class), "floatAt",
                         FLOAT_AT, false);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "broadcast", BROADCAST, false);
-                mv.visitVarInsn(Opcodes.ASTORE, BROADCASTED0 + k);
+                mv.visitVarInsn(Opcodes.ASTORE, BROADCASTED0 + k * MOST_WAYS + w);
             }
-            for (int w = 0; w < ways && program.readsLoad(k); w++) { // each vector's floats: cursor + 4 * its first thread
+            for (int w = 0; w < ways && program.readsLoad(k); w++) { // each vector's floats: cursor + its offset
                 species(mv);
                 mv.visitVarInsn(Opcodes.ALOAD, MEMORY);
-                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
-                thread(mv, w * lanes);
-                mv.visitInsn(Opcodes.ICONST_2);
-                mv.visitInsn(Opcodes.ISHL);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k * MOST_WAYS + w);
+                mv.visitVarInsn(Opcodes.ILOAD, OFFSET0 + w);
                 mv.visitInsn(Opcodes.IADD);
                 littleEndian(mv);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, FLOAT_VECTOR, "fromByteArray", FROM_BYTES, false);
@@ -169,7 +213,8 @@ final class VectorAccumulateCompiler {
                     case VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2 ->
                             mv.visitVarInsn(Opcodes.ALOAD, LOADED0 + (symbol - VectorRowAbi.LOAD0) * MOST_WAYS + w);
                     case VectorAccumulateAbi.BROADCAST0, VectorAccumulateAbi.BROADCAST1, VectorAccumulateAbi.BROADCAST2 ->
-                            mv.visitVarInsn(Opcodes.ALOAD, BROADCASTED0 + symbol - VectorAccumulateAbi.BROADCAST0);
+                            mv.visitVarInsn(Opcodes.ALOAD,
+                                    BROADCASTED0 + (symbol - VectorAccumulateAbi.BROADCAST0) * MOST_WAYS + w);
                     case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
                             mv.visitVarInsn(Opcodes.ALOAD, BROADCAST_UNIFORM0 + symbol - VectorRowAbi.UNIFORM0);
                     default -> VectorRowCompiler.operation(mv, symbol);
@@ -179,12 +224,12 @@ final class VectorAccumulateCompiler {
             mv.visitVarInsn(Opcodes.ASTORE, ACCUMULATOR0 + w);
         }
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
-            if (reads(program, k)) {
+            for (int w = 0; w < ways && reads(program, k); w++) {
                 // cursor += step: past the last trip it may wrap, and is not used again
-                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k);
-                mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 2 * k + 1);
+                mv.visitVarInsn(Opcodes.ILOAD, CURSOR0 + k * MOST_WAYS + w);
+                mv.visitVarInsn(Opcodes.ILOAD, SOURCE0 + 3 * k + 1);
                 mv.visitInsn(Opcodes.IADD);
-                mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k);
+                mv.visitVarInsn(Opcodes.ISTORE, CURSOR0 + k * MOST_WAYS + w);
             }
         }
         mv.visitIincInsn(TRIP, 1);
@@ -195,23 +240,23 @@ final class VectorAccumulateCompiler {
         for (int w = 0; w < ways; w++) {
             mv.visitVarInsn(Opcodes.ALOAD, ACCUMULATOR0 + w);
             mv.visitVarInsn(Opcodes.ALOAD, VALUES);
-            thread(mv, w * lanes);
+            mv.visitVarInsn(Opcodes.ILOAD, AT0 + w);
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, "intoArray", "([FI)V", false);
         }
-        mv.visitIincInsn(THREAD, ways * lanes);
+        mv.visitIincInsn(VECTOR, ways);
         mv.visitLabel(vectorTest);
-        mv.visitVarInsn(Opcodes.ILOAD, COUNT);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
+        mv.visitVarInsn(Opcodes.ILOAD, VECTORS);
+        mv.visitVarInsn(Opcodes.ILOAD, VECTOR);
         mv.visitInsn(Opcodes.ISUB);
-        mv.visitLdcInsn(ways * lanes);
+        mv.visitLdcInsn(ways);
         mv.visitJumpInsn(Opcodes.IF_ICMPGE, vectorBody);
     }
 
-    /** Pushes {@code thread + offset}. */
-    private static void thread(MethodVisitor mv, int offset) {
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-        if (offset != 0) {
-            mv.visitLdcInsn(offset);
+    /** Pushes {@code vector + w}. */
+    private static void vector(MethodVisitor mv, int w) {
+        mv.visitVarInsn(Opcodes.ILOAD, VECTOR);
+        if (w != 0) {
+            mv.visitLdcInsn(w);
             mv.visitInsn(Opcodes.IADD);
         }
     }

@@ -42,7 +42,7 @@ public final class VectorRowCall {
     private static final String INSTANCE = "Lcom/dylibso/chicory/runtime/Instance;";
     /** The imports' parameters as their Wasm types spell them (both return an i32). */
     private static final String ROW_PARAMETERS = "JIJJJJFFF";
-    private static final String ACCUMULATE_PARAMETERS = "JIIJJIFJJJJJJFFF";
+    private static final String ACCUMULATE_PARAMETERS = "JIIIJJIJFJJJJJJJJJFFF";
 
     /** A stub Chicory generates, by its descriptor, and the method of this class that replaces its body. */
     private record Direct(String stub, String method, String descriptor) {
@@ -62,11 +62,11 @@ public final class VectorRowCall {
     }
 
     /** {@link VectorAccumulate#run} on the instance's memory, which is always a {@link FlatMemory}. */
-    public static int accumulate(long program, int count, int trips, long in, long out, int stride, float initial,
-            long src0, long step0, long src1, long step1, long src2, long step2, float u0, float u1, float u2,
-            Memory memory) {
-        return VectorAccumulate.run((FlatMemory) memory, program, count, trips, in, out, stride, initial,
-                src0, step0, src1, step1, src2, step2, u0, u1, u2);
+    public static int accumulate(long program, int count, int rows, int trips, long in, long out, int stride,
+            long rowStride, float initial, long src0, long step0, long row0, long src1, long step1, long row1,
+            long src2, long step2, long row2, float u0, float u1, float u2, Memory memory) {
+        return VectorAccumulate.run((FlatMemory) memory, program, count, rows, trips, in, out, stride, rowStride, initial,
+                src0, step0, row0, src1, step1, row1, src2, step2, row2, u0, u1, u2);
     }
 
     /**
@@ -74,13 +74,14 @@ public final class VectorRowCall {
      * handle calls where the stub was not patched (the interpreter, another Chicory version).
      */
     static HostFunction accumulateImport(FlatMemory memory) {
-        List<ValType> params = List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32,
-                ValType.F32, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64,
-                ValType.F32, ValType.F32, ValType.F32);
+        List<ValType> params = new java.util.ArrayList<>();
+        for (char c : ACCUMULATE_PARAMETERS.toCharArray()) {
+            params.add(c == 'J' ? ValType.I64 : c == 'I' ? ValType.I32 : ValType.F32);
+        }
         return new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME, params, List.of(ValType.I32),
-                (instance, a) -> new long[] {VectorAccumulate.run(memory, a[0], (int) a[1], (int) a[2], a[3], a[4],
-                        (int) a[5], Value.longToFloat(a[6]), a[7], a[8], a[9], a[10], a[11], a[12],
-                        Value.longToFloat(a[13]), Value.longToFloat(a[14]), Value.longToFloat(a[15]))});
+                (instance, a) -> new long[] {VectorAccumulate.run(memory, a[0], (int) a[1], (int) a[2], (int) a[3], a[4],
+                        a[5], (int) a[6], a[7], Value.longToFloat(a[8]), a[9], a[10], a[11], a[12], a[13], a[14], a[15],
+                        a[16], a[17], Value.longToFloat(a[18]), Value.longToFloat(a[19]), Value.longToFloat(a[20]))});
     }
 
     /** Rewrites {@code m} when it is the vector row or the accumulating row import's stub; whether it did. */

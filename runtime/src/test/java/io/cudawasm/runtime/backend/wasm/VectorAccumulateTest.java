@@ -49,21 +49,32 @@ class VectorAccumulateTest {
 
     /** One row's arguments (the program aside), as the kernel passes them. */
     private record Row(int count, int trips, long in, long out, int stride, float initial, long[] src, long[] step,
-            float[] u) {
+            float[] u, int rows, long rowStride, long[] rowStep) {
         Row(int count, int trips, long in, long out, int stride, float initial, long src0, long step0, long src1,
                 long step1) {
             this(count, trips, in, out, stride, initial, new long[] {src0, src1, 0}, new long[] {step0, step1, 0},
-                    new float[] {0.5f, -3f, 7e-39f});
+                    new float[] {0.5f, -3f, 7e-39f}, 1, 0, new long[3]);
+        }
+
+        Row(int count, int trips, long in, long out, int stride, float initial, long[] src, long[] step, float[] u) {
+            this(count, trips, in, out, stride, initial, src, step, u, 1, 0, new long[3]);
         }
 
         Row with(int count, int trips) {
-            return new Row(count, trips, in, out, stride, initial, src, step, u);
+            return new Row(count, trips, in, out, stride, initial, src, step, u, rows, rowStride, rowStep);
+        }
+
+        /** The same row repeated over {@code rows} rows, {@code rowStride} and {@code rowStep} apart. */
+        Row rows(int rows, long rowStride, long... rowStep) {
+            return new Row(count, trips, in, out, stride, initial, src, step, u, rows, rowStride, rowStep);
         }
 
         @Override
         public String toString() {
             return "count " + count + " trips " + trips + " in " + in + " out " + out + " stride " + stride + " initial "
-                    + initial + " src " + java.util.Arrays.toString(src) + " step " + java.util.Arrays.toString(step);
+                    + initial + " src " + java.util.Arrays.toString(src) + " step " + java.util.Arrays.toString(step)
+                    + (rows == 1 ? "" : " rows " + rows + " row stride " + rowStride + " row steps "
+                            + java.util.Arrays.toString(rowStep));
         }
     }
 
@@ -87,6 +98,51 @@ class VectorAccumulateTest {
                 check(memory, TILED, new Row(count, 16, frame, frame, -16, 0, as + 64L * ty, 4, bs, 64), count);
             }
         }
+    }
+
+    /**
+     * A block's rows in one call (the tiled matmul's compute region, 16 rows of 16 threads, and other
+     * shapes): each row's broadcast source one row of As further, its frames a row of frames further.
+     */
+    @Test
+    void blocksOfRowsRunSideBySide() {
+        long as = LOW + 4096;
+        long bs = LOW + 8192;
+        long frame = LOW + 60000;
+        int seed = 300;
+        for (int count : new int[] {16, 15, 1, 2 * L - 1, 3 * L}) {
+            for (int rows : new int[] {2, 3, 5, 16}) {
+                Row block = new Row(count, 16, frame, frame, -16, 0, as, 4, bs, 64).rows(rows, -16L * count, 64, 0, 0);
+                check(memory(seed++), TILED, block, rows * count);
+                // the initial value, rows of a C matrix 256 bytes apart, A's rows 64 bytes apart
+                Row plain = new Row(count, 7, -1, LOW + 40000, 4, 0f, as, 4, bs, 256).rows(rows, 4L * count + 4, 64, 0, 0);
+                check(memory(seed++), PLAIN, plain, rows * count);
+            }
+        }
+    }
+
+    @Test
+    void blocksRunWhollyOrNotAtAll() {
+        long frame = LOW + 60000;
+        Row block = new Row(16, 16, frame, frame, -16, 0, LOW + 4096, 4, LOW + 8192, 64);
+        // rows whose stored floats could overlap: the row stride below a row's extent
+        check(memory(400), TILED, block.rows(4, -16L * 15 - 3, 64, 0, 0), 0);
+        check(memory(401), TILED, block.rows(4, 0, 64, 0, 0), 0);
+        // the last row's frames below the memory's first valid address
+        check(memory(402), TILED, block.rows(4, -20000, 64, 0, 0), 0);
+        // a source's last row past the end: no partial block, though whole vectors of one row would run
+        Row tail = new Row(2 * L - 1, 2, -1, LOW + 40000, 4, 0f, LOW + 1024, 4, END - 4L * (2 * L - 1) - 64, 0);
+        check(memory(403), PLAIN, tail.rows(2, 4L * 2 * L, 0, 64, 0), 0);
+        check(memory(404), PLAIN, tail.rows(2, 4L * 2 * L, 0, -64, 0), 2 * (2 * L - 1));
+        // a row step beyond 2^31 - 1, and a second row stored over what the first one's last trips read
+        check(memory(405), TILED, block.rows(2, -256, 1L << 31, 0, 0), 0);
+        Row over = new Row(16, 20, -1, LOW + 8192 + 64 * 20, 4, 0f, LOW + 4096, 4, LOW + 8192, 64);
+        check(memory(406), TILED, over, 16);
+        check(memory(407), TILED, over.rows(2, 5000, 0, 64 * 20, 0), 0);
+        // the work limit counts every row
+        int trips = (int) (MAX_WORK / (16 * 4)) + 1;
+        check(memory(408), TILED, new Row(16, trips, frame, frame, -16, 0, LOW + 4096, 0, LOW + 8192, 0)
+                .rows(4, -256, 64, 0, 0), 0);
     }
 
     @Test
@@ -246,8 +302,8 @@ class VectorAccumulateTest {
             for (int t = 0; t < 32; t++) {
                 values[t] = row.in() < 0 ? row.initial() : m.getFloat((int) (row.in() - GUARD) + 4 * t);
             }
-            routine.run(allAtOnce, values, 32, 2, (int) (row.src()[0] - GUARD), (int) row.step()[0],
-                    (int) (row.src()[1] - GUARD), (int) row.step()[1], 0, 0, 0, 0, 0);
+            routine.run(allAtOnce, values, 32, 1, 2, (int) (row.src()[0] - GUARD), (int) row.step()[0], 0,
+                    (int) (row.src()[1] - GUARD), (int) row.step()[1], 0, 0, 0, 0, 0, 0, 0);
             for (int t = 0; t < 32; t++) {
                 m.putFloat((int) (out - GUARD) + 4 * t, values[t]);
             }
@@ -325,16 +381,19 @@ class VectorAccumulateTest {
      */
     private static void check(FlatMemory memory, long program, Row row, int expectedDone) {
         byte[] expected = memory.bytes().clone();
-        int done = VectorAccumulate.run(memory, program, row.count(), row.trips(), row.in(), row.out(), row.stride(),
-                row.initial(), row.src()[0], row.step()[0], row.src()[1], row.step()[1], row.src()[2], row.step()[2],
-                row.u()[0], row.u()[1], row.u()[2]);
+        int done = VectorAccumulate.run(memory, program, row.count(), row.rows(), row.trips(), row.in(), row.out(),
+                row.stride(), row.rowStride(), row.initial(), row.src()[0], row.step()[0], row.rowStep()[0], row.src()[1],
+                row.step()[1], row.rowStep()[1], row.src()[2], row.step()[2], row.rowStep()[2], row.u()[0], row.u()[1],
+                row.u()[2]);
         String what = "program " + Long.toHexString(program) + " " + row;
         assertEquals(expectedDone, done, what);
         BitSet onlyNaN = reference(expected, memory.guard(), program, done, row);
         byte[] actual = memory.bytes();
         ByteBuffer actualWords = ByteBuffer.wrap(actual).order(ByteOrder.LITTLE_ENDIAN);
-        for (int t = onlyNaN.nextSetBit(0); t >= 0; t = onlyNaN.nextSetBit(t + 1)) {
-            int index = Math.toIntExact(row.out() + (long) row.stride() * t - memory.guard());
+        for (int i = onlyNaN.nextSetBit(0); i >= 0; i = onlyNaN.nextSetBit(i + 1)) {
+            int t = i % row.count();
+            int index = Math.toIntExact(row.out() + row.rowStride() * (i / row.count()) + (long) row.stride() * t
+                    - memory.guard());
             assertTrue(Float.isNaN(Float.intBitsToFloat(actualWords.getInt(index))), what + ": thread " + t + " gave no NaN");
             System.arraycopy(actual, index, expected, index, 4);
         }
@@ -358,34 +417,38 @@ class VectorAccumulateTest {
         ByteBuffer m = ByteBuffer.wrap(memory).order(ByteOrder.LITTLE_ENDIAN);
         float[] stack = new float[16];
         BitSet onlyNaN = new BitSet();
-        for (int t = 0; t < threads; t++) {
-            float a = row.in() < 0 ? row.initial()
-                    : Float.intBitsToFloat(m.getInt(Math.toIntExact(row.in() + (long) row.stride() * t - guard)));
+        for (int i = 0; i < threads; i++) { // row after row, thread after thread
+            int r = i / row.count();
+            int t = i % row.count();
+            float a = row.in() < 0 ? row.initial() : Float.intBitsToFloat(m.getInt(Math.toIntExact(
+                    row.in() + row.rowStride() * r + (long) row.stride() * t - guard)));
             for (int j = 0; j < row.trips(); j++) {
                 int sp = 0;
-                for (int i = 0; i < 16; i++) {
-                    int symbol = (int) (program >>> (4 * i)) & 0xF;
+                for (int s = 0; s < 16; s++) {
+                    int symbol = (int) (program >>> (4 * s)) & 0xF;
                     if (symbol == 0) {
                         break;
                     }
                     if (symbol <= LOAD2) {
                         int k = symbol - LOAD0;
-                        stack[sp++] = Float.intBitsToFloat(m.getInt(
-                                Math.toIntExact(row.src()[k] + 4L * t + row.step()[k] * j - guard)));
+                        stack[sp++] = Float.intBitsToFloat(m.getInt(Math.toIntExact(
+                                row.src()[k] + row.rowStep()[k] * r + 4L * t + row.step()[k] * j - guard)));
                     } else if (symbol <= UNIFORM2) {
                         stack[sp++] = row.u()[symbol - UNIFORM0];
                     } else if (symbol >= BROADCAST0) {
                         int k = symbol - BROADCAST0;
-                        stack[sp++] = Float.intBitsToFloat(m.getInt(Math.toIntExact(row.src()[k] + row.step()[k] * j - guard)));
+                        stack[sp++] = Float.intBitsToFloat(m.getInt(Math.toIntExact(
+                                row.src()[k] + row.rowStep()[k] * r + row.step()[k] * j - guard)));
                     } else {
                         float y = stack[--sp];
                         float x = stack[--sp];
-                        stack[sp++] = apply(symbol, x, y, onlyNaN, t);
+                        stack[sp++] = apply(symbol, x, y, onlyNaN, i);
                     }
                 }
-                a = apply(ADD, a, stack[0], onlyNaN, t);
+                a = apply(ADD, a, stack[0], onlyNaN, i);
             }
-            m.putInt(Math.toIntExact(row.out() + (long) row.stride() * t - guard), Float.floatToRawIntBits(a));
+            m.putInt(Math.toIntExact(row.out() + row.rowStride() * r + (long) row.stride() * t - guard),
+                    Float.floatToRawIntBits(a));
         }
         return onlyNaN;
     }

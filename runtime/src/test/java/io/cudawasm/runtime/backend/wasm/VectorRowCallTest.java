@@ -102,7 +102,7 @@ class VectorRowCallTest {
     }
 
     private static final String ACCUMULATE_STUB =
-            "(JIIJJIFJJJJJJFFFLcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
+            "(JIIIJJIJFJJJJJJJJJFFFLcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
 
     @Test
     void theAccumulateStubCallsTheAccumulatingRowsDirectly() {
@@ -140,9 +140,7 @@ class VectorRowCallTest {
         FlatMemory expected = new FlatMemory(3, 3, Memory.PAGE_SIZE);
         VectorRowsTest.fill(expected, 42);
         HostFunction never = new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME,
-                List.of(ValType.I64, ValType.I32, ValType.I32, ValType.I64, ValType.I64, ValType.I32, ValType.F32,
-                        ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.I64, ValType.F32,
-                        ValType.F32, ValType.F32),
+                VectorRowCall.accumulateImport(memory).paramTypes(),
                 List.of(ValType.I32), (inst, args) -> {
                     throw new AssertionError("the stub called the host function");
                 });
@@ -154,12 +152,12 @@ class VectorRowCallTest {
         long low = KernelAbi.GUARD_BYTES;
         long program = VectorRowsTest.program(VectorAccumulateAbi.BROADCAST0, VectorRowAbi.LOAD1, VectorRowAbi.MUL);
         long frame = low + 60000;
-        long[] result = instance.export("acc").apply(program, 15, 16, frame, frame, -16, Value.floatToLong(0.5f),
-                low + 4096 + 64 * 3, 4, low + 8192, 64, 0, 0, Value.floatToLong(1), Value.floatToLong(2),
+        long[] result = instance.export("acc").apply(program, 15, 1, 16, frame, frame, -16, 0, Value.floatToLong(0.5f),
+                low + 4096 + 64 * 3, 4, 0, low + 8192, 64, 0, 0, 0, 0, Value.floatToLong(1), Value.floatToLong(2),
                 Value.floatToLong(3));
         assertEquals(15, result[0]);
-        assertEquals(15, VectorAccumulate.run(expected, program, 15, 16, frame, frame, -16, 0.5f, low + 4096 + 64 * 3, 4,
-                low + 8192, 64, 0, 0, 1, 2, 3));
+        assertEquals(15, VectorAccumulate.run(expected, program, 15, 1, 16, frame, frame, -16, 0, 0.5f,
+                low + 4096 + 64 * 3, 4, 0, low + 8192, 64, 0, 0, 0, 0, 1, 2, 3));
         assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the module's row stored other bits");
         assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(42).bytes()), "the row stored nothing");
     }
@@ -181,12 +179,13 @@ class VectorRowCallTest {
         long program = VectorRowsTest.program(VectorAccumulateAbi.BROADCAST0, VectorRowAbi.LOAD1, VectorRowAbi.UNIFORM0,
                 VectorRowAbi.MUL, VectorRowAbi.DIV, VectorRowAbi.LOAD2, VectorRowAbi.UNIFORM2, VectorRowAbi.SUB,
                 VectorRowAbi.SUB, VectorRowAbi.UNIFORM1, VectorRowAbi.ADD);
-        long[] result = instance.export("acc").apply(program, 21, 5, -1, low + 50000, 8, Value.floatToLong(0.5f),
-                low + 4096, 4, low + 8192, 128, low + 20000, -12, Value.floatToLong(1.5f), Value.floatToLong(-2f),
-                Value.floatToLong(0.25f));
-        assertEquals(21, result[0]);
-        assertEquals(21, VectorAccumulate.run(expected, program, 21, 5, -1, low + 50000, 8, 0.5f, low + 4096, 4,
-                low + 8192, 128, low + 20000, -12, 1.5f, -2f, 0.25f));
+        // two rows: every argument of the block form reaches the host too
+        long[] result = instance.export("acc").apply(program, 21, 2, 5, -1, low + 50000, 8, 400, Value.floatToLong(0.5f),
+                low + 4096, 4, 36, low + 8192, 128, 4, low + 20000, -12, 8, Value.floatToLong(1.5f),
+                Value.floatToLong(-2f), Value.floatToLong(0.25f));
+        assertEquals(42, result[0]);
+        assertEquals(42, VectorAccumulate.run(expected, program, 21, 2, 5, -1, low + 50000, 8, 400, 0.5f, low + 4096, 4,
+                36, low + 8192, 128, 4, low + 20000, -12, 8, 1.5f, -2f, 0.25f));
         assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the module's row stored other bits");
         assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(43).bytes()), "the row stored nothing");
     }
@@ -202,7 +201,8 @@ class VectorRowCallTest {
      * {@code acc}, which passes its sixteen parameters to the import and returns its result.
      */
     private static byte[] accumulateModule() {
-        byte[] params = {0x7e, 0x7f, 0x7f, 0x7e, 0x7e, 0x7f, 0x7d, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7d, 0x7d, 0x7d};
+        byte[] params = {0x7e, 0x7f, 0x7f, 0x7f, 0x7e, 0x7e, 0x7f, 0x7e, 0x7d, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e, 0x7e,
+            0x7e, 0x7e, 0x7d, 0x7d, 0x7d};
         java.io.ByteArrayOutputStream type = new java.io.ByteArrayOutputStream();
         type.writeBytes(new byte[] {1, 0x60, (byte) params.length});
         type.writeBytes(params);

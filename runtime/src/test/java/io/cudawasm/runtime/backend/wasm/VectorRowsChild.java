@@ -70,6 +70,7 @@ public final class VectorRowsChild {
     /** An accumulating row of 64 threads and 2 trips with {@code program} on a memory without guard. */
     private static int accumulate(FlatMemory memory, long program) {
         long low = KernelAbi.GUARD_BYTES;
-        return VectorAccumulate.run(memory, program, 64, 2, -1, low + 4096, 4, 0, low, 4, low + 8192, 64, 0, 0, 0, 0, 0);
+        return VectorAccumulate.run(memory, program, 64, 1, 2, -1, low + 4096, 4, 0, 0, low, 4, 0, low + 8192, 64, 0, 0, 0,
+                0, 0, 0, 0);
     }
 }
