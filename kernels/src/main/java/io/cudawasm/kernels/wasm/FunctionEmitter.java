@@ -782,10 +782,14 @@ final class FunctionEmitter {
             RowCopy copy = ownEffects ? null : rowCopy(plan);
             RowVector vector = ownEffects ? null : rowVector(plan);
             RowAccumulate accumulate = rowAccumulate(plan, load, written);
-            boolean limited = range.isPresent();
+            List<SteppedSource> blockSources = blockSources(plan, accumulate, range.isPresent());
+            // where one call may take the block's rows, the rows keep no call of their own: when that call
+            // declines, a row's would too, and a second copy of the set-up made region functions too large
+            // for HotSpot to compile well (the tiled matmul's ran 6x slower with vector rows off)
+            RowAccumulate perRow = blockSources == null ? accumulate : null;
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, copy, vector, accumulate, () -> threadRow(finalXLimit, perThread)),
-                    () -> blockAccumulate(plan, accumulate, limited));
+                    new int[] {fpRow, linearRow}, copy, vector, perRow, () -> threadRow(finalXLimit, perThread)),
+                    () -> blockSources == null ? null : blockAccumulate(accumulate, blockSources));
         }
         threadKnown = outerThreadKnown;
     }
@@ -2113,7 +2117,7 @@ final class FunctionEmitter {
         set(lo64);
         get(hi);
         w.op(0xAC, "i64.extend_i32_s");
-        w.i64Const(2);
+        w.i64Const(1);
         w.op(0x7D, "i64.sub");
         set(last64);
         AccumulateCall call = accumulateCall(acc, acc.sources(), lo64, last64, -1);
@@ -2182,22 +2186,9 @@ final class FunctionEmitter {
      * threads is one vector, whose 16 dependent adds cost more than all else it does). Leaves an i32
      * local that is 1 when the host ran the whole block at this {@code threadIdx.z}: then the registers,
      * thread counters, {@code fp} and {@code linear} are as the rows' loops leave them, and the caller
-     * skips those loops. Null (nothing emitted) when the rows do not have that shape.
+     * skips those loops. {@code sources} are {@link #blockSources}.
      */
-    private Integer blockAccumulate(FastRow row, RowAccumulate acc, boolean limited) {
-        if (acc == null || row.guard != null || limited || acc.out() != null || frameSize <= 0
-                || CounterSteps.reads(acc.bound(), ROW_COUNTER) || !acc.prefix().stream()
-                        .allMatch(s -> s instanceof KStmt.Assign a && trapFree(a.value()))) {
-            return null;
-        }
-        List<SteppedSource> sources = new ArrayList<>();
-        for (SteppedSource s : acc.sources()) {
-            SteppedSource rows = acrossRows(s);
-            if (rows == null) {
-                return null;
-            }
-            sources.add(rows);
-        }
+    private Integer blockAccumulate(RowAccumulate acc, List<SteppedSource> sources) {
         int bdx = blockDims[0];
         int bdy = blockDims[1];
         int all = addLocal(ValType.I32, "block_accumulated");
@@ -2285,6 +2276,27 @@ final class FunctionEmitter {
         return all;
     }
 
+    /**
+     * The sources of a block-wide accumulating call ({@link #blockAccumulate}), split at
+     * {@code threadIdx.y}; null when the rows do not have the shape it needs.
+     */
+    private List<SteppedSource> blockSources(FastRow row, RowAccumulate acc, boolean limited) {
+        if (acc == null || row.guard != null || limited || acc.out() != null || frameSize <= 0
+                || CounterSteps.reads(acc.bound(), ROW_COUNTER) || !acc.prefix().stream()
+                        .allMatch(s -> s instanceof KStmt.Assign a && trapFree(a.value()))) {
+            return null;
+        }
+        List<SteppedSource> sources = new ArrayList<>();
+        for (SteppedSource s : acc.sources()) {
+            SteppedSource rows = acrossRows(s);
+            if (rows == null) {
+                return null;
+            }
+            sources.add(rows);
+        }
+        return sources;
+    }
+
     /** {@code threadIdx.y}: the counter of a block's rows. */
     private static final java.util.function.Predicate<KExpr> ROW_COUNTER = e -> e instanceof KExpr.Special s
             && s.reg() == SpecialReg.TID_Y;
@@ -2320,7 +2332,8 @@ final class FunctionEmitter {
     /**
      * Emits the trips and the sources' arguments of a call covering threads {@code firstX..lastX} (i64
      * locals) of rows 0 to {@code lastY} (an i64 local; -1: one row, the sources' terms have no row
-     * step). Each index is checked at the corners of threads, rows and trips: none may wrap in its type
+     * step). Each index is checked at its lowest and highest value over the threads, rows and trips (a
+     * linear function: at corners): none may wrap in its type
      * (the general code extends each index as it is), so the 64-bit addresses passed are the true ones,
      * which the host checks against the memory.
      */
@@ -2376,31 +2389,44 @@ final class FunctionEmitter {
                 }
                 widen(!t.signed());
                 set(index);
-                for (int x : new int[] {firstX, lastX}) {
-                    for (int trip : new int[] {zero, lastTrip}) {
-                        for (int y : lastY < 0 ? new int[] {zero} : new int[] {zero, lastY}) {
-                            get(index);
-                            get(x);
-                            w.i64Const(t.lane());
-                            w.op(0x7E, "i64.mul");
-                            w.op(0x7C, "i64.add");
-                            get(step);
-                            get(trip);
-                            w.op(0x7E, "i64.mul");
-                            w.op(0x7C, "i64.add");
-                            get(rowStep);
-                            get(y);
-                            w.op(0x7E, "i64.mul");
-                            w.op(0x7C, "i64.add");
-                            if (t.signed()) {
-                                w.i64Const(1L << 31);
-                                w.op(0x7C, "i64.add");
-                            }
-                            w.i64Const(32);
-                            w.op(0x88, "i64.shr_u");
-                            flagNonZero(wraps);
-                        }
+                // the index's lowest and highest value over the threads, trips and rows: the lane's term at
+                // the end its constant sign picks, the others' from their products at the last trip and row
+                int tripSpan = addLocal(ValType.I64, "acc_trip_span");
+                int rowSpan = addLocal(ValType.I64, "acc_row_span");
+                get(step);
+                get(lastTrip);
+                w.op(0x7E, "i64.mul");
+                set(tripSpan);
+                get(rowStep);
+                if (lastY < 0) {
+                    w.i64Const(0);
+                } else {
+                    get(lastY);
+                }
+                w.op(0x7E, "i64.mul");
+                set(rowSpan);
+                for (boolean lowest : new boolean[] {true, false}) {
+                    get(index);
+                    get(t.lane() >= 0 == lowest ? firstX : lastX);
+                    w.i64Const(t.lane());
+                    w.op(0x7E, "i64.mul");
+                    w.op(0x7C, "i64.add");
+                    for (int span : new int[] {tripSpan, rowSpan}) {
+                        get(span); // lowest: min(span, 0); highest: max(span, 0)
+                        w.i64Const(0);
+                        get(span);
+                        w.i64Const(0);
+                        w.op(lowest ? 0x53 : 0x55, lowest ? "i64.lt_s" : "i64.gt_s");
+                        w.select();
+                        w.op(0x7C, "i64.add");
                     }
+                    if (t.signed()) {
+                        w.i64Const(1L << 31);
+                        w.op(0x7C, "i64.add");
+                    }
+                    w.i64Const(32);
+                    w.op(0x88, "i64.shr_u");
+                    flagNonZero(wraps);
                 }
                 // the source at the first thread, row and trip, and its bytes per trip and per row
                 get(addresses[s]);
