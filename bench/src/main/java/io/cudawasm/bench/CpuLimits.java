@@ -87,12 +87,21 @@ public final class CpuLimits {
         }
     }
 
+    /**
+     * System property that, when {@code false}, leaves out the variants with scalar rows: the two back ends
+     * run the same kernel's compiled classes, and HotSpot then compiles its region functions for both the
+     * vector calls and the scalar loops they replace, which costs the vector variants time a worker
+     * (one back end, vectors on or off) does not pay.
+     */
+    static final String SCALAR_ROWS_PROPERTY = "cpulimits.scalarRows";
+
     private static void compare(String kernel, int rounds, int launches, CpuReference c, OpenClProbe.Result opencl)
             throws Exception {
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("wasm-1", wasm(kernel, 1));
         variants.put("wasm-2", wasm(kernel, 2));
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"false".equals(System.getProperty(SCALAR_ROWS_PROPERTY))) {
             // the same path with its float rows scalar, side by side ("s": scalar rows)
             variants.put("wasm-1s", backend(kernel, new WasmBackend(1, false, false), false));
             variants.put("wasm-2s", backend(kernel, new WasmBackend(2, false, false), false));

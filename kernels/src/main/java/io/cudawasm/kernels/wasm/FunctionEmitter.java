@@ -2390,34 +2390,42 @@ final class FunctionEmitter {
                 widen(!t.signed());
                 set(index);
                 // the index's lowest and highest value over the threads, trips and rows: the lane's term at
-                // the end its constant sign picks, the others' from their products at the last trip and row
-                int tripSpan = addLocal(ValType.I64, "acc_trip_span");
-                int rowSpan = addLocal(ValType.I64, "acc_row_span");
-                get(step);
-                get(lastTrip);
-                w.op(0x7E, "i64.mul");
-                set(tripSpan);
-                get(rowStep);
-                if (lastY < 0) {
-                    w.i64Const(0);
-                } else {
-                    get(lastY);
+                // the end its constant sign picks, the others' from their products at the last trip and row,
+                // min(p, 0) as p & (p >> 63) and max(p, 0) as p - min(p, 0) (Chicory makes a comparison a call)
+                int[] lows = new int[2];
+                int[] spans = new int[2];
+                int[][] factors = {{step, lastTrip}, {rowStep, lastY}};
+                for (int f = 0; f < 2; f++) {
+                    spans[f] = addLocal(ValType.I64, "acc_span");
+                    lows[f] = addLocal(ValType.I64, "acc_span_low");
+                    get(factors[f][0]);
+                    if (factors[f][1] < 0) {
+                        w.i64Const(0);
+                    } else {
+                        get(factors[f][1]);
+                    }
+                    w.op(0x7E, "i64.mul");
+                    tee(spans[f]);
+                    get(spans[f]);
+                    w.i64Const(63);
+                    w.op(0x87, "i64.shr_s");
+                    w.op(0x83, "i64.and");
+                    set(lows[f]);
                 }
-                w.op(0x7E, "i64.mul");
-                set(rowSpan);
                 for (boolean lowest : new boolean[] {true, false}) {
                     get(index);
                     get(t.lane() >= 0 == lowest ? firstX : lastX);
                     w.i64Const(t.lane());
                     w.op(0x7E, "i64.mul");
                     w.op(0x7C, "i64.add");
-                    for (int span : new int[] {tripSpan, rowSpan}) {
-                        get(span); // lowest: min(span, 0); highest: max(span, 0)
-                        w.i64Const(0);
-                        get(span);
-                        w.i64Const(0);
-                        w.op(lowest ? 0x53 : 0x55, lowest ? "i64.lt_s" : "i64.gt_s");
-                        w.select();
+                    for (int f = 0; f < 2; f++) {
+                        if (lowest) {
+                            get(lows[f]);
+                        } else {
+                            get(spans[f]);
+                            get(lows[f]);
+                            w.op(0x7D, "i64.sub");
+                        }
                         w.op(0x7C, "i64.add");
                     }
                     if (t.signed()) {
