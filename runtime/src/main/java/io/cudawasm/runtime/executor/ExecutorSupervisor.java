@@ -127,6 +127,7 @@ public final class ExecutorSupervisor implements AutoCloseable {
         Path folder = base.resolve("cw-exec-" + ProcessHandle.current().pid() + "-"
                 + device.replaceAll("[^A-Za-z0-9]", "") + "-" + run);
         try {
+            claim(folder);
             ExecutorProcess p = ExecutorProcess.start(device, run, folder, settings, this::onDeath);
             synchronized (this) {
                 current = p;
@@ -464,7 +465,34 @@ public final class ExecutorSupervisor implements AutoCloseable {
 
     // ------------------------------------------------------------------ folders
 
+    /** The folders this JVM's executors use, each locked until it is deleted ({@link FolderLease}). */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, FolderLease> LEASES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void claim(Path folder) throws IOException {
+        FolderLease lease = FolderLease.claim(folder);
+        FolderLease before = LEASES.put(folder, lease);
+        if (before != null) {
+            before.close();
+        }
+    }
+
     private static void deleteFolder(Path folder) {
+        try {
+            deleteTree(folder);
+        } finally {
+            FolderLease lease = LEASES.remove(folder);
+            if (lease != null) {
+                try {
+                    lease.close();
+                } catch (IOException e) {
+                    LOG.debug("cannot release {}: {}", folder, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path folder) {
         if (!Files.exists(folder)) {
             return;
         }
@@ -488,9 +516,10 @@ public final class ExecutorSupervisor implements AutoCloseable {
                 String[] parts = f.getFileName().toString().split("-");
                 try {
                     long pid = Long.parseLong(parts[2]);
+                    // a PID from another namespace looks dead here: its lock says whether it is in use
                     if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(h -> !h.isAlive())
-                            .orElse(true)) {
-                        deleteFolder(f);
+                            .orElse(true) && !FolderLease.held(f)) {
+                        deleteTree(f);
                     }
                 } catch (RuntimeException e) {
                     // not one of ours
