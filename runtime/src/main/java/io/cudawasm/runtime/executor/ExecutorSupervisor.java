@@ -124,8 +124,10 @@ public final class ExecutorSupervisor implements AutoCloseable {
         synchronized (this) {
             run = ++runs;
         }
+        // a JVM-wide number too: two supervisors of one device (two back ends, or tests) each count runs
+        // from 1, and one's cleaning after its executor died removed the other's folder, socket and all
         Path folder = base.resolve("cw-exec-" + ProcessHandle.current().pid() + "-"
-                + device.replaceAll("[^A-Za-z0-9]", "") + "-" + run);
+                + device.replaceAll("[^A-Za-z0-9]", "") + "-" + run + "-" + FOLDERS.incrementAndGet());
         try {
             claim(folder);
             ExecutorProcess p = ExecutorProcess.start(device, run, folder, settings, this::onDeath);
@@ -464,6 +466,9 @@ public final class ExecutorSupervisor implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ folders
+
+    /** Executor folders this JVM has named: each name is used once. */
+    private static final java.util.concurrent.atomic.AtomicLong FOLDERS = new java.util.concurrent.atomic.AtomicLong();
 
     /** The folders this JVM's executors use, each locked until it is deleted ({@link FolderLease}). */
     private static final java.util.concurrent.ConcurrentHashMap<Path, FolderLease> LEASES =

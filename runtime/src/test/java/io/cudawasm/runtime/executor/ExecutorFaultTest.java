@@ -127,6 +127,29 @@ class ExecutorFaultTest {
                 .toString(java.nio.file.Files.getPosixFilePermissions(folder)));
     }
 
+    /**
+     * Each executor has a folder of its own, also across back ends of one device in one JVM: tests
+     * (and a worker's back ends) each count their executors from one, and the folder of the previous
+     * test's executor, removed once that process had died, was the next test's (its control socket
+     * vanished: "control channel failed: No such file or directory").
+     */
+    @Test
+    void everyExecutorHasAFolderOfItsOwn() {
+        saxpyIsRight();
+        java.nio.file.Path mine = opencl.supervisor().folder();
+        ExecutorBackend other = ExecutorTestDevice.opencl(ExecutorTestDevice.settings());
+        try {
+            CompileRequest request = CompileRequest.of("k.cu", SAXPY);
+            other.open(KernelCompiler.compile(request), request).close();
+            java.nio.file.Path theirs = other.supervisor().folder();
+            org.junit.jupiter.api.Assertions.assertNotNull(theirs, "the second back end's executor runs");
+            org.junit.jupiter.api.Assertions.assertNotEquals(mine, theirs);
+        } finally {
+            other.close();
+        }
+        saxpyIsRight();
+    }
+
     @Test
     void outOfBoundsReadCrashesOnlyTheExecutor() {
         LaunchException e = fault("__global__ void k(int* x) { x[0] = x[1L << 38]; }", "k", false, null);
