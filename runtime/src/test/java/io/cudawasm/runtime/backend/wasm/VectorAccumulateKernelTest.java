@@ -65,6 +65,12 @@ class VectorAccumulateKernelTest {
                 for (int k = 0; k < K; k++) acc += x[i + k + off] * 0.5f;
                 out[i] = acc;
             }
+            __global__ void repeat(const float* x, float* out, int K) {
+                int i = blockIdx.x * blockDim.x + threadIdx.x;
+                float acc = 0.0f;
+                for (int k = 0; k < K; k++) acc += x[i] * 0.5f;
+                out[i] = acc;
+            }
             __global__ void offset(const float* x, float* out, int off, int K) {
                 int i = threadIdx.x;
                 float acc = 0.0f;
@@ -72,6 +78,33 @@ class VectorAccumulateKernelTest {
                 out[i] = acc;
             }
             """;
+
+    /**
+     * Accumulating rows under a time limit: a loop too long for one call (the host refuses more than
+     * 2^20 terms) runs in the kernel's code and is interrupted there; a grid of many calls each under
+     * the cap stops between them. Both end with TIMEOUT soon after the limit, and the worker runs on.
+     */
+    @Test
+    void longAccumulationsStopAtTheTimeLimit() {
+        try (KernelHarness h = KernelHarness.of(KERNELS, 2)) {
+            DeviceBuffer x = h.buffer(new float[1 << 20]);
+            DeviceBuffer out = h.buffer(new float[1 << 20]);
+            // one row of 64 threads, 2^27 trips each; then 2^14 blocks of 64 threads, 2^14 trips each (2^20
+            // terms a call, the most the host takes; about half a second of vector work in all here)
+            for (int[] shape : new int[][] {{1, 1 << 27}, {1 << 14, 1 << 14}}) {
+                long start = System.nanoTime();
+                LaunchException e = assertThrows(LaunchException.class, () -> h.launch("repeat",
+                        LaunchConfig.of(Dim3.of(shape[0]), Dim3.of(64)),
+                        LaunchOptions.DEFAULT.withTimeLimit(java.time.Duration.ofMillis(50)), x, out, shape[1]));
+                assertEquals(LaunchFailure.TIMEOUT, e.failure(), e.getMessage());
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(ms < 10_000, "stopped promptly, took " + ms + " ms");
+            }
+            DeviceBuffer ones = h.buffer(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+            h.launch("repeat", Dim3.of(1), Dim3.of(16), ones, out, 10);
+            assertEquals(80.0f, h.floats(out)[15]); // ten halves of 16
+        }
+    }
 
     /** Ordinary values, with one NaN or infinity in every {@code run} values when {@code specials}. */
     private static float[] values(int n, long seed, boolean specials, int run) {
@@ -115,7 +148,7 @@ class VectorAccumulateKernelTest {
     void accumulatingRowsCallTheHost() {
         try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
             String text = h.compiled().wasm().text();
-            for (String k : new String[] {"matmul_tiled", "naive", "mixed", "framed", "offset", "tail"}) {
+            for (String k : new String[] {"matmul_tiled", "naive", "mixed", "framed", "offset", "tail", "repeat"}) {
                 assertTrue(functionText(text, k).contains("call $env.__cw_vector_accumulate"), k);
             }
         }
