@@ -1888,13 +1888,7 @@ final class FunctionEmitter {
                 w.i64Const(0);
             }
         }
-        for (int k = 0; k < VectorRowAbi.MAX_UNIFORMS; k++) {
-            if (k < vector.uniforms().size()) {
-                expr(vector.uniforms().get(k));
-            } else {
-                w.f32Const(0);
-            }
-        }
+        uniformArguments(vector.uniforms());
         w.call(module.vectorRowFunction(), "env." + VectorRowAbi.IMPORT_NAME);
         get(lo);
         w.op(0x6A, "i32.add");
@@ -2428,13 +2422,7 @@ final class FunctionEmitter {
                         }
                         w.op(0x7C, "i64.add");
                     }
-                    if (t.signed()) {
-                        w.i64Const(1L << 31);
-                        w.op(0x7C, "i64.add");
-                    }
-                    w.i64Const(32);
-                    w.op(0x88, "i64.shr_u");
-                    flagNonZero(wraps);
+                    flagOutsideType(t.signed(), wraps);
                 }
                 // the source at the first thread, row and trip, and its bytes per trip and per row
                 get(addresses[s]);
@@ -2520,13 +2508,7 @@ final class FunctionEmitter {
                 w.i64Const(0);
             }
         }
-        for (int u = 0; u < VectorRowAbi.MAX_UNIFORMS; u++) {
-            if (u < acc.uniforms().size()) {
-                expr(acc.uniforms().get(u));
-            } else {
-                w.f32Const(0);
-            }
-        }
+        uniformArguments(acc.uniforms());
         w.call(module.vectorAccumulateFunction(), "env." + VectorAccumulateAbi.IMPORT_NAME);
     }
 
@@ -2542,6 +2524,17 @@ final class FunctionEmitter {
         set(registers.get(acc.counter()));
         storedValue.run();
         set(registers.get(acc.acc()));
+    }
+
+    /** A vector call's row-wide value arguments: {@code uniforms}, then zeros up to {@link VectorRowAbi#MAX_UNIFORMS}. */
+    private void uniformArguments(List<KExpr> uniforms) {
+        for (int k = 0; k < VectorRowAbi.MAX_UNIFORMS; k++) {
+            if (k < uniforms.size()) {
+                expr(uniforms.get(k));
+            } else {
+                w.f32Const(0);
+            }
+        }
     }
 
     /** The 64-bit address of thread {@code lo}'s access through a row's hoisted pointer. */
@@ -2747,13 +2740,7 @@ final class FunctionEmitter {
                     w.i64Const(t.index().coeff());
                     w.op(0x7E, "i64.mul");
                     w.op(0x7C, "i64.add");
-                    if (t.signed()) {
-                        w.i64Const(1L << 31);
-                        w.op(0x7C, "i64.add");
-                    }
-                    w.i64Const(32);
-                    w.op(0x88, "i64.shr_u");
-                    flagNonZero(wild);
+                    flagOutsideType(t.signed(), wild);
                 }
             }
         }
@@ -2770,6 +2757,21 @@ final class FunctionEmitter {
             w.op(0x88, "i64.shr_u");
             flagNonZero(wild);
         }
+    }
+
+    /**
+     * Sets {@code flag} when the i64 on the stack, an index's exact value, lies outside its 32-bit type
+     * (signed: [-2^31, 2^31); unsigned: [0, 2^32)): then the index wrapped, and the general code, which
+     * extends it as it is, would compute another address. Shifts only (Chicory makes a comparison a call).
+     */
+    private void flagOutsideType(boolean signed, int flag) {
+        if (signed) {
+            w.i64Const(1L << 31);
+            w.op(0x7C, "i64.add");
+        }
+        w.i64Const(32);
+        w.op(0x88, "i64.shr_u");
+        flagNonZero(flag);
     }
 
     /** The i32 on the stack to i64, zero- or sign-extended. */

@@ -1,5 +1,7 @@
 package io.cudawasm.runtime.backend.wasm;
 
+import static io.cudawasm.runtime.backend.wasm.VectorRowKernelTest.bits;
+import static io.cudawasm.runtime.backend.wasm.VectorRowKernelTest.functionText;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -123,25 +125,6 @@ class VectorAccumulateKernelTest {
             }
         }
         return v;
-    }
-
-    private static int[] bits(float[] f) {
-        int[] b = new int[f.length];
-        for (int i = 0; i < f.length; i++) {
-            b[i] = Float.floatToRawIntBits(f[i]);
-        }
-        return b;
-    }
-
-    /** The WAT of a kernel's functions (its runner and its regions). */
-    private static String functionText(String text, String kernel) {
-        StringBuilder b = new StringBuilder();
-        for (String f : text.split("\\(func ")) {
-            if (f.startsWith("$" + kernel + " ") || f.startsWith("$" + kernel + "$")) {
-                b.append(f);
-            }
-        }
-        return b.toString();
     }
 
     @Test

@@ -397,15 +397,7 @@ class VectorAccumulateTest {
             assertTrue(Float.isNaN(Float.intBitsToFloat(actualWords.getInt(index))), what + ": thread " + t + " gave no NaN");
             System.arraycopy(actual, index, expected, index, 4);
         }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] != actual[i]) {
-                int word = i & ~3;
-                fail(what + ": byte at address " + (i + memory.guard()) + " is " + actual[i] + ", expected " + expected[i]
-                        + " (word " + Integer.toHexString(ByteBuffer.wrap(actual, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
-                        + " vs " + Integer.toHexString(ByteBuffer.wrap(expected, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
-                        + ")");
-            }
-        }
+        VectorRowsTest.assertSameBytes(what, expected, actual, memory.guard());
     }
 
     /**

@@ -109,7 +109,7 @@ class VectorRowKernelTest {
         return h;
     }
 
-    private static int[] bits(float[] f) {
+    static int[] bits(float[] f) {
         int[] b = new int[f.length];
         for (int i = 0; i < f.length; i++) {
             b[i] = Float.floatToRawIntBits(f[i]);
@@ -302,7 +302,7 @@ class VectorRowKernelTest {
     }
 
     /** The WAT of a kernel's functions (its runner and its regions). */
-    private static String functionText(String text, String kernel) {
+    static String functionText(String text, String kernel) {
         StringBuilder b = new StringBuilder();
         for (String f : text.split("\\(func ")) {
             if (f.startsWith("$" + kernel + " ") || f.startsWith("$" + kernel + "$")) {

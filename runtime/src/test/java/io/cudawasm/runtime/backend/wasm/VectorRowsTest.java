@@ -51,6 +51,19 @@ class VectorRowsTest {
         0x7f7fffff, 0xff7fffff, 0x00800000, 0x3f800000, // largest, smallest normal, one
     };
 
+    /** Fails at the first byte where {@code actual} differs from {@code expected} (the memory's array, {@code guard} below it). */
+    static void assertSameBytes(String what, byte[] expected, byte[] actual, int guard) {
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] != actual[i]) {
+                int word = i & ~3;
+                fail(what + ": byte at address " + (i + guard) + " is " + actual[i] + ", expected " + expected[i]
+                        + " (word " + Integer.toHexString(ByteBuffer.wrap(actual, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                        + " vs " + Integer.toHexString(ByteBuffer.wrap(expected, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                        + ")");
+            }
+        }
+    }
+
     /** Packs symbols, the first in the lowest four bits, as the compiler does. */
     static long program(int... symbols) {
         long code = 0;
@@ -291,15 +304,7 @@ class VectorRowsTest {
             assertTrue(Float.isNaN(Float.intBitsToFloat(actualWords.getInt(index))), what + ": thread " + t + " gave no NaN");
             System.arraycopy(actual, index, expected, index, 4);
         }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] != actual[i]) {
-                int word = i & ~3;
-                fail(what + ": byte at address " + (i + memory.guard()) + " is " + actual[i] + ", expected " + expected[i]
-                        + " (word " + Integer.toHexString(ByteBuffer.wrap(actual, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
-                        + " vs " + Integer.toHexString(ByteBuffer.wrap(expected, word, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
-                        + ")");
-            }
-        }
+        assertSameBytes(what, expected, actual, memory.guard());
     }
 
     /**
