@@ -1732,9 +1732,7 @@ final class FunctionEmitter {
             int symbol = load.applyAsInt(l);
             return symbol >= 0 && out.add(symbol);
         }
-        if (e instanceof KExpr.FloatConst || e instanceof KExpr.LocalGet g && registers.containsKey(g.local())
-                && !g.local().needsMemory() && !g.local().isThreadContext() && !low32.contains(g.local())
-                && !assigned.contains(g.local())) {
+        if (e instanceof KExpr.FloatConst || e instanceof KExpr.LocalGet g && uniformRegister(g.local(), assigned)) {
             int k = slot(uniforms, e, VectorRowAbi.MAX_UNIFORMS);
             return k >= 0 && out.add(VectorRowAbi.UNIFORM0 + k);
         }

@@ -131,14 +131,12 @@ final class VectorAccumulate {
         // Every address used from here on was checked to lie in [low, high), so as array indices
         // (address - guard) they lie in [0, array.length) and fit an int; steps of sources read over
         // more than one trip, and rows' steps, lie within that span too.
-        // the lanes past a row's threads compute on whatever the array holds there, and are never stored
-        Scratch scratch = SCRATCH.get();
-        float[] values = scratch.values(threads * rows);
+        float[] values = SCRATCH.get().values(threads * rows);
         for (int r = 0; r < rows; r++) {
             if (in < 0) {
                 java.util.Arrays.fill(values, r * threads, r * threads + done, initial);
             } else {
-                gather(array, (int) (in + rowStride * r - guard), stride, values, r * threads, done, scratch);
+                gather(array, (int) (in + rowStride * r - guard), stride, values, r * threads, done);
             }
         }
         compiled.accumulate().run(array, values, threads, rows, trips,
@@ -152,36 +150,24 @@ final class VectorAccumulate {
     }
 
     /**
-     * A worker thread's arrays for the calls it makes, kept between calls: a block's 256 start values
-     * were allocated (and zeroed) on every call, as much time as the vectors' work.
+     * A worker thread's start-value array, kept between calls (at most {@link #KEPT} floats, 16 KiB a
+     * thread): a block's 256 start values allocated and zeroed on every call cost the tiled matmul 10 %.
+     * The lanes past a row's threads compute on what the array holds there and are never stored.
      */
     private static final class Scratch {
-        /** Floats kept at most per array: larger calls (up to MAX_WORK threads) allocate their own. */
+        /** Floats kept at most: larger calls (up to MAX_WORK threads) allocate their own. */
         private static final int KEPT = 4096;
         private float[] values = new float[256];
-        private float[] span = new float[1024];
 
         float[] values(int n) {
             return n <= values.length ? values : n <= KEPT ? (values = new float[n]) : new float[n];
-        }
-
-        float[] span(int n) {
-            return n <= span.length ? span : n <= KEPT ? (span = new float[n]) : new float[n];
         }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Strides (in bytes, either way) up to which {@link #gather} reads the floats' whole span at once. */
-    private static final int SPAN_STRIDE = 64;
-
-    /**
-     * Reads {@code n} floats from {@code array}, {@code stride} bytes apart from {@code index}, into
-     * {@code values} at {@code at}. Frames ({@code stride} -16) and other short strides of whole floats
-     * read the span they lie in with one bulk copy and pick from it: a read per float through the
-     * array's view, each with its own bounds check, took as long as the vectors' work.
-     */
-    private static void gather(byte[] array, int index, int stride, float[] values, int at, int n, Scratch scratch) {
+    /** Reads {@code n} floats from {@code array}, {@code stride} bytes apart from {@code index}, into {@code values} at {@code at}. */
+    private static void gather(byte[] array, int index, int stride, float[] values, int at, int n) {
         if (stride == 4) {
             ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN).position(index).asFloatBuffer().get(values, at, n);
         } else {
