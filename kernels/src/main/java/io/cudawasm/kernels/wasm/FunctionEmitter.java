@@ -1,5 +1,6 @@
 package io.cudawasm.kernels.wasm;
 
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
@@ -532,7 +533,9 @@ final class FunctionEmitter {
             threadBody();
         } else {
             FastRow plan = paramsNeedCopy() ? null : planFastRow(fn.body());
-            threadLoops(tz, bdz, () -> threadLoops(ty, bdy, () -> {
+            // no frames or linear index to carry past the block here (blockRan leaves those alone then)
+            BlockCopies copies = frameSize > 0 ? null : blockCopies(plan, List.of(), List.of(), false);
+            threadLoops(tz, bdz, () -> skippable(copies == null ? null : blockCopy(copies), () -> threadLoops(ty, bdy, () -> {
                 if (plan != null) {
                     // the general loop is the fallback: one copy of the body, not the unrolled four
                     versionedRow(plan, () -> fastThread(plan, null, List.of(), List.of()), null, rowCopy(plan),
@@ -543,7 +546,7 @@ final class FunctionEmitter {
                 } else {
                     threadLoops(tx, bdx, this::threadBody);
                 }
-            }));
+            })));
         }
         // next block: bx + 1, carrying into by and bz (three divisions a block cost more than a small kernel's block)
         get(bx);
@@ -787,9 +790,11 @@ final class FunctionEmitter {
             // declines, a row's would too, and a second copy of the set-up made region functions too large
             // for HotSpot to compile well (the tiled matmul's ran 6x slower with vector rows off)
             RowAccumulate perRow = blockSources == null ? accumulate : null;
+            BlockCopies copies = blockCopies(plan, load, written, range.isPresent());
             forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
                     new int[] {fpRow, linearRow}, copy, vector, perRow, () -> threadRow(finalXLimit, perThread)),
-                    () -> blockSources == null ? null : blockAccumulate(accumulate, blockSources));
+                    () -> blockSources != null ? blockAccumulate(accumulate, blockSources)
+                            : copies != null ? blockCopy(copies) : null);
         }
         threadKnown = outerThreadKnown;
     }
@@ -1158,18 +1163,21 @@ final class FunctionEmitter {
         w.i32Const(frameSize);
         w.op(0x6B, "i32.sub");
         set(fpLocal);
-        threadLoops(threadCounters[2], blockDims[2], () -> {
-            Integer done = before.get();
-            if (done != null) {
-                get(done);
-                w.op(0x45, "i32.eqz");
-                w.ifThen(label("rows"), null);
-            }
-            threadLoops(threadCounters[1], blockDims[1], row);
-            if (done != null) {
-                w.end();
-            }
-        });
+        threadLoops(threadCounters[2], blockDims[2],
+                () -> skippable(before.get(), () -> threadLoops(threadCounters[1], blockDims[1], row)));
+    }
+
+    /** {@code rows}, unless {@code done} (an i32 local, or null for none) is non-zero. */
+    private void skippable(Integer done, Runnable rows) {
+        if (done != null) {
+            get(done);
+            w.op(0x45, "i32.eqz");
+            w.ifThen(label("rows"), null);
+        }
+        rows.run();
+        if (done != null) {
+            w.end();
+        }
     }
 
     /** One row of threads (threadIdx.x up to {@code xLimit}), advancing {@code linear} and {@code fp} over the whole row. */
@@ -2199,16 +2207,8 @@ final class FunctionEmitter {
         int lastY = addLocal(ValType.I64, "block_last_y");
         w.i64Const(0);
         set(zero);
-        get(bdx);
-        w.op(0xAC, "i64.extend_i32_s");
-        w.i64Const(1);
-        w.op(0x7D, "i64.sub");
-        set(lastX);
-        get(bdy);
-        w.op(0xAC, "i64.extend_i32_s");
-        w.i64Const(1);
-        w.op(0x7D, "i64.sub");
-        set(lastY);
+        lastIndex(bdx, lastX);
+        lastIndex(bdy, lastY);
         AccumulateCall call = accumulateCall(acc, sources, zero, lastX, lastY);
         get(call.wraps());
         w.op(0x45, "i32.eqz");
@@ -2225,16 +2225,7 @@ final class FunctionEmitter {
         get(threads);
         w.op(0x46, "i32.eq");
         w.ifThen(label("block_accumulated"), null);
-        // what the rows' loops leave: the last thread's registers, fp and linear past the block's rows
-        get(bdx);
-        w.i32Const(1);
-        w.op(0x6B, "i32.sub");
-        set(threadCounters[0]);
-        get(bdy);
-        w.i32Const(1);
-        w.op(0x6B, "i32.sub");
-        set(threadCounters[1]);
-        accumulatedRegisters(acc, () -> {
+        blockRan(threads, all, () -> accumulatedRegisters(acc, () -> {
             get(fpLocal);
             get(threads);
             w.i32Const(1);
@@ -2243,25 +2234,7 @@ final class FunctionEmitter {
             w.op(0x6C, "i32.mul");
             w.op(0x6B, "i32.sub");
             loadScalar(ScalarType.FLOAT, frameSlots.get(acc.acc()));
-        });
-        get(fpLocal);
-        get(threads);
-        w.i32Const(frameSize);
-        w.op(0x6C, "i32.mul");
-        w.op(0x6B, "i32.sub");
-        set(fpLocal);
-        if (tracksLinear) {
-            get(linearLocal);
-            get(threads);
-            w.op(0x6A, "i32.add");
-            set(linearLocal);
-        }
-        get(bdx);
-        set(threadCounters[0]);
-        get(bdy);
-        set(threadCounters[1]);
-        w.i32Const(1);
-        set(all);
+        }));
         w.end();
         w.end();
         w.end();
@@ -2315,6 +2288,367 @@ final class FunctionEmitter {
     }
 
     /**
+     * A block's stores for {@code env.__cw_block_copy} ({@link BlockCopyAbi}): every row of the block is
+     * the same fast row of {@code assignments} (registers, trap-free) and {@code stores}, each of
+     * {@code size} bytes.
+     */
+    private record BlockCopies(List<KStmt> assignments, List<CopyStore> stores, int size) {}
+
+    /**
+     * One store of a {@link BlockCopies}: to {@code dst}, from {@code src} (null: the constant alone)
+     * for the threads where {@code uniforms} hold and {@code xBounds} bound threadIdx.x and
+     * {@code yBounds} threadIdx.y, the constant's bits {@code fill} for the others. Both addresses are
+     * split at threadIdx.y ({@link #acrossRows}) with {@code size} bytes per thread.
+     */
+    private record CopyStore(SteppedSource dst, SteppedSource src, long fill, List<KExpr> uniforms,
+            List<RowGuard.Bound> xBounds, List<RowGuard.Bound> yBounds) {}
+
+    /** Blocks of fewer threads than this run their rows: the call's set-up costs more than it saves. */
+    private static final int BLOCK_COPY_MIN_THREADS = 16;
+
+    /**
+     * The rows as {@link BlockCopies}, or null. Each store's value is a load of its own type through an
+     * address with {@code size} bytes per thread, a constant, or {@code c ? load : constant} (either way
+     * round) where {@code c} is a conjunction of conditions the block does not change and of bounds on
+     * threadIdx.x or threadIdx.y ({@link RowGuard#terms}, {@link #rowBounds}). {@code load} and
+     * {@code written} are the frame slots a thread loads and stores (none allowed: a thread's own
+     * effect); {@code limited}: the x loop stops early ({@link ThreadRange}), which a block call would not.
+     */
+    private BlockCopies blockCopies(FastRow row, java.util.Collection<KLocal> load, List<KLocal> written,
+            boolean limited) {
+        if (row == null || module.blockCopyFunction() < 0 || row.guard != null || limited || !load.isEmpty()
+                || !written.isEmpty()) {
+            return null;
+        }
+        List<KStmt> statements = rowStatements(row);
+        List<KStmt> assignments = new ArrayList<>();
+        List<KStmt.Store> stores = new ArrayList<>();
+        for (KStmt st : statements) {
+            if (st instanceof KStmt.Assign a && trapFree(a.value())) {
+                assignments.add(a);
+            } else if (st instanceof KStmt.Store store) {
+                stores.add(store);
+            } else {
+                return null;
+            }
+        }
+        if (stores.isEmpty() || stores.size() > BlockCopyAbi.MAX_STORES
+                || !independentAssignments(assignments, row, assignedIn(statements))) {
+            return null;
+        }
+        int size = ((PointerType) stores.get(0).address().type()).pointee().size();
+        List<CopyStore> copies = new ArrayList<>();
+        for (KStmt.Store store : stores) {
+            CopyStore copy = copyStore(store, row, size);
+            if (copy == null) {
+                return null;
+            }
+            copies.add(copy);
+        }
+        return new BlockCopies(assignments, copies, size);
+    }
+
+    /** One store as a {@link CopyStore} of {@code size} bytes, or null. */
+    private CopyStore copyStore(KStmt.Store store, FastRow row, int size) {
+        CType t = ((PointerType) store.address().type()).pointee();
+        if (!(t instanceof ScalarType) || t.size() != size || size != 1 && size != 2 && size != 4 && size != 8) {
+            return null;
+        }
+        KExpr value = store.value();
+        // a narrow integer's select is an int's, converted back: (short)(c ? (int)load<short> : 4660)
+        boolean narrowed = value instanceof KExpr.Convert c && t.isInteger() && c.operand().type().isInteger()
+                && c.operand().type().size() >= size;
+        if (narrowed) {
+            value = ((KExpr.Convert) value).operand();
+        }
+        KExpr.Load load = null;
+        KExpr constant = value;
+        KExpr condition = null;
+        boolean negate = false;
+        if (value instanceof KExpr.Select sel) {
+            negate = ownLoad(sel.ifFalse(), t, narrowed) != null;
+            load = ownLoad(negate ? sel.ifFalse() : sel.ifTrue(), t, narrowed);
+            constant = negate ? sel.ifTrue() : sel.ifFalse();
+            condition = sel.condition();
+        } else if (ownLoad(value, t, narrowed) != null) {
+            load = ownLoad(value, t, narrowed);
+            constant = null;
+        }
+        Long fill = constant == null ? Long.valueOf(0)
+                : narrowed && constant instanceof KExpr.IntConst k ? Long.valueOf(k.value()) : constantBits(constant, t);
+        if (fill == null || value instanceof KExpr.Select && load == null) {
+            return null;
+        }
+        List<KExpr> uniforms = new ArrayList<>();
+        List<RowGuard.Bound> xBounds = new ArrayList<>();
+        List<RowGuard.Bound> yBounds = new ArrayList<>();
+        List<KExpr> rowConditions = new ArrayList<>();
+        if (condition != null && !RowGuard.terms(condition, negate, row.affine, xBounds, rowConditions)) {
+            return null;
+        }
+        for (RowGuard.Bound b : xBounds) {
+            if (CounterSteps.reads(b.lhs().base(), ROW_COUNTER) || CounterSteps.reads(b.value(), ROW_COUNTER)) {
+                return null; // a row's range of threadIdx.x would depend on the row
+            }
+        }
+        for (KExpr c : rowConditions) {
+            if (!rowBounds(c, false, yBounds, uniforms)) {
+                return null;
+            }
+        }
+        SteppedSource dst = blockAddress(store.address(), row, size);
+        SteppedSource src = load == null ? null : blockAddress(load.address(), row, size);
+        return dst == null || load != null && src == null ? null
+                : new CopyStore(dst, src, fill, uniforms, xBounds, yBounds);
+    }
+
+    /**
+     * {@code e} as a load of type {@code t}, or null: the load itself, or where the store narrows
+     * ({@code narrowed}) a load of {@code t} widened to another integer type, which the narrowing undoes.
+     */
+    private static KExpr.Load ownLoad(KExpr e, CType t, boolean narrowed) {
+        if (narrowed && e instanceof KExpr.Convert c && c.type().isInteger() && c.type().size() >= t.size()) {
+            e = c.operand();
+        }
+        return e instanceof KExpr.Load l && l.type().equals(t) ? l : null;
+    }
+
+    /** The bits of a constant of type {@code t} as it stores them (low bytes first), or null when it is not one. */
+    private static Long constantBits(KExpr e, CType t) {
+        if (e instanceof KExpr.IntConst k && k.type().equals(t)) {
+            return k.value();
+        }
+        if (e instanceof KExpr.FloatConst f && f.type().equals(t)) {
+            ScalarKind kind = f.type().kind();
+            return kind == ScalarKind.FLOAT ? Long.valueOf(Float.floatToRawIntBits((float) f.value()) & 0xFFFF_FFFFL)
+                    : kind == ScalarKind.DOUBLE ? Long.valueOf(Double.doubleToRawLongBits(f.value())) : null;
+        }
+        return null;
+    }
+
+    /**
+     * An address of a block copy, split at threadIdx.y, with {@code size} bytes per thread of a row; or
+     * null ({@link #steppedSource} with no counter, {@link #acrossRows}).
+     */
+    private SteppedSource blockAddress(KExpr address, FastRow row, int size) {
+        SteppedSource s = steppedSource(address, row, null, 0);
+        return s == null || s.lane() != size ? null : acrossRows(s);
+    }
+
+    /**
+     * Splits a condition the row does not change (negated when {@code negate}) into bounds on
+     * threadIdx.y ({@code base + threadIdx.y op value}, base and value the same for the whole block) and
+     * conditions the block does not change; false when it cannot.
+     */
+    private static boolean rowBounds(KExpr c, boolean negate, List<RowGuard.Bound> bounds, List<KExpr> uniforms) {
+        if (!CounterSteps.reads(c, ROW_COUNTER)) {
+            uniforms.add(negate ? new KExpr.Unary(KExpr.UnaryOp.NOT, c, ScalarType.BOOL) : c);
+            return true;
+        }
+        if (c instanceof KExpr.Unary u && u.op() == KExpr.UnaryOp.NOT) {
+            return rowBounds(u.operand(), !negate, bounds, uniforms);
+        }
+        if (!(c instanceof KExpr.Binary b)) {
+            return false;
+        }
+        if (b.op() == (negate ? KExpr.BinaryOp.LOR : KExpr.BinaryOp.LAND)) {
+            return rowBounds(b.left(), negate, bounds, uniforms) && rowBounds(b.right(), negate, bounds, uniforms);
+        }
+        if (!b.op().isComparison() || !ThreadAffine.is32BitInteger(b.left().type())) {
+            return false;
+        }
+        KExpr.BinaryOp op = negate ? RowGuard.negation(b.op()) : b.op();
+        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, ROW_COUNTER) ? null : e;
+        CounterSteps.Split l = CounterSteps.split(b.left(), ROW_COUNTER, 0, invariant);
+        CounterSteps.Split r = CounterSteps.split(b.right(), ROW_COUNTER, 0, invariant);
+        if (l == null || r == null || op == KExpr.BinaryOp.NE) {
+            return false;
+        }
+        boolean unsigned = ThreadAffine.unsigned(b.left().type());
+        if (unitStep(l.step()) && r.step() == null) {
+            bounds.add(new RowGuard.Bound(new ThreadAffine.Form(l.atStart(), 1), op, r.atStart(), unsigned));
+            return true;
+        }
+        if (unitStep(r.step()) && l.step() == null) {
+            bounds.add(new RowGuard.Bound(new ThreadAffine.Form(r.atStart(), 1), RowGuard.mirror(op), l.atStart(), unsigned));
+            return true;
+        }
+        return false;
+    }
+
+    /** A step of one: the constant 1, through conversions between 32-bit integer types (which keep it 1). */
+    private static boolean unitStep(KExpr step) {
+        while (step instanceof KExpr.Convert c && ThreadAffine.is32BitInteger(c.type())
+                && ThreadAffine.is32BitInteger(c.operand().type())) {
+            step = c.operand();
+        }
+        return step instanceof KExpr.IntConst k && k.value() == 1;
+    }
+
+    /**
+     * Hands the block's rows to the host ({@link BlockCopyAbi}) before its threadIdx.y loop; returns the
+     * i32 local that is non-zero when the host ran them all, and then sets what the rows' loops leave
+     * ({@link #blockRan}). The stores' addresses are checked as an accumulating call's sources
+     * ({@link #sourceArguments}: no index wraps over the block) and each store's box comes from its
+     * bounds ({@link #threadRange}; none of their indices may wrap either).
+     */
+    private Integer blockCopy(BlockCopies copies) {
+        int bdx = blockDims[0];
+        int bdy = blockDims[1];
+        int all = addLocal(ValType.I32, "block_copied");
+        w.i32Const(0);
+        set(all);
+        int threads = addLocal(ValType.I32, "block_threads");
+        get(bdx);
+        get(bdy);
+        w.op(0x6C, "i32.mul");
+        tee(threads);
+        w.i32Const(BLOCK_COPY_MIN_THREADS);
+        w.op(0x4E, "i32.ge_s");
+        w.ifThen(label("block_copy"), null);
+        int zero = addLocal(ValType.I64, "block_zero");
+        int lastX = addLocal(ValType.I64, "block_last_x");
+        int lastY = addLocal(ValType.I64, "block_last_y");
+        w.i64Const(0);
+        set(zero);
+        lastIndex(bdx, lastX);
+        lastIndex(bdy, lastY);
+        int wraps = addLocal(ValType.I32, "copy_wraps");
+        w.i32Const(0);
+        set(wraps);
+        List<SteppedSource> addresses = new ArrayList<>();
+        for (CopyStore c : copies.stores()) {
+            addresses.add(c.dst());
+            if (c.src() != null) {
+                addresses.add(c.src());
+            }
+        }
+        SourceArguments args = sourceArguments(addresses, zero, lastX, -1, lastY, wraps);
+        int[] boxes = new int[copies.stores().size()];
+        for (int i = 0; i < boxes.length; i++) {
+            boxes[i] = copyBox(copies.stores().get(i), wraps);
+        }
+        get(wraps);
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("block_copy_call"), null);
+        get(bdx);
+        get(bdy);
+        w.i32Const(copies.size());
+        int a = 0;
+        for (int i = 0; i < BlockCopyAbi.MAX_STORES; i++) {
+            CopyStore c = i < boxes.length ? copies.stores().get(i) : null;
+            if (c == null) {
+                for (int k = 0; k < 6; k++) {
+                    w.i64Const(0);
+                }
+                continue;
+            }
+            get(args.addresses()[a]);
+            get(args.rowSteps()[a++]);
+            if (c.src() == null) {
+                w.i64Const(0);
+                w.i64Const(0);
+            } else {
+                get(args.addresses()[a]);
+                get(args.rowSteps()[a++]);
+            }
+            get(boxes[i]);
+            w.i64Const(c.fill());
+        }
+        w.call(module.blockCopyFunction(), "env." + BlockCopyAbi.IMPORT_NAME);
+        get(threads);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("block_copied"), null);
+        blockRan(threads, all, () -> block(new KBlock(copies.assignments())));
+        w.end();
+        w.end();
+        w.end();
+        return all;
+    }
+
+    /** {@code last = dim - 1} as an i64, {@code dim} an i32 local. */
+    private void lastIndex(int dim, int last) {
+        get(dim);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(last);
+    }
+
+    /**
+     * A store's box as {@link BlockCopyAbi#box} packs it, in a new i64 local: its bounds' ranges of
+     * threadIdx.x and threadIdx.y, the x range empty where a uniform condition fails, or the whole block
+     * for a plain copy; an empty box for a constant alone.
+     */
+    private int copyBox(CopyStore c, int wraps) {
+        int box = addLocal(ValType.I64, "copy_box");
+        if (c.src() == null) {
+            w.i64Const(0);
+            set(box);
+            return box;
+        }
+        int[] x = threadRange(blockDims[0], c.uniforms(), c.xBounds(), wraps);
+        int[] y = threadRange(blockDims[1], List.of(), c.yBounds(), wraps);
+        int[] parts = {x[0], x[1], y[0], y[1]};
+        for (int k = 0; k < 4; k++) {
+            get(parts[k]);
+            if (k > 0) {
+                w.i64Const(16L * k);
+                w.op(0x86, "i64.shl");
+                w.op(0x84, "i64.or");
+            }
+        }
+        set(box);
+        return box;
+    }
+
+    /**
+     * What the rows' loops leave once a block-wide call ran every thread: the registers of the last
+     * thread, set by {@code lastThread} with {@code tx}, {@code ty} and {@code linear} at it; then
+     * {@code fp} and {@code linear} past the block's {@code threads}, {@code tx} and {@code ty} at the
+     * ends of their loops, and {@code done} set to 1.
+     */
+    private void blockRan(int threads, int done, Runnable lastThread) {
+        get(blockDims[0]);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(threadCounters[0]);
+        get(blockDims[1]);
+        w.i32Const(1);
+        w.op(0x6B, "i32.sub");
+        set(threadCounters[1]);
+        if (tracksLinear) {
+            get(linearLocal);
+            get(threads);
+            w.op(0x6A, "i32.add");
+            w.i32Const(1);
+            w.op(0x6B, "i32.sub");
+            set(linearLocal);
+        }
+        lastThread.run();
+        if (tracksLinear) {
+            get(linearLocal);
+            w.i32Const(1);
+            w.op(0x6A, "i32.add");
+            set(linearLocal);
+        }
+        if (frameSize > 0) {
+            get(fpLocal);
+            get(threads);
+            w.i32Const(frameSize);
+            w.op(0x6C, "i32.mul");
+            w.op(0x6B, "i32.sub");
+            set(fpLocal);
+        }
+        get(blockDims[0]);
+        set(threadCounters[0]);
+        get(blockDims[1]);
+        set(threadCounters[1]);
+        w.i32Const(1);
+        set(done);
+    }
+
+    /**
      * The locals an accumulating call's sources are passed in: each source's address at the first
      * thread, row and trip, its bytes per trip and per row; {@code trips}; and {@code wraps}, non-zero
      * when an index would wrap in its type somewhere (then there is no call).
@@ -2322,12 +2656,8 @@ final class FunctionEmitter {
     private record AccumulateCall(int trips, int[] addresses, int[] steps, int[] rowSteps, int wraps) {}
 
     /**
-     * Emits the trips and the sources' arguments of a call covering threads {@code firstX..lastX} (i64
-     * locals) of rows 0 to {@code lastY} (an i64 local; -1: one row, the sources' terms have no row
-     * step). Each index is checked at its lowest and highest value over the threads, rows and trips (a
-     * linear function: at corners): none may wrap in its type
-     * (the general code extends each index as it is), so the 64-bit addresses passed are the true ones,
-     * which the host checks against the memory.
+     * Emits the trips and the sources' arguments ({@link #sourceArguments}) of a call covering threads
+     * {@code firstX..lastX} (i64 locals) of rows 0 to {@code lastY} (an i64 local; -1: one row).
      */
     private AccumulateCall accumulateCall(RowAccumulate acc, List<SteppedSource> sources, int firstX, int lastX,
             int lastY) {
@@ -2354,6 +2684,24 @@ final class FunctionEmitter {
         set(lastTrip);
         w.i32Const(0);
         set(wraps);
+        SourceArguments args = sourceArguments(sources, firstX, lastX, lastTrip, lastY, wraps);
+        return new AccumulateCall(trips, args.addresses(), args.steps(), args.rowSteps(), wraps);
+    }
+
+    /** The locals of {@link #sourceArguments}: each source's address at the first thread, row and trip, its bytes per trip and per row. */
+    private record SourceArguments(int[] addresses, int[] steps, int[] rowSteps) {}
+
+    /**
+     * Emits the arguments of stepped sources over threads {@code firstX..lastX} (i64 locals) of rows 0
+     * to {@code lastY} (an i64 local; -1: one row, the sources' terms have no row step) and trips 0 to
+     * {@code lastTrip} (an i64 local; -1: none, no term steps), setting {@code wraps} where an index
+     * would wrap in its type somewhere. Each index is checked at its lowest and highest value over the
+     * threads, rows and trips (a linear function: at corners): none may wrap in its type (the general
+     * code extends each index as it is), so the 64-bit addresses passed are the true ones, which the
+     * host checks against the memory.
+     */
+    private SourceArguments sourceArguments(List<SteppedSource> sources, int firstX, int lastX, int lastTrip, int lastY,
+            int wraps) {
         int n = sources.size();
         int[] addresses = new int[n];
         int[] steps = new int[n];
@@ -2443,7 +2791,7 @@ final class FunctionEmitter {
                 }
             }
         }
-        return new AccumulateCall(trips, addresses, steps, rowSteps, wraps);
+        return new SourceArguments(addresses, steps, rowSteps);
     }
 
     /** A new i64 local holding {@code step} (an i32 expression, sign-extended: any value congruent modulo 2^32 would do), or 0. */
@@ -2604,71 +2952,12 @@ final class FunctionEmitter {
         int lo = addLocal(ValType.I32, "x_lo");
         int hi = addLocal(ValType.I32, "x_hi");
         int wild = addLocal(ValType.I32, "x_wild");
-        int lo64 = addLocal(ValType.I64, "x_lo64");
-        int hi64 = addLocal(ValType.I64, "x_hi64");
         w.i32Const(0);
         set(wild);
-        w.i64Const(0);
-        set(lo64);
-        get(bdx);
-        w.op(0xAC, "i64.extend_i32_s");
-        set(hi64);
-        if (row.guard != null) {
-            for (KExpr c : row.guard.invariants()) {
-                get(hi64);
-                w.i64Const(0);
-                condition(c);
-                w.select();
-                set(hi64);
-            }
-            for (RowGuard.Bound b : row.guard.bounds()) {
-                int u = addLocal(ValType.I64, "x_guard");
-                expr(b.lhs().base());
-                widen(b.unsigned());
-                set(u);
-                // base + threadIdx.x must not wrap for any thread of the row (blockDim.x is at most 1024)
-                IndexRanges.Range known = ranges.of(b.lhs().base());
-                boolean noWrap = b.unsigned() ? fits(known, 0, 0xFFFF_FFFFL - 1024)
-                        : fits(known, Integer.MIN_VALUE, Integer.MAX_VALUE - 1024L);
-                if (!noWrap) {
-                get(u);
-                get(bdx);
-                w.op(0xAC, "i64.extend_i32_s");
-                w.op(0x7C, "i64.add");
-                w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
-                w.op(0x7C, "i64.add");
-                w.i64Const(32);
-                w.op(0x88, "i64.shr_u");
-                flagNonZero(wild);
-                }
-                // the passing threads: threadIdx.x op value - base
-                int d = addLocal(ValType.I64, "x_bound");
-                expr(b.value());
-                widen(b.unsigned());
-                get(u);
-                w.op(0x7D, "i64.sub");
-                set(d);
-                switch (b.op()) {
-                    case LT -> minInto(hi64, d, 0);
-                    case LE -> minInto(hi64, d, 1);
-                    case GT -> maxInto(lo64, d, 1);
-                    case GE -> maxInto(lo64, d, 0);
-                    case EQ -> {
-                        maxInto(lo64, d, 0);
-                        minInto(hi64, d, 1);
-                    }
-                    default -> throw new IllegalStateException(b.op().name());
-                }
-            }
-        }
-        // lo in [0, blockDim.x] (it only grew from 0), hi in [0, blockDim.x] (it only shrank from blockDim.x)
-        int bdx64 = addLocal(ValType.I64, "x_dim");
-        get(bdx);
-        w.op(0xAC, "i64.extend_i32_s");
-        set(bdx64);
-        minInto(lo64, bdx64, 0);
-        int zero = addLocal(ValType.I64, "x_zero");
-        maxInto(hi64, zero, 0);
+        int[] range = threadRange(bdx, row.guard == null ? List.of() : row.guard.invariants(),
+                row.guard == null ? List.of() : row.guard.bounds(), wild);
+        int lo64 = range[0];
+        int hi64 = range[1];
         get(lo64);
         w.op(0xA7, "i32.wrap_i64");
         set(lo);
@@ -2684,6 +2973,87 @@ final class FunctionEmitter {
             hoistPointer(e.getKey(), row, e.getValue() ? null : new int[] {lo64, last64}, wild);
         }
         return new int[] {lo, hi, wild};
+    }
+
+    /**
+     * Emits the thread indices {@code [lo, hi)} of a dimension of size {@code dim} (an i32 local) for
+     * which every one of {@code invariants} and {@code bounds} holds, as two new i64 locals, each within
+     * {@code [0, dim]}; sets {@code wild} where a bound's index could wrap ({@link #narrowToBound}).
+     */
+    private int[] threadRange(int dim, List<KExpr> invariants, List<RowGuard.Bound> bounds, int wild) {
+        int lo64 = addLocal(ValType.I64, "x_lo64");
+        int hi64 = addLocal(ValType.I64, "x_hi64");
+        w.i64Const(0);
+        set(lo64);
+        get(dim);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(hi64);
+        for (KExpr c : invariants) {
+            get(hi64);
+            w.i64Const(0);
+            condition(c);
+            w.select();
+            set(hi64);
+        }
+        for (RowGuard.Bound b : bounds) {
+            narrowToBound(b, dim, lo64, hi64, wild);
+        }
+        // lo in [0, dim] (it only grew from 0), hi in [0, dim] (it only shrank from dim)
+        int dim64 = addLocal(ValType.I64, "x_dim");
+        get(dim);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(dim64);
+        minInto(lo64, dim64, 0);
+        int zero = addLocal(ValType.I64, "x_zero");
+        w.i64Const(0);
+        set(zero);
+        maxInto(hi64, zero, 0);
+        return new int[] {lo64, hi64};
+    }
+
+    /**
+     * Narrows {@code [lo64, hi64)} (i64 locals) to the thread indices {@code i} of a dimension of size
+     * {@code dim} (an i32 local) for which {@code base + i op value} holds, and sets {@code wild} where
+     * {@code base + i} could wrap over the dimension (then the range would not be the guard's).
+     */
+    private void narrowToBound(RowGuard.Bound b, int dim, int lo64, int hi64, int wild) {
+        int u = addLocal(ValType.I64, "x_guard");
+        expr(b.lhs().base());
+        widen(b.unsigned());
+        set(u);
+        // base + index must not wrap for any thread (a dimension is at most 1024)
+        IndexRanges.Range known = ranges.of(b.lhs().base());
+        boolean noWrap = b.unsigned() ? fits(known, 0, 0xFFFF_FFFFL - 1024)
+                : fits(known, Integer.MIN_VALUE, Integer.MAX_VALUE - 1024L);
+        if (!noWrap) {
+            get(u);
+            get(dim);
+            w.op(0xAC, "i64.extend_i32_s");
+            w.op(0x7C, "i64.add");
+            w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
+            w.op(0x7C, "i64.add");
+            w.i64Const(32);
+            w.op(0x88, "i64.shr_u");
+            flagNonZero(wild);
+        }
+        // the passing threads: index op value - base
+        int d = addLocal(ValType.I64, "x_bound");
+        expr(b.value());
+        widen(b.unsigned());
+        get(u);
+        w.op(0x7D, "i64.sub");
+        set(d);
+        switch (b.op()) {
+            case LT -> minInto(hi64, d, 0);
+            case LE -> minInto(hi64, d, 1);
+            case GT -> maxInto(lo64, d, 1);
+            case GE -> maxInto(lo64, d, 0);
+            case EQ -> {
+                maxInto(lo64, d, 0);
+                minInto(hi64, d, 1);
+            }
+            default -> throw new IllegalStateException(b.op().name());
+        }
     }
 
     /**

@@ -56,8 +56,11 @@ record RowGuard(List<KStmt> prefix, List<KStmt> rest, List<Bound> bounds, List<K
         return new RowGuard(prefix, rest, bounds, invariants);
     }
 
-    /** Splits a condition (negated when {@code negate}) into bounds and invariant conditions; false when it cannot. */
-    private static boolean terms(KExpr c, boolean negate, ThreadAffine affine, List<Bound> bounds, List<KExpr> invariants) {
+    /**
+     * Splits a condition (negated when {@code negate}) into bounds and invariant conditions, which must
+     * all hold; false when it cannot.
+     */
+    static boolean terms(KExpr c, boolean negate, ThreadAffine affine, List<Bound> bounds, List<KExpr> invariants) {
         KExpr invariant = affine.invariantCondition(c);
         if (invariant != null) {
             invariants.add(negate ? new KExpr.Unary(KExpr.UnaryOp.NOT, invariant, ScalarType.BOOL) : invariant);
@@ -94,7 +97,7 @@ record RowGuard(List<KStmt> prefix, List<KStmt> rest, List<Bound> bounds, List<K
         return false;
     }
 
-    private static KExpr.BinaryOp negation(KExpr.BinaryOp op) {
+    static KExpr.BinaryOp negation(KExpr.BinaryOp op) {
         return switch (op) {
             case LT -> KExpr.BinaryOp.GE;
             case LE -> KExpr.BinaryOp.GT;
@@ -107,7 +110,7 @@ record RowGuard(List<KStmt> prefix, List<KStmt> rest, List<Bound> bounds, List<K
     }
 
     /** {@code a op b} as {@code b op' a}. */
-    private static KExpr.BinaryOp mirror(KExpr.BinaryOp op) {
+    static KExpr.BinaryOp mirror(KExpr.BinaryOp op) {
         return switch (op) {
             case LT -> KExpr.BinaryOp.GT;
             case LE -> KExpr.BinaryOp.GE;

@@ -6,6 +6,7 @@ import io.cudawasm.kernels.abi.AccessSite;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.kir.KBlock;
@@ -139,6 +140,13 @@ public final class WasmEmitter {
     }
 
     private int vectorAccumulateIndex = -1;
+
+    /** The host's {@code __cw_block_copy} ({@link BlockCopyAbi}), or -1 where there is no vector row. */
+    int blockCopyFunction() {
+        return blockCopyIndex;
+    }
+
+    private int blockCopyIndex = -1;
 
     /** The parameters of {@code __cw_vector_accumulate}, as {@link VectorAccumulateAbi} lists them. */
     private static List<ValType> vectorAccumulateParams() {
@@ -608,6 +616,10 @@ public final class WasmEmitter {
                     new FuncType(params, List.of(ValType.I32)));
             vectorAccumulateIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME,
                     new FuncType(vectorAccumulateParams(), List.of(ValType.I32)));
+            List<ValType> copyParams = new ArrayList<>(List.of(ValType.I32, ValType.I32, ValType.I32));
+            copyParams.addAll(java.util.Collections.nCopies(6 * BlockCopyAbi.MAX_STORES, ValType.I64));
+            blockCopyIndex = writer.addImport(KernelAbi.TRAP_MODULE, BlockCopyAbi.IMPORT_NAME,
+                    new FuncType(copyParams, List.of(ValType.I32)));
         }
         if (options.independentThreads()) {
             threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,

@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.Value;
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
@@ -43,6 +44,7 @@ public final class VectorRowCall {
     /** The imports' parameters as their Wasm types spell them (both return an i32). */
     private static final String ROW_PARAMETERS = "JIJJJJFFF";
     private static final String ACCUMULATE_PARAMETERS = "JIIIJJIJFJJJJJJJJJFFF";
+    private static final String BLOCK_COPY_PARAMETERS = "III" + "JJJJJJ".repeat(BlockCopyAbi.MAX_STORES);
 
     /** A stub Chicory generates, by its descriptor, and the method of this class that replaces its body. */
     private record Direct(String stub, String method, String descriptor) {
@@ -53,6 +55,7 @@ public final class VectorRowCall {
 
     private static final Direct[] DIRECTS = {
         new Direct(ROW_PARAMETERS, "run"), new Direct(ACCUMULATE_PARAMETERS, "accumulate"),
+        new Direct(BLOCK_COPY_PARAMETERS, "blockCopy"),
     };
 
     /** {@link VectorRows#run} on the instance's memory, which is always a {@link FlatMemory}. */
@@ -69,16 +72,43 @@ public final class VectorRowCall {
                 src0, step0, row0, src1, step1, row1, src2, step2, row2, u0, u1, u2);
     }
 
+    /** {@link BlockCopy#run} on the instance's memory, which is always a {@link FlatMemory}. */
+    public static int blockCopy(int columns, int rows, int size, long dst0, long dstRow0, long src0, long srcRow0,
+            long box0, long fill0, long dst1, long dstRow1, long src1, long srcRow1, long box1, long fill1, long dst2,
+            long dstRow2, long src2, long srcRow2, long box2, long fill2, long dst3, long dstRow3, long src3, long srcRow3,
+            long box3, long fill3, Memory memory) {
+        return BlockCopy.run((FlatMemory) memory, columns, rows, size, dst0, dstRow0, src0, srcRow0, box0, fill0, dst1,
+                dstRow1, src1, srcRow1, box1, fill1, dst2, dstRow2, src2, srcRow2, box2, fill2, dst3, dstRow3, src3,
+                srcRow3, box3, fill3);
+    }
+
+    /**
+     * The host function for {@code env.__cw_block_copy} on {@code memory}: what Chicory's handle calls
+     * where the stub was not patched (the interpreter, another Chicory version).
+     */
+    static HostFunction blockCopyImport(FlatMemory memory) {
+        return new HostFunction(KernelAbi.TRAP_MODULE, BlockCopyAbi.IMPORT_NAME, valTypes(BLOCK_COPY_PARAMETERS),
+                List.of(ValType.I32), (instance, a) -> new long[] {BlockCopy.run(memory, (int) a[0], (int) a[1],
+                        (int) a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
+                        a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23], a[24], a[25], a[26])});
+    }
+
+    /** Wasm value types of a descriptor's parameter letters. */
+    private static List<ValType> valTypes(String parameters) {
+        List<ValType> params = new java.util.ArrayList<>();
+        for (char c : parameters.toCharArray()) {
+            params.add(c == 'J' ? ValType.I64 : c == 'I' ? ValType.I32 : ValType.F32);
+        }
+        return params;
+    }
+
     /**
      * The host function for {@code env.__cw_vector_accumulate} on {@code memory}: what Chicory's
      * handle calls where the stub was not patched (the interpreter, another Chicory version).
      */
     static HostFunction accumulateImport(FlatMemory memory) {
-        List<ValType> params = new java.util.ArrayList<>();
-        for (char c : ACCUMULATE_PARAMETERS.toCharArray()) {
-            params.add(c == 'J' ? ValType.I64 : c == 'I' ? ValType.I32 : ValType.F32);
-        }
-        return new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME, params, List.of(ValType.I32),
+        return new HostFunction(KernelAbi.TRAP_MODULE, VectorAccumulateAbi.IMPORT_NAME, valTypes(ACCUMULATE_PARAMETERS),
+                List.of(ValType.I32),
                 (instance, a) -> new long[] {VectorAccumulate.run(memory, a[0], (int) a[1], (int) a[2], (int) a[3], a[4],
                         a[5], (int) a[6], a[7], Value.longToFloat(a[8]), a[9], a[10], a[11], a[12], a[13], a[14], a[15],
                         a[16], a[17], Value.longToFloat(a[18]), Value.longToFloat(a[19]), Value.longToFloat(a[20]))});

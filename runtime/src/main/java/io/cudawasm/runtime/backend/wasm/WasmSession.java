@@ -17,6 +17,7 @@ import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.ParamKind;
 import io.cudawasm.kernels.abi.ParamInfo;
 import io.cudawasm.kernels.abi.SymbolInfo;
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.wasm.WasmKernel;
@@ -626,6 +627,11 @@ final class WasmSession implements DeviceSession {
             // modules compiled before accumulating rows do not import it; compiled ones call
             // VectorRowCall.accumulate directly, and this serves the rest (the interpreter)
             imports.addFunction(VectorRowCall.accumulateImport((FlatMemory) memory));
+        }
+        if (variant.compiled().module().importSection().stream()
+                .anyMatch(i -> i.name().equals(BlockCopyAbi.IMPORT_NAME))) {
+            // modules compiled before block copies do not import it; compiled ones call VectorRowCall.blockCopy
+            imports.addFunction(VectorRowCall.blockCopyImport((FlatMemory) memory));
         }
         if (variant.module().options().memcheck()) {
             List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));

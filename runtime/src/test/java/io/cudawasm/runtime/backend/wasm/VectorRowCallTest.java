@@ -17,10 +17,12 @@ import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.Value;
 import io.cudawasm.kernels.CompileRequest;
 import io.cudawasm.kernels.KernelCompiler;
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.library.KernelLibrary;
+import io.cudawasm.runtime.backend.check.DeviceSemanticsCases;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,9 @@ import org.objectweb.asm.tree.MethodNode;
  * Chicory's stub for the vector row import, after {@link BoundedLoops}' pass, calls
  * {@link VectorRowCall#run} directly and nothing else does; the other imports' stubs (the trap) keep
  * Chicory's host-function call. The accumulating row import's stub likewise calls
- * {@link VectorRowCall#accumulate}, shown on a module written here (until the kernel compiler emits
- * the import) and run end to end.
+ * {@link VectorRowCall#accumulate}, shown on a module written here and the naive matmul, and run end
+ * to end; and the block copy import's stub calls {@link VectorRowCall#blockCopy} (the tiled matmul's
+ * tile loads).
  */
 class VectorRowCallTest {
     /** Chicory's classes for a module, as its compiler generates them (before any patch). */
@@ -58,7 +61,10 @@ class VectorRowCallTest {
         return classes;
     }
 
-    /** Methods by what they call: "host" (Chicory's callHostFunction), "direct" (VectorRowCall.run). */
+    /**
+     * Methods by what they call: "host" (Chicory's callHostFunction), "direct" (VectorRowCall.run),
+     * "accumulate" and "blockCopy" (VectorRowCall's methods of those names).
+     */
     private static List<String> calls(byte[] bytes) {
         ClassNode node = new ClassNode();
         new ClassReader(bytes).accept(node, 0);
@@ -72,6 +78,8 @@ class VectorRowCallTest {
                         found.add("direct " + m.desc);
                     } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("accumulate")) {
                         found.add("accumulate " + m.desc);
+                    } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("blockCopy")) {
+                        found.add("blockCopy " + m.desc);
                     }
                 }
             }
@@ -126,6 +134,26 @@ class VectorRowCallTest {
         assertEquals(List.of("accumulate " + ACCUMULATE_STUB),
                 after.stream().filter(s -> s.startsWith("accumulate")).toList());
         assertFalse(after.contains("host " + ACCUMULATE_STUB), after.toString());
+        assertEquals(before.size(), after.size(), after.toString());
+    }
+
+    private static final String BLOCK_COPY_STUB = "(III" + "JJJJJJ".repeat(BlockCopyAbi.MAX_STORES)
+            + "Lcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
+
+    @Test
+    void theBlockCopyStubCallsTheBlockCopiesDirectly() {
+        byte[] wasm = KernelCompiler.compile(CompileRequest.of("tiled.cu", DeviceSemanticsCases.TILED_MATMUL)).wasm()
+                .binary();
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        for (byte[] c : chicoryClasses(wasm)) {
+            before.addAll(calls(c));
+            after.addAll(calls(BoundedLoops.patch(c)));
+        }
+        assertTrue(before.contains("host " + BLOCK_COPY_STUB), before.toString());
+        assertFalse(before.stream().anyMatch(s -> s.startsWith("blockCopy")), before.toString());
+        assertEquals(List.of("blockCopy " + BLOCK_COPY_STUB), after.stream().filter(s -> s.startsWith("blockCopy")).toList());
+        assertFalse(after.contains("host " + BLOCK_COPY_STUB), after.toString());
         assertEquals(before.size(), after.size(), after.toString());
     }
 
