@@ -116,8 +116,7 @@ final class BlockCopy {
             int ylo = (int) (box >>> 32 & 0xFFFF);
             int yhi = (int) (box >>> 48 & 0xFFFF);
             if (xlo > columns || xhi > columns || ylo > rows || yhi > rows || dst < low || dst > high
-                    || Math.abs(dstRow) > MAX_ROW_STEP || Math.abs(srcRow) > MAX_ROW_STEP
-                    || rows > 1 && Math.abs(dstRow) < rowBytes) {
+                    || Math.abs(dstRow) > MAX_ROW_STEP || rows > 1 && Math.abs(dstRow) < rowBytes) {
                 return null;
             }
             long[] written = extent(dst, dstRow, rows, rowBytes);
@@ -127,7 +126,7 @@ final class BlockCopy {
             if (xlo >= xhi || ylo >= yhi) {
                 return new Store(dst, dstRow, src, srcRow, 0, 0, 0, 0, s[5], written[0], written[1], 0, 0);
             }
-            if (Math.abs(src) > MAX_ADDRESS) {
+            if (Math.abs(src) > MAX_ADDRESS || Math.abs(srcRow) > MAX_ROW_STEP) {
                 return null;
             }
             long[] read = extent(src + srcRow * ylo + (long) size * xlo, srcRow, yhi - ylo, (xhi - xlo) * size);
