@@ -76,7 +76,8 @@ final class FunctionEmitter {
     /** The shared-memory base, read once from its global: Chicory's global reads cost far more than locals. */
     private int sharedBaseLocal = -1;
     /** The worker's stack top in a local (a runner with regions reads it once and hands it to them), or -1. */
-    private int stackTopLocal = -1;
+    /** The lowest thread frame of a fissioned kernel's block (thread {@code linear}'s is {@code linear * frameSize} above it). */
+    private int framesLocal = -1;
     private final Deque<String> threadEnds = new ArrayDeque<>();
     private int[] threadCounters;
     private int[] blockDims;
@@ -204,19 +205,27 @@ final class FunctionEmitter {
         return base + (labelCounter++);
     }
 
-    /** Assigns frame slots to memory-resident locals; returns the aligned frame size. */
+    /**
+     * Assigns frame slots to memory-resident locals; returns the aligned frame size: a multiple of 16,
+     * except for a kernel whose threads each have a frame at once (fissioned), where it is a multiple of
+     * its slots' largest alignment: then a float kept across barriers lies 4 bytes from the next
+     * thread's, and a row's or block's accumulators move as one block of floats (VectorAccumulateAbi).
+     */
     private void layoutFrame() {
         int offset = 0;
+        int align = 1;
         for (KLocal l : allLocals()) {
             if ((!l.needsMemory() && !l.isThreadContext()) || addressParams.containsKey(l)) {
                 continue;
             }
             int a = Math.max(1, l.type().align());
+            align = Math.max(align, a);
             offset = StructType.alignUp(offset, a);
             frameSlots.put(l, offset);
             offset += Math.max(1, l.type().size());
         }
-        frameSize = StructType.alignUp(offset, 16);
+        boolean perThread = fn.isKernel() && containsThreadLoop(fn.body());
+        frameSize = StructType.alignUp(offset, perThread ? Math.min(align, 16) : 16);
         if (!fn.isKernel() && module.reentered(fn)) {
             frameSize = Math.max(frameSize, WasmEmitter.RECURSIVE_MIN_FRAME);
         }
@@ -437,15 +446,15 @@ final class FunctionEmitter {
         }
         blockDims = new int[] {bdx, bdy, bdz};
         if (fission) {
-            // every thread of a block has its frame at once: stack_top - (linear + 1) * frameSize;
-            // device calls use the stack below all of them
+            // every thread of a block has its frame at once, in order from the lowest: frames + linear * frameSize
+            // with frames = stack_top - threads * frameSize; device calls use the stack below all of them,
+            // from a multiple of 16
             fpLocal = addLocal(ValType.I32, "fp");
             linearLocal = addLocal(ValType.I32, "linear");
             specials.put(SpecialReg.LINEAR_TID, linearLocal);
             tracksLinear = readsSpecial(fn.body(), SpecialReg.LINEAR_TID);
-            stackTopLocal = addLocal(ValType.I32, "stack_top");
+            framesLocal = addLocal(ValType.I32, "frames");
             w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
-            tee(stackTopLocal);
             get(bdx);
             get(bdy);
             w.op(0x6C, "i32.mul");
@@ -454,6 +463,9 @@ final class FunctionEmitter {
             w.i32Const(frameSize);
             w.op(0x6C, "i32.mul");
             w.op(0x6B, "i32.sub");
+            tee(framesLocal);
+            w.i32Const(-16);
+            w.op(0x71, "i32.and");
             w.globalSet(WasmEmitter.G_SP, "sp");
             w.globalGet(WasmEmitter.G_SP, "sp");
             w.globalGet(WasmEmitter.G_STACK_LIMIT, "stack_limit");
@@ -863,7 +875,7 @@ final class FunctionEmitter {
         for (SpecialReg r : blockSpecials) {
             get(specials.get(r));
         }
-        stackTop();
+        get(framesLocal);
         if (usesShared(body)) {
             sharedBase();
         }
@@ -944,9 +956,9 @@ final class FunctionEmitter {
             paramNames.add(r.name().toLowerCase(java.util.Locale.ROOT));
         }
         // the globals the runner read once, as parameters: a global read is a chain of loads in Chicory's code
-        stackTopLocal = paramTypes.size();
+        framesLocal = paramTypes.size();
         paramTypes.add(ValType.I32);
-        paramNames.add("stack_top");
+        paramNames.add("frames");
         if (usesShared(body)) {
             sharedBaseLocal = paramTypes.size();
             paramTypes.add(ValType.I32);
@@ -1159,9 +1171,7 @@ final class FunctionEmitter {
             w.i32Const(0);
             set(linearLocal);
         }
-        stackTop();
-        w.i32Const(frameSize);
-        w.op(0x6B, "i32.sub");
+        get(framesLocal);
         set(fpLocal);
         threadLoops(threadCounters[2], blockDims[2],
                 () -> skippable(before.get(), () -> threadLoops(threadCounters[1], blockDims[1], row)));
@@ -1193,12 +1203,12 @@ final class FunctionEmitter {
             if (frameSize > 0) {
                 get(fpLocal);
                 w.i32Const(frameSize);
-                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
                 set(fpLocal);
             }
         });
         if (xLimit != blockDims[0]) {
-            // skipped threads: linear += blockDim.x - xLimit, fp -= (blockDim.x - xLimit) * frameSize
+            // skipped threads: linear += blockDim.x - xLimit, fp += (blockDim.x - xLimit) * frameSize
             if (tracksLinear) {
                 get(linearLocal);
                 get(blockDims[0]);
@@ -1214,7 +1224,7 @@ final class FunctionEmitter {
                 w.op(0x6B, "i32.sub");
                 w.i32Const(frameSize);
                 w.op(0x6C, "i32.mul");
-                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
                 set(fpLocal);
             }
         }
@@ -1562,7 +1572,7 @@ final class FunctionEmitter {
                 get(blockDims[0]);
                 w.i32Const(frameSize);
                 w.op(0x6C, "i32.mul");
-                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
                 set(fpLocal);
             }
             if (tracksLinear) {
@@ -2157,7 +2167,7 @@ final class FunctionEmitter {
                 get(tx);
                 w.i32Const(frameSize);
                 w.op(0x6C, "i32.mul");
-                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
                 loadScalar(ScalarType.FLOAT, frameSlots.get(acc.acc()));
             } else {
                 rowAddress(row, acc.out(), tx);
@@ -2219,7 +2229,7 @@ final class FunctionEmitter {
         }, () -> {
             get(bdx);
             w.op(0xAC, "i64.extend_i32_s");
-            w.i64Const(-frameSize);
+            w.i64Const(frameSize);
             w.op(0x7E, "i64.mul");
         });
         get(threads);
@@ -2232,7 +2242,7 @@ final class FunctionEmitter {
             w.op(0x6B, "i32.sub");
             w.i32Const(frameSize);
             w.op(0x6C, "i32.mul");
-            w.op(0x6B, "i32.sub");
+            w.op(0x6A, "i32.add");
             loadScalar(ScalarType.FLOAT, frameSlots.get(acc.acc()));
         }));
         w.end();
@@ -2637,7 +2647,7 @@ final class FunctionEmitter {
             get(threads);
             w.i32Const(frameSize);
             w.op(0x6C, "i32.mul");
-            w.op(0x6B, "i32.sub");
+            w.op(0x6A, "i32.add");
             set(fpLocal);
         }
         get(blockDims[0]);
@@ -2814,7 +2824,7 @@ final class FunctionEmitter {
         get(threads);
         w.i64Const(frameSize);
         w.op(0x7E, "i64.mul");
-        w.op(0x7D, "i64.sub");
+        w.op(0x7C, "i64.add");
         w.i64Const(frameSlots.get(slot));
         w.op(0x7C, "i64.add");
     }
@@ -2836,7 +2846,7 @@ final class FunctionEmitter {
         get(call.trips());
         w.op(0xA7, "i32.wrap_i64");
         inOut.run();
-        w.i32Const(acc.out() == null ? -frameSize : 4);
+        w.i32Const(acc.out() == null ? frameSize : 4);
         rowStride.run();
         if (acc.out() == null) {
             w.f32Const(0);
@@ -2905,7 +2915,7 @@ final class FunctionEmitter {
                 get(tx);
                 w.i32Const(frameSize);
                 w.op(0x6C, "i32.mul");
-                w.op(0x6B, "i32.sub");
+                w.op(0x6A, "i32.add");
                 set(fpLocal);
             }
             if (tracksLinear) {
@@ -3871,15 +3881,6 @@ final class FunctionEmitter {
         return shared[0];
     }
 
-    /** Pushes the top of this worker's stack (the threads' frames lie below it): from a local where there is one. */
-    private void stackTop() {
-        if (stackTopLocal >= 0) {
-            get(stackTopLocal);
-        } else {
-            w.globalGet(WasmEmitter.G_STACK_TOP, "stack_top");
-        }
-    }
-
     private void emitBase(Folded f) {
         switch (f.kind) {
             case ZERO -> w.i32Const(0);
@@ -4321,14 +4322,12 @@ final class FunctionEmitter {
             }
         }
         if (e instanceof KExpr.ThreadSlot t) {
-            // another thread's frame: stack_top - (thread + 1) * frameSize
-            stackTop();
+            // another thread's frame: frames + thread * frameSize
+            get(framesLocal);
             expr(t.thread());
-            w.i32Const(1);
-            w.op(0x6A, "i32.add");
             w.i32Const(frameSize);
             w.op(0x6C, "i32.mul");
-            w.op(0x6B, "i32.sub");
+            w.op(0x6A, "i32.add");
             loadScalar(t.type(), frameSlots.get(t.local()));
             return valType(t.type());
         }

@@ -132,19 +132,29 @@ final class VectorAccumulate {
         // (address - guard) they lie in [0, array.length) and fit an int; steps of sources read over
         // more than one trip, and rows' steps, lie within that span too.
         float[] values = SCRATCH.get().values(threads * rows);
-        for (int r = 0; r < rows; r++) {
-            if (in < 0) {
-                java.util.Arrays.fill(values, r * threads, r * threads + done, initial);
-            } else {
-                gather(array, (int) (in + rowStride * r - guard), stride, values, r * threads, done);
+        // a block's frames one after the other (4-byte frames, rows without padding): one bulk copy each way
+        boolean contiguous = stride == 4 && threads == done && (rows == 1 || rowStride == 4L * done);
+        if (in >= 0 && contiguous) {
+            gather(array, (int) (in - guard), stride, values, 0, rows * done);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                if (in < 0) {
+                    java.util.Arrays.fill(values, r * threads, r * threads + done, initial);
+                } else {
+                    gather(array, (int) (in + rowStride * r - guard), stride, values, r * threads, done);
+                }
             }
         }
         compiled.accumulate().run(array, values, threads, rows, trips,
                 index(p, 0, sources[0], guard), step(p, 0, steps[0], trips), (int) rowSteps[0],
                 index(p, 1, sources[1], guard), step(p, 1, steps[1], trips), (int) rowSteps[1],
                 index(p, 2, sources[2], guard), step(p, 2, steps[2], trips), (int) rowSteps[2], u0, u1, u2);
-        for (int r = 0; r < rows; r++) {
-            scatter(values, r * threads, done, array, (int) (out + rowStride * r - guard), stride);
+        if (contiguous) {
+            scatter(values, 0, rows * done, array, (int) (out - guard), stride);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                scatter(values, r * threads, done, array, (int) (out + rowStride * r - guard), stride);
+            }
         }
         return done * rows;
     }
