@@ -803,8 +803,12 @@ final class FunctionEmitter {
             // for HotSpot to compile well (the tiled matmul's ran 6x slower with vector rows off)
             RowAccumulate perRow = blockSources == null ? accumulate : null;
             BlockCopies copies = blockCopies(plan, load, written, range.isPresent());
-            forEachThreadRow(() -> versionedRow(plan, () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written),
-                    new int[] {fpRow, linearRow}, copy, vector, perRow, () -> threadRow(finalXLimit, perThread)),
+            // a block copy's rows keep only the general loop, for the same reason: when the host declines,
+            // (host rows off, a fault, overlapping stores) the threads run one by one, checked
+            Runnable general = () -> threadRow(finalXLimit, perThread);
+            forEachThreadRow(copies != null ? general : () -> versionedRow(plan,
+                    () -> fastThread(plan, new int[] {fpRow, linearRow}, load, written), new int[] {fpRow, linearRow},
+                    copy, vector, perRow, general),
                     () -> blockSources != null ? blockAccumulate(accumulate, blockSources)
                             : copies != null ? blockCopy(copies) : null);
         }
@@ -2326,8 +2330,10 @@ final class FunctionEmitter {
      */
     private BlockCopies blockCopies(FastRow row, java.util.Collection<KLocal> load, List<KLocal> written,
             boolean limited) {
+        // a row of one plain copy is one memory.copy already (bulkCopy), whose set-up costs less: the 16M
+        // reduction's loads, one row of 256 floats a block, took 1.2x the time as block copies
         if (row == null || module.blockCopyFunction() < 0 || row.guard != null || limited || !load.isEmpty()
-                || !written.isEmpty()) {
+                || !written.isEmpty() || rowCopy(row) != null) {
             return null;
         }
         List<KStmt> statements = rowStatements(row);
