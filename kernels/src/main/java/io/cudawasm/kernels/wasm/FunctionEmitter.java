@@ -4,6 +4,7 @@ import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
+import io.cudawasm.kernels.abi.VectorTreeAbi;
 import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
@@ -2665,6 +2666,165 @@ final class FunctionEmitter {
     }
 
     /**
+     * A block-level loop {@code while (s > 0) { thread loop } step { s = s >> 1 }} (or {@code s / 2})
+     * whose thread loop is a vector row of the threads {@code threadIdx.x < s} ({@link VectorTreeAbi}):
+     * the counter, the row's program and row-wide values, and its destination and sources split at the
+     * counter ({@code dst + dstStep * s}), the destination first.
+     */
+    private record VectorTree(KLocal counter, RowVector vector, List<SteppedSource> accesses) {}
+
+    /** The loop as a {@link VectorTree}, or null. */
+    private VectorTree vectorTree(KStmt.Loop l) {
+        if (module.vectorTreeFunction() < 0 || l.doWhile() || !(l.condition() instanceof KExpr.Binary test)
+                || test.op() != KExpr.BinaryOp.GT || !(test.left() instanceof KExpr.LocalGet g)
+                || !(test.right() instanceof KExpr.IntConst zero) || zero.value() != 0) {
+            return null;
+        }
+        KLocal s = g.local();
+        List<KStmt> body = ThreadAffine.flatten(l.body());
+        if (!registers.containsKey(s) || s.needsMemory() || s.isThreadContext() || low32.contains(s)
+                || !ThreadAffine.is32BitInteger(s.type()) || !halves(l.step(), s) || body.size() != 1
+                || !(body.get(0) instanceof KStmt.ThreadLoop t)) {
+            return null;
+        }
+        // the thread loop's registers die with it (none flows out, none is the counter), it has no frame slots
+        java.util.Set<KLocal> assigned = assigned(t.body());
+        if (assigned.contains(s) || assigned.stream().anyMatch(x -> flowing.contains(x) || x.isThreadContext())
+                || !exposure(t.body(), KLocal::isThreadContext).both().isEmpty()) {
+            return null;
+        }
+        FastRow row = planFastRow(t.body());
+        RowVector vector = row == null ? null : rowVector(row);
+        if (vector == null || row.guard == null || !row.guard.invariants().isEmpty() || row.guard.bounds().size() != 1
+                || vector.uniforms().stream().anyMatch(u -> CounterSteps.reads(u, s))) {
+            return null;
+        }
+        RowGuard.Bound bound = row.guard.bounds().get(0);
+        if (bound.op() != KExpr.BinaryOp.LT || !zeroConstant(bound.lhs().base())
+                || !(stripIntConversions(bound.value()) instanceof KExpr.LocalGet limit) || limit.local() != s) {
+            return null;
+        }
+        List<SteppedSource> accesses = new ArrayList<>();
+        for (RowAccess a : java.util.stream.Stream.concat(java.util.stream.Stream.of(vector.dst()),
+                vector.sources().stream()).toList()) {
+            SteppedSource split = atCounter(a, s);
+            if (split == null) {
+                return null;
+            }
+            accesses.add(split);
+        }
+        return new VectorTree(s, vector, accesses);
+    }
+
+    /** Whether {@code step} is {@code s = s >> 1} or {@code s = s / 2}. */
+    private static boolean halves(KBlock step, KLocal s) {
+        return step.statements().size() == 1 && step.statements().get(0) instanceof KStmt.Assign a && a.target() == s
+                && a.value() instanceof KExpr.Binary b && b.left() instanceof KExpr.LocalGet g && g.local() == s
+                && b.right() instanceof KExpr.IntConst k
+                && (b.op() == KExpr.BinaryOp.SHR && k.value() == 1 || b.op() == KExpr.BinaryOp.DIV && k.value() == 2);
+    }
+
+    /** {@code e} without conversions between 32-bit integer types (which change no bits). */
+    private static KExpr stripIntConversions(KExpr e) {
+        while (e instanceof KExpr.Convert c && ThreadAffine.is32BitInteger(c.type())
+                && ThreadAffine.is32BitInteger(c.operand().type())) {
+            e = c.operand();
+        }
+        return e;
+    }
+
+    private static boolean zeroConstant(KExpr e) {
+        return stripIntConversions(e) instanceof KExpr.IntConst k && k.value() == 0;
+    }
+
+    /**
+     * A fast row's access with each index split at the counter {@code s} (its value at {@code s = 0}
+     * and a step per unit of {@code s}), or null where an index is not linear in it, the pointer's
+     * root reads it, or the immediate is not below the guard.
+     */
+    private SteppedSource atCounter(RowAccess a, KLocal s) {
+        ThreadAffine.Pointer p = a.pointer();
+        if (CounterSteps.reads(p.root(), s) || a.offset() < 0 || a.offset() >= KernelAbi.GUARD_BYTES) {
+            return null;
+        }
+        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, s) ? null : e;
+        List<SteppedTerm> terms = new ArrayList<>();
+        for (ThreadAffine.Term term : p.terms()) {
+            CounterSteps.Split split = CounterSteps.split(term.index().base(), s, 0, invariant);
+            if (split == null) {
+                return null;
+            }
+            terms.add(new SteppedTerm(split.atStart(), term.index().coeff(), split.step(), null, term.stride(),
+                    term.signed()));
+        }
+        return new SteppedSource(p.root(), terms, a.offset());
+    }
+
+    /**
+     * The loop, or where it is a {@link VectorTree}, first one host call for the whole loop in a block
+     * of one row ({@code blockDim.y = blockDim.z = 1}, as the tree's indices assume): when the host ran
+     * it, the counter is 0, as the loop leaves it, and the loop is skipped. Its addresses are checked
+     * as an accumulating call's sources are ({@link #sourceArguments}: no index wraps for any thread
+     * and any counter value from 0 to its start).
+     */
+    private void treeOrLoop(KStmt.Loop l) {
+        VectorTree tree = vectorTree(l);
+        if (tree == null) {
+            loop(l);
+            return;
+        }
+        int done = addLocal(ValType.I32, "tree_done");
+        w.i32Const(0);
+        set(done);
+        get(blockDims[1]);
+        get(blockDims[2]);
+        w.op(0x6C, "i32.mul");
+        w.i32Const(1);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("tree"), null);
+        int start = addLocal(ValType.I64, "tree_start");
+        get(registers.get(tree.counter()));
+        widen(ThreadAffine.unsigned(tree.counter().type()));
+        set(start);
+        int zero = addLocal(ValType.I64, "tree_zero");
+        int lastX = addLocal(ValType.I64, "tree_last_x");
+        w.i64Const(0);
+        set(zero);
+        lastIndex(blockDims[0], lastX);
+        int wraps = addLocal(ValType.I32, "tree_wraps");
+        w.i32Const(0);
+        set(wraps);
+        SourceArguments args = sourceArguments(tree.accesses(), zero, lastX, start, -1, wraps);
+        get(wraps);
+        w.op(0x45, "i32.eqz");
+        w.ifThen(label("tree_call"), null);
+        w.i64Const(tree.vector().program());
+        get(blockDims[0]);
+        get(start);
+        for (int k = 0; k <= VectorRowAbi.MAX_LOADS; k++) {
+            if (k < args.addresses().length) {
+                get(args.addresses()[k]);
+                get(args.steps()[k]);
+            } else {
+                w.i64Const(0);
+                w.i64Const(0);
+            }
+        }
+        uniformArguments(tree.vector().uniforms());
+        w.call(module.vectorTreeFunction(), "env." + VectorTreeAbi.IMPORT_NAME);
+        set(done);
+        w.end();
+        w.end();
+        get(done);
+        w.ifThen(label("tree_done"), null);
+        w.i32Const(0);
+        set(registers.get(tree.counter()));
+        w.elseBranch();
+        loop(l);
+        w.end();
+    }
+
+    /**
      * The locals an accumulating call's sources are passed in: each source's address at the first
      * thread, row and trip, its bytes per trip and per row; {@code trips}; and {@code wraps}, non-zero
      * when an index would wrap in its type somewhere (then there is no call).
@@ -3339,7 +3499,7 @@ final class FunctionEmitter {
             w.end();
         } else if (s instanceof KStmt.Loop l) {
             if (!(outlineRegions && callLoopRegion(l))) {
-                loop(l);
+                treeOrLoop(l);
             }
         } else if (s instanceof KStmt.Switch sw) {
             switchStatement(sw);

@@ -3,12 +3,13 @@ package io.cudawasm.kernels.wasm;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import io.cudawasm.kernels.abi.AccessSite;
+import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.MemcheckAbi;
 import io.cudawasm.kernels.abi.SymbolInfo;
-import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
+import io.cudawasm.kernels.abi.VectorTreeAbi;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
 import io.cudawasm.kernels.kir.KFunction;
@@ -140,6 +141,13 @@ public final class WasmEmitter {
     }
 
     private int vectorAccumulateIndex = -1;
+
+    /** The host's {@code __cw_vector_tree} ({@link VectorTreeAbi}), or -1 where there is no vector row. */
+    int vectorTreeFunction() {
+        return vectorTreeIndex;
+    }
+
+    private int vectorTreeIndex = -1;
 
     /** The host's {@code __cw_block_copy} ({@link BlockCopyAbi}), or -1 where there is no vector row. */
     int blockCopyFunction() {
@@ -620,6 +628,12 @@ public final class WasmEmitter {
             copyParams.addAll(java.util.Collections.nCopies(6 * BlockCopyAbi.MAX_STORES, ValType.I64));
             blockCopyIndex = writer.addImport(KernelAbi.TRAP_MODULE, BlockCopyAbi.IMPORT_NAME,
                     new FuncType(copyParams, List.of(ValType.I32)));
+            List<ValType> treeParams = new ArrayList<>(List.of(ValType.I64, ValType.I32, ValType.I64, ValType.I64,
+                    ValType.I64));
+            treeParams.addAll(java.util.Collections.nCopies(2 * VectorRowAbi.MAX_LOADS, ValType.I64));
+            treeParams.addAll(java.util.Collections.nCopies(VectorRowAbi.MAX_UNIFORMS, ValType.F32));
+            vectorTreeIndex = writer.addImport(KernelAbi.TRAP_MODULE, VectorTreeAbi.IMPORT_NAME,
+                    new FuncType(treeParams, List.of(ValType.I32)));
         }
         if (options.independentThreads()) {
             threadsIndex = writer.addImport(KernelAbi.TRAP_MODULE, io.cudawasm.kernels.abi.ThreadsAbi.IMPORT_NAME,

@@ -49,6 +49,11 @@ final class VectorAccumulate {
         return (float) FLOAT.get(memory, index);
     }
 
+    /** Stores {@code value} as the little-endian float at {@code index}: the generated scalar rows store through it. */
+    static void floatTo(byte[] memory, int index, float value) {
+        FLOAT.set(memory, index, value);
+    }
+
     /**
      * Runs threads of an accumulating row or block per {@link VectorAccumulateAbi} and returns how many
      * it ran: all {@code rows * count}; with one row also {@code count} rounded down to whole vectors

@@ -8,6 +8,7 @@ import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
+import io.cudawasm.kernels.abi.VectorTreeAbi;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -45,6 +46,7 @@ public final class VectorRowCall {
     private static final String ROW_PARAMETERS = "JIJJJJFFF";
     private static final String ACCUMULATE_PARAMETERS = "JIIIJJIJFJJJJJJJJJFFF";
     private static final String BLOCK_COPY_PARAMETERS = "III" + "JJJJJJ".repeat(BlockCopyAbi.MAX_STORES);
+    private static final String TREE_PARAMETERS = "JIJJJJJJJJJFFF";
 
     /** A stub Chicory generates, by its descriptor, and the method of this class that replaces its body. */
     private record Direct(String stub, String method, String descriptor) {
@@ -55,7 +57,7 @@ public final class VectorRowCall {
 
     private static final Direct[] DIRECTS = {
         new Direct(ROW_PARAMETERS, "run"), new Direct(ACCUMULATE_PARAMETERS, "accumulate"),
-        new Direct(BLOCK_COPY_PARAMETERS, "blockCopy"),
+        new Direct(BLOCK_COPY_PARAMETERS, "blockCopy"), new Direct(TREE_PARAMETERS, "tree"),
     };
 
     /** {@link VectorRows#run} on the instance's memory, which is always a {@link FlatMemory}. */
@@ -91,6 +93,24 @@ public final class VectorRowCall {
                 List.of(ValType.I32), (instance, a) -> new long[] {BlockCopy.run(memory, (int) a[0], (int) a[1],
                         (int) a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
                         a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[23], a[24], a[25], a[26])});
+    }
+
+    /** {@link VectorTree#run} on the instance's memory, which is always a {@link FlatMemory}. */
+    public static int tree(long program, int columns, long start, long dst, long dstStep, long src0, long step0,
+            long src1, long step1, long src2, long step2, float u0, float u1, float u2, Memory memory) {
+        return VectorTree.run((FlatMemory) memory, program, columns, start, dst, dstStep, src0, step0, src1, step1, src2,
+                step2, u0, u1, u2);
+    }
+
+    /**
+     * The host function for {@code env.__cw_vector_tree} on {@code memory}: what Chicory's handle calls
+     * where the stub was not patched (the interpreter, another Chicory version).
+     */
+    static HostFunction treeImport(FlatMemory memory) {
+        return new HostFunction(KernelAbi.TRAP_MODULE, VectorTreeAbi.IMPORT_NAME, valTypes(TREE_PARAMETERS),
+                List.of(ValType.I32), (instance, a) -> new long[] {VectorTree.run(memory, a[0], (int) a[1], a[2], a[3],
+                        a[4], a[5], a[6], a[7], a[8], a[9], a[10], Value.longToFloat(a[11]), Value.longToFloat(a[12]),
+                        Value.longToFloat(a[13]))});
     }
 
     /** Wasm value types of a descriptor's parameter letters. */

@@ -72,6 +72,7 @@ final class VectorRowCompiler {
     static byte[] classBytes(VectorRowProgram program, int lanes) {
         ClassWriter cw = routineClass(NAME, ROUTINE);
         emitRun(cw.visitMethod(Opcodes.ACC_PUBLIC, "run", "([BIIIIIFFF)V", null, null), program, lanes);
+        emitRunScalar(cw.visitMethod(Opcodes.ACC_PUBLIC, "runScalar", "([BIIIIIIFFF)V", null, null), program);
         cw.visitEnd();
         return cw.toByteArray();
     }
@@ -152,6 +153,66 @@ final class VectorRowCompiler {
         mv.visitEnd();
     }
 
+    /**
+     * {@code runScalar(byte[] memory, int from, int to, int destination, int source0..2, float uniform0..2)}:
+     * per thread, the program on {@code float}s, each source read through {@link VectorAccumulate#floatAt}
+     * and the result stored through {@link VectorAccumulate#floatTo}.
+     */
+    private static void emitRunScalar(MethodVisitor mv, VectorRowProgram program) {
+        final int memory = 1;
+        final int thread = 2; // from, counting up
+        final int to = 3;
+        final int destination = 4;
+        final int source0 = 5;
+        final int uniform0 = 8;
+        final int value = 11;
+        String helpers = org.objectweb.asm.Type.getInternalName(VectorAccumulate.class);
+        mv.visitCode();
+        Label body = new Label();
+        Label test = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, test);
+        mv.visitLabel(body);
+        for (int i = 0; i < program.length(); i++) {
+            int symbol = program.symbol(i);
+            switch (symbol) {
+                case VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.LOAD2 -> {
+                    mv.visitVarInsn(Opcodes.ALOAD, memory);
+                    index(mv, source0 + symbol - VectorRowAbi.LOAD0, thread);
+                    mv.visitMethodInsn(Opcodes.INVOKESTATIC, helpers, "floatAt", "([BI)F", false);
+                }
+                case VectorRowAbi.UNIFORM0, VectorRowAbi.UNIFORM1, VectorRowAbi.UNIFORM2 ->
+                        mv.visitVarInsn(Opcodes.FLOAD, uniform0 + symbol - VectorRowAbi.UNIFORM0);
+                case VectorRowAbi.ADD -> mv.visitInsn(Opcodes.FADD);
+                case VectorRowAbi.SUB -> mv.visitInsn(Opcodes.FSUB);
+                case VectorRowAbi.MUL -> mv.visitInsn(Opcodes.FMUL);
+                case VectorRowAbi.DIV -> mv.visitInsn(Opcodes.FDIV);
+                default -> throw new IllegalArgumentException("symbol " + symbol + " in a validated program");
+            }
+        }
+        mv.visitVarInsn(Opcodes.FSTORE, value);
+        mv.visitVarInsn(Opcodes.ALOAD, memory);
+        index(mv, destination, thread);
+        mv.visitVarInsn(Opcodes.FLOAD, value);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, helpers, "floatTo", "([BIF)V", false);
+        mv.visitIincInsn(thread, 1);
+        mv.visitLabel(test);
+        mv.visitVarInsn(Opcodes.ILOAD, thread);
+        mv.visitVarInsn(Opcodes.ILOAD, to);
+        mv.visitJumpInsn(Opcodes.IF_ICMPLT, body);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Pushes {@code base + 4 * thread} from two int slots: a thread's float. */
+    private static void index(MethodVisitor mv, int baseSlot, int threadSlot) {
+        mv.visitVarInsn(Opcodes.ILOAD, baseSlot);
+        mv.visitVarInsn(Opcodes.ILOAD, threadSlot);
+        mv.visitInsn(Opcodes.ICONST_2);
+        mv.visitInsn(Opcodes.ISHL);
+        mv.visitInsn(Opcodes.IADD);
+    }
+
     /** Applies the operation {@code symbol} to the two vectors on top of the stack. */
     static void operation(MethodVisitor mv, int symbol) {
         switch (symbol) {
@@ -174,11 +235,7 @@ final class VectorRowCompiler {
 
     /** Pushes {@code base + 4 * thread}: the array index of the current vector's first float. */
     private static void index(MethodVisitor mv, int baseSlot) {
-        mv.visitVarInsn(Opcodes.ILOAD, baseSlot);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-        mv.visitInsn(Opcodes.ICONST_2);
-        mv.visitInsn(Opcodes.ISHL);
-        mv.visitInsn(Opcodes.IADD);
+        index(mv, baseSlot, THREAD);
     }
 
     static void lanewise(MethodVisitor mv, String operation) {

@@ -17,4 +17,12 @@ interface VectorRowRoutine {
      */
     void run(byte[] memory, int count, int destination, int source0, int source1, int source2,
             float uniform0, float uniform1, float uniform2);
+
+    /**
+     * Runs threads {@code from .. to-1} one by one, each in plain {@code float} arithmetic (the same
+     * IEEE single-precision operations as the vector lanes, so the same bits): the threads of a row
+     * too few to fill a vector ({@link VectorTree}). Arguments as for {@link #run}.
+     */
+    void runScalar(byte[] memory, int from, int to, int destination, int source0, int source1, int source2,
+            float uniform0, float uniform1, float uniform2);
 }

@@ -20,6 +20,7 @@ import io.cudawasm.kernels.abi.SymbolInfo;
 import io.cudawasm.kernels.abi.BlockCopyAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
+import io.cudawasm.kernels.abi.VectorTreeAbi;
 import io.cudawasm.kernels.wasm.WasmKernel;
 import io.cudawasm.kernels.wasm.WasmModule;
 import io.cudawasm.runtime.backend.BufferTable;
@@ -632,6 +633,11 @@ final class WasmSession implements DeviceSession {
                 .anyMatch(i -> i.name().equals(BlockCopyAbi.IMPORT_NAME))) {
             // modules compiled before block copies do not import it; compiled ones call VectorRowCall.blockCopy
             imports.addFunction(VectorRowCall.blockCopyImport((FlatMemory) memory));
+        }
+        if (variant.compiled().module().importSection().stream()
+                .anyMatch(i -> i.name().equals(VectorTreeAbi.IMPORT_NAME))) {
+            // modules compiled before vector trees do not import it; compiled ones call VectorRowCall.tree
+            imports.addFunction(VectorRowCall.treeImport((FlatMemory) memory));
         }
         if (variant.module().options().memcheck()) {
             List<ValType> params = new ArrayList<>(List.of(ValType.I32, ValType.I64, ValType.I32, ValType.I32));

@@ -63,7 +63,7 @@ class VectorRowCallTest {
 
     /**
      * Methods by what they call: "host" (Chicory's callHostFunction), "direct" (VectorRowCall.run),
-     * "accumulate" and "blockCopy" (VectorRowCall's methods of those names).
+     * "accumulate", "blockCopy" and "tree" (VectorRowCall's methods of those names).
      */
     private static List<String> calls(byte[] bytes) {
         ClassNode node = new ClassNode();
@@ -80,6 +80,8 @@ class VectorRowCallTest {
                         found.add("accumulate " + m.desc);
                     } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("blockCopy")) {
                         found.add("blockCopy " + m.desc);
+                    } else if (call.owner.endsWith("/VectorRowCall") && call.name.equals("tree")) {
+                        found.add("tree " + m.desc);
                     }
                 }
             }
