@@ -496,6 +496,11 @@ final class FunctionEmitter {
         w.localGet(blockCount, "block_count");
         w.op(0x6A, "i32.add");
         set(end);
+        FastRow plan = fission || independent || paramsNeedCopy() ? null : planFastRow(fn.body());
+        GridRow grid = frameSize > 0 ? null : gridRow(plan);
+        if (grid != null) {
+            gridCall(grid, bid, end);
+        }
         String blocksDone = label("blocks_done");
         w.block(blocksDone, null);
         get(bid);
@@ -545,7 +550,6 @@ final class FunctionEmitter {
             set(tz);
             threadBody();
         } else {
-            FastRow plan = paramsNeedCopy() ? null : planFastRow(fn.body());
             // no frames or linear index to carry past the block here (blockRan leaves those alone then)
             BlockCopies copies = frameSize > 0 ? null : blockCopies(plan, List.of(), List.of(), false);
             threadLoops(tz, bdz, () -> skippable(copies == null ? null : blockCopy(copies), () -> threadLoops(ty, bdy, () -> {
@@ -1520,6 +1524,9 @@ final class FunctionEmitter {
         int lo = range[0];
         int hi = range[1];
         int wild = range[2];
+        if (gridDone >= 0 && rowState == null) {
+            skipGridDone(lo, hi);
+        }
         get(wild);
         w.op(0x45, "i32.eqz");
         w.ifThen(label("fast"), null);
@@ -2822,6 +2829,253 @@ final class FunctionEmitter {
         w.elseBranch();
         loop(l);
         w.end();
+    }
+
+    /**
+     * A kernel without barriers whose body is one vector row ({@link #rowVector}) with addresses and
+     * guard linear in the thread's global index {@code g = blockIdx.x * blockDim.x + threadIdx.x}
+     * (saxpy's {@code if (i < n) y[i] = a * x[i] + y[i]}): the row's threads of a runner call's
+     * consecutive blocks are then one row, which one vector row call takes whole
+     * ({@link #gridCall}). Each index and bound split at {@code blockIdx.x} (its value in block 0, its
+     * step per block, which must be {@code blockDim.x} times its step per thread at run time).
+     */
+    private record GridRow(RowVector vector, List<SteppedSource> accesses, List<SteppedTerm> perBlock,
+            List<RowGuard.Bound> bounds, List<KExpr> invariants) {}
+
+    /** The i64 local holding the global thread index below which a grid row ran every thread, or -1. */
+    private int gridDone = -1;
+
+    private static final java.util.function.Predicate<KExpr> BLOCK_COUNTER = e -> e instanceof KExpr.Special s
+            && s.reg() == SpecialReg.CTAID_X;
+
+    /** Whether {@code e} reads a block's coordinates or its global thread indices. */
+    private static boolean readsBlock(KExpr e) {
+        return CounterSteps.reads(e, x -> x instanceof KExpr.Special s && (s.reg() == SpecialReg.CTAID_X
+                || s.reg() == SpecialReg.CTAID_Y || s.reg() == SpecialReg.CTAID_Z));
+    }
+
+    /** The kernel's body as a {@link GridRow}, or null. */
+    private GridRow gridRow(FastRow row) {
+        RowVector vector = row == null ? null : rowVector(row);
+        if (vector == null || vector.uniforms().stream().anyMatch(FunctionEmitter::readsBlock)) {
+            return null;
+        }
+        java.util.function.UnaryOperator<KExpr> invariant = e -> readsBlock(e) ? null : e;
+        List<RowGuard.Bound> bounds = new ArrayList<>();
+        List<KExpr> invariants = row.guard == null ? List.of() : row.guard.invariants();
+        if (invariants.stream().anyMatch(FunctionEmitter::readsBlock)) {
+            return null;
+        }
+        List<SteppedTerm> perBlock = new ArrayList<>();
+        for (RowGuard.Bound b : row.guard == null ? List.<RowGuard.Bound>of() : row.guard.bounds()) {
+            CounterSteps.Split split = CounterSteps.split(b.lhs().base(), BLOCK_COUNTER, 0, invariant);
+            if (split == null || readsBlock(split.atStart()) || readsBlock(b.value())) {
+                return null;
+            }
+            bounds.add(new RowGuard.Bound(new ThreadAffine.Form(split.atStart(), 1), b.op(), b.value(), b.unsigned()));
+            perBlock.add(new SteppedTerm(split.atStart(), 1, split.step(), null, 1, !b.unsigned()));
+        }
+        List<SteppedSource> accesses = new ArrayList<>();
+        for (RowAccess a : java.util.stream.Stream.concat(java.util.stream.Stream.of(vector.dst()),
+                vector.sources().stream()).toList()) {
+            ThreadAffine.Pointer p = a.pointer();
+            if (readsBlock(p.root()) || a.offset() < 0 || a.offset() >= KernelAbi.GUARD_BYTES) {
+                return null;
+            }
+            List<SteppedTerm> terms = new ArrayList<>();
+            for (ThreadAffine.Term t : p.terms()) {
+                CounterSteps.Split split = CounterSteps.split(t.index().base(), BLOCK_COUNTER, 0, invariant);
+                if (split == null || readsBlock(split.atStart())) {
+                    return null;
+                }
+                terms.add(new SteppedTerm(split.atStart(), t.index().coeff(), null, null, t.stride(), t.signed()));
+                perBlock.add(new SteppedTerm(split.atStart(), t.index().coeff(), split.step(), null, t.stride(),
+                        t.signed()));
+            }
+            accesses.add(new SteppedSource(p.root(), terms, a.offset()));
+        }
+        return new GridRow(vector, accesses, perBlock, bounds, invariants);
+    }
+
+    /**
+     * Before the block loop of a runner call: where the grid and the block are one-dimensional and each
+     * index steps by {@code blockDim.x} times its per-thread step from one block to the next (checked
+     * here), the passing threads of all the call's blocks are one row {@code [glo, ghi)} of global
+     * indices; one {@code env.__cw_vector_row} call takes it, the loop's bound and wrap checks made
+     * over the whole range. The blocks before the first thread the host did not run are skipped
+     * ({@code bid} moves past them; their threads passed and were run, or did not pass), and the rows
+     * of the block that holds it start there ({@link #skipGridDone}). Anything amiss leaves the block
+     * loop as it was.
+     */
+    private void gridCall(GridRow grid, int bid, int end) {
+        int bdx = blockDims[0];
+        gridDone = addLocal(ValType.I64, "grid_done");
+        w.i64Const(0);
+        set(gridDone);
+        // one-dimensional grid and block
+        get(specials.get(SpecialReg.NCTAID_Y));
+        get(specials.get(SpecialReg.NCTAID_Z));
+        w.op(0x6C, "i32.mul");
+        get(blockDims[1]);
+        w.op(0x6C, "i32.mul");
+        get(blockDims[2]);
+        w.op(0x6C, "i32.mul");
+        w.i32Const(1);
+        w.op(0x46, "i32.eq");
+        w.ifThen(label("grid"), null);
+        int wild = addLocal(ValType.I32, "grid_wild");
+        w.i32Const(0);
+        set(wild);
+        int dim = addLocal(ValType.I64, "grid_dim");
+        get(bdx);
+        w.op(0xAC, "i64.extend_i32_s");
+        set(dim);
+        // every index and bound steps by blockDim.x times its per-thread step from block to block
+        for (SteppedTerm t : grid.perBlock()) {
+            if (t.step() == null) {
+                w.i64Const(t.lane());
+                get(dim);
+                w.op(0x7E, "i64.mul");
+                flagNonZero(wild);
+                continue;
+            }
+            expr(t.step());
+            w.op(0xAC, "i64.extend_i32_s");
+            w.i64Const(t.lane());
+            get(dim);
+            w.op(0x7E, "i64.mul");
+            w.op(0x7D, "i64.sub");
+            w.i64Const(0xFFFF_FFFFL);
+            w.op(0x83, "i64.and"); // the step is an i32: equal modulo 2^32
+            flagNonZero(wild);
+        }
+        // the global indices of the call's blocks, narrowed to the passing ones
+        int lo = addLocal(ValType.I64, "grid_lo");
+        int hi = addLocal(ValType.I64, "grid_hi");
+        get(bid);
+        w.op(0xAC, "i64.extend_i32_s");
+        get(dim);
+        w.op(0x7E, "i64.mul");
+        set(lo);
+        get(end);
+        w.op(0xAC, "i64.extend_i32_s");
+        get(dim);
+        w.op(0x7E, "i64.mul");
+        set(hi);
+        for (KExpr c : grid.invariants()) {
+            get(lo);
+            get(hi);
+            condition(c);
+            w.select();
+            set(hi);
+        }
+        for (RowGuard.Bound b : grid.bounds()) {
+            int u = addLocal(ValType.I64, "grid_guard");
+            expr(b.lhs().base());
+            widen(b.unsigned());
+            set(u);
+            // base + g must not wrap for the call's last global index
+            get(u);
+            get(hi);
+            w.op(0x7C, "i64.add");
+            w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
+            w.op(0x7C, "i64.add");
+            w.i64Const(32);
+            w.op(0x88, "i64.shr_u");
+            flagNonZero(wild);
+            int d = addLocal(ValType.I64, "grid_bound");
+            expr(b.value());
+            widen(b.unsigned());
+            get(u);
+            w.op(0x7D, "i64.sub");
+            set(d);
+            switch (b.op()) {
+                case LT -> minInto(hi, d, 0);
+                case LE -> minInto(hi, d, 1);
+                case GT -> maxInto(lo, d, 1);
+                case GE -> maxInto(lo, d, 0);
+                case EQ -> {
+                    maxInto(lo, d, 0);
+                    minInto(hi, d, 1);
+                }
+                default -> throw new IllegalStateException(b.op().name());
+            }
+        }
+        int last = addLocal(ValType.I64, "grid_last");
+        get(hi);
+        w.i64Const(1);
+        w.op(0x7D, "i64.sub");
+        set(last);
+        SourceArguments args = sourceArguments(grid.accesses(), lo, last, -1, -1, wild);
+        // more than a vector's worth, at most 2^30 threads, nothing amiss
+        get(hi);
+        get(lo);
+        w.op(0x7D, "i64.sub");
+        w.i64Const(VECTOR_ROW_MIN_THREADS);
+        w.op(0x55, "i64.gt_s");
+        get(hi);
+        get(lo);
+        w.op(0x7D, "i64.sub");
+        w.i64Const(1L << 30);
+        w.op(0x57, "i64.le_s");
+        w.op(0x71, "i32.and");
+        get(wild);
+        w.op(0x45, "i32.eqz");
+        w.op(0x71, "i32.and");
+        w.ifThen(label("grid_call"), null);
+        w.i64Const(grid.vector().program());
+        get(hi);
+        get(lo);
+        w.op(0x7D, "i64.sub");
+        w.op(0xA7, "i32.wrap_i64");
+        for (int k = 0; k <= VectorRowAbi.MAX_LOADS; k++) {
+            if (k < args.addresses().length) {
+                get(args.addresses()[k]);
+            } else {
+                w.i64Const(0);
+            }
+        }
+        uniformArguments(grid.vector().uniforms());
+        w.call(module.vectorRowFunction(), "env." + VectorRowAbi.IMPORT_NAME);
+        w.op(0xAD, "i64.extend_i32_u");
+        get(lo);
+        w.op(0x7C, "i64.add");
+        set(gridDone);
+        // the first block with a thread left to run
+        get(gridDone);
+        get(dim);
+        w.op(0x80, "i64.div_u");
+        w.op(0xA7, "i32.wrap_i64");
+        set(bid);
+        w.end();
+        w.end();
+    }
+
+    /** {@code lo = clamp(gridDone - blockIdx.x * blockDim.x, lo, hi)}: a row's threads the grid row ran. */
+    private void skipGridDone(int lo, int hi) {
+        int first = addLocal(ValType.I64, "grid_first");
+        get(gridDone);
+        get(specials.get(SpecialReg.CTAID_X));
+        w.op(0xAD, "i64.extend_i32_u");
+        get(blockDims[0]);
+        w.op(0xAC, "i64.extend_i32_s");
+        w.op(0x7E, "i64.mul");
+        w.op(0x7D, "i64.sub");
+        set(first);
+        for (int bound : new int[] {lo, hi}) {
+            int b64 = addLocal(ValType.I64, "grid_row_bound");
+            get(bound);
+            w.op(0xAC, "i64.extend_i32_s");
+            set(b64);
+            if (bound == lo) {
+                maxInto(first, b64, 0);
+            } else {
+                minInto(first, b64, 0);
+            }
+        }
+        get(first);
+        w.op(0xA7, "i32.wrap_i64");
+        set(lo);
     }
 
     /**
