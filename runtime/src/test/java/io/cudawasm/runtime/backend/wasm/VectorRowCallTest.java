@@ -220,6 +220,39 @@ class VectorRowCallTest {
         assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(43).bytes()), "the row stored nothing");
     }
 
+    /**
+     * Where a stub is not patched (the interpreter), Chicory calls the block copy and vector tree
+     * imports' host functions with the arguments as a {@code long[]}: each must reach its parameter
+     * (every argument distinct, so one in another's place would show in the memory).
+     */
+    @Test
+    void theBlockCopyAndTreeHostFunctionsPassEveryArgumentInItsPlace() {
+        long low = KernelAbi.GUARD_BYTES;
+        FlatMemory memory = fresh(44);
+        FlatMemory expected = fresh(44);
+        long[] copy = {16, 4, 4,
+            low + 1000, 64, low + 20000, 200, BlockCopyAbi.box(1, 15, 0, 3), 7,
+            low + 2100, 64, low + 30000, 196, BlockCopyAbi.box(0, 16, 1, 4), 0xBF80_0000L,
+            low + 3200, -64, low + 40000, 192, BlockCopyAbi.box(2, 9, 0, 4), 0x1234_5678L,
+            low + 4300, 68, low + 50000, -200, BlockCopyAbi.box(0, 16, 0, 2), 0};
+        assertEquals(64, VectorRowCall.blockCopyImport(memory).handle().apply(null, copy)[0]);
+        assertEquals(64, BlockCopy.run(expected, 16, 4, 4, copy[3], copy[4], copy[5], copy[6], copy[7], copy[8], copy[9],
+                copy[10], copy[11], copy[12], copy[13], copy[14], copy[15], copy[16], copy[17], copy[18], copy[19],
+                copy[20], copy[21], copy[22], copy[23], copy[24], copy[25], copy[26]));
+        assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the host function moved other bytes");
+        long program = VectorRowsTest.program(VectorRowAbi.LOAD0, VectorRowAbi.LOAD1, VectorRowAbi.SUB,
+                VectorRowAbi.UNIFORM0, VectorRowAbi.MUL, VectorRowAbi.LOAD2, VectorRowAbi.UNIFORM1, VectorRowAbi.SUB,
+                VectorRowAbi.DIV, VectorRowAbi.UNIFORM2, VectorRowAbi.ADD);
+        long s = low + 60000;
+        long[] tree = {program, 100, 64, low + 70000, 8, s, 4, s + 4, 8, low + 80000, -4, Value.floatToLong(0.5f),
+            Value.floatToLong(3f), Value.floatToLong(-2f)};
+        assertEquals(1, VectorRowCall.treeImport(memory).handle().apply(null, tree)[0]);
+        assertEquals(1, VectorTree.run(expected, program, 100, 64, low + 70000, 8, s, 4, s + 4, 8, low + 80000, -4, 0.5f,
+                3f, -2f));
+        assertTrue(java.util.Arrays.equals(expected.bytes(), memory.bytes()), "the host function stored other bits");
+        assertFalse(java.util.Arrays.equals(expected.bytes(), fresh(44).bytes()), "nothing moved");
+    }
+
     private static FlatMemory fresh(int seed) {
         FlatMemory memory = new FlatMemory(3, 3, Memory.PAGE_SIZE);
         VectorRowsTest.fill(memory, seed);
