@@ -20,9 +20,10 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * A direct call from Chicory's compiled code to the vector rows ({@link VectorRowAbi}) and the
- * accumulating rows ({@link VectorAccumulateAbi}), in place of its host-function call: public only
- * because the generated classes, in another package, call it.
+ * A direct call from Chicory's compiled code to the host rows: vector rows ({@link VectorRowAbi}),
+ * accumulating rows ({@link VectorAccumulateAbi}), block copies ({@link BlockCopyAbi}) and vector
+ * trees ({@link VectorTreeAbi}), in place of its host-function call: public only because the
+ * generated classes, in another package, call it.
  *
  * <p>Chicory compiles a call of an imported function to a stub that packs the arguments into a
  * {@code long[]} and calls one shared {@code callHostFunction}, which calls the import's handle through
@@ -30,11 +31,11 @@ import org.objectweb.asm.tree.VarInsnNode;
  * modules' imports) that interface call is megamorphic: HotSpot calls it virtually and the argument
  * and result arrays are allocated on every call, which cost about 50 ns a row and made the
  * reduction's tree slower than its scalar loop (bench/RESULTS.md, "Vector rows"). {@link #patch}
- * rewrites the vector row import's stub (recognised by its parameter types, which only this import
- * has, and its call of {@code callHostFunction}) to call {@link #run} directly, and the accumulating
- * row import's stub likewise to call {@link #accumulate}; a stub of another shape (another Chicory
- * version) is left as it is, which costs speed, never correctness: the host function behind the
- * handle is the same {@link VectorRows#run} or {@link VectorAccumulate#run}.
+ * rewrites each of these imports' stubs (recognised by its parameter types, which only that import
+ * has, and its call of {@code callHostFunction}) to call this class's method of the same import
+ * directly ({@link #run}, {@link #accumulate}, {@link #blockCopy}, {@link #tree}); a stub of another
+ * shape (another Chicory version) is left as it is, which costs speed, never correctness: the host
+ * function behind the handle runs the same code.
  */
 public final class VectorRowCall {
     private VectorRowCall() {}
@@ -42,7 +43,7 @@ public final class VectorRowCall {
     private static final String MEMORY = Type.getInternalName(Memory.class);
     /** The import's parameters as Chicory's stub declares them, with the memory and instance after. */
     private static final String INSTANCE = "Lcom/dylibso/chicory/runtime/Instance;";
-    /** The imports' parameters as their Wasm types spell them (both return an i32). */
+    /** The imports' parameters as their Wasm types spell them (all return an i32). */
     private static final String ROW_PARAMETERS = "JIJJJJFFF";
     private static final String ACCUMULATE_PARAMETERS = "JIIIJJIJFJJJJJJJJJFFF";
     private static final String BLOCK_COPY_PARAMETERS = "III" + "JJJJJJ".repeat(BlockCopyAbi.MAX_STORES);
@@ -134,7 +135,7 @@ public final class VectorRowCall {
                         a[16], a[17], Value.longToFloat(a[18]), Value.longToFloat(a[19]), Value.longToFloat(a[20]))});
     }
 
-    /** Rewrites {@code m} when it is the vector row or the accumulating row import's stub; whether it did. */
+    /** Rewrites {@code m} when it is one of the host rows' import stubs; whether it did. */
     static boolean patch(MethodNode m) {
         if ((m.access & Opcodes.ACC_STATIC) == 0) {
             return false;
