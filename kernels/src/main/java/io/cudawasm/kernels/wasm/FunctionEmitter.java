@@ -2269,7 +2269,7 @@ final class FunctionEmitter {
      */
     private List<SteppedSource> blockSources(FastRow row, RowAccumulate acc, boolean limited) {
         if (acc == null || row.guard != null || limited || acc.out() != null || frameSize <= 0
-                || CounterSteps.reads(acc.bound(), ROW_COUNTER) || !acc.prefix().stream()
+                || CounterSteps.reads(acc.bound(), HostRowShapes.ROW_COUNTER) || !acc.prefix().stream()
                         .allMatch(s -> s instanceof KStmt.Assign a && trapFree(a.value()))) {
             return null;
         }
@@ -2284,24 +2284,20 @@ final class FunctionEmitter {
         return sources;
     }
 
-    /** {@code threadIdx.y}: the counter of a block's rows. */
-    private static final java.util.function.Predicate<KExpr> ROW_COUNTER = e -> e instanceof KExpr.Special s
-            && s.reg() == SpecialReg.TID_Y;
-
     /**
      * {@code source} with each index split at {@code threadIdx.y} as well (its base at row 0 and a step
      * per row), or null where an index is not linear in it or a step per trip depends on it.
      */
     private SteppedSource acrossRows(SteppedSource source) {
-        if (CounterSteps.reads(source.root(), ROW_COUNTER)) {
+        if (CounterSteps.reads(source.root(), HostRowShapes.ROW_COUNTER)) {
             return null;
         }
-        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, ROW_COUNTER)
+        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, HostRowShapes.ROW_COUNTER)
                 || CounterSteps.reads(e, x -> x instanceof KExpr.Special s && s.reg() == SpecialReg.TID_X) ? null : e;
         List<SteppedTerm> terms = new ArrayList<>();
         for (SteppedTerm t : source.terms()) {
-            CounterSteps.Split split = CounterSteps.split(t.base(), ROW_COUNTER, 0, invariant);
-            if (split == null || t.step() != null && CounterSteps.reads(t.step(), ROW_COUNTER)) {
+            CounterSteps.Split split = CounterSteps.split(t.base(), HostRowShapes.ROW_COUNTER, 0, invariant);
+            if (split == null || t.step() != null && CounterSteps.reads(t.step(), HostRowShapes.ROW_COUNTER)) {
                 return null;
             }
             terms.add(new SteppedTerm(split.atStart(), t.lane(), t.step(), split.step(), t.stride(), t.signed()));
@@ -2390,16 +2386,16 @@ final class FunctionEmitter {
         KExpr condition = null;
         boolean negate = false;
         if (value instanceof KExpr.Select sel) {
-            negate = ownLoad(sel.ifFalse(), t, narrowed) != null;
-            load = ownLoad(negate ? sel.ifFalse() : sel.ifTrue(), t, narrowed);
+            negate = HostRowShapes.ownLoad(sel.ifFalse(), t, narrowed) != null;
+            load = HostRowShapes.ownLoad(negate ? sel.ifFalse() : sel.ifTrue(), t, narrowed);
             constant = negate ? sel.ifTrue() : sel.ifFalse();
             condition = sel.condition();
-        } else if (ownLoad(value, t, narrowed) != null) {
-            load = ownLoad(value, t, narrowed);
+        } else if (HostRowShapes.ownLoad(value, t, narrowed) != null) {
+            load = HostRowShapes.ownLoad(value, t, narrowed);
             constant = null;
         }
         Long fill = constant == null ? Long.valueOf(0)
-                : narrowed && constant instanceof KExpr.IntConst k ? Long.valueOf(k.value()) : constantBits(constant, t);
+                : narrowed && constant instanceof KExpr.IntConst k ? Long.valueOf(k.value()) : HostRowShapes.constantBits(constant, t);
         if (fill == null || value instanceof KExpr.Select && load == null) {
             return null;
         }
@@ -2411,12 +2407,12 @@ final class FunctionEmitter {
             return null;
         }
         for (RowGuard.Bound b : xBounds) {
-            if (CounterSteps.reads(b.lhs().base(), ROW_COUNTER) || CounterSteps.reads(b.value(), ROW_COUNTER)) {
+            if (CounterSteps.reads(b.lhs().base(), HostRowShapes.ROW_COUNTER) || CounterSteps.reads(b.value(), HostRowShapes.ROW_COUNTER)) {
                 return null; // a row's range of threadIdx.x would depend on the row
             }
         }
         for (KExpr c : rowConditions) {
-            if (!rowBounds(c, false, yBounds, uniforms)) {
+            if (!HostRowShapes.rowBounds(c, false, yBounds, uniforms)) {
                 return null;
             }
         }
@@ -2427,86 +2423,12 @@ final class FunctionEmitter {
     }
 
     /**
-     * {@code e} as a load of type {@code t}, or null: the load itself, or where the store narrows
-     * ({@code narrowed}) a load of {@code t} widened to another integer type, which the narrowing undoes.
-     */
-    private static KExpr.Load ownLoad(KExpr e, CType t, boolean narrowed) {
-        if (narrowed && e instanceof KExpr.Convert c && c.type().isInteger() && c.type().size() >= t.size()) {
-            e = c.operand();
-        }
-        return e instanceof KExpr.Load l && l.type().equals(t) ? l : null;
-    }
-
-    /** The bits of a constant of type {@code t} as it stores them (low bytes first), or null when it is not one. */
-    private static Long constantBits(KExpr e, CType t) {
-        if (e instanceof KExpr.IntConst k && k.type().equals(t)) {
-            return k.value();
-        }
-        if (e instanceof KExpr.FloatConst f && f.type().equals(t)) {
-            ScalarKind kind = f.type().kind();
-            return kind == ScalarKind.FLOAT ? Long.valueOf(Float.floatToRawIntBits((float) f.value()) & 0xFFFF_FFFFL)
-                    : kind == ScalarKind.DOUBLE ? Long.valueOf(Double.doubleToRawLongBits(f.value())) : null;
-        }
-        return null;
-    }
-
-    /**
      * An address of a block copy, split at threadIdx.y, with {@code size} bytes per thread of a row; or
      * null ({@link #steppedSource} with no counter, {@link #acrossRows}).
      */
     private SteppedSource blockAddress(KExpr address, FastRow row, int size) {
         SteppedSource s = steppedSource(address, row, null, 0);
         return s == null || s.lane() != size ? null : acrossRows(s);
-    }
-
-    /**
-     * Splits a condition the row does not change (negated when {@code negate}) into bounds on
-     * threadIdx.y ({@code base + threadIdx.y op value}, base and value the same for the whole block) and
-     * conditions the block does not change; false when it cannot.
-     */
-    private static boolean rowBounds(KExpr c, boolean negate, List<RowGuard.Bound> bounds, List<KExpr> uniforms) {
-        if (!CounterSteps.reads(c, ROW_COUNTER)) {
-            uniforms.add(negate ? new KExpr.Unary(KExpr.UnaryOp.NOT, c, ScalarType.BOOL) : c);
-            return true;
-        }
-        if (c instanceof KExpr.Unary u && u.op() == KExpr.UnaryOp.NOT) {
-            return rowBounds(u.operand(), !negate, bounds, uniforms);
-        }
-        if (!(c instanceof KExpr.Binary b)) {
-            return false;
-        }
-        if (b.op() == (negate ? KExpr.BinaryOp.LOR : KExpr.BinaryOp.LAND)) {
-            return rowBounds(b.left(), negate, bounds, uniforms) && rowBounds(b.right(), negate, bounds, uniforms);
-        }
-        if (!b.op().isComparison() || !ThreadAffine.is32BitInteger(b.left().type())) {
-            return false;
-        }
-        KExpr.BinaryOp op = negate ? RowGuard.negation(b.op()) : b.op();
-        java.util.function.UnaryOperator<KExpr> invariant = e -> CounterSteps.reads(e, ROW_COUNTER) ? null : e;
-        CounterSteps.Split l = CounterSteps.split(b.left(), ROW_COUNTER, 0, invariant);
-        CounterSteps.Split r = CounterSteps.split(b.right(), ROW_COUNTER, 0, invariant);
-        if (l == null || r == null || op == KExpr.BinaryOp.NE) {
-            return false;
-        }
-        boolean unsigned = ThreadAffine.unsigned(b.left().type());
-        if (unitStep(l.step()) && r.step() == null) {
-            bounds.add(new RowGuard.Bound(new ThreadAffine.Form(l.atStart(), 1), op, r.atStart(), unsigned));
-            return true;
-        }
-        if (unitStep(r.step()) && l.step() == null) {
-            bounds.add(new RowGuard.Bound(new ThreadAffine.Form(r.atStart(), 1), RowGuard.mirror(op), l.atStart(), unsigned));
-            return true;
-        }
-        return false;
-    }
-
-    /** A step of one: the constant 1, through conversions between 32-bit integer types (which keep it 1). */
-    private static boolean unitStep(KExpr step) {
-        while (step instanceof KExpr.Convert c && ThreadAffine.is32BitInteger(c.type())
-                && ThreadAffine.is32BitInteger(c.operand().type())) {
-            step = c.operand();
-        }
-        return step instanceof KExpr.IntConst k && k.value() == 1;
     }
 
     /**
@@ -2690,7 +2612,7 @@ final class FunctionEmitter {
         KLocal s = g.local();
         List<KStmt> body = ThreadAffine.flatten(l.body());
         if (!registers.containsKey(s) || s.needsMemory() || s.isThreadContext() || low32.contains(s)
-                || !ThreadAffine.is32BitInteger(s.type()) || !halves(l.step(), s) || body.size() != 1
+                || !ThreadAffine.is32BitInteger(s.type()) || !HostRowShapes.halves(l.step(), s) || body.size() != 1
                 || !(body.get(0) instanceof KStmt.ThreadLoop t)) {
             return null;
         }
@@ -2707,8 +2629,8 @@ final class FunctionEmitter {
             return null;
         }
         RowGuard.Bound bound = row.guard.bounds().get(0);
-        if (bound.op() != KExpr.BinaryOp.LT || !zeroConstant(bound.lhs().base())
-                || !(stripIntConversions(bound.value()) instanceof KExpr.LocalGet limit) || limit.local() != s) {
+        if (bound.op() != KExpr.BinaryOp.LT || !HostRowShapes.zeroConstant(bound.lhs().base())
+                || !(HostRowShapes.stripIntConversions(bound.value()) instanceof KExpr.LocalGet limit) || limit.local() != s) {
             return null;
         }
         List<SteppedSource> accesses = new ArrayList<>();
@@ -2721,27 +2643,6 @@ final class FunctionEmitter {
             accesses.add(split);
         }
         return new VectorTree(s, vector, accesses);
-    }
-
-    /** Whether {@code step} is {@code s = s >> 1} or {@code s = s / 2}. */
-    private static boolean halves(KBlock step, KLocal s) {
-        return step.statements().size() == 1 && step.statements().get(0) instanceof KStmt.Assign a && a.target() == s
-                && a.value() instanceof KExpr.Binary b && b.left() instanceof KExpr.LocalGet g && g.local() == s
-                && b.right() instanceof KExpr.IntConst k
-                && (b.op() == KExpr.BinaryOp.SHR && k.value() == 1 || b.op() == KExpr.BinaryOp.DIV && k.value() == 2);
-    }
-
-    /** {@code e} without conversions between 32-bit integer types (which change no bits). */
-    private static KExpr stripIntConversions(KExpr e) {
-        while (e instanceof KExpr.Convert c && ThreadAffine.is32BitInteger(c.type())
-                && ThreadAffine.is32BitInteger(c.operand().type())) {
-            e = c.operand();
-        }
-        return e;
-    }
-
-    private static boolean zeroConstant(KExpr e) {
-        return stripIntConversions(e) instanceof KExpr.IntConst k && k.value() == 0;
     }
 
     /**
@@ -2845,31 +2746,22 @@ final class FunctionEmitter {
     /** The i64 local holding the global thread index below which a grid row ran every thread, or -1. */
     private int gridDone = -1;
 
-    private static final java.util.function.Predicate<KExpr> BLOCK_COUNTER = e -> e instanceof KExpr.Special s
-            && s.reg() == SpecialReg.CTAID_X;
-
-    /** Whether {@code e} reads a block's coordinates or its global thread indices. */
-    private static boolean readsBlock(KExpr e) {
-        return CounterSteps.reads(e, x -> x instanceof KExpr.Special s && (s.reg() == SpecialReg.CTAID_X
-                || s.reg() == SpecialReg.CTAID_Y || s.reg() == SpecialReg.CTAID_Z));
-    }
-
     /** The kernel's body as a {@link GridRow}, or null. */
     private GridRow gridRow(FastRow row) {
         RowVector vector = row == null ? null : rowVector(row);
-        if (vector == null || vector.uniforms().stream().anyMatch(FunctionEmitter::readsBlock)) {
+        if (vector == null || vector.uniforms().stream().anyMatch(HostRowShapes::readsBlock)) {
             return null;
         }
-        java.util.function.UnaryOperator<KExpr> invariant = e -> readsBlock(e) ? null : e;
+        java.util.function.UnaryOperator<KExpr> invariant = e -> HostRowShapes.readsBlock(e) ? null : e;
         List<RowGuard.Bound> bounds = new ArrayList<>();
         List<KExpr> invariants = row.guard == null ? List.of() : row.guard.invariants();
-        if (invariants.stream().anyMatch(FunctionEmitter::readsBlock)) {
+        if (invariants.stream().anyMatch(HostRowShapes::readsBlock)) {
             return null;
         }
         List<SteppedTerm> perBlock = new ArrayList<>();
         for (RowGuard.Bound b : row.guard == null ? List.<RowGuard.Bound>of() : row.guard.bounds()) {
-            CounterSteps.Split split = CounterSteps.split(b.lhs().base(), BLOCK_COUNTER, 0, invariant);
-            if (split == null || readsBlock(split.atStart()) || readsBlock(b.value())) {
+            CounterSteps.Split split = CounterSteps.split(b.lhs().base(), HostRowShapes.BLOCK_COUNTER, 0, invariant);
+            if (split == null || HostRowShapes.readsBlock(split.atStart()) || HostRowShapes.readsBlock(b.value())) {
                 return null;
             }
             bounds.add(new RowGuard.Bound(new ThreadAffine.Form(split.atStart(), 1), b.op(), b.value(), b.unsigned()));
@@ -2879,13 +2771,13 @@ final class FunctionEmitter {
         for (RowAccess a : java.util.stream.Stream.concat(java.util.stream.Stream.of(vector.dst()),
                 vector.sources().stream()).toList()) {
             ThreadAffine.Pointer p = a.pointer();
-            if (readsBlock(p.root()) || a.offset() < 0 || a.offset() >= KernelAbi.GUARD_BYTES) {
+            if (HostRowShapes.readsBlock(p.root()) || a.offset() < 0 || a.offset() >= KernelAbi.GUARD_BYTES) {
                 return null;
             }
             List<SteppedTerm> terms = new ArrayList<>();
             for (ThreadAffine.Term t : p.terms()) {
-                CounterSteps.Split split = CounterSteps.split(t.index().base(), BLOCK_COUNTER, 0, invariant);
-                if (split == null || readsBlock(split.atStart())) {
+                CounterSteps.Split split = CounterSteps.split(t.index().base(), HostRowShapes.BLOCK_COUNTER, 0, invariant);
+                if (split == null || HostRowShapes.readsBlock(split.atStart())) {
                     return null;
                 }
                 terms.add(new SteppedTerm(split.atStart(), t.index().coeff(), null, null, t.stride(), t.signed()));
