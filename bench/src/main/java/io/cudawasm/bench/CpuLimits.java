@@ -95,6 +95,12 @@ public final class CpuLimits {
      */
     static final String SCALAR_ROWS_PROPERTY = "cpulimits.scalarRows";
 
+    /**
+     * {@code -Dcpulimits.rounds=true}: also print every variant's per-round medians, in the order the
+     * round ran them, to see what a slow round had run just before it.
+     */
+    static final String ROUNDS_PROPERTY = "cpulimits.rounds";
+
     private static void compare(String kernel, int rounds, int launches, CpuReference c, OpenClProbe.Result opencl)
             throws Exception {
         Map<String, Variant> variants = new LinkedHashMap<>();
@@ -123,10 +129,16 @@ public final class CpuLimits {
         }
         Map<String, double[]> perRound = new LinkedHashMap<>();
         names.forEach(v -> perRound.put(v, new double[rounds]));
+        boolean showRounds = Boolean.getBoolean(ROUNDS_PROPERTY);
         for (int r = 0; r < rounds; r++) {
+            StringBuilder round = new StringBuilder();
             for (int i = 0; i < names.size(); i++) {
                 String v = names.get((i + r) % names.size());
                 perRound.get(v)[r] = median(variants.get(v).run(launches));
+                round.append(String.format(Locale.ROOT, " %s %.2f", v, perRound.get(v)[r]));
+            }
+            if (showRounds) {
+                System.out.printf(Locale.ROOT, "  %s round %d:%s%n", kernel, r, round);
             }
         }
         for (Variant v : variants.values()) {
