@@ -5,7 +5,6 @@ import io.cudawasm.kernels.abi.KernelAbi;
 import io.cudawasm.kernels.abi.VectorAccumulateAbi;
 import io.cudawasm.kernels.abi.VectorRowAbi;
 import io.cudawasm.kernels.abi.VectorTreeAbi;
-import io.cudawasm.kernels.kir.AtomicOp;
 import io.cudawasm.kernels.kir.BarrierKind;
 import io.cudawasm.kernels.kir.KBlock;
 import io.cudawasm.kernels.kir.KExpr;
@@ -2861,37 +2860,11 @@ final class FunctionEmitter {
             w.select();
             set(hi);
         }
+        int end64 = addLocal(ValType.I64, "grid_end");
+        get(hi);
+        set(end64);
         for (RowGuard.Bound b : grid.bounds()) {
-            int u = addLocal(ValType.I64, "grid_guard");
-            expr(b.lhs().base());
-            widen(b.unsigned());
-            set(u);
-            // base + g must not wrap for the call's last global index
-            get(u);
-            get(hi);
-            w.op(0x7C, "i64.add");
-            w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
-            w.op(0x7C, "i64.add");
-            w.i64Const(32);
-            w.op(0x88, "i64.shr_u");
-            flagNonZero(wild);
-            int d = addLocal(ValType.I64, "grid_bound");
-            expr(b.value());
-            widen(b.unsigned());
-            get(u);
-            w.op(0x7D, "i64.sub");
-            set(d);
-            switch (b.op()) {
-                case LT -> minInto(hi, d, 0);
-                case LE -> minInto(hi, d, 1);
-                case GT -> maxInto(lo, d, 1);
-                case GE -> maxInto(lo, d, 0);
-                case EQ -> {
-                    maxInto(lo, d, 0);
-                    minInto(hi, d, 1);
-                }
-                default -> throw new IllegalStateException(b.op().name());
-            }
+            narrowToBound(b, end64, Long.MAX_VALUE, lo, hi, wild); // no known bound on the end: always checked
         }
         int last = addLocal(ValType.I64, "grid_last");
         get(hi);
@@ -3305,11 +3278,13 @@ final class FunctionEmitter {
     private int[] threadRange(int dim, List<KExpr> invariants, List<RowGuard.Bound> bounds, int wild) {
         int lo64 = addLocal(ValType.I64, "x_lo64");
         int hi64 = addLocal(ValType.I64, "x_hi64");
-        w.i64Const(0);
-        set(lo64);
+        int dim64 = addLocal(ValType.I64, "x_dim");
         get(dim);
         w.op(0xAC, "i64.extend_i32_s");
+        tee(dim64);
         set(hi64);
+        w.i64Const(0);
+        set(lo64);
         for (KExpr c : invariants) {
             get(hi64);
             w.i64Const(0);
@@ -3318,13 +3293,9 @@ final class FunctionEmitter {
             set(hi64);
         }
         for (RowGuard.Bound b : bounds) {
-            narrowToBound(b, dim, lo64, hi64, wild);
+            narrowToBound(b, dim64, BLOCK_DIMENSION_MAX, lo64, hi64, wild);
         }
         // lo in [0, dim] (it only grew from 0), hi in [0, dim] (it only shrank from dim)
-        int dim64 = addLocal(ValType.I64, "x_dim");
-        get(dim);
-        w.op(0xAC, "i64.extend_i32_s");
-        set(dim64);
         minInto(lo64, dim64, 0);
         int zero = addLocal(ValType.I64, "x_zero");
         w.i64Const(0);
@@ -3333,24 +3304,28 @@ final class FunctionEmitter {
         return new int[] {lo64, hi64};
     }
 
+    /** A block's dimension is at most this many threads. */
+    private static final long BLOCK_DIMENSION_MAX = 1024;
+
     /**
-     * Narrows {@code [lo64, hi64)} (i64 locals) to the thread indices {@code i} of a dimension of size
-     * {@code dim} (an i32 local) for which {@code base + i op value} holds, and sets {@code wild} where
-     * {@code base + i} could wrap over the dimension (then the range would not be the guard's).
+     * Narrows {@code [lo64, hi64)} (i64 locals) to the indices {@code i} in {@code [0, end64)} (an i64
+     * local, at most {@code mostEnd}: a block dimension's threads, or a grid row's global indices) for
+     * which {@code base + i op value} holds, and sets {@code wild} where {@code base + i} could wrap
+     * over that range (then the range would not be the guard's).
      */
-    private void narrowToBound(RowGuard.Bound b, int dim, int lo64, int hi64, int wild) {
+    private void narrowToBound(RowGuard.Bound b, int end64, long mostEnd, int lo64, int hi64, int wild) {
         int u = addLocal(ValType.I64, "x_guard");
         expr(b.lhs().base());
         widen(b.unsigned());
         set(u);
-        // base + index must not wrap for any thread (a dimension is at most 1024)
+        // base + index must not wrap for any index; where the base's known range leaves room for the
+        // most the end can be, the check is not emitted
         IndexRanges.Range known = ranges.of(b.lhs().base());
-        boolean noWrap = b.unsigned() ? fits(known, 0, 0xFFFF_FFFFL - 1024)
-                : fits(known, Integer.MIN_VALUE, Integer.MAX_VALUE - 1024L);
+        boolean noWrap = b.unsigned() ? fits(known, 0, 0xFFFF_FFFFL - mostEnd)
+                : fits(known, Integer.MIN_VALUE, Integer.MAX_VALUE - mostEnd);
         if (!noWrap) {
             get(u);
-            get(dim);
-            w.op(0xAC, "i64.extend_i32_s");
+            get(end64);
             w.op(0x7C, "i64.add");
             w.i64Const(b.unsigned() ? -1 : (1L << 31) - 1);
             w.op(0x7C, "i64.add");

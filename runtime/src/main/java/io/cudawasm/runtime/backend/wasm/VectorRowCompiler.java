@@ -113,10 +113,7 @@ final class VectorRowCompiler {
         }
         mv.visitInsn(Opcodes.ICONST_0);
         mv.visitVarInsn(Opcodes.ISTORE, THREAD);
-        Label body = new Label();
-        Label test = new Label();
-        mv.visitJumpInsn(Opcodes.GOTO, test);
-        mv.visitLabel(body);
+        Label[] loop = loopStart(mv);
         // every source the program reads, once per vector, before the store: all of a vector's loads
         // precede its store, as VectorRows' overlap rule assumes
         for (int k = 0; k < VectorRowAbi.MAX_LOADS; k++) {
@@ -143,14 +140,7 @@ final class VectorRowCompiler {
         index(mv, DESTINATION);
         littleEndian(mv);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, FLOAT_VECTOR, "intoByteArray", INTO_BYTES, false);
-        mv.visitIincInsn(THREAD, lanes);
-        mv.visitLabel(test);
-        mv.visitVarInsn(Opcodes.ILOAD, THREAD);
-        mv.visitVarInsn(Opcodes.ILOAD, COUNT);
-        mv.visitJumpInsn(Opcodes.IF_ICMPLT, body);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        loopEndAndReturn(mv, loop, THREAD, lanes, COUNT);
     }
 
     /**
@@ -168,10 +158,7 @@ final class VectorRowCompiler {
         final int value = 11;
         String helpers = org.objectweb.asm.Type.getInternalName(VectorAccumulate.class);
         mv.visitCode();
-        Label body = new Label();
-        Label test = new Label();
-        mv.visitJumpInsn(Opcodes.GOTO, test);
-        mv.visitLabel(body);
+        Label[] loop = loopStart(mv);
         for (int i = 0; i < program.length(); i++) {
             int symbol = program.symbol(i);
             switch (symbol) {
@@ -194,11 +181,28 @@ final class VectorRowCompiler {
         index(mv, destination, thread);
         mv.visitVarInsn(Opcodes.FLOAD, value);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, helpers, "floatTo", "([BIF)V", false);
-        mv.visitIincInsn(thread, 1);
-        mv.visitLabel(test);
-        mv.visitVarInsn(Opcodes.ILOAD, thread);
-        mv.visitVarInsn(Opcodes.ILOAD, to);
-        mv.visitJumpInsn(Opcodes.IF_ICMPLT, body);
+        loopEndAndReturn(mv, loop, thread, 1, to);
+    }
+
+    /** Starts a loop tested at the bottom: jumps to its test and opens its body; returns {body, test}. */
+    private static Label[] loopStart(MethodVisitor mv) {
+        Label body = new Label();
+        Label test = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, test);
+        mv.visitLabel(body);
+        return new Label[] {body, test};
+    }
+
+    /**
+     * Closes a loop {@link #loopStart} opened: {@code counter += step}, the body again while
+     * {@code counter < limit} (int slots), then returns from the method and ends it.
+     */
+    private static void loopEndAndReturn(MethodVisitor mv, Label[] loop, int counter, int step, int limit) {
+        mv.visitIincInsn(counter, step);
+        mv.visitLabel(loop[1]);
+        mv.visitVarInsn(Opcodes.ILOAD, counter);
+        mv.visitVarInsn(Opcodes.ILOAD, limit);
+        mv.visitJumpInsn(Opcodes.IF_ICMPLT, loop[0]);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

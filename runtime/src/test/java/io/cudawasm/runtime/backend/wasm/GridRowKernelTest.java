@@ -69,23 +69,14 @@ class GridRowKernelTest {
         return v;
     }
 
-    private interface Launch {
-        int[] run(KernelHarness h, LaunchOptions options);
-    }
-
     /** The launch on two workers and one, with host rows and without, and under memcheck: all {@code expected}. */
-    private static void everywhere(String at, int[] expected, Launch launch) {
+    private static void everywhere(String at, int[] expected,
+            java.util.function.BiFunction<KernelHarness, LaunchOptions, Object> launch) {
         for (int workers : new int[] {1, 2}) {
             try (KernelHarness vector = KernelHarness.of(KERNELS, workers);
                     WasmBackend backend = new WasmBackend(workers, false, false);
                     KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
-                for (KernelHarness h : List.of(vector, scalar)) {
-                    for (boolean memcheck : new boolean[] {false, true}) {
-                        assertArrayEquals(expected, launch.run(h, LaunchOptions.DEFAULT.withMemcheck(memcheck)),
-                                at + ", " + workers + " workers" + (h == vector ? "" : ", host rows off")
-                                        + (memcheck ? ", memcheck" : ""));
-                    }
-                }
+                HostRowBuilds.agree(vector, scalar, expected, at + ", " + workers + " workers", launch);
             }
         }
     }

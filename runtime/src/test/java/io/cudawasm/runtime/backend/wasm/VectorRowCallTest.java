@@ -125,38 +125,41 @@ class VectorRowCallTest {
     }
 
     private static void assertAccumulateStubPatched(byte[] wasm) {
+        List<String> before = assertStubPatched(wasm, "accumulate", ACCUMULATE_STUB);
+        assertFalse(before.stream().anyMatch(s -> s.startsWith("direct")), before.toString());
+    }
+
+    /**
+     * Before the patch, {@code stub} calls Chicory's host function and nothing calls {@code method}; after
+     * it, {@code stub} alone calls {@code method} directly, and every other call is as it was. Returns the
+     * calls before the patch.
+     */
+    private static List<String> assertStubPatched(byte[] wasm, String method, String stub) {
         List<String> before = new ArrayList<>();
         List<String> after = new ArrayList<>();
         for (byte[] c : chicoryClasses(wasm)) {
             before.addAll(calls(c));
             after.addAll(calls(BoundedLoops.patch(c)));
         }
-        assertTrue(before.contains("host " + ACCUMULATE_STUB), before.toString());
-        assertFalse(before.stream().anyMatch(s -> s.startsWith("accumulate") || s.startsWith("direct")), before.toString());
-        assertEquals(List.of("accumulate " + ACCUMULATE_STUB),
-                after.stream().filter(s -> s.startsWith("accumulate")).toList());
-        assertFalse(after.contains("host " + ACCUMULATE_STUB), after.toString());
+        assertTrue(before.contains("host " + stub), before.toString());
+        assertFalse(before.stream().anyMatch(s -> s.startsWith(method + " ")), before.toString());
+        assertEquals(List.of(method + " " + stub), after.stream().filter(s -> s.startsWith(method + " ")).toList());
+        assertFalse(after.contains("host " + stub), after.toString());
         assertEquals(before.size(), after.size(), after.toString());
+        return before;
     }
 
     private static final String BLOCK_COPY_STUB = "(III" + "JJJJJJ".repeat(BlockCopyAbi.MAX_STORES)
             + "Lcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
+    private static final String TREE_STUB =
+            "(JIJJJJJJJJJFFFLcom/dylibso/chicory/runtime/Memory;Lcom/dylibso/chicory/runtime/Instance;)I";
 
     @Test
-    void theBlockCopyStubCallsTheBlockCopiesDirectly() {
-        byte[] wasm = KernelCompiler.compile(CompileRequest.of("tiled.cu", DeviceSemanticsCases.TILED_MATMUL)).wasm()
+    void theBlockCopyAndTreeStubsCallTheirHostRowsDirectly() {
+        byte[] tiled = KernelCompiler.compile(CompileRequest.of("tiled.cu", DeviceSemanticsCases.TILED_MATMUL)).wasm()
                 .binary();
-        List<String> before = new ArrayList<>();
-        List<String> after = new ArrayList<>();
-        for (byte[] c : chicoryClasses(wasm)) {
-            before.addAll(calls(c));
-            after.addAll(calls(BoundedLoops.patch(c)));
-        }
-        assertTrue(before.contains("host " + BLOCK_COPY_STUB), before.toString());
-        assertFalse(before.stream().anyMatch(s -> s.startsWith("blockCopy")), before.toString());
-        assertEquals(List.of("blockCopy " + BLOCK_COPY_STUB), after.stream().filter(s -> s.startsWith("blockCopy")).toList());
-        assertFalse(after.contains("host " + BLOCK_COPY_STUB), after.toString());
-        assertEquals(before.size(), after.size(), after.toString());
+        assertStubPatched(tiled, "blockCopy", BLOCK_COPY_STUB);
+        assertStubPatched(tiled, "tree", TREE_STUB);
     }
 
     @Test
