@@ -2212,24 +2212,12 @@ final class FunctionEmitter {
     private Integer blockAccumulate(RowAccumulate acc, List<SteppedSource> sources) {
         int bdx = blockDims[0];
         int bdy = blockDims[1];
-        int all = addLocal(ValType.I32, "block_accumulated");
-        w.i32Const(0);
-        set(all);
-        int threads = addLocal(ValType.I32, "block_threads");
-        get(bdx);
-        get(bdy);
-        w.op(0x6C, "i32.mul");
-        tee(threads);
-        w.i32Const(ACCUMULATE_MIN_THREADS);
-        w.op(0x4E, "i32.ge_s");
-        w.ifThen(label("block_accumulate"), null);
-        int zero = addLocal(ValType.I64, "block_zero");
-        int lastX = addLocal(ValType.I64, "block_last_x");
-        int lastY = addLocal(ValType.I64, "block_last_y");
-        w.i64Const(0);
-        set(zero);
-        lastIndex(bdx, lastX);
-        lastIndex(bdy, lastY);
+        BlockCall block = openBlockCall("block_accumulated", "block_accumulate", ACCUMULATE_MIN_THREADS);
+        int all = block.done();
+        int threads = block.threads();
+        int zero = block.zero();
+        int lastX = block.lastX();
+        int lastY = block.lastY();
         AccumulateCall call = accumulateCall(acc, sources, zero, lastX, lastY);
         get(call.wraps());
         w.op(0x45, "i32.eqz");
@@ -2440,24 +2428,12 @@ final class FunctionEmitter {
     private Integer blockCopy(BlockCopies copies) {
         int bdx = blockDims[0];
         int bdy = blockDims[1];
-        int all = addLocal(ValType.I32, "block_copied");
-        w.i32Const(0);
-        set(all);
-        int threads = addLocal(ValType.I32, "block_threads");
-        get(bdx);
-        get(bdy);
-        w.op(0x6C, "i32.mul");
-        tee(threads);
-        w.i32Const(BLOCK_COPY_MIN_THREADS);
-        w.op(0x4E, "i32.ge_s");
-        w.ifThen(label("block_copy"), null);
-        int zero = addLocal(ValType.I64, "block_zero");
-        int lastX = addLocal(ValType.I64, "block_last_x");
-        int lastY = addLocal(ValType.I64, "block_last_y");
-        w.i64Const(0);
-        set(zero);
-        lastIndex(bdx, lastX);
-        lastIndex(bdy, lastY);
+        BlockCall block = openBlockCall("block_copied", "block_copy", BLOCK_COPY_MIN_THREADS);
+        int all = block.done();
+        int threads = block.threads();
+        int zero = block.zero();
+        int lastX = block.lastX();
+        int lastY = block.lastY();
         int wraps = addLocal(ValType.I32, "copy_wraps");
         w.i32Const(0);
         set(wraps);
@@ -2509,6 +2485,37 @@ final class FunctionEmitter {
         w.end();
         w.end();
         return all;
+    }
+
+    /** The locals a block-wide host call starts with ({@link #openBlockCall}). */
+    private record BlockCall(int done, int threads, int zero, int lastX, int lastY) {}
+
+    /**
+     * The start of a block-wide host call: an i32 local {@code done} (0, named {@code name}), the block's
+     * threads of one {@code threadIdx.z} in {@code threads}, and, opened for the caller to close (its
+     * label from {@code ifLabel}), {@code if (threads >= minThreads)} with i64 locals {@code zero},
+     * {@code lastX = blockDim.x - 1} and {@code lastY = blockDim.y - 1} set.
+     */
+    private BlockCall openBlockCall(String name, String ifLabel, int minThreads) {
+        int done = addLocal(ValType.I32, name);
+        w.i32Const(0);
+        set(done);
+        int threads = addLocal(ValType.I32, "block_threads");
+        get(blockDims[0]);
+        get(blockDims[1]);
+        w.op(0x6C, "i32.mul");
+        tee(threads);
+        w.i32Const(minThreads);
+        w.op(0x4E, "i32.ge_s");
+        w.ifThen(label(ifLabel), null);
+        int zero = addLocal(ValType.I64, "block_zero");
+        int lastX = addLocal(ValType.I64, "block_last_x");
+        int lastY = addLocal(ValType.I64, "block_last_y");
+        w.i64Const(0);
+        set(zero);
+        lastIndex(blockDims[0], lastX);
+        lastIndex(blockDims[1], lastY);
+        return new BlockCall(done, threads, zero, lastX, lastY);
     }
 
     /** {@code last = dim - 1} as an i64, {@code dim} an i32 local. */
