@@ -31,6 +31,16 @@ public final class KLocal {
         return id;
     }
 
+    /**
+     * The id: equality stays identity, but hash-ordered sets and maps of locals then iterate in the same
+     * order in every run, so the emitted code (region parameters, scratch locals) depends on the source
+     * alone, not on the JVM's identity hashes (which moved with whatever the process compiled before).
+     */
+    @Override
+    public int hashCode() {
+        return id;
+    }
+
     public String name() {
         return name;
     }

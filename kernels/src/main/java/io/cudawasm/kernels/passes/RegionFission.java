@@ -251,7 +251,7 @@ public final class RegionFission {
 
     /** Parameters the kernel assigns become per-thread copies (one register holds the launch value). */
     private KBlock copyAssignedParams(KBlock body, List<KStmt> init) {
-        Map<KLocal, KLocal> copies = new HashMap<>();
+        Map<KLocal, KLocal> copies = new java.util.LinkedHashMap<>(); // the copies in the order the body assigns them
         io.cudawasm.kernels.kir.KirWalk.statements(body, s -> {
             if (s instanceof KStmt.Assign a && a.target().isParam() && !copies.containsKey(a.target())) {
                 KLocal copy = kernel.newLocal(a.target().name(), a.target().type(), a.target().pos());
