@@ -18,6 +18,8 @@ public final class VectorRowsChild {
         int guard = memory.guard();
         Arrays.fill(memory.bytes(), (byte) 0x3f);
         long copy = VectorRowsTest.program(VectorRowAbi.LOAD0);
+        // a destination at a vector boundary of host memory: a row there runs whole vectors from its start
+        long dst = VectorRowsTest.hostAligned(guard, guard + 4096);
         switch (args[0]) {
             case "off" -> System.out.println("result available=" + VectorRows.available() + " done="
                     + VectorRows.run(memory, copy, 64, guard + 1024, guard, 0, 0, 0, 0, 0));
@@ -45,7 +47,7 @@ public final class VectorRowsChild {
                                     next = program;
                                     break outer;
                                 }
-                                if (VectorRows.run(memory, program, 64, guard + 4096, guard, guard + 1024,
+                                if (VectorRows.run(memory, program, 64, dst, guard, guard + 1024,
                                         guard + 2048, 1, 2, 3) != 64) {
                                     System.out.println("result program " + Long.toHexString(program) + " refused");
                                     return;
@@ -57,8 +59,8 @@ public final class VectorRowsChild {
                     }
                 }
                 System.out.println("result compiled=" + compiled
-                        + " new=" + VectorRows.run(memory, next, 64, guard + 4096, guard, guard + 1024, guard + 2048, 1, 2, 3)
-                        + " old=" + VectorRows.run(memory, first, 64, guard + 4096, guard, guard + 1024, guard + 2048, 1, 2, 3)
+                        + " new=" + VectorRows.run(memory, next, 64, dst, guard, guard + 1024, guard + 2048, 1, 2, 3)
+                        + " old=" + VectorRows.run(memory, first, 64, dst, guard, guard + 1024, guard + 2048, 1, 2, 3)
                         + " accumulating new=" + accumulate(memory, VectorRowsTest.program(VectorAccumulateAbi.BROADCAST1,
                                 VectorRowAbi.LOAD1, VectorRowAbi.MUL))
                         + " old=" + accumulate(memory, accumulating));

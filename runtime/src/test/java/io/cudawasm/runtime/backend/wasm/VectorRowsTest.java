@@ -90,7 +90,18 @@ class VectorRowsTest {
             FlatMemory memory = memory(shape ^ count);
             long x = GUARD + 4096;
             long y = GUARD + 32768;
-            check(memory, SAXPY, count, y, x, y, 0, 1.5f, 0, 0, count & -L);
+            check(memory, SAXPY, count, y, x, y, 0, 1.5f, 0, 0, true);
+        }
+    }
+
+    @Test
+    void everyAlignmentOfTheDestinationGivesTheThreadsResults() {
+        // the threads before the first vector-aligned store run one by one: at every offset in a vector
+        // (and at odd ones, where none do), the memory ends up as the threads one by one leave it
+        for (int offset = 0; offset <= 4 * L + 3; offset++) {
+            long y = GUARD + 32768 + offset;
+            check(memory(offset), SAXPY, 200, y, GUARD + 4096 + offset, y, 0, -0.5f, 0, 0, true);
+            check(memory(offset + 100), SUM, 3 * L - 1, y, y + 4, y + 8, 0, 0, 0, 0, true);
         }
     }
 
@@ -99,7 +110,7 @@ class VectorRowsTest {
         for (float a : new float[] {0f, -0f, Float.NaN, Float.intBitsToFloat(0x7fc0beef), Float.POSITIVE_INFINITY,
             Float.MIN_VALUE, -Float.MAX_VALUE}) {
             FlatMemory memory = memory(Float.floatToRawIntBits(a));
-            check(memory, SAXPY, 256, GUARD + 8192, GUARD, GUARD + 8192, 0, a, 0, 0, 256);
+            check(memory, SAXPY, 256, GUARD + 8192, GUARD, GUARD + 8192, 0, a, 0, 0, true);
         }
     }
 
@@ -109,7 +120,7 @@ class VectorRowsTest {
         FlatMemory memory = memory(7);
         long s = GUARD + 2048;
         for (int st = 128; st > 0; st >>= 1) {
-            check(memory, SUM, st, s, s, s + 4L * st, 0, 0, 0, 0, st & -L);
+            check(memory, SUM, st, s, s, s + 4L * st, 0, 0, 0, 0, true);
         }
     }
 
@@ -131,31 +142,32 @@ class VectorRowsTest {
         for (long[] p : programs) {
             FlatMemory memory = memory(seed++);
             check(memory, p[0], 300, GUARD + 40000, GUARD, GUARD + 10000, GUARD + 20002, 0.75f,
-                    Float.intBitsToFloat(0x00000003), -3e38f, 300 & -L);
+                    Float.intBitsToFloat(0x00000003), -3e38f, true);
         }
     }
 
     @Test
     void sourcesAtOrAboveTheDestinationRun() {
         long d = GUARD + 4000;
-        check(memory(1), SUM, 512, d, d, d, 0, 0, 0, 0, 512); // in place
-        check(memory(2), SUM, 512, d, d + 4, d + 8, 0, 0, 0, 0, 512); // each thread reads its successors
-        check(memory(3), SUM, 512, d, d + 2, d + 6, 0, 0, 0, 0, 512); // half a float above: unaligned
-        check(memory(4), program(LOAD0, LOAD1, SUB), 512, d + 1, d + 3, d + 1, 0, 0, 0, 0, 512); // odd addresses
+        check(memory(1), SUM, 512, d, d, d, 0, 0, 0, 0, true); // in place
+        check(memory(2), SUM, 512, d, d + 4, d + 8, 0, 0, 0, 0, true); // each thread reads its successors
+        check(memory(3), SUM, 512, d, d + 2, d + 6, 0, 0, 0, 0, true); // half a float above: unaligned
+        check(memory(4), program(LOAD0, LOAD1, SUB), 512, d + 1, d + 3, d + 1, 0, 0, 0, 0, true); // odd addresses
     }
 
     @Test
     void aSourceBelowTheDestinationRunsOnlyWhenDisjoint() {
         long d = GUARD + 8000;
-        int done = 512;
+        int done = expectedDone(GUARD, d, 512); // the threads of 512 that run
         for (long below : new long[] {4, 2, 1, 4L * L, 4L * done - 4, 4L * done - 1}) {
-            check(memory((int) below), SUM, done, d, d - below, d, 0, 0, 0, 0, 0);
-            check(memory((int) below), SUM, done, d, d, d - below, 0, 0, 0, 0, 0);
+            check(memory((int) below), SUM, 512, d, d - below, d, 0, 0, 0, 0, false);
+            check(memory((int) below), SUM, 512, d, d, d - below, 0, 0, 0, 0, false);
         }
-        check(memory(5), SUM, done, d, d - 4L * done, d, 0, 0, 0, 0, done); // ends exactly at the destination
-        check(memory(6), SUM, done, d, d - 4L * done - 100, d + 64, 0, 0, 0, 0, done);
+        check(memory(5), SUM, 512, d, d - 4L * done, d, 0, 0, 0, 0, true); // ends exactly at the destination
+        check(memory(6), SUM, 512, d, d - 4L * done - 100, d + 64, 0, 0, 0, 0, true);
         // only whole vectors run: a source that would overlap the last, partial vector's threads is fine
-        check(memory(7), SUM, done + 3, d, d - 4L * done, d, 0, 0, 0, 0, done);
+        assertEquals(done, expectedDone(GUARD, d, done + 3));
+        check(memory(7), SUM, done + 3, d, d - 4L * done, d, 0, 0, 0, 0, true);
     }
 
     @Test
@@ -169,7 +181,7 @@ class VectorRowsTest {
         VectorRowCompiler.compile(VectorRowProgram.parse(SUM), L)
                 .run(memory.bytes(), 64, (int) d - GUARD, (int) d - 4 - GUARD, (int) d - GUARD, 0, 0, 0, 0);
         assertTrue(!java.util.Arrays.equals(expected, memory.bytes()), "vector order agreed with thread order");
-        check(memory(11), SUM, 64, d, d - 4, d, 0, 0, 0, 0, 0);
+        check(memory(11), SUM, 64, d, d - 4, d, 0, 0, 0, 0, false);
     }
 
     /** A back end made without vector rows (WasmBackend's vectorRows false) keeps its rows scalar. */
@@ -177,14 +189,14 @@ class VectorRowsTest {
     void aMemoryWithoutVectorRowsRunsNothing() {
         FlatMemory off = memory(7);
         off.vectorRows(false);
-        check(off, SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 0);
-        check(memory(7), SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 1024);
+        check(off, SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, false);
+        check(memory(7), SUM, 1024, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, true);
     }
 
     @Test
     void negativeCountsRunNothing() {
         for (int count : new int[] {-1, -L, Integer.MIN_VALUE}) {
-            check(memory(count), SUM, count, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, 0);
+            check(memory(count), SUM, count, GUARD + 4096, GUARD + 8192, GUARD + 12288, 0, 0, 0, 0, false);
         }
     }
 
@@ -192,30 +204,31 @@ class VectorRowsTest {
     void rangesMustLieInsideTheMemory() {
         int n = 64;
         long last = END - 4L * n; // the last range of n floats
-        check(memory(1), SUM, n, last, GUARD, GUARD + 256, 0, 0, 0, 0, n); // the destination ends at the end
-        check(memory(2), SUM, n, GUARD, GUARD + 512, last, 0, 0, 0, 0, n); // a source ends at the end
-        check(memory(3), SUM, n, GUARD + 1, GUARD + 512, GUARD + 1024, 0, 0, 0, 0, n);
+        check(memory(1), SUM, n, last, GUARD, GUARD + 256, 0, 0, 0, 0, true); // the destination ends at the end
+        check(memory(2), SUM, n, GUARD, GUARD + 512, last, 0, 0, 0, 0, true); // a source ends at the end
+        check(memory(3), SUM, n, GUARD + 1, GUARD + 512, GUARD + 1024, 0, 0, 0, 0, true);
         long[] outside = {last + 1, GUARD - 1, GUARD - 4L * n, 0, -4, -4L * n, Long.MIN_VALUE, Long.MAX_VALUE,
             Long.MAX_VALUE - 4L * n + 1, 1L << 32, (1L << 32) + GUARD, (1L << 32) + GUARD + 4096, -(1L << 32) + GUARD,
             END, END + 4096};
+        long dst = hostAligned(GUARD, GUARD + 4096); // all n threads run there: a source one byte too long is refused
         for (long bad : outside) {
-            check(memory(4), SUM, n, bad, GUARD, GUARD + 4096, 0, 0, 0, 0, 0);
-            check(memory(5), SUM, n, GUARD + 4096, bad, GUARD + 8192, 0, 0, 0, 0, 0);
-            check(memory(6), SUM, n, GUARD + 4096, GUARD + 8192, bad, 0, 0, 0, 0, 0);
+            check(memory(4), SUM, n, bad, GUARD, GUARD + 4096, 0, 0, 0, 0, false);
+            check(memory(5), SUM, n, dst, bad, GUARD + 8192, 0, 0, 0, 0, false);
+            check(memory(6), SUM, n, dst, GUARD + 8192, bad, 0, 0, 0, 0, false);
         }
         // a source the program does not read is not a range: anything goes
-        check(memory(7), program(LOAD0, UNIFORM0, MUL), n, GUARD + 4096, GUARD + 8192, -1, Long.MIN_VALUE, 2, 0, 0, n);
-        check(memory(8), program(LOAD2), n, GUARD + 4096, Long.MAX_VALUE, -7, GUARD, 0, 0, 0, n);
+        check(memory(7), program(LOAD0, UNIFORM0, MUL), n, GUARD + 4096, GUARD + 8192, -1, Long.MIN_VALUE, 2, 0, 0, true);
+        check(memory(8), program(LOAD2), n, GUARD + 4096, Long.MAX_VALUE, -7, GUARD, 0, 0, 0, true);
     }
 
     @Test
     void aMemoryWithoutGuardStartsAtZero() {
         FlatMemory memory = new FlatMemory(1, 1, 0);
         fill(memory, 9);
-        check(memory, SUM, 64, 0, 256, 512, 0, 0, 0, 0, 64);
-        check(memory, SUM, 64, -4, 256, 512, 0, 0, 0, 0, 0);
-        check(memory, SUM, 64, Memory.PAGE_SIZE - 256, 0, 512, 0, 0, 0, 0, 64);
-        check(memory, SUM, 64, Memory.PAGE_SIZE - 255, 0, 512, 0, 0, 0, 0, 0);
+        check(memory, SUM, 64, 0, 256, 512, 0, 0, 0, 0, true);
+        check(memory, SUM, 64, -4, 256, 512, 0, 0, 0, 0, false);
+        check(memory, SUM, 64, Memory.PAGE_SIZE - 256, 0, 512, 0, 0, 0, 0, true);
+        check(memory, SUM, 64, Memory.PAGE_SIZE - 255, 0, 512, 0, 0, 0, 0, false);
     }
 
     @Test
@@ -234,7 +247,7 @@ class VectorRowsTest {
         };
         for (long p : invalid) {
             assertNull(VectorRowProgram.parse(p), Long.toHexString(p));
-            check(memory(3), p, 256, GUARD + 4096, GUARD + 8192, GUARD + 12288, GUARD + 16384, 1, 2, 3, 0);
+            check(memory(3), p, 256, GUARD + 4096, GUARD + 8192, GUARD + 12288, GUARD + 16384, 1, 2, 3, false);
         }
         // the valid neighbours of those: the limits are where the ABI puts them
         assertNotNull(VectorRowProgram.parse(program(LOAD0, LOAD0, ADD, LOAD0, ADD, LOAD0, ADD, LOAD0, ADD,
@@ -267,7 +280,7 @@ class VectorRowsTest {
                 try {
                     for (int round = 0; round < 20; round++) {
                         check(memory(worker * 100 + round), programs[(worker + round) % 2], 1000, GUARD + 8192,
-                                GUARD, GUARD + 4096, 0, 1, 2, 3, 1000 & -L);
+                                GUARD, GUARD + 4096, 0, 1, 2, 3, true);
                     }
                 } catch (Throwable e) {
                     failures[worker] = e;
@@ -285,11 +298,38 @@ class VectorRowsTest {
     }
 
     /**
-     * Runs the row through {@link VectorRows}, expects {@code expectedDone}, and compares the memory
-     * with a copy of it on which the reference ran the same threads one by one.
+     * The threads a row that runs does: where the destination's floats are 4-byte aligned in host
+     * memory, those before the first one at a multiple of a vector's bytes there, one by one (a large
+     * array starts at a G1 region; its elements {@code ARRAY_BYTE_BASE_OFFSET} bytes on), then whole
+     * vectors; only whole vectors from the row's start where they are not, or where too few threads
+     * would be left for a vector.
+     */
+    /** The first address from {@code address} on whose float starts a vector in host memory (see {@link #expectedDone}). */
+    static long hostAligned(int guard, long address) {
+        long host = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + address - guard;
+        return address + Math.floorMod(-host, 4L * Math.max(1, L)); // L is 0 where vectors are off
+    }
+
+    private static int expectedDone(int guard, long dst, int count) {
+        long host = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + dst - guard;
+        int lead = 0;
+        while (host % 4 == 0 && (host + 4L * lead) % (4L * L) != 0) {
+            lead++;
+        }
+        if (count - lead < L) {
+            lead = 0;
+        }
+        return lead + (count - lead) / L * L;
+    }
+
+    /**
+     * Runs the row through {@link VectorRows}, expects it to run ({@link #expectedDone} threads) or
+     * refuse (none), and compares the memory with a copy of it on which the reference ran the same
+     * threads one by one.
      */
     private static void check(FlatMemory memory, long program, int count, long dst, long src0, long src1, long src2,
-            float u0, float u1, float u2, int expectedDone) {
+            float u0, float u1, float u2, boolean runs) {
+        int expectedDone = runs ? expectedDone(memory.guard(), dst, count) : 0;
         byte[] expected = memory.bytes().clone();
         int done = VectorRows.run(memory, program, count, dst, src0, src1, src2, u0, u1, u2);
         String what = "program " + Long.toHexString(program) + " count " + count + " dst " + dst + " src " + src0
