@@ -150,16 +150,27 @@ final class VectorRows {
     private static final int VECTOR_BYTES = 4 * Math.max(1, LANES);
 
     /**
+     * Rows of at least this many threads align their vectors ({@link #leadingThreads}): they stream
+     * from memory, where a vector across two cache lines costs. A block's row (at most 1,024 threads)
+     * is mostly in the caches, where it costs little, and the leading threads' call cost more than that:
+     * the suite's saxpy and vector_add, 256 threads a row, were 6–15 % slower with every row aligned.
+     */
+    static final int ALIGN_MIN_THREADS = 4096;
+
+    /**
      * Threads a row runs one by one before its vectors, so that the vectors' stores start at a
      * multiple of their size in host memory (where the array starts at a region, as above; anywhere
      * else the alignment is as good as chance, as it was without this): none when the destination's
-     * floats are not 4-byte aligned there. A 16M saxpy's vectors straddled cache lines on every load
-     * and store, 8–15 % slower than aligned in a plain streaming loop (bench/RESULTS.md).
+     * floats are not 4-byte aligned there, or the row is shorter than {@link #ALIGN_MIN_THREADS}. A 16M
+     * saxpy's vectors straddled cache lines on every load and store: 3.36 ms with one worker, 3.02
+     * aligned (bench/RESULTS.md).
      */
     static int leadingThreads(long index, int count) {
         long host = ARRAY_BASE + index;
-        int lead = (host & 3) != 0 ? 0 : (int) ((-host & (VECTOR_BYTES - 1)) >>> 2);
-        return count - lead < LANES ? 0 : lead; // too few for a vector after them: all vectors from thread 0
+        if (count < ALIGN_MIN_THREADS || (host & 3) != 0) {
+            return 0;
+        }
+        return (int) ((-host & (VECTOR_BYTES - 1)) >>> 2);
     }
 
     /** Whether {@code [address, address + bytes)} lies within {@code [low, high)}, without overflow. */
@@ -223,10 +234,8 @@ final class VectorRows {
         long start = System.nanoTime();
         int n = 4 * LANES;
         FlatMemory scratch = new FlatMemory(1, 1, 0);
-        int lead = leadingThreads(0, n); // as a row at address 0 runs: some threads one by one, then vectors
-        int done = lead + ((n - lead) & -LANES);
         for (int i = 0; i < WARM_CALLS; i++) {
-            if (run(c, scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f) != done) {
+            if (run(c, scratch, n, 0, 4 * n, 8 * n, 12 * n, 1.5f, -2f, 0.25f) != n) {
                 throw new IllegalStateException("the warm-up's rows were refused");
             }
         }

@@ -96,12 +96,15 @@ class VectorRowsTest {
 
     @Test
     void everyAlignmentOfTheDestinationGivesTheThreadsResults() {
-        // the threads before the first vector-aligned store run one by one: at every offset in a vector
-        // (and at odd ones, where none do), the memory ends up as the threads one by one leave it
+        // a long row's threads before the first vector-aligned store run one by one: at every offset in a
+        // vector (and at odd ones, where none do), the memory ends up as the threads one by one leave it
+        int n = VectorRows.ALIGN_MIN_THREADS;
         for (int offset = 0; offset <= 4 * L + 3; offset++) {
             long y = GUARD + 32768 + offset;
-            check(memory(offset), SAXPY, 200, y, GUARD + 4096 + offset, y, 0, -0.5f, 0, 0, true);
-            check(memory(offset + 100), SUM, 3 * L - 1, y, y + 4, y + 8, 0, 0, 0, 0, true);
+            check(memory(offset), SAXPY, n + 5, y, GUARD + 4096 + offset, y, 0, -0.5f, 0, 0, true);
+            check(memory(offset + 100), SUM, n + L - 1, y, y + 4, y + 8, 0, 0, 0, 0, true);
+            assertEquals(n - 1 & -L, VectorRows.run(memory(offset), SUM, n - 1, y, y + 4, y + 8, 0, 0, 0, 0),
+                    "a shorter row runs whole vectors from its start");
         }
     }
 
@@ -298,11 +301,10 @@ class VectorRowsTest {
     }
 
     /**
-     * The threads a row that runs does: where the destination's floats are 4-byte aligned in host
-     * memory, those before the first one at a multiple of a vector's bytes there, one by one (a large
-     * array starts at a G1 region; its elements {@code ARRAY_BYTE_BASE_OFFSET} bytes on), then whole
-     * vectors; only whole vectors from the row's start where they are not, or where too few threads
-     * would be left for a vector.
+     * The threads a row that runs does: in a long row whose destination's floats are 4-byte aligned in
+     * host memory, those before the first one at a multiple of a vector's bytes there, one by one (a
+     * large array starts at a G1 region; its elements {@code ARRAY_BYTE_BASE_OFFSET} bytes on), then
+     * whole vectors; only whole vectors from the row's start otherwise.
      */
     /** The first address from {@code address} on whose float starts a vector in host memory (see {@link #expectedDone}). */
     static long hostAligned(int guard, long address) {
@@ -313,11 +315,8 @@ class VectorRowsTest {
     private static int expectedDone(int guard, long dst, int count) {
         long host = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET + dst - guard;
         int lead = 0;
-        while (host % 4 == 0 && (host + 4L * lead) % (4L * L) != 0) {
+        while (count >= VectorRows.ALIGN_MIN_THREADS && host % 4 == 0 && (host + 4L * lead) % (4L * L) != 0) {
             lead++;
-        }
-        if (count - lead < L) {
-            lead = 0;
         }
         return lead + (count - lead) / L * L;
     }
