@@ -144,7 +144,15 @@ final class VectorRows {
      * {@code i} lies at host address {@code region + ARRAY_BASE + i}: with the 16-byte header of
      * compressed class pointers, every buffer-aligned vector of a kernel would straddle two cache lines.
      */
-    private static final long ARRAY_BASE = sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET;
+    private static final long ARRAY_BASE = arrayBase();
+
+    private static long arrayBase() {
+        try {
+            return sun.misc.Unsafe.ARRAY_BYTE_BASE_OFFSET; // jdk.unsupported: present in every JDK this runs on
+        } catch (LinkageError e) {
+            return 16; // HotSpot's with compressed class pointers: only the vectors' alignment depends on it
+        }
+    }
 
     /** Bytes per vector (a power of two, at most a cache line for AVX-512), or 4 when vectors are off. */
     private static final int VECTOR_BYTES = 4 * Math.max(1, LANES);
