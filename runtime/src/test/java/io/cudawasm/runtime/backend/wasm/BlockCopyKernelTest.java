@@ -99,10 +99,6 @@ class BlockCopyKernelTest {
             }
             """;
 
-    private static KernelHarness scalar(KernelHarness vector, WasmBackend backend) {
-        return KernelHarness.of(vector.compiled(), backend);
-    }
-
     @Test
     void tileLoadsCallTheHost() {
         try (KernelHarness h = KernelHarness.of(KERNELS, 1)) {
@@ -127,8 +123,9 @@ class BlockCopyKernelTest {
 
     @Test
     void transposedTilesMatchTheThreadsOneByOne() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 2); WasmBackend backend = new WasmBackend(2, false, false);
-                KernelHarness scalar = scalar(vector, backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 2)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             assertTrue(((WasmSession) vector.session()).vectorRowsOn());
             for (int[] shape : new int[][] {{32, 32, 16}, {50, 37, 16}, {7, 100, 8}, {33, 5, 32}, {4, 4, 4}}) {
                 int w = shape[0];
@@ -153,8 +150,9 @@ class BlockCopyKernelTest {
 
     @Test
     void rowLoadsOfEverySizeMatchTheThreadsOneByOne() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 2); WasmBackend backend = new WasmBackend(2, false, false);
-                KernelHarness scalar = scalar(vector, backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 2)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             Random r = new Random(5);
             for (int block : new int[] {16, 17, 64, 256}) {
                 int n = 3 * block + 5;
@@ -196,8 +194,9 @@ class BlockCopyKernelTest {
 
     @Test
     void pitchedAndNarrowRowsMatchTheThreadsOneByOne() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 2); WasmBackend backend = new WasmBackend(2, false, false);
-                KernelHarness scalar = scalar(vector, backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 2)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             int pitch = 23;
             int rows = 4 * 8;
             float[] in = floats(rows * pitch, 9);
@@ -251,8 +250,9 @@ class BlockCopyKernelTest {
      */
     @Test
     void badSourcesFaultAsTheThreadsOneByOneDo() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = scalar(vector, backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             for (String kind : new String[] {"past the end", "wrapping", "below the guard"}) {
                 List<String> reports = new ArrayList<>();
                 for (KernelHarness h : List.of(vector, scalar)) {
@@ -288,8 +288,9 @@ class BlockCopyKernelTest {
      */
     @Test
     void overlappingCopiesKeepTheThreadsOrder() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = scalar(vector, backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             float[] data = floats(512, 8);
             for (int d : new int[] {-1, 1, -64, 64, 0}) {
                 int n = 200;

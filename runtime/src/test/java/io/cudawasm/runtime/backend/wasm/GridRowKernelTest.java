@@ -73,9 +73,9 @@ class GridRowKernelTest {
     private static void everywhere(String at, int[] expected,
             java.util.function.BiFunction<KernelHarness, LaunchOptions, Object> launch) {
         for (int workers : new int[] {1, 2}) {
-            try (KernelHarness vector = KernelHarness.of(KERNELS, workers);
-                    WasmBackend backend = new WasmBackend(workers, false, false);
-                    KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+            try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, workers)) {
+                KernelHarness vector = builds.vector();
+                KernelHarness scalar = builds.scalar();
                 HostRowBuilds.agree(vector, scalar, expected, at + ", " + workers + " workers", launch);
             }
         }
@@ -144,8 +144,9 @@ class GridRowKernelTest {
      */
     @Test
     void overlappingRowsKeepTheThreadsOrder() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             float[] data = floats(4096, 9);
             for (int d : new int[] {1, -1, 300, -40}) {
                 int n = 3000;
@@ -184,8 +185,9 @@ class GridRowKernelTest {
     /** A source past the end of the memory in a later block: the same fault, at the same thread, as before. */
     @Test
     void aGridPastTheMemoryFaultsAsTheThreadsDo() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             List<String> reports = new ArrayList<>();
             for (KernelHarness h : List.of(vector, scalar)) {
                 DeviceBuffer y = h.buffer(new float[1024]);

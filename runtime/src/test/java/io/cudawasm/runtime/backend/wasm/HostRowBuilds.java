@@ -12,8 +12,20 @@ import java.util.function.BiFunction;
  * itself, the back end whose rows stay on the kernel's own code, and the memcheck build of each
  * (which has no fast rows at all).
  */
-final class HostRowBuilds {
-    private HostRowBuilds() {}
+record HostRowBuilds(KernelHarness vector, WasmBackend rowsOff, KernelHarness scalar) implements AutoCloseable {
+    /** {@code source} on {@code workers} workers with host rows, and the same compiled module on a back end without. */
+    static HostRowBuilds of(String source, int workers) {
+        KernelHarness vector = KernelHarness.of(source, workers);
+        WasmBackend rowsOff = new WasmBackend(workers, false, false);
+        return new HostRowBuilds(vector, rowsOff, KernelHarness.of(vector.compiled(), rowsOff));
+    }
+
+    @Override
+    public void close() {
+        scalar.close();
+        rowsOff.close();
+        vector.close();
+    }
 
     /**
      * Runs {@code launch} (which returns what it read back: an {@code int[]}, {@code long[]} or

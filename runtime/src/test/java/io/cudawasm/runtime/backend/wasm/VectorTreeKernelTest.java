@@ -88,8 +88,9 @@ class VectorTreeKernelTest {
 
     @Test
     void sumsOfEveryBlockSizeMatchTheThreadsOneByOne() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 2); WasmBackend backend = new WasmBackend(2, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 2)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             for (int block : new int[] {1, 2, 3, 8, 16, 17, 31, 32, 48, 64, 100, 128, 256, 512, 1024}) {
                 int n = 3 * block - 1;
                 int blocks = (n + block - 1) / block;
@@ -120,8 +121,9 @@ class VectorTreeKernelTest {
     /** The whole shared array after the loop (not just s[0]): every step's stores, exactly the threads'. */
     @Test
     void otherProgramsAndStartsMatchTheThreadsOneByOne() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 2); WasmBackend backend = new WasmBackend(2, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 2)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             float w = 0.75f;
             for (int[] shape : new int[][] {{256, 128}, {256, 100}, {64, 31}, {1024, 512}, {40, 20}, {256, 0}, {256, -4}}) {
                 int block = shape[0];
@@ -155,8 +157,9 @@ class VectorTreeKernelTest {
      */
     @Test
     void loopsTheHostDeclinesRunAsBefore() {
-        try (KernelHarness vector = KernelHarness.of(KERNELS, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(KERNELS, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             float[] data = floats(256, 5);
             float[] s = data.clone();
             for (int st = 64; st > 0; st >>= 1) {
@@ -203,8 +206,9 @@ class VectorTreeKernelTest {
                     }
                 }
                 """;
-        try (KernelHarness vector = KernelHarness.of(source, 1); WasmBackend backend = new WasmBackend(1, false, false);
-                KernelHarness scalar = KernelHarness.of(vector.compiled(), backend)) {
+        try (HostRowBuilds builds = HostRowBuilds.of(source, 1)) {
+            KernelHarness vector = builds.vector();
+            KernelHarness scalar = builds.scalar();
             assertTrue(functionText(vector.compiled().wasm().text(), "far_tree").contains("call $env.__cw_vector_tree"));
             List<String> reports = new ArrayList<>();
             for (KernelHarness h : List.of(vector, scalar)) {
