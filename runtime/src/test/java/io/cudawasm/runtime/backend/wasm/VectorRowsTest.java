@@ -109,6 +109,23 @@ class VectorRowsTest {
     }
 
     @Test
+    void longRowsKeepToTheMemory() {
+        // the aligned path of a long row: its leading threads and vectors together stay inside the memory,
+        // and anything that would reach past it (or wraps, or lies below the guard) leaves memory untouched
+        int n = VectorRows.ALIGN_MIN_THREADS + 20;
+        check(memory(1), SUM, n, END - 4L * n, GUARD, GUARD + 4096, 0, 0, 0, 0, true); // ends at the end
+        for (long bad : new long[] {END - 4L * L, END - 1, END, GUARD - 4, -4, Long.MIN_VALUE, Long.MAX_VALUE,
+            (1L << 32) + GUARD}) {
+            check(memory(2), SUM, n, bad, GUARD, GUARD + 4096, 0, 0, 0, 0, false);
+            check(memory(3), SUM, n, GUARD + 32768, bad, GUARD, 0, 0, 0, 0, false);
+        }
+        // a source one float too long for the threads that run: refused
+        long past = END - 4L * expectedDone(GUARD, GUARD + 32768, n) + 4;
+        check(memory(4), SUM, n, GUARD + 32768, past, GUARD, 0, 0, 0, 0, false);
+        check(memory(5), SUM, n, GUARD + 32768, past - 4, GUARD, 0, 0, 0, 0, true);
+    }
+
+    @Test
     void saxpyWithSpecialScales() {
         for (float a : new float[] {0f, -0f, Float.NaN, Float.intBitsToFloat(0x7fc0beef), Float.POSITIVE_INFINITY,
             Float.MIN_VALUE, -Float.MAX_VALUE}) {
